@@ -1,0 +1,1 @@
+//! Canonical, versioned wire format helpers (work in progress).

@@ -1,0 +1,216 @@
+//! The one error type of the library, with stable codes.
+//!
+//! Every fallible operation returns [`Error`]. Each variant has a stable string
+//! [`code`](Error::code) that the Python and JavaScript bindings project onto
+//! exception classes (`cipherchart.InvalidEncoding`, …) and `Error` subclasses with a
+//! `.code` property. Codes never change once published; new variants may be added
+//! (the enum is `#[non_exhaustive]`).
+//!
+//! Verification and decryption failures are deliberately opaque: they carry no detail
+//! that would help an attacker tell one failed check from another.
+
+use core::fmt;
+
+/// What was wrong with bytes handed to a decoder.
+///
+/// The detail helps a developer find a bug in a producer; it never depends on secret
+/// data (decoders only see public encodings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EncodingError {
+    /// The input ended before the object was complete.
+    Truncated,
+    /// Bytes were left after a complete object.
+    TrailingBytes,
+    /// The magic bytes or type tag name another kind of object.
+    WrongType,
+    /// The format version is not one this library reads.
+    UnsupportedVersion,
+    /// A length field is out of range or inconsistent.
+    BadLength,
+    /// A group element is not a canonical encoding of a point on the curve.
+    InvalidPoint,
+    /// A group element is not in the prime-order subgroup.
+    NotInSubgroup,
+    /// A group element is the identity where the identity is never valid.
+    IdentityPoint,
+    /// A scalar is not canonical (not reduced modulo the group order) or is zero where
+    /// zero is not allowed.
+    InvalidScalar,
+    /// A text field is not valid UTF-8 or not in canonical form.
+    InvalidText,
+    /// A value is syntactically well formed but not canonical (for example an unsorted
+    /// set or a redundant encoding).
+    NonCanonical,
+}
+
+impl EncodingError {
+    /// A short, stable description.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Truncated => "input is truncated",
+            Self::TrailingBytes => "trailing bytes after the object",
+            Self::WrongType => "wrong object type",
+            Self::UnsupportedVersion => "unsupported format version",
+            Self::BadLength => "length out of range",
+            Self::InvalidPoint => "invalid curve point encoding",
+            Self::NotInSubgroup => "point is not in the prime-order subgroup",
+            Self::IdentityPoint => "identity point is not allowed here",
+            Self::InvalidScalar => "invalid scalar encoding",
+            Self::InvalidText => "invalid or non-canonical text",
+            Self::NonCanonical => "non-canonical encoding",
+        }
+    }
+}
+
+impl fmt::Display for EncodingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a policy text was rejected by the parser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicySyntaxError {
+    /// Byte offset into the (NFC-normalised) policy text where the problem was found.
+    pub position: usize,
+    /// What the parser expected or found, for humans (e.g. `expected ')'`).
+    pub message: String,
+}
+
+impl fmt::Display for PolicySyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at byte {}: {}", self.position, self.message)
+    }
+}
+
+/// Which resource bound a policy or attribute set exceeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitKind {
+    /// Too many leaves (attributes) in one policy.
+    PolicyLeaves,
+    /// Gates nested too deeply.
+    PolicyDepth,
+    /// Policy text or encoding too long.
+    PolicyLength,
+    /// An attribute name too long.
+    AttributeLength,
+    /// Too many attributes in one key.
+    KeyAttributes,
+    /// A threshold gate with too many children.
+    GateWidth,
+}
+
+impl fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::PolicyLeaves => "too many attributes in the policy",
+            Self::PolicyDepth => "policy nested too deeply",
+            Self::PolicyLength => "policy too long",
+            Self::AttributeLength => "attribute name too long",
+            Self::KeyAttributes => "too many attributes in the key",
+            Self::GateWidth => "threshold gate has too many children",
+        })
+    }
+}
+
+/// The error type of every fallible cipherchart operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bytes handed to a decoder are malformed (code `invalid_encoding`).
+    InvalidEncoding(EncodingError),
+    /// A policy text does not follow the grammar (code `policy_syntax`).
+    PolicySyntax(PolicySyntaxError),
+    /// A policy is well formed but not acceptable, e.g. it repeats an attribute or has
+    /// a threshold `k of (…)` with `k` out of range (code `policy_invalid`).
+    PolicyInvalid(&'static str),
+    /// A policy or attribute set exceeds a resource bound (code `limit_exceeded`).
+    LimitExceeded(LimitKind),
+    /// An attribute name is not of the form `namespace:value` or is not canonical
+    /// (code `invalid_attribute`).
+    InvalidAttribute,
+    /// The key's attributes do not satisfy the record's policy (code
+    /// `policy_not_satisfied`). Checked before any pairing.
+    PolicyNotSatisfied,
+    /// Decryption failed: a tampered or mismatched record, header or key. Deliberately
+    /// opaque (code `decryption_failed`).
+    DecryptionFailed,
+    /// A signature, proof or checkpoint did not verify. Deliberately opaque (code
+    /// `verification_failed`).
+    VerificationFailed,
+    /// A re-key was requested for attributes the key does not hold (code
+    /// `not_a_subset`).
+    NotASubset,
+    /// An argument is out of its documented range (code `invalid_argument`).
+    InvalidArgument(&'static str),
+    /// An I/O operation failed (code `io`). Only the error kind is kept.
+    Io(std::io::ErrorKind),
+}
+
+impl Error {
+    /// The stable machine-readable code of this error, shared by the Rust, Python and
+    /// JavaScript APIs.
+    ///
+    /// ```
+    /// use cipherchart::Error;
+    /// assert_eq!(Error::DecryptionFailed.code(), "decryption_failed");
+    /// ```
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidEncoding(_) => "invalid_encoding",
+            Self::PolicySyntax(_) => "policy_syntax",
+            Self::PolicyInvalid(_) => "policy_invalid",
+            Self::LimitExceeded(_) => "limit_exceeded",
+            Self::InvalidAttribute => "invalid_attribute",
+            Self::PolicyNotSatisfied => "policy_not_satisfied",
+            Self::DecryptionFailed => "decryption_failed",
+            Self::VerificationFailed => "verification_failed",
+            Self::NotASubset => "not_a_subset",
+            Self::InvalidArgument(_) => "invalid_argument",
+            Self::Io(_) => "io",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidEncoding(e) => write!(f, "invalid encoding: {e}"),
+            Self::PolicySyntax(e) => write!(f, "policy syntax error {e}"),
+            Self::PolicyInvalid(why) => write!(f, "invalid policy: {why}"),
+            Self::LimitExceeded(k) => write!(f, "limit exceeded: {k}"),
+            Self::InvalidAttribute => f.write_str("invalid attribute name"),
+            Self::PolicyNotSatisfied => f.write_str("the key's attributes do not satisfy the policy"),
+            Self::DecryptionFailed => f.write_str("decryption failed"),
+            Self::VerificationFailed => f.write_str("verification failed"),
+            Self::NotASubset => f.write_str("the requested attributes are not a subset of the key's"),
+            Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
+            Self::Io(kind) => write!(f, "i/o error: {kind}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<EncodingError> for Error {
+    fn from(e: EncodingError) -> Self {
+        Self::InvalidEncoding(e)
+    }
+}
+
+impl From<PolicySyntaxError> for Error {
+    fn from(e: PolicySyntaxError) -> Self {
+        Self::PolicySyntax(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e.kind())
+    }
+}
+
+/// `Result` with the library's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

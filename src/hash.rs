@@ -1,0 +1,1 @@
+//! Domain-separated hashing to scalars and to the curve (work in progress).

@@ -1,0 +1,18 @@
+//! # cipherchart
+//!
+//! Attribute-based encryption of health records, attribute-based proxy re-encryption,
+//! patient consent tokens and a tamper-evident proof chain, on BLS12-381.
+//!
+//! The design, the constructions and the wire-format rules are in the repository's
+//! `docs/` folder; start with `docs/security.md` before relying on this crate.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub(crate) mod encoding;
+pub mod error;
+pub(crate) mod hash;
+pub mod policy;
+
+pub use error::{EncodingError, Error, LimitKind, PolicySyntaxError, Result};
+pub use policy::{Lsss, Policy};
