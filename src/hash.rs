@@ -1,1 +1,0 @@
-//! Domain-separated hashing to scalars and to the curve (work in progress).
