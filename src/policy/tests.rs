@@ -1,0 +1,1 @@
+//! Unit tests of the policy module: errors with positions, limits, precedence, NFC.
