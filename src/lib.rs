@@ -9,10 +9,15 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod abe;
 pub(crate) mod encoding;
 pub mod error;
 pub(crate) mod hash;
 pub mod policy;
+pub mod record;
+pub(crate) mod secret;
 
+pub use abe::{Authority, PublicKey, UserKey};
 pub use error::{EncodingError, Error, LimitKind, PolicySyntaxError, Result};
-pub use policy::{Lsss, Policy};
+pub use policy::{Attribute, Lsss, Policy};
+pub use record::{seal, session, stream, SealedRecord};

@@ -19,9 +19,30 @@ pub(crate) const FO_COINS: &[u8] = b"CIPHERCHART-V01-FO-COINS-with-expander-SHA2
 /// `expand_message_xmd(.., 32)`.
 pub(crate) const FO_MASK: &[u8] = b"CIPHERCHART-V01-FO-MASK-with-expander-SHA256-128";
 
-/// The record key: `μ ‖ SHA-256(Hdr) ‖ ctx → K` (32 bytes, more for stream subkeys), with
-/// `expand_message_xmd`.
-pub(crate) const KDF: &[u8] = b"CIPHERCHART-V01-KDF-with-expander-SHA256-128";
+/// The KEM key derivation `KDF(μ ‖ SHA-256(Hdr) ‖ ctx)`: the salt of HKDF-SHA256 with
+/// ikm = μ and info = header digest ‖ len32(purpose) ‖ purpose ‖ ctx.
+pub(crate) const KDF: &[u8] = b"CIPHERCHART-V01-KDF-with-HKDF-SHA256";
+
+/// The public-key identifier: SHA-256 of this tag ‖ the public key's encoding.
+pub(crate) const PUBLIC_KEY_ID: &[u8] = b"CIPHERCHART-V01-PUBLIC-KEY-ID-with-SHA256";
+
+/// The KEM header digest: SHA-256 of this tag ‖ len32(⟨P⟩) ‖ ⟨P⟩ ‖ C0 ‖ rows ‖ c'.
+pub(crate) const HEADER_DIGEST: &[u8] = b"CIPHERCHART-V01-HEADER-DIGEST-with-SHA256";
+
+/// A sealed record's AEAD associated data (SHA-256 of this tag ‖ version ‖ header
+/// digest ‖ id ‖ metadata).
+pub(crate) const RECORD_AD: &[u8] = b"CIPHERCHART-V01-RECORD-AD-with-SHA256";
+
+/// A stream's AEAD associated data (SHA-256 of this tag ‖ the stream header bytes).
+pub(crate) const STREAM_AD: &[u8] = b"CIPHERCHART-V01-STREAM-AD-with-SHA256";
+
+/// A session record's subkey: the salt of HKDF-SHA256 over the session key, info = the
+/// 64-bit sequence number.
+pub(crate) const SESSION_SUBKEY: &[u8] = b"CIPHERCHART-V01-SESSION-SUBKEY-with-HKDF-SHA256";
+
+/// A session record's AEAD associated data (SHA-256 of this tag ‖ header digest ‖
+/// sequence ‖ metadata).
+pub(crate) const SESSION_AD: &[u8] = b"CIPHERCHART-V01-SESSION-AD-with-SHA256";
 
 /// H_z of re-encryption: capsule seed w → blinding scalar z (`hash_to_scalar`; the
 /// caller rejects z = 0).
@@ -35,4 +56,18 @@ pub(crate) const CONSENT: &[u8] = b"CIPHERCHART-V01-CONSENT";
 
 /// Every tag above, for the tests that check they are distinct and well formed.
 #[cfg(test)]
-pub(crate) const ALL: &[&[u8]] = &[FAME_G1, FO_COINS, FO_MASK, KDF, REKEY_BLIND, CHAIN, CONSENT];
+pub(crate) const ALL: &[&[u8]] = &[
+    FAME_G1,
+    FO_COINS,
+    FO_MASK,
+    KDF,
+    PUBLIC_KEY_ID,
+    HEADER_DIGEST,
+    RECORD_AD,
+    STREAM_AD,
+    SESSION_SUBKEY,
+    SESSION_AD,
+    REKEY_BLIND,
+    CHAIN,
+    CONSENT,
+];

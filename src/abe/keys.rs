@@ -1,0 +1,388 @@
+//! FAME Setup and KeyGen (DESIGN.md §3): the attribute authority, its public key and
+//! the user keys it issues.
+
+use core::fmt;
+
+use ark_bls12_381::{g2, Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::pairing::Pairing;
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
+use rand_core::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::abe::core::{DecryptionKey, Gt};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{EncodingError, Error, LimitKind, Result};
+use crate::hash::{attribute_points, column_points, dst};
+use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
+use crate::secret::{invert, random_nonzero_scalar, random_scalar};
+
+/// The most attributes one user key may hold.
+pub const MAX_KEY_ATTRIBUTES: usize = 1024;
+
+/// The authority's public key: `H1 = h^{a1}`, `H2 = h^{a2}` in G2 and
+/// `T1 = e(g,h)^{d1·a1+d3}`, `T2 = e(g,h)^{d2·a2+d3}` in GT.
+///
+/// Anyone holding it can seal records for the authority's users.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    pub(crate) h1: G2Affine,
+    pub(crate) h2: G2Affine,
+    pub(crate) t1: Gt,
+    pub(crate) t2: Gt,
+    /// SHA-256 of the canonical encoding, under its own domain tag; binds headers to
+    /// this authority.
+    pub(crate) id: [u8; 32],
+}
+
+impl PublicKey {
+    fn new(h1: G2Affine, h2: G2Affine, t1: Gt, t2: Gt) -> Self {
+        let mut pk = Self { h1, h2, t1, t2, id: [0; 32] };
+        let mut hasher = Sha256::new();
+        hasher.update(dst::PUBLIC_KEY_ID);
+        hasher.update(pk.to_bytes());
+        pk.id = hasher.finalize().into();
+        pk
+    }
+
+    /// A 32-byte identifier of this public key (a domain-separated SHA-256 of its
+    /// encoding). Sealed records are bound to it.
+    pub fn id(&self) -> [u8; 32] {
+        self.id
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "PublicKey").
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(ObjectType::PublicKey);
+        w.g2(&self.h1);
+        w.g2(&self.h2);
+        w.gt(&self.t1);
+        w.gt(&self.t2);
+        w.finish()
+    }
+
+    /// Decodes and validates a public key: every element on the curve, in the
+    /// prime-order subgroup and not the identity.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`] for any malformed input.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::PublicKey)?;
+        let h1 = r.g2()?;
+        let h2 = r.g2()?;
+        let t1 = r.gt()?;
+        let t2 = r.gt()?;
+        r.finish()?;
+        Ok(Self::new(h1, h2, t1, t2))
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey").field("id", &hex_prefix(&self.id)).finish_non_exhaustive()
+    }
+}
+
+/// The first 8 bytes of an identifier in hex, for `Debug` output.
+pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
+    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The master secret key `(a1, a2, b1, b2, g^{d1}, g^{d2}, g^{d3})`.
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct MasterKey {
+    a: [Fr; 2],
+    b: [Fr; 2],
+    g_d: [G1Affine; 3],
+}
+
+impl MasterKey {
+    fn public_key(&self) -> PublicKey {
+        let h = G2Projective::generator();
+        // TODO(constant-time issue): secret scalars times fixed bases.
+        let h1 = g2::Config::glv_mul_projective(h, self.a[0]).into_affine();
+        let h2 = g2::Config::glv_mul_projective(h, self.a[1]).into_affine();
+        let h_aff = G2Affine::generator();
+        // T_t = e(g^{d_t}, h^{a_t}) · e(g^{d3}, h) = e(g,h)^{d_t·a_t + d3}.
+        let t1 = Bls12_381::multi_pairing([self.g_d[0], self.g_d[2]], [h1, h_aff]);
+        let t2 = Bls12_381::multi_pairing([self.g_d[1], self.g_d[2]], [h2, h_aff]);
+        PublicKey::new(h1, h2, t1, t2)
+    }
+}
+
+/// An attribute authority (for example a hospital): holds the master secret key and
+/// issues user keys for attribute sets.
+///
+/// ```
+/// use cipherchart::Authority;
+/// let authority = Authority::setup(&mut rand_core::OsRng);
+/// let key = authority.issue_key(&["role:physician", "dept:cardiology"], &mut rand_core::OsRng)?;
+/// assert_eq!(key.attributes().len(), 2);
+/// # Ok::<(), cipherchart::Error>(())
+/// ```
+pub struct Authority {
+    msk: MasterKey,
+    pk: PublicKey,
+}
+
+impl fmt::Debug for Authority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authority").field("public_key", &self.pk).finish_non_exhaustive()
+    }
+}
+
+impl Authority {
+    /// Runs FAME Setup: draws a fresh master key.
+    pub fn setup<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let a = [random_nonzero_scalar(rng), random_nonzero_scalar(rng)];
+        let b = [random_nonzero_scalar(rng), random_nonzero_scalar(rng)];
+        let mut d = [random_scalar(rng), random_scalar(rng), random_scalar(rng)];
+        let g = G1Projective::generator();
+        // TODO(constant-time issue): fixed-base multiplication by secret scalars.
+        let g_d = G1Projective::normalize_batch(&[g * d[0], g * d[1], g * d[2]]);
+        d.zeroize();
+        let msk = MasterKey { a, b, g_d: [g_d[0], g_d[1], g_d[2]] };
+        let pk = msk.public_key();
+        Self { msk, pk }
+    }
+
+    /// The public key to publish.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.pk
+    }
+
+    /// Runs FAME KeyGen for a set of attributes (each `namespace:value`, or any text
+    /// the policy language can quote). Duplicates are merged.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAttribute`] for a malformed attribute, [`Error::LimitExceeded`]
+    /// for more than [`MAX_KEY_ATTRIBUTES`], [`Error::InvalidArgument`] for an empty set.
+    pub fn issue_key<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+        &self,
+        attributes: &[S],
+        rng: &mut R,
+    ) -> Result<UserKey> {
+        let attributes = canonical_attribute_set(attributes)?;
+        let msk = &self.msk;
+        // TODO(constant-time issue): every operation below handles secrets.
+        let r = [random_scalar(rng), random_scalar(rng)];
+        let mut beta = Zeroizing::new([msk.b[0] * r[0], msk.b[1] * r[1], r[0] + r[1]]);
+        let inv_a = Zeroizing::new([invert(&msk.a[0]), invert(&msk.a[1])]);
+        // e[l][t] = β_l / a_t
+        let mut e = Zeroizing::new([[Fr::from(0u64); 2]; 3]);
+        for l in 0..3 {
+            for t in 0..2 {
+                e[l][t] = beta[l] * inv_a[t];
+            }
+        }
+        let h = G2Projective::generator();
+        let k0 = G2Projective::normalize_batch(&[
+            g2::Config::glv_mul_projective(h, beta[0]),
+            g2::Config::glv_mul_projective(h, beta[1]),
+            g2::Config::glv_mul_projective(h, beta[2]),
+        ]);
+        beta.zeroize();
+        let g = G1Projective::generator();
+        let mut points = Vec::with_capacity(3 * (attributes.len() + 1));
+        // K' from the column-1 points and the authority's g^{d_t}.
+        let u1 = column_points(1);
+        let sigma_prime = Zeroizing::new(random_scalar(rng));
+        for t in 0..2 {
+            let mut acc = msk.g_d[t].into_group() + g * (*sigma_prime * inv_a[t]);
+            for l in 0..3 {
+                acc += u1.points[l][t] * e[l][t];
+            }
+            points.push(acc);
+        }
+        points.push(msk.g_d[2].into_group() - g * *sigma_prime);
+        for y in &attributes {
+            let w = attribute_points(y.as_str());
+            let sigma = Zeroizing::new(random_scalar(rng));
+            for t in 0..2 {
+                let mut acc = g * (*sigma * inv_a[t]);
+                for l in 0..3 {
+                    acc += w.points[l][t] * e[l][t];
+                }
+                points.push(acc);
+            }
+            points.push(-(g * *sigma));
+        }
+        let points = G1Projective::normalize_batch(&points);
+        let mut chunks = points.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
+        let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
+        let k_attr: Vec<[G1Affine; 3]> = chunks.collect();
+        Ok(UserKey { attributes, k0: [k0[0], k0[1], k0[2]], k_prime, k_attr })
+    }
+
+    /// Exports the master secret key. **Dangerous**: whoever holds these bytes can
+    /// issue keys for any attribute and open every record of this authority. Store
+    /// them encrypted, in an HSM or offline.
+    pub fn export_master_key_dangerous(&self) -> Zeroizing<Vec<u8>> {
+        let mut w = Writer::new(ObjectType::MasterKey);
+        for s in self.msk.a.iter().chain(self.msk.b.iter()) {
+            w.scalar(s);
+        }
+        for p in &self.msk.g_d {
+            w.g1(p);
+        }
+        Zeroizing::new(w.finish())
+    }
+
+    /// Imports a master secret key exported by
+    /// [`export_master_key_dangerous`](Self::export_master_key_dangerous) and
+    /// recomputes the public key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`] for any malformed input (including zero `a`/`b`).
+    pub fn import_master_key_dangerous(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::MasterKey)?;
+        let a = [r.nonzero_scalar()?, r.nonzero_scalar()?];
+        let b = [r.nonzero_scalar()?, r.nonzero_scalar()?];
+        let g_d = [r.g1_allow_identity()?, r.g1_allow_identity()?, r.g1_allow_identity()?];
+        r.finish()?;
+        let msk = MasterKey { a, b, g_d };
+        let pk = msk.public_key();
+        Ok(Self { msk, pk })
+    }
+}
+
+/// Validates, canonicalises, sorts and de-duplicates a key's attribute set.
+fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attribute>> {
+    if attributes.is_empty() {
+        return Err(Error::InvalidArgument("a key needs at least one attribute"));
+    }
+    if attributes.len() > MAX_KEY_ATTRIBUTES {
+        return Err(Error::LimitExceeded(LimitKind::KeyAttributes));
+    }
+    let mut set = attributes.iter().map(|a| Attribute::new(a.as_ref())).collect::<Result<Vec<_>>>()?;
+    set.sort();
+    set.dedup();
+    Ok(set)
+}
+
+/// A user's decryption key for a set of attributes, issued by an [`Authority`].
+///
+/// Secret: it zeroizes on drop and its `Debug` output shows only the attributes.
+pub struct UserKey {
+    /// Sorted, unique, canonical.
+    pub(crate) attributes: Vec<Attribute>,
+    pub(crate) k0: [G2Affine; 3],
+    pub(crate) k_prime: [G1Affine; 3],
+    /// Parallel to `attributes`.
+    pub(crate) k_attr: Vec<[G1Affine; 3]>,
+}
+
+impl Drop for UserKey {
+    fn drop(&mut self) {
+        self.k0.zeroize();
+        self.k_prime.zeroize();
+        self.k_attr.iter_mut().for_each(Zeroize::zeroize);
+    }
+}
+
+impl ZeroizeOnDrop for UserKey {}
+
+impl fmt::Debug for UserKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attributes: Vec<&str> = self.attributes.iter().map(Attribute::as_str).collect();
+        f.debug_struct("UserKey").field("attributes", &attributes).finish_non_exhaustive()
+    }
+}
+
+impl DecryptionKey for UserKey {
+    fn attributes(&self) -> &[Attribute] {
+        &self.attributes
+    }
+    fn k0(&self) -> &[G2Affine; 3] {
+        &self.k0
+    }
+    fn k_prime(&self) -> &[G1Affine; 3] {
+        &self.k_prime
+    }
+    fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]> {
+        let i = self.attributes.binary_search(attribute).ok()?;
+        self.k_attr.get(i)
+    }
+}
+
+impl UserKey {
+    /// The key's attributes, sorted.
+    pub fn attributes(&self) -> &[Attribute] {
+        &self.attributes
+    }
+
+    /// Whether the key holds this attribute (after canonicalisation).
+    pub fn has_attribute(&self, attribute: &str) -> bool {
+        Attribute::new(attribute).is_ok_and(|a| self.attributes.binary_search(&a).is_ok())
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "UserKey"). Secret: the bytes are
+    /// returned in a zeroizing buffer.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let mut w = Writer::new(ObjectType::UserKey);
+        write_key_body(&mut w, &self.attributes, &self.k0, &self.k_prime, &self.k_attr);
+        Zeroizing::new(w.finish())
+    }
+
+    /// Decodes and validates a user key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`] for any malformed input: bad points, attributes not
+    /// canonical, not sorted or repeated, too many attributes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::UserKey)?;
+        let (attributes, k0, k_prime, k_attr) = read_key_body(&mut r)?;
+        r.finish()?;
+        Ok(Self { attributes, k0, k_prime, k_attr })
+    }
+}
+
+/// The common body of user keys and blinded re-keys: attributes, `K0`, `K'`, `K_y`.
+pub(crate) fn write_key_body(
+    w: &mut Writer,
+    attributes: &[Attribute],
+    k0: &[G2Affine; 3],
+    k_prime: &[G1Affine; 3],
+    k_attr: &[[G1Affine; 3]],
+) {
+    // Attribute count fits: bounded by MAX_KEY_ATTRIBUTES at construction.
+    w.u32(attributes.len() as u32);
+    for a in attributes {
+        w.bytes(a.as_str().as_bytes());
+    }
+    k0.iter().for_each(|p| w.g2(p));
+    k_prime.iter().for_each(|p| w.g1(p));
+    k_attr.iter().flatten().for_each(|p| w.g1(p));
+}
+
+/// The decoded key body.
+pub(crate) type KeyBody = (Vec<Attribute>, [G2Affine; 3], [G1Affine; 3], Vec<[G1Affine; 3]>);
+
+/// Reads and validates a key body written by [`write_key_body`].
+pub(crate) fn read_key_body(r: &mut Reader<'_>) -> Result<KeyBody> {
+    let n = r.count(MAX_KEY_ATTRIBUTES)?;
+    if n == 0 {
+        return Err(EncodingError::BadLength.into());
+    }
+    let mut attributes = Vec::with_capacity(n);
+    for _ in 0..n {
+        let raw = r.bytes(MAX_ATTRIBUTE_LEN)?;
+        let text = core::str::from_utf8(raw).map_err(|_| EncodingError::InvalidText)?;
+        let attribute = Attribute::new(text).map_err(|_| EncodingError::InvalidText)?;
+        if attribute.as_str() != text {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        if attributes.last().is_some_and(|prev| prev >= &attribute) {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        attributes.push(attribute);
+    }
+    let k0 = [r.g2()?, r.g2()?, r.g2()?];
+    let k_prime = [r.g1()?, r.g1()?, r.g1()?];
+    let mut k_attr = Vec::with_capacity(n);
+    for _ in 0..n {
+        k_attr.push([r.g1()?, r.g1()?, r.g1()?]);
+    }
+    Ok((attributes, k0, k_prime, k_attr))
+}

@@ -1,0 +1,12 @@
+//! FAME CP-ABE (Agrawal–Chase, CCS 2017, k = 2) on BLS12-381, used as a KEM.
+//!
+//! This module holds the algebra: Setup and KeyGen ([`Authority`], [`PublicKey`],
+//! [`UserKey`]) and the crate-internal EncCore/DecCore. Records never touch it
+//! directly: they go through the Fujisaki–Okamoto KEM in [`crate::record`], which is
+//! what makes ciphertexts CCA-secure.
+
+pub(crate) mod core;
+mod keys;
+
+pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};
+pub(crate) use keys::hex_prefix;

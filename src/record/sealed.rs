@@ -1,0 +1,194 @@
+//! Sealed records: an FO-KEM header wrapping a one-time key, and a ChaCha20-Poly1305
+//! body whose associated data binds the header, the record id and the metadata.
+
+use core::fmt;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use rand_core::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+
+use crate::abe::{hex_prefix, PublicKey, UserKey};
+use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION};
+use crate::error::{Error, Result};
+use crate::hash::dst;
+use crate::policy::Policy;
+use crate::record::kem::{context, decaps, derive_key, encaps, KemHeader};
+
+/// The longest record id, in bytes.
+pub const MAX_RECORD_ID_LEN: usize = 1024;
+/// The longest metadata, in bytes.
+pub const MAX_METADATA_LEN: usize = 64 * 1024;
+/// The largest payload of one sealed record (use [`crate::stream`] beyond).
+pub const MAX_PAYLOAD_LEN: usize = u32::MAX as usize - 16;
+
+/// The AEAD key of a record is used for exactly one message, so a fixed nonce is safe.
+const RECORD_NONCE: [u8; 12] = [0; 12];
+
+/// A record sealed under a policy: readable metadata, a KEM header and an
+/// authenticated ciphertext.
+///
+/// The policy, record id and metadata are public (anyone can read them); the payload
+/// opens only for keys whose attributes satisfy the policy.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedRecord {
+    pub(crate) record_id: Vec<u8>,
+    pub(crate) metadata: Vec<u8>,
+    pub(crate) header: KemHeader,
+    pub(crate) body: Vec<u8>,
+}
+
+impl fmt::Debug for SealedRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealedRecord")
+            .field("record_id", &String::from_utf8_lossy(&self.record_id))
+            .field("policy", &self.header.policy.to_string())
+            .field("header", &hex_prefix(&self.header.digest))
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The KEM context of a record: binds the header to the record id.
+fn record_context(record_id: &[u8]) -> Vec<u8> {
+    context(b"record", &[record_id])
+}
+
+/// The AEAD associated data: header digest, record id, format version and metadata,
+/// each length-prefixed under the record tag.
+fn associated_data(header: &KemHeader, record_id: &[u8], metadata: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(dst::RECORD_AD);
+    h.update([FORMAT_VERSION]);
+    h.update(header.digest);
+    h.update((record_id.len() as u32).to_be_bytes());
+    h.update(record_id);
+    h.update((metadata.len() as u32).to_be_bytes());
+    h.update(metadata);
+    h.finalize().into()
+}
+
+fn check_lengths(record_id: &[u8], metadata: &[u8], payload_len: usize) -> Result<()> {
+    if record_id.len() > MAX_RECORD_ID_LEN {
+        return Err(Error::InvalidArgument("record id longer than MAX_RECORD_ID_LEN"));
+    }
+    if metadata.len() > MAX_METADATA_LEN {
+        return Err(Error::InvalidArgument("metadata longer than MAX_METADATA_LEN"));
+    }
+    if payload_len > MAX_PAYLOAD_LEN {
+        return Err(Error::InvalidArgument("payload longer than MAX_PAYLOAD_LEN; use a stream"));
+    }
+    Ok(())
+}
+
+/// Seals `payload` under `policy` for the authority whose public key is `pk`.
+///
+/// `record_id` and `metadata` stay readable and are authenticated. A fresh key is
+/// drawn for every call, so sealing the same payload twice gives unrelated records.
+///
+/// ```
+/// use cipherchart::{seal, Authority, Policy};
+/// let mut rng = rand_core::OsRng;
+/// let authority = Authority::setup(&mut rng);
+/// let policy = Policy::parse("patient:42 or (role:physician and dept:cardiology)")?;
+/// let sealed = seal(authority.public_key(), &policy, b"rec-1", b"ecg", b"sinus rhythm", &mut rng)?;
+/// let doctor = authority.issue_key(&["role:physician", "dept:cardiology"], &mut rng)?;
+/// assert_eq!(doctor.open(authority.public_key(), &sealed)?, b"sinus rhythm");
+/// # Ok::<(), cipherchart::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if the record id, metadata or payload exceed their bounds.
+pub fn seal<R: RngCore + CryptoRng + ?Sized>(
+    pk: &PublicKey,
+    policy: &Policy,
+    record_id: &[u8],
+    metadata: &[u8],
+    payload: &[u8],
+    rng: &mut R,
+) -> Result<SealedRecord> {
+    check_lengths(record_id, metadata, payload.len())?;
+    let ctx = record_context(record_id);
+    let (header, seed) = encaps(pk, policy, &ctx, rng)?;
+    let key = derive_key(&seed, &header, &ctx, b"record-aead");
+    let ad = associated_data(&header, record_id, metadata);
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+    let body = cipher
+        .encrypt(Nonce::from_slice(&RECORD_NONCE), Payload { msg: payload, aad: &ad })
+        .map_err(|_| Error::InvalidArgument("payload too long"))?;
+    Ok(SealedRecord { record_id: record_id.to_vec(), metadata: metadata.to_vec(), header, body })
+}
+
+impl UserKey {
+    /// Opens a sealed record.
+    ///
+    /// # Errors
+    /// [`Error::PolicyNotSatisfied`] (checked before any pairing) if the key's
+    /// attributes do not satisfy the record's policy; [`Error::DecryptionFailed`] for
+    /// any tampered header, metadata or body, or a record sealed for another authority.
+    pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
+        let ctx = record_context(&sealed.record_id);
+        let seed = decaps(self, pk, &sealed.header, &ctx)?;
+        open_body(&seed, sealed, &ctx)
+    }
+}
+
+/// Opens the AEAD body once the KEM seed is known (also used for re-encrypted records).
+pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> Result<Vec<u8>> {
+    let key = derive_key(seed, &sealed.header, ctx, b"record-aead");
+    let ad = associated_data(&sealed.header, &sealed.record_id, &sealed.metadata);
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+    cipher
+        .decrypt(Nonce::from_slice(&RECORD_NONCE), Payload { msg: &sealed.body, aad: &ad })
+        .map_err(|_| Error::DecryptionFailed)
+}
+
+impl SealedRecord {
+    /// The policy the record is sealed under.
+    pub fn policy(&self) -> &Policy {
+        &self.header.policy
+    }
+
+    /// The record id given at sealing.
+    pub fn record_id(&self) -> &[u8] {
+        &self.record_id
+    }
+
+    /// The metadata given at sealing (public, authenticated).
+    pub fn metadata(&self) -> &[u8] {
+        &self.metadata
+    }
+
+    /// A digest of the KEM header (SHA-256 under its own domain tag): a stable public
+    /// handle for allow-lists and audit logs.
+    pub fn header_digest(&self) -> [u8; 32] {
+        self.header.digest
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "SealedRecord").
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(ObjectType::SealedRecord);
+        w.bytes(&self.record_id);
+        w.bytes(&self.metadata);
+        self.header.write(&mut w);
+        w.bytes(&self.body);
+        w.finish()
+    }
+
+    /// Decodes and validates a sealed record (every group element is checked).
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`] for any malformed input.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::SealedRecord)?;
+        let record_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
+        let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
+        let header = KemHeader::read(&mut r)?;
+        let body = r.bytes(MAX_PAYLOAD_LEN + 16)?.to_vec();
+        if body.len() < 16 {
+            return Err(crate::error::EncodingError::BadLength.into());
+        }
+        r.finish()?;
+        Ok(Self { record_id, metadata, header, body })
+    }
+}

@@ -1,0 +1,296 @@
+//! Sessions for sensor series: one KEM header per session (or epoch), then many small
+//! records, each sealed with its own subkey derived from the session key and the
+//! record's sequence number.
+//!
+//! Opening record `n` needs only the session header and record `n`; the costly
+//! pairing work happens once per session, in [`UserKey::open_session`].
+//!
+//! ```
+//! use cipherchart::{session, Authority, Policy};
+//! let mut rng = rand_core::OsRng;
+//! let authority = Authority::setup(&mut rng);
+//! let policy = Policy::parse("role:physician or role:researcher")?;
+//! let (header, mut sealer) =
+//!     session::start_session(authority.public_key(), &policy, b"bed-12/2026-11-25", b"vitals", &mut rng)?;
+//! let first = sealer.seal(b"hr", b"72 bpm")?;
+//! let second = sealer.seal(b"spo2", b"98 %")?;
+//!
+//! let researcher = authority.issue_key(&["role:researcher"], &mut rng)?;
+//! let opener = researcher.open_session(authority.public_key(), &header)?;
+//! assert_eq!(opener.open(&second)?, b"98 %");
+//! assert_eq!(opener.open(&first)?, b"72 bpm");
+//! # Ok::<(), cipherchart::Error>(())
+//! ```
+
+use core::fmt;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use hkdf::Hkdf;
+use rand_core::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
+
+use crate::abe::{hex_prefix, PublicKey, UserKey};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{EncodingError, Error, Result};
+use crate::hash::dst;
+use crate::policy::Policy;
+use crate::record::kem::{context, decaps, derive_key, encaps, KemHeader};
+use crate::record::{MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};
+
+/// Every subkey encrypts exactly one record, so a fixed nonce is safe.
+const SUBKEY_NONCE: [u8; 12] = [0; 12];
+
+/// The public header of a session: id, metadata and the KEM header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionHeader {
+    session_id: Vec<u8>,
+    metadata: Vec<u8>,
+    header: KemHeader,
+}
+
+impl fmt::Debug for SessionHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionHeader")
+            .field("session_id", &String::from_utf8_lossy(&self.session_id))
+            .field("policy", &self.header.policy.to_string())
+            .field("header", &hex_prefix(&self.header.digest))
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionHeader {
+    /// The session id.
+    pub fn session_id(&self) -> &[u8] {
+        &self.session_id
+    }
+    /// The session metadata.
+    pub fn metadata(&self) -> &[u8] {
+        &self.metadata
+    }
+    /// The policy of every record of the session.
+    pub fn policy(&self) -> &Policy {
+        &self.header.policy
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "SessionHeader").
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(ObjectType::SessionHeader);
+        w.bytes(&self.session_id);
+        w.bytes(&self.metadata);
+        self.header.write(&mut w);
+        w.finish()
+    }
+
+    /// Decodes and validates a session header.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`] for any malformed input.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::SessionHeader)?;
+        let session_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
+        let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
+        let header = KemHeader::read(&mut r)?;
+        r.finish()?;
+        Ok(Self { session_id, metadata, header })
+    }
+
+    /// A digest that identifies this session header; records carry nothing else that
+    /// links them to it, so keep headers and records together by this handle.
+    pub fn digest(&self) -> [u8; 32] {
+        self.header.digest
+    }
+
+    fn context(&self) -> Vec<u8> {
+        session_context(&self.session_id)
+    }
+}
+
+fn session_context(session_id: &[u8]) -> Vec<u8> {
+    context(b"session", &[session_id])
+}
+
+/// One record of a session: its sequence number, public metadata and ciphertext.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    sequence: u64,
+    metadata: Vec<u8>,
+    body: Vec<u8>,
+}
+
+impl fmt::Debug for SessionRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionRecord")
+            .field("sequence", &self.sequence)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionRecord {
+    /// The record's sequence number in its session (0, 1, 2, …).
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+    /// The record's public metadata.
+    pub fn metadata(&self) -> &[u8] {
+        &self.metadata
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "SessionRecord").
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(ObjectType::SessionRecord);
+        w.u64(self.sequence);
+        w.bytes(&self.metadata);
+        w.bytes(&self.body);
+        w.finish()
+    }
+
+    /// Decodes a session record.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`] for any malformed input.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::SessionRecord)?;
+        let sequence = r.u64()?;
+        let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
+        let body = r.bytes(MAX_PAYLOAD_LEN + 16)?.to_vec();
+        if body.len() < 16 {
+            return Err(EncodingError::BadLength.into());
+        }
+        r.finish()?;
+        Ok(Self { sequence, metadata, body })
+    }
+}
+
+/// The per-record key and associated data, derived from the session key.
+struct RecordKeys {
+    key: Zeroizing<[u8; 32]>,
+    ad: [u8; 32],
+}
+
+/// The session secret shared by sealer and opener.
+#[derive(ZeroizeOnDrop)]
+struct SessionSecret {
+    key: [u8; 32],
+    #[zeroize(skip)]
+    header_digest: [u8; 32],
+}
+
+impl SessionSecret {
+    fn record_keys(&self, sequence: u64, metadata: &[u8]) -> RecordKeys {
+        let hk = Hkdf::<Sha256>::new(Some(dst::SESSION_SUBKEY), &self.key);
+        let mut key = Zeroizing::new([0u8; 32]);
+        // 32 bytes is far below HKDF's limit, so expand cannot fail.
+        let _ = hk.expand(&sequence.to_be_bytes(), key.as_mut());
+        let mut h = Sha256::new();
+        h.update(dst::SESSION_AD);
+        h.update(self.header_digest);
+        h.update(sequence.to_be_bytes());
+        h.update((metadata.len() as u32).to_be_bytes());
+        h.update(metadata);
+        RecordKeys { key, ad: h.finalize().into() }
+    }
+}
+
+/// Seals the records of one session. Holds the session key (zeroized on drop) and the
+/// next sequence number; sequence numbers never repeat.
+pub struct SessionSealer {
+    secret: SessionSecret,
+    next_sequence: u64,
+}
+
+impl fmt::Debug for SessionSealer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionSealer").field("next_sequence", &self.next_sequence).finish_non_exhaustive()
+    }
+}
+
+/// Starts a session: one KEM header under `policy`, and a sealer for its records.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an oversized id or metadata.
+pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
+    pk: &PublicKey,
+    policy: &Policy,
+    session_id: &[u8],
+    metadata: &[u8],
+    rng: &mut R,
+) -> Result<(SessionHeader, SessionSealer)> {
+    if session_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
+        return Err(Error::InvalidArgument("session id or metadata too long"));
+    }
+    let ctx = session_context(session_id);
+    let (header, seed) = encaps(pk, policy, &ctx, rng)?;
+    let key = derive_key(&seed, &header, &ctx, b"session-key");
+    let secret = SessionSecret { key: *key, header_digest: header.digest };
+    let header = SessionHeader { session_id: session_id.to_vec(), metadata: metadata.to_vec(), header };
+    Ok((header, SessionSealer { secret, next_sequence: 0 }))
+}
+
+impl SessionSealer {
+    /// Seals the next record of the session.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for oversized metadata or payload, or when the
+    /// sequence numbers are exhausted.
+    pub fn seal(&mut self, metadata: &[u8], payload: &[u8]) -> Result<SessionRecord> {
+        if metadata.len() > MAX_METADATA_LEN || payload.len() > MAX_PAYLOAD_LEN {
+            return Err(Error::InvalidArgument("metadata or payload too long"));
+        }
+        let sequence = self.next_sequence;
+        self.next_sequence = sequence.checked_add(1).ok_or(Error::InvalidArgument("session exhausted"))?;
+        let keys = self.secret.record_keys(sequence, metadata);
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+        let body = cipher
+            .encrypt(Nonce::from_slice(&SUBKEY_NONCE), Payload { msg: payload, aad: &keys.ad })
+            .map_err(|_| Error::InvalidArgument("payload too long"))?;
+        Ok(SessionRecord { sequence, metadata: metadata.to_vec(), body })
+    }
+
+    /// The sequence number the next record will get.
+    pub fn next_sequence(&self) -> u64 {
+        self.next_sequence
+    }
+}
+
+/// Opens the records of one session, after one decapsulation.
+pub struct SessionOpener {
+    secret: SessionSecret,
+}
+
+impl fmt::Debug for SessionOpener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionOpener").field("header", &hex_prefix(&self.secret.header_digest)).finish_non_exhaustive()
+    }
+}
+
+impl UserKey {
+    /// Decapsulates a session header once; the returned opener opens its records.
+    ///
+    /// # Errors
+    /// [`Error::PolicyNotSatisfied`] if the key does not satisfy the session's policy,
+    /// [`Error::DecryptionFailed`] for a tampered header.
+    pub fn open_session(&self, pk: &PublicKey, header: &SessionHeader) -> Result<SessionOpener> {
+        let ctx = header.context();
+        let seed = decaps(self, pk, &header.header, &ctx)?;
+        let key = derive_key(&seed, &header.header, &ctx, b"session-key");
+        Ok(SessionOpener { secret: SessionSecret { key: *key, header_digest: header.header.digest } })
+    }
+}
+
+impl SessionOpener {
+    /// Opens one record of the session.
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] for a record of another session or any tampering
+    /// (including a changed sequence number or metadata).
+    pub fn open(&self, record: &SessionRecord) -> Result<Vec<u8>> {
+        let keys = self.secret.record_keys(record.sequence, &record.metadata);
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+        cipher
+            .decrypt(Nonce::from_slice(&SUBKEY_NONCE), Payload { msg: &record.body, aad: &keys.ad })
+            .map_err(|_| Error::DecryptionFailed)
+    }
+}

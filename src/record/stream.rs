@@ -1,0 +1,294 @@
+//! Streaming records: one KEM header, then the payload in fixed-size chunks sealed with
+//! the STREAM construction (Hoang–Reyhanitabar–Rogaway–Vizár 2015) over
+//! ChaCha20-Poly1305: nonce = 7-byte prefix ‖ 32-bit big-endian counter ‖ last-chunk flag.
+//!
+//! Neither side holds the payload in memory: sealing reads from any [`Read`] and writes
+//! to any [`Write`]; opening does the same. Reordered, substituted, dropped or
+//! truncated chunks fail to authenticate.
+//!
+//! **Opening writes each chunk as soon as it authenticates.** A truncated stream is
+//! only detected at its end, so on any error the caller must discard what was written.
+//!
+//! ```
+//! use cipherchart::{stream, Authority, Policy};
+//! let mut rng = rand_core::OsRng;
+//! let authority = Authority::setup(&mut rng);
+//! let policy = Policy::parse("role:radiologist")?;
+//! let scan = vec![7u8; 200_000];
+//! let mut sealed = Vec::new();
+//! stream::seal_stream(authority.public_key(), &policy, b"mri-9", b"", &scan[..], &mut sealed, &mut rng)?;
+//! let key = authority.issue_key(&["role:radiologist"], &mut rng)?;
+//! let mut opened = Vec::new();
+//! key.open_stream(authority.public_key(), &sealed[..], &mut opened)?;
+//! assert_eq!(opened, scan);
+//! # Ok::<(), cipherchart::Error>(())
+//! ```
+
+use std::io::{self, Read, Write};
+
+use chacha20poly1305::aead::generic_array::GenericArray;
+use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
+use chacha20poly1305::aead::{KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key};
+use rand_core::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::abe::{PublicKey, UserKey};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{EncodingError, Error, Result};
+use crate::hash::dst;
+use crate::policy::Policy;
+use crate::record::kem::{context, decaps, derive_key, encaps, KemHeader};
+use crate::record::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
+
+/// The default plaintext chunk size (64 KiB).
+pub const DEFAULT_CHUNK_SIZE: u32 = 64 * 1024;
+/// The largest plaintext chunk size accepted (16 MiB).
+pub const MAX_CHUNK_SIZE: u32 = 16 * 1024 * 1024;
+/// Poly1305 tag length.
+const TAG_LEN: usize = 16;
+/// The longest stream header accepted when reading.
+const MAX_HEADER_LEN: usize = 4 * 1024 * 1024;
+/// The key of a stream is used for one stream only, so the nonce prefix is fixed.
+const NONCE_PREFIX: [u8; 7] = [0; 7];
+const FLAG_MORE: u8 = 0;
+const FLAG_LAST: u8 = 1;
+
+/// The public part of a stream, readable before opening it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// The stream id given at sealing.
+    pub stream_id: Vec<u8>,
+    /// The metadata given at sealing.
+    pub metadata: Vec<u8>,
+    /// The policy the stream is sealed under.
+    pub policy: Policy,
+    /// The plaintext chunk size.
+    pub chunk_size: u32,
+}
+
+fn stream_context(stream_id: &[u8]) -> Vec<u8> {
+    context(b"stream", &[stream_id])
+}
+
+/// Encodes the stream header: preamble, a length, the chunk size, id, metadata and
+/// the KEM header.
+fn encode_header(chunk_size: u32, stream_id: &[u8], metadata: &[u8], header: &KemHeader) -> Vec<u8> {
+    let mut body = Writer::raw();
+    body.u32(chunk_size);
+    body.bytes(stream_id);
+    body.bytes(metadata);
+    header.write(&mut body);
+    let body = body.finish();
+    let mut w = Writer::new(ObjectType::StreamHeader);
+    // Bounded: ids, metadata and policies are length-limited far below 4 GiB.
+    w.u32(body.len() as u32);
+    w.fixed(&body);
+    w.finish()
+}
+
+fn header_ad(header_bytes: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(dst::STREAM_AD);
+    h.update(header_bytes);
+    h.finalize().into()
+}
+
+/// Reads until `buf` is full or the input ends; returns how many bytes were read.
+fn fill<R: Read + ?Sized>(input: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn write_frame<W: Write + ?Sized>(output: &mut W, flag: u8, ciphertext: &[u8]) -> Result<()> {
+    output.write_all(&[flag])?;
+    // Chunks are at most MAX_CHUNK_SIZE + TAG_LEN bytes.
+    output.write_all(&(ciphertext.len() as u32).to_be_bytes())?;
+    output.write_all(ciphertext)?;
+    Ok(())
+}
+
+/// Seals everything `input` yields under `policy`, writing the stream to `output`,
+/// in chunks of [`DEFAULT_CHUNK_SIZE`]. Returns the number of plaintext bytes sealed.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for oversized ids or metadata, [`Error::Io`] if reading
+/// or writing fails.
+pub fn seal_stream<R, W, G>(
+    pk: &PublicKey,
+    policy: &Policy,
+    stream_id: &[u8],
+    metadata: &[u8],
+    input: R,
+    output: W,
+    rng: &mut G,
+) -> Result<u64>
+where
+    R: Read,
+    W: Write,
+    G: RngCore + CryptoRng + ?Sized,
+{
+    seal_stream_with_chunk_size(pk, policy, stream_id, metadata, DEFAULT_CHUNK_SIZE, input, output, rng)
+}
+
+/// [`seal_stream`] with an explicit chunk size (1 byte to [`MAX_CHUNK_SIZE`]).
+///
+/// # Errors
+/// As [`seal_stream`], and [`Error::InvalidArgument`] for a chunk size out of range.
+#[allow(clippy::too_many_arguments)]
+pub fn seal_stream_with_chunk_size<R, W, G>(
+    pk: &PublicKey,
+    policy: &Policy,
+    stream_id: &[u8],
+    metadata: &[u8],
+    chunk_size: u32,
+    mut input: R,
+    mut output: W,
+    rng: &mut G,
+) -> Result<u64>
+where
+    R: Read,
+    W: Write,
+    G: RngCore + CryptoRng + ?Sized,
+{
+    if chunk_size == 0 || chunk_size > MAX_CHUNK_SIZE {
+        return Err(Error::InvalidArgument("chunk size out of range"));
+    }
+    if stream_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
+        return Err(Error::InvalidArgument("stream id or metadata too long"));
+    }
+    let ctx = stream_context(stream_id);
+    let (header, seed) = encaps(pk, policy, &ctx, rng)?;
+    let header_bytes = encode_header(chunk_size, stream_id, metadata, &header);
+    output.write_all(&header_bytes)?;
+    let ad = header_ad(&header_bytes);
+    let key = derive_key(&seed, &header, &ctx, b"stream-aead");
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+    let mut encryptor = EncryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
+
+    let size = chunk_size as usize;
+    let mut current = Zeroizing::new(vec![0u8; size]);
+    let mut next = Zeroizing::new(vec![0u8; size]);
+    let mut current_len = fill(&mut input, &mut current)?;
+    let mut total = current_len as u64;
+    loop {
+        // Look ahead: a chunk is the last one iff nothing follows it.
+        let next_len = if current_len == size { fill(&mut input, &mut next)? } else { 0 };
+        let payload = Payload { msg: &current[..current_len], aad: &ad };
+        if next_len == 0 {
+            let ct = encryptor.encrypt_last(payload).map_err(|_| Error::DecryptionFailed)?;
+            write_frame(&mut output, FLAG_LAST, &ct)?;
+            break;
+        }
+        let ct = encryptor.encrypt_next(payload).map_err(|_| Error::InvalidArgument("stream too long"))?;
+        write_frame(&mut output, FLAG_MORE, &ct)?;
+        core::mem::swap(&mut current, &mut next);
+        current_len = next_len;
+        total += next_len as u64;
+    }
+    output.flush()?;
+    Ok(total)
+}
+
+/// Reads the stream header from `input`, leaving it positioned at the first chunk.
+fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<(StreamInfo, KemHeader, Vec<u8>)> {
+    let mut start = [0u8; 8];
+    if fill(input, &mut start)? != start.len() {
+        return Err(EncodingError::Truncated.into());
+    }
+    let mut r = Reader::new(&start, ObjectType::StreamHeader)?;
+    let body_len = r.u32()? as usize;
+    if body_len > MAX_HEADER_LEN {
+        return Err(EncodingError::BadLength.into());
+    }
+    let mut header_bytes = start.to_vec();
+    header_bytes.resize(8 + body_len, 0);
+    if fill(input, &mut header_bytes[8..])? != body_len {
+        return Err(EncodingError::Truncated.into());
+    }
+    let mut r = Reader::raw(&header_bytes[8..]);
+    let chunk_size = r.u32()?;
+    if chunk_size == 0 || chunk_size > MAX_CHUNK_SIZE {
+        return Err(EncodingError::BadLength.into());
+    }
+    let stream_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
+    let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
+    let header = KemHeader::read(&mut r)?;
+    r.finish()?;
+    let info = StreamInfo { stream_id, metadata, policy: header.policy.clone(), chunk_size };
+    Ok((info, header, header_bytes))
+}
+
+/// Reads only the public header of a stream (id, metadata, policy, chunk size).
+///
+/// # Errors
+/// [`Error::InvalidEncoding`] for a malformed header, [`Error::Io`] if reading fails.
+pub fn read_stream_info<R: Read>(mut input: R) -> Result<StreamInfo> {
+    read_header(&mut input).map(|(info, _, _)| info)
+}
+
+impl UserKey {
+    /// Opens a stream sealed by [`seal_stream`], writing the payload to `output` chunk
+    /// by chunk. On error, discard everything written (see the module docs).
+    ///
+    /// # Errors
+    /// [`Error::PolicyNotSatisfied`] if the key does not satisfy the policy,
+    /// [`Error::DecryptionFailed`] for any tampered, reordered, substituted or
+    /// truncated chunk, [`Error::InvalidEncoding`] for a malformed header or frame.
+    pub fn open_stream<R: Read, W: Write>(&self, pk: &PublicKey, mut input: R, mut output: W) -> Result<StreamInfo> {
+        let (info, header, header_bytes) = read_header(&mut input)?;
+        let ctx = stream_context(&info.stream_id);
+        let seed = decaps(self, pk, &header, &ctx)?;
+        let ad = header_ad(&header_bytes);
+        let key = derive_key(&seed, &header, &ctx, b"stream-aead");
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+        let mut decryptor = DecryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
+        let max_ct = info.chunk_size as usize + TAG_LEN;
+        let mut frame = vec![0u8; max_ct];
+        loop {
+            let mut prefix = [0u8; 5];
+            let got = fill(&mut input, &mut prefix)?;
+            if got != prefix.len() {
+                // The stream ended without a last chunk: truncated.
+                return Err(Error::DecryptionFailed);
+            }
+            let flag = prefix[0];
+            let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+            let valid_len = match flag {
+                FLAG_MORE => len == max_ct,
+                FLAG_LAST => (TAG_LEN..=max_ct).contains(&len),
+                _ => false,
+            };
+            if !valid_len {
+                return Err(Error::DecryptionFailed);
+            }
+            if fill(&mut input, &mut frame[..len])? != len {
+                return Err(Error::DecryptionFailed);
+            }
+            let payload = Payload { msg: &frame[..len], aad: &ad };
+            if flag == FLAG_LAST {
+                let pt = Zeroizing::new(decryptor.decrypt_last(payload).map_err(|_| Error::DecryptionFailed)?);
+                output.write_all(&pt)?;
+                break;
+            }
+            let pt = Zeroizing::new(decryptor.decrypt_next(payload).map_err(|_| Error::DecryptionFailed)?);
+            output.write_all(&pt)?;
+        }
+        // Anything after the last chunk is an error: nothing is silently ignored.
+        let mut extra = [0u8; 1];
+        if fill(&mut input, &mut extra)? != 0 {
+            return Err(EncodingError::TrailingBytes.into());
+        }
+        output.flush()?;
+        Ok(info)
+    }
+}
