@@ -131,7 +131,10 @@ pub(crate) fn is_bare_char(c: char) -> bool {
 pub(crate) fn is_bare(s: &str) -> bool {
     match s.split_once(':') {
         Some((ns, value)) => {
-            !ns.is_empty() && !value.is_empty() && ns.chars().all(is_bare_char) && value.chars().all(is_bare_char)
+            !ns.is_empty()
+                && !value.is_empty()
+                && ns.chars().all(is_bare_char)
+                && value.chars().all(is_bare_char)
         }
         None => false,
     }
@@ -180,10 +183,18 @@ mod tests {
 
     #[test]
     fn bare_and_quoted_forms() {
-        for s in ["patient:42", "role:physician", "epoch:2026Q4", "org:h1/ward-3.b#2", "a_b:c"] {
+        for s in [
+            "patient:42",
+            "role:physician",
+            "epoch:2026Q4",
+            "org:h1/ward-3.b#2",
+            "a_b:c",
+        ] {
             assert!(is_bare(s), "{s}");
         }
-        for s in ["0 0", "01", "Ärztin", "a:b:c", ":a", "a:", "a", "a :b", "rôle:x", "and"] {
+        for s in [
+            "0 0", "01", "Ärztin", "a:b:c", ":a", "a:", "a", "a :b", "rôle:x", "and",
+        ] {
             assert!(!is_bare(s), "{s}");
         }
     }
@@ -191,7 +202,15 @@ mod tests {
     #[test]
     fn rejects_empty_control_and_bidi() {
         assert_eq!(Attribute::new(""), Err(Error::InvalidAttribute));
-        for bad in ["a\0b", "a\nb", "\u{7f}", "x\u{202E}y", "\u{2066}", "a\u{2028}b", "\u{200F}"] {
+        for bad in [
+            "a\0b",
+            "a\nb",
+            "\u{7f}",
+            "x\u{202E}y",
+            "\u{2066}",
+            "a\u{2028}b",
+            "\u{200F}",
+        ] {
             assert_eq!(Attribute::new(bad), Err(Error::InvalidAttribute), "{bad:?}");
         }
     }
@@ -199,14 +218,26 @@ mod tests {
     #[test]
     fn length_is_counted_after_nfc() {
         let max = "a".repeat(MAX_ATTRIBUTE_LEN);
-        assert_eq!(Attribute::new(&max).map(|a| a.as_str().len()), Ok(MAX_ATTRIBUTE_LEN));
+        assert_eq!(
+            Attribute::new(&max).map(|a| a.as_str().len()),
+            Ok(MAX_ATTRIBUTE_LEN)
+        );
         let over = "a".repeat(MAX_ATTRIBUTE_LEN + 1);
-        assert_eq!(Attribute::new(&over), Err(Error::LimitExceeded(LimitKind::AttributeLength)));
+        assert_eq!(
+            Attribute::new(&over),
+            Err(Error::LimitExceeded(LimitKind::AttributeLength))
+        );
         // 85 decomposed Hangul syllables: 765 bytes in, 255 bytes after NFC.
         let decomposed = "\u{1100}\u{1161}\u{11A8}".repeat(85);
         assert_eq!(decomposed.len(), 765);
-        assert_eq!(Attribute::new(&decomposed).map(|a| a.as_str().len()), Ok(255));
-        assert_eq!(Attribute::new(&"x".repeat(100_000)), Err(Error::LimitExceeded(LimitKind::AttributeLength)));
+        assert_eq!(
+            Attribute::new(&decomposed).map(|a| a.as_str().len()),
+            Ok(255)
+        );
+        assert_eq!(
+            Attribute::new(&"x".repeat(100_000)),
+            Err(Error::LimitExceeded(LimitKind::AttributeLength))
+        );
     }
 
     #[test]

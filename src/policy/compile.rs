@@ -30,7 +30,10 @@ struct Entry {
 
 impl Entry {
     fn int(v: i64) -> Entry {
-        Entry { value: Fr::from(v), small: Some(v) }
+        Entry {
+            value: Fr::from(v),
+            small: Some(v),
+        }
     }
 
     /// `base^exp` for the Liu–Cao–Wong columns.
@@ -39,7 +42,10 @@ impl Entry {
             .ok()
             .and_then(|b| b.checked_pow(exp))
             .filter(|v| v.unsigned_abs() < 1 << 62);
-        Entry { value: Fr::from(base).pow([u64::from(exp)]), small }
+        Entry {
+            value: Fr::from(base).pow([u64::from(exp)]),
+            small,
+        }
     }
 }
 
@@ -56,7 +62,10 @@ struct Builder {
 /// Compiles a canonical tree (validated by the caller: at most
 /// `MAX_POLICY_LEAVES` leaves, bounded depth) to its LSSS.
 pub(crate) fn compile(root: &Node) -> Lsss {
-    let mut b = Builder { columns: 1, ..Builder::default() };
+    let mut b = Builder {
+        columns: 1,
+        ..Builder::default()
+    };
     let gate = b.walk(root, vec![(0, Entry::int(1))]);
     let columns = b.columns;
     let mut values = Vec::with_capacity(b.rows.len() * columns);

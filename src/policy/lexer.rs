@@ -47,7 +47,10 @@ pub(crate) struct Token {
 const NUMBER_CAP: usize = 1_000_000;
 
 pub(crate) fn syntax(position: usize, message: impl Into<String>) -> Error {
-    Error::PolicySyntax(PolicySyntaxError { position, message: message.into() })
+    Error::PolicySyntax(PolicySyntaxError {
+        position,
+        message: message.into(),
+    })
 }
 
 /// Quotes a piece of input for an error message, cut to a readable length.
@@ -70,7 +73,11 @@ pub(crate) struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        Lexer { text, pos: 0, peeked: None }
+        Lexer {
+            text,
+            pos: 0,
+            peeked: None,
+        }
     }
 
     /// The next token without consuming it.
@@ -103,7 +110,10 @@ impl<'a> Lexer<'a> {
         self.pos += rest.len() - trimmed.len();
         let start = self.pos;
         let Some(c) = trimmed.chars().next() else {
-            return Ok(Token { tok: Tok::End, pos: start });
+            return Ok(Token {
+                tok: Tok::End,
+                pos: start,
+            });
         };
         let single = |tok| Token { tok, pos: start };
         match c {
@@ -121,14 +131,22 @@ impl<'a> Lexer<'a> {
             }
             '"' => self.quoted(start),
             c if is_bare_char(c) || c == ':' => self.word(start, trimmed),
-            c => Err(syntax(start, format!("unexpected character {}", shorten(c.encode_utf8(&mut [0; 4]))))),
+            c => Err(syntax(
+                start,
+                format!(
+                    "unexpected character {}",
+                    shorten(c.encode_utf8(&mut [0; 4]))
+                ),
+            )),
         }
     }
 
     /// A maximal run of bare-attribute characters and `:`: a keyword, a number or a
     /// bare attribute.
     fn word(&mut self, start: usize, text: &str) -> Result<Token> {
-        let len = text.find(|c: char| !(is_bare_char(c) || c == ':')).unwrap_or(text.len());
+        let len = text
+            .find(|c: char| !(is_bare_char(c) || c == ':'))
+            .unwrap_or(text.len());
         let word = text.get(..len).unwrap_or("");
         self.pos += len;
         let tok = match word {
@@ -139,20 +157,31 @@ impl<'a> Lexer<'a> {
                 if w.len() > 1 && w.starts_with('0') {
                     return Err(syntax(start, "a threshold count has no leading zeros"));
                 }
-                let n = w.bytes().try_fold(0usize, |n, b| n.checked_mul(10)?.checked_add(usize::from(b - b'0')));
+                let n = w.bytes().try_fold(0usize, |n, b| {
+                    n.checked_mul(10)?.checked_add(usize::from(b - b'0'))
+                });
                 Tok::Number(n.unwrap_or(NUMBER_CAP).min(NUMBER_CAP))
             }
-            w if is_bare(w) => Tok::Attr(Attribute::from_text(w).map_err(AttributeProblem::into_error)?),
+            w if is_bare(w) => {
+                Tok::Attr(Attribute::from_text(w).map_err(AttributeProblem::into_error)?)
+            }
             w if matches!(w.to_ascii_lowercase().as_str(), "and" | "or" | "of") => {
                 return Err(syntax(
                     start,
-                    format!("keywords are lowercase: write '{}' instead of {}", w.to_ascii_lowercase(), shorten(w)),
+                    format!(
+                        "keywords are lowercase: write '{}' instead of {}",
+                        w.to_ascii_lowercase(),
+                        shorten(w)
+                    ),
                 ));
             }
             w => {
                 return Err(syntax(
                     start,
-                    format!("{} is not an attribute: write namespace:value or put it in double quotes", shorten(w)),
+                    format!(
+                        "{} is not an attribute: write namespace:value or put it in double quotes",
+                        shorten(w)
+                    ),
                 ));
             }
         };
@@ -174,15 +203,25 @@ impl<'a> Lexer<'a> {
                     }
                     let attr = Attribute::from_text(&content).map_err(|p| match p {
                         AttributeProblem::Empty => syntax(start, "empty quoted attribute"),
-                        AttributeProblem::ForbiddenChar(_) => syntax(start, "forbidden character in attribute"),
+                        AttributeProblem::ForbiddenChar(_) => {
+                            syntax(start, "forbidden character in attribute")
+                        }
                         AttributeProblem::TooLong => p.into_error(),
                     })?;
-                    return Ok(Token { tok: Tok::Attr(attr), pos: start });
+                    return Ok(Token {
+                        tok: Tok::Attr(attr),
+                        pos: start,
+                    });
                 }
-                '\\' => match chars.next() {
-                    Some((_, e @ ('"' | '\\'))) => content.push(e),
-                    _ => return Err(syntax(at, "invalid escape: only \\\" and \\\\ are allowed in a quoted attribute")),
-                },
+                '\\' => {
+                    match chars.next() {
+                        Some((_, e @ ('"' | '\\'))) => content.push(e),
+                        _ => return Err(syntax(
+                            at,
+                            "invalid escape: only \\\" and \\\\ are allowed in a quoted attribute",
+                        )),
+                    }
+                }
                 c if is_forbidden(c) => {
                     return Err(syntax(
                         at,
@@ -200,7 +239,10 @@ impl<'a> Lexer<'a> {
                 return Err(AttributeProblem::TooLong.into_error());
             }
         }
-        Err(syntax(start, "unterminated quoted attribute: expected a closing '\"'"))
+        Err(syntax(
+            start,
+            "unterminated quoted attribute: expected a closing '\"'",
+        ))
     }
 }
 
@@ -275,7 +317,10 @@ mod tests {
 
     #[test]
     fn numbers_saturate() -> Result<()> {
-        assert_eq!(toks("99999999999999999999999999")?[0].0, Tok::Number(NUMBER_CAP));
+        assert_eq!(
+            toks("99999999999999999999999999")?[0].0,
+            Tok::Number(NUMBER_CAP)
+        );
         Ok(())
     }
 }

@@ -56,7 +56,13 @@ impl Lsss {
         rho: Vec<Attribute>,
         gate: Gate,
     ) -> Lsss {
-        Lsss { columns, values, small, rho, gate }
+        Lsss {
+            columns,
+            values,
+            small,
+            rho,
+            gate,
+        }
     }
 
     /// The number of rows (= leaves of the policy).
@@ -75,7 +81,11 @@ impl Lsss {
     /// # Panics
     /// If `i >= rows()`, like slice indexing (a caller bug, not bad input).
     pub fn row(&self, i: usize) -> &[Fr] {
-        assert!(i < self.rows(), "LSSS row index {i} out of range ({} rows)", self.rows());
+        assert!(
+            i < self.rows(),
+            "LSSS row index {i} out of range ({} rows)",
+            self.rows()
+        );
         &self.values[i * self.columns..(i + 1) * self.columns]
     }
 
@@ -105,21 +115,43 @@ impl Lsss {
     /// A human-readable rendering of M with ρ, one row per line, for demos and
     /// debugging. Small entries are written as integers, others as decimal residues.
     pub fn display_matrix(&self) -> String {
-        let names: Vec<String> = self.rho.iter().map(|a| Node::Leaf(a.clone()).to_string()).collect();
+        let names: Vec<String> = self
+            .rho
+            .iter()
+            .map(|a| Node::Leaf(a.clone()).to_string())
+            .collect();
         let cells: Vec<Vec<String>> = (0..self.rows())
             .map(|i| {
                 (0..self.columns)
                     .map(|j| match self.small_entry(i, j) {
                         Some(v) => v.to_string(),
-                        None => self.values.get(i * self.columns + j).map(ToString::to_string).unwrap_or_default(),
+                        None => self
+                            .values
+                            .get(i * self.columns + j)
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
                     })
                     .collect()
             })
             .collect();
-        let width = |j: usize| cells.iter().filter_map(|r| r.get(j)).map(|c| c.chars().count()).max().unwrap_or(1);
-        let widths: Vec<usize> = (0..self.columns).map(|j| width(j).max(j.to_string().len() + 1)).collect();
+        let width = |j: usize| {
+            cells
+                .iter()
+                .filter_map(|r| r.get(j))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(1)
+        };
+        let widths: Vec<usize> = (0..self.columns)
+            .map(|j| width(j).max(j.to_string().len() + 1))
+            .collect();
         let index_width = self.rows().saturating_sub(1).to_string().len().max(1);
-        let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(4);
+        let name_width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
 
         let mut out = String::new();
         let _ = write!(out, "{:>index_width$}  {:<name_width$}   ", "i", "ρ(i)");

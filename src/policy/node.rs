@@ -64,7 +64,12 @@ fn level(node: &Node) -> u8 {
     }
 }
 
-fn write_joined(f: &mut fmt::Formatter<'_>, children: &[Node], sep: &str, min_level: u8) -> fmt::Result {
+fn write_joined(
+    f: &mut fmt::Formatter<'_>,
+    children: &[Node],
+    sep: &str,
+    min_level: u8,
+) -> fmt::Result {
     for (i, child) in children.iter().enumerate() {
         if i > 0 {
             f.write_str(sep)?;

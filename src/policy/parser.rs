@@ -11,13 +11,23 @@ use crate::error::{Error, LimitKind, Result};
 
 /// Parses a whole policy text into a canonical (flattened) tree.
 pub(crate) fn parse_tree(text: &str) -> Result<Node> {
-    let mut p = Parser { lx: Lexer::new(text), nesting: 0, leaves: 0 };
+    let mut p = Parser {
+        lx: Lexer::new(text),
+        nesting: 0,
+        leaves: 0,
+    };
     let root = p.or_expr()?;
     let t = p.lx.next_token()?;
     match t.tok {
         Tok::End => Ok(root),
         Tok::RParen => Err(syntax(t.pos, "unmatched ')'")),
-        other => Err(syntax(t.pos, format!("expected 'and', 'or' or the end of the policy, found {}", other.describe()))),
+        other => Err(syntax(
+            t.pos,
+            format!(
+                "expected 'and', 'or' or the end of the policy, found {}",
+                other.describe()
+            ),
+        )),
     }
 }
 
@@ -94,7 +104,10 @@ impl Parser<'_> {
             Tok::Number(k) => self.threshold(k, pos),
             other => Err(syntax(
                 pos,
-                format!("expected an attribute, '(' or a threshold 'k of (…)', found {}", other.describe()),
+                format!(
+                    "expected an attribute, '(' or a threshold 'k of (…)', found {}",
+                    other.describe()
+                ),
             )),
         }
     }
@@ -103,11 +116,20 @@ impl Parser<'_> {
     fn threshold(&mut self, k: usize, pos: usize) -> Result<Node> {
         let t = self.lx.next_token()?;
         if t.tok != Tok::Of {
-            return Err(syntax(t.pos, format!("expected 'of' after the threshold count, found {}", t.tok.describe())));
+            return Err(syntax(
+                t.pos,
+                format!(
+                    "expected 'of' after the threshold count, found {}",
+                    t.tok.describe()
+                ),
+            ));
         }
         let t = self.lx.next_token()?;
         if t.tok != Tok::LParen {
-            return Err(syntax(t.pos, format!("expected '(' after 'of', found {}", t.tok.describe())));
+            return Err(syntax(
+                t.pos,
+                format!("expected '(' after 'of', found {}", t.tok.describe()),
+            ));
         }
         self.open()?;
         let mut children = vec![self.or_expr()?];
@@ -122,17 +144,29 @@ impl Parser<'_> {
                 }
                 Tok::RParen => break,
                 other => {
-                    return Err(syntax(t.pos, format!("expected 'and', 'or', ',' or ')', found {}", other.describe())));
+                    return Err(syntax(
+                        t.pos,
+                        format!(
+                            "expected 'and', 'or', ',' or ')', found {}",
+                            other.describe()
+                        ),
+                    ));
                 }
             }
         }
         self.nesting -= 1;
         let n = children.len();
         if n < 2 {
-            return Err(syntax(pos, "a threshold needs at least 2 children: write the single child alone"));
+            return Err(syntax(
+                pos,
+                "a threshold needs at least 2 children: write the single child alone",
+            ));
         }
         if k == 0 || k > n {
-            return Err(syntax(pos, format!("threshold {k} of {n} is out of range: need 1 ≤ k ≤ {n}")));
+            return Err(syntax(
+                pos,
+                format!("threshold {k} of {n} is out of range: need 1 ≤ k ≤ {n}"),
+            ));
         }
         Ok(Node::Threshold { k, children })
     }
@@ -150,7 +184,10 @@ impl Parser<'_> {
     fn close(&mut self, expected: &str) -> Result<()> {
         let t = self.lx.next_token()?;
         if t.tok != Tok::RParen {
-            return Err(syntax(t.pos, format!("{expected}, found {}", t.tok.describe())));
+            return Err(syntax(
+                t.pos,
+                format!("{expected}, found {}", t.tok.describe()),
+            ));
         }
         self.nesting -= 1;
         Ok(())

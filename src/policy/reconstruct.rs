@@ -52,7 +52,10 @@ impl Lsss {
                 }
             })
             .collect();
-        self.attributes().iter().map(|a| set.contains(a.as_str())).collect()
+        self.attributes()
+            .iter()
+            .map(|a| set.contains(a.as_str()))
+            .collect()
     }
 }
 
@@ -61,7 +64,14 @@ fn satisfied(gate: &Gate, held: &[bool]) -> bool {
         Gate::Leaf(i) => held.get(*i).copied().unwrap_or(false),
         Gate::And(children) => children.iter().all(|c| satisfied(c, held)),
         Gate::Or(children) => children.iter().any(|c| satisfied(c, held)),
-        Gate::Threshold { k, children } => children.iter().filter(|c| satisfied(c, held)).take(*k).count() == *k,
+        Gate::Threshold { k, children } => {
+            children
+                .iter()
+                .filter(|c| satisfied(c, held))
+                .take(*k)
+                .count()
+                == *k
+        }
     }
 }
 
