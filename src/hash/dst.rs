@@ -5,7 +5,8 @@
 //! `BLS12381G1_XMD:SHA-256_SSWU_RO_` for hashing to G1, and RFC 9380's own name for
 //! `expand_message_xmd` with SHA-256 at 128-bit security, `expander-SHA256-128`, for
 //! [`hash_to_scalars`](super::hash_to_scalars) and
-//! [`expand_message_xmd`](super::expand_message_xmd). No tag is a prefix of another, so
+//! [`expand_message_xmd`](super::expand_message_xmd), `HKDF-SHA256` where the tag is an
+//! HKDF salt, `SHA256` where it prefixes a plain SHA-256 input. No tag is a prefix of another, so
 //! they stay distinct even where a module uses one as a raw prefix rather than as an
 //! RFC 9380 DST (which is length-suffixed anyway).
 

@@ -3,7 +3,7 @@
 //! Three primitives, each under its own domain separation tag from [`dst`]:
 //!
 //! * [`expand_message_xmd`]: RFC 9380 §5.3.1 with SHA-256, the one building block for
-//!   byte outputs (the FO mask F, the record KDF) and for
+//!   byte outputs (the FO mask F) and for
 //! * [`hash_to_scalars`] / [`hash_to_scalar`]: RFC 9380 §5.2 `hash_to_field` into the
 //!   scalar field Fr, 48 bytes per scalar read big-endian and reduced mod r (the FO coins
 //!   G, the re-encryption blinding H_z);
@@ -69,6 +69,9 @@ pub(crate) mod dst;
 mod points;
 mod scalar;
 mod xmd;
+
+#[cfg(test)]
+mod tests;
 
 // The crate-internal API; unused until the abe/record modules land.
 #[allow(unused_imports)]

@@ -53,7 +53,7 @@ pub(crate) fn hash_to_scalar(dst: &[u8], msg: &[&[u8]]) -> Fr {
 /// Computed as `(a · 2^128 + b) · 2^128 + c` over three 16-byte limbs: each limb is
 /// below 2^128 < r so its conversion is exact, and the arithmetic is a fixed sequence
 /// of field operations whatever the value (no variable-length loop over the bytes).
-fn reduce_48(chunk: &[u8]) -> Fr {
+pub(super) fn reduce_48(chunk: &[u8]) -> Fr {
     // 2^128 = (2^64)^2, computed from exact small values.
     let two_64 = Fr::from(u128::from(u64::MAX) + 1);
     let two_128 = two_64.square();
