@@ -14,10 +14,12 @@ pub(crate) mod encoding;
 pub mod error;
 pub(crate) mod hash;
 pub mod policy;
+pub mod pre;
 pub mod record;
 pub(crate) mod secret;
 
 pub use abe::{Authority, PublicKey, UserKey};
 pub use error::{EncodingError, Error, LimitKind, PolicySyntaxError, Result};
 pub use policy::{Attribute, Lsss, Policy};
+pub use pre::ReKey;
 pub use record::{seal, session, stream, SealedRecord};

@@ -11,7 +11,9 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::abe::core::{DecryptionKey, Gt};
+use std::sync::OnceLock;
+
+use crate::abe::core::{DecryptionKey, Gt, PreparedK0};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
@@ -38,7 +40,13 @@ pub struct PublicKey {
 
 impl PublicKey {
     fn new(h1: G2Affine, h2: G2Affine, t1: Gt, t2: Gt) -> Self {
-        let mut pk = Self { h1, h2, t1, t2, id: [0; 32] };
+        let mut pk = Self {
+            h1,
+            h2,
+            t1,
+            t2,
+            id: [0; 32],
+        };
         let mut hasher = Sha256::new();
         hasher.update(dst::PUBLIC_KEY_ID);
         hasher.update(pk.to_bytes());
@@ -80,7 +88,9 @@ impl PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PublicKey").field("id", &hex_prefix(&self.id)).finish_non_exhaustive()
+        f.debug_struct("PublicKey")
+            .field("id", &hex_prefix(&self.id))
+            .finish_non_exhaustive()
     }
 }
 
@@ -128,7 +138,9 @@ pub struct Authority {
 
 impl fmt::Debug for Authority {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Authority").field("public_key", &self.pk).finish_non_exhaustive()
+        f.debug_struct("Authority")
+            .field("public_key", &self.pk)
+            .finish_non_exhaustive()
     }
 }
 
@@ -142,7 +154,11 @@ impl Authority {
         // TODO(constant-time issue): fixed-base multiplication by secret scalars.
         let g_d = G1Projective::normalize_batch(&[g * d[0], g * d[1], g * d[2]]);
         d.zeroize();
-        let msk = MasterKey { a, b, g_d: [g_d[0], g_d[1], g_d[2]] };
+        let msk = MasterKey {
+            a,
+            b,
+            g_d: [g_d[0], g_d[1], g_d[2]],
+        };
         let pk = msk.public_key();
         Self { msk, pk }
     }
@@ -212,7 +228,13 @@ impl Authority {
         let mut chunks = points.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
         let k_attr: Vec<[G1Affine; 3]> = chunks.collect();
-        Ok(UserKey { attributes, k0: [k0[0], k0[1], k0[2]], k_prime, k_attr })
+        Ok(UserKey {
+            attributes,
+            k0: [k0[0], k0[1], k0[2]],
+            k_prime,
+            k_attr,
+            k0_prepared: OnceLock::new(),
+        })
     }
 
     /// Exports the master secret key. **Dangerous**: whoever holds these bytes can
@@ -239,7 +261,11 @@ impl Authority {
         let mut r = Reader::new(bytes, ObjectType::MasterKey)?;
         let a = [r.nonzero_scalar()?, r.nonzero_scalar()?];
         let b = [r.nonzero_scalar()?, r.nonzero_scalar()?];
-        let g_d = [r.g1_allow_identity()?, r.g1_allow_identity()?, r.g1_allow_identity()?];
+        let g_d = [
+            r.g1_allow_identity()?,
+            r.g1_allow_identity()?,
+            r.g1_allow_identity()?,
+        ];
         r.finish()?;
         let msk = MasterKey { a, b, g_d };
         let pk = msk.public_key();
@@ -255,7 +281,10 @@ fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attrib
     if attributes.len() > MAX_KEY_ATTRIBUTES {
         return Err(Error::LimitExceeded(LimitKind::KeyAttributes));
     }
-    let mut set = attributes.iter().map(|a| Attribute::new(a.as_ref())).collect::<Result<Vec<_>>>()?;
+    let mut set = attributes
+        .iter()
+        .map(|a| Attribute::new(a.as_ref()))
+        .collect::<Result<Vec<_>>>()?;
     set.sort();
     set.dedup();
     Ok(set)
@@ -271,6 +300,8 @@ pub struct UserKey {
     pub(crate) k_prime: [G1Affine; 3],
     /// Parallel to `attributes`.
     pub(crate) k_attr: Vec<[G1Affine; 3]>,
+    /// `K0` prepared for pairings, computed on first use.
+    pub(crate) k0_prepared: OnceLock<PreparedK0>,
 }
 
 impl Drop for UserKey {
@@ -286,7 +317,9 @@ impl ZeroizeOnDrop for UserKey {}
 impl fmt::Debug for UserKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let attributes: Vec<&str> = self.attributes.iter().map(Attribute::as_str).collect();
-        f.debug_struct("UserKey").field("attributes", &attributes).finish_non_exhaustive()
+        f.debug_struct("UserKey")
+            .field("attributes", &attributes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -294,8 +327,8 @@ impl DecryptionKey for UserKey {
     fn attributes(&self) -> &[Attribute] {
         &self.attributes
     }
-    fn k0(&self) -> &[G2Affine; 3] {
-        &self.k0
+    fn k0_prepared(&self) -> &PreparedK0 {
+        self.k0_prepared.get_or_init(|| PreparedK0::new(&self.k0))
     }
     fn k_prime(&self) -> &[G1Affine; 3] {
         &self.k_prime
@@ -321,7 +354,13 @@ impl UserKey {
     /// returned in a zeroizing buffer.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let mut w = Writer::new(ObjectType::UserKey);
-        write_key_body(&mut w, &self.attributes, &self.k0, &self.k_prime, &self.k_attr);
+        write_key_body(
+            &mut w,
+            &self.attributes,
+            &self.k0,
+            &self.k_prime,
+            &self.k_attr,
+        );
         Zeroizing::new(w.finish())
     }
 
@@ -334,7 +373,13 @@ impl UserKey {
         let mut r = Reader::new(bytes, ObjectType::UserKey)?;
         let (attributes, k0, k_prime, k_attr) = read_key_body(&mut r)?;
         r.finish()?;
-        Ok(Self { attributes, k0, k_prime, k_attr })
+        Ok(Self {
+            attributes,
+            k0,
+            k_prime,
+            k_attr,
+            k0_prepared: OnceLock::new(),
+        })
     }
 }
 
@@ -357,7 +402,12 @@ pub(crate) fn write_key_body(
 }
 
 /// The decoded key body.
-pub(crate) type KeyBody = (Vec<Attribute>, [G2Affine; 3], [G1Affine; 3], Vec<[G1Affine; 3]>);
+pub(crate) type KeyBody = (
+    Vec<Attribute>,
+    [G2Affine; 3],
+    [G1Affine; 3],
+    Vec<[G1Affine; 3]>,
+);
 
 /// Reads and validates a key body written by [`write_key_body`].
 pub(crate) fn read_key_body(r: &mut Reader<'_>) -> Result<KeyBody> {

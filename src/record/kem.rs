@@ -71,7 +71,13 @@ impl KemHeader {
     fn new(policy: Policy, core: HeaderCore, masked_seed: [u8; 32]) -> Self {
         let core_bytes = encode_core(&core);
         let digest = header_digest(&policy.to_bytes(), &core_bytes, &masked_seed);
-        Self { policy, core, masked_seed, core_bytes, digest }
+        Self {
+            policy,
+            core,
+            masked_seed,
+            core_bytes,
+            digest,
+        }
     }
 
     /// Appends the header encoding (`docs/formats.md`, "KEM header").
@@ -108,7 +114,10 @@ impl KemHeader {
 fn coins(pk: &PublicKey, seed: &[u8; 32], policy_bytes: &[u8], ctx: &[u8]) -> Zeroizing<[Fr; 2]> {
     let policy_len = (policy_bytes.len() as u32).to_be_bytes();
     // TODO(constant-time issue): hash_to_scalars on a secret must use the CT reduction.
-    Zeroizing::new(hash_to_scalars::<2>(dst::FO_COINS, &[&pk.id, seed, &policy_len, policy_bytes, ctx]))
+    Zeroizing::new(hash_to_scalars::<2>(
+        dst::FO_COINS,
+        &[&pk.id, seed, &policy_len, policy_bytes, ctx],
+    ))
 }
 
 /// The mask `F(Z)`: 32 bytes from the canonical encoding of `Z`.
@@ -128,7 +137,8 @@ fn xor32(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
 
 /// Builds the KEM context `label ‖ len32(part) ‖ part ‖ …`.
 pub(crate) fn context(label: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-    let mut ctx = Vec::with_capacity(label.len() + parts.iter().map(|p| p.len() + 4).sum::<usize>() + 4);
+    let mut ctx =
+        Vec::with_capacity(label.len() + parts.iter().map(|p| p.len() + 4).sum::<usize>() + 4);
     ctx.extend_from_slice(&(label.len() as u32).to_be_bytes());
     ctx.extend_from_slice(label);
     for p in parts {
@@ -151,7 +161,12 @@ pub(crate) fn encaps<R: RngCore + CryptoRng + ?Sized>(
 }
 
 /// The deterministic part of Encaps: the header that μ produces.
-fn encaps_deterministic(pk: &PublicKey, policy: &Policy, ctx: &[u8], seed: &[u8; 32]) -> Result<KemHeader> {
+fn encaps_deterministic(
+    pk: &PublicKey,
+    policy: &Policy,
+    ctx: &[u8],
+    seed: &[u8; 32],
+) -> Result<KemHeader> {
     let s = coins(pk, seed, &policy.to_bytes(), ctx);
     let (core, z) = enc_core(pk, policy.lsss(), &s)?;
     let masked_seed = xor32(seed, &*mask(&z)?);
@@ -167,7 +182,9 @@ pub(crate) fn decaps<K: DecryptionKey + ?Sized>(
     ctx: &[u8],
 ) -> Result<Seed> {
     let lsss = header.policy.lsss();
-    let gamma = lsss.reconstruct(key.attributes()).ok_or(Error::PolicyNotSatisfied)?;
+    let gamma = lsss
+        .reconstruct(key.attributes())
+        .ok_or(Error::PolicyNotSatisfied)?;
     let z = dec_core(key, lsss, &header.core, &gamma)?;
     recover_seed(pk, header, &z, ctx)
 }
@@ -187,7 +204,12 @@ pub(crate) fn recover_seed(pk: &PublicKey, header: &KemHeader, z: &Gt, ctx: &[u8
 }
 
 /// `KDF(μ ‖ SHA-256(Hdr) ‖ ctx)` for one purpose: HKDF-SHA256 with the KDF tag as salt.
-pub(crate) fn derive_key(seed: &[u8; 32], header: &KemHeader, ctx: &[u8], purpose: &[u8]) -> Zeroizing<[u8; 32]> {
+pub(crate) fn derive_key(
+    seed: &[u8; 32],
+    header: &KemHeader,
+    ctx: &[u8],
+    purpose: &[u8],
+) -> Zeroizing<[u8; 32]> {
     let hk = Hkdf::<Sha256>::new(Some(dst::KDF), seed);
     let mut key = Zeroizing::new([0u8; 32]);
     let purpose_len = (purpose.len() as u32).to_be_bytes();

@@ -1,9 +1,11 @@
 //! Sealed records (DESIGN.md §5): the FO-KEM over FAME plus a ChaCha20-Poly1305 DEM,
 //! streams of chunks for large payloads, and sessions for sensor series.
 
+pub(crate) mod hops;
 pub(crate) mod kem;
 mod sealed;
 pub mod session;
 pub mod stream;
 
+pub use hops::MAX_HOPS;
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

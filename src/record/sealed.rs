@@ -13,7 +13,8 @@ use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
-use crate::record::kem::{context, decaps, derive_key, encaps, KemHeader};
+use crate::record::hops::{recover_record_seed, Hop, MAX_HOPS};
+use crate::record::kem::{context, derive_key, encaps, KemHeader};
 
 /// The longest record id, in bytes.
 pub const MAX_RECORD_ID_LEN: usize = 1024;
@@ -36,6 +37,8 @@ pub struct SealedRecord {
     pub(crate) metadata: Vec<u8>,
     pub(crate) header: KemHeader,
     pub(crate) body: Vec<u8>,
+    /// Re-encryption hops, oldest first (empty for a record as sealed).
+    pub(crate) hops: Vec<Hop>,
 }
 
 impl fmt::Debug for SealedRecord {
@@ -45,12 +48,13 @@ impl fmt::Debug for SealedRecord {
             .field("policy", &self.header.policy.to_string())
             .field("header", &hex_prefix(&self.header.digest))
             .field("body_len", &self.body.len())
+            .field("hops", &self.hops)
             .finish_non_exhaustive()
     }
 }
 
 /// The KEM context of a record: binds the header to the record id.
-fn record_context(record_id: &[u8]) -> Vec<u8> {
+pub(crate) fn record_context(record_id: &[u8]) -> Vec<u8> {
     context(b"record", &[record_id])
 }
 
@@ -70,13 +74,19 @@ fn associated_data(header: &KemHeader, record_id: &[u8], metadata: &[u8]) -> [u8
 
 fn check_lengths(record_id: &[u8], metadata: &[u8], payload_len: usize) -> Result<()> {
     if record_id.len() > MAX_RECORD_ID_LEN {
-        return Err(Error::InvalidArgument("record id longer than MAX_RECORD_ID_LEN"));
+        return Err(Error::InvalidArgument(
+            "record id longer than MAX_RECORD_ID_LEN",
+        ));
     }
     if metadata.len() > MAX_METADATA_LEN {
-        return Err(Error::InvalidArgument("metadata longer than MAX_METADATA_LEN"));
+        return Err(Error::InvalidArgument(
+            "metadata longer than MAX_METADATA_LEN",
+        ));
     }
     if payload_len > MAX_PAYLOAD_LEN {
-        return Err(Error::InvalidArgument("payload longer than MAX_PAYLOAD_LEN; use a stream"));
+        return Err(Error::InvalidArgument(
+            "payload longer than MAX_PAYLOAD_LEN; use a stream",
+        ));
     }
     Ok(())
 }
@@ -114,22 +124,34 @@ pub fn seal<R: RngCore + CryptoRng + ?Sized>(
     let ad = associated_data(&header, record_id, metadata);
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
     let body = cipher
-        .encrypt(Nonce::from_slice(&RECORD_NONCE), Payload { msg: payload, aad: &ad })
+        .encrypt(
+            Nonce::from_slice(&RECORD_NONCE),
+            Payload {
+                msg: payload,
+                aad: &ad,
+            },
+        )
         .map_err(|_| Error::InvalidArgument("payload too long"))?;
-    Ok(SealedRecord { record_id: record_id.to_vec(), metadata: metadata.to_vec(), header, body })
+    Ok(SealedRecord {
+        record_id: record_id.to_vec(),
+        metadata: metadata.to_vec(),
+        header,
+        body,
+        hops: Vec::new(),
+    })
 }
 
 impl UserKey {
-    /// Opens a sealed record.
+    /// Opens a sealed record, including a re-encrypted one: the key may satisfy the
+    /// policy of any layer (the original policy or a re-encryption's target policy).
     ///
     /// # Errors
     /// [`Error::PolicyNotSatisfied`] (checked before any pairing) if the key's
-    /// attributes do not satisfy the record's policy; [`Error::DecryptionFailed`] for
-    /// any tampered header, metadata or body, or a record sealed for another authority.
+    /// attributes satisfy no layer's policy; [`Error::DecryptionFailed`] for any
+    /// tampered header, hop, metadata or body, or a record of another authority.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
-        let ctx = record_context(&sealed.record_id);
-        let seed = decaps(self, pk, &sealed.header, &ctx)?;
-        open_body(&seed, sealed, &ctx)
+        let seed = recover_record_seed(self, pk, sealed)?;
+        open_body(&seed, sealed, &record_context(&sealed.record_id))
     }
 }
 
@@ -139,7 +161,13 @@ pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> R
     let ad = associated_data(&sealed.header, &sealed.record_id, &sealed.metadata);
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
     cipher
-        .decrypt(Nonce::from_slice(&RECORD_NONCE), Payload { msg: &sealed.body, aad: &ad })
+        .decrypt(
+            Nonce::from_slice(&RECORD_NONCE),
+            Payload {
+                msg: &sealed.body,
+                aad: &ad,
+            },
+        )
         .map_err(|_| Error::DecryptionFailed)
 }
 
@@ -172,6 +200,9 @@ impl SealedRecord {
         w.bytes(&self.metadata);
         self.header.write(&mut w);
         w.bytes(&self.body);
+        // At most MAX_HOPS.
+        w.u8(self.hops.len() as u8);
+        self.hops.iter().for_each(|h| h.write(&mut w));
         w.finish()
     }
 
@@ -188,7 +219,20 @@ impl SealedRecord {
         if body.len() < 16 {
             return Err(crate::error::EncodingError::BadLength.into());
         }
+        let hop_count = usize::from(r.u8()?);
+        if hop_count > MAX_HOPS {
+            return Err(crate::error::EncodingError::BadLength.into());
+        }
+        let hops = (0..hop_count)
+            .map(|_| Hop::read(&mut r))
+            .collect::<Result<Vec<_>>>()?;
         r.finish()?;
-        Ok(Self { record_id, metadata, header, body })
+        Ok(Self {
+            record_id,
+            metadata,
+            header,
+            body,
+            hops,
+        })
     }
 }

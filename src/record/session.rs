@@ -93,7 +93,11 @@ impl SessionHeader {
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
         let header = KemHeader::read(&mut r)?;
         r.finish()?;
-        Ok(Self { session_id, metadata, header })
+        Ok(Self {
+            session_id,
+            metadata,
+            header,
+        })
     }
 
     /// A digest that identifies this session header; records carry nothing else that
@@ -160,7 +164,11 @@ impl SessionRecord {
             return Err(EncodingError::BadLength.into());
         }
         r.finish()?;
-        Ok(Self { sequence, metadata, body })
+        Ok(Self {
+            sequence,
+            metadata,
+            body,
+        })
     }
 }
 
@@ -190,7 +198,10 @@ impl SessionSecret {
         h.update(sequence.to_be_bytes());
         h.update((metadata.len() as u32).to_be_bytes());
         h.update(metadata);
-        RecordKeys { key, ad: h.finalize().into() }
+        RecordKeys {
+            key,
+            ad: h.finalize().into(),
+        }
     }
 }
 
@@ -203,7 +214,9 @@ pub struct SessionSealer {
 
 impl fmt::Debug for SessionSealer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionSealer").field("next_sequence", &self.next_sequence).finish_non_exhaustive()
+        f.debug_struct("SessionSealer")
+            .field("next_sequence", &self.next_sequence)
+            .finish_non_exhaustive()
     }
 }
 
@@ -224,9 +237,22 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
     let ctx = session_context(session_id);
     let (header, seed) = encaps(pk, policy, &ctx, rng)?;
     let key = derive_key(&seed, &header, &ctx, b"session-key");
-    let secret = SessionSecret { key: *key, header_digest: header.digest };
-    let header = SessionHeader { session_id: session_id.to_vec(), metadata: metadata.to_vec(), header };
-    Ok((header, SessionSealer { secret, next_sequence: 0 }))
+    let secret = SessionSecret {
+        key: *key,
+        header_digest: header.digest,
+    };
+    let header = SessionHeader {
+        session_id: session_id.to_vec(),
+        metadata: metadata.to_vec(),
+        header,
+    };
+    Ok((
+        header,
+        SessionSealer {
+            secret,
+            next_sequence: 0,
+        },
+    ))
 }
 
 impl SessionSealer {
@@ -240,13 +266,25 @@ impl SessionSealer {
             return Err(Error::InvalidArgument("metadata or payload too long"));
         }
         let sequence = self.next_sequence;
-        self.next_sequence = sequence.checked_add(1).ok_or(Error::InvalidArgument("session exhausted"))?;
+        self.next_sequence = sequence
+            .checked_add(1)
+            .ok_or(Error::InvalidArgument("session exhausted"))?;
         let keys = self.secret.record_keys(sequence, metadata);
         let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
         let body = cipher
-            .encrypt(Nonce::from_slice(&SUBKEY_NONCE), Payload { msg: payload, aad: &keys.ad })
+            .encrypt(
+                Nonce::from_slice(&SUBKEY_NONCE),
+                Payload {
+                    msg: payload,
+                    aad: &keys.ad,
+                },
+            )
             .map_err(|_| Error::InvalidArgument("payload too long"))?;
-        Ok(SessionRecord { sequence, metadata: metadata.to_vec(), body })
+        Ok(SessionRecord {
+            sequence,
+            metadata: metadata.to_vec(),
+            body,
+        })
     }
 
     /// The sequence number the next record will get.
@@ -262,7 +300,9 @@ pub struct SessionOpener {
 
 impl fmt::Debug for SessionOpener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionOpener").field("header", &hex_prefix(&self.secret.header_digest)).finish_non_exhaustive()
+        f.debug_struct("SessionOpener")
+            .field("header", &hex_prefix(&self.secret.header_digest))
+            .finish_non_exhaustive()
     }
 }
 
@@ -276,7 +316,12 @@ impl UserKey {
         let ctx = header.context();
         let seed = decaps(self, pk, &header.header, &ctx)?;
         let key = derive_key(&seed, &header.header, &ctx, b"session-key");
-        Ok(SessionOpener { secret: SessionSecret { key: *key, header_digest: header.header.digest } })
+        Ok(SessionOpener {
+            secret: SessionSecret {
+                key: *key,
+                header_digest: header.header.digest,
+            },
+        })
     }
 }
 
@@ -290,7 +335,13 @@ impl SessionOpener {
         let keys = self.secret.record_keys(record.sequence, &record.metadata);
         let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
         cipher
-            .decrypt(Nonce::from_slice(&SUBKEY_NONCE), Payload { msg: &record.body, aad: &keys.ad })
+            .decrypt(
+                Nonce::from_slice(&SUBKEY_NONCE),
+                Payload {
+                    msg: &record.body,
+                    aad: &keys.ad,
+                },
+            )
             .map_err(|_| Error::DecryptionFailed)
     }
 }

@@ -74,7 +74,12 @@ fn stream_context(stream_id: &[u8]) -> Vec<u8> {
 
 /// Encodes the stream header: preamble, a length, the chunk size, id, metadata and
 /// the KEM header.
-fn encode_header(chunk_size: u32, stream_id: &[u8], metadata: &[u8], header: &KemHeader) -> Vec<u8> {
+fn encode_header(
+    chunk_size: u32,
+    stream_id: &[u8],
+    metadata: &[u8],
+    header: &KemHeader,
+) -> Vec<u8> {
     let mut body = Writer::raw();
     body.u32(chunk_size);
     body.bytes(stream_id);
@@ -137,7 +142,16 @@ where
     W: Write,
     G: RngCore + CryptoRng + ?Sized,
 {
-    seal_stream_with_chunk_size(pk, policy, stream_id, metadata, DEFAULT_CHUNK_SIZE, input, output, rng)
+    seal_stream_with_chunk_size(
+        pk,
+        policy,
+        stream_id,
+        metadata,
+        DEFAULT_CHUNK_SIZE,
+        input,
+        output,
+        rng,
+    )
 }
 
 /// [`seal_stream`] with an explicit chunk size (1 byte to [`MAX_CHUNK_SIZE`]).
@@ -182,14 +196,25 @@ where
     let mut total = current_len as u64;
     loop {
         // Look ahead: a chunk is the last one iff nothing follows it.
-        let next_len = if current_len == size { fill(&mut input, &mut next)? } else { 0 };
-        let payload = Payload { msg: &current[..current_len], aad: &ad };
+        let next_len = if current_len == size {
+            fill(&mut input, &mut next)?
+        } else {
+            0
+        };
+        let payload = Payload {
+            msg: &current[..current_len],
+            aad: &ad,
+        };
         if next_len == 0 {
-            let ct = encryptor.encrypt_last(payload).map_err(|_| Error::DecryptionFailed)?;
+            let ct = encryptor
+                .encrypt_last(payload)
+                .map_err(|_| Error::DecryptionFailed)?;
             write_frame(&mut output, FLAG_LAST, &ct)?;
             break;
         }
-        let ct = encryptor.encrypt_next(payload).map_err(|_| Error::InvalidArgument("stream too long"))?;
+        let ct = encryptor
+            .encrypt_next(payload)
+            .map_err(|_| Error::InvalidArgument("stream too long"))?;
         write_frame(&mut output, FLAG_MORE, &ct)?;
         core::mem::swap(&mut current, &mut next);
         current_len = next_len;
@@ -224,7 +249,12 @@ fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<(StreamInfo, KemHeader
     let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
     let header = KemHeader::read(&mut r)?;
     r.finish()?;
-    let info = StreamInfo { stream_id, metadata, policy: header.policy.clone(), chunk_size };
+    let info = StreamInfo {
+        stream_id,
+        metadata,
+        policy: header.policy.clone(),
+        chunk_size,
+    };
     Ok((info, header, header_bytes))
 }
 
@@ -244,14 +274,20 @@ impl UserKey {
     /// [`Error::PolicyNotSatisfied`] if the key does not satisfy the policy,
     /// [`Error::DecryptionFailed`] for any tampered, reordered, substituted or
     /// truncated chunk, [`Error::InvalidEncoding`] for a malformed header or frame.
-    pub fn open_stream<R: Read, W: Write>(&self, pk: &PublicKey, mut input: R, mut output: W) -> Result<StreamInfo> {
+    pub fn open_stream<R: Read, W: Write>(
+        &self,
+        pk: &PublicKey,
+        mut input: R,
+        mut output: W,
+    ) -> Result<StreamInfo> {
         let (info, header, header_bytes) = read_header(&mut input)?;
         let ctx = stream_context(&info.stream_id);
         let seed = decaps(self, pk, &header, &ctx)?;
         let ad = header_ad(&header_bytes);
         let key = derive_key(&seed, &header, &ctx, b"stream-aead");
         let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
-        let mut decryptor = DecryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
+        let mut decryptor =
+            DecryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
         let max_ct = info.chunk_size as usize + TAG_LEN;
         let mut frame = vec![0u8; max_ct];
         loop {
@@ -274,13 +310,24 @@ impl UserKey {
             if fill(&mut input, &mut frame[..len])? != len {
                 return Err(Error::DecryptionFailed);
             }
-            let payload = Payload { msg: &frame[..len], aad: &ad };
+            let payload = Payload {
+                msg: &frame[..len],
+                aad: &ad,
+            };
             if flag == FLAG_LAST {
-                let pt = Zeroizing::new(decryptor.decrypt_last(payload).map_err(|_| Error::DecryptionFailed)?);
+                let pt = Zeroizing::new(
+                    decryptor
+                        .decrypt_last(payload)
+                        .map_err(|_| Error::DecryptionFailed)?,
+                );
                 output.write_all(&pt)?;
                 break;
             }
-            let pt = Zeroizing::new(decryptor.decrypt_next(payload).map_err(|_| Error::DecryptionFailed)?);
+            let pt = Zeroizing::new(
+                decryptor
+                    .decrypt_next(payload)
+                    .map_err(|_| Error::DecryptionFailed)?,
+            );
             output.write_all(&pt)?;
         }
         // Anything after the last chunk is an error: nothing is silently ignored.
