@@ -131,6 +131,14 @@ impl<'a> Lexer<'a> {
             }
             '"' => self.quoted(start),
             c if is_bare_char(c) || c == ':' => self.word(start, trimmed),
+            c if c.is_alphanumeric() => Err(syntax(
+                start,
+                format!(
+                    "unexpected character {}: an attribute with characters other than \
+                     A-Z a-z 0-9 _ . - / # must be in double quotes",
+                    shorten(c.encode_utf8(&mut [0; 4]))
+                ),
+            )),
             c => Err(syntax(
                 start,
                 format!(

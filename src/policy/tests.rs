@@ -333,6 +333,11 @@ fn syntax_errors_have_positions() {
         unreachable!()
     };
     assert!(e.message.contains("3 of 2"), "{}", e.message);
+    let Err(Error::PolicySyntax(e)) = Policy::parse("dept:kardiologie or hospital:charité") else {
+        unreachable!()
+    };
+    assert_eq!(e.position, 35);
+    assert!(e.message.contains("double quotes"), "{}", e.message);
     // Positions are in the NFC text (4 bytes of decomposed "Ä" + "x:" become 2 + 2).
     assert_eq!(syntax_pos("\"A\u{308}\" x"), Ok(5));
 }
