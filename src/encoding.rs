@@ -1,1 +1,0 @@
-//! Canonical, versioned wire format helpers (work in progress).
