@@ -1,0 +1,36 @@
+/** Base class of every error thrown by cipherchart. */
+export class CipherchartError extends Error {
+  /** The stable code of errors of this class. */
+  static readonly code: string;
+  constructor(message: string, code?: string);
+  /** The stable machine-readable code, shared with Rust and Python. */
+  readonly code: string;
+}
+/** Bytes handed to a decoder are malformed (code `invalid_encoding`). */
+export class InvalidEncoding extends CipherchartError {}
+/** A policy text does not follow the grammar (code `policy_syntax`). */
+export class PolicySyntaxError extends CipherchartError {
+  constructor(message: string, position?: number);
+  /** Byte offset into the NFC-normalised policy text. */
+  readonly position: number | undefined;
+}
+/** A policy is well formed but not acceptable (code `policy_invalid`). */
+export class PolicyInvalid extends CipherchartError {}
+/** A policy or attribute set exceeds a resource bound (code `limit_exceeded`). */
+export class LimitExceeded extends CipherchartError {}
+/** An attribute name is not `namespace:value` or not canonical (code `invalid_attribute`). */
+export class InvalidAttribute extends CipherchartError {}
+/** The key's attributes do not satisfy the policy (code `policy_not_satisfied`). */
+export class PolicyNotSatisfied extends CipherchartError {}
+/** Decryption failed; deliberately opaque (code `decryption_failed`). */
+export class DecryptionFailed extends CipherchartError {}
+/** A signature, proof or checkpoint did not verify (code `verification_failed`). */
+export class VerificationFailed extends CipherchartError {}
+/** A re-key asked for attributes the key does not hold (code `not_a_subset`). */
+export class NotASubset extends CipherchartError {}
+/** An argument is out of its documented range (code `invalid_argument`). */
+export class InvalidArgument extends CipherchartError {}
+/** An I/O operation failed (code `io`). */
+export class IoError extends CipherchartError {}
+/** The error class for each stable code. */
+export const ERROR_CLASSES: Readonly<Record<string, typeof CipherchartError>>;

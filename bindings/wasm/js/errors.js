@@ -1,0 +1,121 @@
+// Error classes thrown by the cipherchart WebAssembly bindings.
+//
+// Every error is a real `Error` subclass with a stable machine-readable `.code`, the same code
+// as the Rust `Error::code()` and the Python exception's `.code`. The Rust side builds them
+// through `_fromNative` (wasm-bindgen imports this file as a snippet); the package entry points
+// re-export the classes so that `err instanceof PolicySyntaxError` works for callers.
+
+/** Base class of every error thrown by cipherchart. */
+export class CipherchartError extends Error {
+  /** The stable code of errors of this class (`.code` of an instance may be more specific). */
+  static code = 'cipherchart_error';
+
+  /**
+   * @param {string} message
+   * @param {string} [code] defaults to the class's code
+   */
+  constructor(message, code) {
+    super(message);
+    this.name = new.target.name;
+    /** @type {string} */
+    this.code = code ?? new.target.code;
+  }
+}
+
+/** Bytes handed to a decoder are malformed. */
+export class InvalidEncoding extends CipherchartError {
+  static code = 'invalid_encoding';
+}
+
+/** A policy text does not follow the grammar; `.position` is the byte offset of the problem. */
+export class PolicySyntaxError extends CipherchartError {
+  static code = 'policy_syntax';
+
+  /**
+   * @param {string} message
+   * @param {number} [position] byte offset into the NFC-normalised policy text
+   */
+  constructor(message, position) {
+    super(message);
+    /** @type {number | undefined} */
+    this.position = position;
+  }
+}
+
+/** A policy is well formed but not acceptable (e.g. it repeats an attribute). */
+export class PolicyInvalid extends CipherchartError {
+  static code = 'policy_invalid';
+}
+
+/** A policy or attribute set exceeds a resource bound. */
+export class LimitExceeded extends CipherchartError {
+  static code = 'limit_exceeded';
+}
+
+/** An attribute name is not of the form `namespace:value` or not canonical. */
+export class InvalidAttribute extends CipherchartError {
+  static code = 'invalid_attribute';
+}
+
+/** The key's attributes do not satisfy the record's policy. */
+export class PolicyNotSatisfied extends CipherchartError {
+  static code = 'policy_not_satisfied';
+}
+
+/** Decryption failed (tampered or mismatched data). Deliberately opaque. */
+export class DecryptionFailed extends CipherchartError {
+  static code = 'decryption_failed';
+}
+
+/** A signature, proof or checkpoint did not verify. Deliberately opaque. */
+export class VerificationFailed extends CipherchartError {
+  static code = 'verification_failed';
+}
+
+/** A re-key was requested for attributes the key does not hold. */
+export class NotASubset extends CipherchartError {
+  static code = 'not_a_subset';
+}
+
+/** An argument is out of its documented range. */
+export class InvalidArgument extends CipherchartError {
+  static code = 'invalid_argument';
+}
+
+/** An I/O operation failed. */
+export class IoError extends CipherchartError {
+  static code = 'io';
+}
+
+/** The error class for each stable code. */
+export const ERROR_CLASSES = Object.freeze(
+  Object.fromEntries(
+    [
+      InvalidEncoding,
+      PolicySyntaxError,
+      PolicyInvalid,
+      LimitExceeded,
+      InvalidAttribute,
+      PolicyNotSatisfied,
+      DecryptionFailed,
+      VerificationFailed,
+      NotASubset,
+      InvalidArgument,
+      IoError,
+    ].map((cls) => [cls.code, cls]),
+  ),
+);
+
+/**
+ * Called from Rust (`to_js_err`): the error object for a core error. A code this file does not
+ * know yet (a newer core) still gives a `CipherchartError` carrying that code.
+ * @param {string} code
+ * @param {string} message
+ * @param {number | undefined} position
+ * @returns {CipherchartError}
+ */
+export function _fromNative(code, message, position) {
+  const cls = ERROR_CLASSES[code];
+  if (cls === PolicySyntaxError) return new PolicySyntaxError(message, position);
+  return cls ? new cls(message) : new CipherchartError(message, code);
+}

@@ -1,0 +1,70 @@
+// Errors are real Error subclasses with stable codes, exported so that instanceof works.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import * as cc from 'cipherchart';
+
+const { Policy, CipherchartError, ERROR_CLASSES } = cc;
+
+const CODES = {
+  InvalidEncoding: 'invalid_encoding',
+  PolicySyntaxError: 'policy_syntax',
+  PolicyInvalid: 'policy_invalid',
+  LimitExceeded: 'limit_exceeded',
+  InvalidAttribute: 'invalid_attribute',
+  PolicyNotSatisfied: 'policy_not_satisfied',
+  DecryptionFailed: 'decryption_failed',
+  VerificationFailed: 'verification_failed',
+  NotASubset: 'not_a_subset',
+  InvalidArgument: 'invalid_argument',
+  IoError: 'io',
+};
+
+test('every error class is exported, derives from CipherchartError and Error, with its code', () => {
+  for (const [name, code] of Object.entries(CODES)) {
+    const cls = cc[name];
+    assert.equal(typeof cls, 'function', name);
+    assert.equal(cls.code, code);
+    assert.equal(ERROR_CLASSES[code], cls);
+    const e = new cls('message');
+    assert.ok(e instanceof cls && e instanceof CipherchartError && e instanceof Error);
+    assert.equal(e.code, code);
+    assert.equal(e.name, name);
+    assert.equal(e.message, 'message');
+  }
+  assert.deepEqual(Object.keys(ERROR_CLASSES).sort(), Object.values(CODES).sort());
+  assert.ok(Object.isFrozen(ERROR_CLASSES));
+});
+
+test('internal helpers are not exported', () => {
+  assert.equal(cc._fromNative, undefined);
+});
+
+test('a syntax error is a PolicySyntaxError with a position', () => {
+  const err = assert.throws(() => Policy.parse('role:physician and ('), (e) => {
+    assert.ok(e instanceof cc.PolicySyntaxError);
+    assert.ok(e instanceof CipherchartError);
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, 'policy_syntax');
+    assert.equal(e.position, 20);
+    assert.match(e.message, /at byte 20/);
+    assert.ok(e.stack.includes('PolicySyntaxError'));
+    return true;
+  });
+  assert.equal(err, undefined);
+});
+
+test('a repeated attribute is PolicyInvalid', () => {
+  assert.throws(() => Policy.parse('a:b and a:b'), (e) => e instanceof cc.PolicyInvalid && e.code === 'policy_invalid');
+});
+
+test('non-canonical or non-UTF-8 bytes are InvalidEncoding', () => {
+  assert.throws(() => Policy.fromBytes(new TextEncoder().encode('a:b  and c:d')),
+    (e) => e instanceof cc.InvalidEncoding && e.code === 'invalid_encoding');
+  assert.throws(() => Policy.fromBytes(new Uint8Array([0xff, 0xfe])), cc.InvalidEncoding);
+});
+
+test('an oversized policy is LimitExceeded', () => {
+  const huge = Array.from({ length: 300 }, (_, i) => `a:${i}`).join(' or ');
+  assert.throws(() => Policy.parse(huge), (e) => e instanceof cc.LimitExceeded && e.code === 'limit_exceeded');
+});
