@@ -21,10 +21,11 @@ const MAX_SCALARS: usize = 255 * 32 / L;
 /// because those are non-empty and `N` is checked at compile time (`1 ≤ N ≤ 170`). An
 /// empty DST still gives a well-defined output, but not a conformant one.
 ///
-/// Suitable for secret inputs: SHA-256 is constant time and the reduction runs on
-/// public-length data without data-dependent branches of its own (arkworks' field
-/// addition and multiplication are not guaranteed constant time, see DESIGN §10; only
-/// their final conditional subtraction depends on the values).
+/// Secret inputs (the FO seed μ, the capsule seed w) are fine: SHA-256 is constant time,
+/// the uniform bytes are zeroised, and the reduction is a fixed sequence of field
+/// operations. Those run on arkworks' Montgomery arithmetic, whose final conditional
+/// subtraction depends on the values (DESIGN §10): a small leak this function does not
+/// remove.
 pub(crate) fn hash_to_scalars<const N: usize>(dst: &[u8], msg: &[&[u8]]) -> [Fr; N] {
     const {
         assert!(
