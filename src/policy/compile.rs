@@ -15,7 +15,7 @@
 //! The result is a pure function of the tree.
 
 use ark_bls12_381::Fr;
-use ark_ff::{Field, Zero};
+use ark_ff::{One, Zero};
 
 use super::attribute::Attribute;
 use super::lsss::{Gate, Lsss};
@@ -36,16 +36,19 @@ impl Entry {
         }
     }
 
-    /// `base^exp` for the Liu–Cao–Wong columns.
-    fn power(base: u64, exp: u32) -> Entry {
-        let small = i64::try_from(base)
-            .ok()
-            .and_then(|b| b.checked_pow(exp))
-            .filter(|v| v.unsigned_abs() < 1 << 62);
-        Entry {
-            value: Fr::from(base).pow([u64::from(exp)]),
-            small,
-        }
+    /// The powers i, i², …, i^count for the Liu–Cao–Wong columns, computed
+    /// incrementally; each is also kept as an integer while it stays below 2^62.
+    fn powers(i: u64, count: usize) -> impl Iterator<Item = Entry> {
+        let base = Fr::from(i);
+        let mut value = Fr::one();
+        let mut small = Some(1i64);
+        (0..count).map(move |_| {
+            value *= base;
+            small = small
+                .and_then(|s| s.checked_mul(i64::try_from(i).ok()?))
+                .filter(|v| v.unsigned_abs() < 1 << 62);
+            Entry { value, small }
+        })
     }
 }
 
@@ -137,7 +140,7 @@ impl Builder {
         for (index, child) in children.iter().enumerate() {
             let i = index as u64 + 1;
             let mut vector = v.clone();
-            vector.extend((1..k).map(|e| (base + e - 1, Entry::power(i, e as u32))));
+            vector.extend((base..).zip(Entry::powers(i, k - 1)));
             gates.push(self.walk(child, vector));
         }
         Gate::Threshold { k, children: gates }

@@ -63,8 +63,8 @@ pub const MAX_GATE_CHILDREN: usize = 256;
 /// A parsed, validated, canonical access policy with its compiled [`Lsss`].
 ///
 /// Immutable. Two policies are equal iff their canonical texts are equal (which is
-/// iff their trees are equal).
-#[derive(Clone, Debug)]
+/// iff their trees are equal). `Debug` shows the canonical text.
+#[derive(Clone)]
 pub struct Policy {
     root: Node,
     lsss: Lsss,
@@ -167,6 +167,12 @@ impl Policy {
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Policy").field(&self.text).finish()
     }
 }
 
