@@ -1,0 +1,238 @@
+//! FAME CP-ABE records: setup, key issuance, seal and open by policy size, beside the
+//! raw arkworks floor (the 6-pair multi-pairing every open pays) and the primitives.
+//!
+//! Run: `cargo bench --bench abe` (the whole file takes a few minutes on 2 cores).
+//! Filter: `cargo bench --bench abe -- 'abe/open/and'`. Tables: `scripts/bench-report`.
+//!
+//! Notes on what is measured (details in `docs/performance.md`):
+//! * Attribute and column points are cached process-wide and the cache cannot be reset
+//!   from outside the crate, so `seal` and `open` run with **warm** caches.
+//!   `seal_cold_attrs` seals under attribute names never seen before (fresh names per
+//!   iteration): attribute points cold, column points warm.
+//! * Every fixture (authority, keys, records) is built lazily, once per parameter, so
+//!   a filtered run and `cargo test --all-targets` (criterion's test mode, each bench
+//!   once) only pay for what they touch.
+//! * Before any timing, every record size is checked against DESIGN.md §6:
+//!   header = 320 + 144·rows bytes, plus the record framing (a mismatch aborts the run).
+
+// A failed fixture or size check aborts the bench: that is the point of it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+mod common;
+
+use std::cell::OnceCell;
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use ark_bls12_381::{g2, Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::bls12::G2Prepared;
+use ark_ec::pairing::Pairing;
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_std::UniformRand;
+use cipherchart::{Authority, PublicKey, SealedRecord, UserKey};
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode,
+};
+
+use common::{
+    attributes, header_formula, opening_attributes, policy, record_framing, record_id, rng,
+    seal_record, Shape, PAYLOAD,
+};
+
+/// Policy sizes (number of attributes) for seal and open.
+const POLICY_SIZES: [usize; 5] = [1, 5, 10, 20, 50];
+/// Key sizes for issue_key.
+const KEY_SIZES: [usize; 4] = [1, 5, 10, 20];
+/// Policy sizes for the cold-cache seal (each iteration hashes 6·n fresh points).
+const COLD_SIZES: [usize; 3] = [1, 5, 10];
+
+/// Checks every record size against DESIGN.md §6 and prints the table once.
+fn check_record_sizes(pk: &PublicKey) {
+    let mut rng = rng(99);
+    println!(
+        "\nrecord sizes (payload {} B, record id {} B, metadata {} B):",
+        PAYLOAD.len(),
+        record_id(0).len(),
+        common::METADATA.len()
+    );
+    println!("| policy | rows | header 320+144·rows | framing (incl. ⟨P⟩, payload, tag) | record bytes |");
+    println!("|---|---|---|---|---|");
+    for shape in [Shape::And, Shape::Or] {
+        for n in POLICY_SIZES {
+            let p = policy("size", shape, n);
+            let rows = p.lsss().rows();
+            assert_eq!(rows, n, "one LSSS row per attribute");
+            let bytes = seal_record(pk, &p, 0, &mut rng).to_bytes().len();
+            let framing = record_framing(&p, record_id(0).len());
+            assert_eq!(
+                bytes,
+                header_formula(rows) + framing,
+                "record size for {} of {n}",
+                shape.name()
+            );
+            println!(
+                "| {} of {n} | {rows} | {} | {framing} | {bytes} |",
+                shape.name(),
+                header_formula(rows)
+            );
+        }
+    }
+}
+
+/// One authority for the whole run (setup is benched separately).
+struct Fixture {
+    authority: Authority,
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let authority = Authority::setup(&mut rng(1));
+        check_record_sizes(authority.public_key());
+        Fixture { authority }
+    })
+}
+
+fn bench_setup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("abe");
+    let mut rng = rng(2);
+    group.bench_function("setup", |b| b.iter(|| Authority::setup(&mut rng)));
+    group.finish();
+}
+
+fn bench_issue_key(c: &mut Criterion) {
+    let mut group = c.benchmark_group("abe/issue_key");
+    let mut rng = rng(3);
+    for n in KEY_SIZES {
+        let names = attributes("key", n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &names, |b, names| {
+            let authority = &fixture().authority;
+            b.iter(|| authority.issue_key(names, &mut rng).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn bench_seal(c: &mut Criterion) {
+    let mut group = c.benchmark_group("abe/seal");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(4);
+    for shape in [Shape::And, Shape::Or] {
+        for n in POLICY_SIZES {
+            let policy = OnceCell::new();
+            group.bench_function(BenchmarkId::new(shape.name(), n), |b| {
+                let pk = fixture().authority.public_key();
+                let policy = policy.get_or_init(|| {
+                    let p = self::policy("pol", shape, n);
+                    seal_record(pk, &p, 0, &mut rng); // warm the point caches
+                    p
+                });
+                b.iter(|| seal_record(pk, policy, 0, &mut rng))
+            });
+        }
+    }
+    group.finish();
+}
+
+/// Sealing under attribute names never used before: every iteration hashes the
+/// 6·n attribute points (the column points stay cached).
+fn bench_seal_cold(c: &mut Criterion) {
+    let mut group = c.benchmark_group("abe/seal_cold_attrs");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(5);
+    let mut fresh = 0u64;
+    for n in COLD_SIZES {
+        group.bench_function(BenchmarkId::new("and", n), |b| {
+            let pk = fixture().authority.public_key();
+            b.iter_batched(
+                || {
+                    fresh += 1;
+                    policy(&format!("cold{fresh}"), Shape::And, n)
+                },
+                |policy| seal_record(pk, &policy, 0, &mut rng),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn bench_open(c: &mut Criterion) {
+    let mut group = c.benchmark_group("abe/open");
+    group.sampling_mode(SamplingMode::Flat);
+    for shape in [Shape::And, Shape::Or] {
+        for n in POLICY_SIZES {
+            let case: OnceCell<(UserKey, SealedRecord)> = OnceCell::new();
+            group.bench_function(BenchmarkId::new(shape.name(), n), |b| {
+                let authority = &fixture().authority;
+                let pk = authority.public_key();
+                let (key, record) = case.get_or_init(|| {
+                    let mut rng = rng(6);
+                    let key = authority
+                        .issue_key(&opening_attributes("pol", shape, n), &mut rng)
+                        .unwrap();
+                    let record = seal_record(pk, &policy("pol", shape, n), 0, &mut rng);
+                    // Also prepares the key's K0 (cached in the key, as in real use).
+                    assert_eq!(key.open(pk, &record).unwrap(), PAYLOAD);
+                    (key, record)
+                });
+                b.iter(|| key.open(pk, black_box(record)).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+/// The floor: raw arkworks operations on random inputs.
+fn bench_floor(c: &mut Criterion) {
+    let mut group = c.benchmark_group("floor");
+    let mut rng = rng(7);
+    let p1: Vec<G1Affine> = (0..6).map(|_| G1Affine::rand(&mut rng)).collect();
+    let p2: Vec<G2Affine> = (0..6).map(|_| G2Affine::rand(&mut rng)).collect();
+    let s = Fr::rand(&mut rng);
+    let gt = Bls12_381::pairing(p1[0], p2[0]);
+
+    group.bench_function("multi_pairing_6", |b| {
+        b.iter(|| Bls12_381::multi_pairing(black_box(&p1[..]), black_box(&p2[..])))
+    });
+    // What DecCore does: K0 (3 of the 6 G2 inputs) prepared once per key.
+    let k0: Vec<G2Prepared<ark_bls12_381::Config>> =
+        p2[3..].iter().map(|q| G2Prepared::from(*q)).collect();
+    group.bench_function("multi_pairing_6_k0_prepared", |b| {
+        b.iter(|| {
+            let g2: Vec<G2Prepared<ark_bls12_381::Config>> = p2[..3]
+                .iter()
+                .map(|q| G2Prepared::from(*q))
+                .chain(k0.iter().cloned())
+                .collect();
+            let mlo = Bls12_381::multi_miller_loop(black_box(&p1[..]), g2);
+            Bls12_381::final_exponentiation(mlo)
+        })
+    });
+    group.bench_function("pairing", |b| {
+        b.iter(|| Bls12_381::pairing(black_box(p1[0]), black_box(p2[0])))
+    });
+    group.bench_function("g1_mul", |b| {
+        b.iter(|| G1Projective::from(black_box(p1[0])) * black_box(s))
+    });
+    group.bench_function("g2_mul", |b| {
+        b.iter(|| G2Projective::from(black_box(p2[0])) * black_box(s))
+    });
+    group.bench_function("g2_mul_glv", |b| {
+        b.iter(|| g2::Config::glv_mul_projective(black_box(p2[0]).into(), black_box(s)))
+    });
+    group.bench_function("gt_exp", |b| b.iter(|| black_box(gt) * black_box(s)));
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = bench_floor, bench_setup, bench_issue_key, bench_seal, bench_seal_cold, bench_open
+}
+criterion_main!(benches);

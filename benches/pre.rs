@@ -1,0 +1,213 @@
+//! Attribute-based proxy re-encryption: rekey, reencrypt one record, reencrypt a
+//! batch of 100 records, and open after 1 and 2 hops, at policy sizes 1, 5, 10, 20.
+//!
+//! Run: `cargo bench --bench pre`. The batch runs on one thread unless the crate's
+//! `parallel` feature is on: `cargo bench --bench pre --features parallel` (rayon, one
+//! worker per core). Tables: `scripts/bench-report`.
+//!
+//! Every layer uses an AND policy of n attributes (the key holds all n, so DecCore sums
+//! n rows), except `reencrypt/or`: a record under an OR of n, re-encrypted with a
+//! re-key for its last attribute alone. Point caches are warm (see `benches/abe.rs`).
+//! Fixtures are built lazily, once per parameter; before any timing the 1-hop record
+//! size is checked against DESIGN.md §6 (`1216 + 144·(rows + rows')` plus framing).
+
+// A failed fixture or size check aborts the bench: that is the point of it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+mod common;
+
+use std::cell::OnceCell;
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use cipherchart::{Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+
+use common::{
+    attributes, bench_mode, header_formula, hop_framing, opening_attributes, policy,
+    record_framing, record_id, rng, seal_record, Shape, PAYLOAD,
+};
+
+/// Policy sizes of every layer (record, first and second target policy).
+const SIZES: [usize; 4] = [1, 5, 10, 20];
+/// Records per batch under `cargo bench`. Criterion's test mode (each bench once, in
+/// `cargo test --all-targets`) uses a batch of 3 to stay fast.
+const BATCH: usize = 100;
+const TEST_BATCH: usize = 3;
+
+/// One authority for the whole run.
+fn authority() -> &'static Authority {
+    static AUTHORITY: OnceLock<Authority> = OnceLock::new();
+    AUTHORITY.get_or_init(|| Authority::setup(&mut rng(11)))
+}
+
+/// A chain at policy size n: a record under `rec` (AND of n), the delegator's key,
+/// a re-key to `to` (AND of n), the delegatee's key, a re-key from it to `to2`, and
+/// the second delegatee's key; with the record after one and two hops.
+struct Chain {
+    record: SealedRecord,
+    delegator: UserKey,
+    rekey1: ReKey,
+    hop1: SealedRecord,
+    delegatee1: UserKey,
+    hop2: SealedRecord,
+    delegatee2: UserKey,
+}
+
+fn chain(n: usize) -> Chain {
+    let authority = authority();
+    let pk = authority.public_key();
+    let mut rng = rng(12 + n as u64);
+    let record_policy = policy("rec", Shape::And, n);
+    let to1 = policy("to", Shape::And, n);
+    let to2 = policy("to2", Shape::And, n);
+    let record = seal_record(pk, &record_policy, 0, &mut rng);
+    let delegator = authority.issue_key(&attributes("rec", n), &mut rng).unwrap();
+    let rekey1 = delegator
+        .rekey(pk, &attributes("rec", n), &to1, &mut rng)
+        .unwrap();
+    let hop1 = rekey1.reencrypt(&record).unwrap();
+    let delegatee1 = authority.issue_key(&attributes("to", n), &mut rng).unwrap();
+    let rekey2 = delegatee1
+        .rekey(pk, &attributes("to", n), &to2, &mut rng)
+        .unwrap();
+    let hop2 = rekey2.reencrypt(&hop1).unwrap();
+    let delegatee2 = authority.issue_key(&attributes("to2", n), &mut rng).unwrap();
+    assert_eq!(delegatee1.open(pk, &hop1).unwrap(), PAYLOAD);
+    assert_eq!(delegatee2.open(pk, &hop2).unwrap(), PAYLOAD);
+    check_hop_size(&record, &hop1, &record_policy, &to1);
+    Chain {
+        record,
+        delegator,
+        rekey1,
+        hop1,
+        delegatee1,
+        hop2,
+        delegatee2,
+    }
+}
+
+/// DESIGN.md §6: a 1-hop record is `1216 + 144·(rows + rows')` bytes (two headers of
+/// 320 + 144·rows and one GT element of 576) plus the framing of record and hop.
+fn check_hop_size(record: &SealedRecord, hop1: &SealedRecord, p: &Policy, to: &Policy) {
+    let (rows, rows2) = (p.lsss().rows(), to.lsss().rows());
+    let framing = record_framing(p, record_id(0).len()) + hop_framing(to);
+    let bytes = hop1.to_bytes().len();
+    assert_eq!(bytes, 1216 + 144 * (rows + rows2) + framing, "1-hop size");
+    assert_eq!(
+        bytes - record.to_bytes().len(),
+        576 + header_formula(rows2) + hop_framing(to),
+        "one hop adds one GT element and one capsule"
+    );
+    println!(
+        "\n1-hop record, rows = rows' = {rows}: {bytes} B = 1216 + 144·{} + framing {framing}",
+        rows + rows2
+    );
+}
+
+/// Lazily builds the chain of size n, once.
+fn cached<'a>(cell: &'a OnceCell<Chain>, n: usize) -> &'a Chain {
+    cell.get_or_init(|| chain(n))
+}
+
+fn pk() -> &'static PublicKey {
+    authority().public_key()
+}
+
+fn bench_rekey(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pre/rekey");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(20);
+    for n in SIZES {
+        let cell = OnceCell::new();
+        let to = policy("to", Shape::And, n);
+        let subset = attributes("rec", n);
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            let chain = cached(&cell, n);
+            b.iter(|| chain.delegator.rekey(pk(), &subset, &to, &mut rng).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn bench_reencrypt(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pre/reencrypt");
+    for n in SIZES {
+        let cell = OnceCell::new();
+        group.bench_function(BenchmarkId::new("and", n), |b| {
+            let chain = cached(&cell, n);
+            b.iter(|| chain.rekey1.reencrypt(black_box(&chain.record)).unwrap())
+        });
+    }
+    for n in SIZES {
+        let cell: OnceCell<(ReKey, SealedRecord)> = OnceCell::new();
+        group.bench_function(BenchmarkId::new("or", n), |b| {
+            let (rekey, record) = cell.get_or_init(|| {
+                let mut rng = rng(30 + n as u64);
+                let record = seal_record(pk(), &policy("rec", Shape::Or, n), 0, &mut rng);
+                let held = opening_attributes("rec", Shape::Or, n);
+                let key = authority().issue_key(&held, &mut rng).unwrap();
+                let to = policy("to", Shape::And, n);
+                let rekey = key.rekey(pk(), &held, &to, &mut rng).unwrap();
+                (rekey, record)
+            });
+            b.iter(|| rekey.reencrypt(black_box(record)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn bench_reencrypt_batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pre/reencrypt_batch_100");
+    group.sampling_mode(SamplingMode::Flat);
+    let batch = if bench_mode() { BATCH } else { TEST_BATCH };
+    for n in SIZES {
+        let cell: OnceCell<(Chain, Vec<SealedRecord>)> = OnceCell::new();
+        group.bench_function(BenchmarkId::new("and", n), |b| {
+            let (chain, records) = cell.get_or_init(|| {
+                let chain = chain(n);
+                let mut rng = rng(40 + n as u64);
+                let p = policy("rec", Shape::And, n);
+                let records = (0..batch)
+                    .map(|i| seal_record(pk(), &p, i, &mut rng))
+                    .collect();
+                (chain, records)
+            });
+            b.iter(|| {
+                let out = chain.rekey1.reencrypt_batch(black_box(records));
+                assert!(out.iter().all(Result::is_ok));
+                out
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_open_hops(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pre/open");
+    group.sampling_mode(SamplingMode::Flat);
+    for n in SIZES {
+        let cell = OnceCell::new();
+        group.bench_function(BenchmarkId::new("hop1", n), |b| {
+            let chain = cached(&cell, n);
+            b.iter(|| chain.delegatee1.open(pk(), black_box(&chain.hop1)).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("hop2", n), |b| {
+            let chain = cached(&cell, n);
+            b.iter(|| chain.delegatee2.open(pk(), black_box(&chain.hop2)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = bench_rekey, bench_reencrypt, bench_reencrypt_batch, bench_open_hops
+}
+criterion_main!(benches);
