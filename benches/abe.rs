@@ -32,9 +32,7 @@ use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_std::UniformRand;
 use cipherchart::{Authority, PublicKey, SealedRecord, UserKey};
-use criterion::{
-    criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode,
-};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode};
 
 use common::{
     attributes, header_formula, opening_attributes, policy, record_framing, record_id, rng,

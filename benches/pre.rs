@@ -64,7 +64,9 @@ fn chain(n: usize) -> Chain {
     let to1 = policy("to", Shape::And, n);
     let to2 = policy("to2", Shape::And, n);
     let record = seal_record(pk, &record_policy, 0, &mut rng);
-    let delegator = authority.issue_key(&attributes("rec", n), &mut rng).unwrap();
+    let delegator = authority
+        .issue_key(&attributes("rec", n), &mut rng)
+        .unwrap();
     let rekey1 = delegator
         .rekey(pk, &attributes("rec", n), &to1, &mut rng)
         .unwrap();
@@ -74,7 +76,9 @@ fn chain(n: usize) -> Chain {
         .rekey(pk, &attributes("to", n), &to2, &mut rng)
         .unwrap();
     let hop2 = rekey2.reencrypt(&hop1).unwrap();
-    let delegatee2 = authority.issue_key(&attributes("to2", n), &mut rng).unwrap();
+    let delegatee2 = authority
+        .issue_key(&attributes("to2", n), &mut rng)
+        .unwrap();
     assert_eq!(delegatee1.open(pk, &hop1).unwrap(), PAYLOAD);
     assert_eq!(delegatee2.open(pk, &hop2).unwrap(), PAYLOAD);
     check_hop_size(&record, &hop1, &record_policy, &to1);
@@ -107,9 +111,12 @@ fn check_hop_size(record: &SealedRecord, hop1: &SealedRecord, p: &Policy, to: &P
     );
 }
 
-/// Lazily builds the chain of size n, once.
-fn cached<'a>(cell: &'a OnceCell<Chain>, n: usize) -> &'a Chain {
-    cell.get_or_init(|| chain(n))
+/// The chain of size n (one of [`SIZES`]), built on first use and shared by every
+/// group.
+fn cached(n: usize) -> &'static Chain {
+    static CHAINS: [OnceLock<Chain>; SIZES.len()] = [const { OnceLock::new() }; SIZES.len()];
+    let i = SIZES.iter().position(|&m| m == n).unwrap();
+    CHAINS[i].get_or_init(|| chain(n))
 }
 
 fn pk() -> &'static PublicKey {
@@ -121,11 +128,10 @@ fn bench_rekey(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(20);
     for n in SIZES {
-        let cell = OnceCell::new();
         let to = policy("to", Shape::And, n);
         let subset = attributes("rec", n);
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
-            let chain = cached(&cell, n);
+            let chain = cached(n);
             b.iter(|| chain.delegator.rekey(pk(), &subset, &to, &mut rng).unwrap())
         });
     }
@@ -135,9 +141,8 @@ fn bench_rekey(c: &mut Criterion) {
 fn bench_reencrypt(c: &mut Criterion) {
     let mut group = c.benchmark_group("pre/reencrypt");
     for n in SIZES {
-        let cell = OnceCell::new();
         group.bench_function(BenchmarkId::new("and", n), |b| {
-            let chain = cached(&cell, n);
+            let chain = cached(n);
             b.iter(|| chain.rekey1.reencrypt(black_box(&chain.record)).unwrap())
         });
     }
@@ -164,16 +169,15 @@ fn bench_reencrypt_batch(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     let batch = if bench_mode() { BATCH } else { TEST_BATCH };
     for n in SIZES {
-        let cell: OnceCell<(Chain, Vec<SealedRecord>)> = OnceCell::new();
+        let cell: OnceCell<Vec<SealedRecord>> = OnceCell::new();
         group.bench_function(BenchmarkId::new("and", n), |b| {
-            let (chain, records) = cell.get_or_init(|| {
-                let chain = chain(n);
+            let chain = cached(n);
+            let records = cell.get_or_init(|| {
                 let mut rng = rng(40 + n as u64);
                 let p = policy("rec", Shape::And, n);
-                let records = (0..batch)
+                (0..batch)
                     .map(|i| seal_record(pk(), &p, i, &mut rng))
-                    .collect();
-                (chain, records)
+                    .collect()
             });
             b.iter(|| {
                 let out = chain.rekey1.reencrypt_batch(black_box(records));
@@ -189,13 +193,12 @@ fn bench_open_hops(c: &mut Criterion) {
     let mut group = c.benchmark_group("pre/open");
     group.sampling_mode(SamplingMode::Flat);
     for n in SIZES {
-        let cell = OnceCell::new();
         group.bench_function(BenchmarkId::new("hop1", n), |b| {
-            let chain = cached(&cell, n);
+            let chain = cached(n);
             b.iter(|| chain.delegatee1.open(pk(), black_box(&chain.hop1)).unwrap())
         });
         group.bench_function(BenchmarkId::new("hop2", n), |b| {
-            let chain = cached(&cell, n);
+            let chain = cached(n);
             b.iter(|| chain.delegatee2.open(pk(), black_box(&chain.hop2)).unwrap())
         });
     }

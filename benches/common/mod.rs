@@ -100,15 +100,7 @@ pub fn header_framing(policy: &Policy) -> usize {
 /// header framing, the body (payload + 16-byte Poly1305 tag) with its `u32` length,
 /// the hop count 1.
 pub fn record_framing(policy: &Policy, record_id_len: usize) -> usize {
-    4 + 4
-        + record_id_len
-        + 4
-        + METADATA.len()
-        + header_framing(policy)
-        + 4
-        + PAYLOAD.len()
-        + 16
-        + 1
+    4 + 4 + record_id_len + 4 + METADATA.len() + header_framing(policy) + 4 + PAYLOAD.len() + 16 + 1
 }
 
 /// The framing of one hop beyond its GT element (576) and its capsule header's
