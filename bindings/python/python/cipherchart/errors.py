@@ -1,0 +1,139 @@
+"""Exceptions raised by cipherchart.
+
+Every exception derives from :class:`CipherchartError` and carries ``.code``, the stable
+machine-readable code of the Rust ``Error`` (the same codes as the JavaScript error classes).
+Input errors also derive from :class:`ValueError`, I/O errors from :class:`OSError`.
+Decryption and verification failures are deliberately opaque.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Type
+
+__all__ = [
+    "CipherchartError",
+    "InvalidEncoding",
+    "PolicySyntaxError",
+    "PolicyInvalid",
+    "LimitExceeded",
+    "InvalidAttribute",
+    "PolicyNotSatisfied",
+    "DecryptionFailed",
+    "VerificationFailed",
+    "NotASubset",
+    "InvalidArgument",
+    "IoError",
+    "ERROR_CLASSES",
+]
+
+
+class CipherchartError(Exception):
+    """Base class of every cipherchart error."""
+
+    #: The stable code of this error (a class default; an instance may carry a newer one).
+    code: str = "cipherchart_error"
+
+    def __init__(self, message: str, code: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.code = code if code is not None else type(self).code
+
+
+class InvalidEncoding(CipherchartError, ValueError):
+    """Bytes handed to a decoder are malformed."""
+
+    code = "invalid_encoding"
+
+
+class PolicySyntaxError(CipherchartError, ValueError):
+    """A policy text does not follow the grammar.
+
+    ``.position`` is the byte offset into the NFC-normalised text where the problem was found.
+    """
+
+    code = "policy_syntax"
+
+    def __init__(self, message: str, position: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+class PolicyInvalid(CipherchartError, ValueError):
+    """A policy is well formed but not acceptable (e.g. it repeats an attribute)."""
+
+    code = "policy_invalid"
+
+
+class LimitExceeded(CipherchartError, ValueError):
+    """A policy or attribute set exceeds a resource bound."""
+
+    code = "limit_exceeded"
+
+
+class InvalidAttribute(CipherchartError, ValueError):
+    """An attribute name is not of the form ``namespace:value`` or is not canonical."""
+
+    code = "invalid_attribute"
+
+
+class PolicyNotSatisfied(CipherchartError):
+    """The key's attributes do not satisfy the record's policy."""
+
+    code = "policy_not_satisfied"
+
+
+class DecryptionFailed(CipherchartError):
+    """Decryption failed: a tampered or mismatched record, header or key."""
+
+    code = "decryption_failed"
+
+
+class VerificationFailed(CipherchartError):
+    """A signature, proof or checkpoint did not verify."""
+
+    code = "verification_failed"
+
+
+class NotASubset(CipherchartError, ValueError):
+    """A re-key was requested for attributes the key does not hold."""
+
+    code = "not_a_subset"
+
+
+class InvalidArgument(CipherchartError, ValueError):
+    """An argument is out of its documented range."""
+
+    code = "invalid_argument"
+
+
+class IoError(CipherchartError, OSError):
+    """An I/O operation failed."""
+
+    code = "io"
+
+
+#: The exception class for each stable code.
+ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
+    cls.code: cls
+    for cls in (
+        InvalidEncoding,
+        PolicySyntaxError,
+        PolicyInvalid,
+        LimitExceeded,
+        InvalidAttribute,
+        PolicyNotSatisfied,
+        DecryptionFailed,
+        VerificationFailed,
+        NotASubset,
+        InvalidArgument,
+        IoError,
+    )
+}
+
+
+def _from_native(code: str, message: str, position: Optional[int]) -> CipherchartError:
+    """Called by the native module: the exception for a Rust error. An unknown code (a newer
+    core) still gives a :class:`CipherchartError` carrying that code."""
+    cls = ERROR_CLASSES.get(code)
+    if cls is PolicySyntaxError:
+        return PolicySyntaxError(message, position)
+    return cls(message) if cls is not None else CipherchartError(message, code)

@@ -1,0 +1,119 @@
+//! `Policy`: parse, encode, check and inspect access policies.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyInt, PyString};
+
+use crate::{detached, to_py_err};
+
+/// A parsed, canonical access policy with its compiled LSSS (M, ρ).
+///
+/// Immutable and public (no secret): comparable, hashable, picklable by its canonical bytes.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy(pub cipherchart::Policy);
+
+/// `(row, coefficient)` pairs as Python objects.
+type Coefficients<'py> = Vec<(usize, Bound<'py, PyAny>)>;
+
+/// A field element (an LSSS entry or coefficient in Z_r) as a Python `int`.
+fn fr_to_int<'py>(py: Python<'py>, v: &impl ToString) -> PyResult<Bound<'py, PyAny>> {
+    py.get_type::<PyInt>().call1((v.to_string(),))
+}
+
+#[pymethods]
+impl Policy {
+    /// Parses policy text (see `docs/policy.md`).
+    #[new]
+    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
+        detached(py, || cipherchart::Policy::parse(text))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// Decodes the canonical encoding `bytes(policy)`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::Policy::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Policy({})",
+            PyString::new(py, &self.0.to_string()).repr()?
+        ))
+    }
+
+    fn __hash__(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.0.hash(&mut h);
+        h.finish()
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        Ok((
+            slf.get_type().getattr("from_bytes")?,
+            (slf.get().__bytes__(slf.py()),),
+        ))
+    }
+
+    /// Whether a key holding `attributes` satisfies the policy.
+    fn is_satisfied_by(&self, attributes: Vec<String>) -> bool {
+        self.0.is_satisfied_by(&attributes)
+    }
+
+    /// The leaf attributes, left to right (the LSSS row order).
+    #[getter]
+    fn attributes(&self) -> Vec<&str> {
+        self.0.attributes().iter().map(|a| a.as_str()).collect()
+    }
+
+    /// The LSSS matrix M row by row: small entries as signed ints, a large one as its residue.
+    fn lsss_rows<'py>(&self, py: Python<'py>) -> PyResult<Vec<Vec<Bound<'py, PyAny>>>> {
+        let m = self.0.lsss();
+        let entry = |i, j| match m.small_entry(i, j) {
+            Some(v) => Ok(v.into_pyobject(py)?.into_any()),
+            None => fr_to_int(py, &m.row(i)[j]),
+        };
+        (0..m.rows())
+            .map(|i| (0..m.columns()).map(|j| entry(i, j)).collect())
+            .collect()
+    }
+
+    /// ρ: the attribute of each LSSS row.
+    fn lsss_rho(&self) -> Vec<&str> {
+        self.0
+            .lsss()
+            .attributes()
+            .iter()
+            .map(|a| a.as_str())
+            .collect()
+    }
+
+    /// Reconstruction coefficients `(row, coefficient mod r)` for a satisfying attribute set,
+    /// or `None`.
+    fn reconstruct<'py>(
+        &self,
+        py: Python<'py>,
+        attributes: Vec<String>,
+    ) -> PyResult<Option<Coefficients<'py>>> {
+        let gamma = detached(py, || self.0.lsss().reconstruct(&attributes));
+        gamma
+            .map(|g| g.iter().map(|(i, c)| Ok((*i, fr_to_int(py, c)?))).collect())
+            .transpose()
+    }
+}
