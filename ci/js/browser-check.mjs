@@ -1,0 +1,87 @@
+// Drive examples/web/index.html in headless Debian Chromium (playwright-core, no browser
+// download): type a policy and attributes, click Parse, check what the page shows, save a
+// screenshot. Exits non-zero on any failed check or any page error.
+//
+//   node ci/js/browser-check.mjs http://127.0.0.1:PORT/examples/web/index.html out.png
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+const [url, screenshot] = process.argv.slice(2);
+if (!url || !screenshot) throw new Error('usage: browser-check.mjs URL SCREENSHOT.png');
+
+const problems = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) problems.push(what);
+};
+
+const profile = mkdtempSync(join(tmpdir(), 'cipherchart-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1000, height: 900 },
+});
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    console.log(`  [console.${m.type()}] ${m.text()}`);
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+
+  await page.goto(url);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+
+  // Parse a policy and check a satisfying key.
+  const policy = '  role:physician   and ((dept:cardiology) or patient:42)';
+  const canonical = 'role:physician and (dept:cardiology or patient:42)';
+  const parse = async (text, attrs) => {
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.fill('#policy', text);
+    await page.fill('#attrs', attrs);
+    await page.click('#parse');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 10_000 });
+  };
+  await parse(policy, 'role:physician, patient:42');
+  check((await page.textContent('#canonical')) === canonical, `canonical form is "${canonical}"`);
+  check((await page.textContent('#satisfied')).startsWith('yes'), 'role:physician + patient:42 satisfies it');
+  const rows = await page.$$eval('#lsss tr', (trs) => trs.slice(1).map((tr) => [...tr.children].map((td) => td.textContent)));
+  check(JSON.stringify(rows) === JSON.stringify([
+    ['0', 'role:physician', '1', '1'], ['1', 'dept:cardiology', '0', '-1'], ['2', 'patient:42', '0', '-1'],
+  ]), `LSSS table is M = [[1,1],[0,-1],[0,-1]] with ρ in leaf order (got ${JSON.stringify(rows)})`);
+  check((await page.$$('#lsss tr.used')).length === 2, 'two rows are used to decrypt');
+
+  // The canonical form is a fixed point; an unsatisfying key says no.
+  await parse(canonical, 'role:physician');
+  check((await page.textContent('#canonical')) === canonical, 'parsing the canonical form gives it back');
+  check((await page.textContent('#satisfied')).startsWith('no'), 'role:physician alone does not satisfy it');
+
+  // A syntax error is shown with its class and stable code.
+  await parse('role:physician and (', '');
+  const error = await page.textContent('#error');
+  check(await page.isVisible('#error'), 'a syntax error is shown');
+  check(error.startsWith('PolicySyntaxError [policy_syntax]: ') && error.includes('at byte 20'),
+    `it names the error class, code and position (got "${error}")`);
+
+  // Leave the default example on screen for the screenshot.
+  await page.goto(url);
+  await page.waitForSelector('body[data-state="ready"]');
+  await page.click('#parse');
+  await page.waitForSelector('body[data-state="done"]');
+  check(await page.isVisible('#result') && !(await page.isVisible('#error')), 'the default example parses');
+  check((await page.textContent('#satisfied')).startsWith('yes'), 'its default key satisfies it (2 of 3)');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log(`screenshot: ${screenshot}`);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+for (const p of problems) console.error(`!! ${p}`);
+console.log(problems.length ? `browser: ${problems.length} problem(s)` : 'browser: all checks passed');
+process.exit(problems.length ? 1 : 0);
