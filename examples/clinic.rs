@@ -1,0 +1,406 @@
+//! The clinic demo: a patient's chart sealed with CP-ABE, and a delegation of the
+//! cardiology records to another hospital through an untrusted cloud proxy.
+//!
+//! ```text
+//! cargo run --release --example clinic
+//! ```
+//!
+//! The story, one function per step:
+//! 1. `setup`: one attribute authority for hospitals h1 and h2 issues keys.
+//! 2. `seal_chart`: h1 seals patient 42's records under
+//!    `patient:42 or (hospital:h1 and role:physician)` and stores them in the cloud.
+//! 3. `delegate_cardiology`: the patient makes a re-encryption key (a "re-key") to
+//!    h2's cardiologists and hands it to the cloud.
+//! 4. `Cloud::share`: the cloud proxy, holding nothing but bytes, re-encrypts the
+//!    cardiology records.
+//! 5. `who_reads_what`: every key tries every record; refusals print their error code.
+
+use std::error::Error as StdError;
+
+use cipherchart::{seal, Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
+use rand_core::OsRng;
+use zeroize::Zeroizing;
+
+type Result<T, E = Box<dyn StdError>> = core::result::Result<T, E>;
+
+/// Who may open the chart as sealed: the patient, or any physician of hospital h1.
+const CHART_POLICY: &str = "patient:42 or (hospital:h1 and role:physician)";
+/// Who the patient shares cardiology with: physicians of h2's cardiology department.
+/// It must not be satisfiable by the proxy's own key (`role:proxy`).
+const SHARE_POLICY: &str = "hospital:h2 and dept:cardiology and role:physician";
+/// The public category the patient chose to share.
+const SHARED_CATEGORY: &str = "cardiology";
+
+/// One entry of the chart. The id and the category are public (the cloud indexes and
+/// selects by them); the content is the encrypted payload.
+struct Entry {
+    id: &'static str,
+    category: &'static str,
+    short: &'static str,
+    content: &'static str,
+}
+
+const CHART: [Entry; 4] = [
+    Entry {
+        id: "p42/2026-03-02/ecg",
+        category: "cardiology",
+        short: "ecg",
+        content:
+            "12-lead ECG: sinus rhythm 68 bpm, PR 160 ms, QRS 92 ms, QTc 412 ms, no ST changes.",
+    },
+    Entry {
+        id: "p42/2026-03-05/echo",
+        category: "cardiology",
+        short: "echo",
+        content: "Echocardiogram: LVEF 58 %, mild mitral regurgitation, normal wall motion.",
+    },
+    Entry {
+        id: "p42/2026-03-02/lab",
+        category: "laboratory",
+        short: "lab",
+        content: "HbA1c 6.1 %, LDL 3.4 mmol/L, creatinine 82 µmol/L.",
+    },
+    Entry {
+        id: "p42/2026-02-20/cxr",
+        category: "radiology",
+        short: "x-ray",
+        content: "Chest X-ray PA/lateral: clear lungs, normal cardiac silhouette.",
+    },
+];
+
+/// A key holder, and what the demo expects them to open: (originals, shared copies).
+struct Person {
+    name: &'static str,
+    key: UserKey,
+    expect: (bool, bool),
+}
+
+/// The people of the story.
+struct People {
+    patient: Person,
+    h1_physician: Person,
+    h2_cardiologist: Person,
+    h2_nurse: Person,
+    proxy: Person,
+}
+
+impl People {
+    fn all(&self) -> [&Person; 5] {
+        [
+            &self.patient,
+            &self.h1_physician,
+            &self.h2_cardiologist,
+            &self.h2_nurse,
+            &self.proxy,
+        ]
+    }
+}
+
+fn main() -> Result<()> {
+    println!("cipherchart · clinic: sealed records and proxy re-encryption");
+    println!("════════════════════════════════════════════════════════════");
+
+    let (authority, people) = setup()?;
+    let pk = authority.public_key();
+
+    let mut cloud = Cloud::default();
+    seal_chart(pk, &mut cloud)?;
+
+    let rekey = delegate_cardiology(pk, &people.patient.key)?;
+    // A consent check belongs here: the cloud should accept the re-key only with a
+    // patient-signed consent naming its grant id, scope and expiry (DESIGN.md §8).
+    cloud.install_grant(rekey);
+
+    let shared = cloud.share(SHARED_CATEGORY)?;
+
+    who_reads_what(pk, &people, &cloud.records, &shared)?;
+    Ok(())
+}
+
+/// Step 1. One authority serves both hospitals (a regional health network): keys from
+/// one authority are what make a record sealed at h1 readable at h2 at all.
+fn setup() -> Result<(Authority, People)> {
+    step(1, "Setup: the health network's attribute authority");
+    let authority = Authority::setup(&mut OsRng);
+    let pk = authority.public_key();
+    explain("The public key lets anyone seal; the master key only issues user keys.");
+    size_line("public key", pk.to_bytes().len(), "");
+
+    let issue = |name, attributes: &[&str], expect| -> Result<Person> {
+        let key = authority.issue_key(attributes, &mut OsRng)?;
+        size_line(
+            &format!("key of {name}"),
+            key.to_bytes().len(),
+            &attributes.join(", "),
+        );
+        Ok(Person { name, key, expect })
+    };
+    let people = People {
+        patient: issue("patient 42", &["patient:42"], (true, true))?,
+        h1_physician: issue(
+            "physician at h1",
+            &["hospital:h1", "role:physician", "dept:internal"],
+            (true, true),
+        )?,
+        h2_cardiologist: issue(
+            "cardiologist at h2",
+            &["hospital:h2", "dept:cardiology", "role:physician"],
+            (false, true),
+        )?,
+        h2_nurse: issue(
+            "nurse at h2",
+            &["hospital:h2", "dept:cardiology", "role:nurse"],
+            (false, false),
+        )?,
+        proxy: issue("cloud proxy", &["role:proxy"], (false, false))?,
+    };
+    explain("A key is 432 B of group elements plus 144 B per attribute (and framing).");
+    Ok((authority, people))
+}
+
+/// Step 2. h1's record system seals each entry under the chart policy. Sealing needs
+/// only the public key; the id and category stay readable and are authenticated, so
+/// the cloud can index them but not alter them.
+fn seal_chart(pk: &PublicKey, cloud: &mut Cloud) -> Result<()> {
+    step(2, "Hospital h1 seals patient 42's chart");
+    let policy = Policy::parse(CHART_POLICY)?;
+    explain(&format!("policy  {CHART_POLICY}"));
+    for entry in &CHART {
+        let metadata = format!("category={}", entry.category);
+        let record = seal(
+            pk,
+            &policy,
+            entry.id.as_bytes(),
+            metadata.as_bytes(),
+            entry.content.as_bytes(),
+            &mut OsRng,
+        )?;
+        let bytes = record.to_bytes();
+        println!(
+            "   sealed  {:<21} {:<11} {:>2} B of text → {:>5} B",
+            entry.id,
+            entry.category,
+            entry.content.len(),
+            thousands(bytes.len())
+        );
+        cloud.store(bytes);
+    }
+    explain("Per record: the policy text, a KEM header (320 B + 144 B per policy row),");
+    explain("the public id and category, the text and a 16 B tag.");
+    Ok(())
+}
+
+/// Step 3. The patient delegates what `patient:42` opens to h2's cardiologists.
+/// The re-key is the patient's key restricted to `S' = {patient:42}` and blinded,
+/// plus a capsule under the target policy: the cloud can use it to transform records
+/// but cannot open anything with it.
+fn delegate_cardiology(pk: &PublicKey, patient: &UserKey) -> Result<Zeroizing<Vec<u8>>> {
+    step(3, "Patient 42 delegates cardiology to h2's cardiologists");
+    let to = Policy::parse(SHARE_POLICY)?;
+    let rekey = patient.rekey(pk, &["patient:42"], &to, &mut OsRng)?;
+    explain(&format!("rekey(S' = {{patient:42}}, P' = {to})"));
+    let bytes = rekey.to_bytes();
+    size_line(
+        "re-key",
+        bytes.len(),
+        &format!("grant id {}", hex(&rekey.grant_id())),
+    );
+    explain(
+        "Only these bytes go to the cloud; the patient's key never leaves the patient's device.",
+    );
+    Ok(bytes)
+}
+
+/// The cloud: stores sealed records and re-keys, all as bytes, and runs the proxy.
+/// It has no key that opens anything and never sees a plaintext.
+#[derive(Default)]
+struct Cloud {
+    records: Vec<Vec<u8>>,
+    grants: Vec<Zeroizing<Vec<u8>>>,
+}
+
+impl Cloud {
+    fn store(&mut self, record: Vec<u8>) {
+        self.records.push(record);
+    }
+
+    fn install_grant(&mut self, rekey: Zeroizing<Vec<u8>>) {
+        self.grants.push(rekey);
+    }
+
+    /// Step 4. Re-encrypts, under every installed grant, the stored records of one
+    /// public category. The selection is the proxy's duty, not the cryptography's: a
+    /// re-key transforms every record its attributes open (here the whole chart), which
+    /// is why `S'` should be minimal and why consent must be checked first.
+    fn share(&self, category: &str) -> Result<Vec<Vec<u8>>> {
+        step(4, "The cloud proxy re-encrypts the cardiology records");
+        let mut shared = Vec::new();
+        for grant in &self.grants {
+            // Decoding validates every group element of the re-key.
+            let rekey = ReKey::from_bytes(grant)?;
+            for bytes in &self.records {
+                let record = SealedRecord::from_bytes(bytes)?;
+                let id = text(record.record_id());
+                let found = category_of(&record);
+                if found != Some(category) {
+                    println!(
+                        "   skip    {id:<21} {:<11} not in the grant's scope",
+                        found.unwrap_or("?")
+                    );
+                    continue;
+                }
+                let out = rekey.reencrypt(&record)?.to_bytes();
+                println!(
+                    "   re-enc  {id:<21} {category:<11} {:>5} B → {:>5} B (+{} B)",
+                    thousands(bytes.len()),
+                    thousands(out.len()),
+                    thousands(out.len().saturating_sub(bytes.len()))
+                );
+                shared.push(out);
+            }
+        }
+        explain("A re-encrypted record keeps its original layer and gains one hop:");
+        explain("R = Z^(1/z) in GT (576 B) and a capsule under P'. Only keys satisfying P'");
+        explain("recover z from the capsule; without it R tells the proxy nothing.");
+        explain("Trust: the proxy and a delegatee colluding could rebuild the patient's");
+        explain("key for S' = {patient:42}; see the `pre` module docs.");
+        Ok(shared)
+    }
+}
+
+/// Step 5. Every key tries every record: the originals as stored at h1, and the
+/// re-encrypted copies delivered to h2. Any outcome other than the expected one
+/// aborts the demo with an error.
+fn who_reads_what(
+    pk: &PublicKey,
+    people: &People,
+    originals: &[Vec<u8>],
+    shared: &[Vec<u8>],
+) -> Result<()> {
+    step(5, "Who reads what");
+    let originals = decode_all(originals)?;
+    let shared = decode_all(shared)?;
+    let mut header = format!("   {:<22}", "");
+    for record in originals.iter().chain(&shared) {
+        header.push_str(&format!(" {:>6}", short_name(record)));
+    }
+    let groups = format!("   {:<22}{:^28}{:^14}", "", "originals", "shared → h2");
+    println!("{}", groups.trim_end());
+    println!("{header}");
+    let mut refusals: Vec<&'static str> = Vec::new();
+    for person in people.all() {
+        let mut line = format!("   {:<22}", person.name);
+        let groups = [(&originals, person.expect.0), (&shared, person.expect.1)];
+        for (records, expected) in groups {
+            for record in records.iter() {
+                let opened = match person.key.open(pk, record) {
+                    Ok(plaintext) => {
+                        check_content(record, &plaintext)?;
+                        true
+                    }
+                    Err(e) => {
+                        refusals.push(e.code());
+                        false
+                    }
+                };
+                if opened != expected {
+                    return Err(format!(
+                        "{} {} {}: unexpected",
+                        person.name,
+                        if opened { "opened" } else { "could not open" },
+                        text(record.record_id())
+                    )
+                    .into());
+                }
+                line.push_str(if opened { "      ✓" } else { "      ✗" });
+            }
+        }
+        println!("{line}");
+    }
+    refusals.sort_unstable();
+    refusals.dedup();
+    explain(&format!(
+        "✗ = error code {}, checked before any pairing.",
+        refusals.join(", ")
+    ));
+    explain("The nurse misses role:physician; the proxy's role:proxy satisfies neither");
+    explain("policy; h2's cardiologist opens only the copies re-encrypted for P'.");
+
+    let reader = &people.h2_cardiologist;
+    println!("\n   {} reads:", reader.name);
+    for record in &shared {
+        let plaintext = reader.key.open(pk, record)?;
+        println!("   · {}", String::from_utf8(plaintext)?);
+    }
+    Ok(())
+}
+
+fn decode_all(stored: &[Vec<u8>]) -> Result<Vec<SealedRecord>> {
+    Ok(stored
+        .iter()
+        .map(|b| SealedRecord::from_bytes(b))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The public category from a record's metadata (`category=…`).
+fn category_of(record: &SealedRecord) -> Option<&str> {
+    std::str::from_utf8(record.metadata())
+        .ok()?
+        .strip_prefix("category=")
+}
+
+/// The chart entry a record was sealed from, found by its public id.
+fn entry_of(record: &SealedRecord) -> Option<&'static Entry> {
+    CHART.iter().find(|e| e.id.as_bytes() == record.record_id())
+}
+
+fn short_name(record: &SealedRecord) -> &'static str {
+    entry_of(record).map_or("?", |e| e.short)
+}
+
+/// An opened record must give back exactly what was sealed.
+fn check_content(record: &SealedRecord, plaintext: &[u8]) -> Result<()> {
+    match entry_of(record) {
+        Some(e) if e.content.as_bytes() == plaintext => Ok(()),
+        _ => Err("an opened record differs from what was sealed".into()),
+    }
+}
+
+fn step(n: u32, title: &str) {
+    println!("\n{n}. {title}");
+}
+
+fn explain(line: &str) {
+    println!("   {line}");
+}
+
+fn size_line(what: &str, bytes: usize, detail: &str) {
+    let line = format!("   {what:<26} {:>6} B   {detail}", thousands(bytes));
+    println!("{}", line.trim_end());
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        + "…"
+}
+
+/// `1048576` → `1,048,576`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
