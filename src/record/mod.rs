@@ -6,6 +6,8 @@ pub(crate) mod kem;
 mod sealed;
 pub mod session;
 pub mod stream;
+#[cfg(test)]
+mod tests;
 
 pub use hops::MAX_HOPS;
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

@@ -1,0 +1,263 @@
+//! Crate-internal attacks on the FO-KEM that need the algebra: re-randomised headers
+//! (someone without μ adds an honest encryption of fresh coins, so DecCore still
+//! yields a related value `Z·Z(δ)`), and "lying" keys that use the components of an
+//! attribute named like an internal hash tag in place of a row's attribute.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use ark_bls12_381::Fr;
+use ark_ec::{AffineRepr, CurveGroup};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+use crate::abe::core::{dec_core, enc_core, DecryptionKey, Gt, HeaderCore, PreparedK0};
+use crate::abe::{Authority, PublicKey, UserKey};
+use crate::encoding::{Reader, Writer};
+use crate::error::Error;
+use crate::hash::{dst, expand_message_xmd};
+use crate::policy::{Attribute, Policy};
+use crate::record::kem::{decaps, encaps, recover_seed, KemHeader};
+use crate::record::sealed::record_context;
+use crate::record::{seal, SealedRecord};
+use crate::secret::random_scalar;
+
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// A header with the given parts, built through the strict decoder (as an attacker's
+/// bytes would be).
+fn header(policy: &Policy, core: &HeaderCore, masked_seed: &[u8; 32]) -> KemHeader {
+    let mut w = Writer::raw();
+    w.bytes(&policy.to_bytes());
+    core.c0.iter().for_each(|p| w.g2(p));
+    w.u32(core.rows.len() as u32);
+    core.rows.iter().flatten().for_each(|p| w.g1(p));
+    w.fixed(masked_seed);
+    let bytes = w.finish();
+    let mut r = Reader::raw(&bytes);
+    let h = KemHeader::read(&mut r).unwrap();
+    r.finish().unwrap();
+    h
+}
+
+/// `F(Z)`, written out again from DESIGN.md §5 (checked against an honest header below).
+fn mask(z: &Gt) -> [u8; 32] {
+    let mut w = Writer::raw();
+    w.gt(z);
+    let out = expand_message_xmd(&[&w.finish()], dst::FO_MASK, 32).unwrap();
+    out.try_into().unwrap()
+}
+
+fn xor(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+    core::array::from_fn(|i| a[i] ^ b[i])
+}
+
+/// `core + core(δ)` point by point (the product in the paper's notation).
+fn add(a: &HeaderCore, b: &HeaderCore) -> HeaderCore {
+    let sum_g1 = |x: &[ark_bls12_381::G1Affine; 3], y: &[ark_bls12_381::G1Affine; 3]| {
+        core::array::from_fn(|l| (x[l] + y[l]).into_affine())
+    };
+    HeaderCore {
+        c0: core::array::from_fn(|l| (a.c0[l] + b.c0[l]).into_affine()),
+        rows: a
+            .rows
+            .iter()
+            .zip(&b.rows)
+            .map(|(x, y)| sum_g1(x, y))
+            .collect(),
+    }
+}
+
+fn z_of(key: &UserKey, policy: &Policy, core: &HeaderCore) -> Gt {
+    let gamma = policy.lsss().reconstruct(key.attributes()).unwrap();
+    dec_core(key, policy.lsss(), core, &gamma).unwrap()
+}
+
+#[test]
+fn rerandomised_headers_fail_the_fo_check() {
+    let mut rng = rng(1);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    for text in ["a:1", "a:1 and b:2 and c:3", "2 of (a:1, b:2, c:3 or d:4)"] {
+        let policy = Policy::parse(text).unwrap();
+        let key = authority
+            .issue_key(&["a:1", "b:2", "c:3"], &mut rng)
+            .unwrap();
+        let ctx = record_context(b"rec");
+        let (honest, seed) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
+        assert_eq!(*decaps(&key, pk, &honest, &ctx).unwrap(), *seed);
+        let z = z_of(&key, &policy, &honest.core);
+        assert_eq!(
+            xor(&honest.masked_seed, &mask(&z)),
+            *seed,
+            "F(Z) as specified"
+        );
+
+        // Fresh coins δ: C0·C0(δ), rows·rows(δ), and DecCore yields Z·Z(δ).
+        let delta = [random_scalar(&mut rng), random_scalar(&mut rng)];
+        let (core_delta, z_delta) = enc_core(pk, policy.lsss(), &delta).unwrap();
+        let moved = add(&honest.core, &core_delta);
+        let forged = header(&policy, &moved, &honest.masked_seed);
+        assert_eq!(z_of(&key, &policy, &forged.core), z + z_delta, "{text}");
+        assert_eq!(
+            decaps(&key, pk, &forged, &ctx).map(|_| ()),
+            Err(Error::DecryptionFailed)
+        );
+        assert_eq!(
+            recover_seed(pk, &forged, &(z + z_delta), &ctx).map(|_| ()),
+            Err(Error::DecryptionFailed)
+        );
+
+        // Even with c' fixed so that unmasking yields the true μ (which needs μ), the
+        // re-encryption gives the honest header, not this one: rejected.
+        let fixed_seed = xor(&seed, &mask(&(z + z_delta)));
+        let forged_fixed = header(&policy, &moved, &fixed_seed);
+        assert_eq!(
+            decaps(&key, pk, &forged_fixed, &ctx).map(|_| ()),
+            Err(Error::DecryptionFailed),
+            "{text}"
+        );
+
+        // Re-randomising only C0 or only the rows is rejected too.
+        let c0_only = HeaderCore {
+            c0: moved.c0,
+            rows: honest.core.rows.clone(),
+        };
+        let rows_only = HeaderCore {
+            c0: honest.core.c0,
+            rows: moved.rows.clone(),
+        };
+        for core in [c0_only, rows_only] {
+            let h = header(&policy, &core, &honest.masked_seed);
+            assert_eq!(
+                decaps(&key, pk, &h, &ctx).map(|_| ()),
+                Err(Error::DecryptionFailed)
+            );
+        }
+
+        // The same through the public API: a record carrying the re-randomised header.
+        let mut record = seal(pk, &policy, b"rec", b"", b"payload", &mut rng).unwrap();
+        let (core_delta, _) = enc_core(pk, policy.lsss(), &delta).unwrap();
+        record.header = header(
+            &policy,
+            &add(&record.header.core, &core_delta),
+            &record.header.masked_seed,
+        );
+        let record = SealedRecord::from_bytes(&record.to_bytes()).unwrap();
+        assert_eq!(key.open(pk, &record), Err(Error::DecryptionFailed));
+    }
+}
+
+#[test]
+fn the_kem_context_is_bound() {
+    let mut rng = rng(2);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let policy = Policy::parse("a:1").unwrap();
+    let key = authority.issue_key(&["a:1"], &mut rng).unwrap();
+    let (h, seed) = encaps(pk, &policy, &record_context(b"rec"), &mut rng).unwrap();
+    assert_eq!(
+        *decaps(&key, pk, &h, &record_context(b"rec")).unwrap(),
+        *seed
+    );
+    for ctx in [
+        record_context(b"rec2"),
+        record_context(b""),
+        b"rec".to_vec(),
+    ] {
+        assert_eq!(
+            decaps(&key, pk, &h, &ctx).map(|_| ()),
+            Err(Error::DecryptionFailed)
+        );
+    }
+}
+
+/// A key that answers for the policy's attributes with the components of other
+/// attributes it really holds (what an attacker with a key for `"01"` can compute).
+struct Liar<'a> {
+    key: &'a UserKey,
+    /// Claimed attributes, sorted, each with the real attribute whose `K_y` it uses.
+    claims: Vec<(Attribute, Attribute)>,
+    claimed: Vec<Attribute>,
+    /// `K'` to use (the key's own, or a combination).
+    k_prime: [ark_bls12_381::G1Affine; 3],
+}
+
+impl DecryptionKey for Liar<'_> {
+    fn attributes(&self) -> &[Attribute] {
+        &self.claimed
+    }
+    fn k0_prepared(&self) -> &PreparedK0 {
+        self.key.k0_prepared()
+    }
+    fn k_prime(&self) -> &[ark_bls12_381::G1Affine; 3] {
+        &self.k_prime
+    }
+    fn k_attr(&self, attribute: &Attribute) -> Option<&[ark_bls12_381::G1Affine; 3]> {
+        let (_, real) = self.claims.iter().find(|(c, _)| c == attribute)?;
+        self.key.k_attr(real)
+    }
+}
+
+fn liar<'a>(key: &'a UserKey, policy: &Policy, real: &[&str]) -> Liar<'a> {
+    let mut claims: Vec<(Attribute, Attribute)> = policy
+        .attributes()
+        .iter()
+        .zip(real.iter().cycle())
+        .map(|(c, r)| (c.clone(), Attribute::new(r).unwrap()))
+        .collect();
+    claims.sort();
+    Liar {
+        key,
+        claimed: claims.iter().map(|(c, _)| c.clone()).collect(),
+        claims,
+        k_prime: key.k_prime,
+    }
+}
+
+/// With the injective, tagged hash inputs of DESIGN.md §2, the components of
+/// attributes named like the tags (`"01"`, `"0 1"`, …) are unrelated to the column
+/// points: substituting them for a row's attribute, alone or combined with `K'`,
+/// never yields the header's `Z`.
+#[test]
+fn tag_named_key_components_do_not_decrypt() {
+    let mut rng = rng(3);
+    let authority = Authority::setup(&mut rng);
+    let pk: &PublicKey = authority.public_key();
+    let names = ["01", "0 1", "0", "1", "02", "11", "0 0"];
+    let attacker = authority.issue_key(&names, &mut rng).unwrap();
+    for text in [
+        "x:1",
+        "x:1 and x:2 and x:3 and x:4",
+        "2 of (x:1, x:2, x:3)",
+        "x:1 or x:2",
+    ] {
+        let policy = Policy::parse(text).unwrap();
+        let ctx = record_context(b"rec");
+        let (h, _) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
+        let honest_key = authority
+            .issue_key(&["x:1", "x:2", "x:3", "x:4"], &mut rng)
+            .unwrap();
+        let z = z_of(&honest_key, &policy, &h.core);
+        for real in names.iter().map(|n| vec![*n]).chain([names.to_vec()]) {
+            let mut lie = liar(&attacker, &policy, &real);
+            let gamma = policy.lsss().reconstruct(&lie.claimed).unwrap();
+            let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma).unwrap();
+            assert_ne!(forged, z, "{text} with {real:?}");
+            assert_eq!(
+                decaps(&lie, pk, &h, &ctx).map(|_| ()),
+                Err(Error::DecryptionFailed)
+            );
+            // K' · K_y^{±1}: the combination the concatenation bug makes useful.
+            let k_y = attacker.k_attr(&Attribute::new(real[0]).unwrap()).unwrap();
+            for sign in [Fr::from(1u64), -Fr::from(1u64)] {
+                lie.k_prime = core::array::from_fn(|l| {
+                    (attacker.k_prime[l] + k_y[l].into_group() * sign).into_affine()
+                });
+                let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma).unwrap();
+                assert_ne!(forged, z, "{text} with K'·K({real:?})^±1");
+            }
+        }
+    }
+}
