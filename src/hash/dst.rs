@@ -49,8 +49,22 @@ pub(crate) const SESSION_AD: &[u8] = b"CIPHERCHART-V01-SESSION-AD-with-SHA256";
 /// caller rejects z = 0).
 pub(crate) const REKEY_BLIND: &[u8] = b"CIPHERCHART-V01-REKEY-BLIND-with-expander-SHA256-128";
 
-/// The proof chain: framing of entry hashes and signed entries.
-pub(crate) const CHAIN: &[u8] = b"CIPHERCHART-V01-CHAIN";
+/// A proof-chain entry's signed message: this tag as a `u32`-length-prefixed field,
+/// then the entry's fields (`docs/formats.md`, proof-chain entry). The BLS suite adds
+/// its own DST.
+pub(crate) const CHAIN_ENTRY_SIG: &[u8] = b"CIPHERCHART-V01-CHAIN-ENTRY-SIG";
+
+/// A proof-chain entry's hash (the chain link and the Merkle leaf data): SHA-256 of
+/// this tag ‖ the entry's encoding.
+pub(crate) const CHAIN_ENTRY_HASH: &[u8] = b"CIPHERCHART-V01-CHAIN-ENTRY-HASH-with-SHA256";
+
+/// A checkpoint's signed message (this tag, length-prefixed, ‖ the C2SP note text), and
+/// the identifier after the signed-note signature type `0xff` in the log key's id.
+pub(crate) const CHECKPOINT_SIG: &[u8] = b"CIPHERCHART-V01-CHECKPOINT-SIG";
+
+/// The checksum of a file-store record: SHA-256 of this tag ‖ u64 index ‖ u32 length ‖
+/// payload, truncated to 8 bytes (detects torn and damaged writes, not adversaries).
+pub(crate) const STORE_RECORD: &[u8] = b"CIPHERCHART-V01-STORE-RECORD-with-SHA256";
 
 /// Consent tokens: framing of signed token blocks.
 pub(crate) const CONSENT: &[u8] = b"CIPHERCHART-V01-CONSENT";
@@ -69,6 +83,9 @@ pub(crate) const ALL: &[&[u8]] = &[
     SESSION_SUBKEY,
     SESSION_AD,
     REKEY_BLIND,
-    CHAIN,
+    CHAIN_ENTRY_SIG,
+    CHAIN_ENTRY_HASH,
+    CHECKPOINT_SIG,
+    STORE_RECORD,
     CONSENT,
 ];
