@@ -115,6 +115,66 @@ impl fmt::Display for LimitKind {
     }
 }
 
+/// What is wrong with a proof chain or its store, found by
+/// [`Chain::open`](crate::chain::Chain::open) or
+/// [`Chain::verify_all`](crate::chain::Chain::verify_all).
+///
+/// The log is public data, so the kind and the position are reported in full: an
+/// auditor needs to know which entry to look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChainErrorKind {
+    /// The stored bytes are not a valid entry encoding.
+    Encoding,
+    /// The entry's sequence number is not its position in the chain.
+    Sequence,
+    /// The entry's previous-entry hash is not the hash of the entry before it.
+    Link,
+    /// The actor's signature on the entry does not verify.
+    Signature,
+    /// The entry differs from the one this chain loaded or appended (the store was
+    /// changed underneath it).
+    Modified,
+    /// The store holds fewer entries than the chain or the checkpoint needs.
+    Missing,
+    /// The tree's root at the checkpoint's size is not the checkpoint's root.
+    Root,
+    /// The store cannot be trusted: a record failed its checksum, or a write failed and
+    /// the store refuses further appends until it is reopened (which recovers it).
+    Store,
+}
+
+impl fmt::Display for ChainErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Encoding => "entry is not a valid encoding",
+            Self::Sequence => "entry sequence number is not its position",
+            Self::Link => "entry does not link to the previous entry",
+            Self::Signature => "entry signature does not verify",
+            Self::Modified => "entry was modified in the store",
+            Self::Missing => "entry is missing from the store",
+            Self::Root => "tree root does not match the checkpoint",
+            Self::Store => "store record is damaged or the store failed",
+        })
+    }
+}
+
+/// A broken proof chain: which entry, and what is wrong with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChainError {
+    /// The index of the first entry found at fault (for [`ChainErrorKind::Root`] and
+    /// [`ChainErrorKind::Missing`], the tree size that could not be matched or reached).
+    pub index: u64,
+    /// What is wrong.
+    pub kind: ChainErrorKind,
+}
+
+impl fmt::Display for ChainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at entry {}: {}", self.index, self.kind)
+    }
+}
+
 /// The error type of every fallible cipherchart operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -147,6 +207,8 @@ pub enum Error {
     InvalidArgument(&'static str),
     /// An I/O operation failed (code `io`). Only the error kind is kept.
     Io(std::io::ErrorKind),
+    /// A proof chain or its store is broken at a given entry (code `chain_error`).
+    Chain(ChainError),
 }
 
 impl Error {
@@ -170,6 +232,7 @@ impl Error {
             Self::NotASubset => "not_a_subset",
             Self::InvalidArgument(_) => "invalid_argument",
             Self::Io(_) => "io",
+            Self::Chain(_) => "chain_error",
         }
     }
 }
@@ -182,12 +245,17 @@ impl fmt::Display for Error {
             Self::PolicyInvalid(why) => write!(f, "invalid policy: {why}"),
             Self::LimitExceeded(k) => write!(f, "limit exceeded: {k}"),
             Self::InvalidAttribute => f.write_str("invalid attribute name"),
-            Self::PolicyNotSatisfied => f.write_str("the key's attributes do not satisfy the policy"),
+            Self::PolicyNotSatisfied => {
+                f.write_str("the key's attributes do not satisfy the policy")
+            }
             Self::DecryptionFailed => f.write_str("decryption failed"),
             Self::VerificationFailed => f.write_str("verification failed"),
-            Self::NotASubset => f.write_str("the requested attributes are not a subset of the key's"),
+            Self::NotASubset => {
+                f.write_str("the requested attributes are not a subset of the key's")
+            }
             Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Self::Io(kind) => write!(f, "i/o error: {kind}"),
+            Self::Chain(e) => write!(f, "proof chain broken {e}"),
         }
     }
 }
@@ -203,6 +271,12 @@ impl From<EncodingError> for Error {
 impl From<PolicySyntaxError> for Error {
     fn from(e: PolicySyntaxError) -> Self {
         Self::PolicySyntax(e)
+    }
+}
+
+impl From<ChainError> for Error {
+    fn from(e: ChainError) -> Self {
+        Self::Chain(e)
     }
 }
 
