@@ -65,7 +65,8 @@ impl SessionHeader {
     pub fn session_id(&self) -> &[u8] {
         &self.session_id
     }
-    /// The session metadata.
+    /// The session metadata (public, and authenticated: it is bound into the KEM
+    /// context, so a header with changed metadata does not open).
     pub fn metadata(&self) -> &[u8] {
         &self.metadata
     }
@@ -107,12 +108,15 @@ impl SessionHeader {
     }
 
     fn context(&self) -> Vec<u8> {
-        session_context(&self.session_id)
+        session_context(&self.session_id, &self.metadata)
     }
 }
 
-fn session_context(session_id: &[u8]) -> Vec<u8> {
-    context(b"session", &[session_id])
+/// The KEM context of a session: binds the header to the session id and to the
+/// session metadata (the header has no AEAD of its own, so this is what authenticates
+/// the metadata: a relabelled header fails the FO check).
+fn session_context(session_id: &[u8], metadata: &[u8]) -> Vec<u8> {
+    context(b"session", &[session_id, metadata])
 }
 
 /// One record of a session: its sequence number, public metadata and ciphertext.
@@ -234,7 +238,7 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
     if session_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
         return Err(Error::InvalidArgument("session id or metadata too long"));
     }
-    let ctx = session_context(session_id);
+    let ctx = session_context(session_id, metadata);
     let (header, seed) = encaps(pk, policy, &ctx, rng)?;
     let key = derive_key(&seed, &header, &ctx, b"session-key");
     let secret = SessionSecret {
