@@ -10,6 +10,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod abe;
+pub mod chain;
+#[cfg(not(feature = "ctcheck"))]
+pub(crate) mod ct;
+#[cfg(feature = "ctcheck")]
+#[doc(hidden)]
+pub mod ct;
 pub(crate) mod encoding;
 pub mod error;
 pub(crate) mod hash;
