@@ -276,3 +276,6 @@ impl ReKey {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
