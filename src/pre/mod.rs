@@ -179,10 +179,13 @@ impl ReKey {
         &self.capsule.policy
     }
 
-    /// Whether this re-key can transform the record (its attributes satisfy the
-    /// record's newest policy and the hop limit is not reached).
+    /// Whether this re-key can transform the record: its attributes satisfy the
+    /// record's newest policy, the hop limit is not reached and the record was not
+    /// already re-encrypted under this grant (exactly when
+    /// [`reencrypt`](Self::reencrypt) succeeds on a well-formed record).
     pub fn can_reencrypt(&self, record: &SealedRecord) -> bool {
         record.hops.len() < MAX_HOPS
+            && !record.hops.iter().any(|h| h.grant_id == self.grant_id)
             && record
                 .newest_layer()
                 .policy
