@@ -1,0 +1,174 @@
+//! BLS signatures on BLS12-381: the ciphersuite `BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_`
+//! of draft-irtf-cfrg-bls-signature-05 (minimal public-key size, proof of possession), the
+//! one Ethereum's consensus layer uses.
+//!
+//! * Public keys are points of G1 (48 bytes compressed), signatures points of G2 (96 bytes),
+//!   secret keys scalars (32 bytes big-endian). The raw bytes ([`PublicKey::to_bytes`],
+//!   [`Signature::to_bytes`]) are byte-compatible with blst, py_ecc and Ethereum clients;
+//!   `to_object_bytes` adds cipherchart's 4-byte object header for storage
+//!   (`docs/formats.md`, "BlsPublicKey", "BlsSignature", "BlsSecretKey").
+//! * [`SigningKey::from_ikm`] is the draft's `KeyGen` with the salt `SHA-256("BLS-SIG-KEYGEN-SALT-")`
+//!   (the draft-04 / EIP-2333 `HKDF_mod_r` behaviour, which draft-05 names as the
+//!   compatible choice); [`SigningKey::generate`] feeds it 32 random bytes.
+//! * Messages are hashed to G2 with RFC 9380 `BLS12381G2_XMD:SHA-256_SSWU_RO_` under the DST
+//!   [`SIG_DST`]; proofs of possession hash the 48-byte public key under [`POP_DST`]. These
+//!   are the standard tags, not `CIPHERCHART-V01-…` ones: interoperability is the point.
+//!   Protocols built on top (consent tokens, the proof chain) domain-separate their payloads
+//!   before signing.
+//!
+//! # Validation
+//!
+//! A [`PublicKey`] or [`Signature`] value is always valid: decoding checks that the point is
+//! canonical, on the curve, in the prime-order subgroup and not the identity (the draft's
+//! `KeyValidate` and `signature_subgroup_check`), and aggregation refuses an identity result.
+//! So the verifiers never meet an unchecked point, and there is no flag to switch checks off.
+//!
+//! # Rogue keys
+//!
+//! [`fast_aggregate_verify`] and [`aggregate_verify`] are only secure for public keys whose
+//! proofs of possession were checked with [`PublicKey::verify_possession`] (draft §3.3). The
+//! POP scheme's `AggregateVerify` is `CoreAggregateVerify`: messages need *not* be distinct.
+//!
+//! # Verification
+//!
+//! Every check is one multi-pairing with one final exponentiation, e.g.
+//! `e(pk, H(m)) · e(−g1, σ) = 1`. [`batch_verify`] checks n independent triples with random
+//! 128-bit weights in one (n + 1)-pair multi-pairing; [`batch_find_invalid`] bisects a failed
+//! batch. Every failure is the opaque [`Error::VerificationFailed`].
+//!
+//! ```
+//! use cipherchart::sig::{fast_aggregate_verify, Signature, SigningKey};
+//!
+//! let alice = SigningKey::generate(&mut rand_core::OsRng);
+//! let bob = SigningKey::generate(&mut rand_core::OsRng);
+//! // Each key is published with its proof of possession, checked once.
+//! alice.public_key().verify_possession(&alice.prove_possession())?;
+//! bob.public_key().verify_possession(&bob.prove_possession())?;
+//!
+//! let msg = b"record 42 was read";
+//! let sig = alice.sign(msg);
+//! alice.public_key().verify(msg, &sig)?;
+//!
+//! let both = Signature::aggregate(&[sig, bob.sign(msg)])?;
+//! fast_aggregate_verify(&[alice.public_key(), bob.public_key()], msg, &both)?;
+//! # Ok::<(), cipherchart::Error>(())
+//! ```
+//!
+//! # Timing
+//!
+//! Signing multiplies a public point by the secret scalar with arkworks' variable-time
+//! arithmetic today; `mul_secret_g1` and `mul_secret_g2` are the two places that will
+//! move to the constant-time `ct` layer. Verification handles only public data.
+
+mod keys;
+mod public_key;
+mod signature;
+mod verify;
+
+#[cfg(test)]
+mod tests;
+
+use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::pairing::Pairing;
+use ark_ec::{AffineRepr, PrimeGroup};
+use ark_ff::Zero;
+
+use crate::error::{Error, Result};
+use crate::hash::hash_to_g2;
+
+pub use keys::{SigningKey, MIN_IKM_LEN};
+pub use public_key::PublicKey;
+pub use signature::Signature;
+pub use verify::{aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify};
+
+/// The ciphersuite identifier (draft-irtf-cfrg-bls-signature-05 §4.2.3).
+pub const CIPHERSUITE: &str = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+
+/// The hash-to-G2 domain separation tag of messages (`hash_to_point`).
+pub const SIG_DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+
+/// The hash-to-G2 domain separation tag of proofs of possession (`hash_pubkey_to_point`).
+pub const POP_DST: &[u8] = b"BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+
+/// Length of a raw public key (compressed G1).
+pub const PUBLIC_KEY_LEN: usize = 48;
+
+/// Length of a raw signature (compressed G2).
+pub const SIGNATURE_LEN: usize = 96;
+
+/// Length of a raw secret key (big-endian scalar).
+pub const SECRET_KEY_LEN: usize = 32;
+
+/// `sk · p` for a secret scalar and a public G2 point (signing and proving possession).
+///
+/// TODO(constant-time issue): arkworks' scalar multiplication branches on the scalar's bits;
+/// switch to the `ct` layer's fixed-window multiplication when it lands.
+pub(crate) fn mul_secret_g2(p: &G2Affine, sk: &Fr) -> G2Affine {
+    (p.into_group() * sk).into()
+}
+
+/// `sk · g1` for a secret scalar (public-key derivation).
+///
+/// TODO(constant-time issue): as [`mul_secret_g2`], with the fixed generator of G1.
+pub(crate) fn mul_secret_g1(sk: &Fr) -> G1Affine {
+    (G1Projective::generator() * sk).into()
+}
+
+/// `hash_to_point` (`dst` = [`SIG_DST`]) or `hash_pubkey_to_point` (`dst` = [`POP_DST`]).
+///
+/// # Errors
+///
+/// Only if arkworks' isogeny map meets a zero denominator, which the SSWU output never
+/// produces; the caller fails closed.
+fn hash_point(dst: &[u8], msg: &[u8]) -> Result<G2Affine> {
+    hash_to_g2(dst, msg)
+}
+
+/// `Π e(g1_i, g2_i) · e(−g1, sig) = 1`, i.e. `Σ` of the pairings balances the signature:
+/// one multi-Miller loop and one final exponentiation.
+///
+/// # Errors
+///
+/// [`Error::VerificationFailed`] if the product is not 1.
+fn pairing_check(
+    g1: impl IntoIterator<Item = G1Affine>,
+    g2: impl IntoIterator<Item = G2Affine>,
+    sig: &G2Affine,
+) -> Result<()> {
+    // Never accept the identity: it only comes from a failed hash (see `SigningKey::sign`).
+    if sig.is_zero() {
+        return Err(Error::VerificationFailed);
+    }
+    let neg_g = -G1Affine::generator();
+    let lhs: Vec<G1Affine> = g1.into_iter().chain([neg_g]).collect();
+    let rhs: Vec<G2Affine> = g2.into_iter().chain([*sig]).collect();
+    if lhs.len() != rhs.len() {
+        return Err(Error::VerificationFailed);
+    }
+    if Bls12_381::multi_pairing(lhs, rhs).is_zero() {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    }
+}
+
+/// Sums points of G2 (aggregation of signatures; public data).
+fn sum_g2<'a>(points: impl IntoIterator<Item = &'a G2Affine>) -> G2Affine {
+    points
+        .into_iter()
+        .fold(G2Projective::zero(), |acc, p| acc + p)
+        .into()
+}
+
+/// Sums points of G1 (aggregation of public keys; public data).
+fn sum_g1<'a>(points: impl IntoIterator<Item = &'a G1Affine>) -> G1Affine {
+    points
+        .into_iter()
+        .fold(G1Projective::zero(), |acc, p| acc + p)
+        .into()
+}
+
+/// Lower-case hex, for `Debug` output of public values.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

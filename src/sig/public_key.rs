@@ -1,0 +1,134 @@
+//! Public keys: decoding (`KeyValidate`), `Verify`, `PopVerify` and key aggregation.
+
+use core::fmt;
+use core::hash::{Hash, Hasher};
+
+use ark_bls12_381::G1Affine;
+use ark_ec::AffineRepr;
+
+use super::{hash_point, pairing_check, sum_g1, Signature, POP_DST, PUBLIC_KEY_LEN, SIG_DST};
+use crate::encoding::{encode_g1, ObjectType, Reader, Writer};
+use crate::error::{Error, Result};
+
+/// A BLS public key: a point of G1 that is on the curve, in the prime-order subgroup and
+/// not the identity (the draft's `KeyValidate` holds for every value of this type).
+///
+/// Public data: `Clone`, `Copy`, `Eq` and `Hash` compare the encoding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey {
+    point: G1Affine,
+}
+
+impl PublicKey {
+    /// Wraps a point the caller knows to be a valid, non-identity subgroup point.
+    pub(crate) fn from_point_unchecked(point: G1Affine) -> Self {
+        Self { point }
+    }
+
+    /// The G1 point.
+    pub(crate) fn point(&self) -> &G1Affine {
+        &self.point
+    }
+
+    /// Decodes a raw 48-byte compressed public key (the Zcash / Ethereum encoding) and
+    /// validates it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEncoding`] with `Truncated` / `TrailingBytes` (not 48 bytes),
+    /// `InvalidPoint` (bad flag bits, x ≥ q, not on the curve, not canonical),
+    /// `NotInSubgroup`, or `IdentityPoint`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::raw(bytes);
+        let point = r.g1()?;
+        r.finish()?;
+        Ok(Self { point })
+    }
+
+    /// The raw 48-byte compressed encoding, as Ethereum and blst write it.
+    pub fn to_bytes(&self) -> [u8; PUBLIC_KEY_LEN] {
+        encode_g1(&self.point)
+    }
+
+    /// The 52-byte cipherchart object: header `CC 10 01` then the raw key
+    /// (`docs/formats.md`, "BlsPublicKey").
+    pub fn to_object_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(ObjectType::BlsPublicKey);
+        w.g1(&self.point);
+        w.finish()
+    }
+
+    /// Decodes the 52-byte object written by [`to_object_bytes`](Self::to_object_bytes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEncoding`]: a wrong header (`WrongType`, `UnsupportedVersion`), or
+    /// any error of [`from_bytes`](Self::from_bytes).
+    pub fn from_object_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, ObjectType::BlsPublicKey)?;
+        let point = r.g1()?;
+        r.finish()?;
+        Ok(Self { point })
+    }
+
+    /// Checks a signature on `msg` (the draft's `Verify` = `CoreVerify`):
+    /// `e(pk, H(msg)) · e(−g1, sig) = 1`.
+    ///
+    /// In the proof-of-possession scheme the key's proof must have been checked with
+    /// [`verify_possession`](Self::verify_possession) before the key is trusted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::VerificationFailed`] if the signature is not valid.
+    pub fn verify(&self, msg: &[u8], sig: &Signature) -> Result<()> {
+        self.verify_with(SIG_DST, msg, sig)
+    }
+
+    /// Checks a proof of possession of this key (the draft's `PopVerify`): a signature by
+    /// this key on its own 48 raw bytes under the tag [`POP_DST`](super::POP_DST).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::VerificationFailed`] if the proof is not valid for this key.
+    pub fn verify_possession(&self, pop: &Signature) -> Result<()> {
+        self.verify_with(POP_DST, &self.to_bytes(), pop)
+    }
+
+    fn verify_with(&self, dst: &[u8], msg: &[u8], sig: &Signature) -> Result<()> {
+        let h = hash_point(dst, msg).map_err(|_| Error::VerificationFailed)?;
+        pairing_check([self.point], [h], sig.point())
+    }
+
+    /// The sum of several public keys: the key that verifies the aggregate of their
+    /// signatures on one message (what [`fast_aggregate_verify`](super::fast_aggregate_verify)
+    /// computes). Only meaningful for keys with verified proofs of possession.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] if `keys` is empty or the sum is the identity (keys that
+    /// cancel out, impossible for honestly generated keys).
+    pub fn aggregate(keys: &[PublicKey]) -> Result<PublicKey> {
+        if keys.is_empty() {
+            return Err(Error::InvalidArgument("no BLS public keys to aggregate"));
+        }
+        let point = sum_g1(keys.iter().map(PublicKey::point));
+        if point.is_zero() {
+            return Err(Error::InvalidArgument(
+                "the aggregate BLS public key is the identity",
+            ));
+        }
+        Ok(Self { point })
+    }
+}
+
+impl Hash for PublicKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.to_bytes().hash(state);
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BlsPublicKey({})", super::hex(&self.to_bytes()))
+    }
+}
