@@ -23,9 +23,11 @@ pub mod policy;
 pub mod pre;
 pub mod record;
 pub(crate) mod secret;
+pub mod sig;
 
 pub use abe::{Authority, PublicKey, UserKey};
 pub use error::{EncodingError, Error, LimitKind, PolicySyntaxError, Result};
 pub use policy::{Attribute, Lsss, Policy};
 pub use pre::ReKey;
 pub use record::{seal, session, stream, SealedRecord};
+pub use sig::{PublicKey as BlsPublicKey, Signature as BlsSignature, SigningKey as BlsSigningKey};
