@@ -91,8 +91,11 @@ impl KemHeader {
     /// the identity, one row per LSSS row.
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
         let policy_bytes = r.bytes(MAX_POLICY_TEXT_LEN)?;
+        // `from_bytes` already reports InvalidText (not UTF-8) and NonCanonical (parses,
+        // but not the canonical text); keep those kinds. Text that does not parse at all
+        // is not the canonical text of any policy: NonCanonical too.
         let policy = Policy::from_bytes(policy_bytes).map_err(|e| match e {
-            Error::LimitExceeded(_) => e,
+            Error::LimitExceeded(_) | Error::InvalidEncoding(_) => e,
             _ => Error::InvalidEncoding(EncodingError::NonCanonical),
         })?;
         let c0 = [r.g2()?, r.g2()?, r.g2()?];
