@@ -879,6 +879,13 @@ fn invalid_rekey_encodings_are_rejected() {
         SealedRecord::from_bytes(&bytes).err(),
         Some(Error::InvalidEncoding(EncodingError::WrongType))
     );
+    // An empty S' (attribute count 0) is refused like an empty `rekey` argument.
+    let mut empty = bytes.to_vec();
+    empty[4 + GRANT_ID_LEN..][..4].copy_from_slice(&0u32.to_be_bytes());
+    assert_eq!(
+        ReKey::from_bytes(&empty).err(),
+        Some(Error::InvalidEncoding(EncodingError::BadLength))
+    );
     let mut version = bytes.to_vec();
     version[3] ^= 0xff;
     assert_eq!(
