@@ -200,7 +200,7 @@ impl Authority {
         ]);
         beta.zeroize();
         let g = G1Projective::generator();
-        let mut points = Vec::with_capacity(3 * (attributes.len() + 1));
+        let mut points = Zeroizing::new(Vec::with_capacity(3 * (attributes.len() + 1)));
         // K' from the column-1 points and the authority's g^{d_t}.
         let u1 = column_points(1);
         let sigma_prime = Zeroizing::new(random_scalar(rng));
@@ -224,7 +224,7 @@ impl Authority {
             }
             points.push(-(g * *sigma));
         }
-        let points = G1Projective::normalize_batch(&points);
+        let points = Zeroizing::new(G1Projective::normalize_batch(&points));
         let mut chunks = points.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
         let k_attr: Vec<[G1Affine; 3]> = chunks.collect();
@@ -241,7 +241,9 @@ impl Authority {
     /// issue keys for any attribute and open every record of this authority. Store
     /// them encrypted, in an HSM or offline.
     pub fn export_master_key_dangerous(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer::new(ObjectType::MasterKey);
+        // Sized up front so the buffer never reallocates (a reallocation would leave a copy
+        // of the secret behind).
+        let mut w = Writer::with_capacity(ObjectType::MasterKey, 4 + 4 * 32 + 3 * 48);
         for s in self.msk.a.iter().chain(self.msk.b.iter()) {
             w.scalar(s);
         }
@@ -353,7 +355,7 @@ impl UserKey {
     /// The canonical encoding (`docs/formats.md`, "UserKey"). Secret: the bytes are
     /// returned in a zeroizing buffer.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer::new(ObjectType::UserKey);
+        let mut w = Writer::with_capacity(ObjectType::UserKey, key_body_len(&self.attributes));
         write_key_body(
             &mut w,
             &self.attributes,
@@ -381,6 +383,18 @@ impl UserKey {
             k0_prepared: OnceLock::new(),
         })
     }
+}
+
+/// The encoded length of a key body (plus an object header), so secret encoders can
+/// allocate once.
+pub(crate) fn key_body_len(attributes: &[Attribute]) -> usize {
+    4 + 4
+        + attributes
+            .iter()
+            .map(|a| 4 + a.as_str().len())
+            .sum::<usize>()
+        + 3 * 96
+        + 3 * 48 * (1 + attributes.len())
 }
 
 /// The common body of user keys and blinded re-keys: attributes, `K0`, `K'`, `K_y`.

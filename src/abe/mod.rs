@@ -8,5 +8,5 @@
 pub(crate) mod core;
 mod keys;
 
-pub(crate) use keys::{hex_prefix, read_key_body, write_key_body};
+pub(crate) use keys::{hex_prefix, key_body_len, read_key_body, write_key_body};
 pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};

@@ -36,7 +36,7 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{dec_core, DecryptionKey, PreparedK0};
-use crate::abe::{hex_prefix, read_key_body, write_key_body, PublicKey, UserKey};
+use crate::abe::{hex_prefix, key_body_len, read_key_body, write_key_body, PublicKey, UserKey};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
@@ -137,15 +137,17 @@ impl UserKey {
         let inv_z = Zeroizing::new(invert(&z));
         // Blind every component: K̃ = K^{1/z}.
         // TODO(constant-time issue): secret scalar times secret points.
-        let g1: Vec<G1Projective> = self
-            .k_prime
-            .iter()
-            .chain(k_attr.iter().flatten())
-            .map(|p| p.into_group() * *inv_z)
-            .collect();
+        let g1: Zeroizing<Vec<G1Projective>> = Zeroizing::new(
+            self.k_prime
+                .iter()
+                .chain(k_attr.iter().flatten())
+                .map(|p| p.into_group() * *inv_z)
+                .collect(),
+        );
         let g1 = Zeroizing::new(G1Projective::normalize_batch(&g1));
-        let g2: Vec<G2Projective> = self.k0.iter().map(|p| p.into_group() * *inv_z).collect();
-        let g2 = G2Projective::normalize_batch(&g2);
+        let g2: Zeroizing<Vec<G2Projective>> =
+            Zeroizing::new(self.k0.iter().map(|p| p.into_group() * *inv_z).collect());
+        let g2 = Zeroizing::new(G2Projective::normalize_batch(&g2));
         k_attr.zeroize();
         let mut chunks = g1.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
@@ -245,7 +247,11 @@ impl ReKey {
     /// The canonical encoding (`docs/formats.md`, "ReKey"). Secret for the proxy: the
     /// bytes come in a zeroizing buffer.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer::new(ObjectType::ReKey);
+        let capsule_len = self.capsule.encoded_len();
+        let mut w = Writer::with_capacity(
+            ObjectType::ReKey,
+            GRANT_ID_LEN + key_body_len(&self.attributes) + capsule_len,
+        );
         w.fixed(&self.grant_id);
         write_key_body(
             &mut w,

@@ -80,6 +80,11 @@ impl KemHeader {
         }
     }
 
+    /// The length of [`write`](Self::write)'s output.
+    pub(crate) fn encoded_len(&self) -> usize {
+        4 + self.policy.as_str().len() + self.core_bytes.len() + 32
+    }
+
     /// Appends the header encoding (`docs/formats.md`, "KEM header").
     pub(crate) fn write(&self, w: &mut Writer) {
         w.bytes(&self.policy.to_bytes());
