@@ -5,7 +5,7 @@
 //! Every test asserts the exact error. `PolicyNotSatisfied` is only acceptable where
 //! the tampering changed the policy itself (or the key really does not satisfy it).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::OnceLock;
 
