@@ -1,17 +1,42 @@
 //! The proof chain: a tamper-evident, provable, crash-safe log of every manipulation
 //! of a record (DESIGN.md §9, `docs/chain.md`).
 //!
-//! Built like Certificate Transparency: the entries form a hash chain and are the
-//! leaves of an RFC 6962 Merkle tree, with inclusion and consistency proofs and
-//! checkpoints that the log signs in the C2SP signed-note format.
+//! Built like Certificate Transparency:
+//! - an [`Entry`] records who ([`Entry::actor`], a BLS key) did what ([`Action`]) to
+//!   which subject, with the digest of the exact bytes concerned, and is signed by the
+//!   actor;
+//! - entries form a hash chain ([`Entry::prev`]) and are the leaves of an RFC 6962
+//!   Merkle tree ([`merkle`]), so a [`Chain`] proves inclusion and consistency;
+//! - the log signs its state as a [`Checkpoint`] in the C2SP signed-note format, what a
+//!   ledger anchors;
+//! - a [`ProofFile`] (checkpoint + entry + audit path) is a receipt anyone verifies
+//!   offline;
+//! - entries live in a [`Store`]: [`FileStore`] (crash-safe append-only file, the
+//!   default) or [`MemoryStore`].
+//!
+//! Consent tokens log themselves with [`EntryDraft::new`]: action [`Action::Grant`] or
+//! [`Action::Revoke`], subject = the token's revocation id, digest = SHA-256 of the
+//! token's encoding (`docs/chain.md`).
 
-#![allow(dead_code)] // entries, checkpoints and the chain itself land next
-
+mod action;
 pub(crate) mod base64;
+#[allow(clippy::module_inception)]
+// `chain::chain` holds the `Chain` type, as `record::record` would
+mod chain;
+mod checkpoint;
+mod entry;
 pub mod merkle;
+mod proof;
 mod store;
 
+pub use action::{Action, ExtensionCode};
+pub use chain::{Chain, VERIFY_BLOCK};
+pub use checkpoint::{key_id, Checkpoint, NoteSignature, MAX_NOTE_LEN, MAX_NOTE_SIGNATURES};
+pub use entry::{
+    Entry, EntryDraft, ENTRY_VERSION, GENESIS, MAX_ENTRY_METADATA_LEN, MAX_SUBJECT_LEN,
+};
 pub use merkle::{
     verify_consistency, verify_inclusion, ConsistencyProof, Hash, InclusionProof, MerkleTree,
 };
+pub use proof::ProofFile;
 pub use store::{FileStore, MemoryStore, Recovery, Store, MAX_RECORD_LEN};
