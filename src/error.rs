@@ -175,6 +175,58 @@ impl fmt::Display for ChainError {
     }
 }
 
+/// Why a consent token was refused or a consented operation was not allowed
+/// ([`consent`](crate::consent)).
+///
+/// Each reason is distinct so that a proxy can log and a patient app can explain it;
+/// tokens are public data, so the reason leaks nothing. A bad *signature* is not here:
+/// it stays the opaque [`Error::VerificationFailed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConsentError {
+    /// The time of verification is at or after the effective expiry.
+    Expired,
+    /// The time of verification is before the effective not-before time.
+    NotYetValid,
+    /// A revocation id of one of the token's blocks is in the revocation set.
+    Revoked,
+    /// The token was issued by another key than the one the verifier expects.
+    WrongIssuer,
+    /// An attenuation block widens the scope, the purposes or the time window.
+    Widened,
+    /// A block's index is not its position in the token (blocks were reordered,
+    /// dropped from the middle or duplicated).
+    Reordered,
+    /// The holder chain is broken: a block follows a block that names no next holder,
+    /// or the key attenuating or presenting the token is not the named holder.
+    BadChain,
+    /// The last block names a holder but the token carries no proof by that holder
+    /// (for example a token cut back to an earlier holder's block).
+    MissingProof,
+    /// The consent does not cover this record, category or purpose.
+    NotPermitted,
+    /// The re-encryption key is not the one the consent authorises (digest or target
+    /// policy differs, or the consent names no re-key at all).
+    RekeyMismatch,
+}
+
+impl fmt::Display for ConsentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Expired => "the consent has expired",
+            Self::NotYetValid => "the consent is not yet valid",
+            Self::Revoked => "the consent was revoked",
+            Self::WrongIssuer => "the consent was issued by another key",
+            Self::Widened => "an attenuation block widens the consent",
+            Self::Reordered => "the consent's blocks are out of order",
+            Self::BadChain => "the consent's holder chain is broken",
+            Self::MissingProof => "the consent lacks its holder's proof",
+            Self::NotPermitted => "the consent does not permit this",
+            Self::RekeyMismatch => "the re-encryption key is not the one the consent names",
+        })
+    }
+}
+
 /// The error type of every fallible cipherchart operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -209,6 +261,9 @@ pub enum Error {
     Io(std::io::ErrorKind),
     /// A proof chain or its store is broken at a given entry (code `chain_error`).
     Chain(ChainError),
+    /// A consent token was refused, or it does not permit the operation (code
+    /// `consent_error`).
+    Consent(ConsentError),
 }
 
 impl Error {
@@ -233,6 +288,7 @@ impl Error {
             Self::InvalidArgument(_) => "invalid_argument",
             Self::Io(_) => "io",
             Self::Chain(_) => "chain_error",
+            Self::Consent(_) => "consent_error",
         }
     }
 }
@@ -256,6 +312,7 @@ impl fmt::Display for Error {
             Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Self::Io(kind) => write!(f, "i/o error: {kind}"),
             Self::Chain(e) => write!(f, "proof chain broken {e}"),
+            Self::Consent(e) => write!(f, "consent refused: {e}"),
         }
     }
 }
@@ -277,6 +334,12 @@ impl From<PolicySyntaxError> for Error {
 impl From<ChainError> for Error {
     fn from(e: ChainError) -> Self {
         Self::Chain(e)
+    }
+}
+
+impl From<ConsentError> for Error {
+    fn from(e: ConsentError) -> Self {
+        Self::Consent(e)
     }
 }
 
