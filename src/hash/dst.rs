@@ -66,8 +66,22 @@ pub(crate) const CHECKPOINT_SIG: &[u8] = b"CIPHERCHART-V01-CHECKPOINT-SIG";
 /// payload, truncated to 8 bytes (detects torn and damaged writes, not adversaries).
 pub(crate) const STORE_RECORD: &[u8] = b"CIPHERCHART-V01-STORE-RECORD-with-SHA256";
 
-/// Consent tokens: framing of signed token blocks.
-pub(crate) const CONSENT: &[u8] = b"CIPHERCHART-V01-CONSENT";
+/// A consent-token block's signed message: this tag as a `u32`-length-prefixed field,
+/// then the version, block index, previous block's signature and the block payload
+/// (`docs/formats.md`, consent token). The BLS suite adds its own DST.
+pub(crate) const CONSENT_BLOCK: &[u8] = b"CIPHERCHART-V01-CONSENT-BLOCK";
+
+/// A consent token's holder proof: this tag as a `u32`-length-prefixed field, then the
+/// version, block count and the last block's signature, signed by the named holder.
+pub(crate) const CONSENT_PROOF: &[u8] = b"CIPHERCHART-V01-CONSENT-PROOF";
+
+/// A consent block's revocation id: SHA-256 of this tag ‖ the block's 96-byte signature.
+pub(crate) const CONSENT_REVOCATION_ID: &[u8] =
+    b"CIPHERCHART-V01-CONSENT-REVOCATION-ID-with-SHA256";
+
+/// The digest of the re-key a consent authorises: SHA-256 of this tag ‖
+/// `ReKey::to_bytes()`.
+pub(crate) const CONSENT_REKEY_DIGEST: &[u8] = b"CIPHERCHART-V01-CONSENT-REKEY-DIGEST-with-SHA256";
 
 /// Every tag above, for the tests that check they are distinct and well formed.
 #[cfg(test)]
@@ -87,5 +101,8 @@ pub(crate) const ALL: &[&[u8]] = &[
     CHAIN_ENTRY_HASH,
     CHECKPOINT_SIG,
     STORE_RECORD,
-    CONSENT,
+    CONSENT_BLOCK,
+    CONSENT_PROOF,
+    CONSENT_REVOCATION_ID,
+    CONSENT_REKEY_DIGEST,
 ];
