@@ -26,7 +26,10 @@ pub(crate) mod secret;
 pub mod sig;
 
 pub use abe::{Authority, PublicKey, UserKey};
-pub use error::{EncodingError, Error, LimitKind, PolicySyntaxError, Result};
+pub use chain::{Action, Chain, Checkpoint, Entry, EntryDraft, FileStore, MemoryStore, ProofFile};
+pub use error::{
+    ChainError, ChainErrorKind, EncodingError, Error, LimitKind, PolicySyntaxError, Result,
+};
 pub use policy::{Attribute, Lsss, Policy};
 pub use pre::ReKey;
 pub use record::{seal, session, stream, SealedRecord};
