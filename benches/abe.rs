@@ -14,6 +14,10 @@
 //!   once) only pay for what they touch.
 //! * Before any timing, every record size is checked against DESIGN.md §6:
 //!   header = 320 + 144·rows bytes, plus the record framing (a mismatch aborts the run).
+//! * After the criterion groups (under `cargo bench` only), a paired measurement times
+//!   `open` and the raw 6-pair multi-pairing back to back, round after round, and
+//!   reports the median ratio: robust to the load of other builds on this shared
+//!   machine, which changes over seconds. `CIPHERCHART_PAIRED_ROUNDS=0` skips it.
 
 // A failed fixture or size check aborts the bench: that is the point of it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -26,17 +30,17 @@ use std::hint::black_box;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use ark_bls12_381::{g2, Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bls12_381::{g2, Bls12_381, Fr, G1Projective, G2Projective};
 use ark_ec::bls12::G2Prepared;
 use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_std::UniformRand;
 use cipherchart::{Authority, PublicKey, SealedRecord, UserKey};
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode};
+use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, SamplingMode};
 
 use common::{
-    attributes, header_formula, opening_attributes, policy, record_framing, record_id, rng,
-    seal_record, Shape, PAYLOAD,
+    attributes, bench_mode, header_formula, opening_attributes, paired, paired_rounds, policy,
+    record_framing, record_id, report_paired, rng, seal_record, Floor, Shape, PAYLOAD,
 };
 
 /// Policy sizes (number of attributes) for seal and open.
@@ -157,25 +161,34 @@ fn bench_seal_cold(c: &mut Criterion) {
     group.finish();
 }
 
+/// The open fixture for (shape, n): a key with [`opening_attributes`] and a record
+/// under `pol:a1 <shape> … pol:a{n}`, built once and shared with the paired measurement.
+fn open_case(shape: Shape, n: usize) -> &'static (UserKey, SealedRecord) {
+    const N: usize = POLICY_SIZES.len();
+    static CASES: [OnceLock<(UserKey, SealedRecord)>; 2 * N] = [const { OnceLock::new() }; 2 * N];
+    let i = POLICY_SIZES.iter().position(|&m| m == n).unwrap();
+    CASES[shape as usize * N + i].get_or_init(|| {
+        let authority = &fixture().authority;
+        let pk = authority.public_key();
+        let mut rng = rng(6);
+        let key = authority
+            .issue_key(&opening_attributes("pol", shape, n), &mut rng)
+            .unwrap();
+        let record = seal_record(pk, &policy("pol", shape, n), 0, &mut rng);
+        // Also prepares the key's K0 (cached in the key, as in real use).
+        assert_eq!(key.open(pk, &record).unwrap(), PAYLOAD);
+        (key, record)
+    })
+}
+
 fn bench_open(c: &mut Criterion) {
     let mut group = c.benchmark_group("abe/open");
     group.sampling_mode(SamplingMode::Flat);
     for shape in [Shape::And, Shape::Or] {
         for n in POLICY_SIZES {
-            let case: OnceCell<(UserKey, SealedRecord)> = OnceCell::new();
             group.bench_function(BenchmarkId::new(shape.name(), n), |b| {
-                let authority = &fixture().authority;
-                let pk = authority.public_key();
-                let (key, record) = case.get_or_init(|| {
-                    let mut rng = rng(6);
-                    let key = authority
-                        .issue_key(&opening_attributes("pol", shape, n), &mut rng)
-                        .unwrap();
-                    let record = seal_record(pk, &policy("pol", shape, n), 0, &mut rng);
-                    // Also prepares the key's K0 (cached in the key, as in real use).
-                    assert_eq!(key.open(pk, &record).unwrap(), PAYLOAD);
-                    (key, record)
-                });
+                let pk = fixture().authority.public_key();
+                let (key, record) = open_case(shape, n);
                 b.iter(|| key.open(pk, black_box(record)).unwrap())
             });
         }
@@ -183,18 +196,38 @@ fn bench_open(c: &mut Criterion) {
     group.finish();
 }
 
+/// `open` ÷ the raw 6-pair multi-pairing, timed back to back (see the module docs).
+fn paired_open() {
+    let rounds = paired_rounds();
+    if !bench_mode() || rounds == 0 {
+        return;
+    }
+    let floor = Floor::new();
+    let pk = fixture().authority.public_key();
+    let mut results = Vec::new();
+    for shape in [Shape::And, Shape::Or] {
+        for n in POLICY_SIZES {
+            let (key, record) = open_case(shape, n);
+            results.push(paired(
+                &format!("abe/open/{}/{n}", shape.name()),
+                rounds,
+                || floor.multi_pairing_6(),
+                || key.open(pk, black_box(record)).unwrap(),
+            ));
+        }
+    }
+    report_paired("abe", rounds, &results);
+}
+
 /// The floor: raw arkworks operations on random inputs.
 fn bench_floor(c: &mut Criterion) {
     let mut group = c.benchmark_group("floor");
-    let mut rng = rng(7);
-    let p1: Vec<G1Affine> = (0..6).map(|_| G1Affine::rand(&mut rng)).collect();
-    let p2: Vec<G2Affine> = (0..6).map(|_| G2Affine::rand(&mut rng)).collect();
-    let s = Fr::rand(&mut rng);
+    let floor = Floor::new();
+    let (p1, p2) = (floor.g1(), floor.g2());
+    let s = Fr::rand(&mut rng(7));
     let gt = Bls12_381::pairing(p1[0], p2[0]);
 
-    group.bench_function("multi_pairing_6", |b| {
-        b.iter(|| Bls12_381::multi_pairing(black_box(&p1[..]), black_box(&p2[..])))
-    });
+    group.bench_function("multi_pairing_6", |b| b.iter(|| floor.multi_pairing_6()));
     // What DecCore does: K0 (3 of the 6 G2 inputs) prepared once per key.
     let k0: Vec<G2Prepared<ark_bls12_381::Config>> =
         p2[3..].iter().map(|q| G2Prepared::from(*q)).collect();
@@ -205,7 +238,7 @@ fn bench_floor(c: &mut Criterion) {
                 .map(|q| G2Prepared::from(*q))
                 .chain(k0.iter().cloned())
                 .collect();
-            let mlo = Bls12_381::multi_miller_loop(black_box(&p1[..]), g2);
+            let mlo = Bls12_381::multi_miller_loop(black_box(p1), g2);
             Bls12_381::final_exponentiation(mlo)
         })
     });
@@ -233,4 +266,10 @@ criterion_group! {
         .measurement_time(Duration::from_secs(2));
     targets = bench_floor, bench_setup, bench_issue_key, bench_seal, bench_seal_cold, bench_open
 }
-criterion_main!(benches);
+
+// criterion_main! plus the paired measurement.
+fn main() {
+    benches();
+    paired_open();
+    Criterion::default().configure_from_args().final_summary();
+}

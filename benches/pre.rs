@@ -10,6 +10,11 @@
 //! re-key for its last attribute alone. Point caches are warm (see `benches/abe.rs`).
 //! Fixtures are built lazily, once per parameter; before any timing the 1-hop record
 //! size is checked against DESIGN.md §6 (`1216 + 144·(rows + rows')` plus framing).
+//!
+//! After the criterion groups (under `cargo bench` only), a paired measurement times
+//! `reencrypt` (the proxy's DecCore: the pairing part of opening) and the raw 6-pair
+//! multi-pairing back to back, round after round, and reports the median ratio
+//! (`CIPHERCHART_PAIRED_ROUNDS=0` skips it).
 
 // A failed fixture or size check aborts the bench: that is the point of it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -23,11 +28,11 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use cipherchart::{Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
 
 use common::{
-    attributes, bench_mode, header_formula, hop_framing, opening_attributes, policy,
-    record_framing, record_id, rng, seal_record, Shape, PAYLOAD,
+    attributes, bench_mode, header_formula, hop_framing, opening_attributes, paired, paired_rounds,
+    policy, record_framing, record_id, report_paired, rng, seal_record, Floor, Shape, PAYLOAD,
 };
 
 /// Policy sizes of every layer (record, first and second target policy).
@@ -147,21 +152,57 @@ fn bench_reencrypt(c: &mut Criterion) {
         });
     }
     for n in SIZES {
-        let cell: OnceCell<(ReKey, SealedRecord)> = OnceCell::new();
         group.bench_function(BenchmarkId::new("or", n), |b| {
-            let (rekey, record) = cell.get_or_init(|| {
-                let mut rng = rng(30 + n as u64);
-                let record = seal_record(pk(), &policy("rec", Shape::Or, n), 0, &mut rng);
-                let held = opening_attributes("rec", Shape::Or, n);
-                let key = authority().issue_key(&held, &mut rng).unwrap();
-                let to = policy("to", Shape::And, n);
-                let rekey = key.rekey(pk(), &held, &to, &mut rng).unwrap();
-                (rekey, record)
-            });
+            let (rekey, record) = or_case(n);
             b.iter(|| rekey.reencrypt(black_box(record)).unwrap())
         });
     }
     group.finish();
+}
+
+/// A record under an OR of n and a re-key for its last attribute alone.
+fn or_case(n: usize) -> &'static (ReKey, SealedRecord) {
+    static CASES: [OnceLock<(ReKey, SealedRecord)>; SIZES.len()] =
+        [const { OnceLock::new() }; SIZES.len()];
+    let i = SIZES.iter().position(|&m| m == n).unwrap();
+    CASES[i].get_or_init(|| {
+        let mut rng = rng(30 + n as u64);
+        let record = seal_record(pk(), &policy("rec", Shape::Or, n), 0, &mut rng);
+        let held = opening_attributes("rec", Shape::Or, n);
+        let key = authority().issue_key(&held, &mut rng).unwrap();
+        let to = policy("to", Shape::And, n);
+        let rekey = key.rekey(pk(), &held, &to, &mut rng).unwrap();
+        (rekey, record)
+    })
+}
+
+/// `reencrypt` ÷ the raw 6-pair multi-pairing, timed back to back (see the module docs).
+fn paired_reencrypt() {
+    let rounds = paired_rounds();
+    if !bench_mode() || rounds == 0 {
+        return;
+    }
+    let floor = Floor::new();
+    let mut results = Vec::new();
+    for n in SIZES {
+        let chain = cached(n);
+        results.push(paired(
+            &format!("pre/reencrypt/and/{n}"),
+            rounds,
+            || floor.multi_pairing_6(),
+            || chain.rekey1.reencrypt(black_box(&chain.record)).unwrap(),
+        ));
+    }
+    for n in SIZES {
+        let (rekey, record) = or_case(n);
+        results.push(paired(
+            &format!("pre/reencrypt/or/{n}"),
+            rounds,
+            || floor.multi_pairing_6(),
+            || rekey.reencrypt(black_box(record)).unwrap(),
+        ));
+    }
+    report_paired("pre", rounds, &results);
 }
 
 fn bench_reencrypt_batch(c: &mut Criterion) {
@@ -215,4 +256,10 @@ criterion_group! {
         .measurement_time(Duration::from_secs(2));
     targets = bench_rekey, bench_reencrypt, bench_reencrypt_batch, bench_open_hops
 }
-criterion_main!(benches);
+
+// criterion_main! plus the paired measurement.
+fn main() {
+    benches();
+    paired_reencrypt();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,8 +1,15 @@
 //! Fixtures shared by the `abe` and `pre` benches: deterministic RNGs, policies of n
-//! attributes in two shapes, record sealing and the DESIGN.md §6 size formulas.
+//! attributes in two shapes, record sealing, the DESIGN.md §6 size formulas, the raw
+//! 6-pair multi-pairing floor and the paired (interleaved) ratio measurement.
 
 #![allow(dead_code)] // each bench uses a different subset
 
+use std::hint::black_box;
+use std::time::Instant;
+
+use ark_bls12_381::{Bls12_381, G1Affine, G2Affine};
+use ark_ec::pairing::{Pairing, PairingOutput};
+use ark_std::UniformRand;
 use cipherchart::{seal, Policy, PublicKey, SealedRecord};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -17,20 +24,184 @@ pub fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
 }
 
-/// Whether criterion was started by `cargo bench` (`--bench` without `--test`), as
-/// opposed to its test mode under `cargo test --all-targets` (each bench once).
+/// Whether criterion was started to measure by `cargo bench` (`--bench`), as opposed
+/// to its test mode under `cargo test --all-targets` (each bench once), `--list` or
+/// `--profile-time`.
 pub fn bench_mode() -> bool {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test")
+    let has = |flag: &str| {
+        args.iter()
+            .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    };
+    has("--bench") && !has("--test") && !has("--list") && !has("--profile-time")
+}
+
+/// The raw floor: `Bls12_381::multi_pairing` over 6 random G1/G2 pairs (6 Miller loops,
+/// one final exponentiation), what one FAME decryption cannot go below in arkworks.
+#[derive(Debug)]
+pub struct Floor {
+    g1: Vec<G1Affine>,
+    g2: Vec<G2Affine>,
+}
+
+impl Floor {
+    /// Six random pairs from a fixed seed.
+    pub fn new() -> Self {
+        let mut rng = rng(0xf100);
+        Self {
+            g1: (0..6).map(|_| G1Affine::rand(&mut rng)).collect(),
+            g2: (0..6).map(|_| G2Affine::rand(&mut rng)).collect(),
+        }
+    }
+
+    /// The G1 inputs.
+    pub fn g1(&self) -> &[G1Affine] {
+        &self.g1
+    }
+
+    /// The G2 inputs.
+    pub fn g2(&self) -> &[G2Affine] {
+        &self.g2
+    }
+
+    /// One 6-pair multi-pairing.
+    pub fn multi_pairing_6(&self) -> PairingOutput<Bls12_381> {
+        Bls12_381::multi_pairing(black_box(&self.g1[..]), black_box(&self.g2[..]))
+    }
+}
+
+/// Rounds of the paired measurement (`CIPHERCHART_PAIRED_ROUNDS`, 0 turns it off).
+pub fn paired_rounds() -> usize {
+    std::env::var("CIPHERCHART_PAIRED_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(21)
+}
+
+/// One paired result: the median over rounds of `op time ÷ floor time`, each round
+/// timing the two back to back, so load that changes over seconds (other builds on
+/// this shared machine) cancels out of the ratio.
+#[derive(Debug)]
+pub struct PairedResult {
+    pub id: String,
+    pub ratio: f64,
+    pub ratio_q1: f64,
+    pub ratio_q3: f64,
+    pub op_ns: f64,
+    pub floor_ns: f64,
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i]
+}
+
+/// Times `floor` and `op` back to back for `rounds` rounds (alternating which goes
+/// first, after two warm-up rounds) and summarises the per-round ratios.
+pub fn paired<T, U>(
+    id: &str,
+    rounds: usize,
+    mut floor: impl FnMut() -> T,
+    mut op: impl FnMut() -> U,
+) -> PairedResult {
+    let mut ratios = Vec::with_capacity(rounds);
+    let mut ops = Vec::with_capacity(rounds);
+    let mut floors = Vec::with_capacity(rounds);
+    for round in 0..rounds + 2 {
+        let mut time_floor = || {
+            let t = Instant::now();
+            black_box(floor());
+            t.elapsed().as_nanos() as f64
+        };
+        let mut time_op = || {
+            let t = Instant::now();
+            black_box(op());
+            t.elapsed().as_nanos() as f64
+        };
+        let (f, o) = if round % 2 == 0 {
+            let f = time_floor();
+            (f, time_op())
+        } else {
+            let o = time_op();
+            (time_floor(), o)
+        };
+        if round >= 2 {
+            ratios.push(o / f);
+            ops.push(o);
+            floors.push(f);
+        }
+    }
+    for v in [&mut ratios, &mut ops, &mut floors] {
+        v.sort_by(f64::total_cmp);
+    }
+    PairedResult {
+        id: id.to_string(),
+        ratio: quantile(&ratios, 0.5),
+        ratio_q1: quantile(&ratios, 0.25),
+        ratio_q3: quantile(&ratios, 0.75),
+        op_ns: quantile(&ops, 0.5),
+        floor_ns: quantile(&floors, 0.5),
+    }
+}
+
+/// Prints the paired results and saves them as
+/// `<criterion dir>/paired/<bench>-<baseline>.json` (the baseline is the value of
+/// `--save-baseline`, else `new`), where `scripts/bench-report` finds them.
+pub fn report_paired(bench: &str, rounds: usize, results: &[PairedResult]) {
+    println!("\npaired ratios to floor/multi_pairing_6 ({rounds} rounds, median [q1, q3]):");
+    for r in results {
+        println!(
+            "{:<32} {:>6.3}× [{:.3}, {:.3}]  op {:.2} ms, floor {:.2} ms",
+            r.id,
+            r.ratio,
+            r.ratio_q1,
+            r.ratio_q3,
+            r.op_ns / 1e6,
+            r.floor_ns / 1e6
+        );
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let tag = args
+        .iter()
+        .position(|a| a == "--save-baseline")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| "new".to_string());
+    let dir = match std::env::var_os("CRITERION_HOME") {
+        Some(home) => std::path::PathBuf::from(home),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| "target".into(), std::path::PathBuf::from)
+            .join("criterion"),
+    }
+    .join("paired");
+    let json = serde_json::json!({
+        "bench": bench,
+        "baseline": tag,
+        "rounds": rounds,
+        "results": results.iter().map(|r| serde_json::json!({
+            "id": r.id,
+            "ratio": r.ratio,
+            "ratio_q1": r.ratio_q1,
+            "ratio_q3": r.ratio_q3,
+            "op_ns": r.op_ns,
+            "floor_ns": r.floor_ns,
+        })).collect::<Vec<_>>(),
+    });
+    let path = dir.join(format!("{bench}-{tag}.json"));
+    let written =
+        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json.to_string()));
+    if let Err(e) = written {
+        eprintln!("could not write {}: {e}", path.display());
+    }
 }
 
 /// The two policy shapes of the benches.
 #[derive(Clone, Copy, Debug)]
 pub enum Shape {
     /// `a1 and a2 and …`: one LSSS row per attribute, a key needs all of them.
-    And,
+    And = 0,
     /// `a1 or a2 or …`: one row per attribute, a key needs one.
-    Or,
+    Or = 1,
 }
 
 impl Shape {
