@@ -28,11 +28,11 @@ use ark_ec::short_weierstrass::{Affine, Projective};
 use ark_ec::AffineRepr;
 use ark_ff::{AdditiveGroup, Field};
 use rand_core::{CryptoRng, RngCore};
-use subtle::{Choice, ConstantTimeEq, CtOption};
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::curve::{CtCurve, CtPoint, G1Curve, G2Curve};
-use super::declassify::{declassify_limbs, Declassify};
+use super::declassify::{declassify_choice, declassify_limbs, Declassify};
 use super::fields::{fq12_from_ct, fq12_to_ct, fr_from_ct, fr_to_ct, CtField, CtFq12, CtFr};
 use super::gt::{fq12_eq, gt_pow, gt_to_bytes};
 use super::mul::{msm, mul, FixedBaseTable};
@@ -79,16 +79,18 @@ impl SecretScalar {
         Self(scalar::fr_from_be_bytes_48(bytes))
     }
 
-    /// Decodes 32 big-endian bytes (the wire format); none if the value is not below r.
-    pub fn from_be_bytes(bytes: &[u8; 32]) -> CtOption<Self> {
+    /// Decodes 32 big-endian bytes (the wire format); `None` if the value is not
+    /// below r. The range check has no early exit; its outcome (accept or reject) is
+    /// public and is declassified before the `Option` branches on it.
+    pub fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self> {
         let (s, ok) = scalar::fr_from_be_bytes(bytes);
-        CtOption::new(Self(s), ok)
+        declassify_choice(ok).then(|| Self(s))
     }
 
-    /// Decodes 32 little-endian bytes; none if the value is not below r.
-    pub fn from_le_bytes(bytes: &[u8; 32]) -> CtOption<Self> {
+    /// [`from_be_bytes`](Self::from_be_bytes) for little-endian bytes.
+    pub fn from_le_bytes(bytes: &[u8; 32]) -> Option<Self> {
         let (s, ok) = scalar::fr_from_le_bytes(bytes);
-        CtOption::new(Self(s), ok)
+        declassify_choice(ok).then(|| Self(s))
     }
 
     /// Takes an arkworks scalar into the secret world (a limb copy). Use it for scalars

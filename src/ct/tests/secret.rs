@@ -56,8 +56,11 @@ fn scalar_arithmetic_and_equality() {
         assert!(bool::from(sa.ct_eq(&SecretScalar::from_fr(&a))));
         assert!(!bool::from(sa.ct_eq(&sb)));
         let bytes = sa.to_be_bytes();
-        let back = Option::<SecretScalar>::from(SecretScalar::from_be_bytes(&bytes));
+        let back = SecretScalar::from_be_bytes(&bytes);
         assert!(back.is_some_and(|x| bool::from(x.ct_eq(&sa))));
+        let mut le = *sa.to_le_bytes();
+        assert!(SecretScalar::from_le_bytes(&le).is_some_and(|x| bool::from(x.ct_eq(&sa))));
+        le.zeroize();
         assert_eq!(sa.to_le_bytes().to_vec(), {
             use ark_ff::BigInteger;
             a.into_bigint().to_bytes_le()
@@ -70,7 +73,7 @@ fn scalar_arithmetic_and_equality() {
         use ark_ff::BigInteger;
         r_be.copy_from_slice(&Fr::MODULUS.to_bytes_be());
     }
-    assert!(bool::from(SecretScalar::from_be_bytes(&r_be).is_none()));
+    assert!(SecretScalar::from_be_bytes(&r_be).is_none());
 }
 
 #[test]
