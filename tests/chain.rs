@@ -112,7 +112,7 @@ fn appends_proofs_and_receipts() {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(ProofFile::from_text(&text).unwrap().to_bytes(), bytes);
         let tlog = receipt.to_tlog_proof();
-        assert!(tlog.starts_with(&format!("c2sp.org/tlog-proof@v1\nextra ")));
+        assert!(tlog.starts_with("c2sp.org/tlog-proof@v1\nextra "));
         assert!(tlog.contains(&format!("\nindex {i}\n")));
         let back = ProofFile::from_tlog_proof(&tlog).unwrap();
         assert_eq!(back.to_tlog_proof(), tlog);
@@ -370,8 +370,8 @@ fn any_changed_byte_is_detected() {
     let cp = c.checkpoint(&log, ORIGIN).unwrap();
     let original = store.0.borrow().clone();
     let mut r = rng(6);
-    for index in 0..6 {
-        let len = original[index].len();
+    for (index, record) in original.iter().enumerate() {
+        let len = record.len();
         for pos in 0..len {
             store.0.borrow_mut()[index][pos] ^= 0x01;
             let e = c.verify_all(None, &mut r).unwrap_err();
