@@ -1,0 +1,113 @@
+//! The proxy's side: re-encrypt only what a verified consent permits, and only with
+//! the re-key it authorises.
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::grant::Grantee;
+use super::verify::VerifiedConsent;
+use crate::error::{ConsentError, Result};
+use crate::hash::dst;
+use crate::pre::ReKey;
+use crate::record::SealedRecord;
+
+/// The digest a consent token names to authorise exactly one re-key:
+/// `SHA-256("CIPHERCHART-V01-CONSENT-REKEY-DIGEST-with-SHA256" ‖ rekey.to_bytes())`.
+///
+/// It covers the whole re-key (grant id, delegated attributes, blinded key and the
+/// capsule under the target policy), so a proxy cannot swap in another re-key that
+/// reuses the grant id with another audience.
+pub fn rekey_digest(rekey: &ReKey) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(dst::CONSENT_REKEY_DIGEST);
+    h.update(rekey.to_bytes().as_slice());
+    h.finalize().into()
+}
+
+/// Checks that `rekey` is one the consent authorises: its digest is the one the token
+/// names (if it names one) and its target policy is the grantee policy (if the grantee
+/// is a policy). A consent that names neither (a key grantee and no digest) authorises
+/// no re-key.
+///
+/// # Errors
+///
+/// [`ConsentError::RekeyMismatch`].
+pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<()> {
+    let mismatch = || ConsentError::RekeyMismatch.into();
+    let mut bound = false;
+    if let Some(expected) = consent.rekey_digest() {
+        // Public values; constant time anyway, it costs nothing.
+        if !bool::from(rekey_digest(rekey).ct_eq(expected)) {
+            return Err(mismatch());
+        }
+        bound = true;
+    }
+    if let Grantee::Policy(p) = consent.grantee() {
+        if rekey.target_policy() != p {
+            return Err(mismatch());
+        }
+        bound = true;
+    }
+    if bound {
+        Ok(())
+    } else {
+        Err(mismatch())
+    }
+}
+
+/// Re-encrypts `record` with `rekey` if the verified consent permits it: the re-key
+/// is the one the consent authorises ([`check_rekey`]), and the record's id,
+/// `category` and `purpose` are within the consent
+/// ([`VerifiedConsent::check_permits`]). Nothing is computed otherwise.
+///
+/// `category` is the record's public category as the proxy indexes it (for example
+/// from the record's authenticated metadata): cipherchart does not interpret metadata,
+/// so the proxy must take it from the record, not from the requester.
+///
+/// # Errors
+///
+/// [`ConsentError::RekeyMismatch`], [`ConsentError::NotPermitted`], then the errors of
+/// [`ReKey::reencrypt`].
+pub fn reencrypt_with_consent(
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    record: &SealedRecord,
+    category: &str,
+    purpose: &str,
+) -> Result<SealedRecord> {
+    check_rekey(consent, rekey)?;
+    consent.check_permits(record.record_id(), category, purpose)?;
+    rekey.reencrypt(record)
+}
+
+/// [`reencrypt_with_consent`] for many `(record, category)` pairs with one purpose:
+/// the re-key is checked once, each record against the consent, and the permitted
+/// ones are re-encrypted with [`ReKey::reencrypt_batch`] (in parallel with the
+/// `parallel` feature). One result per input, in order.
+///
+/// # Errors
+///
+/// [`ConsentError::RekeyMismatch`] for the whole batch; per record,
+/// [`ConsentError::NotPermitted`] or the errors of [`ReKey::reencrypt`].
+pub fn reencrypt_batch_with_consent(
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    records: &[(&SealedRecord, &str)],
+    purpose: &str,
+) -> Result<Vec<Result<SealedRecord>>> {
+    check_rekey(consent, rekey)?;
+    let permitted: Vec<SealedRecord> = records
+        .iter()
+        .filter(|(r, c)| consent.permits(r.record_id(), c, purpose))
+        .map(|(r, _)| (*r).clone())
+        .collect();
+    let mut done = rekey.reencrypt_batch(&permitted).into_iter();
+    Ok(records
+        .iter()
+        .map(|(r, c)| {
+            consent.check_permits(r.record_id(), c, purpose)?;
+            done.next()
+                .unwrap_or(Err(ConsentError::NotPermitted.into()))
+        })
+        .collect())
+}
