@@ -11,6 +11,7 @@
 
 pub mod abe;
 pub mod chain;
+pub mod consent;
 #[cfg(not(feature = "ctcheck"))]
 pub(crate) mod ct;
 #[cfg(feature = "ctcheck")]
@@ -27,8 +28,10 @@ pub mod sig;
 
 pub use abe::{Authority, PublicKey, UserKey};
 pub use chain::{Action, Chain, Checkpoint, Entry, EntryDraft, FileStore, MemoryStore, ProofFile};
+pub use consent::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, VerifiedConsent};
 pub use error::{
-    ChainError, ChainErrorKind, EncodingError, Error, LimitKind, PolicySyntaxError, Result,
+    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, LimitKind, PolicySyntaxError,
+    Result,
 };
 pub use policy::{Attribute, Lsss, Policy};
 pub use pre::ReKey;
