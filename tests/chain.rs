@@ -183,6 +183,8 @@ fn entry_encoding_is_strict() {
     let e = draft(1).sign(0, GENESIS, &key(1)).unwrap();
     let b = e.to_bytes();
     assert_eq!(&b[..5], &[0x43, 0x43, 0x30, 0x01, 0x01]);
+    // docs/formats.md: 4 + 235 + len(subject) + len(metadata).
+    assert_eq!(b.len(), 4 + 235 + e.subject().len() + e.metadata().len());
     assert_eq!(Entry::from_bytes(&b).unwrap().to_bytes(), b);
     for cut in 0..b.len() {
         assert!(Entry::from_bytes(&b[..cut]).is_err());
