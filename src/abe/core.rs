@@ -116,8 +116,9 @@ fn row_bases(lsss: &Lsss, i: usize) -> Result<[[G1Projective; 2]; 3]> {
     Ok(bases)
 }
 
-/// EncCore: the header for coins `(s1, s2)` and the KEM value `Z = T1^{s1} · T2^{s2}`.
-pub(crate) fn enc_core(pk: &PublicKey, lsss: &Lsss, s: &[Fr; 2]) -> Result<(HeaderCore, Gt)> {
+/// EncCore, header part: `C0` and the rows for coins `(s1, s2)`. The FO check
+/// recomputes only this (not `Z`).
+pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[Fr; 2]) -> Result<HeaderCore> {
     // TODO(constant-time issue): s1, s2 are secret; route these through `ct`.
     let c0 = [
         g2::Config::glv_mul_projective(pk.h1.into_group(), s[0]),
@@ -131,14 +132,19 @@ pub(crate) fn enc_core(pk: &PublicKey, lsss: &Lsss, s: &[Fr; 2]) -> Result<(Head
             rows.push(bl[0] * s[0] + bl[1] * s[1]);
         }
     }
-    let z = pk.t1 * s[0] + pk.t2 * s[1];
     let c0 = G2Projective::normalize_batch(&c0);
     let rows = G1Projective::normalize_batch(&rows);
     let header = HeaderCore {
         c0: [c0[0], c0[1], c0[2]],
         rows: rows.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
     };
-    Ok((header, z))
+    Ok(header)
+}
+
+/// EncCore, KEM part: `Z = T1^{s1} · T2^{s2}`.
+pub(crate) fn kem_value(pk: &PublicKey, s: &[Fr; 2]) -> Gt {
+    // TODO(constant-time issue): GT exponentiation by the secret coins.
+    pk.t1 * s[0] + pk.t2 * s[1]
 }
 
 /// `Σ γ_i · P_i` with the fast path `γ_i = 1` (all Lewko–Waters AND/OR policies).

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::abe::core::{dec_core, enc_core, DecryptionKey, Gt, HeaderCore};
+use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, Gt, HeaderCore};
 use crate::abe::PublicKey;
 use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
@@ -100,7 +100,8 @@ impl KemHeader {
         // but not the canonical text); keep those kinds. Text that does not parse at all
         // is not the canonical text of any policy: NonCanonical too.
         let policy = Policy::from_bytes(policy_bytes).map_err(|e| match e {
-            Error::LimitExceeded(_) | Error::InvalidEncoding(_) => e,
+            Error::InvalidEncoding(_) => e,
+            Error::LimitExceeded(_) => Error::InvalidEncoding(EncodingError::BadLength),
             _ => Error::InvalidEncoding(EncodingError::NonCanonical),
         })?;
         let c0 = [r.g2()?, r.g2()?, r.g2()?];
@@ -176,7 +177,8 @@ fn encaps_deterministic(
     seed: &[u8; 32],
 ) -> Result<KemHeader> {
     let s = coins(pk, seed, &policy.to_bytes(), ctx);
-    let (core, z) = enc_core(pk, policy.lsss(), &s)?;
+    let core = enc_header(pk, policy.lsss(), &s)?;
+    let z = kem_value(pk, &s);
     let masked_seed = xor32(seed, &*mask(&z)?);
     Ok(KemHeader::new(policy.clone(), core, masked_seed))
 }
@@ -202,7 +204,7 @@ pub(crate) fn decaps<K: DecryptionKey + ?Sized>(
 pub(crate) fn recover_seed(pk: &PublicKey, header: &KemHeader, z: &Gt, ctx: &[u8]) -> Result<Seed> {
     let seed = Zeroizing::new(xor32(&header.masked_seed, &*mask(z)?));
     let s = coins(pk, &seed, &header.policy.to_bytes(), ctx);
-    let (core, _) = enc_core(pk, header.policy.lsss(), &s)?;
+    let core = enc_header(pk, header.policy.lsss(), &s)?;
     let recomputed = encode_core(&core);
     if bool::from(recomputed.ct_eq(&header.core_bytes)) {
         Ok(seed)

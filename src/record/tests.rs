@@ -10,7 +10,9 @@ use ark_ec::{AffineRepr, CurveGroup};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-use crate::abe::core::{dec_core, enc_core, DecryptionKey, Gt, HeaderCore, PreparedK0};
+use crate::abe::core::{
+    dec_core, enc_header, kem_value, DecryptionKey, Gt, HeaderCore, PreparedK0,
+};
 use crate::abe::{Authority, PublicKey, UserKey};
 use crate::encoding::{Reader, Writer};
 use crate::error::Error;
@@ -96,7 +98,8 @@ fn rerandomised_headers_fail_the_fo_check() {
 
         // Fresh coins δ: C0·C0(δ), rows·rows(δ), and DecCore yields Z·Z(δ).
         let delta = [random_scalar(&mut rng), random_scalar(&mut rng)];
-        let (core_delta, z_delta) = enc_core(pk, policy.lsss(), &delta).unwrap();
+        let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
+        let z_delta = kem_value(pk, &delta);
         let moved = add(&honest.core, &core_delta);
         let forged = header(&policy, &moved, &honest.masked_seed);
         assert_eq!(z_of(&key, &policy, &forged.core), z + z_delta, "{text}");
@@ -138,7 +141,7 @@ fn rerandomised_headers_fail_the_fo_check() {
 
         // The same through the public API: a record carrying the re-randomised header.
         let mut record = seal(pk, &policy, b"rec", b"", b"payload", &mut rng).unwrap();
-        let (core_delta, _) = enc_core(pk, policy.lsss(), &delta).unwrap();
+        let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
         record.header = header(
             &policy,
             &add(&record.header.core, &core_delta),
