@@ -10,13 +10,18 @@
 //! 2. `seal_chart`: h1 seals patient 42's records under
 //!    `patient:42 or (hospital:h1 and role:physician)` and stores them in the cloud.
 //! 3. `delegate_cardiology`: the patient makes a re-encryption key (a "re-key") to
-//!    h2's cardiologists and hands it to the cloud.
-//! 4. `Cloud::share`: the cloud proxy, holding nothing but bytes, re-encrypts the
-//!    cardiology records.
+//!    h2's cardiologists and a consent token that names it (cardiology, treatment,
+//!    90 days), signed with the patient's BLS key, and hands both to the cloud.
+//! 4. `Cloud::share`: the cloud proxy, holding nothing but bytes, verifies the consent
+//!    and re-encrypts the cardiology records it permits.
 //! 5. `who_reads_what`: every key tries every record; refusals print their error code.
 
 use std::error::Error as StdError;
 
+use cipherchart::consent::{
+    reencrypt_with_consent, verify, ConsentToken, Grant, Grantee, RevocationSet, Window,
+};
+use cipherchart::sig::{PublicKey as BlsPublicKey, SigningKey};
 use cipherchart::{seal, Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
 use rand_core::OsRng;
 use zeroize::Zeroizing;
@@ -30,6 +35,11 @@ const CHART_POLICY: &str = "patient:42 or (hospital:h1 and role:physician)";
 const SHARE_POLICY: &str = "hospital:h2 and dept:cardiology and role:physician";
 /// The public category the patient chose to share.
 const SHARED_CATEGORY: &str = "cardiology";
+/// What the patient consents to: use for treatment.
+const PURPOSE: &str = "treatment";
+/// "Now" in the story (2026-03-10T09:00:00Z) and the consent's length.
+const NOW: u64 = 1_773_133_200;
+const CONSENT_DAYS: u64 = 90;
 
 /// One entry of the chart. The id and the category are public (the cloud indexes and
 /// selects by them); the content is the encrypted payload.
@@ -103,15 +113,15 @@ fn main() -> Result<()> {
     let (authority, people) = setup()?;
     let pk = authority.public_key();
 
-    let mut cloud = Cloud::default();
+    // The patient's BLS key signs consent; the cloud trusts its public half.
+    let patient_sig = SigningKey::generate(&mut OsRng);
+    let mut cloud = Cloud::new(patient_sig.public_key());
     seal_chart(pk, &mut cloud)?;
 
-    let rekey = delegate_cardiology(pk, &people.patient.key)?;
-    // A consent check belongs here: the cloud should accept the re-key only with a
-    // patient-signed consent naming its grant id, scope and expiry (DESIGN.md §8).
-    cloud.install_grant(rekey);
+    let (rekey, consent) = delegate_cardiology(pk, &people.patient.key, &patient_sig)?;
+    cloud.install_grant(rekey, consent);
 
-    let shared = cloud.share(SHARED_CATEGORY)?;
+    let shared = cloud.share(SHARED_CATEGORY, PURPOSE, NOW + 3600)?;
 
     who_reads_what(pk, &people, &cloud.records, &shared)?;
     Ok(())
@@ -193,8 +203,14 @@ fn seal_chart(pk: &PublicKey, cloud: &mut Cloud) -> Result<()> {
 /// Step 3. The patient delegates what `patient:42` opens to h2's cardiologists.
 /// The re-key is the patient's key restricted to `S' = {patient:42}` and blinded,
 /// plus a capsule under the target policy: the cloud can use it to transform records
-/// but cannot open anything with it.
-fn delegate_cardiology(pk: &PublicKey, patient: &UserKey) -> Result<Zeroizing<Vec<u8>>> {
+/// but cannot open anything with it. Because it transforms *every* record
+/// `patient:42` opens, the patient also signs a consent token saying what the cloud
+/// may actually share: cardiology, for treatment, for 90 days, with this re-key only.
+fn delegate_cardiology(
+    pk: &PublicKey,
+    patient: &UserKey,
+    patient_sig: &SigningKey,
+) -> Result<(Zeroizing<Vec<u8>>, String)> {
     step(3, "Patient 42 delegates cardiology to h2's cardiologists");
     let to = Policy::parse(SHARE_POLICY)?;
     let rekey = patient.rekey(pk, &["patient:42"], &to, &mut OsRng)?;
@@ -205,51 +221,97 @@ fn delegate_cardiology(pk: &PublicKey, patient: &UserKey) -> Result<Zeroizing<Ve
         bytes.len(),
         &format!("grant id {}", hex(&rekey.grant_id())),
     );
+    let grant = Grant::new(
+        "patient-42",
+        Grantee::Policy(to),
+        Window::new(NOW, NOW + CONSENT_DAYS * 86_400)?,
+    )
+    .categories([SHARED_CATEGORY])
+    .purposes([PURPOSE])
+    .rekey(&rekey);
+    let token = ConsentToken::issue(patient_sig, &grant, &mut OsRng)?;
+    let text = token.to_text();
+    size_line(
+        "consent token",
+        token.to_bytes().len(),
+        &format!("{SHARED_CATEGORY}, {PURPOSE}, {CONSENT_DAYS} days, this re-key"),
+    );
+    explain(&format!(
+        "({} characters as base64url text, QR-code sized)",
+        text.len()
+    ));
     explain(
         "Only these bytes go to the cloud; the patient's key never leaves the patient's device.",
     );
-    Ok(bytes)
+    Ok((bytes, text))
 }
 
-/// The cloud: stores sealed records and re-keys, all as bytes, and runs the proxy.
-/// It has no key that opens anything and never sees a plaintext.
-#[derive(Default)]
+/// The cloud: stores sealed records, re-keys and consent tokens, all as bytes, and
+/// runs the proxy. It has no key that opens anything and never sees a plaintext.
 struct Cloud {
+    /// The patient's BLS public key: whose consent the cloud honours.
+    patient: BlsPublicKey,
     records: Vec<Vec<u8>>,
-    grants: Vec<Zeroizing<Vec<u8>>>,
+    /// (re-key, consent token text) pairs.
+    grants: Vec<(Zeroizing<Vec<u8>>, String)>,
+    /// Revoked consents (the proof chain's, in a deployment: `RevocationSet::from_chain`).
+    revoked: RevocationSet,
 }
 
 impl Cloud {
+    fn new(patient: BlsPublicKey) -> Self {
+        Self {
+            patient,
+            records: Vec::new(),
+            grants: Vec::new(),
+            revoked: RevocationSet::new(),
+        }
+    }
+
     fn store(&mut self, record: Vec<u8>) {
         self.records.push(record);
     }
 
-    fn install_grant(&mut self, rekey: Zeroizing<Vec<u8>>) {
-        self.grants.push(rekey);
+    fn install_grant(&mut self, rekey: Zeroizing<Vec<u8>>, consent: String) {
+        self.grants.push((rekey, consent));
     }
 
     /// Step 4. Re-encrypts, under every installed grant, the stored records of one
     /// public category. The selection is the proxy's duty, not the cryptography's: a
     /// re-key transforms every record its attributes open (here the whole chart), which
-    /// is why `S'` should be minimal and why consent must be checked first.
-    fn share(&self, category: &str) -> Result<Vec<Vec<u8>>> {
-        step(4, "The cloud proxy re-encrypts the cardiology records");
+    /// is why `S'` should be minimal and why consent is checked first: the proxy only
+    /// re-encrypts through `reencrypt_with_consent`, which takes a `VerifiedConsent`.
+    fn share(&self, category: &str, purpose: &str, now: u64) -> Result<Vec<Vec<u8>>> {
+        step(
+            4,
+            "The cloud proxy verifies the consent and re-encrypts the cardiology records",
+        );
         let mut shared = Vec::new();
-        for grant in &self.grants {
+        for (grant, consent) in &self.grants {
             // Decoding validates every group element of the re-key.
             let rekey = ReKey::from_bytes(grant)?;
+            // Signature, window and revocations; the re-key must be the one it names.
+            let token = ConsentToken::from_text(consent)?;
+            let consent = verify(&token, &self.patient, now, &self.revoked)?;
+            explain(&format!(
+                "consent of {} verified: {:?} for {:?}",
+                consent.subject(),
+                consent.scope().categories,
+                consent.purposes()
+            ));
             for bytes in &self.records {
                 let record = SealedRecord::from_bytes(bytes)?;
                 let id = text(record.record_id());
                 let found = category_of(&record);
                 if found != Some(category) {
                     println!(
-                        "   skip    {id:<21} {:<11} not in the grant's scope",
+                        "   skip    {id:<21} {:<11} not in the consent's scope",
                         found.unwrap_or("?")
                     );
                     continue;
                 }
-                let out = rekey.reencrypt(&record)?.to_bytes();
+                let out = reencrypt_with_consent(&consent, &rekey, &record, category, purpose)?
+                    .to_bytes();
                 println!(
                     "   re-enc  {id:<21} {category:<11} {:>5} B → {:>5} B (+{} B)",
                     thousands(bytes.len()),
