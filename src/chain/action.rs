@@ -107,16 +107,17 @@ impl Action {
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` so that width and alignment flags work in tables.
         match self {
-            Self::Create => f.write_str("create"),
-            Self::Update => f.write_str("update"),
-            Self::Read => f.write_str("read"),
-            Self::Share => f.write_str("share"),
-            Self::ReEncrypt => f.write_str("re-encrypt"),
-            Self::Grant => f.write_str("grant"),
-            Self::Revoke => f.write_str("revoke"),
-            Self::Custody => f.write_str("custody"),
-            Self::Extension(c) => write!(f, "extension-{:#06x}", c.0),
+            Self::Create => f.pad("create"),
+            Self::Update => f.pad("update"),
+            Self::Read => f.pad("read"),
+            Self::Share => f.pad("share"),
+            Self::ReEncrypt => f.pad("re-encrypt"),
+            Self::Grant => f.pad("grant"),
+            Self::Revoke => f.pad("revoke"),
+            Self::Custody => f.pad("custody"),
+            Self::Extension(c) => f.pad(&format!("extension-{:#06x}", c.0)),
         }
     }
 }
