@@ -921,3 +921,23 @@ fn key_grantee_and_scope_all() {
     assert!(format!("{t:?}").contains("ConsentToken"));
     assert!(format!("{c:?}").contains("p-7"));
 }
+
+#[test]
+fn consent_errors_have_one_stable_code() {
+    for e in [
+        ConsentError::Expired,
+        ConsentError::NotYetValid,
+        ConsentError::Revoked,
+        ConsentError::WrongIssuer,
+        ConsentError::Widened,
+        ConsentError::Reordered,
+        ConsentError::BadChain,
+        ConsentError::MissingProof,
+        ConsentError::NotPermitted,
+        ConsentError::RekeyMismatch,
+    ] {
+        let err = Error::from(e);
+        assert_eq!(err.code(), "consent_error");
+        assert!(err.to_string().starts_with("consent refused: "), "{err}");
+    }
+}

@@ -87,7 +87,8 @@ pub fn verify(
         }
         // The signer of block i: the issuer for block 0, then the holder block i − 1 names.
         let mut signers = vec![*issuer];
-        for b in &token.blocks[..token.blocks.len() - 1] {
+        let (_, before_last) = token.blocks.split_last().ok_or(ConsentError::Reordered)?;
+        for b in before_last {
             signers.push(*b.block.holder().ok_or(ConsentError::BadChain)?);
         }
         let last_holder = token.holder();
