@@ -208,6 +208,7 @@ impl<T: MontConfig<N>, const N: usize> CtMontBackend<T, N> {
     /// `a·b·R⁻¹ mod p` for `a, b < p`: arkworks' "no-carry" CIOS (valid because the
     /// modulus has a spare bit), then one masked subtraction.
     #[inline(always)]
+    #[ark_ff::ark_ff_macros::unroll_for_loops(12)]
     #[allow(clippy::needless_range_loop)] // indices mirror arkworks' CIOS loop
     pub(crate) fn mont_mul(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
         let () = Self::SPARE_BIT;
@@ -257,6 +258,7 @@ impl<T: MontConfig<N>, const N: usize> CtMontBackend<T, N> {
     /// The canonical integer of a Montgomery element: Montgomery reduction by 1 (its
     /// result is already below p for inputs below p, so it needs no subtraction).
     #[inline(always)]
+    #[ark_ff::ark_ff_macros::unroll_for_loops(12)]
     pub(crate) fn to_canonical(a: &[u64; N]) -> [u64; N] {
         let p = &Self::P;
         let mut r = *a;
@@ -359,6 +361,7 @@ impl<T: MontConfig<N>, const N: usize> FpConfig<N> for CtMontBackend<T, N> {
         (a.0).0 = Self::mont_mul(&(a.0).0, &(b.0).0);
     }
 
+    #[ark_ff::ark_ff_macros::unroll_for_loops(12)]
     fn sum_of_products<const M: usize>(a: &[Fp<Self, N>; M], b: &[Fp<Self, N>; M]) -> Fp<Self, N> {
         let modulus_bits = T::MODULUS.const_num_bits() as usize;
         if M == 2 && modulus_bits < 64 * N - 1 {
