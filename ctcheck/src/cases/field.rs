@@ -149,7 +149,7 @@ fn ct_scalar_to_be_bytes(rng: &mut ChaCha20Rng) {
 }
 
 /// An RNG whose every output byte is secret.
-struct SecretRng<'a>(&'a mut ChaCha20Rng);
+pub(crate) struct SecretRng<'a>(pub(crate) &'a mut ChaCha20Rng);
 impl RngCore for SecretRng<'_> {
     fn next_u32(&mut self) -> u32 {
         secret(self.0.next_u32())

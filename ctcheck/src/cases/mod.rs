@@ -1,6 +1,7 @@
 //! The cases, one `#[inline(never)]` `op_*` function each. Public inputs come from the
 //! seeded RNG; secret inputs are poisoned right after construction.
 
+mod api;
 mod canary;
 mod curve;
 mod field;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Case> {
     v.extend(field::cases());
     v.extend(curve::cases());
     v.extend(gt::cases());
+    v.extend(api::cases());
     v
 }
 
