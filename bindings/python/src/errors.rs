@@ -4,7 +4,8 @@ use pyo3::marker::Ungil;
 use pyo3::prelude::*;
 
 /// The Python exception for a core error: an instance of the `cipherchart.errors` class of its
-/// stable code (`.code`, the core's message, `.position` for policy syntax errors). The classes
+/// stable code (`.code`, the core's message, `.position` for policy syntax errors, `.index`
+/// for chain errors). The classes
 /// are defined in Python (real classes with docs, pickling and stubs) and looked up by code.
 /// Every binding method maps its errors through this one function.
 pub fn to_py_err(e: cipherchart::Error) -> PyErr {
@@ -13,7 +14,8 @@ pub fn to_py_err(e: cipherchart::Error) -> PyErr {
 
 fn build(py: Python<'_>, e: &cipherchart::Error) -> PyResult<PyErr> {
     let position = match e {
-        cipherchart::Error::PolicySyntax(s) => Some(s.position),
+        cipherchart::Error::PolicySyntax(s) => Some(s.position as u64),
+        cipherchart::Error::Chain(c) => Some(c.index),
         _ => None,
     };
     let from_native = py.import("cipherchart.errors")?.getattr("_from_native")?;

@@ -3,21 +3,86 @@
 //! Thin newtypes over the core types; every method is one call into `cipherchart`. The Python
 //! package around it (`python/cipherchart/`) holds the exception classes, the type stubs and
 //! the docs. Errors become the exception class of their stable code ([`to_py_err`]); heavy
-//! work runs with the GIL released ([`detached`]).
+//! work runs with the GIL released ([`detached`]); randomness comes from `OsRng`.
 #![allow(unsafe_code)] // pyo3's macros expand to unsafe FFI glue.
 
 mod errors;
+mod io;
+mod keys;
 mod policy;
+mod record;
+mod rekey;
+mod session;
+mod sig;
+mod stream;
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 pub use errors::{detached, to_py_err};
+pub use keys::{Authority, PublicKey, UserKey};
 pub use policy::Policy;
+pub use record::SealedRecord;
+pub use rekey::ReKey;
+pub use session::{SessionHeader, SessionOpener, SessionRecord, SessionSealer};
+pub use sig::{BlsPublicKey, Signature, SigningKey};
+pub use stream::StreamInfo;
+
+/// `__reduce__`'s value: `(Type.from_bytes, (canonical bytes,))`.
+pub(crate) type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyBytes>,));
+
+/// Pickles `slf` as `type(slf).from_bytes(data)`.
+pub(crate) fn reduce<'py, T: pyo3::PyClass>(
+    slf: &Bound<'py, T>,
+    data: Bound<'py, PyBytes>,
+) -> Reduced<'py> {
+    // `from_bytes` is defined on every picklable class; a lookup failure cannot happen, but
+    // falls back to the type itself rather than panicking.
+    let ty = slf.as_any().get_type();
+    let ctor = ty.getattr("from_bytes").unwrap_or_else(|_| ty.into_any());
+    (ctor, (data,))
+}
+
+/// The first 8 bytes of an identifier in hex, for `repr`.
+pub(crate) fn short_hex(bytes: &[u8]) -> String {
+    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A `__hash__` of public bytes.
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
 
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<Policy>()?;
+    m.add_class::<PublicKey>()?;
+    m.add_class::<Authority>()?;
+    m.add_class::<UserKey>()?;
+    m.add_class::<SealedRecord>()?;
+    m.add_class::<ReKey>()?;
+    m.add_class::<StreamInfo>()?;
+    m.add_class::<SessionHeader>()?;
+    m.add_class::<SessionRecord>()?;
+    m.add_class::<SessionSealer>()?;
+    m.add_class::<SessionOpener>()?;
+    m.add_class::<SigningKey>()?;
+    m.add_class::<BlsPublicKey>()?;
+    m.add_class::<Signature>()?;
+    m.add_function(wrap_pyfunction!(record::seal, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
+    m.add_function(wrap_pyfunction!(session::start_session, m)?)?;
+    m.add_function(wrap_pyfunction!(sig::fast_aggregate_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(sig::aggregate_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(sig::batch_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(sig::batch_find_invalid, m)?)?;
     Ok(())
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import re
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,8 @@ CODES = {
     "NotASubset": "not_a_subset",
     "InvalidArgument": "invalid_argument",
     "IoError": "io",
+    "ChainError": "chain_error",
+    "ConsentError": "consent_error",
 }
 VALUE_ERRORS = {
     "InvalidEncoding",
@@ -91,3 +95,20 @@ def test_catch_all_with_the_base_class() -> None:
     for bad in ["(", "a:b and a:b", "", "a:b or"]:
         with pytest.raises(CipherchartError):
             cipherchart.Policy(bad)
+
+
+def test_every_rust_code_has_a_class() -> None:
+    """Reads the codes from `Error::code` in src/error.rs (the tests run from the repo)."""
+    source = (Path(__file__).resolve().parents[3] / "src" / "error.rs").read_text()
+    body = source[source.index("pub const fn code(&self)") :]
+    body = body[: body.index("\n    }\n")]
+    codes = set(re.findall(r'=> "([a-z_]+)"', body))
+    assert len(codes) >= 13
+    assert codes == set(errors.ERROR_CLASSES)
+
+
+def test_chain_error_carries_index() -> None:
+    e = errors._from_native("chain_error", "proof chain broken at entry 7: x", 7)
+    assert isinstance(e, cipherchart.ChainError) and e.index == 7
+    assert pickle.loads(pickle.dumps(e)).index == 7
+    assert not isinstance(e, ValueError)

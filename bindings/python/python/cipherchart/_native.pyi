@@ -1,8 +1,34 @@
 """The native module (Rust, pyo3). Import from :mod:`cipherchart` instead."""
 
-from typing import Callable, List, Optional, Sequence, Tuple, final
+from typing import Callable, List, Optional, Protocol, Sequence, Tuple, Union, final
 
-__all__ = ["Policy", "__version__"]
+from cipherchart.errors import CipherchartError
+
+__all__ = [
+    "__version__",
+    "Policy",
+    "PublicKey",
+    "Authority",
+    "UserKey",
+    "SealedRecord",
+    "ReKey",
+    "StreamInfo",
+    "SessionHeader",
+    "SessionRecord",
+    "SessionSealer",
+    "SessionOpener",
+    "SigningKey",
+    "BlsPublicKey",
+    "Signature",
+    "seal",
+    "seal_stream",
+    "read_stream_info",
+    "start_session",
+    "fast_aggregate_verify",
+    "aggregate_verify",
+    "batch_verify",
+    "batch_find_invalid",
+]
 
 __version__: str
 
@@ -39,3 +65,293 @@ class Policy:
         """ρ: the attribute of each LSSS row."""
     def reconstruct(self, attributes: Sequence[str]) -> Optional[List[Tuple[int, int]]]:
         """Reconstruction coefficients ``(row, coefficient mod r)``, or None if unsatisfied."""
+
+class _Reader(Protocol):
+    """A binary file open for reading: ``read(n)`` returns at most ``n`` bytes (``b""`` at the end)."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+class _Writer(Protocol):
+    """A binary file open for writing."""
+
+    def write(self, data: bytes, /) -> Optional[int]: ...
+
+@final
+class PublicKey:
+    """The authority's public key: public, comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "PublicKey":
+        """Decodes ``bytes(public_key)``; raises InvalidEncoding otherwise."""
+    @property
+    def id(self) -> bytes:
+        """The 32-byte id of the key."""
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "PublicKey"], Tuple[bytes]]: ...
+
+@final
+class Authority:
+    """The attribute authority (holds the master secret key). No equality; pickling exports
+    the master key."""
+
+    @staticmethod
+    def setup() -> "Authority":
+        """A new authority with a fresh master key (randomness from the OS)."""
+    @property
+    def public_key(self) -> PublicKey:
+        """The public key to seal records under."""
+    def issue_key(self, attributes: Sequence[str]) -> "UserKey":
+        """Issues a user key for ``attributes``; raises InvalidAttribute, LimitExceeded or
+        InvalidArgument (empty set)."""
+    def export_master_key_dangerous(self) -> bytes:
+        """The master secret key (with the public key). Whoever holds it can issue any key."""
+    @staticmethod
+    def import_master_key_dangerous(data: bytes) -> "Authority":
+        """The inverse of ``export_master_key_dangerous``."""
+    def __repr__(self) -> str: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "Authority"], Tuple[bytes]]: ...
+
+@final
+class UserKey:
+    """A user's decryption key. Secret: no equality; ``bytes(key)`` and pickling export it."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "UserKey":
+        """Decodes ``bytes(user_key)``; raises InvalidEncoding otherwise."""
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "UserKey"], Tuple[bytes]]: ...
+    @property
+    def attributes(self) -> List[str]:
+        """The key's attributes, canonical and sorted."""
+    def has_attribute(self, attribute: str) -> bool:
+        """Whether the key holds ``attribute``."""
+    def open(self, public_key: PublicKey, record: "SealedRecord") -> bytes:
+        """Opens a record; raises PolicyNotSatisfied or DecryptionFailed."""
+    def open_stream(self, public_key: PublicKey, input: _Reader, output: _Writer) -> "StreamInfo":
+        """Opens a stream from ``input`` into ``output``; on error discard what was written."""
+    def open_session(self, public_key: PublicKey, header: "SessionHeader") -> "SessionOpener":
+        """Opens a session header; raises PolicyNotSatisfied or DecryptionFailed."""
+    def rekey(self, public_key: PublicKey, attributes: Sequence[str], policy: Policy) -> "ReKey":
+        """A re-encryption key from ``attributes`` (held by this key) to ``policy``'s audience."""
+
+@final
+class SealedRecord:
+    """A sealed (possibly re-encrypted) record: public, comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "SealedRecord":
+        """Decodes ``bytes(record)``; raises InvalidEncoding otherwise."""
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "SealedRecord"], Tuple[bytes]]: ...
+    @property
+    def policy(self) -> Policy:
+        """The policy the record was sealed under."""
+    @property
+    def current_policy(self) -> Policy:
+        """The policy of the newest layer: who can open the record now."""
+    @property
+    def record_id(self) -> bytes: ...
+    @property
+    def metadata(self) -> bytes: ...
+    @property
+    def header_digest(self) -> bytes:
+        """The 32-byte digest of the record's header."""
+    @property
+    def hop_count(self) -> int:
+        """How many times the record has been re-encrypted."""
+
+@final
+class ReKey:
+    """A re-encryption key. Secret: no equality; ``bytes(rekey)`` and pickling export it."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "ReKey":
+        """Decodes ``bytes(rekey)``; raises InvalidEncoding otherwise."""
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "ReKey"], Tuple[bytes]]: ...
+    @property
+    def grant_id(self) -> bytes: ...
+    @property
+    def attributes(self) -> List[str]: ...
+    @property
+    def target_policy(self) -> Policy: ...
+    def can_reencrypt(self, record: SealedRecord) -> bool:
+        """Whether the delegated attributes satisfy the record's newest layer."""
+    def reencrypt(self, record: SealedRecord) -> SealedRecord:
+        """Adds a layer for the target audience; raises PolicyNotSatisfied, LimitExceeded..."""
+    def reencrypt_batch(
+        self, records: Sequence[SealedRecord]
+    ) -> List[Union[SealedRecord, CipherchartError]]:
+        """One entry per record, in order: the new record, or the (unraised) exception."""
+
+@final
+class StreamInfo:
+    """The public header of a stream."""
+
+    @property
+    def stream_id(self) -> bytes: ...
+    @property
+    def metadata(self) -> bytes: ...
+    @property
+    def policy(self) -> Policy: ...
+    @property
+    def chunk_size(self) -> int: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class SessionHeader:
+    """The public header of a session: comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "SessionHeader": ...
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "SessionHeader"], Tuple[bytes]]: ...
+    @property
+    def session_id(self) -> bytes: ...
+    @property
+    def metadata(self) -> bytes: ...
+    @property
+    def policy(self) -> Policy: ...
+    @property
+    def digest(self) -> bytes: ...
+
+@final
+class SessionRecord:
+    """One record of a session: comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "SessionRecord": ...
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "SessionRecord"], Tuple[bytes]]: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def metadata(self) -> bytes: ...
+
+@final
+class SessionSealer:
+    """Seals the records of a session. Secret: no equality, not picklable."""
+
+    def seal(self, metadata: bytes, payload: bytes) -> SessionRecord: ...
+    @property
+    def next_sequence(self) -> int: ...
+    def __repr__(self) -> str: ...
+
+@final
+class SessionOpener:
+    """Opens the records of a session. Secret: no equality, not picklable."""
+
+    def open(self, record: SessionRecord) -> bytes:
+        """Raises DecryptionFailed for a tampered record or one of another session."""
+    def __repr__(self) -> str: ...
+
+@final
+class SigningKey:
+    """A BLS signing key. Secret: no equality; pickling exports it."""
+
+    @staticmethod
+    def generate() -> "SigningKey": ...
+    @staticmethod
+    def from_ikm(ikm: bytes, key_info: bytes = ...) -> "SigningKey":
+        """KeyGen from at least 32 bytes of keying material."""
+    @staticmethod
+    def from_bytes(data: bytes) -> "SigningKey": ...
+    def to_bytes_dangerous(self) -> bytes:
+        """The 32-byte secret scalar."""
+    @property
+    def public_key(self) -> "BlsPublicKey": ...
+    def sign(self, message: bytes) -> "Signature": ...
+    def prove_possession(self) -> "Signature": ...
+    def __repr__(self) -> str: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "SigningKey"], Tuple[bytes]]: ...
+
+@final
+class BlsPublicKey:
+    """A BLS public key (48 bytes): comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "BlsPublicKey": ...
+    @staticmethod
+    def aggregate(keys: Sequence["BlsPublicKey"]) -> "BlsPublicKey": ...
+    def verify(self, message: bytes, signature: "Signature") -> None:
+        """Raises VerificationFailed unless ``signature`` is valid on ``message``."""
+    def verify_possession(self, proof: "Signature") -> None: ...
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "BlsPublicKey"], Tuple[bytes]]: ...
+
+@final
+class Signature:
+    """A BLS signature (96 bytes): comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "Signature": ...
+    @staticmethod
+    def aggregate(signatures: Sequence["Signature"]) -> "Signature": ...
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "Signature"], Tuple[bytes]]: ...
+
+def seal(
+    public_key: PublicKey, policy: Policy, record_id: bytes, metadata: bytes, payload: bytes
+) -> SealedRecord:
+    """Seals ``payload`` under ``policy``; raises InvalidArgument for oversized inputs."""
+
+def seal_stream(
+    public_key: PublicKey,
+    policy: Policy,
+    stream_id: bytes,
+    metadata: bytes,
+    input: _Reader,
+    output: _Writer,
+    chunk_size: Optional[int] = None,
+) -> int:
+    """Seals everything ``input`` yields into ``output``; returns the plaintext length."""
+
+def read_stream_info(input: _Reader) -> StreamInfo:
+    """Reads only the public header of a stream."""
+
+def start_session(
+    public_key: PublicKey, policy: Policy, session_id: bytes, metadata: bytes
+) -> Tuple[SessionHeader, SessionSealer]:
+    """Starts a session: its public header and a sealer for its records."""
+
+def fast_aggregate_verify(
+    public_keys: Sequence[BlsPublicKey], message: bytes, signature: Signature
+) -> None:
+    """One aggregate signature by many keys on one message; raises VerificationFailed."""
+
+def aggregate_verify(pairs: Sequence[Tuple[BlsPublicKey, bytes]], signature: Signature) -> None:
+    """One aggregate signature over distinct (key, message) pairs; raises VerificationFailed."""
+
+def batch_verify(items: Sequence[Tuple[BlsPublicKey, bytes, Signature]]) -> None:
+    """Many (key, message, signature) triples at once; raises VerificationFailed."""
+
+def batch_find_invalid(items: Sequence[Tuple[BlsPublicKey, bytes, Signature]]) -> List[int]:
+    """The indices of the triples that do not verify (ascending)."""

@@ -23,6 +23,8 @@ __all__ = [
     "NotASubset",
     "InvalidArgument",
     "IoError",
+    "ChainError",
+    "ConsentError",
     "ERROR_CLASSES",
 ]
 
@@ -111,6 +113,28 @@ class IoError(CipherchartError, OSError):
     code = "io"
 
 
+class ChainError(CipherchartError):
+    """The proof chain is inconsistent: a broken link, a bad proof or a store that does not
+    match its checkpoints.
+
+    ``.index`` is the index of the first entry found at fault (or the tree size that could
+    not be matched), when known.
+    """
+
+    code = "chain_error"
+
+    def __init__(self, message: str, index: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+class ConsentError(CipherchartError):
+    """A consent token was refused: expired, revoked, attenuated beyond its grant, or not
+    covering the requested use."""
+
+    code = "consent_error"
+
+
 #: The exception class for each stable code.
 ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
     cls.code: cls
@@ -126,14 +150,19 @@ ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
         NotASubset,
         InvalidArgument,
         IoError,
+        ChainError,
+        ConsentError,
     )
 }
 
 
 def _from_native(code: str, message: str, position: Optional[int]) -> CipherchartError:
-    """Called by the native module: the exception for a Rust error. An unknown code (a newer
-    core) still gives a :class:`CipherchartError` carrying that code."""
+    """Called by the native module: the exception for a Rust error (``position``: the byte
+    offset of a policy syntax error, or the entry index of a chain error). An unknown code (a
+    newer core) still gives a :class:`CipherchartError` carrying that code."""
     cls = ERROR_CLASSES.get(code)
     if cls is PolicySyntaxError:
         return PolicySyntaxError(message, position)
+    if cls is ChainError:
+        return ChainError(message, position)
     return cls(message) if cls is not None else CipherchartError(message, code)

@@ -1,0 +1,157 @@
+//! Rust `Read`/`Write` over Python binary file objects (`.read(n)`, `.write(b)`).
+//!
+//! The core streams in chunks with the GIL released; each `read`/`write` call takes the GIL
+//! back (`Python::attach`) just for the Python call. A Python exception raised by the file
+//! object is kept and re-raised as is once the core returns, instead of the generic `IoError`.
+
+use std::io;
+use std::sync::Mutex;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::to_py_err;
+
+/// The first Python exception a file object raised.
+#[derive(Default, Debug)]
+struct Captured(Mutex<Option<PyErr>>);
+
+impl Captured {
+    fn keep(&self, e: PyErr) -> io::Error {
+        let message = e.to_string();
+        if let Ok(mut slot) = self.0.lock() {
+            slot.get_or_insert(e);
+        }
+        io::Error::other(message)
+    }
+
+    fn take(&self) -> Option<PyErr> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+/// A readable Python binary file.
+#[derive(Debug)]
+pub struct PyReader {
+    file: Py<PyAny>,
+    error: Captured,
+}
+
+/// A writable Python binary file.
+#[derive(Debug)]
+pub struct PyWriter {
+    file: Py<PyAny>,
+    error: Captured,
+}
+
+/// The `Read` half: borrowed so the caller keeps the captured error.
+#[derive(Debug)]
+pub struct ReadAdapter<'a>(&'a PyReader);
+
+/// The `Write` half.
+#[derive(Debug)]
+pub struct WriteAdapter<'a>(&'a PyWriter);
+
+impl PyReader {
+    /// Wraps `file` (anything with `.read(n) -> bytes`).
+    pub fn new(file: Py<PyAny>) -> Self {
+        Self {
+            file,
+            error: Captured::default(),
+        }
+    }
+
+    /// A `Read` over the file.
+    pub fn adapter(&self) -> ReadAdapter<'_> {
+        ReadAdapter(self)
+    }
+}
+
+impl PyWriter {
+    /// Wraps `file` (anything with `.write(b)`).
+    pub fn new(file: Py<PyAny>) -> Self {
+        Self {
+            file,
+            error: Captured::default(),
+        }
+    }
+
+    /// A `Write` over the file.
+    pub fn adapter(&self) -> WriteAdapter<'_> {
+        WriteAdapter(self)
+    }
+}
+
+impl io::Read for ReadAdapter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Python::attach(|py| {
+            let got = self
+                .0
+                .file
+                .bind(py)
+                .call_method1("read", (buf.len(),))
+                .and_then(|b| b.extract::<Vec<u8>>());
+            match got {
+                Ok(data) if data.len() <= buf.len() => {
+                    buf[..data.len()].copy_from_slice(&data);
+                    Ok(data.len())
+                }
+                Ok(_) => Err(io::Error::other("read(n) returned more than n bytes")),
+                Err(e) => Err(self.0.error.keep(e)),
+            }
+        })
+    }
+}
+
+impl io::Write for WriteAdapter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Python::attach(|py| {
+            let written = self
+                .0
+                .file
+                .bind(py)
+                .call_method1("write", (PyBytes::new(py, buf),))
+                .and_then(|n| {
+                    // Raw files may write less (an int); buffered ones write all (or None).
+                    if n.is_none() {
+                        Ok(buf.len())
+                    } else {
+                        n.extract::<usize>()
+                    }
+                });
+            match written {
+                Ok(n) if n <= buf.len() => Ok(n),
+                Ok(_) => Err(io::Error::other("write(b) reported more than len(b) bytes")),
+                Err(e) => Err(self.0.error.keep(e)),
+            }
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Python::attach(|py| {
+            let file = self.0.file.bind(py);
+            match file.hasattr("flush") {
+                Ok(true) => file.call_method0("flush").map(drop),
+                Ok(false) => Ok(()),
+                Err(e) => Err(e),
+            }
+            .map_err(|e| self.0.error.keep(e))
+        })
+    }
+}
+
+/// The Python result of a core call that used the files: the file object's own exception if
+/// it raised one, else the core error's class.
+pub fn finish<T>(
+    result: cipherchart::Result<T>,
+    reader: &PyReader,
+    writer: &PyWriter,
+) -> PyResult<T> {
+    result.map_err(|e| {
+        reader
+            .error
+            .take()
+            .or_else(|| writer.error.take())
+            .unwrap_or_else(|| to_py_err(e))
+    })
+}

@@ -1,0 +1,217 @@
+//! `Authority`, `PublicKey`, `UserKey`: setup, key issue, opening records, streams and sessions.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rand_core::OsRng;
+
+use crate::io::{PyReader, PyWriter};
+use crate::record::SealedRecord;
+use crate::rekey::ReKey;
+use crate::session::{SessionHeader, SessionOpener};
+use crate::stream::StreamInfo;
+use crate::{detached, to_py_err, Policy};
+
+/// The authority's public key (FAME `mpk`): public, comparable, hashable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey(pub cipherchart::PublicKey);
+
+#[pymethods]
+impl PublicKey {
+    /// Decodes `bytes(public_key)` (validates every group element).
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::PublicKey::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// The 32-byte id of the key (a domain-separated hash of its encoding).
+    #[getter]
+    fn id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.id())
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("PublicKey(id={})", crate::short_hex(&self.0.id()))
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.id())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+}
+
+/// The attribute authority: holds the master secret key, issues user keys.
+///
+/// Secret: no equality, no hash; `repr` shows only the public key id. Pickling exports the
+/// master key (an explicit user action, as with `export_master_key_dangerous`).
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug)]
+pub struct Authority(pub cipherchart::Authority);
+
+#[pymethods]
+impl Authority {
+    /// A new authority with a fresh master key (randomness from the OS).
+    #[staticmethod]
+    fn setup(py: Python<'_>) -> Self {
+        Self(detached(py, || cipherchart::Authority::setup(&mut OsRng)))
+    }
+
+    /// The public key to seal records under.
+    #[getter]
+    fn public_key(&self) -> PublicKey {
+        PublicKey(self.0.public_key().clone())
+    }
+
+    /// Issues a user key for a set of attributes (duplicates merged).
+    fn issue_key(&self, py: Python<'_>, attributes: Vec<String>) -> PyResult<UserKey> {
+        detached(py, || self.0.issue_key(&attributes, &mut OsRng))
+            .map(UserKey)
+            .map_err(to_py_err)
+    }
+
+    /// The master secret key with the public key, as bytes. Dangerous: whoever holds them can
+    /// issue any key.
+    fn export_master_key_dangerous<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.export_master_key_dangerous())
+    }
+
+    /// The inverse of `export_master_key_dangerous`.
+    #[staticmethod]
+    fn import_master_key_dangerous(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || {
+            cipherchart::Authority::import_master_key_dangerous(data)
+        })
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Authority(public_key={})",
+            crate::short_hex(&self.0.public_key().id())
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<crate::Reduced<'py>> {
+        let data = slf.get().export_master_key_dangerous(slf.py());
+        Ok((
+            slf.as_any()
+                .get_type()
+                .getattr("import_master_key_dangerous")?,
+            (data,),
+        ))
+    }
+}
+
+/// A user's decryption key for a set of attributes.
+///
+/// Secret: no equality, no hash; `repr` shows only the attributes. `bytes(key)` and pickling
+/// export the secret key (an explicit user action).
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug)]
+pub struct UserKey(pub cipherchart::UserKey);
+
+#[pymethods]
+impl UserKey {
+    /// Decodes `bytes(user_key)`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::UserKey::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("UserKey(attributes={:?})", self.attributes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+
+    /// The key's attributes, canonical and sorted.
+    #[getter]
+    fn attributes(&self) -> Vec<String> {
+        self.0
+            .attributes()
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect()
+    }
+
+    /// Whether the key holds `attribute`.
+    fn has_attribute(&self, attribute: &str) -> bool {
+        self.0.has_attribute(attribute)
+    }
+
+    /// Opens a sealed record (any hop count), returning the payload.
+    fn open<'py>(
+        &self,
+        py: Python<'py>,
+        public_key: &PublicKey,
+        record: &SealedRecord,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let payload = detached(py, || self.0.open(&public_key.0, &record.0)).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &payload))
+    }
+
+    /// Opens a stream read from the binary file `input` (`.read(n)`), writing the payload to
+    /// `output` (`.write(b)`) chunk by chunk. On error, discard everything written.
+    fn open_stream(
+        &self,
+        py: Python<'_>,
+        public_key: &PublicKey,
+        input: Py<PyAny>,
+        output: Py<PyAny>,
+    ) -> PyResult<StreamInfo> {
+        let reader = PyReader::new(input);
+        let writer = PyWriter::new(output);
+        let result = detached(py, || {
+            self.0
+                .open_stream(&public_key.0, reader.adapter(), writer.adapter())
+        });
+        crate::io::finish(result, &reader, &writer).map(StreamInfo)
+    }
+
+    /// Opens a session header: the opener then opens each record of the session.
+    fn open_session(
+        &self,
+        py: Python<'_>,
+        public_key: &PublicKey,
+        header: &SessionHeader,
+    ) -> PyResult<SessionOpener> {
+        detached(py, || self.0.open_session(&public_key.0, &header.0))
+            .map(SessionOpener)
+            .map_err(to_py_err)
+    }
+
+    /// A re-encryption key delegating what `attributes` (a subset of this key's) can open to
+    /// the audience of `policy`.
+    fn rekey(
+        &self,
+        py: Python<'_>,
+        public_key: &PublicKey,
+        attributes: Vec<String>,
+        policy: &Policy,
+    ) -> PyResult<ReKey> {
+        detached(py, || {
+            self.0
+                .rekey(&public_key.0, &attributes, &policy.0, &mut OsRng)
+        })
+        .map(ReKey)
+        .map_err(to_py_err)
+    }
+}

@@ -1,0 +1,105 @@
+//! `seal` and `SealedRecord`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rand_core::OsRng;
+
+use crate::keys::PublicKey;
+use crate::{detached, to_py_err, Policy};
+
+/// A record sealed under a policy (possibly re-encrypted): public, comparable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SealedRecord(pub cipherchart::SealedRecord);
+
+/// Seals `payload` under `policy`, binding `record_id` and `metadata` (both public).
+#[pyfunction]
+pub fn seal(
+    py: Python<'_>,
+    public_key: &PublicKey,
+    policy: &Policy,
+    record_id: &[u8],
+    metadata: &[u8],
+    payload: &[u8],
+) -> PyResult<SealedRecord> {
+    detached(py, || {
+        cipherchart::seal(
+            &public_key.0,
+            &policy.0,
+            record_id,
+            metadata,
+            payload,
+            &mut OsRng,
+        )
+    })
+    .map(SealedRecord)
+    .map_err(to_py_err)
+}
+
+#[pymethods]
+impl SealedRecord {
+    /// Decodes `bytes(record)`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::SealedRecord::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SealedRecord(record_id={}, header={}, hops={})",
+            crate::short_hex(self.0.record_id()),
+            crate::short_hex(&self.0.header_digest()),
+            self.0.hop_count()
+        )
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+
+    /// The policy the record was sealed under.
+    #[getter]
+    fn policy(&self) -> Policy {
+        Policy(self.0.policy().clone())
+    }
+
+    /// The policy of the newest layer: who can open the record now.
+    #[getter]
+    fn current_policy(&self) -> Policy {
+        Policy(self.0.current_policy().clone())
+    }
+
+    /// The record id given at sealing.
+    #[getter]
+    fn record_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.record_id())
+    }
+
+    /// The metadata given at sealing.
+    #[getter]
+    fn metadata<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.metadata())
+    }
+
+    /// The 32-byte digest of the record's header.
+    #[getter]
+    fn header_digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.header_digest())
+    }
+
+    /// How many times the record has been re-encrypted.
+    #[getter]
+    fn hop_count(&self) -> usize {
+        self.0.hop_count()
+    }
+}

@@ -1,0 +1,178 @@
+//! Sessions: one KEM header, many symmetric records (`start_session`, `UserKey.open_session`).
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rand_core::OsRng;
+
+use crate::keys::PublicKey;
+use crate::{detached, to_py_err, Policy};
+
+/// The public header of a session: public, comparable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SessionHeader(pub cipherchart::session::SessionHeader);
+
+/// One record of a session: public, comparable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SessionRecord(pub cipherchart::session::SessionRecord);
+
+/// Seals the records of a session (holds the session key: secret, no equality, not picklable).
+#[pyclass(module = "cipherchart")]
+#[derive(Debug)]
+pub struct SessionSealer(pub cipherchart::session::SessionSealer);
+
+/// Opens the records of a session (holds the session key: secret, no equality, not picklable).
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug)]
+pub struct SessionOpener(pub cipherchart::session::SessionOpener);
+
+/// Starts a session under `policy`: its header (to publish) and a sealer for its records.
+#[pyfunction]
+pub fn start_session(
+    py: Python<'_>,
+    public_key: &PublicKey,
+    policy: &Policy,
+    session_id: &[u8],
+    metadata: &[u8],
+) -> PyResult<(SessionHeader, SessionSealer)> {
+    detached(py, || {
+        cipherchart::session::start_session(
+            &public_key.0,
+            &policy.0,
+            session_id,
+            metadata,
+            &mut OsRng,
+        )
+    })
+    .map(|(h, s)| (SessionHeader(h), SessionSealer(s)))
+    .map_err(to_py_err)
+}
+
+#[pymethods]
+impl SessionHeader {
+    /// Decodes `bytes(header)`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::session::SessionHeader::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SessionHeader(session_id={}, header={})",
+            crate::short_hex(self.0.session_id()),
+            crate::short_hex(&self.0.digest())
+        )
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.digest())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+
+    /// The session id given at start.
+    #[getter]
+    fn session_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.session_id())
+    }
+
+    /// The metadata given at start.
+    #[getter]
+    fn metadata<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.metadata())
+    }
+
+    /// The policy the session is sealed under.
+    #[getter]
+    fn policy(&self) -> Policy {
+        Policy(self.0.policy().clone())
+    }
+
+    /// The 32-byte digest of the KEM header.
+    #[getter]
+    fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.digest())
+    }
+}
+
+#[pymethods]
+impl SessionRecord {
+    /// Decodes `bytes(record)`.
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        cipherchart::session::SessionRecord::from_bytes(data)
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("SessionRecord(sequence={})", self.0.sequence())
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+
+    /// The record's position in the session (0, 1, ...).
+    #[getter]
+    fn sequence(&self) -> u64 {
+        self.0.sequence()
+    }
+
+    /// The record's metadata (public, authenticated).
+    #[getter]
+    fn metadata<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.metadata())
+    }
+}
+
+#[pymethods]
+impl SessionSealer {
+    /// Seals the next record of the session.
+    fn seal(&mut self, py: Python<'_>, metadata: &[u8], payload: &[u8]) -> PyResult<SessionRecord> {
+        let sealer = &mut self.0;
+        detached(py, || sealer.seal(metadata, payload))
+            .map(SessionRecord)
+            .map_err(to_py_err)
+    }
+
+    /// The sequence number the next record will get.
+    #[getter]
+    fn next_sequence(&self) -> u64 {
+        self.0.next_sequence()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("SessionSealer(next_sequence={})", self.0.next_sequence())
+    }
+}
+
+#[pymethods]
+impl SessionOpener {
+    /// Opens one record of the session, returning its payload.
+    fn open<'py>(&self, py: Python<'py>, record: &SessionRecord) -> PyResult<Bound<'py, PyBytes>> {
+        let payload = detached(py, || self.0.open(&record.0)).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &payload))
+    }
+
+    fn __repr__(&self) -> String {
+        "SessionOpener(..)".to_owned()
+    }
+}

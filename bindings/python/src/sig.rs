@@ -1,0 +1,226 @@
+//! BLS signatures (min-pk, proof of possession): `SigningKey`, `BlsPublicKey`, `Signature`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rand_core::OsRng;
+
+use crate::{detached, to_py_err};
+
+/// A BLS signing key. Secret: no equality, no hash; `repr` shows the public key's prefix.
+/// Pickling exports the secret key (an explicit user action).
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug)]
+pub struct SigningKey(pub cipherchart::BlsSigningKey);
+
+/// A BLS public key (48 bytes, compressed G1): comparable, hashable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BlsPublicKey(pub cipherchart::BlsPublicKey);
+
+/// A BLS signature (96 bytes, compressed G2): comparable (by bytes), hashable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
+#[derive(Clone, Copy, Debug)]
+pub struct Signature(pub cipherchart::BlsSignature);
+
+impl PartialEq for Signature {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bytes() == other.0.to_bytes()
+    }
+}
+
+#[pymethods]
+impl SigningKey {
+    /// A fresh key from the OS's randomness.
+    #[staticmethod]
+    fn generate(py: Python<'_>) -> Self {
+        Self(detached(py, || {
+            cipherchart::BlsSigningKey::generate(&mut OsRng)
+        }))
+    }
+
+    /// KeyGen from input keying material (at least 32 bytes) and optional key info.
+    #[staticmethod]
+    #[pyo3(signature = (ikm, key_info=b"".as_slice()))]
+    fn from_ikm(py: Python<'_>, ikm: &[u8], key_info: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::BlsSigningKey::from_ikm(ikm, key_info))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// Decodes the 32-byte secret scalar from `to_bytes_dangerous`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::BlsSigningKey::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// The secret scalar (32 bytes). Dangerous: it is the key.
+    fn to_bytes_dangerous<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.to_bytes_dangerous().as_ref())
+    }
+
+    /// The public key.
+    #[getter]
+    fn public_key(&self) -> BlsPublicKey {
+        BlsPublicKey(self.0.public_key())
+    }
+
+    /// Signs `message`.
+    fn sign(&self, py: Python<'_>, message: &[u8]) -> Signature {
+        Signature(detached(py, || self.0.sign(message)))
+    }
+
+    /// A proof of possession of this key (register it with the public key).
+    fn prove_possession(&self, py: Python<'_>) -> Signature {
+        Signature(detached(py, || self.0.prove_possession()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SigningKey(public_key={})",
+            crate::short_hex(&self.0.public_key().to_bytes())
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().to_bytes_dangerous(slf.py()))
+    }
+}
+
+#[pymethods]
+impl BlsPublicKey {
+    /// Decodes 48 compressed bytes (rejects the identity and points outside the subgroup).
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::BlsPublicKey::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// The aggregate of several public keys (for `fast_aggregate_verify` on one message).
+    #[staticmethod]
+    fn aggregate(py: Python<'_>, keys: Vec<BlsPublicKey>) -> PyResult<Self> {
+        let keys: Vec<_> = keys.iter().map(|k| k.0).collect();
+        detached(py, || cipherchart::BlsPublicKey::aggregate(&keys))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// Returns None if `signature` is valid on `message`; raises VerificationFailed otherwise.
+    fn verify(&self, py: Python<'_>, message: &[u8], signature: &Signature) -> PyResult<()> {
+        detached(py, || self.0.verify(message, &signature.0)).map_err(to_py_err)
+    }
+
+    /// Checks a proof of possession; raises VerificationFailed if it is not valid.
+    fn verify_possession(&self, py: Python<'_>, proof: &Signature) -> PyResult<()> {
+        detached(py, || self.0.verify_possession(&proof.0)).map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("BlsPublicKey({})", crate::short_hex(&self.0.to_bytes()))
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+}
+
+#[pymethods]
+impl Signature {
+    /// Decodes 96 compressed bytes (rejects points outside the subgroup).
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::BlsSignature::from_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// The aggregate of several signatures.
+    #[staticmethod]
+    fn aggregate(py: Python<'_>, signatures: Vec<Signature>) -> PyResult<Self> {
+        let sigs: Vec<_> = signatures.iter().map(|s| s.0).collect();
+        detached(py, || cipherchart::BlsSignature::aggregate(&sigs))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Signature({})", crate::short_hex(&self.0.to_bytes()))
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+}
+
+/// Verifies one signature by many keys on one message (keys need proofs of possession).
+#[pyfunction]
+pub fn fast_aggregate_verify(
+    py: Python<'_>,
+    public_keys: Vec<BlsPublicKey>,
+    message: &[u8],
+    signature: &Signature,
+) -> PyResult<()> {
+    let pks: Vec<_> = public_keys.iter().map(|k| k.0).collect();
+    detached(py, || {
+        cipherchart::sig::fast_aggregate_verify(&pks, message, &signature.0)
+    })
+    .map_err(to_py_err)
+}
+
+/// Verifies an aggregate signature over distinct `(public_key, message)` pairs.
+#[pyfunction]
+pub fn aggregate_verify(
+    py: Python<'_>,
+    pairs: Vec<(BlsPublicKey, Vec<u8>)>,
+    signature: &Signature,
+) -> PyResult<()> {
+    let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> =
+        pairs.iter().map(|(k, m)| (k.0, m.as_slice())).collect();
+    detached(py, || {
+        cipherchart::sig::aggregate_verify(&pairs, &signature.0)
+    })
+    .map_err(to_py_err)
+}
+
+type Triples = Vec<(BlsPublicKey, Vec<u8>, Signature)>;
+
+fn borrow(items: &Triples) -> Vec<(cipherchart::BlsPublicKey, &[u8], cipherchart::BlsSignature)> {
+    items
+        .iter()
+        .map(|(k, m, s)| (k.0, m.as_slice(), s.0))
+        .collect()
+}
+
+/// Verifies many `(public_key, message, signature)` triples at once (random weights).
+#[pyfunction]
+pub fn batch_verify(py: Python<'_>, items: Triples) -> PyResult<()> {
+    let items = borrow(&items);
+    detached(py, || cipherchart::sig::batch_verify(&items, &mut OsRng)).map_err(to_py_err)
+}
+
+/// The indices (ascending) of the triples that do not verify; empty if all do.
+#[pyfunction]
+pub fn batch_find_invalid(py: Python<'_>, items: Triples) -> Vec<usize> {
+    let items = borrow(&items);
+    detached(py, || {
+        cipherchart::sig::batch_find_invalid(&items, &mut OsRng)
+    })
+}

@@ -1,0 +1,93 @@
+//! Streams: `seal_stream`, `read_stream_info`, `StreamInfo` (opening is `UserKey.open_stream`).
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rand_core::OsRng;
+
+use crate::io::{PyReader, PyWriter};
+use crate::keys::PublicKey;
+use crate::{detached, Policy};
+
+/// The public header of a stream: id, metadata, policy, chunk size.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StreamInfo(pub cipherchart::stream::StreamInfo);
+
+#[pymethods]
+impl StreamInfo {
+    /// The stream id given at sealing.
+    #[getter]
+    fn stream_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.stream_id)
+    }
+
+    /// The metadata given at sealing.
+    #[getter]
+    fn metadata<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.metadata)
+    }
+
+    /// The policy the stream is sealed under.
+    #[getter]
+    fn policy(&self) -> Policy {
+        Policy(self.0.policy.clone())
+    }
+
+    /// The plaintext chunk size.
+    #[getter]
+    fn chunk_size(&self) -> u32 {
+        self.0.chunk_size
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "StreamInfo(stream_id={}, chunk_size={})",
+            crate::short_hex(&self.0.stream_id),
+            self.0.chunk_size
+        )
+    }
+}
+
+/// Seals everything the binary file `input` yields (`.read(n)`) under `policy`, writing the
+/// stream to `output` (`.write(b)`). Returns the number of plaintext bytes sealed.
+#[pyfunction]
+#[pyo3(signature = (public_key, policy, stream_id, metadata, input, output, chunk_size=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn seal_stream(
+    py: Python<'_>,
+    public_key: &PublicKey,
+    policy: &Policy,
+    stream_id: &[u8],
+    metadata: &[u8],
+    input: Py<PyAny>,
+    output: Py<PyAny>,
+    chunk_size: Option<u32>,
+) -> PyResult<u64> {
+    let reader = PyReader::new(input);
+    let writer = PyWriter::new(output);
+    let chunk_size = chunk_size.unwrap_or(cipherchart::stream::DEFAULT_CHUNK_SIZE);
+    let result = detached(py, || {
+        cipherchart::stream::seal_stream_with_chunk_size(
+            &public_key.0,
+            &policy.0,
+            stream_id,
+            metadata,
+            chunk_size,
+            reader.adapter(),
+            writer.adapter(),
+            &mut OsRng,
+        )
+    });
+    crate::io::finish(result, &reader, &writer)
+}
+
+/// Reads only the public header of a stream from the binary file `input`.
+#[pyfunction]
+pub fn read_stream_info(py: Python<'_>, input: Py<PyAny>) -> PyResult<StreamInfo> {
+    let reader = PyReader::new(input);
+    let writer = PyWriter::new(py.None());
+    let result = detached(py, || {
+        cipherchart::stream::read_stream_info(reader.adapter())
+    });
+    crate::io::finish(result, &reader, &writer).map(StreamInfo)
+}

@@ -1,0 +1,132 @@
+"""Authority, keys, seal/open and SealedRecord."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import cipherchart
+from cipherchart import Authority, Policy, PublicKey, SealedRecord, UserKey
+
+
+def test_round_trip(pk: PublicKey, policy: Policy, doctor: UserKey) -> None:
+    sealed = cipherchart.seal(pk, policy, b"rec-1", b"ecg", b"sinus rhythm")
+    assert doctor.open(pk, sealed) == b"sinus rhythm"
+    assert sealed.record_id == b"rec-1" and sealed.metadata == b"ecg"
+    assert sealed.policy == policy and sealed.current_policy == policy
+    assert sealed.hop_count == 0
+    assert len(sealed.header_digest) == 32
+
+
+def test_empty_payload(pk: PublicKey, policy: Policy, doctor: UserKey) -> None:
+    assert doctor.open(pk, cipherchart.seal(pk, policy, b"", b"", b"")) == b""
+
+
+def test_policy_not_satisfied(pk: PublicKey, policy: Policy, nurse: UserKey) -> None:
+    sealed = cipherchart.seal(pk, policy, b"rec-1", b"", b"secret")
+    with pytest.raises(cipherchart.PolicyNotSatisfied) as info:
+        nurse.open(pk, sealed)
+    assert info.value.code == "policy_not_satisfied"
+
+
+def test_other_authority_cannot_open(pk: PublicKey, policy: Policy) -> None:
+    other = Authority.setup()
+    key = other.issue_key(["patient:42"])
+    sealed = cipherchart.seal(pk, policy, b"r", b"", b"secret")
+    with pytest.raises((cipherchart.DecryptionFailed, cipherchart.InvalidEncoding)):
+        key.open(other.public_key, sealed)
+
+
+def test_tampered_bytes_fail(pk: PublicKey, policy: Policy, doctor: UserKey) -> None:
+    data = bytearray(bytes(cipherchart.seal(pk, policy, b"rec-1", b"m", b"payload")))
+    for position in (len(data) - 1, len(data) // 2, len(data) - 40):
+        bad = bytearray(data)
+        bad[position] ^= 1
+        with pytest.raises((cipherchart.DecryptionFailed, cipherchart.InvalidEncoding)):
+            doctor.open(pk, SealedRecord.from_bytes(bytes(bad)))
+    with pytest.raises(cipherchart.InvalidEncoding):
+        SealedRecord.from_bytes(bytes(data) + b"\x00")
+
+
+def test_truncated_bytes_are_invalid_encoding(pk: PublicKey, policy: Policy) -> None:
+    data = bytes(cipherchart.seal(pk, policy, b"r", b"", b"x"))
+    for cut in (0, 1, 10, len(data) // 2):
+        with pytest.raises(cipherchart.InvalidEncoding):
+            SealedRecord.from_bytes(data[:cut])
+
+
+def test_record_bytes_and_pickle(pk: PublicKey, policy: Policy, doctor: UserKey) -> None:
+    sealed = cipherchart.seal(pk, policy, b"rec-1", b"", b"payload")
+    again = SealedRecord.from_bytes(bytes(sealed))
+    assert again == sealed and hash(again) == hash(sealed)
+    assert pickle.loads(pickle.dumps(sealed)) == sealed
+    assert doctor.open(pk, again) == b"payload"
+    assert sealed != cipherchart.seal(pk, policy, b"rec-1", b"", b"payload")
+
+
+def test_public_key(authority: Authority, pk: PublicKey) -> None:
+    assert len(pk.id) == 32
+    assert PublicKey.from_bytes(bytes(pk)) == pk
+    assert pickle.loads(pickle.dumps(pk)) == pk
+    assert hash(PublicKey.from_bytes(bytes(pk))) == hash(pk)
+    assert pk != Authority.setup().public_key
+    assert pk.id[:8].hex() in repr(pk)
+    with pytest.raises(cipherchart.InvalidEncoding):
+        PublicKey.from_bytes(bytes(pk)[:-1])
+
+
+def test_user_key(pk: PublicKey, policy: Policy, doctor: UserKey) -> None:
+    assert doctor.attributes == ["dept:cardiology", "role:physician"]
+    assert doctor.has_attribute("role:physician")
+    assert not doctor.has_attribute("patient:42")
+    sealed = cipherchart.seal(pk, policy, b"r", b"", b"x")
+    for copy in (UserKey.from_bytes(bytes(doctor)), pickle.loads(pickle.dumps(doctor))):
+        assert isinstance(copy, UserKey)
+        assert copy.attributes == doctor.attributes
+        assert copy.open(pk, sealed) == b"x"
+    with pytest.raises(cipherchart.InvalidEncoding):
+        UserKey.from_bytes(bytes(doctor)[:-3])
+
+
+def test_issue_key_errors(authority: Authority) -> None:
+    with pytest.raises(cipherchart.InvalidArgument):
+        authority.issue_key([])
+    with pytest.raises(cipherchart.InvalidAttribute):
+        authority.issue_key([""])
+
+
+def test_master_key_export(authority: Authority, pk: PublicKey, policy: Policy) -> None:
+    exported = authority.export_master_key_dangerous()
+    restored = Authority.import_master_key_dangerous(exported)
+    assert restored.public_key == pk
+    key = restored.issue_key(["patient:42"])
+    assert key.open(pk, cipherchart.seal(pk, policy, b"r", b"", b"x")) == b"x"
+    pickled = pickle.loads(pickle.dumps(authority))
+    assert isinstance(pickled, Authority) and pickled.public_key == pk
+    with pytest.raises(cipherchart.InvalidEncoding):
+        Authority.import_master_key_dangerous(exported[:-1])
+
+
+def test_secrets_have_no_equality_and_no_secret_in_repr(
+    authority: Authority, doctor: UserKey
+) -> None:
+    twin = UserKey.from_bytes(bytes(doctor))
+    # Identity only: no __eq__ (nor a value hash) on secrets, so no timing oracle on them.
+    assert doctor != twin and doctor == doctor
+    assert type(doctor).__eq__ is object.__eq__
+    assert type(authority).__eq__ is object.__eq__
+    secret_hex = bytes(doctor).hex()
+    master_hex = authority.export_master_key_dangerous().hex()
+    assert repr(doctor).startswith("UserKey(")
+    assert repr(authority).startswith("Authority(")
+    for text in (repr(doctor), repr(authority)):
+        for i in range(0, len(secret_hex) - 16, 16):
+            assert secret_hex[i : i + 16] not in text
+        for i in range(0, len(master_hex) - 16, 16):
+            assert master_hex[i : i + 16] not in text
+
+
+def test_seal_limits(pk: PublicKey, policy: Policy) -> None:
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.seal(pk, policy, b"x" * 100_000, b"", b"")
