@@ -15,9 +15,12 @@
 //! 4. `Cloud::share`: the cloud proxy, holding nothing but bytes, verifies the consent
 //!    and re-encrypts the cardiology records it permits.
 //! 5. `who_reads_what`: every key tries every record; refusals print their error code.
+//! 6. `audit`: every manipulation above was logged in the proof chain; the log signs a
+//!    checkpoint and hands out a receipt that anyone verifies offline.
 
 use std::error::Error as StdError;
 
+use cipherchart::chain::{Chain, Entry as LogEntry, EntryDraft, MemoryStore, ProofFile};
 use cipherchart::consent::{
     reencrypt_with_consent, verify, ConsentToken, Grant, Grantee, RevocationSet, Window,
 };
@@ -113,18 +116,75 @@ fn main() -> Result<()> {
     let (authority, people) = setup()?;
     let pk = authority.public_key();
 
-    // The patient's BLS key signs consent; the cloud trusts its public half.
+    // The patient's BLS key signs consent; the cloud trusts its public half. Hospital
+    // h1 signs what it stores (its audit-log identity).
     let patient_sig = SigningKey::generate(&mut OsRng);
-    let mut cloud = Cloud::new(patient_sig.public_key());
-    seal_chart(pk, &mut cloud)?;
+    let h1_sig = SigningKey::generate(&mut OsRng);
+    let mut cloud = Cloud::new(patient_sig.public_key())?;
+    seal_chart(pk, &mut cloud, &h1_sig)?;
 
     let (rekey, consent) = delegate_cardiology(pk, &people.patient.key, &patient_sig)?;
+    // The patient logs the grant itself, so the audit trail shows who consented.
+    let token = ConsentToken::from_text(&consent)?;
+    cloud.log(token.grant_entry(NOW), &patient_sig)?;
     cloud.install_grant(rekey, consent);
 
     let shared = cloud.share(SHARED_CATEGORY, PURPOSE, NOW + 3600)?;
 
     who_reads_what(pk, &people, &cloud.records, &shared)?;
+    audit(&cloud)?;
     Ok(())
+}
+
+/// Step 6. The cloud's proof chain holds a signed entry for every manipulation: each
+/// record h1 stored, the patient's consent grant, each re-encryption. The log signs a
+/// checkpoint (what a ledger anchors) and issues a receipt for the last entry: a
+/// patient or auditor verifies it offline with only the log's public key.
+fn audit(cloud: &Cloud) -> Result<()> {
+    step(6, "The audit trail");
+    cloud.log.verify_all(None, &mut OsRng)?;
+    for i in 0..cloud.log.len() {
+        let entry = cloud.log.entry(i)?;
+        println!(
+            "   #{i:<2} {:<11} {}",
+            entry.action(),
+            short_subject(entry.subject())
+        );
+    }
+    let checkpoint = cloud.log.checkpoint(&cloud.log_key, LOG_ORIGIN)?;
+    explain(&format!(
+        "all {} entry signatures, links and the Merkle root verified; checkpoint signed",
+        cloud.log.len()
+    ));
+    let last = cloud.log.len() - 1;
+    let receipt = cloud.log.proof_file(last, &checkpoint)?.to_text();
+    size_line(
+        "receipt",
+        receipt.len(),
+        "checkpoint + entry + audit path, base64url (QR-sized)",
+    );
+    // Offline: only the receipt text and the log's public key.
+    let entry = ProofFile::from_text(&receipt)?
+        .verify(&cloud.log_key.public_key())?
+        .clone();
+    explain(&format!(
+        "receipt verified offline: entry #{} {} of {}",
+        entry.sequence(),
+        entry.action(),
+        short_subject(entry.subject())
+    ));
+    Ok(())
+}
+
+/// The log's origin line in its checkpoints.
+const LOG_ORIGIN: &str = "cloud.example/clinic-log";
+
+/// A record id as text, or a short hex prefix for binary subjects (revocation ids).
+fn short_subject(subject: &[u8]) -> String {
+    match core::str::from_utf8(subject) {
+        Ok(s) if !s.is_empty() && s.chars().all(|c| !c.is_control()) => s.to_string(),
+        _ => hex(subject),
+    }
 }
 
 /// Step 1. One authority serves both hospitals (a regional health network): keys from
@@ -171,7 +231,7 @@ fn setup() -> Result<(Authority, People)> {
 /// Step 2. h1's record system seals each entry under the chart policy. Sealing needs
 /// only the public key; the id and category stay readable and are authenticated, so
 /// the cloud can index them but not alter them.
-fn seal_chart(pk: &PublicKey, cloud: &mut Cloud) -> Result<()> {
+fn seal_chart(pk: &PublicKey, cloud: &mut Cloud, h1: &SigningKey) -> Result<()> {
     step(2, "Hospital h1 seals patient 42's chart");
     let policy = Policy::parse(CHART_POLICY)?;
     explain(&format!("policy  {CHART_POLICY}"));
@@ -193,6 +253,7 @@ fn seal_chart(pk: &PublicKey, cloud: &mut Cloud) -> Result<()> {
             entry.content.len(),
             thousands(bytes.len())
         );
+        cloud.log(LogEntry::for_seal(&record, NOW), h1)?;
         cloud.store(bytes);
     }
     explain("Per record: the policy text, a KEM header (320 B + 144 B per policy row),");
@@ -256,16 +317,31 @@ struct Cloud {
     grants: Vec<(Zeroizing<Vec<u8>>, String)>,
     /// Revoked consents (the proof chain's, in a deployment: `RevocationSet::from_chain`).
     revoked: RevocationSet,
+    /// The proof chain (a `FileStore` in a deployment: crash-safe, fsynced).
+    log: Chain<MemoryStore>,
+    /// The log's key, which signs checkpoints.
+    log_key: SigningKey,
+    /// The cloud's own actor key, which signs the re-encryptions it performs.
+    key: SigningKey,
 }
 
 impl Cloud {
-    fn new(patient: BlsPublicKey) -> Self {
-        Self {
+    fn new(patient: BlsPublicKey) -> Result<Self> {
+        Ok(Self {
             patient,
             records: Vec::new(),
             grants: Vec::new(),
             revoked: RevocationSet::new(),
-        }
+            log: Chain::open(MemoryStore::new())?,
+            log_key: SigningKey::generate(&mut OsRng),
+            key: SigningKey::generate(&mut OsRng),
+        })
+    }
+
+    /// Appends a signed entry to the proof chain.
+    fn log(&mut self, draft: EntryDraft, actor: &SigningKey) -> Result<()> {
+        self.log.sign_and_append(draft, actor)?;
+        Ok(())
     }
 
     fn store(&mut self, record: Vec<u8>) {
@@ -281,12 +357,13 @@ impl Cloud {
     /// re-key transforms every record its attributes open (here the whole chart), which
     /// is why `S'` should be minimal and why consent is checked first: the proxy only
     /// re-encrypts through `reencrypt_with_consent`, which takes a `VerifiedConsent`.
-    fn share(&self, category: &str, purpose: &str, now: u64) -> Result<Vec<Vec<u8>>> {
+    fn share(&mut self, category: &str, purpose: &str, now: u64) -> Result<Vec<Vec<u8>>> {
         step(
             4,
             "The cloud proxy verifies the consent and re-encrypts the cardiology records",
         );
         let mut shared = Vec::new();
+        let mut log = Vec::new();
         for (grant, consent) in &self.grants {
             // Decoding validates every group element of the re-key.
             let rekey = ReKey::from_bytes(grant)?;
@@ -310,8 +387,10 @@ impl Cloud {
                     );
                     continue;
                 }
-                let out = reencrypt_with_consent(&consent, &rekey, &record, category, purpose)?
-                    .to_bytes();
+                let out_record =
+                    reencrypt_with_consent(&consent, &rekey, &record, category, purpose)?;
+                log.push(LogEntry::for_reencrypt(&out_record, rekey.grant_id(), now));
+                let out = out_record.to_bytes();
                 println!(
                     "   re-enc  {id:<21} {category:<11} {:>5} B → {:>5} B (+{} B)",
                     thousands(bytes.len()),
@@ -320,6 +399,10 @@ impl Cloud {
                 );
                 shared.push(out);
             }
+        }
+        for draft in log {
+            // Disjoint fields: the chain is mutated, the cloud's key only read.
+            self.log.sign_and_append(draft, &self.key)?;
         }
         explain("A re-encrypted record keeps its original layer and gains one hop:");
         explain("R = Z^(1/z) in GT (576 B) and a capsule under P'. Only keys satisfying P'");
