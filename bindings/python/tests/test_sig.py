@@ -1,0 +1,99 @@
+"""BLS signatures: sign/verify, aggregates, batches, proofs of possession."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import cipherchart
+from cipherchart import BlsPublicKey, Signature, SigningKey
+
+KEYS = [SigningKey.from_ikm(bytes([i]) * 32) for i in range(4)]
+
+
+def test_sign_verify() -> None:
+    key = SigningKey.generate()
+    sig = key.sign(b"hello")
+    key.public_key.verify(b"hello", sig)  # returns None, raises when invalid
+    with pytest.raises(cipherchart.VerificationFailed):
+        key.public_key.verify(b"hellp", sig)
+    with pytest.raises(cipherchart.VerificationFailed):
+        KEYS[0].public_key.verify(b"hello", sig)
+
+
+def test_deterministic_from_ikm() -> None:
+    again = SigningKey.from_ikm(bytes([0]) * 32)
+    assert again.public_key == KEYS[0].public_key
+    assert again.sign(b"m") == KEYS[0].sign(b"m")  # BLS signing is deterministic
+    assert SigningKey.from_ikm(bytes([0]) * 32, b"info").public_key != KEYS[0].public_key
+    with pytest.raises(cipherchart.InvalidArgument):
+        SigningKey.from_ikm(b"short")
+
+
+def test_encodings_and_pickle() -> None:
+    key = KEYS[1]
+    pk, sig = key.public_key, key.sign(b"m")
+    assert len(bytes(pk)) == 48 and len(bytes(sig)) == 96
+    assert BlsPublicKey.from_bytes(bytes(pk)) == pk
+    assert Signature.from_bytes(bytes(sig)) == sig
+    assert hash(Signature.from_bytes(bytes(sig))) == hash(sig)
+    assert pickle.loads(pickle.dumps(pk)) == pk and pickle.loads(pickle.dumps(sig)) == sig
+    restored = pickle.loads(pickle.dumps(key))
+    assert isinstance(restored, SigningKey) and restored.public_key == pk
+    assert SigningKey.from_bytes(key.to_bytes_dangerous()).public_key == pk
+    with pytest.raises(cipherchart.InvalidEncoding):
+        BlsPublicKey.from_bytes(bytes(pk)[:-1])
+    with pytest.raises(cipherchart.InvalidEncoding):
+        Signature.from_bytes(b"\x00" * 96)
+
+
+def test_repr_hides_the_secret() -> None:
+    key = KEYS[2]
+    secret = key.to_bytes_dangerous().hex()
+    text = repr(key)
+    assert text.startswith("SigningKey(") and bytes(key.public_key)[:8].hex() in text
+    assert not any(secret[i : i + 8] in text for i in range(0, 56, 8))
+    assert type(key).__eq__ is object.__eq__
+
+
+def test_proof_of_possession() -> None:
+    pop = KEYS[0].prove_possession()
+    KEYS[0].public_key.verify_possession(pop)
+    with pytest.raises(cipherchart.VerificationFailed):
+        KEYS[1].public_key.verify_possession(pop)
+
+
+def test_fast_aggregate_verify() -> None:
+    msg = b"consent record 7"
+    agg = Signature.aggregate([k.sign(msg) for k in KEYS])
+    pks = [k.public_key for k in KEYS]
+    cipherchart.fast_aggregate_verify(pks, msg, agg)
+    BlsPublicKey.aggregate(pks).verify(msg, agg)
+    with pytest.raises(cipherchart.VerificationFailed):
+        cipherchart.fast_aggregate_verify(pks[:3], msg, agg)
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.fast_aggregate_verify([], msg, agg)
+
+
+def test_aggregate_verify() -> None:
+    msgs = [b"m%d" % i for i in range(4)]
+    agg = Signature.aggregate([k.sign(m) for k, m in zip(KEYS, msgs)])
+    pairs = [(k.public_key, m) for k, m in zip(KEYS, msgs)]
+    cipherchart.aggregate_verify(pairs, agg)
+    with pytest.raises(cipherchart.VerificationFailed):
+        cipherchart.aggregate_verify(pairs[::-1][:1] + pairs[1:], agg)
+
+
+def test_batch_verify_and_find_invalid() -> None:
+    items = [(k.public_key, b"m%d" % i, k.sign(b"m%d" % i)) for i, k in enumerate(KEYS)]
+    cipherchart.batch_verify(items)
+    assert cipherchart.batch_find_invalid(items) == []
+    bad = list(items)
+    bad[1] = (items[1][0], b"other", items[1][2])
+    bad[3] = (items[3][0], items[3][1], items[0][2])
+    with pytest.raises(cipherchart.VerificationFailed):
+        cipherchart.batch_verify(bad)
+    assert cipherchart.batch_find_invalid(bad) == [1, 3]
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.batch_verify([])
