@@ -1,6 +1,7 @@
 // Drive examples/web/index.html in headless Debian Chromium (playwright-core, no browser
-// download): type a policy and attributes, click Parse, check what the page shows, save a
-// screenshot. Exits non-zero on any failed check or any page error.
+// download): type a policy and attributes, click Parse, check what the page shows; seal a record
+// under a typed policy and open it with keys for typed attributes (success and error codes);
+// save a screenshot. Exits non-zero on any failed check or any page error.
 //
 //   node ci/js/browser-check.mjs http://127.0.0.1:PORT/examples/web/index.html out.png
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,11 +69,42 @@ try {
   check(error.startsWith('PolicySyntaxError [policy_syntax]: ') && error.includes('at byte 20'),
     `it names the error class, code and position (got "${error}")`);
 
-  // Leave the default example on screen for the screenshot.
+  // Seal a record under a typed policy, then open it with keys for typed attributes.
+  const act = async (button, fields) => {
+    await page.evaluate(() => delete document.body.dataset.state);
+    for (const [sel, value] of Object.entries(fields)) await page.fill(sel, value);
+    await page.click(button);
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+  };
+  const payload = 'BP 120/80, HbA1c 5.4%';
+  await act('#open', { '#key-attrs': 'patient:42' });
+  check((await page.textContent('#opened')) === 'seal a record first', 'opening before sealing says so');
+  await act('#seal', { '#seal-policy': 'patient:42 or (role:physician and dept:cardiology)', '#payload': payload });
+  const sealedText = await page.textContent('#sealed');
+  check(/^sealed under "patient:42 or role:physician and dept:cardiology": \d+ bytes, header digest [0-9a-f]{16}…$/.test(sealedText),
+    `the record is sealed under the canonical policy (got "${sealedText}")`);
+  await act('#open', { '#key-attrs': 'role:physician, dept:cardiology' });
+  check((await page.textContent('#opened')) === `opened: ${payload}`, 'a physician in cardiology opens it');
+  await act('#open', { '#key-attrs': 'patient:42' });
+  check((await page.textContent('#opened')) === `opened: ${payload}`, 'the patient opens it');
+  await act('#open', { '#key-attrs': 'role:physician, dept:oncology' });
+  const denied = await page.textContent('#opened');
+  check(denied.startsWith('PolicyNotSatisfied [policy_not_satisfied]: '), `an oncologist is refused with the stable code (got "${denied}")`);
+  await act('#open', { '#key-attrs': ' , ' });
+  check((await page.textContent('#opened')).startsWith('InvalidArgument [invalid_argument]: '), 'an empty attribute set is InvalidArgument');
+  await act('#seal', { '#seal-policy': 'patient:42 or (' });
+  check((await page.textContent('#sealed')).startsWith('PolicySyntaxError [policy_syntax]: '), 'a bad record policy is a PolicySyntaxError');
+  await act('#open', { '#key-attrs': 'patient:42' });
+  check((await page.textContent('#opened')) === `opened: ${payload}`, 'the previous record is still there and opens');
+
+  // Leave the default examples on screen for the screenshot.
   await page.goto(url);
   await page.waitForSelector('body[data-state="ready"]');
   await page.click('#parse');
   await page.waitForSelector('body[data-state="done"]');
+  await act('#seal', {});
+  await act('#open', {});
+  check((await page.textContent('#opened')).startsWith('opened: ECG'), 'the default record opens with the default key');
   check(await page.isVisible('#result') && !(await page.isVisible('#error')), 'the default example parses');
   check((await page.textContent('#satisfied')).startsWith('yes'), 'its default key satisfies it (2 of 3)');
   await page.screenshot({ path: screenshot, fullPage: true });

@@ -1,7 +1,7 @@
 // The page's logic: load the web build of the bindings, then parse on click.
 // Served from the repository root (scripts/test serves it; or `python3 -m http.server` there
 // after `scripts/build-wasm`), so the package is at ../../bindings/wasm/pkg/.
-import init, { CipherchartError, Policy } from '../../bindings/wasm/pkg/web/index.js';
+import init, { Authority, CipherchartError, Policy, seal } from '../../bindings/wasm/pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,8 +35,18 @@ function render(policy, attrs) {
     ` (${attrs.length} attribute${attrs.length === 1 ? '' : 's'}: ${attrs.join(', ') || 'none'})`);
 }
 
+const splitAttrs = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const describe = (e) => (e instanceof CipherchartError ? `${e.name} [${e.code}]: ${e.message}` : String(e));
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+function show(id, ok, text) {
+  $(id).className = ok ? 'ok' : 'err';
+  $(id).textContent = text;
+  document.body.dataset.state = 'done';
+}
+
 function onParse() {
-  const attrs = $('attrs').value.split(',').map((s) => s.trim()).filter(Boolean);
+  const attrs = splitAttrs($('attrs').value);
   $('error').hidden = true;
   try {
     const policy = Policy.parse($('policy').value);
@@ -49,12 +59,55 @@ function onParse() {
   } catch (e) {
     $('result').hidden = true;
     $('error').hidden = false;
-    $('error').textContent = e instanceof CipherchartError ? `${e.name} [${e.code}]: ${e.message}` : String(e);
+    $('error').textContent = describe(e);
   }
   document.body.dataset.state = 'done';
 }
 
+// Seal and open. The authority and its public key live as long as the page; the sealed record
+// is replaced on each Seal. Keys are freed right after use (secret-holding objects).
+let authority;
+let publicKey;
+let sealed;
+let counter = 0;
+
+function onSeal() {
+  try {
+    const policy = Policy.parse($('seal-policy').value);
+    const enc = new TextEncoder();
+    counter += 1;
+    const next = seal(publicKey, policy, enc.encode(`record-${counter}`), enc.encode('demo'), enc.encode($('payload').value));
+    policy.free();
+    sealed?.free();
+    sealed = next;
+    show('sealed', true, `sealed under "${sealed.policy}": ${sealed.toBytes().length} bytes, header digest ${hex(sealed.headerDigest).slice(0, 16)}…`);
+  } catch (e) {
+    show('sealed', false, describe(e));
+  }
+}
+
+function onOpen() {
+  if (!sealed) {
+    show('opened', false, 'seal a record first');
+    return;
+  }
+  let key;
+  try {
+    key = authority.issueKey(splitAttrs($('key-attrs').value));
+    const payload = new TextDecoder().decode(key.open(publicKey, sealed));
+    show('opened', true, `opened: ${payload}`);
+  } catch (e) {
+    show('opened', false, describe(e));
+  } finally {
+    key?.free();
+  }
+}
+
 await init();
+authority = Authority.setup();
+publicKey = authority.publicKey();
 $('parse').addEventListener('click', onParse);
-$('parse').disabled = false;
+$('seal').addEventListener('click', onSeal);
+$('open').addEventListener('click', onOpen);
+for (const id of ['parse', 'seal', 'open']) $(id).disabled = false;
 document.body.dataset.state = 'ready';

@@ -32,5 +32,9 @@ export class NotASubset extends CipherchartError {}
 export class InvalidArgument extends CipherchartError {}
 /** An I/O operation failed (code `io`). */
 export class IoError extends CipherchartError {}
+/** A consent token was rejected; the message says why (code `consent_error`). */
+export class ConsentError extends CipherchartError {}
+/** A proof chain failed verification at an entry; the message names it (code `chain_error`). */
+export class ChainError extends CipherchartError {}
 /** The error class for each stable code. */
 export const ERROR_CLASSES: Readonly<Record<string, typeof CipherchartError>>;

@@ -87,6 +87,16 @@ export class IoError extends CipherchartError {
   static code = 'io';
 }
 
+/** A consent token was rejected (expired, revoked, widened, wrong issuer, not permitted, …). */
+export class ConsentError extends CipherchartError {
+  static code = 'consent_error';
+}
+
+/** A proof chain failed verification at some entry (bad link, signature, root, store, …). */
+export class ChainError extends CipherchartError {
+  static code = 'chain_error';
+}
+
 /** The error class for each stable code. */
 export const ERROR_CLASSES = Object.freeze(
   Object.fromEntries(
@@ -102,6 +112,8 @@ export const ERROR_CLASSES = Object.freeze(
       NotASubset,
       InvalidArgument,
       IoError,
+      ConsentError,
+      ChainError,
     ].map((cls) => [cls.code, cls]),
   ),
 );

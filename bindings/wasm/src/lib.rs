@@ -6,8 +6,23 @@
 //! `scripts/build-wasm`: a `nodejs` build for Node and a `web` build (with `init()`) for
 //! browsers, behind one conditional `exports` map.
 
+mod abe;
 mod errors;
 mod policy;
+mod pre;
+mod record;
+mod rng;
+mod sig;
 
+pub use abe::{Authority, PublicKey, UserKey};
 pub use errors::to_js_err;
 pub use policy::Policy;
+pub use pre::ReKey;
+pub use record::{
+    seal, seal_stream, start_session, SealedRecord, SessionHeader, SessionOpener, SessionRecord,
+    SessionSealer, StreamInfo,
+};
+pub use sig::{
+    aggregate_verify, batch_verify, fast_aggregate_verify, BlsPublicKey, BlsSignature,
+    BlsSigningKey,
+};

@@ -1,5 +1,6 @@
 // Errors are real Error subclasses with stable codes, exported so that instanceof works.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
@@ -18,6 +19,8 @@ const CODES = {
   NotASubset: 'not_a_subset',
   InvalidArgument: 'invalid_argument',
   IoError: 'io',
+  ConsentError: 'consent_error',
+  ChainError: 'chain_error',
 };
 
 test('every error class is exported, derives from CipherchartError and Error, with its code', () => {
@@ -34,6 +37,25 @@ test('every error class is exported, derives from CipherchartError and Error, wi
   }
   assert.deepEqual(Object.keys(ERROR_CLASSES).sort(), Object.values(CODES).sort());
   assert.ok(Object.isFrozen(ERROR_CLASSES));
+});
+
+// The Rust side is the source of truth: every code `Error::code()` can return has a class.
+test('every Rust error code (src/error.rs) maps to its own class', () => {
+  const src = readFileSync(new URL('../../../src/error.rs', import.meta.url), 'utf8');
+  const body = src.slice(src.indexOf('fn code(&self)'));
+  const codes = [...body.slice(0, body.indexOf('\n    }\n')).matchAll(/=> "([a-z_]+)"/g)].map((m) => m[1]);
+  assert.ok(codes.length >= 13, `found ${codes.length} codes`);
+  assert.deepEqual([...codes].sort(), Object.keys(ERROR_CLASSES).sort());
+  for (const c of codes) assert.notEqual(ERROR_CLASSES[c], CipherchartError, c);
+});
+
+test('an unknown code still gives a CipherchartError carrying it', async () => {
+  const snippets = new URL('../pkg/node/snippets/', import.meta.url);
+  const dir = readdirSync(snippets).find((d) => d.startsWith('cipherchart-wasm-'));
+  const { _fromNative } = await import(new URL(`${dir}/js/errors.js`, snippets));
+  const e = _fromNative('future_code', 'm', undefined);
+  assert.ok(e instanceof CipherchartError);
+  assert.equal(e.code, 'future_code');
 });
 
 test('internal helpers are not exported', () => {

@@ -1,0 +1,191 @@
+//! `Authority`, `PublicKey` and `UserKey`: FAME CP-ABE keys.
+
+use wasm_bindgen::prelude::*;
+
+use crate::errors::to_js_err;
+use crate::policy::Policy;
+use crate::pre::ReKey;
+use crate::record::{SealedRecord, SessionHeader, SessionOpener};
+use crate::rng::rng;
+
+/// The attribute authority: holds the master secret key and issues user keys.
+///
+/// Secret-holding: call `free()` (or use `using authority = …`, `Symbol.dispose`) when done so
+/// the master key is wiped from WebAssembly memory at once rather than at garbage collection.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Authority(cipherchart::Authority);
+
+#[wasm_bindgen]
+impl Authority {
+    /// Runs FAME Setup with fresh platform randomness.
+    pub fn setup() -> Authority {
+        Self(cipherchart::Authority::setup(&mut rng()))
+    }
+
+    /// The public key (a copy) that sealers and openers use.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.0.public_key().clone())
+    }
+
+    /// Issues a user key for a set of attributes (each `namespace:value`).
+    ///
+    /// # Errors
+    /// Throws `InvalidAttribute`, `LimitExceeded`, or `InvalidArgument` for an empty set.
+    #[wasm_bindgen(js_name = issueKey)]
+    pub fn issue_key(&self, attributes: Vec<String>) -> Result<UserKey, JsValue> {
+        self.0
+            .issue_key(&attributes, &mut rng())
+            .map(UserKey)
+            .map_err(to_js_err)
+    }
+
+    /// DANGER: the master secret key (and public key) as bytes. Whoever holds them can decrypt
+    /// every record; store them only in a secret store.
+    #[wasm_bindgen(js_name = exportMasterKeyDangerous)]
+    pub fn export_master_key_dangerous(&self) -> Vec<u8> {
+        self.0.export_master_key_dangerous().to_vec()
+    }
+
+    /// Restores an authority from `exportMasterKeyDangerous()` bytes.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` for malformed bytes.
+    #[wasm_bindgen(js_name = importMasterKeyDangerous)]
+    pub fn import_master_key_dangerous(bytes: &[u8]) -> Result<Authority, JsValue> {
+        cipherchart::Authority::import_master_key_dangerous(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}
+
+/// The authority's public key. Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct PublicKey(pub(crate) cipherchart::PublicKey);
+
+#[wasm_bindgen]
+impl PublicKey {
+    /// A 32-byte identifier of the key (a domain-separated hash of its encoding).
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> Vec<u8> {
+        self.0.id().to_vec()
+    }
+
+    /// The canonical encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes `toBytes()` output (points are checked to be in their subgroups).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, JsValue> {
+        cipherchart::PublicKey::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}
+
+/// A user's decryption key for a set of attributes.
+///
+/// Secret-holding: call `free()` (or `Symbol.dispose`) when done to wipe it at once.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct UserKey(pub(crate) cipherchart::UserKey);
+
+#[wasm_bindgen]
+impl UserKey {
+    /// The key's attributes, canonical and sorted.
+    #[wasm_bindgen(getter)]
+    pub fn attributes(&self) -> Vec<String> {
+        self.0
+            .attributes()
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect()
+    }
+
+    /// Whether the key holds this attribute.
+    #[wasm_bindgen(js_name = hasAttribute)]
+    pub fn has_attribute(&self, attribute: &str) -> bool {
+        self.0.has_attribute(attribute)
+    }
+
+    /// Opens a sealed record, returning its payload.
+    ///
+    /// # Errors
+    /// Throws `PolicyNotSatisfied` if the key's attributes do not satisfy the record's current
+    /// policy, `DecryptionFailed` for tampered or mismatched data.
+    pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>, JsValue> {
+        self.0.open(&pk.0, &sealed.0).map_err(to_js_err)
+    }
+
+    /// Opens a session header, giving an opener for its records.
+    ///
+    /// # Errors
+    /// As `open`.
+    #[wasm_bindgen(js_name = openSession)]
+    pub fn open_session(
+        &self,
+        pk: &PublicKey,
+        header: &SessionHeader,
+    ) -> Result<SessionOpener, JsValue> {
+        self.0
+            .open_session(&pk.0, &header.0)
+            .map(SessionOpener)
+            .map_err(to_js_err)
+    }
+
+    /// Opens a whole stream made by `sealStream`, returning its payload. Nothing partial is
+    /// returned: any tampered, reordered or truncated chunk fails the whole call.
+    ///
+    /// # Errors
+    /// Throws `PolicyNotSatisfied`, `DecryptionFailed` or `InvalidEncoding`.
+    #[wasm_bindgen(js_name = openStream)]
+    pub fn open_stream(&self, pk: &PublicKey, stream: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let mut out = Vec::new();
+        self.0
+            .open_stream(&pk.0, stream, &mut out)
+            .map_err(to_js_err)?;
+        Ok(out)
+    }
+
+    /// Derives a re-encryption key: a proxy holding it can re-encrypt records this key can
+    /// open, restricted to `attributes` (a subset of this key's), to `targetPolicy`.
+    ///
+    /// # Errors
+    /// Throws `NotASubset`, `InvalidAttribute`, or `InvalidArgument` for an empty set.
+    pub fn rekey(
+        &self,
+        pk: &PublicKey,
+        attributes: Vec<String>,
+        target_policy: &Policy,
+    ) -> Result<ReKey, JsValue> {
+        self.0
+            .rekey(&pk.0, &attributes, target_policy.as_ref(), &mut rng())
+            .map(ReKey)
+            .map_err(to_js_err)
+    }
+
+    /// DANGER: the secret key as bytes. Store them only in a secret store.
+    #[wasm_bindgen(js_name = toBytesDangerous)]
+    pub fn to_bytes_dangerous(&self) -> Vec<u8> {
+        self.0.to_bytes().to_vec()
+    }
+
+    /// Decodes `toBytesDangerous()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<UserKey, JsValue> {
+        cipherchart::UserKey::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}

@@ -1,0 +1,326 @@
+//! Sealed records, sessions and streams.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::abe::PublicKey;
+use crate::errors::to_js_err;
+use crate::policy::Policy;
+use crate::rng::rng;
+
+/// Seals `payload` under `policy`: a fresh KEM header, then an AEAD bound to the record id and
+/// the (public, authenticated) metadata.
+///
+/// # Errors
+/// Throws `InvalidArgument` if the record id, metadata or payload exceed their bounds.
+#[wasm_bindgen]
+pub fn seal(
+    pk: &PublicKey,
+    policy: &Policy,
+    record_id: &[u8],
+    metadata: &[u8],
+    payload: &[u8],
+) -> Result<SealedRecord, JsValue> {
+    cipherchart::seal(
+        &pk.0,
+        policy.as_ref(),
+        record_id,
+        metadata,
+        payload,
+        &mut rng(),
+    )
+    .map(SealedRecord)
+    .map_err(to_js_err)
+}
+
+/// An encrypted record: header, ciphertext, and any re-encryption hops. Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct SealedRecord(pub(crate) cipherchart::SealedRecord);
+
+#[wasm_bindgen]
+impl SealedRecord {
+    /// The policy the record was sealed under.
+    #[wasm_bindgen(getter)]
+    pub fn policy(&self) -> Policy {
+        self.0.policy().clone().into()
+    }
+
+    /// The policy of the newest layer: who can open the record now.
+    #[wasm_bindgen(getter, js_name = currentPolicy)]
+    pub fn current_policy(&self) -> Policy {
+        self.0.current_policy().clone().into()
+    }
+
+    /// The record id given at sealing.
+    #[wasm_bindgen(getter, js_name = recordId)]
+    pub fn record_id(&self) -> Vec<u8> {
+        self.0.record_id().to_vec()
+    }
+
+    /// The metadata given at sealing (public, authenticated).
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Vec<u8> {
+        self.0.metadata().to_vec()
+    }
+
+    /// A 32-byte digest of the record's header (what receipts and consents refer to).
+    #[wasm_bindgen(getter, js_name = headerDigest)]
+    pub fn header_digest(&self) -> Vec<u8> {
+        self.0.header_digest().to_vec()
+    }
+
+    /// How many times the record has been re-encrypted.
+    #[wasm_bindgen(getter, js_name = hopCount)]
+    pub fn hop_count(&self) -> u32 {
+        u32::try_from(self.0.hop_count()).unwrap_or(u32::MAX)
+    }
+
+    /// The canonical encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes `toBytes()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` (or a policy error for an invalid embedded policy).
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<SealedRecord, JsValue> {
+        cipherchart::SealedRecord::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}
+
+/// The public header of a session: one KEM encapsulation shared by many records.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct SessionHeader(pub(crate) cipherchart::session::SessionHeader);
+
+#[wasm_bindgen]
+impl SessionHeader {
+    /// The session id given at start.
+    #[wasm_bindgen(getter, js_name = sessionId)]
+    pub fn session_id(&self) -> Vec<u8> {
+        self.0.session_id().to_vec()
+    }
+
+    /// The session's metadata.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Vec<u8> {
+        self.0.metadata().to_vec()
+    }
+
+    /// The session's policy.
+    #[wasm_bindgen(getter)]
+    pub fn policy(&self) -> Policy {
+        self.0.policy().clone().into()
+    }
+
+    /// A 32-byte digest of the header.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> Vec<u8> {
+        self.0.digest().to_vec()
+    }
+
+    /// The canonical encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes `toBytes()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<SessionHeader, JsValue> {
+        cipherchart::session::SessionHeader::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}
+
+/// One record of a session. Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct SessionRecord(pub(crate) cipherchart::session::SessionRecord);
+
+#[wasm_bindgen]
+impl SessionRecord {
+    /// The record's position in its session (0, 1, …), as a number.
+    #[wasm_bindgen(getter)]
+    pub fn sequence(&self) -> f64 {
+        // Sequences count records sealed in one session: far below 2^53.
+        self.0.sequence() as f64
+    }
+
+    /// The record's metadata.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Vec<u8> {
+        self.0.metadata().to_vec()
+    }
+
+    /// The canonical encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes `toBytes()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<SessionRecord, JsValue> {
+        cipherchart::session::SessionRecord::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}
+
+/// Seals records of one session. Secret-holding: `free()` (or `Symbol.dispose`) wipes it.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SessionSealer(cipherchart::session::SessionSealer);
+
+#[wasm_bindgen]
+impl SessionSealer {
+    /// Seals the next record of the session.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for oversized metadata or payload, or when the session is
+    /// exhausted.
+    pub fn seal(&mut self, metadata: &[u8], payload: &[u8]) -> Result<SessionRecord, JsValue> {
+        self.0
+            .seal(metadata, payload)
+            .map(SessionRecord)
+            .map_err(to_js_err)
+    }
+
+    /// The sequence number the next record will get.
+    #[wasm_bindgen(getter, js_name = nextSequence)]
+    pub fn next_sequence(&self) -> f64 {
+        self.0.next_sequence() as f64
+    }
+}
+
+/// Opens records of one session (from `UserKey.openSession`). Secret-holding: `free()` (or
+/// `Symbol.dispose`) wipes it.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SessionOpener(pub(crate) cipherchart::session::SessionOpener);
+
+#[wasm_bindgen]
+impl SessionOpener {
+    /// Opens one record of the session.
+    ///
+    /// # Errors
+    /// Throws `DecryptionFailed` for a tampered record or one from another session.
+    pub fn open(&self, record: &SessionRecord) -> Result<Vec<u8>, JsValue> {
+        self.0.open(&record.0).map_err(to_js_err)
+    }
+}
+
+/// Starts a session under `policy`: returns `{ header, sealer }`. Publish the header; seal
+/// records with the sealer (free it when done).
+///
+/// # Errors
+/// Throws `InvalidArgument` for an oversized id or metadata.
+#[wasm_bindgen(
+    js_name = startSession,
+    unchecked_return_type = "{ header: SessionHeader; sealer: SessionSealer }"
+)]
+pub fn start_session(
+    pk: &PublicKey,
+    policy: &Policy,
+    session_id: &[u8],
+    metadata: &[u8],
+) -> Result<Object, JsValue> {
+    let (header, sealer) = cipherchart::session::start_session(
+        &pk.0,
+        policy.as_ref(),
+        session_id,
+        metadata,
+        &mut rng(),
+    )
+    .map_err(to_js_err)?;
+    let out = Object::new();
+    Reflect::set(&out, &"header".into(), &SessionHeader(header).into())?;
+    Reflect::set(&out, &"sealer".into(), &SessionSealer(sealer).into())?;
+    Ok(out)
+}
+
+/// Seals a whole buffer as a chunked stream (the format `UserKey.openStream` reads), in chunks
+/// of `chunkSize` bytes (default 64 KiB, at most 16 MiB). The web has no synchronous byte
+/// streams, so this takes and returns whole buffers; the format is the core's streaming one.
+///
+/// # Errors
+/// Throws `InvalidArgument` for oversized id or metadata or a chunk size out of range.
+#[wasm_bindgen(js_name = sealStream)]
+pub fn seal_stream(
+    pk: &PublicKey,
+    policy: &Policy,
+    stream_id: &[u8],
+    metadata: &[u8],
+    payload: &[u8],
+    chunk_size: Option<u32>,
+) -> Result<Vec<u8>, JsValue> {
+    let mut out = Vec::new();
+    cipherchart::stream::seal_stream_with_chunk_size(
+        &pk.0,
+        policy.as_ref(),
+        stream_id,
+        metadata,
+        chunk_size.unwrap_or(cipherchart::stream::DEFAULT_CHUNK_SIZE),
+        payload,
+        &mut out,
+        &mut rng(),
+    )
+    .map_err(to_js_err)?;
+    Ok(out)
+}
+
+/// The public header of a stream.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct StreamInfo(cipherchart::stream::StreamInfo);
+
+#[wasm_bindgen]
+impl StreamInfo {
+    /// Reads the public header of a stream without decrypting anything.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` for a malformed header.
+    pub fn read(stream: &[u8]) -> Result<StreamInfo, JsValue> {
+        cipherchart::stream::read_stream_info(stream)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The stream id given at sealing.
+    #[wasm_bindgen(getter, js_name = streamId)]
+    pub fn stream_id(&self) -> Vec<u8> {
+        self.0.stream_id.clone()
+    }
+
+    /// The metadata given at sealing.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Vec<u8> {
+        self.0.metadata.clone()
+    }
+
+    /// The policy the stream is sealed under.
+    #[wasm_bindgen(getter)]
+    pub fn policy(&self) -> Policy {
+        self.0.policy.clone().into()
+    }
+
+    /// The plaintext chunk size.
+    #[wasm_bindgen(getter, js_name = chunkSize)]
+    pub fn chunk_size(&self) -> u32 {
+        self.0.chunk_size
+    }
+}

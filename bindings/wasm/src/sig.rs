@@ -1,0 +1,247 @@
+//! BLS signatures (minimal-pubkey-size, proof-of-possession ciphersuite).
+
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+
+use crate::errors::to_js_err;
+use crate::rng::rng;
+use cipherchart::sig;
+
+/// A BLS secret signing key. Secret-holding: call `free()` (or `Symbol.dispose`) when done.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct BlsSigningKey(sig::SigningKey);
+
+#[wasm_bindgen]
+impl BlsSigningKey {
+    /// A fresh key from platform randomness.
+    pub fn generate() -> BlsSigningKey {
+        Self(sig::SigningKey::generate(&mut rng()))
+    }
+
+    /// EIP-2333 / IETF KeyGen from at least 32 bytes of input keying material.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` if `ikm` is shorter than 32 bytes.
+    #[wasm_bindgen(js_name = fromIkm)]
+    pub fn from_ikm(ikm: &[u8], key_info: Option<Vec<u8>>) -> Result<BlsSigningKey, JsValue> {
+        sig::SigningKey::from_ikm(ikm, &key_info.unwrap_or_default())
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// Decodes a 32-byte big-endian secret scalar (`toBytesDangerous()` output).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` for a wrong length, zero or out-of-range scalar.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<BlsSigningKey, JsValue> {
+        sig::SigningKey::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// DANGER: the 32-byte secret scalar.
+    #[wasm_bindgen(js_name = toBytesDangerous)]
+    pub fn to_bytes_dangerous(&self) -> Vec<u8> {
+        self.0.to_bytes_dangerous().to_vec()
+    }
+
+    /// The matching public key.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self) -> BlsPublicKey {
+        BlsPublicKey(self.0.public_key())
+    }
+
+    /// Signs a message.
+    pub fn sign(&self, msg: &[u8]) -> BlsSignature {
+        BlsSignature(self.0.sign(msg))
+    }
+
+    /// A proof of possession of the key (sign it before aggregating public keys).
+    #[wasm_bindgen(js_name = provePossession)]
+    pub fn prove_possession(&self) -> BlsSignature {
+        BlsSignature(self.0.prove_possession())
+    }
+}
+
+/// A BLS public key (48-byte compressed G1 point). Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct BlsPublicKey(sig::PublicKey);
+
+#[wasm_bindgen]
+impl BlsPublicKey {
+    /// Decodes 48 compressed bytes (checked: on the curve, in the subgroup, not the identity).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<BlsPublicKey, JsValue> {
+        sig::PublicKey::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The 48-byte compressed encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes().to_vec()
+    }
+
+    /// Verifies a signature on a message.
+    ///
+    /// # Errors
+    /// Throws `VerificationFailed`.
+    pub fn verify(&self, msg: &[u8], signature: &BlsSignature) -> Result<(), JsValue> {
+        self.0.verify(msg, &signature.0).map_err(to_js_err)
+    }
+
+    /// Verifies a proof of possession.
+    ///
+    /// # Errors
+    /// Throws `VerificationFailed`.
+    #[wasm_bindgen(js_name = verifyPossession)]
+    pub fn verify_possession(&self, pop: &BlsSignature) -> Result<(), JsValue> {
+        self.0.verify_possession(&pop.0).map_err(to_js_err)
+    }
+
+    /// Aggregates public keys given as 48-byte encodings (check each key's proof of possession
+    /// first).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` for a bad key, `InvalidArgument` for an empty list.
+    pub fn aggregate(keys: Vec<Uint8Array>) -> Result<BlsPublicKey, JsValue> {
+        let keys = decode_public_keys(&keys)?;
+        sig::PublicKey::aggregate(&keys)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+}
+
+/// A BLS signature (96-byte compressed G2 point). Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct BlsSignature(sig::Signature);
+
+#[wasm_bindgen]
+impl BlsSignature {
+    /// Decodes 96 compressed bytes (checked: on the curve, in the subgroup).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<BlsSignature, JsValue> {
+        sig::Signature::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The 96-byte compressed encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes().to_vec()
+    }
+
+    /// Aggregates signatures given as 96-byte encodings.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` for a bad signature, `InvalidArgument` for an empty list.
+    pub fn aggregate(signatures: Vec<Uint8Array>) -> Result<BlsSignature, JsValue> {
+        let sigs = signatures
+            .iter()
+            .map(|s| sig::Signature::from_bytes(&s.to_vec()))
+            .collect::<cipherchart::Result<Vec<_>>>()
+            .map_err(to_js_err)?;
+        sig::Signature::aggregate(&sigs)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// Whether two signatures are equal (constant time).
+    pub fn equals(&self, other: &BlsSignature) -> bool {
+        self.0 == other.0
+    }
+}
+
+// Arrays of keys cross as encodings: wasm-bindgen consumes (frees) objects passed in arrays.
+fn decode_public_keys(keys: &[Uint8Array]) -> Result<Vec<sig::PublicKey>, JsValue> {
+    keys.iter()
+        .map(|k| sig::PublicKey::from_bytes(&k.to_vec()))
+        .collect::<cipherchart::Result<Vec<_>>>()
+        .map_err(to_js_err)
+}
+
+/// Verifies one signature by many signers on the same message; public keys as 48-byte
+/// encodings, each with a verified proof of possession.
+///
+/// # Errors
+/// Throws `VerificationFailed`, `InvalidEncoding` for a bad key, `InvalidArgument` if empty.
+#[wasm_bindgen(js_name = fastAggregateVerify)]
+pub fn fast_aggregate_verify(
+    public_keys: Vec<Uint8Array>,
+    msg: &[u8],
+    signature: &BlsSignature,
+) -> Result<(), JsValue> {
+    let pks = decode_public_keys(&public_keys)?;
+    sig::fast_aggregate_verify(&pks, msg, &signature.0).map_err(to_js_err)
+}
+
+/// Verifies an aggregate signature over distinct `(public key, message)` pairs, given as two
+/// parallel arrays.
+///
+/// # Errors
+/// Throws `VerificationFailed`, `InvalidEncoding`, or `InvalidArgument` if empty or if the
+/// arrays differ in length.
+#[wasm_bindgen(js_name = aggregateVerify)]
+pub fn aggregate_verify(
+    public_keys: Vec<Uint8Array>,
+    messages: Vec<Uint8Array>,
+    signature: &BlsSignature,
+) -> Result<(), JsValue> {
+    let pks = decode_public_keys(&public_keys)?;
+    if pks.len() != messages.len() {
+        return Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "publicKeys and messages differ in length",
+        )));
+    }
+    let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
+    let pairs: Vec<(sig::PublicKey, &[u8])> = pks
+        .into_iter()
+        .zip(msgs.iter().map(Vec::as_slice))
+        .collect();
+    sig::aggregate_verify(&pairs, &signature.0).map_err(to_js_err)
+}
+
+/// Verifies many independent `(public key, message, signature)` triples at once (random
+/// linear combination), given as three parallel arrays of encodings.
+///
+/// # Errors
+/// Throws `VerificationFailed` if any triple is invalid, `InvalidEncoding`, or
+/// `InvalidArgument` if empty or if the arrays differ in length.
+#[wasm_bindgen(js_name = batchVerify)]
+pub fn batch_verify(
+    public_keys: Vec<Uint8Array>,
+    messages: Vec<Uint8Array>,
+    signatures: Vec<Uint8Array>,
+) -> Result<(), JsValue> {
+    let pks = decode_public_keys(&public_keys)?;
+    if pks.len() != messages.len() || pks.len() != signatures.len() {
+        return Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "publicKeys, messages and signatures differ in length",
+        )));
+    }
+    let sigs = signatures
+        .iter()
+        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
+        .collect::<cipherchart::Result<Vec<_>>>()
+        .map_err(to_js_err)?;
+    let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
+    let items: Vec<(sig::PublicKey, &[u8], sig::Signature)> = pks
+        .into_iter()
+        .zip(msgs.iter().map(Vec::as_slice))
+        .zip(sigs)
+        .map(|((p, m), s)| (p, m, s))
+        .collect();
+    sig::batch_verify(&items, &mut rng()).map_err(to_js_err)
+}
