@@ -1,10 +1,8 @@
-//! # cipherchart
+#![doc = include_str!("../README.md")]
 //!
-//! Attribute-based encryption of health records, attribute-based proxy re-encryption,
-//! patient consent tokens and a tamper-evident proof chain, on BLS12-381.
-//!
-//! The design, the constructions and the wire-format rules are in the repository's
-//! `docs/` folder; start with `docs/security.md` before relying on this crate.
+//! All operations on secret values are meant to be constant time; `docs/constant-time.md`
+//! lists what already is and what is not yet. Anything variable time is named `*_vartime`
+//! or works only on public data.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
