@@ -97,6 +97,29 @@ try {
   await act('#open', { '#key-attrs': 'patient:42' });
   check((await page.textContent('#opened')) === `opened: ${payload}`, 'the previous record is still there and opens');
 
+  // Verify the page's consent token: permitted use, other purpose, tampering, revocation.
+  const verify = async (fields, revoked = false) => {
+    await page.setChecked('#revoked', revoked);
+    await act('#verify', fields);
+    return page.textContent('#verified');
+  };
+  const original = await page.inputValue('#token');
+  check(original.length > 100, 'the page issued a consent token');
+  let v = await verify({ '#consent-use': 'cardiology, treatment' });
+  check(v === 'valid consent of patient-42 for "hospital:h2 and dept:cardiology": treatment of cardiology records is permitted',
+    `the token verifies and permits treatment (got "${v}")`);
+  v = await verify({ '#consent-use': 'cardiology, research' });
+  check(v.endsWith('research of cardiology records is not permitted'), `research is not permitted (got "${v}")`);
+  v = await verify({ '#consent-use': 'cardiology, treatment' }, true);
+  check(v.startsWith('ConsentError [consent_error]: '), `a revoked token is a ConsentError (got "${v}")`);
+  const i = Math.floor(original.length / 2);
+  const tampered = original.slice(0, i) + (original[i] === 'A' ? 'B' : 'A') + original.slice(i + 1);
+  v = await verify({ '#token': tampered });
+  check(/^(VerificationFailed \[verification_failed\]|InvalidEncoding \[invalid_encoding\]|ConsentError \[consent_error\]): /.test(v),
+    `a tampered token is refused with a stable code (got "${v}")`);
+  v = await verify({ '#token': original });
+  check(v.endsWith('is permitted'), 'the original token verifies again');
+
   // Leave the default examples on screen for the screenshot.
   await page.goto(url);
   await page.waitForSelector('body[data-state="ready"]');
@@ -104,6 +127,8 @@ try {
   await page.waitForSelector('body[data-state="done"]');
   await act('#seal', {});
   await act('#open', {});
+  await act('#verify', {});
+  check((await page.textContent('#verified')).endsWith('is permitted'), 'the default consent verifies');
   check((await page.textContent('#opened')).startsWith('opened: ECG'), 'the default record opens with the default key');
   check(await page.isVisible('#result') && !(await page.isVisible('#error')), 'the default example parses');
   check((await page.textContent('#satisfied')).startsWith('yes'), 'its default key satisfies it (2 of 3)');

@@ -1,7 +1,7 @@
 // The page's logic: load the web build of the bindings, then parse on click.
 // Served from the repository root (scripts/test serves it; or `python3 -m http.server` there
 // after `scripts/build-wasm`), so the package is at ../../bindings/wasm/pkg/.
-import init, { Authority, CipherchartError, Policy, seal } from '../../bindings/wasm/pkg/web/index.js';
+import init, { Authority, BlsSigningKey, CipherchartError, ConsentToken, Policy, seal } from '../../bindings/wasm/pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -103,11 +103,41 @@ function onOpen() {
   }
 }
 
+// Consent: the patient's key signs one token at start-up; Verify checks the (possibly edited)
+// text against the patient's public key at the current time.
+let patientKey;
+let revocationIds;
+
+function onVerify() {
+  try {
+    const token = ConsentToken.fromText($('token').value.trim());
+    const now = Math.floor(Date.now() / 1000);
+    const consent = token.verify(patientKey, now, $('revoked').checked ? revocationIds : undefined);
+    const [category = '', purpose = ''] = $('consent-use').value.split(',').map((s) => s.trim());
+    const ok = consent.permits(new TextEncoder().encode('any-record'), category, purpose);
+    show('verified', ok, `valid consent of ${consent.subject} for "${consent.granteePolicy}": `
+      + `${purpose} of ${category} records is ${ok ? 'permitted' : 'not permitted'}`);
+  } catch (e) {
+    show('verified', false, describe(e));
+  }
+}
+
 await init();
 authority = Authority.setup();
 publicKey = authority.publicKey();
+{
+  const patient = BlsSigningKey.generate();
+  const now = Math.floor(Date.now() / 1000);
+  const grantee = Policy.parse('hospital:h2 and dept:cardiology');
+  const token = ConsentToken.issue(patient, 'patient-42', grantee, now - 60, now + 86_400, ['treatment'], ['cardiology']);
+  patientKey = patient.publicKey();
+  revocationIds = token.revocationIds();
+  $('token').value = token.toText();
+  patient.free();
+}
+$('verify').addEventListener('click', onVerify);
 $('parse').addEventListener('click', onParse);
 $('seal').addEventListener('click', onSeal);
 $('open').addEventListener('click', onOpen);
-for (const id of ['parse', 'seal', 'open']) $(id).disabled = false;
+for (const id of ['parse', 'seal', 'open', 'verify']) $(id).disabled = false;
 document.body.dataset.state = 'ready';

@@ -7,6 +7,7 @@
 //! browsers, behind one conditional `exports` map.
 
 mod abe;
+mod consent;
 mod errors;
 mod policy;
 mod pre;
@@ -15,6 +16,7 @@ mod rng;
 mod sig;
 
 pub use abe::{Authority, PublicKey, UserKey};
+pub use consent::{ConsentToken, VerifiedConsent};
 pub use errors::to_js_err;
 pub use policy::Policy;
 pub use pre::ReKey;

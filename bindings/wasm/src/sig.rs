@@ -10,7 +10,7 @@ use cipherchart::sig;
 /// A BLS secret signing key. Secret-holding: call `free()` (or `Symbol.dispose`) when done.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct BlsSigningKey(sig::SigningKey);
+pub struct BlsSigningKey(pub(crate) sig::SigningKey);
 
 #[wasm_bindgen]
 impl BlsSigningKey {
@@ -68,7 +68,7 @@ impl BlsSigningKey {
 /// A BLS public key (48-byte compressed G1 point). Holds no secret.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct BlsPublicKey(sig::PublicKey);
+pub struct BlsPublicKey(pub(crate) sig::PublicKey);
 
 #[wasm_bindgen]
 impl BlsPublicKey {

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import * as cc from 'cipherchart';
 
 const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 'SessionHeader', 'SessionRecord',
-  'SessionSealer', 'SessionOpener', 'StreamInfo', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature'];
+  'SessionSealer', 'SessionOpener', 'StreamInfo', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
+  'ConsentToken', 'VerifiedConsent'];
 const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 'aggregateVerify', 'batchVerify'];
 const ERRORS = ['CipherchartError', 'InvalidEncoding', 'PolicySyntaxError', 'PolicyInvalid', 'LimitExceeded',
   'InvalidAttribute', 'PolicyNotSatisfied', 'DecryptionFailed', 'VerificationFailed', 'NotASubset',
@@ -39,6 +40,8 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /batchVerify\(public_keys: Uint8Array\[\], messages: Uint8Array\[\], signatures: Uint8Array\[\]\): void;/,
       /readonly hopCount: number;/,
       /toBytesDangerous\(\): Uint8Array;/,
+      /verify\(issuer: BlsPublicKey, now: number, revoked\?: Uint8Array\[\] \| null\): VerifiedConsent;/,
+      /readonly holder: BlsPublicKey \| undefined;/,
     ]) assert.match(dts, re, `${build}: ${re}`);
   }
 });

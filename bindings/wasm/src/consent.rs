@@ -1,0 +1,230 @@
+//! Consent tokens: issue, encode, verify, and ask what a verified consent permits.
+
+use wasm_bindgen::prelude::*;
+
+use crate::errors::to_js_err;
+use crate::policy::Policy;
+use crate::rng::rng;
+use crate::sig::{BlsPublicKey, BlsSigningKey};
+use cipherchart::consent::{self, Grant, Grantee, RevocationId, Window};
+
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A time in seconds (Unix time, as the core uses) from a JavaScript number.
+fn seconds(t: f64) -> Result<u64, JsValue> {
+    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= MAX_SAFE_INTEGER {
+        Ok(t as u64)
+    } else {
+        Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "a time must be a non-negative integer number of seconds",
+        )))
+    }
+}
+
+fn revocation_id_bytes(ids: &[RevocationId]) -> Vec<js_sys::Uint8Array> {
+    ids.iter()
+        .map(|id| js_sys::Uint8Array::from(&id.to_bytes()[..]))
+        .collect()
+}
+
+/// A patient's consent token (a chain of BLS-signed blocks). Public: it carries no secret, but
+/// a bearer token (no holder) lets whoever has it act on it; keep it confidential.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct ConsentToken(consent::ConsentToken);
+
+#[wasm_bindgen]
+impl ConsentToken {
+    /// Issues a bearer consent: `subject` (the patient's id) grants everyone satisfying
+    /// `grantee` access for `purposes`, from `notBefore` to `expiry` (Unix seconds), limited to
+    /// `categories` and `records` when given (every one otherwise).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for an empty subject or purposes, a bad window or value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn issue(
+        issuer: &BlsSigningKey,
+        subject: String,
+        grantee: &Policy,
+        not_before: f64,
+        expiry: f64,
+        purposes: Vec<String>,
+        categories: Option<Vec<String>>,
+        records: Option<Vec<String>>,
+    ) -> Result<ConsentToken, JsValue> {
+        let window = Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
+        let mut grant = Grant::new(subject, Grantee::Policy(grantee.as_ref().clone()), window)
+            .purposes(purposes);
+        if let Some(c) = categories {
+            grant = grant.categories(c);
+        }
+        if let Some(r) = records {
+            grant = grant.records(r);
+        }
+        consent::ConsentToken::issue(&issuer.0, &grant, &mut rng())
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// Decodes the text form (`toText()`).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromText)]
+    pub fn from_text(text: &str) -> Result<ConsentToken, JsValue> {
+        consent::ConsentToken::from_text(text)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The text form (URL-safe, for headers and QR codes).
+    #[wasm_bindgen(js_name = toText)]
+    pub fn to_text(&self) -> String {
+        self.0.to_text()
+    }
+
+    /// Decodes the binary form (`toBytes()`).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<ConsentToken, JsValue> {
+        consent::ConsentToken::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The canonical binary form.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Verifies every signature, the chain of blocks, the time window at `now` (Unix seconds)
+    /// and revocation, against the expected issuer. `revoked` lists revoked blocks' 32-byte
+    /// revocation ids (a list, not an object: wasm-bindgen would free an object passed by value).
+    ///
+    /// # Errors
+    /// Throws `ConsentError` (expired, not yet valid, revoked, wrong issuer, widened, …) or
+    /// `VerificationFailed` for a bad signature, `InvalidEncoding` for a malformed id.
+    pub fn verify(
+        &self,
+        issuer: &BlsPublicKey,
+        now: f64,
+        revoked: Option<Vec<js_sys::Uint8Array>>,
+    ) -> Result<VerifiedConsent, JsValue> {
+        let mut set = consent::RevocationSet::new();
+        for id in revoked.unwrap_or_default() {
+            set.insert(RevocationId::from_bytes(&id.to_vec()).map_err(to_js_err)?);
+        }
+        self.0
+            .verify(&issuer.0, seconds(now)?, &set)
+            .map(VerifiedConsent)
+            .map_err(to_js_err)
+    }
+
+    /// The key that signed the first block (unverified until `verify`).
+    #[wasm_bindgen(getter)]
+    pub fn issuer(&self) -> Option<BlsPublicKey> {
+        self.0.issuer().map(BlsPublicKey)
+    }
+
+    /// The key named as the current holder, if any (unverified until `verify`).
+    #[wasm_bindgen(getter)]
+    pub fn holder(&self) -> Option<BlsPublicKey> {
+        self.0.holder().map(BlsPublicKey)
+    }
+
+    /// Whether the holder's proof is attached.
+    #[wasm_bindgen(getter, js_name = isPresented)]
+    pub fn is_presented(&self) -> bool {
+        self.0.is_presented()
+    }
+
+    /// The number of blocks (1 for a token as issued).
+    #[wasm_bindgen(getter, js_name = blockCount)]
+    pub fn block_count(&self) -> u32 {
+        u32::try_from(self.0.block_count()).unwrap_or(u32::MAX)
+    }
+
+    /// The 32-byte revocation id of each block (revoking any one revokes the token from there).
+    #[wasm_bindgen(js_name = revocationIds)]
+    pub fn revocation_ids(&self) -> Vec<js_sys::Uint8Array> {
+        revocation_id_bytes(&self.0.revocation_ids())
+    }
+}
+
+/// A consent that verified: what it permits.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct VerifiedConsent(consent::VerifiedConsent);
+
+#[wasm_bindgen]
+impl VerifiedConsent {
+    /// Whether the consent covers this record id, category and purpose.
+    pub fn permits(&self, record_id: &[u8], category: &str, purpose: &str) -> bool {
+        self.0.permits(record_id, category, purpose)
+    }
+
+    /// As `permits`, but throws.
+    ///
+    /// # Errors
+    /// Throws `ConsentError` (not permitted).
+    #[wasm_bindgen(js_name = checkPermits)]
+    pub fn check_permits(
+        &self,
+        record_id: &[u8],
+        category: &str,
+        purpose: &str,
+    ) -> Result<(), JsValue> {
+        self.0
+            .check_permits(record_id, category, purpose)
+            .map_err(to_js_err)
+    }
+
+    /// The patient's id.
+    #[wasm_bindgen(getter)]
+    pub fn subject(&self) -> String {
+        self.0.subject().to_owned()
+    }
+
+    /// The permitted purposes.
+    #[wasm_bindgen(getter)]
+    pub fn purposes(&self) -> Vec<String> {
+        self.0.purposes().iter().cloned().collect()
+    }
+
+    /// The grantee policy, or `undefined` if the grantee is a key.
+    #[wasm_bindgen(getter, js_name = granteePolicy)]
+    pub fn grantee_policy(&self) -> Option<Policy> {
+        match self.0.grantee() {
+            Grantee::Policy(p) => Some(p.clone().into()),
+            Grantee::Key(_) => None,
+        }
+    }
+
+    /// Start of the effective window (Unix seconds).
+    #[wasm_bindgen(getter, js_name = notBefore)]
+    pub fn not_before(&self) -> f64 {
+        self.0.window().not_before() as f64
+    }
+
+    /// End of the effective window (Unix seconds).
+    #[wasm_bindgen(getter)]
+    pub fn expiry(&self) -> f64 {
+        self.0.window().expiry() as f64
+    }
+
+    /// The issuer the token was verified against.
+    #[wasm_bindgen(getter)]
+    pub fn issuer(&self) -> BlsPublicKey {
+        BlsPublicKey(*self.0.issuer())
+    }
+
+    /// The 32-byte revocation ids of the token's blocks.
+    #[wasm_bindgen(js_name = revocationIds)]
+    pub fn revocation_ids(&self) -> Vec<js_sys::Uint8Array> {
+        revocation_id_bytes(self.0.revocation_ids())
+    }
+}
