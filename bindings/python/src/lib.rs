@@ -6,6 +6,8 @@
 //! work runs with the GIL released ([`detached`]); randomness comes from `OsRng`.
 #![allow(unsafe_code)] // pyo3's macros expand to unsafe FFI glue.
 
+mod chain;
+mod consent;
 mod errors;
 mod io;
 mod keys;
@@ -22,6 +24,8 @@ use std::hash::{Hash, Hasher};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+pub use chain::{Chain, Checkpoint, Entry, EntryDraft, InclusionProof, ProofFile};
+pub use consent::{ConsentToken, Grant, Narrowing, RevocationSet, VerifiedConsent};
 pub use errors::{detached, to_py_err};
 pub use keys::{Authority, PublicKey, UserKey};
 pub use policy::Policy;
@@ -76,6 +80,18 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SigningKey>()?;
     m.add_class::<BlsPublicKey>()?;
     m.add_class::<Signature>()?;
+    m.add_class::<Grant>()?;
+    m.add_class::<Narrowing>()?;
+    m.add_class::<ConsentToken>()?;
+    m.add_class::<VerifiedConsent>()?;
+    m.add_class::<RevocationSet>()?;
+    m.add_function(wrap_pyfunction!(consent::reencrypt_with_consent, m)?)?;
+    m.add_class::<Chain>()?;
+    m.add_class::<EntryDraft>()?;
+    m.add_class::<Entry>()?;
+    m.add_class::<InclusionProof>()?;
+    m.add_class::<Checkpoint>()?;
+    m.add_class::<ProofFile>()?;
     m.add_function(wrap_pyfunction!(record::seal, m)?)?;
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;

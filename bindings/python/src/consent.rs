@@ -1,0 +1,348 @@
+//! Consent tokens: `Grant`, `Narrowing`, `ConsentToken`, `VerifiedConsent`, `RevocationSet`,
+//! `reencrypt_with_consent`. A subset of `cipherchart::consent`: scopes are lists of record
+//! ids and categories (no open `Selection`s), windows are `(not_before, expiry)` seconds.
+
+use cipherchart::consent::{self as core, Grantee, Window};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rand_core::OsRng;
+
+use crate::record::SealedRecord;
+use crate::rekey::ReKey;
+use crate::sig::{BlsPublicKey, SigningKey};
+use crate::{detached, to_py_err, Policy};
+
+/// What a patient grants (the authority block of a token). Public: comparable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant(pub core::Grant);
+
+/// How an attenuation block narrows a token. Public: comparable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Narrowing(pub core::Narrowing);
+
+/// A signed, attenuable consent token: public (it is shown), comparable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConsentToken(pub core::ConsentToken);
+
+impl std::fmt::Debug for ConsentToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConsentToken")
+    }
+}
+
+/// A token checked by `ConsentToken.verify`: the only value `reencrypt_with_consent` takes.
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug)]
+pub struct VerifiedConsent(pub core::VerifiedConsent);
+
+/// The revocation ids known to be revoked (from the proof chain or elsewhere).
+#[pyclass(module = "cipherchart")]
+#[derive(Debug, Default)]
+pub struct RevocationSet(pub core::RevocationSet);
+
+fn window(w: (u64, u64)) -> PyResult<Window> {
+    Window::new(w.0, w.1).map_err(to_py_err)
+}
+
+fn grantee(g: &Bound<'_, PyAny>) -> PyResult<Grantee> {
+    if let Ok(p) = g.extract::<PyRef<'_, Policy>>() {
+        return Ok(Grantee::Policy(p.0.clone()));
+    }
+    let k = g.extract::<PyRef<'_, BlsPublicKey>>()?;
+    Ok(Grantee::Key(k.0))
+}
+
+#[pymethods]
+impl Grant {
+    /// A grant to `grantee` (a `Policy` or a `BlsPublicKey`) valid in `window`
+    /// `(not_before, expiry)` (seconds), optionally limited to record ids, categories and
+    /// purposes, bound to one re-key, and held by `holder`.
+    #[new]
+    #[pyo3(signature = (subject, grantee, window, *, records=None, categories=None, purposes=None, rekey=None, holder=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        subject: String,
+        grantee: &Bound<'_, PyAny>,
+        window: (u64, u64),
+        records: Option<Vec<String>>,
+        categories: Option<Vec<String>>,
+        purposes: Option<Vec<String>>,
+        rekey: Option<PyRef<'_, ReKey>>,
+        holder: Option<BlsPublicKey>,
+    ) -> PyResult<Self> {
+        let mut g = core::Grant::new(subject, self::grantee(grantee)?, self::window(window)?);
+        if let Some(r) = records {
+            g = g.records(r);
+        }
+        if let Some(c) = categories {
+            g = g.categories(c);
+        }
+        if let Some(p) = purposes {
+            g = g.purposes(p);
+        }
+        if let Some(k) = rekey {
+            g = g.rekey(&k.0);
+        }
+        if let Some(h) = holder {
+            g = g.holder(h.0);
+        }
+        Ok(Self(g))
+    }
+
+    fn __repr__(&self) -> String {
+        "Grant(..)".to_owned()
+    }
+}
+
+#[pymethods]
+impl Narrowing {
+    /// Narrows to record ids, categories, purposes, a window `(not_before, expiry)`, and
+    /// names the next holder. Anything left out stays as it was.
+    #[new]
+    #[pyo3(signature = (*, records=None, categories=None, purposes=None, window=None, holder=None))]
+    fn new(
+        records: Option<Vec<String>>,
+        categories: Option<Vec<String>>,
+        purposes: Option<Vec<String>>,
+        window: Option<(u64, u64)>,
+        holder: Option<BlsPublicKey>,
+    ) -> PyResult<Self> {
+        let mut n = core::Narrowing::new();
+        if let Some(r) = records {
+            n = n.records(r);
+        }
+        if let Some(c) = categories {
+            n = n.categories(c);
+        }
+        if let Some(p) = purposes {
+            n = n.purposes(p);
+        }
+        if let Some(w) = window {
+            n = n.window(self::window(w)?);
+        }
+        if let Some(h) = holder {
+            n = n.holder(h.0);
+        }
+        Ok(Self(n))
+    }
+
+    fn __repr__(&self) -> String {
+        "Narrowing(..)".to_owned()
+    }
+}
+
+#[pymethods]
+impl ConsentToken {
+    /// Issues a token for `grant`, signed by the patient's key.
+    #[staticmethod]
+    fn issue(py: Python<'_>, issuer: &SigningKey, grant: &Grant) -> PyResult<Self> {
+        detached(py, || {
+            core::ConsentToken::issue(&issuer.0, &grant.0, &mut OsRng)
+        })
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
+    /// Adds a block narrowing the token, signed by the holder the last block names.
+    fn attenuate(
+        &self,
+        py: Python<'_>,
+        holder: &SigningKey,
+        narrowing: &Narrowing,
+    ) -> PyResult<Self> {
+        detached(py, || self.0.attenuate(&holder.0, &narrowing.0))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// Adds the holder's proof (required when the last block names a holder).
+    fn present(&self, py: Python<'_>, holder: &SigningKey) -> PyResult<Self> {
+        detached(py, || self.0.present(&holder.0))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// Verifies every signature and rule against the expected issuer at time `now`
+    /// (seconds); raises ConsentError (expired, revoked, ...) or VerificationFailed.
+    #[pyo3(signature = (issuer, now, revoked=None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        issuer: &BlsPublicKey,
+        now: u64,
+        revoked: Option<PyRef<'_, RevocationSet>>,
+    ) -> PyResult<VerifiedConsent> {
+        let empty = core::RevocationSet::new();
+        let revoked = revoked.as_ref().map_or(&empty, |r| &r.0);
+        detached(py, || self.0.verify(&issuer.0, now, revoked))
+            .map(VerifiedConsent)
+            .map_err(to_py_err)
+    }
+
+    /// The URL-safe base64 text form (for a QR code).
+    fn to_text(&self) -> String {
+        self.0.to_text()
+    }
+
+    /// Decodes `to_text()`.
+    #[staticmethod]
+    fn from_text(text: &str) -> PyResult<Self> {
+        core::ConsentToken::from_text(text)
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// Decodes `bytes(token)`.
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        core::ConsentToken::from_bytes(data)
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        let ids = self.0.revocation_ids();
+        let first = ids.first().map(|i| crate::short_hex(&i.to_bytes()));
+        format!(
+            "ConsentToken(id={}, blocks={})",
+            first.unwrap_or_default(),
+            self.0.block_count()
+        )
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+
+    /// The key that signed the first block (unverified).
+    #[getter]
+    fn issuer(&self) -> Option<BlsPublicKey> {
+        self.0.issuer().map(BlsPublicKey)
+    }
+
+    /// The holder the last block names, if any (unverified).
+    #[getter]
+    fn holder(&self) -> Option<BlsPublicKey> {
+        self.0.holder().map(BlsPublicKey)
+    }
+
+    /// Whether the token carries its holder's proof.
+    #[getter]
+    fn is_presented(&self) -> bool {
+        self.0.is_presented()
+    }
+
+    /// The number of blocks.
+    #[getter]
+    fn block_count(&self) -> usize {
+        self.0.block_count()
+    }
+
+    /// The revocation id (32 bytes) of each block, first block first.
+    fn revocation_ids<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, PyBytes>> {
+        self.0
+            .revocation_ids()
+            .iter()
+            .map(|i| PyBytes::new(py, &i.to_bytes()))
+            .collect()
+    }
+}
+
+#[pymethods]
+impl VerifiedConsent {
+    /// Whether the consent covers `record_id` of `category` for `purpose`.
+    fn permits(&self, record_id: &[u8], category: &str, purpose: &str) -> bool {
+        self.0.permits(record_id, category, purpose)
+    }
+
+    /// The subject (patient) named by the grant.
+    #[getter]
+    fn subject(&self) -> &str {
+        self.0.subject()
+    }
+
+    /// The verified issuer.
+    #[getter]
+    fn issuer(&self) -> BlsPublicKey {
+        BlsPublicKey(*self.0.issuer())
+    }
+
+    /// The effective purposes, sorted.
+    #[getter]
+    fn purposes(&self) -> Vec<String> {
+        self.0.purposes().iter().cloned().collect()
+    }
+
+    /// The effective window `(not_before, expiry)`.
+    #[getter]
+    fn window(&self) -> (u64, u64) {
+        let w = self.0.window();
+        (w.not_before(), w.expiry())
+    }
+
+    /// The time the token was verified at.
+    #[getter]
+    fn verified_at(&self) -> u64 {
+        self.0.verified_at()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("VerifiedConsent(verified_at={})", self.0.verified_at())
+    }
+}
+
+#[pymethods]
+impl RevocationSet {
+    /// An empty set.
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a 32-byte revocation id; returns whether it was new.
+    fn insert(&mut self, revocation_id: &[u8]) -> PyResult<bool> {
+        let id = core::RevocationId::from_bytes(revocation_id).map_err(to_py_err)?;
+        Ok(self.0.insert(id))
+    }
+
+    fn __contains__(&self, revocation_id: &[u8]) -> bool {
+        core::RevocationId::from_bytes(revocation_id).is_ok_and(|id| self.0.contains(&id))
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("RevocationSet(len={})", self.0.len())
+    }
+}
+
+/// Re-encrypts `record` with `rekey` only if the verified consent binds that re-key and
+/// covers the record's id, `category` and `purpose`; raises ConsentError otherwise.
+#[pyfunction]
+pub fn reencrypt_with_consent(
+    py: Python<'_>,
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    record: &SealedRecord,
+    category: &str,
+    purpose: &str,
+) -> PyResult<SealedRecord> {
+    detached(py, || {
+        core::reencrypt_with_consent(&consent.0, &rekey.0, &record.0, category, purpose)
+    })
+    .map(SealedRecord)
+    .map_err(to_py_err)
+}

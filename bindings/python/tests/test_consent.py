@@ -1,0 +1,120 @@
+"""Consent tokens: issue, attenuate, present, verify, revoke, re-encrypt with consent."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import cipherchart
+from cipherchart import (
+    Authority,
+    ConsentToken,
+    Grant,
+    Narrowing,
+    Policy,
+    PublicKey,
+    RevocationSet,
+    SigningKey,
+)
+
+NOW = 1_767_225_600
+DAY = 86_400
+PATIENT = SigningKey.from_ikm(b"p" * 32)
+HOSPITAL = SigningKey.from_ikm(b"h" * 32)
+RESIDENT = SigningKey.from_ikm(b"r" * 32)
+H2 = Policy("hospital:h2 and dept:cardiology")
+
+
+def issued() -> ConsentToken:
+    grant = Grant(
+        "patient-42",
+        H2,
+        (NOW, NOW + 90 * DAY),
+        categories=["cardiology"],
+        purposes=["treatment", "research"],
+        holder=HOSPITAL.public_key,
+    )
+    return ConsentToken.issue(PATIENT, grant)
+
+
+def narrowed() -> ConsentToken:
+    narrow = Narrowing(
+        purposes=["treatment"], window=(NOW, NOW + 7 * DAY), holder=RESIDENT.public_key
+    )
+    return issued().attenuate(HOSPITAL, narrow).present(RESIDENT)
+
+
+def test_issue_attenuate_present_verify() -> None:
+    token = ConsentToken.from_text(narrowed().to_text())
+    assert token.block_count == 2 and token.is_presented
+    assert token.issuer == PATIENT.public_key and token.holder == RESIDENT.public_key
+    consent = token.verify(PATIENT.public_key, NOW + 3600)
+    assert consent.permits(b"ecg-1", "cardiology", "treatment")
+    assert not consent.permits(b"ecg-1", "cardiology", "research")
+    assert not consent.permits(b"ecg-1", "oncology", "treatment")
+    assert consent.subject == "patient-42" and consent.issuer == PATIENT.public_key
+    assert consent.purposes == ["treatment"] and consent.window == (NOW, NOW + 7 * DAY)
+    assert consent.verified_at == NOW + 3600
+
+
+def test_refusals_are_consent_errors() -> None:
+    token = narrowed()
+    with pytest.raises(cipherchart.ConsentError) as info:
+        token.verify(PATIENT.public_key, NOW + 8 * DAY)
+    assert info.value.code == "consent_error" and "expired" in str(info.value)
+    with pytest.raises(cipherchart.ConsentError):
+        issued().verify(PATIENT.public_key, NOW)  # names a holder but carries no proof
+    with pytest.raises((cipherchart.ConsentError, cipherchart.VerificationFailed)):
+        token.verify(HOSPITAL.public_key, NOW + 1)
+    with pytest.raises(cipherchart.ConsentError):
+        issued().attenuate(RESIDENT, Narrowing(purposes=["treatment"]))  # not the holder
+    with pytest.raises(cipherchart.InvalidArgument):
+        Grant("p", H2, (NOW, NOW))
+
+
+def test_revocation() -> None:
+    token = narrowed()
+    revoked = RevocationSet()
+    first = token.revocation_ids()[0]
+    assert len(first) == 32 and revoked.insert(first) and not revoked.insert(first)
+    assert first in revoked and len(revoked) == 1
+    with pytest.raises(cipherchart.ConsentError):
+        token.verify(PATIENT.public_key, NOW + 1, revoked)
+    with pytest.raises(cipherchart.InvalidEncoding):
+        revoked.insert(b"short")
+
+
+def test_token_encodings() -> None:
+    token = narrowed()
+    assert ConsentToken.from_bytes(bytes(token)) == token
+    assert pickle.loads(pickle.dumps(token)) == token
+    assert hash(ConsentToken.from_text(token.to_text())) == hash(token)
+    assert repr(token).startswith("ConsentToken(")
+    with pytest.raises(cipherchart.InvalidEncoding):
+        ConsentToken.from_text("not a token!")
+    bad = bytearray(bytes(token))
+    bad[-1] ^= 1
+    with pytest.raises(
+        (cipherchart.VerificationFailed, cipherchart.ConsentError, cipherchart.InvalidEncoding)
+    ):
+        ConsentToken.from_bytes(bytes(bad)).verify(PATIENT.public_key, NOW + 1)
+
+
+def test_reencrypt_with_consent(authority: Authority, pk: PublicKey) -> None:
+    patient = authority.issue_key(["patient:42"])
+    record = cipherchart.seal(pk, Policy("patient:42"), b"ecg-1", b"", b"ECG")
+    rekey = patient.rekey(pk, ["patient:42"], H2)
+    grant = Grant(
+        "patient-42", H2, (NOW, NOW + DAY), categories=["cardiology"], purposes=["treatment"],
+        rekey=rekey,
+    )
+    consent = ConsentToken.issue(PATIENT, grant).verify(PATIENT.public_key, NOW + 1)
+    shared = cipherchart.reencrypt_with_consent(consent, rekey, record, "cardiology", "treatment")
+    doctor = authority.issue_key(["hospital:h2", "dept:cardiology"])
+    assert doctor.open(pk, shared) == b"ECG"
+    with pytest.raises(cipherchart.ConsentError):
+        cipherchart.reencrypt_with_consent(consent, rekey, record, "cardiology", "research")
+    other = patient.rekey(pk, ["patient:42"], H2)  # same target, not the bound re-key
+    with pytest.raises(cipherchart.ConsentError):
+        cipherchart.reencrypt_with_consent(consent, other, record, "cardiology", "treatment")
