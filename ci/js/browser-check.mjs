@@ -83,6 +83,19 @@ try {
   const sealedText = await page.textContent('#sealed');
   check(/^sealed under "patient:42 or role:physician and dept:cardiology": \d+ bytes, header digest [0-9a-f]{16}…$/.test(sealedText),
     `the record is sealed under the canonical policy (got "${sealedText}")`);
+  // Its seal is logged; the receipt verifies with the log key, and tampering is caught.
+  await act('#verify-receipt', {});
+  let r = await page.textContent('#receipt-result');
+  check(/^valid receipt: entry #0 \(create of "record-1"\) is in the 1-entry log example.org\/cipherchart-demo$/.test(r),
+    `the seal's receipt verifies (got "${r}")`);
+  const receipt = await page.inputValue('#receipt');
+  const j = receipt.length - 40;
+  await act('#verify-receipt', { '#receipt': receipt.slice(0, j) + (receipt[j] === 'A' ? 'B' : 'A') + receipt.slice(j + 1) });
+  r = await page.textContent('#receipt-result');
+  check(/^(VerificationFailed \[verification_failed\]|InvalidEncoding \[invalid_encoding\]|InvalidArgument \[invalid_argument\]): /.test(r),
+    `a tampered receipt is refused with a stable code (got "${r}")`);
+  await act('#verify-receipt', { '#receipt': receipt });
+
   await act('#open', { '#key-attrs': 'role:physician, dept:cardiology' });
   check((await page.textContent('#opened')) === `opened: ${payload}`, 'a physician in cardiology opens it');
   await act('#open', { '#key-attrs': 'patient:42' });
@@ -126,6 +139,8 @@ try {
   await page.click('#parse');
   await page.waitForSelector('body[data-state="done"]');
   await act('#seal', {});
+  await act('#verify-receipt', {});
+  check((await page.textContent('#receipt-result')).startsWith('valid receipt: entry #0'), 'the default receipt verifies');
   await act('#open', {});
   await act('#verify', {});
   check((await page.textContent('#verified')).endsWith('is permitted'), 'the default consent verifies');

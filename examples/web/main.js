@@ -1,7 +1,9 @@
 // The page's logic: load the web build of the bindings, then parse on click.
 // Served from the repository root (scripts/test serves it; or `python3 -m http.server` there
 // after `scripts/build-wasm`), so the package is at ../../bindings/wasm/pkg/.
-import init, { Authority, BlsSigningKey, CipherchartError, ConsentToken, Policy, seal } from '../../bindings/wasm/pkg/web/index.js';
+import init, {
+  Authority, BlsSigningKey, CipherchartError, ConsentToken, MemoryChain, Policy, ProofFile, seal,
+} from '../../bindings/wasm/pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -70,6 +72,12 @@ let authority;
 let publicKey;
 let sealed;
 let counter = 0;
+// The proof chain: each seal is appended (signed by the clerk's key) and a receipt is made
+// against a fresh checkpoint signed by the log key; Verify checks it with the log's public key.
+let chain;
+let clerkKey;
+let logKey;
+const ORIGIN = 'example.org/cipherchart-demo';
 
 function onSeal() {
   try {
@@ -80,9 +88,25 @@ function onSeal() {
     policy.free();
     sealed?.free();
     sealed = next;
+    const index = chain.appendSeal(sealed, Math.floor(Date.now() / 1000), clerkKey);
+    const checkpoint = chain.checkpoint(logKey, ORIGIN);
+    $('receipt').value = chain.proofFile(index, checkpoint).toText();
+    $('receipt-result').textContent = '';
     show('sealed', true, `sealed under "${sealed.policy}": ${sealed.toBytes().length} bytes, header digest ${hex(sealed.headerDigest).slice(0, 16)}…`);
   } catch (e) {
     show('sealed', false, describe(e));
+  }
+}
+
+function onVerifyReceipt() {
+  try {
+    const receipt = ProofFile.fromText($('receipt').value.trim());
+    const entry = receipt.verify(logKey.publicKey());
+    const { size, origin } = receipt.checkpoint;
+    show('receipt-result', true, `valid receipt: entry #${entry.sequence} (${entry.action} of `
+      + `"${new TextDecoder().decode(entry.subject)}") is in the ${size}-entry log ${origin}`);
+  } catch (e) {
+    show('receipt-result', false, describe(e));
   }
 }
 
@@ -136,8 +160,12 @@ publicKey = authority.publicKey();
   patient.free();
 }
 $('verify').addEventListener('click', onVerify);
+chain = new MemoryChain();
+clerkKey = BlsSigningKey.generate();
+logKey = BlsSigningKey.generate();
+$('verify-receipt').addEventListener('click', onVerifyReceipt);
 $('parse').addEventListener('click', onParse);
 $('seal').addEventListener('click', onSeal);
 $('open').addEventListener('click', onOpen);
-for (const id of ['parse', 'seal', 'open', 'verify']) $(id).disabled = false;
+for (const id of ['parse', 'seal', 'open', 'verify', 'verify-receipt']) $(id).disabled = false;
 document.body.dataset.state = 'ready';

@@ -7,6 +7,7 @@
 //! browsers, behind one conditional `exports` map.
 
 mod abe;
+mod chain;
 mod consent;
 mod errors;
 mod policy;
@@ -16,6 +17,10 @@ mod rng;
 mod sig;
 
 pub use abe::{Authority, PublicKey, UserKey};
+pub use chain::{
+    merkle_leaf_hash, verify_consistency, verify_inclusion, ChainEntry, Checkpoint, MemoryChain,
+    ProofFile,
+};
 pub use consent::{ConsentToken, VerifiedConsent};
 pub use errors::to_js_err;
 pub use policy::Policy;

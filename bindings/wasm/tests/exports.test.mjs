@@ -8,8 +8,9 @@ import * as cc from 'cipherchart';
 
 const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 'SessionHeader', 'SessionRecord',
   'SessionSealer', 'SessionOpener', 'StreamInfo', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
-  'ConsentToken', 'VerifiedConsent'];
-const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 'aggregateVerify', 'batchVerify'];
+  'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain'];
+const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 'aggregateVerify', 'batchVerify',
+  'merkleLeafHash', 'verifyInclusion', 'verifyConsistency'];
 const ERRORS = ['CipherchartError', 'InvalidEncoding', 'PolicySyntaxError', 'PolicyInvalid', 'LimitExceeded',
   'InvalidAttribute', 'PolicyNotSatisfied', 'DecryptionFailed', 'VerificationFailed', 'NotASubset',
   'InvalidArgument', 'IoError', 'ConsentError', 'ChainError', 'ERROR_CLASSES'];

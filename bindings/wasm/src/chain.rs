@@ -1,0 +1,443 @@
+//! Proof chain: verify receipts (proof files), checkpoints, inclusion and consistency proofs;
+//! and a small in-memory chain that produces them (for demos and tests; servers keep the log).
+
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+
+use crate::errors::to_js_err;
+use crate::record::SealedRecord;
+use crate::sig::{BlsPublicKey, BlsSigningKey};
+use cipherchart::chain::{self, merkle};
+
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+fn invalid(why: &'static str) -> JsValue {
+    to_js_err(cipherchart::Error::InvalidArgument(why))
+}
+
+/// A count or time (u64 in the core) from a JavaScript number.
+fn integer(x: f64) -> Result<u64, JsValue> {
+    if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= MAX_SAFE_INTEGER {
+        Ok(x as u64)
+    } else {
+        Err(invalid("expected a non-negative safe integer"))
+    }
+}
+
+fn hash(bytes: &[u8]) -> Result<merkle::Hash, JsValue> {
+    merkle::Hash::try_from(bytes).map_err(|_| invalid("a hash is 32 bytes"))
+}
+
+fn hashes(path: &[Uint8Array]) -> Result<Vec<merkle::Hash>, JsValue> {
+    path.iter().map(|h| hash(&h.to_vec())).collect()
+}
+
+/// One signed entry of a proof chain. Public.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct ChainEntry(chain::Entry);
+
+#[wasm_bindgen]
+impl ChainEntry {
+    /// Position in the chain (0-based).
+    #[wasm_bindgen(getter)]
+    pub fn sequence(&self) -> f64 {
+        self.0.sequence() as f64
+    }
+
+    /// Time the actor gave (Unix seconds).
+    #[wasm_bindgen(getter)]
+    pub fn time(&self) -> f64 {
+        self.0.time() as f64
+    }
+
+    /// The action's name: `create`, `update`, `read`, `share`, `re-encrypt`, `grant`,
+    /// `revoke`, `custody` or `extension-0x….`.
+    #[wasm_bindgen(getter)]
+    pub fn action(&self) -> String {
+        self.0.action().to_string()
+    }
+
+    /// The actor's BLS public key (who signed the entry).
+    #[wasm_bindgen(getter)]
+    pub fn actor(&self) -> BlsPublicKey {
+        BlsPublicKey(*self.0.actor())
+    }
+
+    /// What the entry is about (a record id, a consent id, …).
+    #[wasm_bindgen(getter)]
+    pub fn subject(&self) -> Vec<u8> {
+        self.0.subject().to_vec()
+    }
+
+    /// The 32-byte digest the entry commits to (e.g. a sealed record's header digest).
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> Vec<u8> {
+        self.0.digest().to_vec()
+    }
+
+    /// Public metadata.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Vec<u8> {
+        self.0.metadata().to_vec()
+    }
+
+    /// The previous entry's hash (the hash link).
+    #[wasm_bindgen(getter)]
+    pub fn prev(&self) -> Vec<u8> {
+        self.0.prev().to_vec()
+    }
+
+    /// The entry's hash (what the next entry links to).
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> Vec<u8> {
+        self.0.hash().to_vec()
+    }
+
+    /// The entry's Merkle leaf hash.
+    #[wasm_bindgen(getter, js_name = leafHash)]
+    pub fn leaf_hash(&self) -> Vec<u8> {
+        self.0.leaf_hash().to_vec()
+    }
+
+    /// Checks the actor's signature on the entry.
+    ///
+    /// # Errors
+    /// Throws `VerificationFailed`.
+    #[wasm_bindgen(js_name = verifySignature)]
+    pub fn verify_signature(&self) -> Result<(), JsValue> {
+        self.0.verify_signature().map_err(to_js_err)
+    }
+
+    /// The canonical encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes `toBytes()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<ChainEntry, JsValue> {
+        chain::Entry::from_bytes(bytes).map(Self).map_err(to_js_err)
+    }
+}
+
+/// A log checkpoint: a C2SP signed note over (origin, size, root). Public.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct Checkpoint(chain::Checkpoint);
+
+#[wasm_bindgen]
+impl Checkpoint {
+    /// Parses a signed note (`toNote()`).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromNote)]
+    pub fn from_note(note: &str) -> Result<Checkpoint, JsValue> {
+        chain::Checkpoint::from_note(note)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The signed note text.
+    #[wasm_bindgen(js_name = toNote)]
+    pub fn to_note(&self) -> String {
+        self.0.to_note()
+    }
+
+    /// The binary form.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes `toBytes()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Checkpoint, JsValue> {
+        chain::Checkpoint::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The log's origin line.
+    #[wasm_bindgen(getter)]
+    pub fn origin(&self) -> String {
+        self.0.origin().to_owned()
+    }
+
+    /// The tree size.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> f64 {
+        self.0.size() as f64
+    }
+
+    /// The 32-byte tree root.
+    #[wasm_bindgen(getter)]
+    pub fn root(&self) -> Vec<u8> {
+        self.0.root().to_vec()
+    }
+
+    /// Checks the log key's signature on the note.
+    ///
+    /// # Errors
+    /// Throws `VerificationFailed`.
+    pub fn verify(&self, log_key: &BlsPublicKey) -> Result<(), JsValue> {
+        self.0.verify(&log_key.0).map_err(to_js_err)
+    }
+}
+
+/// A receipt: an entry, its inclusion proof and the signed checkpoint it is included in.
+/// Verifies offline with only the log's public key. Public.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct ProofFile(chain::ProofFile);
+
+#[wasm_bindgen]
+impl ProofFile {
+    /// Decodes the compact text form (`toText()`, base64url).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` (or `InvalidArgument` for parts that do not belong together).
+    #[wasm_bindgen(js_name = fromText)]
+    pub fn from_text(text: &str) -> Result<ProofFile, JsValue> {
+        chain::ProofFile::from_text(text)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The compact text form.
+    #[wasm_bindgen(js_name = toText)]
+    pub fn to_text(&self) -> String {
+        self.0.to_text()
+    }
+
+    /// Decodes the binary form.
+    ///
+    /// # Errors
+    /// As `fromText`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<ProofFile, JsValue> {
+        chain::ProofFile::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The binary form.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+
+    /// Decodes the C2SP tlog-proof v1 text.
+    ///
+    /// # Errors
+    /// As `fromText`.
+    #[wasm_bindgen(js_name = fromTlogProof)]
+    pub fn from_tlog_proof(text: &str) -> Result<ProofFile, JsValue> {
+        chain::ProofFile::from_tlog_proof(text)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The C2SP tlog-proof v1 text.
+    #[wasm_bindgen(js_name = toTlogProof)]
+    pub fn to_tlog_proof(&self) -> String {
+        self.0.to_tlog_proof()
+    }
+
+    /// The checkpoint (unverified until `verify`).
+    #[wasm_bindgen(getter)]
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.0.checkpoint().clone())
+    }
+
+    /// The entry (unverified until `verify`).
+    #[wasm_bindgen(getter)]
+    pub fn entry(&self) -> ChainEntry {
+        ChainEntry(self.0.entry().clone())
+    }
+
+    /// Verifies everything: the log's signature on the checkpoint, the actor's signature on
+    /// the entry, and the entry's inclusion at its sequence number. Returns the entry.
+    ///
+    /// # Errors
+    /// Throws `VerificationFailed` if any check fails.
+    pub fn verify(&self, log_key: &BlsPublicKey) -> Result<ChainEntry, JsValue> {
+        self.0
+            .verify(&log_key.0)
+            .map(|e| ChainEntry(e.clone()))
+            .map_err(to_js_err)
+    }
+}
+
+/// RFC 9162 leaf hash of `data` (`SHA-256(0x00 || data)`).
+#[wasm_bindgen(js_name = merkleLeafHash)]
+pub fn merkle_leaf_hash(data: &[u8]) -> Vec<u8> {
+    merkle::leaf_hash(data).to_vec()
+}
+
+/// Verifies an RFC 9162 inclusion proof: `leafHash` is at `index` in the tree of `size`
+/// leaves whose root is `root` (hashes are 32-byte `Uint8Array`s).
+///
+/// # Errors
+/// Throws `VerificationFailed`, or `InvalidArgument` (index not below size, bad hash length).
+#[wasm_bindgen(js_name = verifyInclusion)]
+pub fn verify_inclusion(
+    leaf_hash: &[u8],
+    index: f64,
+    size: f64,
+    path: Vec<Uint8Array>,
+    root: &[u8],
+) -> Result<(), JsValue> {
+    merkle::verify_inclusion(
+        &hash(leaf_hash)?,
+        integer(index)?,
+        integer(size)?,
+        &hashes(&path)?,
+        &hash(root)?,
+    )
+    .map_err(to_js_err)
+}
+
+/// Verifies an RFC 9162 consistency proof between the trees of `oldSize` and `newSize`
+/// leaves.
+///
+/// # Errors
+/// Throws `VerificationFailed`, or `InvalidArgument` (old size 0 or above the new size, bad
+/// hash length).
+#[wasm_bindgen(js_name = verifyConsistency)]
+pub fn verify_consistency(
+    old_size: f64,
+    new_size: f64,
+    old_root: &[u8],
+    new_root: &[u8],
+    path: Vec<Uint8Array>,
+) -> Result<(), JsValue> {
+    merkle::verify_consistency(
+        integer(old_size)?,
+        integer(new_size)?,
+        &hash(old_root)?,
+        &hash(new_root)?,
+        &hashes(&path)?,
+    )
+    .map_err(to_js_err)
+}
+
+/// An in-memory proof chain: append signed entries, sign checkpoints, hand out receipts and
+/// consistency proofs. For demos and tests: a real log persists its entries (the Rust
+/// `FileStore`).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct MemoryChain(chain::Chain<chain::MemoryStore>);
+
+#[wasm_bindgen]
+impl MemoryChain {
+    /// An empty chain.
+    ///
+    /// # Errors
+    /// Throws only if the empty in-memory store cannot be opened (it always can).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<MemoryChain, JsValue> {
+        chain::Chain::open(chain::MemoryStore::new())
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The number of entries.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> f64 {
+        self.0.len() as f64
+    }
+
+    /// The current 32-byte Merkle root.
+    #[wasm_bindgen(getter)]
+    pub fn root(&self) -> Vec<u8> {
+        self.0.root().to_vec()
+    }
+
+    /// Appends a `create` entry for a sealed record (subject: its id, digest: SHA-256 of its
+    /// `toBytes()`), signed by `actor`. Returns the entry's sequence number.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = appendSeal)]
+    pub fn append_seal(
+        &mut self,
+        sealed: &SealedRecord,
+        time: f64,
+        actor: &BlsSigningKey,
+    ) -> Result<f64, JsValue> {
+        let draft = chain::Entry::for_seal(&sealed.0, integer(time)?);
+        self.0
+            .sign_and_append(draft, &actor.0)
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+
+    /// The entry at `index`.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for an index out of range.
+    pub fn entry(&self, index: f64) -> Result<ChainEntry, JsValue> {
+        self.0
+            .entry(integer(index)?)
+            .map(ChainEntry)
+            .map_err(to_js_err)
+    }
+
+    /// Signs a checkpoint of the current tree with the log key.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad origin.
+    pub fn checkpoint(&self, log_key: &BlsSigningKey, origin: &str) -> Result<Checkpoint, JsValue> {
+        self.0
+            .checkpoint(&log_key.0, origin)
+            .map(Checkpoint)
+            .map_err(to_js_err)
+    }
+
+    /// The receipt for entry `index` in `checkpoint`.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` if the index is not in the checkpointed tree.
+    #[wasm_bindgen(js_name = proofFile)]
+    pub fn proof_file(&self, index: f64, checkpoint: &Checkpoint) -> Result<ProofFile, JsValue> {
+        self.0
+            .proof_file(integer(index)?, &checkpoint.0)
+            .map(ProofFile)
+            .map_err(to_js_err)
+    }
+
+    /// The root of the tree of the first `size` entries.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a size above the length.
+    #[wasm_bindgen(js_name = rootAt)]
+    pub fn root_at(&self, size: f64) -> Result<Vec<u8>, JsValue> {
+        self.0
+            .root_at(integer(size)?)
+            .map(|h| h.to_vec())
+            .map_err(to_js_err)
+    }
+
+    /// The consistency proof (audit path) from the tree of `oldSize` entries to the current
+    /// tree, for `verifyConsistency`.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a size of 0 or above the length.
+    #[wasm_bindgen(js_name = proveConsistency)]
+    pub fn prove_consistency(&self, old_size: f64) -> Result<Vec<Uint8Array>, JsValue> {
+        self.0
+            .prove_consistency(integer(old_size)?)
+            .map(|p| p.path.iter().map(|h| Uint8Array::from(&h[..])).collect())
+            .map_err(to_js_err)
+    }
+}
