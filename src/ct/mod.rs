@@ -16,6 +16,8 @@
 //!   Renes–Costello–Batina formulas, fixed signed 4-bit window multiplication with a
 //!   masked lookup over every entry, multi-scalar multiplication, fixed-base combs;
 //! - [`gt`]: fixed-window exponentiation in the cyclotomic subgroup;
+//! - [`pairing`]: the optimal ate (multi-)pairing on the CT tower, for pairings with
+//!   secret inputs (decryption with key points);
 //! - [`scalar`], [`compress`]: wide reductions (64 or 48 bytes → Z_r), scalar
 //!   decoding with a range check, compressed point encoding, all without early exits;
 //! - [`secret`]: the newtypes `SecretScalar`, `SecretG1`, `SecretG2`, `SecretGt` that
@@ -37,6 +39,7 @@ pub mod fields;
 pub mod gt;
 pub(crate) mod limbs;
 pub mod mul;
+pub mod pairing;
 pub mod scalar;
 pub mod secret;
 
@@ -44,6 +47,7 @@ pub mod secret;
 mod tests;
 
 pub use declassify::{declassify_choice, Declassify};
+pub use pairing::{multi_pairing, CtG2Prepared};
 pub use secret::{
     g1_generator_table, g2_generator_table, SecretBaseTable, SecretG1, SecretG2, SecretGt,
     SecretPoint, SecretScalar,

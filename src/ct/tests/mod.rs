@@ -4,6 +4,7 @@
 mod curve;
 mod field;
 mod gt;
+mod pairing;
 mod secret;
 
 use ark_bls12_381::Fr;
