@@ -6,6 +6,7 @@ mod canary;
 mod curve;
 mod field;
 mod gt;
+mod pairing;
 
 use core::hint::black_box;
 
@@ -26,6 +27,7 @@ pub fn all() -> Vec<Case> {
     v.extend(field::cases());
     v.extend(curve::cases());
     v.extend(gt::cases());
+    v.extend(pairing::cases());
     v.extend(api::cases());
     v
 }
