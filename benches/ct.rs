@@ -154,7 +154,9 @@ fn curves(c: &mut Criterion) {
     });
     let q = p1 * ks[3];
     let sq = SecretG1::from_projective(&q);
-    g.bench_function("to_affine/arkworks", |z| z.iter(|| black_box(&q).into_affine()));
+    g.bench_function("to_affine/arkworks", |z| {
+        z.iter(|| black_box(&q).into_affine())
+    });
     g.bench_function("to_affine/ct", |z| z.iter(|| black_box(&sq).publish()));
     g.finish();
 
@@ -191,10 +193,7 @@ fn curves(c: &mut Criterion) {
 fn gt(c: &mut Criterion) {
     let ks = scalars(16);
     let secret: Vec<SecretScalar> = ks.iter().map(SecretScalar::from_fr).collect();
-    let f = Bls12_381::pairing(
-        G1Projective::generator() * ks[0],
-        G2Projective::generator(),
-    );
+    let f = Bls12_381::pairing(G1Projective::generator() * ks[0], G2Projective::generator());
     let mut g = c.benchmark_group("gt");
     g.sample_size(20).measurement_time(Duration::from_secs(5));
     let mut i = 0usize;
