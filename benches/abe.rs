@@ -31,7 +31,6 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use ark_bls12_381::{g2, Bls12_381, Fr, G1Projective, G2Projective};
-use ark_ec::bls12::G2Prepared;
 use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_std::UniformRand;
@@ -205,13 +204,41 @@ fn paired_open() {
     let floor = Floor::new();
     let pk = fixture().authority.public_key();
     let mut results = Vec::new();
+    // The primitives, for a cost model in undisturbed times.
+    let (p1, p2) = (floor.g1()[0], floor.g2()[0]);
+    let s = Fr::rand(&mut rng(8));
+    let gt = Bls12_381::pairing(p1, p2);
+    let mp6 = || floor.multi_pairing_6();
+    results.push(paired(
+        "floor/multi_pairing_6_k0_prepared",
+        rounds,
+        mp6,
+        || floor.multi_pairing_6_k0_prepared(),
+    ));
+    results.push(paired("floor/g1_mul", rounds, mp6, || {
+        G1Projective::from(black_box(p1)) * black_box(s)
+    }));
+    results.push(paired("floor/g2_mul_glv", rounds, mp6, || {
+        g2::Config::glv_mul_projective(black_box(p2).into(), black_box(s))
+    }));
+    results.push(paired("floor/gt_exp", rounds, mp6, || {
+        black_box(gt) * black_box(s)
+    }));
+    let mut seal_rng = rng(9);
     for shape in [Shape::And, Shape::Or] {
         for n in POLICY_SIZES {
             let (key, record) = open_case(shape, n);
+            let policy = policy("pol", shape, n);
+            results.push(paired(
+                &format!("abe/seal/{}/{n}", shape.name()),
+                rounds,
+                mp6,
+                || seal_record(pk, &policy, 0, &mut seal_rng),
+            ));
             results.push(paired(
                 &format!("abe/open/{}/{n}", shape.name()),
                 rounds,
-                || floor.multi_pairing_6(),
+                mp6,
                 || key.open(pk, black_box(record)).unwrap(),
             ));
         }
@@ -228,19 +255,8 @@ fn bench_floor(c: &mut Criterion) {
     let gt = Bls12_381::pairing(p1[0], p2[0]);
 
     group.bench_function("multi_pairing_6", |b| b.iter(|| floor.multi_pairing_6()));
-    // What DecCore does: K0 (3 of the 6 G2 inputs) prepared once per key.
-    let k0: Vec<G2Prepared<ark_bls12_381::Config>> =
-        p2[3..].iter().map(|q| G2Prepared::from(*q)).collect();
     group.bench_function("multi_pairing_6_k0_prepared", |b| {
-        b.iter(|| {
-            let g2: Vec<G2Prepared<ark_bls12_381::Config>> = p2[..3]
-                .iter()
-                .map(|q| G2Prepared::from(*q))
-                .chain(k0.iter().cloned())
-                .collect();
-            let mlo = Bls12_381::multi_miller_loop(black_box(p1), g2);
-            Bls12_381::final_exponentiation(mlo)
-        })
+        b.iter(|| floor.multi_pairing_6_k0_prepared())
     });
     group.bench_function("pairing", |b| {
         b.iter(|| Bls12_381::pairing(black_box(p1[0]), black_box(p2[0])))
