@@ -164,7 +164,7 @@ impl UserKey {
         &self,
         pk: &PublicKey,
         attributes: Vec<String>,
-        target_policy: &Policy,
+        #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
     ) -> Result<ReKey, JsValue> {
         self.0
             .rekey(&pk.0, &attributes, target_policy.as_ref(), &mut rng())

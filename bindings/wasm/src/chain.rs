@@ -189,7 +189,10 @@ impl Checkpoint {
     ///
     /// # Errors
     /// Throws `VerificationFailed`.
-    pub fn verify(&self, log_key: &BlsPublicKey) -> Result<(), JsValue> {
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = logKey)] log_key: &BlsPublicKey,
+    ) -> Result<(), JsValue> {
         self.0.verify(&log_key.0).map_err(to_js_err)
     }
 }
@@ -270,7 +273,10 @@ impl ProofFile {
     ///
     /// # Errors
     /// Throws `VerificationFailed` if any check fails.
-    pub fn verify(&self, log_key: &BlsPublicKey) -> Result<ChainEntry, JsValue> {
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = logKey)] log_key: &BlsPublicKey,
+    ) -> Result<ChainEntry, JsValue> {
         self.0
             .verify(&log_key.0)
             .map(|e| ChainEntry(e.clone()))
@@ -291,7 +297,7 @@ pub fn merkle_leaf_hash(data: &[u8]) -> Vec<u8> {
 /// Throws `VerificationFailed`, or `InvalidArgument` (index not below size, bad hash length).
 #[wasm_bindgen(js_name = verifyInclusion)]
 pub fn verify_inclusion(
-    leaf_hash: &[u8],
+    #[wasm_bindgen(js_name = leafHash)] leaf_hash: &[u8],
     index: f64,
     size: f64,
     path: Vec<Uint8Array>,
@@ -315,10 +321,10 @@ pub fn verify_inclusion(
 /// hash length).
 #[wasm_bindgen(js_name = verifyConsistency)]
 pub fn verify_consistency(
-    old_size: f64,
-    new_size: f64,
-    old_root: &[u8],
-    new_root: &[u8],
+    #[wasm_bindgen(js_name = oldSize)] old_size: f64,
+    #[wasm_bindgen(js_name = newSize)] new_size: f64,
+    #[wasm_bindgen(js_name = oldRoot)] old_root: &[u8],
+    #[wasm_bindgen(js_name = newRoot)] new_root: &[u8],
     path: Vec<Uint8Array>,
 ) -> Result<(), JsValue> {
     merkle::verify_consistency(
@@ -397,7 +403,11 @@ impl MemoryChain {
     ///
     /// # Errors
     /// Throws `InvalidArgument` for a bad origin.
-    pub fn checkpoint(&self, log_key: &BlsSigningKey, origin: &str) -> Result<Checkpoint, JsValue> {
+    pub fn checkpoint(
+        &self,
+        #[wasm_bindgen(js_name = logKey)] log_key: &BlsSigningKey,
+        origin: &str,
+    ) -> Result<Checkpoint, JsValue> {
         self.0
             .checkpoint(&log_key.0, origin)
             .map(Checkpoint)
@@ -434,7 +444,10 @@ impl MemoryChain {
     /// # Errors
     /// Throws `InvalidArgument` for a size of 0 or above the length.
     #[wasm_bindgen(js_name = proveConsistency)]
-    pub fn prove_consistency(&self, old_size: f64) -> Result<Vec<Uint8Array>, JsValue> {
+    pub fn prove_consistency(
+        &self,
+        #[wasm_bindgen(js_name = oldSize)] old_size: f64,
+    ) -> Result<Vec<Uint8Array>, JsValue> {
         self.0
             .prove_consistency(integer(old_size)?)
             .map(|p| p.path.iter().map(|h| Uint8Array::from(&h[..])).collect())

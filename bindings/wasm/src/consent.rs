@@ -47,7 +47,7 @@ impl ConsentToken {
         issuer: &BlsSigningKey,
         subject: String,
         grantee: &Policy,
-        not_before: f64,
+        #[wasm_bindgen(js_name = notBefore)] not_before: f64,
         expiry: f64,
         purposes: Vec<String>,
         categories: Option<Vec<String>>,
@@ -163,7 +163,12 @@ pub struct VerifiedConsent(consent::VerifiedConsent);
 #[wasm_bindgen]
 impl VerifiedConsent {
     /// Whether the consent covers this record id, category and purpose.
-    pub fn permits(&self, record_id: &[u8], category: &str, purpose: &str) -> bool {
+    pub fn permits(
+        &self,
+        #[wasm_bindgen(js_name = recordId)] record_id: &[u8],
+        category: &str,
+        purpose: &str,
+    ) -> bool {
         self.0.permits(record_id, category, purpose)
     }
 
@@ -174,7 +179,7 @@ impl VerifiedConsent {
     #[wasm_bindgen(js_name = checkPermits)]
     pub fn check_permits(
         &self,
-        record_id: &[u8],
+        #[wasm_bindgen(js_name = recordId)] record_id: &[u8],
         category: &str,
         purpose: &str,
     ) -> Result<(), JsValue> {

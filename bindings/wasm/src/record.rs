@@ -17,7 +17,7 @@ use crate::rng::rng;
 pub fn seal(
     pk: &PublicKey,
     policy: &Policy,
-    record_id: &[u8],
+    #[wasm_bindgen(js_name = recordId)] record_id: &[u8],
     metadata: &[u8],
     payload: &[u8],
 ) -> Result<SealedRecord, JsValue> {
@@ -236,7 +236,7 @@ impl SessionOpener {
 pub fn start_session(
     pk: &PublicKey,
     policy: &Policy,
-    session_id: &[u8],
+    #[wasm_bindgen(js_name = sessionId)] session_id: &[u8],
     metadata: &[u8],
 ) -> Result<Object, JsValue> {
     let (header, sealer) = cipherchart::session::start_session(
@@ -263,10 +263,10 @@ pub fn start_session(
 pub fn seal_stream(
     pk: &PublicKey,
     policy: &Policy,
-    stream_id: &[u8],
+    #[wasm_bindgen(js_name = streamId)] stream_id: &[u8],
     metadata: &[u8],
     payload: &[u8],
-    chunk_size: Option<u32>,
+    #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<u32>,
 ) -> Result<Vec<u8>, JsValue> {
     let mut out = Vec::new();
     cipherchart::stream::seal_stream_with_chunk_size(

@@ -24,7 +24,10 @@ impl BlsSigningKey {
     /// # Errors
     /// Throws `InvalidArgument` if `ikm` is shorter than 32 bytes.
     #[wasm_bindgen(js_name = fromIkm)]
-    pub fn from_ikm(ikm: &[u8], key_info: Option<Vec<u8>>) -> Result<BlsSigningKey, JsValue> {
+    pub fn from_ikm(
+        ikm: &[u8],
+        #[wasm_bindgen(js_name = keyInfo)] key_info: Option<Vec<u8>>,
+    ) -> Result<BlsSigningKey, JsValue> {
         sig::SigningKey::from_ikm(ikm, &key_info.unwrap_or_default())
             .map(Self)
             .map_err(to_js_err)
@@ -179,7 +182,7 @@ fn decode_public_keys(keys: &[Uint8Array]) -> Result<Vec<sig::PublicKey>, JsValu
 /// Throws `VerificationFailed`, `InvalidEncoding` for a bad key, `InvalidArgument` if empty.
 #[wasm_bindgen(js_name = fastAggregateVerify)]
 pub fn fast_aggregate_verify(
-    public_keys: Vec<Uint8Array>,
+    #[wasm_bindgen(js_name = publicKeys)] public_keys: Vec<Uint8Array>,
     msg: &[u8],
     signature: &BlsSignature,
 ) -> Result<(), JsValue> {
@@ -195,7 +198,7 @@ pub fn fast_aggregate_verify(
 /// arrays differ in length.
 #[wasm_bindgen(js_name = aggregateVerify)]
 pub fn aggregate_verify(
-    public_keys: Vec<Uint8Array>,
+    #[wasm_bindgen(js_name = publicKeys)] public_keys: Vec<Uint8Array>,
     messages: Vec<Uint8Array>,
     signature: &BlsSignature,
 ) -> Result<(), JsValue> {
@@ -221,7 +224,7 @@ pub fn aggregate_verify(
 /// `InvalidArgument` if empty or if the arrays differ in length.
 #[wasm_bindgen(js_name = batchVerify)]
 pub fn batch_verify(
-    public_keys: Vec<Uint8Array>,
+    #[wasm_bindgen(js_name = publicKeys)] public_keys: Vec<Uint8Array>,
     messages: Vec<Uint8Array>,
     signatures: Vec<Uint8Array>,
 ) -> Result<(), JsValue> {

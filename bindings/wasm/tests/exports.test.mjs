@@ -36,9 +36,9 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
     for (const re of [
       /issueKey\(attributes: string\[\]\): UserKey;/,
       /startSession\(pk: PublicKey, policy: Policy, [^)]*\): \{ header: SessionHeader; sealer: SessionSealer \};/,
-      /sealStream\([^)]*chunk_size\?: number \| null\): Uint8Array;/,
+      /sealStream\([^)]*chunkSize\?: number \| null\): Uint8Array;/,
       /reencryptBatch\(records: Uint8Array\[\]\): Array<SealedRecord \| Error>;/,
-      /batchVerify\(public_keys: Uint8Array\[\], messages: Uint8Array\[\], signatures: Uint8Array\[\]\): void;/,
+      /batchVerify\(publicKeys: Uint8Array\[\], messages: Uint8Array\[\], signatures: Uint8Array\[\]\): void;/,
       /readonly hopCount: number;/,
       /toBytesDangerous\(\): Uint8Array;/,
       /verify\(issuer: BlsPublicKey, now: number, revoked\?: Uint8Array\[\] \| null\): VerifiedConsent;/,
