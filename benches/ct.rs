@@ -6,12 +6,20 @@
 //!
 //! Field operations are chained (`x = x·y`) so that they measure latency. Inputs are
 //! drawn from a fixed seed; scalar multiplications rotate through 16 random scalars.
+//!
+//! After the criterion groups, under `cargo bench` only, a dudect-style statistical
+//! test (Reparaz–Balasch–Verbauwhede 2017) times each secret operation on one fixed
+//! secret against fresh random secrets, the two classes interleaved at random, and
+//! prints Welch's |t| (the largest over the uncropped samples and dudect's percentile
+//! crops). |t| > 10 means the running time depends on the secret; arkworks' own
+//! operations are measured as positive controls. `CIPHERCHART_DUDECT=0` skips it;
+//! `CIPHERCHART_DUDECT_SCALE=4` takes 4× the samples.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ark_bls12_381::{Bls12_381, Fq, Fr, G1Projective, G2Projective};
 use ark_ec::pairing::Pairing;
@@ -19,7 +27,7 @@ use ark_ec::{CurveGroup, PrimeGroup};
 use ark_ff::{Field, PrimeField, UniformRand};
 use cipherchart::ct::fields::{fq_to_ct, fr_to_ct, CtField};
 use cipherchart::ct::{SecretG1, SecretG2, SecretGt, SecretScalar};
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -213,4 +221,157 @@ fn gt(c: &mut Criterion) {
 }
 
 criterion_group!(benches, field, curves, gt);
-criterion_main!(benches);
+
+// ---------------------------------------------------------------------------------
+// dudect-style timing test
+
+/// Welch's t statistic of two samples.
+fn welch_t(a: &[f64], b: &[f64]) -> f64 {
+    let stats = |v: &[f64]| {
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (n, mean, var)
+    };
+    let (na, ma, va) = stats(a);
+    let (nb, mb, vb) = stats(b);
+    (ma - mb) / (va / na + vb / nb).sqrt()
+}
+
+/// The largest |t| over the raw samples and the samples below dudect's crop
+/// percentiles (cropping removes the long tail that preemption adds on a busy machine).
+fn max_abs_t(samples: &[(bool, f64)]) -> (f64, usize) {
+    let mut sorted: Vec<f64> = samples.iter().map(|s| s.1).collect();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let mut best = 0.0f64;
+    for pct in [100.0, 99.0, 90.0, 75.0, 50.0] {
+        let idx = ((sorted.len() as f64) * pct / 100.0) as usize;
+        let cut = sorted[idx.min(sorted.len() - 1)];
+        let fixed: Vec<f64> = samples
+            .iter()
+            .filter(|s| s.0 && s.1 <= cut)
+            .map(|s| s.1)
+            .collect();
+        let random: Vec<f64> = samples
+            .iter()
+            .filter(|s| !s.0 && s.1 <= cut)
+            .map(|s| s.1)
+            .collect();
+        if fixed.len() > 10 && random.len() > 10 {
+            best = best.max(welch_t(&fixed, &random).abs());
+        }
+    }
+    (best, samples.len())
+}
+
+/// Times `op` on the fixed input (class true) or a fresh random one (class false),
+/// chosen by a coin per sample; inputs are prepared before the clock starts.
+fn dudect<I, O>(
+    name: &str,
+    n: usize,
+    fixed: &I,
+    mut fresh: impl FnMut() -> I,
+    op: impl Fn(&I) -> O,
+) {
+    let mut coin = ChaCha20Rng::seed_from_u64(0xD0DEC7);
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let class = rand::RngCore::next_u32(&mut coin) & 1 == 1;
+        let random_input = fresh();
+        let input = if class { fixed } else { &random_input };
+        let t = Instant::now();
+        black_box(op(black_box(input)));
+        samples.push((class, t.elapsed().as_nanos() as f64));
+    }
+    let (t, n) = max_abs_t(&samples);
+    let verdict = if t > 10.0 {
+        "LEAKS"
+    } else if t > 5.0 {
+        "suspect"
+    } else {
+        "no leak detected"
+    };
+    println!("dudect {name:<34} n = {n:>7}  max |t| = {t:>8.1}  {verdict}");
+}
+
+fn dudect_all() {
+    let scale: usize = std::env::var("CIPHERCHART_DUDECT_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let mut r = rng();
+    let base1 = G1Projective::rand(&mut r).into_affine();
+    let base2 = G2Projective::rand(&mut r).into_affine();
+    let f = Bls12_381::pairing(G1Projective::rand(&mut r), G2Projective::generator());
+    // A fixed secret with a distinctive shape (sparse digits), as dudect suggests.
+    let fixed_fr = Fr::from(2u64).pow([250u64]) + Fr::from(1u64);
+    let fixed = SecretScalar::from_fr(&fixed_fr);
+    let mut pool = ChaCha20Rng::seed_from_u64(0xF00D);
+    let mut fresh_secret = move || SecretScalar::random(&mut pool);
+    let mut pool2 = ChaCha20Rng::seed_from_u64(0xF00E);
+    let mut fresh_fr = move || Fr::rand(&mut pool2);
+    println!();
+    dudect(
+        "ct G1 variable base",
+        6000 * scale,
+        &fixed,
+        &mut fresh_secret,
+        |s| SecretG1::mul_base(&base1, s),
+    );
+    dudect(
+        "ct G1 generator comb",
+        10000 * scale,
+        &fixed,
+        &mut fresh_secret,
+        SecretG1::mul_generator,
+    );
+    dudect(
+        "ct G2 variable base",
+        2000 * scale,
+        &fixed,
+        &mut fresh_secret,
+        |s| SecretG2::mul_base(&base2, s),
+    );
+    dudect(
+        "ct GT exponentiation",
+        2000 * scale,
+        &fixed,
+        &mut fresh_secret,
+        |s| SecretGt::pow_base(&f, s),
+    );
+    dudect(
+        "ct Fr inversion",
+        50000 * scale,
+        &fixed,
+        &mut fresh_secret,
+        |s| s.invert(),
+    );
+    dudect(
+        "arkworks G1 GLV (control)",
+        6000 * scale,
+        &fixed_fr,
+        &mut fresh_fr,
+        |s| base1 * s,
+    );
+    dudect(
+        "arkworks Fr inversion (control)",
+        50000 * scale,
+        &fixed_fr,
+        &mut fresh_fr,
+        |s| s.inverse(),
+    );
+}
+
+fn bench_mode() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    has("--bench") && !has("--test") && !has("--list")
+}
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if bench_mode() && std::env::var("CIPHERCHART_DUDECT").as_deref() != Ok("0") {
+        dudect_all();
+    }
+}
