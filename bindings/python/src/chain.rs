@@ -50,7 +50,7 @@ macro_rules! opaque_debug {
 }
 opaque_debug!(Entry, Checkpoint, ProofFile, Chain);
 
-enum Store {
+pub(crate) enum Store {
     Memory(core::Chain<core::MemoryStore>),
     File(core::Chain<core::FileStore>),
 }
@@ -58,10 +58,10 @@ enum Store {
 /// The log: a hash chain of signed entries and the Merkle tree over them, kept in memory
 /// (`Chain()`) or in a crash-safe append-only file (`Chain.open_file(path)`).
 #[pyclass(module = "cipherchart")]
-pub struct Chain(Store);
+pub struct Chain(pub(crate) Store);
 
 /// Runs `$body` with `$c` bound to the chain, whatever its store.
-macro_rules! with_chain {
+macro_rules! with_chain_impl {
     ($store:expr, $c:ident => $body:expr) => {
         match $store {
             Store::Memory($c) => $body,
@@ -69,6 +69,7 @@ macro_rules! with_chain {
         }
     };
 }
+pub(crate) use with_chain_impl as with_chain;
 
 #[pymethods]
 impl EntryDraft {
@@ -89,6 +90,13 @@ impl EntryDraft {
     #[staticmethod]
     fn for_grant(token: &ConsentToken, time: u64) -> Self {
         Self(token.0.grant_entry(time))
+    }
+
+    /// Logs revoking the consent `token` (action `revoke`, subject its last block's
+    /// revocation id).
+    #[staticmethod]
+    fn for_revoke(token: &ConsentToken, time: u64) -> Self {
+        Self(token.0.revoke_entry(time))
     }
 
     /// The same draft with application metadata.

@@ -4,9 +4,10 @@
 
 use cipherchart::consent::{self as core, Grantee, Window};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
+use crate::chain::{Chain, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
 use crate::sig::{BlsPublicKey, SigningKey};
@@ -316,6 +317,18 @@ impl RevocationSet {
         Ok(self.0.insert(id))
     }
 
+    /// Every revocation logged in `chain` (revoke entries with a valid signature).
+    #[staticmethod]
+    fn from_chain(py: Python<'_>, chain: PyRef<'_, Chain>) -> PyResult<Self> {
+        let store = &chain.0;
+        detached(
+            py,
+            || crate::chain::with_chain!(store, c => core::RevocationSet::from_chain(c)),
+        )
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
     fn __contains__(&self, revocation_id: &[u8]) -> bool {
         core::RevocationId::from_bytes(revocation_id).is_ok_and(|id| self.0.contains(&id))
     }
@@ -345,4 +358,31 @@ pub fn reencrypt_with_consent(
     })
     .map(SealedRecord)
     .map_err(to_py_err)
+}
+
+/// `reencrypt_with_consent` for many `(record, category)` pairs with one purpose: one entry
+/// per pair, in order, each the new record or the (unraised) exception; raises ConsentError
+/// at once if the consent does not bind `rekey`.
+#[pyfunction]
+pub fn reencrypt_batch_with_consent<'py>(
+    py: Python<'py>,
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    records: Vec<(PyRef<'py, SealedRecord>, String)>,
+    purpose: &str,
+) -> PyResult<Bound<'py, PyList>> {
+    let pairs: Vec<(&cipherchart::SealedRecord, &str)> =
+        records.iter().map(|(r, c)| (&r.0, c.as_str())).collect();
+    let results = detached(py, || {
+        core::reencrypt_batch_with_consent(&consent.0, &rekey.0, &pairs, purpose)
+    })
+    .map_err(to_py_err)?;
+    let items = results
+        .into_iter()
+        .map(|r| match r {
+            Ok(s) => Ok(Bound::new(py, SealedRecord(s))?.into_any()),
+            Err(e) => Ok(to_py_err(e).into_value(py).into_bound(py).into_any()),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
 }

@@ -86,6 +86,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<VerifiedConsent>()?;
     m.add_class::<RevocationSet>()?;
     m.add_function(wrap_pyfunction!(consent::reencrypt_with_consent, m)?)?;
+    m.add_function(wrap_pyfunction!(consent::reencrypt_batch_with_consent, m)?)?;
     m.add_class::<Chain>()?;
     m.add_class::<EntryDraft>()?;
     m.add_class::<Entry>()?;

@@ -118,3 +118,36 @@ def test_reencrypt_with_consent(authority: Authority, pk: PublicKey) -> None:
     other = patient.rekey(pk, ["patient:42"], H2)  # same target, not the bound re-key
     with pytest.raises(cipherchart.ConsentError):
         cipherchart.reencrypt_with_consent(consent, other, record, "cardiology", "treatment")
+
+
+def test_batch_with_consent(authority: Authority, pk: PublicKey) -> None:
+    patient = authority.issue_key(["patient:42"])
+    rekey = patient.rekey(pk, ["patient:42"], H2)
+    grant = Grant(
+        "patient-42", H2, (NOW, NOW + DAY), categories=["cardiology"], purposes=["treatment"]
+    )
+    consent = ConsentToken.issue(PATIENT, grant).verify(PATIENT.public_key, NOW + 1)
+    records = [cipherchart.seal(pk, Policy("patient:42"), b"r%d" % i, b"", b"p") for i in range(3)]
+    pairs = [(records[0], "cardiology"), (records[1], "oncology"), (records[2], "cardiology")]
+    results = cipherchart.reencrypt_batch_with_consent(consent, rekey, pairs, "treatment")
+    assert isinstance(results[0], cipherchart.SealedRecord) and results[0].hop_count == 1
+    assert isinstance(results[1], cipherchart.ConsentError)
+    assert isinstance(results[2], cipherchart.SealedRecord)
+    other = patient.rekey(pk, ["patient:42"], Policy("lab:l1"))
+    with pytest.raises(cipherchart.ConsentError):
+        cipherchart.reencrypt_batch_with_consent(consent, other, pairs, "treatment")
+
+
+def test_revocations_logged_in_the_chain() -> None:
+    """Revoking a token logs its last block's id: that token (and any made from it) fails."""
+    token = narrowed()
+    chain = cipherchart.Chain()
+    chain.sign_and_append(cipherchart.EntryDraft.for_grant(token, NOW), PATIENT)
+    assert len(RevocationSet.from_chain(chain)) == 0
+    token.verify(PATIENT.public_key, NOW + 1, RevocationSet.from_chain(chain))
+    chain.sign_and_append(cipherchart.EntryDraft.for_revoke(token, NOW + 2), PATIENT)
+    revoked = RevocationSet.from_chain(chain)
+    assert token.revocation_ids()[-1] in revoked  # the last block: this token and no wider one
+    assert token.revocation_ids()[0] not in revoked
+    with pytest.raises(cipherchart.ConsentError):
+        token.verify(PATIENT.public_key, NOW + 3, revoked)

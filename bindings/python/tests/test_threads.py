@@ -39,3 +39,31 @@ def test_parallel_streams(pk: PublicKey, policy: Policy, doctor: UserKey) -> Non
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(round_trip, range(8)))
     assert results == [bytes([i]) * 50_000 for i in range(8)]
+
+
+def test_gil_is_released_during_heavy_calls() -> None:
+    """A pure-Python thread keeps counting while one long native call runs."""
+    import threading
+
+    key = cipherchart.SigningKey.from_ikm(b"g" * 32)
+    items = [(key.public_key, b"m%d" % i, key.sign(b"m%d" % i)) for i in range(150)]
+    counter = [0]
+    stop = threading.Event()
+
+    def count() -> None:
+        while not stop.is_set():
+            counter[0] += 1
+
+    thread = threading.Thread(target=count)
+    thread.start()
+    try:
+        best = 0
+        for _ in range(3):
+            before = counter[0]
+            cipherchart.batch_find_invalid(items)  # no bad items: one long batch check
+            best = max(best, counter[0] - before)
+    finally:
+        stop.set()
+        thread.join()
+    # With the GIL held, the counter could advance by at most a handful of steps.
+    assert best > 1000

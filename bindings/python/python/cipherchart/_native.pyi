@@ -27,6 +27,7 @@ __all__ = [
     "VerifiedConsent",
     "RevocationSet",
     "reencrypt_with_consent",
+    "reencrypt_batch_with_consent",
     "Chain",
     "EntryDraft",
     "Entry",
@@ -464,6 +465,9 @@ class RevocationSet:
     """Revoked block ids (32 bytes each)."""
 
     def __new__(cls) -> "RevocationSet": ...
+    @staticmethod
+    def from_chain(chain: "Chain") -> "RevocationSet":
+        """Every revocation logged in ``chain``."""
     def insert(self, revocation_id: bytes) -> bool: ...
     def __contains__(self, key: bytes, /) -> bool: ...
     def __len__(self) -> int: ...
@@ -473,6 +477,14 @@ def reencrypt_with_consent(
     consent: VerifiedConsent, rekey: ReKey, record: SealedRecord, category: str, purpose: str
 ) -> SealedRecord:
     """Re-encrypts only what the consent covers; raises ConsentError otherwise."""
+
+def reencrypt_batch_with_consent(
+    consent: VerifiedConsent,
+    rekey: ReKey,
+    records: Sequence[Tuple[SealedRecord, str]],
+    purpose: str,
+) -> List[Union[SealedRecord, CipherchartError]]:
+    """One entry per ``(record, category)``: the new record or the (unraised) exception."""
 
 @final
 class EntryDraft:
@@ -487,6 +499,9 @@ class EntryDraft:
     @staticmethod
     def for_grant(token: ConsentToken, time: int) -> "EntryDraft":
         """Logs issuing a consent token (action ``grant``)."""
+    @staticmethod
+    def for_revoke(token: ConsentToken, time: int) -> "EntryDraft":
+        """Logs revoking a consent token (action ``revoke``, subject its last block's revocation id)."""
     def with_metadata(self, metadata: bytes) -> "EntryDraft": ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
