@@ -158,7 +158,7 @@ impl ConsentToken {
 /// A consent that verified: what it permits.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct VerifiedConsent(consent::VerifiedConsent);
+pub struct VerifiedConsent(pub(crate) consent::VerifiedConsent);
 
 #[wasm_bindgen]
 impl VerifiedConsent {

@@ -3,6 +3,7 @@
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+use crate::consent::VerifiedConsent;
 use crate::errors::to_js_err;
 use crate::policy::Policy;
 use crate::record::SealedRecord;
@@ -57,6 +58,28 @@ impl ReKey {
             .reencrypt(&record.0)
             .map(SealedRecord)
             .map_err(to_js_err)
+    }
+
+    /// Re-encrypts a record only if a verified consent permits it: the re-key is one the
+    /// consent authorises (its target policy is the consent's grantee policy, or its digest
+    /// the one the token names) and the consent covers the record's id, `category` and
+    /// `purpose`.
+    ///
+    /// # Errors
+    /// Throws `ConsentError` (re-key mismatch, not permitted), then as `reencrypt`.
+    #[wasm_bindgen(js_name = reencryptWithConsent)]
+    pub fn reencrypt_with_consent(
+        &self,
+        consent: &VerifiedConsent,
+        record: &SealedRecord,
+        category: &str,
+        purpose: &str,
+    ) -> Result<SealedRecord, JsValue> {
+        cipherchart::consent::reencrypt_with_consent(
+            &consent.0, &self.0, &record.0, category, purpose,
+        )
+        .map(SealedRecord)
+        .map_err(to_js_err)
     }
 
     /// Re-encrypts many records, given as encodings (`SealedRecord.toBytes()`): one result per

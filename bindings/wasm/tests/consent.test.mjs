@@ -80,3 +80,21 @@ test('bad input: times, text, bytes, empty purposes', () => {
   try { tampered = ConsentToken.fromBytes(bytes); } catch (e) { assert.ok(e instanceof cc.InvalidEncoding); return; }
   assert.throws(() => tampered.verify(patient.publicKey(), 1_500), cc.CipherchartError);
 });
+
+test('ReKey.reencryptWithConsent: only within the consent', () => {
+  const { Authority, seal } = cc;
+  const hospital = Authority.setup();
+  const pk = hospital.publicKey();
+  const patientAbe = hospital.issueKey(['patient:42']);
+  const record = seal(pk, Policy.parse('patient:42'), enc('ecg-1'), enc(''), enc('ECG'));
+  const consent = issue(['cardiology']).verify(patient.publicKey(), 1_500);
+  const rekey = patientAbe.rekey(pk, ['patient:42'], grantee);
+  const shared = rekey.reencryptWithConsent(consent, record, 'cardiology', 'treatment');
+  const doctor = hospital.issueKey(['hospital:h2', 'dept:cardiology']);
+  assert.equal(new TextDecoder().decode(doctor.open(pk, shared)), 'ECG');
+  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'cardiology', 'research'), cc.ConsentError);
+  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'oncology', 'treatment'), cc.ConsentError);
+  const other = patientAbe.rekey(pk, ['patient:42'], Policy.parse('hospital:h3'));
+  assert.throws(() => other.reencryptWithConsent(consent, record, 'cardiology', 'treatment'),
+    (e) => e instanceof cc.ConsentError && /re-encryption key/.test(e.message));
+});
