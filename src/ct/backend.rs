@@ -10,7 +10,7 @@
 //!   `if b > a { a += p }`, negates with `if a != 0`, and inverts with a binary
 //!   extended Euclid whose every step branches on the value;
 //! - here the same results come from full-width carry/borrow chains and masked selects
-//!   ([`super::limbs`]), multiplication is arkworks' CIOS loop ported limb for limb with
+//!   (`limbs`), multiplication is arkworks' CIOS loop ported limb for limb with
 //!   the masked final subtraction, and inversion is Fermat's `a^(p-2)` over a public
 //!   exponent.
 //!
@@ -20,8 +20,8 @@
 //! Two trait methods must return an `Option`, which is a branch: [`FpConfig::inverse`]
 //! (`None` for zero) and [`FpConfig::from_bigint`] (`None` out of range). Both compute
 //! in constant time and branch only on that one validity bit. The constant-time layer
-//! itself calls the branch-free [`CtMontBackend::ct_inverse`] and
-//! [`CtMontBackend::ct_from_canonical`] instead.
+//! itself calls the branch-free `CtMontBackend::ct_inverse` and
+//! `CtMontBackend::ct_from_canonical` instead.
 
 use core::marker::PhantomData;
 
