@@ -17,6 +17,10 @@
 //! The backend requires a modulus with a spare top bit (both BLS12-381 fields have one):
 //! then `a + b < 2p` fits in N limbs and one masked subtraction reduces it.
 //!
+//! The loops are unrolled with arkworks' own `unroll_for_loops` attribute, as in
+//! `MontBackend`: without it the limbs of a product live in a stack array and a CT `Fq`
+//! multiplication costs 1.7× arkworks' instead of about 1.2×.
+//!
 //! Two trait methods must return an `Option`, which is a branch: [`FpConfig::inverse`]
 //! (`None` for zero) and [`FpConfig::from_bigint`] (`None` out of range). Both compute
 //! in constant time and branch only on that one validity bit. The constant-time layer
