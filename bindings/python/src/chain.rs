@@ -9,7 +9,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::consent::ConsentToken;
 use crate::record::SealedRecord;
 use crate::sig::{BlsPublicKey, Signature, SigningKey};
 use crate::{detached, to_py_err};
@@ -73,32 +72,6 @@ pub(crate) use with_chain_impl as with_chain;
 
 #[pymethods]
 impl EntryDraft {
-    /// Logs sealing `record` (action `create`, subject the record id, digest SHA-256 of
-    /// `bytes(record)`).
-    #[staticmethod]
-    fn for_seal(record: &SealedRecord, time: u64) -> Self {
-        Self(core::Entry::for_seal(&record.0, time))
-    }
-
-    /// Logs a re-encryption whose result is `record`, made with the re-key of `grant_id`.
-    #[staticmethod]
-    fn for_reencrypt(record: &SealedRecord, grant_id: [u8; 16], time: u64) -> Self {
-        Self(core::Entry::for_reencrypt(&record.0, grant_id, time))
-    }
-
-    /// Logs issuing the consent `token` (action `grant`).
-    #[staticmethod]
-    fn for_grant(token: &ConsentToken, time: u64) -> Self {
-        Self(token.0.grant_entry(time))
-    }
-
-    /// Logs revoking the consent `token` (action `revoke`, subject its last block's
-    /// revocation id).
-    #[staticmethod]
-    fn for_revoke(token: &ConsentToken, time: u64) -> Self {
-        Self(token.0.revoke_entry(time))
-    }
-
     /// The same draft with application metadata.
     fn with_metadata(&self, metadata: Vec<u8>) -> Self {
         Self(self.0.clone().with_metadata(metadata))
@@ -111,6 +84,19 @@ impl EntryDraft {
 
 #[pymethods]
 impl Entry {
+    /// Logs sealing `record` (action `create`, subject the record id, digest SHA-256 of
+    /// `bytes(record)`).
+    #[staticmethod]
+    fn for_seal(record: &SealedRecord, time: u64) -> EntryDraft {
+        EntryDraft(core::Entry::for_seal(&record.0, time))
+    }
+
+    /// Logs a re-encryption whose result is `record`, made with the re-key of `grant_id`.
+    #[staticmethod]
+    fn for_reencrypt(record: &SealedRecord, grant_id: [u8; 16], time: u64) -> EntryDraft {
+        EntryDraft(core::Entry::for_reencrypt(&record.0, grant_id, time))
+    }
+
     /// Decodes `bytes(entry)`.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::chain::{Chain, Store};
+use crate::chain::{Chain, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
 use crate::sig::{BlsPublicKey, SigningKey};
@@ -248,6 +248,18 @@ impl ConsentToken {
     #[getter]
     fn block_count(&self) -> usize {
         self.0.block_count()
+    }
+
+    /// The chain entry logging this token's issue (action `grant`, subject its last block's
+    /// revocation id, digest SHA-256 of its encoding).
+    fn grant_entry(&self, time: u64) -> EntryDraft {
+        EntryDraft(self.0.grant_entry(time))
+    }
+
+    /// The chain entry revoking this token (action `revoke`, subject its last block's
+    /// revocation id): it and every token attenuated from it are refused.
+    fn revoke_entry(&self, time: u64) -> EntryDraft {
+        EntryDraft(self.0.revoke_entry(time))
     }
 
     /// The revocation id (32 bytes) of each block, first block first.

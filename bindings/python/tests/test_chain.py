@@ -31,7 +31,7 @@ def records(pk: PublicKey, policy: Policy, n: int) -> list[SealedRecord]:
 
 def fill(chain: Chain, sealed: list[SealedRecord]) -> None:
     for i, r in enumerate(sealed):
-        assert chain.sign_and_append(EntryDraft.for_seal(r, T + i), ACTOR) == i
+        assert chain.sign_and_append(Entry.for_seal(r, T + i), ACTOR) == i
 
 
 def test_memory_chain(pk: PublicKey, policy: Policy) -> None:
@@ -121,10 +121,10 @@ def test_reencrypt_and_grant_entries(
     rekey = patient.rekey(pk, ["patient:42"], Policy("lab:l1"))
     shared = rekey.reencrypt(record)
     chain = Chain()
-    chain.sign_and_append(EntryDraft.for_reencrypt(shared, rekey.grant_id, T), ACTOR)
+    chain.sign_and_append(Entry.for_reencrypt(shared, rekey.grant_id, T), ACTOR)
     assert chain.entry(0).action == "re-encrypt" and chain.entry(0).metadata == rekey.grant_id
     grant = cipherchart.Grant("patient-42", Policy("lab:l1"), (T, T + 10), purposes=["research"])
     token = cipherchart.ConsentToken.issue(ACTOR, grant)
-    chain.sign_and_append(EntryDraft.for_grant(token, T).with_metadata(b"m"), ACTOR)
+    chain.sign_and_append(token.grant_entry(T).with_metadata(b"m"), ACTOR)
     assert chain.entry(1).action == "grant" and chain.entry(1).metadata == b"m"
     chain.verify_all()

@@ -142,10 +142,10 @@ def test_revocations_logged_in_the_chain() -> None:
     """Revoking a token logs its last block's id: that token (and any made from it) fails."""
     token = narrowed()
     chain = cipherchart.Chain()
-    chain.sign_and_append(cipherchart.EntryDraft.for_grant(token, NOW), PATIENT)
+    chain.sign_and_append(token.grant_entry(NOW), PATIENT)
     assert len(RevocationSet.from_chain(chain)) == 0
     token.verify(PATIENT.public_key, NOW + 1, RevocationSet.from_chain(chain))
-    chain.sign_and_append(cipherchart.EntryDraft.for_revoke(token, NOW + 2), PATIENT)
+    chain.sign_and_append(token.revoke_entry(NOW + 2), PATIENT)
     revoked = RevocationSet.from_chain(chain)
     assert token.revocation_ids()[-1] in revoked  # the last block: this token and no wider one
     assert token.revocation_ids()[0] not in revoked

@@ -441,6 +441,10 @@ class ConsentToken:
     def is_presented(self) -> bool: ...
     @property
     def block_count(self) -> int: ...
+    def grant_entry(self, time: int) -> "EntryDraft":
+        """The chain entry logging this token's issue."""
+    def revoke_entry(self, time: int) -> "EntryDraft":
+        """The chain entry revoking this token (subject: its last block's revocation id)."""
     def revocation_ids(self) -> List[bytes]: ...
 
 @final
@@ -490,18 +494,6 @@ def reencrypt_batch_with_consent(
 class EntryDraft:
     """An unsigned chain entry."""
 
-    @staticmethod
-    def for_seal(record: SealedRecord, time: int) -> "EntryDraft":
-        """Logs sealing ``record`` (action ``create``, digest SHA-256 of ``bytes(record)``)."""
-    @staticmethod
-    def for_reencrypt(record: SealedRecord, grant_id: bytes, time: int) -> "EntryDraft":
-        """Logs a re-encryption whose result is ``record`` (``grant_id``: 16 bytes)."""
-    @staticmethod
-    def for_grant(token: ConsentToken, time: int) -> "EntryDraft":
-        """Logs issuing a consent token (action ``grant``)."""
-    @staticmethod
-    def for_revoke(token: ConsentToken, time: int) -> "EntryDraft":
-        """Logs revoking a consent token (action ``revoke``, subject its last block's revocation id)."""
     def with_metadata(self, metadata: bytes) -> "EntryDraft": ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -511,6 +503,12 @@ class EntryDraft:
 class Entry:
     """A signed chain entry: comparable (by bytes), hashable, picklable."""
 
+    @staticmethod
+    def for_seal(record: SealedRecord, time: int) -> EntryDraft:
+        """Logs sealing ``record`` (action ``create``, digest SHA-256 of ``bytes(record)``)."""
+    @staticmethod
+    def for_reencrypt(record: SealedRecord, grant_id: bytes, time: int) -> EntryDraft:
+        """Logs a re-encryption whose result is ``record`` (``grant_id``: 16 bytes)."""
     @staticmethod
     def from_bytes(data: bytes) -> "Entry": ...
     def __bytes__(self) -> bytes: ...
