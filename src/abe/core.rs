@@ -4,15 +4,15 @@
 //! elements live in G1; the three header anchors `C0` and the key anchors `K0` live in
 //! G2. Decryption is one 6-pair multi-pairing with a single final exponentiation.
 
-use ark_bls12_381::{g2, Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::bls12::G2Prepared;
 use ark_ec::pairing::{Pairing, PairingOutput};
-use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{One, Zero};
 use zeroize::Zeroize;
 
 use crate::abe::PublicKey;
+use crate::ct::{SecretG1, SecretG2, SecretGt, SecretScalar};
 use crate::error::{Error, Result};
 use crate::hash::{attribute_points, column_points};
 use crate::policy::{Attribute, Lsss};
@@ -117,38 +117,40 @@ fn row_bases(lsss: &Lsss, i: usize) -> Result<[[G1Projective; 2]; 3]> {
 }
 
 /// EncCore, header part: `C0` and the rows for coins `(s1, s2)`. The FO check
-/// recomputes only this (not `Z`).
-pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[Fr; 2]) -> Result<HeaderCore> {
-    // TODO(constant-time issue): s1, s2 are secret; route these through `ct`.
-    let c0 = [
-        g2::Config::glv_mul_projective(pk.h1.into_group(), s[0]),
-        g2::Config::glv_mul_projective(pk.h2.into_group(), s[1]),
-        g2::Config::glv_mul_projective(G2Projective::generator(), s[0] + s[1]),
-    ];
+/// recomputes only this (not `Z`). The coins are secret until the header is
+/// published, so every multiplication by them goes through the constant-time layer.
+pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<HeaderCore> {
+    let c0 = SecretG2::batch_publish(&[
+        SecretG2::mul_base(&pk.h1, &s[0]),
+        SecretG2::mul_base(&pk.h2, &s[1]),
+        SecretG2::mul_generator(&(&s[0] + &s[1])),
+    ]);
     let mut rows = Vec::with_capacity(lsss.rows() * 3);
     for i in 0..lsss.rows() {
-        let b = row_bases(lsss, i)?;
-        for bl in &b {
-            rows.push(bl[0] * s[0] + bl[1] * s[1]);
+        let bases = row_bases(lsss, i)?;
+        // Public bases: variable-time normalisation is fine.
+        let flat: Vec<G1Projective> = bases.iter().flatten().copied().collect();
+        let affine = G1Projective::normalize_batch(&flat);
+        for pair in affine.chunks_exact(2) {
+            rows.push(SecretG1::multi_mul(pair, &[&s[0], &s[1]]));
         }
     }
-    let c0 = G2Projective::normalize_batch(&c0);
-    let rows = G1Projective::normalize_batch(&rows);
-    let header = HeaderCore {
+    let rows = SecretG1::batch_publish(&rows);
+    Ok(HeaderCore {
         c0: [c0[0], c0[1], c0[2]],
         rows: rows.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
-    };
-    Ok(header)
+    })
 }
 
-/// EncCore, KEM part: `Z = T1^{s1} · T2^{s2}`.
-pub(crate) fn kem_value(pk: &PublicKey, s: &[Fr; 2]) -> Gt {
-    // TODO(constant-time issue): GT exponentiation by the secret coins.
-    pk.t1 * s[0] + pk.t2 * s[1]
+/// EncCore, KEM part: `Z = T1^{s1} · T2^{s2}` (secret), by constant-time GT
+/// exponentiation.
+pub(crate) fn kem_value(pk: &PublicKey, s: &[SecretScalar; 2]) -> SecretGt {
+    SecretGt::pow_base(&pk.t1, &s[0]).mul(&SecretGt::pow_base(&pk.t2, &s[1]))
 }
 
-/// `Σ γ_i · P_i` with the fast path `γ_i = 1` (all Lewko–Waters AND/OR policies).
-fn weighted_sum<'a>(terms: impl Iterator<Item = (&'a G1Affine, &'a Fr)>) -> G1Projective {
+/// `Σ γ_i · P_i` over public points with the fast path `γ_i = 1` (all Lewko–Waters
+/// AND/OR policies). Variable time: only for public data.
+fn weighted_sum_vartime<'a>(terms: impl Iterator<Item = (&'a G1Affine, &'a Fr)>) -> G1Projective {
     let mut acc = G1Projective::zero();
     for (p, gamma) in terms {
         if gamma.is_one() {
@@ -176,14 +178,39 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
         let c = header.rows.get(*i).ok_or(Error::DecryptionFailed)?;
         key_rows.push((k, c, g));
     }
-    let mut g1 = [G1Projective::zero(); 6];
-    for l in 0..3 {
-        // TODO(constant-time issue): key points are secret; these sums branch in arkworks.
-        g1[l] = key.k_prime()[l].into_group()
-            + weighted_sum(key_rows.iter().map(|(k, _, g)| (&k[l], *g)));
-        g1[l + 3] = -weighted_sum(key_rows.iter().map(|(_, c, g)| (&c[l], *g)));
-    }
-    let g1 = G1Projective::normalize_batch(&g1);
+    // Key side (secret): K'_l · Π K_{ρ(i),l}^{γ_i} in the constant-time layer. The
+    // coefficients γ_i are public (they follow from the policy and the attribute set).
+    let secret_sums: Vec<SecretG1> = (0..3)
+        .map(|l| {
+            key_rows.iter().fold(
+                SecretG1::from_affine(&key.k_prime()[l]),
+                |acc, (k, _, g)| {
+                    let term = SecretG1::from_affine(&k[l]);
+                    acc.add(&if g.is_one() {
+                        term
+                    } else {
+                        term.mul(&SecretScalar::from_fr(g))
+                    })
+                },
+            )
+        })
+        .collect();
+    let secret_sums = SecretG1::batch_to_affine_secret(&secret_sums);
+    // Header side (public): variable-time sums are fine.
+    let public_sums: Vec<G1Projective> = (0..3)
+        .map(|l| -weighted_sum_vartime(key_rows.iter().map(|(_, c, g)| (&c[l], *g))))
+        .collect();
+    let public_sums = G1Projective::normalize_batch(&public_sums);
+    // The pairing itself still runs on arkworks' field arithmetic with the secret sums
+    // as input: the documented remaining gap (docs/constant-time.md, §3).
+    let g1 = [
+        secret_sums[0],
+        secret_sums[1],
+        secret_sums[2],
+        public_sums[0],
+        public_sums[1],
+        public_sums[2],
+    ];
     let k0 = &key.k0_prepared().0;
     let g2: [G2Prepared<ark_bls12_381::Config>; 6] = [
         header.c0[0].into(),

@@ -3,10 +3,9 @@
 
 use core::fmt;
 
-use ark_bls12_381::{g2, Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bls12_381::{Bls12_381, G1Affine, G2Affine};
 use ark_ec::pairing::Pairing;
-use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
+use ark_ec::AffineRepr;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -14,11 +13,11 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use std::sync::OnceLock;
 
 use crate::abe::core::{DecryptionKey, Gt, PreparedK0};
+use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
 use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
-use crate::secret::{invert, random_nonzero_scalar, random_scalar};
 
 /// The most attributes one user key may hold.
 pub const MAX_KEY_ATTRIBUTES: usize = 1024;
@@ -100,23 +99,57 @@ pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
 }
 
 /// The master secret key `(a1, a2, b1, b2, g^{d1}, g^{d2}, g^{d3})`.
-#[derive(Zeroize, ZeroizeOnDrop)]
+///
+/// The scalars live in constant-time [`SecretScalar`]s; the `g^{d_t}` are secret points
+/// kept in affine form and only ever combined through the `ct` layer.
 struct MasterKey {
-    a: [Fr; 2],
-    b: [Fr; 2],
+    a: [SecretScalar; 2],
+    b: [SecretScalar; 2],
     g_d: [G1Affine; 3],
 }
 
+impl Drop for MasterKey {
+    fn drop(&mut self) {
+        self.g_d.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for MasterKey {}
+
+/// `e(g, h)`, a public constant.
+fn e_gh() -> &'static Gt {
+    static E_GH: OnceLock<Gt> = OnceLock::new();
+    E_GH.get_or_init(|| Bls12_381::pairing(G1Affine::generator(), G2Affine::generator()))
+}
+
 impl MasterKey {
-    fn public_key(&self) -> PublicKey {
-        let h = G2Projective::generator();
-        // TODO(constant-time issue): secret scalars times fixed bases.
-        let h1 = g2::Config::glv_mul_projective(h, self.a[0]).into_affine();
-        let h2 = g2::Config::glv_mul_projective(h, self.a[1]).into_affine();
-        let h_aff = G2Affine::generator();
-        // T_t = e(g^{d_t}, h^{a_t}) · e(g^{d3}, h) = e(g,h)^{d_t·a_t + d3}.
-        let t1 = Bls12_381::multi_pairing([self.g_d[0], self.g_d[2]], [h1, h_aff]);
-        let t2 = Bls12_381::multi_pairing([self.g_d[1], self.g_d[2]], [h2, h_aff]);
+    /// `H_t = h^{a_t}` (published).
+    fn h(&self) -> [G2Affine; 2] {
+        let h = SecretG2::batch_publish(&[
+            SecretG2::mul_generator(&self.a[0]),
+            SecretG2::mul_generator(&self.a[1]),
+        ]);
+        [h[0], h[1]]
+    }
+
+    /// The public key at setup, where the `d_t` are still known: `T_t` by a
+    /// constant-time GT exponentiation of the public `e(g,h)`, no secret pairing.
+    fn public_key_from_d(&self, d: &[SecretScalar; 3]) -> PublicKey {
+        let [h1, h2] = self.h();
+        let t1 = SecretGt::pow_base(e_gh(), &(&(&d[0] * &self.a[0]) + &d[2])).publish();
+        let t2 = SecretGt::pow_base(e_gh(), &(&(&d[1] * &self.a[1]) + &d[2])).publish();
+        PublicKey::new(h1, h2, t1, t2)
+    }
+
+    /// The public key of an imported master key, which holds only `g^{d_t}`:
+    /// `T_t = e(g^{d_t}, h^{a_t}) · e(g^{d3}, h)`. These pairings take secret G1 inputs
+    /// and are not constant time (`docs/constant-time.md`); import is a rare, offline
+    /// operation.
+    fn public_key_from_g_d(&self) -> PublicKey {
+        let [h1, h2] = self.h();
+        let h = G2Affine::generator();
+        let t1 = Bls12_381::multi_pairing([self.g_d[0], self.g_d[2]], [h1, h]);
+        let t2 = Bls12_381::multi_pairing([self.g_d[1], self.g_d[2]], [h2, h]);
         PublicKey::new(h1, h2, t1, t2)
     }
 }
@@ -147,19 +180,30 @@ impl fmt::Debug for Authority {
 impl Authority {
     /// Runs FAME Setup: draws a fresh master key.
     pub fn setup<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let a = [random_nonzero_scalar(rng), random_nonzero_scalar(rng)];
-        let b = [random_nonzero_scalar(rng), random_nonzero_scalar(rng)];
-        let mut d = [random_scalar(rng), random_scalar(rng), random_scalar(rng)];
-        let g = G1Projective::generator();
-        // TODO(constant-time issue): fixed-base multiplication by secret scalars.
-        let g_d = G1Projective::normalize_batch(&[g * d[0], g * d[1], g * d[2]]);
-        d.zeroize();
+        let a = [
+            SecretScalar::random_nonzero(rng),
+            SecretScalar::random_nonzero(rng),
+        ];
+        let b = [
+            SecretScalar::random_nonzero(rng),
+            SecretScalar::random_nonzero(rng),
+        ];
+        let d = [
+            SecretScalar::random(rng),
+            SecretScalar::random(rng),
+            SecretScalar::random(rng),
+        ];
+        let g_d = SecretG1::batch_to_affine_secret(&[
+            SecretG1::mul_generator(&d[0]),
+            SecretG1::mul_generator(&d[1]),
+            SecretG1::mul_generator(&d[2]),
+        ]);
         let msk = MasterKey {
             a,
             b,
             g_d: [g_d[0], g_d[1], g_d[2]],
         };
-        let pk = msk.public_key();
+        let pk = msk.public_key_from_d(&d);
         Self { msk, pk }
     }
 
@@ -181,50 +225,42 @@ impl Authority {
     ) -> Result<UserKey> {
         let attributes = canonical_attribute_set(attributes)?;
         let msk = &self.msk;
-        // TODO(constant-time issue): every operation below handles secrets.
-        let r = [random_scalar(rng), random_scalar(rng)];
-        let mut beta = Zeroizing::new([msk.b[0] * r[0], msk.b[1] * r[1], r[0] + r[1]]);
-        let inv_a = Zeroizing::new([invert(&msk.a[0]), invert(&msk.a[1])]);
-        // e[l][t] = β_l / a_t
-        let mut e = Zeroizing::new([[Fr::from(0u64); 2]; 3]);
-        for l in 0..3 {
-            for t in 0..2 {
-                e[l][t] = beta[l] * inv_a[t];
-            }
-        }
-        let h = G2Projective::generator();
-        let k0 = G2Projective::normalize_batch(&[
-            g2::Config::glv_mul_projective(h, beta[0]),
-            g2::Config::glv_mul_projective(h, beta[1]),
-            g2::Config::glv_mul_projective(h, beta[2]),
+        // Every secret below is a `SecretScalar`/`SecretG1`/`SecretG2`: constant time.
+        let r = [SecretScalar::random(rng), SecretScalar::random(rng)];
+        let beta = [&msk.b[0] * &r[0], &msk.b[1] * &r[1], &r[0] + &r[1]];
+        let inv_a = [msk.a[0].invert(), msk.a[1].invert()];
+        // e[t][l] = β_l / a_t
+        let e: [[SecretScalar; 3]; 2] =
+            core::array::from_fn(|t| core::array::from_fn(|l| &beta[l] * &inv_a[t]));
+        let k0 = SecretG2::batch_to_affine_secret(&[
+            SecretG2::mul_generator(&beta[0]),
+            SecretG2::mul_generator(&beta[1]),
+            SecretG2::mul_generator(&beta[2]),
         ]);
-        beta.zeroize();
-        let g = G1Projective::generator();
-        let mut points = Zeroizing::new(Vec::with_capacity(3 * (attributes.len() + 1)));
-        // K' from the column-1 points and the authority's g^{d_t}.
+        let mut points: Vec<SecretG1> = Vec::with_capacity(3 * (attributes.len() + 1));
+        // K'_t = g^{d_t} · g^{σ'/a_t} · Π_l U(1,l,t)^{β_l/a_t};  K'_3 = g^{d3} · g^{−σ'}.
         let u1 = column_points(1);
-        let sigma_prime = Zeroizing::new(random_scalar(rng));
+        let sigma_prime = SecretScalar::random(rng);
         for t in 0..2 {
-            let mut acc = msk.g_d[t].into_group() + g * (*sigma_prime * inv_a[t]);
-            for l in 0..3 {
-                acc += u1.points[l][t] * e[l][t];
-            }
-            points.push(acc);
+            let bases = [u1.points[0][t], u1.points[1][t], u1.points[2][t]];
+            let sum = SecretG1::multi_mul(&bases, &[&e[t][0], &e[t][1], &e[t][2]]);
+            let g_part = SecretG1::mul_generator(&(&sigma_prime * &inv_a[t]));
+            points.push(SecretG1::from_affine(&msk.g_d[t]).add(&g_part).add(&sum));
         }
-        points.push(msk.g_d[2].into_group() - g * *sigma_prime);
+        points
+            .push(SecretG1::from_affine(&msk.g_d[2]).add(&SecretG1::mul_generator(&-&sigma_prime)));
+        // K(y,t) = g^{σ_y/a_t} · Π_l W(y,l,t)^{β_l/a_t};  K(y,3) = g^{−σ_y}.
         for y in &attributes {
             let w = attribute_points(y.as_str());
-            let sigma = Zeroizing::new(random_scalar(rng));
+            let sigma = SecretScalar::random(rng);
             for t in 0..2 {
-                let mut acc = g * (*sigma * inv_a[t]);
-                for l in 0..3 {
-                    acc += w.points[l][t] * e[l][t];
-                }
-                points.push(acc);
+                let bases = [w.points[0][t], w.points[1][t], w.points[2][t]];
+                let sum = SecretG1::multi_mul(&bases, &[&e[t][0], &e[t][1], &e[t][2]]);
+                points.push(SecretG1::mul_generator(&(&sigma * &inv_a[t])).add(&sum));
             }
-            points.push(-(g * *sigma));
+            points.push(SecretG1::mul_generator(&-&sigma));
         }
-        let points = Zeroizing::new(G1Projective::normalize_batch(&points));
+        let points = Zeroizing::new(SecretG1::batch_to_affine_secret(&points));
         let mut chunks = points.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
         let k_attr: Vec<[G1Affine; 3]> = chunks.collect();
@@ -245,7 +281,7 @@ impl Authority {
         // of the secret behind).
         let mut w = Writer::with_capacity(ObjectType::MasterKey, 4 + 4 * 32 + 3 * 48);
         for s in self.msk.a.iter().chain(self.msk.b.iter()) {
-            w.scalar(s);
+            w.fixed(s.to_be_bytes().as_ref());
         }
         for p in &self.msk.g_d {
             w.g1(p);
@@ -261,8 +297,14 @@ impl Authority {
     /// [`Error::InvalidEncoding`] for any malformed input (including zero `a`/`b`).
     pub fn import_master_key_dangerous(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, ObjectType::MasterKey)?;
-        let a = [r.nonzero_scalar()?, r.nonzero_scalar()?];
-        let b = [r.nonzero_scalar()?, r.nonzero_scalar()?];
+        let a = [
+            secret_nonzero_scalar(&mut r)?,
+            secret_nonzero_scalar(&mut r)?,
+        ];
+        let b = [
+            secret_nonzero_scalar(&mut r)?,
+            secret_nonzero_scalar(&mut r)?,
+        ];
         let g_d = [
             r.g1_allow_identity()?,
             r.g1_allow_identity()?,
@@ -270,9 +312,20 @@ impl Authority {
         ];
         r.finish()?;
         let msk = MasterKey { a, b, g_d };
-        let pk = msk.public_key();
+        let pk = msk.public_key_from_g_d();
         Ok(Self { msk, pk })
     }
+}
+
+/// Reads a secret non-zero scalar without handing it to arkworks: range and zero checks
+/// run in constant time; only their accept/reject outcome is public.
+fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
+    let bytes = Zeroizing::new(r.fixed::<32>()?);
+    let s = SecretScalar::from_be_bytes(&bytes).ok_or(EncodingError::InvalidScalar)?;
+    if declassify_choice(s.is_zero()) {
+        return Err(EncodingError::InvalidScalar.into());
+    }
+    Ok(s)
 }
 
 /// Validates, canonicalises, sorts and de-duplicates a key's attribute set.

@@ -30,20 +30,19 @@
 use core::fmt;
 use std::sync::OnceLock;
 
-use ark_bls12_381::{G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::{AffineRepr, CurveGroup};
+use ark_bls12_381::{G1Affine, G2Affine};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{dec_core, DecryptionKey, PreparedK0};
 use crate::abe::{hex_prefix, key_body_len, read_key_body, write_key_body, PublicKey, UserKey};
+use crate::ct::{SecretG1, SecretG2};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
 use crate::record::hops::{blinding_scalar, capsule_context, Hop, GRANT_ID_LEN};
 use crate::record::kem::{encaps, KemHeader};
 use crate::record::{SealedRecord, MAX_HOPS};
-use crate::secret::invert;
 
 /// A re-encryption key: the delegator's key restricted to `S'` and blinded by `1/z`,
 /// the capsule under the target policy, and a grant id.
@@ -133,21 +132,24 @@ impl UserKey {
         let mut grant_id = [0u8; GRANT_ID_LEN];
         rng.fill_bytes(&mut grant_id);
         let (capsule, w) = encaps(pk, policy, &capsule_context(&grant_id), rng)?;
-        let z = Zeroizing::new(blinding_scalar(pk, &w)?);
-        let inv_z = Zeroizing::new(invert(&z));
+        let z = blinding_scalar(pk, &w)?;
+        let inv_z = z.invert();
         // Blind every component: K̃ = K^{1/z}.
         // TODO(constant-time issue): secret scalar times secret points.
-        let g1: Zeroizing<Vec<G1Projective>> = Zeroizing::new(
-            self.k_prime
-                .iter()
-                .chain(k_attr.iter().flatten())
-                .map(|p| p.into_group() * *inv_z)
-                .collect(),
-        );
-        let g1 = Zeroizing::new(G1Projective::normalize_batch(&g1));
-        let g2: Zeroizing<Vec<G2Projective>> =
-            Zeroizing::new(self.k0.iter().map(|p| p.into_group() * *inv_z).collect());
-        let g2 = Zeroizing::new(G2Projective::normalize_batch(&g2));
+        // Constant time: secret points times the secret 1/z.
+        let g1: Vec<SecretG1> = self
+            .k_prime
+            .iter()
+            .chain(k_attr.iter().flatten())
+            .map(|p| SecretG1::from_affine(p).mul(&inv_z))
+            .collect();
+        let g1 = Zeroizing::new(SecretG1::batch_to_affine_secret(&g1));
+        let g2: Vec<SecretG2> = self
+            .k0
+            .iter()
+            .map(|p| SecretG2::from_affine(p).mul(&inv_z))
+            .collect();
+        let g2 = Zeroizing::new(SecretG2::batch_to_affine_secret(&g2));
         k_attr.zeroize();
         let mut chunks = g1.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;

@@ -69,7 +69,8 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
         &capsule_context(&rekey.grant_id),
     )
     .unwrap();
-    let z = blinding_scalar(pk(), &w).unwrap();
+    // Test-only: the collusion analysis needs z as a plain scalar.
+    let z = blinding_scalar(pk(), &w).unwrap().publish_fr();
     (w, z)
 }
 
@@ -321,11 +322,11 @@ fn the_final_recipient_learns_every_z_on_its_chain() {
     let w1 = recover_seed(
         pk(),
         &twice.hops[0].capsule,
-        &z_w1,
+        &crate::encoding::encode_gt(&z_w1),
         &capsule_context(&twice.hops[0].grant_id),
     )
     .unwrap();
-    let z1 = blinding_scalar(pk(), &w1).unwrap();
+    let z1 = blinding_scalar(pk(), &w1).unwrap().publish_fr();
     // z1 is the blinding of the first grant, which the researcher was never given.
     let stolen = unblind(&g.rekey, &z1);
     assert_eq!(stolen.k0, g.patient.k0);

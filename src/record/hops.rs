@@ -9,14 +9,14 @@
 
 use core::fmt;
 
-use ark_bls12_381::Fr;
-use ark_ff::Zero;
+use zeroize::Zeroizing;
 
 use crate::abe::core::{DecryptionKey, Gt};
 use crate::abe::{hex_prefix, PublicKey};
+use crate::ct::{declassify_choice, SecretGt, SecretScalar};
 use crate::encoding::{Reader, Writer};
 use crate::error::{Error, Result};
-use crate::hash::{dst, hash_to_scalar};
+use crate::hash::{dst, expand_message_xmd};
 use crate::record::kem::{context, decaps, recover_seed, KemHeader, Seed};
 use crate::record::SealedRecord;
 
@@ -68,11 +68,15 @@ pub(crate) fn capsule_context(grant_id: &[u8; GRANT_ID_LEN]) -> Vec<u8> {
     context(b"capsule", &[grant_id])
 }
 
-/// `z = H_z(pk id, w)`, the blinding exponent of a re-key; zero is refused.
-pub(crate) fn blinding_scalar(pk: &PublicKey, w: &[u8; 32]) -> Result<Fr> {
-    // TODO(constant-time issue): hash_to_scalar on a secret must use the CT reduction.
-    let z = hash_to_scalar(dst::REKEY_BLIND, &[&pk.id, w]);
-    if z.is_zero() {
+/// `z = H_z(pk id, w)`, the blinding exponent of a re-key (RFC 9380 `hash_to_field`
+/// into Z_r, reduced in constant time); zero is refused (probability 2^-255; the
+/// outcome is public).
+pub(crate) fn blinding_scalar(pk: &PublicKey, w: &[u8; 32]) -> Result<SecretScalar> {
+    let uniform = Zeroizing::new(expand_message_xmd(&[&pk.id, w], dst::REKEY_BLIND, 48)?);
+    let mut chunk = Zeroizing::new([0u8; 48]);
+    chunk.copy_from_slice(&uniform);
+    let z = SecretScalar::from_hash_bytes(&chunk);
+    if declassify_choice(z.is_zero()) {
         return Err(Error::DecryptionFailed);
     }
     Ok(z)
@@ -125,8 +129,8 @@ pub(crate) fn recover_record_seed<K: DecryptionKey + ?Sized>(
     for i in (1..=start).rev() {
         let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
         let z = blinding_scalar(pk, &seed)?;
-        // TODO(constant-time issue): GT exponentiation by the secret z.
-        let z_below = hop.r * z;
+        // Z = R^z by constant-time GT exponentiation; only its encoding is used.
+        let z_below = SecretGt::pow_base(&hop.r, &z).to_bytes();
         let (below, ctx_below) = sealed.layer(i - 1)?;
         seed = recover_seed(pk, below, &z_below, &ctx_below)?;
     }

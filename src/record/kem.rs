@@ -7,18 +7,18 @@
 
 use core::fmt;
 
-use ark_bls12_381::Fr;
 use hkdf::Hkdf;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, Gt, HeaderCore};
+use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, HeaderCore};
 use crate::abe::PublicKey;
-use crate::encoding::{Reader, Writer};
+use crate::ct::SecretScalar;
+use crate::encoding::{encode_gt, Reader, Writer, GT_LEN};
 use crate::error::{EncodingError, Error, Result};
-use crate::hash::{dst, expand_message_xmd, hash_to_scalars};
+use crate::hash::{dst, expand_message_xmd};
 use crate::policy::{Policy, MAX_POLICY_LEAVES, MAX_POLICY_TEXT_LEN};
 use crate::secret::random_seed;
 
@@ -120,21 +120,32 @@ impl KemHeader {
 
 /// The FAME coins `(s1, s2) = G(pk id, μ, ⟨P⟩, ctx)`. Every variable-length input is
 /// length-prefixed, so the encoding is injective.
-fn coins(pk: &PublicKey, seed: &[u8; 32], policy_bytes: &[u8], ctx: &[u8]) -> Zeroizing<[Fr; 2]> {
+/// This is RFC 9380 `hash_to_field` into Z_r (48 bytes per scalar), reduced in constant
+/// time because μ is secret.
+fn coins(
+    pk: &PublicKey,
+    seed: &[u8; 32],
+    policy_bytes: &[u8],
+    ctx: &[u8],
+) -> Result<[SecretScalar; 2]> {
     let policy_len = (policy_bytes.len() as u32).to_be_bytes();
-    // TODO(constant-time issue): hash_to_scalars on a secret must use the CT reduction.
-    Zeroizing::new(hash_to_scalars::<2>(
-        dst::FO_COINS,
+    let uniform = Zeroizing::new(expand_message_xmd(
         &[&pk.id, seed, &policy_len, policy_bytes, ctx],
-    ))
+        dst::FO_COINS,
+        96,
+    )?);
+    let mut chunk = Zeroizing::new([0u8; 48]);
+    let mut out = [SecretScalar::zero(), SecretScalar::zero()];
+    for (s, bytes) in out.iter_mut().zip(uniform.chunks_exact(48)) {
+        chunk.copy_from_slice(bytes);
+        *s = SecretScalar::from_hash_bytes(&chunk);
+    }
+    Ok(out)
 }
 
-/// The mask `F(Z)`: 32 bytes from the canonical encoding of `Z`.
-fn mask(z: &Gt) -> Result<Zeroizing<[u8; 32]>> {
-    let mut w = Writer::raw();
-    w.gt(z);
-    let z_bytes = Zeroizing::new(w.finish());
-    let out = Zeroizing::new(expand_message_xmd(&[&z_bytes], dst::FO_MASK, 32)?);
+/// The mask `F(Z)`: 32 bytes from the canonical 576-byte encoding of `Z`.
+fn mask(z_bytes: &[u8; GT_LEN]) -> Result<Zeroizing<[u8; 32]>> {
+    let out = Zeroizing::new(expand_message_xmd(&[z_bytes], dst::FO_MASK, 32)?);
     let mut m = Zeroizing::new([0u8; 32]);
     m.copy_from_slice(&out);
     Ok(m)
@@ -176,9 +187,9 @@ fn encaps_deterministic(
     ctx: &[u8],
     seed: &[u8; 32],
 ) -> Result<KemHeader> {
-    let s = coins(pk, seed, &policy.to_bytes(), ctx);
+    let s = coins(pk, seed, &policy.to_bytes(), ctx)?;
     let core = enc_header(pk, policy.lsss(), &s)?;
-    let z = kem_value(pk, &s);
+    let z = kem_value(pk, &s).to_bytes();
     let masked_seed = xor32(seed, &*mask(&z)?);
     Ok(KemHeader::new(policy.clone(), core, masked_seed))
 }
@@ -195,15 +206,20 @@ pub(crate) fn decaps<K: DecryptionKey + ?Sized>(
     let gamma = lsss
         .reconstruct(key.attributes())
         .ok_or(Error::PolicyNotSatisfied)?;
-    let z = dec_core(key, lsss, &header.core, &gamma)?;
+    let z = Zeroizing::new(encode_gt(&dec_core(key, lsss, &header.core, &gamma)?));
     recover_seed(pk, header, &z, ctx)
 }
 
 /// The FO check given the KEM value `Z`: unmask μ, re-encrypt, and accept only if the
 /// recomputed header equals the received one byte for byte (compared in constant time).
-pub(crate) fn recover_seed(pk: &PublicKey, header: &KemHeader, z: &Gt, ctx: &[u8]) -> Result<Seed> {
+pub(crate) fn recover_seed(
+    pk: &PublicKey,
+    header: &KemHeader,
+    z: &[u8; GT_LEN],
+    ctx: &[u8],
+) -> Result<Seed> {
     let seed = Zeroizing::new(xor32(&header.masked_seed, &*mask(z)?));
-    let s = coins(pk, &seed, &header.policy.to_bytes(), ctx);
+    let s = coins(pk, &seed, &header.policy.to_bytes(), ctx)?;
     let core = enc_header(pk, header.policy.lsss(), &s)?;
     let recomputed = encode_core(&core);
     if bool::from(recomputed.ct_eq(&header.core_bytes)) {

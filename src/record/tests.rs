@@ -14,6 +14,8 @@ use crate::abe::core::{
     dec_core, enc_header, kem_value, DecryptionKey, Gt, HeaderCore, PreparedK0,
 };
 use crate::abe::{Authority, PublicKey, UserKey};
+use crate::ct::SecretScalar;
+use crate::encoding::encode_gt;
 use crate::encoding::{Reader, Writer};
 use crate::error::Error;
 use crate::hash::{dst, expand_message_xmd};
@@ -21,7 +23,6 @@ use crate::policy::{Attribute, Policy};
 use crate::record::kem::{decaps, encaps, recover_seed, KemHeader};
 use crate::record::sealed::record_context;
 use crate::record::{seal, SealedRecord};
-use crate::secret::random_scalar;
 
 fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
@@ -97,9 +98,12 @@ fn rerandomised_headers_fail_the_fo_check() {
         );
 
         // Fresh coins δ: C0·C0(δ), rows·rows(δ), and DecCore yields Z·Z(δ).
-        let delta = [random_scalar(&mut rng), random_scalar(&mut rng)];
+        let delta = [
+            SecretScalar::random(&mut rng),
+            SecretScalar::random(&mut rng),
+        ];
         let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
-        let z_delta = kem_value(pk, &delta);
+        let z_delta = kem_value(pk, &delta).publish();
         let moved = add(&honest.core, &core_delta);
         let forged = header(&policy, &moved, &honest.masked_seed);
         assert_eq!(z_of(&key, &policy, &forged.core), z + z_delta, "{text}");
@@ -108,7 +112,7 @@ fn rerandomised_headers_fail_the_fo_check() {
             Err(Error::DecryptionFailed)
         );
         assert_eq!(
-            recover_seed(pk, &forged, &(z + z_delta), &ctx).map(|_| ()),
+            recover_seed(pk, &forged, &encode_gt(&(z + z_delta)), &ctx).map(|_| ()),
             Err(Error::DecryptionFailed)
         );
 
