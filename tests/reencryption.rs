@@ -500,7 +500,7 @@ fn the_same_grant_twice_on_one_record_is_refused() {
         Err(Error::InvalidArgument(_))
     ));
     assert!(matches!(
-        rekey.reencrypt_batch(&[once.clone()])[..],
+        rekey.reencrypt_batch(std::slice::from_ref(&once))[..],
         [Err(Error::InvalidArgument(_))]
     ));
     // Another grant may follow.
