@@ -13,7 +13,8 @@
 //! prints Welch's |t| (the largest over the uncropped samples and dudect's percentile
 //! crops). |t| > 10 means the running time depends on the secret; arkworks' own
 //! operations are measured as positive controls. `CIPHERCHART_DUDECT=0` skips it;
-//! `CIPHERCHART_DUDECT_SCALE=4` takes 4× the samples.
+//! `CIPHERCHART_DUDECT_SCALE=4` takes 4× the samples, `CIPHERCHART_DUDECT_ONLY=comb` runs
+//! the tests whose name contains `comb`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(missing_docs)] // criterion_group! generates undocumented items
@@ -265,22 +266,29 @@ fn max_abs_t(samples: &[(bool, f64)]) -> (f64, usize) {
 }
 
 /// Times `op` on the fixed input (class true) or a fresh random one (class false),
-/// chosen by a coin per sample; inputs are prepared before the clock starts.
-fn dudect<I, O>(
+/// chosen by a coin per sample. Both inputs are prepared before the clock starts, and
+/// the one used is moved into the same local, so the two classes differ only in value.
+fn dudect<I: Clone, O>(
     name: &str,
     n: usize,
     fixed: &I,
     mut fresh: impl FnMut() -> I,
     op: impl Fn(&I) -> O,
 ) {
+    if let Ok(only) = std::env::var("CIPHERCHART_DUDECT_ONLY") {
+        if !name.contains(only.as_str()) {
+            return;
+        }
+    }
     let mut coin = ChaCha20Rng::seed_from_u64(0xD0DEC7);
     let mut samples = Vec::with_capacity(n);
     for _ in 0..n {
         let class = rand::RngCore::next_u32(&mut coin) & 1 == 1;
         let random_input = fresh();
-        let input = if class { fixed } else { &random_input };
+        let fixed_input = fixed.clone();
+        let input = if class { fixed_input } else { random_input };
         let t = Instant::now();
-        black_box(op(black_box(input)));
+        black_box(op(black_box(&input)));
         samples.push((class, t.elapsed().as_nanos() as f64));
     }
     let (t, n) = max_abs_t(&samples);
