@@ -3,7 +3,7 @@
 use core::fmt;
 
 use ark_bls12_381::Fr;
-use ark_ff::{PrimeField, Zero};
+use ark_ff::Zero;
 use hkdf::HkdfExtract;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -14,6 +14,7 @@ use super::{
     hash_point, mul_secret_g1, mul_secret_g2, PublicKey, Signature, POP_DST, SECRET_KEY_LEN,
     SIG_DST,
 };
+use crate::ct::{declassify_choice, SecretScalar};
 use crate::encoding::{decode_scalar, encode_scalar};
 use crate::error::{EncodingError, Error, Result};
 use crate::secret::random_seed;
@@ -160,10 +161,10 @@ fn key_gen(ikm: &[u8], key_info: &[u8]) -> Fr {
         {
             okm.zeroize();
         }
-        // TODO(constant-time issue): arkworks' reduction of the 48-byte OKM mod r.
-        let sk = Fr::from_be_bytes_mod_order(okm.as_ref());
-        if !sk.is_zero() {
-            return sk;
+        // OS2IP(OKM) mod r in constant time; only "is zero" (probability 2^-255) is public.
+        let sk = SecretScalar::from_hash_bytes(&okm);
+        if !declassify_choice(sk.is_zero()) {
+            return sk.to_fr_secret();
         }
         salt = Sha256::digest(salt).into();
     }

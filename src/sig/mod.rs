@@ -70,9 +70,10 @@ mod tests;
 
 use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::pairing::Pairing;
-use ark_ec::{AffineRepr, PrimeGroup};
+use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
+use crate::ct::{SecretG1, SecretG2, SecretScalar};
 use crate::error::{Error, Result};
 use crate::hash::hash_to_g2;
 
@@ -99,19 +100,16 @@ pub const SIGNATURE_LEN: usize = 96;
 /// Length of a raw secret key (big-endian scalar).
 pub const SECRET_KEY_LEN: usize = 32;
 
-/// `sk · p` for a secret scalar and a public G2 point (signing and proving possession).
-///
-/// TODO(constant-time issue): arkworks' scalar multiplication branches on the scalar's bits;
-/// switch to the `ct` layer's fixed-window multiplication when it lands.
+/// `sk · p` for a secret scalar and a public G2 point (signing and proving possession),
+/// in constant time (`ct` layer: fixed signed window, masked lookups, complete formulas);
+/// the result is a signature, so it is published.
 pub(crate) fn mul_secret_g2(p: &G2Affine, sk: &Fr) -> G2Affine {
-    (p.into_group() * sk).into()
+    SecretG2::mul_base(p, &SecretScalar::from_fr(sk)).publish()
 }
 
-/// `sk · g1` for a secret scalar (public-key derivation).
-///
-/// TODO(constant-time issue): as [`mul_secret_g2`], with the fixed generator of G1.
+/// `sk · g1` for a secret scalar (public-key derivation), in constant time (comb).
 pub(crate) fn mul_secret_g1(sk: &Fr) -> G1Affine {
-    (G1Projective::generator() * sk).into()
+    SecretG1::mul_generator(&SecretScalar::from_fr(sk)).publish()
 }
 
 /// `hash_to_point` (`dst` = [`SIG_DST`]) or `hash_pubkey_to_point` (`dst` = [`POP_DST`]).
