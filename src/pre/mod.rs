@@ -135,7 +135,6 @@ impl UserKey {
         let z = blinding_scalar(pk, &w)?;
         let inv_z = z.invert();
         // Blind every component: K̃ = K^{1/z}.
-        // TODO(constant-time issue): secret scalar times secret points.
         // Constant time: secret points times the secret 1/z.
         let g1: Vec<SecretG1> = self
             .k_prime
