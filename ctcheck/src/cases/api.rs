@@ -1,8 +1,9 @@
-//! The crate's public secret-handling operations, run end to end with a secret RNG (or
-//! a secret master key). `Pending` until the lead routes them through `ct`: then each
-//! becomes `Clean` and gates.
+//! The crate's public secret-handling operations, run end to end with secret inputs: a
+//! secret RNG (every byte it hands out is poisoned), or keys derived from a poisoned
+//! master key. `Clean` once routed through `ct` (gating), `Pending` while a report is
+//! still expected (reported, not gating).
 
-use cipherchart::{seal, Authority, Policy};
+use cipherchart::{seal, Authority, Policy, PublicKey, SealedRecord, UserKey};
 use rand_chacha::ChaCha20Rng;
 
 use super::field::SecretRng;
@@ -12,13 +13,17 @@ use crate::{Case, Kind};
 
 pub fn cases() -> Vec<Case> {
     vec![
-        case("api_authority_setup", Kind::Pending, 8, api_authority_setup),
+        case("api_authority_setup", Kind::Clean, 8, api_authority_setup),
+        case("api_seal", Kind::Clean, 8, api_seal),
         case("api_issue_key", Kind::Pending, 8, api_issue_key),
-        case("api_seal", Kind::Pending, 8, api_seal),
+        case("api_open", Kind::Pending, 9, api_open),
+        case("api_rekey", Kind::Pending, 9, api_rekey),
+        case("api_reencrypt", Kind::Pending, 9, api_reencrypt),
     ]
 }
 
-/// Authority setup: every scalar of the master key comes from the secret RNG.
+/// Authority setup: every scalar of the master key comes from the secret RNG; the
+/// public key is the output.
 #[inline(never)]
 fn op_api_authority_setup(rng: &mut SecretRng<'_>) -> Vec<u8> {
     Authority::setup(rng).public_key().to_bytes()
@@ -27,26 +32,10 @@ fn api_authority_setup(rng: &mut ChaCha20Rng) {
     output(op_api_authority_setup(&mut SecretRng(rng)));
 }
 
-/// Key issue for one attribute: the master key (poisoned in place) and the RNG are
-/// secret; the key's encoding is the output.
-#[inline(never)]
-fn op_api_issue_key(a: &Authority, rng: &mut SecretRng<'_>) -> Vec<u8> {
-    match a.issue_key(&["role:nurse"], rng) {
-        Ok(k) => k.to_bytes().to_vec(),
-        Err(_) => Vec::new(),
-    }
-}
-fn api_issue_key(rng: &mut ChaCha20Rng) {
-    let mut a = Authority::setup(rng);
-    // The authority holds its master key inline (no heap pointers): poison all of it.
-    poison(&mut a);
-    output(op_api_issue_key(&a, &mut SecretRng(rng)));
-}
-
 /// Sealing a record under a one-attribute policy: the seed μ (and so the coins s1, s2
 /// and the KEM value Z) comes from the secret RNG; the sealed record is the output.
 #[inline(never)]
-fn op_api_seal(pk: &cipherchart::PublicKey, policy: &Policy, rng: &mut SecretRng<'_>) -> Vec<u8> {
+fn op_api_seal(pk: &PublicKey, policy: &Policy, rng: &mut SecretRng<'_>) -> Vec<u8> {
     match seal(pk, policy, b"record-1", b"", b"payload", rng) {
         Ok(r) => r.to_bytes(),
         Err(_) => Vec::new(),
@@ -58,4 +47,95 @@ fn api_seal(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_seal(a.public_key(), &policy, &mut SecretRng(rng)));
+}
+
+/// A public key, and an authority whose master key is poisoned in place (it holds
+/// everything inline, no heap pointers).
+fn secret_authority(rng: &mut ChaCha20Rng) -> (PublicKey, Authority) {
+    let mut a = Authority::setup(rng);
+    let pk = a.public_key().clone();
+    poison(&mut a);
+    (pk, a)
+}
+
+/// A user key for `attributes` whose points derive from the poisoned master key and
+/// the secret RNG.
+fn secret_key(a: &Authority, attributes: &[&str], rng: &mut ChaCha20Rng) -> Option<UserKey> {
+    a.issue_key(attributes, &mut SecretRng(rng)).ok()
+}
+
+/// Key issue for one attribute; the key's (secret) encoding is the output, so the case
+/// also covers the export of the key.
+#[inline(never)]
+fn op_api_issue_key(a: &Authority, rng: &mut SecretRng<'_>) -> Vec<u8> {
+    match a.issue_key(&["role:nurse"], rng) {
+        Ok(k) => k.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    }
+}
+fn api_issue_key(rng: &mut ChaCha20Rng) {
+    let (_, a) = secret_authority(rng);
+    output(op_api_issue_key(&a, &mut SecretRng(rng)));
+}
+
+/// A record sealed (with a public RNG: the record is public) under `policy`.
+fn record(pk: &PublicKey, policy: &str, rng: &mut ChaCha20Rng) -> Option<SealedRecord> {
+    let policy = Policy::parse(policy).ok()?;
+    seal(pk, &policy, b"record-1", b"", b"payload", rng).ok()
+}
+
+/// Opening a record with a secret key (DecCore, the FO recomputation, the AEAD).
+#[inline(never)]
+fn op_api_open(key: &UserKey, pk: &PublicKey, r: &SealedRecord) -> Vec<u8> {
+    key.open(pk, r).unwrap_or_default()
+}
+fn api_open(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(key), Some(r)) = (
+        secret_key(&a, &["role:nurse"], rng),
+        record(&pk, "role:nurse", rng),
+    ) else {
+        return;
+    };
+    output(op_api_open(&key, &pk, &r));
+}
+
+/// Re-key: blinding the secret key by the secret `1/z`, the capsule from the secret
+/// RNG; the re-key's (secret) encoding is the output.
+#[inline(never)]
+fn op_api_rekey(key: &UserKey, pk: &PublicKey, rng: &mut SecretRng<'_>) -> Vec<u8> {
+    let Ok(target) = Policy::parse("role:auditor") else {
+        return Vec::new();
+    };
+    match key.rekey(pk, &["role:nurse"], &target, rng) {
+        Ok(rk) => rk.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    }
+}
+fn api_rekey(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let Some(key) = secret_key(&a, &["role:nurse"], rng) else {
+        return;
+    };
+    output(op_api_rekey(&key, &pk, &mut SecretRng(rng)));
+}
+
+/// The proxy's re-encryption with a blinded (secret) re-key: DecCore on `K̃`.
+#[inline(never)]
+fn op_api_reencrypt(rk: &cipherchart::ReKey, r: &SealedRecord) -> Vec<u8> {
+    rk.reencrypt(r).map(|r| r.to_bytes()).unwrap_or_default()
+}
+fn api_reencrypt(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(key), Some(r), Ok(target)) = (
+        secret_key(&a, &["role:nurse"], rng),
+        record(&pk, "role:nurse", rng),
+        Policy::parse("role:auditor"),
+    ) else {
+        return;
+    };
+    let Ok(rk) = key.rekey(&pk, &["role:nurse"], &target, &mut SecretRng(rng)) else {
+        return;
+    };
+    output(op_api_reencrypt(&rk, &r));
 }
