@@ -3,7 +3,7 @@
 //! master key. `Clean` once routed through `ct` (gating), `Pending` while a report is
 //! still expected (reported, not gating).
 
-use cipherchart::{seal, Authority, Policy, PublicKey, SealedRecord, UserKey};
+use cipherchart::{seal, Authority, BlsSigningKey, Policy, PublicKey, SealedRecord, UserKey};
 use rand_chacha::ChaCha20Rng;
 
 use super::field::SecretRng;
@@ -19,6 +19,8 @@ pub fn cases() -> Vec<Case> {
         case("api_open", Kind::Pending, 9, api_open),
         case("api_rekey", Kind::Pending, 9, api_rekey),
         case("api_reencrypt", Kind::Pending, 9, api_reencrypt),
+        case("api_bls_keygen", Kind::Clean, 4, api_bls_keygen),
+        case("api_bls_sign", Kind::Clean, 4, api_bls_sign),
     ]
 }
 
@@ -138,4 +140,32 @@ fn api_reencrypt(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_reencrypt(&rk, &r));
+}
+
+/// BLS KeyGen from secret input keying material; the public key is the output.
+#[inline(never)]
+fn op_api_bls_keygen(ikm: &[u8; 32]) -> [u8; 48] {
+    BlsSigningKey::from_ikm(ikm, b"").map_or([0; 48], |k| k.public_key().to_bytes())
+}
+fn api_bls_keygen(rng: &mut ChaCha20Rng) {
+    let mut ikm = [0u8; 32];
+    rand_core::RngCore::fill_bytes(rng, &mut ikm);
+    let ikm = super::secret(ikm);
+    output(op_api_bls_keygen(&ikm));
+}
+
+/// BLS signing with a secret key (the key struct, held inline, is poisoned in place);
+/// the signature is the output.
+#[inline(never)]
+fn op_api_bls_sign(k: &BlsSigningKey) -> [u8; 96] {
+    k.sign(b"consent token").to_bytes()
+}
+fn api_bls_sign(rng: &mut ChaCha20Rng) {
+    let mut ikm = [0u8; 32];
+    rand_core::RngCore::fill_bytes(rng, &mut ikm);
+    let Ok(mut k) = BlsSigningKey::from_ikm(&ikm, b"") else {
+        return;
+    };
+    poison(&mut k);
+    output(op_api_bls_sign(&k));
 }
