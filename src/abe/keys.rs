@@ -284,7 +284,7 @@ impl Authority {
             w.fixed(s.to_be_bytes().as_ref());
         }
         for p in &self.msk.g_d {
-            w.g1(p);
+            w.fixed(SecretG1::from_affine(p).to_compressed().as_ref());
         }
         Zeroizing::new(w.finish())
     }
@@ -463,9 +463,16 @@ pub(crate) fn write_key_body(
     for a in attributes {
         w.bytes(a.as_str().as_bytes());
     }
-    k0.iter().for_each(|p| w.g2(p));
-    k_prime.iter().for_each(|p| w.g1(p));
-    k_attr.iter().flatten().for_each(|p| w.g1(p));
+    // Secret points: compressed in constant time (arkworks' serialiser branches on y).
+    k0.iter()
+        .for_each(|p| w.fixed(SecretG2::from_affine(p).to_compressed().as_ref()));
+    k_prime
+        .iter()
+        .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
+    k_attr
+        .iter()
+        .flatten()
+        .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
 }
 
 /// The decoded key body.

@@ -219,7 +219,8 @@ impl ReKey {
         let gamma = lsss
             .reconstruct(&self.attributes)
             .ok_or(Error::PolicyNotSatisfied)?;
-        let r = dec_core(self, lsss, &target.core, &gamma)?;
+        // R = Z^{1/z} is the proxy's public output.
+        let r = dec_core(self, lsss, &target.core, &gamma)?.publish();
         let mut out = record.clone();
         out.hops.push(Hop {
             grant_id: self.grant_id,

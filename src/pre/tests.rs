@@ -57,7 +57,9 @@ fn attribute(text: &str) -> Attribute {
 fn kem_value<K: DecryptionKey>(key: &K, record: &SealedRecord) -> Gt {
     let lsss = record.header.policy.lsss();
     let gamma = lsss.reconstruct(key.attributes()).unwrap();
-    dec_core(key, lsss, &record.header.core, &gamma).unwrap()
+    dec_core(key, lsss, &record.header.core, &gamma)
+        .unwrap()
+        .publish()
 }
 
 /// What the delegatee learns from a re-key's capsule: the seed `w` and `z = H_z(w)`.

@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, HeaderCore};
 use crate::abe::PublicKey;
 use crate::ct::SecretScalar;
-use crate::encoding::{encode_gt, Reader, Writer, GT_LEN};
+use crate::encoding::{Reader, Writer, GT_LEN};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::{dst, expand_message_xmd};
 use crate::policy::{Policy, MAX_POLICY_LEAVES, MAX_POLICY_TEXT_LEN};
@@ -206,7 +206,7 @@ pub(crate) fn decaps<K: DecryptionKey + ?Sized>(
     let gamma = lsss
         .reconstruct(key.attributes())
         .ok_or(Error::PolicyNotSatisfied)?;
-    let z = Zeroizing::new(encode_gt(&dec_core(key, lsss, &header.core, &gamma)?));
+    let z = dec_core(key, lsss, &header.core, &gamma)?.to_bytes();
     recover_seed(pk, header, &z, ctx)
 }
 

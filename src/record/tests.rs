@@ -74,7 +74,9 @@ fn add(a: &HeaderCore, b: &HeaderCore) -> HeaderCore {
 
 fn z_of(key: &UserKey, policy: &Policy, core: &HeaderCore) -> Gt {
     let gamma = policy.lsss().reconstruct(key.attributes()).unwrap();
-    dec_core(key, policy.lsss(), core, &gamma).unwrap()
+    dec_core(key, policy.lsss(), core, &gamma)
+        .unwrap()
+        .publish()
 }
 
 #[test]
@@ -250,7 +252,9 @@ fn tag_named_key_components_do_not_decrypt() {
         for real in names.iter().map(|n| vec![*n]).chain([names.to_vec()]) {
             let mut lie = liar(&attacker, &policy, &real);
             let gamma = policy.lsss().reconstruct(&lie.claimed).unwrap();
-            let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma).unwrap();
+            let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma)
+                .unwrap()
+                .publish();
             assert_ne!(forged, z, "{text} with {real:?}");
             assert_eq!(
                 decaps(&lie, pk, &h, &ctx).map(|_| ()),
@@ -262,7 +266,9 @@ fn tag_named_key_components_do_not_decrypt() {
                 lie.k_prime = core::array::from_fn(|l| {
                     (attacker.k_prime[l] + k_y[l].into_group() * sign).into_affine()
                 });
-                let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma).unwrap();
+                let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma)
+                    .unwrap()
+                    .publish();
                 assert_ne!(forged, z, "{text} with K'·K({real:?})^±1");
             }
         }

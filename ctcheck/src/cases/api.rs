@@ -16,9 +16,9 @@ pub fn cases() -> Vec<Case> {
         case("api_authority_setup", Kind::Clean, 8, api_authority_setup),
         case("api_seal", Kind::Clean, 8, api_seal),
         case("api_issue_key", Kind::Pending, 8, api_issue_key),
-        case("api_open", Kind::Pending, 9, api_open),
-        case("api_rekey", Kind::Pending, 9, api_rekey),
-        case("api_reencrypt", Kind::Pending, 9, api_reencrypt),
+        case("api_open", Kind::Clean, 9, api_open),
+        case("api_rekey", Kind::Clean, 9, api_rekey),
+        case("api_reencrypt", Kind::Clean, 9, api_reencrypt),
         case("api_bls_keygen", Kind::Clean, 4, api_bls_keygen),
         case("api_bls_sign", Kind::Clean, 4, api_bls_sign),
     ]
