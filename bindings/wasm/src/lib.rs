@@ -7,6 +7,8 @@
 //! browsers, behind one conditional `exports` map.
 
 mod abe;
+#[cfg(feature = "bench")]
+mod bench;
 mod chain;
 mod consent;
 mod errors;
