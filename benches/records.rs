@@ -1,0 +1,3 @@
+//! Placeholder (filled in the next commit).
+#![allow(missing_docs)]
+fn main() {}
