@@ -5,6 +5,7 @@
 
 use cipherchart::{seal, Authority, BlsSigningKey, Policy, PublicKey, SealedRecord, UserKey};
 use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
 
 use super::field::SecretRng;
 use super::{case, output};
@@ -15,7 +16,8 @@ pub fn cases() -> Vec<Case> {
     vec![
         case("api_authority_setup", Kind::Clean, 8, api_authority_setup),
         case("api_seal", Kind::Clean, 8, api_seal),
-        case("api_issue_key", Kind::Pending, 8, api_issue_key),
+        case("api_issue_key", Kind::Clean, 8, api_issue_key),
+        case("api_issue_key_msk", Kind::Clean, 8, api_issue_key_msk),
         case("api_open", Kind::Clean, 9, api_open),
         case("api_rekey", Kind::Clean, 9, api_rekey),
         case("api_reencrypt", Kind::Clean, 9, api_reencrypt),
@@ -78,6 +80,23 @@ fn op_api_issue_key(a: &Authority, rng: &mut SecretRng<'_>) -> Vec<u8> {
 fn api_issue_key(rng: &mut ChaCha20Rng) {
     let (_, a) = secret_authority(rng);
     output(op_api_issue_key(&a, &mut SecretRng(rng)));
+}
+
+/// Key issue with the master key as the only secret (a public RNG for `r`, `σ`): the
+/// output is tainted through the poisoned `Authority` alone, so its poisoning is
+/// complete (every master-key component reaches the key: `b_t` through `K0`, `a_t` and
+/// `g^{d_t}` through `K'` and `K_y`).
+fn api_issue_key_msk(rng: &mut ChaCha20Rng) {
+    let (_, a) = secret_authority(rng);
+    let mut public = rand_chacha::ChaCha20Rng::from_seed([7; 32]);
+    output(op_api_issue_key_public_rng(&a, &mut public));
+}
+#[inline(never)]
+fn op_api_issue_key_public_rng(a: &Authority, rng: &mut ChaCha20Rng) -> Vec<u8> {
+    match a.issue_key(&["role:nurse"], rng) {
+        Ok(k) => k.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// A record sealed (with a public RNG: the record is public) under `policy`.

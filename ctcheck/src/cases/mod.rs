@@ -68,8 +68,52 @@ pub(crate) fn g2(rng: &mut ChaCha20Rng) -> G2Affine {
     G2Projective::rand(rng).into_affine()
 }
 
-/// Counts the output's tainted bytes and declares it public.
-pub(crate) fn output<T>(mut x: T) {
-    declassify(&mut x);
+/// Counts the output's tainted bytes (heap contents included) and declares it public.
+pub(crate) fn output<T: Output>(mut x: T) {
+    x.declassify_all();
     black_box(&x);
 }
+
+/// A case output whose secret-tainted bytes `output` can count.
+///
+/// `declassify` inspects `size_of_val` bytes in place, which for a `Vec` is its
+/// (pointer, capacity, length) header, never the heap buffer: a `Vec<u8>` output went
+/// through `output` counted as untainted even when every element was secret. Types
+/// must therefore opt in: [`Inline`] ones (every byte inline) are declassified in
+/// place, a `Vec` of them element by element; any other type does not compile.
+pub(crate) trait Output {
+    /// Counts this value's tainted bytes into `TAINTED` and declares them public.
+    fn declassify_all(&mut self);
+}
+
+/// Types that hold their whole value inline (no pointer to other memory).
+pub(crate) trait Inline {}
+
+impl<T: Inline> Output for T {
+    fn declassify_all(&mut self) {
+        declassify(self);
+    }
+}
+
+impl<T: Inline> Output for Vec<T> {
+    fn declassify_all(&mut self) {
+        declassify(self.as_mut_slice());
+    }
+}
+
+impl<const N: usize> Inline for [u8; N] {}
+impl Inline for u8 {}
+impl Inline for u64 {}
+impl Inline for ark_bls12_381::Fr {}
+impl<P: ark_ec::short_weierstrass::SWCurveConfig> Inline for ark_ec::short_weierstrass::Affine<P> {}
+impl<P: ark_ec::short_weierstrass::SWCurveConfig> Inline
+    for ark_ec::short_weierstrass::Projective<P>
+{
+}
+impl Inline for cipherchart::ct::fields::CtFr {}
+impl Inline for cipherchart::ct::fields::CtFq {}
+impl Inline for cipherchart::ct::fields::CtFq2 {}
+impl Inline for SecretScalar {}
+impl Inline for Option<SecretScalar> {}
+impl<C: cipherchart::ct::curve::CtCurve> Inline for cipherchart::ct::secret::SecretPoint<C> {}
+impl Inline for cipherchart::ct::SecretGt {}
