@@ -1,0 +1,354 @@
+//! dudect-style statistical timing test (Reparaz–Balasch–Verbauwhede 2017) of the
+//! library's secret-handling operations end to end: scalar multiplication, key issue,
+//! sealing, re-key and signing.
+//!
+//! Run: `cargo bench --features ctcheck --bench dudect` (about 2 minutes on the 2-core
+//! VM). Results: `docs/constant-time.md` §5. `CIPHERCHART_DUDECT_SCALE=2` takes twice
+//! the samples, `CIPHERCHART_DUDECT_ONLY=seal` runs the tests whose name contains `seal`.
+//!
+//! Each sample flips a coin: class "fixed" runs the operation on one fixed, deliberately
+//! degenerate secret (sparse scalar digits, a master key with `a = b = 1` and
+//! `g^d = identity`, all-zero coins), class "random" on a fresh random one. Both classes
+//! build their input through the same code (decoding from bytes, a replaying RNG) before
+//! the clock starts and drop it after it stops, so they differ only in the secret's
+//! value. Welch's t is taken over the raw timings and over dudect's percentile crops
+//! (99, 90, 75, 50 %), and the largest |t| reported: above 10 the time depends on the
+//! secret. arkworks' variable-time G1 multiplication runs as a positive control: it must
+//! leak, or the test had no power (for example on a machine too noisy to measure).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ark_bls12_381::{Fr, G1Projective, G2Projective};
+use ark_ec::CurveGroup;
+use ark_ff::{Field, UniformRand};
+use cipherchart::ct::{SecretG1, SecretG2, SecretScalar};
+use cipherchart::{seal, Authority, BlsSigningKey, Policy, UserKey};
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
+// ---------------------------------------------------------------------------------
+// Statistics
+
+/// Welch's t statistic of two samples.
+fn welch_t(a: &[f64], b: &[f64]) -> f64 {
+    let stats = |v: &[f64]| {
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (n, mean, var)
+    };
+    let (na, ma, va) = stats(a);
+    let (nb, mb, vb) = stats(b);
+    (ma - mb) / (va / na + vb / nb).sqrt()
+}
+
+/// The largest |t| over the raw samples and the samples below dudect's crop
+/// percentiles (cropping removes the long tail that preemption adds on a busy machine),
+/// with the crop that gave it.
+fn max_abs_t(samples: &[(bool, f64)]) -> (f64, f64) {
+    let mut sorted: Vec<f64> = samples.iter().map(|s| s.1).collect();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let mut best = (0.0f64, 100.0);
+    for pct in [100.0, 99.0, 90.0, 75.0, 50.0] {
+        let idx = ((sorted.len() as f64) * pct / 100.0) as usize;
+        let cut = sorted[idx.min(sorted.len() - 1)];
+        let class = |c: bool| -> Vec<f64> {
+            samples
+                .iter()
+                .filter(|s| s.0 == c && s.1 <= cut)
+                .map(|s| s.1)
+                .collect()
+        };
+        let (fixed, random) = (class(true), class(false));
+        if fixed.len() > 10 && random.len() > 10 {
+            let t = welch_t(&fixed, &random).abs();
+            if t > best.0 {
+                best = (t, pct);
+            }
+        }
+    }
+    best
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Runs one test: `prepare(class)` builds the input outside the clock (class `true` =
+/// fixed), `op` is timed, its result dropped after the clock stops.
+fn dudect<I, O>(
+    name: &str,
+    n: usize,
+    mut prepare: impl FnMut(bool) -> I,
+    mut op: impl FnMut(&mut I) -> O,
+) {
+    if let Ok(only) = std::env::var("CIPHERCHART_DUDECT_ONLY") {
+        if !name.contains(only.as_str()) {
+            return;
+        }
+    }
+    let mut coin = ChaCha20Rng::seed_from_u64(0xD0DEC7);
+    let mut samples = Vec::with_capacity(n);
+    let start = Instant::now();
+    for _ in 0..n {
+        let class = coin.next_u32() & 1 == 1;
+        let mut input = prepare(class);
+        let t = Instant::now();
+        let out = op(black_box(&mut input));
+        let dt = t.elapsed().as_nanos() as f64;
+        black_box(out);
+        samples.push((class, dt));
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let (t, crop) = max_abs_t(&samples);
+    let med = |c: bool| median(samples.iter().filter(|s| s.0 == c).map(|s| s.1).collect());
+    let verdict = if t > 10.0 {
+        "LEAKS"
+    } else if t > 5.0 {
+        "suspect"
+    } else {
+        "no leak detected"
+    };
+    println!(
+        "dudect {name:<28} n = {n:>6}  max |t| = {t:>7.1} (crop {crop:>3}%)  median fixed/random \
+         {:>9.1}/{:>9.1} µs  {wall:>5.0} s  {verdict}",
+        med(true) / 1e3,
+        med(false) / 1e3,
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Inputs
+
+/// An RNG that replays prepared bytes (cycling): the fixed class replays zeros, the
+/// random class fresh random bytes, through the same code.
+struct Replay {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl Replay {
+    const LEN: usize = 1024;
+
+    fn new(fixed: bool, fresh: &mut ChaCha20Rng) -> Self {
+        let mut bytes = vec![0u8; Self::LEN];
+        if !fixed {
+            fresh.fill_bytes(&mut bytes);
+        }
+        Self { bytes, pos: 0 }
+    }
+}
+
+impl RngCore for Replay {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        for d in dest {
+            *d = self.bytes[self.pos % Self::LEN];
+            self.pos += 1;
+        }
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl rand::CryptoRng for Replay {}
+
+/// The fixed scalar: `2^250 + 1`, sparse radix-16 digits.
+fn fixed_fr() -> Fr {
+    Fr::from(2u64).pow([250u64]) + Fr::from(1u64)
+}
+
+/// A master key encoding with `a1 = a2 = b1 = b2 = 1` and `g^{d_t}` the identity,
+/// built by overwriting the body of a real export (4 scalars of 32 bytes, then 3
+/// compressed G1 points of 48 bytes).
+fn degenerate_master_key(template: &[u8]) -> Vec<u8> {
+    let mut m = template.to_vec();
+    let body = m.len() - (4 * 32 + 3 * 48);
+    for i in 0..4 {
+        let s = &mut m[body + 32 * i..body + 32 * (i + 1)];
+        s.fill(0);
+        s[31] = 1;
+    }
+    for i in 0..3 {
+        let p = &mut m[body + 128 + 48 * i..body + 128 + 48 * (i + 1)];
+        p.fill(0);
+        p[0] = 0xC0; // compressed | infinity
+    }
+    m
+}
+
+// ---------------------------------------------------------------------------------
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "{cpu}, {cores} cores, load average {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
+fn bench_mode() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    has("--bench") && !has("--test") && !has("--list")
+}
+
+fn main() {
+    if !bench_mode() {
+        return; // `cargo test --benches` builds it; only `cargo bench` runs it.
+    }
+    let scale: usize = std::env::var("CIPHERCHART_DUDECT_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    println!("dudect: {}", machine());
+    let mut r = ChaCha20Rng::seed_from_u64(0xC7);
+    let mut fresh = ChaCha20Rng::seed_from_u64(0xF00D);
+
+    // Scalar multiplication: fixed sparse scalar vs uniform ones.
+    let base1 = G1Projective::rand(&mut r).into_affine();
+    let base2 = G2Projective::rand(&mut r).into_affine();
+    let fixed_wide = {
+        let b = SecretScalar::from_fr(&fixed_fr()).to_be_bytes();
+        let mut w = [0u8; 64];
+        // from_bytes_wide is little-endian: 2^250 + 1 < r, reduced to itself.
+        w[..32].iter_mut().zip(b.iter().rev()).for_each(|(w, b)| *w = *b);
+        w
+    };
+    let scalar = |fixed: bool, fresh: &mut ChaCha20Rng| {
+        let mut w = fixed_wide;
+        if !fixed {
+            fresh.fill_bytes(&mut w);
+        }
+        SecretScalar::from_bytes_wide(&w)
+    };
+    let _ = SecretG1::mul_generator(&SecretScalar::zero()); // comb tables, once
+    dudect(
+        "ct G1 variable base",
+        4000 * scale,
+        |c| scalar(c, &mut fresh),
+        |s| SecretG1::mul_base(&base1, s),
+    );
+    dudect(
+        "ct G2 variable base",
+        2000 * scale,
+        |c| scalar(c, &mut fresh),
+        |s| SecretG2::mul_base(&base2, s),
+    );
+    dudect(
+        "arkworks G1 GLV (control)",
+        4000 * scale,
+        |c| if c { fixed_fr() } else { Fr::rand(&mut fresh) },
+        |s| base1 * *s,
+    );
+
+    // Key issue: a degenerate fixed master key and zero coins vs a pool of random
+    // master keys and random coins; both decoded from bytes before the clock starts.
+    let template = Authority::setup(&mut r).export_master_key_dangerous();
+    let fixed_msk = degenerate_master_key(&template);
+    let pool: Vec<Vec<u8>> = (0..64)
+        .map(|_| Authority::setup(&mut r).export_master_key_dangerous().to_vec())
+        .collect();
+    dudect(
+        "key issue (1 attribute)",
+        2000 * scale,
+        |c| {
+            let bytes = if c {
+                &fixed_msk
+            } else {
+                &pool[fresh.gen_range(0..pool.len())]
+            };
+            let a = Authority::import_master_key_dangerous(bytes).expect("master key");
+            (a, Replay::new(c, &mut fresh))
+        },
+        |(a, rng)| a.issue_key(&["role:nurse"], rng).expect("issue"),
+    );
+
+    // Sealing: zero seed bytes vs random ones (μ, hence s1, s2 and Z).
+    let authority = Authority::setup(&mut r);
+    let pk = authority.public_key().clone();
+    let policy = Policy::parse("role:nurse and dept:cardiology").expect("policy");
+    dudect(
+        "seal (2-attribute policy)",
+        2000 * scale,
+        |c| Replay::new(c, &mut fresh),
+        |rng| seal(&pk, &policy, b"record-1", b"", b"payload", rng).expect("seal"),
+    );
+
+    // Re-key: one fixed user key and zero coins vs a pool of random keys and random
+    // coins; keys decoded from bytes before the clock starts.
+    let fixed_key = authority
+        .issue_key(&["role:nurse"], &mut ChaCha20Rng::seed_from_u64(1))
+        .expect("key")
+        .to_bytes()
+        .to_vec();
+    let keys: Vec<Vec<u8>> = (0..64)
+        .map(|_| {
+            authority
+                .issue_key(&["role:nurse"], &mut r)
+                .expect("key")
+                .to_bytes()
+                .to_vec()
+        })
+        .collect();
+    let target = Policy::parse("role:auditor").expect("policy");
+    dudect(
+        "re-key (1 attribute)",
+        1500 * scale,
+        |c| {
+            let bytes = if c {
+                &fixed_key
+            } else {
+                &keys[fresh.gen_range(0..keys.len())]
+            };
+            let k = UserKey::from_bytes(bytes).expect("key");
+            (k, Replay::new(c, &mut fresh))
+        },
+        |(k, rng)| k.rekey(&pk, &["role:nurse"], &target, rng).expect("rekey"),
+    );
+
+    // BLS signing: the fixed sparse secret key vs random keys.
+    let fixed_sk = SecretScalar::from_fr(&fixed_fr()).to_be_bytes();
+    dudect(
+        "BLS sign",
+        3000 * scale,
+        |c| {
+            let bytes = if c {
+                *fixed_sk
+            } else {
+                *BlsSigningKey::generate(&mut fresh).to_bytes_dangerous()
+            };
+            BlsSigningKey::from_bytes(&bytes).expect("key")
+        },
+        |k| k.sign(b"consent token"),
+    );
+    println!("dudect: {}", machine());
+}
