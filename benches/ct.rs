@@ -22,12 +22,15 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ark_bls12_381::{Bls12_381, Fq, Fr, G1Projective, G2Projective};
+use ark_bls12_381::{Bls12_381, Fq, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::pairing::Pairing;
+use ark_ec::scalar_mul::BatchMulPreprocessing;
 use ark_ec::{CurveGroup, PrimeGroup};
 use ark_ff::{Field, PrimeField, UniformRand};
+use ark_serialize::CanonicalSerialize;
 use cipherchart::ct::fields::{fq_to_ct, fr_to_ct, CtField};
-use cipherchart::ct::{SecretG1, SecretG2, SecretGt, SecretScalar};
+use cipherchart::ct::pairing::{final_exponentiation, multi_miller_loop};
+use cipherchart::ct::{multi_pairing, CtG2Prepared, SecretG1, SecretG2, SecretGt, SecretScalar};
 use criterion::{criterion_group, Criterion};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -161,8 +164,32 @@ fn curves(c: &mut Criterion) {
             SecretG1::multi_mul(&bases, &[&secret[i], &secret[i + 1]])
         })
     });
+    // arkworks' fastest fixed-base path: a windowed table sized for many scalars, one
+    // batch of 16 (normalised to affine with one inversion), against 16 combs and one
+    // CT batch normalisation.
+    let table = BatchMulPreprocessing::with_num_scalars_and_scalar_size(gen, 1024, 255);
+    g.bench_function("fixed_base_x16/arkworks_table", |z| {
+        z.iter(|| table.batch_mul(black_box(&ks)))
+    });
+    g.bench_function("fixed_base_x16/ct_comb", |z| {
+        z.iter(|| {
+            let pts: Vec<SecretG1> = secret.iter().map(SecretG1::mul_generator).collect();
+            SecretG1::batch_to_affine_secret(&pts)
+        })
+    });
     let q = p1 * ks[3];
     let sq = SecretG1::from_projective(&q);
+    g.bench_function("compress/arkworks", |z| {
+        z.iter(|| {
+            let mut out = [0u8; 48];
+            black_box(&q)
+                .into_affine()
+                .serialize_compressed(&mut out[..])
+                .unwrap();
+            out
+        })
+    });
+    g.bench_function("compress/ct", |z| z.iter(|| black_box(&sq).to_compressed()));
     g.bench_function("to_affine/arkworks", |z| {
         z.iter(|| black_box(&q).into_affine())
     });
@@ -196,6 +223,21 @@ fn curves(c: &mut Criterion) {
             SecretG2::mul_generator(&secret[i])
         })
     });
+    let q2 = p2 * ks[3];
+    let sq2 = SecretG2::from_projective(&q2);
+    g.bench_function("compress/arkworks", |z| {
+        z.iter(|| {
+            let mut out = [0u8; 96];
+            black_box(&q2)
+                .into_affine()
+                .serialize_compressed(&mut out[..])
+                .unwrap();
+            out
+        })
+    });
+    g.bench_function("compress/ct", |z| {
+        z.iter(|| black_box(&sq2).to_compressed())
+    });
     g.finish();
 }
 
@@ -221,7 +263,62 @@ fn gt(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, field, curves, gt);
+/// arkworks' prepared G2 input (line coefficients).
+type G2Prepared = <Bls12_381 as Pairing>::G2Prepared;
+
+fn pairing(c: &mut Criterion) {
+    let mut r = rng();
+    let p = G1Projective::rand(&mut r).into_affine();
+    let q = G2Projective::rand(&mut r).into_affine();
+    let g1s: Vec<G1Affine> = (0..6)
+        .map(|_| G1Projective::rand(&mut r).into_affine())
+        .collect();
+    let g2s: Vec<G2Affine> = (0..6)
+        .map(|_| G2Projective::rand(&mut r).into_affine())
+        .collect();
+    let ark_prep: Vec<G2Prepared> = g2s.iter().map(|q| G2Prepared::from(*q)).collect();
+    let ct_prep: Vec<CtG2Prepared> = g2s.iter().map(CtG2Prepared::new).collect();
+    let ct_refs: Vec<&CtG2Prepared> = ct_prep.iter().collect();
+    let ml_ark = Bls12_381::multi_miller_loop(g1s.clone(), ark_prep.clone());
+    let ml_ct = multi_miller_loop(&g1s, &ct_refs);
+
+    let mut g = c.benchmark_group("pairing");
+    g.sample_size(20).measurement_time(Duration::from_secs(5));
+    g.bench_function("single/arkworks", |z| {
+        z.iter(|| Bls12_381::pairing(black_box(p), black_box(q)))
+    });
+    g.bench_function("single/ct", |z| {
+        z.iter(|| multi_pairing(&[black_box(p)], &[&CtG2Prepared::new(black_box(&q))]))
+    });
+    g.bench_function("prepare_g2/arkworks", |z| {
+        z.iter(|| G2Prepared::from(black_box(q)))
+    });
+    g.bench_function("prepare_g2/ct", |z| {
+        z.iter(|| CtG2Prepared::new(black_box(&q)))
+    });
+    g.bench_function("miller_loop_6/arkworks", |z| {
+        z.iter(|| Bls12_381::multi_miller_loop(black_box(g1s.clone()), ark_prep.clone()))
+    });
+    g.bench_function("miller_loop_6/ct", |z| {
+        z.iter(|| multi_miller_loop(black_box(&g1s), &ct_refs))
+    });
+    g.bench_function("final_exp/arkworks", |z| {
+        z.iter(|| Bls12_381::final_exponentiation(black_box(ml_ark)))
+    });
+    g.bench_function("final_exp/ct", |z| {
+        z.iter(|| final_exponentiation(black_box(&ml_ct)))
+    });
+    // DecCore's shape: six pairs, G2 sides prepared once per key/header.
+    g.bench_function("deccore_6_prepared/arkworks", |z| {
+        z.iter(|| Bls12_381::multi_pairing(black_box(g1s.clone()), ark_prep.clone()))
+    });
+    g.bench_function("deccore_6_prepared/ct", |z| {
+        z.iter(|| multi_pairing(black_box(&g1s), &ct_refs))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, field, curves, gt, pairing);
 
 // ---------------------------------------------------------------------------------
 // dudect-style timing test
