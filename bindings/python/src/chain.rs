@@ -1,6 +1,7 @@
 //! The proof chain: `Chain` (in memory or in a crash-safe file), `EntryDraft`, `Entry`,
-//! `InclusionProof`, `Checkpoint`, `ProofFile`. A subset of `cipherchart::chain`: drafts for
-//! sealing, re-encryption and consent grants/revocations; no consistency proofs yet.
+//! `InclusionProof`, `Checkpoint`, `ProofFile` (consistency proofs are in `proofs.rs`, the
+//! file store's `Recovery` in `store.rs`, note signature lines in `note.rs`). Actions are
+//! named by their text (`create`, `re-encrypt`, ...) or their numeric code.
 
 use std::path::PathBuf;
 
@@ -9,8 +10,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::note::NoteSignature;
+use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
 use crate::sig::{BlsPublicKey, Signature, SigningKey};
+use crate::store::Recovery;
 use crate::{detached, to_py_err};
 
 /// An unsigned entry: what happened, to which subject, with which digest.
@@ -70,15 +74,133 @@ macro_rules! with_chain_impl {
 }
 pub(crate) use with_chain_impl as with_chain;
 
+/// An action from its name (`create`, `update`, `read`, `share`, `re-encrypt`, `grant`,
+/// `revoke`, `custody`) or its numeric code (extensions: 0x0100 and up).
+#[derive(FromPyObject)]
+pub(crate) enum ActionArg {
+    Code(u16),
+    Name(String),
+}
+
+impl ActionArg {
+    fn into_core(self) -> PyResult<core::Action> {
+        use core::Action as A;
+        let name = match self {
+            Self::Code(c) => return core::Action::from_code(c).map_err(to_py_err),
+            Self::Name(n) => n,
+        };
+        Ok(match name.as_str() {
+            "create" => A::Create,
+            "update" => A::Update,
+            "read" => A::Read,
+            "share" => A::Share,
+            "re-encrypt" => A::ReEncrypt,
+            "grant" => A::Grant,
+            "revoke" => A::Revoke,
+            "custody" => A::Custody,
+            _ => {
+                return Err(to_py_err(cipherchart::Error::InvalidArgument(
+                    "unknown action name (use the numeric code for an extension)",
+                )))
+            }
+        })
+    }
+}
+
 #[pymethods]
 impl EntryDraft {
+    /// A draft: at `time` (seconds), `action` (a name such as `create` or a numeric code)
+    /// on `subject`, with `digest` the SHA-256 (32 bytes) of the bytes concerned.
+    #[new]
+    fn new(time: u64, action: ActionArg, subject: Vec<u8>, digest: [u8; 32]) -> PyResult<Self> {
+        Ok(Self(core::EntryDraft::new(
+            time,
+            action.into_core()?,
+            subject,
+            digest,
+        )))
+    }
+
+    /// A draft whose digest is the SHA-256 of `payload`.
+    #[staticmethod]
+    fn for_payload(
+        time: u64,
+        action: ActionArg,
+        subject: Vec<u8>,
+        payload: &[u8],
+    ) -> PyResult<Self> {
+        Ok(Self(core::EntryDraft::for_payload(
+            time,
+            action.into_core()?,
+            subject,
+            payload,
+        )))
+    }
+
+    /// Signs the draft as entry `sequence` of a chain whose last entry hash is `prev`
+    /// (`Chain.len()` and `Chain.last_hash`), for `Chain.append` (an actor signing
+    /// elsewhere). Raises InvalidArgument for an over-long subject or metadata.
+    fn sign(
+        &self,
+        py: Python<'_>,
+        sequence: u64,
+        prev: [u8; 32],
+        actor: &SigningKey,
+    ) -> PyResult<Entry> {
+        let draft = self.0.clone();
+        detached(py, || draft.sign(sequence, prev, &actor.0))
+            .map(Entry)
+            .map_err(to_py_err)
+    }
+
+    /// When it happened (seconds since the epoch, as the actor states it).
+    #[getter]
+    fn time(&self) -> u64 {
+        self.0.time
+    }
+
+    /// The action's name, e.g. `create`.
+    #[getter]
+    fn action(&self) -> String {
+        self.0.action.to_string()
+    }
+
+    /// The action's numeric code.
+    #[getter]
+    fn action_code(&self) -> u16 {
+        self.0.action.code()
+    }
+
+    /// The subject (e.g. a record id).
+    #[getter]
+    fn subject<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.subject)
+    }
+
+    /// The SHA-256 of the bytes concerned.
+    #[getter]
+    fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.digest)
+    }
+
+    /// Application metadata.
+    #[getter]
+    fn metadata<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.metadata)
+    }
+
     /// The same draft with application metadata.
     fn with_metadata(&self, metadata: Vec<u8>) -> Self {
         Self(self.0.clone().with_metadata(metadata))
     }
 
     fn __repr__(&self) -> String {
-        "EntryDraft(..)".to_owned()
+        format!(
+            "EntryDraft(time={}, action={}, subject={})",
+            self.0.time,
+            self.0.action,
+            crate::short_hex(&self.0.subject)
+        )
     }
 }
 
@@ -160,6 +282,17 @@ impl Entry {
         self.0.action().to_string()
     }
 
+    /// The action's numeric code.
+    #[getter]
+    fn action_code(&self) -> u16 {
+        self.0.action().code()
+    }
+
+    /// The exact bytes the actor signed.
+    fn signed_message<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.signed_message())
+    }
+
     /// The subject (e.g. a record id).
     #[getter]
     fn subject<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
@@ -204,6 +337,12 @@ impl Entry {
 
 #[pymethods]
 impl InclusionProof {
+    /// A proof from its parts (as read from elsewhere); nothing is checked until `verify`.
+    #[new]
+    fn new(index: u64, size: u64, path: Vec<[u8; 32]>) -> Self {
+        Self(core::InclusionProof { index, size, path })
+    }
+
     /// The leaf's index.
     #[getter]
     fn index(&self) -> u64 {
@@ -253,9 +392,48 @@ impl Checkpoint {
             .map_err(to_py_err)
     }
 
+    /// Signs the checkpoint `(origin, size, root)` with the log key; raises
+    /// InvalidArgument for an origin that is not a valid key name.
+    #[staticmethod]
+    fn sign(
+        py: Python<'_>,
+        origin: &str,
+        size: u64,
+        root: [u8; 32],
+        log_key: &SigningKey,
+    ) -> PyResult<Self> {
+        detached(py, || {
+            core::Checkpoint::sign(origin, size, root, &log_key.0)
+        })
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
     /// The signed-note text.
     fn to_note(&self) -> String {
         self.0.to_note()
+    }
+
+    /// The note body the signatures cover (origin, size, root, extensions).
+    fn note_text(&self) -> String {
+        self.0.note_text()
+    }
+
+    /// Extension lines (none in checkpoints this library signs).
+    #[getter]
+    fn extensions(&self) -> Vec<String> {
+        self.0.extensions().to_vec()
+    }
+
+    /// Every signature line, the log's and any others.
+    #[getter]
+    fn signatures(&self) -> Vec<NoteSignature> {
+        self.0
+            .signatures()
+            .iter()
+            .cloned()
+            .map(NoteSignature)
+            .collect()
     }
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
@@ -304,6 +482,34 @@ impl Checkpoint {
 
 #[pymethods]
 impl ProofFile {
+    /// Bundles the parts; raises InvalidArgument unless the proof is for the entry's
+    /// sequence at the checkpoint's size (nothing cryptographic: see `verify`).
+    #[new]
+    fn new(checkpoint: &Checkpoint, entry: &Entry, proof: &InclusionProof) -> PyResult<Self> {
+        core::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// The C2SP tlog-proof v1 text (`c2sp.org/tlog-proof@v1`, the entry as `extra`).
+    fn to_tlog_proof(&self) -> String {
+        self.0.to_tlog_proof()
+    }
+
+    /// Parses `to_tlog_proof()`; raises InvalidEncoding for anything malformed.
+    #[staticmethod]
+    fn from_tlog_proof(text: &str) -> PyResult<Self> {
+        core::ProofFile::from_tlog_proof(text)
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
+    /// The audit path.
+    #[getter]
+    fn proof(&self) -> InclusionProof {
+        InclusionProof(self.0.proof().clone())
+    }
+
     /// Decodes `bytes(proof_file)`.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
@@ -372,15 +578,72 @@ impl Chain {
             .map_err(to_py_err)
     }
 
-    /// Opens the chain in the file at `path` (created if missing), checking every entry's
-    /// position and link; raises ChainError (`.index`) for a damaged file.
+    /// Opens the chain in the file at `path` (created if missing, unless `read_only`),
+    /// checking every entry's position and link; raises ChainError (`.index`) for a
+    /// damaged file. A torn tail is cut off (reported, not cut, when `read_only`): see
+    /// `recovery`.
     #[staticmethod]
-    fn open_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+    #[pyo3(signature = (path, read_only=false))]
+    fn open_file(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
         detached(py, || {
-            core::FileStore::open_or_create(&path).and_then(core::Chain::open)
+            let store = if read_only {
+                core::FileStore::open_read_only(&path)
+            } else {
+                core::FileStore::open_or_create(&path)
+            };
+            store.and_then(core::Chain::open)
         })
         .map(|c| Self(Store::File(c)))
         .map_err(to_py_err)
+    }
+
+    /// What opening the file found (None for a chain in memory).
+    #[getter]
+    fn recovery(&self) -> Option<Recovery> {
+        match &self.0 {
+            Store::Memory(_) => None,
+            Store::File(c) => Some(Recovery(c.store().recovery().clone())),
+        }
+    }
+
+    /// The Merkle root of the first `size` entries.
+    fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
+        let root = with_chain!(&self.0, c => c.root_at(size)).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &root))
+    }
+
+    /// Appends an entry signed elsewhere (`EntryDraft.sign`) after checking its position,
+    /// link and signature; returns its index. Raises InvalidArgument (position, link) or
+    /// VerificationFailed.
+    fn append(&mut self, py: Python<'_>, entry: &Entry) -> PyResult<u64> {
+        let store = &mut self.0;
+        let entry = entry.0.clone();
+        detached(py, || with_chain!(store, c => c.append(entry))).map_err(to_py_err)
+    }
+
+    /// The audit path of the entry at `index` to the root of the first `size` entries.
+    fn prove_inclusion_at(&self, index: u64, size: u64) -> PyResult<InclusionProof> {
+        with_chain!(&self.0, c => c.prove_inclusion_at(index, size))
+            .map(InclusionProof)
+            .map_err(to_py_err)
+    }
+
+    /// The proof that the first `old_size` entries are a prefix of the current log.
+    fn prove_consistency(&self, old_size: u64) -> PyResult<ConsistencyProof> {
+        with_chain!(&self.0, c => c.prove_consistency(old_size))
+            .map(ConsistencyProof)
+            .map_err(to_py_err)
+    }
+
+    /// The consistency proof between two earlier sizes.
+    fn prove_consistency_between(
+        &self,
+        old_size: u64,
+        new_size: u64,
+    ) -> PyResult<ConsistencyProof> {
+        with_chain!(&self.0, c => c.prove_consistency_between(old_size, new_size))
+            .map(ConsistencyProof)
+            .map_err(to_py_err)
     }
 
     fn __len__(&self) -> usize {

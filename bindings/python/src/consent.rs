@@ -1,15 +1,16 @@
 //! Consent tokens: `Grant`, `Narrowing`, `ConsentToken`, `VerifiedConsent`, `RevocationSet`,
-//! `reencrypt_with_consent`. A subset of `cipherchart::consent`: scopes are lists of record
-//! ids and categories (no open `Selection`s), windows are `(not_before, expiry)` seconds.
+//! `reencrypt_with_consent`, `rekey_digest`, `check_rekey` (the scope types are in
+//! `scope.rs`). Windows are a `Window` or a `(not_before, expiry)` pair of seconds.
 
-use cipherchart::consent::{self as core, Grantee, Window};
+use cipherchart::consent::{self as core, Grantee};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::chain::{Chain, EntryDraft, Store};
+use crate::chain::{Chain, Entry, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
+use crate::scope::{Scope, Selection, Window, WindowArg};
 use crate::sig::{BlsPublicKey, SigningKey};
 use crate::{detached, to_py_err, Policy};
 
@@ -44,10 +45,6 @@ pub struct VerifiedConsent(pub core::VerifiedConsent);
 #[derive(Debug, Default)]
 pub struct RevocationSet(pub core::RevocationSet);
 
-fn window(w: (u64, u64)) -> PyResult<Window> {
-    Window::new(w.0, w.1).map_err(to_py_err)
-}
-
 fn grantee(g: &Bound<'_, PyAny>) -> PyResult<Grantee> {
     if let Ok(p) = g.extract::<PyRef<'_, Policy>>() {
         return Ok(Grantee::Policy(p.0.clone()));
@@ -58,23 +55,29 @@ fn grantee(g: &Bound<'_, PyAny>) -> PyResult<Grantee> {
 
 #[pymethods]
 impl Grant {
-    /// A grant to `grantee` (a `Policy` or a `BlsPublicKey`) valid in `window`
-    /// `(not_before, expiry)` (seconds), optionally limited to record ids, categories and
-    /// purposes, bound to one re-key, and held by `holder`.
+    /// A grant to `grantee` (a `Policy` or a `BlsPublicKey`) valid in `window` (a `Window`
+    /// or `(not_before, expiry)` seconds), optionally limited to a `scope` or to record
+    /// ids and categories (applied after `scope`), and to purposes, bound to one re-key
+    /// (`rekey`, or its `rekey_digest`), and held by `holder`.
     #[new]
-    #[pyo3(signature = (subject, grantee, window, *, records=None, categories=None, purposes=None, rekey=None, holder=None))]
+    #[pyo3(signature = (subject, grantee, window, *, scope=None, records=None, categories=None, purposes=None, rekey=None, rekey_digest=None, holder=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         subject: String,
         grantee: &Bound<'_, PyAny>,
-        window: (u64, u64),
+        window: WindowArg,
+        scope: Option<PyRef<'_, Scope>>,
         records: Option<Vec<String>>,
         categories: Option<Vec<String>>,
         purposes: Option<Vec<String>>,
         rekey: Option<PyRef<'_, ReKey>>,
+        rekey_digest: Option<[u8; 32]>,
         holder: Option<BlsPublicKey>,
     ) -> PyResult<Self> {
-        let mut g = core::Grant::new(subject, self::grantee(grantee)?, self::window(window)?);
+        let mut g = core::Grant::new(subject, self::grantee(grantee)?, window.into_core()?);
+        if let Some(s) = scope {
+            g = g.scope(s.0.clone());
+        }
         if let Some(r) = records {
             g = g.records(r);
         }
@@ -86,6 +89,9 @@ impl Grant {
         }
         if let Some(k) = rekey {
             g = g.rekey(&k.0);
+        }
+        if let Some(d) = rekey_digest {
+            g = g.rekey_digest(d);
         }
         if let Some(h) = holder {
             g = g.holder(h.0);
@@ -100,15 +106,20 @@ impl Grant {
 
 #[pymethods]
 impl Narrowing {
-    /// Narrows to record ids, categories, purposes, a window `(not_before, expiry)`, and
-    /// names the next holder. Anything left out stays as it was.
+    /// Narrows to record ids and categories (lists, or `Selection`s with
+    /// `record_selection`/`category_selection`), purposes, a window (a `Window` or
+    /// `(not_before, expiry)`), and names the next holder. Anything left out stays as it
+    /// was.
     #[new]
-    #[pyo3(signature = (*, records=None, categories=None, purposes=None, window=None, holder=None))]
+    #[pyo3(signature = (*, records=None, categories=None, record_selection=None, category_selection=None, purposes=None, window=None, holder=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         records: Option<Vec<String>>,
         categories: Option<Vec<String>>,
+        record_selection: Option<Selection>,
+        category_selection: Option<Selection>,
         purposes: Option<Vec<String>>,
-        window: Option<(u64, u64)>,
+        window: Option<WindowArg>,
         holder: Option<BlsPublicKey>,
     ) -> PyResult<Self> {
         let mut n = core::Narrowing::new();
@@ -118,11 +129,17 @@ impl Narrowing {
         if let Some(c) = categories {
             n = n.categories(c);
         }
+        if let Some(s) = record_selection {
+            n = n.record_selection(s.0);
+        }
+        if let Some(s) = category_selection {
+            n = n.category_selection(s.0);
+        }
         if let Some(p) = purposes {
             n = n.purposes(p);
         }
         if let Some(w) = window {
-            n = n.window(self::window(w)?);
+            n = n.window(w.into_core()?);
         }
         if let Some(h) = holder {
             n = n.holder(h.0);
@@ -297,11 +314,54 @@ impl VerifiedConsent {
         self.0.purposes().iter().cloned().collect()
     }
 
-    /// The effective window `(not_before, expiry)`.
+    /// The effective window (equal to the pair `(not_before, expiry)`).
     #[getter]
-    fn window(&self) -> (u64, u64) {
-        let w = self.0.window();
-        (w.not_before(), w.expiry())
+    fn window(&self) -> Window {
+        Window(self.0.window())
+    }
+
+    /// Raises ConsentError (`NotPermitted`) unless `permits(...)`.
+    fn check_permits(&self, record_id: &[u8], category: &str, purpose: &str) -> PyResult<()> {
+        self.0
+            .check_permits(record_id, category, purpose)
+            .map_err(to_py_err)
+    }
+
+    /// Who the consent is for: a `Policy` (the audience a re-key must target) or a
+    /// `BlsPublicKey`.
+    #[getter]
+    fn grantee<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match self.0.grantee() {
+            Grantee::Policy(p) => Bound::new(py, Policy(p.clone()))?.into_any(),
+            Grantee::Key(k) => Bound::new(py, BlsPublicKey(*k))?.into_any(),
+        })
+    }
+
+    /// The effective scope.
+    #[getter]
+    fn scope(&self) -> Scope {
+        Scope(self.0.scope().clone())
+    }
+
+    /// The digest of the one re-key the consent authorises (see `rekey_digest`), if any.
+    #[getter]
+    fn rekey_digest<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.0.rekey_digest().map(|d| PyBytes::new(py, d))
+    }
+
+    /// The holder the last block names, if any (who presented the token).
+    #[getter]
+    fn holder(&self) -> Option<BlsPublicKey> {
+        self.0.holder().copied().map(BlsPublicKey)
+    }
+
+    /// The revocation id (32 bytes) of each block, first block first.
+    fn revocation_ids<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, PyBytes>> {
+        self.0
+            .revocation_ids()
+            .iter()
+            .map(|i| PyBytes::new(py, &i.to_bytes()))
+            .collect()
     }
 
     /// The time the token was verified at.
@@ -339,6 +399,14 @@ impl RevocationSet {
         )
         .map(Self)
         .map_err(to_py_err)
+    }
+
+    /// Records a chain entry if it is a revocation (action `revoke`, a 32-byte subject, a
+    /// valid signature); returns whether it was one. Raises VerificationFailed for a
+    /// revoke entry with a bad signature.
+    fn insert_entry(&mut self, py: Python<'_>, entry: &Entry) -> PyResult<bool> {
+        let set = &mut self.0;
+        detached(py, || set.insert_entry(&entry.0)).map_err(to_py_err)
     }
 
     fn __contains__(&self, revocation_id: &[u8]) -> bool {
@@ -397,4 +465,18 @@ pub fn reencrypt_batch_with_consent<'py>(
         })
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, items)
+}
+
+/// The digest (32 bytes) a consent token names to authorise exactly `rekey` (the
+/// `rekey_digest` argument of `Grant`).
+#[pyfunction]
+pub fn rekey_digest<'py>(py: Python<'py>, rekey: &ReKey) -> Bound<'py, PyBytes> {
+    PyBytes::new(py, &core::rekey_digest(&rekey.0))
+}
+
+/// Raises ConsentError (`RekeyMismatch`) unless the consent authorises `rekey` (its digest
+/// is the one named, and its target policy is the grantee policy).
+#[pyfunction]
+pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> PyResult<()> {
+    core::check_rekey(&consent.0, &rekey.0).map_err(to_py_err)
 }

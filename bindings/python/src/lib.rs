@@ -11,11 +11,15 @@ mod consent;
 mod errors;
 mod io;
 mod keys;
+mod note;
 mod policy;
+mod proofs;
 mod record;
 mod rekey;
+mod scope;
 mod session;
 mod sig;
+mod store;
 mod stream;
 
 use std::collections::hash_map::DefaultHasher;
@@ -28,11 +32,15 @@ pub use chain::{Chain, Checkpoint, Entry, EntryDraft, InclusionProof, ProofFile}
 pub use consent::{ConsentToken, Grant, Narrowing, RevocationSet, VerifiedConsent};
 pub use errors::{detached, to_py_err};
 pub use keys::{Authority, PublicKey, UserKey};
+pub use note::NoteSignature;
 pub use policy::Policy;
+pub use proofs::ConsistencyProof;
 pub use record::SealedRecord;
 pub use rekey::ReKey;
+pub use scope::{Scope, Selection, Window};
 pub use session::{SessionHeader, SessionOpener, SessionRecord, SessionSealer};
 pub use sig::{BlsPublicKey, Signature, SigningKey};
+pub use store::Recovery;
 pub use stream::StreamInfo;
 
 /// `__reduce__`'s value: `(Type.from_bytes, (canonical bytes,))`.
@@ -85,6 +93,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ConsentToken>()?;
     m.add_class::<VerifiedConsent>()?;
     m.add_class::<RevocationSet>()?;
+    m.add_class::<Selection>()?;
+    m.add_class::<Scope>()?;
+    m.add_class::<Window>()?;
+    m.add_function(wrap_pyfunction!(consent::rekey_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(consent::check_rekey, m)?)?;
     m.add_function(wrap_pyfunction!(consent::reencrypt_with_consent, m)?)?;
     m.add_function(wrap_pyfunction!(consent::reencrypt_batch_with_consent, m)?)?;
     m.add_class::<Chain>()?;
@@ -93,6 +106,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<InclusionProof>()?;
     m.add_class::<Checkpoint>()?;
     m.add_class::<ProofFile>()?;
+    m.add_class::<ConsistencyProof>()?;
+    m.add_class::<NoteSignature>()?;
+    m.add_class::<Recovery>()?;
+    m.add_function(wrap_pyfunction!(proofs::verify_inclusion, m)?)?;
+    m.add_function(wrap_pyfunction!(proofs::verify_consistency, m)?)?;
+    m.add_function(wrap_pyfunction!(note::key_id, m)?)?;
     m.add_function(wrap_pyfunction!(record::seal, m)?)?;
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;

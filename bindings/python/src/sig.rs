@@ -121,6 +121,20 @@ impl BlsPublicKey {
         PyBytes::new(py, &self.0.to_bytes())
     }
 
+    /// The framed object encoding (`docs/formats.md`), as embedded in other objects.
+    #[allow(clippy::wrong_self_convention)] // pyo3 methods cannot take `self` by value
+    fn to_object_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_object_bytes())
+    }
+
+    /// Decodes `to_object_bytes()`; raises InvalidEncoding otherwise.
+    #[staticmethod]
+    fn from_object_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::BlsPublicKey::from_object_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
+    }
+
     fn __repr__(&self) -> String {
         format!("BlsPublicKey({})", crate::short_hex(&self.0.to_bytes()))
     }
@@ -155,6 +169,20 @@ impl Signature {
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    /// The framed object encoding (`docs/formats.md`), as embedded in other objects.
+    #[allow(clippy::wrong_self_convention)] // pyo3 methods cannot take `self` by value
+    fn to_object_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_object_bytes())
+    }
+
+    /// Decodes `to_object_bytes()`; raises InvalidEncoding otherwise.
+    #[staticmethod]
+    fn from_object_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::BlsSignature::from_object_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
     }
 
     fn __repr__(&self) -> String {
