@@ -5,8 +5,11 @@ use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
+#[cfg(feature = "full")]
 use crate::record::SealedRecord;
-use crate::sig::{BlsPublicKey, BlsSigningKey};
+use crate::sig::BlsPublicKey;
+#[cfg(feature = "full")]
+use crate::sig::BlsSigningKey;
 use cipherchart::chain::{self, merkle};
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -339,11 +342,13 @@ pub fn verify_consistency(
 
 /// An in-memory proof chain: append signed entries, sign checkpoints, hand out receipts and
 /// consistency proofs. For demos and tests: a real log persists its entries (the Rust
-/// `FileStore`).
+/// `FileStore`). Not in the verify-only build.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct MemoryChain(chain::Chain<chain::MemoryStore>);
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl MemoryChain {
     /// An empty chain.

@@ -4,9 +4,14 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
 use crate::policy::Policy;
+#[cfg(feature = "full")]
 use crate::rng::rng;
-use crate::sig::{BlsPublicKey, BlsSigningKey};
-use cipherchart::consent::{self, Grant, Grantee, RevocationId, Window};
+use crate::sig::BlsPublicKey;
+#[cfg(feature = "full")]
+use crate::sig::BlsSigningKey;
+use cipherchart::consent::{self, Grantee, RevocationId};
+#[cfg(feature = "full")]
+use cipherchart::consent::{Grant, Window};
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -34,6 +39,8 @@ fn revocation_id_bytes(ids: &[RevocationId]) -> Vec<js_sys::Uint8Array> {
 #[derive(Clone, Debug)]
 pub struct ConsentToken(consent::ConsentToken);
 
+/// Issuing and attenuating (secret keys, randomness): not in the verify-only build.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl ConsentToken {
     /// Issues a bearer consent: `subject` (the patient's id) grants everyone satisfying
@@ -66,7 +73,10 @@ impl ConsentToken {
             .map(Self)
             .map_err(to_js_err)
     }
+}
 
+#[wasm_bindgen]
+impl ConsentToken {
     /// Decodes the text form (`toText()`).
     ///
     /// # Errors

@@ -5,7 +5,13 @@
 //! subclasses with a stable `.code` (see `js/errors.js`). The npm package is assembled by
 //! `scripts/build-wasm`: a `nodejs` build for Node and a `web` build (with `init()`) for
 //! browsers, behind one conditional `exports` map.
+//!
+//! The `full` feature (default) is the whole API. Without it the crate is the verify-only
+//! build for ledger runtimes (`cipherchart/verify` in the package): public keys, signatures,
+//! consent-token verification and proof-chain verification, with no randomness (no getrandom)
+//! and no secret-key code.
 
+#[cfg(feature = "full")]
 mod abe;
 #[cfg(feature = "bench")]
 mod bench;
@@ -13,25 +19,31 @@ mod chain;
 mod consent;
 mod errors;
 mod policy;
+#[cfg(feature = "full")]
 mod pre;
+#[cfg(feature = "full")]
 mod record;
+#[cfg(feature = "full")]
 mod rng;
 mod sig;
 
+#[cfg(feature = "full")]
 pub use abe::{Authority, PublicKey, UserKey};
+#[cfg(feature = "full")]
+pub use chain::MemoryChain;
 pub use chain::{
-    merkle_leaf_hash, verify_consistency, verify_inclusion, ChainEntry, Checkpoint, MemoryChain,
-    ProofFile,
+    merkle_leaf_hash, verify_consistency, verify_inclusion, ChainEntry, Checkpoint, ProofFile,
 };
 pub use consent::{ConsentToken, VerifiedConsent};
 pub use errors::to_js_err;
 pub use policy::Policy;
+#[cfg(feature = "full")]
 pub use pre::ReKey;
+#[cfg(feature = "full")]
 pub use record::{
     seal, seal_stream, start_session, SealedRecord, SessionHeader, SessionOpener, SessionRecord,
     SessionSealer, StreamInfo,
 };
-pub use sig::{
-    aggregate_verify, batch_verify, fast_aggregate_verify, BlsPublicKey, BlsSignature,
-    BlsSigningKey,
-};
+#[cfg(feature = "full")]
+pub use sig::BlsSigningKey;
+pub use sig::{aggregate_verify, batch_verify, fast_aggregate_verify, BlsPublicKey, BlsSignature};

@@ -4,14 +4,18 @@ use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
+#[cfg(feature = "full")]
 use crate::rng::rng;
 use cipherchart::sig;
 
 /// A BLS secret signing key. Secret-holding: call `free()` (or `Symbol.dispose`) when done.
+/// Not in the verify-only build.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct BlsSigningKey(pub(crate) sig::SigningKey);
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl BlsSigningKey {
     /// A fresh key from platform randomness.
@@ -217,7 +221,8 @@ pub fn aggregate_verify(
 }
 
 /// Verifies many independent `(public key, message, signature)` triples at once (random
-/// linear combination), given as three parallel arrays of encodings.
+/// linear combination; in the verify-only build, which has no randomness, one by one),
+/// given as three parallel arrays of encodings.
 ///
 /// # Errors
 /// Throws `VerificationFailed` if any triple is invalid, `InvalidEncoding`, or
@@ -246,5 +251,17 @@ pub fn batch_verify(
         .zip(sigs)
         .map(|((p, m), s)| (p, m, s))
         .collect();
-    sig::batch_verify(&items, &mut rng()).map_err(to_js_err)
+    #[cfg(feature = "full")]
+    let result = sig::batch_verify(&items, &mut rng());
+    // No randomness for the weights: each triple on its own (the same accept/reject, more
+    // pairings), and the core's error for an empty batch.
+    #[cfg(not(feature = "full"))]
+    let result = if items.is_empty() {
+        Err(cipherchart::Error::InvalidArgument(
+            "batch_verify needs at least one signature",
+        ))
+    } else {
+        items.iter().try_for_each(|(pk, m, s)| pk.verify(m, s))
+    };
+    result.map_err(to_js_err)
 }
