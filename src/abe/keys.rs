@@ -12,12 +12,13 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use std::sync::OnceLock;
 
-use crate::abe::core::{DecryptionKey, Gt, PreparedK0};
+use crate::abe::core::Gt;
+use crate::abe::key_material::KeyMaterial;
 use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
-use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
+use crate::policy::Attribute;
 
 /// The most attributes one user key may hold.
 pub const MAX_KEY_ATTRIBUTES: usize = 1024;
@@ -261,16 +262,8 @@ impl Authority {
             points.push(SecretG1::mul_generator(&-&sigma));
         }
         let points = Zeroizing::new(SecretG1::batch_to_affine_secret(&points));
-        let mut chunks = points.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
-        let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
-        let k_attr: Vec<[G1Affine; 3]> = chunks.collect();
-        Ok(UserKey {
-            attributes,
-            k0: [k0[0], k0[1], k0[2]],
-            k_prime,
-            k_attr,
-            k0_prepared: OnceLock::new(),
-        })
+        let material = KeyMaterial::from_points(attributes, [k0[0], k0[1], k0[2]], &points)?;
+        Ok(UserKey { material })
     }
 
     /// Exports the master secret key. **Dangerous**: whoever holds these bytes can
@@ -349,73 +342,35 @@ fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attrib
 ///
 /// Secret: it zeroizes on drop and its `Debug` output shows only the attributes.
 pub struct UserKey {
-    /// Sorted, unique, canonical.
-    pub(crate) attributes: Vec<Attribute>,
-    pub(crate) k0: [G2Affine; 3],
-    pub(crate) k_prime: [G1Affine; 3],
-    /// Parallel to `attributes`.
-    pub(crate) k_attr: Vec<[G1Affine; 3]>,
-    /// `K0` prepared for pairings, computed on first use.
-    pub(crate) k0_prepared: OnceLock<PreparedK0>,
-}
-
-impl Drop for UserKey {
-    fn drop(&mut self) {
-        self.k0.zeroize();
-        self.k_prime.zeroize();
-        self.k_attr.iter_mut().for_each(Zeroize::zeroize);
-    }
+    pub(crate) material: KeyMaterial,
 }
 
 impl ZeroizeOnDrop for UserKey {}
 
 impl fmt::Debug for UserKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let attributes: Vec<&str> = self.attributes.iter().map(Attribute::as_str).collect();
         f.debug_struct("UserKey")
-            .field("attributes", &attributes)
+            .field("attributes", &self.material.attribute_names())
             .finish_non_exhaustive()
-    }
-}
-
-impl DecryptionKey for UserKey {
-    fn attributes(&self) -> &[Attribute] {
-        &self.attributes
-    }
-    fn k0_prepared(&self) -> &PreparedK0 {
-        self.k0_prepared.get_or_init(|| PreparedK0::new(&self.k0))
-    }
-    fn k_prime(&self) -> &[G1Affine; 3] {
-        &self.k_prime
-    }
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]> {
-        let i = self.attributes.binary_search(attribute).ok()?;
-        self.k_attr.get(i)
     }
 }
 
 impl UserKey {
     /// The key's attributes, sorted.
     pub fn attributes(&self) -> &[Attribute] {
-        &self.attributes
+        &self.material.attributes
     }
 
     /// Whether the key holds this attribute (after canonicalisation).
     pub fn has_attribute(&self, attribute: &str) -> bool {
-        Attribute::new(attribute).is_ok_and(|a| self.attributes.binary_search(&a).is_ok())
+        Attribute::new(attribute).is_ok_and(|a| self.material.attributes.binary_search(&a).is_ok())
     }
 
     /// The canonical encoding (`docs/formats.md`, "UserKey"). Secret: the bytes are
     /// returned in a zeroizing buffer.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer::with_capacity(ObjectType::UserKey, key_body_len(&self.attributes));
-        write_key_body(
-            &mut w,
-            &self.attributes,
-            &self.k0,
-            &self.k_prime,
-            &self.k_attr,
-        );
+        let mut w = Writer::with_capacity(ObjectType::UserKey, self.material.encoded_len());
+        self.material.write(&mut w);
         Zeroizing::new(w.finish())
     }
 
@@ -426,87 +381,8 @@ impl UserKey {
     /// canonical, not sorted or repeated, too many attributes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, ObjectType::UserKey)?;
-        let (attributes, k0, k_prime, k_attr) = read_key_body(&mut r)?;
+        let material = KeyMaterial::read(&mut r)?;
         r.finish()?;
-        Ok(Self {
-            attributes,
-            k0,
-            k_prime,
-            k_attr,
-            k0_prepared: OnceLock::new(),
-        })
+        Ok(Self { material })
     }
-}
-
-/// The encoded length of a key body (plus an object header), so secret encoders can
-/// allocate once.
-pub(crate) fn key_body_len(attributes: &[Attribute]) -> usize {
-    4 + 4
-        + attributes
-            .iter()
-            .map(|a| 4 + a.as_str().len())
-            .sum::<usize>()
-        + 3 * 96
-        + 3 * 48 * (1 + attributes.len())
-}
-
-/// The common body of user keys and blinded re-keys: attributes, `K0`, `K'`, `K_y`.
-pub(crate) fn write_key_body(
-    w: &mut Writer,
-    attributes: &[Attribute],
-    k0: &[G2Affine; 3],
-    k_prime: &[G1Affine; 3],
-    k_attr: &[[G1Affine; 3]],
-) {
-    // Attribute count fits: bounded by MAX_KEY_ATTRIBUTES at construction.
-    w.u32(attributes.len() as u32);
-    for a in attributes {
-        w.bytes(a.as_str().as_bytes());
-    }
-    // Secret points: compressed in constant time (arkworks' serialiser branches on y).
-    k0.iter()
-        .for_each(|p| w.fixed(SecretG2::from_affine(p).to_compressed().as_ref()));
-    k_prime
-        .iter()
-        .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
-    k_attr
-        .iter()
-        .flatten()
-        .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
-}
-
-/// The decoded key body.
-pub(crate) type KeyBody = (
-    Vec<Attribute>,
-    [G2Affine; 3],
-    [G1Affine; 3],
-    Vec<[G1Affine; 3]>,
-);
-
-/// Reads and validates a key body written by [`write_key_body`].
-pub(crate) fn read_key_body(r: &mut Reader<'_>) -> Result<KeyBody> {
-    let n = r.count(MAX_KEY_ATTRIBUTES)?;
-    if n == 0 {
-        return Err(EncodingError::BadLength.into());
-    }
-    let mut attributes = Vec::with_capacity(n);
-    for _ in 0..n {
-        let raw = r.bytes(MAX_ATTRIBUTE_LEN)?;
-        let text = core::str::from_utf8(raw).map_err(|_| EncodingError::InvalidText)?;
-        let attribute = Attribute::new(text).map_err(|_| EncodingError::InvalidText)?;
-        if attribute.as_str() != text {
-            return Err(EncodingError::NonCanonical.into());
-        }
-        if attributes.last().is_some_and(|prev| prev >= &attribute) {
-            return Err(EncodingError::NonCanonical.into());
-        }
-        attributes.push(attribute);
-    }
-    let k0 = [r.g2()?, r.g2()?, r.g2()?];
-    let k_prime = [r.g1()?, r.g1()?, r.g1()?];
-    let mut k_attr = Vec::with_capacity(n);
-    for _ in 0..n {
-        k_attr.push([r.g1()?, r.g1()?, r.g1()?]);
-    }
-    Ok((attributes, k0, k_prime, k_attr))
 }

@@ -6,7 +6,8 @@
 //! what makes ciphertexts CCA-secure.
 
 pub(crate) mod core;
+pub(crate) mod key_material;
 mod keys;
 
-pub(crate) use keys::{hex_prefix, key_body_len, read_key_body, write_key_body};
+pub(crate) use keys::hex_prefix;
 pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};

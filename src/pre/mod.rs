@@ -28,15 +28,13 @@
 //! ```
 
 use core::fmt;
-use std::sync::OnceLock;
 
-use ark_bls12_381::{G1Affine, G2Affine};
 use rand_core::{CryptoRng, RngCore};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use crate::abe::core::{dec_core, DecryptionKey, PreparedK0};
-use crate::abe::{hex_prefix, key_body_len, read_key_body, write_key_body, PublicKey, UserKey};
-use crate::ct::{SecretG1, SecretG2};
+use crate::abe::core::{dec_core, DecryptionKey};
+use crate::abe::key_material::KeyMaterial;
+use crate::abe::{hex_prefix, PublicKey, UserKey};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
@@ -52,48 +50,20 @@ use crate::record::{SealedRecord, MAX_HOPS};
 /// no key material, and it zeroizes on drop.
 pub struct ReKey {
     grant_id: [u8; GRANT_ID_LEN],
-    attributes: Vec<Attribute>,
-    k0: [G2Affine; 3],
-    k_prime: [G1Affine; 3],
-    k_attr: Vec<[G1Affine; 3]>,
+    /// The delegator's key restricted to `S'` and blinded by `1/z`.
+    material: KeyMaterial,
     capsule: KemHeader,
-    k0_prepared: OnceLock<PreparedK0>,
-}
-
-impl Drop for ReKey {
-    fn drop(&mut self) {
-        self.k0.zeroize();
-        self.k_prime.zeroize();
-        self.k_attr.iter_mut().for_each(Zeroize::zeroize);
-    }
 }
 
 impl ZeroizeOnDrop for ReKey {}
 
 impl fmt::Debug for ReKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let attributes: Vec<&str> = self.attributes.iter().map(Attribute::as_str).collect();
         f.debug_struct("ReKey")
             .field("grant_id", &hex_prefix(&self.grant_id))
-            .field("attributes", &attributes)
+            .field("attributes", &self.material.attribute_names())
             .field("target_policy", &self.capsule.policy.to_string())
             .finish_non_exhaustive()
-    }
-}
-
-impl DecryptionKey for ReKey {
-    fn attributes(&self) -> &[Attribute] {
-        &self.attributes
-    }
-    fn k0_prepared(&self) -> &PreparedK0 {
-        self.k0_prepared.get_or_init(|| PreparedK0::new(&self.k0))
-    }
-    fn k_prime(&self) -> &[G1Affine; 3] {
-        &self.k_prime
-    }
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]> {
-        let i = self.attributes.binary_search(attribute).ok()?;
-        self.k_attr.get(i)
     }
 }
 
@@ -125,42 +95,20 @@ impl UserKey {
             .collect::<Result<Vec<_>>>()?;
         subset.sort();
         subset.dedup();
-        let mut k_attr = Vec::with_capacity(subset.len());
-        for a in &subset {
-            k_attr.push(*self.k_attr(a).ok_or(Error::NotASubset)?);
+        // Fail before drawing anything if S' is not a subset of S.
+        if !subset.iter().all(|a| self.material.k_attr(a).is_some()) {
+            return Err(Error::NotASubset);
         }
         let mut grant_id = [0u8; GRANT_ID_LEN];
         rng.fill_bytes(&mut grant_id);
         let (capsule, w) = encaps(pk, policy, &capsule_context(&grant_id), rng)?;
         let z = blinding_scalar(pk, &w)?;
-        let inv_z = z.invert();
         // Blind every component: K̃ = K^{1/z}.
-        // Constant time: secret points times the secret 1/z.
-        let g1: Vec<SecretG1> = self
-            .k_prime
-            .iter()
-            .chain(k_attr.iter().flatten())
-            .map(|p| SecretG1::from_affine(p).mul(&inv_z))
-            .collect();
-        let g1 = Zeroizing::new(SecretG1::batch_to_affine_secret(&g1));
-        let g2: Vec<SecretG2> = self
-            .k0
-            .iter()
-            .map(|p| SecretG2::from_affine(p).mul(&inv_z))
-            .collect();
-        let g2 = Zeroizing::new(SecretG2::batch_to_affine_secret(&g2));
-        k_attr.zeroize();
-        let mut chunks = g1.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
-        let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
-        let k_attr: Vec<[G1Affine; 3]> = chunks.collect();
+        let material = self.material.restrict_and_blind(subset, &z.invert())?;
         Ok(ReKey {
             grant_id,
-            attributes: subset,
-            k0: [g2[0], g2[1], g2[2]],
-            k_prime,
-            k_attr,
+            material,
             capsule,
-            k0_prepared: OnceLock::new(),
         })
     }
 }
@@ -174,7 +122,7 @@ impl ReKey {
 
     /// The delegated attributes `S'`.
     pub fn attributes(&self) -> &[Attribute] {
-        &self.attributes
+        &self.material.attributes
     }
 
     /// The target policy `P'`.
@@ -192,7 +140,7 @@ impl ReKey {
             && record
                 .newest_layer()
                 .policy
-                .is_satisfied_by(&self.attributes)
+                .is_satisfied_by(&self.material.attributes)
     }
 
     /// Re-encrypts one record (the proxy's operation). The result is a sealed record
@@ -217,10 +165,10 @@ impl ReKey {
         let target = record.newest_layer();
         let lsss = target.policy.lsss();
         let gamma = lsss
-            .reconstruct(&self.attributes)
+            .reconstruct(&self.material.attributes)
             .ok_or(Error::PolicyNotSatisfied)?;
         // R = Z^{1/z} is the proxy's public output.
-        let r = dec_core(self, lsss, &target.core, &gamma)?.publish();
+        let r = dec_core(&self.material, lsss, &target.core, &gamma)?.publish();
         let mut out = record.clone();
         out.hops.push(Hop {
             grant_id: self.grant_id,
@@ -234,7 +182,7 @@ impl ReKey {
     /// inputs; in parallel with the `parallel` feature. Same results as calling
     /// [`reencrypt`](Self::reencrypt) on each, in order.
     pub fn reencrypt_batch(&self, records: &[SealedRecord]) -> Vec<Result<SealedRecord>> {
-        let _ = self.k0_prepared();
+        let _ = self.material.k0_prepared();
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -252,16 +200,10 @@ impl ReKey {
         let capsule_len = self.capsule.encoded_len();
         let mut w = Writer::with_capacity(
             ObjectType::ReKey,
-            GRANT_ID_LEN + key_body_len(&self.attributes) + capsule_len,
+            GRANT_ID_LEN + self.material.encoded_len() + capsule_len,
         );
         w.fixed(&self.grant_id);
-        write_key_body(
-            &mut w,
-            &self.attributes,
-            &self.k0,
-            &self.k_prime,
-            &self.k_attr,
-        );
+        self.material.write(&mut w);
         self.capsule.write(&mut w);
         Zeroizing::new(w.finish())
     }
@@ -273,17 +215,13 @@ impl ReKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, ObjectType::ReKey)?;
         let grant_id = r.fixed::<GRANT_ID_LEN>()?;
-        let (attributes, k0, k_prime, k_attr) = read_key_body(&mut r)?;
+        let material = KeyMaterial::read(&mut r)?;
         let capsule = KemHeader::read(&mut r)?;
         r.finish()?;
         Ok(Self {
             grant_id,
-            attributes,
-            k0,
-            k_prime,
-            k_attr,
+            material,
             capsule,
-            k0_prepared: OnceLock::new(),
         })
     }
 }

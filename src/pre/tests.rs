@@ -21,6 +21,7 @@ use rand_chacha::ChaCha20Rng;
 
 use super::ReKey;
 use crate::abe::core::{dec_core, DecryptionKey, Gt};
+use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey, UserKey};
 use crate::error::Error;
 use crate::policy::{Attribute, Policy};
@@ -65,7 +66,7 @@ fn kem_value<K: DecryptionKey>(key: &K, record: &SealedRecord) -> Gt {
 /// What the delegatee learns from a re-key's capsule: the seed `w` and `z = H_z(w)`.
 fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
     let w = decaps(
-        delegatee,
+        &delegatee.material,
         pk(),
         &rekey.capsule,
         &capsule_context(&rekey.grant_id),
@@ -80,11 +81,13 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
 fn unblind(rekey: &ReKey, z: &Fr) -> UserKey {
     let g1 = |p: &[ark_bls12_381::G1Affine; 3]| p.map(|q| (q * z).into_affine());
     UserKey {
-        attributes: rekey.attributes.clone(),
-        k0: rekey.k0.map(|q| (q * z).into_affine()),
-        k_prime: g1(&rekey.k_prime),
-        k_attr: rekey.k_attr.iter().map(g1).collect(),
-        k0_prepared: OnceLock::new(),
+        material: KeyMaterial {
+            attributes: rekey.material.attributes.clone(),
+            k0: rekey.material.k0.map(|q| (q * z).into_affine()),
+            k_prime: g1(&rekey.material.k_prime),
+            k_attr: rekey.material.k_attr.iter().map(g1).collect(),
+            k0_prepared: OnceLock::new(),
+        },
     }
 }
 
@@ -125,11 +128,11 @@ fn grant(seed: u64) -> Grant {
 #[test]
 fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     let g = grant(1);
-    let z_value = kem_value(&g.patient, &g.record);
+    let z_value = kem_value(&g.patient.material, &g.record);
     // Every authorised key computes the same Z (it is T1^s1 · T2^s2).
     let mut rng = ChaCha20Rng::seed_from_u64(101);
     let h1 = key(&["hospital:h1", "role:physician"], &mut rng);
-    assert_eq!(kem_value(&h1, &g.record), z_value);
+    assert_eq!(kem_value(&h1.material, &g.record), z_value);
 
     let once = g.rekey.reencrypt(&g.record).unwrap();
     let hop = &once.hops[0];
@@ -137,13 +140,13 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     assert_eq!(hop.capsule, g.rekey.capsule);
     assert_ne!(hop.r, z_value, "the proxy must not learn Z");
     // The proxy's value is DecCore with the blinded key, and deterministic.
-    assert_eq!(kem_value(&g.rekey, &g.record), hop.r);
+    assert_eq!(kem_value(&g.rekey.material, &g.record), hop.r);
     let (_, z) = open_capsule(&g.delegatee, &g.rekey);
     assert_eq!(hop.r * z, z_value);
     // The patient's own key does not satisfy P' and cannot unblind.
     assert_eq!(
         decaps(
-            &g.patient,
+            &g.patient.material,
             pk(),
             &g.rekey.capsule,
             &capsule_context(&g.rekey.grant_id)
@@ -156,26 +159,40 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
 #[test]
 fn the_rekey_is_the_subkey_raised_to_one_over_z() {
     let g = grant(2);
-    assert_eq!(g.rekey.attributes, [attribute("patient:42")]);
-    assert_eq!(g.rekey.k_attr.len(), 1);
-    assert!(g.rekey.k_attr(&attribute("hospital:h1")).is_none());
-    assert!(g.rekey.k_attr(&attribute("consent:research")).is_none());
-    let (_, z) = open_capsule(&g.delegatee, &g.rekey);
-    let k = unblind(&g.rekey, &z);
-    assert_eq!(k.k0, g.patient.k0);
-    assert_eq!(k.k_prime, g.patient.k_prime);
-    let y = attribute("patient:42");
-    assert_eq!(k.k_attr(&y), g.patient.k_attr(&y));
-    // Every component is blinded (none equals the delegator's).
-    assert!(g.rekey.k0.iter().zip(&g.patient.k0).all(|(a, b)| a != b));
+    assert_eq!(g.rekey.material.attributes, [attribute("patient:42")]);
+    assert_eq!(g.rekey.material.k_attr.len(), 1);
+    assert!(g.rekey.material.k_attr(&attribute("hospital:h1")).is_none());
     assert!(g
         .rekey
+        .material
+        .k_attr(&attribute("consent:research"))
+        .is_none());
+    let (_, z) = open_capsule(&g.delegatee, &g.rekey);
+    let k = unblind(&g.rekey, &z);
+    assert_eq!(k.material.k0, g.patient.material.k0);
+    assert_eq!(k.material.k_prime, g.patient.material.k_prime);
+    let y = attribute("patient:42");
+    assert_eq!(k.material.k_attr(&y), g.patient.material.k_attr(&y));
+    // Every component is blinded (none equals the delegator's).
+    assert!(g
+        .rekey
+        .material
+        .k0
+        .iter()
+        .zip(&g.patient.material.k0)
+        .all(|(a, b)| a != b));
+    assert!(g
+        .rekey
+        .material
         .k_prime
         .iter()
-        .zip(&g.patient.k_prime)
+        .zip(&g.patient.material.k_prime)
         .all(|(a, b)| a != b));
-    let own = g.patient.k_attr(&y).unwrap();
-    assert!(g.rekey.k_attr[0].iter().zip(own).all(|(a, b)| a != b));
+    let own = g.patient.material.k_attr(&y).unwrap();
+    assert!(g.rekey.material.k_attr[0]
+        .iter()
+        .zip(own)
+        .all(|(a, b)| a != b));
 }
 
 /// DESIGN.md §6 and `docs/security.md`: a proxy colluding with a delegatee recovers
@@ -203,7 +220,7 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
     // It has no component for attributes of S \ S'; records needing one stay closed,
     // though the delegator opens them.
     for y in ["hospital:h1", "consent:research"] {
-        assert!(stolen.k_attr(&attribute(y)).is_none());
+        assert!(stolen.material.k_attr(&attribute(y)).is_none());
         assert!(!stolen.has_attribute(y));
     }
     for text in [
@@ -244,18 +261,20 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             .iter()
             .map(|a| {
                 if *a == y {
-                    *donor.k_attr(&y).unwrap()
+                    *donor.material.k_attr(&y).unwrap()
                 } else {
-                    *stolen.k_attr(&p42).unwrap()
+                    *stolen.material.k_attr(&p42).unwrap()
                 }
             })
             .collect();
         let grafted = UserKey {
-            attributes,
-            k0: stolen.k0,
-            k_prime: stolen.k_prime,
-            k_attr,
-            k0_prepared: OnceLock::new(),
+            material: KeyMaterial {
+                attributes,
+                k0: stolen.material.k0,
+                k_prime: stolen.material.k_prime,
+                k_attr,
+                k0_prepared: OnceLock::new(),
+            },
         };
         let record = sealed(text, b"grafted", &mut rng);
         assert_eq!(
@@ -277,10 +296,10 @@ fn the_blinded_key_fails_every_fo_check() {
     let rekey = patient
         .rekey(pk(), &["patient:42"], &careless, &mut rng)
         .unwrap();
-    assert!(careless.is_satisfied_by(&rekey.attributes));
+    assert!(careless.is_satisfied_by(&rekey.material.attributes));
     assert_eq!(
         decaps(
-            &rekey,
+            &rekey.material,
             pk(),
             &rekey.capsule,
             &capsule_context(&rekey.grant_id)
@@ -290,7 +309,7 @@ fn the_blinded_key_fails_every_fo_check() {
     );
     // The delegator, who truly holds patient:42, opens that capsule.
     assert!(decaps(
-        &patient,
+        &patient.material,
         pk(),
         &rekey.capsule,
         &capsule_context(&rekey.grant_id)
@@ -331,7 +350,7 @@ fn the_final_recipient_learns_every_z_on_its_chain() {
     let z1 = blinding_scalar(pk(), &w1).unwrap().publish_fr();
     // z1 is the blinding of the first grant, which the researcher was never given.
     let stolen = unblind(&g.rekey, &z1);
-    assert_eq!(stolen.k0, g.patient.k0);
+    assert_eq!(stolen.material.k0, g.patient.material.k0);
     let later = sealed("patient:42", b"later", &mut rng);
     assert_eq!(stolen.open(pk(), &later), Ok(b"later".to_vec()));
 }

@@ -150,7 +150,7 @@ impl UserKey {
     /// attributes satisfy no layer's policy; [`Error::DecryptionFailed`] for any
     /// tampered header, hop, metadata or body, or a record of another authority.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
-        let seed = recover_record_seed(self, pk, sealed)?;
+        let seed = recover_record_seed(&self.material, pk, sealed)?;
         open_body(&seed, sealed, &record_context(&sealed.record_id))
     }
 }

@@ -318,7 +318,7 @@ impl UserKey {
     /// [`Error::DecryptionFailed`] for a tampered header.
     pub fn open_session(&self, pk: &PublicKey, header: &SessionHeader) -> Result<SessionOpener> {
         let ctx = header.context();
-        let seed = decaps(self, pk, &header.header, &ctx)?;
+        let seed = decaps(&self.material, pk, &header.header, &ctx)?;
         let key = derive_key(&seed, &header.header, &ctx, b"session-key");
         Ok(SessionOpener {
             secret: SessionSecret {

@@ -74,7 +74,7 @@ fn add(a: &HeaderCore, b: &HeaderCore) -> HeaderCore {
 
 fn z_of(key: &UserKey, policy: &Policy, core: &HeaderCore) -> Gt {
     let gamma = policy.lsss().reconstruct(key.attributes()).unwrap();
-    dec_core(key, policy.lsss(), core, &gamma)
+    dec_core(&key.material, policy.lsss(), core, &gamma)
         .unwrap()
         .publish()
 }
@@ -91,7 +91,7 @@ fn rerandomised_headers_fail_the_fo_check() {
             .unwrap();
         let ctx = record_context(b"rec");
         let (honest, seed) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
-        assert_eq!(*decaps(&key, pk, &honest, &ctx).unwrap(), *seed);
+        assert_eq!(*decaps(&key.material, pk, &honest, &ctx).unwrap(), *seed);
         let z = z_of(&key, &policy, &honest.core);
         assert_eq!(
             xor(&honest.masked_seed, &mask(&z)),
@@ -110,7 +110,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         let forged = header(&policy, &moved, &honest.masked_seed);
         assert_eq!(z_of(&key, &policy, &forged.core), z + z_delta, "{text}");
         assert_eq!(
-            decaps(&key, pk, &forged, &ctx).map(|_| ()),
+            decaps(&key.material, pk, &forged, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed)
         );
         assert_eq!(
@@ -123,7 +123,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         let fixed_seed = xor(&seed, &mask(&(z + z_delta)));
         let forged_fixed = header(&policy, &moved, &fixed_seed);
         assert_eq!(
-            decaps(&key, pk, &forged_fixed, &ctx).map(|_| ()),
+            decaps(&key.material, pk, &forged_fixed, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed),
             "{text}"
         );
@@ -140,7 +140,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         for core in [c0_only, rows_only] {
             let h = header(&policy, &core, &honest.masked_seed);
             assert_eq!(
-                decaps(&key, pk, &h, &ctx).map(|_| ()),
+                decaps(&key.material, pk, &h, &ctx).map(|_| ()),
                 Err(Error::DecryptionFailed)
             );
         }
@@ -167,7 +167,7 @@ fn the_kem_context_is_bound() {
     let key = authority.issue_key(&["a:1"], &mut rng).unwrap();
     let (h, seed) = encaps(pk, &policy, &record_context(b"rec"), &mut rng).unwrap();
     assert_eq!(
-        *decaps(&key, pk, &h, &record_context(b"rec")).unwrap(),
+        *decaps(&key.material, pk, &h, &record_context(b"rec")).unwrap(),
         *seed
     );
     for ctx in [
@@ -176,7 +176,7 @@ fn the_kem_context_is_bound() {
         b"rec".to_vec(),
     ] {
         assert_eq!(
-            decaps(&key, pk, &h, &ctx).map(|_| ()),
+            decaps(&key.material, pk, &h, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed)
         );
     }
@@ -198,14 +198,14 @@ impl DecryptionKey for Liar<'_> {
         &self.claimed
     }
     fn k0_prepared(&self) -> &PreparedK0 {
-        self.key.k0_prepared()
+        self.key.material.k0_prepared()
     }
     fn k_prime(&self) -> &[ark_bls12_381::G1Affine; 3] {
         &self.k_prime
     }
     fn k_attr(&self, attribute: &Attribute) -> Option<&[ark_bls12_381::G1Affine; 3]> {
         let (_, real) = self.claims.iter().find(|(c, _)| c == attribute)?;
-        self.key.k_attr(real)
+        self.key.material.k_attr(real)
     }
 }
 
@@ -221,7 +221,7 @@ fn liar<'a>(key: &'a UserKey, policy: &Policy, real: &[&str]) -> Liar<'a> {
         key,
         claimed: claims.iter().map(|(c, _)| c.clone()).collect(),
         claims,
-        k_prime: key.k_prime,
+        k_prime: key.material.k_prime,
     }
 }
 
@@ -261,10 +261,13 @@ fn tag_named_key_components_do_not_decrypt() {
                 Err(Error::DecryptionFailed)
             );
             // K' · K_y^{±1}: the combination the concatenation bug makes useful.
-            let k_y = attacker.k_attr(&Attribute::new(real[0]).unwrap()).unwrap();
+            let k_y = attacker
+                .material
+                .k_attr(&Attribute::new(real[0]).unwrap())
+                .unwrap();
             for sign in [Fr::from(1u64), -Fr::from(1u64)] {
                 lie.k_prime = core::array::from_fn(|l| {
-                    (attacker.k_prime[l] + k_y[l].into_group() * sign).into_affine()
+                    (attacker.material.k_prime[l] + k_y[l].into_group() * sign).into_affine()
                 });
                 let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma)
                     .unwrap()

@@ -1,0 +1,185 @@
+//! The key material shared by user keys and the blinded keys inside re-keys: the
+//! attribute set `S`, `K0 ∈ G2³`, `K' ∈ G1³` and one `K_y ∈ G1³` per attribute.
+//!
+//! One type so that both hold the same invariants (sorted, unique, canonical
+//! attributes; every point validated on decode), the same wire body, the same
+//! zeroization and the same [`DecryptionKey`] view that DecCore runs on: the proxy
+//! executes exactly the code a key holder executes.
+
+use std::sync::OnceLock;
+
+use ark_bls12_381::{G1Affine, G2Affine};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::abe::core::{DecryptionKey, PreparedK0};
+use crate::abe::MAX_KEY_ATTRIBUTES;
+use crate::ct::{SecretG1, SecretG2, SecretScalar};
+use crate::encoding::{Reader, Writer};
+use crate::error::{EncodingError, Error, Result};
+use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
+
+/// Secret FAME key material. Zeroizes on drop; has no `Debug`, `Clone` or `PartialEq`
+/// (the public wrappers print only the attributes).
+pub(crate) struct KeyMaterial {
+    /// Sorted, unique, canonical.
+    pub(crate) attributes: Vec<Attribute>,
+    pub(crate) k0: [G2Affine; 3],
+    pub(crate) k_prime: [G1Affine; 3],
+    /// Parallel to `attributes`.
+    pub(crate) k_attr: Vec<[G1Affine; 3]>,
+    /// `K0` prepared for pairings, computed on first use.
+    pub(crate) k0_prepared: OnceLock<PreparedK0>,
+}
+
+impl Drop for KeyMaterial {
+    fn drop(&mut self) {
+        self.k0.zeroize();
+        self.k_prime.zeroize();
+        self.k_attr.iter_mut().for_each(Zeroize::zeroize);
+    }
+}
+
+impl ZeroizeOnDrop for KeyMaterial {}
+
+impl DecryptionKey for KeyMaterial {
+    fn attributes(&self) -> &[Attribute] {
+        &self.attributes
+    }
+    fn k0_prepared(&self) -> &PreparedK0 {
+        self.k0_prepared.get_or_init(|| PreparedK0::new(&self.k0))
+    }
+    fn k_prime(&self) -> &[G1Affine; 3] {
+        &self.k_prime
+    }
+    fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]> {
+        let i = self.attributes.binary_search(attribute).ok()?;
+        self.k_attr.get(i)
+    }
+}
+
+impl KeyMaterial {
+    /// Assembles key material from `K0` and the G1 points `K'` followed by the
+    /// `K_y` in attribute order (three each). `attributes` must already be sorted,
+    /// unique and canonical.
+    pub(crate) fn from_points(
+        attributes: Vec<Attribute>,
+        k0: [G2Affine; 3],
+        g1: &[G1Affine],
+    ) -> Result<Self> {
+        if g1.len() != 3 * (attributes.len() + 1) {
+            return Err(Error::InvalidArgument("key points do not match attributes"));
+        }
+        let mut chunks = g1.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
+        let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
+        Ok(Self {
+            attributes,
+            k0,
+            k_prime,
+            k_attr: chunks.collect(),
+            k0_prepared: OnceLock::new(),
+        })
+    }
+
+    /// The attributes as text, for `Debug` output (the only part that is not secret).
+    pub(crate) fn attribute_names(&self) -> Vec<&str> {
+        self.attributes.iter().map(Attribute::as_str).collect()
+    }
+
+    /// The key restricted to `subset` (sorted, unique) with every component raised to
+    /// `1/z`: the blinded key of a re-key (DESIGN.md §6). Constant time: secret points
+    /// times a secret scalar.
+    ///
+    /// # Errors
+    /// [`Error::NotASubset`] if the key lacks an attribute of `subset`.
+    pub(crate) fn restrict_and_blind(
+        &self,
+        subset: Vec<Attribute>,
+        inv_z: &SecretScalar,
+    ) -> Result<Self> {
+        let mut k_attr = Zeroizing::new(Vec::with_capacity(subset.len()));
+        for a in &subset {
+            k_attr.push(*self.k_attr(a).ok_or(Error::NotASubset)?);
+        }
+        let g1: Vec<SecretG1> = self
+            .k_prime
+            .iter()
+            .chain(k_attr.iter().flatten())
+            .map(|p| SecretG1::from_affine(p).mul(inv_z))
+            .collect();
+        let g1 = Zeroizing::new(SecretG1::batch_to_affine_secret(&g1));
+        let g2: Vec<SecretG2> = self
+            .k0
+            .iter()
+            .map(|p| SecretG2::from_affine(p).mul(inv_z))
+            .collect();
+        let g2 = Zeroizing::new(SecretG2::batch_to_affine_secret(&g2));
+        let k0 = [g2[0], g2[1], g2[2]];
+        Self::from_points(subset, k0, &g1)
+    }
+
+    /// The encoded length of the body (plus an object header), so secret encoders can
+    /// allocate once (a reallocation would leave a copy of the secret behind).
+    pub(crate) fn encoded_len(&self) -> usize {
+        4 + 4
+            + self
+                .attributes
+                .iter()
+                .map(|a| 4 + a.as_str().len())
+                .sum::<usize>()
+            + 3 * 96
+            + 3 * 48 * (1 + self.attributes.len())
+    }
+
+    /// Writes the body (`docs/formats.md`, "UserKey"): attributes, `K0`, `K'`, `K_y`.
+    pub(crate) fn write(&self, w: &mut Writer) {
+        // Attribute count fits: bounded by MAX_KEY_ATTRIBUTES at construction and decode.
+        w.u32(self.attributes.len() as u32);
+        for a in &self.attributes {
+            w.bytes(a.as_str().as_bytes());
+        }
+        // Secret points: compressed in constant time (arkworks' serialiser branches on y).
+        self.k0
+            .iter()
+            .for_each(|p| w.fixed(SecretG2::from_affine(p).to_compressed().as_ref()));
+        self.k_prime
+            .iter()
+            .chain(self.k_attr.iter().flatten())
+            .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
+    }
+
+    /// Reads and validates a body written by [`write`](Self::write): attributes
+    /// canonical, strictly increasing, between 1 and [`MAX_KEY_ATTRIBUTES`]; every
+    /// point on the curve, in the subgroup and not the identity.
+    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
+        let n = r.count(MAX_KEY_ATTRIBUTES)?;
+        if n == 0 {
+            return Err(EncodingError::BadLength.into());
+        }
+        let mut attributes = Vec::with_capacity(n);
+        for _ in 0..n {
+            let raw = r.bytes(MAX_ATTRIBUTE_LEN)?;
+            let text = core::str::from_utf8(raw).map_err(|_| EncodingError::InvalidText)?;
+            let attribute = Attribute::new(text).map_err(|_| EncodingError::InvalidText)?;
+            if attribute.as_str() != text {
+                return Err(EncodingError::NonCanonical.into());
+            }
+            if attributes.last().is_some_and(|prev| prev >= &attribute) {
+                return Err(EncodingError::NonCanonical.into());
+            }
+            attributes.push(attribute);
+        }
+        let k0 = [r.g2()?, r.g2()?, r.g2()?];
+        let k_prime = [r.g1()?, r.g1()?, r.g1()?];
+        let mut k_attr = Vec::with_capacity(n);
+        for _ in 0..n {
+            k_attr.push([r.g1()?, r.g1()?, r.g1()?]);
+        }
+        Ok(Self {
+            attributes,
+            k0,
+            k_prime,
+            k_attr,
+            k0_prepared: OnceLock::new(),
+        })
+    }
+}
