@@ -32,6 +32,8 @@ use core::marker::PhantomData;
 use ark_ff::{BigInt, Fp, FpConfig, MontBackend, MontConfig, SqrtPrecomputation};
 use subtle::Choice;
 
+mod mont32;
+
 use super::limbs::{add_limbs, barrier, mac, mask_from_bit, mask_is_zero, select_limbs, sub_limbs};
 
 /// A constant-time [`FpConfig`] over the constants of the [`MontConfig`] `T`.
@@ -209,12 +211,49 @@ impl<T: MontConfig<N>, const N: usize> CtMontBackend<T, N> {
         reduce_const(&w, top, &T::MODULUS.0)
     };
 
-    /// `a·b·R⁻¹ mod p` for `a, b < p`: arkworks' "no-carry" CIOS (valid because the
-    /// modulus has a spare bit), then one masked subtraction.
+    /// The modulus as u32 limbs, for [`mont32`].
+    const P32: [u32; 2 * mont32::MAX_LIMBS] = mont32::split(&T::MODULUS.0);
+    /// `−p⁻¹ mod 2^32`: the low half of `−p⁻¹ mod 2^64`.
+    const INV32: u32 = T::INV as u32;
+    /// The 32-bit route needs at most [`mont32::MAX_LIMBS`] limbs and, for its
+    /// "no-carry" CIOS, a top u32 limb below `2^31 − 1`.
+    const FITS_U32: () = assert!(
+        N <= mont32::MAX_LIMBS && (T::MODULUS.0[N - 1] >> 32) < 0x7fff_ffff,
+        "the 32-bit Montgomery route does not support this modulus"
+    );
+
+    /// `a·b·R⁻¹ mod p` for `a, b < p`: the 32-bit-limb CIOS on wasm32 (no 128-bit
+    /// products there), the 64-bit one elsewhere. Both end in the same masked
+    /// subtraction and give the same result.
+    #[inline(always)]
+    pub(crate) fn mont_mul(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        #[cfg(target_arch = "wasm32")]
+        {
+            Self::mont_mul_u32(a, b)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Self::mont_mul_u64(a, b)
+        }
+    }
+
+    /// `a·b·R⁻¹ mod p` for `a, b < p` over 32-bit limbs ([`mont32`]), then one masked
+    /// subtraction. Compiled everywhere (tested natively against the 64-bit path);
+    /// used on wasm32.
+    #[inline(always)]
+    pub(crate) fn mont_mul_u32(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        let () = Self::SPARE_BIT;
+        let () = Self::FITS_U32;
+        let r = mont32::mont_mul_u32(a, b, &Self::P32, Self::INV32);
+        reduce_once(&r, &Self::P)
+    }
+
+    /// `a·b·R⁻¹ mod p` for `a, b < p`: arkworks' "no-carry" CIOS over 64-bit limbs
+    /// (valid because the modulus has a spare bit), then one masked subtraction.
     #[inline(always)]
     #[ark_ff::ark_ff_macros::unroll_for_loops(12)]
     #[allow(clippy::needless_range_loop)] // indices mirror arkworks' CIOS loop
-    pub(crate) fn mont_mul(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+    pub(crate) fn mont_mul_u64(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
         let () = Self::SPARE_BIT;
         let p = &Self::P;
         let mut r = [0u64; N];
@@ -368,7 +407,9 @@ impl<T: MontConfig<N>, const N: usize> FpConfig<N> for CtMontBackend<T, N> {
     #[ark_ff::ark_ff_macros::unroll_for_loops(12)]
     fn sum_of_products<const M: usize>(a: &[Fp<Self, N>; M], b: &[Fp<Self, N>; M]) -> Fp<Self, N> {
         let modulus_bits = T::MODULUS.const_num_bits() as usize;
-        if M == 2 && modulus_bits < 64 * N - 1 {
+        // On wasm32 the interleaved loop would run on emulated 128-bit products: two
+        // 32-bit-limb multiplications and an addition are faster there.
+        if M == 2 && modulus_bits < 64 * N - 1 && !cfg!(target_arch = "wasm32") {
             // arkworks' interleaved single-reduction algorithm (zkcrypto/bls12_381#84)
             // for two products, with the masked final subtraction. It needs two spare
             // bits (Fq has three); it saves one Montgomery reduction per Fq2 product.

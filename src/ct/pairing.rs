@@ -19,14 +19,18 @@
 
 use core::fmt;
 
-use ark_bls12_381::{g2, G1Affine, G2Affine};
+use ark_bls12_381::{g2, Bls12_381, G1Affine, G2Affine};
+use ark_ec::pairing::PairingOutput;
 use ark_ec::short_weierstrass::SWCurveConfig;
-use ark_ff::{AdditiveGroup, BitIteratorBE, CyclotomicMultSubgroup, Field, Fp12Config, Fp6};
+use ark_ff::{
+    AdditiveGroup, BitIteratorBE, CyclotomicMultSubgroup, Field, Fp12Config, Fp6, MontFp,
+};
 use zeroize::Zeroize;
 
 use super::declassify::declassify_choice;
 use super::fields::{
-    fq2_to_ct, fq_to_ct, CtField, CtFq, CtFq12, CtFq12Config, CtFq2, CtFq6, CtFq6Config,
+    fq12_from_ct, fq2_to_ct, fq_to_ct, CtField, CtFq, CtFq12, CtFq12Config, CtFq2, CtFq6,
+    CtFq6Config,
 };
 use super::secret::SecretGt;
 
@@ -35,6 +39,11 @@ const X: [u64; 1] = [0xd201_0000_0001_0000];
 
 /// `b' = 4(1 + u)`, the constant of the G2 twist.
 const COEFF_B2: CtFq2 = fq2_to_ct(<g2::Config as SWCurveConfig>::COEFF_B);
+
+/// `1/2 = (q + 1)/2` in F_q (a constant instead of a Fermat inversion per point).
+const TWO_INV: CtFq = fq_to_ct(MontFp!(
+    "2001204777610833696708894912867952078278441409969503942666029068062015825245418932221343814564507832018947136279894"
+));
 
 type EllCoeff = (CtFq2, CtFq2, CtFq2);
 
@@ -128,7 +137,7 @@ impl CtG2Prepared {
                 infinity: true,
             };
         }
-        let two_inv = CtFq::from(2u64).ct_invert();
+        let two_inv = TWO_INV;
         let mut r = HomProjective {
             x: qx,
             y: qy,
@@ -277,4 +286,89 @@ pub fn final_exponentiation(f: &CtFq12) -> CtFq12 {
 pub fn multi_pairing(g1: &[G1Affine], g2: &[&CtG2Prepared]) -> SecretGt {
     let f = multi_miller_loop(g1, g2);
     SecretGt(final_exponentiation(&f))
+}
+
+/// `Π e(P_i, Q_i)` for **public** inputs (signature checks, public-key derivation), by
+/// the fastest route on the target: natively arkworks' own pairing; on wasm32 the
+/// tower above, whose field multiplication runs on 32-bit limbs there (arkworks'
+/// 64-bit limbs pay for emulated 128-bit products: `docs/performance.md`, "WASM").
+/// Both give the same value, the identity for an empty or identity-only input, and
+/// ignore extra points on either side.
+pub fn multi_pairing_vartime(g1: &[G1Affine], g2: &[G2Affine]) -> PairingOutput<Bls12_381> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        multi_pairing_tower(g1, g2)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use ark_ec::pairing::Pairing;
+        Bls12_381::multi_pairing(g1.iter().copied(), g2.iter().copied())
+    }
+}
+
+/// `e(P, Q)` for public inputs: [`multi_pairing_vartime`] with one pair.
+pub fn pairing_vartime(p: G1Affine, q: G2Affine) -> PairingOutput<Bls12_381> {
+    multi_pairing_vartime(&[p], &[q])
+}
+
+/// The wasm32 route of [`multi_pairing_vartime`], compiled everywhere so that native
+/// tests compare it with arkworks.
+pub(crate) fn multi_pairing_tower(g1: &[G1Affine], g2: &[G2Affine]) -> PairingOutput<Bls12_381> {
+    let prepared: Vec<CtG2Prepared> = g2.iter().map(CtG2Prepared::new).collect();
+    let refs: Vec<&CtG2Prepared> = prepared.iter().collect();
+    PairingOutput(fq12_from_ct(final_exponentiation(&multi_miller_loop(
+        g1, &refs,
+    ))))
+}
+
+#[cfg(test)]
+mod vartime_tests {
+    use ark_bls12_381::{Bls12_381, G1Projective, G2Projective};
+    use ark_ec::pairing::Pairing;
+    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::{UniformRand, Zero};
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+
+    #[test]
+    fn tower_route_equals_arkworks_including_identities() {
+        let mut rng = ChaCha20Rng::seed_from_u64(77);
+        for n in [0usize, 1, 2, 6] {
+            let mut g1: Vec<G1Affine> = (0..n)
+                .map(|_| G1Projective::rand(&mut rng).into_affine())
+                .collect();
+            let mut g2: Vec<G2Affine> = (0..n)
+                .map(|_| G2Projective::rand(&mut rng).into_affine())
+                .collect();
+            let want = Bls12_381::multi_pairing(&g1, &g2);
+            assert_eq!(multi_pairing_tower(&g1, &g2), want, "n = {n}");
+            assert_eq!(multi_pairing_vartime(&g1, &g2), want, "n = {n}");
+            if n >= 2 {
+                // An identity on either side drops its pair, as in arkworks.
+                g1[0] = G1Affine::zero();
+                g2[1] = G2Affine::zero();
+                let want = Bls12_381::multi_pairing(&g1, &g2);
+                assert_eq!(multi_pairing_tower(&g1, &g2), want, "n = {n}, identities");
+            }
+        }
+        let (p, q) = (G1Affine::generator(), G2Affine::generator());
+        assert_eq!(pairing_vartime(p, q), Bls12_381::pairing(p, q));
+    }
+
+    #[test]
+    fn balanced_product_is_the_identity() {
+        // e(P, Q) · e(−P, Q) = 1: what the signature checks test.
+        let mut rng = ChaCha20Rng::seed_from_u64(78);
+        let p = G1Projective::rand(&mut rng).into_affine();
+        let q = G2Projective::rand(&mut rng).into_affine();
+        assert!(multi_pairing_tower(&[p, -p], &[q, q]).is_zero());
+        assert!(!multi_pairing_tower(&[p, p], &[q, q]).is_zero());
+    }
+
+    #[test]
+    fn two_inv_is_one_half() {
+        assert_eq!(TWO_INV.double(), CtFq::ONE);
+    }
 }
