@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// A map of at most `capacity` entries that evicts the least recently used one.
 #[derive(Debug)]
-pub(super) struct Lru<K, V> {
+pub(crate) struct Lru<K, V> {
     map: BTreeMap<K, (V, u64)>,
     capacity: usize,
     /// Monotonic use counter; a u64 never wraps in practice.
@@ -18,7 +18,7 @@ pub(super) struct Lru<K, V> {
 
 impl<K: Ord + Clone, V: Clone> Lru<K, V> {
     /// An empty cache holding at most `capacity` entries (0 disables caching).
-    pub(super) const fn new(capacity: usize) -> Self {
+    pub(crate) const fn new(capacity: usize) -> Self {
         Self {
             map: BTreeMap::new(),
             capacity,
@@ -27,7 +27,7 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
     }
 
     /// The cached value for `key`, marking it as recently used.
-    pub(super) fn get<Q>(&mut self, key: &Q) -> Option<V>
+    pub(crate) fn get<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: core::borrow::Borrow<Q>,
         Q: Ord + ?Sized,
@@ -43,7 +43,7 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
     /// Inserts `value` unless `key` is present (then the cached value wins, so every
     /// caller sees the same one), evicting the least recently used entry when full.
     /// Returns the value now cached for `key`.
-    pub(super) fn insert(&mut self, key: K, value: V) -> V {
+    pub(crate) fn insert(&mut self, key: K, value: V) -> V {
         self.clock = self.clock.wrapping_add(1);
         if let Some((v, stamp)) = self.map.get_mut(&key) {
             *stamp = self.clock;
@@ -66,9 +66,20 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
         value
     }
 
+    /// Sets `key` to `value` (replacing any cached value), evicting the least recently
+    /// used entry when full.
+    pub(crate) fn insert_or_replace(&mut self, key: K, value: V) {
+        self.clock = self.clock.wrapping_add(1);
+        if let Some(slot) = self.map.get_mut(&key) {
+            *slot = (value, self.clock);
+            return;
+        }
+        self.insert(key, value);
+    }
+
     /// Number of cached entries.
     #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
 }

@@ -63,7 +63,7 @@
 
 #![allow(dead_code)] // used by the abe/record modules, in progress
 
-mod cache;
+pub(crate) mod cache;
 mod curve;
 pub(crate) mod dst;
 mod points;
