@@ -28,7 +28,6 @@ mod common;
 use std::cell::OnceCell;
 use std::hint::black_box;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use ark_bls12_381::{g2, Bls12_381, Fr, G1Projective, G2Projective};
 use ark_ec::pairing::Pairing;
@@ -49,6 +48,19 @@ const KEY_SIZES: [usize; 4] = [1, 5, 10, 20];
 /// Policy sizes for the cold-cache seal (each iteration hashes 6·n fresh points).
 const COLD_SIZES: [usize; 3] = [1, 5, 10];
 
+/// `sizes`, or its first element and 10 in quick mode (`CIPHERCHART_BENCH_QUICK=1`).
+fn run_sizes(sizes: &[usize]) -> Vec<usize> {
+    if common::quick() {
+        sizes
+            .iter()
+            .copied()
+            .filter(|&n| n == 1 || n == 10)
+            .collect()
+    } else {
+        sizes.to_vec()
+    }
+}
+
 /// Checks every record size against DESIGN.md §6 and prints the table once.
 fn check_record_sizes(pk: &PublicKey) {
     let mut rng = rng(99);
@@ -60,6 +72,7 @@ fn check_record_sizes(pk: &PublicKey) {
     );
     println!("| policy | rows | header 320+144·rows | framing (incl. ⟨P⟩, payload, tag) | record bytes |");
     println!("|---|---|---|---|---|");
+    let mut sizes = Vec::new();
     for shape in [Shape::And, Shape::Or] {
         for n in POLICY_SIZES {
             let p = policy("size", shape, n);
@@ -78,8 +91,19 @@ fn check_record_sizes(pk: &PublicKey) {
                 shape.name(),
                 header_formula(rows)
             );
+            sizes.push(serde_json::json!({
+                "shape": shape.name(), "n": n, "rows": rows,
+                "header_formula": header_formula(rows), "framing": framing, "bytes": bytes,
+            }));
         }
     }
+    common::write_side_result(
+        "sizes/records.json",
+        &serde_json::json!({
+            "payload": PAYLOAD.len(), "record_id": record_id(0).len(),
+            "metadata": common::METADATA.len(), "records": sizes,
+        }),
+    );
 }
 
 /// One authority for the whole run (setup is benched separately).
@@ -106,7 +130,7 @@ fn bench_setup(c: &mut Criterion) {
 fn bench_issue_key(c: &mut Criterion) {
     let mut group = c.benchmark_group("abe/issue_key");
     let mut rng = rng(3);
-    for n in KEY_SIZES {
+    for n in run_sizes(&KEY_SIZES) {
         let names = attributes("key", n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &names, |b, names| {
             let authority = &fixture().authority;
@@ -121,7 +145,7 @@ fn bench_seal(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(4);
     for shape in [Shape::And, Shape::Or] {
-        for n in POLICY_SIZES {
+        for n in run_sizes(&POLICY_SIZES) {
             let policy = OnceCell::new();
             group.bench_function(BenchmarkId::new(shape.name(), n), |b| {
                 let pk = fixture().authority.public_key();
@@ -144,7 +168,7 @@ fn bench_seal_cold(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(5);
     let mut fresh = 0u64;
-    for n in COLD_SIZES {
+    for n in run_sizes(&COLD_SIZES) {
         group.bench_function(BenchmarkId::new("and", n), |b| {
             let pk = fixture().authority.public_key();
             b.iter_batched(
@@ -184,7 +208,7 @@ fn bench_open(c: &mut Criterion) {
     let mut group = c.benchmark_group("abe/open");
     group.sampling_mode(SamplingMode::Flat);
     for shape in [Shape::And, Shape::Or] {
-        for n in POLICY_SIZES {
+        for n in run_sizes(&POLICY_SIZES) {
             group.bench_function(BenchmarkId::new(shape.name(), n), |b| {
                 let pk = fixture().authority.public_key();
                 let (key, record) = open_case(shape, n);
@@ -226,7 +250,7 @@ fn paired_open() {
     }));
     let mut seal_rng = rng(9);
     for shape in [Shape::And, Shape::Or] {
-        for n in POLICY_SIZES {
+        for n in run_sizes(&POLICY_SIZES) {
             let (key, record) = open_case(shape, n);
             let policy = policy("pol", shape, n);
             results.push(paired(
@@ -258,6 +282,9 @@ fn bench_floor(c: &mut Criterion) {
     group.bench_function("multi_pairing_6_k0_prepared", |b| {
         b.iter(|| floor.multi_pairing_6_k0_prepared())
     });
+    group.bench_function("multi_pairing_6_all_prepared", |b| {
+        b.iter(|| floor.multi_pairing_6_all_prepared())
+    });
     group.bench_function("pairing", |b| {
         b.iter(|| Bls12_381::pairing(black_box(p1[0]), black_box(p2[0])))
     });
@@ -276,10 +303,7 @@ fn bench_floor(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = common::criterion_config();
     targets = bench_floor, bench_setup, bench_issue_key, bench_seal, bench_seal_cold, bench_open
 }
 

@@ -4,7 +4,8 @@
 //! (one multi-pairing per `VERIFY_BLOCK` entries, as `verify_all` does) against one by
 //! one.
 //!
-//! Run: `cargo bench --bench chain`. Under `cargo test --all-targets` (criterion's test
+//! Run: `cargo bench --bench chain`. `CIPHERCHART_BENCH_QUICK=1` keeps 10^3 leaves,
+//! 100 signatures and short measurements. Under `cargo test --all-targets` (criterion's test
 //! mode) every benchmark runs once with small sizes.
 //!
 //! The proof benchmarks use a `MerkleTree` of synthetic leaves: the chain's proofs are
@@ -30,6 +31,20 @@ fn bench_mode() -> bool {
     let args: Vec<String> = std::env::args().collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);
     has("--bench") && !has("--test") && !has("--list")
+}
+
+/// Quick mode (`CIPHERCHART_BENCH_QUICK=1`, as in the other benches).
+fn quick() -> bool {
+    std::env::var_os("CIPHERCHART_BENCH_QUICK").is_some_and(|v| v != "0")
+}
+
+/// `full` normally, `short` in quick mode.
+fn secs(full: u64, short_ms: u64) -> Duration {
+    if quick() {
+        Duration::from_millis(short_ms)
+    } else {
+        Duration::from_secs(full)
+    }
 }
 
 fn rng(seed: u64) -> ChaCha20Rng {
@@ -66,7 +81,9 @@ fn signed_entries(n: u64) -> Vec<Entry> {
 
 fn appends(c: &mut Criterion) {
     let mut g = c.benchmark_group("chain/append");
-    g.sample_size(20).measurement_time(Duration::from_secs(5));
+    g.sample_size(if quick() { 10 } else { 20 })
+        .measurement_time(secs(5, 500))
+        .warm_up_time(secs(1, 200));
     let key = actor(1);
     g.bench_function("sign_entry", |b| {
         b.iter(|| black_box(draft(7).sign(7, GENESIS, &key).unwrap()))
@@ -130,9 +147,11 @@ fn appends(c: &mut Criterion) {
 
 fn proofs(c: &mut Criterion) {
     let mut g = c.benchmark_group("chain/proofs");
-    g.sample_size(50);
+    g.sample_size(if quick() { 10 } else { 50 })
+        .measurement_time(secs(5, 500))
+        .warm_up_time(secs(1, 200));
     let mut sizes = vec![1_000u64];
-    if bench_mode() {
+    if bench_mode() && !quick() {
         sizes.push(100_000);
         if std::env::var_os("CIPHERCHART_CHAIN_BENCH_1M").is_some() {
             sizes.push(1_000_000);
@@ -175,7 +194,11 @@ fn proofs(c: &mut Criterion) {
 }
 
 fn signatures(c: &mut Criterion) {
-    let n = if bench_mode() { 1_000 } else { 8 };
+    let n = match (bench_mode(), quick()) {
+        (false, _) => 8,
+        (true, true) => 100,
+        (true, false) => 1_000,
+    };
     let entries = signed_entries(n);
     let messages: Vec<Vec<u8>> = entries.iter().map(Entry::signed_message).collect();
     let items: Vec<_> = entries
@@ -186,7 +209,8 @@ fn signatures(c: &mut Criterion) {
     let mut g = c.benchmark_group("chain/signatures");
     g.sample_size(10)
         .sampling_mode(SamplingMode::Flat)
-        .measurement_time(Duration::from_secs(20));
+        .measurement_time(secs(20, 1000))
+        .warm_up_time(secs(1, 200));
     let mut r = rng(3);
     g.bench_with_input(BenchmarkId::new("one_by_one", n), &n, |b, _| {
         b.iter(|| entries.iter().for_each(|e| e.verify_signature().unwrap()))

@@ -1,9 +1,11 @@
 //! Attribute-based proxy re-encryption: rekey, reencrypt one record, reencrypt a
-//! batch of 100 records, and open after 1 and 2 hops, at policy sizes 1, 5, 10, 20.
+//! batch of 100 records, and open after 1 and 2 hops, at policy sizes 1, 5, 10, 20, 50.
 //!
 //! Run: `cargo bench --bench pre`. The batch runs on one thread unless the crate's
-//! `parallel` feature is on: `cargo bench --bench pre --features parallel` (rayon, one
-//! worker per core). Tables: `scripts/bench-report`.
+//! `parallel` feature is on: `cargo bench --bench pre --features parallel` then times
+//! it on rayon pools of 1 and 2 threads in the same run (`pre/reencrypt_batch_100/
+//! threads1/n`, `threads2/n`). `CIPHERCHART_BENCH_QUICK=1` keeps sizes 1 and 10, a
+//! batch of 20 and short measurements. Tables: `scripts/bench-report`.
 //!
 //! Every layer uses an AND policy of n attributes (the key holds all n, so DecCore sums
 //! n rows), except `reencrypt/or`: a record under an OR of n, re-encrypted with a
@@ -36,11 +38,21 @@ use common::{
 };
 
 /// Policy sizes of every layer (record, first and second target policy).
-const SIZES: [usize; 4] = [1, 5, 10, 20];
+const SIZES: [usize; 5] = [1, 5, 10, 20, 50];
+
+/// The sizes benched in this run ([`SIZES`], or 1 and 10 in quick mode).
+fn sizes() -> Vec<usize> {
+    if common::quick() {
+        vec![1, 10]
+    } else {
+        SIZES.to_vec()
+    }
+}
 /// Records per batch under `cargo bench`. Criterion's test mode (each bench once, in
 /// `cargo test --all-targets`) uses a batch of 3 to stay fast.
 const BATCH: usize = 100;
 const TEST_BATCH: usize = 3;
+const QUICK_BATCH: usize = 20;
 
 /// One authority for the whole run.
 fn authority() -> &'static Authority {
@@ -114,6 +126,13 @@ fn check_hop_size(record: &SealedRecord, hop1: &SealedRecord, p: &Policy, to: &P
         "\n1-hop record, rows = rows' = {rows}: {bytes} B = 1216 + 144·{} + framing {framing}",
         rows + rows2
     );
+    common::write_side_result(
+        &format!("sizes/hop1-{rows}.json"),
+        &serde_json::json!({
+            "rows": rows, "rows_target": rows2, "formula": 1216 + 144 * (rows + rows2),
+            "framing": framing, "bytes": bytes,
+        }),
+    );
 }
 
 /// The chain of size n (one of [`SIZES`]), built on first use and shared by every
@@ -132,7 +151,7 @@ fn bench_rekey(c: &mut Criterion) {
     let mut group = c.benchmark_group("pre/rekey");
     group.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(20);
-    for n in SIZES {
+    for n in sizes() {
         let to = policy("to", Shape::And, n);
         let subset = attributes("rec", n);
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
@@ -145,13 +164,13 @@ fn bench_rekey(c: &mut Criterion) {
 
 fn bench_reencrypt(c: &mut Criterion) {
     let mut group = c.benchmark_group("pre/reencrypt");
-    for n in SIZES {
+    for n in sizes() {
         group.bench_function(BenchmarkId::new("and", n), |b| {
             let chain = cached(n);
             b.iter(|| chain.rekey1.reencrypt(black_box(&chain.record)).unwrap())
         });
     }
-    for n in SIZES {
+    for n in sizes() {
         group.bench_function(BenchmarkId::new("or", n), |b| {
             let (rekey, record) = or_case(n);
             b.iter(|| rekey.reencrypt(black_box(record)).unwrap())
@@ -184,7 +203,7 @@ fn paired_reencrypt() {
     }
     let floor = Floor::new();
     let mut results = Vec::new();
-    for n in SIZES {
+    for n in sizes() {
         let chain = cached(n);
         results.push(paired(
             &format!("pre/reencrypt/and/{n}"),
@@ -193,7 +212,7 @@ fn paired_reencrypt() {
             || chain.rekey1.reencrypt(black_box(&chain.record)).unwrap(),
         ));
     }
-    for n in SIZES {
+    for n in sizes() {
         let (rekey, record) = or_case(n);
         results.push(paired(
             &format!("pre/reencrypt/or/{n}"),
@@ -206,28 +225,53 @@ fn paired_reencrypt() {
 }
 
 fn bench_reencrypt_batch(c: &mut Criterion) {
-    let mut group = c.benchmark_group("pre/reencrypt_batch_100");
+    let batch = if !bench_mode() {
+        TEST_BATCH
+    } else if common::quick() {
+        QUICK_BATCH
+    } else {
+        BATCH
+    };
+    let mut group = c.benchmark_group(format!("pre/reencrypt_batch_{batch}"));
     group.sampling_mode(SamplingMode::Flat);
-    // 10 samples of one batch each take about 10 × 0.4 s single-threaded.
-    group.measurement_time(Duration::from_secs(6));
-    let batch = if bench_mode() { BATCH } else { TEST_BATCH };
-    for n in SIZES {
+    if batch == BATCH {
+        // 10 samples of one batch each take about 10 × 0.4 s single-threaded.
+        group.measurement_time(Duration::from_secs(6));
+    }
+    for n in sizes() {
         let cell: OnceCell<Vec<SealedRecord>> = OnceCell::new();
-        group.bench_function(BenchmarkId::new("and", n), |b| {
-            let chain = cached(n);
-            let records = cell.get_or_init(|| {
+        let records = || {
+            cell.get_or_init(|| {
                 let mut rng = rng(40 + n as u64);
                 let p = policy("rec", Shape::And, n);
                 (0..batch)
                     .map(|i| seal_record(pk(), &p, i, &mut rng))
-                    .collect()
-            });
-            b.iter(|| {
-                let out = chain.rekey1.reencrypt_batch(black_box(records));
-                assert!(out.iter().all(Result::is_ok));
-                out
+                    .collect::<Vec<_>>()
             })
+        };
+        let run = |records: &[SealedRecord]| {
+            let out = cached(n).rekey1.reencrypt_batch(black_box(records));
+            assert!(out.iter().all(Result::is_ok));
+            out
+        };
+        // Without `parallel` the batch is a plain loop: one thread.
+        #[cfg(not(feature = "parallel"))]
+        group.bench_function(BenchmarkId::new("threads1", n), |b| {
+            let records = records();
+            b.iter(|| run(records))
         });
+        // With it, the same batch on rayon pools of 1 and 2 threads, back to back.
+        #[cfg(feature = "parallel")]
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            group.bench_function(BenchmarkId::new(format!("threads{threads}"), n), |b| {
+                let records = records();
+                b.iter(|| pool.install(|| run(records)))
+            });
+        }
     }
     group.finish();
 }
@@ -235,7 +279,7 @@ fn bench_reencrypt_batch(c: &mut Criterion) {
 fn bench_open_hops(c: &mut Criterion) {
     let mut group = c.benchmark_group("pre/open");
     group.sampling_mode(SamplingMode::Flat);
-    for n in SIZES {
+    for n in sizes() {
         group.bench_function(BenchmarkId::new("hop1", n), |b| {
             let chain = cached(n);
             b.iter(|| chain.delegatee1.open(pk(), black_box(&chain.hop1)).unwrap())
@@ -250,10 +294,7 @@ fn bench_open_hops(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = common::criterion_config();
     targets = bench_rekey, bench_reencrypt, bench_reencrypt_batch, bench_open_hops
 }
 

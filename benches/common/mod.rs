@@ -5,13 +5,14 @@
 #![allow(dead_code)] // each bench uses a different subset
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ark_bls12_381::{Bls12_381, Config, G1Affine, G2Affine};
 use ark_ec::bls12::G2Prepared;
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_std::UniformRand;
 use cipherchart::{seal, Policy, PublicKey, SealedRecord};
+use criterion::Criterion;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -37,6 +38,26 @@ pub fn bench_mode() -> bool {
     has("--bench") && !has("--test") && !has("--list") && !has("--profile-time")
 }
 
+/// Quick mode (`CIPHERCHART_BENCH_QUICK=1`): fewer policy sizes and shorter
+/// measurements, for a smoke run of the whole suite in a few minutes.
+pub fn quick() -> bool {
+    std::env::var_os("CIPHERCHART_BENCH_QUICK").is_some_and(|v| v != "0")
+}
+
+/// The criterion settings of every bench: 10 samples, 0.5 s warm-up and 2 s of
+/// measurement (0.2 s and 0.5 s in [`quick`] mode). Command-line flags still win.
+pub fn criterion_config() -> Criterion {
+    let (warm_up, measure) = if quick() {
+        (Duration::from_millis(200), Duration::from_millis(500))
+    } else {
+        (Duration::from_millis(500), Duration::from_secs(2))
+    };
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(warm_up)
+        .measurement_time(measure)
+}
+
 /// The raw floor: `Bls12_381::multi_pairing` over 6 random G1/G2 pairs (6 Miller loops,
 /// one final exponentiation), what one FAME decryption cannot go below in arkworks.
 #[derive(Debug)]
@@ -45,6 +66,8 @@ pub struct Floor {
     g2: Vec<G2Affine>,
     /// The last three G2 inputs prepared, as DecCore keeps a key's `K0`.
     k0: Vec<G2Prepared<Config>>,
+    /// All six G2 inputs prepared.
+    all: Vec<G2Prepared<Config>>,
 }
 
 impl Floor {
@@ -54,7 +77,8 @@ impl Floor {
         let g1 = (0..6).map(|_| G1Affine::rand(&mut rng)).collect();
         let g2: Vec<G2Affine> = (0..6).map(|_| G2Affine::rand(&mut rng)).collect();
         let k0 = g2[3..].iter().map(|q| G2Prepared::from(*q)).collect();
-        Self { g1, g2, k0 }
+        let all = g2.iter().map(|q| G2Prepared::from(*q)).collect();
+        Self { g1, g2, k0, all }
     }
 
     /// The G1 inputs.
@@ -81,6 +105,13 @@ impl Floor {
             .chain(self.k0.iter().cloned())
             .collect();
         let mlo = Bls12_381::multi_miller_loop(black_box(&self.g1[..]), g2);
+        Bls12_381::final_exponentiation(mlo).unwrap()
+    }
+
+    /// The same with all six G2 inputs prepared beforehand (the Miller loop and the
+    /// final exponentiation alone: what is left when every G2 input is reused).
+    pub fn multi_pairing_6_all_prepared(&self) -> PairingOutput<Bls12_381> {
+        let mlo = Bls12_381::multi_miller_loop(black_box(&self.g1[..]), self.all.iter().cloned());
         Bls12_381::final_exponentiation(mlo).unwrap()
     }
 }
@@ -194,13 +225,7 @@ pub fn report_paired(bench: &str, rounds: usize, results: &[PairedResult]) {
         .and_then(|i| args.get(i + 1))
         .cloned()
         .unwrap_or_else(|| "new".to_string());
-    let dir = match std::env::var_os("CRITERION_HOME") {
-        Some(home) => std::path::PathBuf::from(home),
-        None => std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| "target".into(), std::path::PathBuf::from)
-            .join("criterion"),
-    }
-    .join("paired");
+    let dir = criterion_dir().join("paired");
     let json = serde_json::json!({
         "bench": bench,
         "baseline": tag,
@@ -220,6 +245,29 @@ pub fn report_paired(bench: &str, rounds: usize, results: &[PairedResult]) {
     let path = dir.join(format!("{bench}-{tag}.json"));
     let written =
         std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json.to_string()));
+    if let Err(e) = written {
+        eprintln!("could not write {}: {e}", path.display());
+    }
+}
+
+/// Criterion's output directory (`$CRITERION_HOME`, else `<target>/criterion`), where
+/// the benches also leave their side results for `scripts/bench-report`.
+pub fn criterion_dir() -> std::path::PathBuf {
+    match std::env::var_os("CRITERION_HOME") {
+        Some(home) => std::path::PathBuf::from(home),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| "target".into(), std::path::PathBuf::from)
+            .join("criterion"),
+    }
+}
+
+/// Writes a side result `<criterion dir>/<name>` (a JSON document) for the report.
+pub fn write_side_result(name: &str, json: &serde_json::Value) {
+    let path = criterion_dir().join(name);
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&path, json.to_string()));
     if let Err(e) = written {
         eprintln!("could not write {}: {e}", path.display());
     }
