@@ -35,6 +35,13 @@ class CipherchartError(Exception):
     #: The stable code of this error (a class default; an instance may carry a newer one).
     code: str = "cipherchart_error"
 
+    #: What exactly went wrong, for the errors whose Rust variant carries a reason: the
+    #: snake_case name of the ``ConsentError`` (``"revoked"``, ``"expired"``, ...), of the
+    #: ``ChainErrorKind`` of a :class:`ChainError` (``"link"``, ``"signature"``, ...), of the
+    #: ``EncodingError`` of an :class:`InvalidEncoding` (``"truncated"``, ...) or of the
+    #: ``LimitKind`` of a :class:`LimitExceeded` (``"policy_leaves"``, ...). None otherwise.
+    kind: Optional[str] = None
+
     def __init__(self, message: str, code: Optional[str] = None) -> None:
         super().__init__(message)
         self.code = code if code is not None else type(self).code
@@ -156,13 +163,21 @@ ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
 }
 
 
-def _from_native(code: str, message: str, position: Optional[int]) -> CipherchartError:
+def _from_native(
+    code: str, message: str, position: Optional[int], kind: Optional[str] = None
+) -> CipherchartError:
     """Called by the native module: the exception for a Rust error (``position``: the byte
-    offset of a policy syntax error, or the entry index of a chain error). An unknown code (a
-    newer core) still gives a :class:`CipherchartError` carrying that code."""
+    offset of a policy syntax error, or the entry index of a chain error; ``kind``: the
+    reason, see :attr:`CipherchartError.kind`). An unknown code (a newer core) still gives a
+    :class:`CipherchartError` carrying that code."""
     cls = ERROR_CLASSES.get(code)
+    e: CipherchartError
     if cls is PolicySyntaxError:
-        return PolicySyntaxError(message, position)
-    if cls is ChainError:
-        return ChainError(message, position)
-    return cls(message) if cls is not None else CipherchartError(message, code)
+        e = PolicySyntaxError(message, position)
+    elif cls is ChainError:
+        e = ChainError(message, position)
+    else:
+        e = cls(message) if cls is not None else CipherchartError(message, code)
+    if kind is not None:
+        e.kind = kind
+    return e
