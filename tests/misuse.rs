@@ -538,3 +538,52 @@ fn the_chain_refuses_forged_relinked_and_replayed_entries() {
         Err(Error::VerificationFailed)
     );
 }
+
+/// The proxy cannot authenticate a record's id or metadata (FAME headers are not
+/// publicly verifiable), so a record relabelled with a permitted id passes
+/// `reencrypt_with_consent`. The honest delegatee's `open` refuses the result, but a
+/// delegatee who skips the checks recovers the seed from the untouched header: the
+/// proxy must take records from its own store by id (`docs/security.md`, finding M7).
+#[test]
+fn the_proxy_cannot_tell_a_relabelled_record() {
+    let w = world();
+    let mut rng = rng(12);
+    let patient = SigningKey::generate(&mut rng);
+    let to = policy("hospital:h2 and role:physician");
+    let rekey = w
+        .patient
+        .rekey(pk(), &["patient:42"], &to, &mut rng)
+        .unwrap();
+    let grant = Grant::new(
+        "p42",
+        Grantee::Policy(to),
+        Window::new(T0, T0 + 100).unwrap(),
+    )
+    .records(["p42/ecg"])
+    .purposes(["treatment"])
+    .rekey(&rekey);
+    let token = ConsentToken::issue(&patient, &grant, &mut rng).unwrap();
+    let consent = verify(&token, &patient.public_key(), T0 + 1, &RevocationSet::new()).unwrap();
+    let psy = seal(
+        pk(),
+        &policy("patient:42"),
+        b"p42/psy",
+        b"psychiatry",
+        b"not consented",
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(
+        reencrypt_with_consent(&consent, &rekey, &psy, "psychiatry", "treatment").err(),
+        Some(ConsentError::NotPermitted.into())
+    );
+    let mut bytes = psy.to_bytes();
+    let at = bytes.windows(7).position(|w| w == b"p42/psy").unwrap();
+    bytes[at..at + 7].copy_from_slice(b"p42/ecg");
+    let relabelled = SealedRecord::from_bytes(&bytes).unwrap();
+    let shared = reencrypt_with_consent(&consent, &rekey, &relabelled, "", "treatment").unwrap();
+    assert_eq!(w.doctor.open(pk(), &shared), Err(Error::DecryptionFailed));
+    // Taken from the proxy's own store by id, the genuine record is what gets shared.
+    let genuine = reencrypt_with_consent(&consent, &rekey, &w.record, "", "treatment").unwrap();
+    assert_eq!(w.doctor.open(pk(), &genuine).unwrap(), b"sinus rhythm");
+}

@@ -9,6 +9,7 @@
 use std::sync::OnceLock;
 
 use ark_bls12_381::{G1Affine, G2Affine};
+use ark_ec::AffineRepr;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{DecryptionKey, PreparedK0};
@@ -168,18 +169,29 @@ impl KeyMaterial {
             }
             attributes.push(attribute);
         }
-        let k0 = [r.g2()?, r.g2()?, r.g2()?];
-        let k_prime = [r.g1()?, r.g1()?, r.g1()?];
-        let mut k_attr = Vec::with_capacity(n);
-        for _ in 0..n {
-            k_attr.push([r.g1()?, r.g1()?, r.g1()?]);
-        }
-        Ok(Self {
+        // Fill a value that zeroizes on drop, so points read before a later decoding
+        // error are wiped rather than left in freed memory.
+        let mut key = Self {
             attributes,
-            k0,
-            k_prime,
-            k_attr,
+            k0: [G2Affine::identity(); 3],
+            k_prime: [G1Affine::identity(); 3],
+            k_attr: Vec::with_capacity(n),
             k0_prepared: OnceLock::new(),
-        })
+        };
+        for p in key.k0.iter_mut() {
+            *p = r.g2()?;
+        }
+        for p in key.k_prime.iter_mut() {
+            *p = r.g1()?;
+        }
+        for _ in 0..n {
+            key.k_attr.push([G1Affine::identity(); 3]);
+            if let Some(row) = key.k_attr.last_mut() {
+                for p in row.iter_mut() {
+                    *p = r.g1()?;
+                }
+            }
+        }
+        Ok(key)
     }
 }
