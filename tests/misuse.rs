@@ -587,3 +587,46 @@ fn the_proxy_cannot_tell_a_relabelled_record() {
     let genuine = reencrypt_with_consent(&consent, &rekey, &w.record, "", "treatment").unwrap();
     assert_eq!(w.doctor.open(pk(), &genuine).unwrap(), b"sinus rhythm");
 }
+
+/// A re-key made with another authority's public key seals its capsule under that
+/// authority: the intended audience (keys of the record's authority) cannot open the
+/// result, and neither can the other authority's keys through `open` (finding M8).
+#[test]
+fn a_rekey_made_with_the_wrong_public_key_shares_nothing_openable() {
+    let w = world();
+    let mut rng = rng(13);
+    let to = policy("hospital:h2 and role:physician");
+    let wrong = w
+        .patient
+        .rekey(w.other.public_key(), &["patient:42"], &to, &mut rng)
+        .unwrap();
+    let shared = wrong.reencrypt(&w.record).unwrap();
+    assert_eq!(w.doctor.open(pk(), &shared), Err(Error::DecryptionFailed));
+    let foreign_doctor = w
+        .other
+        .issue_key(&["hospital:h2", "role:physician"], &mut rng)
+        .unwrap();
+    for key in [w.other.public_key(), pk()] {
+        assert_eq!(
+            foreign_doctor.open(key, &shared),
+            Err(Error::DecryptionFailed)
+        );
+    }
+}
+
+#[test]
+fn consent_windows_and_empty_grants_are_refused_at_construction() {
+    assert!(Window::new(T0, T0).is_err());
+    assert!(Window::new(T0 + 1, T0).is_err());
+    let mut rng = rng(14);
+    let patient = SigningKey::generate(&mut rng);
+    let to = Grantee::Policy(policy("hospital:h2"));
+    // No purposes: nothing would be permitted, so issuing is refused.
+    let grant = Grant::new("p42", to.clone(), Window::new(T0, T0 + 1).unwrap()).records(["r"]);
+    assert!(ConsentToken::issue(&patient, &grant, &mut rng).is_err());
+    // An empty subject is refused.
+    let grant = Grant::new("", to, Window::new(T0, T0 + 1).unwrap())
+        .records(["r"])
+        .purposes(["treatment"]);
+    assert!(ConsentToken::issue(&patient, &grant, &mut rng).is_err());
+}
