@@ -92,6 +92,7 @@ impl Abe {
                     match key.open(pk, record) {
                         Ok(p) => {
                             o.insert("payload".into(), json!(hx(&p)));
+                            o.insert("error".into(), Value::Null);
                         }
                         Err(e) => {
                             o.extend(error_json(&e));
@@ -162,6 +163,7 @@ fn policies() -> Value {
         let attributes: Vec<&str> = p.attributes().iter().map(|a| a.as_str()).collect();
         out.push(json!({
             "name": name,
+            "error": null,
             "text": text,
             "canonical": p.to_string(),
             "bytes": hx(&p.to_bytes()),
@@ -494,6 +496,7 @@ fn rekey_json(name: &str, from: &str, rk: &cipherchart::ReKey) -> Value {
     let attributes: Vec<&str> = rk.attributes().iter().map(|a| a.as_str()).collect();
     json!({
         "name": name,
+        "error": null,
         "from_key": from,
         "attributes": attributes,
         "target_policy": rk.target_policy().to_string(),
@@ -506,6 +509,7 @@ fn rekey_json(name: &str, from: &str, rk: &cipherchart::ReKey) -> Value {
 fn reenc_json(abe: &Abe, name: &str, input: &str, rekey: &str, rec: &SealedRecord) -> Value {
     json!({
         "name": name,
+        "error": null,
         "input": input,
         "rekey": rekey,
         "bytes": hx(&rec.to_bytes()),
@@ -943,6 +947,7 @@ fn consent(b: &Bls, rk_digest: [u8; 32]) -> (Value, ConsentToken) {
                     }
                     Ok(v) => {
                         o.insert("fails_at".into(), Value::Null);
+                        o.insert("error".into(), Value::Null);
                         let mut purposes: Vec<&String> = v.purposes().iter().collect();
                         purposes.sort();
                         o.insert("subject".into(), json!(v.subject()));
