@@ -60,9 +60,15 @@ pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<()> {
 /// `category` and `purpose` are within the consent
 /// ([`VerifiedConsent::check_permits`]). Nothing is computed otherwise.
 ///
-/// `category` is the record's public category as the proxy indexes it (for example
-/// from the record's authenticated metadata): cipherchart does not interpret metadata,
-/// so the proxy must take it from the record, not from the requester.
+/// `category` is the record's public category as the proxy indexes it: cipherchart does
+/// not interpret metadata, so the proxy must take it from its own index, not from the
+/// requester.
+///
+/// **Take `record` from your own store, by id.** The proxy cannot authenticate a
+/// record's id or metadata (FAME headers are not publicly verifiable): a record outside
+/// the consent, relabelled with a permitted id, passes these checks. An honest
+/// delegatee's `open` rejects the result, but one that skips the checks reads it
+/// (`docs/security.md`, §11 M7).
 ///
 /// # Errors
 ///
