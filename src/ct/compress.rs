@@ -6,6 +6,8 @@
 //! inversion, the sign from a full-width borrow chain against `(q − 1)/2`, and the
 //! identity's bytes from masks.
 
+pub mod decode;
+
 use super::curve::{CtPoint, G1Curve, G2Curve};
 use super::fields::{CtField, CtFq, CtFq2, FqBackend};
 use super::limbs::{mask_from_bit, mask_lt};

@@ -2,6 +2,7 @@
 //! random inputs (proptest) and on edge cases (0, 1, r − 1, q − 1, the identity).
 
 mod curve;
+mod decode;
 mod field;
 mod gt;
 mod pairing;
