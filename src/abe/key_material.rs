@@ -9,7 +9,6 @@
 use std::sync::OnceLock;
 
 use ark_bls12_381::{G1Affine, G2Affine};
-use ark_ec::AffineRepr;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{DecryptionKey, PreparedK0};
