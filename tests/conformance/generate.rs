@@ -711,7 +711,7 @@ fn consent(b: &Bls, rk_digest: [u8; 32]) -> (Value, ConsentToken) {
             &Grant::new(
                 "patient-42",
                 Grantee::Key(researcher.public_key()),
-                ok(Window::new(0, u64::MAX), "window"),
+                ok(Window::new(0, 4_102_444_800), "window"),
             )
             .categories(["lab"])
             .purposes(["research"]),
