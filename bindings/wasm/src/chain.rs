@@ -5,9 +5,16 @@ use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
+use crate::proofs::InclusionProof;
+#[cfg(feature = "full")]
+use crate::proofs::ConsistencyProof;
 #[cfg(feature = "full")]
 use crate::record::SealedRecord;
 use crate::sig::BlsPublicKey;
+#[cfg(feature = "full")]
+use crate::consent::{ConsentToken, VerifiedConsent};
+#[cfg(feature = "full")]
+use crate::rng::rng;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
 use cipherchart::chain::{self, merkle};
@@ -20,7 +27,7 @@ fn invalid(why: &'static str) -> JsValue {
 }
 
 /// A count or time (u64 in the core) from a JavaScript number.
-fn integer(x: f64) -> Result<u64, JsValue> {
+pub(crate) fn integer(x: f64) -> Result<u64, JsValue> {
     if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= MAX_SAFE_INTEGER {
         Ok(x as u64)
     } else {
@@ -28,11 +35,11 @@ fn integer(x: f64) -> Result<u64, JsValue> {
     }
 }
 
-fn hash(bytes: &[u8]) -> Result<merkle::Hash, JsValue> {
+pub(crate) fn hash(bytes: &[u8]) -> Result<merkle::Hash, JsValue> {
     merkle::Hash::try_from(bytes).map_err(|_| invalid("a hash is 32 bytes"))
 }
 
-fn hashes(path: &[Uint8Array]) -> Result<Vec<merkle::Hash>, JsValue> {
+pub(crate) fn hashes(path: &[Uint8Array]) -> Result<Vec<merkle::Hash>, JsValue> {
     path.iter().map(|h| hash(&h.to_vec())).collect()
 }
 
@@ -188,6 +195,18 @@ impl Checkpoint {
         self.0.root().to_vec()
     }
 
+    /// The note's extension lines (after the root), if any.
+    #[wasm_bindgen(getter)]
+    pub fn extensions(&self) -> Vec<String> {
+        self.0.extensions().to_vec()
+    }
+
+    /// The signed text of the note (its body, without signature lines).
+    #[wasm_bindgen(js_name = noteText)]
+    pub fn note_text(&self) -> String {
+        self.0.note_text()
+    }
+
     /// Checks the log key's signature on the note.
     ///
     /// # Errors
@@ -271,6 +290,12 @@ impl ProofFile {
         ChainEntry(self.0.entry().clone())
     }
 
+    /// The entry's inclusion proof in the checkpoint's tree (unverified until `verify`).
+    #[wasm_bindgen(getter)]
+    pub fn proof(&self) -> InclusionProof {
+        InclusionProof(self.0.proof().clone())
+    }
+
     /// Verifies everything: the log's signature on the checkpoint, the actor's signature on
     /// the entry, and the entry's inclusion at its sequence number. Returns the entry.
     ///
@@ -341,8 +366,12 @@ pub fn verify_consistency(
 }
 
 /// An in-memory proof chain: append signed entries, sign checkpoints, hand out receipts and
-/// consistency proofs. For demos and tests: a real log persists its entries (the Rust
-/// `FileStore`). Not in the verify-only build.
+/// consistency proofs. JavaScript has no `FileStore` (no file system in a browser): the chain
+/// lives in memory, and `records()` / `MemoryChain.fromRecords()` persist it as bytes (one
+/// `Uint8Array` per entry, e.g. in IndexedDB or a server), re-checked on load; `verifyAll()`
+/// re-checks every signature. There is no recovery report: the records are whatever the
+/// caller stored, and a bad one fails `fromRecords` with a `ChainError` naming it. Not in the
+/// verify-only build.
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
@@ -362,10 +391,169 @@ impl MemoryChain {
             .map_err(to_js_err)
     }
 
+    /// Loads a chain from its records (`records()` output), checking that each is a valid
+    /// entry at its position linking to the one before (`verifyAll()` checks signatures).
+    ///
+    /// # Errors
+    /// Throws `ChainError` naming the first entry at fault.
+    #[wasm_bindgen(js_name = fromRecords)]
+    pub fn from_records(records: Vec<Uint8Array>) -> Result<MemoryChain, JsValue> {
+        let records = records.iter().map(Uint8Array::to_vec).collect();
+        chain::Chain::open(chain::MemoryStore::from_records(records))
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// Every entry's stored bytes, in order: what to persist (see `fromRecords`).
+    pub fn records(&self) -> Vec<Uint8Array> {
+        self.0
+            .store()
+            .records()
+            .iter()
+            .map(|r| Uint8Array::from(&r[..]))
+            .collect()
+    }
+
     /// The number of entries.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> f64 {
         self.0.len() as f64
+    }
+
+    /// Whether the chain has no entries.
+    #[wasm_bindgen(getter, js_name = isEmpty)]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The last entry's hash (what the next entry links to; the genesis value when empty).
+    #[wasm_bindgen(getter, js_name = lastHash)]
+    pub fn last_hash(&self) -> Vec<u8> {
+        self.0.last_hash().to_vec()
+    }
+
+    /// Re-checks the whole chain: every entry decodes, sits at its position, links to the one
+    /// before, and every actor signature verifies.
+    ///
+    /// # Errors
+    /// Throws `ChainError` naming the first entry at fault.
+    #[wasm_bindgen(js_name = verifyAll)]
+    pub fn verify_all(&self) -> Result<(), JsValue> {
+        self.0.verify_all(None, &mut rng()).map_err(to_js_err)
+    }
+
+    /// As `verifyAll`, and also checks `checkpoint`'s signature by `logKey` and that the tree at
+    /// its size has its root.
+    ///
+    /// # Errors
+    /// Throws `ChainError`, or `VerificationFailed` for a bad checkpoint signature.
+    #[wasm_bindgen(js_name = verifyAllAgainst)]
+    pub fn verify_all_against(
+        &self,
+        checkpoint: &Checkpoint,
+        #[wasm_bindgen(js_name = logKey)] log_key: &BlsPublicKey,
+    ) -> Result<(), JsValue> {
+        self.0
+            .verify_all(Some((&checkpoint.0, &log_key.0)), &mut rng())
+            .map_err(to_js_err)
+    }
+
+    /// The inclusion proof of entry `index` in the tree of `size` entries (the current tree
+    /// when `size` is omitted).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for an index not below the size, or a size above the length.
+    #[wasm_bindgen(js_name = proveInclusion)]
+    pub fn prove_inclusion(&self, index: f64, size: Option<f64>) -> Result<InclusionProof, JsValue> {
+        let size = match size {
+            Some(s) => integer(s)?,
+            None => self.0.len(),
+        };
+        self.0
+            .prove_inclusion_at(integer(index)?, size)
+            .map(InclusionProof)
+            .map_err(to_js_err)
+    }
+
+    /// The consistency proof from the tree of `oldSize` entries to the tree of `newSize`
+    /// entries (the current tree when omitted), as a `ConsistencyProof` value.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a size of 0, `oldSize` above `newSize`, or a size above
+    /// the length.
+    #[wasm_bindgen(js_name = consistencyProof)]
+    pub fn consistency_proof(
+        &self,
+        #[wasm_bindgen(js_name = oldSize)] old_size: f64,
+        #[wasm_bindgen(js_name = newSize)] new_size: Option<f64>,
+    ) -> Result<ConsistencyProof, JsValue> {
+        let new_size = match new_size {
+            Some(s) => integer(s)?,
+            None => self.0.len(),
+        };
+        self.0
+            .prove_consistency_between(integer(old_size)?, new_size)
+            .map(ConsistencyProof)
+            .map_err(to_js_err)
+    }
+
+    /// Appends a `grant` entry recording `token` (subject: the token's id), signed by `actor`.
+    /// Returns the entry's sequence number.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = appendGrant)]
+    pub fn append_grant(
+        &mut self,
+        token: &ConsentToken,
+        time: f64,
+        actor: &BlsSigningKey,
+    ) -> Result<f64, JsValue> {
+        let draft = token.0.grant_entry(integer(time)?);
+        self.0
+            .sign_and_append(draft, &actor.0)
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+
+    /// Appends a `revoke` entry revoking `token` from its last block, signed by `actor`.
+    /// Returns the entry's sequence number.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = appendRevoke)]
+    pub fn append_revoke(
+        &mut self,
+        token: &ConsentToken,
+        time: f64,
+        actor: &BlsSigningKey,
+    ) -> Result<f64, JsValue> {
+        let draft = token.0.revoke_entry(integer(time)?);
+        self.0
+            .sign_and_append(draft, &actor.0)
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+
+    /// Verifies `token` as `ConsentToken.verify` does, with the revocations logged in this
+    /// chain: its `revoke` entries, each counting only if signed by the token's issuer or a
+    /// holder upstream of the revoked block.
+    ///
+    /// # Errors
+    /// As `ConsentToken.verify`; `VerificationFailed` for a revoke entry with a bad signature.
+    #[wasm_bindgen(js_name = verifyConsent)]
+    pub fn verify_consent(
+        &self,
+        token: &ConsentToken,
+        issuer: &BlsPublicKey,
+        now: f64,
+    ) -> Result<VerifiedConsent, JsValue> {
+        let revoked = cipherchart::consent::RevocationSet::from_chain(&self.0).map_err(to_js_err)?;
+        token
+            .0
+            .verify(&issuer.0, integer(now)?, &revoked)
+            .map(VerifiedConsent)
+            .map_err(to_js_err)
     }
 
     /// The current 32-byte Merkle root.

@@ -17,7 +17,7 @@ use cipherchart::consent::{Grant, Window};
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A time in seconds (Unix time, as the core uses) from a JavaScript number.
-fn seconds(t: f64) -> Result<u64, JsValue> {
+pub(crate) fn seconds(t: f64) -> Result<u64, JsValue> {
     if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= MAX_SAFE_INTEGER {
         Ok(t as u64)
     } else {
@@ -37,7 +37,7 @@ fn revocation_id_bytes(ids: &[RevocationId]) -> Vec<js_sys::Uint8Array> {
 /// a bearer token (no holder) lets whoever has it act on it; keep it confidential.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ConsentToken(consent::ConsentToken);
+pub struct ConsentToken(pub(crate) consent::ConsentToken);
 
 /// Issuing and attenuating (secret keys, randomness): not in the verify-only build.
 #[cfg(feature = "full")]
@@ -241,5 +241,32 @@ impl VerifiedConsent {
     #[wasm_bindgen(js_name = revocationIds)]
     pub fn revocation_ids(&self) -> Vec<js_sys::Uint8Array> {
         revocation_id_bytes(self.0.revocation_ids())
+    }
+
+    /// The grantee key, or `undefined` if the grantee is a policy.
+    #[wasm_bindgen(getter, js_name = granteeKey)]
+    pub fn grantee_key(&self) -> Option<BlsPublicKey> {
+        match self.0.grantee() {
+            Grantee::Key(k) => Some(BlsPublicKey(*k)),
+            Grantee::Policy(_) => None,
+        }
+    }
+
+    /// The holder the last block names (whose proof verified), if any.
+    #[wasm_bindgen(getter)]
+    pub fn holder(&self) -> Option<BlsPublicKey> {
+        self.0.holder().map(|k| BlsPublicKey(*k))
+    }
+
+    /// The 32-byte digest of the re-encryption key the consent is bound to, if any.
+    #[wasm_bindgen(getter, js_name = rekeyDigest)]
+    pub fn rekey_digest(&self) -> Option<Vec<u8>> {
+        self.0.rekey_digest().map(|d| d.to_vec())
+    }
+
+    /// The time (Unix seconds) the consent was verified at: verify again rather than keep it.
+    #[wasm_bindgen(getter, js_name = verifiedAt)]
+    pub fn verified_at(&self) -> f64 {
+        self.0.verified_at() as f64
     }
 }

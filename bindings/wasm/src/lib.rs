@@ -18,9 +18,12 @@ mod bench;
 mod chain;
 mod consent;
 mod errors;
+#[cfg(feature = "full")]
+mod grant;
 mod policy;
 #[cfg(feature = "full")]
 mod pre;
+mod proofs;
 #[cfg(feature = "full")]
 mod record;
 #[cfg(feature = "full")]
@@ -36,7 +39,10 @@ pub use chain::{
 };
 pub use consent::{ConsentToken, VerifiedConsent};
 pub use errors::to_js_err;
+#[cfg(feature = "full")]
+pub use grant::{Grant, Narrowing};
 pub use policy::Policy;
+pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use pre::ReKey;
 #[cfg(feature = "full")]
