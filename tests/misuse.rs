@@ -368,25 +368,33 @@ fn batch_reencryption_reports_every_failure_in_place() {
 // Consent.
 // ---------------------------------------------------------------------------------
 
-#[test]
-fn a_consent_must_be_verified_against_the_right_issuer_and_time() {
-    let w = world();
-    let mut rng = rng(9);
-    let patient = SigningKey::generate(&mut rng);
-    let mallory = SigningKey::generate(&mut rng);
+/// A patient's signing key, the patient's re-key to `hospital:h2 and role:physician`,
+/// and a grant for that re-key (purpose `treatment`, window `[T0, T0 + 100)`), with
+/// its scope left to the caller.
+fn consent_fixture(rng: &mut ChaCha20Rng) -> (SigningKey, ReKey, Grant) {
+    let patient = SigningKey::generate(rng);
     let to = policy("hospital:h2 and role:physician");
-    let rekey = w
+    let rekey = world()
         .patient
-        .rekey(pk(), &["patient:42"], &to, &mut rng)
+        .rekey(pk(), &["patient:42"], &to, rng)
         .unwrap();
     let grant = Grant::new(
         "p42",
         Grantee::Policy(to),
         Window::new(T0, T0 + 100).unwrap(),
     )
-    .categories(["cardiology"])
     .purposes(["treatment"])
     .rekey(&rekey);
+    (patient, rekey, grant)
+}
+
+#[test]
+fn a_consent_must_be_verified_against_the_right_issuer_and_time() {
+    let w = world();
+    let mut rng = rng(9);
+    let (patient, rekey, grant) = consent_fixture(&mut rng);
+    let grant = grant.categories(["cardiology"]);
+    let mallory = SigningKey::generate(&mut rng);
     // Mallory issues a token in the patient's name: refused for the patient's key.
     let forged = ConsentToken::issue(&mallory, &grant, &mut rng).unwrap();
     assert_eq!(
@@ -548,20 +556,8 @@ fn the_chain_refuses_forged_relinked_and_replayed_entries() {
 fn the_proxy_cannot_tell_a_relabelled_record() {
     let w = world();
     let mut rng = rng(12);
-    let patient = SigningKey::generate(&mut rng);
-    let to = policy("hospital:h2 and role:physician");
-    let rekey = w
-        .patient
-        .rekey(pk(), &["patient:42"], &to, &mut rng)
-        .unwrap();
-    let grant = Grant::new(
-        "p42",
-        Grantee::Policy(to),
-        Window::new(T0, T0 + 100).unwrap(),
-    )
-    .records(["p42/ecg"])
-    .purposes(["treatment"])
-    .rekey(&rekey);
+    let (patient, rekey, grant) = consent_fixture(&mut rng);
+    let grant = grant.records(["p42/ecg"]);
     let token = ConsentToken::issue(&patient, &grant, &mut rng).unwrap();
     let consent = verify(&token, &patient.public_key(), T0 + 1, &RevocationSet::new()).unwrap();
     let psy = seal(
