@@ -4,8 +4,9 @@
 
 use core::hint::black_box;
 
-use ark_bls12_381::{Fr, G1Projective};
-use ark_ec::PrimeGroup;
+use ark_bls12_381::{Fr, G1Affine, G1Projective};
+use ark_ec::{CurveGroup, PrimeGroup};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand_chacha::ChaCha20Rng;
 use rand_core::RngCore;
 
@@ -18,6 +19,7 @@ pub fn cases() -> Vec<Case> {
         case("canary_index", Kind::Canary, 1, canary_index),
         case("ark_fr_mul", Kind::Canary, 1, ark_fr_mul),
         case("ark_g1_mul", Kind::Canary, 2, ark_g1_mul),
+        case("ark_g1_decompress", Kind::Canary, 2, ark_g1_decompress),
     ]
 }
 
@@ -71,4 +73,21 @@ fn op_ark_g1_mul(s: Fr) -> G1Projective {
 fn ark_g1_mul(rng: &mut ChaCha20Rng) {
     let s = secret(<Fr as ark_ff::UniformRand>::rand(rng));
     output(op_ark_g1_mul(s));
+}
+
+/// arkworks' validating decoder on a secret encoding (Tonelli–Shanks square root,
+/// early-exit sign comparison, subgroup check): the path `ct_g1_decompress` replaces.
+#[inline(never)]
+fn op_ark_g1_decompress(b: &[u8; 48]) -> Option<G1Affine> {
+    G1Affine::deserialize_compressed(&b[..]).ok()
+}
+
+fn ark_g1_decompress(rng: &mut ChaCha20Rng) {
+    let mut b = [0u8; 48];
+    let p = G1Projective::generator() * <Fr as ark_ff::UniformRand>::rand(rng);
+    if p.into_affine().serialize_compressed(&mut b[..]).is_err() {
+        return;
+    }
+    let b = secret(b);
+    output(op_ark_g1_decompress(&b).unwrap_or_default());
 }

@@ -33,6 +33,7 @@ pub fn cases() -> Vec<Case> {
         case("ct_g1_publish", Kind::Clean, 1, ct_g1_publish),
         case("ct_g1_batch_publish", Kind::Clean, 1, ct_g1_batch_publish),
         case("ct_g1_compress", Kind::Clean, 1, ct_g1_compress),
+        case("ct_g1_decompress", Kind::Clean, 2, ct_g1_decompress),
         case(
             "ct_g2_mul_public_base",
             Kind::Clean,
@@ -42,6 +43,7 @@ pub fn cases() -> Vec<Case> {
         case("ct_g2_mul_generator", Kind::Clean, 3, ct_g2_mul_generator),
         case("ct_g2_publish", Kind::Clean, 1, ct_g2_publish),
         case("ct_g2_compress", Kind::Clean, 1, ct_g2_compress),
+        case("ct_g2_decompress", Kind::Clean, 3, ct_g2_decompress),
     ]
 }
 
@@ -184,4 +186,29 @@ fn op_ct_g2_compress(p: &SecretG2) -> [u8; 96] {
 fn ct_g2_compress(rng: &mut ChaCha20Rng) {
     let p = secret_g2(rng);
     output(op_ct_g2_compress(&p));
+}
+
+/// Decoding a stored secret key component: flags, range check, square root, sign and
+/// subgroup check on secret bytes; only the valid/invalid outcome is declassified.
+/// Each seed decodes a random point and the identity's encoding.
+#[inline(never)]
+fn op_ct_g1_decompress(b: &[u8; 48]) -> Option<SecretG1> {
+    SecretG1::from_compressed(b)
+}
+fn ct_g1_decompress(rng: &mut ChaCha20Rng) {
+    let p = secret(*SecretG1::from_affine(&g1(rng)).to_compressed());
+    output(op_ct_g1_decompress(&p));
+    let o = secret(*SecretG1::identity().to_compressed());
+    output(op_ct_g1_decompress(&o));
+}
+
+#[inline(never)]
+fn op_ct_g2_decompress(b: &[u8; 96]) -> Option<SecretG2> {
+    SecretG2::from_compressed(b)
+}
+fn ct_g2_decompress(rng: &mut ChaCha20Rng) {
+    let p = secret(*SecretG2::from_affine(&g2(rng)).to_compressed());
+    output(op_ct_g2_decompress(&p));
+    let o = secret(*SecretG2::identity().to_compressed());
+    output(op_ct_g2_decompress(&o));
 }

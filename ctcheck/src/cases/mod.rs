@@ -116,4 +116,8 @@ impl Inline for cipherchart::ct::fields::CtFq2 {}
 impl Inline for SecretScalar {}
 impl Inline for Option<SecretScalar> {}
 impl<C: cipherchart::ct::curve::CtCurve> Inline for cipherchart::ct::secret::SecretPoint<C> {}
+impl<C: cipherchart::ct::curve::CtCurve> Inline
+    for Option<cipherchart::ct::secret::SecretPoint<C>>
+{
+}
 impl Inline for cipherchart::ct::SecretGt {}
