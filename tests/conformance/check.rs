@@ -197,6 +197,17 @@ pub fn records(doc: &Value) {
             "user key re-encodes"
         );
     }
+    for v in arr(a, "decode_errors") {
+        let bytes = b(v, "bytes");
+        let r = match s(v, "kind") {
+            "public_key" => PublicKey::from_bytes(&bytes).map(|_| ()),
+            "user_key" => UserKey::from_bytes(&bytes).map(|_| ()),
+            "master_key" => Authority::import_master_key_dangerous(&bytes).map(|_| ()),
+            other => panic!("unknown key kind {other}"),
+        };
+        assert!(!v["error"].is_null());
+        expect(r, v, name(v));
+    }
     for e in arr(a, "issue_errors") {
         let attrs = strs(e, "attributes");
         let r = auth.issue_key(&attrs, &mut rand::rngs::OsRng);

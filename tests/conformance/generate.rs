@@ -261,7 +261,55 @@ fn abe() -> (Abe, Value) {
             Value::Object(o)
         },
     ];
+    // Keys that must not decode.
+    let pkb = pk.to_bytes();
+    let ukb = users[0].1.to_bytes().to_vec();
+    let mkb = authority.export_master_key_dangerous().to_vec();
+    let mut zero_a1 = mkb.clone();
+    zero_a1[4..36].fill(0);
+    let mut big_a1 = mkb.clone();
+    big_a1[4..36].fill(0xff);
+    let mut decode_errors = Vec::new();
+    for (name, kind, bytes) in [
+        (
+            "public_key_truncated",
+            "public_key",
+            pkb[..pkb.len() - 1].to_vec(),
+        ),
+        (
+            "public_key_point_flipped",
+            "public_key",
+            flip(&pkb, 4 + 50, 0x01),
+        ),
+        ("public_key_wrong_type", "public_key", ukb.clone()),
+        (
+            "user_key_trailing_byte",
+            "user_key",
+            [ukb.as_slice(), &[0]].concat(),
+        ),
+        (
+            "user_key_point_flipped",
+            "user_key",
+            flip(&ukb, ukb.len() - 10, 0x01),
+        ),
+        ("master_key_zero_scalar", "master_key", zero_a1),
+        ("master_key_scalar_not_reduced", "master_key", big_a1),
+    ] {
+        let r = match kind {
+            "public_key" => cipherchart::PublicKey::from_bytes(&bytes).map(|_| ()),
+            "user_key" => UserKey::from_bytes(&bytes).map(|_| ()),
+            _ => Authority::import_master_key_dangerous(&bytes).map(|_| ()),
+        };
+        assert!(r.is_err(), "generator: {name} decoded");
+        let mut o = Map::new();
+        o.insert("name".into(), json!(name));
+        o.insert("kind".into(), json!(kind));
+        o.insert("bytes".into(), json!(hx(&bytes)));
+        o.extend(outcome(r));
+        decode_errors.push(Value::Object(o));
+    }
     let value = json!({
+        "decode_errors": decode_errors,
         "public_key": hx(&pk.to_bytes()),
         "public_key_id": hx(&pk.id()),
         "master_key": hx(&authority.export_master_key_dangerous()),

@@ -111,6 +111,15 @@ def test_authority_and_user_keys(doc: Vector) -> None:
         key = users[k["name"]]
         assert key.attributes == k["attributes"]
         assert bytes(key) == h(k, "bytes")
+    decoders: Dict[str, Callable[[bytes], object]] = {
+        "public_key": cipherchart.PublicKey.from_bytes,
+        "user_key": cipherchart.UserKey.from_bytes,
+        "master_key": cipherchart.Authority.import_master_key_dangerous,
+    }
+    for v in a["decode_errors"]:
+        assert v["error"] is not None
+        decode = decoders[v["kind"]]
+        expect(lambda: decode(h(v, "bytes")), v, v["name"])
     for e in a["issue_errors"]:
         expect(lambda: authority.issue_key(e["attributes"]), e, f"issue_key {e['attributes']}")
 
