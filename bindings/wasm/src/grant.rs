@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::consent::{seconds, ConsentToken};
 use crate::errors::to_js_err;
 use crate::policy::Policy;
+use crate::pre::ReKey;
 use crate::rng::rng;
 use crate::sig::{BlsPublicKey, BlsSigningKey};
 use cipherchart::consent::{self, Grantee, Window};
@@ -77,6 +78,12 @@ impl Grant {
     /// Names the holder: only that key may attenuate the token, and it must `present` it.
     pub fn holder(self, holder: &BlsPublicKey) -> Grant {
         Self(self.0.holder(holder.0))
+    }
+
+    /// Binds the grant to one re-encryption key (by digest): `ReKey.reencryptWithConsent`
+    /// then accepts that key only.
+    pub fn rekey(self, rekey: &ReKey) -> Grant {
+        Self(self.0.rekey(&rekey.0))
     }
 }
 
