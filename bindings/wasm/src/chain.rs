@@ -4,17 +4,17 @@
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
-use crate::errors::to_js_err;
-use crate::proofs::InclusionProof;
-#[cfg(feature = "full")]
-use crate::proofs::ConsistencyProof;
-#[cfg(feature = "full")]
-use crate::record::SealedRecord;
-use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::consent::{ConsentToken, VerifiedConsent};
+use crate::errors::to_js_err;
+#[cfg(feature = "full")]
+use crate::proofs::ConsistencyProof;
+use crate::proofs::InclusionProof;
+#[cfg(feature = "full")]
+use crate::record::SealedRecord;
 #[cfg(feature = "full")]
 use crate::rng::rng;
+use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
 use cipherchart::chain::{self, merkle};
@@ -464,7 +464,11 @@ impl MemoryChain {
     /// # Errors
     /// Throws `InvalidArgument` for an index not below the size, or a size above the length.
     #[wasm_bindgen(js_name = proveInclusion)]
-    pub fn prove_inclusion(&self, index: f64, size: Option<f64>) -> Result<InclusionProof, JsValue> {
+    pub fn prove_inclusion(
+        &self,
+        index: f64,
+        size: Option<f64>,
+    ) -> Result<InclusionProof, JsValue> {
         let size = match size {
             Some(s) => integer(s)?,
             None => self.0.len(),
@@ -548,7 +552,8 @@ impl MemoryChain {
         issuer: &BlsPublicKey,
         now: f64,
     ) -> Result<VerifiedConsent, JsValue> {
-        let revoked = cipherchart::consent::RevocationSet::from_chain(&self.0).map_err(to_js_err)?;
+        let revoked =
+            cipherchart::consent::RevocationSet::from_chain(&self.0).map_err(to_js_err)?;
         token
             .0
             .verify(&issuer.0, integer(now)?, &revoked)

@@ -42,9 +42,9 @@ pub use errors::to_js_err;
 #[cfg(feature = "full")]
 pub use grant::{Grant, Narrowing};
 pub use policy::Policy;
-pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use pre::ReKey;
+pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use record::{
     seal, seal_stream, start_session, SealedRecord, SessionHeader, SessionOpener, SessionRecord,
