@@ -1,0 +1,360 @@
+// The conformance vectors (tests/vectors/cipherchart-v1.json) through the JavaScript API.
+//
+// The same file is generated and checked by tests/conformance.rs and checked by
+// bindings/python/tests/test_conformance.py. Every expected output and error code must come
+// out of the package. Where the JS API lacks an accessor, the sub-check is skipped with a
+// message naming it (the Rust checker still covers it).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import * as cc from 'cipherchart';
+
+const FILE = new URL('../../../tests/vectors/cipherchart-v1.json', import.meta.url);
+const doc = JSON.parse(readFileSync(FILE, 'utf8'));
+
+const h = (s) => new Uint8Array(Buffer.from(s, 'hex'));
+const hex = (b) => Buffer.from(b).toString('hex');
+const byName = (list, name) => {
+  const v = list.find((x) => x.name === name);
+  assert.ok(v, `no vector named ${name}`);
+  return v;
+};
+
+/** Runs `run`: it must succeed if `v.error` is null, else throw an Error with that `.code`. */
+function expectOutcome(run, v, what) {
+  assert.ok('error' in v, `${what}: vector without an error field`);
+  if (v.error === null) return run();
+  let caught;
+  try {
+    run();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught !== undefined, `${what}: expected ${v.error}, got success`);
+  assert.ok(caught instanceof Error, `${what}: thrown value is not an Error`);
+  assert.equal(caught.code, v.error, `${what}: ${caught.message}`);
+  if (v.error === 'policy_syntax' && 'position' in v) {
+    assert.equal(caught.position, v.position, `${what}: position`);
+  }
+  return undefined;
+}
+
+const authorityPk = () => cc.PublicKey.fromBytes(h(doc.authority.public_key));
+const users = () =>
+  new Map(doc.authority.user_keys.map((k) => [k.name, cc.UserKey.fromBytes(h(k.bytes))]));
+const blsKeys = () =>
+  new Map(doc.bls.keys.map((k) => [k.name, cc.BlsSigningKey.fromBytes(h(k.secret_key))]));
+
+function checkOpens(pk, keys, record, v, what) {
+  assert.equal(v.opens.length, keys.size, `${what}: one entry per key`);
+  for (const o of v.opens) {
+    const key = keys.get(o.key);
+    const got = expectOutcome(() => key.open(pk, record), o, `${what} by ${o.key}`);
+    if (o.error === null) assert.equal(hex(got), o.payload, `${what} by ${o.key}: payload`);
+  }
+}
+
+test('vectors: file header', () => {
+  assert.equal(doc.version, 1);
+  assert.equal(typeof doc.generator, 'string');
+});
+
+test('vectors: policies', () => {
+  for (const v of doc.policies) {
+    const what = `policy ${v.name}`;
+    if ('decode' in v) {
+      expectOutcome(() => cc.Policy.fromBytes(h(v.decode)), v, what);
+      continue;
+    }
+    const p = expectOutcome(() => cc.Policy.parse(v.text), v, what);
+    if (p === undefined) continue;
+    assert.equal(p.toString(), v.canonical, what);
+    assert.equal(hex(p.toBytes()), v.bytes, what);
+    assert.ok(cc.Policy.fromBytes(h(v.bytes)).equals(p), what);
+    assert.deepEqual(p.attributes, v.attributes, what);
+    const rows = p.lsssRows();
+    assert.deepEqual(rows, v.lsss.rows, `${what}: LSSS rows`);
+    for (const r of rows) assert.equal(r.length, v.lsss.columns, what);
+    assert.deepEqual(p.lsssRho(), v.lsss.rho, `${what}: rho`);
+    for (const probe of v.satisfied_by) {
+      assert.equal(p.isSatisfiedBy(probe.attributes), probe.expected, `${what}: ${probe.attributes}`);
+      assert.equal(p.reconstruct(probe.attributes) !== undefined, probe.expected, what);
+    }
+  }
+});
+
+test('vectors: authority and user keys', () => {
+  const a = doc.authority;
+  const pk = authorityPk();
+  assert.equal(hex(pk.toBytes()), a.public_key);
+  assert.equal(hex(pk.id), a.public_key_id);
+  const authority = cc.Authority.importMasterKeyDangerous(h(a.master_key));
+  assert.equal(hex(authority.publicKey().toBytes()), a.public_key);
+  assert.equal(hex(authority.exportMasterKeyDangerous()), a.master_key);
+  const keys = users();
+  for (const k of a.user_keys) {
+    const key = keys.get(k.name);
+    assert.deepEqual(key.attributes, k.attributes, k.name);
+    assert.equal(hex(key.toBytesDangerous()), k.bytes, k.name);
+  }
+  const decoders = {
+    public_key: (b) => cc.PublicKey.fromBytes(b),
+    user_key: (b) => cc.UserKey.fromBytes(b),
+    master_key: (b) => cc.Authority.importMasterKeyDangerous(b),
+  };
+  for (const v of a.decode_errors) {
+    assert.notEqual(v.error, null, v.name);
+    expectOutcome(() => decoders[v.kind](h(v.bytes)), v, v.name);
+  }
+  for (const e of a.issue_errors) {
+    expectOutcome(() => authority.issueKey(e.attributes), e, `issueKey ${JSON.stringify(e.attributes)}`);
+  }
+});
+
+test('vectors: sealed records', () => {
+  const pk = authorityPk();
+  const keys = users();
+  for (const v of doc.sealed_records) {
+    const what = `record ${v.name}`;
+    const record = cc.SealedRecord.fromBytes(h(v.bytes));
+    assert.equal(hex(record.toBytes()), v.bytes, what);
+    assert.equal(record.policy.toString(), v.policy, what);
+    assert.equal(hex(record.recordId), v.record_id, what);
+    assert.equal(hex(record.metadata), v.metadata, what);
+    assert.equal(hex(record.headerDigest), v.header_digest, what);
+    assert.equal(record.hopCount, 0, what);
+    checkOpens(pk, keys, record, v, what);
+  }
+});
+
+test('vectors: tampered records', () => {
+  const pk = authorityPk();
+  const keys = users();
+  for (const v of doc.tampered_records) {
+    const what = `tampered record ${v.name}`;
+    assert.notEqual(v.error, null, what);
+    if (v.fails_at === 'decode') {
+      expectOutcome(() => cc.SealedRecord.fromBytes(h(v.bytes)), v, what);
+    } else {
+      const record = cc.SealedRecord.fromBytes(h(v.bytes));
+      expectOutcome(() => keys.get(v.key).open(pk, record), v, what);
+    }
+  }
+});
+
+test('vectors: re-keys and re-encrypted records (1 and 2 hops)', () => {
+  const pk = authorityPk();
+  const keys = users();
+  const records = new Map(doc.sealed_records.map((v) => [v.name, v.bytes]));
+  const rekeys = new Map();
+  for (const v of doc.rekeys) {
+    const what = `rekey ${v.name}`;
+    if (!('bytes' in v)) {
+      const target = cc.Policy.parse(v.target_policy);
+      expectOutcome(() => keys.get(v.from_key).rekey(pk, v.attributes, target), v, what);
+      continue;
+    }
+    const rk = cc.ReKey.fromBytes(h(v.bytes));
+    assert.equal(hex(rk.toBytesDangerous()), v.bytes, what);
+    assert.equal(hex(rk.grantId), v.grant_id, what);
+    assert.deepEqual(rk.attributes, v.attributes, what);
+    assert.equal(rk.targetPolicy.toString(), v.target_policy, what);
+    rekeys.set(v.name, rk);
+  }
+  const hops = new Set();
+  for (const v of doc.reencrypted_records) {
+    const what = `re-encryption ${v.name}`;
+    const input = cc.SealedRecord.fromBytes(h(records.get(v.input)));
+    const out = expectOutcome(() => rekeys.get(v.rekey).reencrypt(input), v, what);
+    if (out === undefined) continue;
+    // Re-encryption is deterministic: byte for byte the vector.
+    assert.equal(hex(out.toBytes()), v.bytes, `${what}: output bytes`);
+    const record = cc.SealedRecord.fromBytes(h(v.bytes));
+    assert.equal(record.hopCount, v.hop_count, what);
+    assert.equal(record.policy.toString(), v.policy, what);
+    assert.equal(record.currentPolicy.toString(), v.current_policy, what);
+    checkOpens(pk, keys, record, v, what);
+    records.set(v.name, v.bytes);
+    hops.add(record.hopCount);
+  }
+  assert.ok(hops.has(1) && hops.has(2), 'vectors cover 1 and 2 hops');
+});
+
+test('vectors: re-key consent digest', (t) => {
+  if (typeof cc.rekeyDigest !== 'function') {
+    t.skip('no rekeyDigest(rekey) in the JS API: consent_digest not checked');
+    return;
+  }
+  for (const v of doc.rekeys.filter((x) => 'bytes' in x)) {
+    assert.equal(hex(cc.rekeyDigest(cc.ReKey.fromBytes(h(v.bytes)))), v.consent_digest, v.name);
+  }
+});
+
+test('vectors: BLS keys, signatures, aggregates, decoding', () => {
+  const sks = blsKeys();
+  for (const k of doc.bls.keys) {
+    const sk = cc.BlsSigningKey.fromIkm(h(k.ikm), h(k.key_info));
+    assert.equal(hex(sk.toBytesDangerous()), k.secret_key, k.name);
+    const pk = cc.BlsPublicKey.fromBytes(h(k.public_key));
+    assert.equal(hex(sk.publicKey().toBytes()), k.public_key, k.name);
+    const pop = cc.BlsSignature.fromBytes(h(k.proof_of_possession));
+    assert.ok(sk.provePossession().equals(pop), `${k.name}: PoP is deterministic`);
+    pk.verifyPossession(pop);
+  }
+  for (const v of doc.bls.signatures) {
+    const pk = sks.get(v.public_key).publicKey();
+    const sig = cc.BlsSignature.fromBytes(h(v.signature));
+    expectOutcome(() => pk.verify(h(v.message), sig), v, `signature ${v.name}`);
+  }
+  for (const v of doc.bls.fast_aggregate) {
+    const pks = v.public_keys.map((n) => sks.get(n).publicKey().toBytes());
+    const sig = cc.BlsSignature.fromBytes(h(v.signature));
+    expectOutcome(() => cc.fastAggregateVerify(pks, h(v.message), sig), v, `aggregate ${v.name}`);
+  }
+  for (const v of doc.bls.decode) {
+    const decode = v.kind === 'public_key' ? cc.BlsPublicKey.fromBytes : cc.BlsSignature.fromBytes;
+    expectOutcome(() => decode(h(v.bytes)), v, v.name);
+  }
+});
+
+test('vectors: consent tokens', () => {
+  const sks = blsKeys();
+  for (const v of doc.consent.tokens) {
+    const what = `token ${v.name}`;
+    if (v.fails_at === 'decode') {
+      expectOutcome(() => cc.ConsentToken.fromBytes(h(v.bytes)), v, what);
+      continue;
+    }
+    const t = cc.ConsentToken.fromBytes(h(v.bytes));
+    assert.equal(hex(t.toBytes()), v.bytes, what);
+    assert.equal(t.toText(), v.text, what);
+    assert.equal(hex(cc.ConsentToken.fromText(v.text).toBytes()), v.bytes, what);
+    assert.equal(t.blockCount, v.block_count, what);
+    assert.equal(t.isPresented, v.is_presented, what);
+    assert.deepEqual(t.revocationIds().map(hex), v.revocation_ids, what);
+    const issuer = sks.get(v.issuer).publicKey();
+    const consent = expectOutcome(() => t.verify(issuer, v.now, v.revoked.map(h)), v, what);
+    if (consent === undefined) {
+      assert.equal(v.fails_at, 'verify', what);
+      continue;
+    }
+    assert.equal(consent.subject, v.subject, what);
+    assert.deepEqual([...consent.purposes].sort(), v.purposes, what);
+    assert.deepEqual([consent.notBefore, consent.expiry], v.window, what);
+    for (const p of v.permits) {
+      assert.equal(
+        consent.permits(h(p.record_id), p.category, p.purpose),
+        p.expected,
+        `${what}: ${JSON.stringify(p)}`,
+      );
+    }
+    if ('rekeyDigest' in consent) {
+      const d = consent.rekeyDigest;
+      assert.equal(d === undefined || d === null ? null : hex(d), v.rekey_digest, `${what}: rekey digest`);
+    }
+  }
+});
+
+test('vectors: consent attenuations', (t) => {
+  if (typeof cc.ConsentToken.prototype.attenuate !== 'function' || typeof cc.Narrowing !== 'function') {
+    t.skip('no ConsentToken.attenuate / Narrowing in the JS API: refused attenuations not checked');
+    return;
+  }
+  const sks = blsKeys();
+  for (const v of doc.consent.attenuations) {
+    const token = cc.ConsentToken.fromBytes(h(byName(doc.consent.tokens, v.token).bytes));
+    const n = v.narrowing;
+    const narrowing = new cc.Narrowing();
+    if (n.purposes) narrowing.purposes = n.purposes;
+    if (n.window) narrowing.window = n.window;
+    expectOutcome(() => token.attenuate(sks.get(v.holder), narrowing), v, `attenuation ${v.name}`);
+  }
+});
+
+test('vectors: chain entries', () => {
+  for (const v of doc.chain.entries) {
+    const e = cc.ChainEntry.fromBytes(h(v.bytes));
+    assert.equal(hex(e.toBytes()), v.bytes);
+    assert.equal(e.sequence, v.sequence);
+    assert.equal(hex(e.prev), v.prev);
+    assert.equal(e.time, v.time);
+    assert.equal(hex(e.actor.toBytes()), v.actor);
+    assert.equal(e.action, v.action);
+    assert.equal(hex(e.subject), v.subject);
+    assert.equal(hex(e.digest), v.digest);
+    assert.equal(hex(e.metadata), v.metadata);
+    assert.equal(hex(e.hash), v.hash);
+    assert.equal(hex(e.leafHash), v.leaf_hash);
+    e.verifySignature();
+  }
+});
+
+test('vectors: checkpoints', () => {
+  const sks = blsKeys();
+  for (const v of doc.chain.checkpoints) {
+    const what = `checkpoint ${v.name}`;
+    if (v.fails_at === 'decode') {
+      expectOutcome(() => cc.Checkpoint.fromNote(v.note), v, what);
+      continue;
+    }
+    const cp = cc.Checkpoint.fromNote(v.note);
+    if ('bytes' in v) {
+      assert.equal(hex(cp.toBytes()), v.bytes, what);
+      assert.equal(cc.Checkpoint.fromBytes(h(v.bytes)).toNote(), v.note, what);
+      assert.equal(cp.toNote(), v.note, what);
+      assert.equal(cp.origin, v.origin, what);
+      assert.equal(cp.size, v.size, what);
+      assert.equal(hex(cp.root), v.root, what);
+    }
+    const logKey = sks.get(v.log_key).publicKey();
+    expectOutcome(() => cp.verify(logKey), v, what);
+  }
+});
+
+test('vectors: inclusion proofs', () => {
+  for (const v of doc.chain.inclusion_proofs) {
+    expectOutcome(
+      () => cc.verifyInclusion(h(v.leaf_hash), v.index, v.size, v.path.map(h), h(v.root)),
+      v,
+      `inclusion ${v.name}`,
+    );
+  }
+});
+
+test('vectors: consistency proofs', () => {
+  for (const v of doc.chain.consistency_proofs) {
+    expectOutcome(
+      () => cc.verifyConsistency(v.old_size, v.new_size, h(v.old_root), h(v.new_root), v.path.map(h)),
+      v,
+      `consistency ${v.name}`,
+    );
+  }
+});
+
+test('vectors: proof files', () => {
+  const sks = blsKeys();
+  for (const v of doc.chain.proof_files) {
+    const what = `proof file ${v.name}`;
+    if (v.fails_at === 'decode') {
+      expectOutcome(() => cc.ProofFile.fromBytes(h(v.bytes)), v, what);
+      continue;
+    }
+    const pf = cc.ProofFile.fromBytes(h(v.bytes));
+    assert.equal(hex(pf.toBytes()), v.bytes, what);
+    if ('text' in v) {
+      assert.equal(pf.toText(), v.text, what);
+      assert.equal(hex(cc.ProofFile.fromText(v.text).toBytes()), v.bytes, what);
+    }
+    const logKey = sks.get(v.log_key).publicKey();
+    const entry = expectOutcome(() => pf.verify(logKey), v, what);
+    if (entry !== undefined) assert.equal(hex(entry.toBytes()), v.entry, what);
+  }
+});
+
+test('vectors: whole logs (stores) and revocation from the chain', (t) => {
+  t.skip(
+    'no way to open a chain over given entries in the JS API (MemoryChain only appends seals): ' +
+      'the stores and revocation_from_chain vectors are checked in Rust (and Python) only',
+  );
+});
