@@ -3,8 +3,7 @@
 
 use core::fmt;
 
-use ark_bls12_381::{Bls12_381, G1Affine, G2Affine};
-use ark_ec::pairing::Pairing;
+use ark_bls12_381::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -15,6 +14,7 @@ use std::sync::OnceLock;
 use crate::abe::core::Gt;
 use crate::abe::key_material::KeyMaterial;
 use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
+use crate::ct::pairing::{multi_pairing_vartime, pairing_vartime};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
@@ -120,7 +120,7 @@ impl ZeroizeOnDrop for MasterKey {}
 /// `e(g, h)`, a public constant.
 fn e_gh() -> &'static Gt {
     static E_GH: OnceLock<Gt> = OnceLock::new();
-    E_GH.get_or_init(|| Bls12_381::pairing(G1Affine::generator(), G2Affine::generator()))
+    E_GH.get_or_init(|| pairing_vartime(G1Affine::generator(), G2Affine::generator()))
 }
 
 impl MasterKey {
@@ -149,8 +149,8 @@ impl MasterKey {
     fn public_key_from_g_d(&self) -> PublicKey {
         let [h1, h2] = self.h();
         let h = G2Affine::generator();
-        let t1 = Bls12_381::multi_pairing([self.g_d[0], self.g_d[2]], [h1, h]);
-        let t2 = Bls12_381::multi_pairing([self.g_d[1], self.g_d[2]], [h2, h]);
+        let t1 = multi_pairing_vartime(&[self.g_d[0], self.g_d[2]], &[h1, h]);
+        let t2 = multi_pairing_vartime(&[self.g_d[1], self.g_d[2]], &[h2, h]);
         PublicKey::new(h1, h2, t1, t2)
     }
 }

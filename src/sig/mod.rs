@@ -68,8 +68,7 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
-use ark_bls12_381::{Bls12_381, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::pairing::Pairing;
+use ark_bls12_381::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
@@ -143,7 +142,8 @@ fn pairing_check(
     if lhs.len() != rhs.len() {
         return Err(Error::VerificationFailed);
     }
-    if Bls12_381::multi_pairing(lhs, rhs).is_zero() {
+    // arkworks natively; on wasm32 the faster 32-bit-limb tower (`ct::pairing`).
+    if crate::ct::pairing::multi_pairing_vartime(&lhs, &rhs).is_zero() {
         Ok(())
     } else {
         Err(Error::VerificationFailed)
