@@ -597,6 +597,19 @@ impl Chain {
         .map_err(to_py_err)
     }
 
+    /// A chain in memory over existing store records (entry encodings, in order), as
+    /// a verifier loading a copied log: each entry's encoding, position and link are
+    /// checked as `open_file` does (ChainError with `.index` and `.kind`). Signatures
+    /// are checked by `verify_all`.
+    #[staticmethod]
+    fn from_records(py: Python<'_>, records: Vec<Vec<u8>>) -> PyResult<Self> {
+        detached(py, || {
+            core::Chain::open(core::MemoryStore::from_records(records))
+        })
+        .map(|c| Self(Store::Memory(c)))
+        .map_err(to_py_err)
+    }
+
     /// What opening the file found (None for a chain in memory).
     #[getter]
     fn recovery(&self) -> Option<Recovery> {

@@ -34,7 +34,7 @@ pub use errors::{detached, to_py_err};
 pub use keys::{Authority, PublicKey, UserKey};
 pub use note::NoteSignature;
 pub use policy::Policy;
-pub use proofs::ConsistencyProof;
+pub use proofs::{ConsistencyProof, MerkleTree};
 pub use record::SealedRecord;
 pub use rekey::ReKey;
 pub use scope::{Scope, Selection, Window};
@@ -109,6 +109,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ConsistencyProof>()?;
     m.add_class::<NoteSignature>()?;
     m.add_class::<Recovery>()?;
+    m.add_class::<MerkleTree>()?;
+    m.add_function(wrap_pyfunction!(proofs::leaf_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(proofs::node_hash, m)?)?;
+    m.add(
+        "EMPTY_ROOT",
+        PyBytes::new(m.py(), &cipherchart::chain::merkle::EMPTY_ROOT),
+    )?;
+    m.add(
+        "GENESIS",
+        PyBytes::new(m.py(), &cipherchart::chain::GENESIS),
+    )?;
     m.add_function(wrap_pyfunction!(proofs::verify_inclusion, m)?)?;
     m.add_function(wrap_pyfunction!(proofs::verify_consistency, m)?)?;
     m.add_function(wrap_pyfunction!(note::key_id, m)?)?;

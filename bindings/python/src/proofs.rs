@@ -1,6 +1,6 @@
-//! Merkle proofs beyond the audit path: `ConsistencyProof` (RFC 6962 §2.1.2, an older
-//! tree is a prefix of a newer one) and the free functions `verify_inclusion` and
-//! `verify_consistency` of `cipherchart::chain::merkle`.
+//! `cipherchart::chain::merkle` beyond the chain's audit paths: `ConsistencyProof` (RFC 6962
+//! §2.1.2, an older tree is a prefix of a newer one), `MerkleTree`, and the free functions
+//! `verify_inclusion`, `verify_consistency`, `leaf_hash`, `node_hash`.
 
 use cipherchart::chain as core;
 use pyo3::prelude::*;
@@ -103,4 +103,83 @@ pub fn verify_consistency(
     path: Vec<[u8; 32]>,
 ) -> PyResult<()> {
     core::verify_consistency(old_size, new_size, &old_root, &new_root, &path).map_err(to_py_err)
+}
+
+/// `SHA-256(0x00 ‖ data)`: the RFC 6962 hash of a leaf holding `data`.
+#[pyfunction]
+pub fn leaf_hash<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
+    PyBytes::new(py, &core::merkle::leaf_hash(data))
+}
+
+/// `SHA-256(0x01 ‖ left ‖ right)`: the RFC 6962 hash of an inner node.
+#[pyfunction]
+pub fn node_hash<'py>(py: Python<'py>, left: [u8; 32], right: [u8; 32]) -> Bound<'py, PyBytes> {
+    PyBytes::new(py, &core::merkle::node_hash(&left, &right))
+}
+
+/// An RFC 6962 Merkle tree of leaf hashes, for logs other than the chain or for checking
+/// a log's proofs by rebuilding it.
+#[pyclass(module = "cipherchart")]
+#[derive(Clone, Debug, Default)]
+pub struct MerkleTree(pub core::MerkleTree);
+
+#[pymethods]
+impl MerkleTree {
+    /// The empty tree.
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    fn __len__(&self) -> usize {
+        // A tree of more than usize::MAX leaves cannot be held in memory.
+        usize::try_from(self.0.len()).unwrap_or(usize::MAX)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "MerkleTree(size={}, root={})",
+            self.0.len(),
+            crate::short_hex(&self.0.root())
+        )
+    }
+
+    /// Appends a leaf hash (see `leaf_hash`); returns its index.
+    fn push(&mut self, leaf_hash: [u8; 32]) -> u64 {
+        self.0.push(leaf_hash)
+    }
+
+    /// The leaf hash at `index`.
+    fn leaf<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyBytes>> {
+        let h = self.0.leaf(index).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &h))
+    }
+
+    /// The root of the whole tree (`EMPTY_ROOT` when empty).
+    #[getter]
+    fn root<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.root())
+    }
+
+    /// The root of the first `size` leaves.
+    fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
+        let h = self.0.root_at(size).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &h))
+    }
+
+    /// The audit path of leaf `index` in the tree of the first `size` leaves.
+    fn inclusion_proof(&self, index: u64, size: u64) -> PyResult<crate::InclusionProof> {
+        self.0
+            .inclusion_proof(index, size)
+            .map(crate::InclusionProof)
+            .map_err(to_py_err)
+    }
+
+    /// The consistency proof from the first `old_size` leaves to the first `new_size`.
+    fn consistency_proof(&self, old_size: u64, new_size: u64) -> PyResult<ConsistencyProof> {
+        self.0
+            .consistency_proof(old_size, new_size)
+            .map(ConsistencyProof)
+            .map_err(to_py_err)
+    }
 }

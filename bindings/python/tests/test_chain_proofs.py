@@ -221,3 +221,20 @@ def test_entry_action_code_and_signed_message() -> None:
     with pytest.raises(cipherchart.VerificationFailed):
         ACTOR.public_key.verify(entry.signed_message() + b"x", entry.signature)
     assert isinstance(Entry.from_bytes(bytes(entry)), Entry)
+
+
+def test_chain_from_records() -> None:
+    chain = chain_of(4)
+    records = [bytes(chain.entry(i)) for i in range(4)]
+    copy = Chain.from_records(records)
+    assert len(copy) == 4 and copy.root == chain.root and copy.last_hash == chain.last_hash
+    copy.verify_all(chain.checkpoint(LOG, ORIGIN), LOG.public_key)
+    assert Chain.from_records([]).root == cipherchart.EMPTY_ROOT
+    for bad, kind, index in [
+        (records[:1] + records[2:], "sequence", 1),  # a record missing
+        (records[:3] + [records[3][:-1]], "encoding", 3),  # a record cut short
+        ([records[1]] + records[1:], "sequence", 0),
+    ]:
+        with pytest.raises(cipherchart.ChainError) as info:
+            Chain.from_records(bad)
+        assert (info.value.kind, info.value.index) == (kind, index)

@@ -45,6 +45,11 @@ __all__ = [
     "verify_inclusion",
     "verify_consistency",
     "key_id",
+    "MerkleTree",
+    "leaf_hash",
+    "node_hash",
+    "EMPTY_ROOT",
+    "GENESIS",
     "seal",
     "seal_stream",
     "read_stream_info",
@@ -56,6 +61,10 @@ __all__ = [
 ]
 
 __version__: str
+#: The root of the empty Merkle tree, ``SHA-256("")``.
+EMPTY_ROOT: bytes
+#: The ``prev`` hash of a chain's first entry (32 zero bytes).
+GENESIS: bytes
 
 @final
 class Policy:
@@ -766,6 +775,10 @@ class Chain:
     def open_file(path: Union[str, "os.PathLike[str]"], read_only: bool = False) -> "Chain":
         """Opens (or creates, unless ``read_only``) the chain file; raises ChainError for a
         damaged one."""
+    @staticmethod
+    def from_records(records: Sequence[bytes]) -> "Chain":
+        """A chain in memory over store records (entry encodings, in order); raises
+        ChainError for a record that is not the entry expected there."""
     @property
     def recovery(self) -> Optional["Recovery"]:
         """What opening the file found; None in memory."""
@@ -858,3 +871,25 @@ def verify_consistency(
 
 def key_id(key_name: str, key: BlsPublicKey) -> bytes:
     """The 4-byte key id of a log key under ``key_name``."""
+
+def leaf_hash(data: bytes) -> bytes:
+    """``SHA-256(0x00 || data)``: the RFC 6962 hash of a leaf."""
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """``SHA-256(0x01 || left || right)``: the RFC 6962 hash of an inner node."""
+
+@final
+class MerkleTree:
+    """An RFC 6962 Merkle tree of leaf hashes."""
+
+    def __new__(cls) -> "MerkleTree": ...
+    def __len__(self) -> int: ...
+    def __repr__(self) -> str: ...
+    def push(self, leaf_hash: bytes) -> int:
+        """Appends a leaf hash; returns its index."""
+    def leaf(self, index: int) -> bytes: ...
+    @property
+    def root(self) -> bytes: ...
+    def root_at(self, size: int) -> bytes: ...
+    def inclusion_proof(self, index: int, size: int) -> InclusionProof: ...
+    def consistency_proof(self, old_size: int, new_size: int) -> ConsistencyProof: ...
