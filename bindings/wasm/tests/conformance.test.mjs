@@ -218,8 +218,9 @@ test('vectors: BLS keys, signatures, aggregates, decoding', () => {
   }
 });
 
-test('vectors: consent tokens', () => {
+test('vectors: consent tokens', (t) => {
   const sks = blsKeys();
+  let digestsChecked = 0;
   for (const v of doc.consent.tokens) {
     const what = `token ${v.name}`;
     if (v.fails_at === 'decode') {
@@ -252,8 +253,10 @@ test('vectors: consent tokens', () => {
     if ('rekeyDigest' in consent) {
       const d = consent.rekeyDigest;
       assert.equal(d === undefined || d === null ? null : hex(d), v.rekey_digest, `${what}: rekey digest`);
+      digestsChecked += 1;
     }
   }
+  if (digestsChecked === 0) t.diagnostic('no VerifiedConsent.rekeyDigest in the JS API: rekey_digest not checked');
 });
 
 test('vectors: consent attenuations', (t) => {
@@ -265,9 +268,10 @@ test('vectors: consent attenuations', (t) => {
   for (const v of doc.consent.attenuations) {
     const token = cc.ConsentToken.fromBytes(h(byName(doc.consent.tokens, v.token).bytes));
     const n = v.narrowing;
-    const narrowing = new cc.Narrowing();
-    if (n.purposes) narrowing.purposes = n.purposes;
-    if (n.window) narrowing.window = n.window;
+    // The builder methods consume the object and return the narrowed one.
+    let narrowing = new cc.Narrowing();
+    if (n.purposes) narrowing = narrowing.purposes(n.purposes);
+    if (n.window) narrowing = narrowing.window(n.window[0], n.window[1]);
     expectOutcome(() => token.attenuate(sks.get(v.holder), narrowing), v, `attenuation ${v.name}`);
   }
 });
