@@ -8,7 +8,8 @@ import * as cc from 'cipherchart';
 
 const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 'SessionHeader', 'SessionRecord',
   'SessionSealer', 'SessionOpener', 'StreamInfo', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
-  'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain'];
+  'ConsentToken', 'VerifiedConsent', 'Grant', 'Narrowing', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain',
+  'InclusionProof', 'ConsistencyProof'];
 const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 'aggregateVerify', 'batchVerify',
   'merkleLeafHash', 'verifyInclusion', 'verifyConsistency'];
 const ERRORS = ['CipherchartError', 'InvalidEncoding', 'PolicySyntaxError', 'PolicyInvalid', 'LimitExceeded',
@@ -43,6 +44,10 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /toBytesDangerous\(\): Uint8Array;/,
       /verify\(issuer: BlsPublicKey, now: number, revoked\?: Uint8Array\[\] \| null\): VerifiedConsent;/,
       /readonly holder: BlsPublicKey \| undefined;/,
+      /readonly rekeyDigest: Uint8Array \| undefined;/,
+      /proveInclusion\(index: number, size\?: number \| null\): InclusionProof;/,
+      /static fromRecords\(records: Uint8Array\[\]\): MemoryChain;/,
+      /attenuate\(holder: BlsSigningKey, narrowing: Narrowing\): ConsentToken;/,
     ]) assert.match(dts, re, `${build}: ${re}`);
   }
 });

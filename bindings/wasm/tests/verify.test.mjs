@@ -1,0 +1,162 @@
+// The verify-only build (`cipherchart/verify`): it verifies what the full build made (BLS
+// signatures, consent tokens, checkpoints, receipts, inclusion and consistency proofs), rejects
+// what was tampered with, and holds no sealing, key or randomness code.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+
+import * as full from 'cipherchart';
+import * as v from 'cipherchart/verify';
+
+const require = createRequire(import.meta.url);
+const pkgDir = new URL('../pkg/', import.meta.url);
+const enc = (s) => new TextEncoder().encode(s);
+
+const CLASSES = ['BlsPublicKey', 'BlsSignature', 'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint',
+  'ProofFile', 'Policy', 'InclusionProof', 'ConsistencyProof'];
+const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'merkleLeafHash', 'verifyInclusion',
+  'verifyConsistency'];
+// Everything that seals, opens, holds or makes a secret key, or needs randomness.
+const FULL_ONLY = ['Authority', 'PublicKey', 'UserKey', 'ReKey', 'SealedRecord', 'SessionHeader', 'SessionRecord',
+  'SessionSealer', 'SessionOpener', 'StreamInfo', 'BlsSigningKey', 'MemoryChain', 'seal', 'startSession',
+  'sealStream', 'Grant', 'Narrowing'];
+
+// Objects made by the full build: a log with three sealed records, a checkpoint at 2 and at 3
+// entries, a consent token, and BLS signatures.
+const log = full.BlsSigningKey.generate();
+const patient = full.BlsSigningKey.generate();
+const signers = [full.BlsSigningKey.generate(), full.BlsSigningKey.generate()];
+const msg = enc('discharge summary');
+const authority = full.Authority.setup();
+const chain = new full.MemoryChain();
+for (const id of ['r1', 'r2', 'r3']) {
+  const record = full.seal(authority.publicKey(), full.Policy.parse('role:physician'), enc(id), enc(''), enc(id));
+  chain.appendSeal(record, 1_700_000_000, signers[0]);
+}
+const oldRoot = chain.rootAt(2);
+const checkpoint = chain.checkpoint(log, 'example.org/log');
+const receipt = chain.proofFile(1, checkpoint);
+const token = full.ConsentToken.issue(patient, 'patient-42', full.Policy.parse('hospital:h2'), 1_000, 2_000,
+  ['treatment'], ['cardiology']);
+const logKey = v.BlsPublicKey.fromBytes(log.publicKey().toBytes());
+
+test('the verify build exports only verification (no sealing, keys or randomness)', () => {
+  const ERRORS = Object.keys(full).filter((k) => k.endsWith('Error') || k === 'ERROR_CLASSES'
+    || full[k]?.prototype instanceof full.CipherchartError);
+  assert.deepEqual(Object.keys(v).sort(), [...CLASSES, ...FUNCTIONS, ...ERRORS].sort());
+  for (const name of FULL_ONLY) {
+    assert.equal(name in v, false, name);
+    assert.equal(typeof full[name], 'function', `${name} is in the full build`);
+  }
+  for (const m of ['issue', 'issueGrant', 'attenuate', 'present']) {
+    assert.equal(typeof v.ConsentToken[m], 'undefined', `ConsentToken.${m}`);
+    assert.equal(typeof v.ConsentToken.prototype[m], 'undefined', `ConsentToken#${m}`);
+  }
+  assert.equal(typeof full.ConsentToken.issue, 'function');
+  // require() gives the same classes as import.
+  assert.equal(require('cipherchart/verify').ConsentToken, v.ConsentToken);
+});
+
+test('no randomness: the verify glue never asks the platform for random bytes', () => {
+  for (const build of ['verify/node', 'verify/web']) {
+    const glue = readFileSync(new URL(`${build}/cipherchart.js`, pkgDir), 'utf8');
+    assert.doesNotMatch(glue, /getRandomValues|randomFillSync/, build);
+    const wasm = new WebAssembly.Module(readFileSync(new URL(`${build}/cipherchart_bg.wasm`, pkgDir)));
+    const imports = WebAssembly.Module.imports(wasm).map((i) => i.name).join(' ');
+    assert.doesNotMatch(imports, /random|crypto/i, build);
+  }
+  // The control: the full build does import it (so the check above can fail).
+  assert.match(readFileSync(new URL('node/cipherchart.js', pkgDir), 'utf8'), /getRandomValues|randomFillSync/);
+});
+
+test('the verify build is smaller than the full build', () => {
+  for (const t of ['node', 'web']) {
+    const size = (p) => readFileSync(new URL(p, pkgDir)).length;
+    assert.ok(size(`verify/${t}/cipherchart_bg.wasm`) < size(`${t}/cipherchart_bg.wasm`), t);
+  }
+});
+
+test('BLS: single, aggregate and batch signatures from the full build verify', () => {
+  const pks = signers.map((s) => s.publicKey().toBytes());
+  const sig = signers[0].sign(msg);
+  v.BlsPublicKey.fromBytes(pks[0]).verify(msg, v.BlsSignature.fromBytes(sig.toBytes()));
+  v.BlsPublicKey.fromBytes(pks[0]).verifyPossession(v.BlsSignature.fromBytes(signers[0].provePossession().toBytes()));
+  assert.throws(() => v.BlsPublicKey.fromBytes(pks[1]).verify(msg, v.BlsSignature.fromBytes(sig.toBytes())),
+    v.VerificationFailed);
+
+  const same = full.BlsSignature.aggregate(signers.map((s) => s.sign(msg).toBytes()));
+  v.fastAggregateVerify(pks, msg, v.BlsSignature.fromBytes(same.toBytes()));
+  const msgs = [enc('a'), enc('b')];
+  const distinct = full.BlsSignature.aggregate(signers.map((s, i) => s.sign(msgs[i]).toBytes()));
+  v.aggregateVerify(pks, msgs, v.BlsSignature.fromBytes(distinct.toBytes()));
+  assert.throws(() => v.aggregateVerify(pks, [msgs[1], msgs[0]], v.BlsSignature.fromBytes(distinct.toBytes())),
+    v.VerificationFailed);
+
+  const sigs = signers.map((s, i) => s.sign(msgs[i]).toBytes());
+  v.batchVerify(pks, msgs, sigs);
+  // One bad triple fails the batch (checked one by one here: no random weights).
+  assert.throws(() => v.batchVerify(pks, msgs, [sigs[1], sigs[0]]), v.VerificationFailed);
+  assert.throws(() => v.batchVerify([], [], []), (e) => e instanceof v.InvalidArgument && e.code === 'invalid_argument');
+  assert.throws(() => v.batchVerify(pks, msgs, [sigs[0]]), v.InvalidArgument);
+});
+
+test('consent: a token issued by the full build verifies, with the same rights', () => {
+  const patientKey = v.BlsPublicKey.fromBytes(patient.publicKey().toBytes());
+  const consent = v.ConsentToken.fromText(token.toText()).verify(patientKey, 1_500);
+  const reference = token.verify(patient.publicKey(), 1_500);
+  assert.equal(consent.subject, reference.subject);
+  assert.deepEqual(consent.purposes, reference.purposes);
+  assert.equal(consent.granteePolicy.toString(), 'hospital:h2');
+  assert.equal(consent.permits(enc('ecg-1'), 'cardiology', 'treatment'), true);
+  assert.equal(consent.permits(enc('ecg-1'), 'oncology', 'treatment'), false);
+  assert.deepEqual(consent.revocationIds(), reference.revocationIds());
+  const bytes = v.ConsentToken.fromBytes(token.toBytes());
+
+  assert.throws(() => bytes.verify(patientKey, 2_001), (e) => e instanceof v.ConsentError && e.code === 'consent_error');
+  assert.throws(() => bytes.verify(patientKey, 1_500, token.revocationIds()), v.ConsentError);
+  const stranger = v.BlsPublicKey.fromBytes(log.publicKey().toBytes());
+  assert.throws(() => bytes.verify(stranger, 1_500), v.CipherchartError);
+  // A flipped bit in the signature: rejected (a decoding or a verification error, never a pass).
+  const tampered = token.toBytes();
+  tampered[tampered.length - 1] ^= 1;
+  assert.throws(() => v.ConsentToken.fromBytes(tampered).verify(patientKey, 1_500), v.CipherchartError);
+});
+
+test('chain: the checkpoint, the receipt and the proofs from the full build verify', () => {
+  const cp = v.Checkpoint.fromNote(checkpoint.toNote());
+  cp.verify(logKey);
+  assert.equal(cp.size, 3);
+  assert.deepEqual(cp.root, chain.root);
+  assert.throws(() => cp.verify(v.BlsPublicKey.fromBytes(patient.publicKey().toBytes())), v.VerificationFailed);
+
+  const entry = v.ProofFile.fromText(receipt.toText()).verify(logKey);
+  assert.equal(entry.sequence, 1);
+  assert.deepEqual(entry.hash, chain.entry(1).hash);
+  entry.verifySignature();
+  assert.deepEqual(v.ProofFile.fromTlogProof(receipt.toTlogProof()).verify(logKey).hash, entry.hash);
+  assert.deepEqual(v.ChainEntry.fromBytes(chain.entry(2).toBytes()).leafHash, v.merkleLeafHash(chain.entry(2).hash));
+
+  const path = chain.proveConsistency(2);
+  v.verifyConsistency(2, 3, oldRoot, chain.root, path);
+  assert.throws(() => v.verifyConsistency(2, 3, chain.root, oldRoot, path), v.VerificationFailed);
+  assert.equal(receipt.verify(log.publicKey()).sequence, entry.sequence);
+
+  // Proofs as values: the receipt's audit path, and an encoded consistency proof.
+  const inclusion = v.ProofFile.fromText(receipt.toText()).proof;
+  inclusion.verify(entry.leafHash, cp.root);
+  v.verifyInclusion(entry.leafHash, inclusion.index, inclusion.size, inclusion.path, cp.root);
+  assert.throws(() => v.verifyInclusion(entry.leafHash, 0, 3, inclusion.path, cp.root), v.VerificationFailed);
+  const cons = v.ConsistencyProof.fromBytes(chain.consistencyProof(2).toBytes());
+  cons.verify(oldRoot, cp.root);
+  assert.throws(() => cons.verify(cp.root, oldRoot), v.VerificationFailed);
+});
+
+test('the verify web build works after initSync', async () => {
+  const web = await import(new URL('verify/web/index.js', pkgDir));
+  web.initSync({ module: readFileSync(new URL('verify/web/cipherchart_bg.wasm', pkgDir)) });
+  const sig = log.sign(msg);
+  web.BlsPublicKey.fromBytes(log.publicKey().toBytes()).verify(msg, web.BlsSignature.fromBytes(sig.toBytes()));
+  assert.equal('BlsSigningKey' in web, false);
+  assert.throws(() => web.BlsSignature.fromBytes(new Uint8Array(3)), web.InvalidEncoding);
+});
