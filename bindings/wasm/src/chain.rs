@@ -8,15 +8,17 @@ use wasm_bindgen::prelude::*;
 use crate::consent::{ConsentToken, VerifiedConsent};
 use crate::errors::to_js_err;
 #[cfg(feature = "full")]
+use crate::pre::ReKey;
+#[cfg(feature = "full")]
 use crate::proofs::ConsistencyProof;
 use crate::proofs::InclusionProof;
 #[cfg(feature = "full")]
 use crate::record::SealedRecord;
 #[cfg(feature = "full")]
 use crate::rng::rng;
-use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
+use crate::sig::{BlsPublicKey, BlsSignature};
 use cipherchart::chain::{self, merkle};
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -109,6 +111,18 @@ impl ChainEntry {
     #[wasm_bindgen(getter, js_name = leafHash)]
     pub fn leaf_hash(&self) -> Vec<u8> {
         self.0.leaf_hash().to_vec()
+    }
+
+    /// The actor's signature on the entry.
+    #[wasm_bindgen(getter)]
+    pub fn signature(&self) -> BlsSignature {
+        BlsSignature(*self.0.signature())
+    }
+
+    /// The exact bytes the actor signed.
+    #[wasm_bindgen(js_name = signedMessage)]
+    pub fn signed_message(&self) -> Vec<u8> {
+        self.0.signed_message()
     }
 
     /// Checks the actor's signature on the entry.
@@ -580,6 +594,27 @@ impl MemoryChain {
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
         let draft = chain::Entry::for_seal(&sealed.0, integer(time)?);
+        self.0
+            .sign_and_append(draft, &actor.0)
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+
+    /// Appends a `re-encrypt` entry for a re-encrypted record (subject: its id, digest:
+    /// SHA-256 of its `toBytes()`, naming the re-key's grant id), signed by `actor`. Returns
+    /// the entry's sequence number.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = appendReencrypt)]
+    pub fn append_reencrypt(
+        &mut self,
+        reencrypted: &SealedRecord,
+        rekey: &ReKey,
+        time: f64,
+        actor: &BlsSigningKey,
+    ) -> Result<f64, JsValue> {
+        let draft = chain::Entry::for_reencrypt(&reencrypted.0, rekey.0.grant_id(), integer(time)?);
         self.0
             .sign_and_append(draft, &actor.0)
             .map(|i| i as f64)

@@ -52,4 +52,7 @@ pub use record::{
 };
 #[cfg(feature = "full")]
 pub use sig::BlsSigningKey;
-pub use sig::{aggregate_verify, batch_verify, fast_aggregate_verify, BlsPublicKey, BlsSignature};
+pub use sig::{
+    aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, BlsPublicKey,
+    BlsSignature,
+};
