@@ -27,7 +27,7 @@ use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::BatchMulPreprocessing;
 use ark_ec::{CurveGroup, PrimeGroup};
 use ark_ff::{Field, PrimeField, UniformRand};
-use ark_serialize::CanonicalSerialize;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use cipherchart::ct::fields::{fq_to_ct, fr_to_ct, CtField};
 use cipherchart::ct::pairing::{final_exponentiation, multi_miller_loop};
 use cipherchart::ct::{multi_pairing, CtG2Prepared, SecretG1, SecretG2, SecretGt, SecretScalar};
@@ -190,6 +190,13 @@ fn curves(c: &mut Criterion) {
         })
     });
     g.bench_function("compress/ct", |z| z.iter(|| black_box(&sq).to_compressed()));
+    let enc1 = *sq.to_compressed();
+    g.bench_function("decompress/arkworks", |z| {
+        z.iter(|| G1Affine::deserialize_compressed(&black_box(&enc1)[..]).unwrap())
+    });
+    g.bench_function("decompress/ct", |z| {
+        z.iter(|| SecretG1::from_compressed(black_box(&enc1)).unwrap())
+    });
     g.bench_function("to_affine/arkworks", |z| {
         z.iter(|| black_box(&q).into_affine())
     });
@@ -237,6 +244,13 @@ fn curves(c: &mut Criterion) {
     });
     g.bench_function("compress/ct", |z| {
         z.iter(|| black_box(&sq2).to_compressed())
+    });
+    let enc2 = *sq2.to_compressed();
+    g.bench_function("decompress/arkworks", |z| {
+        z.iter(|| G2Affine::deserialize_compressed(&black_box(&enc2)[..]).unwrap())
+    });
+    g.bench_function("decompress/ct", |z| {
+        z.iter(|| SecretG2::from_compressed(black_box(&enc2)).unwrap())
     });
     g.finish();
 }

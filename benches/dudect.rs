@@ -277,6 +277,17 @@ fn main() {
         || scalars(&mut fresh),
         |s| SecretG2::mul_base(&base2, s),
     );
+    // Decoding a stored secret point: the generator's encoding vs random points'.
+    let g_enc = *SecretG1::mul_generator(&SecretScalar::from_fr(&Fr::from(1u64))).to_compressed();
+    dudect(
+        "ct G1 decode (key import)",
+        3000 * scale,
+        || {
+            let random = G1Projective::rand(&mut fresh).into_affine();
+            (g_enc, *SecretG1::from_affine(&random).to_compressed())
+        },
+        |b| SecretG1::from_compressed(b).expect("valid"),
+    );
     dudect(
         "arkworks G1 GLV (control)",
         4000 * scale,
