@@ -173,6 +173,38 @@ mod tests {
             ("Fq mul x1000 (arkworks)", bench_fq_mul_ark, 1000),
             ("Fq mul x1000 (ct)", bench_fq_mul_ct, 1000),
         ];
+        // Seal and open as bench.mjs does (1 KiB payload, warm point caches).
+        use cipherchart::{seal, Authority, Policy};
+        use rand_core::OsRng;
+        let authority = Authority::setup(&mut OsRng);
+        let pk = authority.public_key();
+        let payload = [0x5a_u8; 1024];
+        for n in [1usize, 5] {
+            let attrs: Vec<String> = (1..=n).map(|i| format!("pol:a{i}")).collect();
+            let policy = Policy::parse(&attrs.join(" and ")).unwrap();
+            let key = authority.issue_key(&attrs, &mut OsRng).unwrap();
+            let rid = b"bench-record-000000";
+            let sealed = seal(pk, &policy, rid, b"ecg", &payload, &mut OsRng).unwrap();
+            assert_eq!(key.open(pk, &sealed).unwrap().len(), payload.len());
+            let mut ts: Vec<f64> = (0..31)
+                .map(|_| {
+                    let s = std::time::Instant::now();
+                    black_box(seal(pk, &policy, rid, b"ecg", &payload, &mut OsRng).unwrap());
+                    s.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            ts.sort_by(f64::total_cmp);
+            println!("native | seal (and of {n}, 1 KiB) | {:.4} ms", ts[15]);
+            let mut to: Vec<f64> = (0..31)
+                .map(|_| {
+                    let s = std::time::Instant::now();
+                    black_box(key.open(pk, &sealed).unwrap());
+                    s.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            to.sort_by(f64::total_cmp);
+            println!("native | open (and of {n}, 1 KiB) | {:.4} ms", to[15]);
+        }
         for (name, f, iters) in cases {
             f(1);
             let mut t: Vec<f64> = (0..7)
