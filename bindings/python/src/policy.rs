@@ -3,8 +3,9 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
+use cipherchart::policy::Node;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyInt, PyString};
+use pyo3::types::{PyBytes, PyInt, PyList, PyString, PyTuple};
 
 use crate::{detached, to_py_err};
 
@@ -23,8 +24,49 @@ fn fr_to_int<'py>(py: Python<'py>, v: &impl ToString) -> PyResult<Bound<'py, PyA
     py.get_type::<PyInt>().call1((v.to_string(),))
 }
 
+/// A syntax-tree node as nested tuples: `("leaf", attribute)`, `("and", [children])`,
+/// `("or", [children])`, `("threshold", k, [children])`.
+fn node_to_py<'py>(py: Python<'py>, node: &Node) -> PyResult<Bound<'py, PyTuple>> {
+    let children = |c: &[Node]| -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            c.iter()
+                .map(|n| node_to_py(py, n))
+                .collect::<PyResult<Vec<_>>>()?,
+        )
+    };
+    match node {
+        Node::Leaf(a) => ("leaf", a.as_str()).into_pyobject(py),
+        Node::And(c) => ("and", children(c)?).into_pyobject(py),
+        Node::Or(c) => ("or", children(c)?).into_pyobject(py),
+        Node::Threshold { k, children: c } => ("threshold", *k, children(c)?).into_pyobject(py),
+        // `Node` is non-exhaustive: a gate kind added to the core fails loudly here
+        // rather than being shown as something else.
+        _ => Err(to_py_err(cipherchart::Error::InvalidArgument(
+            "policy node kind unknown to this binding",
+        ))),
+    }
+}
+
 #[pymethods]
 impl Policy {
+    /// The canonical syntax tree as nested tuples: `("leaf", attribute)`,
+    /// `("and", [...])`, `("or", [...])`, `("threshold", k, [...])`.
+    #[getter]
+    fn root<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        node_to_py(py, self.0.root())
+    }
+
+    /// The number of LSSS columns (1 + binary ANDs + Σ (k − 1) over genuine thresholds).
+    fn lsss_columns(&self) -> usize {
+        self.0.lsss().columns()
+    }
+
+    /// M with ρ, one row per line (for demos and debugging).
+    fn lsss_display(&self) -> String {
+        self.0.lsss().display_matrix()
+    }
+
     /// Parses policy text (see `docs/policy.md`).
     #[new]
     fn new(py: Python<'_>, text: &str) -> PyResult<Self> {

@@ -138,3 +138,20 @@ def test_threads_share_policies() -> None:
     for t in threads:
         t.join()
     assert results == [True] * 800
+
+
+def test_syntax_tree_and_lsss_shape() -> None:
+    p = cipherchart.Policy("role:physician and (dept:cardiology or patient:42)")
+    assert p.root == (
+        "and",
+        [("leaf", "role:physician"), ("or", [("leaf", "dept:cardiology"), ("leaf", "patient:42")])],
+    )
+    t = cipherchart.Policy("2 of (a:1, a:2, a:3)")
+    assert t.root == ("threshold", 2, [("leaf", "a:1"), ("leaf", "a:2"), ("leaf", "a:3")])
+    assert cipherchart.Policy("a:1").root == ("leaf", "a:1")
+    flat = cipherchart.Policy("a:1 and (a:2 and a:3)")  # same-operator nesting is flattened
+    assert flat.root == ("and", [("leaf", "a:1"), ("leaf", "a:2"), ("leaf", "a:3")])
+    assert p.lsss_columns() == len(p.lsss_rows()[0]) == 2
+    assert t.lsss_columns() == 2 and cipherchart.Policy("a:1 or a:2").lsss_columns() == 1
+    shown = p.lsss_display()
+    assert all(a in shown for a in p.lsss_rho()) and len(shown.strip().splitlines()) >= 3

@@ -61,6 +61,11 @@ __all__ = [
 ]
 
 __version__: str
+
+#: A node of :attr:`Policy.root`.
+_PolicyNode = Union[
+    Tuple[str, str], Tuple[str, List["_PolicyNode"]], Tuple[str, int, List["_PolicyNode"]]
+]
 #: The root of the empty Merkle tree, ``SHA-256("")``.
 EMPTY_ROOT: bytes
 #: The ``prev`` hash of a chain's first entry (32 zero bytes).
@@ -97,6 +102,14 @@ class Policy:
         """The LSSS matrix M row by row (small signed entries; a large entry as its residue mod r)."""
     def lsss_rho(self) -> List[str]:
         """ρ: the attribute of each LSSS row."""
+    @property
+    def root(self) -> "_PolicyNode":
+        """The canonical syntax tree: ``("leaf", attribute)``, ``("and", [...])``,
+        ``("or", [...])`` or ``("threshold", k, [...])``."""
+    def lsss_columns(self) -> int:
+        """The number of columns of M."""
+    def lsss_display(self) -> str:
+        """M with ρ, one row per line."""
     def reconstruct(self, attributes: Sequence[str]) -> Optional[List[Tuple[int, int]]]:
         """Reconstruction coefficients ``(row, coefficient mod r)``, or None if unsatisfied."""
 
