@@ -74,6 +74,28 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The core's input bounds, so that callers can check before they call.
+    m.add("MAX_POLICY_LEAVES", cipherchart::policy::MAX_POLICY_LEAVES)?;
+    m.add("MAX_POLICY_DEPTH", cipherchart::policy::MAX_POLICY_DEPTH)?;
+    m.add(
+        "MAX_POLICY_TEXT_LEN",
+        cipherchart::policy::MAX_POLICY_TEXT_LEN,
+    )?;
+    m.add("MAX_ATTRIBUTE_LEN", cipherchart::policy::MAX_ATTRIBUTE_LEN)?;
+    m.add("MAX_GATE_CHILDREN", cipherchart::policy::MAX_GATE_CHILDREN)?;
+    m.add("MAX_KEY_ATTRIBUTES", cipherchart::abe::MAX_KEY_ATTRIBUTES)?;
+    m.add("MAX_RECORD_ID_LEN", cipherchart::record::MAX_RECORD_ID_LEN)?;
+    m.add("MAX_METADATA_LEN", cipherchart::record::MAX_METADATA_LEN)?;
+    m.add("MAX_PAYLOAD_LEN", cipherchart::record::MAX_PAYLOAD_LEN)?;
+    m.add("MAX_HOPS", cipherchart::record::MAX_HOPS)?;
+    m.add(
+        "DEFAULT_CHUNK_SIZE",
+        cipherchart::record::stream::DEFAULT_CHUNK_SIZE,
+    )?;
+    m.add(
+        "MAX_CHUNK_SIZE",
+        cipherchart::record::stream::MAX_CHUNK_SIZE,
+    )?;
     m.add_class::<Policy>()?;
     m.add_class::<PublicKey>()?;
     m.add_class::<Authority>()?;

@@ -130,3 +130,20 @@ def test_secrets_have_no_equality_and_no_secret_in_repr(
 def test_seal_limits(pk: PublicKey, policy: Policy) -> None:
     with pytest.raises(cipherchart.InvalidArgument):
         cipherchart.seal(pk, policy, b"x" * 100_000, b"", b"")
+
+
+def test_input_bounds_are_the_cores(pk: cipherchart.PublicKey) -> None:
+    assert (cipherchart.MAX_RECORD_ID_LEN, cipherchart.MAX_HOPS) == (1024, 8)
+    assert cipherchart.DEFAULT_CHUNK_SIZE <= cipherchart.MAX_CHUNK_SIZE
+    p = cipherchart.Policy("a:1")
+    cipherchart.seal(pk, p, b"i" * cipherchart.MAX_RECORD_ID_LEN, b"", b"x")
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.seal(pk, p, b"i" * (cipherchart.MAX_RECORD_ID_LEN + 1), b"", b"x")
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.seal(pk, p, b"i", b"m" * (cipherchart.MAX_METADATA_LEN + 1), b"x")
+    leaves = [f"a:{i}" for i in range(cipherchart.MAX_POLICY_LEAVES)]
+    assert len(cipherchart.Policy(" or ".join(leaves)).attributes) == cipherchart.MAX_POLICY_LEAVES
+    with pytest.raises(cipherchart.LimitExceeded):
+        cipherchart.Policy(" or ".join(leaves + ["b:1"]))
+    with pytest.raises(cipherchart.LimitExceeded):
+        cipherchart.Policy("a:" + "x" * cipherchart.MAX_ATTRIBUTE_LEN)

@@ -17,6 +17,18 @@ Pickling the secret keys is supported and exports them: treat a pickle of a key 
 """
 
 from cipherchart._native import (
+    MAX_POLICY_LEAVES,
+    MAX_POLICY_DEPTH,
+    MAX_POLICY_TEXT_LEN,
+    MAX_ATTRIBUTE_LEN,
+    MAX_GATE_CHILDREN,
+    MAX_KEY_ATTRIBUTES,
+    MAX_RECORD_ID_LEN,
+    MAX_METADATA_LEN,
+    MAX_PAYLOAD_LEN,
+    MAX_HOPS,
+    DEFAULT_CHUNK_SIZE,
+    MAX_CHUNK_SIZE,
     Authority,
     BlsPublicKey,
     Chain,
@@ -90,6 +102,18 @@ from cipherchart.errors import (
 
 __all__ = [
     "__version__",
+    "MAX_POLICY_LEAVES",
+    "MAX_POLICY_DEPTH",
+    "MAX_POLICY_TEXT_LEN",
+    "MAX_ATTRIBUTE_LEN",
+    "MAX_GATE_CHILDREN",
+    "MAX_KEY_ATTRIBUTES",
+    "MAX_RECORD_ID_LEN",
+    "MAX_METADATA_LEN",
+    "MAX_PAYLOAD_LEN",
+    "MAX_HOPS",
+    "DEFAULT_CHUNK_SIZE",
+    "MAX_CHUNK_SIZE",
     "Policy",
     "PublicKey",
     "Authority",

@@ -7,6 +7,18 @@ from cipherchart.errors import CipherchartError
 
 __all__ = [
     "__version__",
+    "MAX_POLICY_LEAVES",
+    "MAX_POLICY_DEPTH",
+    "MAX_POLICY_TEXT_LEN",
+    "MAX_ATTRIBUTE_LEN",
+    "MAX_GATE_CHILDREN",
+    "MAX_KEY_ATTRIBUTES",
+    "MAX_RECORD_ID_LEN",
+    "MAX_METADATA_LEN",
+    "MAX_PAYLOAD_LEN",
+    "MAX_HOPS",
+    "DEFAULT_CHUNK_SIZE",
+    "MAX_CHUNK_SIZE",
     "Policy",
     "PublicKey",
     "Authority",
@@ -61,6 +73,19 @@ __all__ = [
 ]
 
 __version__: str
+#: Input bounds of the core (``cipherchart::policy``, ``abe``, ``record``, ``record::stream``).
+MAX_POLICY_LEAVES: int
+MAX_POLICY_DEPTH: int
+MAX_POLICY_TEXT_LEN: int
+MAX_ATTRIBUTE_LEN: int
+MAX_GATE_CHILDREN: int
+MAX_KEY_ATTRIBUTES: int
+MAX_RECORD_ID_LEN: int
+MAX_METADATA_LEN: int
+MAX_PAYLOAD_LEN: int
+MAX_HOPS: int
+DEFAULT_CHUNK_SIZE: int
+MAX_CHUNK_SIZE: int
 
 #: A node of :attr:`Policy.root`.
 _PolicyNode = Union[
