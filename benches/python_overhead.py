@@ -64,10 +64,17 @@ def time_python(fn):
     return statistics.median(samples)
 
 
-def native(inputs, criterion_dir):
-    env = dict(os.environ, CIPHERCHART_PY_INPUTS=os.path.abspath(inputs))
-    subprocess.run(["cargo", "bench", "--bench", "records", "--", "records/python_inputs"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+def native(inputs, criterion_dir, exe=None):
+    env = dict(os.environ, CIPHERCHART_PY_INPUTS=os.path.abspath(inputs),
+               CRITERION_HOME=os.path.abspath(criterion_dir))
+    if exe:
+        # An already built bench executable (e.g. the one `scripts/bench-report --run`
+        # built from a snapshot): no rebuild of a tree others are editing.
+        cmd = [exe, "--bench", "records/python_inputs"]
+    else:
+        cmd = ["cargo", "bench", "--features", "parallel", "--bench", "records", "--",
+               "records/python_inputs"]
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     out = {}
     for op in ("open", "reencrypt"):
         path = os.path.join(criterion_dir, "records_python_inputs", op, "new", "estimates.json")
@@ -80,6 +87,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--n", type=int, default=10, help="attributes of the AND policy")
+    ap.add_argument("--native-exe", help="the records bench executable to run instead of cargo")
     ap.add_argument("--dir", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"),
                                                   "criterion"))
     args = ap.parse_args()
@@ -90,7 +98,7 @@ def main():
     for p in range(args.passes):
         py["open"].append(time_python(lambda: key.open(pk, record)))
         py["reencrypt"].append(time_python(lambda: rekey.reencrypt(record)))
-        for op, v in native(inputs, args.dir).items():
+        for op, v in native(inputs, args.dir, args.native_exe).items():
             nat[op].append(v)
         print(f"pass {p + 1}: python open {py['open'][-1] / 1e6:.2f} ms, reencrypt "
               f"{py['reencrypt'][-1] / 1e6:.2f} ms; native open {nat['open'][-1] / 1e6:.2f} ms, "
