@@ -84,6 +84,30 @@ test('Grant.rekey binds the consent to one re-key: reencryptWithConsent takes on
   assert.equal(rekey.reencryptWithConsent(consent, record, 'cardiology', 'treatment').hopCount, 1);
   assert.throws(() => other.reencryptWithConsent(consent, record, 'cardiology', 'treatment'), cc.ConsentError);
   assert.throws(() => rekey.reencryptWithConsent(consent, record, 'cardiology', 'research'), cc.ConsentError);
+
+  // The re-encryption logged in a chain: action re-encrypt, subject the record id.
+  const chain = new MemoryChain();
+  const shared = rekey.reencrypt(record);
+  assert.equal(chain.appendReencrypt(shared, rekey, 77, patient), 0);
+  const entry = chain.entry(0);
+  assert.equal(entry.action, 're-encrypt');
+  assert.deepEqual(entry.subject, enc('rec-1'));
+  assert.equal(entry.time, 77);
+  assert.deepEqual(entry.metadata, rekey.grantId);
+  patient.publicKey().verify(entry.signedMessage(), entry.signature);
+  assert.throws(() => doctor.publicKey().verify(entry.signedMessage(), entry.signature), cc.VerificationFailed);
+});
+
+test('batchFindInvalid names the bad triples', () => {
+  const keys = [patient, clinic, doctor];
+  const msgs = [enc('a'), enc('b'), enc('c')];
+  const pks = keys.map((k) => k.publicKey().toBytes());
+  const sigs = keys.map((k, i) => k.sign(msgs[i]).toBytes());
+  assert.ok(cc.batchFindInvalid(pks, msgs, sigs) instanceof Uint32Array);
+  assert.deepEqual([...cc.batchFindInvalid(pks, msgs, sigs)], []);
+  assert.deepEqual([...cc.batchFindInvalid(pks, msgs, [sigs[0], sigs[2], sigs[1]])], [1, 2]);
+  assert.throws(() => cc.batchFindInvalid(pks, msgs, [sigs[0]]), cc.InvalidArgument);
+  assert.throws(() => cc.batchFindInvalid([new Uint8Array(48)], [msgs[0]], [sigs[0]]), cc.InvalidEncoding);
 });
 
 // A chain of 5 sealed-record-free entries: consent grants by the patient.

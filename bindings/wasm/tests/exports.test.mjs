@@ -11,6 +11,7 @@ const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 
   'ConsentToken', 'VerifiedConsent', 'Grant', 'Narrowing', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain',
   'InclusionProof', 'ConsistencyProof'];
 const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 'aggregateVerify', 'batchVerify',
+  'batchFindInvalid',
   'merkleLeafHash', 'verifyInclusion', 'verifyConsistency'];
 const ERRORS = ['CipherchartError', 'InvalidEncoding', 'PolicySyntaxError', 'PolicyInvalid', 'LimitExceeded',
   'InvalidAttribute', 'PolicyNotSatisfied', 'DecryptionFailed', 'VerificationFailed', 'NotASubset',

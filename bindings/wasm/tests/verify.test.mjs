@@ -15,7 +15,8 @@ const enc = (s) => new TextEncoder().encode(s);
 
 const CLASSES = ['BlsPublicKey', 'BlsSignature', 'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint',
   'ProofFile', 'Policy', 'InclusionProof', 'ConsistencyProof'];
-const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'merkleLeafHash', 'verifyInclusion',
+const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'batchFindInvalid', 'merkleLeafHash',
+  'verifyInclusion',
   'verifyConsistency'];
 // Everything that seals, opens, holds or makes a secret key, or needs randomness.
 const FULL_ONLY = ['Authority', 'PublicKey', 'UserKey', 'ReKey', 'SealedRecord', 'SessionHeader', 'SessionRecord',
@@ -99,6 +100,8 @@ test('BLS: single, aggregate and batch signatures from the full build verify', (
   assert.throws(() => v.batchVerify(pks, msgs, [sigs[1], sigs[0]]), v.VerificationFailed);
   assert.throws(() => v.batchVerify([], [], []), (e) => e instanceof v.InvalidArgument && e.code === 'invalid_argument');
   assert.throws(() => v.batchVerify(pks, msgs, [sigs[0]]), v.InvalidArgument);
+  assert.deepEqual([...v.batchFindInvalid(pks, msgs, sigs)], []);
+  assert.deepEqual([...v.batchFindInvalid(pks, msgs, [sigs[0], sigs[0]])], [1]);
 });
 
 test('consent: a token issued by the full build verifies, with the same rights', () => {
