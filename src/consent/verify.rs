@@ -168,7 +168,9 @@ fn check_items(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
 /// surely: no 2^-127 slack), at about twice the pairings.
 #[cfg(not(feature = "getrandom"))]
 fn check_items(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
-    items.iter().try_for_each(|(pk, msg, sig)| pk.verify(msg, sig))
+    items
+        .iter()
+        .try_for_each(|(pk, msg, sig)| pk.verify(msg, sig))
 }
 
 impl VerifiedConsent {
