@@ -21,6 +21,7 @@ pub fn cases() -> Vec<Case> {
         case("api_open", Kind::Clean, 9, api_open),
         case("api_rekey", Kind::Clean, 9, api_rekey),
         case("api_reencrypt", Kind::Clean, 9, api_reencrypt),
+        case("api_user_key_import", Kind::Pending, 6, api_user_key_import),
         case("api_bls_keygen", Kind::Clean, 4, api_bls_keygen),
         case("api_bls_sign", Kind::Clean, 4, api_bls_sign),
     ]
@@ -159,6 +160,28 @@ fn api_reencrypt(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_reencrypt(&rk, &r));
+}
+
+/// Importing a stored user key: its point bytes (the last 3 × 96 + 6 × 48 of a
+/// one-attribute key) are secret, the attribute names public. Pending until key import
+/// decodes through `SecretG1/G2::from_compressed` (`docs/constant-time.md` §7): today
+/// arkworks' decoder branches on the secret bytes.
+#[inline(never)]
+fn op_api_user_key_import(bytes: &[u8]) -> Vec<u8> {
+    UserKey::from_bytes(bytes).map_or_else(|_| Vec::new(), |k| k.to_bytes().to_vec())
+}
+fn api_user_key_import(rng: &mut ChaCha20Rng) {
+    let a = Authority::setup(rng);
+    let Ok(key) = a.issue_key(&["role:nurse"], rng) else {
+        return;
+    };
+    let mut bytes = key.to_bytes().to_vec();
+    let points = 3 * 96 + 6 * 48;
+    let Some(start) = bytes.len().checked_sub(points) else {
+        return;
+    };
+    crate::valgrind::poison(&mut bytes[start..]);
+    output(op_api_user_key_import(&bytes));
 }
 
 /// BLS KeyGen from secret input keying material; the public key is the output.
