@@ -13,6 +13,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{DecryptionKey, PreparedK0};
 use crate::abe::MAX_KEY_ATTRIBUTES;
+use crate::ct::compress::decode_kinds::{
+    secret_g1_from_compressed_nonidentity, secret_g2_from_compressed_nonidentity,
+};
 use crate::ct::{SecretG1, SecretG2, SecretScalar};
 use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
@@ -149,7 +152,8 @@ impl KeyMaterial {
 
     /// Reads and validates a body written by [`write`](Self::write): attributes
     /// canonical, strictly increasing, between 1 and [`MAX_KEY_ATTRIBUTES`]; every
-    /// point on the curve, in the subgroup and not the identity.
+    /// point on the curve, in the subgroup and not the identity, decoded in constant
+    /// time with the error kinds of `Reader::g1`/`g2`.
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
         let n = r.count(MAX_KEY_ATTRIBUTES)?;
         if n == 0 {
@@ -178,19 +182,38 @@ impl KeyMaterial {
             k0_prepared: OnceLock::new(),
         };
         for p in key.k0.iter_mut() {
-            *p = r.g2()?;
+            *p = read_secret_g2(r)?;
         }
         for p in key.k_prime.iter_mut() {
-            *p = r.g1()?;
+            *p = read_secret_g1(r)?;
         }
         for _ in 0..n {
             key.k_attr.push([G1Affine::identity(); 3]);
             if let Some(row) = key.k_attr.last_mut() {
                 for p in row.iter_mut() {
-                    *p = r.g1()?;
+                    *p = read_secret_g1(r)?;
                 }
             }
         }
         Ok(key)
     }
+}
+
+/// Reads a secret G1 key component in constant time (`ct::compress::decode_kinds`):
+/// arkworks' decoder branches on the secret (square root, sign, subgroup check). Only
+/// the accept/reject outcome and, for a rejected encoding, which check failed are
+/// declassified, so the errors are those of [`Reader::g1`]: `Truncated`,
+/// `InvalidPoint`, `NotInSubgroup`, `IdentityPoint`.
+pub(crate) fn read_secret_g1(r: &mut Reader<'_>) -> Result<G1Affine> {
+    let bytes = Zeroizing::new(r.fixed::<48>()?);
+    let p = secret_g1_from_compressed_nonidentity(&bytes)?;
+    Ok(p.to_affine_secret())
+}
+
+/// Reads a secret G2 key component in constant time, as [`read_secret_g1`] (the
+/// errors of [`Reader::g2`]).
+pub(crate) fn read_secret_g2(r: &mut Reader<'_>) -> Result<G2Affine> {
+    let bytes = Zeroizing::new(r.fixed::<96>()?);
+    let p = secret_g2_from_compressed_nonidentity(&bytes)?;
+    Ok(p.to_affine_secret())
 }

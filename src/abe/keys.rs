@@ -13,8 +13,10 @@ use std::sync::OnceLock;
 
 use crate::abe::core::Gt;
 use crate::abe::key_material::KeyMaterial;
+use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
+use crate::ct::pairing::pairing_vartime;
 use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
-use crate::ct::pairing::{multi_pairing_vartime, pairing_vartime};
+use crate::ct::{multi_pairing, CtG2Prepared};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
@@ -143,14 +145,16 @@ impl MasterKey {
     }
 
     /// The public key of an imported master key, which holds only `g^{d_t}`:
-    /// `T_t = e(g^{d_t}, h^{a_t}) · e(g^{d3}, h)`. These pairings take secret G1 inputs
-    /// and are not constant time (`docs/constant-time.md`); import is a rare, offline
-    /// operation.
+    /// `T_t = e(g^{d_t}, h^{a_t}) · e(g^{d3}, h)`. The G1 inputs are secret, so the
+    /// pairings are the constant-time ones (`ct::multi_pairing`); only the `T_t`, which
+    /// are published, are declassified. (The Miller loop declassifies whether a
+    /// `g^{d_t}` is the identity, i.e. `d_t = 0`, a degenerate key.)
     fn public_key_from_g_d(&self) -> PublicKey {
         let [h1, h2] = self.h();
-        let h = G2Affine::generator();
-        let t1 = multi_pairing_vartime(&[self.g_d[0], self.g_d[2]], &[h1, h]);
-        let t2 = multi_pairing_vartime(&[self.g_d[1], self.g_d[2]], &[h2, h]);
+        let h = CtG2Prepared::new(&G2Affine::generator());
+        let (h1_p, h2_p) = (CtG2Prepared::new(&h1), CtG2Prepared::new(&h2));
+        let t1 = multi_pairing(&[self.g_d[0], self.g_d[2]], &[&h1_p, &h]).publish();
+        let t2 = multi_pairing(&[self.g_d[1], self.g_d[2]], &[&h2_p, &h]).publish();
         PublicKey::new(h1, h2, t1, t2)
     }
 }
@@ -298,10 +302,12 @@ impl Authority {
             secret_nonzero_scalar(&mut r)?,
             secret_nonzero_scalar(&mut r)?,
         ];
+        // Secret points: decoded in constant time, with `Reader::g1_allow_identity`'s
+        // error kinds (`g^{d_t}` is the identity when `d_t = 0`, which Setup allows).
         let g_d = [
-            r.g1_allow_identity()?,
-            r.g1_allow_identity()?,
-            r.g1_allow_identity()?,
+            secret_g1_allow_identity(&mut r)?,
+            secret_g1_allow_identity(&mut r)?,
+            secret_g1_allow_identity(&mut r)?,
         ];
         r.finish()?;
         let msk = MasterKey { a, b, g_d };
@@ -319,6 +325,14 @@ fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
         return Err(EncodingError::InvalidScalar.into());
     }
     Ok(s)
+}
+
+/// Reads a secret G1 point (the identity allowed) without handing it to arkworks: the
+/// constant-time decoder declassifies only accept/reject and, on reject, which check
+/// failed, so the errors are those of `Reader::g1_allow_identity`.
+fn secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<G1Affine> {
+    let bytes = Zeroizing::new(r.fixed::<48>()?);
+    Ok(secret_g1_from_compressed(&bytes)?.to_affine_secret())
 }
 
 /// Validates, canonicalises, sorts and de-duplicates a key's attribute set.
