@@ -337,44 +337,9 @@ criterion_group!(benches, field, curves, gt, pairing);
 // ---------------------------------------------------------------------------------
 // dudect-style timing test
 
-/// Welch's t statistic of two samples.
-fn welch_t(a: &[f64], b: &[f64]) -> f64 {
-    let stats = |v: &[f64]| {
-        let n = v.len() as f64;
-        let mean = v.iter().sum::<f64>() / n;
-        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        (n, mean, var)
-    };
-    let (na, ma, va) = stats(a);
-    let (nb, mb, vb) = stats(b);
-    (ma - mb) / (va / na + vb / nb).sqrt()
-}
-
-/// The largest |t| over the raw samples and the samples below dudect's crop
-/// percentiles (cropping removes the long tail that preemption adds on a busy machine).
-fn max_abs_t(samples: &[(bool, f64)]) -> (f64, usize) {
-    let mut sorted: Vec<f64> = samples.iter().map(|s| s.1).collect();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let mut best = 0.0f64;
-    for pct in [100.0, 99.0, 90.0, 75.0, 50.0] {
-        let idx = ((sorted.len() as f64) * pct / 100.0) as usize;
-        let cut = sorted[idx.min(sorted.len() - 1)];
-        let fixed: Vec<f64> = samples
-            .iter()
-            .filter(|s| s.0 && s.1 <= cut)
-            .map(|s| s.1)
-            .collect();
-        let random: Vec<f64> = samples
-            .iter()
-            .filter(|s| !s.0 && s.1 <= cut)
-            .map(|s| s.1)
-            .collect();
-        if fixed.len() > 10 && random.len() > 10 {
-            best = best.max(welch_t(&fixed, &random).abs());
-        }
-    }
-    (best, samples.len())
-}
+#[path = "common/dudect_stats.rs"]
+mod dudect_stats;
+use dudect_stats::max_abs_t;
 
 /// Times `op` on the fixed input (class true) or a fresh random one (class false),
 /// chosen by a coin per sample. Both inputs are prepared before the clock starts, and
@@ -402,7 +367,7 @@ fn dudect<I: Clone, O>(
         black_box(op(black_box(&input)));
         samples.push((class, t.elapsed().as_nanos() as f64));
     }
-    let (t, n) = max_abs_t(&samples);
+    let ((t, _crop), n) = (max_abs_t(&samples), samples.len());
     let verdict = if t > 10.0 {
         "LEAKS"
     } else if t > 5.0 {
