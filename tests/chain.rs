@@ -239,6 +239,38 @@ fn entry_encoding_is_strict() {
 }
 
 #[test]
+fn action_names_round_trip_and_unknown_names_are_refused() {
+    // Every code that decodes has a name, and the name parses back to the same action.
+    for code in 0..=u16::MAX {
+        if let Ok(action) = Action::from_code(code) {
+            assert_eq!(
+                Action::from_name(&action.to_string()),
+                Ok(action),
+                "{code:#06x}"
+            );
+        }
+    }
+    assert_eq!(Action::from_name("re-encrypt"), Ok(Action::ReEncrypt));
+    for bad in [
+        "",
+        "Create",
+        "create ",
+        "reencrypt",
+        "extension-0x00ff", // below the extension range
+        "extension-0x100",  // not four digits
+        "extension-0x0A00", // uppercase: not what Display writes
+        "extension-0x+100",
+        "extension-0x01000",
+        "extension-256",
+    ] {
+        assert!(
+            matches!(Action::from_name(bad), Err(Error::InvalidArgument(_))),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
 fn entries_from_library_objects() {
     use sha2::{Digest, Sha256};
     let mut r = rng(5);

@@ -105,6 +105,41 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The action that [`Display`](fmt::Display) writes as `name`: `create`, `update`,
+    /// `read`, `share`, `re-encrypt`, `grant`, `revoke`, `custody`, or
+    /// `extension-0x….` with exactly four lowercase hex digits (so that
+    /// `Action::from_name(&a.to_string()) == Ok(a)` for every action). The bindings take
+    /// actions by name through this one mapping.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for any other string, or an extension code below `0x0100`.
+    pub fn from_name(name: &str) -> Result<Self> {
+        Ok(match name {
+            "create" => Self::Create,
+            "update" => Self::Update,
+            "read" => Self::Read,
+            "share" => Self::Share,
+            "re-encrypt" => Self::ReEncrypt,
+            "grant" => Self::Grant,
+            "revoke" => Self::Revoke,
+            "custody" => Self::Custody,
+            _ => {
+                let hex = name
+                    .strip_prefix("extension-0x")
+                    .filter(|h| {
+                        h.len() == 4 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                    })
+                    .ok_or(Error::InvalidArgument("unknown action name"))?;
+                let code = u16::from_str_radix(hex, 16)
+                    .map_err(|_| Error::InvalidArgument("unknown action name"))?;
+                Self::extension(code)?
+            }
+        })
+    }
+}
+
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `pad` so that width and alignment flags work in tables.

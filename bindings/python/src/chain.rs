@@ -75,7 +75,7 @@ macro_rules! with_chain_impl {
 pub(crate) use with_chain_impl as with_chain;
 
 /// An action from its name (`create`, `update`, `read`, `share`, `re-encrypt`, `grant`,
-/// `revoke`, `custody`) or its numeric code (extensions: 0x0100 and up).
+/// `revoke`, `custody`, `extension-0x0100` …) or its numeric code (extensions: 0x0100 and up).
 #[derive(FromPyObject)]
 pub(crate) enum ActionArg {
     Code(u16),
@@ -84,26 +84,11 @@ pub(crate) enum ActionArg {
 
 impl ActionArg {
     fn into_core(self) -> PyResult<core::Action> {
-        use core::Action as A;
-        let name = match self {
-            Self::Code(c) => return core::Action::from_code(c).map_err(to_py_err),
-            Self::Name(n) => n,
-        };
-        Ok(match name.as_str() {
-            "create" => A::Create,
-            "update" => A::Update,
-            "read" => A::Read,
-            "share" => A::Share,
-            "re-encrypt" => A::ReEncrypt,
-            "grant" => A::Grant,
-            "revoke" => A::Revoke,
-            "custody" => A::Custody,
-            _ => {
-                return Err(to_py_err(cipherchart::Error::InvalidArgument(
-                    "unknown action name (use the numeric code for an extension)",
-                )))
-            }
-        })
+        match self {
+            Self::Code(c) => core::Action::from_code(c),
+            Self::Name(n) => core::Action::from_name(&n),
+        }
+        .map_err(to_py_err)
     }
 }
 

@@ -118,10 +118,14 @@ def test_entry_draft_by_hand() -> None:
     assert d.with_metadata(b"m").metadata == b"m" and d.metadata == b""
     ext = EntryDraft(T, 0x0100, b"x", digest)
     assert ext.action == "extension-0x0100" and ext.action_code == 0x0100
+    # Every action's name parses back to it, extensions included.
+    assert EntryDraft(T, ext.action, b"x", digest) == ext
     names = ["create", "update", "read", "share", "re-encrypt", "grant", "revoke", "custody"]
     assert [EntryDraft(T, n, b"", digest).action_code for n in names] == list(range(1, 9))
     with pytest.raises(cipherchart.InvalidArgument):
         EntryDraft(T, "delete", b"x", digest)
+    with pytest.raises(cipherchart.InvalidArgument):
+        EntryDraft(T, "extension-0x00ff", b"x", digest)  # a name below the extension range
     with pytest.raises(cipherchart.InvalidEncoding):
         EntryDraft(T, 0x00FF, b"x", digest)  # neither a standard code nor an extension
     with pytest.raises((TypeError, ValueError)):

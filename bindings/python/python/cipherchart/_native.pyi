@@ -657,7 +657,8 @@ class EntryDraft:
 
     def __new__(cls, time: int, action: Union[str, int], subject: bytes, digest: bytes) -> "EntryDraft":
         """``action``: ``create``, ``update``, ``read``, ``share``, ``re-encrypt``, ``grant``,
-        ``revoke``, ``custody``, or a numeric code (extensions from 0x0100); ``digest``: 32 bytes."""
+        ``revoke``, ``custody``, ``extension-0x0100``…, or a numeric code (extensions from 0x0100);
+        ``digest``: 32 bytes."""
     @staticmethod
     def for_payload(time: int, action: Union[str, int], subject: bytes, payload: bytes) -> "EntryDraft":
         """A draft whose digest is the SHA-256 of ``payload``."""
