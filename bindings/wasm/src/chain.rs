@@ -48,7 +48,7 @@ pub(crate) fn hashes(path: &[Uint8Array]) -> Result<Vec<merkle::Hash>, JsValue> 
 /// One signed entry of a proof chain. Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ChainEntry(chain::Entry);
+pub struct ChainEntry(pub(crate) chain::Entry);
 
 #[wasm_bindgen]
 impl ChainEntry {
@@ -69,6 +69,12 @@ impl ChainEntry {
     #[wasm_bindgen(getter)]
     pub fn action(&self) -> String {
         self.0.action().to_string()
+    }
+
+    /// The action's numeric code (1 … 8, extensions from 0x0100).
+    #[wasm_bindgen(getter, js_name = actionCode)]
+    pub fn action_code(&self) -> u16 {
+        self.0.action().code()
     }
 
     /// The actor's BLS public key (who signed the entry).
@@ -153,7 +159,7 @@ impl ChainEntry {
 /// A log checkpoint: a C2SP signed note over (origin, size, root). Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct Checkpoint(chain::Checkpoint);
+pub struct Checkpoint(pub(crate) chain::Checkpoint);
 
 #[wasm_bindgen]
 impl Checkpoint {
@@ -237,7 +243,7 @@ impl Checkpoint {
 /// Verifies offline with only the log's public key. Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ProofFile(chain::ProofFile);
+pub struct ProofFile(pub(crate) chain::ProofFile);
 
 #[wasm_bindgen]
 impl ProofFile {
@@ -389,7 +395,7 @@ pub fn verify_consistency(
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct MemoryChain(chain::Chain<chain::MemoryStore>);
+pub struct MemoryChain(pub(crate) chain::Chain<chain::MemoryStore>);
 
 #[cfg(feature = "full")]
 #[wasm_bindgen]

@@ -6,12 +6,13 @@ use crate::errors::to_js_err;
 use crate::policy::Policy;
 #[cfg(feature = "full")]
 use crate::rng::rng;
+use crate::scope::{Scope, Window};
 use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
-use cipherchart::consent::{self, Grantee, RevocationId};
 #[cfg(feature = "full")]
-use cipherchart::consent::{Grant, Window};
+use cipherchart::consent::Grant;
+use cipherchart::consent::{self, Grantee, RevocationId};
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -60,7 +61,8 @@ impl ConsentToken {
         categories: Option<Vec<String>>,
         records: Option<Vec<String>>,
     ) -> Result<ConsentToken, JsValue> {
-        let window = Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
+        let window =
+            consent::Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
         let mut grant = Grant::new(subject, Grantee::Policy(grantee.as_ref().clone()), window)
             .purposes(purposes);
         if let Some(c) = categories {
@@ -262,6 +264,18 @@ impl VerifiedConsent {
     #[wasm_bindgen(getter, js_name = rekeyDigest)]
     pub fn rekey_digest(&self) -> Option<Vec<u8>> {
         self.0.rekey_digest().map(|d| d.to_vec())
+    }
+
+    /// The records the consent covers (ids and categories).
+    #[wasm_bindgen(getter)]
+    pub fn scope(&self) -> Scope {
+        Scope(self.0.scope().clone())
+    }
+
+    /// The effective validity window (the narrowest of the token's blocks).
+    #[wasm_bindgen(getter)]
+    pub fn window(&self) -> Window {
+        Window(self.0.window())
     }
 
     /// The time (Unix seconds) the consent was verified at: verify again rather than keep it.

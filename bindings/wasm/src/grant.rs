@@ -9,6 +9,7 @@ use crate::errors::to_js_err;
 use crate::policy::Policy;
 use crate::pre::ReKey;
 use crate::rng::rng;
+use crate::scope::{Scope, Selection};
 use crate::sig::{BlsPublicKey, BlsSigningKey};
 use cipherchart::consent::{self, Grantee, Window};
 
@@ -75,6 +76,11 @@ impl Grant {
         Self(self.0.records(records))
     }
 
+    /// Sets the whole scope at once (replaces `records` and `categories`).
+    pub fn scope(self, scope: &Scope) -> Grant {
+        Self(self.0.scope(scope.0.clone()))
+    }
+
     /// Names the holder: only that key may attenuate the token, and it must `present` it.
     pub fn holder(self, holder: &BlsPublicKey) -> Grant {
         Self(self.0.holder(holder.0))
@@ -110,6 +116,19 @@ impl Narrowing {
     /// Narrows the categories to these.
     pub fn categories(self, categories: Vec<String>) -> Narrowing {
         Self(self.0.categories(categories))
+    }
+
+    /// Narrows the record ids to a `Selection` (`Selection.any()` is accepted only where
+    /// the record ids already are `any`: anything else would widen them).
+    #[wasm_bindgen(js_name = recordSelection)]
+    pub fn record_selection(self, selection: &Selection) -> Narrowing {
+        Self(self.0.record_selection(selection.0.clone()))
+    }
+
+    /// Narrows the categories to a `Selection`.
+    #[wasm_bindgen(js_name = categorySelection)]
+    pub fn category_selection(self, selection: &Selection) -> Narrowing {
+        Self(self.0.category_selection(selection.0.clone()))
     }
 
     /// Narrows the purposes to these.

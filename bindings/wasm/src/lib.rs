@@ -17,9 +17,12 @@ mod abe;
 mod bench;
 mod chain;
 mod consent;
+#[cfg(feature = "full")]
+mod draft;
 mod errors;
 #[cfg(feature = "full")]
 mod grant;
+mod note;
 mod policy;
 #[cfg(feature = "full")]
 mod pre;
@@ -28,7 +31,9 @@ mod proofs;
 mod record;
 #[cfg(feature = "full")]
 mod rng;
+mod scope;
 mod sig;
+mod tree;
 
 #[cfg(feature = "full")]
 pub use abe::{Authority, PublicKey, UserKey};
@@ -38,21 +43,26 @@ pub use chain::{
     merkle_leaf_hash, verify_consistency, verify_inclusion, ChainEntry, Checkpoint, ProofFile,
 };
 pub use consent::{ConsentToken, VerifiedConsent};
+#[cfg(feature = "full")]
+pub use draft::EntryDraft;
 pub use errors::to_js_err;
 #[cfg(feature = "full")]
 pub use grant::{Grant, Narrowing};
+pub use note::{key_id, NoteSignature};
 pub use policy::Policy;
 #[cfg(feature = "full")]
-pub use pre::ReKey;
+pub use pre::{check_rekey, rekey_digest, ReKey};
 pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use record::{
     seal, seal_stream, start_session, SealedRecord, SessionHeader, SessionOpener, SessionRecord,
     SessionSealer, StreamInfo,
 };
+pub use scope::{Scope, Selection, Window};
 #[cfg(feature = "full")]
 pub use sig::BlsSigningKey;
 pub use sig::{
     aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, BlsPublicKey,
     BlsSignature,
 };
+pub use tree::{merkle_node_hash, MerkleTree};

@@ -91,34 +91,47 @@ impl ReKey {
         unchecked_return_type = "Array<SealedRecord | Error>"
     )]
     pub fn reencrypt_batch(&self, records: Vec<js_sys::Uint8Array>) -> Array {
-        let mut decoded = Vec::with_capacity(records.len());
-        let mut slots: Vec<Result<usize, JsValue>> = Vec::with_capacity(records.len());
-        for r in &records {
-            match cipherchart::SealedRecord::from_bytes(&r.to_vec()) {
-                Ok(rec) => {
-                    slots.push(Ok(decoded.len()));
-                    decoded.push(rec);
-                }
-                Err(e) => slots.push(Err(to_js_err(e))),
-            }
+        let batch = Batch::decode(&records);
+        let done = self.0.reencrypt_batch(&batch.decoded);
+        batch.results(done)
+    }
+
+    /// As `reencryptBatch`, only where a verified consent permits it, as
+    /// `reencryptWithConsent` checks one record: the re-key is checked once against the
+    /// consent, then each record (with its category, `categories[i]`, and the one `purpose`);
+    /// a record the consent does not cover gets a `ConsentError` in its slot.
+    ///
+    /// # Errors
+    /// Throws `ConsentError` for a re-key the consent does not authorise (the whole batch),
+    /// `InvalidArgument` if `categories` is not as long as `records`.
+    #[wasm_bindgen(
+        js_name = reencryptBatchWithConsent,
+        unchecked_return_type = "Array<SealedRecord | Error>"
+    )]
+    pub fn reencrypt_batch_with_consent(
+        &self,
+        consent: &VerifiedConsent,
+        records: Vec<js_sys::Uint8Array>,
+        categories: Vec<String>,
+        purpose: &str,
+    ) -> Result<Array, JsValue> {
+        if categories.len() != records.len() {
+            return Err(to_js_err(cipherchart::Error::InvalidArgument(
+                "one category per record",
+            )));
         }
-        let mut results: Vec<Option<cipherchart::Result<cipherchart::SealedRecord>>> = self
-            .0
-            .reencrypt_batch(&decoded)
-            .into_iter()
-            .map(Some)
+        let batch = Batch::decode(&records);
+        let pairs: Vec<(&cipherchart::SealedRecord, &str)> = batch
+            .decoded
+            .iter()
+            .zip(&batch.positions)
+            .map(|(r, &i)| (r, categories[i].as_str()))
             .collect();
-        slots
-            .into_iter()
-            .map(|slot| match slot {
-                Ok(i) => match results.get_mut(i).and_then(Option::take) {
-                    Some(Ok(rec)) => JsValue::from(SealedRecord(rec)),
-                    Some(Err(e)) => to_js_err(e),
-                    None => to_js_err(cipherchart::Error::DecryptionFailed),
-                },
-                Err(e) => e,
-            })
-            .collect()
+        let done = cipherchart::consent::reencrypt_batch_with_consent(
+            &consent.0, &self.0, &pairs, purpose,
+        )
+        .map_err(to_js_err)?;
+        Ok(batch.results(done))
     }
 
     /// DANGER: the re-key's secret material as bytes. Store them only in a secret store.
@@ -136,5 +149,69 @@ impl ReKey {
         cipherchart::ReKey::from_bytes(bytes)
             .map(Self)
             .map_err(to_js_err)
+    }
+}
+
+/// The 32-byte digest of a whole re-key (a domain-separated SHA-256 of its encoding), the value
+/// `Grant.rekey` binds a consent to, so that a proxy cannot swap in another re-key.
+#[wasm_bindgen(js_name = rekeyDigest)]
+pub fn rekey_digest(rekey: &ReKey) -> Vec<u8> {
+    cipherchart::consent::rekey_digest(&rekey.0).to_vec()
+}
+
+/// Checks that a verified consent authorises this re-key (its target policy is the consent's
+/// grantee policy, or its digest the one the token names), as `reencryptWithConsent` does
+/// before touching a record.
+///
+/// # Errors
+/// Throws `ConsentError`.
+#[wasm_bindgen(js_name = checkRekey)]
+pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<(), JsValue> {
+    cipherchart::consent::check_rekey(&consent.0, &rekey.0).map_err(to_js_err)
+}
+
+/// A batch of records given as encodings: those that decode, in order, and each one's
+/// position among the inputs; the rest keep their decoding error for their slot.
+struct Batch {
+    decoded: Vec<cipherchart::SealedRecord>,
+    positions: Vec<usize>,
+    slots: Vec<Option<JsValue>>,
+}
+
+impl Batch {
+    fn decode(records: &[js_sys::Uint8Array]) -> Self {
+        let mut batch = Self {
+            decoded: Vec::with_capacity(records.len()),
+            positions: Vec::with_capacity(records.len()),
+            slots: Vec::with_capacity(records.len()),
+        };
+        for (i, r) in records.iter().enumerate() {
+            match cipherchart::SealedRecord::from_bytes(&r.to_vec()) {
+                Ok(rec) => {
+                    batch.decoded.push(rec);
+                    batch.positions.push(i);
+                    batch.slots.push(None);
+                }
+                Err(e) => batch.slots.push(Some(to_js_err(e))),
+            }
+        }
+        batch
+    }
+
+    /// One value per input: the decoding error, or the next of `done` (one result per decoded
+    /// record, in order).
+    fn results(self, done: Vec<cipherchart::Result<cipherchart::SealedRecord>>) -> Array {
+        let mut done = done.into_iter();
+        self.slots
+            .into_iter()
+            .map(|slot| match slot {
+                Some(err) => err,
+                None => match done.next() {
+                    Some(Ok(rec)) => JsValue::from(SealedRecord(rec)),
+                    Some(Err(e)) => to_js_err(e),
+                    None => to_js_err(cipherchart::Error::DecryptionFailed),
+                },
+            })
+            .collect()
     }
 }

@@ -96,6 +96,24 @@ impl BlsPublicKey {
         self.0.to_bytes().to_vec()
     }
 
+    /// The 52-byte cipherchart object: a 4-byte type and version header, then the raw key
+    /// (for storage beside other cipherchart objects; `toBytes()` is the interoperable form).
+    #[wasm_bindgen(js_name = toObjectBytes)]
+    pub fn to_object_bytes(&self) -> Vec<u8> {
+        self.0.to_object_bytes()
+    }
+
+    /// Decodes `toObjectBytes()` output (header checked, then as `fromBytes`).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromObjectBytes)]
+    pub fn from_object_bytes(bytes: &[u8]) -> Result<BlsPublicKey, JsValue> {
+        sig::PublicKey::from_object_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
     /// Verifies a signature on a message.
     ///
     /// # Errors
@@ -148,6 +166,24 @@ impl BlsSignature {
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self) -> Vec<u8> {
         self.0.to_bytes().to_vec()
+    }
+
+    /// The 100-byte cipherchart object: a 4-byte type and version header, then the raw
+    /// signature (`toBytes()` is the interoperable form).
+    #[wasm_bindgen(js_name = toObjectBytes)]
+    pub fn to_object_bytes(&self) -> Vec<u8> {
+        self.0.to_object_bytes()
+    }
+
+    /// Decodes `toObjectBytes()` output (header checked, then as `fromBytes`).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromObjectBytes)]
+    pub fn from_object_bytes(bytes: &[u8]) -> Result<BlsSignature, JsValue> {
+        sig::Signature::from_object_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
     }
 
     /// Aggregates signatures given as 96-byte encodings.

@@ -14,14 +14,14 @@ const pkgDir = new URL('../pkg/', import.meta.url);
 const enc = (s) => new TextEncoder().encode(s);
 
 const CLASSES = ['BlsPublicKey', 'BlsSignature', 'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint',
-  'ProofFile', 'Policy', 'InclusionProof', 'ConsistencyProof'];
+  'ProofFile', 'Policy', 'InclusionProof', 'ConsistencyProof', 'Selection', 'Scope', 'Window', 'NoteSignature',
+  'MerkleTree'];
 const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'batchFindInvalid', 'merkleLeafHash',
-  'verifyInclusion',
-  'verifyConsistency'];
+  'merkleNodeHash', 'verifyInclusion', 'verifyConsistency', 'keyId'];
 // Everything that seals, opens, holds or makes a secret key, or needs randomness.
 const FULL_ONLY = ['Authority', 'PublicKey', 'UserKey', 'ReKey', 'SealedRecord', 'SessionHeader', 'SessionRecord',
   'SessionSealer', 'SessionOpener', 'StreamInfo', 'BlsSigningKey', 'MemoryChain', 'seal', 'startSession',
-  'sealStream', 'Grant', 'Narrowing'];
+  'sealStream', 'Grant', 'Narrowing', 'EntryDraft', 'rekeyDigest', 'checkRekey'];
 
 // Objects made by the full build: a log with three sealed records, a checkpoint at 2 and at 3
 // entries, a consent token, and BLS signatures.
@@ -153,6 +153,38 @@ test('chain: the checkpoint, the receipt and the proofs from the full build veri
   const cons = v.ConsistencyProof.fromBytes(chain.consistencyProof(2).toBytes());
   cons.verify(oldRoot, cp.root);
   assert.throws(() => cons.verify(cp.root, oldRoot), v.VerificationFailed);
+});
+
+test('ledger helpers: scope and window, object bytes, signature lines, receipts from parts, own trees', () => {
+  // Signing and drafting stay in the full build.
+  assert.equal(typeof v.Checkpoint.sign, 'undefined');
+  assert.equal(typeof v.ChainEntry.forSeal, 'undefined');
+  assert.equal(typeof v.ConsentToken.prototype.grantEntry, 'undefined');
+
+  const consent = v.ConsentToken.fromText(token.toText())
+    .verify(v.BlsPublicKey.fromBytes(patient.publicKey().toBytes()), 1_500);
+  assert.deepEqual(consent.scope.categories.values, ['cardiology']);
+  assert.equal(consent.scope.records.isAny, true);
+  assert.equal(consent.scope.contains(enc('ecg-1'), 'cardiology'), true);
+  assert.deepEqual([consent.window.notBefore, consent.window.expiry], [1_000, 2_000]);
+  assert.equal(consent.scope.isWithin(v.Scope.all()), true);
+
+  const pk = v.BlsPublicKey.fromObjectBytes(patient.publicKey().toObjectBytes());
+  assert.deepEqual(pk.toBytes(), patient.publicKey().toBytes());
+  const sig = v.BlsSignature.fromObjectBytes(patient.sign(msg).toObjectBytes());
+  pk.verify(msg, sig);
+
+  const cp = v.Checkpoint.fromNote(checkpoint.toNote());
+  assert.deepEqual(cp.signatures.map((s) => s.keyName), ['example.org/log']);
+  assert.deepEqual(cp.signatures[0].keyId, v.keyId('example.org/log', logKey));
+  const entry = v.ChainEntry.fromBytes(chain.entry(1).toBytes());
+  const again = new v.ProofFile(cp, entry, v.ProofFile.fromText(receipt.toText()).proof);
+  assert.equal(again.verify(logKey).sequence, 1);
+
+  const tree = new v.MerkleTree();
+  for (let i = 0; i < chain.length; i += 1) tree.push(chain.entry(i).leafHash);
+  assert.deepEqual(tree.root, cp.root);
+  assert.deepEqual(tree.rootAt(2), oldRoot);
 });
 
 test('the verify web build works after initSync', async () => {

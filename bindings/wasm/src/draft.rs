@@ -1,0 +1,230 @@
+//! Chain entries of any action: `EntryDraft` (what happened, before it is signed), the
+//! drafts the library builds from its own objects (`ChainEntry.forSeal`, `forReencrypt`,
+//! `ConsentToken.grantEntry`, `revokeEntry`), and the two ways into a `MemoryChain`:
+//! `signAndAppend` (the actor's key is here) and `append` (an entry signed elsewhere, checked
+//! on the way in). Full build only: signing needs a secret key, and ledger code only verifies.
+
+use wasm_bindgen::prelude::*;
+
+use crate::chain::{hash, integer, ChainEntry, MemoryChain};
+use crate::consent::ConsentToken;
+use crate::errors::to_js_err;
+use crate::record::SealedRecord;
+use crate::sig::BlsSigningKey;
+use cipherchart::chain::{self, Action};
+use cipherchart::Error;
+
+/// The content of a chain entry before it has a place in a chain and a signature: when
+/// (Unix seconds), what (an action), to what (a subject id), the 32-byte digest of the bytes
+/// concerned, and public metadata. Sign it into a chain with `MemoryChain.signAndAppend`, or
+/// with `sign` at the chain's `length` and `lastHash` for an actor on another machine (the log
+/// then takes the entry with `MemoryChain.append`). Public data.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct EntryDraft(chain::EntryDraft);
+
+#[wasm_bindgen]
+impl EntryDraft {
+    /// A draft with empty metadata. `action` is the action's name, as `action` reads it back:
+    /// `create`, `update`, `read`, `share`, `re-encrypt`, `grant`, `revoke`, `custody`, or
+    /// an application-defined `extension-0x0100` … `extension-0xffff` (four lowercase hex
+    /// digits); `digest` is 32 bytes.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for any other name, a bad time or a digest of another length.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        time: f64,
+        action: &str,
+        subject: &[u8],
+        digest: &[u8],
+    ) -> Result<EntryDraft, JsValue> {
+        Ok(Self(chain::EntryDraft::new(
+            integer(time)?,
+            Action::from_name(action).map_err(to_js_err)?,
+            subject,
+            hash(digest)?,
+        )))
+    }
+
+    /// A draft whose digest is the SHA-256 of `payload` (any bytes the action concerns: a
+    /// sensor reading, a document).
+    ///
+    /// # Errors
+    /// As the constructor.
+    #[wasm_bindgen(js_name = forPayload)]
+    pub fn for_payload(
+        time: f64,
+        action: &str,
+        subject: &[u8],
+        payload: &[u8],
+    ) -> Result<EntryDraft, JsValue> {
+        Ok(Self(chain::EntryDraft::for_payload(
+            integer(time)?,
+            Action::from_name(action).map_err(to_js_err)?,
+            subject,
+            payload,
+        )))
+    }
+
+    /// A copy of this draft with `metadata` (public, at most 64 KiB, signed with the rest).
+    #[wasm_bindgen(js_name = withMetadata)]
+    pub fn with_metadata(&self, metadata: &[u8]) -> EntryDraft {
+        Self(self.0.clone().with_metadata(metadata))
+    }
+
+    /// Signs the draft as entry number `sequence` of a chain whose last entry hash is `prev`
+    /// (`MemoryChain.length` and `MemoryChain.lastHash`; 32 zero bytes for the first entry).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a subject over 1024 bytes, metadata over 64 KiB, a bad
+    /// sequence or a `prev` of another length.
+    pub fn sign(
+        &self,
+        sequence: f64,
+        prev: &[u8],
+        actor: &BlsSigningKey,
+    ) -> Result<ChainEntry, JsValue> {
+        self.0
+            .clone()
+            .sign(integer(sequence)?, hash(prev)?, &actor.0)
+            .map(ChainEntry)
+            .map_err(to_js_err)
+    }
+
+    /// When it happened (Unix seconds).
+    #[wasm_bindgen(getter)]
+    pub fn time(&self) -> f64 {
+        self.0.time as f64
+    }
+
+    /// The action's name (`create`, …, `extension-0x0100`).
+    #[wasm_bindgen(getter)]
+    pub fn action(&self) -> String {
+        self.0.action.to_string()
+    }
+
+    /// The action's numeric code.
+    #[wasm_bindgen(getter, js_name = actionCode)]
+    pub fn action_code(&self) -> u16 {
+        self.0.action.code()
+    }
+
+    /// What the entry is about (a record id, a lot number, …).
+    #[wasm_bindgen(getter)]
+    pub fn subject(&self) -> Vec<u8> {
+        self.0.subject.clone()
+    }
+
+    /// The 32-byte digest.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> Vec<u8> {
+        self.0.digest.to_vec()
+    }
+
+    /// The public metadata.
+    #[wasm_bindgen(getter)]
+    pub fn metadata(&self) -> Vec<u8> {
+        self.0.metadata.clone()
+    }
+
+    /// Whether two drafts are equal in every field.
+    pub fn equals(&self, other: &EntryDraft) -> bool {
+        self.0 == other.0
+    }
+}
+
+#[wasm_bindgen]
+impl ChainEntry {
+    /// The draft logging the sealing of `record`: action `create`, subject its id, digest the
+    /// SHA-256 of its `toBytes()`.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = forSeal)]
+    pub fn for_seal(record: &SealedRecord, time: f64) -> Result<EntryDraft, JsValue> {
+        Ok(EntryDraft(chain::Entry::for_seal(
+            &record.0,
+            integer(time)?,
+        )))
+    }
+
+    /// The draft logging a re-encryption: action `re-encrypt`, subject the record id, digest
+    /// the SHA-256 of the re-encrypted record's `toBytes()`, metadata the 16-byte grant id
+    /// (`ReKey.grantId`).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time or a grant id that is not 16 bytes.
+    #[wasm_bindgen(js_name = forReencrypt)]
+    pub fn for_reencrypt(
+        reencrypted: &SealedRecord,
+        #[wasm_bindgen(js_name = grantId)] grant_id: &[u8],
+        time: f64,
+    ) -> Result<EntryDraft, JsValue> {
+        let grant_id = <[u8; 16]>::try_from(grant_id)
+            .map_err(|_| to_js_err(Error::InvalidArgument("a grant id is 16 bytes")))?;
+        Ok(EntryDraft(chain::Entry::for_reencrypt(
+            &reencrypted.0,
+            grant_id,
+            integer(time)?,
+        )))
+    }
+}
+
+#[wasm_bindgen]
+impl ConsentToken {
+    /// The draft logging this token's grant: action `grant`, subject the last block's
+    /// revocation id (the grant its last signer made), digest the SHA-256 of `toBytes()`.
+    /// Sign it with the last block's signer.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = grantEntry)]
+    pub fn grant_entry(&self, time: f64) -> Result<EntryDraft, JsValue> {
+        Ok(EntryDraft(self.0.grant_entry(integer(time)?)))
+    }
+
+    /// The draft revoking this token from its last block (action `revoke`). It counts only
+    /// if signed by the token's issuer or a holder upstream of that block.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = revokeEntry)]
+    pub fn revoke_entry(&self, time: f64) -> Result<EntryDraft, JsValue> {
+        Ok(EntryDraft(self.0.revoke_entry(integer(time)?)))
+    }
+}
+
+#[wasm_bindgen]
+impl MemoryChain {
+    /// Signs `draft` with `actor` as the next entry and appends it. Returns its sequence
+    /// number.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a subject or metadata too long.
+    #[wasm_bindgen(js_name = signAndAppend)]
+    pub fn sign_and_append(
+        &mut self,
+        draft: &EntryDraft,
+        actor: &BlsSigningKey,
+    ) -> Result<f64, JsValue> {
+        self.0
+            .sign_and_append(draft.0.clone(), &actor.0)
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+
+    /// Appends an entry signed elsewhere (`EntryDraft.sign`), after checking that it sits at
+    /// the next position, links to the last entry and carries a valid actor signature.
+    /// Returns its sequence number.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` (not at the next position, or not linked to the last entry)
+    /// or `VerificationFailed` (bad signature); the chain is then unchanged.
+    pub fn append(&mut self, entry: &ChainEntry) -> Result<f64, JsValue> {
+        self.0
+            .append(entry.0.clone())
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+}

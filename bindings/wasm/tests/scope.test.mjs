@@ -1,0 +1,159 @@
+// What a verified consent covers, as values (Selection, Scope, Window; VerifiedConsent.scope and
+// .window; Grant.scope; Narrowing.recordSelection / categorySelection), the consent-checked
+// batch re-encryption, rekeyDigest / checkRekey, and the tagged object bytes of BLS keys and
+// signatures.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import * as cc from 'cipherchart';
+
+const { BlsPublicKey, BlsSignature, BlsSigningKey, ConsentToken, Grant, Narrowing, Policy, Scope, Selection,
+  Window } = cc;
+const enc = (s) => new TextEncoder().encode(s);
+const hex = (b) => Buffer.from(b).toString('hex');
+
+const patient = BlsSigningKey.generate();
+const clinic = BlsSigningKey.generate();
+const grantee = Policy.parse('hospital:h2');
+
+test('Selection: any / only, values sorted and merged, bytes, inclusion', () => {
+  const any = Selection.any();
+  const only = Selection.only(['radiology', 'cardiology', 'cardiology']);
+  assert.equal(any.isAny, true);
+  assert.equal(any.values, undefined);
+  assert.equal(only.isAny, false);
+  assert.deepEqual(only.values, ['cardiology', 'radiology']);
+  assert.equal(only.contains('cardiology'), true);
+  assert.equal(only.contains('oncology'), false);
+  assert.equal(any.contains('anything'), true);
+  assert.equal(only.containsBytes(enc('radiology')), true);
+  // A record id that is not UTF-8 is only selected by `any`.
+  assert.equal(only.containsBytes(new Uint8Array([0xff, 0xfe])), false);
+  assert.equal(any.containsBytes(new Uint8Array([0xff, 0xfe])), true);
+  assert.equal(Selection.only(['cardiology']).isWithin(only), true);
+  assert.equal(only.isWithin(Selection.only(['cardiology'])), false);
+  assert.equal(only.isWithin(any), true);
+  assert.equal(any.isWithin(only), false);
+  assert.equal(only.equals(Selection.only(['cardiology', 'radiology'])), true);
+  assert.equal(only.equals(any), false);
+});
+
+test('Scope and Window: contains, isWithin, equals, bad windows', () => {
+  const scope = new Scope(Selection.only(['ecg-1']), Selection.only(['cardiology']));
+  assert.equal(scope.contains(enc('ecg-1'), 'cardiology'), true);
+  assert.equal(scope.contains(enc('ecg-1'), 'oncology'), false);
+  assert.equal(scope.contains(enc('ecg-2'), 'cardiology'), false);
+  assert.equal(scope.isWithin(Scope.all()), true);
+  assert.equal(Scope.all().isWithin(scope), false);
+  assert.equal(Scope.all().records.isAny && Scope.all().categories.isAny, true);
+  assert.deepEqual(scope.records.values, ['ecg-1']);
+  assert.equal(scope.equals(new Scope(Selection.only(['ecg-1']), Selection.only(['cardiology']))), true);
+
+  const w = new Window(100, 200);
+  assert.deepEqual([w.notBefore, w.expiry], [100, 200]);
+  assert.deepEqual([99, 100, 199, 200].map((t) => w.contains(t)), [false, true, true, false]);
+  assert.equal(new Window(120, 150).isWithin(w), true);
+  assert.equal(new Window(50, 150).isWithin(w), false);
+  assert.equal(w.equals(new Window(100, 200)), true);
+  assert.throws(() => new Window(5, 5), cc.InvalidArgument);
+  assert.throws(() => new Window(-1, 5), cc.InvalidArgument);
+  assert.throws(() => w.contains(1.5), cc.InvalidArgument);
+});
+
+test('VerifiedConsent.scope and .window; Grant.scope; narrowing by Selection', () => {
+  const grant = new Grant('patient-42', grantee, 1_000, 5_000).purposes(['treatment'])
+    .scope(new Scope(Selection.only(['ecg-1', 'ecg-2']), Selection.any())).holder(clinic.publicKey());
+  const token = ConsentToken.issueGrant(patient, grant);
+  const wide = token.present(clinic).verify(patient.publicKey(), 2_000);
+  assert.deepEqual(wide.scope.records.values, ['ecg-1', 'ecg-2']);
+  assert.equal(wide.scope.categories.isAny, true);
+  assert.deepEqual([wide.window.notBefore, wide.window.expiry], [1_000, 5_000]);
+  assert.equal(wide.window.notBefore, wide.notBefore);
+
+  const narrowed = token.attenuate(clinic, new Narrowing().recordSelection(Selection.only(['ecg-1']))
+    .categorySelection(Selection.only(['cardiology'])).window(1_500, 3_000));
+  const consent = narrowed.verify(patient.publicKey(), 2_000);
+  assert.deepEqual(consent.scope.records.values, ['ecg-1']);
+  assert.deepEqual(consent.scope.categories.values, ['cardiology']);
+  assert.equal(consent.scope.isWithin(wide.scope), true);
+  assert.equal(consent.window.isWithin(wide.window), true);
+  assert.deepEqual([consent.window.notBefore, consent.window.expiry], [1_500, 3_000]);
+  // Selection.any() where the records were limited would widen them: refused.
+  assert.throws(() => token.attenuate(clinic, new Narrowing().recordSelection(Selection.any())), cc.ConsentError);
+  assert.throws(() => token.attenuate(clinic, new Narrowing().recordSelection(Selection.only(['ecg-3']))),
+    cc.ConsentError);
+});
+
+test('reencryptBatchWithConsent: one result per record, refusals in their slots', () => {
+  const authority = cc.Authority.setup();
+  const pk = authority.publicKey();
+  const key = authority.issueKey(['patient:42']);
+  const rekey = key.rekey(pk, ['patient:42'], grantee);
+  const reader = authority.issueKey(['hospital:h2']);
+  const token = ConsentToken.issue(patient, 'patient-42', grantee, 0, 100, ['treatment'], ['cardiology']);
+  const consent = token.verify(patient.publicKey(), 50);
+  const record = (id) => cc.seal(pk, Policy.parse('patient:42'), enc(id), enc(''), enc(`body of ${id}`)).toBytes();
+  const records = [record('r1'), record('r2'), new Uint8Array([1, 2, 3]), record('r4')];
+  const out = rekey.reencryptBatchWithConsent(consent, records, ['cardiology', 'oncology', 'cardiology',
+    'cardiology'], 'treatment');
+  assert.equal(out.length, 4);
+  assert.ok(out[0] instanceof cc.SealedRecord);
+  assert.equal(out[0].hopCount, 1);
+  assert.deepEqual(reader.open(pk, out[0]), enc('body of r1'));
+  assert.ok(out[1] instanceof cc.ConsentError, 'oncology is not covered');
+  assert.ok(out[2] instanceof cc.InvalidEncoding, 'garbage does not decode');
+  assert.deepEqual(reader.open(pk, out[3]), enc('body of r4'));
+
+  // The purpose is checked for every record; the lists must line up.
+  const research = rekey.reencryptBatchWithConsent(consent, [records[0]], ['cardiology'], 'research');
+  assert.ok(research[0] instanceof cc.ConsentError);
+  assert.throws(() => rekey.reencryptBatchWithConsent(consent, records, ['cardiology'], 'treatment'),
+    cc.InvalidArgument);
+  assert.deepEqual(rekey.reencryptBatchWithConsent(consent, [], [], 'treatment'), []);
+  // A re-key to another audience is refused for the whole batch.
+  const elsewhere = key.rekey(pk, ['patient:42'], Policy.parse('hospital:h3'));
+  assert.throws(() => elsewhere.reencryptBatchWithConsent(consent, records, ['cardiology', 'oncology',
+    'cardiology', 'cardiology'], 'treatment'), cc.ConsentError);
+  cc.checkRekey(consent, rekey);
+  assert.throws(() => cc.checkRekey(consent, elsewhere), cc.ConsentError);
+});
+
+test('rekeyDigest is what Grant.rekey binds; checkRekey accepts only that re-key', () => {
+  const authority = cc.Authority.setup();
+  const pk = authority.publicKey();
+  const key = authority.issueKey(['patient:42']);
+  const rekey = key.rekey(pk, ['patient:42'], grantee);
+  const twin = key.rekey(pk, ['patient:42'], grantee); // same audience, another grant
+  const digest = cc.rekeyDigest(rekey);
+  assert.equal(digest.length, 32);
+  assert.deepEqual(cc.rekeyDigest(cc.ReKey.fromBytes(rekey.toBytesDangerous())), digest);
+  assert.notDeepEqual(cc.rekeyDigest(twin), digest);
+  const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .rekey(rekey)).verify(patient.publicKey(), 50);
+  assert.deepEqual(consent.rekeyDigest, digest);
+  cc.checkRekey(consent, rekey);
+  assert.throws(() => cc.checkRekey(consent, twin), cc.ConsentError);
+});
+
+test('BLS object bytes: the 4-byte header of docs/formats.md, then the raw form', () => {
+  const key = BlsSigningKey.generate();
+  const pk = key.publicKey();
+  const sig = key.sign(enc('m'));
+  const pkObj = pk.toObjectBytes();
+  const sigObj = sig.toObjectBytes();
+  assert.equal(pkObj.length, 52);
+  assert.equal(sigObj.length, 100);
+  assert.equal(hex(pkObj.slice(0, 4)), '43431001');
+  assert.equal(hex(sigObj.slice(0, 4)), '43431101');
+  assert.deepEqual(pkObj.slice(4), pk.toBytes());
+  assert.deepEqual(sigObj.slice(4), sig.toBytes());
+  BlsPublicKey.fromObjectBytes(pkObj).verify(enc('m'), BlsSignature.fromObjectBytes(sigObj));
+  // The raw form, the other type's header, a wrong version, truncation, extension: refused.
+  for (const bad of [pk.toBytes(), Uint8Array.of(0x43, 0x43, 0x11, 0x01, ...pk.toBytes()),
+    Uint8Array.of(0x43, 0x43, 0x10, 0x02, ...pk.toBytes()), pkObj.slice(0, 51), Uint8Array.of(...pkObj, 0)]) {
+    assert.throws(() => BlsPublicKey.fromObjectBytes(bad), cc.InvalidEncoding);
+  }
+  for (const bad of [sig.toBytes(), Uint8Array.of(0x43, 0x43, 0x10, 0x01, ...sig.toBytes()), sigObj.slice(0, 99)]) {
+    assert.throws(() => BlsSignature.fromObjectBytes(bad), cc.InvalidEncoding);
+  }
+});
