@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "full")]
 use crate::consent::{ConsentToken, VerifiedConsent};
 use crate::errors::to_js_err;
+use crate::num::integer;
 #[cfg(feature = "full")]
 use crate::pre::ReKey;
 #[cfg(feature = "full")]
@@ -21,20 +22,8 @@ use crate::sig::BlsSigningKey;
 use crate::sig::{BlsPublicKey, BlsSignature};
 use cipherchart::chain::{self, merkle};
 
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
 fn invalid(why: &'static str) -> JsValue {
     to_js_err(cipherchart::Error::InvalidArgument(why))
-}
-
-/// A count or time (u64 in the core) from a JavaScript number.
-pub(crate) fn integer(x: f64) -> Result<u64, JsValue> {
-    if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= MAX_SAFE_INTEGER {
-        Ok(x as u64)
-    } else {
-        Err(invalid("expected a non-negative safe integer"))
-    }
 }
 
 pub(crate) fn hash(bytes: &[u8]) -> Result<merkle::Hash, JsValue> {

@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
+use crate::num::seconds;
 use crate::policy::Policy;
 #[cfg(feature = "full")]
 use crate::rng::rng;
@@ -13,20 +14,6 @@ use crate::sig::BlsSigningKey;
 #[cfg(feature = "full")]
 use cipherchart::consent::Grant;
 use cipherchart::consent::{self, Grantee, RevocationId};
-
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
-/// A time in seconds (Unix time, as the core uses) from a JavaScript number.
-pub(crate) fn seconds(t: f64) -> Result<u64, JsValue> {
-    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= MAX_SAFE_INTEGER {
-        Ok(t as u64)
-    } else {
-        Err(to_js_err(cipherchart::Error::InvalidArgument(
-            "a time must be a non-negative integer number of seconds",
-        )))
-    }
-}
 
 fn revocation_id_bytes(ids: &[RevocationId]) -> Vec<js_sys::Uint8Array> {
     ids.iter()
@@ -114,8 +101,9 @@ impl ConsentToken {
     }
 
     /// Verifies every signature, the chain of blocks, the time window at `now` (Unix seconds)
-    /// and revocation, against the expected issuer. `revoked` lists revoked blocks' 32-byte
-    /// revocation ids (a list, not an object: wasm-bindgen would free an object passed by value).
+    /// and revocation, against the expected issuer. `revoked` lists 32-byte revocation ids
+    /// revoked outright; `verifyWith` takes a `RevocationSet` (revocations logged in a chain,
+    /// which count only when signed by the issuer or an upstream holder).
     ///
     /// # Errors
     /// Throws `ConsentError` (expired, not yet valid, revoked, wrong issuer, widened, …) or

@@ -6,9 +6,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::chain::{hash, integer, ChainEntry, MemoryChain};
+use crate::chain::{hash, ChainEntry, MemoryChain};
 use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
+use crate::num::integer;
 use crate::record::SealedRecord;
 use crate::sig::BlsSigningKey;
 use cipherchart::chain::{self, Action};

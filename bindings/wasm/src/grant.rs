@@ -4,8 +4,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::consent::{seconds, ConsentToken};
+use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
+use crate::num::seconds;
 use crate::policy::Policy;
 use crate::pre::ReKey;
 use crate::rng::rng;

@@ -22,13 +22,17 @@ mod draft;
 mod errors;
 #[cfg(feature = "full")]
 mod grant;
+mod limits;
 mod note;
+mod num;
 mod policy;
+mod policy_tree;
 #[cfg(feature = "full")]
 mod pre;
 mod proofs;
 #[cfg(feature = "full")]
 mod record;
+mod revocation;
 #[cfg(feature = "full")]
 mod rng;
 mod scope;
@@ -48,6 +52,7 @@ pub use draft::EntryDraft;
 pub use errors::to_js_err;
 #[cfg(feature = "full")]
 pub use grant::{Grant, Narrowing};
+pub use limits::Limits;
 pub use note::{key_id, NoteSignature};
 pub use policy::Policy;
 #[cfg(feature = "full")]
@@ -58,6 +63,7 @@ pub use record::{
     seal, seal_stream, start_session, SealedRecord, SessionHeader, SessionOpener, SessionRecord,
     SessionSealer, StreamInfo,
 };
+pub use revocation::RevocationSet;
 pub use scope::{Scope, Selection, Window};
 #[cfg(feature = "full")]
 pub use sig::BlsSigningKey;

@@ -5,9 +5,11 @@
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "full")]
-use crate::chain::{hash, integer};
+use crate::chain::hash;
 use crate::chain::{ChainEntry, Checkpoint, ProofFile};
 use crate::errors::to_js_err;
+#[cfg(feature = "full")]
+use crate::num::integer;
 use crate::proofs::InclusionProof;
 use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]

@@ -4,9 +4,7 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
-
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+use crate::num::MAX_SAFE_INTEGER;
 
 /// A parsed, canonical access policy with its compiled LSSS (M, ρ).
 ///
@@ -87,7 +85,7 @@ impl Policy {
     pub fn lsss_rows(&self) -> Result<Array, JsValue> {
         let m = self.0.lsss();
         let entry = |i, j| match m.small_entry(i, j) {
-            Some(v) if v.abs() <= MAX_SAFE_INTEGER => Ok(JsValue::from(v as f64)),
+            Some(v) if v.unsigned_abs() <= MAX_SAFE_INTEGER => Ok(JsValue::from(v as f64)),
             _ => Err(to_js_err(cipherchart::Error::InvalidArgument(
                 "LSSS entry too large for a JavaScript number",
             ))),

@@ -4,8 +4,9 @@
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
-use crate::chain::{hash, hashes, integer};
+use crate::chain::{hash, hashes};
 use crate::errors::to_js_err;
+use crate::num::integer;
 use cipherchart::chain::merkle;
 
 fn to_arrays(path: &[merkle::Hash]) -> Vec<Uint8Array> {

@@ -5,8 +5,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::consent::seconds;
 use crate::errors::to_js_err;
+use crate::num::seconds;
 use cipherchart::consent as core;
 
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` (every value)

@@ -4,8 +4,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::chain::{hash, integer};
+use crate::chain::hash;
 use crate::errors::to_js_err;
+use crate::num::integer;
 use crate::proofs::{ConsistencyProof, InclusionProof};
 use cipherchart::chain::merkle;
 

@@ -11,7 +11,8 @@ import { ANY_TYPE } from './typings.mjs';
 const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 'SessionHeader', 'SessionRecord',
   'SessionSealer', 'SessionOpener', 'StreamInfo', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
   'ConsentToken', 'VerifiedConsent', 'Grant', 'Narrowing', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain',
-  'InclusionProof', 'ConsistencyProof', 'EntryDraft', 'Selection', 'Scope', 'Window', 'NoteSignature', 'MerkleTree'];
+  'InclusionProof', 'ConsistencyProof', 'EntryDraft', 'Selection', 'Scope', 'Window', 'NoteSignature', 'MerkleTree',
+  'Limits', 'RevocationSet'];
 const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 'aggregateVerify', 'batchVerify',
   'batchFindInvalid', 'merkleLeafHash', 'merkleNodeHash', 'verifyInclusion', 'verifyConsistency', 'keyId',
   'rekeyDigest', 'checkRekey'];
@@ -61,6 +62,10 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /readonly signatures: NoteSignature\[\];/,
       /static fromObjectBytes\(bytes: Uint8Array[^)]*\): BlsPublicKey;/,
       /inclusionProof\(index: number, size\?: number \| null\): InclusionProof;/,
+      /readonly root: PolicyNode;/,
+      /export type PolicyNode =/,
+      /static readonly MAX_HOPS: number;/,
+      /verifyWith\(issuer: BlsPublicKey, now: number, revocations: RevocationSet\): VerifiedConsent;/,
     ]) assert.match(dts, re, `${build}: ${re}`);
   }
 });

@@ -15,7 +15,7 @@ const enc = (s) => new TextEncoder().encode(s);
 
 const CLASSES = ['BlsPublicKey', 'BlsSignature', 'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint',
   'ProofFile', 'Policy', 'InclusionProof', 'ConsistencyProof', 'Selection', 'Scope', 'Window', 'NoteSignature',
-  'MerkleTree'];
+  'MerkleTree', 'Limits', 'RevocationSet'];
 const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'batchFindInvalid', 'merkleLeafHash',
   'merkleNodeHash', 'verifyInclusion', 'verifyConsistency', 'keyId'];
 // Everything that seals, opens, holds or makes a secret key, or needs randomness.
@@ -160,6 +160,7 @@ test('ledger helpers: scope and window, object bytes, signature lines, receipts 
   assert.equal(typeof v.Checkpoint.sign, 'undefined');
   assert.equal(typeof v.ChainEntry.forSeal, 'undefined');
   assert.equal(typeof v.ConsentToken.prototype.grantEntry, 'undefined');
+  assert.equal(typeof v.RevocationSet.fromChain, 'undefined');
 
   const consent = v.ConsentToken.fromText(token.toText())
     .verify(v.BlsPublicKey.fromBytes(patient.publicKey().toBytes()), 1_500);
@@ -168,6 +169,14 @@ test('ledger helpers: scope and window, object bytes, signature lines, receipts 
   assert.equal(consent.scope.contains(enc('ecg-1'), 'cardiology'), true);
   assert.deepEqual([consent.window.notBefore, consent.window.expiry], [1_000, 2_000]);
   assert.equal(consent.scope.isWithin(v.Scope.all()), true);
+  // Revocations a ledger read from the chain, checked against the verify build's token.
+  const revocations = new v.RevocationSet();
+  const revoke = new full.MemoryChain();
+  revoke.appendRevoke(token, 1_200, patient);
+  assert.equal(revocations.insertEntry(v.ChainEntry.fromBytes(revoke.entry(0).toBytes())), true);
+  assert.throws(() => v.ConsentToken.fromText(token.toText())
+    .verifyWith(v.BlsPublicKey.fromBytes(patient.publicKey().toBytes()), 1_500, revocations), v.ConsentError);
+  assert.equal(v.Limits.MAX_HOPS, full.Limits.MAX_HOPS);
 
   const pk = v.BlsPublicKey.fromObjectBytes(patient.publicKey().toObjectBytes());
   assert.deepEqual(pk.toBytes(), patient.publicKey().toBytes());
