@@ -293,6 +293,46 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The reason, for the errors that carry one: the name, in snake case, of the
+    /// [`ConsentError`] (`expired`, `revoked`, …), [`ChainErrorKind`], [`EncodingError`]
+    /// (`not_in_subgroup`, …) or [`LimitKind`] variant; `None` for the other errors. Stable
+    /// like [`code`](Self::code), and what the Python and JavaScript errors carry as `.kind`.
+    ///
+    /// ```
+    /// use cipherchart::{ConsentError, Error};
+    /// assert_eq!(Error::Consent(ConsentError::NotYetValid).kind().as_deref(), Some("not_yet_valid"));
+    /// assert_eq!(Error::DecryptionFailed.kind(), None);
+    /// ```
+    pub fn kind(&self) -> Option<String> {
+        // Each of these enums is fieldless, so its `Debug` form is the variant name.
+        let name = match self {
+            Self::Consent(c) => format!("{c:?}"),
+            Self::Chain(c) => format!("{:?}", c.kind),
+            Self::InvalidEncoding(k) => format!("{k:?}"),
+            Self::LimitExceeded(k) => format!("{k:?}"),
+            _ => return None,
+        };
+        Some(snake_case(&name))
+    }
+}
+
+/// `NotYetValid` → `not_yet_valid`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -19,13 +19,7 @@ fn build(py: Python<'_>, e: &cipherchart::Error) -> PyResult<PyErr> {
         cipherchart::Error::Chain(c) => Some(c.index),
         _ => None,
     };
-    let kind = match e {
-        cipherchart::Error::Consent(c) => Some(snake_case(&format!("{c:?}"))),
-        cipherchart::Error::Chain(c) => Some(snake_case(&format!("{:?}", c.kind))),
-        cipherchart::Error::InvalidEncoding(k) => Some(snake_case(&format!("{k:?}"))),
-        cipherchart::Error::LimitExceeded(k) => Some(snake_case(&format!("{k:?}"))),
-        _ => None,
-    };
+    let kind = e.kind();
     let from_native = py.import("cipherchart.errors")?.getattr("_from_native")?;
     Ok(PyErr::from_value(from_native.call1((
         e.code(),
@@ -33,23 +27,6 @@ fn build(py: Python<'_>, e: &cipherchart::Error) -> PyResult<PyErr> {
         position,
         kind,
     ))?))
-}
-
-/// `NotYetValid` → `not_yet_valid`: the Rust variant name (of a fieldless enum, whose
-/// `Debug` is its name) as the Python `.kind`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Runs `f` with the GIL released, so other Python threads run meanwhile. Use it around every

@@ -5,6 +5,11 @@ export class CipherchartError extends Error {
   constructor(message: string, code?: string);
   /** The stable machine-readable code, shared with Rust and Python. */
   readonly code: string;
+  /**
+   * The reason, for consent, chain, encoding and limit errors (`expired`, `revoked`,
+   * `not_in_subgroup`, …; Rust's `Error::kind()`, Python's `.kind`); otherwise `undefined`.
+   */
+  readonly kind: string | undefined;
 }
 /** Bytes handed to a decoder are malformed (code `invalid_encoding`). */
 export class InvalidEncoding extends CipherchartError {}
@@ -35,6 +40,10 @@ export class IoError extends CipherchartError {}
 /** A consent token was rejected; the message says why (code `consent_error`). */
 export class ConsentError extends CipherchartError {}
 /** A proof chain failed verification at an entry; the message names it (code `chain_error`). */
-export class ChainError extends CipherchartError {}
+export class ChainError extends CipherchartError {
+  constructor(message: string, index?: number);
+  /** The index of the first entry found at fault (or the tree size that could not be read). */
+  readonly index: number | undefined;
+}
 /** The error class for each stable code. */
 export const ERROR_CLASSES: Readonly<Record<string, typeof CipherchartError>>;

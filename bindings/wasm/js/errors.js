@@ -19,6 +19,12 @@ export class CipherchartError extends Error {
     this.name = new.target.name;
     /** @type {string} */
     this.code = code ?? new.target.code;
+    /**
+     * The reason, for consent, chain, encoding and limit errors (`expired`, `revoked`,
+     * `not_in_subgroup`, …; the same as Rust's `Error::kind()` and Python's `.kind`).
+     * @type {string | undefined}
+     */
+    this.kind = undefined;
   }
 }
 
@@ -95,6 +101,16 @@ export class ConsentError extends CipherchartError {
 /** A proof chain failed verification at some entry (bad link, signature, root, store, …). */
 export class ChainError extends CipherchartError {
   static code = 'chain_error';
+
+  /**
+   * @param {string} message
+   * @param {number} [index] the first entry found at fault
+   */
+  constructor(message, index) {
+    super(message);
+    /** @type {number | undefined} */
+    this.index = index;
+  }
 }
 
 /** The error class for each stable code. */
@@ -123,11 +139,16 @@ export const ERROR_CLASSES = Object.freeze(
  * know yet (a newer core) still gives a `CipherchartError` carrying that code.
  * @param {string} code
  * @param {string} message
- * @param {number | undefined} position
+ * @param {number | undefined} position the byte offset of a policy syntax error, or the entry
+ *   index of a chain error
+ * @param {string | undefined} kind the reason (`Error::kind()`)
  * @returns {CipherchartError}
  */
-export function _fromNative(code, message, position) {
+export function _fromNative(code, message, position, kind) {
   const cls = ERROR_CLASSES[code];
-  if (cls === PolicySyntaxError) return new PolicySyntaxError(message, position);
-  return cls ? new cls(message) : new CipherchartError(message, code);
+  let e;
+  if (cls === PolicySyntaxError || cls === ChainError) e = new cls(message, position);
+  else e = cls ? new cls(message) : new CipherchartError(message, code);
+  if (kind !== undefined) e.kind = kind;
+  return e;
 }

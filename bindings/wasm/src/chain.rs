@@ -16,6 +16,8 @@ use crate::proofs::InclusionProof;
 #[cfg(feature = "full")]
 use crate::record::SealedRecord;
 #[cfg(feature = "full")]
+use crate::revocation::RevocationSet;
+#[cfg(feature = "full")]
 use crate::rng::rng;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
@@ -387,6 +389,22 @@ pub fn verify_consistency(
 pub struct MemoryChain(pub(crate) chain::Chain<chain::MemoryStore>);
 
 #[cfg(feature = "full")]
+impl MemoryChain {
+    /// Signs a draft as the next entry and appends it; its sequence number. Every `append…`
+    /// method goes through here.
+    pub(crate) fn sign_and_append_draft(
+        &mut self,
+        draft: chain::EntryDraft,
+        actor: &BlsSigningKey,
+    ) -> Result<f64, JsValue> {
+        self.0
+            .sign_and_append(draft, &actor.0)
+            .map(|i| i as f64)
+            .map_err(to_js_err)
+    }
+}
+
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl MemoryChain {
     /// An empty chain.
@@ -494,8 +512,8 @@ impl MemoryChain {
     /// # Errors
     /// Throws `InvalidArgument` for a size of 0, `oldSize` above `newSize`, or a size above
     /// the length.
-    #[wasm_bindgen(js_name = consistencyProof)]
-    pub fn consistency_proof(
+    #[wasm_bindgen(js_name = proveConsistency)]
+    pub fn prove_consistency(
         &self,
         #[wasm_bindgen(js_name = oldSize)] old_size: f64,
         #[wasm_bindgen(js_name = newSize)] new_size: Option<f64>,
@@ -523,10 +541,7 @@ impl MemoryChain {
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
         let draft = token.0.grant_entry(integer(time)?);
-        self.0
-            .sign_and_append(draft, &actor.0)
-            .map(|i| i as f64)
-            .map_err(to_js_err)
+        self.sign_and_append_draft(draft, actor)
     }
 
     /// Appends a `revoke` entry revoking `token` from its last block, signed by `actor`.
@@ -542,10 +557,7 @@ impl MemoryChain {
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
         let draft = token.0.revoke_entry(integer(time)?);
-        self.0
-            .sign_and_append(draft, &actor.0)
-            .map(|i| i as f64)
-            .map_err(to_js_err)
+        self.sign_and_append_draft(draft, actor)
     }
 
     /// Verifies `token` as `ConsentToken.verify` does, with the revocations logged in this
@@ -561,13 +573,7 @@ impl MemoryChain {
         issuer: &BlsPublicKey,
         now: f64,
     ) -> Result<VerifiedConsent, JsValue> {
-        let revoked =
-            cipherchart::consent::RevocationSet::from_chain(&self.0).map_err(to_js_err)?;
-        token
-            .0
-            .verify(&issuer.0, integer(now)?, &revoked)
-            .map(VerifiedConsent)
-            .map_err(to_js_err)
+        token.verify_with(issuer, now, &RevocationSet::from_chain(self)?)
     }
 
     /// The current 32-byte Merkle root.
@@ -589,10 +595,7 @@ impl MemoryChain {
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
         let draft = chain::Entry::for_seal(&sealed.0, integer(time)?);
-        self.0
-            .sign_and_append(draft, &actor.0)
-            .map(|i| i as f64)
-            .map_err(to_js_err)
+        self.sign_and_append_draft(draft, actor)
     }
 
     /// Appends a `re-encrypt` entry for a re-encrypted record (subject: its id, digest:
@@ -610,10 +613,7 @@ impl MemoryChain {
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
         let draft = chain::Entry::for_reencrypt(&reencrypted.0, rekey.0.grant_id(), integer(time)?);
-        self.0
-            .sign_and_append(draft, &actor.0)
-            .map(|i| i as f64)
-            .map_err(to_js_err)
+        self.sign_and_append_draft(draft, actor)
     }
 
     /// The entry at `index`.
@@ -663,22 +663,6 @@ impl MemoryChain {
         self.0
             .root_at(integer(size)?)
             .map(|h| h.to_vec())
-            .map_err(to_js_err)
-    }
-
-    /// The consistency proof (audit path) from the tree of `oldSize` entries to the current
-    /// tree, for `verifyConsistency`.
-    ///
-    /// # Errors
-    /// Throws `InvalidArgument` for a size of 0 or above the length.
-    #[wasm_bindgen(js_name = proveConsistency)]
-    pub fn prove_consistency(
-        &self,
-        #[wasm_bindgen(js_name = oldSize)] old_size: f64,
-    ) -> Result<Vec<Uint8Array>, JsValue> {
-        self.0
-            .prove_consistency(integer(old_size)?)
-            .map(|p| p.path.iter().map(|h| Uint8Array::from(&h[..])).collect())
             .map_err(to_js_err)
     }
 }

@@ -48,8 +48,7 @@ impl ConsentToken {
         categories: Option<Vec<String>>,
         records: Option<Vec<String>>,
     ) -> Result<ConsentToken, JsValue> {
-        let window =
-            consent::Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
+        let window = crate::scope::window(not_before, expiry)?;
         let mut grant = Grant::new(subject, Grantee::Policy(grantee.as_ref().clone()), window)
             .purposes(purposes);
         if let Some(c) = categories {

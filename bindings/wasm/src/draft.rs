@@ -22,7 +22,7 @@ use cipherchart::Error;
 /// then takes the entry with `MemoryChain.append`). Public data.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct EntryDraft(chain::EntryDraft);
+pub struct EntryDraft(pub(crate) chain::EntryDraft);
 
 #[wasm_bindgen]
 impl EntryDraft {
@@ -128,11 +128,6 @@ impl EntryDraft {
     pub fn metadata(&self) -> Vec<u8> {
         self.0.metadata.clone()
     }
-
-    /// Whether two drafts are equal in every field.
-    pub fn equals(&self, other: &EntryDraft) -> bool {
-        self.0 == other.0
-    }
 }
 
 #[wasm_bindgen]
@@ -209,10 +204,7 @@ impl MemoryChain {
         draft: &EntryDraft,
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
-        self.0
-            .sign_and_append(draft.0.clone(), &actor.0)
-            .map(|i| i as f64)
-            .map_err(to_js_err)
+        self.sign_and_append_draft(draft.0.clone(), actor)
     }
 
     /// Appends an entry signed elsewhere (`EntryDraft.sign`), after checking that it sits at

@@ -6,13 +6,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
-use crate::num::seconds;
 use crate::policy::Policy;
 use crate::pre::ReKey;
 use crate::rng::rng;
-use crate::scope::{Scope, Selection};
+use crate::scope::{window, Scope, Selection};
 use crate::sig::{BlsPublicKey, BlsSigningKey};
-use cipherchart::consent::{self, Grantee, Window};
+use cipherchart::consent::{self, Grantee};
 
 /// What a consent token grants: a subject (the patient's id) grants a grantee (everyone
 /// satisfying a policy, or one key) access in a time window, for purposes, limited to
@@ -35,7 +34,7 @@ impl Grant {
         #[wasm_bindgen(js_name = notBefore)] not_before: f64,
         expiry: f64,
     ) -> Result<Grant, JsValue> {
-        let window = Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
+        let window = window(not_before, expiry)?;
         Ok(Self(consent::Grant::new(
             subject,
             Grantee::Policy(grantee.as_ref().clone()),
@@ -54,7 +53,7 @@ impl Grant {
         #[wasm_bindgen(js_name = notBefore)] not_before: f64,
         expiry: f64,
     ) -> Result<Grant, JsValue> {
-        let window = Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
+        let window = window(not_before, expiry)?;
         Ok(Self(consent::Grant::new(
             subject,
             Grantee::Key(grantee.0),
@@ -91,6 +90,21 @@ impl Grant {
     /// then accepts that key only.
     pub fn rekey(self, rekey: &ReKey) -> Grant {
         Self(self.0.rekey(&rekey.0))
+    }
+
+    /// As `rekey`, from the re-key's 32-byte digest (`rekeyDigest(rekey)`): what a patient who
+    /// does not hold the re-key itself (a proxy sent its digest) binds the grant to.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a digest that is not 32 bytes.
+    #[wasm_bindgen(js_name = rekeyDigest)]
+    pub fn rekey_digest(self, digest: &[u8]) -> Result<Grant, JsValue> {
+        let digest = <[u8; 32]>::try_from(digest).map_err(|_| {
+            to_js_err(cipherchart::Error::InvalidArgument(
+                "a re-key digest is 32 bytes",
+            ))
+        })?;
+        Ok(Self(self.0.rekey_digest(digest)))
     }
 }
 
@@ -146,7 +160,7 @@ impl Narrowing {
         #[wasm_bindgen(js_name = notBefore)] not_before: f64,
         expiry: f64,
     ) -> Result<Narrowing, JsValue> {
-        let window = Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)?;
+        let window = window(not_before, expiry)?;
         Ok(Self(self.0.window(window)))
     }
 

@@ -19,6 +19,7 @@ mod chain;
 mod consent;
 #[cfg(feature = "full")]
 mod draft;
+mod equals;
 mod errors;
 #[cfg(feature = "full")]
 mod grant;

@@ -19,7 +19,7 @@ use cipherchart::chain;
 /// One signature line of a checkpoint note: `— <key name> base64(key id ‖ signature)`.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct NoteSignature(chain::NoteSignature);
+pub struct NoteSignature(pub(crate) chain::NoteSignature);
 
 #[wasm_bindgen]
 impl NoteSignature {

@@ -61,9 +61,8 @@ impl ReKey {
     }
 
     /// Re-encrypts a record only if a verified consent permits it: the re-key is one the
-    /// consent authorises (its target policy is the consent's grantee policy, or its digest
-    /// the one the token names) and the consent covers the record's id, `category` and
-    /// `purpose`.
+    /// consent authorises (see `checkRekey`) and the consent covers the record's id,
+    /// `category` and `purpose`.
     ///
     /// # Errors
     /// Throws `ConsentError` (re-key mismatch, not permitted), then as `reencrypt`.
@@ -159,9 +158,10 @@ pub fn rekey_digest(rekey: &ReKey) -> Vec<u8> {
     cipherchart::consent::rekey_digest(&rekey.0).to_vec()
 }
 
-/// Checks that a verified consent authorises this re-key (its target policy is the consent's
-/// grantee policy, or its digest the one the token names), as `reencryptWithConsent` does
-/// before touching a record.
+/// Checks that a verified consent authorises this re-key, as `reencryptWithConsent` does before
+/// touching a record: its digest is the one the token names (if it names one) **and** its target
+/// policy is the grantee policy (if the grantee is a policy). A consent to a key that names no
+/// re-key digest authorises no re-key at all.
 ///
 /// # Errors
 /// Throws `ConsentError`.

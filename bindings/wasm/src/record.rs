@@ -286,7 +286,7 @@ pub fn seal_stream(
 /// The public header of a stream.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct StreamInfo(cipherchart::stream::StreamInfo);
+pub struct StreamInfo(pub(crate) cipherchart::stream::StreamInfo);
 
 #[wasm_bindgen]
 impl StreamInfo {

@@ -50,7 +50,10 @@ impl RevocationSet {
         self.0.insert_entry(&entry.0).map_err(to_js_err)
     }
 
-    /// Whether the id is revoked, outright or by any logged signer.
+    /// Whether the set holds the id, revoked outright or named by any logged revoke entry. Not
+    /// the same as "`verifyWith` refuses the token": a logged revocation counts only when its
+    /// signer is the token's issuer or a holder upstream of the block (a stranger's entry is
+    /// held here, and ignored there).
     ///
     /// # Errors
     /// Throws `InvalidEncoding` for an id that is not 32 bytes.

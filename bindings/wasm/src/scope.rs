@@ -9,6 +9,12 @@ use crate::errors::to_js_err;
 use crate::num::seconds;
 use cipherchart::consent as core;
 
+/// The core window `[notBefore, expiry)` from JavaScript numbers: every binding that takes a
+/// window goes through here.
+pub(crate) fn window(not_before: f64, expiry: f64) -> Result<core::Window, JsValue> {
+    core::Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)
+}
+
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` (every value)
 /// or `Selection.only([...])`.
 #[wasm_bindgen]
@@ -57,11 +63,6 @@ impl Selection {
     #[wasm_bindgen(js_name = isWithin)]
     pub fn is_within(&self, wider: &Selection) -> bool {
         self.0.is_within(&wider.0)
-    }
-
-    /// Whether two selections select the same values.
-    pub fn equals(&self, other: &Selection) -> bool {
-        self.0 == other.0
     }
 }
 
@@ -114,11 +115,6 @@ impl Scope {
     pub fn is_within(&self, wider: &Scope) -> bool {
         self.0.is_within(&wider.0)
     }
-
-    /// Whether two scopes cover the same records.
-    pub fn equals(&self, other: &Scope) -> bool {
-        self.0 == other.0
-    }
 }
 
 /// The validity interval `[notBefore, expiry)` of a consent, in Unix seconds.
@@ -138,9 +134,7 @@ impl Window {
         #[wasm_bindgen(js_name = notBefore)] not_before: f64,
         expiry: f64,
     ) -> Result<Window, JsValue> {
-        core::Window::new(seconds(not_before)?, seconds(expiry)?)
-            .map(Self)
-            .map_err(to_js_err)
+        window(not_before, expiry).map(Self)
     }
 
     /// The first second inside the window.
@@ -167,10 +161,5 @@ impl Window {
     #[wasm_bindgen(js_name = isWithin)]
     pub fn is_within(&self, wider: &Window) -> bool {
         self.0.is_within(&wider.0)
-    }
-
-    /// Whether two windows are the same interval.
-    pub fn equals(&self, other: &Window) -> bool {
-        self.0 == other.0
     }
 }

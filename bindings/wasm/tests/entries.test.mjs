@@ -49,13 +49,16 @@ test('EntryDraft: bad actions, times and digests throw typed errors', () => {
   assert.throws(() => new EntryDraft(-1, 'read', enc('x'), digest), cc.InvalidArgument);
   assert.throws(() => new EntryDraft(2 ** 53, 'read', enc('x'), digest), cc.InvalidArgument);
   assert.throws(() => EntryDraft.forPayload(T, 'nope', enc('x'), enc('p')), cc.InvalidArgument);
-  // Bounds are checked when signing.
+  // Bounds are checked when signing: 1024-byte subjects and 64 KiB of metadata, no more.
   const chain = new MemoryChain();
+  chain.signAndAppend(new EntryDraft(T, 'read', new Uint8Array(1024), digest)
+    .withMetadata(new Uint8Array(65_536)), clinic);
+  assert.equal(chain.length, 1);
   assert.throws(() => chain.signAndAppend(new EntryDraft(T, 'read', new Uint8Array(1025), digest), clinic),
     cc.InvalidArgument);
   assert.throws(() => chain.signAndAppend(new EntryDraft(T, 'read', enc('x'), digest)
     .withMetadata(new Uint8Array(65_537)), clinic), cc.InvalidArgument);
-  assert.equal(chain.length, 0);
+  assert.equal(chain.length, 1);
 });
 
 test('MemoryChain.signAndAppend: create, update, share and custom entries, all verified', () => {

@@ -135,3 +135,36 @@ test('RevocationSet: outright ids, logged entries counted only from the issuer o
   bytes.set(other.slice(other.length - 96), bytes.length - 96);
   assert.throws(() => new RevocationSet().insertEntry(ChainEntry.fromBytes(bytes)), cc.VerificationFailed);
 });
+
+test('RevocationSet: a holder can revoke its own block and those after it, never an earlier one', () => {
+  const patient = BlsSigningKey.generate();
+  const clinic = BlsSigningKey.generate();
+  const doctor = BlsSigningKey.generate();
+  const grantee = Policy.parse('hospital:h2');
+  // Block 0 by the patient (holder: clinic), block 1 by the clinic (holder: doctor), doctor's proof.
+  const token = ConsentToken.issueGrant(patient, new cc.Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .holder(clinic.publicKey())).attenuate(clinic, new cc.Narrowing().holder(doctor.publicKey())).present(doctor);
+  const [id0, id1] = token.revocationIds();
+  const revoke = (id, key) => {
+    const chain = new MemoryChain();
+    chain.signAndAppend(cc.EntryDraft.forPayload(1, 'revoke', id, id), key);
+    const set = new RevocationSet();
+    assert.equal(set.insertEntry(chain.entry(0)), true);
+    return set;
+  };
+  const refused = (set) => assert.throws(() => token.verifyWith(patient.publicKey(), 50, set), cc.ConsentError);
+  const accepted = (set) => token.verifyWith(patient.publicKey(), 50, set);
+
+  refused(revoke(id1, clinic));   // the clinic signed block 1
+  refused(revoke(id1, patient));  // the issuer signed block 0, upstream of block 1
+  refused(revoke(id0, patient));
+  accepted(revoke(id1, doctor));  // the doctor signed no block (only the proof)
+  accepted(revoke(id0, clinic));  // block 0 is upstream of the clinic
+  accepted(revoke(id0, doctor));
+
+  // A revoke entry whose subject is not a 32-byte id is not a revocation.
+  const chain = new MemoryChain();
+  chain.signAndAppend(cc.EntryDraft.forPayload(1, 'revoke', id0.slice(1), id0), patient);
+  assert.equal(new RevocationSet().insertEntry(chain.entry(0)), false);
+});
+

@@ -157,3 +157,46 @@ test('BLS object bytes: the 4-byte header of docs/formats.md, then the raw form'
     assert.throws(() => BlsSignature.fromObjectBytes(bad), cc.InvalidEncoding);
   }
 });
+
+test('reencryptBatchWithConsent: a re-encryption failure stays in its slot; id scopes; key grantees', () => {
+  const authority = cc.Authority.setup();
+  const pk = authority.publicKey();
+  const key = authority.issueKey(['patient:42']);
+  const rekey = key.rekey(pk, ['patient:42'], grantee);
+  const reader = authority.issueKey(['hospital:h2']);
+  const seal = (id, policy) => cc.seal(pk, Policy.parse(policy), enc(id), enc(''), enc(`body of ${id}`)).toBytes();
+  const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .records(['r1', 'r2', 'r3'])).verify(patient.publicKey(), 50);
+  // r2 is permitted but sealed under a policy the re-key cannot satisfy; r9 is out of scope.
+  const out = rekey.reencryptBatchWithConsent(consent, [seal('r1', 'patient:42'), seal('r2', 'role:nurse'),
+    seal('r9', 'patient:42'), seal('r3', 'patient:42')], ['c', 'c', 'c', 'c'], 'treatment');
+  assert.deepEqual(reader.open(pk, out[0]), enc('body of r1'));
+  assert.ok(out[1] instanceof cc.PolicyNotSatisfied, out[1]?.name);
+  assert.ok(out[2] instanceof cc.ConsentError, out[2]?.name);
+  assert.deepEqual(reader.open(pk, out[3]), enc('body of r3'), 'the results after a failure stay aligned');
+
+  // A consent to a key that names no re-key digest authorises no re-key: the whole batch throws.
+  const toKey = ConsentToken.issueGrant(patient, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
+    .purposes(['treatment'])).verify(patient.publicKey(), 50);
+  assert.throws(() => rekey.reencryptBatchWithConsent(toKey, [seal('r1', 'patient:42')], ['c'], 'treatment'),
+    (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch');
+  // Naming the digest (what a patient does who holds only the digest a proxy sent) authorises it.
+  const bound = ConsentToken.issueGrant(patient, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
+    .purposes(['treatment']).rekeyDigest(cc.rekeyDigest(rekey))).verify(patient.publicKey(), 50);
+  assert.equal(rekey.reencryptBatchWithConsent(bound, [seal('r1', 'patient:42')], ['c'], 'treatment')[0].hopCount, 1);
+  assert.throws(() => Grant.forKey('p', clinic.publicKey(), 0, 1).rekeyDigest(new Uint8Array(31)), cc.InvalidArgument);
+});
+
+test('scopes that permit nothing or widen are refused', () => {
+  const empty = new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .scope(new Scope(Selection.only([]), Selection.any()));
+  assert.throws(() => ConsentToken.issueGrant(patient, empty), cc.InvalidArgument);
+  const token = ConsentToken.issue(patient, 'patient-42', grantee, 0, 100, ['treatment'], ['cardiology']);
+  // The holder of a bearer token cannot attenuate (no holder named), so name one first.
+  const held = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .categories(['cardiology']).holder(clinic.publicKey()));
+  assert.throws(() => held.attenuate(clinic, new Narrowing().categorySelection(Selection.any())), cc.ConsentError);
+  held.attenuate(clinic, new Narrowing().categorySelection(Selection.only(['cardiology'])));
+  assert.deepEqual(token.verify(patient.publicKey(), 1).scope.categories.values, ['cardiology']);
+});
+

@@ -140,7 +140,7 @@ test('chain: the checkpoint, the receipt and the proofs from the full build veri
   assert.deepEqual(v.ProofFile.fromTlogProof(receipt.toTlogProof()).verify(logKey).hash, entry.hash);
   assert.deepEqual(v.ChainEntry.fromBytes(chain.entry(2).toBytes()).leafHash, v.merkleLeafHash(chain.entry(2).hash));
 
-  const path = chain.proveConsistency(2);
+  const path = chain.proveConsistency(2).path;
   v.verifyConsistency(2, 3, oldRoot, chain.root, path);
   assert.throws(() => v.verifyConsistency(2, 3, chain.root, oldRoot, path), v.VerificationFailed);
   assert.equal(receipt.verify(log.publicKey()).sequence, entry.sequence);
@@ -150,7 +150,7 @@ test('chain: the checkpoint, the receipt and the proofs from the full build veri
   inclusion.verify(entry.leafHash, cp.root);
   v.verifyInclusion(entry.leafHash, inclusion.index, inclusion.size, inclusion.path, cp.root);
   assert.throws(() => v.verifyInclusion(entry.leafHash, 0, 3, inclusion.path, cp.root), v.VerificationFailed);
-  const cons = v.ConsistencyProof.fromBytes(chain.consistencyProof(2).toBytes());
+  const cons = v.ConsistencyProof.fromBytes(chain.proveConsistency(2).toBytes());
   cons.verify(oldRoot, cp.root);
   assert.throws(() => cons.verify(cp.root, oldRoot), v.VerificationFailed);
 });
