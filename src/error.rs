@@ -291,9 +291,7 @@ impl Error {
             Self::Consent(_) => "consent_error",
         }
     }
-}
 
-impl Error {
     /// The reason, for the errors that carry one: the name, in snake case, of the
     /// [`ConsentError`] (`expired`, `revoked`, …), [`ChainErrorKind`], [`EncodingError`]
     /// (`not_in_subgroup`, …) or [`LimitKind`] variant; `None` for the other errors. Stable

@@ -103,9 +103,7 @@ impl Action {
             _ => return Err(EncodingError::NonCanonical.into()),
         })
     }
-}
 
-impl Action {
     /// The action that [`Display`](fmt::Display) writes as `name`: `create`, `update`,
     /// `read`, `share`, `re-encrypt`, `grant`, `revoke`, `custody`, or
     /// `extension-0x….` with exactly four lowercase hex digits (so that
