@@ -96,6 +96,30 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "MAX_CHUNK_SIZE",
         cipherchart::record::stream::MAX_CHUNK_SIZE,
     )?;
+    // Consent, chain and signature bounds (`cipherchart::consent`, `chain`, `sig`).
+    m.add("MAX_TOKEN_LEN", cipherchart::consent::MAX_TOKEN_LEN)?;
+    m.add("MAX_BLOCKS", cipherchart::consent::MAX_BLOCKS)?;
+    m.add("MAX_LIST_LEN", cipherchart::consent::MAX_LIST_LEN)?;
+    m.add("MAX_LABEL_LEN", cipherchart::consent::MAX_LABEL_LEN)?;
+    m.add(
+        "MAX_CONSENT_SUBJECT_LEN",
+        cipherchart::consent::MAX_SUBJECT_LEN,
+    )?;
+    m.add("MAX_ENTRY_SUBJECT_LEN", cipherchart::chain::MAX_SUBJECT_LEN)?;
+    m.add(
+        "MAX_ENTRY_METADATA_LEN",
+        cipherchart::chain::MAX_ENTRY_METADATA_LEN,
+    )?;
+    m.add("MAX_NOTE_LEN", cipherchart::chain::MAX_NOTE_LEN)?;
+    m.add(
+        "MAX_NOTE_SIGNATURES",
+        cipherchart::chain::MAX_NOTE_SIGNATURES,
+    )?;
+    m.add(
+        "MAX_PROOF_HASHES",
+        cipherchart::chain::merkle::MAX_PROOF_HASHES,
+    )?;
+    m.add("MIN_IKM_LEN", cipherchart::sig::MIN_IKM_LEN)?;
     m.add_class::<Policy>()?;
     m.add_class::<PublicKey>()?;
     m.add_class::<Authority>()?;

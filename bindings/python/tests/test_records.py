@@ -147,3 +147,38 @@ def test_input_bounds_are_the_cores(pk: cipherchart.PublicKey) -> None:
         cipherchart.Policy(" or ".join(leaves + ["b:1"]))
     with pytest.raises(cipherchart.LimitExceeded):
         cipherchart.Policy("a:" + "x" * cipherchart.MAX_ATTRIBUTE_LEN)
+
+
+def test_consent_chain_and_key_bounds_are_the_cores() -> None:
+    assert (cipherchart.MAX_ENTRY_SUBJECT_LEN, cipherchart.MAX_ENTRY_METADATA_LEN) == (1024, 65536)
+    assert cipherchart.MAX_BLOCKS >= 2 and cipherchart.MAX_TOKEN_LEN > 0
+    assert cipherchart.MAX_NOTE_LEN > 0 and cipherchart.MAX_NOTE_SIGNATURES > 0
+    assert cipherchart.MAX_PROOF_HASHES > 0
+    key = cipherchart.SigningKey.from_ikm(b"k" * cipherchart.MIN_IKM_LEN)
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.SigningKey.from_ikm(b"k" * (cipherchart.MIN_IKM_LEN - 1))
+    grantee = cipherchart.Policy("h:2")
+
+    def issue(subject: str, purposes: list[str]) -> cipherchart.ConsentToken:
+        return cipherchart.ConsentToken.issue(
+            key, cipherchart.Grant(subject, grantee, (0, 10), purposes=purposes)
+        )
+
+    many = [f"p{i:04d}" for i in range(cipherchart.MAX_LIST_LEN + 1)]
+    issue("s" * cipherchart.MAX_CONSENT_SUBJECT_LEN, ["t"])
+    with pytest.raises(cipherchart.InvalidArgument):
+        issue("s" * (cipherchart.MAX_CONSENT_SUBJECT_LEN + 1), ["t"])
+    issue("s", many[:-1])
+    with pytest.raises(cipherchart.InvalidArgument):
+        issue("s", many)
+    issue("s", ["x" * cipherchart.MAX_LABEL_LEN])
+    with pytest.raises(cipherchart.InvalidArgument):
+        issue("s", ["x" * (cipherchart.MAX_LABEL_LEN + 1)])
+    draft = cipherchart.EntryDraft(0, "read", b"s" * cipherchart.MAX_ENTRY_SUBJECT_LEN, b"\0" * 32)
+    chain = cipherchart.Chain()
+    chain.sign_and_append(draft.with_metadata(b"m" * cipherchart.MAX_ENTRY_METADATA_LEN), key)
+    with pytest.raises(cipherchart.InvalidArgument):
+        chain.sign_and_append(
+            cipherchart.EntryDraft(0, "read", b"s" * (cipherchart.MAX_ENTRY_SUBJECT_LEN + 1), b"\0" * 32),
+            key,
+        )

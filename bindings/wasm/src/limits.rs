@@ -8,8 +8,10 @@ use crate::chain::ChainEntry;
 use crate::tree::MerkleTree;
 use cipherchart::{abe, chain, policy, record};
 
-/// The core's input bounds, as static read-only properties (`Limits.MAX_POLICY_LEAVES`, …).
-/// Inputs past a bound fail with `LimitExceeded` or `InvalidArgument`.
+/// The core's input bounds, as static read-only properties (`Limits.MAX_POLICY_LEAVES`, …):
+/// policies, keys, records, streams, consent tokens, chain entries, checkpoint notes, proofs
+/// and BLS key material. Inputs past a bound fail with `LimitExceeded`, `InvalidArgument` or
+/// (when decoding) `InvalidEncoding`.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Limits;
@@ -90,6 +92,72 @@ impl Limits {
     #[wasm_bindgen(getter = MAX_CHUNK_SIZE)]
     pub fn max_chunk_size() -> f64 {
         f64::from(record::stream::MAX_CHUNK_SIZE)
+    }
+
+    /// A consent token's encoding, in bytes.
+    #[wasm_bindgen(getter = MAX_TOKEN_LEN)]
+    pub fn max_token_len() -> f64 {
+        n(cipherchart::consent::MAX_TOKEN_LEN)
+    }
+
+    /// Blocks in one consent token (the authority block and its attenuations).
+    #[wasm_bindgen(getter = MAX_BLOCKS)]
+    pub fn max_blocks() -> f64 {
+        n(cipherchart::consent::MAX_BLOCKS)
+    }
+
+    /// Values in one list of a consent (record ids, categories or purposes).
+    #[wasm_bindgen(getter = MAX_LIST_LEN)]
+    pub fn max_list_len() -> f64 {
+        n(cipherchart::consent::MAX_LIST_LEN)
+    }
+
+    /// Bytes of a consent category or purpose label.
+    #[wasm_bindgen(getter = MAX_LABEL_LEN)]
+    pub fn max_label_len() -> f64 {
+        n(cipherchart::consent::MAX_LABEL_LEN)
+    }
+
+    /// Bytes of a consent's subject (the patient id).
+    #[wasm_bindgen(getter = MAX_CONSENT_SUBJECT_LEN)]
+    pub fn max_consent_subject_len() -> f64 {
+        n(cipherchart::consent::MAX_SUBJECT_LEN)
+    }
+
+    /// Bytes of a chain entry's subject.
+    #[wasm_bindgen(getter = MAX_ENTRY_SUBJECT_LEN)]
+    pub fn max_entry_subject_len() -> f64 {
+        n(cipherchart::chain::MAX_SUBJECT_LEN)
+    }
+
+    /// Bytes of a chain entry's metadata.
+    #[wasm_bindgen(getter = MAX_ENTRY_METADATA_LEN)]
+    pub fn max_entry_metadata_len() -> f64 {
+        n(cipherchart::chain::MAX_ENTRY_METADATA_LEN)
+    }
+
+    /// Bytes of a checkpoint note.
+    #[wasm_bindgen(getter = MAX_NOTE_LEN)]
+    pub fn max_note_len() -> f64 {
+        n(cipherchart::chain::MAX_NOTE_LEN)
+    }
+
+    /// Signature lines in one checkpoint note.
+    #[wasm_bindgen(getter = MAX_NOTE_SIGNATURES)]
+    pub fn max_note_signatures() -> f64 {
+        n(cipherchart::chain::MAX_NOTE_SIGNATURES)
+    }
+
+    /// Hashes in one inclusion or consistency proof.
+    #[wasm_bindgen(getter = MAX_PROOF_HASHES)]
+    pub fn max_proof_hashes() -> f64 {
+        n(cipherchart::chain::merkle::MAX_PROOF_HASHES)
+    }
+
+    /// Bytes of input keying material `BlsSigningKey.fromIkm` needs at least.
+    #[wasm_bindgen(getter = MIN_IKM_LEN)]
+    pub fn min_ikm_len() -> f64 {
+        n(cipherchart::sig::MIN_IKM_LEN)
     }
 }
 

@@ -83,6 +83,42 @@ test('Limits are the core\'s bounds: accepted at each bound, refused past it', (
     cc.InvalidArgument);
 });
 
+test('Limits of consent tokens, chain entries and key material: accepted at each bound, refused past it', () => {
+  const patient = BlsSigningKey.fromIkm(new Uint8Array(Limits.MIN_IKM_LEN).fill(7));
+  assert.throws(() => BlsSigningKey.fromIkm(new Uint8Array(Limits.MIN_IKM_LEN - 1)), cc.InvalidArgument);
+  const grantee = Policy.parse('h:2');
+  const issue = (subject, purposes) => ConsentToken.issue(patient, subject, grantee, 0, 10, purposes);
+  const many = (n) => Array.from({ length: n }, (_, i) => `p${String(i).padStart(4, '0')}`);
+  issue('s'.repeat(Limits.MAX_CONSENT_SUBJECT_LEN), ['t']);
+  assert.throws(() => issue('s'.repeat(Limits.MAX_CONSENT_SUBJECT_LEN + 1), ['t']), cc.InvalidArgument);
+  issue('s', many(Limits.MAX_LIST_LEN));
+  assert.throws(() => issue('s', many(Limits.MAX_LIST_LEN + 1)), cc.InvalidArgument);
+  issue('s', ['x'.repeat(Limits.MAX_LABEL_LEN)]);
+  assert.throws(() => issue('s', ['x'.repeat(Limits.MAX_LABEL_LEN + 1)]), cc.InvalidArgument);
+
+  // MAX_BLOCKS: the authority block and MAX_BLOCKS - 1 attenuations, each by the holder named before.
+  const holders = Array.from({ length: Limits.MAX_BLOCKS + 1 }, () => BlsSigningKey.generate());
+  let token = ConsentToken.issueGrant(patient, new cc.Grant('s', grantee, 0, 10).purposes(['t'])
+    .holder(holders[0].publicKey()));
+  for (let i = 1; i < Limits.MAX_BLOCKS; i += 1) {
+    token = token.attenuate(holders[i - 1], new cc.Narrowing().holder(holders[i].publicKey()));
+  }
+  assert.equal(token.blockCount, Limits.MAX_BLOCKS);
+  token.present(holders[Limits.MAX_BLOCKS - 1]).verify(patient.publicKey(), 5);
+  assert.throws(() => token.attenuate(holders[Limits.MAX_BLOCKS - 1], new cc.Narrowing()), cc.InvalidArgument);
+  assert.ok(token.toBytes().length <= Limits.MAX_TOKEN_LEN);
+
+  assert.equal(Limits.MAX_ENTRY_SUBJECT_LEN, 1024); // entries.test.mjs signs at and past it
+  assert.equal(Limits.MAX_ENTRY_METADATA_LEN, 65_536);
+  for (const k of ['MAX_NOTE_LEN', 'MAX_NOTE_SIGNATURES', 'MAX_PROOF_HASHES']) {
+    assert.ok(Number.isSafeInteger(Limits[k]) && Limits[k] > 0, k);
+  }
+  // An inclusion proof longer than any tree of safe size: refused before hashing.
+  const tooLong = Array.from({ length: Limits.MAX_PROOF_HASHES + 1 }, () => new Uint8Array(32));
+  assert.throws(() => cc.verifyInclusion(new Uint8Array(32), 0, 2 ** 53 - 1, tooLong, new Uint8Array(32)),
+    cc.CipherchartError);
+});
+
 test('MerkleTree.EMPTY_ROOT and ChainEntry.GENESIS', () => {
   assert.deepEqual(MerkleTree.EMPTY_ROOT, new Uint8Array(createHash('sha256').digest()));
   assert.deepEqual(new MerkleTree().root, MerkleTree.EMPTY_ROOT);

@@ -19,6 +19,17 @@ __all__ = [
     "MAX_HOPS",
     "DEFAULT_CHUNK_SIZE",
     "MAX_CHUNK_SIZE",
+    "MAX_TOKEN_LEN",
+    "MAX_BLOCKS",
+    "MAX_LIST_LEN",
+    "MAX_LABEL_LEN",
+    "MAX_CONSENT_SUBJECT_LEN",
+    "MAX_ENTRY_SUBJECT_LEN",
+    "MAX_ENTRY_METADATA_LEN",
+    "MAX_NOTE_LEN",
+    "MAX_NOTE_SIGNATURES",
+    "MAX_PROOF_HASHES",
+    "MIN_IKM_LEN",
     "Policy",
     "PublicKey",
     "Authority",
@@ -86,6 +97,19 @@ MAX_PAYLOAD_LEN: int
 MAX_HOPS: int
 DEFAULT_CHUNK_SIZE: int
 MAX_CHUNK_SIZE: int
+#: Bounds of consent tokens, chain entries, checkpoint notes and proofs, and BLS key material
+#: (``cipherchart::consent``, ``chain``, ``sig``).
+MAX_TOKEN_LEN: int
+MAX_BLOCKS: int
+MAX_LIST_LEN: int
+MAX_LABEL_LEN: int
+MAX_CONSENT_SUBJECT_LEN: int
+MAX_ENTRY_SUBJECT_LEN: int
+MAX_ENTRY_METADATA_LEN: int
+MAX_NOTE_LEN: int
+MAX_NOTE_SIGNATURES: int
+MAX_PROOF_HASHES: int
+MIN_IKM_LEN: int
 
 #: A node of :attr:`Policy.root`.
 _PolicyNode = Union[
