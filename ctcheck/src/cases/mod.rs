@@ -2,6 +2,7 @@
 //! seeded RNG; secret inputs are poisoned right after construction.
 
 mod api;
+mod api_more;
 mod canary;
 mod curve;
 mod field;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<Case> {
     v.extend(gt::cases());
     v.extend(pairing::cases());
     v.extend(api::cases());
+    v.extend(api_more::cases());
     v
 }
 
