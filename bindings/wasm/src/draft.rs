@@ -2,17 +2,24 @@
 //! drafts the library builds from its own objects (`ChainEntry.forSeal`, `forReencrypt`,
 //! `ConsentToken.grantEntry`, `revokeEntry`), and the two ways into a `MemoryChain`:
 //! `signAndAppend` (the actor's key is here) and `append` (an entry signed elsewhere, checked
-//! on the way in). Full build only: signing needs a secret key, and ledger code only verifies.
+//! on the way in). Drafts, and the drafts of consent grants and revocations, are in both builds
+//! (a ledger recomputes the entry that should log a token and compares); signing, the drafts of
+//! sealed records and `MemoryChain` are in the full build only.
 
 use wasm_bindgen::prelude::*;
 
-use crate::chain::{hash, ChainEntry, MemoryChain};
+use crate::chain::hash;
+#[cfg(feature = "full")]
+use crate::chain::{ChainEntry, MemoryChain};
 use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
 use crate::num::integer;
+#[cfg(feature = "full")]
 use crate::record::SealedRecord;
+#[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
 use cipherchart::chain::{self, Action};
+#[cfg(feature = "full")]
 use cipherchart::Error;
 
 /// The content of a chain entry before it has a place in a chain and a signature: when
@@ -74,25 +81,6 @@ impl EntryDraft {
         Self(self.0.clone().with_metadata(metadata))
     }
 
-    /// Signs the draft as entry number `sequence` of a chain whose last entry hash is `prev`
-    /// (`MemoryChain.length` and `MemoryChain.lastHash`; 32 zero bytes for the first entry).
-    ///
-    /// # Errors
-    /// Throws `InvalidArgument` for a subject over 1024 bytes, metadata over 64 KiB, a bad
-    /// sequence or a `prev` of another length.
-    pub fn sign(
-        &self,
-        sequence: f64,
-        prev: &[u8],
-        actor: &BlsSigningKey,
-    ) -> Result<ChainEntry, JsValue> {
-        self.0
-            .clone()
-            .sign(integer(sequence)?, hash(prev)?, &actor.0)
-            .map(ChainEntry)
-            .map_err(to_js_err)
-    }
-
     /// When it happened (Unix seconds).
     #[wasm_bindgen(getter)]
     pub fn time(&self) -> f64 {
@@ -130,6 +118,31 @@ impl EntryDraft {
     }
 }
 
+/// Signing a draft needs a secret key: full build only.
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl EntryDraft {
+    /// Signs the draft as entry number `sequence` of a chain whose last entry hash is `prev`
+    /// (`MemoryChain.length` and `MemoryChain.lastHash`; 32 zero bytes for the first entry).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a subject over 1024 bytes, metadata over 64 KiB, a bad
+    /// sequence or a `prev` of another length.
+    pub fn sign(
+        &self,
+        sequence: f64,
+        prev: &[u8],
+        actor: &BlsSigningKey,
+    ) -> Result<ChainEntry, JsValue> {
+        self.0
+            .clone()
+            .sign(integer(sequence)?, hash(prev)?, &actor.0)
+            .map(ChainEntry)
+            .map_err(to_js_err)
+    }
+}
+
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl ChainEntry {
     /// The draft logging the sealing of `record`: action `create`, subject its id, digest the
@@ -191,6 +204,7 @@ impl ConsentToken {
     }
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl MemoryChain {
     /// Signs `draft` with `actor` as the next entry and appends it. Returns its sequence

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::chain::{ChainEntry, Checkpoint};
 use crate::consent::ConsentToken;
+use crate::draft::EntryDraft;
 use crate::note::NoteSignature;
 use crate::proofs::{ConsistencyProof, InclusionProof};
 use crate::scope::{Scope, Selection, Window};
@@ -12,7 +13,6 @@ use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::{
     abe::PublicKey,
-    draft::EntryDraft,
     record::{SealedRecord, SessionHeader, SessionRecord, StreamInfo},
 };
 
@@ -38,6 +38,7 @@ equals!(
     Selection,
     Scope,
     Window,
+    EntryDraft,
 );
 
 #[cfg(feature = "full")]
@@ -47,7 +48,6 @@ equals!(
     SessionHeader,
     SessionRecord,
     StreamInfo,
-    EntryDraft,
 );
 
 #[wasm_bindgen]

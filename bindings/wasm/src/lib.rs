@@ -17,7 +17,6 @@ mod abe;
 mod bench;
 mod chain;
 mod consent;
-#[cfg(feature = "full")]
 mod draft;
 mod equals;
 mod errors;
@@ -48,7 +47,6 @@ pub use chain::{
     merkle_leaf_hash, verify_consistency, verify_inclusion, ChainEntry, Checkpoint, ProofFile,
 };
 pub use consent::{ConsentToken, VerifiedConsent};
-#[cfg(feature = "full")]
 pub use draft::EntryDraft;
 pub use errors::to_js_err;
 #[cfg(feature = "full")]
