@@ -9,7 +9,7 @@ use cipherchart::{
 };
 use serde_json::Value;
 
-use super::common::{detail, hx};
+use super::common::hx;
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
     v[k].as_str()
@@ -58,7 +58,7 @@ fn expect<T>(r: cipherchart::Result<T>, v: &Value, what: &str) -> Option<T> {
         (Value::String(code), Err(e)) => {
             assert_eq!(e.code(), code, "{what}: error code ({e})");
             if let Some(d) = v["detail"].as_str() {
-                assert_eq!(detail(&e).as_deref(), Some(d), "{what}: error detail ({e})");
+                assert_eq!(e.kind().as_deref(), Some(d), "{what}: error detail ({e})");
             }
             match &e {
                 Error::PolicySyntax(p) => {
