@@ -255,6 +255,9 @@ pub enum Error {
     /// A re-key was requested for attributes the key does not hold (code
     /// `not_a_subset`).
     NotASubset,
+    /// A key, re-key or record was issued by another authority than the one named
+    /// (code `wrong_authority`). Checked before any pairing.
+    WrongAuthority,
     /// An argument is out of its documented range (code `invalid_argument`).
     InvalidArgument(&'static str),
     /// An I/O operation failed (code `io`). Only the error kind is kept.
@@ -285,6 +288,7 @@ impl Error {
             Self::DecryptionFailed => "decryption_failed",
             Self::VerificationFailed => "verification_failed",
             Self::NotASubset => "not_a_subset",
+            Self::WrongAuthority => "wrong_authority",
             Self::InvalidArgument(_) => "invalid_argument",
             Self::Io(_) => "io",
             Self::Chain(_) => "chain_error",
@@ -346,6 +350,9 @@ impl fmt::Display for Error {
             Self::VerificationFailed => f.write_str("verification failed"),
             Self::NotASubset => {
                 f.write_str("the requested attributes are not a subset of the key's")
+            }
+            Self::WrongAuthority => {
+                f.write_str("the key or record belongs to another authority")
             }
             Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Self::Io(kind) => write!(f, "i/o error: {kind}"),

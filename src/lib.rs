@@ -32,6 +32,6 @@ pub use error::{
     Result,
 };
 pub use policy::{Attribute, Lsss, Policy};
-pub use pre::ReKey;
+pub use pre::{DelegationKey, ReKey};
 pub use record::{seal, session, stream, SealedRecord};
 pub use sig::{PublicKey as BlsPublicKey, Signature as BlsSignature, SigningKey as BlsSigningKey};

@@ -65,6 +65,10 @@ pub(crate) trait DecryptionKey {
     fn k_prime(&self) -> &[G1Affine; 3];
     /// `K_y` for an attribute the key holds.
     fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]>;
+    /// The key id of the authority that issued the key.
+    fn authority(&self) -> &[u8; 32];
+    /// Whether the key holds the holder guard (user keys do; re-keys never).
+    fn holds_guard(&self) -> bool;
 }
 
 /// `P · k` for a public small integer `k` (LSSS entries and coefficients), by

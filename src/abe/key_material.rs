@@ -1,5 +1,8 @@
-//! The key material shared by user keys and the blinded keys inside re-keys: the
-//! attribute set `S`, `K0 ∈ G2³`, `K' ∈ G1³` and one `K_y ∈ G1³` per attribute.
+//! The key material shared by user keys, delegation keys and the blinded keys inside
+//! re-keys: the issuing authority's key id, the attribute set `S`, `K0 ∈ G2³`,
+//! `K' ∈ G1³`, one `K_y ∈ G1³` per attribute and, in user keys only, the component of
+//! the holder guard [`HOLDER_GUARD`] (streams and sessions are sealed under
+//! `P and HOLDER_GUARD`, so no re-key, which never carries it, can transform them).
 //!
 //! One type so that both hold the same invariants (sorted, unique, canonical
 //! attributes; every point validated on decode), the same wire body, the same
@@ -21,15 +24,25 @@ use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
 
+/// The attribute every user key holds beside its own and no re-key or delegation key
+/// ever holds: streams and sessions are sealed under `P and cipherchart:key-holder`, so a
+/// proxy's blinded key cannot run DecCore on their headers (`docs/security.md` §12.4).
+pub const HOLDER_GUARD: &str = "cipherchart:key-holder";
+
 /// Secret FAME key material. Zeroizes on drop; has no `Debug`, `Clone` or `PartialEq`
 /// (the public wrappers print only the attributes).
 pub(crate) struct KeyMaterial {
-    /// Sorted, unique, canonical.
+    /// The key id ([`PublicKey::id`](crate::PublicKey::id)) of the issuing authority.
+    pub(crate) authority: [u8; 32],
+    /// Sorted, unique, canonical; never [`HOLDER_GUARD`].
     pub(crate) attributes: Vec<Attribute>,
     pub(crate) k0: [G2Affine; 3],
     pub(crate) k_prime: [G1Affine; 3],
     /// Parallel to `attributes`.
     pub(crate) k_attr: Vec<[G1Affine; 3]>,
+    /// `K_y` for `y =` [`HOLDER_GUARD`]: present in user keys, absent in re-keys and
+    /// delegation keys.
+    pub(crate) guard: Option<[G1Affine; 3]>,
     /// `K0` prepared for pairings, computed on first use.
     pub(crate) k0_prepared: OnceLock<PreparedK0>,
 }
@@ -39,6 +52,9 @@ impl Drop for KeyMaterial {
         self.k0.zeroize();
         self.k_prime.zeroize();
         self.k_attr.iter_mut().for_each(Zeroize::zeroize);
+        if let Some(g) = self.guard.as_mut() {
+            g.zeroize();
+        }
     }
 }
 
@@ -55,30 +71,45 @@ impl DecryptionKey for KeyMaterial {
         &self.k_prime
     }
     fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]> {
+        if attribute.as_str() == HOLDER_GUARD {
+            return self.guard.as_ref();
+        }
         let i = self.attributes.binary_search(attribute).ok()?;
         self.k_attr.get(i)
+    }
+    fn authority(&self) -> &[u8; 32] {
+        &self.authority
+    }
+    fn holds_guard(&self) -> bool {
+        self.guard.is_some()
     }
 }
 
 impl KeyMaterial {
     /// Assembles key material from `K0` and the G1 points `K'` followed by the
-    /// `K_y` in attribute order (three each). `attributes` must already be sorted,
-    /// unique and canonical.
+    /// `K_y` in attribute order (three each), then the guard's three if `with_guard`.
+    /// `attributes` must already be sorted, unique, canonical and without the guard.
     pub(crate) fn from_points(
+        authority: [u8; 32],
         attributes: Vec<Attribute>,
         k0: [G2Affine; 3],
         g1: &[G1Affine],
+        with_guard: bool,
     ) -> Result<Self> {
-        if g1.len() != 3 * (attributes.len() + 1) {
+        if g1.len() != 3 * (attributes.len() + 1 + usize::from(with_guard)) {
             return Err(Error::InvalidArgument("key points do not match attributes"));
         }
         let mut chunks = g1.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
+        let k_attr: Vec<_> = chunks.by_ref().take(attributes.len()).collect();
+        let guard = if with_guard { chunks.next() } else { None };
         Ok(Self {
+            authority,
             attributes,
             k0,
             k_prime,
-            k_attr: chunks.collect(),
+            k_attr,
+            guard,
             k0_prepared: OnceLock::new(),
         })
     }
@@ -117,13 +148,17 @@ impl KeyMaterial {
             .collect();
         let g2 = Zeroizing::new(SecretG2::batch_to_affine_secret(&g2));
         let k0 = [g2[0], g2[1], g2[2]];
-        Self::from_points(subset, k0, &g1)
+        // The guard is never delegated: see HOLDER_GUARD.
+        Self::from_points(self.authority, subset, k0, &g1, false)
     }
 
     /// The encoded length of the body (plus an object header), so secret encoders can
     /// allocate once (a reallocation would leave a copy of the secret behind).
     pub(crate) fn encoded_len(&self) -> usize {
-        4 + 4
+        4 + 32
+            + 4
+            + 1
+            + 3 * 48 * usize::from(self.guard.is_some())
             + self
                 .attributes
                 .iter()
@@ -133,13 +168,16 @@ impl KeyMaterial {
             + 3 * 48 * (1 + self.attributes.len())
     }
 
-    /// Writes the body (`docs/formats.md`, "UserKey"): attributes, `K0`, `K'`, `K_y`.
+    /// Writes the body (`docs/formats.md`, "UserKey"): authority id, attributes, `K0`,
+    /// `K'`, `K_y`, then a guard flag and the guard's `K_y`.
     pub(crate) fn write(&self, w: &mut Writer) {
+        w.fixed(&self.authority);
         // Attribute count fits: bounded by MAX_KEY_ATTRIBUTES at construction and decode.
         w.u32(self.attributes.len() as u32);
         for a in &self.attributes {
             w.bytes(a.as_str().as_bytes());
         }
+        w.u8(u8::from(self.guard.is_some()));
         // Secret points: compressed in constant time (arkworks' serialiser branches on y).
         self.k0
             .iter()
@@ -147,14 +185,18 @@ impl KeyMaterial {
         self.k_prime
             .iter()
             .chain(self.k_attr.iter().flatten())
+            .chain(self.guard.iter().flatten())
             .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
     }
 
     /// Reads and validates a body written by [`write`](Self::write): attributes
     /// canonical, strictly increasing, between 1 and [`MAX_KEY_ATTRIBUTES`]; every
     /// point on the curve, in the subgroup and not the identity, decoded in constant
-    /// time with the error kinds of `Reader::g1`/`g2`.
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
+    /// time with the error kinds of `Reader::g1`/`g2`. `guard` says whether this kind of
+    /// key must carry the guard component (user keys) or must not (re-keys, delegation
+    /// keys); the other case is `NonCanonical`.
+    pub(crate) fn read(r: &mut Reader<'_>, guard: bool) -> Result<Self> {
+        let authority = r.fixed::<32>()?;
         let n = r.count(MAX_KEY_ATTRIBUTES)?;
         if n == 0 {
             return Err(EncodingError::BadLength.into());
@@ -167,18 +209,26 @@ impl KeyMaterial {
             if attribute.as_str() != text {
                 return Err(EncodingError::NonCanonical.into());
             }
-            if attributes.last().is_some_and(|prev| prev >= &attribute) {
+            if attributes.last().is_some_and(|prev| prev >= &attribute)
+                || attribute.as_str() == HOLDER_GUARD
+            {
                 return Err(EncodingError::NonCanonical.into());
             }
             attributes.push(attribute);
         }
         // Fill a value that zeroizes on drop, so points read before a later decoding
         // error are wiped rather than left in freed memory.
+        let has_guard = r.u8()?;
+        if has_guard != u8::from(guard) {
+            return Err(EncodingError::NonCanonical.into());
+        }
         let mut key = Self {
+            authority,
             attributes,
             k0: [G2Affine::identity(); 3],
             k_prime: [G1Affine::identity(); 3],
             k_attr: Vec::with_capacity(n),
+            guard: None,
             k0_prepared: OnceLock::new(),
         };
         for p in key.k0.iter_mut() {
@@ -193,6 +243,12 @@ impl KeyMaterial {
                 for p in row.iter_mut() {
                     *p = read_secret_g1(r)?;
                 }
+            }
+        }
+        if guard {
+            let row = key.guard.insert([G1Affine::identity(); 3]);
+            for p in row.iter_mut() {
+                *p = read_secret_g1(r)?;
             }
         }
         Ok(key)

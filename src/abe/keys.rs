@@ -12,7 +12,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use std::sync::OnceLock;
 
 use crate::abe::core::Gt;
-use crate::abe::key_material::KeyMaterial;
+use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
+use crate::pre::DelegationKey;
+use crate::sig::PublicKey as BlsPublicKey;
 use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
 use crate::ct::pairing::pairing_vartime;
 use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
@@ -217,18 +219,14 @@ impl Authority {
         &self.pk
     }
 
-    /// Runs FAME KeyGen for a set of attributes (each `namespace:value`, or any text
-    /// the policy language can quote). Duplicates are merged.
-    ///
-    /// # Errors
-    /// [`Error::InvalidAttribute`] for a malformed attribute, [`Error::LimitExceeded`]
-    /// for more than [`MAX_KEY_ATTRIBUTES`], [`Error::InvalidArgument`] for an empty set.
-    pub fn issue_key<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+    /// FAME KeyGen for a canonical attribute set, with the holder guard's component
+    /// after the attributes' if `with_guard`.
+    fn key_material<R: RngCore + CryptoRng + ?Sized>(
         &self,
-        attributes: &[S],
+        attributes: Vec<Attribute>,
+        with_guard: bool,
         rng: &mut R,
-    ) -> Result<UserKey> {
-        let attributes = canonical_attribute_set(attributes)?;
+    ) -> Result<KeyMaterial> {
         let msk = &self.msk;
         // Every secret below is a `SecretScalar`/`SecretG1`/`SecretG2`: constant time.
         let r = [SecretScalar::random(rng), SecretScalar::random(rng)];
@@ -242,7 +240,7 @@ impl Authority {
             SecretG2::mul_generator(&beta[1]),
             SecretG2::mul_generator(&beta[2]),
         ]);
-        let mut points: Vec<SecretG1> = Vec::with_capacity(3 * (attributes.len() + 1));
+        let mut points: Vec<SecretG1> = Vec::with_capacity(3 * (attributes.len() + 2));
         // K'_t = g^{d_t} · g^{σ'/a_t} · Π_l U(1,l,t)^{β_l/a_t};  K'_3 = g^{d3} · g^{−σ'}.
         let u1 = column_points(1);
         let sigma_prime = SecretScalar::random(rng);
@@ -254,9 +252,14 @@ impl Authority {
         }
         points
             .push(SecretG1::from_affine(&msk.g_d[2]).add(&SecretG1::mul_generator(&-&sigma_prime)));
-        // K(y,t) = g^{σ_y/a_t} · Π_l W(y,l,t)^{β_l/a_t};  K(y,3) = g^{−σ_y}.
-        for y in &attributes {
-            let w = attribute_points(y.as_str());
+        // K(y,t) = g^{σ_y/a_t} · Π_l W(y,l,t)^{β_l/a_t};  K(y,3) = g^{−σ_y}; for each
+        // attribute, then the holder guard (user keys only).
+        let names = attributes
+            .iter()
+            .map(Attribute::as_str)
+            .chain(with_guard.then_some(HOLDER_GUARD));
+        for y in names {
+            let w = attribute_points(y);
             let sigma = SecretScalar::random(rng);
             for t in 0..2 {
                 let bases = [w.points[0][t], w.points[1][t], w.points[2][t]];
@@ -266,8 +269,65 @@ impl Authority {
             points.push(SecretG1::mul_generator(&-&sigma));
         }
         let points = Zeroizing::new(SecretG1::batch_to_affine_secret(&points));
-        let material = KeyMaterial::from_points(attributes, [k0[0], k0[1], k0[2]], &points)?;
-        Ok(UserKey { material })
+        KeyMaterial::from_points(
+            self.pk.id,
+            attributes,
+            [k0[0], k0[1], k0[2]],
+            &points,
+            with_guard,
+        )
+    }
+
+    /// Runs FAME KeyGen for a set of attributes (each `namespace:value`, or any text
+    /// the policy language can quote). Duplicates are merged. The key also holds the
+    /// holder guard, so it opens streams and sessions (which no re-key can transform).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAttribute`] for a malformed attribute or the reserved
+    /// `cipherchart:key-holder`, [`Error::LimitExceeded`] for more than
+    /// [`MAX_KEY_ATTRIBUTES`], [`Error::InvalidArgument`] for an empty set.
+    pub fn issue_key<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+        &self,
+        attributes: &[S],
+        rng: &mut R,
+    ) -> Result<UserKey> {
+        let attributes = canonical_attribute_set(attributes)?;
+        Ok(UserKey {
+            material: self.key_material(attributes, true, rng)?,
+        })
+    }
+
+    /// Issues a one-grant delegation key: a key for `attributes` (the `S'` to
+    /// delegate) with fresh randomness, naming `delegator`, the consent key whose
+    /// tokens will gate the re-key made from it. Issue one per grant: the authority
+    /// checks that the delegator is entitled to `S'` (for a patient, their own
+    /// `patient:` attribute), as it does for any key.
+    ///
+    /// ```
+    /// use cipherchart::{Authority, BlsSigningKey, Policy};
+    /// let mut rng = rand_core::OsRng;
+    /// let hospital = Authority::setup(&mut rng);
+    /// let consent_key = BlsSigningKey::generate(&mut rng);
+    /// let delegation = hospital.issue_delegation_key(&["patient:42"], &consent_key.public_key(), &mut rng)?;
+    /// let to = Policy::parse("hospital:h2 and role:physician")?;
+    /// let rekey = delegation.rekey(hospital.public_key(), &to, &mut rng)?;
+    /// assert_eq!(rekey.delegator(), &consent_key.public_key());
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`issue_key`](Self::issue_key).
+    pub fn issue_delegation_key<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+        &self,
+        attributes: &[S],
+        delegator: &BlsPublicKey,
+        rng: &mut R,
+    ) -> Result<DelegationKey> {
+        let attributes = canonical_attribute_set(attributes)?;
+        Ok(DelegationKey {
+            material: self.key_material(attributes, false, rng)?,
+            delegator: *delegator,
+        })
     }
 
     /// Exports the master secret key. **Dangerous**: whoever holds these bytes can
@@ -347,6 +407,10 @@ fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attrib
         .iter()
         .map(|a| Attribute::new(a.as_ref()))
         .collect::<Result<Vec<_>>>()?;
+    // The holder guard is the authority's to add, never a caller's.
+    if set.iter().any(|a| a.as_str() == HOLDER_GUARD) {
+        return Err(Error::InvalidAttribute);
+    }
     set.sort();
     set.dedup();
     Ok(set)
@@ -370,9 +434,15 @@ impl fmt::Debug for UserKey {
 }
 
 impl UserKey {
-    /// The key's attributes, sorted.
+    /// The key's attributes, sorted (the holder guard every user key also holds is
+    /// not listed).
     pub fn attributes(&self) -> &[Attribute] {
         &self.material.attributes
+    }
+
+    /// The key id of the authority that issued the key.
+    pub fn authority(&self) -> [u8; 32] {
+        self.material.authority
     }
 
     /// Whether the key holds this attribute (after canonicalisation).
@@ -395,7 +465,7 @@ impl UserKey {
     /// canonical, not sorted or repeated, too many attributes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, ObjectType::UserKey)?;
-        let material = KeyMaterial::read(&mut r)?;
+        let material = KeyMaterial::read(&mut r, true)?;
         r.finish()?;
         Ok(Self { material })
     }

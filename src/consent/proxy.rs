@@ -24,35 +24,35 @@ pub fn rekey_digest(rekey: &ReKey) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Checks that `rekey` is one the consent authorises: its digest is the one the token
-/// names (if it names one) and its target policy is the grantee policy (if the grantee
-/// is a policy). A consent that names neither (a key grantee and no digest) authorises
-/// no re-key.
+/// Checks that `rekey` is one the consent authorises. All of these must hold:
+/// - the consent names a re-key digest, and it is this re-key's ([`rekey_digest`]): a
+///   consent that names none authorises no re-encryption;
+/// - the consent's issuer is the re-key's delegator ([`ReKey::delegator`], fixed by the
+///   authority in the delegation key): one patient's consent never gates another
+///   patient's re-key, even when it copies that re-key's public digest;
+/// - if the grantee is a policy, the re-key's target policy is that policy.
 ///
 /// # Errors
 ///
 /// [`ConsentError::RekeyMismatch`].
 pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<()> {
     let mismatch = || ConsentError::RekeyMismatch.into();
-    let mut bound = false;
-    if let Some(expected) = consent.rekey_digest() {
-        // Public values; constant time anyway, it costs nothing.
-        if !bool::from(rekey_digest(rekey).ct_eq(expected)) {
-            return Err(mismatch());
-        }
-        bound = true;
+    let Some(expected) = consent.rekey_digest() else {
+        return Err(mismatch());
+    };
+    // Public values; constant time anyway, it costs nothing.
+    if !bool::from(rekey_digest(rekey).ct_eq(expected)) {
+        return Err(mismatch());
+    }
+    if consent.issuer() != rekey.delegator() {
+        return Err(mismatch());
     }
     if let Grantee::Policy(p) = consent.grantee() {
         if rekey.target_policy() != p {
             return Err(mismatch());
         }
-        bound = true;
     }
-    if bound {
-        Ok(())
-    } else {
-        Err(mismatch())
-    }
+    Ok(())
 }
 
 /// Re-encrypts `record` with `rekey` if the verified consent permits it: the re-key
@@ -66,9 +66,11 @@ pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<()> {
 ///
 /// **Take `record` from your own store, by id.** The proxy cannot authenticate a
 /// record's id or metadata (FAME headers are not publicly verifiable): a record outside
-/// the consent, relabelled with a permitted id, passes these checks. An honest
-/// delegatee's `open` rejects the result, but one that skips the checks reads it
-/// (`docs/security.md`, §11 M7).
+/// the consent, relabelled with a permitted id, passes these checks. The hop is bound to
+/// the id it was made under, so the result opens neither under the permitted id (the
+/// record's own FO check fails) nor with the original id written back (the hop's record
+/// capsule fails); a delegatee that runs the algebra without the library's checks could
+/// still read it (`docs/security.md` §12.4 and §11 M7).
 ///
 /// # Errors
 ///

@@ -44,7 +44,7 @@ use crate::error::{EncodingError, Result};
 pub(crate) const MAGIC: [u8; 2] = *b"CC";
 
 /// The wire-format version this library writes and the only one it reads.
-pub(crate) const FORMAT_VERSION: u8 = 1;
+pub(crate) const FORMAT_VERSION: u8 = 2;
 
 /// Length of the header of a top-level object: magic, type tag, version.
 pub(crate) const HEADER_LEN: usize = 4;
@@ -73,6 +73,8 @@ pub(crate) enum ObjectType {
     SessionHeader = 0x07,
     /// One record of an IoT session.
     SessionRecord = 0x08,
+    /// A one-grant delegation key (makes one re-key).
+    DelegationKey = 0x09,
     /// A BLS public key (G1).
     BlsPublicKey = 0x10,
     /// A BLS signature (G2).
@@ -91,7 +93,7 @@ pub(crate) enum ObjectType {
 
 impl ObjectType {
     /// Every object type, in tag order.
-    pub(crate) const ALL: [Self; 15] = [
+    pub(crate) const ALL: [Self; 16] = [
         Self::PublicKey,
         Self::MasterKey,
         Self::UserKey,
@@ -100,6 +102,7 @@ impl ObjectType {
         Self::StreamHeader,
         Self::SessionHeader,
         Self::SessionRecord,
+        Self::DelegationKey,
         Self::BlsPublicKey,
         Self::BlsSignature,
         Self::ConsentToken,

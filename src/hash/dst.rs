@@ -83,6 +83,13 @@ pub(crate) const CONSENT_REVOCATION_ID: &[u8] =
 /// `ReKey::to_bytes()`.
 pub(crate) const CONSENT_REKEY_DIGEST: &[u8] = b"CIPHERCHART-V01-CONSENT-REKEY-DIGEST-with-SHA256";
 
+/// What a re-encryption hop's record capsule commits to: SHA-256 of this tag ‖ the
+/// record id, metadata, header digest, hop index, grant id and the hops below.
+pub(crate) const HOP_BINDING: &[u8] = b"CIPHERCHART-V01-HOP-BINDING-with-SHA256";
+
+/// The seed of a hop's record capsule: HKDF-SHA256 salt, keyed by the re-key's hop key.
+pub(crate) const HOP_SEED: &[u8] = b"CIPHERCHART-V01-HOP-SEED-with-HKDF-SHA256";
+
 /// Every tag above, for the tests that check they are distinct and well formed.
 #[cfg(test)]
 pub(crate) const ALL: &[&[u8]] = &[
@@ -105,4 +112,6 @@ pub(crate) const ALL: &[&[u8]] = &[
     CONSENT_PROOF,
     CONSENT_REVOCATION_ID,
     CONSENT_REKEY_DIGEST,
+    HOP_BINDING,
+    HOP_SEED,
 ];

@@ -1,23 +1,42 @@
 //! Re-encryption hops carried by a sealed record, and opening through them
-//! (DESIGN.md §6, "Open re-encrypted").
+//! (DESIGN.md §6, "Open re-encrypted"; `docs/security.md` §12.2 for why a hop has two
+//! capsules).
 //!
-//! Layer 0 is the record's own KEM header; layer `i ≥ 1` is the capsule of hop `i`.
-//! Hop `i` carries `R_i = Z_{i-1}^{1/z_i}`, where `Z_{i-1}` is the KEM value of layer
-//! `i-1` and `z_i = H_z(w_i)` is derived from the seed of its own capsule. A key opens
-//! the newest layer whose policy it satisfies, then unwinds: each FO check on the way
-//! down rejects a wrong `R`, capsule or hop.
+//! Layer 0 is the record's own KEM header; layer `i ≥ 1` is hop `i`. Hop `i` carries
+//! - the **grant capsule** `G_i` of its re-key (the same in every record of the grant),
+//!   whose seed `w_i` gives the blinding `z_i = H_z(w_i)`;
+//! - a **record capsule** `V_i` that the proxy made for this record and this hop only:
+//!   its KEM context commits to the record id, metadata, header and every hop below;
+//! - `R̂_i = R_i · Z(V_i)`, where `R_i = Z_{i-1}^{1/z_i}` is the proxy's transform of
+//!   the layer below (the record header's `Z` for hop 1, `Z(V_{i-1})` for a later hop),
+//!   masked by the record capsule's KEM value;
+//! - for hop `i ≥ 2`, `Rg_i = Z(G_{i-1})^{1/z_i}`, the transform of the grant capsule
+//!   below (grant-wide, so not masked).
+//!
+//! `R_i` opens nothing without `Z(V_i)`, which only a key satisfying the hop's policy (or
+//! the next proxy, for this record only) obtains: a hop, or a whole later hop, copied
+//! onto another record of the same grant opens nothing (finding 2 of the v2 review).
+//!
+//! A key opens the newest layer whose policy it satisfies, then unwinds: each FO check
+//! on the way down rejects a wrong value, capsule or hop. If that fails it falls back to
+//! the next older layer it satisfies, so a forged hop appended to a record cannot lock
+//! its audience out (finding 6).
 
 use core::fmt;
 
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::abe::core::{DecryptionKey, Gt};
 use crate::abe::{hex_prefix, PublicKey};
 use crate::ct::{declassify_choice, SecretGt, SecretScalar};
 use crate::encoding::{Reader, Writer};
-use crate::error::{Error, Result};
+use crate::error::{EncodingError, Error, Result};
 use crate::hash::{dst, expand_message_xmd};
-use crate::record::kem::{context, decaps, recover_seed, KemHeader, Seed};
+use crate::record::kem::{
+    check_authority, context, decaps, decaps_value, key_satisfies, recover_seed, KemHeader, Seed,
+};
 use crate::record::SealedRecord;
 
 /// The most re-encryption hops one record may carry.
@@ -26,46 +45,115 @@ pub const MAX_HOPS: usize = 8;
 /// Length of a grant id.
 pub(crate) const GRANT_ID_LEN: usize = 16;
 
-/// One re-encryption hop: the grant it was made under, the transformed KEM value and
-/// the capsule that lets the new audience recover the blinding.
+/// One re-encryption hop (see the module docs).
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Hop {
     pub(crate) grant_id: [u8; GRANT_ID_LEN],
-    pub(crate) r: Gt,
-    pub(crate) capsule: KemHeader,
+    /// The re-key's capsule under the target policy `P'`.
+    pub(crate) grant_capsule: KemHeader,
+    /// The capsule the proxy made for this record and hop, under `P'` too.
+    pub(crate) record_capsule: KemHeader,
+    /// `R̂ = R · Z(record capsule)`.
+    pub(crate) masked_r: Gt,
+    /// `Rg = Z(grant capsule below)^{1/z}`; present exactly for hops after the first.
+    pub(crate) grant_r: Option<Gt>,
 }
 
 impl fmt::Debug for Hop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hop")
             .field("grant_id", &hex_prefix(&self.grant_id))
-            .field("policy", &self.capsule.policy.to_string())
+            .field("policy", &self.grant_capsule.policy.to_string())
             .finish_non_exhaustive()
     }
 }
 
 impl Hop {
+    /// Appends the hop encoding (`docs/formats.md`, "Hop").
     pub(crate) fn write(&self, w: &mut Writer) {
         w.fixed(&self.grant_id);
-        w.gt(&self.r);
-        self.capsule.write(w);
+        self.grant_capsule.write(w);
+        self.record_capsule.write(w);
+        w.gt(&self.masked_r);
+        match &self.grant_r {
+            Some(g) => {
+                w.u8(1);
+                w.gt(g);
+            }
+            None => w.u8(0),
+        }
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
+    /// Reads hop number `index` (1-based): the grant value is required after the first
+    /// hop and forbidden on it; both capsules must be under the same policy.
+    pub(crate) fn read(r: &mut Reader<'_>, index: usize) -> Result<Self> {
         let grant_id = r.fixed::<GRANT_ID_LEN>()?;
-        let r_value = r.gt()?;
-        let capsule = KemHeader::read(r)?;
+        let grant_capsule = KemHeader::read(r)?;
+        let record_capsule = KemHeader::read(r)?;
+        if grant_capsule.policy != record_capsule.policy {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        let masked_r = r.gt()?;
+        let grant_r = match (r.u8()?, index) {
+            (0, 1) => None,
+            (1, i) if i > 1 => Some(r.gt()?),
+            _ => return Err(EncodingError::NonCanonical.into()),
+        };
         Ok(Self {
             grant_id,
-            r: r_value,
-            capsule,
+            grant_capsule,
+            record_capsule,
+            masked_r,
+            grant_r,
         })
     }
 }
 
-/// The KEM context of a re-key capsule.
-pub(crate) fn capsule_context(grant_id: &[u8; GRANT_ID_LEN]) -> Vec<u8> {
-    context(b"capsule", &[grant_id])
+/// The KEM context of a re-key's grant capsule.
+pub(crate) fn grant_context(grant_id: &[u8; GRANT_ID_LEN]) -> Vec<u8> {
+    context(b"grant-capsule", &[grant_id])
+}
+
+/// What the record capsule of hop `index` (1-based) commits to: the record's id,
+/// metadata and header, the hop's position and grant, and every hop below it. Any
+/// change to these makes the capsule's FO check fail.
+pub(crate) fn hop_binding(
+    record: &SealedRecord,
+    index: usize,
+    grant_id: &[u8; GRANT_ID_LEN],
+) -> [u8; 32] {
+    let mut w = Writer::raw();
+    w.bytes(&record.record_id);
+    w.bytes(&record.metadata);
+    w.fixed(&record.header.digest);
+    // index ≤ MAX_HOPS.
+    w.u8(index as u8);
+    w.fixed(grant_id);
+    record
+        .hops
+        .iter()
+        .take(index.saturating_sub(1))
+        .for_each(|h| h.write(&mut w));
+    let mut h = Sha256::new();
+    h.update(dst::HOP_BINDING);
+    h.update(w.finish());
+    h.finalize().into()
+}
+
+/// The KEM context of a record capsule with this binding.
+pub(crate) fn record_capsule_context(binding: &[u8; 32]) -> Vec<u8> {
+    context(b"record-capsule", &[binding])
+}
+
+/// The seed of a record capsule: HKDF-SHA256 of the re-key's secret hop key over the
+/// binding, so re-encrypting the same record twice gives the same hop and nobody without
+/// the re-key can predict `Z(V)`.
+pub(crate) fn record_capsule_seed(hop_key: &[u8; 32], binding: &[u8; 32]) -> Seed {
+    let hk = Hkdf::<Sha256>::new(Some(dst::HOP_SEED), hop_key);
+    let mut seed = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF's limit, so expand cannot fail.
+    let _ = hk.expand(binding, seed.as_mut());
+    seed
 }
 
 /// `z = H_z(pk id, w)`, the blinding exponent of a re-key (RFC 9380 `hash_to_field`
@@ -82,19 +170,28 @@ pub(crate) fn blinding_scalar(pk: &PublicKey, w: &[u8; 32]) -> Result<SecretScal
     Ok(z)
 }
 
+/// `R = R̂ / Z(V)`: GT elements are unitary, so the inverse is the conjugate.
+fn unmask(masked: &Gt, z_v: &SecretGt) -> SecretGt {
+    let mut inverse = z_v.clone();
+    inverse.0.conjugate_in_place();
+    SecretGt::from_gt(masked).mul(&inverse)
+}
+
 impl SealedRecord {
-    /// The newest layer: the last hop's capsule, or the record's own header.
-    pub(crate) fn newest_layer(&self) -> &KemHeader {
-        self.hops.last().map_or(&self.header, |h| &h.capsule)
+    /// The newest layer's policy: the last hop's target policy, or the record's own.
+    pub(crate) fn newest_policy(&self) -> &crate::policy::Policy {
+        self.hops
+            .last()
+            .map_or(&self.header.policy, |h| &h.grant_capsule.policy)
     }
 
-    /// The KEM header and context of layer `i` (0 = the record's own header).
-    fn layer(&self, i: usize) -> Result<(&KemHeader, Vec<u8>)> {
+    /// The policy of layer `i` (0 = the record's own header).
+    fn layer_policy(&self, i: usize) -> Option<&crate::policy::Policy> {
         if i == 0 {
-            return Ok((&self.header, super::sealed::record_context(&self.record_id)));
+            Some(&self.header.policy)
+        } else {
+            self.hops.get(i - 1).map(|h| &h.grant_capsule.policy)
         }
-        let hop = self.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
-        Ok((&hop.capsule, capsule_context(&hop.grant_id)))
     }
 
     /// How many times the record has been re-encrypted.
@@ -105,34 +202,98 @@ impl SealedRecord {
     /// The policy of the newest layer: who can open the record now (the original
     /// policy for a record never re-encrypted).
     pub fn current_policy(&self) -> &crate::policy::Policy {
-        &self.newest_layer().policy
+        self.newest_policy()
     }
 }
 
-/// Recovers the record's own seed μ with a key that satisfies one of its layers.
+/// Recovers the record's own seed μ with a key that satisfies one of its layers: the
+/// newest such layer first, then each older one it satisfies if that fails.
 pub(crate) fn recover_record_seed<K: DecryptionKey + ?Sized>(
     key: &K,
     pk: &PublicKey,
     sealed: &SealedRecord,
 ) -> Result<Seed> {
-    // The newest layer the key satisfies; checked before any pairing.
-    let start = (0..=sealed.hops.len())
+    check_authority(key, pk, &sealed.header)?;
+    // Layers the key satisfies, newest first; checked before any pairing.
+    let layers: Vec<usize> = (0..=sealed.hops.len())
         .rev()
-        .find(|&i| {
+        .filter(|&i| {
             sealed
-                .layer(i)
-                .is_ok_and(|(h, _)| h.policy.is_satisfied_by(key.attributes()))
+                .layer_policy(i)
+                .is_some_and(|p| key_satisfies(key, p))
         })
-        .ok_or(Error::PolicyNotSatisfied)?;
-    let (header, ctx) = sealed.layer(start)?;
-    let mut seed = decaps(key, pk, header, &ctx)?;
-    for i in (1..=start).rev() {
-        let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
-        let z = blinding_scalar(pk, &seed)?;
-        // Z = R^z by constant-time GT exponentiation; only its encoding is used.
-        let z_below = SecretGt::pow_base(&hop.r, &z).to_bytes();
-        let (below, ctx_below) = sealed.layer(i - 1)?;
-        seed = recover_seed(pk, below, &z_below, &ctx_below)?;
+        .collect();
+    if layers.is_empty() {
+        return Err(Error::PolicyNotSatisfied);
     }
-    Ok(seed)
+    for i in layers {
+        if let Ok(seed) = open_from_layer(key, pk, sealed, i) {
+            return Ok(seed);
+        }
+    }
+    Err(Error::DecryptionFailed)
+}
+
+/// Opens layer `i` with the key and unwinds to the record's seed.
+fn open_from_layer<K: DecryptionKey + ?Sized>(
+    key: &K,
+    pk: &PublicKey,
+    sealed: &SealedRecord,
+    i: usize,
+) -> Result<Seed> {
+    if i == 0 {
+        return decaps(key, pk, &sealed.header, &super::sealed::record_context(&sealed.record_id));
+    }
+    let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
+    let w = decaps(key, pk, &hop.grant_capsule, &grant_context(&hop.grant_id))?;
+    let binding = hop_binding(sealed, i, &hop.grant_id);
+    let (_, z_v) = decaps_value(
+        key,
+        pk,
+        &hop.record_capsule,
+        &record_capsule_context(&binding),
+    )?;
+    unwind(pk, sealed, i, z_v, blinding_scalar(pk, &w)?)
+}
+
+/// Given `Z(V_i)` and `z_i` of hop `i`, walks down to layer 0 and returns μ.
+fn unwind(
+    pk: &PublicKey,
+    sealed: &SealedRecord,
+    mut i: usize,
+    mut z_v: SecretGt,
+    mut z: SecretScalar,
+) -> Result<Seed> {
+    loop {
+        let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
+        // Z of the layer below: the record header's for hop 1, else V_{i-1}'s.
+        let below = unmask(&hop.masked_r, &z_v).pow(&z);
+        if i == 1 {
+            return recover_seed(
+                pk,
+                &sealed.header,
+                &below.to_bytes(),
+                &super::sealed::record_context(&sealed.record_id),
+            );
+        }
+        let prev = sealed.hops.get(i - 2).ok_or(Error::DecryptionFailed)?;
+        let binding = hop_binding(sealed, i - 1, &prev.grant_id);
+        recover_seed(
+            pk,
+            &prev.record_capsule,
+            &below.to_bytes(),
+            &record_capsule_context(&binding),
+        )?;
+        let grant_r = hop.grant_r.as_ref().ok_or(Error::DecryptionFailed)?;
+        let z_g = SecretGt::pow_base(grant_r, &z);
+        let w = recover_seed(
+            pk,
+            &prev.grant_capsule,
+            &z_g.to_bytes(),
+            &grant_context(&prev.grant_id),
+        )?;
+        z = blinding_scalar(pk, &w)?;
+        z_v = below;
+        i -= 1;
+    }
 }

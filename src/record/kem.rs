@@ -14,8 +14,9 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, HeaderCore};
+use crate::abe::key_material::HOLDER_GUARD;
 use crate::abe::PublicKey;
-use crate::ct::SecretScalar;
+use crate::ct::{SecretGt, SecretScalar};
 use crate::encoding::{Reader, Writer, GT_LEN};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::{dst, expand_message_xmd};
@@ -25,10 +26,12 @@ use crate::secret::random_seed;
 /// A KEM seed μ (secret).
 pub(crate) type Seed = Zeroizing<[u8; 32]>;
 
-/// A KEM header `(⟨P⟩, C0, C, c')`, with its canonical bytes kept for the FO check
-/// and the digest.
+/// A KEM header `(authority, ⟨P⟩, C0, C, c')`, with its canonical bytes kept for the FO
+/// check and the digest.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct KemHeader {
+    /// The key id of the authority whose public key made the header.
+    pub(crate) authority: [u8; 32],
     pub(crate) policy: Policy,
     pub(crate) core: HeaderCore,
     pub(crate) masked_seed: [u8; 32],
@@ -57,9 +60,15 @@ fn encode_core(core: &HeaderCore) -> Vec<u8> {
     w.finish()
 }
 
-fn header_digest(policy_bytes: &[u8], core_bytes: &[u8], masked_seed: &[u8; 32]) -> [u8; 32] {
+fn header_digest(
+    authority: &[u8; 32],
+    policy_bytes: &[u8],
+    core_bytes: &[u8],
+    masked_seed: &[u8; 32],
+) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(dst::HEADER_DIGEST);
+    h.update(authority);
     h.update((policy_bytes.len() as u32).to_be_bytes());
     h.update(policy_bytes);
     h.update(core_bytes);
@@ -68,10 +77,11 @@ fn header_digest(policy_bytes: &[u8], core_bytes: &[u8], masked_seed: &[u8; 32])
 }
 
 impl KemHeader {
-    fn new(policy: Policy, core: HeaderCore, masked_seed: [u8; 32]) -> Self {
+    fn new(authority: [u8; 32], policy: Policy, core: HeaderCore, masked_seed: [u8; 32]) -> Self {
         let core_bytes = encode_core(&core);
-        let digest = header_digest(&policy.to_bytes(), &core_bytes, &masked_seed);
+        let digest = header_digest(&authority, &policy.to_bytes(), &core_bytes, &masked_seed);
         Self {
+            authority,
             policy,
             core,
             masked_seed,
@@ -82,11 +92,12 @@ impl KemHeader {
 
     /// The length of [`write`](Self::write)'s output.
     pub(crate) fn encoded_len(&self) -> usize {
-        4 + self.policy.as_str().len() + self.core_bytes.len() + 32
+        32 + 4 + self.policy.as_str().len() + self.core_bytes.len() + 32
     }
 
     /// Appends the header encoding (`docs/formats.md`, "KEM header").
     pub(crate) fn write(&self, w: &mut Writer) {
+        w.fixed(&self.authority);
         w.bytes(&self.policy.to_bytes());
         w.fixed(&self.core_bytes);
         w.fixed(&self.masked_seed);
@@ -95,6 +106,7 @@ impl KemHeader {
     /// Reads and validates a header: canonical policy, points in the subgroup and not
     /// the identity, one row per LSSS row.
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
+        let authority = r.fixed::<32>()?;
         let policy_bytes = r.bytes(MAX_POLICY_TEXT_LEN)?;
         // `from_bytes` already reports InvalidText (not UTF-8) and NonCanonical (parses,
         // but not the canonical text); keep those kinds. Text that does not parse at all
@@ -114,7 +126,7 @@ impl KemHeader {
             rows.push([r.g1()?, r.g1()?, r.g1()?]);
         }
         let masked_seed = r.fixed::<32>()?;
-        Ok(Self::new(policy, HeaderCore { c0, rows }, masked_seed))
+        Ok(Self::new(authority, policy, HeaderCore { c0, rows }, masked_seed))
     }
 }
 
@@ -176,38 +188,115 @@ pub(crate) fn encaps<R: RngCore + CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(KemHeader, Seed)> {
     let seed = random_seed(rng);
-    let header = encaps_deterministic(pk, policy, ctx, &seed)?;
+    let (header, _) = encaps_with_seed(pk, policy, ctx, &seed)?;
     Ok((header, seed))
 }
 
-/// The deterministic part of Encaps: the header that μ produces.
-fn encaps_deterministic(
+/// The deterministic part of Encaps: the header that μ produces, and its KEM value `Z`
+/// (secret).
+pub(crate) fn encaps_with_seed(
     pk: &PublicKey,
     policy: &Policy,
     ctx: &[u8],
     seed: &[u8; 32],
-) -> Result<KemHeader> {
+) -> Result<(KemHeader, SecretGt)> {
     let s = coins(pk, seed, &policy.to_bytes(), ctx)?;
     let core = enc_header(pk, policy.lsss(), &s)?;
-    let z = kem_value(pk, &s).to_bytes();
-    let masked_seed = xor32(seed, &*mask(&z)?);
-    Ok(KemHeader::new(policy.clone(), core, masked_seed))
+    let z = kem_value(pk, &s);
+    let masked_seed = xor32(seed, &*mask(&z.to_bytes())?);
+    Ok((KemHeader::new(pk.id, policy.clone(), core, masked_seed), z))
 }
 
-/// Decaps with a key: checks the policy (before any pairing), runs DecCore and the FO
-/// check.
+/// The rows a key uses for `policy` and their coefficients (`Lsss::reconstruct` over
+/// the key's attributes, plus [`HOLDER_GUARD`] for a user key), or `None` if the key
+/// does not satisfy it.
+pub(crate) fn key_gamma<K: DecryptionKey + ?Sized>(
+    key: &K,
+    policy: &Policy,
+) -> Option<Vec<(usize, ark_bls12_381::Fr)>> {
+    let lsss = policy.lsss();
+    if key.holds_guard() && policy.attributes().iter().any(|a| a.as_str() == HOLDER_GUARD) {
+        let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
+        held.push(HOLDER_GUARD);
+        lsss.reconstruct(&held)
+    } else {
+        lsss.reconstruct(key.attributes())
+    }
+}
+
+/// Whether a key satisfies `policy` (with the guard for user keys); no group work.
+pub(crate) fn key_satisfies<K: DecryptionKey + ?Sized>(key: &K, policy: &Policy) -> bool {
+    if key.holds_guard() && policy.attributes().iter().any(|a| a.as_str() == HOLDER_GUARD) {
+        let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
+        held.push(HOLDER_GUARD);
+        policy.is_satisfied_by(&held)
+    } else {
+        policy.is_satisfied_by(key.attributes())
+    }
+}
+
+/// `(P) and cipherchart:key-holder`: the policy a stream or session header is sealed
+/// under, so that only user keys (which hold the guard) and never a re-key (which never
+/// does) can run DecCore on it (`docs/security.md` §12.4).
+///
+/// # Errors
+/// [`Error::PolicyInvalid`] if `policy` already names the guard,
+/// [`Error::LimitExceeded`] if it has the most leaves a policy may have.
+pub(crate) fn guarded(policy: &Policy) -> Result<Policy> {
+    Policy::parse(&format!("({}) and {HOLDER_GUARD}", policy.as_str()))
+}
+
+/// The policy a guarded header was sealed for, or `NonCanonical` if `policy` is not
+/// exactly [`guarded`] of a policy.
+pub(crate) fn unguarded(policy: &Policy) -> Result<Policy> {
+    let suffix = format!(" and {HOLDER_GUARD}");
+    let inner = policy
+        .as_str()
+        .strip_suffix(&suffix)
+        .and_then(|t| Policy::parse(t).ok())
+        .ok_or(EncodingError::NonCanonical)?;
+    if guarded(&inner).ok().as_ref() != Some(policy) {
+        return Err(EncodingError::NonCanonical.into());
+    }
+    Ok(inner)
+}
+
+/// Refuses, before any pairing, a header or key of another authority than `pk`'s.
+pub(crate) fn check_authority<K: DecryptionKey + ?Sized>(
+    key: &K,
+    pk: &PublicKey,
+    header: &KemHeader,
+) -> Result<()> {
+    if header.authority != pk.id || *key.authority() != pk.id {
+        return Err(Error::WrongAuthority);
+    }
+    Ok(())
+}
+
+/// Decaps with a key: checks the authority and the policy (before any pairing), runs
+/// DecCore and the FO check.
 pub(crate) fn decaps<K: DecryptionKey + ?Sized>(
     key: &K,
     pk: &PublicKey,
     header: &KemHeader,
     ctx: &[u8],
 ) -> Result<Seed> {
-    let lsss = header.policy.lsss();
-    let gamma = lsss
-        .reconstruct(key.attributes())
-        .ok_or(Error::PolicyNotSatisfied)?;
-    let z = dec_core(key, lsss, &header.core, &gamma)?.to_bytes();
-    recover_seed(pk, header, &z, ctx)
+    Ok(decaps_value(key, pk, header, ctx)?.0)
+}
+
+/// [`decaps`] that also returns the KEM value `Z` (secret), for a re-encryption hop's
+/// record capsule, whose `Z` unmasks the hop's transformed value.
+pub(crate) fn decaps_value<K: DecryptionKey + ?Sized>(
+    key: &K,
+    pk: &PublicKey,
+    header: &KemHeader,
+    ctx: &[u8],
+) -> Result<(Seed, SecretGt)> {
+    check_authority(key, pk, header)?;
+    let gamma = key_gamma(key, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
+    let z = dec_core(key, header.policy.lsss(), &header.core, &gamma)?;
+    let seed = recover_seed(pk, header, &z.to_bytes(), ctx)?;
+    Ok((seed, z))
 }
 
 /// The FO check given the KEM value `Z`: unmask μ, re-encrypt, and accept only if the

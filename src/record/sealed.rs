@@ -145,10 +145,14 @@ impl UserKey {
     /// Opens a sealed record, including a re-encrypted one: the key may satisfy the
     /// policy of any layer (the original policy or a re-encryption's target policy).
     ///
+    /// The newest layer the key satisfies is tried first, then each older one it
+    /// satisfies: a forged hop appended to the record does not lock its audience out.
+    ///
     /// # Errors
-    /// [`Error::PolicyNotSatisfied`] (checked before any pairing) if the key's
-    /// attributes satisfy no layer's policy; [`Error::DecryptionFailed`] for any
-    /// tampered header, hop, metadata or body, or a record of another authority.
+    /// [`Error::WrongAuthority`] (before any pairing) if the key or the record belongs
+    /// to another authority than `pk`'s; [`Error::PolicyNotSatisfied`] (before any
+    /// pairing) if the key's attributes satisfy no layer's policy;
+    /// [`Error::DecryptionFailed`] for any tampered header, hop, metadata or body.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
         let seed = recover_record_seed(&self.material, pk, sealed)?;
         open_body(&seed, sealed, &record_context(&sealed.record_id))
@@ -175,6 +179,12 @@ impl SealedRecord {
     /// The policy the record is sealed under.
     pub fn policy(&self) -> &Policy {
         &self.header.policy
+    }
+
+    /// The key id of the authority whose public key sealed the record
+    /// ([`PublicKey::id`]).
+    pub fn authority(&self) -> [u8; 32] {
+        self.header.authority
     }
 
     /// The record id given at sealing.
@@ -223,8 +233,8 @@ impl SealedRecord {
         if hop_count > MAX_HOPS {
             return Err(crate::error::EncodingError::BadLength.into());
         }
-        let hops = (0..hop_count)
-            .map(|_| Hop::read(&mut r))
+        let hops = (1..=hop_count)
+            .map(|i| Hop::read(&mut r, i))
             .collect::<Result<Vec<_>>>()?;
         r.finish()?;
         Ok(Self {

@@ -36,7 +36,7 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
-use crate::record::kem::{context, decaps, derive_key, encaps, KemHeader};
+use crate::record::kem::{context, decaps, derive_key, encaps, guarded, unguarded, KemHeader};
 use crate::record::{MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};
 
 /// Every subkey encrypts exactly one record, so a fixed nonce is safe.
@@ -48,6 +48,9 @@ pub struct SessionHeader {
     session_id: Vec<u8>,
     metadata: Vec<u8>,
     header: KemHeader,
+    /// The policy as given: the header is sealed under `policy and
+    /// cipherchart:key-holder`, so that no re-key can transform it.
+    policy: Policy,
 }
 
 impl fmt::Debug for SessionHeader {
@@ -72,7 +75,7 @@ impl SessionHeader {
     }
     /// The policy of every record of the session.
     pub fn policy(&self) -> &Policy {
-        &self.header.policy
+        &self.policy
     }
 
     /// The canonical encoding (`docs/formats.md`, "SessionHeader").
@@ -94,10 +97,12 @@ impl SessionHeader {
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
         let header = KemHeader::read(&mut r)?;
         r.finish()?;
+        let policy = unguarded(&header.policy)?;
         Ok(Self {
             session_id,
             metadata,
             header,
+            policy,
         })
     }
 
@@ -239,7 +244,8 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
         return Err(Error::InvalidArgument("session id or metadata too long"));
     }
     let ctx = session_context(session_id, metadata);
-    let (header, seed) = encaps(pk, policy, &ctx, rng)?;
+    // Sealed under `P and cipherchart:key-holder`: no re-key can transform the header.
+    let (header, seed) = encaps(pk, &guarded(policy)?, &ctx, rng)?;
     let key = derive_key(&seed, &header, &ctx, b"session-key");
     let secret = SessionSecret {
         key: *key,
@@ -249,6 +255,7 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
         session_id: session_id.to_vec(),
         metadata: metadata.to_vec(),
         header,
+        policy: policy.clone(),
     };
     Ok((
         header,

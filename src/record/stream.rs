@@ -39,7 +39,7 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
-use crate::record::kem::{context, decaps, derive_key, encaps, KemHeader};
+use crate::record::kem::{context, decaps, derive_key, encaps, guarded, unguarded, KemHeader};
 use crate::record::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
 
 /// The default plaintext chunk size (64 KiB).
@@ -181,7 +181,8 @@ where
         return Err(Error::InvalidArgument("stream id or metadata too long"));
     }
     let ctx = stream_context(stream_id);
-    let (header, seed) = encaps(pk, policy, &ctx, rng)?;
+    // Sealed under `P and cipherchart:key-holder`: no re-key can transform the header.
+    let (header, seed) = encaps(pk, &guarded(policy)?, &ctx, rng)?;
     let header_bytes = encode_header(chunk_size, stream_id, metadata, &header);
     output.write_all(&header_bytes)?;
     let ad = header_ad(&header_bytes);
@@ -252,7 +253,7 @@ fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<(StreamInfo, KemHeader
     let info = StreamInfo {
         stream_id,
         metadata,
-        policy: header.policy.clone(),
+        policy: unguarded(&header.policy)?,
         chunk_size,
     };
     Ok((info, header, header_bytes))
