@@ -7,7 +7,11 @@
 //! * The documented collusion limit: proxy + delegatee compute `K̃^z`, the delegator's
 //!   key restricted to `S'`. It opens what `S'` opens, forever, and nothing that needs
 //!   an attribute outside `S'`, even with other users' key components grafted on.
-//! * Multi-hop: the final recipient learns every `z` of its chain.
+//! * Multi-hop: the final recipient learns every `z` of its chain, which (with the
+//!   upstream proxy's re-key) is that grant's delegation key, and nothing about the
+//!   records of the grant it was not given: each hop is masked by a record capsule.
+//! * Grants from one key combine (the v1 flaw, replayed as a control); grants from
+//!   separate delegation keys do not (finding 5).
 //! * The policy check comes before any group operation.
 
 #![allow(clippy::unwrap_used)]
@@ -25,8 +29,9 @@ use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey, UserKey};
 use crate::error::Error;
 use crate::policy::{Attribute, Policy};
-use crate::record::hops::{blinding_scalar, capsule_context};
-use crate::record::kem::{decaps, recover_seed, Seed};
+use crate::record::hops::{blinding_scalar, grant_context};
+use crate::record::kem::{decaps, Seed};
+use crate::sig::SigningKey;
 use crate::record::{seal, SealedRecord};
 
 fn authority() -> &'static Authority {
@@ -55,12 +60,25 @@ fn attribute(text: &str) -> Attribute {
 }
 
 /// The KEM value `Z` of a header, computed with a key that satisfies its policy.
-fn kem_value<K: DecryptionKey>(key: &K, record: &SealedRecord) -> Gt {
-    let lsss = record.header.policy.lsss();
+fn header_value<K: DecryptionKey>(key: &K, header: &crate::record::kem::KemHeader) -> Gt {
+    let lsss = header.policy.lsss();
     let gamma = lsss.reconstruct(key.attributes()).unwrap();
-    dec_core(key, lsss, &record.header.core, &gamma)
+    dec_core(key, lsss, &header.core, &gamma).unwrap().publish()
+}
+
+/// The KEM value `Z` of a record's own header.
+fn kem_value<K: DecryptionKey>(key: &K, record: &SealedRecord) -> Gt {
+    header_value(key, &record.header)
+}
+
+/// A re-key for `attributes` to `to`, from a delegation key of the test authority.
+fn rekey_for(attributes: &[&str], to: &str, rng: &mut ChaCha20Rng) -> ReKey {
+    let consent = SigningKey::generate(rng);
+    authority()
+        .issue_delegation_key(attributes, &consent.public_key(), rng)
         .unwrap()
-        .publish()
+        .rekey(pk(), &policy(to), rng)
+        .unwrap()
 }
 
 /// What the delegatee learns from a re-key's capsule: the seed `w` and `z = H_z(w)`.
@@ -69,7 +87,7 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
         &delegatee.material,
         pk(),
         &rekey.capsule,
-        &capsule_context(&rekey.grant_id),
+        &grant_context(&rekey.grant_id),
     )
     .unwrap();
     // Test-only: the collusion analysis needs z as a plain scalar.
@@ -77,25 +95,36 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
     (w, z)
 }
 
-/// Proxy + delegatee: the re-key's blinded key raised to `z`.
-fn unblind(rekey: &ReKey, z: &Fr) -> UserKey {
+/// Proxy + delegatee: key material blinded by `1/z`, raised to `z` (as a user key
+/// without the holder guard: what colluders can assemble).
+fn unblind_material(m: &KeyMaterial, z: &Fr) -> UserKey {
     let g1 = |p: &[ark_bls12_381::G1Affine; 3]| p.map(|q| (q * z).into_affine());
     UserKey {
         material: KeyMaterial {
-            attributes: rekey.material.attributes.clone(),
-            k0: rekey.material.k0.map(|q| (q * z).into_affine()),
-            k_prime: g1(&rekey.material.k_prime),
-            k_attr: rekey.material.k_attr.iter().map(g1).collect(),
+            authority: m.authority,
+            attributes: m.attributes.clone(),
+            k0: m.k0.map(|q| (q * z).into_affine()),
+            k_prime: g1(&m.k_prime),
+            k_attr: m.k_attr.iter().map(g1).collect(),
+            guard: None,
             k0_prepared: OnceLock::new(),
         },
     }
 }
 
-/// A patient with `S = {patient:42, hospital:h1, consent:research}` delegating
-/// `S' = {patient:42}` to `hospital:h2 and role:physician`.
+/// Proxy + delegatee: the re-key's blinded key raised to `z`.
+fn unblind(rekey: &ReKey, z: &Fr) -> UserKey {
+    unblind_material(&rekey.material, z)
+}
+
+/// A patient with `S = {patient:42, hospital:h1, consent:research}` whose delegation
+/// key for `S' = {patient:42}` (issued for this grant) delegates to
+/// `hospital:h2 and role:physician`.
 struct Grant {
     record: SealedRecord,
     patient: UserKey,
+    /// The delegation key's material, before blinding (kept by the test only).
+    delegation: KeyMaterial,
     rekey: ReKey,
     delegatee: UserKey,
 }
@@ -108,18 +137,27 @@ fn grant(seed: u64) -> Grant {
         &mut rng,
     );
     let patient = key(&["patient:42", "hospital:h1", "consent:research"], &mut rng);
-    let rekey = patient
-        .rekey(
-            pk(),
-            &["patient:42"],
-            &policy("hospital:h2 and role:physician"),
-            &mut rng,
-        )
+    let consent = SigningKey::generate(&mut rng);
+    let delegation = authority()
+        .issue_delegation_key(&["patient:42"], &consent.public_key(), &mut rng)
+        .unwrap();
+    // A copy of the delegation key's material, for the assertions below.
+    let copy = crate::pre::DelegationKey::from_bytes(&delegation.to_bytes()).unwrap();
+    let rekey = delegation
+        .rekey(pk(), &policy("hospital:h2 and role:physician"), &mut rng)
         .unwrap();
     let delegatee = key(&["hospital:h2", "role:physician"], &mut rng);
     Grant {
         record,
         patient,
+        delegation: KeyMaterial::from_points(
+            copy.material.authority,
+            copy.material.attributes.clone(),
+            copy.material.k0,
+            &[copy.material.k_prime, copy.material.k_attr[0]].concat(),
+            false,
+        )
+        .unwrap(),
         rekey,
         delegatee,
     }
@@ -137,19 +175,26 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     let once = g.rekey.reencrypt(&g.record).unwrap();
     let hop = &once.hops[0];
     assert_eq!(hop.grant_id, g.rekey.grant_id);
-    assert_eq!(hop.capsule, g.rekey.capsule);
-    assert_ne!(hop.r, z_value, "the proxy must not learn Z");
-    // The proxy's value is DecCore with the blinded key, and deterministic.
-    assert_eq!(kem_value(&g.rekey.material, &g.record), hop.r);
+    assert_eq!(hop.grant_capsule, g.rekey.capsule);
+    assert!(hop.grant_r.is_none());
+    // The proxy's value R = DecCore with the blinded key is never published: the hop
+    // carries it masked by the record capsule's KEM value.
+    let r = kem_value(&g.rekey.material, &g.record);
+    assert_ne!(r, z_value, "the proxy must not learn Z");
+    assert_ne!(hop.masked_r, r, "R must not be published");
+    let z_v = header_value(&g.delegatee.material, &hop.record_capsule);
+    assert_eq!(hop.masked_r, r + z_v);
     let (_, z) = open_capsule(&g.delegatee, &g.rekey);
-    assert_eq!(hop.r * z, z_value);
+    assert_eq!(r * z, z_value);
+    // Deterministic: the same record and re-key give the same hop.
+    assert_eq!(g.rekey.reencrypt(&g.record).unwrap(), once);
     // The patient's own key does not satisfy P' and cannot unblind.
     assert_eq!(
         decaps(
             &g.patient.material,
             pk(),
             &g.rekey.capsule,
-            &capsule_context(&g.rekey.grant_id)
+            &grant_context(&g.rekey.grant_id)
         )
         .err(),
         Some(Error::PolicyNotSatisfied)
@@ -157,7 +202,7 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
 }
 
 #[test]
-fn the_rekey_is_the_subkey_raised_to_one_over_z() {
+fn the_rekey_is_the_delegation_key_raised_to_one_over_z() {
     let g = grant(2);
     assert_eq!(g.rekey.material.attributes, [attribute("patient:42")]);
     assert_eq!(g.rekey.material.k_attr.len(), 1);
@@ -167,36 +212,32 @@ fn the_rekey_is_the_subkey_raised_to_one_over_z() {
         .material
         .k_attr(&attribute("consent:research"))
         .is_none());
+    assert!(g.rekey.material.guard.is_none(), "the guard is never delegated");
     let (_, z) = open_capsule(&g.delegatee, &g.rekey);
     let k = unblind(&g.rekey, &z);
-    assert_eq!(k.material.k0, g.patient.material.k0);
-    assert_eq!(k.material.k_prime, g.patient.material.k_prime);
+    assert_eq!(k.material.k0, g.delegation.k0);
+    assert_eq!(k.material.k_prime, g.delegation.k_prime);
     let y = attribute("patient:42");
-    assert_eq!(k.material.k_attr(&y), g.patient.material.k_attr(&y));
-    // Every component is blinded (none equals the delegator's).
-    assert!(g
-        .rekey
-        .material
-        .k0
-        .iter()
-        .zip(&g.patient.material.k0)
-        .all(|(a, b)| a != b));
+    assert_eq!(k.material.k_attr(&y), g.delegation.k_attr(&y));
+    // Every component is blinded (none equals the delegation key's), and the
+    // delegation key shares no randomness with the patient's own key.
+    for (blinded, own) in [
+        (&g.rekey.material.k0, &g.delegation.k0),
+        (&g.delegation.k0, &g.patient.material.k0),
+    ] {
+        assert!(blinded.iter().zip(own).all(|(a, b)| a != b));
+    }
     assert!(g
         .rekey
         .material
         .k_prime
         .iter()
-        .zip(&g.patient.material.k_prime)
-        .all(|(a, b)| a != b));
-    let own = g.patient.material.k_attr(&y).unwrap();
-    assert!(g.rekey.material.k_attr[0]
-        .iter()
-        .zip(own)
+        .zip(&g.delegation.k_prime)
         .all(|(a, b)| a != b));
 }
 
 /// DESIGN.md §6 and `docs/security.md`: a proxy colluding with a delegatee recovers
-/// the delegator's key restricted to `S'`, and no more.
+/// the grant's delegation key (attributes `S'`), and no more.
 #[test]
 fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
     let g = grant(3);
@@ -236,6 +277,20 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             "{text}"
         );
     }
+    // Streams and sessions need the holder guard, which no re-key carries.
+    let (header, _) = crate::record::session::start_session(
+        pk(),
+        &policy("patient:42"),
+        b"s",
+        b"",
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(
+        stolen.open_session(pk(), &header).err(),
+        Some(Error::PolicyNotSatisfied)
+    );
+    assert!(g.patient.open_session(pk(), &header).is_ok());
 
     // FAME's collusion resistance still holds: grafting another user's component
     // for a missing attribute (here the delegatee's own role:physician, and a third
@@ -269,10 +324,12 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             .collect();
         let grafted = UserKey {
             material: KeyMaterial {
+                authority: stolen.material.authority,
                 attributes,
                 k0: stolen.material.k0,
                 k_prime: stolen.material.k_prime,
                 k_attr,
+                guard: None,
                 k0_prepared: OnceLock::new(),
             },
         };
@@ -293,16 +350,14 @@ fn the_blinded_key_fails_every_fo_check() {
     let mut rng = ChaCha20Rng::seed_from_u64(4);
     let patient = key(&["patient:42"], &mut rng);
     let careless = policy("patient:42 or hospital:h2");
-    let rekey = patient
-        .rekey(pk(), &["patient:42"], &careless, &mut rng)
-        .unwrap();
+    let rekey = rekey_for(&["patient:42"], "patient:42 or hospital:h2", &mut rng);
     assert!(careless.is_satisfied_by(&rekey.material.attributes));
     assert_eq!(
         decaps(
             &rekey.material,
             pk(),
             &rekey.capsule,
-            &capsule_context(&rekey.grant_id)
+            &grant_context(&rekey.grant_id)
         )
         .err(),
         Some(Error::DecryptionFailed)
@@ -312,47 +367,115 @@ fn the_blinded_key_fails_every_fo_check() {
         &patient.material,
         pk(),
         &rekey.capsule,
-        &capsule_context(&rekey.grant_id)
+        &grant_context(&rekey.grant_id)
     )
     .is_ok());
 }
 
 /// `docs/security.md`, multi-hop: the final recipient learns the blinding of every hop
-/// of its chain, so with an upstream proxy's re-key it recovers that hop's delegator
-/// subkey.
+/// of its chain (so with an upstream proxy's re-key it recovers that grant's
+/// delegation key), but the grant-wide blinding opens no other record of the grant:
+/// each record's value is masked by its own record capsule (finding 2).
 #[test]
-fn the_final_recipient_learns_every_z_on_its_chain() {
+fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
     let g = grant(5);
     let mut rng = ChaCha20Rng::seed_from_u64(105);
     let researcher = key(&["role:researcher"], &mut rng);
-    let rekey2 = g
-        .delegatee
-        .rekey(
-            pk(),
-            &["hospital:h2", "role:physician"],
-            &policy("role:researcher"),
-            &mut rng,
-        )
-        .unwrap();
-    let twice = rekey2
-        .reencrypt(&g.rekey.reencrypt(&g.record).unwrap())
-        .unwrap();
-    // Unwind hop 2 as `open` does, keeping the seeds.
+    let rekey2 = rekey_for(
+        &["hospital:h2", "role:physician"],
+        "role:researcher",
+        &mut rng,
+    );
+    let once = g.rekey.reencrypt(&g.record).unwrap();
+    let twice = rekey2.reencrypt(&once).unwrap();
+    assert_eq!(researcher.open(pk(), &twice), Ok(b"ECG".to_vec()));
+    // Unwind hop 2's grant value as `open` does: it gives w1, hence z1.
     let (_, z2) = open_capsule(&researcher, &rekey2);
-    let z_w1 = twice.hops[1].r * z2;
-    let w1 = recover_seed(
+    let z_w1 = twice.hops[1].grant_r.unwrap() * z2;
+    let w1 = crate::record::kem::recover_seed(
         pk(),
-        &twice.hops[0].capsule,
+        &twice.hops[0].grant_capsule,
         &crate::encoding::encode_gt(&z_w1),
-        &capsule_context(&twice.hops[0].grant_id),
+        &grant_context(&twice.hops[0].grant_id),
     )
     .unwrap();
     let z1 = blinding_scalar(pk(), &w1).unwrap().publish_fr();
-    // z1 is the blinding of the first grant, which the researcher was never given.
+    // z1 with the upstream re-key is the first grant's delegation key...
     let stolen = unblind(&g.rekey, &z1);
-    assert_eq!(stolen.material.k0, g.patient.material.k0);
-    let later = sealed("patient:42", b"later", &mut rng);
-    assert_eq!(stolen.open(pk(), &later), Ok(b"later".to_vec()));
+    assert_eq!(stolen.material.k0, g.delegation.k0);
+    // ...but z1 alone does not open another record of grant 1: its published value is
+    // masked by a record capsule only P' opens. (In v1, R^z1 was that record's Z.)
+    let other = sealed("patient:42", b"other", &mut rng);
+    let other_once = g.rekey.reencrypt(&other).unwrap();
+    let masked = other_once.hops[0].masked_r;
+    assert_ne!(masked * z1, kem_value(&g.patient.material, &other));
+}
+
+/// Finding 5, replayed: grants made from one key share its randomness. The proxy of
+/// two grants and their two audiences unblind both and assemble a key for `S1 ∪ S2`
+/// that opens a record neither grant covers. The control makes both grants from one
+/// key material (the v1 API); with a delegation key per grant the assembled key fails.
+#[test]
+fn grants_from_one_key_combine_and_delegation_keys_do_not() {
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let both = "patient:42 and cat:psychiatry";
+    let target = sealed(both, b"psychiatry of patient 42", &mut rng);
+    let s1 = vec![attribute("epoch:2026q3"), attribute("patient:42")];
+    let s2 = vec![attribute("cat:psychiatry"), attribute("epoch:2026q4")];
+    // Assemble K0, K' of grant 1 and the K_y of both grants.
+    let assemble = |k1: &UserKey, k2: &UserKey| -> UserKey {
+        let mut attributes: Vec<Attribute> = [&s1[..], &s2[..]].concat();
+        attributes.sort();
+        let k_attr = attributes
+            .iter()
+            .map(|a| *k1.material.k_attr(a).or_else(|| k2.material.k_attr(a)).unwrap())
+            .collect();
+        UserKey {
+            material: KeyMaterial {
+                authority: k1.material.authority,
+                attributes,
+                k0: k1.material.k0,
+                k_prime: k1.material.k_prime,
+                k_attr,
+                guard: None,
+                k0_prepared: OnceLock::new(),
+            },
+        }
+    };
+    let z1 = crate::ct::SecretScalar::random(&mut rng);
+    let z2 = crate::ct::SecretScalar::random(&mut rng);
+    // v1: one key for S1 ∪ S2, two grants blinded from it.
+    let one = key(
+        &["cat:psychiatry", "epoch:2026q3", "epoch:2026q4", "patient:42"],
+        &mut rng,
+    );
+    let g1 = one.material.restrict_and_blind(s1.clone(), &z1.invert()).unwrap();
+    let g2 = one.material.restrict_and_blind(s2.clone(), &z2.invert()).unwrap();
+    let combined = assemble(
+        &unblind_material(&g1, &z1.publish_fr()),
+        &unblind_material(&g2, &z2.publish_fr()),
+    );
+    assert_eq!(
+        combined.open(pk(), &target),
+        Ok(b"psychiatry of patient 42".to_vec()),
+        "control: the v1 flaw"
+    );
+    // v2: each grant from its own delegation key.
+    let consent = SigningKey::generate(&mut rng);
+    let d = |s: &[Attribute], rng: &mut ChaCha20Rng| {
+        let names: Vec<&str> = s.iter().map(Attribute::as_str).collect();
+        authority()
+            .issue_delegation_key(&names, &consent.public_key(), rng)
+            .unwrap()
+    };
+    let (d1, d2) = (d(&s1, &mut rng), d(&s2, &mut rng));
+    let g1 = d1.material.restrict_and_blind(s1.clone(), &z1.invert()).unwrap();
+    let g2 = d2.material.restrict_and_blind(s2.clone(), &z2.invert()).unwrap();
+    let combined = assemble(
+        &unblind_material(&g1, &z1.publish_fr()),
+        &unblind_material(&g2, &z2.publish_fr()),
+    );
+    assert_eq!(combined.open(pk(), &target), Err(Error::DecryptionFailed));
 }
 
 /// The policy is checked before any group operation: with the header's rows removed,
@@ -370,14 +493,7 @@ fn the_policy_check_comes_before_any_pairing() {
         Err(Error::PolicyNotSatisfied)
     );
     let both = key(&["patient:42", "role:physician"], &mut rng);
-    let wide = both
-        .rekey(
-            pk(),
-            &["patient:42", "role:physician"],
-            &policy("hospital:h2"),
-            &mut rng,
-        )
-        .unwrap();
+    let wide = rekey_for(&["patient:42", "role:physician"], "hospital:h2", &mut rng);
     assert_eq!(wide.reencrypt(&gutted), Err(Error::DecryptionFailed));
     assert_eq!(both.open(pk(), &gutted), Err(Error::DecryptionFailed));
 }

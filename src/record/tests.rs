@@ -30,8 +30,14 @@ fn rng(seed: u64) -> ChaCha20Rng {
 
 /// A header with the given parts, built through the strict decoder (as an attacker's
 /// bytes would be).
-fn header(policy: &Policy, core: &HeaderCore, masked_seed: &[u8; 32]) -> KemHeader {
+fn header(
+    authority: &[u8; 32],
+    policy: &Policy,
+    core: &HeaderCore,
+    masked_seed: &[u8; 32],
+) -> KemHeader {
     let mut w = Writer::raw();
+    w.fixed(authority);
     w.bytes(&policy.to_bytes());
     core.c0.iter().for_each(|p| w.g2(p));
     w.u32(core.rows.len() as u32);
@@ -107,7 +113,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
         let z_delta = kem_value(pk, &delta).publish();
         let moved = add(&honest.core, &core_delta);
-        let forged = header(&policy, &moved, &honest.masked_seed);
+        let forged = header(&pk.id, &policy, &moved, &honest.masked_seed);
         assert_eq!(z_of(&key, &policy, &forged.core), z + z_delta, "{text}");
         assert_eq!(
             decaps(&key.material, pk, &forged, &ctx).map(|_| ()),
@@ -121,7 +127,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         // Even with c' fixed so that unmasking yields the true μ (which needs μ), the
         // re-encryption gives the honest header, not this one: rejected.
         let fixed_seed = xor(&seed, &mask(&(z + z_delta)));
-        let forged_fixed = header(&policy, &moved, &fixed_seed);
+        let forged_fixed = header(&pk.id, &policy, &moved, &fixed_seed);
         assert_eq!(
             decaps(&key.material, pk, &forged_fixed, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed),
@@ -138,7 +144,7 @@ fn rerandomised_headers_fail_the_fo_check() {
             rows: moved.rows.clone(),
         };
         for core in [c0_only, rows_only] {
-            let h = header(&policy, &core, &honest.masked_seed);
+            let h = header(&pk.id, &policy, &core, &honest.masked_seed);
             assert_eq!(
                 decaps(&key.material, pk, &h, &ctx).map(|_| ()),
                 Err(Error::DecryptionFailed)
@@ -149,6 +155,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         let mut record = seal(pk, &policy, b"rec", b"", b"payload", &mut rng).unwrap();
         let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
         record.header = header(
+            &pk.id,
             &policy,
             &add(&record.header.core, &core_delta),
             &record.header.masked_seed,
@@ -206,6 +213,12 @@ impl DecryptionKey for Liar<'_> {
     fn k_attr(&self, attribute: &Attribute) -> Option<&[ark_bls12_381::G1Affine; 3]> {
         let (_, real) = self.claims.iter().find(|(c, _)| c == attribute)?;
         self.key.material.k_attr(real)
+    }
+    fn authority(&self) -> &[u8; 32] {
+        self.key.material.authority()
+    }
+    fn holds_guard(&self) -> bool {
+        false
     }
 }
 

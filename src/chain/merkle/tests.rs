@@ -254,7 +254,7 @@ fn consistency_proof_encoding_is_strict() {
     let t = reference_tree();
     let p = t.consistency_proof(3, 7).unwrap();
     let bytes = p.to_bytes();
-    assert_eq!(&bytes[..4], &[0x43, 0x43, 0x33, 0x01]);
+    assert_eq!(&bytes[..4], &[0x43, 0x43, 0x33, 0x02]);
     assert_eq!(ConsistencyProof::from_bytes(&bytes).unwrap(), p);
     for cut in 0..bytes.len() {
         assert!(ConsistencyProof::from_bytes(&bytes[..cut]).is_err());

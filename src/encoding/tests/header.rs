@@ -21,8 +21,8 @@ fn tags_are_unique_and_stable() {
     assert_eq!(
         tags,
         [
-            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x30, 0x31, 0x32,
-            0x33
+            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x10, 0x11, 0x20, 0x30, 0x31,
+            0x32, 0x33
         ]
     );
     let assigned = (0..=u8::MAX)
@@ -67,7 +67,7 @@ fn wrong_tag() {
         }
     }
     // An unassigned tag is no type at all.
-    for tag in [0x00, 0x09, 0x0f, 0x12, 0x21, 0x34, 0xff] {
+    for tag in [0x00, 0x0a, 0x0f, 0x12, 0x21, 0x34, 0xff] {
         let bytes = [b'C', b'C', tag, FORMAT_VERSION];
         assert_eq!(kind(peek_type(&bytes)), Some(EncodingError::WrongType));
     }
@@ -75,7 +75,7 @@ fn wrong_tag() {
 
 #[test]
 fn unknown_version() {
-    for v in [0u8, 2, 0x80, 0xff] {
+    for v in [0u8, 1, 3, 0x80, 0xff] {
         let bytes = [b'C', b'C', ObjectType::PublicKey.tag(), v];
         assert_eq!(
             kind(Reader::new(&bytes, ObjectType::PublicKey)),
