@@ -171,7 +171,7 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
     let bob_rekey = grant(&hospital, &["patient:7"], &bob, to, &mut rng);
     let window = Window::new(T0, T0 + 30 * DAY).unwrap();
     let consent = |issuer: &BlsSigningKey, g: Grant| {
-        let token = ConsentToken::issue(issuer, &g, &mut rng(30)).unwrap();
+        let token = ConsentToken::issue(issuer, &g, &mut ChaCha20Rng::seed_from_u64(30)).unwrap();
         verify(&token, &issuer.public_key(), T0 + DAY, &RevocationSet::new()).unwrap()
     };
     let base = || Grant::new("p", Grantee::Policy(policy(to)), window.clone()).purposes(["treatment"]);
