@@ -42,7 +42,8 @@ def build_inputs(n, out):
     payload = bytes([0x5A]) * 1024
     record = cc.seal(pk, policy, b"bench-record-000000", b"ecg", payload)
     target = cc.Policy(" and ".join(f"py:t{i}" for i in range(1, n + 1)))
-    rekey = key.rekey(pk, attrs, target)
+    consent = cc.SigningKey.generate()
+    rekey = authority.issue_delegation_key(attrs, consent.public_key).rekey(pk, target)
     assert key.open(pk, record) == payload
     os.makedirs(out, exist_ok=True)
     for name, obj in (("pk", pk), ("key", key), ("record", record), ("rekey", rekey)):

@@ -77,8 +77,10 @@ def make_cohort(n: int) -> Tuple[cipherchart.Authority, ReKey, List[SealedRecord
                          f"patient {i}: hr={60 + i % 40}".encode())
         for i in range(n)
     ]
-    steward = hospital.issue_key(["consortium:c1"])
-    rekey = steward.rekey(pk, ["consortium:c1"], Policy("team:research-7"))
+    # The consortium's steward asks for a delegation key for this one grant.
+    steward_consent = cipherchart.SigningKey.generate()
+    delegation = hospital.issue_delegation_key(["consortium:c1"], steward_consent.public_key)
+    rekey = delegation.rekey(pk, Policy("team:research-7"))
     return hospital, rekey, records
 
 

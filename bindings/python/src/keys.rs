@@ -6,10 +6,9 @@ use rand_core::OsRng;
 
 use crate::io::{PyReader, PyWriter};
 use crate::record::SealedRecord;
-use crate::rekey::ReKey;
 use crate::session::{SessionHeader, SessionOpener};
 use crate::stream::StreamInfo;
-use crate::{detached, to_py_err, Policy};
+use crate::{detached, to_py_err};
 
 /// The authority's public key (FAME `mpk`): public, comparable, hashable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq)]
@@ -80,6 +79,22 @@ impl Authority {
 
     /// The master secret key with the public key, as bytes. Dangerous: whoever holds them can
     /// issue any key.
+    /// Issues a one-grant delegation key for `attributes`, naming `delegator` (the BLS
+    /// consent key whose tokens will gate the re-key made from it).
+    fn issue_delegation_key(
+        &self,
+        py: Python<'_>,
+        attributes: Vec<String>,
+        delegator: &crate::sig::BlsPublicKey,
+    ) -> PyResult<crate::rekey::DelegationKey> {
+        detached(py, || {
+            self.0
+                .issue_delegation_key(&attributes, &delegator.0, &mut OsRng)
+        })
+        .map(crate::rekey::DelegationKey::new)
+        .map_err(to_py_err)
+    }
+
     fn export_master_key_dangerous<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.0.export_master_key_dangerous())
     }
@@ -198,20 +213,9 @@ impl UserKey {
             .map_err(to_py_err)
     }
 
-    /// A re-encryption key delegating what `attributes` (a subset of this key's) can open to
-    /// the audience of `policy`.
-    fn rekey(
-        &self,
-        py: Python<'_>,
-        public_key: &PublicKey,
-        attributes: Vec<String>,
-        policy: &Policy,
-    ) -> PyResult<ReKey> {
-        detached(py, || {
-            self.0
-                .rekey(&public_key.0, &attributes, &policy.0, &mut OsRng)
-        })
-        .map(ReKey)
-        .map_err(to_py_err)
+    /// The key id of the authority that issued the key.
+    #[getter]
+    fn authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.authority())
     }
 }

@@ -126,6 +126,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<UserKey>()?;
     m.add_class::<SealedRecord>()?;
     m.add_class::<ReKey>()?;
+    m.add_class::<rekey::DelegationKey>()?;
     m.add_class::<StreamInfo>()?;
     m.add_class::<SessionHeader>()?;
     m.add_class::<SessionRecord>()?;

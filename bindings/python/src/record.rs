@@ -91,6 +91,12 @@ impl SealedRecord {
         PyBytes::new(py, self.0.metadata())
     }
 
+    /// The key id of the authority whose public key sealed the record.
+    #[getter]
+    fn authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.authority())
+    }
+
     /// The 32-byte digest of the record's header.
     #[getter]
     fn header_digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {

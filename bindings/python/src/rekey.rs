@@ -1,13 +1,107 @@
 //! `ReKey`: proxy re-encryption of sealed records.
 
+use std::sync::Mutex;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
+use rand_core::OsRng;
 
+use crate::keys::PublicKey;
 use crate::record::SealedRecord;
+use crate::sig::BlsPublicKey;
 use crate::{detached, to_py_err, Policy};
 
-/// A re-encryption key (made by `UserKey.rekey`): lets a proxy re-encrypt records it cannot
-/// read to the audience of `target_policy`.
+/// A one-grant delegation key (made by `Authority.issue_delegation_key`): `rekey` turns it
+/// into the re-encryption key of one grant, and consumes it.
+///
+/// Secret: no equality, no hash; `repr` shows the attributes. Safe to share between
+/// threads (an internal lock guards the one-time use).
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug)]
+pub struct DelegationKey(Mutex<Option<cipherchart::DelegationKey>>);
+
+impl DelegationKey {
+    pub fn new(key: cipherchart::DelegationKey) -> Self {
+        Self(Mutex::new(Some(key)))
+    }
+
+    /// Runs `f` on the key, or raises InvalidArgument if `rekey` consumed it.
+    fn with<T>(&self, f: impl FnOnce(&cipherchart::DelegationKey) -> T) -> PyResult<T> {
+        let guard = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.as_ref().map(f).ok_or_else(used)
+    }
+}
+
+fn used() -> PyErr {
+    to_py_err(cipherchart::Error::InvalidArgument(
+        "this delegation key was already made into a re-key",
+    ))
+}
+
+#[pymethods]
+impl DelegationKey {
+    /// Decodes `bytes(key)`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        detached(py, || cipherchart::DelegationKey::from_bytes(data))
+            .map(Self::new)
+            .map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.with(|k| PyBytes::new(py, &k.to_bytes()))
+    }
+
+    fn __repr__(&self) -> String {
+        match self.with(|k| attribute_names(k.attributes())) {
+            Ok(a) => format!("DelegationKey(attributes={a:?})"),
+            Err(_) => "DelegationKey(<used>)".to_owned(),
+        }
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<crate::Reduced<'py>> {
+        Ok(crate::reduce(slf, slf.get().__bytes__(slf.py())?))
+    }
+
+    /// The attributes it delegates.
+    #[getter]
+    fn attributes(&self) -> PyResult<Vec<String>> {
+        self.with(|k| attribute_names(k.attributes()))
+    }
+
+    /// The delegator's consent key: only its consent tokens gate the re-key.
+    #[getter]
+    fn delegator(&self) -> PyResult<BlsPublicKey> {
+        self.with(|k| BlsPublicKey(*k.delegator()))
+    }
+
+    /// The key id of the issuing authority.
+    #[getter]
+    fn authority<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.with(|k| PyBytes::new(py, &k.authority()))
+    }
+
+    /// The re-encryption key of this grant, to the audience of `policy`. Consumes the
+    /// delegation key: a second call raises InvalidArgument.
+    fn rekey(&self, py: Python<'_>, public_key: &PublicKey, policy: &Policy) -> PyResult<ReKey> {
+        let key = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .ok_or_else(used)?;
+        detached(py, || key.rekey(&public_key.0, &policy.0, &mut OsRng))
+            .map(ReKey)
+            .map_err(to_py_err)
+    }
+}
+
+fn attribute_names(attributes: &[cipherchart::Attribute]) -> Vec<String> {
+    attributes.iter().map(|a| a.as_str().to_owned()).collect()
+}
+
+/// A re-encryption key (made by `DelegationKey.rekey`): lets a proxy re-encrypt records it
+/// cannot read to the audience of `target_policy`.
 ///
 /// Secret: no equality, no hash; `repr` shows the grant id and attributes. `bytes(rekey)` and
 /// pickling export it (an explicit user action).
@@ -61,6 +155,18 @@ impl ReKey {
     #[getter]
     fn target_policy(&self) -> Policy {
         Policy(self.0.target_policy().clone())
+    }
+
+    /// The delegator's consent key: consent tokens gate this re-key only if it issued them.
+    #[getter]
+    fn delegator(&self) -> BlsPublicKey {
+        BlsPublicKey(*self.0.delegator())
+    }
+
+    /// The key id of the authority.
+    #[getter]
+    fn authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.authority())
     }
 
     /// Whether this re-key applies to `record` (its delegated attributes satisfy the

@@ -116,9 +116,9 @@ def test_file_chain_reopens_and_detects_damage(
 def test_reencrypt_and_grant_entries(
     authority: cipherchart.Authority, pk: PublicKey
 ) -> None:
-    patient = authority.issue_key(["patient:42"])
     record = cipherchart.seal(pk, Policy("patient:42"), b"ecg-1", b"", b"ECG")
-    rekey = patient.rekey(pk, ["patient:42"], Policy("lab:l1"))
+    delegation = authority.issue_delegation_key(["patient:42"], ACTOR.public_key)
+    rekey = delegation.rekey(pk, Policy("lab:l1"))
     shared = rekey.reencrypt(record)
     chain = Chain()
     chain.sign_and_append(Entry.for_reencrypt(shared, rekey.grant_id, T), ACTOR)

@@ -14,6 +14,7 @@ from cipherchart import (
     Narrowing,
     Policy,
     PublicKey,
+    ReKey,
     RevocationSet,
     SigningKey,
 )
@@ -101,10 +102,15 @@ def test_token_encodings() -> None:
         ConsentToken.from_bytes(bytes(bad)).verify(PATIENT.public_key, NOW + 1)
 
 
+def grant_rekey(authority: Authority, target: Policy, delegator: SigningKey = PATIENT) -> ReKey:
+    """A re-key from a delegation key issued for one grant, naming ``delegator``."""
+    delegation = authority.issue_delegation_key(["patient:42"], delegator.public_key)
+    return delegation.rekey(authority.public_key, target)
+
+
 def test_reencrypt_with_consent(authority: Authority, pk: PublicKey) -> None:
-    patient = authority.issue_key(["patient:42"])
     record = cipherchart.seal(pk, Policy("patient:42"), b"ecg-1", b"", b"ECG")
-    rekey = patient.rekey(pk, ["patient:42"], H2)
+    rekey = grant_rekey(authority, H2)
     grant = Grant(
         "patient-42", H2, (NOW, NOW + DAY), categories=["cardiology"], purposes=["treatment"],
         rekey=rekey,
@@ -115,16 +121,16 @@ def test_reencrypt_with_consent(authority: Authority, pk: PublicKey) -> None:
     assert doctor.open(pk, shared) == b"ECG"
     with pytest.raises(cipherchart.ConsentError):
         cipherchart.reencrypt_with_consent(consent, rekey, record, "cardiology", "research")
-    other = patient.rekey(pk, ["patient:42"], H2)  # same target, not the bound re-key
+    other = grant_rekey(authority, H2)  # same target, not the bound re-key
     with pytest.raises(cipherchart.ConsentError):
         cipherchart.reencrypt_with_consent(consent, other, record, "cardiology", "treatment")
 
 
 def test_batch_with_consent(authority: Authority, pk: PublicKey) -> None:
-    patient = authority.issue_key(["patient:42"])
-    rekey = patient.rekey(pk, ["patient:42"], H2)
+    rekey = grant_rekey(authority, H2)
     grant = Grant(
-        "patient-42", H2, (NOW, NOW + DAY), categories=["cardiology"], purposes=["treatment"]
+        "patient-42", H2, (NOW, NOW + DAY), categories=["cardiology"], purposes=["treatment"],
+        rekey=rekey,
     )
     consent = ConsentToken.issue(PATIENT, grant).verify(PATIENT.public_key, NOW + 1)
     records = [cipherchart.seal(pk, Policy("patient:42"), b"r%d" % i, b"", b"p") for i in range(3)]
@@ -133,9 +139,32 @@ def test_batch_with_consent(authority: Authority, pk: PublicKey) -> None:
     assert isinstance(results[0], cipherchart.SealedRecord) and results[0].hop_count == 1
     assert isinstance(results[1], cipherchart.ConsentError)
     assert isinstance(results[2], cipherchart.SealedRecord)
-    other = patient.rekey(pk, ["patient:42"], Policy("lab:l1"))
+    other = grant_rekey(authority, Policy("lab:l1"))
     with pytest.raises(cipherchart.ConsentError):
         cipherchart.reencrypt_batch_with_consent(consent, other, pairs, "treatment")
+
+
+def test_finding_3_consent_is_bound_to_the_delegator(authority: Authority, pk: PublicKey) -> None:
+    """v2 finding 3: one patient's consent never gates another patient's re-key, with or
+    without that re-key's (public) digest copied into it; a consent naming no re-key gates
+    nothing."""
+    alice, bob = SigningKey.generate(), SigningKey.generate()
+    bob_record = cipherchart.seal(pk, Policy("patient:42"), b"p/psych", b"", b"bob")
+    bob_rekey = grant_rekey(authority, H2, delegator=bob)
+    assert bob_rekey.delegator == bob.public_key
+
+    def consent(issuer: SigningKey, rekey: ReKey | None = None) -> cipherchart.VerifiedConsent:
+        grant = Grant("p", H2, (NOW, NOW + DAY), purposes=["treatment"], rekey=rekey)
+        return ConsentToken.issue(issuer, grant).verify(issuer.public_key, NOW + 1)
+
+    for c in (consent(alice), consent(alice, rekey=bob_rekey), consent(bob)):
+        with pytest.raises(cipherchart.ConsentError) as e:
+            cipherchart.reencrypt_with_consent(c, bob_rekey, bob_record, "psych", "treatment")
+        assert e.value.kind == "rekey_mismatch"
+    shared = cipherchart.reencrypt_with_consent(
+        consent(bob, rekey=bob_rekey), bob_rekey, bob_record, "psych", "treatment"
+    )
+    assert authority.issue_key(["hospital:h2", "dept:cardiology"]).open(pk, shared) == b"bob"
 
 
 def test_revocations_logged_in_the_chain() -> None:

@@ -36,8 +36,12 @@ TEAM = Policy("team:t1")
 @pytest.fixture(scope="module")
 def rekeys() -> tuple[ReKey, ReKey]:
     a = Authority.setup()
-    k = a.issue_key(["patient:42"])
-    return (k.rekey(a.public_key, ["patient:42"], TEAM), k.rekey(a.public_key, ["patient:42"], TEAM))
+
+    def grant() -> ReKey:
+        delegation = a.issue_delegation_key(["patient:42"], PATIENT.public_key)
+        return delegation.rekey(a.public_key, TEAM)
+
+    return (grant(), grant())
 
 
 def test_selection() -> None:
@@ -134,7 +138,7 @@ def test_rekey_digest_binds_one_rekey(rekeys: tuple[ReKey, ReKey]) -> None:
     digest = rekey_digest(rk)
     assert len(digest) == 32 and digest == rekey_digest(ReKey.from_bytes(bytes(rk)))
     assert digest != rekey_digest(other)
-    grantee = HOLDER.public_key  # a key grantee: only the digest binds a re-key
+    grantee = HOLDER.public_key  # a key grantee: only the digest (and delegator) bind a re-key
     grant = Grant("patient-42", grantee, (NOW, NOW + DAY), purposes=["research"],
                   rekey_digest=digest)
     consent = ConsentToken.issue(PATIENT, grant).verify(PATIENT.public_key, NOW)

@@ -11,7 +11,7 @@ binary file objects: anything with ``read(n) -> bytes`` for input and ``write(b)
 takes it back for each ``read``/``write`` call; an exception raised by the file object is
 re-raised unchanged.
 
-Secret objects (:class:`Authority`, :class:`UserKey`, :class:`ReKey`, :class:`SigningKey`,
+Secret objects (:class:`Authority`, :class:`UserKey`, :class:`DelegationKey`, :class:`ReKey`, :class:`SigningKey`,
 session sealers and openers) have no equality or hash, and their ``repr`` shows no secret.
 Pickling the secret keys is supported and exports them: treat a pickle of a key as the key.
 """
@@ -59,6 +59,7 @@ from cipherchart._native import (
     ProofFile,
     PublicKey,
     ReKey,
+    DelegationKey,
     Recovery,
     RevocationSet,
     Scope,
@@ -105,6 +106,7 @@ from cipherchart.errors import (
     IoError,
     LimitExceeded,
     NotASubset,
+    WrongAuthority,
     PolicyInvalid,
     PolicyNotSatisfied,
     PolicySyntaxError,
@@ -142,6 +144,7 @@ __all__ = [
     "UserKey",
     "SealedRecord",
     "ReKey",
+    "DelegationKey",
     "StreamInfo",
     "SessionHeader",
     "SessionRecord",
@@ -197,6 +200,7 @@ __all__ = [
     "DecryptionFailed",
     "VerificationFailed",
     "NotASubset",
+    "WrongAuthority",
     "InvalidArgument",
     "IoError",
     "ChainError",

@@ -203,6 +203,11 @@ class Authority:
     def issue_key(self, attributes: Sequence[str]) -> "UserKey":
         """Issues a user key for ``attributes``; raises InvalidAttribute, LimitExceeded or
         InvalidArgument (empty set)."""
+    def issue_delegation_key(
+        self, attributes: Sequence[str], delegator: BlsPublicKey
+    ) -> "DelegationKey":
+        """A one-grant delegation key for ``attributes``, naming ``delegator`` (the BLS
+        consent key whose tokens gate the re-key made from it)."""
     def export_master_key_dangerous(self) -> bytes:
         """The master secret key (with the public key). Whoever holds it can issue any key."""
     @staticmethod
@@ -232,8 +237,9 @@ class UserKey:
         """Opens a stream from ``input`` into ``output``; on error discard what was written."""
     def open_session(self, public_key: PublicKey, header: "SessionHeader") -> "SessionOpener":
         """Opens a session header; raises PolicyNotSatisfied or DecryptionFailed."""
-    def rekey(self, public_key: PublicKey, attributes: Sequence[str], policy: Policy) -> "ReKey":
-        """A re-encryption key from ``attributes`` (held by this key) to ``policy``'s audience."""
+    @property
+    def authority(self) -> bytes:
+        """The key id of the issuing authority."""
 
 @final
 class SealedRecord:
@@ -259,11 +265,33 @@ class SealedRecord:
     @property
     def metadata(self) -> bytes: ...
     @property
+    def authority(self) -> bytes: ...
+    @property
     def header_digest(self) -> bytes:
         """The 32-byte digest of the record's header."""
     @property
     def hop_count(self) -> int:
         """How many times the record has been re-encrypted."""
+
+@final
+class DelegationKey:
+    """A one-grant delegation key. Secret: no equality; ``rekey`` consumes it."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "DelegationKey":
+        """Decodes ``bytes(key)``; raises InvalidEncoding otherwise."""
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "DelegationKey"], Tuple[bytes]]: ...
+    @property
+    def attributes(self) -> List[str]: ...
+    @property
+    def delegator(self) -> BlsPublicKey: ...
+    @property
+    def authority(self) -> bytes: ...
+    def rekey(self, public_key: PublicKey, policy: Policy) -> "ReKey":
+        """The grant's re-encryption key to ``policy``'s audience; consumes this key (a
+        second call raises InvalidArgument)."""
 
 @final
 class ReKey:
@@ -281,6 +309,10 @@ class ReKey:
     def attributes(self) -> List[str]: ...
     @property
     def target_policy(self) -> Policy: ...
+    @property
+    def delegator(self) -> BlsPublicKey: ...
+    @property
+    def authority(self) -> bytes: ...
     def can_reencrypt(self, record: SealedRecord) -> bool:
         """Whether the delegated attributes satisfy the record's newest layer."""
     def reencrypt(self, record: SealedRecord) -> SealedRecord:

@@ -21,6 +21,7 @@ __all__ = [
     "DecryptionFailed",
     "VerificationFailed",
     "NotASubset",
+    "WrongAuthority",
     "InvalidArgument",
     "IoError",
     "ChainError",
@@ -108,6 +109,12 @@ class NotASubset(CipherchartError, ValueError):
     code = "not_a_subset"
 
 
+class WrongAuthority(CipherchartError, ValueError):
+    """A key, re-key or record belongs to another authority than the one named."""
+
+    code = "wrong_authority"
+
+
 class InvalidArgument(CipherchartError, ValueError):
     """An argument is out of its documented range."""
 
@@ -155,6 +162,7 @@ ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
         DecryptionFailed,
         VerificationFailed,
         NotASubset,
+        WrongAuthority,
         InvalidArgument,
         IoError,
         ChainError,
