@@ -22,6 +22,7 @@ CODES = {
     "DecryptionFailed": "decryption_failed",
     "VerificationFailed": "verification_failed",
     "NotASubset": "not_a_subset",
+    "WrongAuthority": "wrong_authority",
     "InvalidArgument": "invalid_argument",
     "IoError": "io",
     "ChainError": "chain_error",
@@ -34,6 +35,7 @@ VALUE_ERRORS = {
     "LimitExceeded",
     "InvalidAttribute",
     "NotASubset",
+    "WrongAuthority",
     "InvalidArgument",
 }
 
