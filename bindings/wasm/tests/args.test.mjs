@@ -80,3 +80,20 @@ test('objects: wrong class, freed, consumed, or from the other build', () => {
   assert.throws(() => vKey.verify(enc('m'), sig), invalid('signature', v));
   vKey.verify(enc('m'), v.BlsSignature.fromBytes(sig.toBytes()));
 });
+
+test('Grant and Narrowing builders leave the original usable', () => {
+  const patient = cc.BlsSigningKey.generate();
+  const base = new cc.Grant('patient-42', policy, 1_000, 5_000);
+  const forTreatment = base.purposes(['treatment']);
+  const forResearch = base.purposes(['research']).categories(['lab']);
+  // Reusing `base` used to throw "null pointer passed to rust": each call consumed it.
+  const a = cc.ConsentToken.issueGrant(patient, forTreatment).verify(patient.publicKey(), 2_000);
+  const b = cc.ConsentToken.issueGrant(patient, forResearch).verify(patient.publicKey(), 2_000);
+  assert.deepEqual([a.purposes, b.purposes], [['treatment'], ['research']]);
+  assert.throws(() => cc.ConsentToken.issueGrant(patient, base), cc.InvalidArgument); // no purposes yet
+  const narrowing = new cc.Narrowing();
+  narrowing.purposes(['treatment']);
+  narrowing.records(['r1']);
+  narrowing.window(1_000, 2_000);
+  assert.ok(narrowing instanceof cc.Narrowing);
+});
