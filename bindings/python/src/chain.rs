@@ -4,6 +4,8 @@
 //! named by their text (`create`, `re-encrypt`, ...) or their numeric code.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use cipherchart::chain as core;
 use pyo3::prelude::*;
@@ -51,7 +53,7 @@ macro_rules! opaque_debug {
         }
     )*};
 }
-opaque_debug!(Entry, Checkpoint, ProofFile, Chain);
+opaque_debug!(Entry, Checkpoint, ProofFile, Chain, ChainIter);
 
 pub(crate) enum Store {
     Memory(core::Chain<core::MemoryStore>),
@@ -60,8 +62,35 @@ pub(crate) enum Store {
 
 /// The log: a hash chain of signed entries and the Merkle tree over them, kept in memory
 /// (`Chain()`) or in a crash-safe append-only file (`Chain.open_file(path)`).
-#[pyclass(module = "cipherchart")]
-pub struct Chain(pub(crate) Store);
+///
+/// Safe to share between threads: the chain is behind a mutex, taken with the GIL released
+/// (so a long `verify_all` blocks other calls on this chain, not the interpreter), and never
+/// held while the GIL is taken again. Each call sees and leaves a consistent chain.
+#[pyclass(module = "cipherchart", frozen)]
+pub struct Chain(Mutex<Option<Store>>);
+
+impl Chain {
+    fn from_store(store: Store) -> Self {
+        Self(Mutex::new(Some(store)))
+    }
+
+    /// Runs `f` on the chain with the GIL released and the chain locked; raises
+    /// InvalidArgument once the chain is closed.
+    pub(crate) fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut Store) -> T + Send,
+    ) -> PyResult<T> {
+        detached(py, || self.lock().as_mut().map(f))
+            .ok_or_else(|| to_py_err(cipherchart::Error::InvalidArgument("the chain is closed")))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Store>> {
+        // A panic in the core while the lock was held cannot leave the chain half-updated:
+        // the tree and the last hash only change after the store acknowledged the append.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// Runs `$body` with `$c` bound to the chain, whatever its store.
 macro_rules! with_chain_impl {
@@ -559,14 +588,15 @@ impl Chain {
     #[new]
     fn new() -> PyResult<Self> {
         core::Chain::open(core::MemoryStore::new())
-            .map(|c| Self(Store::Memory(c)))
+            .map(|c| Self::from_store(Store::Memory(c)))
             .map_err(to_py_err)
     }
 
     /// Opens the chain in the file at `path` (created if missing, unless `read_only`),
     /// checking every entry's position and link; raises ChainError (`.index`) for a
     /// damaged file. A torn tail is cut off (reported, not cut, when `read_only`): see
-    /// `recovery`.
+    /// `recovery`. The chain is the file's one writer while it lives: another writer, in
+    /// this process or another, raises ChainError with kind `locked` (readers never do).
     #[staticmethod]
     #[pyo3(signature = (path, read_only=false))]
     fn open_file(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
@@ -578,7 +608,7 @@ impl Chain {
             };
             store.and_then(core::Chain::open)
         })
-        .map(|c| Self(Store::File(c)))
+        .map(|c| Self::from_store(Store::File(c)))
         .map_err(to_py_err)
     }
 
@@ -591,44 +621,54 @@ impl Chain {
         detached(py, || {
             core::Chain::open(core::MemoryStore::from_records(records))
         })
-        .map(|c| Self(Store::Memory(c)))
+        .map(|c| Self::from_store(Store::Memory(c)))
         .map_err(to_py_err)
     }
 
     /// What opening the file found (None for a chain in memory).
     #[getter]
     fn recovery(&self) -> Option<Recovery> {
-        match &self.0 {
-            Store::Memory(_) => None,
-            Store::File(c) => Some(Recovery(c.store().recovery().clone())),
+        match &*self.lock() {
+            Some(Store::File(c)) => Some(Recovery(c.store().recovery().clone())),
+            _ => None,
         }
     }
 
     /// The Merkle root of the first `size` entries.
     fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
-        let root = with_chain!(&self.0, c => c.root_at(size)).map_err(to_py_err)?;
+        let root = self
+            .with(py, |s| with_chain!(s, c => c.root_at(size)))?
+            .map_err(to_py_err)?;
         Ok(PyBytes::new(py, &root))
     }
 
     /// Appends an entry signed elsewhere (`EntryDraft.sign`) after checking its position,
     /// link and signature; returns its index. Raises InvalidArgument (position, link) or
     /// VerificationFailed.
-    fn append(&mut self, py: Python<'_>, entry: &Entry) -> PyResult<u64> {
-        let store = &mut self.0;
+    fn append(&self, py: Python<'_>, entry: &Entry) -> PyResult<u64> {
         let entry = entry.0.clone();
-        detached(py, || with_chain!(store, c => c.append(entry))).map_err(to_py_err)
-    }
-
-    /// The audit path of the entry at `index` to the root of the first `size` entries.
-    fn prove_inclusion_at(&self, index: u64, size: u64) -> PyResult<InclusionProof> {
-        with_chain!(&self.0, c => c.prove_inclusion_at(index, size))
-            .map(InclusionProof)
+        self.with(py, |s| with_chain!(s, c => c.append(entry)))?
             .map_err(to_py_err)
     }
 
+    /// The audit path of the entry at `index` to the root of the first `size` entries.
+    fn prove_inclusion_at(
+        &self,
+        py: Python<'_>,
+        index: u64,
+        size: u64,
+    ) -> PyResult<InclusionProof> {
+        self.with(
+            py,
+            |s| with_chain!(s, c => c.prove_inclusion_at(index, size)),
+        )?
+        .map(InclusionProof)
+        .map_err(to_py_err)
+    }
+
     /// The proof that the first `old_size` entries are a prefix of the current log.
-    fn prove_consistency(&self, old_size: u64) -> PyResult<ConsistencyProof> {
-        with_chain!(&self.0, c => c.prove_consistency(old_size))
+    fn prove_consistency(&self, py: Python<'_>, old_size: u64) -> PyResult<ConsistencyProof> {
+        self.with(py, |s| with_chain!(s, c => c.prove_consistency(old_size)))?
             .map(ConsistencyProof)
             .map_err(to_py_err)
     }
@@ -636,64 +676,121 @@ impl Chain {
     /// The consistency proof between two earlier sizes.
     fn prove_consistency_between(
         &self,
+        py: Python<'_>,
         old_size: u64,
         new_size: u64,
     ) -> PyResult<ConsistencyProof> {
-        with_chain!(&self.0, c => c.prove_consistency_between(old_size, new_size))
-            .map(ConsistencyProof)
-            .map_err(to_py_err)
+        self.with(
+            py,
+            |s| with_chain!(s, c => c.prove_consistency_between(old_size, new_size)),
+        )?
+        .map(ConsistencyProof)
+        .map_err(to_py_err)
     }
 
-    fn __len__(&self) -> usize {
-        with_chain!(&self.0, c => c.len() as usize)
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, |s| with_chain!(s, c => c.len() as usize))
     }
 
-    fn __repr__(&self) -> String {
-        let kind = match &self.0 {
-            Store::Memory(_) => "memory",
-            Store::File(_) => "file",
-        };
-        format!("Chain({kind}, len={})", self.__len__())
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let state = self.with(py, |s| match s {
+            Store::Memory(c) => ("memory", c.len()),
+            Store::File(c) => ("file", c.len()),
+        });
+        match state {
+            Ok((kind, len)) => format!("Chain({kind}, len={len})"),
+            Err(_) => "Chain(closed)".to_owned(),
+        }
+    }
+
+    /// The entry at `index` (negative: from the end); raises IndexError out of range.
+    fn __getitem__(&self, py: Python<'_>, index: i64) -> PyResult<Entry> {
+        let entry = self.with(py, |s| {
+            with_chain!(s, c => {
+                let len = c.len();
+                let i = if index < 0 {
+                    len.checked_sub(index.unsigned_abs())
+                } else {
+                    Some(index.unsigned_abs())
+                };
+                i.filter(|&i| i < len).map(|i| c.entry(i))
+            })
+        })?;
+        match entry {
+            Some(e) => e.map(Entry).map_err(to_py_err),
+            None => Err(pyo3::exceptions::PyIndexError::new_err(
+                "chain index out of range",
+            )),
+        }
+    }
+
+    /// The entries in order (each read back and checked as `entry` does). Entries appended
+    /// while iterating are included.
+    fn __iter__(slf: Bound<'_, Self>) -> ChainIter {
+        ChainIter {
+            chain: slf.unbind(),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    /// Closes the chain: a file chain releases its file (another writer may then open it).
+    /// Every later call raises InvalidArgument, except `close` and `recovery` (None).
+    fn close(&self, py: Python<'_>) {
+        let store = detached(py, || self.lock().take());
+        drop(store);
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    /// Closes the chain (`with Chain.open_file(path) as chain:`); exceptions propagate.
+    #[pyo3(signature = (*exc))]
+    fn __exit__(&self, py: Python<'_>, exc: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+        let _ = exc;
+        self.close(py);
+        false
     }
 
     /// The Merkle root of all entries.
     #[getter]
-    fn root<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &with_chain!(&self.0, c => c.root()))
+    fn root<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let root = self.with(py, |s| with_chain!(s, c => c.root()))?;
+        Ok(PyBytes::new(py, &root))
     }
 
     /// The hash of the last entry (the genesis hash when empty).
     #[getter]
-    fn last_hash<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &with_chain!(&self.0, c => c.last_hash()))
+    fn last_hash<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let hash = self.with(py, |s| with_chain!(s, c => c.last_hash()))?;
+        Ok(PyBytes::new(py, &hash))
     }
 
     /// The entry at `index`.
-    fn entry(&self, index: u64) -> PyResult<Entry> {
-        with_chain!(&self.0, c => c.entry(index))
+    fn entry(&self, py: Python<'_>, index: u64) -> PyResult<Entry> {
+        self.with(py, |s| with_chain!(s, c => c.entry(index)))?
             .map(Entry)
             .map_err(to_py_err)
     }
 
     /// Signs `draft` as `actor`, appends it (durably, for a file) and returns its index.
     fn sign_and_append(
-        &mut self,
+        &self,
         py: Python<'_>,
         draft: &EntryDraft,
         actor: &SigningKey,
     ) -> PyResult<u64> {
-        let store = &mut self.0;
         let draft = draft.0.clone();
-        detached(
+        self.with(
             py,
-            || with_chain!(store, c => c.sign_and_append(draft, &actor.0)),
-        )
+            |s| with_chain!(s, c => c.sign_and_append(draft, &actor.0)),
+        )?
         .map_err(to_py_err)
     }
 
     /// The audit path of the entry at `index` to the current root.
-    fn prove_inclusion(&self, index: u64) -> PyResult<InclusionProof> {
-        with_chain!(&self.0, c => c.prove_inclusion(index))
+    fn prove_inclusion(&self, py: Python<'_>, index: u64) -> PyResult<InclusionProof> {
+        self.with(py, |s| with_chain!(s, c => c.prove_inclusion(index)))?
             .map(InclusionProof)
             .map_err(to_py_err)
     }
@@ -705,20 +802,27 @@ impl Chain {
         log_key: &SigningKey,
         origin: &str,
     ) -> PyResult<Checkpoint> {
-        let store = &self.0;
-        detached(
+        self.with(
             py,
-            || with_chain!(store, c => c.checkpoint(&log_key.0, origin)),
-        )
+            |s| with_chain!(s, c => c.checkpoint(&log_key.0, origin)),
+        )?
         .map(Checkpoint)
         .map_err(to_py_err)
     }
 
     /// A receipt for the entry at `index` under `checkpoint`.
-    fn proof_file(&self, index: u64, checkpoint: &Checkpoint) -> PyResult<ProofFile> {
-        with_chain!(&self.0, c => c.proof_file(index, &checkpoint.0))
-            .map(ProofFile)
-            .map_err(to_py_err)
+    fn proof_file(
+        &self,
+        py: Python<'_>,
+        index: u64,
+        checkpoint: &Checkpoint,
+    ) -> PyResult<ProofFile> {
+        self.with(
+            py,
+            |s| with_chain!(s, c => c.proof_file(index, &checkpoint.0)),
+        )?
+        .map(ProofFile)
+        .map_err(to_py_err)
     }
 
     /// Re-checks every entry (links, hashes, signatures in batches) and, if given, that
@@ -739,11 +843,33 @@ impl Chain {
                 )))
             }
         };
-        let store = &self.0;
-        detached(
+        self.with(
             py,
-            || with_chain!(store, c => c.verify_all(cp.as_ref().map(|(p, k)| (p, k)), &mut OsRng)),
-        )
+            |s| with_chain!(s, c => c.verify_all(cp.as_ref().map(|(p, k)| (p, k)), &mut OsRng)),
+        )?
         .map_err(to_py_err)
+    }
+}
+
+/// The iterator of a `Chain`'s entries.
+#[pyclass(module = "cipherchart", frozen)]
+pub struct ChainIter {
+    chain: Py<Chain>,
+    next: AtomicU64,
+}
+
+#[pymethods]
+impl ChainIter {
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Entry>> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        let entry = self.chain.get().with(
+            py,
+            |s| with_chain!(s, c => (i < c.len()).then(|| c.entry(i))),
+        )?;
+        entry.map(|e| e.map(Entry).map_err(to_py_err)).transpose()
     }
 }

@@ -2,6 +2,8 @@
 //! `reencrypt_with_consent`, `rekey_digest`, `check_rekey` (the scope types are in
 //! `scope.rs`). Windows are a `Window` or a `(not_before, expiry)` pair of seconds.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use cipherchart::consent::{self as core, Grantee};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
@@ -40,10 +42,23 @@ impl std::fmt::Debug for ConsentToken {
 #[derive(Debug)]
 pub struct VerifiedConsent(pub core::VerifiedConsent);
 
-/// The revocation ids known to be revoked (from the proof chain or elsewhere).
-#[pyclass(module = "cipherchart")]
+/// The revocation ids known to be revoked (from the proof chain or elsewhere). Safe to share
+/// between threads (a mutex inside).
+#[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug, Default)]
-pub struct RevocationSet(pub core::RevocationSet);
+pub struct RevocationSet(Mutex<core::RevocationSet>);
+
+impl RevocationSet {
+    fn from_core(set: core::RevocationSet) -> Self {
+        Self(Mutex::new(set))
+    }
+
+    /// The set, locked. Inserting cannot panic half-way, so a poisoned lock still holds a
+    /// consistent set.
+    fn lock(&self) -> MutexGuard<'_, core::RevocationSet> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 fn grantee(g: &Bound<'_, PyAny>) -> PyResult<Grantee> {
     if let Ok(p) = g.extract::<PyRef<'_, Policy>>() {
@@ -193,11 +208,13 @@ impl ConsentToken {
         now: u64,
         revoked: Option<PyRef<'_, RevocationSet>>,
     ) -> PyResult<VerifiedConsent> {
-        let empty = core::RevocationSet::new();
-        let revoked = revoked.as_ref().map_or(&empty, |r| &r.0);
-        detached(py, || self.0.verify(&issuer.0, now, revoked))
-            .map(VerifiedConsent)
-            .map_err(to_py_err)
+        let revoked: Option<&RevocationSet> = revoked.as_deref();
+        detached(py, || match revoked {
+            Some(r) => self.0.verify(&issuer.0, now, &r.lock()),
+            None => self.0.verify(&issuer.0, now, &core::RevocationSet::new()),
+        })
+        .map(VerifiedConsent)
+        .map_err(to_py_err)
     }
 
     /// The URL-safe base64 text form (for a QR code).
@@ -384,41 +401,40 @@ impl RevocationSet {
     }
 
     /// Adds a 32-byte revocation id; returns whether it was new.
-    fn insert(&mut self, revocation_id: &[u8]) -> PyResult<bool> {
+    fn insert(&self, revocation_id: &[u8]) -> PyResult<bool> {
         let id = core::RevocationId::from_bytes(revocation_id).map_err(to_py_err)?;
-        Ok(self.0.insert(id))
+        Ok(self.lock().insert(id))
     }
 
     /// Every revocation logged in `chain` (revoke entries with a valid signature).
     #[staticmethod]
     fn from_chain(py: Python<'_>, chain: PyRef<'_, Chain>) -> PyResult<Self> {
-        let store = &chain.0;
-        detached(
-            py,
-            || crate::chain::with_chain!(store, c => core::RevocationSet::from_chain(c)),
-        )
-        .map(Self)
-        .map_err(to_py_err)
+        chain
+            .with(
+                py,
+                |s| crate::chain::with_chain!(s, c => core::RevocationSet::from_chain(c)),
+            )?
+            .map(Self::from_core)
+            .map_err(to_py_err)
     }
 
     /// Records a chain entry if it is a revocation (action `revoke`, a 32-byte subject, a
     /// valid signature); returns whether it was one. Raises VerificationFailed for a
     /// revoke entry with a bad signature.
-    fn insert_entry(&mut self, py: Python<'_>, entry: &Entry) -> PyResult<bool> {
-        let set = &mut self.0;
-        detached(py, || set.insert_entry(&entry.0)).map_err(to_py_err)
+    fn insert_entry(&self, py: Python<'_>, entry: &Entry) -> PyResult<bool> {
+        detached(py, || self.lock().insert_entry(&entry.0)).map_err(to_py_err)
     }
 
     fn __contains__(&self, revocation_id: &[u8]) -> bool {
-        core::RevocationId::from_bytes(revocation_id).is_ok_and(|id| self.0.contains(&id))
+        core::RevocationId::from_bytes(revocation_id).is_ok_and(|id| self.lock().contains(&id))
     }
 
     fn __len__(&self) -> usize {
-        self.0.len()
+        self.lock().len()
     }
 
     fn __repr__(&self) -> String {
-        format!("RevocationSet(len={})", self.0.len())
+        format!("RevocationSet(len={})", self.__len__())
     }
 }
 

@@ -3,6 +3,8 @@
 //! `verify_inclusion`, `verify_consistency`, `leaf_hash`, `node_hash`.
 
 use cipherchart::chain as core;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -118,10 +120,18 @@ pub fn node_hash<'py>(py: Python<'py>, left: [u8; 32], right: [u8; 32]) -> Bound
 }
 
 /// An RFC 6962 Merkle tree of leaf hashes, for logs other than the chain or for checking
-/// a log's proofs by rebuilding it.
-#[pyclass(module = "cipherchart")]
-#[derive(Clone, Debug, Default)]
-pub struct MerkleTree(pub core::MerkleTree);
+/// a log's proofs by rebuilding it. Safe to share between threads (a mutex inside).
+#[pyclass(module = "cipherchart", frozen)]
+#[derive(Debug, Default)]
+pub struct MerkleTree(Mutex<core::MerkleTree>);
+
+impl MerkleTree {
+    /// The tree, locked. `push` cannot panic half-way, so a poisoned lock still holds a
+    /// consistent tree.
+    fn lock(&self) -> MutexGuard<'_, core::MerkleTree> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 #[pymethods]
 impl MerkleTree {
@@ -133,53 +143,52 @@ impl MerkleTree {
 
     fn __len__(&self) -> usize {
         // A tree of more than usize::MAX leaves cannot be held in memory.
-        usize::try_from(self.0.len()).unwrap_or(usize::MAX)
+        usize::try_from(self.lock().len()).unwrap_or(usize::MAX)
     }
 
     fn __repr__(&self) -> String {
+        let tree = self.lock();
         format!(
             "MerkleTree(size={}, root={})",
-            self.0.len(),
-            crate::short_hex(&self.0.root())
+            tree.len(),
+            crate::short_hex(&tree.root())
         )
     }
 
     /// Appends a leaf hash (see `leaf_hash`); returns its index.
-    fn push(&mut self, leaf_hash: [u8; 32]) -> u64 {
-        self.0.push(leaf_hash)
+    fn push(&self, leaf_hash: [u8; 32]) -> u64 {
+        self.lock().push(leaf_hash)
     }
 
     /// The leaf hash at `index`.
     fn leaf<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyBytes>> {
-        let h = self.0.leaf(index).map_err(to_py_err)?;
+        let h = self.lock().leaf(index);
+        let h = h.map_err(to_py_err)?;
         Ok(PyBytes::new(py, &h))
     }
 
     /// The root of the whole tree (`EMPTY_ROOT` when empty).
     #[getter]
     fn root<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.root())
+        PyBytes::new(py, &self.lock().root())
     }
 
     /// The root of the first `size` leaves.
     fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
-        let h = self.0.root_at(size).map_err(to_py_err)?;
+        let h = self.lock().root_at(size);
+        let h = h.map_err(to_py_err)?;
         Ok(PyBytes::new(py, &h))
     }
 
     /// The audit path of leaf `index` in the tree of the first `size` leaves.
     fn inclusion_proof(&self, index: u64, size: u64) -> PyResult<crate::InclusionProof> {
-        self.0
-            .inclusion_proof(index, size)
-            .map(crate::InclusionProof)
-            .map_err(to_py_err)
+        let proof = self.lock().inclusion_proof(index, size);
+        proof.map(crate::InclusionProof).map_err(to_py_err)
     }
 
     /// The consistency proof from the first `old_size` leaves to the first `new_size`.
     fn consistency_proof(&self, old_size: u64, new_size: u64) -> PyResult<ConsistencyProof> {
-        self.0
-            .consistency_proof(old_size, new_size)
-            .map(ConsistencyProof)
-            .map_err(to_py_err)
+        let proof = self.lock().consistency_proof(old_size, new_size);
+        proof.map(ConsistencyProof).map_err(to_py_err)
     }
 }

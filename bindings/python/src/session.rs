@@ -1,5 +1,7 @@
 //! Sessions: one KEM header, many symmetric records (`start_session`, `UserKey.open_session`).
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
@@ -18,9 +20,18 @@ pub struct SessionHeader(pub cipherchart::session::SessionHeader);
 pub struct SessionRecord(pub cipherchart::session::SessionRecord);
 
 /// Seals the records of a session (holds the session key: secret, no equality, not picklable).
-#[pyclass(module = "cipherchart")]
+/// Safe to share between threads (a mutex inside): each record gets its own sequence number.
+#[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug)]
-pub struct SessionSealer(pub cipherchart::session::SessionSealer);
+pub struct SessionSealer(Mutex<cipherchart::session::SessionSealer>);
+
+impl SessionSealer {
+    /// The sealer, locked. Recovering from a poisoned lock is safe: the sequence number
+    /// only advances after a record is sealed, and never repeats.
+    fn lock(&self) -> MutexGuard<'_, cipherchart::session::SessionSealer> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// Opens the records of a session (holds the session key: secret, no equality, not picklable).
 #[pyclass(module = "cipherchart", frozen)]
@@ -45,7 +56,7 @@ pub fn start_session(
             &mut OsRng,
         )
     })
-    .map(|(h, s)| (SessionHeader(h), SessionSealer(s)))
+    .map(|(h, s)| (SessionHeader(h), SessionSealer(Mutex::new(s))))
     .map_err(to_py_err)
 }
 
@@ -146,9 +157,8 @@ impl SessionRecord {
 #[pymethods]
 impl SessionSealer {
     /// Seals the next record of the session.
-    fn seal(&mut self, py: Python<'_>, metadata: &[u8], payload: &[u8]) -> PyResult<SessionRecord> {
-        let sealer = &mut self.0;
-        detached(py, || sealer.seal(metadata, payload))
+    fn seal(&self, py: Python<'_>, metadata: &[u8], payload: &[u8]) -> PyResult<SessionRecord> {
+        detached(py, || self.lock().seal(metadata, payload))
             .map(SessionRecord)
             .map_err(to_py_err)
     }
@@ -156,11 +166,11 @@ impl SessionSealer {
     /// The sequence number the next record will get.
     #[getter]
     fn next_sequence(&self) -> u64 {
-        self.0.next_sequence()
+        self.lock().next_sequence()
     }
 
     fn __repr__(&self) -> String {
-        format!("SessionSealer(next_sequence={})", self.0.next_sequence())
+        format!("SessionSealer(next_sequence={})", self.next_sequence())
     }
 }
 

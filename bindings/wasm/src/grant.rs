@@ -16,7 +16,7 @@ use cipherchart::consent::{self, Grantee};
 /// What a consent token grants: a subject (the patient's id) grants a grantee (everyone
 /// satisfying a policy, or one key) access in a time window, for purposes, limited to
 /// categories and records when given, optionally through a named holder. A builder: each
-/// method returns a new `Grant` (the old object is consumed).
+/// method returns a new `Grant` and leaves the one it is called on unchanged (and usable).
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
 pub struct Grant(consent::Grant);
@@ -62,34 +62,34 @@ impl Grant {
     }
 
     /// Limits the grant to these purposes (required before issuing).
-    pub fn purposes(self, purposes: Vec<String>) -> Grant {
-        Self(self.0.purposes(purposes))
+    pub fn purposes(&self, purposes: Vec<String>) -> Grant {
+        Self(self.0.clone().purposes(purposes))
     }
 
     /// Limits the grant to these categories (every category otherwise).
-    pub fn categories(self, categories: Vec<String>) -> Grant {
-        Self(self.0.categories(categories))
+    pub fn categories(&self, categories: Vec<String>) -> Grant {
+        Self(self.0.clone().categories(categories))
     }
 
     /// Limits the grant to these record ids (every record otherwise).
-    pub fn records(self, records: Vec<String>) -> Grant {
-        Self(self.0.records(records))
+    pub fn records(&self, records: Vec<String>) -> Grant {
+        Self(self.0.clone().records(records))
     }
 
     /// Sets the whole scope at once (replaces `records` and `categories`).
-    pub fn scope(self, scope: &Scope) -> Grant {
-        Self(self.0.scope(scope.0.clone()))
+    pub fn scope(&self, scope: &Scope) -> Grant {
+        Self(self.0.clone().scope(scope.0.clone()))
     }
 
     /// Names the holder: only that key may attenuate the token, and it must `present` it.
-    pub fn holder(self, holder: &BlsPublicKey) -> Grant {
-        Self(self.0.holder(holder.0))
+    pub fn holder(&self, holder: &BlsPublicKey) -> Grant {
+        Self(self.0.clone().holder(holder.0))
     }
 
     /// Binds the grant to one re-encryption key (by digest): `ReKey.reencryptWithConsent`
     /// then accepts that key only.
-    pub fn rekey(self, rekey: &ReKey) -> Grant {
-        Self(self.0.rekey(&rekey.0))
+    pub fn rekey(&self, rekey: &ReKey) -> Grant {
+        Self(self.0.clone().rekey(&rekey.0))
     }
 
     /// As `rekey`, from the re-key's 32-byte digest (`rekeyDigest(rekey)`): what a patient who
@@ -98,19 +98,19 @@ impl Grant {
     /// # Errors
     /// Throws `InvalidArgument` for a digest that is not 32 bytes.
     #[wasm_bindgen(js_name = rekeyDigest)]
-    pub fn rekey_digest(self, digest: &[u8]) -> Result<Grant, JsValue> {
+    pub fn rekey_digest(&self, digest: &[u8]) -> Result<Grant, JsValue> {
         let digest = <[u8; 32]>::try_from(digest).map_err(|_| {
             to_js_err(cipherchart::Error::InvalidArgument(
                 "a re-key digest is 32 bytes",
             ))
         })?;
-        Ok(Self(self.0.rekey_digest(digest)))
+        Ok(Self(self.0.clone().rekey_digest(digest)))
     }
 }
 
 /// What a holder narrows when attenuating a token: each dimension given replaces the current
-/// one and must not widen it. A builder, as `Grant`. The next holder is never inherited: a
-/// narrowing that names none closes the token.
+/// one and must not widen it. A builder, as `Grant` (the original is left unchanged). The next
+/// holder is never inherited: a narrowing that names none closes the token.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
 pub struct Narrowing(consent::Narrowing);
@@ -124,31 +124,31 @@ impl Narrowing {
     }
 
     /// Narrows the record ids to these.
-    pub fn records(self, records: Vec<String>) -> Narrowing {
-        Self(self.0.records(records))
+    pub fn records(&self, records: Vec<String>) -> Narrowing {
+        Self(self.0.clone().records(records))
     }
 
     /// Narrows the categories to these.
-    pub fn categories(self, categories: Vec<String>) -> Narrowing {
-        Self(self.0.categories(categories))
+    pub fn categories(&self, categories: Vec<String>) -> Narrowing {
+        Self(self.0.clone().categories(categories))
     }
 
     /// Narrows the record ids to a `Selection` (`Selection.any()` is accepted only where
     /// the record ids already are `any`: anything else would widen them).
     #[wasm_bindgen(js_name = recordSelection)]
-    pub fn record_selection(self, selection: &Selection) -> Narrowing {
-        Self(self.0.record_selection(selection.0.clone()))
+    pub fn record_selection(&self, selection: &Selection) -> Narrowing {
+        Self(self.0.clone().record_selection(selection.0.clone()))
     }
 
     /// Narrows the categories to a `Selection`.
     #[wasm_bindgen(js_name = categorySelection)]
-    pub fn category_selection(self, selection: &Selection) -> Narrowing {
-        Self(self.0.category_selection(selection.0.clone()))
+    pub fn category_selection(&self, selection: &Selection) -> Narrowing {
+        Self(self.0.clone().category_selection(selection.0.clone()))
     }
 
     /// Narrows the purposes to these.
-    pub fn purposes(self, purposes: Vec<String>) -> Narrowing {
-        Self(self.0.purposes(purposes))
+    pub fn purposes(&self, purposes: Vec<String>) -> Narrowing {
+        Self(self.0.clone().purposes(purposes))
     }
 
     /// Narrows the time window (Unix seconds).
@@ -156,17 +156,17 @@ impl Narrowing {
     /// # Errors
     /// Throws `InvalidArgument` for a bad window or time.
     pub fn window(
-        self,
+        &self,
         #[wasm_bindgen(js_name = notBefore)] not_before: f64,
         expiry: f64,
     ) -> Result<Narrowing, JsValue> {
         let window = window(not_before, expiry)?;
-        Ok(Self(self.0.window(window)))
+        Ok(Self(self.0.clone().window(window)))
     }
 
     /// Names the next holder (who may attenuate further and must present the token).
-    pub fn holder(self, holder: &BlsPublicKey) -> Narrowing {
-        Self(self.0.holder(holder.0))
+    pub fn holder(&self, holder: &BlsPublicKey) -> Narrowing {
+        Self(self.0.clone().holder(holder.0))
     }
 }
 

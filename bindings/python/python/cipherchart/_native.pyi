@@ -863,13 +863,18 @@ class ProofFile:
 
 @final
 class Chain:
-    """The proof chain, in memory (``Chain()``) or in a file (``Chain.open_file(path)``)."""
+    """The proof chain, in memory (``Chain()``) or in a file (``Chain.open_file(path)``).
+
+    Safe to share between threads (calls are serialised by a lock inside). A context manager
+    (``with Chain.open_file(path) as chain:`` closes it, releasing the file), iterable (its
+    entries in order) and indexable (``chain[-1]``; IndexError out of range)."""
 
     def __new__(cls) -> "Chain": ...
     @staticmethod
     def open_file(path: Union[str, "os.PathLike[str]"], read_only: bool = False) -> "Chain":
         """Opens (or creates, unless ``read_only``) the chain file; raises ChainError for a
-        damaged one."""
+        damaged one, or with ``.kind == "locked"`` if another writer (this process or another)
+        has it open: one writer per file, until it is closed or garbage-collected."""
     @staticmethod
     def from_records(records: Sequence[bytes]) -> "Chain":
         """A chain in memory over store records (entry encodings, in order); raises
@@ -886,6 +891,12 @@ class Chain:
     def prove_consistency_between(self, old_size: int, new_size: int) -> "ConsistencyProof": ...
     def __len__(self) -> int: ...
     def __repr__(self) -> str: ...
+    def __getitem__(self, index: int, /) -> Entry: ...
+    def __iter__(self) -> Iterator[Entry]: ...
+    def close(self) -> None:
+        """Closes the chain (a file chain releases its file); later calls raise InvalidArgument."""
+    def __enter__(self) -> "Chain": ...
+    def __exit__(self, *exc: object) -> bool: ...
     @property
     def root(self) -> bytes: ...
     @property

@@ -132,7 +132,11 @@ class ChainError(CipherchartError):
     match its checkpoints.
 
     ``.index`` is the index of the first entry found at fault (or the tree size that could
-    not be matched), when known.
+    not be matched), when known. ``.kind`` says what: ``"encoding"``, ``"sequence"``,
+    ``"link"``, ``"signature"``, ``"modified"``, ``"missing"``, ``"root"``, ``"store"``,
+    ``"locked"`` (another writer has the chain file open: ``Chain.open_file`` allows one
+    writer per file) or ``"file_changed"`` (something else wrote to the chain file; nothing was
+    appended).
     """
 
     code = "chain_error"
