@@ -1,4 +1,4 @@
-//! Conformance vectors (`tests/vectors/cipherchart-v1.json`): generated here,
+//! Conformance vectors (`tests/vectors/cipherchart-v2.json`, wire format v2): generated here,
 //! deterministically, and checked here from the committed file, as the Python
 //! (`bindings/python/tests/test_conformance.py`) and JavaScript
 //! (`bindings/wasm/tests/conformance.test.mjs`) suites check the same file.
@@ -35,7 +35,7 @@ use serde_json::Value;
 const ENV: &str = "CIPHERCHART_REGENERATE_VECTORS";
 
 fn path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/cipherchart-v1.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/cipherchart-v2.json")
 }
 
 /// The file's text for a document: pretty JSON, one trailing newline.
@@ -165,8 +165,28 @@ fn vectors_keys_and_records() {
 }
 
 #[test]
+fn vectors_delegation_keys() {
+    check::delegation_keys(committed());
+}
+
+#[test]
 fn vectors_reencryption() {
     check::reencryption(committed());
+}
+
+#[test]
+fn vectors_wrong_authority() {
+    check::wrong_authority(committed());
+}
+
+#[test]
+fn vectors_consent_gate() {
+    check::consent_gate(committed());
+}
+
+#[test]
+fn vectors_version() {
+    assert_eq!(committed()["version"], 2);
 }
 
 #[test]

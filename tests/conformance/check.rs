@@ -2,10 +2,14 @@
 //! error with the public API only, as another implementation would.
 
 use cipherchart::chain::{verify_inclusion, Chain, ConsistencyProof, Entry, MemoryStore};
-use cipherchart::consent::{ConsentToken, Narrowing, RevocationId, RevocationSet, Window};
+use cipherchart::consent::{
+    check_rekey, reencrypt_with_consent, ConsentToken, Narrowing, RevocationId, RevocationSet,
+    VerifiedConsent, Window,
+};
 use cipherchart::sig::{fast_aggregate_verify, PublicKey as BlsPk, Signature, SigningKey};
 use cipherchart::{
-    Authority, Checkpoint, Error, Policy, ProofFile, PublicKey, ReKey, SealedRecord, UserKey,
+    Authority, Checkpoint, DelegationKey, Error, Policy, ProofFile, PublicKey, ReKey, SealedRecord,
+    UserKey,
 };
 use serde_json::Value;
 
@@ -192,6 +196,12 @@ pub fn records(doc: &Value) {
         let attrs: Vec<&str> = key.attributes().iter().map(|x| x.as_str()).collect();
         assert_eq!(attrs, strs(k, "attributes"));
         assert_eq!(
+            key.authority().to_vec(),
+            b(k, "authority_id"),
+            "user key authority"
+        );
+        assert_eq!(key.authority(), pk.id());
+        assert_eq!(
             key.to_bytes().to_vec(),
             b(k, "bytes"),
             "user key re-encodes"
@@ -203,6 +213,8 @@ pub fn records(doc: &Value) {
             "public_key" => PublicKey::from_bytes(&bytes).map(|_| ()),
             "user_key" => UserKey::from_bytes(&bytes).map(|_| ()),
             "master_key" => Authority::import_master_key_dangerous(&bytes).map(|_| ()),
+            "delegation_key" => DelegationKey::from_bytes(&bytes).map(|_| ()),
+            "rekey" => ReKey::from_bytes(&bytes).map(|_| ()),
             other => panic!("unknown key kind {other}"),
         };
         assert!(!v["error"].is_null());
@@ -226,6 +238,11 @@ pub fn records(doc: &Value) {
             "{what}: digest"
         );
         assert_eq!(rec.hop_count(), 0);
+        assert_eq!(
+            rec.authority().to_vec(),
+            b(v, "authority_id"),
+            "{what}: authority"
+        );
         check_opens(&pk, &users, &rec, v, &what);
         let payload = b(v, "payload");
         assert!(arr(v, "opens")
@@ -249,8 +266,68 @@ pub fn records(doc: &Value) {
     }
 }
 
+/// The delegation keys: decode, re-encode, accessors.
+pub fn delegation_keys(doc: &Value) {
+    let pk = PublicKey::from_bytes(&b(&doc["authority"], "public_key")).unwrap();
+    let bls = bls_keys(doc);
+    let list = arr(doc, "delegation_keys");
+    assert!(!list.is_empty());
+    for v in list {
+        let what = format!("delegation key {}", name(v));
+        let d = DelegationKey::from_bytes(&b(v, "bytes")).unwrap();
+        assert_eq!(d.to_bytes().to_vec(), b(v, "bytes"), "{what}: re-encodes");
+        let attrs: Vec<&str> = d.attributes().iter().map(|x| x.as_str()).collect();
+        assert_eq!(attrs, strs(v, "attributes"), "{what}: attributes");
+        assert_eq!(
+            d.delegator(),
+            &bls_pk(&bls, s(v, "delegator")),
+            "{what}: delegator"
+        );
+        assert_eq!(
+            d.authority().to_vec(),
+            b(v, "authority_id"),
+            "{what}: authority"
+        );
+        assert_eq!(d.authority(), pk.id(), "{what}: authority");
+    }
+}
+
+/// A re-key vector's request, as the checker redoes it: a delegation key for
+/// `attributes` naming `delegator`, made into a re-key to `target_policy`.
+fn request_rekey(
+    auth: &Authority,
+    bls: &[(String, SigningKey)],
+    v: &Value,
+) -> cipherchart::Result<ReKey> {
+    let p = Policy::parse(s(v, "target_policy")).unwrap();
+    let mut rng = rand::rngs::OsRng;
+    auth.issue_delegation_key(
+        &strs(v, "attributes"),
+        &bls_pk(bls, s(v, "delegator")),
+        &mut rng,
+    )
+    .and_then(|d| d.rekey(auth.public_key(), &p, &mut rng))
+}
+
+/// The re-keys of the vectors, by name.
+fn rekeys(doc: &Value) -> Vec<(String, ReKey)> {
+    arr(doc, "rekeys")
+        .iter()
+        .filter(|v| v.get("bytes").is_some())
+        .map(|v| {
+            (
+                name(v).to_owned(),
+                ReKey::from_bytes(&b(v, "bytes")).unwrap(),
+            )
+        })
+        .collect()
+}
+
 pub fn reencryption(doc: &Value) {
     let (pk, users) = keys(doc);
+    let auth = Authority::import_master_key_dangerous(&b(&doc["authority"], "master_key")).unwrap();
+    let bls = bls_keys(doc);
+    let dks = arr(doc, "delegation_keys");
     let mut by_name: Vec<(String, Vec<u8>)> = arr(doc, "sealed_records")
         .iter()
         .map(|v| (name(v).to_owned(), b(v, "bytes")))
@@ -261,13 +338,7 @@ pub fn reencryption(doc: &Value) {
         if v.get("bytes").is_none() {
             // A request that must be refused (checked with fresh randomness: the
             // outcome does not depend on it).
-            let p = Policy::parse(s(v, "target_policy")).unwrap();
-            let r = user(&users, s(v, "from_key")).rekey(
-                &pk,
-                &strs(v, "attributes"),
-                &p,
-                &mut rand::rngs::OsRng,
-            );
+            let r = request_rekey(&auth, &bls, v);
             assert!(expect(r, v, &what).is_none(), "{what}: must fail");
             continue;
         }
@@ -282,6 +353,34 @@ pub fn reencryption(doc: &Value) {
             b(v, "consent_digest"),
             "{what}: consent digest"
         );
+        assert_eq!(
+            rk.delegator(),
+            &bls_pk(&bls, s(v, "delegator")),
+            "{what}: delegator"
+        );
+        assert_eq!(
+            rk.authority().to_vec(),
+            b(v, "authority_id"),
+            "{what}: authority"
+        );
+        assert_eq!(rk.authority(), pk.id(), "{what}: authority");
+        // Made from the named delegation key: same attributes, delegator and authority.
+        let dk = dks
+            .iter()
+            .find(|d| name(d) == s(v, "delegation_key"))
+            .unwrap();
+        assert_eq!(
+            strs(dk, "attributes"),
+            strs(v, "attributes"),
+            "{what}: from its delegation key"
+        );
+        assert_eq!(
+            s(dk, "delegator"),
+            s(v, "delegator"),
+            "{what}: from its delegation key"
+        );
+        // The same request with fresh randomness is accepted.
+        request_rekey(&auth, &bls, v).unwrap();
         rekeys.push((name(v).to_owned(), rk));
     }
     let mut hops = [0usize; 3];
@@ -291,12 +390,22 @@ pub fn reencryption(doc: &Value) {
         let input = SealedRecord::from_bytes(input).unwrap();
         let rk = &rekeys.iter().find(|(n, _)| n == s(v, "rekey")).unwrap().1;
         // Re-encryption is deterministic: the output must be byte for byte the vector.
+        assert_eq!(
+            rk.can_reencrypt(&input),
+            v["error"].is_null(),
+            "{what}: can_reencrypt"
+        );
         let Some(out) = expect(rk.reencrypt(&input), v, &what) else {
             continue;
         };
         assert_eq!(out.to_bytes(), b(v, "bytes"), "{what}: output bytes");
         let rec = SealedRecord::from_bytes(&b(v, "bytes")).unwrap();
         assert_eq!(rec.hop_count() as u64, u(v, "hop_count"));
+        assert_eq!(
+            rec.authority().to_vec(),
+            b(v, "authority_id"),
+            "{what}: authority"
+        );
         hops[rec.hop_count().min(2)] += 1;
         assert_eq!(rec.policy().to_string(), s(v, "policy"));
         assert_eq!(rec.current_policy().to_string(), s(v, "current_policy"));
@@ -304,6 +413,55 @@ pub fn reencryption(doc: &Value) {
         by_name.push((name(v).to_owned(), b(v, "bytes")));
     }
     assert!(hops[1] >= 1 && hops[2] >= 1, "vectors cover 1 and 2 hops");
+}
+
+/// Keys, records, re-keys and delegation keys of two authorities.
+pub fn wrong_authority(doc: &Value) {
+    let first = PublicKey::from_bytes(&b(&doc["authority"], "public_key")).unwrap();
+    let sa = &doc["second_authority"];
+    let second = PublicKey::from_bytes(&b(sa, "public_key")).unwrap();
+    assert_eq!(second.id().to_vec(), b(sa, "public_key_id"));
+    assert_ne!(second.id(), first.id());
+    let auth = Authority::import_master_key_dangerous(&b(sa, "master_key")).unwrap();
+    assert_eq!(auth.public_key(), &second);
+    let pk_of = |v: &Value| match s(v, "public_key") {
+        "authority" => &first,
+        "second_authority" => &second,
+        other => panic!("unknown public key {other}"),
+    };
+    let mut refused = 0;
+    for v in arr(doc, "wrong_authority") {
+        let what = format!("wrong authority {}", name(v));
+        if v["error"].as_str() == Some("wrong_authority") {
+            refused += 1;
+        }
+        match s(v, "operation") {
+            "open" => {
+                let key = UserKey::from_bytes(&b(v, "key")).unwrap();
+                let rec = SealedRecord::from_bytes(&b(v, "record")).unwrap();
+                if let Some(p) = expect(key.open(pk_of(v), &rec), v, &what) {
+                    assert_eq!(p, b(v, "payload"), "{what}: payload");
+                }
+            }
+            "reencrypt" => {
+                let rk = ReKey::from_bytes(&b(v, "rekey")).unwrap();
+                let rec = SealedRecord::from_bytes(&b(v, "record")).unwrap();
+                assert_eq!(
+                    Some(rk.can_reencrypt(&rec)),
+                    v["can_reencrypt"].as_bool(),
+                    "{what}"
+                );
+                expect(rk.reencrypt(&rec), v, &what);
+            }
+            "rekey" => {
+                let d = DelegationKey::from_bytes(&b(v, "delegation_key")).unwrap();
+                let p = Policy::parse(s(v, "target_policy")).unwrap();
+                expect(d.rekey(pk_of(v), &p, &mut rand::rngs::OsRng), v, &what);
+            }
+            other => panic!("{what}: unknown operation {other}"),
+        }
+    }
+    assert!(refused >= 3, "vectors cover wrong_authority");
 }
 
 fn bls_keys(doc: &Value) -> Vec<(String, SigningKey)> {
@@ -455,6 +613,59 @@ pub fn consent(doc: &Value) {
         }
         let holder = &keys.iter().find(|(m, _)| m == s(v, "holder")).unwrap().1;
         assert!(expect(t.attenuate(holder, &narrowing), v, &what).is_none());
+    }
+}
+
+/// A token vector verified as it says (issuer, now, revocations).
+fn verified(doc: &Value, token: &str) -> VerifiedConsent {
+    let keys = bls_keys(doc);
+    let v = arr(&doc["consent"], "tokens")
+        .iter()
+        .find(|t| name(t) == token)
+        .unwrap_or_else(|| panic!("no token {token}"));
+    let t = ConsentToken::from_bytes(&b(v, "bytes")).unwrap();
+    t.verify(&bls_pk(&keys, s(v, "issuer")), u(v, "now"), &revoked(v))
+        .unwrap_or_else(|e| panic!("token {token} must verify: {e}"))
+}
+
+/// The consent gate: `check_rekey`, and re-encryption through a consent.
+pub fn consent_gate(doc: &Value) {
+    let c = &doc["consent"];
+    let rks = rekeys(doc);
+    let rekey = |n: &str| &rks.iter().find(|(m, _)| m == n).unwrap().1;
+    let (mut passed, mut refused) = (0, 0);
+    for v in arr(c, "rekey_checks") {
+        let what = format!("rekey check {}", name(v));
+        let r = check_rekey(&verified(doc, s(v, "token")), rekey(s(v, "rekey")));
+        if r.is_ok() {
+            passed += 1;
+        } else {
+            refused += 1;
+        }
+        expect(r, v, &what);
+    }
+    assert!(passed >= 1 && refused >= 1);
+    let record = |n: &str| {
+        arr(doc, "sealed_records")
+            .iter()
+            .chain(arr(doc, "reencrypted_records"))
+            .find(|r| name(r) == n)
+            .map(|r| b(r, "bytes"))
+            .unwrap_or_else(|| panic!("no record {n}"))
+    };
+    for v in arr(c, "gated_reencryptions") {
+        let what = format!("gated re-encryption {}", name(v));
+        let rec = SealedRecord::from_bytes(&record(s(v, "record"))).unwrap();
+        let r = reencrypt_with_consent(
+            &verified(doc, s(v, "token")),
+            rekey(s(v, "rekey")),
+            &rec,
+            s(v, "category"),
+            s(v, "purpose"),
+        );
+        if let Some(out) = expect(r, v, &what) {
+            assert_eq!(out.to_bytes(), record(s(v, "output")), "{what}: output");
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The deterministic generator of `tests/vectors/cipherchart-v1.json`.
+//! The deterministic generator of `tests/vectors/cipherchart-v2.json` (wire format v2).
 //!
 //! Every random choice comes from a ChaCha20 stream seeded per group (SHA-256 of a
 //! label), so adding a group never changes the bytes of another. Expected outcomes are
@@ -9,10 +9,11 @@
 use cipherchart::chain::merkle::leaf_hash;
 use cipherchart::chain::{Action, Chain, Entry, EntryDraft, MemoryStore};
 use cipherchart::consent::{
-    ConsentToken, Grant, Grantee, Narrowing, RevocationId, RevocationSet, Window,
+    check_rekey, reencrypt_with_consent, ConsentToken, Grant, Grantee, Narrowing, RevocationId,
+    RevocationSet, Window,
 };
 use cipherchart::sig::{fast_aggregate_verify, PublicKey as BlsPk, Signature, SigningKey};
-use cipherchart::{seal, Authority, Policy, SealedRecord, UserKey};
+use cipherchart::{seal, Authority, DelegationKey, Error, Policy, ReKey, SealedRecord, UserKey};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Map, Value};
@@ -21,7 +22,7 @@ use sha2::{Digest, Sha256};
 use super::common::{error_json, hx, outcome};
 
 /// The label every group seed derives from; changing it changes every vector.
-const SEED_LABEL: &str = "cipherchart-conformance-v1";
+const SEED_LABEL: &str = "cipherchart-conformance-v2";
 
 fn rng(group: &str) -> ChaCha20Rng {
     let seed: [u8; 32] = Sha256::digest(format!("{SEED_LABEL}/{group}")).into();
@@ -40,6 +41,43 @@ fn flip(bytes: &[u8], at: usize, mask: u8) -> Vec<u8> {
     let mut b = bytes.to_vec();
     b[at] ^= mask;
     b
+}
+
+/// A copy of `bytes` with the object header's version byte set to `version`.
+fn with_version(bytes: &[u8], version: u8) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[3] = version;
+    b
+}
+
+/// A copy of `bytes` with `with` written over it at `at`.
+fn splice(bytes: &[u8], at: usize, with: &[u8]) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[at..at + with.len()].copy_from_slice(with);
+    b
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> usize {
+    u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap_or_default()) as usize
+}
+
+/// The offset of the guard flag of key material (user key, delegation key, blinded key
+/// of a re-key) that starts at `at`: authority id (32) ‖ u32 count ‖ (u32 len ‖ attribute)*.
+fn guard_flag_at(bytes: &[u8], at: usize) -> usize {
+    let n = u32_at(bytes, at + 32);
+    let mut i = at + 32 + 4;
+    for _ in 0..n {
+        i += 4 + u32_at(bytes, i);
+    }
+    i
+}
+
+/// The end of the KEM header that starts at `at`: authority (32) ‖ u32 len ‖ policy ‖
+/// C0 (3·96) ‖ u32 rows ‖ rows·3·48 ‖ c' (32).
+fn kem_end(bytes: &[u8], at: usize) -> usize {
+    let policy_end = at + 32 + 4 + u32_at(bytes, at + 32);
+    let rows_at = policy_end + 3 * 96;
+    rows_at + 4 + u32_at(bytes, rows_at) * 3 * 48 + 32
 }
 
 /// The first position of `needle` in `hay`.
@@ -63,6 +101,12 @@ const USERS: &[(&str, &[&str])] = &[
     ),
     ("h2_researcher", &["role:researcher", "hospital:h2"]),
     ("auditor", &["role:auditor"]),
+    // Satisfies the first re-key's target policy and no other layer of `ecg_hop1`:
+    // v2 falls back to older layers a key satisfies, so tampered hops are opened with it.
+    (
+        "h2_nurse",
+        &["hospital:h2", "dept:cardiology", "role:nurse"],
+    ),
 ];
 
 struct Abe {
@@ -235,10 +279,27 @@ fn abe() -> (Abe, Value) {
         .iter()
         .map(|(n, k)| {
             let attributes: Vec<&str> = k.attributes().iter().map(|a| a.as_str()).collect();
-            json!({"name": n, "attributes": attributes, "bytes": hx(&k.to_bytes())})
+            json!({
+                "name": n,
+                "attributes": attributes,
+                "authority_id": hx(&k.authority()),
+                "bytes": hx(&k.to_bytes()),
+            })
         })
         .collect();
     let key_errors = vec![
+        {
+            // The holder guard is the authority's to add, never a caller's.
+            let attrs = ["patient:42", "cipherchart:key-holder"];
+            let e = authority
+                .issue_key(&attrs, &mut r)
+                .err()
+                .unwrap_or_else(|| panic!("holder guard attribute accepted"));
+            let mut o = Map::new();
+            o.insert("attributes".into(), json!(attrs));
+            o.extend(error_json(&e));
+            Value::Object(o)
+        },
         {
             let e = authority
                 .issue_key(&["role:nurse", ""], &mut r)
@@ -292,6 +353,13 @@ fn abe() -> (Abe, Value) {
             "user_key",
             flip(&ukb, ukb.len() - 10, 0x01),
         ),
+        ("public_key_v1", "public_key", with_version(&pkb, 1)),
+        ("user_key_v1", "user_key", with_version(&ukb, 1)),
+        (
+            "user_key_guard_flag_cleared",
+            "user_key",
+            splice(&ukb, guard_flag_at(&ukb, 4), &[0]),
+        ),
         ("master_key_zero_scalar", "master_key", zero_a1),
         ("master_key_scalar_not_reduced", "master_key", big_a1),
     ] {
@@ -319,8 +387,129 @@ fn abe() -> (Abe, Value) {
     (Abe { authority, users }, value)
 }
 
-/// Sealed records, tampered records, re-keys and re-encrypted records.
-fn records(abe: &Abe) -> (Value, Value, Value, Value, Vec<SealedRecord>, [u8; 16]) {
+/// The second authority: its public key, a user key, a record, a re-key and a delegation
+/// key, for the `wrong_authority` vectors.
+struct Second {
+    authority: Authority,
+    key: UserKey,
+    record: SealedRecord,
+    rekey: ReKey,
+    delegation: DelegationKey,
+}
+
+fn second_authority(b: &Bls) -> (Second, Value) {
+    let mut r = rng("second_authority");
+    let authority = Authority::setup(&mut r);
+    let pk = authority.public_key();
+    let key = ok(authority.issue_key(&["patient:42"], &mut r), "issue_key");
+    let p = ok(Policy::parse("patient:42"), "policy");
+    let record = ok(
+        seal(pk, &p, b"rec-b1", b"", b"second authority record", &mut r),
+        "seal",
+    );
+    let delegator = b.key("patient").public_key();
+    let target = ok(Policy::parse("hospital:h2 and dept:cardiology"), "policy");
+    let rekey = ok(
+        ok(
+            authority.issue_delegation_key(&["patient:42"], &delegator, &mut r),
+            "delegation key",
+        )
+        .rekey(pk, &target, &mut r),
+        "rekey",
+    );
+    let delegation = ok(
+        authority.issue_delegation_key(&["patient:42"], &delegator, &mut r),
+        "delegation key",
+    );
+    let value = json!({
+        "public_key": hx(&pk.to_bytes()),
+        "public_key_id": hx(&pk.id()),
+        "master_key": hx(&authority.export_master_key_dangerous()),
+    });
+    (
+        Second {
+            authority,
+            key,
+            record,
+            rekey,
+            delegation,
+        },
+        value,
+    )
+}
+
+/// What `records` makes.
+struct Records {
+    sealed_json: Value,
+    tampered: Value,
+    delegation_keys: Value,
+    rekeys: Value,
+    reencrypted: Value,
+    /// `decode_errors` of the kinds `delegation_key` and `rekey`.
+    decode_errors: Vec<Value>,
+    wrong_authority: Value,
+    /// The sealed records, then `ecg_hop1`.
+    sealed: Vec<SealedRecord>,
+    /// `to_h2_cardiology` (delegator `patient`), `to_h2_research` (`hospital_h2`).
+    rk1: ReKey,
+    rk2: ReKey,
+}
+
+/// One `decode_errors` vector: `bytes` must not decode as `kind`.
+fn decode_error(name: &str, kind: &str, bytes: &[u8]) -> Value {
+    let r = match kind {
+        "delegation_key" => DelegationKey::from_bytes(bytes).map(|_| ()),
+        "rekey" => ReKey::from_bytes(bytes).map(|_| ()),
+        _ => panic!("generator: kind {kind}"),
+    };
+    assert!(r.is_err(), "generator: {name} decoded");
+    let mut o = Map::new();
+    o.insert("name".into(), json!(name));
+    o.insert("kind".into(), json!(kind));
+    o.insert("bytes".into(), json!(hx(bytes)));
+    o.extend(outcome(r));
+    Value::Object(o)
+}
+
+/// A tampered record vector: `bytes` (a mutation of `base`) must fail to decode or to
+/// open with `key`; `detail` is asserted when given.
+fn tampered_json(
+    abe: &Abe,
+    name: &str,
+    base: &str,
+    key: &str,
+    bytes: &[u8],
+    detail: Option<&str>,
+) -> Value {
+    let pk = abe.authority.public_key();
+    let mut o = Map::new();
+    o.insert("name".into(), json!(name));
+    o.insert("base".into(), json!(base));
+    o.insert("bytes".into(), json!(hx(bytes)));
+    o.insert("key".into(), json!(key));
+    let e = match SealedRecord::from_bytes(bytes) {
+        Err(e) => {
+            o.insert("fails_at".into(), json!("decode"));
+            e
+        }
+        Ok(s) => {
+            o.insert("fails_at".into(), json!("open"));
+            match abe.user(key).open(pk, &s) {
+                Ok(_) => panic!("generator: tampered record {name} opened"),
+                Err(e) => e,
+            }
+        }
+    };
+    if let Some(d) = detail {
+        assert_eq!(e.kind().as_deref(), Some(d), "generator: {name}: {e}");
+    }
+    o.extend(error_json(&e));
+    Value::Object(o)
+}
+
+/// Sealed records, tampered records, delegation keys, re-keys and re-encrypted records,
+/// and the vectors across two authorities.
+fn records(abe: &Abe, b: &Bls, second: &Second) -> Records {
     let mut r = rng("records");
     let pk = abe.authority.public_key();
     let specs: [(&str, &str, &[u8], &[u8], &[u8]); 4] = [
@@ -359,6 +548,7 @@ fn records(abe: &Abe) -> (Value, Value, Value, Value, Vec<SealedRecord>, [u8; 16
             "record_id": hx(id),
             "metadata": hx(meta),
             "payload": hx(payload),
+            "authority_id": hx(&s.authority()),
             "bytes": hx(&s.to_bytes()),
             "header_digest": hx(&s.header_digest()),
             "opens": opens,
@@ -385,95 +575,107 @@ fn records(abe: &Abe) -> (Value, Value, Value, Value, Vec<SealedRecord>, [u8; 16
         ("trailing_byte", [ecg.as_slice(), &[0]].concat()),
         ("wrong_type", pk.to_bytes()),
         ("unsupported_version", flip(&ecg, 3, 0xff)),
+        ("v1_version", with_version(&ecg, 1)),
         ("empty", Vec::new()),
     ];
-    let opener = abe.user("physician_cardiology");
     for (name, bytes) in cases {
-        let mut o = Map::new();
-        o.insert("name".into(), json!(name));
-        o.insert("base".into(), json!("ecg"));
-        o.insert("bytes".into(), json!(hx(&bytes)));
-        o.insert("key".into(), json!("physician_cardiology"));
-        match SealedRecord::from_bytes(&bytes) {
-            Err(e) => {
-                o.insert("fails_at".into(), json!("decode"));
-                o.extend(error_json(&e));
-            }
-            Ok(s) => {
-                let e = match opener.open(pk, &s) {
-                    Ok(_) => panic!("generator: tampered record {name} opened"),
-                    Err(e) => e,
-                };
-                o.insert("fails_at".into(), json!("open"));
-                o.extend(error_json(&e));
-            }
-        }
-        tampered.push(Value::Object(o));
+        tampered.push(tampered_json(
+            abe,
+            name,
+            "ecg",
+            "physician_cardiology",
+            &bytes,
+            (name == "v1_version").then_some("unsupported_version"),
+        ));
     }
 
-    // Re-keys: hop 1 from the cardiologist's key to hospital h2's cardiology; hop 2 from
-    // an h2 cardiologist to h2's researchers.
+    // Delegation keys, one per grant, each naming its delegator's consent key: the
+    // patient delegates `patient:42` to hospital h2's cardiology; h2 delegates what its
+    // cardiology can open to its researchers.
     let target1 = ok(Policy::parse("hospital:h2 and dept:cardiology"), "policy");
     let target2 = ok(Policy::parse("role:researcher and hospital:h2"), "policy");
-    let rk1 = ok(
-        abe.user("physician_cardiology").rekey(
-            pk,
-            &["role:physician", "dept:cardiology"],
-            &target1,
-            &mut r,
-        ),
-        "rekey",
-    );
-    let rk2 = ok(
-        abe.user("h2_cardiologist").rekey(
-            pk,
-            &["hospital:h2", "dept:cardiology"],
-            &target2,
-            &mut r,
-        ),
-        "rekey",
-    );
-    let mut rekeys = vec![
-        rekey_json("to_h2_cardiology", "physician_cardiology", &rk1),
-        rekey_json("to_h2_research", "h2_cardiologist", &rk2),
-    ];
-    for (name, from, attrs, target) in [
+    let grants = [
+        ("patient_42_grant", &["patient:42"][..], "patient"),
         (
-            "not_a_subset",
-            "nurse_cardiology",
-            vec!["role:physician"],
+            "h2_cardiology_grant",
+            &["hospital:h2", "dept:cardiology"][..],
+            "hospital_h2",
+        ),
+    ];
+    let mut dks = Vec::new();
+    let mut dk_bytes = Vec::new();
+    let mut made = Vec::new();
+    for (name, attrs, delegator) in grants {
+        let d = ok(
+            abe.authority
+                .issue_delegation_key(attrs, &b.key(delegator).public_key(), &mut r),
+            "delegation key",
+        );
+        assert_eq!(d.authority(), pk.id());
+        assert_eq!(d.delegator(), &b.key(delegator).public_key());
+        let attributes: Vec<&str> = d.attributes().iter().map(|a| a.as_str()).collect();
+        dks.push(json!({
+            "name": name,
+            "attributes": attributes,
+            "delegator": delegator,
+            "authority_id": hx(&d.authority()),
+            "bytes": hx(&d.to_bytes()),
+        }));
+        dk_bytes.push(d.to_bytes().to_vec());
+        made.push(d);
+    }
+    let [d1, d2]: [DelegationKey; 2] = made
+        .try_into()
+        .unwrap_or_else(|_| panic!("generator: two delegation keys"));
+    let rk1 = ok(d1.rekey(pk, &target1, &mut r), "rekey");
+    let rk2 = ok(d2.rekey(pk, &target2, &mut r), "rekey");
+    let mut rekeys = vec![
+        rekey_json("to_h2_cardiology", "patient_42_grant", "patient", &rk1),
+        rekey_json("to_h2_research", "h2_cardiology_grant", "hospital_h2", &rk2),
+    ];
+    // Requests that must be refused: issue_delegation_key then rekey.
+    for (name, attrs, target) in [
+        ("empty_subset", vec![], "a:1"),
+        ("empty_attribute", vec!["patient:42", ""], "a:1"),
+        (
+            "holder_guard_attribute",
+            vec!["cipherchart:key-holder"],
             "a:1",
         ),
-        ("empty_subset", "nurse_cardiology", vec![], "a:1"),
-        ("empty_attribute", "nurse_cardiology", vec![""], "a:1"),
     ] {
         let p = ok(Policy::parse(target), "policy");
         let e = abe
-            .user(from)
-            .rekey(pk, &attrs, &p, &mut r)
+            .authority
+            .issue_delegation_key(&attrs, &b.key("patient").public_key(), &mut r)
+            .and_then(|d| d.rekey(pk, &p, &mut r))
             .err()
             .unwrap_or_else(|| panic!("generator: bad rekey {name} accepted"));
         let mut o = Map::new();
         o.insert("name".into(), json!(name));
-        o.insert("from_key".into(), json!(from));
         o.insert("attributes".into(), json!(attrs));
+        o.insert("delegator".into(), json!("patient"));
         o.insert("target_policy".into(), json!(target));
         o.extend(error_json(&e));
         rekeys.push(Value::Object(o));
     }
 
     let hop1 = ok(rk1.reencrypt(&sealed[0]), "reencrypt");
+    // v2: re-encryption is deterministic.
+    assert_eq!(
+        ok(rk1.reencrypt(&sealed[0]), "reencrypt").to_bytes(),
+        hop1.to_bytes()
+    );
     let hop2 = ok(rk2.reencrypt(&hop1), "reencrypt");
-    let hop1_threshold = ok(rk1.reencrypt(&sealed[1]), "reencrypt");
+    let hop1_binary = ok(rk1.reencrypt(&sealed[3]), "reencrypt");
     let mut re = vec![
         reenc_json(abe, "ecg_hop1", "ecg", "to_h2_cardiology", &hop1),
         reenc_json(abe, "ecg_hop2", "ecg_hop1", "to_h2_research", &hop2),
         reenc_json(
             abe,
-            "threshold_hop1",
-            "threshold",
+            "binary_hop1",
+            "binary",
             "to_h2_cardiology",
-            &hop1_threshold,
+            &hop1_binary,
         ),
     ];
     for (name, input, rekey, rec, rk) in [
@@ -484,8 +686,23 @@ fn records(abe: &Abe) -> (Value, Value, Value, Value, Vec<SealedRecord>, [u8; 16
             &sealed[2],
             &rk1,
         ),
+        (
+            "threshold_record",
+            "threshold",
+            "to_h2_cardiology",
+            &sealed[1],
+            &rk1,
+        ),
         ("wrong_layer", "ecg", "to_h2_research", &sealed[0], &rk2),
+        (
+            "same_grant_twice",
+            "ecg_hop1",
+            "to_h2_cardiology",
+            &hop1,
+            &rk1,
+        ),
     ] {
+        assert!(!rk.can_reencrypt(rec));
         let e = rk
             .reencrypt(rec)
             .err()
@@ -497,58 +714,325 @@ fn records(abe: &Abe) -> (Value, Value, Value, Value, Vec<SealedRecord>, [u8; 16
         o.extend(error_json(&e));
         re.push(Value::Object(o));
     }
-    // Tampered re-encrypted records: the hop follows the input record's encoding:
-    // grant id (16) ‖ R (576) ‖ capsule.
+    // Tampered re-encrypted records. A hop follows the input record's encoding:
+    // grant id (16) ‖ grant capsule ‖ record capsule ‖ R̂ (576) ‖ grant-value flag
+    // [‖ Rg (576), hops after the first].
     let base = ecg.len();
     let h1 = hop1.to_bytes();
-    for (name, bytes) in [
-        ("hop_grant_id_flipped", flip(&h1, base, 0x01)),
-        ("hop_r_flipped", flip(&h1, base + 16 + 300, 0x01)),
-        ("hop_capsule_c_prime_flipped", flip(&h1, h1.len() - 1, 0x01)),
+    let g_end = kem_end(&h1, base + 16);
+    let v_end = kem_end(&h1, g_end);
+    assert_eq!(v_end + 576 + 1, h1.len(), "generator: hop layout");
+    let h2 = hop2.to_bytes();
+    let (h2_g_end, h2_v_end) = {
+        let g = kem_end(&h2, h1.len() + 16);
+        (g, kem_end(&h2, g))
+    };
+    assert_eq!(
+        h2_v_end + 576 + 1 + 576,
+        h2.len(),
+        "generator: hop 2 layout"
+    );
+    let binary = sealed[3].to_bytes();
+    let hb = hop1_binary.to_bytes();
+    for (name, bytes, detail) in [
+        ("hop_grant_id_flipped", flip(&h1, base, 0x01), None),
+        (
+            "hop_grant_capsule_c_prime_flipped",
+            flip(&h1, g_end - 1, 0x01),
+            None,
+        ),
+        (
+            "hop_record_capsule_c_prime_flipped",
+            flip(&h1, v_end - 1, 0x01),
+            None,
+        ),
+        ("hop_masked_r_flipped", flip(&h1, v_end + 300, 0x01), None),
+        // The grant value is forbidden on hop 1: set the flag and append a well-formed
+        // value (hop 2's).
+        (
+            "hop1_grant_value_flag_set",
+            [&h1[..h1.len() - 1], &[1], &h2[h2.len() - 576..]].concat(),
+            Some("non_canonical"),
+        ),
+        // A record capsule under another policy than the hop's grant capsule (hop 2's
+        // record capsule, under the research policy).
+        (
+            "hop_record_capsule_other_policy",
+            [&h1[..g_end], &h2[h2_g_end..h2_v_end], &h1[v_end..]].concat(),
+            Some("non_canonical"),
+        ),
+        // The hop of another record of the same grant (`binary_hop1`), copied onto this
+        // record: bound to the other record, it opens nothing.
+        (
+            "hop_copied_from_other_record",
+            [&ecg[..base - 1], &[1], &hb[binary.len()..]].concat(),
+            None,
+        ),
     ] {
-        let mut o = Map::new();
-        o.insert("name".into(), json!(name));
-        o.insert("base".into(), json!("ecg_hop1"));
-        o.insert("bytes".into(), json!(hx(&bytes)));
-        o.insert("key".into(), json!("h2_cardiologist"));
-        match SealedRecord::from_bytes(&bytes) {
-            Err(e) => {
-                o.insert("fails_at".into(), json!("decode"));
-                o.extend(error_json(&e));
-            }
-            Ok(s) => {
-                let e = abe
-                    .user("h2_cardiologist")
-                    .open(pk, &s)
-                    .err()
-                    .unwrap_or_else(|| panic!("generator: tampered hop {name} opened"));
-                o.insert("fails_at".into(), json!("open"));
-                o.extend(error_json(&e));
-            }
-        }
-        tampered.push(Value::Object(o));
+        tampered.push(tampered_json(
+            abe, name, "ecg_hop1", "h2_nurse", &bytes, detail,
+        ));
     }
-    let grant_id = rk1.grant_id();
+    for (name, bytes, detail) in [
+        // The grant value is required on hop 2: clear the flag and drop the value.
+        (
+            "hop2_grant_value_flag_cleared",
+            [&h2[..h2.len() - 576 - 1], &[0]].concat(),
+            Some("non_canonical"),
+        ),
+        (
+            "hop2_grant_value_flipped",
+            flip(&h2, h2.len() - 300, 0x01),
+            None,
+        ),
+    ] {
+        tampered.push(tampered_json(
+            abe,
+            name,
+            "ecg_hop2",
+            "h2_researcher",
+            &bytes,
+            detail,
+        ));
+    }
+
+    // Delegation keys and re-keys that must not decode.
+    let spk = second.authority.public_key();
+    let d = &dk_bytes[0];
+    let rkb = rk1.to_bytes().to_vec();
+    let pkb = pk.to_bytes();
+    // ReKey: header (4) ‖ grant id (16) ‖ blinded key ‖ capsule ‖ u32 len ‖ public key ‖
+    // hop key (32) ‖ delegator (48).
+    let material_at = 4 + 16;
+    let capsule_at = {
+        let a = find(&rkb[material_at + 32..], &pk.id()) + material_at + 32;
+        assert!(a > guard_flag_at(&rkb, material_at));
+        a
+    };
+    let pk_at = rkb.len() - 48 - 32 - pkb.len();
+    assert_eq!(&rkb[pk_at..pk_at + pkb.len()], pkb.as_slice());
+    let mut decode_errors = vec![
+        decode_error("delegation_key_v1", "delegation_key", &with_version(d, 1)),
+        decode_error(
+            "delegation_key_guard_flag_set",
+            "delegation_key",
+            &splice(d, guard_flag_at(d, 4), &[1]),
+        ),
+        decode_error(
+            "delegation_key_wrong_type",
+            "delegation_key",
+            &abe.user("patient_42").to_bytes(),
+        ),
+        decode_error(
+            "delegation_key_delegator_flipped",
+            "delegation_key",
+            &flip(d, d.len() - 1, 0x01),
+        ),
+        decode_error(
+            "delegation_key_trailing_byte",
+            "delegation_key",
+            &[d.as_slice(), &[0]].concat(),
+        ),
+        decode_error("rekey_v1", "rekey", &with_version(&rkb, 1)),
+        decode_error(
+            "rekey_guard_flag_set",
+            "rekey",
+            &splice(&rkb, guard_flag_at(&rkb, material_at), &[1]),
+        ),
+        // The blinded key, the capsule or the public key of another authority than the
+        // others: the re-key does not decode.
+        decode_error(
+            "rekey_material_authority_other",
+            "rekey",
+            &splice(&rkb, material_at, &spk.id()),
+        ),
+        decode_error(
+            "rekey_capsule_authority_other",
+            "rekey",
+            &splice(&rkb, capsule_at, &spk.id()),
+        ),
+        decode_error(
+            "rekey_public_key_other",
+            "rekey",
+            &splice(&rkb, pk_at, &spk.to_bytes()),
+        ),
+        decode_error(
+            "rekey_delegator_flipped",
+            "rekey",
+            &flip(&rkb, rkb.len() - 1, 0x01),
+        ),
+        decode_error("rekey_truncated", "rekey", &rkb[..rkb.len() - 1]),
+    ];
+    for v in &mut decode_errors {
+        let n = v["name"].as_str().unwrap_or_default();
+        let want = if n.ends_with("_v1") {
+            Some("unsupported_version")
+        } else if n.contains("guard_flag") || n.contains("_other") {
+            Some("non_canonical")
+        } else {
+            None
+        };
+        if let Some(w) = want {
+            assert_eq!(v["detail"].as_str(), Some(w), "generator: {n}: {v}");
+        }
+    }
+
+    let wrong_authority = wrong_authority(abe, second, &sealed[0], &rk1);
     sealed.push(hop1);
-    (
-        Value::Array(out),
-        Value::Array(tampered),
-        Value::Array(rekeys),
-        Value::Array(re),
+    Records {
+        sealed_json: Value::Array(out),
+        tampered: Value::Array(tampered),
+        delegation_keys: Value::Array(dks),
+        rekeys: Value::Array(rekeys),
+        reencrypted: Value::Array(re),
+        decode_errors,
+        wrong_authority,
         sealed,
-        grant_id,
-    )
+        rk1,
+        rk2,
+    }
 }
 
-fn rekey_json(name: &str, from: &str, rk: &cipherchart::ReKey) -> Value {
+/// Keys, records, re-keys and delegation keys used across two authorities: refused with
+/// `wrong_authority` before any pairing (and a control of each operation that succeeds).
+/// Each vector is self-contained: `public_key` names the group whose public key is used
+/// (`authority` or `second_authority`); keys, records and re-keys are given as bytes.
+fn wrong_authority(abe: &Abe, second: &Second, ecg: &SealedRecord, rk1: &ReKey) -> Value {
+    let mut r = rng("wrong_authority");
+    let first_pk = abe.authority.public_key();
+    let second_pk = second.authority.public_key();
+    let pk_of = |which: &str| {
+        if which == "authority" {
+            first_pk
+        } else {
+            second_pk
+        }
+    };
+    let patient_first = abe.user("patient_42");
+    // A user key of the first authority whose authority id was changed: it still
+    // decodes (the id is not authenticated by the key) and is refused as another
+    // authority's.
+    let relabelled = {
+        let b = patient_first.to_bytes().to_vec();
+        ok(
+            UserKey::from_bytes(&splice(&b, 4, &second_pk.id())),
+            "relabelled key",
+        )
+    };
+    let mut out = Vec::new();
+    let opens: [(&str, &str, &UserKey, &SealedRecord, bool); 5] = [
+        (
+            "second_key_first_record",
+            "authority",
+            &second.key,
+            ecg,
+            false,
+        ),
+        (
+            "second_key_first_record_second_public_key",
+            "second_authority",
+            &second.key,
+            ecg,
+            false,
+        ),
+        (
+            "first_key_second_record",
+            "authority",
+            patient_first,
+            &second.record,
+            false,
+        ),
+        (
+            "first_key_relabelled_second",
+            "authority",
+            &relabelled,
+            ecg,
+            false,
+        ),
+        (
+            "second_key_second_record",
+            "second_authority",
+            &second.key,
+            &second.record,
+            true,
+        ),
+    ];
+    for (name, which, key, rec, succeeds) in opens {
+        let res = key.open(pk_of(which), rec);
+        assert_eq!(res.is_ok(), succeeds, "generator: {name}");
+        if !succeeds {
+            assert_eq!(res, Err(Error::WrongAuthority), "generator: {name}");
+        }
+        let mut o = Map::new();
+        o.insert("name".into(), json!(name));
+        o.insert("operation".into(), json!("open"));
+        o.insert("public_key".into(), json!(which));
+        o.insert("key".into(), json!(hx(&key.to_bytes())));
+        o.insert("record".into(), json!(hx(&rec.to_bytes())));
+        match res {
+            Ok(p) => {
+                o.insert("payload".into(), json!(hx(&p)));
+                o.insert("error".into(), Value::Null);
+            }
+            Err(e) => o.extend(error_json(&e)),
+        }
+        out.push(Value::Object(o));
+    }
+    for (name, rk, rec) in [
+        ("second_rekey_first_record", &second.rekey, ecg),
+        ("first_rekey_second_record", rk1, &second.record),
+    ] {
+        let res = rk.reencrypt(rec);
+        assert_eq!(
+            res.as_ref().err(),
+            Some(&Error::WrongAuthority),
+            "generator: {name}"
+        );
+        let mut o = Map::new();
+        o.insert("name".into(), json!(name));
+        o.insert("operation".into(), json!("reencrypt"));
+        o.insert("rekey".into(), json!(hx(&rk.to_bytes())));
+        o.insert("record".into(), json!(hx(&rec.to_bytes())));
+        o.insert("can_reencrypt".into(), json!(rk.can_reencrypt(rec)));
+        o.extend(outcome(res));
+        out.push(Value::Object(o));
+    }
+    let target = ok(Policy::parse("role:researcher"), "policy");
+    let dk = second.delegation.to_bytes();
+    for (name, which, succeeds) in [
+        ("second_delegation_key_first_public_key", "authority", false),
+        (
+            "second_delegation_key_second_public_key",
+            "second_authority",
+            true,
+        ),
+    ] {
+        let d = ok(DelegationKey::from_bytes(&dk), "delegation key");
+        let res = d.rekey(pk_of(which), &target, &mut r);
+        assert_eq!(res.is_ok(), succeeds, "generator: {name}");
+        let mut o = Map::new();
+        o.insert("name".into(), json!(name));
+        o.insert("operation".into(), json!("rekey"));
+        o.insert("public_key".into(), json!(which));
+        o.insert("delegation_key".into(), json!(hx(&dk)));
+        o.insert("target_policy".into(), json!(target.to_string()));
+        o.extend(outcome(res));
+        out.push(Value::Object(o));
+    }
+    Value::Array(out)
+}
+
+fn rekey_json(name: &str, delegation_key: &str, delegator: &str, rk: &ReKey) -> Value {
     let attributes: Vec<&str> = rk.attributes().iter().map(|a| a.as_str()).collect();
     json!({
         "name": name,
         "error": null,
-        "from_key": from,
+        "delegation_key": delegation_key,
+        "delegator": delegator,
         "attributes": attributes,
         "target_policy": rk.target_policy().to_string(),
         "grant_id": hx(&rk.grant_id()),
+        "authority_id": hx(&rk.authority()),
         "consent_digest": hx(&cipherchart::consent::rekey_digest(rk)),
         "bytes": hx(&rk.to_bytes()),
     })
@@ -561,6 +1045,7 @@ fn reenc_json(abe: &Abe, name: &str, input: &str, rekey: &str, rec: &SealedRecor
         "input": input,
         "rekey": rekey,
         "bytes": hx(&rec.to_bytes()),
+        "authority_id": hx(&rec.authority()),
         "hop_count": rec.hop_count(),
         "policy": rec.policy().to_string(),
         "current_policy": rec.current_policy().to_string(),
@@ -716,7 +1201,8 @@ fn bls() -> (Bls, Value) {
 }
 
 /// Consent tokens: valid ones with what they permit, and one of each kind of invalid.
-fn consent(b: &Bls, rk_digest: [u8; 32]) -> (Value, ConsentToken) {
+fn consent(b: &Bls, rk1: &ReKey, rk2: &ReKey, ecg: &SealedRecord) -> (Value, ConsentToken) {
+    let rk_digest = cipherchart::consent::rekey_digest(rk1);
     let mut r = rng("consent");
     let patient = b.key("patient");
     let hospital = b.key("hospital_h2");
@@ -753,6 +1239,38 @@ fn consent(b: &Bls, rk_digest: [u8; 32]) -> (Value, ConsentToken) {
         .holder(researcher.public_key());
     let t_att = ok(t_held.attenuate(hospital, &narrowing), "attenuate");
     let t_att_presented = ok(t_att.present(researcher), "present");
+    // v2: a consent gates a re-key only if its issuer is the re-key's delegator. Mallory
+    // copies the (public) digest of the patient's re-key into a consent of her own; the
+    // hospital, delegator of the second re-key, consents to it.
+    let t_non_delegator = ok(
+        ConsentToken::issue(
+            b.key("mallory"),
+            &Grant::new(
+                "patient-42",
+                Grantee::Policy(rk1.target_policy().clone()),
+                window,
+            )
+            .purposes(["treatment", "research"])
+            .rekey_digest(rk_digest),
+            &mut r,
+        ),
+        "issue",
+    );
+    let t_rk2 = ok(
+        ConsentToken::issue(
+            hospital,
+            &Grant::new(
+                "patient-42",
+                Grantee::Policy(rk2.target_policy().clone()),
+                window,
+            )
+            .records(["rec-1"])
+            .purposes(["research"])
+            .rekey(rk2),
+            &mut r,
+        ),
+        "issue",
+    );
     let t_key = ok(
         ConsentToken::issue(
             patient,
@@ -950,6 +1468,20 @@ fn consent(b: &Bls, rk_digest: [u8; 32]) -> (Value, ConsentToken) {
             patient_pk.to_object_bytes(),
             "patient",
             1_500,
+            empty.clone(),
+        ),
+        (
+            "rekey_by_non_delegator",
+            t_non_delegator.to_bytes(),
+            "mallory",
+            1_500,
+            empty.clone(),
+        ),
+        (
+            "rekey2_by_delegator",
+            t_rk2.to_bytes(),
+            "hospital_h2",
+            1_500,
             empty,
         ),
     ];
@@ -1057,7 +1589,137 @@ fn consent(b: &Bls, rk_digest: [u8; 32]) -> (Value, ConsentToken) {
         o.extend(error_json(&e));
         att.push(Value::Object(o));
     }
-    (json!({"tokens": tokens, "attenuations": att}), t_basic)
+    // The consent gate (v2): `check_rekey` of a verified token (verified as its vector
+    // says: issuer, now, no revocation) and a re-key.
+    let rekeys = [("to_h2_cardiology", rk1), ("to_h2_research", rk2)];
+    let verified = |token: &str| {
+        let v = tokens
+            .iter()
+            .find(|t| t["name"] == token)
+            .unwrap_or_else(|| panic!("generator: no token {token}"));
+        assert!(v["revoked"].as_array().is_some_and(Vec::is_empty));
+        let bytes = hex::decode(v["bytes"].as_str().unwrap_or_default()).unwrap_or_default();
+        let t = ok(ConsentToken::from_bytes(&bytes), "token");
+        let issuer = v["issuer"].as_str().unwrap_or_default();
+        let now = v["now"].as_u64().unwrap_or_default();
+        ok(
+            t.verify(&b.key(issuer).public_key(), now, &RevocationSet::new()),
+            "verify",
+        )
+    };
+    let rekey = |name: &str| {
+        rekeys
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("generator: no re-key {name}"))
+            .1
+    };
+    let mut checks = Vec::new();
+    for (name, token, rk, passes) in [
+        (
+            "delegator_names_rekey",
+            "held_presented",
+            "to_h2_cardiology",
+            true,
+        ),
+        (
+            "attenuated_delegator_names_rekey",
+            "attenuated_presented",
+            "to_h2_cardiology",
+            true,
+        ),
+        (
+            "hospital_names_its_rekey",
+            "rekey2_by_delegator",
+            "to_h2_research",
+            true,
+        ),
+        ("no_rekey_digest", "basic_valid", "to_h2_cardiology", false),
+        (
+            "other_rekey_digest",
+            "held_presented",
+            "to_h2_research",
+            false,
+        ),
+        (
+            "issuer_not_delegator",
+            "rekey_by_non_delegator",
+            "to_h2_cardiology",
+            false,
+        ),
+        (
+            "key_grantee_no_digest",
+            "key_grantee_valid",
+            "to_h2_cardiology",
+            false,
+        ),
+    ] {
+        let res = check_rekey(&verified(token), rekey(rk));
+        assert_eq!(res.is_ok(), passes, "generator: rekey check {name}");
+        let mut o = Map::new();
+        o.insert("name".into(), json!(name));
+        o.insert("token".into(), json!(token));
+        o.insert("rekey".into(), json!(rk));
+        o.extend(outcome(res));
+        checks.push(Value::Object(o));
+    }
+    // Gated re-encryption: the consent gate, then the record's id, category and purpose,
+    // then the (deterministic) re-encryption, whose output is pinned by name.
+    let mut gated = Vec::new();
+    for (name, token, rk, category, purpose, output) in [
+        (
+            "permitted",
+            "held_presented",
+            "to_h2_cardiology",
+            "cardiology",
+            "research",
+            Some("ecg_hop1"),
+        ),
+        (
+            "purpose_not_permitted",
+            "held_presented",
+            "to_h2_cardiology",
+            "cardiology",
+            "billing",
+            None,
+        ),
+        (
+            "issuer_not_delegator",
+            "rekey_by_non_delegator",
+            "to_h2_cardiology",
+            "cardiology",
+            "research",
+            None,
+        ),
+    ] {
+        let res = reencrypt_with_consent(&verified(token), rekey(rk), ecg, category, purpose);
+        assert_eq!(res.is_ok(), output.is_some(), "generator: gated {name}");
+        if let Ok(out) = &res {
+            assert_eq!(
+                out.to_bytes(),
+                ok(rekey(rk).reencrypt(ecg), "reencrypt").to_bytes()
+            );
+        }
+        let mut o = Map::new();
+        o.insert("name".into(), json!(name));
+        o.insert("token".into(), json!(token));
+        o.insert("rekey".into(), json!(rk));
+        o.insert("record".into(), json!("ecg"));
+        o.insert("category".into(), json!(category));
+        o.insert("purpose".into(), json!(purpose));
+        o.insert("output".into(), json!(output));
+        o.extend(outcome(res));
+        gated.push(Value::Object(o));
+    }
+    (
+        json!({
+            "tokens": tokens,
+            "attenuations": att,
+            "rekey_checks": checks,
+            "gated_reencryptions": gated,
+        }),
+        t_basic,
+    )
 }
 
 /// The narrowing of each refused attenuation, as data (mirrors `consent()`).
@@ -1434,35 +2096,30 @@ const ENTRY_TIME_LAST: usize = 4 + 1 + 8 + 32 + 7;
 
 /// Generates the whole document.
 pub fn generate() -> Value {
-    let (abe, abe_json) = abe();
-    let (records, tampered, rekeys, reencrypted, sealed, grant_id) = records(&abe);
+    let (abe, mut abe_json) = abe();
     let (b, bls_json) = bls();
-    let rk_digest: [u8; 32] = {
-        let rks = rekeys
-            .as_array()
-            .and_then(|a| a.first())
-            .cloned()
-            .unwrap_or_default();
-        let hexd = rks["consent_digest"].as_str().unwrap_or_default();
-        hex::decode(hexd)
-            .ok()
-            .and_then(|v| v.try_into().ok())
-            .unwrap_or_else(|| panic!("generator: rekey digest"))
-    };
-    let (consent_json, basic_token) = consent(&b, rk_digest);
-    let chain_json = chain(&b, &sealed, grant_id, &basic_token);
+    let (second, second_json) = second_authority(&b);
+    let recs = records(&abe, &b, &second);
+    if let Some(list) = abe_json["decode_errors"].as_array_mut() {
+        list.extend(recs.decode_errors.iter().cloned());
+    }
+    let (consent_json, basic_token) = consent(&b, &recs.rk1, &recs.rk2, &recs.sealed[0]);
+    let chain_json = chain(&b, &recs.sealed, recs.rk1.grant_id(), &basic_token);
     json!({
-        "version": 1,
+        "version": 2,
         "generator": format!(
             "cipherchart tests/conformance.rs (ChaCha20Rng seeded with SHA-256(\"{SEED_LABEL}/<group>\"))"
         ),
         "encoding": "bytes are lowercase hex; texts are UTF-8 strings; errors are Error::code() strings",
         "policies": policies(),
         "authority": abe_json,
-        "sealed_records": records,
-        "tampered_records": tampered,
-        "rekeys": rekeys,
-        "reencrypted_records": reencrypted,
+        "second_authority": second_json,
+        "sealed_records": recs.sealed_json,
+        "tampered_records": recs.tampered,
+        "delegation_keys": recs.delegation_keys,
+        "rekeys": recs.rekeys,
+        "reencrypted_records": recs.reencrypted,
+        "wrong_authority": recs.wrong_authority,
         "bls": bls_json,
         "consent": consent_json,
         "chain": chain_json,
