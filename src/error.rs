@@ -361,9 +361,7 @@ impl fmt::Display for Error {
             Self::NotASubset => {
                 f.write_str("the requested attributes are not a subset of the key's")
             }
-            Self::WrongAuthority => {
-                f.write_str("the key or record belongs to another authority")
-            }
+            Self::WrongAuthority => f.write_str("the key or record belongs to another authority"),
             Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Self::Io(kind) => write!(f, "i/o error: {kind}"),
             Self::Chain(e) => write!(f, "proof chain broken {e}"),

@@ -57,7 +57,14 @@ fn skip_lp(bytes: &[u8], at: usize) -> usize {
 
 /// A SealedRecord encoding from its parts (v2): header, id, metadata, KEM header, body,
 /// hop count, hops.
-fn record_bytes(id: &[u8], metadata: &[u8], kem_header: &[u8], body: &[u8], hops: &[u8], n: u8) -> Vec<u8> {
+fn record_bytes(
+    id: &[u8],
+    metadata: &[u8],
+    kem_header: &[u8],
+    body: &[u8],
+    hops: &[u8],
+    n: u8,
+) -> Vec<u8> {
     let mut out = b"CC\x04\x02".to_vec();
     out.extend(lp(id));
     out.extend(lp(metadata));
@@ -103,7 +110,13 @@ fn finding_2_a_copied_second_hop_opens_nothing() {
     let chart = policy("patient:42");
     let r1 = seal(pk, &chart, b"p42/ecg", b"", b"ecg", &mut rng).unwrap();
     let r2 = seal(pk, &chart, b"p42/psych", b"", b"psychiatry notes", &mut rng).unwrap();
-    let rk1 = grant(&hospital, &["patient:42"], &patient, "hospital:h2 and role:physician", &mut rng);
+    let rk1 = grant(
+        &hospital,
+        &["patient:42"],
+        &patient,
+        "hospital:h2 and role:physician",
+        &mut rng,
+    );
     let s1 = rk1.reencrypt(&r1).unwrap();
     let s2 = rk1.reencrypt(&r2).unwrap();
     let rk2 = grant(
@@ -127,8 +140,8 @@ fn finding_2_a_copied_second_hop_opens_nothing() {
     assert_eq!(n, 1);
     let mut spliced_hops = hops.clone();
     spliced_hops.extend_from_slice(hop2);
-    let forged = SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &spliced_hops, 2))
-        .unwrap();
+    let forged =
+        SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &spliced_hops, 2)).unwrap();
     assert_eq!(forged.hop_count(), 2);
     assert_eq!(auditor.open(pk, &forged), Err(Error::DecryptionFailed));
     // Nor does the first hop of another record of the grant help: r2's own audience
@@ -149,11 +162,18 @@ fn finding_2_a_copied_first_hop_opens_nothing() {
     let chart = policy("patient:42");
     let r1 = seal(pk, &chart, b"p42/ecg", b"", b"ecg", &mut rng).unwrap();
     let r2 = seal(pk, &chart, b"p42/psych", b"", b"psych", &mut rng).unwrap();
-    let rk = grant(&hospital, &["patient:42"], &patient, "role:physician", &mut rng);
+    let rk = grant(
+        &hospital,
+        &["patient:42"],
+        &patient,
+        "role:physician",
+        &mut rng,
+    );
     let s1 = rk.reencrypt(&r1).unwrap();
     let (_, _, _, _, _, hop1) = record_parts(&s1.to_bytes());
     let (id, meta, kem, body, _, _) = record_parts(&r2.to_bytes());
-    let forged = SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &hop1, 1)).unwrap();
+    let forged =
+        SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &hop1, 1)).unwrap();
     let physician = hospital.issue_key(&["role:physician"], &mut rng).unwrap();
     assert_eq!(physician.open(pk, &forged), Err(Error::DecryptionFailed));
 }
@@ -165,16 +185,26 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
     let mut rng = rng(3);
     let hospital = Authority::setup(&mut rng);
     let pk = hospital.public_key();
-    let (alice, bob) = (BlsSigningKey::generate(&mut rng), BlsSigningKey::generate(&mut rng));
+    let (alice, bob) = (
+        BlsSigningKey::generate(&mut rng),
+        BlsSigningKey::generate(&mut rng),
+    );
     let to = "hospital:h2 and role:physician";
     let bob_record = seal(pk, &policy("patient:7"), b"p7/psych", b"", b"bob", &mut rng).unwrap();
     let bob_rekey = grant(&hospital, &["patient:7"], &bob, to, &mut rng);
     let window = Window::new(T0, T0 + 30 * DAY).unwrap();
     let consent = |issuer: &BlsSigningKey, g: Grant| {
         let token = ConsentToken::issue(issuer, &g, &mut ChaCha20Rng::seed_from_u64(30)).unwrap();
-        verify(&token, &issuer.public_key(), T0 + DAY, &RevocationSet::new()).unwrap()
+        verify(
+            &token,
+            &issuer.public_key(),
+            T0 + DAY,
+            &RevocationSet::new(),
+        )
+        .unwrap()
     };
-    let base = || Grant::new("p", Grantee::Policy(policy(to)), window.clone()).purposes(["treatment"]);
+    let base =
+        || Grant::new("p", Grantee::Policy(policy(to)), window.clone()).purposes(["treatment"]);
     let gate = |c| reencrypt_with_consent(&c, &bob_rekey, &bob_record, "psychiatry", "treatment");
     let mismatch = Err(Error::Consent(ConsentError::RekeyMismatch));
 
@@ -186,7 +216,9 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
     assert_eq!(gate(consent(&bob, base())), mismatch);
     // Control: Bob's consent naming his re-key gates it.
     let shared = gate(consent(&bob, base().rekey(&bob_rekey))).unwrap();
-    let doctor = hospital.issue_key(&["hospital:h2", "role:physician"], &mut rng).unwrap();
+    let doctor = hospital
+        .issue_key(&["hospital:h2", "role:physician"], &mut rng)
+        .unwrap();
     assert_eq!(doctor.open(pk, &shared).unwrap(), b"bob");
 }
 
@@ -204,15 +236,33 @@ fn finding_4_a_stream_header_cannot_be_reencrypted() {
     let pk = hospital.public_key();
     let patient = BlsSigningKey::generate(&mut rng);
     let mut stream = Vec::new();
-    seal_stream(pk, &policy("patient:42"), b"mri", b"", &b"scan"[..], &mut stream, &mut rng).unwrap();
+    seal_stream(
+        pk,
+        &policy("patient:42"),
+        b"mri",
+        b"",
+        &b"scan"[..],
+        &mut stream,
+        &mut rng,
+    )
+    .unwrap();
     // Stream header: "CC" 06 02 ‖ u32 body length ‖ u32 chunk size ‖ lp(id) ‖ lp(metadata) ‖ KEM header.
     let id_end = skip_lp(&stream, 12);
     let kem_start = skip_lp(&stream, id_end);
     let body_len = u32::from_be_bytes(stream[4..8].try_into().unwrap()) as usize;
     let wrapped = wrap_as_record(&stream[kem_start..8 + body_len]);
-    let rekey = grant(&hospital, &["patient:42"], &patient, "role:physician", &mut rng);
+    let rekey = grant(
+        &hospital,
+        &["patient:42"],
+        &patient,
+        "role:physician",
+        &mut rng,
+    );
     assert!(!rekey.can_reencrypt(&wrapped));
-    assert_eq!(rekey.reencrypt(&wrapped).unwrap_err(), Error::PolicyNotSatisfied);
+    assert_eq!(
+        rekey.reencrypt(&wrapped).unwrap_err(),
+        Error::PolicyNotSatisfied
+    );
     // Control: the patient opens the stream itself.
     let key = hospital.issue_key(&["patient:42"], &mut rng).unwrap();
     let mut out = Vec::new();
@@ -233,8 +283,17 @@ fn finding_4_a_session_header_cannot_be_reencrypted() {
     // Session header: "CC" 07 02 ‖ lp(id) ‖ lp(metadata) ‖ KEM header.
     let kem_start = skip_lp(&bytes, skip_lp(&bytes, 4));
     let wrapped = wrap_as_record(&bytes[kem_start..]);
-    let rekey = grant(&hospital, &["patient:42"], &patient, "role:physician", &mut rng);
-    assert_eq!(rekey.reencrypt(&wrapped).unwrap_err(), Error::PolicyNotSatisfied);
+    let rekey = grant(
+        &hospital,
+        &["patient:42"],
+        &patient,
+        "role:physician",
+        &mut rng,
+    );
+    assert_eq!(
+        rekey.reencrypt(&wrapped).unwrap_err(),
+        Error::PolicyNotSatisfied
+    );
 }
 
 /// The M7 relabelling: a record relabelled with a permitted id is re-encrypted, then the
@@ -245,12 +304,26 @@ fn finding_4_a_relabelled_record_does_not_open_with_either_id() {
     let hospital = Authority::setup(&mut rng);
     let pk = hospital.public_key();
     let patient = BlsSigningKey::generate(&mut rng);
-    let record = seal(pk, &policy("patient:42"), b"p42/psych", b"", b"psych", &mut rng).unwrap();
+    let record = seal(
+        pk,
+        &policy("patient:42"),
+        b"p42/psych",
+        b"",
+        b"psych",
+        &mut rng,
+    )
+    .unwrap();
     let relabel = |r: &SealedRecord, id: &[u8]| {
         let (_, meta, kem, body, n, hops) = record_parts(&r.to_bytes());
         SealedRecord::from_bytes(&record_bytes(id, &meta, &kem, &body, &hops, n)).unwrap()
     };
-    let rekey = grant(&hospital, &["patient:42"], &patient, "role:physician", &mut rng);
+    let rekey = grant(
+        &hospital,
+        &["patient:42"],
+        &patient,
+        "role:physician",
+        &mut rng,
+    );
     let shared = rekey.reencrypt(&relabel(&record, b"p42/ecg")).unwrap();
     let doctor = hospital.issue_key(&["role:physician"], &mut rng).unwrap();
     assert_eq!(doctor.open(pk, &shared), Err(Error::DecryptionFailed));
@@ -259,7 +332,10 @@ fn finding_4_a_relabelled_record_does_not_open_with_either_id() {
         Err(Error::DecryptionFailed)
     );
     // Control: the record under its own id, re-encrypted, opens.
-    assert_eq!(doctor.open(pk, &rekey.reencrypt(&record).unwrap()).unwrap(), b"psych");
+    assert_eq!(
+        doctor.open(pk, &rekey.reencrypt(&record).unwrap()).unwrap(),
+        b"psych"
+    );
 }
 
 /// Keys cannot be issued for the guard, and every user key opens guarded objects.
@@ -294,14 +370,27 @@ fn finding_5_each_grant_has_its_own_delegation_key() {
     let pk = hospital.public_key();
     let patient = BlsSigningKey::generate(&mut rng);
     let d1 = hospital
-        .issue_delegation_key(&["patient:42", "epoch:2026q3"], &patient.public_key(), &mut rng)
+        .issue_delegation_key(
+            &["patient:42", "epoch:2026q3"],
+            &patient.public_key(),
+            &mut rng,
+        )
         .unwrap();
     let d2 = hospital
-        .issue_delegation_key(&["cat:psychiatry", "epoch:2026q4"], &patient.public_key(), &mut rng)
+        .issue_delegation_key(
+            &["cat:psychiatry", "epoch:2026q4"],
+            &patient.public_key(),
+            &mut rng,
+        )
         .unwrap();
     // Delegation keys are issued with fresh randomness: their encodings share no point.
     let (b1, b2) = (d1.to_bytes(), d2.to_bytes());
-    let points = |b: &[u8]| -> Vec<Vec<u8>> { b[b.len() - 48 - 3 * 48 * 3..b.len() - 48].chunks(48).map(<[u8]>::to_vec).collect() };
+    let points = |b: &[u8]| -> Vec<Vec<u8>> {
+        b[b.len() - 48 - 3 * 48 * 3..b.len() - 48]
+            .chunks(48)
+            .map(<[u8]>::to_vec)
+            .collect()
+    };
     assert!(points(&b1).iter().all(|p| !points(&b2).contains(p)));
     let rk = d1.rekey(pk, &policy("role:researcher"), &mut rng).unwrap();
     assert_eq!(rk.delegator(), &patient.public_key());
@@ -319,7 +408,13 @@ fn finding_6_a_forged_hop_does_not_lock_the_audience_out() {
     let mine = seal(pk, &chart, b"p42/ecg", b"", b"mine", &mut rng).unwrap();
     let other = seal(pk, &chart, b"p42/lab", b"", b"other", &mut rng).unwrap();
     // A genuine hop, to a policy the patient satisfies, made for another record.
-    let rk = grant(&hospital, &["patient:42"], &patient, "patient:42 or role:clerk", &mut rng);
+    let rk = grant(
+        &hospital,
+        &["patient:42"],
+        &patient,
+        "patient:42 or role:clerk",
+        &mut rng,
+    );
     let (_, _, _, _, _, hop) = record_parts(&rk.reencrypt(&other).unwrap().to_bytes());
     let (id, meta, kem, body, _, _) = record_parts(&mine.to_bytes());
     let forged = SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &hop, 1)).unwrap();
@@ -339,13 +434,27 @@ fn finding_8_keys_rekeys_and_records_name_their_authority() {
     let mut rng = rng(8);
     let (a, b) = (Authority::setup(&mut rng), Authority::setup(&mut rng));
     let patient = BlsSigningKey::generate(&mut rng);
-    let record = seal(a.public_key(), &policy("patient:42"), b"r", b"", b"x", &mut rng).unwrap();
+    let record = seal(
+        a.public_key(),
+        &policy("patient:42"),
+        b"r",
+        b"",
+        b"x",
+        &mut rng,
+    )
+    .unwrap();
     assert_eq!(record.authority(), a.public_key().id());
     let key_b = b.issue_key(&["patient:42"], &mut rng).unwrap();
     assert_eq!(key_b.authority(), b.public_key().id());
     // B's key, even with A's public key named, is refused before any pairing.
-    assert_eq!(key_b.open(a.public_key(), &record), Err(Error::WrongAuthority));
-    assert_eq!(key_b.open(b.public_key(), &record), Err(Error::WrongAuthority));
+    assert_eq!(
+        key_b.open(a.public_key(), &record),
+        Err(Error::WrongAuthority)
+    );
+    assert_eq!(
+        key_b.open(b.public_key(), &record),
+        Err(Error::WrongAuthority)
+    );
     // A re-key of B does not touch A's records; a delegation key of B makes no re-key
     // under A's public key.
     let rk_b = grant(&b, &["patient:42"], &patient, "role:physician", &mut rng);
@@ -355,7 +464,8 @@ fn finding_8_keys_rekeys_and_records_name_their_authority() {
         .issue_delegation_key(&["patient:42"], &patient.public_key(), &mut rng)
         .unwrap();
     assert_eq!(
-        d.rekey(a.public_key(), &policy("role:physician"), &mut rng).unwrap_err(),
+        d.rekey(a.public_key(), &policy("role:physician"), &mut rng)
+            .unwrap_err(),
         Error::WrongAuthority
     );
     // The id survives the encodings.

@@ -13,8 +13,6 @@ use std::sync::OnceLock;
 
 use crate::abe::core::Gt;
 use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
-use crate::pre::DelegationKey;
-use crate::sig::PublicKey as BlsPublicKey;
 use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
 use crate::ct::pairing::pairing_vartime;
 use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
@@ -23,6 +21,8 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
 use crate::policy::Attribute;
+use crate::pre::DelegationKey;
+use crate::sig::PublicKey as BlsPublicKey;
 
 /// The most attributes one user key may hold.
 pub const MAX_KEY_ATTRIBUTES: usize = 1024;

@@ -49,8 +49,8 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
 use crate::record::hops::{
-    blinding_scalar, grant_context, hop_binding, record_capsule_context, record_capsule_seed,
-    Hop, GRANT_ID_LEN,
+    blinding_scalar, grant_context, hop_binding, record_capsule_context, record_capsule_seed, Hop,
+    GRANT_ID_LEN,
 };
 use crate::record::kem::{encaps, encaps_with_seed, key_gamma, KemHeader};
 use crate::record::{SealedRecord, MAX_HOPS};

@@ -31,8 +31,8 @@ use crate::error::Error;
 use crate::policy::{Attribute, Policy};
 use crate::record::hops::{blinding_scalar, grant_context};
 use crate::record::kem::{decaps, Seed};
-use crate::sig::SigningKey;
 use crate::record::{seal, SealedRecord};
+use crate::sig::SigningKey;
 
 fn authority() -> &'static Authority {
     static AUTHORITY: OnceLock<Authority> = OnceLock::new();
@@ -212,7 +212,10 @@ fn the_rekey_is_the_delegation_key_raised_to_one_over_z() {
         .material
         .k_attr(&attribute("consent:research"))
         .is_none());
-    assert!(g.rekey.material.guard.is_none(), "the guard is never delegated");
+    assert!(
+        g.rekey.material.guard.is_none(),
+        "the guard is never delegated"
+    );
     let (_, z) = open_capsule(&g.delegatee, &g.rekey);
     let k = unblind(&g.rekey, &z);
     assert_eq!(k.material.k0, g.delegation.k0);
@@ -278,14 +281,9 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
         );
     }
     // Streams and sessions need the holder guard, which no re-key carries.
-    let (header, _) = crate::record::session::start_session(
-        pk(),
-        &policy("patient:42"),
-        b"s",
-        b"",
-        &mut rng,
-    )
-    .unwrap();
+    let (header, _) =
+        crate::record::session::start_session(pk(), &policy("patient:42"), b"s", b"", &mut rng)
+            .unwrap();
     assert_eq!(
         stolen.open_session(pk(), &header).err(),
         Some(Error::PolicyNotSatisfied)
@@ -428,7 +426,12 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
         attributes.sort();
         let k_attr = attributes
             .iter()
-            .map(|a| *k1.material.k_attr(a).or_else(|| k2.material.k_attr(a)).unwrap())
+            .map(|a| {
+                *k1.material
+                    .k_attr(a)
+                    .or_else(|| k2.material.k_attr(a))
+                    .unwrap()
+            })
             .collect();
         UserKey {
             material: KeyMaterial {
@@ -446,11 +449,22 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
     let z2 = crate::ct::SecretScalar::random(&mut rng);
     // v1: one key for S1 ∪ S2, two grants blinded from it.
     let one = key(
-        &["cat:psychiatry", "epoch:2026q3", "epoch:2026q4", "patient:42"],
+        &[
+            "cat:psychiatry",
+            "epoch:2026q3",
+            "epoch:2026q4",
+            "patient:42",
+        ],
         &mut rng,
     );
-    let g1 = one.material.restrict_and_blind(s1.clone(), &z1.invert()).unwrap();
-    let g2 = one.material.restrict_and_blind(s2.clone(), &z2.invert()).unwrap();
+    let g1 = one
+        .material
+        .restrict_and_blind(s1.clone(), &z1.invert())
+        .unwrap();
+    let g2 = one
+        .material
+        .restrict_and_blind(s2.clone(), &z2.invert())
+        .unwrap();
     let combined = assemble(
         &unblind_material(&g1, &z1.publish_fr()),
         &unblind_material(&g2, &z2.publish_fr()),
@@ -469,8 +483,14 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
             .unwrap()
     };
     let (d1, d2) = (d(&s1, &mut rng), d(&s2, &mut rng));
-    let g1 = d1.material.restrict_and_blind(s1.clone(), &z1.invert()).unwrap();
-    let g2 = d2.material.restrict_and_blind(s2.clone(), &z2.invert()).unwrap();
+    let g1 = d1
+        .material
+        .restrict_and_blind(s1.clone(), &z1.invert())
+        .unwrap();
+    let g2 = d2
+        .material
+        .restrict_and_blind(s2.clone(), &z2.invert())
+        .unwrap();
     let combined = assemble(
         &unblind_material(&g1, &z1.publish_fr()),
         &unblind_material(&g2, &z2.publish_fr()),

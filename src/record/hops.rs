@@ -242,7 +242,12 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
     i: usize,
 ) -> Result<Seed> {
     if i == 0 {
-        return decaps(key, pk, &sealed.header, &super::sealed::record_context(&sealed.record_id));
+        return decaps(
+            key,
+            pk,
+            &sealed.header,
+            &super::sealed::record_context(&sealed.record_id),
+        );
     }
     let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
     let w = decaps(key, pk, &hop.grant_capsule, &grant_context(&hop.grant_id))?;

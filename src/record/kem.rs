@@ -126,7 +126,12 @@ impl KemHeader {
             rows.push([r.g1()?, r.g1()?, r.g1()?]);
         }
         let masked_seed = r.fixed::<32>()?;
-        Ok(Self::new(authority, policy, HeaderCore { c0, rows }, masked_seed))
+        Ok(Self::new(
+            authority,
+            policy,
+            HeaderCore { c0, rows },
+            masked_seed,
+        ))
     }
 }
 
@@ -215,7 +220,12 @@ pub(crate) fn key_gamma<K: DecryptionKey + ?Sized>(
     policy: &Policy,
 ) -> Option<Vec<(usize, ark_bls12_381::Fr)>> {
     let lsss = policy.lsss();
-    if key.holds_guard() && policy.attributes().iter().any(|a| a.as_str() == HOLDER_GUARD) {
+    if key.holds_guard()
+        && policy
+            .attributes()
+            .iter()
+            .any(|a| a.as_str() == HOLDER_GUARD)
+    {
         let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
         held.push(HOLDER_GUARD);
         lsss.reconstruct(&held)
@@ -226,7 +236,12 @@ pub(crate) fn key_gamma<K: DecryptionKey + ?Sized>(
 
 /// Whether a key satisfies `policy` (with the guard for user keys); no group work.
 pub(crate) fn key_satisfies<K: DecryptionKey + ?Sized>(key: &K, policy: &Policy) -> bool {
-    if key.holds_guard() && policy.attributes().iter().any(|a| a.as_str() == HOLDER_GUARD) {
+    if key.holds_guard()
+        && policy
+            .attributes()
+            .iter()
+            .any(|a| a.as_str() == HOLDER_GUARD)
+    {
         let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
         held.push(HOLDER_GUARD);
         policy.is_satisfied_by(&held)

@@ -27,7 +27,10 @@ impl DelegationKey {
 
     /// Runs `f` on the key, or raises InvalidArgument if `rekey` consumed it.
     fn with<T>(&self, f: impl FnOnce(&cipherchart::DelegationKey) -> T) -> PyResult<T> {
-        let guard = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         guard.as_ref().map(f).ok_or_else(used)
     }
 }
