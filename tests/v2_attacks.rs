@@ -1108,7 +1108,7 @@ fn an_attenuated_token_gates_only_the_issuers_rekey() {
     let holder_rk = grant(&hospital, &["patient:42"], &h_key, to, &mut rng);
     let window = Window::new(T0, T0 + 30 * DAY).unwrap();
     for (rk, ok) in [(&holder_rk, false), (&alice_rk, true)] {
-        let g = Grant::new("p42", Grantee::Policy(policy(to)), window.clone())
+        let g = Grant::new("p42", Grantee::Policy(policy(to)), window)
             .purposes(["treatment"])
             .rekey(rk)
             .holder(h_key.public_key());
@@ -1590,4 +1590,42 @@ fn truncations_and_flag_corruptions_are_typed_errors() {
         UserKey::from_bytes(&dk).unwrap_err(),
         Error::InvalidEncoding(EncodingError::WrongType)
     );
+}
+
+/// The re-key's new secret (the hop key, which seeds every record capsule) must not
+/// leak through `Debug`, which applications log: the output holds no 8-byte window of
+/// the hop key or of any key component, in hex.
+#[test]
+fn debug_output_leaks_no_hop_key_or_key_material() {
+    let mut rng = rng(903);
+    let hospital = Authority::setup(&mut rng);
+    let patient = BlsSigningKey::generate(&mut rng);
+    let d = hospital
+        .issue_delegation_key(&["patient:42"], &patient.public_key(), &mut rng)
+        .unwrap();
+    let d_debug = format!("{d:?}");
+    let d_bytes = d.to_bytes();
+    let rk = d
+        .rekey(hospital.public_key(), &policy("role:x"), &mut rng)
+        .unwrap();
+    let rk_debug = format!("{rk:?}");
+    let rk_bytes = rk.to_bytes();
+    let hop_key = &rk_bytes[rk_bytes.len() - 80..rk_bytes.len() - 48];
+    let body = KeyBody::read(&rk_bytes, 20);
+    let d_body = KeyBody::read(&d_bytes, 4);
+    let secrets = [
+        hop_key,
+        &body.k0_kprime[..],
+        &body.k_y[0][..],
+        &d_body.k0_kprime[..],
+    ];
+    for secret in secrets {
+        for window in secret.chunks(8) {
+            let h = hex::encode(window);
+            assert!(
+                !rk_debug.contains(&h) && !d_debug.contains(&h),
+                "{h} in Debug output"
+            );
+        }
+    }
 }
