@@ -52,7 +52,9 @@ use crate::record::hops::{
     blinding_scalar, grant_context, hop_binding, record_capsule_context, record_capsule_seed, Hop,
     GRANT_ID_LEN,
 };
-use crate::record::kem::{encaps, encaps_with_seed, key_gamma, KemHeader};
+use crate::record::kem::{
+    encaps, encaps_with_seed, key_gamma, names_guard, refuse_guard, KemHeader,
+};
 use crate::record::{SealedRecord, MAX_HOPS};
 use crate::secret::random_seed;
 use crate::sig::PublicKey as BlsPublicKey;
@@ -104,7 +106,9 @@ impl DelegationKey {
     /// `P'` must not be satisfiable by the proxy that will hold the re-key.
     ///
     /// # Errors
-    /// [`Error::WrongAuthority`] if `pk` is not the issuing authority's key.
+    /// [`Error::WrongAuthority`] if `pk` is not the issuing authority's key;
+    /// [`Error::InvalidAttribute`] if `policy` names the reserved
+    /// `cipherchart:key-holder` (every user key holds it).
     pub fn rekey<R: RngCore + CryptoRng + ?Sized>(
         self,
         pk: &PublicKey,
@@ -114,9 +118,11 @@ impl DelegationKey {
         if self.material.authority != pk.id {
             return Err(Error::WrongAuthority);
         }
+        refuse_guard(policy)?;
         let mut grant_id = [0u8; GRANT_ID_LEN];
         rng.fill_bytes(&mut grant_id);
-        let (capsule, w) = encaps(pk, policy, &grant_context(&grant_id), rng)?;
+        let delegator = self.delegator.to_bytes();
+        let (capsule, w) = encaps(pk, policy, &grant_context(&grant_id, &delegator), rng)?;
         let z = blinding_scalar(pk, &w)?;
         // Blind every component: K̃ = K^{1/z}.
         let material = self
@@ -288,6 +294,7 @@ impl ReKey {
         let mut out = record.clone();
         out.hops.push(Hop {
             grant_id: self.grant_id,
+            delegator: self.delegator.to_bytes(),
             grant_capsule: self.capsule.clone(),
             record_capsule,
             masked_r,
@@ -355,7 +362,8 @@ impl ReKey {
         let hop_key = Zeroizing::new(r.fixed::<32>()?);
         let delegator = BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
         r.finish()?;
-        if material.authority != pk.id || capsule.authority != pk.id {
+        if material.authority != pk.id || capsule.authority != pk.id || names_guard(&capsule.policy)
+        {
             return Err(crate::error::EncodingError::NonCanonical.into());
         }
         Ok(Self {

@@ -87,7 +87,7 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
         &delegatee.material,
         pk(),
         &rekey.capsule,
-        &grant_context(&rekey.grant_id),
+        &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes()),
     )
     .unwrap();
     // Test-only: the collusion analysis needs z as a plain scalar.
@@ -194,7 +194,7 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
             &g.patient.material,
             pk(),
             &g.rekey.capsule,
-            &grant_context(&g.rekey.grant_id)
+            &grant_context(&g.rekey.grant_id, &g.rekey.delegator.to_bytes())
         )
         .err(),
         Some(Error::PolicyNotSatisfied)
@@ -355,7 +355,7 @@ fn the_blinded_key_fails_every_fo_check() {
             &rekey.material,
             pk(),
             &rekey.capsule,
-            &grant_context(&rekey.grant_id)
+            &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes())
         )
         .err(),
         Some(Error::DecryptionFailed)
@@ -365,7 +365,7 @@ fn the_blinded_key_fails_every_fo_check() {
         &patient.material,
         pk(),
         &rekey.capsule,
-        &grant_context(&rekey.grant_id)
+        &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes())
     )
     .is_ok());
 }
@@ -394,7 +394,7 @@ fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
         pk(),
         &twice.hops[0].grant_capsule,
         &crate::encoding::encode_gt(&z_w1),
-        &grant_context(&twice.hops[0].grant_id),
+        &grant_context(&twice.hops[0].grant_id, &twice.hops[0].delegator),
     )
     .unwrap();
     let z1 = blinding_scalar(pk(), &w1).unwrap().publish_fr();

@@ -45,10 +45,17 @@ pub const MAX_HOPS: usize = 8;
 /// Length of a grant id.
 pub(crate) const GRANT_ID_LEN: usize = 16;
 
+/// Length of a delegator (a compressed BLS public key).
+pub(crate) const DELEGATOR_LEN: usize = 48;
+
 /// One re-encryption hop (see the module docs).
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Hop {
     pub(crate) grant_id: [u8; GRANT_ID_LEN],
+    /// The re-key's delegator (the compressed BLS consent key), bound into the grant
+    /// capsule's context: a re-key whose delegator was rewritten makes hops that no
+    /// audience opens.
+    pub(crate) delegator: [u8; DELEGATOR_LEN],
     /// The re-key's capsule under the target policy `P'`.
     pub(crate) grant_capsule: KemHeader,
     /// The capsule the proxy made for this record and hop, under `P'` too.
@@ -72,6 +79,7 @@ impl Hop {
     /// Appends the hop encoding (`docs/formats.md`, "Hop").
     pub(crate) fn write(&self, w: &mut Writer) {
         w.fixed(&self.grant_id);
+        w.fixed(&self.delegator);
         self.grant_capsule.write(w);
         self.record_capsule.write(w);
         w.gt(&self.masked_r);
@@ -88,6 +96,7 @@ impl Hop {
     /// hop and forbidden on it; both capsules must be under the same policy.
     pub(crate) fn read(r: &mut Reader<'_>, index: usize) -> Result<Self> {
         let grant_id = r.fixed::<GRANT_ID_LEN>()?;
+        let delegator = r.fixed::<DELEGATOR_LEN>()?;
         let grant_capsule = KemHeader::read(r)?;
         let record_capsule = KemHeader::read(r)?;
         if grant_capsule.policy != record_capsule.policy {
@@ -101,6 +110,7 @@ impl Hop {
         };
         Ok(Self {
             grant_id,
+            delegator,
             grant_capsule,
             record_capsule,
             masked_r,
@@ -109,9 +119,14 @@ impl Hop {
     }
 }
 
-/// The KEM context of a re-key's grant capsule.
-pub(crate) fn grant_context(grant_id: &[u8; GRANT_ID_LEN]) -> Vec<u8> {
-    context(b"grant-capsule", &[grant_id])
+/// The KEM context of a re-key's grant capsule: the grant id and the delegator's consent
+/// key, so that the capsule (hence every hop of the grant) opens only under the
+/// delegator the re-key was made for.
+pub(crate) fn grant_context(
+    grant_id: &[u8; GRANT_ID_LEN],
+    delegator: &[u8; DELEGATOR_LEN],
+) -> Vec<u8> {
+    context(b"grant-capsule", &[grant_id, delegator])
 }
 
 /// What the record capsule of hop `index` (1-based) commits to: the record's id,
@@ -250,7 +265,7 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
         );
     }
     let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
-    let w = decaps(key, pk, &hop.grant_capsule, &grant_context(&hop.grant_id))?;
+    let w = decaps(key, pk, &hop.grant_capsule, &grant_context(&hop.grant_id, &hop.delegator))?;
     let binding = hop_binding(sealed, i, &hop.grant_id);
     let (_, z_v) = decaps_value(
         key,
@@ -295,7 +310,7 @@ fn unwind(
             pk,
             &prev.grant_capsule,
             &z_g.to_bytes(),
-            &grant_context(&prev.grant_id),
+            &grant_context(&prev.grant_id, &prev.delegator),
         )?;
         z = blinding_scalar(pk, &w)?;
         z_v = below;

@@ -261,6 +261,24 @@ pub(crate) fn guarded(policy: &Policy) -> Result<Policy> {
     Policy::parse(&format!("({}) and {HOLDER_GUARD}", policy.as_str()))
 }
 
+/// Refuses a caller's policy that names the holder guard: only [`guarded`] may. A record
+/// or target policy naming it would be opened by every user key (every key holds the
+/// guard) while `is_satisfied_by` over a key's listed attributes says otherwise.
+///
+/// # Errors
+/// [`Error::InvalidAttribute`].
+pub(crate) fn refuse_guard(policy: &Policy) -> Result<()> {
+    if names_guard(policy) {
+        return Err(Error::InvalidAttribute);
+    }
+    Ok(())
+}
+
+/// Whether `policy` names the holder guard.
+pub(crate) fn names_guard(policy: &Policy) -> bool {
+    policy.attributes().iter().any(|a| a.as_str() == HOLDER_GUARD)
+}
+
 /// The policy a guarded header was sealed for, or `NonCanonical` if `policy` is not
 /// exactly [`guarded`] of a policy.
 pub(crate) fn unguarded(policy: &Policy) -> Result<Policy> {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
 use crate::record::hops::{recover_record_seed, Hop, MAX_HOPS};
-use crate::record::kem::{context, derive_key, encaps, KemHeader};
+use crate::record::kem::{context, derive_key, encaps, names_guard, refuse_guard, KemHeader};
 
 /// The longest record id, in bytes.
 pub const MAX_RECORD_ID_LEN: usize = 1024;
@@ -108,7 +108,9 @@ fn check_lengths(record_id: &[u8], metadata: &[u8], payload_len: usize) -> Resul
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if the record id, metadata or payload exceed their bounds.
+/// [`Error::InvalidArgument`] if the record id, metadata or payload exceed their bounds;
+/// [`Error::InvalidAttribute`] if the policy names the reserved
+/// `cipherchart:key-holder`.
 pub fn seal<R: RngCore + CryptoRng + ?Sized>(
     pk: &PublicKey,
     policy: &Policy,
@@ -118,6 +120,7 @@ pub fn seal<R: RngCore + CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<SealedRecord> {
     check_lengths(record_id, metadata, payload.len())?;
+    refuse_guard(policy)?;
     let ctx = record_context(record_id);
     let (header, seed) = encaps(pk, policy, &ctx, rng)?;
     let key = derive_key(&seed, &header, &ctx, b"record-aead");
@@ -237,6 +240,17 @@ impl SealedRecord {
             .map(|i| Hop::read(&mut r, i))
             .collect::<Result<Vec<_>>>()?;
         r.finish()?;
+        // One authority per record, and no layer under the holder guard (only streams
+        // and sessions are sealed under it): refused here, before any pairing.
+        let foreign = hops.iter().any(|h| {
+            h.grant_capsule.authority != header.authority
+                || h.record_capsule.authority != header.authority
+        });
+        let guarded = names_guard(&header.policy)
+            || hops.iter().any(|h| names_guard(&h.grant_capsule.policy));
+        if foreign || guarded {
+            return Err(crate::error::EncodingError::NonCanonical.into());
+        }
         Ok(Self {
             record_id,
             metadata,
