@@ -669,7 +669,7 @@ fn spec_authority(p: &Parties, nonce: [u8; 16]) -> Vec<u8> {
 
 /// A whole token from (payload, signer) pairs and an optional proof signer.
 fn spec_token(blocks: &[(Vec<u8>, &SigningKey)], proof: Option<&SigningKey>) -> Vec<u8> {
-    let mut out = vec![0x43, 0x43, 0x20, 0x01, 1, blocks.len() as u8];
+    let mut out = vec![0x43, 0x43, 0x20, 0x02, 1, blocks.len() as u8];
     let mut prev: Option<[u8; 96]> = None;
     for (i, (payload, signer)) in blocks.iter().enumerate() {
         let sig = signer
