@@ -57,7 +57,7 @@ const CHART: [(&str, &str, &str); 3] = [
 /// Everyone's keys.
 struct Keys {
     authority: Authority,
-    /// The patient's ABE key (reads the chart, makes re-keys).
+    /// The patient's ABE key (reads the chart; v2: re-keys come from delegation keys).
     patient: UserKey,
     /// The patient's BLS key: signs consent tokens and chain entries.
     patient_sig: SigningKey,
@@ -156,9 +156,12 @@ fn grant(keys: &Keys, chain: &mut Chain<MemoryStore>) -> Result<(ReKey, String)>
     );
     let pk = keys.authority.public_key();
     let audience = Policy::parse(CARDIOLOGISTS)?;
+    // A one-grant delegation key for S' = {patient:42}, naming the patient's consent key
+    // (the issuer of the token below).
     let rekey = keys
-        .patient
-        .rekey(pk, &["patient:42"], &audience, &mut OsRng)?;
+        .authority
+        .issue_delegation_key(&["patient:42"], &keys.patient_sig.public_key(), &mut OsRng)?
+        .rekey(pk, &audience, &mut OsRng)?;
     let grant = Grant::new(
         "patient-42",
         Grantee::Policy(audience),
