@@ -33,8 +33,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use cipherchart::{
-    Authority, BlsPublicKey, BlsSigningKey, DelegationKey, Policy, PublicKey, ReKey,
-    SealedRecord, UserKey,
+    Authority, BlsPublicKey, BlsSigningKey, DelegationKey, Policy, PublicKey, ReKey, SealedRecord,
+    UserKey,
 };
 use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, SamplingMode};
 
@@ -142,7 +142,8 @@ fn check_hop_size(record: &SealedRecord, hop1: &SealedRecord, p: &Policy, to: &P
         + hop_framing(to)
         + common::header_framing(to)
         + 1;
-    let record_len = header_formula(rows) + record_framing(p, record_id(0).len()) + AUTHORITY_ID_LEN;
+    let record_len =
+        header_formula(rows) + record_framing(p, record_id(0).len()) + AUTHORITY_ID_LEN;
     assert_eq!(record.to_bytes().len(), record_len, "record size");
     let formula = 576 + header_formula(rows) + 2 * header_formula(rows2);
     assert_eq!(formula, 1536 + 144 * rows + 288 * rows2);

@@ -57,8 +57,6 @@ const CHART: [(&str, &str, &str); 3] = [
 /// Everyone's keys.
 struct Keys {
     authority: Authority,
-    /// The patient's ABE key (reads the chart; v2: re-keys come from delegation keys).
-    patient: UserKey,
     /// The patient's BLS key: signs consent tokens and chain entries.
     patient_sig: SigningKey,
     /// The cardiologist at h2: an ABE key to read, a BLS key to hold the token.
@@ -110,7 +108,6 @@ fn setup() -> Result<Keys> {
         "Setup: attribute authority, ABE keys, BLS keys, proof chain",
     );
     let authority = Authority::setup(&mut OsRng);
-    let patient = authority.issue_key(&["patient:42"], &mut OsRng)?;
     let cardiologist = authority.issue_key(
         &["hospital:h2", "dept:cardiology", "role:physician"],
         &mut OsRng,
@@ -118,7 +115,6 @@ fn setup() -> Result<Keys> {
     explain("The patient and the cardiologist each also hold a BLS signing key.");
     Ok(Keys {
         authority,
-        patient,
         patient_sig: SigningKey::generate(&mut OsRng),
         cardiologist,
         cardiologist_sig: SigningKey::generate(&mut OsRng),

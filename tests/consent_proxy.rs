@@ -157,7 +157,10 @@ fn only_the_named_rekey_of_the_delegator_is_accepted() {
     // grantee policy. v2 (fix of finding 3): a consent gates a re-key only if it names
     // the re-key's digest, so this is now refused even though the policies match.
     let by_policy = verified(&base_grant());
-    assert_eq!(w.other_rekey.target_policy(), &Policy::parse(TARGET).unwrap());
+    assert_eq!(
+        w.other_rekey.target_policy(),
+        &Policy::parse(TARGET).unwrap()
+    );
     assert_eq!(
         check_rekey(&by_policy, &w.other_rekey).unwrap_err(),
         refused(ConsentError::RekeyMismatch)
@@ -226,8 +229,7 @@ fn only_the_named_rekey_of_the_delegator_is_accepted() {
         refused(ConsentError::RekeyMismatch)
     );
     assert_eq!(
-        reencrypt_with_consent(&foreign, &w.rekey, &w.ecg, "cardiology", "treatment")
-            .unwrap_err(),
+        reencrypt_with_consent(&foreign, &w.rekey, &w.ecg, "cardiology", "treatment").unwrap_err(),
         refused(ConsentError::RekeyMismatch)
     );
 }

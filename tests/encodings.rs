@@ -630,8 +630,20 @@ fn reencrypted_record_with_hops() {
     assert_eq!(bytes[flag_at], 0);
     gt_checks(&bytes, r_at, &decode);
     // Only the capsules' policy may differ from the other capsule's.
-    kem_checks(&bytes, grant_capsule_at, &decode, "a:1 and b:2 or c:3", None);
-    kem_checks(&bytes, record_capsule_at, &decode, "a:1 and b:2 or c:3", None);
+    kem_checks(
+        &bytes,
+        grant_capsule_at,
+        &decode,
+        "a:1 and b:2 or c:3",
+        None,
+    );
+    kem_checks(
+        &bytes,
+        record_capsule_at,
+        &decode,
+        "a:1 and b:2 or c:3",
+        None,
+    );
     // The first hop carries no grant value: a flag of 1 (or anything else) is refused.
     assert_eq!(decode(&splice(&bytes, flag_at, &[1])), err(NonCanonical));
     assert_eq!(decode(&splice(&bytes, flag_at, &[2])), err(NonCanonical));

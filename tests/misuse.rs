@@ -651,7 +651,10 @@ fn a_rekey_made_with_the_wrong_public_key_is_refused() {
         .issue_key(&["hospital:h2", "role:physician"], &mut rng)
         .unwrap();
     for key in [w.other.public_key(), pk()] {
-        assert_eq!(foreign_doctor.open(key, &w.record), Err(Error::WrongAuthority));
+        assert_eq!(
+            foreign_doctor.open(key, &w.record),
+            Err(Error::WrongAuthority)
+        );
     }
 }
 
