@@ -548,7 +548,7 @@ fn strict_decoding() {
     };
     let enc = |e| Error::InvalidEncoding(e);
     assert_eq!(with(2, 0x30), enc(EncodingError::WrongType));
-    assert_eq!(with(3, 2), enc(EncodingError::UnsupportedVersion));
+    assert_eq!(with(3, 1), enc(EncodingError::UnsupportedVersion)); // v1 after format v2
     assert_eq!(
         with(4, CONSENT_VERSION + 1),
         enc(EncodingError::UnsupportedVersion)

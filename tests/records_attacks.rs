@@ -61,7 +61,7 @@ fn read_u32(bytes: &[u8], at: usize) -> usize {
 fn layout(bytes: &[u8]) -> Layout {
     let id = 8..8 + read_u32(bytes, 4);
     let metadata = id.end + 4..id.end + 4 + read_u32(bytes, id.end);
-    let authority = metadata.end + 4..metadata.end + 4 + 32;
+    let authority = metadata.end..metadata.end + 32;
     let policy = authority.end + 4..authority.end + 4 + read_u32(bytes, authority.end);
     let rows = read_u32(bytes, policy.end + 3 * 96);
     let points = policy.end..policy.end + 3 * 96 + 4 + rows * 3 * 48;

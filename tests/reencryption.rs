@@ -898,9 +898,9 @@ fn invalid_rekey_encodings_are_rejected() {
         SealedRecord::from_bytes(&bytes).err(),
         Some(Error::InvalidEncoding(EncodingError::WrongType))
     );
-    // An empty S' (attribute count 0) is refused like an empty `rekey` argument.
+    // An empty S' (attribute count 0) is refused, as `issue_delegation_key` refuses one.
     let mut empty = bytes.to_vec();
-    empty[4 + GRANT_ID_LEN..][..4].copy_from_slice(&0u32.to_be_bytes());
+    empty[4 + GRANT_ID_LEN + AUTHORITY_ID_LEN..][..4].copy_from_slice(&0u32.to_be_bytes());
     assert_eq!(
         ReKey::from_bytes(&empty).err(),
         Some(Error::InvalidEncoding(EncodingError::BadLength))
