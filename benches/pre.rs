@@ -11,7 +11,10 @@
 //! n rows), except `reencrypt/or`: a record under an OR of n, re-encrypted with a
 //! re-key for its last attribute alone. Point caches are warm (see `benches/abe.rs`).
 //! Fixtures are built lazily, once per parameter; before any timing the 1-hop record
-//! size is checked against DESIGN.md §6 (`1216 + 144·(rows + rows')` plus framing).
+//! size is checked against its parts (format v2: the record's header, and a hop of two
+//! capsules under P' plus one GT element, each header with its 32-byte authority id).
+//! `pre/rekey` times `DelegationKey::rekey` alone (v2: a re-key is made from a one-grant
+//! delegation key, which it consumes; issuing that key is setup, outside the timing).
 //!
 //! After the criterion groups (under `cargo bench` only), a paired measurement times
 //! `reencrypt` (the proxy's DecCore: the pairing part of opening) and the raw 6-pair
@@ -29,8 +32,11 @@ use std::hint::black_box;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use cipherchart::{Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
-use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
+use cipherchart::{
+    Authority, BlsPublicKey, BlsSigningKey, DelegationKey, Policy, PublicKey, ReKey, SealedRecord,
+    UserKey,
+};
+use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, SamplingMode};
 
 use common::{
     attributes, bench_mode, header_formula, hop_framing, opening_attributes, paired, paired_rounds,
@@ -60,12 +66,26 @@ fn authority() -> &'static Authority {
     AUTHORITY.get_or_init(|| Authority::setup(&mut rng(11)))
 }
 
-/// A chain at policy size n: a record under `rec` (AND of n), the delegator's key,
-/// a re-key to `to` (AND of n), the delegatee's key, a re-key from it to `to2`, and
-/// the second delegatee's key; with the record after one and two hops.
+/// The length of an authority key id, in every KEM header from format v2 on.
+const AUTHORITY_ID_LEN: usize = 32;
+
+/// A one-grant delegation key for `attributes` (v2), naming a consent key.
+fn delegation(
+    attributes: &[String],
+    delegator: &BlsPublicKey,
+    rng: &mut rand_chacha::ChaCha20Rng,
+) -> DelegationKey {
+    authority()
+        .issue_delegation_key(attributes, delegator, rng)
+        .unwrap()
+}
+
+/// A chain at policy size n: a record under `rec` (AND of n), the delegator's consent
+/// key, a re-key to `to` (AND of n), the delegatee's key, a re-key for its attributes
+/// to `to2`, and the second delegatee's key; with the record after one and two hops.
 struct Chain {
     record: SealedRecord,
-    delegator: UserKey,
+    delegator: BlsPublicKey,
     rekey1: ReKey,
     hop1: SealedRecord,
     delegatee1: UserKey,
@@ -81,16 +101,14 @@ fn chain(n: usize) -> Chain {
     let to1 = policy("to", Shape::And, n);
     let to2 = policy("to2", Shape::And, n);
     let record = seal_record(pk, &record_policy, 0, &mut rng);
-    let delegator = authority
-        .issue_key(&attributes("rec", n), &mut rng)
-        .unwrap();
-    let rekey1 = delegator
-        .rekey(pk, &attributes("rec", n), &to1, &mut rng)
+    let delegator = BlsSigningKey::generate(&mut rng).public_key();
+    let rekey1 = delegation(&attributes("rec", n), &delegator, &mut rng)
+        .rekey(pk, &to1, &mut rng)
         .unwrap();
     let hop1 = rekey1.reencrypt(&record).unwrap();
     let delegatee1 = authority.issue_key(&attributes("to", n), &mut rng).unwrap();
-    let rekey2 = delegatee1
-        .rekey(pk, &attributes("to", n), &to2, &mut rng)
+    let rekey2 = delegation(&attributes("to", n), &delegator, &mut rng)
+        .rekey(pk, &to2, &mut rng)
         .unwrap();
     let hop2 = rekey2.reencrypt(&hop1).unwrap();
     let delegatee2 = authority
@@ -110,26 +128,40 @@ fn chain(n: usize) -> Chain {
     }
 }
 
-/// DESIGN.md §6: a 1-hop record is `1216 + 144·(rows + rows')` bytes (two headers of
-/// 320 + 144·rows and one GT element of 576) plus the framing of record and hop.
+/// A 1-hop record (format v2), derived from its parts: the record (one KEM header of
+/// `320 + 144·rows`) and one hop of two capsules under P' (`2·(320 + 144·rows')`: the
+/// grant capsule and the record capsule) and one GT element (576, the masked R), so
+/// `1536 + 144·rows + 288·rows'`; plus the framing of record and hop: the v1 framing
+/// (`common::record_framing`, `common::hop_framing`, which predate v2), a 32-byte
+/// authority id per KEM header, the second capsule's header framing and the hop's
+/// 1-byte grant-value flag (0 on the first hop).
 fn check_hop_size(record: &SealedRecord, hop1: &SealedRecord, p: &Policy, to: &Policy) {
     let (rows, rows2) = (p.lsss().rows(), to.lsss().rows());
-    let framing = record_framing(p, record_id(0).len()) + hop_framing(to);
+    let hop = 576
+        + 2 * (header_formula(rows2) + AUTHORITY_ID_LEN)
+        + hop_framing(to)
+        + common::header_framing(to)
+        + 1;
+    let record_len =
+        header_formula(rows) + record_framing(p, record_id(0).len()) + AUTHORITY_ID_LEN;
+    assert_eq!(record.to_bytes().len(), record_len, "record size");
+    let formula = 576 + header_formula(rows) + 2 * header_formula(rows2);
+    assert_eq!(formula, 1536 + 144 * rows + 288 * rows2);
+    let framing = record_len + hop - formula;
     let bytes = hop1.to_bytes().len();
-    assert_eq!(bytes, 1216 + 144 * (rows + rows2) + framing, "1-hop size");
+    assert_eq!(bytes, formula + framing, "1-hop size");
     assert_eq!(
         bytes - record.to_bytes().len(),
-        576 + header_formula(rows2) + hop_framing(to),
-        "one hop adds one GT element and one capsule"
+        hop,
+        "one hop adds one GT element and two capsules"
     );
     println!(
-        "\n1-hop record, rows = rows' = {rows}: {bytes} B = 1216 + 144·{} + framing {framing}",
-        rows + rows2
+        "\n1-hop record, rows = {rows}, rows' = {rows2}: {bytes} B = 1536 + 144·{rows} + 288·{rows2} + framing {framing}"
     );
     common::write_side_result(
         &format!("sizes/hop1-{rows}.json"),
         &serde_json::json!({
-            "rows": rows, "rows_target": rows2, "formula": 1216 + 144 * (rows + rows2),
+            "rows": rows, "rows_target": rows2, "formula": formula,
             "framing": framing, "bytes": bytes,
         }),
     );
@@ -151,12 +183,17 @@ fn bench_rekey(c: &mut Criterion) {
     let mut group = c.benchmark_group("pre/rekey");
     group.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(20);
+    let mut setup_rng = common::rng(21);
     for n in sizes() {
         let to = policy("to", Shape::And, n);
         let subset = attributes("rec", n);
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
             let chain = cached(n);
-            b.iter(|| chain.delegator.rekey(pk(), &subset, &to, &mut rng).unwrap())
+            b.iter_batched(
+                || delegation(&subset, &chain.delegator, &mut setup_rng),
+                |d| d.rekey(pk(), &to, &mut rng).unwrap(),
+                BatchSize::SmallInput,
+            )
         });
     }
     group.finish();
@@ -188,9 +225,11 @@ fn or_case(n: usize) -> &'static (ReKey, SealedRecord) {
         let mut rng = rng(30 + n as u64);
         let record = seal_record(pk(), &policy("rec", Shape::Or, n), 0, &mut rng);
         let held = opening_attributes("rec", Shape::Or, n);
-        let key = authority().issue_key(&held, &mut rng).unwrap();
+        let consent_key = BlsSigningKey::generate(&mut rng).public_key();
         let to = policy("to", Shape::And, n);
-        let rekey = key.rekey(pk(), &held, &to, &mut rng).unwrap();
+        let rekey = delegation(&held, &consent_key, &mut rng)
+            .rekey(pk(), &to, &mut rng)
+            .unwrap();
         (rekey, record)
     })
 }

@@ -87,10 +87,12 @@ fn run(path: &std::path::Path) -> Result<()> {
         records.push(sealed);
     }
     // The patient of rec-0042 shares it with hospital h2's cardiologists via the proxy.
-    let owner = authority.issue_key(&["patient:p1"], &mut rng)?;
-    let rk = owner.rekey(
+    // The authority issues a one-grant delegation key naming the patient's consent key.
+    let owner_consent = SigningKey::generate(&mut rng);
+    let delegation =
+        authority.issue_delegation_key(&["patient:p1"], &owner_consent.public_key(), &mut rng)?;
+    let rk = delegation.rekey(
         authority.public_key(),
-        &["patient:p1"],
         &Policy::parse("hospital:h2 and dept:cardiology")?,
         &mut rng,
     )?;

@@ -123,7 +123,7 @@ fn main() -> Result<()> {
     let mut cloud = Cloud::new(patient_sig.public_key())?;
     seal_chart(pk, &mut cloud, &h1_sig)?;
 
-    let (rekey, consent) = delegate_cardiology(pk, &people.patient.key, &patient_sig)?;
+    let (rekey, consent) = delegate_cardiology(&authority, &patient_sig)?;
     // The patient logs the grant itself, so the audit trail shows who consented.
     let token = ConsentToken::from_text(&consent)?;
     cloud.log(token.grant_entry(NOW), &patient_sig)?;
@@ -268,14 +268,19 @@ fn seal_chart(pk: &PublicKey, cloud: &mut Cloud, h1: &SigningKey) -> Result<()> 
 /// `patient:42` opens, the patient also signs a consent token saying what the cloud
 /// may actually share: cardiology, for treatment, for 90 days, with this re-key only.
 fn delegate_cardiology(
-    pk: &PublicKey,
-    patient: &UserKey,
+    authority: &Authority,
     patient_sig: &SigningKey,
 ) -> Result<(Zeroizing<Vec<u8>>, String)> {
     step(3, "Patient 42 delegates cardiology to h2's cardiologists");
     let to = Policy::parse(SHARE_POLICY)?;
-    let rekey = patient.rekey(pk, &["patient:42"], &to, &mut OsRng)?;
-    explain(&format!("rekey(S' = {{patient:42}}, P' = {to})"));
+    // A one-grant delegation key for S' = {patient:42}, naming the patient's consent
+    // key: only tokens it signs gate the re-key.
+    let delegation =
+        authority.issue_delegation_key(&["patient:42"], &patient_sig.public_key(), &mut OsRng)?;
+    let rekey = delegation.rekey(authority.public_key(), &to, &mut OsRng)?;
+    explain(&format!(
+        "issue_delegation_key(S' = {{patient:42}}) → rekey(P' = {to})"
+    ));
     let bytes = rekey.to_bytes();
     size_line(
         "re-key",

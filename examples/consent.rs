@@ -57,8 +57,6 @@ const CHART: [(&str, &str, &str); 3] = [
 /// Everyone's keys.
 struct Keys {
     authority: Authority,
-    /// The patient's ABE key (reads the chart, makes re-keys).
-    patient: UserKey,
     /// The patient's BLS key: signs consent tokens and chain entries.
     patient_sig: SigningKey,
     /// The cardiologist at h2: an ABE key to read, a BLS key to hold the token.
@@ -110,7 +108,6 @@ fn setup() -> Result<Keys> {
         "Setup: attribute authority, ABE keys, BLS keys, proof chain",
     );
     let authority = Authority::setup(&mut OsRng);
-    let patient = authority.issue_key(&["patient:42"], &mut OsRng)?;
     let cardiologist = authority.issue_key(
         &["hospital:h2", "dept:cardiology", "role:physician"],
         &mut OsRng,
@@ -118,7 +115,6 @@ fn setup() -> Result<Keys> {
     explain("The patient and the cardiologist each also hold a BLS signing key.");
     Ok(Keys {
         authority,
-        patient,
         patient_sig: SigningKey::generate(&mut OsRng),
         cardiologist,
         cardiologist_sig: SigningKey::generate(&mut OsRng),
@@ -156,9 +152,12 @@ fn grant(keys: &Keys, chain: &mut Chain<MemoryStore>) -> Result<(ReKey, String)>
     );
     let pk = keys.authority.public_key();
     let audience = Policy::parse(CARDIOLOGISTS)?;
+    // A one-grant delegation key for S' = {patient:42}, naming the patient's consent key
+    // (the issuer of the token below).
     let rekey = keys
-        .patient
-        .rekey(pk, &["patient:42"], &audience, &mut OsRng)?;
+        .authority
+        .issue_delegation_key(&["patient:42"], &keys.patient_sig.public_key(), &mut OsRng)?
+        .rekey(pk, &audience, &mut OsRng)?;
     let grant = Grant::new(
         "patient-42",
         Grantee::Policy(audience),

@@ -1150,8 +1150,8 @@ fn object_encodings() {
     let sig_obj = sig.to_object_bytes();
     assert_eq!(pk_obj.len(), 52);
     assert_eq!(sig_obj.len(), 100);
-    assert_eq!(pk_obj[..4], [b'C', b'C', 0x10, 0x01]);
-    assert_eq!(sig_obj[..4], [b'C', b'C', 0x11, 0x01]);
+    assert_eq!(pk_obj[..4], [b'C', b'C', 0x10, 0x02]);
+    assert_eq!(sig_obj[..4], [b'C', b'C', 0x11, 0x02]);
     assert_eq!(pk_obj[4..], pk.to_bytes());
     assert_eq!(sig_obj[4..], sig.to_bytes());
     assert_eq!(PublicKey::from_object_bytes(&pk_obj).unwrap(), pk);
@@ -1165,10 +1165,11 @@ fn object_encodings() {
         Signature::from_object_bytes(&pk_obj).unwrap_err(),
         enc(EncodingError::WrongType)
     );
-    let mut v2 = pk_obj.clone();
-    v2[3] = 2;
+    // Format v2: the old version 1 is refused like any unknown version.
+    let mut v1 = pk_obj.clone();
+    v1[3] = 1;
     assert_eq!(
-        PublicKey::from_object_bytes(&v2).unwrap_err(),
+        PublicKey::from_object_bytes(&v1).unwrap_err(),
         enc(EncodingError::UnsupportedVersion)
     );
     assert!(PublicKey::from_object_bytes(&pk.to_bytes()).is_err());

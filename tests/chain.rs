@@ -104,7 +104,7 @@ fn appends_proofs_and_receipts() {
         );
         // Three encodings, each exact.
         let bytes = receipt.to_bytes();
-        assert_eq!(&bytes[..4], &[0x43, 0x43, 0x32, 0x01]);
+        assert_eq!(&bytes[..4], &[0x43, 0x43, 0x32, 0x02]);
         assert_eq!(ProofFile::from_bytes(&bytes).unwrap().to_bytes(), bytes);
         let text = receipt.to_text();
         assert!(text
@@ -182,7 +182,7 @@ fn append_checks_position_and_signature() {
 fn entry_encoding_is_strict() {
     let e = draft(1).sign(0, GENESIS, &key(1)).unwrap();
     let b = e.to_bytes();
-    assert_eq!(&b[..5], &[0x43, 0x43, 0x30, 0x01, 0x01]);
+    assert_eq!(&b[..5], &[0x43, 0x43, 0x30, 0x02, 0x01]);
     // docs/formats.md: 4 + 235 + len(subject) + len(metadata).
     assert_eq!(b.len(), 4 + 235 + e.subject().len() + e.metadata().len());
     assert_eq!(Entry::from_bytes(&b).unwrap().to_bytes(), b);
@@ -294,17 +294,14 @@ fn entries_from_library_objects() {
         d.digest,
         <[u8; 32]>::from(Sha256::digest(sealed.to_bytes()))
     );
+    // v2: a one-grant delegation key naming the owner's consent key.
+    let consent_key = SigningKey::generate(&mut r).public_key();
     let owner = authority
-        .issue_key(&["role:doctor", "dept:cardiology"], &mut r)
+        .issue_delegation_key(&["role:doctor", "dept:cardiology"], &consent_key, &mut r)
         .unwrap();
     let target = Policy::parse("role:nurse").unwrap();
     let rk = owner
-        .rekey(
-            authority.public_key(),
-            &["role:doctor", "dept:cardiology"],
-            &target,
-            &mut r,
-        )
+        .rekey(authority.public_key(), &target, &mut r)
         .unwrap();
     let moved = rk.reencrypt(&sealed).unwrap();
     let d = Entry::for_reencrypt(&moved, rk.grant_id(), 43);

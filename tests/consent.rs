@@ -548,7 +548,7 @@ fn strict_decoding() {
     };
     let enc = |e| Error::InvalidEncoding(e);
     assert_eq!(with(2, 0x30), enc(EncodingError::WrongType));
-    assert_eq!(with(3, 2), enc(EncodingError::UnsupportedVersion));
+    assert_eq!(with(3, 1), enc(EncodingError::UnsupportedVersion)); // v1 after format v2
     assert_eq!(
         with(4, CONSENT_VERSION + 1),
         enc(EncodingError::UnsupportedVersion)
@@ -669,7 +669,7 @@ fn spec_authority(p: &Parties, nonce: [u8; 16]) -> Vec<u8> {
 
 /// A whole token from (payload, signer) pairs and an optional proof signer.
 fn spec_token(blocks: &[(Vec<u8>, &SigningKey)], proof: Option<&SigningKey>) -> Vec<u8> {
-    let mut out = vec![0x43, 0x43, 0x20, 0x01, 1, blocks.len() as u8];
+    let mut out = vec![0x43, 0x43, 0x20, 0x02, 1, blocks.len() as u8];
     let mut prev: Option<[u8; 96]> = None;
     for (i, (payload, signer)) in blocks.iter().enumerate() {
         let sig = signer

@@ -41,14 +41,18 @@ fn world() -> &'static World {
         let rec = |id: &[u8], cat: &str, rng: &mut ChaCha20Rng| {
             seal(pk, &chart, id, cat.as_bytes(), b"payload", rng).unwrap()
         };
-        let patient_abe = authority.issue_key(&["patient:42"], &mut rng).unwrap();
         let target = Policy::parse(TARGET).unwrap();
-        let rekey = patient_abe
-            .rekey(pk, &["patient:42"], &target, &mut rng)
-            .unwrap();
-        let other_rekey = patient_abe
-            .rekey(pk, &["patient:42"], &target, &mut rng)
-            .unwrap();
+        // v2: each grant starts from a one-grant delegation key naming the patient's
+        // consent key (the issuer of every token below).
+        let grant = |rng: &mut ChaCha20Rng| {
+            authority
+                .issue_delegation_key(&["patient:42"], &patient().public_key(), rng)
+                .unwrap()
+                .rekey(pk, &target, rng)
+                .unwrap()
+        };
+        let rekey = grant(&mut rng);
+        let other_rekey = grant(&mut rng);
         World {
             doctor: authority
                 .issue_key(
@@ -134,7 +138,7 @@ fn out_of_scope_and_wrong_purpose_are_refused() {
 }
 
 #[test]
-fn only_the_named_rekey_is_accepted() {
+fn only_the_named_rekey_of_the_delegator_is_accepted() {
     let w = world();
     // Another re-key to the same audience, but not the one the token names.
     let consent = verified(&base_grant().rekey(&w.rekey));
@@ -149,9 +153,18 @@ fn only_the_named_rekey_is_accepted() {
     assert_eq!(rekey_digest(&copy), rekey_digest(&w.rekey));
     assert!(check_rekey(&consent, &copy).is_ok());
 
-    // No digest, policy grantee: the re-key's target policy must be the grantee policy.
+    // No digest, policy grantee: v1 accepted any re-key whose target policy is the
+    // grantee policy. v2 (fix of finding 3): a consent gates a re-key only if it names
+    // the re-key's digest, so this is now refused even though the policies match.
     let by_policy = verified(&base_grant());
-    assert!(check_rekey(&by_policy, &w.other_rekey).is_ok());
+    assert_eq!(
+        w.other_rekey.target_policy(),
+        &Policy::parse(TARGET).unwrap()
+    );
+    assert_eq!(
+        check_rekey(&by_policy, &w.other_rekey).unwrap_err(),
+        refused(ConsentError::RekeyMismatch)
+    );
     let elsewhere = verified(
         &Grant::new(
             "patient-42",
@@ -193,6 +206,32 @@ fn only_the_named_rekey_is_accepted() {
     let bound = verified(&unbound.rekey(&w.rekey));
     assert!(check_rekey(&bound, &w.rekey).is_ok());
     assert!(check_rekey(&bound, &w.other_rekey).is_err());
+
+    // v2: the issuer must be the re-key's delegator. Another signer's token naming this
+    // re-key's (public) digest gates nothing.
+    assert_eq!(w.rekey.delegator(), &patient().public_key());
+    let stranger = SigningKey::from_ikm(&[3; 32], b"").unwrap();
+    let token = ConsentToken::issue(
+        &stranger,
+        &base_grant().rekey(&w.rekey),
+        &mut ChaCha20Rng::seed_from_u64(7),
+    )
+    .unwrap();
+    let foreign = verify(
+        &token,
+        &stranger.public_key(),
+        T0 + DAY,
+        &RevocationSet::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        check_rekey(&foreign, &w.rekey).unwrap_err(),
+        refused(ConsentError::RekeyMismatch)
+    );
+    assert_eq!(
+        reencrypt_with_consent(&foreign, &w.rekey, &w.ecg, "cardiology", "treatment").unwrap_err(),
+        refused(ConsentError::RekeyMismatch)
+    );
 }
 
 #[test]

@@ -143,7 +143,8 @@ fn common_checks(bytes: &[u8], own_tag: u8, decode: &dyn Fn(&[u8]) -> Result<(),
     for magic in [*b"CD", *b"cc", [0, 0], *b"\xff\xff"] {
         assert_eq!(decode(&splice(bytes, 0, &magic)), err(WrongType));
     }
-    for version in [0u8, 2, 0x81, 0xff] {
+    // Format v2: version 1 (the old format) is refused like any unknown version.
+    for version in [0u8, 1, 3, 0x81, 0xff] {
         assert_eq!(
             decode(&splice(bytes, 3, &[version])),
             err(UnsupportedVersion)
@@ -288,14 +289,21 @@ fn master_key_export() {
     }
 }
 
-/// A user key encoding from attribute byte strings and the point section.
+/// Length of an authority key id (v2: in every key, re-key and KEM header).
+const AUTHORITY_ID_LEN: usize = 32;
+
+/// A user key encoding (v2) from attribute byte strings and the point section:
+/// header, authority id, attributes, guard flag (1: user keys hold the guard), points
+/// (K0, K', K_y, then the guard's K_y).
 fn user_key_bytes(attributes: &[&[u8]], points: &[u8]) -> Vec<u8> {
-    let mut out = b"CC\x03\x01".to_vec();
+    let mut out = b"CC\x03\x02".to_vec();
+    out.extend_from_slice(&authority().public_key().id());
     out.extend_from_slice(&(attributes.len() as u32).to_be_bytes());
     for a in attributes {
         out.extend_from_slice(&(a.len() as u32).to_be_bytes());
         out.extend_from_slice(a);
     }
+    out.push(1);
     out.extend_from_slice(points);
     out
 }
@@ -305,8 +313,13 @@ fn user_key() {
     let mut rng = rng(2);
     let key = authority().issue_key(&["x:2", "x:1"], &mut rng).unwrap();
     let bytes = key.to_bytes();
-    let points = bytes[4 + 4 + 2 * (4 + 3)..].to_vec();
-    assert_eq!(points.len(), 3 * 96 + 3 * 48 + 2 * 3 * 48);
+    // v2: authority id before the attributes, guard flag after; the guard's K_y last.
+    let count_at = 4 + AUTHORITY_ID_LEN;
+    let flag_at = count_at + 4 + 2 * (4 + 3);
+    assert_eq!(bytes[4..count_at], authority().public_key().id());
+    assert_eq!(bytes[flag_at], 1);
+    let points = bytes[flag_at + 1..].to_vec();
+    assert_eq!(points.len(), 3 * 96 + 3 * 48 + 2 * 3 * 48 + 3 * 48);
     assert_eq!(user_key_bytes(&[b"x:1", b"x:2"], &points), *bytes);
     let back = UserKey::from_bytes(&bytes).unwrap();
     assert_eq!(back.attributes(), key.attributes());
@@ -326,13 +339,18 @@ fn user_key() {
 
     let decode = |b: &[u8]| UserKey::from_bytes(b).map(|_| ());
     common_checks(&bytes, 0x03, &decode);
-    let p0 = 4 + 4 + 14;
+    let p0 = flag_at + 1;
     for i in 0..3 {
         g2_checks(&bytes, p0 + 96 * i, &decode);
     }
-    for i in 0..9 {
+    // K', two K_y and the guard's K_y.
+    for i in 0..12 {
         g1_checks(&bytes, p0 + 288 + 48 * i, &decode);
     }
+    // A user key must carry the guard (flag 1); a flag of 0 (a delegation key's body)
+    // or anything else is refused, and so is the guard named as an attribute.
+    assert_eq!(decode(&splice(&bytes, flag_at, &[0])), err(NonCanonical));
+    assert_eq!(decode(&splice(&bytes, flag_at, &[2])), err(NonCanonical));
     // Attribute sets: unsorted, repeated, not NFC, not UTF-8, forbidden, empty, too
     // long, none, too many.
     let with = |attrs: &[&[u8]]| decode(&user_key_bytes(attrs, &points));
@@ -343,25 +361,31 @@ fn user_key() {
     assert_eq!(with(&[b"x:1", b"x:\0"]), err(InvalidText));
     assert_eq!(with(&[b"", b"x:1"]), err(InvalidText));
     assert_eq!(with(&[b"x:1", &[b'a'; 256]]), err(BadLength));
+    assert_eq!(
+        with(&[b"cipherchart:key-holder", b"x:1"]),
+        err(NonCanonical)
+    );
     // Another valid sorted pair decodes (the points are not bound to the names here;
     // a wrong key simply fails to decrypt).
     assert_eq!(with(&[b"x:1", b"x:3"]), Ok(()));
     // Count fields: zero attributes, more than points, above the limit.
-    let mut zero = b"CC\x03\x01".to_vec();
+    let mut zero = bytes[..count_at].to_vec();
     zero.extend_from_slice(&0u32.to_be_bytes());
-    zero.extend_from_slice(&points[..3 * 96 + 3 * 48]);
+    zero.push(1);
+    zero.extend_from_slice(&points[..3 * 96 + 3 * 48 + 3 * 48]);
     assert_eq!(decode(&zero), err(BadLength));
-    // One attribute more than written: its "length" is the flag byte of K0.
+    // One attribute more than written: its "length" is the guard flag and the first
+    // bytes of K0.
     assert_eq!(
-        decode(&splice(&bytes, 4, &3u32.to_be_bytes())),
+        decode(&splice(&bytes, count_at, &3u32.to_be_bytes())),
         err(BadLength)
     );
     assert_eq!(
-        decode(&splice(&bytes, 4, &1025u32.to_be_bytes())),
+        decode(&splice(&bytes, count_at, &1025u32.to_be_bytes())),
         err(BadLength)
     );
     assert_eq!(
-        decode(&splice(&bytes, 4, &u32::MAX.to_be_bytes())),
+        decode(&splice(&bytes, count_at, &u32::MAX.to_be_bytes())),
         err(BadLength)
     );
 }
@@ -369,7 +393,8 @@ fn user_key() {
 // ---------------------------------------------------------------------------------
 // Sealed records and their KEM headers.
 
-/// Offsets inside a KEM header that starts at `at` (its policy length prefix).
+/// Offsets inside a KEM header whose policy length prefix is at `at` (v2: the header
+/// starts `AUTHORITY_ID_LEN` bytes earlier, with the authority id).
 struct Kem {
     policy: usize,
     policy_len: usize,
@@ -407,15 +432,30 @@ fn with_policy(bytes: &[u8], at: usize, text: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The KEM header checks: points, non-canonical policies, row counts.
-fn kem_checks(bytes: &[u8], at: usize, decode: &dyn Fn(&[u8]) -> Result<(), Error>) {
+/// The KEM header checks: authority id, points, non-canonical policies, row counts.
+/// `expected` is the header's policy text. `alternative` is another canonical policy
+/// of as many rows that the object accepts, or `None` where no other policy decodes
+/// (v2: a hop's two capsules must have the same policy; a stream or session header
+/// must be exactly `(P) and cipherchart:key-holder`).
+fn kem_checks(
+    bytes: &[u8],
+    at: usize,
+    decode: &dyn Fn(&[u8]) -> Result<(), Error>,
+    expected: &str,
+    alternative: Option<&str>,
+) {
     let k = kem(bytes, at);
+    assert_eq!(
+        bytes[at - AUTHORITY_ID_LEN..at],
+        authority().public_key().id()
+    );
     let policy = std::str::from_utf8(&bytes[k.policy..k.policy + k.policy_len]).unwrap();
-    assert_eq!(policy, "a:1 and b:2 or c:3");
+    assert_eq!(policy, expected);
+    let rows = u32_at(bytes, k.rows_count);
     for i in 0..3 {
         g2_checks(bytes, k.c0 + 96 * i, decode);
     }
-    for i in 0..9 {
+    for i in 0..3 * rows {
         g1_checks(bytes, k.rows + 48 * i, decode);
     }
     // Spellings that parse to the same policy but are not its canonical text, and
@@ -442,17 +482,32 @@ fn kem_checks(bytes: &[u8], at: usize, decode: &dyn Fn(&[u8]) -> Result<(), Erro
         decode(&with_policy(bytes, at, b"a:1 and b:\xff or c:3")),
         err(InvalidText)
     );
-    // Another canonical 3-row policy decodes (and then simply fails to open).
-    assert_eq!(
-        decode(&with_policy(bytes, at, b"a:1 or b:2 or c:3")),
-        Ok(())
-    );
+    // Another canonical policy of as many rows decodes (and then simply fails to open),
+    // where the object allows another policy at all.
+    match alternative {
+        Some(text) => assert_eq!(decode(&with_policy(bytes, at, text.as_bytes())), Ok(())),
+        None => {
+            assert_eq!(
+                decode(&with_policy(bytes, at, b"a:1 or b:2 or c:3")),
+                err(NonCanonical)
+            );
+            assert_eq!(
+                decode(&with_policy(bytes, at, b"a:1 and b:2 or c:3")),
+                if expected == "a:1 and b:2 or c:3" {
+                    Ok(())
+                } else {
+                    err(NonCanonical)
+                }
+            );
+        }
+    }
     // A canonical policy with another number of rows: the row count disagrees.
     assert_eq!(
         decode(&with_policy(bytes, at, b"a:1 and b:2")),
         err(BadLength)
     );
-    for n in [0u32, 2, 4, 257, u32::MAX] {
+    let rows = rows as u32;
+    for n in [0u32, rows - 1, rows + 1, 257, u32::MAX] {
         assert_eq!(
             decode(&splice(bytes, k.rows_count, &n.to_be_bytes())),
             err(BadLength),
@@ -478,6 +533,15 @@ fn kem_policy() -> Policy {
     Policy::parse("a:1 and b:2 or c:3").unwrap()
 }
 
+/// The canonical text of `kem_policy() and cipherchart:key-holder`: what stream and
+/// session headers are sealed under (v2).
+fn guarded_text() -> String {
+    Policy::parse("(a:1 and b:2 or c:3) and cipherchart:key-holder")
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
 #[test]
 fn sealed_record() {
     let mut rng = rng(3);
@@ -494,8 +558,14 @@ fn sealed_record() {
     assert_eq!(back.hop_count(), 0);
     let decode = |b: &[u8]| SealedRecord::from_bytes(b).map(|_| ());
     common_checks(&bytes, 0x04, &decode);
-    let kem_at = 4 + 4 + 5 + 4 + 4;
-    kem_checks(&bytes, kem_at, &decode);
+    let kem_at = 4 + 4 + 5 + 4 + 4 + AUTHORITY_ID_LEN;
+    kem_checks(
+        &bytes,
+        kem_at,
+        &decode,
+        "a:1 and b:2 or c:3",
+        Some("a:1 or b:2 or c:3"),
+    );
     // Length fields above their limits fail as BadLength before anything is read.
     assert_eq!(
         decode(&splice(&bytes, 4, &1025u32.to_be_bytes())),
@@ -532,9 +602,11 @@ fn reencrypted_record_with_hops() {
         &mut rng,
     )
     .unwrap();
-    let patient = a.issue_key(&["patient:42"], &mut rng).unwrap();
-    let rekey = patient
-        .rekey(pk, &["patient:42"], &kem_policy(), &mut rng)
+    let consent_key = cipherchart::BlsSigningKey::generate(&mut rng).public_key();
+    let rekey = a
+        .issue_delegation_key(&["patient:42"], &consent_key, &mut rng)
+        .unwrap()
+        .rekey(pk, &kem_policy(), &mut rng)
         .unwrap();
     let shared = rekey.reencrypt(&sealed).unwrap();
     let bytes = shared.to_bytes();
@@ -545,12 +617,36 @@ fn reencrypted_record_with_hops() {
     let doctor = a.issue_key(&["a:1", "b:2"], &mut rng).unwrap();
     assert_eq!(doctor.open(pk, &back).unwrap(), b"ecg");
     let decode = |b: &[u8]| SealedRecord::from_bytes(b).map(|_| ());
-    // The hop: count byte, grant id (16), R (GT), then the capsule (a KEM header).
-    let k = kem(&bytes, 4 + 4 + 1 + 4);
+    // The hop (v2): count byte, grant id (16), grant capsule, record capsule (KEM
+    // headers under the same policy), R̂ (GT), grant-value flag (0 on the first hop).
+    let k = kem(&bytes, 4 + 4 + 1 + 4 + AUTHORITY_ID_LEN);
     let hop_at = k.end + 4 + u32_at(&bytes, k.end) + 1;
     assert_eq!(bytes[hop_at - 1], 1);
-    gt_checks(&bytes, hop_at + 16, &decode);
-    kem_checks(&bytes, hop_at + 16 + 576, &decode);
+    let grant_capsule_at = hop_at + 16 + AUTHORITY_ID_LEN;
+    let record_capsule_at = kem(&bytes, grant_capsule_at).end + AUTHORITY_ID_LEN;
+    let r_at = kem(&bytes, record_capsule_at).end;
+    let flag_at = r_at + 576;
+    assert_eq!(flag_at + 1, bytes.len());
+    assert_eq!(bytes[flag_at], 0);
+    gt_checks(&bytes, r_at, &decode);
+    // Only the capsules' policy may differ from the other capsule's.
+    kem_checks(
+        &bytes,
+        grant_capsule_at,
+        &decode,
+        "a:1 and b:2 or c:3",
+        None,
+    );
+    kem_checks(
+        &bytes,
+        record_capsule_at,
+        &decode,
+        "a:1 and b:2 or c:3",
+        None,
+    );
+    // The first hop carries no grant value: a flag of 1 (or anything else) is refused.
+    assert_eq!(decode(&splice(&bytes, flag_at, &[1])), err(NonCanonical));
+    assert_eq!(decode(&splice(&bytes, flag_at, &[2])), err(NonCanonical));
     for len in (0..bytes.len()).step_by(7) {
         assert_eq!(decode(&bytes[..len]), err(Truncated));
     }
@@ -574,7 +670,15 @@ fn session_header_and_record() {
     assert_eq!(SessionHeader::from_bytes(&bytes).unwrap(), header);
     let decode = |b: &[u8]| SessionHeader::from_bytes(b).map(|_| ());
     common_checks(&bytes, 0x07, &decode);
-    kem_checks(&bytes, 4 + 4 + 5 + 4 + 6, &decode);
+    // v2: sealed under `(P) and cipherchart:key-holder`; `policy()` still says P.
+    assert_eq!(header.policy(), &kem_policy());
+    kem_checks(
+        &bytes,
+        4 + 4 + 5 + 4 + 6 + AUTHORITY_ID_LEN,
+        &decode,
+        &guarded_text(),
+        Some(&guarded_text().replace(" and b:2", " or b:2")),
+    );
 
     let record = sealer.seal(b"hr", b"72 bpm").unwrap();
     let rbytes = record.to_bytes();
@@ -633,15 +737,21 @@ fn stream_header() {
     for tag in (0..=255u8).filter(|t| *t != 0x06) {
         assert_eq!(decode(&splice(header, 2, &[tag])), err(WrongType));
     }
-    assert_eq!(decode(&splice(header, 3, &[2])), err(UnsupportedVersion));
+    assert_eq!(decode(&splice(header, 3, &[1])), err(UnsupportedVersion));
     // The KEM header inside the length-framed body: fix the frame length when the
     // policy text changes length.
-    let kem_at = 8 + 4 + 4 + 3 + 4 + 2;
+    let kem_at = 8 + 4 + 4 + 3 + 4 + 2 + AUTHORITY_ID_LEN;
     let reframe = |b: &[u8]| {
         let mut b = b.to_vec();
         let len = (b.len() - 8) as u32;
         b[4..8].copy_from_slice(&len.to_be_bytes());
         read_stream_info(&b[..]).map(|_| ())
     };
-    kem_checks(header, kem_at, &reframe);
+    kem_checks(
+        header,
+        kem_at,
+        &reframe,
+        &guarded_text(),
+        Some(&guarded_text().replace(" and b:2", " or b:2")),
+    );
 }

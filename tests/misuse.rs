@@ -13,8 +13,8 @@ use cipherchart::consent::{
 };
 use cipherchart::sig::{fast_aggregate_verify, PublicKey as BlsPublicKey, Signature, SigningKey};
 use cipherchart::{
-    seal, session, stream, Authority, ConsentError, EncodingError, Error, Policy, PublicKey, ReKey,
-    SealedRecord, UserKey,
+    seal, session, stream, Authority, ConsentError, DelegationKey, EncodingError, Error, Policy,
+    PublicKey, ReKey, SealedRecord, UserKey,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -57,6 +57,16 @@ fn world() -> &'static World {
     })
 }
 
+/// A one-grant delegation key (v2) of the world's authority for `patient:42`, naming a
+/// fresh consent key: what `w.patient.rekey(pk(), &["patient:42"], ..)` was in v1.
+fn patient_delegation(rng: &mut ChaCha20Rng) -> DelegationKey {
+    let consent_key = SigningKey::generate(rng).public_key();
+    world()
+        .authority
+        .issue_delegation_key(&["patient:42"], &consent_key, rng)
+        .unwrap()
+}
+
 fn pk() -> &'static PublicKey {
     world().authority.public_key()
 }
@@ -94,6 +104,7 @@ macro_rules! assert_not_clone {
 assert_not_clone!(
     Authority,
     UserKey,
+    DelegationKey,
     ReKey,
     SigningKey,
     session::SessionSealer,
@@ -126,11 +137,22 @@ fn debug_output_of_secret_types_shows_no_key_material() {
     // Skip the 8-byte object header: only key material is secret.
     let user = w.patient.to_bytes();
     assert_no_leak(&format!("{:?}", w.patient), &user[8..]);
-    let rekey = w
-        .patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h2"), &mut rng)
+    // v2: a delegation key is secret too (its body is the key material after the
+    // 4-byte header; the delegator, public and shown in Debug, is its last 48 bytes).
+    let delegation = patient_delegation(&mut rng);
+    let d_bytes = delegation.to_bytes();
+    assert_no_leak(&format!("{delegation:?}"), &d_bytes[4..d_bytes.len() - 48]);
+    let rekey = delegation
+        .rekey(pk(), &policy("hospital:h2"), &mut rng)
         .unwrap();
-    assert_no_leak(&format!("{rekey:?}"), &rekey.to_bytes()[8 + 16..]);
+    // v2 re-key: header ‖ grant id ‖ key body ‖ capsule ‖ len32 ‖ pk ‖ hop key (32) ‖
+    // delegator (48). The public key and the delegator are public (the delegator is
+    // shown in Debug); the key body, the capsule and the hop key are not.
+    let rk = rekey.to_bytes();
+    let hop_key_at = rk.len() - 48 - 32;
+    let pk_at = hop_key_at - pk().to_bytes().len();
+    assert_no_leak(&format!("{rekey:?}"), &rk[8 + 16..pk_at - 4]);
+    assert_no_leak(&format!("{rekey:?}"), &rk[hop_key_at..hop_key_at + 32]);
     let master = w.authority.export_master_key_dangerous();
     assert_no_leak(&format!("{:?}", w.authority), &master[8..]);
     let sk = SigningKey::generate(&mut rng);
@@ -181,17 +203,20 @@ fn a_key_of_another_authority_gets_a_typed_error_not_garbage() {
     let w = world();
     let mut rng = rng(2);
     let stranger = w.other.issue_key(&["patient:42"], &mut rng).unwrap();
-    // Its attributes satisfy the policy: the FO check, not the policy, refuses it.
-    assert_eq!(stranger.open(pk(), &w.record), Err(Error::DecryptionFailed));
+    // Its attributes satisfy the policy. v1: the FO check refused it
+    // (`DecryptionFailed`). v2: keys and headers name their authority, so it is refused
+    // before any pairing with `WrongAuthority`.
+    assert_eq!(stranger.authority(), w.other.public_key().id());
+    assert_eq!(stranger.open(pk(), &w.record), Err(Error::WrongAuthority));
     assert_eq!(
         stranger.open(w.other.public_key(), &w.record),
-        Err(Error::DecryptionFailed)
+        Err(Error::WrongAuthority)
     );
-    // The right key with the wrong public key: refused too (headers are bound to the
-    // public key's id).
+    // The right key with the wrong public key: refused too (v1: headers bound to the
+    // public key's id, `DecryptionFailed`; v2: `WrongAuthority`).
     assert_eq!(
         w.patient.open(w.other.public_key(), &w.record),
-        Err(Error::DecryptionFailed)
+        Err(Error::WrongAuthority)
     );
     assert_eq!(w.patient.open(pk(), &w.record).unwrap(), b"sinus rhythm");
 }
@@ -298,9 +323,8 @@ fn a_rekey_whose_own_attributes_satisfy_the_target_policy_opens_nothing() {
     let mut rng = rng(6);
     // Careless P' that S' itself satisfies: the proxy's blinded key still opens nothing.
     let careless = policy("patient:42 or hospital:h2");
-    let rekey = w
-        .patient
-        .rekey(pk(), &["patient:42"], &careless, &mut rng)
+    let rekey = patient_delegation(&mut rng)
+        .rekey(pk(), &careless, &mut rng)
         .unwrap();
     assert!(careless.is_satisfied_by(rekey.attributes()));
     let shared = rekey.reencrypt(&w.record).unwrap();
@@ -315,26 +339,39 @@ fn a_rekey_whose_own_attributes_satisfy_the_target_policy_opens_nothing() {
     assert_eq!(w.patient.open(pk(), &shared).unwrap(), b"sinus rhythm");
 }
 
+/// v1 checked `S'` against the delegator's user key (`NotASubset`). v2 has no
+/// `UserKey::rekey`: a grant needs a delegation key that the authority issues for `S'`,
+/// which refuses an empty set, the reserved holder guard, and another authority's
+/// public key (`WrongAuthority`).
 #[test]
-fn a_rekey_needs_held_attributes_and_a_fresh_grant_per_record() {
+fn a_rekey_needs_a_delegation_key_and_a_fresh_grant_per_record() {
     let w = world();
     let mut rng = rng(7);
     let to = policy("hospital:h2 and role:physician");
-    assert_eq!(
-        w.patient.rekey(pk(), &["hospital:h1"], &to, &mut rng).err(),
-        Some(Error::NotASubset)
-    );
+    let consent_key = SigningKey::generate(&mut rng).public_key();
     let none: [&str; 0] = [];
     assert_eq!(
-        w.patient
-            .rekey(pk(), &none, &to, &mut rng)
+        w.authority
+            .issue_delegation_key(&none, &consent_key, &mut rng)
             .err()
             .map(|e| e.code()),
         Some("invalid_argument")
     );
-    let rekey = w
-        .patient
-        .rekey(pk(), &["patient:42"], &to, &mut rng)
+    assert_eq!(
+        w.authority
+            .issue_delegation_key(&["cipherchart:key-holder"], &consent_key, &mut rng)
+            .err()
+            .map(|e| e.code()),
+        Some("invalid_attribute")
+    );
+    assert_eq!(
+        patient_delegation(&mut rng)
+            .rekey(w.other.public_key(), &to, &mut rng)
+            .err(),
+        Some(Error::WrongAuthority)
+    );
+    let rekey = patient_delegation(&mut rng)
+        .rekey(pk(), &to, &mut rng)
         .unwrap();
     let once = rekey.reencrypt(&w.record).unwrap();
     assert!(!rekey.can_reencrypt(&once));
@@ -348,9 +385,8 @@ fn a_rekey_needs_held_attributes_and_a_fresh_grant_per_record() {
 fn batch_reencryption_reports_every_failure_in_place() {
     let w = world();
     let mut rng = rng(8);
-    let rekey = w
-        .patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h2"), &mut rng)
+    let rekey = patient_delegation(&mut rng)
+        .rekey(pk(), &policy("hospital:h2"), &mut rng)
         .unwrap();
     let closed = seal(pk(), &policy("role:admin"), b"x", b"", b"x", &mut rng).unwrap();
     let done = rekey.reencrypt(&w.record).unwrap();
@@ -368,15 +404,18 @@ fn batch_reencryption_reports_every_failure_in_place() {
 // Consent.
 // ---------------------------------------------------------------------------------
 
-/// A patient's signing key, the patient's re-key to `hospital:h2 and role:physician`,
-/// and a grant for that re-key (purpose `treatment`, window `[T0, T0 + 100)`), with
-/// its scope left to the caller.
+/// A patient's signing key, the patient's re-key to `hospital:h2 and role:physician`
+/// (v2: from a delegation key naming that signing key as delegator), and a grant for
+/// that re-key (purpose `treatment`, window `[T0, T0 + 100)`), with its scope left to
+/// the caller.
 fn consent_fixture(rng: &mut ChaCha20Rng) -> (SigningKey, ReKey, Grant) {
     let patient = SigningKey::generate(rng);
     let to = policy("hospital:h2 and role:physician");
     let rekey = world()
-        .patient
-        .rekey(pk(), &["patient:42"], &to, rng)
+        .authority
+        .issue_delegation_key(&["patient:42"], &patient.public_key(), rng)
+        .unwrap()
+        .rekey(pk(), &to, rng)
         .unwrap();
     let grant = Grant::new(
         "p42",
@@ -431,14 +470,12 @@ fn a_consent_must_be_verified_against_the_right_issuer_and_time() {
         reencrypt_with_consent(&consent, &rekey, &w.record, "psychiatry", "treatment").err(),
         Some(ConsentError::NotPermitted.into())
     );
+    // Another grant of the same delegator to the same audience: not the named re-key.
     let other = w
-        .patient
-        .rekey(
-            pk(),
-            &["patient:42"],
-            &policy("hospital:h2 and role:physician"),
-            &mut rng,
-        )
+        .authority
+        .issue_delegation_key(&["patient:42"], &patient.public_key(), &mut rng)
+        .unwrap()
+        .rekey(pk(), &policy("hospital:h2 and role:physician"), &mut rng)
         .unwrap();
     assert_eq!(
         reencrypt_with_consent(&consent, &other, &w.record, "cardiology", "treatment").err(),
@@ -584,28 +621,39 @@ fn the_proxy_cannot_tell_a_relabelled_record() {
     assert_eq!(w.doctor.open(pk(), &genuine).unwrap(), b"sinus rhythm");
 }
 
-/// A re-key made with another authority's public key seals its capsule under that
-/// authority: the intended audience (keys of the record's authority) cannot open the
-/// result, and neither can the other authority's keys through `open` (finding M8).
+/// Finding M8. v1: a re-key made with another authority's public key sealed its
+/// capsule under that authority and the result opened for nobody (`DecryptionFailed`).
+/// v2: delegation keys, re-keys and records name their authority, so such a re-key is
+/// refused when it is made (`WrongAuthority`), and a re-key of the other authority
+/// refuses this authority's records before any pairing.
 #[test]
-fn a_rekey_made_with_the_wrong_public_key_shares_nothing_openable() {
+fn a_rekey_made_with_the_wrong_public_key_is_refused() {
     let w = world();
     let mut rng = rng(13);
     let to = policy("hospital:h2 and role:physician");
-    let wrong = w
-        .patient
-        .rekey(w.other.public_key(), &["patient:42"], &to, &mut rng)
+    assert_eq!(
+        patient_delegation(&mut rng)
+            .rekey(w.other.public_key(), &to, &mut rng)
+            .err(),
+        Some(Error::WrongAuthority)
+    );
+    let consent_key = SigningKey::generate(&mut rng).public_key();
+    let foreign = w
+        .other
+        .issue_delegation_key(&["patient:42"], &consent_key, &mut rng)
+        .unwrap()
+        .rekey(w.other.public_key(), &to, &mut rng)
         .unwrap();
-    let shared = wrong.reencrypt(&w.record).unwrap();
-    assert_eq!(w.doctor.open(pk(), &shared), Err(Error::DecryptionFailed));
+    assert!(!foreign.can_reencrypt(&w.record));
+    assert_eq!(foreign.reencrypt(&w.record), Err(Error::WrongAuthority));
     let foreign_doctor = w
         .other
         .issue_key(&["hospital:h2", "role:physician"], &mut rng)
         .unwrap();
     for key in [w.other.public_key(), pk()] {
         assert_eq!(
-            foreign_doctor.open(key, &shared),
-            Err(Error::DecryptionFailed)
+            foreign_doctor.open(key, &w.record),
+            Err(Error::WrongAuthority)
         );
     }
 }

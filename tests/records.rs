@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ark_ff::PrimeField;
-use cipherchart::{seal, Authority, Error, Policy, SealedRecord, UserKey};
+use cipherchart::{seal, Authority, BlsSigningKey, Error, Policy, SealedRecord, UserKey};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -46,8 +46,12 @@ fn reencryption_one_and_two_hops() {
         .issue_key(&["patient:42", "hospital:h1"], &mut rng)
         .unwrap();
     let to_h2 = Policy::parse("hospital:h2 and dept:cardiology and role:physician").unwrap();
-    let rekey = patient
-        .rekey(pk, &["patient:42"], &to_h2, &mut rng)
+    // v2: each grant starts from a one-grant delegation key naming a consent key.
+    let patient_consent = BlsSigningKey::generate(&mut rng).public_key();
+    let rekey = authority
+        .issue_delegation_key(&["patient:42"], &patient_consent, &mut rng)
+        .unwrap()
+        .rekey(pk, &to_h2, &mut rng)
         .unwrap();
     let once = rekey.reencrypt(&sealed).unwrap();
     assert_eq!(once.hop_count(), 1);
@@ -67,13 +71,15 @@ fn reencryption_one_and_two_hops() {
     assert_eq!(decoded, once);
     // Second hop, from the cardiologist to a researcher.
     let to_research = Policy::parse("role:researcher").unwrap();
-    let rekey2 = cardiologist
-        .rekey(
-            pk,
+    let cardiologist_consent = BlsSigningKey::generate(&mut rng).public_key();
+    let rekey2 = authority
+        .issue_delegation_key(
             &["hospital:h2", "dept:cardiology", "role:physician"],
-            &to_research,
+            &cardiologist_consent,
             &mut rng,
         )
+        .unwrap()
+        .rekey(pk, &to_research, &mut rng)
         .unwrap();
     let twice = rekey2.reencrypt(&once).unwrap();
     let researcher = authority.issue_key(&["role:researcher"], &mut rng).unwrap();
@@ -161,10 +167,11 @@ fn sizes_limits_and_freshness() {
         seal(pk, &policy, b"", &long_meta, b"", &mut rng),
         Err(Error::InvalidArgument(_))
     ));
-    // Header size as documented: 320 + 144·rows bytes plus the policy text framing.
+    // Header size as documented: 320 + 144·rows bytes plus the policy text framing and
+    // (format v2) the 32-byte authority id.
     let three = Policy::parse("a:1 and b:2 and c:3").unwrap();
     let sealed = seal(pk, &three, b"", b"", b"", &mut rng).unwrap();
-    let header_len = 4 + three.as_str().len() + 288 + 4 + 3 * 144 + 32;
+    let header_len = 32 + 4 + three.as_str().len() + 288 + 4 + 3 * 144 + 32;
     assert_eq!(sealed.to_bytes().len(), 4 + 4 + 4 + header_len + 4 + 16 + 1);
     // Sealing twice gives unrelated records; the same seeded RNG gives the same bytes.
     let a = seal(pk, &policy, b"r", b"", b"same", &mut rng).unwrap();

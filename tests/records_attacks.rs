@@ -34,7 +34,8 @@ fn other_authority() -> &'static Authority {
 struct Parts {
     id: Vec<u8>,
     metadata: Vec<u8>,
-    /// The whole KEM header: policy (length-prefixed), C0, row count, rows, c'.
+    /// The whole KEM header: authority id (v2), policy (length-prefixed), C0, row
+    /// count, rows, c'.
     header: Vec<u8>,
     body: Vec<u8>,
     /// Hop count and hops.
@@ -45,6 +46,8 @@ struct Parts {
 struct Layout {
     id: core::ops::Range<usize>,
     metadata: core::ops::Range<usize>,
+    /// The KEM header's authority key id (format v2).
+    authority: core::ops::Range<usize>,
     policy: core::ops::Range<usize>,
     points: core::ops::Range<usize>,
     masked_seed: core::ops::Range<usize>,
@@ -58,7 +61,8 @@ fn read_u32(bytes: &[u8], at: usize) -> usize {
 fn layout(bytes: &[u8]) -> Layout {
     let id = 8..8 + read_u32(bytes, 4);
     let metadata = id.end + 4..id.end + 4 + read_u32(bytes, id.end);
-    let policy = metadata.end + 4..metadata.end + 4 + read_u32(bytes, metadata.end);
+    let authority = metadata.end..metadata.end + 32;
+    let policy = authority.end + 4..authority.end + 4 + read_u32(bytes, authority.end);
     let rows = read_u32(bytes, policy.end + 3 * 96);
     let points = policy.end..policy.end + 3 * 96 + 4 + rows * 3 * 48;
     let masked_seed = points.end..points.end + 32;
@@ -66,6 +70,7 @@ fn layout(bytes: &[u8]) -> Layout {
     Layout {
         id,
         metadata,
+        authority,
         policy,
         points,
         masked_seed,
@@ -78,14 +83,14 @@ fn split(bytes: &[u8]) -> Parts {
     Parts {
         id: bytes[l.id.clone()].to_vec(),
         metadata: bytes[l.metadata.clone()].to_vec(),
-        header: bytes[l.policy.start - 4..l.masked_seed.end].to_vec(),
+        header: bytes[l.authority.start..l.masked_seed.end].to_vec(),
         body: bytes[l.body.clone()].to_vec(),
         tail: bytes[l.body.end..].to_vec(),
     }
 }
 
 fn assemble(p: &Parts) -> Vec<u8> {
-    let mut out = b"CC\x04\x01".to_vec();
+    let mut out = b"CC\x04\x02".to_vec();
     for field in [&p.id, &p.metadata] {
         out.extend_from_slice(&(field.len() as u32).to_be_bytes());
         out.extend_from_slice(field);
@@ -138,6 +143,9 @@ fn check_flip(key: &cipherchart::UserKey, bytes: &[u8], l: &Layout, bit: usize) 
             // Only a changed policy may be "not satisfied".
             Err(Error::PolicyNotSatisfied) => assert!(is(&l.policy), "byte {i}"),
             Err(Error::DecryptionFailed) => {}
+            // v2: a changed authority id names another authority, refused before any
+            // pairing.
+            Err(Error::WrongAuthority) => assert!(is(&l.authority), "byte {i}"),
             other => panic!("byte {i} mask {mask:#x}: {other:?}"),
         }
     }
@@ -300,7 +308,14 @@ fn session_and_record_headers_are_not_interchangeable() {
     let kem = &session_bytes[4 + 4 + 3 + 4..];
     let record = seal(pk, &policy, b"rec", b"", b"payload", &mut rng).unwrap();
     let mut parts = split(&record.to_bytes());
-    assert_eq!(parts.header.len(), kem.len());
+    // v2: a session header is sealed under `P and cipherchart:key-holder` (one more row,
+    // a longer policy text), so it is longer than the record's; the user key holds the
+    // guard, so the swapped header still reaches the FO check, which refuses it.
+    let guarded = Policy::parse("role:physician and cipherchart:key-holder").unwrap();
+    assert_eq!(
+        kem.len(),
+        parts.header.len() + 144 + guarded.as_str().len() - policy.as_str().len()
+    );
     parts.header = kem.to_vec();
     assert_eq!(
         decode_and_open(&key, &assemble(&parts)),
@@ -444,19 +459,15 @@ fn keys_of_another_authority_never_open() {
         let sealed = seal(a.public_key(), &policy, b"rec", b"", b"secret", &mut rng).unwrap();
         assert_eq!(own.open(a.public_key(), &sealed).unwrap(), b"secret");
         for pk in [a.public_key(), b.public_key()] {
+            // v1: DecryptionFailed (or PolicyNotSatisfied); v2: keys and headers name
+            // their authority, so the refusal is WrongAuthority, before any pairing.
             let result = foreign.open(pk, &sealed);
-            assert!(
-                matches!(
-                    result,
-                    Err(Error::DecryptionFailed | Error::PolicyNotSatisfied)
-                ),
-                "{policy}: {result:?}"
-            );
+            assert_eq!(result, Err(Error::WrongAuthority), "{policy}");
         }
         // The right key with the wrong public key fails too.
         assert_eq!(
             own.open(b.public_key(), &sealed),
-            Err(Error::DecryptionFailed)
+            Err(Error::WrongAuthority)
         );
     }
 }

@@ -9,8 +9,9 @@
 //!
 //! Tampering is done on the wire encoding (`docs/formats.md`): a record's hops follow
 //! its hop-count byte, which is the last byte of the record's encoding before any hop,
-//! and each hop is `grant id (16) ‖ R (576) ‖ capsule` with the capsule a KEM header
-//! `len32 ‖ ⟨P'⟩ ‖ C0 (3 × 96) ‖ rows32 ‖ rows × 144 ‖ c' (32)`.
+//! and each hop (format v2) is `grant id (16) ‖ grant capsule ‖ record capsule ‖ R̂ (576)
+//! ‖ flag (1) ‖ [Rg (576) if flag]` with each capsule a KEM header
+//! `authority (32) ‖ len32 ‖ ⟨P'⟩ ‖ C0 (3 × 96) ‖ rows32 ‖ rows × 144 ‖ c' (32)`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -23,7 +24,8 @@ use ark_ec::PrimeGroup;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use cipherchart::record::MAX_HOPS;
 use cipherchart::{
-    seal, Authority, EncodingError, Error, Policy, PublicKey, ReKey, SealedRecord, UserKey,
+    seal, Authority, BlsSigningKey, EncodingError, Error, Policy, PublicKey, ReKey, SealedRecord,
+    UserKey,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -32,6 +34,7 @@ type Gt = PairingOutput<Bls12_381>;
 
 const GRANT_ID_LEN: usize = 16;
 const GT_LEN: usize = 576;
+const AUTHORITY_ID_LEN: usize = 32;
 
 /// One authority for the whole file (setup is the slowest single step).
 fn authority() -> &'static Authority {
@@ -53,6 +56,15 @@ fn policy(text: &str) -> Policy {
 
 fn key(attributes: &[&str], rng: &mut ChaCha20Rng) -> UserKey {
     authority().issue_key(attributes, rng).unwrap()
+}
+
+/// A re-key for one grant (v2): a one-grant delegation key for `attributes` from the
+/// file's authority, naming a fresh consent key, turned into a re-key to `to`.
+fn grant(attributes: &[&str], to: &Policy, rng: &mut ChaCha20Rng) -> cipherchart::Result<ReKey> {
+    let delegator = BlsSigningKey::generate(rng).public_key();
+    authority()
+        .issue_delegation_key(attributes, &delegator, rng)?
+        .rekey(pk(), to, rng)
 }
 
 fn sealed(text: &str, id: &[u8], payload: &[u8], rng: &mut ChaCha20Rng) -> SealedRecord {
@@ -81,24 +93,33 @@ impl Layout {
         let mut hops = Vec::new();
         for _ in 0..bytes[count_at] {
             let start = at;
-            at += GRANT_ID_LEN + GT_LEN;
-            at += 4 + u32_at(bytes, at) + 3 * 96;
-            at += 4 + 144 * u32_at(bytes, at) + 32;
+            at += GRANT_ID_LEN;
+            at = kem_header_end(bytes, at); // grant capsule
+            at = kem_header_end(bytes, at); // record capsule
+            at += GT_LEN; // R̂
+            at += 1 + GT_LEN * usize::from(bytes[at]); // flag, Rg
             hops.push(start..at);
         }
         assert_eq!(at, bytes.len(), "hop layout does not cover the encoding");
         Self { count_at, hops }
     }
 
-    /// The byte range of R in hop `i`.
-    fn r(&self, i: usize) -> Range<usize> {
+    /// The byte range of the grant capsule in hop `i` (`bytes` is the encoding).
+    fn capsule(&self, bytes: &[u8], i: usize) -> Range<usize> {
         let start = self.hops[i].start + GRANT_ID_LEN;
-        start..start + GT_LEN
+        start..kem_header_end(bytes, start)
     }
 
-    /// The byte range of the capsule in hop `i`.
-    fn capsule(&self, i: usize) -> Range<usize> {
-        self.hops[i].start + GRANT_ID_LEN + GT_LEN..self.hops[i].end
+    /// The byte range of the record capsule in hop `i`.
+    fn record_capsule(&self, bytes: &[u8], i: usize) -> Range<usize> {
+        let start = self.capsule(bytes, i).end;
+        start..kem_header_end(bytes, start)
+    }
+
+    /// The byte range of R̂ (the masked R) in hop `i`.
+    fn r(&self, bytes: &[u8], i: usize) -> Range<usize> {
+        let start = self.record_capsule(bytes, i).end;
+        start..start + GT_LEN
     }
 
     /// The encoding with its hops replaced by `hops`.
@@ -108,6 +129,13 @@ impl Layout {
         hops.iter().for_each(|h| out.extend_from_slice(h));
         out
     }
+}
+
+/// The end of the KEM header that starts at `at`.
+fn kem_header_end(bytes: &[u8], mut at: usize) -> usize {
+    at += AUTHORITY_ID_LEN;
+    at += 4 + u32_at(bytes, at) + 3 * 96;
+    at + 4 + 144 * u32_at(bytes, at) + 32
 }
 
 fn gt_from(bytes: &[u8]) -> Gt {
@@ -149,7 +177,7 @@ fn one_hop(seed: u64) -> OneHop {
     );
     let patient = key(&["patient:42", "hospital:h1"], &mut rng);
     let to = policy("hospital:h2 and role:physician");
-    let rekey = patient.rekey(pk(), &["patient:42"], &to, &mut rng).unwrap();
+    let rekey = grant(&["patient:42"], &to, &mut rng).unwrap();
     let once = rekey.reencrypt(&record).unwrap();
     let delegatee = key(&["hospital:h2", "role:physician"], &mut rng);
     OneHop {
@@ -227,9 +255,7 @@ fn chain(hops: usize, seed: u64) -> Chain {
     let keys: Vec<UserKey> = holders[..=hops].iter().map(|a| key(a, &mut rng)).collect();
     let mut records = vec![sealed(CHAIN_POLICIES[0], b"chain", b"results", &mut rng)];
     for i in 0..hops {
-        let rekey = keys[i]
-            .rekey(pk(), holders[i], &policy(CHAIN_POLICIES[i + 1]), &mut rng)
-            .unwrap();
+        let rekey = grant(holders[i], &policy(CHAIN_POLICIES[i + 1]), &mut rng).unwrap();
         let next = rekey.reencrypt(records.last().unwrap()).unwrap();
         records.push(next);
     }
@@ -288,21 +314,12 @@ fn max_hops_is_enforced_and_the_last_layer_unwinds_all_of_them() {
     let keys: Vec<UserKey> = names.iter().map(|n| key(&[n.as_str()], &mut rng)).collect();
     let mut record = sealed("hop:0", b"deep", b"far away", &mut rng);
     for i in 0..MAX_HOPS {
-        let rekey = keys[i]
-            .rekey(pk(), &[names[i].as_str()], &policy(&names[i + 1]), &mut rng)
-            .unwrap();
+        let rekey = grant(&[names[i].as_str()], &policy(&names[i + 1]), &mut rng).unwrap();
         assert!(rekey.can_reencrypt(&record));
         record = rekey.reencrypt(&record).unwrap();
     }
     assert_eq!(record.hop_count(), MAX_HOPS);
-    let last = keys[MAX_HOPS]
-        .rekey(
-            pk(),
-            &[names[MAX_HOPS].as_str()],
-            &policy("hop:end"),
-            &mut rng,
-        )
-        .unwrap();
+    let last = grant(&[names[MAX_HOPS].as_str()], &policy("hop:end"), &mut rng).unwrap();
     assert!(!last.can_reencrypt(&record));
     assert!(matches!(
         last.reencrypt(&record),
@@ -346,10 +363,7 @@ fn the_proxy_cannot_open_when_the_target_policy_excludes_it() {
     assert_eq!(proxy.open(pk(), &f.record), Err(Error::PolicyNotSatisfied));
     // A proxy that also re-encrypts the record again under its own grant learns
     // nothing more: its re-key's target policy excludes it too.
-    let rekey2 = f
-        .patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h3"), &mut rng(104))
-        .unwrap();
+    let rekey2 = grant(&["patient:42"], &policy("hospital:h3"), &mut rng(104)).unwrap();
     let other = rekey2.reencrypt(&f.record).unwrap();
     assert_eq!(proxy.open(pk(), &other), Err(Error::PolicyNotSatisfied));
 }
@@ -361,25 +375,28 @@ fn the_proxy_cannot_open_when_the_target_policy_excludes_it() {
 fn the_blinded_key_alone_opens_nothing() {
     let f = one_hop(4);
     let bytes = f.rekey.to_bytes();
-    // ReKey = header ‖ grant id ‖ key body ‖ capsule; UserKey = header ‖ key body.
+    // ReKey = header ‖ grant id ‖ key body ‖ capsule ‖ …; UserKey = header ‖ key body.
+    // v2 key body: authority id ‖ attributes ‖ guard flag ‖ K0 ‖ K' ‖ K_y ‖ [guard K_y].
+    // A re-key's body has no guard (flag 0); a user key's must (flag 1): set the flag
+    // and append a real user key's guard component (unused by these records' policies).
     let body_start = 4 + GRANT_ID_LEN;
-    let n = u32_at(&bytes, body_start);
-    let mut at = body_start + 4;
+    let n = u32_at(&bytes, body_start + AUTHORITY_ID_LEN);
+    let mut at = body_start + AUTHORITY_ID_LEN + 4;
     for _ in 0..n {
         at += 4 + u32_at(&bytes, at);
     }
-    let body_end = at + 3 * 96 + 3 * 48 + n * 3 * 48;
-    let mut user = authority_user_key_header();
+    let flag_at = at;
+    assert_eq!(bytes[flag_at], 0, "a re-key carries no guard");
+    let body_end = flag_at + 1 + 3 * 96 + 3 * 48 + n * 3 * 48;
+    let donor = key(&["x:y"], &mut rng(105)).to_bytes();
+    let mut user = donor[..4].to_vec();
     user.extend_from_slice(&bytes[body_start..body_end]);
+    user[4 + flag_at - body_start] = 1;
+    user.extend_from_slice(&donor[donor.len() - 3 * 48..]);
     let shadow = UserKey::from_bytes(&user).unwrap();
     assert_eq!(shadow.attributes(), f.rekey.attributes());
     assert_eq!(shadow.open(pk(), &f.record), Err(Error::DecryptionFailed));
     assert_eq!(shadow.open(pk(), &f.once), Err(Error::DecryptionFailed));
-}
-
-/// The 4-byte header of a user key encoding (taken from a real one).
-fn authority_user_key_header() -> Vec<u8> {
-    key(&["x:y"], &mut rng(105)).to_bytes()[..4].to_vec()
 }
 
 /// Why `P'` must exclude the proxy: if the proxy's own attributes satisfy it, the
@@ -389,12 +406,9 @@ fn authority_user_key_header() -> Vec<u8> {
 fn a_target_policy_that_includes_the_proxy_lets_it_read() {
     let mut rng = rng(5);
     let record = sealed("patient:42", b"r", b"secret", &mut rng);
-    let patient = key(&["patient:42"], &mut rng);
     let proxy = key(&["role:proxy"], &mut rng);
     let careless = policy("hospital:h2 or role:proxy");
-    let rekey = patient
-        .rekey(pk(), &["patient:42"], &careless, &mut rng)
-        .unwrap();
+    let rekey = grant(&["patient:42"], &careless, &mut rng).unwrap();
     let shared = rekey.reencrypt(&record).unwrap();
     assert_eq!(proxy.open(pk(), &shared), Ok(b"secret".to_vec()));
 }
@@ -422,10 +436,7 @@ fn a_rekey_refuses_records_its_attributes_do_not_satisfy() {
     assert!(f.patient.open(pk(), &both).is_ok());
     // A re-key transforms the newest layer: once re-encrypted to P', the record is out
     // of reach of a re-key whose S' satisfies only the original policy.
-    let rekey2 = f
-        .patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h9"), &mut rng)
-        .unwrap();
+    let rekey2 = grant(&["patient:42"], &policy("hospital:h9"), &mut rng).unwrap();
     assert_eq!(rekey2.reencrypt(&f.once), Err(Error::PolicyNotSatisfied));
     // The batch reports the same error at the same index.
     let batch = f
@@ -436,44 +447,66 @@ fn a_rekey_refuses_records_its_attributes_do_not_satisfy() {
     assert_eq!(batch[1], Err(Error::PolicyNotSatisfied));
 }
 
+/// v1 checked `UserKey::rekey`'s `S'` against the key (`NotASubset`); v2 has no such
+/// call: the authority issues a delegation key for `S'` directly, so the checks are
+/// `issue_delegation_key`'s (the same as `issue_key`'s, including the reserved holder
+/// guard) and `DelegationKey::rekey`'s (the authority's public key).
 #[test]
 fn rekey_arguments_are_checked() {
     let mut rng = rng(7);
-    let patient = key(&["patient:42", "hospital:h1", "\u{c4}rztin:x"], &mut rng);
     let to = policy("hospital:h2");
-    assert_eq!(
-        patient.rekey(pk(), &["patient:43"], &to, &mut rng).err(),
-        Some(Error::NotASubset)
-    );
-    assert_eq!(
-        patient
-            .rekey(pk(), &["patient:42", "role:admin"], &to, &mut rng)
-            .err(),
-        Some(Error::NotASubset)
-    );
+    let delegator = BlsSigningKey::generate(&mut rng).public_key();
     let empty: [&str; 0] = [];
     assert!(matches!(
-        patient.rekey(pk(), &empty, &to, &mut rng),
+        authority().issue_delegation_key(&empty, &delegator, &mut rng),
         Err(Error::InvalidArgument(_))
     ));
     assert_eq!(
-        patient.rekey(pk(), &[""], &to, &mut rng).err(),
+        authority()
+            .issue_delegation_key(&[""], &delegator, &mut rng)
+            .err(),
         Some(Error::InvalidAttribute)
     );
+    // The holder guard is the authority's to add, never a caller's.
+    assert_eq!(
+        authority()
+            .issue_delegation_key(
+                &["patient:42", "cipherchart:key-holder"],
+                &delegator,
+                &mut rng
+            )
+            .err(),
+        Some(Error::InvalidAttribute)
+    );
+    // A delegation key makes re-keys only under its own authority's public key.
+    let other = Authority::setup(&mut rng);
+    let d = authority()
+        .issue_delegation_key(&["patient:42"], &delegator, &mut rng)
+        .unwrap();
+    assert_eq!(d.authority(), pk().id());
+    assert_eq!(
+        d.rekey(other.public_key(), &to, &mut rng).err(),
+        Some(Error::WrongAuthority)
+    );
     // Duplicates merge; a decomposed spelling names the same (NFC) attribute.
-    let rekey = patient
-        .rekey(
-            pk(),
+    let d = authority()
+        .issue_delegation_key(
             &["patient:42", "patient:42", "A\u{308}rztin:x"],
-            &to,
+            &delegator,
             &mut rng,
         )
         .unwrap();
+    let names: Vec<&str> = d.attributes().iter().map(|a| a.as_str()).collect();
+    assert_eq!(names, ["patient:42", "\u{c4}rztin:x"]);
+    assert_eq!(d.delegator(), &delegator);
+    let rekey = d.rekey(pk(), &to, &mut rng).unwrap();
     let names: Vec<&str> = rekey.attributes().iter().map(|a| a.as_str()).collect();
     assert_eq!(names, ["patient:42", "\u{c4}rztin:x"]);
     assert_eq!(rekey.target_policy(), &to);
+    assert_eq!(rekey.delegator(), &delegator);
+    assert_eq!(rekey.authority(), pk().id());
     // Every re-key gets its own grant id.
-    let again = patient.rekey(pk(), &["patient:42"], &to, &mut rng).unwrap();
+    let again = grant(&["patient:42"], &to, &mut rng).unwrap();
     assert_ne!(rekey.grant_id(), again.grant_id());
 }
 
@@ -481,17 +514,14 @@ fn rekey_arguments_are_checked() {
 fn the_same_grant_twice_on_one_record_is_refused() {
     let mut rng = rng(8);
     let record = sealed("patient:42", b"r", b"x", &mut rng);
-    let patient = key(&["patient:42"], &mut rng);
     // S' satisfies P', so without the check the grant could be applied to its own
     // output again and again.
-    let rekey = patient
-        .rekey(
-            pk(),
-            &["patient:42"],
-            &policy("patient:42 or hospital:h2"),
-            &mut rng,
-        )
-        .unwrap();
+    let rekey = grant(
+        &["patient:42"],
+        &policy("patient:42 or hospital:h2"),
+        &mut rng,
+    )
+    .unwrap();
     let once = rekey.reencrypt(&record).unwrap();
     assert!(once.current_policy().is_satisfied_by(rekey.attributes()));
     assert!(!rekey.can_reencrypt(&once));
@@ -504,16 +534,18 @@ fn the_same_grant_twice_on_one_record_is_refused() {
         [Err(Error::InvalidArgument(_))]
     ));
     // Another grant may follow.
-    let other = patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h3"), &mut rng)
-        .unwrap();
+    let other = grant(&["patient:42"], &policy("hospital:h3"), &mut rng).unwrap();
     let twice = other.reencrypt(&once).unwrap();
     let h3 = key(&["hospital:h3"], &mut rng);
     assert_eq!(h3.open(pk(), &twice), Ok(b"x".to_vec()));
 }
 
+/// v1: the proxy could not tell a record of another authority and transformed it; only
+/// the delegatee's FO check refused the result. v2 (authority ids in every KEM header,
+/// key and re-key): the proxy refuses it up front with `WrongAuthority`, before any
+/// pairing, and so does a user key of the other authority.
 #[test]
-fn a_rekey_of_another_authority_yields_nothing_openable() {
+fn a_rekey_of_another_authority_is_refused_before_pairing() {
     let mut rng = rng(9);
     let other = Authority::setup(&mut rng);
     let record = seal(
@@ -525,18 +557,23 @@ fn a_rekey_of_another_authority_yields_nothing_openable() {
         &mut rng,
     )
     .unwrap();
-    let patient = key(&["patient:42"], &mut rng);
-    let rekey = patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h2"), &mut rng)
-        .unwrap();
-    // The proxy cannot tell (headers are not publicly verifiable) ...
-    let shared = rekey.reencrypt(&record).unwrap();
-    // ... but the delegatee's FO check can.
-    let h2 = key(&["hospital:h2"], &mut rng);
-    assert_eq!(h2.open(pk(), &shared), Err(Error::DecryptionFailed));
+    let rekey = grant(&["patient:42"], &policy("hospital:h2"), &mut rng).unwrap();
+    assert_eq!(record.authority(), other.public_key().id());
+    assert_ne!(rekey.authority(), record.authority());
+    // The proxy now tells: the record names another authority.
+    assert!(!rekey.can_reencrypt(&record));
+    assert_eq!(rekey.reencrypt(&record), Err(Error::WrongAuthority));
     assert_eq!(
-        h2.open(other.public_key(), &shared),
-        Err(Error::DecryptionFailed)
+        rekey.reencrypt_batch(std::slice::from_ref(&record)),
+        [Err(Error::WrongAuthority)]
+    );
+    // A key of this authority refuses the other authority's record, under either
+    // public key, before any pairing.
+    let patient = key(&["patient:42"], &mut rng);
+    assert_eq!(patient.open(pk(), &record), Err(Error::WrongAuthority));
+    assert_eq!(
+        patient.open(other.public_key(), &record),
+        Err(Error::WrongAuthority)
     );
 }
 
@@ -547,15 +584,12 @@ fn a_rekey_of_another_authority_yields_nothing_openable() {
 #[test]
 fn batch_equals_one_by_one() {
     let mut rng = rng(10);
-    let patient = key(&["patient:42", "consent:research"], &mut rng);
-    let rekey = patient
-        .rekey(
-            pk(),
-            &["patient:42", "consent:research"],
-            &policy("2 of (study:s1, irb:ok, site:a)"),
-            &mut rng,
-        )
-        .unwrap();
+    let rekey = grant(
+        &["patient:42", "consent:research"],
+        &policy("2 of (study:s1, irb:ok, site:a)"),
+        &mut rng,
+    )
+    .unwrap();
     let policies = [
         "patient:42",
         "patient:42 or role:admin",
@@ -599,18 +633,19 @@ fn a_mauled_r_is_rejected() {
     let base = f.record.to_bytes().len();
     let bytes = f.once.to_bytes();
     let layout = Layout::of(&bytes, base);
-    let r = gt_from(&bytes[layout.r(0)]);
+    let r = gt_from(&bytes[layout.r(&bytes, 0)]);
     let g = Gt::generator();
     // Another record re-encrypted by the same re-key: a valid R of the same grant.
     let mut rng = rng(111);
     let sibling = sealed("patient:42", b"ecg-2", b"other", &mut rng);
     let sibling = f.rekey.reencrypt(&sibling).unwrap().to_bytes();
-    let sibling_r =
-        gt_from(&sibling[Layout::of(&sibling, sibling.len() - layout.hops[0].len()).r(0)]);
+    let sibling_r = gt_from(
+        &sibling[Layout::of(&sibling, sibling.len() - layout.hops[0].len()).r(&sibling, 0)],
+    );
     for replacement in [r + g, r + r, r - g, g, sibling_r] {
         assert_ne!(replacement, r);
         let mut forged = bytes.clone();
-        forged[layout.r(0)].copy_from_slice(&gt_bytes(&replacement));
+        forged[layout.r(&bytes, 0)].copy_from_slice(&gt_bytes(&replacement));
         // Valid GT elements: decoding succeeds, the FO check fails.
         let record = decode(&forged);
         assert_eq!(
@@ -620,7 +655,7 @@ fn a_mauled_r_is_rejected() {
     }
     // The identity is refused at decode.
     let mut forged = bytes.clone();
-    forged[layout.r(0)].copy_from_slice(&gt_bytes(&Gt::default()));
+    forged[layout.r(&bytes, 0)].copy_from_slice(&gt_bytes(&Gt::default()));
     assert!(matches!(
         SealedRecord::from_bytes(&forged),
         Err(Error::InvalidEncoding(_))
@@ -635,21 +670,27 @@ fn a_capsule_or_grant_id_from_another_rekey_is_rejected() {
     let bytes = f.once.to_bytes();
     let layout = Layout::of(&bytes, base);
     // A second grant from the same patient to the same audience.
-    let other = f
-        .patient
-        .rekey(pk(), &["patient:42"], f.rekey.target_policy(), &mut rng)
-        .unwrap();
+    let other = grant(&["patient:42"], f.rekey.target_policy(), &mut rng).unwrap();
     let other_once = other.reencrypt(&f.record).unwrap().to_bytes();
     let other_layout = Layout::of(&other_once, base);
     assert_eq!(layout.hops[0].len(), other_layout.hops[0].len());
-    let other_capsule = &other_once[other_layout.capsule(0)];
+    let other_capsule = &other_once[other_layout.capsule(&other_once, 0)];
+    let other_record_capsule = &other_once[other_layout.record_capsule(&other_once, 0)];
     let other_grant = &other_once[other_layout.hops[0].start..][..GRANT_ID_LEN];
 
-    // Capsule swapped, grant id kept: the capsule's FO check (bound to the grant id).
+    // Grant capsule swapped, grant id kept: the capsule's FO check (bound to the grant
+    // id).
     let mut forged = bytes.clone();
-    forged[layout.capsule(0)].copy_from_slice(other_capsule);
+    forged[layout.capsule(&bytes, 0)].copy_from_slice(other_capsule);
     assert_rejected(&f.delegatee, &forged);
-    // Grant id and capsule swapped, R kept: R^z is not Z, the header's FO check.
+    // Record capsule swapped (v2): bound to the grant id too, and unmasks a wrong R.
+    let mut only_record = bytes.clone();
+    only_record[layout.record_capsule(&bytes, 0)].copy_from_slice(other_record_capsule);
+    assert_rejected(&f.delegatee, &only_record);
+    // Both capsules swapped, grant id and R̂ kept.
+    forged[layout.record_capsule(&bytes, 0)].copy_from_slice(other_record_capsule);
+    assert_rejected(&f.delegatee, &forged);
+    // Grant id and capsules swapped, R̂ kept: R̂ is not the other grant's, the FO checks.
     forged[layout.hops[0].start..][..GRANT_ID_LEN].copy_from_slice(other_grant);
     assert_rejected(&f.delegatee, &forged);
     // Grant id changed alone (to the other grant's, and by one bit).
@@ -698,35 +739,33 @@ fn hops_reordered_duplicated_or_dropped_are_rejected() {
         Ok(b"results".to_vec())
     );
 
-    // Keys 1 and 2 hold P1 and P2; each case lists the keys whose layers were touched.
-    for (what, hops, touched) in [
-        ("reordered", vec![hop2, hop1], &[1, 2][..]),
-        ("middle dropped", vec![hop2], &[1, 2]),
-        ("first repeated", vec![hop1, hop1], &[1, 2]),
-        ("last repeated", vec![hop1, hop2, hop2], &[2]),
+    // v1 decoded these and let the FO checks refuse them. v2: a hop after the first
+    // carries the grant value of the hop below and the first one must not, so a hop
+    // moved to or from the first position is refused at decode already.
+    for (what, hops) in [
+        ("reordered", vec![hop2, hop1]),
+        ("middle dropped", vec![hop2]),
+        ("first repeated", vec![hop1, hop1]),
     ] {
         let forged = layout.rebuild(&bytes, &hops);
-        for &i in touched {
-            let key = &c.keys[i];
-            match SealedRecord::from_bytes(&forged) {
-                Err(e) => assert!(matches!(e, Error::InvalidEncoding(_)), "{what}: {e:?}"),
-                Ok(record) => {
-                    let got = key.open(pk(), &record);
-                    // A key may satisfy no layer any more; it must never open.
-                    assert!(
-                        matches!(
-                            got,
-                            Err(Error::DecryptionFailed | Error::PolicyNotSatisfied)
-                        ),
-                        "{what}, key {i}: {got:?}"
-                    );
-                }
-            }
-        }
+        let got = SealedRecord::from_bytes(&forged);
+        assert!(
+            matches!(got, Err(Error::InvalidEncoding(_))),
+            "{what}: {:?}",
+            got.map(|r| r.hop_count())
+        );
     }
-    // Repeating the newest hop leaves layers 0 and 1 intact: P1's key still opens.
+    // Repeating the newest hop leaves layers 0 to 2 intact. The copy (layer 3) is bound
+    // to hop index 2 and fails for P2's key, which (v2, finding 6: a forged hop must not
+    // lock the audience out) falls back to the genuine layer 2 and opens; v1 refused.
     let repeated = decode(&layout.rebuild(&bytes, &[hop1, hop2, hop2]));
+    assert_eq!(repeated.hop_count(), 3);
     assert_eq!(c.keys[1].open(pk(), &repeated), Ok(b"results".to_vec()));
+    assert_eq!(c.keys[2].open(pk(), &repeated), Ok(b"results".to_vec()));
+    assert_eq!(
+        c.outsider.open(pk(), &repeated),
+        Err(Error::PolicyNotSatisfied)
+    );
     // Dropping the newest hop leaves a genuine one-hop record: the last key no longer
     // satisfies any layer; the middle one still opens.
     let truncated = decode(&layout.rebuild(&bytes, &[hop1]));
@@ -735,19 +774,7 @@ fn hops_reordered_duplicated_or_dropped_are_rejected() {
         c.keys[2].open(pk(), &truncated),
         Err(Error::PolicyNotSatisfied)
     );
-    // Reordered: the key of P2 reaches a layer and fails the FO check (not a policy
-    // miss), so the rejection is the opaque one.
-    let reordered = decode(&layout.rebuild(&bytes, &[hop2, hop1]));
-    assert_eq!(
-        c.keys[2].open(pk(), &reordered),
-        Err(Error::DecryptionFailed)
-    );
-    assert_eq!(
-        c.keys[1].open(pk(), &reordered),
-        Err(Error::DecryptionFailed)
-    );
-    let dropped = decode(&layout.rebuild(&bytes, &[hop2]));
-    assert_eq!(c.keys[2].open(pk(), &dropped), Err(Error::DecryptionFailed));
+    assert_eq!(c.keys[1].open(pk(), &truncated), Ok(b"results".to_vec()));
 }
 
 /// Every single-bit flip of a one-hop record is refused by the delegatee (whose key
@@ -758,10 +785,7 @@ fn hops_reordered_duplicated_or_dropped_are_rejected() {
 fn every_bit_flip_of_a_reencrypted_record_is_rejected() {
     let mut rng = rng(15);
     let record = sealed("patient:42", b"r", b"m", &mut rng);
-    let patient = key(&["patient:42"], &mut rng);
-    let rekey = patient
-        .rekey(pk(), &["patient:42"], &policy("hospital:h2"), &mut rng)
-        .unwrap();
+    let rekey = grant(&["patient:42"], &policy("hospital:h2"), &mut rng).unwrap();
     let delegatee = key(&["hospital:h2"], &mut rng);
     let bytes = rekey.reencrypt(&record).unwrap().to_bytes();
     let hop_start = record.to_bytes().len() - 1; // from the hop count on
@@ -787,10 +811,13 @@ fn every_bit_flip_of_a_reencrypted_record_is_rejected() {
                             Ok(r) => {
                                 decoded += 1;
                                 let got = delegatee.open(pk(), &r);
+                                // v2: a flipped authority id is `WrongAuthority`.
                                 assert!(
                                     matches!(
                                         got,
-                                        Err(Error::DecryptionFailed | Error::PolicyNotSatisfied)
+                                        Err(Error::DecryptionFailed
+                                            | Error::PolicyNotSatisfied
+                                            | Error::WrongAuthority)
                                     ),
                                     "bit {bit}: {got:?}"
                                 );
@@ -829,15 +856,7 @@ fn rekey_round_trips_and_the_decoded_rekey_transforms_identically() {
     );
     // Threshold-policy re-key too.
     let mut rng = rng(116);
-    let holder = key(&["a:1", "a:2", "a:3"], &mut rng);
-    let rk = holder
-        .rekey(
-            pk(),
-            &["a:1", "a:3"],
-            &policy("2 of (b:1, b:2, b:3)"),
-            &mut rng,
-        )
-        .unwrap();
+    let rk = grant(&["a:1", "a:3"], &policy("2 of (b:1, b:2, b:3)"), &mut rng).unwrap();
     let rk_bytes = rk.to_bytes();
     assert_eq!(*ReKey::from_bytes(&rk_bytes).unwrap().to_bytes(), *rk_bytes);
 }
@@ -879,9 +898,9 @@ fn invalid_rekey_encodings_are_rejected() {
         SealedRecord::from_bytes(&bytes).err(),
         Some(Error::InvalidEncoding(EncodingError::WrongType))
     );
-    // An empty S' (attribute count 0) is refused like an empty `rekey` argument.
+    // An empty S' (attribute count 0) is refused, as `issue_delegation_key` refuses one.
     let mut empty = bytes.to_vec();
-    empty[4 + GRANT_ID_LEN..][..4].copy_from_slice(&0u32.to_be_bytes());
+    empty[4 + GRANT_ID_LEN + AUTHORITY_ID_LEN..][..4].copy_from_slice(&0u32.to_be_bytes());
     assert_eq!(
         ReKey::from_bytes(&empty).err(),
         Some(Error::InvalidEncoding(EncodingError::BadLength))
@@ -911,9 +930,27 @@ fn rekey_debug_shows_no_key_material() {
     assert!(debug.contains("patient:42"), "{debug}");
     assert!(debug.contains("hospital:h2"), "{debug}");
     assert!(debug.len() < 400, "{debug}");
-    // No 8-byte window of anything after the grant id (attributes, K̃0, K̃', K̃_y,
-    // the capsule's points and masked seed) appears in hex, either case.
-    for window in bytes[4 + GRANT_ID_LEN..].windows(8) {
+    // No 8-byte window of anything secret after the grant id (authority id,
+    // attributes, K̃0, K̃', K̃_y, the capsule's points and masked seed, the hop key)
+    // appears in hex, either case. v2: the public key and the delegator (public, and
+    // the delegator is shown in Debug) follow the capsule, the hop key sits between
+    // them: `… ‖ capsule ‖ len32 ‖ pk ‖ hop key (32) ‖ delegator (48)`.
+    let delegator_at = bytes.len() - 48;
+    let hop_key = &bytes[delegator_at - 32..delegator_at];
+    let pk_len = pk().to_bytes().len();
+    let capsule_end = delegator_at - 32 - pk_len - 4;
+    assert_eq!(
+        &bytes[capsule_end + 4..delegator_at - 32],
+        &pk().to_bytes()[..]
+    );
+    assert!(
+        debug.contains(&hex::encode(&bytes[delegator_at..])),
+        "{debug}"
+    );
+    let secret = bytes[4 + GRANT_ID_LEN..capsule_end]
+        .windows(8)
+        .chain(hop_key.windows(8));
+    for window in secret {
         let lower = hex::encode(window);
         assert!(!debug.contains(&lower), "{lower} leaked in {debug}");
         assert!(!debug.contains(&lower.to_uppercase()), "{lower} leaked");
@@ -926,8 +963,9 @@ fn rekey_debug_shows_no_key_material() {
             .any(|w| w.iter().all(u8::is_ascii_digit)),
         "{debug}"
     );
-    // The re-encrypted record's Debug does not show R either.
-    let r = &f.once.to_bytes()[f.record.to_bytes().len() + GRANT_ID_LEN..][..GT_LEN];
+    // The re-encrypted record's Debug does not show R̂ either.
+    let once = f.once.to_bytes();
+    let r = &once[Layout::of(&once, f.record.to_bytes().len()).r(&once, 0)];
     let record_debug = format!("{:?}", f.once);
     for window in r.windows(8).step_by(8) {
         assert!(!record_debug.contains(&hex::encode(window)));

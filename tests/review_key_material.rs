@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cipherchart::{seal, Authority, Error, Policy, ReKey, UserKey};
+use cipherchart::{seal, Authority, DelegationKey, Error, Policy, ReKey, UserKey};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
@@ -102,8 +102,9 @@ fn truncated_and_extended_keys_are_refused() {
     refuses_truncations_and_extensions(&hexs(&r["bytes"]), ReKey::from_bytes);
 }
 
-/// The user-key layout: header (4) ‖ count32 ‖ (len32 ‖ attribute)* ‖ K0 (3 × 96) ‖
-/// K' (3 × 48) ‖ K_y (3 × 48 per attribute). Each point slot gets the identity, a
+/// The user-key layout (format v2): header (4) ‖ authority id (32) ‖ count32 ‖
+/// (len32 ‖ attribute)* ‖ guard flag (1) ‖ K0 (3 × 96) ‖ K' (3 × 48) ‖ K_y (3 × 48 per
+/// attribute) ‖ the holder guard's K_y (3 × 48). Each point slot gets the identity, a
 /// point with its sign flipped (still valid: must decode, to a different key) and an
 /// x ≥ q; the identity and x ≥ q must be refused.
 #[test]
@@ -112,13 +113,15 @@ fn bad_points_in_every_key_slot_are_refused() {
     let v = &d["authority"]["user_keys"][0];
     let bytes = hexs(&v["bytes"]);
     let k = UserKey::from_bytes(&bytes).unwrap();
-    let mut at = 8;
+    let mut at = 4 + 32 + 4;
     for a in k.attributes() {
         at += 4 + a.as_str().len();
     }
+    assert_eq!(bytes[at], 1, "a user key carries the guard");
+    at += 1;
     let mut slots: Vec<(usize, usize)> = (0..3).map(|i| (at + 96 * i, 96)).collect();
     let g1_start = at + 3 * 96;
-    let g1_count = 3 * (1 + k.attributes().len());
+    let g1_count = 3 * (1 + k.attributes().len() + 1);
     slots.extend((0..g1_count).map(|i| (g1_start + 48 * i, 48)));
     assert_eq!(g1_start + 48 * g1_count, bytes.len(), "layout");
     for (start, len) in slots {
@@ -160,7 +163,14 @@ fn fresh_keys_and_rekeys_round_trip_and_still_work() {
     assert_eq!(&back.to_bytes()[..], &key.to_bytes()[..]);
     assert_eq!(back.open(pk, &sealed).unwrap(), b"secret");
     let target = Policy::parse("hospital:h2 and role:physician").unwrap();
-    let rk = key.rekey(pk, &["patient:7"], &target, &mut rng).unwrap();
+    // v2: the re-key comes from a one-grant delegation key for S' = {patient:7}.
+    let consent_key = cipherchart::BlsSigningKey::generate(&mut rng).public_key();
+    let delegation = authority
+        .issue_delegation_key(&["patient:7"], &consent_key, &mut rng)
+        .unwrap();
+    let d2 = DelegationKey::from_bytes(&delegation.to_bytes()).unwrap();
+    assert_eq!(&d2.to_bytes()[..], &delegation.to_bytes()[..]);
+    let rk = d2.rekey(pk, &target, &mut rng).unwrap();
     let rk2 = ReKey::from_bytes(&rk.to_bytes()).unwrap();
     assert_eq!(&rk2.to_bytes()[..], &rk.to_bytes()[..]);
     let once = rk2.reencrypt(&sealed).unwrap();

@@ -121,9 +121,9 @@ fn records_of_another_session_fail() {
     assert_eq!(o2.open(&r1), Err(Error::DecryptionFailed));
 }
 
-/// Rewrites a session record's encoding: `CC 08 01 ‖ u64 seq ‖ bytes meta ‖ bytes body`.
+/// Rewrites a session record's encoding: `CC 08 02 ‖ u64 seq ‖ bytes meta ‖ bytes body`.
 fn record_bytes(sequence: u64, metadata: &[u8], body: &[u8]) -> Vec<u8> {
-    let mut out = b"CC\x08\x01".to_vec();
+    let mut out = b"CC\x08\x02".to_vec();
     out.extend_from_slice(&sequence.to_be_bytes());
     out.extend_from_slice(&(metadata.len() as u32).to_be_bytes());
     out.extend_from_slice(metadata);
@@ -215,21 +215,25 @@ fn keys_that_do_not_satisfy_and_tampered_headers() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
     let other = Authority::setup(&mut rng);
     let foreign = other.issue_key(&["role:physician"], &mut rng).unwrap();
+    // v1: the FO check refused it (DecryptionFailed). v2: keys and headers name their
+    // authority, so it is refused before any pairing (WrongAuthority).
     assert_eq!(
         foreign.open_session(pk, &header).map(|_| ()),
-        Err(Error::DecryptionFailed)
+        Err(Error::WrongAuthority)
     );
     assert_eq!(
         foreign
             .open_session(other.public_key(), &header)
             .map(|_| ()),
-        Err(Error::DecryptionFailed)
+        Err(Error::WrongAuthority)
     );
     let bytes = header.to_bytes();
-    // Header layout: CC 07 01 ‖ bytes id ‖ bytes metadata ‖ KEM header.
+    // Header layout: CC 07 02 ‖ bytes id ‖ bytes metadata ‖ KEM header (v2: authority
+    // id (32) first).
     let id_at = 4 + 4;
     let meta_at = id_at + 5 + 4;
-    let policy_at = meta_at + 6 + 4;
+    let authority_at = meta_at + 6;
+    let policy_at = authority_at + 32 + 4;
     let seed_at = bytes.len() - 32;
     let open_flipped = |at: usize, mask: u8| {
         let mut b = bytes.clone();
@@ -240,6 +244,10 @@ fn keys_that_do_not_satisfy_and_tampered_headers() {
     // The session id binds the KEM context; c' and the points are FO-checked.
     for at in (id_at..id_at + 5).chain(seed_at..bytes.len()) {
         assert_eq!(open_flipped(at, 1), Err(Error::DecryptionFailed), "{at}");
+    }
+    // A changed authority id: another authority's header, refused before any pairing.
+    for at in [authority_at, authority_at + 31] {
+        assert_eq!(open_flipped(at, 1), Err(Error::WrongAuthority), "{at}");
     }
     // Policy text edits either do not decode or give a policy the key does not meet.
     for at in policy_at..policy_at + header.policy().as_str().len() {

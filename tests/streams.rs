@@ -330,8 +330,9 @@ fn trailing_bytes_and_header_tampering_fail() {
         open(&bad),
         Err(Error::InvalidEncoding(EncodingError::WrongType))
     );
+    // Format v2: version 1 is now the unknown one.
     let mut bad = stream.clone();
-    bad[3] = 2;
+    bad[3] = 1;
     assert_eq!(
         open(&bad),
         Err(Error::InvalidEncoding(EncodingError::UnsupportedVersion))
@@ -386,7 +387,8 @@ fn wrong_keys_and_bad_arguments() {
     let foreign = other
         .issue_key(&["role:radiologist", "dept:imaging"], &mut rng)
         .unwrap();
-    assert_eq!(open_with(&foreign, &stream), Err(Error::DecryptionFailed));
+    // v1: DecryptionFailed (the FO check); v2: WrongAuthority, before any pairing.
+    assert_eq!(open_with(&foreign, &stream), Err(Error::WrongAuthority));
     for size in [0, MAX_CHUNK_SIZE + 1] {
         let r = seal_stream_with_chunk_size(
             f.authority.public_key(),

@@ -108,13 +108,16 @@ fn main() -> Res {
         b"sinus rhythm",
         &mut rng,
     )?;
+    // v2: each grant starts from a one-grant delegation key naming a consent key.
     let rk1 = f
-        .alice
-        .rekey(pk, &["patient:42"], &Policy::parse(POLICY_BOB)?, &mut rng)?;
+        .authority
+        .issue_delegation_key(&["patient:42"], &f.patient.public_key(), &mut rng)?
+        .rekey(pk, &Policy::parse(POLICY_BOB)?, &mut rng)?;
     let hop1 = rk1.reencrypt(&record)?;
     let rk2 = f
-        .bob
-        .rekey(pk, BOB, &Policy::parse(POLICY_CAROL)?, &mut rng)?;
+        .authority
+        .issue_delegation_key(BOB, &f.clinician.public_key(), &mut rng)?
+        .rekey(pk, &Policy::parse(POLICY_CAROL)?, &mut rng)?;
     let hop2 = rk2.reencrypt(&hop1)?;
     assert_eq!(f.carol.open(pk, &hop2)?, b"sinus rhythm");
     out.put("sealed_record", "plain", record.to_bytes())?;

@@ -172,10 +172,13 @@ fn reencrypt(
     let (target_text, target_eval) = TARGETS[usize::from(c.byte()) % TARGETS.len()];
     let target = Policy::parse(target_text).expect("target policy");
     let mut rng = ChaCha20Rng::seed_from_u64(c.u64());
-    let rk = with_key(&attributes(held), |key| {
-        key.rekey(f.pk(), &sub_attrs, &target, &mut rng)
-    })
-    .unwrap_or_else(|e| panic!("rekey from {sub_attrs:?}: {e}"));
+    // v2: a one-grant delegation key for S' (naming the fixture patient's consent key)
+    // where v1 restricted the holder's user key to S'.
+    let rk = f
+        .authority
+        .issue_delegation_key(&sub_attrs, &f.patient.public_key(), &mut rng)
+        .and_then(|d| d.rekey(f.pk(), &target, &mut rng))
+        .unwrap_or_else(|e| panic!("rekey from {sub_attrs:?}: {e}"));
     let can = eval(tree, sub_mask);
     assert_eq!(
         rk.can_reencrypt(sealed),
