@@ -640,20 +640,15 @@ mod tests {
     /// every non-zero entry (the reference for the Horner builder).
     fn row_bases_full_width(lsss: &Lsss, i: usize) -> RowBases {
         let w = attribute_points(lsss.rho(i).as_str());
-        let mut bases = [[G1Projective::zero(); 2]; 3];
-        for l in 0..3 {
-            for t in 0..2 {
-                bases[l][t] = w.points[l][t].into_group();
-            }
-        }
+        let mut bases = w.points.map(|row| row.map(|p| p.into_group()));
         for (j, entry) in lsss.row(i).iter().enumerate() {
             if entry.is_zero() {
                 continue;
             }
             let u = column_points(u32::try_from(j + 1).unwrap_or_else(|e| panic!("{e}")));
-            for l in 0..3 {
-                for t in 0..2 {
-                    bases[l][t] += u.points[l][t].into_group() * entry;
+            for (row, points) in bases.iter_mut().zip(&u.points) {
+                for (base, point) in row.iter_mut().zip(points) {
+                    *base += point.into_group() * entry;
                 }
             }
         }
@@ -680,9 +675,10 @@ mod tests {
             let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
             let lsss = policy.lsss();
             let all = rows_bases(lsss, &|_| true).unwrap_or_else(|e| panic!("{e}"));
-            for i in 0..lsss.rows() {
+            assert_eq!(all.len(), lsss.rows());
+            for (i, built) in all.iter().enumerate() {
                 let expected = row_bases_full_width(lsss, i);
-                assert_eq!(all[i], Some(expected), "{text}: row {i} (all rows)");
+                assert_eq!(*built, Some(expected), "{text}: row {i} (all rows)");
                 let one = row_bases(lsss, i).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(one, expected, "{text}: row {i} (alone)");
             }
