@@ -189,6 +189,12 @@ fn fixture() -> &'static Fixture {
             .into_iter()
             .map(|shape| {
                 let (policy, held) = shape.build("warm");
+                println!(
+                    "{}: {} rows, the key uses {}",
+                    shape.label(),
+                    policy.lsss().rows(),
+                    held.len()
+                );
                 let sealed = seal(pk, &policy, b"id", b"", &PAYLOAD, &mut rng).unwrap();
                 let key = a.issue_key(&held, &mut rng).unwrap();
                 assert_eq!(key.open(pk, &sealed).unwrap(), PAYLOAD);
