@@ -100,6 +100,9 @@ pub enum LimitKind {
     KeyAttributes,
     /// A threshold gate with too many children.
     GateWidth,
+    /// Opening a record under the policy (or under all the layers of a re-encrypted
+    /// record) would take more work than the cost model allows (`MAX_POLICY_COST`).
+    PolicyCost,
 }
 
 impl fmt::Display for LimitKind {
@@ -111,6 +114,7 @@ impl fmt::Display for LimitKind {
             Self::AttributeLength => "attribute name too long",
             Self::KeyAttributes => "too many attributes in the key",
             Self::GateWidth => "threshold gate has too many children",
+            Self::PolicyCost => "policy too costly to open",
         })
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ark_bls12_381::{Bls12_381, Fq12, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::PairingOutput;
-use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroize;
@@ -24,7 +24,7 @@ use crate::ct::{
 use crate::error::{Error, Result};
 use crate::hash::cache::Lru;
 use crate::hash::{attribute_points, column_points};
-use crate::policy::{Attribute, Lsss};
+use crate::policy::{Attribute, Lsss, RowBuilder};
 
 /// An element of the target group GT (written multiplicatively in the paper, additively
 /// by arkworks).
@@ -71,54 +71,134 @@ pub(crate) trait DecryptionKey {
     fn holds_guard(&self) -> bool;
 }
 
-/// `P · k` for a public small integer `k` (LSSS entries and coefficients), by
-/// double-and-add on the absolute value. Variable time: `k` and `P` are public.
-fn mul_small_vartime(p: &G1Projective, k: i64) -> G1Projective {
-    match k {
-        0 => G1Projective::zero(),
-        1 => *p,
-        -1 => -*p,
-        _ => {
-            let r = p.mul_bigint([k.unsigned_abs()]);
-            if k < 0 {
-                -r
-            } else {
-                r
+/// The six public bases of a header row, `[l][t]`.
+type RowBases = [[G1Projective; 2]; 3];
+
+/// `x·P` for a small public `x` by double-and-add from the top bit: `⌊log2 x⌋`
+/// doublings and `popcount(x) − 1` additions (the cost model's `mul_small_steps`).
+/// Variable time: `x` and `P` are public.
+fn mul_small_vartime(p: &G1Projective, x: u64) -> G1Projective {
+    if x == 0 {
+        return G1Projective::zero();
+    }
+    let mut acc = *p;
+    for bit in (0..63 - x.leading_zeros()).rev() {
+        ark_ff::AdditiveGroup::double_in_place(&mut acc);
+        if (x >> bit) & 1 == 1 {
+            acc += p;
+        }
+    }
+    acc
+}
+
+/// The column points `U(j+1, l, t)` of the 0-based LSSS column `j`.
+fn column(j: usize) -> Result<Arc<crate::hash::AttributePoints>> {
+    let column =
+        u32::try_from(j + 1).map_err(|_| Error::InvalidArgument("too many LSSS columns"))?;
+    Ok(column_points(column))
+}
+
+/// Builds row bases `B(i,l,t) = W(ρ(i),l,t) + Σ_j M_ij·U(j,l,t)` from the gate tree
+/// ([`Lsss::build_rows`]): a gate's vector is built once and shared by its children,
+/// Lewko–Waters entries are point additions, and a threshold child's Vandermonde
+/// entries `x, x², …, x^(k−1)` are one Horner evaluation at its small point `x`
+/// (`k − 1` small-scalar multiplications by `x` and additions), never a full-width
+/// multiplication. Public data only: variable time throughout. The steps are exactly
+/// those that `policy::cost` counts.
+struct BaseBuilder<'a> {
+    lsss: &'a Lsss,
+    out: Vec<Option<RowBases>>,
+    failed: Option<Error>,
+}
+
+impl RowBuilder for BaseBuilder<'_> {
+    type Value = RowBases;
+
+    fn zero(&mut self) -> RowBases {
+        [[G1Projective::zero(); 2]; 3]
+    }
+
+    fn add_unit(&mut self, v: &mut RowBases, j: usize, sign: i8) {
+        match column(j) {
+            Ok(u) => {
+                for (row, points) in v.iter_mut().zip(&u.points) {
+                    for (base, point) in row.iter_mut().zip(points) {
+                        if sign < 0 {
+                            *base -= point;
+                        } else {
+                            *base += point;
+                        }
+                    }
+                }
             }
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    fn add_powers(&mut self, v: &mut RowBases, first: usize, count: usize, x: u64) {
+        let columns: Result<Vec<_>> = (first..first + count).map(column).collect();
+        let columns = match columns {
+            Ok(c) => c,
+            Err(e) => {
+                self.failed = Some(e);
+                return;
+            }
+        };
+        // Σ_{e=1}^{count} x^e·U_e = x·(U_1 + x·(U_2 + … + x·U_count)).
+        for (l, row) in v.iter_mut().enumerate() {
+            for (t, base) in row.iter_mut().enumerate() {
+                let mut highest_first = columns.iter().rev();
+                let Some(last) = highest_first.next() else {
+                    continue;
+                };
+                let mut acc = last.points[l][t].into_group();
+                for u in highest_first {
+                    acc = mul_small_vartime(&acc, x);
+                    acc += &u.points[l][t];
+                }
+                *base += mul_small_vartime(&acc, x);
+            }
+        }
+    }
+
+    fn leaf(&mut self, i: usize, v: &RowBases) {
+        let w = attribute_points(self.lsss.rho(i).as_str());
+        let mut bases = *v;
+        for (row, points) in bases.iter_mut().zip(&w.points) {
+            for (base, point) in row.iter_mut().zip(points) {
+                *base += point;
+            }
+        }
+        if let Some(slot) = self.out.get_mut(i) {
+            *slot = Some(bases);
         }
     }
 }
 
-/// The public base points of row `i` for t = 1, 2:
-/// `B(i,l,t) = W(ρ(i),l,t) · Π_j U(j,l,t)^{M_ij}`, so that `C(i,l) = B(i,l,1)^{s1} · B(i,l,2)^{s2}`.
-/// Only public data is involved, so variable-time arithmetic is fine here.
-fn row_bases(lsss: &Lsss, i: usize) -> Result<[[G1Projective; 2]; 3]> {
-    let w = attribute_points(lsss.rho(i).as_str());
-    let mut bases = [[G1Projective::zero(); 2]; 3];
-    for (l, row) in bases.iter_mut().enumerate() {
-        for (t, base) in row.iter_mut().enumerate() {
-            *base = w.points[l][t].into_group();
-        }
+/// The public bases of the rows `i` with `wanted(i)` (`None` for the others), built
+/// in one walk of the gate tree so that rows share their gates' work (see
+/// [`BaseBuilder`]). `B(i,l,t) = W(ρ(i),l,t) · Π_j U(j,l,t)^{M_ij}`, so that
+/// `C(i,l) = B(i,l,1)^{s1} · B(i,l,2)^{s2}`.
+fn rows_bases(lsss: &Lsss, wanted: &dyn Fn(usize) -> bool) -> Result<Vec<Option<RowBases>>> {
+    let mut builder = BaseBuilder {
+        lsss,
+        out: vec![None; lsss.rows()],
+        failed: None,
+    };
+    lsss.build_rows(&mut builder, wanted);
+    match builder.failed {
+        Some(e) => Err(e),
+        None => Ok(builder.out),
     }
-    let m = lsss.row(i);
-    for (j, entry) in m.iter().enumerate() {
-        if entry.is_zero() {
-            continue;
-        }
-        let column =
-            u32::try_from(j + 1).map_err(|_| Error::InvalidArgument("too many LSSS columns"))?;
-        let u = column_points(column);
-        for (l, row) in bases.iter_mut().enumerate() {
-            for (t, base) in row.iter_mut().enumerate() {
-                let u_point = u.points[l][t].into_group();
-                *base += match lsss.small_entry(i, j) {
-                    Some(small) => mul_small_vartime(&u_point, small),
-                    None => u_point * entry,
-                };
-            }
-        }
-    }
-    Ok(bases)
+}
+
+/// The public base points of row `i` alone (its path through the gate tree).
+fn row_bases(lsss: &Lsss, i: usize) -> Result<RowBases> {
+    rows_bases(lsss, &|r| r == i)?
+        .get(i)
+        .copied()
+        .flatten()
+        .ok_or(Error::InvalidArgument("LSSS row out of range"))
 }
 
 /// A constant-time fixed-base comb for a public GT element `f`: row `i` holds
@@ -307,9 +387,22 @@ fn row_key(lsss: &Lsss, i: usize) -> RowKey {
     (lsss.rho(i).as_str().to_owned(), entries)
 }
 
+/// Row combs built at most per header computation. Building costs about 13 ms a row:
+/// without a bound, the [`HOT_ROW_USES`]-th open of a 256-row record would build 256
+/// combs at once (seconds), and an attacker replaying records could repeat that. Rows
+/// beyond the allowance stay on the variable-base path and get their combs on a later
+/// use.
+const COMB_BUILDS_PER_HEADER: usize = 2;
+
 /// The combs of row `i` if the row is hot: cached, or built now from its (public)
-/// bases on its [`HOT_ROW_USES`]-th use. `None`: use the variable-base path.
-fn row_combs(lsss: &Lsss, i: usize, hot_after: u32) -> Result<Option<Arc<RowCombs>>> {
+/// bases on its [`HOT_ROW_USES`]-th use or later, if `builds` (decremented) allows.
+/// `None`: use the variable-base path.
+fn row_combs(
+    lsss: &Lsss,
+    i: usize,
+    hot_after: u32,
+    builds: &mut usize,
+) -> Result<Option<Arc<RowCombs>>> {
     let key = row_key(lsss, i);
     if let Some(hit) = lock(&ROW_COMBS).get(&key) {
         return Ok(Some(hit));
@@ -320,9 +413,10 @@ fn row_combs(lsss: &Lsss, i: usize, hot_after: u32) -> Result<Option<Arc<RowComb
         counts.insert_or_replace(key.clone(), uses);
         uses
     };
-    if uses < hot_after {
+    if uses < hot_after || *builds == 0 {
         return Ok(None);
     }
+    *builds -= 1;
     let bases = row_bases(lsss, i)?;
     let combs = Arc::new(bases.map(|pair| pair.map(|b| G1Comb::new_vartime(&b))));
     Ok(Some(lock(&ROW_COMBS).insert(key, combs)))
@@ -334,50 +428,59 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// EncCore, header part: `C0` and the rows for coins `(s1, s2)`. The FO check
-/// recomputes only this (not `Z`). The coins are secret until the header is
-/// published, so every multiplication by them goes through the constant-time layer:
-/// fixed-base combs of the public key's `H1`, `H2` and of each row's bases.
-pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<HeaderCore> {
+/// EncCore, `C0 = (H1^{s1}, H2^{s2}, h^{s1+s2})`, still secret (the FO check compares
+/// it before computing any row). By the key's constant-time combs.
+pub(crate) fn enc_c0_secret(pk: &PublicKey, s: &[SecretScalar; 2]) -> [SecretG2; 3] {
     let tables = key_tables(pk);
-    let c0 = SecretG2::batch_publish(&[
+    [
         tables.h[0].mul(&s[0]),
         tables.h[1].mul(&s[1]),
         SecretG2::mul_generator(&(&s[0] + &s[1])),
-    ]);
+    ]
+}
+
+/// EncCore, the rows `C(i,l)` for coins `(s1, s2)`, still secret: `3·rows` points in
+/// row-major order. The coins are secret, so every multiplication by them goes through
+/// the constant-time layer: fixed-base combs of hot rows, a Straus product of the
+/// (public) row bases otherwise. The bases of all the cold rows are built in one walk
+/// of the gate tree ([`rows_bases`]).
+pub(crate) fn enc_rows_secret(lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<Vec<SecretG1>> {
+    let mut builds = COMB_BUILDS_PER_HEADER;
+    let combs = (0..lsss.rows())
+        .map(|i| row_combs(lsss, i, HOT_ROW_USES, &mut builds))
+        .collect::<Result<Vec<_>>>()?;
+    let cold = rows_bases(lsss, &|i| combs.get(i).is_some_and(Option::is_none))?;
     let mut digits = [recode(&s[0].0), recode(&s[1].0)];
     let mut rows = Vec::with_capacity(lsss.rows() * 3);
-    let mut failed = None;
-    for i in 0..lsss.rows() {
-        match row_combs(lsss, i, HOT_ROW_USES) {
-            Ok(Some(combs)) => rows.extend(combs.iter().map(|pair| joint_comb_mul(pair, &digits))),
-            Ok(None) => match row_bases(lsss, i) {
-                // A row seen fewer than HOT_ROW_USES times: one Straus (s1, s2) product
-                // per l, sharing the doublings. Public bases: variable-time
-                // normalisation is fine.
-                Ok(bases) => {
-                    let flat: Vec<G1Projective> = bases.iter().flatten().copied().collect();
-                    let affine = G1Projective::normalize_batch(&flat);
-                    for pair in affine.chunks_exact(2) {
-                        rows.push(SecretG1::multi_mul(pair, &[&s[0], &s[1]]));
-                    }
+    for (comb, bases) in combs.iter().zip(&cold) {
+        match (comb, bases) {
+            (Some(combs), _) => rows.extend(combs.iter().map(|pair| joint_comb_mul(pair, &digits))),
+            // A row seen fewer than HOT_ROW_USES times: one Straus (s1, s2) product per
+            // l, sharing the doublings. Public bases: variable-time normalisation is
+            // fine.
+            (None, Some(bases)) => {
+                let flat: Vec<G1Projective> = bases.iter().flatten().copied().collect();
+                let affine = G1Projective::normalize_batch(&flat);
+                for pair in affine.chunks_exact(2) {
+                    rows.push(SecretG1::multi_mul(pair, &[&s[0], &s[1]]));
                 }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            },
-            Err(e) => {
-                failed = Some(e);
-                break;
+            }
+            (None, None) => {
+                digits.iter_mut().for_each(Zeroize::zeroize);
+                return Err(Error::InvalidArgument("LSSS row without bases"));
             }
         }
     }
     digits.iter_mut().for_each(Zeroize::zeroize);
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let rows = SecretG1::batch_publish(&rows);
+    Ok(rows)
+}
+
+/// EncCore, header part: `C0` and the rows for coins `(s1, s2)`, published (Encaps).
+/// The FO check does not publish its recomputation: it compares
+/// [`enc_c0_secret`] and [`enc_rows_secret`] in constant time.
+pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<HeaderCore> {
+    let c0 = SecretG2::batch_publish(&enc_c0_secret(pk, s));
+    let rows = SecretG1::batch_publish(&enc_rows_secret(lsss, s)?);
     Ok(HeaderCore {
         c0: [c0[0], c0[1], c0[2]],
         rows: rows.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
@@ -463,6 +566,7 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
 
 #[cfg(test)]
 mod tests {
+    use ark_ec::PrimeGroup;
     use rand::SeedableRng;
     use rand_chacha::ChaCha20Rng;
     use subtle::ConstantTimeEq;
@@ -520,7 +624,7 @@ mod tests {
                 let digits = [recode(&s[0].0), recode(&s[1].0)];
                 for _pass in 0..2 {
                     for i in 0..lsss.rows() {
-                        let combs = row_combs(lsss, i, 1)
+                        let combs = row_combs(lsss, i, 1, &mut { usize::MAX })
                             .unwrap_or_else(|e| panic!("{e}"))
                             .unwrap_or_else(|| panic!("built at the first use"));
                         let bases = row_bases(lsss, i).unwrap_or_else(|e| panic!("{e}"));
@@ -536,6 +640,69 @@ mod tests {
         }
     }
 
+    /// The pre-fix row bases: `W + Σ_j M_ij·U_j` with a full-width multiplication by
+    /// every non-zero entry (the reference for the Horner builder).
+    fn row_bases_full_width(lsss: &Lsss, i: usize) -> RowBases {
+        let w = attribute_points(lsss.rho(i).as_str());
+        let mut bases = w.points.map(|row| row.map(|p| p.into_group()));
+        for (j, entry) in lsss.row(i).iter().enumerate() {
+            if entry.is_zero() {
+                continue;
+            }
+            let u = column_points(u32::try_from(j + 1).unwrap_or_else(|e| panic!("{e}")));
+            for (row, points) in bases.iter_mut().zip(&u.points) {
+                for (base, point) in row.iter_mut().zip(points) {
+                    *base += point.into_group() * entry;
+                }
+            }
+        }
+        bases
+    }
+
+    /// The Horner/shared-vector bases equal the full-width ones, row by row and all at
+    /// once, for AND/OR, thresholds with small and with huge (> 2^62) Vandermonde
+    /// entries, nested thresholds and ANDs inside thresholds.
+    #[test]
+    fn horner_bases_equal_full_width() {
+        let wide: Vec<String> = (0..40).map(|i| format!("h:w{i}")).collect();
+        let policies = [
+            "h:a".to_owned(),
+            "h:a and h:b and h:c".to_owned(),
+            "h:a or (h:b and h:c) or h:d".to_owned(),
+            "2 of (h:a, h:b, h:c)".to_owned(),
+            "2 of (h:a and h:b, h:c or h:d, 3 of (h:e, h:f, h:g, h:h)) and h:i".to_owned(),
+            "h:z or 3 of (h:a, 2 of (h:b, h:c, h:d), h:e and (h:f or h:g), h:h)".to_owned(),
+            format!("30 of ({})", wide.join(", ")),
+            format!("h:p or 39 of ({})", wide.join(", ")),
+        ];
+        for text in &policies {
+            let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            let lsss = policy.lsss();
+            let all = rows_bases(lsss, &|_| true).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(all.len(), lsss.rows());
+            for (i, built) in all.iter().enumerate() {
+                let expected = row_bases_full_width(lsss, i);
+                assert_eq!(*built, Some(expected), "{text}: row {i} (all rows)");
+                let one = row_bases(lsss, i).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(one, expected, "{text}: row {i} (alone)");
+            }
+            // A subset: only the wanted rows are built.
+            let odd = rows_bases(lsss, &|i| i % 2 == 1).unwrap_or_else(|e| panic!("{e}"));
+            for (i, b) in odd.iter().enumerate() {
+                assert_eq!(b.is_some(), i % 2 == 1, "{text}: row {i}");
+            }
+        }
+    }
+
+    /// Small-scalar multiplication by double-and-add agrees with arkworks.
+    #[test]
+    fn mul_small_matches_full_width() {
+        let p = G1Projective::generator();
+        for x in [0u64, 1, 2, 3, 7, 8, 255, 256, 1 << 40, u64::MAX] {
+            assert_eq!(mul_small_vartime(&p, x), p * Fr::from(x), "{x}");
+        }
+    }
+
     /// A row gets combs on its HOT_ROW_USES-th use, not before.
     #[test]
     fn rows_get_combs_when_hot() {
@@ -543,11 +710,11 @@ mod tests {
             crate::policy::Policy::parse("hot:a and hot:b").unwrap_or_else(|e| panic!("{e}"));
         let lsss = policy.lsss();
         for _ in 1..HOT_ROW_USES {
-            assert!(row_combs(lsss, 1, HOT_ROW_USES)
+            assert!(row_combs(lsss, 1, HOT_ROW_USES, &mut 1)
                 .unwrap_or_else(|e| panic!("{e}"))
                 .is_none());
         }
-        assert!(row_combs(lsss, 1, HOT_ROW_USES)
+        assert!(row_combs(lsss, 1, HOT_ROW_USES, &mut 1)
             .unwrap_or_else(|e| panic!("{e}"))
             .is_some());
     }
@@ -583,7 +750,7 @@ mod tests {
             crate::policy::Policy::parse("timing:a and timing:b").unwrap_or_else(|e| panic!("{e}"));
         let lsss = policy.lsss();
         let start = Instant::now();
-        let combs = row_combs(lsss, 0, 1)
+        let combs = row_combs(lsss, 0, 1, &mut 1)
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_else(|| panic!("built at the first use"));
         println!("row combs (6 bases) built in {:?}", start.elapsed());

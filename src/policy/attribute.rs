@@ -3,10 +3,14 @@
 //! An attribute is any non-empty Unicode text, stored in Normalization Form C so that
 //! a composed and a decomposed spelling of the same name are the same attribute. Two
 //! kinds of characters are refused because they make a policy read differently from
-//! what it enforces: control characters (category Cc, e.g. NUL, newline) and the
+//! what it enforces: control characters (category Cc, e.g. NUL, newline), the
 //! bidirectional formatting characters (U+061C, U+200E/F, U+202A–U+202E,
 //! U+2066–U+2069) plus the line and paragraph separators U+2028/U+2029 ("Trojan
-//! Source" style reordering of a displayed policy).
+//! Source" style reordering of a displayed policy), and every other
+//! Default_Ignorable_Code_Point (U+00AD soft hyphen, U+200B–U+200D zero-width
+//! characters, U+2060 word joiner, U+FEFF, variation selectors, tags, …): these render
+//! as nothing, so `role:physician` and `role:phys\u{200B}ician` would display alike
+//! while naming different attributes.
 
 use core::borrow::Borrow;
 use core::fmt;
@@ -40,7 +44,8 @@ pub struct Attribute(String);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AttributeProblem {
     Empty,
-    /// A forbidden character (control or bidirectional formatting).
+    /// A forbidden character (control, separator or default ignorable, which includes
+    /// the bidirectional formatting characters).
     ForbiddenChar(char),
     TooLong,
 }
@@ -63,8 +68,9 @@ impl Attribute {
     /// Validates `text` and normalises it to NFC.
     ///
     /// # Errors
-    /// [`Error::InvalidAttribute`] if `text` is empty or contains a control or
-    /// bidirectional formatting character; [`Error::LimitExceeded`] with
+    /// [`Error::InvalidAttribute`] if `text` is empty or contains a control character,
+    /// U+2028/U+2029 or a default-ignorable code point (zero-width and bidirectional
+    /// formatting characters, soft hyphen, variation selectors, …); [`Error::LimitExceeded`] with
     /// [`LimitKind::AttributeLength`] if it is longer than
     /// [`MAX_ATTRIBUTE_LEN`] bytes after normalisation.
     pub fn new(text: &str) -> Result<Attribute> {
@@ -89,8 +95,12 @@ impl Attribute {
             }
             canonical.push(c);
         }
-        // Normalisation maps no allowed character to a forbidden one (Cc and the
-        // bidi controls have no decompositions), so the check above still holds.
+        // Normalisation maps no allowed character to a forbidden one (no character's
+        // canonical decomposition contains a control, a separator or a default
+        // ignorable); checked again all the same, it is cheap.
+        if let Some(c) = canonical.chars().find(|&c| is_forbidden(c)) {
+            return Err(AttributeProblem::ForbiddenChar(c));
+        }
         Ok(Attribute(canonical))
     }
 
@@ -140,13 +150,51 @@ pub(crate) fn is_bare(s: &str) -> bool {
     }
 }
 
-/// Characters never allowed in an attribute (see the module documentation).
+/// Unicode's `Default_Ignorable_Code_Point` property: every range of
+/// `DerivedCoreProperties.txt`, Unicode 16.0.0 (the list has been the same since 14.0,
+/// which added U+180F). Code points that render as nothing (zero-width characters,
+/// joiners, format controls, fillers, variation selectors, tags) or that are reserved
+/// to be ignored. Sorted, disjoint, inclusive.
+const DEFAULT_IGNORABLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),   // SOFT HYPHEN
+    ('\u{034F}', '\u{034F}'),   // COMBINING GRAPHEME JOINER
+    ('\u{061C}', '\u{061C}'),   // ARABIC LETTER MARK
+    ('\u{115F}', '\u{1160}'),   // HANGUL CHOSEONG FILLER..HANGUL JUNGSEONG FILLER
+    ('\u{17B4}', '\u{17B5}'),   // KHMER VOWEL INHERENT AQ..AA
+    ('\u{180B}', '\u{180F}'),   // MONGOLIAN FVS1..3, VOWEL SEPARATOR, FVS4
+    ('\u{200B}', '\u{200F}'),   // ZERO WIDTH SPACE..RIGHT-TO-LEFT MARK
+    ('\u{202A}', '\u{202E}'),   // LEFT-TO-RIGHT EMBEDDING..RIGHT-TO-LEFT OVERRIDE
+    ('\u{2060}', '\u{206F}'),   // WORD JOINER..NOMINAL DIGIT SHAPES (U+2065 reserved)
+    ('\u{3164}', '\u{3164}'),   // HANGUL FILLER
+    ('\u{FE00}', '\u{FE0F}'),   // VARIATION SELECTOR-1..16
+    ('\u{FEFF}', '\u{FEFF}'),   // ZERO WIDTH NO-BREAK SPACE (BOM)
+    ('\u{FFA0}', '\u{FFA0}'),   // HALFWIDTH HANGUL FILLER
+    ('\u{FFF0}', '\u{FFF8}'),   // reserved
+    ('\u{1BCA0}', '\u{1BCA3}'), // SHORTHAND FORMAT LETTER OVERLAP..UP STEP
+    ('\u{1D173}', '\u{1D17A}'), // MUSICAL SYMBOL BEGIN BEAM..END PHRASE
+    ('\u{E0000}', '\u{E0FFF}'), // tags, VARIATION SELECTOR-17..256, reserved
+];
+
+/// Whether `c` has the `Default_Ignorable_Code_Point` property ([`DEFAULT_IGNORABLE`]).
+pub(crate) fn is_default_ignorable(c: char) -> bool {
+    DEFAULT_IGNORABLE
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                core::cmp::Ordering::Less
+            } else if lo > c {
+                core::cmp::Ordering::Greater
+            } else {
+                core::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// Characters never allowed in an attribute (see the module documentation): controls,
+/// the line and paragraph separators, and the default-ignorable code points (which
+/// include every bidirectional formatting character).
 pub(crate) fn is_forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
-        )
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_default_ignorable(c)
 }
 
 impl fmt::Display for Attribute {

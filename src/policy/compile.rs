@@ -130,7 +130,10 @@ impl Builder {
             }
             gates.push(self.walk(child, vector));
         }
-        Gate::And(gates)
+        Gate::And {
+            first_column: base,
+            children: gates,
+        }
     }
 
     /// Liu–Cao–Wong for 1 < k < n: child i gets v‖(i, i², …, i^{k−1}).
@@ -143,6 +146,10 @@ impl Builder {
             vector.extend((base..).zip(Entry::powers(i, k - 1)));
             gates.push(self.walk(child, vector));
         }
-        Gate::Threshold { k, children: gates }
+        Gate::Threshold {
+            k,
+            first_column: base,
+            children: gates,
+        }
     }
 }

@@ -234,7 +234,7 @@ impl<'a> Lexer<'a> {
                     return Err(syntax(
                         at,
                         format!(
-                            "character {} is not allowed in an attribute (control or bidirectional formatting)",
+                            "character {} is not allowed in an attribute (control, bidirectional formatting or invisible)",
                             c.escape_unicode()
                         ),
                     ));

@@ -10,12 +10,71 @@ use super::node::Node;
 /// The gate structure of the compiled policy, with leaves as row indices; it drives
 /// reconstruction. `Threshold` only holds genuine `1 < k < n` gates (the others
 /// compile to `And`/`Or`).
+///
+/// The gates that own matrix columns record the first of them (`first_column`), so
+/// [`Lsss::build_rows`] can rebuild every row from the tree the way the compiler did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Gate {
     Leaf(usize),
-    And(Vec<Gate>),
+    /// n − 1 columns from `first_column`.
+    And {
+        first_column: usize,
+        children: Vec<Gate>,
+    },
     Or(Vec<Gate>),
-    Threshold { k: usize, children: Vec<Gate> },
+    /// k − 1 columns from `first_column`; child `i` (0-based) evaluates at `x = i + 1`.
+    Threshold {
+        k: usize,
+        first_column: usize,
+        children: Vec<Gate>,
+    },
+}
+
+impl Gate {
+    /// The first and last row (leaf) under this gate: leaves are numbered left to
+    /// right, so a gate's rows are the contiguous range between them.
+    fn row_range(&self) -> (usize, usize) {
+        let mut first = self;
+        while let Some(c) = first.children().first() {
+            first = c;
+        }
+        let mut last = self;
+        while let Some(c) = last.children().last() {
+            last = c;
+        }
+        match (first, last) {
+            (Gate::Leaf(a), Gate::Leaf(b)) => (*a, *b),
+            _ => (0, 0),
+        }
+    }
+
+    fn children(&self) -> &[Gate] {
+        match self {
+            Gate::Leaf(_) => &[],
+            Gate::And { children, .. } | Gate::Or(children) | Gate::Threshold { children, .. } => {
+                children
+            }
+        }
+    }
+}
+
+/// A builder of per-row values that are linear in the row vector, `Σ_j M_ij·P_j` over
+/// some group (the FAME row bases), driven by [`Lsss::build_rows`]. The walk follows
+/// the compiler's rules, so a value is computed once per gate and shared by all the
+/// rows below it (a child's vector is its parent's vector plus the gate's new
+/// columns).
+pub(crate) trait RowBuilder {
+    /// The value of a partial row vector.
+    type Value: Clone;
+    /// The value of the zero vector.
+    fn zero(&mut self) -> Self::Value;
+    /// `v + sign·P_column` (`sign` is ±1): Lewko–Waters entries.
+    fn add_unit(&mut self, v: &mut Self::Value, column: usize, sign: i8);
+    /// `v + Σ_{e=1}^{count} x^e·P_{first+e−1}`: the Liu–Cao–Wong (Vandermonde) columns
+    /// of a threshold gate's child at the small evaluation point `x`.
+    fn add_powers(&mut self, v: &mut Self::Value, first: usize, count: usize, x: u64);
+    /// Row `row`'s vector is complete, with value `v`.
+    fn leaf(&mut self, row: usize, v: &Self::Value);
 }
 
 /// A linear secret-sharing scheme (M, ρ) over Z_p (p the BLS12-381 group order),
@@ -46,6 +105,8 @@ pub struct Lsss {
     small: Vec<Option<i64>>,
     rho: Vec<Attribute>,
     pub(crate) gate: Gate,
+    /// [`open_cost`](Lsss::open_cost), computed once at compilation.
+    open_cost: u64,
 }
 
 impl Lsss {
@@ -56,12 +117,48 @@ impl Lsss {
         rho: Vec<Attribute>,
         gate: Gate,
     ) -> Lsss {
+        let open_cost = super::cost::open_cost(&gate);
         Lsss {
             columns,
             values,
             small,
             rho,
             gate,
+            open_cost,
+        }
+    }
+
+    /// The work to open a record under this policy in the cost model of
+    /// [`MAX_POLICY_COST`](super::MAX_POLICY_COST) (`docs/policy.md`, "Open cost"):
+    /// the per-row work of decoding, DecCore and the FO recomputation, plus the
+    /// small-scalar steps that build the threshold rows' bases. Computed once at
+    /// compilation; this call is free.
+    pub(crate) fn open_cost(&self) -> u64 {
+        self.open_cost
+    }
+
+    /// Walks the gate tree with `builder`, calling [`RowBuilder::leaf`] for every row
+    /// `i` with `wanted(i)`, in row order. Subtrees without a wanted row are skipped,
+    /// so one row costs only the gates on its path, and all rows cost each gate once
+    /// per child (not once per row below it).
+    pub(crate) fn build_rows<B: RowBuilder>(
+        &self,
+        builder: &mut B,
+        wanted: &dyn Fn(usize) -> bool,
+    ) {
+        // Prefix counts of wanted rows, to test a subtree's row range in O(1).
+        let mut prefix = Vec::with_capacity(self.rows() + 1);
+        prefix.push(0usize);
+        for i in 0..self.rows() {
+            let last = prefix.last().copied().unwrap_or(0);
+            prefix.push(last + usize::from(wanted(i)));
+        }
+        let any = |g: &Gate| {
+            let (a, b) = g.row_range();
+            prefix.get(b + 1).copied().unwrap_or(0) > prefix.get(a).copied().unwrap_or(0)
+        };
+        if any(&self.gate) {
+            walk_from_root(&self.gate, builder, &any);
         }
     }
 
@@ -167,5 +264,64 @@ impl Lsss {
             out.push_str(" ]\n");
         }
         out
+    }
+}
+
+/// Walks every row of `gate` (the cost model counts with this).
+pub(crate) fn walk_all<B: RowBuilder>(gate: &Gate, builder: &mut B) {
+    walk_from_root(gate, builder, &|_| true);
+}
+
+/// The root's vector is (1, 0, …, 0).
+fn walk_from_root<B: RowBuilder>(gate: &Gate, builder: &mut B, any: &dyn Fn(&Gate) -> bool) {
+    let mut root = builder.zero();
+    builder.add_unit(&mut root, 0, 1);
+    walk(gate, root, builder, any);
+}
+
+/// One step of [`Lsss::build_rows`]: `v` is the value of this gate's vector.
+fn walk<B: RowBuilder>(gate: &Gate, v: B::Value, b: &mut B, any: &dyn Fn(&Gate) -> bool) {
+    match gate {
+        Gate::Leaf(i) => b.leaf(*i, &v),
+        Gate::Or(children) => {
+            for c in children.iter().filter(|c| any(c)) {
+                walk(c, v.clone(), b, any);
+            }
+        }
+        Gate::And {
+            first_column,
+            children,
+        } => {
+            let n = children.len();
+            let mut first = Some(v);
+            for (j, c) in children.iter().enumerate() {
+                let inherited = first.take();
+                if !any(c) {
+                    continue;
+                }
+                let mut vector = match inherited {
+                    Some(v) => v,
+                    None => b.zero(),
+                };
+                if j > 0 {
+                    b.add_unit(&mut vector, first_column + j - 1, -1);
+                }
+                if j + 1 < n {
+                    b.add_unit(&mut vector, first_column + j, 1);
+                }
+                walk(c, vector, b, any);
+            }
+        }
+        Gate::Threshold {
+            k,
+            first_column,
+            children,
+        } => {
+            for (index, c) in children.iter().enumerate().filter(|(_, c)| any(c)) {
+                let mut vector = v.clone();
+                b.add_powers(&mut vector, *first_column, k - 1, index as u64 + 1);
+                walk(c, vector, b, any);
+            }
+        }
     }
 }

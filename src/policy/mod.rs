@@ -30,6 +30,7 @@
 
 mod attribute;
 mod compile;
+mod cost;
 mod lexer;
 mod lsss;
 mod node;
@@ -43,6 +44,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use attribute::Attribute;
 pub use lsss::Lsss;
+pub(crate) use lsss::RowBuilder;
 pub use node::Node;
 
 use crate::error::{EncodingError, Error, LimitKind, Result};
@@ -59,6 +61,16 @@ pub const MAX_POLICY_TEXT_LEN: usize = 65536;
 pub const MAX_ATTRIBUTE_LEN: usize = 255;
 /// Most children of one gate.
 pub const MAX_GATE_CHILDREN: usize = 256;
+/// Most work that opening a record under one policy may take, in the open-cost model's
+/// steps (one G1 point addition or doubling on public data; `docs/policy.md`, §4.1).
+/// Every row costs a fixed amount (decoding, hashing its attribute, DecCore, the FO
+/// recomputation), a row that DecCore weights by γ ≠ 1 more, and a genuine `k of n`
+/// gate adds the small-scalar steps that build its children's Vandermonde row bases,
+/// about `6·n·(k−1)·(log2 n + 2.5)`. The bound is the cost of 256 AND/OR rows plus a
+/// small margin: every AND/OR policy within [`MAX_POLICY_LEAVES`] is admitted, and
+/// thresholds up to `59 of 128`, `63 of 64`, or `2 of 255` beside one more row; `64 of
+/// 128` and `254 of 255` are refused.
+pub const MAX_POLICY_COST: u64 = 1_050_000;
 
 /// A parsed, validated, canonical access policy with its compiled [`Lsss`].
 ///
@@ -79,7 +91,9 @@ impl Policy {
     /// [`Error::PolicyInvalid`]`("attribute repeated")` if an attribute occurs twice;
     /// [`Error::LimitExceeded`] if a bound ([`MAX_POLICY_TEXT_LEN`],
     /// [`MAX_POLICY_LEAVES`], [`MAX_POLICY_DEPTH`], [`MAX_GATE_CHILDREN`],
-    /// [`MAX_ATTRIBUTE_LEN`]) is exceeded. All are checked before any heavy work.
+    /// [`MAX_ATTRIBUTE_LEN`]) is exceeded, and [`LimitKind::PolicyCost`] if opening a
+    /// record under the policy would cost more than [`MAX_POLICY_COST`]. All are
+    /// checked before any group operation.
     pub fn parse(text: &str) -> Result<Policy> {
         if text.len() > MAX_POLICY_TEXT_LEN {
             return Err(Error::LimitExceeded(LimitKind::PolicyLength));
@@ -109,7 +123,11 @@ impl Policy {
             return Err(Error::LimitExceeded(LimitKind::PolicyLength));
         }
         let lsss = compile::compile(&root);
-        Ok(Policy { root, lsss, text })
+        let policy = Policy { root, lsss, text };
+        if policy.open_cost() > MAX_POLICY_COST {
+            return Err(Error::LimitExceeded(LimitKind::PolicyCost));
+        }
+        Ok(policy)
     }
 
     /// The root of the canonical syntax tree.
@@ -161,6 +179,13 @@ impl Policy {
     /// The compiled LSSS (M, ρ), computed once at parse time.
     pub fn lsss(&self) -> &Lsss {
         &self.lsss
+    }
+
+    /// The work to open a record under this policy, in the steps of the open-cost
+    /// model (never more than [`MAX_POLICY_COST`]). Computed once at parse time: free
+    /// to call, e.g. to bound the sum over the layers of a re-encrypted record.
+    pub(crate) fn open_cost(&self) -> u64 {
+        self.lsss.open_cost()
     }
 }
 

@@ -62,9 +62,9 @@ impl Lsss {
 fn satisfied(gate: &Gate, held: &[bool]) -> bool {
     match gate {
         Gate::Leaf(i) => held.get(*i).copied().unwrap_or(false),
-        Gate::And(children) => children.iter().all(|c| satisfied(c, held)),
+        Gate::And { children, .. } => children.iter().all(|c| satisfied(c, held)),
         Gate::Or(children) => children.iter().any(|c| satisfied(c, held)),
-        Gate::Threshold { k, children } => {
+        Gate::Threshold { k, children, .. } => {
             children
                 .iter()
                 .filter(|c| satisfied(c, held))
@@ -85,7 +85,7 @@ fn collect(gate: &Gate, coefficient: Fr, held: &[bool], out: &mut Vec<(usize, Fr
             }
             out.push((*i, coefficient));
         }
-        Gate::And(children) => {
+        Gate::And { children, .. } => {
             for child in children {
                 collect(child, coefficient, held, out)?;
             }
@@ -94,7 +94,7 @@ fn collect(gate: &Gate, coefficient: Fr, held: &[bool], out: &mut Vec<(usize, Fr
             let child = children.iter().find(|c| satisfied(c, held))?;
             collect(child, coefficient, held, out)?;
         }
-        Gate::Threshold { k, children } => {
+        Gate::Threshold { k, children, .. } => {
             // Evaluation points are the 1-based child positions used by the compiler.
             let chosen: Vec<(u64, &Gate)> = (1u64..)
                 .zip(children)

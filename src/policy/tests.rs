@@ -459,3 +459,116 @@ fn large_threshold_entries_are_not_small() {
     assert_eq!(gamma.len(), 40);
     assert_eq!(combine(m, &gamma), target(40));
 }
+
+/// Rebuilds row vectors over Z_p through [`Lsss::build_rows`].
+struct VectorBuilder {
+    columns: usize,
+    rows: Vec<Option<Vec<Fr>>>,
+}
+
+impl RowBuilder for VectorBuilder {
+    type Value = Vec<Fr>;
+
+    fn zero(&mut self) -> Vec<Fr> {
+        vec![Fr::zero(); self.columns]
+    }
+
+    fn add_unit(&mut self, v: &mut Vec<Fr>, column: usize, sign: i8) {
+        v[column] += if sign < 0 { -Fr::one() } else { Fr::one() };
+    }
+
+    fn add_powers(&mut self, v: &mut Vec<Fr>, first: usize, count: usize, x: u64) {
+        let mut power = Fr::one();
+        for e in 0..count {
+            power *= Fr::from(x);
+            v[first + e] += power;
+        }
+    }
+
+    fn leaf(&mut self, row: usize, v: &Vec<Fr>) {
+        self.rows[row] = Some(v.clone());
+    }
+}
+
+/// The gate walk that the row-base builder and the cost model use rebuilds exactly the
+/// compiled matrix, for every row and for subsets of rows.
+#[test]
+fn build_rows_rebuilds_the_matrix() {
+    let wide = leaves(40).join(", ");
+    for text in [
+        "a:1".to_owned(),
+        "a:1 and a:2 and a:3".to_owned(),
+        "a:1 or (a:2 and a:3) or a:4".to_owned(),
+        "2 of (a:1, a:2, a:3)".to_owned(),
+        "2 of (a:1 and a:2, a:3 or a:4, 3 of (a:5, a:6, a:7, a:8)) and a:9".to_owned(),
+        "a:0 or 3 of (a:1, 2 of (a:2, a:3, a:4), a:5 and (a:6 or a:7), a:8)".to_owned(),
+        "(a:1 or a:2) and (a:3 or 1 of (a:4, a:5)) and 2 of (a:6, a:7)".to_owned(),
+        format!("30 of ({wide})"),
+    ] {
+        let policy = p(&text);
+        let m = policy.lsss();
+        for subset in 0..3usize {
+            let mut b = VectorBuilder {
+                columns: m.columns(),
+                rows: vec![None; m.rows()],
+            };
+            let wanted = |i: usize| subset == 0 || i % subset == 0;
+            m.build_rows(&mut b, &wanted);
+            for (i, row) in b.rows.iter().enumerate() {
+                if wanted(i) {
+                    assert_eq!(row.as_deref(), Some(m.row(i)), "{text}: row {i}");
+                } else {
+                    assert!(row.is_none(), "{text}: row {i} not wanted");
+                }
+            }
+        }
+    }
+}
+
+/// The open-cost model: a fixed amount per row, more below a threshold, and Horner
+/// steps that grow with n·(k − 1); the bound refuses the reviewer's policy.
+#[test]
+fn open_cost_model() {
+    let or = |n: usize| p(&leaves(n).join(" or ")).open_cost();
+    let one = p("a:1").open_cost();
+    assert!(one >= cost::ROW_STEPS);
+    // Linear in rows for AND/OR (plus a few additions per row).
+    let per_row = (or(200) - or(100)) / 100;
+    assert!(
+        (cost::ROW_STEPS..cost::ROW_STEPS + 24).contains(&per_row),
+        "{per_row}"
+    );
+    // Every AND/OR policy within the other limits fits.
+    assert!(or(MAX_POLICY_LEAVES) <= MAX_POLICY_COST);
+    assert!(p(&leaves(MAX_POLICY_LEAVES).join(" and ")).open_cost() <= MAX_POLICY_COST);
+    // A threshold costs more than the OR of the same leaves, growing with k.
+    let t = |k: usize, n: usize| {
+        Policy::parse(&format!("{k} of ({})", leaves(n).join(", "))).map(|p| p.open_cost())
+    };
+    let mut last = or(20);
+    for k in 2..20 {
+        let c = t(k, 20).unwrap();
+        assert!(c > last, "{k} of 20");
+        last = c;
+    }
+    // Horner on x ≤ 20: k − 1 steps of at most 4 doublings and 4 additions.
+    // (10 rows weighted by γ ≠ 1: the key uses 10 of the 20 children.)
+    let horner = t(10, 20).unwrap() - or(20) - 10 * cost::THRESHOLD_ROW_STEPS;
+    assert!(horner <= 6 * 20 * 9 * 9, "{horner}");
+    // The reviewer's policy and `64 of 128` are refused.
+    let huge = format!("role:physician or 254 of ({})", leaves(255).join(", "));
+    assert_eq!(limit(&huge), Some(LimitKind::PolicyCost));
+    assert_eq!(
+        Policy::from_bytes(huge.as_bytes()),
+        Err(Error::LimitExceeded(LimitKind::PolicyCost))
+    );
+    assert_eq!(
+        limit(&format!("64 of ({})", leaves(128).join(", "))),
+        Some(LimitKind::PolicyCost)
+    );
+    assert_eq!(cost::mul_small_steps(1), 0);
+    assert_eq!(cost::mul_small_steps(2), 1);
+    assert_eq!(cost::mul_small_steps(3), 2);
+    assert_eq!(cost::mul_small_steps(255), 14);
+    assert_eq!(cost::mul_small_steps(256), 8);
+}

@@ -7,18 +7,22 @@
 
 use core::fmt;
 
+use ark_ec::short_weierstrass::Affine;
 use hkdf::Hkdf;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
-use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, HeaderCore};
+use crate::abe::core::{
+    dec_core, enc_c0_secret, enc_header, enc_rows_secret, kem_value, DecryptionKey, HeaderCore,
+};
 use crate::abe::key_material::HOLDER_GUARD;
 use crate::abe::PublicKey;
-use crate::ct::{SecretGt, SecretScalar};
+use crate::ct::curve::CtCurve;
+use crate::ct::{declassify_choice, SecretGt, SecretPoint, SecretScalar};
 use crate::encoding::{Reader, Writer, GT_LEN};
-use crate::error::{EncodingError, Error, Result};
+use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{dst, expand_message_xmd};
 use crate::policy::{Policy, MAX_POLICY_LEAVES, MAX_POLICY_TEXT_LEN};
 use crate::secret::random_seed;
@@ -110,9 +114,11 @@ impl KemHeader {
         let policy_bytes = r.bytes(MAX_POLICY_TEXT_LEN)?;
         // `from_bytes` already reports InvalidText (not UTF-8) and NonCanonical (parses,
         // but not the canonical text); keep those kinds. Text that does not parse at all
-        // is not the canonical text of any policy: NonCanonical too.
+        // is not the canonical text of any policy: NonCanonical too. A policy over the
+        // open-cost bound keeps its LimitExceeded(PolicyCost): it may be well formed,
+        // only too costly to open (issue 16, finding 1).
         let policy = Policy::from_bytes(policy_bytes).map_err(|e| match e {
-            Error::InvalidEncoding(_) => e,
+            Error::InvalidEncoding(_) | Error::LimitExceeded(LimitKind::PolicyCost) => e,
             Error::LimitExceeded(_) => Error::InvalidEncoding(EncodingError::BadLength),
             _ => Error::InvalidEncoding(EncodingError::NonCanonical),
         })?;
@@ -333,7 +339,14 @@ pub(crate) fn decaps_value<K: DecryptionKey + ?Sized>(
 }
 
 /// The FO check given the KEM value `Z`: unmask μ, re-encrypt, and accept only if the
-/// recomputed header equals the received one byte for byte (compared in constant time).
+/// recomputed header equals the received one.
+///
+/// The cheap part first: `C0` (three G2 products) is recomputed and compared before any
+/// row, so a forged header costs DecCore plus `C0`, never the rows (issue 16, finding
+/// 1). The recomputation depends on the secret-derived seed, so it is never published
+/// or handed to arkworks: each recomputed point stays in the constant-time layer and is
+/// compared with the received point there ([`points_match`]), and only the accept or
+/// reject bit is declassified: first `C0`'s, then the rows' (issue 17, defect 2).
 pub(crate) fn recover_seed(
     pk: &PublicKey,
     header: &KemHeader,
@@ -342,13 +355,38 @@ pub(crate) fn recover_seed(
 ) -> Result<Seed> {
     let seed = Zeroizing::new(xor32(&header.masked_seed, &*mask(z)?));
     let s = coins(pk, &seed, &header.policy.to_bytes(), ctx)?;
-    let core = enc_header(pk, header.policy.lsss(), &s)?;
-    let recomputed = encode_core(&core);
-    if bool::from(recomputed.ct_eq(&header.core_bytes)) {
-        Ok(seed)
-    } else {
-        Err(Error::DecryptionFailed)
+    let c0 = enc_c0_secret(pk, &s);
+    if !declassify_choice(points_match(&c0, &header.core.c0)) {
+        return Err(Error::DecryptionFailed);
     }
+    let rows = enc_rows_secret(header.policy.lsss(), &s)?;
+    let received = header.core.rows.iter().flatten();
+    if rows.len() != 3 * header.core.rows.len() || !declassify_choice(points_match(&rows, received))
+    {
+        return Err(Error::DecryptionFailed);
+    }
+    Ok(seed)
+}
+
+/// 1 iff every secret point equals the received point beside it, in constant time
+/// (projective cross-multiplication, `SecretPoint::ct_eq`; no early exit, no
+/// normalisation, nothing published). Received header points were decoded strictly
+/// (canonical compressed encodings, in the subgroup, not the identity), and the
+/// compressed encoding is a bijection on points, so equal points is exactly the
+/// design's "equal byte for byte" (`encode_core` of the recomputation against the
+/// received bytes), without encoding secret points.
+fn points_match<'a, C, I>(computed: &[SecretPoint<C>], received: I) -> Choice
+where
+    C: CtCurve,
+    C::Ark: 'a,
+    I: IntoIterator<Item = &'a Affine<C::Ark>>,
+{
+    computed
+        .iter()
+        .zip(received)
+        .fold(Choice::from(1), |acc, (c, r)| {
+            acc & c.ct_eq(&SecretPoint::from_affine(r))
+        })
 }
 
 /// `KDF(μ ‖ SHA-256(Hdr) ‖ ctx)` for one purpose: HKDF-SHA256 with the KDF tag as salt.

@@ -1,0 +1,363 @@
+//! The worst records the policy limits admit (issue 16, finding 1), beside an ordinary
+//! `patient:x` (AND of 1) open.
+//!
+//! Run: `cargo bench --bench worst_case` (a few minutes: the fixtures seal 256-row
+//! records). Filter: `cargo bench --bench worst_case -- worst_case/forged`.
+//! Results: `docs/performance.md`, "Worst admitted records".
+//!
+//! * `and1_open`: the baseline, a one-attribute record, warm caches.
+//! * `forged_threshold_open`: a header made for free (every point the generator, zero
+//!   masked seed) under `role:physician or k of (255 names)` with the largest k the
+//!   open-cost bound admits, opened by a physician (the review's attack, at the largest
+//!   admitted size; the review's `254 of 255` is now refused at decode).
+//! * `honest_*_open`: honest records under the most expensive admitted shapes, opened
+//!   by a key that uses as many rows as possible: `2 of (AND of m, AND of m, z)`
+//!   (2m rows with γ ≠ 1, m as large as admitted), the largest admitted `k of 128`, and
+//!   the OR of 256.
+//!   Warm caches (attribute points hashed at sealing).
+//! * After the criterion groups (under `cargo bench` only): the same honest records
+//!   with **cold** attribute points, as an attacker gets them by sealing records under
+//!   fresh names offline. The attribute cache holds 4096 names, so the bench seals
+//!   `EVICT + COLD_SAMPLES` records of 256 fresh names and opens the oldest: their names
+//!   were evicted. Median of `COLD_SAMPLES` opens, printed as a table.
+
+// A failed fixture aborts the bench: that is the point of it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use ark_bls12_381::{G1Affine, G1Projective, G2Affine};
+use ark_ec::{AffineRepr, PrimeGroup};
+use ark_serialize::CanonicalSerialize;
+use cipherchart::{seal, Authority, Error, Policy, SealedRecord, UserKey};
+use criterion::{criterion_group, Criterion};
+
+use common::{bench_mode, criterion_config, rng, PAYLOAD};
+
+/// Records sealed to evict a 4096-name attribute cache (17 × at least 255 names).
+const EVICT: usize = 17;
+/// Children of the `k of n` shape.
+const THRESHOLD_N: usize = 128;
+/// Cold opens per shape.
+const COLD_SAMPLES: usize = 3;
+
+fn authority() -> &'static Authority {
+    static A: OnceLock<Authority> = OnceLock::new();
+    A.get_or_init(|| Authority::setup(&mut rng(0x16)))
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}:{i}")).collect()
+}
+
+/// The largest `k < n` for which `template(k)` parses (the open-cost bound).
+fn largest_admitted(n: usize, template: &dyn Fn(usize) -> String) -> usize {
+    (2..n)
+        .rev()
+        .find(|&k| Policy::parse(&template(k)).is_ok())
+        .expect("some threshold is admitted")
+}
+
+/// `role:physician or k of (255 names)` with the largest admitted k.
+fn forged_policy_text() -> String {
+    let all = names("fg", 255).join(", ");
+    let k = largest_admitted(255, &|k| format!("role:physician or {k} of ({all})"));
+    format!("role:physician or {k} of ({all})")
+}
+
+/// A sealed record whose header is made for free: every point the generator.
+fn forged_record(policy_text: &str) -> SealedRecord {
+    let rows = Policy::parse(policy_text).unwrap().lsss().rows();
+    let mut g1 = Vec::new();
+    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
+    let mut g2 = Vec::new();
+    G2Affine::generator().serialize_compressed(&mut g2).unwrap();
+    let mut out = vec![0x43, 0x43, 0x04, 0x01];
+    let bytes = |out: &mut Vec<u8>, b: &[u8]| {
+        out.extend_from_slice(&u32::try_from(b.len()).unwrap().to_be_bytes());
+        out.extend_from_slice(b);
+    };
+    bytes(&mut out, b"forged");
+    bytes(&mut out, b"");
+    bytes(&mut out, policy_text.as_bytes());
+    for _ in 0..3 {
+        out.extend_from_slice(&g2);
+    }
+    out.extend_from_slice(&u32::try_from(rows).unwrap().to_be_bytes());
+    for _ in 0..3 * rows {
+        out.extend_from_slice(&g1);
+    }
+    out.extend_from_slice(&[0u8; 32]);
+    bytes(&mut out, &[0u8; 16]);
+    out.push(0);
+    SealedRecord::from_bytes(&out).unwrap()
+}
+
+/// An honest shape: its policy text over names with `prefix`, and the attributes of the
+/// key that opens it using the most rows.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// `2 of (AND of m, AND of m, z)` with the largest admitted m ≤ 127: every used
+    /// row has γ = 2 or −1.
+    TwoOfAnds,
+    /// `k of (128 names)`, the largest admitted k; the key holds the last k.
+    Threshold,
+    /// The OR of 256 names; the key holds the last one.
+    Or,
+}
+
+impl Shape {
+    fn label(self) -> &'static str {
+        match self {
+            Shape::TwoOfAnds => "2 of (AND of m, AND of m, z), largest m",
+            Shape::Threshold => "k of 128, largest k",
+            Shape::Or => "or of 256",
+        }
+    }
+
+    fn build(self, prefix: &str) -> (Policy, Vec<String>) {
+        match self {
+            Shape::TwoOfAnds => {
+                // The largest m ≤ 127 the bound admits.
+                let text = |m: usize| {
+                    format!(
+                        "2 of ({}, {}, {prefix}z:0)",
+                        names(&format!("{prefix}a"), m).join(" and "),
+                        names(&format!("{prefix}b"), m).join(" and ")
+                    )
+                };
+                let m = (2..=127)
+                    .rev()
+                    .find(|&m| Policy::parse(&text(m)).is_ok())
+                    .expect("some size is admitted");
+                let held = names(&format!("{prefix}a"), m)
+                    .into_iter()
+                    .chain(names(&format!("{prefix}b"), m))
+                    .collect();
+                (Policy::parse(&text(m)).unwrap(), held)
+            }
+            Shape::Threshold => {
+                let all = names(prefix, THRESHOLD_N);
+                let joined = all.join(", ");
+                let k = largest_admitted(THRESHOLD_N, &|k| format!("{k} of ({joined})"));
+                let policy = Policy::parse(&format!("{k} of ({joined})")).unwrap();
+                (policy, all[THRESHOLD_N - k..].to_vec())
+            }
+            Shape::Or => {
+                let all = names(prefix, 256);
+                let policy = Policy::parse(&all.join(" or ")).unwrap();
+                (policy, vec![all[255].clone()])
+            }
+        }
+    }
+}
+
+struct Fixture {
+    and1: (SealedRecord, UserKey),
+    forged: (SealedRecord, UserKey),
+    honest: Vec<(Shape, SealedRecord, UserKey)>,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let a = authority();
+        let pk = a.public_key();
+        let mut rng = rng(1);
+        let p1 = Policy::parse("patient:42").unwrap();
+        let and1 = (
+            seal(pk, &p1, b"id", b"", &PAYLOAD, &mut rng).unwrap(),
+            a.issue_key(&["patient:42"], &mut rng).unwrap(),
+        );
+        let text = forged_policy_text();
+        let k: String = text
+            .chars()
+            .skip(18)
+            .take_while(char::is_ascii_digit)
+            .collect();
+        println!("forged policy: role:physician or {k} of (255 names)");
+        let forged = (
+            forged_record(&text),
+            a.issue_key(&["role:physician"], &mut rng).unwrap(),
+        );
+        let honest = [Shape::TwoOfAnds, Shape::Threshold, Shape::Or]
+            .into_iter()
+            .map(|shape| {
+                let (policy, held) = shape.build("warm");
+                println!(
+                    "{}: {} rows, the key uses {}",
+                    shape.label(),
+                    policy.lsss().rows(),
+                    held.len()
+                );
+                let sealed = seal(pk, &policy, b"id", b"", &PAYLOAD, &mut rng).unwrap();
+                let key = a.issue_key(&held, &mut rng).unwrap();
+                assert_eq!(key.open(pk, &sealed).unwrap(), PAYLOAD);
+                (shape, sealed, key)
+            })
+            .collect();
+        Fixture {
+            and1,
+            forged,
+            honest,
+        }
+    })
+}
+
+fn worst_case(c: &mut Criterion) {
+    let f = fixture();
+    let pk = authority().public_key();
+    let mut g = c.benchmark_group("worst_case");
+    g.bench_function("and1_open", |b| {
+        b.iter(|| black_box(f.and1.1.open(pk, &f.and1.0).unwrap()));
+    });
+    g.bench_function("forged_threshold_open", |b| {
+        b.iter(|| {
+            assert_eq!(
+                f.forged.1.open(pk, black_box(&f.forged.0)),
+                Err(Error::DecryptionFailed)
+            );
+        });
+    });
+    for (shape, sealed, key) in &f.honest {
+        let name = match shape {
+            Shape::TwoOfAnds => "honest_two_of_ands_open",
+            Shape::Threshold => "honest_largest_threshold_open",
+            Shape::Or => "honest_or256_open",
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(key.open(pk, sealed).unwrap()));
+        });
+    }
+    g.finish();
+}
+
+/// Times `f` once.
+fn time(f: &mut dyn FnMut()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
+}
+
+/// Honest opens with cold attribute points (see the module documentation). Each
+/// measured open is paired with AND-of-1 opens right before and after it, and the
+/// ratio is taken per pair (robust to the load of other processes, which changes over
+/// seconds on the shared machine); medians are printed.
+fn cold_opens() {
+    let f = fixture();
+    let a = authority();
+    let pk = a.public_key();
+    let mut rng = rng(2);
+    let base = || {
+        time(&mut || {
+            black_box(f.and1.1.open(pk, &f.and1.0).unwrap());
+        })
+    };
+    let paired = |measure: &mut dyn FnMut() -> Duration| {
+        let before = base();
+        let t = measure();
+        let after = base();
+        (
+            t,
+            t.as_secs_f64() * 2.0 / (before + after).as_secs_f64(),
+            before.min(after),
+        )
+    };
+    // The cost model's unit: one G1 addition or doubling on public data.
+    let steps = || {
+        let mut p = G1Projective::generator();
+        let q = p;
+        let rounds = 20_000u32;
+        let t = Instant::now();
+        for _ in 0..rounds {
+            p += q;
+            ark_ff::AdditiveGroup::double_in_place(&mut p);
+        }
+        let _ = black_box(p);
+        t.elapsed() / (2 * rounds)
+    };
+    let step_ratios: Vec<f64> = (0..9).map(|_| paired(&mut || steps()).1).collect();
+    let mut sorted = step_ratios.clone();
+    sorted.sort_by(f64::total_cmp);
+    let step_per_base = sorted[sorted.len() / 2];
+    println!("\none step (G1 addition or doubling, public) = {step_per_base:.2e} × AND-of-1 open, i.e. an AND-of-1 open is {:.0} steps", 1.0 / step_per_base);
+    println!("| record | open | × AND-of-1 (paired, median) | AND-of-1 |");
+    println!("|---|---|---|---|");
+    let report = |label: &str, samples: Vec<(Duration, f64, Duration)>| {
+        let mut t: Vec<Duration> = samples.iter().map(|s| s.0).collect();
+        let mut r: Vec<f64> = samples.iter().map(|s| s.1).collect();
+        let mut b: Vec<Duration> = samples.iter().map(|s| s.2).collect();
+        t.sort();
+        r.sort_by(f64::total_cmp);
+        b.sort();
+        let m = t.len() / 2;
+        println!("| {label} | {:.2?} | {:.1} | {:.2?} |", t[m], r[m], b[m]);
+    };
+    let forged: Vec<_> = (0..9)
+        .map(|_| {
+            paired(&mut || {
+                time(&mut || {
+                    let _ = black_box(f.forged.1.open(pk, &f.forged.0));
+                })
+            })
+        })
+        .collect();
+    report(
+        "forged generator header, largest admitted threshold",
+        forged,
+    );
+    for (shape, sealed, key) in &f.honest {
+        let warm: Vec<_> = (0..COLD_SAMPLES)
+            .map(|_| {
+                paired(&mut || {
+                    time(&mut || {
+                        black_box(key.open(pk, sealed).unwrap());
+                    })
+                })
+            })
+            .collect();
+        report(&format!("honest, {}, warm", shape.label()), warm);
+    }
+    for shape in [Shape::TwoOfAnds, Shape::Threshold, Shape::Or] {
+        let records: Vec<(SealedRecord, UserKey)> = (0..EVICT + COLD_SAMPLES)
+            .map(|r| {
+                let (policy, held) = shape.build(&format!("cold{r}x{shape:?}"));
+                let sealed = seal(pk, &policy, b"id", b"", &PAYLOAD, &mut rng).unwrap();
+                let key = a.issue_key(&held, &mut rng).unwrap();
+                (sealed, key)
+            })
+            .collect();
+        // The key issuance above hashed the names too; the EVICT newest records'
+        // names fill the cache, so the oldest COLD_SAMPLES are cold.
+        let cold: Vec<_> = records[..COLD_SAMPLES]
+            .iter()
+            .map(|(sealed, key)| {
+                paired(&mut || {
+                    time(&mut || {
+                        assert_eq!(key.open(pk, sealed).unwrap(), PAYLOAD);
+                    })
+                })
+            })
+            .collect();
+        report(&format!("honest, {}, cold names", shape.label()), cold);
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = criterion_config();
+    targets = worst_case
+}
+
+fn main() {
+    benches();
+    if bench_mode() && std::env::var_os("CIPHERCHART_WORST_COLD").is_none_or(|v| v != "0") {
+        cold_opens();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}

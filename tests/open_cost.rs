@@ -1,0 +1,204 @@
+//! Issue 16, finding 1: denial of service through the cost of opening.
+//!
+//! A header made for free (every point the generator) under
+//! `role:physician or 254 of (255 names)` used to cost a physician 85 s to open: the FO
+//! check recomputed every row, and each `k of n` row's bases took (k − 1)·6 full-width
+//! G1 multiplications. Now the FO check compares `C0` before any row, threshold bases
+//! are built by Horner's rule on the small evaluation point, and a policy whose open
+//! cost exceeds `MAX_POLICY_COST` is refused at parse and at decode.
+//!
+//! The deterministic checks are on the cost model (the policy is refused, or admitted
+//! within the bound); wall-clock bounds are generous secondary checks.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use ark_bls12_381::{G1Affine, G2Affine};
+use ark_ec::AffineRepr;
+use ark_serialize::CanonicalSerialize;
+use cipherchart::{seal, Authority, EncodingError, Error, LimitKind, Policy, SealedRecord};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+fn authority() -> &'static Authority {
+    static A: OnceLock<Authority> = OnceLock::new();
+    A.get_or_init(|| Authority::setup(&mut ChaCha20Rng::seed_from_u64(0x16_01)))
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}:{i}")).collect()
+}
+
+/// `role:physician or k of (prefix:0, …, prefix:n−1)`.
+fn physician_or_threshold(prefix: &str, k: usize, n: usize) -> String {
+    format!("role:physician or {k} of ({})", names(prefix, n).join(", "))
+}
+
+fn cost_refused(r: Result<Policy, Error>) -> bool {
+    r == Err(Error::LimitExceeded(LimitKind::PolicyCost))
+}
+
+/// The largest k such that `role:physician or k of (n names)` is admitted.
+fn largest_admitted_k(n: usize) -> usize {
+    (2..n)
+        .rev()
+        .find(|&k| Policy::parse(&physician_or_threshold("big", k, n)).is_ok())
+        .unwrap()
+}
+
+/// The bytes of a sealed record whose KEM header is made for free: the given policy
+/// text, every group element the generator, a zero masked seed, a 16-byte body.
+fn forged_record(policy_text: &str, rows: usize) -> Vec<u8> {
+    let mut g1 = Vec::new();
+    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
+    let mut g2 = Vec::new();
+    G2Affine::generator().serialize_compressed(&mut g2).unwrap();
+    let mut out = vec![0x43, 0x43, 0x04, 0x01];
+    let bytes = |out: &mut Vec<u8>, b: &[u8]| {
+        out.extend_from_slice(&u32::try_from(b.len()).unwrap().to_be_bytes());
+        out.extend_from_slice(b);
+    };
+    bytes(&mut out, b"forged");
+    bytes(&mut out, b"");
+    bytes(&mut out, policy_text.as_bytes());
+    for _ in 0..3 {
+        out.extend_from_slice(&g2);
+    }
+    out.extend_from_slice(&u32::try_from(rows).unwrap().to_be_bytes());
+    for _ in 0..3 * rows {
+        out.extend_from_slice(&g1);
+    }
+    out.extend_from_slice(&[0u8; 32]);
+    bytes(&mut out, &[0u8; 16]);
+    out.push(0); // no hops
+    out
+}
+
+/// The reviewer's policy is refused by the cost model, at parse and at every decode.
+#[test]
+fn reviewers_policy_is_refused_at_parse_and_decode() {
+    let text = physician_or_threshold("n", 254, 255);
+    assert!(cost_refused(Policy::parse(&text)));
+    assert!(cost_refused(Policy::from_bytes(text.as_bytes())));
+    let start = Instant::now();
+    assert_eq!(
+        SealedRecord::from_bytes(&forged_record(&text, 256)).map(|_| ()),
+        Err(Error::LimitExceeded(LimitKind::PolicyCost))
+    );
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // `64 of 128` (several seconds to open before the fix) is over the bound too.
+    assert!(cost_refused(Policy::parse(&format!(
+        "64 of ({})",
+        names("m", 128).join(", ")
+    ))));
+}
+
+/// The cost grows with k and n, and the bound falls between the thresholds people
+/// write and the ones that only serve an attack.
+#[test]
+fn the_bound_admits_ordinary_thresholds() {
+    for (k, n) in [(2, 3), (3, 5), (5, 10), (10, 20), (16, 32), (20, 100)] {
+        let text = format!("{k} of ({})", names("t", n).join(", "));
+        assert!(Policy::parse(&text).is_ok(), "{k} of {n}");
+    }
+    for (n, at_least) in [(64, 62), (128, 32), (255, 2)] {
+        let k = largest_admitted_k(n);
+        assert!(k >= at_least, "n = {n}: k = {k}");
+        if k + 1 < n {
+            assert!(cost_refused(Policy::parse(&physician_or_threshold(
+                "big",
+                k + 1,
+                n
+            ))));
+        }
+    }
+    assert!(largest_admitted_k(128) < 63);
+    assert!(largest_admitted_k(255) < 16);
+    // Every AND/OR policy within the leaf limit is admitted.
+    let leaves = names("leaf", 256);
+    assert!(Policy::parse(&leaves.join(" or ")).is_ok());
+    assert!(Policy::parse(&leaves.join(" and ")).is_ok());
+}
+
+/// A forged all-generator header under the biggest admitted threshold is rejected, and
+/// quickly: the FO check compares `C0` before computing any row.
+#[test]
+fn forged_header_under_biggest_admitted_threshold_is_rejected_quickly() {
+    let a = authority();
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let physician = a.issue_key(&["role:physician"], &mut rng).unwrap();
+    let k = largest_admitted_k(255);
+    let text = physician_or_threshold("big", k, 255);
+    let forged = SealedRecord::from_bytes(&forged_record(&text, 256)).unwrap();
+    // Warm-up (public-key tables), then the measured open.
+    let _ = physician.open(a.public_key(), &forged);
+    let start = Instant::now();
+    assert_eq!(
+        physician.open(a.public_key(), &forged),
+        Err(Error::DecryptionFailed)
+    );
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+/// Honest threshold records of several sizes still open with exactly k attributes, and
+/// not with k − 1; a record with one row changed is still rejected.
+#[test]
+fn honest_threshold_records_still_open() {
+    let a = authority();
+    let pk = a.public_key();
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    for (k, n) in [(2, 3), (3, 7), (9, 16), (largest_admitted_k(64), 64)] {
+        let prefix = format!("h{k}x{n}");
+        let all = names(&prefix, n);
+        let policy = Policy::parse(&format!("{k} of ({})", all.join(", "))).unwrap();
+        let sealed = seal(pk, &policy, b"id", b"", b"payload", &mut rng).unwrap();
+        let sealed = SealedRecord::from_bytes(&sealed.to_bytes()).unwrap();
+        // The last k children (the largest evaluation points).
+        let holder = a.issue_key(&all[n - k..], &mut rng).unwrap();
+        assert_eq!(holder.open(pk, &sealed).unwrap(), b"payload", "{k} of {n}");
+        let short = a.issue_key(&all[n - k + 1..], &mut rng).unwrap();
+        assert_eq!(short.open(pk, &sealed), Err(Error::PolicyNotSatisfied));
+    }
+}
+
+/// The same record with one row point swapped for the generator: C0 passes, the rows
+/// do not.
+#[test]
+fn mauled_row_is_rejected() {
+    let a = authority();
+    let pk = a.public_key();
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let policy = Policy::parse("2 of (mr:a, mr:b, mr:c) or mr:d").unwrap();
+    let sealed = seal(pk, &policy, b"id", b"", b"payload", &mut rng).unwrap();
+    let mut bytes = sealed.to_bytes();
+    let key = a.issue_key(&["mr:a", "mr:c"], &mut rng).unwrap();
+    assert_eq!(key.open(pk, &sealed).unwrap(), b"payload");
+    // The last row's last point sits before the 32-byte seed, the body (length, the
+    // 7-byte payload, the 16-byte tag) and the hop count.
+    let tail = 4 + 7 + 16 + 1;
+    let at = bytes.len() - tail - 32 - 48;
+    let mut g1 = Vec::new();
+    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
+    bytes[at..at + 48].copy_from_slice(&g1);
+    let mauled = SealedRecord::from_bytes(&bytes).unwrap();
+    assert_ne!(mauled, sealed);
+    assert_eq!(key.open(pk, &mauled), Err(Error::DecryptionFailed));
+    let other = a.issue_key(&["mr:d"], &mut rng).unwrap();
+    assert_eq!(other.open(pk, &mauled), Err(Error::DecryptionFailed));
+}
+
+/// A forged header with the right policy but random-looking points never decodes as
+/// something else: the bytes of the helper are a valid encoding (sanity check of the
+/// forger, under a cheap policy).
+#[test]
+fn forged_record_helper_is_well_formed() {
+    let forged = SealedRecord::from_bytes(&forged_record("fr:a or fr:b", 2)).unwrap();
+    assert_eq!(forged.policy().as_str(), "fr:a or fr:b");
+    assert_eq!(
+        SealedRecord::from_bytes(&forged_record("fr:a or fr:b", 3)).map(|_| ()),
+        Err(Error::InvalidEncoding(EncodingError::BadLength))
+    );
+}
