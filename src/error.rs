@@ -142,6 +142,14 @@ pub enum ChainErrorKind {
     /// The store cannot be trusted: a record failed its checksum, or a write failed and
     /// the store refuses further appends until it is reopened (which recovers it).
     Store,
+    /// Another writer holds the store (a second
+    /// [`FileStore::open`](crate::chain::FileStore::open) of a file that a writer, in this
+    /// process or another, still has open). Nothing was read or changed; `index` is 0.
+    Locked,
+    /// The store file is not the length this writer last wrote: something else wrote to or
+    /// truncated it (a writer that ignores the lock). Nothing was written; reopen the store
+    /// to recover it. `index` is the entry that was being appended.
+    FileChanged,
 }
 
 impl fmt::Display for ChainErrorKind {
@@ -155,6 +163,8 @@ impl fmt::Display for ChainErrorKind {
             Self::Missing => "entry is missing from the store",
             Self::Root => "tree root does not match the checkpoint",
             Self::Store => "store record is damaged or the store failed",
+            Self::Locked => "another writer holds the store",
+            Self::FileChanged => "the store file was changed by another writer",
         })
     }
 }

@@ -438,3 +438,157 @@ fn killed_chain_writer_loses_nothing_acknowledged() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// One writer per file (issue 23): a second writer used to open the same file, append at the
+// index the first had just used, and overwrite an acknowledged record without any error.
+
+const SECOND_WRITER_ENV: &str = "CIPHERCHART_SECOND_WRITER";
+
+/// Not a test by itself: the second writer of `second_writer_in_another_process_is_refused`.
+/// Prints `refused <kind>` if it cannot open the store for writing, else `appended <index>`.
+#[test]
+fn second_writer_child() {
+    let Ok(path) = std::env::var(SECOND_WRITER_ENV) else {
+        return;
+    };
+    let actor = cipherchart::sig::SigningKey::from_ikm(&[6; 32], b"").unwrap();
+    let outcome = cipherchart::chain::Chain::open_file(&path).and_then(|mut chain| {
+        let i = chain.len();
+        chain.sign_and_append(chain_draft(i), &actor)
+    });
+    match outcome {
+        Ok(i) => println!("appended {i}"),
+        Err(Error::Chain(e)) => println!("refused {:?}", e.kind),
+        Err(e) => println!("failed {e:?}"),
+    }
+}
+
+/// A writer in another process is refused while this one holds the file; every entry this
+/// process acknowledged is still there and the chain verifies. (On the code before the lock,
+/// the child appended entry 1 too and the file kept only one of the two.)
+#[test]
+fn second_writer_in_another_process_is_refused() {
+    let dir = scratch("second-writer");
+    let path = dir.join("log");
+    let actor = cipherchart::sig::SigningKey::from_ikm(&[5; 32], b"").unwrap();
+    let mut chain = cipherchart::chain::Chain::open_file(&path).unwrap();
+    chain.sign_and_append(chain_draft(0), &actor).unwrap();
+    let run_child = || {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "second_writer_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(SECOND_WRITER_ENV, &path)
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let child = run_child();
+    assert!(
+        child.contains("refused Locked"),
+        "the second writer was not refused: {child}"
+    );
+    assert_eq!(chain.sign_and_append(chain_draft(1), &actor).unwrap(), 1);
+    drop(chain);
+    let chain = cipherchart::chain::Chain::open_file(&path).unwrap();
+    assert_eq!(chain.len(), 2);
+    assert!(chain.store().recovery().is_clean());
+    chain
+        .verify_all(None, &mut ChaCha20Rng::seed_from_u64(1))
+        .unwrap();
+    for i in 0..2 {
+        assert_eq!(
+            chain.entry(i).unwrap().digest(),
+            chain_draft(i).digest.as_slice()
+        );
+    }
+    // Once the writer is gone, the next one may open the file.
+    drop(chain);
+    let child = run_child();
+    assert!(child.contains("appended 2"), "{child}");
+}
+
+/// In one process too: a second `FileStore` (or `Chain::open_file`) on a file that has a
+/// writer is refused with `ChainErrorKind::Locked`, and `create` of an existing file is
+/// still `AlreadyExists`. A reader (`open_read_only`) is never refused.
+#[test]
+fn second_writer_in_this_process_is_refused() {
+    let dir = scratch("second-writer-local");
+    let path = dir.join("log");
+    let mut first = FileStore::create(&path).unwrap();
+    first.append(b"one").unwrap();
+    for second in [FileStore::open(&path), FileStore::open_or_create(&path)] {
+        assert_eq!(
+            second.unwrap_err(),
+            Error::Chain(ChainError {
+                index: 0,
+                kind: ChainErrorKind::Locked
+            })
+        );
+    }
+    assert!(matches!(
+        cipherchart::chain::Chain::open_file(&path),
+        Err(Error::Chain(ChainError {
+            kind: ChainErrorKind::Locked,
+            ..
+        }))
+    ));
+    let reader = FileStore::open_read_only(&path).unwrap();
+    assert_eq!(reader.get(0).unwrap(), b"one");
+    first.append(b"two").unwrap();
+    drop(first);
+    let s = FileStore::open(&path).unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!(s.get(1).unwrap(), b"two");
+}
+
+/// A writer that ignores the lock (another program, an old version, a network file system
+/// without locks) grows the file: the next append sees the file is not the length this
+/// store last wrote, refuses with `ChainErrorKind::FileChanged` and writes nothing.
+#[test]
+fn append_refused_when_the_file_changed_underneath() {
+    let dir = scratch("file-changed");
+    let path = dir.join("log");
+    let mut s = FileStore::create(&path).unwrap();
+    s.append(b"one").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut foreign = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    foreign.write_all(b"foreign bytes").unwrap();
+    drop(foreign);
+    let after_foreign = std::fs::read(&path).unwrap();
+    assert_eq!(
+        s.append(b"two").unwrap_err(),
+        Error::Chain(ChainError {
+            index: 1,
+            kind: ChainErrorKind::FileChanged
+        })
+    );
+    assert_eq!(s.len(), 1);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        after_foreign,
+        "nothing written"
+    );
+    // Shrunk underneath (truncated by someone else): refused too.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(before.len() as u64 - 2)
+        .unwrap();
+    assert!(matches!(
+        s.append(b"two"),
+        Err(Error::Chain(ChainError {
+            kind: ChainErrorKind::FileChanged,
+            ..
+        }))
+    ));
+}

@@ -57,6 +57,20 @@ impl<S: Store + fmt::Debug> fmt::Debug for Chain<S> {
     }
 }
 
+impl Chain<FileStore> {
+    /// Opens the chain in the store file at `path` for appending, creating the file if
+    /// there is none ([`FileStore::open_or_create`], then [`Chain::open`]). The returned
+    /// chain is the file's one writer until it is dropped: another `open_file` of the same
+    /// file, in this process or another, is refused with [`ChainErrorKind::Locked`].
+    ///
+    /// # Errors
+    ///
+    /// As [`FileStore::open_or_create`] and [`Chain::open`].
+    pub fn open_file(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        Self::open(FileStore::open_or_create(path)?)
+    }
+}
+
 impl<S: Store> Chain<S> {
     /// Loads the chain in `store`, checking that every record is a valid entry at its
     /// position that links to the one before (signatures are checked by

@@ -39,7 +39,12 @@ export class InvalidArgument extends CipherchartError {}
 export class IoError extends CipherchartError {}
 /** A consent token was rejected; the message says why (code `consent_error`). */
 export class ConsentError extends CipherchartError {}
-/** A proof chain failed verification at an entry; the message names it (code `chain_error`). */
+/**
+ * A proof chain failed verification at an entry; the message names it (code `chain_error`).
+ * `.kind`: `encoding`, `sequence`, `link`, `signature`, `modified`, `missing`, `root`, `store`,
+ * `locked` (another writer holds the store file) or `file_changed` (the store file was written
+ * by someone else; nothing was appended).
+ */
 export class ChainError extends CipherchartError {
   constructor(message: string, index?: number);
   /** The index of the first entry found at fault (or the tree size that could not be read). */

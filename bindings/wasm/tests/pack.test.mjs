@@ -39,6 +39,7 @@ test('npm pack: name, version and the exact file list', () => {
       'index.d.ts']) expected.add(`${build}/${f}`);
     expected.add(s);
     expected.add(s.replace(/\.js$/, '.d.ts'));
+    expected.add(s.replace(/errors\.js$/, 'checks.js')); // the argument checks (js/checks.js)
     if (build.endsWith('node')) {
       for (const f of ['index.cjs', 'index.mjs', 'package.json', 'snippets/package.json']) expected.add(`${build}/${f}`);
     } else {

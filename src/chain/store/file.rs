@@ -21,11 +21,17 @@
 //!   record; a reader in another process uses [`FileStore::open_read_only`], which
 //!   stops at the last complete record and never modifies the file.
 //!
-//! One writer at a time: two processes appending to the same file corrupt it (the
-//! standard library's file locks need a newer Rust than this crate's minimum).
+//! One writer at a time: a writer holds an advisory exclusive lock on the file
+//! (`File::try_lock`: `flock` on Unix, `LockFileEx` on Windows) for as long as it lives,
+//! taken before the file is scanned or recovered, so a second writer — in this process or
+//! another — is refused with [`ChainErrorKind::Locked`] and changes nothing. The lock is
+//! advisory: a program that ignores it can still write. So before each append the writer
+//! checks that the file is still the length it last wrote; if it is not, the append is
+//! refused with [`ChainErrorKind::FileChanged`] and nothing is written (reopen to recover).
+//! Readers ([`FileStore::open_read_only`]) take no lock and are never refused.
 
 use core::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -118,7 +124,8 @@ impl fmt::Debug for FileStore {
 
 impl FileStore {
     /// Creates a new, empty store file; fails if `path` exists. The header and the
-    /// directory entry are synced before it returns.
+    /// directory entry are synced before it returns. The store is the file's one writer
+    /// until it is dropped, as for [`FileStore::open`].
     ///
     /// # Errors
     ///
@@ -130,6 +137,7 @@ impl FileStore {
             .write(true)
             .create_new(true)
             .open(path)?;
+        lock_writer(&file)?;
         file.write_all(&FILE_MAGIC)?;
         file.sync_all()?;
         sync_parent_dir(path)?;
@@ -148,16 +156,20 @@ impl FileStore {
     /// Opens an existing store for appending, recovering a torn tail: the file is
     /// truncated after the last complete, valid record, and the bytes cut off are
     /// first saved to `<path>.dropped-<offset>`. What happened is in
-    /// [`FileStore::recovery`].
+    /// [`FileStore::recovery`]. The store is the file's one writer until it is dropped
+    /// (an exclusive advisory lock, taken before anything is read).
     ///
     /// # Errors
     ///
+    /// [`Error::Chain`] with [`ChainErrorKind::Locked`] (index 0) if another writer, in
+    /// this process or another, has the file open (nothing is changed then);
     /// [`Error::Io`] (`NotFound` if there is no file); `InvalidEncoding(WrongType)` or
     /// `InvalidEncoding(UnsupportedVersion)` if the file is not a store of this
     /// version (such a file is never modified).
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+        lock_writer(&file)?;
         let file_len = file.metadata()?.len();
         if file_len < HEADER {
             // A crash while creating the file: nothing was ever acknowledged in it.
@@ -310,6 +322,15 @@ impl Store for FileStore {
         let Some(file) = self.writer.as_mut() else {
             return Err(self.store_error(index));
         };
+        // The lock is advisory: make sure nobody else wrote to (or cut) the file since our
+        // last append, or this record would overwrite theirs or leave a gap.
+        if file.metadata()?.len() != self.end {
+            return Err(ChainError {
+                index,
+                kind: ChainErrorKind::FileChanged,
+            }
+            .into());
+        }
         let mut buf = Vec::with_capacity(record.len() + OVERHEAD as usize);
         buf.extend_from_slice(&(record.len() as u32).to_be_bytes());
         buf.extend_from_slice(record);
@@ -353,6 +374,20 @@ impl Store for FileStore {
             f(index, &record)?;
         }
         Ok(())
+    }
+}
+
+/// Takes the exclusive advisory lock of the writer on `file`, without waiting: another
+/// writer holding it is [`ChainErrorKind::Locked`]. The lock lasts as long as the handle.
+fn lock_writer(file: &File) -> Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(ChainError {
+            index: 0,
+            kind: ChainErrorKind::Locked,
+        }
+        .into()),
+        Err(TryLockError::Error(e)) => Err(e.into()),
     }
 }
 

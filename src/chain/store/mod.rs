@@ -21,7 +21,10 @@ use crate::error::Result;
 ///   of the process or the machine;
 /// - **atomicity**: a record is either entirely in the store or not at all; a reader
 ///   (this process or another) never sees a partial record;
-/// - **append-only**: records are never changed or reordered.
+/// - **append-only**: records are never changed or reordered;
+/// - **one writer**: a second writer of the same store is refused (for
+///   [`FileStore`], [`ChainErrorKind::Locked`](crate::ChainErrorKind::Locked)), or its
+///   appends are, rather than overwriting records the first one acknowledged.
 pub trait Store {
     /// The number of records.
     fn len(&self) -> u64;
@@ -40,7 +43,9 @@ pub trait Store {
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty or
     /// oversized record, or [`Error::Chain`](crate::Error::Chain) with
     /// [`ChainErrorKind::Store`](crate::ChainErrorKind::Store) if the store is
-    /// read-only or no longer trusts its state.
+    /// read-only or no longer trusts its state, or with
+    /// [`ChainErrorKind::FileChanged`](crate::ChainErrorKind::FileChanged) if the store
+    /// found that something else wrote to it (nothing is stored then either).
     fn append(&mut self, record: &[u8]) -> Result<()>;
 
     /// The record at `index`.

@@ -1,0 +1,291 @@
+// Argument checks at the JavaScript boundary of the cipherchart bindings.
+//
+// wasm-bindgen's glue converts arguments without looking at their types: a string where bytes
+// are expected is copied as that many zero bytes, an `ArrayBuffer` as no bytes, a `Uint16Array`
+// as its elements cut to their low bytes, a bare string where a `string[]` is expected as its
+// characters, a time in milliseconds as a time in seconds. Every export of the package is
+// therefore wrapped, in this one place, by a check of each argument against the declared type
+// of the parameter (the TypeScript declarations wasm-bindgen writes, read when the package is
+// assembled: `specFromDts`). A wrong argument throws `InvalidArgument` (`.code`
+// `invalid_argument`) naming the function and the argument; nothing is called.
+//
+// What is checked, by declared type:
+// - `Uint8Array` (declared `Uint8Array | number[]`): a `Uint8Array` (or a subclass such as Node's
+//   `Buffer`), or an array of integers from 0 to 255 (converted exactly); not an `ArrayBuffer`,
+//   another typed array, a `DataView`, an array holding anything else, or a string;
+// - `string`: a string; `boolean`: a boolean;
+// - `string[]`, `Uint8Array[]`, `T[]`: an array (a bare string is not one) of such elements;
+// - `number`: a non-negative safe integer (every number of the API is a count, an index, a size
+//   or a time). Parameters named `time`, `now`, `notBefore` or `expiry` are Unix times in
+//   **seconds** and must also be at most `MAX_TIME_SECONDS` (9999-12-31T23:59:59Z): a time in
+//   milliseconds (`Date.now()`) is refused rather than read as a date some 50 000 years ahead;
+// - a class of the package: an instance of that class from this build (an object of the
+//   verify-only build passed to the full build, or the reverse, is refused and said so), not
+//   freed and not consumed by an earlier call;
+// - `T | null` / optional parameters: also `null` or `undefined`.
+// The object a method is called on must not have been freed or consumed either.
+
+import { InvalidArgument } from './errors.js';
+
+/** The largest accepted time in seconds: 9999-12-31T23:59:59Z. */
+export const MAX_TIME_SECONDS = 253_402_300_799;
+
+/** Parameters that are Unix times in seconds. */
+export const TIME_PARAMETERS = Object.freeze(['time', 'now', 'notBefore', 'expiry']);
+
+const CHECKED = Symbol.for('cipherchart.checked');
+/** The published exports of each module already wrapped. */
+const INSTALLED = new WeakMap();
+
+// ---------------------------------------------------------------------------------------------
+// Reading the declarations (when the package is assembled, by scripts/wasm-package.mjs).
+
+/** Splits `a: X, b?: Y<Z, W>` at its top-level commas. */
+function splitTopLevel(text) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if ('<([{'.includes(c)) depth++;
+    else if ('>)]}'.includes(c) && !(c === '>' && text[i - 1] === '=')) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (text.slice(start).trim()) parts.push(text.slice(start).trim());
+  return parts;
+}
+
+/** The check of a declared type: a string, `['array', check]`, `['optional', check]`, or null. */
+function typeCheck(type, classes) {
+  type = type.trim();
+  // wasm-bindgen declares byte slices `Uint8Array | number[]`.
+  if (type === 'Uint8Array | number[]') return 'Uint8Array';
+  const alts = splitUnion(type);
+  if (alts.length > 1) {
+    const rest = alts.filter((t) => t !== 'null' && t !== 'undefined');
+    if (rest.length === alts.length) return null; // a union we do not check
+    const inner = typeCheck(rest.join(' | '), classes);
+    return inner === null ? null : ['optional', inner];
+  }
+  if (type === 'Uint8Array' || type === 'string' || type === 'number' || type === 'boolean') return type;
+  const array = /^(?:Array<(.+)>|(\w+)\[\])$/.exec(type);
+  if (array) {
+    const inner = typeCheck(array[1] ?? array[2], classes);
+    return inner === null ? null : ['array', inner];
+  }
+  if (classes.has(type)) return ['class', type];
+  return null;
+}
+
+function splitUnion(type) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i];
+    if ('<([{'.includes(c)) depth++;
+    else if ('>)]}'.includes(c)) depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(type.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(type.slice(start).trim());
+  return parts;
+}
+
+function parseParams(text, classes) {
+  return splitTopLevel(text).map((p) => {
+    const m = /^(\w+)(\??):\s*([\s\S]+)$/.exec(p);
+    if (!m) throw new Error(`cannot read the parameter ${JSON.stringify(p)}`);
+    let check = typeCheck(m[3], classes);
+    if (m[2] === '?' && check !== null && check[0] !== 'optional') check = ['optional', check];
+    return TIME_PARAMETERS.includes(m[1]) && check !== null ? [m[1], check, 'time'] : [m[1], check];
+  });
+}
+
+/**
+ * The argument specification of a build, from the `.d.ts` wasm-bindgen wrote for it:
+ * `{ functions: {name: params}, classes: {name: {constructor, static: {}, methods: {}}} }`
+ * where `params` is a list of `[name, check]` (or `[name, check, 'time']`).
+ * @param {string} dts
+ */
+export function specFromDts(dts) {
+  const text = dts.split('export interface InitOutput')[0].replace(/\/\*[\s\S]*?\*\//g, '');
+  const classes = new Set([...text.matchAll(/^export class (\w+)/gm)].map((m) => m[1]));
+  const spec = { functions: {}, classes: {} };
+  for (const m of text.matchAll(/^export function (\w+)\(([\s\S]*?)\):[^;]*;/gm)) {
+    spec.functions[m[1]] = parseParams(m[2], classes);
+  }
+  for (const m of text.matchAll(/^export class (\w+) \{\n([\s\S]*?)\n\}/gm)) {
+    const cls = { constructor: null, static: {}, methods: {} };
+    for (const raw of m[2].split('\n')) {
+      const line = raw.trim();
+      if (!line || line.startsWith('private ') || line.startsWith('readonly ') || line.startsWith('static readonly ')
+        || line.startsWith('[Symbol.') || line.startsWith('get ') || line.startsWith('set ')) continue;
+      const ctor = /^constructor\(([\s\S]*)\);$/.exec(line);
+      if (ctor) {
+        cls.constructor = parseParams(ctor[1], classes);
+        continue;
+      }
+      const method = /^(static )?(\w+)\(([\s\S]*?)\)(?::[\s\S]*)?;$/.exec(line);
+      if (!method) continue; // a property (`x: T;`) is not a call
+      if (method[2] === 'free') continue;
+      (method[1] ? cls.static : cls.methods)[method[2]] = parseParams(method[3], classes);
+    }
+    spec.classes[m[1]] = cls;
+  }
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking (at run time).
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)})`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'bigint') return `the bigint ${v}`;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object' || typeof v === 'function') {
+    const name = v.constructor?.name;
+    return name ? `a ${name}` : 'an object';
+  }
+  return `a ${typeof v}`;
+}
+
+const isBytes = (v) => v instanceof Uint8Array
+  || (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]')
+  || (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255));
+
+/** Why `v` does not fit `check`, or null if it does. */
+function problem(check, v, classes, time) {
+  if (check === null) return null;
+  if (typeof check === 'string') {
+    switch (check) {
+      case 'Uint8Array':
+        if (isBytes(v)) return null;
+        return Array.isArray(v) ? `must be a Uint8Array (or an array of integers 0 to 255), got an array holding ${
+          describe(v.find((b) => !(Number.isInteger(b) && b >= 0 && b <= 255)))}` : `must be a Uint8Array, got ${describe(v)}`;
+      case 'string':
+        return typeof v === 'string' ? null : `must be a string, got ${describe(v)}`;
+      case 'boolean':
+        return typeof v === 'boolean' ? null : `must be a boolean, got ${describe(v)}`;
+      case 'number':
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+          return `must be a non-negative safe integer${time ? ' (seconds)' : ''}, got ${describe(v)}`;
+        }
+        if (time && v > MAX_TIME_SECONDS) {
+          return `must be a Unix time in seconds, at most ${MAX_TIME_SECONDS} (9999-12-31T23:59:59Z); `
+            + `${v} looks like milliseconds`;
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+  switch (check[0]) {
+    case 'optional':
+      return v === null || v === undefined ? null : problem(check[1], v, classes, time);
+    case 'array': {
+      if (!Array.isArray(v)) return `must be an array, got ${describe(v)}`;
+      for (let i = 0; i < v.length; i++) {
+        const p = problem(check[1], v[i], classes, time);
+        if (p) return `[${i}] ${p}`;
+      }
+      return null;
+    }
+    case 'class': {
+      const cls = classes[check[1]];
+      if (v instanceof cls) return v.__wbg_ptr === 0 ? `(a ${check[1]}) was freed or consumed by an earlier call` : null;
+      if (v !== null && typeof v === 'object' && v.constructor?.name === check[1]) {
+        return `is a ${check[1]} of another cipherchart build (objects of the full and the verify-only `
+          + 'builds cannot be mixed: decode its bytes with this build)';
+      }
+      return `must be a ${check[1]}, got ${describe(v)}`;
+    }
+    default:
+      return null;
+  }
+}
+
+function checkArgs(where, params, args, classes) {
+  for (let i = 0; i < params.length; i++) {
+    const [name, check, time] = params[i];
+    const p = problem(check, args[i], classes, time === 'time');
+    if (p) throw new InvalidArgument(`invalid argument: ${where}: ${name} ${p}`);
+  }
+}
+
+function checkThis(where, self, cls) {
+  if (self instanceof cls && self.__wbg_ptr === 0) {
+    throw new InvalidArgument(`invalid argument: ${where}: this ${cls.name} was freed or consumed by an earlier call`);
+  }
+}
+
+function wrapFunction(where, fn, params, classes) {
+  const wrapped = {
+    [fn.name](...args) {
+      checkArgs(where, params, args, classes);
+      return fn.apply(this, args);
+    },
+  }[fn.name];
+  wrapped[CHECKED] = true;
+  return wrapped;
+}
+
+/**
+ * Wraps every export of `bindings` (a wasm-bindgen module) that `spec` describes: functions
+ * are replaced by checking wrappers, methods and static methods of classes are replaced in
+ * place (so objects the bindings return and `instanceof` are unchanged), and a class whose
+ * constructor takes arguments is returned behind a `Proxy` that checks them. Returns the
+ * exports to publish. Idempotent per module.
+ * @param {Record<string, any>} bindings
+ * @param {ReturnType<typeof specFromDts>} spec
+ */
+export function install(bindings, spec) {
+  if (INSTALLED.has(bindings)) return INSTALLED.get(bindings);
+  const classes = {};
+  for (const name of Object.keys(spec.classes)) if (typeof bindings[name] === 'function') classes[name] = bindings[name];
+  const out = {};
+  for (const [name, params] of Object.entries(spec.functions)) {
+    if (typeof bindings[name] === 'function') out[name] = wrapFunction(name, bindings[name], params, classes);
+  }
+  for (const [name, cls] of Object.entries(classes)) {
+    const s = spec.classes[name];
+    for (const [m, params] of Object.entries(s.static)) {
+      const fn = cls[m];
+      if (typeof fn !== 'function' || fn[CHECKED]) continue;
+      Object.defineProperty(cls, m, { value: wrapFunction(`${name}.${m}`, fn, params, classes), writable: true, configurable: true });
+    }
+    for (const [m, params] of Object.entries(s.methods)) {
+      const fn = cls.prototype[m];
+      if (typeof fn !== 'function' || fn[CHECKED]) continue;
+      const where = `${name}.${m}`;
+      const wrapped = {
+        [m](...args) {
+          checkThis(where, this, cls);
+          checkArgs(where, params, args, classes);
+          return fn.apply(this, args);
+        },
+      }[m];
+      wrapped[CHECKED] = true;
+      Object.defineProperty(cls.prototype, m, { value: wrapped, writable: true, configurable: true });
+    }
+    const ctor = s.constructor;
+    out[name] = ctor && ctor.length
+      ? new Proxy(cls, {
+        construct(target, args, newTarget) {
+          checkArgs(`new ${name}`, ctor, args, classes);
+          return Reflect.construct(target, args, newTarget);
+        },
+      })
+      : cls;
+  }
+  INSTALLED.set(bindings, out);
+  return out;
+}

@@ -1,0 +1,156 @@
+// Every exported function, constructor, static and instance method of both builds, called with
+// arguments of the wrong type, throws InvalidArgument naming the function and the argument, and
+// calls nothing (issue 23). The surface is enumerated from the package at run time and compared
+// with the table in signatures.mjs: an export without an entry there (or an entry for an export
+// that is gone) fails, so a new export cannot ship unchecked and untested.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import * as full from 'cipherchart';
+import * as verify from 'cipherchart/verify';
+
+import { SIGNATURES } from './signatures.mjs';
+
+const BUILDS = [
+  ['full', full, new URL('../pkg/node/cipherchart.d.ts', import.meta.url), verify],
+  ['verify', verify, new URL('../pkg/verify/node/cipherchart.d.ts', import.meta.url), full],
+];
+const isClass = (lib, name) => typeof lib[name] === 'function' && typeof lib[name].prototype?.free === 'function';
+const notErrors = (lib) => Object.keys(lib).filter((k) => !(k in full.ERROR_CLASSES) && k !== 'ERROR_CLASSES'
+  && !(lib[k]?.prototype instanceof Error) && k !== 'CipherchartError');
+
+/** Every callable of a build, as table keys: `f`, `new C`, `C.staticMethod`, `C#method`. */
+function surface(lib, dtsUrl) {
+  const keys = [];
+  const dts = readFileSync(dtsUrl, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  for (const name of notErrors(lib)) {
+    if (!isClass(lib, name)) {
+      keys.push(name);
+      continue;
+    }
+    const cls = lib[name];
+    const body = new RegExp(`^export class ${name} \\{\\n([\\s\\S]*?)\\n\\}`, 'm').exec(dts)?.[1] ?? '';
+    if (/^\s*constructor\(./m.test(body)) keys.push(`new ${name}`);
+    for (const m of Object.getOwnPropertyNames(cls)) {
+      if (['length', 'name', 'prototype'].includes(m) || m.startsWith('__')) continue;
+      const d = Object.getOwnPropertyDescriptor(cls, m);
+      if (typeof d.value === 'function') keys.push(`${name}.${m}`);
+    }
+    for (const m of Object.getOwnPropertyNames(cls.prototype)) {
+      if (['constructor', 'free'].includes(m) || m.startsWith('__')) continue;
+      const d = Object.getOwnPropertyDescriptor(cls.prototype, m);
+      if (typeof d.value === 'function') keys.push(`${name}#${m}`);
+    }
+  }
+  return keys.sort();
+}
+
+/** A value that passes the check of `type` (an object of the class, never called). */
+function valid(lib, type) {
+  if (type.startsWith('?')) return undefined;
+  if (type.endsWith('[]')) return [valid(lib, type.slice(0, -2))];
+  switch (type) {
+    case 'bytes': return new Uint8Array(1);
+    case 'string': return 'a:b';
+    case 'number': case 'time': return 1;
+    case 'boolean': return true;
+    case 'unchecked': return undefined;
+    default: return Object.create(lib[type].prototype);
+  }
+}
+
+/** Values of the wrong type for `type`, each with what it is. */
+function wrong(lib, other, type) {
+  const opt = type.startsWith('?');
+  const t = opt ? type.slice(1) : type;
+  const missing = opt ? [] : [['undefined', undefined], ['null', null]];
+  if (t.endsWith('[]')) {
+    const el = t.slice(0, -2);
+    return [...missing, ['a bare element', valid(lib, el)], ['a string', 'role:physician'],
+      ...wrong(lib, other, el).filter(([, v]) => v !== undefined && v !== null).slice(0, 2)
+        .map(([what, v]) => [`an array of ${what}`, [v]])];
+  }
+  switch (t) {
+    case 'bytes':
+      return [...missing, ['a string', 'sinus rhythm'], ['an ArrayBuffer', new ArrayBuffer(4)],
+        ['a Uint16Array', new Uint16Array([0x1234])], ['an array of numbers above 255', [1, 0x1234]],
+        ['an array of strings', ['a']], ['a number', 7],
+        ['a DataView', new DataView(new ArrayBuffer(2))]];
+    case 'string':
+      return [...missing, ['a number', 7], ['bytes', new Uint8Array(1)], ['an array', ['a:b']]];
+    case 'number': case 'time':
+      return [...missing, ['a string', '1'], ['a negative', -1], ['a fraction', 1.5], ['NaN', NaN],
+        ['2^53', 2 ** 53], ['a bigint', 1n], ...(t === 'time' ? [['milliseconds', Date.now()]] : [])];
+    case 'boolean':
+      return [...missing, ['a string', 'true'], ['a number', 1]];
+    case 'unchecked':
+      return [];
+    default: {
+      const out = [...missing, ['a plain object', {}], ['a string', t], ['bytes', new Uint8Array(1)]];
+      const another = Object.keys(lib).find((k) => isClass(lib, k) && k !== t);
+      out.push([`a ${another}`, Object.create(lib[another].prototype)]);
+      if (isClass(other, t)) out.push(['the other build\'s object', Object.create(other[t].prototype)]);
+      const freed = Object.create(lib[t].prototype);
+      freed.__wbg_ptr = 0;
+      out.push(['a freed object', freed]);
+      return out;
+    }
+  }
+}
+
+function call(lib, key, args) {
+  if (key.startsWith('new ')) return new lib[key.slice(4)](...args);
+  const [cls, method] = key.includes('#') ? key.split('#') : [null, null];
+  if (cls) return lib[cls].prototype[method].apply(Object.create(lib[cls].prototype), args);
+  if (key.includes('.')) {
+    const [c, m] = key.split('.');
+    return lib[c][m](...args);
+  }
+  return lib[key](...args);
+}
+
+for (const [build, lib, dts, other] of BUILDS) {
+  test(`${build}: every export has an entry in the signature table`, () => {
+    const keys = surface(lib, dts);
+    const missing = keys.filter((k) => !(k in SIGNATURES));
+    assert.deepEqual(missing, [], `exports without an entry in tests/signatures.mjs: ${missing}`);
+    assert.ok(keys.length > 90, `${keys.length} callables`);
+  });
+
+  test(`${build}: every argument of every export is checked`, () => {
+    let cases = 0;
+    for (const key of surface(lib, dts)) {
+      const params = SIGNATURES[key].map((p) => p.split(':'));
+      for (let i = 0; i < params.length; i++) {
+        const [name, type] = params[i];
+        for (const [what, bad] of wrong(lib, other, type)) {
+          const args = params.slice(0, i).map(([, t]) => valid(lib, t));
+          args.push(bad);
+          assert.throws(() => call(lib, key, args), (e) => {
+            assert.ok(e instanceof lib.InvalidArgument, `${key}(${name} = ${what}): ${e?.name}: ${e?.message}`);
+            assert.equal(e.code, 'invalid_argument');
+            assert.ok(e.message.includes(` ${name} `), `${key}(${name} = ${what}): ${e.message}`);
+            return true;
+          }, `${key}(${name} = ${what}) did not throw`);
+          cases++;
+        }
+      }
+    }
+    assert.ok(cases > 500, `${cases} cases`);
+  });
+
+  test(`${build}: a method called on a freed object throws InvalidArgument`, () => {
+    for (const key of surface(lib, dts).filter((k) => k.includes('#'))) {
+      const [cls, method] = key.split('#');
+      const self = Object.create(lib[cls].prototype);
+      self.__wbg_ptr = 0;
+      assert.throws(() => lib[cls].prototype[method].call(self), lib.InvalidArgument, key);
+    }
+  });
+}
+
+test('the table has no entry for an export that is gone', () => {
+  const all = new Set([...surface(full, BUILDS[0][2]), ...surface(verify, BUILDS[1][2])]);
+  assert.deepEqual(Object.keys(SIGNATURES).filter((k) => !all.has(k)), []);
+});
