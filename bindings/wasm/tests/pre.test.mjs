@@ -78,7 +78,7 @@ test('rekey consumes the delegation key: every later use throws a typed error', 
 test('delegation key errors: InvalidAttribute, InvalidArgument, WrongAuthority (not consumed)', () => {
   const bls = consentKey.publicKey();
   assert.throws(() => hospital.issueDelegationKey([], bls), cc.InvalidArgument);
-  assert.throws(() => hospital.issueDelegationKey(['no-namespace'], bls), cc.InvalidAttribute);
+  assert.throws(() => hospital.issueDelegationKey(['patient:42', ''], bls), cc.InvalidAttribute);
   // The holder guard is the authority's to add, never a caller's.
   assert.throws(() => hospital.issueDelegationKey(['cipherchart:key-holder'], bls), cc.InvalidAttribute);
   assert.throws(() => hospital.issueKey(['patient:42', 'cipherchart:key-holder']), cc.InvalidAttribute);
