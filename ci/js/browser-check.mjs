@@ -1,7 +1,8 @@
 // Drive examples/web/index.html in headless Debian Chromium (playwright-core, no browser
 // download): type a policy and attributes, click Parse, check what the page shows; seal a record
 // under a typed policy and open it with keys for typed attributes (success and error codes);
-// save a screenshot. Exits non-zero on any failed check or any page error.
+// verify a consent token; share the record through a consent-gated re-encryption (delegation key,
+// re-key, consent naming it) and open the shared record; save a screenshot. Exits non-zero on any failed check or any page error.
 //
 //   node ci/js/browser-check.mjs http://127.0.0.1:PORT/examples/web/index.html out.png
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -133,6 +134,31 @@ try {
   v = await verify({ '#token': original });
   check(v.endsWith('is permitted'), 'the original token verifies again');
 
+  // Share the sealed record (policy patient:42 or …) through a proxy: delegation key for
+  // patient:42 naming the patient's consent key, re-key, consent naming the re-key.
+  const share = async (fields, bound = true) => {
+    await page.setChecked('#share-bound', bound);
+    await act('#share', fields);
+    return page.textContent('#shared');
+  };
+  await act('#open-shared', {});
+  check((await page.textContent('#opened-shared')) === 'share the record first', 'opening a share before sharing says so');
+  let s = await share({ '#share-policy': 'hospital:h2 and dept:cardiology' });
+  check(/^re-encrypted under a consent of patient-42: 1 hop, now for "hospital:h2 and dept:cardiology" \(\d+ bytes\)$/.test(s),
+    `the record is re-encrypted within the consent (got "${s}")`);
+  await act('#open-shared', { '#share-key-attrs': 'hospital:h2, dept:cardiology' });
+  check((await page.textContent('#opened-shared')) === `opened: ${payload}`, 'the delegatee opens the shared record');
+  await act('#open-shared', { '#share-key-attrs': 'hospital:h3, dept:cardiology' });
+  s = await page.textContent('#opened-shared');
+  check(s.startsWith('PolicyNotSatisfied [policy_not_satisfied]: '), `another hospital is refused (got "${s}")`);
+  s = await share({ '#share-policy': 'hospital:h2 and dept:cardiology' }, false);
+  check(s.startsWith('ConsentError [consent_error]: ') && s.includes('re-encryption key'),
+    `a consent that names no re-key is refused (got "${s}")`);
+  await act('#open-shared', { '#share-key-attrs': 'hospital:h2, dept:cardiology' });
+  check((await page.textContent('#opened-shared')) === `opened: ${payload}`, 'the earlier share is still there and opens');
+  s = await share({ '#share-policy': 'hospital:h2 and (' });
+  check(s.startsWith('PolicySyntaxError [policy_syntax]: '), `a bad grant policy is a PolicySyntaxError (got "${s}")`);
+
   // Leave the default examples on screen for the screenshot.
   await page.goto(url);
   await page.waitForSelector('body[data-state="ready"]');
@@ -143,6 +169,9 @@ try {
   check((await page.textContent('#receipt-result')).startsWith('valid receipt: entry #0'), 'the default receipt verifies');
   await act('#open', {});
   await act('#verify', {});
+  await act('#share', {});
+  await act('#open-shared', {});
+  check((await page.textContent('#opened-shared')).startsWith('opened: ECG'), 'the default share opens with the default key');
   check((await page.textContent('#verified')).endsWith('is permitted'), 'the default consent verifies');
   check((await page.textContent('#opened')).startsWith('opened: ECG'), 'the default record opens with the default key');
   check(await page.isVisible('#result') && !(await page.isVisible('#error')), 'the default example parses');

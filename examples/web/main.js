@@ -2,7 +2,7 @@
 // Served from the repository root (scripts/test serves it; or `python3 -m http.server` there
 // after `scripts/build-wasm`), so the package is at ../../bindings/wasm/pkg/.
 import init, {
-  Authority, BlsSigningKey, CipherchartError, ConsentToken, MemoryChain, Policy, ProofFile, seal,
+  Authority, BlsSigningKey, CipherchartError, ConsentToken, Grant, MemoryChain, Policy, ProofFile, seal,
 } from '../../bindings/wasm/pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -131,6 +131,58 @@ function onOpen() {
 // text against the patient's public key at the current time.
 let patientKey;
 let revocationIds;
+// The patient's consent key, kept to sign the consent of each share (below).
+let patientSigner;
+
+// Share: a delegation key for patient:42 naming the patient's consent key → a re-key to the typed
+// policy (the delegation key is consumed) → the patient's consent naming that re-key (or not) →
+// the proxy re-encrypts the sealed record within the consent. The result is opened with keys for
+// typed attributes.
+let shared;
+
+function onShare() {
+  if (!sealed) {
+    show('shared', false, 'seal a record first');
+    return;
+  }
+  let delegation;
+  let rekey;
+  try {
+    const target = Policy.parse($('share-policy').value);
+    delegation = authority.issueDelegationKey(['patient:42'], patientSigner.publicKey());
+    rekey = delegation.rekey(publicKey, target);
+    const now = Math.floor(Date.now() / 1000);
+    let grant = new Grant('patient-42', target, now - 60, now + 86_400).purposes(['treatment']);
+    if ($('share-bound').checked) grant = grant.rekey(rekey);
+    const consent = ConsentToken.issueGrant(patientSigner, grant).verify(patientSigner.publicKey(), now);
+    const next = rekey.reencryptWithConsent(consent, sealed, 'cardiology', 'treatment');
+    shared?.free();
+    shared = next;
+    show('shared', true, `re-encrypted under a consent of ${consent.subject}: ${shared.hopCount} hop, now for `
+      + `"${shared.currentPolicy}" (${shared.toBytes().length} bytes)`);
+  } catch (e) {
+    show('shared', false, describe(e));
+  } finally {
+    delegation?.free();
+    rekey?.free();
+  }
+}
+
+function onOpenShared() {
+  if (!shared) {
+    show('opened-shared', false, 'share the record first');
+    return;
+  }
+  let key;
+  try {
+    key = authority.issueKey(splitAttrs($('share-key-attrs').value));
+    show('opened-shared', true, `opened: ${new TextDecoder().decode(key.open(publicKey, shared))}`);
+  } catch (e) {
+    show('opened-shared', false, describe(e));
+  } finally {
+    key?.free();
+  }
+}
 
 function onVerify() {
   try {
@@ -157,7 +209,7 @@ publicKey = authority.publicKey();
   patientKey = patient.publicKey();
   revocationIds = token.revocationIds();
   $('token').value = token.toText();
-  patient.free();
+  patientSigner = patient;
 }
 $('verify').addEventListener('click', onVerify);
 chain = new MemoryChain();
@@ -167,5 +219,7 @@ $('verify-receipt').addEventListener('click', onVerifyReceipt);
 $('parse').addEventListener('click', onParse);
 $('seal').addEventListener('click', onSeal);
 $('open').addEventListener('click', onOpen);
-for (const id of ['parse', 'seal', 'open', 'verify', 'verify-receipt']) $(id).disabled = false;
+$('share').addEventListener('click', onShare);
+$('open-shared').addEventListener('click', onOpenShared);
+for (const id of ['parse', 'seal', 'open', 'verify', 'verify-receipt', 'share', 'open-shared']) $(id).disabled = false;
 document.body.dataset.state = 'ready';

@@ -33,6 +33,11 @@ export class DecryptionFailed extends CipherchartError {}
 export class VerificationFailed extends CipherchartError {}
 /** A re-key asked for attributes the key does not hold (code `not_a_subset`). */
 export class NotASubset extends CipherchartError {}
+/**
+ * A key, re-key or record was issued by another authority than the one named; checked before any
+ * pairing (code `wrong_authority`).
+ */
+export class WrongAuthority extends CipherchartError {}
 /** An argument is out of its documented range (code `invalid_argument`). */
 export class InvalidArgument extends CipherchartError {}
 /** An I/O operation failed (code `io`). */

@@ -83,6 +83,15 @@ export class NotASubset extends CipherchartError {
   static code = 'not_a_subset';
 }
 
+/**
+ * A key, re-key or record was issued by another authority than the one named (a user key of
+ * authority B opening a record of A, a re-key of B re-encrypting a record of A, a delegation key
+ * of B made into a re-key under A's public key). Checked before any pairing.
+ */
+export class WrongAuthority extends CipherchartError {
+  static code = 'wrong_authority';
+}
+
 /** An argument is out of its documented range. */
 export class InvalidArgument extends CipherchartError {
   static code = 'invalid_argument';
@@ -126,6 +135,7 @@ export const ERROR_CLASSES = Object.freeze(
       DecryptionFailed,
       VerificationFailed,
       NotASubset,
+      WrongAuthority,
       InvalidArgument,
       IoError,
       ConsentError,

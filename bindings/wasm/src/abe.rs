@@ -3,10 +3,10 @@
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
-use crate::policy::Policy;
-use crate::pre::ReKey;
+use crate::pre::DelegationKey;
 use crate::record::{SealedRecord, SessionHeader, SessionOpener};
 use crate::rng::rng;
+use crate::sig::BlsPublicKey;
 
 /// The attribute authority: holds the master secret key and issues user keys.
 ///
@@ -29,15 +29,39 @@ impl Authority {
         PublicKey(self.0.public_key().clone())
     }
 
-    /// Issues a user key for a set of attributes (each `namespace:value`).
+    /// Issues a user key for a set of attributes (each `namespace:value`). The key also holds
+    /// an internal guard attribute (`cipherchart:key-holder`, not listed in `attributes`) that
+    /// lets it open streams and sessions, which no re-key can transform.
     ///
     /// # Errors
-    /// Throws `InvalidAttribute`, `LimitExceeded`, or `InvalidArgument` for an empty set.
+    /// Throws `InvalidAttribute` (also for the reserved `cipherchart:key-holder`),
+    /// `LimitExceeded`, or `InvalidArgument` for an empty set.
     #[wasm_bindgen(js_name = issueKey)]
     pub fn issue_key(&self, attributes: Vec<String>) -> Result<UserKey, JsValue> {
         self.0
             .issue_key(&attributes, &mut rng())
             .map(UserKey)
+            .map_err(to_js_err)
+    }
+
+    /// Issues a one-grant delegation key for `attributes` (the `S'` to delegate, each
+    /// `namespace:value`) with fresh randomness, naming `delegator`, the BLS consent key whose
+    /// consent tokens alone will gate the re-key made from it (`DelegationKey.rekey`). Issue
+    /// one per grant, after checking that the delegator is entitled to `attributes` (for a
+    /// patient, their own `patient:` attribute), as for any key.
+    ///
+    /// # Errors
+    /// As `issueKey`: `InvalidAttribute` (also for the reserved `cipherchart:key-holder`),
+    /// `LimitExceeded`, `InvalidArgument` for an empty set.
+    #[wasm_bindgen(js_name = issueDelegationKey)]
+    pub fn issue_delegation_key(
+        &self,
+        attributes: Vec<String>,
+        delegator: &BlsPublicKey,
+    ) -> Result<DelegationKey, JsValue> {
+        self.0
+            .issue_delegation_key(&attributes, &delegator.0, &mut rng())
+            .map(DelegationKey::new)
             .map_err(to_js_err)
     }
 
@@ -100,7 +124,8 @@ pub struct UserKey(pub(crate) cipherchart::UserKey);
 
 #[wasm_bindgen]
 impl UserKey {
-    /// The key's attributes, canonical and sorted.
+    /// The key's attributes, canonical and sorted (the internal holder guard every user key
+    /// also holds is not listed).
     #[wasm_bindgen(getter)]
     pub fn attributes(&self) -> Vec<String> {
         self.0
@@ -108,6 +133,12 @@ impl UserKey {
             .iter()
             .map(|a| a.as_str().to_owned())
             .collect()
+    }
+
+    /// The 32-byte key id of the authority that issued the key (its `PublicKey.id`).
+    #[wasm_bindgen(getter)]
+    pub fn authority(&self) -> Vec<u8> {
+        self.0.authority().to_vec()
     }
 
     /// Whether the key holds this attribute.
@@ -119,7 +150,8 @@ impl UserKey {
     /// Opens a sealed record, returning its payload.
     ///
     /// # Errors
-    /// Throws `PolicyNotSatisfied` if the key's attributes do not satisfy the record's current
+    /// Throws `WrongAuthority` (before any pairing) if the key or the record belongs to another
+    /// authority than `pk`'s, `PolicyNotSatisfied` if the key's attributes satisfy no layer's
     /// policy, `DecryptionFailed` for tampered or mismatched data.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>, JsValue> {
         self.0.open(&pk.0, &sealed.0).map_err(to_js_err)
@@ -145,7 +177,7 @@ impl UserKey {
     /// returned: any tampered, reordered or truncated chunk fails the whole call.
     ///
     /// # Errors
-    /// Throws `PolicyNotSatisfied`, `DecryptionFailed` or `InvalidEncoding`.
+    /// Throws `WrongAuthority`, `PolicyNotSatisfied`, `DecryptionFailed` or `InvalidEncoding`.
     #[wasm_bindgen(js_name = openStream)]
     pub fn open_stream(&self, pk: &PublicKey, stream: &[u8]) -> Result<Vec<u8>, JsValue> {
         let mut out = Vec::new();
@@ -153,23 +185,6 @@ impl UserKey {
             .open_stream(&pk.0, stream, &mut out)
             .map_err(to_js_err)?;
         Ok(out)
-    }
-
-    /// Derives a re-encryption key: a proxy holding it can re-encrypt records this key can
-    /// open, restricted to `attributes` (a subset of this key's), to `targetPolicy`.
-    ///
-    /// # Errors
-    /// Throws `NotASubset`, `InvalidAttribute`, or `InvalidArgument` for an empty set.
-    pub fn rekey(
-        &self,
-        pk: &PublicKey,
-        attributes: Vec<String>,
-        #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
-    ) -> Result<ReKey, JsValue> {
-        self.0
-            .rekey(&pk.0, &attributes, target_policy.as_ref(), &mut rng())
-            .map(ReKey)
-            .map_err(to_js_err)
     }
 
     /// DANGER: the secret key as bytes. Store them only in a secret store.

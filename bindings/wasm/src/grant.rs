@@ -87,7 +87,9 @@ impl Grant {
     }
 
     /// Binds the grant to one re-encryption key (by digest): `ReKey.reencryptWithConsent`
-    /// then accepts that key only.
+    /// then accepts that key only. Needed for any consent-checked re-encryption (a consent
+    /// that names no re-key authorises none), and the token must be issued by the re-key's
+    /// `delegator`.
     pub fn rekey(&self, rekey: &ReKey) -> Grant {
         Self(self.0.clone().rekey(&rekey.0))
     }

@@ -55,7 +55,7 @@ pub use limits::Limits;
 pub use note::{key_id, NoteSignature};
 pub use policy::Policy;
 #[cfg(feature = "full")]
-pub use pre::{check_rekey, rekey_digest, ReKey};
+pub use pre::{check_rekey, rekey_digest, DelegationKey, ReKey};
 pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use record::{

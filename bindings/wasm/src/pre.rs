@@ -1,15 +1,132 @@
-//! `ReKey`: attribute-based proxy re-encryption keys.
+//! `DelegationKey` and `ReKey`: attribute-based proxy re-encryption keys.
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+use crate::abe::PublicKey;
 use crate::consent::VerifiedConsent;
 use crate::errors::to_js_err;
 use crate::policy::Policy;
 use crate::record::SealedRecord;
+use crate::rng::rng;
+use crate::sig::BlsPublicKey;
 
-/// A re-encryption key (from `UserKey.rekey`): lets a proxy turn records its source attributes
-/// can open into records under the target policy, without seeing the payload.
+/// A one-grant delegation key (from `Authority.issueDelegationKey`): a key for the attributes
+/// `S'` to delegate, issued with fresh randomness for one grant, naming the delegator's BLS
+/// consent key. It opens nothing itself; `rekey` turns it into the re-encryption key for the
+/// grant and **consumes** it: any later use of the object throws `InvalidArgument`.
+///
+/// Issue one per grant: re-keys made from one key would share its randomness and combine.
+/// Secret-holding: call `free()` (or `Symbol.dispose`) when done to wipe it at once.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct DelegationKey(Option<cipherchart::DelegationKey>);
+
+impl DelegationKey {
+    pub(crate) fn new(key: cipherchart::DelegationKey) -> Self {
+        Self(Some(key))
+    }
+
+    fn key(&self) -> Result<&cipherchart::DelegationKey, JsValue> {
+        self.0.as_ref().ok_or_else(consumed)
+    }
+}
+
+/// The error for a delegation key already made into a re-key.
+fn consumed() -> JsValue {
+    to_js_err(cipherchart::Error::InvalidArgument(
+        "this DelegationKey was consumed by rekey: issue a new one per grant",
+    ))
+}
+
+#[wasm_bindgen]
+impl DelegationKey {
+    /// The attributes `S'` it delegates, canonical and sorted.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` once consumed by `rekey`.
+    #[wasm_bindgen(getter)]
+    pub fn attributes(&self) -> Result<Vec<String>, JsValue> {
+        Ok(self
+            .key()?
+            .attributes()
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect())
+    }
+
+    /// The delegator's BLS consent key: the only issuer whose consent tokens gate the re-key
+    /// made from this key.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` once consumed by `rekey`.
+    #[wasm_bindgen(getter)]
+    pub fn delegator(&self) -> Result<BlsPublicKey, JsValue> {
+        Ok(BlsPublicKey(*self.key()?.delegator()))
+    }
+
+    /// The 32-byte key id of the issuing authority (its `PublicKey.id`).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` once consumed by `rekey`.
+    #[wasm_bindgen(getter)]
+    pub fn authority(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.key()?.authority().to_vec())
+    }
+
+    /// Whether `rekey` already consumed this key.
+    #[wasm_bindgen(getter, js_name = isConsumed)]
+    pub fn is_consumed(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Makes the re-encryption key of the grant: what this key's attributes can open, delegated
+    /// to the audience of `targetPolicy`. Consumes the delegation key (wiped at once): any later
+    /// use of this object throws `InvalidArgument`. `targetPolicy` must not be satisfiable by
+    /// the proxy that will hold the re-key.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` if `pk` is not the issuing authority's public key (the key is
+    /// then **not** consumed), `InvalidArgument` if it was already consumed.
+    pub fn rekey(
+        &mut self,
+        pk: &PublicKey,
+        #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
+    ) -> Result<ReKey, JsValue> {
+        // Checked before taking the key, so that a wrong public key does not cost the grant.
+        if self.key()?.authority() != pk.0.id() {
+            return Err(to_js_err(cipherchart::Error::WrongAuthority));
+        }
+        let key = self.0.take().ok_or_else(consumed)?;
+        key.rekey(&pk.0, target_policy.as_ref(), &mut rng())
+            .map(ReKey)
+            .map_err(to_js_err)
+    }
+
+    /// DANGER: the delegation key's secret material as bytes. Store them only in a secret
+    /// store.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` once consumed by `rekey`.
+    #[wasm_bindgen(js_name = toBytesDangerous)]
+    pub fn to_bytes_dangerous(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.key()?.to_bytes().to_vec())
+    }
+
+    /// Decodes `toBytesDangerous()` output.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<DelegationKey, JsValue> {
+        cipherchart::DelegationKey::from_bytes(bytes)
+            .map(Self::new)
+            .map_err(to_js_err)
+    }
+}
+
+/// A re-encryption key (from `DelegationKey.rekey`): lets a proxy turn records its source
+/// attributes can open into records under the target policy, without seeing the payload.
 ///
 /// Secret-holding: call `free()` (or `Symbol.dispose`) when done to wipe it at once.
 #[wasm_bindgen]
@@ -34,23 +151,38 @@ impl ReKey {
             .collect()
     }
 
+    /// The delegator's BLS consent key (from the delegation key): consent tokens gate this
+    /// re-key only if this key issued them.
+    #[wasm_bindgen(getter)]
+    pub fn delegator(&self) -> BlsPublicKey {
+        BlsPublicKey(*self.0.delegator())
+    }
+
+    /// The 32-byte key id of the authority (its `PublicKey.id`).
+    #[wasm_bindgen(getter)]
+    pub fn authority(&self) -> Vec<u8> {
+        self.0.authority().to_vec()
+    }
+
     /// The policy re-encrypted records end up under.
     #[wasm_bindgen(getter, js_name = targetPolicy)]
     pub fn target_policy(&self) -> Policy {
         self.0.target_policy().clone().into()
     }
 
-    /// Whether this re-key can re-encrypt the record (its attributes satisfy the record's
-    /// current policy).
+    /// Whether this re-key can re-encrypt the record (exactly when `reencrypt` succeeds on a
+    /// well-formed record): same authority, its attributes satisfy the record's current policy,
+    /// the hop limit is not reached and the record was not re-encrypted under this grant yet.
     #[wasm_bindgen(js_name = canReencrypt)]
     pub fn can_reencrypt(&self, record: &SealedRecord) -> bool {
         self.0.can_reencrypt(&record.0)
     }
 
-    /// Re-encrypts a record to the target policy (adds one hop; the input is unchanged).
+    /// Re-encrypts a record to the target policy (adds one hop, bound to this record; the input
+    /// is unchanged). Deterministic: the same record and re-key give the same bytes.
     ///
     /// # Errors
-    /// Throws `PolicyNotSatisfied` if the re-key's attributes do not satisfy the record's
+    /// Throws `WrongAuthority` for a record of another authority, `PolicyNotSatisfied` if the re-key's attributes do not satisfy the record's
     /// current policy, `InvalidArgument` at the hop limit (8) or if the record was already
     /// re-encrypted under this grant, `DecryptionFailed` for a tampered record.
     pub fn reencrypt(&self, record: &SealedRecord) -> Result<SealedRecord, JsValue> {
@@ -61,11 +193,12 @@ impl ReKey {
     }
 
     /// Re-encrypts a record only if a verified consent permits it: the re-key is one the
-    /// consent authorises (see `checkRekey`) and the consent covers the record's id,
-    /// `category` and `purpose`.
+    /// consent authorises (see `checkRekey`: the consent names this re-key's digest and was
+    /// issued by its delegator) and the consent covers the record's id, `category` and
+    /// `purpose`. Take `record` from your own store, by id.
     ///
     /// # Errors
-    /// Throws `ConsentError` (re-key mismatch, not permitted), then as `reencrypt`.
+    /// Throws `ConsentError` (`.kind` `rekey_mismatch`, `not_permitted`), then as `reencrypt`.
     #[wasm_bindgen(js_name = reencryptWithConsent)]
     pub fn reencrypt_with_consent(
         &self,
@@ -159,12 +292,14 @@ pub fn rekey_digest(rekey: &ReKey) -> Vec<u8> {
 }
 
 /// Checks that a verified consent authorises this re-key, as `reencryptWithConsent` does before
-/// touching a record: its digest is the one the token names (if it names one) **and** its target
-/// policy is the grantee policy (if the grantee is a policy). A consent to a key that names no
-/// re-key digest authorises no re-key at all.
+/// touching a record. All of: the consent names a re-key digest and it is this re-key's
+/// (`rekeyDigest`; a consent that names none authorises no re-encryption); the consent's issuer
+/// is the re-key's `delegator` (one patient's consent never gates another patient's re-key, even
+/// when it copies that re-key's public digest); if the grantee is a policy, it is the re-key's
+/// target policy.
 ///
 /// # Errors
-/// Throws `ConsentError`.
+/// Throws `ConsentError` (`.kind` `rekey_mismatch`).
 #[wasm_bindgen(js_name = checkRekey)]
 pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<(), JsValue> {
     cipherchart::consent::check_rekey(&consent.0, &rekey.0).map_err(to_js_err)

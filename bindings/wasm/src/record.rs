@@ -52,6 +52,13 @@ impl SealedRecord {
         self.0.current_policy().clone().into()
     }
 
+    /// The 32-byte key id of the authority whose public key sealed the record (its
+    /// `PublicKey.id`).
+    #[wasm_bindgen(getter)]
+    pub fn authority(&self) -> Vec<u8> {
+        self.0.authority().to_vec()
+    }
+
     /// The record id given at sealing.
     #[wasm_bindgen(getter, js_name = recordId)]
     pub fn record_id(&self) -> Vec<u8> {

@@ -25,7 +25,32 @@ test('seal and open: a satisfying key gets the payload, an unsatisfying one Poli
   assert.throws(() => nurse.open(pk, sealed), (e) => e instanceof cc.PolicyNotSatisfied && code('policy_not_satisfied')(e));
   // A key from another authority with the right attributes cannot open it either.
   const other = Authority.setup().issueKey(['patient:42']);
-  assert.throws(() => other.open(pk, sealed), cc.CipherchartError);
+  assert.throws(() => other.open(pk, sealed), (e) => e instanceof cc.WrongAuthority && code('wrong_authority')(e));
+});
+
+test('v2 user keys: the authority id, the hidden holder guard, the byte layout of docs/formats.md', () => {
+  const key = authority.issueKey(['role:physician', 'dept:cardiology']);
+  assert.deepEqual(key.authority, pk.id);
+  assert.deepEqual(key.attributes, ['dept:cardiology', 'role:physician'], 'the guard is not listed');
+  assert.equal(key.hasAttribute('cipherchart:key-holder'), false);
+  const bytes = key.toBytesDangerous();
+  const hex = Buffer.from(bytes.slice(0, 4)).toString('hex');
+  assert.equal(hex, '43430302');
+  assert.deepEqual(bytes.slice(4, 36), pk.id);
+  // header ‖ authority ‖ u32 count ‖ (u32 len ‖ name)* ‖ guard flag 1 ‖ K0 ‖ K' ‖ K_y per attribute ‖ K_guard
+  const names = 4 + 'dept:cardiology'.length + 4 + 'role:physician'.length;
+  assert.equal(bytes[4 + 32 + 4 + names], 1, 'a user key carries the holder guard');
+  assert.equal(bytes.length, 4 + 32 + 4 + names + 1 + 288 + 144 + 144 * (2 + 1));
+  // Streams and sessions are sealed under (P) and the guard internally; their accessors read P.
+  const policy = Policy.parse('role:physician');
+  const stream = cc.sealStream(pk, policy, enc('scan'), enc(''), enc('pixels'));
+  assert.ok(cc.StreamInfo.read(stream).policy.equals(policy));
+  assert.ok(new TextDecoder().decode(stream).includes('(role:physician) and cipherchart:key-holder')
+    || new TextDecoder().decode(stream).includes('role:physician and cipherchart:key-holder'));
+  assert.equal(dec(key.openStream(pk, stream)), 'pixels');
+  const { header } = cc.startSession(pk, policy, enc('s'), enc(''));
+  assert.ok(header.policy.equals(policy));
+  assert.ok(new TextDecoder().decode(header.toBytes()).includes('cipherchart:key-holder'));
 });
 
 test('SealedRecord getters and toBytes/fromBytes round trip', () => {

@@ -97,3 +97,21 @@ test('Grant and Narrowing builders leave the original usable', () => {
   narrowing.window(1_000, 2_000);
   assert.ok(narrowing instanceof cc.Narrowing);
 });
+
+test('issueDelegationKey and DelegationKey.rekey: the delegator is a BlsPublicKey, the key is used once', () => {
+  const consentKey = cc.BlsSigningKey.generate();
+  // The signing key, the raw or object bytes of the public key, a bare string: refused.
+  for (const bad of [consentKey, consentKey.publicKey().toBytes(), consentKey.publicKey().toObjectBytes(), 'patient:42']) {
+    assert.throws(() => authority.issueDelegationKey(['patient:42'], bad), invalid('delegator'));
+  }
+  assert.throws(() => authority.issueDelegationKey('patient:42', consentKey.publicKey()), invalid('attributes'));
+  const delegation = authority.issueDelegationKey(['patient:42'], consentKey.publicKey());
+  assert.throws(() => delegation.rekey(pk, 'role:physician'), invalid('targetPolicy'));
+  assert.throws(() => delegation.rekey(policy, policy), invalid('pk'));
+  assert.equal(delegation.isConsumed, false, 'a refused call consumes nothing');
+  const rekey = delegation.rekey(pk, Policy.parse('role:physician'));
+  assert.ok(rekey instanceof cc.ReKey);
+  // Consumed: InvalidArgument from the binding itself (the object is still allocated), not a
+  // wasm-bindgen null-pointer error.
+  assert.throws(() => delegation.rekey(pk, Policy.parse('role:physician')), invalid('DelegationKey'));
+});

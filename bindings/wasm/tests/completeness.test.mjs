@@ -73,9 +73,9 @@ test('Grant.forKey: the grantee is a key', () => {
 test('Grant.rekey binds the consent to one re-key: reencryptWithConsent takes only that one', () => {
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
-  const key = authority.issueKey(['role:physician']);
-  const rekey = key.rekey(pk, ['role:physician'], grantee);
-  const other = key.rekey(pk, ['role:physician'], grantee);
+  // One delegation key per grant, each naming the delegator's (here the patient's) consent key.
+  const rekey = authority.issueDelegationKey(['role:physician'], patient.publicKey()).rekey(pk, grantee);
+  const other = authority.issueDelegationKey(['role:physician'], patient.publicKey()).rekey(pk, grantee);
   const token = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
     .rekey(rekey));
   const consent = token.verify(patient.publicKey(), 50);

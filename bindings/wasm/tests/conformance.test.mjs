@@ -1,17 +1,26 @@
-// The conformance vectors (tests/vectors/cipherchart-v1.json) through the JavaScript API.
+// The conformance vectors of wire format v2 (tests/vectors/cipherchart-v2.json) through the
+// JavaScript API.
+//
+// NOTE: cipherchart-v2.json is regenerated for format v2 by the conformance-vector work (the v1
+// file no longer decodes: version 1 is refused). Until it lands, every test here is skipped with
+// that reason. The re-key error vectors are read as that generator writes them (a delegation key
+// for `attributes`, naming the BLS key `delegator`, made into a re-key to `target_policy`).
 //
 // The same file is generated and checked by tests/conformance.rs and checked by
 // bindings/python/tests/test_conformance.py. Every expected output and error code must come
 // out of the package. Where the JS API lacks an accessor, the sub-check is skipped with a
 // message naming it (the Rust checker still covers it).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { existsSync, readFileSync } from 'node:fs';
+import { test as nodeTest } from 'node:test';
 
 import * as cc from 'cipherchart';
 
-const FILE = new URL('../../../tests/vectors/cipherchart-v1.json', import.meta.url);
-const doc = JSON.parse(readFileSync(FILE, 'utf8'));
+const FILE = new URL('../../../tests/vectors/cipherchart-v2.json', import.meta.url);
+const doc = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : null;
+const MISSING = 'tests/vectors/cipherchart-v2.json is not there yet (the v2 vectors are being regenerated)';
+/** `test`, skipped (with the reason) while the v2 vector file is missing. */
+const test = (name, fn) => nodeTest(name, { skip: doc === null ? MISSING : false }, fn);
 
 const h = (s) => new Uint8Array(Buffer.from(s, 'hex'));
 const hex = (b) => Buffer.from(b).toString('hex');
@@ -56,7 +65,7 @@ function checkOpens(pk, keys, record, v, what) {
 }
 
 test('vectors: file header', () => {
-  assert.equal(doc.version, 1);
+  assert.equal(doc.version, 2);
   assert.equal(typeof doc.generator, 'string');
 });
 
@@ -151,8 +160,11 @@ test('vectors: re-keys and re-encrypted records (1 and 2 hops)', () => {
   for (const v of doc.rekeys) {
     const what = `rekey ${v.name}`;
     if (!('bytes' in v)) {
+      // v2: a grant starts from a delegation key the authority issues (UserKey.rekey is gone).
       const target = cc.Policy.parse(v.target_policy);
-      expectOutcome(() => keys.get(v.from_key).rekey(pk, v.attributes, target), v, what);
+      const authority = cc.Authority.importMasterKeyDangerous(h(doc.authority.master_key));
+      const delegator = blsKeys().get(v.delegator).publicKey();
+      expectOutcome(() => authority.issueDelegationKey(v.attributes, delegator).rekey(pk, target), v, what);
       continue;
     }
     const rk = cc.ReKey.fromBytes(h(v.bytes));

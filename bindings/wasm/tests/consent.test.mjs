@@ -81,20 +81,26 @@ test('bad input: times, text, bytes, empty purposes', () => {
   assert.throws(() => tampered.verify(patient.publicKey(), 1_500), cc.CipherchartError);
 });
 
-test('ReKey.reencryptWithConsent: only within the consent', () => {
-  const { Authority, seal } = cc;
+test('ReKey.reencryptWithConsent: only within the consent, naming the re-key, from its delegator', () => {
+  const { Authority, Grant, seal } = cc;
   const hospital = Authority.setup();
   const pk = hospital.publicKey();
-  const patientAbe = hospital.issueKey(['patient:42']);
   const record = seal(pk, Policy.parse('patient:42'), enc('ecg-1'), enc(''), enc('ECG'));
-  const consent = issue(['cardiology']).verify(patient.publicKey(), 1_500);
-  const rekey = patientAbe.rekey(pk, ['patient:42'], grantee);
+  // The delegation key names the patient's consent key; the consent names the re-key's digest.
+  const rekey = hospital.issueDelegationKey(['patient:42'], patient.publicKey()).rekey(pk, grantee);
+  const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 1_000, 2_000)
+    .purposes(['treatment']).categories(['cardiology']).rekey(rekey)).verify(patient.publicKey(), 1_500);
   const shared = rekey.reencryptWithConsent(consent, record, 'cardiology', 'treatment');
   const doctor = hospital.issueKey(['hospital:h2', 'dept:cardiology']);
   assert.equal(new TextDecoder().decode(doctor.open(pk, shared)), 'ECG');
-  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'cardiology', 'research'), cc.ConsentError);
-  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'oncology', 'treatment'), cc.ConsentError);
-  const other = patientAbe.rekey(pk, ['patient:42'], Policy.parse('hospital:h3'));
-  assert.throws(() => other.reencryptWithConsent(consent, record, 'cardiology', 'treatment'),
-    (e) => e instanceof cc.ConsentError && /re-encryption key/.test(e.message));
+  const notPermitted = (e) => e instanceof cc.ConsentError && e.kind === 'not_permitted';
+  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'cardiology', 'research'), notPermitted);
+  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'oncology', 'treatment'), notPermitted);
+  const mismatch = (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch' && /re-encryption key/.test(e.message);
+  // Another re-key of the same delegator: not the one the consent names.
+  const other = hospital.issueDelegationKey(['patient:42'], patient.publicKey()).rekey(pk, Policy.parse('hospital:h3'));
+  assert.throws(() => other.reencryptWithConsent(consent, record, 'cardiology', 'treatment'), mismatch);
+  // A consent that names no re-key digest (what issue() makes) authorises no re-encryption.
+  const unbound = issue(['cardiology']).verify(patient.publicKey(), 1_500);
+  assert.throws(() => rekey.reencryptWithConsent(unbound, record, 'cardiology', 'treatment'), mismatch);
 });

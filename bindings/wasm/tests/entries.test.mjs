@@ -94,9 +94,8 @@ test('MemoryChain.signAndAppend: create, update, share and custom entries, all v
 test('ChainEntry.forReencrypt: the re-encrypted record and the grant id', () => {
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
-  const key = authority.issueKey(['patient:42']);
   const record = cc.seal(pk, Policy.parse('patient:42'), enc('ecg-1'), enc(''), enc('ecg'));
-  const rekey = key.rekey(pk, ['patient:42'], Policy.parse('hospital:h2'));
+  const rekey = authority.issueDelegationKey(['patient:42'], courier.publicKey()).rekey(pk, Policy.parse('hospital:h2'));
   const shared = rekey.reencrypt(record);
   const d = ChainEntry.forReencrypt(shared, rekey.grantId, T);
   assert.equal(d.action, 're-encrypt');

@@ -17,6 +17,7 @@ const CODES = {
   DecryptionFailed: 'decryption_failed',
   VerificationFailed: 'verification_failed',
   NotASubset: 'not_a_subset',
+  WrongAuthority: 'wrong_authority',
   InvalidArgument: 'invalid_argument',
   IoError: 'io',
   ConsentError: 'consent_error',
@@ -84,6 +85,26 @@ test('non-canonical or non-UTF-8 bytes are InvalidEncoding', () => {
   assert.throws(() => Policy.fromBytes(new TextEncoder().encode('a:b  and c:d')),
     (e) => e instanceof cc.InvalidEncoding && e.code === 'invalid_encoding');
   assert.throws(() => Policy.fromBytes(new Uint8Array([0xff, 0xfe])), cc.InvalidEncoding);
+});
+
+test('a key, re-key or record of another authority is WrongAuthority (before any pairing)', () => {
+  const enc = (t) => new TextEncoder().encode(t);
+  const [a, b] = [cc.Authority.setup(), cc.Authority.setup()];
+  const record = cc.seal(a.publicKey(), Policy.parse('patient:42'), enc('r'), enc(''), enc('x'));
+  const keyB = b.issueKey(['patient:42']);
+  const wrong = (e) => {
+    assert.ok(e instanceof cc.WrongAuthority && e instanceof CipherchartError, `${e?.name}: ${e?.message}`);
+    assert.equal(e.code, 'wrong_authority');
+    assert.equal(e.kind, undefined);
+    assert.match(e.message, /another authority/);
+    return true;
+  };
+  assert.throws(() => keyB.open(a.publicKey(), record), wrong);
+  assert.throws(() => keyB.open(b.publicKey(), record), wrong);
+  const delegator = cc.BlsSigningKey.generate().publicKey();
+  const rekeyB = b.issueDelegationKey(['patient:42'], delegator).rekey(b.publicKey(), Policy.parse('role:x'));
+  assert.throws(() => rekeyB.reencrypt(record), wrong);
+  assert.throws(() => b.issueDelegationKey(['patient:42'], delegator).rekey(a.publicKey(), Policy.parse('role:x')), wrong);
 });
 
 test('an oversized policy is LimitExceeded', () => {

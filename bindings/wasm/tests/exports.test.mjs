@@ -9,7 +9,7 @@ import * as cc from 'cipherchart';
 import { ANY_PUBLIC, ANY_TYPE } from './typings.mjs';
 
 const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 'SessionHeader', 'SessionRecord',
-  'SessionSealer', 'SessionOpener', 'StreamInfo', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
+  'SessionSealer', 'SessionOpener', 'StreamInfo', 'DelegationKey', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
   'ConsentToken', 'VerifiedConsent', 'Grant', 'Narrowing', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain',
   'InclusionProof', 'ConsistencyProof', 'EntryDraft', 'Selection', 'Scope', 'Window', 'NoteSignature', 'MerkleTree',
   'Limits', 'RevocationSet'];
@@ -18,7 +18,7 @@ const FUNCTIONS = ['seal', 'startSession', 'sealStream', 'fastAggregateVerify', 
   'rekeyDigest', 'checkRekey'];
 const ERRORS = ['CipherchartError', 'InvalidEncoding', 'PolicySyntaxError', 'PolicyInvalid', 'LimitExceeded',
   'InvalidAttribute', 'PolicyNotSatisfied', 'DecryptionFailed', 'VerificationFailed', 'NotASubset',
-  'InvalidArgument', 'IoError', 'ConsentError', 'ChainError', 'ERROR_CLASSES'];
+  'WrongAuthority', 'InvalidArgument', 'IoError', 'ConsentError', 'ChainError', 'ERROR_CLASSES'];
 
 test('the package exports exactly the documented API', () => {
   assert.deepEqual(Object.keys(cc).sort(), [...CLASSES, ...FUNCTIONS, ...ERRORS].sort());
@@ -40,6 +40,10 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
     assert.doesNotMatch(dts, ANY_PUBLIC);
     for (const re of [
       /issueKey\(attributes: string\[\]\): UserKey;/,
+      /issueDelegationKey\(attributes: string\[\], delegator: BlsPublicKey\): DelegationKey;/,
+      /rekey\(pk: PublicKey, targetPolicy: Policy\): ReKey;/,
+      /readonly delegator: BlsPublicKey;/,
+      /readonly authority: Uint8Array;/,
       /startSession\(pk: PublicKey, policy: Policy, [^)]*\): \{ header: SessionHeader; sealer: SessionSealer \};/,
       /sealStream\([^)]*chunkSize\?: number \| null\): Uint8Array;/,
       /reencryptBatch\(records: Uint8Array\[\]\): Array<SealedRecord \| Error>;/,
@@ -137,7 +141,8 @@ test('equals: every public-value class compares values; secret-holding classes h
     assert.equal(same.equals(a), true, `${name}: symmetric`);
     assert.equal(a.equals(different), false, `${name}: different value`);
   }
-  for (const name of ['Authority', 'UserKey', 'ReKey', 'BlsSigningKey', 'SessionSealer', 'SessionOpener']) {
+  for (const name of ['Authority', 'UserKey', 'DelegationKey', 'ReKey', 'BlsSigningKey', 'SessionSealer',
+    'SessionOpener']) {
     assert.equal(cc[name].prototype.equals, undefined, name);
   }
 });

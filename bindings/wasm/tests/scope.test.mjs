@@ -15,6 +15,9 @@ const hex = (b) => Buffer.from(b).toString('hex');
 const patient = BlsSigningKey.generate();
 const clinic = BlsSigningKey.generate();
 const grantee = Policy.parse('hospital:h2');
+/** A re-key of `patient:42` to `to`, from a delegation key naming `delegator` (the patient's). */
+const grantOf = (authority, to = grantee, delegator = patient) => authority
+  .issueDelegationKey(['patient:42'], delegator.publicKey()).rekey(authority.publicKey(), to);
 
 test('Selection: any / only, values sorted and merged, bytes, inclusion', () => {
   const any = Selection.any();
@@ -87,10 +90,10 @@ test('VerifiedConsent.scope and .window; Grant.scope; narrowing by Selection', (
 test('reencryptBatchWithConsent: one result per record, refusals in their slots', () => {
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
-  const key = authority.issueKey(['patient:42']);
-  const rekey = key.rekey(pk, ['patient:42'], grantee);
+  const rekey = grantOf(authority);
   const reader = authority.issueKey(['hospital:h2']);
-  const token = ConsentToken.issue(patient, 'patient-42', grantee, 0, 100, ['treatment'], ['cardiology']);
+  const token = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .categories(['cardiology']).rekey(rekey));
   const consent = token.verify(patient.publicKey(), 50);
   const record = (id) => cc.seal(pk, Policy.parse('patient:42'), enc(id), enc(''), enc(`body of ${id}`)).toBytes();
   const records = [record('r1'), record('r2'), new Uint8Array([1, 2, 3]), record('r4')];
@@ -111,19 +114,24 @@ test('reencryptBatchWithConsent: one result per record, refusals in their slots'
     cc.InvalidArgument);
   assert.deepEqual(rekey.reencryptBatchWithConsent(consent, [], [], 'treatment'), []);
   // A re-key to another audience is refused for the whole batch.
-  const elsewhere = key.rekey(pk, ['patient:42'], Policy.parse('hospital:h3'));
+  const mismatch = (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch';
+  const elsewhere = grantOf(authority, Policy.parse('hospital:h3'));
   assert.throws(() => elsewhere.reencryptBatchWithConsent(consent, records, ['cardiology', 'oncology',
-    'cardiology', 'cardiology'], 'treatment'), cc.ConsentError);
+    'cardiology', 'cardiology'], 'treatment'), mismatch);
   cc.checkRekey(consent, rekey);
-  assert.throws(() => cc.checkRekey(consent, elsewhere), cc.ConsentError);
+  assert.throws(() => cc.checkRekey(consent, elsewhere), mismatch);
+  // The same consent terms without the re-key digest authorise no re-encryption (format v2).
+  const unbound = ConsentToken.issue(patient, 'patient-42', grantee, 0, 100, ['treatment'], ['cardiology'])
+    .verify(patient.publicKey(), 50);
+  assert.throws(() => rekey.reencryptBatchWithConsent(unbound, records, ['cardiology', 'oncology', 'cardiology',
+    'cardiology'], 'treatment'), mismatch);
+  assert.throws(() => cc.checkRekey(unbound, rekey), mismatch);
 });
 
-test('rekeyDigest is what Grant.rekey binds; checkRekey accepts only that re-key', () => {
+test('rekeyDigest is what Grant.rekey binds; checkRekey accepts only that re-key, from its delegator', () => {
   const authority = cc.Authority.setup();
-  const pk = authority.publicKey();
-  const key = authority.issueKey(['patient:42']);
-  const rekey = key.rekey(pk, ['patient:42'], grantee);
-  const twin = key.rekey(pk, ['patient:42'], grantee); // same audience, another grant
+  const rekey = grantOf(authority);
+  const twin = grantOf(authority); // same audience, another grant
   const digest = cc.rekeyDigest(rekey);
   assert.equal(digest.length, 32);
   assert.deepEqual(cc.rekeyDigest(cc.ReKey.fromBytes(rekey.toBytesDangerous())), digest);
@@ -132,7 +140,12 @@ test('rekeyDigest is what Grant.rekey binds; checkRekey accepts only that re-key
     .rekey(rekey)).verify(patient.publicKey(), 50);
   assert.deepEqual(consent.rekeyDigest, digest);
   cc.checkRekey(consent, rekey);
-  assert.throws(() => cc.checkRekey(consent, twin), cc.ConsentError);
+  assert.throws(() => cc.checkRekey(consent, twin), (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch');
+  // The clinic's consent naming the patient's re-key (its digest is public): not the delegator's.
+  const copied = ConsentToken.issueGrant(clinic, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
+    .rekeyDigest(digest)).verify(clinic.publicKey(), 50);
+  assert.deepEqual(copied.rekeyDigest, digest);
+  assert.throws(() => cc.checkRekey(copied, rekey), (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch');
 });
 
 test('BLS object bytes: the 4-byte header of docs/formats.md, then the raw form', () => {
@@ -143,17 +156,20 @@ test('BLS object bytes: the 4-byte header of docs/formats.md, then the raw form'
   const sigObj = sig.toObjectBytes();
   assert.equal(pkObj.length, 52);
   assert.equal(sigObj.length, 100);
-  assert.equal(hex(pkObj.slice(0, 4)), '43431001');
-  assert.equal(hex(sigObj.slice(0, 4)), '43431101');
+  assert.equal(hex(pkObj.slice(0, 4)), '43431002');
+  assert.equal(hex(sigObj.slice(0, 4)), '43431102');
   assert.deepEqual(pkObj.slice(4), pk.toBytes());
   assert.deepEqual(sigObj.slice(4), sig.toBytes());
   BlsPublicKey.fromObjectBytes(pkObj).verify(enc('m'), BlsSignature.fromObjectBytes(sigObj));
-  // The raw form, the other type's header, a wrong version, truncation, extension: refused.
-  for (const bad of [pk.toBytes(), Uint8Array.of(0x43, 0x43, 0x11, 0x01, ...pk.toBytes()),
-    Uint8Array.of(0x43, 0x43, 0x10, 0x02, ...pk.toBytes()), pkObj.slice(0, 51), Uint8Array.of(...pkObj, 0)]) {
+  // The raw form, the other type's header, a wrong version (1: the format before v2, and 3),
+  // truncation, extension: refused.
+  for (const bad of [pk.toBytes(), Uint8Array.of(0x43, 0x43, 0x11, 0x02, ...pk.toBytes()),
+    Uint8Array.of(0x43, 0x43, 0x10, 0x01, ...pk.toBytes()), Uint8Array.of(0x43, 0x43, 0x10, 0x03, ...pk.toBytes()),
+    pkObj.slice(0, 51), Uint8Array.of(...pkObj, 0)]) {
     assert.throws(() => BlsPublicKey.fromObjectBytes(bad), cc.InvalidEncoding);
   }
-  for (const bad of [sig.toBytes(), Uint8Array.of(0x43, 0x43, 0x10, 0x01, ...sig.toBytes()), sigObj.slice(0, 99)]) {
+  for (const bad of [sig.toBytes(), Uint8Array.of(0x43, 0x43, 0x10, 0x02, ...sig.toBytes()),
+    Uint8Array.of(0x43, 0x43, 0x11, 0x01, ...sig.toBytes()), sigObj.slice(0, 99)]) {
     assert.throws(() => BlsSignature.fromObjectBytes(bad), cc.InvalidEncoding);
   }
 });
@@ -161,12 +177,11 @@ test('BLS object bytes: the 4-byte header of docs/formats.md, then the raw form'
 test('reencryptBatchWithConsent: a re-encryption failure stays in its slot; id scopes; key grantees', () => {
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
-  const key = authority.issueKey(['patient:42']);
-  const rekey = key.rekey(pk, ['patient:42'], grantee);
+  const rekey = grantOf(authority);
   const reader = authority.issueKey(['hospital:h2']);
   const seal = (id, policy) => cc.seal(pk, Policy.parse(policy), enc(id), enc(''), enc(`body of ${id}`)).toBytes();
   const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
-    .records(['r1', 'r2', 'r3'])).verify(patient.publicKey(), 50);
+    .records(['r1', 'r2', 'r3']).rekey(rekey)).verify(patient.publicKey(), 50);
   // r2 is permitted but sealed under a policy the re-key cannot satisfy; r9 is out of scope.
   const out = rekey.reencryptBatchWithConsent(consent, [seal('r1', 'patient:42'), seal('r2', 'role:nurse'),
     seal('r9', 'patient:42'), seal('r3', 'patient:42')], ['c', 'c', 'c', 'c'], 'treatment');
@@ -184,6 +199,11 @@ test('reencryptBatchWithConsent: a re-encryption failure stays in its slot; id s
   const bound = ConsentToken.issueGrant(patient, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
     .purposes(['treatment']).rekeyDigest(cc.rekeyDigest(rekey))).verify(patient.publicKey(), 50);
   assert.equal(rekey.reencryptBatchWithConsent(bound, [seal('r1', 'patient:42')], ['c'], 'treatment')[0].hopCount, 1);
+  // The same grant issued by the clinic (not the re-key's delegator): refused.
+  const byClinic = ConsentToken.issueGrant(clinic, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
+    .purposes(['treatment']).rekeyDigest(cc.rekeyDigest(rekey))).verify(clinic.publicKey(), 50);
+  assert.throws(() => rekey.reencryptBatchWithConsent(byClinic, [seal('r1', 'patient:42')], ['c'], 'treatment'),
+    (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch');
   assert.throws(() => Grant.forKey('p', clinic.publicKey(), 0, 1).rekeyDigest(new Uint8Array(31)), cc.InvalidArgument);
 });
 

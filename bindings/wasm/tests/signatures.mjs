@@ -3,6 +3,7 @@
 // name, `T[]` for arrays, `?T` for optional. A new export fails that test until it has an entry here.
 export const SIGNATURES = {
   'Authority#exportMasterKeyDangerous': [],
+  'Authority#issueDelegationKey': ['attributes:string[]', 'delegator:BlsPublicKey'],
   'Authority#issueKey': ['attributes:string[]'],
   'Authority#publicKey': [],
   'Authority.importMasterKeyDangerous': ['bytes:bytes'],
@@ -61,6 +62,9 @@ export const SIGNATURES = {
   'ConsistencyProof#toBytes': [],
   'ConsistencyProof#verify': ['oldRoot:bytes', 'newRoot:bytes'],
   'ConsistencyProof.fromBytes': ['bytes:bytes'],
+  'DelegationKey#rekey': ['pk:PublicKey', 'targetPolicy:Policy'],
+  'DelegationKey#toBytesDangerous': [],
+  'DelegationKey.fromBytes': ['bytes:bytes'],
   'EntryDraft#equals': ['other:EntryDraft'],
   'EntryDraft#sign': ['sequence:number', 'prev:bytes', 'actor:BlsSigningKey'],
   'EntryDraft#withMetadata': ['metadata:bytes'],
@@ -164,7 +168,6 @@ export const SIGNATURES = {
   'UserKey#open': ['pk:PublicKey', 'sealed:SealedRecord'],
   'UserKey#openSession': ['pk:PublicKey', 'header:SessionHeader'],
   'UserKey#openStream': ['pk:PublicKey', 'stream:bytes'],
-  'UserKey#rekey': ['pk:PublicKey', 'attributes:string[]', 'targetPolicy:Policy'],
   'UserKey#toBytesDangerous': [],
   'UserKey.fromBytes': ['bytes:bytes'],
   'VerifiedConsent#checkPermits': ['recordId:bytes', 'category:string', 'purpose:string'],

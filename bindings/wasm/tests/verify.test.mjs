@@ -19,7 +19,7 @@ const CLASSES = ['BlsPublicKey', 'BlsSignature', 'ConsentToken', 'VerifiedConsen
 const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'batchFindInvalid', 'merkleLeafHash',
   'merkleNodeHash', 'verifyInclusion', 'verifyConsistency', 'keyId'];
 // Everything that seals, opens, holds or makes a secret key, or needs randomness.
-const FULL_ONLY = ['Authority', 'PublicKey', 'UserKey', 'ReKey', 'SealedRecord', 'SessionHeader', 'SessionRecord',
+const FULL_ONLY = ['Authority', 'PublicKey', 'UserKey', 'DelegationKey', 'ReKey', 'SealedRecord', 'SessionHeader', 'SessionRecord',
   'SessionSealer', 'SessionOpener', 'StreamInfo', 'BlsSigningKey', 'MemoryChain', 'seal', 'startSession',
   'sealStream', 'Grant', 'Narrowing', 'rekeyDigest', 'checkRekey'];
 
