@@ -265,7 +265,12 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
         );
     }
     let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
-    let w = decaps(key, pk, &hop.grant_capsule, &grant_context(&hop.grant_id, &hop.delegator))?;
+    let w = decaps(
+        key,
+        pk,
+        &hop.grant_capsule,
+        &grant_context(&hop.grant_id, &hop.delegator),
+    )?;
     let binding = hop_binding(sealed, i, &hop.grant_id);
     let (_, z_v) = decaps_value(
         key,

@@ -282,7 +282,10 @@ pub(crate) fn refuse_guard(policy: &Policy) -> Result<()> {
 
 /// Whether `policy` names the holder guard.
 pub(crate) fn names_guard(policy: &Policy) -> bool {
-    policy.attributes().iter().any(|a| a.as_str() == HOLDER_GUARD)
+    policy
+        .attributes()
+        .iter()
+        .any(|a| a.as_str() == HOLDER_GUARD)
 }
 
 /// The policy a guarded header was sealed for, or `NonCanonical` if `policy` is not

@@ -715,16 +715,16 @@ fn records(abe: &Abe, b: &Bls, second: &Second) -> Records {
         re.push(Value::Object(o));
     }
     // Tampered re-encrypted records. A hop follows the input record's encoding:
-    // grant id (16) ‖ grant capsule ‖ record capsule ‖ R̂ (576) ‖ grant-value flag
+    // grant id (16) ‖ delegator (48) ‖ grant capsule ‖ record capsule ‖ R̂ (576) ‖ grant-value flag
     // [‖ Rg (576), hops after the first].
     let base = ecg.len();
     let h1 = hop1.to_bytes();
-    let g_end = kem_end(&h1, base + 16);
+    let g_end = kem_end(&h1, base + 16 + 48);
     let v_end = kem_end(&h1, g_end);
     assert_eq!(v_end + 576 + 1, h1.len(), "generator: hop layout");
     let h2 = hop2.to_bytes();
     let (h2_g_end, h2_v_end) = {
-        let g = kem_end(&h2, h1.len() + 16);
+        let g = kem_end(&h2, h1.len() + 16 + 48);
         (g, kem_end(&h2, g))
     };
     assert_eq!(
