@@ -49,8 +49,10 @@ pub use node::Node;
 
 use crate::error::{EncodingError, Error, LimitKind, Result};
 
-/// Most leaves (attributes, LSSS rows) in one policy.
-pub const MAX_POLICY_LEAVES: usize = 256;
+/// Most leaves (attributes, LSSS rows) in one policy. Bounded with
+/// [`MAX_POLICY_COST`] so that the worst record a reader accepts opens within 50 times
+/// an ordinary one (`docs/security.md` §12.1).
+pub const MAX_POLICY_LEAVES: usize = 64;
 /// Deepest gate nesting: both the number of open parentheses while parsing and the
 /// number of gates on any root-to-leaf path of the tree.
 pub const MAX_POLICY_DEPTH: usize = 32;
@@ -60,17 +62,18 @@ pub const MAX_POLICY_TEXT_LEN: usize = 65536;
 /// Longest attribute in bytes of UTF-8, after NFC normalisation.
 pub const MAX_ATTRIBUTE_LEN: usize = 255;
 /// Most children of one gate.
-pub const MAX_GATE_CHILDREN: usize = 256;
+pub const MAX_GATE_CHILDREN: usize = 64;
 /// Most work that opening a record under one policy may take, in the open-cost model's
 /// steps (one G1 point addition or doubling on public data; `docs/policy.md`, §4.1).
 /// Every row costs a fixed amount (decoding, hashing its attribute, DecCore, the FO
 /// recomputation), a row that DecCore weights by γ ≠ 1 more, and a genuine `k of n`
 /// gate adds the small-scalar steps that build its children's Vandermonde row bases,
-/// about `6·n·(k−1)·(log2 n + 2.5)`. The bound is the cost of 256 AND/OR rows plus a
-/// small margin: every AND/OR policy within [`MAX_POLICY_LEAVES`] is admitted, and
-/// thresholds up to `59 of 128`, `63 of 64`, or `2 of 255` beside one more row; `64 of
-/// 128` and `254 of 255` are refused.
-pub const MAX_POLICY_COST: u64 = 1_050_000;
+/// about `6·n·(k−1)·(log2 n + 2.5)`. The bound is the cost of 64 AND/OR rows plus a
+/// small margin, about 50 AND-of-1 opens (measured: `docs/performance.md`, "Worst
+/// admitted records"): every AND/OR policy within [`MAX_POLICY_LEAVES`] is admitted,
+/// costlier thresholds (`40 of 64`) are refused. A re-encrypted record has one budget
+/// for all its layers ([`crate::record::MAX_RECORD_OPEN_COST`]).
+pub const MAX_POLICY_COST: u64 = 265_000;
 
 /// A parsed, validated, canonical access policy with its compiled [`Lsss`].
 ///

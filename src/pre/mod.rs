@@ -49,13 +49,13 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
 use crate::record::hops::{
-    blinding_scalar, grant_context, hop_binding, record_capsule_context, record_capsule_seed, Hop,
-    GRANT_ID_LEN,
+    blinding_scalar, grant_context, hop_binding, open_cost_bound, record_capsule_context,
+    record_capsule_seed, Hop, GRANT_ID_LEN,
 };
 use crate::record::kem::{
     encaps, encaps_with_seed, key_gamma, names_guard, refuse_guard, KemHeader,
 };
-use crate::record::{SealedRecord, MAX_HOPS};
+use crate::record::{SealedRecord, MAX_HOPS, MAX_RECORD_OPEN_COST};
 use crate::secret::random_seed;
 use crate::sig::PublicKey as BlsPublicKey;
 
@@ -246,6 +246,15 @@ impl ReKey {
         {
             return Some(Error::PolicyNotSatisfied);
         }
+        // The result must stay within the open-cost budget of one record.
+        let policies = record
+            .hops
+            .iter()
+            .map(|h| &h.grant_capsule.policy)
+            .chain(core::iter::once(&self.capsule.policy));
+        if open_cost_bound(&record.header.policy, policies) > MAX_RECORD_OPEN_COST {
+            return Some(Error::LimitExceeded(crate::error::LimitKind::PolicyCost));
+        }
         None
     }
 
@@ -266,7 +275,9 @@ impl ReKey {
     /// [`Error::WrongAuthority`] for a record of another authority;
     /// [`Error::PolicyNotSatisfied`] before any pairing if `S'` does not satisfy the
     /// record's newest policy; [`Error::InvalidArgument`] if the record already has
-    /// [`MAX_HOPS`] hops or was already re-encrypted under this grant.
+    /// [`MAX_HOPS`] hops or was already re-encrypted under this grant;
+    /// [`Error::LimitExceeded`] (`PolicyCost`) if the result would cost more than
+    /// [`MAX_RECORD_OPEN_COST`] to open.
     pub fn reencrypt(&self, record: &SealedRecord) -> Result<SealedRecord> {
         if let Some(e) = self.refusal(record) {
             return Err(e);

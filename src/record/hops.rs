@@ -19,8 +19,11 @@
 //!
 //! A key opens the newest layer whose policy it satisfies, then unwinds: each FO check
 //! on the way down rejects a wrong value, capsule or hop. If that fails it falls back to
-//! the next older layer it satisfies, so a forged hop appended to a record cannot lock
-//! its audience out (finding 6).
+//! the oldest layer it satisfies, so a forged hop appended to a record cannot lock its
+//! audience out (finding 6): every hop's record capsule commits to the hops below it, so
+//! forged hops can only sit above genuine ones, and the oldest satisfied layer is
+//! genuine whenever any is. Two attempts at most: the work of an open is bounded by
+//! [`open_cost_bound`] (finding 1).
 
 use core::fmt;
 
@@ -41,6 +44,29 @@ use crate::record::SealedRecord;
 
 /// The most re-encryption hops one record may carry.
 pub const MAX_HOPS: usize = 8;
+
+/// The most work that opening one record may take, over all its layers and both
+/// attempts of [`recover_record_seed`], in the steps of the policy cost model: the same
+/// budget as one policy's ([`crate::policy::MAX_POLICY_COST`]), about 50 AND-of-1 opens.
+/// `SealedRecord::from_bytes` refuses a record over it and `ReKey::reencrypt` refuses to
+/// make one (`LimitExceeded(PolicyCost)`), before any group work.
+pub const MAX_RECORD_OPEN_COST: u64 = crate::policy::MAX_POLICY_COST;
+
+/// The worst-case work of opening a record with these layer policies (the record's
+/// own, then each hop's): each layer's policy cost (twice for a hop: two capsules),
+/// times the number of attempts (one for a record without hops, else two).
+pub(crate) fn open_cost_bound<'a>(
+    header: &crate::policy::Policy,
+    hop_policies: impl Iterator<Item = &'a crate::policy::Policy>,
+) -> u64 {
+    let mut layers = 0u64;
+    let mut total = header.open_cost();
+    for p in hop_policies {
+        layers += 1;
+        total = total.saturating_add(p.open_cost().saturating_mul(2));
+    }
+    total.saturating_mul(if layers == 0 { 1 } else { 2 })
+}
 
 /// Length of a grant id.
 pub(crate) const GRANT_ID_LEN: usize = 16;
@@ -222,7 +248,7 @@ impl SealedRecord {
 }
 
 /// Recovers the record's own seed μ with a key that satisfies one of its layers: the
-/// newest such layer first, then each older one it satisfies if that fails.
+/// newest such layer first, then the oldest one it satisfies if that fails.
 pub(crate) fn recover_record_seed<K: DecryptionKey + ?Sized>(
     key: &K,
     pk: &PublicKey,
@@ -238,11 +264,14 @@ pub(crate) fn recover_record_seed<K: DecryptionKey + ?Sized>(
                 .is_some_and(|p| key_satisfies(key, p))
         })
         .collect();
-    if layers.is_empty() {
+    let (Some(&newest), Some(&oldest)) = (layers.first(), layers.last()) else {
         return Err(Error::PolicyNotSatisfied);
+    };
+    if let Ok(seed) = open_from_layer(key, pk, sealed, newest) {
+        return Ok(seed);
     }
-    for i in layers {
-        if let Ok(seed) = open_from_layer(key, pk, sealed, i) {
+    if oldest != newest {
+        if let Ok(seed) = open_from_layer(key, pk, sealed, oldest) {
             return Ok(seed);
         }
     }

@@ -9,5 +9,5 @@ pub mod stream;
 #[cfg(test)]
 mod tests;
 
-pub use hops::MAX_HOPS;
+pub use hops::{MAX_HOPS, MAX_RECORD_OPEN_COST};
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

@@ -13,7 +13,9 @@ use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
-use crate::record::hops::{recover_record_seed, Hop, MAX_HOPS};
+use crate::record::hops::{
+    open_cost_bound, recover_record_seed, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST,
+};
 use crate::record::kem::{context, derive_key, encaps, names_guard, refuse_guard, KemHeader};
 
 /// The longest record id, in bytes.
@@ -222,7 +224,9 @@ impl SealedRecord {
     /// Decodes and validates a sealed record (every group element is checked).
     ///
     /// # Errors
-    /// [`Error::InvalidEncoding`] for any malformed input.
+    /// [`Error::InvalidEncoding`] for any malformed input;
+    /// [`Error::LimitExceeded`] (`PolicyCost`) if opening it could take more than
+    /// [`MAX_RECORD_OPEN_COST`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, ObjectType::SealedRecord)?;
         let record_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
@@ -250,6 +254,11 @@ impl SealedRecord {
             || hops.iter().any(|h| names_guard(&h.grant_capsule.policy));
         if foreign || guarded {
             return Err(crate::error::EncodingError::NonCanonical.into());
+        }
+        // The work of opening it, over every layer, is bounded (before any group work).
+        let cost = open_cost_bound(&header.policy, hops.iter().map(|h| &h.grant_capsule.policy));
+        if cost > MAX_RECORD_OPEN_COST {
+            return Err(Error::LimitExceeded(crate::error::LimitKind::PolicyCost));
         }
         Ok(Self {
             record_id,
