@@ -87,6 +87,15 @@ impl SecretScalar {
         declassify_choice(ok).then(|| Self(s))
     }
 
+    /// [`from_be_bytes`](Self::from_be_bytes) without the declassification: the scalar
+    /// and 1 if the value is below r (otherwise the scalar is meaningless). For callers
+    /// that combine the range check with further checks (e.g. "not zero") into the one
+    /// bit they publish.
+    pub fn from_be_bytes_ct(bytes: &[u8; 32]) -> (Self, Choice) {
+        let (s, ok) = scalar::fr_from_be_bytes(bytes);
+        (Self(s), ok)
+    }
+
     /// [`from_be_bytes`](Self::from_be_bytes) for little-endian bytes.
     pub fn from_le_bytes(bytes: &[u8; 32]) -> Option<Self> {
         let (s, ok) = scalar::fr_from_le_bytes(bytes);
