@@ -70,7 +70,9 @@ pub fn declassify<T: ?Sized>(x: &mut T) {
 /// tainted bytes (into `TAINTED_DECLASSIFIED`) and records the call site.
 pub fn declassify_hook(limbs: &mut [u64], site: &'static Location<'static>) {
     let n = count_and_unpoison(limbs, &TAINTED_DECLASSIFIED);
-    let mut sites = SITES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut sites = SITES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let e = sites.entry((site.file(), site.line())).or_insert((0, 0));
     e.0 += 1;
     e.1 += n;

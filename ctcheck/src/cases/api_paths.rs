@@ -15,13 +15,21 @@ pub fn cases() -> Vec<Case> {
     vec![
         case("api_open_bad_tag", Kind::Clean, 9, api_open_bad_tag),
         case("api_open_threshold", Kind::Clean, 9, api_open_threshold),
-        case("api_open_reencrypted", Kind::Clean, 10, api_open_reencrypted),
+        case(
+            "api_open_reencrypted",
+            Kind::Clean,
+            10,
+            api_open_reencrypted,
+        ),
         case("api_seal_hot_rows", Kind::Clean, 9, api_seal_hot_rows),
     ]
 }
 
 /// A poisoned authority, its public key, and a secret user key for `attributes`.
-fn secret_key(rng: &mut ChaCha20Rng, attributes: &[&str]) -> Option<(PublicKey, Authority, UserKey)> {
+fn secret_key(
+    rng: &mut ChaCha20Rng,
+    attributes: &[&str],
+) -> Option<(PublicKey, Authority, UserKey)> {
     let mut a = Authority::setup(rng);
     let pk = a.public_key().clone();
     poison(&mut a);
@@ -113,5 +121,9 @@ fn api_seal_hot_rows(rng: &mut ChaCha20Rng) {
     let Ok(policy) = Policy::parse("role:nurse and dept:icu") else {
         return;
     };
-    output(op_api_seal_hot_rows(a.public_key(), &policy, &mut SecretRng(rng)));
+    output(op_api_seal_hot_rows(
+        a.public_key(),
+        &policy,
+        &mut SecretRng(rng),
+    ));
 }
