@@ -48,7 +48,7 @@ fn op_api_open(key: &UserKey, pk: &PublicKey, r: &SealedRecord) -> Vec<u8> {
     key.open(pk, r).unwrap_or_default()
 }
 
-/// Opening a record whose last byte (the AEAD tag's) is flipped, with a secret key:
+/// Opening a record whose AEAD tag has a flipped bit, with a secret key:
 /// DecCore, the FO recomputation, then the AEAD's reject. Only the reject is public.
 fn api_open_bad_tag(rng: &mut ChaCha20Rng) {
     let Some((pk, _, key)) = secret_key(rng, &["role:nurse"]) else {
@@ -57,10 +57,12 @@ fn api_open_bad_tag(rng: &mut ChaCha20Rng) {
     let Some(r) = record(&pk, "role:nurse", rng) else {
         return;
     };
+    // The encoding ends with the body (its last 16 bytes are the tag) and the hop count.
     let mut bytes = r.to_bytes();
-    if let Some(last) = bytes.last_mut() {
-        *last ^= 1;
-    }
+    let Some(tag_end) = bytes.len().checked_sub(2) else {
+        return;
+    };
+    bytes[tag_end] ^= 1;
     let Ok(tampered) = SealedRecord::from_bytes(&bytes) else {
         return;
     };
