@@ -572,6 +572,47 @@ fn key_gen_rules() {
     assert!(!bool::from(g1.ct_eq(&g2)));
 }
 
+proptest! {
+    /// The constant-time import (issue 17: a borrow-chain range check and a masked zero
+    /// test, one published bit) accepts exactly the big-endian values in `[1, r)`, and
+    /// the key it gives is arkworks' scalar: same export bytes, same public key. The
+    /// values are drawn near the boundaries too (top limb equal to r's, low bytes free).
+    #[test]
+    fn secret_key_import_matches_arkworks(
+        mut b in any::<[u8; 32]>(),
+        near_r in any::<bool>(),
+        near_zero in any::<bool>(),
+    ) {
+        let r_be = Fr::MODULUS.to_bytes_be();
+        if near_r {
+            b[..24].copy_from_slice(&r_be[..24]);
+        }
+        if near_zero {
+            b[..31].fill(0);
+        }
+        // b < r iff reducing it mod r and re-encoding gives b back.
+        let x = Fr::from_be_bytes_mod_order(&b);
+        let reference = (x.into_bigint().to_bytes_be() == b && !ark_ff::Zero::is_zero(&x))
+            .then_some(x);
+        match (SigningKey::from_bytes(&b), reference) {
+            (Ok(k), Some(x)) => {
+                prop_assert_eq!(&k.to_bytes_dangerous()[..], &b[..]);
+                prop_assert_eq!(
+                    k.public_key().to_bytes().to_vec(),
+                    ark_bytes(&(G1Affine::generator() * x).into_affine())
+                );
+            }
+            (Err(e), None) => prop_assert_eq!(e, enc(EncodingError::InvalidScalar)),
+            (got, want) => prop_assert!(
+                false,
+                "import {:?} vs arkworks {:?}",
+                got.is_ok(),
+                want.is_some()
+            ),
+        }
+    }
+}
+
 #[test]
 fn secret_key_encoding_is_strict() {
     let r_be = Fr::MODULUS.to_bytes_be();

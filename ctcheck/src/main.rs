@@ -9,12 +9,16 @@
 //! uninitialised value". `scripts/ctcheck` runs every case under valgrind, attributes
 //! each report to its innermost crate frame and applies `ctcheck/allow.toml`.
 //!
-//! The process prints one line `ctcheck-result case=… kind=… seed=… tainted=N` per
-//! seed: `tainted` is the number of secret-tainted bytes that reached the output or a
-//! declassification point. A must-be-clean case with `tainted=0` proves nothing (the
-//! secret never flowed), and the runner treats it as a harness error.
+//! The process prints one line `ctcheck-result case=… kind=… seed=… output=N
+//! declassified=M` per seed: the secret-tainted bytes that reached the case's output, and
+//! those that reached cipherchart's named declassification points, counted separately.
+//! A must-be-clean case with both 0 proves nothing (the secret never flowed), and the
+//! runner treats it as a harness error. Before it, one line
+//! `ctcheck-declassify seed=… site=FILE:LINE calls=N tainted=T` per declassification
+//! site reached (the hook records the caller's location): the runner fails on a site
+//! not reviewed in `allow.toml` (`[[declassify]]`).
 //!
-//! Usage: `ctcheck list` | `ctcheck <case>`.
+//! Usage: `ctcheck list` | `ctcheck backend` | `ctcheck <case>`.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -63,6 +67,16 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let cases = cases::all();
     match args.get(1).map(String::as_str) {
+        Some("backend") => {
+            // Which field-multiplication route the build uses (the runner checks it
+            // against `--backend`).
+            let b = if cipherchart::ct::backend::USES_MONT32 {
+                "mont32"
+            } else {
+                "mont64"
+            };
+            println!("{b}");
+        }
         Some("list") | None => {
             for c in &cases {
                 println!("{} {} {}", c.name, c.kind.as_str(), c.cost);
@@ -80,15 +94,28 @@ fn main() {
                 .collect();
             cipherchart::ct::declassify::set_declassify_hook(valgrind::declassify_hook);
             for seed in seeds {
-                valgrind::TAINTED.store(0, Ordering::Relaxed);
+                valgrind::TAINTED_OUTPUT.store(0, Ordering::Relaxed);
+                valgrind::TAINTED_DECLASSIFIED.store(0, Ordering::Relaxed);
+                let sites = || {
+                    valgrind::SITES
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                };
+                sites().clear();
                 let mut rng = ChaCha20Rng::seed_from_u64(0xC7C7_0000 + seed);
                 (case.run)(&mut rng);
+                for ((file, line), (calls, tainted)) in sites().iter() {
+                    println!(
+                        "ctcheck-declassify seed={seed} site={file}:{line} calls={calls} tainted={tainted}"
+                    );
+                }
                 println!(
-                    "ctcheck-result case={} kind={} seed={} tainted={} valgrind={}",
+                    "ctcheck-result case={} kind={} seed={} output={} declassified={} valgrind={}",
                     case.name,
                     case.kind.as_str(),
                     seed,
-                    valgrind::TAINTED.load(Ordering::Relaxed),
+                    valgrind::TAINTED_OUTPUT.load(Ordering::Relaxed),
+                    valgrind::TAINTED_DECLASSIFIED.load(Ordering::Relaxed),
                     valgrind::on_valgrind()
                 );
             }

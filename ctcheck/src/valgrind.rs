@@ -2,7 +2,10 @@
 
 use core::ffi::c_void;
 use core::mem::size_of_val;
+use core::panic::Location;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 extern "C" {
     fn ctg_poison(p: *mut c_void, n: usize);
@@ -38,16 +41,39 @@ pub fn on_valgrind() -> bool {
     unsafe { ctg_running_on_valgrind() != 0 }
 }
 
-/// Secret-tainted bytes that reached a declassification point or a case output.
-pub static TAINTED: AtomicUsize = AtomicUsize::new(0);
+/// Secret-tainted bytes that reached a case output (`cases::output`).
+pub static TAINTED_OUTPUT: AtomicUsize = AtomicUsize::new(0);
+
+/// Secret-tainted bytes that reached one of cipherchart's named declassification points.
+pub static TAINTED_DECLASSIFIED: AtomicUsize = AtomicUsize::new(0);
+
+/// Per declassification site (`file:line` of the call in cipherchart's code): calls and
+/// tainted bytes, for the runner's review against `[[declassify]]` in `allow.toml`.
+pub static SITES: Mutex<BTreeMap<(&'static str, u32), (usize, usize)>> =
+    Mutex::new(BTreeMap::new());
 
 /// Counts the tainted bytes of `x`, then declares it public.
-pub fn declassify<T: ?Sized>(x: &mut T) {
-    TAINTED.fetch_add(undefined_bytes(x), Ordering::Relaxed);
+fn count_and_unpoison<T: ?Sized>(x: &mut T, counter: &AtomicUsize) -> usize {
+    let n = undefined_bytes(x);
+    counter.fetch_add(n, Ordering::Relaxed);
     unpoison(x);
+    n
 }
 
-/// The hook cipherchart calls at each of its named declassification points.
-pub fn declassify_hook(limbs: &mut [u64]) {
-    declassify(limbs);
+/// A case output: counts its tainted bytes (into `TAINTED_OUTPUT`), then declares it
+/// public.
+pub fn declassify<T: ?Sized>(x: &mut T) {
+    count_and_unpoison(x, &TAINTED_OUTPUT);
+}
+
+/// The hook cipherchart calls at each of its named declassification points: counts the
+/// tainted bytes (into `TAINTED_DECLASSIFIED`) and records the call site.
+pub fn declassify_hook(limbs: &mut [u64], site: &'static Location<'static>) {
+    let n = count_and_unpoison(limbs, &TAINTED_DECLASSIFIED);
+    let mut sites = SITES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let e = sites.entry((site.file(), site.line())).or_insert((0, 0));
+    e.0 += 1;
+    e.1 += n;
 }

@@ -27,9 +27,11 @@ pub fn rekey_digest(rekey: &ReKey) -> [u8; 32] {
 /// Checks that `rekey` is one the consent authorises. All of these must hold:
 /// - the consent names a re-key digest, and it is this re-key's ([`rekey_digest`]): a
 ///   consent that names none authorises no re-encryption;
-/// - the consent's issuer is the re-key's delegator ([`ReKey::delegator`], fixed by the
-///   authority in the delegation key): one patient's consent never gates another
-///   patient's re-key, even when it copies that re-key's public digest;
+/// - the consent's issuer is the re-key's delegator ([`ReKey::delegator`], from the
+///   delegation key, and bound into the grant capsule): one patient's consent never
+///   gates another patient's re-key, even when it copies that re-key's public digest.
+///   Verify the token against the record owner's key from your own registry, never
+///   against `rekey.delegator()` (`docs/security.md` §12.3);
 /// - if the grantee is a policy, the re-key's target policy is that policy.
 ///
 /// # Errors

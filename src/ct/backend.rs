@@ -34,6 +34,13 @@ use subtle::Choice;
 
 mod mont32;
 
+/// Whether field multiplication runs on the 32-bit-limb route ([`mont32`]): on wasm32,
+/// and natively when built with `--cfg cipherchart_ct_mont32` (the constant-time check
+/// sets it, `scripts/ctcheck --backend mont32`, to run its cases on the wasm32
+/// arithmetic under valgrind).
+#[allow(unexpected_cfgs)]
+pub const USES_MONT32: bool = cfg!(any(target_arch = "wasm32", cipherchart_ct_mont32));
+
 use super::limbs::{add_limbs, barrier, mac, mask_from_bit, mask_is_zero, select_limbs, sub_limbs};
 
 /// A constant-time [`FpConfig`] over the constants of the [`MontConfig`] `T`.
@@ -227,12 +234,9 @@ impl<T: MontConfig<N>, const N: usize> CtMontBackend<T, N> {
     /// subtraction and give the same result.
     #[inline(always)]
     pub(crate) fn mont_mul(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
-        #[cfg(target_arch = "wasm32")]
-        {
+        if USES_MONT32 {
             Self::mont_mul_u32(a, b)
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
+        } else {
             Self::mont_mul_u64(a, b)
         }
     }
@@ -409,7 +413,7 @@ impl<T: MontConfig<N>, const N: usize> FpConfig<N> for CtMontBackend<T, N> {
         let modulus_bits = T::MODULUS.const_num_bits() as usize;
         // On wasm32 the interleaved loop would run on emulated 128-bit products: two
         // 32-bit-limb multiplications and an addition are faster there.
-        if M == 2 && modulus_bits < 64 * N - 1 && !cfg!(target_arch = "wasm32") {
+        if M == 2 && modulus_bits < 64 * N - 1 && !USES_MONT32 {
             // arkworks' interleaved single-reduction algorithm (zkcrypto/bls12_381#84)
             // for two products, with the masked final subtraction. It needs two spare
             // bits (Fq has three); it saves one Montgomery reduction per Fq2 product.

@@ -8,28 +8,39 @@
 //! many secret-tainted bytes arrive (proof that the secret reached the output) and
 //! then marks them defined, so the public code after the publication point is not
 //! reported. Every declassification is therefore visible in the source by name.
+//!
+//! The functions here and the `publish…`/`from_*` exits of [`super::secret`] are
+//! `#[track_caller]`: the hook receives the source location of the call in the code that
+//! publishes, and the check fails on any location not reviewed in `ctcheck/allow.toml`
+//! (`[[declassify]]`), so a new declassification cannot go unnoticed.
 
 use ark_bls12_381::{Bls12_381, Fq, Fq12, Fq2, Fr};
 use ark_ec::pairing::PairingOutput;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use subtle::Choice;
 
+/// The hook's type: the limbs being declared public, and the source location of the
+/// declassification (the caller of the `#[track_caller]` chain).
 #[cfg(feature = "ctcheck")]
-static HOOK: std::sync::OnceLock<fn(&mut [u64])> = std::sync::OnceLock::new();
+pub type DeclassifyHook = fn(&mut [u64], &'static core::panic::Location<'static>);
+
+#[cfg(feature = "ctcheck")]
+static HOOK: std::sync::OnceLock<DeclassifyHook> = std::sync::OnceLock::new();
 
 /// Installs the declassification hook (the valgrind harness only). Returns false if a
 /// hook was already installed.
 #[cfg(feature = "ctcheck")]
-pub fn set_declassify_hook(hook: fn(&mut [u64])) -> bool {
+pub fn set_declassify_hook(hook: DeclassifyHook) -> bool {
     HOOK.set(hook).is_ok()
 }
 
 /// Declares these limbs public.
 #[inline]
+#[track_caller]
 pub fn declassify_limbs(limbs: &mut [u64]) {
     #[cfg(feature = "ctcheck")]
     if let Some(hook) = HOOK.get() {
-        hook(limbs);
+        hook(limbs, core::panic::Location::caller());
     }
     #[cfg(not(feature = "ctcheck"))]
     let _ = limbs;
@@ -38,6 +49,7 @@ pub fn declassify_limbs(limbs: &mut [u64]) {
 /// Declares a secret-derived bit public and returns it as a `bool` to branch on. Use it
 /// only for outcomes the protocol reveals anyway (a check that fails with negligible
 /// probability, an accept/reject decision).
+#[track_caller]
 pub fn declassify_choice(c: Choice) -> bool {
     let mut v = [u64::from(c.unwrap_u8())];
     declassify_limbs(&mut v);
@@ -51,18 +63,21 @@ pub trait Declassify {
 }
 
 impl Declassify for Fq {
+    #[track_caller]
     fn declassify(&mut self) {
         declassify_limbs(&mut (self.0).0);
     }
 }
 
 impl Declassify for Fr {
+    #[track_caller]
     fn declassify(&mut self) {
         declassify_limbs(&mut (self.0).0);
     }
 }
 
 impl Declassify for Fq2 {
+    #[track_caller]
     fn declassify(&mut self) {
         self.c0.declassify();
         self.c1.declassify();
@@ -70,6 +85,7 @@ impl Declassify for Fq2 {
 }
 
 impl Declassify for Fq12 {
+    #[track_caller]
     fn declassify(&mut self) {
         for c6 in [&mut self.c0, &mut self.c1] {
             for c2 in [&mut c6.c0, &mut c6.c1, &mut c6.c2] {
@@ -83,6 +99,7 @@ impl<P: SWCurveConfig> Declassify for Affine<P>
 where
     P::BaseField: Declassify,
 {
+    #[track_caller]
     fn declassify(&mut self) {
         self.x.declassify();
         self.y.declassify();
@@ -90,6 +107,7 @@ where
 }
 
 impl Declassify for PairingOutput<Bls12_381> {
+    #[track_caller]
     fn declassify(&mut self) {
         self.0.declassify();
     }

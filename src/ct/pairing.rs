@@ -12,22 +12,25 @@
 //! - the final exponentiation (Fuentes-Castañeda et al., as in arkworks) uses a
 //!   branch-free `F_q12` inversion (norms down the tower, Fermat in `F_q`), conjugation
 //!   for the cyclotomic inverse, and square-and-multiply over the public `x`;
-//! - a pair with an identity point contributes 1, as in arkworks. Whether an input is
-//!   the identity is a secret-derived bit only for secret inputs, and for valid keys it
-//!   is always false (the probability of an identity key point is 2^-255); it is
-//!   declassified by name ([`declassify_choice`]) and then skipped.
+//! - a pair with an identity point contributes 1, as in arkworks, without a branch
+//!   (as zkcrypto's `bls12_381` does): an identity input is replaced by the generator
+//!   of its group, the pair carries a [`Choice`] "either side is the identity", and
+//!   each of its lines is replaced by the line `1` (coefficients `(1, 0, 0)`) under that
+//!   mask, so the pair leaves the Miller loop's value unchanged. Nothing about the
+//!   inputs is declassified: the same instructions and addresses run for the identity
+//!   and for any other point.
 
 use core::fmt;
 
-use ark_bls12_381::{g2, Bls12_381, G1Affine, G2Affine};
+use ark_bls12_381::{g1, g2, Bls12_381, G1Affine, G2Affine};
 use ark_ec::pairing::PairingOutput;
 use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ff::{
     AdditiveGroup, BitIteratorBE, CyclotomicMultSubgroup, Field, Fp12Config, Fp6, MontFp,
 };
+use subtle::Choice;
 use zeroize::Zeroize;
 
-use super::declassify::declassify_choice;
 use super::fields::{
     fq12_from_ct, fq2_to_ct, fq_to_ct, CtField, CtFq, CtFq12, CtFq12Config, CtFq2, CtFq6,
     CtFq6Config,
@@ -45,13 +48,21 @@ const TWO_INV: CtFq = fq_to_ct(MontFp!(
     "2001204777610833696708894912867952078278441409969503942666029068062015825245418932221343814564507832018947136279894"
 ));
 
+/// The generators, substituted for an identity input (see the module documentation).
+const G1_GEN_X: CtFq = fq_to_ct(<g1::Config as SWCurveConfig>::GENERATOR.x);
+const G1_GEN_Y: CtFq = fq_to_ct(<g1::Config as SWCurveConfig>::GENERATOR.y);
+const G2_GEN_X: CtFq2 = fq2_to_ct(<g2::Config as SWCurveConfig>::GENERATOR.x);
+const G2_GEN_Y: CtFq2 = fq2_to_ct(<g2::Config as SWCurveConfig>::GENERATOR.y);
+
 type EllCoeff = (CtFq2, CtFq2, CtFq2);
 
 /// A G2 point prepared for the Miller loop: its line coefficients. For a secret point
 /// (a key's `K0`) they are secret too: wiped on drop, redacted in `Debug`.
 pub struct CtG2Prepared {
+    /// The lines of `q`, or of the generator if `q` is the identity.
     coeffs: Vec<EllCoeff>,
-    infinity: bool,
+    /// 1 if `q` is the identity (secret for a secret `q`; never branched on).
+    infinity: Choice,
 }
 
 impl fmt::Debug for CtG2Prepared {
@@ -129,14 +140,12 @@ impl CtG2Prepared {
     /// The line coefficients of `q` (public or secret; arkworks' affine form, the
     /// identity being `(0, 0)`).
     pub fn new(q: &G2Affine) -> Self {
-        let (qx, qy) = (fq2_to_ct(q.x), fq2_to_ct(q.y));
-        let infinity = declassify_choice(qx.ct_is_zero() & qy.ct_is_zero());
-        if infinity {
-            return Self {
-                coeffs: Vec::new(),
-                infinity: true,
-            };
-        }
+        let (mut qx, mut qy) = (fq2_to_ct(q.x), fq2_to_ct(q.y));
+        // The identity (arkworks' `(0, 0)`) is replaced by the generator, whose lines
+        // are computed and then masked out in the Miller loop.
+        let infinity = qx.ct_is_zero() & qy.ct_is_zero();
+        qx = CtFq2::ct_select(&qx, &G2_GEN_X, infinity);
+        qy = CtFq2::ct_select(&qy, &G2_GEN_Y, infinity);
         let two_inv = TWO_INV;
         let mut r = HomProjective {
             x: qx,
@@ -153,48 +162,56 @@ impl CtG2Prepared {
         r.x.zeroize();
         r.y.zeroize();
         r.z.zeroize();
-        Self {
-            coeffs,
-            infinity: false,
-        }
+        qx.zeroize();
+        qy.zeroize();
+        Self { coeffs, infinity }
     }
 }
 
-/// `f · ℓ(P)`: the line with coefficients `c` evaluated at `P = (px, py)`.
-fn ell(f: &mut CtFq12, c: &EllCoeff, px: &CtFq, py: &CtFq) {
-    let (c0, mut c1, mut c2) = *c;
+/// `f · ℓ(P)`: the line with coefficients `c` evaluated at `P = (px, py)`, or `f`
+/// unchanged when `skip` is 1 (the line replaced by `(1, 0, 0)`, i.e. the element 1 of
+/// `F_q12`, by masks: the same multiplication runs either way).
+fn ell(f: &mut CtFq12, c: &EllCoeff, px: &CtFq, py: &CtFq, skip: Choice) {
+    let (mut c0, mut c1, mut c2) = *c;
     c2.mul_assign_by_fp(py);
     c1.mul_assign_by_fp(px);
+    c0 = CtFq2::ct_select(&c0, &CtFq2::ONE, skip);
+    c1 = CtFq2::ct_select(&c1, &CtFq2::ZERO, skip);
+    c2 = CtFq2::ct_select(&c2, &CtFq2::ZERO, skip);
     f.mul_by_014(&c0, &c1, &c2);
+    c0.zeroize();
+    c1.zeroize();
+    c2.zeroize();
 }
 
-/// The Miller loop `Π f_{x,Q_i}(P_i)` (before the final exponentiation).
+/// The Miller loop `Π f_{x,Q_i}(P_i)` (before the final exponentiation). A pair with an
+/// identity on either side contributes 1 (masked, see the module documentation).
 pub fn multi_miller_loop(g1: &[G1Affine], g2: &[&CtG2Prepared]) -> CtFq12 {
     let mut pairs = Vec::with_capacity(g1.len());
     for (p, q) in g1.iter().zip(g2) {
         let (px, py) = (fq_to_ct(p.x), fq_to_ct(p.y));
-        let p_zero = declassify_choice(px.ct_is_zero() & py.ct_is_zero());
-        if !p_zero && !q.infinity {
-            pairs.push((px, py, q.coeffs.iter()));
-        }
+        let p_zero = px.ct_is_zero() & py.ct_is_zero();
+        let px = CtFq::ct_select(&px, &G1_GEN_X, p_zero);
+        let py = CtFq::ct_select(&py, &G1_GEN_Y, p_zero);
+        pairs.push((px, py, p_zero | q.infinity, q.coeffs.iter()));
     }
     let mut f = CtFq12::ONE;
     for bit in BitIteratorBE::without_leading_zeros(X).skip(1) {
         f.square_in_place();
-        for (px, py, coeffs) in pairs.iter_mut() {
+        for (px, py, skip, coeffs) in pairs.iter_mut() {
             if let Some(c) = coeffs.next() {
-                ell(&mut f, c, px, py);
+                ell(&mut f, c, px, py, *skip);
             }
         }
         if bit {
-            for (px, py, coeffs) in pairs.iter_mut() {
+            for (px, py, skip, coeffs) in pairs.iter_mut() {
                 if let Some(c) = coeffs.next() {
-                    ell(&mut f, c, px, py);
+                    ell(&mut f, c, px, py, *skip);
                 }
             }
         }
     }
-    for (px, py, _) in &mut pairs {
+    for (px, py, _, _) in &mut pairs {
         px.zeroize();
         py.zeroize();
     }

@@ -82,12 +82,23 @@ impl SecretScalar {
     /// Decodes 32 big-endian bytes (the wire format); `None` if the value is not
     /// below r. The range check has no early exit; its outcome (accept or reject) is
     /// public and is declassified before the `Option` branches on it.
+    #[track_caller]
     pub fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self> {
         let (s, ok) = scalar::fr_from_be_bytes(bytes);
         declassify_choice(ok).then(|| Self(s))
     }
 
+    /// [`from_be_bytes`](Self::from_be_bytes) without the declassification: the scalar
+    /// and 1 if the value is below r (otherwise the scalar is meaningless). For callers
+    /// that combine the range check with further checks (e.g. "not zero") into the one
+    /// bit they publish.
+    pub fn from_be_bytes_ct(bytes: &[u8; 32]) -> (Self, Choice) {
+        let (s, ok) = scalar::fr_from_be_bytes(bytes);
+        (Self(s), ok)
+    }
+
     /// [`from_be_bytes`](Self::from_be_bytes) for little-endian bytes.
+    #[track_caller]
     pub fn from_le_bytes(bytes: &[u8; 32]) -> Option<Self> {
         let (s, ok) = scalar::fr_from_le_bytes(bytes);
         declassify_choice(ok).then(|| Self(s))
@@ -124,6 +135,7 @@ impl SecretScalar {
 
     /// The scalar as an arkworks `Fr`, declared public: only for a scalar that the
     /// protocol publishes. Every arkworks operation on the result is variable time.
+    #[track_caller]
     pub fn publish_fr(&self) -> Fr {
         let mut v = self.0;
         declassify_limbs(&mut (v.0).0);
@@ -237,9 +249,13 @@ impl<C: CtCurve> SecretPoint<C> {
     /// `Σ s_i·B_i` for public (or secret) affine bases, sharing the doublings. The
     /// number of terms is public. Extra bases or scalars are ignored.
     pub fn multi_mul(bases: &[Affine<C::Ark>], scalars: &[&SecretScalar]) -> Self {
-        let points: Vec<CtPoint<C>> = bases.iter().map(CtPoint::from_affine).collect();
+        // The bases may be secret (key points): wipe their copies before the buffer is
+        // freed.
+        let mut points: Vec<CtPoint<C>> = bases.iter().map(CtPoint::from_affine).collect();
         let s: Vec<&CtFr> = scalars.iter().map(|s| &s.0).collect();
-        Self(msm(&points, &s))
+        let r = Self(msm(&points, &s));
+        points.iter_mut().for_each(Zeroize::zeroize);
+        r
     }
 
     /// `P + Q`.
@@ -283,6 +299,7 @@ impl<C: CtCurve> SecretPoint<C> {
     /// The affine point, declared public: for values the protocol publishes (public
     /// keys, header elements, signatures). Normalised in constant time first: the
     /// projective coordinates themselves are never published.
+    #[track_caller]
     pub fn publish(&self) -> Affine<C::Ark> {
         let mut a = self.0.to_affine();
         a.declassify();
@@ -290,9 +307,12 @@ impl<C: CtCurve> SecretPoint<C> {
     }
 
     /// [`publish`](Self::publish) for many points with one inversion.
+    #[track_caller]
     pub fn batch_publish(points: &[Self]) -> Vec<Affine<C::Ark>> {
         let mut v = batch_normalize(points);
-        v.iter_mut().for_each(Declassify::declassify);
+        for a in &mut v {
+            a.declassify();
+        }
         v
     }
 }
@@ -302,7 +322,7 @@ impl<C: CtCurve> SecretPoint<C> {
 /// identity cannot zero every other result.
 fn batch_normalize<C: CtCurve>(points: &[SecretPoint<C>]) -> Vec<Affine<C::Ark>> {
     let n = points.len();
-    let zs: Vec<C::F> = points
+    let mut zs: Vec<C::F> = points
         .iter()
         .map(|p| C::F::ct_select(&p.0.z, &C::F::ONE, p.0.is_identity()))
         .collect();
@@ -320,11 +340,19 @@ fn batch_normalize<C: CtCurve>(points: &[SecretPoint<C>]) -> Vec<Affine<C::Ark>>
         inv *= &zs[i];
         let p = &points[i].0;
         let inf = p.is_identity();
-        let x = C::F::ct_select(&(p.x * zinv), &C::F::ZERO, inf);
-        let y = C::F::ct_select(&(p.y * zinv), &C::F::ZERO, inf);
+        let mut zinv = zinv;
+        let mut x = C::F::ct_select(&(p.x * zinv), &C::F::ZERO, inf);
+        let mut y = C::F::ct_select(&(p.y * zinv), &C::F::ZERO, inf);
         out[i] = Affine::new_unchecked(C::coord_from_ct(&x), C::coord_from_ct(&y));
+        x.zeroize();
+        y.zeroize();
+        zinv.zeroize();
     }
+    // The secret Z coordinates and partial products live in heap buffers: wipe them
+    // before they are freed.
     prefix.iter_mut().for_each(Zeroize::zeroize);
+    zs.iter_mut().for_each(Zeroize::zeroize);
+    acc.zeroize();
     inv.zeroize();
     out
 }
@@ -346,6 +374,7 @@ impl SecretG1 {
     /// rejects the bytes; that accept/reject outcome is the only thing declassified.
     /// The identity is accepted, as arkworks does: refuse it with
     /// `declassify_choice(p.is_identity())` where a key forbids it.
+    #[track_caller]
     pub fn from_compressed(bytes: &[u8; 48]) -> Option<Self> {
         let (p, ok) = compress::decode::g1_decompress(bytes);
         declassify_choice(ok).then_some(Self(p))
@@ -366,6 +395,7 @@ impl SecretG2 {
 
     /// Decodes a secret 96-byte compressed point in constant time, as
     /// [`SecretG1::from_compressed`].
+    #[track_caller]
     pub fn from_compressed(bytes: &[u8; 96]) -> Option<Self> {
         let (p, ok) = compress::decode::g2_decompress(bytes);
         declassify_choice(ok).then_some(Self(p))
@@ -471,6 +501,7 @@ impl SecretGt {
     }
 
     /// As an arkworks GT element, declared public.
+    #[track_caller]
     pub fn publish(&self) -> Gt {
         let mut f = PairingOutput(fq12_from_ct(self.0));
         f.declassify();

@@ -65,8 +65,9 @@ use crate::sig::PublicKey as BlsPublicKey;
 ///
 /// Make one per grant (`Authority::issue_delegation_key`): re-keys made from one key
 /// share its randomness, and a proxy with the audiences of two such grants could open
-/// records that need attributes of both (`docs/security.md` §12.5). It opens nothing
-/// itself. Secret: zeroizes on drop; `Debug` shows only the attributes and delegator.
+/// records that need attributes of both (`docs/security.md` §12.5). It has no `open`,
+/// but its material is a FAME key for `S'`: keep it as secret as a user key. Secret:
+/// zeroizes on drop; `Debug` shows only the attributes and delegator.
 pub struct DelegationKey {
     pub(crate) material: KeyMaterial,
     pub(crate) delegator: BlsPublicKey,

@@ -2,8 +2,6 @@
 
 use core::fmt;
 
-use ark_bls12_381::Fr;
-use ark_ff::Zero;
 use hkdf::HkdfExtract;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -15,7 +13,6 @@ use super::{
     SIG_DST,
 };
 use crate::ct::{declassify_choice, SecretScalar};
-use crate::encoding::{decode_scalar, encode_scalar};
 use crate::error::{EncodingError, Error, Result};
 use crate::secret::random_seed;
 
@@ -32,7 +29,9 @@ pub const MIN_IKM_LEN: usize = 32;
 
 /// A BLS secret key: a non-zero scalar `sk`, with its public key `sk · g1` cached.
 ///
-/// The scalar is wiped on drop; `Debug` shows only the public key; equality is
+/// The scalar is a [`SecretScalar`]: every operation on it (decoding, export, `sk · g1`,
+/// signing) runs in constant time, and only the validity of an imported key and the
+/// public key and signatures are ever made public. It is wiped on drop; `Debug` shows only the public key; equality is
 /// constant-time ([`ConstantTimeEq`]) and there is deliberately no `PartialEq` or `Clone`.
 ///
 /// ```
@@ -44,7 +43,7 @@ pub const MIN_IKM_LEN: usize = 32;
 /// # Ok::<(), cipherchart::Error>(())
 /// ```
 pub struct SigningKey {
-    sk: Fr,
+    sk: SecretScalar,
     pk: PublicKey,
 }
 
@@ -88,9 +87,11 @@ impl SigningKey {
                 .try_into()
                 .map_err(|_| Error::from(EncodingError::Truncated))?,
         };
-        let mut sk = decode_scalar(raw)?;
-        if sk.is_zero() {
-            sk.zeroize();
+        // Range check (a borrow chain) and zero test on the secret value, combined into
+        // one bit; only that bit (accept/reject) is published.
+        let (sk, in_range) = SecretScalar::from_be_bytes_ct(raw);
+        let valid = in_range & !sk.is_zero();
+        if !declassify_choice(valid) {
             return Err(EncodingError::InvalidScalar.into());
         }
         Ok(Self::from_scalar(sk))
@@ -99,7 +100,7 @@ impl SigningKey {
     /// The raw 32-byte big-endian secret scalar, in a buffer wiped on drop. Whoever holds
     /// these bytes can sign as this key: store them encrypted.
     pub fn to_bytes_dangerous(&self) -> Zeroizing<[u8; SECRET_KEY_LEN]> {
-        Zeroizing::new(encode_scalar(&self.sk))
+        self.sk.to_be_bytes()
     }
 
     /// The public key `sk · g1` (`SkToPk`).
@@ -127,7 +128,7 @@ impl SigningKey {
     }
 
     /// Wraps a non-zero scalar.
-    fn from_scalar(sk: Fr) -> Self {
+    fn from_scalar(sk: SecretScalar) -> Self {
         let pk = PublicKey::from_point_unchecked(mul_secret_g1(&sk));
         Self { sk, pk }
     }
@@ -142,7 +143,7 @@ impl SigningKey {
 ///       OKM = HKDF-Expand(PRK, key_info ‖ I2OSP(48, 2), 48)
 ///       SK = OS2IP(OKM) mod r;  return SK if SK ≠ 0
 /// ```
-fn key_gen(ikm: &[u8], key_info: &[u8]) -> Fr {
+fn key_gen(ikm: &[u8], key_info: &[u8]) -> SecretScalar {
     let mut salt: [u8; 32] = Sha256::digest(KEYGEN_SALT).into();
     loop {
         let mut extract = HkdfExtract::<Sha256>::new(Some(&salt));
@@ -164,24 +165,18 @@ fn key_gen(ikm: &[u8], key_info: &[u8]) -> Fr {
         // OS2IP(OKM) mod r in constant time; only "is zero" (probability 2^-255) is public.
         let sk = SecretScalar::from_hash_bytes(&okm);
         if !declassify_choice(sk.is_zero()) {
-            return sk.to_fr_secret();
+            return sk;
         }
         salt = Sha256::digest(salt).into();
     }
 }
 
-impl Drop for SigningKey {
-    fn drop(&mut self) {
-        self.sk.zeroize();
-    }
-}
-
+// The scalar wipes itself on drop (`SecretScalar`); the public key is public.
 impl ZeroizeOnDrop for SigningKey {}
 
 impl ConstantTimeEq for SigningKey {
     fn ct_eq(&self, other: &Self) -> Choice {
-        // Montgomery limbs: one representation per reduced value, compared without branches.
-        self.sk.0 .0[..].ct_eq(&other.sk.0 .0[..])
+        self.sk.ct_eq(&other.sk)
     }
 }
 

@@ -56,9 +56,16 @@
 //!
 //! # Timing
 //!
-//! Signing multiplies a public point by the secret scalar with arkworks' variable-time
-//! arithmetic today; `mul_secret_g1` and `mul_secret_g2` are the two places that will
-//! move to the constant-time `ct` layer. Verification handles only public data.
+//! Everything that touches a secret key is constant time (DESIGN.md §10,
+//! `docs/constant-time.md`): the key is held as a [`SecretScalar`](crate::ct::SecretScalar)
+//! from `KeyGen` (a constant-time wide reduction of the HKDF output) or from
+//! [`SigningKey::from_bytes`] (a borrow-chain range check and zero test, of which only the
+//! accept/reject bit is published), exported by a constant-time encoding, and used only in
+//! the `ct` layer's fixed-window multiplications (`sk · g1` by a comb, `sk · H(m)` by a
+//! signed 4-bit window with masked lookups and complete formulas). The valgrind check
+//! (`scripts/ctcheck`) runs key generation, import, export, signing and proof of
+//! possession with a secret key. Verification, aggregation and hashing to G2 handle only
+//! public data and use arkworks' variable-time arithmetic.
 
 mod keys;
 mod public_key;
@@ -68,7 +75,7 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
-use ark_bls12_381::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bls12_381::{G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::AffineRepr;
 use ark_ff::Zero;
 
@@ -102,13 +109,13 @@ pub const SECRET_KEY_LEN: usize = 32;
 /// `sk · p` for a secret scalar and a public G2 point (signing and proving possession),
 /// in constant time (`ct` layer: fixed signed window, masked lookups, complete formulas);
 /// the result is a signature, so it is published.
-pub(crate) fn mul_secret_g2(p: &G2Affine, sk: &Fr) -> G2Affine {
-    SecretG2::mul_base(p, &SecretScalar::from_fr(sk)).publish()
+pub(crate) fn mul_secret_g2(p: &G2Affine, sk: &SecretScalar) -> G2Affine {
+    SecretG2::mul_base(p, sk).publish()
 }
 
 /// `sk · g1` for a secret scalar (public-key derivation), in constant time (comb).
-pub(crate) fn mul_secret_g1(sk: &Fr) -> G1Affine {
-    SecretG1::mul_generator(&SecretScalar::from_fr(sk)).publish()
+pub(crate) fn mul_secret_g1(sk: &SecretScalar) -> G1Affine {
+    SecretG1::mul_generator(sk).publish()
 }
 
 /// `hash_to_point` (`dst` = [`SIG_DST`]) or `hash_pubkey_to_point` (`dst` = [`POP_DST`]).

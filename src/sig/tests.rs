@@ -30,9 +30,10 @@ fn secret_multiplications_match_arkworks() {
     let mut r = rng();
     let sk = Fr::rand(&mut r);
     let p = (G2Affine::generator() * Fr::rand(&mut r)).into();
-    assert_eq!(mul_secret_g2(&p, &sk), G2Affine::from(p * sk));
+    let secret = SecretScalar::from_fr(&sk);
+    assert_eq!(mul_secret_g2(&p, &secret), G2Affine::from(p * sk));
     assert_eq!(
-        mul_secret_g1(&sk),
+        mul_secret_g1(&secret),
         G1Affine::from(G1Affine::generator() * sk)
     );
 }

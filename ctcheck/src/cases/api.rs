@@ -123,24 +123,40 @@ fn api_open(rng: &mut ChaCha20Rng) {
     output(op_api_open(&key, &pk, &r));
 }
 
-/// Re-key: blinding the secret key by the secret `1/z`, the capsule from the secret
-/// RNG; the re-key's (secret) encoding is the output.
+/// Re-key: blinding the (secret) delegation key by the secret `1/z`, the capsule from
+/// the secret RNG; the re-key's (secret) encoding is the output.
 #[inline(never)]
-fn op_api_rekey(key: &UserKey, pk: &PublicKey, rng: &mut SecretRng<'_>) -> Vec<u8> {
+fn op_api_rekey(
+    key: cipherchart::DelegationKey,
+    pk: &PublicKey,
+    rng: &mut SecretRng<'_>,
+) -> Vec<u8> {
     let Ok(target) = Policy::parse("role:auditor") else {
         return Vec::new();
     };
-    match key.rekey(pk, &["role:nurse"], &target, rng) {
+    match key.rekey(pk, &target, rng) {
         Ok(rk) => rk.to_bytes().to_vec(),
         Err(_) => Vec::new(),
     }
 }
 fn api_rekey(rng: &mut ChaCha20Rng) {
     let (pk, a) = secret_authority(rng);
-    let Some(key) = secret_key(&a, &["role:nurse"], rng) else {
+    let Some(key) = delegation_key(&a, &["role:nurse"], rng) else {
         return;
     };
-    output(op_api_rekey(&key, &pk, &mut SecretRng(rng)));
+    output(op_api_rekey(key, &pk, &mut SecretRng(rng)));
+}
+
+/// A delegation key for `attributes` (derived from the poisoned master key and the
+/// secret RNG), naming a public consent key.
+fn delegation_key(
+    a: &Authority,
+    attributes: &[&str],
+    rng: &mut ChaCha20Rng,
+) -> Option<cipherchart::DelegationKey> {
+    let consent = cipherchart::BlsSigningKey::generate(rng).public_key();
+    a.issue_delegation_key(attributes, &consent, &mut SecretRng(rng))
+        .ok()
 }
 
 /// The proxy's re-encryption with a blinded (secret) re-key: DecCore on `K̃`.
@@ -151,13 +167,13 @@ fn op_api_reencrypt(rk: &cipherchart::ReKey, r: &SealedRecord) -> Vec<u8> {
 fn api_reencrypt(rng: &mut ChaCha20Rng) {
     let (pk, a) = secret_authority(rng);
     let (Some(key), Some(r), Ok(target)) = (
-        secret_key(&a, &["role:nurse"], rng),
+        delegation_key(&a, &["role:nurse"], rng),
         record(&pk, "role:nurse", rng),
         Policy::parse("role:auditor"),
     ) else {
         return;
     };
-    let Ok(rk) = key.rekey(&pk, &["role:nurse"], &target, &mut SecretRng(rng)) else {
+    let Ok(rk) = key.rekey(&pk, &target, &mut SecretRng(rng)) else {
         return;
     };
     output(op_api_reencrypt(&rk, &r));

@@ -3,11 +3,13 @@
 
 mod api;
 mod api_more;
+mod api_paths;
 mod canary;
 mod curve;
 mod field;
 mod gt;
 mod pairing;
+mod sig;
 
 use core::hint::black_box;
 
@@ -31,6 +33,8 @@ pub fn all() -> Vec<Case> {
     v.extend(pairing::cases());
     v.extend(api::cases());
     v.extend(api_more::cases());
+    v.extend(api_paths::cases());
+    v.extend(sig::cases());
     v
 }
 
@@ -84,7 +88,7 @@ pub(crate) fn output<T: Output>(mut x: T) {
 /// must therefore opt in: [`Inline`] ones (every byte inline) are declassified in
 /// place, a `Vec` of them element by element; any other type does not compile.
 pub(crate) trait Output {
-    /// Counts this value's tainted bytes into `TAINTED` and declares them public.
+    /// Counts this value's tainted bytes into `TAINTED_OUTPUT` and declares them public.
     fn declassify_all(&mut self);
 }
 

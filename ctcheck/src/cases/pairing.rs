@@ -17,7 +17,31 @@ pub fn cases() -> Vec<Case> {
             8,
             ct_pairing_decryption,
         ),
+        case("ct_pairing_identity", Kind::Clean, 6, ct_pairing_identity),
     ]
+}
+
+/// Secret identity inputs, on either side and on both, next to regular secret pairs:
+/// the identity is replaced by the generator and its lines masked by a secret `Choice`
+/// (no declassification, no branch). The product is the output.
+#[inline(never)]
+fn op_ct_pairing_identity(g1s: &[G1Affine; 4], q: [&CtG2Prepared; 4]) -> SecretGt {
+    multi_pairing(g1s, &q)
+}
+fn ct_pairing_identity(rng: &mut ChaCha20Rng) {
+    use ark_ec::AffineRepr;
+    let q_id = CtG2Prepared::new(&secret(G2Affine::zero()));
+    let q_id2 = CtG2Prepared::new(&secret(G2Affine::zero()));
+    let q = CtG2Prepared::new(&secret(g2(rng)));
+    let q_pub = CtG2Prepared::new(&g2(rng));
+    let g1s = [
+        secret(G1Affine::zero()),
+        secret(g1(rng)),
+        secret(G1Affine::zero()),
+        secret(g1(rng)),
+    ];
+    // (O, Q_pub), (P, O), (O, O), (P, Q): three masked pairs, one regular.
+    output(op_ct_pairing_identity(&g1s, [&q_pub, &q_id, &q_id2, &q]));
 }
 
 /// `e(P, Q)` with a secret `P` (a key sum) and a public prepared `Q` (a header `C0`).

@@ -80,3 +80,38 @@ fn fq12_inversion_and_final_exponentiation() {
     }
     assert!(fq12_from_ct(fq12_invert(&fq12_to_ct(Fq12::ZERO))).is_zero());
 }
+
+#[test]
+fn identity_is_masked_not_skipped() {
+    // The identity on either side (or both) gives 1 in GT, through the same masked
+    // computation as any other point: alone, with others, and with the generator (the
+    // point an identity is replaced by) on the other side.
+    let mut rng = ChaCha20Rng::seed_from_u64(25);
+    let (g1, g2) = points(&mut rng, 2);
+    let cases: [(G1Affine, G2Affine); 4] = [
+        (G1Affine::zero(), g2[0]),
+        (g1[0], G2Affine::zero()),
+        (G1Affine::zero(), G2Affine::zero()),
+        (G1Affine::zero(), G2Affine::generator()),
+    ];
+    for (p, q) in cases {
+        let prep = CtG2Prepared::new(&q);
+        assert!(multi_pairing(&[p], &[&prep]).publish().is_zero());
+        // The Miller loop leaves f = 1 for a masked pair.
+        assert_eq!(fq12_from_ct(multi_miller_loop(&[p], &[&prep])), Fq12::ONE);
+        // With a regular pair next to it, only that pair counts.
+        let other = CtG2Prepared::new(&g2[1]);
+        assert_eq!(
+            multi_pairing(&[p, g1[1]], &[&prep, &other]).publish(),
+            Bls12_381::pairing(g1[1], g2[1])
+        );
+    }
+    // G2 identity prepared: its lines are the generator's (masked by the flag).
+    let id = CtG2Prepared::new(&G2Affine::zero());
+    let gen = CtG2Prepared::new(&G2Affine::generator());
+    assert_eq!(
+        multi_pairing(&[g1[0]], &[&gen]).publish(),
+        Bls12_381::pairing(g1[0], G2Affine::generator())
+    );
+    assert!(multi_pairing(&[g1[0]], &[&id]).publish().is_zero());
+}
