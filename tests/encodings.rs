@@ -617,12 +617,13 @@ fn reencrypted_record_with_hops() {
     let doctor = a.issue_key(&["a:1", "b:2"], &mut rng).unwrap();
     assert_eq!(doctor.open(pk, &back).unwrap(), b"ecg");
     let decode = |b: &[u8]| SealedRecord::from_bytes(b).map(|_| ());
-    // The hop (v2): count byte, grant id (16), grant capsule, record capsule (KEM
-    // headers under the same policy), R̂ (GT), grant-value flag (0 on the first hop).
+    // The hop (v2): count byte, grant id (16), delegator (48), grant capsule, record
+    // capsule (KEM headers under the same policy), R̂ (GT), grant-value flag (0 on the
+    // first hop).
     let k = kem(&bytes, 4 + 4 + 1 + 4 + AUTHORITY_ID_LEN);
     let hop_at = k.end + 4 + u32_at(&bytes, k.end) + 1;
     assert_eq!(bytes[hop_at - 1], 1);
-    let grant_capsule_at = hop_at + 16 + AUTHORITY_ID_LEN;
+    let grant_capsule_at = hop_at + 16 + 48 + AUTHORITY_ID_LEN;
     let record_capsule_at = kem(&bytes, grant_capsule_at).end + AUTHORITY_ID_LEN;
     let r_at = kem(&bytes, record_capsule_at).end;
     let flag_at = r_at + 576;
@@ -653,6 +654,11 @@ fn reencrypted_record_with_hops() {
     // A tampered grant id decodes but fails to open (it binds the capsule context).
     let mut tampered = bytes.clone();
     tampered[hop_at] ^= 1;
+    let tampered = SealedRecord::from_bytes(&tampered).unwrap();
+    assert_eq!(doctor.open(pk, &tampered), Err(Error::DecryptionFailed));
+    // So does a tampered delegator (bound into the grant capsule's context).
+    let mut tampered = bytes.clone();
+    tampered[hop_at + 16] ^= 1;
     let tampered = SealedRecord::from_bytes(&tampered).unwrap();
     assert_eq!(doctor.open(pk, &tampered), Err(Error::DecryptionFailed));
 }

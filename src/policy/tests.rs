@@ -447,17 +447,17 @@ fn accessors_out_of_range() {
 
 #[test]
 fn large_threshold_entries_are_not_small() {
-    // 40 of 41: child 41 gets 41^39 > 2^62 in the last column.
-    let policy = p(&format!("40 of ({})", leaves(41).join(", ")));
+    // 20 of 21: child 21 gets 21^19 > 2^62 in the last column.
+    let policy = p(&format!("20 of ({})", leaves(21).join(", ")));
     let m = policy.lsss();
-    assert_eq!(m.columns(), 40);
-    assert_eq!(m.small_entry(40, 1), Some(41));
-    assert_eq!(m.small_entry(40, 39), None);
-    assert_eq!(m.small_entry(1, 39), Some(1 << 39));
-    let set: Vec<String> = leaves(41).into_iter().skip(1).collect();
+    assert_eq!(m.columns(), 20);
+    assert_eq!(m.small_entry(20, 1), Some(21));
+    assert_eq!(m.small_entry(20, 19), None);
+    assert_eq!(m.small_entry(1, 19), Some(1 << 19));
+    let set: Vec<String> = leaves(21).into_iter().skip(1).collect();
     let gamma = m.reconstruct(&set).unwrap();
-    assert_eq!(gamma.len(), 40);
-    assert_eq!(combine(m, &gamma), target(40));
+    assert_eq!(gamma.len(), 20);
+    assert_eq!(combine(m, &gamma), target(20));
 }
 
 /// Rebuilds row vectors over Z_p through [`Lsss::build_rows`].
@@ -494,7 +494,7 @@ impl RowBuilder for VectorBuilder {
 /// compiled matrix, for every row and for subsets of rows.
 #[test]
 fn build_rows_rebuilds_the_matrix() {
-    let wide = leaves(40).join(", ");
+    let wide = leaves(30).join(", ");
     for text in [
         "a:1".to_owned(),
         "a:1 and a:2 and a:3".to_owned(),
@@ -503,7 +503,7 @@ fn build_rows_rebuilds_the_matrix() {
         "2 of (a:1 and a:2, a:3 or a:4, 3 of (a:5, a:6, a:7, a:8)) and a:9".to_owned(),
         "a:0 or 3 of (a:1, 2 of (a:2, a:3, a:4), a:5 and (a:6 or a:7), a:8)".to_owned(),
         "(a:1 or a:2) and (a:3 or 1 of (a:4, a:5)) and 2 of (a:6, a:7)".to_owned(),
-        format!("30 of ({wide})"),
+        format!("20 of ({wide})"),
     ] {
         let policy = p(&text);
         let m = policy.lsss();
@@ -533,7 +533,7 @@ fn open_cost_model() {
     let one = p("a:1").open_cost();
     assert!(one >= cost::ROW_STEPS);
     // Linear in rows for AND/OR (plus a few additions per row).
-    let per_row = (or(200) - or(100)) / 100;
+    let per_row = (or(60) - or(30)) / 30;
     assert!(
         (cost::ROW_STEPS..cost::ROW_STEPS + 24).contains(&per_row),
         "{per_row}"
@@ -555,16 +555,20 @@ fn open_cost_model() {
     // (10 rows weighted by γ ≠ 1: the key uses 10 of the 20 children.)
     let horner = t(10, 20).unwrap() - or(20) - 10 * cost::THRESHOLD_ROW_STEPS;
     assert!(horner <= 6 * 20 * 9 * 9, "{horner}");
-    // The reviewer's policy and `64 of 128` are refused.
+    // The reviewer's policy and `64 of 128` are refused (by their width first); within
+    // the leaf limit, a costly threshold is refused by its cost.
     let huge = format!("role:physician or 254 of ({})", leaves(255).join(", "));
-    assert_eq!(limit(&huge), Some(LimitKind::PolicyCost));
+    assert!(matches!(
+        limit(&huge),
+        Some(LimitKind::PolicyLeaves | LimitKind::GateWidth)
+    ));
+    assert!(Policy::from_bytes(huge.as_bytes()).is_err());
+    assert!(limit(&format!("64 of ({})", leaves(128).join(", "))).is_some());
+    let costly = format!("40 of ({})", leaves(MAX_POLICY_LEAVES).join(", "));
+    assert_eq!(limit(&costly), Some(LimitKind::PolicyCost));
     assert_eq!(
-        Policy::from_bytes(huge.as_bytes()),
+        Policy::from_bytes(costly.as_bytes()),
         Err(Error::LimitExceeded(LimitKind::PolicyCost))
-    );
-    assert_eq!(
-        limit(&format!("64 of ({})", leaves(128).join(", "))),
-        Some(LimitKind::PolicyCost)
     );
     assert_eq!(cost::mul_small_steps(1), 0);
     assert_eq!(cost::mul_small_steps(2), 1);
