@@ -51,7 +51,7 @@ def test_is_satisfied_by(attrs: List[str], expected: bool) -> None:
 
 def test_is_satisfied_by_rejects_a_bare_string() -> None:
     # A str is a sequence of characters: refuse it rather than check single letters.
-    with pytest.raises(TypeError):
+    with pytest.raises(cipherchart.InvalidArgument):
         Policy(TEXT).is_satisfied_by("role:physician")
 
 
