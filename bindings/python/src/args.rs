@@ -176,7 +176,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Time {
                 ));
             }
             let ts: f64 = obj.call_method0("timestamp")?.extract()?;
-            if ts.is_nan() || ts < 0.0 || ts >= 18_446_744_073_709_551_616.0 {
+            if !(0.0..18_446_744_073_709_551_616.0).contains(&ts) {
                 return Err(invalid_argument(format!(
                     "a datetime before 1970-01-01 UTC is not a valid time ({ts} s since the epoch)"
                 )));
