@@ -4,6 +4,7 @@
 //!
 //! - [`Bytes`]: `bytes`, `bytearray` or `memoryview` (its bytes, `memoryview.tobytes()`);
 //! - [`Fixed`]: the same, of exactly `N` bytes (digests, hashes, grant ids);
+//! - [`Seq`]: a sequence of any of these or of objects (not a lone `str` or bytes);
 //! - [`Strings`]: a sequence of `str` (a lone `str` or `bytes` is refused, not split into
 //!   characters);
 //! - [`UInt`]: a non-negative `int` (sizes, indexes, sequence numbers);
@@ -195,5 +196,55 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Time {
             "a time: non-negative int seconds since the Unix epoch or a timezone-aware datetime",
         )
         .map(Self)
+    }
+}
+
+/// A sequence (a list, tuple, any iterable but a `str` or bytes) of `T`: a lone `str` or
+/// bytes, or a non-iterable, raises `InvalidArgument`, and so does an item that does not
+/// extract (its error is kept when it is already a `CipherchartError`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seq<T>(pub Vec<T>);
+
+impl<T> Deref for Seq<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<'a, 'py, T: FromPyObjectOwned<'py>> FromPyObject<'a, 'py> for Seq<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        let refuse = || {
+            invalid_argument(format!(
+                "expected a sequence (e.g. a list), got {}",
+                type_name(&obj)
+            ))
+        };
+        if obj.cast::<PyString>().is_ok()
+            || obj.cast::<PyBytes>().is_ok()
+            || obj.cast::<PyByteArray>().is_ok()
+        {
+            return Err(refuse());
+        }
+        let base = py
+            .import("cipherchart.errors")?
+            .getattr("CipherchartError")?;
+        let mut out = Vec::new();
+        for (i, item) in obj.try_iter().map_err(|_| refuse())?.enumerate() {
+            let item = item?;
+            let value = item.extract::<T>().map_err(|e| {
+                let e: PyErr = e.into();
+                if e.value(py).is_instance(&base).unwrap_or(false) {
+                    e
+                } else {
+                    invalid_argument(format!("item {i}: {}", e.value(py)))
+                }
+            })?;
+            out.push(value);
+        }
+        Ok(Self(out))
     }
 }

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Fixed, Time, UInt};
+use crate::args::{Bytes, Fixed, Seq, Time, UInt};
 use crate::note::NoteSignature;
 use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
@@ -382,10 +382,10 @@ impl Entry {
 impl InclusionProof {
     /// A proof from its parts (as read from elsewhere); nothing is checked until `verify`.
     #[new]
-    fn new(index: UInt, size: UInt, path: Vec<Fixed<32>>) -> Self {
+    fn new(index: UInt, size: UInt, path: Seq<Fixed<32>>) -> Self {
         let index = index.0;
         let size = size.0;
-        let path: Vec<[u8; 32]> = path.into_iter().map(|d| d.0).collect();
+        let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
         Self(core::InclusionProof { index, size, path })
     }
 
@@ -655,8 +655,8 @@ impl Chain {
     /// checked as `open_file` does (ChainError with `.index` and `.kind`). Signatures
     /// are checked by `verify_all`.
     #[staticmethod]
-    fn from_records(py: Python<'_>, records: Vec<Bytes>) -> PyResult<Self> {
-        let records: Vec<Vec<u8>> = records.into_iter().map(|b| b.0).collect();
+    fn from_records(py: Python<'_>, records: Seq<Bytes>) -> PyResult<Self> {
+        let records: Vec<Vec<u8>> = records.0.into_iter().map(|b| b.0).collect();
         detached(py, || {
             core::Chain::open(core::MemoryStore::from_records(records))
         })

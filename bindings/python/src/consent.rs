@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Fixed, Strings, Time};
+use crate::args::{Bytes, Fixed, Seq, Strings, Time};
 use crate::chain::{Chain, Entry, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
@@ -478,7 +478,7 @@ pub fn reencrypt_batch_with_consent<'py>(
     py: Python<'py>,
     consent: &VerifiedConsent,
     rekey: &ReKey,
-    records: Vec<(PyRef<'py, SealedRecord>, String)>,
+    records: Seq<(PyRef<'py, SealedRecord>, String)>,
     purpose: &str,
 ) -> PyResult<Bound<'py, PyList>> {
     let pairs: Vec<(&cipherchart::SealedRecord, &str)> =

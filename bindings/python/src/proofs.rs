@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::args::{Bytes, Fixed, UInt};
+use crate::args::{Bytes, Fixed, Seq, UInt};
 use crate::to_py_err;
 
 /// A consistency proof between two sizes of the log: public, comparable, hashable,
@@ -22,10 +22,10 @@ impl ConsistencyProof {
     /// A proof from its parts (as read from elsewhere); nothing is checked until
     /// `verify`.
     #[new]
-    fn new(old_size: UInt, new_size: UInt, path: Vec<Fixed<32>>) -> Self {
+    fn new(old_size: UInt, new_size: UInt, path: Seq<Fixed<32>>) -> Self {
         let old_size = old_size.0;
         let new_size = new_size.0;
-        let path: Vec<[u8; 32]> = path.into_iter().map(|d| d.0).collect();
+        let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
         Self(core::ConsistencyProof {
             old_size,
             new_size,
@@ -95,13 +95,13 @@ pub fn verify_inclusion(
     leaf_hash: Fixed<32>,
     index: UInt,
     size: UInt,
-    path: Vec<Fixed<32>>,
+    path: Seq<Fixed<32>>,
     root: Fixed<32>,
 ) -> PyResult<()> {
     let leaf_hash = leaf_hash.0;
     let index = index.0;
     let size = size.0;
-    let path: Vec<[u8; 32]> = path.into_iter().map(|d| d.0).collect();
+    let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
     let root = root.0;
     core::verify_inclusion(&leaf_hash, index, size, &path, &root).map_err(to_py_err)
 }
@@ -114,13 +114,13 @@ pub fn verify_consistency(
     new_size: UInt,
     old_root: Fixed<32>,
     new_root: Fixed<32>,
-    path: Vec<Fixed<32>>,
+    path: Seq<Fixed<32>>,
 ) -> PyResult<()> {
     let old_size = old_size.0;
     let new_size = new_size.0;
     let old_root = old_root.0;
     let new_root = new_root.0;
-    let path: Vec<[u8; 32]> = path.into_iter().map(|d| d.0).collect();
+    let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
     core::verify_consistency(old_size, new_size, &old_root, &new_root, &path).map_err(to_py_err)
 }
 

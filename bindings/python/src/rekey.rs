@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::Bytes;
+use crate::args::{Bytes, Seq};
 use crate::keys::PublicKey;
 use crate::record::SealedRecord;
 use crate::sig::BlsPublicKey;
@@ -193,7 +193,7 @@ impl ReKey {
     fn reencrypt_batch<'py>(
         &self,
         py: Python<'py>,
-        records: Vec<PyRef<'py, SealedRecord>>,
+        records: Seq<PyRef<'py, SealedRecord>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let records: Vec<cipherchart::SealedRecord> = records.iter().map(|r| r.0.clone()).collect();
         let results = detached(py, || self.0.reencrypt_batch(&records));

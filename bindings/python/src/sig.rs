@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::Bytes;
+use crate::args::{Bytes, Seq};
 use crate::{detached, to_py_err};
 
 /// A BLS signing key. Secret: no equality, no hash; `repr` shows the public key's prefix.
@@ -106,7 +106,7 @@ impl BlsPublicKey {
 
     /// The aggregate of several public keys (for `fast_aggregate_verify` on one message).
     #[staticmethod]
-    fn aggregate(py: Python<'_>, keys: Vec<BlsPublicKey>) -> PyResult<Self> {
+    fn aggregate(py: Python<'_>, keys: Seq<BlsPublicKey>) -> PyResult<Self> {
         let keys: Vec<_> = keys.iter().map(|k| k.0).collect();
         detached(py, || cipherchart::BlsPublicKey::aggregate(&keys))
             .map(Self)
@@ -169,7 +169,7 @@ impl Signature {
 
     /// The aggregate of several signatures.
     #[staticmethod]
-    fn aggregate(py: Python<'_>, signatures: Vec<Signature>) -> PyResult<Self> {
+    fn aggregate(py: Python<'_>, signatures: Seq<Signature>) -> PyResult<Self> {
         let sigs: Vec<_> = signatures.iter().map(|s| s.0).collect();
         detached(py, || cipherchart::BlsSignature::aggregate(&sigs))
             .map(Self)
@@ -212,7 +212,7 @@ impl Signature {
 #[pyfunction]
 pub fn fast_aggregate_verify(
     py: Python<'_>,
-    public_keys: Vec<BlsPublicKey>,
+    public_keys: Seq<BlsPublicKey>,
     message: Bytes,
     signature: &Signature,
 ) -> PyResult<()> {
@@ -228,7 +228,7 @@ pub fn fast_aggregate_verify(
 #[pyfunction]
 pub fn aggregate_verify(
     py: Python<'_>,
-    pairs: Vec<(BlsPublicKey, Bytes)>,
+    pairs: Seq<(BlsPublicKey, Bytes)>,
     signature: &Signature,
 ) -> PyResult<()> {
     let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> =
@@ -239,7 +239,7 @@ pub fn aggregate_verify(
     .map_err(to_py_err)
 }
 
-type Triples = Vec<(BlsPublicKey, Bytes, Signature)>;
+type Triples = Seq<(BlsPublicKey, Bytes, Signature)>;
 
 fn borrow(items: &Triples) -> Vec<(cipherchart::BlsPublicKey, &[u8], cipherchart::BlsSignature)> {
     items.iter().map(|(k, m, s)| (k.0, &m[..], s.0)).collect()

@@ -204,3 +204,20 @@ def test_stream_chunk_size(pk: cipherchart.PublicKey, policy: cipherchart.Policy
         cipherchart.seal_stream(
             pk, policy, b"s", b"", io.BytesIO(b"x"), io.BytesIO(), chunk_size=2**32
         )
+
+
+def test_sequences(
+    authority: cipherchart.Authority, pk: cipherchart.PublicKey, policy: cipherchart.Policy
+) -> None:
+    sk = cipherchart.SigningKey.generate()
+    sig = sk.sign(b"m")
+    # Any iterable but a str or bytes; every item checked.
+    cipherchart.fast_aggregate_verify((sk.public_key,), b"m", sig)
+    invalid(lambda: cipherchart.fast_aggregate_verify(sk.public_key, b"m", sig), "public_keys")  # type: ignore[arg-type]
+    e = invalid(lambda: cipherchart.BlsPublicKey.aggregate([sk.public_key, "x"]), "keys")  # type: ignore[list-item]
+    assert "item 1" in str(e)
+    invalid(lambda: cipherchart.verify_inclusion(bytes(32), 0, 1, b"ab", bytes(32)), "path")  # type: ignore[arg-type]
+    e = invalid(lambda: cipherchart.verify_inclusion(bytes(32), 0, 1, [bytes(3)], bytes(32)), "path")
+    assert "expected 32 bytes, got 3" in str(e)
+    invalid(lambda: cipherchart.Chain.from_records("abc"), "records")  # type: ignore[arg-type]
+    invalid(lambda: cipherchart.batch_verify([(sk.public_key, b"m")]), "items")  # type: ignore[list-item]
