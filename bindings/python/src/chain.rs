@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::args::{Bytes, Fixed, Seq, Time, UInt};
 use crate::note::NoteSignature;
 use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
@@ -105,10 +106,25 @@ pub(crate) use with_chain_impl as with_chain;
 
 /// An action from its name (`create`, `update`, `read`, `share`, `re-encrypt`, `grant`,
 /// `revoke`, `custody`, `extension-0x0100` …) or its numeric code (extensions: 0x0100 and up).
-#[derive(FromPyObject)]
 pub(crate) enum ActionArg {
     Code(u16),
     Name(String),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for ActionArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(name) = obj.cast::<pyo3::types::PyString>() {
+            return Ok(Self::Name(name.extract()?));
+        }
+        let code = UInt::extract(obj)?.0;
+        u16::try_from(code).map(Self::Code).map_err(|_| {
+            crate::args::invalid_argument(format!(
+                "an action is a name or a code from 0 to 65535, got {code}"
+            ))
+        })
+    }
 }
 
 impl ActionArg {
@@ -126,7 +142,10 @@ impl EntryDraft {
     /// A draft: at `time` (seconds), `action` (a name such as `create` or a numeric code)
     /// on `subject`, with `digest` the SHA-256 (32 bytes) of the bytes concerned.
     #[new]
-    fn new(time: u64, action: ActionArg, subject: Vec<u8>, digest: [u8; 32]) -> PyResult<Self> {
+    fn new(time: Time, action: ActionArg, subject: Bytes, digest: Fixed<32>) -> PyResult<Self> {
+        let time = time.0;
+        let subject: Vec<u8> = subject.0;
+        let digest = digest.0;
         Ok(Self(core::EntryDraft::new(
             time,
             action.into_core()?,
@@ -138,11 +157,14 @@ impl EntryDraft {
     /// A draft whose digest is the SHA-256 of `payload`.
     #[staticmethod]
     fn for_payload(
-        time: u64,
+        time: Time,
         action: ActionArg,
-        subject: Vec<u8>,
-        payload: &[u8],
+        subject: Bytes,
+        payload: Bytes,
     ) -> PyResult<Self> {
+        let time = time.0;
+        let subject: Vec<u8> = subject.0;
+        let payload: &[u8] = &payload;
         Ok(Self(core::EntryDraft::for_payload(
             time,
             action.into_core()?,
@@ -157,10 +179,12 @@ impl EntryDraft {
     fn sign(
         &self,
         py: Python<'_>,
-        sequence: u64,
-        prev: [u8; 32],
+        sequence: UInt,
+        prev: Fixed<32>,
         actor: &SigningKey,
     ) -> PyResult<Entry> {
+        let sequence = sequence.0;
+        let prev = prev.0;
         let draft = self.0.clone();
         detached(py, || draft.sign(sequence, prev, &actor.0))
             .map(Entry)
@@ -204,7 +228,8 @@ impl EntryDraft {
     }
 
     /// The same draft with application metadata.
-    fn with_metadata(&self, metadata: Vec<u8>) -> Self {
+    fn with_metadata(&self, metadata: Bytes) -> Self {
+        let metadata: Vec<u8> = metadata.0;
         Self(self.0.clone().with_metadata(metadata))
     }
 
@@ -223,19 +248,23 @@ impl Entry {
     /// Logs sealing `record` (action `create`, subject the record id, digest SHA-256 of
     /// `bytes(record)`).
     #[staticmethod]
-    fn for_seal(record: &SealedRecord, time: u64) -> EntryDraft {
+    fn for_seal(record: &SealedRecord, time: Time) -> EntryDraft {
+        let time = time.0;
         EntryDraft(core::Entry::for_seal(&record.0, time))
     }
 
     /// Logs a re-encryption whose result is `record`, made with the re-key of `grant_id`.
     #[staticmethod]
-    fn for_reencrypt(record: &SealedRecord, grant_id: [u8; 16], time: u64) -> EntryDraft {
+    fn for_reencrypt(record: &SealedRecord, grant_id: Fixed<16>, time: Time) -> EntryDraft {
+        let grant_id = grant_id.0;
+        let time = time.0;
         EntryDraft(core::Entry::for_reencrypt(&record.0, grant_id, time))
     }
 
     /// Decodes `bytes(entry)`.
     #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         core::Entry::from_bytes(data).map(Self).map_err(to_py_err)
     }
 
@@ -353,7 +382,10 @@ impl Entry {
 impl InclusionProof {
     /// A proof from its parts (as read from elsewhere); nothing is checked until `verify`.
     #[new]
-    fn new(index: u64, size: u64, path: Vec<[u8; 32]>) -> Self {
+    fn new(index: UInt, size: UInt, path: Seq<Fixed<32>>) -> Self {
+        let index = index.0;
+        let size = size.0;
+        let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
         Self(core::InclusionProof { index, size, path })
     }
 
@@ -376,7 +408,9 @@ impl InclusionProof {
     }
 
     /// Raises VerificationFailed unless `leaf_hash` is at `index` in the tree of root `root`.
-    fn verify(&self, leaf_hash: [u8; 32], root: [u8; 32]) -> PyResult<()> {
+    fn verify(&self, leaf_hash: Fixed<32>, root: Fixed<32>) -> PyResult<()> {
+        let leaf_hash = leaf_hash.0;
+        let root = root.0;
         self.0.verify(&leaf_hash, &root).map_err(to_py_err)
     }
 
@@ -392,7 +426,8 @@ impl InclusionProof {
 impl Checkpoint {
     /// Decodes `bytes(checkpoint)`.
     #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         core::Checkpoint::from_bytes(data)
             .map(Self)
             .map_err(to_py_err)
@@ -412,10 +447,12 @@ impl Checkpoint {
     fn sign(
         py: Python<'_>,
         origin: &str,
-        size: u64,
-        root: [u8; 32],
+        size: UInt,
+        root: Fixed<32>,
         log_key: &SigningKey,
     ) -> PyResult<Self> {
+        let size = size.0;
+        let root = root.0;
         detached(py, || {
             core::Checkpoint::sign(origin, size, root, &log_key.0)
         })
@@ -526,7 +563,8 @@ impl ProofFile {
 
     /// Decodes `bytes(proof_file)`.
     #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         core::ProofFile::from_bytes(data)
             .map(Self)
             .map_err(to_py_err)
@@ -617,7 +655,8 @@ impl Chain {
     /// checked as `open_file` does (ChainError with `.index` and `.kind`). Signatures
     /// are checked by `verify_all`.
     #[staticmethod]
-    fn from_records(py: Python<'_>, records: Vec<Vec<u8>>) -> PyResult<Self> {
+    fn from_records(py: Python<'_>, records: Seq<Bytes>) -> PyResult<Self> {
+        let records: Vec<Vec<u8>> = records.0.into_iter().map(|b| b.0).collect();
         detached(py, || {
             core::Chain::open(core::MemoryStore::from_records(records))
         })
@@ -635,7 +674,8 @@ impl Chain {
     }
 
     /// The Merkle root of the first `size` entries.
-    fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
+    fn root_at<'py>(&self, py: Python<'py>, size: UInt) -> PyResult<Bound<'py, PyBytes>> {
+        let size = size.0;
         let root = self
             .with(py, |s| with_chain!(s, c => c.root_at(size)))?
             .map_err(to_py_err)?;
@@ -655,9 +695,11 @@ impl Chain {
     fn prove_inclusion_at(
         &self,
         py: Python<'_>,
-        index: u64,
-        size: u64,
+        index: UInt,
+        size: UInt,
     ) -> PyResult<InclusionProof> {
+        let index = index.0;
+        let size = size.0;
         self.with(
             py,
             |s| with_chain!(s, c => c.prove_inclusion_at(index, size)),
@@ -667,7 +709,8 @@ impl Chain {
     }
 
     /// The proof that the first `old_size` entries are a prefix of the current log.
-    fn prove_consistency(&self, py: Python<'_>, old_size: u64) -> PyResult<ConsistencyProof> {
+    fn prove_consistency(&self, py: Python<'_>, old_size: UInt) -> PyResult<ConsistencyProof> {
+        let old_size = old_size.0;
         self.with(py, |s| with_chain!(s, c => c.prove_consistency(old_size)))?
             .map(ConsistencyProof)
             .map_err(to_py_err)
@@ -677,9 +720,11 @@ impl Chain {
     fn prove_consistency_between(
         &self,
         py: Python<'_>,
-        old_size: u64,
-        new_size: u64,
+        old_size: UInt,
+        new_size: UInt,
     ) -> PyResult<ConsistencyProof> {
+        let old_size = old_size.0;
+        let new_size = new_size.0;
         self.with(
             py,
             |s| with_chain!(s, c => c.prove_consistency_between(old_size, new_size)),
@@ -767,7 +812,8 @@ impl Chain {
     }
 
     /// The entry at `index`.
-    fn entry(&self, py: Python<'_>, index: u64) -> PyResult<Entry> {
+    fn entry(&self, py: Python<'_>, index: UInt) -> PyResult<Entry> {
+        let index = index.0;
         self.with(py, |s| with_chain!(s, c => c.entry(index)))?
             .map(Entry)
             .map_err(to_py_err)
@@ -789,7 +835,8 @@ impl Chain {
     }
 
     /// The audit path of the entry at `index` to the current root.
-    fn prove_inclusion(&self, py: Python<'_>, index: u64) -> PyResult<InclusionProof> {
+    fn prove_inclusion(&self, py: Python<'_>, index: UInt) -> PyResult<InclusionProof> {
+        let index = index.0;
         self.with(py, |s| with_chain!(s, c => c.prove_inclusion(index)))?
             .map(InclusionProof)
             .map_err(to_py_err)
@@ -814,9 +861,10 @@ impl Chain {
     fn proof_file(
         &self,
         py: Python<'_>,
-        index: u64,
+        index: UInt,
         checkpoint: &Checkpoint,
     ) -> PyResult<ProofFile> {
+        let index = index.0;
         self.with(
             py,
             |s| with_chain!(s, c => c.proof_file(index, &checkpoint.0)),

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
+use crate::args::{Bytes, Fixed, Seq, Strings, Time};
 use crate::chain::{Chain, Entry, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
@@ -71,25 +72,30 @@ fn grantee(g: &Bound<'_, PyAny>) -> PyResult<Grantee> {
 #[pymethods]
 impl Grant {
     /// A grant to `grantee` (a `Policy` or a `BlsPublicKey`) valid in `window` (a `Window`
-    /// or `(not_before, expiry)` seconds), optionally limited to a `scope` or to record
-    /// ids and categories (applied after `scope`), and to purposes, bound to one re-key
-    /// (`rekey`, or its `rekey_digest`), and held by `holder`.
+    /// or `(not_before, expiry)` times), for `purposes` (required: a token lists 1 to 256
+    /// purposes), optionally limited to a `scope` or to record ids and categories (applied
+    /// after `scope`), bound to one re-key (`rekey`, or its `rekey_digest`), and held by
+    /// `holder`.
     #[new]
-    #[pyo3(signature = (subject, grantee, window, *, scope=None, records=None, categories=None, purposes=None, rekey=None, rekey_digest=None, holder=None))]
+    #[pyo3(signature = (subject, grantee, window, *, purposes, scope=None, records=None, categories=None, rekey=None, rekey_digest=None, holder=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         subject: String,
         grantee: &Bound<'_, PyAny>,
         window: WindowArg,
+        purposes: Strings,
         scope: Option<PyRef<'_, Scope>>,
-        records: Option<Vec<String>>,
-        categories: Option<Vec<String>>,
-        purposes: Option<Vec<String>>,
+        records: Option<Strings>,
+        categories: Option<Strings>,
         rekey: Option<PyRef<'_, ReKey>>,
-        rekey_digest: Option<[u8; 32]>,
+        rekey_digest: Option<Fixed<32>>,
         holder: Option<BlsPublicKey>,
     ) -> PyResult<Self> {
-        let mut g = core::Grant::new(subject, self::grantee(grantee)?, window.into_core()?);
+        let records = records.map(|s| s.0);
+        let categories = categories.map(|s| s.0);
+        let rekey_digest = rekey_digest.map(|d| d.0);
+        let mut g = core::Grant::new(subject, self::grantee(grantee)?, window.into_core()?)
+            .purposes(purposes.0);
         if let Some(s) = scope {
             g = g.scope(s.0.clone());
         }
@@ -98,9 +104,6 @@ impl Grant {
         }
         if let Some(c) = categories {
             g = g.categories(c);
-        }
-        if let Some(p) = purposes {
-            g = g.purposes(p);
         }
         if let Some(k) = rekey {
             g = g.rekey(&k.0);
@@ -129,14 +132,17 @@ impl Narrowing {
     #[pyo3(signature = (*, records=None, categories=None, record_selection=None, category_selection=None, purposes=None, window=None, holder=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        records: Option<Vec<String>>,
-        categories: Option<Vec<String>>,
+        records: Option<Strings>,
+        categories: Option<Strings>,
         record_selection: Option<Selection>,
         category_selection: Option<Selection>,
-        purposes: Option<Vec<String>>,
+        purposes: Option<Strings>,
         window: Option<WindowArg>,
         holder: Option<BlsPublicKey>,
     ) -> PyResult<Self> {
+        let records = records.map(|s| s.0);
+        let categories = categories.map(|s| s.0);
+        let purposes = purposes.map(|s| s.0);
         let mut n = core::Narrowing::new();
         if let Some(r) = records {
             n = n.records(r);
@@ -205,9 +211,10 @@ impl ConsentToken {
         &self,
         py: Python<'_>,
         issuer: &BlsPublicKey,
-        now: u64,
+        now: Time,
         revoked: Option<PyRef<'_, RevocationSet>>,
     ) -> PyResult<VerifiedConsent> {
+        let now = now.0;
         let revoked: Option<&RevocationSet> = revoked.as_deref();
         detached(py, || match revoked {
             Some(r) => self.0.verify(&issuer.0, now, &r.lock()),
@@ -232,7 +239,8 @@ impl ConsentToken {
 
     /// Decodes `bytes(token)`.
     #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         core::ConsentToken::from_bytes(data)
             .map(Self)
             .map_err(to_py_err)
@@ -286,13 +294,15 @@ impl ConsentToken {
 
     /// The chain entry logging this token's issue (action `grant`, subject its last block's
     /// revocation id, digest SHA-256 of its encoding).
-    fn grant_entry(&self, time: u64) -> EntryDraft {
+    fn grant_entry(&self, time: Time) -> EntryDraft {
+        let time = time.0;
         EntryDraft(self.0.grant_entry(time))
     }
 
     /// The chain entry revoking this token (action `revoke`, subject its last block's
     /// revocation id): it and every token attenuated from it are refused.
-    fn revoke_entry(&self, time: u64) -> EntryDraft {
+    fn revoke_entry(&self, time: Time) -> EntryDraft {
+        let time = time.0;
         EntryDraft(self.0.revoke_entry(time))
     }
 
@@ -309,7 +319,8 @@ impl ConsentToken {
 #[pymethods]
 impl VerifiedConsent {
     /// Whether the consent covers `record_id` of `category` for `purpose`.
-    fn permits(&self, record_id: &[u8], category: &str, purpose: &str) -> bool {
+    fn permits(&self, record_id: Bytes, category: &str, purpose: &str) -> bool {
+        let record_id: &[u8] = &record_id;
         self.0.permits(record_id, category, purpose)
     }
 
@@ -338,7 +349,8 @@ impl VerifiedConsent {
     }
 
     /// Raises ConsentError (`NotPermitted`) unless `permits(...)`.
-    fn check_permits(&self, record_id: &[u8], category: &str, purpose: &str) -> PyResult<()> {
+    fn check_permits(&self, record_id: Bytes, category: &str, purpose: &str) -> PyResult<()> {
+        let record_id: &[u8] = &record_id;
         self.0
             .check_permits(record_id, category, purpose)
             .map_err(to_py_err)
@@ -401,7 +413,8 @@ impl RevocationSet {
     }
 
     /// Adds a 32-byte revocation id; returns whether it was new.
-    fn insert(&self, revocation_id: &[u8]) -> PyResult<bool> {
+    fn insert(&self, revocation_id: Bytes) -> PyResult<bool> {
+        let revocation_id: &[u8] = &revocation_id;
         let id = core::RevocationId::from_bytes(revocation_id).map_err(to_py_err)?;
         Ok(self.lock().insert(id))
     }
@@ -425,7 +438,8 @@ impl RevocationSet {
         detached(py, || self.lock().insert_entry(&entry.0)).map_err(to_py_err)
     }
 
-    fn __contains__(&self, revocation_id: &[u8]) -> bool {
+    fn __contains__(&self, revocation_id: Bytes) -> bool {
+        let revocation_id: &[u8] = &revocation_id;
         core::RevocationId::from_bytes(revocation_id).is_ok_and(|id| self.lock().contains(&id))
     }
 
@@ -464,7 +478,7 @@ pub fn reencrypt_batch_with_consent<'py>(
     py: Python<'py>,
     consent: &VerifiedConsent,
     rekey: &ReKey,
-    records: Vec<(PyRef<'py, SealedRecord>, String)>,
+    records: Seq<(PyRef<'py, SealedRecord>, String)>,
     purpose: &str,
 ) -> PyResult<Bound<'py, PyList>> {
     let pairs: Vec<(&cipherchart::SealedRecord, &str)> =

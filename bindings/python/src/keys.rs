@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::args::{Bytes, Strings};
 use crate::io::{PyReader, PyWriter};
 use crate::record::SealedRecord;
 use crate::session::{SessionHeader, SessionOpener};
@@ -19,7 +20,8 @@ pub struct PublicKey(pub cipherchart::PublicKey);
 impl PublicKey {
     /// Decodes `bytes(public_key)` (validates every group element).
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::PublicKey::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -71,7 +73,8 @@ impl Authority {
     }
 
     /// Issues a user key for a set of attributes (duplicates merged).
-    fn issue_key(&self, py: Python<'_>, attributes: Vec<String>) -> PyResult<UserKey> {
+    fn issue_key(&self, py: Python<'_>, attributes: Strings) -> PyResult<UserKey> {
+        let attributes = attributes.0;
         detached(py, || self.0.issue_key(&attributes, &mut OsRng))
             .map(UserKey)
             .map_err(to_py_err)
@@ -84,9 +87,10 @@ impl Authority {
     fn issue_delegation_key(
         &self,
         py: Python<'_>,
-        attributes: Vec<String>,
+        attributes: Strings,
         delegator: &crate::sig::BlsPublicKey,
     ) -> PyResult<crate::rekey::DelegationKey> {
+        let attributes = attributes.0;
         detached(py, || {
             self.0
                 .issue_delegation_key(&attributes, &delegator.0, &mut OsRng)
@@ -101,7 +105,8 @@ impl Authority {
 
     /// The inverse of `export_master_key_dangerous`.
     #[staticmethod]
-    fn import_master_key_dangerous(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn import_master_key_dangerous(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || {
             cipherchart::Authority::import_master_key_dangerous(data)
         })
@@ -139,7 +144,8 @@ pub struct UserKey(pub cipherchart::UserKey);
 impl UserKey {
     /// Decodes `bytes(user_key)`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::UserKey::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)

@@ -6,6 +6,7 @@
 //! work runs with the GIL released ([`detached`]); randomness comes from `OsRng`.
 #![allow(unsafe_code)] // pyo3's macros expand to unsafe FFI glue.
 
+mod args;
 mod chain;
 mod consent;
 mod errors;

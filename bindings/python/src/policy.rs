@@ -7,6 +7,7 @@ use cipherchart::policy::Node;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyList, PyString, PyTuple};
 
+use crate::args::{Bytes, Strings};
 use crate::{detached, to_py_err};
 
 /// A parsed, canonical access policy with its compiled LSSS (M, ρ).
@@ -77,7 +78,8 @@ impl Policy {
 
     /// Decodes the canonical encoding `bytes(policy)`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::Policy::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -114,7 +116,8 @@ impl Policy {
     }
 
     /// Whether a key holding `attributes` satisfies the policy.
-    fn is_satisfied_by(&self, attributes: Vec<String>) -> bool {
+    fn is_satisfied_by(&self, attributes: Strings) -> bool {
+        let attributes = attributes.0;
         self.0.is_satisfied_by(&attributes)
     }
 
@@ -151,8 +154,9 @@ impl Policy {
     fn reconstruct<'py>(
         &self,
         py: Python<'py>,
-        attributes: Vec<String>,
+        attributes: Strings,
     ) -> PyResult<Option<Coefficients<'py>>> {
+        let attributes = attributes.0;
         let gamma = detached(py, || self.0.lsss().reconstruct(&attributes));
         gamma
             .map(|g| g.iter().map(|(i, c)| Ok((*i, fr_to_int(py, c)?))).collect())

@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::args::{Bytes, Fixed, Seq, UInt};
 use crate::to_py_err;
 
 /// A consistency proof between two sizes of the log: public, comparable, hashable,
@@ -21,7 +22,10 @@ impl ConsistencyProof {
     /// A proof from its parts (as read from elsewhere); nothing is checked until
     /// `verify`.
     #[new]
-    fn new(old_size: u64, new_size: u64, path: Vec<[u8; 32]>) -> Self {
+    fn new(old_size: UInt, new_size: UInt, path: Seq<Fixed<32>>) -> Self {
+        let old_size = old_size.0;
+        let new_size = new_size.0;
+        let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
         Self(core::ConsistencyProof {
             old_size,
             new_size,
@@ -31,7 +35,8 @@ impl ConsistencyProof {
 
     /// Decodes `bytes(proof)`; raises InvalidEncoding otherwise.
     #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         core::ConsistencyProof::from_bytes(data)
             .map(Self)
             .map_err(to_py_err)
@@ -76,7 +81,9 @@ impl ConsistencyProof {
 
     /// Raises VerificationFailed unless the tree of root `old_root` is a prefix of the
     /// tree of root `new_root` (InvalidArgument for an old size of 0 or above the new).
-    fn verify(&self, old_root: [u8; 32], new_root: [u8; 32]) -> PyResult<()> {
+    fn verify(&self, old_root: Fixed<32>, new_root: Fixed<32>) -> PyResult<()> {
+        let old_root = old_root.0;
+        let new_root = new_root.0;
         self.0.verify(&old_root, &new_root).map_err(to_py_err)
     }
 }
@@ -85,12 +92,17 @@ impl ConsistencyProof {
 /// leaves and root `root`, by the audit path `path`.
 #[pyfunction]
 pub fn verify_inclusion(
-    leaf_hash: [u8; 32],
-    index: u64,
-    size: u64,
-    path: Vec<[u8; 32]>,
-    root: [u8; 32],
+    leaf_hash: Fixed<32>,
+    index: UInt,
+    size: UInt,
+    path: Seq<Fixed<32>>,
+    root: Fixed<32>,
 ) -> PyResult<()> {
+    let leaf_hash = leaf_hash.0;
+    let index = index.0;
+    let size = size.0;
+    let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
+    let root = root.0;
     core::verify_inclusion(&leaf_hash, index, size, &path, &root).map_err(to_py_err)
 }
 
@@ -98,24 +110,32 @@ pub fn verify_inclusion(
 /// `old_root` a prefix of the tree of `new_size` leaves and root `new_root`.
 #[pyfunction]
 pub fn verify_consistency(
-    old_size: u64,
-    new_size: u64,
-    old_root: [u8; 32],
-    new_root: [u8; 32],
-    path: Vec<[u8; 32]>,
+    old_size: UInt,
+    new_size: UInt,
+    old_root: Fixed<32>,
+    new_root: Fixed<32>,
+    path: Seq<Fixed<32>>,
 ) -> PyResult<()> {
+    let old_size = old_size.0;
+    let new_size = new_size.0;
+    let old_root = old_root.0;
+    let new_root = new_root.0;
+    let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
     core::verify_consistency(old_size, new_size, &old_root, &new_root, &path).map_err(to_py_err)
 }
 
 /// `SHA-256(0x00 ‖ data)`: the RFC 6962 hash of a leaf holding `data`.
 #[pyfunction]
-pub fn leaf_hash<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
+pub fn leaf_hash<'py>(py: Python<'py>, data: Bytes) -> Bound<'py, PyBytes> {
+    let data: &[u8] = &data;
     PyBytes::new(py, &core::merkle::leaf_hash(data))
 }
 
 /// `SHA-256(0x01 ‖ left ‖ right)`: the RFC 6962 hash of an inner node.
 #[pyfunction]
-pub fn node_hash<'py>(py: Python<'py>, left: [u8; 32], right: [u8; 32]) -> Bound<'py, PyBytes> {
+pub fn node_hash<'py>(py: Python<'py>, left: Fixed<32>, right: Fixed<32>) -> Bound<'py, PyBytes> {
+    let left = left.0;
+    let right = right.0;
     PyBytes::new(py, &core::merkle::node_hash(&left, &right))
 }
 
@@ -156,12 +176,14 @@ impl MerkleTree {
     }
 
     /// Appends a leaf hash (see `leaf_hash`); returns its index.
-    fn push(&self, leaf_hash: [u8; 32]) -> u64 {
+    fn push(&self, leaf_hash: Fixed<32>) -> u64 {
+        let leaf_hash = leaf_hash.0;
         self.lock().push(leaf_hash)
     }
 
     /// The leaf hash at `index`.
-    fn leaf<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyBytes>> {
+    fn leaf<'py>(&self, py: Python<'py>, index: UInt) -> PyResult<Bound<'py, PyBytes>> {
+        let index = index.0;
         let h = self.lock().leaf(index);
         let h = h.map_err(to_py_err)?;
         Ok(PyBytes::new(py, &h))
@@ -174,20 +196,25 @@ impl MerkleTree {
     }
 
     /// The root of the first `size` leaves.
-    fn root_at<'py>(&self, py: Python<'py>, size: u64) -> PyResult<Bound<'py, PyBytes>> {
+    fn root_at<'py>(&self, py: Python<'py>, size: UInt) -> PyResult<Bound<'py, PyBytes>> {
+        let size = size.0;
         let h = self.lock().root_at(size);
         let h = h.map_err(to_py_err)?;
         Ok(PyBytes::new(py, &h))
     }
 
     /// The audit path of leaf `index` in the tree of the first `size` leaves.
-    fn inclusion_proof(&self, index: u64, size: u64) -> PyResult<crate::InclusionProof> {
+    fn inclusion_proof(&self, index: UInt, size: UInt) -> PyResult<crate::InclusionProof> {
+        let index = index.0;
+        let size = size.0;
         let proof = self.lock().inclusion_proof(index, size);
         proof.map(crate::InclusionProof).map_err(to_py_err)
     }
 
     /// The consistency proof from the first `old_size` leaves to the first `new_size`.
-    fn consistency_proof(&self, old_size: u64, new_size: u64) -> PyResult<ConsistencyProof> {
+    fn consistency_proof(&self, old_size: UInt, new_size: UInt) -> PyResult<ConsistencyProof> {
+        let old_size = old_size.0;
+        let new_size = new_size.0;
         let proof = self.lock().consistency_proof(old_size, new_size);
         proof.map(ConsistencyProof).map_err(to_py_err)
     }

@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::args::Bytes;
 use crate::keys::PublicKey;
 use crate::{detached, to_py_err, Policy};
 
@@ -18,10 +19,13 @@ pub fn seal(
     py: Python<'_>,
     public_key: &PublicKey,
     policy: &Policy,
-    record_id: &[u8],
-    metadata: &[u8],
-    payload: &[u8],
+    record_id: Bytes,
+    metadata: Bytes,
+    payload: Bytes,
 ) -> PyResult<SealedRecord> {
+    let record_id: &[u8] = &record_id;
+    let metadata: &[u8] = &metadata;
+    let payload: &[u8] = &payload;
     detached(py, || {
         cipherchart::seal(
             &public_key.0,
@@ -40,7 +44,8 @@ pub fn seal(
 impl SealedRecord {
     /// Decodes `bytes(record)`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::SealedRecord::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)

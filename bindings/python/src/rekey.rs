@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
+use crate::args::{Bytes, Seq};
 use crate::keys::PublicKey;
 use crate::record::SealedRecord;
 use crate::sig::BlsPublicKey;
@@ -45,7 +46,8 @@ fn used() -> PyErr {
 impl DelegationKey {
     /// Decodes `bytes(key)`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::DelegationKey::from_bytes(data))
             .map(Self::new)
             .map_err(to_py_err)
@@ -116,7 +118,8 @@ pub struct ReKey(pub cipherchart::ReKey);
 impl ReKey {
     /// Decodes `bytes(rekey)`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::ReKey::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -190,7 +193,7 @@ impl ReKey {
     fn reencrypt_batch<'py>(
         &self,
         py: Python<'py>,
-        records: Vec<PyRef<'py, SealedRecord>>,
+        records: Seq<PyRef<'py, SealedRecord>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let records: Vec<cipherchart::SealedRecord> = records.iter().map(|r| r.0.clone()).collect();
         let results = detached(py, || self.0.reencrypt_batch(&records));

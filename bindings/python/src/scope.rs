@@ -7,6 +7,7 @@ use cipherchart::consent as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
+use crate::args::{Bytes, Strings, Time};
 use crate::to_py_err;
 
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` or
@@ -28,10 +29,20 @@ pub struct Scope(pub core::Scope);
 pub struct Window(pub core::Window);
 
 /// A `Selection`, or a list of values meaning `Selection.only(values)`.
-#[derive(FromPyObject)]
 pub(crate) enum SelectionArg {
     Selection(Selection),
     Values(Vec<String>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for SelectionArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(s) = obj.extract::<Selection>() {
+            return Ok(Self::Selection(s));
+        }
+        Strings::extract(obj).map(|v| Self::Values(v.0))
+    }
 }
 
 impl SelectionArg {
@@ -43,18 +54,42 @@ impl SelectionArg {
     }
 }
 
-/// A `Window`, or a `(not_before, expiry)` pair.
-#[derive(FromPyObject)]
+/// A `Window`, or a `(not_before, expiry)` pair of times (ints or timezone-aware
+/// datetimes, see [`Time`]).
 pub(crate) enum WindowArg {
     Window(Window),
-    Pair(u64, u64),
+    Pair(Time, Time),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for WindowArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(w) = obj.extract::<Window>() {
+            return Ok(Self::Window(w));
+        }
+        let pair = obj
+            .cast::<pyo3::types::PyTuple>()
+            .ok()
+            .filter(|t| t.len() == 2)
+            .ok_or_else(|| {
+                crate::args::invalid_argument(
+                    "expected a Window or a (not_before, expiry) tuple of times \
+                     (ints or timezone-aware datetimes)",
+                )
+            })?;
+        Ok(Self::Pair(
+            pair.get_item(0)?.extract()?,
+            pair.get_item(1)?.extract()?,
+        ))
+    }
 }
 
 impl WindowArg {
     pub(crate) fn into_core(self) -> PyResult<core::Window> {
         match self {
             Self::Window(w) => Ok(w.0),
-            Self::Pair(a, b) => core::Window::new(a, b).map_err(to_py_err),
+            Self::Pair(a, b) => core::Window::new(a.0, b.0).map_err(to_py_err),
         }
     }
 }
@@ -69,7 +104,8 @@ impl Selection {
 
     /// Exactly these values (duplicates merged).
     #[staticmethod]
-    fn only(values: Vec<String>) -> Self {
+    fn only(values: Strings) -> Self {
+        let values = values.0;
         Self(core::Selection::only(values))
     }
 
@@ -94,7 +130,8 @@ impl Selection {
     }
 
     /// Whether the byte string `value` (a record id) is selected.
-    fn contains_bytes(&self, value: &[u8]) -> bool {
+    fn contains_bytes(&self, value: Bytes) -> bool {
+        let value: &[u8] = &value;
         self.0.contains_bytes(value)
     }
 
@@ -155,7 +192,8 @@ impl Scope {
     }
 
     /// Whether a record with this id and category is in scope.
-    fn contains(&self, record_id: &[u8], category: &str) -> bool {
+    fn contains(&self, record_id: Bytes, category: &str) -> bool {
+        let record_id: &[u8] = &record_id;
         self.0.contains(record_id, category)
     }
 
@@ -189,7 +227,9 @@ impl Window {
     /// The window `[not_before, expiry)`; raises InvalidArgument unless
     /// `not_before < expiry`.
     #[new]
-    fn new(not_before: u64, expiry: u64) -> PyResult<Self> {
+    fn new(not_before: Time, expiry: Time) -> PyResult<Self> {
+        let not_before = not_before.0;
+        let expiry = expiry.0;
         core::Window::new(not_before, expiry)
             .map(Self)
             .map_err(to_py_err)
@@ -208,7 +248,8 @@ impl Window {
     }
 
     /// Whether the window contains time `t`.
-    fn contains(&self, t: u64) -> bool {
+    fn contains(&self, t: Time) -> bool {
+        let t = t.0;
         self.0.contains(t)
     }
 

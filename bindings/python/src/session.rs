@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::args::Bytes;
 use crate::keys::PublicKey;
 use crate::{detached, to_py_err, Policy};
 
@@ -44,9 +45,11 @@ pub fn start_session(
     py: Python<'_>,
     public_key: &PublicKey,
     policy: &Policy,
-    session_id: &[u8],
-    metadata: &[u8],
+    session_id: Bytes,
+    metadata: Bytes,
 ) -> PyResult<(SessionHeader, SessionSealer)> {
+    let session_id: &[u8] = &session_id;
+    let metadata: &[u8] = &metadata;
     detached(py, || {
         cipherchart::session::start_session(
             &public_key.0,
@@ -64,7 +67,8 @@ pub fn start_session(
 impl SessionHeader {
     /// Decodes `bytes(header)`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::session::SessionHeader::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -119,7 +123,8 @@ impl SessionHeader {
 impl SessionRecord {
     /// Decodes `bytes(record)`.
     #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         cipherchart::session::SessionRecord::from_bytes(data)
             .map(Self)
             .map_err(to_py_err)
@@ -157,7 +162,9 @@ impl SessionRecord {
 #[pymethods]
 impl SessionSealer {
     /// Seals the next record of the session.
-    fn seal(&self, py: Python<'_>, metadata: &[u8], payload: &[u8]) -> PyResult<SessionRecord> {
+    fn seal(&self, py: Python<'_>, metadata: Bytes, payload: Bytes) -> PyResult<SessionRecord> {
+        let metadata: &[u8] = &metadata;
+        let payload: &[u8] = &payload;
         detached(py, || self.lock().seal(metadata, payload))
             .map(SessionRecord)
             .map_err(to_py_err)

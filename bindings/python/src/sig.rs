@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::args::{Bytes, Seq};
 use crate::{detached, to_py_err};
 
 /// A BLS signing key. Secret: no equality, no hash; `repr` shows the public key's prefix.
@@ -40,8 +41,10 @@ impl SigningKey {
 
     /// KeyGen from input keying material (at least 32 bytes) and optional key info.
     #[staticmethod]
-    #[pyo3(signature = (ikm, key_info=b"".as_slice()))]
-    fn from_ikm(py: Python<'_>, ikm: &[u8], key_info: &[u8]) -> PyResult<Self> {
+    #[pyo3(signature = (ikm, key_info=Bytes::default()))]
+    fn from_ikm(py: Python<'_>, ikm: Bytes, key_info: Bytes) -> PyResult<Self> {
+        let ikm: &[u8] = &ikm;
+        let key_info: &[u8] = &key_info;
         detached(py, || cipherchart::BlsSigningKey::from_ikm(ikm, key_info))
             .map(Self)
             .map_err(to_py_err)
@@ -49,7 +52,8 @@ impl SigningKey {
 
     /// Decodes the 32-byte secret scalar from `to_bytes_dangerous`.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::BlsSigningKey::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -67,7 +71,8 @@ impl SigningKey {
     }
 
     /// Signs `message`.
-    fn sign(&self, py: Python<'_>, message: &[u8]) -> Signature {
+    fn sign(&self, py: Python<'_>, message: Bytes) -> Signature {
+        let message: &[u8] = &message;
         Signature(detached(py, || self.0.sign(message)))
     }
 
@@ -92,7 +97,8 @@ impl SigningKey {
 impl BlsPublicKey {
     /// Decodes 48 compressed bytes (rejects the identity and points outside the subgroup).
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::BlsPublicKey::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -100,7 +106,7 @@ impl BlsPublicKey {
 
     /// The aggregate of several public keys (for `fast_aggregate_verify` on one message).
     #[staticmethod]
-    fn aggregate(py: Python<'_>, keys: Vec<BlsPublicKey>) -> PyResult<Self> {
+    fn aggregate(py: Python<'_>, keys: Seq<BlsPublicKey>) -> PyResult<Self> {
         let keys: Vec<_> = keys.iter().map(|k| k.0).collect();
         detached(py, || cipherchart::BlsPublicKey::aggregate(&keys))
             .map(Self)
@@ -108,7 +114,8 @@ impl BlsPublicKey {
     }
 
     /// Returns None if `signature` is valid on `message`; raises VerificationFailed otherwise.
-    fn verify(&self, py: Python<'_>, message: &[u8], signature: &Signature) -> PyResult<()> {
+    fn verify(&self, py: Python<'_>, message: Bytes, signature: &Signature) -> PyResult<()> {
+        let message: &[u8] = &message;
         detached(py, || self.0.verify(message, &signature.0)).map_err(to_py_err)
     }
 
@@ -129,7 +136,8 @@ impl BlsPublicKey {
 
     /// Decodes `to_object_bytes()`; raises InvalidEncoding otherwise.
     #[staticmethod]
-    fn from_object_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_object_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::BlsPublicKey::from_object_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -152,7 +160,8 @@ impl BlsPublicKey {
 impl Signature {
     /// Decodes 96 compressed bytes (rejects points outside the subgroup).
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::BlsSignature::from_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -160,7 +169,7 @@ impl Signature {
 
     /// The aggregate of several signatures.
     #[staticmethod]
-    fn aggregate(py: Python<'_>, signatures: Vec<Signature>) -> PyResult<Self> {
+    fn aggregate(py: Python<'_>, signatures: Seq<Signature>) -> PyResult<Self> {
         let sigs: Vec<_> = signatures.iter().map(|s| s.0).collect();
         detached(py, || cipherchart::BlsSignature::aggregate(&sigs))
             .map(Self)
@@ -179,7 +188,8 @@ impl Signature {
 
     /// Decodes `to_object_bytes()`; raises InvalidEncoding otherwise.
     #[staticmethod]
-    fn from_object_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_object_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
         detached(py, || cipherchart::BlsSignature::from_object_bytes(data))
             .map(Self)
             .map_err(to_py_err)
@@ -202,10 +212,11 @@ impl Signature {
 #[pyfunction]
 pub fn fast_aggregate_verify(
     py: Python<'_>,
-    public_keys: Vec<BlsPublicKey>,
-    message: &[u8],
+    public_keys: Seq<BlsPublicKey>,
+    message: Bytes,
     signature: &Signature,
 ) -> PyResult<()> {
+    let message: &[u8] = &message;
     let pks: Vec<_> = public_keys.iter().map(|k| k.0).collect();
     detached(py, || {
         cipherchart::sig::fast_aggregate_verify(&pks, message, &signature.0)
@@ -217,24 +228,21 @@ pub fn fast_aggregate_verify(
 #[pyfunction]
 pub fn aggregate_verify(
     py: Python<'_>,
-    pairs: Vec<(BlsPublicKey, Vec<u8>)>,
+    pairs: Seq<(BlsPublicKey, Bytes)>,
     signature: &Signature,
 ) -> PyResult<()> {
     let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> =
-        pairs.iter().map(|(k, m)| (k.0, m.as_slice())).collect();
+        pairs.iter().map(|(k, m)| (k.0, &m[..])).collect();
     detached(py, || {
         cipherchart::sig::aggregate_verify(&pairs, &signature.0)
     })
     .map_err(to_py_err)
 }
 
-type Triples = Vec<(BlsPublicKey, Vec<u8>, Signature)>;
+type Triples = Seq<(BlsPublicKey, Bytes, Signature)>;
 
 fn borrow(items: &Triples) -> Vec<(cipherchart::BlsPublicKey, &[u8], cipherchart::BlsSignature)> {
-    items
-        .iter()
-        .map(|(k, m, s)| (k.0, m.as_slice(), s.0))
-        .collect()
+    items.iter().map(|(k, m, s)| (k.0, &m[..], s.0)).collect()
 }
 
 /// Verifies many `(public_key, message, signature)` triples at once (random weights).

@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
+use crate::args::{Bytes, UInt};
 use crate::io::{PyReader, PyWriter};
 use crate::keys::PublicKey;
 use crate::{detached, Policy};
@@ -57,15 +58,22 @@ pub fn seal_stream(
     py: Python<'_>,
     public_key: &PublicKey,
     policy: &Policy,
-    stream_id: &[u8],
-    metadata: &[u8],
+    stream_id: Bytes,
+    metadata: Bytes,
     input: Py<PyAny>,
     output: Py<PyAny>,
-    chunk_size: Option<u32>,
+    chunk_size: Option<UInt>,
 ) -> PyResult<u64> {
+    let stream_id: &[u8] = &stream_id;
+    let metadata: &[u8] = &metadata;
     let reader = PyReader::new(input);
     let writer = PyWriter::new(output);
-    let chunk_size = chunk_size.unwrap_or(cipherchart::stream::DEFAULT_CHUNK_SIZE);
+    let chunk_size = match chunk_size {
+        None => cipherchart::stream::DEFAULT_CHUNK_SIZE,
+        Some(UInt(n)) => u32::try_from(n).map_err(|_| {
+            crate::args::invalid_argument(format!("chunk_size {n} is above 2**32 - 1"))
+        })?,
+    };
     let result = detached(py, || {
         cipherchart::stream::seal_stream_with_chunk_size(
             &public_key.0,

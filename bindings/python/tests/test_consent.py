@@ -71,7 +71,7 @@ def test_refusals_are_consent_errors() -> None:
     with pytest.raises(cipherchart.ConsentError):
         issued().attenuate(RESIDENT, Narrowing(purposes=["treatment"]))  # not the holder
     with pytest.raises(cipherchart.InvalidArgument):
-        Grant("p", H2, (NOW, NOW))
+        Grant("p", H2, (NOW, NOW), purposes=["treatment"])
 
 
 def test_revocation() -> None:

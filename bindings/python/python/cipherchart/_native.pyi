@@ -1,6 +1,7 @@
 """The native module (Rust, pyo3). Import from :mod:`cipherchart` instead."""
 
 import os
+from datetime import datetime
 from typing import Callable, Iterator, List, Optional, Protocol, Sequence, Tuple, Union, final
 
 from cipherchart.errors import CipherchartError
@@ -36,6 +37,7 @@ __all__ = [
     "UserKey",
     "SealedRecord",
     "ReKey",
+    "DelegationKey",
     "StreamInfo",
     "SessionHeader",
     "SessionRecord",
@@ -111,6 +113,13 @@ MAX_NOTE_SIGNATURES: int
 MAX_PROOF_HASHES: int
 MIN_IKM_LEN: int
 
+#: A bytes argument: ``bytes``, ``bytearray`` or ``memoryview`` (anything else raises
+#: InvalidArgument).
+_BytesLike = Union[bytes, bytearray, memoryview]
+#: A time argument: POSIX seconds (a non-negative ``int``) or a timezone-aware ``datetime``
+#: (rounded down to the second). A ``float`` or a naive ``datetime`` raises InvalidArgument.
+_Time = Union[int, datetime]
+
 #: A node of :attr:`Policy.root`.
 _PolicyNode = Union[
     Tuple[str, str], Tuple[str, List["_PolicyNode"]], Tuple[str, int, List["_PolicyNode"]]
@@ -133,7 +142,7 @@ class Policy:
         Raises PolicySyntaxError (with ``.position``), PolicyInvalid or LimitExceeded.
         """
     @staticmethod
-    def from_bytes(data: bytes) -> "Policy":
+    def from_bytes(data: _BytesLike) -> "Policy":
         """Decodes the canonical encoding ``bytes(policy)``; raises InvalidEncoding otherwise."""
     def __bytes__(self) -> bytes: ...
     def __str__(self) -> str: ...
@@ -177,7 +186,7 @@ class PublicKey:
     """The authority's public key: public, comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "PublicKey":
+    def from_bytes(data: _BytesLike) -> "PublicKey":
         """Decodes ``bytes(public_key)``; raises InvalidEncoding otherwise."""
     @property
     def id(self) -> bytes:
@@ -211,7 +220,7 @@ class Authority:
     def export_master_key_dangerous(self) -> bytes:
         """The master secret key (with the public key). Whoever holds it can issue any key."""
     @staticmethod
-    def import_master_key_dangerous(data: bytes) -> "Authority":
+    def import_master_key_dangerous(data: _BytesLike) -> "Authority":
         """The inverse of ``export_master_key_dangerous``."""
     def __repr__(self) -> str: ...
     def __reduce__(self) -> Tuple[Callable[[bytes], "Authority"], Tuple[bytes]]: ...
@@ -221,7 +230,7 @@ class UserKey:
     """A user's decryption key. Secret: no equality; ``bytes(key)`` and pickling export it."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "UserKey":
+    def from_bytes(data: _BytesLike) -> "UserKey":
         """Decodes ``bytes(user_key)``; raises InvalidEncoding otherwise."""
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
@@ -246,7 +255,7 @@ class SealedRecord:
     """A sealed (possibly re-encrypted) record: public, comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "SealedRecord":
+    def from_bytes(data: _BytesLike) -> "SealedRecord":
         """Decodes ``bytes(record)``; raises InvalidEncoding otherwise."""
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
@@ -278,7 +287,7 @@ class DelegationKey:
     """A one-grant delegation key. Secret: no equality; ``rekey`` consumes it."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "DelegationKey":
+    def from_bytes(data: _BytesLike) -> "DelegationKey":
         """Decodes ``bytes(key)``; raises InvalidEncoding otherwise."""
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
@@ -298,7 +307,7 @@ class ReKey:
     """A re-encryption key. Secret: no equality; ``bytes(rekey)`` and pickling export it."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "ReKey":
+    def from_bytes(data: _BytesLike) -> "ReKey":
         """Decodes ``bytes(rekey)``; raises InvalidEncoding otherwise."""
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
@@ -343,7 +352,7 @@ class SessionHeader:
     """The public header of a session: comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "SessionHeader": ...
+    def from_bytes(data: _BytesLike) -> "SessionHeader": ...
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -364,7 +373,7 @@ class SessionRecord:
     """One record of a session: comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "SessionRecord": ...
+    def from_bytes(data: _BytesLike) -> "SessionRecord": ...
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -380,7 +389,7 @@ class SessionRecord:
 class SessionSealer:
     """Seals the records of a session. Secret: no equality, not picklable."""
 
-    def seal(self, metadata: bytes, payload: bytes) -> SessionRecord: ...
+    def seal(self, metadata: _BytesLike, payload: _BytesLike) -> SessionRecord: ...
     @property
     def next_sequence(self) -> int: ...
     def __repr__(self) -> str: ...
@@ -400,15 +409,15 @@ class SigningKey:
     @staticmethod
     def generate() -> "SigningKey": ...
     @staticmethod
-    def from_ikm(ikm: bytes, key_info: bytes = ...) -> "SigningKey":
+    def from_ikm(ikm: _BytesLike, key_info: _BytesLike = ...) -> "SigningKey":
         """KeyGen from at least 32 bytes of keying material."""
     @staticmethod
-    def from_bytes(data: bytes) -> "SigningKey": ...
+    def from_bytes(data: _BytesLike) -> "SigningKey": ...
     def to_bytes_dangerous(self) -> bytes:
         """The 32-byte secret scalar."""
     @property
     def public_key(self) -> "BlsPublicKey": ...
-    def sign(self, message: bytes) -> "Signature": ...
+    def sign(self, message: _BytesLike) -> "Signature": ...
     def prove_possession(self) -> "Signature": ...
     def __repr__(self) -> str: ...
     def __reduce__(self) -> Tuple[Callable[[bytes], "SigningKey"], Tuple[bytes]]: ...
@@ -418,16 +427,16 @@ class BlsPublicKey:
     """A BLS public key (48 bytes): comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "BlsPublicKey": ...
+    def from_bytes(data: _BytesLike) -> "BlsPublicKey": ...
     @staticmethod
     def aggregate(keys: Sequence["BlsPublicKey"]) -> "BlsPublicKey": ...
-    def verify(self, message: bytes, signature: "Signature") -> None:
+    def verify(self, message: _BytesLike, signature: "Signature") -> None:
         """Raises VerificationFailed unless ``signature`` is valid on ``message``."""
     def verify_possession(self, proof: "Signature") -> None: ...
     def to_object_bytes(self) -> bytes:
         """The 52-byte cipherchart object (header, then the 48 raw bytes)."""
     @staticmethod
-    def from_object_bytes(data: bytes) -> "BlsPublicKey": ...
+    def from_object_bytes(data: _BytesLike) -> "BlsPublicKey": ...
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -440,13 +449,13 @@ class Signature:
     """A BLS signature (96 bytes): comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "Signature": ...
+    def from_bytes(data: _BytesLike) -> "Signature": ...
     @staticmethod
     def aggregate(signatures: Sequence["Signature"]) -> "Signature": ...
     def to_object_bytes(self) -> bytes:
         """The 100-byte cipherchart object (header, then the 96 raw bytes)."""
     @staticmethod
-    def from_object_bytes(data: bytes) -> "Signature": ...
+    def from_object_bytes(data: _BytesLike) -> "Signature": ...
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -455,15 +464,15 @@ class Signature:
     def __reduce__(self) -> Tuple[Callable[[bytes], "Signature"], Tuple[bytes]]: ...
 
 def seal(
-    public_key: PublicKey, policy: Policy, record_id: bytes, metadata: bytes, payload: bytes
+    public_key: PublicKey, policy: Policy, record_id: _BytesLike, metadata: _BytesLike, payload: _BytesLike
 ) -> SealedRecord:
     """Seals ``payload`` under ``policy``; raises InvalidArgument for oversized inputs."""
 
 def seal_stream(
     public_key: PublicKey,
     policy: Policy,
-    stream_id: bytes,
-    metadata: bytes,
+    stream_id: _BytesLike,
+    metadata: _BytesLike,
     input: _Reader,
     output: _Writer,
     chunk_size: Optional[int] = None,
@@ -474,22 +483,22 @@ def read_stream_info(input: _Reader) -> StreamInfo:
     """Reads only the public header of a stream."""
 
 def start_session(
-    public_key: PublicKey, policy: Policy, session_id: bytes, metadata: bytes
+    public_key: PublicKey, policy: Policy, session_id: _BytesLike, metadata: _BytesLike
 ) -> Tuple[SessionHeader, SessionSealer]:
     """Starts a session: its public header and a sealer for its records."""
 
 def fast_aggregate_verify(
-    public_keys: Sequence[BlsPublicKey], message: bytes, signature: Signature
+    public_keys: Sequence[BlsPublicKey], message: _BytesLike, signature: Signature
 ) -> None:
     """One aggregate signature by many keys on one message; raises VerificationFailed."""
 
-def aggregate_verify(pairs: Sequence[Tuple[BlsPublicKey, bytes]], signature: Signature) -> None:
+def aggregate_verify(pairs: Sequence[Tuple[BlsPublicKey, _BytesLike]], signature: Signature) -> None:
     """One aggregate signature over distinct (key, message) pairs; raises VerificationFailed."""
 
-def batch_verify(items: Sequence[Tuple[BlsPublicKey, bytes, Signature]]) -> None:
+def batch_verify(items: Sequence[Tuple[BlsPublicKey, _BytesLike, Signature]]) -> None:
     """Many (key, message, signature) triples at once; raises VerificationFailed."""
 
-def batch_find_invalid(items: Sequence[Tuple[BlsPublicKey, bytes, Signature]]) -> List[int]:
+def batch_find_invalid(items: Sequence[Tuple[BlsPublicKey, _BytesLike, Signature]]) -> List[int]:
     """The indices of the triples that do not verify (ascending)."""
 
 @final
@@ -500,14 +509,14 @@ class Grant:
         cls,
         subject: str,
         grantee: Union[Policy, BlsPublicKey],
-        window: Union["Window", Tuple[int, int]],
+        window: Union["Window", Tuple[_Time, _Time]],
         *,
+        purposes: Sequence[str],
         scope: Optional["Scope"] = None,
         records: Optional[Sequence[str]] = None,
         categories: Optional[Sequence[str]] = None,
-        purposes: Optional[Sequence[str]] = None,
         rekey: Optional[ReKey] = None,
-        rekey_digest: Optional[bytes] = None,
+        rekey_digest: Optional[_BytesLike] = None,
         holder: Optional[BlsPublicKey] = None,
     ) -> "Grant":
         """``window`` is a ``Window`` or ``(not_before, expiry)`` in seconds; raises
@@ -530,7 +539,7 @@ class Narrowing:
         record_selection: Optional["Selection"] = None,
         category_selection: Optional["Selection"] = None,
         purposes: Optional[Sequence[str]] = None,
-        window: Union["Window", Tuple[int, int], None] = None,
+        window: Union["Window", Tuple[_Time, _Time], None] = None,
         holder: Optional[BlsPublicKey] = None,
     ) -> "Narrowing": ...
     def __repr__(self) -> str: ...
@@ -547,14 +556,14 @@ class ConsentToken:
         """Raises ConsentError if ``holder`` is not the named holder or the block widens."""
     def present(self, holder: SigningKey) -> "ConsentToken": ...
     def verify(
-        self, issuer: BlsPublicKey, now: int, revoked: Optional["RevocationSet"] = None
+        self, issuer: BlsPublicKey, now: _Time, revoked: Optional["RevocationSet"] = None
     ) -> "VerifiedConsent":
         """Raises ConsentError (expired, revoked, ...) or VerificationFailed."""
     def to_text(self) -> str: ...
     @staticmethod
     def from_text(text: str) -> "ConsentToken": ...
     @staticmethod
-    def from_bytes(data: bytes) -> "ConsentToken": ...
+    def from_bytes(data: _BytesLike) -> "ConsentToken": ...
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -569,9 +578,9 @@ class ConsentToken:
     def is_presented(self) -> bool: ...
     @property
     def block_count(self) -> int: ...
-    def grant_entry(self, time: int) -> "EntryDraft":
+    def grant_entry(self, time: _Time) -> "EntryDraft":
         """The chain entry logging this token's issue."""
-    def revoke_entry(self, time: int) -> "EntryDraft":
+    def revoke_entry(self, time: _Time) -> "EntryDraft":
         """The chain entry revoking this token (subject: its last block's revocation id)."""
     def revocation_ids(self) -> List[bytes]: ...
 
@@ -579,8 +588,8 @@ class ConsentToken:
 class VerifiedConsent:
     """A verified token: the only value ``reencrypt_with_consent`` accepts."""
 
-    def permits(self, record_id: bytes, category: str, purpose: str) -> bool: ...
-    def check_permits(self, record_id: bytes, category: str, purpose: str) -> None:
+    def permits(self, record_id: _BytesLike, category: str, purpose: str) -> bool: ...
+    def check_permits(self, record_id: _BytesLike, category: str, purpose: str) -> None:
         """Raises ConsentError unless ``permits(...)``."""
     @property
     def subject(self) -> str: ...
@@ -614,11 +623,11 @@ class RevocationSet:
     @staticmethod
     def from_chain(chain: "Chain") -> "RevocationSet":
         """Every revocation logged in ``chain``."""
-    def insert(self, revocation_id: bytes) -> bool: ...
+    def insert(self, revocation_id: _BytesLike) -> bool: ...
     def insert_entry(self, entry: "Entry") -> bool:
         """Records a revoke entry (raises VerificationFailed for a bad signature);
         returns whether ``entry`` was a revocation."""
-    def __contains__(self, key: bytes, /) -> bool: ...
+    def __contains__(self, key: _BytesLike, /) -> bool: ...
     def __len__(self) -> int: ...
     def __repr__(self) -> str: ...
 
@@ -636,7 +645,7 @@ class Selection:
     def values(self) -> Optional[List[str]]:
         """The selected values, sorted; None for ``any()``."""
     def contains(self, value: str) -> bool: ...
-    def contains_bytes(self, value: bytes) -> bool: ...
+    def contains_bytes(self, value: _BytesLike) -> bool: ...
     def is_within(self, wider: "Selection") -> bool: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -660,7 +669,7 @@ class Scope:
     def records(self) -> Selection: ...
     @property
     def categories(self) -> Selection: ...
-    def contains(self, record_id: bytes, category: str) -> bool: ...
+    def contains(self, record_id: _BytesLike, category: str) -> bool: ...
     def is_within(self, wider: "Scope") -> bool: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -672,13 +681,13 @@ class Scope:
 class Window:
     """``[not_before, expiry)`` in seconds; equal to, and unpacks as, the pair."""
 
-    def __new__(cls, not_before: int, expiry: int) -> "Window":
+    def __new__(cls, not_before: _Time, expiry: _Time) -> "Window":
         """Raises InvalidArgument unless ``not_before < expiry``."""
     @property
     def not_before(self) -> int: ...
     @property
     def expiry(self) -> int: ...
-    def contains(self, t: int) -> bool: ...
+    def contains(self, t: _Time) -> bool: ...
     def is_within(self, wider: "Window") -> bool: ...
     def __len__(self) -> int: ...
     def __getitem__(self, key: int, /) -> int: ...
@@ -711,14 +720,14 @@ def reencrypt_batch_with_consent(
 class EntryDraft:
     """An unsigned chain entry."""
 
-    def __new__(cls, time: int, action: Union[str, int], subject: bytes, digest: bytes) -> "EntryDraft":
+    def __new__(cls, time: _Time, action: Union[str, int], subject: _BytesLike, digest: _BytesLike) -> "EntryDraft":
         """``action``: ``create``, ``update``, ``read``, ``share``, ``re-encrypt``, ``grant``,
         ``revoke``, ``custody``, ``extension-0x0100``…, or a numeric code (extensions from 0x0100);
         ``digest``: 32 bytes."""
     @staticmethod
-    def for_payload(time: int, action: Union[str, int], subject: bytes, payload: bytes) -> "EntryDraft":
+    def for_payload(time: _Time, action: Union[str, int], subject: _BytesLike, payload: _BytesLike) -> "EntryDraft":
         """A draft whose digest is the SHA-256 of ``payload``."""
-    def sign(self, sequence: int, prev: bytes, actor: SigningKey) -> "Entry":
+    def sign(self, sequence: int, prev: _BytesLike, actor: SigningKey) -> "Entry":
         """Signs the draft as entry ``sequence`` after the entry of hash ``prev`` (for ``Chain.append``)."""
     @property
     def time(self) -> int: ...
@@ -732,7 +741,7 @@ class EntryDraft:
     def digest(self) -> bytes: ...
     @property
     def metadata(self) -> bytes: ...
-    def with_metadata(self, metadata: bytes) -> "EntryDraft": ...
+    def with_metadata(self, metadata: _BytesLike) -> "EntryDraft": ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -742,13 +751,13 @@ class Entry:
     """A signed chain entry: comparable (by bytes), hashable, picklable."""
 
     @staticmethod
-    def for_seal(record: SealedRecord, time: int) -> EntryDraft:
+    def for_seal(record: SealedRecord, time: _Time) -> EntryDraft:
         """Logs sealing ``record`` (action ``create``, digest SHA-256 of ``bytes(record)``)."""
     @staticmethod
-    def for_reencrypt(record: SealedRecord, grant_id: bytes, time: int) -> EntryDraft:
+    def for_reencrypt(record: SealedRecord, grant_id: _BytesLike, time: _Time) -> EntryDraft:
         """Logs a re-encryption whose result is ``record`` (``grant_id``: 16 bytes)."""
     @staticmethod
-    def from_bytes(data: bytes) -> "Entry": ...
+    def from_bytes(data: _BytesLike) -> "Entry": ...
     def __bytes__(self) -> bytes: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -789,14 +798,14 @@ class Entry:
 class InclusionProof:
     """A Merkle audit path."""
 
-    def __new__(cls, index: int, size: int, path: Sequence[bytes]) -> "InclusionProof": ...
+    def __new__(cls, index: int, size: int, path: Sequence[_BytesLike]) -> "InclusionProof": ...
     @property
     def index(self) -> int: ...
     @property
     def size(self) -> int: ...
     @property
     def path(self) -> List[bytes]: ...
-    def verify(self, leaf_hash: bytes, root: bytes) -> None:
+    def verify(self, leaf_hash: _BytesLike, root: _BytesLike) -> None:
         """Raises VerificationFailed unless ``leaf_hash`` is at ``index`` under ``root``."""
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -807,11 +816,11 @@ class Checkpoint:
     """A signed checkpoint (C2SP signed note)."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "Checkpoint": ...
+    def from_bytes(data: _BytesLike) -> "Checkpoint": ...
     @staticmethod
     def from_note(note: str) -> "Checkpoint": ...
     @staticmethod
-    def sign(origin: str, size: int, root: bytes, log_key: SigningKey) -> "Checkpoint":
+    def sign(origin: str, size: int, root: _BytesLike, log_key: SigningKey) -> "Checkpoint":
         """Signs ``(origin, size, root)``; raises InvalidArgument for a bad origin."""
     def to_note(self) -> str: ...
     def note_text(self) -> str:
@@ -839,7 +848,7 @@ class ProofFile:
     """A receipt (checkpoint + entry + audit path), verifiable offline."""
 
     @staticmethod
-    def from_bytes(data: bytes) -> "ProofFile": ...
+    def from_bytes(data: _BytesLike) -> "ProofFile": ...
     def __new__(cls, checkpoint: Checkpoint, entry: Entry, proof: InclusionProof) -> "ProofFile":
         """Raises InvalidArgument unless the proof is for the entry at the checkpoint's size."""
     @staticmethod
@@ -876,7 +885,7 @@ class Chain:
         damaged one, or with ``.kind == "locked"`` if another writer (this process or another)
         has it open: one writer per file, until it is closed or garbage-collected."""
     @staticmethod
-    def from_records(records: Sequence[bytes]) -> "Chain":
+    def from_records(records: Sequence[_BytesLike]) -> "Chain":
         """A chain in memory over store records (entry encodings, in order); raises
         ChainError for a record that is not the entry expected there."""
     @property
@@ -915,9 +924,9 @@ class Chain:
 class ConsistencyProof:
     """An RFC 6962 consistency proof: comparable, hashable, picklable."""
 
-    def __new__(cls, old_size: int, new_size: int, path: Sequence[bytes]) -> "ConsistencyProof": ...
+    def __new__(cls, old_size: int, new_size: int, path: Sequence[_BytesLike]) -> "ConsistencyProof": ...
     @staticmethod
-    def from_bytes(data: bytes) -> "ConsistencyProof": ...
+    def from_bytes(data: _BytesLike) -> "ConsistencyProof": ...
     def __bytes__(self) -> bytes: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -930,7 +939,7 @@ class ConsistencyProof:
     def new_size(self) -> int: ...
     @property
     def path(self) -> List[bytes]: ...
-    def verify(self, old_root: bytes, new_root: bytes) -> None:
+    def verify(self, old_root: _BytesLike, new_root: _BytesLike) -> None:
         """Raises VerificationFailed unless the old tree is a prefix of the new one."""
 
 @final
@@ -967,21 +976,21 @@ class Recovery:
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
-def verify_inclusion(leaf_hash: bytes, index: int, size: int, path: Sequence[bytes], root: bytes) -> None:
+def verify_inclusion(leaf_hash: _BytesLike, index: int, size: int, path: Sequence[_BytesLike], root: _BytesLike) -> None:
     """Raises VerificationFailed unless ``path`` proves ``leaf_hash`` at ``index`` under ``root``."""
 
 def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, path: Sequence[bytes]
+    old_size: int, new_size: int, old_root: _BytesLike, new_root: _BytesLike, path: Sequence[_BytesLike]
 ) -> None:
     """Raises VerificationFailed unless ``path`` proves the old tree a prefix of the new one."""
 
 def key_id(key_name: str, key: BlsPublicKey) -> bytes:
     """The 4-byte key id of a log key under ``key_name``."""
 
-def leaf_hash(data: bytes) -> bytes:
+def leaf_hash(data: _BytesLike) -> bytes:
     """``SHA-256(0x00 || data)``: the RFC 6962 hash of a leaf."""
 
-def node_hash(left: bytes, right: bytes) -> bytes:
+def node_hash(left: _BytesLike, right: _BytesLike) -> bytes:
     """``SHA-256(0x01 || left || right)``: the RFC 6962 hash of an inner node."""
 
 @final
@@ -991,7 +1000,7 @@ class MerkleTree:
     def __new__(cls) -> "MerkleTree": ...
     def __len__(self) -> int: ...
     def __repr__(self) -> str: ...
-    def push(self, leaf_hash: bytes) -> int:
+    def push(self, leaf_hash: _BytesLike) -> int:
         """Appends a leaf hash; returns its index."""
     def leaf(self, index: int) -> bytes: ...
     @property
