@@ -81,6 +81,9 @@ fn u32_at(bytes: &[u8], at: usize) -> usize {
 
 /// Where the hops of an encoded record are: `base_len` is the length of the record's
 /// encoding before any hop (its last byte is the hop count).
+/// A hop's delegator (compressed BLS key) after its grant id.
+const DELEGATOR_LEN: usize = 48;
+
 struct Layout {
     count_at: usize,
     hops: Vec<Range<usize>>,
@@ -93,7 +96,7 @@ impl Layout {
         let mut hops = Vec::new();
         for _ in 0..bytes[count_at] {
             let start = at;
-            at += GRANT_ID_LEN;
+            at += GRANT_ID_LEN + DELEGATOR_LEN;
             at = kem_header_end(bytes, at); // grant capsule
             at = kem_header_end(bytes, at); // record capsule
             at += GT_LEN; // R̂
@@ -106,7 +109,7 @@ impl Layout {
 
     /// The byte range of the grant capsule in hop `i` (`bytes` is the encoding).
     fn capsule(&self, bytes: &[u8], i: usize) -> Range<usize> {
-        let start = self.hops[i].start + GRANT_ID_LEN;
+        let start = self.hops[i].start + GRANT_ID_LEN + DELEGATOR_LEN;
         start..kem_header_end(bytes, start)
     }
 

@@ -8,7 +8,7 @@
 //! cargo test --no-default-features --test review_consent
 //! ```
 //!
-//! It also runs every committed consent vector (`tests/vectors/cipherchart-v1.json`)
+//! It also runs every committed consent vector (`tests/vectors/cipherchart-v2.json`)
 //! through the conformance checker, in whichever build runs it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
@@ -27,7 +27,7 @@ use rand_chacha::ChaCha20Rng;
 #[test]
 fn committed_consent_vectors_in_this_build() {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/cipherchart-v1.json");
+        .join("tests/vectors/cipherchart-v2.json");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     check::consent(&doc);

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 fn doc() -> Value {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/cipherchart-v1.json");
+        .join("tests/vectors/cipherchart-v2.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

@@ -8,8 +8,8 @@
 use cipherchart::consent::{reencrypt_with_consent, verify, Grant, Grantee, RevocationSet, Window};
 use cipherchart::stream::seal_stream;
 use cipherchart::{
-    seal, session, Authority, BlsSigningKey, ConsentError, ConsentToken, Error, Policy, ReKey,
-    SealedRecord,
+    seal, session, Authority, BlsSigningKey, ConsentError, ConsentToken, EncodingError, Error,
+    Policy, ReKey, SealedRecord,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -224,9 +224,10 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
 
 // --- finding 4: streams and session headers re-encrypted as records -----------------
 
-/// A SealedRecord around a foreign KEM header, with a made-up body.
-fn wrap_as_record(kem_header: &[u8]) -> SealedRecord {
-    SealedRecord::from_bytes(&record_bytes(b"p42/ecg", b"", kem_header, &[0; 16], &[], 0)).unwrap()
+/// A SealedRecord around a foreign KEM header, with a made-up body: refused at decode
+/// when the header is under the holder guard (as stream and session headers are).
+fn wrap_as_record(kem_header: &[u8]) -> Result<SealedRecord, Error> {
+    SealedRecord::from_bytes(&record_bytes(b"p42/ecg", b"", kem_header, &[0; 16], &[], 0))
 }
 
 #[test]
@@ -258,11 +259,7 @@ fn finding_4_a_stream_header_cannot_be_reencrypted() {
         "role:physician",
         &mut rng,
     );
-    assert!(!rekey.can_reencrypt(&wrapped));
-    assert_eq!(
-        rekey.reencrypt(&wrapped).unwrap_err(),
-        Error::PolicyNotSatisfied
-    );
+    expect_refused(&rekey, wrapped);
     // Control: the patient opens the stream itself.
     let key = hospital.issue_key(&["patient:42"], &mut rng).unwrap();
     let mut out = Vec::new();
@@ -290,10 +287,23 @@ fn finding_4_a_session_header_cannot_be_reencrypted() {
         "role:physician",
         &mut rng,
     );
-    assert_eq!(
-        rekey.reencrypt(&wrapped).unwrap_err(),
-        Error::PolicyNotSatisfied
-    );
+    expect_refused(&rekey, wrapped);
+}
+
+/// A guarded header wrapped as a record: refused when the record is decoded (no record
+/// layer may be under the holder guard), and, were it decoded, by the proxy, whose
+/// blinded key lacks the guard (`PolicyNotSatisfied` before any pairing).
+fn expect_refused(rekey: &ReKey, wrapped: Result<SealedRecord, Error>) {
+    match wrapped {
+        Err(e) => assert_eq!(e, Error::InvalidEncoding(EncodingError::NonCanonical)),
+        Ok(record) => {
+            assert!(!rekey.can_reencrypt(&record));
+            assert_eq!(
+                rekey.reencrypt(&record).unwrap_err(),
+                Error::PolicyNotSatisfied
+            );
+        }
+    }
 }
 
 /// The M7 relabelling: a record relabelled with a permitted id is re-encrypted, then the
