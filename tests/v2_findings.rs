@@ -76,6 +76,7 @@ fn record_bytes(
 }
 
 /// The parts of a SealedRecord encoding: (id, metadata, KEM header, body, hop count, hops).
+#[allow(clippy::type_complexity)]
 fn record_parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, u8, Vec<u8>) {
     let id_end = skip_lp(bytes, 4);
     let meta_end = skip_lp(bytes, id_end);
@@ -204,7 +205,7 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
         .unwrap()
     };
     let base =
-        || Grant::new("p", Grantee::Policy(policy(to)), window.clone()).purposes(["treatment"]);
+        || Grant::new("p", Grantee::Policy(policy(to)), window).purposes(["treatment"]);
     let gate = |c| reencrypt_with_consent(&c, &bob_rekey, &bob_record, "psychiatry", "treatment");
     let mismatch = Err(Error::Consent(ConsentError::RekeyMismatch));
 
