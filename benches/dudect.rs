@@ -25,7 +25,7 @@ use ark_bls12_381::{Fr, G1Projective, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ff::{Field, UniformRand};
 use cipherchart::ct::{SecretG1, SecretG2, SecretScalar};
-use cipherchart::{seal, Authority, BlsSigningKey, Policy, UserKey};
+use cipherchart::{seal, Authority, BlsSigningKey, DelegationKey, Policy};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -299,17 +299,22 @@ fn main() {
         |rng| seal(&pk, &policy, b"record-1", b"", b"payload", rng).expect("seal"),
     );
 
-    // Re-key: one fixed user key and zero coins vs a pool of random keys and random
-    // coins; keys decoded from bytes before the clock starts.
+    // Re-key: one fixed delegation key and zero coins vs a pool of random delegation
+    // keys and random coins; keys decoded from bytes before the clock starts.
+    let consent = BlsSigningKey::generate(&mut r).public_key();
     let fixed_key = authority
-        .issue_key(&["role:nurse"], &mut ChaCha20Rng::seed_from_u64(1))
+        .issue_delegation_key(
+            &["role:nurse"],
+            &consent,
+            &mut ChaCha20Rng::seed_from_u64(1),
+        )
         .expect("key")
         .to_bytes()
         .to_vec();
     let keys: Vec<Vec<u8>> = (0..64)
         .map(|_| {
             authority
-                .issue_key(&["role:nurse"], &mut r)
+                .issue_delegation_key(&["role:nurse"], &consent, &mut r)
                 .expect("key")
                 .to_bytes()
                 .to_vec()
@@ -320,14 +325,19 @@ fn main() {
         "re-key (1 attribute)",
         1500 * scale,
         || {
-            let decode = |b: &[u8]| UserKey::from_bytes(b).expect("key");
+            let decode = |b: &[u8]| Some(DelegationKey::from_bytes(b).expect("key"));
             let random = &keys[fresh.gen_range(0..keys.len())];
             (
                 (decode(&fixed_key), Replay::new(true, &mut fresh)),
                 (decode(random), Replay::new(false, &mut fresh)),
             )
         },
-        |(k, rng)| k.rekey(&pk, &["role:nurse"], &target, rng).expect("rekey"),
+        |(k, rng)| {
+            k.take()
+                .expect("one use")
+                .rekey(&pk, &target, rng)
+                .expect("rekey")
+        },
     );
 
     // BLS signing: the fixed sparse secret key vs random keys.

@@ -98,8 +98,11 @@ fn chain(n: usize) -> Chain {
     let pk = authority.public_key();
     let mut rng = rng(12 + n as u64);
     let record_policy = policy("rec", Shape::And, n);
-    let to1 = policy("to", Shape::And, n);
-    let to2 = policy("to2", Shape::And, n);
+    // Target policies of at most 5 rows: a record's open-cost budget
+    // (`MAX_RECORD_OPEN_COST`) covers all its layers, so a 50-row record cannot also carry
+    // two 50-row hops.
+    let to1 = policy("to", Shape::And, n.min(5));
+    let to2 = policy("to2", Shape::And, n.min(5));
     let record = seal_record(pk, &record_policy, 0, &mut rng);
     let delegator = BlsSigningKey::generate(&mut rng).public_key();
     let rekey1 = delegation(&attributes("rec", n), &delegator, &mut rng)
@@ -133,14 +136,15 @@ fn chain(n: usize) -> Chain {
 /// grant capsule and the record capsule) and one GT element (576, the masked R), so
 /// `1536 + 144·rows + 288·rows'`; plus the framing of record and hop: the v1 framing
 /// (`common::record_framing`, `common::hop_framing`, which predate v2), a 32-byte
-/// authority id per KEM header, the second capsule's header framing and the hop's
-/// 1-byte grant-value flag (0 on the first hop).
+/// authority id per KEM header, the second capsule's header framing, the hop's 48-byte
+/// delegator and its 1-byte grant-value flag (0 on the first hop).
 fn check_hop_size(record: &SealedRecord, hop1: &SealedRecord, p: &Policy, to: &Policy) {
     let (rows, rows2) = (p.lsss().rows(), to.lsss().rows());
     let hop = 576
         + 2 * (header_formula(rows2) + AUTHORITY_ID_LEN)
         + hop_framing(to)
         + common::header_framing(to)
+        + 48
         + 1;
     let record_len =
         header_formula(rows) + record_framing(p, record_id(0).len()) + AUTHORITY_ID_LEN;
@@ -226,7 +230,7 @@ fn or_case(n: usize) -> &'static (ReKey, SealedRecord) {
         let record = seal_record(pk(), &policy("rec", Shape::Or, n), 0, &mut rng);
         let held = opening_attributes("rec", Shape::Or, n);
         let consent_key = BlsSigningKey::generate(&mut rng).public_key();
-        let to = policy("to", Shape::And, n);
+        let to = policy("to", Shape::And, n.min(5));
         let rekey = delegation(&held, &consent_key, &mut rng)
             .rekey(pk(), &to, &mut rng)
             .unwrap();

@@ -204,8 +204,7 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
         )
         .unwrap()
     };
-    let base =
-        || Grant::new("p", Grantee::Policy(policy(to)), window).purposes(["treatment"]);
+    let base = || Grant::new("p", Grantee::Policy(policy(to)), window).purposes(["treatment"]);
     let gate = |c| reencrypt_with_consent(&c, &bob_rekey, &bob_record, "psychiatry", "treatment");
     let mismatch = Err(Error::Consent(ConsentError::RekeyMismatch));
 

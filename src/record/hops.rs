@@ -22,8 +22,8 @@
 //! the oldest layer it satisfies, so a forged hop appended to a record cannot lock its
 //! audience out (finding 6): every hop's record capsule commits to the hops below it, so
 //! forged hops can only sit above genuine ones, and the oldest satisfied layer is
-//! genuine whenever any is. Two attempts at most: the work of an open is bounded by
-//! [`open_cost_bound`] (finding 1).
+//! genuine whenever any is. Two attempts at most, and the second redoes at most one
+//! layer of the first: the work of an open is bounded by [`open_cost_bound`] (finding 1).
 
 use core::fmt;
 
@@ -46,26 +46,35 @@ use crate::record::SealedRecord;
 pub const MAX_HOPS: usize = 8;
 
 /// The most work that opening one record may take, over all its layers and both
-/// attempts of [`recover_record_seed`], in the steps of the policy cost model: the same
-/// budget as one policy's ([`crate::policy::MAX_POLICY_COST`]), about 50 AND-of-1 opens.
-/// `SealedRecord::from_bytes` refuses a record over it and `ReKey::reencrypt` refuses to
-/// make one (`LimitExceeded(PolicyCost)`), before any group work.
-pub const MAX_RECORD_OPEN_COST: u64 = crate::policy::MAX_POLICY_COST;
+/// attempts of [`recover_record_seed`], in the steps of the policy cost model: twice
+/// one policy's budget ([`crate::policy::MAX_POLICY_COST`]), about 100 AND-of-1 opens (a
+/// record without hops is bounded by its policy's 50). `SealedRecord::from_bytes`
+/// refuses a record over it and `ReKey::reencrypt` refuses to make one
+/// (`LimitExceeded(PolicyCost)`), before any group work.
+pub const MAX_RECORD_OPEN_COST: u64 = 2 * crate::policy::MAX_POLICY_COST;
 
 /// The worst-case work of opening a record with these layer policies (the record's
-/// own, then each hop's): each layer's policy cost (twice for a hop: two capsules),
-/// times the number of attempts (one for a record without hops, else two).
+/// own, then each hop's): each layer's policy cost (twice for a hop: two capsules), plus
+/// the costliest layer once more when it has hops (the second attempt of
+/// [`recover_record_seed`] redoes at most one layer of the first).
 pub(crate) fn open_cost_bound<'a>(
     header: &crate::policy::Policy,
     hop_policies: impl Iterator<Item = &'a crate::policy::Policy>,
 ) -> u64 {
-    let mut layers = 0u64;
     let mut total = header.open_cost();
+    let mut costliest = 0u64;
+    let mut hops = false;
     for p in hop_policies {
-        layers += 1;
-        total = total.saturating_add(p.open_cost().saturating_mul(2));
+        hops = true;
+        let layer = p.open_cost().saturating_mul(2);
+        costliest = costliest.max(layer);
+        total = total.saturating_add(layer);
     }
-    total.saturating_mul(if layers == 0 { 1 } else { 2 })
+    if hops {
+        total.saturating_add(costliest.max(header.open_cost()))
+    } else {
+        total
+    }
 }
 
 /// Length of a grant id.
@@ -267,59 +276,67 @@ pub(crate) fn recover_record_seed<K: DecryptionKey + ?Sized>(
     let (Some(&newest), Some(&oldest)) = (layers.first(), layers.last()) else {
         return Err(Error::PolicyNotSatisfied);
     };
-    if let Ok(seed) = open_from_layer(key, pk, sealed, newest) {
-        return Ok(seed);
-    }
-    if oldest != newest {
-        if let Ok(seed) = open_from_layer(key, pk, sealed, oldest) {
-            return Ok(seed);
+    match open_from_layer(key, pk, sealed, newest) {
+        Ok(seed) => Ok(seed),
+        // `failed` is the layer whose check failed. Every layer above it passed its FO
+        // checks, and a layer that passes them has one set of values, so a second
+        // attempt from a layer above `failed` would fail the same way; from `failed` or
+        // below it redoes at most one layer of the first attempt's work.
+        Err(failed) if oldest < newest && oldest <= failed => {
+            open_from_layer(key, pk, sealed, oldest).map_err(|_| Error::DecryptionFailed)
         }
+        Err(_) => Err(Error::DecryptionFailed),
     }
-    Err(Error::DecryptionFailed)
 }
 
-/// Opens layer `i` with the key and unwinds to the record's seed.
+/// Opens layer `i` with the key and unwinds to the record's seed; on failure, the index
+/// of the layer whose check failed.
 fn open_from_layer<K: DecryptionKey + ?Sized>(
     key: &K,
     pk: &PublicKey,
     sealed: &SealedRecord,
     i: usize,
-) -> Result<Seed> {
+) -> core::result::Result<Seed, usize> {
     if i == 0 {
         return decaps(
             key,
             pk,
             &sealed.header,
             &super::sealed::record_context(&sealed.record_id),
-        );
+        )
+        .map_err(|_| 0);
     }
-    let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
+    let hop = sealed.hops.get(i - 1).ok_or(i)?;
     let w = decaps(
         key,
         pk,
         &hop.grant_capsule,
         &grant_context(&hop.grant_id, &hop.delegator),
-    )?;
+    )
+    .map_err(|_| i)?;
     let binding = hop_binding(sealed, i, &hop.grant_id);
     let (_, z_v) = decaps_value(
         key,
         pk,
         &hop.record_capsule,
         &record_capsule_context(&binding),
-    )?;
-    unwind(pk, sealed, i, z_v, blinding_scalar(pk, &w)?)
+    )
+    .map_err(|_| i)?;
+    let z = blinding_scalar(pk, &w).map_err(|_| i)?;
+    unwind(pk, sealed, i, z_v, z)
 }
 
-/// Given `Z(V_i)` and `z_i` of hop `i`, walks down to layer 0 and returns μ.
+/// Given `Z(V_i)` and `z_i` of hop `i`, walks down to layer 0 and returns μ; on
+/// failure, the index of the layer whose check failed.
 fn unwind(
     pk: &PublicKey,
     sealed: &SealedRecord,
     mut i: usize,
     mut z_v: SecretGt,
     mut z: SecretScalar,
-) -> Result<Seed> {
+) -> core::result::Result<Seed, usize> {
     loop {
-        let hop = sealed.hops.get(i - 1).ok_or(Error::DecryptionFailed)?;
+        let hop = sealed.hops.get(i - 1).ok_or(i)?;
         // Z of the layer below: the record header's for hop 1, else V_{i-1}'s.
         let below = unmask(&hop.masked_r, &z_v).pow(&z);
         if i == 1 {
@@ -328,25 +345,29 @@ fn unwind(
                 &sealed.header,
                 &below.to_bytes(),
                 &super::sealed::record_context(&sealed.record_id),
-            );
+            )
+            .map_err(|_| 0);
         }
-        let prev = sealed.hops.get(i - 2).ok_or(Error::DecryptionFailed)?;
+        let failed = i - 1;
+        let prev = sealed.hops.get(i - 2).ok_or(failed)?;
         let binding = hop_binding(sealed, i - 1, &prev.grant_id);
         recover_seed(
             pk,
             &prev.record_capsule,
             &below.to_bytes(),
             &record_capsule_context(&binding),
-        )?;
-        let grant_r = hop.grant_r.as_ref().ok_or(Error::DecryptionFailed)?;
+        )
+        .map_err(|_| failed)?;
+        let grant_r = hop.grant_r.as_ref().ok_or(failed)?;
         let z_g = SecretGt::pow_base(grant_r, &z);
         let w = recover_seed(
             pk,
             &prev.grant_capsule,
             &z_g.to_bytes(),
             &grant_context(&prev.grant_id, &prev.delegator),
-        )?;
-        z = blinding_scalar(pk, &w)?;
+        )
+        .map_err(|_| failed)?;
+        z = blinding_scalar(pk, &w).map_err(|_| failed)?;
         z_v = below;
         i -= 1;
     }
