@@ -32,6 +32,17 @@ impl Drop for Scratch {
     }
 }
 
+/// One test at a time in this file. Three tests spawn a child process, and a child
+/// briefly holds copies of every open file descriptor of this process (from the fork until
+/// its exec closes them): a `FileStore` another test thread dropped meanwhile would still
+/// hold its lock in the child, and that test's immediate reopen would see `Locked`.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("cc-chain-store-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -78,6 +89,7 @@ fn assert_records(s: &FileStore, n: u64) {
 
 #[test]
 fn round_trip_and_reopen() {
+    let _serial = serial();
     let dir = scratch("roundtrip");
     let path = dir.join("log");
     build(&path, 30);
@@ -103,6 +115,7 @@ fn round_trip_and_reopen() {
 
 #[test]
 fn records_are_bounded() {
+    let _serial = serial();
     let dir = scratch("bounds");
     let mut f = FileStore::create(dir.join("log")).unwrap();
     let mut m = MemoryStore::new();
@@ -122,6 +135,7 @@ fn records_are_bounded() {
 /// exactly the complete records, saves the rest beside the file and truncates it.
 #[test]
 fn torn_tail_at_every_offset() {
+    let _serial = serial();
     let dir = scratch("torn");
     let (bytes, ends) = build(&dir.join("full"), 12);
     let first_cut = ends[ends.len() - 4]; // the last three records and a bit
@@ -164,6 +178,7 @@ fn torn_tail_at_every_offset() {
 /// everything after it (kept aside in the side file); never a damaged record.
 #[test]
 fn random_damage() {
+    let _serial = serial();
     let dir = scratch("damage");
     let (bytes, ends) = build(&dir.join("full"), 40);
     let mut rng = ChaCha20Rng::seed_from_u64(7);
@@ -186,6 +201,7 @@ fn random_damage() {
 
 #[test]
 fn damaged_header_is_refused_and_left_alone() {
+    let _serial = serial();
     let dir = scratch("header");
     let (bytes, _) = build(&dir.join("full"), 3);
     for pos in 0..HEADER {
@@ -224,6 +240,7 @@ fn damaged_header_is_refused_and_left_alone() {
 /// A reader opened read-only never sees a partial record and never modifies the file.
 #[test]
 fn read_only_reader_ignores_a_record_being_written() {
+    let _serial = serial();
     let dir = scratch("reader");
     let path = dir.join("log");
     let (bytes, ends) = build(&path, 5);
@@ -256,6 +273,7 @@ fn read_only_reader_ignores_a_record_being_written() {
 /// Damage after opening is caught when the record is read back.
 #[test]
 fn damage_after_open_is_caught_on_read() {
+    let _serial = serial();
     let dir = scratch("late");
     let path = dir.join("log");
     let (mut bytes, ends) = build(&path, 6);
@@ -286,6 +304,7 @@ const CHILD_ENV: &str = "CIPHERCHART_STORE_CHILD";
 /// (does nothing unless the parent set the environment variable).
 #[test]
 fn child_writer() {
+    let _serial = serial();
     let Ok(path) = std::env::var(CHILD_ENV) else {
         return;
     };
@@ -312,6 +331,7 @@ fn expected_child_record(i: u64) -> Vec<u8> {
 /// acknowledged, and the store reopens to exactly complete records.
 #[test]
 fn killed_writer_loses_nothing_acknowledged() {
+    let _serial = serial();
     let dir = scratch("kill");
     let path = dir.join("log");
     let mut acked: Option<u64> = None;
@@ -371,6 +391,7 @@ fn chain_draft(i: u64) -> cipherchart::chain::EntryDraft {
 /// Not a test by itself: the child of `killed_chain_writer_loses_nothing_acknowledged`.
 #[test]
 fn chain_child_writer() {
+    let _serial = serial();
     let Ok(path) = std::env::var(CHAIN_CHILD_ENV) else {
         return;
     };
@@ -390,6 +411,7 @@ fn chain_child_writer() {
 /// entry is there, and the whole chain verifies (links and signatures).
 #[test]
 fn killed_chain_writer_loses_nothing_acknowledged() {
+    let _serial = serial();
     let dir = scratch("chain-kill");
     let path = dir.join("log");
     let mut acked = None;
@@ -449,6 +471,7 @@ const SECOND_WRITER_ENV: &str = "CIPHERCHART_SECOND_WRITER";
 /// Prints `refused <kind>` if it cannot open the store for writing, else `appended <index>`.
 #[test]
 fn second_writer_child() {
+    let _serial = serial();
     let Ok(path) = std::env::var(SECOND_WRITER_ENV) else {
         return;
     };
@@ -469,6 +492,7 @@ fn second_writer_child() {
 /// the child appended entry 1 too and the file kept only one of the two.)
 #[test]
 fn second_writer_in_another_process_is_refused() {
+    let _serial = serial();
     let dir = scratch("second-writer");
     let path = dir.join("log");
     let actor = cipherchart::sig::SigningKey::from_ikm(&[5; 32], b"").unwrap();
@@ -518,6 +542,7 @@ fn second_writer_in_another_process_is_refused() {
 /// still `AlreadyExists`. A reader (`open_read_only`) is never refused.
 #[test]
 fn second_writer_in_this_process_is_refused() {
+    let _serial = serial();
     let dir = scratch("second-writer-local");
     let path = dir.join("log");
     let mut first = FileStore::create(&path).unwrap();
@@ -552,6 +577,7 @@ fn second_writer_in_this_process_is_refused() {
 /// store last wrote, refuses with `ChainErrorKind::FileChanged` and writes nothing.
 #[test]
 fn append_refused_when_the_file_changed_underneath() {
+    let _serial = serial();
     let dir = scratch("file-changed");
     let path = dir.join("log");
     let mut s = FileStore::create(&path).unwrap();
