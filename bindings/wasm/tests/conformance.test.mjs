@@ -111,6 +111,8 @@ test('vectors: authority and user keys', () => {
     public_key: (b) => cc.PublicKey.fromBytes(b),
     user_key: (b) => cc.UserKey.fromBytes(b),
     master_key: (b) => cc.Authority.importMasterKeyDangerous(b),
+    delegation_key: (b) => cc.DelegationKey.fromBytes(b),
+    rekey: (b) => cc.ReKey.fromBytes(b),
   };
   for (const v of a.decode_errors) {
     assert.notEqual(v.error, null, v.name);
