@@ -225,35 +225,22 @@ pub(crate) fn key_gamma<K: DecryptionKey + ?Sized>(
     key: &K,
     policy: &Policy,
 ) -> Option<Vec<(usize, ark_bls12_381::Fr)>> {
-    let lsss = policy.lsss();
-    if key.holds_guard()
-        && policy
-            .attributes()
-            .iter()
-            .any(|a| a.as_str() == HOLDER_GUARD)
-    {
-        let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
-        held.push(HOLDER_GUARD);
-        lsss.reconstruct(&held)
-    } else {
-        lsss.reconstruct(key.attributes())
-    }
+    policy.lsss().reconstruct(&held(key, policy))
 }
 
 /// Whether a key satisfies `policy` (with the guard for user keys); no group work.
 pub(crate) fn key_satisfies<K: DecryptionKey + ?Sized>(key: &K, policy: &Policy) -> bool {
-    if key.holds_guard()
-        && policy
-            .attributes()
-            .iter()
-            .any(|a| a.as_str() == HOLDER_GUARD)
-    {
-        let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
+    policy.is_satisfied_by(&held(key, policy))
+}
+
+/// The attributes a key brings to `policy`: its own, and the holder guard if the key
+/// holds it and the policy names it.
+fn held<'k, K: DecryptionKey + ?Sized>(key: &'k K, policy: &Policy) -> Vec<&'k str> {
+    let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
+    if key.holds_guard() && names_guard(policy) {
         held.push(HOLDER_GUARD);
-        policy.is_satisfied_by(&held)
-    } else {
-        policy.is_satisfied_by(key.attributes())
     }
+    held
 }
 
 /// `(P) and cipherchart:key-holder`: the policy a stream or session header is sealed
