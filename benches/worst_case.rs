@@ -1,7 +1,7 @@
 //! The worst records the policy limits admit (issue 16, finding 1), beside an ordinary
 //! `patient:x` (AND of 1) open.
 //!
-//! Run: `cargo bench --bench worst_case` (a few minutes: the fixtures seal 256-row
+//! Run: `cargo bench --bench worst_case` (a few minutes: the fixtures seal 64-row
 //! records). Filter: `cargo bench --bench worst_case -- worst_case/forged`.
 //! Results: `docs/performance.md`, "Worst admitted records".
 //!
@@ -13,12 +13,12 @@
 //! * `honest_*_open`: honest records under the most expensive admitted shapes, opened
 //!   by a key that uses as many rows as possible: `2 of (AND of m, AND of m, z)`
 //!   (2m rows with γ ≠ 1, m as large as admitted), the largest admitted `k of 128`, and
-//!   the OR of 256.
+//!   the OR of 64 (the limits of format v2: 64 leaves, `MAX_POLICY_COST`).
 //!   Warm caches (attribute points hashed at sealing).
 //! * After the criterion groups (under `cargo bench` only): the same honest records
 //!   with **cold** attribute points, as an attacker gets them by sealing records under
 //!   fresh names offline. The attribute cache holds 4096 names, so the bench seals
-//!   `EVICT + COLD_SAMPLES` records of 256 fresh names and opens the oldest: their names
+//!   `EVICT + COLD_SAMPLES` records of 64 fresh names and opens the oldest: their names
 //!   were evicted. Median of `COLD_SAMPLES` opens, printed as a table.
 
 // A failed fixture aborts the bench: that is the point of it.
@@ -39,10 +39,10 @@ use criterion::{criterion_group, Criterion};
 
 use common::{bench_mode, criterion_config, rng, PAYLOAD};
 
-/// Records sealed to evict a 4096-name attribute cache (17 × at least 255 names).
+/// Records sealed to evict a 4096-name attribute cache (17 × at least 63 names; an underestimate now that policies have at most 64 leaves).
 const EVICT: usize = 17;
 /// Children of the `k of n` shape.
-const THRESHOLD_N: usize = 128;
+const THRESHOLD_N: usize = 48;
 /// Cold opens per shape.
 const COLD_SAMPLES: usize = 3;
 
@@ -65,8 +65,8 @@ fn largest_admitted(n: usize, template: &dyn Fn(usize) -> String) -> usize {
 
 /// `role:physician or k of (255 names)` with the largest admitted k.
 fn forged_policy_text() -> String {
-    let all = names("fg", 255).join(", ");
-    let k = largest_admitted(255, &|k| format!("role:physician or {k} of ({all})"));
+    let all = names("fg", 63).join(", ");
+    let k = largest_admitted(63, &|k| format!("role:physician or {k} of ({all})"));
     format!("role:physician or {k} of ({all})")
 }
 
@@ -77,13 +77,14 @@ fn forged_record(policy_text: &str) -> SealedRecord {
     G1Affine::generator().serialize_compressed(&mut g1).unwrap();
     let mut g2 = Vec::new();
     G2Affine::generator().serialize_compressed(&mut g2).unwrap();
-    let mut out = vec![0x43, 0x43, 0x04, 0x01];
+    let mut out = vec![0x43, 0x43, 0x04, 0x02];
     let bytes = |out: &mut Vec<u8>, b: &[u8]| {
         out.extend_from_slice(&u32::try_from(b.len()).unwrap().to_be_bytes());
         out.extend_from_slice(b);
     };
     bytes(&mut out, b"forged");
     bytes(&mut out, b"");
+    out.extend_from_slice(&authority().public_key().id());
     bytes(&mut out, policy_text.as_bytes());
     for _ in 0..3 {
         out.extend_from_slice(&g2);
@@ -107,7 +108,7 @@ enum Shape {
     TwoOfAnds,
     /// `k of (128 names)`, the largest admitted k; the key holds the last k.
     Threshold,
-    /// The OR of 256 names; the key holds the last one.
+    /// The OR of 64 names; the key holds the last one.
     Or,
 }
 
@@ -115,8 +116,8 @@ impl Shape {
     fn label(self) -> &'static str {
         match self {
             Shape::TwoOfAnds => "2 of (AND of m, AND of m, z), largest m",
-            Shape::Threshold => "k of 128, largest k",
-            Shape::Or => "or of 256",
+            Shape::Threshold => "k of 48, largest k",
+            Shape::Or => "or of 64",
         }
     }
 
@@ -131,7 +132,7 @@ impl Shape {
                         names(&format!("{prefix}b"), m).join(" and ")
                     )
                 };
-                let m = (2..=127)
+                let m = (2..=31)
                     .rev()
                     .find(|&m| Policy::parse(&text(m)).is_ok())
                     .expect("some size is admitted");
@@ -149,9 +150,9 @@ impl Shape {
                 (policy, all[THRESHOLD_N - k..].to_vec())
             }
             Shape::Or => {
-                let all = names(prefix, 256);
+                let all = names(prefix, 64);
                 let policy = Policy::parse(&all.join(" or ")).unwrap();
-                (policy, vec![all[255].clone()])
+                (policy, vec![all[63].clone()])
             }
         }
     }
@@ -180,7 +181,7 @@ fn fixture() -> &'static Fixture {
             .skip(18)
             .take_while(char::is_ascii_digit)
             .collect();
-        println!("forged policy: role:physician or {k} of (255 names)");
+        println!("forged policy: role:physician or {k} of (63 names)");
         let forged = (
             forged_record(&text),
             a.issue_key(&["role:physician"], &mut rng).unwrap(),
@@ -228,7 +229,7 @@ fn worst_case(c: &mut Criterion) {
         let name = match shape {
             Shape::TwoOfAnds => "honest_two_of_ands_open",
             Shape::Threshold => "honest_largest_threshold_open",
-            Shape::Or => "honest_or256_open",
+            Shape::Or => "honest_or64_open",
         };
         g.bench_function(name, |b| {
             b.iter(|| black_box(key.open(pk, sealed).unwrap()));
