@@ -18,6 +18,9 @@ pub mod ct;
 pub(crate) mod encoding;
 pub mod error;
 pub(crate) mod hash;
+#[cfg(feature = "hazmat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hazmat")))]
+pub mod hazmat;
 pub mod policy;
 pub mod pre;
 pub mod record;

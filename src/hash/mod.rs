@@ -75,7 +75,7 @@ mod tests;
 
 // The crate-internal API; unused until the abe/record modules land.
 #[allow(unused_imports)]
-pub(crate) use curve::{hash_to_g1, hash_to_g2};
+pub(crate) use curve::{encode_to_g1, encode_to_g2, hash_to_g1, hash_to_g2};
 #[allow(unused_imports)]
 pub(crate) use points::{attribute_points, column_points, AttributePoints};
 #[allow(unused_imports)]

@@ -23,6 +23,21 @@
 //! `KeyValidate` and `signature_subgroup_check`), and aggregation refuses an identity result.
 //! So the verifiers never meet an unchecked point, and there is no flag to switch checks off.
 //!
+//! The draft and Ethereum split decoding from validation: the identity public key
+//! *deserializes* and fails `KeyValidate` later, and `Aggregate` passes an identity
+//! signature through. That split is two small types, [`UnvalidatedPublicKey`] and
+//! [`UnvalidatedSignature`]: they decode the identity (and every other subgroup point),
+//! can be encoded, tested with `is_identity`, aggregated (signatures, Ethereum's
+//! `Aggregate`) and turned into a [`PublicKey`] / [`Signature`] by `validate`, which
+//! refuses the identity with the same error the strict decoders give. Nothing else
+//! accepts them. Why types and not checks at every use (blst's `pk_validate` and
+//! `sig_groupcheck` flags): a type cannot be forgotten, while a check must be repeated
+//! in every verifier, batch, aggregate, consent token, chain entry and re-key that holds a
+//! key, and one missed check is a forgery (an identity key contributes nothing to a
+//! pairing product, so `[pk, identity]` fast-aggregate-verifies `pk`'s signature, and an
+//! (identity key, identity signature) pair passes any batch). See `docs/formats.md`,
+//! "BLS", for what decodes where.
+//!
 //! # Rogue keys
 //!
 //! [`fast_aggregate_verify`] and [`aggregate_verify`] are only secure for public keys whose
@@ -84,8 +99,8 @@ use crate::error::{Error, Result};
 use crate::hash::hash_to_g2;
 
 pub use keys::{SigningKey, MIN_IKM_LEN};
-pub use public_key::PublicKey;
-pub use signature::Signature;
+pub use public_key::{PublicKey, UnvalidatedPublicKey};
+pub use signature::{Signature, UnvalidatedSignature};
 pub use verify::{aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify};
 
 /// The ciphersuite identifier (draft-irtf-cfrg-bls-signature-05 §4.2.3).

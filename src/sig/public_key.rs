@@ -1,4 +1,5 @@
-//! Public keys: decoding (`KeyValidate`), `Verify`, `PopVerify` and key aggregation.
+//! Public keys: decoding (`KeyValidate`), `Verify`, `PopVerify` and key aggregation; and
+//! [`UnvalidatedPublicKey`], the draft's deserialization step on its own.
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -8,7 +9,7 @@ use ark_ec::AffineRepr;
 
 use super::{hash_point, pairing_check, sum_g1, Signature, POP_DST, PUBLIC_KEY_LEN, SIG_DST};
 use crate::encoding::{encode_g1, ObjectType, Reader, Writer};
-use crate::error::{Error, Result};
+use crate::error::{EncodingError, Error, Result};
 
 /// A BLS public key: a point of G1 that is on the curve, in the prime-order subgroup and
 /// not the identity (the draft's `KeyValidate` holds for every value of this type).
@@ -31,7 +32,8 @@ impl PublicKey {
     }
 
     /// Decodes a raw 48-byte compressed public key (the Zcash / Ethereum encoding) and
-    /// validates it.
+    /// validates it: the draft's `KeyValidate`, returning the key it accepts. Equal to
+    /// [`UnvalidatedPublicKey::from_bytes`] followed by [`UnvalidatedPublicKey::validate`].
     ///
     /// # Errors
     ///
@@ -118,6 +120,99 @@ impl PublicKey {
             ));
         }
         Ok(Self { point })
+    }
+}
+
+/// A decoded BLS public key that has not been through `KeyValidate`: the draft's
+/// `pubkey_to_point` and `pubkey_subgroup_check` on their own. The point is canonical, on
+/// the curve and in the prime-order subgroup, but it may be the identity (`0xc0 00…00`).
+///
+/// This is the deserialization half of the IETF / Ethereum split (test suites and
+/// protocols that decode a key first and validate it later, e.g. Ethereum's
+/// `deserialization_G1` cases). It can do nothing but be encoded, inspected or validated:
+/// every operation that *uses* a key takes a [`PublicKey`], which [`validate`](Self::validate)
+/// returns only for a non-identity point. So no verifier, aggregate, consent token, chain
+/// entry or re-key can ever meet the identity key (`docs/security.md`, "Identity points").
+///
+/// ```
+/// use cipherchart::sig::UnvalidatedPublicKey;
+/// use cipherchart::{EncodingError, Error};
+///
+/// let mut infinity = [0u8; 48];
+/// infinity[0] = 0xc0;
+/// let decoded = UnvalidatedPublicKey::from_bytes(&infinity)?; // deserializes
+/// assert!(decoded.is_identity());
+/// assert_eq!(
+///     decoded.validate().unwrap_err(), // KeyValidate refuses it
+///     Error::InvalidEncoding(EncodingError::IdentityPoint)
+/// );
+/// # Ok::<(), cipherchart::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct UnvalidatedPublicKey {
+    point: G1Affine,
+}
+
+impl UnvalidatedPublicKey {
+    /// Decodes a raw 48-byte compressed public key without the identity test of
+    /// `KeyValidate`: the identity decodes, everything [`PublicKey::from_bytes`] refuses
+    /// for other reasons is refused here too.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEncoding`] with `Truncated` / `TrailingBytes` (not 48 bytes),
+    /// `InvalidPoint` (bad flag bits, x ≥ q, not on the curve, not canonical) or
+    /// `NotInSubgroup`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::raw(bytes);
+        let point = r.g1_allow_identity()?;
+        r.finish()?;
+        Ok(Self { point })
+    }
+
+    /// The raw 48-byte compressed encoding (the bytes it was decoded from).
+    pub fn to_bytes(&self) -> [u8; PUBLIC_KEY_LEN] {
+        encode_g1(&self.point)
+    }
+
+    /// Whether this is the identity point, which [`validate`](Self::validate) refuses.
+    pub fn is_identity(&self) -> bool {
+        self.point.is_zero()
+    }
+
+    /// The rest of `KeyValidate`: the key, unless it is the identity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEncoding`] with `IdentityPoint`, the error [`PublicKey::from_bytes`]
+    /// gives for the same bytes.
+    pub fn validate(&self) -> Result<PublicKey> {
+        if self.is_identity() {
+            return Err(EncodingError::IdentityPoint.into());
+        }
+        Ok(PublicKey { point: self.point })
+    }
+}
+
+impl From<PublicKey> for UnvalidatedPublicKey {
+    fn from(pk: PublicKey) -> Self {
+        Self { point: pk.point }
+    }
+}
+
+impl Hash for UnvalidatedPublicKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.to_bytes().hash(state);
+    }
+}
+
+impl fmt::Debug for UnvalidatedPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "UnvalidatedBlsPublicKey({})",
+            super::hex(&self.to_bytes())
+        )
     }
 }
 

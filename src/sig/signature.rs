@@ -1,4 +1,5 @@
-//! Signatures and proofs of possession: decoding (`signature_subgroup_check`) and `Aggregate`.
+//! Signatures and proofs of possession: decoding (`signature_subgroup_check`) and `Aggregate`;
+//! and [`UnvalidatedSignature`], the draft's deserialization step on its own.
 
 use core::fmt;
 
@@ -8,7 +9,7 @@ use subtle::{Choice, ConstantTimeEq};
 
 use super::{sum_g2, SIGNATURE_LEN};
 use crate::encoding::{encode_g2, ObjectType, Reader, Writer};
-use crate::error::{Error, Result};
+use crate::error::{EncodingError, Error, Result};
 
 /// A BLS signature, aggregate signature or proof of possession: a point of G2 that is on
 /// the curve, in the prime-order subgroup and not the identity.
@@ -92,6 +93,105 @@ impl Signature {
             ));
         }
         Ok(Self { point })
+    }
+}
+
+/// A decoded BLS signature that may be the identity: the draft's `signature_to_point` and
+/// `signature_subgroup_check`, without cipherchart's identity test. The point is
+/// canonical, on the curve and in the prime-order subgroup.
+///
+/// This is the deserialization half of the IETF / Ethereum split, and the type of the
+/// draft's (and Ethereum's) `Aggregate`, which passes the identity through:
+/// `aggregate([infinity]) = infinity`. Verification takes a [`Signature`], which
+/// [`validate`](Self::validate) returns only for a non-identity point; the draft's
+/// `CoreVerify` would reject an identity signature anyway (it verifies only under the
+/// identity key, which `KeyValidate` refuses), so refusing it first changes no outcome.
+///
+/// ```
+/// use cipherchart::sig::UnvalidatedSignature;
+///
+/// let mut infinity = [0u8; 96];
+/// infinity[0] = 0xc0;
+/// let sig = UnvalidatedSignature::from_bytes(&infinity)?;
+/// let sum = UnvalidatedSignature::aggregate(&[sig])?; // Ethereum's Aggregate
+/// assert_eq!(sum.to_bytes(), infinity);
+/// assert!(sum.validate().is_err()); // verifies nothing
+/// # Ok::<(), cipherchart::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct UnvalidatedSignature {
+    point: G2Affine,
+}
+
+impl UnvalidatedSignature {
+    /// Decodes a raw 96-byte compressed signature; unlike [`Signature::from_bytes`] the
+    /// identity decodes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEncoding`] with `Truncated` / `TrailingBytes` (not 96 bytes),
+    /// `InvalidPoint` (bad flag bits, a coordinate ≥ q, not on the curve, not canonical)
+    /// or `NotInSubgroup`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::raw(bytes);
+        let point = r.g2_allow_identity()?;
+        r.finish()?;
+        Ok(Self { point })
+    }
+
+    /// The raw 96-byte compressed encoding.
+    pub fn to_bytes(&self) -> [u8; SIGNATURE_LEN] {
+        encode_g2(&self.point)
+    }
+
+    /// Whether this is the identity point, which [`validate`](Self::validate) refuses.
+    pub fn is_identity(&self) -> bool {
+        self.point.is_zero()
+    }
+
+    /// The signature, unless it is the identity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEncoding`] with `IdentityPoint`, the error
+    /// [`Signature::from_bytes`] gives for the same bytes.
+    pub fn validate(&self) -> Result<Signature> {
+        if self.is_identity() {
+            return Err(EncodingError::IdentityPoint.into());
+        }
+        Ok(Signature { point: self.point })
+    }
+
+    /// The draft's `Aggregate`, as Ethereum specifies it: the sum of the signatures,
+    /// whatever it is (the identity included, e.g. `aggregate([infinity]) = infinity`
+    /// or a signature and its negation).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] if `sigs` is empty (the draft's `INVALID`).
+    pub fn aggregate(sigs: &[UnvalidatedSignature]) -> Result<UnvalidatedSignature> {
+        if sigs.is_empty() {
+            return Err(Error::InvalidArgument("no BLS signatures to aggregate"));
+        }
+        Ok(Self {
+            point: sum_g2(sigs.iter().map(|s| &s.point)),
+        })
+    }
+}
+
+impl From<Signature> for UnvalidatedSignature {
+    fn from(sig: Signature) -> Self {
+        Self { point: sig.point }
+    }
+}
+
+impl fmt::Debug for UnvalidatedSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "UnvalidatedBlsSignature({})",
+            super::hex(&self.to_bytes())
+        )
     }
 }
 
