@@ -41,10 +41,9 @@ impl PublicKey {
     /// `InvalidPoint` (bad flag bits, x ≥ q, not on the curve, not canonical),
     /// `NotInSubgroup`, or `IdentityPoint`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::raw(bytes);
-        let point = r.g1()?;
-        r.finish()?;
-        Ok(Self { point })
+        // Literally the two steps, so that both give the same error for every input (an
+        // identity followed by extra bytes is `TrailingBytes` either way).
+        UnvalidatedPublicKey::from_bytes(bytes)?.validate()
     }
 
     /// The raw 48-byte compressed encoding, as Ethereum and blst write it.
@@ -52,7 +51,7 @@ impl PublicKey {
         encode_g1(&self.point)
     }
 
-    /// The 52-byte cipherchart object: header `CC 10 01` then the raw key
+    /// The 52-byte cipherchart object: header `CC 10 02` then the raw key
     /// (`docs/formats.md`, "BlsPublicKey").
     pub fn to_object_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(ObjectType::BlsPublicKey);

@@ -34,7 +34,8 @@ impl Signature {
     }
 
     /// Decodes a raw 96-byte compressed signature (the Zcash / Ethereum encoding) and
-    /// checks it.
+    /// checks it: equal to [`UnvalidatedSignature::from_bytes`] followed by
+    /// [`UnvalidatedSignature::validate`].
     ///
     /// # Errors
     ///
@@ -42,10 +43,8 @@ impl Signature {
     /// `InvalidPoint` (bad flag bits, a coordinate ≥ q, not on the curve, not canonical),
     /// `NotInSubgroup`, or `IdentityPoint`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::raw(bytes);
-        let point = r.g2()?;
-        r.finish()?;
-        Ok(Self { point })
+        // Decode, then validate: the same error as the two steps for every input.
+        UnvalidatedSignature::from_bytes(bytes)?.validate()
     }
 
     /// The raw 96-byte compressed encoding, as Ethereum and blst write it.
@@ -53,7 +52,7 @@ impl Signature {
         encode_g2(&self.point)
     }
 
-    /// The 100-byte cipherchart object: header `CC 11 01` then the raw signature
+    /// The 100-byte cipherchart object: header `CC 11 02` then the raw signature
     /// (`docs/formats.md`, "BlsSignature").
     pub fn to_object_bytes(&self) -> Vec<u8> {
         let mut w = Writer::new(ObjectType::BlsSignature);

@@ -65,8 +65,8 @@ pub fn aggregate_verify(pairs: &[(PublicKey, &[u8])], sig: &Signature) -> Result
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] if `items` is empty; [`Error::VerificationFailed`] if any
-/// triple is not valid.
+/// [`Error::InvalidArgument`] if `items` is empty or the RNG gives only zeros;
+/// [`Error::VerificationFailed`] if any triple is not valid.
 pub fn batch_verify<R: RngCore + CryptoRng + ?Sized>(
     items: &[(PublicKey, &[u8], Signature)],
     rng: &mut R,
@@ -76,7 +76,13 @@ pub fn batch_verify<R: RngCore + CryptoRng + ?Sized>(
             "batch_verify needs at least one signature",
         ));
     }
-    let weights: Vec<Fr> = items.iter().map(|_| random_weight(rng)).collect();
+    let weights = items
+        .iter()
+        .map(|_| random_weight(rng))
+        .collect::<Option<Vec<Fr>>>()
+        .ok_or(Error::InvalidArgument(
+            "batch_verify: the RNG gave only zero weights",
+        ))?;
     let mut scaled_pks: Vec<G1Affine> = Vec::with_capacity(items.len());
     let mut hashes: Vec<G2Affine> = Vec::with_capacity(items.len());
     for ((pk, msg, _), w) in items.iter().zip(&weights) {
@@ -94,7 +100,11 @@ pub fn batch_verify<R: RngCore + CryptoRng + ?Sized>(
 /// The indices (ascending) of the triples that do not verify, found by bisection: a batch
 /// that passes [`batch_verify`] is cleared at once, a failing one is split in two. With k
 /// bad triples among n this costs about 2k·log2(n) batch checks instead of n single ones.
-/// Returns an empty vector if every triple verifies.
+/// Returns an empty vector if every triple verifies, **and for an empty `items`**: an empty
+/// result verified nothing, so check that there was something to verify (or use
+/// [`batch_verify`], which refuses an empty batch). With an RNG that gives only zeros every
+/// batch check fails, and bisection ends in plain one-by-one verification: the result is
+/// still exact.
 pub fn batch_find_invalid<R: RngCore + CryptoRng + ?Sized>(
     items: &[(PublicKey, &[u8], Signature)],
     rng: &mut R,
@@ -128,12 +138,12 @@ fn bisect<R: RngCore + CryptoRng + ?Sized>(
     bisect(right, offset + left.len(), rng, bad);
 }
 
-/// A uniformly random non-zero 128-bit weight.
-fn random_weight<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Fr {
-    loop {
+/// A uniformly random non-zero 128-bit weight, or `None` if the RNG is broken: a working
+/// RNG draws zero with probability 2^-128, so 16 zero draws in a row mean an RNG that only
+/// gives zeros, and the batch fails closed instead of looping forever.
+fn random_weight<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Option<Fr> {
+    (0..16).find_map(|_| {
         let w = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
-        if w != 0 {
-            return Fr::from(w);
-        }
-    }
+        (w != 0).then(|| Fr::from(w))
+    })
 }
