@@ -60,8 +60,8 @@ pub const MAX_RECORD_OPEN_COST: u64 = 265_000;
 /// The fixed work of one header computation whatever its policy, in steps: DecCore's
 /// pairings and the FO check's `C0`, hashing and key derivation when a key decapsulates
 /// it, or the FO check alone when an open unwinds through it, plus a hop's share of the
-/// unwinding (two GT exponentiations, an unmasking). Measured as an AND-of-1 open less
-/// its row (`docs/performance.md`, "Worst admitted records"), rounded up.
+/// unwinding (two GT exponentiations, an unmasking). A whole AND-of-1 open (5300 steps),
+/// above the 0.55–0.77 of one measured (`docs/performance.md`, "Worst admitted records").
 pub(crate) const HEADER_STEPS: u64 = crate::policy::HEADER_STEPS;
 
 /// The worst-case work of opening a record with these layer policies (the record's
