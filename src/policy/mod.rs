@@ -73,7 +73,7 @@ pub const MAX_GATE_CHILDREN: usize = 64;
 /// admitted records"): every AND/OR policy within [`MAX_POLICY_LEAVES`] is admitted,
 /// costlier thresholds (`40 of 64`) are refused. A re-encrypted record has one budget
 /// for all its layers ([`crate::record::MAX_RECORD_OPEN_COST`], 265 000 steps); a policy
-/// may use all of it but the fixed work of one header ([`HEADER_STEPS`]), so that every
+/// may use all of it but the fixed work of one header (`HEADER_STEPS`, 5300), so that every
 /// admitted policy can be sealed.
 pub const MAX_POLICY_COST: u64 = crate::record::MAX_RECORD_OPEN_COST - HEADER_STEPS;
 

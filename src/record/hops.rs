@@ -50,9 +50,9 @@ pub const MAX_HOPS: usize = 8;
 /// of the policy cost model (`docs/policy.md` §4.1): 265 000 steps, about 50 AND-of-1
 /// opens (issue 16: the worst admitted record opens within 50 times an ordinary one;
 /// measured in `docs/performance.md`, "Worst admitted records"). A record without hops
-/// costs its policy's cost plus [`HEADER_STEPS`], so every policy within
+/// costs its policy's cost plus `HEADER_STEPS` (5300), so every policy within
 /// [`crate::policy::MAX_POLICY_COST`] can be sealed; a re-encrypted record shares the
-/// budget between its layers ([`open_cost_bound`]). `SealedRecord::from_bytes` refuses a
+/// budget between its layers (`docs/policy.md` §4.1). `SealedRecord::from_bytes` refuses a
 /// record over it and `ReKey::reencrypt` refuses to make one
 /// (`LimitExceeded(PolicyCost)`), before any group work.
 pub const MAX_RECORD_OPEN_COST: u64 = 265_000;
