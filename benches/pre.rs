@@ -98,11 +98,12 @@ fn chain(n: usize) -> Chain {
     let pk = authority.public_key();
     let mut rng = rng(12 + n as u64);
     let record_policy = policy("rec", Shape::And, n);
-    // Target policies of at most 5 rows: a record's open-cost budget
-    // (`MAX_RECORD_OPEN_COST`) covers all its layers, so a 50-row record cannot also carry
-    // two 50-row hops.
-    let to1 = policy("to", Shape::And, n.min(5));
-    let to2 = policy("to2", Shape::And, n.min(5));
+    // Target policies of at most 5 rows (2 beside a 50-row record): a record's open-cost
+    // budget (`MAX_RECORD_OPEN_COST`) covers all its layers, so a 50-row record cannot also
+    // carry two 50-row hops.
+    let target = if n > 20 { 2 } else { n.min(5) };
+    let to1 = policy("to", Shape::And, target);
+    let to2 = policy("to2", Shape::And, target);
     let record = seal_record(pk, &record_policy, 0, &mut rng);
     let delegator = BlsSigningKey::generate(&mut rng).public_key();
     let rekey1 = delegation(&attributes("rec", n), &delegator, &mut rng)

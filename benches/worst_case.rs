@@ -7,19 +7,29 @@
 //!
 //! * `and1_open`: the baseline, a one-attribute record, warm caches.
 //! * `forged_threshold_open`: a header made for free (every point the generator, zero
-//!   masked seed) under `role:physician or k of (255 names)` with the largest k the
-//!   open-cost bound admits, opened by a physician (the review's attack, at the largest
-//!   admitted size; the review's `254 of 255` is now refused at decode).
+//!   masked seed) under `role:physician or k of (61 names)` with the largest k the
+//!   open-cost bound admits (61 is the widest threshold admitted beside another row),
+//!   opened by a physician (the review's attack, at the largest admitted size; the
+//!   review's `254 of 255` is now refused at decode).
 //! * `honest_*_open`: honest records under the most expensive admitted shapes, opened
 //!   by a key that uses as many rows as possible: `2 of (AND of m, AND of m, z)`
 //!   (2m rows with γ ≠ 1, m as large as admitted), the largest admitted `k of 128`, and
 //!   the OR of 64 (the limits of format v2: 64 leaves, `MAX_POLICY_COST`).
 //!   Warm caches (attribute points hashed at sealing).
+//! * `reencrypted_*_open`: the costliest re-encrypted records the record budget
+//!   (`MAX_RECORD_OPEN_COST`) admits, opened by a key for the newest layer only (so every
+//!   layer is read): eight hops with every layer an AND of the most rows that fit (2),
+//!   and eight one-row hops below a top hop as large as fits. (A forged hop is never
+//!   read by a key that satisfies an older layer, and costs a key that satisfies only it
+//!   its two capsules and one `C0` check.)
 //! * After the criterion groups (under `cargo bench` only): the same honest records
 //!   with **cold** attribute points, as an attacker gets them by sealing records under
-//!   fresh names offline. The attribute cache holds 4096 names, so the bench seals
-//!   `EVICT + COLD_SAMPLES` records of 64 fresh names and opens the oldest: their names
-//!   were evicted. Median of `COLD_SAMPLES` opens, printed as a table.
+//!   fresh names offline. The attribute cache is a 4096-entry LRU map
+//!   (`src/hash/points.rs`): the bench builds `COLD_SAMPLES` records per shape, then
+//!   seals `EVICT` records under ORs of 64 other fresh names (4160 names, more than the
+//!   cache holds, all used after the cold records' names), then opens the cold records.
+//!   Median of `COLD_SAMPLES` opens, printed as a table. Instruction counts of the same
+//!   records, load-independent: `examples/op_counts.rs`.
 
 // A failed fixture aborts the bench: that is the point of it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -34,13 +44,16 @@ use std::time::{Duration, Instant};
 use ark_bls12_381::{G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, PrimeGroup};
 use ark_serialize::CanonicalSerialize;
-use cipherchart::{seal, Authority, Error, Policy, SealedRecord, UserKey};
+use cipherchart::{seal, Authority, BlsSigningKey, Error, Policy, SealedRecord, UserKey};
 use criterion::{criterion_group, Criterion};
 
 use common::{bench_mode, criterion_config, rng, PAYLOAD};
 
-/// Records sealed to evict a 4096-name attribute cache (17 × at least 63 names; an underestimate now that policies have at most 64 leaves).
-const EVICT: usize = 17;
+/// Records of 64 fresh names sealed to evict the 4096-name attribute cache (65 × 64 =
+/// 4160).
+const EVICT: usize = 65;
+/// Children of the forged threshold beside `role:physician`.
+const FORGED_N: usize = 61;
 /// Children of the `k of n` shape.
 const THRESHOLD_N: usize = 48;
 /// Cold opens per shape.
@@ -63,10 +76,10 @@ fn largest_admitted(n: usize, template: &dyn Fn(usize) -> String) -> usize {
         .expect("some threshold is admitted")
 }
 
-/// `role:physician or k of (255 names)` with the largest admitted k.
+/// `role:physician or k of (FORGED_N names)` with the largest admitted k.
 fn forged_policy_text() -> String {
-    let all = names("fg", 63).join(", ");
-    let k = largest_admitted(63, &|k| format!("role:physician or {k} of ({all})"));
+    let all = names("fg", FORGED_N).join(", ");
+    let k = largest_admitted(FORGED_N, &|k| format!("role:physician or {k} of ({all})"));
     format!("role:physician or {k} of ({all})")
 }
 
@@ -110,6 +123,47 @@ enum Shape {
     Threshold,
     /// The OR of 64 names; the key holds the last one.
     Or,
+    /// Eight hops, every layer an AND of the most rows the record budget admits; the
+    /// key holds the newest layer.
+    HopsEven,
+    /// Eight hops, every layer an AND of one name but the newest, as large as fits.
+    HopsTop,
+}
+
+/// All the honest shapes.
+const SHAPES: [Shape; 5] = [
+    Shape::TwoOfAnds,
+    Shape::Threshold,
+    Shape::Or,
+    Shape::HopsEven,
+    Shape::HopsTop,
+];
+
+/// A record under ANDs of `sizes[0]`, `sizes[1]`, … names (layer 0 the record's own
+/// policy, then one hop per size), and the key of the newest layer; `None` if the record
+/// budget refuses a hop.
+fn reencrypted(prefix: &str, sizes: &[usize]) -> Option<(SealedRecord, UserKey)> {
+    let a = authority();
+    let pk = a.public_key();
+    let mut rng = rng(3);
+    let layer = |i: usize| names(&format!("{prefix}l{i}"), sizes[i]);
+    let and = |i: usize| Policy::parse(&layer(i).join(" and ")).unwrap();
+    let mut record = seal(pk, &and(0), b"id", b"", &PAYLOAD, &mut rng).unwrap();
+    for i in 1..sizes.len() {
+        let delegator = BlsSigningKey::generate(&mut rng).public_key();
+        let rekey = a
+            .issue_delegation_key(&layer(i - 1), &delegator, &mut rng)
+            .unwrap()
+            .rekey(pk, &and(i), &mut rng)
+            .unwrap();
+        match rekey.reencrypt(&record) {
+            Ok(next) => record = next,
+            Err(Error::LimitExceeded(_)) => return None,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let key = a.issue_key(&layer(sizes.len() - 1), &mut rng).unwrap();
+    Some((record, key))
 }
 
 impl Shape {
@@ -118,6 +172,33 @@ impl Shape {
             Shape::TwoOfAnds => "2 of (AND of m, AND of m, z), largest m",
             Shape::Threshold => "k of 48, largest k",
             Shape::Or => "or of 64",
+            Shape::HopsEven => "8 hops, every layer an AND of 2",
+            Shape::HopsTop => "8 hops, AND of 1 below an AND of m, largest m",
+        }
+    }
+
+    /// A record of this shape over names with `prefix`, and the key that opens it using
+    /// the most rows.
+    fn make(self, prefix: &str, rng: &mut rand_chacha::ChaCha20Rng) -> (SealedRecord, UserKey) {
+        let largest = |sizes: &dyn Fn(usize) -> Vec<usize>| {
+            (1..=64)
+                .map_while(|m| reencrypted(prefix, &sizes(m)))
+                .last()
+                .expect("some size is admitted")
+        };
+        match self {
+            Shape::HopsEven => largest(&|m| vec![m; 9]),
+            Shape::HopsTop => largest(&|m| {
+                let mut sizes = vec![1; 9];
+                sizes[8] = m;
+                sizes
+            }),
+            _ => {
+                let a = authority();
+                let (policy, held) = self.build(prefix);
+                let sealed = seal(a.public_key(), &policy, b"id", b"", &PAYLOAD, rng).unwrap();
+                (sealed, a.issue_key(&held, rng).unwrap())
+            }
         }
     }
 
@@ -149,7 +230,7 @@ impl Shape {
                 let policy = Policy::parse(&format!("{k} of ({joined})")).unwrap();
                 (policy, all[THRESHOLD_N - k..].to_vec())
             }
-            Shape::Or => {
+            Shape::Or | Shape::HopsEven | Shape::HopsTop => {
                 let all = names(prefix, 64);
                 let policy = Policy::parse(&all.join(" or ")).unwrap();
                 (policy, vec![all[63].clone()])
@@ -181,23 +262,22 @@ fn fixture() -> &'static Fixture {
             .skip(18)
             .take_while(char::is_ascii_digit)
             .collect();
-        println!("forged policy: role:physician or {k} of (63 names)");
+        println!("forged policy: role:physician or {k} of ({FORGED_N} names)");
         let forged = (
             forged_record(&text),
             a.issue_key(&["role:physician"], &mut rng).unwrap(),
         );
-        let honest = [Shape::TwoOfAnds, Shape::Threshold, Shape::Or]
+        let honest = SHAPES
             .into_iter()
             .map(|shape| {
-                let (policy, held) = shape.build("warm");
+                let (sealed, key) = shape.make("warm", &mut rng);
                 println!(
-                    "{}: {} rows, the key uses {}",
+                    "{}: {} hops, newest layer {} rows, the key holds {}",
                     shape.label(),
-                    policy.lsss().rows(),
-                    held.len()
+                    sealed.hop_count(),
+                    sealed.current_policy().lsss().rows(),
+                    key.attributes().len()
                 );
-                let sealed = seal(pk, &policy, b"id", b"", &PAYLOAD, &mut rng).unwrap();
-                let key = a.issue_key(&held, &mut rng).unwrap();
                 assert_eq!(key.open(pk, &sealed).unwrap(), PAYLOAD);
                 (shape, sealed, key)
             })
@@ -230,6 +310,8 @@ fn worst_case(c: &mut Criterion) {
             Shape::TwoOfAnds => "honest_two_of_ands_open",
             Shape::Threshold => "honest_largest_threshold_open",
             Shape::Or => "honest_or64_open",
+            Shape::HopsEven => "reencrypted_even_open",
+            Shape::HopsTop => "reencrypted_top_open",
         };
         g.bench_function(name, |b| {
             b.iter(|| black_box(key.open(pk, sealed).unwrap()));
@@ -324,18 +406,23 @@ fn cold_opens() {
             .collect();
         report(&format!("honest, {}, warm", shape.label()), warm);
     }
-    for shape in [Shape::TwoOfAnds, Shape::Threshold, Shape::Or] {
-        let records: Vec<(SealedRecord, UserKey)> = (0..EVICT + COLD_SAMPLES)
-            .map(|r| {
-                let (policy, held) = shape.build(&format!("cold{r}x{shape:?}"));
-                let sealed = seal(pk, &policy, b"id", b"", &PAYLOAD, &mut rng).unwrap();
-                let key = a.issue_key(&held, &mut rng).unwrap();
-                (sealed, key)
-            })
-            .collect();
-        // The key issuance above hashed the names too; the EVICT newest records'
-        // names fill the cache, so the oldest COLD_SAMPLES are cold.
-        let cold: Vec<_> = records[..COLD_SAMPLES]
+    // Every cold record first (making them hashes their names), then EVICT records of
+    // 64 other fresh names: the cold records' names are the least recently used and
+    // leave the 4096-entry cache.
+    let records: Vec<Vec<(SealedRecord, UserKey)>> = SHAPES
+        .into_iter()
+        .map(|shape| {
+            (0..COLD_SAMPLES)
+                .map(|r| shape.make(&format!("cold{r}x{shape:?}"), &mut rng))
+                .collect()
+        })
+        .collect();
+    for r in 0..EVICT {
+        let (policy, _) = Shape::Or.build(&format!("evict{r}"));
+        black_box(seal(pk, &policy, b"id", b"", &PAYLOAD, &mut rng).unwrap());
+    }
+    for (shape, records) in SHAPES.into_iter().zip(&records) {
+        let cold: Vec<_> = records
             .iter()
             .map(|(sealed, key)| {
                 paired(&mut || {

@@ -266,9 +266,6 @@ pub enum Error {
     /// A signature, proof or checkpoint did not verify. Deliberately opaque (code
     /// `verification_failed`).
     VerificationFailed,
-    /// A re-key was requested for attributes the key does not hold (code
-    /// `not_a_subset`).
-    NotASubset,
     /// A key, re-key or record was issued by another authority than the one named
     /// (code `wrong_authority`). Checked before any pairing.
     WrongAuthority,
@@ -301,7 +298,6 @@ impl Error {
             Self::PolicyNotSatisfied => "policy_not_satisfied",
             Self::DecryptionFailed => "decryption_failed",
             Self::VerificationFailed => "verification_failed",
-            Self::NotASubset => "not_a_subset",
             Self::WrongAuthority => "wrong_authority",
             Self::InvalidArgument(_) => "invalid_argument",
             Self::Io(_) => "io",
@@ -362,9 +358,6 @@ impl fmt::Display for Error {
             }
             Self::DecryptionFailed => f.write_str("decryption failed"),
             Self::VerificationFailed => f.write_str("verification failed"),
-            Self::NotASubset => {
-                f.write_str("the requested attributes are not a subset of the key's")
-            }
             Self::WrongAuthority => f.write_str("the key or record belongs to another authority"),
             Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Self::Io(kind) => write!(f, "i/o error: {kind}"),

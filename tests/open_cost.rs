@@ -7,6 +7,11 @@
 //! are built by Horner's rule on the small evaluation point, and a policy whose open
 //! cost exceeds `MAX_POLICY_COST` is refused at parse and at decode.
 //!
+//! A re-encrypted record has one budget for all its layers, `MAX_RECORD_OPEN_COST`
+//! (every header's policy cost plus its fixed work, a hop's two capsules counted
+//! twice; an open reads each layer once): `reencrypt` refuses to make a record over it
+//! and `SealedRecord::from_bytes` refuses one.
+//!
 //! The deterministic checks are on the cost model (the policy is refused, or admitted
 //! within the bound); wall-clock bounds are generous secondary checks.
 
@@ -18,7 +23,9 @@ use std::time::{Duration, Instant};
 use ark_bls12_381::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_serialize::CanonicalSerialize;
-use cipherchart::{seal, Authority, EncodingError, Error, LimitKind, Policy, SealedRecord};
+use cipherchart::{
+    seal, Authority, BlsSigningKey, EncodingError, Error, LimitKind, Policy, ReKey, SealedRecord,
+};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -41,12 +48,15 @@ fn cost_refused(r: Result<Policy, Error>) -> bool {
 }
 
 /// The largest k such that `role:physician or k of (n names)` is admitted.
-fn largest_admitted_k(n: usize) -> usize {
+fn largest_admitted_k(n: usize) -> Option<usize> {
     (2..n)
         .rev()
         .find(|&k| Policy::parse(&physician_or_threshold("big", k, n)).is_ok())
-        .unwrap()
 }
+
+/// Children of the widest `role:physician or k of (n names)` with an admitted k ≥ 2
+/// (`2 of 62` beside another row is just over the bound).
+const FORGED_N: usize = 61;
 
 /// The bytes of a sealed record (format v2) whose KEM header is made for free: the test
 /// authority's id, the given policy text, every group element the generator, a zero
@@ -110,7 +120,7 @@ fn the_bound_admits_ordinary_thresholds() {
         assert!(Policy::parse(&text).is_ok(), "{k} of {n}");
     }
     for (n, at_least) in [(32, 20), (48, 10)] {
-        let k = largest_admitted_k(n);
+        let k = largest_admitted_k(n).unwrap();
         assert!(k >= at_least, "n = {n}: k = {k}");
         if k + 1 < n {
             assert!(cost_refused(Policy::parse(&physician_or_threshold(
@@ -120,7 +130,8 @@ fn the_bound_admits_ordinary_thresholds() {
             ))));
         }
     }
-    assert!(largest_admitted_k(63) < 32);
+    assert!(largest_admitted_k(FORGED_N).is_some_and(|k| k < 32));
+    assert!(largest_admitted_k(FORGED_N + 1).is_none());
     // Every AND/OR policy within the leaf limit is admitted.
     let leaves = names("leaf", cipherchart::policy::MAX_POLICY_LEAVES);
     assert!(Policy::parse(&leaves.join(" or ")).is_ok());
@@ -134,9 +145,9 @@ fn forged_header_under_biggest_admitted_threshold_is_rejected_quickly() {
     let a = authority();
     let mut rng = ChaCha20Rng::seed_from_u64(1);
     let physician = a.issue_key(&["role:physician"], &mut rng).unwrap();
-    let k = largest_admitted_k(63);
-    let text = physician_or_threshold("big", k, 63);
-    let forged = SealedRecord::from_bytes(&forged_record(&text, 64)).unwrap();
+    let k = largest_admitted_k(FORGED_N).unwrap();
+    let text = physician_or_threshold("big", k, FORGED_N);
+    let forged = SealedRecord::from_bytes(&forged_record(&text, FORGED_N + 1)).unwrap();
     // Warm-up (public-key tables), then the measured open.
     let _ = physician.open(a.public_key(), &forged);
     let start = Instant::now();
@@ -155,7 +166,12 @@ fn honest_threshold_records_still_open() {
     let a = authority();
     let pk = a.public_key();
     let mut rng = ChaCha20Rng::seed_from_u64(2);
-    for (k, n) in [(2, 3), (3, 7), (9, 16), (largest_admitted_k(48), 48)] {
+    for (k, n) in [
+        (2, 3),
+        (3, 7),
+        (9, 16),
+        (largest_admitted_k(48).unwrap(), 48),
+    ] {
         let prefix = format!("h{k}x{n}");
         let all = names(&prefix, n);
         let policy = Policy::parse(&format!("{k} of ({})", all.join(", "))).unwrap();
@@ -205,5 +221,137 @@ fn forged_record_helper_is_well_formed() {
     assert_eq!(
         SealedRecord::from_bytes(&forged_record("fr:a or fr:b", 3)).map(|_| ()),
         Err(Error::InvalidEncoding(EncodingError::BadLength))
+    );
+}
+
+/// A re-key from the attributes `from` to the policy `to`.
+fn rekey(from: &[String], to: &str, rng: &mut ChaCha20Rng) -> ReKey {
+    let a = authority();
+    let delegator = BlsSigningKey::generate(rng).public_key();
+    a.issue_delegation_key(from, &delegator, rng)
+        .unwrap()
+        .rekey(a.public_key(), &Policy::parse(to).unwrap(), rng)
+        .unwrap()
+}
+
+/// One budget for all the layers of a record: a record under the largest admitted
+/// policy cannot take a hop, a smaller one can; eight hops fit with two-row layers and
+/// not with three-row ones. `reencrypt` and `can_reencrypt` refuse before any group work.
+#[test]
+fn one_budget_for_all_the_layers_of_a_record() {
+    let a = authority();
+    let pk = a.public_key();
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    let over = Err(Error::LimitExceeded(LimitKind::PolicyCost));
+    let big = names("rb", cipherchart::policy::MAX_POLICY_LEAVES);
+    let record = seal(
+        pk,
+        &Policy::parse(&big.join(" or ")).unwrap(),
+        b"id",
+        b"",
+        b"x",
+        &mut rng,
+    )
+    .unwrap();
+    let to_one = rekey(&big[..1], "rb:to", &mut rng);
+    assert!(!to_one.can_reencrypt(&record));
+    assert_eq!(to_one.reencrypt(&record).map(|_| ()), over);
+    let small = names("rs", 40);
+    let record = seal(
+        pk,
+        &Policy::parse(&small.join(" or ")).unwrap(),
+        b"id",
+        b"",
+        b"x",
+        &mut rng,
+    )
+    .unwrap();
+    let hop = rekey(&small[..1], "rs:to", &mut rng)
+        .reencrypt(&record)
+        .unwrap();
+    let key = a.issue_key(&["rs:to"], &mut rng).unwrap();
+    assert_eq!(key.open(pk, &hop).unwrap(), b"x");
+
+    for (rows, fits) in [(2, true), (3, false)] {
+        let layer = |i: usize| names(&format!("l{rows}x{i}"), rows);
+        let and = |i: usize| layer(i).join(" and ");
+        let mut record = seal(
+            pk,
+            &Policy::parse(&and(0)).unwrap(),
+            b"id",
+            b"",
+            b"x",
+            &mut rng,
+        )
+        .unwrap();
+        for i in 1..=8 {
+            let rk = rekey(&layer(i - 1), &and(i), &mut rng);
+            match rk.reencrypt(&record) {
+                Ok(next) => record = next,
+                Err(e) => {
+                    assert!(!fits && i == 8, "{rows} rows, hop {i}: {e}");
+                    assert_eq!(Err(e), over);
+                    assert!(!rk.can_reencrypt(&record));
+                }
+            }
+        }
+        let hops = record.hop_count();
+        assert_eq!(hops, if fits { 8 } else { 7 });
+        let key = a.issue_key(&layer(hops), &mut rng).unwrap();
+        let decoded = SealedRecord::from_bytes(&record.to_bytes()).unwrap();
+        assert_eq!(key.open(pk, &decoded).unwrap(), b"x");
+    }
+}
+
+/// A hop spliced onto a record whose own policy leaves no room for it is refused at
+/// decode, before any group work (the same hop on a cheap record decodes).
+#[test]
+fn a_record_over_the_budget_is_refused_at_decode() {
+    let a = authority();
+    let pk = a.public_key();
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    let from = vec!["sp:from".to_owned()];
+    let donor = seal(
+        pk,
+        &Policy::parse("sp:from").unwrap(),
+        b"id",
+        b"",
+        b"x",
+        &mut rng,
+    )
+    .unwrap();
+    let hopped = rekey(&from, "sp:to", &mut rng).reencrypt(&donor).unwrap();
+    let (plain, with_hop) = (donor.to_bytes(), hopped.to_bytes());
+    assert_eq!(with_hop[plain.len() - 1], 1, "the hop count");
+    let hop = &with_hop[plain.len()..];
+    let splice = |record: &SealedRecord| {
+        let mut bytes = record.to_bytes();
+        *bytes.last_mut().unwrap() = 1;
+        bytes.extend_from_slice(hop);
+        SealedRecord::from_bytes(&bytes).map(|r| r.hop_count())
+    };
+    let cheap = seal(
+        pk,
+        &Policy::parse("sp:a or sp:b").unwrap(),
+        b"id",
+        b"",
+        b"x",
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(splice(&cheap), Ok(1));
+    let big = names("sp", 62).join(" or ");
+    let costly = seal(
+        pk,
+        &Policy::parse(&big).unwrap(),
+        b"id",
+        b"",
+        b"x",
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(
+        splice(&costly),
+        Err(Error::LimitExceeded(LimitKind::PolicyCost))
     );
 }

@@ -760,7 +760,8 @@ fn hops_reordered_duplicated_or_dropped_are_rejected() {
     }
     // Repeating the newest hop leaves layers 0 to 2 intact. The copy (layer 3) is bound
     // to hop index 2 and fails for P2's key, which (v2, finding 6: a forged hop must not
-    // lock the audience out) falls back to the genuine layer 2 and opens; v1 refused.
+    // lock the audience out) opens from the oldest layer it satisfies, the genuine layer
+    // 2, and never reads the copy; v1 refused.
     let repeated = decode(&layout.rebuild(&bytes, &[hop1, hop2, hop2]));
     assert_eq!(repeated.hop_count(), 3);
     assert_eq!(c.keys[1].open(pk(), &repeated), Ok(b"results".to_vec()));

@@ -3,7 +3,7 @@
 //! Random policies on both sides (AND, OR, genuine `k of n` thresholds, nested) and
 //! random attribute sets check the documented semantics of `open` on a re-encrypted
 //! record: a key opens it iff its attributes satisfy the target policy `P'` **or** the
-//! original policy `P` (the newest layer it satisfies), and keys for `P` still open the
+//! original policy `P` (it opens from the oldest layer it satisfies), and keys for `P` still open the
 //! original record. A delegated subset `S'` that does not satisfy `P` is refused before
 //! any pairing. Satisfaction is decided by an evaluator independent of the library.
 //!

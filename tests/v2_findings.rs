@@ -429,8 +429,8 @@ fn finding_6_a_forged_hop_does_not_lock_the_audience_out() {
     let (id, meta, kem, body, _, _) = record_parts(&mine.to_bytes());
     let forged = SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &hop, 1)).unwrap();
     let key = hospital.issue_key(&["patient:42"], &mut rng).unwrap();
-    // The newest layer the key satisfies is the forged hop; it fails, the record's own
-    // layer opens.
+    // The key satisfies the forged hop and the record's own layer: it opens from the
+    // oldest, the record's own, and never reads the forged hop.
     assert_eq!(key.open(pk, &forged).unwrap(), b"mine");
     // A clerk, who satisfies only the forged hop, gets nothing.
     let clerk = hospital.issue_key(&["role:clerk"], &mut rng).unwrap();

@@ -124,7 +124,8 @@ impl KeyMaterial {
     /// times a secret scalar.
     ///
     /// # Errors
-    /// [`Error::NotASubset`] if the key lacks an attribute of `subset`.
+    /// [`Error::InvalidArgument`] if the key lacks an attribute of `subset` (never from
+    /// the public API: a re-key blinds its delegation key's own attribute set).
     pub(crate) fn restrict_and_blind(
         &self,
         subset: Vec<Attribute>,
@@ -132,7 +133,11 @@ impl KeyMaterial {
     ) -> Result<Self> {
         let mut k_attr = Zeroizing::new(Vec::with_capacity(subset.len()));
         for a in &subset {
-            k_attr.push(*self.k_attr(a).ok_or(Error::NotASubset)?);
+            k_attr.push(
+                *self
+                    .k_attr(a)
+                    .ok_or(Error::InvalidArgument("an attribute the key does not hold"))?,
+            );
         }
         let g1: Vec<SecretG1> = self
             .k_prime

@@ -33,6 +33,13 @@ pub(crate) const ROW_STEPS: u64 = 4_000;
 /// three constant-time and three public full-width G1 multiplications.
 pub(crate) const THRESHOLD_ROW_STEPS: u64 = 2_500;
 
+/// The fixed work of one header computation whatever its policy (DecCore's pairings,
+/// the FO check's `C0` and hashes, a hop's GT exponentiations): a whole AND-of-1 open (5300
+/// steps), above the 0.55–0.77 of one measured (`docs/performance.md`, "Worst admitted
+/// records"). Counted per
+/// header by the record budget (`record::open_cost_bound`), not by [`open_cost`].
+pub(crate) const HEADER_STEPS: u64 = 5_300;
+
 /// Bases per row: `l ∈ {1,2,3}`, `t ∈ {1,2}`.
 const BASES: u64 = 6;
 

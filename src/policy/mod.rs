@@ -72,8 +72,14 @@ pub const MAX_GATE_CHILDREN: usize = 64;
 /// small margin, about 50 AND-of-1 opens (measured: `docs/performance.md`, "Worst
 /// admitted records"): every AND/OR policy within [`MAX_POLICY_LEAVES`] is admitted,
 /// costlier thresholds (`40 of 64`) are refused. A re-encrypted record has one budget
-/// for all its layers ([`crate::record::MAX_RECORD_OPEN_COST`]).
-pub const MAX_POLICY_COST: u64 = 265_000;
+/// for all its layers ([`crate::record::MAX_RECORD_OPEN_COST`], 265 000 steps); a policy
+/// may use all of it but the fixed work of one header (`HEADER_STEPS`, 5300), so that every
+/// admitted policy can be sealed.
+pub const MAX_POLICY_COST: u64 = crate::record::MAX_RECORD_OPEN_COST - HEADER_STEPS;
+
+/// The fixed work of one header computation, in open-cost steps (see
+/// [`crate::record::MAX_RECORD_OPEN_COST`]).
+pub(crate) const HEADER_STEPS: u64 = cost::HEADER_STEPS;
 
 /// A parsed, validated, canonical access policy with its compiled [`Lsss`].
 ///

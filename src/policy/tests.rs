@@ -377,8 +377,17 @@ fn limits() {
         Some(LimitKind::PolicyLeaves)
     );
 
-    let wide = format!("2 of ({})", leaves(MAX_GATE_CHILDREN).join(", "));
-    assert_eq!(p(&wide).lsss().columns(), 2);
+    let wide = format!("1 of ({})", leaves(MAX_GATE_CHILDREN).join(", "));
+    assert_eq!(p(&wide).lsss().columns(), 1);
+    // The widest genuine thresholds, `2 of 64` and `2 of 63`, are just over the open-cost bound (their
+    // rows and two weighted ones leave no room for the fixed work of a header).
+    let widest = format!("2 of ({})", leaves(MAX_GATE_CHILDREN).join(", "));
+    assert_eq!(limit(&widest), Some(LimitKind::PolicyCost));
+    assert!(Policy::parse(&format!(
+        "2 of ({})",
+        leaves(MAX_GATE_CHILDREN - 2).join(", ")
+    ))
+    .is_ok());
     let too_wide = format!("2 of ({}, b:1)", leaves(MAX_GATE_CHILDREN).join(", "));
     assert_eq!(limit(&too_wide), Some(LimitKind::GateWidth));
 
@@ -541,6 +550,11 @@ fn open_cost_model() {
     // Every AND/OR policy within the other limits fits.
     assert!(or(MAX_POLICY_LEAVES) <= MAX_POLICY_COST);
     assert!(p(&leaves(MAX_POLICY_LEAVES).join(" and ")).open_cost() <= MAX_POLICY_COST);
+    // A record under any admitted policy is within the record budget.
+    assert_eq!(
+        MAX_POLICY_COST + cost::HEADER_STEPS,
+        crate::record::MAX_RECORD_OPEN_COST
+    );
     // A threshold costs more than the OR of the same leaves, growing with k.
     let t = |k: usize, n: usize| {
         Policy::parse(&format!("{k} of ({})", leaves(n).join(", "))).map(|p| p.open_cost())

@@ -150,8 +150,9 @@ impl UserKey {
     /// Opens a sealed record, including a re-encrypted one: the key may satisfy the
     /// policy of any layer (the original policy or a re-encryption's target policy).
     ///
-    /// The newest layer the key satisfies is tried first, then each older one it
-    /// satisfies: a forged hop appended to the record does not lock its audience out.
+    /// It opens from the oldest layer the key satisfies (no other could succeed where
+    /// that one fails): a forged hop appended to the record does not lock its audience
+    /// out, and each layer is read at most once.
     ///
     /// # Errors
     /// [`Error::WrongAuthority`] (before any pairing) if the key or the record belongs

@@ -102,7 +102,7 @@ const USERS: &[(&str, &[&str])] = &[
     ("h2_researcher", &["role:researcher", "hospital:h2"]),
     ("auditor", &["role:auditor"]),
     // Satisfies the first re-key's target policy and no other layer of `ecg_hop1`:
-    // v2 falls back to older layers a key satisfies, so tampered hops are opened with it.
+    // v2 opens from the oldest layer a key satisfies, so tampered hops are opened with it.
     (
         "h2_nurse",
         &["hospital:h2", "dept:cardiology", "role:nurse"],

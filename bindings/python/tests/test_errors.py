@@ -21,7 +21,6 @@ CODES = {
     "PolicyNotSatisfied": "policy_not_satisfied",
     "DecryptionFailed": "decryption_failed",
     "VerificationFailed": "verification_failed",
-    "NotASubset": "not_a_subset",
     "WrongAuthority": "wrong_authority",
     "InvalidArgument": "invalid_argument",
     "IoError": "io",
@@ -34,7 +33,6 @@ VALUE_ERRORS = {
     "PolicyInvalid",
     "LimitExceeded",
     "InvalidAttribute",
-    "NotASubset",
     "WrongAuthority",
     "InvalidArgument",
 }

@@ -158,7 +158,7 @@ def test_finding_2_a_copied_hop_opens_nothing(authority: Authority, pk: PublicKe
 def test_finding_6_a_forged_hop_does_not_lock_the_audience_out(
     authority: Authority, pk: PublicKey
 ) -> None:
-    """v2 finding 6: opening falls back to an older layer when a newer one fails."""
+    """v2 finding 6: opening starts at the oldest layer the key satisfies; a forged newer hop is not read."""
     chart = Policy("patient:42")
     mine = cipherchart.seal(pk, chart, b"p42/ecg", b"", b"mine")
     other = cipherchart.seal(pk, chart, b"p42/lab", b"", b"other")

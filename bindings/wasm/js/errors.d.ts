@@ -31,8 +31,6 @@ export class PolicyNotSatisfied extends CipherchartError {}
 export class DecryptionFailed extends CipherchartError {}
 /** A signature, proof or checkpoint did not verify (code `verification_failed`). */
 export class VerificationFailed extends CipherchartError {}
-/** A re-key asked for attributes the key does not hold (code `not_a_subset`). */
-export class NotASubset extends CipherchartError {}
 /**
  * A key, re-key or record was issued by another authority than the one named; checked before any
  * pairing (code `wrong_authority`).

@@ -78,11 +78,6 @@ export class VerificationFailed extends CipherchartError {
   static code = 'verification_failed';
 }
 
-/** A re-key was requested for attributes the key does not hold. */
-export class NotASubset extends CipherchartError {
-  static code = 'not_a_subset';
-}
-
 /**
  * A key, re-key or record was issued by another authority than the one named (a user key of
  * authority B opening a record of A, a re-key of B re-encrypting a record of A, a delegation key
@@ -134,7 +129,6 @@ export const ERROR_CLASSES = Object.freeze(
       PolicyNotSatisfied,
       DecryptionFailed,
       VerificationFailed,
-      NotASubset,
       WrongAuthority,
       InvalidArgument,
       IoError,

@@ -69,6 +69,30 @@ test('vectors: file header', () => {
   assert.equal(typeof doc.generator, 'string');
 });
 
+/** The top-level groups of the file, and the tests here that check them (as the Python checker). */
+const GROUPS = {
+  version: 'file header',
+  encoding: 'documentation only',
+  generator: 'documentation only',
+  policies: 'policies',
+  authority: 'authority and user keys',
+  second_authority: 'wrong authority',
+  sealed_records: 'sealed records',
+  tampered_records: 'tampered records',
+  delegation_keys: 'delegation keys',
+  rekeys: 're-keys and re-encrypted records',
+  reencrypted_records: 're-keys and re-encrypted records',
+  wrong_authority: 'wrong authority',
+  bls: 'BLS keys, signatures, aggregates, decoding',
+  consent: 'consent tokens, consent attenuations, consent gate',
+  chain: 'chain entries, checkpoints, proofs, proof files, stores, revocation',
+};
+
+test('vectors: every group is checked', () => {
+  assert.deepEqual(Object.keys(doc).sort(), Object.keys(GROUPS).sort(), 'a vector group this checker does not know');
+  assert.deepEqual(Object.keys(doc.consent).sort(), ['attenuations', 'gated_reencryptions', 'rekey_checks', 'tokens']);
+});
+
 test('vectors: policies', () => {
   for (const v of doc.policies) {
     const what = `policy ${v.name}`;
@@ -174,18 +198,26 @@ test('vectors: re-keys and re-encrypted records (1 and 2 hops)', () => {
     assert.equal(hex(rk.grantId), v.grant_id, what);
     assert.deepEqual(rk.attributes, v.attributes, what);
     assert.equal(rk.targetPolicy.toString(), v.target_policy, what);
+    assert.equal(hex(rk.delegator.toBytes()), hex(blsKeys().get(v.delegator).publicKey().toBytes()), `${what}: delegator`);
+    assert.equal(hex(rk.authority), v.authority_id, `${what}: authority`);
+    // Made from the named delegation key: same attributes and delegator.
+    const dk = byName(doc.delegation_keys, v.delegation_key);
+    assert.deepEqual(dk.attributes, v.attributes, `${what}: from its delegation key`);
+    assert.equal(dk.delegator, v.delegator, `${what}: from its delegation key`);
     rekeys.set(v.name, rk);
   }
   const hops = new Set();
   for (const v of doc.reencrypted_records) {
     const what = `re-encryption ${v.name}`;
     const input = cc.SealedRecord.fromBytes(h(records.get(v.input)));
+    assert.equal(rekeys.get(v.rekey).canReencrypt(input), v.error === null, `${what}: canReencrypt`);
     const out = expectOutcome(() => rekeys.get(v.rekey).reencrypt(input), v, what);
     if (out === undefined) continue;
     // Re-encryption is deterministic: byte for byte the vector.
     assert.equal(hex(out.toBytes()), v.bytes, `${what}: output bytes`);
     const record = cc.SealedRecord.fromBytes(h(v.bytes));
     assert.equal(record.hopCount, v.hop_count, what);
+    assert.equal(hex(record.authority), v.authority_id, `${what}: authority`);
     assert.equal(record.policy.toString(), v.policy, what);
     assert.equal(record.currentPolicy.toString(), v.current_policy, what);
     checkOpens(pk, keys, record, v, what);
@@ -193,6 +225,60 @@ test('vectors: re-keys and re-encrypted records (1 and 2 hops)', () => {
     hops.add(record.hopCount);
   }
   assert.ok(hops.has(1) && hops.has(2), 'vectors cover 1 and 2 hops');
+});
+
+test('vectors: delegation keys', () => {
+  const pk = authorityPk();
+  const sks = blsKeys();
+  assert.ok(doc.delegation_keys.length > 0);
+  for (const v of doc.delegation_keys) {
+    const what = `delegation key ${v.name}`;
+    const d = cc.DelegationKey.fromBytes(h(v.bytes));
+    assert.equal(hex(d.toBytesDangerous()), v.bytes, `${what}: re-encodes`);
+    assert.deepEqual(d.attributes, v.attributes, `${what}: attributes`);
+    assert.equal(hex(d.delegator.toBytes()), hex(sks.get(v.delegator).publicKey().toBytes()), `${what}: delegator`);
+    assert.equal(hex(d.authority), v.authority_id, `${what}: authority`);
+    assert.equal(hex(d.authority), hex(pk.id), `${what}: authority`);
+  }
+});
+
+test('vectors: wrong authority', () => {
+  const first = authorityPk();
+  const sa = doc.second_authority;
+  const second = cc.PublicKey.fromBytes(h(sa.public_key));
+  assert.equal(hex(second.id), sa.public_key_id);
+  assert.notEqual(hex(second.id), hex(first.id));
+  const auth = cc.Authority.importMasterKeyDangerous(h(sa.master_key));
+  assert.equal(hex(auth.publicKey().toBytes()), hex(second.toBytes()));
+  const publicKeys = { authority: first, second_authority: second };
+  let refused = 0;
+  const operations = new Set();
+  for (const v of doc.wrong_authority) {
+    const what = `wrong authority ${v.name}`;
+    if (v.error === 'wrong_authority') refused += 1;
+    operations.add(`${v.operation}:${v.error}`);
+    if (v.operation === 'open') {
+      const key = cc.UserKey.fromBytes(h(v.key));
+      const record = cc.SealedRecord.fromBytes(h(v.record));
+      const payload = expectOutcome(() => key.open(publicKeys[v.public_key], record), v, what);
+      if (payload !== undefined) assert.equal(hex(payload), v.payload, `${what}: payload`);
+    } else if (v.operation === 'reencrypt') {
+      const rk = cc.ReKey.fromBytes(h(v.rekey));
+      const record = cc.SealedRecord.fromBytes(h(v.record));
+      assert.equal(rk.canReencrypt(record), v.can_reencrypt, `${what}: canReencrypt`);
+      expectOutcome(() => rk.reencrypt(record), v, what);
+    } else if (v.operation === 'rekey') {
+      const d = cc.DelegationKey.fromBytes(h(v.delegation_key));
+      const target = cc.Policy.parse(v.target_policy);
+      expectOutcome(() => d.rekey(publicKeys[v.public_key], target), v, what);
+    } else {
+      assert.fail(`${what}: unknown operation ${v.operation}`);
+    }
+  }
+  assert.ok(refused >= 3, 'vectors cover wrong_authority');
+  for (const op of ['open', 'reencrypt', 'rekey']) {
+    assert.ok(operations.has(`${op}:wrong_authority`), `no refused ${op}`);
+  }
 });
 
 test('vectors: re-key consent digest', (t) => {
@@ -287,6 +373,38 @@ test('vectors: consent attenuations', (t) => {
     if (n.purposes) narrowing = narrowing.purposes(n.purposes);
     if (n.window) narrowing = narrowing.window(n.window[0], n.window[1]);
     expectOutcome(() => token.attenuate(sks.get(v.holder), narrowing), v, `attenuation ${v.name}`);
+  }
+});
+
+/** A token vector verified as it says (issuer, now, revocations). */
+function verified(name) {
+  const v = byName(doc.consent.tokens, name);
+  const issuer = blsKeys().get(v.issuer).publicKey();
+  return cc.ConsentToken.fromBytes(h(v.bytes)).verify(issuer, v.now, v.revoked.map(h));
+}
+
+test('vectors: consent gate (re-key checks, gated re-encryptions)', () => {
+  const c = doc.consent;
+  const rekeys = new Map(doc.rekeys.filter((v) => 'bytes' in v).map((v) => [v.name, cc.ReKey.fromBytes(h(v.bytes))]));
+  let passed = 0;
+  let refused = 0;
+  for (const v of c.rekey_checks) {
+    const what = `rekey check ${v.name}`;
+    if (v.error === null) passed += 1;
+    else refused += 1;
+    expectOutcome(() => cc.checkRekey(verified(v.token), rekeys.get(v.rekey)), v, what);
+  }
+  assert.ok(passed >= 1 && refused >= 1, 'rekey checks that pass and that are refused');
+  const records = new Map(
+    [...doc.sealed_records, ...doc.reencrypted_records].filter((r) => 'bytes' in r).map((r) => [r.name, r.bytes]),
+  );
+  assert.ok(c.gated_reencryptions.length > 0);
+  for (const v of c.gated_reencryptions) {
+    const what = `gated re-encryption ${v.name}`;
+    const record = cc.SealedRecord.fromBytes(h(records.get(v.record)));
+    const rk = rekeys.get(v.rekey);
+    const out = expectOutcome(() => rk.reencryptWithConsent(verified(v.token), record, v.category, v.purpose), v, what);
+    if (out !== undefined) assert.equal(hex(out.toBytes()), records.get(v.output), `${what}: output`);
   }
 });
 

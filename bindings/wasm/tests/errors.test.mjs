@@ -16,7 +16,6 @@ const CODES = {
   PolicyNotSatisfied: 'policy_not_satisfied',
   DecryptionFailed: 'decryption_failed',
   VerificationFailed: 'verification_failed',
-  NotASubset: 'not_a_subset',
   WrongAuthority: 'wrong_authority',
   InvalidArgument: 'invalid_argument',
   IoError: 'io',

@@ -206,7 +206,7 @@ test('finding 6: a forged hop does not lock the audience out', () => {
   const forged = SealedRecord.fromBytes(recordBytes({ ...recordParts(mine.toBytes()), count: 1, hops }));
   assert.equal(forged.hopCount, 1);
   const key = hospital.issueKey(['patient:42']);
-  // The newest layer the key satisfies is the forged hop; it fails, the record's own layer opens.
+  // The key satisfies the forged hop and the record's own layer: it opens from the oldest.
   assert.equal(dec(key.open(pk, forged)), 'mine');
   // A clerk, who satisfies only the forged hop, gets nothing.
   const clerk = hospital.issueKey(['role:clerk']);

@@ -20,7 +20,6 @@ __all__ = [
     "PolicyNotSatisfied",
     "DecryptionFailed",
     "VerificationFailed",
-    "NotASubset",
     "WrongAuthority",
     "InvalidArgument",
     "IoError",
@@ -103,12 +102,6 @@ class VerificationFailed(CipherchartError):
     code = "verification_failed"
 
 
-class NotASubset(CipherchartError, ValueError):
-    """A re-key was requested for attributes the key does not hold."""
-
-    code = "not_a_subset"
-
-
 class WrongAuthority(CipherchartError, ValueError):
     """A key, re-key or record belongs to another authority than the one named."""
 
@@ -165,7 +158,6 @@ ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
         PolicyNotSatisfied,
         DecryptionFailed,
         VerificationFailed,
-        NotASubset,
         WrongAuthority,
         InvalidArgument,
         IoError,
