@@ -28,8 +28,8 @@ pub use abe::{Authority, PublicKey, UserKey};
 pub use chain::{Action, Chain, Checkpoint, Entry, EntryDraft, FileStore, MemoryStore, ProofFile};
 pub use consent::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, VerifiedConsent};
 pub use error::{
-    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, LimitKind, PolicySyntaxError,
-    Result,
+    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, IoError, LimitKind,
+    PolicySyntaxError, Result,
 };
 pub use policy::{Attribute, Lsss, Policy};
 pub use pre::{DelegationKey, ReKey};

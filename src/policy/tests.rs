@@ -512,7 +512,7 @@ fn build_rows_rebuilds_the_matrix() {
                 columns: m.columns(),
                 rows: vec![None; m.rows()],
             };
-            let wanted = |i: usize| subset == 0 || i % subset == 0;
+            let wanted = |i: usize| subset == 0 || i.is_multiple_of(subset);
             m.build_rows(&mut b, &wanted);
             for (i, row) in b.rows.iter().enumerate() {
                 if wanted(i) {
