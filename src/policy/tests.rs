@@ -318,6 +318,10 @@ fn syntax_errors_have_positions() {
         ("of", 0),
         ("a:1 , b:2", 4),
         ("é:1", 0),
+        // The first character that needs quotes, not the start of the word (issue 23).
+        ("role:Ärzt", 5),
+        ("a:1 or role:Ärzt", 12),
+        ("role:x2é", 7),
     ];
     for &(text, position) in cases {
         assert_eq!(syntax_pos(text), Ok(position), "{text:?}");

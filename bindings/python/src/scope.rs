@@ -7,7 +7,7 @@ use cipherchart::consent as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::args::{Bytes, Strings, Time};
+use crate::args::{Bytes, Obj, Strings, Time};
 use crate::to_py_err;
 
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` or
@@ -136,7 +136,8 @@ impl Selection {
     }
 
     /// Whether every value this selects is selected by `wider`.
-    fn is_within(&self, wider: &Selection) -> bool {
+    fn is_within(&self, wider: Obj<'_, Selection>) -> bool {
+        let wider = &*wider;
         self.0.is_within(&wider.0)
     }
 
@@ -198,7 +199,8 @@ impl Scope {
     }
 
     /// Whether every record this covers is covered by `wider`.
-    fn is_within(&self, wider: &Scope) -> bool {
+    fn is_within(&self, wider: Obj<'_, Scope>) -> bool {
+        let wider = &*wider;
         self.0.is_within(&wider.0)
     }
 
@@ -254,7 +256,8 @@ impl Window {
     }
 
     /// Whether this window lies inside `wider`.
-    fn is_within(&self, wider: &Window) -> bool {
+    fn is_within(&self, wider: Obj<'_, Window>) -> bool {
+        let wider = &*wider;
         self.0.is_within(&wider.0)
     }
 
