@@ -250,8 +250,9 @@ pub enum Error {
     InvalidEncoding(EncodingError),
     /// A policy text does not follow the grammar (code `policy_syntax`).
     PolicySyntax(PolicySyntaxError),
-    /// A policy is well formed but not acceptable, e.g. it repeats an attribute or has
-    /// a threshold `k of (…)` with `k` out of range (code `policy_invalid`).
+    /// A policy is well formed but not acceptable: it repeats an attribute (code
+    /// `policy_invalid`). A threshold `k of (…)` with `k` out of range is a
+    /// [`PolicySyntax`](Self::PolicySyntax) error at `k`.
     PolicyInvalid(&'static str),
     /// A policy or attribute set exceeds a resource bound (code `limit_exceeded`).
     LimitExceeded(LimitKind),

@@ -644,8 +644,9 @@ impl Chain {
     }
 
     /// Opens the chain in the file at `path` (created if missing, unless `read_only`),
-    /// checking every entry's position and link; raises ChainError (`.index`) for a
-    /// damaged file. A torn tail is cut off (reported, not cut, when `read_only`): see
+    /// checking every entry's position and link; raises InvalidEncoding (kind `wrong_type`
+    /// or `unsupported_version`) for a file that is not a store of this version (left
+    /// unmodified), ChainError (`.index`) for a damaged store. A torn tail is cut off (reported, not cut, when `read_only`): see
     /// `recovery`. The chain is the file's one writer while it lives: another writer, in
     /// this process or another, raises ChainError with kind `locked` (readers never do).
     #[staticmethod]

@@ -154,7 +154,11 @@ def test_chain_open_file_on_junk_raises_a_cipherchart_error() -> None:
             f.write(b"this is not a chain file at all" * 10)
         with pytest.raises(cipherchart.CipherchartError) as info:
             cipherchart.Chain.open_file(path)
-        assert info.value.code in ("invalid_encoding", "chain_error"), info.value
+        # Not a store: InvalidEncoding (as the stub says), and the file is left as it was.
+        assert isinstance(info.value, cipherchart.InvalidEncoding), repr(info.value)
+        assert info.value.kind == "wrong_type"
+        with open(path, "rb") as f:
+            assert f.read() == b"this is not a chain file at all" * 10
 
 
 def test_chain_is_a_context_manager_iterable_and_indexable() -> None:

@@ -908,9 +908,11 @@ class Chain:
     def __new__(cls) -> "Chain": ...
     @staticmethod
     def open_file(path: Union[str, "os.PathLike[str]"], read_only: bool = False) -> "Chain":
-        """Opens (or creates, unless ``read_only``) the chain file; raises ChainError for a
-        damaged one, or with ``.kind == "locked"`` if another writer (this process or another)
-        has it open: one writer per file, until it is closed or garbage-collected."""
+        """Opens (or creates, unless ``read_only``) the chain file; raises InvalidEncoding
+        (``.kind`` ``"wrong_type"`` or ``"unsupported_version"``) for a file that is not a chain
+        store of this version (it is never modified), ChainError for a damaged store, or with
+        ``.kind == "locked"`` if another writer (this process or another) has it open: one
+        writer per file, until it is closed or garbage-collected."""
     @staticmethod
     def from_records(records: Sequence[_BytesLike]) -> "Chain":
         """A chain in memory over store records (entry encodings, in order); raises
