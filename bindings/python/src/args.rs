@@ -286,3 +286,64 @@ impl<'a, 'py, T: pyo3::PyClass> FromPyObject<'a, 'py> for Obj<'py, T> {
         }
     }
 }
+
+/// A `str` argument: anything else (bytes, a number, None) raises `InvalidArgument`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str(pub String);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Str {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<PyString>() {
+            Ok(s) => Ok(Self(s.extract::<String>()?)),
+            Err(_) => Err(invalid_argument(format!(
+                "expected a str, got {}",
+                type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// A `bool` argument (`True` or `False`; not an int or a str).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<pyo3::types::PyBool>() {
+            Ok(b) => Ok(Self(b.is_true())),
+            Err(_) => Err(invalid_argument(format!(
+                "expected a bool, got {}",
+                type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// A file system path: a `str` or an `os.PathLike` (`pathlib.Path`), through `os.fspath`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FsPath(pub std::path::PathBuf);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for FsPath {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let refuse = || {
+            invalid_argument(format!(
+                "expected a path (str or os.PathLike), got {}",
+                type_name(&obj)
+            ))
+        };
+        let path = obj
+            .py()
+            .import("os")?
+            .call_method1("fspath", (obj,))
+            .map_err(|_| refuse())?;
+        path.extract::<std::path::PathBuf>()
+            .map(Self)
+            .map_err(|_| refuse())
+    }
+}

@@ -3,7 +3,6 @@
 //! file store's `Recovery` in `store.rs`, note signature lines in `note.rs`). Actions are
 //! named by their text (`create`, `re-encrypt`, ...) or their numeric code.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -12,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Fixed, Obj, Seq, Time, UInt};
+use crate::args::{Bytes, Fixed, Flag, FsPath, Obj, Seq, Str, Time, UInt};
 use crate::note::NoteSignature;
 use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
@@ -438,7 +437,8 @@ impl Checkpoint {
 
     /// Parses the signed-note text.
     #[staticmethod]
-    fn from_note(note: &str) -> PyResult<Self> {
+    fn from_note(note: Str) -> PyResult<Self> {
+        let note: &str = &note.0;
         core::Checkpoint::from_note(note)
             .map(Self)
             .map_err(to_py_err)
@@ -449,11 +449,12 @@ impl Checkpoint {
     #[staticmethod]
     fn sign(
         py: Python<'_>,
-        origin: &str,
+        origin: Str,
         size: UInt,
         root: Fixed<32>,
         log_key: Obj<'_, SigningKey>,
     ) -> PyResult<Self> {
+        let origin: &str = &origin.0;
         let log_key = &*log_key;
         let size = size.0;
         let root = root.0;
@@ -561,7 +562,8 @@ impl ProofFile {
 
     /// Parses `to_tlog_proof()`; raises InvalidEncoding for anything malformed.
     #[staticmethod]
-    fn from_tlog_proof(text: &str) -> PyResult<Self> {
+    fn from_tlog_proof(text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         core::ProofFile::from_tlog_proof(text)
             .map(Self)
             .map_err(to_py_err)
@@ -584,7 +586,8 @@ impl ProofFile {
 
     /// Parses the text form.
     #[staticmethod]
-    fn from_text(text: &str) -> PyResult<Self> {
+    fn from_text(text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         core::ProofFile::from_text(text)
             .map(Self)
             .map_err(to_py_err)
@@ -646,12 +649,15 @@ impl Chain {
     /// Opens the chain in the file at `path` (created if missing, unless `read_only`),
     /// checking every entry's position and link; raises InvalidEncoding (kind `wrong_type`
     /// or `unsupported_version`) for a file that is not a store of this version (left
-    /// unmodified), ChainError (`.index`) for a damaged store. A torn tail is cut off (reported, not cut, when `read_only`): see
-    /// `recovery`. The chain is the file's one writer while it lives: another writer, in
-    /// this process or another, raises ChainError with kind `locked` (readers never do).
+    /// unmodified), ChainError (`.index`) for a damaged store. A torn tail is cut off
+    /// (reported, not cut, when `read_only`): see `recovery`. The chain is the file's one
+    /// writer while it lives: another writer, in this process or another, raises ChainError
+    /// with kind `locked` (readers never do).
     #[staticmethod]
-    #[pyo3(signature = (path, read_only=false))]
-    fn open_file(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
+    #[pyo3(signature = (path, read_only=Flag(false)), text_signature = "(path, read_only=False)")]
+    fn open_file(py: Python<'_>, path: FsPath, read_only: Flag) -> PyResult<Self> {
+        let path = path.0;
+        let read_only = read_only.0;
         detached(py, || {
             let store = if read_only {
                 core::FileStore::open_read_only(&path)
@@ -864,8 +870,9 @@ impl Chain {
         &self,
         py: Python<'_>,
         log_key: Obj<'_, SigningKey>,
-        origin: &str,
+        origin: Str,
     ) -> PyResult<Checkpoint> {
+        let origin: &str = &origin.0;
         let log_key = &*log_key;
         self.with(
             py,

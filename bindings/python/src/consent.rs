@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Fixed, Obj, Seq, Strings, Time};
+use crate::args::{Bytes, Fixed, Obj, Seq, Str, Strings, Time};
 use crate::chain::{Chain, Entry, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
@@ -88,7 +88,7 @@ impl Grant {
     #[pyo3(signature = (subject, grantee, window, *, purposes, scope=None, records=None, categories=None, rekey=None, rekey_digest=None, holder=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        subject: String,
+        subject: Str,
         grantee: &Bound<'_, PyAny>,
         window: WindowArg,
         purposes: Strings,
@@ -99,6 +99,7 @@ impl Grant {
         rekey_digest: Option<Fixed<32>>,
         holder: Option<BlsPublicKey>,
     ) -> PyResult<Self> {
+        let subject: String = subject.0;
         let records = records.map(|s| s.0);
         let categories = categories.map(|s| s.0);
         let rekey_digest = rekey_digest.map(|d| d.0);
@@ -245,7 +246,8 @@ impl ConsentToken {
 
     /// Decodes `to_text()`.
     #[staticmethod]
-    fn from_text(text: &str) -> PyResult<Self> {
+    fn from_text(text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         core::ConsentToken::from_text(text)
             .map(Self)
             .map_err(to_py_err)
@@ -333,7 +335,9 @@ impl ConsentToken {
 #[pymethods]
 impl VerifiedConsent {
     /// Whether the consent covers `record_id` of `category` for `purpose`.
-    fn permits(&self, record_id: Bytes, category: &str, purpose: &str) -> bool {
+    fn permits(&self, record_id: Bytes, category: Str, purpose: Str) -> bool {
+        let category: &str = &category.0;
+        let purpose: &str = &purpose.0;
         let record_id: &[u8] = &record_id;
         self.0.permits(record_id, category, purpose)
     }
@@ -363,7 +367,9 @@ impl VerifiedConsent {
     }
 
     /// Raises ConsentError (`NotPermitted`) unless `permits(...)`.
-    fn check_permits(&self, record_id: Bytes, category: &str, purpose: &str) -> PyResult<()> {
+    fn check_permits(&self, record_id: Bytes, category: Str, purpose: Str) -> PyResult<()> {
+        let category: &str = &category.0;
+        let purpose: &str = &purpose.0;
         let record_id: &[u8] = &record_id;
         self.0
             .check_permits(record_id, category, purpose)
@@ -476,9 +482,11 @@ pub fn reencrypt_with_consent(
     consent: Obj<'_, VerifiedConsent>,
     rekey: Obj<'_, ReKey>,
     record: Obj<'_, SealedRecord>,
-    category: &str,
-    purpose: &str,
+    category: Str,
+    purpose: Str,
 ) -> PyResult<SealedRecord> {
+    let category: &str = &category.0;
+    let purpose: &str = &purpose.0;
     let consent = &*consent;
     let rekey = &*rekey;
     let record = &*record;
@@ -498,8 +506,9 @@ pub fn reencrypt_batch_with_consent<'py>(
     consent: Obj<'_, VerifiedConsent>,
     rekey: Obj<'_, ReKey>,
     records: Seq<(Obj<'py, SealedRecord>, String)>,
-    purpose: &str,
+    purpose: Str,
 ) -> PyResult<Bound<'py, PyList>> {
+    let purpose: &str = &purpose.0;
     let consent = &*consent;
     let rekey = &*rekey;
     let pairs: Vec<(&cipherchart::SealedRecord, &str)> =

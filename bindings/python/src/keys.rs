@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Obj, Seq, Strings};
+use crate::args::{Bytes, Obj, Seq, Str, Strings};
 use crate::io::{PyReader, PyWriter};
 use crate::record::SealedRecord;
 use crate::session::{SessionHeader, SessionOpener};
@@ -174,7 +174,8 @@ impl UserKey {
     }
 
     /// Whether the key holds `attribute`.
-    fn has_attribute(&self, attribute: &str) -> bool {
+    fn has_attribute(&self, attribute: Str) -> bool {
+        let attribute: &str = &attribute.0;
         self.0.has_attribute(attribute)
     }
 

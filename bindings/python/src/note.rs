@@ -4,7 +4,7 @@
 use cipherchart::chain as core;
 use pyo3::prelude::*;
 
-use crate::args::Obj;
+use crate::args::{Obj, Str};
 use pyo3::types::PyBytes;
 
 use crate::sig::BlsPublicKey;
@@ -47,9 +47,10 @@ impl NoteSignature {
 #[pyfunction]
 pub fn key_id<'py>(
     py: Python<'py>,
-    key_name: &str,
+    key_name: Str,
     key: Obj<'_, BlsPublicKey>,
 ) -> Bound<'py, PyBytes> {
+    let key_name: &str = &key_name.0;
     let key = &*key;
     PyBytes::new(py, &core::key_id(key_name, &key.0))
 }

@@ -7,7 +7,7 @@ use cipherchart::consent as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::args::{Bytes, Obj, Strings, Time};
+use crate::args::{Bytes, Obj, Str, Strings, Time};
 use crate::to_py_err;
 
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` or
@@ -125,7 +125,8 @@ impl Selection {
     }
 
     /// Whether `value` is selected.
-    fn contains(&self, value: &str) -> bool {
+    fn contains(&self, value: Str) -> bool {
+        let value: &str = &value.0;
         self.0.contains(value)
     }
 
@@ -193,7 +194,8 @@ impl Scope {
     }
 
     /// Whether a record with this id and category is in scope.
-    fn contains(&self, record_id: Bytes, category: &str) -> bool {
+    fn contains(&self, record_id: Bytes, category: Str) -> bool {
+        let category: &str = &category.0;
         let record_id: &[u8] = &record_id;
         self.0.contains(record_id, category)
     }

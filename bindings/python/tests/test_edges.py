@@ -182,3 +182,22 @@ def test_reprs_are_notebook_friendly(pk: PublicKey, policy: Policy, doctor: User
     for obj in (pk, policy, doctor, record, cipherchart.SigningKey.generate()):
         r = repr(obj)
         assert r.startswith(type(obj).__name__ + "(") and len(r) < 200, r
+
+
+def test_str_bool_and_path_arguments_are_checked() -> None:
+    calls: List[Tuple[str, Any]] = [
+        ("text", lambda: Policy(5)),  # type: ignore[arg-type]
+        ("path", lambda: cipherchart.Chain.open_file(123)),  # type: ignore[arg-type]
+        ("read_only", lambda: cipherchart.Chain.open_file("/nonexistent/x.chain", read_only="yes")),  # type: ignore[arg-type]
+        ("text", lambda: cipherchart.ConsentToken.from_text(b"bytes")),  # type: ignore[arg-type]
+    ]
+    for argument, call in calls:
+        with pytest.raises(cipherchart.InvalidArgument) as info:
+            call()
+        assert "expected a" in str(info.value), (argument, str(info.value))
+    # A pathlib.Path is a path.
+    import pathlib
+
+    with tempfile.TemporaryDirectory() as d:
+        with cipherchart.Chain.open_file(pathlib.Path(d) / "p.chain") as chain:
+            assert len(chain) == 0
