@@ -12,7 +12,7 @@
 //! * Every fixture (authority, keys, records) is built lazily, once per parameter, so
 //!   a filtered run and `cargo test --all-targets` (criterion's test mode, each bench
 //!   once) only pay for what they touch.
-//! * Before any timing, every record size is checked against DESIGN.md §6:
+//! * Before any timing, every record size is checked against the size formulas of `docs/formats.md`:
 //!   header = 320 + 144·rows bytes, plus the record framing (a mismatch aborts the run).
 //! * After the criterion groups (under `cargo bench` only), a paired measurement times
 //!   `open` and the raw 6-pair multi-pairing back to back, round after round, and
@@ -61,7 +61,7 @@ fn run_sizes(sizes: &[usize]) -> Vec<usize> {
     }
 }
 
-/// Checks every record size against DESIGN.md §6 and prints the table once.
+/// Checks every record size against the `docs/formats.md` formulas and prints the table once.
 fn check_record_sizes(pk: &PublicKey) {
     let mut rng = rng(99);
     println!(

@@ -9,7 +9,7 @@
 //! measurement.
 //!
 //! What rabe runs (`rabe::schemes::ac17`, BN254 via rabe-bn, **not a secure FAME**:
-//! its hash to G1 is `g^SHA3(x)`, see `/work/shared/research/performance.md` §4):
+//! its hash to G1 is `g^SHA3(x)`, a hash with a known discrete log):
 //! * AND of n is the right-nested binary form `"a1" and ("a2" and (…))` (its
 //!   Lewko–Waters converter accepts only binary AND), OR of n is flat;
 //! * encrypt includes AES-256-GCM over the same 1 KiB payload; decrypt parses and

@@ -269,7 +269,7 @@ fn log(
     let index = chain.sign_and_append(draft, actor)?;
     let cp = chain.checkpoint(log_key, ORIGIN)?;
     receipts.push(chain.proof_file(index, &cp)?);
-    if chain.len() % 3 == 0 {
+    if chain.len().is_multiple_of(3) {
         ledger.push(cp);
     }
     Ok(())

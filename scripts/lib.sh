@@ -57,7 +57,7 @@ in_dir() {
 
 # `run_layer NAME FUNCTION`: run a layer in a subshell with errexit (a failing command ends it),
 # time it and count it. `CI_SKIP="name …"` skips it. Not `( … ) || rc=$?`: that would switch
-# errexit off inside the layer (toolchain.md), hence the set +e / set -e dance.
+# errexit off inside the layer, hence the set +e / set -e dance.
 run_layer() {
   local name=$1 fn=$2 t=$SECONDS rc
   if [[ " ${CI_SKIP:-} " == *" $name "* ]]; then
@@ -102,7 +102,7 @@ summary() {
 }
 
 # `cargo install`, trying --locked first: wasm-bindgen-cli's lockfile names a webpki-roots the
-# reachable registry index does not have, so it only installs unlocked (toolchain.md §2).
+# reachable registry index does not have, so it only installs unlocked.
 cargo_install() { cargo install --locked "$@" || cargo install "$@"; }
 
 # The version of a package in a Cargo.lock.

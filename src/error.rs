@@ -10,6 +10,7 @@
 //! that would help an attacker tell one failed check from another.
 
 use core::fmt;
+use std::sync::Arc;
 
 /// What was wrong with bytes handed to a decoder.
 ///
@@ -249,8 +250,9 @@ pub enum Error {
     InvalidEncoding(EncodingError),
     /// A policy text does not follow the grammar (code `policy_syntax`).
     PolicySyntax(PolicySyntaxError),
-    /// A policy is well formed but not acceptable, e.g. it repeats an attribute or has
-    /// a threshold `k of (…)` with `k` out of range (code `policy_invalid`).
+    /// A policy is well formed but not acceptable: it repeats an attribute (code
+    /// `policy_invalid`). A threshold `k of (…)` with `k` out of range is a
+    /// [`PolicySyntax`](Self::PolicySyntax) error at `k`.
     PolicyInvalid(&'static str),
     /// A policy or attribute set exceeds a resource bound (code `limit_exceeded`).
     LimitExceeded(LimitKind),
@@ -271,8 +273,9 @@ pub enum Error {
     WrongAuthority,
     /// An argument is out of its documented range (code `invalid_argument`).
     InvalidArgument(&'static str),
-    /// An I/O operation failed (code `io`). Only the error kind is kept.
-    Io(std::io::ErrorKind),
+    /// An I/O operation failed (code `io`). The [`IoError`] keeps the `std::io::Error`
+    /// (its message, and it is this error's [`source`](std::error::Error::source)).
+    Io(IoError),
     /// A proof chain or its store is broken at a given entry (code `chain_error`).
     Chain(ChainError),
     /// A consent token was refused, or it does not permit the operation (code
@@ -360,14 +363,95 @@ impl fmt::Display for Error {
             Self::VerificationFailed => f.write_str("verification failed"),
             Self::WrongAuthority => f.write_str("the key or record belongs to another authority"),
             Self::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
-            Self::Io(kind) => write!(f, "i/o error: {kind}"),
+            Self::Io(e) => write!(f, "i/o error: {e}"),
             Self::Chain(e) => write!(f, "proof chain broken {e}"),
             Self::Consent(e) => write!(f, "consent refused: {e}"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+/// The underlying error of the variants that carry one: the [`EncodingError`],
+/// [`PolicySyntaxError`], [`ChainError`], [`ConsentError`] or the `std::io::Error` of an
+/// [`IoError`] (whose own `source` may go further).
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::InvalidEncoding(e) => Some(e),
+            Self::PolicySyntax(e) => Some(e),
+            Self::Chain(e) => Some(e),
+            Self::Consent(e) => Some(e),
+            Self::Io(e) => Some(e.get_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl std::error::Error for EncodingError {}
+impl std::error::Error for PolicySyntaxError {}
+impl std::error::Error for ChainError {}
+impl std::error::Error for ConsentError {}
+
+/// The `std::io::Error` behind an [`Error::Io`], shared so that [`Error`] stays `Clone`.
+///
+/// Its `Display` is the `std::io::Error`'s message; [`get_ref`](Self::get_ref) gives the
+/// error itself (for `raw_os_error`, `get_ref`, downcasting). Two `IoError`s are equal when
+/// their [`kind`](Self::kind)s are: messages come from the OS and vary between platforms,
+/// and `Error: PartialEq` is there for `assert_eq!(result, Err(…))` in tests and matches.
+/// `IoError::from(ErrorKind::NotFound)` builds one from a kind alone, and an `IoError`
+/// compares equal to its kind.
+#[derive(Clone, Debug)]
+pub struct IoError(Arc<std::io::Error>);
+
+impl IoError {
+    /// The kind of the I/O error.
+    pub fn kind(&self) -> std::io::ErrorKind {
+        self.0.kind()
+    }
+
+    /// The `std::io::Error` itself.
+    pub fn get_ref(&self) -> &std::io::Error {
+        &self.0
+    }
+}
+
+impl PartialEq for IoError {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind() == other.kind()
+    }
+}
+
+impl Eq for IoError {}
+
+impl PartialEq<std::io::ErrorKind> for IoError {
+    fn eq(&self, other: &std::io::ErrorKind) -> bool {
+        self.kind() == *other
+    }
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Transparent: the `source` of the `std::io::Error` it holds.
+impl std::error::Error for IoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl From<std::io::Error> for IoError {
+    fn from(e: std::io::Error) -> Self {
+        Self(Arc::new(e))
+    }
+}
+
+impl From<std::io::ErrorKind> for IoError {
+    fn from(kind: std::io::ErrorKind) -> Self {
+        Self(Arc::new(kind.into()))
+    }
+}
 
 impl From<EncodingError> for Error {
     fn from(e: EncodingError) -> Self {
@@ -395,7 +479,7 @@ impl From<ConsentError> for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Self::Io(e.kind())
+        Self::Io(e.into())
     }
 }
 

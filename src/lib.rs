@@ -25,16 +25,24 @@ pub mod policy;
 pub mod pre;
 pub mod record;
 pub(crate) mod secret;
+#[cfg(feature = "serde")]
+mod serde_impls;
 pub mod sig;
 
 pub use abe::{Authority, PublicKey, UserKey};
 pub use chain::{Action, Chain, Checkpoint, Entry, EntryDraft, FileStore, MemoryStore, ProofFile};
 pub use consent::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, VerifiedConsent};
 pub use error::{
-    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, LimitKind, PolicySyntaxError,
-    Result,
+    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, IoError, LimitKind,
+    PolicySyntaxError, Result,
 };
 pub use policy::{Attribute, Lsss, Policy};
 pub use pre::{DelegationKey, ReKey};
+/// The `rand_core` (0.6) whose `RngCore + CryptoRng` every randomized function takes, so that
+/// callers need not depend on the same version themselves: `cipherchart::rand_core::OsRng`
+/// (with the default `getrandom` feature), or any generator of the `rand` 0.8 family
+/// (`rand::rngs::OsRng`, `rand_chacha::ChaCha20Rng`). Generators of `rand` 0.9 and later
+/// implement a newer, incompatible `rand_core`: use this `OsRng` instead.
+pub use rand_core;
 pub use record::{seal, session, stream, SealedRecord};
 pub use sig::{PublicKey as BlsPublicKey, Signature as BlsSignature, SigningKey as BlsSigningKey};

@@ -102,11 +102,11 @@ fn round_trip_and_reopen() {
     assert_records(&FileStore::open(&path).unwrap(), 31);
     assert!(matches!(
         FileStore::create(&path),
-        Err(Error::Io(std::io::ErrorKind::AlreadyExists))
+        Err(Error::Io(e)) if e == std::io::ErrorKind::AlreadyExists
     ));
     assert!(matches!(
         FileStore::open(dir.join("none")),
-        Err(Error::Io(std::io::ErrorKind::NotFound))
+        Err(Error::Io(e)) if e == std::io::ErrorKind::NotFound
     ));
     let s = FileStore::open_or_create(dir.join("new")).unwrap();
     assert!(s.is_empty() && s.recovery().is_clean());

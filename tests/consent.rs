@@ -1,4 +1,4 @@
-//! Consent tokens from the outside (DESIGN.md §8, `docs/consent.md`).
+//! Consent tokens from the outside (`docs/consent.md`).
 //!
 //! Round trips (bytes and text), the effective rights after attenuation, the holder
 //! chain and its proof, every bad input as a distinct typed error (expired, not yet

@@ -1,4 +1,4 @@
-//! Attribute-based proxy re-encryption end to end (DESIGN.md §6), from the outside.
+//! Attribute-based proxy re-encryption end to end (`docs/security.md` §3), from the outside.
 //!
 //! Who opens what after 1, 2, 3 and `MAX_HOPS` hops (threshold policies on both
 //! sides), what the proxy cannot do, the re-key's argument and scope checks, batches,

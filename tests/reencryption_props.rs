@@ -1,4 +1,4 @@
-//! Property tests of proxy re-encryption (DESIGN.md §6).
+//! Property tests of proxy re-encryption (`docs/security.md` §3).
 //!
 //! Random policies on both sides (AND, OR, genuine `k of n` thresholds, nested) and
 //! random attribute sets check the documented semantics of `open` on a re-encrypted

@@ -426,7 +426,7 @@ fn wrong_keys_and_bad_arguments() {
         Vec::new(),
         &mut rng,
     );
-    assert_eq!(r, Err(Error::Io(io::ErrorKind::ConnectionReset)));
+    assert_eq!(r, Err(Error::Io(io::ErrorKind::ConnectionReset.into())));
     let r = seal_stream(
         f.authority.public_key(),
         &f.policy,
@@ -436,11 +436,11 @@ fn wrong_keys_and_bad_arguments() {
         Failing,
         &mut rng,
     );
-    assert_eq!(r, Err(Error::Io(io::ErrorKind::StorageFull)));
+    assert_eq!(r, Err(Error::Io(io::ErrorKind::StorageFull.into())));
     assert_eq!(
         f.key
             .open_stream(f.authority.public_key(), &stream[..], Failing)
             .map(|_| ()),
-        Err(Error::Io(io::ErrorKind::StorageFull))
+        Err(Error::Io(io::ErrorKind::StorageFull.into()))
     );
 }

@@ -1,5 +1,5 @@
 //! Fixtures shared by the `abe` and `pre` benches: deterministic RNGs, policies of n
-//! attributes in two shapes, record sealing, the DESIGN.md §6 size formulas, the raw
+//! attributes in two shapes, record sealing, the `docs/formats.md` size formulas, the raw
 //! 6-pair multi-pairing floor and the paired (interleaved) ratio measurement.
 
 #![allow(dead_code)] // each bench uses a different subset
@@ -332,7 +332,7 @@ pub fn seal_record(
     seal(pk, policy, &record_id(i), METADATA, &PAYLOAD, rng).unwrap()
 }
 
-/// DESIGN.md §6, one KEM header: 320 + 144·rows bytes (C0 = 3·96, masked seed 32,
+/// `docs/formats.md` (KEM header), one KEM header: 320 + 144·rows bytes (C0 = 3·96, masked seed 32,
 /// one row = 3·48).
 pub fn header_formula(rows: usize) -> usize {
     320 + 144 * rows

@@ -1,4 +1,4 @@
-//! The constant-time check of cipherchart (DESIGN.md §10): one process per case.
+//! The constant-time check of cipherchart (`docs/constant-time.md`): one process per case.
 //!
 //! Each case builds its public inputs from a seeded ChaCha20 stream
 //! (`CTCHECK_SEEDS=0,1,2` runs it once per seed, in one process), builds its secret

@@ -1,4 +1,4 @@
-//! FAME EncCore and DecCore (DESIGN.md §3), shared by sealing, opening and the proxy.
+//! FAME EncCore and DecCore (`docs/security.md` §2), shared by sealing, opening and the proxy.
 //!
 //! Group placement (Type III): attribute and column hashes and all per-row header
 //! elements live in G1; the three header anchors `C0` and the key anchors `K0` live in

@@ -120,7 +120,7 @@ impl KeyMaterial {
     }
 
     /// The key restricted to `subset` (sorted, unique) with every component raised to
-    /// `1/z`: the blinded key of a re-key (DESIGN.md §6). Constant time: secret points
+    /// `1/z`: the blinded key of a re-key (`docs/security.md` §3). Constant time: secret points
     /// times a secret scalar.
     ///
     /// # Errors

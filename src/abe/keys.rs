@@ -1,4 +1,4 @@
-//! FAME Setup and KeyGen (DESIGN.md §3): the attribute authority, its public key and
+//! FAME Setup and KeyGen (`docs/security.md` §2): the attribute authority, its public key and
 //! the user keys it issues.
 
 use core::fmt;

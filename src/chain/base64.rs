@@ -72,7 +72,7 @@ pub(crate) fn decode(text: &str, alphabet: Alphabet) -> Result<Vec<u8>> {
     let bad = || EncodingError::InvalidText.into();
     let mut t = text.as_bytes();
     if alphabet == Alphabet::Standard {
-        if t.len() % 4 != 0 {
+        if !t.len().is_multiple_of(4) {
             return Err(bad());
         }
         // Strip at most two `=`; any other `=` then fails as outside the alphabet.

@@ -1,5 +1,5 @@
 //! The proof chain: a tamper-evident, provable, crash-safe log of every manipulation
-//! of a record (DESIGN.md §9, `docs/chain.md`).
+//! of a record (`docs/chain.md`).
 //!
 //! Built like Certificate Transparency:
 //! - an [`Entry`] records who ([`Entry::actor`], a BLS key) did what ([`Action`]) to

@@ -1,4 +1,4 @@
-//! Patient consent tokens (DESIGN.md §8): signed, attenuable, revocable grants that a
+//! Patient consent tokens (`docs/consent.md`): signed, attenuable, revocable grants that a
 //! proxy verifies before it re-encrypts a record.
 //!
 //! A [`ConsentToken`] is a chain of blocks in the manner of Biscuit:

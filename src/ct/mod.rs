@@ -1,11 +1,11 @@
-//! Constant-time arithmetic for everything that touches a secret (DESIGN.md §10).
+//! Constant-time arithmetic for everything that touches a secret (`docs/constant-time.md`).
 //!
 //! arkworks 0.6 is not constant time: its Montgomery backend ends every field
 //! operation with a conditional subtraction (a real jump), inversion is a binary
 //! extended Euclid, scalar multiplication is double-and-add or GLV with `num-bigint`,
 //! fixed-base tables and MSMs index memory by secret digits, and `into_affine`,
 //! point compression and GT exponentiation branch on the data
-//! (`research/constant-time.md`, `docs/constant-time.md`). This module re-does the
+//! (`docs/constant-time.md`). This module re-does the
 //! operations the library applies to secrets:
 //!
 //! - [`backend`]: a constant-time `ark_ff::FpConfig` over ark-bls12-381's own

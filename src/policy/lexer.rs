@@ -156,6 +156,20 @@ impl<'a> Lexer<'a> {
             .find(|c: char| !(is_bare_char(c) || c == ':'))
             .unwrap_or(text.len());
         let word = text.get(..len).unwrap_or("");
+        // A letter or digit outside the bare set right after the word (`role:Ärzt`): the
+        // problem is that character, not the word before it.
+        if let Some(c) = text.get(len..).and_then(|t| t.chars().next()) {
+            if c.is_alphanumeric() {
+                return Err(syntax(
+                    start + len,
+                    format!(
+                        "unexpected character {} in an attribute: an attribute with characters \
+                         other than A-Z a-z 0-9 _ . - / # must be in double quotes",
+                        shorten(c.encode_utf8(&mut [0; 4]))
+                    ),
+                ));
+            }
+        }
         self.pos += len;
         let tok = match word {
             "and" => Tok::And,

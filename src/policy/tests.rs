@@ -318,6 +318,10 @@ fn syntax_errors_have_positions() {
         ("of", 0),
         ("a:1 , b:2", 4),
         ("é:1", 0),
+        // The first character that needs quotes, not the start of the word (issue 23).
+        ("role:Ärzt", 5),
+        ("a:1 or role:Ärzt", 12),
+        ("role:x2é", 7),
     ];
     for &(text, position) in cases {
         assert_eq!(syntax_pos(text), Ok(position), "{text:?}");
@@ -521,7 +525,7 @@ fn build_rows_rebuilds_the_matrix() {
                 columns: m.columns(),
                 rows: vec![None; m.rows()],
             };
-            let wanted = |i: usize| subset == 0 || i % subset == 0;
+            let wanted = |i: usize| subset == 0 || i.is_multiple_of(subset);
             m.build_rows(&mut b, &wanted);
             for (i, row) in b.rows.iter().enumerate() {
                 if wanted(i) {

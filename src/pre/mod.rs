@@ -1,4 +1,4 @@
-//! Attribute-based proxy re-encryption (DESIGN.md §6): a key holder delegates the
+//! Attribute-based proxy re-encryption (`docs/security.md` §3): a key holder delegates the
 //! records its attributes `S' ⊆ S` can open to a new policy `P'`; a proxy transforms
 //! them without learning anything; keys satisfying `P'` open the result.
 //!

@@ -239,7 +239,7 @@ fn the_rekey_is_the_delegation_key_raised_to_one_over_z() {
         .all(|(a, b)| a != b));
 }
 
-/// DESIGN.md §6 and `docs/security.md`: a proxy colluding with a delegatee recovers
+/// `docs/security.md` §3: a proxy colluding with a delegatee recovers
 /// the grant's delegation key (attributes `S'`), and no more.
 #[test]
 fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {

@@ -1,5 +1,5 @@
 //! Re-encryption hops carried by a sealed record, and opening through them
-//! (DESIGN.md §6, "Open re-encrypted"; `docs/security.md` §12.2 for why a hop has two
+//! (`docs/security.md` §3, "Open re-encrypted"; `docs/security.md` §12.2 for why a hop has two
 //! capsules).
 //!
 //! Layer 0 is the record's own KEM header; layer `i ≥ 1` is hop `i`. Hop `i` carries

@@ -1,4 +1,4 @@
-//! The Fujisaki–Okamoto KEM over FAME (DESIGN.md §5): IND-CCA in the random-oracle model.
+//! The Fujisaki–Okamoto KEM over FAME (`docs/security.md` §2 and §5): IND-CCA in the random-oracle model.
 //!
 //! Encaps draws a 256-bit seed μ, derives the FAME coins from μ, the policy and a
 //! context, and masks μ with `F(Z)`. Decaps recovers μ and re-runs the encryption,

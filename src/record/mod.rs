@@ -1,4 +1,4 @@
-//! Sealed records (DESIGN.md §5): the FO-KEM over FAME plus a ChaCha20-Poly1305 DEM,
+//! Sealed records (`docs/security.md` §2 and §5): the FO-KEM over FAME plus a ChaCha20-Poly1305 DEM,
 //! streams of chunks for large payloads, and sessions for sensor series.
 
 pub(crate) mod hops;

@@ -50,7 +50,7 @@ fn header(
     h
 }
 
-/// `F(Z)`, written out again from DESIGN.md §5 (checked against an honest header below).
+/// `F(Z)`, written out again from `docs/security.md` §2 and §5 (checked against an honest header below).
 fn mask(z: &Gt) -> [u8; 32] {
     let mut w = Writer::raw();
     w.gt(z);
@@ -238,7 +238,7 @@ fn liar<'a>(key: &'a UserKey, policy: &Policy, real: &[&str]) -> Liar<'a> {
     }
 }
 
-/// With the injective, tagged hash inputs of DESIGN.md §2, the components of
+/// With the injective, tagged hash inputs of `docs/formats.md`, the components of
 /// attributes named like the tags (`"01"`, `"0 1"`, …) are unrelated to the column
 /// points: substituting them for a row's attribute, alone or combined with `K'`,
 /// never yields the header's `Z`.

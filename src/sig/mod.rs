@@ -71,8 +71,8 @@
 //!
 //! # Timing
 //!
-//! Everything that touches a secret key is constant time (DESIGN.md §10,
-//! `docs/constant-time.md`): the key is held as a [`SecretScalar`](crate::ct::SecretScalar)
+//! Everything that touches a secret key is constant time (`docs/constant-time.md`): the key
+//! is held as a secret scalar of the internal constant-time layer
 //! from `KeyGen` (a constant-time wide reduction of the HKDF output) or from
 //! [`SigningKey::from_bytes`] (a borrow-chain range check and zero test, of which only the
 //! accept/reject bit is published), exported by a constant-time encoding, and used only in

@@ -8,10 +8,10 @@
 //! - [`Strings`]: a sequence of `str` (a lone `str` or `bytes` is refused, not split into
 //!   characters);
 //! - [`UInt`]: a non-negative `int` (sizes, indexes, sequence numbers);
-//! - [`Time`]: seconds since the Unix epoch, a non-negative `int` or a timezone-aware
-//!   `datetime` (its POSIX time, rounded down to the second). A `float` is refused (times
-//!   are whole seconds: pass `int(t)`), and so is a naive `datetime` (its time zone is
-//!   unknown).
+//! - [`Time`]: seconds since the Unix epoch, a non-negative `int` or `float` (`time.time()`)
+//!   or a timezone-aware `datetime` (its POSIX time); floats and datetimes are rounded down
+//!   to the second. A naive `datetime` is refused (its time zone is unknown), and so are
+//!   negative, NaN and infinite times.
 //!
 //! An argument that does not fit raises `InvalidArgument` saying what was expected; pyo3
 //! adds the note `while processing '<argument name>'` (Python 3.11+).
@@ -185,11 +185,15 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Time {
             // Rounded down to the second (saturating float-to-int cast).
             return Ok(Self(ts.floor() as u64));
         }
-        if obj.cast::<pyo3::types::PyFloat>().is_ok() {
-            return Err(invalid_argument(
-                "a time is whole seconds since the Unix epoch: an int or a timezone-aware \
-                 datetime, not a float (pass int(t))",
-            ));
+        if let Ok(f) = obj.cast::<pyo3::types::PyFloat>() {
+            let t = f.value();
+            if !(0.0..18_446_744_073_709_551_616.0).contains(&t) {
+                return Err(invalid_argument(format!(
+                    "a time is non-negative seconds since the Unix epoch, got {t}"
+                )));
+            }
+            // Rounded down to the second (in range, so the cast is exact).
+            return Ok(Self(t.floor() as u64));
         }
         non_negative(
             &obj,
@@ -246,5 +250,100 @@ impl<'a, 'py, T: FromPyObjectOwned<'py>> FromPyObject<'a, 'py> for Seq<T> {
             out.push(value);
         }
         Ok(Self(out))
+    }
+}
+
+/// An argument that must be an instance of the cipherchart class `T`: anything else raises
+/// `InvalidArgument` ("expected a PublicKey, got str"), not pyo3's `TypeError`. Derefs to `T`.
+#[derive(Debug)]
+pub struct Obj<'py, T: pyo3::PyClass> {
+    inner: PyRef<'py, T>,
+}
+
+impl<T: pyo3::PyClass> Deref for Obj<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<'a, 'py, T: pyo3::PyClass> FromPyObject<'a, 'py> for Obj<'py, T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.extract::<PyRef<'py, T>>() {
+            Ok(inner) => Ok(Self { inner }),
+            Err(_) => {
+                let want = T::type_object(obj.py())
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|_| "cipherchart object".to_owned());
+                Err(invalid_argument(format!(
+                    "expected a {want}, got {}",
+                    type_name(&obj)
+                )))
+            }
+        }
+    }
+}
+
+/// A `str` argument: anything else (bytes, a number, None) raises `InvalidArgument`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str(pub String);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Str {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<PyString>() {
+            Ok(s) => Ok(Self(s.extract::<String>()?)),
+            Err(_) => Err(invalid_argument(format!(
+                "expected a str, got {}",
+                type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// A `bool` argument (`True` or `False`; not an int or a str).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<pyo3::types::PyBool>() {
+            Ok(b) => Ok(Self(b.is_true())),
+            Err(_) => Err(invalid_argument(format!(
+                "expected a bool, got {}",
+                type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// A file system path: a `str` or an `os.PathLike` (`pathlib.Path`), through `os.fspath`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FsPath(pub std::path::PathBuf);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for FsPath {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let refuse = || {
+            invalid_argument(format!(
+                "expected a path (str or os.PathLike), got {}",
+                type_name(&obj)
+            ))
+        };
+        let path = obj
+            .py()
+            .import("os")?
+            .call_method1("fspath", (obj,))
+            .map_err(|_| refuse())?;
+        path.extract::<std::path::PathBuf>()
+            .map(Self)
+            .map_err(|_| refuse())
     }
 }

@@ -3,7 +3,6 @@
 //! file store's `Recovery` in `store.rs`, note signature lines in `note.rs`). Actions are
 //! named by their text (`create`, `re-encrypt`, ...) or their numeric code.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -12,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Fixed, Seq, Time, UInt};
+use crate::args::{Bytes, Fixed, Flag, FsPath, Obj, Seq, Str, Time, UInt};
 use crate::note::NoteSignature;
 use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
@@ -181,8 +180,9 @@ impl EntryDraft {
         py: Python<'_>,
         sequence: UInt,
         prev: Fixed<32>,
-        actor: &SigningKey,
+        actor: Obj<'_, SigningKey>,
     ) -> PyResult<Entry> {
+        let actor = &*actor;
         let sequence = sequence.0;
         let prev = prev.0;
         let draft = self.0.clone();
@@ -248,14 +248,16 @@ impl Entry {
     /// Logs sealing `record` (action `create`, subject the record id, digest SHA-256 of
     /// `bytes(record)`).
     #[staticmethod]
-    fn for_seal(record: &SealedRecord, time: Time) -> EntryDraft {
+    fn for_seal(record: Obj<'_, SealedRecord>, time: Time) -> EntryDraft {
+        let record = &*record;
         let time = time.0;
         EntryDraft(core::Entry::for_seal(&record.0, time))
     }
 
     /// Logs a re-encryption whose result is `record`, made with the re-key of `grant_id`.
     #[staticmethod]
-    fn for_reencrypt(record: &SealedRecord, grant_id: Fixed<16>, time: Time) -> EntryDraft {
+    fn for_reencrypt(record: Obj<'_, SealedRecord>, grant_id: Fixed<16>, time: Time) -> EntryDraft {
+        let record = &*record;
         let grant_id = grant_id.0;
         let time = time.0;
         EntryDraft(core::Entry::for_reencrypt(&record.0, grant_id, time))
@@ -435,7 +437,8 @@ impl Checkpoint {
 
     /// Parses the signed-note text.
     #[staticmethod]
-    fn from_note(note: &str) -> PyResult<Self> {
+    fn from_note(note: Str) -> PyResult<Self> {
+        let note: &str = &note.0;
         core::Checkpoint::from_note(note)
             .map(Self)
             .map_err(to_py_err)
@@ -446,11 +449,13 @@ impl Checkpoint {
     #[staticmethod]
     fn sign(
         py: Python<'_>,
-        origin: &str,
+        origin: Str,
         size: UInt,
         root: Fixed<32>,
-        log_key: &SigningKey,
+        log_key: Obj<'_, SigningKey>,
     ) -> PyResult<Self> {
+        let origin: &str = &origin.0;
+        let log_key = &*log_key;
         let size = size.0;
         let root = root.0;
         detached(py, || {
@@ -526,7 +531,8 @@ impl Checkpoint {
     }
 
     /// Raises VerificationFailed unless `log_key` signed the checkpoint.
-    fn verify(&self, py: Python<'_>, log_key: &BlsPublicKey) -> PyResult<()> {
+    fn verify(&self, py: Python<'_>, log_key: Obj<'_, BlsPublicKey>) -> PyResult<()> {
+        let log_key = &*log_key;
         detached(py, || self.0.verify(&log_key.0)).map_err(to_py_err)
     }
 }
@@ -536,7 +542,14 @@ impl ProofFile {
     /// Bundles the parts; raises InvalidArgument unless the proof is for the entry's
     /// sequence at the checkpoint's size (nothing cryptographic: see `verify`).
     #[new]
-    fn new(checkpoint: &Checkpoint, entry: &Entry, proof: &InclusionProof) -> PyResult<Self> {
+    fn new(
+        checkpoint: Obj<'_, Checkpoint>,
+        entry: Obj<'_, Entry>,
+        proof: Obj<'_, InclusionProof>,
+    ) -> PyResult<Self> {
+        let checkpoint = &*checkpoint;
+        let entry = &*entry;
+        let proof = &*proof;
         core::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())
             .map(Self)
             .map_err(to_py_err)
@@ -549,7 +562,8 @@ impl ProofFile {
 
     /// Parses `to_tlog_proof()`; raises InvalidEncoding for anything malformed.
     #[staticmethod]
-    fn from_tlog_proof(text: &str) -> PyResult<Self> {
+    fn from_tlog_proof(text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         core::ProofFile::from_tlog_proof(text)
             .map(Self)
             .map_err(to_py_err)
@@ -572,7 +586,8 @@ impl ProofFile {
 
     /// Parses the text form.
     #[staticmethod]
-    fn from_text(text: &str) -> PyResult<Self> {
+    fn from_text(text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         core::ProofFile::from_text(text)
             .map(Self)
             .map_err(to_py_err)
@@ -613,7 +628,8 @@ impl ProofFile {
 
     /// Verifies the checkpoint signature, the audit path and the entry signature; returns
     /// the entry or raises VerificationFailed.
-    fn verify(&self, py: Python<'_>, log_key: &BlsPublicKey) -> PyResult<Entry> {
+    fn verify(&self, py: Python<'_>, log_key: Obj<'_, BlsPublicKey>) -> PyResult<Entry> {
+        let log_key = &*log_key;
         detached(py, || self.0.verify(&log_key.0).cloned())
             .map(Entry)
             .map_err(to_py_err)
@@ -631,13 +647,17 @@ impl Chain {
     }
 
     /// Opens the chain in the file at `path` (created if missing, unless `read_only`),
-    /// checking every entry's position and link; raises ChainError (`.index`) for a
-    /// damaged file. A torn tail is cut off (reported, not cut, when `read_only`): see
-    /// `recovery`. The chain is the file's one writer while it lives: another writer, in
-    /// this process or another, raises ChainError with kind `locked` (readers never do).
+    /// checking every entry's position and link; raises InvalidEncoding (kind `wrong_type`
+    /// or `unsupported_version`) for a file that is not a store of this version (left
+    /// unmodified), ChainError (`.index`) for a damaged store. A torn tail is cut off
+    /// (reported, not cut, when `read_only`): see `recovery`. The chain is the file's one
+    /// writer while it lives: another writer, in this process or another, raises ChainError
+    /// with kind `locked` (readers never do).
     #[staticmethod]
-    #[pyo3(signature = (path, read_only=false))]
-    fn open_file(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
+    #[pyo3(signature = (path, read_only=Flag(false)), text_signature = "(path, read_only=False)")]
+    fn open_file(py: Python<'_>, path: FsPath, read_only: Flag) -> PyResult<Self> {
+        let path = path.0;
+        let read_only = read_only.0;
         detached(py, || {
             let store = if read_only {
                 core::FileStore::open_read_only(&path)
@@ -685,7 +705,8 @@ impl Chain {
     /// Appends an entry signed elsewhere (`EntryDraft.sign`) after checking its position,
     /// link and signature; returns its index. Raises InvalidArgument (position, link) or
     /// VerificationFailed.
-    fn append(&self, py: Python<'_>, entry: &Entry) -> PyResult<u64> {
+    fn append(&self, py: Python<'_>, entry: Obj<'_, Entry>) -> PyResult<u64> {
+        let entry = &*entry;
         let entry = entry.0.clone();
         self.with(py, |s| with_chain!(s, c => c.append(entry)))?
             .map_err(to_py_err)
@@ -823,9 +844,11 @@ impl Chain {
     fn sign_and_append(
         &self,
         py: Python<'_>,
-        draft: &EntryDraft,
-        actor: &SigningKey,
+        draft: Obj<'_, EntryDraft>,
+        actor: Obj<'_, SigningKey>,
     ) -> PyResult<u64> {
+        let draft = &*draft;
+        let actor = &*actor;
         let draft = draft.0.clone();
         self.with(
             py,
@@ -846,9 +869,11 @@ impl Chain {
     fn checkpoint(
         &self,
         py: Python<'_>,
-        log_key: &SigningKey,
-        origin: &str,
+        log_key: Obj<'_, SigningKey>,
+        origin: Str,
     ) -> PyResult<Checkpoint> {
+        let origin: &str = &origin.0;
+        let log_key = &*log_key;
         self.with(
             py,
             |s| with_chain!(s, c => c.checkpoint(&log_key.0, origin)),
@@ -862,8 +887,9 @@ impl Chain {
         &self,
         py: Python<'_>,
         index: UInt,
-        checkpoint: &Checkpoint,
+        checkpoint: Obj<'_, Checkpoint>,
     ) -> PyResult<ProofFile> {
+        let checkpoint = &*checkpoint;
         let index = index.0;
         self.with(
             py,
@@ -879,7 +905,7 @@ impl Chain {
     fn verify_all(
         &self,
         py: Python<'_>,
-        checkpoint: Option<PyRef<'_, Checkpoint>>,
+        checkpoint: Option<Obj<'_, Checkpoint>>,
         log_key: Option<BlsPublicKey>,
     ) -> PyResult<()> {
         let cp = match (&checkpoint, &log_key) {

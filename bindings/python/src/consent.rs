@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Fixed, Seq, Strings, Time};
+use crate::args::{Bytes, Fixed, Obj, Seq, Str, Strings, Time};
 use crate::chain::{Chain, Entry, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
@@ -65,7 +65,15 @@ fn grantee(g: &Bound<'_, PyAny>) -> PyResult<Grantee> {
     if let Ok(p) = g.extract::<PyRef<'_, Policy>>() {
         return Ok(Grantee::Policy(p.0.clone()));
     }
-    let k = g.extract::<PyRef<'_, BlsPublicKey>>()?;
+    let k = g.extract::<PyRef<'_, BlsPublicKey>>().map_err(|_| {
+        crate::args::invalid_argument(format!(
+            "expected a grantee: a Policy or a BlsPublicKey, got {}",
+            g.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })?;
     Ok(Grantee::Key(k.0))
 }
 
@@ -80,17 +88,18 @@ impl Grant {
     #[pyo3(signature = (subject, grantee, window, *, purposes, scope=None, records=None, categories=None, rekey=None, rekey_digest=None, holder=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        subject: String,
+        subject: Str,
         grantee: &Bound<'_, PyAny>,
         window: WindowArg,
         purposes: Strings,
-        scope: Option<PyRef<'_, Scope>>,
+        scope: Option<Obj<'_, Scope>>,
         records: Option<Strings>,
         categories: Option<Strings>,
-        rekey: Option<PyRef<'_, ReKey>>,
+        rekey: Option<Obj<'_, ReKey>>,
         rekey_digest: Option<Fixed<32>>,
         holder: Option<BlsPublicKey>,
     ) -> PyResult<Self> {
+        let subject: String = subject.0;
         let records = records.map(|s| s.0);
         let categories = categories.map(|s| s.0);
         let rekey_digest = rekey_digest.map(|d| d.0);
@@ -177,7 +186,9 @@ impl Narrowing {
 impl ConsentToken {
     /// Issues a token for `grant`, signed by the patient's key.
     #[staticmethod]
-    fn issue(py: Python<'_>, issuer: &SigningKey, grant: &Grant) -> PyResult<Self> {
+    fn issue(py: Python<'_>, issuer: Obj<'_, SigningKey>, grant: Obj<'_, Grant>) -> PyResult<Self> {
+        let issuer = &*issuer;
+        let grant = &*grant;
         detached(py, || {
             core::ConsentToken::issue(&issuer.0, &grant.0, &mut OsRng)
         })
@@ -189,16 +200,19 @@ impl ConsentToken {
     fn attenuate(
         &self,
         py: Python<'_>,
-        holder: &SigningKey,
-        narrowing: &Narrowing,
+        holder: Obj<'_, SigningKey>,
+        narrowing: Obj<'_, Narrowing>,
     ) -> PyResult<Self> {
+        let holder = &*holder;
+        let narrowing = &*narrowing;
         detached(py, || self.0.attenuate(&holder.0, &narrowing.0))
             .map(Self)
             .map_err(to_py_err)
     }
 
     /// Adds the holder's proof (required when the last block names a holder).
-    fn present(&self, py: Python<'_>, holder: &SigningKey) -> PyResult<Self> {
+    fn present(&self, py: Python<'_>, holder: Obj<'_, SigningKey>) -> PyResult<Self> {
+        let holder = &*holder;
         detached(py, || self.0.present(&holder.0))
             .map(Self)
             .map_err(to_py_err)
@@ -210,10 +224,11 @@ impl ConsentToken {
     fn verify(
         &self,
         py: Python<'_>,
-        issuer: &BlsPublicKey,
+        issuer: Obj<'_, BlsPublicKey>,
         now: Time,
-        revoked: Option<PyRef<'_, RevocationSet>>,
+        revoked: Option<Obj<'_, RevocationSet>>,
     ) -> PyResult<VerifiedConsent> {
+        let issuer = &*issuer;
         let now = now.0;
         let revoked: Option<&RevocationSet> = revoked.as_deref();
         detached(py, || match revoked {
@@ -231,7 +246,8 @@ impl ConsentToken {
 
     /// Decodes `to_text()`.
     #[staticmethod]
-    fn from_text(text: &str) -> PyResult<Self> {
+    fn from_text(text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         core::ConsentToken::from_text(text)
             .map(Self)
             .map_err(to_py_err)
@@ -319,7 +335,9 @@ impl ConsentToken {
 #[pymethods]
 impl VerifiedConsent {
     /// Whether the consent covers `record_id` of `category` for `purpose`.
-    fn permits(&self, record_id: Bytes, category: &str, purpose: &str) -> bool {
+    fn permits(&self, record_id: Bytes, category: Str, purpose: Str) -> bool {
+        let category: &str = &category.0;
+        let purpose: &str = &purpose.0;
         let record_id: &[u8] = &record_id;
         self.0.permits(record_id, category, purpose)
     }
@@ -349,7 +367,9 @@ impl VerifiedConsent {
     }
 
     /// Raises ConsentError (`NotPermitted`) unless `permits(...)`.
-    fn check_permits(&self, record_id: Bytes, category: &str, purpose: &str) -> PyResult<()> {
+    fn check_permits(&self, record_id: Bytes, category: Str, purpose: Str) -> PyResult<()> {
+        let category: &str = &category.0;
+        let purpose: &str = &purpose.0;
         let record_id: &[u8] = &record_id;
         self.0
             .check_permits(record_id, category, purpose)
@@ -421,7 +441,8 @@ impl RevocationSet {
 
     /// Every revocation logged in `chain` (revoke entries with a valid signature).
     #[staticmethod]
-    fn from_chain(py: Python<'_>, chain: PyRef<'_, Chain>) -> PyResult<Self> {
+    fn from_chain(py: Python<'_>, chain: Obj<'_, Chain>) -> PyResult<Self> {
+        let chain = &*chain;
         chain
             .with(
                 py,
@@ -434,7 +455,8 @@ impl RevocationSet {
     /// Records a chain entry if it is a revocation (action `revoke`, a 32-byte subject, a
     /// valid signature); returns whether it was one. Raises VerificationFailed for a
     /// revoke entry with a bad signature.
-    fn insert_entry(&self, py: Python<'_>, entry: &Entry) -> PyResult<bool> {
+    fn insert_entry(&self, py: Python<'_>, entry: Obj<'_, Entry>) -> PyResult<bool> {
+        let entry = &*entry;
         detached(py, || self.lock().insert_entry(&entry.0)).map_err(to_py_err)
     }
 
@@ -457,12 +479,17 @@ impl RevocationSet {
 #[pyfunction]
 pub fn reencrypt_with_consent(
     py: Python<'_>,
-    consent: &VerifiedConsent,
-    rekey: &ReKey,
-    record: &SealedRecord,
-    category: &str,
-    purpose: &str,
+    consent: Obj<'_, VerifiedConsent>,
+    rekey: Obj<'_, ReKey>,
+    record: Obj<'_, SealedRecord>,
+    category: Str,
+    purpose: Str,
 ) -> PyResult<SealedRecord> {
+    let category: &str = &category.0;
+    let purpose: &str = &purpose.0;
+    let consent = &*consent;
+    let rekey = &*rekey;
+    let record = &*record;
     detached(py, || {
         core::reencrypt_with_consent(&consent.0, &rekey.0, &record.0, category, purpose)
     })
@@ -476,11 +503,14 @@ pub fn reencrypt_with_consent(
 #[pyfunction]
 pub fn reencrypt_batch_with_consent<'py>(
     py: Python<'py>,
-    consent: &VerifiedConsent,
-    rekey: &ReKey,
-    records: Seq<(PyRef<'py, SealedRecord>, String)>,
-    purpose: &str,
+    consent: Obj<'_, VerifiedConsent>,
+    rekey: Obj<'_, ReKey>,
+    records: Seq<(Obj<'py, SealedRecord>, String)>,
+    purpose: Str,
 ) -> PyResult<Bound<'py, PyList>> {
+    let purpose: &str = &purpose.0;
+    let consent = &*consent;
+    let rekey = &*rekey;
     let pairs: Vec<(&cipherchart::SealedRecord, &str)> =
         records.iter().map(|(r, c)| (&r.0, c.as_str())).collect();
     let results = detached(py, || {
@@ -500,13 +530,16 @@ pub fn reencrypt_batch_with_consent<'py>(
 /// The digest (32 bytes) a consent token names to authorise exactly `rekey` (the
 /// `rekey_digest` argument of `Grant`).
 #[pyfunction]
-pub fn rekey_digest<'py>(py: Python<'py>, rekey: &ReKey) -> Bound<'py, PyBytes> {
+pub fn rekey_digest<'py>(py: Python<'py>, rekey: Obj<'_, ReKey>) -> Bound<'py, PyBytes> {
+    let rekey = &*rekey;
     PyBytes::new(py, &core::rekey_digest(&rekey.0))
 }
 
 /// Raises ConsentError (`RekeyMismatch`) unless the consent authorises `rekey` (its digest
 /// is the one named, and its target policy is the grantee policy).
 #[pyfunction]
-pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> PyResult<()> {
+pub fn check_rekey(consent: Obj<'_, VerifiedConsent>, rekey: Obj<'_, ReKey>) -> PyResult<()> {
+    let consent = &*consent;
+    let rekey = &*rekey;
     core::check_rekey(&consent.0, &rekey.0).map_err(to_py_err)
 }

@@ -1,10 +1,10 @@
 //! `Authority`, `PublicKey`, `UserKey`: setup, key issue, opening records, streams and sessions.
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Strings};
+use crate::args::{Bytes, Obj, Seq, Str, Strings};
 use crate::io::{PyReader, PyWriter};
 use crate::record::SealedRecord;
 use crate::session::{SessionHeader, SessionOpener};
@@ -174,7 +174,8 @@ impl UserKey {
     }
 
     /// Whether the key holds `attribute`.
-    fn has_attribute(&self, attribute: &str) -> bool {
+    fn has_attribute(&self, attribute: Str) -> bool {
+        let attribute: &str = &attribute.0;
         self.0.has_attribute(attribute)
     }
 
@@ -182,11 +183,40 @@ impl UserKey {
     fn open<'py>(
         &self,
         py: Python<'py>,
-        public_key: &PublicKey,
-        record: &SealedRecord,
+        public_key: Obj<'_, PublicKey>,
+        record: Obj<'_, SealedRecord>,
     ) -> PyResult<Bound<'py, PyBytes>> {
+        let public_key = &*public_key;
+        let record = &*record;
         let payload = detached(py, || self.0.open(&public_key.0, &record.0)).map_err(to_py_err)?;
         Ok(PyBytes::new(py, &payload))
+    }
+
+    /// Opens each record of `records`, in order: `open` in a loop, each call without the GIL,
+    /// and `progress(done, total)` (if given) after each record. One entry per record: the
+    /// payload, or the exception (not raised) for that record. An exception of `progress`
+    /// raises and stops the batch.
+    #[pyo3(signature = (public_key, records, progress = None))]
+    fn open_batch<'py>(
+        &self,
+        py: Python<'py>,
+        public_key: Obj<'_, PublicKey>,
+        records: Seq<Obj<'py, SealedRecord>>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let pk = &public_key.0;
+        let total = records.len();
+        let mut out = Vec::with_capacity(total);
+        for (i, record) in records.iter().enumerate() {
+            let record = &record.0;
+            let item = match detached(py, || self.0.open(pk, record)) {
+                Ok(payload) => PyBytes::new(py, &payload).into_any(),
+                Err(e) => to_py_err(e).into_value(py).into_bound(py).into_any(),
+            };
+            out.push(item);
+            crate::record::report(progress.as_ref(), i + 1, total)?;
+        }
+        PyList::new(py, out)
     }
 
     /// Opens a stream read from the binary file `input` (`.read(n)`), writing the payload to
@@ -194,10 +224,11 @@ impl UserKey {
     fn open_stream(
         &self,
         py: Python<'_>,
-        public_key: &PublicKey,
+        public_key: Obj<'_, PublicKey>,
         input: Py<PyAny>,
         output: Py<PyAny>,
     ) -> PyResult<StreamInfo> {
+        let public_key = &*public_key;
         let reader = PyReader::new(input);
         let writer = PyWriter::new(output);
         let result = detached(py, || {
@@ -211,9 +242,11 @@ impl UserKey {
     fn open_session(
         &self,
         py: Python<'_>,
-        public_key: &PublicKey,
-        header: &SessionHeader,
+        public_key: Obj<'_, PublicKey>,
+        header: Obj<'_, SessionHeader>,
     ) -> PyResult<SessionOpener> {
+        let public_key = &*public_key;
+        let header = &*header;
         detached(py, || self.0.open_session(&public_key.0, &header.0))
             .map(SessionOpener)
             .map_err(to_py_err)

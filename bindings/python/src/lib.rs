@@ -75,6 +75,8 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // Whether `reencrypt_batch` runs on a thread pool (the `parallel` feature; wheels have it).
+    m.add("PARALLEL", cfg!(feature = "parallel"))?;
     // The core's input bounds, so that callers can check before they call.
     m.add("MAX_POLICY_LEAVES", cipherchart::policy::MAX_POLICY_LEAVES)?;
     m.add("MAX_POLICY_DEPTH", cipherchart::policy::MAX_POLICY_DEPTH)?;
@@ -172,6 +174,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(proofs::verify_consistency, m)?)?;
     m.add_function(wrap_pyfunction!(note::key_id, m)?)?;
     m.add_function(wrap_pyfunction!(record::seal, m)?)?;
+    m.add_function(wrap_pyfunction!(record::seal_batch, m)?)?;
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;

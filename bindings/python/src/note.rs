@@ -3,6 +3,8 @@
 
 use cipherchart::chain as core;
 use pyo3::prelude::*;
+
+use crate::args::{Obj, Str};
 use pyo3::types::PyBytes;
 
 use crate::sig::BlsPublicKey;
@@ -43,6 +45,12 @@ impl NoteSignature {
 
 /// The 4-byte key id of a BLS log key under `key_name`, as in checkpoint signature lines.
 #[pyfunction]
-pub fn key_id<'py>(py: Python<'py>, key_name: &str, key: &BlsPublicKey) -> Bound<'py, PyBytes> {
+pub fn key_id<'py>(
+    py: Python<'py>,
+    key_name: Str,
+    key: Obj<'_, BlsPublicKey>,
+) -> Bound<'py, PyBytes> {
+    let key_name: &str = &key_name.0;
+    let key = &*key;
     PyBytes::new(py, &core::key_id(key_name, &key.0))
 }

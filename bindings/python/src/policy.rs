@@ -7,7 +7,7 @@ use cipherchart::policy::Node;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyList, PyString, PyTuple};
 
-use crate::args::{Bytes, Strings};
+use crate::args::{Bytes, Str, Strings};
 use crate::{detached, to_py_err};
 
 /// A parsed, canonical access policy with its compiled LSSS (M, ρ).
@@ -70,7 +70,8 @@ impl Policy {
 
     /// Parses policy text (see `docs/policy.md`).
     #[new]
-    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn new(py: Python<'_>, text: Str) -> PyResult<Self> {
+        let text: &str = &text.0;
         detached(py, || cipherchart::Policy::parse(text))
             .map(Self)
             .map_err(to_py_err)

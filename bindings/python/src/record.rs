@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::Bytes;
+use crate::args::{Bytes, Obj, Seq};
 use crate::keys::PublicKey;
 use crate::{detached, to_py_err, Policy};
 
@@ -17,12 +17,14 @@ pub struct SealedRecord(pub cipherchart::SealedRecord);
 #[pyfunction]
 pub fn seal(
     py: Python<'_>,
-    public_key: &PublicKey,
-    policy: &Policy,
+    public_key: Obj<'_, PublicKey>,
+    policy: Obj<'_, Policy>,
     record_id: Bytes,
     metadata: Bytes,
     payload: Bytes,
 ) -> PyResult<SealedRecord> {
+    let public_key = &*public_key;
+    let policy = &*policy;
     let record_id: &[u8] = &record_id;
     let metadata: &[u8] = &metadata;
     let payload: &[u8] = &payload;
@@ -38,6 +40,45 @@ pub fn seal(
     })
     .map(SealedRecord)
     .map_err(to_py_err)
+}
+
+/// Calls `progress(done, total)` if given: its exception, if any, stops the batch.
+pub(crate) fn report(
+    progress: Option<&Bound<'_, PyAny>>,
+    done: usize,
+    total: usize,
+) -> PyResult<()> {
+    match progress {
+        Some(f) => f.call1((done, total)).map(drop),
+        None => Ok(()),
+    }
+}
+
+/// Seals each `(record_id, metadata, payload)` of `items` under `policy`, in order: `seal` in a
+/// loop, each call without the GIL, and `progress(done, total)` (if given) after each record.
+/// The first error raises (nothing sealed is returned); so does an exception of `progress`,
+/// which stops the batch.
+#[pyfunction]
+#[pyo3(signature = (public_key, policy, items, progress = None))]
+pub fn seal_batch(
+    py: Python<'_>,
+    public_key: Obj<'_, PublicKey>,
+    policy: Obj<'_, Policy>,
+    items: Seq<(Bytes, Bytes, Bytes)>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<Vec<SealedRecord>> {
+    let (pk, policy) = (&public_key.0, &policy.0);
+    let total = items.len();
+    let mut out = Vec::with_capacity(total);
+    for (i, (record_id, metadata, payload)) in items.iter().enumerate() {
+        let record = detached(py, || {
+            cipherchart::seal(pk, policy, record_id, metadata, payload, &mut OsRng)
+        })
+        .map_err(to_py_err)?;
+        out.push(SealedRecord(record));
+        report(progress.as_ref(), i + 1, total)?;
+    }
+    Ok(out)
 }
 
 #[pymethods]

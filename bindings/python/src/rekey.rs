@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Seq};
+use crate::args::{Bytes, Obj, Seq};
 use crate::keys::PublicKey;
 use crate::record::SealedRecord;
 use crate::sig::BlsPublicKey;
@@ -88,7 +88,14 @@ impl DelegationKey {
 
     /// The re-encryption key of this grant, to the audience of `policy`. Consumes the
     /// delegation key: a second call raises InvalidArgument.
-    fn rekey(&self, py: Python<'_>, public_key: &PublicKey, policy: &Policy) -> PyResult<ReKey> {
+    fn rekey(
+        &self,
+        py: Python<'_>,
+        public_key: Obj<'_, PublicKey>,
+        policy: Obj<'_, Policy>,
+    ) -> PyResult<ReKey> {
+        let public_key = &*public_key;
+        let policy = &*policy;
         let key = self
             .0
             .lock()
@@ -177,12 +184,14 @@ impl ReKey {
 
     /// Whether this re-key applies to `record` (its delegated attributes satisfy the
     /// record's newest layer).
-    fn can_reencrypt(&self, record: &SealedRecord) -> bool {
+    fn can_reencrypt(&self, record: Obj<'_, SealedRecord>) -> bool {
+        let record = &*record;
         self.0.can_reencrypt(&record.0)
     }
 
     /// Adds a layer for the target audience to `record`.
-    fn reencrypt(&self, py: Python<'_>, record: &SealedRecord) -> PyResult<SealedRecord> {
+    fn reencrypt(&self, py: Python<'_>, record: Obj<'_, SealedRecord>) -> PyResult<SealedRecord> {
+        let record = &*record;
         detached(py, || self.0.reencrypt(&record.0))
             .map(SealedRecord)
             .map_err(to_py_err)
@@ -193,7 +202,7 @@ impl ReKey {
     fn reencrypt_batch<'py>(
         &self,
         py: Python<'py>,
-        records: Seq<PyRef<'py, SealedRecord>>,
+        records: Seq<Obj<'py, SealedRecord>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let records: Vec<cipherchart::SealedRecord> = records.iter().map(|r| r.0.clone()).collect();
         let results = detached(py, || self.0.reencrypt_batch(&records));

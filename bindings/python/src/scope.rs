@@ -7,7 +7,7 @@ use cipherchart::consent as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::args::{Bytes, Strings, Time};
+use crate::args::{Bytes, Obj, Str, Strings, Time};
 use crate::to_py_err;
 
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` or
@@ -125,7 +125,8 @@ impl Selection {
     }
 
     /// Whether `value` is selected.
-    fn contains(&self, value: &str) -> bool {
+    fn contains(&self, value: Str) -> bool {
+        let value: &str = &value.0;
         self.0.contains(value)
     }
 
@@ -136,7 +137,8 @@ impl Selection {
     }
 
     /// Whether every value this selects is selected by `wider`.
-    fn is_within(&self, wider: &Selection) -> bool {
+    fn is_within(&self, wider: Obj<'_, Selection>) -> bool {
+        let wider = &*wider;
         self.0.is_within(&wider.0)
     }
 
@@ -192,13 +194,15 @@ impl Scope {
     }
 
     /// Whether a record with this id and category is in scope.
-    fn contains(&self, record_id: Bytes, category: &str) -> bool {
+    fn contains(&self, record_id: Bytes, category: Str) -> bool {
+        let category: &str = &category.0;
         let record_id: &[u8] = &record_id;
         self.0.contains(record_id, category)
     }
 
     /// Whether every record this covers is covered by `wider`.
-    fn is_within(&self, wider: &Scope) -> bool {
+    fn is_within(&self, wider: Obj<'_, Scope>) -> bool {
+        let wider = &*wider;
         self.0.is_within(&wider.0)
     }
 
@@ -254,7 +258,8 @@ impl Window {
     }
 
     /// Whether this window lies inside `wider`.
-    fn is_within(&self, wider: &Window) -> bool {
+    fn is_within(&self, wider: Obj<'_, Window>) -> bool {
+        let wider = &*wider;
         self.0.is_within(&wider.0)
     }
 

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::Bytes;
+use crate::args::{Bytes, Obj};
 use crate::keys::PublicKey;
 use crate::{detached, to_py_err, Policy};
 
@@ -43,11 +43,13 @@ pub struct SessionOpener(pub cipherchart::session::SessionOpener);
 #[pyfunction]
 pub fn start_session(
     py: Python<'_>,
-    public_key: &PublicKey,
-    policy: &Policy,
+    public_key: Obj<'_, PublicKey>,
+    policy: Obj<'_, Policy>,
     session_id: Bytes,
     metadata: Bytes,
 ) -> PyResult<(SessionHeader, SessionSealer)> {
+    let public_key = &*public_key;
+    let policy = &*policy;
     let session_id: &[u8] = &session_id;
     let metadata: &[u8] = &metadata;
     detached(py, || {
@@ -184,7 +186,12 @@ impl SessionSealer {
 #[pymethods]
 impl SessionOpener {
     /// Opens one record of the session, returning its payload.
-    fn open<'py>(&self, py: Python<'py>, record: &SessionRecord) -> PyResult<Bound<'py, PyBytes>> {
+    fn open<'py>(
+        &self,
+        py: Python<'py>,
+        record: Obj<'_, SessionRecord>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let record = &*record;
         let payload = detached(py, || self.0.open(&record.0)).map_err(to_py_err)?;
         Ok(PyBytes::new(py, &payload))
     }

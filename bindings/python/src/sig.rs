@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::{Bytes, Seq};
+use crate::args::{Bytes, Obj, Seq};
 use crate::{detached, to_py_err};
 
 /// A BLS signing key. Secret: no equality, no hash; `repr` shows the public key's prefix.
@@ -114,13 +114,20 @@ impl BlsPublicKey {
     }
 
     /// Returns None if `signature` is valid on `message`; raises VerificationFailed otherwise.
-    fn verify(&self, py: Python<'_>, message: Bytes, signature: &Signature) -> PyResult<()> {
+    fn verify(
+        &self,
+        py: Python<'_>,
+        message: Bytes,
+        signature: Obj<'_, Signature>,
+    ) -> PyResult<()> {
+        let signature = &*signature;
         let message: &[u8] = &message;
         detached(py, || self.0.verify(message, &signature.0)).map_err(to_py_err)
     }
 
     /// Checks a proof of possession; raises VerificationFailed if it is not valid.
-    fn verify_possession(&self, py: Python<'_>, proof: &Signature) -> PyResult<()> {
+    fn verify_possession(&self, py: Python<'_>, proof: Obj<'_, Signature>) -> PyResult<()> {
+        let proof = &*proof;
         detached(py, || self.0.verify_possession(&proof.0)).map_err(to_py_err)
     }
 
@@ -214,8 +221,9 @@ pub fn fast_aggregate_verify(
     py: Python<'_>,
     public_keys: Seq<BlsPublicKey>,
     message: Bytes,
-    signature: &Signature,
+    signature: Obj<'_, Signature>,
 ) -> PyResult<()> {
+    let signature = &*signature;
     let message: &[u8] = &message;
     let pks: Vec<_> = public_keys.iter().map(|k| k.0).collect();
     detached(py, || {
@@ -229,8 +237,9 @@ pub fn fast_aggregate_verify(
 pub fn aggregate_verify(
     py: Python<'_>,
     pairs: Seq<(BlsPublicKey, Bytes)>,
-    signature: &Signature,
+    signature: Obj<'_, Signature>,
 ) -> PyResult<()> {
+    let signature = &*signature;
     let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> =
         pairs.iter().map(|(k, m)| (k.0, &m[..])).collect();
     detached(py, || {

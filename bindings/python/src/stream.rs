@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::{Bytes, UInt};
+use crate::args::{Bytes, Obj, UInt};
 use crate::io::{PyReader, PyWriter};
 use crate::keys::PublicKey;
 use crate::{detached, Policy};
@@ -56,14 +56,16 @@ impl StreamInfo {
 #[allow(clippy::too_many_arguments)]
 pub fn seal_stream(
     py: Python<'_>,
-    public_key: &PublicKey,
-    policy: &Policy,
+    public_key: Obj<'_, PublicKey>,
+    policy: Obj<'_, Policy>,
     stream_id: Bytes,
     metadata: Bytes,
     input: Py<PyAny>,
     output: Py<PyAny>,
     chunk_size: Option<UInt>,
 ) -> PyResult<u64> {
+    let public_key = &*public_key;
+    let policy = &*policy;
     let stream_id: &[u8] = &stream_id;
     let metadata: &[u8] = &metadata;
     let reader = PyReader::new(input);

@@ -1,6 +1,6 @@
 """Argument handling shared by every binding (issue 23): bytes-like input everywhere, every
 argument error an ``InvalidArgument`` (a ``CipherchartError``) naming the argument, times as
-ints or timezone-aware datetimes."""
+ints, floats or timezone-aware datetimes."""
 
 from __future__ import annotations
 
@@ -143,11 +143,13 @@ def test_datetime_times() -> None:
     assert cipherchart.EntryDraft(start.astimezone(other_zone), "create", b"s", bytes(32)).time == posix
 
 
-def test_naive_datetime_and_float_are_refused() -> None:
+def test_naive_datetime_and_bad_floats_are_refused() -> None:
     e = invalid(lambda: cipherchart.Window(datetime(2026, 1, 1), datetime(2026, 1, 2)), "not_before")
     assert "timezone-aware" in str(e)
-    e = invalid(lambda: cipherchart.Window(1.0, 2), "not_before")  # type: ignore[arg-type]
-    assert "not a float" in str(e)
+    # Floats (time.time()) are taken, rounded down (test_edges.py); NaN and negatives are not.
+    e = invalid(lambda: cipherchart.Window(float("nan"), 2), "not_before")
+    assert "non-negative seconds" in str(e)
+    invalid(lambda: cipherchart.Window(-0.5, 2), "not_before")
     before_epoch = datetime(1969, 12, 31, tzinfo=timezone.utc)
     invalid(lambda: cipherchart.EntryDraft(before_epoch, "create", b"s", bytes(32)), "time")
 

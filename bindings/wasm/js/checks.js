@@ -15,6 +15,7 @@
 //   another typed array, a `DataView`, an array holding anything else, or a string;
 // - `string`: a string; `boolean`: a boolean;
 // - `string[]`, `Uint8Array[]`, `T[]`: an array (a bare string is not one) of such elements;
+// - `A | B` where both are checkable (`SealedRecord | Uint8Array`): either;
 // - `number`: a non-negative safe integer (every number of the API is a count, an index, a size
 //   or a time). Parameters named `time`, `now`, `notBefore` or `expiry` are Unix times in
 //   **seconds** and must also be at most `MAX_TIME_SECONDS` (9999-12-31T23:59:59Z): a time in
@@ -66,7 +67,11 @@ function typeCheck(type, classes) {
   const alts = splitUnion(type);
   if (alts.length > 1) {
     const rest = alts.filter((t) => t !== 'null' && t !== 'undefined');
-    if (rest.length === alts.length) return null; // a union we do not check
+    if (rest.length === alts.length) {
+      // `A | B`: checked when every alternative is (`SealedRecord | Uint8Array`).
+      const checks = alts.map((t) => typeCheck(t, classes));
+      return checks.includes(null) ? null : ['anyOf', checks];
+    }
     const inner = typeCheck(rest.join(' | '), classes);
     return inner === null ? null : ['optional', inner];
   }
@@ -158,6 +163,14 @@ function describe(v) {
   return `a ${typeof v}`;
 }
 
+/** What a check accepts, for messages: `a Uint8Array`, `a SealedRecord`, … */
+function label(check) {
+  if (typeof check === 'string') return check === 'Uint8Array' ? 'a Uint8Array' : `a ${check}`;
+  if (check[0] === 'class') return `a ${check[1]}`;
+  if (check[0] === 'array') return 'an array';
+  return 'a value of the declared type';
+}
+
 const isBytes = (v) => v instanceof Uint8Array
   || (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]')
   || (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255));
@@ -198,6 +211,13 @@ function problem(check, v, classes, time) {
         if (p) return `[${i}] ${p}`;
       }
       return null;
+    }
+    case 'anyOf': {
+      const problems = check[1].map((c) => problem(c, v, classes, time));
+      if (problems.includes(null)) return null;
+      // A freed object or one of the other build: say that, not "must be A or B".
+      const specific = problems.find((p) => /freed or consumed|another cipherchart build/.test(p));
+      return specific ?? `must be ${check[1].map(label).join(' or ')}, got ${describe(v)}`;
     }
     case 'class': {
       const cls = classes[check[1]];

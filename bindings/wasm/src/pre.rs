@@ -214,15 +214,20 @@ impl ReKey {
         .map_err(to_js_err)
     }
 
-    /// Re-encrypts many records, given as encodings (`SealedRecord.toBytes()`): one result per
-    /// input, a `SealedRecord` or the error for that record (a `CipherchartError`; a record
-    /// that does not decode gives `InvalidEncoding`). Takes bytes, not objects, because
-    /// wasm-bindgen would consume (free) `SealedRecord` objects passed in an array.
+    /// Re-encrypts many records, each a `SealedRecord` or its encoding (`toBytes()`): one
+    /// result per input, a `SealedRecord` or the error for that record (a `CipherchartError`;
+    /// bytes that do not decode give `InvalidEncoding`). Objects are used as they are (not
+    /// re-encoded and decoded) and stay usable: the batch works on copies.
     #[wasm_bindgen(
         js_name = reencryptBatch,
         unchecked_return_type = "Array<SealedRecord | Error>"
     )]
-    pub fn reencrypt_batch(&self, records: Vec<js_sys::Uint8Array>) -> Array {
+    pub fn reencrypt_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<SealedRecord | Uint8Array>")] records: Vec<
+            JsValue,
+        >,
+    ) -> Array {
         let batch = Batch::decode(&records);
         let done = self.0.reencrypt_batch(&batch.decoded);
         batch.results(done)
@@ -243,7 +248,9 @@ impl ReKey {
     pub fn reencrypt_batch_with_consent(
         &self,
         consent: &VerifiedConsent,
-        records: Vec<js_sys::Uint8Array>,
+        #[wasm_bindgen(unchecked_param_type = "Array<SealedRecord | Uint8Array>")] records: Vec<
+            JsValue,
+        >,
         categories: Vec<String>,
         purpose: &str,
     ) -> Result<Array, JsValue> {
@@ -305,23 +312,48 @@ pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<(), JsVal
     cipherchart::consent::check_rekey(&consent.0, &rekey.0).map_err(to_js_err)
 }
 
-/// A batch of records given as encodings: those that decode, in order, and each one's
-/// position among the inputs; the rest keep their decoding error for their slot.
+/// A batch of records given as objects or encodings: those that are or decode to a record, in
+/// order, and each one's position among the inputs; the rest keep their error for their slot.
 struct Batch {
     decoded: Vec<cipherchart::SealedRecord>,
     positions: Vec<usize>,
     slots: Vec<Option<JsValue>>,
 }
 
+/// The record `value` is (a copy: the caller keeps its object) or encodes.
+fn record_of(value: &JsValue) -> Result<cipherchart::SealedRecord, cipherchart::Error> {
+    use wasm_bindgen::convert::TryFromJsValue;
+    use wasm_bindgen::JsCast;
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return cipherchart::SealedRecord::from_bytes(&bytes.to_vec());
+    }
+    // A SealedRecord of this build: take a copy of it (the conversion consumes the copy).
+    let copy = js_sys::Reflect::get(value, &JsValue::from_str("__copyForBatch"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(value).ok());
+    match copy.map(SealedRecord::try_from_js_value) {
+        Some(Ok(record)) => Ok(record.0),
+        // A record of the other build made a copy in that build, which this one cannot use.
+        Some(Err(_)) => Err(cipherchart::Error::InvalidArgument(
+            "a SealedRecord of another cipherchart build (full and verify-only objects \
+             cannot be mixed)",
+        )),
+        None => Err(cipherchart::Error::InvalidArgument(
+            "expected a SealedRecord or a Uint8Array (or a freed record)",
+        )),
+    }
+}
+
 impl Batch {
-    fn decode(records: &[js_sys::Uint8Array]) -> Self {
+    fn decode(records: &[JsValue]) -> Self {
         let mut batch = Self {
             decoded: Vec::with_capacity(records.len()),
             positions: Vec::with_capacity(records.len()),
             slots: Vec::with_capacity(records.len()),
         };
         for (i, r) in records.iter().enumerate() {
-            match cipherchart::SealedRecord::from_bytes(&r.to_vec()) {
+            match record_of(r) {
                 Ok(rec) => {
                     batch.decoded.push(rec);
                     batch.positions.push(i);

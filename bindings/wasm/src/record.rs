@@ -40,6 +40,14 @@ pub struct SealedRecord(pub(crate) cipherchart::SealedRecord);
 
 #[wasm_bindgen]
 impl SealedRecord {
+    /// Internal: a copy of this record for the batch calls, which take ownership of the copy
+    /// (wasm-bindgen frees what it converts) and leave the caller's record alive. A copy of
+    /// the decoded record, not a re-decoding of its bytes. Not part of the typed API.
+    #[wasm_bindgen(js_name = "__copyForBatch", skip_typescript)]
+    pub fn copy_for_batch(&self) -> SealedRecord {
+        self.clone()
+    }
+
     /// The policy the record was sealed under.
     #[wasm_bindgen(getter)]
     pub fn policy(&self) -> Policy {

@@ -50,7 +50,7 @@ test('every Rust error code (src/error.rs) maps to its own class', () => {
 });
 
 test('an unknown code still gives a CipherchartError carrying it', async () => {
-  const snippets = new URL('../pkg/node/snippets/', import.meta.url);
+  const snippets = new URL('../pkg/web/snippets/', import.meta.url);
   const dir = readdirSync(snippets).find((d) => d.startsWith('cipherchart-wasm-'));
   const { _fromNative } = await import(new URL(`${dir}/js/errors.js`, snippets));
   const e = _fromNative('future_code', 'm', undefined);

@@ -25,7 +25,7 @@ const packed = (() => {
 })();
 const files = new Set(packed.files.map((f) => f.path));
 
-const BUILDS = ['node', 'web', 'verify/node', 'verify/web'];
+const BUILDS = ['web', 'verify/web'];
 const snippet = (build) => [...files].find((f) => f.startsWith(`${build}/snippets/`) && f.endsWith('/js/errors.js'));
 
 test('npm pack: name, version and the exact file list', () => {
@@ -40,11 +40,10 @@ test('npm pack: name, version and the exact file list', () => {
     expected.add(s);
     expected.add(s.replace(/\.js$/, '.d.ts'));
     expected.add(s.replace(/errors\.js$/, 'checks.js')); // the argument checks (js/checks.js)
-    if (build.endsWith('node')) {
-      for (const f of ['index.cjs', 'index.mjs', 'package.json', 'snippets/package.json']) expected.add(`${build}/${f}`);
-    } else {
-      expected.add(`${build}/index.js`);
-    }
+    expected.add(`${build}/index.js`);
+    // Node: entry points only, over the web build's module and .wasm.
+    const node = build.replace(/web$/, 'node');
+    for (const f of ['index.cjs', 'index.mjs', 'index.d.ts']) expected.add(`${node}/${f}`);
   }
   assert.deepEqual([...files].sort(), [...expected].sort());
 });
@@ -64,7 +63,7 @@ test('every exports-map target is packed, and the raw ./wasm entries are valid m
 
 test('typings: no `any` in any packed .d.ts (doc comments aside)', () => {
   const dts = [...files].filter((f) => f.endsWith('.d.ts'));
-  assert.equal(dts.length, 16, `${dts.length} .d.ts files`); // 4 per build
+  assert.equal(dts.length, 10, `${dts.length} .d.ts files`); // 4 per web build, 1 per node entry
   for (const f of dts) {
     const code = readFileSync(new URL(f, pkgDir), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(code, ANY_TYPE, f);

@@ -109,6 +109,32 @@ test('reencryptBatch: one result per input, errors in place', () => {
   assert.deepEqual(rekey.reencryptBatch([]), []);
 });
 
+test('reencryptBatch takes record objects as they are, mixed with bytes, and leaves them usable', () => {
+  const rekey = grant();
+  const ok = seal(pk, Policy.parse('patient:42'), enc('a'), enc(''), enc('A'));
+  const no = seal(pk, Policy.parse('patient:7'), enc('b'), enc(''), enc('B'));
+  const other = seal(pk, Policy.parse('patient:42'), enc('c'), enc(''), enc('C'));
+  const out = rekey.reencryptBatch([ok, no, other.toBytes(), ok]);
+  assert.equal(out.length, 4);
+  assert.ok(out[0] instanceof SealedRecord && out[3] instanceof SealedRecord);
+  assert.equal(dec(doctor.open(pk, out[0])), 'A');
+  assert.ok(out[1] instanceof cc.PolicyNotSatisfied); // not a decoding error
+  assert.equal(dec(doctor.open(pk, out[2])), 'C');
+  // Deterministic: the object and its bytes give the same record.
+  assert.deepEqual(out[0].toBytes(), rekey.reencrypt(ok).toBytes());
+  assert.deepEqual(out[3].toBytes(), out[0].toBytes());
+  // The caller's objects are not consumed.
+  assert.equal(dec(patient.open(pk, ok)), 'A');
+  assert.equal(ok.hopCount, 0);
+  // A freed record, or one of the verify-only build, is refused by name before anything runs.
+  const freed = seal(pk, Policy.parse('patient:42'), enc('d'), enc(''), enc('D'));
+  freed.free();
+  assert.throws(() => rekey.reencryptBatch([ok, freed]),
+    (e) => e instanceof cc.InvalidArgument && /records \[1\].*freed/.test(e.message));
+  assert.throws(() => rekey.reencryptBatch([ok, 'x']),
+    (e) => e instanceof cc.InvalidArgument && /must be a SealedRecord or a Uint8Array, got a string/.test(e.message));
+});
+
 test('multi-hop: a re-key of the first audience re-encrypts again', () => {
   const record = seal(pk, Policy.parse('patient:42'), enc('ecg-2'), enc(''), enc('two hops'));
   const hop1 = grant().reencrypt(record);

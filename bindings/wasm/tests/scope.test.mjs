@@ -113,6 +113,12 @@ test('reencryptBatchWithConsent: one result per record, refusals in their slots'
   assert.throws(() => rekey.reencryptBatchWithConsent(consent, records, ['cardiology'], 'treatment'),
     cc.InvalidArgument);
   assert.deepEqual(rekey.reencryptBatchWithConsent(consent, [], [], 'treatment'), []);
+  // Record objects work as well as bytes, and stay usable.
+  const objects = [cc.SealedRecord.fromBytes(records[0]), cc.SealedRecord.fromBytes(records[1])];
+  const fromObjects = rekey.reencryptBatchWithConsent(consent, objects, ['cardiology', 'oncology'], 'treatment');
+  assert.deepEqual(fromObjects[0].toBytes(), out[0].toBytes());
+  assert.ok(fromObjects[1] instanceof cc.ConsentError);
+  assert.equal(objects[0].hopCount, 0);
   // A re-key to another audience is refused for the whole batch.
   const mismatch = (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch';
   const elsewhere = grantOf(authority, Policy.parse('hospital:h3'));

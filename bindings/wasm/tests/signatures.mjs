@@ -1,6 +1,6 @@
 // The declared parameters of every callable of the package (both builds), as `name:type`: what
 // wrong-types.test.mjs checks. Types: bytes, string, number, time (Unix seconds), boolean, a class
-// name, `T[]` for arrays, `?T` for optional. A new export fails that test until it has an entry here.
+// name, `T[]` for arrays, `?T` for optional, `(A|B)` for either. A new export fails that test until it has an entry here.
 export const SIGNATURES = {
   'Authority#exportMasterKeyDangerous': [],
   'Authority#issueDelegationKey': ['attributes:string[]', 'delegator:BlsPublicKey'],
@@ -132,8 +132,8 @@ export const SIGNATURES = {
   'PublicKey.fromBytes': ['bytes:bytes'],
   'ReKey#canReencrypt': ['record:SealedRecord'],
   'ReKey#reencrypt': ['record:SealedRecord'],
-  'ReKey#reencryptBatch': ['records:bytes[]'],
-  'ReKey#reencryptBatchWithConsent': ['consent:VerifiedConsent', 'records:bytes[]', 'categories:string[]', 'purpose:string'],
+  'ReKey#reencryptBatch': ['records:(SealedRecord|bytes)[]'],
+  'ReKey#reencryptBatchWithConsent': ['consent:VerifiedConsent', 'records:(SealedRecord|bytes)[]', 'categories:string[]', 'purpose:string'],
   'ReKey#reencryptWithConsent': ['consent:VerifiedConsent', 'record:SealedRecord', 'category:string', 'purpose:string'],
   'ReKey#toBytesDangerous': [],
   'ReKey.fromBytes': ['bytes:bytes'],

@@ -13,8 +13,8 @@ import * as verify from 'cipherchart/verify';
 import { SIGNATURES } from './signatures.mjs';
 
 const BUILDS = [
-  ['full', full, new URL('../pkg/node/cipherchart.d.ts', import.meta.url), verify],
-  ['verify', verify, new URL('../pkg/verify/node/cipherchart.d.ts', import.meta.url), full],
+  ['full', full, new URL('../pkg/web/cipherchart.d.ts', import.meta.url), verify],
+  ['verify', verify, new URL('../pkg/verify/web/cipherchart.d.ts', import.meta.url), full],
 ];
 const isClass = (lib, name) => typeof lib[name] === 'function' && typeof lib[name].prototype?.free === 'function';
 const notErrors = (lib) => Object.keys(lib).filter((k) => !(k in full.ERROR_CLASSES) && k !== 'ERROR_CLASSES'
@@ -49,6 +49,7 @@ function surface(lib, dtsUrl) {
 /** A value that passes the check of `type` (an object of the class, never called). */
 function valid(lib, type) {
   if (type.startsWith('?')) return undefined;
+  if (type.startsWith('(') && type.endsWith(')')) return valid(lib, type.slice(1, -1).split('|')[0]);
   if (type.endsWith('[]')) return [valid(lib, type.slice(0, -2))];
   switch (type) {
     case 'bytes': return new Uint8Array(1);
@@ -65,6 +66,16 @@ function wrong(lib, other, type) {
   const opt = type.startsWith('?');
   const t = opt ? type.slice(1) : type;
   const missing = opt ? [] : [['undefined', undefined], ['null', null]];
+  if (t.startsWith('(') && t.endsWith(')')) {
+    // Either alternative: the wrong values of each that the other does not accept.
+    const alts = t.slice(1, -1).split('|');
+    const accepts = (a, v) => (a === 'bytes'
+      ? v instanceof Uint8Array || (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255))
+      : v instanceof lib[a] && v.__wbg_ptr !== 0);
+    const seen = new Set();
+    return alts.flatMap((a) => wrong(lib, other, a))
+      .filter(([what, v]) => !alts.some((a) => accepts(a, v)) && !seen.has(what) && seen.add(what));
+  }
   if (t.endsWith('[]')) {
     const el = t.slice(0, -2);
     return [...missing, ['a bare element', valid(lib, el)], ['a string', 'role:physician'],

@@ -170,7 +170,7 @@ impl MerkleTree {
         if n == 0 {
             return EMPTY_ROOT;
         }
-        if n.is_power_of_two() && lo % n == 0 {
+        if n.is_power_of_two() && lo.is_multiple_of(n) {
             let level = n.trailing_zeros() as usize;
             return self.levels[level][to_usize(lo >> level)];
         }

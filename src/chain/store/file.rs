@@ -206,7 +206,7 @@ impl FileStore {
     /// As [`FileStore::open`] and [`FileStore::create`].
     pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
         match Self::open(path.as_ref()) {
-            Err(Error::Io(ErrorKind::NotFound)) => Self::create(path),
+            Err(Error::Io(e)) if e.kind() == ErrorKind::NotFound => Self::create(path),
             other => other,
         }
     }
@@ -379,10 +379,7 @@ impl Store for FileStore {
 
 /// Takes the exclusive advisory lock of the writer on `file`, without waiting: another
 /// writer holding it is [`ChainErrorKind::Locked`]. The lock lasts as long as the handle.
-// `File::try_lock` is stable since Rust 1.89, above the declared rust-version (1.85):
-// raising rust-version turns on `clippy::manual_is_multiple_of` in a dozen places
-// elsewhere, so that bump is left to a separate change.
-#[allow(clippy::incompatible_msrv)]
+// `File::try_lock` is stable since Rust 1.89: the crate's rust-version.
 fn lock_writer(file: &File) -> Result<()> {
     match file.try_lock() {
         Ok(()) => Ok(()),

@@ -31,6 +31,7 @@ __all__ = [
     "MAX_NOTE_SIGNATURES",
     "MAX_PROOF_HASHES",
     "MIN_IKM_LEN",
+    "PARALLEL",
     "Policy",
     "PublicKey",
     "Authority",
@@ -58,6 +59,7 @@ __all__ = [
     "check_rekey",
     "reencrypt_with_consent",
     "reencrypt_batch_with_consent",
+    "seal_batch",
     "Chain",
     "EntryDraft",
     "Entry",
@@ -112,13 +114,19 @@ MAX_NOTE_LEN: int
 MAX_NOTE_SIGNATURES: int
 MAX_PROOF_HASHES: int
 MIN_IKM_LEN: int
+#: Whether ``reencrypt_batch`` runs on a thread pool of all cores (the wheels are built so).
+PARALLEL: bool
 
 #: A bytes argument: ``bytes``, ``bytearray`` or ``memoryview`` (anything else raises
 #: InvalidArgument).
 _BytesLike = Union[bytes, bytearray, memoryview]
-#: A time argument: POSIX seconds (a non-negative ``int``) or a timezone-aware ``datetime``
-#: (rounded down to the second). A ``float`` or a naive ``datetime`` raises InvalidArgument.
-_Time = Union[int, datetime]
+#: A time argument: POSIX seconds (a non-negative ``int`` or ``float``, e.g. ``time.time()``)
+#: or a timezone-aware ``datetime``, rounded down to the second. A naive ``datetime`` or a
+#: negative, NaN or infinite time raises InvalidArgument.
+_Time = Union[int, float, datetime]
+#: A batch progress callback: ``progress(done, total)`` after each item; an exception it
+#: raises stops the batch and propagates.
+_Progress = Callable[[int, int], object]
 
 #: A node of :attr:`Policy.root`.
 _PolicyNode = Union[
@@ -242,6 +250,15 @@ class UserKey:
         """Whether the key holds ``attribute``."""
     def open(self, public_key: PublicKey, record: "SealedRecord") -> bytes:
         """Opens a record; raises PolicyNotSatisfied or DecryptionFailed."""
+    def open_batch(
+        self,
+        public_key: PublicKey,
+        records: Sequence["SealedRecord"],
+        progress: Optional[_Progress] = None,
+    ) -> List[Union[bytes, CipherchartError]]:
+        """Opens each record in order (``open`` in a loop, without the GIL), calling
+        ``progress(done, total)`` after each. One entry per record: the payload or the
+        (unraised) exception; an exception of ``progress`` raises and stops the batch."""
     def open_stream(self, public_key: PublicKey, input: _Reader, output: _Writer) -> "StreamInfo":
         """Opens a stream from ``input`` into ``output``; on error discard what was written."""
     def open_session(self, public_key: PublicKey, header: "SessionHeader") -> "SessionOpener":
@@ -467,6 +484,16 @@ def seal(
     public_key: PublicKey, policy: Policy, record_id: _BytesLike, metadata: _BytesLike, payload: _BytesLike
 ) -> SealedRecord:
     """Seals ``payload`` under ``policy``; raises InvalidArgument for oversized inputs."""
+
+def seal_batch(
+    public_key: PublicKey,
+    policy: Policy,
+    items: Sequence[Tuple[_BytesLike, _BytesLike, _BytesLike]],
+    progress: Optional[_Progress] = None,
+) -> List[SealedRecord]:
+    """Seals each ``(record_id, metadata, payload)`` in order (``seal`` in a loop, without
+    the GIL), calling ``progress(done, total)`` after each. The first error raises; so does
+    an exception of ``progress``, which stops the batch."""
 
 def seal_stream(
     public_key: PublicKey,
@@ -881,9 +908,11 @@ class Chain:
     def __new__(cls) -> "Chain": ...
     @staticmethod
     def open_file(path: Union[str, "os.PathLike[str]"], read_only: bool = False) -> "Chain":
-        """Opens (or creates, unless ``read_only``) the chain file; raises ChainError for a
-        damaged one, or with ``.kind == "locked"`` if another writer (this process or another)
-        has it open: one writer per file, until it is closed or garbage-collected."""
+        """Opens (or creates, unless ``read_only``) the chain file; raises InvalidEncoding
+        (``.kind`` ``"wrong_type"`` or ``"unsupported_version"``) for a file that is not a chain
+        store of this version (it is never modified), ChainError for a damaged store, or with
+        ``.kind == "locked"`` if another writer (this process or another) has it open: one
+        writer per file, until it is closed or garbage-collected."""
     @staticmethod
     def from_records(records: Sequence[_BytesLike]) -> "Chain":
         """A chain in memory over store records (entry encodings, in order); raises

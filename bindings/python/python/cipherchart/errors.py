@@ -108,8 +108,12 @@ class WrongAuthority(CipherchartError, ValueError):
     code = "wrong_authority"
 
 
-class InvalidArgument(CipherchartError, ValueError):
-    """An argument is out of its documented range."""
+class InvalidArgument(CipherchartError, ValueError, TypeError):
+    """An argument is out of its documented range or of the wrong type.
+
+    Also a ``ValueError`` and a ``TypeError``, so that both Python conventions (a wrong
+    value, a wrong type: a ``str`` where a ``PublicKey`` is expected) catch it.
+    """
 
     code = "invalid_argument"
 

@@ -1,0 +1,30 @@
+// Type-checked by typecheck.test.mjs against the package's .d.ts, with and without TypeScript's
+// esnext.disposable lib: the typings must not require it.
+import { Authority, Policy, PolicySyntaxError, SealedRecord, seal } from 'cipherchart';
+import * as verify from 'cipherchart/verify';
+
+const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const authority = Authority.setup();
+try {
+  const pk = authority.publicKey();
+  const record: SealedRecord = seal(pk, Policy.parse('role:physician'), bytes('r1'), bytes(''), bytes('x'));
+  const key = authority.issueKey(['role:physician']);
+  const payload: Uint8Array = key.open(pk, record);
+  const dispose: () => void = key[Symbol.dispose];
+  dispose.call(key);
+  const batch: Array<SealedRecord | Uint8Array> = [record, record.toBytes()];
+  void payload;
+  void batch;
+} finally {
+  authority.free();
+}
+
+try {
+  Policy.parse('(');
+} catch (e) {
+  if (e instanceof PolicySyntaxError) {
+    const at: number | undefined = e.position;
+    void at;
+  }
+}
+verify.Policy.parse('a:b').free();
