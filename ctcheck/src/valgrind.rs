@@ -49,8 +49,10 @@ pub static TAINTED_DECLASSIFIED: AtomicUsize = AtomicUsize::new(0);
 
 /// Per declassification site (`file:line` of the call in cipherchart's code): calls and
 /// tainted bytes, for the runner's review against `[[declassify]]` in `allow.toml`.
-pub static SITES: Mutex<BTreeMap<(&'static str, u32), (usize, usize)>> =
-    Mutex::new(BTreeMap::new());
+pub static SITES: Mutex<SiteCounts> = Mutex::new(BTreeMap::new());
+
+/// `(file, line)` of a declassification call → (calls, tainted bytes).
+pub type SiteCounts = BTreeMap<(&'static str, u32), (usize, usize)>;
 
 /// Counts the tainted bytes of `x`, then declares it public.
 fn count_and_unpoison<T: ?Sized>(x: &mut T, counter: &AtomicUsize) -> usize {

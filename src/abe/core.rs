@@ -11,7 +11,7 @@ use ark_ec::pairing::PairingOutput;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
 use subtle::{Choice, ConstantTimeEq};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::abe::PublicKey;
 use crate::ct::curve::{CtPoint, G1Curve, G2Curve};
@@ -19,7 +19,8 @@ use crate::ct::fields::{fq12_to_ct, CtFq12};
 use crate::ct::gt::fq12_select;
 use crate::ct::mul::{lookup, recode, DIGITS};
 use crate::ct::{
-    multi_pairing, CtG2Prepared, SecretBaseTable, SecretG1, SecretG2, SecretGt, SecretScalar,
+    multi_pairing, CtG2Prepared, SecretBaseTable, SecretG1, SecretG1Affine, SecretG2,
+    SecretG2Affine, SecretGt, SecretScalar,
 };
 use crate::error::{Error, Result};
 use crate::hash::cache::Lru;
@@ -43,11 +44,11 @@ pub(crate) struct HeaderCore {
 pub(crate) struct PreparedK0(pub(crate) [CtG2Prepared; 3]);
 
 impl PreparedK0 {
-    pub(crate) fn new(k0: &[G2Affine; 3]) -> Self {
+    pub(crate) fn new(k0: &[SecretG2Affine; 3]) -> Self {
         Self([
-            CtG2Prepared::new(&k0[0]),
-            CtG2Prepared::new(&k0[1]),
-            CtG2Prepared::new(&k0[2]),
+            CtG2Prepared::new(k0[0].expose_secret()),
+            CtG2Prepared::new(k0[1].expose_secret()),
+            CtG2Prepared::new(k0[2].expose_secret()),
         ])
     }
 }
@@ -62,9 +63,9 @@ pub(crate) trait DecryptionKey {
     /// `K0`, prepared for the Miller loop (computed once and cached).
     fn k0_prepared(&self) -> &PreparedK0;
     /// `K'`.
-    fn k_prime(&self) -> &[G1Affine; 3];
+    fn k_prime(&self) -> &[SecretG1Affine; 3];
     /// `K_y` for an attribute the key holds.
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]>;
+    fn k_attr(&self, attribute: &Attribute) -> Option<&[SecretG1Affine; 3]>;
     /// The key id of the authority that issued the key.
     fn authority(&self) -> &[u8; 32];
     /// Whether the key holds the holder guard (user keys do; re-keys never).
@@ -528,38 +529,38 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
     // coefficients γ_i are public (they follow from the policy and the attribute set).
     let secret_sums: Vec<SecretG1> = (0..3)
         .map(|l| {
-            key_rows.iter().fold(
-                SecretG1::from_affine(&key.k_prime()[l]),
-                |acc, (k, _, g)| {
-                    let term = SecretG1::from_affine(&k[l]);
+            key_rows
+                .iter()
+                .fold(key.k_prime()[l].to_point(), |acc, (k, _, g)| {
+                    let term = k[l].to_point();
                     acc.add(&if g.is_one() {
                         term
                     } else {
                         term.mul(&SecretScalar::from_fr(g))
                     })
-                },
-            )
+                })
         })
         .collect();
-    let secret_sums = SecretG1::batch_to_affine_secret(&secret_sums);
+    let secret_sums = SecretG1::batch_to_secret_affine(&secret_sums);
     // Header side (public): variable-time sums are fine.
     let public_sums: Vec<G1Projective> = (0..3)
         .map(|l| -weighted_sum_vartime(key_rows.iter().map(|(_, c, g)| (&c[l], *g))))
         .collect();
     let public_sums = G1Projective::normalize_batch(&public_sums);
     // One 6-pair multi-pairing in the constant-time layer (secret G1 sums, secret K0).
-    let g1 = [
-        secret_sums[0],
-        secret_sums[1],
-        secret_sums[2],
+    // Wiped after the pairing: the first three are the secret sums.
+    let g1 = Zeroizing::new([
+        *secret_sums[0].expose_secret(),
+        *secret_sums[1].expose_secret(),
+        *secret_sums[2].expose_secret(),
         public_sums[0],
         public_sums[1],
         public_sums[2],
-    ];
+    ]);
     let k0 = &key.k0_prepared().0;
     let c0 = header.c0.map(|q| CtG2Prepared::new(&q));
     Ok(multi_pairing(
-        &g1,
+        &*g1,
         &[&c0[0], &c0[1], &c0[2], &k0[0], &k0[1], &k0[2]],
     ))
 }

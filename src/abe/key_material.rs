@@ -11,15 +11,14 @@
 
 use std::sync::OnceLock;
 
-use ark_bls12_381::{G1Affine, G2Affine};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{DecryptionKey, PreparedK0};
 use crate::abe::MAX_KEY_ATTRIBUTES;
 use crate::ct::compress::decode_kinds::{
     secret_g1_from_compressed_nonidentity, secret_g2_from_compressed_nonidentity,
 };
-use crate::ct::{SecretG1, SecretG2, SecretScalar};
+use crate::ct::{SecretG1, SecretG1Affine, SecretG2, SecretG2Affine, SecretScalar};
 use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
@@ -29,35 +28,28 @@ use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
 /// proxy's blinded key cannot run DecCore on their headers (`docs/security.md` §12.4).
 pub const HOLDER_GUARD: &str = "cipherchart:key-holder";
 
-/// Secret FAME key material. Zeroizes on drop; has no `Debug`, `Clone` or `PartialEq`
-/// (the public wrappers print only the attributes).
+/// Secret FAME key material. Zeroizes on drop (every point is a [`SecretG1Affine`] /
+/// [`SecretG2Affine`], which wipes itself; `K0`'s prepared lines are a
+/// `CtG2Prepared`, which does too); has no `Debug`, `Clone` or `PartialEq` (the public
+/// wrappers print only the attributes).
 pub(crate) struct KeyMaterial {
     /// The key id ([`PublicKey::id`](crate::PublicKey::id)) of the issuing authority.
     pub(crate) authority: [u8; 32],
     /// Sorted, unique, canonical; never [`HOLDER_GUARD`].
     pub(crate) attributes: Vec<Attribute>,
-    pub(crate) k0: [G2Affine; 3],
-    pub(crate) k_prime: [G1Affine; 3],
-    /// Parallel to `attributes`.
-    pub(crate) k_attr: Vec<[G1Affine; 3]>,
+    pub(crate) k0: [SecretG2Affine; 3],
+    pub(crate) k_prime: [SecretG1Affine; 3],
+    /// Parallel to `attributes`; allocated at its final length (a reallocation would
+    /// free a buffer holding key points without wiping it).
+    pub(crate) k_attr: Vec<[SecretG1Affine; 3]>,
     /// `K_y` for `y =` [`HOLDER_GUARD`]: present in user keys, absent in re-keys and
     /// delegation keys.
-    pub(crate) guard: Option<[G1Affine; 3]>,
+    pub(crate) guard: Option<[SecretG1Affine; 3]>,
     /// `K0` prepared for pairings, computed on first use.
     pub(crate) k0_prepared: OnceLock<PreparedK0>,
 }
 
-impl Drop for KeyMaterial {
-    fn drop(&mut self) {
-        self.k0.zeroize();
-        self.k_prime.zeroize();
-        self.k_attr.iter_mut().for_each(Zeroize::zeroize);
-        if let Some(g) = self.guard.as_mut() {
-            g.zeroize();
-        }
-    }
-}
-
+// Every secret field wipes itself on drop.
 impl ZeroizeOnDrop for KeyMaterial {}
 
 impl DecryptionKey for KeyMaterial {
@@ -67,10 +59,10 @@ impl DecryptionKey for KeyMaterial {
     fn k0_prepared(&self) -> &PreparedK0 {
         self.k0_prepared.get_or_init(|| PreparedK0::new(&self.k0))
     }
-    fn k_prime(&self) -> &[G1Affine; 3] {
+    fn k_prime(&self) -> &[SecretG1Affine; 3] {
         &self.k_prime
     }
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[G1Affine; 3]> {
+    fn k_attr(&self, attribute: &Attribute) -> Option<&[SecretG1Affine; 3]> {
         if attribute.as_str() == HOLDER_GUARD {
             return self.guard.as_ref();
         }
@@ -86,22 +78,28 @@ impl DecryptionKey for KeyMaterial {
 }
 
 impl KeyMaterial {
-    /// Assembles key material from `K0` and the G1 points `K'` followed by the
-    /// `K_y` in attribute order (three each), then the guard's three if `with_guard`.
-    /// `attributes` must already be sorted, unique, canonical and without the guard.
+    /// Assembles key material from the three points of `K0` and the G1 points `K'`
+    /// followed by the `K_y` in attribute order (three each), then the guard's three if
+    /// `with_guard`. `attributes` must already be sorted, unique, canonical and without
+    /// the guard. The points are cloned (the caller's buffers wipe themselves on drop;
+    /// moving out of them would leave copies behind).
     pub(crate) fn from_points(
         authority: [u8; 32],
         attributes: Vec<Attribute>,
-        k0: [G2Affine; 3],
-        g1: &[G1Affine],
+        k0: &[SecretG2Affine],
+        g1: &[SecretG1Affine],
         with_guard: bool,
     ) -> Result<Self> {
-        if g1.len() != 3 * (attributes.len() + 1 + usize::from(with_guard)) {
+        if g1.len() != 3 * (attributes.len() + 1 + usize::from(with_guard)) || k0.len() != 3 {
             return Err(Error::InvalidArgument("key points do not match attributes"));
         }
-        let mut chunks = g1.chunks_exact(3).map(|c| [c[0], c[1], c[2]]);
+        let k0 = [k0[0].clone(), k0[1].clone(), k0[2].clone()];
+        let mut chunks = g1
+            .chunks_exact(3)
+            .map(|c| [c[0].clone(), c[1].clone(), c[2].clone()]);
         let k_prime = chunks.next().ok_or(Error::InvalidArgument("empty key"))?;
-        let k_attr: Vec<_> = chunks.by_ref().take(attributes.len()).collect();
+        let mut k_attr = Vec::with_capacity(attributes.len());
+        k_attr.extend(chunks.by_ref().take(attributes.len()));
         let guard = if with_guard { chunks.next() } else { None };
         Ok(Self {
             authority,
@@ -131,30 +129,25 @@ impl KeyMaterial {
         subset: Vec<Attribute>,
         inv_z: &SecretScalar,
     ) -> Result<Self> {
-        let mut k_attr = Zeroizing::new(Vec::with_capacity(subset.len()));
+        let mut k_attr = Vec::with_capacity(subset.len());
         for a in &subset {
             k_attr.push(
-                *self
-                    .k_attr(a)
+                self.k_attr(a)
                     .ok_or(Error::InvalidArgument("an attribute the key does not hold"))?,
             );
         }
+        // Secret projective points and their affine forms wipe themselves on drop.
         let g1: Vec<SecretG1> = self
             .k_prime
             .iter()
-            .chain(k_attr.iter().flatten())
-            .map(|p| SecretG1::from_affine(p).mul(inv_z))
+            .chain(k_attr.iter().copied().flatten())
+            .map(|p| p.to_point().mul(inv_z))
             .collect();
-        let g1 = Zeroizing::new(SecretG1::batch_to_affine_secret(&g1));
-        let g2: Vec<SecretG2> = self
-            .k0
-            .iter()
-            .map(|p| SecretG2::from_affine(p).mul(inv_z))
-            .collect();
-        let g2 = Zeroizing::new(SecretG2::batch_to_affine_secret(&g2));
-        let k0 = [g2[0], g2[1], g2[2]];
+        let g1 = SecretG1::batch_to_secret_affine(&g1);
+        let g2: Vec<SecretG2> = self.k0.iter().map(|p| p.to_point().mul(inv_z)).collect();
+        let g2 = SecretG2::batch_to_secret_affine(&g2);
         // The guard is never delegated: see HOLDER_GUARD.
-        Self::from_points(self.authority, subset, k0, &g1, false)
+        Self::from_points(self.authority, subset, &g2, &g1, false)
     }
 
     /// The encoded length of the body (plus an object header), so secret encoders can
@@ -186,12 +179,12 @@ impl KeyMaterial {
         // Secret points: compressed in constant time (arkworks' serialiser branches on y).
         self.k0
             .iter()
-            .for_each(|p| w.fixed(SecretG2::from_affine(p).to_compressed().as_ref()));
+            .for_each(|p| w.fixed(p.to_point().to_compressed().as_ref()));
         self.k_prime
             .iter()
             .chain(self.k_attr.iter().flatten())
             .chain(self.guard.iter().flatten())
-            .for_each(|p| w.fixed(SecretG1::from_affine(p).to_compressed().as_ref()));
+            .for_each(|p| w.fixed(p.to_point().to_compressed().as_ref()));
     }
 
     /// Reads and validates a body written by [`write`](Self::write): attributes
@@ -230,8 +223,8 @@ impl KeyMaterial {
         let mut key = Self {
             authority,
             attributes,
-            k0: [G2Affine::identity(); 3],
-            k_prime: [G1Affine::identity(); 3],
+            k0: core::array::from_fn(|_| SecretG2Affine::identity()),
+            k_prime: core::array::from_fn(|_| SecretG1Affine::identity()),
             k_attr: Vec::with_capacity(n),
             guard: None,
             k0_prepared: OnceLock::new(),
@@ -243,7 +236,8 @@ impl KeyMaterial {
             *p = read_secret_g1(r)?;
         }
         for _ in 0..n {
-            key.k_attr.push([G1Affine::identity(); 3]);
+            key.k_attr
+                .push(core::array::from_fn(|_| SecretG1Affine::identity()));
             if let Some(row) = key.k_attr.last_mut() {
                 for p in row.iter_mut() {
                     *p = read_secret_g1(r)?;
@@ -251,7 +245,9 @@ impl KeyMaterial {
             }
         }
         if guard {
-            let row = key.guard.insert([G1Affine::identity(); 3]);
+            let row = key
+                .guard
+                .insert(core::array::from_fn(|_| SecretG1Affine::identity()));
             for p in row.iter_mut() {
                 *p = read_secret_g1(r)?;
             }
@@ -265,16 +261,16 @@ impl KeyMaterial {
 /// the accept/reject outcome and, for a rejected encoding, which check failed are
 /// declassified, so the errors are those of [`Reader::g1`]: `Truncated`,
 /// `InvalidPoint`, `NotInSubgroup`, `IdentityPoint`.
-pub(crate) fn read_secret_g1(r: &mut Reader<'_>) -> Result<G1Affine> {
+pub(crate) fn read_secret_g1(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
     let bytes = Zeroizing::new(r.fixed::<48>()?);
     let p = secret_g1_from_compressed_nonidentity(&bytes)?;
-    Ok(p.to_affine_secret())
+    Ok(p.to_secret_affine())
 }
 
 /// Reads a secret G2 key component in constant time, as [`read_secret_g1`] (the
 /// errors of [`Reader::g2`]).
-pub(crate) fn read_secret_g2(r: &mut Reader<'_>) -> Result<G2Affine> {
+pub(crate) fn read_secret_g2(r: &mut Reader<'_>) -> Result<SecretG2Affine> {
     let bytes = Zeroizing::new(r.fixed::<96>()?);
     let p = secret_g2_from_compressed_nonidentity(&bytes)?;
-    Ok(p.to_affine_secret())
+    Ok(p.to_secret_affine())
 }

@@ -7,7 +7,7 @@ use ark_bls12_381::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use std::sync::OnceLock;
 
@@ -15,7 +15,7 @@ use crate::abe::core::Gt;
 use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
 use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
 use crate::ct::pairing::pairing_vartime;
-use crate::ct::{declassify_choice, SecretG1, SecretG2, SecretGt, SecretScalar};
+use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
 use crate::ct::{multi_pairing, CtG2Prepared};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
@@ -110,15 +110,10 @@ pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
 struct MasterKey {
     a: [SecretScalar; 2],
     b: [SecretScalar; 2],
-    g_d: [G1Affine; 3],
+    g_d: [SecretG1Affine; 3],
 }
 
-impl Drop for MasterKey {
-    fn drop(&mut self) {
-        self.g_d.zeroize();
-    }
-}
-
+// Every field wipes itself on drop.
 impl ZeroizeOnDrop for MasterKey {}
 
 /// `e(g, h)`, a public constant.
@@ -155,8 +150,9 @@ impl MasterKey {
         let [h1, h2] = self.h();
         let h = CtG2Prepared::new(&G2Affine::generator());
         let (h1_p, h2_p) = (CtG2Prepared::new(&h1), CtG2Prepared::new(&h2));
-        let t1 = multi_pairing(&[self.g_d[0], self.g_d[2]], &[&h1_p, &h]).publish();
-        let t2 = multi_pairing(&[self.g_d[1], self.g_d[2]], &[&h2_p, &h]).publish();
+        let [g_d1, g_d2, g_d3] = self.g_d.each_ref().map(SecretG1Affine::expose_secret);
+        let t1 = multi_pairing(&*Zeroizing::new([*g_d1, *g_d3]), &[&h1_p, &h]).publish();
+        let t2 = multi_pairing(&*Zeroizing::new([*g_d2, *g_d3]), &[&h2_p, &h]).publish();
         PublicKey::new(h1, h2, t1, t2)
     }
 }
@@ -200,7 +196,7 @@ impl Authority {
             SecretScalar::random(rng),
             SecretScalar::random(rng),
         ];
-        let g_d = SecretG1::batch_to_affine_secret(&[
+        let g_d = SecretG1::batch_to_secret_affine(&[
             SecretG1::mul_generator(&d[0]),
             SecretG1::mul_generator(&d[1]),
             SecretG1::mul_generator(&d[2]),
@@ -208,7 +204,7 @@ impl Authority {
         let msk = MasterKey {
             a,
             b,
-            g_d: [g_d[0], g_d[1], g_d[2]],
+            g_d: [g_d[0].clone(), g_d[1].clone(), g_d[2].clone()],
         };
         let pk = msk.public_key_from_d(&d);
         Self { msk, pk }
@@ -235,7 +231,7 @@ impl Authority {
         // e[t][l] = β_l / a_t
         let e: [[SecretScalar; 3]; 2] =
             core::array::from_fn(|t| core::array::from_fn(|l| &beta[l] * &inv_a[t]));
-        let k0 = SecretG2::batch_to_affine_secret(&[
+        let k0 = SecretG2::batch_to_secret_affine(&[
             SecretG2::mul_generator(&beta[0]),
             SecretG2::mul_generator(&beta[1]),
             SecretG2::mul_generator(&beta[2]),
@@ -248,10 +244,13 @@ impl Authority {
             let bases = [u1.points[0][t], u1.points[1][t], u1.points[2][t]];
             let sum = SecretG1::multi_mul(&bases, &[&e[t][0], &e[t][1], &e[t][2]]);
             let g_part = SecretG1::mul_generator(&(&sigma_prime * &inv_a[t]));
-            points.push(SecretG1::from_affine(&msk.g_d[t]).add(&g_part).add(&sum));
+            points.push(msk.g_d[t].to_point().add(&g_part).add(&sum));
         }
-        points
-            .push(SecretG1::from_affine(&msk.g_d[2]).add(&SecretG1::mul_generator(&-&sigma_prime)));
+        points.push(
+            msk.g_d[2]
+                .to_point()
+                .add(&SecretG1::mul_generator(&-&sigma_prime)),
+        );
         // K(y,t) = g^{σ_y/a_t} · Π_l W(y,l,t)^{β_l/a_t};  K(y,3) = g^{−σ_y}; for each
         // attribute, then the holder guard (user keys only).
         let names = attributes
@@ -268,14 +267,8 @@ impl Authority {
             }
             points.push(SecretG1::mul_generator(&-&sigma));
         }
-        let points = Zeroizing::new(SecretG1::batch_to_affine_secret(&points));
-        KeyMaterial::from_points(
-            public_id(&self.pk.id),
-            attributes,
-            [k0[0], k0[1], k0[2]],
-            &points,
-            with_guard,
-        )
+        let points = SecretG1::batch_to_secret_affine(&points);
+        KeyMaterial::from_points(public_id(&self.pk.id), attributes, &k0, &points, with_guard)
     }
 
     /// Runs FAME KeyGen for a set of attributes (each `namespace:value`, or any text
@@ -341,7 +334,7 @@ impl Authority {
             w.fixed(s.to_be_bytes().as_ref());
         }
         for p in &self.msk.g_d {
-            w.fixed(SecretG1::from_affine(p).to_compressed().as_ref());
+            w.fixed(p.to_point().to_compressed().as_ref());
         }
         Zeroizing::new(w.finish())
     }
@@ -390,9 +383,9 @@ fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
 /// Reads a secret G1 point (the identity allowed) without handing it to arkworks: the
 /// constant-time decoder declassifies only accept/reject and, on reject, which check
 /// failed, so the errors are those of `Reader::g1_allow_identity`.
-fn secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<G1Affine> {
+fn secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
     let bytes = Zeroizing::new(r.fixed::<48>()?);
-    Ok(secret_g1_from_compressed(&bytes)?.to_affine_secret())
+    Ok(secret_g1_from_compressed(&bytes)?.to_secret_affine())
 }
 
 /// The authority's key id as key material carries it. Public (a hash of the public

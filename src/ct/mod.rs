@@ -49,6 +49,6 @@ mod tests;
 pub use declassify::{declassify_choice, Declassify};
 pub use pairing::{multi_pairing, CtG2Prepared};
 pub use secret::{
-    g1_generator_table, g2_generator_table, SecretBaseTable, SecretG1, SecretG2, SecretGt,
-    SecretPoint, SecretScalar,
+    g1_generator_table, g2_generator_table, SecretAffine, SecretBaseTable, SecretG1,
+    SecretG1Affine, SecretG2, SecretG2Affine, SecretGt, SecretPoint, SecretScalar,
 };

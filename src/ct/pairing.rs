@@ -296,8 +296,8 @@ pub fn final_exponentiation(f: &CtFq12) -> CtFq12 {
     r
 }
 
-/// `Π e(P_i, Q_i)` in constant time. `P_i` may be secret (e.g. from
-/// [`SecretPoint::batch_to_affine_secret`](super::SecretPoint::batch_to_affine_secret)),
+/// `Π e(P_i, Q_i)` in constant time. `P_i` may be secret (e.g. the coordinates of a
+/// [`SecretAffine`](super::SecretAffine), in a `Zeroizing` array),
 /// `Q_i` prepared once with [`CtG2Prepared::new`] (e.g. a key's `K0`). The number of
 /// pairs is public; extra points on either side are ignored.
 pub fn multi_pairing(g1: &[G1Affine], g2: &[&CtG2Prepared]) -> SecretGt {

@@ -10,10 +10,11 @@
 //! - `publish…` (for values that become public: public keys, ciphertext headers,
 //!   signatures): normalised in constant time, then marked public for the valgrind
 //!   check (see [`super::declassify`]);
-//! - `to_affine_secret` / `to_bytes` / `to_compressed` (for values that stay secret but
-//!   must be stored: user-key points, exported keys, the KEM value fed to a hash): the
-//!   result is computed in constant time and is still secret: never pass it to arkworks
-//!   arithmetic or comparisons.
+//! - `to_secret_affine` / `to_bytes` / `to_compressed` (for values that stay secret but
+//!   must be stored: user-key points as [`SecretAffine`], exported keys, the KEM value
+//!   fed to a hash): the result is computed in constant time and is still secret
+//!   (`to_affine_secret` returns bare arkworks coordinates, for tests and the check's
+//!   harness only): never pass it to arkworks arithmetic or comparisons.
 //!
 //! All of them zeroize on drop, print as `SecretScalar(..)` etc., and compare only
 //! through [`subtle::ConstantTimeEq`].
@@ -423,6 +424,105 @@ impl<C: CtCurve> fmt::Debug for SecretPoint<C> {
 impl<C: CtCurve> ConstantTimeEq for SecretPoint<C> {
     fn ct_eq(&self, other: &Self) -> Choice {
         self.0.ct_eq(&other.0)
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Secret points at rest
+
+/// A secret point stored in affine form: the key components of user keys, delegation
+/// keys and re-keys, and the master key's `g^{d_t}` (normalised once, so every later
+/// use is a limb copy into [`SecretPoint`], no inversion).
+///
+/// Like the other secret types it implements no arkworks trait and is not `Copy`, so a
+/// stored key point cannot be handed to arkworks arithmetic, comparison or
+/// serialisation, nor copied implicitly; it zeroizes on drop, including every element
+/// of a `Vec` of them. Compute with it through [`to_point`](Self::to_point); the
+/// constant-time pairing takes the affine coordinates through
+/// [`expose_secret`](Self::expose_secret).
+pub struct SecretAffine<C: CtCurve>(Affine<C::Ark>);
+/// A secret G1 point at rest (`K'`, `K_y`, `g^{d_t}`).
+pub type SecretG1Affine = SecretAffine<G1Curve>;
+/// A secret G2 point at rest (`K0`).
+pub type SecretG2Affine = SecretAffine<G2Curve>;
+
+impl<C: CtCurve> SecretAffine<C> {
+    /// The identity (a placeholder before a key component is read).
+    pub fn identity() -> Self {
+        Self(Affine::<C::Ark>::identity())
+    }
+
+    /// Wraps an affine point that is secret (computed by
+    /// [`SecretPoint::to_affine_secret`], or by a test from known values).
+    pub fn new(p: Affine<C::Ark>) -> Self {
+        Self(p)
+    }
+
+    /// The point in the constant-time projective form (a limb copy, `Z = 1`).
+    pub fn to_point(&self) -> SecretPoint<C> {
+        SecretPoint::from_affine(&self.0)
+    }
+
+    /// The affine coordinates, **still secret**: only for the constant-time layer's
+    /// inputs that take arkworks affine points (`ct::multi_pairing`,
+    /// `CtG2Prepared::new`). Never pass them to arkworks arithmetic, comparison or
+    /// serialisation; wipe any copy (`Zeroizing`).
+    pub fn expose_secret(&self) -> &Affine<C::Ark> {
+        &self.0
+    }
+}
+
+impl<C: CtCurve> SecretPoint<C> {
+    /// The point normalised in constant time and kept secret, at rest.
+    pub fn to_secret_affine(&self) -> SecretAffine<C> {
+        SecretAffine(self.0.to_affine())
+    }
+
+    /// [`to_secret_affine`](Self::to_secret_affine) for many points with one inversion;
+    /// the intermediate buffer is wiped.
+    pub fn batch_to_secret_affine(points: &[Self]) -> Vec<SecretAffine<C>> {
+        let mut raw = batch_normalize(points);
+        let out = raw.iter().map(|a| SecretAffine(*a)).collect();
+        raw.zeroize();
+        out
+    }
+}
+
+impl<C: CtCurve> Clone for SecretAffine<C> {
+    fn clone(&self) -> Self {
+        Self(self.0)
+    }
+}
+
+impl<C: CtCurve> Zeroize for SecretAffine<C> {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+impl<C: CtCurve> Drop for SecretAffine<C> {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+impl<C: CtCurve> ZeroizeOnDrop for SecretAffine<C> {}
+
+impl<C: CtCurve> fmt::Debug for SecretAffine<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretAffine(..)")
+    }
+}
+
+impl<C: CtCurve> ConstantTimeEq for SecretAffine<C> {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.to_point().ct_eq(&other.to_point())
+    }
+}
+
+/// Tests compare key material with `assert_eq!`; outside tests only `ct_eq` exists.
+#[cfg(test)]
+impl<C: CtCurve> PartialEq for SecretAffine<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
     }
 }
 

@@ -27,6 +27,7 @@ use super::ReKey;
 use crate::abe::core::{dec_core, DecryptionKey, Gt};
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey, UserKey};
+use crate::ct::{SecretAffine, SecretG1Affine};
 use crate::error::Error;
 use crate::policy::{Attribute, Policy};
 use crate::record::hops::{blinding_scalar, grant_context};
@@ -98,12 +99,18 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
 /// Proxy + delegatee: key material blinded by `1/z`, raised to `z` (as a user key
 /// without the holder guard: what colluders can assemble).
 fn unblind_material(m: &KeyMaterial, z: &Fr) -> UserKey {
-    let g1 = |p: &[ark_bls12_381::G1Affine; 3]| p.map(|q| (q * z).into_affine());
+    let g1 = |p: &[SecretG1Affine; 3]| {
+        p.each_ref()
+            .map(|q| SecretAffine::new((*q.expose_secret() * z).into_affine()))
+    };
     UserKey {
         material: KeyMaterial {
             authority: m.authority,
             attributes: m.attributes.clone(),
-            k0: m.k0.map(|q| (q * z).into_affine()),
+            k0: m
+                .k0
+                .each_ref()
+                .map(|q| SecretAffine::new((*q.expose_secret() * z).into_affine())),
             k_prime: g1(&m.k_prime),
             k_attr: m.k_attr.iter().map(g1).collect(),
             guard: None,
@@ -153,8 +160,12 @@ fn grant(seed: u64) -> Grant {
         delegation: KeyMaterial::from_points(
             copy.material.authority,
             copy.material.attributes.clone(),
-            copy.material.k0,
-            &[copy.material.k_prime, copy.material.k_attr[0]].concat(),
+            &copy.material.k0,
+            &[
+                copy.material.k_prime.clone(),
+                copy.material.k_attr[0].clone(),
+            ]
+            .concat(),
             false,
         )
         .unwrap(),
@@ -314,9 +325,9 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             .iter()
             .map(|a| {
                 if *a == y {
-                    *donor.material.k_attr(&y).unwrap()
+                    donor.material.k_attr(&y).unwrap().clone()
                 } else {
-                    *stolen.material.k_attr(&p42).unwrap()
+                    stolen.material.k_attr(&p42).unwrap().clone()
                 }
             })
             .collect();
@@ -324,8 +335,8 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             material: KeyMaterial {
                 authority: stolen.material.authority,
                 attributes,
-                k0: stolen.material.k0,
-                k_prime: stolen.material.k_prime,
+                k0: stolen.material.k0.clone(),
+                k_prime: stolen.material.k_prime.clone(),
                 k_attr,
                 guard: None,
                 k0_prepared: OnceLock::new(),
@@ -427,18 +438,19 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
         let k_attr = attributes
             .iter()
             .map(|a| {
-                *k1.material
+                k1.material
                     .k_attr(a)
                     .or_else(|| k2.material.k_attr(a))
                     .unwrap()
+                    .clone()
             })
             .collect();
         UserKey {
             material: KeyMaterial {
                 authority: k1.material.authority,
                 attributes,
-                k0: k1.material.k0,
-                k_prime: k1.material.k_prime,
+                k0: k1.material.k0.clone(),
+                k_prime: k1.material.k_prime.clone(),
                 k_attr,
                 guard: None,
                 k0_prepared: OnceLock::new(),

@@ -14,7 +14,7 @@ use crate::abe::core::{
     dec_core, enc_header, kem_value, DecryptionKey, Gt, HeaderCore, PreparedK0,
 };
 use crate::abe::{Authority, PublicKey, UserKey};
-use crate::ct::SecretScalar;
+use crate::ct::{SecretG1Affine, SecretScalar};
 use crate::encoding::encode_gt;
 use crate::encoding::{Reader, Writer};
 use crate::error::Error;
@@ -197,7 +197,7 @@ struct Liar<'a> {
     claims: Vec<(Attribute, Attribute)>,
     claimed: Vec<Attribute>,
     /// `K'` to use (the key's own, or a combination).
-    k_prime: [ark_bls12_381::G1Affine; 3],
+    k_prime: [SecretG1Affine; 3],
 }
 
 impl DecryptionKey for Liar<'_> {
@@ -207,10 +207,10 @@ impl DecryptionKey for Liar<'_> {
     fn k0_prepared(&self) -> &PreparedK0 {
         self.key.material.k0_prepared()
     }
-    fn k_prime(&self) -> &[ark_bls12_381::G1Affine; 3] {
+    fn k_prime(&self) -> &[SecretG1Affine; 3] {
         &self.k_prime
     }
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[ark_bls12_381::G1Affine; 3]> {
+    fn k_attr(&self, attribute: &Attribute) -> Option<&[SecretG1Affine; 3]> {
         let (_, real) = self.claims.iter().find(|(c, _)| c == attribute)?;
         self.key.material.k_attr(real)
     }
@@ -234,7 +234,7 @@ fn liar<'a>(key: &'a UserKey, policy: &Policy, real: &[&str]) -> Liar<'a> {
         key,
         claimed: claims.iter().map(|(c, _)| c.clone()).collect(),
         claims,
-        k_prime: key.material.k_prime,
+        k_prime: key.material.k_prime.clone(),
     }
 }
 
@@ -280,7 +280,11 @@ fn tag_named_key_components_do_not_decrypt() {
                 .unwrap();
             for sign in [Fr::from(1u64), -Fr::from(1u64)] {
                 lie.k_prime = core::array::from_fn(|l| {
-                    (attacker.material.k_prime[l] + k_y[l].into_group() * sign).into_affine()
+                    SecretG1Affine::new(
+                        (*attacker.material.k_prime[l].expose_secret()
+                            + k_y[l].expose_secret().into_group() * sign)
+                            .into_affine(),
+                    )
                 });
                 let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma)
                     .unwrap()

@@ -22,7 +22,12 @@ pub fn cases() -> Vec<Case> {
         case("api_rekey", Kind::Clean, 9, api_rekey),
         case("api_reencrypt", Kind::Clean, 9, api_reencrypt),
         case("api_user_key_import", Kind::Clean, 6, api_user_key_import),
-        case("api_master_key_import", Kind::Clean, 6, api_master_key_import),
+        case(
+            "api_master_key_import",
+            Kind::Clean,
+            6,
+            api_master_key_import,
+        ),
         case("api_bls_keygen", Kind::Clean, 4, api_bls_keygen),
         case("api_bls_sign", Kind::Clean, 4, api_bls_sign),
     ]

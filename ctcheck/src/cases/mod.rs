@@ -4,6 +4,7 @@
 mod api;
 mod api_more;
 mod api_paths;
+mod api_reject;
 mod canary;
 mod curve;
 mod field;
@@ -34,6 +35,7 @@ pub fn all() -> Vec<Case> {
     v.extend(api::cases());
     v.extend(api_more::cases());
     v.extend(api_paths::cases());
+    v.extend(api_reject::cases());
     v.extend(sig::cases());
     v
 }

@@ -135,6 +135,17 @@ fn points_and_publication() {
     let batch = SecretG1::batch_publish(&pts);
     assert_eq!(batch, vec![p.publish(), G1Affine::zero(), q.publish()]);
     assert_eq!(SecretG1::batch_to_affine_secret(&pts), batch);
+    // At rest: the same affine points, back to the same projective points, wiped on
+    // request (and so on drop).
+    let mut at_rest = SecretG1::batch_to_secret_affine(&pts);
+    for ((r, b), p) in at_rest.iter().zip(&batch).zip(&pts) {
+        assert_eq!(r.expose_secret(), b);
+        assert!(bool::from(r.to_point().ct_eq(p)));
+        assert!(bool::from(r.ct_eq(&p.to_secret_affine())));
+    }
+    at_rest[0].zeroize();
+    let wiped = at_rest[0].expose_secret();
+    assert!(wiped.x.is_zero() && wiped.y.is_zero());
     // Compression of a secret point equals arkworks' bytes.
     let mut expected = Vec::new();
     ark_serialize::CanonicalSerialize::serialize_compressed(&p.publish(), &mut expected)
