@@ -1144,6 +1144,14 @@ fn measure_one_record() {
         let (kw, rw) = load("warm64");
         unmeasured_open(&pk, &kw, &rw).unwrap();
     }
+    // Eviction: open `V2OA_EVICT` records sealed (by anyone: only the public key is
+    // needed) under `role:physician or (AND of 63 fresh names)` with the physician key.
+    let evict: usize = std::env::var("V2OA_EVICT").map_or(0, |s| s.parse().unwrap());
+    for i in 0..evict {
+        let (ke, re) = load(&format!("evict{i}"));
+        let epk = cipherchart::PublicKey::from_bytes(&get("evict.pk")).unwrap();
+        unmeasured_open(&epk, &ke, &re).unwrap();
+    }
     let mut base = 0;
     for _ in 0..20 {
         let t = thread_cpu_ns();
@@ -1201,4 +1209,23 @@ fn cold_columns_keep_the_worst_open_within_50x() {
     let ratio = (thread_cpu_ns() - t) as f64 / base;
     eprintln!("cold columns, 255-byte names: {ratio:.1}x AND-of-1");
     assert!(ratio < 50.0, "{ratio:.1}x");
+}
+
+#[test]
+#[ignore = "measurement: writes the eviction records for measure_one_record (V2OA_EVICT)"]
+fn prepare_evictors() {
+    let mut rng = rng(0x56_00e0);
+    // The authority of prepare_cost_records is not kept; evictors only need to be
+    // opened (their names hashed), so any authority's public key will do: the physician
+    // key of that authority is used with the evictor's own authority below.
+    let a = Authority::setup(&mut rng);
+    let pk = a.public_key();
+    let key = a.issue_key(&["role:physician"], &mut rng).unwrap();
+    for i in 0..16 {
+        let n = names(&format!("ev{i}"), 63);
+        let text = format!("role:physician or ({})", n.join(" and "));
+        let r = seal(pk, &policy(&text), b"e", b"", b"x", &mut rng).unwrap();
+        put_case(&format!("evict{i}"), &r, &key);
+    }
+    put("evict.pk", &pk.to_bytes());
 }
