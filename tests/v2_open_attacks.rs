@@ -1224,7 +1224,14 @@ fn measure_one_record() {
 /// Each record is prepared in one child process and opened in another, fresh (none of
 /// its names nor any column hashed), by `measure_one_record`; the ratio is CPU time
 /// against the same process's AND-of-1 opens.
+///
+/// A timing measurement, so not run by default (a loaded CI machine makes CPU-time ratios
+/// noisy: measured 41x worst on a machine at load 4-6, against the 50x bound). Run it on a
+/// quiet machine with `cargo test --test v2_open_attacks -- --ignored cold_columns`. What CI
+/// checks instead is the fix itself: `column_table_is_the_hash` (every compiled-in column
+/// point is the hash it replaces) and the cost model's bounds in `tests/open_cost.rs`.
 #[test]
+#[ignore = "measurement (CPU-time ratio): run on a quiet machine with --ignored"]
 fn cold_columns_keep_the_worst_open_within_50x() {
     let dir = std::env::temp_dir().join(format!("v2oa-cold-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
