@@ -67,6 +67,16 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
+    /// Skips the next `n` bytes without looking at them (the structural pass of a
+    /// multi-header decoder, which checks lengths and policies before any point).
+    ///
+    /// # Errors
+    ///
+    /// `Truncated`.
+    pub(crate) fn skip(&mut self, n: usize) -> Result<()> {
+        self.take(n).map(|_| ())
+    }
+
     /// Takes the next `N` bytes as an array reference.
     fn take_array<const N: usize>(&mut self) -> Result<&'a [u8; N]> {
         let (head, tail) = self

@@ -1,10 +1,11 @@
 //! The FAME hash points: six attribute points W(y,l,t) and six column points U(j,l,t),
 //! with injective, tagged inputs, cached process-wide.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ark_bls12_381::G1Affine;
 use ark_ec::AffineRepr;
+use ark_serialize::CanonicalDeserialize;
 
 use super::{cache::Lru, curve::hash_to_g1, dst::FAME_G1};
 
@@ -20,6 +21,18 @@ const ATTRIBUTE_CACHE_ENTRIES: usize = 4096;
 const MAX_CACHED_ATTRIBUTE_LEN: usize = 1024;
 /// Columns 1..=4096 are cached; larger indices are hashed every time.
 const MAX_CACHED_COLUMN: u32 = 4096;
+/// Columns whose points are compiled in ([`COLUMN_TABLE_BYTES`]): every column an
+/// admitted policy can have (columns ≤ rows ≤ `MAX_POLICY_LEAVES`), so no open ever
+/// hashes a column point, in a fresh process or not (`docs/policy.md` §4.1).
+pub(crate) const TABLE_COLUMNS: u32 = 64;
+const _: () = assert!(TABLE_COLUMNS as usize >= crate::policy::MAX_POLICY_LEAVES);
+/// Bytes of one uncompressed G1 point in the table (x ‖ y, arkworks' layout).
+const TABLE_POINT_LEN: usize = 96;
+/// `U(j,l,t)` for j = 1..=[`TABLE_COLUMNS`], l = 1..=3, t = 1..=2 in that order, each
+/// uncompressed: public constants (hashes of the column indices), checked against the
+/// hash by the test `column_table_is_the_hash` (which regenerates the file under
+/// `CIPHERCHART_REGENERATE_COLUMNS=1`).
+static COLUMN_TABLE_BYTES: &[u8] = include_bytes!("columns.bin");
 
 /// The six FAME hash points of one attribute or one column: `points[l-1][t-1]` is the
 /// point for l ∈ {1,2,3}, t ∈ {1,2}. Public values (hashes of public names).
@@ -68,6 +81,33 @@ fn compute<I: AsRef<[u8]>>(input: impl Fn(u8, u8) -> I) -> AttributePoints {
     }
 }
 
+/// The compiled-in column points, decoded once per process (about 400 field-element
+/// conversions, no hashing and no subgroup check: the bytes are the crate's own,
+/// checked by test against the hash).
+static COLUMN_TABLE: OnceLock<Vec<Arc<AttributePoints>>> = OnceLock::new();
+
+/// The table entry of column `j` (1-based), if `j ≤ TABLE_COLUMNS`.
+fn table_column(j: u32) -> Option<Arc<AttributePoints>> {
+    let table = COLUMN_TABLE.get_or_init(|| {
+        COLUMN_TABLE_BYTES
+            .chunks_exact(6 * TABLE_POINT_LEN)
+            .map_while(|column| {
+                let mut points = column.chunks_exact(TABLE_POINT_LEN).map(|p| {
+                    G1Affine::deserialize_uncompressed_unchecked(p)
+                        .ok()
+                        .filter(|q| q.is_on_curve() && !q.is_zero())
+                });
+                let mut next = || points.next().flatten();
+                Some(Arc::new(AttributePoints {
+                    points: [[next()?, next()?], [next()?, next()?], [next()?, next()?]],
+                }))
+            })
+            .collect()
+    });
+    let i = usize::try_from(j).ok()?.checked_sub(1)?;
+    table.get(i).map(Arc::clone)
+}
+
 /// Attribute points, least recently used evicted beyond 4096 entries.
 static ATTRIBUTE_CACHE: Mutex<Lru<String, Arc<AttributePoints>>> =
     Mutex::new(Lru::new(ATTRIBUTE_CACHE_ENTRIES));
@@ -97,9 +137,12 @@ pub(crate) fn attribute_points(attribute: &str) -> Arc<AttributePoints> {
 }
 
 /// The six column points U(j,l,t) = H1(0x02 ‖ l ‖ t ‖ j32) of the 1-based LSSS column
-/// `j`, cached for j ≤ 4096. (j = 0 is not a column; it still gets a well-defined,
+/// `j`: compiled in for j ≤ [`TABLE_COLUMNS`], cached for j ≤ 4096. (j = 0 is not a column; it still gets a well-defined,
 /// distinct set of points, uncached.)
 pub(crate) fn column_points(j: u32) -> Arc<AttributePoints> {
+    if let Some(points) = table_column(j) {
+        return points;
+    }
     let slot = usize::try_from(j).ok().and_then(|j| j.checked_sub(1));
     let slot = slot.filter(|_| j <= MAX_CACHED_COLUMN);
     if let Some(i) = slot {
@@ -133,4 +176,42 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 pub(super) fn attribute_cache_len() -> usize {
     lock(&ATTRIBUTE_CACHE).len()
+}
+
+#[cfg(test)]
+mod column_table_tests {
+    use ark_serialize::CanonicalSerialize;
+
+    use super::*;
+
+    /// The compiled-in column points are the hash of the column indices, every one
+    /// (regenerate with `CIPHERCHART_REGENERATE_COLUMNS=1 cargo test --lib
+    /// column_table_is_the_hash`).
+    #[test]
+    fn column_table_is_the_hash() {
+        let mut expected = Vec::new();
+        for j in 1..=TABLE_COLUMNS {
+            let points = compute(|l, t| column_input(j, l, t));
+            for p in points.points.iter().flatten() {
+                p.serialize_uncompressed(&mut expected)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        if std::env::var_os("CIPHERCHART_REGENERATE_COLUMNS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/hash/columns.bin");
+            std::fs::write(path, &expected).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        assert_eq!(expected.len(), TABLE_COLUMNS as usize * 6 * TABLE_POINT_LEN);
+        assert!(
+            COLUMN_TABLE_BYTES == expected.as_slice(),
+            "stale columns.bin"
+        );
+        for j in 1..=TABLE_COLUMNS {
+            let fresh = compute(|l, t| column_input(j, l, t));
+            assert_eq!(table_column(j).as_deref(), Some(&fresh));
+        }
+        assert!(table_column(0).is_none());
+        assert!(table_column(TABLE_COLUMNS + 1).is_none());
+    }
 }

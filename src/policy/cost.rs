@@ -12,7 +12,9 @@
 //!
 //! * [`ROW_STEPS`]: the fixed work of one row: decoding its three points, hashing its
 //!   attribute's six points (uncached), its constant-time `(s1, s2)` products in the FO
-//!   recomputation and its share of DecCore;
+//!   recomputation and its share of DecCore (the column points are compiled in for every
+//!   column an admitted policy can have, so an open never hashes one; a row comb built
+//!   on the way fits in the row's margin: `docs/policy.md` §4.1);
 //! * [`THRESHOLD_ROW_STEPS`]: a row below a genuine `k of n` gate has a reconstruction
 //!   coefficient γ ≠ 1, and DecCore then multiplies its key and header points by γ;
 //!   `weighted_rows` is the most such rows one reconstruction can use (the k costliest

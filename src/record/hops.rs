@@ -35,7 +35,7 @@ use zeroize::Zeroizing;
 use crate::abe::core::{DecryptionKey, Gt};
 use crate::abe::{hex_prefix, PublicKey};
 use crate::ct::{declassify_choice, SecretGt, SecretScalar};
-use crate::encoding::{Reader, Writer};
+use crate::encoding::{Reader, Writer, GT_LEN};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::{dst, expand_message_xmd};
 use crate::record::kem::{
@@ -127,6 +127,28 @@ impl Hop {
             }
             None => w.u8(0),
         }
+    }
+
+    /// The structural pass of [`read`](Self::read) (no group element decoded, see
+    /// [`KemHeader::skim`]): the same checks on everything but the points. Returns the
+    /// authorities of the two capsules and the hop's policy.
+    pub(crate) fn skim(
+        r: &mut Reader<'_>,
+        index: usize,
+    ) -> Result<([u8; 32], [u8; 32], crate::policy::Policy)> {
+        r.skip(GRANT_ID_LEN + DELEGATOR_LEN)?;
+        let (grant_authority, grant_policy) = KemHeader::skim(r)?;
+        let (record_authority, record_policy) = KemHeader::skim(r)?;
+        if grant_policy != record_policy {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        r.skip(GT_LEN)?;
+        match (r.u8()?, index) {
+            (0, 1) => {}
+            (1, i) if i > 1 => r.skip(GT_LEN)?,
+            _ => return Err(EncodingError::NonCanonical.into()),
+        }
+        Ok((grant_authority, record_authority, grant_policy))
     }
 
     /// Reads hop number `index` (1-based): the grant value is required after the first

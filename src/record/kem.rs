@@ -21,7 +21,7 @@ use crate::abe::key_material::HOLDER_GUARD;
 use crate::abe::PublicKey;
 use crate::ct::curve::CtCurve;
 use crate::ct::{declassify_choice, SecretGt, SecretPoint, SecretScalar};
-use crate::encoding::{Reader, Writer, GT_LEN};
+use crate::encoding::{Reader, Writer, G1_LEN, G2_LEN, GT_LEN};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{dst, expand_message_xmd};
 use crate::policy::{Policy, MAX_POLICY_LEAVES, MAX_POLICY_TEXT_LEN};
@@ -111,22 +111,9 @@ impl KemHeader {
     /// the identity, one row per LSSS row.
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self> {
         let authority = r.fixed::<32>()?;
-        let policy_bytes = r.bytes(MAX_POLICY_TEXT_LEN)?;
-        // `from_bytes` already reports InvalidText (not UTF-8) and NonCanonical (parses,
-        // but not the canonical text); keep those kinds. Text that does not parse at all
-        // is not the canonical text of any policy: NonCanonical too. A policy over the
-        // open-cost bound keeps its LimitExceeded(PolicyCost): it may be well formed,
-        // only too costly to open (issue 16, finding 1).
-        let policy = Policy::from_bytes(policy_bytes).map_err(|e| match e {
-            Error::InvalidEncoding(_) | Error::LimitExceeded(LimitKind::PolicyCost) => e,
-            Error::LimitExceeded(_) => Error::InvalidEncoding(EncodingError::BadLength),
-            _ => Error::InvalidEncoding(EncodingError::NonCanonical),
-        })?;
+        let policy = read_policy(r)?;
         let c0 = [r.g2()?, r.g2()?, r.g2()?];
-        let n = r.count(MAX_POLICY_LEAVES)?;
-        if n != policy.lsss().rows() {
-            return Err(EncodingError::BadLength.into());
-        }
+        let n = read_row_count(r, &policy)?;
         let mut rows = Vec::with_capacity(n);
         for _ in 0..n {
             rows.push([r.g1()?, r.g1()?, r.g1()?]);
@@ -139,6 +126,43 @@ impl KemHeader {
             masked_seed,
         ))
     }
+
+    /// Reads a header's structure without decoding any group element: the same checks
+    /// as [`read`](Self::read) on everything but the points (authority, canonical
+    /// policy within the limits and the open-cost bound, row count), which are skipped
+    /// by their fixed lengths. Returns the authority and the policy.
+    pub(crate) fn skim(r: &mut Reader<'_>) -> Result<([u8; 32], Policy)> {
+        let authority = r.fixed::<32>()?;
+        let policy = read_policy(r)?;
+        r.skip(3 * G2_LEN)?;
+        let n = read_row_count(r, &policy)?;
+        r.skip(n * 3 * G1_LEN)?;
+        r.skip(32)?;
+        Ok((authority, policy))
+    }
+}
+
+/// Reads a header's policy. `from_bytes` already reports InvalidText (not UTF-8) and
+/// NonCanonical (parses, but not the canonical text); keep those kinds. Text that does
+/// not parse at all is not the canonical text of any policy: NonCanonical too. A policy
+/// over the open-cost bound keeps its LimitExceeded(PolicyCost): it may be well formed,
+/// only too costly to open (issue 16, finding 1).
+fn read_policy(r: &mut Reader<'_>) -> Result<Policy> {
+    let policy_bytes = r.bytes(MAX_POLICY_TEXT_LEN)?;
+    Policy::from_bytes(policy_bytes).map_err(|e| match e {
+        Error::InvalidEncoding(_) | Error::LimitExceeded(LimitKind::PolicyCost) => e,
+        Error::LimitExceeded(_) => Error::InvalidEncoding(EncodingError::BadLength),
+        _ => Error::InvalidEncoding(EncodingError::NonCanonical),
+    })
+}
+
+/// Reads a header's row count: one row per LSSS row of its policy.
+fn read_row_count(r: &mut Reader<'_>, policy: &Policy) -> Result<usize> {
+    let n = r.count(MAX_POLICY_LEAVES)?;
+    if n != policy.lsss().rows() {
+        return Err(EncodingError::BadLength.into());
+    }
+    Ok(n)
 }
 
 /// The FAME coins `(s1, s2) = G(pk id, μ, ⟨P⟩, ctx)`. Every variable-length input is

@@ -224,11 +224,20 @@ impl SealedRecord {
 
     /// Decodes and validates a sealed record (every group element is checked).
     ///
+    /// Two passes: the first reads the structure without decoding any group element
+    /// (lengths, counts, flags, every policy, the authorities) and computes the record's
+    /// open cost, so that a malformed or over-budget record is refused before any point
+    /// is checked; the second decodes and checks every point. Errors therefore come in a
+    /// fixed order: the first structural error in byte order, then a foreign authority
+    /// or guarded layer, then the budget, then the first invalid point in byte order
+    /// (`docs/formats.md`, "Sealed record").
+    ///
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input;
     /// [`Error::LimitExceeded`] (`PolicyCost`) if opening it could take more than
     /// [`MAX_RECORD_OPEN_COST`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        skim(bytes)?;
         let mut r = Reader::new(bytes, ObjectType::SealedRecord)?;
         let record_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
@@ -245,22 +254,18 @@ impl SealedRecord {
             .map(|i| Hop::read(&mut r, i))
             .collect::<Result<Vec<_>>>()?;
         r.finish()?;
-        // One authority per record, and no layer under the holder guard (only streams
-        // and sessions are sealed under it): refused here, before any pairing.
-        let foreign = hops.iter().any(|h| {
-            h.grant_capsule.authority != header.authority
-                || h.record_capsule.authority != header.authority
-        });
-        let guarded = names_guard(&header.policy)
-            || hops.iter().any(|h| names_guard(&h.grant_capsule.policy));
-        if foreign || guarded {
-            return Err(crate::error::EncodingError::NonCanonical.into());
-        }
-        // The work of opening it, over every layer, is bounded (before any group work).
-        let cost = open_cost_bound(&header.policy, hops.iter().map(|h| &h.grant_capsule.policy));
-        if cost > MAX_RECORD_OPEN_COST {
-            return Err(Error::LimitExceeded(crate::error::LimitKind::PolicyCost));
-        }
+        // Checked by `skim` already; kept next to the decoded fields.
+        check_layers(
+            &header.authority,
+            &header.policy,
+            hops.iter().map(|h| {
+                (
+                    &h.grant_capsule.authority,
+                    &h.record_capsule.authority,
+                    &h.grant_capsule.policy,
+                )
+            }),
+        )?;
         Ok(Self {
             record_id,
             metadata,
@@ -269,4 +274,49 @@ impl SealedRecord {
             hops,
         })
     }
+}
+
+/// The first pass of [`SealedRecord::from_bytes`]: the record's structure, every
+/// policy and the open-cost budget, without decoding any group element (points and GT
+/// elements are skipped by their fixed lengths). The work is parsing at most
+/// `1 + 2·MAX_HOPS` policies, so an over-budget or malformed record costs no group work.
+fn skim(bytes: &[u8]) -> Result<()> {
+    let mut r = Reader::new(bytes, ObjectType::SealedRecord)?;
+    r.bytes(MAX_RECORD_ID_LEN)?;
+    r.bytes(MAX_METADATA_LEN)?;
+    let (authority, policy) = KemHeader::skim(&mut r)?;
+    let body = r.bytes(MAX_PAYLOAD_LEN + 16)?;
+    if body.len() < 16 {
+        return Err(crate::error::EncodingError::BadLength.into());
+    }
+    let hop_count = usize::from(r.u8()?);
+    if hop_count > MAX_HOPS {
+        return Err(crate::error::EncodingError::BadLength.into());
+    }
+    let hops = (1..=hop_count)
+        .map(|i| Hop::skim(&mut r, i))
+        .collect::<Result<Vec<_>>>()?;
+    r.finish()?;
+    check_layers(&authority, &policy, hops.iter().map(|(g, v, p)| (g, v, p)))
+}
+
+/// The checks across a record's layers: one authority per record, and no layer under
+/// the holder guard (only streams and sessions are sealed under it), then the work of
+/// opening it over every layer is within [`MAX_RECORD_OPEN_COST`].
+fn check_layers<'a>(
+    authority: &[u8; 32],
+    policy: &Policy,
+    hops: impl Iterator<Item = (&'a [u8; 32], &'a [u8; 32], &'a Policy)> + Clone,
+) -> Result<()> {
+    let foreign = hops
+        .clone()
+        .any(|(g, v, _)| g != authority || v != authority);
+    let guarded = names_guard(policy) || hops.clone().any(|(_, _, p)| names_guard(p));
+    if foreign || guarded {
+        return Err(crate::error::EncodingError::NonCanonical.into());
+    }
+    if open_cost_bound(policy, hops.map(|(_, _, p)| p)) > MAX_RECORD_OPEN_COST {
+        return Err(Error::LimitExceeded(crate::error::LimitKind::PolicyCost));
+    }
+    Ok(())
 }
