@@ -40,7 +40,7 @@ pub use record::SealedRecord;
 pub use rekey::ReKey;
 pub use scope::{Scope, Selection, Window};
 pub use session::{SessionHeader, SessionOpener, SessionRecord, SessionSealer};
-pub use sig::{BlsPublicKey, Signature, SigningKey};
+pub use sig::{BlsPublicKey, Signature, SigningKey, UnvalidatedPublicKey, UnvalidatedSignature};
 pub use store::Recovery;
 pub use stream::StreamInfo;
 
@@ -138,6 +138,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SigningKey>()?;
     m.add_class::<BlsPublicKey>()?;
     m.add_class::<Signature>()?;
+    m.add_class::<UnvalidatedPublicKey>()?;
+    m.add_class::<UnvalidatedSignature>()?;
     m.add_class::<Grant>()?;
     m.add_class::<Narrowing>()?;
     m.add_class::<ConsentToken>()?;

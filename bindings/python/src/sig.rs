@@ -1,4 +1,5 @@
-//! BLS signatures (min-pk, proof of possession): `SigningKey`, `BlsPublicKey`, `Signature`.
+//! BLS signatures (min-pk, proof of possession): `SigningKey`, `BlsPublicKey`, `Signature`;
+//! and the deserialization step on its own: `UnvalidatedPublicKey`, `UnvalidatedSignature`.
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -204,6 +205,132 @@ impl Signature {
 
     fn __repr__(&self) -> String {
         format!("Signature({})", crate::short_hex(&self.0.to_bytes()))
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+}
+
+/// A decoded BLS public key that may be the identity (`c0` then 47 zero bytes): the IETF /
+/// Ethereum deserialization step without `KeyValidate`'s identity test. It can only be
+/// encoded, tested and validated: `validate()` gives the `BlsPublicKey` every other call takes.
+/// Comparable, hashable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct UnvalidatedPublicKey(pub cipherchart::sig::UnvalidatedPublicKey);
+
+/// A decoded BLS signature that may be the identity (`c0` then 95 zero bytes); `aggregate` is
+/// Ethereum's `Aggregate`. Comparable (by bytes), hashable, picklable.
+#[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct UnvalidatedSignature(pub cipherchart::sig::UnvalidatedSignature);
+
+#[pymethods]
+impl UnvalidatedPublicKey {
+    /// Decodes 48 compressed bytes: every check of `BlsPublicKey.from_bytes` but the identity's.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
+        detached(py, || {
+            cipherchart::sig::UnvalidatedPublicKey::from_bytes(data)
+        })
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
+    /// The same key, unvalidated.
+    #[staticmethod]
+    fn from_public_key(key: Obj<'_, BlsPublicKey>) -> Self {
+        Self(key.0.into())
+    }
+
+    /// Whether this is the identity point, which `validate()` refuses.
+    #[getter]
+    fn is_identity(&self) -> bool {
+        self.0.is_identity()
+    }
+
+    /// The key; raises InvalidEncoding (kind `identity_point`) for the identity.
+    fn validate(&self) -> PyResult<BlsPublicKey> {
+        self.0.validate().map(BlsPublicKey).map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "UnvalidatedPublicKey({})",
+            crate::short_hex(&self.0.to_bytes())
+        )
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::hash_bytes(&self.0.to_bytes())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
+        crate::reduce(slf, slf.get().__bytes__(slf.py()))
+    }
+}
+
+#[pymethods]
+impl UnvalidatedSignature {
+    /// Decodes 96 compressed bytes: every check of `Signature.from_bytes` but the identity's.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+        let data: &[u8] = &data;
+        detached(py, || {
+            cipherchart::sig::UnvalidatedSignature::from_bytes(data)
+        })
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
+    /// The same signature, unvalidated.
+    #[staticmethod]
+    fn from_signature(signature: Obj<'_, Signature>) -> Self {
+        Self(signature.0.into())
+    }
+
+    /// The sum of the signatures, the identity included (Ethereum's `Aggregate`); raises
+    /// InvalidArgument for an empty list.
+    #[staticmethod]
+    fn aggregate(py: Python<'_>, signatures: Seq<UnvalidatedSignature>) -> PyResult<Self> {
+        let sigs: Vec<_> = signatures.iter().map(|s| s.0).collect();
+        detached(py, || {
+            cipherchart::sig::UnvalidatedSignature::aggregate(&sigs)
+        })
+        .map(Self)
+        .map_err(to_py_err)
+    }
+
+    /// Whether this is the identity point, which `validate()` refuses.
+    #[getter]
+    fn is_identity(&self) -> bool {
+        self.0.is_identity()
+    }
+
+    /// The signature; raises InvalidEncoding (kind `identity_point`) for the identity.
+    fn validate(&self) -> PyResult<Signature> {
+        self.0.validate().map(Signature).map_err(to_py_err)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_bytes())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "UnvalidatedSignature({})",
+            crate::short_hex(&self.0.to_bytes())
+        )
     }
 
     fn __hash__(&self) -> u64 {

@@ -223,3 +223,27 @@ def test_sequences(
     assert "expected 32 bytes, got 3" in str(e)
     invalid(lambda: cipherchart.Chain.from_records("abc"), "records")  # type: ignore[arg-type]
     invalid(lambda: cipherchart.batch_verify([(sk.public_key, b"m")]), "items")  # type: ignore[list-item]
+
+
+def test_unvalidated_bls_arguments() -> None:
+    sk = cipherchart.SigningKey.generate()
+    sig = sk.sign(b"m")
+    U, V = cipherchart.UnvalidatedPublicKey, cipherchart.UnvalidatedSignature
+    for wrap in BYTES_LIKE:
+        assert U.from_bytes(wrap(bytes(sk.public_key))).validate() == sk.public_key
+        assert V.from_bytes(wrap(bytes(sig))).validate() == sig
+    bad: Any
+    for bad in ["text", 3, None]:
+        invalid(lambda: U.from_bytes(bad), "data")
+        invalid(lambda: V.from_bytes(bad), "data")
+    e = invalid(lambda: U.from_public_key(sig), "key")  # type: ignore[arg-type]
+    assert "expected a BlsPublicKey, got Signature" in str(e)
+    invalid(lambda: U.from_public_key(bytes(sk.public_key)), "key")  # type: ignore[arg-type]
+    e = invalid(lambda: V.from_signature(sk.public_key), "signature")  # type: ignore[arg-type]
+    assert "expected a Signature, got BlsPublicKey" in str(e)
+    # A sequence of UnvalidatedSignature: not a strict Signature, not bytes, not a lone item.
+    e = invalid(lambda: V.aggregate([V.from_signature(sig), sig]), "signatures")  # type: ignore[list-item]
+    assert "item 1" in str(e)
+    invalid(lambda: V.aggregate([bytes(sig)]), "signatures")  # type: ignore[list-item]
+    invalid(lambda: V.aggregate(V.from_signature(sig)), "signatures")  # type: ignore[arg-type]
+    invalid(lambda: V.aggregate(bytes(sig)), "signatures")  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 import cipherchart
-from cipherchart import BlsPublicKey, Signature, SigningKey
+from cipherchart import BlsPublicKey, Signature, SigningKey, UnvalidatedPublicKey, UnvalidatedSignature
 
 KEYS = [SigningKey.from_ikm(bytes([i]) * 32) for i in range(4)]
 
@@ -97,3 +97,68 @@ def test_batch_verify_and_find_invalid() -> None:
     assert cipherchart.batch_find_invalid(bad) == [1, 3]
     with pytest.raises(cipherchart.InvalidArgument):
         cipherchart.batch_verify([])
+
+
+# The IETF / Ethereum deserialize-then-validate split (issue 17): UnvalidatedPublicKey and
+# UnvalidatedSignature decode the identity; only validate() gives a usable key or signature.
+PK_INFINITY = b"\xc0" + bytes(47)
+SIG_INFINITY = b"\xc0" + bytes(95)
+
+
+def test_unvalidated_public_key_identity() -> None:
+    key = UnvalidatedPublicKey.from_bytes(PK_INFINITY)
+    assert key.is_identity and bytes(key) == PK_INFINITY
+    with pytest.raises(cipherchart.InvalidEncoding) as info:
+        key.validate()
+    assert info.value.kind == "identity_point"
+    with pytest.raises(cipherchart.InvalidEncoding) as info:
+        BlsPublicKey.from_bytes(PK_INFINITY)
+    assert info.value.kind == "identity_point"
+    # Every other check still applies: a bad length, a point outside the subgroup.
+    with pytest.raises(cipherchart.InvalidEncoding):
+        UnvalidatedPublicKey.from_bytes(PK_INFINITY + b"\x00")
+    with pytest.raises(cipherchart.InvalidEncoding):
+        UnvalidatedPublicKey.from_bytes(bytes(48))
+
+
+def test_unvalidated_public_key_round_trip() -> None:
+    pk = KEYS[0].public_key
+    key = UnvalidatedPublicKey.from_bytes(bytes(pk))
+    assert not key.is_identity and bytes(key) == bytes(pk)
+    assert key.validate() == pk
+    assert UnvalidatedPublicKey.from_public_key(pk) == key
+    assert hash(UnvalidatedPublicKey.from_public_key(pk)) == hash(key)
+    assert key != UnvalidatedPublicKey.from_bytes(PK_INFINITY)
+    assert pickle.loads(pickle.dumps(key)) == key
+    assert repr(key) == f"UnvalidatedPublicKey({bytes(pk)[:8].hex()})"
+
+
+def test_unvalidated_signature_identity_and_aggregate() -> None:
+    infinity = UnvalidatedSignature.from_bytes(SIG_INFINITY)
+    assert infinity.is_identity and bytes(infinity) == SIG_INFINITY
+    with pytest.raises(cipherchart.InvalidEncoding) as info:
+        infinity.validate()
+    assert info.value.kind == "identity_point"
+    with pytest.raises(cipherchart.InvalidEncoding) as info:
+        Signature.from_bytes(SIG_INFINITY)
+    assert info.value.kind == "identity_point"
+    # Ethereum's Aggregate: aggregate([infinity]) = infinity.
+    assert UnvalidatedSignature.aggregate([infinity]).is_identity
+    assert bytes(UnvalidatedSignature.aggregate([infinity])) == SIG_INFINITY
+    sig = KEYS[0].sign(b"m")
+    summed = UnvalidatedSignature.aggregate([UnvalidatedSignature.from_signature(sig), infinity])
+    assert not summed.is_identity and summed.validate() == sig
+    KEYS[0].public_key.verify(b"m", summed.validate())
+    with pytest.raises(cipherchart.InvalidArgument):
+        UnvalidatedSignature.aggregate([])
+
+
+def test_unvalidated_signature_round_trip() -> None:
+    sig = KEYS[1].sign(b"m")
+    decoded = UnvalidatedSignature.from_bytes(bytes(sig))
+    assert decoded.validate() == sig and decoded == UnvalidatedSignature.from_signature(sig)
+    assert hash(decoded) == hash(UnvalidatedSignature.from_signature(sig))
+    assert pickle.loads(pickle.dumps(decoded)) == decoded
+    assert repr(decoded) == f"UnvalidatedSignature({bytes(sig)[:8].hex()})"
+    with pytest.raises(cipherchart.InvalidEncoding):
+        UnvalidatedSignature.from_bytes(bytes(96))

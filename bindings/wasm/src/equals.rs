@@ -9,7 +9,7 @@ use crate::draft::EntryDraft;
 use crate::note::NoteSignature;
 use crate::proofs::{ConsistencyProof, InclusionProof};
 use crate::scope::{Scope, Selection, Window};
-use crate::sig::BlsPublicKey;
+use crate::sig::{BlsPublicKey, UnvalidatedPublicKey, UnvalidatedSignature};
 #[cfg(feature = "full")]
 use crate::{
     abe::PublicKey,
@@ -30,6 +30,8 @@ macro_rules! equals {
 
 equals!(
     BlsPublicKey,
+    UnvalidatedPublicKey,
+    UnvalidatedSignature,
     Checkpoint,
     ConsentToken,
     InclusionProof,

@@ -68,6 +68,6 @@ pub use scope::{Scope, Selection, Window};
 pub use sig::BlsSigningKey;
 pub use sig::{
     aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, BlsPublicKey,
-    BlsSignature,
+    BlsSignature, UnvalidatedPublicKey, UnvalidatedSignature,
 };
 pub use tree::{merkle_node_hash, MerkleTree};

@@ -1,4 +1,5 @@
-//! BLS signatures (minimal-pubkey-size, proof-of-possession ciphersuite).
+//! BLS signatures (minimal-pubkey-size, proof-of-possession ciphersuite), and the IETF /
+//! Ethereum deserialization step on its own (`UnvalidatedPublicKey`, `UnvalidatedSignature`).
 
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
@@ -204,6 +205,116 @@ impl BlsSignature {
     /// Whether two signatures are equal (constant time).
     pub fn equals(&self, other: &BlsSignature) -> bool {
         self.0 == other.0
+    }
+}
+
+/// A decoded BLS public key that may be the identity (`c0` then 47 zero bytes): the IETF /
+/// Ethereum deserialization step without `KeyValidate`'s identity test. It can only be
+/// encoded, tested and validated: `validate()` gives the `BlsPublicKey` every other call takes.
+/// Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct UnvalidatedPublicKey(pub(crate) sig::UnvalidatedPublicKey);
+
+#[wasm_bindgen]
+impl UnvalidatedPublicKey {
+    /// Decodes 48 compressed bytes: every check of `BlsPublicKey.fromBytes` but the identity's.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<UnvalidatedPublicKey, JsValue> {
+        sig::UnvalidatedPublicKey::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The same key, unvalidated.
+    #[wasm_bindgen(js_name = fromPublicKey)]
+    pub fn from_public_key(key: &BlsPublicKey) -> UnvalidatedPublicKey {
+        Self(key.0.into())
+    }
+
+    /// The 48-byte compressed encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes().to_vec()
+    }
+
+    /// Whether this is the identity point, which `validate()` refuses.
+    #[wasm_bindgen(getter, js_name = isIdentity)]
+    pub fn is_identity(&self) -> bool {
+        self.0.is_identity()
+    }
+
+    /// The key, unless it is the identity.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` (`.kind` `identity_point`) for the identity.
+    pub fn validate(&self) -> Result<BlsPublicKey, JsValue> {
+        self.0.validate().map(BlsPublicKey).map_err(to_js_err)
+    }
+}
+
+/// A decoded BLS signature that may be the identity (`c0` then 95 zero bytes); `aggregate` is
+/// Ethereum's `Aggregate`. Only `validate()` gives a `BlsSignature`. Holds no secret.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct UnvalidatedSignature(pub(crate) sig::UnvalidatedSignature);
+
+#[wasm_bindgen]
+impl UnvalidatedSignature {
+    /// Decodes 96 compressed bytes: every check of `BlsSignature.fromBytes` but the identity's.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<UnvalidatedSignature, JsValue> {
+        sig::UnvalidatedSignature::from_bytes(bytes)
+            .map(Self)
+            .map_err(to_js_err)
+    }
+
+    /// The same signature, unvalidated.
+    #[wasm_bindgen(js_name = fromSignature)]
+    pub fn from_signature(signature: &BlsSignature) -> UnvalidatedSignature {
+        Self(signature.0.into())
+    }
+
+    /// The 96-byte compressed encoding.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes().to_vec()
+    }
+
+    /// Whether this is the identity point, which `validate()` refuses.
+    #[wasm_bindgen(getter, js_name = isIdentity)]
+    pub fn is_identity(&self) -> bool {
+        self.0.is_identity()
+    }
+
+    /// The signature, unless it is the identity.
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` (`.kind` `identity_point`) for the identity.
+    pub fn validate(&self) -> Result<BlsSignature, JsValue> {
+        self.0.validate().map(BlsSignature).map_err(to_js_err)
+    }
+
+    /// The sum of signatures given as 96-byte encodings, the identity included (Ethereum's
+    /// `Aggregate`: `aggregate([infinity])` is the identity).
+    ///
+    /// # Errors
+    /// Throws `InvalidEncoding` for a bad signature, `InvalidArgument` for an empty list.
+    pub fn aggregate(signatures: Vec<Uint8Array>) -> Result<UnvalidatedSignature, JsValue> {
+        let sigs = signatures
+            .iter()
+            .map(|s| sig::UnvalidatedSignature::from_bytes(&s.to_vec()))
+            .collect::<cipherchart::Result<Vec<_>>>()
+            .map_err(to_js_err)?;
+        sig::UnvalidatedSignature::aggregate(&sigs)
+            .map(Self)
+            .map_err(to_js_err)
     }
 }
 

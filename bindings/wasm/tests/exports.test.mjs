@@ -10,6 +10,7 @@ import { ANY_PUBLIC, ANY_TYPE } from './typings.mjs';
 
 const CLASSES = ['Authority', 'PublicKey', 'UserKey', 'Policy', 'SealedRecord', 'SessionHeader', 'SessionRecord',
   'SessionSealer', 'SessionOpener', 'StreamInfo', 'DelegationKey', 'ReKey', 'BlsSigningKey', 'BlsPublicKey', 'BlsSignature',
+  'UnvalidatedPublicKey', 'UnvalidatedSignature',
   'ConsentToken', 'VerifiedConsent', 'Grant', 'Narrowing', 'ChainEntry', 'Checkpoint', 'ProofFile', 'MemoryChain',
   'InclusionProof', 'ConsistencyProof', 'EntryDraft', 'Selection', 'Scope', 'Window', 'NoteSignature', 'MerkleTree',
   'Limits', 'RevocationSet'];
@@ -70,6 +71,10 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /export type PolicyNode =/,
       /static readonly MAX_HOPS: number;/,
       /verifyWith\(issuer: BlsPublicKey, now: number, revocations: RevocationSet\): VerifiedConsent;/,
+      /static aggregate\(signatures: Uint8Array\[\]\): UnvalidatedSignature;/,
+      /static fromPublicKey\(key: BlsPublicKey\): UnvalidatedPublicKey;/,
+      /validate\(\): BlsSignature;/,
+      /readonly isIdentity: boolean;/,
     ]) assert.match(dts, re, `${build}: ${re}`);
   }
 });

@@ -81,3 +81,70 @@ test('BlsSigningKey supports free and Symbol.dispose', () => {
   sk[Symbol.dispose]();
   assert.throws(() => sk.publicKey());
 });
+
+// The IETF / Ethereum deserialize-then-validate split (issue 17): UnvalidatedPublicKey and
+// UnvalidatedSignature decode the identity; only validate() gives a usable key or signature.
+const PK_INFINITY = Uint8Array.from([0xc0, ...new Uint8Array(47)]);
+const SIG_INFINITY = Uint8Array.from([0xc0, ...new Uint8Array(95)]);
+const identityKind = (e) => e instanceof cc.InvalidEncoding && e.code === 'invalid_encoding' && e.kind === 'identity_point';
+
+test('UnvalidatedPublicKey: the identity decodes, validate() and BlsPublicKey.fromBytes refuse it', () => {
+  const { UnvalidatedPublicKey } = cc;
+  const key = UnvalidatedPublicKey.fromBytes(PK_INFINITY);
+  assert.equal(key.isIdentity, true);
+  assert.equal(hex(key.toBytes()), hex(PK_INFINITY));
+  assert.throws(() => key.validate(), identityKind);
+  assert.throws(() => BlsPublicKey.fromBytes(PK_INFINITY), identityKind);
+  // Every other check still applies.
+  assert.throws(() => UnvalidatedPublicKey.fromBytes(Uint8Array.from([...PK_INFINITY, 0])), cc.InvalidEncoding);
+  assert.throws(() => UnvalidatedPublicKey.fromBytes(new Uint8Array(48)), cc.InvalidEncoding);
+
+  const pk = BlsSigningKey.fromIkm(new Uint8Array(32).fill(1)).publicKey();
+  const decoded = UnvalidatedPublicKey.fromBytes(pk.toBytes());
+  assert.equal(decoded.isIdentity, false);
+  assert.equal(hex(decoded.toBytes()), hex(pk.toBytes()));
+  const strict = decoded.validate();
+  assert.ok(strict instanceof BlsPublicKey && strict.equals(pk));
+  assert.ok(UnvalidatedPublicKey.fromPublicKey(pk).equals(decoded));
+  assert.equal(decoded.equals(key), false);
+});
+
+test('UnvalidatedSignature: identity, validate(), Ethereum Aggregate', () => {
+  const { UnvalidatedSignature } = cc;
+  const infinity = UnvalidatedSignature.fromBytes(SIG_INFINITY);
+  assert.equal(infinity.isIdentity, true);
+  assert.equal(hex(infinity.toBytes()), hex(SIG_INFINITY));
+  assert.throws(() => infinity.validate(), identityKind);
+  assert.throws(() => BlsSignature.fromBytes(SIG_INFINITY), identityKind);
+  // aggregate([infinity]) = infinity; aggregate([sig, infinity]) = sig.
+  const sum = UnvalidatedSignature.aggregate([SIG_INFINITY]);
+  assert.equal(sum.isIdentity, true);
+  assert.equal(hex(sum.toBytes()), hex(SIG_INFINITY));
+  const sk = BlsSigningKey.fromIkm(new Uint8Array(32).fill(2));
+  const sig = sk.sign(enc('m'));
+  const withIdentity = UnvalidatedSignature.aggregate([sig.toBytes(), SIG_INFINITY]);
+  assert.equal(withIdentity.isIdentity, false);
+  assert.ok(withIdentity.validate().equals(sig));
+  sk.publicKey().verify(enc('m'), withIdentity.validate());
+  assert.ok(UnvalidatedSignature.fromSignature(sig).equals(UnvalidatedSignature.fromBytes(sig.toBytes())));
+  assert.equal(UnvalidatedSignature.fromSignature(sig).equals(infinity), false);
+  assert.throws(() => UnvalidatedSignature.aggregate([]), cc.InvalidArgument);
+  assert.throws(() => UnvalidatedSignature.aggregate([new Uint8Array(96)]), cc.InvalidEncoding);
+});
+
+test('Unvalidated*: wrong argument types are InvalidArgument', () => {
+  const { UnvalidatedPublicKey, UnvalidatedSignature } = cc;
+  const sk = BlsSigningKey.fromIkm(new Uint8Array(32).fill(3));
+  const sig = sk.sign(enc('m'));
+  const bad = (fn, name) => assert.throws(fn, (e) => e instanceof cc.InvalidArgument && e.code === 'invalid_argument'
+    && e.message.includes(` ${name} `));
+  bad(() => UnvalidatedPublicKey.fromBytes('c0'), 'bytes');
+  bad(() => UnvalidatedSignature.fromBytes(new ArrayBuffer(96)), 'bytes');
+  bad(() => UnvalidatedPublicKey.fromPublicKey(sig), 'key');
+  bad(() => UnvalidatedPublicKey.fromPublicKey(sk.publicKey().toBytes()), 'key');
+  bad(() => UnvalidatedSignature.fromSignature(sk.publicKey()), 'signature');
+  // Encodings, as BlsSignature.aggregate: not objects, not a bare Uint8Array.
+  bad(() => UnvalidatedSignature.aggregate([UnvalidatedSignature.fromSignature(sig)]), 'signatures');
+  bad(() => UnvalidatedSignature.aggregate(SIG_INFINITY), 'signatures');
+  bad(() => UnvalidatedPublicKey.fromBytes(PK_INFINITY).equals(UnvalidatedSignature.fromBytes(SIG_INFINITY)), 'other');
+});

@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const pkgDir = new URL('../pkg/', import.meta.url);
 const enc = (s) => new TextEncoder().encode(s);
 
-const CLASSES = ['BlsPublicKey', 'BlsSignature', 'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint',
+const CLASSES = ['BlsPublicKey', 'BlsSignature', 'UnvalidatedPublicKey', 'UnvalidatedSignature', 'ConsentToken', 'VerifiedConsent', 'ChainEntry', 'Checkpoint',
   'ProofFile', 'Policy', 'InclusionProof', 'ConsistencyProof', 'Selection', 'Scope', 'Window', 'NoteSignature',
   'MerkleTree', 'Limits', 'RevocationSet', 'EntryDraft'];
 const FUNCTIONS = ['fastAggregateVerify', 'aggregateVerify', 'batchVerify', 'batchFindInvalid', 'merkleLeafHash',
@@ -213,4 +213,18 @@ test('the verify web build works after initSync', async () => {
   web.BlsPublicKey.fromBytes(log.publicKey().toBytes()).verify(msg, web.BlsSignature.fromBytes(sig.toBytes()));
   assert.equal('BlsSigningKey' in web, false);
   assert.throws(() => web.BlsSignature.fromBytes(new Uint8Array(3)), web.InvalidEncoding);
+});
+
+test('the verify build decodes the identity as Unvalidated* and validates like the full build', () => {
+  const pkInfinity = Uint8Array.from([0xc0, ...new Uint8Array(47)]);
+  const sigInfinity = Uint8Array.from([0xc0, ...new Uint8Array(95)]);
+  assert.equal(v.UnvalidatedPublicKey.fromBytes(pkInfinity).isIdentity, true);
+  assert.throws(() => v.UnvalidatedPublicKey.fromBytes(pkInfinity).validate(),
+    (e) => e instanceof v.InvalidEncoding && e.kind === 'identity_point');
+  const key = v.UnvalidatedPublicKey.fromBytes(log.publicKey().toBytes()).validate();
+  assert.ok(key instanceof v.BlsPublicKey && key.equals(logKey));
+  const sig = signers[0].sign(msg).toBytes();
+  const sum = v.UnvalidatedSignature.aggregate([sig, sigInfinity]);
+  v.BlsPublicKey.fromBytes(signers[0].publicKey().toBytes()).verify(msg, sum.validate());
+  assert.equal(v.UnvalidatedSignature.aggregate([sigInfinity]).isIdentity, true);
 });

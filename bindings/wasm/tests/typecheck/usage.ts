@@ -28,3 +28,10 @@ try {
   }
 }
 verify.Policy.parse('a:b').free();
+
+// The deserialize-then-validate split: the identity decodes, validate() gives the strict type.
+const infinity: verify.UnvalidatedSignature = verify.UnvalidatedSignature.aggregate([bytes('\xc0' + '\0'.repeat(95))]);
+const isIdentity: boolean = infinity.isIdentity;
+const strictKey = (k: verify.UnvalidatedPublicKey): verify.BlsPublicKey => k.validate();
+void isIdentity;
+void strictKey;
