@@ -16,7 +16,7 @@ figure for the very same inputs.
    medians, overhead = Python / native - 1.
 
 Run from the repository root with the project venv:
-    /work/main/.venv/bin/python benches/python_overhead.py [--passes 3] [--n 10]
+    .venv/bin/python benches/python_overhead.py [--passes 3] [--n 10]
 The wheel must be built from the same tree as the bench (see docs/performance.md).
 """
 

@@ -8,9 +8,43 @@
 //!
 //! Verification and decryption failures are deliberately opaque: they carry no detail
 //! that would help an attacker tell one failed check from another.
+//!
+//! The codes are written out, never derived from variant names: [`Error::code`] and
+//! [`Error::CODES`] for the error, and the `code()` / `ALL` table of each reason enum
+//! ([`EncodingError`], [`LimitKind`], [`ChainErrorKind`], [`ConsentError`]) for
+//! [`Error::kind`]. The unit tests pin every one of them.
+//!
+//! Why no private detailed error behind the public one (ed25519-dalek's split, where
+//! `SignatureError` wraps a private `InternalError`): here the detail *is* the public API.
+//! The reasons are public data (encodings, policies, logs, tokens) that callers and
+//! conformance vectors match on, and the opaque failures already carry nothing; a private
+//! layer would only add a second table to keep in step. It is worth revisiting if a
+//! variant ever needs detail that must not be promised stable.
 
 use core::fmt;
 use std::sync::Arc;
+
+/// The explicit code table of a fieldless reason enum: `ALL` (every variant, in declaration
+/// order) and `code()` (its stable snake_case code), from one list. The `match` in `code()` is
+/// exhaustive, so a variant missing from the list does not compile, and `ALL` is built from the
+/// same list, so it cannot miss one either.
+macro_rules! code_table {
+    ($ty:ident { $($variant:ident => $code:literal,)+ }) => {
+        impl $ty {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stable snake_case code of this reason: what [`Error::kind`] returns for it
+            /// and what the Python and JavaScript errors carry as `.kind`. Written out, never
+            /// derived from the variant's name: renaming a variant does not change its code.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+        }
+    };
+}
 
 /// What was wrong with bytes handed to a decoder.
 ///
@@ -64,6 +98,20 @@ impl EncodingError {
     }
 }
 
+code_table!(EncodingError {
+    Truncated => "truncated",
+    TrailingBytes => "trailing_bytes",
+    WrongType => "wrong_type",
+    UnsupportedVersion => "unsupported_version",
+    BadLength => "bad_length",
+    InvalidPoint => "invalid_point",
+    NotInSubgroup => "not_in_subgroup",
+    IdentityPoint => "identity_point",
+    InvalidScalar => "invalid_scalar",
+    InvalidText => "invalid_text",
+    NonCanonical => "non_canonical",
+});
+
 impl fmt::Display for EncodingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -105,6 +153,16 @@ pub enum LimitKind {
     /// record) would take more work than the cost model allows (`MAX_POLICY_COST`).
     PolicyCost,
 }
+
+code_table!(LimitKind {
+    PolicyLeaves => "policy_leaves",
+    PolicyDepth => "policy_depth",
+    PolicyLength => "policy_length",
+    AttributeLength => "attribute_length",
+    KeyAttributes => "key_attributes",
+    GateWidth => "gate_width",
+    PolicyCost => "policy_cost",
+});
 
 impl fmt::Display for LimitKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -156,6 +214,19 @@ pub enum ChainErrorKind {
     /// to recover it. `index` is the entry that was being appended.
     FileChanged,
 }
+
+code_table!(ChainErrorKind {
+    Encoding => "encoding",
+    Sequence => "sequence",
+    Link => "link",
+    Signature => "signature",
+    Modified => "modified",
+    Missing => "missing",
+    Root => "root",
+    Store => "store",
+    Locked => "locked",
+    FileChanged => "file_changed",
+});
 
 impl fmt::Display for ChainErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -225,6 +296,19 @@ pub enum ConsentError {
     RekeyMismatch,
 }
 
+code_table!(ConsentError {
+    Expired => "expired",
+    NotYetValid => "not_yet_valid",
+    Revoked => "revoked",
+    WrongIssuer => "wrong_issuer",
+    Widened => "widened",
+    Reordered => "reordered",
+    BadChain => "bad_chain",
+    MissingProof => "missing_proof",
+    NotPermitted => "not_permitted",
+    RekeyMismatch => "rekey_mismatch",
+});
+
 impl fmt::Display for ConsentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -284,6 +368,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every code [`code`](Self::code) returns, one per variant, in declaration order: the
+    /// table the Python and JavaScript bindings define their error classes after (their tests
+    /// check that each of these codes has its own class).
+    pub const CODES: &'static [&'static str] = &[
+        "invalid_encoding",
+        "policy_syntax",
+        "policy_invalid",
+        "limit_exceeded",
+        "invalid_attribute",
+        "policy_not_satisfied",
+        "decryption_failed",
+        "verification_failed",
+        "wrong_authority",
+        "invalid_argument",
+        "io",
+        "chain_error",
+        "consent_error",
+    ];
+
     /// The stable machine-readable code of this error, shared by the Rust, Python and
     /// JavaScript APIs.
     ///
@@ -309,10 +412,11 @@ impl Error {
         }
     }
 
-    /// The reason, for the errors that carry one: the name, in snake case, of the
-    /// [`ConsentError`] (`expired`, `revoked`, …), [`ChainErrorKind`], [`EncodingError`]
-    /// (`not_in_subgroup`, …) or [`LimitKind`] variant; `None` for the other errors. Stable
-    /// like [`code`](Self::code), and what the Python and JavaScript errors carry as `.kind`.
+    /// The reason, for the errors that carry one: the code of the [`ConsentError`]
+    /// (`expired`, `revoked`, …, [`ConsentError::code`]), [`ChainErrorKind`],
+    /// [`EncodingError`] (`not_in_subgroup`, …) or [`LimitKind`]; `None` for the other errors.
+    /// Stable like [`code`](Self::code) (each enum's `ALL` lists its variants), and what the
+    /// Python and JavaScript errors carry as `.kind`.
     ///
     /// ```
     /// use cipherchart::{ConsentError, Error};
@@ -320,32 +424,15 @@ impl Error {
     /// assert_eq!(Error::DecryptionFailed.kind(), None);
     /// ```
     pub fn kind(&self) -> Option<String> {
-        // Each of these enums is fieldless, so its `Debug` form is the variant name.
-        let name = match self {
-            Self::Consent(c) => format!("{c:?}"),
-            Self::Chain(c) => format!("{:?}", c.kind),
-            Self::InvalidEncoding(k) => format!("{k:?}"),
-            Self::LimitExceeded(k) => format!("{k:?}"),
+        let code = match self {
+            Self::Consent(c) => c.code(),
+            Self::Chain(c) => c.kind.code(),
+            Self::InvalidEncoding(k) => k.code(),
+            Self::LimitExceeded(k) => k.code(),
             _ => return None,
         };
-        Some(snake_case(&name))
+        Some(code.to_owned())
     }
-}
-
-/// `NotYetValid` → `not_yet_valid`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl fmt::Display for Error {
@@ -485,3 +572,163 @@ impl From<std::io::Error> for Error {
 
 /// `Result` with the library's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every published code, pinned: the conformance vectors and the Python and JavaScript
+    /// errors carry these strings, so a change here is a breaking change of three APIs.
+    const ENCODING: &[(EncodingError, &str)] = &[
+        (EncodingError::Truncated, "truncated"),
+        (EncodingError::TrailingBytes, "trailing_bytes"),
+        (EncodingError::WrongType, "wrong_type"),
+        (EncodingError::UnsupportedVersion, "unsupported_version"),
+        (EncodingError::BadLength, "bad_length"),
+        (EncodingError::InvalidPoint, "invalid_point"),
+        (EncodingError::NotInSubgroup, "not_in_subgroup"),
+        (EncodingError::IdentityPoint, "identity_point"),
+        (EncodingError::InvalidScalar, "invalid_scalar"),
+        (EncodingError::InvalidText, "invalid_text"),
+        (EncodingError::NonCanonical, "non_canonical"),
+    ];
+    const LIMIT: &[(LimitKind, &str)] = &[
+        (LimitKind::PolicyLeaves, "policy_leaves"),
+        (LimitKind::PolicyDepth, "policy_depth"),
+        (LimitKind::PolicyLength, "policy_length"),
+        (LimitKind::AttributeLength, "attribute_length"),
+        (LimitKind::KeyAttributes, "key_attributes"),
+        (LimitKind::GateWidth, "gate_width"),
+        (LimitKind::PolicyCost, "policy_cost"),
+    ];
+    const CHAIN: &[(ChainErrorKind, &str)] = &[
+        (ChainErrorKind::Encoding, "encoding"),
+        (ChainErrorKind::Sequence, "sequence"),
+        (ChainErrorKind::Link, "link"),
+        (ChainErrorKind::Signature, "signature"),
+        (ChainErrorKind::Modified, "modified"),
+        (ChainErrorKind::Missing, "missing"),
+        (ChainErrorKind::Root, "root"),
+        (ChainErrorKind::Store, "store"),
+        (ChainErrorKind::Locked, "locked"),
+        (ChainErrorKind::FileChanged, "file_changed"),
+    ];
+    const CONSENT: &[(ConsentError, &str)] = &[
+        (ConsentError::Expired, "expired"),
+        (ConsentError::NotYetValid, "not_yet_valid"),
+        (ConsentError::Revoked, "revoked"),
+        (ConsentError::WrongIssuer, "wrong_issuer"),
+        (ConsentError::Widened, "widened"),
+        (ConsentError::Reordered, "reordered"),
+        (ConsentError::BadChain, "bad_chain"),
+        (ConsentError::MissingProof, "missing_proof"),
+        (ConsentError::NotPermitted, "not_permitted"),
+        (ConsentError::RekeyMismatch, "rekey_mismatch"),
+    ];
+
+    /// One error of each variant, with its pinned code and (for the variants without a
+    /// reason) `kind()`. The `match` in [`pinned`] is exhaustive: a new variant does not
+    /// compile until it is pinned here.
+    fn samples() -> Vec<Error> {
+        vec![
+            Error::InvalidEncoding(EncodingError::Truncated),
+            Error::PolicySyntax(PolicySyntaxError {
+                position: 3,
+                message: "x".into(),
+            }),
+            Error::PolicyInvalid("x"),
+            Error::LimitExceeded(LimitKind::PolicyLeaves),
+            Error::InvalidAttribute,
+            Error::PolicyNotSatisfied,
+            Error::DecryptionFailed,
+            Error::VerificationFailed,
+            Error::WrongAuthority,
+            Error::InvalidArgument("x"),
+            Error::Io(std::io::ErrorKind::NotFound.into()),
+            Error::Chain(ChainError {
+                index: 7,
+                kind: ChainErrorKind::Link,
+            }),
+            Error::Consent(ConsentError::Expired),
+        ]
+    }
+
+    fn pinned(e: &Error) -> &'static str {
+        match e {
+            Error::InvalidEncoding(_) => "invalid_encoding",
+            Error::PolicySyntax(_) => "policy_syntax",
+            Error::PolicyInvalid(_) => "policy_invalid",
+            Error::LimitExceeded(_) => "limit_exceeded",
+            Error::InvalidAttribute => "invalid_attribute",
+            Error::PolicyNotSatisfied => "policy_not_satisfied",
+            Error::DecryptionFailed => "decryption_failed",
+            Error::VerificationFailed => "verification_failed",
+            Error::WrongAuthority => "wrong_authority",
+            Error::InvalidArgument(_) => "invalid_argument",
+            Error::Io(_) => "io",
+            Error::Chain(_) => "chain_error",
+            Error::Consent(_) => "consent_error",
+        }
+    }
+
+    #[test]
+    fn every_error_code_is_pinned() {
+        let samples = samples();
+        for e in &samples {
+            assert_eq!(e.code(), pinned(e), "{e:?}");
+        }
+        let codes: Vec<_> = samples.iter().map(Error::code).collect();
+        assert_eq!(codes, Error::CODES);
+    }
+
+    #[test]
+    fn every_reason_table_is_complete() {
+        fn check<T: Copy + PartialEq + fmt::Debug>(all: &[T], pinned: &[(T, &str)]) {
+            let variants: Vec<T> = pinned.iter().map(|&(v, _)| v).collect();
+            assert_eq!(all, variants);
+        }
+        check(EncodingError::ALL, ENCODING);
+        check(LimitKind::ALL, LIMIT);
+        check(ChainErrorKind::ALL, CHAIN);
+        check(ConsentError::ALL, CONSENT);
+        for &(v, code) in ENCODING {
+            assert_eq!(v.code(), code);
+        }
+        for &(v, code) in LIMIT {
+            assert_eq!(v.code(), code);
+        }
+        for &(v, code) in CHAIN {
+            assert_eq!(v.code(), code);
+        }
+        for &(v, code) in CONSENT {
+            assert_eq!(v.code(), code);
+        }
+    }
+
+    #[test]
+    fn every_kind_is_pinned() {
+        for &(v, code) in ENCODING {
+            assert_eq!(Error::InvalidEncoding(v).kind().as_deref(), Some(code));
+        }
+        for &(v, code) in LIMIT {
+            assert_eq!(Error::LimitExceeded(v).kind().as_deref(), Some(code));
+        }
+        for &(kind, code) in CHAIN {
+            let e = Error::Chain(ChainError { index: 0, kind });
+            assert_eq!(e.kind().as_deref(), Some(code));
+        }
+        for &(v, code) in CONSENT {
+            assert_eq!(Error::Consent(v).kind().as_deref(), Some(code));
+        }
+        for e in samples() {
+            let has_kind = matches!(
+                e,
+                Error::InvalidEncoding(_)
+                    | Error::LimitExceeded(_)
+                    | Error::Chain(_)
+                    | Error::Consent(_)
+            );
+            assert_eq!(e.kind().is_some(), has_kind, "{e:?}");
+        }
+    }
+}
