@@ -330,6 +330,7 @@ pub fn pairing_vartime(p: G1Affine, q: G2Affine) -> PairingOutput<Bls12_381> {
 
 /// The wasm32 route of [`multi_pairing_vartime`], compiled everywhere so that native
 /// tests compare it with arkworks.
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
 pub(crate) fn multi_pairing_tower(g1: &[G1Affine], g2: &[G2Affine]) -> PairingOutput<Bls12_381> {
     let prepared: Vec<CtG2Prepared> = g2.iter().map(CtG2Prepared::new).collect();
     let refs: Vec<&CtG2Prepared> = prepared.iter().collect();

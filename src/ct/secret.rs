@@ -279,11 +279,6 @@ impl<C: CtCurve> SecretPoint<C> {
         self.0.is_identity()
     }
 
-    /// `a` if `choice` is 0, `b` if it is 1.
-    pub fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
-        Self(CtPoint::ct_select(&a.0, &b.0, choice))
-    }
-
     /// The affine point, computed in constant time, **still secret** (for storing key
     /// components as arkworks points). Do not call arkworks arithmetic, comparison or
     /// serialisation on it; use [`SecretPoint::from_affine`] to compute with it again.

@@ -2,15 +2,19 @@
 
 use core::fmt;
 
-use ark_bls12_381::{Bls12_381, Fr, G1Affine, G2Affine};
+#[cfg(test)]
+use ark_bls12_381::Fr;
+use ark_bls12_381::{Bls12_381, G1Affine, G2Affine};
 use ark_ec::pairing::PairingOutput;
+#[cfg(test)]
 use ark_ff::Zero;
 
 use super::{
     decode_g1, decode_g1_allow_identity, decode_g2, decode_g2_allow_identity, decode_gt,
-    decode_scalar, ObjectType, FORMAT_VERSION, G1_LEN, G2_LEN, GT_LEN, HEADER_LEN, MAGIC,
-    SCALAR_LEN,
+    ObjectType, FORMAT_VERSION, G1_LEN, G2_LEN, GT_LEN, HEADER_LEN, MAGIC,
 };
+#[cfg(test)]
+use super::{decode_scalar, SCALAR_LEN};
 use crate::error::{EncodingError, Result};
 
 /// Reads one encoding, field by field, rejecting anything non-canonical.
@@ -234,6 +238,7 @@ impl<'a> Reader<'a> {
     /// # Errors
     ///
     /// `Truncated`, `InvalidScalar`.
+    #[cfg(test)] // no v2 object holds a public scalar (see encoding/mod.rs)
     pub(crate) fn scalar(&mut self) -> Result<Fr> {
         Ok(decode_scalar(self.take_array::<SCALAR_LEN>()?)?)
     }
@@ -243,6 +248,7 @@ impl<'a> Reader<'a> {
     /// # Errors
     ///
     /// `Truncated`, `InvalidScalar` (≥ r or zero).
+    #[cfg(test)] // no v2 object holds a public scalar (see encoding/mod.rs)
     pub(crate) fn nonzero_scalar(&mut self) -> Result<Fr> {
         let s = self.scalar()?;
         if s.is_zero() {
@@ -252,6 +258,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The number of unread bytes.
+    #[cfg(test)] // the tests check what a decoder left unread
     pub(crate) fn remaining(&self) -> usize {
         self.rest.len()
     }

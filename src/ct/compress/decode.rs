@@ -20,7 +20,7 @@
 
 use ark_bls12_381::g1;
 use ark_ff::{Field, MontFp};
-use subtle::{Choice, ConstantTimeEq};
+use subtle::Choice;
 
 use super::super::curve::{CtPoint, G1Curve, G2Curve};
 use super::super::fields::{fq2_to_ct, fq_to_ct, CtField, CtFq, CtFq2};
