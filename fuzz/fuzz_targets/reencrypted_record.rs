@@ -1,7 +1,8 @@
 //! Re-encrypted records (sealed records with hops) decoded and then opened with the
 //! fixture's keys (the original audience, the first and the second delegatee): no
 //! panic anywhere on the hop-unwinding path, decoding is canonical, and a key that
-//! satisfies none of the record's layers is refused before any pairing.
+//! satisfies none of the record's layers is refused before any pairing
+//! (`PolicyNotSatisfied`, or `WrongAuthority` when the record names another authority).
 //!
 //! The seed corpus holds records of the fixture that really open (0, 1 and 2 hops), so
 //! mutations reach the FO checks of every layer.
@@ -21,12 +22,18 @@ fuzz_target!(|data: &[u8]| {
         // The oldest and the newest layer; with at most one hop these are all of them.
         let satisfies = record.policy().is_satisfied_by(attrs)
             || record.current_policy().is_satisfied_by(attrs);
-        let refused = matches!(key.open(f.pk(), &record), Err(Error::PolicyNotSatisfied));
+        let result = key.open(f.pk(), &record);
+        let not_satisfied = matches!(result, Err(Error::PolicyNotSatisfied));
         if satisfies {
-            assert!(!refused, "{attrs:?} satisfies a layer but was refused");
-        } else if record.hop_count() <= 1 {
             assert!(
-                refused,
+                !not_satisfied,
+                "{attrs:?} satisfies a layer but was refused"
+            );
+        } else if record.hop_count() <= 1 {
+            // Refused up front, before any pairing: the key satisfies no layer, or the
+            // record names another authority than the key's (checked first).
+            assert!(
+                not_satisfied || matches!(result, Err(Error::WrongAuthority)),
                 "{attrs:?} satisfies no layer but was not refused up front"
             );
         }
