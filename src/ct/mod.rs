@@ -23,6 +23,8 @@
 //! - [`secret`]: the newtypes `SecretScalar`, `SecretG1`, `SecretG2`, `SecretGt` that
 //!   the rest of the crate holds secrets in: no arkworks operator, zeroize on drop,
 //!   redacted `Debug`, `ConstantTimeEq`, and explicitly named exits;
+//! - [`wipe`]: zeroing the stack region a secret operation used (the `Copy` field
+//!   elements leave copies there);
 //! - [`declassify`]: the named points where a secret-derived value becomes public,
 //!   hooked by the valgrind check (`scripts/ctcheck`).
 //!
@@ -47,6 +49,7 @@ pub mod mul;
 pub mod pairing;
 pub mod scalar;
 pub mod secret;
+pub mod wipe;
 
 #[cfg(test)]
 mod tests;
@@ -59,3 +62,4 @@ pub use secret::{
     g1_generator_table, g2_generator_table, SecretAffine, SecretBaseTable, SecretG1,
     SecretG1Affine, SecretG2, SecretG2Affine, SecretGt, SecretPoint, SecretScalar,
 };
+pub use wipe::after_wiping_stack;
