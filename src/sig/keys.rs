@@ -12,7 +12,7 @@ use super::{
     hash_point, mul_secret_g1, mul_secret_g2, PublicKey, Signature, POP_DST, SECRET_KEY_LEN,
     SIG_DST,
 };
-use crate::ct::{declassify_choice, SecretScalar};
+use crate::ct::{after_wiping_stack, declassify_choice, SecretScalar};
 use crate::error::{EncodingError, Error, Result};
 use crate::secret::random_seed;
 
@@ -50,9 +50,11 @@ pub struct SigningKey {
 impl SigningKey {
     /// A fresh key: `KeyGen` on 32 bytes from `rng`.
     pub fn generate<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let ikm = random_seed(rng);
-        let sk = key_gen(ikm.as_ref(), b"");
-        Self::from_scalar(sk)
+        after_wiping_stack(|| {
+            let ikm = random_seed(rng);
+            let sk = key_gen(ikm.as_ref(), b"");
+            Self::from_scalar(sk)
+        })
     }
 
     /// The draft's `KeyGen(IKM)` with the optional `key_info` (empty by default): a
@@ -70,7 +72,7 @@ impl SigningKey {
                 "BLS KeyGen needs at least 32 bytes of input keying material",
             ));
         }
-        Ok(Self::from_scalar(key_gen(ikm, key_info)))
+        Ok(after_wiping_stack(|| Self::from_scalar(key_gen(ikm, key_info))))
     }
 
     /// Decodes a raw 32-byte big-endian secret key (`docs/formats.md`, "BlsSecretKey").
@@ -89,12 +91,14 @@ impl SigningKey {
         };
         // Range check (a borrow chain) and zero test on the secret value, combined into
         // one bit; only that bit (accept/reject) is published.
-        let (sk, in_range) = SecretScalar::from_be_bytes_ct(raw);
-        let valid = in_range & !sk.is_zero();
-        if !declassify_choice(valid) {
-            return Err(EncodingError::InvalidScalar.into());
-        }
-        Ok(Self::from_scalar(sk))
+        after_wiping_stack(|| {
+            let (sk, in_range) = SecretScalar::from_be_bytes_ct(raw);
+            let valid = in_range & !sk.is_zero();
+            if !declassify_choice(valid) {
+                return Err(EncodingError::InvalidScalar.into());
+            }
+            Ok(Self::from_scalar(sk))
+        })
     }
 
     /// The raw 32-byte big-endian secret scalar, in a buffer wiped on drop. Whoever holds
@@ -124,7 +128,7 @@ impl SigningKey {
         // The hash never fails for our fixed, non-empty tags; if arkworks ever reported an
         // error the identity "signature" below is rejected by every verifier (fail closed).
         let h = hash_point(dst, msg).unwrap_or_default();
-        Signature::from_point_unchecked(mul_secret_g2(&h, &self.sk))
+        after_wiping_stack(|| Signature::from_point_unchecked(mul_secret_g2(&h, &self.sk)))
     }
 
     /// Wraps a non-zero scalar.
