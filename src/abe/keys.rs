@@ -15,7 +15,10 @@ use crate::abe::core::Gt;
 use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
 use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
 use crate::ct::pairing::pairing_vartime;
-use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
+use crate::ct::{
+    after_wiping_stack, declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt,
+    SecretScalar,
+};
 use crate::ct::{multi_pairing, CtG2Prepared};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
@@ -168,7 +171,7 @@ impl MasterKey {
 /// # Ok::<(), cipherchart::Error>(())
 /// ```
 pub struct Authority {
-    msk: MasterKey,
+    msk: Box<MasterKey>,
     pk: PublicKey,
 }
 
@@ -183,31 +186,36 @@ impl fmt::Debug for Authority {
 impl Authority {
     /// Runs FAME Setup: draws a fresh master key.
     pub fn setup<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let a = [
-            SecretScalar::random_nonzero(rng),
-            SecretScalar::random_nonzero(rng),
-        ];
-        let b = [
-            SecretScalar::random_nonzero(rng),
-            SecretScalar::random_nonzero(rng),
-        ];
-        let d = [
-            SecretScalar::random(rng),
-            SecretScalar::random(rng),
-            SecretScalar::random(rng),
-        ];
-        let g_d = SecretG1::batch_to_secret_affine(&[
-            SecretG1::mul_generator(&d[0]),
-            SecretG1::mul_generator(&d[1]),
-            SecretG1::mul_generator(&d[2]),
-        ]);
-        let msk = MasterKey {
-            a,
-            b,
-            g_d: [g_d[0].clone(), g_d[1].clone(), g_d[2].clone()],
-        };
-        let pk = msk.public_key_from_d(&d);
-        Self { msk, pk }
+        after_wiping_stack(|| {
+            let a = [
+                SecretScalar::random_nonzero(rng),
+                SecretScalar::random_nonzero(rng),
+            ];
+            let b = [
+                SecretScalar::random_nonzero(rng),
+                SecretScalar::random_nonzero(rng),
+            ];
+            let d = [
+                SecretScalar::random(rng),
+                SecretScalar::random(rng),
+                SecretScalar::random(rng),
+            ];
+            let g_d = SecretG1::batch_to_secret_affine(&[
+                SecretG1::mul_generator(&d[0]),
+                SecretG1::mul_generator(&d[1]),
+                SecretG1::mul_generator(&d[2]),
+            ]);
+            let msk = MasterKey {
+                a,
+                b,
+                g_d: [g_d[0].clone(), g_d[1].clone(), g_d[2].clone()],
+            };
+            let pk = msk.public_key_from_d(&d);
+            Self {
+                msk: Box::new(msk),
+                pk,
+            }
+        })
     }
 
     /// The public key to publish.
@@ -284,9 +292,11 @@ impl Authority {
         attributes: &[S],
         rng: &mut R,
     ) -> Result<UserKey> {
-        let attributes = canonical_attribute_set(attributes)?;
-        Ok(UserKey {
-            material: self.key_material(attributes, true, rng)?,
+        after_wiping_stack(|| {
+            let attributes = canonical_attribute_set(attributes)?;
+            Ok(UserKey {
+                material: Box::new(self.key_material(attributes, true, rng)?),
+            })
         })
     }
 
@@ -316,10 +326,12 @@ impl Authority {
         delegator: &BlsPublicKey,
         rng: &mut R,
     ) -> Result<DelegationKey> {
-        let attributes = canonical_attribute_set(attributes)?;
-        Ok(DelegationKey {
-            material: self.key_material(attributes, false, rng)?,
-            delegator: *delegator,
+        after_wiping_stack(|| {
+            let attributes = canonical_attribute_set(attributes)?;
+            Ok(DelegationKey {
+                material: Box::new(self.key_material(attributes, false, rng)?),
+                delegator: *delegator,
+            })
         })
     }
 
@@ -327,16 +339,18 @@ impl Authority {
     /// issue keys for any attribute and open every record of this authority. Store
     /// them encrypted, in an HSM or offline.
     pub fn export_master_key_dangerous(&self) -> Zeroizing<Vec<u8>> {
-        // Sized up front so the buffer never reallocates (a reallocation would leave a copy
-        // of the secret behind).
-        let mut w = Writer::with_capacity(ObjectType::MasterKey, 4 + 4 * 32 + 3 * 48);
-        for s in self.msk.a.iter().chain(self.msk.b.iter()) {
-            w.fixed(s.to_be_bytes().as_ref());
-        }
-        for p in &self.msk.g_d {
-            w.fixed(p.to_point().to_compressed().as_ref());
-        }
-        Zeroizing::new(w.finish())
+        after_wiping_stack(|| {
+            // Sized up front so the buffer never reallocates (a reallocation would leave a copy
+            // of the secret behind).
+            let mut w = Writer::with_capacity(ObjectType::MasterKey, 4 + 4 * 32 + 3 * 48);
+            for s in self.msk.a.iter().chain(self.msk.b.iter()) {
+                w.fixed(s.to_be_bytes().as_ref());
+            }
+            for p in &self.msk.g_d {
+                w.fixed(p.to_point().to_compressed().as_ref());
+            }
+            Zeroizing::new(w.finish())
+        })
     }
 
     /// Imports a master secret key exported by
@@ -346,26 +360,31 @@ impl Authority {
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input (including zero `a`/`b`).
     pub fn import_master_key_dangerous(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, ObjectType::MasterKey)?;
-        let a = [
-            secret_nonzero_scalar(&mut r)?,
-            secret_nonzero_scalar(&mut r)?,
-        ];
-        let b = [
-            secret_nonzero_scalar(&mut r)?,
-            secret_nonzero_scalar(&mut r)?,
-        ];
-        // Secret points: decoded in constant time, with `Reader::g1_allow_identity`'s
-        // error kinds (`g^{d_t}` is the identity when `d_t = 0`, which Setup allows).
-        let g_d = [
-            secret_g1_allow_identity(&mut r)?,
-            secret_g1_allow_identity(&mut r)?,
-            secret_g1_allow_identity(&mut r)?,
-        ];
-        r.finish()?;
-        let msk = MasterKey { a, b, g_d };
-        let pk = msk.public_key_from_g_d();
-        Ok(Self { msk, pk })
+        after_wiping_stack(|| {
+            let mut r = Reader::new(bytes, ObjectType::MasterKey)?;
+            let a = [
+                secret_nonzero_scalar(&mut r)?,
+                secret_nonzero_scalar(&mut r)?,
+            ];
+            let b = [
+                secret_nonzero_scalar(&mut r)?,
+                secret_nonzero_scalar(&mut r)?,
+            ];
+            // Secret points: decoded in constant time, with `Reader::g1_allow_identity`'s
+            // error kinds (`g^{d_t}` is the identity when `d_t = 0`, which Setup allows).
+            let g_d = [
+                secret_g1_allow_identity(&mut r)?,
+                secret_g1_allow_identity(&mut r)?,
+                secret_g1_allow_identity(&mut r)?,
+            ];
+            r.finish()?;
+            let msk = MasterKey { a, b, g_d };
+            let pk = msk.public_key_from_g_d();
+            Ok(Self {
+                msk: Box::new(msk),
+                pk,
+            })
+        })
     }
 }
 
@@ -430,7 +449,7 @@ fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attrib
 ///
 /// Secret: it zeroizes on drop and its `Debug` output shows only the attributes.
 pub struct UserKey {
-    pub(crate) material: KeyMaterial,
+    pub(crate) material: Box<KeyMaterial>,
 }
 
 impl ZeroizeOnDrop for UserKey {}
@@ -463,9 +482,11 @@ impl UserKey {
     /// The canonical encoding (`docs/formats.md`, "UserKey"). Secret: the bytes are
     /// returned in a zeroizing buffer.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer::with_capacity(ObjectType::UserKey, self.material.encoded_len());
-        self.material.write(&mut w);
-        Zeroizing::new(w.finish())
+        after_wiping_stack(|| {
+            let mut w = Writer::with_capacity(ObjectType::UserKey, self.material.encoded_len());
+            self.material.write(&mut w);
+            Zeroizing::new(w.finish())
+        })
     }
 
     /// Decodes and validates a user key.
@@ -474,9 +495,13 @@ impl UserKey {
     /// [`Error::InvalidEncoding`] for any malformed input: bad points, attributes not
     /// canonical, not sorted or repeated, too many attributes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, ObjectType::UserKey)?;
-        let material = KeyMaterial::read(&mut r, true)?;
-        r.finish()?;
-        Ok(Self { material })
+        after_wiping_stack(|| {
+            let mut r = Reader::new(bytes, ObjectType::UserKey)?;
+            let material = KeyMaterial::read(&mut r, true)?;
+            r.finish()?;
+            Ok(Self {
+                material: Box::new(material),
+            })
+        })
     }
 }

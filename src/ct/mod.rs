@@ -62,4 +62,4 @@ pub use secret::{
     g1_generator_table, g2_generator_table, SecretAffine, SecretBaseTable, SecretG1,
     SecretG1Affine, SecretG2, SecretG2Affine, SecretGt, SecretPoint, SecretScalar,
 };
-pub use wipe::after_wiping_stack;
+pub use wipe::{after_wiping_aead_stack, after_wiping_stack};

@@ -14,14 +14,19 @@
 //! The size is measured, not guessed: `valgrind --tool=massif --stacks=yes --heap=no`
 //! over `examples/op_counts` (`open3`, `open_hop2`, `rekey`, each including setup, key
 //! issue, sealing and the operation) peaks at 54,720 bytes of stack for the whole
-//! process, so 128 KiB covers the deepest operation more than twice over
+//! process, so 128 KiB covers the deepest operation more than twice over, and
+//! `tests/stack_wipe.rs` checks every public secret operation against it
 //! (`docs/constant-time.md` §3). The cost is 16,384 word writes (a few microseconds)
-//! per operation of milliseconds.
+//! per operation of milliseconds. The AEAD-only paths (a session's records, whose
+//! work is a ChaCha20-Poly1305 call of microseconds) wipe [`AEAD_WIPE_BYTES`] instead.
 
 use zeroize::Zeroize;
 
 /// How many bytes of stack below the caller's frame are zeroed after a secret operation.
 pub const STACK_WIPE_BYTES: usize = 128 * 1024;
+
+/// The wipe after an AEAD-only operation (sealing or opening a session record).
+pub const AEAD_WIPE_BYTES: usize = 16 * 1024;
 
 /// Runs `work`, then zeroes [`STACK_WIPE_BYTES`] of the stack below this frame, where
 /// `work`'s frames (and its callees') were. The result is returned by value (it is the
@@ -29,20 +34,28 @@ pub const STACK_WIPE_BYTES: usize = 128 * 1024;
 #[inline(never)]
 pub fn after_wiping_stack<T>(work: impl FnOnce() -> T) -> T {
     let out = run(work);
-    wipe_stack();
+    wipe::<{ STACK_WIPE_BYTES / 8 }>();
     out
 }
 
-/// A separate frame, so that `work` runs below `after_wiping_stack`'s frame even if the
-/// closure would otherwise be inlined into it.
+/// [`after_wiping_stack`] with the smaller [`AEAD_WIPE_BYTES`], for AEAD-only work.
+#[inline(never)]
+pub fn after_wiping_aead_stack<T>(work: impl FnOnce() -> T) -> T {
+    let out = run(work);
+    wipe::<{ AEAD_WIPE_BYTES / 8 }>();
+    out
+}
+
+/// A separate frame, so that `work` runs below the wrapper's frame even if the closure
+/// would otherwise be inlined into it.
 #[inline(never)]
 fn run<T>(work: impl FnOnce() -> T) -> T {
     work()
 }
 
 #[inline(never)]
-fn wipe_stack() {
-    let mut area = [0u64; STACK_WIPE_BYTES / 8];
+fn wipe<const WORDS: usize>() {
+    let mut area = [0u64; WORDS];
     area.zeroize();
     std::hint::black_box(&area);
 }

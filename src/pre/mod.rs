@@ -45,6 +45,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 use crate::abe::core::dec_core;
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{hex_prefix, PublicKey};
+use crate::ct::after_wiping_stack;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
@@ -69,7 +70,7 @@ use crate::sig::PublicKey as BlsPublicKey;
 /// but its material is a FAME key for `S'`: keep it as secret as a user key. Secret:
 /// zeroizes on drop; `Debug` shows only the attributes and delegator.
 pub struct DelegationKey {
-    pub(crate) material: KeyMaterial,
+    pub(crate) material: Box<KeyMaterial>,
     pub(crate) delegator: BlsPublicKey,
 }
 
@@ -116,38 +117,42 @@ impl DelegationKey {
         policy: &Policy,
         rng: &mut R,
     ) -> Result<ReKey> {
-        if self.material.authority != pk.id {
-            return Err(Error::WrongAuthority);
-        }
-        refuse_guard(policy)?;
-        let mut grant_id = [0u8; GRANT_ID_LEN];
-        rng.fill_bytes(&mut grant_id);
-        let delegator = self.delegator.to_bytes();
-        let (capsule, w) = encaps(pk, policy, &grant_context(&grant_id, &delegator), rng)?;
-        let z = blinding_scalar(pk, &w)?;
-        // Blind every component: K̃ = K^{1/z}.
-        let material = self
-            .material
-            .restrict_and_blind(self.material.attributes.clone(), &z.invert())?;
-        Ok(ReKey {
-            grant_id,
-            material,
-            capsule,
-            pk: pk.clone(),
-            hop_key: random_seed(rng),
-            delegator: self.delegator,
+        after_wiping_stack(|| {
+            if self.material.authority != pk.id {
+                return Err(Error::WrongAuthority);
+            }
+            refuse_guard(policy)?;
+            let mut grant_id = [0u8; GRANT_ID_LEN];
+            rng.fill_bytes(&mut grant_id);
+            let delegator = self.delegator.to_bytes();
+            let (capsule, w) = encaps(pk, policy, &grant_context(&grant_id, &delegator), rng)?;
+            let z = blinding_scalar(pk, &w)?;
+            // Blind every component: K̃ = K^{1/z}.
+            let material = self
+                .material
+                .restrict_and_blind(self.material.attributes.clone(), &z.invert())?;
+            Ok(ReKey {
+                grant_id,
+                material: Box::new(material),
+                capsule,
+                pk: pk.clone(),
+                hop_key: random_seed(rng),
+                delegator: self.delegator,
+            })
         })
     }
 
     /// The canonical encoding (`docs/formats.md`, "DelegationKey"). Secret.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer::with_capacity(
-            ObjectType::DelegationKey,
-            self.material.encoded_len() + crate::sig::PUBLIC_KEY_LEN,
-        );
-        self.material.write(&mut w);
-        w.fixed(&self.delegator.to_bytes());
-        Zeroizing::new(w.finish())
+        after_wiping_stack(|| {
+            let mut w = Writer::with_capacity(
+                ObjectType::DelegationKey,
+                self.material.encoded_len() + crate::sig::PUBLIC_KEY_LEN,
+            );
+            self.material.write(&mut w);
+            w.fixed(&self.delegator.to_bytes());
+            Zeroizing::new(w.finish())
+        })
     }
 
     /// Decodes and validates a delegation key.
@@ -155,13 +160,16 @@ impl DelegationKey {
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, ObjectType::DelegationKey)?;
-        let material = KeyMaterial::read(&mut r, false)?;
-        let delegator = BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
-        r.finish()?;
-        Ok(Self {
-            material,
-            delegator,
+        after_wiping_stack(|| {
+            let mut r = Reader::new(bytes, ObjectType::DelegationKey)?;
+            let material = KeyMaterial::read(&mut r, false)?;
+            let delegator =
+                BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
+            r.finish()?;
+            Ok(Self {
+                material: Box::new(material),
+                delegator,
+            })
         })
     }
 }
@@ -177,7 +185,7 @@ impl DelegationKey {
 pub struct ReKey {
     grant_id: [u8; GRANT_ID_LEN],
     /// The delegation key blinded by `1/z`.
-    material: KeyMaterial,
+    material: Box<KeyMaterial>,
     capsule: KemHeader,
     pk: PublicKey,
     /// Keys the record-capsule seeds (secret).
@@ -280,52 +288,54 @@ impl ReKey {
     /// [`Error::LimitExceeded`] (`PolicyCost`) if the result would cost more than
     /// [`MAX_RECORD_OPEN_COST`] to open.
     pub fn reencrypt(&self, record: &SealedRecord) -> Result<SealedRecord> {
-        if let Some(e) = self.refusal(record) {
-            return Err(e);
-        }
-        let index = record.hops.len() + 1;
-        // The layer to transform: the record header, or the record capsule of the hop
-        // below together with its grant capsule.
-        let (r, grant_r) = match record.hops.last() {
-            None => (self.transform(&record.header)?, None),
-            Some(prev) => (
-                self.transform(&prev.record_capsule)?,
-                Some(self.transform(&prev.grant_capsule)?.publish()),
-            ),
-        };
-        let binding = hop_binding(record, index, &self.grant_id);
-        let seed = record_capsule_seed(&self.hop_key, &binding);
-        let (record_capsule, z_v) = encaps_with_seed(
-            &self.pk,
-            &self.capsule.policy,
-            &record_capsule_context(&binding),
-            &seed,
-        )?;
-        // R̂ = R · Z(V) is public; R alone never leaves this function.
-        let masked_r = r.mul(&z_v).publish();
-        let mut out = record.clone();
-        out.hops.push(Hop {
-            grant_id: self.grant_id,
-            delegator: self.delegator.to_bytes(),
-            grant_capsule: self.capsule.clone(),
-            record_capsule,
-            masked_r,
-            grant_r,
-        });
-        Ok(out)
+        after_wiping_stack(|| {
+            if let Some(e) = self.refusal(record) {
+                return Err(e);
+            }
+            let index = record.hops.len() + 1;
+            // The layer to transform: the record header, or the record capsule of the hop
+            // below together with its grant capsule.
+            let (r, grant_r) = match record.hops.last() {
+                None => (self.transform(&record.header)?, None),
+                Some(prev) => (
+                    self.transform(&prev.record_capsule)?,
+                    Some(self.transform(&prev.grant_capsule)?.publish()),
+                ),
+            };
+            let binding = hop_binding(record, index, &self.grant_id);
+            let seed = record_capsule_seed(&self.hop_key, &binding);
+            let (record_capsule, z_v) = encaps_with_seed(
+                &self.pk,
+                &self.capsule.policy,
+                &record_capsule_context(&binding),
+                &seed,
+            )?;
+            // R̂ = R · Z(V) is public; R alone never leaves this function.
+            let masked_r = r.mul(&z_v).publish();
+            let mut out = record.clone();
+            out.hops.push(Hop {
+                grant_id: self.grant_id,
+                delegator: self.delegator.to_bytes(),
+                grant_capsule: self.capsule.clone(),
+                record_capsule,
+                masked_r,
+                grant_r,
+            });
+            Ok(out)
+        })
     }
 
     /// DecCore with the blinded key on a header the attributes satisfy: `Z^{1/z}`.
     fn transform(&self, header: &KemHeader) -> Result<crate::ct::SecretGt> {
-        let gamma = key_gamma(&self.material, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
-        dec_core(&self.material, header.policy.lsss(), &header.core, &gamma)
+        let gamma = key_gamma(&*self.material, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
+        dec_core(&*self.material, header.policy.lsss(), &header.core, &gamma)
     }
 
     /// Re-encrypts many records with one preparation of the re-key's fixed pairing
     /// inputs; in parallel with the `parallel` feature. Same results as calling
     /// [`reencrypt`](Self::reencrypt) on each, in order.
     pub fn reencrypt_batch(&self, records: &[SealedRecord]) -> Vec<Result<SealedRecord>> {
-        let _ = crate::abe::core::DecryptionKey::k0_prepared(&self.material);
+        let _ = crate::abe::core::DecryptionKey::k0_prepared(&*self.material);
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -340,24 +350,26 @@ impl ReKey {
     /// The canonical encoding (`docs/formats.md`, "ReKey"). Secret for the proxy: the
     /// bytes come in a zeroizing buffer.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let pk = self.pk.to_bytes();
-        let mut w = Writer::with_capacity(
-            ObjectType::ReKey,
-            GRANT_ID_LEN
-                + self.material.encoded_len()
-                + self.capsule.encoded_len()
-                + 4
-                + pk.len()
-                + 32
-                + crate::sig::PUBLIC_KEY_LEN,
-        );
-        w.fixed(&self.grant_id);
-        self.material.write(&mut w);
-        self.capsule.write(&mut w);
-        w.bytes(&pk);
-        w.fixed(self.hop_key.as_ref());
-        w.fixed(&self.delegator.to_bytes());
-        Zeroizing::new(w.finish())
+        after_wiping_stack(|| {
+            let pk = self.pk.to_bytes();
+            let mut w = Writer::with_capacity(
+                ObjectType::ReKey,
+                GRANT_ID_LEN
+                    + self.material.encoded_len()
+                    + self.capsule.encoded_len()
+                    + 4
+                    + pk.len()
+                    + 32
+                    + crate::sig::PUBLIC_KEY_LEN,
+            );
+            w.fixed(&self.grant_id);
+            self.material.write(&mut w);
+            self.capsule.write(&mut w);
+            w.bytes(&pk);
+            w.fixed(self.hop_key.as_ref());
+            w.fixed(&self.delegator.to_bytes());
+            Zeroizing::new(w.finish())
+        })
     }
 
     /// Decodes and validates a re-key: the capsule and the blinded key must be of the
@@ -366,25 +378,30 @@ impl ReKey {
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, ObjectType::ReKey)?;
-        let grant_id = r.fixed::<GRANT_ID_LEN>()?;
-        let material = KeyMaterial::read(&mut r, false)?;
-        let capsule = KemHeader::read(&mut r)?;
-        let pk = PublicKey::from_bytes(r.bytes(PUBLIC_KEY_MAX_LEN)?)?;
-        let hop_key = Zeroizing::new(r.fixed::<32>()?);
-        let delegator = BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
-        r.finish()?;
-        if material.authority != pk.id || capsule.authority != pk.id || names_guard(&capsule.policy)
-        {
-            return Err(crate::error::EncodingError::NonCanonical.into());
-        }
-        Ok(Self {
-            grant_id,
-            material,
-            capsule,
-            pk,
-            hop_key,
-            delegator,
+        after_wiping_stack(|| {
+            let mut r = Reader::new(bytes, ObjectType::ReKey)?;
+            let grant_id = r.fixed::<GRANT_ID_LEN>()?;
+            let material = KeyMaterial::read(&mut r, false)?;
+            let capsule = KemHeader::read(&mut r)?;
+            let pk = PublicKey::from_bytes(r.bytes(PUBLIC_KEY_MAX_LEN)?)?;
+            let hop_key = Zeroizing::new(r.fixed::<32>()?);
+            let delegator =
+                BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
+            r.finish()?;
+            if material.authority != pk.id
+                || capsule.authority != pk.id
+                || names_guard(&capsule.policy)
+            {
+                return Err(crate::error::EncodingError::NonCanonical.into());
+            }
+            Ok(Self {
+                grant_id,
+                material: Box::new(material),
+                capsule,
+                pk,
+                hop_key,
+                delegator,
+            })
         })
     }
 }

@@ -9,6 +9,7 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 
 use crate::abe::{hex_prefix, PublicKey, UserKey};
+use crate::ct::after_wiping_stack;
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::hash::dst;
@@ -121,28 +122,30 @@ pub fn seal<R: RngCore + CryptoRng + ?Sized>(
     payload: &[u8],
     rng: &mut R,
 ) -> Result<SealedRecord> {
-    check_lengths(record_id, metadata, payload.len())?;
-    refuse_guard(policy)?;
-    let ctx = record_context(record_id);
-    let (header, seed) = encaps(pk, policy, &ctx, rng)?;
-    let key = derive_key(&seed, &header, &ctx, b"record-aead");
-    let ad = associated_data(&header, record_id, metadata);
-    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
-    let body = cipher
-        .encrypt(
-            Nonce::from_slice(&RECORD_NONCE),
-            Payload {
-                msg: payload,
-                aad: &ad,
-            },
-        )
-        .map_err(|_| Error::InvalidArgument("payload too long"))?;
-    Ok(SealedRecord {
-        record_id: record_id.to_vec(),
-        metadata: metadata.to_vec(),
-        header,
-        body,
-        hops: Vec::new(),
+    after_wiping_stack(|| {
+        check_lengths(record_id, metadata, payload.len())?;
+        refuse_guard(policy)?;
+        let ctx = record_context(record_id);
+        let (header, seed) = encaps(pk, policy, &ctx, rng)?;
+        let key = derive_key(&seed, &header, &ctx, b"record-aead");
+        let ad = associated_data(&header, record_id, metadata);
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+        let body = cipher
+            .encrypt(
+                Nonce::from_slice(&RECORD_NONCE),
+                Payload {
+                    msg: payload,
+                    aad: &ad,
+                },
+            )
+            .map_err(|_| Error::InvalidArgument("payload too long"))?;
+        Ok(SealedRecord {
+            record_id: record_id.to_vec(),
+            metadata: metadata.to_vec(),
+            header,
+            body,
+            hops: Vec::new(),
+        })
     })
 }
 
@@ -160,8 +163,10 @@ impl UserKey {
     /// pairing) if the key's attributes satisfy no layer's policy;
     /// [`Error::DecryptionFailed`] for any tampered header, hop, metadata or body.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
-        let seed = recover_record_seed(&self.material, pk, sealed)?;
-        open_body(&seed, sealed, &record_context(&sealed.record_id))
+        after_wiping_stack(|| {
+            let seed = recover_record_seed(&*self.material, pk, sealed)?;
+            open_body(&seed, sealed, &record_context(&sealed.record_id))
+        })
     }
 }
 

@@ -32,6 +32,7 @@ use sha2::{Digest, Sha256};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::{hex_prefix, PublicKey, UserKey};
+use crate::ct::{after_wiping_aead_stack, after_wiping_stack};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
@@ -240,30 +241,32 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
     metadata: &[u8],
     rng: &mut R,
 ) -> Result<(SessionHeader, SessionSealer)> {
-    if session_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
-        return Err(Error::InvalidArgument("session id or metadata too long"));
-    }
-    let ctx = session_context(session_id, metadata);
-    // Sealed under `P and cipherchart:key-holder`: no re-key can transform the header.
-    let (header, seed) = encaps(pk, &guarded(policy)?, &ctx, rng)?;
-    let key = derive_key(&seed, &header, &ctx, b"session-key");
-    let secret = SessionSecret {
-        key: *key,
-        header_digest: header.digest,
-    };
-    let header = SessionHeader {
-        session_id: session_id.to_vec(),
-        metadata: metadata.to_vec(),
-        header,
-        policy: policy.clone(),
-    };
-    Ok((
-        header,
-        SessionSealer {
-            secret,
-            next_sequence: 0,
-        },
-    ))
+    after_wiping_stack(|| {
+        if session_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
+            return Err(Error::InvalidArgument("session id or metadata too long"));
+        }
+        let ctx = session_context(session_id, metadata);
+        // Sealed under `P and cipherchart:key-holder`: no re-key can transform the header.
+        let (header, seed) = encaps(pk, &guarded(policy)?, &ctx, rng)?;
+        let key = derive_key(&seed, &header, &ctx, b"session-key");
+        let secret = SessionSecret {
+            key: *key,
+            header_digest: header.digest,
+        };
+        let header = SessionHeader {
+            session_id: session_id.to_vec(),
+            metadata: metadata.to_vec(),
+            header,
+            policy: policy.clone(),
+        };
+        Ok((
+            header,
+            SessionSealer {
+                secret,
+                next_sequence: 0,
+            },
+        ))
+    })
 }
 
 impl SessionSealer {
@@ -273,28 +276,30 @@ impl SessionSealer {
     /// [`Error::InvalidArgument`] for oversized metadata or payload, or when the
     /// sequence numbers are exhausted.
     pub fn seal(&mut self, metadata: &[u8], payload: &[u8]) -> Result<SessionRecord> {
-        if metadata.len() > MAX_METADATA_LEN || payload.len() > MAX_PAYLOAD_LEN {
-            return Err(Error::InvalidArgument("metadata or payload too long"));
-        }
-        let sequence = self.next_sequence;
-        self.next_sequence = sequence
-            .checked_add(1)
-            .ok_or(Error::InvalidArgument("session exhausted"))?;
-        let keys = self.secret.record_keys(sequence, metadata);
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
-        let body = cipher
-            .encrypt(
-                Nonce::from_slice(&SUBKEY_NONCE),
-                Payload {
-                    msg: payload,
-                    aad: &keys.ad,
-                },
-            )
-            .map_err(|_| Error::InvalidArgument("payload too long"))?;
-        Ok(SessionRecord {
-            sequence,
-            metadata: metadata.to_vec(),
-            body,
+        after_wiping_aead_stack(|| {
+            if metadata.len() > MAX_METADATA_LEN || payload.len() > MAX_PAYLOAD_LEN {
+                return Err(Error::InvalidArgument("metadata or payload too long"));
+            }
+            let sequence = self.next_sequence;
+            self.next_sequence = sequence
+                .checked_add(1)
+                .ok_or(Error::InvalidArgument("session exhausted"))?;
+            let keys = self.secret.record_keys(sequence, metadata);
+            let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+            let body = cipher
+                .encrypt(
+                    Nonce::from_slice(&SUBKEY_NONCE),
+                    Payload {
+                        msg: payload,
+                        aad: &keys.ad,
+                    },
+                )
+                .map_err(|_| Error::InvalidArgument("payload too long"))?;
+            Ok(SessionRecord {
+                sequence,
+                metadata: metadata.to_vec(),
+                body,
+            })
         })
     }
 
@@ -324,14 +329,16 @@ impl UserKey {
     /// [`Error::PolicyNotSatisfied`] if the key does not satisfy the session's policy,
     /// [`Error::DecryptionFailed`] for a tampered header.
     pub fn open_session(&self, pk: &PublicKey, header: &SessionHeader) -> Result<SessionOpener> {
-        let ctx = header.context();
-        let seed = decaps(&self.material, pk, &header.header, &ctx)?;
-        let key = derive_key(&seed, &header.header, &ctx, b"session-key");
-        Ok(SessionOpener {
-            secret: SessionSecret {
-                key: *key,
-                header_digest: header.header.digest,
-            },
+        after_wiping_stack(|| {
+            let ctx = header.context();
+            let seed = decaps(&*self.material, pk, &header.header, &ctx)?;
+            let key = derive_key(&seed, &header.header, &ctx, b"session-key");
+            Ok(SessionOpener {
+                secret: SessionSecret {
+                    key: *key,
+                    header_digest: header.header.digest,
+                },
+            })
         })
     }
 }
@@ -343,16 +350,18 @@ impl SessionOpener {
     /// [`Error::DecryptionFailed`] for a record of another session or any tampering
     /// (including a changed sequence number or metadata).
     pub fn open(&self, record: &SessionRecord) -> Result<Vec<u8>> {
-        let keys = self.secret.record_keys(record.sequence, &record.metadata);
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
-        cipher
-            .decrypt(
-                Nonce::from_slice(&SUBKEY_NONCE),
-                Payload {
-                    msg: &record.body,
-                    aad: &keys.ad,
-                },
-            )
-            .map_err(|_| Error::DecryptionFailed)
+        after_wiping_aead_stack(|| {
+            let keys = self.secret.record_keys(record.sequence, &record.metadata);
+            let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+            cipher
+                .decrypt(
+                    Nonce::from_slice(&SUBKEY_NONCE),
+                    Payload {
+                        msg: &record.body,
+                        aad: &keys.ad,
+                    },
+                )
+                .map_err(|_| Error::DecryptionFailed)
+        })
     }
 }

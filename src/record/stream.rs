@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::abe::{PublicKey, UserKey};
+use crate::ct::after_wiping_stack;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
@@ -174,55 +175,58 @@ where
     W: Write,
     G: RngCore + CryptoRng + ?Sized,
 {
-    if chunk_size == 0 || chunk_size > MAX_CHUNK_SIZE {
-        return Err(Error::InvalidArgument("chunk size out of range"));
-    }
-    if stream_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
-        return Err(Error::InvalidArgument("stream id or metadata too long"));
-    }
-    let ctx = stream_context(stream_id);
-    // Sealed under `P and cipherchart:key-holder`: no re-key can transform the header.
-    let (header, seed) = encaps(pk, &guarded(policy)?, &ctx, rng)?;
-    let header_bytes = encode_header(chunk_size, stream_id, metadata, &header);
-    output.write_all(&header_bytes)?;
-    let ad = header_ad(&header_bytes);
-    let key = derive_key(&seed, &header, &ctx, b"stream-aead");
-    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
-    let mut encryptor = EncryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
-
-    let size = chunk_size as usize;
-    let mut current = Zeroizing::new(vec![0u8; size]);
-    let mut next = Zeroizing::new(vec![0u8; size]);
-    let mut current_len = fill(&mut input, &mut current)?;
-    let mut total = current_len as u64;
-    loop {
-        // Look ahead: a chunk is the last one iff nothing follows it.
-        let next_len = if current_len == size {
-            fill(&mut input, &mut next)?
-        } else {
-            0
-        };
-        let payload = Payload {
-            msg: &current[..current_len],
-            aad: &ad,
-        };
-        if next_len == 0 {
-            let ct = encryptor
-                .encrypt_last(payload)
-                .map_err(|_| Error::DecryptionFailed)?;
-            write_frame(&mut output, FLAG_LAST, &ct)?;
-            break;
+    after_wiping_stack(|| {
+        if chunk_size == 0 || chunk_size > MAX_CHUNK_SIZE {
+            return Err(Error::InvalidArgument("chunk size out of range"));
         }
-        let ct = encryptor
-            .encrypt_next(payload)
-            .map_err(|_| Error::InvalidArgument("stream too long"))?;
-        write_frame(&mut output, FLAG_MORE, &ct)?;
-        core::mem::swap(&mut current, &mut next);
-        current_len = next_len;
-        total += next_len as u64;
-    }
-    output.flush()?;
-    Ok(total)
+        if stream_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
+            return Err(Error::InvalidArgument("stream id or metadata too long"));
+        }
+        let ctx = stream_context(stream_id);
+        // Sealed under `P and cipherchart:key-holder`: no re-key can transform the header.
+        let (header, seed) = encaps(pk, &guarded(policy)?, &ctx, rng)?;
+        let header_bytes = encode_header(chunk_size, stream_id, metadata, &header);
+        output.write_all(&header_bytes)?;
+        let ad = header_ad(&header_bytes);
+        let key = derive_key(&seed, &header, &ctx, b"stream-aead");
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+        let mut encryptor =
+            EncryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
+
+        let size = chunk_size as usize;
+        let mut current = Zeroizing::new(vec![0u8; size]);
+        let mut next = Zeroizing::new(vec![0u8; size]);
+        let mut current_len = fill(&mut input, &mut current)?;
+        let mut total = current_len as u64;
+        loop {
+            // Look ahead: a chunk is the last one iff nothing follows it.
+            let next_len = if current_len == size {
+                fill(&mut input, &mut next)?
+            } else {
+                0
+            };
+            let payload = Payload {
+                msg: &current[..current_len],
+                aad: &ad,
+            };
+            if next_len == 0 {
+                let ct = encryptor
+                    .encrypt_last(payload)
+                    .map_err(|_| Error::DecryptionFailed)?;
+                write_frame(&mut output, FLAG_LAST, &ct)?;
+                break;
+            }
+            let ct = encryptor
+                .encrypt_next(payload)
+                .map_err(|_| Error::InvalidArgument("stream too long"))?;
+            write_frame(&mut output, FLAG_MORE, &ct)?;
+            core::mem::swap(&mut current, &mut next);
+            current_len = next_len;
+            total += next_len as u64;
+        }
+        output.flush()?;
+        Ok(total)
+    })
 }
 
 /// Reads the stream header from `input`, leaving it positioned at the first chunk.
@@ -281,62 +285,64 @@ impl UserKey {
         mut input: R,
         mut output: W,
     ) -> Result<StreamInfo> {
-        let (info, header, header_bytes) = read_header(&mut input)?;
-        let ctx = stream_context(&info.stream_id);
-        let seed = decaps(&self.material, pk, &header, &ctx)?;
-        let ad = header_ad(&header_bytes);
-        let key = derive_key(&seed, &header, &ctx, b"stream-aead");
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
-        let mut decryptor =
-            DecryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
-        let max_ct = info.chunk_size as usize + TAG_LEN;
-        let mut frame = vec![0u8; max_ct];
-        loop {
-            let mut prefix = [0u8; 5];
-            let got = fill(&mut input, &mut prefix)?;
-            if got != prefix.len() {
-                // The stream ended without a last chunk: truncated.
-                return Err(Error::DecryptionFailed);
-            }
-            let flag = prefix[0];
-            let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
-            let valid_len = match flag {
-                FLAG_MORE => len == max_ct,
-                FLAG_LAST => (TAG_LEN..=max_ct).contains(&len),
-                _ => false,
-            };
-            if !valid_len {
-                return Err(Error::DecryptionFailed);
-            }
-            if fill(&mut input, &mut frame[..len])? != len {
-                return Err(Error::DecryptionFailed);
-            }
-            let payload = Payload {
-                msg: &frame[..len],
-                aad: &ad,
-            };
-            if flag == FLAG_LAST {
+        after_wiping_stack(|| {
+            let (info, header, header_bytes) = read_header(&mut input)?;
+            let ctx = stream_context(&info.stream_id);
+            let seed = decaps(&*self.material, pk, &header, &ctx)?;
+            let ad = header_ad(&header_bytes);
+            let key = derive_key(&seed, &header, &ctx, b"stream-aead");
+            let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+            let mut decryptor =
+                DecryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
+            let max_ct = info.chunk_size as usize + TAG_LEN;
+            let mut frame = vec![0u8; max_ct];
+            loop {
+                let mut prefix = [0u8; 5];
+                let got = fill(&mut input, &mut prefix)?;
+                if got != prefix.len() {
+                    // The stream ended without a last chunk: truncated.
+                    return Err(Error::DecryptionFailed);
+                }
+                let flag = prefix[0];
+                let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+                let valid_len = match flag {
+                    FLAG_MORE => len == max_ct,
+                    FLAG_LAST => (TAG_LEN..=max_ct).contains(&len),
+                    _ => false,
+                };
+                if !valid_len {
+                    return Err(Error::DecryptionFailed);
+                }
+                if fill(&mut input, &mut frame[..len])? != len {
+                    return Err(Error::DecryptionFailed);
+                }
+                let payload = Payload {
+                    msg: &frame[..len],
+                    aad: &ad,
+                };
+                if flag == FLAG_LAST {
+                    let pt = Zeroizing::new(
+                        decryptor
+                            .decrypt_last(payload)
+                            .map_err(|_| Error::DecryptionFailed)?,
+                    );
+                    output.write_all(&pt)?;
+                    break;
+                }
                 let pt = Zeroizing::new(
                     decryptor
-                        .decrypt_last(payload)
+                        .decrypt_next(payload)
                         .map_err(|_| Error::DecryptionFailed)?,
                 );
                 output.write_all(&pt)?;
-                break;
             }
-            let pt = Zeroizing::new(
-                decryptor
-                    .decrypt_next(payload)
-                    .map_err(|_| Error::DecryptionFailed)?,
-            );
-            output.write_all(&pt)?;
-        }
-        // Anything after the last chunk is an error: nothing is silently ignored.
-        let mut extra = [0u8; 1];
-        if fill(&mut input, &mut extra)? != 0 {
-            return Err(EncodingError::TrailingBytes.into());
-        }
-        output.flush()?;
-        Ok(info)
+            // Anything after the last chunk is an error: nothing is silently ignored.
+            let mut extra = [0u8; 1];
+            if fill(&mut input, &mut extra)? != 0 {
+                return Err(EncodingError::TrailingBytes.into());
+            }
+            output.flush()?;
+            Ok(info)
+        })
     }
 }

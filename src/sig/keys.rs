@@ -43,7 +43,7 @@ pub const MIN_IKM_LEN: usize = 32;
 /// # Ok::<(), cipherchart::Error>(())
 /// ```
 pub struct SigningKey {
-    sk: SecretScalar,
+    sk: Box<SecretScalar>,
     pk: PublicKey,
 }
 
@@ -72,7 +72,9 @@ impl SigningKey {
                 "BLS KeyGen needs at least 32 bytes of input keying material",
             ));
         }
-        Ok(after_wiping_stack(|| Self::from_scalar(key_gen(ikm, key_info))))
+        Ok(after_wiping_stack(|| {
+            Self::from_scalar(key_gen(ikm, key_info))
+        }))
     }
 
     /// Decodes a raw 32-byte big-endian secret key (`docs/formats.md`, "BlsSecretKey").
@@ -134,7 +136,10 @@ impl SigningKey {
     /// Wraps a non-zero scalar.
     fn from_scalar(sk: SecretScalar) -> Self {
         let pk = PublicKey::from_point_unchecked(mul_secret_g1(&sk));
-        Self { sk, pk }
+        Self {
+            sk: Box::new(sk),
+            pk,
+        }
     }
 }
 
