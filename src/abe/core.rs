@@ -6,30 +6,25 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ark_bls12_381::{Bls12_381, Fq12, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::pairing::PairingOutput;
+use ark_bls12_381::{Fq12, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::abe::PublicKey;
+use crate::cache::Lru;
 use crate::ct::curve::{CtPoint, G1Curve, G2Curve};
 use crate::ct::fields::{fq12_to_ct, CtFq12};
 use crate::ct::gt::fq12_select;
 use crate::ct::mul::{lookup, recode, DIGITS};
 use crate::ct::{
-    multi_pairing, CtG2Prepared, SecretBaseTable, SecretG1, SecretG1Affine, SecretG2,
+    multi_pairing, CtG2Prepared, Gt, SecretBaseTable, SecretG1, SecretG1Affine, SecretG2,
     SecretG2Affine, SecretGt, SecretScalar,
 };
 use crate::error::{Error, Result};
-use crate::hash::cache::Lru;
 use crate::hash::{attribute_points, column_points};
 use crate::policy::{Attribute, Lsss, RowBuilder};
-
-/// An element of the target group GT (written multiplicatively in the paper, additively
-/// by arkworks).
-pub(crate) type Gt = PairingOutput<Bls12_381>;
 
 /// The group part of a FAME header: `C0 ∈ G2³` and one `C_i ∈ G1³` per LSSS row.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,13 +11,13 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use std::sync::OnceLock;
 
-use crate::abe::core::Gt;
 use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
 use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
 use crate::ct::pairing::pairing_vartime;
+use crate::ct::Gt;
 use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
 use crate::ct::{multi_pairing, CtG2Prepared};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
 use crate::policy::Attribute;
@@ -96,11 +96,6 @@ impl fmt::Debug for PublicKey {
             .field("id", &hex_prefix(&self.id))
             .finish_non_exhaustive()
     }
-}
-
-/// The first 8 bytes of an identifier in hex, for `Debug` output.
-pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
-    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The master secret key `(a1, a2, b1, b2, g^{d1}, g^{d2}, g^{d3})`.

@@ -9,5 +9,4 @@ pub(crate) mod core;
 pub(crate) mod key_material;
 mod keys;
 
-pub(crate) use keys::hex_prefix;
 pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};

@@ -18,8 +18,10 @@
 //! Every failure is an [`Error::InvalidEncoding`](crate::Error::InvalidEncoding) with a
 //! typed [`EncodingError`](crate::EncodingError); no input makes a decoder panic.
 
+pub(crate) mod base64;
 mod curve;
 mod gt;
+mod hex;
 mod reader;
 // Scalar fields: no v2 object holds a public scalar (secret scalars are decoded by the
 // constant-time layer); kept, tested, for the formats that will.
@@ -35,6 +37,7 @@ pub(crate) use curve::{
     G1_LEN, G2_LEN,
 };
 pub(crate) use gt::{decode_gt, encode_gt, GT_LEN};
+pub(crate) use hex::hex_prefix;
 pub(crate) use reader::Reader;
 #[cfg(test)]
 pub(crate) use scalar::{decode_scalar, encode_scalar, SCALAR_LEN};

@@ -44,8 +44,8 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::dec_core;
 use crate::abe::key_material::KeyMaterial;
-use crate::abe::{hex_prefix, PublicKey};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::abe::PublicKey;
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
 use crate::record::hops::{

@@ -24,9 +24,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use super::ReKey;
-use crate::abe::core::{dec_core, DecryptionKey, Gt};
+use crate::abe::core::{dec_core, DecryptionKey};
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey, UserKey};
+use crate::ct::Gt;
 use crate::ct::{SecretAffine, SecretG1Affine};
 use crate::error::Error;
 use crate::policy::{Attribute, Policy};

@@ -32,10 +32,11 @@ use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::abe::core::{DecryptionKey, Gt};
-use crate::abe::{hex_prefix, PublicKey};
+use crate::abe::core::DecryptionKey;
+use crate::abe::PublicKey;
+use crate::ct::Gt;
 use crate::ct::{declassify_choice, SecretGt, SecretScalar};
-use crate::encoding::{Reader, Writer, GT_LEN};
+use crate::encoding::{hex_prefix, Reader, Writer, GT_LEN};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::{dst, expand_message_xmd};
 use crate::record::kem::{

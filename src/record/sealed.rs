@@ -8,8 +8,8 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::abe::{hex_prefix, PublicKey, UserKey};
-use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION};
+use crate::abe::{PublicKey, UserKey};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;

@@ -31,8 +31,8 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use crate::abe::{hex_prefix, PublicKey, UserKey};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::abe::{PublicKey, UserKey};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
