@@ -11,8 +11,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use std::sync::OnceLock;
 
-use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
-use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
+use crate::abe::key_material::{read_secret_g1_allow_identity, KeyMaterial, HOLDER_GUARD};
 use crate::ct::pairing::pairing_vartime;
 use crate::ct::Gt;
 use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
@@ -353,9 +352,9 @@ impl Authority {
         // Secret points: decoded in constant time, with `Reader::g1_allow_identity`'s
         // error kinds (`g^{d_t}` is the identity when `d_t = 0`, which Setup allows).
         let g_d = [
-            secret_g1_allow_identity(&mut r)?,
-            secret_g1_allow_identity(&mut r)?,
-            secret_g1_allow_identity(&mut r)?,
+            read_secret_g1_allow_identity(&mut r)?,
+            read_secret_g1_allow_identity(&mut r)?,
+            read_secret_g1_allow_identity(&mut r)?,
         ];
         r.finish()?;
         let msk = MasterKey { a, b, g_d };
@@ -373,14 +372,6 @@ fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
         return Err(EncodingError::InvalidScalar.into());
     }
     Ok(s)
-}
-
-/// Reads a secret G1 point (the identity allowed) without handing it to arkworks: the
-/// constant-time decoder declassifies only accept/reject and, on reject, which check
-/// failed, so the errors are those of `Reader::g1_allow_identity`.
-fn secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
-    let bytes = Zeroizing::new(r.fixed::<48>()?);
-    Ok(secret_g1_from_compressed(&bytes)?.to_secret_affine())
 }
 
 /// The authority's key id as key material carries it. Public (a hash of the public

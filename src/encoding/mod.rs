@@ -33,8 +33,8 @@ mod writer;
 mod tests;
 
 pub(crate) use curve::{
-    decode_g1, decode_g1_allow_identity, decode_g2, decode_g2_allow_identity, encode_g1, encode_g2,
-    G1_LEN, G2_LEN,
+    encode_g1, encode_g2, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
+    g2_from_compressed_nonidentity, G1_LEN, G2_LEN,
 };
 pub(crate) use gt::{decode_gt, encode_gt, GT_LEN};
 pub(crate) use hex::hex_prefix;
