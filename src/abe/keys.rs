@@ -20,8 +20,6 @@ use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
 use crate::policy::Attribute;
-use crate::pre::DelegationKey;
-use crate::sig::PublicKey as BlsPublicKey;
 
 /// The most attributes one user key may hold.
 pub const MAX_KEY_ATTRIBUTES: usize = 1024;
@@ -284,37 +282,17 @@ impl Authority {
         })
     }
 
-    /// Issues a one-grant delegation key: a key for `attributes` (the `S'` to
-    /// delegate) with fresh randomness, naming `delegator`, the consent key whose
-    /// tokens will gate the re-key made from it. Issue one per grant: the authority
-    /// checks that the delegator is entitled to `S'` (for a patient, their own
-    /// `patient:` attribute), as it does for any key.
-    ///
-    /// ```
-    /// use cipherchart::{Authority, BlsSigningKey, Policy};
-    /// let mut rng = rand_core::OsRng;
-    /// let hospital = Authority::setup(&mut rng);
-    /// let consent_key = BlsSigningKey::generate(&mut rng);
-    /// let delegation = hospital.issue_delegation_key(&["patient:42"], &consent_key.public_key(), &mut rng)?;
-    /// let to = Policy::parse("hospital:h2 and role:physician")?;
-    /// let rekey = delegation.rekey(hospital.public_key(), &to, &mut rng)?;
-    /// assert_eq!(rekey.delegator(), &consent_key.public_key());
-    /// # Ok::<(), cipherchart::Error>(())
-    /// ```
+    /// FAME KeyGen for `attributes` without the holder guard: the material of a
+    /// delegation key (`pre::delegation`, which issues them).
     ///
     /// # Errors
     /// As [`issue_key`](Self::issue_key).
-    pub fn issue_delegation_key<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+    pub(crate) fn unguarded_key_material<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
         &self,
         attributes: &[S],
-        delegator: &BlsPublicKey,
         rng: &mut R,
-    ) -> Result<DelegationKey> {
-        let attributes = canonical_attribute_set(attributes)?;
-        Ok(DelegationKey {
-            material: self.key_material(attributes, false, rng)?,
-            delegator: *delegator,
-        })
+    ) -> Result<KeyMaterial> {
+        self.key_material(canonical_attribute_set(attributes)?, false, rng)
     }
 
     /// Exports the master secret key. **Dangerous**: whoever holds these bytes can

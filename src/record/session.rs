@@ -317,6 +317,8 @@ impl fmt::Debug for SessionOpener {
     }
 }
 
+// `open_session` lives with the session format, not in `abe`: it derives the session's
+// keys; the key only decapsulates the header.
 impl UserKey {
     /// Decapsulates a session header once; the returned opener opens its records.
     ///
