@@ -8,6 +8,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod abe;
+pub(crate) mod cache;
 pub mod chain;
 pub mod consent;
 #[cfg(not(feature = "ctcheck"))]

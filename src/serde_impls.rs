@@ -23,7 +23,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::chain::base64::{self, Alphabet};
+use crate::encoding::base64::{self, Alphabet};
 use crate::policy::Policy;
 
 /// How a human-readable format writes the encoding.

@@ -3,33 +3,28 @@
 //! Group placement (Type III): attribute and column hashes and all per-row header
 //! elements live in G1; the three header anchors `C0` and the key anchors `K0` live in
 //! G2. Decryption is one 6-pair multi-pairing with a single final exponentiation.
+//!
+//! The algebra only: multiplications by fixed public bases go through the combs of
+//! [`super::tables`], which [`super::caches`] keeps per process.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use ark_bls12_381::{Bls12_381, Fq12, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::pairing::PairingOutput;
+use ark_bls12_381::{Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
-use subtle::{Choice, ConstantTimeEq};
+use ark_ff::{One, Zero};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::caches::{key_tables, row_combs, COMB_BUILDS_PER_HEADER, HOT_ROW_USES};
+use super::tables::{joint_comb_mul, RowBases};
 use crate::abe::PublicKey;
-use crate::ct::curve::{CtPoint, G1Curve, G2Curve};
-use crate::ct::fields::{fq12_to_ct, CtFq12};
-use crate::ct::gt::fq12_select;
-use crate::ct::mul::{lookup, recode, DIGITS};
+use crate::ct::mul::recode;
 use crate::ct::{
-    multi_pairing, CtG2Prepared, SecretBaseTable, SecretG1, SecretG1Affine, SecretG2,
-    SecretG2Affine, SecretGt, SecretScalar,
+    multi_pairing, CtG2Prepared, SecretG1, SecretG1Affine, SecretG2, SecretG2Affine, SecretGt,
+    SecretScalar,
 };
 use crate::error::{Error, Result};
-use crate::hash::cache::Lru;
 use crate::hash::{attribute_points, column_points};
 use crate::policy::{Attribute, Lsss, RowBuilder};
-
-/// An element of the target group GT (written multiplicatively in the paper, additively
-/// by arkworks).
-pub(crate) type Gt = PairingOutput<Bls12_381>;
 
 /// The group part of a FAME header: `C0 ∈ G2³` and one `C_i ∈ G1³` per LSSS row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,9 +66,6 @@ pub(crate) trait DecryptionKey {
     /// Whether the key holds the holder guard (user keys do; re-keys never).
     fn holds_guard(&self) -> bool;
 }
-
-/// The six public bases of a header row, `[l][t]`.
-type RowBases = [[G1Projective; 2]; 3];
 
 /// `x·P` for a small public `x` by double-and-add from the top bit: `⌊log2 x⌋`
 /// doublings and `popcount(x) − 1` additions (the cost model's `mul_small_steps`).
@@ -194,239 +186,12 @@ fn rows_bases(lsss: &Lsss, wanted: &dyn Fn(usize) -> bool) -> Result<Vec<Option<
 }
 
 /// The public base points of row `i` alone (its path through the gate tree).
-fn row_bases(lsss: &Lsss, i: usize) -> Result<RowBases> {
+pub(super) fn row_bases(lsss: &Lsss, i: usize) -> Result<RowBases> {
     rows_bases(lsss, &|r| r == i)?
         .get(i)
         .copied()
         .flatten()
         .ok_or(Error::InvalidArgument("LSSS row out of range"))
-}
-
-/// A constant-time fixed-base comb for a public GT element `f`: row `i` holds
-/// `f^((j+1)·16^i)` for `j = 0..8`, so `f^s` is 64 masked lookups (every entry read)
-/// and 64 multiplications, with no squaring; negative digits conjugate (the inverse in
-/// the cyclotomic subgroup). The same signed radix-16 recoding as the curve combs.
-/// 64 · 8 · 576 B = 288 KiB.
-struct GtTable {
-    rows: Vec<[CtFq12; 8]>,
-}
-
-impl GtTable {
-    /// Built with arkworks' variable-time arithmetic: `f` and its powers are public.
-    fn new_vartime(f: &Gt) -> Self {
-        let mut rows = Vec::with_capacity(DIGITS);
-        let mut b: Fq12 = f.0; // f^(16^i)
-        for _ in 0..DIGITS {
-            let mut row = [fq12_to_ct(b); 8];
-            let mut m = b;
-            for slot in row.iter_mut().skip(1) {
-                m *= &b;
-                *slot = fq12_to_ct(m);
-            }
-            rows.push(row);
-            for _ in 0..4 {
-                b.cyclotomic_square_in_place();
-            }
-        }
-        Self { rows }
-    }
-
-    /// `f^s` for a secret `s`.
-    fn pow(&self, s: &SecretScalar) -> SecretGt {
-        let mut digits = recode(&s.0);
-        let mut acc = CtFq12::ONE;
-        for (row, &d) in self.rows.iter().zip(&digits) {
-            let neg = (d as u8) >> 7; // 1 for negative digits
-            let abs = ((d as u8) ^ neg.wrapping_neg()).wrapping_add(neg);
-            let mut entry = CtFq12::ONE; // digit 0
-            for (j, candidate) in row.iter().enumerate() {
-                entry = fq12_select(&entry, candidate, abs.ct_eq(&(j as u8 + 1)));
-            }
-            let mut inverse = entry;
-            inverse.conjugate_in_place();
-            entry = fq12_select(&entry, &inverse, Choice::from(neg));
-            acc *= &entry;
-            entry.zeroize();
-            inverse.zeroize();
-        }
-        digits.zeroize();
-        SecretGt(acc)
-    }
-}
-
-/// Fixed-base tables of one public key's sealing bases: `H1`, `H2` (G2 combs) and `T1`,
-/// `T2` (GT combs), 864 KiB in all. Every seal (and every FO recomputation of a header)
-/// multiplies these four bases by the secret coins.
-struct KeyTables {
-    h: [SecretBaseTable<G2Curve>; 2],
-    t: [GtTable; 2],
-}
-
-/// Public keys whose tables are kept: an application seals under one authority, rarely
-/// a few.
-const KEY_TABLE_ENTRIES: usize = 4;
-
-/// The tables of the last [`KEY_TABLE_ENTRIES`] public keys used, by key id (most
-/// recent last).
-static KEY_TABLES: Mutex<Vec<([u8; 32], Arc<KeyTables>)>> = Mutex::new(Vec::new());
-
-/// The tables of `pk`, built on first use (about 10 ms, once per process and key).
-fn key_tables(pk: &PublicKey) -> Arc<KeyTables> {
-    {
-        let mut cache = lock(&KEY_TABLES);
-        if let Some(i) = cache.iter().position(|(id, _)| *id == pk.id) {
-            let entry = cache.remove(i);
-            let tables = Arc::clone(&entry.1);
-            cache.push(entry);
-            return tables;
-        }
-    }
-    // Built without the lock; a concurrent builder's result may win, both are equal.
-    let fresh = Arc::new(KeyTables {
-        h: [SecretBaseTable::new(&pk.h1), SecretBaseTable::new(&pk.h2)],
-        t: [GtTable::new_vartime(&pk.t1), GtTable::new_vartime(&pk.t2)],
-    });
-    let mut cache = lock(&KEY_TABLES);
-    if let Some((_, existing)) = cache.iter().find(|(id, _)| *id == pk.id) {
-        return Arc::clone(existing);
-    }
-    if cache.len() >= KEY_TABLE_ENTRIES {
-        cache.remove(0);
-    }
-    cache.push((pk.id, Arc::clone(&fresh)));
-    fresh
-}
-
-/// Windows of the row combs: `16^(4k)` for k = 0..16.
-const COMB_ROWS: usize = DIGITS / 4;
-
-/// A compact constant-time comb for a public G1 row base `B`: `rows[k][j] =
-/// (j+1)·16^(4k)·B`. With the scalar's 64 signed radix-16 digits `d_i` split by
-/// `i = 4k + r`, `s·B = Σ_r 16^r Σ_k d_(4k+r)·rows[k]`: 64 masked lookups and additions
-/// plus 12 doublings, from 128 points (18 KiB) instead of the 512 of a full comb.
-struct G1Comb {
-    rows: Vec<[CtPoint<G1Curve>; 8]>,
-}
-
-impl G1Comb {
-    /// Built with arkworks' variable-time arithmetic: `B` is public.
-    fn new_vartime(base: &G1Projective) -> Self {
-        let mut multiples = Vec::with_capacity(COMB_ROWS * 8);
-        let mut b = *base; // 16^(4k)·B
-        for _ in 0..COMB_ROWS {
-            let mut m = b;
-            for _ in 0..8 {
-                multiples.push(m);
-                m += b;
-            }
-            for _ in 0..16 {
-                ark_ff::AdditiveGroup::double_in_place(&mut b);
-            }
-        }
-        let affine = G1Projective::normalize_batch(&multiples);
-        let rows = affine
-            .chunks_exact(8)
-            .map(|c| {
-                let mut row = [CtPoint::identity(); 8];
-                for (slot, a) in row.iter_mut().zip(c) {
-                    *slot = CtPoint::from_affine(a);
-                }
-                row
-            })
-            .collect();
-        Self { rows }
-    }
-}
-
-/// `Σ_t s_t·B_t` over two combs, sharing the 12 doublings (the (s1, s2) product of a
-/// header row), from the scalars' recodings.
-fn joint_comb_mul(combs: &[G1Comb; 2], digits: &[[i8; DIGITS]; 2]) -> SecretG1 {
-    let mut acc = CtPoint::<G1Curve>::identity();
-    for r in (0..4).rev() {
-        if r != 3 {
-            for _ in 0..4 {
-                acc = acc.double();
-            }
-        }
-        for k in 0..COMB_ROWS {
-            for (comb, d) in combs.iter().zip(digits) {
-                acc = acc.add(&lookup(&comb.rows[k], d[4 * k + r]));
-            }
-        }
-    }
-    crate::ct::SecretPoint(acc)
-}
-
-/// The combs of one header row: `[l][t]` for the bases `B(i,l,t)` of [`row_bases`].
-/// 108 KiB.
-type RowCombs = [[G1Comb; 2]; 3];
-
-/// Row combs kept (least recently used evicted): 256 rows, about 27 MiB. A row is
-/// identified by its attribute and its LSSS row (trailing zeros dropped), so recurring
-/// policies, and rows shared between policies, hit.
-const ROW_COMB_ENTRIES: usize = 256;
-
-type RowKey = (String, Vec<Fr>);
-
-static ROW_COMBS: Mutex<Lru<RowKey, Arc<RowCombs>>> = Mutex::new(Lru::new(ROW_COMB_ENTRIES));
-
-/// A row's combs are built on its [`HOT_ROW_USES`]-th use. Building costs about 13 ms
-/// (six bases) and saves about 0.4 ms per later use (0.74 → 0.34 ms a row), so it
-/// pays only for rows that recur: a policy sealed or opened once keeps the
-/// variable-base path.
-const HOT_ROW_USES: u32 = 8;
-
-/// Uses of rows that have no combs yet (bounded like the attribute cache).
-static ROW_USES: Mutex<Lru<RowKey, u32>> = Mutex::new(Lru::new(4096));
-
-/// The cache key of row `i`: its attribute and its LSSS row without trailing zeros.
-fn row_key(lsss: &Lsss, i: usize) -> RowKey {
-    let mut entries = lsss.row(i).to_vec();
-    while entries.last().is_some_and(Zero::is_zero) {
-        entries.pop();
-    }
-    (lsss.rho(i).as_str().to_owned(), entries)
-}
-
-/// Row combs built at most per header computation. Building costs about 13 ms a row:
-/// without a bound, the [`HOT_ROW_USES`]-th open of a 256-row record would build 256
-/// combs at once (seconds), and an attacker replaying records could repeat that. Rows
-/// beyond the allowance stay on the variable-base path and get their combs on a later
-/// use.
-const COMB_BUILDS_PER_HEADER: usize = 2;
-
-/// The combs of row `i` if the row is hot: cached, or built now from its (public)
-/// bases on its [`HOT_ROW_USES`]-th use or later, if `builds` (decremented) allows.
-/// `None`: use the variable-base path.
-fn row_combs(
-    lsss: &Lsss,
-    i: usize,
-    hot_after: u32,
-    builds: &mut usize,
-) -> Result<Option<Arc<RowCombs>>> {
-    let key = row_key(lsss, i);
-    if let Some(hit) = lock(&ROW_COMBS).get(&key) {
-        return Ok(Some(hit));
-    }
-    let uses = {
-        let mut counts = lock(&ROW_USES);
-        let uses = counts.get(&key).unwrap_or(0).saturating_add(1);
-        counts.insert_or_replace(key.clone(), uses);
-        uses
-    };
-    if uses < hot_after || *builds == 0 {
-        return Ok(None);
-    }
-    *builds -= 1;
-    let bases = row_bases(lsss, i)?;
-    let combs = Arc::new(bases.map(|pair| pair.map(|b| G1Comb::new_vartime(&b))));
-    Ok(Some(lock(&ROW_COMBS).insert(key, combs)))
-}
-
-/// Locks a cache; a poisoned lock is taken over (no code panics while holding one, and
-/// every state of the maps is consistent).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// EncCore, `C0 = (H1^{s1}, H2^{s2}, h^{s1+s2})`, still secret (the FO check compares
@@ -448,7 +213,7 @@ pub(crate) fn enc_c0_secret(pk: &PublicKey, s: &[SecretScalar; 2]) -> [SecretG2;
 pub(crate) fn enc_rows_secret(lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<Vec<SecretG1>> {
     let mut builds = COMB_BUILDS_PER_HEADER;
     let combs = (0..lsss.rows())
-        .map(|i| row_combs(lsss, i, HOT_ROW_USES, &mut builds))
+        .map(|i| row_combs(lsss, i, HOT_ROW_USES, &mut builds, || row_bases(lsss, i)))
         .collect::<Result<Vec<_>>>()?;
     let cold = rows_bases(lsss, &|i| combs.get(i).is_some_and(Option::is_none))?;
     let mut digits = [recode(&s[0].0), recode(&s[1].0)];
@@ -568,78 +333,8 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
 #[cfg(test)]
 mod tests {
     use ark_ec::PrimeGroup;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha20Rng;
-    use subtle::ConstantTimeEq;
 
     use super::*;
-    use crate::abe::Authority;
-
-    /// The combs give exactly the variable-base constant-time results, for random
-    /// coins and for the edge scalars 0, 1 and −1 (every digit negative or zero).
-    #[test]
-    fn key_tables_match_variable_base() {
-        let mut rng = ChaCha20Rng::seed_from_u64(7);
-        let authority = Authority::setup(&mut rng);
-        let pk = authority.public_key();
-        let tables = key_tables(pk);
-        let one = SecretScalar::from_fr(&Fr::one());
-        let mut scalars = vec![SecretScalar::zero(), -&one, one];
-        scalars.extend((0..4).map(|_| SecretScalar::random(&mut rng)));
-        for s in &scalars {
-            let (h1, h2) = (tables.h[0].mul(s), tables.h[1].mul(s));
-            assert!(bool::from(h1.ct_eq(&SecretG2::mul_base(&pk.h1, s))));
-            assert!(bool::from(h2.ct_eq(&SecretG2::mul_base(&pk.h2, s))));
-            let (t1, t2) = (tables.t[0].pow(s), tables.t[1].pow(s));
-            assert!(bool::from(t1.ct_eq(&SecretGt::pow_base(&pk.t1, s))));
-            assert!(bool::from(t2.ct_eq(&SecretGt::pow_base(&pk.t2, s))));
-        }
-        // Cached: the same tables come back.
-        assert!(Arc::ptr_eq(&tables, &key_tables(pk)));
-    }
-
-    /// The row combs give exactly the variable-base (Straus) rows, for AND, OR and
-    /// threshold (non-small LSSS entries) policies, and on a cache hit.
-    #[test]
-    fn row_combs_match_straus() {
-        let mut rng = ChaCha20Rng::seed_from_u64(10);
-        let one = SecretScalar::from_fr(&Fr::one());
-        let mut pairs = vec![
-            [SecretScalar::zero(), -&one],
-            [one.clone(), SecretScalar::zero()],
-        ];
-        pairs.extend((0..3).map(|_| {
-            [
-                SecretScalar::random(&mut rng),
-                SecretScalar::random(&mut rng),
-            ]
-        }));
-        for text in [
-            "comb:a and comb:b and comb:c",
-            "comb:a or comb:d",
-            "2 of (comb:a, comb:e, comb:f)",
-        ] {
-            let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
-            let lsss = policy.lsss();
-            for s in &pairs {
-                let digits = [recode(&s[0].0), recode(&s[1].0)];
-                for _pass in 0..2 {
-                    for i in 0..lsss.rows() {
-                        let combs = row_combs(lsss, i, 1, &mut { usize::MAX })
-                            .unwrap_or_else(|e| panic!("{e}"))
-                            .unwrap_or_else(|| panic!("built at the first use"));
-                        let bases = row_bases(lsss, i).unwrap_or_else(|e| panic!("{e}"));
-                        for l in 0..3 {
-                            let affine = G1Projective::normalize_batch(&bases[l]);
-                            let straus = SecretG1::multi_mul(&affine, &[&s[0], &s[1]]);
-                            let comb = joint_comb_mul(&combs[l], &digits);
-                            assert!(bool::from(comb.ct_eq(&straus)), "{text}: row {i}, l {l}");
-                        }
-                    }
-                }
-            }
-        }
-    }
 
     /// The pre-fix row bases: `W + Σ_j M_ij·U_j` with a full-width multiplication by
     /// every non-zero entry (the reference for the Horner builder).
@@ -702,87 +397,5 @@ mod tests {
         for x in [0u64, 1, 2, 3, 7, 8, 255, 256, 1 << 40, u64::MAX] {
             assert_eq!(mul_small_vartime(&p, x), p * Fr::from(x), "{x}");
         }
-    }
-
-    /// A row gets combs on its HOT_ROW_USES-th use, not before.
-    #[test]
-    fn rows_get_combs_when_hot() {
-        let policy =
-            crate::policy::Policy::parse("hot:a and hot:b").unwrap_or_else(|e| panic!("{e}"));
-        let lsss = policy.lsss();
-        for _ in 1..HOT_ROW_USES {
-            assert!(row_combs(lsss, 1, HOT_ROW_USES, &mut 1)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .is_none());
-        }
-        assert!(row_combs(lsss, 1, HOT_ROW_USES, &mut 1)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_some());
-    }
-
-    /// The measurement that justified the combs (run by hand, timing only):
-    /// `cargo test --lib abe::core::tests::comb_timing -- --ignored --nocapture`.
-    /// Prints the best of 15 runs of each, back to back.
-    #[test]
-    #[ignore = "timing, not a check"]
-    fn comb_timing() {
-        use std::time::Instant;
-        let mut rng = ChaCha20Rng::seed_from_u64(9);
-        let pk = Authority::setup(&mut rng).public_key().clone();
-        let start = Instant::now();
-        let tables = key_tables(&pk);
-        println!("tables built in {:?}", start.elapsed());
-        let s = SecretScalar::random(&mut rng);
-        let best = |f: &dyn Fn()| {
-            (0..15)
-                .map(|_| {
-                    let t = Instant::now();
-                    f();
-                    t.elapsed()
-                })
-                .min()
-                .unwrap_or_default()
-        };
-        let g2_var = best(&|| drop(SecretG2::mul_base(&pk.h1, &s)));
-        let g2_comb = best(&|| drop(tables.h[0].mul(&s)));
-        let gt_var = best(&|| drop(SecretGt::pow_base(&pk.t1, &s)));
-        let gt_comb = best(&|| drop(tables.t[0].pow(&s)));
-        let policy =
-            crate::policy::Policy::parse("timing:a and timing:b").unwrap_or_else(|e| panic!("{e}"));
-        let lsss = policy.lsss();
-        let start = Instant::now();
-        let combs = row_combs(lsss, 0, 1, &mut 1)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|| panic!("built at the first use"));
-        println!("row combs (6 bases) built in {:?}", start.elapsed());
-        let bases = row_bases(lsss, 0).unwrap_or_else(|e| panic!("{e}"));
-        let affine = G1Projective::normalize_batch(&bases[0]);
-        let s2 = SecretScalar::random(&mut rng);
-        let row_var = best(&|| drop(SecretG1::multi_mul(&affine, &[&s, &s2])));
-        let row_comb = best(&|| {
-            let digits = [recode(&s.0), recode(&s2.0)];
-            drop(joint_comb_mul(&combs[0], &digits))
-        });
-        println!("G1 s1·B1 + s2·B2: Straus {row_var:?}, joint comb {row_comb:?} (x3 per row)");
-        println!("G2 H1^s: variable base {g2_var:?}, comb {g2_comb:?}");
-        println!("GT T1^s: variable base {gt_var:?}, comb {gt_comb:?}");
-    }
-
-    /// More keys than the cache holds: the oldest is evicted, results stay right.
-    #[test]
-    fn key_table_cache_is_bounded() {
-        let mut rng = ChaCha20Rng::seed_from_u64(8);
-        let authorities: Vec<Authority> = (0..KEY_TABLE_ENTRIES + 1)
-            .map(|_| Authority::setup(&mut rng))
-            .collect();
-        let s = SecretScalar::random(&mut rng);
-        for a in &authorities {
-            let pk = a.public_key();
-            let z = kem_value(pk, &[s.clone(), s.clone()]);
-            let expected = SecretGt::pow_base(&pk.t1, &s).mul(&SecretGt::pow_base(&pk.t2, &s));
-            assert!(bool::from(z.ct_eq(&expected)));
-        }
-        let cache = KEY_TABLES.lock().unwrap_or_else(PoisonError::into_inner);
-        assert!(cache.len() <= KEY_TABLE_ENTRIES);
     }
 }

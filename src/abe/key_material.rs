@@ -15,9 +15,6 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{DecryptionKey, PreparedK0};
 use crate::abe::MAX_KEY_ATTRIBUTES;
-use crate::ct::compress::decode_kinds::{
-    secret_g1_from_compressed_nonidentity, secret_g2_from_compressed_nonidentity,
-};
 use crate::ct::{SecretG1, SecretG1Affine, SecretG2, SecretG2Affine, SecretScalar};
 use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
@@ -256,21 +253,26 @@ impl KeyMaterial {
     }
 }
 
-/// Reads a secret G1 key component in constant time (`ct::compress::decode_kinds`):
-/// arkworks' decoder branches on the secret (square root, sign, subgroup check). Only
-/// the accept/reject outcome and, for a rejected encoding, which check failed are
-/// declassified, so the errors are those of [`Reader::g1`]: `Truncated`,
-/// `InvalidPoint`, `NotInSubgroup`, `IdentityPoint`.
+/// Reads a secret G1 key component in constant time
+/// ([`SecretG1::try_from_compressed_nonidentity`]): arkworks' decoder branches on the
+/// secret (square root, sign, subgroup check). Only the accept/reject outcome and, for a
+/// rejected encoding, which check failed are declassified, so the errors are those of
+/// [`Reader::g1`]: `Truncated`, `InvalidPoint`, `NotInSubgroup`, `IdentityPoint`.
 pub(crate) fn read_secret_g1(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
     let bytes = Zeroizing::new(r.fixed::<48>()?);
-    let p = secret_g1_from_compressed_nonidentity(&bytes)?;
-    Ok(p.to_secret_affine())
+    Ok(SecretG1::try_from_compressed_nonidentity(&bytes)?.to_secret_affine())
+}
+
+/// Reads a secret G1 point like [`read_secret_g1`] but accepts the identity: the errors
+/// of [`Reader::g1_allow_identity`].
+pub(crate) fn read_secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
+    let bytes = Zeroizing::new(r.fixed::<48>()?);
+    Ok(SecretG1::try_from_compressed(&bytes)?.to_secret_affine())
 }
 
 /// Reads a secret G2 key component in constant time, as [`read_secret_g1`] (the
 /// errors of [`Reader::g2`]).
 pub(crate) fn read_secret_g2(r: &mut Reader<'_>) -> Result<SecretG2Affine> {
     let bytes = Zeroizing::new(r.fixed::<96>()?);
-    let p = secret_g2_from_compressed_nonidentity(&bytes)?;
-    Ok(p.to_secret_affine())
+    Ok(SecretG2::try_from_compressed_nonidentity(&bytes)?.to_secret_affine())
 }

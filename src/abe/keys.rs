@@ -11,21 +11,16 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use std::sync::OnceLock;
 
-use crate::abe::core::Gt;
-use crate::abe::key_material::{KeyMaterial, HOLDER_GUARD};
-use crate::ct::compress::decode_kinds::secret_g1_from_compressed;
+use crate::abe::key_material::{read_secret_g1_allow_identity, KeyMaterial, HOLDER_GUARD};
+use crate::ct::after_wiping_stack;
 use crate::ct::pairing::pairing_vartime;
-use crate::ct::{
-    after_wiping_stack, declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt,
-    SecretScalar,
-};
+use crate::ct::Gt;
+use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
 use crate::ct::{multi_pairing, CtG2Prepared};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
 use crate::policy::Attribute;
-use crate::pre::DelegationKey;
-use crate::sig::PublicKey as BlsPublicKey;
 
 /// The most attributes one user key may hold.
 pub const MAX_KEY_ATTRIBUTES: usize = 1024;
@@ -99,11 +94,6 @@ impl fmt::Debug for PublicKey {
             .field("id", &hex_prefix(&self.id))
             .finish_non_exhaustive()
     }
-}
-
-/// The first 8 bytes of an identifier in hex, for `Debug` output.
-pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
-    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The master secret key `(a1, a2, b1, b2, g^{d1}, g^{d2}, g^{d3})`.
@@ -300,39 +290,17 @@ impl Authority {
         })
     }
 
-    /// Issues a one-grant delegation key: a key for `attributes` (the `S'` to
-    /// delegate) with fresh randomness, naming `delegator`, the consent key whose
-    /// tokens will gate the re-key made from it. Issue one per grant: the authority
-    /// checks that the delegator is entitled to `S'` (for a patient, their own
-    /// `patient:` attribute), as it does for any key.
-    ///
-    /// ```
-    /// use cipherchart::{Authority, BlsSigningKey, Policy};
-    /// let mut rng = rand_core::OsRng;
-    /// let hospital = Authority::setup(&mut rng);
-    /// let consent_key = BlsSigningKey::generate(&mut rng);
-    /// let delegation = hospital.issue_delegation_key(&["patient:42"], &consent_key.public_key(), &mut rng)?;
-    /// let to = Policy::parse("hospital:h2 and role:physician")?;
-    /// let rekey = delegation.rekey(hospital.public_key(), &to, &mut rng)?;
-    /// assert_eq!(rekey.delegator(), &consent_key.public_key());
-    /// # Ok::<(), cipherchart::Error>(())
-    /// ```
+    /// FAME KeyGen for `attributes` without the holder guard: the material of a
+    /// delegation key (`pre::delegation`, which issues them).
     ///
     /// # Errors
     /// As [`issue_key`](Self::issue_key).
-    pub fn issue_delegation_key<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+    pub(crate) fn unguarded_key_material<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
         &self,
         attributes: &[S],
-        delegator: &BlsPublicKey,
         rng: &mut R,
-    ) -> Result<DelegationKey> {
-        after_wiping_stack(|| {
-            let attributes = canonical_attribute_set(attributes)?;
-            Ok(DelegationKey {
-                material: Box::new(self.key_material(attributes, false, rng)?),
-                delegator: *delegator,
-            })
-        })
+    ) -> Result<KeyMaterial> {
+        self.key_material(canonical_attribute_set(attributes)?, false, rng)
     }
 
     /// Exports the master secret key. **Dangerous**: whoever holds these bytes can
@@ -373,9 +341,9 @@ impl Authority {
             // Secret points: decoded in constant time, with `Reader::g1_allow_identity`'s
             // error kinds (`g^{d_t}` is the identity when `d_t = 0`, which Setup allows).
             let g_d = [
-                secret_g1_allow_identity(&mut r)?,
-                secret_g1_allow_identity(&mut r)?,
-                secret_g1_allow_identity(&mut r)?,
+                read_secret_g1_allow_identity(&mut r)?,
+                read_secret_g1_allow_identity(&mut r)?,
+                read_secret_g1_allow_identity(&mut r)?,
             ];
             r.finish()?;
             let msk = MasterKey { a, b, g_d };
@@ -397,14 +365,6 @@ fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
         return Err(EncodingError::InvalidScalar.into());
     }
     Ok(s)
-}
-
-/// Reads a secret G1 point (the identity allowed) without handing it to arkworks: the
-/// constant-time decoder declassifies only accept/reject and, on reject, which check
-/// failed, so the errors are those of `Reader::g1_allow_identity`.
-fn secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
-    let bytes = Zeroizing::new(r.fixed::<48>()?);
-    Ok(secret_g1_from_compressed(&bytes)?.to_secret_affine())
 }
 
 /// The authority's key id as key material carries it. Public (a hash of the public

@@ -5,9 +5,10 @@
 //! directly: they go through the Fujisaki–Okamoto KEM in [`crate::record`], which is
 //! what makes ciphertexts CCA-secure.
 
+mod caches;
 pub(crate) mod core;
 pub(crate) mod key_material;
 mod keys;
+mod tables;
 
-pub(crate) use keys::hex_prefix;
 pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};

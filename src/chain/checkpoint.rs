@@ -28,8 +28,8 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::base64::{self, Alphabet};
 use super::merkle::Hash;
+use crate::encoding::base64::{self, Alphabet};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;

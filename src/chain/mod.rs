@@ -19,7 +19,6 @@
 //! token's encoding (`docs/chain.md`).
 
 mod action;
-pub(crate) mod base64;
 #[allow(clippy::module_inception)]
 // `chain::chain` holds the `Chain` type, as `record::record` would
 mod chain;

@@ -2,9 +2,9 @@
 
 use core::fmt;
 
-use super::base64::{self, Alphabet};
 use super::checkpoint::MAX_NOTE_LEN;
 use super::{Checkpoint, Entry, InclusionProof};
+use crate::encoding::base64::{self, Alphabet};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::sig::PublicKey;

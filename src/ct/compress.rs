@@ -7,7 +7,7 @@
 //! identity's bytes from masks.
 
 pub mod decode;
-pub(crate) mod decode_kinds;
+pub mod decode_secret;
 
 use super::curve::{CtPoint, G1Curve, G2Curve};
 use super::fields::{CtField, CtFq, CtFq2, FqBackend};

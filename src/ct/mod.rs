@@ -59,7 +59,7 @@ pub use declassify::declassify_choice;
 pub use declassify::Declassify;
 pub use pairing::{multi_pairing, CtG2Prepared};
 pub use secret::{
-    g1_generator_table, g2_generator_table, SecretAffine, SecretBaseTable, SecretG1,
+    g1_generator_table, g2_generator_table, Gt, SecretAffine, SecretBaseTable, SecretG1,
     SecretG1Affine, SecretG2, SecretG2Affine, SecretGt, SecretPoint, SecretScalar,
 };
 pub use wipe::{after_wiping_aead_stack, after_wiping_stack};

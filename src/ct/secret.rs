@@ -364,17 +364,6 @@ impl SecretG1 {
     pub fn to_compressed(&self) -> Zeroizing<[u8; 48]> {
         Zeroizing::new(compress::g1_compress(&self.0))
     }
-
-    /// Decodes a secret 48-byte compressed point (a stored key component) in constant
-    /// time (`compress::decode`): `None` exactly when arkworks' validating decoder
-    /// rejects the bytes; that accept/reject outcome is the only thing declassified.
-    /// The identity is accepted, as arkworks does: refuse it with
-    /// `declassify_choice(p.is_identity())` where a key forbids it.
-    #[track_caller]
-    pub fn from_compressed(bytes: &[u8; 48]) -> Option<Self> {
-        let (p, ok) = compress::decode::g1_decompress(bytes);
-        declassify_choice(ok).then_some(Self(p))
-    }
 }
 
 impl SecretG2 {
@@ -387,14 +376,6 @@ impl SecretG2 {
     /// constant time; still secret.
     pub fn to_compressed(&self) -> Zeroizing<[u8; 96]> {
         Zeroizing::new(compress::g2_compress(&self.0))
-    }
-
-    /// Decodes a secret 96-byte compressed point in constant time, as
-    /// [`SecretG1::from_compressed`].
-    #[track_caller]
-    pub fn from_compressed(bytes: &[u8; 96]) -> Option<Self> {
-        let (p, ok) = compress::decode::g2_decompress(bytes);
-        declassify_choice(ok).then_some(Self(p))
     }
 }
 

@@ -123,8 +123,11 @@ pub(crate) fn encode_g2(p: &G2Affine) -> [u8; G2_LEN] {
     out
 }
 
-/// Decodes a point that is canonical and on the curve; no subgroup or identity check.
-fn g1_on_curve(bytes: &[u8; G1_LEN]) -> Result<G1Affine, EncodingError> {
+/// Decodes a G1 point that is canonical and on the curve; no subgroup or identity check
+/// (zkcrypto's `from_compressed_unchecked`).
+pub(crate) fn g1_from_compressed_unchecked(
+    bytes: &[u8; G1_LEN],
+) -> Result<G1Affine, EncodingError> {
     let (flags, body) = split_flags(bytes);
     let p = match shape(flags)? {
         Shape::Identity if body == [0u8; G1_LEN] => G1Affine::identity(),
@@ -144,8 +147,10 @@ fn g1_on_curve(bytes: &[u8; G1_LEN]) -> Result<G1Affine, EncodingError> {
     Ok(p)
 }
 
-/// Decodes a point that is canonical and on the curve; no subgroup or identity check.
-fn g2_on_curve(bytes: &[u8; G2_LEN]) -> Result<G2Affine, EncodingError> {
+/// Decodes a G2 point that is canonical and on the curve; no subgroup or identity check.
+pub(crate) fn g2_from_compressed_unchecked(
+    bytes: &[u8; G2_LEN],
+) -> Result<G2Affine, EncodingError> {
     let (flags, body) = split_flags(bytes);
     let p = match shape(flags)? {
         Shape::Identity if body == [0u8; G2_LEN] => G2Affine::identity(),
@@ -171,74 +176,62 @@ fn to_fq_bytes(half: &[u8]) -> [u8; FQ_LEN] {
     out
 }
 
-/// Decodes a G1 point: canonical, on the curve, in the order-r subgroup, not the
-/// identity.
+/// [`g1_from_compressed`], refusing the identity (what `Reader::g1` reads).
 ///
 /// # Errors
 ///
 /// `InvalidPoint` (bad flags, x ≥ q, not on the curve, not canonical), `IdentityPoint`,
 /// `NotInSubgroup`.
-pub(crate) fn decode_g1(bytes: &[u8; G1_LEN]) -> Result<G1Affine, EncodingError> {
-    let p = decode_g1_allow_identity(bytes)?;
+pub(crate) fn g1_from_compressed_nonidentity(
+    bytes: &[u8; G1_LEN],
+) -> Result<G1Affine, EncodingError> {
+    let p = g1_from_compressed(bytes)?;
     if p.is_zero() {
         return Err(EncodingError::IdentityPoint);
     }
     Ok(p)
 }
 
-/// Decodes a G1 point like [`decode_g1`] but accepts the identity (`0xc0 00…00`).
+/// Decodes a G1 point: canonical, on the curve, in the order-r subgroup; the identity
+/// (`0xc0 00…00`) accepted, as zkcrypto's `from_compressed`.
 ///
 /// # Errors
 ///
 /// `InvalidPoint`, `NotInSubgroup`.
-pub(crate) fn decode_g1_allow_identity(bytes: &[u8; G1_LEN]) -> Result<G1Affine, EncodingError> {
-    let p = g1_on_curve(bytes)?;
+pub(crate) fn g1_from_compressed(bytes: &[u8; G1_LEN]) -> Result<G1Affine, EncodingError> {
+    let p = g1_from_compressed_unchecked(bytes)?;
     if !p.is_in_correct_subgroup_assuming_on_curve() {
         return Err(EncodingError::NotInSubgroup);
     }
     Ok(p)
 }
 
-/// Decodes a G2 point: canonical, on the curve, in the order-r subgroup, not the
-/// identity.
+/// [`g2_from_compressed`], refusing the identity (what `Reader::g2` reads).
 ///
 /// # Errors
 ///
 /// `InvalidPoint` (bad flags, a coordinate ≥ q, not on the curve, not canonical),
 /// `IdentityPoint`, `NotInSubgroup`.
-pub(crate) fn decode_g2(bytes: &[u8; G2_LEN]) -> Result<G2Affine, EncodingError> {
-    let p = decode_g2_allow_identity(bytes)?;
+pub(crate) fn g2_from_compressed_nonidentity(
+    bytes: &[u8; G2_LEN],
+) -> Result<G2Affine, EncodingError> {
+    let p = g2_from_compressed(bytes)?;
     if p.is_zero() {
         return Err(EncodingError::IdentityPoint);
     }
     Ok(p)
 }
 
-/// Decodes a G2 point like [`decode_g2`] but accepts the identity (`0xc0 00…00`).
+/// Decodes a G2 point: canonical, on the curve, in the order-r subgroup; the identity
+/// (`0xc0 00…00`) accepted.
 ///
 /// # Errors
 ///
 /// `InvalidPoint`, `NotInSubgroup`.
-pub(crate) fn decode_g2_allow_identity(bytes: &[u8; G2_LEN]) -> Result<G2Affine, EncodingError> {
-    let p = g2_on_curve(bytes)?;
+pub(crate) fn g2_from_compressed(bytes: &[u8; G2_LEN]) -> Result<G2Affine, EncodingError> {
+    let p = g2_from_compressed_unchecked(bytes)?;
     if !p.is_in_correct_subgroup_assuming_on_curve() {
         return Err(EncodingError::NotInSubgroup);
     }
     Ok(p)
-}
-
-/// Decoders that skip the subgroup check, for tests that need off-subgroup points.
-#[cfg(test)]
-pub(crate) mod unchecked {
-    use super::*;
-
-    /// [`g1_on_curve`] for tests.
-    pub(crate) fn g1(bytes: &[u8; G1_LEN]) -> Result<G1Affine, EncodingError> {
-        g1_on_curve(bytes)
-    }
-
-    /// [`g2_on_curve`] for tests.
-    pub(crate) fn g2(bytes: &[u8; G2_LEN]) -> Result<G2Affine, EncodingError> {
-        g2_on_curve(bytes)
-    }
 }

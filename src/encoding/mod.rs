@@ -18,8 +18,10 @@
 //! Every failure is an [`Error::InvalidEncoding`](crate::Error::InvalidEncoding) with a
 //! typed [`EncodingError`](crate::EncodingError); no input makes a decoder panic.
 
+pub(crate) mod base64;
 mod curve;
 mod gt;
+mod hex;
 mod reader;
 // Scalar fields: no v2 object holds a public scalar (secret scalars are decoded by the
 // constant-time layer); kept, tested, for the formats that will.
@@ -31,10 +33,11 @@ mod writer;
 mod tests;
 
 pub(crate) use curve::{
-    decode_g1, decode_g1_allow_identity, decode_g2, decode_g2_allow_identity, encode_g1, encode_g2,
-    G1_LEN, G2_LEN,
+    encode_g1, encode_g2, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
+    g2_from_compressed_nonidentity, G1_LEN, G2_LEN,
 };
 pub(crate) use gt::{decode_gt, encode_gt, GT_LEN};
+pub(crate) use hex::hex_prefix;
 pub(crate) use reader::Reader;
 #[cfg(test)]
 pub(crate) use scalar::{decode_scalar, encode_scalar, SCALAR_LEN};

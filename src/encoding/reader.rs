@@ -10,8 +10,9 @@ use ark_ec::pairing::PairingOutput;
 use ark_ff::Zero;
 
 use super::{
-    decode_g1, decode_g1_allow_identity, decode_g2, decode_g2_allow_identity, decode_gt,
-    ObjectType, FORMAT_VERSION, G1_LEN, G2_LEN, GT_LEN, HEADER_LEN, MAGIC,
+    decode_gt, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
+    g2_from_compressed_nonidentity, ObjectType, FORMAT_VERSION, G1_LEN, G2_LEN, GT_LEN, HEADER_LEN,
+    MAGIC,
 };
 #[cfg(test)]
 use super::{decode_scalar, SCALAR_LEN};
@@ -192,7 +193,9 @@ impl<'a> Reader<'a> {
     ///
     /// `Truncated`, `InvalidPoint`, `NotInSubgroup`, `IdentityPoint`.
     pub(crate) fn g1(&mut self) -> Result<G1Affine> {
-        Ok(decode_g1(self.take_array::<G1_LEN>()?)?)
+        Ok(g1_from_compressed_nonidentity(
+            self.take_array::<G1_LEN>()?,
+        )?)
     }
 
     /// Reads a G1 point like [`Reader::g1`] but accepts the identity.
@@ -201,7 +204,7 @@ impl<'a> Reader<'a> {
     ///
     /// `Truncated`, `InvalidPoint`, `NotInSubgroup`.
     pub(crate) fn g1_allow_identity(&mut self) -> Result<G1Affine> {
-        Ok(decode_g1_allow_identity(self.take_array::<G1_LEN>()?)?)
+        Ok(g1_from_compressed(self.take_array::<G1_LEN>()?)?)
     }
 
     /// Reads a G2 point (96 bytes): canonical, on the curve, in the order-r subgroup,
@@ -211,7 +214,9 @@ impl<'a> Reader<'a> {
     ///
     /// `Truncated`, `InvalidPoint`, `NotInSubgroup`, `IdentityPoint`.
     pub(crate) fn g2(&mut self) -> Result<G2Affine> {
-        Ok(decode_g2(self.take_array::<G2_LEN>()?)?)
+        Ok(g2_from_compressed_nonidentity(
+            self.take_array::<G2_LEN>()?,
+        )?)
     }
 
     /// Reads a G2 point like [`Reader::g2`] but accepts the identity.
@@ -220,7 +225,7 @@ impl<'a> Reader<'a> {
     ///
     /// `Truncated`, `InvalidPoint`, `NotInSubgroup`.
     pub(crate) fn g2_allow_identity(&mut self) -> Result<G2Affine> {
-        Ok(decode_g2_allow_identity(self.take_array::<G2_LEN>()?)?)
+        Ok(g2_from_compressed(self.take_array::<G2_LEN>()?)?)
     }
 
     /// Reads a GT element (576 bytes): canonical coefficients, in the order-r subgroup,

@@ -63,7 +63,6 @@
 
 #![allow(dead_code)] // used by the abe/record modules, in progress
 
-pub(crate) mod cache;
 mod curve;
 pub(crate) mod dst;
 mod points;

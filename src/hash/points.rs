@@ -7,7 +7,8 @@ use ark_bls12_381::G1Affine;
 use ark_ec::AffineRepr;
 use ark_serialize::CanonicalDeserialize;
 
-use super::{cache::Lru, curve::hash_to_g1, dst::FAME_G1};
+use super::{curve::hash_to_g1, dst::FAME_G1};
+use crate::cache::Lru;
 
 /// Type tag of attribute-point inputs.
 const TAG_ATTRIBUTE: u8 = 0x01;

@@ -23,14 +23,15 @@ use ark_ec::CurveGroup;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
+use super::layers::{blinding_scalar, grant_context};
 use super::ReKey;
-use crate::abe::core::{dec_core, DecryptionKey, Gt};
+use crate::abe::core::{dec_core, DecryptionKey};
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey, UserKey};
+use crate::ct::Gt;
 use crate::ct::{SecretAffine, SecretG1Affine};
 use crate::error::Error;
 use crate::policy::{Attribute, Policy};
-use crate::record::hops::{blinding_scalar, grant_context};
 use crate::record::kem::{decaps, Seed};
 use crate::record::{seal, SealedRecord};
 use crate::sig::SigningKey;
@@ -184,7 +185,7 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     assert_eq!(kem_value(&*h1.material, &g.record), z_value);
 
     let once = g.rekey.reencrypt(&g.record).unwrap();
-    let hop = &once.hops[0];
+    let hop = &once.hops()[0];
     assert_eq!(hop.grant_id, g.rekey.grant_id);
     assert_eq!(hop.grant_capsule, g.rekey.capsule);
     assert!(hop.grant_r.is_none());
@@ -400,12 +401,12 @@ fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
     assert_eq!(researcher.open(pk(), &twice), Ok(b"ECG".to_vec()));
     // Unwind hop 2's grant value as `open` does: it gives w1, hence z1.
     let (_, z2) = open_capsule(&researcher, &rekey2);
-    let z_w1 = twice.hops[1].grant_r.unwrap() * z2;
+    let z_w1 = twice.hops()[1].grant_r.unwrap() * z2;
     let w1 = crate::record::kem::recover_seed(
         pk(),
-        &twice.hops[0].grant_capsule,
+        &twice.hops()[0].grant_capsule,
         &crate::encoding::encode_gt(&z_w1),
-        &grant_context(&twice.hops[0].grant_id, &twice.hops[0].delegator),
+        &grant_context(&twice.hops()[0].grant_id, &twice.hops()[0].delegator),
     )
     .unwrap();
     let z1 = blinding_scalar(pk(), &w1).unwrap().publish_fr();
@@ -416,7 +417,7 @@ fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
     // masked by a record capsule only P' opens. (In v1, R^z1 was that record's Z.)
     let other = sealed("patient:42", b"other", &mut rng);
     let other_once = g.rekey.reencrypt(&other).unwrap();
-    let masked = other_once.hops[0].masked_r;
+    let masked = other_once.hops()[0].masked_r;
     assert_ne!(masked * z1, kem_value(&*g.patient.material, &other));
 }
 

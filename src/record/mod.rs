@@ -1,13 +1,16 @@
 //! Sealed records (`docs/security.md` §2 and §5): the FO-KEM over FAME plus a ChaCha20-Poly1305 DEM,
 //! streams of chunks for large payloads, and sessions for sensor series.
+//!
+//! A sealed record carries its re-encryption hops as data (`record/hop.rs`); making them and
+//! opening through them is [`crate::pre`]'s job (`UserKey::open` lives there).
 
-pub(crate) mod hops;
+pub(crate) mod hop;
 pub(crate) mod kem;
-mod sealed;
+pub(crate) mod sealed;
 pub mod session;
 pub mod stream;
 #[cfg(test)]
 mod tests;
 
-pub use hops::{MAX_HOPS, MAX_RECORD_OPEN_COST};
+pub use hop::{MAX_HOPS, MAX_RECORD_OPEN_COST};
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

@@ -8,15 +8,13 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::abe::{hex_prefix, PublicKey, UserKey};
+use crate::abe::PublicKey;
 use crate::ct::after_wiping_stack;
-use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
-use crate::record::hops::{
-    open_cost_bound, recover_record_seed, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST,
-};
+use crate::record::hop::{open_cost_bound, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST};
 use crate::record::kem::{context, derive_key, encaps, names_guard, refuse_guard, KemHeader};
 
 /// The longest record id, in bytes.
@@ -40,8 +38,10 @@ pub struct SealedRecord {
     pub(crate) metadata: Vec<u8>,
     pub(crate) header: KemHeader,
     pub(crate) body: Vec<u8>,
-    /// Re-encryption hops, oldest first (empty for a record as sealed).
-    pub(crate) hops: Vec<Hop>,
+    /// Re-encryption hops, oldest first (empty for a record as sealed). Only this module
+    /// writes them: `pre` reads them with [`hops`](Self::hops) and adds one with
+    /// [`with_hop`](Self::with_hop).
+    pub(super) hops: Vec<Hop>,
 }
 
 impl fmt::Debug for SealedRecord {
@@ -149,28 +149,8 @@ pub fn seal<R: RngCore + CryptoRng + ?Sized>(
     })
 }
 
-impl UserKey {
-    /// Opens a sealed record, including a re-encrypted one: the key may satisfy the
-    /// policy of any layer (the original policy or a re-encryption's target policy).
-    ///
-    /// It opens from the oldest layer the key satisfies (no other could succeed where
-    /// that one fails): a forged hop appended to the record does not lock its audience
-    /// out, and each layer is read at most once.
-    ///
-    /// # Errors
-    /// [`Error::WrongAuthority`] (before any pairing) if the key or the record belongs
-    /// to another authority than `pk`'s; [`Error::PolicyNotSatisfied`] (before any
-    /// pairing) if the key's attributes satisfy no layer's policy;
-    /// [`Error::DecryptionFailed`] for any tampered header, hop, metadata or body.
-    pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
-        after_wiping_stack(|| {
-            let seed = recover_record_seed(&*self.material, pk, sealed)?;
-            open_body(&seed, sealed, &record_context(&sealed.record_id))
-        })
-    }
-}
-
-/// Opens the AEAD body once the KEM seed is known (also used for re-encrypted records).
+/// Opens the AEAD body once the KEM seed is known (`UserKey::open`, in `pre::open`,
+/// recovers it over the record's layers).
 pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> Result<Vec<u8>> {
     let key = derive_key(seed, &sealed.header, ctx, b"record-aead");
     let ad = associated_data(&sealed.header, &sealed.record_id, &sealed.metadata);
@@ -187,6 +167,46 @@ pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> R
 }
 
 impl SealedRecord {
+    /// The re-encryption hops, oldest first.
+    pub(crate) fn hops(&self) -> &[Hop] {
+        &self.hops
+    }
+
+    /// This record with one more hop on top (the proxy's output; `pre::reencrypt` checks
+    /// the hop limit and the open-cost budget before it makes the hop).
+    pub(crate) fn with_hop(&self, hop: Hop) -> Self {
+        let mut out = self.clone();
+        out.hops.push(hop);
+        out
+    }
+
+    /// The newest layer's policy: the last hop's target policy, or the record's own.
+    pub(crate) fn newest_policy(&self) -> &Policy {
+        self.hops
+            .last()
+            .map_or(&self.header.policy, |h| &h.grant_capsule.policy)
+    }
+
+    /// The policy of layer `i` (0 = the record's own header).
+    pub(crate) fn layer_policy(&self, i: usize) -> Option<&Policy> {
+        if i == 0 {
+            Some(&self.header.policy)
+        } else {
+            self.hops.get(i - 1).map(|h| &h.grant_capsule.policy)
+        }
+    }
+
+    /// How many times the record has been re-encrypted.
+    pub fn hop_count(&self) -> usize {
+        self.hops.len()
+    }
+
+    /// The policy of the newest layer: who can open the record now (the original
+    /// policy for a record never re-encrypted).
+    pub fn current_policy(&self) -> &Policy {
+        self.newest_policy()
+    }
+
     /// The policy the record is sealed under.
     pub fn policy(&self) -> &Policy {
         &self.header.policy

@@ -31,9 +31,9 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use crate::abe::{hex_prefix, PublicKey, UserKey};
+use crate::abe::{PublicKey, UserKey};
 use crate::ct::{after_wiping_aead_stack, after_wiping_stack};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
@@ -322,6 +322,8 @@ impl fmt::Debug for SessionOpener {
     }
 }
 
+// `open_session` lives with the session format, not in `abe`: it derives the session's
+// keys; the key only decapsulates the header.
 impl UserKey {
     /// Decapsulates a session header once; the returned opener opens its records.
     ///

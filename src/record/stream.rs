@@ -271,6 +271,8 @@ pub fn read_stream_info<R: Read>(mut input: R) -> Result<StreamInfo> {
     read_header(&mut input).map(|(info, _, _)| info)
 }
 
+// `open_stream` lives with the stream format, not in `abe`: it reads the stream's frames;
+// the key only decapsulates the header.
 impl UserKey {
     /// Opens a stream sealed by [`seal_stream`], writing the payload to `output` chunk
     /// by chunk. On error, discard everything written (see the module docs).

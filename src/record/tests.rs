@@ -10,11 +10,9 @@ use ark_ec::{AffineRepr, CurveGroup};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-use crate::abe::core::{
-    dec_core, enc_header, kem_value, DecryptionKey, Gt, HeaderCore, PreparedK0,
-};
+use crate::abe::core::{dec_core, enc_header, kem_value, DecryptionKey, HeaderCore, PreparedK0};
 use crate::abe::{Authority, PublicKey, UserKey};
-use crate::ct::{SecretG1Affine, SecretScalar};
+use crate::ct::{Gt, SecretG1Affine, SecretScalar};
 use crate::encoding::encode_gt;
 use crate::encoding::{Reader, Writer};
 use crate::error::Error;

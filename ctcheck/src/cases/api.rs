@@ -186,7 +186,7 @@ fn api_reencrypt(rng: &mut ChaCha20Rng) {
 
 /// Importing a stored user key: its point bytes (the last 3 × 96 + 6 × 48 of a
 /// one-attribute key) are secret, the attribute names public. Key import decodes them
-/// in constant time (`ct::compress::decode_kinds`); only accept/reject is public.
+/// in constant time (`ct::compress::decode_secret`); only accept/reject is public.
 #[inline(never)]
 fn op_api_user_key_import(bytes: &[u8]) -> Vec<u8> {
     UserKey::from_bytes(bytes).map_or_else(|_| Vec::new(), |k| k.to_bytes().to_vec())

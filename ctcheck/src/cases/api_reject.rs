@@ -159,7 +159,7 @@ fn off_subgroup_g1(rng: &mut ChaCha20Rng) -> Option<[u8; 48]> {
 /// `K'_1` with a point outside the subgroup, `K'_1` the identity, `K_{y,1}` with its x
 /// coordinate ≥ q, `K0_1` with the compression flag cleared, `K0_1` with one bit of x
 /// flipped. The constant-time decoder runs the whole decoding on each and declassifies
-/// only "well formed", "valid" and "is the identity" (`decode_kinds`), in that order.
+/// only "well formed", "valid" and "is the identity" (`decode_secret`), in that order.
 fn api_user_key_import_reject(rng: &mut ChaCha20Rng) {
     let a = Authority::setup(rng);
     let Ok(key) = a.issue_key(&["role:nurse"], rng) else {

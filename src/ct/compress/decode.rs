@@ -15,15 +15,20 @@
 //!   arkworks' rejection of `[x]P = P ≠ O`), G2 `ψ(P) = [x]P`, by double-and-add over
 //!   the public bits of `|x|` with the complete formulas, and projective equality.
 //!
-//! The only outcome that leaves as a bit is "valid encoding or not", which the caller
-//! declassifies (a rejected key is public anyway); every other value stays masked.
+//! Two bits come out, both masked: `well_formed` (everything but the subgroup) and
+//! `valid` (`well_formed` and in the subgroup). The secret decoders of
+//! [`super::decode_secret`] declassify `valid` alone, or, to report the public decoder's
+//! error kind for a rejected encoding, `well_formed` then `valid` (a rejected key is public
+//! anyway); every other value stays masked.
 
-use ark_bls12_381::g1;
+use ark_bls12_381::{g1, g2};
+use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ff::{Field, MontFp};
-use subtle::Choice;
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
-use super::super::curve::{CtPoint, G1Curve, G2Curve};
-use super::super::fields::{fq2_to_ct, fq_to_ct, CtField, CtFq, CtFq2};
+use super::super::curve::{CtCurve, CtPoint, G1Curve, G2Curve};
+use super::super::fields::{fq2_to_ct, fq_to_ct, CtField, CtFq, CtFq2, FqBackend};
+use super::is_largest;
 
 /// `|x|` for the BLS12-381 parameter `x = −0xd201000000010000` (public).
 const X_ABS: u64 = 0xd201_0000_0001_0000;
@@ -152,20 +157,104 @@ pub(crate) fn g2_in_subgroup(p: &CtPoint<G2Curve>) -> Choice {
     xp.ct_eq(&psi)
 }
 
+/// Big-endian bytes → `F_q`, and whether they encode a value below `q`.
+fn fq_from_be(bytes: &[u8]) -> (CtFq, Choice) {
+    let mut limbs = [0u64; 6];
+    for (i, limb) in limbs.iter_mut().enumerate() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[40 - 8 * i..48 - 8 * i]);
+        *limb = u64::from_be_bytes(b);
+    }
+    FqBackend::ct_from_canonical(&limbs)
+}
+
+/// The Zcash flags of the first byte: (compressed, infinity, sign), and the bytes with
+/// the flags cleared.
+fn flags<const N: usize>(bytes: &[u8; N]) -> (Choice, Choice, Choice, [u8; N]) {
+    let b0 = bytes[0];
+    let mut x = *bytes;
+    x[0] &= 0x1f;
+    (
+        Choice::from((b0 >> 7) & 1),
+        Choice::from((b0 >> 6) & 1),
+        Choice::from((b0 >> 5) & 1),
+        x,
+    )
+}
+
+/// Flag validity as the public decoder judges it: compressed, no sign on the identity,
+/// the identity's x bytes zero, a finite point `finite_ok`.
+fn judge(
+    compressed: Choice,
+    inf: Choice,
+    sign: Choice,
+    x_zero: Choice,
+    finite_ok: Choice,
+) -> Choice {
+    compressed & !(sign & inf) & ((inf & x_zero) | (!inf & finite_ok))
+}
+
+/// A decoded point with its two validity bits (both secret until declassified).
+#[allow(missing_debug_implementations)] // secret: no `Debug` at all
+pub struct Decoded<C: CtCurve> {
+    /// The point (the identity for the identity's encoding; meaningless if invalid).
+    pub point: CtPoint<C>,
+    /// Flags, canonical `x`, a point with this `x`, canonical sign: all but the
+    /// subgroup.
+    pub well_formed: Choice,
+    /// `well_formed` and in the order-r subgroup: exactly what arkworks accepts.
+    pub valid: Choice,
+}
+
 /// Decodes a 48-byte compressed G1 point: the point (the identity for the identity's
-/// encoding; meaningless when invalid) and whether the encoding is valid (compressed
-/// flag, canonical x, on the curve, in the subgroup) exactly as arkworks'
-/// `deserialize_compressed` decides. The arithmetic is
-/// [`g1_decompress_kinds`](super::decode_kinds::g1_decompress_kinds)'s, which also tells
-/// a malformed encoding from one outside the subgroup.
-pub fn g1_decompress(bytes: &[u8; 48]) -> (CtPoint<G1Curve>, Choice) {
-    let d = super::decode_kinds::g1_decompress_kinds(bytes);
-    (d.point, d.valid)
+/// encoding; meaningless when invalid) and its two validity bits, `valid` exactly as
+/// arkworks' `deserialize_compressed` decides.
+pub fn g1_decompress(bytes: &[u8; 48]) -> Decoded<G1Curve> {
+    let (compressed, inf, sign, xb) = flags(bytes);
+    let x_zero = xb[..].ct_eq(&[0u8; 48][..]);
+    let (x, x_ok) = fq_from_be(&xb);
+    let b = fq_to_ct(g1::Config::COEFF_B);
+    let (y, y_ok) = fq_sqrt(&(x.square() * x + b));
+    // A sign bit on y = 0 is not canonical (the encoder never sets it). No such point
+    // exists on BLS12-381 (odd cofactor); checked anyway, as the public decoder does.
+    let sign_ok = !(sign & y.ct_is_zero());
+    let y = CtFq::ct_select(&y, &-y, is_largest(&y) ^ sign);
+    let finite = CtPoint::<G1Curve> { x, y, z: CtFq::ONE };
+    let on_curve = x_ok & y_ok & sign_ok;
+    let in_subgroup = g1_in_subgroup(&finite);
+    let point = CtPoint::ct_select(&finite, &CtPoint::identity(), inf);
+    Decoded {
+        point,
+        well_formed: judge(compressed, inf, sign, x_zero, on_curve),
+        valid: judge(compressed, inf, sign, x_zero, on_curve & in_subgroup),
+    }
 }
 
 /// Decodes a 96-byte compressed G2 point (`x.c1 ‖ x.c0`, the sign of `y.c1`, or of
 /// `y.c0` when `y.c1 = 0`), as [`g1_decompress`].
-pub fn g2_decompress(bytes: &[u8; 96]) -> (CtPoint<G2Curve>, Choice) {
-    let d = super::decode_kinds::g2_decompress_kinds(bytes);
-    (d.point, d.valid)
+pub fn g2_decompress(bytes: &[u8; 96]) -> Decoded<G2Curve> {
+    let (compressed, inf, sign, xb) = flags(bytes);
+    let x_zero = xb[..].ct_eq(&[0u8; 96][..]);
+    let (c1, c1_ok) = fq_from_be(&xb[..48]);
+    let (c0, c0_ok) = fq_from_be(&xb[48..]);
+    let x = CtFq2::new(c0, c1);
+    let b = fq2_to_ct(g2::Config::COEFF_B);
+    let (y, y_ok) = fq2_sqrt(&(x.square() * x + b));
+    let sign_ok = !(sign & y.c0.ct_is_zero() & y.c1.ct_is_zero());
+    let largest =
+        Choice::conditional_select(&is_largest(&y.c1), &is_largest(&y.c0), y.c1.ct_is_zero());
+    let y = CtFq2::ct_select(&y, &-y, largest ^ sign);
+    let finite = CtPoint::<G2Curve> {
+        x,
+        y,
+        z: CtFq2::ONE,
+    };
+    let on_curve = c1_ok & c0_ok & y_ok & sign_ok;
+    let in_subgroup = g2_in_subgroup(&finite);
+    let point = CtPoint::ct_select(&finite, &CtPoint::identity(), inf);
+    Decoded {
+        point,
+        well_formed: judge(compressed, inf, sign, x_zero, on_curve),
+        valid: judge(compressed, inf, sign, x_zero, on_curve & in_subgroup),
+    }
 }

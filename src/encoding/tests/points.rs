@@ -9,10 +9,10 @@ use ark_serialize::{CanonicalDeserialize, Compress, Validate};
 use proptest::prelude::*;
 
 use super::{kind, rng, TestResult};
-use crate::encoding::curve::unchecked;
+use crate::encoding::curve::{g1_from_compressed_unchecked, g2_from_compressed_unchecked};
 use crate::encoding::{
-    decode_g1, decode_g1_allow_identity, decode_g2, decode_g2_allow_identity, encode_g1, encode_g2,
-    Reader, G1_LEN, G2_LEN,
+    encode_g1, encode_g2, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
+    g2_from_compressed_nonidentity, Reader, G1_LEN, G2_LEN,
 };
 use crate::error::EncodingError;
 
@@ -84,10 +84,10 @@ fn only_the_two_point_flag_patterns_decode() -> TestResult {
                 0b100 | 0b101 => {
                     // The sort bit picks ±y: the other choice is the negated point.
                     let want = if b == good { p } else { -p };
-                    assert_eq!(decode_g1(&b)?, want);
+                    assert_eq!(g1_from_compressed_nonidentity(&b)?, want);
                 }
                 _ => assert_eq!(
-                    decode_g1(&b),
+                    g1_from_compressed_nonidentity(&b),
                     Err(EncodingError::InvalidPoint),
                     "flags {flags:03b}"
                 ),
@@ -102,10 +102,10 @@ fn only_the_two_point_flag_patterns_decode() -> TestResult {
             match flags {
                 0b100 | 0b101 => {
                     let want = if b == good { p } else { -p };
-                    assert_eq!(decode_g2(&b)?, want);
+                    assert_eq!(g2_from_compressed_nonidentity(&b)?, want);
                 }
                 _ => assert_eq!(
-                    decode_g2(&b),
+                    g2_from_compressed_nonidentity(&b),
                     Err(EncodingError::InvalidPoint),
                     "flags {flags:03b}"
                 ),
@@ -119,13 +119,19 @@ fn only_the_two_point_flag_patterns_decode() -> TestResult {
 fn identity_has_exactly_one_encoding() -> TestResult {
     let mut id1 = [0u8; G1_LEN];
     id1[0] = 0xc0;
-    assert!(decode_g1_allow_identity(&id1)?.is_zero());
-    assert_eq!(decode_g1(&id1), Err(EncodingError::IdentityPoint));
+    assert!(g1_from_compressed(&id1)?.is_zero());
+    assert_eq!(
+        g1_from_compressed_nonidentity(&id1),
+        Err(EncodingError::IdentityPoint)
+    );
     assert_eq!(encode_g1(&G1Affine::zero()), id1);
     let mut id2 = [0u8; G2_LEN];
     id2[0] = 0xc0;
-    assert!(decode_g2_allow_identity(&id2)?.is_zero());
-    assert_eq!(decode_g2(&id2), Err(EncodingError::IdentityPoint));
+    assert!(g2_from_compressed(&id2)?.is_zero());
+    assert_eq!(
+        g2_from_compressed_nonidentity(&id2),
+        Err(EncodingError::IdentityPoint)
+    );
     assert_eq!(encode_g2(&G2Affine::zero()), id2);
 
     // Infinity with the sort bit, without the compression bit, or with any other bit.
@@ -134,12 +140,12 @@ fn identity_has_exactly_one_encoding() -> TestResult {
         b1[0] = first;
         b2[0] = first;
         assert_eq!(
-            decode_g1_allow_identity(&b1),
+            g1_from_compressed(&b1),
             Err(EncodingError::InvalidPoint),
             "{first:#x}"
         );
         assert_eq!(
-            decode_g2_allow_identity(&b2),
+            g2_from_compressed(&b2),
             Err(EncodingError::InvalidPoint),
             "{first:#x}"
         );
@@ -151,19 +157,13 @@ fn identity_has_exactly_one_encoding() -> TestResult {
             if byte == 0 && bit >= 5 {
                 continue; // flag bits, covered above
             }
-            assert_eq!(
-                decode_g1_allow_identity(&b),
-                Err(EncodingError::InvalidPoint)
-            );
+            assert_eq!(g1_from_compressed(&b), Err(EncodingError::InvalidPoint));
         }
     }
     for byte in 0..G2_LEN {
         let mut b = id2;
         b[byte] ^= 1; // also reaches the second half (x.c0), which must be zero too
-        assert_eq!(
-            decode_g2_allow_identity(&b),
-            Err(EncodingError::InvalidPoint)
-        );
+        assert_eq!(g2_from_compressed(&b), Err(EncodingError::InvalidPoint));
     }
     Ok(())
 }
@@ -179,24 +179,15 @@ fn coordinates_at_or_above_q_are_rejected() {
         for flags in [0x80u8, 0xa0] {
             let mut b = x;
             b[0] |= flags;
-            assert_eq!(
-                decode_g1_allow_identity(&b),
-                Err(EncodingError::InvalidPoint)
-            );
+            assert_eq!(g1_from_compressed(&b), Err(EncodingError::InvalidPoint));
             // G2: the same value as x.c1 (first half) or as x.c0 (second half).
             let mut hi = [0u8; G2_LEN];
             hi[..48].copy_from_slice(&b);
-            assert_eq!(
-                decode_g2_allow_identity(&hi),
-                Err(EncodingError::InvalidPoint)
-            );
+            assert_eq!(g2_from_compressed(&hi), Err(EncodingError::InvalidPoint));
             let mut lo = [0u8; G2_LEN];
             lo[0] = flags;
             lo[48..].copy_from_slice(&x);
-            assert_eq!(
-                decode_g2_allow_identity(&lo),
-                Err(EncodingError::InvalidPoint)
-            );
+            assert_eq!(g2_from_compressed(&lo), Err(EncodingError::InvalidPoint));
         }
     }
 }
@@ -208,7 +199,10 @@ fn x_plus_q_aliases_are_rejected() {
         let good = encode_g1(&p);
         if let Some(mut b) = p.xy().and_then(|(x, _)| alias(&x)) {
             b[0] |= good[0] & 0xe0;
-            assert_eq!(decode_g1(&b), Err(EncodingError::InvalidPoint));
+            assert_eq!(
+                g1_from_compressed_nonidentity(&b),
+                Err(EncodingError::InvalidPoint)
+            );
             checked += 1;
         }
     }
@@ -219,13 +213,19 @@ fn x_plus_q_aliases_are_rejected() {
             let mut b = good;
             b[..48].copy_from_slice(&c1);
             b[0] |= good[0] & 0xe0;
-            assert_eq!(decode_g2(&b), Err(EncodingError::InvalidPoint));
+            assert_eq!(
+                g2_from_compressed_nonidentity(&b),
+                Err(EncodingError::InvalidPoint)
+            );
             checked += 1;
         }
         if let Some(c0) = alias(&x.c0) {
             let mut b = good;
             b[48..].copy_from_slice(&c0);
-            assert_eq!(decode_g2(&b), Err(EncodingError::InvalidPoint));
+            assert_eq!(
+                g2_from_compressed_nonidentity(&b),
+                Err(EncodingError::InvalidPoint)
+            );
             checked += 1;
         }
     }
@@ -239,10 +239,7 @@ fn x_not_on_the_curve_is_rejected() {
         if G1Affine::get_point_from_x_unchecked(Fq::from(x), false).is_none() {
             let mut b = be48(&Fq::from(x).into_bigint());
             b[0] |= 0x80;
-            assert_eq!(
-                decode_g1_allow_identity(&b),
-                Err(EncodingError::InvalidPoint)
-            );
+            assert_eq!(g1_from_compressed(&b), Err(EncodingError::InvalidPoint));
             assert!(G1Affine::deserialize_compressed(&b[..]).is_err());
             checked += 1;
         }
@@ -252,10 +249,7 @@ fn x_not_on_the_curve_is_rejected() {
             b[..48].copy_from_slice(&be48(&Fq::from(1u64).into_bigint()));
             b[48..].copy_from_slice(&be48(&Fq::from(x).into_bigint()));
             b[0] |= 0x80;
-            assert_eq!(
-                decode_g2_allow_identity(&b),
-                Err(EncodingError::InvalidPoint)
-            );
+            assert_eq!(g2_from_compressed(&b), Err(EncodingError::InvalidPoint));
             assert!(G2Affine::deserialize_compressed(&b[..]).is_err());
             checked += 1;
         }
@@ -269,13 +263,13 @@ fn points_outside_the_subgroup_are_rejected() -> TestResult {
     assert!(g1.len() >= 10);
     for b in &g1 {
         // On the curve (decodes without the subgroup check), canonical, but not in G1.
-        let p = unchecked::g1(b)?;
+        let p = g1_from_compressed_unchecked(b)?;
         assert!(p.is_on_curve() && !p.is_in_correct_subgroup_assuming_on_curve());
-        assert_eq!(decode_g1(b), Err(EncodingError::NotInSubgroup));
         assert_eq!(
-            decode_g1_allow_identity(b),
+            g1_from_compressed_nonidentity(b),
             Err(EncodingError::NotInSubgroup)
         );
+        assert_eq!(g1_from_compressed(b), Err(EncodingError::NotInSubgroup));
         assert_eq!(
             kind(Reader::raw(b).g1()),
             Some(EncodingError::NotInSubgroup)
@@ -286,19 +280,22 @@ fn points_outside_the_subgroup_are_rejected() -> TestResult {
         // Clearing the cofactor lands in G1.
         let cleared = p.clear_cofactor();
         if !cleared.is_zero() {
-            assert_eq!(decode_g1(&encode_g1(&cleared))?, cleared);
+            assert_eq!(
+                g1_from_compressed_nonidentity(&encode_g1(&cleared))?,
+                cleared
+            );
         }
     }
     let g2 = g2_off_subgroup();
     assert!(g2.len() >= 10);
     for b in &g2 {
-        let p = unchecked::g2(b)?;
+        let p = g2_from_compressed_unchecked(b)?;
         assert!(p.is_on_curve() && !p.is_in_correct_subgroup_assuming_on_curve());
-        assert_eq!(decode_g2(b), Err(EncodingError::NotInSubgroup));
         assert_eq!(
-            decode_g2_allow_identity(b),
+            g2_from_compressed_nonidentity(b),
             Err(EncodingError::NotInSubgroup)
         );
+        assert_eq!(g2_from_compressed(b), Err(EncodingError::NotInSubgroup));
         assert_eq!(
             kind(Reader::raw(b).g2()),
             Some(EncodingError::NotInSubgroup)
@@ -307,7 +304,10 @@ fn points_outside_the_subgroup_are_rejected() -> TestResult {
         assert!(G2Affine::deserialize_with_mode(&b[..], Compress::Yes, Validate::No).is_ok());
         let cleared = p.clear_cofactor();
         if !cleared.is_zero() {
-            assert_eq!(decode_g2(&encode_g2(&cleared))?, cleared);
+            assert_eq!(
+                g2_from_compressed_nonidentity(&encode_g2(&cleared))?,
+                cleared
+            );
         }
     }
     Ok(())
@@ -318,7 +318,7 @@ fn order_three_point_is_the_documented_bytes() -> TestResult {
     // 0x80 00…00 is x = 0, y = 2 (the smaller root): a point of order 3.
     let mut b = [0u8; G1_LEN];
     b[0] = 0x80;
-    let p = unchecked::g1(&b)?;
+    let p = g1_from_compressed_unchecked(&b)?;
     assert_eq!(p.xy(), Some((Fq::from(0u64), Fq::from(2u64))));
     assert!((G1Projective::from(p) * ark_bls12_381::Fr::from(3u64))
         .into_affine()
@@ -352,7 +352,7 @@ proptest! {
         let mut mutated = encode_g1(&p);
         mutated[bit / 8] ^= 1 << (bit % 8);
         for b in [random, mutated] {
-            let ours = decode_g1_allow_identity(&b).ok();
+            let ours = g1_from_compressed(&b).ok();
             let theirs = G1Affine::deserialize_compressed(&b[..]).ok();
             prop_assert_eq!(ours, theirs);
         }
@@ -363,7 +363,7 @@ proptest! {
         let p = (G2Projective::generator() * ark_bls12_381::Fr::from(seed)).into_affine();
         let mut mutated = encode_g2(&p);
         mutated[bit / 8] ^= 1 << (bit % 8);
-        let ours = decode_g2_allow_identity(&mutated).ok();
+        let ours = g2_from_compressed(&mutated).ok();
         let theirs = G2Affine::deserialize_compressed(&mutated[..]).ok();
         prop_assert_eq!(ours, theirs);
     }

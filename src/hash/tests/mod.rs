@@ -5,7 +5,6 @@
 // A failed test aborts; that is what these are for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod cache;
 mod dst;
 mod kat;
 mod points;

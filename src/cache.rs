@@ -1,4 +1,6 @@
-//! A small bounded least-recently-used map for the process-wide point caches.
+//! A small bounded least-recently-used map for the process-wide caches: the hash points
+//! (`hash`) and the fixed-base row combs (`abe`). Ground layer: it imports nothing from the
+//! crate, so both can use it.
 //!
 //! Eviction scans all entries for the oldest stamp: O(n) with n ≤ 4096 costs a few
 //! microseconds, against about 1.5 ms to recompute one entry (six hashes to G1), and it
@@ -83,3 +85,6 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
         self.map.len()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,12 +9,10 @@ use ark_ff::{BigInteger, PrimeField, UniformRand};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
-use super::{
-    secret_g1_from_compressed, secret_g1_from_compressed_nonidentity, secret_g2_from_compressed,
-    secret_g2_from_compressed_nonidentity,
-};
+use crate::ct::{SecretG1, SecretG2};
 use crate::encoding::{
-    decode_g1, decode_g1_allow_identity, decode_g2, decode_g2_allow_identity, encode_g1, encode_g2,
+    encode_g1, encode_g2, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
+    g2_from_compressed_nonidentity,
 };
 use crate::error::EncodingError;
 
@@ -25,21 +23,21 @@ fn rng() -> ChaCha20Rng {
 /// Both decoders (with and without the identity) agree on `b`; returns the public
 /// decoder's verdict with the identity allowed.
 fn same_g1(b: &[u8; 48]) -> Result<G1Affine, EncodingError> {
-    let old = decode_g1_allow_identity(b);
-    let new = secret_g1_from_compressed(b).map(|p| p.to_affine_secret());
+    let old = g1_from_compressed(b);
+    let new = SecretG1::try_from_compressed(b).map(|p| p.to_affine_secret());
     assert_eq!(new, old, "G1 allow-identity for {b:02x?}");
-    let old_strict = decode_g1(b);
-    let new_strict = secret_g1_from_compressed_nonidentity(b).map(|p| p.to_affine_secret());
+    let old_strict = g1_from_compressed_nonidentity(b);
+    let new_strict = SecretG1::try_from_compressed_nonidentity(b).map(|p| p.to_affine_secret());
     assert_eq!(new_strict, old_strict, "G1 strict for {b:02x?}");
     old
 }
 
 fn same_g2(b: &[u8; 96]) -> Result<G2Affine, EncodingError> {
-    let old = decode_g2_allow_identity(b);
-    let new = secret_g2_from_compressed(b).map(|p| p.to_affine_secret());
+    let old = g2_from_compressed(b);
+    let new = SecretG2::try_from_compressed(b).map(|p| p.to_affine_secret());
     assert_eq!(new, old, "G2 allow-identity for {b:02x?}");
-    let old_strict = decode_g2(b);
-    let new_strict = secret_g2_from_compressed_nonidentity(b).map(|p| p.to_affine_secret());
+    let old_strict = g2_from_compressed_nonidentity(b);
+    let new_strict = SecretG2::try_from_compressed_nonidentity(b).map(|p| p.to_affine_secret());
     assert_eq!(new_strict, old_strict, "G2 strict for {b:02x?}");
     old
 }
@@ -91,8 +89,14 @@ fn valid_points_and_identity_match() {
     let o2 = encode_g2(&G2Affine::zero());
     assert_eq!(same_g1(&o1), Ok(G1Affine::zero()));
     assert_eq!(same_g2(&o2), Ok(G2Affine::zero()));
-    assert_eq!(decode_g1(&o1), Err(EncodingError::IdentityPoint));
-    assert_eq!(decode_g2(&o2), Err(EncodingError::IdentityPoint));
+    assert_eq!(
+        g1_from_compressed_nonidentity(&o1),
+        Err(EncodingError::IdentityPoint)
+    );
+    assert_eq!(
+        g2_from_compressed_nonidentity(&o2),
+        Err(EncodingError::IdentityPoint)
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The bounded LRU map behind the point caches.
 
-use crate::hash::cache::Lru;
+use crate::cache::Lru;
 
 #[test]
 fn evicts_the_least_recently_used() {

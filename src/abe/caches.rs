@@ -1,0 +1,285 @@
+//! The process-wide caches of the FAME algebra: the fixed-base tables of the last few
+//! public keys used, and the combs of header rows that recur. What they save is measured
+//! in the docs of each constant; every cache is bounded, so an attacker choosing keys or
+//! policies cannot grow them.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ark_bls12_381::Fr;
+use ark_ff::Zero;
+
+use super::tables::{row_combs_vartime, KeyTables, RowBases, RowCombs};
+use crate::abe::PublicKey;
+use crate::cache::Lru;
+use crate::error::Result;
+use crate::policy::Lsss;
+
+/// Public keys whose tables are kept: an application seals under one authority, rarely
+/// a few.
+const KEY_TABLE_ENTRIES: usize = 4;
+
+/// The tables of the last [`KEY_TABLE_ENTRIES`] public keys used, by key id (most
+/// recent last).
+static KEY_TABLES: Mutex<Vec<([u8; 32], Arc<KeyTables>)>> = Mutex::new(Vec::new());
+
+/// The tables of `pk`, built on first use (about 10 ms, once per process and key).
+pub(super) fn key_tables(pk: &PublicKey) -> Arc<KeyTables> {
+    {
+        let mut cache = lock(&KEY_TABLES);
+        if let Some(i) = cache.iter().position(|(id, _)| *id == pk.id) {
+            let entry = cache.remove(i);
+            let tables = Arc::clone(&entry.1);
+            cache.push(entry);
+            return tables;
+        }
+    }
+    // Built without the lock; a concurrent builder's result may win, both are equal.
+    let fresh = Arc::new(KeyTables::new_vartime(pk));
+    let mut cache = lock(&KEY_TABLES);
+    if let Some((_, existing)) = cache.iter().find(|(id, _)| *id == pk.id) {
+        return Arc::clone(existing);
+    }
+    if cache.len() >= KEY_TABLE_ENTRIES {
+        cache.remove(0);
+    }
+    cache.push((pk.id, Arc::clone(&fresh)));
+    fresh
+}
+
+/// Row combs kept (least recently used evicted): 256 rows, about 27 MiB. A row is
+/// identified by its attribute and its LSSS row (trailing zeros dropped), so recurring
+/// policies, and rows shared between policies, hit.
+const ROW_COMB_ENTRIES: usize = 256;
+
+type RowKey = (String, Vec<Fr>);
+
+static ROW_COMBS: Mutex<Lru<RowKey, Arc<RowCombs>>> = Mutex::new(Lru::new(ROW_COMB_ENTRIES));
+
+/// A row's combs are built on its [`HOT_ROW_USES`]-th use. Building costs about 13 ms
+/// (six bases) and saves about 0.4 ms per later use (0.74 → 0.34 ms a row), so it
+/// pays only for rows that recur: a policy sealed or opened once keeps the
+/// variable-base path.
+pub(super) const HOT_ROW_USES: u32 = 8;
+
+/// Uses of rows that have no combs yet (bounded like the attribute cache).
+static ROW_USES: Mutex<Lru<RowKey, u32>> = Mutex::new(Lru::new(4096));
+
+/// The cache key of row `i`: its attribute and its LSSS row without trailing zeros.
+fn row_key(lsss: &Lsss, i: usize) -> RowKey {
+    let mut entries = lsss.row(i).to_vec();
+    while entries.last().is_some_and(Zero::is_zero) {
+        entries.pop();
+    }
+    (lsss.rho(i).as_str().to_owned(), entries)
+}
+
+/// Row combs built at most per header computation. Building costs about 13 ms a row:
+/// without a bound, the [`HOT_ROW_USES`]-th open of a 256-row record would build 256
+/// combs at once (seconds), and an attacker replaying records could repeat that. Rows
+/// beyond the allowance stay on the variable-base path and get their combs on a later
+/// use.
+pub(super) const COMB_BUILDS_PER_HEADER: usize = 2;
+
+/// The combs of row `i` if the row is hot: cached, or built now from its (public)
+/// `bases` on its [`HOT_ROW_USES`]-th use or later, if `builds` (decremented) allows.
+/// `None`: use the variable-base path.
+pub(super) fn row_combs(
+    lsss: &Lsss,
+    i: usize,
+    hot_after: u32,
+    builds: &mut usize,
+    bases: impl FnOnce() -> Result<RowBases>,
+) -> Result<Option<Arc<RowCombs>>> {
+    let key = row_key(lsss, i);
+    if let Some(hit) = lock(&ROW_COMBS).get(&key) {
+        return Ok(Some(hit));
+    }
+    let uses = {
+        let mut counts = lock(&ROW_USES);
+        let uses = counts.get(&key).unwrap_or(0).saturating_add(1);
+        counts.insert_or_replace(key.clone(), uses);
+        uses
+    };
+    if uses < hot_after || *builds == 0 {
+        return Ok(None);
+    }
+    *builds -= 1;
+    let combs = Arc::new(row_combs_vartime(&bases()?));
+    Ok(Some(lock(&ROW_COMBS).insert(key, combs)))
+}
+
+/// Locks a cache; a poisoned lock is taken over (no code panics while holding one, and
+/// every state of the maps is consistent).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use ark_bls12_381::G1Projective;
+    use ark_ec::CurveGroup;
+    use ark_ff::One;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+    use subtle::ConstantTimeEq;
+
+    use super::*;
+    use crate::abe::core::{kem_value, row_bases};
+    use crate::abe::tables::joint_comb_mul;
+    use crate::abe::Authority;
+    use crate::ct::mul::recode;
+    use crate::ct::{SecretG1, SecretG2, SecretGt, SecretScalar};
+
+    /// The combs give exactly the variable-base constant-time results, for random
+    /// coins and for the edge scalars 0, 1 and −1 (every digit negative or zero).
+    #[test]
+    fn key_tables_match_variable_base() {
+        let mut rng = ChaCha20Rng::seed_from_u64(7);
+        let authority = Authority::setup(&mut rng);
+        let pk = authority.public_key();
+        let tables = key_tables(pk);
+        let one = SecretScalar::from_fr(&Fr::one());
+        let mut scalars = vec![SecretScalar::zero(), -&one, one];
+        scalars.extend((0..4).map(|_| SecretScalar::random(&mut rng)));
+        for s in &scalars {
+            let (h1, h2) = (tables.h[0].mul(s), tables.h[1].mul(s));
+            assert!(bool::from(h1.ct_eq(&SecretG2::mul_base(&pk.h1, s))));
+            assert!(bool::from(h2.ct_eq(&SecretG2::mul_base(&pk.h2, s))));
+            let (t1, t2) = (tables.t[0].pow(s), tables.t[1].pow(s));
+            assert!(bool::from(t1.ct_eq(&SecretGt::pow_base(&pk.t1, s))));
+            assert!(bool::from(t2.ct_eq(&SecretGt::pow_base(&pk.t2, s))));
+        }
+        // Cached: the same tables come back.
+        assert!(Arc::ptr_eq(&tables, &key_tables(pk)));
+    }
+
+    /// The row combs give exactly the variable-base (Straus) rows, for AND, OR and
+    /// threshold (non-small LSSS entries) policies, and on a cache hit.
+    #[test]
+    fn row_combs_match_straus() {
+        let mut rng = ChaCha20Rng::seed_from_u64(10);
+        let one = SecretScalar::from_fr(&Fr::one());
+        let mut pairs = vec![
+            [SecretScalar::zero(), -&one],
+            [one.clone(), SecretScalar::zero()],
+        ];
+        pairs.extend((0..3).map(|_| {
+            [
+                SecretScalar::random(&mut rng),
+                SecretScalar::random(&mut rng),
+            ]
+        }));
+        for text in [
+            "comb:a and comb:b and comb:c",
+            "comb:a or comb:d",
+            "2 of (comb:a, comb:e, comb:f)",
+        ] {
+            let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            let lsss = policy.lsss();
+            for s in &pairs {
+                let digits = [recode(&s[0].0), recode(&s[1].0)];
+                for _pass in 0..2 {
+                    for i in 0..lsss.rows() {
+                        let combs =
+                            row_combs(lsss, i, 1, &mut { usize::MAX }, || row_bases(lsss, i))
+                                .unwrap_or_else(|e| panic!("{e}"))
+                                .unwrap_or_else(|| panic!("built at the first use"));
+                        let bases = row_bases(lsss, i).unwrap_or_else(|e| panic!("{e}"));
+                        for l in 0..3 {
+                            let affine = G1Projective::normalize_batch(&bases[l]);
+                            let straus = SecretG1::multi_mul(&affine, &[&s[0], &s[1]]);
+                            let comb = joint_comb_mul(&combs[l], &digits);
+                            assert!(bool::from(comb.ct_eq(&straus)), "{text}: row {i}, l {l}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A row gets combs on its HOT_ROW_USES-th use, not before.
+    #[test]
+    fn rows_get_combs_when_hot() {
+        let policy =
+            crate::policy::Policy::parse("hot:a and hot:b").unwrap_or_else(|e| panic!("{e}"));
+        let lsss = policy.lsss();
+        for _ in 1..HOT_ROW_USES {
+            assert!(
+                row_combs(lsss, 1, HOT_ROW_USES, &mut 1, || row_bases(lsss, 1))
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .is_none()
+            );
+        }
+        assert!(
+            row_combs(lsss, 1, HOT_ROW_USES, &mut 1, || row_bases(lsss, 1))
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_some()
+        );
+    }
+
+    /// The measurement that justified the combs (run by hand, timing only):
+    /// `cargo test --lib abe::caches::tests::comb_timing -- --ignored --nocapture`.
+    /// Prints the best of 15 runs of each, back to back.
+    #[test]
+    #[ignore = "timing, not a check"]
+    fn comb_timing() {
+        use std::time::Instant;
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let pk = Authority::setup(&mut rng).public_key().clone();
+        let start = Instant::now();
+        let tables = key_tables(&pk);
+        println!("tables built in {:?}", start.elapsed());
+        let s = SecretScalar::random(&mut rng);
+        let best = |f: &dyn Fn()| {
+            (0..15)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let g2_var = best(&|| drop(SecretG2::mul_base(&pk.h1, &s)));
+        let g2_comb = best(&|| drop(tables.h[0].mul(&s)));
+        let gt_var = best(&|| drop(SecretGt::pow_base(&pk.t1, &s)));
+        let gt_comb = best(&|| drop(tables.t[0].pow(&s)));
+        let policy =
+            crate::policy::Policy::parse("timing:a and timing:b").unwrap_or_else(|e| panic!("{e}"));
+        let lsss = policy.lsss();
+        let start = Instant::now();
+        let combs = row_combs(lsss, 0, 1, &mut 1, || row_bases(lsss, 0))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("built at the first use"));
+        println!("row combs (6 bases) built in {:?}", start.elapsed());
+        let bases = row_bases(lsss, 0).unwrap_or_else(|e| panic!("{e}"));
+        let affine = G1Projective::normalize_batch(&bases[0]);
+        let s2 = SecretScalar::random(&mut rng);
+        let row_var = best(&|| drop(SecretG1::multi_mul(&affine, &[&s, &s2])));
+        let row_comb = best(&|| {
+            let digits = [recode(&s.0), recode(&s2.0)];
+            drop(joint_comb_mul(&combs[0], &digits))
+        });
+        println!("G1 s1·B1 + s2·B2: Straus {row_var:?}, joint comb {row_comb:?} (x3 per row)");
+        println!("G2 H1^s: variable base {g2_var:?}, comb {g2_comb:?}");
+        println!("GT T1^s: variable base {gt_var:?}, comb {gt_comb:?}");
+    }
+
+    /// More keys than the cache holds: the oldest is evicted, results stay right.
+    #[test]
+    fn key_table_cache_is_bounded() {
+        let mut rng = ChaCha20Rng::seed_from_u64(8);
+        let authorities: Vec<Authority> = (0..KEY_TABLE_ENTRIES + 1)
+            .map(|_| Authority::setup(&mut rng))
+            .collect();
+        let s = SecretScalar::random(&mut rng);
+        for a in &authorities {
+            let pk = a.public_key();
+            let z = kem_value(pk, &[s.clone(), s.clone()]);
+            let expected = SecretGt::pow_base(&pk.t1, &s).mul(&SecretGt::pow_base(&pk.t2, &s));
+            assert!(bool::from(z.ct_eq(&expected)));
+        }
+        let cache = KEY_TABLES.lock().unwrap_or_else(PoisonError::into_inner);
+        assert!(cache.len() <= KEY_TABLE_ENTRIES);
+    }
+}

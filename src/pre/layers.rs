@@ -1,0 +1,103 @@
+//! The cryptography of a re-encryption layer, shared by the proxy that makes a hop
+//! ([`super::reencrypt`]) and the key holder that opens through it ([`super::open`])
+//! (`docs/security.md` §3 and §12.2 for why a hop has two capsules):
+//!
+//! - the **grant capsule** `G_i` of a re-key (an FO-KEM header under `P'`, the same in
+//!   every record of the grant) has the seed `w_i` that gives the blinding
+//!   `z_i = H_z(w_i)` ([`blinding_scalar`]); its context names the grant and the
+//!   delegator ([`grant_context`]);
+//! - the **record capsule** `V_i` is made for this record and this hop only: its context
+//!   commits to the record id, metadata, header and every hop below ([`hop_binding`]),
+//!   and its seed is keyed by the re-key's secret hop key ([`record_capsule_seed`]);
+//! - `R̂_i = R_i · Z(V_i)`, where `R_i = Z_{i-1}^{1/z_i}` is the proxy's transform of the
+//!   layer below, and for `i ≥ 2` `Rg_i = Z(G_{i-1})^{1/z_i}`.
+//!
+//! `R_i` opens nothing without `Z(V_i)`, which only a key satisfying the hop's policy (or
+//! the next proxy, for this record only) obtains: a hop, or a whole later hop, copied
+//! onto another record of the same grant opens nothing (finding 2 of the v2 review).
+
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::abe::PublicKey;
+use crate::ct::{declassify_choice, Gt, SecretGt, SecretScalar};
+use crate::encoding::Writer;
+use crate::error::{Error, Result};
+use crate::hash::{dst, expand_message_xmd};
+use crate::record::hop::{DELEGATOR_LEN, GRANT_ID_LEN};
+use crate::record::kem::{context, Seed};
+use crate::record::SealedRecord;
+
+/// The KEM context of a re-key's grant capsule: the grant id and the delegator's consent
+/// key, so that the capsule (hence every hop of the grant) opens only under the
+/// delegator the re-key was made for.
+pub(crate) fn grant_context(
+    grant_id: &[u8; GRANT_ID_LEN],
+    delegator: &[u8; DELEGATOR_LEN],
+) -> Vec<u8> {
+    context(b"grant-capsule", &[grant_id, delegator])
+}
+
+/// What the record capsule of hop `index` (1-based) commits to: the record's id,
+/// metadata and header, the hop's position and grant, and every hop below it. Any
+/// change to these makes the capsule's FO check fail.
+pub(crate) fn hop_binding(
+    record: &SealedRecord,
+    index: usize,
+    grant_id: &[u8; GRANT_ID_LEN],
+) -> [u8; 32] {
+    let mut w = Writer::raw();
+    w.bytes(record.record_id());
+    w.bytes(record.metadata());
+    w.fixed(&record.header_digest());
+    // index ≤ MAX_HOPS.
+    w.u8(index as u8);
+    w.fixed(grant_id);
+    record
+        .hops()
+        .iter()
+        .take(index.saturating_sub(1))
+        .for_each(|h| h.write(&mut w));
+    let mut h = Sha256::new();
+    h.update(dst::HOP_BINDING);
+    h.update(w.finish());
+    h.finalize().into()
+}
+
+/// The KEM context of a record capsule with this binding.
+pub(crate) fn record_capsule_context(binding: &[u8; 32]) -> Vec<u8> {
+    context(b"record-capsule", &[binding])
+}
+
+/// The seed of a record capsule: HKDF-SHA256 of the re-key's secret hop key over the
+/// binding, so re-encrypting the same record twice gives the same hop and nobody without
+/// the re-key can predict `Z(V)`.
+pub(crate) fn record_capsule_seed(hop_key: &[u8; 32], binding: &[u8; 32]) -> Seed {
+    let hk = Hkdf::<Sha256>::new(Some(dst::HOP_SEED), hop_key);
+    let mut seed = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF's limit, so expand cannot fail.
+    let _ = hk.expand(binding, seed.as_mut());
+    seed
+}
+
+/// `z = H_z(pk id, w)`, the blinding exponent of a re-key (RFC 9380 `hash_to_field`
+/// into Z_r, reduced in constant time); zero is refused (probability 2^-255; the
+/// outcome is public).
+pub(crate) fn blinding_scalar(pk: &PublicKey, w: &[u8; 32]) -> Result<SecretScalar> {
+    let uniform = Zeroizing::new(expand_message_xmd(&[&pk.id, w], dst::REKEY_BLIND, 48)?);
+    let mut chunk = Zeroizing::new([0u8; 48]);
+    chunk.copy_from_slice(&uniform);
+    let z = SecretScalar::from_hash_bytes(&chunk);
+    if declassify_choice(z.is_zero()) {
+        return Err(Error::DecryptionFailed);
+    }
+    Ok(z)
+}
+
+/// `R = R̂ / Z(V)`: GT elements are unitary, so the inverse is the conjugate.
+pub(super) fn unmask(masked: &Gt, z_v: &SecretGt) -> SecretGt {
+    let mut inverse = z_v.clone();
+    inverse.0.conjugate_in_place();
+    SecretGt::from_gt(masked).mul(&inverse)
+}

@@ -1,0 +1,108 @@
+//! The proxy's operation: transform one record for the audience of the re-key's target
+//! policy, adding one hop (see [`super::layers`] for what the hop holds).
+
+use super::layers::{hop_binding, record_capsule_context, record_capsule_seed};
+use super::rekey::ReKey;
+use crate::abe::core::dec_core;
+use crate::ct::after_wiping_stack;
+use crate::error::{Error, Result};
+use crate::record::hop::{open_cost_bound, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST};
+use crate::record::kem::{encaps_with_seed, key_gamma, KemHeader};
+use crate::record::SealedRecord;
+
+impl ReKey {
+    /// Why this re-key cannot transform the record, checked without group work.
+    fn refusal(&self, record: &SealedRecord) -> Option<Error> {
+        if record.authority() != self.material.authority {
+            return Some(Error::WrongAuthority);
+        }
+        if record.hop_count() >= MAX_HOPS {
+            return Some(Error::InvalidArgument(
+                "the record has the maximum number of hops",
+            ));
+        }
+        if record.hops().iter().any(|h| h.grant_id == self.grant_id) {
+            return Some(Error::InvalidArgument(
+                "the record was already re-encrypted under this grant",
+            ));
+        }
+        if !record
+            .newest_policy()
+            .is_satisfied_by(&self.material.attributes)
+        {
+            return Some(Error::PolicyNotSatisfied);
+        }
+        // The result must stay within the open-cost budget of one record.
+        let policies = record
+            .hops()
+            .iter()
+            .map(|h| &h.grant_capsule.policy)
+            .chain(core::iter::once(&self.capsule.policy));
+        if open_cost_bound(&record.header.policy, policies) > MAX_RECORD_OPEN_COST {
+            return Some(Error::LimitExceeded(crate::error::LimitKind::PolicyCost));
+        }
+        None
+    }
+
+    /// Whether this re-key can transform the record: same authority, its attributes
+    /// satisfy the record's newest policy, the hop limit is not reached and the record
+    /// was not already re-encrypted under this grant (exactly when
+    /// [`reencrypt`](Self::reencrypt) succeeds on a well-formed record).
+    pub fn can_reencrypt(&self, record: &SealedRecord) -> bool {
+        self.refusal(record).is_none()
+    }
+
+    /// Re-encrypts one record (the proxy's operation). The result is a sealed record
+    /// with one more hop, bound to this record: keys satisfying the target policy open
+    /// it, and it can be re-encrypted again with a re-key made for such keys
+    /// (multi-hop). Deterministic: the same record and re-key give the same result.
+    ///
+    /// # Errors
+    /// [`Error::WrongAuthority`] for a record of another authority;
+    /// [`Error::PolicyNotSatisfied`] before any pairing if `S'` does not satisfy the
+    /// record's newest policy; [`Error::InvalidArgument`] if the record already has
+    /// [`MAX_HOPS`] hops or was already re-encrypted under this grant;
+    /// [`Error::LimitExceeded`] (`PolicyCost`) if the result would cost more than
+    /// [`MAX_RECORD_OPEN_COST`] to open.
+    pub fn reencrypt(&self, record: &SealedRecord) -> Result<SealedRecord> {
+        after_wiping_stack(|| {
+            if let Some(e) = self.refusal(record) {
+                return Err(e);
+            }
+            let index = record.hop_count() + 1;
+            // The layer to transform: the record header, or the record capsule of the hop
+            // below together with its grant capsule.
+            let (r, grant_r) = match record.hops().last() {
+                None => (self.transform(&record.header)?, None),
+                Some(prev) => (
+                    self.transform(&prev.record_capsule)?,
+                    Some(self.transform(&prev.grant_capsule)?.publish()),
+                ),
+            };
+            let binding = hop_binding(record, index, &self.grant_id);
+            let seed = record_capsule_seed(&self.hop_key, &binding);
+            let (record_capsule, z_v) = encaps_with_seed(
+                &self.pk,
+                &self.capsule.policy,
+                &record_capsule_context(&binding),
+                &seed,
+            )?;
+            // R̂ = R · Z(V) is public; R alone never leaves this function.
+            let masked_r = r.mul(&z_v).publish();
+            Ok(record.with_hop(Hop {
+                grant_id: self.grant_id,
+                delegator: self.delegator.to_bytes(),
+                grant_capsule: self.capsule.clone(),
+                record_capsule,
+                masked_r,
+                grant_r,
+            }))
+        })
+    }
+
+    /// DecCore with the blinded key on a header the attributes satisfy: `Z^{1/z}`.
+    fn transform(&self, header: &KemHeader) -> Result<crate::ct::SecretGt> {
+        let gamma = key_gamma(&*self.material, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
+        dec_core(&*self.material, header.policy.lsss(), &header.core, &gamma)
+    }
+}
