@@ -1,5 +1,58 @@
 #![doc = include_str!("../README.md")]
 //!
+//! # Architecture
+//!
+//! One concept, one module. Each module, with what it owns:
+//!
+//! - `error`: every error the crate returns ([`Error`] and its reason enums) and their
+//!   stable codes, the same in Rust, Python and JavaScript.
+//! - `encoding` (internal): the canonical wire format (`docs/formats.md`): object headers,
+//!   the `Reader`/`Writer`, the codecs of public points and GT elements, base64 and the
+//!   hex of `Debug` output.
+//! - `ct` (internal; public only under the internal `ctcheck` feature): constant-time
+//!   arithmetic on secrets (fields, curves, pairing, GT, the decoders of secret points,
+//!   the secret newtypes) and the named points where a secret becomes public.
+//! - `cache` (internal): the bounded least-recently-used map behind the process-wide
+//!   caches.
+//! - [`policy`]: the policy language: attributes, parsing, canonical text, the LSSS
+//!   matrix and the open-cost model.
+//! - `hash` (internal): domain-separated hashing: `expand_message_xmd`, hashing to
+//!   scalars and to G1/G2, the FAME attribute and column points, every DST.
+//! - `secret` (internal): random seeds in zeroizing buffers.
+//! - [`sig`]: BLS signatures (minimal public keys, proof of possession).
+//! - [`abe`]: FAME CP-ABE: the authority, public and user keys, the key material, the
+//!   EncCore/DecCore algebra and its fixed-base tables and caches.
+//! - [`chain`]: the proof chain: signed entries, the hash chain and Merkle tree,
+//!   checkpoints, proof files and stores; a log of any subject.
+//! - [`record`]: sealed records (the FO-KEM over FAME plus an AEAD body), the
+//!   re-encryption hops a record carries as data, streams, sessions, and the chain entries
+//!   that log a record (`Entry::for_seal`, `Entry::for_reencrypt`).
+//! - [`pre`]: proxy re-encryption end to end: delegation keys, re-keys, re-encrypting one
+//!   record or a batch, the cryptography of a hop, and opening a record over every layer
+//!   (`UserKey::open`).
+//! - [`consent`]: consent tokens (issue, attenuate, present, verify, revoke) and the proxy
+//!   helpers that re-encrypt only under a verified consent.
+//! - `hazmat` (feature `hazmat`) and `serde_impls` (feature `serde`):
+//!   faces over the rest, which never import them.
+//!
+//! Layers, lowest first; a module imports only from layers below it (or its own):
+//!
+//! 1. `error`.
+//! 2. The ground: `encoding`, `ct`, `cache`, `secret`, `policy`, `hash`. They import only
+//!    `error`, apart from shared bounds and a cache: `hash` uses `cache` and the policy
+//!    leaf bound, `policy` derives `MAX_POLICY_COST` from the record budget
+//!    (`record::MAX_RECORD_OPEN_COST`), constants only.
+//! 3. `sig` and `abe`, side by side (neither imports the other).
+//! 4. `chain`, on `sig`: it logs subjects by id and digest and knows nothing of records.
+//! 5. `record`, on `abe` and `chain`: a record makes its own chain entries.
+//! 6. `pre`, on `record`, `abe` and `sig`: re-encryption adds hops to records (through
+//!    `SealedRecord`'s crate-internal `with_hop`, never its fields) and opens through them.
+//! 7. `consent`, on `pre`, `record`, `chain` and `sig`: it sits above both the proof chain
+//!    and re-encryption, because a consent names a re-key, gates the proxy's
+//!    re-encryption and is revoked through the chain. Neither `pre` nor `chain` imports
+//!    `consent`.
+//! 8. `hazmat` and `serde_impls`.
+//!
 //! All operations on secret values are meant to be constant time; `docs/constant-time.md`
 //! lists what already is and what is not yet. Anything variable time is named `*_vartime`
 //! or works only on public data.

@@ -9,7 +9,6 @@ use super::Action;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
-use crate::record::SealedRecord;
 use crate::sig::{PublicKey, Signature, SigningKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
 
 /// The entry format version this library writes and reads.
@@ -137,31 +136,6 @@ fn sha256(bytes: &[u8]) -> Hash {
 }
 
 impl Entry {
-    /// The draft that logs sealing `sealed`: action [`Action::Create`], subject = the
-    /// record id, digest = SHA-256 of `sealed.to_bytes()` (anyone holding the record can
-    /// recompute it with `sha256sum`).
-    pub fn for_seal(sealed: &SealedRecord, time: u64) -> EntryDraft {
-        EntryDraft::new(
-            time,
-            Action::Create,
-            sealed.record_id(),
-            sha256(&sealed.to_bytes()),
-        )
-    }
-
-    /// The draft that logs a proxy re-encryption whose **result** is `reencrypted`:
-    /// action [`Action::ReEncrypt`], subject = the record id, digest = SHA-256 of the
-    /// result's encoding, metadata = the 16-byte grant id of the re-key used.
-    pub fn for_reencrypt(reencrypted: &SealedRecord, grant_id: [u8; 16], time: u64) -> EntryDraft {
-        EntryDraft::new(
-            time,
-            Action::ReEncrypt,
-            reencrypted.record_id(),
-            sha256(&reencrypted.to_bytes()),
-        )
-        .with_metadata(grant_id.to_vec())
-    }
-
     /// The position of the entry in its chain (0-based).
     pub fn sequence(&self) -> u64 {
         self.sequence

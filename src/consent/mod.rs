@@ -22,6 +22,10 @@
 //! its signature; revocations are logged in the proof chain
 //! ([`ConsentToken::revoke_entry`], [`RevocationSet::from_chain`]).
 //!
+//! Consent sits above both re-encryption ([`crate::pre`]) and the proof chain
+//! ([`crate::chain`]): it names a re-key, gates the proxy and is revoked through the chain,
+//! and neither of them imports it (the crate docs, "Architecture").
+//!
 //! Every signed byte string starts with its own `CIPHERCHART-V01-CONSENT-…` tag, so a
 //! patient's key can sign consent and chain entries without any message of one being a
 //! message of the other. `docs/consent.md` gives the design and its reasons and the

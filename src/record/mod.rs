@@ -4,6 +4,7 @@
 //! A sealed record carries its re-encryption hops as data (`record/hop.rs`); making them and
 //! opening through them is [`crate::pre`]'s job (`UserKey::open` lives there).
 
+mod chain_entry;
 pub(crate) mod hop;
 pub(crate) mod kem;
 pub(crate) mod sealed;
