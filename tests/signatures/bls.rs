@@ -480,7 +480,7 @@ fn run_ethereum_case(handler: &str, name: &str, case: &serde_json::Value) -> boo
 const HANDLERS_ELSEWHERE: &[(&str, &str)] = &[(
     "hash_to_G2",
     "hashes under the RFC 9380 test tag QUUX-V01-CS02-…, which only the `hazmat` API \
-     accepts: run by tests/encodings_vectors/hash_to_curve.rs (`--features hazmat`)",
+     accepts: run by tests/signatures/hash_to_curve.rs (`--features hazmat`)",
 )];
 
 #[test]
