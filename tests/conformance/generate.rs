@@ -2108,7 +2108,7 @@ pub fn generate() -> Value {
     json!({
         "version": 2,
         "generator": format!(
-            "cipherchart tests/conformance.rs (ChaCha20Rng seeded with SHA-256(\"{SEED_LABEL}/<group>\"))"
+            "cipherchart tests/conformance/generate.rs (ChaCha20Rng seeded with SHA-256(\"{SEED_LABEL}/<group>\"))"
         ),
         "encoding": "bytes are lowercase hex; texts are UTF-8 strings; errors are Error::code() strings",
         "policies": policies(),

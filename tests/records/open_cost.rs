@@ -20,6 +20,7 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::common::names;
 use ark_bls12_381::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_serialize::CanonicalSerialize;
@@ -32,10 +33,6 @@ use rand_chacha::ChaCha20Rng;
 fn authority() -> &'static Authority {
     static A: OnceLock<Authority> = OnceLock::new();
     A.get_or_init(|| Authority::setup(&mut ChaCha20Rng::seed_from_u64(0x16_01)))
-}
-
-fn names(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}:{i}")).collect()
 }
 
 /// `role:physician or k of (prefix:0, …, prefix:n−1)`.

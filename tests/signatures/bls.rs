@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::common::rng;
 use ark_bls12_381::{Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{BigInteger, PrimeField};
@@ -28,8 +29,6 @@ use cipherchart::sig::{
 use cipherchart::{EncodingError, Error};
 use hkdf::Hkdf;
 use proptest::prelude::*;
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -38,10 +37,6 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/bls");
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
 
 fn unhex(s: &str) -> Vec<u8> {
     hex::decode(s.trim_start_matches("0x")).unwrap()
@@ -485,7 +480,7 @@ fn run_ethereum_case(handler: &str, name: &str, case: &serde_json::Value) -> boo
 const HANDLERS_ELSEWHERE: &[(&str, &str)] = &[(
     "hash_to_G2",
     "hashes under the RFC 9380 test tag QUUX-V01-CS02-…, which only the `hazmat` API \
-     accepts: run by tests/hazmat.rs (`--features hazmat`)",
+     accepts: run by tests/signatures/hash_to_curve.rs (`--features hazmat`)",
 )];
 
 #[test]

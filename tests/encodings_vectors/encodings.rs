@@ -16,14 +16,9 @@ use cipherchart::stream::{read_stream_info, seal_stream_with_chunk_size};
 use cipherchart::{
     seal, Authority, EncodingError, Error, Policy, PublicKey, SealedRecord, UserKey,
 };
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 
+use crate::common::{rng, u32_at, AUTHORITY_ID_LEN};
 use EncodingError::*;
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
 
 fn authority() -> &'static Authority {
     static A: OnceLock<Authority> = OnceLock::new();
@@ -38,10 +33,6 @@ fn splice(bytes: &[u8], at: usize, new: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     out[at..at + new.len()].copy_from_slice(new);
     out
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> usize {
-    u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
 }
 
 // ---------------------------------------------------------------------------------
@@ -288,9 +279,6 @@ fn master_key_export() {
         );
     }
 }
-
-/// Length of an authority key id (v2: in every key, re-key and KEM header).
-const AUTHORITY_ID_LEN: usize = 32;
 
 /// A user key encoding (v2) from attribute byte strings and the point section:
 /// header, authority id, attributes, guard flag (1: user keys hold the guard), points

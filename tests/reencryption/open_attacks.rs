@@ -24,6 +24,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::common::{grant, kem_end, lp, names, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
 use ark_bls12_381::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_serialize::CanonicalSerialize;
@@ -34,37 +35,7 @@ use cipherchart::{
     seal, Authority, BlsSigningKey, ConsentToken, EncodingError, Error, LimitKind, Policy, ReKey,
     SealedRecord, UserKey, VerifiedConsent,
 };
-use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-
-const T0: u64 = 1_767_225_600;
-const DAY: u64 = 86_400;
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
-
-fn policy(text: &str) -> Policy {
-    Policy::parse(text).unwrap()
-}
-
-fn names(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}:{i}")).collect()
-}
-
-fn grant(
-    authority: &Authority,
-    attributes: &[&str],
-    delegator: &BlsSigningKey,
-    to: &str,
-    rng: &mut ChaCha20Rng,
-) -> ReKey {
-    authority
-        .issue_delegation_key(attributes, &delegator.public_key(), rng)
-        .unwrap()
-        .rekey(authority.public_key(), &policy(to), rng)
-        .unwrap()
-}
 
 fn over_budget<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
     matches!(r, Err(Error::LimitExceeded(LimitKind::PolicyCost)))
@@ -72,29 +43,6 @@ fn over_budget<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
 
 // --- wire-format helpers (docs/formats.md) -------------------------------------------
 
-fn lp(bytes: &[u8]) -> Vec<u8> {
-    let mut out = (bytes.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(bytes);
-    out
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> usize {
-    u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
-}
-
-fn skip_lp(bytes: &[u8], at: usize) -> usize {
-    at + 4 + u32_at(bytes, at)
-}
-
-/// End of a KEM header starting at `at`: authority (32) ‖ lp(policy) ‖ C0 (288) ‖
-/// u32 rows ‖ rows·144 ‖ c' (32).
-fn kem_end(bytes: &[u8], at: usize) -> usize {
-    let rows_at = skip_lp(bytes, at + 32) + 288;
-    rows_at + 4 + u32_at(bytes, rows_at) * 144 + 32
-}
-
-/// The grant id (16) and delegator (48) that open a hop.
-const GRANT: usize = 16 + 48;
 /// A GT element.
 const GT: usize = 576;
 
@@ -967,10 +915,11 @@ fn crafted_hops_give_typed_errors_never_panics() {
 // Cost measurements (ignored; one record per process)
 // =====================================================================================
 //
-// 1. `V2OA_DIR=/tmp/v2oa cargo test --test v2_open_attacks -- --ignored prepare_cost_records`
-// 2. per record: `V2OA_DIR=/tmp/v2oa V2OA_NAME=<name> cargo test --test v2_open_attacks --
-//    --ignored --nocapture measure_one_record` (add `V2OA_WARM_COLUMNS=1` to warm the
-//    column points first, `V2OA_REPEAT=8` to open it 8 times and report every open).
+// 1. `V2OA_DIR=/tmp/v2oa cargo test --test reencryption -- --ignored
+//    open_attacks::prepare_cost_records`
+// 2. per record: `V2OA_DIR=/tmp/v2oa V2OA_NAME=<name> cargo test --test reencryption --
+//    --ignored --nocapture open_attacks::measure_one_record` (add `V2OA_WARM_COLUMNS=1` to
+//    warm the column points first, `V2OA_REPEAT=8` to open it 8 times and report every open).
 //    Times are the opening thread's CPU time (`/proc/thread-self/schedstat`), against
 //    the mean of 20 warm AND-of-1 opens in the same process. Under callgrind, use
 //    `--toggle-collect='*measured_open*'`.
@@ -1227,9 +1176,9 @@ fn measure_one_record() {
 ///
 /// A timing measurement, so not run by default (a loaded CI machine makes CPU-time ratios
 /// noisy: measured 41x worst on a machine at load 4-6, against the 50x bound). Run it on a
-/// quiet machine with `cargo test --test v2_open_attacks -- --ignored cold_columns`. What CI
-/// checks instead is the fix itself: `column_table_is_the_hash` (every compiled-in column
-/// point is the hash it replaces) and the cost model's bounds in `tests/open_cost.rs`.
+/// quiet machine with `cargo test --test reencryption -- --ignored open_attacks::cold_columns`.
+/// What CI checks instead is the fix itself: `column_table_is_the_hash` (every compiled-in column
+/// point is the hash it replaces) and the cost model's bounds in `tests/records/open_cost.rs`.
 #[test]
 #[ignore = "measurement (CPU-time ratio): run on a quiet machine with --ignored"]
 fn cold_columns_keep_the_worst_open_within_50x() {
@@ -1267,7 +1216,7 @@ fn cold_columns_keep_the_worst_open_within_50x() {
 fn run_child(test: &str, env: &[(&str, &str)]) -> String {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
-            test,
+            &crate::common::test_path(module_path!(), test),
             "--exact",
             "--ignored",
             "--nocapture",

@@ -9,6 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use crate::common::{grant, kem_end, lp, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
 use cipherchart::consent::{
     reencrypt_batch_with_consent, reencrypt_with_consent, verify, Grant, Grantee, Narrowing,
     RevocationSet, Window,
@@ -18,34 +19,9 @@ use cipherchart::{
     seal, Authority, BlsPublicKey, BlsSigningKey, ConsentError, ConsentToken, DelegationKey,
     EncodingError, Error, Policy, ReKey, SealedRecord, UserKey, VerifiedConsent,
 };
-use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-const T0: u64 = 1_767_225_600;
-const DAY: u64 = 86_400;
 const GUARD: &str = "cipherchart:key-holder";
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
-
-fn policy(text: &str) -> Policy {
-    Policy::parse(text).unwrap()
-}
-
-fn grant(
-    authority: &Authority,
-    attributes: &[&str],
-    delegator: &BlsSigningKey,
-    to: &str,
-    rng: &mut ChaCha20Rng,
-) -> ReKey {
-    authority
-        .issue_delegation_key(attributes, &delegator.public_key(), rng)
-        .unwrap()
-        .rekey(authority.public_key(), &policy(to), rng)
-        .unwrap()
-}
 
 /// A verified consent of `issuer` for `to`, naming `rekey`'s digest (if any).
 fn consent(issuer: &BlsSigningKey, to: &str, rekey: Option<&ReKey>) -> VerifiedConsent {
@@ -73,30 +49,6 @@ fn is_invalid_encoding<T>(r: &Result<T, Error>) -> bool {
 }
 
 // --- wire-format helpers (docs/formats.md) -------------------------------------------
-
-fn lp(bytes: &[u8]) -> Vec<u8> {
-    let mut out = (bytes.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(bytes);
-    out
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> usize {
-    u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
-}
-
-fn skip_lp(bytes: &[u8], at: usize) -> usize {
-    at + 4 + u32_at(bytes, at)
-}
-
-/// End of a KEM header starting at `at`: authority (32) ‖ lp(policy) ‖ C0 (288) ‖
-/// u32 rows ‖ rows·144 ‖ c' (32).
-fn kem_end(bytes: &[u8], at: usize) -> usize {
-    let rows_at = skip_lp(bytes, at + 32) + 288;
-    rows_at + 4 + u32_at(bytes, rows_at) * 144 + 32
-}
-
-/// A hop's grant id (16) and delegator (48).
-const GRANT: usize = 16 + 48;
 
 /// A sealed record, cut into its fields.
 #[derive(Clone)]

@@ -20,11 +20,11 @@
     clippy::type_complexity
 )]
 
-#[path = "conformance/check.rs"]
+#[path = "../conformance/check.rs"]
 mod check;
-#[path = "conformance/common.rs"]
+#[path = "../conformance/common.rs"]
 mod common;
-#[path = "conformance/generate.rs"]
+#[path = "../conformance/generate.rs"]
 mod generate;
 
 use std::path::PathBuf;
@@ -56,7 +56,7 @@ fn committed() -> &'static Value {
     DOC.get_or_init(|| {
         let text = std::fs::read_to_string(path()).unwrap_or_else(|e| {
             panic!(
-                "{}: {e}; run `{ENV}=1 cargo test --test conformance regenerate`",
+                "{}: {e}; run `{ENV}=1 cargo test --test encodings_vectors conformance::regenerate`",
                 path().display()
             )
         });
@@ -144,7 +144,8 @@ fn committed_vectors_are_current() {
     if let Some(d) = first_difference(committed(), fresh, "") {
         panic!(
             "conformance vectors drifted at {d}\n(if the change is intended: \
-             `{ENV}=1 cargo test --test conformance regenerate`, review the diff, commit)"
+             `{ENV}=1 cargo test --test encodings_vectors conformance::regenerate`, review the diff,\
+             commit)"
         );
     }
     let text = std::fs::read_to_string(path()).unwrap();

@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use crate::common::{DAY, T0};
 use cipherchart::consent::{
     check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest, verify,
     ConsentToken, Grant, Grantee, RevocationSet, VerifiedConsent, Window,
@@ -17,8 +18,6 @@ use cipherchart::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-const T0: u64 = 1_767_225_600;
-const DAY: u64 = 86_400;
 const TARGET: &str = "hospital:h2 and dept:cardiology and role:physician";
 
 struct World {

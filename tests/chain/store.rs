@@ -337,7 +337,12 @@ fn killed_writer_loses_nothing_acknowledged() {
     let mut acked: Option<u64> = None;
     for round in 0..4u64 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                &crate::common::test_path(module_path!(), "child_writer"),
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -419,7 +424,7 @@ fn killed_chain_writer_loses_nothing_acknowledged() {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "chain_child_writer",
+                &crate::common::test_path(module_path!(), "chain_child_writer"),
                 "--nocapture",
                 "--test-threads=1",
             ])
@@ -502,7 +507,7 @@ fn second_writer_in_another_process_is_refused() {
         let out = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "second_writer_child",
+                &crate::common::test_path(module_path!(), "second_writer_child"),
                 "--nocapture",
                 "--test-threads=1",
             ])

@@ -4,8 +4,8 @@
 //! kind of invalid token; run it in both builds:
 //!
 //! ```text
-//! cargo test --test review_consent
-//! cargo test --no-default-features --test review_consent
+//! cargo test --test consent unbatched::
+//! cargo test --no-default-features --test consent unbatched::
 //! ```
 //!
 //! It also runs every committed consent vector (`tests/vectors/cipherchart-v2.json`)
@@ -13,9 +13,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
-#[path = "conformance/check.rs"]
+#[path = "../conformance/check.rs"]
 mod check;
-#[path = "conformance/common.rs"]
+#[path = "../conformance/common.rs"]
 mod common;
 
 use cipherchart::consent::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, Window};

@@ -7,7 +7,7 @@
 //!   are bilinear, identities and several pairs included;
 //! - the CT field arithmetic (`CtFq`) equals arkworks at edge values and at random.
 //!
-//! `cargo test --features ctcheck --test review_ct`
+//! `cargo test --features ctcheck --test constant_time`
 
 #![cfg(feature = "ctcheck")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

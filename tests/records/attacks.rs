@@ -9,14 +9,9 @@
 
 use std::sync::OnceLock;
 
+use crate::common::rng;
 use cipherchart::session::start_session;
 use cipherchart::{seal, Authority, EncodingError, Error, LimitKind, Policy, SealedRecord};
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
 
 fn authority() -> &'static Authority {
     static A: OnceLock<Authority> = OnceLock::new();

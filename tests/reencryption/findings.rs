@@ -5,55 +5,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{grant, lp, policy, rng, skip_lp, DAY, T0};
 use cipherchart::consent::{reencrypt_with_consent, verify, Grant, Grantee, RevocationSet, Window};
 use cipherchart::stream::seal_stream;
 use cipherchart::{
     seal, session, Authority, BlsSigningKey, ConsentError, ConsentToken, EncodingError, Error,
-    Policy, ReKey, SealedRecord,
+    ReKey, SealedRecord,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-const T0: u64 = 1_767_225_600;
-const DAY: u64 = 86_400;
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
-
-fn policy(text: &str) -> Policy {
-    Policy::parse(text).unwrap()
-}
-
-/// A delegation key for `attributes`, issued for `delegator`, made into a re-key to `to`.
-fn grant(
-    authority: &Authority,
-    attributes: &[&str],
-    delegator: &BlsSigningKey,
-    to: &str,
-    rng: &mut ChaCha20Rng,
-) -> ReKey {
-    authority
-        .issue_delegation_key(attributes, &delegator.public_key(), rng)
-        .unwrap()
-        .rekey(authority.public_key(), &policy(to), rng)
-        .unwrap()
-}
-
 // --- wire-format helpers (docs/formats.md) -------------------------------------------
-
-/// `u32` big-endian length ‖ bytes.
-fn lp(bytes: &[u8]) -> Vec<u8> {
-    let mut out = (bytes.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(bytes);
-    out
-}
-
-/// Reads a `u32` length prefix at `at` and returns the end of that byte string.
-fn skip_lp(bytes: &[u8], at: usize) -> usize {
-    let n = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-    at + 4 + n
-}
 
 /// A SealedRecord encoding from its parts (v2): header, id, metadata, KEM header, body,
 /// hop count, hops.

@@ -11,6 +11,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{rng, DAY, T0};
 use cipherchart::chain::{Action, Chain, EntryDraft, MemoryStore};
 use cipherchart::consent::{
     verify, ConsentToken, Grant, Grantee, Narrowing, RevocationId, RevocationSet, Scope, Selection,
@@ -18,20 +19,10 @@ use cipherchart::consent::{
 };
 use cipherchart::sig::{PublicKey, SigningKey};
 use cipherchart::{ConsentError, EncodingError, Error, Policy};
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
-
-const DAY: u64 = 86_400;
-/// 2026-01-01T00:00:00Z.
-const T0: u64 = 1_767_225_600;
 
 fn key(seed: u8) -> SigningKey {
     SigningKey::from_ikm(&[seed; 32], b"").unwrap()
-}
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
 }
 
 fn window(from: u64, to: u64) -> Window {

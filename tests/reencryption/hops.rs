@@ -18,6 +18,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::common::{policy, rng, u32_at, AUTHORITY_ID_LEN};
 use ark_bls12_381::Bls12_381;
 use ark_ec::pairing::PairingOutput;
 use ark_ec::PrimeGroup;
@@ -34,7 +35,6 @@ type Gt = PairingOutput<Bls12_381>;
 
 const GRANT_ID_LEN: usize = 16;
 const GT_LEN: usize = 576;
-const AUTHORITY_ID_LEN: usize = 32;
 
 /// One authority for the whole file (setup is the slowest single step).
 fn authority() -> &'static Authority {
@@ -44,14 +44,6 @@ fn authority() -> &'static Authority {
 
 fn pk() -> &'static PublicKey {
     authority().public_key()
-}
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
-
-fn policy(text: &str) -> Policy {
-    Policy::parse(text).unwrap()
 }
 
 fn key(attributes: &[&str], rng: &mut ChaCha20Rng) -> UserKey {
@@ -73,10 +65,6 @@ fn sealed(text: &str, id: &[u8], payload: &[u8], rng: &mut ChaCha20Rng) -> Seale
 
 fn decode(bytes: &[u8]) -> SealedRecord {
     SealedRecord::from_bytes(bytes).unwrap()
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> usize {
-    u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
 }
 
 /// Where the hops of an encoded record are: `base_len` is the length of the record's

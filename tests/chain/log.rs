@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::common::rng;
 use cipherchart::chain::merkle::{leaf_hash, EMPTY_ROOT};
 use cipherchart::chain::{
     verify_consistency, verify_inclusion, Action, Chain, Checkpoint, Entry, EntryDraft,
@@ -15,14 +16,8 @@ use cipherchart::chain::{
 use cipherchart::error::{ChainError, ChainErrorKind};
 use cipherchart::sig::SigningKey;
 use cipherchart::{seal, Authority, EncodingError, Error, Policy, Result};
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 
 const ORIGIN: &str = "hospital.example/log";
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
 
 fn key(i: u8) -> SigningKey {
     SigningKey::from_ikm(&[i; 32], b"").unwrap()
