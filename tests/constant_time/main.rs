@@ -5,3 +5,4 @@
 mod common;
 
 mod against_arkworks;
+mod stack_wipe;

@@ -4,7 +4,7 @@
 //! instructions of inline assembly (Rust cannot read it soundly), counting a marker a
 //! callee left there: the control shows the marker survives a plain call, so the check
 //! has power; the wiped call must leave none.
-#![cfg(all(feature = "ctcheck", target_arch = "x86_64", target_os = "linux"))]
+#![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #![allow(unsafe_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::hint::black_box;
