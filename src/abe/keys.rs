@@ -161,7 +161,7 @@ impl MasterKey {
 /// # Ok::<(), cipherchart::Error>(())
 /// ```
 pub struct Authority {
-    msk: Box<MasterKey>,
+    msk: MasterKey,
     pk: PublicKey,
 }
 
@@ -201,10 +201,7 @@ impl Authority {
                 g_d: [g_d[0].clone(), g_d[1].clone(), g_d[2].clone()],
             };
             let pk = msk.public_key_from_d(&d);
-            Self {
-                msk: Box::new(msk),
-                pk,
-            }
+            Self { msk, pk }
         })
     }
 
@@ -285,7 +282,7 @@ impl Authority {
         after_wiping_stack(|| {
             let attributes = canonical_attribute_set(attributes)?;
             Ok(UserKey {
-                material: Box::new(self.key_material(attributes, true, rng)?),
+                material: self.key_material(attributes, true, rng)?,
             })
         })
     }
@@ -348,10 +345,7 @@ impl Authority {
             r.finish()?;
             let msk = MasterKey { a, b, g_d };
             let pk = msk.public_key_from_g_d();
-            Ok(Self {
-                msk: Box::new(msk),
-                pk,
-            })
+            Ok(Self { msk, pk })
         })
     }
 }
@@ -409,7 +403,7 @@ fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attrib
 ///
 /// Secret: it zeroizes on drop and its `Debug` output shows only the attributes.
 pub struct UserKey {
-    pub(crate) material: Box<KeyMaterial>,
+    pub(crate) material: KeyMaterial,
 }
 
 impl ZeroizeOnDrop for UserKey {}
@@ -459,9 +453,7 @@ impl UserKey {
             let mut r = Reader::new(bytes, ObjectType::UserKey)?;
             let material = KeyMaterial::read(&mut r, true)?;
             r.finish()?;
-            Ok(Self {
-                material: Box::new(material),
-            })
+            Ok(Self { material })
         })
     }
 }

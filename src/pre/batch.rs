@@ -9,7 +9,7 @@ impl ReKey {
     /// inputs; in parallel with the `parallel` feature. Same results as calling
     /// [`reencrypt`](Self::reencrypt) on each, in order.
     pub fn reencrypt_batch(&self, records: &[SealedRecord]) -> Vec<Result<SealedRecord>> {
-        let _ = crate::abe::core::DecryptionKey::k0_prepared(&*self.material);
+        let _ = crate::abe::core::DecryptionKey::k0_prepared(&self.material);
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;

@@ -30,7 +30,7 @@ use crate::sig::PublicKey as BlsPublicKey;
 /// but its material is a FAME key for `S'`: keep it as secret as a user key. Secret:
 /// zeroizes on drop; `Debug` shows only the attributes and delegator.
 pub struct DelegationKey {
-    pub(crate) material: Box<KeyMaterial>,
+    pub(crate) material: KeyMaterial,
     pub(crate) delegator: BlsPublicKey,
 }
 
@@ -93,7 +93,7 @@ impl DelegationKey {
                 .restrict_and_blind(self.material.attributes.clone(), &z.invert())?;
             Ok(ReKey {
                 grant_id,
-                material: Box::new(material),
+                material,
                 capsule,
                 pk: pk.clone(),
                 hop_key: random_seed(rng),
@@ -127,7 +127,7 @@ impl DelegationKey {
                 BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
             r.finish()?;
             Ok(Self {
-                material: Box::new(material),
+                material,
                 delegator,
             })
         })
@@ -166,7 +166,7 @@ impl Authority {
     ) -> Result<DelegationKey> {
         after_wiping_stack(|| {
             Ok(DelegationKey {
-                material: Box::new(self.unguarded_key_material(attributes, rng)?),
+                material: self.unguarded_key_material(attributes, rng)?,
                 delegator: *delegator,
             })
         })

@@ -26,7 +26,7 @@ use crate::sig::PublicKey as BlsPublicKey;
 pub struct ReKey {
     pub(super) grant_id: [u8; GRANT_ID_LEN],
     /// The delegation key blinded by `1/z`.
-    pub(super) material: Box<KeyMaterial>,
+    pub(super) material: KeyMaterial,
     pub(super) capsule: KemHeader,
     pub(super) pk: PublicKey,
     /// Keys the record-capsule seeds (secret).
@@ -124,7 +124,7 @@ impl ReKey {
             }
             Ok(Self {
                 grant_id,
-                material: Box::new(material),
+                material,
                 capsule,
                 pk,
                 hop_key,

@@ -43,7 +43,7 @@ pub const MIN_IKM_LEN: usize = 32;
 /// # Ok::<(), cipherchart::Error>(())
 /// ```
 pub struct SigningKey {
-    sk: Box<SecretScalar>,
+    sk: SecretScalar,
     pk: PublicKey,
 }
 
@@ -136,10 +136,7 @@ impl SigningKey {
     /// Wraps a non-zero scalar.
     fn from_scalar(sk: SecretScalar) -> Self {
         let pk = PublicKey::from_point_unchecked(mul_secret_g1(&sk));
-        Self {
-            sk: Box::new(sk),
-            pk,
-        }
+        Self { sk, pk }
     }
 }
 

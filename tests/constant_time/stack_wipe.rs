@@ -248,10 +248,10 @@ fn residue_of(op: fn()) -> usize {
 
 /// At most this many bytes may remain: the glue frames above the wiped region (the
 /// operation's closure, the public function, the wrapper, saved registers and return
-/// addresses) and the copies of the *public* parts of a result moved through them (a
-/// `PublicKey` is 1.3 KiB inline; every secret part of a result is boxed, so a move
-/// copies only its pointer). Measured with the wrappers in place: 100 bytes (open) to
-/// 5.6 KiB (re-key, whose result carries a public key and a policy). Without its
+/// addresses) and the copies of a result moved through them (a `PublicKey` is 1.3 KiB
+/// inline; a key's inline points move with it: `docs/constant-time.md` §3, "Limits").
+/// Measured with the wrappers in place: 100 bytes (open) to 7.5 KiB (re-key, whose
+/// result carries a public key and a policy). Without its
 /// wrapper an operation leaves its arithmetic frames, 19–42 KiB (setup, key issue,
 /// sealing, opening, imports, re-key), so this bound catches a missing wrapper on any
 /// of them.
