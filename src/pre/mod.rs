@@ -394,3 +394,6 @@ const PUBLIC_KEY_MAX_LEN: usize = 4 + 2 * 96 + 2 * 576;
 
 #[cfg(test)]
 mod tests;
+
+mod align;
+pub use align::align_batch;
