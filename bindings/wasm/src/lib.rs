@@ -13,8 +13,6 @@
 
 #[cfg(feature = "full")]
 mod abe;
-#[cfg(feature = "bench")]
-mod bench;
 mod chain;
 mod consent;
 mod draft;
