@@ -216,6 +216,47 @@ fn decode_public_keys(keys: &[Uint8Array]) -> Result<Vec<sig::PublicKey>, JsValu
         .map_err(to_js_err)
 }
 
+type Triple<'a> = (sig::PublicKey, &'a [u8], sig::Signature);
+/// Decoded parallel arrays: public keys, messages, signatures.
+type Decoded = (Vec<sig::PublicKey>, Vec<Vec<u8>>, Vec<sig::Signature>);
+
+/// Three parallel arrays of encodings (public keys, messages, signatures), decoded.
+fn decode_triples(
+    public_keys: &[Uint8Array],
+    messages: &[Uint8Array],
+    signatures: &[Uint8Array],
+) -> Result<Decoded, JsValue> {
+    let keys = decode_public_keys(public_keys)?;
+    if keys.len() != messages.len() || keys.len() != signatures.len() {
+        return Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "publicKeys, messages and signatures differ in length",
+        )));
+    }
+    let sigs = signatures
+        .iter()
+        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
+        .collect::<cipherchart::Result<Vec<_>>>()
+        .map_err(to_js_err)?;
+    Ok((
+        keys,
+        messages.iter().map(Uint8Array::to_vec).collect(),
+        sigs,
+    ))
+}
+
+/// The `(public key, message, signature)` triples the core's batch calls take.
+fn triples<'a>(
+    keys: &[sig::PublicKey],
+    msgs: &'a [Vec<u8>],
+    sigs: &[sig::Signature],
+) -> Vec<Triple<'a>> {
+    keys.iter()
+        .zip(msgs)
+        .zip(sigs)
+        .map(|((k, m), s)| (*k, m.as_slice(), *s))
+        .collect()
+}
+
 /// Verifies one signature by many signers on the same message; public keys as 48-byte
 /// encodings, each with a verified proof of possession.
 ///
@@ -270,24 +311,8 @@ pub fn batch_find_invalid(
     messages: Vec<Uint8Array>,
     signatures: Vec<Uint8Array>,
 ) -> Result<Vec<u32>, JsValue> {
-    let pks = decode_public_keys(&public_keys)?;
-    if pks.len() != messages.len() || pks.len() != signatures.len() {
-        return Err(to_js_err(cipherchart::Error::InvalidArgument(
-            "publicKeys, messages and signatures differ in length",
-        )));
-    }
-    let sigs = signatures
-        .iter()
-        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
-        .collect::<cipherchart::Result<Vec<_>>>()
-        .map_err(to_js_err)?;
-    let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
-    let items: Vec<(sig::PublicKey, &[u8], sig::Signature)> = pks
-        .into_iter()
-        .zip(msgs.iter().map(Vec::as_slice))
-        .zip(sigs)
-        .map(|((p, m), s)| (p, m, s))
-        .collect();
+    let (keys, msgs, sigs) = decode_triples(&public_keys, &messages, &signatures)?;
+    let items = triples(&keys, &msgs, &sigs);
     #[cfg(feature = "full")]
     let bad = sig::batch_find_invalid(&items, &mut rng());
     #[cfg(not(feature = "full"))]
@@ -311,24 +336,8 @@ pub fn batch_verify(
     messages: Vec<Uint8Array>,
     signatures: Vec<Uint8Array>,
 ) -> Result<(), JsValue> {
-    let pks = decode_public_keys(&public_keys)?;
-    if pks.len() != messages.len() || pks.len() != signatures.len() {
-        return Err(to_js_err(cipherchart::Error::InvalidArgument(
-            "publicKeys, messages and signatures differ in length",
-        )));
-    }
-    let sigs = signatures
-        .iter()
-        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
-        .collect::<cipherchart::Result<Vec<_>>>()
-        .map_err(to_js_err)?;
-    let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
-    let items: Vec<(sig::PublicKey, &[u8], sig::Signature)> = pks
-        .into_iter()
-        .zip(msgs.iter().map(Vec::as_slice))
-        .zip(sigs)
-        .map(|((p, m), s)| (p, m, s))
-        .collect();
+    let (keys, msgs, sigs) = decode_triples(&public_keys, &messages, &signatures)?;
+    let items = triples(&keys, &msgs, &sigs);
     #[cfg(feature = "full")]
     let result = sig::batch_verify(&items, &mut rng());
     // No randomness for the weights: each triple on its own (the same accept/reject).
