@@ -58,9 +58,21 @@ for (const { web, node } of BUILDS) {
   const errorNames = publicNames(await import(pathToFileURL(join(pkg, web, errors))));
   const errorList = `{ ${errorNames.join(', ')} }`;
 
+  // The constants (the core's limits table and the two fixed hashes): read once here from
+  // the build's own module and written out as `export const`s with their docs, so that they
+  // need no init() in browsers.
+  const raw = await import(pathToFileURL(join(pkg, web, `${NAME}.js`)));
+  raw.initSync({ module: readFileSync(join(pkg, web, `${NAME}_bg.wasm`)) });
+  const constants = raw._constants();
+  const doc = (text) => `/** ${text.replace(/\*\//g, '*\\/')} */\n`;
+  const literal = (v) => (typeof v === 'number' ? String(v) : `/* @__PURE__ */ Uint8Array.of(${[...v].join(', ')})`);
+  write(`${web}/constants.js`, header + constants.map(([n, v, d]) => `${doc(d)}export const ${n} = ${literal(v)};\n`).join(''));
+  write(`${web}/constants.d.ts`, header + constants
+    .map(([n, v, d]) => `${doc(d)}export declare const ${n}: ${typeof v === 'number' ? 'number' : 'Uint8Array'};\n`).join(''));
+
   // The web build is an ES module whose default export is init(); call it once before use.
   const entry = `${header}export { default, initSync } from './${NAME}.js';\n`
-    + `export * from './${NAME}.js';\nexport ${errorList} from '${errors}';\n`;
+    + `export * from './${NAME}.js';\nexport * from './constants.js';\nexport ${errorList} from '${errors}';\n`;
   write(`${web}/index.js`, `${entry}import * as raw from './${NAME}.js';\n`
     + `import { install } from '${checks}';\n`
     + `export const { ${checkedNames.join(', ')} } = install(raw, ${spec});\n`);
@@ -82,7 +94,7 @@ for (const { web, node } of BUILDS) {
     + `const raw = require('${up}/${NAME}.js');\n`
     + `raw.initSync({ module: readFileSync(join(__dirname, '${up}/${NAME}_bg.wasm')) });\n`
     + `const checked = require('${up}/${checks.slice(2)}').install(raw, ${spec});\n`
-    + `module.exports = { ...raw, ...checked, ...require('${up}/${errors.slice(2)}') };\n`
+    + `module.exports = { ...raw, ...checked, ...require('${up}/constants.js'), ...require('${up}/${errors.slice(2)}') };\n`
     + `for (const k of Object.keys(module.exports)) if (k.startsWith('_') || k === 'default' || k === 'initSync') delete module.exports[k];\n`);
   write(`${node}/index.mjs`, `${header}import { readFileSync } from 'node:fs';\n`
     + `import * as raw from '${up}/${NAME}.js';\n`
@@ -90,9 +102,11 @@ for (const { web, node } of BUILDS) {
     + `raw.initSync({ module: readFileSync(new URL('${up}/${NAME}_bg.wasm', import.meta.url)) });\n`
     + `const bindings = { ...raw, ...install(raw, ${spec}) };\n`
     + `export const { ${bindingNames.join(', ')} } = bindings;\n`
+    + `export * from '${up}/constants.js';\n`
     + `export ${errorList} from '${up}/${errors.slice(2)}';\n`);
   write(`${node}/index.d.ts`, `${header}export { ${bindingNames.join(', ')} } from '${up}/${NAME}.js';\n`
     + `export type { ${[...new Set(typeNames)].sort().join(', ')} } from '${up}/${NAME}.js';\n`
+    + `export * from '${up}/constants.js';\n`
     + `export ${errorList} from '${up}/${errors.slice(2)}';\n${disposeDecl}`);
 }
 

@@ -75,6 +75,7 @@ pub(crate) mod hash;
 #[cfg(feature = "hazmat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hazmat")))]
 pub mod hazmat;
+pub mod limits;
 pub mod policy;
 pub mod pre;
 pub mod record;

@@ -78,7 +78,7 @@ def make_cohort(n: int) -> Tuple[cipherchart.Authority, ReKey, List[SealedRecord
         for i in range(n)
     ]
     # The consortium's steward asks for a delegation key for this one grant.
-    steward_consent = cipherchart.SigningKey.generate()
+    steward_consent = cipherchart.BlsSigningKey.generate()
     delegation = hospital.issue_delegation_key(["consortium:c1"], steward_consent.public_key)
     rekey = delegation.rekey(pk, Policy("team:research-7"))
     return hospital, rekey, records

@@ -2,7 +2,8 @@
 // Served from the repository root (scripts/test serves it; or `python3 -m http.server` there
 // after `scripts/build-wasm`), so the package is at ../../bindings/wasm/pkg/.
 import init, {
-  Authority, BlsSigningKey, CipherchartError, ConsentToken, Grant, MemoryChain, Policy, ProofFile, seal,
+  Authority, BlsSigningKey, CipherchartError, ConsentToken, Grant, Chain, Policy, ProofFile, reencryptWithConsent,
+  RevocationSet, seal,
 } from '../../bindings/wasm/pkg/web/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -155,7 +156,7 @@ function onShare() {
     let grant = new Grant('patient-42', target, now - 60, now + 86_400).purposes(['treatment']);
     if ($('share-bound').checked) grant = grant.rekey(rekey);
     const consent = ConsentToken.issueGrant(patientSigner, grant).verify(patientSigner.publicKey(), now);
-    const next = rekey.reencryptWithConsent(consent, sealed, 'cardiology', 'treatment');
+    const next = reencryptWithConsent(consent, rekey, sealed, 'cardiology', 'treatment');
     shared?.free();
     shared = next;
     show('shared', true, `re-encrypted under a consent of ${consent.subject}: ${shared.hopCount} hop, now for `
@@ -188,7 +189,9 @@ function onVerify() {
   try {
     const token = ConsentToken.fromText($('token').value.trim());
     const now = Math.floor(Date.now() / 1000);
-    const consent = token.verify(patientKey, now, $('revoked').checked ? revocationIds : undefined);
+    const revoked = new RevocationSet();
+    if ($('revoked').checked) for (const id of revocationIds) revoked.insert(id);
+    const consent = token.verify(patientKey, now, revoked);
     const [category = '', purpose = ''] = $('consent-use').value.split(',').map((s) => s.trim());
     const ok = consent.permits(new TextEncoder().encode('any-record'), category, purpose);
     show('verified', ok, `valid consent of ${consent.subject} for "${consent.granteePolicy}": `
@@ -212,7 +215,7 @@ publicKey = authority.publicKey();
   patientSigner = patient;
 }
 $('verify').addEventListener('click', onVerify);
-chain = new MemoryChain();
+chain = new Chain();
 clerkKey = BlsSigningKey.generate();
 logKey = BlsSigningKey.generate();
 $('verify-receipt').addEventListener('click', onVerifyReceipt);

@@ -113,3 +113,5 @@ pub const MAX_SUBJECT_LEN: usize = 1024;
 
 /// Length of the authority block's random nonce.
 pub const NONCE_LEN: usize = 16;
+
+mod chain_verify;

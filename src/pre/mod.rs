@@ -56,3 +56,6 @@ pub use rekey::ReKey;
 
 #[cfg(test)]
 mod tests;
+
+mod align;
+pub use align::align_batch;

@@ -192,3 +192,6 @@ fn sum_g1<'a>(points: impl IntoIterator<Item = &'a G1Affine>) -> G1Affine {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+mod each;
+pub use each::{find_invalid_each, verify_each};

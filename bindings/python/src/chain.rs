@@ -15,7 +15,7 @@ use crate::args::{Bytes, Fixed, Flag, FsPath, Obj, Seq, Str, Time, UInt};
 use crate::note::NoteSignature;
 use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
-use crate::sig::{BlsPublicKey, Signature, SigningKey};
+use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey};
 use crate::store::Recovery;
 use crate::{detached, to_py_err};
 
@@ -180,7 +180,7 @@ impl EntryDraft {
         py: Python<'_>,
         sequence: UInt,
         prev: Fixed<32>,
-        actor: Obj<'_, SigningKey>,
+        actor: Obj<'_, BlsSigningKey>,
     ) -> PyResult<Entry> {
         let actor = &*actor;
         let sequence = sequence.0;
@@ -263,25 +263,10 @@ impl Entry {
         EntryDraft(core::Entry::for_reencrypt(&record.0, grant_id, time))
     }
 
-    /// Decodes `bytes(entry)`.
-    #[staticmethod]
-    fn from_bytes(data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        core::Entry::from_bytes(data).map(Self).map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .extract::<PyRef<'_, Entry>>()
             .is_ok_and(|o| o.0.to_bytes() == self.0.to_bytes())
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.hash())
     }
 
     fn __repr__(&self) -> String {
@@ -291,10 +276,6 @@ impl Entry {
             self.0.action(),
             crate::short_hex(&self.0.hash())
         )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The position in the chain.
@@ -358,8 +339,8 @@ impl Entry {
 
     /// The actor's signature.
     #[getter]
-    fn signature(&self) -> Signature {
-        Signature(*self.0.signature())
+    fn signature(&self) -> BlsSignature {
+        BlsSignature(*self.0.signature())
     }
 
     /// The entry hash (what the next entry links to).
@@ -426,15 +407,6 @@ impl InclusionProof {
 
 #[pymethods]
 impl Checkpoint {
-    /// Decodes `bytes(checkpoint)`.
-    #[staticmethod]
-    fn from_bytes(data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        core::Checkpoint::from_bytes(data)
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
     /// Parses the signed-note text.
     #[staticmethod]
     fn from_note(note: Str) -> PyResult<Self> {
@@ -452,7 +424,7 @@ impl Checkpoint {
         origin: Str,
         size: UInt,
         root: Fixed<32>,
-        log_key: Obj<'_, SigningKey>,
+        log_key: Obj<'_, BlsSigningKey>,
     ) -> PyResult<Self> {
         let origin: &str = &origin.0;
         let log_key = &*log_key;
@@ -492,24 +464,12 @@ impl Checkpoint {
             .collect()
     }
 
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "Checkpoint(size={}, root={})",
             self.0.size(),
             crate::short_hex(self.0.root())
         )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The log's origin line.
@@ -575,15 +535,6 @@ impl ProofFile {
         InclusionProof(self.0.proof().clone())
     }
 
-    /// Decodes `bytes(proof_file)`.
-    #[staticmethod]
-    fn from_bytes(data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        core::ProofFile::from_bytes(data)
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
     /// Parses the text form.
     #[staticmethod]
     fn from_text(text: Str) -> PyResult<Self> {
@@ -598,20 +549,12 @@ impl ProofFile {
         self.0.to_text()
     }
 
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "ProofFile(sequence={}, size={})",
             self.0.entry().sequence(),
             self.0.checkpoint().size()
         )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The checkpoint.
@@ -691,6 +634,26 @@ impl Chain {
             Some(Store::File(c)) => Some(Recovery(c.store().recovery().clone())),
             _ => None,
         }
+    }
+
+    /// Verifies `token` as `ConsentToken.verify` does, with the revocations logged in this
+    /// chain (its `revoke` entries, each counting only if signed by the token's issuer or a
+    /// holder upstream of the revoked block). Raises as `ConsentToken.verify`, and
+    /// VerificationFailed for a revoke entry with a bad signature.
+    fn verify_consent(
+        &self,
+        py: Python<'_>,
+        token: Obj<'_, crate::consent::ConsentToken>,
+        issuer: Obj<'_, BlsPublicKey>,
+        now: Time,
+    ) -> PyResult<crate::consent::VerifiedConsent> {
+        let (token, issuer, now) = (&token.0, &issuer.0, now.0);
+        self.with(
+            py,
+            |s| with_chain!(s, c => c.verify_consent(token, issuer, now)),
+        )?
+        .map(crate::consent::VerifiedConsent)
+        .map_err(to_py_err)
     }
 
     /// The Merkle root of the first `size` entries.
@@ -845,7 +808,7 @@ impl Chain {
         &self,
         py: Python<'_>,
         draft: Obj<'_, EntryDraft>,
-        actor: Obj<'_, SigningKey>,
+        actor: Obj<'_, BlsSigningKey>,
     ) -> PyResult<u64> {
         let draft = &*draft;
         let actor = &*actor;
@@ -869,7 +832,7 @@ impl Chain {
     fn checkpoint(
         &self,
         py: Python<'_>,
-        log_key: Obj<'_, SigningKey>,
+        log_key: Obj<'_, BlsSigningKey>,
         origin: Str,
     ) -> PyResult<Checkpoint> {
         let origin: &str = &origin.0;

@@ -14,7 +14,7 @@ use crate::chain::{Chain, Entry, EntryDraft, Store};
 use crate::record::SealedRecord;
 use crate::rekey::ReKey;
 use crate::scope::{Scope, Selection, Window, WindowArg};
-use crate::sig::{BlsPublicKey, SigningKey};
+use crate::sig::{BlsPublicKey, BlsSigningKey};
 use crate::{detached, to_py_err, Policy};
 
 /// What a patient grants (the authority block of a token). Public: comparable.
@@ -186,7 +186,11 @@ impl Narrowing {
 impl ConsentToken {
     /// Issues a token for `grant`, signed by the patient's key.
     #[staticmethod]
-    fn issue(py: Python<'_>, issuer: Obj<'_, SigningKey>, grant: Obj<'_, Grant>) -> PyResult<Self> {
+    fn issue(
+        py: Python<'_>,
+        issuer: Obj<'_, BlsSigningKey>,
+        grant: Obj<'_, Grant>,
+    ) -> PyResult<Self> {
         let issuer = &*issuer;
         let grant = &*grant;
         detached(py, || {
@@ -200,7 +204,7 @@ impl ConsentToken {
     fn attenuate(
         &self,
         py: Python<'_>,
-        holder: Obj<'_, SigningKey>,
+        holder: Obj<'_, BlsSigningKey>,
         narrowing: Obj<'_, Narrowing>,
     ) -> PyResult<Self> {
         let holder = &*holder;
@@ -211,7 +215,7 @@ impl ConsentToken {
     }
 
     /// Adds the holder's proof (required when the last block names a holder).
-    fn present(&self, py: Python<'_>, holder: Obj<'_, SigningKey>) -> PyResult<Self> {
+    fn present(&self, py: Python<'_>, holder: Obj<'_, BlsSigningKey>) -> PyResult<Self> {
         let holder = &*holder;
         detached(py, || self.0.present(&holder.0))
             .map(Self)
@@ -253,19 +257,6 @@ impl ConsentToken {
             .map_err(to_py_err)
     }
 
-    /// Decodes `bytes(token)`.
-    #[staticmethod]
-    fn from_bytes(data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        core::ConsentToken::from_bytes(data)
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         let ids = self.0.revocation_ids();
         let first = ids.first().map(|i| crate::short_hex(&i.to_bytes()));
@@ -274,14 +265,6 @@ impl ConsentToken {
             first.unwrap_or_default(),
             self.0.block_count()
         )
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The key that signed the first block (unverified).

@@ -18,35 +18,14 @@ pub struct PublicKey(pub cipherchart::PublicKey);
 
 #[pymethods]
 impl PublicKey {
-    /// Decodes `bytes(public_key)` (validates every group element).
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::PublicKey::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
     /// The 32-byte id of the key (a domain-separated hash of its encoding).
     #[getter]
     fn id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.0.id())
     }
 
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!("PublicKey(id={})", crate::short_hex(&self.0.id()))
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.id())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 }
 
@@ -142,25 +121,8 @@ pub struct UserKey(pub cipherchart::UserKey);
 
 #[pymethods]
 impl UserKey {
-    /// Decodes `bytes(user_key)`.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::UserKey::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!("UserKey(attributes={:?})", self.attributes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The key's attributes, canonical and sorted.

@@ -10,6 +10,7 @@ mod args;
 mod chain;
 mod consent;
 mod errors;
+mod glue;
 mod io;
 mod keys;
 mod note;
@@ -22,9 +23,6 @@ mod session;
 mod sig;
 mod store;
 mod stream;
-
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -40,36 +38,53 @@ pub use record::SealedRecord;
 pub use rekey::ReKey;
 pub use scope::{Scope, Selection, Window};
 pub use session::{SessionHeader, SessionOpener, SessionRecord, SessionSealer};
-pub use sig::{BlsPublicKey, Signature, SigningKey, UnvalidatedPublicKey, UnvalidatedSignature};
+pub use sig::{
+    BlsPublicKey, BlsSignature, BlsSigningKey, UnvalidatedPublicKey, UnvalidatedSignature,
+};
 pub use store::Recovery;
 pub use stream::StreamInfo;
 
-/// `__reduce__`'s value: `(Type.from_bytes, (canonical bytes,))`.
-pub(crate) type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyBytes>,));
+pub(crate) use glue::{reduce, short_hex, Reduced};
 
-/// Pickles `slf` as `type(slf).from_bytes(data)`.
-pub(crate) fn reduce<'py, T: pyo3::PyClass>(
-    slf: &Bound<'py, T>,
-    data: Bound<'py, PyBytes>,
-) -> Reduced<'py> {
-    // `from_bytes` is defined on every picklable class; a lookup failure cannot happen, but
-    // falls back to the type itself rather than panicking.
-    let ty = slf.as_any().get_type();
-    let ctor = ty.getattr("from_bytes").unwrap_or_else(|_| ty.into_any());
-    (ctor, (data,))
-}
-
-/// The first 8 bytes of an identifier in hex, for `repr`.
-pub(crate) fn short_hex(bytes: &[u8]) -> String {
-    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-/// A `__hash__` of public bytes.
-pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
+// The shared glue of the value classes (src/glue.rs), in one place.
+glue::encoded!(
+    Policy: cipherchart::Policy,
+    PublicKey: cipherchart::PublicKey,
+    UserKey: cipherchart::UserKey,
+    SealedRecord: cipherchart::SealedRecord,
+    ReKey: cipherchart::ReKey,
+    SessionHeader: cipherchart::session::SessionHeader,
+    SessionRecord: cipherchart::session::SessionRecord,
+    BlsPublicKey: cipherchart::BlsPublicKey,
+    BlsSignature: cipherchart::BlsSignature,
+    UnvalidatedPublicKey: cipherchart::sig::UnvalidatedPublicKey,
+    UnvalidatedSignature: cipherchart::sig::UnvalidatedSignature,
+    ConsentToken: cipherchart::ConsentToken,
+    Entry: cipherchart::Entry,
+    Checkpoint: cipherchart::Checkpoint,
+    ProofFile: cipherchart::ProofFile,
+    ConsistencyProof: cipherchart::chain::merkle::ConsistencyProof,
+);
+glue::hashed!(
+    PublicKey => |k| k.id(),
+    SealedRecord,
+    SessionHeader => |h| h.digest(),
+    SessionRecord,
+    BlsPublicKey,
+    BlsSignature,
+    UnvalidatedPublicKey,
+    UnvalidatedSignature,
+    ConsentToken,
+    Entry => |e| e.hash(),
+    Checkpoint,
+    ConsistencyProof,
+);
+glue::hex_repr!(
+    BlsPublicKey,
+    BlsSignature,
+    UnvalidatedPublicKey,
+    UnvalidatedSignature
+);
 
 /// The native module.
 #[pymodule]
@@ -77,52 +92,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // Whether `reencrypt_batch` runs on a thread pool (the `parallel` feature; wheels have it).
     m.add("PARALLEL", cfg!(feature = "parallel"))?;
-    // The core's input bounds, so that callers can check before they call.
-    m.add("MAX_POLICY_LEAVES", cipherchart::policy::MAX_POLICY_LEAVES)?;
-    m.add("MAX_POLICY_DEPTH", cipherchart::policy::MAX_POLICY_DEPTH)?;
-    m.add(
-        "MAX_POLICY_TEXT_LEN",
-        cipherchart::policy::MAX_POLICY_TEXT_LEN,
-    )?;
-    m.add("MAX_ATTRIBUTE_LEN", cipherchart::policy::MAX_ATTRIBUTE_LEN)?;
-    m.add("MAX_GATE_CHILDREN", cipherchart::policy::MAX_GATE_CHILDREN)?;
-    m.add("MAX_KEY_ATTRIBUTES", cipherchart::abe::MAX_KEY_ATTRIBUTES)?;
-    m.add("MAX_RECORD_ID_LEN", cipherchart::record::MAX_RECORD_ID_LEN)?;
-    m.add("MAX_METADATA_LEN", cipherchart::record::MAX_METADATA_LEN)?;
-    m.add("MAX_PAYLOAD_LEN", cipherchart::record::MAX_PAYLOAD_LEN)?;
-    m.add("MAX_HOPS", cipherchart::record::MAX_HOPS)?;
-    m.add(
-        "DEFAULT_CHUNK_SIZE",
-        cipherchart::record::stream::DEFAULT_CHUNK_SIZE,
-    )?;
-    m.add(
-        "MAX_CHUNK_SIZE",
-        cipherchart::record::stream::MAX_CHUNK_SIZE,
-    )?;
-    // Consent, chain and signature bounds (`cipherchart::consent`, `chain`, `sig`).
-    m.add("MAX_TOKEN_LEN", cipherchart::consent::MAX_TOKEN_LEN)?;
-    m.add("MAX_BLOCKS", cipherchart::consent::MAX_BLOCKS)?;
-    m.add("MAX_LIST_LEN", cipherchart::consent::MAX_LIST_LEN)?;
-    m.add("MAX_LABEL_LEN", cipherchart::consent::MAX_LABEL_LEN)?;
-    m.add(
-        "MAX_CONSENT_SUBJECT_LEN",
-        cipherchart::consent::MAX_SUBJECT_LEN,
-    )?;
-    m.add("MAX_ENTRY_SUBJECT_LEN", cipherchart::chain::MAX_SUBJECT_LEN)?;
-    m.add(
-        "MAX_ENTRY_METADATA_LEN",
-        cipherchart::chain::MAX_ENTRY_METADATA_LEN,
-    )?;
-    m.add("MAX_NOTE_LEN", cipherchart::chain::MAX_NOTE_LEN)?;
-    m.add(
-        "MAX_NOTE_SIGNATURES",
-        cipherchart::chain::MAX_NOTE_SIGNATURES,
-    )?;
-    m.add(
-        "MAX_PROOF_HASHES",
-        cipherchart::chain::merkle::MAX_PROOF_HASHES,
-    )?;
-    m.add("MIN_IKM_LEN", cipherchart::sig::MIN_IKM_LEN)?;
+    // The core's input bounds (`cipherchart::limits::ALL`, one table for every language), so
+    // that callers can check before they call.
+    for limit in cipherchart::limits::ALL {
+        m.add(limit.name, limit.value)?;
+    }
+    // The stable error codes, for `cipherchart.errors` to build `ERROR_CLASSES` from (not in
+    // `__all__`: `errors` re-exports the classes).
+    m.setattr("_ERROR_CODES", cipherchart::Error::CODES.to_vec())?;
     m.add_class::<Policy>()?;
     m.add_class::<PublicKey>()?;
     m.add_class::<Authority>()?;
@@ -135,9 +112,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SessionRecord>()?;
     m.add_class::<SessionSealer>()?;
     m.add_class::<SessionOpener>()?;
-    m.add_class::<SigningKey>()?;
+    m.add_class::<BlsSigningKey>()?;
     m.add_class::<BlsPublicKey>()?;
-    m.add_class::<Signature>()?;
+    m.add_class::<BlsSignature>()?;
     m.add_class::<UnvalidatedPublicKey>()?;
     m.add_class::<UnvalidatedSignature>()?;
     m.add_class::<Grant>()?;

@@ -5,9 +5,9 @@ use std::hash::{Hash, Hasher};
 
 use cipherchart::policy::Node;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyInt, PyList, PyString, PyTuple};
 
-use crate::args::{Bytes, Str, Strings};
+use crate::args::{Str, Strings};
 use crate::{detached, to_py_err};
 
 /// A parsed, canonical access policy with its compiled LSSS (M, ρ).
@@ -77,19 +77,6 @@ impl Policy {
             .map_err(to_py_err)
     }
 
-    /// Decodes the canonical encoding `bytes(policy)`.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::Policy::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __str__(&self) -> String {
         self.0.to_string()
     }
@@ -105,15 +92,6 @@ impl Policy {
         let mut h = DefaultHasher::new();
         self.0.hash(&mut h);
         h.finish()
-    }
-
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
-        Ok((
-            slf.get_type().getattr("from_bytes")?,
-            (slf.get().__bytes__(slf.py()),),
-        ))
     }
 
     /// Whether a key holding `attributes` satisfies the policy.

@@ -33,27 +33,6 @@ impl ConsistencyProof {
         })
     }
 
-    /// Decodes `bytes(proof)`; raises InvalidEncoding otherwise.
-    #[staticmethod]
-    fn from_bytes(data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        core::ConsistencyProof::from_bytes(data)
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "ConsistencyProof(old_size={}, new_size={})",

@@ -83,19 +83,6 @@ pub fn seal_batch(
 
 #[pymethods]
 impl SealedRecord {
-    /// Decodes `bytes(record)`.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::SealedRecord::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "SealedRecord(record_id={}, header={}, hops={})",
@@ -103,14 +90,6 @@ impl SealedRecord {
             crate::short_hex(&self.0.header_digest()),
             self.0.hop_count()
         )
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The policy the record was sealed under.

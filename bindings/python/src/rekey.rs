@@ -123,29 +123,12 @@ pub struct ReKey(pub cipherchart::ReKey);
 
 #[pymethods]
 impl ReKey {
-    /// Decodes `bytes(rekey)`.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::ReKey::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "ReKey(grant_id={}, attributes={:?})",
             crate::short_hex(&self.0.grant_id()),
             self.attributes()
         )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The grant id (public; it names the re-encryption layer).

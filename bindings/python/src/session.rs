@@ -67,33 +67,12 @@ pub fn start_session(
 
 #[pymethods]
 impl SessionHeader {
-    /// Decodes `bytes(header)`.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::session::SessionHeader::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "SessionHeader(session_id={}, header={})",
             crate::short_hex(self.0.session_id()),
             crate::short_hex(&self.0.digest())
         )
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.digest())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The session id given at start.
@@ -123,29 +102,8 @@ impl SessionHeader {
 
 #[pymethods]
 impl SessionRecord {
-    /// Decodes `bytes(record)`.
-    #[staticmethod]
-    fn from_bytes(data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        cipherchart::session::SessionRecord::from_bytes(data)
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
     fn __repr__(&self) -> String {
         format!("SessionRecord(sequence={})", self.0.sequence())
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 
     /// The record's position in the session (0, 1, ...).

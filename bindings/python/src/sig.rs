@@ -1,4 +1,4 @@
-//! BLS signatures (min-pk, proof of possession): `SigningKey`, `BlsPublicKey`, `Signature`;
+//! BLS signatures (min-pk, proof of possession): `BlsSigningKey`, `BlsPublicKey`, `BlsSignature`;
 //! and the deserialization step on its own: `UnvalidatedPublicKey`, `UnvalidatedSignature`.
 
 use pyo3::prelude::*;
@@ -12,7 +12,7 @@ use crate::{detached, to_py_err};
 /// Pickling exports the secret key (an explicit user action).
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug)]
-pub struct SigningKey(pub cipherchart::BlsSigningKey);
+pub struct BlsSigningKey(pub cipherchart::BlsSigningKey);
 
 /// A BLS public key (48 bytes, compressed G1): comparable, hashable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
@@ -22,16 +22,16 @@ pub struct BlsPublicKey(pub cipherchart::BlsPublicKey);
 /// A BLS signature (96 bytes, compressed G2): comparable (by bytes), hashable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
 #[derive(Clone, Copy, Debug)]
-pub struct Signature(pub cipherchart::BlsSignature);
+pub struct BlsSignature(pub cipherchart::BlsSignature);
 
-impl PartialEq for Signature {
+impl PartialEq for BlsSignature {
     fn eq(&self, other: &Self) -> bool {
         self.0.to_bytes() == other.0.to_bytes()
     }
 }
 
 #[pymethods]
-impl SigningKey {
+impl BlsSigningKey {
     /// A fresh key from the OS's randomness.
     #[staticmethod]
     fn generate(py: Python<'_>) -> Self {
@@ -72,19 +72,19 @@ impl SigningKey {
     }
 
     /// Signs `message`.
-    fn sign(&self, py: Python<'_>, message: Bytes) -> Signature {
+    fn sign(&self, py: Python<'_>, message: Bytes) -> BlsSignature {
         let message: &[u8] = &message;
-        Signature(detached(py, || self.0.sign(message)))
+        BlsSignature(detached(py, || self.0.sign(message)))
     }
 
     /// A proof of possession of this key (register it with the public key).
-    fn prove_possession(&self, py: Python<'_>) -> Signature {
-        Signature(detached(py, || self.0.prove_possession()))
+    fn prove_possession(&self, py: Python<'_>) -> BlsSignature {
+        BlsSignature(detached(py, || self.0.prove_possession()))
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "SigningKey(public_key={})",
+            "BlsSigningKey(public_key={})",
             crate::short_hex(&self.0.public_key().to_bytes())
         )
     }
@@ -96,15 +96,6 @@ impl SigningKey {
 
 #[pymethods]
 impl BlsPublicKey {
-    /// Decodes 48 compressed bytes (rejects the identity and points outside the subgroup).
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::BlsPublicKey::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
     /// The aggregate of several public keys (for `fast_aggregate_verify` on one message).
     #[staticmethod]
     fn aggregate(py: Python<'_>, keys: Seq<BlsPublicKey>) -> PyResult<Self> {
@@ -119,7 +110,7 @@ impl BlsPublicKey {
         &self,
         py: Python<'_>,
         message: Bytes,
-        signature: Obj<'_, Signature>,
+        signature: Obj<'_, BlsSignature>,
     ) -> PyResult<()> {
         let signature = &*signature;
         let message: &[u8] = &message;
@@ -127,92 +118,21 @@ impl BlsPublicKey {
     }
 
     /// Checks a proof of possession; raises VerificationFailed if it is not valid.
-    fn verify_possession(&self, py: Python<'_>, proof: Obj<'_, Signature>) -> PyResult<()> {
+    fn verify_possession(&self, py: Python<'_>, proof: Obj<'_, BlsSignature>) -> PyResult<()> {
         let proof = &*proof;
         detached(py, || self.0.verify_possession(&proof.0)).map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
-    /// The framed object encoding (`docs/formats.md`), as embedded in other objects.
-    #[allow(clippy::wrong_self_convention)] // pyo3 methods cannot take `self` by value
-    fn to_object_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_object_bytes())
-    }
-
-    /// Decodes `to_object_bytes()`; raises InvalidEncoding otherwise.
-    #[staticmethod]
-    fn from_object_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::BlsPublicKey::from_object_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __repr__(&self) -> String {
-        format!("BlsPublicKey({})", crate::short_hex(&self.0.to_bytes()))
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 }
 
 #[pymethods]
-impl Signature {
-    /// Decodes 96 compressed bytes (rejects points outside the subgroup).
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::BlsSignature::from_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
+impl BlsSignature {
     /// The aggregate of several signatures.
     #[staticmethod]
-    fn aggregate(py: Python<'_>, signatures: Seq<Signature>) -> PyResult<Self> {
+    fn aggregate(py: Python<'_>, signatures: Seq<BlsSignature>) -> PyResult<Self> {
         let sigs: Vec<_> = signatures.iter().map(|s| s.0).collect();
         detached(py, || cipherchart::BlsSignature::aggregate(&sigs))
             .map(Self)
             .map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
-    /// The framed object encoding (`docs/formats.md`), as embedded in other objects.
-    #[allow(clippy::wrong_self_convention)] // pyo3 methods cannot take `self` by value
-    fn to_object_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_object_bytes())
-    }
-
-    /// Decodes `to_object_bytes()`; raises InvalidEncoding otherwise.
-    #[staticmethod]
-    fn from_object_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || cipherchart::BlsSignature::from_object_bytes(data))
-            .map(Self)
-            .map_err(to_py_err)
-    }
-
-    fn __repr__(&self) -> String {
-        format!("Signature({})", crate::short_hex(&self.0.to_bytes()))
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
     }
 }
 
@@ -232,70 +152,18 @@ pub struct UnvalidatedSignature(pub cipherchart::sig::UnvalidatedSignature);
 
 #[pymethods]
 impl UnvalidatedPublicKey {
-    /// Decodes 48 compressed bytes: every check of `BlsPublicKey.from_bytes` but the identity's.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || {
-            cipherchart::sig::UnvalidatedPublicKey::from_bytes(data)
-        })
-        .map(Self)
-        .map_err(to_py_err)
-    }
-
     /// The same key, unvalidated.
     #[staticmethod]
     fn from_public_key(key: Obj<'_, BlsPublicKey>) -> Self {
         Self(key.0.into())
     }
-
-    /// Whether this is the identity point, which `validate()` refuses.
-    #[getter]
-    fn is_identity(&self) -> bool {
-        self.0.is_identity()
-    }
-
-    /// The key; raises InvalidEncoding (kind `identity_point`) for the identity.
-    fn validate(&self) -> PyResult<BlsPublicKey> {
-        self.0.validate().map(BlsPublicKey).map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "UnvalidatedPublicKey({})",
-            crate::short_hex(&self.0.to_bytes())
-        )
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
-    }
 }
 
 #[pymethods]
 impl UnvalidatedSignature {
-    /// Decodes 96 compressed bytes: every check of `Signature.from_bytes` but the identity's.
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
-        let data: &[u8] = &data;
-        detached(py, || {
-            cipherchart::sig::UnvalidatedSignature::from_bytes(data)
-        })
-        .map(Self)
-        .map_err(to_py_err)
-    }
-
     /// The same signature, unvalidated.
     #[staticmethod]
-    fn from_signature(signature: Obj<'_, Signature>) -> Self {
+    fn from_signature(signature: Obj<'_, BlsSignature>) -> Self {
         Self(signature.0.into())
     }
 
@@ -310,36 +178,6 @@ impl UnvalidatedSignature {
         .map(Self)
         .map_err(to_py_err)
     }
-
-    /// Whether this is the identity point, which `validate()` refuses.
-    #[getter]
-    fn is_identity(&self) -> bool {
-        self.0.is_identity()
-    }
-
-    /// The signature; raises InvalidEncoding (kind `identity_point`) for the identity.
-    fn validate(&self) -> PyResult<Signature> {
-        self.0.validate().map(Signature).map_err(to_py_err)
-    }
-
-    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.to_bytes())
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "UnvalidatedSignature({})",
-            crate::short_hex(&self.0.to_bytes())
-        )
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::hash_bytes(&self.0.to_bytes())
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().__bytes__(slf.py()))
-    }
 }
 
 /// Verifies one signature by many keys on one message (keys need proofs of possession).
@@ -348,7 +186,7 @@ pub fn fast_aggregate_verify(
     py: Python<'_>,
     public_keys: Seq<BlsPublicKey>,
     message: Bytes,
-    signature: Obj<'_, Signature>,
+    signature: Obj<'_, BlsSignature>,
 ) -> PyResult<()> {
     let signature = &*signature;
     let message: &[u8] = &message;
@@ -364,7 +202,7 @@ pub fn fast_aggregate_verify(
 pub fn aggregate_verify(
     py: Python<'_>,
     pairs: Seq<(BlsPublicKey, Bytes)>,
-    signature: Obj<'_, Signature>,
+    signature: Obj<'_, BlsSignature>,
 ) -> PyResult<()> {
     let signature = &*signature;
     let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> =
@@ -375,7 +213,7 @@ pub fn aggregate_verify(
     .map_err(to_py_err)
 }
 
-type Triples = Seq<(BlsPublicKey, Bytes, Signature)>;
+type Triples = Seq<(BlsPublicKey, Bytes, BlsSignature)>;
 
 fn borrow(items: &Triples) -> Vec<(cipherchart::BlsPublicKey, &[u8], cipherchart::BlsSignature)> {
     items.iter().map(|(k, m, s)| (k.0, &m[..], s.0)).collect()
@@ -396,3 +234,35 @@ pub fn batch_find_invalid(py: Python<'_>, items: Triples) -> Vec<usize> {
         cipherchart::sig::batch_find_invalid(&items, &mut OsRng)
     })
 }
+
+// The framed object encoding of the two strict types, and the two steps of the unvalidated
+// ones: the same methods, generated.
+crate::glue::object_encoded!(
+    BlsPublicKey: cipherchart::BlsPublicKey,
+    BlsSignature: cipherchart::BlsSignature,
+);
+
+/// `is_identity` and `validate` of each unvalidated type (`Unvalidated => Validated`).
+macro_rules! unvalidated {
+    ($($class:ident => $valid:ident),* $(,)?) => {$(
+        #[pymethods]
+        impl $class {
+            /// Whether this is the identity point, which `validate()` refuses.
+            #[getter]
+            fn is_identity(&self) -> bool {
+                self.0.is_identity()
+            }
+
+            /// The validated value; raises InvalidEncoding (kind `identity_point`) for the
+            /// identity.
+            fn validate(&self) -> PyResult<$valid> {
+                self.0.validate().map($valid).map_err(to_py_err)
+            }
+        }
+    )*};
+}
+
+unvalidated!(
+    UnvalidatedPublicKey => BlsPublicKey,
+    UnvalidatedSignature => BlsSignature,
+);

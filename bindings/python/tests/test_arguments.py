@@ -44,10 +44,10 @@ def test_bytes_like_everywhere(
     assert cipherchart.Policy.from_bytes(wrap(bytes(policy))) == policy
     key = cipherchart.UserKey.from_bytes(wrap(bytes(doctor)))
     assert bytes(key) == bytes(doctor)
-    sk = cipherchart.SigningKey.from_ikm(wrap(bytes(32)), wrap(b"info"))
+    sk = cipherchart.BlsSigningKey.from_ikm(wrap(bytes(32)), wrap(b"info"))
     sig = sk.sign(wrap(b"message"))
     sk.public_key.verify(wrap(b"message"), sig)
-    assert cipherchart.Signature.from_bytes(wrap(bytes(sig))) == sig
+    assert cipherchart.BlsSignature.from_bytes(wrap(bytes(sig))) == sig
     cipherchart.fast_aggregate_verify([sk.public_key], wrap(b"message"), sig)
     cipherchart.aggregate_verify([(sk.public_key, wrap(b"message"))], sig)
     cipherchart.batch_verify([(sk.public_key, wrap(b"message"), sig)])
@@ -111,7 +111,7 @@ def test_purposes_none() -> None:
     assert cipherchart.Narrowing(purposes=None) == cipherchart.Narrowing()
     # Grant: a token lists 1 to 256 purposes, so ``purposes`` is a required keyword (the
     # stub says so); None, a str or an empty list is refused when the grant is made/issued.
-    sk = cipherchart.SigningKey.generate()
+    sk = cipherchart.BlsSigningKey.generate()
     with pytest.raises(TypeError):
         cipherchart.Grant("patient-1", sk.public_key, (0, 10))  # type: ignore[call-arg]
     invalid(
@@ -132,7 +132,7 @@ def test_datetime_times() -> None:
     w = cipherchart.Window(start, start + timedelta(hours=1))
     assert w == (posix, posix + 3600)
     assert w.contains(start + timedelta(minutes=5, microseconds=7))
-    sk = cipherchart.SigningKey.generate()
+    sk = cipherchart.BlsSigningKey.generate()
     grant = cipherchart.Grant(
         "patient-1", sk.public_key, (start, start + timedelta(days=1)), purposes=["care"]
     )
@@ -155,7 +155,7 @@ def test_naive_datetime_and_bad_floats_are_refused() -> None:
 
 
 def test_datetime_window_message() -> None:
-    sk = cipherchart.SigningKey.generate()
+    sk = cipherchart.BlsSigningKey.generate()
     start = datetime(2026, 1, 1)
     e = invalid(
         lambda: cipherchart.Grant(
@@ -211,7 +211,7 @@ def test_stream_chunk_size(pk: cipherchart.PublicKey, policy: cipherchart.Policy
 def test_sequences(
     authority: cipherchart.Authority, pk: cipherchart.PublicKey, policy: cipherchart.Policy
 ) -> None:
-    sk = cipherchart.SigningKey.generate()
+    sk = cipherchart.BlsSigningKey.generate()
     sig = sk.sign(b"m")
     # Any iterable but a str or bytes; every item checked.
     cipherchart.fast_aggregate_verify((sk.public_key,), b"m", sig)
@@ -226,7 +226,7 @@ def test_sequences(
 
 
 def test_unvalidated_bls_arguments() -> None:
-    sk = cipherchart.SigningKey.generate()
+    sk = cipherchart.BlsSigningKey.generate()
     sig = sk.sign(b"m")
     U, V = cipherchart.UnvalidatedPublicKey, cipherchart.UnvalidatedSignature
     for wrap in BYTES_LIKE:
@@ -237,11 +237,11 @@ def test_unvalidated_bls_arguments() -> None:
         invalid(lambda: U.from_bytes(bad), "data")
         invalid(lambda: V.from_bytes(bad), "data")
     e = invalid(lambda: U.from_public_key(sig), "key")  # type: ignore[arg-type]
-    assert "expected a BlsPublicKey, got Signature" in str(e)
+    assert "expected a BlsPublicKey, got BlsSignature" in str(e)
     invalid(lambda: U.from_public_key(bytes(sk.public_key)), "key")  # type: ignore[arg-type]
     e = invalid(lambda: V.from_signature(sk.public_key), "signature")  # type: ignore[arg-type]
-    assert "expected a Signature, got BlsPublicKey" in str(e)
-    # A sequence of UnvalidatedSignature: not a strict Signature, not bytes, not a lone item.
+    assert "expected a BlsSignature, got BlsPublicKey" in str(e)
+    # A sequence of UnvalidatedSignature: not a strict BlsSignature, not bytes, not a lone item.
     e = invalid(lambda: V.aggregate([V.from_signature(sig), sig]), "signatures")  # type: ignore[list-item]
     assert "item 1" in str(e)
     invalid(lambda: V.aggregate([bytes(sig)]), "signatures")  # type: ignore[list-item]

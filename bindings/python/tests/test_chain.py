@@ -17,11 +17,11 @@ from cipherchart import (
     ProofFile,
     PublicKey,
     SealedRecord,
-    SigningKey,
+    BlsSigningKey,
 )
 
-LOG = SigningKey.from_ikm(b"l" * 32)
-ACTOR = SigningKey.from_ikm(b"a" * 32)
+LOG = BlsSigningKey.from_ikm(b"l" * 32)
+ACTOR = BlsSigningKey.from_ikm(b"a" * 32)
 T = 1_767_225_600
 
 

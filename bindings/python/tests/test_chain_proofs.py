@@ -19,14 +19,14 @@ from cipherchart import (
     EntryDraft,
     InclusionProof,
     ProofFile,
-    SigningKey,
+    BlsSigningKey,
     key_id,
     verify_consistency,
     verify_inclusion,
 )
 
-LOG = SigningKey.from_ikm(b"L" * 32)
-ACTOR = SigningKey.from_ikm(b"A" * 32)
+LOG = BlsSigningKey.from_ikm(b"L" * 32)
+ACTOR = BlsSigningKey.from_ikm(b"A" * 32)
 T = 1_767_225_600
 ORIGIN = "hospital.example/log"
 

@@ -96,9 +96,9 @@ def authority(doc: Vector) -> cipherchart.Authority:
     return cipherchart.Authority.import_master_key_dangerous(h(doc["authority"], "master_key"))
 
 
-def bls_keys(doc: Vector) -> Dict[str, cipherchart.SigningKey]:
+def bls_keys(doc: Vector) -> Dict[str, cipherchart.BlsSigningKey]:
     return {
-        k["name"]: cipherchart.SigningKey.from_bytes(h(k, "secret_key")) for k in doc["bls"]["keys"]
+        k["name"]: cipherchart.BlsSigningKey.from_bytes(h(k, "secret_key")) for k in doc["bls"]["keys"]
     }
 
 
@@ -346,20 +346,20 @@ def test_bls(doc: Vector) -> None:
     b = doc["bls"]
     sks = bls_keys(doc)
     for k in b["keys"]:
-        sk = cipherchart.SigningKey.from_ikm(h(k, "ikm"), h(k, "key_info"))
+        sk = cipherchart.BlsSigningKey.from_ikm(h(k, "ikm"), h(k, "key_info"))
         assert sk.to_bytes_dangerous() == h(k, "secret_key"), k["name"]
         pk = cipherchart.BlsPublicKey.from_bytes(h(k, "public_key"))
         assert sk.public_key == pk
-        pop = cipherchart.Signature.from_bytes(h(k, "proof_of_possession"))
+        pop = cipherchart.BlsSignature.from_bytes(h(k, "proof_of_possession"))
         assert sk.prove_possession() == pop, "PoP is deterministic"
         pk.verify_possession(pop)
     for v in b["signatures"]:
         pk = sks[v["public_key"]].public_key
-        sig = cipherchart.Signature.from_bytes(h(v, "signature"))
+        sig = cipherchart.BlsSignature.from_bytes(h(v, "signature"))
         expect(lambda: pk.verify(h(v, "message"), sig), v, f"signature {v['name']}")
     for v in b["fast_aggregate"]:
         pks = [sks[n].public_key for n in v["public_keys"]]
-        sig = cipherchart.Signature.from_bytes(h(v, "signature"))
+        sig = cipherchart.BlsSignature.from_bytes(h(v, "signature"))
         expect(
             lambda: cipherchart.fast_aggregate_verify(pks, h(v, "message"), sig),
             v,
@@ -369,7 +369,7 @@ def test_bls(doc: Vector) -> None:
         if v["kind"] == "public_key":
             expect(lambda: cipherchart.BlsPublicKey.from_bytes(h(v, "bytes")), v, v["name"])
         else:
-            expect(lambda: cipherchart.Signature.from_bytes(h(v, "bytes")), v, v["name"])
+            expect(lambda: cipherchart.BlsSignature.from_bytes(h(v, "bytes")), v, v["name"])
 
 
 def revoked(v: Vector) -> cipherchart.RevocationSet:

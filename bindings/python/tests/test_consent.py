@@ -16,14 +16,14 @@ from cipherchart import (
     PublicKey,
     ReKey,
     RevocationSet,
-    SigningKey,
+    BlsSigningKey,
 )
 
 NOW = 1_767_225_600
 DAY = 86_400
-PATIENT = SigningKey.from_ikm(b"p" * 32)
-HOSPITAL = SigningKey.from_ikm(b"h" * 32)
-RESIDENT = SigningKey.from_ikm(b"r" * 32)
+PATIENT = BlsSigningKey.from_ikm(b"p" * 32)
+HOSPITAL = BlsSigningKey.from_ikm(b"h" * 32)
+RESIDENT = BlsSigningKey.from_ikm(b"r" * 32)
 H2 = Policy("hospital:h2 and dept:cardiology")
 
 
@@ -102,7 +102,7 @@ def test_token_encodings() -> None:
         ConsentToken.from_bytes(bytes(bad)).verify(PATIENT.public_key, NOW + 1)
 
 
-def grant_rekey(authority: Authority, target: Policy, delegator: SigningKey = PATIENT) -> ReKey:
+def grant_rekey(authority: Authority, target: Policy, delegator: BlsSigningKey = PATIENT) -> ReKey:
     """A re-key from a delegation key issued for one grant, naming ``delegator``."""
     delegation = authority.issue_delegation_key(["patient:42"], delegator.public_key)
     return delegation.rekey(authority.public_key, target)
@@ -148,12 +148,12 @@ def test_finding_3_consent_is_bound_to_the_delegator(authority: Authority, pk: P
     """v2 finding 3: one patient's consent never gates another patient's re-key, with or
     without that re-key's (public) digest copied into it; a consent naming no re-key gates
     nothing."""
-    alice, bob = SigningKey.generate(), SigningKey.generate()
+    alice, bob = BlsSigningKey.generate(), BlsSigningKey.generate()
     bob_record = cipherchart.seal(pk, Policy("patient:42"), b"p/psych", b"", b"bob")
     bob_rekey = grant_rekey(authority, H2, delegator=bob)
     assert bob_rekey.delegator == bob.public_key
 
-    def consent(issuer: SigningKey, rekey: ReKey | None = None) -> cipherchart.VerifiedConsent:
+    def consent(issuer: BlsSigningKey, rekey: ReKey | None = None) -> cipherchart.VerifiedConsent:
         grant = Grant("p", H2, (NOW, NOW + DAY), purposes=["treatment"], rekey=rekey)
         return ConsentToken.issue(issuer, grant).verify(issuer.public_key, NOW + 1)
 

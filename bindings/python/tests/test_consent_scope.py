@@ -19,8 +19,8 @@ from cipherchart import (
     RevocationSet,
     Scope,
     Selection,
-    Signature,
-    SigningKey,
+    BlsSignature,
+    BlsSigningKey,
     Window,
     check_rekey,
     rekey_digest,
@@ -28,8 +28,8 @@ from cipherchart import (
 
 NOW = 1_767_225_600
 DAY = 86_400
-PATIENT = SigningKey.from_ikm(b"P" * 32)
-HOLDER = SigningKey.from_ikm(b"H" * 32)
+PATIENT = BlsSigningKey.from_ikm(b"P" * 32)
+HOLDER = BlsSigningKey.from_ikm(b"H" * 32)
 TEAM = Policy("team:t1")
 
 
@@ -174,8 +174,8 @@ def test_bls_object_bytes() -> None:
     assert len(pk.to_object_bytes()) == 52 and pk.to_object_bytes().endswith(bytes(pk))
     assert len(sig.to_object_bytes()) == 100 and sig.to_object_bytes().endswith(bytes(sig))
     assert BlsPublicKey.from_object_bytes(pk.to_object_bytes()) == pk
-    assert Signature.from_object_bytes(sig.to_object_bytes()) == sig
+    assert BlsSignature.from_object_bytes(sig.to_object_bytes()) == sig
     with pytest.raises(cipherchart.InvalidEncoding):
         BlsPublicKey.from_object_bytes(bytes(pk))
     with pytest.raises(cipherchart.InvalidEncoding):
-        Signature.from_object_bytes(pk.to_object_bytes())
+        BlsSignature.from_object_bytes(pk.to_object_bytes())

@@ -67,7 +67,7 @@ def test_the_wheel_is_built_with_the_parallel_feature(
     authority: cipherchart.Authority, pk: PublicKey, policy: Policy
 ) -> None:
     assert cipherchart.PARALLEL is True
-    sk = cipherchart.SigningKey.generate()
+    sk = cipherchart.BlsSigningKey.generate()
     delegation = authority.issue_delegation_key(["role:physician", "dept:cardiology"], sk.public_key)
     target = Policy("hospital:h2 and role:physician")
     rekey = delegation.rekey(pk, target)
@@ -162,7 +162,7 @@ def test_chain_open_file_on_junk_raises_a_cipherchart_error() -> None:
 
 
 def test_chain_is_a_context_manager_iterable_and_indexable() -> None:
-    key = cipherchart.SigningKey.generate()
+    key = cipherchart.BlsSigningKey.generate()
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "c.chain")
         with cipherchart.Chain.open_file(path) as chain:
@@ -179,7 +179,7 @@ def test_chain_is_a_context_manager_iterable_and_indexable() -> None:
 
 def test_reprs_are_notebook_friendly(pk: PublicKey, policy: Policy, doctor: UserKey) -> None:
     record = cipherchart.seal(pk, policy, b"r", b"", b"p")
-    for obj in (pk, policy, doctor, record, cipherchart.SigningKey.generate()):
+    for obj in (pk, policy, doctor, record, cipherchart.BlsSigningKey.generate()):
         r = repr(obj)
         assert r.startswith(type(obj).__name__ + "(") and len(r) < 200, r
 

@@ -8,10 +8,10 @@ import pickle
 import pytest
 
 import cipherchart
-from cipherchart import Chain, Checkpoint, ConsentToken, EntryDraft, Grant, Policy, SigningKey
+from cipherchart import Chain, Checkpoint, ConsentToken, EntryDraft, Grant, Policy, BlsSigningKey
 
 NOW = 1_767_225_600
-PATIENT = SigningKey.from_ikm(b"k" * 32)
+PATIENT = BlsSigningKey.from_ikm(b"k" * 32)
 
 
 def token() -> ConsentToken:
@@ -38,7 +38,7 @@ def test_consent_revoked_and_wrong_issuer() -> None:
         t.verify(PATIENT.public_key, NOW, revoked)
     assert info.value.kind == "revoked"
     with pytest.raises(cipherchart.ConsentError) as info:
-        t.verify(SigningKey.from_ikm(b"o" * 32).public_key, NOW)
+        t.verify(BlsSigningKey.from_ikm(b"o" * 32).public_key, NOW)
     assert info.value.kind == "wrong_issuer"
 
 
@@ -46,7 +46,7 @@ def test_chain_kind() -> None:
     chain = Chain()
     for i in range(3):
         chain.sign_and_append(EntryDraft.for_payload(NOW, "read", b"r", b"%d" % i), PATIENT)
-    log = SigningKey.from_ikm(b"l" * 32)
+    log = BlsSigningKey.from_ikm(b"l" * 32)
     forged = Checkpoint.sign("log.example", 3, chain.root_at(2), log)
     with pytest.raises(cipherchart.ChainError) as info:
         chain.verify_all(forged, log.public_key)

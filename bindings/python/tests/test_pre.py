@@ -21,14 +21,14 @@ def h2_policy() -> Policy:
     return Policy("hospital:h2 and role:physician")
 
 
-CONSENT_KEY = cipherchart.SigningKey.generate()
+CONSENT_KEY = cipherchart.BlsSigningKey.generate()
 
 
 def rekey_for(
     authority: Authority,
     attributes: list[str],
     policy: Policy,
-    delegator: cipherchart.SigningKey = CONSENT_KEY,
+    delegator: cipherchart.BlsSigningKey = CONSENT_KEY,
 ) -> ReKey:
     """A grant: a delegation key issued for it, made into a re-key."""
     delegation = authority.issue_delegation_key(attributes, delegator.public_key)

@@ -156,9 +156,9 @@ def test_consent_chain_and_key_bounds_are_the_cores() -> None:
     assert cipherchart.MAX_BLOCKS >= 2 and cipherchart.MAX_TOKEN_LEN > 0
     assert cipherchart.MAX_NOTE_LEN > 0 and cipherchart.MAX_NOTE_SIGNATURES > 0
     assert cipherchart.MAX_PROOF_HASHES > 0
-    key = cipherchart.SigningKey.from_ikm(b"k" * cipherchart.MIN_IKM_LEN)
+    key = cipherchart.BlsSigningKey.from_ikm(b"k" * cipherchart.MIN_IKM_LEN)
     with pytest.raises(cipherchart.InvalidArgument):
-        cipherchart.SigningKey.from_ikm(b"k" * (cipherchart.MIN_IKM_LEN - 1))
+        cipherchart.BlsSigningKey.from_ikm(b"k" * (cipherchart.MIN_IKM_LEN - 1))
     grantee = cipherchart.Policy("h:2")
 
     def issue(subject: str, purposes: list[str]) -> cipherchart.ConsentToken:

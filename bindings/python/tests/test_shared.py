@@ -24,18 +24,18 @@ from cipherchart import (
     Policy,
     PublicKey,
     RevocationSet,
-    SigningKey,
+    BlsSigningKey,
     UserKey,
 )
 
 T = TypeVar("T")
 
-ACTOR = SigningKey.from_ikm(b"a" * 32)
+ACTOR = BlsSigningKey.from_ikm(b"a" * 32)
 
 SECOND_WRITER = """
 import sys
 import cipherchart
-actor = cipherchart.SigningKey.from_ikm(b"b" * 32)
+actor = cipherchart.BlsSigningKey.from_ikm(b"b" * 32)
 try:
     chain = cipherchart.Chain.open_file(sys.argv[1])
     draft = cipherchart.EntryDraft.for_payload(1_700_000_100, "read", b"other", b"x")

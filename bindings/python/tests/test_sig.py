@@ -7,13 +7,13 @@ import pickle
 import pytest
 
 import cipherchart
-from cipherchart import BlsPublicKey, Signature, SigningKey, UnvalidatedPublicKey, UnvalidatedSignature
+from cipherchart import BlsPublicKey, BlsSignature, BlsSigningKey, UnvalidatedPublicKey, UnvalidatedSignature
 
-KEYS = [SigningKey.from_ikm(bytes([i]) * 32) for i in range(4)]
+KEYS = [BlsSigningKey.from_ikm(bytes([i]) * 32) for i in range(4)]
 
 
 def test_sign_verify() -> None:
-    key = SigningKey.generate()
+    key = BlsSigningKey.generate()
     sig = key.sign(b"hello")
     key.public_key.verify(b"hello", sig)  # returns None, raises when invalid
     with pytest.raises(cipherchart.VerificationFailed):
@@ -23,12 +23,12 @@ def test_sign_verify() -> None:
 
 
 def test_deterministic_from_ikm() -> None:
-    again = SigningKey.from_ikm(bytes([0]) * 32)
+    again = BlsSigningKey.from_ikm(bytes([0]) * 32)
     assert again.public_key == KEYS[0].public_key
     assert again.sign(b"m") == KEYS[0].sign(b"m")  # BLS signing is deterministic
-    assert SigningKey.from_ikm(bytes([0]) * 32, b"info").public_key != KEYS[0].public_key
+    assert BlsSigningKey.from_ikm(bytes([0]) * 32, b"info").public_key != KEYS[0].public_key
     with pytest.raises(cipherchart.InvalidArgument):
-        SigningKey.from_ikm(b"short")
+        BlsSigningKey.from_ikm(b"short")
 
 
 def test_encodings_and_pickle() -> None:
@@ -36,23 +36,23 @@ def test_encodings_and_pickle() -> None:
     pk, sig = key.public_key, key.sign(b"m")
     assert len(bytes(pk)) == 48 and len(bytes(sig)) == 96
     assert BlsPublicKey.from_bytes(bytes(pk)) == pk
-    assert Signature.from_bytes(bytes(sig)) == sig
-    assert hash(Signature.from_bytes(bytes(sig))) == hash(sig)
+    assert BlsSignature.from_bytes(bytes(sig)) == sig
+    assert hash(BlsSignature.from_bytes(bytes(sig))) == hash(sig)
     assert pickle.loads(pickle.dumps(pk)) == pk and pickle.loads(pickle.dumps(sig)) == sig
     restored = pickle.loads(pickle.dumps(key))
-    assert isinstance(restored, SigningKey) and restored.public_key == pk
-    assert SigningKey.from_bytes(key.to_bytes_dangerous()).public_key == pk
+    assert isinstance(restored, BlsSigningKey) and restored.public_key == pk
+    assert BlsSigningKey.from_bytes(key.to_bytes_dangerous()).public_key == pk
     with pytest.raises(cipherchart.InvalidEncoding):
         BlsPublicKey.from_bytes(bytes(pk)[:-1])
     with pytest.raises(cipherchart.InvalidEncoding):
-        Signature.from_bytes(b"\x00" * 96)
+        BlsSignature.from_bytes(b"\x00" * 96)
 
 
 def test_repr_hides_the_secret() -> None:
     key = KEYS[2]
     secret = key.to_bytes_dangerous().hex()
     text = repr(key)
-    assert text.startswith("SigningKey(") and bytes(key.public_key)[:8].hex() in text
+    assert text.startswith("BlsSigningKey(") and bytes(key.public_key)[:8].hex() in text
     assert not any(secret[i : i + 8] in text for i in range(0, 56, 8))
     assert type(key).__eq__ is object.__eq__
 
@@ -66,7 +66,7 @@ def test_proof_of_possession() -> None:
 
 def test_fast_aggregate_verify() -> None:
     msg = b"consent record 7"
-    agg = Signature.aggregate([k.sign(msg) for k in KEYS])
+    agg = BlsSignature.aggregate([k.sign(msg) for k in KEYS])
     pks = [k.public_key for k in KEYS]
     cipherchart.fast_aggregate_verify(pks, msg, agg)
     BlsPublicKey.aggregate(pks).verify(msg, agg)
@@ -78,7 +78,7 @@ def test_fast_aggregate_verify() -> None:
 
 def test_aggregate_verify() -> None:
     msgs = [b"m%d" % i for i in range(4)]
-    agg = Signature.aggregate([k.sign(m) for k, m in zip(KEYS, msgs)])
+    agg = BlsSignature.aggregate([k.sign(m) for k, m in zip(KEYS, msgs)])
     pairs = [(k.public_key, m) for k, m in zip(KEYS, msgs)]
     cipherchart.aggregate_verify(pairs, agg)
     with pytest.raises(cipherchart.VerificationFailed):
@@ -140,7 +140,7 @@ def test_unvalidated_signature_identity_and_aggregate() -> None:
         infinity.validate()
     assert info.value.kind == "identity_point"
     with pytest.raises(cipherchart.InvalidEncoding) as info:
-        Signature.from_bytes(SIG_INFINITY)
+        BlsSignature.from_bytes(SIG_INFINITY)
     assert info.value.kind == "identity_point"
     # Ethereum's Aggregate: aggregate([infinity]) = infinity.
     assert UnvalidatedSignature.aggregate([infinity]).is_identity

@@ -17,7 +17,7 @@ def test_parallel_open_and_verify(pk: PublicKey, policy: Policy, doctor: UserKey
         sealed = list(pool.map(lambda p: cipherchart.seal(pk, policy, b"t", b"", p), payloads))
         reopened = list(pool.map(lambda r: doctor.open(pk, r), sealed))
     assert opened == payloads and reopened == payloads
-    key = cipherchart.SigningKey.from_ikm(b"k" * 32)
+    key = cipherchart.BlsSigningKey.from_ikm(b"k" * 32)
     sigs = [key.sign(p) for p in payloads]
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(key.sign, payloads))
@@ -45,7 +45,7 @@ def test_gil_is_released_during_heavy_calls() -> None:
     """A pure-Python thread keeps counting while one long native call runs."""
     import threading
 
-    key = cipherchart.SigningKey.from_ikm(b"g" * 32)
+    key = cipherchart.BlsSigningKey.from_ikm(b"g" * 32)
     items = [(key.public_key, b"m%d" % i, key.sign(b"m%d" % i)) for i in range(150)]
     counter = [0]
     stop = threading.Event()

@@ -96,23 +96,6 @@ impl PublicKey {
     pub fn id(&self) -> Vec<u8> {
         self.0.id().to_vec()
     }
-
-    /// The canonical encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output (points are checked to be in their subgroups).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, JsValue> {
-        cipherchart::PublicKey::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
 }
 
 /// A user's decryption key for a set of attributes.

@@ -9,14 +9,14 @@ use crate::consent::{ConsentToken, VerifiedConsent};
 use crate::errors::to_js_err;
 use crate::num::integer;
 #[cfg(feature = "full")]
+use crate::num::seconds;
+#[cfg(feature = "full")]
 use crate::pre::ReKey;
 #[cfg(feature = "full")]
 use crate::proofs::ConsistencyProof;
 use crate::proofs::InclusionProof;
 #[cfg(feature = "full")]
 use crate::record::SealedRecord;
-#[cfg(feature = "full")]
-use crate::revocation::RevocationSet;
 #[cfg(feature = "full")]
 use crate::rng::rng;
 #[cfg(feature = "full")]
@@ -39,10 +39,10 @@ pub(crate) fn hashes(path: &[Uint8Array]) -> Result<Vec<merkle::Hash>, JsValue> 
 /// One signed entry of a proof chain. Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ChainEntry(pub(crate) chain::Entry);
+pub struct Entry(pub(crate) chain::Entry);
 
 #[wasm_bindgen]
-impl ChainEntry {
+impl Entry {
     /// Position in the chain (0-based).
     #[wasm_bindgen(getter)]
     pub fn sequence(&self) -> f64 {
@@ -130,21 +130,6 @@ impl ChainEntry {
     pub fn verify_signature(&self) -> Result<(), JsValue> {
         self.0.verify_signature().map_err(to_js_err)
     }
-
-    /// The canonical encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<ChainEntry, JsValue> {
-        chain::Entry::from_bytes(bytes).map(Self).map_err(to_js_err)
-    }
 }
 
 /// A log checkpoint: a C2SP signed note over (origin, size, root). Public.
@@ -169,23 +154,6 @@ impl Checkpoint {
     #[wasm_bindgen(js_name = toNote)]
     pub fn to_note(&self) -> String {
         self.0.to_note()
-    }
-
-    /// The binary form.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<Checkpoint, JsValue> {
-        chain::Checkpoint::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
     }
 
     /// The log's origin line.
@@ -255,23 +223,6 @@ impl ProofFile {
         self.0.to_text()
     }
 
-    /// Decodes the binary form.
-    ///
-    /// # Errors
-    /// As `fromText`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<ProofFile, JsValue> {
-        chain::ProofFile::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
-    /// The binary form.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
     /// Decodes the C2SP tlog-proof v1 text.
     ///
     /// # Errors
@@ -297,8 +248,8 @@ impl ProofFile {
 
     /// The entry (unverified until `verify`).
     #[wasm_bindgen(getter)]
-    pub fn entry(&self) -> ChainEntry {
-        ChainEntry(self.0.entry().clone())
+    pub fn entry(&self) -> Entry {
+        Entry(self.0.entry().clone())
     }
 
     /// The entry's inclusion proof in the checkpoint's tree (unverified until `verify`).
@@ -315,17 +266,17 @@ impl ProofFile {
     pub fn verify(
         &self,
         #[wasm_bindgen(js_name = logKey)] log_key: &BlsPublicKey,
-    ) -> Result<ChainEntry, JsValue> {
+    ) -> Result<Entry, JsValue> {
         self.0
             .verify(&log_key.0)
-            .map(|e| ChainEntry(e.clone()))
+            .map(|e| Entry(e.clone()))
             .map_err(to_js_err)
     }
 }
 
 /// RFC 9162 leaf hash of `data` (`SHA-256(0x00 || data)`).
-#[wasm_bindgen(js_name = merkleLeafHash)]
-pub fn merkle_leaf_hash(data: &[u8]) -> Vec<u8> {
+#[wasm_bindgen(js_name = leafHash)]
+pub fn leaf_hash(data: &[u8]) -> Vec<u8> {
     merkle::leaf_hash(data).to_vec()
 }
 
@@ -378,7 +329,7 @@ pub fn verify_consistency(
 
 /// An in-memory proof chain: append signed entries, sign checkpoints, hand out receipts and
 /// consistency proofs. JavaScript has no `FileStore` (no file system in a browser): the chain
-/// lives in memory, and `records()` / `MemoryChain.fromRecords()` persist it as bytes (one
+/// lives in memory, and `records()` / `Chain.fromRecords()` persist it as bytes (one
 /// `Uint8Array` per entry, e.g. in IndexedDB or a server), re-checked on load; `verifyAll()`
 /// re-checks every signature. There is no recovery report: the records are whatever the
 /// caller stored, and a bad one fails `fromRecords` with a `ChainError` naming it. Not in the
@@ -386,10 +337,10 @@ pub fn verify_consistency(
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct MemoryChain(pub(crate) chain::Chain<chain::MemoryStore>);
+pub struct Chain(pub(crate) chain::Chain<chain::MemoryStore>);
 
 #[cfg(feature = "full")]
-impl MemoryChain {
+impl Chain {
     /// Signs a draft as the next entry and appends it; its sequence number. Every `append…`
     /// method goes through here.
     pub(crate) fn sign_and_append_draft(
@@ -406,13 +357,13 @@ impl MemoryChain {
 
 #[cfg(feature = "full")]
 #[wasm_bindgen]
-impl MemoryChain {
+impl Chain {
     /// An empty chain.
     ///
     /// # Errors
     /// Throws only if the empty in-memory store cannot be opened (it always can).
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Result<MemoryChain, JsValue> {
+    pub fn new() -> Result<Chain, JsValue> {
         chain::Chain::open(chain::MemoryStore::new())
             .map(Self)
             .map_err(to_js_err)
@@ -424,7 +375,7 @@ impl MemoryChain {
     /// # Errors
     /// Throws `ChainError` naming the first entry at fault.
     #[wasm_bindgen(js_name = fromRecords)]
-    pub fn from_records(records: Vec<Uint8Array>) -> Result<MemoryChain, JsValue> {
+    pub fn from_records(records: Vec<Uint8Array>) -> Result<Chain, JsValue> {
         let records = records.iter().map(Uint8Array::to_vec).collect();
         chain::Chain::open(chain::MemoryStore::from_records(records))
             .map(Self)
@@ -573,7 +524,10 @@ impl MemoryChain {
         issuer: &BlsPublicKey,
         now: f64,
     ) -> Result<VerifiedConsent, JsValue> {
-        token.verify_with(issuer, now, &RevocationSet::from_chain(self)?)
+        self.0
+            .verify_consent(&token.0, &issuer.0, seconds(now)?)
+            .map(VerifiedConsent)
+            .map_err(to_js_err)
     }
 
     /// The current 32-byte Merkle root.
@@ -620,11 +574,8 @@ impl MemoryChain {
     ///
     /// # Errors
     /// Throws `InvalidArgument` for an index out of range.
-    pub fn entry(&self, index: f64) -> Result<ChainEntry, JsValue> {
-        self.0
-            .entry(integer(index)?)
-            .map(ChainEntry)
-            .map_err(to_js_err)
+    pub fn entry(&self, index: f64) -> Result<Entry, JsValue> {
+        self.0.entry(integer(index)?).map(Entry).map_err(to_js_err)
     }
 
     /// Signs a checkpoint of the current tree with the log key.

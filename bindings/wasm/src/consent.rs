@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use crate::errors::to_js_err;
 use crate::num::seconds;
 use crate::policy::Policy;
+use crate::revocation::revocations_of;
 #[cfg(feature = "full")]
 use crate::rng::rng;
 use crate::scope::{Scope, Window};
@@ -82,41 +83,24 @@ impl ConsentToken {
         self.0.to_text()
     }
 
-    /// Decodes the binary form (`toBytes()`).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<ConsentToken, JsValue> {
-        consent::ConsentToken::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
-    /// The canonical binary form.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
     /// Verifies every signature, the chain of blocks, the time window at `now` (Unix seconds)
-    /// and revocation, against the expected issuer. `revoked` lists 32-byte revocation ids
-    /// revoked outright; `verifyWith` takes a `RevocationSet` (revocations logged in a chain,
-    /// which count only when signed by the issuer or an upstream holder).
+    /// and revocation, against the expected issuer, with the revocations of `revoked` if given
+    /// (a `RevocationSet`: ids revoked outright, and revoke entries logged in a chain, which
+    /// count only when signed by the issuer or an upstream holder). `Chain.verifyConsent`
+    /// verifies against the revocations logged in a chain.
     ///
     /// # Errors
     /// Throws `ConsentError` (expired, not yet valid, revoked, wrong issuer, widened, …) or
-    /// `VerificationFailed` for a bad signature, `InvalidEncoding` for a malformed id.
+    /// `VerificationFailed` for a bad signature.
     pub fn verify(
         &self,
         issuer: &BlsPublicKey,
         now: f64,
-        revoked: Option<Vec<js_sys::Uint8Array>>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RevocationSet | null")] revoked: Option<
+            JsValue,
+        >,
     ) -> Result<VerifiedConsent, JsValue> {
-        let mut set = consent::RevocationSet::new();
-        for id in revoked.unwrap_or_default() {
-            set.insert(RevocationId::from_bytes(&id.to_vec()).map_err(to_js_err)?);
-        }
+        let set = revocations_of(revoked)?;
         self.0
             .verify(&issuer.0, seconds(now)?, &set)
             .map(VerifiedConsent)

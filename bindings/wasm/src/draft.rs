@@ -1,16 +1,16 @@
 //! Chain entries of any action: `EntryDraft` (what happened, before it is signed), the
-//! drafts the library builds from its own objects (`ChainEntry.forSeal`, `forReencrypt`,
-//! `ConsentToken.grantEntry`, `revokeEntry`), and the two ways into a `MemoryChain`:
+//! drafts the library builds from its own objects (`Entry.forSeal`, `forReencrypt`,
+//! `ConsentToken.grantEntry`, `revokeEntry`), and the two ways into a `Chain`:
 //! `signAndAppend` (the actor's key is here) and `append` (an entry signed elsewhere, checked
 //! on the way in). Drafts, and the drafts of consent grants and revocations, are in both builds
 //! (a ledger recomputes the entry that should log a token and compares); signing, the drafts of
-//! sealed records and `MemoryChain` are in the full build only.
+//! sealed records and `Chain` are in the full build only.
 
 use wasm_bindgen::prelude::*;
 
 use crate::chain::hash;
 #[cfg(feature = "full")]
-use crate::chain::{ChainEntry, MemoryChain};
+use crate::chain::{Chain, Entry};
 use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
 use crate::num::integer;
@@ -24,9 +24,9 @@ use cipherchart::Error;
 
 /// The content of a chain entry before it has a place in a chain and a signature: when
 /// (Unix seconds), what (an action), to what (a subject id), the 32-byte digest of the bytes
-/// concerned, and public metadata. Sign it into a chain with `MemoryChain.signAndAppend`, or
+/// concerned, and public metadata. Sign it into a chain with `Chain.signAndAppend`, or
 /// with `sign` at the chain's `length` and `lastHash` for an actor on another machine (the log
-/// then takes the entry with `MemoryChain.append`). Public data.
+/// then takes the entry with `Chain.append`). Public data.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
 pub struct EntryDraft(pub(crate) chain::EntryDraft);
@@ -123,7 +123,7 @@ impl EntryDraft {
 #[wasm_bindgen]
 impl EntryDraft {
     /// Signs the draft as entry number `sequence` of a chain whose last entry hash is `prev`
-    /// (`MemoryChain.length` and `MemoryChain.lastHash`; 32 zero bytes for the first entry).
+    /// (`Chain.length` and `Chain.lastHash`; 32 zero bytes for the first entry).
     ///
     /// # Errors
     /// Throws `InvalidArgument` for a subject over 1024 bytes, metadata over 64 KiB, a bad
@@ -133,18 +133,18 @@ impl EntryDraft {
         sequence: f64,
         prev: &[u8],
         actor: &BlsSigningKey,
-    ) -> Result<ChainEntry, JsValue> {
+    ) -> Result<Entry, JsValue> {
         self.0
             .clone()
             .sign(integer(sequence)?, hash(prev)?, &actor.0)
-            .map(ChainEntry)
+            .map(Entry)
             .map_err(to_js_err)
     }
 }
 
 #[cfg(feature = "full")]
 #[wasm_bindgen]
-impl ChainEntry {
+impl Entry {
     /// The draft logging the sealing of `record`: action `create`, subject its id, digest the
     /// SHA-256 of its `toBytes()`.
     ///
@@ -206,7 +206,7 @@ impl ConsentToken {
 
 #[cfg(feature = "full")]
 #[wasm_bindgen]
-impl MemoryChain {
+impl Chain {
     /// Signs `draft` with `actor` as the next entry and appends it. Returns its sequence
     /// number.
     ///
@@ -228,7 +228,7 @@ impl MemoryChain {
     /// # Errors
     /// Throws `InvalidArgument` (not at the next position, or not linked to the last entry)
     /// or `VerificationFailed` (bad signature); the chain is then unchanged.
-    pub fn append(&mut self, entry: &ChainEntry) -> Result<f64, JsValue> {
+    pub fn append(&mut self, entry: &Entry) -> Result<f64, JsValue> {
         self.0
             .append(entry.0.clone())
             .map(|i| i as f64)

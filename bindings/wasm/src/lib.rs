@@ -13,13 +13,11 @@
 
 #[cfg(feature = "full")]
 mod abe;
-#[cfg(feature = "bench")]
-mod bench;
 mod chain;
 mod consent;
 mod draft;
-mod equals;
 mod errors;
+mod glue;
 #[cfg(feature = "full")]
 mod grant;
 mod limits;
@@ -42,20 +40,21 @@ mod tree;
 #[cfg(feature = "full")]
 pub use abe::{Authority, PublicKey, UserKey};
 #[cfg(feature = "full")]
-pub use chain::MemoryChain;
-pub use chain::{
-    merkle_leaf_hash, verify_consistency, verify_inclusion, ChainEntry, Checkpoint, ProofFile,
-};
+pub use chain::Chain;
+pub use chain::{leaf_hash, verify_consistency, verify_inclusion, Checkpoint, Entry, ProofFile};
 pub use consent::{ConsentToken, VerifiedConsent};
 pub use draft::EntryDraft;
 pub use errors::to_js_err;
 #[cfg(feature = "full")]
 pub use grant::{Grant, Narrowing};
-pub use limits::Limits;
+pub use limits::{constants, error_codes};
 pub use note::{key_id, NoteSignature};
 pub use policy::Policy;
 #[cfg(feature = "full")]
-pub use pre::{check_rekey, rekey_digest, DelegationKey, ReKey};
+pub use pre::{
+    check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest, DelegationKey,
+    ReKey,
+};
 pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use record::{
@@ -70,4 +69,4 @@ pub use sig::{
     aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, BlsPublicKey,
     BlsSignature, UnvalidatedPublicKey, UnvalidatedSignature,
 };
-pub use tree::{merkle_node_hash, MerkleTree};
+pub use tree::{node_hash, MerkleTree};

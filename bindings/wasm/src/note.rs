@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "full")]
 use crate::chain::hash;
-use crate::chain::{ChainEntry, Checkpoint, ProofFile};
+use crate::chain::{Checkpoint, Entry, ProofFile};
 use crate::errors::to_js_err;
 #[cfg(feature = "full")]
 use crate::num::integer;
@@ -66,7 +66,7 @@ impl Checkpoint {
 #[wasm_bindgen]
 impl Checkpoint {
     /// Signs the checkpoint `(origin, size, root)` of any tree with the log key (a
-    /// `MemoryChain` signs its own with `MemoryChain.checkpoint`).
+    /// `Chain` signs its own with `Chain.checkpoint`).
     ///
     /// # Errors
     /// Throws `InvalidArgument` for an origin that is empty, over 255 bytes or holds white
@@ -94,7 +94,7 @@ impl ProofFile {
     #[wasm_bindgen(constructor)]
     pub fn new(
         checkpoint: &Checkpoint,
-        entry: &ChainEntry,
+        entry: &Entry,
         proof: &InclusionProof,
     ) -> Result<ProofFile, JsValue> {
         chain::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())

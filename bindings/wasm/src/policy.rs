@@ -11,7 +11,7 @@ use crate::num::MAX_SAFE_INTEGER;
 /// Immutable; holds no secret, so it can be compared, logged and shared freely.
 #[wasm_bindgen]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Policy(cipherchart::Policy);
+pub struct Policy(pub(crate) cipherchart::Policy);
 
 impl From<cipherchart::Policy> for Policy {
     fn from(p: cipherchart::Policy) -> Self {
@@ -35,23 +35,6 @@ impl Policy {
         cipherchart::Policy::parse(text)
             .map(Self)
             .map_err(to_js_err)
-    }
-
-    /// Decodes the canonical encoding made by `toBytes()`.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding` for anything but a canonical encoding (or a parse error).
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<Policy, JsValue> {
-        cipherchart::Policy::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
-    /// The canonical encoding ⟨P⟩.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
     }
 
     /// The canonical text.

@@ -192,28 +192,6 @@ impl ReKey {
             .map_err(to_js_err)
     }
 
-    /// Re-encrypts a record only if a verified consent permits it: the re-key is one the
-    /// consent authorises (see `checkRekey`: the consent names this re-key's digest and was
-    /// issued by its delegator) and the consent covers the record's id, `category` and
-    /// `purpose`. Take `record` from your own store, by id.
-    ///
-    /// # Errors
-    /// Throws `ConsentError` (`.kind` `rekey_mismatch`, `not_permitted`), then as `reencrypt`.
-    #[wasm_bindgen(js_name = reencryptWithConsent)]
-    pub fn reencrypt_with_consent(
-        &self,
-        consent: &VerifiedConsent,
-        record: &SealedRecord,
-        category: &str,
-        purpose: &str,
-    ) -> Result<SealedRecord, JsValue> {
-        cipherchart::consent::reencrypt_with_consent(
-            &consent.0, &self.0, &record.0, category, purpose,
-        )
-        .map(SealedRecord)
-        .map_err(to_js_err)
-    }
-
     /// Re-encrypts many records, each a `SealedRecord` or its encoding (`toBytes()`): one
     /// result per input, a `SealedRecord` or the error for that record (a `CipherchartError`;
     /// bytes that do not decode give `InvalidEncoding`). Objects are used as they are (not
@@ -228,49 +206,10 @@ impl ReKey {
             JsValue,
         >,
     ) -> Array {
-        let batch = Batch::decode(&records);
-        let done = self.0.reencrypt_batch(&batch.decoded);
-        batch.results(done)
-    }
-
-    /// As `reencryptBatch`, only where a verified consent permits it, as
-    /// `reencryptWithConsent` checks one record: the re-key is checked once against the
-    /// consent, then each record (with its category, `categories[i]`, and the one `purpose`);
-    /// a record the consent does not cover gets a `ConsentError` in its slot.
-    ///
-    /// # Errors
-    /// Throws `ConsentError` for a re-key the consent does not authorise (the whole batch),
-    /// `InvalidArgument` if `categories` is not as long as `records`.
-    #[wasm_bindgen(
-        js_name = reencryptBatchWithConsent,
-        unchecked_return_type = "Array<SealedRecord | Error>"
-    )]
-    pub fn reencrypt_batch_with_consent(
-        &self,
-        consent: &VerifiedConsent,
-        #[wasm_bindgen(unchecked_param_type = "Array<SealedRecord | Uint8Array>")] records: Vec<
-            JsValue,
-        >,
-        categories: Vec<String>,
-        purpose: &str,
-    ) -> Result<Array, JsValue> {
-        if categories.len() != records.len() {
-            return Err(to_js_err(cipherchart::Error::InvalidArgument(
-                "one category per record",
-            )));
-        }
-        let batch = Batch::decode(&records);
-        let pairs: Vec<(&cipherchart::SealedRecord, &str)> = batch
-            .decoded
-            .iter()
-            .zip(&batch.positions)
-            .map(|(r, &i)| (r, categories[i].as_str()))
-            .collect();
-        let done = cipherchart::consent::reencrypt_batch_with_consent(
-            &consent.0, &self.0, &pairs, purpose,
-        )
-        .map_err(to_js_err)?;
-        Ok(batch.results(done))
+        let inputs = records.iter().map(record_of).collect();
+        // The batch itself never fails (each record's error is in its slot).
+        let done = cipherchart::pre::align_batch(inputs, |rs| Ok(self.0.reencrypt_batch(&rs)));
+        results(done.unwrap_or_else(|e| vec![Err(e)]))
     }
 
     /// DANGER: the re-key's secret material as bytes. Store them only in a secret store.
@@ -312,12 +251,64 @@ pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<(), JsVal
     cipherchart::consent::check_rekey(&consent.0, &rekey.0).map_err(to_js_err)
 }
 
-/// A batch of records given as objects or encodings: those that are or decode to a record, in
-/// order, and each one's position among the inputs; the rest keep their error for their slot.
-struct Batch {
-    decoded: Vec<cipherchart::SealedRecord>,
-    positions: Vec<usize>,
-    slots: Vec<Option<JsValue>>,
+/// Re-encrypts a record with `rekey` only if a verified consent permits it: the re-key is one
+/// the consent authorises (see `checkRekey`: the consent names this re-key's digest and was
+/// issued by its delegator) and the consent covers the record's id, `category` and `purpose`.
+/// Take `record` from your own store, by id.
+///
+/// # Errors
+/// Throws `ConsentError` (`.kind` `rekey_mismatch`, `not_permitted`), then as
+/// `ReKey.reencrypt`.
+#[wasm_bindgen(js_name = reencryptWithConsent)]
+pub fn reencrypt_with_consent(
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    record: &SealedRecord,
+    category: &str,
+    purpose: &str,
+) -> Result<SealedRecord, JsValue> {
+    cipherchart::consent::reencrypt_with_consent(&consent.0, &rekey.0, &record.0, category, purpose)
+        .map(SealedRecord)
+        .map_err(to_js_err)
+}
+
+/// `ReKey.reencryptBatch`, only where a verified consent permits it, as
+/// `reencryptWithConsent` checks one record: the re-key is checked once against the consent,
+/// then each record (with its category, `categories[i]`, and the one `purpose`); a record the
+/// consent does not cover gets a `ConsentError` in its slot.
+///
+/// # Errors
+/// Throws `ConsentError` for a re-key the consent does not authorise (the whole batch),
+/// `InvalidArgument` if `categories` is not as long as `records`.
+#[wasm_bindgen(
+    js_name = reencryptBatchWithConsent,
+    unchecked_return_type = "Array<SealedRecord | Error>"
+)]
+pub fn reencrypt_batch_with_consent(
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    #[wasm_bindgen(unchecked_param_type = "Array<SealedRecord | Uint8Array>")] records: Vec<
+        JsValue,
+    >,
+    categories: Vec<String>,
+    purpose: &str,
+) -> Result<Array, JsValue> {
+    if categories.len() != records.len() {
+        return Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "one category per record",
+        )));
+    }
+    let inputs = records
+        .iter()
+        .zip(&categories)
+        .map(|(r, c)| record_of(r).map(|r| (r, c.as_str())))
+        .collect();
+    let done = cipherchart::pre::align_batch(inputs, |items| {
+        let pairs: Vec<_> = items.iter().map(|(r, c)| (r, *c)).collect();
+        cipherchart::consent::reencrypt_batch_with_consent(&consent.0, &rekey.0, &pairs, purpose)
+    })
+    .map_err(to_js_err)?;
+    Ok(results(done))
 }
 
 /// The record `value` is (a copy: the caller keeps its object) or encodes.
@@ -345,40 +336,9 @@ fn record_of(value: &JsValue) -> Result<cipherchart::SealedRecord, cipherchart::
     }
 }
 
-impl Batch {
-    fn decode(records: &[JsValue]) -> Self {
-        let mut batch = Self {
-            decoded: Vec::with_capacity(records.len()),
-            positions: Vec::with_capacity(records.len()),
-            slots: Vec::with_capacity(records.len()),
-        };
-        for (i, r) in records.iter().enumerate() {
-            match record_of(r) {
-                Ok(rec) => {
-                    batch.decoded.push(rec);
-                    batch.positions.push(i);
-                    batch.slots.push(None);
-                }
-                Err(e) => batch.slots.push(Some(to_js_err(e))),
-            }
-        }
-        batch
-    }
-
-    /// One value per input: the decoding error, or the next of `done` (one result per decoded
-    /// record, in order).
-    fn results(self, done: Vec<cipherchart::Result<cipherchart::SealedRecord>>) -> Array {
-        let mut done = done.into_iter();
-        self.slots
-            .into_iter()
-            .map(|slot| match slot {
-                Some(err) => err,
-                None => match done.next() {
-                    Some(Ok(rec)) => JsValue::from(SealedRecord(rec)),
-                    Some(Err(e)) => to_js_err(e),
-                    None => to_js_err(cipherchart::Error::DecryptionFailed),
-                },
-            })
-            .collect()
-    }
+/// One value per input: a `SealedRecord`, or the error for that input.
+fn results(done: Vec<cipherchart::Result<cipherchart::SealedRecord>>) -> Array {
+    done.into_iter()
+        .map(|r| r.map_or_else(to_js_err, |rec| JsValue::from(SealedRecord(rec))))
+        .collect()
 }

@@ -123,21 +123,4 @@ impl ConsistencyProof {
             .verify(&hash(old_root)?, &hash(new_root)?)
             .map_err(to_js_err)
     }
-
-    /// The canonical encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output (only the encoding is checked: call `verify`).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<ConsistencyProof, JsValue> {
-        merkle::ConsistencyProof::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
 }

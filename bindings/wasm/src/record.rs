@@ -90,23 +90,6 @@ impl SealedRecord {
     pub fn hop_count(&self) -> u32 {
         u32::try_from(self.0.hop_count()).unwrap_or(u32::MAX)
     }
-
-    /// The canonical encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding` (or a policy error for an invalid embedded policy).
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<SealedRecord, JsValue> {
-        cipherchart::SealedRecord::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
 }
 
 /// The public header of a session: one KEM encapsulation shared by many records.
@@ -139,23 +122,6 @@ impl SessionHeader {
     pub fn digest(&self) -> Vec<u8> {
         self.0.digest().to_vec()
     }
-
-    /// The canonical encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<SessionHeader, JsValue> {
-        cipherchart::session::SessionHeader::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
 }
 
 /// One record of a session. Holds no secret.
@@ -176,23 +142,6 @@ impl SessionRecord {
     #[wasm_bindgen(getter)]
     pub fn metadata(&self) -> Vec<u8> {
         self.0.metadata().to_vec()
-    }
-
-    /// The canonical encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Decodes `toBytes()` output.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<SessionRecord, JsValue> {
-        cipherchart::session::SessionRecord::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
     }
 }
 

@@ -1,28 +1,33 @@
-//! `RevocationSet`: the revocations a verifier knows, for `ConsentToken.verifyWith`. A
+//! `RevocationSet`: the revocations a verifier knows, for `ConsentToken.verify`. A
 //! ledger keeps one up to date from the chain entries it sees (`insertEntry`), so that a
 //! revoke entry counts only when signed by the token's issuer or a holder upstream of the
-//! revoked block, as `MemoryChain.verifyConsent` does. In both builds (`fromChain` in the
-//! full build, where `MemoryChain` is).
+//! revoked block, as `Chain.verifyConsent` does. In both builds (`fromChain` in the
+//! full build, where `Chain` is).
 
 use wasm_bindgen::prelude::*;
 
-use crate::chain::ChainEntry;
 #[cfg(feature = "full")]
-use crate::chain::MemoryChain;
-use crate::consent::{ConsentToken, VerifiedConsent};
+use crate::chain::Chain;
+use crate::chain::Entry;
 use crate::errors::to_js_err;
-use crate::num::seconds;
-use crate::sig::BlsPublicKey;
 use cipherchart::consent::{self, RevocationId};
 
 /// The revocations a verifier knows: ids it revokes outright (`insert`) and revoke entries
 /// read from a proof chain (`insertEntry`, `fromChain`), remembered with their signer.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
-pub struct RevocationSet(consent::RevocationSet);
+pub struct RevocationSet(pub(crate) consent::RevocationSet);
 
 #[wasm_bindgen]
 impl RevocationSet {
+    /// Internal: a copy of this set for `ConsentToken.verify`, which takes ownership of the
+    /// copy (wasm-bindgen frees what it converts) and leaves the caller's set alive. Not part of
+    /// the typed API.
+    #[wasm_bindgen(js_name = "__copyForVerify", skip_typescript)]
+    pub fn copy_for_verify(&self) -> RevocationSet {
+        self.clone()
+    }
+
     /// An empty set.
     #[wasm_bindgen(constructor)]
     pub fn new() -> RevocationSet {
@@ -46,7 +51,7 @@ impl RevocationSet {
     /// # Errors
     /// Throws `VerificationFailed` for a revoke entry whose signature does not verify.
     #[wasm_bindgen(js_name = insertEntry)]
-    pub fn insert_entry(&mut self, entry: &ChainEntry) -> Result<bool, JsValue> {
+    pub fn insert_entry(&mut self, entry: &Entry) -> Result<bool, JsValue> {
         self.0.insert_entry(&entry.0).map_err(to_js_err)
     }
 
@@ -78,30 +83,32 @@ impl RevocationSet {
     /// # Errors
     /// Throws `VerificationFailed` for a revoke entry with a bad signature.
     #[wasm_bindgen(js_name = fromChain)]
-    pub fn from_chain(chain: &MemoryChain) -> Result<RevocationSet, JsValue> {
+    pub fn from_chain(chain: &Chain) -> Result<RevocationSet, JsValue> {
         consent::RevocationSet::from_chain(&chain.0)
             .map(Self)
             .map_err(to_js_err)
     }
 }
 
-#[wasm_bindgen]
-impl ConsentToken {
-    /// As `verify`, with the revocations of a `RevocationSet`: a logged revocation counts only
-    /// if signed by the token's issuer or a holder upstream of the revoked block.
-    ///
-    /// # Errors
-    /// As `verify`.
-    #[wasm_bindgen(js_name = verifyWith)]
-    pub fn verify_with(
-        &self,
-        issuer: &BlsPublicKey,
-        now: f64,
-        revocations: &RevocationSet,
-    ) -> Result<VerifiedConsent, JsValue> {
-        self.0
-            .verify(&issuer.0, seconds(now)?, &revocations.0)
-            .map(VerifiedConsent)
-            .map_err(to_js_err)
+/// The set an optional `revoked` argument names: empty if absent, else a copy of the
+/// `RevocationSet` it is (`Option<&RevocationSet>` cannot cross the boundary).
+///
+/// # Errors
+/// `InvalidArgument` for anything but a `RevocationSet` of this build, `undefined` or `null`.
+pub(crate) fn revocations_of(value: Option<JsValue>) -> Result<consent::RevocationSet, JsValue> {
+    use wasm_bindgen::convert::TryFromJsValue;
+    use wasm_bindgen::JsCast;
+    let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return Ok(consent::RevocationSet::new());
+    };
+    let copy = js_sys::Reflect::get(&value, &JsValue::from_str("__copyForVerify"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&value).ok());
+    match copy.map(RevocationSet::try_from_js_value) {
+        Some(Ok(set)) => Ok(set.0),
+        _ => Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "expected a RevocationSet of this build (or a freed set)",
+        ))),
     }
 }

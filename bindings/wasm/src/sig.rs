@@ -80,41 +80,6 @@ pub struct BlsPublicKey(pub(crate) sig::PublicKey);
 
 #[wasm_bindgen]
 impl BlsPublicKey {
-    /// Decodes 48 compressed bytes (checked: on the curve, in the subgroup, not the identity).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<BlsPublicKey, JsValue> {
-        sig::PublicKey::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
-    /// The 48-byte compressed encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes().to_vec()
-    }
-
-    /// The 52-byte cipherchart object: a 4-byte type and version header, then the raw key
-    /// (for storage beside other cipherchart objects; `toBytes()` is the interoperable form).
-    #[wasm_bindgen(js_name = toObjectBytes)]
-    pub fn to_object_bytes(&self) -> Vec<u8> {
-        self.0.to_object_bytes()
-    }
-
-    /// Decodes `toObjectBytes()` output (header checked, then as `fromBytes`).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromObjectBytes)]
-    pub fn from_object_bytes(bytes: &[u8]) -> Result<BlsPublicKey, JsValue> {
-        sig::PublicKey::from_object_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
     /// Verifies a signature on a message.
     ///
     /// # Errors
@@ -152,41 +117,6 @@ pub struct BlsSignature(pub(crate) sig::Signature);
 
 #[wasm_bindgen]
 impl BlsSignature {
-    /// Decodes 96 compressed bytes (checked: on the curve, in the subgroup).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<BlsSignature, JsValue> {
-        sig::Signature::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
-    /// The 96-byte compressed encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes().to_vec()
-    }
-
-    /// The 100-byte cipherchart object: a 4-byte type and version header, then the raw
-    /// signature (`toBytes()` is the interoperable form).
-    #[wasm_bindgen(js_name = toObjectBytes)]
-    pub fn to_object_bytes(&self) -> Vec<u8> {
-        self.0.to_object_bytes()
-    }
-
-    /// Decodes `toObjectBytes()` output (header checked, then as `fromBytes`).
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromObjectBytes)]
-    pub fn from_object_bytes(bytes: &[u8]) -> Result<BlsSignature, JsValue> {
-        sig::Signature::from_object_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
     /// Aggregates signatures given as 96-byte encodings.
     ///
     /// # Errors
@@ -201,11 +131,6 @@ impl BlsSignature {
             .map(Self)
             .map_err(to_js_err)
     }
-
-    /// Whether two signatures are equal (constant time).
-    pub fn equals(&self, other: &BlsSignature) -> bool {
-        self.0 == other.0
-    }
 }
 
 /// A decoded BLS public key that may be the identity (`c0` then 47 zero bytes): the IETF /
@@ -218,41 +143,10 @@ pub struct UnvalidatedPublicKey(pub(crate) sig::UnvalidatedPublicKey);
 
 #[wasm_bindgen]
 impl UnvalidatedPublicKey {
-    /// Decodes 48 compressed bytes: every check of `BlsPublicKey.fromBytes` but the identity's.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<UnvalidatedPublicKey, JsValue> {
-        sig::UnvalidatedPublicKey::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
     /// The same key, unvalidated.
     #[wasm_bindgen(js_name = fromPublicKey)]
     pub fn from_public_key(key: &BlsPublicKey) -> UnvalidatedPublicKey {
         Self(key.0.into())
-    }
-
-    /// The 48-byte compressed encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes().to_vec()
-    }
-
-    /// Whether this is the identity point, which `validate()` refuses.
-    #[wasm_bindgen(getter, js_name = isIdentity)]
-    pub fn is_identity(&self) -> bool {
-        self.0.is_identity()
-    }
-
-    /// The key, unless it is the identity.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding` (`.kind` `identity_point`) for the identity.
-    pub fn validate(&self) -> Result<BlsPublicKey, JsValue> {
-        self.0.validate().map(BlsPublicKey).map_err(to_js_err)
     }
 }
 
@@ -264,41 +158,10 @@ pub struct UnvalidatedSignature(pub(crate) sig::UnvalidatedSignature);
 
 #[wasm_bindgen]
 impl UnvalidatedSignature {
-    /// Decodes 96 compressed bytes: every check of `BlsSignature.fromBytes` but the identity's.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding`.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<UnvalidatedSignature, JsValue> {
-        sig::UnvalidatedSignature::from_bytes(bytes)
-            .map(Self)
-            .map_err(to_js_err)
-    }
-
     /// The same signature, unvalidated.
     #[wasm_bindgen(js_name = fromSignature)]
     pub fn from_signature(signature: &BlsSignature) -> UnvalidatedSignature {
         Self(signature.0.into())
-    }
-
-    /// The 96-byte compressed encoding.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes().to_vec()
-    }
-
-    /// Whether this is the identity point, which `validate()` refuses.
-    #[wasm_bindgen(getter, js_name = isIdentity)]
-    pub fn is_identity(&self) -> bool {
-        self.0.is_identity()
-    }
-
-    /// The signature, unless it is the identity.
-    ///
-    /// # Errors
-    /// Throws `InvalidEncoding` (`.kind` `identity_point`) for the identity.
-    pub fn validate(&self) -> Result<BlsSignature, JsValue> {
-        self.0.validate().map(BlsSignature).map_err(to_js_err)
     }
 
     /// The sum of signatures given as 96-byte encodings, the identity included (Ethereum's
@@ -318,12 +181,80 @@ impl UnvalidatedSignature {
     }
 }
 
+/// `isIdentity` and `validate` of each unvalidated type (`Unvalidated => Validated`).
+macro_rules! unvalidated {
+    ($($class:ident => $valid:ident),* $(,)?) => {$(
+        #[wasm_bindgen]
+        impl $class {
+            /// Whether this is the identity point, which `validate()` refuses.
+            #[wasm_bindgen(getter, js_name = isIdentity)]
+            pub fn is_identity(&self) -> bool {
+                self.0.is_identity()
+            }
+
+            /// The validated value, unless it is the identity.
+            ///
+            /// # Errors
+            /// Throws `InvalidEncoding` (`.kind` `identity_point`) for the identity.
+            pub fn validate(&self) -> Result<$valid, JsValue> {
+                self.0.validate().map($valid).map_err(to_js_err)
+            }
+        }
+    )*};
+}
+
+unvalidated!(
+    UnvalidatedPublicKey => BlsPublicKey,
+    UnvalidatedSignature => BlsSignature,
+);
+
 // Arrays of keys cross as encodings: wasm-bindgen consumes (frees) objects passed in arrays.
 fn decode_public_keys(keys: &[Uint8Array]) -> Result<Vec<sig::PublicKey>, JsValue> {
     keys.iter()
         .map(|k| sig::PublicKey::from_bytes(&k.to_vec()))
         .collect::<cipherchart::Result<Vec<_>>>()
         .map_err(to_js_err)
+}
+
+type Triple<'a> = (sig::PublicKey, &'a [u8], sig::Signature);
+/// Decoded parallel arrays: public keys, messages, signatures.
+type Decoded = (Vec<sig::PublicKey>, Vec<Vec<u8>>, Vec<sig::Signature>);
+
+/// Three parallel arrays of encodings (public keys, messages, signatures), decoded.
+fn decode_triples(
+    public_keys: &[Uint8Array],
+    messages: &[Uint8Array],
+    signatures: &[Uint8Array],
+) -> Result<Decoded, JsValue> {
+    let keys = decode_public_keys(public_keys)?;
+    if keys.len() != messages.len() || keys.len() != signatures.len() {
+        return Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "publicKeys, messages and signatures differ in length",
+        )));
+    }
+    let sigs = signatures
+        .iter()
+        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
+        .collect::<cipherchart::Result<Vec<_>>>()
+        .map_err(to_js_err)?;
+    Ok((
+        keys,
+        messages.iter().map(Uint8Array::to_vec).collect(),
+        sigs,
+    ))
+}
+
+/// The `(public key, message, signature)` triples the core's batch calls take.
+fn triples<'a>(
+    keys: &[sig::PublicKey],
+    msgs: &'a [Vec<u8>],
+    sigs: &[sig::Signature],
+) -> Vec<Triple<'a>> {
+    keys.iter()
+        .zip(msgs)
+        .zip(sigs)
+        .map(|((k, m), s)| (*k, m.as_slice(), *s))
+        .collect()
 }
 
 /// Verifies one signature by many signers on the same message; public keys as 48-byte
@@ -380,33 +311,12 @@ pub fn batch_find_invalid(
     messages: Vec<Uint8Array>,
     signatures: Vec<Uint8Array>,
 ) -> Result<Vec<u32>, JsValue> {
-    let pks = decode_public_keys(&public_keys)?;
-    if pks.len() != messages.len() || pks.len() != signatures.len() {
-        return Err(to_js_err(cipherchart::Error::InvalidArgument(
-            "publicKeys, messages and signatures differ in length",
-        )));
-    }
-    let sigs = signatures
-        .iter()
-        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
-        .collect::<cipherchart::Result<Vec<_>>>()
-        .map_err(to_js_err)?;
-    let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
-    let items: Vec<(sig::PublicKey, &[u8], sig::Signature)> = pks
-        .into_iter()
-        .zip(msgs.iter().map(Vec::as_slice))
-        .zip(sigs)
-        .map(|((p, m), s)| (p, m, s))
-        .collect();
+    let (keys, msgs, sigs) = decode_triples(&public_keys, &messages, &signatures)?;
+    let items = triples(&keys, &msgs, &sigs);
     #[cfg(feature = "full")]
     let bad = sig::batch_find_invalid(&items, &mut rng());
     #[cfg(not(feature = "full"))]
-    let bad: Vec<usize> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, (pk, m, s))| pk.verify(m, s).is_err())
-        .map(|(i, _)| i)
-        .collect();
+    let bad = sig::find_invalid_each(&items);
     Ok(bad
         .into_iter()
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
@@ -426,35 +336,12 @@ pub fn batch_verify(
     messages: Vec<Uint8Array>,
     signatures: Vec<Uint8Array>,
 ) -> Result<(), JsValue> {
-    let pks = decode_public_keys(&public_keys)?;
-    if pks.len() != messages.len() || pks.len() != signatures.len() {
-        return Err(to_js_err(cipherchart::Error::InvalidArgument(
-            "publicKeys, messages and signatures differ in length",
-        )));
-    }
-    let sigs = signatures
-        .iter()
-        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
-        .collect::<cipherchart::Result<Vec<_>>>()
-        .map_err(to_js_err)?;
-    let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
-    let items: Vec<(sig::PublicKey, &[u8], sig::Signature)> = pks
-        .into_iter()
-        .zip(msgs.iter().map(Vec::as_slice))
-        .zip(sigs)
-        .map(|((p, m), s)| (p, m, s))
-        .collect();
+    let (keys, msgs, sigs) = decode_triples(&public_keys, &messages, &signatures)?;
+    let items = triples(&keys, &msgs, &sigs);
     #[cfg(feature = "full")]
     let result = sig::batch_verify(&items, &mut rng());
-    // No randomness for the weights: each triple on its own (the same accept/reject, more
-    // pairings), and the core's error for an empty batch.
+    // No randomness for the weights: each triple on its own (the same accept/reject).
     #[cfg(not(feature = "full"))]
-    let result = if items.is_empty() {
-        Err(cipherchart::Error::InvalidArgument(
-            "batch_verify needs at least one signature",
-        ))
-    } else {
-        items.iter().try_for_each(|(pk, m, s)| pk.verify(m, s))
-    };
+    let result = sig::verify_each(&items);
     result.map_err(to_js_err)
 }

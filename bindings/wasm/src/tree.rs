@@ -1,5 +1,5 @@
 //! An RFC 9162 Merkle tree over leaf hashes of your own (`MerkleTree`), and the node hash
-//! (`merkleNodeHash`, beside `merkleLeafHash`): for ledger code that keeps its own tree or
+//! (`nodeHash`, beside `leafHash`): for ledger code that keeps its own tree or
 //! recomputes a root. Public data, in both builds.
 
 use wasm_bindgen::prelude::*;
@@ -14,12 +14,12 @@ use cipherchart::chain::merkle;
 ///
 /// # Errors
 /// Throws `InvalidArgument` for a hash that is not 32 bytes.
-#[wasm_bindgen(js_name = merkleNodeHash)]
-pub fn merkle_node_hash(left: &[u8], right: &[u8]) -> Result<Vec<u8>, JsValue> {
+#[wasm_bindgen(js_name = nodeHash)]
+pub fn node_hash(left: &[u8], right: &[u8]) -> Result<Vec<u8>, JsValue> {
     Ok(merkle::node_hash(&hash(left)?, &hash(right)?).to_vec())
 }
 
-/// An append-only RFC 9162 Merkle tree of 32-byte leaf hashes (`merkleLeafHash(data)`), with
+/// An append-only RFC 9162 Merkle tree of 32-byte leaf hashes (`leafHash(data)`), with
 /// roots and proofs at any earlier size.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]

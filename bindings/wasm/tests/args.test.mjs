@@ -59,7 +59,7 @@ test('times are seconds: milliseconds, negatives, fractions and non-numbers are 
   // The bound is the last second of year 9999, the first refused value one more.
   assert.equal(new cc.EntryDraft(253_402_300_799, 'read', enc('x'), digest).time, 253_402_300_799);
   assert.throws(() => new cc.EntryDraft(253_402_300_800, 'read', enc('x'), digest), /milliseconds/);
-  const chain = new cc.MemoryChain();
+  const chain = new cc.Chain();
   assert.throws(() => chain.entry(-1), invalid('index'));
   assert.throws(() => chain.entry('0'), invalid('index'));
 });

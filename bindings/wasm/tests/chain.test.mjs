@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
-const { Authority, BlsSigningKey, ChainEntry, Checkpoint, MemoryChain, Policy, ProofFile, seal } = cc;
+const { Authority, BlsSigningKey, Entry, Checkpoint, Chain, Policy, ProofFile, seal } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const b64 = (s) => (s == null ? new Uint8Array(0) : new Uint8Array(Buffer.from(s, 'base64')));
 const hex = (b) => Buffer.from(b).toString('hex');
@@ -51,7 +51,7 @@ test('verifyConsistency agrees with every transparency-dev consistency probe (6 
   const tally = { ok: 0, err: 0 };
   for (const [name, v] of probes('consistency')) {
     if (name === EXPRESSIBLE_ONLY_AS_32_BYTES) {
-      const r = cc.merkleLeafHash(enc('x'));
+      const r = cc.leafHash(enc('x'));
       cc.verifyConsistency(1, 1, r, r, []);
       tally.ok += 1;
       continue;
@@ -63,10 +63,10 @@ test('verifyConsistency agrees with every transparency-dev consistency probe (6 
   assert.deepEqual(tally, { ok: 6, err: 92 });
 });
 
-test('merkleLeafHash is SHA-256(0x00 || data)', async () => {
+test('leafHash is SHA-256(0x00 || data)', async () => {
   const { createHash } = await import('node:crypto');
   const want = createHash('sha256').update(Buffer.from([0, 1, 2, 3])).digest('hex');
-  assert.equal(hex(cc.merkleLeafHash(new Uint8Array([1, 2, 3]))), want);
+  assert.equal(hex(cc.leafHash(new Uint8Array([1, 2, 3]))), want);
 });
 
 // A small log: three sealed records, a checkpoint, a receipt per entry.
@@ -74,15 +74,15 @@ const hospital = Authority.setup();
 const pk = hospital.publicKey();
 const nurse = BlsSigningKey.generate();
 const logKey = BlsSigningKey.generate();
-const chain = new MemoryChain();
+const chain = new Chain();
 const records = ['a', 'b', 'c'].map((id) => seal(pk, Policy.parse('patient:42'), enc(id), enc(''), enc(`payload ${id}`)));
 records.forEach((r, i) => assert.equal(chain.appendSeal(r, 1_700_000_000 + i, nurse), i));
 
-test('MemoryChain: entries, roots, checkpoint', async () => {
+test('Chain: entries, roots, checkpoint', async () => {
   const { createHash } = await import('node:crypto');
   assert.equal(chain.length, 3);
   const e = chain.entry(1);
-  assert.ok(e instanceof ChainEntry);
+  assert.ok(e instanceof Entry);
   assert.equal(e.sequence, 1);
   assert.equal(e.time, 1_700_000_001);
   assert.equal(e.action, 'create');
@@ -91,7 +91,7 @@ test('MemoryChain: entries, roots, checkpoint', async () => {
   assert.equal(hex(e.actor.toBytes()), hex(nurse.publicKey().toBytes()));
   assert.equal(hex(e.prev), hex(chain.entry(0).hash));
   e.verifySignature();
-  assert.deepEqual(ChainEntry.fromBytes(e.toBytes()).toBytes(), e.toBytes());
+  assert.deepEqual(Entry.fromBytes(e.toBytes()).toBytes(), e.toBytes());
   assert.throws(() => chain.entry(3), cc.CipherchartError);
 
   const cp = chain.checkpoint(logKey, 'example.org/log');

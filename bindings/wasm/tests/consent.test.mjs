@@ -4,6 +4,13 @@ import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
+/** A `RevocationSet` of ids revoked outright (what `ConsentToken.verify` takes). */
+const revokedSet = (ids) => {
+  const set = new cc.RevocationSet();
+  for (const id of ids) set.insert(id);
+  return set;
+};
+
 const { BlsSigningKey, ConsentToken, Policy, VerifiedConsent } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const hex = (b) => Buffer.from(b).toString('hex');
@@ -53,14 +60,14 @@ test('verify refuses: expired, not yet valid, wrong issuer, revoked — ConsentE
     ['expired', () => token.verify(patient.publicKey(), 2_001)],
     ['not yet valid', () => token.verify(patient.publicKey(), 999)],
     ['wrong issuer', () => token.verify(BlsSigningKey.generate().publicKey(), 1_500)],
-    ['revoked', () => token.verify(patient.publicKey(), 1_500, token.revocationIds())],
+    ['revoked', () => token.verify(patient.publicKey(), 1_500, revokedSet(token.revocationIds()))],
   ]) assert.throws(run, (e) => e instanceof cc.ConsentError && e.code === 'consent_error', what);
   const ids = token.revocationIds();
   assert.equal(ids.length, 1);
   assert.equal(ids[0].length, 32);
   // Another token's id does not revoke this one; a malformed id is InvalidEncoding.
-  token.verify(patient.publicKey(), 1_500, issue(['cardiology']).revocationIds());
-  assert.throws(() => token.verify(patient.publicKey(), 1_500, [new Uint8Array(5)]), cc.InvalidEncoding);
+  token.verify(patient.publicKey(), 1_500, revokedSet(issue(['cardiology']).revocationIds()));
+  assert.throws(() => revokedSet([new Uint8Array(5)]), cc.InvalidEncoding);
 });
 
 test('bad input: times, text, bytes, empty purposes', () => {
@@ -90,17 +97,17 @@ test('ReKey.reencryptWithConsent: only within the consent, naming the re-key, fr
   const rekey = hospital.issueDelegationKey(['patient:42'], patient.publicKey()).rekey(pk, grantee);
   const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 1_000, 2_000)
     .purposes(['treatment']).categories(['cardiology']).rekey(rekey)).verify(patient.publicKey(), 1_500);
-  const shared = rekey.reencryptWithConsent(consent, record, 'cardiology', 'treatment');
+  const shared = cc.reencryptWithConsent(consent, rekey, record, 'cardiology', 'treatment');
   const doctor = hospital.issueKey(['hospital:h2', 'dept:cardiology']);
   assert.equal(new TextDecoder().decode(doctor.open(pk, shared)), 'ECG');
   const notPermitted = (e) => e instanceof cc.ConsentError && e.kind === 'not_permitted';
-  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'cardiology', 'research'), notPermitted);
-  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'oncology', 'treatment'), notPermitted);
+  assert.throws(() => cc.reencryptWithConsent(consent, rekey, record, 'cardiology', 'research'), notPermitted);
+  assert.throws(() => cc.reencryptWithConsent(consent, rekey, record, 'oncology', 'treatment'), notPermitted);
   const mismatch = (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch' && /re-encryption key/.test(e.message);
   // Another re-key of the same delegator: not the one the consent names.
   const other = hospital.issueDelegationKey(['patient:42'], patient.publicKey()).rekey(pk, Policy.parse('hospital:h3'));
-  assert.throws(() => other.reencryptWithConsent(consent, record, 'cardiology', 'treatment'), mismatch);
+  assert.throws(() => cc.reencryptWithConsent(consent, other, record, 'cardiology', 'treatment'), mismatch);
   // A consent that names no re-key digest (what issue() makes) authorises no re-encryption.
   const unbound = issue(['cardiology']).verify(patient.publicKey(), 1_500);
-  assert.throws(() => rekey.reencryptWithConsent(unbound, record, 'cardiology', 'treatment'), mismatch);
+  assert.throws(() => cc.reencryptWithConsent(unbound, rekey, record, 'cardiology', 'treatment'), mismatch);
 });

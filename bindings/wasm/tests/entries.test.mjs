@@ -1,14 +1,14 @@
 // Chain entries of every action from JavaScript: EntryDraft (by action name, for a payload,
-// with metadata), the library's own drafts (ChainEntry.forSeal / forReencrypt,
-// ConsentToken.grantEntry / revokeEntry), MemoryChain.signAndAppend, and an actor signing on
-// another machine (EntryDraft.sign) whose entry the log checks on MemoryChain.append.
+// with metadata), the library's own drafts (Entry.forSeal / forReencrypt,
+// ConsentToken.grantEntry / revokeEntry), Chain.signAndAppend, and an actor signing on
+// another machine (EntryDraft.sign) whose entry the log checks on Chain.append.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
-const { BlsSigningKey, ChainEntry, ConsentToken, EntryDraft, MemoryChain, Policy } = cc;
+const { BlsSigningKey, Entry, ConsentToken, EntryDraft, Chain, Policy } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const sha256 = (b) => new Uint8Array(createHash('sha256').update(b).digest());
 const hex = (b) => Buffer.from(b).toString('hex');
@@ -50,7 +50,7 @@ test('EntryDraft: bad actions, times and digests throw typed errors', () => {
   assert.throws(() => new EntryDraft(2 ** 53, 'read', enc('x'), digest), cc.InvalidArgument);
   assert.throws(() => EntryDraft.forPayload(T, 'nope', enc('x'), enc('p')), cc.InvalidArgument);
   // Bounds are checked when signing: 1024-byte subjects and 64 KiB of metadata, no more.
-  const chain = new MemoryChain();
+  const chain = new Chain();
   chain.signAndAppend(new EntryDraft(T, 'read', new Uint8Array(1024), digest)
     .withMetadata(new Uint8Array(65_536)), clinic);
   assert.equal(chain.length, 1);
@@ -61,13 +61,13 @@ test('EntryDraft: bad actions, times and digests throw typed errors', () => {
   assert.equal(chain.length, 1);
 });
 
-test('MemoryChain.signAndAppend: create, update, share and custom entries, all verified', () => {
+test('Chain.signAndAppend: create, update, share and custom entries, all verified', () => {
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
   const record = cc.seal(pk, Policy.parse('role:physician'), enc('ecg-1'), enc('category=cardiology'), enc('v1'));
-  const chain = new MemoryChain();
+  const chain = new Chain();
 
-  const created = ChainEntry.forSeal(record, T);
+  const created = Entry.forSeal(record, T);
   assert.equal(created.action, 'create');
   assert.deepEqual(created.subject, enc('ecg-1'));
   assert.deepEqual(created.digest, sha256(record.toBytes()));
@@ -86,36 +86,36 @@ test('MemoryChain.signAndAppend: create, update, share and custom entries, all v
   assert.deepEqual(chain.entry(2).digest, chain.entry(1).digest, 'share and update name the same bytes');
   assert.equal(hex(chain.entry(3).actor.toBytes()), hex(courier.publicKey().toBytes()));
   // The chain reloads from its records with the same entries.
-  const reloaded = MemoryChain.fromRecords(chain.records());
+  const reloaded = Chain.fromRecords(chain.records());
   reloaded.verifyAll();
   assert.deepEqual(reloaded.root, chain.root);
 });
 
-test('ChainEntry.forReencrypt: the re-encrypted record and the grant id', () => {
+test('Entry.forReencrypt: the re-encrypted record and the grant id', () => {
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
   const record = cc.seal(pk, Policy.parse('patient:42'), enc('ecg-1'), enc(''), enc('ecg'));
   const rekey = authority.issueDelegationKey(['patient:42'], courier.publicKey()).rekey(pk, Policy.parse('hospital:h2'));
   const shared = rekey.reencrypt(record);
-  const d = ChainEntry.forReencrypt(shared, rekey.grantId, T);
+  const d = Entry.forReencrypt(shared, rekey.grantId, T);
   assert.equal(d.action, 're-encrypt');
   assert.deepEqual(d.subject, enc('ecg-1'));
   assert.deepEqual(d.digest, sha256(shared.toBytes()));
   assert.deepEqual(d.metadata, rekey.grantId);
   // The same entry as the shortcut appendReencrypt writes.
-  const a = new MemoryChain();
-  const b = new MemoryChain();
+  const a = new Chain();
+  const b = new Chain();
   a.signAndAppend(d, clinic);
   b.appendReencrypt(shared, rekey, T, clinic);
   assert.deepEqual(a.root, b.root);
-  assert.throws(() => ChainEntry.forReencrypt(shared, rekey.grantId.slice(1), T), cc.InvalidArgument);
-  assert.throws(() => ChainEntry.forSeal(shared, -5), cc.InvalidArgument);
+  assert.throws(() => Entry.forReencrypt(shared, rekey.grantId.slice(1), T), cc.InvalidArgument);
+  assert.throws(() => Entry.forSeal(shared, -5), cc.InvalidArgument);
 });
 
 test('ConsentToken.grantEntry / revokeEntry through signAndAppend; verifyConsent sees the revocation', () => {
   const patient = BlsSigningKey.generate();
   const token = ConsentToken.issue(patient, 'patient-42', Policy.parse('hospital:h2'), 0, 100, ['treatment']);
-  const chain = new MemoryChain();
+  const chain = new Chain();
   const g = token.grantEntry(10);
   assert.equal(g.action, 'grant');
   assert.deepEqual(g.subject, token.revocationIds()[0]);
@@ -129,8 +129,8 @@ test('ConsentToken.grantEntry / revokeEntry through signAndAppend; verifyConsent
   assert.throws(() => token.grantEntry(-1), cc.InvalidArgument);
 });
 
-test('an actor signs offline (EntryDraft.sign); MemoryChain.append checks position, link and signature', () => {
-  const chain = new MemoryChain();
+test('an actor signs offline (EntryDraft.sign); Chain.append checks position, link and signature', () => {
+  const chain = new Chain();
   chain.signAndAppend(EntryDraft.forPayload(T, 'create', enc('r0'), enc('0')), clinic);
   const draft = EntryDraft.forPayload(T + 1, 'custody', enc('lot-7'), enc('handed over at dock 3'));
 
@@ -139,7 +139,7 @@ test('an actor signs offline (EntryDraft.sign); MemoryChain.append checks positi
   assert.equal(entry.sequence, 1);
   assert.deepEqual(entry.prev, chain.lastHash);
   entry.verifySignature();
-  assert.equal(chain.append(ChainEntry.fromBytes(entry.toBytes())), 1);
+  assert.equal(chain.append(Entry.fromBytes(entry.toBytes())), 1);
   assert.deepEqual(chain.lastHash, entry.hash);
   chain.verifyAll();
 
@@ -154,7 +154,7 @@ test('an actor signs offline (EntryDraft.sign); MemoryChain.append checks positi
     .toBytes();
   const forged = honest.slice();
   forged.set(other.slice(other.length - 96), forged.length - 96);
-  assert.throws(() => chain.append(ChainEntry.fromBytes(forged)), cc.VerificationFailed);
+  assert.throws(() => chain.append(Entry.fromBytes(forged)), cc.VerificationFailed);
   assert.equal(chain.length, 2);
   assert.deepEqual(chain.root, root);
   assert.throws(() => draft.sign(2, new Uint8Array(31), courier), cc.InvalidArgument);

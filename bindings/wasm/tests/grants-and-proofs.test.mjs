@@ -1,12 +1,12 @@
 // The rest of the Rust API in JavaScript: consent grants to keys and holders, attenuation and
 // presentation, VerifiedConsent accessors, proofs as values (InclusionProof, ConsistencyProof),
-// and a MemoryChain persisted as bytes (JS has no FileStore), with logged grants/revocations.
+// and a Chain persisted as bytes (JS has no FileStore), with logged grants/revocations.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
-const { BlsSigningKey, ConsentToken, ConsistencyProof, Grant, InclusionProof, MemoryChain, Narrowing, Policy } = cc;
+const { BlsSigningKey, ConsentToken, ConsistencyProof, Grant, InclusionProof, Chain, Narrowing, Policy } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const hex = (b) => Buffer.from(b).toString('hex');
 const same = (a, b) => assert.equal(hex(a.toBytes()), hex(b.toBytes()));
@@ -81,12 +81,12 @@ test('Grant.rekey binds the consent to one re-key: reencryptWithConsent takes on
   const consent = token.verify(patient.publicKey(), 50);
   assert.equal(consent.rekeyDigest.length, 32);
   const record = cc.seal(pk, Policy.parse('role:physician'), enc('rec-1'), enc(''), enc('ecg'));
-  assert.equal(rekey.reencryptWithConsent(consent, record, 'cardiology', 'treatment').hopCount, 1);
-  assert.throws(() => other.reencryptWithConsent(consent, record, 'cardiology', 'treatment'), cc.ConsentError);
-  assert.throws(() => rekey.reencryptWithConsent(consent, record, 'cardiology', 'research'), cc.ConsentError);
+  assert.equal(cc.reencryptWithConsent(consent, rekey, record, 'cardiology', 'treatment').hopCount, 1);
+  assert.throws(() => cc.reencryptWithConsent(consent, other, record, 'cardiology', 'treatment'), cc.ConsentError);
+  assert.throws(() => cc.reencryptWithConsent(consent, rekey, record, 'cardiology', 'research'), cc.ConsentError);
 
   // The re-encryption logged in a chain: action re-encrypt, subject the record id.
-  const chain = new MemoryChain();
+  const chain = new Chain();
   const shared = rekey.reencrypt(record);
   assert.equal(chain.appendReencrypt(shared, rekey, 77, patient), 0);
   const entry = chain.entry(0);
@@ -112,7 +112,7 @@ test('batchFindInvalid names the bad triples', () => {
 
 // A chain of 5 sealed-record-free entries: consent grants by the patient.
 function chainOf(n) {
-  const chain = new MemoryChain();
+  const chain = new Chain();
   assert.equal(chain.isEmpty, true);
   for (let i = 0; i < n; i += 1) {
     const t = ConsentToken.issue(patient, `p${i}`, grantee, 0, 100, ['treatment']);
@@ -155,14 +155,14 @@ test('InclusionProof and ConsistencyProof as values', () => {
   assert.throws(() => ConsistencyProof.fromBytes(new Uint8Array([1, 2, 3])), cc.InvalidEncoding);
 });
 
-test('MemoryChain persists as records and reloads; verifyAll; a damaged record is named', () => {
+test('Chain persists as records and reloads; verifyAll; a damaged record is named', () => {
   const chain = chainOf(3);
   const log = BlsSigningKey.generate();
   const checkpoint = chain.checkpoint(log, 'example.org/log');
   const records = chain.records();
   assert.equal(records.length, 3);
   assert.ok(records.every((r) => r instanceof Uint8Array));
-  const loaded = MemoryChain.fromRecords(records);
+  const loaded = Chain.fromRecords(records);
   assert.equal(loaded.length, 3);
   assert.deepEqual(loaded.root, chain.root);
   assert.deepEqual(loaded.lastHash, chain.entry(2).hash);
@@ -175,13 +175,13 @@ test('MemoryChain persists as records and reloads; verifyAll; a damaged record i
 
   const damaged = records.map((r) => r.slice());
   damaged[1][damaged[1].length - 1] ^= 1;
-  assert.throws(() => MemoryChain.fromRecords(damaged).verifyAll(), cc.ChainError);
-  assert.throws(() => MemoryChain.fromRecords([records[1]]), (e) => e instanceof cc.ChainError && e.code === 'chain_error');
-  assert.equal(MemoryChain.fromRecords([]).length, 0);
+  assert.throws(() => Chain.fromRecords(damaged).verifyAll(), cc.ChainError);
+  assert.throws(() => Chain.fromRecords([records[1]]), (e) => e instanceof cc.ChainError && e.code === 'chain_error');
+  assert.equal(Chain.fromRecords([]).length, 0);
 });
 
-test('grant and revoke entries: MemoryChain.verifyConsent honours logged revocations', () => {
-  const chain = new MemoryChain();
+test('grant and revoke entries: Chain.verifyConsent honours logged revocations', () => {
+  const chain = new Chain();
   const token = ConsentToken.issue(patient, 'patient-42', grantee, 0, 100, ['treatment']);
   chain.appendGrant(token, 10, patient);
   assert.equal(chain.entry(0).action, 'grant');

@@ -1,13 +1,13 @@
 // Inspection and bounds: Policy.root (the canonical syntax tree), lsssColumns, lsssDisplay; the
-// core's input bounds (Limits.*) tested at and past each bound; MerkleTree.EMPTY_ROOT and
-// ChainEntry.GENESIS; and RevocationSet with ConsentToken.verifyWith.
+// core's input bounds (the constants MAX_*, from the core's table) tested at and past each bound;
+// EMPTY_ROOT and GENESIS; and RevocationSet with ConsentToken.verify.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
-const { BlsSigningKey, ChainEntry, ConsentToken, Limits, MemoryChain, MerkleTree, Policy, RevocationSet } = cc;
+const { BlsSigningKey, ConsentToken, Chain, Entry, MerkleTree, Policy, RevocationSet } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 
 test('Policy.root: the canonical tree (flattened, thresholds kept), and back to the text', () => {
@@ -56,75 +56,75 @@ test('lsssColumns and lsssDisplay agree with lsssRows and lsssRho', () => {
   assert.equal(Policy.parse('a:1 or b:1 or c:1').lsssColumns(), 1);
 });
 
-test('Limits are the core\'s bounds: accepted at each bound, refused past it', () => {
-  assert.equal(Limits.MAX_HOPS, 8);
-  assert.equal(Limits.MAX_RECORD_ID_LEN, 1024);
-  assert.ok(Limits.DEFAULT_CHUNK_SIZE <= Limits.MAX_CHUNK_SIZE);
+test('The MAX_* constants are the core\'s bounds: accepted at each bound, refused past it', () => {
+  assert.equal(cc.MAX_HOPS, 8);
+  assert.equal(cc.MAX_RECORD_ID_LEN, 1024);
+  assert.ok(cc.DEFAULT_CHUNK_SIZE <= cc.MAX_CHUNK_SIZE);
   for (const k of ['MAX_POLICY_LEAVES', 'MAX_POLICY_DEPTH', 'MAX_POLICY_TEXT_LEN', 'MAX_ATTRIBUTE_LEN',
     'MAX_GATE_CHILDREN', 'MAX_KEY_ATTRIBUTES', 'MAX_METADATA_LEN', 'MAX_PAYLOAD_LEN']) {
-    assert.ok(Number.isSafeInteger(Limits[k]) && Limits[k] > 0, k);
+    assert.ok(Number.isSafeInteger(cc[k]) && cc[k] > 0, k);
   }
-  assert.throws(() => { Limits.MAX_HOPS = 100; }, TypeError, 'read-only');
+  assert.throws(() => { cc.MAX_HOPS = 100; }, TypeError, 'read-only');
 
-  const leaves = Array.from({ length: Limits.MAX_POLICY_LEAVES }, (_, i) => `a:${i}`);
-  assert.equal(Policy.parse(leaves.join(' or ')).attributes.length, Limits.MAX_POLICY_LEAVES);
+  const leaves = Array.from({ length: cc.MAX_POLICY_LEAVES }, (_, i) => `a:${i}`);
+  assert.equal(Policy.parse(leaves.join(' or ')).attributes.length, cc.MAX_POLICY_LEAVES);
   assert.throws(() => Policy.parse([...leaves, 'b:1'].join(' or ')), cc.LimitExceeded);
-  Policy.parse(`a:${'x'.repeat(Limits.MAX_ATTRIBUTE_LEN - 2)}`);
-  assert.throws(() => Policy.parse(`a:${'x'.repeat(Limits.MAX_ATTRIBUTE_LEN - 1)}`), cc.LimitExceeded);
+  Policy.parse(`a:${'x'.repeat(cc.MAX_ATTRIBUTE_LEN - 2)}`);
+  assert.throws(() => Policy.parse(`a:${'x'.repeat(cc.MAX_ATTRIBUTE_LEN - 1)}`), cc.LimitExceeded);
 
   const authority = cc.Authority.setup();
   const pk = authority.publicKey();
   const p = Policy.parse('a:1');
-  cc.seal(pk, p, new Uint8Array(Limits.MAX_RECORD_ID_LEN).fill(105), enc(''), enc('x'));
-  assert.throws(() => cc.seal(pk, p, new Uint8Array(Limits.MAX_RECORD_ID_LEN + 1).fill(105), enc(''), enc('x')),
+  cc.seal(pk, p, new Uint8Array(cc.MAX_RECORD_ID_LEN).fill(105), enc(''), enc('x'));
+  assert.throws(() => cc.seal(pk, p, new Uint8Array(cc.MAX_RECORD_ID_LEN + 1).fill(105), enc(''), enc('x')),
     cc.InvalidArgument);
-  cc.seal(pk, p, enc('i'), new Uint8Array(Limits.MAX_METADATA_LEN), enc('x'));
-  assert.throws(() => cc.seal(pk, p, enc('i'), new Uint8Array(Limits.MAX_METADATA_LEN + 1), enc('x')),
+  cc.seal(pk, p, enc('i'), new Uint8Array(cc.MAX_METADATA_LEN), enc('x'));
+  assert.throws(() => cc.seal(pk, p, enc('i'), new Uint8Array(cc.MAX_METADATA_LEN + 1), enc('x')),
     cc.InvalidArgument);
 });
 
 test('Limits of consent tokens, chain entries and key material: accepted at each bound, refused past it', () => {
-  const patient = BlsSigningKey.fromIkm(new Uint8Array(Limits.MIN_IKM_LEN).fill(7));
-  assert.throws(() => BlsSigningKey.fromIkm(new Uint8Array(Limits.MIN_IKM_LEN - 1)), cc.InvalidArgument);
+  const patient = BlsSigningKey.fromIkm(new Uint8Array(cc.MIN_IKM_LEN).fill(7));
+  assert.throws(() => BlsSigningKey.fromIkm(new Uint8Array(cc.MIN_IKM_LEN - 1)), cc.InvalidArgument);
   const grantee = Policy.parse('h:2');
   const issue = (subject, purposes) => ConsentToken.issue(patient, subject, grantee, 0, 10, purposes);
   const many = (n) => Array.from({ length: n }, (_, i) => `p${String(i).padStart(4, '0')}`);
-  issue('s'.repeat(Limits.MAX_CONSENT_SUBJECT_LEN), ['t']);
-  assert.throws(() => issue('s'.repeat(Limits.MAX_CONSENT_SUBJECT_LEN + 1), ['t']), cc.InvalidArgument);
-  issue('s', many(Limits.MAX_LIST_LEN));
-  assert.throws(() => issue('s', many(Limits.MAX_LIST_LEN + 1)), cc.InvalidArgument);
-  issue('s', ['x'.repeat(Limits.MAX_LABEL_LEN)]);
-  assert.throws(() => issue('s', ['x'.repeat(Limits.MAX_LABEL_LEN + 1)]), cc.InvalidArgument);
+  issue('s'.repeat(cc.MAX_CONSENT_SUBJECT_LEN), ['t']);
+  assert.throws(() => issue('s'.repeat(cc.MAX_CONSENT_SUBJECT_LEN + 1), ['t']), cc.InvalidArgument);
+  issue('s', many(cc.MAX_LIST_LEN));
+  assert.throws(() => issue('s', many(cc.MAX_LIST_LEN + 1)), cc.InvalidArgument);
+  issue('s', ['x'.repeat(cc.MAX_LABEL_LEN)]);
+  assert.throws(() => issue('s', ['x'.repeat(cc.MAX_LABEL_LEN + 1)]), cc.InvalidArgument);
 
   // MAX_BLOCKS: the authority block and MAX_BLOCKS - 1 attenuations, each by the holder named before.
-  const holders = Array.from({ length: Limits.MAX_BLOCKS + 1 }, () => BlsSigningKey.generate());
+  const holders = Array.from({ length: cc.MAX_BLOCKS + 1 }, () => BlsSigningKey.generate());
   let token = ConsentToken.issueGrant(patient, new cc.Grant('s', grantee, 0, 10).purposes(['t'])
     .holder(holders[0].publicKey()));
-  for (let i = 1; i < Limits.MAX_BLOCKS; i += 1) {
+  for (let i = 1; i < cc.MAX_BLOCKS; i += 1) {
     token = token.attenuate(holders[i - 1], new cc.Narrowing().holder(holders[i].publicKey()));
   }
-  assert.equal(token.blockCount, Limits.MAX_BLOCKS);
-  token.present(holders[Limits.MAX_BLOCKS - 1]).verify(patient.publicKey(), 5);
-  assert.throws(() => token.attenuate(holders[Limits.MAX_BLOCKS - 1], new cc.Narrowing()), cc.InvalidArgument);
-  assert.ok(token.toBytes().length <= Limits.MAX_TOKEN_LEN);
+  assert.equal(token.blockCount, cc.MAX_BLOCKS);
+  token.present(holders[cc.MAX_BLOCKS - 1]).verify(patient.publicKey(), 5);
+  assert.throws(() => token.attenuate(holders[cc.MAX_BLOCKS - 1], new cc.Narrowing()), cc.InvalidArgument);
+  assert.ok(token.toBytes().length <= cc.MAX_TOKEN_LEN);
 
-  assert.equal(Limits.MAX_ENTRY_SUBJECT_LEN, 1024); // entries.test.mjs signs at and past it
-  assert.equal(Limits.MAX_ENTRY_METADATA_LEN, 65_536);
+  assert.equal(cc.MAX_ENTRY_SUBJECT_LEN, 1024); // entries.test.mjs signs at and past it
+  assert.equal(cc.MAX_ENTRY_METADATA_LEN, 65_536);
   for (const k of ['MAX_NOTE_LEN', 'MAX_NOTE_SIGNATURES', 'MAX_PROOF_HASHES']) {
-    assert.ok(Number.isSafeInteger(Limits[k]) && Limits[k] > 0, k);
+    assert.ok(Number.isSafeInteger(cc[k]) && cc[k] > 0, k);
   }
   // An inclusion proof longer than any tree of safe size: refused before hashing.
-  const tooLong = Array.from({ length: Limits.MAX_PROOF_HASHES + 1 }, () => new Uint8Array(32));
+  const tooLong = Array.from({ length: cc.MAX_PROOF_HASHES + 1 }, () => new Uint8Array(32));
   assert.throws(() => cc.verifyInclusion(new Uint8Array(32), 0, 2 ** 53 - 1, tooLong, new Uint8Array(32)),
     cc.CipherchartError);
 });
 
-test('MerkleTree.EMPTY_ROOT and ChainEntry.GENESIS', () => {
-  assert.deepEqual(MerkleTree.EMPTY_ROOT, new Uint8Array(createHash('sha256').digest()));
-  assert.deepEqual(new MerkleTree().root, MerkleTree.EMPTY_ROOT);
-  assert.deepEqual(new MemoryChain().root, MerkleTree.EMPTY_ROOT);
-  assert.deepEqual(ChainEntry.GENESIS, new Uint8Array(32));
-  assert.deepEqual(new MemoryChain().lastHash, ChainEntry.GENESIS);
+test('EMPTY_ROOT and GENESIS', () => {
+  assert.deepEqual(cc.EMPTY_ROOT, new Uint8Array(createHash('sha256').digest()));
+  assert.deepEqual(new MerkleTree().root, cc.EMPTY_ROOT);
+  assert.deepEqual(new Chain().root, cc.EMPTY_ROOT);
+  assert.deepEqual(cc.GENESIS, new Uint8Array(32));
+  assert.deepEqual(new Chain().lastHash, cc.GENESIS);
 });
 
 test('RevocationSet: outright ids, logged entries counted only from the issuer or an upstream holder', () => {
@@ -138,30 +138,30 @@ test('RevocationSet: outright ids, logged entries counted only from the issuer o
 
   const set = new RevocationSet();
   assert.equal(set.size, 0);
-  token.verifyWith(patient.publicKey(), 50, set);
+  token.verify(patient.publicKey(), 50, set);
 
   // A ledger reads entries as they come: a stranger's revoke entry is recorded but does not count.
-  const chain = new MemoryChain();
+  const chain = new Chain();
   chain.appendGrant(token, 10, patient);
   chain.appendRevoke(token, 20, stranger);
   assert.equal(set.insertEntry(chain.entry(0)), false, 'a grant entry is not a revocation');
   assert.equal(set.insertEntry(chain.entry(1)), true);
   assert.equal(set.has(id), true);
-  token.verifyWith(patient.publicKey(), 50, set);
+  token.verify(patient.publicKey(), 50, set);
   // The patient's own revocation does.
   chain.appendRevoke(token, 30, patient);
   set.insertEntry(chain.entry(2));
-  assert.throws(() => token.verifyWith(patient.publicKey(), 50, set), cc.ConsentError);
+  assert.throws(() => token.verify(patient.publicKey(), 50, set), cc.ConsentError);
   assert.equal(set.size, 1);
   // fromChain reads the same.
-  assert.throws(() => token.verifyWith(patient.publicKey(), 50, RevocationSet.fromChain(chain)), cc.ConsentError);
+  assert.throws(() => token.verify(patient.publicKey(), 50, RevocationSet.fromChain(chain)), cc.ConsentError);
   assert.throws(() => chain.verifyConsent(token, patient.publicKey(), 50), cc.ConsentError);
 
   // Outright revocation, whoever asks.
   const outright = new RevocationSet();
   assert.equal(outright.insert(id), true);
   assert.equal(outright.insert(id), false);
-  assert.throws(() => token.verifyWith(patient.publicKey(), 50, outright), cc.ConsentError);
+  assert.throws(() => token.verify(patient.publicKey(), 50, outright), cc.ConsentError);
   assert.throws(() => outright.insert(new Uint8Array(31)), cc.InvalidEncoding);
   assert.throws(() => outright.has(new Uint8Array(33)), cc.InvalidEncoding);
 
@@ -169,7 +169,7 @@ test('RevocationSet: outright ids, logged entries counted only from the issuer o
   const bytes = chain.entry(2).toBytes();
   const other = chain.entry(1).toBytes();
   bytes.set(other.slice(other.length - 96), bytes.length - 96);
-  assert.throws(() => new RevocationSet().insertEntry(ChainEntry.fromBytes(bytes)), cc.VerificationFailed);
+  assert.throws(() => new RevocationSet().insertEntry(Entry.fromBytes(bytes)), cc.VerificationFailed);
 });
 
 test('RevocationSet: a holder can revoke its own block and those after it, never an earlier one', () => {
@@ -182,14 +182,14 @@ test('RevocationSet: a holder can revoke its own block and those after it, never
     .holder(clinic.publicKey())).attenuate(clinic, new cc.Narrowing().holder(doctor.publicKey())).present(doctor);
   const [id0, id1] = token.revocationIds();
   const revoke = (id, key) => {
-    const chain = new MemoryChain();
+    const chain = new Chain();
     chain.signAndAppend(cc.EntryDraft.forPayload(1, 'revoke', id, id), key);
     const set = new RevocationSet();
     assert.equal(set.insertEntry(chain.entry(0)), true);
     return set;
   };
-  const refused = (set) => assert.throws(() => token.verifyWith(patient.publicKey(), 50, set), cc.ConsentError);
-  const accepted = (set) => token.verifyWith(patient.publicKey(), 50, set);
+  const refused = (set) => assert.throws(() => token.verify(patient.publicKey(), 50, set), cc.ConsentError);
+  const accepted = (set) => token.verify(patient.publicKey(), 50, set);
 
   refused(revoke(id1, clinic));   // the clinic signed block 1
   refused(revoke(id1, patient));  // the issuer signed block 0, upstream of block 1
@@ -199,7 +199,7 @@ test('RevocationSet: a holder can revoke its own block and those after it, never
   accepted(revoke(id0, doctor));
 
   // A revoke entry whose subject is not a 32-byte id is not a revocation.
-  const chain = new MemoryChain();
+  const chain = new Chain();
   chain.signAndAppend(cc.EntryDraft.forPayload(1, 'revoke', id0.slice(1), id0), patient);
   assert.equal(new RevocationSet().insertEntry(chain.entry(0)), false);
 });

@@ -35,8 +35,9 @@ test('npm pack: name, version and the exact file list', () => {
   for (const build of BUILDS) {
     const s = snippet(build);
     assert.ok(s, `${build}: errors.js snippet packed`);
+    // constants.js / .d.ts: the core's limits and fixed hashes, written by scripts/wasm-package.mjs.
     for (const f of ['cipherchart.js', 'cipherchart.d.ts', 'cipherchart_bg.wasm', 'cipherchart_bg.wasm.d.ts',
-      'index.d.ts']) expected.add(`${build}/${f}`);
+      'index.d.ts', 'constants.js', 'constants.d.ts']) expected.add(`${build}/${f}`);
     expected.add(s);
     expected.add(s.replace(/\.js$/, '.d.ts'));
     expected.add(s.replace(/errors\.js$/, 'checks.js')); // the argument checks (js/checks.js)
@@ -63,7 +64,7 @@ test('every exports-map target is packed, and the raw ./wasm entries are valid m
 
 test('typings: no `any` in any packed .d.ts (doc comments aside)', () => {
   const dts = [...files].filter((f) => f.endsWith('.d.ts'));
-  assert.equal(dts.length, 10, `${dts.length} .d.ts files`); // 4 per web build, 1 per node entry
+  assert.equal(dts.length, 12, `${dts.length} .d.ts files`); // 5 per web build, 1 per node entry
   for (const f of dts) {
     const code = readFileSync(new URL(f, pkgDir), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(code, ANY_TYPE, f);

@@ -97,7 +97,7 @@ test('reencryptBatchWithConsent: one result per record, refusals in their slots'
   const consent = token.verify(patient.publicKey(), 50);
   const record = (id) => cc.seal(pk, Policy.parse('patient:42'), enc(id), enc(''), enc(`body of ${id}`)).toBytes();
   const records = [record('r1'), record('r2'), new Uint8Array([1, 2, 3]), record('r4')];
-  const out = rekey.reencryptBatchWithConsent(consent, records, ['cardiology', 'oncology', 'cardiology',
+  const out = cc.reencryptBatchWithConsent(consent, rekey, records, ['cardiology', 'oncology', 'cardiology',
     'cardiology'], 'treatment');
   assert.equal(out.length, 4);
   assert.ok(out[0] instanceof cc.SealedRecord);
@@ -108,28 +108,28 @@ test('reencryptBatchWithConsent: one result per record, refusals in their slots'
   assert.deepEqual(reader.open(pk, out[3]), enc('body of r4'));
 
   // The purpose is checked for every record; the lists must line up.
-  const research = rekey.reencryptBatchWithConsent(consent, [records[0]], ['cardiology'], 'research');
+  const research = cc.reencryptBatchWithConsent(consent, rekey, [records[0]], ['cardiology'], 'research');
   assert.ok(research[0] instanceof cc.ConsentError);
-  assert.throws(() => rekey.reencryptBatchWithConsent(consent, records, ['cardiology'], 'treatment'),
+  assert.throws(() => cc.reencryptBatchWithConsent(consent, rekey, records, ['cardiology'], 'treatment'),
     cc.InvalidArgument);
-  assert.deepEqual(rekey.reencryptBatchWithConsent(consent, [], [], 'treatment'), []);
+  assert.deepEqual(cc.reencryptBatchWithConsent(consent, rekey, [], [], 'treatment'), []);
   // Record objects work as well as bytes, and stay usable.
   const objects = [cc.SealedRecord.fromBytes(records[0]), cc.SealedRecord.fromBytes(records[1])];
-  const fromObjects = rekey.reencryptBatchWithConsent(consent, objects, ['cardiology', 'oncology'], 'treatment');
+  const fromObjects = cc.reencryptBatchWithConsent(consent, rekey, objects, ['cardiology', 'oncology'], 'treatment');
   assert.deepEqual(fromObjects[0].toBytes(), out[0].toBytes());
   assert.ok(fromObjects[1] instanceof cc.ConsentError);
   assert.equal(objects[0].hopCount, 0);
   // A re-key to another audience is refused for the whole batch.
   const mismatch = (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch';
   const elsewhere = grantOf(authority, Policy.parse('hospital:h3'));
-  assert.throws(() => elsewhere.reencryptBatchWithConsent(consent, records, ['cardiology', 'oncology',
+  assert.throws(() => cc.reencryptBatchWithConsent(consent, elsewhere, records, ['cardiology', 'oncology',
     'cardiology', 'cardiology'], 'treatment'), mismatch);
   cc.checkRekey(consent, rekey);
   assert.throws(() => cc.checkRekey(consent, elsewhere), mismatch);
   // The same consent terms without the re-key digest authorise no re-encryption (format v2).
   const unbound = ConsentToken.issue(patient, 'patient-42', grantee, 0, 100, ['treatment'], ['cardiology'])
     .verify(patient.publicKey(), 50);
-  assert.throws(() => rekey.reencryptBatchWithConsent(unbound, records, ['cardiology', 'oncology', 'cardiology',
+  assert.throws(() => cc.reencryptBatchWithConsent(unbound, rekey, records, ['cardiology', 'oncology', 'cardiology',
     'cardiology'], 'treatment'), mismatch);
   assert.throws(() => cc.checkRekey(unbound, rekey), mismatch);
 });
@@ -189,7 +189,7 @@ test('reencryptBatchWithConsent: a re-encryption failure stays in its slot; id s
   const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
     .records(['r1', 'r2', 'r3']).rekey(rekey)).verify(patient.publicKey(), 50);
   // r2 is permitted but sealed under a policy the re-key cannot satisfy; r9 is out of scope.
-  const out = rekey.reencryptBatchWithConsent(consent, [seal('r1', 'patient:42'), seal('r2', 'role:nurse'),
+  const out = cc.reencryptBatchWithConsent(consent, rekey, [seal('r1', 'patient:42'), seal('r2', 'role:nurse'),
     seal('r9', 'patient:42'), seal('r3', 'patient:42')], ['c', 'c', 'c', 'c'], 'treatment');
   assert.deepEqual(reader.open(pk, out[0]), enc('body of r1'));
   assert.ok(out[1] instanceof cc.PolicyNotSatisfied, out[1]?.name);
@@ -199,16 +199,16 @@ test('reencryptBatchWithConsent: a re-encryption failure stays in its slot; id s
   // A consent to a key that names no re-key digest authorises no re-key: the whole batch throws.
   const toKey = ConsentToken.issueGrant(patient, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
     .purposes(['treatment'])).verify(patient.publicKey(), 50);
-  assert.throws(() => rekey.reencryptBatchWithConsent(toKey, [seal('r1', 'patient:42')], ['c'], 'treatment'),
+  assert.throws(() => cc.reencryptBatchWithConsent(toKey, rekey, [seal('r1', 'patient:42')], ['c'], 'treatment'),
     (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch');
   // Naming the digest (what a patient does who holds only the digest a proxy sent) authorises it.
   const bound = ConsentToken.issueGrant(patient, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
     .purposes(['treatment']).rekeyDigest(cc.rekeyDigest(rekey))).verify(patient.publicKey(), 50);
-  assert.equal(rekey.reencryptBatchWithConsent(bound, [seal('r1', 'patient:42')], ['c'], 'treatment')[0].hopCount, 1);
+  assert.equal(cc.reencryptBatchWithConsent(bound, rekey, [seal('r1', 'patient:42')], ['c'], 'treatment')[0].hopCount, 1);
   // The same grant issued by the clinic (not the re-key's delegator): refused.
   const byClinic = ConsentToken.issueGrant(clinic, Grant.forKey('patient-42', clinic.publicKey(), 0, 100)
     .purposes(['treatment']).rekeyDigest(cc.rekeyDigest(rekey))).verify(clinic.publicKey(), 50);
-  assert.throws(() => rekey.reencryptBatchWithConsent(byClinic, [seal('r1', 'patient:42')], ['c'], 'treatment'),
+  assert.throws(() => cc.reencryptBatchWithConsent(byClinic, rekey, [seal('r1', 'patient:42')], ['c'], 'treatment'),
     (e) => e instanceof cc.ConsentError && e.kind === 'rekey_mismatch');
   assert.throws(() => Grant.forKey('p', clinic.publicKey(), 0, 1).rekeyDigest(new Uint8Array(31)), cc.InvalidArgument);
 });

@@ -1,4 +1,4 @@
-// A Merkle tree of your own (MerkleTree, merkleNodeHash) checked against SHA-256 from node:crypto
+// A Merkle tree of your own (MerkleTree, nodeHash) checked against SHA-256 from node:crypto
 // (RFC 9162's hashes), and the rest of the checkpoint and receipt API: Checkpoint.sign,
 // Checkpoint.signatures / NoteSignature / keyId, and new ProofFile(checkpoint, entry, proof).
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
-const { BlsSigningKey, Checkpoint, EntryDraft, MemoryChain, MerkleTree, ProofFile } = cc;
+const { BlsSigningKey, Checkpoint, EntryDraft, Chain, MerkleTree, ProofFile } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const sha256 = (...parts) => {
   const h = createHash('sha256');
@@ -17,13 +17,13 @@ const sha256 = (...parts) => {
 const leaf = (d) => sha256(Uint8Array.of(0), d);
 const node = (l, r) => sha256(Uint8Array.of(1), l, r);
 
-test('merkleNodeHash and merkleLeafHash are RFC 9162 hashes', () => {
+test('nodeHash and leafHash are RFC 9162 hashes', () => {
   const a = leaf(enc('a'));
   const b = leaf(enc('b'));
-  assert.deepEqual(cc.merkleLeafHash(enc('a')), a);
-  assert.deepEqual(cc.merkleNodeHash(a, b), node(a, b));
-  assert.notDeepEqual(cc.merkleNodeHash(b, a), node(a, b));
-  assert.throws(() => cc.merkleNodeHash(a, b.slice(1)), cc.InvalidArgument);
+  assert.deepEqual(cc.leafHash(enc('a')), a);
+  assert.deepEqual(cc.nodeHash(a, b), node(a, b));
+  assert.notDeepEqual(cc.nodeHash(b, a), node(a, b));
+  assert.throws(() => cc.nodeHash(a, b.slice(1)), cc.InvalidArgument);
 });
 
 test('MerkleTree: roots at every size against a direct computation; proofs verify', () => {
@@ -63,7 +63,7 @@ test('MerkleTree: roots at every size against a direct computation; proofs verif
   assert.equal(tree.length, 5);
 
   // A chain's tree is the tree of its entries' hashes.
-  const chain = new MemoryChain();
+  const chain = new Chain();
   const actor = BlsSigningKey.generate();
   const mine = new MerkleTree();
   for (let i = 0; i < 3; i += 1) {
@@ -75,7 +75,7 @@ test('MerkleTree: roots at every size against a direct computation; proofs verif
 
 test('Checkpoint.sign, its signature lines and keyId', () => {
   const log = BlsSigningKey.generate();
-  const chain = new MemoryChain();
+  const chain = new Chain();
   const actor = BlsSigningKey.generate();
   chain.signAndAppend(EntryDraft.forPayload(1, 'create', enc('r'), enc('x')), actor);
   chain.signAndAppend(EntryDraft.forPayload(2, 'read', enc('r'), enc('x')), actor);
@@ -108,7 +108,7 @@ test('Checkpoint.sign, its signature lines and keyId', () => {
 test('new ProofFile(checkpoint, entry, proof): the chain\'s own receipt, and parts that do not belong', () => {
   const log = BlsSigningKey.generate();
   const actor = BlsSigningKey.generate();
-  const chain = new MemoryChain();
+  const chain = new Chain();
   for (let i = 0; i < 4; i += 1) chain.signAndAppend(EntryDraft.forPayload(i, 'read', enc(`r${i}`), enc('x')), actor);
   const cp = chain.checkpoint(log, 'example.org/log');
   const receipt = new ProofFile(cp, chain.entry(2), chain.proveInclusion(2));

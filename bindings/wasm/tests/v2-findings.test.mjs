@@ -140,7 +140,7 @@ test('finding 3: one patient\'s consent never gates another patient\'s re-key', 
   const bobRekey = grant(hospital, ['patient:7'], bob, to);
   const consent = (issuer, g) => ConsentToken.issueGrant(issuer, g).verify(issuer.publicKey(), T0 + DAY);
   const base = () => new Grant('p', policy(to), T0, T0 + 30 * DAY).purposes(['treatment']);
-  const gate = (c) => bobRekey.reencryptWithConsent(c, bobRecord, 'psychiatry', 'treatment');
+  const gate = (c) => cc.reencryptWithConsent(c, bobRekey, bobRecord, 'psychiatry', 'treatment');
   const mismatch = (e) => {
     assert.ok(e instanceof cc.ConsentError, `${e?.name}: ${e?.message}`);
     assert.equal(e.kind, 'rekey_mismatch');
@@ -159,14 +159,14 @@ test('finding 3: one patient\'s consent never gates another patient\'s re-key', 
   // Bob's own consent without a digest authorises nothing either.
   assert.throws(() => gate(consent(bob, base())), mismatch);
   // The batch path refuses the whole batch the same way.
-  assert.throws(() => bobRekey.reencryptBatchWithConsent(consent(alice, base().rekey(bobRekey)), [bobRecord.toBytes()],
+  assert.throws(() => cc.reencryptBatchWithConsent(consent(alice, base().rekey(bobRekey)), bobRekey, [bobRecord.toBytes()],
     ['psychiatry'], 'treatment'), mismatch);
   // Control: Bob's consent naming his re-key gates it, also after a trip through bytes.
   assert.ok(bobRekey.delegator.equals(bob.publicKey()));
   const shared = gate(fromWire(bob, base().rekey(bobRekey)));
   const doctor = hospital.issueKey(['hospital:h2', 'role:physician']);
   assert.equal(dec(doctor.open(pk, shared)), 'bob');
-  const [out] = bobRekey.reencryptBatchWithConsent(consent(bob, base().rekey(bobRekey)), [bobRecord.toBytes()],
+  const [out] = cc.reencryptBatchWithConsent(consent(bob, base().rekey(bobRekey)), bobRekey, [bobRecord.toBytes()],
     ['psychiatry'], 'treatment');
   assert.equal(dec(doctor.open(pk, out)), 'bob');
 });

@@ -17,8 +17,9 @@ const BUILDS = [
   ['verify', verify, new URL('../pkg/verify/web/cipherchart.d.ts', import.meta.url), full],
 ];
 const isClass = (lib, name) => typeof lib[name] === 'function' && typeof lib[name].prototype?.free === 'function';
+// Callables only: not the error classes, not the constants (numbers and hashes).
 const notErrors = (lib) => Object.keys(lib).filter((k) => !(k in full.ERROR_CLASSES) && k !== 'ERROR_CLASSES'
-  && !(lib[k]?.prototype instanceof Error) && k !== 'CipherchartError');
+  && !(lib[k]?.prototype instanceof Error) && k !== 'CipherchartError' && typeof lib[k] === 'function');
 
 /** Every callable of a build, as table keys: `f`, `new C`, `C.staticMethod`, `C#method`. */
 function surface(lib, dtsUrl) {

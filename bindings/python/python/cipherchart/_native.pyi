@@ -16,6 +16,9 @@ __all__ = [
     "MAX_KEY_ATTRIBUTES",
     "MAX_RECORD_ID_LEN",
     "MAX_METADATA_LEN",
+    "MAX_POLICY_COST",
+    "MAX_RECORD_OPEN_COST",
+    "MAX_RECORD_LEN",
     "MAX_PAYLOAD_LEN",
     "MAX_HOPS",
     "DEFAULT_CHUNK_SIZE",
@@ -44,9 +47,9 @@ __all__ = [
     "SessionRecord",
     "SessionSealer",
     "SessionOpener",
-    "SigningKey",
+    "BlsSigningKey",
     "BlsPublicKey",
-    "Signature",
+    "BlsSignature",
     "UnvalidatedPublicKey",
     "UnvalidatedSignature",
     "Grant",
@@ -90,6 +93,7 @@ __all__ = [
 ]
 
 __version__: str
+_ERROR_CODES: List[str]
 #: Input bounds of the core (``cipherchart::policy``, ``abe``, ``record``, ``record::stream``).
 MAX_POLICY_LEAVES: int
 MAX_POLICY_DEPTH: int
@@ -99,6 +103,9 @@ MAX_GATE_CHILDREN: int
 MAX_KEY_ATTRIBUTES: int
 MAX_RECORD_ID_LEN: int
 MAX_METADATA_LEN: int
+MAX_POLICY_COST: int
+MAX_RECORD_OPEN_COST: int
+MAX_RECORD_LEN: int
 MAX_PAYLOAD_LEN: int
 MAX_HOPS: int
 DEFAULT_CHUNK_SIZE: int
@@ -422,24 +429,24 @@ class SessionOpener:
     def __repr__(self) -> str: ...
 
 @final
-class SigningKey:
+class BlsSigningKey:
     """A BLS signing key. Secret: no equality; pickling exports it."""
 
     @staticmethod
-    def generate() -> "SigningKey": ...
+    def generate() -> "BlsSigningKey": ...
     @staticmethod
-    def from_ikm(ikm: _BytesLike, key_info: _BytesLike = ...) -> "SigningKey":
+    def from_ikm(ikm: _BytesLike, key_info: _BytesLike = ...) -> "BlsSigningKey":
         """KeyGen from at least 32 bytes of keying material."""
     @staticmethod
-    def from_bytes(data: _BytesLike) -> "SigningKey": ...
+    def from_bytes(data: _BytesLike) -> "BlsSigningKey": ...
     def to_bytes_dangerous(self) -> bytes:
         """The 32-byte secret scalar."""
     @property
     def public_key(self) -> "BlsPublicKey": ...
-    def sign(self, message: _BytesLike) -> "Signature": ...
-    def prove_possession(self) -> "Signature": ...
+    def sign(self, message: _BytesLike) -> "BlsSignature": ...
+    def prove_possession(self) -> "BlsSignature": ...
     def __repr__(self) -> str: ...
-    def __reduce__(self) -> Tuple[Callable[[bytes], "SigningKey"], Tuple[bytes]]: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "BlsSigningKey"], Tuple[bytes]]: ...
 
 @final
 class BlsPublicKey:
@@ -449,9 +456,9 @@ class BlsPublicKey:
     def from_bytes(data: _BytesLike) -> "BlsPublicKey": ...
     @staticmethod
     def aggregate(keys: Sequence["BlsPublicKey"]) -> "BlsPublicKey": ...
-    def verify(self, message: _BytesLike, signature: "Signature") -> None:
+    def verify(self, message: _BytesLike, signature: "BlsSignature") -> None:
         """Raises VerificationFailed unless ``signature`` is valid on ``message``."""
-    def verify_possession(self, proof: "Signature") -> None: ...
+    def verify_possession(self, proof: "BlsSignature") -> None: ...
     def to_object_bytes(self) -> bytes:
         """The 52-byte cipherchart object (header, then the 48 raw bytes)."""
     @staticmethod
@@ -464,23 +471,23 @@ class BlsPublicKey:
     def __reduce__(self) -> Tuple[Callable[[bytes], "BlsPublicKey"], Tuple[bytes]]: ...
 
 @final
-class Signature:
+class BlsSignature:
     """A BLS signature (96 bytes): comparable, hashable, picklable."""
 
     @staticmethod
-    def from_bytes(data: _BytesLike) -> "Signature": ...
+    def from_bytes(data: _BytesLike) -> "BlsSignature": ...
     @staticmethod
-    def aggregate(signatures: Sequence["Signature"]) -> "Signature": ...
+    def aggregate(signatures: Sequence["BlsSignature"]) -> "BlsSignature": ...
     def to_object_bytes(self) -> bytes:
         """The 100-byte cipherchart object (header, then the 96 raw bytes)."""
     @staticmethod
-    def from_object_bytes(data: _BytesLike) -> "Signature": ...
+    def from_object_bytes(data: _BytesLike) -> "BlsSignature": ...
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
-    def __reduce__(self) -> Tuple[Callable[[bytes], "Signature"], Tuple[bytes]]: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "BlsSignature"], Tuple[bytes]]: ...
 
 @final
 class UnvalidatedPublicKey:
@@ -507,19 +514,19 @@ class UnvalidatedPublicKey:
 @final
 class UnvalidatedSignature:
     """A decoded BLS signature that may be the identity (``c0`` then 95 zero bytes); only
-    ``validate()`` gives a :class:`Signature`. Comparable, hashable, picklable."""
+    ``validate()`` gives a :class:`BlsSignature`. Comparable, hashable, picklable."""
 
     @staticmethod
     def from_bytes(data: _BytesLike) -> "UnvalidatedSignature":
-        """Every check of ``Signature.from_bytes`` but the identity's."""
+        """Every check of ``BlsSignature.from_bytes`` but the identity's."""
     @staticmethod
-    def from_signature(signature: Signature) -> "UnvalidatedSignature": ...
+    def from_signature(signature: BlsSignature) -> "UnvalidatedSignature": ...
     @staticmethod
     def aggregate(signatures: Sequence["UnvalidatedSignature"]) -> "UnvalidatedSignature":
         """The sum, the identity included (Ethereum's ``Aggregate``); InvalidArgument if empty."""
     @property
     def is_identity(self) -> bool: ...
-    def validate(self) -> Signature:
+    def validate(self) -> BlsSignature:
         """Raises InvalidEncoding (kind ``identity_point``) for the identity."""
     def __bytes__(self) -> bytes: ...
     def __repr__(self) -> str: ...
@@ -563,17 +570,17 @@ def start_session(
     """Starts a session: its public header and a sealer for its records."""
 
 def fast_aggregate_verify(
-    public_keys: Sequence[BlsPublicKey], message: _BytesLike, signature: Signature
+    public_keys: Sequence[BlsPublicKey], message: _BytesLike, signature: BlsSignature
 ) -> None:
     """One aggregate signature by many keys on one message; raises VerificationFailed."""
 
-def aggregate_verify(pairs: Sequence[Tuple[BlsPublicKey, _BytesLike]], signature: Signature) -> None:
+def aggregate_verify(pairs: Sequence[Tuple[BlsPublicKey, _BytesLike]], signature: BlsSignature) -> None:
     """One aggregate signature over distinct (key, message) pairs; raises VerificationFailed."""
 
-def batch_verify(items: Sequence[Tuple[BlsPublicKey, _BytesLike, Signature]]) -> None:
+def batch_verify(items: Sequence[Tuple[BlsPublicKey, _BytesLike, BlsSignature]]) -> None:
     """Many (key, message, signature) triples at once; raises VerificationFailed."""
 
-def batch_find_invalid(items: Sequence[Tuple[BlsPublicKey, _BytesLike, Signature]]) -> List[int]:
+def batch_find_invalid(items: Sequence[Tuple[BlsPublicKey, _BytesLike, BlsSignature]]) -> List[int]:
     """The indices of the triples that do not verify (ascending)."""
 
 @final
@@ -626,10 +633,10 @@ class ConsentToken:
     """A signed, attenuable consent token: public, comparable, hashable, picklable."""
 
     @staticmethod
-    def issue(issuer: SigningKey, grant: Grant) -> "ConsentToken": ...
-    def attenuate(self, holder: SigningKey, narrowing: Narrowing) -> "ConsentToken":
+    def issue(issuer: BlsSigningKey, grant: Grant) -> "ConsentToken": ...
+    def attenuate(self, holder: BlsSigningKey, narrowing: Narrowing) -> "ConsentToken":
         """Raises ConsentError if ``holder`` is not the named holder or the block widens."""
-    def present(self, holder: SigningKey) -> "ConsentToken": ...
+    def present(self, holder: BlsSigningKey) -> "ConsentToken": ...
     def verify(
         self, issuer: BlsPublicKey, now: _Time, revoked: Optional["RevocationSet"] = None
     ) -> "VerifiedConsent":
@@ -802,7 +809,7 @@ class EntryDraft:
     @staticmethod
     def for_payload(time: _Time, action: Union[str, int], subject: _BytesLike, payload: _BytesLike) -> "EntryDraft":
         """A draft whose digest is the SHA-256 of ``payload``."""
-    def sign(self, sequence: int, prev: _BytesLike, actor: SigningKey) -> "Entry":
+    def sign(self, sequence: int, prev: _BytesLike, actor: BlsSigningKey) -> "Entry":
         """Signs the draft as entry ``sequence`` after the entry of hash ``prev`` (for ``Chain.append``)."""
     @property
     def time(self) -> int: ...
@@ -861,7 +868,7 @@ class Entry:
     @property
     def metadata(self) -> bytes: ...
     @property
-    def signature(self) -> Signature: ...
+    def signature(self) -> BlsSignature: ...
     @property
     def hash(self) -> bytes: ...
     @property
@@ -895,7 +902,7 @@ class Checkpoint:
     @staticmethod
     def from_note(note: str) -> "Checkpoint": ...
     @staticmethod
-    def sign(origin: str, size: int, root: _BytesLike, log_key: SigningKey) -> "Checkpoint":
+    def sign(origin: str, size: int, root: _BytesLike, log_key: BlsSigningKey) -> "Checkpoint":
         """Signs ``(origin, size, root)``; raises InvalidArgument for a bad origin."""
     def to_note(self) -> str: ...
     def note_text(self) -> str:
@@ -968,6 +975,12 @@ class Chain:
     @property
     def recovery(self) -> Optional["Recovery"]:
         """What opening the file found; None in memory."""
+    def verify_consent(
+        self, token: "ConsentToken", issuer: "BlsPublicKey", now: _Time
+    ) -> "VerifiedConsent":
+        """Verifies ``token`` as :meth:`ConsentToken.verify` does, with the revocations logged
+        in this chain; raises as ``verify``, and VerificationFailed for a revoke entry with a
+        bad signature."""
     def root_at(self, size: int) -> bytes: ...
     def append(self, entry: Entry) -> int:
         """Appends an entry signed elsewhere (``EntryDraft.sign``); returns its index. Raises
@@ -988,9 +1001,9 @@ class Chain:
     @property
     def last_hash(self) -> bytes: ...
     def entry(self, index: int) -> Entry: ...
-    def sign_and_append(self, draft: EntryDraft, actor: SigningKey) -> int: ...
+    def sign_and_append(self, draft: EntryDraft, actor: BlsSigningKey) -> int: ...
     def prove_inclusion(self, index: int) -> InclusionProof: ...
-    def checkpoint(self, log_key: SigningKey, origin: str) -> Checkpoint: ...
+    def checkpoint(self, log_key: BlsSigningKey, origin: str) -> Checkpoint: ...
     def proof_file(self, index: int, checkpoint: Checkpoint) -> ProofFile: ...
     def verify_all(
         self, checkpoint: Optional[Checkpoint] = None, log_key: Optional[BlsPublicKey] = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Type
 
+from cipherchart._native import _ERROR_CODES
+
 __all__ = [
     "CipherchartError",
     "InvalidEncoding",
@@ -150,25 +152,13 @@ class ConsentError(CipherchartError):
     code = "consent_error"
 
 
-#: The exception class for each stable code.
-ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {
-    cls.code: cls
-    for cls in (
-        InvalidEncoding,
-        PolicySyntaxError,
-        PolicyInvalid,
-        LimitExceeded,
-        InvalidAttribute,
-        PolicyNotSatisfied,
-        DecryptionFailed,
-        VerificationFailed,
-        WrongAuthority,
-        InvalidArgument,
-        IoError,
-        ChainError,
-        ConsentError,
-    )
+_BY_CODE: Dict[str, Type[CipherchartError]] = {
+    cls.code: cls for cls in CipherchartError.__subclasses__()
 }
+
+#: The exception class for each stable code, in the order of the core's table
+#: (``cipherchart::Error::CODES``): a code of the core without a class here fails at import.
+ERROR_CLASSES: Dict[str, Type[CipherchartError]] = {code: _BY_CODE[code] for code in _ERROR_CODES}
 
 
 def _from_native(

@@ -1,6 +1,6 @@
 // Type-checked by typecheck.test.mjs against the package's .d.ts, with and without TypeScript's
 // esnext.disposable lib: the typings must not require it.
-import { Authority, Policy, PolicySyntaxError, SealedRecord, seal } from 'cipherchart';
+import { Authority, EMPTY_ROOT, MAX_HOPS, Policy, PolicySyntaxError, SealedRecord, seal } from 'cipherchart';
 import * as verify from 'cipherchart/verify';
 
 const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -35,3 +35,11 @@ const isIdentity: boolean = infinity.isIdentity;
 const strictKey = (k: verify.UnvalidatedPublicKey): verify.BlsPublicKey => k.validate();
 void isIdentity;
 void strictKey;
+
+// The constants: the core's limits (numbers) and fixed hashes, in both builds.
+const hops: number = MAX_HOPS + verify.MAX_RECORD_OPEN_COST;
+const root: Uint8Array = EMPTY_ROOT;
+const genesis: Uint8Array = verify.GENESIS;
+void hops;
+void root;
+void genesis;

@@ -4,7 +4,7 @@
 //   ./build && node bench.mjs [PKG_DIR] [--label NAME] [--json FILE]
 //
 // PKG_DIR is the output of ./build (default $CARGO_TARGET_DIR/wasm-bench/pkg, i.e.
-// ../../../target/wasm-bench/pkg). Every row is the median of per-operation samples after
+// ../../target/wasm-bench/pkg). Every row is the median of per-operation samples after
 // one warm-up call, sampled until 2 s or 31 samples (at least 5). The clock is the
 // process's CPU time (process.cpuUsage(), user + system), not wall time: on a shared
 // machine time spent descheduled would otherwise inflate every row (BENCH_CLOCK=wall
@@ -23,7 +23,7 @@ const opt = (name) => {
 };
 const label = opt('--label') ?? 'wasm';
 const jsonOut = opt('--json');
-const pkgDir = resolve(args[0] ?? process.env.BENCH_PKG ?? resolve(here, '../../../target/wasm-bench/pkg'));
+const pkgDir = resolve(args[0] ?? process.env.BENCH_PKG ?? resolve(here, '../../target/wasm-bench/pkg'));
 const cc = createRequire(import.meta.url)(resolve(pkgDir, 'cipherchart.js'));
 
 function median(xs) {

@@ -1,4 +1,5 @@
-//! Bench-only exports (cargo feature `bench`, driven by `bindings/wasm/bench/`): the raw
+//! Bench-only exports (driven by `bench.mjs` in this directory), beside the whole npm API of
+//! `cipherchart-wasm` (re-exported below, so that its exports are linked in): the raw
 //! pairings under the public API, so one node process can time them beside
 //! `@noble/curves`. Each function runs its operation `iters` times on fixed inputs and
 //! returns a small digest of the last result (so the work cannot be optimised away and
@@ -18,6 +19,8 @@ use cipherchart::ct::{multi_pairing, CtG2Prepared};
 use std::hint::black_box;
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
+
+pub use cipherchart_wasm::*;
 
 /// A full-size, deterministic, non-zero scalar (the inverse of a small integer).
 fn scalar(k: u64) -> Fr {
@@ -158,7 +161,7 @@ mod tests {
     }
 
     /// Native figures for the bench table:
-    /// `cargo test -p cipherchart-wasm --features bench --release native_timings -- --ignored --nocapture`.
+    /// `cargo test --release --lib native_timings -- --ignored --nocapture` in `bindings/wasm-bench`.
     #[test]
     #[ignore]
     fn native_timings() {
