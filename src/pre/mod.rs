@@ -36,7 +36,7 @@
 //! assert_eq!(doctor.open(pk, &shared)?, b"ECG data");
 //! # Ok::<(), cipherchart::Error>(())
 //! ```
-
+//!
 //! The module owns re-encryption end to end, one file per job: `delegation.rs` (the
 //! one-grant key the authority issues, and `rekey`), `rekey.rs` (the re-key and its
 //! encoding), `reencrypt.rs` (the proxy's transform of one record), `batch.rs` (many
