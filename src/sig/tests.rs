@@ -1,5 +1,5 @@
 //! Unit tests of the BLS signature module's internals; the known-answer and property tests
-//! of the public API are in `tests/bls.rs`.
+//! of the public API are in `tests/signatures/bls.rs`.
 
 use ark_bls12_381::{Fr, G1Affine, G2Affine};
 use ark_ec::AffineRepr;

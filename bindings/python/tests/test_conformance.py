@@ -1,6 +1,6 @@
 """The conformance vectors (``tests/vectors/cipherchart-v2.json``) through the Python API.
 
-The same file is generated and checked by ``tests/conformance.rs`` (checker:
+The same file is generated and checked by ``tests/encodings_vectors/conformance.rs`` (checker:
 ``tests/conformance/check.rs``, the reference this module follows group by group) and checked
 by ``bindings/wasm/tests/conformance.test.mjs``. Every group of the file is checked here:
 every expected output, error code and error detail (``.kind``) must come out of the

@@ -1,7 +1,7 @@
 """Known answers for the Merkle layer: the transparency-dev proof probes
 (tests/vectors/transparency-dev-merkle, see its README.txt), run through
 `verify_inclusion` / `verify_consistency` (an error iff `wantErr`), and their happy paths
-regenerated with `MerkleTree` from the 8-leaf reference tree. As in tests/chain_vectors.rs, a
+regenerated with `MerkleTree` from the 8-leaf reference tree. As in tests/chain/merkle_vectors.rs, a
 hash that is not 32 bytes cannot be passed (the binding raises before the core runs), which
 counts as a rejection; the one must-pass file with such values is checked with real roots.
 The subtree probes are for proofs this log does not offer and are not run."""

@@ -12,7 +12,7 @@ const b64 = (s) => (s == null ? new Uint8Array(0) : new Uint8Array(Buffer.from(s
 const hex = (b) => Buffer.from(b).toString('hex');
 
 const VECTORS = new URL('../../../tests/vectors/transparency-dev-merkle/testdata/', import.meta.url);
-// The one probe that only means something with 32-byte roots (see tests/chain_vectors.rs).
+// The one probe that only means something with 32-byte roots (see tests/chain/merkle_vectors.rs).
 const EXPRESSIBLE_ONLY_AS_32_BYTES = 'consistency/additional/sizes-are-equal-one-and-proof-is-empty.json';
 
 function* probes(kind) {

@@ -6,7 +6,7 @@
 // that reason. The re-key error vectors are read as that generator writes them (a delegation key
 // for `attributes`, naming the BLS key `delegator`, made into a re-key to `target_policy`).
 //
-// The same file is generated and checked by tests/conformance.rs and checked by
+// The same file is generated and checked by tests/encodings_vectors/conformance.rs and checked by
 // bindings/python/tests/test_conformance.py. Every expected output and error code must come
 // out of the package. Where the JS API lacks an accessor, the sub-check is skipped with a
 // message naming it (the Rust checker still covers it).

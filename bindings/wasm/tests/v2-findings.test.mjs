@@ -1,6 +1,6 @@
 // The consent and re-encryption findings of the v2 review (docs/security.md §12), replayed
 // through the public JavaScript API and the wire formats of docs/formats.md, as
-// tests/v2_findings.rs replays them in Rust: findings 2 (a hop copied onto another record),
+// tests/reencryption/findings.rs replays them in Rust: findings 2 (a hop copied onto another record),
 // 3 (one patient's consent gating another patient's re-key), 6 (a forged hop locking the
 // audience out) and 8 (keys, re-keys and records that do not name their authority). Every
 // attack here succeeded against format v1; each test asserts it fails now, with a control

@@ -10,7 +10,7 @@
 //!   consistency proofs at any earlier size;
 //! - [`verify_inclusion`] and [`verify_consistency`] are the free-standing verifiers
 //!   (RFC 9162 §2.1.3.2 and §2.1.4.2) an auditor or ledger runs without the log. They
-//!   pass every transparency-dev probe (`tests/chain_vectors.rs`).
+//!   pass every transparency-dev probe (`tests/chain/merkle_vectors.rs`).
 
 mod proofs;
 mod tree;
