@@ -16,9 +16,9 @@
 //! issue, sealing and the operation) peaks at 54,720 bytes of stack for the whole
 //! process, so 128 KiB covers the deepest operation more than twice over, and
 //! `tests/constant_time/stack_wipe.rs` checks every public secret operation against it
-//! (`docs/constant-time.md` §3). The cost is 16,384 word writes (a few microseconds)
-//! per operation of milliseconds. The AEAD-only paths (a session's records, whose
-//! work is a ChaCha20-Poly1305 call of microseconds) wipe [`AEAD_WIPE_BYTES`] instead.
+//! (`docs/constant-time.md` §3). The cost is 16,384 volatile word writes per
+//! operation (not yet benchmarked). The AEAD-only paths (a session's records, whose
+//! work is one ChaCha20-Poly1305 call) wipe [`AEAD_WIPE_BYTES`] instead.
 
 use zeroize::Zeroize;
 
