@@ -17,11 +17,12 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use cipherchart::chain::merkle::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
-use cipherchart::chain::{
-    Action, Chain, Entry, EntryDraft, FileStore, MemoryStore, Store, GENESIS, VERIFY_BLOCK,
-};
-use cipherchart::sig::{batch_verify, SigningKey};
+use cipherchart::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
+use cipherchart::{Action, Chain, Entry, EntryDraft, FileStore, MemoryStore, Store, GENESIS};
+
+/// The block size of `Chain::verify_all`'s batches (`src/chain/chain.rs`, `VERIFY_BLOCK`).
+const VERIFY_BLOCK: usize = 256;
+use cipherchart::{batch_verify, BlsSigningKey};
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -51,8 +52,8 @@ fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
 }
 
-fn actor(i: u8) -> SigningKey {
-    SigningKey::from_ikm(&[i; 32], b"").unwrap()
+fn actor(i: u8) -> BlsSigningKey {
+    BlsSigningKey::from_ikm(&[i; 32], b"").unwrap()
 }
 
 /// A typical entry: a read of a record, 20-byte subject, 16-byte metadata.
@@ -68,7 +69,7 @@ fn draft(i: u64) -> EntryDraft {
 
 /// `n` signed entries forming a chain, by 4 actors in turn.
 fn signed_entries(n: u64) -> Vec<Entry> {
-    let actors: Vec<SigningKey> = (1..=4).map(actor).collect();
+    let actors: Vec<BlsSigningKey> = (1..=4).map(actor).collect();
     let mut prev = GENESIS;
     (0..n)
         .map(|i| {

@@ -1,4 +1,4 @@
-//! The cost of constant time: each secret-handling primitive of `cipherchart::ct` beside
+//! The cost of constant time: each secret-handling primitive of `cipherchart::hazmat::ct` beside
 //! the arkworks operation it replaces (variable time, the "before").
 //!
 //! Run: `cargo bench --bench ct --features ctcheck` (the `ct` module is crate-internal;
@@ -28,9 +28,11 @@ use ark_ec::scalar_mul::BatchMulPreprocessing;
 use ark_ec::{CurveGroup, PrimeGroup};
 use ark_ff::{Field, PrimeField, UniformRand};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use cipherchart::ct::fields::{fq_to_ct, fr_to_ct, CtField};
-use cipherchart::ct::pairing::{final_exponentiation, multi_miller_loop};
-use cipherchart::ct::{multi_pairing, CtG2Prepared, SecretG1, SecretG2, SecretGt, SecretScalar};
+use cipherchart::hazmat::ct::fields::{fq_to_ct, fr_to_ct, CtField};
+use cipherchart::hazmat::ct::pairing::{final_exponentiation, multi_miller_loop};
+use cipherchart::hazmat::ct::{
+    multi_pairing, CtG2Prepared, SecretG1, SecretG2, SecretGt, SecretScalar,
+};
 use criterion::{criterion_group, Criterion};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;

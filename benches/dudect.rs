@@ -28,12 +28,13 @@ use std::time::Instant;
 use ark_bls12_381::{Fr, G1Projective, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ff::{Field, UniformRand};
-use cipherchart::ct::{SecretG1, SecretG2, SecretScalar};
-use cipherchart::session::{SessionHeader, SessionRecord};
+use cipherchart::hazmat::ct::{SecretG1, SecretG2, SecretScalar};
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{
-    seal, session, stream, Authority, BlsSigningKey, DelegationKey, Policy, PublicKey, ReKey,
-    SealedRecord, UserKey,
+    seal, seal_stream_with_chunk_size, start_session, Authority, BlsSigningKey, DelegationKey,
+    Policy, PublicKey, ReKey, SealedRecord, UserKey,
 };
+use cipherchart::{SessionHeader, SessionRecord};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -283,20 +284,16 @@ fn main() {
 
     // Key issue: a degenerate fixed master key and zero coins vs a pool of random
     // master keys and random coins; both decoded from bytes before the clock starts.
-    let template = Authority::setup(&mut r).export_master_key_dangerous();
+    let template = Authority::setup(&mut r).to_secret_bytes();
     let fixed_msk = degenerate_master_key(&template);
     let pool: Vec<Vec<u8>> = (0..64)
-        .map(|_| {
-            Authority::setup(&mut r)
-                .export_master_key_dangerous()
-                .to_vec()
-        })
+        .map(|_| Authority::setup(&mut r).to_secret_bytes().to_vec())
         .collect();
     dudect(
         "key issue (1 attribute)",
         2000 * scale,
         || {
-            let import = |b: &[u8]| Authority::import_master_key_dangerous(b).expect("msk");
+            let import = |b: &[u8]| Authority::from_secret_bytes(b).expect("msk");
             let random = &pool[fresh.gen_range(0..pool.len())];
             (
                 (import(&fixed_msk), Replay::new(true, &mut fresh)),
@@ -369,8 +366,8 @@ fn main() {
         "BLS sign",
         3000 * scale,
         || {
-            let random = *BlsSigningKey::generate(&mut fresh).to_bytes_dangerous();
-            let decode = |b: &[u8]| BlsSigningKey::from_bytes(b).expect("key");
+            let random = *BlsSigningKey::generate(&mut fresh).to_secret_bytes();
+            let decode = |b: &[u8]| BlsSigningKey::from_secret_bytes(b).expect("key");
             (decode(fixed_sk.as_ref()), decode(&random))
         },
         |k| k.sign(b"consent token"),
@@ -399,7 +396,7 @@ impl World {
     /// `msk`: an exported master key; `coins`: the RNG of key issue. The public data
     /// is sealed with a public RNG. Every call decodes its own copies (separate memory).
     fn new(msk: &[u8], coins: &mut dyn rand::RngCore, r: &mut ChaCha20Rng) -> Self {
-        let a = Authority::import_master_key_dangerous(msk).expect("msk");
+        let a = Authority::from_secret_bytes(msk).expect("msk");
         let pk = a.public_key().clone();
         let mut coins = Coins(coins);
         let key = a.issue_key(&["role:nurse"], &mut coins).expect("key");
@@ -411,13 +408,12 @@ impl World {
         let at = bytes.len() - (1 + 23 + 4 + 32);
         bytes[at] ^= 1;
         let mauled = SealedRecord::from_bytes(&bytes).expect("mauled, still well formed");
-        let (header, mut sealer) =
-            session::start_session(&pk, &policy, b"s-1", b"", r).expect("session");
+        let (header, mut sealer) = start_session(&pk, &policy, b"s-1", b"", r).expect("session");
         let session_record = sealer
             .seal(b"r0", b"heart rate 72")
             .expect("session record");
         let mut stream = Vec::new();
-        stream::seal_stream_with_chunk_size(
+        seal_stream_with_chunk_size(
             &pk,
             &policy,
             b"ecg-1",
@@ -502,7 +498,7 @@ fn opening_and_imports(r: &mut ChaCha20Rng, fresh: &mut ChaCha20Rng, scale: usiz
         std::env::var("CIPHERCHART_DUDECT_ONLY")
             .map_or(true, |o| o.split('|').any(|o| name.contains(o)))
     };
-    let template = Authority::setup(r).export_master_key_dangerous();
+    let template = Authority::setup(r).to_secret_bytes();
     let fixed_msk = degenerate_master_key(&template);
 
     // Opening: the fixed class is a key of the degenerate master key (a = b = 1,
@@ -526,7 +522,7 @@ fn opening_and_imports(r: &mut ChaCha20Rng, fresh: &mut ChaCha20Rng, scale: usiz
         let fixed: Vec<World> = (0..POOL)
             .map(|_| World::new(&fixed_msk, &mut Replay::ones(), r))
             .collect();
-        let msk = Authority::setup(r).export_master_key_dangerous();
+        let msk = Authority::setup(r).to_secret_bytes();
         let random: Vec<World> = (0..POOL)
             .map(|_| {
                 let mut coins = ChaCha20Rng::from_rng(&mut *r).expect("rng");
@@ -653,12 +649,12 @@ fn opening_and_imports(r: &mut ChaCha20Rng, fresh: &mut ChaCha20Rng, scale: usiz
     }
     if wanted("import master key") {
         // a = b = 1 and g^{d_t} the identity, against random master keys.
-        let random = pool_of(&mut || Authority::setup(r).export_master_key_dangerous().to_vec());
+        let random = pool_of(&mut || Authority::setup(r).to_secret_bytes().to_vec());
         dudect(
             "import master key (a = b = 1, g^d = O)",
             1000 * scale,
             || (fixed_msk.clone(), random[fresh.gen_range(0..POOL)].clone()),
-            |b| Authority::import_master_key_dangerous(b).expect("msk"),
+            |b| Authority::from_secret_bytes(b).expect("msk"),
         );
     }
     if wanted("import BLS key") {
@@ -673,10 +669,10 @@ fn opening_and_imports(r: &mut ChaCha20Rng, fresh: &mut ChaCha20Rng, scale: usiz
                 name,
                 20000 * scale,
                 || {
-                    let random = *BlsSigningKey::generate(&mut *fresh).to_bytes_dangerous();
+                    let random = *BlsSigningKey::generate(&mut *fresh).to_secret_bytes();
                     (*special, random)
                 },
-                |b| BlsSigningKey::from_bytes(b).expect("key"),
+                |b| BlsSigningKey::from_secret_bytes(b).expect("key"),
             );
         }
     }

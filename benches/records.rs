@@ -20,9 +20,9 @@ mod common;
 use std::hint::black_box;
 use std::sync::OnceLock;
 
-use cipherchart::record::session::start_session;
-use cipherchart::record::stream::seal_stream;
-use cipherchart::sig::{batch_verify, SigningKey};
+use cipherchart::seal_stream;
+use cipherchart::start_session;
+use cipherchart::{batch_verify, BlsSigningKey};
 use cipherchart::{Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 
@@ -131,8 +131,8 @@ fn bench_session(c: &mut Criterion) {
 
 fn bench_bls(c: &mut Criterion) {
     let mut group = c.benchmark_group("records/bls");
-    let keys: Vec<SigningKey> = (0..16u8)
-        .map(|i| SigningKey::from_ikm(&[i; 32], b"").unwrap())
+    let keys: Vec<BlsSigningKey> = (0..16u8)
+        .map(|i| BlsSigningKey::from_ikm(&[i; 32], b"").unwrap())
         .collect();
     let msg = b"chain entry 0000001: read record bench-record-000000";
     let sig = keys[0].sign(msg);

@@ -20,12 +20,10 @@
 
 use std::error::Error as StdError;
 
-use cipherchart::chain::merkle::MerkleTree;
-use cipherchart::chain::{
-    Action, Chain, Checkpoint, Entry, EntryDraft, FileStore, ProofFile, Store,
-};
-use cipherchart::sig::{PublicKey, SigningKey};
+use cipherchart::MerkleTree;
 use cipherchart::{seal, Authority, Policy};
+use cipherchart::{Action, Chain, Checkpoint, Entry, EntryDraft, FileStore, ProofFile, Store};
+use cipherchart::{BlsPublicKey, BlsSigningKey};
 use rand_core::OsRng;
 
 type Result<T, E = Box<dyn StdError>> = core::result::Result<T, E>;
@@ -45,18 +43,18 @@ fn main() -> Result<()> {
 fn run(path: &std::path::Path) -> Result<()> {
     let mut rng = OsRng;
     let authority = Authority::setup(&mut rng);
-    let log_key = SigningKey::generate(&mut rng);
-    let ehr = SigningKey::generate(&mut rng); // h1's records system
-    let proxy = SigningKey::generate(&mut rng); // the cloud proxy
-    let dr_bob = SigningKey::generate(&mut rng);
-    let eve = SigningKey::generate(&mut rng);
+    let log_key = BlsSigningKey::generate(&mut rng);
+    let ehr = BlsSigningKey::generate(&mut rng); // h1's records system
+    let proxy = BlsSigningKey::generate(&mut rng); // the cloud proxy
+    let dr_bob = BlsSigningKey::generate(&mut rng);
+    let eve = BlsSigningKey::generate(&mut rng);
     let names = [
         (ehr.public_key(), "h1-ehr"),
         (proxy.public_key(), "proxy"),
         (dr_bob.public_key(), "dr-bob"),
         (eve.public_key(), "nurse-eve"),
     ];
-    let who = |k: &PublicKey| names.iter().find(|(p, _)| p == k).map_or("?", |(_, n)| *n);
+    let who = |k: &BlsPublicKey| names.iter().find(|(p, _)| p == k).map_or("?", |(_, n)| *n);
 
     println!("== 1. every manipulation is logged ==");
     let mut chain = Chain::open(FileStore::create(path)?)?;
@@ -88,7 +86,7 @@ fn run(path: &std::path::Path) -> Result<()> {
     }
     // The patient of rec-0042 shares it with hospital h2's cardiologists via the proxy.
     // The authority issues a one-grant delegation key naming the patient's consent key.
-    let owner_consent = SigningKey::generate(&mut rng);
+    let owner_consent = BlsSigningKey::generate(&mut rng);
     let delegation =
         authority.issue_delegation_key(&["patient:p1"], &owner_consent.public_key(), &mut rng)?;
     let rk = delegation.rekey(
@@ -261,8 +259,8 @@ fn run(path: &std::path::Path) -> Result<()> {
 fn log(
     chain: &mut Chain<FileStore>,
     draft: EntryDraft,
-    actor: &SigningKey,
-    log_key: &SigningKey,
+    actor: &BlsSigningKey,
+    log_key: &BlsSigningKey,
     ledger: &mut Vec<Checkpoint>,
     receipts: &mut Vec<ProofFile>,
 ) -> Result<()> {

@@ -20,12 +20,10 @@
 
 use std::error::Error as StdError;
 
-use cipherchart::chain::{Chain, Entry as LogEntry, EntryDraft, MemoryStore, ProofFile};
-use cipherchart::consent::{
-    reencrypt_with_consent, verify, ConsentToken, Grant, Grantee, RevocationSet, Window,
-};
-use cipherchart::sig::{PublicKey as BlsPublicKey, SigningKey};
+use cipherchart::{reencrypt_with_consent, ConsentToken, Grant, Grantee, RevocationSet, Window};
 use cipherchart::{seal, Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
+use cipherchart::{BlsPublicKey, BlsSigningKey};
+use cipherchart::{Chain, Entry as LogEntry, EntryDraft, MemoryStore, ProofFile};
 use rand_core::OsRng;
 use zeroize::Zeroizing;
 
@@ -118,8 +116,8 @@ fn main() -> Result<()> {
 
     // The patient's BLS key signs consent; the cloud trusts its public half. Hospital
     // h1 signs what it stores (its audit-log identity).
-    let patient_sig = SigningKey::generate(&mut OsRng);
-    let h1_sig = SigningKey::generate(&mut OsRng);
+    let patient_sig = BlsSigningKey::generate(&mut OsRng);
+    let h1_sig = BlsSigningKey::generate(&mut OsRng);
     let mut cloud = Cloud::new(patient_sig.public_key())?;
     seal_chart(pk, &mut cloud, &h1_sig)?;
 
@@ -231,7 +229,7 @@ fn setup() -> Result<(Authority, People)> {
 /// Step 2. h1's record system seals each entry under the chart policy. Sealing needs
 /// only the public key; the id and category stay readable and are authenticated, so
 /// the cloud can index them but not alter them.
-fn seal_chart(pk: &PublicKey, cloud: &mut Cloud, h1: &SigningKey) -> Result<()> {
+fn seal_chart(pk: &PublicKey, cloud: &mut Cloud, h1: &BlsSigningKey) -> Result<()> {
     step(2, "Hospital h1 seals patient 42's chart");
     let policy = Policy::parse(CHART_POLICY)?;
     explain(&format!("policy  {CHART_POLICY}"));
@@ -269,7 +267,7 @@ fn seal_chart(pk: &PublicKey, cloud: &mut Cloud, h1: &SigningKey) -> Result<()> 
 /// may actually share: cardiology, for treatment, for 90 days, with this re-key only.
 fn delegate_cardiology(
     authority: &Authority,
-    patient_sig: &SigningKey,
+    patient_sig: &BlsSigningKey,
 ) -> Result<(Zeroizing<Vec<u8>>, String)> {
     step(3, "Patient 42 delegates cardiology to h2's cardiologists");
     let to = Policy::parse(SHARE_POLICY)?;
@@ -325,9 +323,9 @@ struct Cloud {
     /// The proof chain (a `FileStore` in a deployment: crash-safe, fsynced).
     log: Chain<MemoryStore>,
     /// The log's key, which signs checkpoints.
-    log_key: SigningKey,
+    log_key: BlsSigningKey,
     /// The cloud's own actor key, which signs the re-encryptions it performs.
-    key: SigningKey,
+    key: BlsSigningKey,
 }
 
 impl Cloud {
@@ -338,13 +336,13 @@ impl Cloud {
             grants: Vec::new(),
             revoked: RevocationSet::new(),
             log: Chain::open(MemoryStore::new())?,
-            log_key: SigningKey::generate(&mut OsRng),
-            key: SigningKey::generate(&mut OsRng),
+            log_key: BlsSigningKey::generate(&mut OsRng),
+            key: BlsSigningKey::generate(&mut OsRng),
         })
     }
 
     /// Appends a signed entry to the proof chain.
-    fn log(&mut self, draft: EntryDraft, actor: &SigningKey) -> Result<()> {
+    fn log(&mut self, draft: EntryDraft, actor: &BlsSigningKey) -> Result<()> {
         self.log.sign_and_append(draft, actor)?;
         Ok(())
     }
@@ -374,7 +372,7 @@ impl Cloud {
             let rekey = ReKey::from_bytes(grant)?;
             // Signature, window and revocations; the re-key must be the one it names.
             let token = ConsentToken::from_text(consent)?;
-            let consent = verify(&token, &self.patient, now, &self.revoked)?;
+            let consent = token.verify(&self.patient, now, &self.revoked)?;
             explain(&format!(
                 "consent of {} verified: {:?} for {:?}",
                 consent.subject(),

@@ -19,12 +19,10 @@
 
 use std::error::Error as StdError;
 
-use cipherchart::chain::{Chain, Entry, MemoryStore};
-use cipherchart::consent::{
-    reencrypt_with_consent, verify, ConsentToken, Grant, Grantee, RevocationSet, Window,
-};
-use cipherchart::sig::SigningKey;
+use cipherchart::BlsSigningKey;
+use cipherchart::{reencrypt_with_consent, ConsentToken, Grant, Grantee, RevocationSet, Window};
 use cipherchart::{seal, Authority, Policy, PublicKey, ReKey, SealedRecord, UserKey};
+use cipherchart::{Chain, Entry, MemoryStore};
 use rand_core::OsRng;
 
 type Result<T, E = Box<dyn StdError>> = core::result::Result<T, E>;
@@ -58,12 +56,12 @@ const CHART: [(&str, &str, &str); 3] = [
 struct Keys {
     authority: Authority,
     /// The patient's BLS key: signs consent tokens and chain entries.
-    patient_sig: SigningKey,
+    patient_sig: BlsSigningKey,
     /// The cardiologist at h2: an ABE key to read, a BLS key to hold the token.
     cardiologist: UserKey,
-    cardiologist_sig: SigningKey,
+    cardiologist_sig: BlsSigningKey,
     /// The cloud proxy's BLS key (signs its re-encryption log entries).
-    proxy_sig: SigningKey,
+    proxy_sig: BlsSigningKey,
 }
 
 fn main() -> Result<()> {
@@ -115,10 +113,10 @@ fn setup() -> Result<Keys> {
     explain("The patient and the cardiologist each also hold a BLS signing key.");
     Ok(Keys {
         authority,
-        patient_sig: SigningKey::generate(&mut OsRng),
+        patient_sig: BlsSigningKey::generate(&mut OsRng),
         cardiologist,
-        cardiologist_sig: SigningKey::generate(&mut OsRng),
-        proxy_sig: SigningKey::generate(&mut OsRng),
+        cardiologist_sig: BlsSigningKey::generate(&mut OsRng),
+        proxy_sig: BlsSigningKey::generate(&mut OsRng),
     })
 }
 
@@ -217,7 +215,7 @@ impl Proxy {
         );
         let token = ConsentToken::from_text(presented)?;
         let revoked = RevocationSet::from_chain(chain)?;
-        let consent = verify(&token, &self.patient, now, &revoked)?;
+        let consent = token.verify(&self.patient, now, &revoked)?;
         explain("consent verified: signatures, holder proof, window, revocations");
         let mut shared = Vec::new();
         for record in &self.records {
@@ -269,8 +267,7 @@ fn revoke(keys: &Keys, presented: &str, chain: &mut Chain<MemoryStore>) -> Resul
     chain.sign_and_append(token.revoke_entry(NOW + DAY + 3600), &keys.patient_sig)?;
     explain("A revoke entry (subject = revocation id) is appended to the proof chain.");
     // Expiry would have ended it anyway.
-    let expired = verify(
-        &token,
+    let expired = token.verify(
         &keys.patient_sig.public_key(),
         NOW + 90 * DAY,
         &RevocationSet::new(),

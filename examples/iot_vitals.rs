@@ -17,9 +17,8 @@
 use std::error::Error as StdError;
 use std::time::Instant;
 
-use cipherchart::session::{self, SessionHeader, SessionRecord};
-use cipherchart::stream;
 use cipherchart::{seal, Authority, Policy, PublicKey};
+use cipherchart::{SessionHeader, SessionRecord};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use rand_core::OsRng;
@@ -151,7 +150,7 @@ fn main() -> Result<()> {
     println!("\n3. ECG waveform as a stream (lead II, {ECG_RATE_HZ} Hz, 16-bit µV)");
     let ecg = simulate_ecg(&mut sim);
     let mut sealed = Vec::new();
-    stream::seal_stream(
+    cipherchart::seal_stream(
         pk,
         &policy,
         b"bed-12/ecg/2026-03-02T08:00",
@@ -162,7 +161,7 @@ fn main() -> Result<()> {
     )?;
     print_stream_sizes(&ecg, &sealed);
     // The stream's header is public: anyone can see what it is and who may read it.
-    let info = stream::read_stream_info(&sealed[..])?;
+    let info = cipherchart::read_stream_info(&sealed[..])?;
     println!(
         "   public header: {} · {}\n                  policy {}",
         text(&info.stream_id),
@@ -242,7 +241,7 @@ fn seal_series(
     policy: &Policy,
     readings: &[Reading],
 ) -> Result<(SessionHeader, Vec<SessionRecord>)> {
-    let (header, mut sealer) = session::start_session(
+    let (header, mut sealer) = cipherchart::start_session(
         pk,
         policy,
         b"bed-12/2026-03-02T08:00",
@@ -416,7 +415,7 @@ fn count_beats(waveform: &[u8]) -> (usize, f64) {
 }
 
 fn print_stream_sizes(ecg: &[u8], sealed: &[u8]) {
-    let chunk = stream::DEFAULT_CHUNK_SIZE as usize;
+    let chunk = cipherchart::limits::DEFAULT_CHUNK_SIZE as usize;
     let chunks = ecg.len().div_ceil(chunk).max(1);
     let overhead = sealed.len().saturating_sub(ecg.len());
     // Each chunk is framed as flag (1 B) + length (4 B) + ciphertext with a 16 B tag.

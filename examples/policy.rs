@@ -8,7 +8,7 @@
 
 use ark_bls12_381::Fr;
 use ark_ff::PrimeField;
-use cipherchart::policy::Node;
+use cipherchart::PolicyNode;
 use cipherchart::{Error, Policy};
 
 const DEFAULT: &str =
@@ -151,12 +151,12 @@ fn pretty(g: &Fr) -> String {
     g.to_string()
 }
 
-fn print_tree(node: &Node, label_prefix: &str, child_prefix: &str) {
+fn print_tree(node: &PolicyNode, label_prefix: &str, child_prefix: &str) {
     let (label, children) = match node {
-        Node::Leaf(a) => (Node::Leaf(a.clone()).to_string(), &[][..]),
-        Node::And(c) => ("and".to_owned(), c.as_slice()),
-        Node::Or(c) => ("or".to_owned(), c.as_slice()),
-        Node::Threshold { k, children } => {
+        PolicyNode::Leaf(a) => (PolicyNode::Leaf(a.clone()).to_string(), &[][..]),
+        PolicyNode::And(c) => ("and".to_owned(), c.as_slice()),
+        PolicyNode::Or(c) => ("or".to_owned(), c.as_slice()),
+        PolicyNode::Threshold { k, children } => {
             (format!("{k} of {}", children.len()), children.as_slice())
         }
         _ => ("?".to_owned(), &[][..]),

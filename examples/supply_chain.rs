@@ -16,8 +16,8 @@
 
 use std::error::Error as StdError;
 
-use cipherchart::chain::{Action, Chain, EntryDraft, FileStore, ProofFile};
-use cipherchart::sig::{PublicKey, SigningKey};
+use cipherchart::{Action, Chain, EntryDraft, FileStore, ProofFile};
+use cipherchart::{BlsPublicKey, BlsSigningKey};
 use rand_core::OsRng;
 
 type Result<T, E = Box<dyn StdError>> = core::result::Result<T, E>;
@@ -30,7 +30,7 @@ const QR_BYTES: usize = 2953;
 /// A handler registered with the consortium.
 struct Handler {
     name: &'static str,
-    key: SigningKey,
+    key: BlsSigningKey,
 }
 
 /// One custody event as a handler's sensors and scanner report it.
@@ -55,22 +55,22 @@ impl Reading {
 fn main() -> Result<()> {
     let dir = std::env::temp_dir().join(format!("cc-supply-chain-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let log_key = SigningKey::generate(&mut OsRng);
+    let log_key = BlsSigningKey::generate(&mut OsRng);
     let handlers = [
         Handler {
             name: "manufacturer",
-            key: SigningKey::generate(&mut OsRng),
+            key: BlsSigningKey::generate(&mut OsRng),
         },
         Handler {
             name: "distributor",
-            key: SigningKey::generate(&mut OsRng),
+            key: BlsSigningKey::generate(&mut OsRng),
         },
         Handler {
             name: "pharmacy",
-            key: SigningKey::generate(&mut OsRng),
+            key: BlsSigningKey::generate(&mut OsRng),
         },
     ];
-    let registry: Vec<(&str, PublicKey)> = handlers
+    let registry: Vec<(&str, BlsPublicKey)> = handlers
         .iter()
         .map(|h| (h.name, h.key.public_key()))
         .collect();
@@ -184,9 +184,9 @@ fn main() -> Result<()> {
     println!("\n== counterfeits ==");
     // 1. A forger logs a fake "manufactured" event for a counterfeit lot in a log of
     //    their own, signed by their own key and their own log key.
-    let forger = SigningKey::generate(&mut OsRng);
-    let forger_log = SigningKey::generate(&mut OsRng);
-    let mut fake = Chain::open(cipherchart::chain::MemoryStore::new())?;
+    let forger = BlsSigningKey::generate(&mut OsRng);
+    let forger_log = BlsSigningKey::generate(&mut OsRng);
+    let mut fake = Chain::open(cipherchart::MemoryStore::new())?;
     let fake_reading = Reading {
         time: 1_790_000_100,
         action: Action::Create,
@@ -237,7 +237,7 @@ fn main() -> Result<()> {
         .position(|w| w == needle)
         .ok_or("no reading")?;
     edited[at + 7] = b'3';
-    let edited = cipherchart::chain::ProofFile::from_bytes(&edited)?.to_text();
+    let edited = cipherchart::ProofFile::from_bytes(&edited)?.to_text();
     report(
         "genuine receipt, edited temperature",
         verify_receipt(&edited, &log_key.public_key(), &registry),
@@ -260,9 +260,9 @@ fn main() -> Result<()> {
 /// a registered handler. Returns the handler's name and the verified entry.
 fn verify_receipt<'r>(
     text: &str,
-    log_key: &PublicKey,
-    registry: &'r [(&'r str, PublicKey)],
-) -> Result<(&'r str, cipherchart::chain::Entry)> {
+    log_key: &BlsPublicKey,
+    registry: &'r [(&'r str, BlsPublicKey)],
+) -> Result<(&'r str, cipherchart::Entry)> {
     let receipt = ProofFile::from_text(text)?;
     let entry = receipt.verify(log_key)?.clone();
     let who = registry
@@ -273,7 +273,7 @@ fn verify_receipt<'r>(
     Ok((who, entry))
 }
 
-fn report(what: &str, outcome: Result<(&str, cipherchart::chain::Entry)>) {
+fn report(what: &str, outcome: Result<(&str, cipherchart::Entry)>) {
     match outcome {
         Ok((who, e)) => println!("ACCEPTED?! {what}: #{} by {who}", e.sequence()),
         Err(e) => println!("rejected  {what}: {e}"),

@@ -14,7 +14,7 @@
 //! [`BlsSigningKey`](crate::BlsSigningKey) and [`Authority`](crate::Authority). A derive
 //! on a struct that holds one would put the secret into logs, caches, JSON APIs and
 //! config dumps without anyone having asked for it; their explicit, zeroizing
-//! `to_bytes` (`to_bytes_dangerous` for signing keys) is where a secret leaves the
+//! `to_bytes` (`hazmat::SecretKeyBytes::to_secret_bytes` for the master and signing keys) is where a secret leaves the
 //! library, and the code doing it stays easy to find in review. Wrap such a field with
 //! `#[serde(with = …)]` of your own if you really mean to.
 
@@ -137,14 +137,14 @@ serde_by_bytes! {
     crate::record::SealedRecord => "cipherchart sealed record",
     crate::record::session::SessionHeader => "cipherchart session header",
     crate::record::session::SessionRecord => "cipherchart session record",
-    crate::sig::PublicKey => "cipherchart BLS public key",
-    crate::sig::Signature => "cipherchart BLS signature",
+    crate::sig::BlsPublicKey => "cipherchart BLS public key",
+    crate::sig::BlsSignature => "cipherchart BLS signature",
     crate::consent::ConsentToken => "cipherchart consent token",
     crate::consent::RevocationId => "cipherchart revocation id",
     crate::chain::Entry => "cipherchart chain entry",
     crate::chain::Checkpoint => "cipherchart checkpoint",
     crate::chain::ProofFile => "cipherchart proof file",
-    crate::chain::merkle::ConsistencyProof => "cipherchart consistency proof",
+    crate::chain::ConsistencyProof => "cipherchart consistency proof",
 }
 
 /// The canonical text in human-readable formats, its bytes (the same) in binary ones.

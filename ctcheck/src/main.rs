@@ -70,7 +70,7 @@ fn main() {
         Some("backend") => {
             // Which field-multiplication route the build uses (the runner checks it
             // against `--backend`).
-            let b = if cipherchart::ct::backend::USES_MONT32 {
+            let b = if cipherchart::hazmat::ct::backend::USES_MONT32 {
                 "mont32"
             } else {
                 "mont64"
@@ -92,7 +92,7 @@ fn main() {
                 .split(',')
                 .filter_map(|s| s.trim().parse().ok())
                 .collect();
-            cipherchart::ct::declassify::set_declassify_hook(valgrind::declassify_hook);
+            cipherchart::hazmat::ct::declassify::set_declassify_hook(valgrind::declassify_hook);
             for seed in seeds {
                 valgrind::TAINTED_OUTPUT.store(0, Ordering::Relaxed);
                 valgrind::TAINTED_DECLASSIFIED.store(0, Ordering::Relaxed);

@@ -9,11 +9,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cipherchart::chain::merkle::{leaf_hash, MerkleTree};
-use cipherchart::chain::{FileStore, MemoryStore};
-use cipherchart::consent::{ConsentToken, Grant, Grantee, Narrowing, Window};
-use cipherchart::stream::seal_stream_with_chunk_size;
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::seal_stream_with_chunk_size;
+use cipherchart::{leaf_hash, MerkleTree};
 use cipherchart::{seal, Action, Chain, EntryDraft, Policy};
+use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, Window};
+use cipherchart::{FileStore, MemoryStore};
 use cipherchart_fuzz::{build_fixture, BOB, POLICY_ALICE, POLICY_BOB, POLICY_CAROL};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -92,11 +93,7 @@ fn main() -> Res {
     out.put("public_key", "pk", pk.to_bytes())?;
     out.put("user_key", "alice", &f.alice.to_bytes()[..])?;
     out.put("user_key", "carol", &f.carol.to_bytes()[..])?;
-    out.put(
-        "master_key",
-        "export",
-        &f.authority.export_master_key_dangerous()[..],
-    )?;
+    out.put("master_key", "export", &f.authority.to_secret_bytes()[..])?;
 
     // Records, re-keys and re-encrypted records (0, 1 and 2 hops).
     let alice_policy = Policy::parse(POLICY_ALICE)?;

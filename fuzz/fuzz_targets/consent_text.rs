@@ -2,7 +2,7 @@
 //! every accepted text is canonical (`to_text` gives the input back).
 #![no_main]
 
-use cipherchart::consent::ConsentToken;
+use cipherchart::ConsentToken;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -3,7 +3,7 @@
 //! patient key) returns an error or a verified consent, never a panic.
 #![no_main]
 
-use cipherchart::consent::{verify, ConsentToken, RevocationSet};
+use cipherchart::{ConsentToken, RevocationSet};
 use cipherchart_fuzz::fixture;
 use libfuzzer_sys::fuzz_target;
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let now = 1_500;
     let revoked = RevocationSet::new();
     if let Some(issuer) = token.issuer() {
-        let _ = verify(&token, &issuer, now, &revoked);
+        let _ = token.verify(&issuer, now, &revoked);
     }
-    let _ = verify(&token, &fixture().patient.public_key(), now, &revoked);
+    let _ = token.verify(&fixture().patient.public_key(), now, &revoked);
 });

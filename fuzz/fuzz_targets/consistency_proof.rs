@@ -5,7 +5,7 @@
 //! the proof the tree produces.
 #![no_main]
 
-use cipherchart::chain::merkle::{leaf_hash, ConsistencyProof, MerkleTree};
+use cipherchart::{leaf_hash, ConsistencyProof, MerkleTree};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -10,8 +10,8 @@
 
 use std::fs;
 
-use cipherchart::chain::{FileStore, Store, MAX_RECORD_LEN};
 use cipherchart::Chain;
+use cipherchart::{limits::MAX_RECORD_LEN, FileStore, Store};
 use cipherchart_fuzz::{all_records, scratch_dir};
 use libfuzzer_sys::fuzz_target;
 

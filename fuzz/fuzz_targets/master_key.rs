@@ -1,17 +1,18 @@
-//! `Authority::import_master_key_dangerous` (the master key export): no panic, and
+//! `Authority::from_secret_bytes` (the master key export, `hazmat::SecretKeyBytes`): no panic, and
 //! every accepted export is canonical (exporting again gives the input back) and
 //! yields a public key that itself round-trips.
 #![no_main]
 
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{Authority, PublicKey};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(authority) = Authority::import_master_key_dangerous(data) else {
+    let Ok(authority) = Authority::from_secret_bytes(data) else {
         return;
     };
     assert_eq!(
-        &authority.export_master_key_dangerous()[..],
+        &authority.to_secret_bytes()[..],
         data,
         "import → export is the identity"
     );

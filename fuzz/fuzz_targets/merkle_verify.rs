@@ -5,7 +5,7 @@
 //! verifies iff its path is the one the tree produces.
 #![no_main]
 
-use cipherchart::chain::merkle::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
+use cipherchart::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
 use cipherchart_fuzz::Cursor;
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,7 @@
 //! back), with at most `MAX_HOPS` hops and a consistent current policy.
 #![no_main]
 
-use cipherchart::record::MAX_HOPS;
+use cipherchart::limits::MAX_HOPS;
 use cipherchart::SealedRecord;
 use libfuzzer_sys::fuzz_target;
 

@@ -1,7 +1,7 @@
 //! `SessionHeader::from_bytes`: no panic, every accepted encoding is canonical.
 #![no_main]
 
-use cipherchart::session::SessionHeader;
+use cipherchart::SessionHeader;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 //! records of the fixture's session, which open.
 #![no_main]
 
-use cipherchart::session::SessionRecord;
+use cipherchart::SessionRecord;
 use cipherchart_fuzz::fixture;
 use libfuzzer_sys::fuzz_target;
 

@@ -7,7 +7,7 @@
 //! mutations exercise the frame parser and the chunk checks, not only the header.
 #![no_main]
 
-use cipherchart::stream::read_stream_info;
+use cipherchart::read_stream_info;
 use cipherchart_fuzz::fixture;
 use libfuzzer_sys::fuzz_target;
 

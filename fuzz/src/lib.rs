@@ -9,9 +9,9 @@
 
 use std::sync::OnceLock;
 
-use cipherchart::chain::Store;
-use cipherchart::session::{self, SessionHeader, SessionOpener, SessionSealer};
+use cipherchart::Store;
 use cipherchart::{Authority, BlsSigningKey, Policy, PublicKey, UserKey};
+use cipherchart::{SessionHeader, SessionOpener, SessionSealer};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
@@ -86,7 +86,7 @@ pub fn build_fixture() -> (Fixture, SessionSealer) {
     let clinician = BlsSigningKey::generate(&mut rng);
     let log_key = BlsSigningKey::generate(&mut rng);
     let policy = Policy::parse(POLICY_ALICE).expect("policy");
-    let (session_header, sealer) = session::start_session(
+    let (session_header, sealer) = cipherchart::start_session(
         authority.public_key(),
         &policy,
         SESSION_ID,

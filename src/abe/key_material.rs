@@ -23,7 +23,7 @@ use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
 /// The attribute every user key holds beside its own and no re-key or delegation key
 /// ever holds: streams and sessions are sealed under `P and cipherchart:key-holder`, so a
 /// proxy's blinded key cannot run DecCore on their headers (`docs/security.md` §12.4).
-pub const HOLDER_GUARD: &str = "cipherchart:key-holder";
+pub(crate) const HOLDER_GUARD: &str = "cipherchart:key-holder";
 
 /// Secret FAME key material. Zeroizes on drop (every point is a [`SecretG1Affine`] /
 /// [`SecretG2Affine`], which wipes itself; `K0`'s prepared lines are a
@@ -265,6 +265,7 @@ pub(crate) fn read_secret_g1(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
 
 /// Reads a secret G1 point like [`read_secret_g1`] but accepts the identity: the errors
 /// of [`Reader::g1_allow_identity`].
+#[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
 pub(crate) fn read_secret_g1_allow_identity(r: &mut Reader<'_>) -> Result<SecretG1Affine> {
     let bytes = Zeroizing::new(r.fixed::<48>()?);
     Ok(SecretG1::try_from_compressed(&bytes)?.to_secret_affine())

@@ -139,6 +139,7 @@ impl MasterKey {
     /// pairings are the constant-time ones (`ct::multi_pairing`); only the `T_t`, which
     /// are published, are declassified. (The Miller loop declassifies whether a
     /// `g^{d_t}` is the identity, i.e. `d_t = 0`, a degenerate key.)
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
     fn public_key_from_g_d(&self) -> PublicKey {
         let [h1, h2] = self.h();
         let h = CtG2Prepared::new(&G2Affine::generator());
@@ -300,10 +301,10 @@ impl Authority {
         self.key_material(canonical_attribute_set(attributes)?, false, rng)
     }
 
-    /// Exports the master secret key. **Dangerous**: whoever holds these bytes can
-    /// issue keys for any attribute and open every record of this authority. Store
-    /// them encrypted, in an HSM or offline.
-    pub fn export_master_key_dangerous(&self) -> Zeroizing<Vec<u8>> {
+    /// The master secret key's bytes (`docs/formats.md`, "MasterKey"). Public only as
+    /// [`hazmat::SecretKeyBytes`](crate::hazmat::SecretKeyBytes).
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
+    pub(crate) fn export_master_key(&self) -> Zeroizing<Vec<u8>> {
         after_wiping_stack(|| {
             // Sized up front so the buffer never reallocates (a reallocation would leave a copy
             // of the secret behind).
@@ -319,12 +320,12 @@ impl Authority {
     }
 
     /// Imports a master secret key exported by
-    /// [`export_master_key_dangerous`](Self::export_master_key_dangerous) and
-    /// recomputes the public key.
+    /// [`export_master_key`](Self::export_master_key) and recomputes the public key.
     ///
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input (including zero `a`/`b`).
-    pub fn import_master_key_dangerous(bytes: &[u8]) -> Result<Self> {
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
+    pub(crate) fn import_master_key(bytes: &[u8]) -> Result<Self> {
         after_wiping_stack(|| {
             let mut r = Reader::new(bytes, ObjectType::MasterKey)?;
             let a = [
@@ -352,6 +353,7 @@ impl Authority {
 
 /// Reads a secret non-zero scalar without handing it to arkworks: range and zero checks
 /// run in constant time; only their accept/reject outcome is public.
+#[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
 fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
     let bytes = Zeroizing::new(r.fixed::<32>()?);
     let s = SecretScalar::from_be_bytes(&bytes).ok_or(EncodingError::InvalidScalar)?;

@@ -10,10 +10,10 @@ use super::{
     Checkpoint, ConsistencyProof, Entry, EntryDraft, FileStore, InclusionProof, ProofFile, Store,
 };
 use crate::error::{ChainError, ChainErrorKind, Error, Result};
-use crate::sig::{batch_find_invalid, batch_verify, PublicKey, SigningKey};
+use crate::sig::{batch_find_invalid, batch_verify, BlsPublicKey, BlsSigningKey};
 
 /// How many entry signatures [`Chain::verify_all`] checks with one multi-pairing.
-pub const VERIFY_BLOCK: usize = 256;
+pub(crate) const VERIFY_BLOCK: usize = 256;
 
 fn broken(index: u64, kind: ChainErrorKind) -> Error {
     ChainError { index, kind }.into()
@@ -28,10 +28,10 @@ fn broken(index: u64, kind: ChainErrorKind) -> Error {
 /// ([`Chain::checkpoint`]).
 ///
 /// ```
-/// use cipherchart::chain::{Action, Chain, EntryDraft, MemoryStore};
-/// use cipherchart::sig::SigningKey;
+/// use cipherchart::{Action, Chain, EntryDraft, MemoryStore};
+/// use cipherchart::BlsSigningKey;
 /// let mut rng = rand_core::OsRng;
-/// let (nurse, log_key) = (SigningKey::generate(&mut rng), SigningKey::generate(&mut rng));
+/// let (nurse, log_key) = (BlsSigningKey::generate(&mut rng), BlsSigningKey::generate(&mut rng));
 /// let mut chain = Chain::open(MemoryStore::new())?;
 /// let i = chain.sign_and_append(EntryDraft::for_payload(1_700_000_000, Action::Read, "rec-1", b"chart"), &nurse)?;
 /// let cp = chain.checkpoint(&log_key, "clinic.example/log")?;
@@ -88,7 +88,7 @@ impl<S: Store> Chain<S> {
                 Entry::from_bytes(bytes).map_err(|_| broken(i, ChainErrorKind::Encoding))?;
             check_position(&entry, i, &last)?;
             last = entry.hash();
-            tree.push(super::merkle::leaf_hash(&last));
+            tree.push(super::leaf_hash(&last));
             Ok(())
         })?;
         Ok(Self { store, tree, last })
@@ -180,7 +180,7 @@ impl<S: Store> Chain<S> {
     /// # Errors
     ///
     /// As [`EntryDraft::sign`] and [`Chain::append`].
-    pub fn sign_and_append(&mut self, draft: EntryDraft, actor: &SigningKey) -> Result<u64> {
+    pub fn sign_and_append(&mut self, draft: EntryDraft, actor: &BlsSigningKey) -> Result<u64> {
         let entry = draft.sign(self.len(), self.last, actor)?;
         self.append(entry)
     }
@@ -231,7 +231,7 @@ impl<S: Store> Chain<S> {
     /// # Errors
     ///
     /// As [`Checkpoint::sign`].
-    pub fn checkpoint(&self, log_key: &SigningKey, origin: &str) -> Result<Checkpoint> {
+    pub fn checkpoint(&self, log_key: &BlsSigningKey, origin: &str) -> Result<Checkpoint> {
         Checkpoint::sign(origin, self.len(), self.root(), log_key)
     }
 
@@ -267,7 +267,7 @@ impl<S: Store> Chain<S> {
     /// checkpoint's size; [`Error::VerificationFailed`] for a bad checkpoint signature.
     pub fn verify_all<R: RngCore + CryptoRng + ?Sized>(
         &self,
-        checkpoint: Option<(&Checkpoint, &PublicKey)>,
+        checkpoint: Option<(&Checkpoint, &BlsPublicKey)>,
         rng: &mut R,
     ) -> Result<()> {
         if let Some((cp, key)) = checkpoint {
@@ -286,7 +286,7 @@ impl<S: Store> Chain<S> {
                 Entry::from_bytes(bytes).map_err(|_| broken(i, ChainErrorKind::Encoding))?;
             check_position(&entry, i, &last)?;
             last = entry.hash();
-            let leaf = super::merkle::leaf_hash(&last);
+            let leaf = super::leaf_hash(&last);
             if self.tree.leaf(i)? != leaf {
                 return Err(broken(i, ChainErrorKind::Modified));
             }

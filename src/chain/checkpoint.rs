@@ -33,7 +33,7 @@ use crate::encoding::base64::{self, Alphabet};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
-use crate::sig::{PublicKey, Signature, SigningKey};
+use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey};
 
 /// The longest note (text and signatures) accepted.
 pub const MAX_NOTE_LEN: usize = 65536;
@@ -59,9 +59,9 @@ pub struct NoteSignature {
 /// log. What a ledger anchors and what an auditor compares.
 ///
 /// ```
-/// use cipherchart::chain::{Checkpoint, merkle::EMPTY_ROOT};
-/// use cipherchart::sig::SigningKey;
-/// let log_key = SigningKey::generate(&mut rand_core::OsRng);
+/// use cipherchart::{Checkpoint, EMPTY_ROOT};
+/// use cipherchart::BlsSigningKey;
+/// let log_key = BlsSigningKey::generate(&mut rand_core::OsRng);
 /// let cp = Checkpoint::sign("hospital.example/log", 0, EMPTY_ROOT, &log_key)?;
 /// let note = cp.to_note();
 /// assert!(note.starts_with("hospital.example/log\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n— hospital.example/log "));
@@ -89,7 +89,7 @@ impl fmt::Debug for Checkpoint {
 }
 
 /// The key id of a BLS log key under `key_name` (see the module documentation).
-pub fn key_id(key_name: &str, key: &PublicKey) -> [u8; 4] {
+pub fn key_id(key_name: &str, key: &BlsPublicKey) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(key_name.as_bytes());
     h.update([0x0a, SIGNATURE_TYPE]);
@@ -123,7 +123,7 @@ impl Checkpoint {
     ///
     /// [`Error::InvalidArgument`] if `origin` is not a valid key name (empty, or with
     /// white space, `+` or control characters) or longer than 255 bytes.
-    pub fn sign(origin: &str, size: u64, root: Hash, log_key: &SigningKey) -> Result<Self> {
+    pub fn sign(origin: &str, size: u64, root: Hash, log_key: &BlsSigningKey) -> Result<Self> {
         if !valid_key_name(origin) || origin.len() > 255 {
             return Err(Error::InvalidArgument(
                 "checkpoint origin must be 1-255 bytes without spaces, '+' or control characters",
@@ -177,7 +177,7 @@ impl Checkpoint {
     /// # Errors
     ///
     /// [`Error::VerificationFailed`].
-    pub fn verify(&self, log_key: &PublicKey) -> Result<()> {
+    pub fn verify(&self, log_key: &BlsPublicKey) -> Result<()> {
         let id = key_id(&self.origin, log_key);
         let msg = signed_message(&self.note_text());
         let mut verified = false;
@@ -186,7 +186,8 @@ impl Checkpoint {
             .iter()
             .filter(|s| s.key_name == self.origin && s.key_id == id)
         {
-            let sig = Signature::from_bytes(&s.signature).map_err(|_| Error::VerificationFailed)?;
+            let sig =
+                BlsSignature::from_bytes(&s.signature).map_err(|_| Error::VerificationFailed)?;
             log_key.verify(&msg, &sig)?;
             verified = true;
         }

@@ -9,10 +9,10 @@ use super::Action;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
-use crate::sig::{PublicKey, Signature, SigningKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
+use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
 
 /// The entry format version this library writes and reads.
-pub const ENTRY_VERSION: u8 = 1;
+pub(crate) const ENTRY_VERSION: u8 = 1;
 
 /// The longest subject id (bytes), the same bound as a record id.
 pub const MAX_SUBJECT_LEN: usize = 1024;
@@ -81,7 +81,7 @@ impl EntryDraft {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] if the subject or metadata is too long.
-    pub fn sign(self, sequence: u64, prev: Hash, actor: &SigningKey) -> Result<Entry> {
+    pub fn sign(self, sequence: u64, prev: Hash, actor: &BlsSigningKey) -> Result<Entry> {
         if self.subject.len() > MAX_SUBJECT_LEN {
             return Err(Error::InvalidArgument(
                 "entry subject longer than 1024 bytes",
@@ -110,9 +110,9 @@ impl EntryDraft {
 pub struct Entry {
     sequence: u64,
     prev: Hash,
-    actor: PublicKey,
+    actor: BlsPublicKey,
     draft: EntryDraft,
-    signature: Signature,
+    signature: BlsSignature,
 }
 
 impl fmt::Debug for Entry {
@@ -152,7 +152,7 @@ impl Entry {
     }
 
     /// The actor's public key.
-    pub fn actor(&self) -> &PublicKey {
+    pub fn actor(&self) -> &BlsPublicKey {
         &self.actor
     }
 
@@ -177,7 +177,7 @@ impl Entry {
     }
 
     /// The actor's signature.
-    pub fn signature(&self) -> &Signature {
+    pub fn signature(&self) -> &BlsSignature {
         &self.signature
     }
 
@@ -233,12 +233,12 @@ impl Entry {
         let sequence = r.u64()?;
         let prev = r.fixed::<32>()?;
         let time = r.u64()?;
-        let actor = PublicKey::from_bytes(&r.fixed::<PUBLIC_KEY_LEN>()?)?;
+        let actor = BlsPublicKey::from_bytes(&r.fixed::<PUBLIC_KEY_LEN>()?)?;
         let action = Action::from_code(r.u16()?)?;
         let subject = r.bytes(MAX_SUBJECT_LEN)?.to_vec();
         let digest = r.fixed::<32>()?;
         let metadata = r.bytes(MAX_ENTRY_METADATA_LEN)?.to_vec();
-        let signature = Signature::from_bytes(&r.fixed::<SIGNATURE_LEN>()?)?;
+        let signature = BlsSignature::from_bytes(&r.fixed::<SIGNATURE_LEN>()?)?;
         r.finish()?;
         Ok(Self {
             sequence,
@@ -257,7 +257,7 @@ impl Entry {
 }
 
 /// The signed message: the tag as a length-prefixed field, then the body.
-fn signed_message(sequence: u64, prev: &Hash, actor: &PublicKey, draft: &EntryDraft) -> Vec<u8> {
+fn signed_message(sequence: u64, prev: &Hash, actor: &BlsPublicKey, draft: &EntryDraft) -> Vec<u8> {
     let mut w = Writer::raw();
     w.bytes(dst::CHAIN_ENTRY_SIG);
     write_body(&mut w, sequence, prev, actor, draft);
@@ -265,7 +265,13 @@ fn signed_message(sequence: u64, prev: &Hash, actor: &PublicKey, draft: &EntryDr
 }
 
 /// Every field but the signature, in wire order.
-fn write_body(w: &mut Writer, sequence: u64, prev: &Hash, actor: &PublicKey, draft: &EntryDraft) {
+fn write_body(
+    w: &mut Writer,
+    sequence: u64,
+    prev: &Hash,
+    actor: &BlsPublicKey,
+    draft: &EntryDraft,
+) {
     w.u8(ENTRY_VERSION);
     w.u64(sequence);
     w.fixed(prev);

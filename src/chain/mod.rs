@@ -24,18 +24,17 @@ mod action;
 mod chain;
 mod checkpoint;
 mod entry;
-pub mod merkle;
+pub(crate) mod merkle;
 mod proof;
 mod store;
 
 pub use action::{Action, ExtensionCode};
-pub use chain::{Chain, VERIFY_BLOCK};
+pub use chain::Chain;
 pub use checkpoint::{key_id, Checkpoint, NoteSignature, MAX_NOTE_LEN, MAX_NOTE_SIGNATURES};
-pub use entry::{
-    Entry, EntryDraft, ENTRY_VERSION, GENESIS, MAX_ENTRY_METADATA_LEN, MAX_SUBJECT_LEN,
-};
+pub use entry::{Entry, EntryDraft, GENESIS, MAX_ENTRY_METADATA_LEN, MAX_SUBJECT_LEN};
 pub use merkle::{
-    verify_consistency, verify_inclusion, ConsistencyProof, Hash, InclusionProof, MerkleTree,
+    leaf_hash, node_hash, verify_consistency, verify_inclusion, ConsistencyProof, InclusionProof,
+    MerkleTree, EMPTY_ROOT,
 };
 pub use proof::ProofFile;
 pub use store::{FileStore, MemoryStore, Recovery, Store, MAX_RECORD_LEN};

@@ -7,7 +7,7 @@ use super::{Checkpoint, Entry, InclusionProof};
 use crate::encoding::base64::{self, Alphabet};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
-use crate::sig::PublicKey;
+use crate::sig::BlsPublicKey;
 
 /// The longest entry encoding a proof file carries.
 const MAX_ENTRY_BYTES: usize = 4 + 1 + 8 + 32 + 8 + 48 + 2 + 4 + 1024 + 32 + 4 + 65536 + 96;
@@ -86,7 +86,7 @@ impl ProofFile {
     /// # Errors
     ///
     /// [`Error::VerificationFailed`] if any check fails.
-    pub fn verify(&self, log_key: &PublicKey) -> Result<&Entry> {
+    pub fn verify(&self, log_key: &BlsPublicKey) -> Result<&Entry> {
         self.checkpoint.verify(log_key)?;
         self.entry.verify_signature()?;
         if self.proof.index != self.entry.sequence() || self.proof.size != self.checkpoint.size() {

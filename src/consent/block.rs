@@ -13,7 +13,7 @@ use crate::encoding::{Reader, Writer, G1_LEN};
 use crate::error::{ConsentError, EncodingError, Error, Result};
 use crate::hash::dst;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
-use crate::sig::{PublicKey, Signature};
+use crate::sig::{BlsPublicKey, BlsSignature};
 
 /// Grantee codes on the wire.
 const GRANTEE_POLICY: u8 = 1;
@@ -22,14 +22,14 @@ const GRANTEE_KEY: u8 = 2;
 /// The authority block (index 0), signed by the issuer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Authority {
-    pub(crate) issuer: PublicKey,
+    pub(crate) issuer: BlsPublicKey,
     pub(crate) subject: String,
     pub(crate) grantee: Grantee,
     pub(crate) scope: Scope,
     pub(crate) purposes: BTreeSet<String>,
     pub(crate) window: Window,
     pub(crate) rekey_digest: Option<[u8; 32]>,
-    pub(crate) holder: Option<PublicKey>,
+    pub(crate) holder: Option<BlsPublicKey>,
     pub(crate) nonce: [u8; NONCE_LEN],
 }
 
@@ -60,7 +60,7 @@ impl Block {
     }
 
     /// The next holder this block names, if any.
-    pub(crate) fn holder(&self) -> Option<&PublicKey> {
+    pub(crate) fn holder(&self) -> Option<&BlsPublicKey> {
         match self {
             Self::Authority(a) => a.holder.as_ref(),
             Self::Attenuation(a) => a.narrowing.holder.as_ref(),
@@ -252,18 +252,18 @@ fn read_window(r: &mut Reader<'_>) -> Result<Window> {
     Window::new(not_before, expiry).map_err(|_| EncodingError::NonCanonical.into())
 }
 
-fn read_key(r: &mut Reader<'_>) -> Result<PublicKey> {
-    PublicKey::from_bytes(&r.fixed::<G1_LEN>()?)
+fn read_key(r: &mut Reader<'_>) -> Result<BlsPublicKey> {
+    BlsPublicKey::from_bytes(&r.fixed::<G1_LEN>()?)
 }
 
-fn read_opt_key(r: &mut Reader<'_>) -> Result<Option<PublicKey>> {
+fn read_opt_key(r: &mut Reader<'_>) -> Result<Option<BlsPublicKey>> {
     Ok(match read_flag(r)? {
         false => None,
         true => Some(read_key(r)?),
     })
 }
 
-fn write_opt_key(w: &mut Writer, k: Option<&PublicKey>) {
+fn write_opt_key(w: &mut Writer, k: Option<&BlsPublicKey>) {
     match k {
         None => w.u8(0),
         Some(k) => {
@@ -286,7 +286,7 @@ fn write_opt_fixed(w: &mut Writer, v: Option<&[u8]>) {
 /// The message block `index` is signed over: the tag as a length-prefixed field, the
 /// version, the index, the previous block's signature (absent for index 0), and the
 /// payload as a length-prefixed field.
-pub(crate) fn block_message(index: u8, prev: Option<&Signature>, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn block_message(index: u8, prev: Option<&BlsSignature>, payload: &[u8]) -> Vec<u8> {
     let mut w = Writer::raw();
     w.bytes(dst::CONSENT_BLOCK);
     w.u8(CONSENT_VERSION);
@@ -300,7 +300,7 @@ pub(crate) fn block_message(index: u8, prev: Option<&Signature>, payload: &[u8])
 
 /// The message of a holder proof: the tag, the version, the block count and the last
 /// block's signature.
-pub(crate) fn proof_message(count: u8, last: &Signature) -> Vec<u8> {
+pub(crate) fn proof_message(count: u8, last: &BlsSignature) -> Vec<u8> {
     let mut w = Writer::raw();
     w.bytes(dst::CONSENT_PROOF);
     w.u8(CONSENT_VERSION);

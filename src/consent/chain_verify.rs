@@ -4,7 +4,7 @@
 use super::{ConsentToken, RevocationSet, VerifiedConsent};
 use crate::chain::{Chain, Store};
 use crate::error::Result;
-use crate::sig::PublicKey;
+use crate::sig::BlsPublicKey;
 
 impl<S: Store> Chain<S> {
     /// Verifies `token` as [`ConsentToken::verify`] does, with the revocations logged in this
@@ -13,7 +13,7 @@ impl<S: Store> Chain<S> {
     ///
     /// ```
     /// use cipherchart::{BlsSigningKey, Chain, ConsentToken, Grant, Grantee, MemoryStore};
-    /// use cipherchart::consent::Window;
+    /// use cipherchart::Window;
     /// let mut rng = rand_core::OsRng;
     /// let patient = BlsSigningKey::generate(&mut rng);
     /// let doctor = BlsSigningKey::generate(&mut rng);
@@ -33,7 +33,7 @@ impl<S: Store> Chain<S> {
     pub fn verify_consent(
         &self,
         token: &ConsentToken,
-        issuer: &PublicKey,
+        issuer: &BlsPublicKey,
         now: u64,
     ) -> Result<VerifiedConsent> {
         token.verify(issuer, now, &RevocationSet::from_chain(self)?)

@@ -6,7 +6,7 @@ use super::select::Selection;
 use crate::error::{Error, Result};
 use crate::policy::Policy;
 use crate::pre::ReKey;
-use crate::sig::PublicKey;
+use crate::sig::BlsPublicKey;
 
 /// Who the consent is for: the audience a re-encryption may target.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -16,7 +16,7 @@ pub enum Grantee {
     Policy(Policy),
     /// The holder of this BLS key (an application identifies the party; the proxy
     /// helper then relies on the re-key digest named in the token).
-    Key(PublicKey),
+    Key(BlsPublicKey),
 }
 
 /// Which records a consent covers: a record is in scope iff its id is selected by
@@ -62,7 +62,7 @@ impl Window {
     /// A window `[not_before, expiry)`.
     ///
     /// ```
-    /// use cipherchart::consent::Window;
+    /// use cipherchart::Window;
     /// let day = 86_400;
     /// let w = Window::new(1_767_225_600, 1_767_225_600 + 90 * day)?;
     /// assert!(w.contains(1_767_225_600) && !w.contains(1_767_225_600 + 90 * day));
@@ -116,7 +116,7 @@ pub struct Grant {
     pub(crate) purposes: BTreeSet<String>,
     pub(crate) window: Window,
     pub(crate) rekey_digest: Option<[u8; 32]>,
-    pub(crate) holder: Option<PublicKey>,
+    pub(crate) holder: Option<BlsPublicKey>,
 }
 
 impl Grant {
@@ -182,7 +182,7 @@ impl Grant {
     /// needs to verify. Without a holder the token is a closed bearer token: anyone
     /// who has its bytes can use it, nobody can attenuate it.
     #[must_use]
-    pub fn holder(mut self, holder: PublicKey) -> Self {
+    pub fn holder(mut self, holder: BlsPublicKey) -> Self {
         self.holder = Some(holder);
         self
     }
@@ -201,7 +201,7 @@ pub struct Narrowing {
     pub(crate) categories: Option<Selection>,
     pub(crate) purposes: Option<BTreeSet<String>>,
     pub(crate) window: Option<Window>,
-    pub(crate) holder: Option<PublicKey>,
+    pub(crate) holder: Option<BlsPublicKey>,
 }
 
 impl Narrowing {
@@ -254,7 +254,7 @@ impl Narrowing {
 
     /// Names the next holder (who may attenuate further and must present the token).
     #[must_use]
-    pub fn holder(mut self, holder: PublicKey) -> Self {
+    pub fn holder(mut self, holder: BlsPublicKey) -> Self {
         self.holder = Some(holder);
         self
     }

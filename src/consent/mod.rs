@@ -32,7 +32,7 @@
 //! mapping to HL7 FHIR `Consent`; `docs/formats.md` ("Consent token") every byte.
 //!
 //! ```
-//! use cipherchart::consent::{verify, ConsentToken, Grant, Grantee, Narrowing, RevocationSet, Window};
+//! use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, Window};
 //! use cipherchart::{BlsSigningKey, ConsentError, Error, Policy};
 //! let mut rng = rand_core::OsRng;
 //! let patient = BlsSigningKey::generate(&mut rng);
@@ -60,14 +60,14 @@
 //! let text = token.to_text(); // a QR code
 //!
 //! let token = ConsentToken::from_text(&text)?;
-//! let consent = verify(&token, &patient.public_key(), now + 3600, &RevocationSet::new())?;
+//! let consent = token.verify(&patient.public_key(), now + 3600, &RevocationSet::new())?;
 //! assert!(consent.permits(b"ecg-1", "cardiology", "treatment"));
 //! assert!(!consent.permits(b"ecg-1", "cardiology", "research"));
 //!
 //! // The patient revokes the grant: every token made from it is refused.
 //! let mut revoked = RevocationSet::new();
 //! revoked.insert(token.revocation_ids()[0]);
-//! let refused = verify(&token, &patient.public_key(), now + 3600, &revoked);
+//! let refused = token.verify(&patient.public_key(), now + 3600, &revoked);
 //! assert_eq!(refused.unwrap_err(), Error::Consent(ConsentError::Revoked));
 //! # Ok::<(), cipherchart::Error>(())
 //! ```
@@ -83,17 +83,17 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
-pub use crate::error::ConsentError;
 pub use grant::{Grant, Grantee, Narrowing, Scope, Window};
 pub use proxy::{check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest};
 pub use revocation::{RevocationId, RevocationSet};
 pub use select::Selection;
 pub use token::ConsentToken;
-pub use verify::{permits, verify, VerifiedConsent};
+pub(crate) use verify::verify;
+pub use verify::VerifiedConsent;
 
 /// The consent format version this library writes and the only one it reads (the
 /// byte after the object header; also in every signed message).
-pub const CONSENT_VERSION: u8 = 1;
+pub(crate) const CONSENT_VERSION: u8 = 1;
 
 /// The most blocks in one token (the authority block and 15 attenuations).
 pub const MAX_BLOCKS: usize = 16;
@@ -112,6 +112,6 @@ pub const MAX_LABEL_LEN: usize = 255;
 pub const MAX_SUBJECT_LEN: usize = 1024;
 
 /// Length of the authority block's random nonce.
-pub const NONCE_LEN: usize = 16;
+pub(crate) const NONCE_LEN: usize = 16;
 
 mod chain_verify;

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::chain::{Action, Chain, Entry, EntryDraft, Store};
 use crate::error::{EncodingError, Result};
 use crate::hash::dst;
-use crate::sig::{PublicKey, Signature};
+use crate::sig::{BlsPublicKey, BlsSignature};
 
 /// The revocation id of one block of a consent token:
 /// `SHA-256("CIPHERCHART-V01-CONSENT-REVOCATION-ID-with-SHA256" ‖ signature)` over the
@@ -23,7 +23,7 @@ pub struct RevocationId([u8; 32]);
 
 impl RevocationId {
     /// The id of the block with this signature.
-    pub(crate) fn of(signature: &Signature) -> Self {
+    pub(crate) fn of(signature: &BlsSignature) -> Self {
         let mut h = Sha256::new();
         h.update(dst::CONSENT_REVOCATION_ID);
         h.update(signature.to_bytes());
@@ -83,7 +83,7 @@ impl fmt::Display for RevocationId {
 #[derive(Clone, Debug, Default)]
 pub struct RevocationSet {
     ids: HashSet<RevocationId>,
-    logged: HashMap<RevocationId, HashSet<PublicKey>>,
+    logged: HashMap<RevocationId, HashSet<BlsPublicKey>>,
 }
 
 impl RevocationSet {
@@ -141,7 +141,7 @@ impl RevocationSet {
 
     /// Whether `id` is revoked for a block whose signers (the issuer and the upstream
     /// holders) are `signers`.
-    pub(crate) fn revokes(&self, id: &RevocationId, signers: &[PublicKey]) -> bool {
+    pub(crate) fn revokes(&self, id: &RevocationId, signers: &[BlsPublicKey]) -> bool {
         self.ids.contains(id)
             || self
                 .logged

@@ -28,7 +28,7 @@ impl Selection {
     /// `Only` the given values (duplicates merged).
     ///
     /// ```
-    /// use cipherchart::consent::Selection;
+    /// use cipherchart::Selection;
     /// let s = Selection::only(["radiology", "cardiology", "cardiology"]);
     /// assert!(s.contains("cardiology") && !s.contains("laboratory"));
     /// ```

@@ -10,10 +10,10 @@ use rand_chacha::ChaCha20Rng;
 
 use super::*;
 use crate::error::{ConsentError, Error};
-use crate::sig::SigningKey;
+use crate::sig::BlsSigningKey;
 
-fn key(seed: u64) -> SigningKey {
-    SigningKey::generate(&mut ChaCha20Rng::seed_from_u64(seed))
+fn key(seed: u64) -> BlsSigningKey {
+    BlsSigningKey::generate(&mut ChaCha20Rng::seed_from_u64(seed))
 }
 
 /// A generated dimension: `None` = `Any`.
@@ -86,7 +86,7 @@ proptest! {
         steps in proptest::collection::vec(step(), 0..4),
     ) {
         let patient = key(1);
-        let holders: Vec<SigningKey> = (0..=steps.len() as u64).map(|i| key(100 + i)).collect();
+        let holders: Vec<BlsSigningKey> = (0..=steps.len() as u64).map(|i| key(100 + i)).collect();
         let grant = Grant::new("p42", Grantee::Key(holders[0].public_key()), Window::new(nb, exp).unwrap())
             .scope(Scope { records: to_selection(&records), categories: to_selection(&categories) })
             .purposes(purposes.iter().cloned())
@@ -185,7 +185,7 @@ fn shifting_signature_mass_between_blocks_is_caught() {
     let d = G2Projective::generator() * ark_bls12_381::Fr::from(12345u64);
     let mut shifted = token.clone();
     let s0 = (shifted.blocks[0].signature.point().into_group() + d).into_affine();
-    shifted.blocks[0].signature = crate::sig::Signature::from_point_unchecked(s0);
+    shifted.blocks[0].signature = crate::sig::BlsSignature::from_point_unchecked(s0);
     // The holder re-signs block 1 over the shifted signature and subtracts D.
     let msg = block::block_message(
         1,
@@ -193,7 +193,7 @@ fn shifting_signature_mass_between_blocks_is_caught() {
         &shifted.blocks[1].payload,
     );
     let s1 = (holder.sign(&msg).point().into_group() - d).into_affine();
-    shifted.blocks[1].signature = crate::sig::Signature::from_point_unchecked(s1);
+    shifted.blocks[1].signature = crate::sig::BlsSignature::from_point_unchecked(s1);
     assert_ne!(shifted.revocation_ids()[0], token.revocation_ids()[0]);
     assert_eq!(
         verify(&shifted, &patient.public_key(), 5, &RevocationSet::new()).unwrap_err(),

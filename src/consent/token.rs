@@ -17,7 +17,7 @@ use crate::chain::{Action, EntryDraft};
 use crate::encoding::base64::{self, Alphabet};
 use crate::encoding::{ObjectType, Reader, Writer, G2_LEN};
 use crate::error::{ConsentError, EncodingError, Error, Result};
-use crate::sig::{PublicKey, Signature, SigningKey};
+use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey};
 
 /// One block as carried by a token: the payload bytes exactly as signed, their
 /// decoding, and the signature.
@@ -25,7 +25,7 @@ use crate::sig::{PublicKey, Signature, SigningKey};
 pub(crate) struct SignedBlock {
     pub(crate) payload: Vec<u8>,
     pub(crate) block: Block,
-    pub(crate) signature: Signature,
+    pub(crate) signature: BlsSignature,
 }
 
 /// A patient's consent token: an authority block signed by the patient, zero or more
@@ -38,7 +38,7 @@ pub(crate) struct SignedBlock {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConsentToken {
     pub(crate) blocks: Vec<SignedBlock>,
-    pub(crate) proof: Option<Signature>,
+    pub(crate) proof: Option<BlsSignature>,
 }
 
 impl fmt::Debug for ConsentToken {
@@ -60,7 +60,7 @@ impl ConsentToken {
     /// ids.
     ///
     /// ```
-    /// use cipherchart::consent::{verify, ConsentToken, Grant, Grantee, RevocationSet, Window};
+    /// use cipherchart::{ConsentToken, Grant, Grantee, RevocationSet, Window};
     /// use cipherchart::{BlsSigningKey, Policy};
     /// let mut rng = rand_core::OsRng;
     /// let patient = BlsSigningKey::generate(&mut rng);
@@ -69,7 +69,7 @@ impl ConsentToken {
     ///     .categories(["cardiology"])
     ///     .purposes(["treatment"]);
     /// let token = ConsentToken::issue(&patient, &grant, &mut rng)?;
-    /// let consent = verify(&token, &patient.public_key(), 1_500, &RevocationSet::new())?;
+    /// let consent = token.verify(&patient.public_key(), 1_500, &RevocationSet::new())?;
     /// assert!(consent.permits(b"ecg-1", "cardiology", "treatment"));
     /// assert!(!consent.permits(b"ecg-1", "cardiology", "research"));
     /// # Ok::<(), cipherchart::Error>(())
@@ -80,7 +80,7 @@ impl ConsentToken {
     /// [`Error::InvalidArgument`] for an empty or too long subject, an empty or too
     /// large set, or an invalid value (see `docs/consent.md`, "Values").
     pub fn issue<R: RngCore + CryptoRng + ?Sized>(
-        issuer: &SigningKey,
+        issuer: &BlsSigningKey,
         grant: &Grant,
         rng: &mut R,
     ) -> Result<Self> {
@@ -125,7 +125,7 @@ impl ConsentToken {
     /// [`ConsentError::Reordered`] for a token whose blocks are out of order;
     /// [`Error::InvalidArgument`] for invalid values or a token that already has
     /// [`MAX_BLOCKS`](super::MAX_BLOCKS) blocks.
-    pub fn attenuate(&self, holder: &SigningKey, narrowing: &Narrowing) -> Result<Self> {
+    pub fn attenuate(&self, holder: &BlsSigningKey, narrowing: &Narrowing) -> Result<Self> {
         let (_, mut effective) = self.structure()?;
         let last = self.last_block()?;
         if last.block.holder() != Some(&holder.public_key()) {
@@ -146,7 +146,7 @@ impl ConsentToken {
 
     /// Appends a block without checking the holder or the narrowing (for the tests that
     /// need a widening or foreign block to exist).
-    pub(crate) fn append_unchecked(&self, signer: &SigningKey, narrowing: &Narrowing) -> Self {
+    pub(crate) fn append_unchecked(&self, signer: &BlsSigningKey, narrowing: &Narrowing) -> Self {
         let index = self.blocks.len() as u8;
         let block = Block::Attenuation(Attenuation {
             index,
@@ -176,7 +176,7 @@ impl ConsentToken {
     /// # Errors
     ///
     /// [`ConsentError::BadChain`] if `holder` is not the holder the last block names.
-    pub fn present(&self, holder: &SigningKey) -> Result<Self> {
+    pub fn present(&self, holder: &BlsSigningKey) -> Result<Self> {
         let last = self.last_block()?;
         if last.block.holder() != Some(&holder.public_key()) {
             return Err(ConsentError::BadChain.into());
@@ -195,7 +195,7 @@ impl ConsentToken {
     /// As [`verify`](super::verify).
     pub fn verify(
         &self,
-        issuer: &PublicKey,
+        issuer: &BlsPublicKey,
         now: u64,
         revoked: &RevocationSet,
     ) -> Result<VerifiedConsent> {
@@ -203,12 +203,12 @@ impl ConsentToken {
     }
 
     /// The key that signed the authority block (unverified until [`verify`](super::verify)).
-    pub fn issuer(&self) -> Option<PublicKey> {
+    pub fn issuer(&self) -> Option<BlsPublicKey> {
         self.authority().map(|a| a.issuer)
     }
 
     /// The holder the last block names: who may attenuate or present the token next.
-    pub fn holder(&self) -> Option<PublicKey> {
+    pub fn holder(&self) -> Option<BlsPublicKey> {
         self.blocks.last().and_then(|b| b.block.holder().copied())
     }
 
@@ -308,7 +308,7 @@ impl ConsentToken {
             if block.encode() != payload {
                 return Err(EncodingError::NonCanonical.into());
             }
-            let signature = Signature::from_bytes(&r.fixed::<G2_LEN>()?)?;
+            let signature = BlsSignature::from_bytes(&r.fixed::<G2_LEN>()?)?;
             blocks.push(SignedBlock {
                 payload: payload.to_vec(),
                 block,
@@ -317,7 +317,7 @@ impl ConsentToken {
         }
         let proof = match r.bool()? {
             false => None,
-            true => Some(Signature::from_bytes(&r.fixed::<G2_LEN>()?)?),
+            true => Some(BlsSignature::from_bytes(&r.fixed::<G2_LEN>()?)?),
         };
         r.finish()?;
         Ok(Self { blocks, proof })

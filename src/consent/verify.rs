@@ -9,7 +9,7 @@ use super::grant::{Grantee, Scope, Window};
 use super::revocation::{RevocationId, RevocationSet};
 use super::token::ConsentToken;
 use crate::error::{ConsentError, Error, Result};
-use crate::sig::{PublicKey, Signature};
+use crate::sig::{BlsPublicKey, BlsSignature};
 
 /// A consent that [`verify`] accepted: the only way to obtain one. Entry points that
 /// act on consent (the proxy helpers) take `&VerifiedConsent`, never a flag.
@@ -19,14 +19,14 @@ use crate::sig::{PublicKey, Signature};
 /// [`verify`] ([`verified_at`](Self::verified_at)): verify again rather than keep it
 /// (the window and the revocation set move on). Not `Clone`, for the same reason.
 pub struct VerifiedConsent {
-    issuer: PublicKey,
+    issuer: BlsPublicKey,
     subject: String,
     grantee: Grantee,
     scope: Scope,
     purposes: BTreeSet<String>,
     window: Window,
     rekey_digest: Option<[u8; 32]>,
-    holder: Option<PublicKey>,
+    holder: Option<BlsPublicKey>,
     revocation_ids: Vec<RevocationId>,
     verified_at: u64,
 }
@@ -62,9 +62,9 @@ impl fmt::Debug for VerifiedConsent {
 /// [`Error::Consent`] with [`ConsentError::Reordered`], `WrongIssuer`, `BadChain`,
 /// `MissingProof`, `Widened`, `Revoked`, `NotYetValid` or `Expired`;
 /// [`Error::VerificationFailed`] if any signature does not verify.
-pub fn verify(
+pub(crate) fn verify(
     token: &ConsentToken,
-    issuer: &PublicKey,
+    issuer: &BlsPublicKey,
     now: u64,
     revoked: &RevocationSet,
 ) -> Result<VerifiedConsent> {
@@ -131,16 +131,16 @@ pub fn verify(
 /// (hashes of their signatures) were changed to dodge a revocation.
 fn check_signatures(
     token: &ConsentToken,
-    signers: &[PublicKey],
-    last_holder: Option<&PublicKey>,
+    signers: &[BlsPublicKey],
+    last_holder: Option<&BlsPublicKey>,
 ) -> Result<()> {
     let mut messages: Vec<Vec<u8>> = Vec::with_capacity(token.blocks.len() + 1);
-    let mut prev: Option<&Signature> = None;
+    let mut prev: Option<&BlsSignature> = None;
     for (i, b) in token.blocks.iter().enumerate() {
         messages.push(block_message(i as u8, prev, &b.payload));
         prev = Some(&b.signature);
     }
-    let mut items: Vec<(PublicKey, &[u8], Signature)> = signers
+    let mut items: Vec<(BlsPublicKey, &[u8], BlsSignature)> = signers
         .iter()
         .zip(&token.blocks)
         .zip(&messages)
@@ -159,7 +159,7 @@ fn check_signatures(
 
 /// With platform randomness: one batch check with random weights.
 #[cfg(feature = "getrandom")]
-fn check_items(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
+fn check_items(items: &[(BlsPublicKey, &[u8], BlsSignature)]) -> Result<()> {
     crate::sig::batch_verify(items, &mut rand_core::OsRng)
 }
 
@@ -167,7 +167,7 @@ fn check_items(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
 /// signature on its own, which rejects exactly what the batch check rejects (and more
 /// surely: no 2^-127 slack), at about twice the pairings.
 #[cfg(not(feature = "getrandom"))]
-fn check_items(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
+fn check_items(items: &[(BlsPublicKey, &[u8], BlsSignature)]) -> Result<()> {
     items
         .iter()
         .try_for_each(|(pk, msg, sig)| pk.verify(msg, sig))
@@ -195,7 +195,7 @@ impl VerifiedConsent {
     }
 
     /// The patient's key that issued the token.
-    pub fn issuer(&self) -> &PublicKey {
+    pub fn issuer(&self) -> &BlsPublicKey {
         &self.issuer
     }
 
@@ -230,7 +230,7 @@ impl VerifiedConsent {
     }
 
     /// The holder the last block names (who presented the token), if any.
-    pub fn holder(&self) -> Option<&PublicKey> {
+    pub fn holder(&self) -> Option<&BlsPublicKey> {
         self.holder.as_ref()
     }
 
@@ -243,9 +243,4 @@ impl VerifiedConsent {
     pub fn verified_at(&self) -> u64 {
         self.verified_at
     }
-}
-
-/// Free-function form of [`VerifiedConsent::permits`].
-pub fn permits(consent: &VerifiedConsent, record_id: &[u8], category: &str, purpose: &str) -> bool {
-    consent.permits(record_id, category, purpose)
 }

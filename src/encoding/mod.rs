@@ -66,6 +66,7 @@ pub(crate) enum ObjectType {
     /// A FAME public key.
     PublicKey = 0x01,
     /// A FAME master secret key.
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
     MasterKey = 0x02,
     /// A FAME user (decryption) key.
     UserKey = 0x03,

@@ -27,7 +27,7 @@ use crate::error::{Error, LimitKind, Result};
 /// attribute that is not of the bare form `namespace:value` is written quoted.
 ///
 /// ```
-/// use cipherchart::policy::Attribute;
+/// use cipherchart::Attribute;
 /// let a = Attribute::new("role:physician")?;
 /// assert_eq!(a.as_str(), "role:physician");
 /// // Any other non-empty text is an attribute too (written quoted in policies).

@@ -19,7 +19,7 @@ use ark_ff::{One, Zero};
 
 use super::attribute::Attribute;
 use super::lsss::{Gate, Lsss};
-use super::node::Node;
+use super::node::PolicyNode;
 
 /// One matrix entry: its value in Z_p and, when it is a small integer, that integer.
 #[derive(Clone, Copy, Debug)]
@@ -64,7 +64,7 @@ struct Builder {
 
 /// Compiles a canonical tree (validated by the caller: at most
 /// `MAX_POLICY_LEAVES` leaves, bounded depth) to its LSSS.
-pub(crate) fn compile(root: &Node) -> Lsss {
+pub(crate) fn compile(root: &PolicyNode) -> Lsss {
     let mut b = Builder {
         columns: 1,
         ..Builder::default()
@@ -94,28 +94,30 @@ impl Builder {
         first
     }
 
-    fn walk(&mut self, node: &Node, v: Vector) -> Gate {
+    fn walk(&mut self, node: &PolicyNode, v: Vector) -> Gate {
         match node {
-            Node::Leaf(a) => {
+            PolicyNode::Leaf(a) => {
                 self.rows.push(v);
                 self.rho.push(a.clone());
                 Gate::Leaf(self.rows.len() - 1)
             }
-            Node::Or(children) | Node::Threshold { k: 1, children } => self.or(children, &v),
-            Node::And(children) => self.and(children, v),
-            Node::Threshold { k, children } if *k == children.len() => self.and(children, v),
-            Node::Threshold { k, children } => self.threshold(*k, children, &v),
+            PolicyNode::Or(children) | PolicyNode::Threshold { k: 1, children } => {
+                self.or(children, &v)
+            }
+            PolicyNode::And(children) => self.and(children, v),
+            PolicyNode::Threshold { k, children } if *k == children.len() => self.and(children, v),
+            PolicyNode::Threshold { k, children } => self.threshold(*k, children, &v),
         }
     }
 
-    fn or(&mut self, children: &[Node], v: &Vector) -> Gate {
+    fn or(&mut self, children: &[PolicyNode], v: &Vector) -> Gate {
         Gate::Or(children.iter().map(|c| self.walk(c, v.clone())).collect())
     }
 
     /// The n-ary AND as n − 1 nested binary ANDs, one new column each: child 1 gets
     /// v‖1, child j (1 < j < n) gets −1 in column j−1 and 1 in column j of the new
     /// block, child n gets −1 in the last new column.
-    fn and(&mut self, children: &[Node], v: Vector) -> Gate {
+    fn and(&mut self, children: &[PolicyNode], v: Vector) -> Gate {
         let n = children.len();
         let base = self.fresh_columns(n.saturating_sub(1));
         let mut gates = Vec::with_capacity(n);
@@ -137,7 +139,7 @@ impl Builder {
     }
 
     /// Liu–Cao–Wong for 1 < k < n: child i gets v‖(i, i², …, i^{k−1}).
-    fn threshold(&mut self, k: usize, children: &[Node], v: &Vector) -> Gate {
+    fn threshold(&mut self, k: usize, children: &[PolicyNode], v: &Vector) -> Gate {
         let base = self.fresh_columns(k - 1);
         let mut gates = Vec::with_capacity(children.len());
         for (index, child) in children.iter().enumerate() {

@@ -5,7 +5,7 @@ use core::fmt::Write as _;
 use ark_bls12_381::Fr;
 
 use super::attribute::Attribute;
-use super::node::Node;
+use super::node::PolicyNode;
 
 /// The gate structure of the compiled policy, with leaves as row indices; it drives
 /// reconstruction. `Threshold` only holds genuine `1 < k < n` gates (the others
@@ -215,7 +215,7 @@ impl Lsss {
         let names: Vec<String> = self
             .rho
             .iter()
-            .map(|a| Node::Leaf(a.clone()).to_string())
+            .map(|a| PolicyNode::Leaf(a.clone()).to_string())
             .collect();
         let cells: Vec<Vec<String>> = (0..self.rows())
             .map(|i| {

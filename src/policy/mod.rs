@@ -45,7 +45,7 @@ use unicode_normalization::UnicodeNormalization;
 pub use attribute::Attribute;
 pub use lsss::Lsss;
 pub(crate) use lsss::RowBuilder;
-pub use node::Node;
+pub use node::PolicyNode;
 
 use crate::error::{EncodingError, Error, LimitKind, Result};
 
@@ -87,7 +87,7 @@ pub(crate) const HEADER_STEPS: u64 = cost::HEADER_STEPS;
 /// iff their trees are equal). `Debug` shows the canonical text.
 #[derive(Clone)]
 pub struct Policy {
-    root: Node,
+    root: PolicyNode,
     lsss: Lsss,
     text: String,
 }
@@ -115,7 +115,7 @@ impl Policy {
     }
 
     /// Validates a canonical tree and compiles it.
-    fn from_tree(root: Node) -> Result<Policy> {
+    fn from_tree(root: PolicyNode) -> Result<Policy> {
         // The parser bounds parenthesis nesting; `and` inside `or` adds a level
         // without a parenthesis, so the tree depth is checked as well.
         if root.depth() > MAX_POLICY_DEPTH {
@@ -140,7 +140,7 @@ impl Policy {
     }
 
     /// The root of the canonical syntax tree.
-    pub fn root(&self) -> &Node {
+    pub fn root(&self) -> &PolicyNode {
         &self.root
     }
 

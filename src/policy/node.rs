@@ -16,28 +16,30 @@ use super::attribute::Attribute;
 /// than `or`); for a canonical tree it is the canonical policy text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Node {
+pub enum PolicyNode {
     /// One attribute (one LSSS row).
     Leaf(Attribute),
     /// All children must be satisfied.
-    And(Vec<Node>),
+    And(Vec<PolicyNode>),
     /// At least one child must be satisfied.
-    Or(Vec<Node>),
+    Or(Vec<PolicyNode>),
     /// At least `k` of the children must be satisfied: `k of (a, b, c)`.
     Threshold {
         /// How many children must be satisfied.
         k: usize,
         /// The children, in the order written.
-        children: Vec<Node>,
+        children: Vec<PolicyNode>,
     },
 }
 
-impl Node {
+impl PolicyNode {
     /// Calls `f` on every leaf attribute, left to right (LSSS row order).
     pub(crate) fn for_each_leaf<'a>(&'a self, f: &mut impl FnMut(&'a Attribute)) {
         match self {
-            Node::Leaf(a) => f(a),
-            Node::And(children) | Node::Or(children) | Node::Threshold { children, .. } => {
+            PolicyNode::Leaf(a) => f(a),
+            PolicyNode::And(children)
+            | PolicyNode::Or(children)
+            | PolicyNode::Threshold { children, .. } => {
                 children.iter().for_each(|c| c.for_each_leaf(f));
             }
         }
@@ -46,9 +48,11 @@ impl Node {
     /// The number of gates on the longest root-to-leaf path (a lone leaf has depth 0).
     pub(crate) fn depth(&self) -> usize {
         match self {
-            Node::Leaf(_) => 0,
-            Node::And(children) | Node::Or(children) | Node::Threshold { children, .. } => {
-                1 + children.iter().map(Node::depth).max().unwrap_or(0)
+            PolicyNode::Leaf(_) => 0,
+            PolicyNode::And(children)
+            | PolicyNode::Or(children)
+            | PolicyNode::Threshold { children, .. } => {
+                1 + children.iter().map(PolicyNode::depth).max().unwrap_or(0)
             }
         }
     }
@@ -56,17 +60,17 @@ impl Node {
 
 /// Binding strength of a node when written as text: the lower, the more a parent
 /// must parenthesise it.
-fn level(node: &Node) -> u8 {
+fn level(node: &PolicyNode) -> u8 {
     match node {
-        Node::Or(_) => 0,
-        Node::And(_) => 1,
-        Node::Leaf(_) | Node::Threshold { .. } => 2,
+        PolicyNode::Or(_) => 0,
+        PolicyNode::And(_) => 1,
+        PolicyNode::Leaf(_) | PolicyNode::Threshold { .. } => 2,
     }
 }
 
 fn write_joined(
     f: &mut fmt::Formatter<'_>,
-    children: &[Node],
+    children: &[PolicyNode],
     sep: &str,
     min_level: u8,
 ) -> fmt::Result {
@@ -83,15 +87,15 @@ fn write_joined(
     Ok(())
 }
 
-impl fmt::Display for Node {
+impl fmt::Display for PolicyNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Node::Leaf(a) => a.write_policy_form(f),
+            PolicyNode::Leaf(a) => a.write_policy_form(f),
             // A child of the same kind only occurs in a hand-built, non-canonical tree;
             // parenthesising it keeps the text faithful (it parses back flattened).
-            Node::Or(children) => write_joined(f, children, " or ", 1),
-            Node::And(children) => write_joined(f, children, " and ", 2),
-            Node::Threshold { k, children } => {
+            PolicyNode::Or(children) => write_joined(f, children, " or ", 1),
+            PolicyNode::And(children) => write_joined(f, children, " and ", 2),
+            PolicyNode::Threshold { k, children } => {
                 write!(f, "{k} of (")?;
                 write_joined(f, children, ", ", 0)?;
                 f.write_str(")")

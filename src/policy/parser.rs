@@ -5,12 +5,12 @@
 //! the stack. Leaves and gate widths are counted as they are read.
 
 use super::lexer::{syntax, Lexer, Tok, Token};
-use super::node::Node;
+use super::node::PolicyNode;
 use super::{MAX_GATE_CHILDREN, MAX_POLICY_DEPTH, MAX_POLICY_LEAVES};
 use crate::error::{Error, LimitKind, Result};
 
 /// Parses a whole policy text into a canonical (flattened) tree.
-pub(crate) fn parse_tree(text: &str) -> Result<Node> {
+pub(crate) fn parse_tree(text: &str) -> Result<PolicyNode> {
     let mut p = Parser {
         lx: Lexer::new(text),
         nesting: 0,
@@ -41,9 +41,9 @@ struct Parser<'a> {
 
 /// Appends `node` to `out`, splicing in its children if it is the same gate kind
 /// (so `a and (b and c)` becomes `And[a, b, c]`).
-fn push_flat(out: &mut Vec<Node>, node: Node, is_same: fn(&Node) -> bool) {
+fn push_flat(out: &mut Vec<PolicyNode>, node: PolicyNode, is_same: fn(&PolicyNode) -> bool) {
     if is_same(&node) {
-        if let Node::And(children) | Node::Or(children) = node {
+        if let PolicyNode::And(children) | PolicyNode::Or(children) = node {
             out.extend(children);
         }
     } else {
@@ -53,39 +53,39 @@ fn push_flat(out: &mut Vec<Node>, node: Node, is_same: fn(&Node) -> bool) {
 
 impl Parser<'_> {
     /// `or_expr = and_expr { "or" and_expr }`
-    fn or_expr(&mut self) -> Result<Node> {
+    fn or_expr(&mut self) -> Result<PolicyNode> {
         let first = self.and_expr()?;
         if self.lx.peek()?.tok != Tok::Or {
             return Ok(first);
         }
         let mut children = Vec::new();
-        push_flat(&mut children, first, |n| matches!(n, Node::Or(_)));
+        push_flat(&mut children, first, |n| matches!(n, PolicyNode::Or(_)));
         while self.lx.peek()?.tok == Tok::Or {
             self.lx.next_token()?;
             let next = self.and_expr()?;
-            push_flat(&mut children, next, |n| matches!(n, Node::Or(_)));
+            push_flat(&mut children, next, |n| matches!(n, PolicyNode::Or(_)));
         }
-        Ok(Node::Or(children))
+        Ok(PolicyNode::Or(children))
     }
 
     /// `and_expr = term { "and" term }`
-    fn and_expr(&mut self) -> Result<Node> {
+    fn and_expr(&mut self) -> Result<PolicyNode> {
         let first = self.term()?;
         if self.lx.peek()?.tok != Tok::And {
             return Ok(first);
         }
         let mut children = Vec::new();
-        push_flat(&mut children, first, |n| matches!(n, Node::And(_)));
+        push_flat(&mut children, first, |n| matches!(n, PolicyNode::And(_)));
         while self.lx.peek()?.tok == Tok::And {
             self.lx.next_token()?;
             let next = self.term()?;
-            push_flat(&mut children, next, |n| matches!(n, Node::And(_)));
+            push_flat(&mut children, next, |n| matches!(n, PolicyNode::And(_)));
         }
-        Ok(Node::And(children))
+        Ok(PolicyNode::And(children))
     }
 
     /// `term = attribute | "(" or_expr ")" | count "of" "(" or_expr { "," or_expr } ")"`
-    fn term(&mut self) -> Result<Node> {
+    fn term(&mut self) -> Result<PolicyNode> {
         let Token { tok, pos } = self.lx.next_token()?;
         match tok {
             Tok::Attr(a) => {
@@ -93,7 +93,7 @@ impl Parser<'_> {
                 if self.leaves > MAX_POLICY_LEAVES {
                     return Err(Error::LimitExceeded(LimitKind::PolicyLeaves));
                 }
-                Ok(Node::Leaf(a))
+                Ok(PolicyNode::Leaf(a))
             }
             Tok::LParen => {
                 self.open()?;
@@ -113,7 +113,7 @@ impl Parser<'_> {
     }
 
     /// The rest of `k of (c1, c2, …)` after the count at `pos`.
-    fn threshold(&mut self, k: usize, pos: usize) -> Result<Node> {
+    fn threshold(&mut self, k: usize, pos: usize) -> Result<PolicyNode> {
         let t = self.lx.next_token()?;
         if t.tok != Tok::Of {
             return Err(syntax(
@@ -168,7 +168,7 @@ impl Parser<'_> {
                 format!("threshold {k} of {n} is out of range: need 1 ≤ k ≤ {n}"),
             ));
         }
-        Ok(Node::Threshold { k, children })
+        Ok(PolicyNode::Threshold { k, children })
     }
 
     /// Enters a parenthesis, refusing to nest deeper than the limit.

@@ -13,8 +13,8 @@ fn p(text: &str) -> Policy {
     Policy::parse(text).unwrap_or_else(|e| unreachable!("{text:?} should parse: {e}"))
 }
 
-fn leaf(s: &str) -> Node {
-    Node::Leaf(Attribute::new(s).unwrap())
+fn leaf(s: &str) -> PolicyNode {
+    PolicyNode::Leaf(Attribute::new(s).unwrap())
 }
 
 /// The position of a syntax error, or the error itself for anything else.
@@ -63,10 +63,10 @@ fn canonical_text_and_tree() {
     );
     assert_eq!(
         policy.root(),
-        &Node::Or(vec![
+        &PolicyNode::Or(vec![
             leaf("patient:42"),
-            Node::And(vec![leaf("role:physician"), leaf("dept:cardiology")]),
-            Node::Threshold {
+            PolicyNode::And(vec![leaf("role:physician"), leaf("dept:cardiology")]),
+            PolicyNode::Threshold {
                 k: 2,
                 children: vec![leaf("role:nurse"), leaf("dept:icu"), leaf("hospital:h1")]
             },
@@ -99,7 +99,7 @@ fn precedence_and_flattening() {
     assert_eq!(p("a:1 and (b:2 and c:3)"), p("a:1 and b:2 and c:3"));
     assert_eq!(
         p("((a:1 and b:2)) and c:3").root(),
-        &Node::And(vec![leaf("a:1"), leaf("b:2"), leaf("c:3")])
+        &PolicyNode::And(vec![leaf("a:1"), leaf("b:2"), leaf("c:3")])
     );
     assert_eq!(p("a:1 or (b:2 or c:3)").to_string(), "a:1 or b:2 or c:3");
     assert_eq!(p("((a:1))").root(), &leaf("a:1"));
@@ -163,7 +163,7 @@ fn demo_policy_matrix() {
 #[test]
 fn degenerate_thresholds_compile_like_or_and_and() {
     let one = p("1 of (a:1, b:2, c:3)");
-    assert!(matches!(one.root(), Node::Threshold { k: 1, .. }));
+    assert!(matches!(one.root(), PolicyNode::Threshold { k: 1, .. }));
     assert_eq!(one.to_string(), "1 of (a:1, b:2, c:3)");
     assert_ne!(one, p("a:1 or b:2 or c:3"));
     assert_eq!(one.lsss(), p("a:1 or b:2 or c:3").lsss());

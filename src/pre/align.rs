@@ -12,7 +12,7 @@ use crate::error::Result;
 /// records may be objects or encodings that do not decode:
 ///
 /// ```
-/// use cipherchart::pre::align_batch;
+/// use cipherchart::align_batch;
 /// use cipherchart::{EncodingError, Error};
 /// let inputs = vec![Ok(1), Err(Error::InvalidEncoding(EncodingError::Truncated)), Ok(3)];
 /// let out = align_batch(inputs, |xs: Vec<i32>| Ok(xs.into_iter().map(|x| Ok(x * 10)).collect()))?;

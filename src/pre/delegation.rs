@@ -18,7 +18,7 @@ use crate::policy::{Attribute, Policy};
 use crate::record::hop::GRANT_ID_LEN;
 use crate::record::kem::{encaps, refuse_guard};
 use crate::secret::random_seed;
-use crate::sig::PublicKey as BlsPublicKey;
+use crate::sig::BlsPublicKey;
 
 /// A key for one grant: the attributes `S'` to delegate, issued by the authority with
 /// fresh randomness for this grant alone, naming the delegator's consent key.

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::policy::{Attribute, Policy};
 use crate::record::hop::GRANT_ID_LEN;
 use crate::record::kem::{names_guard, KemHeader};
-use crate::sig::PublicKey as BlsPublicKey;
+use crate::sig::BlsPublicKey;
 
 /// A re-encryption key: a delegation key for `S'` blinded by `1/z`, the grant capsule
 /// under the target policy, the authority's public key (the proxy makes a record

@@ -34,7 +34,7 @@ use crate::error::Error;
 use crate::policy::{Attribute, Policy};
 use crate::record::kem::{decaps, Seed};
 use crate::record::{seal, SealedRecord};
-use crate::sig::SigningKey;
+use crate::sig::BlsSigningKey;
 
 fn authority() -> &'static Authority {
     static AUTHORITY: OnceLock<Authority> = OnceLock::new();
@@ -75,7 +75,7 @@ fn kem_value<K: DecryptionKey>(key: &K, record: &SealedRecord) -> Gt {
 
 /// A re-key for `attributes` to `to`, from a delegation key of the test authority.
 fn rekey_for(attributes: &[&str], to: &str, rng: &mut ChaCha20Rng) -> ReKey {
-    let consent = SigningKey::generate(rng);
+    let consent = BlsSigningKey::generate(rng);
     authority()
         .issue_delegation_key(attributes, &consent.public_key(), rng)
         .unwrap()
@@ -145,7 +145,7 @@ fn grant(seed: u64) -> Grant {
         &mut rng,
     );
     let patient = key(&["patient:42", "hospital:h1", "consent:research"], &mut rng);
-    let consent = SigningKey::generate(&mut rng);
+    let consent = BlsSigningKey::generate(&mut rng);
     let delegation = authority()
         .issue_delegation_key(&["patient:42"], &consent.public_key(), &mut rng)
         .unwrap();
@@ -488,7 +488,7 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
         "control: the v1 flaw"
     );
     // v2: each grant from its own delegation key.
-    let consent = SigningKey::generate(&mut rng);
+    let consent = BlsSigningKey::generate(&mut rng);
     let d = |s: &[Attribute], rng: &mut ChaCha20Rng| {
         let names: Vec<&str> = s.iter().map(Attribute::as_str).collect();
         authority()

@@ -8,8 +8,8 @@ mod chain_entry;
 pub(crate) mod hop;
 pub(crate) mod kem;
 pub(crate) mod sealed;
-pub mod session;
-pub mod stream;
+pub(crate) mod session;
+pub(crate) mod stream;
 #[cfg(test)]
 mod tests;
 

@@ -6,12 +6,12 @@
 //! pairing work happens once per session, in [`UserKey::open_session`].
 //!
 //! ```
-//! use cipherchart::{session, Authority, Policy};
+//! use cipherchart::{start_session, Authority, Policy};
 //! let mut rng = rand_core::OsRng;
 //! let authority = Authority::setup(&mut rng);
 //! let policy = Policy::parse("role:physician or role:researcher")?;
 //! let (header, mut sealer) =
-//!     session::start_session(authority.public_key(), &policy, b"bed-12/2026-11-25", b"vitals", &mut rng)?;
+//!     start_session(authority.public_key(), &policy, b"bed-12/2026-11-25", b"vitals", &mut rng)?;
 //! let first = sealer.seal(b"hr", b"72 bpm")?;
 //! let second = sealer.seal(b"spo2", b"98 %")?;
 //!

@@ -10,13 +10,13 @@
 //! only detected at its end, so on any error the caller must discard what was written.
 //!
 //! ```
-//! use cipherchart::{stream, Authority, Policy};
+//! use cipherchart::{seal_stream, Authority, Policy};
 //! let mut rng = rand_core::OsRng;
 //! let authority = Authority::setup(&mut rng);
 //! let policy = Policy::parse("role:radiologist")?;
 //! let scan = vec![7u8; 200_000];
 //! let mut sealed = Vec::new();
-//! stream::seal_stream(authority.public_key(), &policy, b"mri-9", b"", &scan[..], &mut sealed, &mut rng)?;
+//! seal_stream(authority.public_key(), &policy, b"mri-9", b"", &scan[..], &mut sealed, &mut rng)?;
 //! let key = authority.issue_key(&["role:radiologist"], &mut rng)?;
 //! let mut opened = Vec::new();
 //! key.open_stream(authority.public_key(), &sealed[..], &mut opened)?;

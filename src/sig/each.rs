@@ -1,14 +1,14 @@
 //! Verifying many signatures without randomness (verify-only builds for ledger runtimes, which
 //! have no RNG for [`batch_verify`]'s weights): each triple on its own.
 
-use super::{PublicKey, Signature};
+use super::{BlsPublicKey, BlsSignature};
 use crate::error::{Error, Result};
 
 /// [`batch_verify`](super::batch_verify) without randomness: each `(public key, message,
 /// signature)` triple checked on its own. The same accept/reject as the batch, more pairings.
 ///
 /// ```
-/// use cipherchart::sig::verify_each;
+/// use cipherchart::verify_each;
 /// use cipherchart::BlsSigningKey;
 /// let key = BlsSigningKey::generate(&mut rand_core::OsRng);
 /// let signature = key.sign(b"entry 1");
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 ///
 /// [`Error::InvalidArgument`] if `items` is empty (as the batch); [`Error::VerificationFailed`]
 /// if any triple is not valid.
-pub fn verify_each(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
+pub fn verify_each(items: &[(BlsPublicKey, &[u8], BlsSignature)]) -> Result<()> {
     if items.is_empty() {
         return Err(Error::InvalidArgument(
             "batch_verify needs at least one signature",
@@ -35,14 +35,14 @@ pub fn verify_each(items: &[(PublicKey, &[u8], Signature)]) -> Result<()> {
 /// triple verifies (and for an empty `items`).
 ///
 /// ```
-/// use cipherchart::sig::find_invalid_each;
+/// use cipherchart::find_invalid_each;
 /// use cipherchart::BlsSigningKey;
 /// let key = BlsSigningKey::generate(&mut rand_core::OsRng);
 /// let (a, b) = (key.sign(b"a"), key.sign(b"b"));
 /// let pk = key.public_key();
 /// assert_eq!(find_invalid_each(&[(pk, &b"a"[..], a), (pk, &b"a"[..], b)]), vec![1]);
 /// ```
-pub fn find_invalid_each(items: &[(PublicKey, &[u8], Signature)]) -> Vec<usize> {
+pub fn find_invalid_each(items: &[(BlsPublicKey, &[u8], BlsSignature)]) -> Vec<usize> {
     items
         .iter()
         .enumerate()

@@ -9,7 +9,7 @@ use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{
-    hash_point, mul_secret_g1, mul_secret_g2, PublicKey, Signature, POP_DST, SECRET_KEY_LEN,
+    hash_point, mul_secret_g1, mul_secret_g2, BlsPublicKey, BlsSignature, POP_DST, SECRET_KEY_LEN,
     SIG_DST,
 };
 use crate::ct::{after_wiping_stack, declassify_choice, SecretScalar};
@@ -35,19 +35,19 @@ pub const MIN_IKM_LEN: usize = 32;
 /// constant-time ([`ConstantTimeEq`]) and there is deliberately no `PartialEq` or `Clone`.
 ///
 /// ```
-/// use cipherchart::sig::SigningKey;
+/// use cipherchart::BlsSigningKey;
 /// let ikm = [7u8; 32]; // use 32 secret random bytes in practice
-/// let sk = SigningKey::from_ikm(&ikm, b"")?;
+/// let sk = BlsSigningKey::from_ikm(&ikm, b"")?;
 /// let sig = sk.sign(b"hello");
 /// sk.public_key().verify(b"hello", &sig)?;
 /// # Ok::<(), cipherchart::Error>(())
 /// ```
-pub struct SigningKey {
+pub struct BlsSigningKey {
     sk: SecretScalar,
-    pk: PublicKey,
+    pk: BlsPublicKey,
 }
 
-impl SigningKey {
+impl BlsSigningKey {
     /// A fresh key: `KeyGen` on 32 bytes from `rng`.
     pub fn generate<R: RngCore + CryptoRng + ?Sized>(rng: &mut R) -> Self {
         after_wiping_stack(|| {
@@ -78,12 +78,14 @@ impl SigningKey {
     }
 
     /// Decodes a raw 32-byte big-endian secret key (`docs/formats.md`, "BlsSecretKey").
+    /// Public only as [`hazmat::SecretKeyBytes`](crate::hazmat::SecretKeyBytes).
     ///
     /// # Errors
     ///
     /// [`Error::InvalidEncoding`]: `Truncated` / `TrailingBytes` for a length other than 32,
     /// `InvalidScalar` for a value ≥ r or equal to 0.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let raw: &[u8; SECRET_KEY_LEN] = match bytes.len() {
             n if n < SECRET_KEY_LEN => return Err(EncodingError::Truncated.into()),
             n if n > SECRET_KEY_LEN => return Err(EncodingError::TrailingBytes.into()),
@@ -103,39 +105,40 @@ impl SigningKey {
         })
     }
 
-    /// The raw 32-byte big-endian secret scalar, in a buffer wiped on drop. Whoever holds
-    /// these bytes can sign as this key: store them encrypted.
-    pub fn to_bytes_dangerous(&self) -> Zeroizing<[u8; SECRET_KEY_LEN]> {
+    /// The raw 32-byte big-endian secret scalar, in a buffer wiped on drop. Public only as
+    /// [`hazmat::SecretKeyBytes`](crate::hazmat::SecretKeyBytes).
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
+    pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; SECRET_KEY_LEN]> {
         self.sk.to_be_bytes()
     }
 
     /// The public key `sk · g1` (`SkToPk`).
-    pub fn public_key(&self) -> PublicKey {
+    pub fn public_key(&self) -> BlsPublicKey {
         self.pk
     }
 
     /// Signs `msg`: `sk · H(msg)` with `H` = hash to G2 under
     /// [`SIG_DST`](super::SIG_DST). Deterministic.
-    pub fn sign(&self, msg: &[u8]) -> Signature {
+    pub fn sign(&self, msg: &[u8]) -> BlsSignature {
         self.sign_with(SIG_DST, msg)
     }
 
     /// The proof of possession of this key (`PopProve`): `sk · H_pop(pk)`, the public
     /// key's 48 raw bytes hashed to G2 under [`POP_DST`](super::POP_DST).
-    pub fn prove_possession(&self) -> Signature {
+    pub fn prove_possession(&self) -> BlsSignature {
         self.sign_with(POP_DST, &self.pk.to_bytes())
     }
 
-    fn sign_with(&self, dst: &[u8], msg: &[u8]) -> Signature {
+    fn sign_with(&self, dst: &[u8], msg: &[u8]) -> BlsSignature {
         // The hash never fails for our fixed, non-empty tags; if arkworks ever reported an
         // error the identity "signature" below is rejected by every verifier (fail closed).
         let h = hash_point(dst, msg).unwrap_or_default();
-        after_wiping_stack(|| Signature::from_point_unchecked(mul_secret_g2(&h, &self.sk)))
+        after_wiping_stack(|| BlsSignature::from_point_unchecked(mul_secret_g2(&h, &self.sk)))
     }
 
     /// Wraps a non-zero scalar.
     fn from_scalar(sk: SecretScalar) -> Self {
-        let pk = PublicKey::from_point_unchecked(mul_secret_g1(&sk));
+        let pk = BlsPublicKey::from_point_unchecked(mul_secret_g1(&sk));
         Self { sk, pk }
     }
 }
@@ -178,17 +181,17 @@ fn key_gen(ikm: &[u8], key_info: &[u8]) -> SecretScalar {
 }
 
 // The scalar wipes itself on drop (`SecretScalar`); the public key is public.
-impl ZeroizeOnDrop for SigningKey {}
+impl ZeroizeOnDrop for BlsSigningKey {}
 
-impl ConstantTimeEq for SigningKey {
+impl ConstantTimeEq for BlsSigningKey {
     fn ct_eq(&self, other: &Self) -> Choice {
         self.sk.ct_eq(&other.sk)
     }
 }
 
-impl fmt::Debug for SigningKey {
+impl fmt::Debug for BlsSigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey")
+        f.debug_struct("BlsSigningKey")
             .field("public_key", &self.pk)
             .finish_non_exhaustive()
     }

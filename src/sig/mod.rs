@@ -3,13 +3,13 @@
 //! one Ethereum's consensus layer uses.
 //!
 //! * Public keys are points of G1 (48 bytes compressed), signatures points of G2 (96 bytes),
-//!   secret keys scalars (32 bytes big-endian). The raw bytes ([`PublicKey::to_bytes`],
-//!   [`Signature::to_bytes`]) are byte-compatible with blst, py_ecc and Ethereum clients;
+//!   secret keys scalars (32 bytes big-endian). The raw bytes ([`BlsPublicKey::to_bytes`],
+//!   [`BlsSignature::to_bytes`]) are byte-compatible with blst, py_ecc and Ethereum clients;
 //!   `to_object_bytes` adds cipherchart's 4-byte object header for storage
 //!   (`docs/formats.md`, "BlsPublicKey", "BlsSignature", "BlsSecretKey").
-//! * [`SigningKey::from_ikm`] is the draft's `KeyGen` with the salt `SHA-256("BLS-SIG-KEYGEN-SALT-")`
+//! * [`BlsSigningKey::from_ikm`] is the draft's `KeyGen` with the salt `SHA-256("BLS-SIG-KEYGEN-SALT-")`
 //!   (the draft-04 / EIP-2333 `HKDF_mod_r` behaviour, which draft-05 names as the
-//!   compatible choice); [`SigningKey::generate`] feeds it 32 random bytes.
+//!   compatible choice); [`BlsSigningKey::generate`] feeds it 32 random bytes.
 //! * Messages are hashed to G2 with RFC 9380 `BLS12381G2_XMD:SHA-256_SSWU_RO_` under the DST
 //!   [`SIG_DST`]; proofs of possession hash the 48-byte public key under [`POP_DST`]. These
 //!   are the standard tags, not `CIPHERCHART-V01-…` ones: interoperability is the point.
@@ -18,7 +18,7 @@
 //!
 //! # Validation
 //!
-//! A [`PublicKey`] or [`Signature`] value is always valid: decoding checks that the point is
+//! A [`BlsPublicKey`] or [`BlsSignature`] value is always valid: decoding checks that the point is
 //! canonical, on the curve, in the prime-order subgroup and not the identity (the draft's
 //! `KeyValidate` and `signature_subgroup_check`), and aggregation refuses an identity result.
 //! So the verifiers never meet an unchecked point, and there is no flag to switch checks off.
@@ -28,7 +28,7 @@
 //! signature through. That split is two small types, [`UnvalidatedPublicKey`] and
 //! [`UnvalidatedSignature`]: they decode the identity (and every other subgroup point),
 //! can be encoded, tested with `is_identity`, aggregated (signatures, Ethereum's
-//! `Aggregate`) and turned into a [`PublicKey`] / [`Signature`] by `validate`, which
+//! `Aggregate`) and turned into a [`BlsPublicKey`] / [`BlsSignature`] by `validate`, which
 //! refuses the identity with the same error the strict decoders give. Nothing else
 //! accepts them. Why types and not checks at every use (blst's `pk_validate` and
 //! `sig_groupcheck` flags): a type cannot be forgotten, while a check must be repeated
@@ -41,7 +41,7 @@
 //! # Rogue keys
 //!
 //! [`fast_aggregate_verify`] and [`aggregate_verify`] are only secure for public keys whose
-//! proofs of possession were checked with [`PublicKey::verify_possession`] (draft §3.3). The
+//! proofs of possession were checked with [`BlsPublicKey::verify_possession`] (draft §3.3). The
 //! POP scheme's `AggregateVerify` is `CoreAggregateVerify`: messages need *not* be distinct.
 //!
 //! # Verification
@@ -52,10 +52,10 @@
 //! batch. Every failure is the opaque [`Error::VerificationFailed`].
 //!
 //! ```
-//! use cipherchart::sig::{fast_aggregate_verify, Signature, SigningKey};
+//! use cipherchart::{fast_aggregate_verify, BlsSignature, BlsSigningKey};
 //!
-//! let alice = SigningKey::generate(&mut rand_core::OsRng);
-//! let bob = SigningKey::generate(&mut rand_core::OsRng);
+//! let alice = BlsSigningKey::generate(&mut rand_core::OsRng);
+//! let bob = BlsSigningKey::generate(&mut rand_core::OsRng);
 //! // Each key is published with its proof of possession, checked once.
 //! alice.public_key().verify_possession(&alice.prove_possession())?;
 //! bob.public_key().verify_possession(&bob.prove_possession())?;
@@ -64,7 +64,7 @@
 //! let sig = alice.sign(msg);
 //! alice.public_key().verify(msg, &sig)?;
 //!
-//! let both = Signature::aggregate(&[sig, bob.sign(msg)])?;
+//! let both = BlsSignature::aggregate(&[sig, bob.sign(msg)])?;
 //! fast_aggregate_verify(&[alice.public_key(), bob.public_key()], msg, &both)?;
 //! # Ok::<(), cipherchart::Error>(())
 //! ```
@@ -74,7 +74,7 @@
 //! Everything that touches a secret key is constant time (`docs/constant-time.md`): the key
 //! is held as a secret scalar of the internal constant-time layer
 //! from `KeyGen` (a constant-time wide reduction of the HKDF output) or from
-//! [`SigningKey::from_bytes`] (a borrow-chain range check and zero test, of which only the
+//! [`BlsSigningKey::from_bytes`] (a borrow-chain range check and zero test, of which only the
 //! accept/reject bit is published), exported by a constant-time encoding, and used only in
 //! the `ct` layer's fixed-window multiplications (`sk · g1` by a comb, `sk · H(m)` by a
 //! signed 4-bit window with masked lookups and complete formulas). The valgrind check
@@ -98,9 +98,9 @@ use crate::ct::{SecretG1, SecretG2, SecretScalar};
 use crate::error::{Error, Result};
 use crate::hash::hash_to_g2;
 
-pub use keys::{SigningKey, MIN_IKM_LEN};
-pub use public_key::{PublicKey, UnvalidatedPublicKey};
-pub use signature::{Signature, UnvalidatedSignature};
+pub use keys::{BlsSigningKey, MIN_IKM_LEN};
+pub use public_key::{BlsPublicKey, UnvalidatedPublicKey};
+pub use signature::{BlsSignature, UnvalidatedSignature};
 pub use verify::{aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify};
 
 /// The ciphersuite identifier (draft-irtf-cfrg-bls-signature-05 §4.2.3).
@@ -113,13 +113,14 @@ pub const SIG_DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
 pub const POP_DST: &[u8] = b"BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
 
 /// Length of a raw public key (compressed G1).
-pub const PUBLIC_KEY_LEN: usize = 48;
+pub(crate) const PUBLIC_KEY_LEN: usize = 48;
 
 /// Length of a raw signature (compressed G2).
-pub const SIGNATURE_LEN: usize = 96;
+pub(crate) const SIGNATURE_LEN: usize = 96;
 
 /// Length of a raw secret key (big-endian scalar).
-pub const SECRET_KEY_LEN: usize = 32;
+#[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
+pub(crate) const SECRET_KEY_LEN: usize = 32;
 
 /// `sk · p` for a secret scalar and a public G2 point (signing and proving possession),
 /// in constant time (`ct` layer: fixed signed window, masked lookups, complete formulas);
@@ -154,7 +155,7 @@ fn pairing_check(
     g2: impl IntoIterator<Item = G2Affine>,
     sig: &G2Affine,
 ) -> Result<()> {
-    // Never accept the identity: it only comes from a failed hash (see `SigningKey::sign`).
+    // Never accept the identity: it only comes from a failed hash (see `BlsSigningKey::sign`).
     if sig.is_zero() {
         return Err(Error::VerificationFailed);
     }

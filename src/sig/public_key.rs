@@ -7,7 +7,7 @@ use core::hash::{Hash, Hasher};
 use ark_bls12_381::G1Affine;
 use ark_ec::AffineRepr;
 
-use super::{hash_point, pairing_check, sum_g1, Signature, POP_DST, PUBLIC_KEY_LEN, SIG_DST};
+use super::{hash_point, pairing_check, sum_g1, BlsSignature, POP_DST, PUBLIC_KEY_LEN, SIG_DST};
 use crate::encoding::{encode_g1, ObjectType, Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 
@@ -16,11 +16,11 @@ use crate::error::{EncodingError, Error, Result};
 ///
 /// Public data: `Clone`, `Copy`, `Eq` and `Hash` compare the encoding.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct PublicKey {
+pub struct BlsPublicKey {
     point: G1Affine,
 }
 
-impl PublicKey {
+impl BlsPublicKey {
     /// Wraps a point the caller knows to be a valid, non-identity subgroup point.
     pub(crate) fn from_point_unchecked(point: G1Affine) -> Self {
         Self { point }
@@ -81,7 +81,7 @@ impl PublicKey {
     /// # Errors
     ///
     /// [`Error::VerificationFailed`] if the signature is not valid.
-    pub fn verify(&self, msg: &[u8], sig: &Signature) -> Result<()> {
+    pub fn verify(&self, msg: &[u8], sig: &BlsSignature) -> Result<()> {
         self.verify_with(SIG_DST, msg, sig)
     }
 
@@ -91,11 +91,11 @@ impl PublicKey {
     /// # Errors
     ///
     /// [`Error::VerificationFailed`] if the proof is not valid for this key.
-    pub fn verify_possession(&self, pop: &Signature) -> Result<()> {
+    pub fn verify_possession(&self, pop: &BlsSignature) -> Result<()> {
         self.verify_with(POP_DST, &self.to_bytes(), pop)
     }
 
-    fn verify_with(&self, dst: &[u8], msg: &[u8], sig: &Signature) -> Result<()> {
+    fn verify_with(&self, dst: &[u8], msg: &[u8], sig: &BlsSignature) -> Result<()> {
         let h = hash_point(dst, msg).map_err(|_| Error::VerificationFailed)?;
         pairing_check([self.point], [h], sig.point())
     }
@@ -108,11 +108,11 @@ impl PublicKey {
     ///
     /// [`Error::InvalidArgument`] if `keys` is empty or the sum is the identity (keys that
     /// cancel out, impossible for honestly generated keys).
-    pub fn aggregate(keys: &[PublicKey]) -> Result<PublicKey> {
+    pub fn aggregate(keys: &[BlsPublicKey]) -> Result<BlsPublicKey> {
         if keys.is_empty() {
             return Err(Error::InvalidArgument("no BLS public keys to aggregate"));
         }
-        let point = sum_g1(keys.iter().map(PublicKey::point));
+        let point = sum_g1(keys.iter().map(BlsPublicKey::point));
         if point.is_zero() {
             return Err(Error::InvalidArgument(
                 "the aggregate BLS public key is the identity",
@@ -129,12 +129,12 @@ impl PublicKey {
 /// This is the deserialization half of the IETF / Ethereum split (test suites and
 /// protocols that decode a key first and validate it later, e.g. Ethereum's
 /// `deserialization_G1` cases). It can do nothing but be encoded, inspected or validated:
-/// every operation that *uses* a key takes a [`PublicKey`], which [`validate`](Self::validate)
+/// every operation that *uses* a key takes a [`BlsPublicKey`], which [`validate`](Self::validate)
 /// returns only for a non-identity point. So no verifier, aggregate, consent token, chain
 /// entry or re-key can ever meet the identity key (`docs/security.md`, "Identity points").
 ///
 /// ```
-/// use cipherchart::sig::UnvalidatedPublicKey;
+/// use cipherchart::UnvalidatedPublicKey;
 /// use cipherchart::{EncodingError, Error};
 ///
 /// let mut infinity = [0u8; 48];
@@ -154,7 +154,7 @@ pub struct UnvalidatedPublicKey {
 
 impl UnvalidatedPublicKey {
     /// Decodes a raw 48-byte compressed public key without the identity test of
-    /// `KeyValidate`: the identity decodes, everything [`PublicKey::from_bytes`] refuses
+    /// `KeyValidate`: the identity decodes, everything [`BlsPublicKey::from_bytes`] refuses
     /// for other reasons is refused here too.
     ///
     /// # Errors
@@ -183,18 +183,18 @@ impl UnvalidatedPublicKey {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidEncoding`] with `IdentityPoint`, the error [`PublicKey::from_bytes`]
+    /// [`Error::InvalidEncoding`] with `IdentityPoint`, the error [`BlsPublicKey::from_bytes`]
     /// gives for the same bytes.
-    pub fn validate(&self) -> Result<PublicKey> {
+    pub fn validate(&self) -> Result<BlsPublicKey> {
         if self.is_identity() {
             return Err(EncodingError::IdentityPoint.into());
         }
-        Ok(PublicKey { point: self.point })
+        Ok(BlsPublicKey { point: self.point })
     }
 }
 
-impl From<PublicKey> for UnvalidatedPublicKey {
-    fn from(pk: PublicKey) -> Self {
+impl From<BlsPublicKey> for UnvalidatedPublicKey {
+    fn from(pk: BlsPublicKey) -> Self {
         Self { point: pk.point }
     }
 }
@@ -215,13 +215,13 @@ impl fmt::Debug for UnvalidatedPublicKey {
     }
 }
 
-impl Hash for PublicKey {
+impl Hash for BlsPublicKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.to_bytes().hash(state);
     }
 }
 
-impl fmt::Debug for PublicKey {
+impl fmt::Debug for BlsPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "BlsPublicKey({})", super::hex(&self.to_bytes()))
     }

@@ -15,13 +15,13 @@ use crate::error::{EncodingError, Error, Result};
 /// the curve, in the prime-order subgroup and not the identity.
 ///
 /// Equality compares the encodings in constant time; it is *not* a way to verify (use
-/// [`PublicKey::verify`](super::PublicKey::verify)).
+/// [`BlsPublicKey::verify`](super::PublicKey::verify)).
 #[derive(Clone, Copy)]
-pub struct Signature {
+pub struct BlsSignature {
     point: G2Affine,
 }
 
-impl Signature {
+impl BlsSignature {
     /// Wraps a point computed by a signer; an identity point only arises from a failed
     /// hash, and no verifier accepts it.
     pub(crate) fn from_point_unchecked(point: G2Affine) -> Self {
@@ -81,11 +81,11 @@ impl Signature {
     ///
     /// [`Error::InvalidArgument`] if `sigs` is empty or the sum is the identity (signatures
     /// that cancel out; never the case for honest signatures).
-    pub fn aggregate(sigs: &[Signature]) -> Result<Signature> {
+    pub fn aggregate(sigs: &[BlsSignature]) -> Result<BlsSignature> {
         if sigs.is_empty() {
             return Err(Error::InvalidArgument("no BLS signatures to aggregate"));
         }
-        let point = sum_g2(sigs.iter().map(Signature::point));
+        let point = sum_g2(sigs.iter().map(BlsSignature::point));
         if point.is_zero() {
             return Err(Error::InvalidArgument(
                 "the aggregate BLS signature is the identity",
@@ -101,13 +101,13 @@ impl Signature {
 ///
 /// This is the deserialization half of the IETF / Ethereum split, and the type of the
 /// draft's (and Ethereum's) `Aggregate`, which passes the identity through:
-/// `aggregate([infinity]) = infinity`. Verification takes a [`Signature`], which
+/// `aggregate([infinity]) = infinity`. Verification takes a [`BlsSignature`], which
 /// [`validate`](Self::validate) returns only for a non-identity point; the draft's
 /// `CoreVerify` would reject an identity signature anyway (it verifies only under the
 /// identity key, which `KeyValidate` refuses), so refusing it first changes no outcome.
 ///
 /// ```
-/// use cipherchart::sig::UnvalidatedSignature;
+/// use cipherchart::UnvalidatedSignature;
 ///
 /// let mut infinity = [0u8; 96];
 /// infinity[0] = 0xc0;
@@ -123,7 +123,7 @@ pub struct UnvalidatedSignature {
 }
 
 impl UnvalidatedSignature {
-    /// Decodes a raw 96-byte compressed signature; unlike [`Signature::from_bytes`] the
+    /// Decodes a raw 96-byte compressed signature; unlike [`BlsSignature::from_bytes`] the
     /// identity decodes.
     ///
     /// # Errors
@@ -153,12 +153,12 @@ impl UnvalidatedSignature {
     /// # Errors
     ///
     /// [`Error::InvalidEncoding`] with `IdentityPoint`, the error
-    /// [`Signature::from_bytes`] gives for the same bytes.
-    pub fn validate(&self) -> Result<Signature> {
+    /// [`BlsSignature::from_bytes`] gives for the same bytes.
+    pub fn validate(&self) -> Result<BlsSignature> {
         if self.is_identity() {
             return Err(EncodingError::IdentityPoint.into());
         }
-        Ok(Signature { point: self.point })
+        Ok(BlsSignature { point: self.point })
     }
 
     /// The draft's `Aggregate`, as Ethereum specifies it: the sum of the signatures,
@@ -178,8 +178,8 @@ impl UnvalidatedSignature {
     }
 }
 
-impl From<Signature> for UnvalidatedSignature {
-    fn from(sig: Signature) -> Self {
+impl From<BlsSignature> for UnvalidatedSignature {
+    fn from(sig: BlsSignature) -> Self {
         Self { point: sig.point }
     }
 }
@@ -194,21 +194,21 @@ impl fmt::Debug for UnvalidatedSignature {
     }
 }
 
-impl ConstantTimeEq for Signature {
+impl ConstantTimeEq for BlsSignature {
     fn ct_eq(&self, other: &Self) -> Choice {
         self.to_bytes()[..].ct_eq(&other.to_bytes()[..])
     }
 }
 
-impl PartialEq for Signature {
+impl PartialEq for BlsSignature {
     fn eq(&self, other: &Self) -> bool {
         self.ct_eq(other).into()
     }
 }
 
-impl Eq for Signature {}
+impl Eq for BlsSignature {}
 
-impl fmt::Debug for Signature {
+impl fmt::Debug for BlsSignature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "BlsSignature({})", super::hex(&self.to_bytes()))
     }

@@ -42,8 +42,8 @@ fn secret_multiplications_match_arkworks() {
 fn the_identity_signature_never_verifies() {
     // What `sign` would output if hashing ever failed: rejected before any pairing, even
     // against a hash point that is the identity too.
-    let identity = Signature::from_point_unchecked(G2Affine::identity());
-    let pk = PublicKey::from_point_unchecked(G1Affine::generator());
+    let identity = BlsSignature::from_point_unchecked(G2Affine::identity());
+    let pk = BlsPublicKey::from_point_unchecked(G1Affine::generator());
     assert_eq!(pk.verify(b"m", &identity), Err(Error::VerificationFailed));
     assert_eq!(
         pairing_check(

@@ -5,27 +5,27 @@ use ark_bls12_381::{Fr, G1Affine, G2Affine, G2Projective};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use rand_core::{CryptoRng, RngCore};
 
-use super::{hash_point, pairing_check, PublicKey, Signature, SIG_DST};
+use super::{hash_point, pairing_check, BlsPublicKey, BlsSignature, SIG_DST};
 use crate::error::{Error, Result};
 
 /// Checks an aggregate of signatures by `pks` on one message (the draft's
 /// `FastAggregateVerify`): the keys are summed and the sum checked like one key.
 ///
 /// Every key must come with a proof of possession checked by
-/// [`PublicKey::verify_possession`]; without that, a rogue key (`pk_x = g^x − pk_victim`)
+/// [`BlsPublicKey::verify_possession`]; without that, a rogue key (`pk_x = g^x − pk_victim`)
 /// forges "joint" signatures.
 ///
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] if `pks` is empty; [`Error::VerificationFailed`] if the
 /// signature is not valid (including keys that sum to the identity).
-pub fn fast_aggregate_verify(pks: &[PublicKey], msg: &[u8], sig: &Signature) -> Result<()> {
+pub fn fast_aggregate_verify(pks: &[BlsPublicKey], msg: &[u8], sig: &BlsSignature) -> Result<()> {
     if pks.is_empty() {
         return Err(Error::InvalidArgument(
             "fast_aggregate_verify needs at least one public key",
         ));
     }
-    let aggregate = PublicKey::aggregate(pks).map_err(|_| Error::VerificationFailed)?;
+    let aggregate = BlsPublicKey::aggregate(pks).map_err(|_| Error::VerificationFailed)?;
     aggregate.verify(msg, sig)
 }
 
@@ -41,7 +41,7 @@ pub fn fast_aggregate_verify(pks: &[PublicKey], msg: &[u8], sig: &Signature) -> 
 ///
 /// [`Error::InvalidArgument`] if `pairs` is empty; [`Error::VerificationFailed`] if the
 /// signature is not valid.
-pub fn aggregate_verify(pairs: &[(PublicKey, &[u8])], sig: &Signature) -> Result<()> {
+pub fn aggregate_verify(pairs: &[(BlsPublicKey, &[u8])], sig: &BlsSignature) -> Result<()> {
     if pairs.is_empty() {
         return Err(Error::InvalidArgument(
             "aggregate_verify needs at least one (public key, message) pair",
@@ -68,7 +68,7 @@ pub fn aggregate_verify(pairs: &[(PublicKey, &[u8])], sig: &Signature) -> Result
 /// [`Error::InvalidArgument`] if `items` is empty or the RNG gives only zeros;
 /// [`Error::VerificationFailed`] if any triple is not valid.
 pub fn batch_verify<R: RngCore + CryptoRng + ?Sized>(
-    items: &[(PublicKey, &[u8], Signature)],
+    items: &[(BlsPublicKey, &[u8], BlsSignature)],
     rng: &mut R,
 ) -> Result<()> {
     if items.is_empty() {
@@ -106,7 +106,7 @@ pub fn batch_verify<R: RngCore + CryptoRng + ?Sized>(
 /// batch check fails, and bisection ends in plain one-by-one verification: the result is
 /// still exact.
 pub fn batch_find_invalid<R: RngCore + CryptoRng + ?Sized>(
-    items: &[(PublicKey, &[u8], Signature)],
+    items: &[(BlsPublicKey, &[u8], BlsSignature)],
     rng: &mut R,
 ) -> Vec<usize> {
     let mut bad = Vec::new();
@@ -115,7 +115,7 @@ pub fn batch_find_invalid<R: RngCore + CryptoRng + ?Sized>(
 }
 
 fn bisect<R: RngCore + CryptoRng + ?Sized>(
-    items: &[(PublicKey, &[u8], Signature)],
+    items: &[(BlsPublicKey, &[u8], BlsSignature)],
     offset: usize,
     rng: &mut R,
     bad: &mut Vec<usize>,

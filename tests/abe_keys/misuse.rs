@@ -9,8 +9,9 @@
 
 use crate::common::misuse::{assert_no_leak, patient_delegation, pk, world};
 use crate::common::{policy, rng};
-use cipherchart::sig::SigningKey;
-use cipherchart::{session, Authority, DelegationKey, ReKey, UserKey};
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::BlsSigningKey;
+use cipherchart::{Authority, DelegationKey, ReKey, UserKey};
 
 /// Compile-time "does not implement Clone" (the `static_assertions` trick): if `T` were
 /// `Clone`, both impls would apply and the call would be ambiguous.
@@ -35,9 +36,9 @@ assert_not_clone!(
     UserKey,
     DelegationKey,
     ReKey,
-    SigningKey,
-    session::SessionSealer,
-    session::SessionOpener,
+    BlsSigningKey,
+    cipherchart::SessionSealer,
+    cipherchart::SessionOpener,
     cipherchart::VerifiedConsent,
 );
 
@@ -64,12 +65,12 @@ fn debug_output_of_secret_types_shows_no_key_material() {
     let pk_at = hop_key_at - pk().to_bytes().len();
     assert_no_leak(&format!("{rekey:?}"), &rk[8 + 16..pk_at - 4]);
     assert_no_leak(&format!("{rekey:?}"), &rk[hop_key_at..hop_key_at + 32]);
-    let master = w.authority.export_master_key_dangerous();
+    let master = w.authority.to_secret_bytes();
     assert_no_leak(&format!("{:?}", w.authority), &master[8..]);
-    let sk = SigningKey::generate(&mut rng);
-    assert_no_leak(&format!("{sk:?}"), sk.to_bytes_dangerous().as_ref());
+    let sk = BlsSigningKey::generate(&mut rng);
+    assert_no_leak(&format!("{sk:?}"), sk.to_secret_bytes().as_ref());
     let (header, sealer) =
-        session::start_session(pk(), &policy("patient:42"), b"s", b"", &mut rng).unwrap();
+        cipherchart::start_session(pk(), &policy("patient:42"), b"s", b"", &mut rng).unwrap();
     let opener = w.patient.open_session(pk(), &header).unwrap();
     for debug in [format!("{sealer:?}"), format!("{opener:?}")] {
         assert!(debug.len() < 120, "{debug}");

@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // a failed test aborts
 
-use cipherchart::chain::merkle::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
+use cipherchart::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
 use proptest::prelude::*;
 
 fn tree(n: u64, salt: u64) -> MerkleTree {

@@ -19,9 +19,9 @@
 
 use std::path::{Path, PathBuf};
 
-use cipherchart::chain::merkle::{
-    leaf_hash, verify_consistency, verify_inclusion, Hash, MerkleTree,
-};
+use cipherchart::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
+
+type Hash = [u8; 32];
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

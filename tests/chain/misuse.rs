@@ -7,15 +7,15 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common::{rng, T0};
-use cipherchart::chain::{Action, Chain, Checkpoint, EntryDraft, MemoryStore};
-use cipherchart::sig::SigningKey;
+use cipherchart::BlsSigningKey;
 use cipherchart::Error;
+use cipherchart::{Action, Chain, Checkpoint, EntryDraft, MemoryStore};
 
 #[test]
 fn the_chain_refuses_forged_relinked_and_replayed_entries() {
     let mut rng = rng(11);
-    let nurse = SigningKey::generate(&mut rng);
-    let log_key = SigningKey::generate(&mut rng);
+    let nurse = BlsSigningKey::generate(&mut rng);
+    let log_key = BlsSigningKey::generate(&mut rng);
     let mut chain = Chain::open(MemoryStore::new()).unwrap();
     let draft = EntryDraft::for_payload(T0, Action::Read, "rec-1", b"chart");
     let first = draft.clone().sign(0, chain.last_hash(), &nurse).unwrap();

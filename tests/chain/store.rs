@@ -7,9 +7,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use cipherchart::chain::{FileStore, MemoryStore, Store};
-use cipherchart::error::{ChainError, ChainErrorKind};
+use cipherchart::{ChainError, ChainErrorKind};
 use cipherchart::{EncodingError, Error};
+use cipherchart::{FileStore, MemoryStore, Store};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -122,10 +122,10 @@ fn records_are_bounded() {
     for s in [&mut f as &mut dyn Store, &mut m] {
         assert!(matches!(s.append(b""), Err(Error::InvalidArgument(_))));
         assert!(matches!(
-            s.append(&vec![0; cipherchart::chain::MAX_RECORD_LEN + 1]),
+            s.append(&vec![0; cipherchart::limits::MAX_RECORD_LEN + 1]),
             Err(Error::InvalidArgument(_))
         ));
-        s.append(&vec![7; cipherchart::chain::MAX_RECORD_LEN])
+        s.append(&vec![7; cipherchart::limits::MAX_RECORD_LEN])
             .unwrap();
         assert_eq!(s.len(), 1);
     }
@@ -384,10 +384,10 @@ fn killed_writer_loses_nothing_acknowledged() {
 
 const CHAIN_CHILD_ENV: &str = "CIPHERCHART_CHAIN_CHILD";
 
-fn chain_draft(i: u64) -> cipherchart::chain::EntryDraft {
-    cipherchart::chain::EntryDraft::for_payload(
+fn chain_draft(i: u64) -> cipherchart::EntryDraft {
+    cipherchart::EntryDraft::for_payload(
         1_700_000_000 + i,
-        cipherchart::chain::Action::Custody,
+        cipherchart::Action::Custody,
         format!("lot-{}", i % 3),
         &i.to_be_bytes(),
     )
@@ -400,9 +400,8 @@ fn chain_child_writer() {
     let Ok(path) = std::env::var(CHAIN_CHILD_ENV) else {
         return;
     };
-    let actor = cipherchart::sig::SigningKey::from_ikm(&[5; 32], b"").unwrap();
-    let mut chain =
-        cipherchart::chain::Chain::open(FileStore::open_or_create(&path).unwrap()).unwrap();
+    let actor = cipherchart::BlsSigningKey::from_ikm(&[5; 32], b"").unwrap();
+    let mut chain = cipherchart::Chain::open(FileStore::open_or_create(&path).unwrap()).unwrap();
     let mut out = std::io::stdout().lock();
     loop {
         let i = chain.len();
@@ -452,7 +451,7 @@ fn killed_chain_writer_loses_nothing_acknowledged() {
         }
         child.wait().unwrap();
         let last = acked.unwrap();
-        let chain = cipherchart::chain::Chain::open(FileStore::open(&path).unwrap()).unwrap();
+        let chain = cipherchart::Chain::open(FileStore::open(&path).unwrap()).unwrap();
         assert!(chain.len() > last, "round {round}: entry {last} lost");
         chain
             .verify_all(None, &mut ChaCha20Rng::seed_from_u64(round))
@@ -480,8 +479,8 @@ fn second_writer_child() {
     let Ok(path) = std::env::var(SECOND_WRITER_ENV) else {
         return;
     };
-    let actor = cipherchart::sig::SigningKey::from_ikm(&[6; 32], b"").unwrap();
-    let outcome = cipherchart::chain::Chain::open_file(&path).and_then(|mut chain| {
+    let actor = cipherchart::BlsSigningKey::from_ikm(&[6; 32], b"").unwrap();
+    let outcome = cipherchart::Chain::open_file(&path).and_then(|mut chain| {
         let i = chain.len();
         chain.sign_and_append(chain_draft(i), &actor)
     });
@@ -500,8 +499,8 @@ fn second_writer_in_another_process_is_refused() {
     let _serial = serial();
     let dir = scratch("second-writer");
     let path = dir.join("log");
-    let actor = cipherchart::sig::SigningKey::from_ikm(&[5; 32], b"").unwrap();
-    let mut chain = cipherchart::chain::Chain::open_file(&path).unwrap();
+    let actor = cipherchart::BlsSigningKey::from_ikm(&[5; 32], b"").unwrap();
+    let mut chain = cipherchart::Chain::open_file(&path).unwrap();
     chain.sign_and_append(chain_draft(0), &actor).unwrap();
     let run_child = || {
         let out = Command::new(std::env::current_exe().unwrap())
@@ -524,7 +523,7 @@ fn second_writer_in_another_process_is_refused() {
     );
     assert_eq!(chain.sign_and_append(chain_draft(1), &actor).unwrap(), 1);
     drop(chain);
-    let chain = cipherchart::chain::Chain::open_file(&path).unwrap();
+    let chain = cipherchart::Chain::open_file(&path).unwrap();
     assert_eq!(chain.len(), 2);
     assert!(chain.store().recovery().is_clean());
     chain
@@ -562,7 +561,7 @@ fn second_writer_in_this_process_is_refused() {
         );
     }
     assert!(matches!(
-        cipherchart::chain::Chain::open_file(&path),
+        cipherchart::Chain::open_file(&path),
         Err(Error::Chain(ChainError {
             kind: ChainErrorKind::Locked,
             ..

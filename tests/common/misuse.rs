@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
-use cipherchart::consent::{Grant, Grantee, Window};
-use cipherchart::sig::SigningKey;
+use cipherchart::BlsSigningKey;
 use cipherchart::{seal, Authority, DelegationKey, PublicKey, ReKey, SealedRecord, UserKey};
+use cipherchart::{Grant, Grantee, Window};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -51,7 +51,7 @@ pub fn world() -> &'static World {
 /// A one-grant delegation key (v2) of the world's authority for `patient:42`, naming a
 /// fresh consent key: what `w.patient.rekey(pk(), &["patient:42"], ..)` was in v1.
 pub fn patient_delegation(rng: &mut ChaCha20Rng) -> DelegationKey {
-    let consent_key = SigningKey::generate(rng).public_key();
+    let consent_key = BlsSigningKey::generate(rng).public_key();
     world()
         .authority
         .issue_delegation_key(&["patient:42"], &consent_key, rng)
@@ -84,8 +84,8 @@ pub fn assert_no_leak(debug: &str, secret: &[u8]) {
 /// (v2: from a delegation key naming that signing key as delegator), and a grant for
 /// that re-key (purpose `treatment`, window `[T0, T0 + 100)`), with its scope left to
 /// the caller.
-pub fn consent_fixture(rng: &mut ChaCha20Rng) -> (SigningKey, ReKey, Grant) {
-    let patient = SigningKey::generate(rng);
+pub fn consent_fixture(rng: &mut ChaCha20Rng) -> (BlsSigningKey, ReKey, Grant) {
+    let patient = BlsSigningKey::generate(rng);
     let to = policy("hospital:h2 and role:physician");
     let rekey = world()
         .authority

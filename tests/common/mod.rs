@@ -5,7 +5,10 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use cipherchart::{Authority, BlsSigningKey, Policy, ReKey};
+use cipherchart::{
+    Authority, BlsPublicKey, BlsSigningKey, ConsentToken, Policy, ReKey, RevocationSet,
+    VerifiedConsent,
+};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -85,4 +88,14 @@ pub fn test_path(module: &str, test: &str) -> String {
         Some((_, path)) => format!("{path}::{test}"),
         None => test.to_owned(),
     }
+}
+
+/// [`ConsentToken::verify`] with the token first, as the tests read it.
+pub fn verify(
+    token: &ConsentToken,
+    issuer: &BlsPublicKey,
+    now: u64,
+    revoked: &RevocationSet,
+) -> cipherchart::Result<VerifiedConsent> {
+    token.verify(issuer, now, revoked)
 }

@@ -1,12 +1,13 @@
 //! The checker: reads the committed vectors and re-derives every expected output and
 //! error with the public API only, as another implementation would.
 
-use cipherchart::chain::{verify_inclusion, Chain, ConsistencyProof, Entry, MemoryStore};
-use cipherchart::consent::{
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::{
     check_rekey, reencrypt_with_consent, ConsentToken, Narrowing, RevocationId, RevocationSet,
     VerifiedConsent, Window,
 };
-use cipherchart::sig::{fast_aggregate_verify, PublicKey as BlsPk, Signature, SigningKey};
+use cipherchart::{fast_aggregate_verify, BlsPublicKey as BlsPk, BlsSignature, BlsSigningKey};
+use cipherchart::{verify_inclusion, Chain, ConsistencyProof, Entry, MemoryStore};
 use cipherchart::{
     Authority, Checkpoint, DelegationKey, Error, Policy, ProofFile, PublicKey, ReKey, SealedRecord,
     UserKey,
@@ -185,12 +186,9 @@ pub fn records(doc: &Value) {
     assert_eq!(pk.to_bytes(), b(a, "public_key"));
     assert_eq!(pk.id().to_vec(), b(a, "public_key_id"));
     // The master key export re-imports to the same public key.
-    let auth = Authority::import_master_key_dangerous(&b(a, "master_key")).unwrap();
+    let auth = Authority::from_secret_bytes(&b(a, "master_key")).unwrap();
     assert_eq!(auth.public_key(), &pk);
-    assert_eq!(
-        auth.export_master_key_dangerous().to_vec(),
-        b(a, "master_key")
-    );
+    assert_eq!(auth.to_secret_bytes().to_vec(), b(a, "master_key"));
     for k in arr(a, "user_keys") {
         let key = user(&users, name(k));
         let attrs: Vec<&str> = key.attributes().iter().map(|x| x.as_str()).collect();
@@ -212,7 +210,7 @@ pub fn records(doc: &Value) {
         let r = match s(v, "kind") {
             "public_key" => PublicKey::from_bytes(&bytes).map(|_| ()),
             "user_key" => UserKey::from_bytes(&bytes).map(|_| ()),
-            "master_key" => Authority::import_master_key_dangerous(&bytes).map(|_| ()),
+            "master_key" => Authority::from_secret_bytes(&bytes).map(|_| ()),
             "delegation_key" => DelegationKey::from_bytes(&bytes).map(|_| ()),
             "rekey" => ReKey::from_bytes(&bytes).map(|_| ()),
             other => panic!("unknown key kind {other}"),
@@ -296,7 +294,7 @@ pub fn delegation_keys(doc: &Value) {
 /// `attributes` naming `delegator`, made into a re-key to `target_policy`.
 fn request_rekey(
     auth: &Authority,
-    bls: &[(String, SigningKey)],
+    bls: &[(String, BlsSigningKey)],
     v: &Value,
 ) -> cipherchart::Result<ReKey> {
     let p = Policy::parse(s(v, "target_policy")).unwrap();
@@ -325,7 +323,7 @@ fn rekeys(doc: &Value) -> Vec<(String, ReKey)> {
 
 pub fn reencryption(doc: &Value) {
     let (pk, users) = keys(doc);
-    let auth = Authority::import_master_key_dangerous(&b(&doc["authority"], "master_key")).unwrap();
+    let auth = Authority::from_secret_bytes(&b(&doc["authority"], "master_key")).unwrap();
     let bls = bls_keys(doc);
     let dks = arr(doc, "delegation_keys");
     let mut by_name: Vec<(String, Vec<u8>)> = arr(doc, "sealed_records")
@@ -349,7 +347,7 @@ pub fn reencryption(doc: &Value) {
         let attrs: Vec<&str> = rk.attributes().iter().map(|x| x.as_str()).collect();
         assert_eq!(attrs, strs(v, "attributes"));
         assert_eq!(
-            cipherchart::consent::rekey_digest(&rk).to_vec(),
+            cipherchart::rekey_digest(&rk).to_vec(),
             b(v, "consent_digest"),
             "{what}: consent digest"
         );
@@ -422,7 +420,7 @@ pub fn wrong_authority(doc: &Value) {
     let second = PublicKey::from_bytes(&b(sa, "public_key")).unwrap();
     assert_eq!(second.id().to_vec(), b(sa, "public_key_id"));
     assert_ne!(second.id(), first.id());
-    let auth = Authority::import_master_key_dangerous(&b(sa, "master_key")).unwrap();
+    let auth = Authority::from_secret_bytes(&b(sa, "master_key")).unwrap();
     assert_eq!(auth.public_key(), &second);
     let pk_of = |v: &Value| match s(v, "public_key") {
         "authority" => &first,
@@ -464,19 +462,19 @@ pub fn wrong_authority(doc: &Value) {
     assert!(refused >= 3, "vectors cover wrong_authority");
 }
 
-fn bls_keys(doc: &Value) -> Vec<(String, SigningKey)> {
+fn bls_keys(doc: &Value) -> Vec<(String, BlsSigningKey)> {
     arr(&doc["bls"], "keys")
         .iter()
         .map(|k| {
             (
                 name(k).to_owned(),
-                SigningKey::from_bytes(&b(k, "secret_key")).unwrap(),
+                BlsSigningKey::from_secret_bytes(&b(k, "secret_key")).unwrap(),
             )
         })
         .collect()
 }
 
-fn bls_pk(keys: &[(String, SigningKey)], n: &str) -> BlsPk {
+fn bls_pk(keys: &[(String, BlsSigningKey)], n: &str) -> BlsPk {
     keys.iter()
         .find(|(m, _)| m == n)
         .unwrap_or_else(|| panic!("no BLS key {n}"))
@@ -488,22 +486,18 @@ pub fn bls(doc: &Value) {
     let bls = &doc["bls"];
     let keys = bls_keys(doc);
     for k in arr(bls, "keys") {
-        let sk = SigningKey::from_ikm(&b(k, "ikm"), &b(k, "key_info")).unwrap();
-        assert_eq!(
-            sk.to_bytes_dangerous().to_vec(),
-            b(k, "secret_key"),
-            "KeyGen"
-        );
+        let sk = BlsSigningKey::from_ikm(&b(k, "ikm"), &b(k, "key_info")).unwrap();
+        assert_eq!(sk.to_secret_bytes().to_vec(), b(k, "secret_key"), "KeyGen");
         let pk = BlsPk::from_bytes(&b(k, "public_key")).unwrap();
         assert_eq!(sk.public_key(), pk);
-        let pop = Signature::from_bytes(&b(k, "proof_of_possession")).unwrap();
+        let pop = BlsSignature::from_bytes(&b(k, "proof_of_possession")).unwrap();
         assert_eq!(sk.prove_possession(), pop, "PoP is deterministic");
         pk.verify_possession(&pop).unwrap();
     }
     for v in arr(bls, "signatures") {
         let what = format!("signature {}", name(v));
         let pk = bls_pk(&keys, s(v, "public_key"));
-        let sig = Signature::from_bytes(&b(v, "signature")).unwrap();
+        let sig = BlsSignature::from_bytes(&b(v, "signature")).unwrap();
         expect(pk.verify(&b(v, "message"), &sig), v, &what);
     }
     for v in arr(bls, "fast_aggregate") {
@@ -511,7 +505,7 @@ pub fn bls(doc: &Value) {
             .iter()
             .map(|n| bls_pk(&keys, n))
             .collect();
-        let sig = Signature::from_bytes(&b(v, "signature")).unwrap();
+        let sig = BlsSignature::from_bytes(&b(v, "signature")).unwrap();
         expect(
             fast_aggregate_verify(&pks, &b(v, "message"), &sig),
             v,
@@ -522,7 +516,7 @@ pub fn bls(doc: &Value) {
         let bytes = b(v, "bytes");
         let r = match s(v, "kind") {
             "public_key" => BlsPk::from_bytes(&bytes).map(|_| ()),
-            _ => Signature::from_bytes(&bytes).map(|_| ()),
+            _ => BlsSignature::from_bytes(&bytes).map(|_| ()),
         };
         expect(r, v, name(v));
     }

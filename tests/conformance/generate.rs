@@ -6,14 +6,15 @@
 //! means each vector to have (a tampered record must fail, …), so a regression cannot
 //! slip into the committed file as a "new expected result".
 
-use cipherchart::chain::merkle::leaf_hash;
-use cipherchart::chain::{Action, Chain, Entry, EntryDraft, MemoryStore};
-use cipherchart::consent::{
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::leaf_hash;
+use cipherchart::{
     check_rekey, reencrypt_with_consent, ConsentToken, Grant, Grantee, Narrowing, RevocationId,
     RevocationSet, Window,
 };
-use cipherchart::sig::{fast_aggregate_verify, PublicKey as BlsPk, Signature, SigningKey};
+use cipherchart::{fast_aggregate_verify, BlsPublicKey as BlsPk, BlsSignature, BlsSigningKey};
 use cipherchart::{seal, Authority, DelegationKey, Error, Policy, ReKey, SealedRecord, UserKey};
+use cipherchart::{Action, Chain, Entry, EntryDraft, MemoryStore};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Map, Value};
@@ -325,7 +326,7 @@ fn abe() -> (Abe, Value) {
     // Keys that must not decode.
     let pkb = pk.to_bytes();
     let ukb = users[0].1.to_bytes().to_vec();
-    let mkb = authority.export_master_key_dangerous().to_vec();
+    let mkb = authority.to_secret_bytes().to_vec();
     let mut zero_a1 = mkb.clone();
     zero_a1[4..36].fill(0);
     let mut big_a1 = mkb.clone();
@@ -366,7 +367,7 @@ fn abe() -> (Abe, Value) {
         let r = match kind {
             "public_key" => cipherchart::PublicKey::from_bytes(&bytes).map(|_| ()),
             "user_key" => UserKey::from_bytes(&bytes).map(|_| ()),
-            _ => Authority::import_master_key_dangerous(&bytes).map(|_| ()),
+            _ => Authority::from_secret_bytes(&bytes).map(|_| ()),
         };
         assert!(r.is_err(), "generator: {name} decoded");
         let mut o = Map::new();
@@ -380,7 +381,7 @@ fn abe() -> (Abe, Value) {
         "decode_errors": decode_errors,
         "public_key": hx(&pk.to_bytes()),
         "public_key_id": hx(&pk.id()),
-        "master_key": hx(&authority.export_master_key_dangerous()),
+        "master_key": hx(&authority.to_secret_bytes()),
         "user_keys": keys,
         "issue_errors": key_errors,
     });
@@ -424,7 +425,7 @@ fn second_authority(b: &Bls) -> (Second, Value) {
     let value = json!({
         "public_key": hx(&pk.to_bytes()),
         "public_key_id": hx(&pk.id()),
-        "master_key": hx(&authority.export_master_key_dangerous()),
+        "master_key": hx(&authority.to_secret_bytes()),
     });
     (
         Second {
@@ -1033,7 +1034,7 @@ fn rekey_json(name: &str, delegation_key: &str, delegator: &str, rk: &ReKey) -> 
         "target_policy": rk.target_policy().to_string(),
         "grant_id": hx(&rk.grant_id()),
         "authority_id": hx(&rk.authority()),
-        "consent_digest": hx(&cipherchart::consent::rekey_digest(rk)),
+        "consent_digest": hx(&cipherchart::rekey_digest(rk)),
         "bytes": hx(&rk.to_bytes()),
     })
 }
@@ -1055,11 +1056,11 @@ fn reenc_json(abe: &Abe, name: &str, input: &str, rekey: &str, rec: &SealedRecor
 
 struct Bls {
     names: Vec<&'static str>,
-    keys: Vec<SigningKey>,
+    keys: Vec<BlsSigningKey>,
 }
 
 impl Bls {
-    fn key(&self, name: &str) -> &SigningKey {
+    fn key(&self, name: &str) -> &BlsSigningKey {
         let i = self
             .names
             .iter()
@@ -1085,12 +1086,12 @@ fn bls() -> (Bls, Value) {
         let mut ikm = [0u8; 32];
         r.fill_bytes(&mut ikm);
         let info = format!("cipherchart-conformance/{n}");
-        let k = ok(SigningKey::from_ikm(&ikm, info.as_bytes()), "from_ikm");
+        let k = ok(BlsSigningKey::from_ikm(&ikm, info.as_bytes()), "from_ikm");
         kj.push(json!({
             "name": n,
             "ikm": hx(&ikm),
             "key_info": hx(info.as_bytes()),
-            "secret_key": hx(k.to_bytes_dangerous().as_ref()),
+            "secret_key": hx(k.to_secret_bytes().as_ref()),
             "public_key": hx(&k.public_key().to_bytes()),
             "proof_of_possession": hx(&k.prove_possession().to_bytes()),
         }));
@@ -1103,7 +1104,7 @@ fn bls() -> (Bls, Value) {
     let s2 = b.key("patient").sign(m2);
     let s_other = b.key("mallory").sign(m1);
     let mut sigs = Vec::new();
-    let mut push = |name: &str, key: &str, msg: &[u8], sig: &Signature| {
+    let mut push = |name: &str, key: &str, msg: &[u8], sig: &BlsSignature| {
         let pk = b.key(key).public_key();
         let mut o = Map::new();
         o.insert("name".into(), json!(name));
@@ -1128,7 +1129,7 @@ fn bls() -> (Bls, Value) {
     let signers = ["patient", "hospital_h2", "researcher"];
     let msg = b"checkpoint witnessed".as_slice();
     let agg = ok(
-        Signature::aggregate(
+        BlsSignature::aggregate(
             &signers
                 .iter()
                 .map(|n| b.key(n).sign(msg))
@@ -1182,7 +1183,7 @@ fn bls() -> (Bls, Value) {
         let r = if kind == "public_key" {
             BlsPk::from_bytes(&bytes).map(|_| ())
         } else {
-            Signature::from_bytes(&bytes).map(|_| ())
+            BlsSignature::from_bytes(&bytes).map(|_| ())
         };
         let mut o = Map::new();
         o.insert("name".into(), json!(name));
@@ -1202,7 +1203,7 @@ fn bls() -> (Bls, Value) {
 
 /// Consent tokens: valid ones with what they permit, and one of each kind of invalid.
 fn consent(b: &Bls, rk1: &ReKey, rk2: &ReKey, ecg: &SealedRecord) -> (Value, ConsentToken) {
-    let rk_digest = cipherchart::consent::rekey_digest(rk1);
+    let rk_digest = cipherchart::rekey_digest(rk1);
     let mut r = rng("consent");
     let patient = b.key("patient");
     let hospital = b.key("hospital_h2");
@@ -1840,7 +1841,7 @@ fn chain(b: &Bls, sealed: &[SealedRecord], grant_id: [u8; 16], token: &ConsentTo
                 json!(path.iter().map(|h| hx(h)).collect::<Vec<_>>()),
             );
             o.insert("root".into(), json!(hx(&root)));
-            o.extend(outcome(cipherchart::chain::verify_inclusion(
+            o.extend(outcome(cipherchart::verify_inclusion(
                 &leaf, index, size, path, &root,
             )));
             inclusion.push(Value::Object(o));
@@ -1913,7 +1914,7 @@ fn chain(b: &Bls, sealed: &[SealedRecord], grant_id: [u8; 16], token: &ConsentTo
                          old_root: [u8; 32],
                          new_root: [u8; 32],
                          path: &[[u8; 32]]| {
-        let proof = cipherchart::chain::ConsistencyProof {
+        let proof = cipherchart::ConsistencyProof {
             old_size: old,
             new_size: new,
             path: path.to_vec(),

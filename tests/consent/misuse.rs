@@ -7,12 +7,11 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common::misuse::{consent_fixture, pk, world};
+use crate::common::verify;
 use crate::common::{policy, rng, T0};
-use cipherchart::consent::{
-    reencrypt_with_consent, verify, ConsentToken, Grant, Grantee, RevocationSet, Window,
-};
-use cipherchart::sig::SigningKey;
+use cipherchart::BlsSigningKey;
 use cipherchart::ConsentError;
+use cipherchart::{reencrypt_with_consent, ConsentToken, Grant, Grantee, RevocationSet, Window};
 
 #[test]
 fn a_consent_must_be_verified_against_the_right_issuer_and_time() {
@@ -20,7 +19,7 @@ fn a_consent_must_be_verified_against_the_right_issuer_and_time() {
     let mut rng = rng(9);
     let (patient, rekey, grant) = consent_fixture(&mut rng);
     let grant = grant.categories(["cardiology"]);
-    let mallory = SigningKey::generate(&mut rng);
+    let mallory = BlsSigningKey::generate(&mut rng);
     // Mallory issues a token in the patient's name: refused for the patient's key.
     let forged = ConsentToken::issue(&mallory, &grant, &mut rng).unwrap();
     assert_eq!(
@@ -75,7 +74,7 @@ fn consent_windows_and_empty_grants_are_refused_at_construction() {
     assert!(Window::new(T0, T0).is_err());
     assert!(Window::new(T0 + 1, T0).is_err());
     let mut rng = rng(14);
-    let patient = SigningKey::generate(&mut rng);
+    let patient = BlsSigningKey::generate(&mut rng);
     let to = Grantee::Policy(policy("hospital:h2"));
     // No purposes: nothing would be permitted, so issuing is refused.
     let grant = Grant::new("p42", to.clone(), Window::new(T0, T0 + 1).unwrap()).records(["r"]);

@@ -6,12 +6,13 @@
 
 use std::sync::OnceLock;
 
+use crate::common::verify;
 use crate::common::{DAY, T0};
-use cipherchart::consent::{
-    check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest, verify,
-    ConsentToken, Grant, Grantee, RevocationSet, VerifiedConsent, Window,
+use cipherchart::BlsSigningKey;
+use cipherchart::{
+    check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest, ConsentToken,
+    Grant, Grantee, RevocationSet, VerifiedConsent, Window,
 };
-use cipherchart::sig::SigningKey;
 use cipherchart::{
     seal, Authority, ConsentError, Error, Policy, PublicKey, ReKey, SealedRecord, UserKey,
 };
@@ -73,8 +74,8 @@ fn pk() -> &'static PublicKey {
     world().authority.public_key()
 }
 
-fn patient() -> SigningKey {
-    SigningKey::from_ikm(&[1; 32], b"").unwrap()
+fn patient() -> BlsSigningKey {
+    BlsSigningKey::from_ikm(&[1; 32], b"").unwrap()
 }
 
 fn base_grant() -> Grant {
@@ -191,7 +192,7 @@ fn only_the_named_rekey_of_the_delegator_is_accepted() {
         refused(ConsentError::RekeyMismatch)
     );
     // A key grantee without a digest authorises no re-key at all; with one, exactly it.
-    let holder = SigningKey::from_ikm(&[2; 32], b"").unwrap().public_key();
+    let holder = BlsSigningKey::from_ikm(&[2; 32], b"").unwrap().public_key();
     let unbound = Grant::new(
         "patient-42",
         Grantee::Key(holder),
@@ -209,7 +210,7 @@ fn only_the_named_rekey_of_the_delegator_is_accepted() {
     // v2: the issuer must be the re-key's delegator. Another signer's token naming this
     // re-key's (public) digest gates nothing.
     assert_eq!(w.rekey.delegator(), &patient().public_key());
-    let stranger = SigningKey::from_ikm(&[3; 32], b"").unwrap();
+    let stranger = BlsSigningKey::from_ikm(&[3; 32], b"").unwrap();
     let token = ConsentToken::issue(
         &stranger,
         &base_grant().rekey(&w.rekey),

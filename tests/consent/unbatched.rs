@@ -18,8 +18,8 @@ mod check;
 #[path = "../conformance/common.rs"]
 mod common;
 
-use cipherchart::consent::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, Window};
-use cipherchart::sig::SigningKey;
+use cipherchart::BlsSigningKey;
+use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, RevocationSet, Window};
 use cipherchart::{Error, Policy};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -78,9 +78,9 @@ fn join(p: &Parts) -> Vec<u8> {
 }
 
 struct Fixture {
-    patient: SigningKey,
-    hospital: SigningKey,
-    researcher: SigningKey,
+    patient: BlsSigningKey,
+    hospital: BlsSigningKey,
+    researcher: BlsSigningKey,
     basic: ConsentToken,
     basic2: ConsentToken,
     held_presented: ConsentToken,
@@ -90,9 +90,9 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let mut r = ChaCha20Rng::seed_from_u64(242);
-    let patient = SigningKey::generate(&mut r);
-    let hospital = SigningKey::generate(&mut r);
-    let researcher = SigningKey::generate(&mut r);
+    let patient = BlsSigningKey::generate(&mut r);
+    let hospital = BlsSigningKey::generate(&mut r);
+    let researcher = BlsSigningKey::generate(&mut r);
     let audience = Policy::parse("hospital:h2 and dept:cardiology").unwrap();
     let window = Window::new(1_000, 2_000).unwrap();
     let grant = |purpose: &str| {

@@ -17,11 +17,11 @@ use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{BigInteger, Field, PrimeField, UniformRand, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use cipherchart::ct::fields::{fq12_from_ct, fq_from_ct, fq_to_ct};
-use cipherchart::ct::pairing::{
+use cipherchart::hazmat::ct::fields::{fq12_from_ct, fq_from_ct, fq_to_ct};
+use cipherchart::hazmat::ct::pairing::{
     final_exponentiation, multi_miller_loop, multi_pairing_vartime, pairing_vartime,
 };
-use cipherchart::ct::{CtG2Prepared, SecretG1, SecretG2};
+use cipherchart::hazmat::ct::{CtG2Prepared, SecretG1, SecretG2};
 use proptest::prelude::*;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;

@@ -9,15 +9,16 @@
 
 use std::hint::black_box;
 
-use cipherchart::ct::after_wiping_stack;
-use cipherchart::ct::wipe::STACK_WIPE_BYTES;
+use cipherchart::hazmat::ct::after_wiping_stack;
+use cipherchart::hazmat::ct::wipe::STACK_WIPE_BYTES;
+use cipherchart::hazmat::SecretKeyBytes;
 use std::sync::OnceLock;
 
-use cipherchart::session::{SessionHeader, SessionOpener, SessionRecord};
 use cipherchart::{
-    seal, session, stream, Authority, BlsSigningKey, DelegationKey, Policy, ReKey, SealedRecord,
-    UserKey,
+    seal, seal_stream, start_session, Authority, BlsSigningKey, DelegationKey, Policy, ReKey,
+    SealedRecord, UserKey,
 };
+use cipherchart::{SessionHeader, SessionOpener, SessionRecord};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zeroize::Zeroizing;
@@ -171,16 +172,14 @@ fn fixture() -> &'static Fixture {
         let delegation_bytes = delegation.to_bytes();
         let rekey = delegation.rekey(&pk, &target, r).expect("rekey");
         let reencrypted = rekey.reencrypt(&record).expect("reencrypt");
-        let (header, mut sealer) =
-            session::start_session(&pk, &policy, b"s-1", b"", r).expect("session");
+        let (header, mut sealer) = start_session(&pk, &policy, b"s-1", b"", r).expect("session");
         let session_record = sealer.seal(b"", b"pulse 72").expect("session record");
         let opener = nurse.open_session(&pk, &header).expect("opener");
         let mut stream = Vec::new();
-        stream::seal_stream(&pk, &policy, b"st-1", b"", &[7u8; 3000][..], &mut stream, r)
-            .expect("stream");
+        seal_stream(&pk, &policy, b"st-1", b"", &[7u8; 3000][..], &mut stream, r).expect("stream");
         Fixture {
             nurse_bytes: nurse.to_bytes(),
-            master_key: authority.export_master_key_dangerous(),
+            master_key: authority.to_secret_bytes(),
             delegation_bytes,
             rekey_bytes: rekey.to_bytes(),
             authority,
@@ -288,12 +287,10 @@ fn every_secret_operation_leaves_only_glue() {
             );
         }),
         ("export master key", || {
-            drop(fixture().authority.export_master_key_dangerous())
+            drop(fixture().authority.to_secret_bytes())
         }),
         ("import master key", || {
-            drop(Authority::import_master_key_dangerous(
-                &fixture().master_key,
-            ));
+            drop(Authority::from_secret_bytes(&fixture().master_key));
         }),
         ("seal", || {
             let f = fixture();
@@ -347,13 +344,7 @@ fn every_secret_operation_leaves_only_glue() {
         ("start session", || {
             let f = fixture();
             let pk = f.authority.public_key();
-            drop(session::start_session(
-                pk,
-                &f.policy,
-                b"s-2",
-                b"",
-                &mut rng(),
-            ));
+            drop(start_session(pk, &f.policy, b"s-2", b"", &mut rng()));
         }),
         ("open session", || {
             let f = fixture();
@@ -367,7 +358,7 @@ fn every_secret_operation_leaves_only_glue() {
             let pk = f.authority.public_key();
             let mut out = Vec::new();
             let input = &[7u8; 3000][..];
-            drop(stream::seal_stream(
+            drop(seal_stream(
                 pk,
                 &f.policy,
                 b"st-2",
@@ -386,7 +377,9 @@ fn every_secret_operation_leaves_only_glue() {
             );
         }),
         ("BLS generate", || drop(BlsSigningKey::generate(&mut rng()))),
-        ("BLS import", || drop(BlsSigningKey::from_bytes(&[7u8; 32]))),
+        ("BLS import", || {
+            drop(BlsSigningKey::from_secret_bytes(&[7u8; 32]))
+        }),
         ("BLS sign", || {
             black_box(fixture().signer.sign(b"m"));
         }),

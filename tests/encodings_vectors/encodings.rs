@@ -11,11 +11,12 @@ use std::sync::OnceLock;
 use ark_bls12_381::{Fq, Fq12, Fq2, Fq6, G2Affine};
 use ark_ff::{Field, One, PrimeField};
 use ark_serialize::CanonicalSerialize;
-use cipherchart::session::{start_session, SessionHeader, SessionRecord};
-use cipherchart::stream::{read_stream_info, seal_stream_with_chunk_size};
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::{read_stream_info, seal_stream_with_chunk_size};
 use cipherchart::{
     seal, Authority, EncodingError, Error, Policy, PublicKey, SealedRecord, UserKey,
 };
+use cipherchart::{start_session, SessionHeader, SessionRecord};
 
 use crate::common::{rng, u32_at, AUTHORITY_ID_LEN};
 use EncodingError::*;
@@ -228,11 +229,11 @@ fn public_key() {
 #[test]
 fn master_key_export() {
     let mut rng = rng(1);
-    let exported = authority().export_master_key_dangerous();
+    let exported = authority().to_secret_bytes();
     assert_eq!(exported.len(), 4 + 4 * 32 + 3 * 48);
-    let imported = Authority::import_master_key_dangerous(&exported).unwrap();
+    let imported = Authority::from_secret_bytes(&exported).unwrap();
     assert_eq!(imported.public_key(), authority().public_key());
-    assert_eq!(*imported.export_master_key_dangerous(), *exported);
+    assert_eq!(*imported.to_secret_bytes(), *exported);
     // Keys of the imported authority open records sealed for the original one.
     let policy = Policy::parse("a:1").unwrap();
     let sealed = seal(
@@ -247,7 +248,7 @@ fn master_key_export() {
     let key = imported.issue_key(&["a:1"], &mut rng).unwrap();
     assert_eq!(key.open(authority().public_key(), &sealed).unwrap(), b"ok");
 
-    let decode = |b: &[u8]| Authority::import_master_key_dangerous(b).map(|_| ());
+    let decode = |b: &[u8]| Authority::from_secret_bytes(b).map(|_| ());
     common_checks(&exported, 0x02, &decode);
     let r =
         hex::decode("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001").unwrap();

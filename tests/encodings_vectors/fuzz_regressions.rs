@@ -9,13 +9,14 @@
 use std::fs;
 use std::path::PathBuf;
 
-use cipherchart::chain::merkle::ConsistencyProof;
-use cipherchart::consent::ConsentToken;
-use cipherchart::session::{SessionHeader, SessionRecord};
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::ConsentToken;
+use cipherchart::ConsistencyProof;
 use cipherchart::{
     Authority, BlsPublicKey, BlsSignature, Checkpoint, Entry, Policy, ProofFile, PublicKey, ReKey,
     Result, SealedRecord, UserKey,
 };
+use cipherchart::{SessionHeader, SessionRecord};
 
 /// The seeds of one target, by file name.
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -64,9 +65,7 @@ fn seed_corpora_decode_and_round_trip() {
         Ok(UserKey::from_bytes(b)?.to_bytes().to_vec())
     });
     replay("master_key", |b| {
-        Ok(Authority::import_master_key_dangerous(b)?
-            .export_master_key_dangerous()
-            .to_vec())
+        Ok(Authority::from_secret_bytes(b)?.to_secret_bytes().to_vec())
     });
     replay("sealed_record", |b| {
         Ok(SealedRecord::from_bytes(b)?.to_bytes())
@@ -120,7 +119,7 @@ fn seed_corpora_decode_and_round_trip() {
 #[test]
 fn stream_seeds_have_readable_headers() {
     for (name, bytes) in seeds("stream") {
-        let info = cipherchart::stream::read_stream_info(&bytes[..])
+        let info = cipherchart::read_stream_info(&bytes[..])
             .unwrap_or_else(|e| panic!("fuzz/corpus/stream/{name}: {e}"));
         assert!(info.chunk_size > 0);
     }

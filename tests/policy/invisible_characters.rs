@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use cipherchart::policy::Attribute;
+use cipherchart::Attribute;
 use cipherchart::{Authority, Error, Policy};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;

@@ -16,8 +16,8 @@
 
 use ark_bls12_381::Fr;
 use ark_ff::{Field, One, Zero};
-use cipherchart::policy::{Attribute, Node};
-use cipherchart::{EncodingError, Error, Policy};
+use cipherchart::{Attribute, Policy, PolicyNode};
+use cipherchart::{EncodingError, Error};
 use proptest::prelude::*;
 
 /// A tree shape; leaves are numbered left to right when the tree is built.
@@ -58,17 +58,17 @@ fn name(i: usize, odd: bool) -> String {
     }
 }
 
-fn build(shape: &Shape, next: &mut usize, odd: bool) -> Node {
+fn build(shape: &Shape, next: &mut usize, odd: bool) -> PolicyNode {
     let kids =
         |c: &[Shape], next: &mut usize| c.iter().map(|s| build(s, next, odd)).collect::<Vec<_>>();
     match shape {
         Shape::Leaf => {
             *next += 1;
-            Node::Leaf(Attribute::new(&name(*next - 1, odd)).unwrap())
+            PolicyNode::Leaf(Attribute::new(&name(*next - 1, odd)).unwrap())
         }
-        Shape::And(c) => Node::And(kids(c, next)),
-        Shape::Or(c) => Node::Or(kids(c, next)),
-        Shape::Threshold(k, c) => Node::Threshold {
+        Shape::And(c) => PolicyNode::And(kids(c, next)),
+        Shape::Or(c) => PolicyNode::Or(kids(c, next)),
+        Shape::Threshold(k, c) => PolicyNode::Threshold {
             k: 1 + k % c.len(),
             children: kids(c, next),
         },
@@ -76,21 +76,21 @@ fn build(shape: &Shape, next: &mut usize, odd: bool) -> Node {
 }
 
 /// The expected canonical tree: same-operator nesting flattened.
-fn canonical(node: &Node) -> Node {
-    let flat = |children: &[Node], same: fn(&Node) -> bool| {
+fn canonical(node: &PolicyNode) -> PolicyNode {
+    let flat = |children: &[PolicyNode], same: fn(&PolicyNode) -> bool| {
         let mut out = Vec::new();
         for c in children.iter().map(canonical) {
             match c {
-                Node::And(g) | Node::Or(g) if same(&c) => out.extend(g),
+                PolicyNode::And(g) | PolicyNode::Or(g) if same(&c) => out.extend(g),
                 other => out.push(other),
             }
         }
         out
     };
     match node {
-        Node::And(c) => Node::And(flat(c, |n| matches!(n, Node::And(_)))),
-        Node::Or(c) => Node::Or(flat(c, |n| matches!(n, Node::Or(_)))),
-        Node::Threshold { k, children } => Node::Threshold {
+        PolicyNode::And(c) => PolicyNode::And(flat(c, |n| matches!(n, PolicyNode::And(_)))),
+        PolicyNode::Or(c) => PolicyNode::Or(flat(c, |n| matches!(n, PolicyNode::Or(_)))),
+        PolicyNode::Threshold { k, children } => PolicyNode::Threshold {
             k: *k,
             children: children.iter().map(canonical).collect(),
         },
@@ -99,24 +99,26 @@ fn canonical(node: &Node) -> Node {
 }
 
 /// Independent satisfaction check on the tree.
-fn eval(node: &Node, held: &[String]) -> bool {
+fn eval(node: &PolicyNode, held: &[String]) -> bool {
     match node {
-        Node::Leaf(a) => held.iter().any(|h| h == a.as_str()),
-        Node::And(c) => c.iter().all(|n| eval(n, held)),
-        Node::Or(c) => c.iter().any(|n| eval(n, held)),
-        Node::Threshold { k, children } => children.iter().filter(|n| eval(n, held)).count() >= *k,
+        PolicyNode::Leaf(a) => held.iter().any(|h| h == a.as_str()),
+        PolicyNode::And(c) => c.iter().all(|n| eval(n, held)),
+        PolicyNode::Or(c) => c.iter().any(|n| eval(n, held)),
+        PolicyNode::Threshold { k, children } => {
+            children.iter().filter(|n| eval(n, held)).count() >= *k
+        }
         _ => unreachable!("unknown node kind"),
     }
 }
 
 /// Whether the tree has a genuine threshold (1 < k < n), the only gates whose
 /// coefficients are not 1.
-fn has_genuine_threshold(node: &Node) -> bool {
+fn has_genuine_threshold(node: &PolicyNode) -> bool {
     match node {
-        Node::Threshold { k, children } => {
+        PolicyNode::Threshold { k, children } => {
             (*k > 1 && *k < children.len()) || children.iter().any(has_genuine_threshold)
         }
-        Node::And(c) | Node::Or(c) => c.iter().any(has_genuine_threshold),
+        PolicyNode::And(c) | PolicyNode::Or(c) => c.iter().any(has_genuine_threshold),
         _ => false,
     }
 }
@@ -153,7 +155,7 @@ fn unit(columns: usize) -> Vec<Fr> {
 }
 
 /// A random tree plus a random subset of its leaves (and some foreign attributes).
-fn policy_and_set(odd: bool) -> impl Strategy<Value = (Node, Vec<String>)> {
+fn policy_and_set(odd: bool) -> impl Strategy<Value = (PolicyNode, Vec<String>)> {
     (shape(), prop::collection::vec(any::<bool>(), 64), 0usize..3).prop_map(
         move |(s, mask, extra)| {
             let mut next = 0;
@@ -296,10 +298,10 @@ proptest! {
     }
 }
 
-fn collect_leaves<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+fn collect_leaves<'a>(node: &'a PolicyNode, out: &mut Vec<&'a str>) {
     match node {
-        Node::Leaf(a) => out.push(a.as_str()),
-        Node::And(c) | Node::Or(c) | Node::Threshold { children: c, .. } => {
+        PolicyNode::Leaf(a) => out.push(a.as_str()),
+        PolicyNode::And(c) | PolicyNode::Or(c) | PolicyNode::Threshold { children: c, .. } => {
             c.iter().for_each(|n| collect_leaves(n, out))
         }
         _ => unreachable!("unknown node kind"),

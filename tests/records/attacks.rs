@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use crate::common::rng;
-use cipherchart::session::start_session;
+use cipherchart::start_session;
 use cipherchart::{seal, Authority, EncodingError, Error, LimitKind, Policy, SealedRecord};
 
 fn authority() -> &'static Authority {
@@ -428,7 +428,7 @@ fn invalid_attribute_sets_are_rejected_at_issue_time() {
         a.issue_key(&["a".repeat(256)], &mut rng).map(|_| ()),
         Err(Error::LimitExceeded(LimitKind::AttributeLength))
     );
-    let too_many: Vec<String> = (0..=cipherchart::abe::MAX_KEY_ATTRIBUTES)
+    let too_many: Vec<String> = (0..=cipherchart::limits::MAX_KEY_ATTRIBUTES)
         .map(|i| format!("n:{i}"))
         .collect();
     assert_eq!(

@@ -130,7 +130,7 @@ fn the_bound_admits_ordinary_thresholds() {
     assert!(largest_admitted_k(FORGED_N).is_some_and(|k| k < 32));
     assert!(largest_admitted_k(FORGED_N + 1).is_none());
     // Every AND/OR policy within the leaf limit is admitted.
-    let leaves = names("leaf", cipherchart::policy::MAX_POLICY_LEAVES);
+    let leaves = names("leaf", cipherchart::limits::MAX_POLICY_LEAVES);
     assert!(Policy::parse(&leaves.join(" or ")).is_ok());
     assert!(Policy::parse(&leaves.join(" and ")).is_ok());
 }
@@ -240,7 +240,7 @@ fn one_budget_for_all_the_layers_of_a_record() {
     let pk = a.public_key();
     let mut rng = ChaCha20Rng::seed_from_u64(4);
     let over = Err(Error::LimitExceeded(LimitKind::PolicyCost));
-    let big = names("rb", cipherchart::policy::MAX_POLICY_LEAVES);
+    let big = names("rb", cipherchart::limits::MAX_POLICY_LEAVES);
     let record = seal(
         pk,
         &Policy::parse(&big.join(" or ")).unwrap(),

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ark_ff::PrimeField;
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{seal, Authority, BlsSigningKey, Error, Policy, SealedRecord, UserKey};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -120,7 +121,7 @@ fn debug_output_shows_no_secrets() {
     assert!(!has_hex_of(&format!("{key:#?}"), points));
     assert!(debug.len() < 100, "{debug}");
 
-    let msk = authority.export_master_key_dangerous();
+    let msk = authority.to_secret_bytes();
     for shown in [format!("{authority:?}"), format!("{authority:#?}")] {
         assert!(!has_hex_of(&shown, &msk[4..]), "{shown}");
         // Nor the scalars in decimal (arkworks' Display of field elements).
@@ -139,7 +140,7 @@ fn debug_output_shows_no_secrets() {
     zeroizes_on_drop::<UserKey>();
     // The encodings of secrets come back in zeroizing buffers.
     let _: zeroize::Zeroizing<Vec<u8>> = key.to_bytes();
-    let _: zeroize::Zeroizing<Vec<u8>> = authority.export_master_key_dangerous();
+    let _: zeroize::Zeroizing<Vec<u8>> = authority.to_secret_bytes();
 }
 
 #[test]
@@ -150,8 +151,8 @@ fn sizes_limits_and_freshness() {
     let policy = Policy::parse("role:physician").unwrap();
     let key = authority.issue_key(&["role:physician"], &mut rng).unwrap();
     // Empty and large payloads, largest id and metadata.
-    let id = vec![b'i'; cipherchart::record::MAX_RECORD_ID_LEN];
-    let meta = vec![b'm'; cipherchart::record::MAX_METADATA_LEN];
+    let id = vec![b'i'; cipherchart::limits::MAX_RECORD_ID_LEN];
+    let meta = vec![b'm'; cipherchart::limits::MAX_METADATA_LEN];
     for payload in [Vec::new(), vec![0xab; 1 << 20]] {
         let sealed = seal(pk, &policy, &id, &meta, &payload, &mut rng).unwrap();
         let back = SealedRecord::from_bytes(&sealed.to_bytes()).unwrap();

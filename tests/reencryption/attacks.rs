@@ -9,12 +9,13 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use crate::common::verify;
 use crate::common::{grant, kem_end, lp, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
-use cipherchart::consent::{
-    reencrypt_batch_with_consent, reencrypt_with_consent, verify, Grant, Grantee, Narrowing,
-    RevocationSet, Window,
+use cipherchart::seal_stream;
+use cipherchart::{
+    reencrypt_batch_with_consent, reencrypt_with_consent, Grant, Grantee, Narrowing, RevocationSet,
+    Window,
 };
-use cipherchart::stream::seal_stream;
 use cipherchart::{
     seal, Authority, BlsPublicKey, BlsSigningKey, ConsentError, ConsentToken, DelegationKey,
     EncodingError, Error, Policy, ReKey, SealedRecord, UserKey, VerifiedConsent,

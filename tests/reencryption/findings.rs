@@ -5,12 +5,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::common::verify;
 use crate::common::{grant, lp, policy, rng, skip_lp, DAY, T0};
-use cipherchart::consent::{reencrypt_with_consent, verify, Grant, Grantee, RevocationSet, Window};
-use cipherchart::stream::seal_stream;
+use cipherchart::seal_stream;
+use cipherchart::{reencrypt_with_consent, Grant, Grantee, RevocationSet, Window};
 use cipherchart::{
-    seal, session, Authority, BlsSigningKey, ConsentError, ConsentToken, EncodingError, Error,
-    ReKey, SealedRecord,
+    seal, start_session, Authority, BlsSigningKey, ConsentError, ConsentToken, EncodingError,
+    Error, ReKey, SealedRecord,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -235,8 +236,7 @@ fn finding_4_a_session_header_cannot_be_reencrypted() {
     let hospital = Authority::setup(&mut rng);
     let pk = hospital.public_key();
     let patient = BlsSigningKey::generate(&mut rng);
-    let (header, _) =
-        session::start_session(pk, &policy("patient:42"), b"bed-1", b"", &mut rng).unwrap();
+    let (header, _) = start_session(pk, &policy("patient:42"), b"bed-1", b"", &mut rng).unwrap();
     assert_eq!(header.policy(), &policy("patient:42"));
     let bytes = header.to_bytes();
     // Session header: "CC" 07 02 ‖ lp(id) ‖ lp(metadata) ‖ KEM header.

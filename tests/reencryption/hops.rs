@@ -23,7 +23,7 @@ use ark_bls12_381::Bls12_381;
 use ark_ec::pairing::PairingOutput;
 use ark_ec::PrimeGroup;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use cipherchart::record::MAX_HOPS;
+use cipherchart::limits::MAX_HOPS;
 use cipherchart::{
     seal, Authority, BlsSigningKey, EncodingError, Error, Policy, PublicKey, ReKey, SealedRecord,
     UserKey,

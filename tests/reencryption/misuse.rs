@@ -7,9 +7,10 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common::misuse::{consent_fixture, patient_delegation, pk, world};
+use crate::common::verify;
 use crate::common::{policy, rng, T0};
-use cipherchart::consent::{reencrypt_with_consent, verify, ConsentToken, RevocationSet};
-use cipherchart::sig::SigningKey;
+use cipherchart::BlsSigningKey;
+use cipherchart::{reencrypt_with_consent, ConsentToken, RevocationSet};
 use cipherchart::{seal, ConsentError, EncodingError, Error, SealedRecord, UserKey};
 
 #[test]
@@ -43,7 +44,7 @@ fn a_rekey_needs_a_delegation_key_and_a_fresh_grant_per_record() {
     let w = world();
     let mut rng = rng(7);
     let to = policy("hospital:h2 and role:physician");
-    let consent_key = SigningKey::generate(&mut rng).public_key();
+    let consent_key = BlsSigningKey::generate(&mut rng).public_key();
     let none: [&str; 0] = [];
     assert_eq!(
         w.authority
@@ -148,7 +149,7 @@ fn a_rekey_made_with_the_wrong_public_key_is_refused() {
             .err(),
         Some(Error::WrongAuthority)
     );
-    let consent_key = SigningKey::generate(&mut rng).public_key();
+    let consent_key = BlsSigningKey::generate(&mut rng).public_key();
     let foreign = w
         .other
         .issue_delegation_key(&["patient:42"], &consent_key, &mut rng)

@@ -24,13 +24,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::common::verify;
 use crate::common::{grant, kem_end, lp, names, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
 use ark_bls12_381::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_serialize::CanonicalSerialize;
-use cipherchart::consent::{
-    reencrypt_batch_with_consent, verify, Grant, Grantee, RevocationSet, Window,
-};
+use cipherchart::{reencrypt_batch_with_consent, Grant, Grantee, RevocationSet, Window};
 use cipherchart::{
     seal, Authority, BlsSigningKey, ConsentToken, EncodingError, Error, LimitKind, Policy, ReKey,
     SealedRecord, UserKey, VerifiedConsent,
@@ -373,7 +372,7 @@ fn appended_hops_never_lock_out_an_older_audience() {
     v.hops.push(h);
     variants.push(("own second hop, values swapped", v));
     let mut v = s1.clone();
-    while v.hops.len() < cipherchart::record::MAX_HOPS {
+    while v.hops.len() < cipherchart::limits::MAX_HOPS {
         v.hops.push(forged_hop(w.id(), "role:x", &gt, false));
     }
     variants.push(("seven forged hops", v));
@@ -749,7 +748,7 @@ fn an_over_budget_record_is_refused_before_its_points_are_checked() {
     let parts = Rec::of(&big);
     let gt = w.gt();
     let mut monster = parts.clone();
-    for i in 0..cipherchart::record::MAX_HOPS {
+    for i in 0..cipherchart::limits::MAX_HOPS {
         let mut h = forged_hop(w.id(), "role:x", &gt, i == 0);
         h.grant_capsule.clone_from(&parts.kem);
         h.record_capsule.clone_from(&parts.kem);

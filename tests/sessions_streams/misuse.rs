@@ -8,7 +8,7 @@
 
 use crate::common::misuse::{pk, world};
 use crate::common::{policy, rng};
-use cipherchart::{session, stream, EncodingError, Error};
+use cipherchart::{EncodingError, Error};
 
 #[test]
 fn a_truncated_or_extended_stream_is_an_error() {
@@ -16,7 +16,7 @@ fn a_truncated_or_extended_stream_is_an_error() {
     let mut rng = rng(4);
     let data = vec![9u8; 3 * 1024 + 5];
     let mut sealed = Vec::new();
-    stream::seal_stream_with_chunk_size(
+    cipherchart::seal_stream_with_chunk_size(
         pk(),
         &policy("patient:42"),
         b"st",
@@ -53,8 +53,8 @@ fn session_records_are_bound_to_their_session_sequence_and_metadata() {
     let w = world();
     let mut rng = rng(5);
     let p = policy("patient:42");
-    let (h1, mut s1) = session::start_session(pk(), &p, b"bed-1", b"", &mut rng).unwrap();
-    let (h2, mut s2) = session::start_session(pk(), &p, b"bed-1", b"", &mut rng).unwrap();
+    let (h1, mut s1) = cipherchart::start_session(pk(), &p, b"bed-1", b"", &mut rng).unwrap();
+    let (h2, mut s2) = cipherchart::start_session(pk(), &p, b"bed-1", b"", &mut rng).unwrap();
     let r0 = s1.seal(b"hr", b"72").unwrap();
     let r1 = s1.seal(b"hr", b"73").unwrap();
     let other = s2.seal(b"hr", b"99").unwrap();
@@ -79,13 +79,13 @@ fn session_records_are_bound_to_their_session_sequence_and_metadata() {
         .position(|w| w == 1u64.to_be_bytes())
         .unwrap();
     moved[at..at + 8].copy_from_slice(&0u64.to_be_bytes());
-    let moved = session::SessionRecord::from_bytes(&moved).unwrap();
+    let moved = cipherchart::SessionRecord::from_bytes(&moved).unwrap();
     assert_eq!(moved.sequence(), 0);
     assert_eq!(o1.open(&moved), Err(Error::DecryptionFailed));
     let mut relabelled = r1.to_bytes();
     let at = relabelled.windows(2).position(|w| w == b"hr").unwrap();
     relabelled[at] = b'H';
-    let relabelled = session::SessionRecord::from_bytes(&relabelled).unwrap();
+    let relabelled = cipherchart::SessionRecord::from_bytes(&relabelled).unwrap();
     assert_eq!(relabelled.metadata(), b"Hr");
     assert_eq!(o1.open(&relabelled), Err(Error::DecryptionFailed));
 }

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use cipherchart::session::{start_session, SessionHeader, SessionRecord, SessionSealer};
+use cipherchart::{start_session, SessionHeader, SessionRecord, SessionSealer};
 use cipherchart::{Authority, EncodingError, Error, Policy, UserKey};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;

@@ -8,9 +8,9 @@ use std::io::{self, Read, Write};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use cipherchart::stream::{
-    read_stream_info, seal_stream, seal_stream_with_chunk_size, StreamInfo, DEFAULT_CHUNK_SIZE,
-    MAX_CHUNK_SIZE,
+use cipherchart::{
+    limits::DEFAULT_CHUNK_SIZE, limits::MAX_CHUNK_SIZE, read_stream_info, seal_stream,
+    seal_stream_with_chunk_size, StreamInfo,
 };
 use cipherchart::{Authority, EncodingError, Error, Policy, UserKey};
 use rand::SeedableRng;

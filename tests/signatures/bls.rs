@@ -22,9 +22,10 @@ use ark_bls12_381::{Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{BigInteger, PrimeField};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use cipherchart::sig::{
-    aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, PublicKey,
-    Signature, SigningKey, UnvalidatedPublicKey, UnvalidatedSignature, POP_DST, SIG_DST,
+use cipherchart::hazmat::SecretKeyBytes;
+use cipherchart::{
+    aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, BlsPublicKey,
+    BlsSignature, BlsSigningKey, UnvalidatedPublicKey, UnvalidatedSignature, POP_DST, SIG_DST,
 };
 use cipherchart::{EncodingError, Error};
 use hkdf::Hkdf;
@@ -42,8 +43,8 @@ fn unhex(s: &str) -> Vec<u8> {
     hex::decode(s.trim_start_matches("0x")).unwrap()
 }
 
-fn key(i: u8) -> SigningKey {
-    SigningKey::from_ikm(&[i; 32], b"cipherchart bls tests").unwrap()
+fn key(i: u8) -> BlsSigningKey {
+    BlsSigningKey::from_ikm(&[i; 32], b"cipherchart bls tests").unwrap()
 }
 
 fn enc(e: EncodingError) -> Error {
@@ -132,11 +133,11 @@ fn parse_case(text: &str) -> BTreeMap<String, Yaml> {
 fn outcome(
     pks: &[Vec<u8>],
     sig: &[u8],
-    check: impl FnOnce(&[PublicKey], &Signature) -> cipherchart::Result<()>,
+    check: impl FnOnce(&[BlsPublicKey], &BlsSignature) -> cipherchart::Result<()>,
 ) -> bool {
-    let decoded: Result<Vec<PublicKey>, Error> =
-        pks.iter().map(|b| PublicKey::from_bytes(b)).collect();
-    let (pks, sig) = match (decoded, Signature::from_bytes(sig)) {
+    let decoded: Result<Vec<BlsPublicKey>, Error> =
+        pks.iter().map(|b| BlsPublicKey::from_bytes(b)).collect();
+    let (pks, sig) = match (decoded, BlsSignature::from_bytes(sig)) {
         (Ok(p), Ok(s)) => (p, s),
         (Err(e), _) | (_, Err(e)) => {
             assert!(matches!(e, Error::InvalidEncoding(_)), "{e:?}");
@@ -218,7 +219,7 @@ fn kat_ethereum_secret_to_public() {
             "b53d21a4cfd562c469cc81514d4ce5a6b577d8403d32a394dc265dd190b47fa9f829fdd7963afdf972e5e77854051f6f",
         ),
     ] {
-        let key = SigningKey::from_bytes(&unhex(sk)).unwrap();
+        let key = BlsSigningKey::from_secret_bytes(&unhex(sk)).unwrap();
         assert_eq!(key.public_key().to_bytes().to_vec(), unhex(pk));
     }
 }
@@ -309,10 +310,10 @@ fn hex_list(v: &serde_json::Value) -> Vec<Vec<u8>> {
 
 /// Ethereum's `KeyValidate` on bytes, through the split API: deserialize (the identity
 /// decodes), then validate (the identity is refused with the strict decoder's error).
-/// Also checks that [`PublicKey::from_bytes`] (decode and validate at once) agrees.
-fn key_validate(bytes: &[u8]) -> Option<PublicKey> {
+/// Also checks that [`BlsPublicKey::from_bytes`] (decode and validate at once) agrees.
+fn key_validate(bytes: &[u8]) -> Option<BlsPublicKey> {
     let split = UnvalidatedPublicKey::from_bytes(bytes).and_then(|k| k.validate());
-    let strict = PublicKey::from_bytes(bytes);
+    let strict = BlsPublicKey::from_bytes(bytes);
     assert_eq!(split, strict, "the split and the strict decoder disagree");
     match split {
         Ok(pk) => Some(pk),
@@ -325,9 +326,9 @@ fn key_validate(bytes: &[u8]) -> Option<PublicKey> {
 
 /// A signature as the verifiers take it: deserialized (identity allowed), then validated;
 /// `None` if either step refuses it (the identity verifies nothing).
-fn usable_signature(bytes: &[u8]) -> Option<Signature> {
+fn usable_signature(bytes: &[u8]) -> Option<BlsSignature> {
     let split = UnvalidatedSignature::from_bytes(bytes).and_then(|s| s.validate());
-    assert_eq!(split, Signature::from_bytes(bytes));
+    assert_eq!(split, BlsSignature::from_bytes(bytes));
     split.ok()
 }
 
@@ -347,7 +348,7 @@ fn eth_fast_aggregate_verify(input: &serde_json::Value) -> bool {
     let Some(pks) = hex_list(&input["pubkeys"])
         .iter()
         .map(|b| key_validate(b))
-        .collect::<Option<Vec<PublicKey>>>()
+        .collect::<Option<Vec<BlsPublicKey>>>()
     else {
         return false;
     };
@@ -364,7 +365,7 @@ fn run_ethereum_case(handler: &str, name: &str, case: &serde_json::Value) -> boo
     let output = &case["output"];
     match handler {
         "sign" => {
-            let sk = SigningKey::from_bytes(&hex_of(&input["privkey"]));
+            let sk = BlsSigningKey::from_secret_bytes(&hex_of(&input["privkey"]));
             if output.is_null() {
                 // The zero key: KeyValidate forbids it.
                 assert_eq!(sk.unwrap_err(), enc(EncodingError::InvalidScalar), "{name}");
@@ -375,7 +376,7 @@ fn run_ethereum_case(handler: &str, name: &str, case: &serde_json::Value) -> boo
                 assert_eq!(sig.to_bytes().to_vec(), hex_of(output), "{name}");
                 key.public_key().verify(&msg, &sig).unwrap();
                 assert_eq!(
-                    key.to_bytes_dangerous().to_vec(),
+                    key.to_secret_bytes().to_vec(),
                     hex_of(&input["privkey"]),
                     "{name}: key round trip"
                 );
@@ -430,12 +431,12 @@ fn run_ethereum_case(handler: &str, name: &str, case: &serde_json::Value) -> boo
                 hex_list(&input["pubkeys"])
                     .iter()
                     .map(|b| key_validate(b))
-                    .collect::<Option<Vec<PublicKey>>>(),
+                    .collect::<Option<Vec<BlsPublicKey>>>(),
                 usable_signature(&hex_of(&input["signature"])),
             ) {
                 (Some(pks), Some(sig)) => {
                     assert_eq!(pks.len(), msgs.len(), "{name}");
-                    let pairs: Vec<(PublicKey, &[u8])> = pks
+                    let pairs: Vec<(BlsPublicKey, &[u8])> = pks
                         .into_iter()
                         .zip(msgs.iter().map(Vec::as_slice))
                         .collect();
@@ -447,9 +448,9 @@ fn run_ethereum_case(handler: &str, name: &str, case: &serde_json::Value) -> boo
         }
         "eth_aggregate_pubkeys" => {
             // Altair: every key passes KeyValidate, at least one, then the sum.
-            let pks: Option<Vec<PublicKey>> =
+            let pks: Option<Vec<BlsPublicKey>> =
                 hex_list(input).iter().map(|b| key_validate(b)).collect();
-            match pks.map(|k| PublicKey::aggregate(&k)) {
+            match pks.map(|k| BlsPublicKey::aggregate(&k)) {
                 Some(Ok(agg)) => assert_eq!(agg.to_bytes().to_vec(), hex_of(output), "{name}"),
                 _ => assert!(output.is_null(), "{name}"),
             }
@@ -541,7 +542,7 @@ fn ethereum_identity_cases_follow_the_split() {
         enc(EncodingError::IdentityPoint)
     );
     assert_eq!(
-        PublicKey::from_bytes(&pk).unwrap_err(),
+        BlsPublicKey::from_bytes(&pk).unwrap_err(),
         enc(EncodingError::IdentityPoint)
     );
     // aggregate([infinity]) is the infinity signature, which verifies nothing.
@@ -554,11 +555,11 @@ fn ethereum_identity_cases_follow_the_split() {
         enc(EncodingError::IdentityPoint)
     );
     assert_eq!(
-        Signature::from_bytes(&sig).unwrap_err(),
+        BlsSignature::from_bytes(&sig).unwrap_err(),
         enc(EncodingError::IdentityPoint)
     );
     // A signature and its negation aggregate to the identity too (Ethereum's Aggregate),
-    // while the strict `Signature::aggregate` still refuses that sum.
+    // while the strict `BlsSignature::aggregate` still refuses that sum.
     let s = key(3).sign(b"m");
     let mut neg = s.to_bytes();
     neg[0] ^= 0x20;
@@ -570,7 +571,7 @@ fn ethereum_identity_cases_follow_the_split() {
         .unwrap()
         .is_identity());
     assert!(matches!(
-        Signature::aggregate(&[s, Signature::from_bytes(&neg).unwrap()]),
+        BlsSignature::aggregate(&[s, BlsSignature::from_bytes(&neg).unwrap()]),
         Err(Error::InvalidArgument(_))
     ));
     assert!(matches!(
@@ -591,7 +592,7 @@ fn ethereum_identity_cases_follow_the_split() {
     ] {
         assert_eq!(
             UnvalidatedPublicKey::from_bytes(&bad).unwrap_err(),
-            PublicKey::from_bytes(&bad).unwrap_err()
+            BlsPublicKey::from_bytes(&bad).unwrap_err()
         );
     }
     let off = g2_off_subgroup();
@@ -616,7 +617,8 @@ fn kat_wycheproof_pop_verify() {
             group["ciphersuite"].as_str().unwrap(),
             "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
         );
-        let pk = PublicKey::from_bytes(&unhex(group["publicKey"]["pk"].as_str().unwrap())).unwrap();
+        let pk =
+            BlsPublicKey::from_bytes(&unhex(group["publicKey"]["pk"].as_str().unwrap())).unwrap();
         for t in group["tests"].as_array().unwrap() {
             seen += 1;
             let id = t["tcId"].as_u64().unwrap();
@@ -628,7 +630,7 @@ fn kat_wycheproof_pop_verify() {
                 .iter()
                 .map(|f| f.as_str().unwrap())
                 .collect();
-            let result = Signature::from_bytes(&raw).and_then(|sig| pk.verify(&msg, &sig));
+            let result = BlsSignature::from_bytes(&raw).and_then(|sig| pk.verify(&msg, &sig));
             if t["result"] == "valid" {
                 assert_eq!(result, Ok(()), "tcId {id}");
                 continue;
@@ -693,21 +695,21 @@ fn kat_eip2333_keygen() {
     for c in cases {
         let name = c["name"].as_str().unwrap();
         let seed = unhex(c["seed"].as_str().unwrap());
-        let master = SigningKey::from_ikm(&seed, b"").unwrap();
+        let master = BlsSigningKey::from_ikm(&seed, b"").unwrap();
         let want = decimal_to_be32(c["master_SK"].as_str().unwrap());
-        assert_eq!(*master.to_bytes_dangerous(), want, "{name}: master_SK");
+        assert_eq!(*master.to_secret_bytes(), want, "{name}: master_SK");
 
         let index = u32::try_from(c["child_index"].as_u64().unwrap()).unwrap();
-        let compressed = lamport_pk(&master.to_bytes_dangerous(), index);
-        let child = SigningKey::from_ikm(&compressed, b"").unwrap();
+        let compressed = lamport_pk(&master.to_secret_bytes(), index);
+        let child = BlsSigningKey::from_ikm(&compressed, b"").unwrap();
         let want = decimal_to_be32(c["child_SK"].as_str().unwrap());
-        assert_eq!(*child.to_bytes_dangerous(), want, "{name}: child_SK");
+        assert_eq!(*child.to_secret_bytes(), want, "{name}: child_SK");
     }
     let i = &doc["intermediate"];
     let child =
-        SigningKey::from_ikm(&unhex(i["compressed_lamport_PK"].as_str().unwrap()), b"").unwrap();
+        BlsSigningKey::from_ikm(&unhex(i["compressed_lamport_PK"].as_str().unwrap()), b"").unwrap();
     assert_eq!(
-        *child.to_bytes_dangerous(),
+        *child.to_secret_bytes(),
         decimal_to_be32(i["child_SK"].as_str().unwrap())
     );
 }
@@ -722,8 +724,8 @@ fn kat_aptos_proofs_of_possession() {
     let valid = doc["pop_valid"].as_array().unwrap();
     assert_eq!(valid.len(), 5);
     for (i, c) in valid.iter().enumerate() {
-        let pk = PublicKey::from_bytes(&unhex(c["pk"].as_str().unwrap())).unwrap();
-        let pop = Signature::from_bytes(&unhex(c["pop"].as_str().unwrap())).unwrap();
+        let pk = BlsPublicKey::from_bytes(&unhex(c["pk"].as_str().unwrap())).unwrap();
+        let pop = BlsSignature::from_bytes(&unhex(c["pop"].as_str().unwrap())).unwrap();
         pk.verify_possession(&pop).unwrap();
         // A proof of possession is not a message signature on the key's bytes (DSTs differ).
         assert_eq!(
@@ -733,7 +735,7 @@ fn kat_aptos_proofs_of_possession() {
         );
         // And it is bound to its key.
         let other =
-            PublicKey::from_bytes(&unhex(valid[(i + 1) % 5]["pk"].as_str().unwrap())).unwrap();
+            BlsPublicKey::from_bytes(&unhex(valid[(i + 1) % 5]["pk"].as_str().unwrap())).unwrap();
         assert_eq!(
             other.verify_possession(&pop),
             Err(Error::VerificationFailed)
@@ -753,7 +755,7 @@ fn kat_aptos_proofs_of_possession() {
 fn kat_aptos_sign_and_keys() {
     let doc = json("aptos_pop_and_sign.json");
     for c in doc["sign"].as_array().unwrap() {
-        let key = SigningKey::from_bytes(&unhex(c["sk"].as_str().unwrap())).unwrap();
+        let key = BlsSigningKey::from_secret_bytes(&unhex(c["sk"].as_str().unwrap())).unwrap();
         assert_eq!(
             key.public_key().to_bytes().to_vec(),
             unhex(c["pk"].as_str().unwrap())
@@ -768,7 +770,7 @@ fn kat_aptos_sign_and_keys() {
         );
     }
     for c in doc["public_keys"].as_array().unwrap() {
-        let got = PublicKey::from_bytes(&unhex(c["pk"].as_str().unwrap()));
+        let got = BlsPublicKey::from_bytes(&unhex(c["pk"].as_str().unwrap()));
         if c["valid"].as_bool().unwrap() {
             got.unwrap();
         } else {
@@ -789,21 +791,21 @@ fn kat_aptos_sign_and_keys() {
 #[test]
 fn key_gen_rules() {
     assert!(matches!(
-        SigningKey::from_ikm(&[1; 31], b""),
+        BlsSigningKey::from_ikm(&[1; 31], b""),
         Err(Error::InvalidArgument(_))
     ));
-    let a = SigningKey::from_ikm(&[1; 32], b"").unwrap();
-    let b = SigningKey::from_ikm(&[1; 32], b"").unwrap();
-    let c = SigningKey::from_ikm(&[1; 32], b"other purpose").unwrap();
-    let d = SigningKey::from_ikm(&[1; 33], b"").unwrap();
+    let a = BlsSigningKey::from_ikm(&[1; 32], b"").unwrap();
+    let b = BlsSigningKey::from_ikm(&[1; 32], b"").unwrap();
+    let c = BlsSigningKey::from_ikm(&[1; 32], b"other purpose").unwrap();
+    let d = BlsSigningKey::from_ikm(&[1; 33], b"").unwrap();
     assert!(bool::from(a.ct_eq(&b)), "KeyGen is deterministic");
     assert!(!bool::from(a.ct_eq(&c)), "key_info separates keys");
     assert!(!bool::from(a.ct_eq(&d)));
     assert_eq!(a.public_key(), b.public_key());
     assert_ne!(a.public_key(), c.public_key());
 
-    let g1 = SigningKey::generate(&mut rng(1));
-    let g2 = SigningKey::generate(&mut rng(2));
+    let g1 = BlsSigningKey::generate(&mut rng(1));
+    let g2 = BlsSigningKey::generate(&mut rng(2));
     assert!(!bool::from(g1.ct_eq(&g2)));
 }
 
@@ -829,9 +831,9 @@ proptest! {
         let x = Fr::from_be_bytes_mod_order(&b);
         let reference = (x.into_bigint().to_bytes_be() == b && !ark_ff::Zero::is_zero(&x))
             .then_some(x);
-        match (SigningKey::from_bytes(&b), reference) {
+        match (BlsSigningKey::from_secret_bytes(&b), reference) {
             (Ok(k), Some(x)) => {
-                prop_assert_eq!(&k.to_bytes_dangerous()[..], &b[..]);
+                prop_assert_eq!(&k.to_secret_bytes()[..], &b[..]);
                 prop_assert_eq!(
                     k.public_key().to_bytes().to_vec(),
                     ark_bytes(&(G1Affine::generator() * x).into_affine())
@@ -860,11 +862,11 @@ fn secret_key_encoding_is_strict() {
         b
     };
     for ok in [r_minus_1.as_slice(), &one] {
-        let k = SigningKey::from_bytes(ok).unwrap();
-        assert_eq!(&k.to_bytes_dangerous()[..], ok);
+        let k = BlsSigningKey::from_secret_bytes(ok).unwrap();
+        assert_eq!(&k.to_secret_bytes()[..], ok);
     }
     assert_eq!(
-        SigningKey::from_bytes(&one)
+        BlsSigningKey::from_secret_bytes(&one)
             .unwrap()
             .public_key()
             .to_bytes()
@@ -874,20 +876,20 @@ fn secret_key_encoding_is_strict() {
     );
     for bad in [vec![0u8; 32], r_be.clone(), vec![0xff; 32]] {
         assert_eq!(
-            SigningKey::from_bytes(&bad).unwrap_err(),
+            BlsSigningKey::from_secret_bytes(&bad).unwrap_err(),
             enc(EncodingError::InvalidScalar)
         );
     }
     assert_eq!(
-        SigningKey::from_bytes(&[1; 31]).unwrap_err(),
+        BlsSigningKey::from_secret_bytes(&[1; 31]).unwrap_err(),
         enc(EncodingError::Truncated)
     );
     assert_eq!(
-        SigningKey::from_bytes(&[]).unwrap_err(),
+        BlsSigningKey::from_secret_bytes(&[]).unwrap_err(),
         enc(EncodingError::Truncated)
     );
     assert_eq!(
-        SigningKey::from_bytes(&[1; 33]).unwrap_err(),
+        BlsSigningKey::from_secret_bytes(&[1; 33]).unwrap_err(),
         enc(EncodingError::TrailingBytes)
     );
 }
@@ -895,7 +897,7 @@ fn secret_key_encoding_is_strict() {
 #[test]
 fn debug_output_hides_the_secret() {
     let k = key(9);
-    let secret = hex::encode(*k.to_bytes_dangerous());
+    let secret = hex::encode(*k.to_secret_bytes());
     let shown = format!("{k:?}");
     assert!(!shown.contains(&secret), "{shown}");
     assert!(
@@ -913,28 +915,28 @@ proptest! {
 
     #[test]
     fn sign_verify_round_trip(seed in any::<[u8; 32]>(), msg in prop::collection::vec(any::<u8>(), 0..200)) {
-        let k = SigningKey::from_ikm(&seed, b"").unwrap();
+        let k = BlsSigningKey::from_ikm(&seed, b"").unwrap();
         let pk = k.public_key();
         let sig = k.sign(&msg);
         prop_assert_eq!(pk.verify(&msg, &sig), Ok(()));
         // Deterministic, and the raw encodings round-trip.
         prop_assert_eq!(k.sign(&msg), sig);
-        prop_assert_eq!(Signature::from_bytes(&sig.to_bytes()).unwrap(), sig);
-        prop_assert_eq!(PublicKey::from_bytes(&pk.to_bytes()).unwrap(), pk);
+        prop_assert_eq!(BlsSignature::from_bytes(&sig.to_bytes()).unwrap(), sig);
+        prop_assert_eq!(BlsPublicKey::from_bytes(&pk.to_bytes()).unwrap(), pk);
 
         // Wrong message.
         let mut other = msg.clone();
         other.push(0);
         prop_assert_eq!(pk.verify(&other, &sig), Err(Error::VerificationFailed));
         // Wrong key.
-        let k2 = SigningKey::from_ikm(&seed, b"2").unwrap();
+        let k2 = BlsSigningKey::from_ikm(&seed, b"2").unwrap();
         prop_assert_eq!(k2.public_key().verify(&msg, &sig), Err(Error::VerificationFailed));
         // Wrong signature (another message's).
         prop_assert_eq!(pk.verify(&msg, &k.sign(&other)), Err(Error::VerificationFailed));
         // The negated signature (sort bit flipped) is a valid point but not a signature.
         let mut neg = sig.to_bytes();
         neg[0] ^= 0x20;
-        let neg = Signature::from_bytes(&neg).unwrap();
+        let neg = BlsSignature::from_bytes(&neg).unwrap();
         prop_assert_eq!(pk.verify(&msg, &neg), Err(Error::VerificationFailed));
     }
 }
@@ -974,7 +976,8 @@ fn rogue_key_attack_is_stopped_by_proofs_of_possession() {
     let victim_pt = G1Affine::deserialize_compressed(&victim.public_key().to_bytes()[..]).unwrap();
     let x_pt = G1Affine::deserialize_compressed(&x.public_key().to_bytes()[..]).unwrap();
     let rogue =
-        PublicKey::from_bytes(&ark_bytes(&(x_pt.into_group() - victim_pt).into_affine())).unwrap();
+        BlsPublicKey::from_bytes(&ark_bytes(&(x_pt.into_group() - victim_pt).into_affine()))
+            .unwrap();
     let msg = b"transfer everything";
     let forged = x.sign(msg);
     // Without proofs of possession the forgery verifies: this is why they are required.
@@ -997,18 +1000,18 @@ fn rogue_key_attack_is_stopped_by_proofs_of_possession() {
 
 #[test]
 fn aggregate_and_fast_aggregate_verify() {
-    let keys: Vec<SigningKey> = (1..=5).map(key).collect();
-    let pks: Vec<PublicKey> = keys.iter().map(SigningKey::public_key).collect();
+    let keys: Vec<BlsSigningKey> = (1..=5).map(key).collect();
+    let pks: Vec<BlsPublicKey> = keys.iter().map(BlsSigningKey::public_key).collect();
     let msg = b"consent granted";
-    let sigs: Vec<Signature> = keys.iter().map(|k| k.sign(msg)).collect();
-    let agg = Signature::aggregate(&sigs).unwrap();
+    let sigs: Vec<BlsSignature> = keys.iter().map(|k| k.sign(msg)).collect();
+    let agg = BlsSignature::aggregate(&sigs).unwrap();
     fast_aggregate_verify(&pks, msg, &agg).unwrap();
     // Order does not matter.
     let mut rev = pks.clone();
     rev.reverse();
     fast_aggregate_verify(&rev, msg, &agg).unwrap();
     // The aggregate key verifies it like one signature.
-    PublicKey::aggregate(&pks)
+    BlsPublicKey::aggregate(&pks)
         .unwrap()
         .verify(msg, &agg)
         .unwrap();
@@ -1027,20 +1030,20 @@ fn aggregate_and_fast_aggregate_verify() {
         fast_aggregate_verify(&pks, b"consent denied", &agg),
         Err(Error::VerificationFailed)
     );
-    let partial = Signature::aggregate(&sigs[..4]).unwrap();
+    let partial = BlsSignature::aggregate(&sigs[..4]).unwrap();
     assert_eq!(
         fast_aggregate_verify(&pks, msg, &partial),
         Err(Error::VerificationFailed)
     );
     // One signature aggregates to itself.
-    assert_eq!(Signature::aggregate(&sigs[..1]).unwrap(), sigs[0]);
+    assert_eq!(BlsSignature::aggregate(&sigs[..1]).unwrap(), sigs[0]);
     // Empty inputs are argument errors.
     assert!(matches!(
-        Signature::aggregate(&[]),
+        BlsSignature::aggregate(&[]),
         Err(Error::InvalidArgument(_))
     ));
     assert!(matches!(
-        PublicKey::aggregate(&[]),
+        BlsPublicKey::aggregate(&[]),
         Err(Error::InvalidArgument(_))
     ));
     assert!(matches!(
@@ -1054,10 +1057,10 @@ fn aggregates_that_cancel_out_are_refused() {
     let k = key(3);
     let mut neg_pk = k.public_key().to_bytes();
     neg_pk[0] ^= 0x20; // −pk: a valid subgroup point
-    let neg_pk = PublicKey::from_bytes(&neg_pk).unwrap();
+    let neg_pk = BlsPublicKey::from_bytes(&neg_pk).unwrap();
     let pks = [k.public_key(), neg_pk];
     assert!(matches!(
-        PublicKey::aggregate(&pks),
+        BlsPublicKey::aggregate(&pks),
         Err(Error::InvalidArgument(_))
     ));
     let sig = k.sign(b"m");
@@ -1068,21 +1071,24 @@ fn aggregates_that_cancel_out_are_refused() {
 
     let mut neg_sig = sig.to_bytes();
     neg_sig[0] ^= 0x20;
-    let neg_sig = Signature::from_bytes(&neg_sig).unwrap();
+    let neg_sig = BlsSignature::from_bytes(&neg_sig).unwrap();
     assert!(matches!(
-        Signature::aggregate(&[sig, neg_sig]),
+        BlsSignature::aggregate(&[sig, neg_sig]),
         Err(Error::InvalidArgument(_))
     ));
 }
 
 #[test]
 fn aggregate_verify_distinct_and_repeated_messages() {
-    let keys: Vec<SigningKey> = (1..=4).map(key).collect();
+    let keys: Vec<BlsSigningKey> = (1..=4).map(key).collect();
     let msgs: [&[u8]; 4] = [b"read 1", b"read 2", b"read 1", b"read 4"]; // one repeat: allowed under POP
-    let sigs: Vec<Signature> = keys.iter().zip(msgs).map(|(k, m)| k.sign(m)).collect();
-    let agg = Signature::aggregate(&sigs).unwrap();
-    let pairs: Vec<(PublicKey, &[u8])> =
-        keys.iter().map(SigningKey::public_key).zip(msgs).collect();
+    let sigs: Vec<BlsSignature> = keys.iter().zip(msgs).map(|(k, m)| k.sign(m)).collect();
+    let agg = BlsSignature::aggregate(&sigs).unwrap();
+    let pairs: Vec<(BlsPublicKey, &[u8])> = keys
+        .iter()
+        .map(BlsSigningKey::public_key)
+        .zip(msgs)
+        .collect();
     aggregate_verify(&pairs, &agg).unwrap();
     // Swapping two messages between signers breaks it.
     let mut swapped = pairs.clone();
@@ -1105,7 +1111,7 @@ fn aggregate_verify_distinct_and_repeated_messages() {
     ));
     // Same key, same message twice: the aggregate is 2·sig.
     let k = &keys[0];
-    let twice = Signature::aggregate(&[k.sign(b"x"), k.sign(b"x")]).unwrap();
+    let twice = BlsSignature::aggregate(&[k.sign(b"x"), k.sign(b"x")]).unwrap();
     aggregate_verify(&[(k.public_key(), b"x"), (k.public_key(), b"x")], &twice).unwrap();
     assert_eq!(
         k.public_key().verify(b"x", &twice),
@@ -1122,21 +1128,21 @@ const BATCH: usize = 64;
 /// 64 valid (key, message, signature) triples, plus a second signature per key on another
 /// message for making bad entries.
 struct Batch {
-    pks: Vec<PublicKey>,
+    pks: Vec<BlsPublicKey>,
     msgs: Vec<Vec<u8>>,
-    sigs: Vec<Signature>,
-    other_sigs: Vec<Signature>,
+    sigs: Vec<BlsSignature>,
+    other_sigs: Vec<BlsSignature>,
 }
 
 fn batch() -> &'static Batch {
     static B: OnceLock<Batch> = OnceLock::new();
     B.get_or_init(|| {
-        let keys: Vec<SigningKey> = (0..BATCH as u8).map(key).collect();
+        let keys: Vec<BlsSigningKey> = (0..BATCH as u8).map(key).collect();
         let msgs: Vec<Vec<u8>> = (0..BATCH)
             .map(|i| format!("entry {i}").into_bytes())
             .collect();
         Batch {
-            pks: keys.iter().map(SigningKey::public_key).collect(),
+            pks: keys.iter().map(BlsSigningKey::public_key).collect(),
             sigs: keys.iter().zip(&msgs).map(|(k, m)| k.sign(m)).collect(),
             other_sigs: keys.iter().map(|k| k.sign(b"something else")).collect(),
             msgs,
@@ -1144,7 +1150,7 @@ fn batch() -> &'static Batch {
     })
 }
 
-fn triples(b: &Batch) -> Vec<(PublicKey, &[u8], Signature)> {
+fn triples(b: &Batch) -> Vec<(BlsPublicKey, &[u8], BlsSignature)> {
     (0..BATCH)
         .map(|i| (b.pks[i], b.msgs[i].as_slice(), b.sigs[i]))
         .collect()
@@ -1172,14 +1178,15 @@ fn batch_rejects_signatures_that_cancel_out() {
     let delta = G2Affine::deserialize_compressed(&b.other_sigs[0].to_bytes()[..]).unwrap();
     let s0 = G2Affine::deserialize_compressed(&b.sigs[0].to_bytes()[..]).unwrap();
     let s1 = G2Affine::deserialize_compressed(&b.sigs[1].to_bytes()[..]).unwrap();
-    let bad0 = Signature::from_bytes(&ark_bytes(&(s0 + delta).into_affine())).unwrap();
-    let bad1 = Signature::from_bytes(&ark_bytes(&(s1.into_group() - delta).into_affine())).unwrap();
+    let bad0 = BlsSignature::from_bytes(&ark_bytes(&(s0 + delta).into_affine())).unwrap();
+    let bad1 =
+        BlsSignature::from_bytes(&ark_bytes(&(s1.into_group() - delta).into_affine())).unwrap();
     let mut items = triples(b);
     items[0].2 = bad0;
     items[1].2 = bad1;
     // The unweighted aggregate still verifies...
-    let pairs: Vec<(PublicKey, &[u8])> = items.iter().map(|(p, m, _)| (*p, *m)).collect();
-    let sum = Signature::aggregate(&items.iter().map(|t| t.2).collect::<Vec<_>>()).unwrap();
+    let pairs: Vec<(BlsPublicKey, &[u8])> = items.iter().map(|(p, m, _)| (*p, *m)).collect();
+    let sum = BlsSignature::aggregate(&items.iter().map(|t| t.2).collect::<Vec<_>>()).unwrap();
     aggregate_verify(&pairs, &sum).unwrap();
     // ...but the batch does not, and bisection names both.
     assert_eq!(
@@ -1198,9 +1205,9 @@ proptest! {
         let mut items = triples(b);
         let other_msg: &[u8] = b"something else";
         match kind {
-            // Signature on another message.
+            // BlsSignature on another message.
             0 => items[bad].2 = b.other_sigs[bad],
-            // Signature by another key.
+            // BlsSignature by another key.
             1 => items[bad].2 = b.sigs[(bad + 1) % BATCH],
             // The message was changed after signing.
             _ => items[bad].1 = other_msg,
@@ -1256,17 +1263,17 @@ fn public_key_decoding_is_strict() {
     let mut id = [0u8; 48];
     id[0] = 0xc0;
     assert_eq!(
-        PublicKey::from_bytes(&id).unwrap_err(),
+        BlsPublicKey::from_bytes(&id).unwrap_err(),
         enc(EncodingError::IdentityPoint)
     );
     // On the curve, not in the subgroup (e.g. (0, 2) of order 3).
     assert_eq!(
-        PublicKey::from_bytes(&g1_off_subgroup()).unwrap_err(),
+        BlsPublicKey::from_bytes(&g1_off_subgroup()).unwrap_err(),
         enc(EncodingError::NotInSubgroup)
     );
     // Off the curve.
     assert_eq!(
-        PublicKey::from_bytes(&g1_off_curve()).unwrap_err(),
+        BlsPublicKey::from_bytes(&g1_off_curve()).unwrap_err(),
         enc(EncodingError::InvalidPoint)
     );
     // Flag bits: uncompressed, infinity on a point, infinity with sort, identity with junk.
@@ -1278,42 +1285,42 @@ fn public_key_decoding_is_strict() {
             b[0] &= !mask;
         }
         assert_eq!(
-            PublicKey::from_bytes(&b).unwrap_err(),
+            BlsPublicKey::from_bytes(&b).unwrap_err(),
             enc(EncodingError::InvalidPoint)
         );
     }
     let mut id_sort = id;
     id_sort[0] |= 0x20;
     assert_eq!(
-        PublicKey::from_bytes(&id_sort).unwrap_err(),
+        BlsPublicKey::from_bytes(&id_sort).unwrap_err(),
         enc(EncodingError::InvalidPoint)
     );
     let mut id_junk = id;
     id_junk[47] = 1;
     assert_eq!(
-        PublicKey::from_bytes(&id_junk).unwrap_err(),
+        BlsPublicKey::from_bytes(&id_junk).unwrap_err(),
         enc(EncodingError::InvalidPoint)
     );
     // x = q (a non-canonical alias of x = 0).
     let mut q = Fq::MODULUS.to_bytes_be();
     q[0] |= 0x80;
     assert_eq!(
-        PublicKey::from_bytes(&q).unwrap_err(),
+        BlsPublicKey::from_bytes(&q).unwrap_err(),
         enc(EncodingError::InvalidPoint)
     );
     // Lengths.
     assert_eq!(
-        PublicKey::from_bytes(&pk[..47]).unwrap_err(),
+        BlsPublicKey::from_bytes(&pk[..47]).unwrap_err(),
         enc(EncodingError::Truncated)
     );
     assert_eq!(
-        PublicKey::from_bytes(&[]).unwrap_err(),
+        BlsPublicKey::from_bytes(&[]).unwrap_err(),
         enc(EncodingError::Truncated)
     );
     let mut long = pk.to_vec();
     long.push(0);
     assert_eq!(
-        PublicKey::from_bytes(&long).unwrap_err(),
+        BlsPublicKey::from_bytes(&long).unwrap_err(),
         enc(EncodingError::TrailingBytes)
     );
 }
@@ -1324,11 +1331,11 @@ fn signature_decoding_is_strict() {
     let mut id = [0u8; 96];
     id[0] = 0xc0;
     assert_eq!(
-        Signature::from_bytes(&id).unwrap_err(),
+        BlsSignature::from_bytes(&id).unwrap_err(),
         enc(EncodingError::IdentityPoint)
     );
     assert_eq!(
-        Signature::from_bytes(&g2_off_subgroup()).unwrap_err(),
+        BlsSignature::from_bytes(&g2_off_subgroup()).unwrap_err(),
         enc(EncodingError::NotInSubgroup)
     );
     for (mask, set) in [(0x80, false), (0x40, true)] {
@@ -1339,14 +1346,14 @@ fn signature_decoding_is_strict() {
             b[0] &= !mask;
         }
         assert_eq!(
-            Signature::from_bytes(&b).unwrap_err(),
+            BlsSignature::from_bytes(&b).unwrap_err(),
             enc(EncodingError::InvalidPoint)
         );
     }
     let mut id_sort = id;
     id_sort[0] |= 0x20;
     assert_eq!(
-        Signature::from_bytes(&id_sort).unwrap_err(),
+        BlsSignature::from_bytes(&id_sort).unwrap_err(),
         enc(EncodingError::InvalidPoint)
     );
     // x.c1 = q.
@@ -1354,22 +1361,22 @@ fn signature_decoding_is_strict() {
     q[..48].copy_from_slice(&Fq::MODULUS.to_bytes_be());
     q[0] |= 0x80;
     assert_eq!(
-        Signature::from_bytes(&q).unwrap_err(),
+        BlsSignature::from_bytes(&q).unwrap_err(),
         enc(EncodingError::InvalidPoint)
     );
     assert_eq!(
-        Signature::from_bytes(&sig[..95]).unwrap_err(),
+        BlsSignature::from_bytes(&sig[..95]).unwrap_err(),
         enc(EncodingError::Truncated)
     );
     let mut long = sig.to_vec();
     long.push(0);
     assert_eq!(
-        Signature::from_bytes(&long).unwrap_err(),
+        BlsSignature::from_bytes(&long).unwrap_err(),
         enc(EncodingError::TrailingBytes)
     );
     // A public key is not a signature and vice versa (length).
-    assert!(Signature::from_bytes(&key(1).public_key().to_bytes()).is_err());
-    assert!(PublicKey::from_bytes(&sig).is_err());
+    assert!(BlsSignature::from_bytes(&key(1).public_key().to_bytes()).is_err());
+    assert!(BlsPublicKey::from_bytes(&sig).is_err());
 }
 
 #[test]
@@ -1382,7 +1389,7 @@ fn every_bit_flip_of_a_signature_is_rejected() {
     for bit in 0..96 * 8 {
         let mut b = sig;
         b[bit / 8] ^= 0x80 >> (bit % 8);
-        match Signature::from_bytes(&b) {
+        match BlsSignature::from_bytes(&b) {
             Err(e) => assert!(matches!(e, Error::InvalidEncoding(_)), "bit {bit}: {e:?}"),
             Ok(s) => {
                 decoded_but_wrong += 1;
@@ -1407,7 +1414,7 @@ fn every_bit_flip_of_a_public_key_is_rejected() {
     for bit in 0..48 * 8 {
         let mut b = pk;
         b[bit / 8] ^= 0x80 >> (bit % 8);
-        if let Ok(p) = PublicKey::from_bytes(&b) {
+        if let Ok(p) = BlsPublicKey::from_bytes(&b) {
             assert_eq!(
                 p.verify(msg, &sig),
                 Err(Error::VerificationFailed),
@@ -1430,29 +1437,29 @@ fn object_encodings() {
     assert_eq!(sig_obj[..4], [b'C', b'C', 0x11, 0x02]);
     assert_eq!(pk_obj[4..], pk.to_bytes());
     assert_eq!(sig_obj[4..], sig.to_bytes());
-    assert_eq!(PublicKey::from_object_bytes(&pk_obj).unwrap(), pk);
-    assert_eq!(Signature::from_object_bytes(&sig_obj).unwrap(), sig);
+    assert_eq!(BlsPublicKey::from_object_bytes(&pk_obj).unwrap(), pk);
+    assert_eq!(BlsSignature::from_object_bytes(&sig_obj).unwrap(), sig);
     // Wrong type, version, raw bytes, trailing bytes.
     assert_eq!(
-        PublicKey::from_object_bytes(&sig_obj).unwrap_err(),
+        BlsPublicKey::from_object_bytes(&sig_obj).unwrap_err(),
         enc(EncodingError::WrongType)
     );
     assert_eq!(
-        Signature::from_object_bytes(&pk_obj).unwrap_err(),
+        BlsSignature::from_object_bytes(&pk_obj).unwrap_err(),
         enc(EncodingError::WrongType)
     );
     // Format v2: the old version 1 is refused like any unknown version.
     let mut v1 = pk_obj.clone();
     v1[3] = 1;
     assert_eq!(
-        PublicKey::from_object_bytes(&v1).unwrap_err(),
+        BlsPublicKey::from_object_bytes(&v1).unwrap_err(),
         enc(EncodingError::UnsupportedVersion)
     );
-    assert!(PublicKey::from_object_bytes(&pk.to_bytes()).is_err());
+    assert!(BlsPublicKey::from_object_bytes(&pk.to_bytes()).is_err());
     let mut long = sig_obj.clone();
     long.push(0);
     assert_eq!(
-        Signature::from_object_bytes(&long).unwrap_err(),
+        BlsSignature::from_object_bytes(&long).unwrap_err(),
         enc(EncodingError::TrailingBytes)
     );
 }
@@ -1460,7 +1467,7 @@ fn object_encodings() {
 #[test]
 fn public_values_compare_and_hash_by_encoding() {
     use std::collections::HashSet;
-    let set: HashSet<PublicKey> = [
+    let set: HashSet<BlsPublicKey> = [
         key(1).public_key(),
         key(2).public_key(),
         key(1).public_key(),
@@ -1480,7 +1487,7 @@ fn public_values_compare_and_hash_by_encoding() {
     };
     let want = ark_bytes(&(G1Projective::generator() + G1Projective::generator()).into_affine());
     assert_eq!(
-        SigningKey::from_bytes(&two)
+        BlsSigningKey::from_secret_bytes(&two)
             .unwrap()
             .public_key()
             .to_bytes()

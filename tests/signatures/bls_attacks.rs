@@ -30,17 +30,17 @@ use ark_bls12_381::{Fq, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, One, PrimeField};
 use ark_serialize::CanonicalSerialize;
-use cipherchart::chain::{merkle::EMPTY_ROOT, Chain, Checkpoint, Entry, EntryDraft, MemoryStore};
-use cipherchart::consent::{ConsentToken, RevocationSet};
 use cipherchart::hazmat;
-use cipherchart::sig::{
-    aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, PublicKey,
-    Signature, SigningKey, UnvalidatedPublicKey, UnvalidatedSignature, POP_DST, SIG_DST,
+use cipherchart::{
+    aggregate_verify, batch_find_invalid, batch_verify, fast_aggregate_verify, BlsPublicKey,
+    BlsSignature, BlsSigningKey, UnvalidatedPublicKey, UnvalidatedSignature, POP_DST, SIG_DST,
 };
 use cipherchart::{
     seal, Action, Authority, ChainErrorKind, ConsentError, DelegationKey, EncodingError, Error,
     Policy, ProofFile, ReKey, SealedRecord,
 };
+use cipherchart::{Chain, Checkpoint, Entry, EntryDraft, MemoryStore, EMPTY_ROOT};
+use cipherchart::{ConsentToken, RevocationSet};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
@@ -64,8 +64,8 @@ fn identity_g2() -> [u8; G2_LEN] {
     b
 }
 
-fn key(seed: u8) -> SigningKey {
-    SigningKey::from_ikm(&[seed; 32], b"bls-attacks").unwrap()
+fn key(seed: u8) -> BlsSigningKey {
+    BlsSigningKey::from_ikm(&[seed; 32], b"bls-attacks").unwrap()
 }
 
 fn rng(label: &str) -> ChaCha20Rng {
@@ -79,12 +79,12 @@ fn negate<const N: usize>(bytes: &[u8; N]) -> [u8; N] {
     b
 }
 
-fn neg_pk(pk: &PublicKey) -> PublicKey {
-    PublicKey::from_bytes(&negate(&pk.to_bytes())).unwrap()
+fn neg_pk(pk: &BlsPublicKey) -> BlsPublicKey {
+    BlsPublicKey::from_bytes(&negate(&pk.to_bytes())).unwrap()
 }
 
-fn neg_sig(sig: &Signature) -> Signature {
-    Signature::from_bytes(&negate(&sig.to_bytes())).unwrap()
+fn neg_sig(sig: &BlsSignature) -> BlsSignature {
+    BlsSignature::from_bytes(&negate(&sig.to_bytes())).unwrap()
 }
 
 fn encoding_error<T: std::fmt::Debug>(r: Result<T, Error>) -> EncodingError {
@@ -226,36 +226,36 @@ fn replace_once(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
 #[test]
 fn strict_decoders_refuse_the_identity_raw_and_object() {
     assert_eq!(
-        encoding_error(PublicKey::from_bytes(&identity_g1())),
+        encoding_error(BlsPublicKey::from_bytes(&identity_g1())),
         EncodingError::IdentityPoint
     );
     assert_eq!(
-        encoding_error(Signature::from_bytes(&identity_g2())),
+        encoding_error(BlsSignature::from_bytes(&identity_g2())),
         EncodingError::IdentityPoint
     );
     // The object forms, header written from formats.md (43 43 10 02 / 43 43 11 02).
     let mut pk_obj = vec![0x43, 0x43, 0x10, 0x02];
     pk_obj.extend_from_slice(&identity_g1());
     assert_eq!(
-        encoding_error(PublicKey::from_object_bytes(&pk_obj)),
+        encoding_error(BlsPublicKey::from_object_bytes(&pk_obj)),
         EncodingError::IdentityPoint
     );
     let mut sig_obj = vec![0x43, 0x43, 0x11, 0x02];
     sig_obj.extend_from_slice(&identity_g2());
     assert_eq!(
-        encoding_error(Signature::from_object_bytes(&sig_obj)),
+        encoding_error(BlsSignature::from_object_bytes(&sig_obj)),
         EncodingError::IdentityPoint
     );
     // Old version byte, swapped tags.
     pk_obj[3] = 0x01;
     assert_eq!(
-        encoding_error(PublicKey::from_object_bytes(&pk_obj)),
+        encoding_error(BlsPublicKey::from_object_bytes(&pk_obj)),
         EncodingError::UnsupportedVersion
     );
     let mut swapped = vec![0x43, 0x43, 0x11, 0x02];
     swapped.extend_from_slice(&key(1).public_key().to_bytes());
     assert_eq!(
-        encoding_error(PublicKey::from_object_bytes(&swapped)),
+        encoding_error(BlsPublicKey::from_object_bytes(&swapped)),
         EncodingError::WrongType
     );
 }
@@ -307,11 +307,11 @@ fn unvalidated_aggregate_to_identity_then_validate_is_refused() {
     ));
     // The strict aggregate refuses the same cancellation.
     assert!(matches!(
-        Signature::aggregate(&[s, neg_sig(&s)]),
+        BlsSignature::aggregate(&[s, neg_sig(&s)]),
         Err(Error::InvalidArgument(_))
     ));
     assert!(matches!(
-        Signature::aggregate(&[s, neg_sig(&s), s, neg_sig(&s)]),
+        BlsSignature::aggregate(&[s, neg_sig(&s), s, neg_sig(&s)]),
         Err(Error::InvalidArgument(_))
     ));
 }
@@ -342,17 +342,17 @@ fn key_aggregation_that_cancels_is_refused() {
     assert_ne!(pk, minus);
     for keys in [vec![pk, minus], vec![minus, pk], vec![pk, pk, minus, minus]] {
         assert!(matches!(
-            PublicKey::aggregate(&keys),
+            BlsPublicKey::aggregate(&keys),
             Err(Error::InvalidArgument(_))
         ));
     }
     assert!(matches!(
-        PublicKey::aggregate(&[]),
+        BlsPublicKey::aggregate(&[]),
         Err(Error::InvalidArgument(_))
     ));
     // A partial cancellation is just the remaining key.
     let pk2 = key(2).public_key();
-    assert_eq!(PublicKey::aggregate(&[pk, pk2, minus]).unwrap(), pk2);
+    assert_eq!(BlsPublicKey::aggregate(&[pk, pk2, minus]).unwrap(), pk2);
 }
 
 #[test]
@@ -365,14 +365,14 @@ fn conversions_roundtrip_and_never_widen() {
     let s = key(3).sign(b"x");
     let us = UnvalidatedSignature::from(s);
     assert_eq!(us.validate().unwrap(), s);
-    // `PublicKey::from_bytes` is documented as equal to decode-then-validate.
+    // `BlsPublicKey::from_bytes` is documented as equal to decode-then-validate.
     for bytes in [identity_g1(), pk.to_bytes(), g1_off_subgroup(0), [0u8; 48]] {
-        let strict = PublicKey::from_bytes(&bytes);
+        let strict = BlsPublicKey::from_bytes(&bytes);
         let split = UnvalidatedPublicKey::from_bytes(&bytes).and_then(|u| u.validate());
         assert_eq!(strict, split);
     }
     for bytes in [identity_g2(), s.to_bytes(), g2_off_subgroup(), [0u8; 96]] {
-        let strict = Signature::from_bytes(&bytes).map(|s| s.to_bytes());
+        let strict = BlsSignature::from_bytes(&bytes).map(|s| s.to_bytes());
         let split = UnvalidatedSignature::from_bytes(&bytes)
             .and_then(|u| u.validate())
             .map(|s| s.to_bytes());
@@ -388,10 +388,10 @@ fn strict_decoders_report_identity_before_trailing_bytes() {
     let mut g1 = identity_g1().to_vec();
     g1.push(0);
     let split = UnvalidatedPublicKey::from_bytes(&g1).and_then(|u| u.validate());
-    assert_eq!(PublicKey::from_bytes(&g1), split);
+    assert_eq!(BlsPublicKey::from_bytes(&g1), split);
     let mut g2 = identity_g2().to_vec();
     g2.push(0);
-    let strict = Signature::from_bytes(&g2).map(|s| s.to_bytes());
+    let strict = BlsSignature::from_bytes(&g2).map(|s| s.to_bytes());
     let split = UnvalidatedSignature::from_bytes(&g2)
         .and_then(|u| u.validate())
         .map(|s| s.to_bytes());
@@ -405,13 +405,13 @@ fn hazmat_outputs_decode_as_ordinary_subgroup_points() {
     for i in 0..8u8 {
         let msg = [i; 5];
         let g2 = hazmat::hash_to_g2(&msg, b"REVIEW-V01-G2").unwrap();
-        assert!(Signature::from_bytes(&g2).is_ok());
+        assert!(BlsSignature::from_bytes(&g2).is_ok());
         let e2 = hazmat::encode_to_g2(&msg, b"REVIEW-V01-G2").unwrap();
-        assert!(Signature::from_bytes(&e2).is_ok());
+        assert!(BlsSignature::from_bytes(&e2).is_ok());
         let g1 = hazmat::hash_to_g1(&msg, b"REVIEW-V01-G1").unwrap();
-        assert!(PublicKey::from_bytes(&g1).is_ok());
+        assert!(BlsPublicKey::from_bytes(&g1).is_ok());
         let e1 = hazmat::encode_to_g1(&msg, b"REVIEW-V01-G1").unwrap();
-        assert!(PublicKey::from_bytes(&e1).is_ok());
+        assert!(BlsPublicKey::from_bytes(&e1).is_ok());
     }
 }
 
@@ -427,7 +427,7 @@ fn assert_both_g1(bytes: &[u8], want: EncodingError) {
         hex::encode(bytes)
     );
     assert_eq!(
-        encoding_error(PublicKey::from_bytes(bytes)),
+        encoding_error(BlsPublicKey::from_bytes(bytes)),
         want,
         "strict g1 {}",
         hex::encode(bytes)
@@ -442,7 +442,7 @@ fn assert_both_g2(bytes: &[u8], want: EncodingError) {
         hex::encode(bytes)
     );
     assert_eq!(
-        encoding_error(Signature::from_bytes(bytes)),
+        encoding_error(BlsSignature::from_bytes(bytes)),
         want,
         "strict g2 {}",
         hex::encode(bytes)
@@ -486,7 +486,7 @@ fn unvalidated_g1_refuses_every_non_canonical_encoding() {
     b[0] |= 0x80;
     assert_both_g1(&b, EncodingError::InvalidPoint);
     let (real, alias) = g1_alias();
-    assert!(PublicKey::from_bytes(&real).is_ok());
+    assert!(BlsPublicKey::from_bytes(&real).is_ok());
     assert_both_g1(&alias, EncodingError::InvalidPoint);
     let mut b = [0xff; 48];
     b[0] = 0x9f;
@@ -505,7 +505,7 @@ fn unvalidated_g1_refuses_every_non_canonical_encoding() {
         encoding_error(UnvalidatedPublicKey::from_bytes(&long_inf)),
         EncodingError::TrailingBytes
     );
-    assert!(PublicKey::from_bytes(&long_inf).is_err());
+    assert!(BlsPublicKey::from_bytes(&long_inf).is_err());
     // The 96-byte uncompressed serialisation of a key is not accepted either.
     assert!(UnvalidatedPublicKey::from_bytes(&[0u8; 96]).is_err());
 }
@@ -589,7 +589,7 @@ fn unvalidated_g2_refuses_every_non_canonical_encoding() {
         encoding_error(UnvalidatedSignature::from_bytes(&long_inf)),
         EncodingError::TrailingBytes
     );
-    assert!(Signature::from_bytes(&long_inf).is_err());
+    assert!(BlsSignature::from_bytes(&long_inf).is_err());
 }
 
 /// blst's verdict on 48 bytes: `None` if it does not deserialise or is off the subgroup,
@@ -662,11 +662,11 @@ fn unvalidated_decoders_agree_with_blst_on_mutated_inputs() {
             assert_eq!(Some(u.is_identity()), theirs);
             assert_eq!(u.validate().is_ok(), theirs == Some(false));
             assert_eq!(
-                PublicKey::from_bytes(b).is_ok(),
+                BlsPublicKey::from_bytes(b).is_ok(),
                 blst::min_pk::PublicKey::key_validate(b).is_ok()
             );
         } else {
-            assert!(PublicKey::from_bytes(b).is_err());
+            assert!(BlsPublicKey::from_bytes(b).is_err());
         }
     }
     assert!(
@@ -688,9 +688,9 @@ fn unvalidated_decoders_agree_with_blst_on_mutated_inputs() {
             accepted += 1;
             assert_eq!(&u.to_bytes(), b);
             assert_eq!(Some(u.is_identity()), theirs);
-            assert_eq!(Signature::from_bytes(b).is_ok(), theirs == Some(false));
+            assert_eq!(BlsSignature::from_bytes(b).is_ok(), theirs == Some(false));
         } else {
-            assert!(Signature::from_bytes(b).is_err());
+            assert!(BlsSignature::from_bytes(b).is_err());
         }
     }
     assert!(accepted >= 2 * sigs.len());
@@ -726,13 +726,13 @@ fn keys_summing_to_identity_verify_nothing() {
     let pk = sk.public_key();
     let minus = neg_pk(&pk);
     let msg = b"transfer everything";
-    // No Signature is the identity, so `[pk, −pk]` (aggregate key = identity) can be
+    // No BlsSignature is the identity, so `[pk, −pk]` (aggregate key = identity) can be
     // paired with nothing that verifies: try a few candidates.
     let candidates = [
         sk.sign(msg),
         neg_sig(&sk.sign(msg)),
         key(2).sign(msg),
-        Signature::from_bytes(&hazmat::hash_to_g2(msg, SIG_DST).unwrap()).unwrap(),
+        BlsSignature::from_bytes(&hazmat::hash_to_g2(msg, SIG_DST).unwrap()).unwrap(),
     ];
     for sig in &candidates {
         assert_eq!(
@@ -788,7 +788,7 @@ fn rogue_key_negation_works_only_without_pop_as_documented() {
         Err(Error::VerificationFailed)
     );
     let h_pop =
-        Signature::from_bytes(&hazmat::hash_to_g2(&rogue.to_bytes(), POP_DST).unwrap()).unwrap();
+        BlsSignature::from_bytes(&hazmat::hash_to_g2(&rogue.to_bytes(), POP_DST).unwrap()).unwrap();
     assert_eq!(
         rogue.verify_possession(&h_pop),
         Err(Error::VerificationFailed)
@@ -815,7 +815,7 @@ fn duplicate_messages_need_the_sum_of_signatures() {
         aggregate_verify(&[(pk, &b"m"[..]), (pk, &b"m"[..])], &s),
         Err(Error::VerificationFailed)
     );
-    let doubled = Signature::aggregate(&[s, s]).unwrap();
+    let doubled = BlsSignature::aggregate(&[s, s]).unwrap();
     assert!(aggregate_verify(&[(pk, &b"m"[..]), (pk, &b"m"[..])], &doubled).is_ok());
     assert_eq!(
         fast_aggregate_verify(&[pk, pk], b"m", &s),
@@ -824,7 +824,7 @@ fn duplicate_messages_need_the_sum_of_signatures() {
     assert!(fast_aggregate_verify(&[pk, pk], b"m", &doubled).is_ok());
     // Ordering of pairs vs. messages: swapping messages between keys fails.
     let sk2 = key(2);
-    let agg = Signature::aggregate(&[sk.sign(b"a"), sk2.sign(b"b")]).unwrap();
+    let agg = BlsSignature::aggregate(&[sk.sign(b"a"), sk2.sign(b"b")]).unwrap();
     assert!(aggregate_verify(&[(pk, &b"a"[..]), (sk2.public_key(), &b"b"[..])], &agg).is_ok());
     assert_eq!(
         aggregate_verify(&[(pk, &b"b"[..]), (sk2.public_key(), &b"a"[..])], &agg),
@@ -858,8 +858,8 @@ fn batch_cancellation_is_caught_by_random_weights() {
     let sk = key(1);
     let pk = sk.public_key();
     let delta = key(9).sign(b"delta");
-    let s1 = Signature::aggregate(&[sk.sign(b"one"), delta]).unwrap();
-    let s2 = Signature::aggregate(&[sk.sign(b"two"), neg_sig(&delta)]).unwrap();
+    let s1 = BlsSignature::aggregate(&[sk.sign(b"one"), delta]).unwrap();
+    let s2 = BlsSignature::aggregate(&[sk.sign(b"two"), neg_sig(&delta)]).unwrap();
     assert_eq!(pk.verify(b"one", &s1), Err(Error::VerificationFailed));
     let items = [(pk, &b"one"[..], s1), (pk, &b"two"[..], s2)];
     for _ in 0..4 {
@@ -874,7 +874,7 @@ fn batch_cancellation_is_caught_by_random_weights() {
     );
     // The aggregate of the two does verify under aggregate_verify: that is the definition
     // of an aggregate signature, not a flaw (only σ1 + σ2 is bound).
-    let agg = Signature::aggregate(&[s1, s2]).unwrap();
+    let agg = BlsSignature::aggregate(&[s1, s2]).unwrap();
     assert!(aggregate_verify(&[(pk, &b"one"[..]), (pk, &b"two"[..])], &agg).is_ok());
 }
 
@@ -906,8 +906,8 @@ fn a_constant_rng_voids_the_batch_guarantee_as_documented() {
     let sk = key(1);
     let pk = sk.public_key();
     let delta = key(9).sign(b"delta");
-    let s1 = Signature::aggregate(&[sk.sign(b"one"), delta]).unwrap();
-    let s2 = Signature::aggregate(&[sk.sign(b"two"), neg_sig(&delta)]).unwrap();
+    let s1 = BlsSignature::aggregate(&[sk.sign(b"one"), delta]).unwrap();
+    let s2 = BlsSignature::aggregate(&[sk.sign(b"two"), neg_sig(&delta)]).unwrap();
     let items = [(pk, &b"one"[..], s1), (pk, &b"two"[..], s2)];
     assert!(batch_verify(&items, &mut ConstRng(7)).is_ok());
 }
@@ -1128,12 +1128,13 @@ fn hazmat_encode_to_curve_applies_the_oversize_dst_rule() {
 #[test]
 fn hazmat_under_the_signature_dst_is_documented_and_gives_nothing_new() {
     // Expected (hazmat module docs): hash_to_g2(m, SIG_DST) is H(m), a valid signature on
-    // m by the key sk = 1 (pk = g1) — which SigningKey::from_bytes(1) could make anyway.
+    // m by the key sk = 1 (pk = g1) — which BlsSigningKey::from_secret_bytes(1) could make anyway.
     let h = hazmat::hash_to_g2(b"m", SIG_DST).unwrap();
-    let sig = Signature::from_bytes(&h).unwrap();
-    let g1 = PublicKey::from_bytes(&compressed_g1(&G1Affine::generator())).unwrap();
+    let sig = BlsSignature::from_bytes(&h).unwrap();
+    let g1 = BlsPublicKey::from_bytes(&compressed_g1(&G1Affine::generator())).unwrap();
     assert!(g1.verify(b"m", &sig).is_ok());
-    let pop = Signature::from_bytes(&hazmat::hash_to_g2(&g1.to_bytes(), POP_DST).unwrap()).unwrap();
+    let pop =
+        BlsSignature::from_bytes(&hazmat::hash_to_g2(&g1.to_bytes(), POP_DST).unwrap()).unwrap();
     assert!(g1.verify_possession(&pop).is_ok());
     // It is nobody else's signature.
     assert_eq!(
@@ -1141,7 +1142,7 @@ fn hazmat_under_the_signature_dst_is_documented_and_gives_nothing_new() {
         Err(Error::VerificationFailed)
     );
     // And the encode_to (NU) output under SIG_DST is not H(m).
-    let nu = Signature::from_bytes(&hazmat::encode_to_g2(b"m", SIG_DST).unwrap()).unwrap();
+    let nu = BlsSignature::from_bytes(&hazmat::encode_to_g2(b"m", SIG_DST).unwrap()).unwrap();
     assert_eq!(g1.verify(b"m", &nu), Err(Error::VerificationFailed));
 }
 
@@ -1233,8 +1234,8 @@ fn token_bytes(blocks: &[(Vec<u8>, [u8; 96])], proof: Option<&[u8; 96]>) -> Vec<
 
 /// A valid two-block token: patient → holder (attenuates, closes).
 fn two_block_token(
-    patient: &SigningKey,
-    holder: &SigningKey,
+    patient: &BlsSigningKey,
+    holder: &BlsSigningKey,
     grantee: &[u8; 48],
     next: Option<&[u8; 48]>,
 ) -> Vec<(Vec<u8>, [u8; 96])> {
@@ -1475,8 +1476,8 @@ fn consent_revocation_dodge_by_batch_cancellation_is_caught() {
     );
 
     let delta = holder.sign(b"delta");
-    let s0x = Signature::aggregate(&[s0, delta]).unwrap().to_bytes();
-    let s1x = Signature::aggregate(&[
+    let s0x = BlsSignature::aggregate(&[s0, delta]).unwrap().to_bytes();
+    let s1x = BlsSignature::aggregate(&[
         holder.sign(&block_message(1, Some(&s0x), &p1)),
         neg_sig(&delta),
     ])
@@ -1485,9 +1486,9 @@ fn consent_revocation_dodge_by_batch_cancellation_is_caught() {
     // The forgery is exact up to the weights: the unweighted check accepts it.
     let m0 = block_message(0, None, &p0);
     let m1 = block_message(1, Some(&s0x), &p1);
-    let sum = Signature::aggregate(&[
-        Signature::from_bytes(&s0x).unwrap(),
-        Signature::from_bytes(&s1x).unwrap(),
+    let sum = BlsSignature::aggregate(&[
+        BlsSignature::from_bytes(&s0x).unwrap(),
+        BlsSignature::from_bytes(&s1x).unwrap(),
     ])
     .unwrap();
     assert!(aggregate_verify(&[(pk, &m0[..]), (holder.public_key(), &m1[..])], &sum).is_ok());
@@ -1659,7 +1660,7 @@ fn hand_built_checkpoint_matches_the_library() {
     let text = note_text(origin);
     let sig = log.sign(&checkpoint_message(&text)).to_bytes();
     let id = hand_key_id(origin, &log.public_key().to_bytes());
-    assert_eq!(id, cipherchart::chain::key_id(origin, &log.public_key()));
+    assert_eq!(id, cipherchart::key_id(origin, &log.public_key()));
     let note = format!("{text}\n{}", sig_line(origin, &id, &sig));
     assert_eq!(
         note,
@@ -1808,7 +1809,7 @@ fn hop_delegator_is_unvalidated_bytes_and_a_rewritten_one_opens_for_nobody() {
     // still decodes: this is the one place an identity BLS key sits in a decodable object.
     // The summary table ("every cipherchart object that embeds a BLS key … IdentityPoint")
     // does not list sealed records, and no public API returns the hop delegator as a
-    // `PublicKey`, so nothing *uses* it as a key; what must hold is that it opens nothing.
+    // `BlsPublicKey`, so nothing *uses* it as a key; what must hold is that it opens nothing.
     let g = grant();
     let mut rng = rng("bls-attacks/hop");
     let policy = Policy::parse("patient:42").unwrap();

@@ -15,9 +15,10 @@ use std::path::Path;
 use ark_bls12_381::{Fq, Fq2, G1Affine, G2Affine};
 use ark_ff::PrimeField;
 use ark_serialize::CanonicalSerialize;
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::hazmat::{encode_to_g1, encode_to_g2, expand_message_xmd, hash_to_g1, hash_to_g2};
-use cipherchart::sig::{SigningKey, POP_DST, SIG_DST};
 use cipherchart::Error;
+use cipherchart::{BlsSigningKey, POP_DST, SIG_DST};
 use serde_json::Value;
 
 const RFC: &str = concat!(
@@ -166,7 +167,7 @@ fn hash_to_g2_is_the_signature_hash() {
     // under POP_DST what a proof of possession signs.
     let mut one = [0u8; 32];
     one[31] = 1;
-    let sk = SigningKey::from_bytes(&one).unwrap();
+    let sk = BlsSigningKey::from_secret_bytes(&one).unwrap();
     assert_eq!(
         sk.sign(b"abc").to_bytes(),
         hash_to_g2(b"abc", SIG_DST).unwrap()

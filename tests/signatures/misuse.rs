@@ -7,8 +7,9 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common::rng;
-use cipherchart::sig::{fast_aggregate_verify, PublicKey as BlsPublicKey, Signature, SigningKey};
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::Error;
+use cipherchart::{fast_aggregate_verify, BlsPublicKey, BlsSignature, BlsSigningKey};
 
 #[test]
 fn identity_and_non_canonical_bls_encodings_are_refused() {
@@ -17,16 +18,16 @@ fn identity_and_non_canonical_bls_encodings_are_refused() {
     assert!(BlsPublicKey::from_bytes(&identity_pk).is_err());
     let mut identity_sig = [0u8; 96];
     identity_sig[0] = 0xc0;
-    assert!(Signature::from_bytes(&identity_sig).is_err());
-    assert!(SigningKey::from_bytes(&[0u8; 32]).is_err());
-    assert!(SigningKey::from_bytes(&[0xff; 32]).is_err());
-    assert!(SigningKey::from_ikm(&[7u8; 31], b"").is_err());
+    assert!(BlsSignature::from_bytes(&identity_sig).is_err());
+    assert!(BlsSigningKey::from_secret_bytes(&[0u8; 32]).is_err());
+    assert!(BlsSigningKey::from_secret_bytes(&[0xff; 32]).is_err());
+    assert!(BlsSigningKey::from_ikm(&[7u8; 31], b"").is_err());
 }
 
 #[test]
 fn a_signature_is_not_a_proof_of_possession_and_aggregates_need_keys() {
     let mut rng = rng(10);
-    let sk = SigningKey::generate(&mut rng);
+    let sk = BlsSigningKey::generate(&mut rng);
     let pk = sk.public_key();
     // Signing the key's own bytes under the message tag does not make a PoP.
     assert_eq!(

@@ -6,7 +6,6 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use cipherchart::chain as core;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
@@ -22,27 +21,27 @@ use crate::{detached, to_py_err};
 /// An unsigned entry: what happened, to which subject, with which digest.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EntryDraft(pub core::EntryDraft);
+pub struct EntryDraft(pub cipherchart::EntryDraft);
 
 /// A signed entry of the chain: public, comparable (by bytes), picklable.
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Clone)]
-pub struct Entry(pub core::Entry);
+pub struct Entry(pub cipherchart::Entry);
 
 /// A Merkle audit path: `index`, `size` and the sibling hashes.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InclusionProof(pub core::InclusionProof);
+pub struct InclusionProof(pub cipherchart::InclusionProof);
 
 /// A signed checkpoint (C2SP signed note): origin, size and root of the log.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, PartialEq, Eq)]
-pub struct Checkpoint(pub core::Checkpoint);
+pub struct Checkpoint(pub cipherchart::Checkpoint);
 
 /// A receipt: checkpoint + entry + audit path, verifiable offline.
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Clone)]
-pub struct ProofFile(pub core::ProofFile);
+pub struct ProofFile(pub cipherchart::ProofFile);
 
 macro_rules! opaque_debug {
     ($($t:ty),*) => {$(
@@ -56,8 +55,8 @@ macro_rules! opaque_debug {
 opaque_debug!(Entry, Checkpoint, ProofFile, Chain, ChainIter);
 
 pub(crate) enum Store {
-    Memory(core::Chain<core::MemoryStore>),
-    File(core::Chain<core::FileStore>),
+    Memory(cipherchart::Chain<cipherchart::MemoryStore>),
+    File(cipherchart::Chain<cipherchart::FileStore>),
 }
 
 /// The log: a hash chain of signed entries and the Merkle tree over them, kept in memory
@@ -127,10 +126,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for ActionArg {
 }
 
 impl ActionArg {
-    fn into_core(self) -> PyResult<core::Action> {
+    fn into_core(self) -> PyResult<cipherchart::Action> {
         match self {
-            Self::Code(c) => core::Action::from_code(c),
-            Self::Name(n) => core::Action::from_name(&n),
+            Self::Code(c) => cipherchart::Action::from_code(c),
+            Self::Name(n) => cipherchart::Action::from_name(&n),
         }
         .map_err(to_py_err)
     }
@@ -145,7 +144,7 @@ impl EntryDraft {
         let time = time.0;
         let subject: Vec<u8> = subject.0;
         let digest = digest.0;
-        Ok(Self(core::EntryDraft::new(
+        Ok(Self(cipherchart::EntryDraft::new(
             time,
             action.into_core()?,
             subject,
@@ -164,7 +163,7 @@ impl EntryDraft {
         let time = time.0;
         let subject: Vec<u8> = subject.0;
         let payload: &[u8] = &payload;
-        Ok(Self(core::EntryDraft::for_payload(
+        Ok(Self(cipherchart::EntryDraft::for_payload(
             time,
             action.into_core()?,
             subject,
@@ -251,7 +250,7 @@ impl Entry {
     fn for_seal(record: Obj<'_, SealedRecord>, time: Time) -> EntryDraft {
         let record = &*record;
         let time = time.0;
-        EntryDraft(core::Entry::for_seal(&record.0, time))
+        EntryDraft(cipherchart::Entry::for_seal(&record.0, time))
     }
 
     /// Logs a re-encryption whose result is `record`, made with the re-key of `grant_id`.
@@ -260,7 +259,7 @@ impl Entry {
         let record = &*record;
         let grant_id = grant_id.0;
         let time = time.0;
-        EntryDraft(core::Entry::for_reencrypt(&record.0, grant_id, time))
+        EntryDraft(cipherchart::Entry::for_reencrypt(&record.0, grant_id, time))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -369,7 +368,7 @@ impl InclusionProof {
         let index = index.0;
         let size = size.0;
         let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
-        Self(core::InclusionProof { index, size, path })
+        Self(cipherchart::InclusionProof { index, size, path })
     }
 
     /// The leaf's index.
@@ -411,7 +410,7 @@ impl Checkpoint {
     #[staticmethod]
     fn from_note(note: Str) -> PyResult<Self> {
         let note: &str = &note.0;
-        core::Checkpoint::from_note(note)
+        cipherchart::Checkpoint::from_note(note)
             .map(Self)
             .map_err(to_py_err)
     }
@@ -431,7 +430,7 @@ impl Checkpoint {
         let size = size.0;
         let root = root.0;
         detached(py, || {
-            core::Checkpoint::sign(origin, size, root, &log_key.0)
+            cipherchart::Checkpoint::sign(origin, size, root, &log_key.0)
         })
         .map(Self)
         .map_err(to_py_err)
@@ -510,7 +509,7 @@ impl ProofFile {
         let checkpoint = &*checkpoint;
         let entry = &*entry;
         let proof = &*proof;
-        core::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())
+        cipherchart::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())
             .map(Self)
             .map_err(to_py_err)
     }
@@ -524,7 +523,7 @@ impl ProofFile {
     #[staticmethod]
     fn from_tlog_proof(text: Str) -> PyResult<Self> {
         let text: &str = &text.0;
-        core::ProofFile::from_tlog_proof(text)
+        cipherchart::ProofFile::from_tlog_proof(text)
             .map(Self)
             .map_err(to_py_err)
     }
@@ -539,7 +538,7 @@ impl ProofFile {
     #[staticmethod]
     fn from_text(text: Str) -> PyResult<Self> {
         let text: &str = &text.0;
-        core::ProofFile::from_text(text)
+        cipherchart::ProofFile::from_text(text)
             .map(Self)
             .map_err(to_py_err)
     }
@@ -584,7 +583,7 @@ impl Chain {
     /// An empty chain in memory.
     #[new]
     fn new() -> PyResult<Self> {
-        core::Chain::open(core::MemoryStore::new())
+        cipherchart::Chain::open(cipherchart::MemoryStore::new())
             .map(|c| Self::from_store(Store::Memory(c)))
             .map_err(to_py_err)
     }
@@ -603,11 +602,11 @@ impl Chain {
         let read_only = read_only.0;
         detached(py, || {
             let store = if read_only {
-                core::FileStore::open_read_only(&path)
+                cipherchart::FileStore::open_read_only(&path)
             } else {
-                core::FileStore::open_or_create(&path)
+                cipherchart::FileStore::open_or_create(&path)
             };
-            store.and_then(core::Chain::open)
+            store.and_then(cipherchart::Chain::open)
         })
         .map(|c| Self::from_store(Store::File(c)))
         .map_err(to_py_err)
@@ -621,7 +620,7 @@ impl Chain {
     fn from_records(py: Python<'_>, records: Seq<Bytes>) -> PyResult<Self> {
         let records: Vec<Vec<u8>> = records.0.into_iter().map(|b| b.0).collect();
         detached(py, || {
-            core::Chain::open(core::MemoryStore::from_records(records))
+            cipherchart::Chain::open(cipherchart::MemoryStore::from_records(records))
         })
         .map(|c| Self::from_store(Store::Memory(c)))
         .map_err(to_py_err)

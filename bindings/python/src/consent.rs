@@ -4,7 +4,7 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use cipherchart::consent::{self as core, Grantee};
+use cipherchart::{self as core, Grantee};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;

@@ -1,5 +1,6 @@
 //! `Authority`, `PublicKey`, `UserKey`: setup, key issue, opening records, streams and sessions.
 
+use cipherchart::hazmat::SecretKeyBytes;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use rand_core::OsRng;
@@ -32,7 +33,7 @@ impl PublicKey {
 /// The attribute authority: holds the master secret key, issues user keys.
 ///
 /// Secret: no equality, no hash; `repr` shows only the public key id. Pickling exports the
-/// master key (an explicit user action, as with `export_master_key_dangerous`).
+/// master key (an explicit user action, as with `to_secret_bytes`).
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug)]
 pub struct Authority(pub cipherchart::Authority);
@@ -59,8 +60,6 @@ impl Authority {
             .map_err(to_py_err)
     }
 
-    /// The master secret key with the public key, as bytes. Dangerous: whoever holds them can
-    /// issue any key.
     /// Issues a one-grant delegation key for `attributes`, naming `delegator` (the BLS
     /// consent key whose tokens will gate the re-key made from it).
     fn issue_delegation_key(
@@ -78,19 +77,20 @@ impl Authority {
         .map_err(to_py_err)
     }
 
-    fn export_master_key_dangerous<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.0.export_master_key_dangerous())
+    /// Hazardous: the master secret key as bytes (Rust's `hazmat::SecretKeyBytes`). Whoever
+    /// holds them can issue any key and open every record of this authority: store them
+    /// encrypted, in an HSM or offline, never log them.
+    fn to_secret_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_secret_bytes())
     }
 
-    /// The inverse of `export_master_key_dangerous`.
+    /// Hazardous: the inverse of `to_secret_bytes` (recomputes the public key).
     #[staticmethod]
-    fn import_master_key_dangerous(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+    fn from_secret_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
         let data: &[u8] = &data;
-        detached(py, || {
-            cipherchart::Authority::import_master_key_dangerous(data)
-        })
-        .map(Self)
-        .map_err(to_py_err)
+        detached(py, || cipherchart::Authority::from_secret_bytes(data))
+            .map(Self)
+            .map_err(to_py_err)
     }
 
     fn __repr__(&self) -> String {
@@ -101,11 +101,9 @@ impl Authority {
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<crate::Reduced<'py>> {
-        let data = slf.get().export_master_key_dangerous(slf.py());
+        let data = slf.get().to_secret_bytes(slf.py());
         Ok((
-            slf.as_any()
-                .get_type()
-                .getattr("import_master_key_dangerous")?,
+            slf.as_any().get_type().getattr("from_secret_bytes")?,
             (data,),
         ))
     }

@@ -53,17 +53,17 @@ glue::encoded!(
     UserKey: cipherchart::UserKey,
     SealedRecord: cipherchart::SealedRecord,
     ReKey: cipherchart::ReKey,
-    SessionHeader: cipherchart::session::SessionHeader,
-    SessionRecord: cipherchart::session::SessionRecord,
+    SessionHeader: cipherchart::SessionHeader,
+    SessionRecord: cipherchart::SessionRecord,
     BlsPublicKey: cipherchart::BlsPublicKey,
     BlsSignature: cipherchart::BlsSignature,
-    UnvalidatedPublicKey: cipherchart::sig::UnvalidatedPublicKey,
-    UnvalidatedSignature: cipherchart::sig::UnvalidatedSignature,
+    UnvalidatedPublicKey: cipherchart::UnvalidatedPublicKey,
+    UnvalidatedSignature: cipherchart::UnvalidatedSignature,
     ConsentToken: cipherchart::ConsentToken,
     Entry: cipherchart::Entry,
     Checkpoint: cipherchart::Checkpoint,
     ProofFile: cipherchart::ProofFile,
-    ConsistencyProof: cipherchart::chain::merkle::ConsistencyProof,
+    ConsistencyProof: cipherchart::ConsistencyProof,
 );
 glue::hashed!(
     PublicKey => |k| k.id(),
@@ -141,14 +141,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MerkleTree>()?;
     m.add_function(wrap_pyfunction!(proofs::leaf_hash, m)?)?;
     m.add_function(wrap_pyfunction!(proofs::node_hash, m)?)?;
-    m.add(
-        "EMPTY_ROOT",
-        PyBytes::new(m.py(), &cipherchart::chain::merkle::EMPTY_ROOT),
-    )?;
-    m.add(
-        "GENESIS",
-        PyBytes::new(m.py(), &cipherchart::chain::GENESIS),
-    )?;
+    m.add("EMPTY_ROOT", PyBytes::new(m.py(), &cipherchart::EMPTY_ROOT))?;
+    m.add("GENESIS", PyBytes::new(m.py(), &cipherchart::GENESIS))?;
     m.add_function(wrap_pyfunction!(proofs::verify_inclusion, m)?)?;
     m.add_function(wrap_pyfunction!(proofs::verify_consistency, m)?)?;
     m.add_function(wrap_pyfunction!(note::key_id, m)?)?;

@@ -1,7 +1,6 @@
 //! The signature lines of a checkpoint note: `NoteSignature` (`Checkpoint.signatures`)
 //! and `key_id`.
 
-use cipherchart::chain as core;
 use pyo3::prelude::*;
 
 use crate::args::{Obj, Str};
@@ -12,7 +11,7 @@ use crate::sig::BlsPublicKey;
 /// One signature line of a checkpoint note: `— <key name> base64(key id ‖ signature)`.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NoteSignature(pub core::NoteSignature);
+pub struct NoteSignature(pub cipherchart::NoteSignature);
 
 #[pymethods]
 impl NoteSignature {
@@ -52,5 +51,5 @@ pub fn key_id<'py>(
 ) -> Bound<'py, PyBytes> {
     let key_name: &str = &key_name.0;
     let key = &*key;
-    PyBytes::new(py, &core::key_id(key_name, &key.0))
+    PyBytes::new(py, &cipherchart::key_id(key_name, &key.0))
 }

@@ -3,7 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use cipherchart::policy::Node;
+use cipherchart::PolicyNode;
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyList, PyString, PyTuple};
 
@@ -27,8 +27,8 @@ fn fr_to_int<'py>(py: Python<'py>, v: &impl ToString) -> PyResult<Bound<'py, PyA
 
 /// A syntax-tree node as nested tuples: `("leaf", attribute)`, `("and", [children])`,
 /// `("or", [children])`, `("threshold", k, [children])`.
-fn node_to_py<'py>(py: Python<'py>, node: &Node) -> PyResult<Bound<'py, PyTuple>> {
-    let children = |c: &[Node]| -> PyResult<Bound<'py, PyList>> {
+fn node_to_py<'py>(py: Python<'py>, node: &PolicyNode) -> PyResult<Bound<'py, PyTuple>> {
+    let children = |c: &[PolicyNode]| -> PyResult<Bound<'py, PyList>> {
         PyList::new(
             py,
             c.iter()
@@ -37,11 +37,13 @@ fn node_to_py<'py>(py: Python<'py>, node: &Node) -> PyResult<Bound<'py, PyTuple>
         )
     };
     match node {
-        Node::Leaf(a) => ("leaf", a.as_str()).into_pyobject(py),
-        Node::And(c) => ("and", children(c)?).into_pyobject(py),
-        Node::Or(c) => ("or", children(c)?).into_pyobject(py),
-        Node::Threshold { k, children: c } => ("threshold", *k, children(c)?).into_pyobject(py),
-        // `Node` is non-exhaustive: a gate kind added to the core fails loudly here
+        PolicyNode::Leaf(a) => ("leaf", a.as_str()).into_pyobject(py),
+        PolicyNode::And(c) => ("and", children(c)?).into_pyobject(py),
+        PolicyNode::Or(c) => ("or", children(c)?).into_pyobject(py),
+        PolicyNode::Threshold { k, children: c } => {
+            ("threshold", *k, children(c)?).into_pyobject(py)
+        }
+        // `PolicyNode` is non-exhaustive: a gate kind added to the core fails loudly here
         // rather than being shown as something else.
         _ => Err(to_py_err(cipherchart::Error::InvalidArgument(
             "policy node kind unknown to this binding",

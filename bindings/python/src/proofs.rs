@@ -1,8 +1,7 @@
-//! `cipherchart::chain::merkle` beyond the chain's audit paths: `ConsistencyProof` (RFC 6962
+//! `cipherchart::merkle` beyond the chain's audit paths: `ConsistencyProof` (RFC 6962
 //! §2.1.2, an older tree is a prefix of a newer one), `MerkleTree`, and the free functions
 //! `verify_inclusion`, `verify_consistency`, `leaf_hash`, `node_hash`.
 
-use cipherchart::chain as core;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
@@ -15,7 +14,7 @@ use crate::to_py_err;
 /// picklable.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsistencyProof(pub core::ConsistencyProof);
+pub struct ConsistencyProof(pub cipherchart::ConsistencyProof);
 
 #[pymethods]
 impl ConsistencyProof {
@@ -26,7 +25,7 @@ impl ConsistencyProof {
         let old_size = old_size.0;
         let new_size = new_size.0;
         let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
-        Self(core::ConsistencyProof {
+        Self(cipherchart::ConsistencyProof {
             old_size,
             new_size,
             path,
@@ -82,7 +81,7 @@ pub fn verify_inclusion(
     let size = size.0;
     let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
     let root = root.0;
-    core::verify_inclusion(&leaf_hash, index, size, &path, &root).map_err(to_py_err)
+    cipherchart::verify_inclusion(&leaf_hash, index, size, &path, &root).map_err(to_py_err)
 }
 
 /// Raises VerificationFailed unless `path` proves the tree of `old_size` leaves and root
@@ -100,14 +99,15 @@ pub fn verify_consistency(
     let old_root = old_root.0;
     let new_root = new_root.0;
     let path: Vec<[u8; 32]> = path.0.into_iter().map(|d| d.0).collect();
-    core::verify_consistency(old_size, new_size, &old_root, &new_root, &path).map_err(to_py_err)
+    cipherchart::verify_consistency(old_size, new_size, &old_root, &new_root, &path)
+        .map_err(to_py_err)
 }
 
 /// `SHA-256(0x00 ‖ data)`: the RFC 6962 hash of a leaf holding `data`.
 #[pyfunction]
 pub fn leaf_hash<'py>(py: Python<'py>, data: Bytes) -> Bound<'py, PyBytes> {
     let data: &[u8] = &data;
-    PyBytes::new(py, &core::merkle::leaf_hash(data))
+    PyBytes::new(py, &cipherchart::leaf_hash(data))
 }
 
 /// `SHA-256(0x01 ‖ left ‖ right)`: the RFC 6962 hash of an inner node.
@@ -115,19 +115,19 @@ pub fn leaf_hash<'py>(py: Python<'py>, data: Bytes) -> Bound<'py, PyBytes> {
 pub fn node_hash<'py>(py: Python<'py>, left: Fixed<32>, right: Fixed<32>) -> Bound<'py, PyBytes> {
     let left = left.0;
     let right = right.0;
-    PyBytes::new(py, &core::merkle::node_hash(&left, &right))
+    PyBytes::new(py, &cipherchart::node_hash(&left, &right))
 }
 
 /// An RFC 6962 Merkle tree of leaf hashes, for logs other than the chain or for checking
 /// a log's proofs by rebuilding it. Safe to share between threads (a mutex inside).
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug, Default)]
-pub struct MerkleTree(Mutex<core::MerkleTree>);
+pub struct MerkleTree(Mutex<cipherchart::MerkleTree>);
 
 impl MerkleTree {
     /// The tree, locked. `push` cannot panic half-way, so a poisoned lock still holds a
     /// consistent tree.
-    fn lock(&self) -> MutexGuard<'_, core::MerkleTree> {
+    fn lock(&self) -> MutexGuard<'_, cipherchart::MerkleTree> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -3,7 +3,6 @@
 //! hashable, picklable (by their constructor arguments; the core has no standalone
 //! encoding for them).
 
-use cipherchart::consent as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
@@ -14,19 +13,19 @@ use crate::to_py_err;
 /// `Selection.only([...])`.
 #[pyclass(module = "cipherchart", frozen, eq, hash, from_py_object)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Selection(pub core::Selection);
+pub struct Selection(pub cipherchart::Selection);
 
 /// Which records a consent covers: those whose id `records` selects and whose category
 /// `categories` selects.
 #[pyclass(module = "cipherchart", frozen, eq, hash)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Scope(pub core::Scope);
+pub struct Scope(pub cipherchart::Scope);
 
 /// The validity interval `[not_before, expiry)` of a consent, in seconds since the epoch.
 /// Behaves as the pair `(not_before, expiry)`: unpacks, indexes and compares equal to it.
 #[pyclass(module = "cipherchart", frozen, from_py_object)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window(pub core::Window);
+pub struct Window(pub cipherchart::Window);
 
 /// A `Selection`, or a list of values meaning `Selection.only(values)`.
 pub(crate) enum SelectionArg {
@@ -46,10 +45,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for SelectionArg {
 }
 
 impl SelectionArg {
-    fn into_core(self) -> core::Selection {
+    fn into_core(self) -> cipherchart::Selection {
         match self {
             Self::Selection(s) => s.0,
-            Self::Values(v) => core::Selection::only(v),
+            Self::Values(v) => cipherchart::Selection::only(v),
         }
     }
 }
@@ -86,10 +85,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for WindowArg {
 }
 
 impl WindowArg {
-    pub(crate) fn into_core(self) -> PyResult<core::Window> {
+    pub(crate) fn into_core(self) -> PyResult<cipherchart::Window> {
         match self {
             Self::Window(w) => Ok(w.0),
-            Self::Pair(a, b) => core::Window::new(a.0, b.0).map_err(to_py_err),
+            Self::Pair(a, b) => cipherchart::Window::new(a.0, b.0).map_err(to_py_err),
         }
     }
 }
@@ -99,28 +98,28 @@ impl Selection {
     /// Every value: the dimension does not restrict.
     #[staticmethod]
     fn any() -> Self {
-        Self(core::Selection::Any)
+        Self(cipherchart::Selection::Any)
     }
 
     /// Exactly these values (duplicates merged).
     #[staticmethod]
     fn only(values: Strings) -> Self {
         let values = values.0;
-        Self(core::Selection::only(values))
+        Self(cipherchart::Selection::only(values))
     }
 
     /// Whether this is `Selection.any()`.
     #[getter]
     fn is_any(&self) -> bool {
-        matches!(self.0, core::Selection::Any)
+        matches!(self.0, cipherchart::Selection::Any)
     }
 
     /// The selected values, sorted (by UTF-8 bytes), or None for `any()`.
     #[getter]
     fn values(&self) -> Option<Vec<String>> {
         match &self.0 {
-            core::Selection::Any => None,
-            core::Selection::Only(set) => Some(set.iter().cloned().collect()),
+            cipherchart::Selection::Any => None,
+            cipherchart::Selection::Only(set) => Some(set.iter().cloned().collect()),
         }
     }
 
@@ -168,8 +167,8 @@ impl Scope {
     #[new]
     #[pyo3(signature = (records=None, categories=None))]
     fn new(records: Option<SelectionArg>, categories: Option<SelectionArg>) -> Self {
-        let any = || core::Selection::Any;
-        Self(core::Scope {
+        let any = || cipherchart::Selection::Any;
+        Self(cipherchart::Scope {
             records: records.map_or_else(any, SelectionArg::into_core),
             categories: categories.map_or_else(any, SelectionArg::into_core),
         })
@@ -178,7 +177,7 @@ impl Scope {
     /// Every record of the subject.
     #[staticmethod]
     fn all() -> Self {
-        Self(core::Scope::all())
+        Self(cipherchart::Scope::all())
     }
 
     /// The record ids covered.
@@ -234,7 +233,7 @@ impl Window {
     fn new(not_before: Time, expiry: Time) -> PyResult<Self> {
         let not_before = not_before.0;
         let expiry = expiry.0;
-        core::Window::new(not_before, expiry)
+        cipherchart::Window::new(not_before, expiry)
             .map(Self)
             .map_err(to_py_err)
     }

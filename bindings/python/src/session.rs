@@ -13,23 +13,23 @@ use crate::{detached, to_py_err, Policy};
 /// The public header of a session: public, comparable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct SessionHeader(pub cipherchart::session::SessionHeader);
+pub struct SessionHeader(pub cipherchart::SessionHeader);
 
 /// One record of a session: public, comparable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct SessionRecord(pub cipherchart::session::SessionRecord);
+pub struct SessionRecord(pub cipherchart::SessionRecord);
 
 /// Seals the records of a session (holds the session key: secret, no equality, not picklable).
 /// Safe to share between threads (a mutex inside): each record gets its own sequence number.
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug)]
-pub struct SessionSealer(Mutex<cipherchart::session::SessionSealer>);
+pub struct SessionSealer(Mutex<cipherchart::SessionSealer>);
 
 impl SessionSealer {
     /// The sealer, locked. Recovering from a poisoned lock is safe: the sequence number
     /// only advances after a record is sealed, and never repeats.
-    fn lock(&self) -> MutexGuard<'_, cipherchart::session::SessionSealer> {
+    fn lock(&self) -> MutexGuard<'_, cipherchart::SessionSealer> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -37,7 +37,7 @@ impl SessionSealer {
 /// Opens the records of a session (holds the session key: secret, no equality, not picklable).
 #[pyclass(module = "cipherchart", frozen)]
 #[derive(Debug)]
-pub struct SessionOpener(pub cipherchart::session::SessionOpener);
+pub struct SessionOpener(pub cipherchart::SessionOpener);
 
 /// Starts a session under `policy`: its header (to publish) and a sealer for its records.
 #[pyfunction]
@@ -53,13 +53,7 @@ pub fn start_session(
     let session_id: &[u8] = &session_id;
     let metadata: &[u8] = &metadata;
     detached(py, || {
-        cipherchart::session::start_session(
-            &public_key.0,
-            &policy.0,
-            session_id,
-            metadata,
-            &mut OsRng,
-        )
+        cipherchart::start_session(&public_key.0, &policy.0, session_id, metadata, &mut OsRng)
     })
     .map(|(h, s)| (SessionHeader(h), SessionSealer(Mutex::new(s))))
     .map_err(to_py_err)

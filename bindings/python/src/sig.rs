@@ -1,6 +1,7 @@
 //! BLS signatures (min-pk, proof of possession): `BlsSigningKey`, `BlsPublicKey`, `BlsSignature`;
 //! and the deserialization step on its own: `UnvalidatedPublicKey`, `UnvalidatedSignature`.
 
+use cipherchart::hazmat::SecretKeyBytes;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
@@ -51,18 +52,20 @@ impl BlsSigningKey {
             .map_err(to_py_err)
     }
 
-    /// Decodes the 32-byte secret scalar from `to_bytes_dangerous`.
+    /// Hazardous: decodes the raw 32-byte big-endian secret scalar (`to_secret_bytes`
+    /// output; Rust's `hazmat::SecretKeyBytes`).
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
+    fn from_secret_bytes(py: Python<'_>, data: Bytes) -> PyResult<Self> {
         let data: &[u8] = &data;
-        detached(py, || cipherchart::BlsSigningKey::from_bytes(data))
+        detached(py, || cipherchart::BlsSigningKey::from_secret_bytes(data))
             .map(Self)
             .map_err(to_py_err)
     }
 
-    /// The secret scalar (32 bytes). Dangerous: it is the key.
-    fn to_bytes_dangerous<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.0.to_bytes_dangerous().as_ref())
+    /// Hazardous: the raw secret scalar (32 bytes). Whoever holds it can sign as this key:
+    /// store it encrypted, never log it.
+    fn to_secret_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.to_secret_bytes().as_ref())
     }
 
     /// The public key.
@@ -89,8 +92,12 @@ impl BlsSigningKey {
         )
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> crate::Reduced<'py> {
-        crate::reduce(slf, slf.get().to_bytes_dangerous(slf.py()))
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<crate::Reduced<'py>> {
+        let data = slf.get().to_secret_bytes(slf.py());
+        Ok((
+            slf.as_any().get_type().getattr("from_secret_bytes")?,
+            (data,),
+        ))
     }
 }
 
@@ -142,13 +149,13 @@ impl BlsSignature {
 /// Comparable, hashable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct UnvalidatedPublicKey(pub cipherchart::sig::UnvalidatedPublicKey);
+pub struct UnvalidatedPublicKey(pub cipherchart::UnvalidatedPublicKey);
 
 /// A decoded BLS signature that may be the identity (`c0` then 95 zero bytes); `aggregate` is
 /// Ethereum's `Aggregate`. Comparable (by bytes), hashable, picklable.
 #[pyclass(module = "cipherchart", frozen, eq, from_py_object)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct UnvalidatedSignature(pub cipherchart::sig::UnvalidatedSignature);
+pub struct UnvalidatedSignature(pub cipherchart::UnvalidatedSignature);
 
 #[pymethods]
 impl UnvalidatedPublicKey {
@@ -172,11 +179,9 @@ impl UnvalidatedSignature {
     #[staticmethod]
     fn aggregate(py: Python<'_>, signatures: Seq<UnvalidatedSignature>) -> PyResult<Self> {
         let sigs: Vec<_> = signatures.iter().map(|s| s.0).collect();
-        detached(py, || {
-            cipherchart::sig::UnvalidatedSignature::aggregate(&sigs)
-        })
-        .map(Self)
-        .map_err(to_py_err)
+        detached(py, || cipherchart::UnvalidatedSignature::aggregate(&sigs))
+            .map(Self)
+            .map_err(to_py_err)
     }
 }
 
@@ -192,7 +197,7 @@ pub fn fast_aggregate_verify(
     let message: &[u8] = &message;
     let pks: Vec<_> = public_keys.iter().map(|k| k.0).collect();
     detached(py, || {
-        cipherchart::sig::fast_aggregate_verify(&pks, message, &signature.0)
+        cipherchart::fast_aggregate_verify(&pks, message, &signature.0)
     })
     .map_err(to_py_err)
 }
@@ -207,10 +212,7 @@ pub fn aggregate_verify(
     let signature = &*signature;
     let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> =
         pairs.iter().map(|(k, m)| (k.0, &m[..])).collect();
-    detached(py, || {
-        cipherchart::sig::aggregate_verify(&pairs, &signature.0)
-    })
-    .map_err(to_py_err)
+    detached(py, || cipherchart::aggregate_verify(&pairs, &signature.0)).map_err(to_py_err)
 }
 
 type Triples = Seq<(BlsPublicKey, Bytes, BlsSignature)>;
@@ -223,16 +225,14 @@ fn borrow(items: &Triples) -> Vec<(cipherchart::BlsPublicKey, &[u8], cipherchart
 #[pyfunction]
 pub fn batch_verify(py: Python<'_>, items: Triples) -> PyResult<()> {
     let items = borrow(&items);
-    detached(py, || cipherchart::sig::batch_verify(&items, &mut OsRng)).map_err(to_py_err)
+    detached(py, || cipherchart::batch_verify(&items, &mut OsRng)).map_err(to_py_err)
 }
 
 /// The indices (ascending) of the triples that do not verify; empty if all do.
 #[pyfunction]
 pub fn batch_find_invalid(py: Python<'_>, items: Triples) -> Vec<usize> {
     let items = borrow(&items);
-    detached(py, || {
-        cipherchart::sig::batch_find_invalid(&items, &mut OsRng)
-    })
+    detached(py, || cipherchart::batch_find_invalid(&items, &mut OsRng))
 }
 
 // The framed object encoding of the two strict types, and the two steps of the unvalidated

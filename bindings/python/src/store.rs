@@ -1,13 +1,12 @@
 //! What opening a chain file found: `Recovery` (`Chain.recovery`).
 
-use cipherchart::chain as core;
 use pyo3::prelude::*;
 
 /// The report of opening a chain file: how much was kept, and what a torn or damaged
 /// tail was cut off (and saved where).
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Recovery(pub core::Recovery);
+pub struct Recovery(pub cipherchart::Recovery);
 
 #[pymethods]
 impl Recovery {

@@ -12,7 +12,7 @@ use crate::{detached, Policy};
 /// The public header of a stream: id, metadata, policy, chunk size.
 #[pyclass(module = "cipherchart", frozen, eq)]
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct StreamInfo(pub cipherchart::stream::StreamInfo);
+pub struct StreamInfo(pub cipherchart::StreamInfo);
 
 #[pymethods]
 impl StreamInfo {
@@ -71,13 +71,13 @@ pub fn seal_stream(
     let reader = PyReader::new(input);
     let writer = PyWriter::new(output);
     let chunk_size = match chunk_size {
-        None => cipherchart::stream::DEFAULT_CHUNK_SIZE,
+        None => cipherchart::limits::DEFAULT_CHUNK_SIZE,
         Some(UInt(n)) => u32::try_from(n).map_err(|_| {
             crate::args::invalid_argument(format!("chunk_size {n} is above 2**32 - 1"))
         })?,
     };
     let result = detached(py, || {
-        cipherchart::stream::seal_stream_with_chunk_size(
+        cipherchart::seal_stream_with_chunk_size(
             &public_key.0,
             &policy.0,
             stream_id,
@@ -96,8 +96,6 @@ pub fn seal_stream(
 pub fn read_stream_info(py: Python<'_>, input: Py<PyAny>) -> PyResult<StreamInfo> {
     let reader = PyReader::new(input);
     let writer = PyWriter::new(py.None());
-    let result = detached(py, || {
-        cipherchart::stream::read_stream_info(reader.adapter())
-    });
+    let result = detached(py, || cipherchart::read_stream_info(reader.adapter()));
     crate::io::finish(result, &reader, &writer).map(StreamInfo)
 }

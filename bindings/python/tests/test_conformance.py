@@ -93,12 +93,12 @@ def keys(doc: Vector) -> Tuple[cipherchart.PublicKey, Dict[str, cipherchart.User
 
 
 def authority(doc: Vector) -> cipherchart.Authority:
-    return cipherchart.Authority.import_master_key_dangerous(h(doc["authority"], "master_key"))
+    return cipherchart.Authority.from_secret_bytes(h(doc["authority"], "master_key"))
 
 
 def bls_keys(doc: Vector) -> Dict[str, cipherchart.BlsSigningKey]:
     return {
-        k["name"]: cipherchart.BlsSigningKey.from_bytes(h(k, "secret_key")) for k in doc["bls"]["keys"]
+        k["name"]: cipherchart.BlsSigningKey.from_secret_bytes(h(k, "secret_key")) for k in doc["bls"]["keys"]
     }
 
 
@@ -155,7 +155,7 @@ def test_authority_and_user_keys(doc: Vector) -> None:
     assert pk.id == h(a, "public_key_id")
     auth = authority(doc)
     assert auth.public_key == pk
-    assert auth.export_master_key_dangerous() == h(a, "master_key")
+    assert auth.to_secret_bytes() == h(a, "master_key")
     for k in a["user_keys"]:
         key = users[k["name"]]
         assert key.attributes == k["attributes"], k["name"]
@@ -165,7 +165,7 @@ def test_authority_and_user_keys(doc: Vector) -> None:
     decoders: Dict[str, Callable[[bytes], object]] = {
         "public_key": cipherchart.PublicKey.from_bytes,
         "user_key": cipherchart.UserKey.from_bytes,
-        "master_key": cipherchart.Authority.import_master_key_dangerous,
+        "master_key": cipherchart.Authority.from_secret_bytes,
         "delegation_key": cipherchart.DelegationKey.from_bytes,
         "rekey": cipherchart.ReKey.from_bytes,
     }
@@ -302,7 +302,7 @@ def test_wrong_authority(doc: Vector) -> None:
     second = cipherchart.PublicKey.from_bytes(h(sa, "public_key"))
     assert second.id == h(sa, "public_key_id")
     assert second.id != first.id
-    auth = cipherchart.Authority.import_master_key_dangerous(h(sa, "master_key"))
+    auth = cipherchart.Authority.from_secret_bytes(h(sa, "master_key"))
     assert auth.public_key == second
     public_keys = {"authority": first, "second_authority": second}
     refused = 0
@@ -347,7 +347,7 @@ def test_bls(doc: Vector) -> None:
     sks = bls_keys(doc)
     for k in b["keys"]:
         sk = cipherchart.BlsSigningKey.from_ikm(h(k, "ikm"), h(k, "key_info"))
-        assert sk.to_bytes_dangerous() == h(k, "secret_key"), k["name"]
+        assert sk.to_secret_bytes() == h(k, "secret_key"), k["name"]
         pk = cipherchart.BlsPublicKey.from_bytes(h(k, "public_key"))
         assert sk.public_key == pk
         pop = cipherchart.BlsSignature.from_bytes(h(k, "proof_of_possession"))

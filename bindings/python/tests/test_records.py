@@ -99,15 +99,15 @@ def test_issue_key_errors(authority: Authority) -> None:
 
 
 def test_master_key_export(authority: Authority, pk: PublicKey, policy: Policy) -> None:
-    exported = authority.export_master_key_dangerous()
-    restored = Authority.import_master_key_dangerous(exported)
+    exported = authority.to_secret_bytes()
+    restored = Authority.from_secret_bytes(exported)
     assert restored.public_key == pk
     key = restored.issue_key(["patient:42"])
     assert key.open(pk, cipherchart.seal(pk, policy, b"r", b"", b"x")) == b"x"
     pickled = pickle.loads(pickle.dumps(authority))
     assert isinstance(pickled, Authority) and pickled.public_key == pk
     with pytest.raises(cipherchart.InvalidEncoding):
-        Authority.import_master_key_dangerous(exported[:-1])
+        Authority.from_secret_bytes(exported[:-1])
 
 
 def test_secrets_have_no_equality_and_no_secret_in_repr(
@@ -119,7 +119,7 @@ def test_secrets_have_no_equality_and_no_secret_in_repr(
     assert type(doctor).__eq__ is object.__eq__
     assert type(authority).__eq__ is object.__eq__
     secret_hex = bytes(doctor).hex()
-    master_hex = authority.export_master_key_dangerous().hex()
+    master_hex = authority.to_secret_bytes().hex()
     assert repr(doctor).startswith("UserKey(")
     assert repr(authority).startswith("Authority(")
     for text in (repr(doctor), repr(authority)):

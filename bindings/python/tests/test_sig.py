@@ -41,7 +41,7 @@ def test_encodings_and_pickle() -> None:
     assert pickle.loads(pickle.dumps(pk)) == pk and pickle.loads(pickle.dumps(sig)) == sig
     restored = pickle.loads(pickle.dumps(key))
     assert isinstance(restored, BlsSigningKey) and restored.public_key == pk
-    assert BlsSigningKey.from_bytes(key.to_bytes_dangerous()).public_key == pk
+    assert BlsSigningKey.from_secret_bytes(key.to_secret_bytes()).public_key == pk
     with pytest.raises(cipherchart.InvalidEncoding):
         BlsPublicKey.from_bytes(bytes(pk)[:-1])
     with pytest.raises(cipherchart.InvalidEncoding):
@@ -50,7 +50,7 @@ def test_encodings_and_pickle() -> None:
 
 def test_repr_hides_the_secret() -> None:
     key = KEYS[2]
-    secret = key.to_bytes_dangerous().hex()
+    secret = key.to_secret_bytes().hex()
     text = repr(key)
     assert text.startswith("BlsSigningKey(") and bytes(key.public_key)[:8].hex() in text
     assert not any(secret[i : i + 8] in text for i in range(0, 56, 8))

@@ -7,15 +7,15 @@
 //!
 //! Variants: `Ark` = arkworks' own `Bls12_381` on its `MontBackend` (64-bit limbs,
 //! emulated 128-bit products on wasm32); `Ct` = the constant-time tower
-//! (`cipherchart::ct`), whose field multiplication has a 32-bit-limb route on wasm32;
+//! (`cipherchart::hazmat::ct`), whose field multiplication has a 32-bit-limb route on wasm32;
 //! `Public` = what the crate's own public-input pairings call
-//! (`cipherchart::ct::pairing::multi_pairing_vartime`).
+//! (`cipherchart::hazmat::ct::pairing::multi_pairing_vartime`).
 
 use ark_bls12_381::{Bls12_381, Fq, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{CurveGroup, PrimeGroup};
 use ark_ff::{Field, PrimeField};
-use cipherchart::ct::{multi_pairing, CtG2Prepared};
+use cipherchart::hazmat::ct::{multi_pairing, CtG2Prepared};
 use std::hint::black_box;
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -78,7 +78,7 @@ fn public(n: usize, iters: u32) -> u32 {
     let (a, b) = pairs(n);
     let mut d = 0;
     for _ in 0..iters {
-        d = digest(&cipherchart::ct::pairing::multi_pairing_vartime(
+        d = digest(&cipherchart::hazmat::ct::pairing::multi_pairing_vartime(
             black_box(a),
             black_box(b),
         ));
@@ -137,7 +137,7 @@ pub fn bench_fq_mul_ark(iters: u32) -> u32 {
 /// `iters` chained `F_q` multiplications with the constant-time backend.
 #[wasm_bindgen(js_name = benchFqMulCt)]
 pub fn bench_fq_mul_ct(iters: u32) -> u32 {
-    use cipherchart::ct::fields::{fq_from_ct, fq_to_ct};
+    use cipherchart::hazmat::ct::fields::{fq_from_ct, fq_to_ct};
     let (a, _) = pairs(2);
     let mut x = black_box(fq_to_ct(a[0].x));
     let y = black_box(fq_to_ct(a[1].x));

@@ -1,5 +1,6 @@
 //! `Authority`, `PublicKey` and `UserKey`: FAME CP-ABE keys.
 
+use cipherchart::hazmat::SecretKeyBytes;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
@@ -65,20 +66,21 @@ impl Authority {
             .map_err(to_js_err)
     }
 
-    /// DANGER: the master secret key (and public key) as bytes. Whoever holds them can decrypt
-    /// every record; store them only in a secret store.
-    #[wasm_bindgen(js_name = exportMasterKeyDangerous)]
-    pub fn export_master_key_dangerous(&self) -> Vec<u8> {
-        self.0.export_master_key_dangerous().to_vec()
+    /// Hazardous: the master secret key as bytes (Rust's `hazmat::SecretKeyBytes`). Whoever
+    /// holds them can issue any key and open every record of this authority: store them
+    /// encrypted, in an HSM or offline, never log them.
+    #[wasm_bindgen(js_name = toSecretBytes)]
+    pub fn to_secret_bytes(&self) -> Vec<u8> {
+        self.0.to_secret_bytes().to_vec()
     }
 
-    /// Restores an authority from `exportMasterKeyDangerous()` bytes.
+    /// Hazardous: restores an authority from `toSecretBytes()` bytes.
     ///
     /// # Errors
     /// Throws `InvalidEncoding` for malformed bytes.
-    #[wasm_bindgen(js_name = importMasterKeyDangerous)]
-    pub fn import_master_key_dangerous(bytes: &[u8]) -> Result<Authority, JsValue> {
-        cipherchart::Authority::import_master_key_dangerous(bytes)
+    #[wasm_bindgen(js_name = fromSecretBytes)]
+    pub fn from_secret_bytes(bytes: &[u8]) -> Result<Authority, JsValue> {
+        cipherchart::Authority::from_secret_bytes(bytes)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -170,13 +172,14 @@ impl UserKey {
         Ok(out)
     }
 
-    /// DANGER: the secret key as bytes. Store them only in a secret store.
-    #[wasm_bindgen(js_name = toBytesDangerous)]
-    pub fn to_bytes_dangerous(&self) -> Vec<u8> {
+    /// The key's encoding (`docs/formats.md`, "UserKey"): secret, whoever holds it holds the
+    /// key. Store it only in a secret store.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
         self.0.to_bytes().to_vec()
     }
 
-    /// Decodes `toBytesDangerous()` output.
+    /// Decodes `toBytes()` output.
     ///
     /// # Errors
     /// Throws `InvalidEncoding`.

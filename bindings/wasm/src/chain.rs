@@ -22,24 +22,23 @@ use crate::rng::rng;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
 use crate::sig::{BlsPublicKey, BlsSignature};
-use cipherchart::chain::{self, merkle};
 
 fn invalid(why: &'static str) -> JsValue {
     to_js_err(cipherchart::Error::InvalidArgument(why))
 }
 
-pub(crate) fn hash(bytes: &[u8]) -> Result<merkle::Hash, JsValue> {
-    merkle::Hash::try_from(bytes).map_err(|_| invalid("a hash is 32 bytes"))
+pub(crate) fn hash(bytes: &[u8]) -> Result<[u8; 32], JsValue> {
+    <[u8; 32]>::try_from(bytes).map_err(|_| invalid("a hash is 32 bytes"))
 }
 
-pub(crate) fn hashes(path: &[Uint8Array]) -> Result<Vec<merkle::Hash>, JsValue> {
+pub(crate) fn hashes(path: &[Uint8Array]) -> Result<Vec<[u8; 32]>, JsValue> {
     path.iter().map(|h| hash(&h.to_vec())).collect()
 }
 
 /// One signed entry of a proof chain. Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct Entry(pub(crate) chain::Entry);
+pub struct Entry(pub(crate) cipherchart::Entry);
 
 #[wasm_bindgen]
 impl Entry {
@@ -135,7 +134,7 @@ impl Entry {
 /// A log checkpoint: a C2SP signed note over (origin, size, root). Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct Checkpoint(pub(crate) chain::Checkpoint);
+pub struct Checkpoint(pub(crate) cipherchart::Checkpoint);
 
 #[wasm_bindgen]
 impl Checkpoint {
@@ -145,7 +144,7 @@ impl Checkpoint {
     /// Throws `InvalidEncoding`.
     #[wasm_bindgen(js_name = fromNote)]
     pub fn from_note(note: &str) -> Result<Checkpoint, JsValue> {
-        chain::Checkpoint::from_note(note)
+        cipherchart::Checkpoint::from_note(note)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -202,7 +201,7 @@ impl Checkpoint {
 /// Verifies offline with only the log's public key. Public.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ProofFile(pub(crate) chain::ProofFile);
+pub struct ProofFile(pub(crate) cipherchart::ProofFile);
 
 #[wasm_bindgen]
 impl ProofFile {
@@ -212,7 +211,7 @@ impl ProofFile {
     /// Throws `InvalidEncoding` (or `InvalidArgument` for parts that do not belong together).
     #[wasm_bindgen(js_name = fromText)]
     pub fn from_text(text: &str) -> Result<ProofFile, JsValue> {
-        chain::ProofFile::from_text(text)
+        cipherchart::ProofFile::from_text(text)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -229,7 +228,7 @@ impl ProofFile {
     /// As `fromText`.
     #[wasm_bindgen(js_name = fromTlogProof)]
     pub fn from_tlog_proof(text: &str) -> Result<ProofFile, JsValue> {
-        chain::ProofFile::from_tlog_proof(text)
+        cipherchart::ProofFile::from_tlog_proof(text)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -277,7 +276,7 @@ impl ProofFile {
 /// RFC 9162 leaf hash of `data` (`SHA-256(0x00 || data)`).
 #[wasm_bindgen(js_name = leafHash)]
 pub fn leaf_hash(data: &[u8]) -> Vec<u8> {
-    merkle::leaf_hash(data).to_vec()
+    cipherchart::leaf_hash(data).to_vec()
 }
 
 /// Verifies an RFC 9162 inclusion proof: `leafHash` is at `index` in the tree of `size`
@@ -293,7 +292,7 @@ pub fn verify_inclusion(
     path: Vec<Uint8Array>,
     root: &[u8],
 ) -> Result<(), JsValue> {
-    merkle::verify_inclusion(
+    cipherchart::verify_inclusion(
         &hash(leaf_hash)?,
         integer(index)?,
         integer(size)?,
@@ -317,7 +316,7 @@ pub fn verify_consistency(
     #[wasm_bindgen(js_name = newRoot)] new_root: &[u8],
     path: Vec<Uint8Array>,
 ) -> Result<(), JsValue> {
-    merkle::verify_consistency(
+    cipherchart::verify_consistency(
         integer(old_size)?,
         integer(new_size)?,
         &hash(old_root)?,
@@ -337,7 +336,7 @@ pub fn verify_consistency(
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct Chain(pub(crate) chain::Chain<chain::MemoryStore>);
+pub struct Chain(pub(crate) cipherchart::Chain<cipherchart::MemoryStore>);
 
 #[cfg(feature = "full")]
 impl Chain {
@@ -345,7 +344,7 @@ impl Chain {
     /// method goes through here.
     pub(crate) fn sign_and_append_draft(
         &mut self,
-        draft: chain::EntryDraft,
+        draft: cipherchart::EntryDraft,
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
         self.0
@@ -364,7 +363,7 @@ impl Chain {
     /// Throws only if the empty in-memory store cannot be opened (it always can).
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Chain, JsValue> {
-        chain::Chain::open(chain::MemoryStore::new())
+        cipherchart::Chain::open(cipherchart::MemoryStore::new())
             .map(Self)
             .map_err(to_js_err)
     }
@@ -377,7 +376,7 @@ impl Chain {
     #[wasm_bindgen(js_name = fromRecords)]
     pub fn from_records(records: Vec<Uint8Array>) -> Result<Chain, JsValue> {
         let records = records.iter().map(Uint8Array::to_vec).collect();
-        chain::Chain::open(chain::MemoryStore::from_records(records))
+        cipherchart::Chain::open(cipherchart::MemoryStore::from_records(records))
             .map(Self)
             .map_err(to_js_err)
     }
@@ -548,7 +547,7 @@ impl Chain {
         time: f64,
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
-        let draft = chain::Entry::for_seal(&sealed.0, integer(time)?);
+        let draft = cipherchart::Entry::for_seal(&sealed.0, integer(time)?);
         self.sign_and_append_draft(draft, actor)
     }
 
@@ -566,7 +565,8 @@ impl Chain {
         time: f64,
         actor: &BlsSigningKey,
     ) -> Result<f64, JsValue> {
-        let draft = chain::Entry::for_reencrypt(&reencrypted.0, rekey.0.grant_id(), integer(time)?);
+        let draft =
+            cipherchart::Entry::for_reencrypt(&reencrypted.0, rekey.0.grant_id(), integer(time)?);
         self.sign_and_append_draft(draft, actor)
     }
 

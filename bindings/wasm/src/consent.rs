@@ -13,8 +13,8 @@ use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
 #[cfg(feature = "full")]
-use cipherchart::consent::Grant;
-use cipherchart::consent::{self, Grantee, RevocationId};
+use cipherchart::Grant;
+use cipherchart::{Grantee, RevocationId};
 
 fn revocation_id_bytes(ids: &[RevocationId]) -> Vec<js_sys::Uint8Array> {
     ids.iter()
@@ -26,7 +26,7 @@ fn revocation_id_bytes(ids: &[RevocationId]) -> Vec<js_sys::Uint8Array> {
 /// a bearer token (no holder) lets whoever has it act on it; keep it confidential.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ConsentToken(pub(crate) consent::ConsentToken);
+pub struct ConsentToken(pub(crate) cipherchart::ConsentToken);
 
 /// Issuing and attenuating (secret keys, randomness): not in the verify-only build.
 #[cfg(feature = "full")]
@@ -58,7 +58,7 @@ impl ConsentToken {
         if let Some(r) = records {
             grant = grant.records(r);
         }
-        consent::ConsentToken::issue(&issuer.0, &grant, &mut rng())
+        cipherchart::ConsentToken::issue(&issuer.0, &grant, &mut rng())
             .map(Self)
             .map_err(to_js_err)
     }
@@ -72,7 +72,7 @@ impl ConsentToken {
     /// Throws `InvalidEncoding`.
     #[wasm_bindgen(js_name = fromText)]
     pub fn from_text(text: &str) -> Result<ConsentToken, JsValue> {
-        consent::ConsentToken::from_text(text)
+        cipherchart::ConsentToken::from_text(text)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -141,7 +141,7 @@ impl ConsentToken {
 /// A consent that verified: what it permits.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct VerifiedConsent(pub(crate) consent::VerifiedConsent);
+pub struct VerifiedConsent(pub(crate) cipherchart::VerifiedConsent);
 
 #[wasm_bindgen]
 impl VerifiedConsent {

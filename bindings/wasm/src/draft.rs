@@ -18,7 +18,7 @@ use crate::num::integer;
 use crate::record::SealedRecord;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
-use cipherchart::chain::{self, Action};
+use cipherchart::Action;
 #[cfg(feature = "full")]
 use cipherchart::Error;
 
@@ -29,7 +29,7 @@ use cipherchart::Error;
 /// then takes the entry with `Chain.append`). Public data.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct EntryDraft(pub(crate) chain::EntryDraft);
+pub struct EntryDraft(pub(crate) cipherchart::EntryDraft);
 
 #[wasm_bindgen]
 impl EntryDraft {
@@ -47,7 +47,7 @@ impl EntryDraft {
         subject: &[u8],
         digest: &[u8],
     ) -> Result<EntryDraft, JsValue> {
-        Ok(Self(chain::EntryDraft::new(
+        Ok(Self(cipherchart::EntryDraft::new(
             integer(time)?,
             Action::from_name(action).map_err(to_js_err)?,
             subject,
@@ -67,7 +67,7 @@ impl EntryDraft {
         subject: &[u8],
         payload: &[u8],
     ) -> Result<EntryDraft, JsValue> {
-        Ok(Self(chain::EntryDraft::for_payload(
+        Ok(Self(cipherchart::EntryDraft::for_payload(
             integer(time)?,
             Action::from_name(action).map_err(to_js_err)?,
             subject,
@@ -152,7 +152,7 @@ impl Entry {
     /// Throws `InvalidArgument` for a bad time.
     #[wasm_bindgen(js_name = forSeal)]
     pub fn for_seal(record: &SealedRecord, time: f64) -> Result<EntryDraft, JsValue> {
-        Ok(EntryDraft(chain::Entry::for_seal(
+        Ok(EntryDraft(cipherchart::Entry::for_seal(
             &record.0,
             integer(time)?,
         )))
@@ -172,7 +172,7 @@ impl Entry {
     ) -> Result<EntryDraft, JsValue> {
         let grant_id = <[u8; 16]>::try_from(grant_id)
             .map_err(|_| to_js_err(Error::InvalidArgument("a grant id is 16 bytes")))?;
-        Ok(EntryDraft(chain::Entry::for_reencrypt(
+        Ok(EntryDraft(cipherchart::Entry::for_reencrypt(
             &reencrypted.0,
             grant_id,
             integer(time)?,

@@ -2,7 +2,7 @@
 //! core's canonical encoding, every check), `fromObjectBytes` / `toObjectBytes` (the framed
 //! encoding of the BLS types) and `equals(other)` (the core's `==`: JavaScript's `===` compares
 //! object identity, and these wrap values). Secret-holding classes have none of them (their
-//! export is `toBytesDangerous`, by hand). Each macro emits its own `#[wasm_bindgen] impl`.
+//! export is `toSecretBytes` (Authority, BlsSigningKey) or `toBytes` (the key-delivery encodings of UserKey, DelegationKey, ReKey), by hand). Each macro emits its own `#[wasm_bindgen] impl`.
 
 use wasm_bindgen::prelude::*;
 
@@ -91,19 +91,19 @@ encoded!(
     Checkpoint: cipherchart::Checkpoint,
     ProofFile: cipherchart::ProofFile,
     ConsentToken: cipherchart::ConsentToken,
-    ConsistencyProof: cipherchart::chain::merkle::ConsistencyProof,
+    ConsistencyProof: cipherchart::ConsistencyProof,
     BlsPublicKey: cipherchart::BlsPublicKey,
     BlsSignature: cipherchart::BlsSignature,
-    UnvalidatedPublicKey: cipherchart::sig::UnvalidatedPublicKey,
-    UnvalidatedSignature: cipherchart::sig::UnvalidatedSignature,
+    UnvalidatedPublicKey: cipherchart::UnvalidatedPublicKey,
+    UnvalidatedSignature: cipherchart::UnvalidatedSignature,
 );
 
 #[cfg(feature = "full")]
 encoded!(
     PublicKey: cipherchart::PublicKey,
     SealedRecord: cipherchart::SealedRecord,
-    SessionHeader: cipherchart::session::SessionHeader,
-    SessionRecord: cipherchart::session::SessionRecord,
+    SessionHeader: cipherchart::SessionHeader,
+    SessionRecord: cipherchart::SessionRecord,
 );
 
 object_encoded!(

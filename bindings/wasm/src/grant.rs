@@ -11,7 +11,7 @@ use crate::pre::ReKey;
 use crate::rng::rng;
 use crate::scope::{window, Scope, Selection};
 use crate::sig::{BlsPublicKey, BlsSigningKey};
-use cipherchart::consent::{self, Grantee};
+use cipherchart::Grantee;
 
 /// What a consent token grants: a subject (the patient's id) grants a grantee (everyone
 /// satisfying a policy, or one key) access in a time window, for purposes, limited to
@@ -19,7 +19,7 @@ use cipherchart::consent::{self, Grantee};
 /// method returns a new `Grant` and leaves the one it is called on unchanged (and usable).
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct Grant(consent::Grant);
+pub struct Grant(cipherchart::Grant);
 
 #[wasm_bindgen]
 impl Grant {
@@ -35,7 +35,7 @@ impl Grant {
         expiry: f64,
     ) -> Result<Grant, JsValue> {
         let window = window(not_before, expiry)?;
-        Ok(Self(consent::Grant::new(
+        Ok(Self(cipherchart::Grant::new(
             subject,
             Grantee::Policy(grantee.as_ref().clone()),
             window,
@@ -54,7 +54,7 @@ impl Grant {
         expiry: f64,
     ) -> Result<Grant, JsValue> {
         let window = window(not_before, expiry)?;
-        Ok(Self(consent::Grant::new(
+        Ok(Self(cipherchart::Grant::new(
             subject,
             Grantee::Key(grantee.0),
             window,
@@ -115,7 +115,7 @@ impl Grant {
 /// holder is never inherited: a narrowing that names none closes the token.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
-pub struct Narrowing(consent::Narrowing);
+pub struct Narrowing(cipherchart::Narrowing);
 
 #[wasm_bindgen]
 impl Narrowing {
@@ -180,7 +180,7 @@ impl ConsentToken {
     /// Throws `InvalidArgument` for an empty subject or purposes, or a token too large.
     #[wasm_bindgen(js_name = issueGrant)]
     pub fn issue_grant(issuer: &BlsSigningKey, grant: &Grant) -> Result<ConsentToken, JsValue> {
-        consent::ConsentToken::issue(&issuer.0, &grant.0, &mut rng())
+        cipherchart::ConsentToken::issue(&issuer.0, &grant.0, &mut rng())
             .map(ConsentToken)
             .map_err(to_js_err)
     }

@@ -7,7 +7,7 @@
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use cipherchart::{chain, limits};
+use cipherchart::limits;
 
 fn constant(name: &str, value: &JsValue, doc: &str) -> JsValue {
     Array::of3(&JsValue::from_str(name), value, &JsValue::from_str(doc)).into()
@@ -20,12 +20,12 @@ pub fn constants() -> Array {
     let hashes: [(&str, &[u8], &str); 2] = [
         (
             "EMPTY_ROOT",
-            &chain::merkle::EMPTY_ROOT,
+            &cipherchart::EMPTY_ROOT,
             "The root of the empty Merkle tree, SHA-256 of the empty string.",
         ),
         (
             "GENESIS",
-            &chain::GENESIS,
+            &cipherchart::GENESIS,
             "The `prev` hash of a chain's first entry (32 zero bytes).",
         ),
     ];

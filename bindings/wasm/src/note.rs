@@ -14,12 +14,11 @@ use crate::proofs::InclusionProof;
 use crate::sig::BlsPublicKey;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
-use cipherchart::chain;
 
 /// One signature line of a checkpoint note: `— <key name> base64(key id ‖ signature)`.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct NoteSignature(pub(crate) chain::NoteSignature);
+pub struct NoteSignature(pub(crate) cipherchart::NoteSignature);
 
 #[wasm_bindgen]
 impl NoteSignature {
@@ -45,7 +44,7 @@ impl NoteSignature {
 /// The 4-byte key id of a BLS log key under `keyName`, as in checkpoint signature lines.
 #[wasm_bindgen(js_name = keyId)]
 pub fn key_id(#[wasm_bindgen(js_name = keyName)] key_name: &str, key: &BlsPublicKey) -> Vec<u8> {
-    chain::key_id(key_name, &key.0).to_vec()
+    cipherchart::key_id(key_name, &key.0).to_vec()
 }
 
 #[wasm_bindgen]
@@ -77,7 +76,7 @@ impl Checkpoint {
         root: &[u8],
         #[wasm_bindgen(js_name = logKey)] log_key: &BlsSigningKey,
     ) -> Result<Checkpoint, JsValue> {
-        chain::Checkpoint::sign(origin, integer(size)?, hash(root)?, &log_key.0)
+        cipherchart::Checkpoint::sign(origin, integer(size)?, hash(root)?, &log_key.0)
             .map(Checkpoint)
             .map_err(to_js_err)
     }
@@ -97,7 +96,7 @@ impl ProofFile {
         entry: &Entry,
         proof: &InclusionProof,
     ) -> Result<ProofFile, JsValue> {
-        chain::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())
+        cipherchart::ProofFile::new(checkpoint.0.clone(), entry.0.clone(), proof.0.clone())
             .map(ProofFile)
             .map_err(to_js_err)
     }

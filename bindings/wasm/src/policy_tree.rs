@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
 use crate::policy::Policy;
-use cipherchart::policy::Node;
+use cipherchart::PolicyNode;
 
 #[wasm_bindgen(typescript_custom_section)]
 const POLICY_NODE: &str = r#"
@@ -22,33 +22,33 @@ fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
     Reflect::set(obj, &JsValue::from_str(key), value).map(|_| ())
 }
 
-fn node(n: &Node) -> Result<JsValue, JsValue> {
+fn node(n: &PolicyNode) -> Result<JsValue, JsValue> {
     let obj = Object::new();
-    let children = |c: &[Node]| -> Result<JsValue, JsValue> {
+    let children = |c: &[PolicyNode]| -> Result<JsValue, JsValue> {
         c.iter()
             .map(node)
             .collect::<Result<Array, _>>()
             .map(JsValue::from)
     };
     match n {
-        Node::Leaf(a) => {
+        PolicyNode::Leaf(a) => {
             set(&obj, "kind", &"leaf".into())?;
             set(&obj, "attribute", &a.as_str().into())?;
         }
-        Node::And(c) => {
+        PolicyNode::And(c) => {
             set(&obj, "kind", &"and".into())?;
             set(&obj, "children", &children(c)?)?;
         }
-        Node::Or(c) => {
+        PolicyNode::Or(c) => {
             set(&obj, "kind", &"or".into())?;
             set(&obj, "children", &children(c)?)?;
         }
-        Node::Threshold { k, children: c } => {
+        PolicyNode::Threshold { k, children: c } => {
             set(&obj, "kind", &"threshold".into())?;
             set(&obj, "k", &JsValue::from(*k as f64))?;
             set(&obj, "children", &children(c)?)?;
         }
-        // `Node` is non-exhaustive: a gate kind added to the core fails loudly here rather
+        // `PolicyNode` is non-exhaustive: a gate kind added to the core fails loudly here rather
         // than being shown as something else.
         _ => {
             return Err(to_js_err(cipherchart::Error::InvalidArgument(

@@ -103,17 +103,17 @@ impl DelegationKey {
             .map_err(to_js_err)
     }
 
-    /// DANGER: the delegation key's secret material as bytes. Store them only in a secret
-    /// store.
+    /// The delegation key's encoding (`docs/formats.md`): secret, store it only in a
+    /// secret store.
     ///
     /// # Errors
     /// Throws `InvalidArgument` once consumed by `rekey`.
-    #[wasm_bindgen(js_name = toBytesDangerous)]
-    pub fn to_bytes_dangerous(&self) -> Result<Vec<u8>, JsValue> {
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Result<Vec<u8>, JsValue> {
         Ok(self.key()?.to_bytes().to_vec())
     }
 
-    /// Decodes `toBytesDangerous()` output.
+    /// Decodes `toBytes()` output.
     ///
     /// # Errors
     /// Throws `InvalidEncoding`.
@@ -208,17 +208,18 @@ impl ReKey {
     ) -> Array {
         let inputs = records.iter().map(record_of).collect();
         // The batch itself never fails (each record's error is in its slot).
-        let done = cipherchart::pre::align_batch(inputs, |rs| Ok(self.0.reencrypt_batch(&rs)));
+        let done = cipherchart::align_batch(inputs, |rs| Ok(self.0.reencrypt_batch(&rs)));
         results(done.unwrap_or_else(|e| vec![Err(e)]))
     }
 
-    /// DANGER: the re-key's secret material as bytes. Store them only in a secret store.
-    #[wasm_bindgen(js_name = toBytesDangerous)]
-    pub fn to_bytes_dangerous(&self) -> Vec<u8> {
+    /// The re-key's encoding (`docs/formats.md`), for the proxy: secret, send and store it
+    /// only over protected channels.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
         self.0.to_bytes().to_vec()
     }
 
-    /// Decodes `toBytesDangerous()` output.
+    /// Decodes `toBytes()` output.
     ///
     /// # Errors
     /// Throws `InvalidEncoding`.
@@ -234,7 +235,7 @@ impl ReKey {
 /// `Grant.rekey` binds a consent to, so that a proxy cannot swap in another re-key.
 #[wasm_bindgen(js_name = rekeyDigest)]
 pub fn rekey_digest(rekey: &ReKey) -> Vec<u8> {
-    cipherchart::consent::rekey_digest(&rekey.0).to_vec()
+    cipherchart::rekey_digest(&rekey.0).to_vec()
 }
 
 /// Checks that a verified consent authorises this re-key, as `reencryptWithConsent` does before
@@ -248,7 +249,7 @@ pub fn rekey_digest(rekey: &ReKey) -> Vec<u8> {
 /// Throws `ConsentError` (`.kind` `rekey_mismatch`).
 #[wasm_bindgen(js_name = checkRekey)]
 pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<(), JsValue> {
-    cipherchart::consent::check_rekey(&consent.0, &rekey.0).map_err(to_js_err)
+    cipherchart::check_rekey(&consent.0, &rekey.0).map_err(to_js_err)
 }
 
 /// Re-encrypts a record with `rekey` only if a verified consent permits it: the re-key is one
@@ -267,7 +268,7 @@ pub fn reencrypt_with_consent(
     category: &str,
     purpose: &str,
 ) -> Result<SealedRecord, JsValue> {
-    cipherchart::consent::reencrypt_with_consent(&consent.0, &rekey.0, &record.0, category, purpose)
+    cipherchart::reencrypt_with_consent(&consent.0, &rekey.0, &record.0, category, purpose)
         .map(SealedRecord)
         .map_err(to_js_err)
 }
@@ -303,9 +304,9 @@ pub fn reencrypt_batch_with_consent(
         .zip(&categories)
         .map(|(r, c)| record_of(r).map(|r| (r, c.as_str())))
         .collect();
-    let done = cipherchart::pre::align_batch(inputs, |items| {
+    let done = cipherchart::align_batch(inputs, |items| {
         let pairs: Vec<_> = items.iter().map(|(r, c)| (r, *c)).collect();
-        cipherchart::consent::reencrypt_batch_with_consent(&consent.0, &rekey.0, &pairs, purpose)
+        cipherchart::reencrypt_batch_with_consent(&consent.0, &rekey.0, &pairs, purpose)
     })
     .map_err(to_js_err)?;
     Ok(results(done))

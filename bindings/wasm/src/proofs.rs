@@ -7,16 +7,15 @@ use wasm_bindgen::prelude::*;
 use crate::chain::{hash, hashes};
 use crate::errors::to_js_err;
 use crate::num::integer;
-use cipherchart::chain::merkle;
 
-fn to_arrays(path: &[merkle::Hash]) -> Vec<Uint8Array> {
+fn to_arrays(path: &[[u8; 32]]) -> Vec<Uint8Array> {
     path.iter().map(|h| Uint8Array::from(&h[..])).collect()
 }
 
 /// The proof that leaf `index` is in the tree of `size` leaves: its audit path.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct InclusionProof(pub(crate) merkle::InclusionProof);
+pub struct InclusionProof(pub(crate) cipherchart::InclusionProof);
 
 #[wasm_bindgen]
 impl InclusionProof {
@@ -26,7 +25,7 @@ impl InclusionProof {
     /// Throws `InvalidArgument` for a bad number or hash length.
     #[wasm_bindgen(constructor)]
     pub fn new(index: f64, size: f64, path: Vec<Uint8Array>) -> Result<InclusionProof, JsValue> {
-        Ok(Self(merkle::InclusionProof {
+        Ok(Self(cipherchart::InclusionProof {
             index: integer(index)?,
             size: integer(size)?,
             path: hashes(&path)?,
@@ -70,7 +69,7 @@ impl InclusionProof {
 /// The proof that the tree of `oldSize` leaves is a prefix of the tree of `newSize` leaves.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct ConsistencyProof(pub(crate) merkle::ConsistencyProof);
+pub struct ConsistencyProof(pub(crate) cipherchart::ConsistencyProof);
 
 #[wasm_bindgen]
 impl ConsistencyProof {
@@ -84,7 +83,7 @@ impl ConsistencyProof {
         #[wasm_bindgen(js_name = newSize)] new_size: f64,
         path: Vec<Uint8Array>,
     ) -> Result<ConsistencyProof, JsValue> {
-        Ok(Self(merkle::ConsistencyProof {
+        Ok(Self(cipherchart::ConsistencyProof {
             old_size: integer(old_size)?,
             new_size: integer(new_size)?,
             path: hashes(&path)?,

@@ -95,7 +95,7 @@ impl SealedRecord {
 /// The public header of a session: one KEM encapsulation shared by many records.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct SessionHeader(pub(crate) cipherchart::session::SessionHeader);
+pub struct SessionHeader(pub(crate) cipherchart::SessionHeader);
 
 #[wasm_bindgen]
 impl SessionHeader {
@@ -127,7 +127,7 @@ impl SessionHeader {
 /// One record of a session. Holds no secret.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct SessionRecord(pub(crate) cipherchart::session::SessionRecord);
+pub struct SessionRecord(pub(crate) cipherchart::SessionRecord);
 
 #[wasm_bindgen]
 impl SessionRecord {
@@ -148,7 +148,7 @@ impl SessionRecord {
 /// Seals records of one session. Secret-holding: `free()` (or `Symbol.dispose`) wipes it.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct SessionSealer(cipherchart::session::SessionSealer);
+pub struct SessionSealer(cipherchart::SessionSealer);
 
 #[wasm_bindgen]
 impl SessionSealer {
@@ -175,7 +175,7 @@ impl SessionSealer {
 /// `Symbol.dispose`) wipes it.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct SessionOpener(pub(crate) cipherchart::session::SessionOpener);
+pub struct SessionOpener(pub(crate) cipherchart::SessionOpener);
 
 #[wasm_bindgen]
 impl SessionOpener {
@@ -203,14 +203,9 @@ pub fn start_session(
     #[wasm_bindgen(js_name = sessionId)] session_id: &[u8],
     metadata: &[u8],
 ) -> Result<Object, JsValue> {
-    let (header, sealer) = cipherchart::session::start_session(
-        &pk.0,
-        policy.as_ref(),
-        session_id,
-        metadata,
-        &mut rng(),
-    )
-    .map_err(to_js_err)?;
+    let (header, sealer) =
+        cipherchart::start_session(&pk.0, policy.as_ref(), session_id, metadata, &mut rng())
+            .map_err(to_js_err)?;
     let out = Object::new();
     Reflect::set(&out, &"header".into(), &SessionHeader(header).into())?;
     Reflect::set(&out, &"sealer".into(), &SessionSealer(sealer).into())?;
@@ -233,12 +228,12 @@ pub fn seal_stream(
     #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<u32>,
 ) -> Result<Vec<u8>, JsValue> {
     let mut out = Vec::new();
-    cipherchart::stream::seal_stream_with_chunk_size(
+    cipherchart::seal_stream_with_chunk_size(
         &pk.0,
         policy.as_ref(),
         stream_id,
         metadata,
-        chunk_size.unwrap_or(cipherchart::stream::DEFAULT_CHUNK_SIZE),
+        chunk_size.unwrap_or(cipherchart::limits::DEFAULT_CHUNK_SIZE),
         payload,
         &mut out,
         &mut rng(),
@@ -250,7 +245,7 @@ pub fn seal_stream(
 /// The public header of a stream.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct StreamInfo(pub(crate) cipherchart::stream::StreamInfo);
+pub struct StreamInfo(pub(crate) cipherchart::StreamInfo);
 
 #[wasm_bindgen]
 impl StreamInfo {
@@ -259,7 +254,7 @@ impl StreamInfo {
     /// # Errors
     /// Throws `InvalidEncoding` for a malformed header.
     pub fn read(stream: &[u8]) -> Result<StreamInfo, JsValue> {
-        cipherchart::stream::read_stream_info(stream)
+        cipherchart::read_stream_info(stream)
             .map(Self)
             .map_err(to_js_err)
     }

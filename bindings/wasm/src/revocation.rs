@@ -10,13 +10,13 @@ use wasm_bindgen::prelude::*;
 use crate::chain::Chain;
 use crate::chain::Entry;
 use crate::errors::to_js_err;
-use cipherchart::consent::{self, RevocationId};
+use cipherchart::RevocationId;
 
 /// The revocations a verifier knows: ids it revokes outright (`insert`) and revoke entries
 /// read from a proof chain (`insertEntry`, `fromChain`), remembered with their signer.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
-pub struct RevocationSet(pub(crate) consent::RevocationSet);
+pub struct RevocationSet(pub(crate) cipherchart::RevocationSet);
 
 #[wasm_bindgen]
 impl RevocationSet {
@@ -84,7 +84,7 @@ impl RevocationSet {
     /// Throws `VerificationFailed` for a revoke entry with a bad signature.
     #[wasm_bindgen(js_name = fromChain)]
     pub fn from_chain(chain: &Chain) -> Result<RevocationSet, JsValue> {
-        consent::RevocationSet::from_chain(&chain.0)
+        cipherchart::RevocationSet::from_chain(&chain.0)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -95,11 +95,13 @@ impl RevocationSet {
 ///
 /// # Errors
 /// `InvalidArgument` for anything but a `RevocationSet` of this build, `undefined` or `null`.
-pub(crate) fn revocations_of(value: Option<JsValue>) -> Result<consent::RevocationSet, JsValue> {
+pub(crate) fn revocations_of(
+    value: Option<JsValue>,
+) -> Result<cipherchart::RevocationSet, JsValue> {
     use wasm_bindgen::convert::TryFromJsValue;
     use wasm_bindgen::JsCast;
     let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
-        return Ok(consent::RevocationSet::new());
+        return Ok(cipherchart::RevocationSet::new());
     };
     let copy = js_sys::Reflect::get(&value, &JsValue::from_str("__copyForVerify"))
         .ok()

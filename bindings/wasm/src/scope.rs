@@ -7,44 +7,43 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
 use crate::num::seconds;
-use cipherchart::consent as core;
 
 /// The core window `[notBefore, expiry)` from JavaScript numbers: every binding that takes a
 /// window goes through here.
-pub(crate) fn window(not_before: f64, expiry: f64) -> Result<core::Window, JsValue> {
-    core::Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)
+pub(crate) fn window(not_before: f64, expiry: f64) -> Result<cipherchart::Window, JsValue> {
+    cipherchart::Window::new(seconds(not_before)?, seconds(expiry)?).map_err(to_js_err)
 }
 
 /// Which values of one dimension of a scope a consent covers: `Selection.any()` (every value)
 /// or `Selection.only([...])`.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct Selection(pub(crate) core::Selection);
+pub struct Selection(pub(crate) cipherchart::Selection);
 
 #[wasm_bindgen]
 impl Selection {
     /// Every value: the dimension does not restrict.
     pub fn any() -> Selection {
-        Self(core::Selection::Any)
+        Self(cipherchart::Selection::Any)
     }
 
     /// Exactly these values (duplicates merged).
     pub fn only(values: Vec<String>) -> Selection {
-        Self(core::Selection::only(values))
+        Self(cipherchart::Selection::only(values))
     }
 
     /// Whether this is `Selection.any()`.
     #[wasm_bindgen(getter, js_name = isAny)]
     pub fn is_any(&self) -> bool {
-        matches!(self.0, core::Selection::Any)
+        matches!(self.0, cipherchart::Selection::Any)
     }
 
     /// The selected values, sorted by their UTF-8 bytes; `undefined` for `any()`.
     #[wasm_bindgen(getter)]
     pub fn values(&self) -> Option<Vec<String>> {
         match &self.0 {
-            core::Selection::Any => None,
-            core::Selection::Only(set) => Some(set.iter().cloned().collect()),
+            cipherchart::Selection::Any => None,
+            cipherchart::Selection::Only(set) => Some(set.iter().cloned().collect()),
         }
     }
 
@@ -70,7 +69,7 @@ impl Selection {
 /// `categories` selects.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct Scope(pub(crate) core::Scope);
+pub struct Scope(pub(crate) cipherchart::Scope);
 
 #[wasm_bindgen]
 impl Scope {
@@ -78,7 +77,7 @@ impl Scope {
     /// selects.
     #[wasm_bindgen(constructor)]
     pub fn new(records: &Selection, categories: &Selection) -> Scope {
-        Self(core::Scope {
+        Self(cipherchart::Scope {
             records: records.0.clone(),
             categories: categories.0.clone(),
         })
@@ -86,7 +85,7 @@ impl Scope {
 
     /// Every record of the subject.
     pub fn all() -> Scope {
-        Self(core::Scope::all())
+        Self(cipherchart::Scope::all())
     }
 
     /// The record ids covered.
@@ -120,7 +119,7 @@ impl Scope {
 /// The validity interval `[notBefore, expiry)` of a consent, in Unix seconds.
 #[wasm_bindgen]
 #[derive(Clone, Copy, Debug)]
-pub struct Window(pub(crate) core::Window);
+pub struct Window(pub(crate) cipherchart::Window);
 
 #[wasm_bindgen]
 impl Window {

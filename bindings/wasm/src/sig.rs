@@ -1,27 +1,28 @@
 //! BLS signatures (minimal-pubkey-size, proof-of-possession ciphersuite), and the IETF /
 //! Ethereum deserialization step on its own (`UnvalidatedPublicKey`, `UnvalidatedSignature`).
 
+#[cfg(feature = "full")]
+use cipherchart::hazmat::SecretKeyBytes;
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
 #[cfg(feature = "full")]
 use crate::rng::rng;
-use cipherchart::sig;
 
 /// A BLS secret signing key. Secret-holding: call `free()` (or `Symbol.dispose`) when done.
 /// Not in the verify-only build.
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct BlsSigningKey(pub(crate) sig::SigningKey);
+pub struct BlsSigningKey(pub(crate) cipherchart::BlsSigningKey);
 
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl BlsSigningKey {
     /// A fresh key from platform randomness.
     pub fn generate() -> BlsSigningKey {
-        Self(sig::SigningKey::generate(&mut rng()))
+        Self(cipherchart::BlsSigningKey::generate(&mut rng()))
     }
 
     /// EIP-2333 / IETF KeyGen from at least 32 bytes of input keying material.
@@ -33,26 +34,28 @@ impl BlsSigningKey {
         ikm: &[u8],
         #[wasm_bindgen(js_name = keyInfo)] key_info: Option<Vec<u8>>,
     ) -> Result<BlsSigningKey, JsValue> {
-        sig::SigningKey::from_ikm(ikm, &key_info.unwrap_or_default())
+        cipherchart::BlsSigningKey::from_ikm(ikm, &key_info.unwrap_or_default())
             .map(Self)
             .map_err(to_js_err)
     }
 
-    /// Decodes a 32-byte big-endian secret scalar (`toBytesDangerous()` output).
+    /// Hazardous: decodes a raw 32-byte big-endian secret scalar (`toSecretBytes()` output;
+    /// Rust's `hazmat::SecretKeyBytes`).
     ///
     /// # Errors
     /// Throws `InvalidEncoding` for a wrong length, zero or out-of-range scalar.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<BlsSigningKey, JsValue> {
-        sig::SigningKey::from_bytes(bytes)
+    #[wasm_bindgen(js_name = fromSecretBytes)]
+    pub fn from_secret_bytes(bytes: &[u8]) -> Result<BlsSigningKey, JsValue> {
+        cipherchart::BlsSigningKey::from_secret_bytes(bytes)
             .map(Self)
             .map_err(to_js_err)
     }
 
-    /// DANGER: the 32-byte secret scalar.
-    #[wasm_bindgen(js_name = toBytesDangerous)]
-    pub fn to_bytes_dangerous(&self) -> Vec<u8> {
-        self.0.to_bytes_dangerous().to_vec()
+    /// Hazardous: the raw 32-byte secret scalar. Whoever holds it can sign as this key:
+    /// store it encrypted, never log it.
+    #[wasm_bindgen(js_name = toSecretBytes)]
+    pub fn to_secret_bytes(&self) -> Vec<u8> {
+        self.0.to_secret_bytes().to_vec()
     }
 
     /// The matching public key.
@@ -76,7 +79,7 @@ impl BlsSigningKey {
 /// A BLS public key (48-byte compressed G1 point). Holds no secret.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct BlsPublicKey(pub(crate) sig::PublicKey);
+pub struct BlsPublicKey(pub(crate) cipherchart::BlsPublicKey);
 
 #[wasm_bindgen]
 impl BlsPublicKey {
@@ -104,7 +107,7 @@ impl BlsPublicKey {
     /// Throws `InvalidEncoding` for a bad key, `InvalidArgument` for an empty list.
     pub fn aggregate(keys: Vec<Uint8Array>) -> Result<BlsPublicKey, JsValue> {
         let keys = decode_public_keys(&keys)?;
-        sig::PublicKey::aggregate(&keys)
+        cipherchart::BlsPublicKey::aggregate(&keys)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -113,7 +116,7 @@ impl BlsPublicKey {
 /// A BLS signature (96-byte compressed G2 point). Holds no secret.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct BlsSignature(pub(crate) sig::Signature);
+pub struct BlsSignature(pub(crate) cipherchart::BlsSignature);
 
 #[wasm_bindgen]
 impl BlsSignature {
@@ -124,10 +127,10 @@ impl BlsSignature {
     pub fn aggregate(signatures: Vec<Uint8Array>) -> Result<BlsSignature, JsValue> {
         let sigs = signatures
             .iter()
-            .map(|s| sig::Signature::from_bytes(&s.to_vec()))
+            .map(|s| cipherchart::BlsSignature::from_bytes(&s.to_vec()))
             .collect::<cipherchart::Result<Vec<_>>>()
             .map_err(to_js_err)?;
-        sig::Signature::aggregate(&sigs)
+        cipherchart::BlsSignature::aggregate(&sigs)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -139,7 +142,7 @@ impl BlsSignature {
 /// Holds no secret.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct UnvalidatedPublicKey(pub(crate) sig::UnvalidatedPublicKey);
+pub struct UnvalidatedPublicKey(pub(crate) cipherchart::UnvalidatedPublicKey);
 
 #[wasm_bindgen]
 impl UnvalidatedPublicKey {
@@ -154,7 +157,7 @@ impl UnvalidatedPublicKey {
 /// Ethereum's `Aggregate`. Only `validate()` gives a `BlsSignature`. Holds no secret.
 #[wasm_bindgen]
 #[derive(Clone, Debug)]
-pub struct UnvalidatedSignature(pub(crate) sig::UnvalidatedSignature);
+pub struct UnvalidatedSignature(pub(crate) cipherchart::UnvalidatedSignature);
 
 #[wasm_bindgen]
 impl UnvalidatedSignature {
@@ -172,10 +175,10 @@ impl UnvalidatedSignature {
     pub fn aggregate(signatures: Vec<Uint8Array>) -> Result<UnvalidatedSignature, JsValue> {
         let sigs = signatures
             .iter()
-            .map(|s| sig::UnvalidatedSignature::from_bytes(&s.to_vec()))
+            .map(|s| cipherchart::UnvalidatedSignature::from_bytes(&s.to_vec()))
             .collect::<cipherchart::Result<Vec<_>>>()
             .map_err(to_js_err)?;
-        sig::UnvalidatedSignature::aggregate(&sigs)
+        cipherchart::UnvalidatedSignature::aggregate(&sigs)
             .map(Self)
             .map_err(to_js_err)
     }
@@ -209,16 +212,24 @@ unvalidated!(
 );
 
 // Arrays of keys cross as encodings: wasm-bindgen consumes (frees) objects passed in arrays.
-fn decode_public_keys(keys: &[Uint8Array]) -> Result<Vec<sig::PublicKey>, JsValue> {
+fn decode_public_keys(keys: &[Uint8Array]) -> Result<Vec<cipherchart::BlsPublicKey>, JsValue> {
     keys.iter()
-        .map(|k| sig::PublicKey::from_bytes(&k.to_vec()))
+        .map(|k| cipherchart::BlsPublicKey::from_bytes(&k.to_vec()))
         .collect::<cipherchart::Result<Vec<_>>>()
         .map_err(to_js_err)
 }
 
-type Triple<'a> = (sig::PublicKey, &'a [u8], sig::Signature);
+type Triple<'a> = (
+    cipherchart::BlsPublicKey,
+    &'a [u8],
+    cipherchart::BlsSignature,
+);
 /// Decoded parallel arrays: public keys, messages, signatures.
-type Decoded = (Vec<sig::PublicKey>, Vec<Vec<u8>>, Vec<sig::Signature>);
+type Decoded = (
+    Vec<cipherchart::BlsPublicKey>,
+    Vec<Vec<u8>>,
+    Vec<cipherchart::BlsSignature>,
+);
 
 /// Three parallel arrays of encodings (public keys, messages, signatures), decoded.
 fn decode_triples(
@@ -234,7 +245,7 @@ fn decode_triples(
     }
     let sigs = signatures
         .iter()
-        .map(|s| sig::Signature::from_bytes(&s.to_vec()))
+        .map(|s| cipherchart::BlsSignature::from_bytes(&s.to_vec()))
         .collect::<cipherchart::Result<Vec<_>>>()
         .map_err(to_js_err)?;
     Ok((
@@ -246,9 +257,9 @@ fn decode_triples(
 
 /// The `(public key, message, signature)` triples the core's batch calls take.
 fn triples<'a>(
-    keys: &[sig::PublicKey],
+    keys: &[cipherchart::BlsPublicKey],
     msgs: &'a [Vec<u8>],
-    sigs: &[sig::Signature],
+    sigs: &[cipherchart::BlsSignature],
 ) -> Vec<Triple<'a>> {
     keys.iter()
         .zip(msgs)
@@ -269,7 +280,7 @@ pub fn fast_aggregate_verify(
     signature: &BlsSignature,
 ) -> Result<(), JsValue> {
     let pks = decode_public_keys(&public_keys)?;
-    sig::fast_aggregate_verify(&pks, msg, &signature.0).map_err(to_js_err)
+    cipherchart::fast_aggregate_verify(&pks, msg, &signature.0).map_err(to_js_err)
 }
 
 /// Verifies an aggregate signature over distinct `(public key, message)` pairs, given as two
@@ -291,11 +302,11 @@ pub fn aggregate_verify(
         )));
     }
     let msgs: Vec<Vec<u8>> = messages.iter().map(Uint8Array::to_vec).collect();
-    let pairs: Vec<(sig::PublicKey, &[u8])> = pks
+    let pairs: Vec<(cipherchart::BlsPublicKey, &[u8])> = pks
         .into_iter()
         .zip(msgs.iter().map(Vec::as_slice))
         .collect();
-    sig::aggregate_verify(&pairs, &signature.0).map_err(to_js_err)
+    cipherchart::aggregate_verify(&pairs, &signature.0).map_err(to_js_err)
 }
 
 /// The indices (ascending) of the `(public key, message, signature)` triples that do not
@@ -314,9 +325,9 @@ pub fn batch_find_invalid(
     let (keys, msgs, sigs) = decode_triples(&public_keys, &messages, &signatures)?;
     let items = triples(&keys, &msgs, &sigs);
     #[cfg(feature = "full")]
-    let bad = sig::batch_find_invalid(&items, &mut rng());
+    let bad = cipherchart::batch_find_invalid(&items, &mut rng());
     #[cfg(not(feature = "full"))]
-    let bad = sig::find_invalid_each(&items);
+    let bad = cipherchart::find_invalid_each(&items);
     Ok(bad
         .into_iter()
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
@@ -339,9 +350,9 @@ pub fn batch_verify(
     let (keys, msgs, sigs) = decode_triples(&public_keys, &messages, &signatures)?;
     let items = triples(&keys, &msgs, &sigs);
     #[cfg(feature = "full")]
-    let result = sig::batch_verify(&items, &mut rng());
+    let result = cipherchart::batch_verify(&items, &mut rng());
     // No randomness for the weights: each triple on its own (the same accept/reject).
     #[cfg(not(feature = "full"))]
-    let result = sig::verify_each(&items);
+    let result = cipherchart::verify_each(&items);
     result.map_err(to_js_err)
 }

@@ -8,7 +8,6 @@ use crate::chain::hash;
 use crate::errors::to_js_err;
 use crate::num::integer;
 use crate::proofs::{ConsistencyProof, InclusionProof};
-use cipherchart::chain::merkle;
 
 /// RFC 9162 interior node hash (`SHA-256(0x01 || left || right)`) of two 32-byte hashes.
 ///
@@ -16,14 +15,14 @@ use cipherchart::chain::merkle;
 /// Throws `InvalidArgument` for a hash that is not 32 bytes.
 #[wasm_bindgen(js_name = nodeHash)]
 pub fn node_hash(left: &[u8], right: &[u8]) -> Result<Vec<u8>, JsValue> {
-    Ok(merkle::node_hash(&hash(left)?, &hash(right)?).to_vec())
+    Ok(cipherchart::node_hash(&hash(left)?, &hash(right)?).to_vec())
 }
 
 /// An append-only RFC 9162 Merkle tree of 32-byte leaf hashes (`leafHash(data)`), with
 /// roots and proofs at any earlier size.
 #[wasm_bindgen]
 #[derive(Clone, Debug, Default)]
-pub struct MerkleTree(merkle::MerkleTree);
+pub struct MerkleTree(cipherchart::MerkleTree);
 
 #[wasm_bindgen]
 impl MerkleTree {

@@ -33,7 +33,7 @@ test('v2 user keys: the authority id, the hidden holder guard, the byte layout o
   assert.deepEqual(key.authority, pk.id);
   assert.deepEqual(key.attributes, ['dept:cardiology', 'role:physician'], 'the guard is not listed');
   assert.equal(key.hasAttribute('cipherchart:key-holder'), false);
-  const bytes = key.toBytesDangerous();
+  const bytes = key.toBytes();
   const hex = Buffer.from(bytes.slice(0, 4)).toString('hex');
   assert.equal(hex, '43430302');
   assert.deepEqual(bytes.slice(4, 36), pk.id);
@@ -104,10 +104,9 @@ test('PublicKey: id, toBytes/fromBytes, bad bytes', () => {
   assert.throws(() => PublicKey.fromBytes(bad), cc.InvalidEncoding);
 });
 
-test('UserKey: toBytesDangerous/fromBytes round trip; no plain toBytes on secrets', () => {
+test('UserKey: toBytes/fromBytes round trip (the key-delivery encoding)', () => {
   const key = authority.issueKey(['patient:42']);
-  assert.equal(key.toBytes, undefined);
-  const back = UserKey.fromBytes(key.toBytesDangerous());
+  const back = UserKey.fromBytes(key.toBytes());
   const sealed = seal(pk, Policy.parse('patient:42'), enc('r'), enc(''), enc('hi'));
   assert.equal(dec(back.open(pk, sealed)), 'hi');
   assert.throws(() => UserKey.fromBytes(new Uint8Array([1, 2, 3])), cc.InvalidEncoding);
@@ -116,11 +115,11 @@ test('UserKey: toBytesDangerous/fromBytes round trip; no plain toBytes on secret
 test('Authority: master key export/import keeps the public key and can issue working keys', () => {
   const a = Authority.setup();
   assert.equal(a.toBytes, undefined);
-  const restored = Authority.importMasterKeyDangerous(a.exportMasterKeyDangerous());
+  const restored = Authority.fromSecretBytes(a.toSecretBytes());
   assert.deepEqual(restored.publicKey().id, a.publicKey().id);
   const sealed = seal(a.publicKey(), Policy.parse('x:y'), enc('r'), enc(''), enc('ok'));
   assert.equal(dec(restored.issueKey(['x:y']).open(a.publicKey(), sealed)), 'ok');
-  assert.throws(() => Authority.importMasterKeyDangerous(new Uint8Array(7)), cc.InvalidEncoding);
+  assert.throws(() => Authority.fromSecretBytes(new Uint8Array(7)), cc.InvalidEncoding);
 });
 
 test('secret holders support free() and Symbol.dispose', () => {

@@ -60,7 +60,7 @@ const authorityPk = () => cc.PublicKey.fromBytes(h(doc.authority.public_key));
 const users = () =>
   new Map(doc.authority.user_keys.map((k) => [k.name, cc.UserKey.fromBytes(h(k.bytes))]));
 const blsKeys = () =>
-  new Map(doc.bls.keys.map((k) => [k.name, cc.BlsSigningKey.fromBytes(h(k.secret_key))]));
+  new Map(doc.bls.keys.map((k) => [k.name, cc.BlsSigningKey.fromSecretBytes(h(k.secret_key))]));
 
 function checkOpens(pk, keys, record, v, what) {
   assert.equal(v.opens.length, keys.size, `${what}: one entry per key`);
@@ -129,19 +129,19 @@ test('vectors: authority and user keys', () => {
   const pk = authorityPk();
   assert.equal(hex(pk.toBytes()), a.public_key);
   assert.equal(hex(pk.id), a.public_key_id);
-  const authority = cc.Authority.importMasterKeyDangerous(h(a.master_key));
+  const authority = cc.Authority.fromSecretBytes(h(a.master_key));
   assert.equal(hex(authority.publicKey().toBytes()), a.public_key);
-  assert.equal(hex(authority.exportMasterKeyDangerous()), a.master_key);
+  assert.equal(hex(authority.toSecretBytes()), a.master_key);
   const keys = users();
   for (const k of a.user_keys) {
     const key = keys.get(k.name);
     assert.deepEqual(key.attributes, k.attributes, k.name);
-    assert.equal(hex(key.toBytesDangerous()), k.bytes, k.name);
+    assert.equal(hex(key.toBytes()), k.bytes, k.name);
   }
   const decoders = {
     public_key: (b) => cc.PublicKey.fromBytes(b),
     user_key: (b) => cc.UserKey.fromBytes(b),
-    master_key: (b) => cc.Authority.importMasterKeyDangerous(b),
+    master_key: (b) => cc.Authority.fromSecretBytes(b),
     delegation_key: (b) => cc.DelegationKey.fromBytes(b),
     rekey: (b) => cc.ReKey.fromBytes(b),
   };
@@ -195,13 +195,13 @@ test('vectors: re-keys and re-encrypted records (1 and 2 hops)', () => {
     if (!('bytes' in v)) {
       // v2: a grant starts from a delegation key the authority issues (UserKey.rekey is gone).
       const target = cc.Policy.parse(v.target_policy);
-      const authority = cc.Authority.importMasterKeyDangerous(h(doc.authority.master_key));
+      const authority = cc.Authority.fromSecretBytes(h(doc.authority.master_key));
       const delegator = blsKeys().get(v.delegator).publicKey();
       expectOutcome(() => authority.issueDelegationKey(v.attributes, delegator).rekey(pk, target), v, what);
       continue;
     }
     const rk = cc.ReKey.fromBytes(h(v.bytes));
-    assert.equal(hex(rk.toBytesDangerous()), v.bytes, what);
+    assert.equal(hex(rk.toBytes()), v.bytes, what);
     assert.equal(hex(rk.grantId), v.grant_id, what);
     assert.deepEqual(rk.attributes, v.attributes, what);
     assert.equal(rk.targetPolicy.toString(), v.target_policy, what);
@@ -241,7 +241,7 @@ test('vectors: delegation keys', () => {
   for (const v of doc.delegation_keys) {
     const what = `delegation key ${v.name}`;
     const d = cc.DelegationKey.fromBytes(h(v.bytes));
-    assert.equal(hex(d.toBytesDangerous()), v.bytes, `${what}: re-encodes`);
+    assert.equal(hex(d.toBytes()), v.bytes, `${what}: re-encodes`);
     assert.deepEqual(d.attributes, v.attributes, `${what}: attributes`);
     assert.equal(hex(d.delegator.toBytes()), hex(sks.get(v.delegator).publicKey().toBytes()), `${what}: delegator`);
     assert.equal(hex(d.authority), v.authority_id, `${what}: authority`);
@@ -255,7 +255,7 @@ test('vectors: wrong authority', () => {
   const second = cc.PublicKey.fromBytes(h(sa.public_key));
   assert.equal(hex(second.id), sa.public_key_id);
   assert.notEqual(hex(second.id), hex(first.id));
-  const auth = cc.Authority.importMasterKeyDangerous(h(sa.master_key));
+  const auth = cc.Authority.fromSecretBytes(h(sa.master_key));
   assert.equal(hex(auth.publicKey().toBytes()), hex(second.toBytes()));
   const publicKeys = { authority: first, second_authority: second };
   let refused = 0;
@@ -302,7 +302,7 @@ test('vectors: BLS keys, signatures, aggregates, decoding', () => {
   const sks = blsKeys();
   for (const k of doc.bls.keys) {
     const sk = cc.BlsSigningKey.fromIkm(h(k.ikm), h(k.key_info));
-    assert.equal(hex(sk.toBytesDangerous()), k.secret_key, k.name);
+    assert.equal(hex(sk.toSecretBytes()), k.secret_key, k.name);
     const pk = cc.BlsPublicKey.fromBytes(h(k.public_key));
     assert.equal(hex(sk.publicKey().toBytes()), k.public_key, k.name);
     const pop = cc.BlsSignature.fromBytes(h(k.proof_of_possession));

@@ -35,7 +35,7 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /reencryptBatch\(records: Array<SealedRecord \| Uint8Array>\): Array<SealedRecord \| Error>;/,
       /batchVerify\(publicKeys: Uint8Array\[\], messages: Uint8Array\[\], signatures: Uint8Array\[\]\): void;/,
       /readonly hopCount: number;/,
-      /toBytesDangerous\(\): Uint8Array;/,
+      /toBytes\(\): Uint8Array;/,
       /readonly holder: BlsPublicKey \| undefined;/,
       /readonly rekeyDigest: Uint8Array \| undefined;/,
       /proveInclusion\(index: number, size\?: number \| null\): InclusionProof;/,

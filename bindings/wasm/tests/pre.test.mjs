@@ -66,7 +66,7 @@ test('rekey consumes the delegation key: every later use throws a typed error', 
     return true;
   };
   assert.throws(() => delegation.rekey(pk, target), consumed);
-  assert.throws(() => delegation.toBytesDangerous(), consumed);
+  assert.throws(() => delegation.toBytes(), consumed);
   assert.throws(() => delegation.attributes, consumed);
   assert.throws(() => delegation.delegator, consumed);
   assert.throws(() => delegation.authority, consumed);
@@ -148,10 +148,9 @@ test('multi-hop: a re-key of the first audience re-encrypts again', () => {
   assert.equal(dec(patient.open(pk, hop2)), 'two hops');
 });
 
-test('DelegationKey and ReKey: toBytesDangerous/fromBytes (tags 0x09 and 0x05, version 2), free/dispose', () => {
+test('DelegationKey and ReKey: toBytes/fromBytes (tags 0x09 and 0x05, version 2), free/dispose', () => {
   const delegation = hospital.issueDelegationKey(['patient:42'], consentKey.publicKey());
-  assert.equal(delegation.toBytes, undefined);
-  const dBytes = delegation.toBytesDangerous();
+  const dBytes = delegation.toBytes();
   assert.equal(hex(dBytes.slice(0, 4)), '43430902');
   // Header ‖ authority (32) ‖ attribute list ‖ guard flag 0 ‖ K0 (3·96) ‖ K' (3·48) ‖ K_y (3·48) ‖ delegator (48).
   assert.equal(dBytes.length, 4 + 32 + 4 + (4 + 'patient:42'.length) + 1 + 288 + 144 + 144 + 48);
@@ -159,8 +158,8 @@ test('DelegationKey and ReKey: toBytesDangerous/fromBytes (tags 0x09 and 0x05, v
   assert.equal(dBytes[4 + 32 + 4 + 4 + 10], 0, 'no holder guard in a delegation key');
   assert.deepEqual(dBytes.slice(-48), consentKey.publicKey().toBytes());
   const dBack = DelegationKey.fromBytes(dBytes);
-  assert.deepEqual(dBack.toBytesDangerous(), dBytes);
-  assert.throws(() => DelegationKey.fromBytes(patient.toBytesDangerous()), (e) => e instanceof cc.InvalidEncoding
+  assert.deepEqual(dBack.toBytes(), dBytes);
+  assert.throws(() => DelegationKey.fromBytes(patient.toBytes()), (e) => e instanceof cc.InvalidEncoding
     && e.kind === 'wrong_type');
   // Version 1 is no longer read.
   assert.throws(() => DelegationKey.fromBytes(Uint8Array.of(0x43, 0x43, 0x09, 0x01, ...dBytes.slice(4))),
@@ -168,8 +167,7 @@ test('DelegationKey and ReKey: toBytesDangerous/fromBytes (tags 0x09 and 0x05, v
   dBack.free();
 
   const rekey = delegation.rekey(pk, target);
-  assert.equal(rekey.toBytes, undefined);
-  const bytes = rekey.toBytesDangerous();
+  const bytes = rekey.toBytes();
   assert.equal(hex(bytes.slice(0, 4)), '43430502');
   // … ‖ public key (u32 length ‖ bytes) ‖ hop key (32) ‖ delegator (48).
   assert.deepEqual(bytes.slice(-48), consentKey.publicKey().toBytes());

@@ -140,7 +140,7 @@ test('rekeyDigest is what Grant.rekey binds; checkRekey accepts only that re-key
   const twin = grantOf(authority); // same audience, another grant
   const digest = cc.rekeyDigest(rekey);
   assert.equal(digest.length, 32);
-  assert.deepEqual(cc.rekeyDigest(cc.ReKey.fromBytes(rekey.toBytesDangerous())), digest);
+  assert.deepEqual(cc.rekeyDigest(cc.ReKey.fromBytes(rekey.toBytes())), digest);
   assert.notDeepEqual(cc.rekeyDigest(twin), digest);
   const consent = ConsentToken.issueGrant(patient, new Grant('patient-42', grantee, 0, 100).purposes(['treatment'])
     .rekey(rekey)).verify(patient.publicKey(), 50);

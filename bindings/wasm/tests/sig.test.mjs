@@ -23,7 +23,7 @@ test('sign / verify; a wrong message or key is VerificationFailed', () => {
 
 test('encodings round trip; bad bytes are InvalidEncoding', () => {
   const sk = BlsSigningKey.generate();
-  const back = BlsSigningKey.fromBytes(sk.toBytesDangerous());
+  const back = BlsSigningKey.fromSecretBytes(sk.toSecretBytes());
   assert.equal(sk.toBytes, undefined);
   assert.equal(hex(back.publicKey().toBytes()), hex(sk.publicKey().toBytes()));
   const sig = BlsSignature.fromBytes(sk.sign(enc('m')).toBytes());
@@ -32,15 +32,15 @@ test('encodings round trip; bad bytes are InvalidEncoding', () => {
   BlsPublicKey.fromBytes(sk.publicKey().toBytes()).verify(enc('m'), sig);
   assert.throws(() => BlsPublicKey.fromBytes(new Uint8Array(48)), cc.InvalidEncoding);
   assert.throws(() => BlsSignature.fromBytes(new Uint8Array(95)), cc.InvalidEncoding);
-  assert.throws(() => BlsSigningKey.fromBytes(new Uint8Array(32)), cc.InvalidEncoding);
+  assert.throws(() => BlsSigningKey.fromSecretBytes(new Uint8Array(32)), cc.InvalidEncoding);
 });
 
 // Known answer (EIP-2333 test case 0, master key): pins fromIkm to the standard.
 test('fromIkm: deterministic, standard (EIP-2333 case 0), rejects short ikm', () => {
   const seed = Buffer.from('c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4ab7c81b2f001698e7463b04', 'hex');
   const sk = BlsSigningKey.fromIkm(seed);
-  assert.equal(BigInt(`0x${hex(sk.toBytesDangerous())}`), 6083874454709270928345386274498605044986640685124978867557563392430687146096n);
-  assert.equal(hex(BlsSigningKey.fromIkm(seed, new Uint8Array(0)).toBytesDangerous()), hex(sk.toBytesDangerous()));
+  assert.equal(BigInt(`0x${hex(sk.toSecretBytes())}`), 6083874454709270928345386274498605044986640685124978867557563392430687146096n);
+  assert.equal(hex(BlsSigningKey.fromIkm(seed, new Uint8Array(0)).toSecretBytes()), hex(sk.toSecretBytes()));
   assert.throws(() => BlsSigningKey.fromIkm(new Uint8Array(31)), cc.InvalidArgument);
 });
 

@@ -176,12 +176,12 @@ test('finding 3: the delegator survives the re-key\'s bytes; a re-key of another
   const [alice, bob] = [BlsSigningKey.generate(), BlsSigningKey.generate()];
   const to = 'role:physician';
   const rekey = grant(hospital, ['patient:7'], bob, to);
-  const back = cc.ReKey.fromBytes(rekey.toBytesDangerous());
+  const back = cc.ReKey.fromBytes(rekey.toBytes());
   assert.ok(back.delegator.equals(bob.publicKey()));
   assert.deepEqual(cc.rekeyDigest(back), cc.rekeyDigest(rekey));
   // The delegator is part of the re-key's encoding: writing Alice's key over Bob's changes the
   // digest, so Bob's consent no longer names it, and Alice's names another re-key.
-  const bytes = rekey.toBytesDangerous();
+  const bytes = rekey.toBytes();
   bytes.set(alice.publicKey().toBytes(), bytes.length - 48);
   const swapped = cc.ReKey.fromBytes(bytes);
   assert.ok(swapped.delegator.equals(alice.publicKey()));
@@ -239,11 +239,11 @@ test('finding 8: keys, re-keys and records name their authority', () => {
   assert.deepEqual(d.authority, b.publicKey().id);
   assert.throws(() => d.rekey(a.publicKey(), policy('role:physician')), wrong);
   // The ids survive the encodings (user key and delegation key: right after the 4-byte header).
-  const keyBytes = keyB.toBytesDangerous();
+  const keyBytes = keyB.toBytes();
   assert.deepEqual(keyBytes.slice(4, 36), b.publicKey().id);
   assert.deepEqual(cc.UserKey.fromBytes(keyBytes).authority, b.publicKey().id);
-  assert.deepEqual(cc.DelegationKey.fromBytes(d.toBytesDangerous()).authority, b.publicKey().id);
-  assert.deepEqual(cc.ReKey.fromBytes(rkB.toBytesDangerous()).authority, b.publicKey().id);
+  assert.deepEqual(cc.DelegationKey.fromBytes(d.toBytes()).authority, b.publicKey().id);
+  assert.deepEqual(cc.ReKey.fromBytes(rkB.toBytes()).authority, b.publicKey().id);
   assert.deepEqual(SealedRecord.fromBytes(rec.toBytes()).authority, a.publicKey().id);
   // Control: A's key opens.
   assert.equal(dec(a.issueKey(['patient:42']).open(a.publicKey(), rec)), 'x');

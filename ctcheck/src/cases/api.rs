@@ -3,6 +3,7 @@
 //! master key. `Clean` once routed through `ct` (gating), `Pending` while a report is
 //! still expected (reported, not gating).
 
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{seal, Authority, BlsSigningKey, Policy, PublicKey, SealedRecord, UserKey};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -209,12 +210,11 @@ fn api_user_key_import(rng: &mut ChaCha20Rng) {
 /// after the header) are secret; the recomputed public key is the output.
 #[inline(never)]
 fn op_api_master_key_import(bytes: &[u8]) -> Vec<u8> {
-    Authority::import_master_key_dangerous(bytes)
-        .map_or_else(|_| Vec::new(), |a| a.public_key().to_bytes())
+    Authority::from_secret_bytes(bytes).map_or_else(|_| Vec::new(), |a| a.public_key().to_bytes())
 }
 fn api_master_key_import(rng: &mut ChaCha20Rng) {
     let a = Authority::setup(rng);
-    let mut bytes = a.export_master_key_dangerous().to_vec();
+    let mut bytes = a.to_secret_bytes().to_vec();
     let secret = 4 * 32 + 3 * 48;
     let Some(start) = bytes.len().checked_sub(secret) else {
         return;

@@ -3,9 +3,8 @@
 //! and issuing a consent token (BLS signing with the patient's key). As in `api.rs`:
 //! secret RNG bytes or poisoned keys in, the (tainted) result out.
 
-use cipherchart::consent::{ConsentToken, Grant, Grantee, Window};
-use cipherchart::record::{session, stream};
 use cipherchart::{Authority, BlsSigningKey, Policy, PublicKey, UserKey};
+use cipherchart::{ConsentToken, Grant, Grantee, Window};
 use rand_chacha::ChaCha20Rng;
 
 use super::field::SecretRng;
@@ -38,7 +37,7 @@ fn secret_key(rng: &mut ChaCha20Rng) -> Option<(PublicKey, UserKey)> {
 /// output.
 #[inline(never)]
 fn op_api_session_seal(pk: &PublicKey, policy: &Policy, rng: &mut SecretRng<'_>) -> Vec<u8> {
-    let Ok((header, mut sealer)) = session::start_session(pk, policy, b"s-1", b"", rng) else {
+    let Ok((header, mut sealer)) = cipherchart::start_session(pk, policy, b"s-1", b"", rng) else {
         return Vec::new();
     };
     let mut out = header.to_bytes();
@@ -68,8 +67,8 @@ fn api_session_seal(rng: &mut ChaCha20Rng) {
 fn op_api_session_open(
     key: &UserKey,
     pk: &PublicKey,
-    header: &session::SessionHeader,
-    records: &[session::SessionRecord],
+    header: &cipherchart::SessionHeader,
+    records: &[cipherchart::SessionRecord],
 ) -> Vec<u8> {
     let Ok(opener) = key.open_session(pk, header) else {
         return Vec::new();
@@ -88,7 +87,8 @@ fn api_session_open(rng: &mut ChaCha20Rng) {
         return;
     };
     // The session itself is public data, sealed with a public RNG.
-    let Ok((header, mut sealer)) = session::start_session(&pk, &policy, b"s-1", b"", rng) else {
+    let Ok((header, mut sealer)) = cipherchart::start_session(&pk, &policy, b"s-1", b"", rng)
+    else {
         return;
     };
     let records: Vec<_> = [&b"r0"[..], b"r1"]
@@ -107,7 +107,7 @@ const PAYLOAD: &[u8] = b"ECG lead II, 250 Hz, 40 samples of 8 bit";
 #[inline(never)]
 fn op_api_stream_seal(pk: &PublicKey, policy: &Policy, rng: &mut SecretRng<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    match stream::seal_stream_with_chunk_size(
+    match cipherchart::seal_stream_with_chunk_size(
         pk, policy, b"ecg-1", b"", CHUNK, PAYLOAD, &mut out, rng,
     ) {
         Ok(_) => out,
@@ -144,7 +144,7 @@ fn api_stream_open(rng: &mut ChaCha20Rng) {
         return;
     };
     let mut sealed = Vec::new();
-    if stream::seal_stream_with_chunk_size(
+    if cipherchart::seal_stream_with_chunk_size(
         &pk,
         &policy,
         b"ecg-1",

@@ -8,6 +8,7 @@
 use ark_bls12_381::{Fq, G1Affine};
 use ark_ff::{One, UniformRand};
 use ark_serialize::CanonicalSerialize;
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{
     seal, Authority, DelegationKey, EncodingError, Error, Policy, PublicKey, ReKey, SealedRecord,
     UserKey,
@@ -275,10 +276,10 @@ fn api_rekey_import(rng: &mut ChaCha20Rng) {
 
 #[inline(never)]
 fn op_api_master_key_export(a: &Authority) -> Vec<u8> {
-    a.export_master_key_dangerous().to_vec()
+    a.to_secret_bytes().to_vec()
 }
 
-/// `export_master_key_dangerous` with a poisoned master key: the scalars' big-endian
+/// `SecretKeyBytes::to_secret_bytes` of an `Authority` with a poisoned master key: the scalars' big-endian
 /// encodings and the constant-time compression of `g^{d_t}`.
 fn api_master_key_export(rng: &mut ChaCha20Rng) {
     let mut a = Authority::setup(rng);

@@ -1,7 +1,7 @@
-//! G1/G2 primitives of `cipherchart::ct`.
+//! G1/G2 primitives of `cipherchart::hazmat::ct`.
 
 use ark_bls12_381::{G1Affine, G2Affine};
-use cipherchart::ct::{SecretG1, SecretG2, SecretScalar};
+use cipherchart::hazmat::ct::{SecretG1, SecretG2, SecretScalar};
 use rand_chacha::ChaCha20Rng;
 
 use super::{case, g1, g2, output, secret, secret_scalar};
@@ -82,7 +82,7 @@ fn op_ct_g1_mul_generator(s: &SecretScalar) -> SecretG1 {
 }
 fn ct_g1_mul_generator(rng: &mut ChaCha20Rng) {
     // Build the (public) table outside the measured operation.
-    let _ = cipherchart::ct::g1_generator_table();
+    let _ = cipherchart::hazmat::ct::g1_generator_table();
     let s = secret_scalar(rng);
     output(op_ct_g1_mul_generator(&s));
 }
@@ -165,7 +165,7 @@ fn op_ct_g2_mul_generator(s: &SecretScalar) -> SecretG2 {
     SecretG2::mul_generator(s)
 }
 fn ct_g2_mul_generator(rng: &mut ChaCha20Rng) {
-    let _ = cipherchart::ct::g2_generator_table();
+    let _ = cipherchart::hazmat::ct::g2_generator_table();
     let s = secret_scalar(rng);
     output(op_ct_g2_mul_generator(&s));
 }

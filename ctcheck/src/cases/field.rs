@@ -1,11 +1,11 @@
-//! Field and scalar primitives of `cipherchart::ct`.
+//! Field and scalar primitives of `cipherchart::hazmat::ct`.
 
 use ark_bls12_381::{Fq, Fq2, Fr};
 use ark_ff::UniformRand;
-use cipherchart::ct::declassify_choice;
-use cipherchart::ct::fields::{fq2_to_ct, fq_to_ct, fr_to_ct, CtField, CtFq, CtFq2, CtFr};
-use cipherchart::ct::scalar::{fr_from_be_bytes_48, fr_from_le_bytes_wide};
-use cipherchart::ct::SecretScalar;
+use cipherchart::hazmat::ct::declassify_choice;
+use cipherchart::hazmat::ct::fields::{fq2_to_ct, fq_to_ct, fr_to_ct, CtField, CtFq, CtFq2, CtFr};
+use cipherchart::hazmat::ct::scalar::{fr_from_be_bytes_48, fr_from_le_bytes_wide};
+use cipherchart::hazmat::ct::SecretScalar;
 use rand_chacha::ChaCha20Rng;
 use rand_core::RngCore;
 

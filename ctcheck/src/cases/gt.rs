@@ -1,10 +1,10 @@
-//! GT primitives of `cipherchart::ct`.
+//! GT primitives of `cipherchart::hazmat::ct`.
 
 use ark_bls12_381::{Bls12_381, G1Projective, G2Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::PrimeGroup;
 use ark_ff::UniformRand;
-use cipherchart::ct::{SecretGt, SecretScalar};
+use cipherchart::hazmat::ct::{SecretGt, SecretScalar};
 use rand_chacha::ChaCha20Rng;
 
 use super::{case, output, secret, secret_scalar};

@@ -17,7 +17,7 @@ use core::hint::black_box;
 use ark_bls12_381::{G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ff::UniformRand;
-use cipherchart::ct::SecretScalar;
+use cipherchart::hazmat::ct::SecretScalar;
 use rand_chacha::ChaCha20Rng;
 use rand_core::RngCore;
 
@@ -118,14 +118,17 @@ impl<P: ark_ec::short_weierstrass::SWCurveConfig> Inline
     for ark_ec::short_weierstrass::Projective<P>
 {
 }
-impl Inline for cipherchart::ct::fields::CtFr {}
-impl Inline for cipherchart::ct::fields::CtFq {}
-impl Inline for cipherchart::ct::fields::CtFq2 {}
+impl Inline for cipherchart::hazmat::ct::fields::CtFr {}
+impl Inline for cipherchart::hazmat::ct::fields::CtFq {}
+impl Inline for cipherchart::hazmat::ct::fields::CtFq2 {}
 impl Inline for SecretScalar {}
 impl Inline for Option<SecretScalar> {}
-impl<C: cipherchart::ct::curve::CtCurve> Inline for cipherchart::ct::secret::SecretPoint<C> {}
-impl<C: cipherchart::ct::curve::CtCurve> Inline
-    for Option<cipherchart::ct::secret::SecretPoint<C>>
+impl<C: cipherchart::hazmat::ct::curve::CtCurve> Inline
+    for cipherchart::hazmat::ct::secret::SecretPoint<C>
 {
 }
-impl Inline for cipherchart::ct::SecretGt {}
+impl<C: cipherchart::hazmat::ct::curve::CtCurve> Inline
+    for Option<cipherchart::hazmat::ct::secret::SecretPoint<C>>
+{
+}
+impl Inline for cipherchart::hazmat::ct::SecretGt {}

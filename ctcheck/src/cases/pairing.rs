@@ -1,7 +1,7 @@
-//! The constant-time pairing of `cipherchart::ct` with secret inputs.
+//! The constant-time pairing of `cipherchart::hazmat::ct` with secret inputs.
 
 use ark_bls12_381::{G1Affine, G2Affine};
-use cipherchart::ct::{multi_pairing, CtG2Prepared, SecretGt};
+use cipherchart::hazmat::ct::{multi_pairing, CtG2Prepared, SecretGt};
 use rand_chacha::ChaCha20Rng;
 
 use super::{case, g1, g2, output, secret};

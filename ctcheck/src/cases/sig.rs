@@ -6,9 +6,10 @@
 //! compared, in variable time, on public data) is derived from secret IKM: the public
 //! key is published at key generation, the scalar stays poisoned.
 
-use cipherchart::chain::{EntryDraft, GENESIS};
-use cipherchart::consent::{ConsentToken, Grant, Grantee, Narrowing, Window};
+use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{Action, BlsSigningKey, Checkpoint};
+use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, Window};
+use cipherchart::{EntryDraft, GENESIS};
 use rand_chacha::ChaCha20Rng;
 use rand_core::RngCore;
 
@@ -43,12 +44,12 @@ fn secret_key(rng: &mut ChaCha20Rng) -> Option<BlsSigningKey> {
     BlsSigningKey::from_ikm(&secret(ikm), b"").ok()
 }
 
-/// `SigningKey::from_bytes` on secret bytes of a valid key: the range check and the
+/// `BlsSigningKey::from_bytes` on secret bytes of a valid key: the range check and the
 /// zero test run on the secret, only accept/reject is published; the key's export is
 /// the output (still secret), so the import's result is checked to carry the secret.
 #[inline(never)]
 fn op_api_bls_key_import(bytes: &[u8; 32]) -> [u8; 32] {
-    BlsSigningKey::from_bytes(bytes).map_or([0; 32], |k| *k.to_bytes_dangerous())
+    BlsSigningKey::from_secret_bytes(bytes).map_or([0; 32], |k| *k.to_secret_bytes())
 }
 fn api_bls_key_import(rng: &mut ChaCha20Rng) {
     let mut ikm = [0u8; 32];
@@ -56,7 +57,7 @@ fn api_bls_key_import(rng: &mut ChaCha20Rng) {
     let Ok(k) = BlsSigningKey::from_ikm(&ikm, b"") else {
         return;
     };
-    let bytes = secret(*k.to_bytes_dangerous());
+    let bytes = secret(*k.to_secret_bytes());
     output(op_api_bls_key_import(&bytes));
 }
 
@@ -67,7 +68,7 @@ fn api_bls_key_import(rng: &mut ChaCha20Rng) {
 fn op_api_bls_key_import_reject(keys: &[[u8; 32]; 5]) -> [u8; 5] {
     let mut out = [0u8; 5];
     for (o, k) in out.iter_mut().zip(keys) {
-        *o = u8::from(BlsSigningKey::from_bytes(k).is_err());
+        *o = u8::from(BlsSigningKey::from_secret_bytes(k).is_err());
     }
     out
 }
@@ -87,10 +88,10 @@ fn api_bls_key_import_reject(rng: &mut ChaCha20Rng) {
     output(op_api_bls_key_import_reject(&keys));
 }
 
-/// `to_bytes_dangerous`: the constant-time big-endian encoding of the secret scalar.
+/// `SecretKeyBytes::to_secret_bytes` of a `BlsSigningKey`: the constant-time big-endian encoding of the secret scalar.
 #[inline(never)]
 fn op_api_bls_key_export(k: &BlsSigningKey) -> [u8; 32] {
-    *k.to_bytes_dangerous()
+    *k.to_secret_bytes()
 }
 fn api_bls_key_export(rng: &mut ChaCha20Rng) {
     let Some(k) = secret_key(rng) else { return };

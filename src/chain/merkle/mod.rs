@@ -23,7 +23,7 @@ pub use verify::{verify_consistency, verify_inclusion};
 use sha2::{Digest, Sha256};
 
 /// A SHA-256 hash: a Merkle tree node, leaf hash or root.
-pub type Hash = [u8; 32];
+pub(crate) type Hash = [u8; 32];
 
 /// The root of the empty tree, `SHA-256("")`.
 pub const EMPTY_ROOT: Hash = [
@@ -37,7 +37,7 @@ pub const EMPTY_ROOT: Hash = [
 /// [`Entry::leaf_hash`](crate::chain::Entry::leaf_hash).
 ///
 /// ```
-/// use cipherchart::chain::merkle::leaf_hash;
+/// use cipherchart::leaf_hash;
 /// // The first leaf of the RFC 6962 reference tree is the empty string.
 /// assert_eq!(leaf_hash(b"")[..4], [0x6e, 0x34, 0x0b, 0x9c]);
 /// ```

@@ -56,7 +56,7 @@ impl InclusionProof {
 /// leaves: what an auditor asks for between two checkpoints.
 ///
 /// ```
-/// use cipherchart::chain::merkle::{leaf_hash, ConsistencyProof, MerkleTree};
+/// use cipherchart::{leaf_hash, ConsistencyProof, MerkleTree};
 /// let mut tree = MerkleTree::new();
 /// (0u8..5).for_each(|i| { tree.push(leaf_hash(&[i])); });
 /// let proof = tree.consistency_proof(3, 5)?;

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// complete subtrees.
 ///
 /// ```
-/// use cipherchart::chain::merkle::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
+/// use cipherchart::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
 /// let mut tree = MerkleTree::new();
 /// for i in 0u8..10 {
 ///     tree.push(leaf_hash(&[i]));

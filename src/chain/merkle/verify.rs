@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 /// does not lead to `root`.
 ///
 /// ```
-/// use cipherchart::chain::merkle::{leaf_hash, node_hash, verify_inclusion};
+/// use cipherchart::{leaf_hash, node_hash, verify_inclusion};
 /// let (a, b) = (leaf_hash(b"a"), leaf_hash(b"b"));
 /// let root = node_hash(&a, &b);
 /// assert!(verify_inclusion(&b, 1, 2, &[a], &root).is_ok());

@@ -83,7 +83,7 @@ impl Recovery {
 /// records, `fsync` before every acknowledgement and torn-tail recovery on open.
 ///
 /// ```
-/// use cipherchart::chain::{FileStore, Store};
+/// use cipherchart::{FileStore, Store};
 /// let dir = std::env::temp_dir().join(format!("cc-doc-store-{}", std::process::id()));
 /// let _ = std::fs::remove_file(&dir);
 /// let mut store = FileStore::create(&dir)?;

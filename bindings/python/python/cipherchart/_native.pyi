@@ -234,11 +234,12 @@ class Authority:
     ) -> "DelegationKey":
         """A one-grant delegation key for ``attributes``, naming ``delegator`` (the BLS
         consent key whose tokens gate the re-key made from it)."""
-    def export_master_key_dangerous(self) -> bytes:
-        """The master secret key (with the public key). Whoever holds it can issue any key."""
+    def to_secret_bytes(self) -> bytes:
+        """Hazardous: the master secret key. Whoever holds it can issue any key and open
+        every record of this authority: store it encrypted, never log it."""
     @staticmethod
-    def import_master_key_dangerous(data: _BytesLike) -> "Authority":
-        """The inverse of ``export_master_key_dangerous``."""
+    def from_secret_bytes(data: _BytesLike) -> "Authority":
+        """Hazardous: the inverse of ``to_secret_bytes`` (recomputes the public key)."""
     def __repr__(self) -> str: ...
     def __reduce__(self) -> Tuple[Callable[[bytes], "Authority"], Tuple[bytes]]: ...
 
@@ -438,9 +439,10 @@ class BlsSigningKey:
     def from_ikm(ikm: _BytesLike, key_info: _BytesLike = ...) -> "BlsSigningKey":
         """KeyGen from at least 32 bytes of keying material."""
     @staticmethod
-    def from_bytes(data: _BytesLike) -> "BlsSigningKey": ...
-    def to_bytes_dangerous(self) -> bytes:
-        """The 32-byte secret scalar."""
+    def from_secret_bytes(data: _BytesLike) -> "BlsSigningKey":
+        """Hazardous: decodes the raw 32-byte big-endian secret scalar."""
+    def to_secret_bytes(self) -> bytes:
+        """Hazardous: the raw 32-byte secret scalar. Whoever holds it can sign as this key."""
     @property
     def public_key(self) -> "BlsPublicKey": ...
     def sign(self, message: _BytesLike) -> "BlsSignature": ...
