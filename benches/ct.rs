@@ -31,7 +31,8 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use cipherchart::hazmat::ct::fields::{fq_to_ct, fr_to_ct, CtField};
 use cipherchart::hazmat::ct::pairing::{final_exponentiation, multi_miller_loop};
 use cipherchart::hazmat::ct::{
-    multi_pairing, CtG2Prepared, SecretG1, SecretG2, SecretGt, SecretScalar,
+    after_wiping_aead_stack, after_wiping_stack, multi_pairing, CtG2Prepared, SecretG1, SecretG2,
+    SecretGt, SecretScalar,
 };
 use criterion::{criterion_group, Criterion};
 use rand::SeedableRng;
@@ -334,7 +335,20 @@ fn pairing(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, field, curves, gt, pairing);
+/// The stack wipe around every public secret operation (`ct::wipe`): its cost on an
+/// empty operation, against which §6 of `docs/constant-time.md` weighs the operations.
+fn wipe(c: &mut Criterion) {
+    let mut g = c.benchmark_group("wipe");
+    g.bench_function("after_wiping_stack (128 KiB)", |z| {
+        z.iter(|| after_wiping_stack(|| black_box(1u64)))
+    });
+    g.bench_function("after_wiping_aead_stack (16 KiB)", |z| {
+        z.iter(|| after_wiping_aead_stack(|| black_box(1u64)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, field, curves, gt, pairing, wipe);
 
 // ---------------------------------------------------------------------------------
 // dudect-style timing test

@@ -36,14 +36,16 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 mod common;
+#[path = "../tests/common/forged.rs"]
+#[allow(dead_code)] // The bench uses only `forged_record`.
+mod forged;
 
 use std::hint::black_box;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use ark_bls12_381::{G1Affine, G1Projective, G2Affine};
-use ark_ec::{AffineRepr, PrimeGroup};
-use ark_serialize::CanonicalSerialize;
+use ark_bls12_381::G1Projective;
+use ark_ec::PrimeGroup;
 use cipherchart::{seal, Authority, BlsSigningKey, Error, Policy, SealedRecord, UserKey};
 use criterion::{criterion_group, Criterion};
 
@@ -85,31 +87,9 @@ fn forged_policy_text() -> String {
 
 /// A sealed record whose header is made for free: every point the generator.
 fn forged_record(policy_text: &str) -> SealedRecord {
-    let rows = Policy::parse(policy_text).unwrap().lsss().rows();
-    let mut g1 = Vec::new();
-    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
-    let mut g2 = Vec::new();
-    G2Affine::generator().serialize_compressed(&mut g2).unwrap();
-    let mut out = vec![0x43, 0x43, 0x04, 0x02];
-    let bytes = |out: &mut Vec<u8>, b: &[u8]| {
-        out.extend_from_slice(&u32::try_from(b.len()).unwrap().to_be_bytes());
-        out.extend_from_slice(b);
-    };
-    bytes(&mut out, b"forged");
-    bytes(&mut out, b"");
-    out.extend_from_slice(&authority().public_key().id());
-    bytes(&mut out, policy_text.as_bytes());
-    for _ in 0..3 {
-        out.extend_from_slice(&g2);
-    }
-    out.extend_from_slice(&u32::try_from(rows).unwrap().to_be_bytes());
-    for _ in 0..3 * rows {
-        out.extend_from_slice(&g1);
-    }
-    out.extend_from_slice(&[0u8; 32]);
-    bytes(&mut out, &[0u8; 16]);
-    out.push(0);
-    SealedRecord::from_bytes(&out).unwrap()
+    let rows = Policy::parse(policy_text).unwrap().attributes().len();
+    let id = authority().public_key().id();
+    SealedRecord::from_bytes(&forged::forged_record(id, policy_text, rows)).unwrap()
 }
 
 /// An honest shape: its policy text over names with `prefix`, and the attributes of the

@@ -12,7 +12,10 @@ use cipherchart::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
+pub mod forged;
 pub mod misuse;
+pub mod policy_shapes;
+pub mod record_layout;
 
 /// 2026-01-01T00:00:00Z, the start of the consent windows in these tests.
 pub const T0: u64 = 1_767_225_600;

@@ -12,13 +12,13 @@ use std::hint::black_box;
 use cipherchart::hazmat::ct::after_wiping_stack;
 use cipherchart::hazmat::ct::wipe::STACK_WIPE_BYTES;
 use cipherchart::hazmat::SecretKeyBytes;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use cipherchart::{
     seal, seal_stream, start_session, Authority, BlsSigningKey, DelegationKey, Policy, ReKey,
     SealedRecord, UserKey,
 };
-use cipherchart::{SessionHeader, SessionOpener, SessionRecord};
+use cipherchart::{SessionHeader, SessionOpener, SessionRecord, SessionSealer};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zeroize::Zeroizing;
@@ -147,6 +147,8 @@ struct Fixture {
     reencrypted: SealedRecord,
     header: SessionHeader,
     session_record: SessionRecord,
+    // Behind a lock: sealing advances the sealer's sequence number.
+    sealer: Mutex<SessionSealer>,
     opener: SessionOpener,
     stream: Vec<u8>,
     signer: BlsSigningKey,
@@ -178,6 +180,7 @@ fn fixture() -> &'static Fixture {
         let mut stream = Vec::new();
         seal_stream(&pk, &policy, b"st-1", b"", &[7u8; 3000][..], &mut stream, r).expect("stream");
         Fixture {
+            sealer: Mutex::new(sealer),
             nurse_bytes: nurse.to_bytes(),
             master_key: authority.to_secret_bytes(),
             delegation_bytes,
@@ -272,7 +275,7 @@ fn an_unwrapped_operation_leaves_residue() {
 
 #[test]
 fn every_secret_operation_leaves_only_glue() {
-    let ops: [(&str, fn()); 27] = [
+    let ops: [(&str, fn()); 28] = [
         ("setup", || drop(Authority::setup(&mut rng()))),
         ("issue key", || {
             let f = fixture();
@@ -349,6 +352,10 @@ fn every_secret_operation_leaves_only_glue() {
         ("open session", || {
             let f = fixture();
             drop(f.nurse.open_session(f.authority.public_key(), &f.header));
+        }),
+        ("seal session record", || {
+            let mut sealer = fixture().sealer.lock().expect("sealer");
+            drop(sealer.seal(b"r-2", b"pulse 71"));
         }),
         ("open session record", || {
             drop(fixture().opener.open(&fixture().session_record))

@@ -14,31 +14,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::common::policy_shapes::{shapes, Shape};
 use ark_bls12_381::Fr;
 use ark_ff::{Field, One, Zero};
 use cipherchart::{Attribute, Policy, PolicyNode};
 use cipherchart::{EncodingError, Error};
 use proptest::prelude::*;
 
-/// A tree shape; leaves are numbered left to right when the tree is built.
-#[derive(Clone, Debug)]
-enum Shape {
-    Leaf,
-    And(Vec<Shape>),
-    Or(Vec<Shape>),
-    /// `k_seed` is reduced into 1..=n.
-    Threshold(usize, Vec<Shape>),
-}
-
 fn shape() -> impl Strategy<Value = Shape> {
-    Just(Shape::Leaf).prop_recursive(4, 32, 4, |inner| {
-        let children = prop::collection::vec(inner, 2..=4);
-        prop_oneof![
-            children.clone().prop_map(Shape::And),
-            children.clone().prop_map(Shape::Or),
-            (any::<usize>(), children).prop_map(|(k, c)| Shape::Threshold(k, c)),
-        ]
-    })
+    shapes(4, 32, 4)
 }
 
 /// The attribute of leaf `i`: mostly bare names, with odd ones that must be quoted

@@ -20,10 +20,8 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::common::forged::g1_generator;
 use crate::common::names;
-use ark_bls12_381::{G1Affine, G2Affine};
-use ark_ec::AffineRepr;
-use ark_serialize::CanonicalSerialize;
 use cipherchart::{
     seal, Authority, BlsSigningKey, EncodingError, Error, LimitKind, Policy, ReKey, SealedRecord,
 };
@@ -55,34 +53,9 @@ fn largest_admitted_k(n: usize) -> Option<usize> {
 /// (`2 of 62` beside another row is just over the bound).
 const FORGED_N: usize = 61;
 
-/// The bytes of a sealed record (format v2) whose KEM header is made for free: the test
-/// authority's id, the given policy text, every group element the generator, a zero
-/// masked seed, a 16-byte body.
+/// A sealed record (format v2) whose KEM header is made for free, of the test authority.
 fn forged_record(policy_text: &str, rows: usize) -> Vec<u8> {
-    let mut g1 = Vec::new();
-    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
-    let mut g2 = Vec::new();
-    G2Affine::generator().serialize_compressed(&mut g2).unwrap();
-    let mut out = vec![0x43, 0x43, 0x04, 0x02];
-    let bytes = |out: &mut Vec<u8>, b: &[u8]| {
-        out.extend_from_slice(&u32::try_from(b.len()).unwrap().to_be_bytes());
-        out.extend_from_slice(b);
-    };
-    bytes(&mut out, b"forged");
-    bytes(&mut out, b"");
-    out.extend_from_slice(&authority().public_key().id());
-    bytes(&mut out, policy_text.as_bytes());
-    for _ in 0..3 {
-        out.extend_from_slice(&g2);
-    }
-    out.extend_from_slice(&u32::try_from(rows).unwrap().to_be_bytes());
-    for _ in 0..3 * rows {
-        out.extend_from_slice(&g1);
-    }
-    out.extend_from_slice(&[0u8; 32]);
-    bytes(&mut out, &[0u8; 16]);
-    out.push(0); // no hops
-    out
+    crate::common::forged::forged_record(authority().public_key().id(), policy_text, rows)
 }
 
 /// The reviewer's policy is refused (by its width now: 64 leaves at most), at parse
@@ -198,9 +171,7 @@ fn mauled_row_is_rejected() {
     // 7-byte payload, the 16-byte tag) and the hop count.
     let tail = 4 + 7 + 16 + 1;
     let at = bytes.len() - tail - 32 - 48;
-    let mut g1 = Vec::new();
-    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
-    bytes[at..at + 48].copy_from_slice(&g1);
+    bytes[at..at + 48].copy_from_slice(&g1_generator());
     let mauled = SealedRecord::from_bytes(&bytes).unwrap();
     assert_ne!(mauled, sealed);
     assert_eq!(key.open(pk, &mauled), Err(Error::DecryptionFailed));

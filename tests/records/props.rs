@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::common::policy_shapes::{shapes, Shape};
 use cipherchart::{seal, Authority, Error, Policy, SealedRecord, UserKey};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
@@ -64,37 +65,8 @@ fn attributes(mask: u8) -> Vec<&'static str> {
         .collect()
 }
 
-/// A policy tree shape; leaves get distinct attributes when the text is built.
-#[derive(Clone, Debug)]
-enum Shape {
-    Leaf,
-    And(Vec<Shape>),
-    Or(Vec<Shape>),
-    /// The threshold seed is reduced into 1..=n (so 1-of-n and n-of-n occur too).
-    Threshold(usize, Vec<Shape>),
-}
-
-impl Shape {
-    fn leaves(&self) -> usize {
-        match self {
-            Shape::Leaf => 1,
-            Shape::And(c) | Shape::Or(c) | Shape::Threshold(_, c) => {
-                c.iter().map(Shape::leaves).sum()
-            }
-        }
-    }
-}
-
 fn shape() -> impl Strategy<Value = Shape> {
-    let gates = Just(Shape::Leaf).prop_recursive(3, 7, 4, |inner| {
-        let children = prop::collection::vec(inner, 2..=4);
-        prop_oneof![
-            children.clone().prop_map(Shape::And),
-            children.clone().prop_map(Shape::Or),
-            (any::<usize>(), children).prop_map(|(k, c)| Shape::Threshold(k, c)),
-        ]
-    });
-    gates.prop_filter("3..=7 leaves", |s| {
+    shapes(3, 7, 4).prop_filter("3..=7 leaves", |s| {
         (3..=UNIVERSE.len()).contains(&s.leaves())
     })
 }

@@ -9,8 +9,10 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use crate::common::record_layout::{HopParts, RecordParts};
 use crate::common::verify;
-use crate::common::{grant, kem_end, lp, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
+use crate::common::{grant, kem_end, lp, policy, rng, skip_lp, u32_at, DAY, T0};
+use crate::fixtures::{auditor, two_hops};
 use cipherchart::seal_stream;
 use cipherchart::{
     reencrypt_batch_with_consent, reencrypt_with_consent, Grant, Grantee, Narrowing, RevocationSet,
@@ -50,93 +52,6 @@ fn is_invalid_encoding<T>(r: &Result<T, Error>) -> bool {
 }
 
 // --- wire-format helpers (docs/formats.md) -------------------------------------------
-
-/// A sealed record, cut into its fields.
-#[derive(Clone)]
-struct RecordParts {
-    id: Vec<u8>,
-    meta: Vec<u8>,
-    kem: Vec<u8>,
-    body: Vec<u8>,
-    hops: Vec<HopParts>,
-}
-
-/// One hop, cut into its fields (`grant_id` holds the grant id and the delegator that
-/// follows it, 16 + 48 bytes).
-#[derive(Clone, PartialEq, Eq, Debug)]
-struct HopParts {
-    grant_id: Vec<u8>,
-    grant_capsule: Vec<u8>,
-    record_capsule: Vec<u8>,
-    masked_r: Vec<u8>,
-    flag: u8,
-    grant_r: Vec<u8>,
-}
-
-impl HopParts {
-    fn bytes(&self) -> Vec<u8> {
-        let mut out = self.grant_id.clone();
-        out.extend_from_slice(&self.grant_capsule);
-        out.extend_from_slice(&self.record_capsule);
-        out.extend_from_slice(&self.masked_r);
-        out.push(self.flag);
-        out.extend_from_slice(&self.grant_r);
-        out
-    }
-}
-
-impl RecordParts {
-    fn of(r: &SealedRecord) -> Self {
-        let b = r.to_bytes();
-        let id_end = skip_lp(&b, 4);
-        let meta_end = skip_lp(&b, id_end);
-        let k_end = kem_end(&b, meta_end);
-        let body_end = skip_lp(&b, k_end);
-        let n = b[body_end];
-        let mut at = body_end + 1;
-        let mut hops = Vec::new();
-        for _ in 0..n {
-            let gc_end = kem_end(&b, at + GRANT);
-            let rc_end = kem_end(&b, gc_end);
-            let flag = b[rc_end + 576];
-            let end = rc_end + 577 + if flag == 1 { 576 } else { 0 };
-            hops.push(HopParts {
-                grant_id: b[at..at + GRANT].to_vec(),
-                grant_capsule: b[at + GRANT..gc_end].to_vec(),
-                record_capsule: b[gc_end..rc_end].to_vec(),
-                masked_r: b[rc_end..rc_end + 576].to_vec(),
-                flag,
-                grant_r: b[rc_end + 577..end].to_vec(),
-            });
-            at = end;
-        }
-        assert_eq!(at, b.len());
-        Self {
-            id: b[8..id_end].to_vec(),
-            meta: b[id_end + 4..meta_end].to_vec(),
-            kem: b[meta_end..k_end].to_vec(),
-            body: b[k_end + 4..body_end].to_vec(),
-            hops,
-        }
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        let mut out = b"CC\x04\x02".to_vec();
-        out.extend(lp(&self.id));
-        out.extend(lp(&self.meta));
-        out.extend_from_slice(&self.kem);
-        out.extend(lp(&self.body));
-        out.push(self.hops.len() as u8);
-        for h in &self.hops {
-            out.extend(h.bytes());
-        }
-        out
-    }
-
-    fn record(&self) -> Result<SealedRecord, Error> {
-        SealedRecord::from_bytes(&self.bytes())
-    }
-}
 
 /// A key body (user key, delegation key, re-key) starting at `at`, cut into fields.
 struct KeyBody {
@@ -521,58 +436,6 @@ fn a_record_mixing_authorities_is_refused_before_any_pairing() {
 // §12.2 record-bound hops
 // =====================================================================================
 
-struct TwoHops {
-    hospital: Authority,
-    r2: SealedRecord,
-    s1: SealedRecord,
-    s2: SealedRecord,
-    t1: SealedRecord,
-    rk2: ReKey,
-}
-
-/// Two records of grant 1 (`patient:42` → h2 physicians); grant 2 (h2 physicians →
-/// h3 auditors) re-encrypts only the first.
-fn two_hops(seed: u64) -> TwoHops {
-    let mut rng = rng(seed);
-    let hospital = Authority::setup(&mut rng);
-    let pk = hospital.public_key();
-    let patient = BlsSigningKey::generate(&mut rng);
-    let cardiologist = BlsSigningKey::generate(&mut rng);
-    let chart = policy("patient:42");
-    let r1 = seal(pk, &chart, b"p42/ecg", b"", b"ecg", &mut rng).unwrap();
-    let r2 = seal(pk, &chart, b"p42/psych", b"", b"psychiatry notes", &mut rng).unwrap();
-    let rk1 = grant(
-        &hospital,
-        &["patient:42"],
-        &patient,
-        "hospital:h2 and role:physician",
-        &mut rng,
-    );
-    let s1 = rk1.reencrypt(&r1).unwrap();
-    let s2 = rk1.reencrypt(&r2).unwrap();
-    let rk2 = grant(
-        &hospital,
-        &["hospital:h2", "role:physician"],
-        &cardiologist,
-        "hospital:h3 and role:auditor",
-        &mut rng,
-    );
-    let t1 = rk2.reencrypt(&s1).unwrap();
-    TwoHops {
-        hospital,
-        r2,
-        s1,
-        s2,
-        t1,
-        rk2,
-    }
-}
-
-fn auditor(h: &Authority, seed: u64) -> UserKey {
-    h.issue_key(&["hospital:h3", "role:auditor"], &mut rng(seed))
-        .unwrap()
-}
-
 fn physician(h: &Authority, seed: u64) -> UserKey {
     h.issue_key(&["hospital:h2", "role:physician"], &mut rng(seed))
         .unwrap()
@@ -607,8 +470,9 @@ fn hops_moved_between_records_of_one_grant_open_nothing() {
         ("masked value of s2's hop", |h, s| {
             h.masked_r = s.masked_r.clone()
         }),
-        ("grant id of s2's hop", |h, s| {
-            h.grant_id = s.grant_id.clone()
+        ("grant id and delegator of s2's hop", |h, s| {
+            h.grant_id = s.grant_id.clone();
+            h.delegator = s.delegator.clone();
         }),
     ];
     for (name, f) in edits {

@@ -5,8 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::common::record_layout::RecordParts;
 use crate::common::verify;
-use crate::common::{grant, lp, policy, rng, skip_lp, DAY, T0};
+use crate::common::{grant, policy, rng, skip_lp, DAY, T0};
+use crate::fixtures::{auditor, two_hops, TwoHops};
 use cipherchart::seal_stream;
 use cipherchart::{reencrypt_with_consent, Grant, Grantee, RevocationSet, Window};
 use cipherchart::{
@@ -16,49 +18,6 @@ use cipherchart::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-// --- wire-format helpers (docs/formats.md) -------------------------------------------
-
-/// A SealedRecord encoding from its parts (v2): header, id, metadata, KEM header, body,
-/// hop count, hops.
-fn record_bytes(
-    id: &[u8],
-    metadata: &[u8],
-    kem_header: &[u8],
-    body: &[u8],
-    hops: &[u8],
-    n: u8,
-) -> Vec<u8> {
-    let mut out = b"CC\x04\x02".to_vec();
-    out.extend(lp(id));
-    out.extend(lp(metadata));
-    out.extend_from_slice(kem_header);
-    out.extend(lp(body));
-    out.push(n);
-    out.extend_from_slice(hops);
-    out
-}
-
-/// The parts of a SealedRecord encoding: (id, metadata, KEM header, body, hop count, hops).
-#[allow(clippy::type_complexity)]
-fn record_parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, u8, Vec<u8>) {
-    let id_end = skip_lp(bytes, 4);
-    let meta_end = skip_lp(bytes, id_end);
-    // KEM header: authority (32) ‖ lp(policy) ‖ C0 (3·96) ‖ u32 rows ‖ rows·3·48 ‖ c' (32).
-    let policy_end = skip_lp(bytes, meta_end + 32);
-    let rows_at = policy_end + 3 * 96;
-    let rows = u32::from_be_bytes(bytes[rows_at..rows_at + 4].try_into().unwrap()) as usize;
-    let kem_end = rows_at + 4 + rows * 3 * 48 + 32;
-    let body_end = skip_lp(bytes, kem_end);
-    (
-        bytes[4 + 4..id_end].to_vec(),
-        bytes[id_end + 4..meta_end].to_vec(),
-        bytes[meta_end..kem_end].to_vec(),
-        bytes[kem_end + 4..body_end].to_vec(),
-        bytes[body_end],
-        bytes[body_end + 1..].to_vec(),
-    )
-}
-
 // --- finding 2: the second hop is record-independent ---------------------------------
 
 /// Two records of one grant; the second grant re-encrypts only the first. The final
@@ -66,52 +25,25 @@ fn record_parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, u8, Vec<u8
 /// `open`, bypassing proxy 2's consent check and audit entry.
 #[test]
 fn finding_2_a_copied_second_hop_opens_nothing() {
-    let mut rng = rng(2);
-    let hospital = Authority::setup(&mut rng);
+    let TwoHops {
+        hospital, s2, t1, ..
+    } = two_hops(2);
     let pk = hospital.public_key();
-    let patient = BlsSigningKey::generate(&mut rng);
-    let cardiologist = BlsSigningKey::generate(&mut rng);
-    let chart = policy("patient:42");
-    let r1 = seal(pk, &chart, b"p42/ecg", b"", b"ecg", &mut rng).unwrap();
-    let r2 = seal(pk, &chart, b"p42/psych", b"", b"psychiatry notes", &mut rng).unwrap();
-    let rk1 = grant(
-        &hospital,
-        &["patient:42"],
-        &patient,
-        "hospital:h2 and role:physician",
-        &mut rng,
-    );
-    let s1 = rk1.reencrypt(&r1).unwrap();
-    let s2 = rk1.reencrypt(&r2).unwrap();
-    let rk2 = grant(
-        &hospital,
-        &["hospital:h2", "role:physician"],
-        &cardiologist,
-        "hospital:h3 and role:auditor",
-        &mut rng,
-    );
-    let t1 = rk2.reencrypt(&s1).unwrap();
-    let auditor = hospital
-        .issue_key(&["hospital:h3", "role:auditor"], &mut rng)
-        .unwrap();
+    let auditor = auditor(&hospital, 2);
     // Control: the hop proxy 2 made opens its own record.
     assert_eq!(auditor.open(pk, &t1).unwrap(), b"ecg");
 
     // The attack: s2 ‖ (t1's second hop).
-    let (s1b, s2b, t1b) = (s1.to_bytes(), s2.to_bytes(), t1.to_bytes());
-    let hop2 = &t1b[s1b.len()..];
-    let (id, meta, kem, body, n, hops) = record_parts(&s2b);
-    assert_eq!(n, 1);
-    let mut spliced_hops = hops.clone();
-    spliced_hops.extend_from_slice(hop2);
-    let forged =
-        SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &spliced_hops, 2)).unwrap();
+    let mut spliced = RecordParts::of(&s2);
+    assert_eq!(spliced.hops.len(), 1);
+    spliced.hops.push(RecordParts::of(&t1).hops[1].clone());
+    let forged = spliced.record().unwrap();
     assert_eq!(forged.hop_count(), 2);
     assert_eq!(auditor.open(pk, &forged), Err(Error::DecryptionFailed));
     // Nor does the first hop of another record of the grant help: r2's own audience
     // (a physician of h2) is unaffected, the auditor gets nothing.
     let physician = hospital
-        .issue_key(&["hospital:h2", "role:physician"], &mut rng)
+        .issue_key(&["hospital:h2", "role:physician"], &mut rng(2))
         .unwrap();
     assert_eq!(physician.open(pk, &s2).unwrap(), b"psychiatry notes");
 }
@@ -134,10 +66,9 @@ fn finding_2_a_copied_first_hop_opens_nothing() {
         &mut rng,
     );
     let s1 = rk.reencrypt(&r1).unwrap();
-    let (_, _, _, _, _, hop1) = record_parts(&s1.to_bytes());
-    let (id, meta, kem, body, _, _) = record_parts(&r2.to_bytes());
-    let forged =
-        SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &hop1, 1)).unwrap();
+    let mut copied = RecordParts::of(&r2);
+    copied.hops = RecordParts::of(&s1).hops;
+    let forged = copied.record().unwrap();
     let physician = hospital.issue_key(&["role:physician"], &mut rng).unwrap();
     assert_eq!(physician.open(pk, &forged), Err(Error::DecryptionFailed));
 }
@@ -190,7 +121,14 @@ fn finding_3_one_patients_consent_never_gates_another_patients_rekey() {
 /// A SealedRecord around a foreign KEM header, with a made-up body: refused at decode
 /// when the header is under the holder guard (as stream and session headers are).
 fn wrap_as_record(kem_header: &[u8]) -> Result<SealedRecord, Error> {
-    SealedRecord::from_bytes(&record_bytes(b"p42/ecg", b"", kem_header, &[0; 16], &[], 0))
+    RecordParts {
+        id: b"p42/ecg".to_vec(),
+        meta: Vec::new(),
+        kem: kem_header.to_vec(),
+        body: vec![0; 16],
+        hops: Vec::new(),
+    }
+    .record()
 }
 
 #[test]
@@ -286,8 +224,9 @@ fn finding_4_a_relabelled_record_does_not_open_with_either_id() {
     )
     .unwrap();
     let relabel = |r: &SealedRecord, id: &[u8]| {
-        let (_, meta, kem, body, n, hops) = record_parts(&r.to_bytes());
-        SealedRecord::from_bytes(&record_bytes(id, &meta, &kem, &body, &hops, n)).unwrap()
+        let mut relabelled = RecordParts::of(r);
+        relabelled.id = id.to_vec();
+        relabelled.record().unwrap()
     };
     let rekey = grant(
         &hospital,
@@ -387,9 +326,9 @@ fn finding_6_a_forged_hop_does_not_lock_the_audience_out() {
         "patient:42 or role:clerk",
         &mut rng,
     );
-    let (_, _, _, _, _, hop) = record_parts(&rk.reencrypt(&other).unwrap().to_bytes());
-    let (id, meta, kem, body, _, _) = record_parts(&mine.to_bytes());
-    let forged = SealedRecord::from_bytes(&record_bytes(&id, &meta, &kem, &body, &hop, 1)).unwrap();
+    let mut spliced = RecordParts::of(&mine);
+    spliced.hops = RecordParts::of(&rk.reencrypt(&other).unwrap()).hops;
+    let forged = spliced.record().unwrap();
     let key = hospital.issue_key(&["patient:42"], &mut rng).unwrap();
     // The key satisfies the forged hop and the record's own layer: it opens from the
     // oldest, the record's own, and never reads the forged hop.

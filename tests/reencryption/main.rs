@@ -7,6 +7,7 @@ mod common;
 
 mod attacks;
 mod findings;
+mod fixtures;
 mod hops;
 mod misuse;
 mod open_attacks;

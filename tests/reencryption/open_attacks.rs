@@ -2,7 +2,7 @@
 //!
 //! Target: `UserKey::open` on a re-encrypted record now starts at the **oldest** layer the
 //! key satisfies (the record's header, then hop 1, 2, …), makes one attempt and never reads
-//! the hops above it (`docs/security.md` §12.6, §12.2, `docs/formats.md` "Hop"); and one
+//! the hops above it (`docs/security.md` §12.6, §12.2, `docs/formats.md` "HopParts"); and one
 //! open-cost budget per record, `MAX_RECORD_OPEN_COST` (`docs/policy.md` §4.1,
 //! `docs/security.md` §12.1).
 //!
@@ -24,11 +24,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::common::record_layout::{HopParts, RecordParts, GT};
 use crate::common::verify;
-use crate::common::{grant, kem_end, lp, names, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
-use ark_bls12_381::{G1Affine, G2Affine};
-use ark_ec::AffineRepr;
-use ark_serialize::CanonicalSerialize;
+use crate::common::{grant, names, policy, rng, skip_lp, u32_at, DAY, GRANT, T0};
 use cipherchart::{reencrypt_batch_with_consent, Grant, Grantee, RevocationSet, Window};
 use cipherchart::{
     seal, Authority, BlsSigningKey, ConsentToken, EncodingError, Error, LimitKind, Policy, ReKey,
@@ -42,147 +40,16 @@ fn over_budget<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
 
 // --- wire-format helpers (docs/formats.md) -------------------------------------------
 
-/// A GT element.
-const GT: usize = 576;
-
-/// A sealed record, cut into its fields (`docs/formats.md`, "Sealed record").
-#[derive(Clone, Debug)]
-struct Rec {
-    id: Vec<u8>,
-    meta: Vec<u8>,
-    kem: Vec<u8>,
-    body: Vec<u8>,
-    hops: Vec<Hop>,
-}
-
-/// One hop (`docs/formats.md`, "Hop").
-#[derive(Clone, PartialEq, Eq, Debug)]
-struct Hop {
-    grant_id: Vec<u8>,
-    delegator: Vec<u8>,
-    grant_capsule: Vec<u8>,
-    record_capsule: Vec<u8>,
-    masked_r: Vec<u8>,
-    flag: u8,
-    grant_r: Vec<u8>,
-}
-
-impl Hop {
-    fn bytes(&self) -> Vec<u8> {
-        let mut out = self.grant_id.clone();
-        out.extend_from_slice(&self.delegator);
-        out.extend_from_slice(&self.grant_capsule);
-        out.extend_from_slice(&self.record_capsule);
-        out.extend_from_slice(&self.masked_r);
-        out.push(self.flag);
-        out.extend_from_slice(&self.grant_r);
-        out
-    }
-
-    /// The same hop made to sit at a position above 1 (flag 1 and a grant value, here
-    /// some valid GT element) or at position 1 (flag 0, no grant value).
-    fn at_position(mut self, first: bool, gt: &[u8]) -> Self {
-        if first {
-            self.flag = 0;
-            self.grant_r.clear();
-        } else if self.flag == 0 {
-            self.flag = 1;
-            self.grant_r = gt.to_vec();
-        }
-        self
-    }
-}
-
-impl Rec {
-    fn of(r: &SealedRecord) -> Self {
-        Self::parse(&r.to_bytes())
-    }
-
-    fn parse(b: &[u8]) -> Self {
-        assert_eq!(&b[..4], b"CC\x04\x02");
-        let id_end = skip_lp(b, 4);
-        let meta_end = skip_lp(b, id_end);
-        let k_end = kem_end(b, meta_end);
-        let body_end = skip_lp(b, k_end);
-        let n = b[body_end];
-        let mut at = body_end + 1;
-        let mut hops = Vec::new();
-        for _ in 0..n {
-            let gc_end = kem_end(b, at + GRANT);
-            let rc_end = kem_end(b, gc_end);
-            let flag = b[rc_end + GT];
-            let end = rc_end + GT + 1 + if flag == 1 { GT } else { 0 };
-            hops.push(Hop {
-                grant_id: b[at..at + 16].to_vec(),
-                delegator: b[at + 16..at + GRANT].to_vec(),
-                grant_capsule: b[at + GRANT..gc_end].to_vec(),
-                record_capsule: b[gc_end..rc_end].to_vec(),
-                masked_r: b[rc_end..rc_end + GT].to_vec(),
-                flag,
-                grant_r: b[rc_end + GT + 1..end].to_vec(),
-            });
-            at = end;
-        }
-        assert_eq!(at, b.len());
-        Self {
-            id: b[8..id_end].to_vec(),
-            meta: b[id_end + 4..meta_end].to_vec(),
-            kem: b[meta_end..k_end].to_vec(),
-            body: b[k_end + 4..body_end].to_vec(),
-            hops,
-        }
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        let mut out = b"CC\x04\x02".to_vec();
-        out.extend(lp(&self.id));
-        out.extend(lp(&self.meta));
-        out.extend_from_slice(&self.kem);
-        out.extend(lp(&self.body));
-        out.push(self.hops.len() as u8);
-        for h in &self.hops {
-            out.extend(h.bytes());
-        }
-        out
-    }
-
-    fn record(&self) -> Result<SealedRecord, Error> {
-        SealedRecord::from_bytes(&self.bytes())
-    }
-}
-
-fn g1_gen() -> Vec<u8> {
-    let mut g1 = Vec::new();
-    G1Affine::generator().serialize_compressed(&mut g1).unwrap();
-    g1
-}
-
-fn g2_gen() -> Vec<u8> {
-    let mut g2 = Vec::new();
-    G2Affine::generator().serialize_compressed(&mut g2).unwrap();
-    g2
-}
-
 /// A KEM header made for free: every point the generator, a zero masked seed.
 fn forged_kem(authority: [u8; 32], policy_text: &str) -> Vec<u8> {
-    let rows = Policy::parse(policy_text).unwrap().lsss().rows();
-    let mut out = authority.to_vec();
-    out.extend(lp(policy_text.as_bytes()));
-    for _ in 0..3 {
-        out.extend(g2_gen());
-    }
-    out.extend_from_slice(&(rows as u32).to_be_bytes());
-    for _ in 0..3 * rows {
-        out.extend(g1_gen());
-    }
-    out.extend_from_slice(&[0u8; 32]);
-    out
+    let rows = Policy::parse(policy_text).unwrap().attributes().len();
+    crate::common::forged::forged_kem(authority, policy_text, rows)
 }
 
 /// A hop made for free under `to`: forged capsules, a GT element copied from anywhere.
-fn forged_hop(authority: [u8; 32], to: &str, gt: &[u8], first: bool) -> Hop {
+fn forged_hop(authority: [u8; 32], to: &str, gt: &[u8], first: bool) -> HopParts {
     let kem = forged_kem(authority, to);
-    Hop {
+    HopParts {
         grant_id: vec![0x5a; 16],
         delegator: vec![0xa5; 48],
         grant_capsule: kem.clone(),
@@ -296,7 +163,7 @@ impl World {
     }
     /// A valid GT element to fill forged fields with.
     fn gt(&self) -> Vec<u8> {
-        Rec::of(&self.s2).hops[0].masked_r.clone()
+        RecordParts::of(&self.s2).hops[0].masked_r.clone()
     }
     fn open(&self, key: &UserKey, rec: &SealedRecord) -> Result<Vec<u8>, Error> {
         key.open(self.hospital.public_key(), rec)
@@ -310,15 +177,15 @@ impl World {
 fn the_byte_helpers_round_trip() {
     let w = world();
     for r in [&w.r1, &w.s1, &w.t1, &w.t2] {
-        let parts = Rec::of(r);
+        let parts = RecordParts::of(r);
         assert_eq!(parts.bytes(), r.to_bytes());
         assert_eq!(&parts.record().unwrap(), r);
     }
-    let mut v = Rec::of(&w.s1);
+    let mut v = RecordParts::of(&w.s1);
     v.hops
         .push(forged_hop(w.id(), "role:clerk", &w.gt(), false));
     assert_eq!(v.record().unwrap().hop_count(), 2);
-    let mut v = Rec::of(&w.r1);
+    let mut v = RecordParts::of(&w.r1);
     v.hops.push(forged_hop(w.id(), "role:clerk", &w.gt(), true));
     assert_eq!(v.record().unwrap().hop_count(), 1);
     // The fixture opens as documented.
@@ -342,9 +209,9 @@ fn the_byte_helpers_round_trip() {
 fn appended_hops_never_lock_out_an_older_audience() {
     let w = world();
     let gt = w.gt();
-    let s1 = Rec::of(&w.s1);
-    let t2 = Rec::of(&w.t2);
-    let mut variants: Vec<(&str, Rec)> = Vec::new();
+    let s1 = RecordParts::of(&w.s1);
+    let t2 = RecordParts::of(&w.t2);
+    let mut variants: Vec<(&str, RecordParts)> = Vec::new();
     let mut v = s1.clone();
     v.hops.push(forged_hop(
         w.id(),
@@ -366,7 +233,7 @@ fn appended_hops_never_lock_out_an_older_audience() {
     variants.push(("second hop of another record of the same grants", v));
     let mut v = s1.clone();
     // The genuine second hop of this very record, with its grant value replaced.
-    let mut h = Rec::of(&w.t1).hops[1].clone();
+    let mut h = RecordParts::of(&w.t1).hops[1].clone();
     h.grant_r.clone_from(&t2.hops[1].grant_r);
     h.masked_r.clone_from(&gt);
     v.hops.push(h);
@@ -401,7 +268,7 @@ fn a_hop_inserted_below_the_genuine_one_denies_service_only() {
     let w = world();
     let gt = w.gt();
     for below in ["hospital:h2 and role:physician", "role:clerk"] {
-        let mut v = Rec::of(&w.s1);
+        let mut v = RecordParts::of(&w.s1);
         let genuine = v.hops.remove(0).at_position(false, &gt);
         v.hops.push(forged_hop(w.id(), below, &gt, true));
         v.hops.push(genuine);
@@ -414,7 +281,7 @@ fn a_hop_inserted_below_the_genuine_one_denies_service_only() {
         );
     }
     // The same below the auditors' genuine hop 2 of t1.
-    let mut v = Rec::of(&w.t1);
+    let mut v = RecordParts::of(&w.t1);
     let genuine = v.hops.pop().unwrap();
     v.hops.push(forged_hop(
         w.id(),
@@ -437,8 +304,8 @@ fn a_hop_inserted_below_the_genuine_one_denies_service_only() {
 #[test]
 fn every_field_at_or_below_the_open_layer_is_authenticated() {
     let w = world();
-    let t1 = Rec::of(&w.t1);
-    type Edit = fn(&mut Hop);
+    let t1 = RecordParts::of(&w.t1);
+    type Edit = fn(&mut HopParts);
     let edits: Vec<(&str, Edit)> = vec![
         ("grant id", |h| h.grant_id[3] ^= 1),
         ("delegator byte", |h| h.delegator[47] ^= 1),
@@ -457,7 +324,7 @@ fn every_field_at_or_below_the_open_layer_is_authenticated() {
             if h.flag == 1 {
                 std::mem::swap(&mut h.masked_r, &mut h.grant_r);
             } else {
-                h.masked_r = Rec::of(&world().s2).hops[0].masked_r.clone();
+                h.masked_r = RecordParts::of(&world().s2).hops[0].masked_r.clone();
             }
         }),
         ("record capsule ← grant capsule", |h| {
@@ -494,7 +361,7 @@ fn the_hop_count_byte_cannot_be_edited() {
     let w = world();
     let b = w.t1.to_bytes();
     let at = b.len()
-        - Rec::of(&w.t1)
+        - RecordParts::of(&w.t1)
             .hops
             .iter()
             .map(|h| h.bytes().len())
@@ -533,12 +400,12 @@ fn a_hop_of_a_record_with_the_same_id_and_metadata_opens_nothing() {
         &mut rng,
     )
     .unwrap();
-    let mut v = Rec::of(&twin);
-    v.hops = Rec::of(&w.s1).hops;
+    let mut v = RecordParts::of(&twin);
+    v.hops = RecordParts::of(&w.s1).hops;
     let rec = v.record().unwrap();
     assert_eq!(w.open(&w.physician, &rec), Err(Error::DecryptionFailed));
     assert_eq!(w.open(&w.patient, &rec).unwrap(), b"twin");
-    v.hops = Rec::of(&w.t1).hops;
+    v.hops = RecordParts::of(&w.t1).hops;
     let rec = v.record().unwrap();
     assert_eq!(w.open(&w.auditor, &rec), Err(Error::DecryptionFailed));
     assert_eq!(w.open(&w.physician, &rec), Err(Error::DecryptionFailed));
@@ -556,10 +423,10 @@ fn a_hop_of_a_record_with_the_same_id_and_metadata_opens_nothing() {
 #[test]
 fn cuts_relabels_and_splices_open_nothing_new() {
     let w = world();
-    let t1 = Rec::of(&w.t1);
-    let t2 = Rec::of(&w.t2);
-    let s2 = Rec::of(&w.s2);
-    let r2 = Rec::of(&w.r2);
+    let t1 = RecordParts::of(&w.t1);
+    let t2 = RecordParts::of(&w.t2);
+    let s2 = RecordParts::of(&w.s2);
+    let r2 = RecordParts::of(&w.r2);
     // Cut to one hop: exactly s1.
     let mut v = t1.clone();
     v.hops.truncate(1);
@@ -630,10 +497,13 @@ fn reencryption_is_deterministic_on_every_path() {
     assert_eq!(rk.reencrypt(&w.r1).unwrap().to_bytes(), once);
     // The body is not in the binding: the same header with another body gets the same
     // hop (linkable), and that record opens for nobody (the AEAD tag fails).
-    let mut v = Rec::of(&w.r1);
+    let mut v = RecordParts::of(&w.r1);
     v.body[0] ^= 1;
     let other_body = w.rk1.reencrypt(&v.record().unwrap()).unwrap();
-    assert_eq!(Rec::of(&other_body).hops, Rec::of(&w.s1).hops);
+    assert_eq!(
+        RecordParts::of(&other_body).hops,
+        RecordParts::of(&w.s1).hops
+    );
     assert_eq!(
         w.open(&w.physician, &other_body),
         Err(Error::DecryptionFailed)
@@ -745,7 +615,7 @@ fn an_over_budget_record_is_refused_before_its_points_are_checked() {
         &mut rng,
     )
     .unwrap();
-    let parts = Rec::of(&big);
+    let parts = RecordParts::of(&big);
     let gt = w.gt();
     let mut monster = parts.clone();
     for i in 0..cipherchart::limits::MAX_HOPS {
@@ -825,7 +695,7 @@ fn an_over_budget_record_is_refused_before_its_points_are_checked() {
     // One hop of the same kind is over the budget too, and so is the spliced hop of a
     // genuine record on this header.
     let mut one = parts.clone();
-    one.hops.push(Rec::of(&w.s1).hops[0].clone());
+    one.hops.push(RecordParts::of(&w.s1).hops[0].clone());
     assert!(over_budget(&one.record()));
 }
 
@@ -836,7 +706,7 @@ fn an_over_budget_record_is_refused_before_its_points_are_checked() {
 fn crafted_hops_give_typed_errors_never_panics() {
     let w = world();
     let b = w.t1.to_bytes();
-    let t1 = Rec::of(&w.t1);
+    let t1 = RecordParts::of(&w.t1);
     let hops_at = b.len() - t1.hops.iter().map(|h| h.bytes().len()).sum::<usize>();
     // Offsets of every u32 length inside the hops: the policy length and row count of
     // each capsule.
@@ -1053,7 +923,7 @@ fn prepare_cost_records() {
     // A forged hop (free capsules) under the opener's policy above a record it cannot
     // open: the rejection cost of a forged layer.
     let rec = seal(pk, &policy("fh:owner"), b"f", b"", b"x", &mut rng).unwrap();
-    let gt = Rec::of(
+    let gt = RecordParts::of(
         &a.issue_delegation_key(
             &["fh:owner"],
             &BlsSigningKey::generate(&mut rng).public_key(),
@@ -1068,7 +938,7 @@ fn prepare_cost_records() {
     .hops[0]
         .masked_r
         .clone();
-    let mut v = Rec::of(&rec);
+    let mut v = RecordParts::of(&rec);
     v.hops.push(forged_hop(pk.id(), "base:0", &gt, true));
     put_case(
         "forged_hop",
@@ -1076,7 +946,7 @@ fn prepare_cost_records() {
         &a.issue_key(&["base:0"], &mut rng).unwrap(),
     );
     // A forged header (free) under the opener's own AND of 1.
-    let mut v = Rec::of(&one);
+    let mut v = RecordParts::of(&one);
     v.kem = forged_kem(pk.id(), "base:0");
     put_case(
         "forged_and1",

@@ -15,6 +15,7 @@
 
 use std::sync::OnceLock;
 
+use crate::common::policy_shapes::{shapes, Shape};
 use cipherchart::{seal, Authority, BlsSigningKey, Error, Policy, PublicKey, ReKey, UserKey};
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -29,25 +30,8 @@ fn pk() -> &'static PublicKey {
     authority().public_key()
 }
 
-/// A policy tree over leaves numbered left to right.
-#[derive(Clone, Debug)]
-enum Shape {
-    Leaf,
-    And(Vec<Shape>),
-    Or(Vec<Shape>),
-    /// The seed is reduced into `1..=n`.
-    Threshold(usize, Vec<Shape>),
-}
-
 fn shape() -> impl Strategy<Value = Shape> {
-    Just(Shape::Leaf).prop_recursive(3, 6, 3, |inner| {
-        let children = prop::collection::vec(inner, 2..=3);
-        prop_oneof![
-            children.clone().prop_map(Shape::And),
-            children.clone().prop_map(Shape::Or),
-            (any::<usize>(), children).prop_map(|(k, c)| Shape::Threshold(k, c)),
-        ]
-    })
+    shapes(3, 6, 3)
 }
 
 /// A policy tree with its attributes named `prefix:i`.

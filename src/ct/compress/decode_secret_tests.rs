@@ -5,7 +5,7 @@
 
 use ark_bls12_381::{Fq, Fq2, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{BigInteger, PrimeField, UniformRand};
+use ark_ff::UniformRand;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -40,12 +40,6 @@ fn same_g2(b: &[u8; 96]) -> Result<G2Affine, EncodingError> {
     let new_strict = SecretG2::try_from_compressed_nonidentity(b).map(|p| p.to_affine_secret());
     assert_eq!(new_strict, old_strict, "G2 strict for {b:02x?}");
     old
-}
-
-fn q_be() -> [u8; 48] {
-    let mut out = [0u8; 48];
-    out.copy_from_slice(&Fq::MODULUS.to_bytes_be());
-    out
 }
 
 /// A point of the curve outside the subgroup, encoded (canonically).
@@ -148,20 +142,9 @@ fn malformed_encodings_keep_their_kind() {
     b[50] = 1;
     bad2.push(b);
     // x = q, q + 1; in either half of G2's x.
-    for add in [0u8, 1] {
-        let mut q = q_be();
-        q[47] = q[47].wrapping_add(add);
-        let mut b = q;
-        b[0] |= 0x80;
-        bad1.push(b);
-        let mut b = p2;
-        b[..48].copy_from_slice(&q);
-        b[0] |= 0x80;
-        bad2.push(b);
-        let mut b = p2;
-        b[48..].copy_from_slice(&q);
-        bad2.push(b);
-    }
+    let (q1, q2) = crate::ct::tests::x_at_or_above_q(p2);
+    bad1.extend(q1);
+    bad2.extend(q2);
     // Random x with valid flags: off the curve or outside the subgroup.
     for _ in 0..32 {
         let mut b = [0u8; 48];

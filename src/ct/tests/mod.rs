@@ -8,7 +8,7 @@ mod gt;
 mod pairing;
 mod secret;
 
-use ark_bls12_381::Fr;
+use ark_bls12_381::{Fq, Fr};
 use ark_ff::{BigInteger, Field, PrimeField};
 use proptest::prelude::*;
 
@@ -56,4 +56,26 @@ pub(super) fn bytes64() -> impl Strategy<Value = [u8; 64]> {
             out
         })
     })
+}
+
+/// Compressed encodings whose x (or one half of G2's x) is q or q + 1: not canonical, to
+/// be refused by every decoder. `p2` is a valid G2 encoding whose other half is kept.
+pub(crate) fn x_at_or_above_q(p2: [u8; 96]) -> (Vec<[u8; 48]>, Vec<[u8; 96]>) {
+    let (mut bad1, mut bad2) = (Vec::new(), Vec::new());
+    for add in [0u8, 1] {
+        let mut q = [0u8; 48];
+        q.copy_from_slice(&Fq::MODULUS.to_bytes_be());
+        q[47] = q[47].wrapping_add(add);
+        let mut b = q;
+        b[0] |= 0x80;
+        bad1.push(b);
+        let mut b = p2;
+        b[..48].copy_from_slice(&q);
+        b[0] |= 0x80;
+        bad2.push(b);
+        let mut b = p2;
+        b[48..].copy_from_slice(&q);
+        bad2.push(b);
+    }
+    (bad1, bad2)
 }
