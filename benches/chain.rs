@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use cipherchart::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
 use cipherchart::{Action, Chain, Entry, EntryDraft, FileStore, MemoryStore, Store, GENESIS};
 
-/// The block size of `Chain::verify_all`'s batches (`src/chain/chain.rs`, `VERIFY_BLOCK`).
+/// The block size of `Chain::verify_all`'s batches (`src/chain/log.rs`, `VERIFY_BLOCK`).
 const VERIFY_BLOCK: usize = 256;
 use cipherchart::{batch_verify, BlsSigningKey};
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};

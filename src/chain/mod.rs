@@ -19,9 +19,7 @@
 //! token's encoding (`docs/chain.md`).
 
 mod action;
-#[allow(clippy::module_inception)]
-// `chain::chain` holds the `Chain` type, as `record::record` would
-mod chain;
+mod log;
 mod checkpoint;
 mod entry;
 pub(crate) mod merkle;
@@ -29,7 +27,7 @@ mod proof;
 mod store;
 
 pub use action::{Action, ExtensionCode};
-pub use chain::Chain;
+pub use log::Chain;
 pub use checkpoint::{key_id, Checkpoint, NoteSignature, MAX_NOTE_LEN, MAX_NOTE_SIGNATURES};
 pub use entry::{Entry, EntryDraft, GENESIS, MAX_ENTRY_METADATA_LEN, MAX_SUBJECT_LEN};
 pub use merkle::{

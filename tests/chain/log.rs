@@ -590,7 +590,7 @@ fn missing_entries_and_foreign_checkpoints() {
 #[test]
 fn bad_signature_is_named_across_blocks() {
     // Past the first block of `verify_all`'s batches (256 entries, `VERIFY_BLOCK` in
-    // src/chain/chain.rs).
+    // src/chain/log.rs).
     let n = 256 + 20;
     let (c, store) = chain(n);
     c.verify_all(None, &mut rng(1)).unwrap();

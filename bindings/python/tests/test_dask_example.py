@@ -1,7 +1,7 @@
 """The dask example (examples/python/dask_reencrypt.py) runs and matches the local batch.
 
 Skipped only when dask.distributed is not installed (the `cipherchart[dask]` extra); CI
-installs it from ci/requirements.txt.
+installs it from .ci/requirements.txt.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 // verify a consent token; share the record through a consent-gated re-encryption (delegation key,
 // re-key, consent naming it) and open the shared record; save a screenshot. Exits non-zero on any failed check or any page error.
 //
-//   node ci/js/browser-check.mjs http://127.0.0.1:PORT/examples/web/index.html out.png
+//   node .ci/js/browser-check.mjs http://127.0.0.1:PORT/examples/web/index.html out.png
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
