@@ -6,6 +6,7 @@ use subtle::ConstantTimeEq;
 
 use super::grant::Grantee;
 use super::verify::VerifiedConsent;
+use crate::ct::after_wiping_stack;
 use crate::error::{ConsentError, Result};
 use crate::hash::dst;
 use crate::pre::ReKey;
@@ -18,10 +19,14 @@ use crate::record::SealedRecord;
 /// capsule under the target policy), so a proxy cannot swap in another re-key that
 /// reuses the grant id with another audience.
 pub fn rekey_digest(rekey: &ReKey) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(dst::CONSENT_REKEY_DIGEST);
-    h.update(rekey.to_bytes().as_slice());
-    h.finalize().into()
+    // The re-key's encoding is secret, and the hashing's frames may hold pieces of it
+    // (the message schedule of SHA-256's portable backend): wiped like the rest.
+    after_wiping_stack(|| {
+        let mut h = Sha256::new();
+        h.update(dst::CONSENT_REKEY_DIGEST);
+        h.update(rekey.to_bytes().as_slice());
+        h.finalize().into()
+    })
 }
 
 /// Checks that `rekey` is one the consent authorises. All of these must hold:

@@ -6,7 +6,7 @@
 //! Making them non-`Copy` would mean leaving arkworks' `Field` trait (which requires
 //! `Copy`) and rewriting the tower, curve and pairing code on top of it. Instead, every
 //! public operation that handles a secret runs its work through [`after_wiping_stack`]:
-//! the work's frames lie below the caller's, and once it returns, a frame of
+//! the work's frames lie below the caller's, and once it returns (or unwinds), a frame of
 //! [`STACK_WIPE_BYTES`] zeroes is written over the same region (volatile writes, so the
 //! compiler cannot drop them). Register contents are not reachable from Rust; they are
 //! overwritten by the wipe's own work in practice, but nothing guarantees it.
@@ -30,20 +30,32 @@ pub const AEAD_WIPE_BYTES: usize = 16 * 1024;
 
 /// Runs `work`, then zeroes [`STACK_WIPE_BYTES`] of the stack below this frame, where
 /// `work`'s frames (and its callees') were. The result is returned by value (it is the
-/// caller's to keep and wipe).
+/// caller's to keep and wipe). The wipe is a guard's `Drop`: it also runs when `work`
+/// panics and the panic unwinds through this frame (a caller's RNG that panics, a panic
+/// caught by `catch_unwind` or by a binding), over `work`'s frames and the unwinder's.
+/// It also writes `run`'s result straight into this function's return place (no copy of
+/// the result in this frame, above the wiped region).
 #[inline(never)]
 pub fn after_wiping_stack<T>(work: impl FnOnce() -> T) -> T {
-    let out = run(work);
-    wipe::<{ STACK_WIPE_BYTES / 8 }>();
-    out
+    let _wipe = WipeOnDrop::<{ STACK_WIPE_BYTES / 8 }>;
+    run(work)
 }
 
 /// [`after_wiping_stack`] with the smaller [`AEAD_WIPE_BYTES`], for AEAD-only work.
 #[inline(never)]
 pub fn after_wiping_aead_stack<T>(work: impl FnOnce() -> T) -> T {
-    let out = run(work);
-    wipe::<{ AEAD_WIPE_BYTES / 8 }>();
-    out
+    let _wipe = WipeOnDrop::<{ AEAD_WIPE_BYTES / 8 }>;
+    run(work)
+}
+
+/// Wipes `WORDS` words of stack below the wrapper's frame when dropped: on return and on
+/// unwinding alike.
+struct WipeOnDrop<const WORDS: usize>;
+
+impl<const WORDS: usize> Drop for WipeOnDrop<WORDS> {
+    fn drop(&mut self) {
+        wipe::<WORDS>();
+    }
 }
 
 /// A separate frame, so that `work` runs below the wrapper's frame even if the closure

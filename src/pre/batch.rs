@@ -1,6 +1,7 @@
 //! Re-encrypting many records with one re-key.
 
 use super::rekey::ReKey;
+use crate::ct::after_wiping_stack;
 use crate::error::Result;
 use crate::record::SealedRecord;
 
@@ -9,7 +10,11 @@ impl ReKey {
     /// inputs; in parallel with the `parallel` feature. Same results as calling
     /// [`reencrypt`](Self::reencrypt) on each, in order.
     pub fn reencrypt_batch(&self, records: &[SealedRecord]) -> Vec<Result<SealedRecord>> {
-        let _ = crate::abe::core::DecryptionKey::k0_prepared(&self.material);
+        // The lines of the secret `K0`, prepared once for every record, on the caller's
+        // stack (the records may be re-encrypted on the workers'): wiped like the rest.
+        after_wiping_stack(|| {
+            let _ = crate::abe::core::DecryptionKey::k0_prepared(&self.material);
+        });
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;

@@ -109,7 +109,8 @@ impl BlsSigningKey {
     /// [`hazmat::SecretKeyBytes`](crate::hazmat::SecretKeyBytes).
     #[cfg_attr(not(feature = "hazmat"), allow(dead_code))] // Reached only through `hazmat`.
     pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; SECRET_KEY_LEN]> {
-        self.sk.to_be_bytes()
+        // Out of Montgomery form: the canonical limbs pass through the stack.
+        after_wiping_stack(|| self.sk.to_be_bytes())
     }
 
     /// The public key `sk · g1` (`SkToPk`).

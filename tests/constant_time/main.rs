@@ -6,3 +6,4 @@ mod common;
 
 mod against_arkworks;
 mod stack_wipe;
+mod wipe_review;
