@@ -19,17 +19,17 @@
 //! token's encoding (`docs/chain.md`).
 
 mod action;
-mod log;
 mod checkpoint;
 mod entry;
+mod log;
 pub(crate) mod merkle;
 mod proof;
 mod store;
 
 pub use action::{Action, ExtensionCode};
-pub use log::Chain;
 pub use checkpoint::{key_id, Checkpoint, NoteSignature, MAX_NOTE_LEN, MAX_NOTE_SIGNATURES};
 pub use entry::{Entry, EntryDraft, GENESIS, MAX_ENTRY_METADATA_LEN, MAX_SUBJECT_LEN};
+pub use log::Chain;
 pub use merkle::{
     leaf_hash, node_hash, verify_consistency, verify_inclusion, ConsistencyProof, InclusionProof,
     MerkleTree, EMPTY_ROOT,
