@@ -339,7 +339,7 @@ fn pairing(c: &mut Criterion) {
 /// empty operation, against which §6 of `docs/constant-time.md` weighs the operations.
 fn wipe(c: &mut Criterion) {
     let mut g = c.benchmark_group("wipe");
-    g.bench_function("after_wiping_stack (128 KiB)", |z| {
+    g.bench_function("after_wiping_stack (64 KiB)", |z| {
         z.iter(|| after_wiping_stack(|| black_box(1u64)))
     });
     g.bench_function("after_wiping_aead_stack (16 KiB)", |z| {

@@ -273,28 +273,48 @@ pub(crate) fn walk_all<B: RowBuilder>(gate: &Gate, builder: &mut B) {
 }
 
 /// The root's vector is (1, 0, …, 0).
+///
+/// The walk is iterative, with the pending gates and their vectors on a heap stack: a
+/// recursive walk kept two or three vectors per level in its frames (2.3 KiB a level
+/// for the base builder's six G1 points), so a policy nested as deep as the parser
+/// admits took 77 KiB of stack inside `open` and `seal`, deeper than the stack wipe
+/// around them (`ct::wipe`). Children are pushed in reverse, so rows are still reached
+/// in row order, and each gate's children get the same vectors as before.
 fn walk_from_root<B: RowBuilder>(gate: &Gate, builder: &mut B, any: &dyn Fn(&Gate) -> bool) {
     let mut root = builder.zero();
     builder.add_unit(&mut root, 0, 1);
-    walk(gate, root, builder, any);
+    let mut pending: Vec<(&Gate, B::Value)> = vec![(gate, root)];
+    let mut children: Vec<(&Gate, B::Value)> = Vec::new();
+    while let Some((gate, v)) = pending.pop() {
+        expand(gate, v, builder, any, &mut children);
+        pending.extend(children.drain(..).rev());
+    }
 }
 
-/// One step of [`Lsss::build_rows`]: `v` is the value of this gate's vector.
-fn walk<B: RowBuilder>(gate: &Gate, v: B::Value, b: &mut B, any: &dyn Fn(&Gate) -> bool) {
+/// One step of [`Lsss::build_rows`]: `v` is the value of this gate's vector. A leaf
+/// completes its row; any other gate appends its wanted children with their vectors to
+/// `children`, in order.
+fn expand<'g, B: RowBuilder>(
+    gate: &'g Gate,
+    v: B::Value,
+    b: &mut B,
+    any: &dyn Fn(&Gate) -> bool,
+    children: &mut Vec<(&'g Gate, B::Value)>,
+) {
     match gate {
         Gate::Leaf(i) => b.leaf(*i, &v),
-        Gate::Or(children) => {
-            for c in children.iter().filter(|c| any(c)) {
-                walk(c, v.clone(), b, any);
+        Gate::Or(all) => {
+            for c in all.iter().filter(|c| any(c)) {
+                children.push((c, v.clone()));
             }
         }
         Gate::And {
             first_column,
-            children,
+            children: all,
         } => {
-            let n = children.len();
+            let n = all.len();
             let mut first = Some(v);
-            for (j, c) in children.iter().enumerate() {
+            for (j, c) in all.iter().enumerate() {
                 let inherited = first.take();
                 if !any(c) {
                     continue;
@@ -309,18 +329,18 @@ fn walk<B: RowBuilder>(gate: &Gate, v: B::Value, b: &mut B, any: &dyn Fn(&Gate) 
                 if j + 1 < n {
                     b.add_unit(&mut vector, first_column + j, 1);
                 }
-                walk(c, vector, b, any);
+                children.push((c, vector));
             }
         }
         Gate::Threshold {
             k,
             first_column,
-            children,
+            children: all,
         } => {
-            for (index, c) in children.iter().enumerate().filter(|(_, c)| any(c)) {
+            for (index, c) in all.iter().enumerate().filter(|(_, c)| any(c)) {
                 let mut vector = v.clone();
                 b.add_powers(&mut vector, *first_column, k - 1, index as u64 + 1);
-                walk(c, vector, b, any);
+                children.push((c, vector));
             }
         }
     }

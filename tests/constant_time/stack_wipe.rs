@@ -78,7 +78,7 @@ fn on_fresh_stack(f: fn() -> usize) -> usize {
         .expect("join")
 }
 
-const DEPTH: usize = 3; // four frames of 16 KiB: 64 KiB, half the wiped size
+const DEPTH: usize = 1; // two frames of 16 KiB: 32 KiB, half the wiped size
 const SCAN_WORDS: usize = STACK_WIPE_BYTES / 8;
 
 #[test]
@@ -88,7 +88,7 @@ fn a_plain_call_leaves_its_secrets_on_the_stack() {
         markers_below_stack_pointer(MARKER, SCAN_WORDS)
     });
     assert!(
-        found >= 2048,
+        found >= 4096,
         "the control found {found} markers: the check has no power"
     );
 }
