@@ -716,3 +716,509 @@ fn print_the_smallest_thread_stack() {
 fn secret_operations_run_on_a_128_kib_thread_stack() {
     assert!(runs_on_stack(128 << 10));
 }
+
+// =================================================================================
+// Second review (64 KiB wipe)
+//
+// Every public secret operation on the largest inputs the limits admit, beyond the nine
+// of `the_wipe_covers_the_largest_inputs`: re-keys toward the deepest, widest and
+// nested-threshold policies, delegation keys and imports of the largest encodings,
+// streams with the largest chunk size, sessions under deep policies, a re-encryption to
+// the last hop, batches, BLS and the AEAD-only session paths (whose wipe is 16 KiB).
+
+use cipherchart::hazmat::ct::wipe::AEAD_WIPE_BYTES;
+use cipherchart::limits::{MAX_CHUNK_SIZE, MAX_HOPS, MAX_KEY_ATTRIBUTES};
+use cipherchart::{seal_stream_with_chunk_size, DelegationKey, SessionHeader};
+
+struct Second {
+    /// Depth 32 (alternating and/or), 64 leaves, nested `2 of 3` thresholds, and
+    /// a deep chain of thresholds with two leaves a level.
+    policies: Vec<(&'static str, Policy)>,
+    /// Holds every attribute of those policies.
+    key: UserKey,
+    /// A 1024-attribute user key, delegation key and the re-key made from the latter.
+    big_key: Zeroizing<Vec<u8>>,
+    big_delegation: Zeroizing<Vec<u8>>,
+    big_rekey: Zeroizing<Vec<u8>>,
+    /// Delegation keys (as bytes: `rekey` consumes one) for the policies' attributes.
+    delegation: Zeroizing<Vec<u8>>,
+    /// A record under each policy, sealed and re-encrypted once toward each policy.
+    sealed: Vec<SealedRecord>,
+    /// Re-keys (all attributes → each policy) as bytes.
+    rekeys: Vec<Zeroizing<Vec<u8>>>,
+    /// A re-key (all attributes → `role:auditor`) as bytes.
+    to_small: Zeroizing<Vec<u8>>,
+    /// A record with `MAX_HOPS − 1` hops and the re-key for its last hop.
+    almost: SealedRecord,
+    last_rekey: ReKey,
+    /// Session headers under each policy; a stream with the largest chunk size.
+    headers: Vec<SessionHeader>,
+    stream: Vec<u8>,
+}
+
+fn deep_text(prefix: &str, n: usize, per_level: usize, threshold: bool) -> String {
+    // Level i has `per_level` leaves and the level below, innermost last.
+    let leaf = |i: usize, j: usize| format!("{prefix}:{}", i * per_level + j);
+    let mut text = (0..per_level)
+        .map(|j| leaf(n - 1, j))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    for i in (0..n - 1).rev() {
+        let leaves: Vec<String> = (0..per_level).map(|j| leaf(i, j)).collect();
+        text = if threshold {
+            format!("2 of ({}, ({text}))", leaves.join(", "))
+        } else {
+            let op = if i % 2 == 0 { "and" } else { "or" };
+            format!("{} {op} ({text})", leaves.join(&format!(" {op} ")))
+        };
+    }
+    text
+}
+
+/// The deepest policy of this shape that parses and seals.
+fn deepest(prefix: &str, per_level: usize, threshold: bool) -> Policy {
+    let pk = fixture().authority.public_key();
+    (2..=80)
+        .rev()
+        .find_map(|n| {
+            let p = Policy::parse(&deep_text(prefix, n, per_level, threshold)).ok()?;
+            seal(pk, &p, b"probe", b"", b"", &mut rng()).ok()?;
+            println!("{prefix}: {n} levels, {} leaves", p.lsss().rows());
+            Some(p)
+        })
+        .expect("a deep policy")
+}
+
+fn second() -> &'static Second {
+    static SECOND: OnceLock<Second> = OnceLock::new();
+    SECOND.get_or_init(|| {
+        let f = fixture();
+        let r = &mut rng();
+        let pk = f.authority.public_key();
+        let signer = f.signer.public_key();
+        let wide = large().wide.policy().clone();
+        let policies = vec![
+            ("32 deep", large().deep.policy().clone()),
+            ("64 leaves", wide),
+            ("deep, 2 leaves a level", deepest("e", 2, false)),
+            ("nested 2 of 3", deepest("t", 1, true)),
+            ("nested 2 of 4", deepest("u", 2, true)),
+        ];
+        let mut attributes: Vec<String> = policies
+            .iter()
+            .flat_map(|(_, p)| p.lsss().attributes().iter().map(|a| a.as_str().to_owned()))
+            .collect();
+        attributes.sort();
+        attributes.dedup();
+        let key = f.authority.issue_key(&attributes, r).expect("key");
+        let delegation = f
+            .authority
+            .issue_delegation_key(&attributes, &signer, r)
+            .expect("delegation")
+            .to_bytes();
+        let all = names("a", MAX_KEY_ATTRIBUTES);
+        let big_key = f.authority.issue_key(&all, r).expect("big key").to_bytes();
+        let big = f
+            .authority
+            .issue_delegation_key(&all, &signer, r)
+            .expect("big delegation");
+        let big_delegation = big.to_bytes();
+        let big_rekey = big
+            .rekey(pk, &policies[0].1, r)
+            .expect("big rekey")
+            .to_bytes();
+        let rekeys: Vec<Zeroizing<Vec<u8>>> = policies
+            .iter()
+            .map(|(_, p)| {
+                DelegationKey::from_bytes(&delegation)
+                    .expect("dk")
+                    .rekey(pk, p, r)
+                    .expect("rekey")
+                    .to_bytes()
+            })
+            .collect();
+        let to_small = DelegationKey::from_bytes(&delegation)
+            .expect("dk")
+            .rekey(pk, &Policy::parse("role:auditor").expect("p"), r)
+            .expect("rekey")
+            .to_bytes();
+        let sealed: Vec<SealedRecord> = policies
+            .iter()
+            .map(|(_, p)| seal(pk, p, b"s", b"", b"body", r).expect("seal"))
+            .collect();
+        // MAX_HOPS − 1 hops: h:0 → … → h:7, then the re-key h:7 → h:8.
+        let hop_rekey = |i: usize, r: &mut ChaCha20Rng| {
+            f.authority
+                .issue_delegation_key(&[format!("h:{i}")], &signer, r)
+                .expect("delegation")
+                .rekey(pk, &Policy::parse(&format!("h:{}", i + 1)).expect("p"), r)
+                .expect("rekey")
+        };
+        let mut almost = seal(
+            pk,
+            &Policy::parse("h:0").expect("p"),
+            b"almost",
+            b"",
+            b"a",
+            r,
+        )
+        .expect("seal");
+        for i in 0..MAX_HOPS - 1 {
+            almost = hop_rekey(i, r).reencrypt(&almost).expect("hop");
+        }
+        let last_rekey = hop_rekey(MAX_HOPS - 1, r);
+        let headers = policies
+            .iter()
+            .filter_map(|(_, p)| start_session(pk, p, b"sess", b"", r).ok().map(|(h, _)| h))
+            .collect();
+        let mut stream = Vec::new();
+        seal_stream_with_chunk_size(
+            pk,
+            &policies[0].1,
+            b"stream",
+            b"",
+            MAX_CHUNK_SIZE,
+            &[7u8; 1000][..],
+            &mut stream,
+            r,
+        )
+        .expect("stream");
+        Second {
+            policies,
+            key,
+            big_key,
+            big_delegation,
+            big_rekey,
+            delegation,
+            sealed,
+            rekeys,
+            to_small,
+            almost,
+            last_rekey,
+            headers,
+            stream,
+        }
+    })
+}
+
+fn big_rekey() -> &'static ReKey {
+    static KEY: OnceLock<ReKey> = OnceLock::new();
+    KEY.get_or_init(|| ReKey::from_bytes(&second().big_rekey).expect("rk"))
+}
+
+/// Every wrapped operation of the second review, on the largest inputs.
+fn second_review_ops() -> Vec<(String, Box<dyn Fn() + Send + Sync>)> {
+    let s = second();
+    let pk = || fixture().authority.public_key();
+    let mut ops: Vec<(String, Box<dyn Fn() + Send + Sync>)> = Vec::new();
+    for (i, (name, p)) in s.policies.iter().enumerate() {
+        let p2 = p.clone();
+        ops.push((
+            format!("re-key toward {name}"),
+            Box::new(move || {
+                let dk = DelegationKey::from_bytes(&second().delegation).expect("dk");
+                drop(black_box(dk.rekey(pk(), &p2, &mut rng())));
+            }),
+        ));
+        let p3 = p.clone();
+        ops.push((
+            format!("seal, {name}"),
+            Box::new(move || drop(black_box(seal(pk(), &p3, b"x", b"", b"y", &mut rng())))),
+        ));
+        ops.push((
+            format!("open, {name}"),
+            Box::new(move || {
+                assert!(second().key.open(pk(), &second().sealed[i]).is_ok());
+            }),
+        ));
+        ops.push((
+            format!("decode re-key toward {name}"),
+            Box::new(move || drop(black_box(ReKey::from_bytes(&second().rekeys[i])))),
+        ));
+        ops.push((
+            format!("re-encrypt {name} toward role:auditor"),
+            Box::new(move || {
+                let rk = ReKey::from_bytes(&second().to_small).expect("rk");
+                let out = rk.reencrypt(&second().sealed[i]);
+                assert!(
+                    matches!(out, Ok(_) | Err(cipherchart::Error::LimitExceeded(_))),
+                    "{out:?}"
+                );
+            }),
+        ));
+        ops.push((
+            format!("re-encrypt 32 deep toward {name}"),
+            Box::new(move || {
+                let rk = ReKey::from_bytes(&second().rekeys[i]).expect("rk");
+                let out = rk.reencrypt(&second().sealed[0]);
+                assert!(
+                    matches!(out, Ok(_) | Err(cipherchart::Error::LimitExceeded(_))),
+                    "{out:?}"
+                );
+            }),
+        ));
+        let p4 = p.clone();
+        ops.push((
+            format!("start session, {name}"),
+            Box::new(move || {
+                drop(black_box(start_session(pk(), &p4, b"s", b"", &mut rng())));
+            }),
+        ));
+    }
+    for i in 0..s.headers.len() {
+        ops.push((
+            format!("open session {i}"),
+            Box::new(move || {
+                assert!(second()
+                    .key
+                    .open_session(pk(), &second().headers[i])
+                    .is_ok());
+            }),
+        ));
+    }
+    ops.push((
+        "issue delegation key, 1024 attributes".into(),
+        Box::new(|| {
+            let f = fixture();
+            let all = names("a", MAX_KEY_ATTRIBUTES);
+            drop(black_box(f.authority.issue_delegation_key(
+                &all,
+                &f.signer.public_key(),
+                &mut rng(),
+            )));
+        }),
+    ));
+    ops.push((
+        "decode user key, 1024 attributes".into(),
+        Box::new(|| drop(black_box(UserKey::from_bytes(&second().big_key)))),
+    ));
+    ops.push((
+        "decode delegation key, 1024 attributes".into(),
+        Box::new(|| {
+            drop(black_box(DelegationKey::from_bytes(
+                &second().big_delegation,
+            )))
+        }),
+    ));
+    ops.push((
+        "decode re-key, 1024 attributes".into(),
+        Box::new(|| drop(black_box(ReKey::from_bytes(&second().big_rekey)))),
+    ));
+    ops.push((
+        "re-key, 1024 attributes toward 32 deep".into(),
+        Box::new(|| {
+            let dk = DelegationKey::from_bytes(&second().big_delegation).expect("dk");
+            drop(black_box(dk.rekey(
+                fixture().authority.public_key(),
+                &second().policies[0].1,
+                &mut rng(),
+            )));
+        }),
+    ));
+    ops.push((
+        "export user key, 1024 attributes".into(),
+        Box::new(|| {
+            static KEY: OnceLock<UserKey> = OnceLock::new();
+            let k = KEY.get_or_init(|| UserKey::from_bytes(&second().big_key).expect("k"));
+            drop(black_box(k.to_bytes()));
+        }),
+    ));
+    ops.push((
+        "export delegation key, 1024 attributes".into(),
+        Box::new(|| {
+            static KEY: OnceLock<DelegationKey> = OnceLock::new();
+            let k =
+                KEY.get_or_init(|| DelegationKey::from_bytes(&second().big_delegation).expect("k"));
+            drop(black_box(k.to_bytes()));
+        }),
+    ));
+    ops.push((
+        "export re-key, 1024 attributes".into(),
+        Box::new(|| drop(black_box(big_rekey().to_bytes()))),
+    ));
+    ops.push((
+        "rekey_digest, 1024 attributes".into(),
+        Box::new(|| {
+            black_box(rekey_digest(big_rekey()));
+        }),
+    ));
+    ops.push((
+        "re-encrypt to the last hop".into(),
+        Box::new(|| {
+            let s = second();
+            assert!(s.last_rekey.reencrypt(&s.almost).is_ok());
+        }),
+    ));
+    ops.push((
+        "re-encrypt batch".into(),
+        Box::new(|| {
+            let rk = ReKey::from_bytes(&second().to_small).expect("rk");
+            let out = rk.reencrypt_batch(&second().sealed);
+            assert!(out.iter().any(Result::is_ok));
+        }),
+    ));
+    ops.push((
+        "seal stream, largest chunk".into(),
+        Box::new(|| {
+            let mut out = Vec::new();
+            let f = fixture();
+            black_box(
+                seal_stream_with_chunk_size(
+                    f.authority.public_key(),
+                    &second().policies[0].1,
+                    b"st",
+                    b"",
+                    MAX_CHUNK_SIZE,
+                    &[1u8; 4096][..],
+                    &mut out,
+                    &mut rng(),
+                )
+                .expect("stream"),
+            );
+        }),
+    ));
+    ops.push((
+        "open stream, largest chunk".into(),
+        Box::new(|| {
+            let mut out = Vec::new();
+            let s = second();
+            assert!(s
+                .key
+                .open_stream(fixture().authority.public_key(), &s.stream[..], &mut out)
+                .is_ok());
+        }),
+    ));
+    ops.push((
+        "authority setup".into(),
+        Box::new(|| drop(black_box(Authority::setup(&mut rng())))),
+    ));
+    ops.push((
+        "authority export".into(),
+        Box::new(|| drop(black_box(fixture().authority.to_secret_bytes()))),
+    ));
+    ops.push((
+        "authority import".into(),
+        Box::new(|| {
+            static BYTES: OnceLock<Zeroizing<Vec<u8>>> = OnceLock::new();
+            let b = BYTES.get_or_init(|| fixture().authority.to_secret_bytes());
+            drop(black_box(Authority::from_secret_bytes(b)));
+        }),
+    ));
+    ops.push((
+        "BLS generate".into(),
+        Box::new(|| drop(black_box(BlsSigningKey::generate(&mut rng())))),
+    ));
+    ops.push((
+        "BLS sign, 64 KiB message".into(),
+        Box::new(|| {
+            black_box(fixture().signer.sign(&[3u8; 1 << 16]));
+        }),
+    ));
+    ops.push((
+        "BLS prove possession".into(),
+        Box::new(|| {
+            black_box(fixture().signer.prove_possession());
+        }),
+    ));
+    ops.push((
+        "BLS from_ikm, 64 KiB ikm and info".into(),
+        Box::new(|| {
+            let ikm = vec![9u8; 1 << 16];
+            drop(black_box(BlsSigningKey::from_ikm(&ikm, &ikm)));
+        }),
+    ));
+    ops.push((
+        "BLS export".into(),
+        Box::new(|| drop(black_box(fixture().signer.to_secret_bytes()))),
+    ));
+    ops.push((
+        "BLS import".into(),
+        Box::new(|| drop(black_box(BlsSigningKey::from_secret_bytes(&[7u8; 32])))),
+    ));
+    ops
+}
+
+struct Aead {
+    sealer: std::sync::Mutex<cipherchart::SessionSealer>,
+    opener: SessionOpener,
+    record: SessionRecord,
+}
+
+/// A session whose records carry a 1 MiB payload.
+fn aead() -> &'static Aead {
+    static AEAD: OnceLock<Aead> = OnceLock::new();
+    AEAD.get_or_init(|| {
+        let f = fixture();
+        let pk = f.authority.public_key();
+        let policy = Policy::parse("role:nurse").expect("p");
+        let (header, mut sealer) = start_session(pk, &policy, b"aead", b"", &mut rng()).expect("s");
+        let record = sealer.seal(b"m", &vec![5u8; 1 << 20]).expect("record");
+        let opener = f.nurse.open_session(pk, &header).expect("opener");
+        Aead {
+            sealer: std::sync::Mutex::new(sealer),
+            opener,
+            record,
+        }
+    })
+}
+
+/// The AEAD-only operations (wiped by `AEAD_WIPE_BYTES`), on a 1 MiB payload.
+fn aead_ops() -> Vec<(String, Box<dyn Fn() + Send + Sync>)> {
+    vec![
+        (
+            "session record seal, 1 MiB".into(),
+            Box::new(|| {
+                let payload = vec![6u8; 1 << 20];
+                let mut sealer = aead().sealer.lock().expect("lock");
+                drop(black_box(sealer.seal(&[1u8; 1024], &payload)));
+            }),
+        ),
+        (
+            "session record open, 1 MiB".into(),
+            Box::new(|| assert!(aead().opener.open(&aead().record).is_ok())),
+        ),
+    ]
+}
+
+/// The depth (bytes below the reader) of the deepest word `op` wrote and the words it
+/// left below the deepest 8 KiB run of zeroes (see [`Dead::below_the_wipe`]).
+fn depth_of(op: &'static (dyn Fn() + Send + Sync)) -> (usize, Vec<u64>) {
+    on_thread("wipe-review", 8 << 20, move || {
+        let mut buf = vec![0u64; WORDS];
+        op();
+        paint();
+        op();
+        snapshot(&mut buf);
+        Dead(buf)
+    })
+    .below_the_wipe()
+}
+
+#[test]
+fn second_review_the_aead_wipe_covers_a_session_record() {
+    let mut failures = Vec::new();
+    for (name, op) in aead_ops() {
+        let (depth, below) = depth_of(Box::leak(op));
+        println!("{name}: deepest write {depth} bytes (AEAD wipe {AEAD_WIPE_BYTES}); {} words below the wipe", below.len());
+        if below.len() > 4 {
+            failures.push(format!("{name}: {depth} bytes deep"));
+        }
+    }
+    assert!(failures.is_empty(), "below the AEAD wipe: {failures:#?}");
+}
+
+#[test]
+fn second_review_the_wipe_covers_every_operation_on_the_largest_inputs() {
+    let mut failures = Vec::new();
+    for (name, op) in second_review_ops() {
+        let (depth, below) = depth_of(Box::leak(op));
+        println!(
+            "{name}: deepest write {depth} bytes; {} words below the wipe",
+            below.len()
+        );
+        if below.len() > 4 {
+            failures.push(format!("{name}: {depth} bytes deep"));
+        }
+    }
+    assert!(failures.is_empty(), "below the wipe: {failures:#?}");
+}
