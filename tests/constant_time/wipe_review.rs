@@ -1408,3 +1408,66 @@ fn second_review_a_named_delegation_key_leaves_no_copy_of_its_points() {
         "limbs of the dropped delegation key's points"
     );
 }
+
+/// Encoders of secret keys reserve the exact size (`Writer::with_capacity`), so that no
+/// reallocation frees a buffer holding part of a key without wiping it: each buffer's
+/// capacity is its length.
+#[test]
+fn second_review_secret_encodings_are_never_reallocated() {
+    let s = second();
+    let f = fixture();
+    let user = UserKey::from_bytes(&s.big_key).expect("k");
+    let dk = DelegationKey::from_bytes(&s.big_delegation).expect("dk");
+    let encodings: Vec<(&str, Zeroizing<Vec<u8>>)> = vec![
+        ("user key", f.nurse.to_bytes()),
+        ("user key, 1024 attributes", user.to_bytes()),
+        ("delegation key, 1024 attributes", dk.to_bytes()),
+        ("re-key", f.rekey.to_bytes()),
+        ("re-key, 1024 attributes, 32 deep", big_rekey().to_bytes()),
+        ("master key", f.authority.to_secret_bytes()),
+    ];
+    let mut failures = Vec::new();
+    for (name, b) in &encodings {
+        println!("{name}: length {}, capacity {}", b.len(), b.capacity());
+        if b.capacity() != b.len() {
+            failures.push(format!("{name}: {} of {}", b.len(), b.capacity()));
+        }
+    }
+    assert!(failures.is_empty(), "reallocated: {failures:?}");
+}
+
+/// `reencrypt_batch` re-encrypts on rayon's workers with the `parallel` feature (on the
+/// caller's thread without it): a worker's dead stack after a batch holds nothing below
+/// the wipe and at most glue above it. One worker, so that the batch, the paint and the
+/// read share its stack (`cargo test --features ctcheck,parallel`).
+#[test]
+fn second_review_a_batch_worker_stack_is_wiped() {
+    let s = second();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .stack_size(8 << 20)
+        .build()
+        .expect("pool");
+    let rk = ReKey::from_bytes(&s.to_small).expect("rk");
+    let batch = || {
+        let out = rk.reencrypt_batch(&s.sealed);
+        assert!(out.iter().any(Result::is_ok));
+        black_box(out);
+    };
+    pool.install(batch);
+    pool.install(paint);
+    pool.install(batch);
+    let dead = pool.install(|| {
+        let mut buf = vec![0u64; WORDS];
+        snapshot(&mut buf);
+        Dead(buf)
+    });
+    let (depth, below) = dead.below_the_wipe();
+    let residue = dead.residue_bytes();
+    println!(
+        "batch on a rayon worker (parallel: {}): deepest write {depth}, {} words below the wipe, {residue} bytes of residue",
+        cfg!(feature = "parallel"),
+        below.len()
+    );
+    assert!(below.len() <= 4, "the batch reached below the wipe");
+}
