@@ -283,7 +283,7 @@ impl Authority {
         after_wiping_stack(|| {
             let attributes = canonical_attribute_set(attributes)?;
             Ok(UserKey {
-                material: self.key_material(attributes, true, rng)?,
+                material: Box::new(self.key_material(attributes, true, rng)?),
             })
         })
     }
@@ -405,7 +405,7 @@ fn canonical_attribute_set<S: AsRef<str>>(attributes: &[S]) -> Result<Vec<Attrib
 ///
 /// Secret: it zeroizes on drop and its `Debug` output shows only the attributes.
 pub struct UserKey {
-    pub(crate) material: KeyMaterial,
+    pub(crate) material: Box<KeyMaterial>,
 }
 
 impl ZeroizeOnDrop for UserKey {}
@@ -453,7 +453,7 @@ impl UserKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         after_wiping_stack(|| {
             let mut r = Reader::new(bytes, ObjectType::UserKey)?;
-            let material = KeyMaterial::read(&mut r, true)?;
+            let material = Box::new(KeyMaterial::read(&mut r, true)?);
             r.finish()?;
             Ok(Self { material })
         })

@@ -13,7 +13,7 @@ impl ReKey {
         // The lines of the secret `K0`, prepared once for every record, on the caller's
         // stack (the records may be re-encrypted on the workers'): wiped like the rest.
         after_wiping_stack(|| {
-            let _ = crate::abe::core::DecryptionKey::k0_prepared(&self.material);
+            let _ = crate::abe::core::DecryptionKey::k0_prepared(&*self.material);
         });
         #[cfg(feature = "parallel")]
         {

@@ -30,7 +30,7 @@ use crate::sig::BlsPublicKey;
 /// but its material is a FAME key for `S'`: keep it as secret as a user key. Secret:
 /// zeroizes on drop; `Debug` shows only the attributes and delegator.
 pub struct DelegationKey {
-    pub(crate) material: KeyMaterial,
+    pub(crate) material: Box<KeyMaterial>,
     pub(crate) delegator: BlsPublicKey,
 }
 
@@ -88,9 +88,10 @@ impl DelegationKey {
             let (capsule, w) = encaps(pk, policy, &grant_context(&grant_id, &delegator), rng)?;
             let z = blinding_scalar(pk, &w)?;
             // Blind every component: K̃ = K^{1/z}.
-            let material = self
-                .material
-                .restrict_and_blind(self.material.attributes.clone(), &z.invert())?;
+            let material = Box::new(
+                self.material
+                    .restrict_and_blind(self.material.attributes.clone(), &z.invert())?,
+            );
             Ok(ReKey {
                 grant_id,
                 material,
@@ -122,7 +123,7 @@ impl DelegationKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         after_wiping_stack(|| {
             let mut r = Reader::new(bytes, ObjectType::DelegationKey)?;
-            let material = KeyMaterial::read(&mut r, false)?;
+            let material = Box::new(KeyMaterial::read(&mut r, false)?);
             let delegator =
                 BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
             r.finish()?;
@@ -166,7 +167,7 @@ impl Authority {
     ) -> Result<DelegationKey> {
         after_wiping_stack(|| {
             Ok(DelegationKey {
-                material: self.unguarded_key_material(attributes, rng)?,
+                material: Box::new(self.unguarded_key_material(attributes, rng)?),
                 delegator: *delegator,
             })
         })

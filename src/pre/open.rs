@@ -39,7 +39,7 @@ impl UserKey {
     /// [`Error::DecryptionFailed`] for any tampered header, hop, metadata or body.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
         after_wiping_stack(|| {
-            let seed = recover_record_seed(&self.material, pk, sealed)?;
+            let seed = recover_record_seed(&*self.material, pk, sealed)?;
             open_body(&seed, sealed, &record_context(sealed.record_id()))
         })
     }

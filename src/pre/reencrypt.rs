@@ -102,7 +102,7 @@ impl ReKey {
 
     /// DecCore with the blinded key on a header the attributes satisfy: `Z^{1/z}`.
     fn transform(&self, header: &KemHeader) -> Result<crate::ct::SecretGt> {
-        let gamma = key_gamma(&self.material, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
-        dec_core(&self.material, header.policy.lsss(), &header.core, &gamma)
+        let gamma = key_gamma(&*self.material, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
+        dec_core(&*self.material, header.policy.lsss(), &header.core, &gamma)
     }
 }

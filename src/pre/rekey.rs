@@ -26,7 +26,7 @@ use crate::sig::BlsPublicKey;
 pub struct ReKey {
     pub(super) grant_id: [u8; GRANT_ID_LEN],
     /// The delegation key blinded by `1/z`.
-    pub(super) material: KeyMaterial,
+    pub(super) material: Box<KeyMaterial>,
     pub(super) capsule: KemHeader,
     pub(super) pk: PublicKey,
     /// Keys the record-capsule seeds (secret).
@@ -109,7 +109,7 @@ impl ReKey {
         after_wiping_stack(|| {
             let mut r = Reader::new(bytes, ObjectType::ReKey)?;
             let grant_id = r.fixed::<GRANT_ID_LEN>()?;
-            let material = KeyMaterial::read(&mut r, false)?;
+            let material = Box::new(KeyMaterial::read(&mut r, false)?);
             let capsule = KemHeader::read(&mut r)?;
             let pk = PublicKey::from_bytes(r.bytes(PUBLIC_KEY_MAX_LEN)?)?;
             let hop_key = Zeroizing::new(r.fixed::<32>()?);

@@ -86,7 +86,7 @@ fn rekey_for(attributes: &[&str], to: &str, rng: &mut ChaCha20Rng) -> ReKey {
 /// What the delegatee learns from a re-key's capsule: the seed `w` and `z = H_z(w)`.
 fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
     let w = decaps(
-        &delegatee.material,
+        &*delegatee.material,
         pk(),
         &rekey.capsule,
         &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes()),
@@ -105,7 +105,7 @@ fn unblind_material(m: &KeyMaterial, z: &Fr) -> UserKey {
             .map(|q| SecretAffine::new((*q.expose_secret() * z).into_affine()))
     };
     UserKey {
-        material: KeyMaterial {
+        material: Box::new(KeyMaterial {
             authority: m.authority,
             attributes: m.attributes.clone(),
             k0: m
@@ -116,7 +116,7 @@ fn unblind_material(m: &KeyMaterial, z: &Fr) -> UserKey {
             k_attr: m.k_attr.iter().map(g1).collect(),
             guard: None,
             k0_prepared: OnceLock::new(),
-        },
+        }),
     }
 }
 
@@ -178,11 +178,11 @@ fn grant(seed: u64) -> Grant {
 #[test]
 fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     let g = grant(1);
-    let z_value = kem_value(&g.patient.material, &g.record);
+    let z_value = kem_value(&*g.patient.material, &g.record);
     // Every authorised key computes the same Z (it is T1^s1 · T2^s2).
     let mut rng = ChaCha20Rng::seed_from_u64(101);
     let h1 = key(&["hospital:h1", "role:physician"], &mut rng);
-    assert_eq!(kem_value(&h1.material, &g.record), z_value);
+    assert_eq!(kem_value(&*h1.material, &g.record), z_value);
 
     let once = g.rekey.reencrypt(&g.record).unwrap();
     let hop = &once.hops()[0];
@@ -191,10 +191,10 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     assert!(hop.grant_r.is_none());
     // The proxy's value R = DecCore with the blinded key is never published: the hop
     // carries it masked by the record capsule's KEM value.
-    let r = kem_value(&g.rekey.material, &g.record);
+    let r = kem_value(&*g.rekey.material, &g.record);
     assert_ne!(r, z_value, "the proxy must not learn Z");
     assert_ne!(hop.masked_r, r, "R must not be published");
-    let z_v = header_value(&g.delegatee.material, &hop.record_capsule);
+    let z_v = header_value(&*g.delegatee.material, &hop.record_capsule);
     assert_eq!(hop.masked_r, r + z_v);
     let (_, z) = open_capsule(&g.delegatee, &g.rekey);
     assert_eq!(r * z, z_value);
@@ -203,7 +203,7 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
     // The patient's own key does not satisfy P' and cannot unblind.
     assert_eq!(
         decaps(
-            &g.patient.material,
+            &*g.patient.material,
             pk(),
             &g.rekey.capsule,
             &grant_context(&g.rekey.grant_id, &g.rekey.delegator.to_bytes())
@@ -333,7 +333,7 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             })
             .collect();
         let grafted = UserKey {
-            material: KeyMaterial {
+            material: Box::new(KeyMaterial {
                 authority: stolen.material.authority,
                 attributes,
                 k0: stolen.material.k0.clone(),
@@ -341,7 +341,7 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
                 k_attr,
                 guard: None,
                 k0_prepared: OnceLock::new(),
-            },
+            }),
         };
         let record = sealed(text, b"grafted", &mut rng);
         assert_eq!(
@@ -364,7 +364,7 @@ fn the_blinded_key_fails_every_fo_check() {
     assert!(careless.is_satisfied_by(&rekey.material.attributes));
     assert_eq!(
         decaps(
-            &rekey.material,
+            &*rekey.material,
             pk(),
             &rekey.capsule,
             &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes())
@@ -374,7 +374,7 @@ fn the_blinded_key_fails_every_fo_check() {
     );
     // The delegator, who truly holds patient:42, opens that capsule.
     assert!(decaps(
-        &patient.material,
+        &*patient.material,
         pk(),
         &rekey.capsule,
         &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes())
@@ -418,7 +418,7 @@ fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
     let other = sealed("patient:42", b"other", &mut rng);
     let other_once = g.rekey.reencrypt(&other).unwrap();
     let masked = other_once.hops()[0].masked_r;
-    assert_ne!(masked * z1, kem_value(&g.patient.material, &other));
+    assert_ne!(masked * z1, kem_value(&*g.patient.material, &other));
 }
 
 /// Finding 5, replayed: grants made from one key share its randomness. The proxy of
@@ -447,7 +447,7 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
             })
             .collect();
         UserKey {
-            material: KeyMaterial {
+            material: Box::new(KeyMaterial {
                 authority: k1.material.authority,
                 attributes,
                 k0: k1.material.k0.clone(),
@@ -455,7 +455,7 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
                 k_attr,
                 guard: None,
                 k0_prepared: OnceLock::new(),
-            },
+            }),
         }
     };
     let z1 = crate::ct::SecretScalar::random(&mut rng);

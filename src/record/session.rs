@@ -333,7 +333,7 @@ impl UserKey {
     pub fn open_session(&self, pk: &PublicKey, header: &SessionHeader) -> Result<SessionOpener> {
         after_wiping_stack(|| {
             let ctx = header.context();
-            let seed = decaps(&self.material, pk, &header.header, &ctx)?;
+            let seed = decaps(&*self.material, pk, &header.header, &ctx)?;
             let key = derive_key(&seed, &header.header, &ctx, b"session-key");
             Ok(SessionOpener {
                 secret: SessionSecret {

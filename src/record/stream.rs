@@ -290,7 +290,7 @@ impl UserKey {
         after_wiping_stack(|| {
             let (info, header, header_bytes) = read_header(&mut input)?;
             let ctx = stream_context(&info.stream_id);
-            let seed = decaps(&self.material, pk, &header, &ctx)?;
+            let seed = decaps(&*self.material, pk, &header, &ctx)?;
             let ad = header_ad(&header_bytes);
             let key = derive_key(&seed, &header, &ctx, b"stream-aead");
             let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));

@@ -78,7 +78,7 @@ fn add(a: &HeaderCore, b: &HeaderCore) -> HeaderCore {
 
 fn z_of(key: &UserKey, policy: &Policy, core: &HeaderCore) -> Gt {
     let gamma = policy.lsss().reconstruct(key.attributes()).unwrap();
-    dec_core(&key.material, policy.lsss(), core, &gamma)
+    dec_core(&*key.material, policy.lsss(), core, &gamma)
         .unwrap()
         .publish()
 }
@@ -95,7 +95,7 @@ fn rerandomised_headers_fail_the_fo_check() {
             .unwrap();
         let ctx = record_context(b"rec");
         let (honest, seed) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
-        assert_eq!(*decaps(&key.material, pk, &honest, &ctx).unwrap(), *seed);
+        assert_eq!(*decaps(&*key.material, pk, &honest, &ctx).unwrap(), *seed);
         let z = z_of(&key, &policy, &honest.core);
         assert_eq!(
             xor(&honest.masked_seed, &mask(&z)),
@@ -114,7 +114,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         let forged = header(&pk.id, &policy, &moved, &honest.masked_seed);
         assert_eq!(z_of(&key, &policy, &forged.core), z + z_delta, "{text}");
         assert_eq!(
-            decaps(&key.material, pk, &forged, &ctx).map(|_| ()),
+            decaps(&*key.material, pk, &forged, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed)
         );
         assert_eq!(
@@ -127,7 +127,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         let fixed_seed = xor(&seed, &mask(&(z + z_delta)));
         let forged_fixed = header(&pk.id, &policy, &moved, &fixed_seed);
         assert_eq!(
-            decaps(&key.material, pk, &forged_fixed, &ctx).map(|_| ()),
+            decaps(&*key.material, pk, &forged_fixed, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed),
             "{text}"
         );
@@ -144,7 +144,7 @@ fn rerandomised_headers_fail_the_fo_check() {
         for core in [c0_only, rows_only] {
             let h = header(&pk.id, &policy, &core, &honest.masked_seed);
             assert_eq!(
-                decaps(&key.material, pk, &h, &ctx).map(|_| ()),
+                decaps(&*key.material, pk, &h, &ctx).map(|_| ()),
                 Err(Error::DecryptionFailed)
             );
         }
@@ -172,7 +172,7 @@ fn the_kem_context_is_bound() {
     let key = authority.issue_key(&["a:1"], &mut rng).unwrap();
     let (h, seed) = encaps(pk, &policy, &record_context(b"rec"), &mut rng).unwrap();
     assert_eq!(
-        *decaps(&key.material, pk, &h, &record_context(b"rec")).unwrap(),
+        *decaps(&*key.material, pk, &h, &record_context(b"rec")).unwrap(),
         *seed
     );
     for ctx in [
@@ -181,7 +181,7 @@ fn the_kem_context_is_bound() {
         b"rec".to_vec(),
     ] {
         assert_eq!(
-            decaps(&key.material, pk, &h, &ctx).map(|_| ()),
+            decaps(&*key.material, pk, &h, &ctx).map(|_| ()),
             Err(Error::DecryptionFailed)
         );
     }

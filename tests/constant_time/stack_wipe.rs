@@ -117,8 +117,13 @@ fn the_wipe_keeps_the_result() {
 // the wipe, leaves KiB of its frames.
 
 const CANARY: u64 = 0xC0FF_EE00_DEAD_BEEF;
-/// Four times the wiped size: an operation deeper than the wipe leaves residue here.
-const PAINT_WORDS: usize = 4 * STACK_WIPE_BYTES / 8;
+/// 256 KiB, and never less than four times the wiped size: an operation deeper than the
+/// wipe leaves residue here. Fixed, so that a shrunk wipe does not shrink the window.
+const PAINT_WORDS: usize = if 4 * STACK_WIPE_BYTES > 256 * 1024 {
+    4 * STACK_WIPE_BYTES / 8
+} else {
+    256 * 1024 / 8
+};
 
 #[inline(never)]
 fn paint() {
