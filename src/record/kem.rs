@@ -241,8 +241,27 @@ pub(crate) fn encaps_with_seed(
     let s = coins(pk, seed, &policy.to_bytes(), ctx)?;
     let core = enc_header(pk, policy.lsss(), &s)?;
     let z = kem_value(pk, &s);
-    let masked_seed = xor32(seed, &*mask(&z.to_bytes())?);
+    let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
     Ok((KemHeader::new(pk.id, policy.clone(), core, masked_seed), z))
+}
+
+/// The header's `c' = μ ⊕ F(Z)`, declared public: it is published in the header like
+/// `C0` and the rows (`SecretG1::batch_publish`). Declared for the constant-time
+/// check, whose harness makes headers from secret seeds (a re-key's grant capsule, a
+/// proxy's record capsule): the FO check hashes the header, `c'` included, into the
+/// weights of its public MSMs (`docs/security.md` §2.1), which must not be secret.
+fn published(masked_seed: [u8; 32]) -> [u8; 32] {
+    let mut limbs: [u64; 4] = core::array::from_fn(|i| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&masked_seed[8 * i..8 * i + 8]);
+        u64::from_le_bytes(b)
+    });
+    crate::ct::declassify::declassify_limbs(&mut limbs);
+    let mut out = [0u8; 32];
+    for (chunk, l) in out.chunks_exact_mut(8).zip(limbs) {
+        chunk.copy_from_slice(&l.to_le_bytes());
+    }
+    out
 }
 
 /// The rows a key uses for `policy` and their coefficients (`Lsss::reconstruct` over
