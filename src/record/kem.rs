@@ -379,9 +379,10 @@ pub(crate) fn decaps_value<K: DecryptionKey + ?Sized>(
 ///
 /// The cheap part first: `C0` (three G2 products) is recomputed and compared before any
 /// row, so a forged header costs DecCore plus `C0`, never the rows (issue 16, finding
-/// 1). The rows are then checked all at once by a random linear combination
-/// ([`rows_match_batched`], `docs/security.md` §2.1: public MSMs and one constant-time
-/// `(s1, s2)` product instead of three per row; issue 19). Everything that depends on
+/// 1). From [`FO_BATCH_MIN_ROWS`] rows on, the rows are then checked all at once by a
+/// random linear combination ([`rows_match_batched`], `docs/security.md` §2.1: public
+/// MSMs and one constant-time `(s1, s2)` product instead of three per row; issue 19);
+/// below it, row by row ([`rows_match_per_row`]). Everything that depends on
 /// the secret-derived seed stays in the constant-time layer and is compared there, and
 /// only the accept or reject bit is declassified: first `C0`'s, then the rows' (issue
 /// 17, defect 2).
@@ -400,7 +401,11 @@ pub(crate) fn recover_seed(
     if header.core.rows.len() != header.policy.lsss().rows() {
         return Err(Error::DecryptionFailed);
     }
-    let rows_ok = rows_match_batched(header, &s)?;
+    let rows_ok = if header.core.rows.len() < FO_BATCH_MIN_ROWS {
+        rows_match_per_row(header, &s)?
+    } else {
+        rows_match_batched(header, &s)?
+    };
     if !declassify_choice(rows_ok) {
         return Err(Error::DecryptionFailed);
     }
@@ -444,10 +449,21 @@ pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> R
     Ok(rhs.ct_eq(&SecretG1::from_projective(&lhs)))
 }
 
-/// The per-row FO check the batched one replaced (issue 19): every row recomputed with
-/// the coins (three constant-time G1 products per row) and compared point by point. The
-/// reference of the test that both accept exactly the same headers.
-#[cfg(test)]
+/// Below this many rows the FO check recomputes the rows one by one
+/// ([`rows_match_per_row`]); from it on, it checks them by one random linear combination
+/// ([`rows_match_batched`]). The batched check has a fixed cost (a constant-time
+/// two-term product, the weights, three MSMs' set-up) that a few rows' comb products do
+/// not reach: measured on this machine (`docs/performance.md`, "Batched FO check"), an
+/// open of 1 or 5 rows was 0.2–0.8 ms slower batched, one of 10 rows as fast (AND) or
+/// 9 % faster (OR), and one of 20 or 50 rows 10–40 % faster. Both checks accept exactly
+/// the same headers (`record::tests`), so the switch is a matter of speed only; the
+/// row count is public.
+pub(crate) const FO_BATCH_MIN_ROWS: usize = 8;
+
+/// The per-row FO check, used below [`FO_BATCH_MIN_ROWS`] rows (and the reference of
+/// the test that the batched check accepts exactly the same headers): every row
+/// recomputed with the coins (three constant-time G1 products per row, by the hot rows'
+/// combs once a row is used often) and compared point by point in constant time.
 pub(super) fn rows_match_per_row(header: &KemHeader, s: &[SecretScalar; 2]) -> Result<Choice> {
     let rows = crate::abe::core::enc_rows_secret(header.policy.lsss(), s)?;
     let same_count = Choice::from(u8::from(rows.len() == 3 * header.core.rows.len()));
@@ -460,8 +476,8 @@ pub(super) fn rows_match_per_row(header: &KemHeader, s: &[SecretScalar; 2]) -> R
 /// (canonical compressed encodings, in the subgroup, not the identity), and the
 /// compressed encoding is a bijection on points, so equal points is exactly the
 /// design's "equal byte for byte" (`encode_core` of the recomputation against the
-/// received bytes), without encoding secret points. Used for `C0`; the rows are checked
-/// by [`rows_match_batched`] (and by this in the per-row reference of the tests).
+/// received bytes), without encoding secret points. Used for `C0`, and for the rows
+/// below [`FO_BATCH_MIN_ROWS`].
 fn points_match<'a, C, I>(computed: &[SecretPoint<C>], received: I) -> Choice
 where
     C: CtCurve,
