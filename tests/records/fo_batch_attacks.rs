@@ -125,6 +125,8 @@ fn rows_cancelling_under_the_honest_weights_are_rejected() {
     let rows = rows_at(&bytes, kem);
     let honest: Vec<G1Affine> = (0..9).map(|c| point(&bytes, rows + c * G1)).collect();
     let w = weights(&sealed.header_digest(), 3);
+    let kem_end = crate::common::kem_end(&bytes, kem);
+    assert_eq!(capsule_digest(&bytes[kem..kem_end]), sealed.header_digest());
     let g = G1Affine::generator();
 
     let forge = |changes: &[(usize, G1Projective)]| {
@@ -162,7 +164,11 @@ fn rows_cancelling_under_the_honest_weights_are_rejected() {
             weighted_sum(&honest, &fresh),
             "{what}: the forged header's own weights"
         );
-        assert_eq!(key.open(pk, &record), Err(Error::DecryptionFailed), "{what}");
+        assert_eq!(
+            key.open(pk, &record),
+            Err(Error::DecryptionFailed),
+            "{what}"
+        );
     }
 
     // The unused row's components rotated: each moved to another component's place.
@@ -174,21 +180,27 @@ fn rows_cancelling_under_the_honest_weights_are_rejected() {
     assert_eq!(key.open(pk, &record), Err(Error::DecryptionFailed));
 }
 
-/// A changed component of an unused row is rejected on every path that runs the FO
-/// check: a record header opened through a hop (the unwind's `recover_seed`, no DecCore
-/// of the record header by the opener), a hop's grant capsule and record capsule (the
-/// delegatee's own decapsulation), a record capsule below a second hop (unwind only),
-/// a session header and a stream header.
-#[test]
-fn changed_rows_are_rejected_on_every_opening_path() {
+struct Paths {
+    pk: &'static cipherchart::PublicKey,
+    chart: Policy,
+    record: SealedRecord,
+    hop1: SealedRecord,
+    rk1: cipherchart::ReKey,
+    rk2: cipherchart::ReKey,
+    doctor: cipherchart::UserKey,
+    auditor: cipherchart::UserKey,
+}
+
+/// A record under `patient:42 or patient:43`, re-encrypted by a re-key holding
+/// `patient:42` to `role:physician or role:nurse` (hop 1), and a second re-key from
+/// `role:physician` to `role:auditor or role:clerk`. Every capsule has an unused row.
+fn paths() -> Paths {
     let mut rng = rng(0xF2);
     let a = authority();
     let pk = a.public_key();
     let patient = BlsSigningKey::generate(&mut rng);
     let physician = BlsSigningKey::generate(&mut rng);
-    // The record's rows: patient:42 (0), patient:43 (1). The re-key holds patient:42.
     let chart = Policy::parse("patient:42 or patient:43").unwrap();
-    // The hop capsules' rows: role:physician (0), role:nurse (1).
     let rk1 = grant(
         a,
         &["patient:42"],
@@ -212,24 +224,48 @@ fn changed_rows_are_rejected_on_every_opening_path() {
         auditor.open(pk, &rk2.reencrypt(&hop1).unwrap()),
         Ok(b"notes".to_vec())
     );
+    Paths {
+        pk,
+        chart,
+        record,
+        hop1,
+        rk1,
+        rk2,
+        doctor,
+        auditor,
+    }
+}
 
-    // (1) The record header's unused row changed before the proxy transforms it: the
-    // proxy's DecCore ignores that row, and the delegatee never runs DecCore on it.
+/// The record header's unused row changed before the proxy transforms it (the proxy's
+/// DecCore ignores that row; the delegatee checks the header only in the unwind). Also
+/// caught without the row check, by the AEAD (its key and AD bind the header digest).
+#[test]
+fn changed_record_header_rows_are_rejected_through_a_hop() {
+    let t = paths();
     for c in 3..6 {
-        let mut bytes = record.to_bytes();
-        let at = rows_at(&bytes, kem_at(&bytes, &chart)) + c * G1;
+        let mut bytes = t.record.to_bytes();
+        let at = rows_at(&bytes, kem_at(&bytes, &t.chart)) + c * G1;
         negate(&mut bytes, at);
-        let mangled = SealedRecord::from_bytes(&bytes).unwrap();
-        let hopped = rk1.reencrypt(&mangled).unwrap();
+        let hopped = t
+            .rk1
+            .reencrypt(&SealedRecord::from_bytes(&bytes).unwrap())
+            .unwrap();
         assert_eq!(
-            doctor.open(pk, &hopped),
+            t.doctor.open(t.pk, &hopped),
             Err(Error::DecryptionFailed),
-            "record header component {c}, opened through the hop"
+            "component {c}"
         );
     }
+}
 
-    // (2) The hop's grant capsule and record capsule: their role:nurse row.
-    let parts = RecordParts::of(&hop1);
+/// A hop's grant capsule or record capsule with a component of its unused row
+/// (`role:nurse`) changed. Nothing but the batched row check rejects these: the
+/// capsules' digests are bound into no AEAD, and the changed row enters no DecCore
+/// (verified by disabling the check: the grant capsule case then opens).
+#[test]
+fn changed_hop_capsule_rows_are_rejected() {
+    let t = paths();
+    let parts = RecordParts::of(&t.hop1);
     for c in 3..6 {
         for which in ["grant capsule", "record capsule"] {
             let mut p = parts.clone();
@@ -242,38 +278,55 @@ fn changed_rows_are_rejected_on_every_opening_path() {
             negate(capsule, at);
             let forged = p.record().unwrap();
             assert_eq!(
-                doctor.open(pk, &forged),
+                t.doctor.open(t.pk, &forged),
                 Err(Error::DecryptionFailed),
                 "{which} component {c}"
             );
         }
     }
+}
 
-    // (3) Hop 1's record capsule changed before a second hop: the auditor reaches it
-    // only in the unwind (`recover_seed` with the unblinded value, no DecCore).
+/// Hop 1's record capsule changed before a second hop: the auditor reaches it only in
+/// the unwind (`recover_seed` with the unblinded value, no DecCore).
+#[test]
+fn changed_capsule_rows_below_a_second_hop_are_rejected() {
+    let t = paths();
+    let parts = RecordParts::of(&t.hop1);
     for c in 3..6 {
-        let mut p = parts.clone();
-        let capsule = &mut p.hops[0].record_capsule;
-        let at = rows_at(capsule, 0) + c * G1;
-        negate(capsule, at);
-        let mangled = p.record().unwrap();
-        let hop2 = rk2.reencrypt(&mangled).unwrap();
-        assert_eq!(
-            auditor.open(pk, &hop2),
-            Err(Error::DecryptionFailed),
-            "hop 1 record capsule component {c}, opened through hop 2"
-        );
+        for which in ["grant capsule", "record capsule"] {
+            let mut p = parts.clone();
+            let capsule = if which == "grant capsule" {
+                &mut p.hops[0].grant_capsule
+            } else {
+                &mut p.hops[0].record_capsule
+            };
+            let at = rows_at(capsule, 0) + c * G1;
+            negate(capsule, at);
+            let hop2 = t.rk2.reencrypt(&p.record().unwrap()).unwrap();
+            assert_eq!(
+                t.auditor.open(t.pk, &hop2),
+                Err(Error::DecryptionFailed),
+                "hop 1 {which} component {c}"
+            );
+        }
     }
+}
 
-    // (4) A session header: `(x:1 or y:2) and cipherchart:key-holder`, y:2 unused.
+/// A session header and a stream header, `(x:1 or y:2) and cipherchart:key-holder`,
+/// with a component of the unused `y:2` row changed.
+#[test]
+fn changed_session_and_stream_header_rows_are_rejected() {
+    let mut rng = rng(0xF4);
+    let a = authority();
+    let pk = a.public_key();
     let inner = Policy::parse("x:1 or y:2").unwrap();
+    let guarded = Policy::parse(&format!("({inner}) and cipherchart:key-holder")).unwrap();
+    assert_eq!(guarded.lsss().rows(), 3);
     let reader = a.issue_key(&["x:1"], &mut rng).unwrap();
     let (header, mut sealer) = start_session(pk, &inner, b"bed-1", b"", &mut rng).unwrap();
     let sealed_record = sealer.seal(b"", b"pulse 61").unwrap();
     let opener = reader.open_session(pk, &header).unwrap();
     assert_eq!(opener.open(&sealed_record), Ok(b"pulse 61".to_vec()));
-    let guarded = Policy::parse(&format!("({inner}) and cipherchart:key-holder")).unwrap();
-    assert_eq!(guarded.lsss().rows(), 3);
     for c in 3..6 {
         let mut bytes = header.to_bytes();
         let at = rows_at(&bytes, kem_at(&bytes, &guarded)) + c * G1;
@@ -285,8 +338,6 @@ fn changed_rows_are_rejected_on_every_opening_path() {
             "session header component {c}"
         );
     }
-
-    // (5) A stream header, the same guarded policy.
     let mut stream = Vec::new();
     cipherchart::seal_stream(
         pk,
@@ -313,6 +364,45 @@ fn changed_rows_are_rejected_on_every_opening_path() {
         );
         assert!(out.is_empty());
     }
+}
+
+/// The cancellation of `rows_cancelling_under_the_honest_weights_are_rejected` in the
+/// hop's grant capsule, where only the batched row check can reject it: two components
+/// of the unused `role:nurse` row changed by `w(k')·G` and `−w(k)·G` for the weights of
+/// the honest capsule.
+#[test]
+fn grant_capsule_rows_cancelling_under_the_honest_weights_are_rejected() {
+    let t = paths();
+    let mut parts = RecordParts::of(&t.hop1);
+    let capsule = parts.hops[0].grant_capsule.clone();
+    let rows = rows_at(&capsule, 0);
+    let digest = capsule_digest(&capsule);
+    let w = weights(&digest, 2);
+    let honest: Vec<G1Affine> = (0..6).map(|c| point(&capsule, rows + c * G1)).collect();
+    let g = G1Affine::generator();
+    let (k, m) = (3, 4);
+    let mut points = honest.clone();
+    points[k] = (points[k] + g * w[m]).into_affine();
+    points[m] = (points[m] - g * w[k]).into_affine();
+    assert_eq!(weighted_sum(&points, &w), weighted_sum(&honest, &w));
+    let mut forged = capsule.clone();
+    put(&mut forged, rows + k * G1, points[k]);
+    put(&mut forged, rows + m * G1, points[m]);
+    parts.hops[0].grant_capsule = forged;
+    assert_eq!(
+        t.doctor.open(t.pk, &parts.record().unwrap()),
+        Err(Error::DecryptionFailed)
+    );
+}
+
+/// A KEM header's digest as `docs/formats.md` states it (the header encoding is
+/// authority ‖ lp(policy) ‖ C0 ‖ u32 n ‖ rows ‖ c', hashed under its tag).
+fn capsule_digest(kem: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"CIPHERCHART-V01-HEADER-DIGEST-with-SHA256");
+    h.update(kem);
+    h.finalize().into()
 }
 
 /// The soundness argument needs every received row point in the order-r subgroup: an
