@@ -18,6 +18,13 @@
 //!   `recover_seed` in the unwind only, with no DecCore of its own), in a hop's grant
 //!   and record capsules, in a capsule below a second hop (unwind only), in a session
 //!   header and in a stream header.
+//!
+//! Mutation check (the batched check forced to accept, locally, never committed): the
+//! hop-capsule, unwind, session and grant-capsule-cancellation tests then fail (the
+//! forged capsule opens to the plaintext); the sealed-record tests, this file's and
+//! `attacks::every_changed_row_component_is_rejected`, still pass, because a changed
+//! record header is also rejected by the AEAD, whose key and AD bind the header digest.
+//! Those record-level tests do not test the row check.
 //! * `identity_and_off_subgroup_rows_are_refused_at_decoding`: the premise of the
 //!   soundness argument (every received row point in the order-r subgroup, not the
 //!   identity) for an unused row of a real record.
