@@ -509,6 +509,25 @@ mod tests {
             let got = msm_vartime(&bases, &scalars).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(got, expected, "{n} terms");
         }
+        // The negation's boundary: (r − 1)/2 is kept, (r + 1)/2 = −(r − 1)/2 and r − 1
+        // = −1 are negated, beside 1 and 0.
+        let half = Fr::from_bigint(Fr::MODULUS_MINUS_ONE_DIV_TWO).unwrap_or_else(|| panic!());
+        let edges = [half, half + Fr::one(), -Fr::one(), Fr::one(), Fr::zero()];
+        let bases: Vec<G1Affine> = edges
+            .iter()
+            .map(|_| G1Projective::rand(&mut rng).into_affine())
+            .collect();
+        for (i, (p, k)) in bases.iter().zip(&edges).enumerate() {
+            let got = msm_vartime(&[*p], &[*k]).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, p.into_group() * k, "edge {i}");
+        }
+        let expected: G1Projective = bases
+            .iter()
+            .zip(&edges)
+            .map(|(p, k)| p.into_group() * k)
+            .sum();
+        let got = msm_vartime(&bases, &edges).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, expected, "the edges together");
         assert!(msm_vartime(&[G1Affine::generator()], &[]).is_err());
     }
 

@@ -417,7 +417,12 @@ pub(crate) fn recover_seed(
 /// row-major (`w_{i,1}, w_{i,2}, w_{i,3}` for row `i`). The input is the header digest,
 /// a hash of the whole received header (authority, policy, `C0`, rows, `c'`): public,
 /// and independent of any secret.
+///
+/// One expansion gives at most 8160 bytes (RFC 9380: 255 SHA-256 blocks), 170 rows'
+/// weights; the assertion below keeps the policy limit under that, so that raising
+/// [`MAX_POLICY_LEAVES`] past it fails to compile instead of failing every open.
 fn fo_weights(header: &KemHeader) -> Result<Vec<Fr>> {
+    const _: () = assert!(16 * 3 * MAX_POLICY_LEAVES <= 255 * 32);
     let uniform = expand_message_xmd(
         &[&header.digest],
         dst::FO_CHECK_WEIGHTS,

@@ -19,12 +19,16 @@
 //!   and record capsules, in a capsule below a second hop (unwind only), in a session
 //!   header and in a stream header.
 //!
+//! The FO check compares rows one by one below 8 rows and by the batched comparison
+//! from 8 on (`record::kem::FO_BATCH_MIN_ROWS`), so the path tests run on policies of
+//! 2 rows and of 8 (`PADDINGS`).
+//!
 //! Mutation check (the batched check forced to accept, locally, never committed): the
-//! hop-capsule, unwind, session and grant-capsule-cancellation tests then fail (the
-//! forged capsule opens to the plaintext); the sealed-record tests, this file's and
-//! `attacks::every_changed_row_component_is_rejected`, still pass, because a changed
-//! record header is also rejected by the AEAD, whose key and AD bind the header digest.
-//! Those record-level tests do not test the row check.
+//! hop-capsule, unwind, session and grant-capsule-cancellation tests then fail on their
+//! 8-row policies (the forged capsule opens to the plaintext); the sealed-record tests,
+//! this file's and `attacks::every_changed_row_component_is_rejected`, still pass,
+//! because a changed record header is also rejected by the AEAD, whose key and AD bind
+//! the header digest. Those record-level tests do not isolate the row check.
 //! * `identity_and_off_subgroup_rows_are_refused_at_decoding`: the premise of the
 //!   soundness argument (every received row point in the order-r subgroup, not the
 //!   identity) for an unused row of a real record.
@@ -189,6 +193,8 @@ fn rows_cancelling_under_the_honest_weights_are_rejected() {
 
 struct Paths {
     pk: &'static cipherchart::PublicKey,
+    /// Rows of every policy below (2 + the padding).
+    rows: usize,
     chart: Policy,
     record: SealedRecord,
     hop1: SealedRecord,
@@ -198,28 +204,39 @@ struct Paths {
     auditor: cipherchart::UserKey,
 }
 
+/// `text` or `pad:0` … or `pad:{pad − 1}`: the same first rows, `pad` more after them.
+fn padded(text: &str, pad: usize) -> String {
+    (0..pad).fold(text.to_owned(), |t, i| format!("{t} or pad:{i}"))
+}
+
+/// The FO check compares rows one by one below 8 rows and by the batched comparison
+/// from 8 on (`record::kem::FO_BATCH_MIN_ROWS`): every path test runs on both, with
+/// policies of 2 rows and of 2 + 6 padding rows.
+const PADDINGS: [usize; 2] = [0, 6];
+
 /// A record under `patient:42 or patient:43`, re-encrypted by a re-key holding
 /// `patient:42` to `role:physician or role:nurse` (hop 1), and a second re-key from
-/// `role:physician` to `role:auditor or role:clerk`. Every capsule has an unused row.
-fn paths() -> Paths {
+/// `role:physician` to `role:auditor or role:clerk`, each policy padded with `pad` more
+/// rows (`padded`). Every capsule has an unused row: row 1.
+fn paths(pad: usize) -> Paths {
     let mut rng = rng(0xF2);
     let a = authority();
     let pk = a.public_key();
     let patient = BlsSigningKey::generate(&mut rng);
     let physician = BlsSigningKey::generate(&mut rng);
-    let chart = Policy::parse("patient:42 or patient:43").unwrap();
+    let chart = Policy::parse(&padded("patient:42 or patient:43", pad)).unwrap();
     let rk1 = grant(
         a,
         &["patient:42"],
         &patient,
-        "role:physician or role:nurse",
+        &padded("role:physician or role:nurse", pad),
         &mut rng,
     );
     let rk2 = grant(
         a,
         &["role:physician"],
         &physician,
-        "role:auditor or role:clerk",
+        &padded("role:auditor or role:clerk", pad),
         &mut rng,
     );
     let doctor = a.issue_key(&["role:physician"], &mut rng).unwrap();
@@ -233,6 +250,7 @@ fn paths() -> Paths {
     );
     Paths {
         pk,
+        rows: 2 + pad,
         chart,
         record,
         hop1,
@@ -248,20 +266,22 @@ fn paths() -> Paths {
 /// caught without the row check, by the AEAD (its key and AD bind the header digest).
 #[test]
 fn changed_record_header_rows_are_rejected_through_a_hop() {
-    let t = paths();
-    for c in 3..6 {
-        let mut bytes = t.record.to_bytes();
-        let at = rows_at(&bytes, kem_at(&bytes, &t.chart)) + c * G1;
-        negate(&mut bytes, at);
-        let hopped = t
-            .rk1
-            .reencrypt(&SealedRecord::from_bytes(&bytes).unwrap())
-            .unwrap();
-        assert_eq!(
-            t.doctor.open(t.pk, &hopped),
-            Err(Error::DecryptionFailed),
-            "component {c}"
-        );
+    for t in PADDINGS.map(paths) {
+        for c in 3..6 {
+            let mut bytes = t.record.to_bytes();
+            let at = rows_at(&bytes, kem_at(&bytes, &t.chart)) + c * G1;
+            negate(&mut bytes, at);
+            let hopped = t
+                .rk1
+                .reencrypt(&SealedRecord::from_bytes(&bytes).unwrap())
+                .unwrap();
+            assert_eq!(
+                t.doctor.open(t.pk, &hopped),
+                Err(Error::DecryptionFailed),
+                "{} rows, component {c}",
+                t.rows
+            );
+        }
     }
 }
 
@@ -271,24 +291,26 @@ fn changed_record_header_rows_are_rejected_through_a_hop() {
 /// (verified by disabling the check: the grant capsule case then opens).
 #[test]
 fn changed_hop_capsule_rows_are_rejected() {
-    let t = paths();
-    let parts = RecordParts::of(&t.hop1);
-    for c in 3..6 {
-        for which in ["grant capsule", "record capsule"] {
-            let mut p = parts.clone();
-            let capsule = if which == "grant capsule" {
-                &mut p.hops[0].grant_capsule
-            } else {
-                &mut p.hops[0].record_capsule
-            };
-            let at = rows_at(capsule, 0) + c * G1;
-            negate(capsule, at);
-            let forged = p.record().unwrap();
-            assert_eq!(
-                t.doctor.open(t.pk, &forged),
-                Err(Error::DecryptionFailed),
-                "{which} component {c}"
-            );
+    for t in PADDINGS.map(paths) {
+        let parts = RecordParts::of(&t.hop1);
+        for c in 3..6 {
+            for which in ["grant capsule", "record capsule"] {
+                let mut p = parts.clone();
+                let capsule = if which == "grant capsule" {
+                    &mut p.hops[0].grant_capsule
+                } else {
+                    &mut p.hops[0].record_capsule
+                };
+                let at = rows_at(capsule, 0) + c * G1;
+                negate(capsule, at);
+                let forged = p.record().unwrap();
+                assert_eq!(
+                    t.doctor.open(t.pk, &forged),
+                    Err(Error::DecryptionFailed),
+                    "{} rows, {which} component {c}",
+                    t.rows
+                );
+            }
         }
     }
 }
@@ -297,24 +319,26 @@ fn changed_hop_capsule_rows_are_rejected() {
 /// the unwind (`recover_seed` with the unblinded value, no DecCore).
 #[test]
 fn changed_capsule_rows_below_a_second_hop_are_rejected() {
-    let t = paths();
-    let parts = RecordParts::of(&t.hop1);
-    for c in 3..6 {
-        for which in ["grant capsule", "record capsule"] {
-            let mut p = parts.clone();
-            let capsule = if which == "grant capsule" {
-                &mut p.hops[0].grant_capsule
-            } else {
-                &mut p.hops[0].record_capsule
-            };
-            let at = rows_at(capsule, 0) + c * G1;
-            negate(capsule, at);
-            let hop2 = t.rk2.reencrypt(&p.record().unwrap()).unwrap();
-            assert_eq!(
-                t.auditor.open(t.pk, &hop2),
-                Err(Error::DecryptionFailed),
-                "hop 1 {which} component {c}"
-            );
+    for t in PADDINGS.map(paths) {
+        let parts = RecordParts::of(&t.hop1);
+        for c in 3..6 {
+            for which in ["grant capsule", "record capsule"] {
+                let mut p = parts.clone();
+                let capsule = if which == "grant capsule" {
+                    &mut p.hops[0].grant_capsule
+                } else {
+                    &mut p.hops[0].record_capsule
+                };
+                let at = rows_at(capsule, 0) + c * G1;
+                negate(capsule, at);
+                let hop2 = t.rk2.reencrypt(&p.record().unwrap()).unwrap();
+                assert_eq!(
+                    t.auditor.open(t.pk, &hop2),
+                    Err(Error::DecryptionFailed),
+                    "{} rows, hop 1 {which} component {c}",
+                    t.rows
+                );
+            }
         }
     }
 }
@@ -326,50 +350,52 @@ fn changed_session_and_stream_header_rows_are_rejected() {
     let mut rng = rng(0xF4);
     let a = authority();
     let pk = a.public_key();
-    let inner = Policy::parse("x:1 or y:2").unwrap();
-    let guarded = Policy::parse(&format!("({inner}) and cipherchart:key-holder")).unwrap();
-    assert_eq!(guarded.lsss().rows(), 3);
-    let reader = a.issue_key(&["x:1"], &mut rng).unwrap();
-    let (header, mut sealer) = start_session(pk, &inner, b"bed-1", b"", &mut rng).unwrap();
-    let sealed_record = sealer.seal(b"", b"pulse 61").unwrap();
-    let opener = reader.open_session(pk, &header).unwrap();
-    assert_eq!(opener.open(&sealed_record), Ok(b"pulse 61".to_vec()));
-    for c in 3..6 {
-        let mut bytes = header.to_bytes();
-        let at = rows_at(&bytes, kem_at(&bytes, &guarded)) + c * G1;
-        negate(&mut bytes, at);
-        let forged = SessionHeader::from_bytes(&bytes).unwrap();
-        assert_eq!(
-            reader.open_session(pk, &forged).err(),
-            Some(Error::DecryptionFailed),
-            "session header component {c}"
-        );
-    }
-    let mut stream = Vec::new();
-    cipherchart::seal_stream(
-        pk,
-        &inner,
-        b"s",
-        b"",
-        &b"stream payload"[..],
-        &mut stream,
-        &mut rng,
-    )
-    .unwrap();
-    let mut out = Vec::new();
-    reader.open_stream(pk, &stream[..], &mut out).unwrap();
-    assert_eq!(out, b"stream payload");
-    for c in 3..6 {
-        let mut bytes = stream.clone();
-        let at = rows_at(&bytes, kem_at(&bytes, &guarded)) + c * G1;
-        negate(&mut bytes, at);
+    for pad in [0, 5] {
+        let inner = Policy::parse(&padded("x:1 or y:2", pad)).unwrap();
+        let guarded = Policy::parse(&format!("({inner}) and cipherchart:key-holder")).unwrap();
+        assert_eq!(guarded.lsss().rows(), 3 + pad);
+        let reader = a.issue_key(&["x:1"], &mut rng).unwrap();
+        let (header, mut sealer) = start_session(pk, &inner, b"bed-1", b"", &mut rng).unwrap();
+        let sealed_record = sealer.seal(b"", b"pulse 61").unwrap();
+        let opener = reader.open_session(pk, &header).unwrap();
+        assert_eq!(opener.open(&sealed_record), Ok(b"pulse 61".to_vec()));
+        for c in 3..6 {
+            let mut bytes = header.to_bytes();
+            let at = rows_at(&bytes, kem_at(&bytes, &guarded)) + c * G1;
+            negate(&mut bytes, at);
+            let forged = SessionHeader::from_bytes(&bytes).unwrap();
+            assert_eq!(
+                reader.open_session(pk, &forged).err(),
+                Some(Error::DecryptionFailed),
+                "session header component {c}"
+            );
+        }
+        let mut stream = Vec::new();
+        cipherchart::seal_stream(
+            pk,
+            &inner,
+            b"s",
+            b"",
+            &b"stream payload"[..],
+            &mut stream,
+            &mut rng,
+        )
+        .unwrap();
         let mut out = Vec::new();
-        assert_eq!(
-            reader.open_stream(pk, &bytes[..], &mut out).err(),
-            Some(Error::DecryptionFailed),
-            "stream header component {c}"
-        );
-        assert!(out.is_empty());
+        reader.open_stream(pk, &stream[..], &mut out).unwrap();
+        assert_eq!(out, b"stream payload");
+        for c in 3..6 {
+            let mut bytes = stream.clone();
+            let at = rows_at(&bytes, kem_at(&bytes, &guarded)) + c * G1;
+            negate(&mut bytes, at);
+            let mut out = Vec::new();
+            assert_eq!(
+                reader.open_stream(pk, &bytes[..], &mut out).err(),
+                Some(Error::DecryptionFailed),
+                "stream header component {c}"
+            );
+            assert!(out.is_empty());
+        }
     }
 }
 
@@ -379,27 +405,32 @@ fn changed_session_and_stream_header_rows_are_rejected() {
 /// the honest capsule.
 #[test]
 fn grant_capsule_rows_cancelling_under_the_honest_weights_are_rejected() {
-    let t = paths();
-    let mut parts = RecordParts::of(&t.hop1);
-    let capsule = parts.hops[0].grant_capsule.clone();
-    let rows = rows_at(&capsule, 0);
-    let digest = capsule_digest(&capsule);
-    let w = weights(&digest, 2);
-    let honest: Vec<G1Affine> = (0..6).map(|c| point(&capsule, rows + c * G1)).collect();
-    let g = G1Affine::generator();
-    let (k, m) = (3, 4);
-    let mut points = honest.clone();
-    points[k] = (points[k] + g * w[m]).into_affine();
-    points[m] = (points[m] - g * w[k]).into_affine();
-    assert_eq!(weighted_sum(&points, &w), weighted_sum(&honest, &w));
-    let mut forged = capsule.clone();
-    put(&mut forged, rows + k * G1, points[k]);
-    put(&mut forged, rows + m * G1, points[m]);
-    parts.hops[0].grant_capsule = forged;
-    assert_eq!(
-        t.doctor.open(t.pk, &parts.record().unwrap()),
-        Err(Error::DecryptionFailed)
-    );
+    for t in PADDINGS.map(paths) {
+        let mut parts = RecordParts::of(&t.hop1);
+        let capsule = parts.hops[0].grant_capsule.clone();
+        let rows = rows_at(&capsule, 0);
+        let digest = capsule_digest(&capsule);
+        let w = weights(&digest, t.rows);
+        let honest: Vec<G1Affine> = (0..3 * t.rows)
+            .map(|c| point(&capsule, rows + c * G1))
+            .collect();
+        let g = G1Affine::generator();
+        let (k, m) = (3, 4);
+        let mut points = honest.clone();
+        points[k] = (points[k] + g * w[m]).into_affine();
+        points[m] = (points[m] - g * w[k]).into_affine();
+        assert_eq!(weighted_sum(&points, &w), weighted_sum(&honest, &w));
+        let mut forged = capsule.clone();
+        put(&mut forged, rows + k * G1, points[k]);
+        put(&mut forged, rows + m * G1, points[m]);
+        parts.hops[0].grant_capsule = forged;
+        assert_eq!(
+            t.doctor.open(t.pk, &parts.record().unwrap()),
+            Err(Error::DecryptionFailed),
+            "{} rows",
+            t.rows
+        );
+    }
 }
 
 /// A KEM header's digest as `docs/formats.md` states it (the header encoding is
