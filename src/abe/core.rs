@@ -286,56 +286,30 @@ pub(crate) fn msm_vartime(bases: &[G1Affine], scalars: &[Fr]) -> Result<G1Projec
 /// `A = Σ_{i,l} w_{i,l}·B(i,l,1)` and `B = Σ_{i,l} w_{i,l}·B(i,l,2)`, so that an honest
 /// header has `Σ w_{i,l}·C(i,l) = s1·A + s2·B`.
 ///
-/// No row base is formed. `B(i,l,t) = W(ρ(i),l,t) + Σ_j M_ij·U(j,l,t)`, so the weights
-/// go onto the distinct hash points:
-/// `A = Σ_{i,l} w_{i,l}·W(ρ(i),l,1) + Σ_{j,l} c_{j,l}·U(j,l,1)` with the column
-/// coefficients `c_{j,l} = Σ_i w_{i,l}·M_ij` in Fr (Lewko–Waters entries are additions
-/// and subtractions), and `B` alike with `t = 2`: two public MSMs of at most
-/// `3·(rows + columns)` points. Variable time: public data only (the policy, its hash
-/// points, the weights).
+/// The row bases are built in one walk of the gate tree ([`rows_bases`]: Lewko–Waters
+/// entries are point additions, threshold entries Horner steps on small scalars),
+/// normalised together (one inversion), and weighted by two public MSMs of `3·rows`
+/// points with the 128-bit weights as scalars. (Putting the weights onto the distinct
+/// hash points instead, `W(ρ(i),l,t)` and the column points `U(j,l,t)` with the column
+/// coefficients `Σ_i w_{i,l}·M_ij`, needs no row base but MSMs of `3·(rows + columns)`
+/// points, twice as many for an AND, and measured slower.) Variable time: public data
+/// only (the policy, its hash points, the weights).
 pub(crate) fn weighted_bases_vartime(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
     let rows = lsss.rows();
-    let columns = lsss.columns();
     if weights.len() != 3 * rows {
         return Err(Error::InvalidArgument("one FO weight per row component"));
     }
-    let mut coefficients = vec![[Fr::zero(); 3]; columns];
-    for (i, w) in weights.chunks_exact(3).enumerate() {
-        for ((j, entry), c) in lsss.row(i).iter().enumerate().zip(&mut coefficients) {
-            let pairs = c.iter_mut().zip(w);
-            match lsss.small_entry(i, j) {
-                Some(0) => {}
-                Some(1) => pairs.for_each(|(c, w)| *c += w),
-                Some(-1) => pairs.for_each(|(c, w)| *c -= w),
-                _ => pairs.for_each(|(c, w)| *c += *w * entry),
-            }
+    let bases = rows_bases(lsss, &|_| true)?;
+    let mut points = [Vec::with_capacity(3 * rows), Vec::with_capacity(3 * rows)];
+    for row in &bases {
+        let row = row.ok_or(Error::InvalidArgument("LSSS row without bases"))?;
+        for pair in row {
+            points[0].push(pair[0]);
+            points[1].push(pair[1]);
         }
     }
-    let terms = 3 * (rows + columns);
-    let mut bases = [Vec::with_capacity(terms), Vec::with_capacity(terms)];
-    let mut scalars = Vec::with_capacity(terms);
-    for (i, w) in weights.chunks_exact(3).enumerate() {
-        let points = attribute_points(lsss.rho(i).as_str());
-        for (pair, w) in points.points.iter().zip(w) {
-            bases[0].push(pair[0]);
-            bases[1].push(pair[1]);
-            scalars.push(*w);
-        }
-    }
-    for (j, c) in coefficients.iter().enumerate() {
-        let points = column(j)?;
-        for (pair, c) in points.points.iter().zip(c) {
-            if !c.is_zero() {
-                bases[0].push(pair[0]);
-                bases[1].push(pair[1]);
-                scalars.push(*c);
-            }
-        }
-    }
-    let sums = [
-        msm_vartime(&bases[0], &scalars)?,
-        msm_vartime(&bases[1], &scalars)?,
-    ];
+    let [x, y] = points.map(|p| G1Projective::normalize_batch(&p));
+    let sums = [msm_vartime(&x, weights)?, msm_vartime(&y, weights)?];
     let affine = G1Projective::normalize_batch(&sums);
     match affine.as_slice() {
         [a, b] => Ok([*a, *b]),

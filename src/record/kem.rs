@@ -458,11 +458,11 @@ pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> R
 /// ([`rows_match_per_row`]); from it on, it checks them by one random linear combination
 /// ([`rows_match_batched`]). The batched check has a fixed cost (a constant-time
 /// two-term product, the weights, three MSMs' set-up) that a few rows' comb products do
-/// not reach: measured on this machine (`docs/performance.md`, "Batched FO check"), an
-/// open of 1 or 5 rows was 0.2–0.8 ms slower batched, one of 10 rows as fast (AND) or
-/// 9 % faster (OR), and one of 20 or 50 rows 10–40 % faster. Both checks accept exactly
-/// the same headers (`record::tests`), so the switch is a matter of speed only; the
-/// row count is public.
+/// not reach. Measured on this machine (`docs/performance.md`, "Batched FO check",
+/// paired ratios to the pairing floor), batched against per row: 1 row 1.15–1.18× against
+/// 0.98×, 5 rows 1.45–1.48× against 1.42×, 10 rows 1.67–1.77× against 1.99–2.00×. Both
+/// checks accept exactly the same headers (`record::tests`), so the switch is a matter
+/// of speed only; the row count is public.
 pub(crate) const FO_BATCH_MIN_ROWS: usize = 8;
 
 /// The per-row FO check, used below [`FO_BATCH_MIN_ROWS`] rows (and the reference of
