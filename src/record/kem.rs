@@ -459,7 +459,7 @@ pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> R
 /// ([`rows_match_batched`]). The batched check has a fixed cost (a constant-time
 /// two-term product, the weights, three MSMs' set-up) that a few rows' comb products do
 /// not reach. Measured on this machine (`docs/performance.md`, "Batched FO check",
-/// paired ratios to the pairing floor), batched against per row: 1 row 1.15–1.18× against
+/// paired ratios to the pairing floor), batched against per row: 1 row 1.15–1.48× against
 /// 0.98×, 5 rows 1.45–1.48× against 1.42×, 10 rows 1.67–1.77× against 1.99–2.00×. Both
 /// checks accept exactly the same headers (`record::tests`), so the switch is a matter
 /// of speed only; the row count is public.
