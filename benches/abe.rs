@@ -190,7 +190,7 @@ fn bench_seal_cold(c: &mut Criterion) {
 /// under `pol:a1 <shape> … pol:a{n}`, built once and shared with the paired measurement.
 fn open_case(shape: Shape, n: usize) -> &'static (UserKey, SealedRecord) {
     const N: usize = POLICY_SIZES.len();
-    static CASES: [OnceLock<(UserKey, SealedRecord)>; 2 * N] = [const { OnceLock::new() }; 2 * N];
+    static CASES: [OnceLock<(UserKey, SealedRecord)>; 3 * N] = [const { OnceLock::new() }; 3 * N];
     let i = POLICY_SIZES.iter().position(|&m| m == n).unwrap();
     CASES[shape as usize * N + i].get_or_init(|| {
         let authority = &fixture().authority;
@@ -209,7 +209,7 @@ fn open_case(shape: Shape, n: usize) -> &'static (UserKey, SealedRecord) {
 fn bench_open(c: &mut Criterion) {
     let mut group = c.benchmark_group("abe/open");
     group.sampling_mode(SamplingMode::Flat);
-    for shape in [Shape::And, Shape::Or] {
+    for shape in [Shape::And, Shape::Or, Shape::Threshold] {
         for n in run_sizes(&POLICY_SIZES) {
             group.bench_function(BenchmarkId::new(shape.name(), n), |b| {
                 let pk = fixture().authority.public_key();
@@ -251,7 +251,7 @@ fn paired_open() {
         black_box(gt) * black_box(s)
     }));
     let mut seal_rng = rng(9);
-    for shape in [Shape::And, Shape::Or] {
+    for shape in [Shape::And, Shape::Or, Shape::Threshold] {
         for n in run_sizes(&POLICY_SIZES) {
             let (key, record) = open_case(shape, n);
             let policy = policy("pol", shape, n);

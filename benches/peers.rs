@@ -131,6 +131,7 @@ fn rabe_policy(shape: Shape, n: usize) -> String {
             text
         }
         Shape::Or => (1..=n).map(leaf).collect::<Vec<_>>().join(" or "),
+        Shape::Threshold => panic!("the peers run AND and OR only"),
     }
 }
 
@@ -146,6 +147,7 @@ fn rabe_case(shape: Shape, n: usize) -> (ac17::Ac17CpSecretKey, ac17::Ac17CpCiph
     let held: Vec<String> = match shape {
         Shape::And => (1..=n).map(|i| format!("pa{i}")).collect(),
         Shape::Or => vec![format!("pa{n}")],
+        Shape::Threshold => panic!("the peers run AND and OR only"),
     };
     let held: Vec<&str> = held.iter().map(String::as_str).collect();
     let sk = ac17::cp_keygen(msk, &held).unwrap();

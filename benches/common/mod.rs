@@ -273,13 +273,16 @@ pub fn write_side_result(name: &str, json: &serde_json::Value) {
     }
 }
 
-/// The two policy shapes of the benches.
+/// The policy shapes of the benches.
 #[derive(Clone, Copy, Debug)]
 pub enum Shape {
     /// `a1 and a2 and …`: one LSSS row per attribute, a key needs all of them.
     And = 0,
     /// `a1 or a2 or …`: one row per attribute, a key needs one.
     Or = 1,
+    /// `k of (a1, …, an)` with `k` = [`threshold_k`]: one row per attribute (Vandermonde
+    /// entries), a key needs `k` of them (reconstruction coefficients other than 1).
+    Threshold = 2,
 }
 
 impl Shape {
@@ -288,8 +291,20 @@ impl Shape {
         match self {
             Shape::And => "and",
             Shape::Or => "or",
+            Shape::Threshold => "threshold",
         }
     }
+}
+
+/// The `k` of [`Shape::Threshold`] for n attributes: n/2, or the largest below it that
+/// the open-cost limit admits (`25 of 50` is refused; `13 of 50` is the largest `k of 50`
+/// below 50 it admits).
+pub fn threshold_k(n: usize) -> usize {
+    let texts = attributes("k", n).join(", ");
+    (2..=n / 2)
+        .rev()
+        .find(|k| Policy::parse(&format!("{k} of ({texts})")).is_ok())
+        .unwrap_or(1)
 }
 
 /// `prefix:a{i}`.
@@ -304,7 +319,16 @@ pub fn attributes(prefix: &str, n: usize) -> Vec<String> {
 
 /// `p:a1 and p:a2 and …` (or `or`), n attributes.
 pub fn policy(prefix: &str, shape: Shape, n: usize) -> Policy {
-    let text = attributes(prefix, n).join(&format!(" {} ", shape.name()));
+    let text = match shape {
+        // `1 of (a1)` is not a policy (the parser asks for the leaf alone).
+        Shape::Threshold if threshold_k(n) == 1 => attribute(prefix, 1),
+        Shape::Threshold => format!(
+            "{} of ({})",
+            threshold_k(n),
+            attributes(prefix, n).join(", ")
+        ),
+        _ => attributes(prefix, n).join(&format!(" {} ", shape.name())),
+    };
     Policy::parse(&text).unwrap()
 }
 
@@ -314,6 +338,7 @@ pub fn opening_attributes(prefix: &str, shape: Shape, n: usize) -> Vec<String> {
     match shape {
         Shape::And => attributes(prefix, n),
         Shape::Or => vec![attribute(prefix, n)],
+        Shape::Threshold => attributes(prefix, threshold_k(n)),
     }
 }
 

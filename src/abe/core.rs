@@ -10,8 +10,8 @@
 use std::sync::Arc;
 
 use ark_bls12_381::{Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{One, Zero};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{One, PrimeField, Zero};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::caches::{key_tables, row_combs, COMB_BUILDS_PER_HEADER, HOT_ROW_USES};
@@ -242,8 +242,9 @@ pub(crate) fn enc_rows_secret(lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<Vec<
 }
 
 /// EncCore, header part: `C0` and the rows for coins `(s1, s2)`, published (Encaps).
-/// The FO check does not publish its recomputation: it compares
-/// [`enc_c0_secret`] and [`enc_rows_secret`] in constant time.
+/// The FO check does not publish its recomputation: it compares [`enc_c0_secret`] in
+/// constant time, then the rows by one random linear combination
+/// ([`weighted_bases_vartime`], `record::kem::rows_match_batched`).
 pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<HeaderCore> {
     let c0 = SecretG2::batch_publish(&enc_c0_secret(pk, s));
     let rows = SecretG1::batch_publish(&enc_rows_secret(lsss, s)?);
@@ -253,6 +254,135 @@ pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> 
     })
 }
 
+/// `Σ k_i·P_i` over public points and public scalars, by arkworks' Pippenger MSM
+/// ([`VariableBaseMSM`]). A scalar above `(r − 1)/2` is replaced by its negation on the
+/// negated point, so that differences of 128-bit weights (the FO check's column
+/// coefficients over Lewko–Waters entries `−1`) stay about 130 bits wide instead of
+/// 255: the MSM does next to no work in the windows above a scalar's top bit.
+/// Variable time: public data only.
+pub(crate) fn msm_vartime(bases: &[G1Affine], scalars: &[Fr]) -> Result<G1Projective> {
+    if bases.len() != scalars.len() {
+        return Err(Error::InvalidArgument(
+            "MSM bases and scalars differ in number",
+        ));
+    }
+    let (bases, scalars): (Vec<G1Affine>, Vec<Fr>) = bases
+        .iter()
+        .zip(scalars)
+        .map(|(p, k)| {
+            if k.into_bigint() > Fr::MODULUS_MINUS_ONE_DIV_TWO {
+                (-*p, -*k)
+            } else {
+                (*p, *k)
+            }
+        })
+        .unzip();
+    G1Projective::msm(&bases, &scalars)
+        .map_err(|_| Error::InvalidArgument("MSM bases and scalars differ in number"))
+}
+
+/// The public side of the FO check's batched row comparison (`docs/security.md` §2.1).
+/// For public weights `w_{i,l}` (three per row, row-major), `[A, B]` with
+/// `A = Σ_{i,l} w_{i,l}·B(i,l,1)` and `B = Σ_{i,l} w_{i,l}·B(i,l,2)`, so that an honest
+/// header has `Σ w_{i,l}·C(i,l) = s1·A + s2·B`. Two ways, chosen by the matrix (public):
+///
+/// - every entry 0 or ±1 (Lewko–Waters: policies of AND and OR gates): from the row
+///   bases, whose entries cost point additions only ([`weighted_bases_by_rows`]);
+/// - a threshold gate's Vandermonde entries: from the hash points
+///   ([`weighted_bases_by_columns`]), because building those rows' bases costs `k − 1`
+///   Horner steps per component, far more than the extra MSM terms of the columns.
+///
+/// Variable time: public data only (the policy, its hash points, the weights).
+pub(crate) fn weighted_bases_vartime(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
+    if weights.len() != 3 * lsss.rows() {
+        return Err(Error::InvalidArgument("one FO weight per row component"));
+    }
+    let unit_entries = (0..lsss.rows())
+        .all(|i| (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1))));
+    if unit_entries {
+        weighted_bases_by_rows(lsss, weights)
+    } else {
+        weighted_bases_by_columns(lsss, weights)
+    }
+}
+
+/// [`weighted_bases_vartime`] from the row bases: built in one walk of the gate tree
+/// ([`rows_bases`]), normalised together (one inversion), weighted by two public MSMs
+/// of `3·rows` points with the 128-bit weights as scalars. For an AND this is half the
+/// MSM terms of [`weighted_bases_by_columns`] (measured: an AND of 50 opens at 3.6× the
+/// pairing floor instead of 4.7×).
+fn weighted_bases_by_rows(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
+    let rows = lsss.rows();
+    let bases = rows_bases(lsss, &|_| true)?;
+    let mut points = [Vec::with_capacity(3 * rows), Vec::with_capacity(3 * rows)];
+    for row in &bases {
+        let row = row.ok_or(Error::InvalidArgument("LSSS row without bases"))?;
+        for pair in row {
+            points[0].push(pair[0]);
+            points[1].push(pair[1]);
+        }
+    }
+    let [x, y] = points.map(|p| G1Projective::normalize_batch(&p));
+    let sums = [msm_vartime(&x, weights)?, msm_vartime(&y, weights)?];
+    two_affine(&sums)
+}
+
+/// [`weighted_bases_vartime`] without forming a row base. `B(i,l,t) = W(ρ(i),l,t) +
+/// Σ_j M_ij·U(j,l,t)`, so the weights go onto the distinct hash points:
+/// `A = Σ_{i,l} w_{i,l}·W(ρ(i),l,1) + Σ_{j,l} c_{j,l}·U(j,l,1)` with the column
+/// coefficients `c_{j,l} = Σ_i w_{i,l}·M_ij` in Fr, and `B` alike with `t = 2`: two
+/// public MSMs of at most `3·(rows + columns)` points.
+fn weighted_bases_by_columns(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
+    let columns = lsss.columns();
+    let mut coefficients = vec![[Fr::zero(); 3]; columns];
+    for (i, w) in weights.chunks_exact(3).enumerate() {
+        for ((j, entry), c) in lsss.row(i).iter().enumerate().zip(&mut coefficients) {
+            let pairs = c.iter_mut().zip(w);
+            match lsss.small_entry(i, j) {
+                Some(0) => {}
+                Some(1) => pairs.for_each(|(c, w)| *c += w),
+                Some(-1) => pairs.for_each(|(c, w)| *c -= w),
+                _ => pairs.for_each(|(c, w)| *c += *w * entry),
+            }
+        }
+    }
+    let terms = 3 * (lsss.rows() + columns);
+    let mut bases = [Vec::with_capacity(terms), Vec::with_capacity(terms)];
+    let mut scalars = Vec::with_capacity(terms);
+    for (i, w) in weights.chunks_exact(3).enumerate() {
+        let points = attribute_points(lsss.rho(i).as_str());
+        for (pair, w) in points.points.iter().zip(w) {
+            bases[0].push(pair[0]);
+            bases[1].push(pair[1]);
+            scalars.push(*w);
+        }
+    }
+    for (j, c) in coefficients.iter().enumerate() {
+        let points = column(j)?;
+        for (pair, c) in points.points.iter().zip(c) {
+            if !c.is_zero() {
+                bases[0].push(pair[0]);
+                bases[1].push(pair[1]);
+                scalars.push(*c);
+            }
+        }
+    }
+    let sums = [
+        msm_vartime(&bases[0], &scalars)?,
+        msm_vartime(&bases[1], &scalars)?,
+    ];
+    two_affine(&sums)
+}
+
+/// The two sums of the FO check's bases, in affine form (one inversion).
+fn two_affine(sums: &[G1Projective; 2]) -> Result<[G1Affine; 2]> {
+    let affine = G1Projective::normalize_batch(sums);
+    match affine.as_slice() {
+        [a, b] => Ok([*a, *b]),
+        _ => Err(Error::InvalidArgument("two FO bases")),
+    }
+}
+
 /// EncCore, KEM part: `Z = T1^{s1} · T2^{s2}` (secret), by the key's constant-time
 /// GT combs.
 pub(crate) fn kem_value(pk: &PublicKey, s: &[SecretScalar; 2]) -> SecretGt {
@@ -260,18 +390,26 @@ pub(crate) fn kem_value(pk: &PublicKey, s: &[SecretScalar; 2]) -> SecretGt {
     tables.t[0].pow(&s[0]).mul(&tables.t[1].pow(&s[1]))
 }
 
-/// `Σ γ_i · P_i` over public points with the fast path `γ_i = 1` (all Lewko–Waters
-/// AND/OR policies). Variable time: only for public data.
-fn weighted_sum_vartime<'a>(terms: impl Iterator<Item = (&'a G1Affine, &'a Fr)>) -> G1Projective {
+/// `Σ γ_i · P_i` over public points: the terms with `γ_i = 1` (all of them for
+/// Lewko–Waters AND/OR policies) are added, the others (threshold gates) go into one
+/// MSM. Variable time: only for public data.
+fn weighted_sum_vartime<'a>(
+    terms: impl Iterator<Item = (&'a G1Affine, &'a Fr)>,
+) -> Result<G1Projective> {
     let mut acc = G1Projective::zero();
+    let (mut points, mut scalars) = (Vec::new(), Vec::new());
     for (p, gamma) in terms {
         if gamma.is_one() {
             acc += p;
         } else {
-            acc += p.into_group() * gamma;
+            points.push(*p);
+            scalars.push(*gamma);
         }
     }
-    acc
+    if !points.is_empty() {
+        acc += msm_vartime(&points, &scalars)?;
+    }
+    Ok(acc)
 }
 
 /// DecCore: `Z = Π_l e(K'_l · Π K_{ρ(i),l}^{γ_i}, C0_l) / Π_l e(Π C_{i,l}^{γ_i}, K0_l)`.
@@ -291,26 +429,40 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
         key_rows.push((k, c, g));
     }
     // Key side (secret): K'_l · Π K_{ρ(i),l}^{γ_i} in the constant-time layer. The
-    // coefficients γ_i are public (they follow from the policy and the attribute set).
+    // coefficients γ_i are public (they follow from the policy and the attribute set),
+    // so which terms are plain additions (γ = 1, every Lewko–Waters policy) is public;
+    // the others (threshold gates) are one constant-time Straus product per component,
+    // sharing its doublings, instead of one multiplication per term.
+    let weighted: Vec<SecretScalar> = key_rows
+        .iter()
+        .filter(|(_, _, g)| !g.is_one())
+        .map(|(_, _, g)| SecretScalar::from_fr(g))
+        .collect();
+    let weights: Vec<&SecretScalar> = weighted.iter().collect();
     let secret_sums: Vec<SecretG1> = (0..3)
         .map(|l| {
-            key_rows
-                .iter()
-                .fold(key.k_prime()[l].to_point(), |acc, (k, _, g)| {
-                    let term = k[l].to_point();
-                    acc.add(&if g.is_one() {
-                        term
-                    } else {
-                        term.mul(&SecretScalar::from_fr(g))
-                    })
-                })
+            let mut acc = key.k_prime()[l].to_point();
+            // The key points of the weighted terms, wiped when dropped.
+            let mut points: Zeroizing<Vec<G1Affine>> =
+                Zeroizing::new(Vec::with_capacity(weights.len()));
+            for (k, _, g) in &key_rows {
+                if g.is_one() {
+                    acc = acc.add(&k[l].to_point());
+                } else {
+                    points.push(*k[l].expose_secret());
+                }
+            }
+            if !points.is_empty() {
+                acc = acc.add(&SecretG1::multi_mul(&points, &weights));
+            }
+            acc
         })
         .collect();
     let secret_sums = SecretG1::batch_to_secret_affine(&secret_sums);
-    // Header side (public): variable-time sums are fine.
+    // Header side (public): variable-time sums are fine; the weighted terms by one MSM.
     let public_sums: Vec<G1Projective> = (0..3)
-        .map(|l| -weighted_sum_vartime(key_rows.iter().map(|(_, c, g)| (&c[l], *g))))
-        .collect();
+        .map(|l| weighted_sum_vartime(key_rows.iter().map(|(_, c, g)| (&c[l], *g))).map(|p| -p))
+        .collect::<Result<_>>()?;
     let public_sums = G1Projective::normalize_batch(&public_sums);
     // One 6-pair multi-pairing in the constant-time layer (secret G1 sums, secret K0).
     // Wiped after the pairing: the first three are the secret sums.
@@ -387,6 +539,99 @@ mod tests {
             for (i, b) in odd.iter().enumerate() {
                 assert_eq!(b.is_some(), i % 2 == 1, "{text}: row {i}");
             }
+        }
+    }
+
+    /// The public MSM equals the plain sum of products: no term, one, few and many
+    /// terms (both sides of the size switch), scalars of 128 bits, full width, above
+    /// (r − 1)/2 (the negated-point path) and zero.
+    #[test]
+    fn msm_vartime_is_the_sum_of_products() {
+        use ark_std::UniformRand;
+        use rand::{Rng, SeedableRng};
+
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(19);
+        for n in [0usize, 1, 2, 3, 31, 32, 64, 65, 100, 200] {
+            let bases: Vec<G1Affine> = (0..n)
+                .map(|_| G1Projective::rand(&mut rng).into_affine())
+                .collect();
+            let scalars: Vec<Fr> = (0..n)
+                .map(|i| match i % 4 {
+                    0 => Fr::from(rng.gen::<u128>()),
+                    1 => Fr::rand(&mut rng),
+                    2 => -Fr::from(rng.gen::<u128>()),
+                    _ => Fr::zero(),
+                })
+                .collect();
+            let expected: G1Projective = bases
+                .iter()
+                .zip(&scalars)
+                .map(|(p, k)| p.into_group() * k)
+                .sum();
+            let got = msm_vartime(&bases, &scalars).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, expected, "{n} terms");
+        }
+        // The negation's boundary: (r − 1)/2 is kept, (r + 1)/2 = −(r − 1)/2 and r − 1
+        // = −1 are negated, beside 1 and 0.
+        let half = Fr::from_bigint(Fr::MODULUS_MINUS_ONE_DIV_TWO).unwrap_or_else(|| panic!());
+        let edges = [half, half + Fr::one(), -Fr::one(), Fr::one(), Fr::zero()];
+        let bases: Vec<G1Affine> = edges
+            .iter()
+            .map(|_| G1Projective::rand(&mut rng).into_affine())
+            .collect();
+        for (i, (p, k)) in bases.iter().zip(&edges).enumerate() {
+            let got = msm_vartime(&[*p], &[*k]).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, p.into_group() * k, "edge {i}");
+        }
+        let expected: G1Projective = bases
+            .iter()
+            .zip(&edges)
+            .map(|(p, k)| p.into_group() * k)
+            .sum();
+        let got = msm_vartime(&bases, &edges).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, expected, "the edges together");
+        assert!(msm_vartime(&[G1Affine::generator()], &[]).is_err());
+    }
+
+    /// `A` and `B` of the batched FO check equal `Σ w·B(i,l,1)` and `Σ w·B(i,l,2)` over
+    /// the row bases of the Horner builder, for AND/OR and threshold policies (huge
+    /// Vandermonde entries included).
+    #[test]
+    fn weighted_bases_are_the_weighted_row_bases() {
+        use rand::{Rng, SeedableRng};
+
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(20);
+        let wide: Vec<String> = (0..30).map(|i| format!("h:w{i}")).collect();
+        let policies = [
+            "h:a".to_owned(),
+            "h:a or (h:b and h:c) or h:d".to_owned(),
+            "2 of (h:a and h:b, h:c or h:d, 3 of (h:e, h:f, h:g, h:h)) and h:i".to_owned(),
+            format!("h:p or 29 of ({})", wide.join(", ")),
+        ];
+        for text in &policies {
+            let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            let lsss = policy.lsss();
+            let weights: Vec<Fr> = (0..3 * lsss.rows())
+                .map(|_| Fr::from(rng.gen::<u128>()))
+                .collect();
+            let bases = rows_bases(lsss, &|_| true).unwrap_or_else(|e| panic!("{e}"));
+            let mut expected = [G1Projective::zero(); 2];
+            for (row, w) in bases.iter().zip(weights.chunks_exact(3)) {
+                let row = (*row).unwrap_or_else(|| panic!("{text}: a row without bases"));
+                for (pair, w) in row.iter().zip(w) {
+                    for (e, b) in expected.iter_mut().zip(pair) {
+                        *e += *b * w;
+                    }
+                }
+            }
+            let got = weighted_bases_vartime(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got.map(|p| p.into_group()), expected, "{text}");
+            // Both ways, whichever the policy would choose.
+            for way in [weighted_bases_by_rows, weighted_bases_by_columns] {
+                let got = way(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(got.map(|p| p.into_group()), expected, "{text}");
+            }
+            assert!(weighted_bases_vartime(lsss, &weights[1..]).is_err());
         }
     }
 

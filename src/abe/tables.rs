@@ -73,8 +73,8 @@ impl GtTable {
 }
 
 /// Fixed-base tables of one public key's sealing bases: `H1`, `H2` (G2 combs) and `T1`,
-/// `T2` (GT combs), 864 KiB in all. Every seal (and every FO recomputation of a header)
-/// multiplies these four bases by the secret coins.
+/// `T2` (GT combs), 864 KiB in all. Every seal multiplies these four bases by the
+/// secret coins, and every FO check `H1` and `H2` (its `C0`).
 pub(super) struct KeyTables {
     pub(super) h: [SecretBaseTable<G2Curve>; 2],
     pub(super) t: [GtTable; 2],

@@ -20,6 +20,12 @@ pub(crate) const FO_COINS: &[u8] = b"CIPHERCHART-V01-FO-COINS-with-expander-SHA2
 /// `expand_message_xmd(.., 32)`.
 pub(crate) const FO_MASK: &[u8] = b"CIPHERCHART-V01-FO-MASK-with-expander-SHA256-128";
 
+/// The weights of the FO check's batched row comparison (`docs/security.md` §2.1): the
+/// public header digest → `3·rows` 128-bit weights, 16 bytes each (big-endian), with
+/// `expand_message_xmd(.., 48·rows)`.
+pub(crate) const FO_CHECK_WEIGHTS: &[u8] =
+    b"CIPHERCHART-V01-FO-CHECK-WEIGHTS-with-expander-SHA256-128";
+
 /// The KEM key derivation `KDF(μ ‖ SHA-256(Hdr) ‖ ctx)`: the salt of HKDF-SHA256 with
 /// ikm = μ and info = header digest ‖ len32(purpose) ‖ purpose ‖ ctx.
 pub(crate) const KDF: &[u8] = b"CIPHERCHART-V01-KDF-with-HKDF-SHA256";
@@ -96,6 +102,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     FAME_G1,
     FO_COINS,
     FO_MASK,
+    FO_CHECK_WEIGHTS,
     KDF,
     PUBLIC_KEY_ID,
     HEADER_DIGEST,

@@ -8,6 +8,13 @@
 //! rows below a gate. The unit is one **step**: one G1 point addition or doubling on
 //! public data (about 0.3 µs on the reference machine; `docs/policy.md`, "Open cost").
 //!
+//! Since issue 19 the FO check compares the rows by one random linear combination
+//! instead (`docs/security.md` §2.1): public MSMs over the received points and the
+//! policy's hash points, column coefficients in Fr, one constant-time `(s1, s2)`
+//! product; no row base is built. That is less work per row and per Vandermonde entry
+//! than the model below counts, so the model is kept as an upper bound (it still bounds
+//! sealing, which builds every base); `docs/policy.md` §4.1.
+//!
 //! `open_cost = rows · ROW_STEPS + weighted_rows · THRESHOLD_ROW_STEPS + 6 · base_steps`:
 //!
 //! * [`ROW_STEPS`]: the fixed work of one row: decoding its three points, hashing its

@@ -292,3 +292,115 @@ fn tag_named_key_components_do_not_decrypt() {
         }
     }
 }
+
+/// The batched FO row check (issue 19, `docs/security.md` §2.1) accepts exactly the
+/// headers the per-row check it replaced accepts: the honest rows, and random
+/// manglings of them (a component replaced by a random point, two components shifted by
+/// opposite amounts so that their plain sum is kept, two components swapped, a component
+/// of another honest header, the rows re-randomised by fresh coins). Policies with
+/// Lewko–Waters entries 0 and ±1 and with Vandermonde rows.
+#[test]
+fn batched_fo_check_agrees_with_the_per_row_check() {
+    use ark_bls12_381::{G1Affine, G1Projective};
+    use ark_ff::UniformRand;
+    use rand::Rng;
+
+    use crate::record::kem::{coins, rows_match_batched, rows_match_per_row};
+
+    fn flatten(rows: &[[G1Affine; 3]]) -> Vec<G1Affine> {
+        rows.iter().flatten().copied().collect()
+    }
+
+    let mut rng = rng(19);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let ctx = record_context(b"rec");
+    for text in [
+        "a:1",
+        "a:1 and (b:2 or c:3)",
+        "2 of (a:1, b:2, c:3 or d:4) and (e:5 or f:6 or g:7)",
+        "3 of (a:1, b:2, c:3, d:4, e:5) or (f:6 and g:7 and h:8 and i:9 and j:10)",
+    ] {
+        let policy = Policy::parse(text).unwrap();
+        let (honest, seed) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
+        let s = coins(pk, &seed, &policy.to_bytes(), &ctx).unwrap();
+        let (other, _) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
+        let (honest_flat, other_flat) = (flatten(&honest.core.rows), flatten(&other.core.rows));
+        let n = honest_flat.len();
+        let check = |flat: &[G1Affine]| {
+            let rows = flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+            let core = HeaderCore {
+                c0: honest.core.c0,
+                rows,
+            };
+            let h = header(&pk.id, &policy, &core, &honest.masked_seed);
+            let batched = bool::from(rows_match_batched(&h, &s).unwrap());
+            let per_row = bool::from(rows_match_per_row(&h, &s).unwrap());
+            assert_eq!(batched, per_row, "{text}");
+            batched
+        };
+        assert!(check(&honest_flat), "{text}: the honest rows");
+        assert!(!check(&other_flat), "{text}: another header's rows");
+        for trial in 0..25 {
+            let mut flat = honest_flat.clone();
+            let k = rng.gen_range(0..n);
+            let m = (k + rng.gen_range(1..n)) % n; // another component
+            match trial % 5 {
+                0 => flat[k] = G1Projective::rand(&mut rng).into_affine(),
+                1 => {
+                    let d = G1Projective::rand(&mut rng);
+                    flat[k] = (d + flat[k]).into_affine();
+                    flat[m] = (-d + flat[m]).into_affine();
+                }
+                2 => flat.swap(k, m),
+                3 => flat[k] = other_flat[k],
+                _ => {
+                    let delta = [
+                        SecretScalar::random(&mut rng),
+                        SecretScalar::random(&mut rng),
+                    ];
+                    let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
+                    flat = flat
+                        .iter()
+                        .zip(flatten(&core_delta.rows))
+                        .map(|(p, q)| (*p + q).into_affine())
+                        .collect();
+                }
+            }
+            assert!(!check(&flat), "{text}: trial {trial}");
+        }
+    }
+}
+
+/// The FO check compares the rows one by one below `FO_BATCH_MIN_ROWS` and by one
+/// random linear combination from it on (issue 19): on both sides of the switch an
+/// honest record opens, and a record with two points of a row the key does not use
+/// swapped (DecCore, μ and `C0` right, the rows wrong) is rejected.
+#[test]
+fn both_sides_of_the_batch_switch_reject_a_changed_row() {
+    use crate::record::kem::FO_BATCH_MIN_ROWS;
+
+    let mut rng = rng(21);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let key = authority.issue_key(&["a:0"], &mut rng).unwrap();
+    for rows in [FO_BATCH_MIN_ROWS - 1, FO_BATCH_MIN_ROWS] {
+        let leaves: Vec<String> = (0..rows).map(|i| format!("a:{i}")).collect();
+        let policy = Policy::parse(&leaves.join(" or ")).unwrap();
+        let record = seal(pk, &policy, b"rec", b"", b"vitals", &mut rng).unwrap();
+        assert_eq!(key.open(pk, &record).unwrap(), b"vitals", "{rows} rows");
+        for row in [1, rows - 1] {
+            let mut core = record.header.core.clone();
+            core.rows[row].swap(0, 1);
+            let h = header(&pk.id, &policy, &core, &record.header.masked_seed);
+            let z = z_of(&key, &policy, &record.header.core);
+            let got = recover_seed(pk, &h, &encode_gt(&z), &record_context(b"rec"));
+            assert!(
+                matches!(got, Err(Error::DecryptionFailed)),
+                "{rows} rows, row {row} changed: accepted"
+            );
+        }
+        let z = z_of(&key, &policy, &record.header.core);
+        assert!(recover_seed(pk, &record.header, &encode_gt(&z), &record_context(b"rec")).is_ok());
+    }
+}

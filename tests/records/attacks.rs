@@ -182,6 +182,55 @@ fn every_single_bit_flip_is_rejected() {
     assert_eq!(l.points.len(), 3 * 96 + 4 + 3 * 48);
 }
 
+/// Every row component of a genuine record under a 10-row policy, changed one at a time
+/// into another valid point, is rejected with `DecryptionFailed` (issue 19: the FO
+/// check compares the rows by one random linear combination, not point by point). Two
+/// changes per component, both still decoding: its negation (the sign bit of the
+/// compressed encoding flipped) and the component beside it copied over it. The key
+/// leaves three rows unused (`c:3`, `f:6`, `j:10`): a change there leaves DecCore's `Z`,
+/// μ and `C0` right, so only the batched row comparison can catch it; a change in a used
+/// row is caught at `C0` already.
+#[test]
+fn every_changed_row_component_is_rejected() {
+    let mut rng = rng(19);
+    let a = authority();
+    let policy = Policy::parse(
+        "a:1 and (b:2 or c:3) and 2 of (d:4, e:5, f:6) and g:7 and h:8 and (i:9 or j:10)",
+    )
+    .unwrap();
+    assert_eq!(policy.lsss().rows(), 10);
+    let key = a
+        .issue_key(&["a:1", "b:2", "d:4", "e:5", "g:7", "h:8", "i:9"], &mut rng)
+        .unwrap();
+    let sealed = seal(a.public_key(), &policy, b"r", b"m", b"x", &mut rng).unwrap();
+    let bytes = sealed.to_bytes();
+    assert_eq!(decode_and_open(&key, &bytes), Ok(b"x".to_vec()));
+    let l = layout(&bytes);
+    let rows_at = l.points.start + 3 * 96 + 4;
+    assert_eq!(l.points.end, rows_at + 10 * 3 * 48);
+    for c in 0..10 * 3 {
+        let at = rows_at + c * 48;
+        let mut negated = bytes.clone();
+        negated[at] ^= 0x20; // the compressed encoding's sign flag: −C(i,l)
+        let mut copied = bytes.clone();
+        let beside = rows_at + ((c + 1) % 30) * 48;
+        copied.copy_within(beside..beside + 48, at);
+        for (what, changed) in [("negated", &negated), ("copied", &copied)] {
+            assert!(
+                SealedRecord::from_bytes(changed).is_ok(),
+                "component {c} {what}"
+            );
+            assert_eq!(
+                decode_and_open(&key, changed),
+                Err(Error::DecryptionFailed),
+                "row {} component {} {what}",
+                c / 3,
+                c % 3 + 1
+            );
+        }
+    }
+}
+
 #[test]
 fn swapped_headers_are_rejected() {
     let mut rng = rng(3);

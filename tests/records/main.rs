@@ -5,6 +5,7 @@
 mod common;
 
 mod attacks;
+mod fo_batch_attacks;
 mod misuse;
 mod open_cost;
 mod props;

@@ -23,6 +23,7 @@ use crate::{Case, Kind};
 pub fn cases() -> Vec<Case> {
     vec![
         case("api_open_fo_reject", Kind::Clean, 10, api_open_fo_reject),
+        case("api_open_fo_batched", Kind::Clean, 10, api_open_fo_batched),
         case(
             "api_user_key_import_reject",
             Kind::Clean,
@@ -117,6 +118,56 @@ fn api_open_fo_reject(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_open_fo_reject(&key, &pk, &[a, b, c]));
+}
+
+/// The outcomes of opening an honest and a mauled record (1 = opened, 2 = rejected).
+#[inline(never)]
+fn op_api_open_fo_batched(key: &UserKey, pk: &PublicKey, records: &[SealedRecord; 2]) -> [u8; 2] {
+    let mut out = [0u8; 2];
+    for (o, r) in out.iter_mut().zip(records) {
+        *o = match key.open(pk, r) {
+            Ok(_) => 1,
+            Err(Error::DecryptionFailed) => 2,
+            Err(_) => 3,
+        };
+    }
+    out
+}
+
+/// The batched FO row check (issue 19), which runs from `FO_BATCH_MIN_ROWS` = 8 rows on
+/// (fewer rows are compared one by one, as in `api_open_fo_reject`): with a secret key
+/// for `role:nurse`, opening an 8-row record (OR, a `2 of 3` gate: Vandermonde entries,
+/// an AND: entries ±1) as sealed (accept) and with the first two points of its last row
+/// swapped (a row the key does not use: `Z`, μ and `C0` are right, the batched
+/// comparison `s1·A + s2·B = Σ w·C` fails). The public MSMs run on public data; only the
+/// comparison's bit is published.
+fn api_open_fo_batched(rng: &mut ChaCha20Rng) {
+    let Some((pk, _, key)) = secret_key(rng, &["role:nurse"]) else {
+        return;
+    };
+    let Ok(policy) = Policy::parse(
+        "role:nurse or dept:icu or 2 of (a:1, a:2, a:3) or (b:1 and b:2 and b:3)",
+    ) else {
+        return;
+    };
+    let Ok(r) = seal(&pk, &policy, b"record-1", b"", b"payload", rng) else {
+        return;
+    };
+    let bytes = r.to_bytes();
+    // As in `api_open_fo_reject`: the rows (8 × 3 compressed G1 points) come right
+    // before the masked seed, which is followed by the body's length, the body and the
+    // hop count.
+    let tail = 1 + (7 + 16) + 4;
+    let Some(last_row) = bytes.len().checked_sub(tail + 32 + 3 * 48) else {
+        return;
+    };
+    let mut swapped = bytes.clone();
+    let (first, second) = swapped[last_row..last_row + 96].split_at_mut(48);
+    first.swap_with_slice(second);
+    let Ok(mauled) = SealedRecord::from_bytes(&swapped) else {
+        return;
+    };
+    output(op_api_open_fo_batched(&key, &pk, &[r, mauled]));
 }
 
 /// The error kind of a key import, as one byte (0: accepted).

@@ -20,14 +20,19 @@ fn tags_are_versioned_short_and_distinct() {
             assert!(!a.starts_with(b) && !b.starts_with(a));
         }
     }
-    assert_eq!(dst::ALL.len(), 21);
+    assert_eq!(dst::ALL.len(), 22);
 }
 
 #[test]
 fn suite_names_are_where_a_suite_is_used() {
     assert_eq!(DST_FAME_G1, dst::FAME_G1);
     assert!(DST_FAME_G1.ends_with(b"-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"));
-    for xmd in [dst::FO_COINS, dst::FO_MASK, dst::REKEY_BLIND] {
+    for xmd in [
+        dst::FO_COINS,
+        dst::FO_MASK,
+        dst::FO_CHECK_WEIGHTS,
+        dst::REKEY_BLIND,
+    ] {
         assert!(xmd.ends_with(b"-with-expander-SHA256-128"));
     }
     for hkdf in [dst::KDF, dst::SESSION_SUBKEY] {
