@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use crate::abe::key_material::{read_secret_g1_allow_identity, KeyMaterial, HOLDER_GUARD};
 use crate::ct::after_wiping_stack;
+use crate::ct::declassify::Declassify;
 use crate::ct::pairing::pairing_vartime;
 use crate::ct::Gt;
 use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
@@ -367,17 +368,9 @@ fn secret_nonzero_scalar(r: &mut Reader<'_>) -> Result<SecretScalar> {
 /// key); declared so for the constant-time check, whose harness marks the whole
 /// `Authority`, public key included, secret.
 fn public_id(id: &[u8; 32]) -> [u8; 32] {
-    let mut limbs: [u64; 4] = core::array::from_fn(|i| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&id[8 * i..8 * i + 8]);
-        u64::from_le_bytes(b)
-    });
-    crate::ct::declassify::declassify_limbs(&mut limbs);
-    let mut out = [0u8; 32];
-    for (chunk, l) in out.chunks_exact_mut(8).zip(limbs) {
-        chunk.copy_from_slice(&l.to_le_bytes());
-    }
-    out
+    let mut id = *id;
+    Declassify::declassify(&mut id);
+    id
 }
 
 /// Validates, canonicalises, sorts and de-duplicates a key's attribute set.

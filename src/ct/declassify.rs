@@ -62,6 +62,23 @@ pub trait Declassify {
     fn declassify(&mut self);
 }
 
+/// 32 public bytes held by value (a key id, a header's masked seed), declared as four
+/// little-endian limbs; the bytes are unchanged.
+impl Declassify for [u8; 32] {
+    #[track_caller]
+    fn declassify(&mut self) {
+        let mut limbs: [u64; 4] = core::array::from_fn(|i| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&self[8 * i..8 * i + 8]);
+            u64::from_le_bytes(b)
+        });
+        declassify_limbs(&mut limbs);
+        for (chunk, l) in self.chunks_exact_mut(8).zip(limbs) {
+            chunk.copy_from_slice(&l.to_le_bytes());
+        }
+    }
+}
+
 impl Declassify for Fq {
     #[track_caller]
     fn declassify(&mut self) {

@@ -23,6 +23,7 @@ use crate::abe::core::{
 use crate::abe::key_material::HOLDER_GUARD;
 use crate::abe::PublicKey;
 use crate::ct::curve::CtCurve;
+use crate::ct::declassify::Declassify;
 use crate::ct::{declassify_choice, SecretG1, SecretGt, SecretPoint, SecretScalar};
 use crate::encoding::{Reader, Writer, G1_LEN, G2_LEN, GT_LEN};
 use crate::error::{EncodingError, Error, LimitKind, Result};
@@ -250,18 +251,9 @@ pub(crate) fn encaps_with_seed(
 /// check, whose harness makes headers from secret seeds (a re-key's grant capsule, a
 /// proxy's record capsule): the FO check hashes the header, `c'` included, into the
 /// weights of its public MSMs (`docs/security.md` §2.1), which must not be secret.
-fn published(masked_seed: [u8; 32]) -> [u8; 32] {
-    let mut limbs: [u64; 4] = core::array::from_fn(|i| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&masked_seed[8 * i..8 * i + 8]);
-        u64::from_le_bytes(b)
-    });
-    crate::ct::declassify::declassify_limbs(&mut limbs);
-    let mut out = [0u8; 32];
-    for (chunk, l) in out.chunks_exact_mut(8).zip(limbs) {
-        chunk.copy_from_slice(&l.to_le_bytes());
-    }
-    out
+fn published(mut masked_seed: [u8; 32]) -> [u8; 32] {
+    Declassify::declassify(&mut masked_seed);
+    masked_seed
 }
 
 /// The rows a key uses for `policy` and their coefficients (`Lsss::reconstruct` over
@@ -442,7 +434,7 @@ fn fo_weights(header: &KemHeader) -> Result<Vec<Fr>> {
 /// `Σ w_{i,l}·C(i,l) = s1·A + s2·B` with the weights of [`fo_weights`] and `(A, B)` of
 /// [`weighted_bases_vartime`] (`docs/security.md` §2.1). The left side is a public MSM
 /// over the received (decoded, subgroup-checked) points, `A` and `B` public MSMs over
-/// the policy's hash points; only `s1·A + s2·B` involves the secret coins, one
+/// the policy's row bases or hash points; only `s1·A + s2·B` involves the secret coins, one
 /// constant-time product, compared with the left side in constant time
 /// (`SecretPoint::ct_eq`). Nothing secret-derived is returned but the bit.
 pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> Result<Choice> {

@@ -292,27 +292,36 @@ fn changed_record_header_rows_are_rejected_through_a_hop() {
 #[test]
 fn changed_hop_capsule_rows_are_rejected() {
     for t in PADDINGS.map(paths) {
-        let parts = RecordParts::of(&t.hop1);
-        for c in 3..6 {
-            for which in ["grant capsule", "record capsule"] {
-                let mut p = parts.clone();
-                let capsule = if which == "grant capsule" {
-                    &mut p.hops[0].grant_capsule
-                } else {
-                    &mut p.hops[0].record_capsule
-                };
-                let at = rows_at(capsule, 0) + c * G1;
-                negate(capsule, at);
-                let forged = p.record().unwrap();
-                assert_eq!(
-                    t.doctor.open(t.pk, &forged),
-                    Err(Error::DecryptionFailed),
-                    "{} rows, {which} component {c}",
-                    t.rows
-                );
-            }
+        for (what, forged) in changed_capsules(&t) {
+            assert_eq!(
+                t.doctor.open(t.pk, &forged),
+                Err(Error::DecryptionFailed),
+                "{} rows, {what}",
+                t.rows
+            );
         }
     }
+}
+
+/// Hop 1 with one component (3, 4 or 5: the unused row 1) of its grant or record
+/// capsule negated, each with its description.
+fn changed_capsules(t: &Paths) -> Vec<(String, SealedRecord)> {
+    let parts = RecordParts::of(&t.hop1);
+    let mut out = Vec::new();
+    for c in 3..6 {
+        for which in ["grant capsule", "record capsule"] {
+            let mut p = parts.clone();
+            let capsule = if which == "grant capsule" {
+                &mut p.hops[0].grant_capsule
+            } else {
+                &mut p.hops[0].record_capsule
+            };
+            let at = rows_at(capsule, 0) + c * G1;
+            negate(capsule, at);
+            out.push((format!("{which} component {c}"), p.record().unwrap()));
+        }
+    }
+    out
 }
 
 /// Hop 1's record capsule changed before a second hop: the auditor reaches it only in
@@ -320,25 +329,14 @@ fn changed_hop_capsule_rows_are_rejected() {
 #[test]
 fn changed_capsule_rows_below_a_second_hop_are_rejected() {
     for t in PADDINGS.map(paths) {
-        let parts = RecordParts::of(&t.hop1);
-        for c in 3..6 {
-            for which in ["grant capsule", "record capsule"] {
-                let mut p = parts.clone();
-                let capsule = if which == "grant capsule" {
-                    &mut p.hops[0].grant_capsule
-                } else {
-                    &mut p.hops[0].record_capsule
-                };
-                let at = rows_at(capsule, 0) + c * G1;
-                negate(capsule, at);
-                let hop2 = t.rk2.reencrypt(&p.record().unwrap()).unwrap();
-                assert_eq!(
-                    t.auditor.open(t.pk, &hop2),
-                    Err(Error::DecryptionFailed),
-                    "{} rows, hop 1 {which} component {c}",
-                    t.rows
-                );
-            }
+        for (what, forged) in changed_capsules(&t) {
+            let hop2 = t.rk2.reencrypt(&forged).unwrap();
+            assert_eq!(
+                t.auditor.open(t.pk, &hop2),
+                Err(Error::DecryptionFailed),
+                "{} rows, hop 1 {what}",
+                t.rows
+            );
         }
     }
 }
