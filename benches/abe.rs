@@ -221,6 +221,20 @@ fn bench_open(c: &mut Criterion) {
     group.finish();
 }
 
+/// Decoding and validating a record from its bytes (`SealedRecord::from_bytes`: lengths,
+/// canonical encodings, decompression, subgroup and identity checks of every point), by
+/// policy size: the per-row cost is `(t(50) − t(1)) / 49` (issue 19's decode target).
+fn bench_decode(c: &mut Criterion) {
+    let mut group = c.benchmark_group("abe/decode");
+    for n in run_sizes(&POLICY_SIZES) {
+        let bytes = open_case(Shape::And, n).1.to_bytes();
+        group.bench_function(BenchmarkId::new(Shape::And.name(), n), |b| {
+            b.iter(|| SealedRecord::from_bytes(black_box(&bytes)).unwrap())
+        });
+    }
+    group.finish();
+}
+
 /// `open` ÷ the raw 6-pair multi-pairing, timed back to back (see the module docs).
 fn paired_open() {
     let rounds = paired_rounds();
@@ -306,7 +320,8 @@ fn bench_floor(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = common::criterion_config();
-    targets = bench_floor, bench_setup, bench_issue_key, bench_seal, bench_seal_cold, bench_open
+    targets = bench_floor, bench_setup, bench_issue_key, bench_seal, bench_seal_cold, bench_open,
+        bench_decode
 }
 
 // criterion_main! plus the paired measurement.
