@@ -10,11 +10,12 @@
 use std::sync::Arc;
 
 use ark_bls12_381::{Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{One, PrimeField, Zero};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{One, Zero};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::caches::{key_tables, row_combs, COMB_BUILDS_PER_HEADER, HOT_ROW_USES};
+pub(crate) use super::msm::msm_vartime;
 use super::tables::{joint_comb_mul, RowBases};
 use crate::abe::PublicKey;
 use crate::ct::mul::recode;
@@ -252,33 +253,6 @@ pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> 
         c0: [c0[0], c0[1], c0[2]],
         rows: rows.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
     })
-}
-
-/// `Σ k_i·P_i` over public points and public scalars, by arkworks' Pippenger MSM
-/// ([`VariableBaseMSM`]). A scalar above `(r − 1)/2` is replaced by its negation on the
-/// negated point, so that differences of 128-bit weights (the FO check's column
-/// coefficients over Lewko–Waters entries `−1`) stay about 130 bits wide instead of
-/// 255: the MSM does next to no work in the windows above a scalar's top bit.
-/// Variable time: public data only.
-pub(crate) fn msm_vartime(bases: &[G1Affine], scalars: &[Fr]) -> Result<G1Projective> {
-    if bases.len() != scalars.len() {
-        return Err(Error::InvalidArgument(
-            "MSM bases and scalars differ in number",
-        ));
-    }
-    let (bases, scalars): (Vec<G1Affine>, Vec<Fr>) = bases
-        .iter()
-        .zip(scalars)
-        .map(|(p, k)| {
-            if k.into_bigint() > Fr::MODULUS_MINUS_ONE_DIV_TWO {
-                (-*p, -*k)
-            } else {
-                (*p, *k)
-            }
-        })
-        .unzip();
-    G1Projective::msm(&bases, &scalars)
-        .map_err(|_| Error::InvalidArgument("MSM bases and scalars differ in number"))
 }
 
 /// The public side of the FO check's batched row comparison (`docs/security.md` §2.1).
@@ -540,57 +514,6 @@ mod tests {
                 assert_eq!(b.is_some(), i % 2 == 1, "{text}: row {i}");
             }
         }
-    }
-
-    /// The public MSM equals the plain sum of products: no term, one, few and many
-    /// terms (both sides of the size switch), scalars of 128 bits, full width, above
-    /// (r − 1)/2 (the negated-point path) and zero.
-    #[test]
-    fn msm_vartime_is_the_sum_of_products() {
-        use ark_std::UniformRand;
-        use rand::{Rng, SeedableRng};
-
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(19);
-        for n in [0usize, 1, 2, 3, 31, 32, 64, 65, 100, 200] {
-            let bases: Vec<G1Affine> = (0..n)
-                .map(|_| G1Projective::rand(&mut rng).into_affine())
-                .collect();
-            let scalars: Vec<Fr> = (0..n)
-                .map(|i| match i % 4 {
-                    0 => Fr::from(rng.gen::<u128>()),
-                    1 => Fr::rand(&mut rng),
-                    2 => -Fr::from(rng.gen::<u128>()),
-                    _ => Fr::zero(),
-                })
-                .collect();
-            let expected: G1Projective = bases
-                .iter()
-                .zip(&scalars)
-                .map(|(p, k)| p.into_group() * k)
-                .sum();
-            let got = msm_vartime(&bases, &scalars).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(got, expected, "{n} terms");
-        }
-        // The negation's boundary: (r − 1)/2 is kept, (r + 1)/2 = −(r − 1)/2 and r − 1
-        // = −1 are negated, beside 1 and 0.
-        let half = Fr::from_bigint(Fr::MODULUS_MINUS_ONE_DIV_TWO).unwrap_or_else(|| panic!());
-        let edges = [half, half + Fr::one(), -Fr::one(), Fr::one(), Fr::zero()];
-        let bases: Vec<G1Affine> = edges
-            .iter()
-            .map(|_| G1Projective::rand(&mut rng).into_affine())
-            .collect();
-        for (i, (p, k)) in bases.iter().zip(&edges).enumerate() {
-            let got = msm_vartime(&[*p], &[*k]).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(got, p.into_group() * k, "edge {i}");
-        }
-        let expected: G1Projective = bases
-            .iter()
-            .zip(&edges)
-            .map(|(p, k)| p.into_group() * k)
-            .sum();
-        let got = msm_vartime(&bases, &edges).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(got, expected, "the edges together");
-        assert!(msm_vartime(&[G1Affine::generator()], &[]).is_err());
     }
 
     /// `A` and `B` of the batched FO check equal `Σ w·B(i,l,1)` and `Σ w·B(i,l,2)` over

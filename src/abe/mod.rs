@@ -9,6 +9,7 @@ mod caches;
 pub(crate) mod core;
 pub(crate) mod key_material;
 mod keys;
+pub(crate) mod msm;
 mod tables;
 
 pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};
