@@ -9,13 +9,15 @@
 
 use std::sync::Arc;
 
-use ark_bls12_381::{Fr, G1Affine, G1Projective, G2Affine};
+use ark_bls12_381::{g1, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{One, Zero};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::caches::{key_tables, row_combs, COMB_BUILDS_PER_HEADER, HOT_ROW_USES};
 pub(crate) use super::msm::msm_vartime;
+use super::msm::{msm_split_weights, SplitWeight};
 use super::tables::{joint_comb_mul, RowBases};
 use crate::abe::PublicKey;
 use crate::ct::mul::recode;
@@ -267,7 +269,10 @@ pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> 
 ///   Horner steps per component, far more than the extra MSM terms of the columns.
 ///
 /// Variable time: public data only (the policy, its hash points, the weights).
-pub(crate) fn weighted_bases_vartime(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
+pub(crate) fn weighted_bases_vartime(
+    lsss: &Lsss,
+    weights: &[SplitWeight],
+) -> Result<[G1Affine; 2]> {
     if weights.len() != 3 * lsss.rows() {
         return Err(Error::InvalidArgument("one FO weight per row component"));
     }
@@ -282,10 +287,10 @@ pub(crate) fn weighted_bases_vartime(lsss: &Lsss, weights: &[Fr]) -> Result<[G1A
 
 /// [`weighted_bases_vartime`] from the row bases: built in one walk of the gate tree
 /// ([`rows_bases`]), normalised together (one inversion), weighted by two public MSMs
-/// of `3·rows` points with the 128-bit weights as scalars. For an AND this is half the
-/// MSM terms of [`weighted_bases_by_columns`] (measured: an AND of 50 opens at 3.6× the
-/// pairing floor instead of 4.7×).
-fn weighted_bases_by_rows(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
+/// of `3·rows` points with the split weights ([`msm_split_weights`]). For an AND this
+/// is half the MSM terms of [`weighted_bases_by_columns`] (measured with 128-bit
+/// weights: an AND of 50 opened at 3.6× the pairing floor instead of 4.7×).
+fn weighted_bases_by_rows(lsss: &Lsss, weights: &[SplitWeight]) -> Result<[G1Affine; 2]> {
     let rows = lsss.rows();
     let bases = rows_bases(lsss, &|_| true)?;
     let mut points = [Vec::with_capacity(3 * rows), Vec::with_capacity(3 * rows)];
@@ -297,21 +302,30 @@ fn weighted_bases_by_rows(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> 
         }
     }
     let [x, y] = points.map(|p| G1Projective::normalize_batch(&p));
-    let sums = [msm_vartime(&x, weights)?, msm_vartime(&y, weights)?];
+    let sums = [
+        msm_split_weights(&x, weights)?,
+        msm_split_weights(&y, weights)?,
+    ];
     two_affine(&sums)
 }
 
 /// [`weighted_bases_vartime`] without forming a row base. `B(i,l,t) = W(ρ(i),l,t) +
 /// Σ_j M_ij·U(j,l,t)`, so the weights go onto the distinct hash points:
 /// `A = Σ_{i,l} w_{i,l}·W(ρ(i),l,1) + Σ_{j,l} c_{j,l}·U(j,l,1)` with the column
-/// coefficients `c_{j,l} = Σ_i w_{i,l}·M_ij` in Fr, and `B` alike with `t = 2`: two
-/// public MSMs of at most `3·(rows + columns)` points.
-fn weighted_bases_by_columns(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2]> {
+/// coefficients `c_{j,l} = Σ_i w_{i,l}·M_ij` in Fr, and `B` alike with `t = 2`. With
+/// split weights `w = a + b·λ` both parts are MSMs of 64-bit-wide halves: the attribute
+/// points by [`msm_split_weights`], the column points and their images `φ(U)` with the
+/// halves `Σ_i a_i·M_ij` and `Σ_i b_i·M_ij` of each coefficient.
+fn weighted_bases_by_columns(lsss: &Lsss, weights: &[SplitWeight]) -> Result<[G1Affine; 2]> {
+    // The column coefficients in split form too: `c = Σ_i (a_i + b_i·λ)·M_ij =
+    // (Σ_i a_i·M_ij) + λ·(Σ_i b_i·M_ij)`, each half as narrow as the entries allow (64
+    // bits plus the entries' and the row count's bits for small Vandermonde entries).
     let columns = lsss.columns();
-    let mut coefficients = vec![[Fr::zero(); 3]; columns];
+    let mut halves = vec![[[Fr::zero(); 2]; 3]; columns];
     for (i, w) in weights.chunks_exact(3).enumerate() {
-        for ((j, entry), c) in lsss.row(i).iter().enumerate().zip(&mut coefficients) {
-            let pairs = c.iter_mut().zip(w);
+        let w = [0, 1, 2].map(|l| [Fr::from(w[l].a), Fr::from(w[l].b)]);
+        for ((j, entry), c) in lsss.row(i).iter().enumerate().zip(&mut halves) {
+            let pairs = c.iter_mut().flatten().zip(w.iter().flatten());
             match lsss.small_entry(i, j) {
                 Some(0) => {}
                 Some(1) => pairs.for_each(|(c, w)| *c += w),
@@ -320,30 +334,38 @@ fn weighted_bases_by_columns(lsss: &Lsss, weights: &[Fr]) -> Result<[G1Affine; 2
             }
         }
     }
-    let terms = 3 * (lsss.rows() + columns);
-    let mut bases = [Vec::with_capacity(terms), Vec::with_capacity(terms)];
-    let mut scalars = Vec::with_capacity(terms);
-    for (i, w) in weights.chunks_exact(3).enumerate() {
+    // The attribute points with the split weights (64-bit halves); the column points
+    // and their images under φ with the coefficients' halves.
+    let mut hashed = [
+        Vec::with_capacity(weights.len()),
+        Vec::with_capacity(weights.len()),
+    ];
+    for i in 0..lsss.rows() {
         let points = attribute_points(lsss.rho(i).as_str());
-        for (pair, w) in points.points.iter().zip(w) {
-            bases[0].push(pair[0]);
-            bases[1].push(pair[1]);
-            scalars.push(*w);
+        for pair in &points.points {
+            hashed[0].push(pair[0]);
+            hashed[1].push(pair[1]);
         }
     }
-    for (j, c) in coefficients.iter().enumerate() {
+    let mut bases = [
+        Vec::with_capacity(6 * columns),
+        Vec::with_capacity(6 * columns),
+    ];
+    let mut scalars = Vec::with_capacity(6 * columns);
+    for (j, c) in halves.iter().enumerate() {
         let points = column(j)?;
-        for (pair, c) in points.points.iter().zip(c) {
-            if !c.is_zero() {
-                bases[0].push(pair[0]);
-                bases[1].push(pair[1]);
-                scalars.push(*c);
+        for (pair, [ca, cb]) in points.points.iter().zip(c) {
+            for (t, base) in bases.iter_mut().enumerate() {
+                base.push(pair[t]);
+                base.push(<g1::Config as GLVConfig>::endomorphism_affine(&pair[t]));
             }
+            scalars.push(*ca);
+            scalars.push(*cb);
         }
     }
     let sums = [
-        msm_vartime(&bases[0], &scalars)?,
-        msm_vartime(&bases[1], &scalars)?,
+        msm_split_weights(&hashed[0], weights)? + msm_vartime(&bases[0], &scalars)?,
+        msm_split_weights(&hashed[1], weights)? + msm_vartime(&bases[1], &scalars)?,
     ];
     two_affine(&sums)
 }
@@ -534,8 +556,11 @@ mod tests {
         for text in &policies {
             let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
             let lsss = policy.lsss();
-            let weights: Vec<Fr> = (0..3 * lsss.rows())
-                .map(|_| Fr::from(rng.gen::<u128>()))
+            let weights: Vec<SplitWeight> = (0..3 * lsss.rows())
+                .map(|_| SplitWeight {
+                    a: rng.gen(),
+                    b: rng.gen(),
+                })
                 .collect();
             let bases = rows_bases(lsss, &|_| true).unwrap_or_else(|e| panic!("{e}"));
             let mut expected = [G1Projective::zero(); 2];
@@ -543,7 +568,7 @@ mod tests {
                 let row = (*row).unwrap_or_else(|| panic!("{text}: a row without bases"));
                 for (pair, w) in row.iter().zip(w) {
                     for (e, b) in expected.iter_mut().zip(pair) {
-                        *e += *b * w;
+                        *e += *b * w.to_fr();
                     }
                 }
             }

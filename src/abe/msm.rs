@@ -1,6 +1,14 @@
 //! `Σ k_i·P_i` over **public** points and **public** scalars, in variable time: the FO
-//! check's batched row comparison (three MSMs of `3·rows` points with 128-bit weights)
-//! and DecCore's public header sums.
+//! check's batched row comparison (three MSMs of `3·rows` points with 128-bit weights,
+//! drawn split, below) and DecCore's public header sums.
+//!
+//! The FO check's weights are drawn as `a + b·λ` with `a`, `b` below 2^64 and `λ` the
+//! eigenvalue of G1's endomorphism `φ(x, y) = (β·x, y)` ([`SplitWeight`]), so that
+//! `Σ (a_i + b_i·λ)·P_i = Σ a_i·P_i + Σ b_i·φ(P_i)` is one MSM of twice the points with
+//! 64-bit scalars ([`msm_split_weights`]): half the windows, so half the bucket sums,
+//! for the same number of point additions (GLV's decomposition, with the weights drawn
+//! already decomposed). `docs/security.md` §2.1 shows the 2^128 pairs give 2^128
+//! distinct weights.
 //!
 //! arkworks' `VariableBaseMSM::msm` is Pippenger's bucket method over all 255 bits of
 //! the scalar field with `2^c` buckets a window. This is the same method (Bernstein et
@@ -12,6 +20,7 @@
 //! 15 to 300 points of 128-bit scalars. Variable time is fine: every input is public.
 
 use ark_bls12_381::{g1, Fr, G1Affine, G1Projective};
+use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::short_weierstrass::Bucket;
 use ark_ec::AffineRepr;
 use ark_ff::{AdditiveGroup, BigInteger, PrimeField, Zero};
@@ -19,9 +28,9 @@ use ark_ff::{AdditiveGroup, BigInteger, PrimeField, Zero};
 use crate::error::{Error, Result};
 
 /// `Σ k_i·P_i` (public inputs only). A scalar above `(r − 1)/2` is replaced by its
-/// negation on the negated point, so that differences of 128-bit weights (the FO
-/// check's column coefficients over Lewko–Waters entries `−1`) stay about 130 bits wide
-/// instead of 255. Zero scalars and identity points are skipped.
+/// negation on the negated point, so that differences of weights (the FO check's column
+/// coefficient halves over entries `−1`) stay about as wide as the weights instead of
+/// 255 bits. Zero scalars and identity points are skipped.
 ///
 /// # Errors
 ///
@@ -53,15 +62,70 @@ pub(crate) fn msm_vartime(bases: &[G1Affine], scalars: &[Fr]) -> Result<G1Projec
     Ok(pippenger(&points, &digits_of, bits))
 }
 
-/// The window width for `n` terms: arkworks' choice (3 below 32 terms, else about
-/// `0.69·log2(n) + 2`), with `log2` rounded down; the best of 3–9 measured for 15, 30,
-/// 60, 150 and 300 terms of 128-bit scalars on this machine.
-fn window_bits(n: usize) -> usize {
-    if n < 32 {
-        3
-    } else {
-        (n.ilog2() as usize) * 69 / 100 + 2
+/// A weight `a + b·λ mod r` of the FO check's batched comparison, kept as its two
+/// 64-bit halves. `λ` is the eigenvalue of `φ(x, y) = (β·x, y)` on G1 (arkworks'
+/// `GLVConfig::LAMBDA` for BLS12-381 G1, `λ = −z² mod r`): `φ(P) = λ·P` for every `P` in
+/// G1, and for no point outside it, so the bases must be G1 points (decoded with the
+/// subgroup check, or hash-to-curve outputs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SplitWeight {
+    /// The integer part `a < 2^64`.
+    pub(crate) a: u64,
+    /// The coefficient `b < 2^64` of `λ`.
+    pub(crate) b: u64,
+}
+
+impl SplitWeight {
+    /// `a + b·λ` in Fr.
+    pub(crate) fn to_fr(self) -> Fr {
+        Fr::from(self.a) + Fr::from(self.b) * <g1::Config as GLVConfig>::LAMBDA
     }
+}
+
+/// `Σ (a_i + b_i·λ)·P_i = Σ a_i·P_i + Σ b_i·φ(P_i)` over public G1 points: one MSM of
+/// up to `2n` points with 64-bit scalars. Identity points and zero halves are skipped.
+///
+/// # Errors
+///
+/// `InvalidArgument` if `bases` and `weights` differ in length.
+pub(crate) fn msm_split_weights(
+    bases: &[G1Affine],
+    weights: &[SplitWeight],
+) -> Result<G1Projective> {
+    if bases.len() != weights.len() {
+        return Err(Error::InvalidArgument(
+            "MSM bases and weights differ in number",
+        ));
+    }
+    let mut points = Vec::with_capacity(2 * bases.len());
+    let mut scalars = Vec::with_capacity(2 * bases.len());
+    for (p, w) in bases.iter().zip(weights) {
+        if p.is_zero() {
+            continue;
+        }
+        if w.a != 0 {
+            points.push(*p);
+            scalars.push(<Fr as PrimeField>::BigInt::from(w.a));
+        }
+        if w.b != 0 {
+            points.push(<g1::Config as GLVConfig>::endomorphism_affine(p));
+            scalars.push(<Fr as PrimeField>::BigInt::from(w.b));
+        }
+    }
+    let Some(bits) = scalars.iter().map(|k| k.num_bits() as usize).max() else {
+        return Ok(G1Projective::zero());
+    };
+    Ok(pippenger(&points, &scalars, bits))
+}
+
+/// The window width for `n` terms of at most `bits` bits: the `c` that minimises the
+/// cost model `(bits/c + 1)·(n + 1.4·2^c)` (per window, one mixed addition a term and
+/// `2·2^(c−1)` bucket additions at about 1.4 mixed additions each). It picks the best
+/// of 3–9 measured on this machine for 15 to 300 terms of 64- and 128-bit scalars
+/// (or one within 3 % of it).
+fn window_bits(n: usize, bits: usize) -> usize {
+    let cost = |c: usize| (bits / c + 1) * (10 * n + 14 * (1 << c));
+    (2..=15).min_by_key(|&c| cost(c)).unwrap_or(4)
 }
 
 /// Signed-digit Pippenger over scalars of at most `bits` bits (all non-zero, below r/2).
@@ -70,7 +134,7 @@ fn pippenger(
     scalars: &[<Fr as PrimeField>::BigInt],
     bits: usize,
 ) -> G1Projective {
-    let c = window_bits(points.len());
+    let c = window_bits(points.len(), bits);
     let digits = signed_digits(scalars, bits, c);
     let windows = digits.len() / points.len().max(1);
     let mut buckets = vec![Bucket::<g1::Config>::ZERO; 1 << (c - 1)];
@@ -121,7 +185,7 @@ fn signed_digits(scalars: &[<Fr as PrimeField>::BigInt], bits: usize, c: usize) 
                 d -= 1 << c;
                 carry = 1;
             }
-            // |d| ≤ 2^(c−1) ≤ 2^15 for the widths `window_bits` picks (c ≤ 16).
+            // |d| ≤ 2^(c−1) ≤ 2^14 for the widths `window_bits` picks (c ≤ 15).
             digits[w * n + i] = i16::try_from(d).unwrap_or_default();
         }
     }
@@ -143,7 +207,7 @@ fn window(k: &<Fr as PrimeField>::BigInt, start: usize, c: usize) -> i32 {
 #[cfg(test)]
 mod tests {
     use ark_ec::CurveGroup;
-    use ark_ff::{Field, One};
+    use ark_ff::{BigInteger, Field, One};
     use ark_std::UniformRand;
     use rand::{Rng, SeedableRng};
 
@@ -177,7 +241,7 @@ mod tests {
                 .collect();
             let got = msm_vartime(&bases, &scalars).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(got, naive(&bases, &scalars), "{n} terms");
-            // Only 128-bit weights (the FO check's case): windows stop at bit 128.
+            // Only 128-bit scalars: windows stop at bit 128.
             let weights: Vec<Fr> = (0..n).map(|_| Fr::from(rng.gen::<u128>())).collect();
             let got = msm_vartime(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(got, naive(&bases, &weights), "{n} weights");
@@ -251,6 +315,130 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// `λ` is the eigenvalue of `φ` on G1 (`φ(P) = λ·P`, `λ² + λ + 1 = 0`, `λ = −z²`),
+    /// and not on a curve point outside G1: the split-weight MSM needs G1 bases.
+    #[test]
+    fn lambda_is_the_endomorphism_eigenvalue() {
+        let lambda = <g1::Config as GLVConfig>::LAMBDA;
+        assert_eq!(lambda * lambda + lambda + Fr::one(), Fr::zero());
+        let z = Fr::from(0xd201_0000_0001_0000u64);
+        assert_eq!(lambda, -(z * z));
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(31);
+        for _ in 0..4 {
+            let p = G1Projective::rand(&mut rng).into_affine();
+            let phi = <g1::Config as GLVConfig>::endomorphism_affine(&p);
+            assert_eq!(phi.into_group(), p * lambda);
+        }
+        // A curve point outside G1 (the first small x with a point, not cofactor-cleared)
+        // is not scaled by λ.
+        let outside = (1u64..)
+            .find_map(|x| G1Affine::get_point_from_x_unchecked(x.into(), false))
+            .filter(|p| !p.is_in_correct_subgroup_assuming_on_curve())
+            .unwrap_or_else(|| panic!("a point outside G1"));
+        let phi = <g1::Config as GLVConfig>::endomorphism_affine(&outside);
+        assert_ne!(phi.into_group(), outside * lambda);
+    }
+
+    /// The lattice `{(x, y) : x + y·λ ≡ 0 mod r}` behind the claim that the 2^128 pairs
+    /// `(a, b)` give 2^128 distinct weights (`docs/security.md` §2.1): `(z², 1)` and
+    /// `(1, 1 − z²)` lie in it and span it (determinant `±r`), they are almost orthogonal
+    /// (inner product 1) and both about 2^127.4 long, so the basis is Lagrange-reduced
+    /// and no non-zero vector is shorter than about 2^127.4; two pairs with the same
+    /// weight would differ by a vector with both entries below 2^64 in absolute value.
+    #[test]
+    fn split_weights_are_distinct() {
+        let lambda = <g1::Config as GLVConfig>::LAMBDA;
+        let z2: u128 = 0xd201_0000_0001_0000u128 * 0xd201_0000_0001_0000u128;
+        let z2_fr = Fr::from(z2);
+        // (z², 1) and (1, 1 − z²) are in the lattice.
+        assert_eq!(z2_fr + lambda, Fr::zero());
+        assert_eq!(Fr::one() + (Fr::one() - z2_fr) * lambda, Fr::zero());
+        // det = z²·(1 − z²) − 1 = −(z⁴ − z² + 1) = −r: z⁴ − z² + 1 is r (the integer).
+        let r = modulus_limbs();
+        let z2_big = [z2 as u64, (z2 >> 64) as u64, 0, 0];
+        assert_eq!(r, poly_r(z2_big));
+        // The shorter basis vector (1, 1 − z²) has length above 2^127 > √2·2^64.
+        assert!(z2 - 1 > 1u128 << 127);
+        // The map is a bijection on a sample: distinct pairs, distinct weights.
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(32);
+        let pairs: Vec<SplitWeight> = (0..64)
+            .map(|_| SplitWeight {
+                a: rng.gen(),
+                b: rng.gen(),
+            })
+            .collect();
+        for (i, p) in pairs.iter().enumerate() {
+            for q in &pairs[..i] {
+                assert_ne!(p.to_fr(), q.to_fr());
+            }
+        }
+    }
+
+    /// r as four little-endian limbs.
+    fn modulus_limbs() -> [u64; 4] {
+        Fr::MODULUS.0
+    }
+
+    /// `t² − t + 1` for `t = z²` (four little-endian limbs; fits: about 2^255).
+    fn poly_r(t: [u64; 4]) -> [u64; 4] {
+        use ark_ff::BigInt;
+        let t = BigInt::<4>(t);
+        let mut square = t;
+        // t² by schoolbook on the two low limbs (t < 2^128).
+        let (a, b) = (u128::from(t.0[0]), u128::from(t.0[1]));
+        let lo = a * a;
+        let mid = 2 * a * b; // < 2^129: split below
+        let hi = b * b;
+        let mut limbs = [0u128; 5];
+        limbs[0] = lo & u128::from(u64::MAX);
+        limbs[1] = (lo >> 64) + (mid & u128::from(u64::MAX));
+        limbs[2] = (mid >> 64) + (hi & u128::from(u64::MAX));
+        limbs[3] = hi >> 64;
+        for i in 0..4 {
+            let carry = limbs[i] >> 64;
+            limbs[i] &= u128::from(u64::MAX);
+            limbs[i + 1] += carry;
+        }
+        for (d, l) in square.0.iter_mut().zip(limbs) {
+            *d = u64::try_from(l).unwrap_or_else(|_| panic!("limb"));
+        }
+        square.sub_with_borrow(&t);
+        square.add_with_carry(&BigInt::from(1u64));
+        square.0
+    }
+
+    /// `Σ (a + b·λ)·P` by the split MSM equals the plain sum of products, with zero
+    /// halves, identity bases, and the length check.
+    #[test]
+    fn split_weight_msm_is_the_sum_of_products() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(33);
+        for n in [0usize, 1, 5, 30, 150] {
+            let mut bases: Vec<G1Affine> = (0..n)
+                .map(|_| G1Projective::rand(&mut rng).into_affine())
+                .collect();
+            if n > 2 {
+                bases[2] = G1Affine::zero();
+            }
+            let weights: Vec<SplitWeight> = (0..n)
+                .map(|i| SplitWeight {
+                    a: if i % 5 == 1 { 0 } else { rng.gen() },
+                    b: if i % 7 == 3 { 0 } else { rng.gen() },
+                })
+                .collect();
+            let scalars: Vec<Fr> = weights.iter().map(|w| w.to_fr()).collect();
+            let got = msm_split_weights(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, naive(&bases, &scalars), "{n} terms");
+        }
+        let g = [G1Affine::generator()];
+        assert!(msm_split_weights(&g, &[]).is_err());
+        let max = SplitWeight {
+            a: u64::MAX,
+            b: u64::MAX,
+        };
+        let got = msm_split_weights(&g, &[max]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, g[0] * max.to_fr());
     }
 
     /// The window extraction reads across limb boundaries and past the top limb.

@@ -21,8 +21,8 @@ pub(crate) const FO_COINS: &[u8] = b"CIPHERCHART-V01-FO-COINS-with-expander-SHA2
 pub(crate) const FO_MASK: &[u8] = b"CIPHERCHART-V01-FO-MASK-with-expander-SHA256-128";
 
 /// The weights of the FO check's batched row comparison (`docs/security.md` §2.1): the
-/// public header digest → `3·rows` 128-bit weights, 16 bytes each (big-endian), with
-/// `expand_message_xmd(.., 48·rows)`.
+/// public header digest → `3·rows` weights `a + b·λ`, 16 bytes each (`a`, `b` the
+/// big-endian halves), with `expand_message_xmd(.., 48·rows)`.
 pub(crate) const FO_CHECK_WEIGHTS: &[u8] =
     b"CIPHERCHART-V01-FO-CHECK-WEIGHTS-with-expander-SHA256-128";
 

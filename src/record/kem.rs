@@ -8,7 +8,7 @@
 
 use core::fmt;
 
-use ark_bls12_381::{Fr, G1Affine};
+use ark_bls12_381::G1Affine;
 use ark_ec::short_weierstrass::Affine;
 use hkdf::Hkdf;
 use rand_core::{CryptoRng, RngCore};
@@ -17,10 +17,11 @@ use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
 use crate::abe::core::{
-    dec_core, enc_c0_secret, enc_header, kem_value, msm_vartime, weighted_bases_vartime,
-    DecryptionKey, HeaderCore,
+    dec_core, enc_c0_secret, enc_header, kem_value, weighted_bases_vartime, DecryptionKey,
+    HeaderCore,
 };
 use crate::abe::key_material::HOLDER_GUARD;
+use crate::abe::msm::{msm_split_weights, SplitWeight};
 use crate::abe::PublicKey;
 use crate::ct::curve::CtCurve;
 use crate::ct::declassify::Declassify;
@@ -404,16 +405,17 @@ pub(crate) fn recover_seed(
     Ok(seed)
 }
 
-/// The weights `w_{i,l}` of the batched row check: `3·rows` integers below 2^128, read
-/// big-endian from 16-byte chunks of `expand_message_xmd(digest, FO_CHECK_WEIGHTS)`,
-/// row-major (`w_{i,1}, w_{i,2}, w_{i,3}` for row `i`). The input is the header digest,
-/// a hash of the whole received header (authority, policy, `C0`, rows, `c'`): public,
-/// and independent of any secret.
+/// The weights `w_{i,l}` of the batched row check: `3·rows` weights `a + b·λ`
+/// ([`SplitWeight`]), `a` and `b` read big-endian from the two halves of 16-byte chunks
+/// of `expand_message_xmd(digest, FO_CHECK_WEIGHTS)`, row-major (`w_{i,1}, w_{i,2},
+/// w_{i,3}` for row `i`). The input is the header digest, a hash of the whole received
+/// header (authority, policy, `C0`, rows, `c'`): public, and independent of any secret.
+/// The 2^128 pairs `(a, b)` give 2^128 distinct weights (`docs/security.md` §2.1).
 ///
 /// One expansion gives at most 8160 bytes (RFC 9380: 255 SHA-256 blocks), 170 rows'
 /// weights; the assertion below keeps the policy limit under that, so that raising
 /// [`MAX_POLICY_LEAVES`] past it fails to compile instead of failing every open.
-fn fo_weights(header: &KemHeader) -> Result<Vec<Fr>> {
+fn fo_weights(header: &KemHeader) -> Result<Vec<SplitWeight>> {
     const _: () = assert!(16 * 3 * MAX_POLICY_LEAVES <= 255 * 32);
     let uniform = expand_message_xmd(
         &[&header.digest],
@@ -423,9 +425,13 @@ fn fo_weights(header: &KemHeader) -> Result<Vec<Fr>> {
     Ok(uniform
         .chunks_exact(16)
         .map(|chunk| {
-            let mut w = [0u8; 16];
-            w.copy_from_slice(chunk);
-            Fr::from(u128::from_be_bytes(w))
+            let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
+            a.copy_from_slice(&chunk[..8]);
+            b.copy_from_slice(&chunk[8..]);
+            SplitWeight {
+                a: u64::from_be_bytes(a),
+                b: u64::from_be_bytes(b),
+            }
         })
         .collect())
 }
@@ -440,7 +446,7 @@ fn fo_weights(header: &KemHeader) -> Result<Vec<Fr>> {
 pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> Result<Choice> {
     let weights = fo_weights(header)?;
     let received: Vec<G1Affine> = header.core.rows.iter().flatten().copied().collect();
-    let lhs = msm_vartime(&received, &weights)?;
+    let lhs = msm_split_weights(&received, &weights)?;
     let [a, b] = weighted_bases_vartime(header.policy.lsss(), &weights)?;
     let rhs = SecretG1::multi_mul(&[a, b], &[&s[0], &s[1]]);
     Ok(rhs.ct_eq(&SecretG1::from_projective(&lhs)))
