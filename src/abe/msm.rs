@@ -76,7 +76,8 @@ pub(crate) struct SplitWeight {
 }
 
 impl SplitWeight {
-    /// `a + b·λ` in Fr.
+    /// `a + b·λ` in Fr (the tests' reference; the library never forms it).
+    #[cfg(test)]
     pub(crate) fn to_fr(self) -> Fr {
         Fr::from(self.a) + Fr::from(self.b) * <g1::Config as GLVConfig>::LAMBDA
     }
