@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ark_bls12_381::Fr;
+use ark_bls12_381::{Fr, G1Affine};
 use ark_ff::Zero;
 
 use super::tables::{row_combs_vartime, KeyTables, RowBases, RowCombs};
@@ -106,6 +106,30 @@ pub(super) fn row_combs(
     *builds -= 1;
     let combs = Arc::new(row_combs_vartime(&bases()?));
     Ok(Some(lock(&ROW_COMBS).insert(key, combs)))
+}
+
+/// Policies whose FO row bases are kept (least recently used evicted): 32 policies, at
+/// most about 1.3 MiB (a 64-row policy's bases are 2 × 192 affine points). A hit saves
+/// the walk of the gate tree, the attribute-point lookups and the normalisation: about
+/// 7 % of an open of an AND of 50 (`docs/performance.md`, "Batched FO check").
+const FO_BASES_ENTRIES: usize = 32;
+
+/// The FO check's row bases of a policy, `[X, Y]` in row-major order, if its matrix has
+/// only entries 0 and ±1; `None` for a matrix with threshold (Vandermonde) entries, which
+/// the check weights by columns instead (`abe::core::weighted_bases_vartime`).
+pub(super) type FoBases = Option<Arc<[Vec<G1Affine>; 2]>>;
+
+/// By the policy's canonical bytes (`Policy::to_bytes`), which determine its matrix.
+static FO_BASES: Mutex<Lru<Vec<u8>, FoBases>> = Mutex::new(Lru::new(FO_BASES_ENTRIES));
+
+/// The FO bases of the policy encoded as `policy`: cached, or built now by `build`
+/// (public data only; bounded, so attacker-chosen policies evict but cannot grow it).
+pub(super) fn fo_bases(policy: &[u8], build: impl FnOnce() -> Result<FoBases>) -> Result<FoBases> {
+    if let Some(hit) = lock(&FO_BASES).get(policy) {
+        return Ok(hit);
+    }
+    let fresh = build()?;
+    Ok(lock(&FO_BASES).insert(policy.to_vec(), fresh))
 }
 
 /// Locks a cache; a poisoned lock is taken over (no code panics while holding one, and

@@ -15,7 +15,9 @@ use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{One, Zero};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::caches::{key_tables, row_combs, COMB_BUILDS_PER_HEADER, HOT_ROW_USES};
+use super::caches::{
+    fo_bases, key_tables, row_combs, FoBases, COMB_BUILDS_PER_HEADER, HOT_ROW_USES,
+};
 pub(crate) use super::msm::msm_vartime;
 use super::msm::{msm_split_weights, SplitWeight};
 use super::tables::{joint_comb_mul, RowBases};
@@ -268,29 +270,33 @@ pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> 
 ///   ([`weighted_bases_by_columns`]), because building those rows' bases costs `k − 1`
 ///   Horner steps per component, far more than the extra MSM terms of the columns.
 ///
+/// `policy` is the policy's canonical encoding (`Policy::to_bytes`), the key of the row
+/// bases' cache ([`fo_bases`]); it must be the policy whose matrix `lsss` is.
+///
 /// Variable time: public data only (the policy, its hash points, the weights).
 pub(crate) fn weighted_bases_vartime(
     lsss: &Lsss,
+    policy: &[u8],
     weights: &[SplitWeight],
 ) -> Result<[G1Affine; 2]> {
     if weights.len() != 3 * lsss.rows() {
         return Err(Error::InvalidArgument("one FO weight per row component"));
     }
-    let unit_entries = (0..lsss.rows())
-        .all(|i| (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1))));
-    if unit_entries {
-        weighted_bases_by_rows(lsss, weights)
-    } else {
-        weighted_bases_by_columns(lsss, weights)
+    match fo_bases(policy, || fo_row_bases(lsss))? {
+        Some(bases) => weighted_bases_by_rows(&bases, weights),
+        None => weighted_bases_by_columns(lsss, weights),
     }
 }
 
-/// [`weighted_bases_vartime`] from the row bases: built in one walk of the gate tree
-/// ([`rows_bases`]), normalised together (one inversion), weighted by two public MSMs
-/// of `3·rows` points with the split weights ([`msm_split_weights`]). For an AND this
-/// is half the MSM terms of [`weighted_bases_by_columns`] (measured with 128-bit
-/// weights: an AND of 50 opened at 3.6× the pairing floor instead of 4.7×).
-fn weighted_bases_by_rows(lsss: &Lsss, weights: &[SplitWeight]) -> Result<[G1Affine; 2]> {
+/// The row bases `[X, Y]` of a matrix with entries 0 and ±1 only (Lewko–Waters: AND and
+/// OR gates), built in one walk of the gate tree ([`rows_bases`]) and normalised
+/// together (one inversion); `None` for a matrix with threshold entries.
+fn fo_row_bases(lsss: &Lsss) -> Result<FoBases> {
+    let unit_entries = (0..lsss.rows())
+        .all(|i| (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1))));
+    if !unit_entries {
+        return Ok(None);
+    }
     let rows = lsss.rows();
     let bases = rows_bases(lsss, &|_| true)?;
     let mut points = [Vec::with_capacity(3 * rows), Vec::with_capacity(3 * rows)];
@@ -301,10 +307,23 @@ fn weighted_bases_by_rows(lsss: &Lsss, weights: &[SplitWeight]) -> Result<[G1Aff
             points[1].push(pair[1]);
         }
     }
-    let [x, y] = points.map(|p| G1Projective::normalize_batch(&p));
+    Ok(Some(Arc::new(
+        points.map(|p| G1Projective::normalize_batch(&p)),
+    )))
+}
+
+/// [`weighted_bases_vartime`] from the row bases ([`fo_row_bases`], cached per
+/// policy), weighted by two public MSMs of `3·rows` points with the split weights
+/// ([`msm_split_weights`]). For an AND this is half the MSM terms of
+/// [`weighted_bases_by_columns`] (measured with 128-bit weights: an AND of 50 opened at
+/// 3.6× the pairing floor instead of 4.7×).
+fn weighted_bases_by_rows(
+    bases: &[Vec<G1Affine>; 2],
+    weights: &[SplitWeight],
+) -> Result<[G1Affine; 2]> {
     let sums = [
-        msm_split_weights(&x, weights)?,
-        msm_split_weights(&y, weights)?,
+        msm_split_weights(&bases[0], weights)?,
+        msm_split_weights(&bases[1], weights)?,
     ];
     two_affine(&sums)
 }
@@ -572,14 +591,28 @@ mod tests {
                     }
                 }
             }
-            let got = weighted_bases_vartime(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(got.map(|p| p.into_group()), expected, "{text}");
-            // Both ways, whichever the policy would choose.
-            for way in [weighted_bases_by_rows, weighted_bases_by_columns] {
-                let got = way(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
+            let key = policy.to_bytes();
+            // Twice: built, then from the cache.
+            for _ in 0..2 {
+                let got =
+                    weighted_bases_vartime(lsss, &key, &weights).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(got.map(|p| p.into_group()), expected, "{text}");
             }
-            assert!(weighted_bases_vartime(lsss, &weights[1..]).is_err());
+            // Both ways, whichever the policy would choose.
+            let by_columns =
+                weighted_bases_by_columns(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(by_columns.map(|p| p.into_group()), expected, "{text}");
+            let cached = fo_row_bases(lsss).unwrap_or_else(|e| panic!("{e}"));
+            let unit = (0..lsss.rows()).all(|i| {
+                (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1)))
+            });
+            assert_eq!(cached.is_some(), unit, "{text}");
+            if let Some(bases) = cached {
+                let by_rows =
+                    weighted_bases_by_rows(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(by_rows.map(|p| p.into_group()), expected, "{text}");
+            }
+            assert!(weighted_bases_vartime(lsss, &key, &weights[1..]).is_err());
         }
     }
 

@@ -447,7 +447,8 @@ pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> R
     let weights = fo_weights(header)?;
     let received: Vec<G1Affine> = header.core.rows.iter().flatten().copied().collect();
     let lhs = msm_split_weights(&received, &weights)?;
-    let [a, b] = weighted_bases_vartime(header.policy.lsss(), &weights)?;
+    let policy = header.policy.to_bytes();
+    let [a, b] = weighted_bases_vartime(header.policy.lsss(), &policy, &weights)?;
     let rhs = SecretG1::multi_mul(&[a, b], &[&s[0], &s[1]]);
     Ok(rhs.ct_eq(&SecretG1::from_projective(&lhs)))
 }
