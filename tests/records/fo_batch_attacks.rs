@@ -481,3 +481,553 @@ fn identity_and_off_subgroup_rows_are_refused_at_decoding() {
         Some(Error::InvalidEncoding(EncodingError::NotInSubgroup))
     );
 }
+
+// Third review (split weights, own Pippenger)
+//
+// Issue 19's second change: the weights are drawn split, `w = a + b·λ mod r` with `a`,
+// `b` the big-endian halves of each 16-byte chunk and `λ = −z²` the eigenvalue of
+// `φ(x, y) = (β·x, y)` on G1, every MSM of the check is `Σ a·P + Σ b·φ(P)` by the
+// crate's own signed-digit Pippenger, and threshold policies weight the hash points
+// with split column coefficients. The attacks below go through bytes and the public
+// API only. Note: `weights` above still reads each chunk as one 128-bit integer (the
+// weights before the split); it is used only where any public weight vector will do
+// (a cancellation under the *honest* header's weights is rejected for any), and
+// `split_weights` below is the opener's derivation as `docs/security.md` §2.1 states it.
+
+/// `λ = −z² mod r` (z = −0xd201000000010000, BLS12-381's parameter).
+fn lambda() -> Fr {
+    let z = Fr::from(0xd201_0000_0001_0000u64);
+    -(z * z)
+}
+
+/// The `(a, b)` halves of the batched check's weights, from the public digest.
+fn split_halves(digest: &[u8; 32], rows: usize) -> Vec<(u64, u64)> {
+    let uniform = cipherchart::hazmat::expand_message_xmd(
+        digest,
+        b"CIPHERCHART-V01-FO-CHECK-WEIGHTS-with-expander-SHA256-128",
+        48 * rows,
+    )
+    .unwrap();
+    uniform
+        .chunks_exact(16)
+        .map(|c| {
+            (
+                u64::from_be_bytes(c[..8].try_into().unwrap()),
+                u64::from_be_bytes(c[8..].try_into().unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// The batched check's weights `a + b·λ` as the opener draws them.
+fn split_weights(digest: &[u8; 32], rows: usize) -> Vec<Fr> {
+    let l = lambda();
+    split_halves(digest, rows)
+        .into_iter()
+        .map(|(a, b)| Fr::from(a) + Fr::from(b) * l)
+        .collect()
+}
+
+/// A record under `patient:42 or patient:43` re-encrypted to `target` by a re-key
+/// holding `patient:42`, and a key for `holder` (which must satisfy `target`).
+struct Hop {
+    pk: &'static cipherchart::PublicKey,
+    target: Policy,
+    hop: SealedRecord,
+    opener: cipherchart::UserKey,
+}
+
+fn hop_to(target: &str, holder: &[&str], seed: u64) -> Hop {
+    let mut rng = rng(seed);
+    let a = authority();
+    let pk = a.public_key();
+    let patient = BlsSigningKey::generate(&mut rng);
+    let chart = Policy::parse("patient:42 or patient:43").unwrap();
+    let rk = grant(a, &["patient:42"], &patient, target, &mut rng);
+    let record = seal(pk, &chart, b"p42", b"", b"notes", &mut rng).unwrap();
+    let hop = rk.reencrypt(&record).unwrap();
+    let opener = a.issue_key(holder, &mut rng).unwrap();
+    assert_eq!(opener.open(pk, &hop), Ok(b"notes".to_vec()), "{target}");
+    Hop {
+        pk,
+        target: Policy::parse(target).unwrap(),
+        hop,
+        opener,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Capsule {
+    Grant,
+    Record,
+}
+
+/// Hop 0's grant or record capsule (a KEM header under the target policy), and the
+/// record rebuilt with `capsule` in its place.
+fn capsule_of(hop: &SealedRecord, which: Capsule) -> Vec<u8> {
+    let parts = RecordParts::of(hop);
+    match which {
+        Capsule::Grant => parts.hops[0].grant_capsule.clone(),
+        Capsule::Record => parts.hops[0].record_capsule.clone(),
+    }
+}
+
+fn with_capsule(
+    hop: &SealedRecord,
+    which: Capsule,
+    capsule: Vec<u8>,
+) -> Result<SealedRecord, Error> {
+    let mut parts = RecordParts::of(hop);
+    match which {
+        Capsule::Grant => parts.hops[0].grant_capsule = capsule,
+        Capsule::Record => parts.hops[0].record_capsule = capsule,
+    }
+    parts.record()
+}
+
+/// The capsule's row components, decoded.
+fn capsule_rows(capsule: &[u8], rows: usize) -> Vec<G1Affine> {
+    let at = rows_at(capsule, 0);
+    (0..3 * rows).map(|c| point(capsule, at + c * G1)).collect()
+}
+
+/// The capsule with component `c` moved by `d`, for each `(c, d)`.
+fn moved(capsule: &[u8], rows: usize, changes: &[(usize, G1Projective)]) -> Vec<u8> {
+    let at = rows_at(capsule, 0);
+    let honest = capsule_rows(capsule, rows);
+    let mut out = capsule.to_vec();
+    for (c, d) in changes {
+        put(&mut out, at + c * G1, (honest[*c] + d).into_affine());
+    }
+    out
+}
+
+/// `λ` is the eigenvalue of `φ(x, y) = (β·x, y)` on G1, seen from outside: `λ·P` has
+/// `P`'s y coordinate (and another x) for random `P`, and `λ² + λ + 1 = 0`. The split
+/// weights of `docs/security.md` §2.1 are therefore well defined from the digest alone.
+#[test]
+fn third_lambda_is_the_endomorphism_eigenvalue_from_outside() {
+    use ark_std::UniformRand;
+    let l = lambda();
+    assert_eq!(l * l + l + Fr::one(), Fr::from(0u8));
+    let mut rng = rng(0x3A);
+    for _ in 0..4 {
+        let p = G1Projective::rand(&mut rng).into_affine();
+        let q = (p * l).into_affine();
+        assert_eq!(q.y, p.y);
+        assert_ne!(q.x, p.x);
+    }
+}
+
+/// The cancellation attack with the weights the opener really uses (split, `a + b·λ`):
+/// two unused components of a hop's grant and record capsule changed by `w(m)·G` and
+/// `−w(k)·G` for the honest capsule's split weights. Checked to cancel under those
+/// weights, and checked not to cancel under the forged capsule's own; rejected. Both
+/// ways of computing `A` and `B`: an OR of 8 (row bases) and a `3 of 9` (hash points
+/// with split column coefficients, Vandermonde entries up to 81).
+#[test]
+fn third_cancellation_under_the_honest_split_weights_is_rejected() {
+    let g = G1Affine::generator();
+    for (target, holder, rows) in [
+        (
+            padded("role:physician or role:nurse", 6),
+            vec!["role:nurse"],
+            8,
+        ),
+        (
+            "3 of (t:0, t:1, t:2, t:3, t:4, t:5, t:6, t:7, t:8)".to_owned(),
+            vec!["t:6", "t:7", "t:8"],
+            9,
+        ),
+    ] {
+        let h = hop_to(&target, &holder, 0x3B);
+        for which in [Capsule::Grant, Capsule::Record] {
+            let capsule = capsule_of(&h.hop, which);
+            let w = split_weights(&capsule_digest(&capsule), rows);
+            let honest = capsule_rows(&capsule, rows);
+            // Row 0 (`role:physician`, `t:0`) is unused by the opener.
+            let (k, m) = (0, 2);
+            let changes = [(k, g * w[m]), (m, -(g * w[k]))];
+            let forged = moved(&capsule, rows, &changes);
+            let points = capsule_rows(&forged, rows);
+            assert_eq!(weighted_sum(&points, &w), weighted_sum(&honest, &w));
+            let fresh = split_weights(&capsule_digest(&forged), rows);
+            assert_ne!(weighted_sum(&points, &fresh), weighted_sum(&honest, &fresh));
+            let record = with_capsule(&h.hop, which, forged).unwrap();
+            assert_eq!(
+                h.opener.open(h.pk, &record),
+                Err(Error::DecryptionFailed),
+                "{target}: {which:?} capsule"
+            );
+        }
+    }
+}
+
+/// Differences shaped after the split: `d(k) = D`, `d(m) = −t·D` (and three-term
+/// shapes) with `t` in {1, −1, λ, −λ, λ², 2^64, 2^64·λ, 1 + λ}, i.e. a forged capsule
+/// passes iff `w(k) = t·w(m)` (or the three-term relation) for the weights of the
+/// *forged* digest. Such a relation between two split weights is the only way the
+/// structure could leak: `w(k) = w(m)` needs equal pairs, `w(k) = λ·w(m) = −b(m) +
+/// (a(m) − b(m))·λ` needs `a(k) = −b(m)` as integers (the lattice argument), and so on.
+/// The attacker grinds 128 choices of `D = j·G` per shape, computing each forged
+/// capsule's weights as the opener does: none passes; the last of each shape is opened
+/// and rejected. A single unused component changed (`d(k) ≠ 0` alone) is rejected too:
+/// `w(k)·d(k) = 0` would need `w(k) = 0`, i.e. `a = b = 0`.
+#[test]
+fn third_structured_differences_exploiting_the_split_are_rejected() {
+    let l = lambda();
+    let two64 = Fr::from(u128::from(u64::MAX) + 1);
+    let shapes: Vec<(&str, Vec<(usize, Fr)>)> = vec![
+        ("equal weights", vec![(0, Fr::one()), (1, -Fr::one())]),
+        ("opposite weights", vec![(0, Fr::one()), (1, Fr::one())]),
+        ("w(k) = λ·w(m)", vec![(0, Fr::one()), (1, -l)]),
+        ("w(k) = −λ·w(m)", vec![(0, Fr::one()), (1, l)]),
+        ("w(k) = λ²·w(m)", vec![(0, Fr::one()), (1, -(l * l))]),
+        ("w(k) = 2^64·w(m)", vec![(0, Fr::one()), (1, -two64)]),
+        (
+            "w(k) = 2^64·λ·w(m)",
+            vec![(0, Fr::one()), (1, -(two64 * l))],
+        ),
+        (
+            "w(k) = (1 + λ)·w(m)",
+            vec![(0, Fr::one()), (1, -(Fr::one() + l))],
+        ),
+        (
+            "1, λ, λ² over a row",
+            vec![(0, Fr::one()), (1, l), (2, l * l)],
+        ),
+        ("one component", vec![(2, Fr::one())]),
+    ];
+    let target = padded("role:physician or role:nurse", 6);
+    let h = hop_to(&target, &["role:nurse"], 0x3C);
+    let rows = 8;
+    let capsule = capsule_of(&h.hop, Capsule::Grant);
+    let g = G1Affine::generator().into_group();
+    for (what, shape) in &shapes {
+        let mut d = G1Projective::from(G1Affine::generator());
+        let mut last = None;
+        for _ in 0..128 {
+            let changes: Vec<(usize, G1Projective)> =
+                shape.iter().map(|(c, t)| (*c, d * t)).collect();
+            let forged = moved(&capsule, rows, &changes);
+            let w = split_weights(&capsule_digest(&forged), rows);
+            let passes = shape
+                .iter()
+                .map(|(c, t)| w[*c] * t)
+                .sum::<Fr>()
+                .eq(&Fr::from(0u8));
+            assert!(!passes, "{what}: a forged capsule passes the batched check");
+            last = Some(forged);
+            d += g;
+        }
+        let record = with_capsule(&h.hop, Capsule::Grant, last.unwrap()).unwrap();
+        assert_eq!(
+            h.opener.open(h.pk, &record),
+            Err(Error::DecryptionFailed),
+            "{what}"
+        );
+    }
+}
+
+/// A point of order 3 on G1's curve, `(0, 2)` (`x = 0`: `y² = 4`), which `φ` fixes
+/// (`β·0 = 0`). Without the decoder's subgroup check, a row component moved by it
+/// would pass the split check iff `Σ (a + b)·T = 0`, i.e. `a + b ≡ 0 mod 3`: one
+/// forged header in three (the full-width weights of before would pass iff `w ≡ 0
+/// mod 3`, the same odds). So the subgroup check is what the split form rests on: the
+/// honest point plus `T`, `T` itself and `−T` in an unused row component of a hop's
+/// capsule, and of an 8-row sealed record, are all refused at decoding.
+#[test]
+fn third_order_three_row_components_are_refused_at_decoding() {
+    let t = G1Affine::new_unchecked(Fq::from(0u8), Fq::from(2u8));
+    assert!(t.is_on_curve());
+    assert!(!t.is_in_correct_subgroup_assuming_on_curve());
+    // Order 3, by the curve's own addition (Fr scalars reduce mod r, not mod 3).
+    assert!(ark_ff::Zero::is_zero(&(t.into_group() + t + t)));
+    assert!(!ark_ff::Zero::is_zero(&(t.into_group() + t)));
+    // The odds without a subgroup check: a + b ≡ 0 mod 3 for about a third of weights.
+    let halves = split_halves(&[7u8; 32], 64);
+    let zero_mod_3 = halves
+        .iter()
+        .filter(|(a, b)| (u128::from(*a) + u128::from(*b)) % 3 == 0)
+        .count();
+    assert!((30..100).contains(&zero_mod_3), "{zero_mod_3} of 192");
+
+    let target = padded("role:physician or role:nurse", 6);
+    let h = hop_to(&target, &["role:nurse"], 0x3D);
+    for which in [Capsule::Grant, Capsule::Record] {
+        let capsule = capsule_of(&h.hop, which);
+        let at = rows_at(&capsule, 0);
+        let honest = point(&capsule, at);
+        for (what, p) in [
+            ("honest + T", (honest.into_group() + t).into_affine()),
+            ("T", t),
+            ("−T", -t),
+        ] {
+            let mut forged = capsule.clone();
+            let mut enc = Vec::new();
+            p.serialize_compressed(&mut enc).unwrap();
+            forged[at..at + G1].copy_from_slice(&enc);
+            assert_eq!(
+                with_capsule(&h.hop, which, forged).err(),
+                Some(Error::InvalidEncoding(EncodingError::NotInSubgroup)),
+                "{which:?} capsule, {what}"
+            );
+        }
+    }
+    let mut rng = rng(0x3E);
+    let policy = Policy::parse(&padded("a:1 or b:2", 6)).unwrap();
+    let sealed = seal(authority().public_key(), &policy, b"r", b"", b"x", &mut rng).unwrap();
+    let mut bytes = sealed.to_bytes();
+    let at = rows_at(&bytes, kem_at(&bytes, &policy)) + 5 * G1;
+    let p = (point(&bytes, at).into_group() + t).into_affine();
+    put(&mut bytes, at, p);
+    assert_eq!(
+        SealedRecord::from_bytes(&bytes).err(),
+        Some(Error::InvalidEncoding(EncodingError::NotInSubgroup))
+    );
+}
+
+/// Completeness at the batch switch and the policy limit: honest records under ORs and
+/// ANDs of 7, 8, 9, 63 and 64 rows open (OR: with the first and the last attribute;
+/// AND: with all of them). The AND's row bases all differ; the OR's are
+/// `W(attribute) + U(1)`, one shared column point.
+#[test]
+fn third_honest_records_open_around_the_batch_switch_and_the_limit() {
+    let mut rng = rng(0x3F);
+    let a = authority();
+    let pk = a.public_key();
+    for n in [7usize, 8, 9, 63, 64] {
+        let names = crate::common::names("x", n);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        for gate in [" or ", " and "] {
+            let policy = Policy::parse(&names.join(gate)).unwrap();
+            assert_eq!(policy.lsss().rows(), n);
+            let sealed = seal(pk, &policy, b"r", b"", b"payload", &mut rng).unwrap();
+            let sealed = SealedRecord::from_bytes(&sealed.to_bytes()).unwrap();
+            let holders: Vec<Vec<&str>> = if gate == " or " {
+                vec![vec![refs[0]], vec![refs[n - 1]]]
+            } else {
+                vec![refs.clone()]
+            };
+            for holder in holders {
+                let key = a.issue_key(&holder, &mut rng).unwrap();
+                assert_eq!(
+                    key.open(pk, &sealed),
+                    Ok(b"payload".to_vec()),
+                    "{n} rows, {gate:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Completeness on the threshold path (`A`, `B` from the hash points with split column
+/// coefficients; DecCore's header sums with reconstruction coefficients by the crate's
+/// MSM): thresholds at the switch (`2 of 8`, `8 of 8`, `5 of 9`), Vandermonde entries
+/// past 2^62 (`16 of 20`: up to 20^15, reduced in Fr, not "small"), nested thresholds,
+/// thresholds mixed with AND/OR, each opened by several different qualifying subsets
+/// (different γ, negative ones among them), including the last and first rows.
+#[test]
+fn third_honest_thresholds_open() {
+    let mut rng = rng(0x40);
+    let a = authority();
+    let pk = a.public_key();
+    let list = |p: &str, n: usize| crate::common::names(p, n).join(", ");
+    let cases: Vec<(String, Vec<Vec<String>>)> = vec![
+        (
+            format!("2 of ({})", list("t", 8)),
+            vec![
+                vec!["t:0".into(), "t:7".into()],
+                vec!["t:3".into(), "t:4".into()],
+            ],
+        ),
+        (
+            format!("8 of ({})", list("t", 8)),
+            vec![crate::common::names("t", 8)],
+        ),
+        (
+            format!("5 of ({})", list("t", 9)),
+            vec![
+                crate::common::names("t", 5),
+                (4..9).map(|i| format!("t:{i}")).collect(),
+                ["t:0", "t:2", "t:4", "t:6", "t:8"]
+                    .map(String::from)
+                    .to_vec(),
+            ],
+        ),
+        (
+            format!("16 of ({})", list("t", 20)),
+            vec![
+                crate::common::names("t", 16),
+                (4..20).map(|i| format!("t:{i}")).collect(),
+                (0..20)
+                    .filter(|i| i % 5 != 2)
+                    .map(|i| format!("t:{i}"))
+                    .collect(),
+            ],
+        ),
+        (
+            "2 of (3 of (a:0, a:1, a:2, a:3, a:4), 2 of (b:0, b:1 and b:2, b:3), c:0 or c:1)"
+                .to_owned(),
+            vec![
+                ["a:0", "a:2", "a:4", "b:0", "b:3"]
+                    .map(String::from)
+                    .to_vec(),
+                ["a:1", "a:2", "a:3", "c:1"].map(String::from).to_vec(),
+                ["b:1", "b:2", "b:3", "c:0"].map(String::from).to_vec(),
+            ],
+        ),
+        (
+            format!(
+                "(2 of (u:0, u:1, u:2)) and ({})",
+                crate::common::names("v", 6).join(" or ")
+            ),
+            vec![["u:2", "u:0", "v:5"].map(String::from).to_vec()],
+        ),
+        (
+            format!("1 of ({}) and 9 of ({})", list("p", 3), list("q", 9)),
+            {
+                let mut k = crate::common::names("q", 9);
+                k.push("p:2".into());
+                vec![k]
+            },
+        ),
+    ];
+    for (text, holders) in cases {
+        let policy = Policy::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(policy.lsss().rows() >= 8, "{text}");
+        let sealed = seal(pk, &policy, b"r", b"", b"payload", &mut rng).unwrap();
+        let sealed = SealedRecord::from_bytes(&sealed.to_bytes()).unwrap();
+        for holder in holders {
+            let refs: Vec<&str> = holder.iter().map(String::as_str).collect();
+            let key = a.issue_key(&refs, &mut rng).unwrap();
+            assert_eq!(
+                key.open(pk, &sealed),
+                Ok(b"payload".to_vec()),
+                "{text} with {holder:?}"
+            );
+        }
+    }
+    // The entries really are large: some entry of `16 of 20` is not small.
+    let wide = Policy::parse(&format!("16 of ({})", list("t", 20))).unwrap();
+    let lsss = wide.lsss();
+    assert!((0..lsss.rows()).any(|i| (0..lsss.columns()).any(|j| lsss.small_entry(i, j).is_none())));
+}
+
+/// The threshold path's capsules (`A`, `B` from hash points and split column
+/// coefficients, never from row bases): every component of every unused row of a
+/// `3 of 9` grant and record capsule negated, and of a nested threshold
+/// (`2 of (3 of (…), …)`, 11 rows) changed by `+G`: all rejected. Nothing but the
+/// batched row check stands in the way (capsules are bound into no AEAD, unused rows
+/// enter no DecCore).
+#[test]
+fn third_changed_threshold_capsule_rows_are_rejected() {
+    let g = G1Affine::generator().into_group();
+    for (target, holder, rows, unused) in [
+        (
+            "3 of (t:0, t:1, t:2, t:3, t:4, t:5, t:6, t:7, t:8)",
+            &["t:1", "t:4", "t:8"][..],
+            9,
+            vec![0usize, 2, 3, 5, 6, 7],
+        ),
+        (
+            "2 of (3 of (a:0, a:1, a:2, a:3, a:4), 2 of (b:0, b:1 and b:2, b:3), c:0 or c:1)",
+            &["a:0", "a:1", "a:2", "c:1"][..],
+            11,
+            vec![3, 4, 5, 6, 7, 8, 9],
+        ),
+    ] {
+        let h = hop_to(target, holder, 0x41);
+        assert_eq!(h.target.lsss().rows(), rows);
+        for which in [Capsule::Grant, Capsule::Record] {
+            let capsule = capsule_of(&h.hop, which);
+            let at = rows_at(&capsule, 0);
+            for row in &unused {
+                for l in 0..3 {
+                    let c = 3 * row + l;
+                    let mut negated = capsule.clone();
+                    negate(&mut negated, at + c * G1);
+                    let shifted = moved(&capsule, rows, &[(c, g)]);
+                    for (how, forged) in [("negated", negated), ("+G", shifted)] {
+                        let record = with_capsule(&h.hop, which, forged).unwrap();
+                        assert_eq!(
+                            h.opener.open(h.pk, &record),
+                            Err(Error::DecryptionFailed),
+                            "{target}: {which:?} capsule, component {c} {how}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An OR of look-alike attributes: NFC-equivalent spellings (`é` precomposed and
+/// decomposed), case variants, and names that differ only in the last character, in an
+/// 8-row OR. The parser refuses a repeated attribute (`docs/policy.md` §5), the NFC
+/// pair included (it would be two rows with identical bases); the case variants and
+/// near-duplicates are distinct attributes and the record opens with each of them.
+#[test]
+fn third_look_alike_attributes_in_a_batched_or() {
+    let mut rng = rng(0x42);
+    let a = authority();
+    let pk = a.public_key();
+    let nfc =
+        "\"name:caf\u{e9}\" or \"name:cafe\u{301}\" or x:2 or x:3 or x:4 or x:5 or x:6 or x:7";
+    // Refused: after NFC the two spellings are one attribute, repeated
+    // (`docs/policy.md` §5), so no policy has two rows with the same bases.
+    assert!(
+        matches!(Policy::parse(nfc), Err(Error::PolicyInvalid(_))),
+        "{:?}",
+        Policy::parse(nfc)
+    );
+    let text = "role:Nurse or role:nurse or role:NURSE or role:nurse1 or role:nurse2 or role:nurse3 or role:nurs or role:nurse_";
+    let policy = Policy::parse(text).unwrap();
+    assert_eq!(policy.lsss().rows(), 8);
+    let sealed = seal(pk, &policy, b"r", b"", b"payload", &mut rng).unwrap();
+    for attr in policy.attributes() {
+        let key = a.issue_key(&[attr.as_str()], &mut rng).unwrap();
+        assert_eq!(key.open(pk, &sealed), Ok(b"payload".to_vec()), "{attr}");
+    }
+}
+
+/// A session header under a threshold, `(3 of (t:0, …, t:8)) and cipherchart:key-holder`
+/// (10 rows: Vandermonde entries and the guard's `±1`, so `A`, `B` come from the hash
+/// points): opens honestly, and with a component of an unused row negated or moved by
+/// `G` it is rejected (a session header is bound into no AEAD of its own).
+#[test]
+fn third_changed_threshold_session_header_rows_are_rejected() {
+    let mut rng = rng(0x43);
+    let a = authority();
+    let pk = a.public_key();
+    let inner = Policy::parse("3 of (t:0, t:1, t:2, t:3, t:4, t:5, t:6, t:7, t:8)").unwrap();
+    let guarded = Policy::parse(&format!("({inner}) and cipherchart:key-holder")).unwrap();
+    assert_eq!(guarded.lsss().rows(), 10);
+    let reader = a.issue_key(&["t:2", "t:5", "t:7"], &mut rng).unwrap();
+    let (header, mut sealer) = start_session(pk, &inner, b"bed-2", b"", &mut rng).unwrap();
+    let sealed_record = sealer.seal(b"", b"pulse 62").unwrap();
+    let opener = reader.open_session(pk, &header).unwrap();
+    assert_eq!(opener.open(&sealed_record), Ok(b"pulse 62".to_vec()));
+    let bytes = header.to_bytes();
+    let kem = kem_at(&bytes, &guarded);
+    let at = rows_at(&bytes, kem);
+    let g = G1Affine::generator();
+    for c in [0usize, 4, 8, 10, 20, 26] {
+        let mut negated = bytes.clone();
+        negate(&mut negated, at + c * G1);
+        let mut shifted = bytes.clone();
+        put(
+            &mut shifted,
+            at + c * G1,
+            (point(&bytes, at + c * G1) + g).into_affine(),
+        );
+        for (how, forged) in [("negated", negated), ("+G", shifted)] {
+            let forged = SessionHeader::from_bytes(&forged).unwrap();
+            assert_eq!(
+                reader.open_session(pk, &forged).err(),
+                Some(Error::DecryptionFailed),
+                "component {c} {how}"
+            );
+        }
+    }
+}
