@@ -441,6 +441,23 @@ mod tests {
         };
         let got = msm_split_weights(&g, &[max]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got, g[0] * max.to_fr());
+        // Halves whose top window sits on the boundary: 80 terms of 64 bits take 5-bit
+        // windows (64 mod 5 = 4 = c − 1: the top window holds 4 bits plus the carry),
+        // with all-ones halves (a carry out of every window) and 2^(c−1) runs.
+        assert_eq!(window_bits(80, 64), 5);
+        let bases: Vec<G1Affine> = (0..40)
+            .map(|_| G1Projective::rand(&mut rng).into_affine())
+            .collect();
+        let patterns = [u64::MAX, 0x8421_0842_1084_2108, 1 << 63, (1 << 60) | 0x10];
+        let weights: Vec<SplitWeight> = (0..40)
+            .map(|i| SplitWeight {
+                a: patterns[i % 4],
+                b: patterns[(i + 1) % 4],
+            })
+            .collect();
+        let scalars: Vec<Fr> = weights.iter().map(|w| w.to_fr()).collect();
+        let got = msm_split_weights(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, naive(&bases, &scalars), "boundary halves");
     }
 
     /// The window extraction reads across limb boundaries and past the top limb.

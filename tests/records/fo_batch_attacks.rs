@@ -97,17 +97,10 @@ fn negate(bytes: &mut [u8], at: usize) {
 
 /// The weights of the batched check, recomputed by an outsider from the public header
 /// digest exactly as `docs/formats.md` states them.
+/// The opener's weights of a header with this digest: split, `a + b·λ`
+/// (`docs/formats.md`, `docs/security.md` §2.1; derived in the third review's section).
 fn weights(digest: &[u8; 32], rows: usize) -> Vec<Fr> {
-    let uniform = cipherchart::hazmat::expand_message_xmd(
-        digest,
-        b"CIPHERCHART-V01-FO-CHECK-WEIGHTS-with-expander-SHA256-128",
-        48 * rows,
-    )
-    .unwrap();
-    uniform
-        .chunks_exact(16)
-        .map(|c| Fr::from(u128::from_be_bytes(c.try_into().unwrap())))
-        .collect()
+    split_weights(digest, rows)
 }
 
 fn weighted_sum(points: &[G1Affine], w: &[Fr]) -> G1Projective {
