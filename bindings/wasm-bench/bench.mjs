@@ -87,7 +87,7 @@ const enc = (s) => new TextEncoder().encode(s);
 const authority = cc.Authority.setup();
 const pk = authority.publicKey();
 const payload = new Uint8Array(1024).fill(0x5a);
-for (const [shape, n] of [['and', 1], ['and', 5]]) {
+for (const [shape, n] of [['and', 1], ['and', 5], ['and', 10], ['and', 50]]) {
   const attrs = Array.from({ length: n }, (_, i) => `pol:a${i + 1}`);
   const policy = cc.Policy.parse(attrs.join(` ${shape} `));
   const key = authority.issueKey(attrs);

@@ -182,7 +182,7 @@ mod tests {
         let authority = Authority::setup(&mut OsRng);
         let pk = authority.public_key();
         let payload = [0x5a_u8; 1024];
-        for n in [1usize, 5] {
+        for n in [1usize, 5, 10, 50] {
             let attrs: Vec<String> = (1..=n).map(|i| format!("pol:a{i}")).collect();
             let policy = Policy::parse(&attrs.join(" and ")).unwrap();
             let key = authority.issue_key(&attrs, &mut OsRng).unwrap();
