@@ -114,22 +114,48 @@ pub(super) fn row_combs(
 /// 7 % of an open of an AND of 50 (`docs/performance.md`, "Batched FO check").
 const FO_BASES_ENTRIES: usize = 32;
 
-/// The FO check's row bases of a policy, `[X, Y]` in row-major order, if its matrix has
-/// only entries 0 and ±1; `None` for a matrix with threshold (Vandermonde) entries, which
-/// the check weights by columns instead (`abe::core::weighted_bases_vartime`).
-pub(super) type FoBases = Option<Arc<[Vec<G1Affine>; 2]>>;
+/// The FO check's row bases of a policy, `[X, Y]` in row-major order.
+pub(super) type FoBases = Arc<[Vec<G1Affine>; 2]>;
+
+/// A policy's entry: its row bases, or (a matrix with threshold entries, whose row bases
+/// cost `k − 1` Horner steps a component) how often it was opened without them.
+#[derive(Clone, Debug)]
+enum FoEntry {
+    Rows(FoBases),
+    Uses(u32),
+}
+
+/// A threshold policy's row bases are built on its [`THRESHOLD_BASES_USE`]-th use: a
+/// policy opened once keeps the column way (cheaper than building them, `13 of 50`: about
+/// 2 ms of column terms against about 8 ms of Horner steps), a recurring one gets the row
+/// way (the AND's cost).
+const THRESHOLD_BASES_USE: u32 = 2;
 
 /// By the policy's canonical bytes (`Policy::to_bytes`), which determine its matrix.
-static FO_BASES: Mutex<Lru<Vec<u8>, FoBases>> = Mutex::new(Lru::new(FO_BASES_ENTRIES));
+static FO_BASES: Mutex<Lru<Vec<u8>, FoEntry>> = Mutex::new(Lru::new(FO_BASES_ENTRIES));
 
-/// The FO bases of the policy encoded as `policy`: cached, or built now by `build`
-/// (public data only; bounded, so attacker-chosen policies evict but cannot grow it).
-pub(super) fn fo_bases(policy: &[u8], build: impl FnOnce() -> Result<FoBases>) -> Result<FoBases> {
-    if let Some(hit) = lock(&FO_BASES).get(policy) {
-        return Ok(hit);
+/// The FO row bases of the policy encoded as `policy`, if cached or due: a matrix with
+/// only entries 0 and ±1 (`unit_entries`) gets them on first use, a threshold matrix on
+/// its [`THRESHOLD_BASES_USE`]-th; `None` means "weigh by columns this time". `build`
+/// runs outside the lock (public data only; bounded, so attacker-chosen policies evict
+/// but cannot grow the cache).
+pub(super) fn fo_bases(
+    policy: &[u8],
+    unit_entries: impl FnOnce() -> bool,
+    build: impl FnOnce() -> Result<FoBases>,
+) -> Result<Option<FoBases>> {
+    let uses = match lock(&FO_BASES).get(policy) {
+        Some(FoEntry::Rows(bases)) => return Ok(Some(bases)),
+        Some(FoEntry::Uses(n)) => n.saturating_add(1),
+        None => 1,
+    };
+    if uses < THRESHOLD_BASES_USE && !unit_entries() {
+        lock(&FO_BASES).insert_or_replace(policy.to_vec(), FoEntry::Uses(uses));
+        return Ok(None);
     }
     let fresh = build()?;
-    Ok(lock(&FO_BASES).insert(policy.to_vec(), fresh))
+    lock(&FO_BASES).insert_or_replace(policy.to_vec(), FoEntry::Rows(Arc::clone(&fresh)));
+    Ok(Some(fresh))
 }
 
 /// Locks a cache; a poisoned lock is taken over (no code panics while holding one, and
@@ -287,6 +313,31 @@ mod tests {
         println!("G1 s1·B1 + s2·B2: Straus {row_var:?}, joint comb {row_comb:?} (x3 per row)");
         println!("G2 H1^s: variable base {g2_var:?}, comb {g2_comb:?}");
         println!("GT T1^s: variable base {gt_var:?}, comb {gt_comb:?}");
+    }
+
+    /// A threshold policy gets its FO row bases on its second use, an AND/OR policy on
+    /// its first; later uses hit without building.
+    #[test]
+    fn fo_bases_follow_the_matrix_and_the_use_count() {
+        let bases = || Ok(Arc::new([Vec::new(), Vec::new()]));
+        let never = || -> Result<FoBases> { panic!("built again") };
+        let threshold = b"test:fo-bases:threshold".as_slice();
+        assert!(fo_bases(threshold, || false, never)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_none());
+        assert!(fo_bases(threshold, || false, bases)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_some());
+        assert!(fo_bases(threshold, || false, never)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_some());
+        let and = b"test:fo-bases:and".as_slice();
+        assert!(fo_bases(and, || true, bases)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_some());
+        assert!(fo_bases(and, || true, never)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_some());
     }
 
     /// More keys than the cache holds: the oldest is evicted, results stay right.

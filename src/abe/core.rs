@@ -267,8 +267,9 @@ pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> 
 /// - every entry 0 or ±1 (Lewko–Waters: policies of AND and OR gates): from the row
 ///   bases, whose entries cost point additions only ([`weighted_bases_by_rows`]);
 /// - a threshold gate's Vandermonde entries: from the hash points
-///   ([`weighted_bases_by_columns`]), because building those rows' bases costs `k − 1`
-///   Horner steps per component, far more than the extra MSM terms of the columns.
+///   ([`weighted_bases_by_columns`]) on the policy's first use, because building those
+///   rows' bases costs `k − 1` Horner steps per component, more than the extra MSM terms
+///   of the columns; from its second use on, from its row bases, built then and cached.
 ///
 /// `policy` is the policy's canonical encoding (`Policy::to_bytes`), the key of the row
 /// bases' cache ([`fo_bases`]); it must be the policy whose matrix `lsss` is.
@@ -282,21 +283,20 @@ pub(crate) fn weighted_bases_vartime(
     if weights.len() != 3 * lsss.rows() {
         return Err(Error::InvalidArgument("one FO weight per row component"));
     }
-    match fo_bases(policy, || fo_row_bases(lsss))? {
+    let unit_entries = || {
+        (0..lsss.rows())
+            .all(|i| (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1))))
+    };
+    match fo_bases(policy, unit_entries, || fo_row_bases(lsss))? {
         Some(bases) => weighted_bases_by_rows(&bases, weights),
         None => weighted_bases_by_columns(lsss, weights),
     }
 }
 
-/// The row bases `[X, Y]` of a matrix with entries 0 and ±1 only (Lewko–Waters: AND and
-/// OR gates), built in one walk of the gate tree ([`rows_bases`]) and normalised
-/// together (one inversion); `None` for a matrix with threshold entries.
+/// The row bases `[X, Y]` of any matrix, built in one walk of the gate tree
+/// ([`rows_bases`]: additions for entries 0 and ±1, Horner steps for a threshold's
+/// Vandermonde entries) and normalised together (one inversion).
 fn fo_row_bases(lsss: &Lsss) -> Result<FoBases> {
-    let unit_entries = (0..lsss.rows())
-        .all(|i| (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1))));
-    if !unit_entries {
-        return Ok(None);
-    }
     let rows = lsss.rows();
     let bases = rows_bases(lsss, &|_| true)?;
     let mut points = [Vec::with_capacity(3 * rows), Vec::with_capacity(3 * rows)];
@@ -307,9 +307,7 @@ fn fo_row_bases(lsss: &Lsss) -> Result<FoBases> {
             points[1].push(pair[1]);
         }
     }
-    Ok(Some(Arc::new(
-        points.map(|p| G1Projective::normalize_batch(&p)),
-    )))
+    Ok(Arc::new(points.map(|p| G1Projective::normalize_batch(&p))))
 }
 
 /// [`weighted_bases_vartime`] from the row bases ([`fo_row_bases`], cached per
@@ -446,14 +444,15 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
     // Key side (secret): K'_l · Π K_{ρ(i),l}^{γ_i} in the constant-time layer. The
     // coefficients γ_i are public (they follow from the policy and the attribute set),
     // so which terms are plain additions (γ = 1, every Lewko–Waters policy) is public;
-    // the others (threshold gates) are one constant-time Straus product per component,
-    // sharing its doublings, instead of one multiplication per term.
-    let weighted: Vec<SecretScalar> = key_rows
+    // the others (threshold gates) are one Straus product per component, sharing its
+    // doublings, over the secret key points with the public coefficients' NAF
+    // (`SecretPoint::multi_mul_public_scalars`: constant time in the points, no masked
+    // lookups since the digits are public).
+    let weights: Vec<Fr> = key_rows
         .iter()
         .filter(|(_, _, g)| !g.is_one())
-        .map(|(_, _, g)| SecretScalar::from_fr(g))
+        .map(|(_, _, g)| **g)
         .collect();
-    let weights: Vec<&SecretScalar> = weighted.iter().collect();
     let secret_sums: Vec<SecretG1> = (0..3)
         .map(|l| {
             let mut acc = key.k_prime()[l].to_point();
@@ -468,7 +467,7 @@ pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
                 }
             }
             if !points.is_empty() {
-                acc = acc.add(&SecretG1::multi_mul(&points, &weights));
+                acc = acc.add(&SecretG1::multi_mul_public_scalars(&points, &weights));
             }
             acc
         })
@@ -592,8 +591,9 @@ mod tests {
                 }
             }
             let key = policy.to_bytes();
-            // Twice: built, then from the cache.
-            for _ in 0..2 {
+            // Three times: a threshold policy by columns, then by its row bases (built on
+            // the second use), then from the cache; an AND/OR policy by rows each time.
+            for _ in 0..3 {
                 let got =
                     weighted_bases_vartime(lsss, &key, &weights).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(got.map(|p| p.into_group()), expected, "{text}");
@@ -602,16 +602,10 @@ mod tests {
             let by_columns =
                 weighted_bases_by_columns(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(by_columns.map(|p| p.into_group()), expected, "{text}");
-            let cached = fo_row_bases(lsss).unwrap_or_else(|e| panic!("{e}"));
-            let unit = (0..lsss.rows()).all(|i| {
-                (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1)))
-            });
-            assert_eq!(cached.is_some(), unit, "{text}");
-            if let Some(bases) = cached {
-                let by_rows =
-                    weighted_bases_by_rows(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
-                assert_eq!(by_rows.map(|p| p.into_group()), expected, "{text}");
-            }
+            let bases = fo_row_bases(lsss).unwrap_or_else(|e| panic!("{e}"));
+            let by_rows =
+                weighted_bases_by_rows(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(by_rows.map(|p| p.into_group()), expected, "{text}");
             assert!(weighted_bases_vartime(lsss, &key, &weights[1..]).is_err());
         }
     }

@@ -11,6 +11,11 @@
 //! - Several bases at once (Straus): the doublings are shared.
 //! - Fixed base ([`FixedBaseTable`]): a public table `(j+1)·16^i·B` for every window
 //!   `i`, so a multiplication is 64 lookups and 64 additions, no doublings.
+//! - Secret points, **public** scalars ([`msm_public_scalars`]: DecCore's reconstruction
+//!   coefficients on a key's components): the scalars' width-5 NAF may decide which
+//!   table entry is added and whether anything is (both public), so there is no masked
+//!   lookup and no addition for a zero digit; the point arithmetic is the same complete,
+//!   branch-free formulas, so nothing depends on the secret points.
 
 use core::fmt;
 
@@ -108,6 +113,60 @@ pub fn msm<C: CtCurve>(points: &[CtPoint<C>], scalars: &[&CtFr]) -> CtPoint<C> {
     tables.iter_mut().flatten().for_each(Zeroize::zeroize);
     digits.iter_mut().for_each(Zeroize::zeroize);
     acc
+}
+
+/// Width of the NAF in [`msm_public_scalars`]: digits odd in `(−16, 16)`, a table of the
+/// eight odd multiples `P, 3P, …, 15P` per point, about 255/6 additions per point.
+const PUBLIC_NAF_WIDTH: usize = 5;
+
+/// `Σ k_i·P_i` for **secret** points and **public** scalars (Straus with the scalars'
+/// width-5 NAF, one shared chain of doublings). Which additions run and which table
+/// entry each adds follow the public scalars only; every operation on the points is a
+/// complete, branch-free formula, and the tables are wiped. Extra points or scalars
+/// beyond the shorter slice are ignored. Never call it with a secret scalar.
+pub fn msm_public_scalars<C: CtCurve>(
+    points: &[CtPoint<C>],
+    scalars: &[ark_bls12_381::Fr],
+) -> CtPoint<C> {
+    use ark_ff::{BigInteger, PrimeField};
+    let n = points.len().min(scalars.len());
+    let mut tables: Vec<[CtPoint<C>; 8]> = points[..n].iter().map(odd_multiples).collect();
+    let nafs: Vec<Vec<i64>> = scalars[..n]
+        .iter()
+        .map(|k| {
+            k.into_bigint()
+                .find_wnaf(PUBLIC_NAF_WIDTH)
+                .unwrap_or_default()
+        })
+        .collect();
+    let top = nafs.iter().map(Vec::len).max().unwrap_or(0);
+    let mut acc = CtPoint::identity();
+    for i in (0..top).rev() {
+        acc = acc.double();
+        for (table, naf) in tables.iter().zip(&nafs) {
+            // Public: the digit, hence the entry and the sign.
+            let d = naf.get(i).copied().unwrap_or(0);
+            let entry = usize::try_from(d.unsigned_abs() / 2).unwrap_or(0);
+            if d > 0 {
+                acc = acc.add(&table[entry]);
+            } else if d < 0 {
+                acc = acc.add(&table[entry].neg());
+            }
+        }
+    }
+    tables.iter_mut().flatten().for_each(Zeroize::zeroize);
+    acc
+}
+
+/// `{P, 3P, 5P, …, 15P}`.
+fn odd_multiples<C: CtCurve>(p: &CtPoint<C>) -> [CtPoint<C>; 8] {
+    let mut two = p.double();
+    let mut t = [*p; 8];
+    for j in 1..8 {
+        t[j] = t[j - 1].add(&two);
+    }
+    two.zeroize();
+    t
 }
 
 /// A precomputed table for constant-time multiplication of a fixed **public** point

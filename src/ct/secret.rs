@@ -36,7 +36,7 @@ use super::curve::{CtCurve, CtPoint, G1Curve, G2Curve};
 use super::declassify::{declassify_choice, declassify_limbs, Declassify};
 use super::fields::{fq12_from_ct, fq12_to_ct, fr_from_ct, fr_to_ct, CtField, CtFq12, CtFr};
 use super::gt::{fq12_eq, gt_pow, gt_to_bytes};
-use super::mul::{msm, mul, FixedBaseTable};
+use super::mul::{msm, msm_public_scalars, mul, FixedBaseTable};
 use super::{compress, scalar};
 
 // ---------------------------------------------------------------------------------
@@ -255,6 +255,17 @@ impl<C: CtCurve> SecretPoint<C> {
         let mut points: Vec<CtPoint<C>> = bases.iter().map(CtPoint::from_affine).collect();
         let s: Vec<&CtFr> = scalars.iter().map(|s| &s.0).collect();
         let r = Self(msm(&points, &s));
+        points.iter_mut().for_each(Zeroize::zeroize);
+        r
+    }
+
+    /// `Σ k_i·B_i` for secret affine bases and **public** scalars (DecCore's
+    /// reconstruction coefficients): no masked lookups, no work for zero digits; the
+    /// point arithmetic stays constant time ([`msm_public_scalars`]). Extra bases or
+    /// scalars are ignored.
+    pub fn multi_mul_public_scalars(bases: &[Affine<C::Ark>], scalars: &[Fr]) -> Self {
+        let mut points: Vec<CtPoint<C>> = bases.iter().map(CtPoint::from_affine).collect();
+        let r = Self(msm_public_scalars(&points, scalars));
         points.iter_mut().for_each(Zeroize::zeroize);
         r
     }

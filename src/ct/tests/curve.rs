@@ -13,7 +13,7 @@ use super::{bytes64, edge_scalars, fr_from};
 use crate::ct::compress::{g1_compress, g2_compress};
 use crate::ct::curve::{CtCurve, CtPoint, G1Curve, G2Curve};
 use crate::ct::fields::fr_to_ct;
-use crate::ct::mul::{msm, mul, recode, FixedBaseTable};
+use crate::ct::mul::{msm, msm_public_scalars, mul, recode, FixedBaseTable};
 
 fn g1(p: &CtPoint<G1Curve>) -> G1Projective {
     p.to_projective()
@@ -26,6 +26,31 @@ fn compressed<T: CanonicalSerialize>(p: &T) -> Vec<u8> {
     let mut out = Vec::new();
     p.serialize_compressed(&mut out).unwrap_or_default();
     out
+}
+
+/// The public-scalar Straus product on the edges: every edge scalar (0, 1, −1, r − 1,
+/// powers of two, …) alone and together, identity and repeated points, no terms.
+#[test]
+fn msm_public_scalars_edges() {
+    let mut rng = ChaCha20Rng::seed_from_u64(41);
+    let edges = edge_scalars();
+    let p = G1Projective::rand(&mut rng);
+    let cp = CtPoint::<G1Curve>::from_projective(&p);
+    for s in &edges {
+        assert_eq!(g1(&msm_public_scalars(&[cp], &[*s])), p * s, "{s}");
+    }
+    let mut points: Vec<G1Projective> = (0..edges.len())
+        .map(|_| G1Projective::rand(&mut rng))
+        .collect();
+    points[0] = G1Projective::zero();
+    points[1] = points[2];
+    points[3] = -points[2];
+    let cps: Vec<CtPoint<G1Curve>> = points.iter().map(CtPoint::from_projective).collect();
+    let expected: G1Projective = points.iter().zip(&edges).map(|(p, s)| *p * s).sum();
+    assert_eq!(g1(&msm_public_scalars(&cps, &edges)), expected);
+    assert!(bool::from(
+        msm_public_scalars::<G1Curve>(&[], &[]).is_identity()
+    ));
 }
 
 #[test]
@@ -207,6 +232,19 @@ proptest! {
         prop_assert_eq!(g1(&msm(&cps, &refs)), expected);
         // No terms: the identity.
         prop_assert!(bool::from(msm::<G1Curve>(&[], &[]).is_identity()));
+    }
+
+    #[test]
+    fn msm_public_scalars_matches_sum(a in bytes64(), b in bytes64(), c in bytes64(), seed in any::<u64>()) {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let scalars = [fr_from(&a), fr_from(&b), fr_from(&c)];
+        let points: Vec<G1Projective> = (0..3).map(|_| G1Projective::rand(&mut rng)).collect();
+        let expected: G1Projective = points.iter().zip(&scalars).map(|(p, s)| *p * s).sum();
+        let cps: Vec<CtPoint<G1Curve>> = points.iter().map(CtPoint::from_projective).collect();
+        prop_assert_eq!(g1(&msm_public_scalars(&cps, &scalars)), expected);
+        let q = G2Projective::rand(&mut rng);
+        let cq = [CtPoint::<G2Curve>::from_projective(&q)];
+        prop_assert_eq!(g2(&msm_public_scalars(&cq, &scalars[..1])), q * scalars[0]);
     }
 
     #[test]
