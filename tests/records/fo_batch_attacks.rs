@@ -1024,3 +1024,294 @@ fn third_changed_threshold_session_header_rows_are_rejected() {
         }
     }
 }
+
+// Fourth review (public-scalar Straus, threshold bases cache)
+//
+// Commit 8202194: DecCore's γ ≠ 1 terms by a width-5 NAF Straus over the secret key
+// points (`ct::mul::msm_public_scalars`), and the FO row bases of a threshold policy
+// built (Horner) on its second use and cached by the policy's canonical bytes (LRU of
+// 32 policies). Every policy below uses names no other test uses, so the first open in
+// this process is the policy's first use (by columns), the second builds the row bases,
+// the third reads them from the cache. Other tests run in parallel and share the cache;
+// they can only evict, which sends a policy back to its first use: every assertion
+// holds on every path.
+
+/// The largest `k` such that `k of (prefix:0, …, prefix:n−1)` is admitted.
+fn fourth_largest_k(prefix: &str, n: usize) -> usize {
+    let list = crate::common::names(prefix, n).join(", ");
+    (2..=n)
+        .rev()
+        .find(|k| Policy::parse(&format!("{k} of ({list})")).is_ok())
+        .unwrap()
+}
+
+/// Honest threshold records (8 to 64 rows: the widest admitted `k of 64`, `k of 48`,
+/// `k of 16`, nested thresholds, thresholds mixed with AND/OR) open on their 1st, 2nd
+/// and 3rd (and 4th) open in one process, with keys whose γ differ (different
+/// qualifying subsets, so different NAFs in the public-scalar Straus), and a second
+/// record under the same policy opens from the cached row bases.
+#[test]
+fn fourth_thresholds_open_on_first_second_and_third_use() {
+    let mut rng = rng(0x4_0001);
+    let a = authority();
+    let pk = a.public_key();
+    let list = |p: &str, n: usize| crate::common::names(p, n).join(", ");
+    let k64 = fourth_largest_k("f4w", 64);
+    let k48 = fourth_largest_k("f4x", 48);
+    let k16 = fourth_largest_k("f4y", 16);
+    let cases: Vec<(String, Vec<Vec<String>>)> = vec![
+        (
+            format!("{k64} of ({})", list("f4w", 64)),
+            vec![
+                crate::common::names("f4w", k64),
+                (64 - k64..64).map(|i| format!("f4w:{i}")).collect(),
+            ],
+        ),
+        (
+            format!("{k48} of ({})", list("f4x", 48)),
+            vec![(48 - k48..48).map(|i| format!("f4x:{i}")).collect()],
+        ),
+        (
+            format!("{k16} of ({})", list("f4y", 16)),
+            vec![
+                crate::common::names("f4y", k16),
+                (16 - k16..16).map(|i| format!("f4y:{i}")).collect(),
+            ],
+        ),
+        (
+            "2 of (3 of (f4a:0, f4a:1, f4a:2, f4a:3, f4a:4), 2 of (f4b:0, f4b:1 and f4b:2, f4b:3), 2 of (f4c:0, f4c:1, 2 of (f4d:0, f4d:1, f4d:2)))"
+                .to_owned(),
+            vec![
+                ["f4a:0", "f4a:2", "f4a:4", "f4b:0", "f4b:3"]
+                    .map(String::from)
+                    .to_vec(),
+                ["f4b:1", "f4b:2", "f4b:3", "f4c:1", "f4d:0", "f4d:2"]
+                    .map(String::from)
+                    .to_vec(),
+            ],
+        ),
+        (
+            format!(
+                "(3 of ({})) and ({}) and f4g:0",
+                list("f4e", 7),
+                crate::common::names("f4f", 4).join(" or ")
+            ),
+            vec![["f4e:6", "f4e:0", "f4e:3", "f4f:2", "f4g:0"]
+                .map(String::from)
+                .to_vec()],
+        ),
+        (
+            format!(
+                "f4h:0 or 5 of ({}) or ({})",
+                list("f4i", 9),
+                crate::common::names("f4j", 3).join(" and ")
+            ),
+            vec![
+                ["f4i:1", "f4i:2", "f4i:5", "f4i:7", "f4i:8"]
+                    .map(String::from)
+                    .to_vec(),
+                vec!["f4h:0".to_owned()],
+            ],
+        ),
+    ];
+    for (text, holders) in cases {
+        let policy = Policy::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let rows = policy.lsss().rows();
+        assert!((8..=64).contains(&rows), "{text}: {rows} rows");
+        let first = seal(pk, &policy, b"r1", b"", b"payload", &mut rng).unwrap();
+        let first = SealedRecord::from_bytes(&first.to_bytes()).unwrap();
+        let second = seal(pk, &policy, b"r2", b"", b"other", &mut rng).unwrap();
+        let keys: Vec<_> = holders
+            .iter()
+            .map(|h| {
+                let refs: Vec<&str> = h.iter().map(String::as_str).collect();
+                a.issue_key(&refs, &mut rng).unwrap()
+            })
+            .collect();
+        for open in 1..=4 {
+            for (key, holder) in keys.iter().zip(&holders) {
+                assert_eq!(
+                    key.open(pk, &first),
+                    Ok(b"payload".to_vec()),
+                    "{text} with {holder:?}, open {open}"
+                );
+            }
+        }
+        for (key, holder) in keys.iter().zip(&holders) {
+            assert_eq!(
+                key.open(pk, &second),
+                Ok(b"other".to_vec()),
+                "{text} with {holder:?}, second record"
+            );
+        }
+    }
+}
+
+/// Policies whose canonical bytes differ only slightly (`k` one apart, the children
+/// reordered, a name one character apart, `n of n` beside the AND of the same names,
+/// the threshold beside the same threshold inside `(…) and x`) never share row bases:
+/// the two records of a pair are opened interleaved (P, Q, P, Q, …: each policy's 1st,
+/// 2nd and 3rd use next to the other's), in both orders, and each opens every time.
+#[test]
+fn fourth_near_identical_policies_do_not_share_row_bases() {
+    let mut rng = rng(0x4_0002);
+    let a = authority();
+    let pk = a.public_key();
+    let n9 = crate::common::names("f4n", 9);
+    let fwd = n9.join(", ");
+    let rev: Vec<String> = n9.iter().rev().cloned().collect();
+    let rev = rev.join(", ");
+    let mut rot = n9.clone();
+    rot.rotate_left(1);
+    let rot = rot.join(", ");
+    let near = fwd.replace("f4n:8", "f4n:9");
+    let and8 = crate::common::names("f4m", 8);
+    let pairs: Vec<(String, String, Vec<&str>)> = vec![
+        (
+            format!("3 of ({fwd})"),
+            format!("4 of ({fwd})"),
+            vec!["f4n:0", "f4n:4", "f4n:5", "f4n:7"],
+        ),
+        (
+            format!("3 of ({fwd})"),
+            format!("3 of ({rev})"),
+            vec!["f4n:1", "f4n:2", "f4n:6"],
+        ),
+        (
+            format!("3 of ({fwd})"),
+            format!("3 of ({rot})"),
+            vec!["f4n:0", "f4n:3", "f4n:4"],
+        ),
+        (
+            format!("3 of ({fwd})"),
+            format!("3 of ({near})"),
+            vec!["f4n:1", "f4n:3", "f4n:7"],
+        ),
+        (
+            format!("8 of ({})", and8.join(", ")),
+            and8.join(" and "),
+            and8.iter().map(String::as_str).collect(),
+        ),
+        (
+            format!("3 of ({fwd})"),
+            format!("(3 of ({fwd})) and f4n:x"),
+            vec!["f4n:2", "f4n:5", "f4n:8", "f4n:x"],
+        ),
+    ];
+    for (p, q, holder) in pairs {
+        let (p, q) = (Policy::parse(&p).unwrap(), Policy::parse(&q).unwrap());
+        assert_ne!(p.to_bytes(), q.to_bytes());
+        let rp = seal(pk, &p, b"p", b"", b"under p", &mut rng).unwrap();
+        let rq = seal(pk, &q, b"q", b"", b"under q", &mut rng).unwrap();
+        let key = a.issue_key(&holder, &mut rng).unwrap();
+        let (xp, xq) = ((&rp, b"under p"), (&rq, b"under q"));
+        for (round, (first, second)) in [(xp, xq), (xq, xp)].into_iter().enumerate() {
+            for use_ in 1..=3 {
+                for (record, payload) in [first, second] {
+                    assert_eq!(
+                        key.open(pk, record),
+                        Ok(payload.to_vec()),
+                        "{p} / {q}: round {round}, use {use_}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Changed rows of a threshold session header (bound into no AEAD of its own, unused
+/// rows in no DecCore: only the batched row check rejects them) are rejected on every
+/// use of the policy: the forged header first (the policy's 1st use: by columns; 2nd:
+/// the Horner build runs on the forged header; then from the cache), and the honest
+/// header still opens between them. Then the same with the honest header opened first.
+#[test]
+fn fourth_changed_threshold_rows_are_rejected_on_every_use() {
+    let mut rng = rng(0x4_0003);
+    let a = authority();
+    let pk = a.public_key();
+    let g = G1Affine::generator();
+    for (prefix, honest_first) in [("f4s", false), ("f4t", true)] {
+        let list = crate::common::names(prefix, 9).join(", ");
+        let inner = Policy::parse(&format!("3 of ({list})")).unwrap();
+        let guarded = Policy::parse(&format!("({inner}) and cipherchart:key-holder")).unwrap();
+        assert_eq!(guarded.lsss().rows(), 10);
+        let holder: Vec<String> = [1, 4, 8].iter().map(|i| format!("{prefix}:{i}")).collect();
+        let refs: Vec<&str> = holder.iter().map(String::as_str).collect();
+        let reader = a.issue_key(&refs, &mut rng).unwrap();
+        let (header, mut sealer) = start_session(pk, &inner, b"bed-4", b"", &mut rng).unwrap();
+        let sealed_record = sealer.seal(b"", b"pulse 70").unwrap();
+        let bytes = header.to_bytes();
+        let at = rows_at(&bytes, kem_at(&bytes, &guarded));
+        let mut forged = Vec::new();
+        for c in [0usize, 7, 9, 20, 29] {
+            let mut negated = bytes.clone();
+            negate(&mut negated, at + c * G1);
+            let mut shifted = bytes.clone();
+            put(
+                &mut shifted,
+                at + c * G1,
+                (point(&bytes, at + c * G1) + g).into_affine(),
+            );
+            forged.push((c, "negated", SessionHeader::from_bytes(&negated).unwrap()));
+            forged.push((c, "+G", SessionHeader::from_bytes(&shifted).unwrap()));
+        }
+        for round in 0..3 {
+            if honest_first {
+                let opener = reader.open_session(pk, &header).unwrap();
+                assert_eq!(opener.open(&sealed_record), Ok(b"pulse 70".to_vec()));
+            }
+            for (c, how, f) in &forged {
+                assert_eq!(
+                    reader.open_session(pk, f).err(),
+                    Some(Error::DecryptionFailed),
+                    "{prefix}: component {c} {how}, round {round}"
+                );
+            }
+            if !honest_first {
+                let opener = reader.open_session(pk, &header).unwrap();
+                assert_eq!(opener.open(&sealed_record), Ok(b"pulse 70".to_vec()));
+            }
+        }
+    }
+}
+
+/// More threshold policies than the cache holds (40 > 32), cycled three times: every use is
+/// a first or second use after eviction (the column way, or a fresh Horner build), and
+/// an 8-row record under each still opens and the same record with an unused row
+/// changed is rejected, in every round.
+#[test]
+fn fourth_threshold_policies_cycled_past_the_cache_still_open_and_reject() {
+    let mut rng = rng(0x4_0004);
+    let a = authority();
+    let pk = a.public_key();
+    let records: Vec<_> = (0..40)
+        .map(|i| {
+            let prefix = format!("f4z{i}");
+            let policy = Policy::parse(&format!(
+                "2 of ({})",
+                crate::common::names(&prefix, 8).join(", ")
+            ))
+            .unwrap();
+            let sealed = seal(pk, &policy, b"c", b"", b"cycled", &mut rng).unwrap();
+            let bytes = sealed.to_bytes();
+            let at = rows_at(&bytes, kem_at(&bytes, &policy));
+            let mut changed = bytes.clone();
+            // Row 7 (unused by the key below), first component.
+            negate(&mut changed, at + 21 * G1);
+            let key = a
+                .issue_key(&[&format!("{prefix}:2"), &format!("{prefix}:5")], &mut rng)
+                .unwrap();
+            (sealed, SealedRecord::from_bytes(&changed).unwrap(), key)
+        })
+        .collect();
+    for round in 0..3 {
+        for (i, (sealed, changed, key)) in records.iter().enumerate() {
+            assert_eq!(
+                key.open(pk, sealed),
+                Ok(b"cycled".to_vec()),
+                "{i}, round {round}"
+            );
+            assert!(key.open(pk, changed).is_err(), "{i}, round {round}");
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Constant-time paths that the other end-to-end cases never reach (issue 17): a record
 //! whose AEAD tag is wrong (the reject path of opening), a threshold policy (non-unit
-//! reconstruction coefficients), a re-encrypted record (the hop loop), and sealing past
+//! reconstruction coefficients; also with 9 rows, the batched FO check's cached row bases), a re-encrypted record (the hop loop), and sealing past
 //! the point where a policy row gets its fixed-base combs (its 8th use).
 
 use cipherchart::{seal, Authority, Policy, PublicKey, SealedRecord, UserKey};
@@ -15,6 +15,12 @@ pub fn cases() -> Vec<Case> {
     vec![
         case("api_open_bad_tag", Kind::Clean, 9, api_open_bad_tag),
         case("api_open_threshold", Kind::Clean, 9, api_open_threshold),
+        case(
+            "api_open_threshold_batched",
+            Kind::Clean,
+            10,
+            api_open_threshold_batched,
+        ),
         case(
             "api_open_reencrypted",
             Kind::Clean,
@@ -79,6 +85,41 @@ fn api_open_threshold(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_open(&key, &pk, &r));
+}
+
+#[inline(never)]
+fn op_api_open_threshold_batched(
+    key: &UserKey,
+    pk: &PublicKey,
+    records: &[SealedRecord],
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        out.extend(key.open(pk, r).unwrap_or_default());
+    }
+    out
+}
+
+/// Opening three records under one 9-row threshold, `3 of (t:0, …, t:8)`, with a secret
+/// key for three of its attributes (fourth review of issue 19): the batched FO check
+/// (from 8 rows) weighs the rows by columns on the policy's first use, builds and caches
+/// its row bases (Horner) on the second and reads them on the third; DecCore multiplies
+/// the secret key points by the non-unit γ with the public-scalar Straus
+/// (`msm_public_scalars`). One process runs the seeds in turn, so later seeds start with
+/// the row bases cached.
+fn api_open_threshold_batched(rng: &mut ChaCha20Rng) {
+    let Some((pk, _, key)) = secret_key(rng, &["t:1", "t:4", "t:8"]) else {
+        return;
+    };
+    let policy = "3 of (t:0, t:1, t:2, t:3, t:4, t:5, t:6, t:7, t:8)";
+    let (Some(r1), Some(r2), Some(r3)) = (
+        record(&pk, policy, rng),
+        record(&pk, policy, rng),
+        record(&pk, policy, rng),
+    ) else {
+        return;
+    };
+    output(op_api_open_threshold_batched(&key, &pk, &[r1, r2, r3]));
 }
 
 /// Opening a re-encrypted record with a secret key for the target policy: the hop loop
