@@ -150,7 +150,12 @@ pub(super) fn fo_bases(
         None => 1,
     };
     if uses < THRESHOLD_BASES_USE && !unit_entries() {
-        lock(&FO_BASES).insert_or_replace(policy.to_vec(), FoEntry::Uses(uses));
+        let mut cache = lock(&FO_BASES);
+        // Another thread may have cached the row bases since the look-up: keep them.
+        if let Some(FoEntry::Rows(bases)) = cache.get(policy) {
+            return Ok(Some(bases));
+        }
+        cache.insert_or_replace(policy.to_vec(), FoEntry::Uses(uses));
         return Ok(None);
     }
     let fresh = build()?;
