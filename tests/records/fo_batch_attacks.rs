@@ -530,6 +530,19 @@ struct Hop {
     opener: cipherchart::UserKey,
 }
 
+impl Hop {
+    /// The hop with `forged` in place of its `which` capsule does not open (`what` names
+    /// the case in the failure message).
+    fn assert_rejected(&self, which: Capsule, forged: Vec<u8>, what: &str) {
+        let record = with_capsule(&self.hop, which, forged).unwrap();
+        assert_eq!(
+            self.opener.open(self.pk, &record),
+            Err(Error::DecryptionFailed),
+            "{what}"
+        );
+    }
+}
+
 fn hop_to(target: &str, holder: &[&str], seed: u64) -> Hop {
     let mut rng = rng(seed);
     let a = authority();
@@ -646,12 +659,7 @@ fn third_cancellation_under_the_honest_split_weights_is_rejected() {
             assert_eq!(weighted_sum(&points, &w), weighted_sum(&honest, &w));
             let fresh = split_weights(&capsule_digest(&forged), rows);
             assert_ne!(weighted_sum(&points, &fresh), weighted_sum(&honest, &fresh));
-            let record = with_capsule(&h.hop, which, forged).unwrap();
-            assert_eq!(
-                h.opener.open(h.pk, &record),
-                Err(Error::DecryptionFailed),
-                "{target}: {which:?} capsule"
-            );
+            h.assert_rejected(which, forged, &format!("{target}: {which:?} capsule"));
         }
     }
 }
@@ -713,12 +721,7 @@ fn third_structured_differences_exploiting_the_split_are_rejected() {
             last = Some(forged);
             d += g;
         }
-        let record = with_capsule(&h.hop, Capsule::Grant, last.unwrap()).unwrap();
-        assert_eq!(
-            h.opener.open(h.pk, &record),
-            Err(Error::DecryptionFailed),
-            "{what}"
-        );
+        h.assert_rejected(Capsule::Grant, last.unwrap(), what);
     }
 }
 
@@ -942,12 +945,8 @@ fn third_changed_threshold_capsule_rows_are_rejected() {
                     negate(&mut negated, at + c * G1);
                     let shifted = moved(&capsule, rows, &[(c, g)]);
                     for (how, forged) in [("negated", negated), ("+G", shifted)] {
-                        let record = with_capsule(&h.hop, which, forged).unwrap();
-                        assert_eq!(
-                            h.opener.open(h.pk, &record),
-                            Err(Error::DecryptionFailed),
-                            "{target}: {which:?} capsule, component {c} {how}"
-                        );
+                        let what = format!("{target}: {which:?} capsule, component {c} {how}");
+                        h.assert_rejected(which, forged, &what);
                     }
                 }
             }

@@ -1017,17 +1017,23 @@ fn measure_one_record() {
     let (k, r) = load(&name);
     let repeat: usize = std::env::var("V2OA_REPEAT").map_or(1, |s| s.parse().unwrap());
     for i in 1..=repeat {
-        let t = thread_cpu_ns();
-        let out = measured_open(&pk, &k, &r);
-        let ns = thread_cpu_ns() - t;
-        eprintln!(
-            "{name} open {i}: {:?} {:.1} ms = {:.1}x AND-of-1 ({:.2} ms)",
-            out.as_ref().map(|_| "ok").map_err(|e| e.code()),
-            ns as f64 / 1e6,
-            ns as f64 / base,
-            base / 1e6
-        );
+        report_open(&name, i, base, || measured_open(&pk, &k, &r));
     }
+}
+
+/// Times `open` in this thread's CPU time and prints `<name> open <i>: <result> <ms> =
+/// <ratio>x AND-of-1 (<base ms>)`, the line the measuring tests parse.
+fn report_open(name: &str, i: usize, base: f64, open: impl FnOnce() -> Result<Vec<u8>, Error>) {
+    let t = thread_cpu_ns();
+    let out = open();
+    let ns = thread_cpu_ns() - t;
+    eprintln!(
+        "{name} open {i}: {:?} {:.1} ms = {:.1}x AND-of-1 ({:.2} ms)",
+        out.as_ref().map(|_| "ok").map_err(|e| e.code()),
+        ns as f64 / 1e6,
+        ns as f64 / base,
+        base / 1e6
+    );
 }
 
 /// Was a FINDING (cost model): the model counted hashing a row's attribute points
@@ -1221,16 +1227,7 @@ fn fourth_measure_threshold_opens() {
                 seal(&pk, &policy(&text), b"e", b"", b"x", &mut rng).unwrap();
             }
         }
-        let t = thread_cpu_ns();
-        let out = measured_open(&pk, &k, &r);
-        let ns = thread_cpu_ns() - t;
-        eprintln!(
-            "{name} open {i}: {:?} {:.1} ms = {:.1}x AND-of-1 ({:.2} ms)",
-            out.as_ref().map(|_| "ok").map_err(|e| e.code()),
-            ns as f64 / 1e6,
-            ns as f64 / base,
-            base / 1e6
-        );
+        report_open(&name, i, base, || measured_open(&pk, &k, &r));
     }
 }
 
