@@ -324,25 +324,22 @@ mod tests {
     /// its first; later uses hit without building.
     #[test]
     fn fo_bases_follow_the_matrix_and_the_use_count() {
-        let bases = || Ok(Arc::new([Vec::new(), Vec::new()]));
-        let never = || -> Result<FoBases> { panic!("built again") };
-        let threshold = b"test:fo-bases:threshold".as_slice();
-        assert!(fo_bases(threshold, || false, never)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_none());
-        assert!(fo_bases(threshold, || false, bases)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_some());
-        assert!(fo_bases(threshold, || false, never)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_some());
-        let and = b"test:fo-bases:and".as_slice();
-        assert!(fo_bases(and, || true, bases)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_some());
-        assert!(fo_bases(and, || true, never)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_some());
+        // (policy, unit entries, may build, expect row bases), in order.
+        let steps: [(&[u8], bool, bool, bool); 5] = [
+            (b"test:fo-bases:threshold", false, false, false),
+            (b"test:fo-bases:threshold", false, true, true),
+            (b"test:fo-bases:threshold", false, false, true),
+            (b"test:fo-bases:and", true, true, true),
+            (b"test:fo-bases:and", true, false, true),
+        ];
+        for (i, (policy, unit, may_build, rows)) in steps.into_iter().enumerate() {
+            let build = || -> Result<FoBases> {
+                assert!(may_build, "step {i}: built again");
+                Ok(Arc::new([Vec::new(), Vec::new()]))
+            };
+            let got = fo_bases(policy, || unit, build).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got.is_some(), rows, "step {i}");
+        }
     }
 
     /// More keys than the cache holds: the oldest is evicted, results stay right.

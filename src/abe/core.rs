@@ -18,8 +18,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::caches::{
     fo_bases, key_tables, row_combs, FoBases, COMB_BUILDS_PER_HEADER, HOT_ROW_USES,
 };
-pub(crate) use super::msm::msm_vartime;
-use super::msm::{msm_split_weights, SplitWeight};
+use super::msm::{msm_split_weights, msm_vartime, SplitWeight};
 use super::tables::{joint_comb_mul, RowBases};
 use crate::abe::PublicKey;
 use crate::ct::mul::recode;
