@@ -326,6 +326,66 @@ impl fmt::Display for ConsentError {
     }
 }
 
+/// Why a passphrase-protected key file (`docs/keyfiles.md`) could not be written or read.
+///
+/// Key files are [age](https://age-encryption.org/v1) files with a passphrase (scrypt)
+/// recipient; each reason below is one row of the error map in `docs/keyfiles.md`. No
+/// reason, message or field ever contains the passphrase or key bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyFileError {
+    /// The passphrase is wrong, or the file's passphrase stanza was altered: age cannot
+    /// tell these apart (its scrypt stanza is an AEAD under the passphrase-derived key).
+    WrongPassphraseOrDamaged,
+    /// Not a cipherchart key file: not an age file, an age file for other recipients than
+    /// a passphrase, a header that does not parse, a file over 1 MiB, or a cipherchart
+    /// label that does not parse or disagrees with the key inside.
+    Malformed,
+    /// The age header's MAC does not verify: the header was altered after the passphrase
+    /// stanza (which did decrypt).
+    HeaderMac,
+    /// The encrypted payload is damaged or truncated (age's STREAM tags do not verify).
+    Damaged,
+    /// The file asks for more scrypt work than the reader allows (`log2 N` above the
+    /// reader's maximum, 18 unless raised): a defence against files that cost gigabytes
+    /// of memory to open.
+    WorkFactorTooHigh,
+    /// The file's scrypt work factor is below 15 (written by a tool with weak settings).
+    WorkFactorTooLow,
+    /// The file holds another kind of key than the one asked for (a re-key read as a
+    /// user key, say).
+    WrongKeyType,
+    /// The passphrase cannot be used: empty when writing, or (Python, JavaScript) a string
+    /// with a lone surrogate, which has no UTF-8 form.
+    InvalidPassphrase,
+}
+
+code_table!(KeyFileError {
+    WrongPassphraseOrDamaged => "wrong_passphrase_or_damaged",
+    Malformed => "malformed",
+    HeaderMac => "header_mac",
+    Damaged => "damaged",
+    WorkFactorTooHigh => "work_factor_too_high",
+    WorkFactorTooLow => "work_factor_too_low",
+    WrongKeyType => "wrong_key_type",
+    InvalidPassphrase => "invalid_passphrase",
+});
+
+impl fmt::Display for KeyFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::WrongPassphraseOrDamaged => "wrong passphrase, or the file is damaged",
+            Self::Malformed => "not a cipherchart key file",
+            Self::HeaderMac => "the key file's header is damaged",
+            Self::Damaged => "the key file is damaged or truncated",
+            Self::WorkFactorTooHigh => "the key file's scrypt work factor is above the limit",
+            Self::WorkFactorTooLow => "the key file's scrypt work factor is too low",
+            Self::WrongKeyType => "the key file holds another kind of key",
+            Self::InvalidPassphrase => "the passphrase cannot be used",
+        })
+    }
+}
+
 /// The error type of every fallible cipherchart operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -365,6 +425,9 @@ pub enum Error {
     /// A consent token was refused, or it does not permit the operation (code
     /// `consent_error`).
     Consent(ConsentError),
+    /// A passphrase-protected key file could not be written or read (code
+    /// `key_file_error`); the [`KeyFileError`] says why.
+    KeyFile(KeyFileError),
 }
 
 impl Error {
@@ -385,6 +448,7 @@ impl Error {
         "io",
         "chain_error",
         "consent_error",
+        "key_file_error",
     ];
 
     /// The stable machine-readable code of this error, shared by the Rust, Python and
@@ -409,11 +473,12 @@ impl Error {
             Self::Io(_) => "io",
             Self::Chain(_) => "chain_error",
             Self::Consent(_) => "consent_error",
+            Self::KeyFile(_) => "key_file_error",
         }
     }
 
     /// The reason, for the errors that carry one: the code of the [`ConsentError`]
-    /// (`expired`, `revoked`, …, [`ConsentError::code`]), [`ChainErrorKind`],
+    /// (`expired`, `revoked`, …, [`ConsentError::code`]), [`KeyFileError`], [`ChainErrorKind`],
     /// [`EncodingError`] (`not_in_subgroup`, …) or [`LimitKind`]; `None` for the other errors.
     /// Stable like [`code`](Self::code) (each enum's `ALL` lists its variants), and what the
     /// Python and JavaScript errors carry as `.kind`.
@@ -426,6 +491,7 @@ impl Error {
     pub fn kind(&self) -> Option<String> {
         let code = match self {
             Self::Consent(c) => c.code(),
+            Self::KeyFile(k) => k.code(),
             Self::Chain(c) => c.kind.code(),
             Self::InvalidEncoding(k) => k.code(),
             Self::LimitExceeded(k) => k.code(),
@@ -453,6 +519,7 @@ impl fmt::Display for Error {
             Self::Io(e) => write!(f, "i/o error: {e}"),
             Self::Chain(e) => write!(f, "proof chain broken {e}"),
             Self::Consent(e) => write!(f, "consent refused: {e}"),
+            Self::KeyFile(e) => write!(f, "key file: {e}"),
         }
     }
 }
@@ -467,6 +534,7 @@ impl std::error::Error for Error {
             Self::PolicySyntax(e) => Some(e),
             Self::Chain(e) => Some(e),
             Self::Consent(e) => Some(e),
+            Self::KeyFile(e) => Some(e),
             Self::Io(e) => Some(e.get_ref()),
             _ => None,
         }
@@ -477,6 +545,7 @@ impl std::error::Error for EncodingError {}
 impl std::error::Error for PolicySyntaxError {}
 impl std::error::Error for ChainError {}
 impl std::error::Error for ConsentError {}
+impl std::error::Error for KeyFileError {}
 
 /// The `std::io::Error` behind an [`Error::Io`], shared so that [`Error`] stays `Clone`.
 ///
@@ -564,6 +633,12 @@ impl From<ConsentError> for Error {
     }
 }
 
+impl From<KeyFileError> for Error {
+    fn from(e: KeyFileError) -> Self {
+        Self::KeyFile(e)
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Self::Io(e.into())
@@ -625,6 +700,19 @@ mod tests {
         (ConsentError::NotPermitted, "not_permitted"),
         (ConsentError::RekeyMismatch, "rekey_mismatch"),
     ];
+    const KEY_FILE: &[(KeyFileError, &str)] = &[
+        (
+            KeyFileError::WrongPassphraseOrDamaged,
+            "wrong_passphrase_or_damaged",
+        ),
+        (KeyFileError::Malformed, "malformed"),
+        (KeyFileError::HeaderMac, "header_mac"),
+        (KeyFileError::Damaged, "damaged"),
+        (KeyFileError::WorkFactorTooHigh, "work_factor_too_high"),
+        (KeyFileError::WorkFactorTooLow, "work_factor_too_low"),
+        (KeyFileError::WrongKeyType, "wrong_key_type"),
+        (KeyFileError::InvalidPassphrase, "invalid_passphrase"),
+    ];
 
     /// One error of each variant, with its pinned code and (for the variants without a
     /// reason) `kind()`. The `match` in [`pinned`] is exhaustive: a new variant does not
@@ -650,6 +738,7 @@ mod tests {
                 kind: ChainErrorKind::Link,
             }),
             Error::Consent(ConsentError::Expired),
+            Error::KeyFile(KeyFileError::Malformed),
         ]
     }
 
@@ -668,6 +757,7 @@ mod tests {
             Error::Io(_) => "io",
             Error::Chain(_) => "chain_error",
             Error::Consent(_) => "consent_error",
+            Error::KeyFile(_) => "key_file_error",
         }
     }
 
@@ -691,6 +781,10 @@ mod tests {
         check(LimitKind::ALL, LIMIT);
         check(ChainErrorKind::ALL, CHAIN);
         check(ConsentError::ALL, CONSENT);
+        check(KeyFileError::ALL, KEY_FILE);
+        for &(v, code) in KEY_FILE {
+            assert_eq!(v.code(), code);
+        }
         for &(v, code) in ENCODING {
             assert_eq!(v.code(), code);
         }
@@ -720,6 +814,9 @@ mod tests {
         for &(v, code) in CONSENT {
             assert_eq!(Error::Consent(v).kind().as_deref(), Some(code));
         }
+        for &(v, code) in KEY_FILE {
+            assert_eq!(Error::KeyFile(v).kind().as_deref(), Some(code));
+        }
         for e in samples() {
             let has_kind = matches!(
                 e,
@@ -727,6 +824,7 @@ mod tests {
                     | Error::LimitExceeded(_)
                     | Error::Chain(_)
                     | Error::Consent(_)
+                    | Error::KeyFile(_)
             );
             assert_eq!(e.kind().is_some(), has_kind, "{e:?}");
         }

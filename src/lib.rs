@@ -34,6 +34,8 @@
 //! - `pre`: proxy re-encryption end to end: delegation keys, re-keys, re-encrypting one
 //!   record or a batch, the cryptography of a hop, and opening a record over every layer
 //!   (`UserKey::open`).
+//! - `keyfile`: passphrase-protected key files (age with a scrypt recipient) for every
+//!   secret key type: the [`KeyFile`] trait, its options, the crash-safe write.
 //! - `consent`: consent tokens (issue, attenuate, present, verify, revoke) and the proxy
 //!   helpers that re-encrypt only under a verified consent.
 //! - `hazmat` (feature `hazmat`) and `serde_impls` (feature `serde`):
@@ -55,7 +57,9 @@
 //!    and re-encryption, because a consent names a re-key, gates the proxy's
 //!    re-encryption and is revoked through the chain. Neither `pre` nor `chain` imports
 //!    `consent`.
-//! 8. `hazmat` and `serde_impls`.
+//! 8. `keyfile`, on `abe`, `pre` and `sig`: it encodes their secret keys, which never
+//!    import it.
+//! 9. `hazmat` and `serde_impls`.
 //!
 //! All operations on secret values are meant to be constant time; `docs/constant-time.md`
 //! lists what already is and what is not yet. Anything variable time is named `*_vartime`
@@ -79,6 +83,7 @@ mod hash;
 #[cfg(feature = "hazmat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hazmat")))]
 pub mod hazmat;
+mod keyfile;
 pub mod limits;
 mod policy;
 mod pre;
@@ -90,8 +95,8 @@ mod sig;
 
 // Errors.
 pub use error::{
-    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, IoError, LimitKind,
-    PolicySyntaxError, Result,
+    ChainError, ChainErrorKind, ConsentError, EncodingError, Error, IoError, KeyFileError,
+    LimitKind, PolicySyntaxError, Result,
 };
 
 // Policies.
@@ -106,6 +111,10 @@ pub use record::session::{
 };
 pub use record::stream::{read_stream_info, seal_stream, seal_stream_with_chunk_size, StreamInfo};
 pub use record::{seal, SealedRecord};
+
+// Passphrase-protected key files (age, scrypt).
+#[cfg(feature = "keyfile")]
+pub use keyfile::{KeyFile, KeyFileOptions};
 
 // Proxy re-encryption.
 pub use pre::{align_batch, DelegationKey, ReKey};

@@ -24,6 +24,9 @@ pub use crate::consent::{
     MAX_BLOCKS, MAX_LABEL_LEN, MAX_LIST_LEN, MAX_SUBJECT_LEN as MAX_CONSENT_SUBJECT_LEN,
     MAX_TOKEN_LEN,
 };
+pub use crate::keyfile::{
+    KEY_FILE_WORK_FACTOR, MAX_KEY_FILE_LEN, MAX_KEY_FILE_WORK_FACTOR, MIN_KEY_FILE_WORK_FACTOR,
+};
 pub use crate::policy::{
     MAX_ATTRIBUTE_LEN, MAX_GATE_CHILDREN, MAX_POLICY_COST, MAX_POLICY_DEPTH, MAX_POLICY_LEAVES,
     MAX_POLICY_TEXT_LEN,
@@ -49,7 +52,7 @@ pub struct Limit {
 macro_rules! limits {
     ($($name:ident: $doc:literal,)+) => {
         /// Every public bound, in a fixed order (by module: policy, keys, records, streams,
-        /// consent, chain, proofs, signatures).
+        /// consent, chain, proofs, signatures, key files).
         pub const ALL: &[Limit] = &[$(Limit { name: stringify!($name), value: $name as u64, doc: $doc }),+];
     };
 }
@@ -81,6 +84,10 @@ limits! {
     MAX_NOTE_SIGNATURES: "Signature lines in one checkpoint note.",
     MAX_PROOF_HASHES: "Hashes in one inclusion or consistency proof.",
     MIN_IKM_LEN: "Bytes of input keying material BLS key generation needs at least.",
+    KEY_FILE_WORK_FACTOR: "The scrypt work factor (log2 N) key files are written with by default.",
+    MIN_KEY_FILE_WORK_FACTOR: "The lowest scrypt work factor a key file is written or read with.",
+    MAX_KEY_FILE_WORK_FACTOR: "The highest scrypt work factor a key file may be written or read with.",
+    MAX_KEY_FILE_LEN: "Bytes of one key file.",
 }
 
 #[cfg(test)]

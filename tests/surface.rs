@@ -57,6 +57,7 @@ paths!(
     ConsistencyProof,
     NoteSignature,
     MerkleTree,
+    KeyFileOptions,
     Recovery,
     seal,
     seal_stream,
@@ -101,6 +102,10 @@ paths!(
     limits::MAX_NOTE_SIGNATURES,
     limits::MAX_PROOF_HASHES,
     limits::MIN_IKM_LEN,
+    limits::KEY_FILE_WORK_FACTOR,
+    limits::MIN_KEY_FILE_WORK_FACTOR,
+    limits::MAX_KEY_FILE_WORK_FACTOR,
+    limits::MAX_KEY_FILE_LEN,
     EMPTY_ROOT,
     GENESIS,
 );
