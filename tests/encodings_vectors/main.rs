@@ -10,3 +10,4 @@ mod encodings;
 mod error_sources;
 mod fuzz_regressions;
 mod hash_vectors;
+mod keyfiles;
