@@ -8,6 +8,8 @@
 //! `CIPHERCHART_REGENERATE_KEYFILE_VECTORS=1 cargo test --test encodings_vectors keyfiles::`
 //! and is only read afterwards: a reader that changes breaks on files written before it.
 
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)] // a failed test aborts
+
 use std::path::PathBuf;
 
 use cipherchart::{rand_core::OsRng, DelegationKey};
