@@ -15,6 +15,7 @@ use cipherchart::{leaf_hash, MerkleTree};
 use cipherchart::{seal, Action, Chain, EntryDraft, Policy};
 use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, Window};
 use cipherchart::{FileStore, MemoryStore};
+use cipherchart::{KeyFile, KeyFileOptions};
 use cipherchart_fuzz::{build_fixture, BOB, POLICY_ALICE, POLICY_BOB, POLICY_CAROL};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -52,6 +53,7 @@ const TARGETS: &[&str] = &[
     "consent_token",
     "consistency_proof",
     "file_store",
+    "key_file",
     "master_key",
     "merkle_verify",
     "policy_bytes",
@@ -94,6 +96,14 @@ fn main() -> Res {
     out.put("user_key", "alice", &f.alice.to_bytes()[..])?;
     out.put("user_key", "carol", &f.carol.to_bytes()[..])?;
     out.put("master_key", "export", &f.authority.to_secret_bytes()[..])?;
+    // Key files: random salts and file keys (age draws them), so these seeds differ on
+    // every run; the replay test checks only that they still read.
+    let fast = KeyFileOptions::new().with_work_factor(15)?;
+    out.put(
+        "key_file",
+        "alice",
+        f.alice.to_key_file_with("fuzz", &fast)?,
+    )?;
 
     // Records, re-keys and re-encrypted records (0, 1 and 2 hops).
     let alice_policy = Policy::parse(POLICY_ALICE)?;

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::ConsentToken;
 use cipherchart::ConsistencyProof;
+use cipherchart::KeyFile;
 use cipherchart::{
     Authority, BlsPublicKey, BlsSignature, Checkpoint, Entry, Policy, ProofFile, PublicKey, ReKey,
     Result, SealedRecord, UserKey,
@@ -67,6 +68,11 @@ fn seed_corpora_decode_and_round_trip() {
     replay("master_key", |b| {
         Ok(Authority::from_secret_bytes(b)?.to_secret_bytes().to_vec())
     });
+    // Key files carry a random salt: a seed is checked to read, not to re-encode.
+    for (name, bytes) in seeds("key_file") {
+        UserKey::from_key_file(&bytes, "fuzz")
+            .unwrap_or_else(|e| panic!("fuzz/corpus/key_file/{name} no longer reads ({e})"));
+    }
     replay("sealed_record", |b| {
         Ok(SealedRecord::from_bytes(b)?.to_bytes())
     });
