@@ -8,6 +8,8 @@
 //! - [`Strings`]: a sequence of `str` (a lone `str` or `bytes` is refused, not split into
 //!   characters);
 //! - [`UInt`]: a non-negative `int` (sizes, indexes, sequence numbers);
+//! - [`Passphrase`]: a `str` with a UTF-8 form (a lone surrogate raises `KeyFileError` with
+//!   kind `invalid_passphrase`, not `UnicodeEncodeError`);
 //! - [`Time`]: seconds since the Unix epoch, a non-negative `int` or `float` (`time.time()`)
 //!   or a timezone-aware `datetime` (its POSIX time); floats and datetimes are rounded down
 //!   to the second. A naive `datetime` is refused (its time zone is unknown), and so are
@@ -300,6 +302,45 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Str {
             Err(_) => Err(invalid_argument(format!(
                 "expected a str, got {}",
                 type_name(&obj)
+            ))),
+        }
+    }
+}
+
+/// A key file's passphrase: a `str` (anything else, `bytes` included, raises
+/// `InvalidArgument`). A `str` that has no UTF-8 form (a lone surrogate such as `"\ud800"`)
+/// raises `KeyFileError` with kind `invalid_passphrase`, the core's error for a passphrase it
+/// cannot use, rather than Python's `UnicodeEncodeError`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Passphrase(pub String);
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(<hidden>)")
+    }
+}
+
+impl Deref for Passphrase {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Passphrase {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let s = obj.cast::<PyString>().map_err(|_| {
+            invalid_argument(format!(
+                "expected a str passphrase, got {}",
+                type_name(&obj)
+            ))
+        })?;
+        match s.to_cow() {
+            Ok(text) => Ok(Self(text.into_owned())),
+            Err(_) => Err(crate::to_py_err(cipherchart::Error::KeyFile(
+                cipherchart::KeyFileError::InvalidPassphrase,
             ))),
         }
     }

@@ -27,7 +27,7 @@ impl DelegationKey {
     }
 
     /// Runs `f` on the key, or raises InvalidArgument if `rekey` consumed it.
-    fn with<T>(&self, f: impl FnOnce(&cipherchart::DelegationKey) -> T) -> PyResult<T> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&cipherchart::DelegationKey) -> T) -> PyResult<T> {
         let guard = self
             .0
             .lock()

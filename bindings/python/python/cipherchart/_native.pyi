@@ -34,6 +34,10 @@ __all__ = [
     "MAX_NOTE_SIGNATURES",
     "MAX_PROOF_HASHES",
     "MIN_IKM_LEN",
+    "KEY_FILE_WORK_FACTOR",
+    "MIN_KEY_FILE_WORK_FACTOR",
+    "MAX_KEY_FILE_WORK_FACTOR",
+    "MAX_KEY_FILE_LEN",
     "PARALLEL",
     "Policy",
     "PublicKey",
@@ -42,6 +46,7 @@ __all__ = [
     "SealedRecord",
     "ReKey",
     "DelegationKey",
+    "KeyFileOptions",
     "StreamInfo",
     "SessionHeader",
     "SessionRecord",
@@ -123,6 +128,12 @@ MAX_NOTE_LEN: int
 MAX_NOTE_SIGNATURES: int
 MAX_PROOF_HASHES: int
 MIN_IKM_LEN: int
+#: Key files (``cipherchart::keyfile``): the scrypt work factor (``log2 N``) written by
+#: default, the lowest and highest allowed, and the largest key file read (bytes).
+KEY_FILE_WORK_FACTOR: int
+MIN_KEY_FILE_WORK_FACTOR: int
+MAX_KEY_FILE_WORK_FACTOR: int
+MAX_KEY_FILE_LEN: int
 #: Whether ``reencrypt_batch`` runs on a thread pool of all cores (the wheels are built so).
 PARALLEL: bool
 
@@ -133,6 +144,8 @@ _BytesLike = Union[bytes, bytearray, memoryview]
 #: or a timezone-aware ``datetime``, rounded down to the second. A naive ``datetime`` or a
 #: negative, NaN or infinite time raises InvalidArgument.
 _Time = Union[int, float, datetime]
+#: A file system path argument: a ``str`` or an ``os.PathLike`` (``pathlib.Path``).
+_StrPath = Union[str, "os.PathLike[str]"]
 #: A batch progress callback: ``progress(done, total)`` after each item; an exception it
 #: raises stops the batch and propagates.
 _Progress = Callable[[int, int], object]
@@ -240,6 +253,29 @@ class Authority:
     @staticmethod
     def from_secret_bytes(data: _BytesLike) -> "Authority":
         """Hazardous: the inverse of ``to_secret_bytes`` (recomputes the public key)."""
+    def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
+        """This key as key-file bytes (a binary age file with a passphrase recipient), written
+        with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
+        KeyFileError (kind ``invalid_passphrase``) for an empty passphrase or one with a lone
+        surrogate."""
+    @staticmethod
+    def from_key_file(
+        data: _BytesLike, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "Authority":
+        """Reads the key from key-file bytes (binary or armored), accepting work factors up
+        to ``options.max_work_factor`` (18 by default). Raises KeyFileError (``.kind``:
+        ``wrong_passphrase_or_damaged``, ``wrong_key_type``, ``damaged``, ...)."""
+    def write_key_file(
+        self, path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> None:
+        """Writes the key to a new key file at ``path`` (mode 0600, crash-safe). An existing
+        file raises IoError unless ``options.replace_existing``."""
+    @staticmethod
+    def read_key_file(
+        path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "Authority":
+        """Reads the key from the key file at ``path``; as ``from_key_file``, and IoError if
+        the file cannot be read."""
     def __repr__(self) -> str: ...
     def __reduce__(self) -> Tuple[Callable[[bytes], "Authority"], Tuple[bytes]]: ...
 
@@ -276,6 +312,29 @@ class UserKey:
     @property
     def authority(self) -> bytes:
         """The key id of the issuing authority."""
+    def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
+        """This key as key-file bytes (a binary age file with a passphrase recipient), written
+        with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
+        KeyFileError (kind ``invalid_passphrase``) for an empty passphrase or one with a lone
+        surrogate."""
+    @staticmethod
+    def from_key_file(
+        data: _BytesLike, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "UserKey":
+        """Reads the key from key-file bytes (binary or armored), accepting work factors up
+        to ``options.max_work_factor`` (18 by default). Raises KeyFileError (``.kind``:
+        ``wrong_passphrase_or_damaged``, ``wrong_key_type``, ``damaged``, ...)."""
+    def write_key_file(
+        self, path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> None:
+        """Writes the key to a new key file at ``path`` (mode 0600, crash-safe). An existing
+        file raises IoError unless ``options.replace_existing``."""
+    @staticmethod
+    def read_key_file(
+        path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "UserKey":
+        """Reads the key from the key file at ``path``; as ``from_key_file``, and IoError if
+        the file cannot be read."""
 
 @final
 class SealedRecord:
@@ -328,6 +387,53 @@ class DelegationKey:
     def rekey(self, public_key: PublicKey, policy: Policy) -> "ReKey":
         """The grant's re-encryption key to ``policy``'s audience; consumes this key (a
         second call raises InvalidArgument)."""
+    def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
+        """This key as key-file bytes (a binary age file with a passphrase recipient), written
+        with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
+        KeyFileError (kind ``invalid_passphrase``) for an empty passphrase or one with a lone
+        surrogate."""
+    @staticmethod
+    def from_key_file(
+        data: _BytesLike, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "DelegationKey":
+        """Reads the key from key-file bytes (binary or armored), accepting work factors up
+        to ``options.max_work_factor`` (18 by default). Raises KeyFileError (``.kind``:
+        ``wrong_passphrase_or_damaged``, ``wrong_key_type``, ``damaged``, ...)."""
+    def write_key_file(
+        self, path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> None:
+        """Writes the key to a new key file at ``path`` (mode 0600, crash-safe). An existing
+        file raises IoError unless ``options.replace_existing``."""
+    @staticmethod
+    def read_key_file(
+        path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "DelegationKey":
+        """Reads the key from the key file at ``path``; as ``from_key_file``, and IoError if
+        the file cannot be read."""
+
+@final
+class KeyFileOptions:
+    """How key files are written and read: the scrypt work factor to write with, the highest
+    one to accept when reading, and whether writing may replace an existing file. Immutable,
+    comparable."""
+
+    def __new__(
+        cls, *, work_factor: int = 18, max_work_factor: int = 18, replace_existing: bool = False
+    ) -> "KeyFileOptions":
+        """Each work factor is 15 to 20 (``2**n`` KiB of memory: 256 MiB at 18, 1 GiB at 20);
+        anything else raises InvalidArgument."""
+    @property
+    def work_factor(self) -> int:
+        """The scrypt work factor (``log2 N``) files are written with."""
+    @property
+    def max_work_factor(self) -> int:
+        """The highest work factor accepted when reading."""
+    @property
+    def replace_existing(self) -> bool:
+        """Whether ``write_key_file`` may replace an existing file."""
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class ReKey:
@@ -357,6 +463,29 @@ class ReKey:
         self, records: Sequence[SealedRecord]
     ) -> List[Union[SealedRecord, CipherchartError]]:
         """One entry per record, in order: the new record, or the (unraised) exception."""
+    def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
+        """This key as key-file bytes (a binary age file with a passphrase recipient), written
+        with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
+        KeyFileError (kind ``invalid_passphrase``) for an empty passphrase or one with a lone
+        surrogate."""
+    @staticmethod
+    def from_key_file(
+        data: _BytesLike, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "ReKey":
+        """Reads the key from key-file bytes (binary or armored), accepting work factors up
+        to ``options.max_work_factor`` (18 by default). Raises KeyFileError (``.kind``:
+        ``wrong_passphrase_or_damaged``, ``wrong_key_type``, ``damaged``, ...)."""
+    def write_key_file(
+        self, path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> None:
+        """Writes the key to a new key file at ``path`` (mode 0600, crash-safe). An existing
+        file raises IoError unless ``options.replace_existing``."""
+    @staticmethod
+    def read_key_file(
+        path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "ReKey":
+        """Reads the key from the key file at ``path``; as ``from_key_file``, and IoError if
+        the file cannot be read."""
 
 @final
 class StreamInfo:
@@ -449,6 +578,29 @@ class BlsSigningKey:
     def prove_possession(self) -> "BlsSignature": ...
     def __repr__(self) -> str: ...
     def __reduce__(self) -> Tuple[Callable[[bytes], "BlsSigningKey"], Tuple[bytes]]: ...
+    def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
+        """This key as key-file bytes (a binary age file with a passphrase recipient), written
+        with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
+        KeyFileError (kind ``invalid_passphrase``) for an empty passphrase or one with a lone
+        surrogate."""
+    @staticmethod
+    def from_key_file(
+        data: _BytesLike, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "BlsSigningKey":
+        """Reads the key from key-file bytes (binary or armored), accepting work factors up
+        to ``options.max_work_factor`` (18 by default). Raises KeyFileError (``.kind``:
+        ``wrong_passphrase_or_damaged``, ``wrong_key_type``, ``damaged``, ...)."""
+    def write_key_file(
+        self, path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> None:
+        """Writes the key to a new key file at ``path`` (mode 0600, crash-safe). An existing
+        file raises IoError unless ``options.replace_existing``."""
+    @staticmethod
+    def read_key_file(
+        path: _StrPath, passphrase: str, options: Optional["KeyFileOptions"] = None
+    ) -> "BlsSigningKey":
+        """Reads the key from the key file at ``path``; as ``from_key_file``, and IoError if
+        the file cannot be read."""
 
 @final
 class BlsPublicKey:

@@ -27,6 +27,7 @@ __all__ = [
     "IoError",
     "ChainError",
     "ConsentError",
+    "KeyFileError",
     "ERROR_CLASSES",
 ]
 
@@ -40,8 +41,10 @@ class CipherchartError(Exception):
     #: What exactly went wrong, for the errors whose Rust variant carries a reason: the
     #: snake_case name of the ``ConsentError`` (``"revoked"``, ``"expired"``, ...), of the
     #: ``ChainErrorKind`` of a :class:`ChainError` (``"link"``, ``"signature"``, ...), of the
-    #: ``EncodingError`` of an :class:`InvalidEncoding` (``"truncated"``, ...) or of the
-    #: ``LimitKind`` of a :class:`LimitExceeded` (``"policy_leaves"``, ...). None otherwise.
+    #: ``EncodingError`` of an :class:`InvalidEncoding` (``"truncated"``, ...), of the
+    #: ``LimitKind`` of a :class:`LimitExceeded` (``"policy_leaves"``, ...) or of the
+    #: ``KeyFileError`` of a :class:`KeyFileError` (``"wrong_passphrase_or_damaged"``, ...).
+    #: None otherwise.
     kind: Optional[str] = None
 
     def __init__(self, message: str, code: Optional[str] = None) -> None:
@@ -150,6 +153,26 @@ class ConsentError(CipherchartError):
     covering the requested use."""
 
     code = "consent_error"
+
+
+class KeyFileError(CipherchartError):
+    """A key file could not be written or read. ``.kind`` says why:
+
+    - ``"wrong_passphrase_or_damaged"``: a wrong passphrase, or an altered passphrase stanza
+      (age cannot tell these apart);
+    - ``"malformed"``: not a cipherchart key file (not an age file, other recipients than a
+      passphrase, a header that does not parse, over 1 MiB, a label that does not parse);
+    - ``"header_mac"``: the header was altered after the passphrase stanza;
+    - ``"damaged"``: the encrypted payload is damaged or truncated;
+    - ``"work_factor_too_high"``: the file asks for more scrypt work than
+      ``KeyFileOptions.max_work_factor`` allows (18 unless raised);
+    - ``"work_factor_too_low"``: the file's scrypt work factor is below 15;
+    - ``"wrong_key_type"``: the file holds another kind of key than the one asked for;
+    - ``"invalid_passphrase"``: an empty passphrase when writing, or a ``str`` with no UTF-8
+      form (a lone surrogate such as ``"\\ud800"``).
+    """
+
+    code = "key_file_error"
 
 
 _BY_CODE: Dict[str, Type[CipherchartError]] = {
