@@ -1,5 +1,6 @@
-//! Streams (throughput in MB/s), session records (one KEM header, then AEAD only) and
-//! BLS signatures (sign, verify, batch verify of 1,000).
+//! Streams (throughput in MB/s), session records (one KEM header, then AEAD only),
+//! BLS signatures (sign, verify, batch verify of 1,000) and key files (write and read a
+//! user key's passphrase-protected file at scrypt work factors 15 and 18).
 //!
 //! Run: `cargo bench --bench records` (about a minute). `CIPHERCHART_BENCH_QUICK=1`
 //! shortens the measurement and the batch. Every stream and session is opened and
@@ -168,6 +169,31 @@ fn bench_bls(c: &mut Criterion) {
     group.finish();
 }
 
+/// Key files: the scrypt work factor is the cost, written and read once per iteration.
+fn bench_key_files(c: &mut Criterion) {
+    use cipherchart::{KeyFile, KeyFileOptions};
+    let mut group = c.benchmark_group("records/key_file");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    let key = &fixture().key;
+    let pass = "correct horse battery staple";
+    for log_n in [15u8, 18] {
+        let options = KeyFileOptions::new().with_work_factor(log_n).unwrap();
+        let file = key.to_key_file_with(pass, &options).unwrap();
+        assert_eq!(
+            *UserKey::from_key_file(&file, pass).unwrap().to_bytes(),
+            *key.to_bytes()
+        );
+        group.bench_function(BenchmarkId::new("write", log_n), |b| {
+            b.iter(|| key.to_key_file_with(black_box(pass), &options).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("read", log_n), |b| {
+            b.iter(|| UserKey::from_key_file(black_box(&file), pass).unwrap())
+        });
+    }
+    group.finish();
+}
+
 /// The native side of `benches/python_overhead.py`: the same bytes, the same calls.
 fn bench_python_inputs(c: &mut Criterion) {
     let Some(dir) = std::env::var_os("CIPHERCHART_PY_INPUTS") else {
@@ -198,7 +224,7 @@ fn bench_python_inputs(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = common::criterion_config();
-    targets = bench_stream, bench_session, bench_bls, bench_python_inputs
+    targets = bench_stream, bench_session, bench_bls, bench_key_files, bench_python_inputs
 }
 
 fn main() {

@@ -441,6 +441,31 @@ fn armored_files_are_read() {
 }
 
 #[test]
+fn the_largest_user_key_fits_in_an_armored_key_file() {
+    use crate::limits::{MAX_ATTRIBUTE_LEN, MAX_KEY_ATTRIBUTES};
+    let attributes: Vec<String> = (0..MAX_KEY_ATTRIBUTES)
+        .map(|i| {
+            let name = format!("a:{i:04}-");
+            format!("{name}{}", "x".repeat(MAX_ATTRIBUTE_LEN - name.len()))
+        })
+        .collect();
+    let key = authority().issue_key(&attributes, &mut rng(14)).unwrap();
+    let binary = key.to_key_file_with(PASS, &fast()).unwrap();
+    let mut armored = Vec::new();
+    {
+        use std::io::Write;
+        let mut w =
+            age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)
+                .unwrap();
+        w.write_all(&binary).unwrap();
+        w.finish().unwrap();
+    }
+    assert!(armored.len() <= MAX_KEY_FILE_LEN, "{} bytes", armored.len());
+    let back = UserKey::from_key_file(&armored, PASS).unwrap();
+    assert_eq!(back.attributes().len(), MAX_KEY_ATTRIBUTES);
+}
+
+#[test]
 fn errors_never_carry_the_passphrase() {
     let secret = "sentinel-passphrase-0xDEADBEEF";
     let file = user_key().to_key_file_with(secret, &fast()).unwrap();
