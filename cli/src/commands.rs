@@ -1,0 +1,575 @@
+//! The commands. Each returns a [`Report`] or a [`Failure`]; none leaves a half-written
+//! file under a real name (outputs go through [`Pending`]).
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use cipherchart::rand_core::OsRng;
+use cipherchart::{
+    seal as seal_record, seal_stream, Action, Authority, BlsSigningKey, Chain, EntryDraft,
+    FileStore, KeyFile, KeyFileOptions, Policy, PublicKey, SealedRecord, UserKey,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::clinic::{now, Clinic};
+use crate::fail::{Context, Failure, Report};
+use crate::files::{walk, Pending};
+use crate::passphrase::{Admin, Holder, KeyHolder};
+
+/// Files up to this size are sealed as records (a proxy can re-encrypt them); larger ones
+/// as streams, which are never loaded whole into memory.
+const RECORD_FILE_MAX: u64 = 64 << 20;
+
+/// The suffix of sealed files.
+const SEALED_SUFFIX: &str = ".cc";
+
+fn key_file_options(work_factor: Option<u8>) -> Result<KeyFileOptions, Failure> {
+    match work_factor {
+        None => Ok(KeyFileOptions::new()),
+        Some(w) => KeyFileOptions::new()
+            .with_work_factor(w)
+            .context("choosing the work factor"),
+    }
+}
+
+/// Where a person's log-signing key lives, beside their decryption key.
+fn signing_key_path(key: &Path) -> PathBuf {
+    let mut name = key.as_os_str().to_owned();
+    name.push(".sign");
+    PathBuf::from(name)
+}
+
+pub fn init(
+    dir: &Path,
+    name: &str,
+    work_factor: Option<u8>,
+    pass: &Admin,
+) -> Result<Report, Failure> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .context("reading the folder")?
+            .next()
+            .is_some()
+    {
+        return Err(Failure::usage(format!(
+            "{} exists and is not empty: choose a new folder",
+            dir.display()
+        )));
+    }
+    let options = key_file_options(work_factor)?;
+    let passphrase = pass.get(true)?;
+    std::fs::create_dir_all(dir).context("creating the clinic folder")?;
+    let clinic = Clinic::new(dir);
+    let authority = Authority::setup(&mut OsRng);
+    let log_key = BlsSigningKey::generate(&mut OsRng);
+    authority
+        .write_key_file_with(clinic.authority_key(), &passphrase, &options)
+        .context("writing the master key")?;
+    log_key
+        .write_key_file_with(clinic.log_key(), &passphrase, &options)
+        .context("writing the log key")?;
+    write_new(
+        &clinic.public_key_path(),
+        &authority.public_key().to_bytes(),
+    )?;
+    write_new(&clinic.log_pub_path(), &log_key.public_key().to_bytes())?;
+    write_new(&clinic.dir.join("clinic.name"), name.as_bytes())?;
+    drop(Chain::open(
+        FileStore::create(clinic.log_path()).context("creating the audit log")?,
+    ));
+    Ok(Report {
+        lines: vec![
+            format!("Created the clinic folder {}.", dir.display()),
+            "Back up authority.key and remember the administrator passphrase: without both, no new keys can be issued.".into(),
+            "Copy authority.pub to every computer that seals files.".into(),
+        ],
+        json: json!({"ok": true, "clinic": dir, "name": name}),
+    })
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let what = format!("writing {}", path.display());
+    let mut pending = Pending::create(path).context(&what)?;
+    pending.file().write_all(bytes).context(&what)?;
+    pending.publish().context(&what)
+}
+
+pub fn issue(
+    dir: &Path,
+    attributes: &[String],
+    out: &Path,
+    work_factor: Option<u8>,
+    pass: &Admin,
+    holder: &Holder,
+) -> Result<Report, Failure> {
+    let clinic = Clinic::new(dir);
+    let options = key_file_options(work_factor)?;
+    let mut log = clinic.log()?;
+    let admin = pass.get(false)?;
+    let authority = Authority::read_key_file(clinic.authority_key(), &admin)
+        .context("opening the master key")?;
+    let log_key =
+        BlsSigningKey::read_key_file(clinic.log_key(), &admin).context("opening the log key")?;
+    let key = authority
+        .issue_key(attributes, &mut OsRng)
+        .context("issuing the key")?;
+    let signer = BlsSigningKey::generate(&mut OsRng);
+    let holder_pass = holder.get()?;
+    let sign_path = signing_key_path(out);
+    key.write_key_file_with(out, &holder_pass, &options)
+        .context(&format!("writing {}", out.display()))?;
+    if let Err(f) = signer
+        .write_key_file_with(&sign_path, &holder_pass, &options)
+        .context(&format!("writing {}", sign_path.display()))
+    {
+        let _ = std::fs::remove_file(out);
+        return Err(f);
+    }
+    let holder_id = signer.public_key().to_bytes();
+    let subject = out
+        .file_stem()
+        .map_or_else(|| "key".into(), |s| s.to_string_lossy().into_owned());
+    let draft = EntryDraft::new(
+        now(),
+        Action::Grant,
+        subject.as_bytes(),
+        Sha256::digest(holder_id).into(),
+    )
+    .with_metadata(format!(
+        "issued key; attributes={}; signer={}",
+        attributes.join(","),
+        hex(&holder_id)
+    ));
+    if let Err(f) = log
+        .sign_and_append(draft, &log_key)
+        .context("writing to the audit log")
+    {
+        let _ = std::fs::remove_file(out);
+        let _ = std::fs::remove_file(&sign_path);
+        return Err(f);
+    }
+    Ok(Report {
+        lines: vec![
+            format!(
+                "Issued a key for {} to {}.",
+                attributes.join(", "),
+                out.display()
+            ),
+            format!(
+                "Its log-signing key is {}. Give both files to their holder.",
+                sign_path.display()
+            ),
+        ],
+        json: json!({"ok": true, "key": out, "signing_key": sign_path, "attributes": attributes}),
+    })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A person at work: their decryption key (for `open`), their log-signing key, the clinic.
+struct Staff {
+    pk: PublicKey,
+    signer: BlsSigningKey,
+    log: Chain<FileStore>,
+}
+
+impl Staff {
+    fn load(dir: &Path, key: &Path, passphrase: &str) -> Result<Self, Failure> {
+        let clinic = Clinic::new(dir);
+        let pk = clinic.public_key()?;
+        let sign_path = signing_key_path(key);
+        let signer = BlsSigningKey::read_key_file(&sign_path, passphrase)
+            .context(&format!("opening your signing key {}", sign_path.display()))?;
+        let log = clinic.log()?;
+        Ok(Self { pk, signer, log })
+    }
+
+    fn record(
+        &mut self,
+        action: Action,
+        subject: &str,
+        digest: [u8; 32],
+        detail: String,
+    ) -> Result<(), Failure> {
+        let draft =
+            EntryDraft::new(now(), action, subject.as_bytes(), digest).with_metadata(detail);
+        self.log
+            .sign_and_append(draft, &self.signer)
+            .map(|_| ())
+            .context("writing to the audit log")
+    }
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hash: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct HashingReader<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+pub fn seal(
+    dir: &Path,
+    policy: &str,
+    key: &Path,
+    input: &Path,
+    out: Option<&Path>,
+    pass: &KeyHolder,
+) -> Result<Report, Failure> {
+    let policy = Policy::parse(policy).context("reading the policy")?;
+    let passphrase = pass.get()?;
+    let mut staff = Staff::load(dir, key, &passphrase)?;
+    let mut sealed = Vec::new();
+    if input == Path::new("-") {
+        let stdout = io::stdout();
+        let digest = match out {
+            None => seal_stdin(&staff, &policy, stdout.lock())?,
+            Some(p) if p == Path::new("-") => seal_stdin(&staff, &policy, stdout.lock())?,
+            Some(p) => {
+                let what = format!("writing {}", p.display());
+                let mut pending = Pending::create(p).context(&what)?;
+                let digest = seal_stdin(&staff, &policy, pending.file())?;
+                pending.publish().context(&what)?;
+                digest
+            }
+        };
+        staff.record(
+            Action::Create,
+            "stdin",
+            digest,
+            format!("sealed standard input; policy={policy}"),
+        )?;
+        sealed.push("stdin".to_owned());
+    } else if input.is_dir() {
+        let out =
+            out.ok_or_else(|| Failure::usage("sealing a folder needs --out <new folder>".into()))?;
+        for rel in walk(input).context("reading the folder")? {
+            let dst = out.join(format!("{rel}{SEALED_SUFFIX}"));
+            seal_file(&mut staff, &policy, &input.join(&rel), &dst, &rel)?;
+            sealed.push(rel);
+        }
+    } else {
+        let name = input
+            .file_name()
+            .ok_or_else(|| Failure::usage("the input has no file name".into()))?
+            .to_string_lossy()
+            .into_owned();
+        let dst = out.map_or_else(|| with_suffix(input), Path::to_path_buf);
+        seal_file(&mut staff, &policy, input, &dst, &name)?;
+        sealed.push(name);
+    }
+    Ok(Report {
+        lines: vec![format!("Sealed {} file(s) for: {policy}", sealed.len())],
+        json: json!({"ok": true, "sealed": sealed, "policy": policy.to_string()}),
+    })
+}
+
+fn with_suffix(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(SEALED_SUFFIX);
+    PathBuf::from(name)
+}
+
+fn seal_stdin<W: Write>(staff: &Staff, policy: &Policy, out: W) -> Result<[u8; 32], Failure> {
+    let mut hashing = Hashing {
+        inner: out,
+        hash: Sha256::new(),
+    };
+    seal_stream(
+        &staff.pk,
+        policy,
+        b"stdin",
+        b"",
+        io::stdin().lock(),
+        &mut hashing,
+        &mut OsRng,
+    )
+    .context("sealing standard input")?;
+    hashing.flush().context("writing the output")?;
+    Ok(hashing.hash.finalize().into())
+}
+
+/// Seals one file as `id` (its name relative to what was sealed) into `dst`, then logs it.
+fn seal_file(
+    staff: &mut Staff,
+    policy: &Policy,
+    src: &Path,
+    dst: &Path,
+    id: &str,
+) -> Result<(), Failure> {
+    let what = format!("sealing {}", src.display());
+    let size = std::fs::metadata(src).context(&what)?.len();
+    let mut pending = Pending::create(dst).context(&format!("writing {}", dst.display()))?;
+    let digest: [u8; 32] = if size <= RECORD_FILE_MAX {
+        let payload = std::fs::read(src).context(&what)?;
+        let record = seal_record(&staff.pk, policy, id.as_bytes(), b"", &payload, &mut OsRng)
+            .context(&what)?;
+        let bytes = record.to_bytes();
+        pending.file().write_all(&bytes).context(&what)?;
+        Sha256::digest(&bytes).into()
+    } else {
+        let file = std::fs::File::open(src).context(&what)?;
+        let mut hashing = Hashing {
+            inner: pending.file(),
+            hash: Sha256::new(),
+        };
+        seal_stream(
+            &staff.pk,
+            policy,
+            id.as_bytes(),
+            b"",
+            BufReader::new(file),
+            &mut hashing,
+            &mut OsRng,
+        )
+        .context(&what)?;
+        hashing.hash.finalize().into()
+    };
+    pending
+        .publish()
+        .context(&format!("writing {}", dst.display()))?;
+    if let Err(f) = staff.record(
+        Action::Create,
+        id,
+        digest,
+        format!("sealed; policy={policy}"),
+    ) {
+        let _ = std::fs::remove_file(dst);
+        return Err(f);
+    }
+    Ok(())
+}
+
+pub fn open(
+    dir: &Path,
+    key: &Path,
+    input: &Path,
+    out: Option<&Path>,
+    pass: &KeyHolder,
+) -> Result<Report, Failure> {
+    let passphrase = pass.get()?;
+    let user = UserKey::read_key_file(key, &passphrase)
+        .context(&format!("opening your key {}", key.display()))?;
+    let mut staff = Staff::load(dir, key, &passphrase)?;
+    let mut opened = Vec::new();
+    if input == Path::new("-") {
+        let digest = match out {
+            Some(p) if p != Path::new("-") => {
+                let what = format!("writing {}", p.display());
+                let mut pending = Pending::create(p).context(&what)?;
+                let (digest, _) =
+                    open_reader(&staff, &user, io::stdin().lock(), pending.file(), None)?;
+                pending.publish().context(&what)?;
+                digest
+            }
+            _ => open_reader(&staff, &user, io::stdin().lock(), io::stdout().lock(), None)?.0,
+        };
+        staff.record(
+            Action::Read,
+            "stdin",
+            digest,
+            "opened standard input".into(),
+        )?;
+        opened.push("stdin".to_owned());
+    } else if input.is_dir() {
+        let out =
+            out.ok_or_else(|| Failure::usage("opening a folder needs --out <new folder>".into()))?;
+        for rel in walk(input).context("reading the folder")? {
+            let Some(plain) = rel.strip_suffix(SEALED_SUFFIX) else {
+                continue;
+            };
+            open_file(
+                &mut staff,
+                &user,
+                &input.join(&rel),
+                &out.join(plain),
+                plain,
+            )?;
+            opened.push(plain.to_owned());
+        }
+    } else {
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let plain = name
+            .strip_suffix(SEALED_SUFFIX)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "{} does not end in {SEALED_SUFFIX}",
+                    input.display()
+                ))
+            })?
+            .to_owned();
+        let dst = out.map_or_else(|| input.with_file_name(&plain), Path::to_path_buf);
+        open_file(&mut staff, &user, input, &dst, &plain)?;
+        opened.push(plain);
+    }
+    Ok(Report {
+        lines: vec![format!("Opened {} file(s).", opened.len())],
+        json: json!({"ok": true, "opened": opened}),
+    })
+}
+
+fn open_file(
+    staff: &mut Staff,
+    user: &UserKey,
+    src: &Path,
+    dst: &Path,
+    expected: &str,
+) -> Result<(), Failure> {
+    let what = format!("opening {}", src.display());
+    let file = std::fs::File::open(src).context(&what)?;
+    let mut pending = Pending::create(dst).context(&format!("writing {}", dst.display()))?;
+    let (digest, _) = open_reader(
+        staff,
+        user,
+        BufReader::new(file),
+        pending.file(),
+        Some(expected),
+    )
+    .map_err(|f| f.within(&what))?;
+    pending
+        .publish()
+        .context(&format!("writing {}", dst.display()))?;
+    staff.record(Action::Read, expected, digest, "opened".into())
+}
+
+/// Opens a record or a stream from `input` into `output`; checks that its sealed name is
+/// `expected` (a renamed or swapped file is refused). Returns the digest of the sealed bytes.
+fn open_reader<R: BufRead, W: Write>(
+    staff: &Staff,
+    user: &UserKey,
+    input: R,
+    mut output: W,
+    expected: Option<&str>,
+) -> Result<([u8; 32], String), Failure> {
+    let mut reader = HashingReader {
+        inner: input,
+        hash: Sha256::new(),
+    };
+    let mut head = [0u8; 4];
+    reader
+        .read_exact(&mut head)
+        .context("reading the sealed file")?;
+    let id = match head {
+        [b'C', b'C', 0x04, _] => {
+            let mut bytes = head.to_vec();
+            reader
+                .read_to_end(&mut bytes)
+                .context("reading the sealed file")?;
+            let record = SealedRecord::from_bytes(&bytes).context("reading the sealed file")?;
+            let id = String::from_utf8_lossy(record.record_id()).into_owned();
+            check_name(&id, expected)?;
+            let payload = user.open(&staff.pk, &record).context("opening")?;
+            output.write_all(&payload).context("writing the output")?;
+            id
+        }
+        [b'C', b'C', 0x06, _] => {
+            let chained = io::Cursor::new(head).chain(&mut reader);
+            let info = user
+                .open_stream(&staff.pk, chained, &mut output)
+                .context("opening")?;
+            let id = String::from_utf8_lossy(&info.stream_id).into_owned();
+            check_name(&id, expected)?;
+            id
+        }
+        _ => {
+            return Err(Failure::usage(
+                "this is not a file sealed by cipherchart".to_owned(),
+            ))
+        }
+    };
+    output.flush().context("writing the output")?;
+    Ok((reader.hash.finalize().into(), id))
+}
+
+fn check_name(id: &str, expected: Option<&str>) -> Result<(), Failure> {
+    match expected {
+        Some(e) if e != id => Err(Failure::name_mismatch(format!(
+            "this file was sealed as \"{id}\" but is stored as \"{e}\": it was renamed or swapped; nothing was written"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub fn audit(dir: &Path) -> Result<Report, Failure> {
+    let clinic = Clinic::new(dir);
+    let store = clinic.read_only_store()?;
+    let chain = Chain::open(store).context("checking the audit log")?;
+    chain
+        .verify_all(None, &mut OsRng)
+        .context("checking the audit log's signatures")?;
+    let log_pk = clinic.log_public_key()?;
+    let mut names = std::collections::HashMap::new();
+    names.insert(log_pk.to_bytes().to_vec(), "administrator".to_owned());
+    let mut lines = vec![format!(
+        "The audit log has {} entries; every signature and link checks.",
+        chain.len()
+    )];
+    let mut entries = Vec::new();
+    for i in 0..chain.len() {
+        let e = chain.entry(i).context("reading the audit log")?;
+        let metadata = String::from_utf8_lossy(e.metadata()).into_owned();
+        let subject = String::from_utf8_lossy(e.subject()).into_owned();
+        if e.action() == Action::Grant {
+            if let Some(signer) = metadata.split("signer=").nth(1) {
+                if let Some(bytes) = unhex(signer.trim()) {
+                    names.insert(bytes, subject.clone());
+                }
+            }
+        }
+        let who = names
+            .get(e.actor().to_bytes().as_slice())
+            .cloned()
+            .unwrap_or_else(|| "unknown key".to_owned());
+        lines.push(format!(
+            "#{i:<4} {:<10} {:<10} {:<24} by {who}",
+            e.time(),
+            e.action().to_string(),
+            subject
+        ));
+        entries.push(json!({"index": i, "time": e.time(), "action": e.action().to_string(),
+                            "subject": subject, "by": who, "digest": hex(e.digest()), "metadata": metadata}));
+    }
+    Ok(Report {
+        lines,
+        json: json!({"ok": true, "entries": entries, "root": hex(&chain.root())}),
+    })
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! Output files written crash-safely: a temporary file beside the target, synced, then
+//! given its name only if that name is free. Nothing half-written is ever left under a
+//! real name, and nothing existing is overwritten.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A file being written; [`Pending::publish`] gives it its name, dropping it removes it.
+pub struct Pending {
+    tmp: PathBuf,
+    target: PathBuf,
+    file: Option<File>,
+}
+
+impl Pending {
+    /// Starts writing `target` (refused at once if it exists).
+    pub fn create(target: &Path) -> io::Result<Self> {
+        if fs::symlink_metadata(target).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "{} already exists; nothing is overwritten",
+                    target.display()
+                ),
+            ));
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&dir)?;
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.partial", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        Ok(Self {
+            tmp,
+            target: target.to_path_buf(),
+            file: Some(file),
+        })
+    }
+
+    /// The file to write into.
+    pub fn file(&mut self) -> &mut File {
+        // Always `Some` until `publish` consumes `self`.
+        self.file.as_mut().unwrap_or_else(|| unreachable!())
+    }
+
+    /// Syncs the file and gives it its name, failing if the name was taken meanwhile.
+    pub fn publish(mut self) -> io::Result<()> {
+        if let Some(mut file) = self.file.take() {
+            file.flush()?;
+            file.sync_all()?;
+        }
+        fs::hard_link(&self.tmp, &self.target)?;
+        fs::remove_file(&self.tmp)?;
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        // Removes the temporary file unless it was published (then it is already gone).
+        let _ = fs::remove_file(&self.tmp);
+    }
+}
+
+/// Every file under `root`, as paths relative to it with `/` separators, sorted; hidden
+/// files (a leading `.`) are skipped.
+pub fn walk(root: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    walk_into(root, "", &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+fn walk_into(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk_into(&entry.path(), &rel, out)?;
+        } else if kind.is_file() {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! `cipherchart`: the command-line tool for a clinic with no programmers
+//! (`docs/guide/small-clinic.md`). One folder holds the clinic's authority; commands seal
+//! and open files and folders, issue keys to staff, and verify the audit log. Every
+//! manipulation is an entry in the clinic's proof chain; every failure prints what to do
+//! and exits with a code from the library's stable error codes.
+
+mod clinic;
+mod commands;
+mod fail;
+mod files;
+mod passphrase;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Encrypt patient files so that only the right staff can open them, and keep a signed
+/// log of everything done to them.
+#[derive(Debug, Parser)]
+#[command(name = "cipherchart", version, about, long_about = None)]
+struct Cli {
+    /// Print results as JSON (for scripts).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a clinic folder: the authority's master key (passphrase-protected), its
+    /// public key, the log-signing key and an empty audit log.
+    Init {
+        /// The folder to create (must not exist yet, or be empty).
+        clinic: PathBuf,
+        /// A name for the audit log, shown on its checkpoints (e.g. "smith-clinic").
+        #[arg(long, default_value = "clinic")]
+        name: String,
+        /// The scrypt work factor of the key files (15 to 20; 18 by default).
+        #[arg(long)]
+        work_factor: Option<u8>,
+        #[command(flatten)]
+        pass: passphrase::Admin,
+    },
+    /// Issue a key for a person's attributes, protected by their own passphrase.
+    Issue {
+        /// The clinic folder.
+        #[arg(long)]
+        clinic: PathBuf,
+        /// The person's attributes, comma-separated: `role:physician,dept:cardiology`.
+        #[arg(long, value_delimiter = ',', required = true)]
+        attributes: Vec<String>,
+        /// Where to write the person's key file (never overwritten).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The scrypt work factor of the key files (15 to 20; 18 by default).
+        #[arg(long)]
+        work_factor: Option<u8>,
+        #[command(flatten)]
+        pass: passphrase::Admin,
+        #[command(flatten)]
+        holder: passphrase::Holder,
+    },
+    /// Seal a file, a folder (recursively, keeping names) or standard input under a policy.
+    Seal {
+        /// The clinic folder (only its public key and audit log are used).
+        #[arg(long)]
+        clinic: PathBuf,
+        /// Who may open it: `patient:42 or (role:physician and dept:cardiology)`.
+        #[arg(long)]
+        policy: String,
+        /// Your key file (its `.sign` companion signs the audit log entry).
+        #[arg(long)]
+        key: PathBuf,
+        /// A file or folder; `-` for standard input.
+        input: PathBuf,
+        /// The sealed file or folder; `-` (or nothing, for standard input) for standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        pass: passphrase::KeyHolder,
+    },
+    /// Open a sealed file, a folder of them, or standard input with your key.
+    Open {
+        /// The clinic folder (only its public key and audit log are used).
+        #[arg(long)]
+        clinic: PathBuf,
+        /// Your key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// A sealed file or folder; `-` for standard input.
+        input: PathBuf,
+        /// Where to write what opens; `-` (or nothing, for standard input) for standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        pass: passphrase::KeyHolder,
+    },
+    /// Check the audit log (every signature and link) and list who did what to which file.
+    Audit {
+        /// The clinic folder.
+        #[arg(long)]
+        clinic: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let outcome = match cli.command {
+        Command::Init {
+            clinic,
+            name,
+            work_factor,
+            pass,
+        } => commands::init(&clinic, &name, work_factor, &pass),
+        Command::Issue {
+            clinic,
+            attributes,
+            out,
+            work_factor,
+            pass,
+            holder,
+        } => commands::issue(&clinic, &attributes, &out, work_factor, &pass, &holder),
+        Command::Seal {
+            clinic,
+            policy,
+            key,
+            input,
+            out,
+            pass,
+        } => commands::seal(&clinic, &policy, &key, &input, out.as_deref(), &pass),
+        Command::Open {
+            clinic,
+            key,
+            input,
+            out,
+            pass,
+        } => commands::open(&clinic, &key, &input, out.as_deref(), &pass),
+        Command::Audit { clinic } => commands::audit(&clinic),
+    };
+    match outcome {
+        Ok(report) => {
+            report.print(json);
+            ExitCode::SUCCESS
+        }
+        Err(failure) => failure.print(json),
+    }
+}

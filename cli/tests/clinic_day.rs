@@ -1,0 +1,479 @@
+//! A scripted clinic day, end to end through the binary (`docs/guide/small-clinic.md`):
+//! init, issue keys, seal a folder and a file and standard input, open them with the
+//! right key, fail with the wrong key, a wrong passphrase, a damaged or swapped file, an
+//! existing output, then audit the log. Key files use work factor 15 to keep it short.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const ADMIN: &str = "clinic admin passphrase";
+const BOB: &str = "dr bob passphrase";
+const RITA: &str = "rita reception passphrase";
+
+struct Day {
+    root: PathBuf,
+}
+
+impl Day {
+    fn new() -> Self {
+        let root = std::env::temp_dir().join(format!(
+            "cipherchart-cli-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        fs::create_dir_all(&root).unwrap();
+        Self { root }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Runs `cipherchart` with `args` (paths relative to the day's folder), the three
+    /// passphrases in the environment.
+    fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cipherchart"));
+        cmd.current_dir(&self.root)
+            .args(args)
+            .env("ADMIN_PASS", ADMIN)
+            .env("BOB_PASS", BOB)
+            .env("RITA_PASS", RITA)
+            .env("WRONG_PASS", "not the passphrase")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        {
+            let mut input = child.stdin.take().unwrap();
+            if let Some(bytes) = stdin {
+                input.write_all(bytes).unwrap();
+            }
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args, None);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Runs a command that must fail with `exit` and a JSON error of `code` / `kind`.
+    fn fails(&self, args: &[&str], exit: i32, code: &str, kind: Option<&str>) -> serde_json::Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let out = self.run(&with_json, None);
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["code"], code, "{v}");
+        if let Some(kind) = kind {
+            assert_eq!(v["kind"], kind, "{v}");
+        }
+        assert!(!v["hint"].as_str().unwrap().is_empty());
+        v
+    }
+
+    fn names(&self, rel: &str) -> Vec<String> {
+        let mut out: Vec<String> = fs::read_dir(self.path(rel))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+impl Drop for Day {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn init_and_issue(day: &Day) {
+    day.ok(&[
+        "init",
+        "clinic",
+        "--name",
+        "smith-clinic",
+        "--work-factor",
+        "15",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+    ]);
+    assert_eq!(
+        day.names("clinic"),
+        [
+            "audit.log",
+            "authority.key",
+            "authority.pub",
+            "clinic.name",
+            "log.key",
+            "log.pub"
+        ]
+    );
+    for (name, attrs, var) in [
+        ("bob.key", "role:physician,dept:cardiology", "BOB_PASS"),
+        ("rita.key", "role:reception", "RITA_PASS"),
+    ] {
+        day.ok(&[
+            "issue",
+            "--clinic",
+            "clinic",
+            "--attributes",
+            attrs,
+            "--out",
+            name,
+            "--work-factor",
+            "15",
+            "--admin-passphrase-env",
+            "ADMIN_PASS",
+            "--holder-passphrase-env",
+            var,
+        ]);
+    }
+}
+
+#[test]
+fn a_clinic_day() {
+    let day = Day::new();
+    init_and_issue(&day);
+    // Rita seals the morning's scans folder for cardiology physicians.
+    fs::create_dir_all(day.path("scans/2026-12-07")).unwrap();
+    fs::write(
+        day.path("scans/2026-12-07/ecg-42.txt"),
+        b"sinus rhythm, 72 bpm",
+    )
+    .unwrap();
+    fs::write(day.path("scans/letter.txt"), b"referral letter").unwrap();
+    let policy = "role:physician and dept:cardiology";
+    day.ok(&[
+        "seal",
+        "--clinic",
+        "clinic",
+        "--policy",
+        policy,
+        "--key",
+        "rita.key",
+        "--passphrase-env",
+        "RITA_PASS",
+        "scans",
+        "--out",
+        "sealed",
+    ]);
+    assert_eq!(day.names("sealed"), ["2026-12-07", "letter.txt.cc"]);
+    assert_eq!(day.names("sealed/2026-12-07"), ["ecg-42.txt.cc"]);
+    assert!(!fs::read(day.path("sealed/letter.txt.cc"))
+        .unwrap()
+        .windows(8)
+        .any(|w| w == b"referral"));
+
+    // Bob opens the folder; Rita's key does not satisfy the policy.
+    day.ok(&[
+        "open",
+        "--clinic",
+        "clinic",
+        "--key",
+        "bob.key",
+        "--passphrase-env",
+        "BOB_PASS",
+        "sealed",
+        "--out",
+        "opened",
+    ]);
+    assert_eq!(
+        fs::read(day.path("opened/2026-12-07/ecg-42.txt")).unwrap(),
+        b"sinus rhythm, 72 bpm"
+    );
+    assert_eq!(
+        fs::read(day.path("opened/letter.txt")).unwrap(),
+        b"referral letter"
+    );
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "rita.key",
+            "--passphrase-env",
+            "RITA_PASS",
+            "sealed/letter.txt.cc",
+            "--out",
+            "rita.txt",
+        ],
+        4,
+        "policy_not_satisfied",
+        None,
+    );
+    assert!(!day.path("rita.txt").exists(), "nothing written on failure");
+
+    // Standard input to standard output.
+    let sealed = day.run(
+        &[
+            "seal",
+            "--clinic",
+            "clinic",
+            "--policy",
+            "role:physician",
+            "--key",
+            "rita.key",
+            "--passphrase-env",
+            "RITA_PASS",
+            "-",
+        ],
+        Some(b"phone note: call back patient 42"),
+    );
+    assert!(
+        sealed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sealed.stderr)
+    );
+    let opened = day.run(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "BOB_PASS",
+            "-",
+        ],
+        Some(&sealed.stdout),
+    );
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    assert_eq!(opened.stdout, b"phone note: call back patient 42");
+
+    // The audit log lists every step, signed by who did it.
+    let out = day.ok(&["--json", "audit", "--clinic", "clinic"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    let steps: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["subject"].as_str().unwrap().to_owned(),
+                e["by"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    assert_eq!(
+        steps,
+        [
+            s("grant", "bob", "administrator"),
+            s("grant", "rita", "administrator"),
+            s("create", "2026-12-07/ecg-42.txt", "rita"),
+            s("create", "letter.txt", "rita"),
+            s("read", "2026-12-07/ecg-42.txt", "bob"),
+            s("read", "letter.txt", "bob"),
+            s("create", "stdin", "rita"),
+            s("read", "stdin", "bob"),
+        ]
+    );
+}
+
+#[test]
+fn every_error_a_user_can_hit_says_what_to_do() {
+    let day = Day::new();
+    init_and_issue(&day);
+    fs::write(day.path("note.txt"), b"private note").unwrap();
+    let seal = |extra: &[&str]| {
+        let mut args = vec![
+            "seal",
+            "--clinic",
+            "clinic",
+            "--policy",
+            "role:physician",
+            "--key",
+            "rita.key",
+            "--passphrase-env",
+            "RITA_PASS",
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    day.ok(&seal(&["note.txt"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert!(day.path("note.txt.cc").is_file());
+
+    // Wrong passphrase.
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "WRONG_PASS",
+            "note.txt.cc",
+            "--out",
+            "x.txt",
+        ],
+        3,
+        "key_file_error",
+        Some("wrong_passphrase_or_damaged"),
+    );
+    // The clinic's master key given as a person's key: another kind of key.
+    fs::copy(day.path("clinic/authority.key"), day.path("admin.key")).unwrap();
+    fs::copy(day.path("bob.key.sign"), day.path("admin.key.sign")).unwrap();
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "admin.key",
+            "--passphrase-env",
+            "ADMIN_PASS",
+            "note.txt.cc",
+            "--out",
+            "x.txt",
+        ],
+        3,
+        "key_file_error",
+        Some("wrong_key_type"),
+    );
+    // A damaged sealed file.
+    let mut bytes = fs::read(day.path("note.txt.cc")).unwrap();
+    let body = bytes.len() - 20; // inside the AEAD body
+    bytes[body] ^= 1;
+    fs::create_dir_all(day.path("damaged")).unwrap();
+    fs::write(day.path("damaged/note.txt.cc"), &bytes).unwrap();
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "BOB_PASS",
+            "damaged/note.txt.cc",
+            "--out",
+            "x.txt",
+        ],
+        4,
+        "decryption_failed",
+        None,
+    );
+    // A truncated one.
+    fs::write(day.path("damaged/note.txt.cc"), &bytes[..bytes.len() / 2]).unwrap();
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "BOB_PASS",
+            "damaged/note.txt.cc",
+            "--out",
+            "x.txt",
+        ],
+        6,
+        "invalid_encoding",
+        None,
+    );
+    // A sealed file renamed (swapped): its sealed name says otherwise.
+    fs::copy(day.path("note.txt.cc"), day.path("other.txt.cc")).unwrap();
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "BOB_PASS",
+            "other.txt.cc",
+            "--out",
+            "x.txt",
+        ],
+        6,
+        "name_mismatch",
+        None,
+    );
+    // An existing output is never overwritten; sealing again refuses.
+    day.fails(
+        &seal(&["note.txt"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        5,
+        "io",
+        None,
+    );
+    // A policy typo.
+    day.fails(
+        &[
+            "seal",
+            "--clinic",
+            "clinic",
+            "--policy",
+            "role:physician and (",
+            "--key",
+            "rita.key",
+            "--passphrase-env",
+            "RITA_PASS",
+            "note.txt",
+            "--out",
+            "y.cc",
+        ],
+        6,
+        "policy_syntax",
+        None,
+    );
+    // Not a clinic folder.
+    day.fails(&["audit", "--clinic", "nowhere"], 5, "io", None);
+    // A broken audit log: one byte of an entry changed.
+    let log = day.path("clinic/audit.log");
+    let mut bytes = fs::read(&log).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    fs::write(&log, &bytes).unwrap();
+    day.fails(&["audit", "--clinic", "clinic"], 7, "chain_error", None);
+    assert!(!day.path("x.txt").exists() && !day.path("y.cc").exists());
+    let strays: Vec<String> = day
+        .names("")
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(strays.is_empty(), "temporary files left: {strays:?}");
+}
+
+#[test]
+fn no_terminal_and_no_passphrase_option_is_a_clear_error() {
+    let day = Day::new();
+    let out = day.run(&["init", "clinic"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("passphrase"), "{err}");
+    assert!(!Path::new(&day.path("clinic/authority.key")).exists());
+}
