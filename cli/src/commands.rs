@@ -34,7 +34,7 @@ fn key_file_options(work_factor: Option<u8>) -> Result<KeyFileOptions, Failure> 
 }
 
 /// Where a person's log-signing key lives, beside their decryption key.
-fn signing_key_path(key: &Path) -> PathBuf {
+pub fn signing_key_path(key: &Path) -> PathBuf {
     let mut name = key.as_os_str().to_owned();
     name.push(".sign");
     PathBuf::from(name)

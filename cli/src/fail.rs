@@ -49,6 +49,7 @@ pub mod exit {
     pub const FILES: u8 = 5;
     pub const BAD_INPUT: u8 = 6;
     pub const LOG_BROKEN: u8 = 7;
+    pub const CONSENT: u8 = 8;
 }
 
 impl Failure {
@@ -132,6 +133,26 @@ impl Failure {
                 "a file or folder could not be read or written",
                 "Check the name, that the disk is not full, and that you may write there. Nothing half-written was left behind.",
                 exit::FILES,
+            ),
+            ("consent_error", Some("revoked")) => (
+                "the consent was revoked",
+                "Ask the patient for a new consent.",
+                exit::CONSENT,
+            ),
+            ("consent_error", Some("expired" | "not_yet_valid")) => (
+                "the consent is outside its sharing period",
+                "Ask the patient for a new consent.",
+                exit::CONSENT,
+            ),
+            ("consent_error", _) => (
+                "the consent does not allow this (another purpose, another file, or another re-key)",
+                "Check the purpose you gave; ask the patient for a consent that covers it.",
+                exit::CONSENT,
+            ),
+            ("verification_failed", _) => (
+                "a signature does not check: the consent or the log was changed or signed by someone else",
+                "Get the consent again from the patient.",
+                exit::CONSENT,
             ),
             ("chain_error", _) => (
                 "the audit log is broken: an entry was changed, removed or damaged",

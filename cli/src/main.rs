@@ -8,6 +8,7 @@ mod clinic;
 mod commands;
 mod fail;
 mod files;
+mod grants;
 mod passphrase;
 
 use std::path::PathBuf;
@@ -97,6 +98,77 @@ enum Command {
         #[command(flatten)]
         pass: passphrase::KeyHolder,
     },
+    /// Share a patient's files with another audience: the administrator and the patient
+    /// make a re-key (for the clinic's proxy) and a consent token (text and QR code).
+    Share {
+        /// The clinic folder.
+        #[arg(long)]
+        clinic: PathBuf,
+        /// The patient's key file (its `.sign` companion signs the consent).
+        #[arg(long)]
+        key: PathBuf,
+        /// What is shared: the patient's attributes, comma-separated (`patient:42`).
+        #[arg(long, value_delimiter = ',', required = true)]
+        attributes: Vec<String>,
+        /// Who may read it: `hospital:h2 and role:physician`.
+        #[arg(long)]
+        to: String,
+        /// What for, comma-separated (`treatment`).
+        #[arg(long, value_delimiter = ',', required = true)]
+        purpose: Vec<String>,
+        /// For how many days.
+        #[arg(long, default_value_t = 30)]
+        days: u64,
+        /// A new folder for the re-key, the consent and its QR code.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[command(flatten)]
+        admin: passphrase::Admin,
+        #[command(flatten)]
+        pass: passphrase::KeyHolder,
+    },
+    /// The clinic's proxy: re-encrypt sealed files for a grant's audience, only under its
+    /// consent (checked: signed by the patient, in its period, not revoked).
+    Reencrypt {
+        /// The clinic folder.
+        #[arg(long)]
+        clinic: PathBuf,
+        /// The folder `share` wrote.
+        #[arg(long)]
+        grant: PathBuf,
+        /// The consent presented (default: the grant folder's consent.txt).
+        #[arg(long)]
+        consent: Option<PathBuf>,
+        /// What the files are needed for (must be a purpose of the consent).
+        #[arg(long)]
+        purpose: String,
+        /// A sealed file or a folder of them.
+        input: PathBuf,
+        /// Where to write the re-encrypted file or folder.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[command(flatten)]
+        admin: passphrase::Admin,
+    },
+    /// Revoke a consent, or record that a person's access is withdrawn.
+    Revoke {
+        /// The clinic folder.
+        #[arg(long)]
+        clinic: PathBuf,
+        /// The consent to revoke.
+        #[arg(long, conflicts_with = "person")]
+        consent: Option<PathBuf>,
+        /// A person whose access is withdrawn (their key file's name, e.g. `bob`).
+        #[arg(long)]
+        person: Option<String>,
+        /// Sign as this key's holder (the patient); default: the administrator.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[command(flatten)]
+        admin: passphrase::Admin,
+        #[command(flatten)]
+        pass: passphrase::KeyHolder,
+    },
     /// Check the audit log (every signature and link) and list who did what to which file.
     Audit {
         /// The clinic folder.
@@ -138,6 +210,61 @@ fn main() -> ExitCode {
             out,
             pass,
         } => commands::open(&clinic, &key, &input, out.as_deref(), &pass),
+        Command::Share {
+            clinic,
+            key,
+            attributes,
+            to,
+            purpose,
+            days,
+            out,
+            admin,
+            pass,
+        } => grants::share(
+            &grants::Share {
+                clinic: &clinic,
+                key: &key,
+                attributes: &attributes,
+                to: &to,
+                purposes: &purpose,
+                days,
+                out: &out,
+            },
+            &admin,
+            &pass,
+        ),
+        Command::Reencrypt {
+            clinic,
+            grant,
+            consent,
+            purpose,
+            input,
+            out,
+            admin,
+        } => grants::reencrypt(
+            &clinic,
+            &grant,
+            consent.as_deref(),
+            &purpose,
+            &input,
+            &out,
+            &admin,
+        ),
+        Command::Revoke {
+            clinic,
+            consent,
+            person,
+            key,
+            admin,
+            pass,
+        } => grants::revoke(
+            &clinic,
+            consent.as_deref(),
+            person.as_deref(),
+            key.as_deref(),
+            &admin,
+            &pass,
+        ),
         Command::Audit { clinic } => commands::audit(&clinic),
     };
     match outcome {

@@ -13,6 +13,8 @@ use std::process::{Command, Output, Stdio};
 const ADMIN: &str = "clinic admin passphrase";
 const BOB: &str = "dr bob passphrase";
 const RITA: &str = "rita reception passphrase";
+const P42: &str = "patient 42 passphrase";
+const H2: &str = "h2 physician passphrase";
 
 struct Day {
     root: PathBuf,
@@ -45,6 +47,8 @@ impl Day {
             .env("ADMIN_PASS", ADMIN)
             .env("BOB_PASS", BOB)
             .env("RITA_PASS", RITA)
+            .env("P42_PASS", P42)
+            .env("H2_PASS", H2)
             .env("WRONG_PASS", "not the passphrase")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -476,4 +480,219 @@ fn no_terminal_and_no_passphrase_option_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("passphrase"), "{err}");
     assert!(!Path::new(&day.path("clinic/authority.key")).exists());
+}
+
+#[test]
+fn sharing_with_another_hospital_under_consent() {
+    let day = Day::new();
+    init_and_issue(&day);
+    for (name, attrs, var) in [
+        ("p42.key", "patient:42", "P42_PASS"),
+        ("h2doc.key", "hospital:h2,role:physician", "H2_PASS"),
+    ] {
+        day.ok(&[
+            "issue",
+            "--clinic",
+            "clinic",
+            "--attributes",
+            attrs,
+            "--out",
+            name,
+            "--work-factor",
+            "15",
+            "--admin-passphrase-env",
+            "ADMIN_PASS",
+            "--holder-passphrase-env",
+            var,
+        ]);
+    }
+    fs::create_dir_all(day.path("chart")).unwrap();
+    fs::write(day.path("chart/ecg.txt"), b"ECG: sinus rhythm").unwrap();
+    fs::write(day.path("chart/lab.txt"), b"HbA1c 6.1 %").unwrap();
+    day.ok(&[
+        "seal",
+        "--clinic",
+        "clinic",
+        "--policy",
+        "patient:42 or (role:physician and dept:cardiology)",
+        "--key",
+        "rita.key",
+        "--passphrase-env",
+        "RITA_PASS",
+        "chart",
+        "--out",
+        "sealed",
+    ]);
+    // h2's physician cannot open the chart as sealed.
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic",
+            "--key",
+            "h2doc.key",
+            "--passphrase-env",
+            "H2_PASS",
+            "sealed/ecg.txt.cc",
+            "--out",
+            "no.txt",
+        ],
+        4,
+        "policy_not_satisfied",
+        None,
+    );
+    // Patient 42, with the administrator, shares for treatment for 30 days.
+    day.ok(&[
+        "share",
+        "--clinic",
+        "clinic",
+        "--key",
+        "p42.key",
+        "--attributes",
+        "patient:42",
+        "--to",
+        "hospital:h2 and role:physician",
+        "--purpose",
+        "treatment",
+        "--days",
+        "30",
+        "--out",
+        "grant-h2",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+        "--passphrase-env",
+        "P42_PASS",
+    ]);
+    assert_eq!(
+        day.names("grant-h2"),
+        ["consent.svg", "consent.txt", "rekey.key"]
+    );
+    assert!(fs::read_to_string(day.path("grant-h2/consent.svg"))
+        .unwrap()
+        .contains("<svg"));
+    // The proxy re-encrypts for treatment; h2's physician opens with h2's key alone.
+    day.ok(&[
+        "reencrypt",
+        "--clinic",
+        "clinic",
+        "--grant",
+        "grant-h2",
+        "--purpose",
+        "treatment",
+        "sealed",
+        "--out",
+        "shared",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+    ]);
+    day.ok(&[
+        "open",
+        "--clinic",
+        "clinic",
+        "--key",
+        "h2doc.key",
+        "--passphrase-env",
+        "H2_PASS",
+        "shared",
+        "--out",
+        "h2",
+    ]);
+    assert_eq!(
+        fs::read(day.path("h2/ecg.txt")).unwrap(),
+        b"ECG: sinus rhythm"
+    );
+    assert_eq!(fs::read(day.path("h2/lab.txt")).unwrap(), b"HbA1c 6.1 %");
+    // Another purpose is refused.
+    day.fails(
+        &[
+            "reencrypt",
+            "--clinic",
+            "clinic",
+            "--grant",
+            "grant-h2",
+            "--purpose",
+            "research",
+            "sealed/ecg.txt.cc",
+            "--out",
+            "r.cc",
+            "--admin-passphrase-env",
+            "ADMIN_PASS",
+        ],
+        8,
+        "consent_error",
+        Some("not_permitted"),
+    );
+    // The patient revokes; the proxy refuses from then on.
+    day.ok(&[
+        "revoke",
+        "--clinic",
+        "clinic",
+        "--consent",
+        "grant-h2/consent.txt",
+        "--key",
+        "p42.key",
+        "--passphrase-env",
+        "P42_PASS",
+    ]);
+    day.fails(
+        &[
+            "reencrypt",
+            "--clinic",
+            "clinic",
+            "--grant",
+            "grant-h2",
+            "--purpose",
+            "treatment",
+            "sealed",
+            "--out",
+            "again",
+            "--admin-passphrase-env",
+            "ADMIN_PASS",
+        ],
+        8,
+        "consent_error",
+        Some("revoked"),
+    );
+    assert!(!day.path("again").exists() && !day.path("r.cc").exists());
+    // A person leaves: recorded, and the tool says what it does not do.
+    let out = day.ok(&[
+        "--json",
+        "revoke",
+        "--clinic",
+        "clinic",
+        "--person",
+        "bob",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["cryptographic"], false);
+    let out = day.ok(&["--json", "audit", "--clinic", "clinic"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<(String, String)> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["by"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let a = |x: &str, y: &str| (x.to_owned(), y.to_owned());
+    assert_eq!(
+        actions[4..],
+        [
+            a("create", "rita"),
+            a("create", "rita"),
+            a("grant", "p42"),
+            a("re-encrypt", "administrator"),
+            a("re-encrypt", "administrator"),
+            a("read", "h2doc"),
+            a("read", "h2doc"),
+            a("revoke", "p42"),
+            a("revoke", "administrator"),
+        ]
+    );
 }
