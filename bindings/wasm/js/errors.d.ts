@@ -6,8 +6,8 @@ export class CipherchartError extends Error {
   /** The stable machine-readable code, shared with Rust and Python. */
   readonly code: string;
   /**
-   * The reason, for consent, chain, encoding and limit errors (`expired`, `revoked`,
-   * `not_in_subgroup`, …; Rust's `Error::kind()`, Python's `.kind`); otherwise `undefined`.
+   * The reason, for consent, chain, encoding, limit and key-file errors (`expired`, `revoked`,
+   * `not_in_subgroup`, `wrong_passphrase_or_damaged`, …; Rust's `Error::kind()`, Python's `.kind`); otherwise `undefined`.
    */
   readonly kind: string | undefined;
 }
@@ -53,5 +53,11 @@ export class ChainError extends CipherchartError {
   /** The index of the first entry found at fault (or the tree size that could not be read). */
   readonly index: number | undefined;
 }
+/**
+ * A key file could not be written or read (code `key_file_error`). `.kind`:
+ * `wrong_passphrase_or_damaged`, `malformed`, `header_mac`, `damaged`, `work_factor_too_high`,
+ * `work_factor_too_low`, `wrong_key_type` or `invalid_passphrase`.
+ */
+export class KeyFileError extends CipherchartError {}
 /** The error class for each stable code. */
 export const ERROR_CLASSES: Readonly<Record<string, typeof CipherchartError>>;

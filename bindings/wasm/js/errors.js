@@ -20,8 +20,8 @@ export class CipherchartError extends Error {
     /** @type {string} */
     this.code = code ?? new.target.code;
     /**
-     * The reason, for consent, chain, encoding and limit errors (`expired`, `revoked`,
-     * `not_in_subgroup`, …; the same as Rust's `Error::kind()` and Python's `.kind`).
+     * The reason, for consent, chain, encoding, limit and key-file errors (`expired`, `revoked`,
+     * `not_in_subgroup`, `wrong_passphrase_or_damaged`, …; the same as Rust's `Error::kind()` and Python's `.kind`).
      * @type {string | undefined}
      */
     this.kind = undefined;
@@ -117,6 +117,17 @@ export class ChainError extends CipherchartError {
   }
 }
 
+/**
+ * A key file could not be written or read. `.kind` says why: `wrong_passphrase_or_damaged`,
+ * `malformed` (not a cipherchart key file), `header_mac`, `damaged`, `work_factor_too_high`
+ * (more scrypt work than `KeyFileOptions.maxWorkFactor` allows), `work_factor_too_low`,
+ * `wrong_key_type` (another kind of key than the one asked for) or `invalid_passphrase` (an
+ * empty passphrase when writing, or a string with a lone surrogate).
+ */
+export class KeyFileError extends CipherchartError {
+  static code = 'key_file_error';
+}
+
 /** The error class for each stable code. */
 export const ERROR_CLASSES = Object.freeze(
   Object.fromEntries(
@@ -134,6 +145,7 @@ export const ERROR_CLASSES = Object.freeze(
       IoError,
       ConsentError,
       ChainError,
+      KeyFileError,
     ].map((cls) => [cls.code, cls]),
   ),
 );

@@ -15,7 +15,7 @@ use crate::sig::BlsPublicKey;
 /// the master key is wiped from WebAssembly memory at once rather than at garbage collection.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct Authority(cipherchart::Authority);
+pub struct Authority(pub(crate) cipherchart::Authority);
 
 #[wasm_bindgen]
 impl Authority {

@@ -20,6 +20,8 @@ mod errors;
 mod glue;
 #[cfg(feature = "full")]
 mod grant;
+#[cfg(feature = "full")]
+mod keyfile;
 mod limits;
 mod note;
 mod num;
@@ -47,6 +49,8 @@ pub use draft::EntryDraft;
 pub use errors::to_js_err;
 #[cfg(feature = "full")]
 pub use grant::{Grant, Narrowing};
+#[cfg(feature = "full")]
+pub use keyfile::KeyFileOptions;
 pub use limits::{constants, error_codes};
 pub use note::{key_id, NoteSignature};
 pub use policy::Policy;

@@ -27,7 +27,7 @@ impl DelegationKey {
         Self(Some(key))
     }
 
-    fn key(&self) -> Result<&cipherchart::DelegationKey, JsValue> {
+    pub(crate) fn key(&self) -> Result<&cipherchart::DelegationKey, JsValue> {
         self.0.as_ref().ok_or_else(consumed)
     }
 }

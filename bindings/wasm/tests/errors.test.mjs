@@ -21,6 +21,7 @@ const CODES = {
   IoError: 'io',
   ConsentError: 'consent_error',
   ChainError: 'chain_error',
+  KeyFileError: 'key_file_error',
 };
 
 test('every error class is exported, derives from CipherchartError and Error, with its code', () => {

@@ -58,6 +58,10 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /static fromPublicKey\(key: BlsPublicKey\): UnvalidatedPublicKey;/,
       /validate\(\): BlsSignature;/,
       /readonly isIdentity: boolean;/,
+      /toKeyFile\(passphrase: string, options\?: KeyFileOptions \| null\): Uint8Array;/,
+      /static fromKeyFile\(bytes: Uint8Array \| number\[\], passphrase: string, options\?: KeyFileOptions \| null\): UserKey;/,
+      /withMaxWorkFactor\(maxWorkFactor: number\): KeyFileOptions;/,
+      /readonly workFactor: number;/,
     ]) assert.match(dts, re, `${build}: ${re}`);
   }
 });

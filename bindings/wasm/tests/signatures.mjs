@@ -2,6 +2,21 @@
 // wrong-types.test.mjs checks. Types: bytes, string, number, time (Unix seconds), boolean, a class
 // name, `T[]` for arrays, `?T` for optional, `(A|B)` for either. A new export fails that test until it has an entry here.
 export const SIGNATURES = {
+  // Key files (full build only).
+  'Authority#toKeyFile': ['passphrase:string', 'options:?KeyFileOptions'],
+  'Authority.fromKeyFile': ['bytes:bytes', 'passphrase:string', 'options:?KeyFileOptions'],
+  'UserKey#toKeyFile': ['passphrase:string', 'options:?KeyFileOptions'],
+  'UserKey.fromKeyFile': ['bytes:bytes', 'passphrase:string', 'options:?KeyFileOptions'],
+  'ReKey#toKeyFile': ['passphrase:string', 'options:?KeyFileOptions'],
+  'ReKey.fromKeyFile': ['bytes:bytes', 'passphrase:string', 'options:?KeyFileOptions'],
+  'DelegationKey#toKeyFile': ['passphrase:string', 'options:?KeyFileOptions'],
+  'DelegationKey.fromKeyFile': ['bytes:bytes', 'passphrase:string', 'options:?KeyFileOptions'],
+  'BlsSigningKey#toKeyFile': ['passphrase:string', 'options:?KeyFileOptions'],
+  'BlsSigningKey.fromKeyFile': ['bytes:bytes', 'passphrase:string', 'options:?KeyFileOptions'],
+  'new KeyFileOptions': [],
+  'KeyFileOptions#equals': ['other:KeyFileOptions'],
+  'KeyFileOptions#withWorkFactor': ['workFactor:number'],
+  'KeyFileOptions#withMaxWorkFactor': ['maxWorkFactor:number'],
   'Authority#toSecretBytes': [],
   'Authority#issueDelegationKey': ['attributes:string[]', 'delegator:BlsPublicKey'],
   'Authority#issueKey': ['attributes:string[]'],
