@@ -236,13 +236,13 @@ impl<R: Read> Read for HashingReader<R> {
 
 pub fn seal(
     dir: &Path,
-    policy: &str,
+    policy_text: &str,
     key: &Path,
     input: &Path,
     out: Option<&Path>,
     pass: &KeyHolder,
 ) -> Result<Report, Failure> {
-    let policy = Policy::parse(policy).context("reading the policy")?;
+    let policy = Policy::parse(policy_text).context("reading the policy")?;
     let passphrase = pass.get()?;
     let mut staff = Staff::load(dir, key, &passphrase)?;
     let mut sealed = Vec::new();
@@ -285,7 +285,10 @@ pub fn seal(
         sealed.push(name);
     }
     Ok(Report {
-        lines: vec![format!("Sealed {} file(s) for: {policy}", sealed.len())],
+        lines: vec![format!(
+            "Sealed {} file(s) for: {policy_text}",
+            sealed.len()
+        )],
         json: json!({"ok": true, "sealed": sealed, "policy": policy.to_string()}),
     })
 }
@@ -487,7 +490,7 @@ fn open_reader<R: BufRead, W: Write>(
             let record = SealedRecord::from_bytes(&bytes).context("reading the sealed file")?;
             let id = String::from_utf8_lossy(record.record_id()).into_owned();
             check_name(&id, expected)?;
-            let payload = user.open(&staff.pk, &record).context("opening")?;
+            let payload = user.open(&staff.pk, &record).context("decrypting")?;
             output.write_all(&payload).context("writing the output")?;
             id
         }
@@ -550,12 +553,12 @@ pub fn audit(dir: &Path) -> Result<Report, Failure> {
             .cloned()
             .unwrap_or_else(|| "unknown key".to_owned());
         lines.push(format!(
-            "#{i:<4} {:<10} {:<10} {:<24} by {who}",
-            e.time(),
+            "#{i:<4} {} {:<10} {:<24} by {who}",
+            utc(e.time()),
             e.action().to_string(),
             subject
         ));
-        entries.push(json!({"index": i, "time": e.time(), "action": e.action().to_string(),
+        entries.push(json!({"index": i, "time": e.time(), "utc": utc(e.time()), "action": e.action().to_string(),
                             "subject": subject, "by": who, "digest": hex(e.digest()), "metadata": metadata}));
     }
     Ok(Report {
@@ -572,4 +575,35 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for seconds since 1970 (Howard Hinnant's days-to-civil).
+pub fn utc(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(super::utc(1_796_609_396), "2026-12-07 02:09 UTC");
+        assert_eq!(super::utc(4_107_542_400), "2100-03-01 00:00 UTC");
+    }
 }
