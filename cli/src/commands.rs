@@ -540,7 +540,14 @@ pub fn audit(dir: &Path) -> Result<Report, Failure> {
     for i in 0..chain.len() {
         let e = chain.entry(i).context("reading the audit log")?;
         let metadata = String::from_utf8_lossy(e.metadata()).into_owned();
-        let subject = String::from_utf8_lossy(e.subject()).into_owned();
+        // Consent grants and revocations name a 32-byte revocation id, not text.
+        let subject = match std::str::from_utf8(e.subject()) {
+            Ok(t) if !t.chars().any(char::is_control) => t.to_owned(),
+            _ => format!(
+                "consent {}",
+                &hex(e.subject())[..16.min(2 * e.subject().len())]
+            ),
+        };
         if e.action() == Action::Grant {
             if let Some(signer) = metadata.split("signer=").nth(1) {
                 if let Some(bytes) = unhex(signer.trim()) {
