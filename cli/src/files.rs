@@ -37,7 +37,7 @@ impl Pending {
         tmp_name.push(name);
         tmp_name.push(format!(".{}.partial", std::process::id()));
         let tmp = dir.join(tmp_name);
-        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let file = create_private(&tmp)?;
         Ok(Self {
             tmp,
             target: target.to_path_buf(),
@@ -57,10 +57,36 @@ impl Pending {
             file.flush()?;
             file.sync_all()?;
         }
-        fs::hard_link(&self.tmp, &self.target)?;
-        fs::remove_file(&self.tmp)?;
-        Ok(())
+        match fs::hard_link(&self.tmp, &self.target) {
+            Ok(()) => fs::remove_file(&self.tmp),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            // File systems without hard links (a FAT USB stick): check, then rename. A
+            // concurrent writer could slip in between; the guide's folders have one writer.
+            Err(_) => {
+                if fs::symlink_metadata(&self.target).is_ok() {
+                    return Err(io::ErrorKind::AlreadyExists.into());
+                }
+                fs::rename(&self.tmp, &self.target)
+            }
+        }
     }
+}
+
+/// A new file only its owner can read (Unix mode 0600): outputs are opened patient data or
+/// sealed files, never meant for other accounts on the machine.
+#[cfg(unix)]
+fn create_private(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
 }
 
 impl Drop for Pending {
