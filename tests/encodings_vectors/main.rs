@@ -10,4 +10,5 @@ mod encodings;
 mod error_sources;
 mod fuzz_regressions;
 mod hash_vectors;
+mod keyfile_attacks;
 mod keyfiles;
