@@ -10,6 +10,7 @@ mod fail;
 mod files;
 mod grants;
 mod passphrase;
+mod rotate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,6 +170,25 @@ enum Command {
         #[command(flatten)]
         pass: passphrase::KeyHolder,
     },
+    /// Move sealed files to a new clinic authority (a new master key) made with `init`:
+    /// same policies and names, both audit logs record it. Then issue new keys.
+    Rotate {
+        /// The old clinic folder.
+        #[arg(long)]
+        clinic: PathBuf,
+        /// The new clinic folder (from `cipherchart init`).
+        #[arg(long)]
+        new_clinic: PathBuf,
+        /// The folder of sealed files.
+        input: PathBuf,
+        /// A new folder for the files sealed under the new authority.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[command(flatten)]
+        admin: passphrase::Admin,
+        #[command(flatten)]
+        new_admin: passphrase::NewAdmin,
+    },
     /// Check the audit log (every signature and link) and list who did what to which file.
     Audit {
         /// The clinic folder.
@@ -265,6 +285,14 @@ fn main() -> ExitCode {
             &admin,
             &pass,
         ),
+        Command::Rotate {
+            clinic,
+            new_clinic,
+            input,
+            out,
+            admin,
+            new_admin,
+        } => rotate::rotate(&clinic, &new_clinic, &input, &out, &admin, &new_admin),
         Command::Audit { clinic } => commands::audit(&clinic),
     };
     match outcome {

@@ -23,6 +23,29 @@ pub struct Admin {
     admin_passphrase_file: Option<PathBuf>,
 }
 
+/// The administrator passphrase of a second (new) clinic folder, for `rotate`.
+#[derive(Debug, Args)]
+pub struct NewAdmin {
+    /// Read the new clinic's administrator passphrase from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    new_admin_passphrase_env: Option<String>,
+    /// Read the new clinic's administrator passphrase from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    new_admin_passphrase_file: Option<PathBuf>,
+}
+
+impl NewAdmin {
+    /// The new clinic's administrator passphrase.
+    pub fn get(&self) -> Result<Secret, Failure> {
+        read(
+            self.new_admin_passphrase_env.as_deref(),
+            self.new_admin_passphrase_file.as_ref(),
+            "New clinic's administrator passphrase",
+            false,
+        )
+    }
+}
+
 /// The passphrase a new key's holder chooses.
 #[derive(Debug, Args)]
 pub struct Holder {

@@ -49,6 +49,7 @@ impl Day {
             .env("RITA_PASS", RITA)
             .env("P42_PASS", P42)
             .env("H2_PASS", H2)
+            .env("NEW_ADMIN_PASS", "the new administrator passphrase")
             .env("WRONG_PASS", "not the passphrase")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -695,4 +696,114 @@ fn sharing_with_another_hospital_under_consent() {
             a("revoke", "administrator"),
         ]
     );
+}
+
+#[test]
+fn rotating_the_master_key_moves_sealed_files() {
+    let day = Day::new();
+    init_and_issue(&day);
+    fs::create_dir_all(day.path("chart/sub")).unwrap();
+    fs::write(day.path("chart/ecg.txt"), b"ECG: sinus rhythm").unwrap();
+    fs::write(day.path("chart/sub/lab.txt"), b"HbA1c 6.1 %").unwrap();
+    day.ok(&[
+        "seal",
+        "--clinic",
+        "clinic",
+        "--policy",
+        "role:physician and dept:cardiology",
+        "--key",
+        "rita.key",
+        "--passphrase-env",
+        "RITA_PASS",
+        "chart",
+        "--out",
+        "sealed",
+    ]);
+    day.ok(&[
+        "init",
+        "clinic2",
+        "--work-factor",
+        "15",
+        "--admin-passphrase-env",
+        "NEW_ADMIN_PASS",
+    ]);
+    day.ok(&[
+        "rotate",
+        "--clinic",
+        "clinic",
+        "--new-clinic",
+        "clinic2",
+        "sealed",
+        "--out",
+        "moved",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+        "--new-admin-passphrase-env",
+        "NEW_ADMIN_PASS",
+    ]);
+    // A key from the new authority opens the moved files; the old key does not.
+    day.ok(&[
+        "issue",
+        "--clinic",
+        "clinic2",
+        "--attributes",
+        "role:physician,dept:cardiology",
+        "--out",
+        "bob2.key",
+        "--work-factor",
+        "15",
+        "--admin-passphrase-env",
+        "NEW_ADMIN_PASS",
+        "--holder-passphrase-env",
+        "BOB_PASS",
+    ]);
+    day.ok(&[
+        "open",
+        "--clinic",
+        "clinic2",
+        "--key",
+        "bob2.key",
+        "--passphrase-env",
+        "BOB_PASS",
+        "moved",
+        "--out",
+        "opened",
+    ]);
+    assert_eq!(
+        fs::read(day.path("opened/ecg.txt")).unwrap(),
+        b"ECG: sinus rhythm"
+    );
+    assert_eq!(
+        fs::read(day.path("opened/sub/lab.txt")).unwrap(),
+        b"HbA1c 6.1 %"
+    );
+    day.fails(
+        &[
+            "open",
+            "--clinic",
+            "clinic2",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "BOB_PASS",
+            "moved/ecg.txt.cc",
+            "--out",
+            "x.txt",
+        ],
+        6,
+        "wrong_authority",
+        None,
+    );
+    // Both logs record the move.
+    for (clinic, action) in [("clinic", "update"), ("clinic2", "create")] {
+        let out = day.ok(&["--json", "audit", "--clinic", clinic]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let n = v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action && e["by"] == "administrator")
+            .count();
+        assert_eq!(n, 2, "{clinic}");
+    }
 }
