@@ -16,6 +16,7 @@ use crate::clinic::{now, Clinic};
 use crate::fail::{Context, Failure, Report};
 use crate::files::{walk, Pending};
 use crate::passphrase::{Admin, Holder, KeyHolder};
+use crate::progress::Progress;
 
 /// Files up to this size are sealed as records (a proxy can re-encrypt them); larger ones
 /// as streams, which are never loaded whole into memory.
@@ -269,7 +270,10 @@ pub fn seal(
     } else if input.is_dir() {
         let out =
             out.ok_or_else(|| Failure::usage("sealing a folder needs --out <new folder>".into()))?;
-        for rel in walk(input).context("reading the folder")? {
+        let files = walk(input).context("reading the folder")?;
+        let mut progress = Progress::new(files.len());
+        for rel in files {
+            progress.next(&rel);
             let dst = out.join(format!("{rel}{SEALED_SUFFIX}"));
             seal_file(&mut staff, &policy, &input.join(&rel), &dst, &rel)?;
             sealed.push(rel);
@@ -403,7 +407,10 @@ pub fn open(
     } else if input.is_dir() {
         let out =
             out.ok_or_else(|| Failure::usage("opening a folder needs --out <new folder>".into()))?;
-        for rel in walk(input).context("reading the folder")? {
+        let files = walk(input).context("reading the folder")?;
+        let mut progress = Progress::new(files.len());
+        for rel in files {
+            progress.next(&rel);
             let Some(plain) = rel.strip_suffix(SEALED_SUFFIX) else {
                 continue;
             };

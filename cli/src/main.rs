@@ -10,6 +10,7 @@ mod fail;
 mod files;
 mod grants;
 mod passphrase;
+mod progress;
 mod rotate;
 
 use std::path::PathBuf;

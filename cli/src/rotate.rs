@@ -60,11 +60,14 @@ pub fn rotate(
     // One one-off key per policy, for exactly its attributes; dropped (wiped) at the end.
     let mut keys: HashMap<Vec<u8>, UserKey> = HashMap::new();
     let mut moved = Vec::new();
-    for rel in walk(input)
+    let files: Vec<String> = walk(input)
         .context("reading the folder")?
         .into_iter()
         .filter(|f| f.ends_with(".cc"))
-    {
+        .collect();
+    let mut progress = crate::progress::Progress::new(files.len());
+    for rel in files {
+        progress.next(&rel);
         let src = input.join(&rel);
         let what = format!("moving {}", src.display());
         let bytes = std::fs::read(&src).context(&what)?;
