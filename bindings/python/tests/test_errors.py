@@ -26,6 +26,7 @@ CODES = {
     "IoError": "io",
     "ChainError": "chain_error",
     "ConsentError": "consent_error",
+    "KeyFileError": "key_file_error",
 }
 VALUE_ERRORS = {
     "InvalidEncoding",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import stat
 import threading
 from pathlib import Path
@@ -202,6 +203,10 @@ def test_passphrases(keys: Dict[str, Key]) -> None:
     assert kind_of(lambda: BlsSigningKey.from_key_file(file, "pass\ud800")) == "invalid_passphrase"
     # An empty passphrase is refused when writing.
     assert kind_of(lambda: key.to_key_file("", FAST)) == "invalid_passphrase"
+    with pytest.raises(KeyFileError) as info:
+        key.to_key_file("", FAST)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert type(again) is KeyFileError and again.kind == "invalid_passphrase"
     # Anything but a str is a wrong argument, as everywhere in the bindings.
     for wrong in (PASS.encode(), None, 42):
         with pytest.raises(cipherchart.InvalidArgument):
