@@ -284,6 +284,11 @@ pub fn seal(
             .ok_or_else(|| Failure::usage("the input has no file name".into()))?
             .to_string_lossy()
             .into_owned();
+        if out == Some(Path::new("-")) {
+            return Err(Failure::usage(
+                "to write to standard output, read from standard input: `… - < file`".into(),
+            ));
+        }
         let dst = out.map_or_else(|| with_suffix(input), Path::to_path_buf);
         seal_file(&mut staff, &policy, input, &dst, &name)?;
         sealed.push(name);
@@ -437,6 +442,11 @@ pub fn open(
                 ))
             })?
             .to_owned();
+        if out == Some(Path::new("-")) {
+            return Err(Failure::usage(
+                "to write to standard output, read from standard input: `… - < file`".into(),
+            ));
+        }
         let dst = out.map_or_else(|| input.with_file_name(&plain), Path::to_path_buf);
         open_file(&mut staff, &user, input, &dst, &plain)?;
         opened.push(plain);
