@@ -73,9 +73,10 @@ def canonical(name: str, key: Any) -> bytes:
     return TYPES[name][1](key)
 
 
-def kind_of(call: Callable[[], object]) -> Optional[str]:
+def kind_of(call: Callable[..., object], *args: object) -> Optional[str]:
+    """The ``.kind`` of the KeyFileError that ``call(*args)`` raises."""
     with pytest.raises(KeyFileError) as info:
-        call()
+        call(*args)
     assert info.value.code == "key_file_error"
     return info.value.kind
 
@@ -138,7 +139,7 @@ def test_conformance_wrong_key_types() -> None:
         file = bytes.fromhex(v["file"])
         for name, (cls, _) in TYPES.items():
             if name != v["type"]:
-                kind = kind_of(lambda: cls.from_key_file(file, v["passphrase"]))
+                kind = kind_of(cls.from_key_file, file, v["passphrase"])
                 assert kind == "wrong_key_type", (v["type"], name)
 
 
@@ -148,7 +149,7 @@ def test_conformance_errors() -> None:
     for e in errors:
         cls, _ = TYPES[e["read_as"]]
         file = bytes.fromhex(e["file"])
-        assert kind_of(lambda: cls.from_key_file(file, e["passphrase"])) == e["kind"], e["name"]
+        assert kind_of(cls.from_key_file, file, e["passphrase"]) == e["kind"], e["name"]
 
 
 def test_write_and_read_a_file(tmp_path: Path, keys: Dict[str, Key]) -> None:
