@@ -2,8 +2,8 @@
 // precompiles) equals cipherchart's, every signature vector verifies exactly when Rust
 // accepts it, every proof of possession registers, and identity, non-subgroup, mismatched or
 // malformed points are refused.
-import { test, before } from 'node:test';
-import { vectors, blsKeys, keyArgs, newChain, deploy, send, reverts, h, utf8, B, assert } from './helpers.mjs';
+import { test, before, after } from 'node:test';
+import { vectors, blsKeys, keyArgs, newChain, deploy, send, reverts, recordGas, printGas, h, utf8, B, assert } from './helpers.mjs';
 
 let chain, verifier, registry;
 
@@ -12,6 +12,7 @@ before(async () => {
   verifier = await deploy(chain, 'LedgerVerifier');
   registry = await deploy(chain, 'ConsentRegistry');
 });
+after(() => printGas('BLS views, execution only'));
 
 test('hash to G2 equals RFC 9380 hash_to_curve (as cipherchart signs)', async () => {
   const cases = [
@@ -122,4 +123,17 @@ test('identity, non-subgroup and mismatched signatures are refused', async () =>
   // the uncompressed point of another signature
   const other = vectors.bls.signatures.find((s) => s.name === 'valid_empty_message');
   assert.equal(await check(B.bytes(v.signature), B.g2Uncompress(other.signature)), false);
+});
+
+test('gas: one BLS verification (hash to G2 + pairing check), execution only', async () => {
+  const v = vectors.bls.signatures.find((s) => s.name === 'valid');
+  const [pk, pkU] = keyArgs('patient');
+  const addr = await verifier.getAddress();
+  const data = verifier.interface.encodeFunctionData('verifySignature', [pk, pkU, h(v.message), h(v.signature), B.hex(B.g2Uncompress(v.signature))]);
+  const r = await chain.call({ to: addr, data });
+  assert.ok(r.ok);
+  recordGas('verifySignature (22-byte message)', r.gasUsed);
+  const hd = verifier.interface.encodeFunctionData('hashToG2', [h(v.message), B.hex(utf8(B.SIG_DST))]);
+  const r2 = await chain.call({ to: addr, data: hd });
+  recordGas('hashToG2 alone (22-byte message)', r2.gasUsed);
 });

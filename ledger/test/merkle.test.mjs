@@ -1,15 +1,18 @@
 // Every inclusion and consistency proof of the conformance vectors ("chain" group), checked
 // by the contracts' RFC 6962 code on the EVM: each verifies exactly when Rust's verifier
 // (tests/conformance) accepts it.
-import { test, before } from 'node:test';
-import { vectors, newChain, deploy, h, assert } from './helpers.mjs';
+import { test, before, after } from 'node:test';
+import { createHash } from 'node:crypto';
+import { vectors, newChain, deploy, h, assert, recordGas, printGas, B } from './helpers.mjs';
 
 const chainV = vectors.chain;
-let verifier;
+let chain, verifier;
 
 before(async () => {
-  verifier = await deploy(await newChain(), 'LedgerVerifier');
+  chain = await newChain();
+  verifier = await deploy(chain, 'LedgerVerifier');
 });
+after(() => printGas('RFC 6962 views, execution only'));
 
 test('leaf hash = SHA-256(0x00 ‖ entry hash) for every vector entry', async () => {
   for (const e of chainV.entries) {
@@ -44,5 +47,25 @@ test('inclusion: every single-bit change of a valid proof is refused', async () 
   // through the signed checkpoint, docs/chain.md); 4 and 9 do not.
   for (const size of [4, 9]) {
     assert.equal(await verifier.verifyInclusion(h(v.leaf_hash), v.index, size, v.path.map(h), h(v.root)), false, `size ${size}`);
+  }
+});
+
+test('gas: inclusion at 10^3 and 10^6 entries (a real tree of equal leaves, paths of 10 and 20)', async () => {
+  const sha = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
+  const leaf = sha(Buffer.from([0]), Buffer.alloc(32, 7));
+  for (const levels of [10, 20]) {
+    // the perfect tree of 2^levels equal leaves: the audit path of leaf 0 is the subtree roots
+    const path = [];
+    let node = leaf;
+    for (let i = 0; i < levels; i++) {
+      path.push(B.hex(node));
+      node = sha(Buffer.from([1]), node, node);
+    }
+    const args = [B.hex(leaf), 0, 2 ** levels, path, B.hex(node)];
+    assert.equal(await verifier.verifyInclusion(...args), true);
+    const data = verifier.interface.encodeFunctionData('verifyInclusion', args);
+    const r = await chain.call({ to: await verifier.getAddress(), data });
+    assert.ok(r.ok);
+    recordGas(`verifyInclusion, ${levels}-hash path (size 2^${levels})`, r.gasUsed);
   }
 });
