@@ -73,17 +73,15 @@ pub(super) fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<()> 
 }
 
 fn fill_and_publish(
-    mut file: File,
+    file: File,
     tmp: &Path,
     path: &Path,
     bytes: &[u8],
     replace: bool,
 ) -> std::io::Result<()> {
-    checkpoint(Step::Write)?;
-    file.write_all(bytes)?;
-    checkpoint(Step::Sync)?;
-    file.sync_all()?;
-    drop(file);
+    // The file is closed when `fill` returns, before it is published (Windows cannot
+    // rename an open file).
+    fill(file, bytes)?;
     checkpoint(Step::Publish)?;
     if replace {
         // Atomic on Unix (rename(2)) and Windows (MoveFileExW with REPLACE_EXISTING).
@@ -91,6 +89,14 @@ fn fill_and_publish(
     } else {
         publish_no_clobber(tmp, path)
     }
+}
+
+/// Writes and syncs the whole file, then closes it.
+fn fill(mut file: File, bytes: &[u8]) -> std::io::Result<()> {
+    checkpoint(Step::Write)?;
+    file.write_all(bytes)?;
+    checkpoint(Step::Sync)?;
+    file.sync_all()
 }
 
 /// Gives `tmp` the name `path` unless `path` exists: a hard link fails atomically if the
