@@ -109,6 +109,17 @@ impl KeyFileOptions {
     }
 }
 
+/// Refuses a passphrase holding NUL: scrypt's PBKDF2 pads the passphrase with zero bytes,
+/// so `café` and `café\0` would open the same file (every age implementation shares this;
+/// finding KF-5 of `tests/encodings_vectors/keyfile_attacks.rs`). Refused on reading too,
+/// so that "a different passphrase" never opens a file.
+fn check_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.contains('\0') {
+        return Err(KeyFileError::InvalidPassphrase.into());
+    }
+    Ok(())
+}
+
 fn check_range(log_n: u8) -> Result<()> {
     if (MIN_KEY_FILE_WORK_FACTOR..=MAX_KEY_FILE_WORK_FACTOR).contains(&log_n) {
         Ok(())
@@ -177,6 +188,7 @@ pub trait KeyFile: sealed::Sealed {
     ///
     /// [`KeyFileError::InvalidPassphrase`] for an empty passphrase.
     fn to_key_file_with(&self, passphrase: &str, options: &KeyFileOptions) -> Result<Vec<u8>> {
+        check_passphrase(passphrase)?;
         if passphrase.is_empty() {
             return Err(KeyFileError::InvalidPassphrase.into());
         }
@@ -208,6 +220,7 @@ pub trait KeyFile: sealed::Sealed {
         passphrase: &str,
         options: &KeyFileOptions,
     ) -> Result<Self> {
+        check_passphrase(passphrase)?;
         let payload = envelope::decrypt(bytes, passphrase, options.max_work_factor)?;
         Self::from_key_bytes(label::parse(&payload, Self::KEY_TYPE)?)
     }

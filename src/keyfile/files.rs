@@ -44,25 +44,33 @@ fn checkpoint(step: Step) -> std::io::Result<()> {
 
 /// Writes `bytes` to `path` crash-safely; replaces an existing file only if `replace`.
 pub(super) fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
-    let name = path.file_name().ok_or(Error::InvalidArgument(
-        "a key file path must end in a file name",
-    ))?;
+    if path.file_name().is_none() {
+        return Err(Error::InvalidArgument(
+            "a key file path must end in a file name",
+        ));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // The temporary name does not repeat the target's, so that a legal long name (up to
+    // the file system's 255 bytes) never makes an illegal temporary one.
     let mut random = [0u8; 12];
     OsRng.fill_bytes(&mut random);
     let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{suffix}.tmp"));
+    let tmp_name = format!(".cipherchart-key-{suffix}.tmp");
     let tmp = dir.join(tmp_name);
 
     let file = create_exclusive(&tmp).map_err(io)?;
     let published = fill_and_publish(file, &tmp, path, bytes, replace);
     match published {
-        Ok(()) => sync_dir(&dir).map_err(io),
+        Ok(()) => {
+            // Best effort, and never an error: the file is published (and, replacing, the
+            // old one is gone), so failing now would report a write that happened. A
+            // directory that cannot be opened for reading (mode 0300) is not synced.
+            let _ = sync_dir(&dir);
+            Ok(())
+        }
         Err(e) => {
             // Best effort: the error that matters is `e`. A temporary file that cannot be
             // removed holds only the passphrase-encrypted key.
@@ -150,6 +158,14 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 /// Reads a key file of at most [`MAX_KEY_FILE_LEN`] bytes (the file is encrypted: its
 /// bytes are not secret).
 pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>> {
+    // Only a regular file: opening a FIFO for reading would wait for a writer forever, and
+    // a device could be read without end. (A file swapped for a FIFO between this check
+    // and the open can still block; that needs write access to the key's directory.)
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return Err(Error::Io(
+            std::io::Error::new(ErrorKind::InvalidInput, "not a regular file").into(),
+        ));
+    }
     let file = File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(MAX_KEY_FILE_LEN as u64 + 1)
