@@ -70,7 +70,17 @@ impl Clinic {
         // its last good entry (saving the rest aside). Only a torn last write (a crash)
         // is repaired silently; damage stops every command until someone looks.
         self.read_only_store()?;
-        Chain::open_file(&path).context("opening the audit log")
+        let chain = Chain::open_file(&path).context("opening the audit log")?;
+        let r = chain.store().recovery();
+        if !r.is_clean() {
+            // A torn last write (a crash during an earlier command): repaired, and said.
+            eprintln!(
+                "note: the audit log's last write was incomplete (the computer may have stopped during a command); {} bytes were cut off and saved to {}",
+                r.dropped_bytes,
+                r.saved_to.as_ref().map_or_else(|| "a file beside the log".to_owned(), |p| p.display().to_string())
+            );
+        }
+        Ok(chain)
     }
 
     /// The audit log's store, read-only, refused unless complete (a torn last write, from

@@ -270,12 +270,16 @@ pub fn seal(
     } else if input.is_dir() {
         let out =
             out.ok_or_else(|| Failure::usage("sealing a folder needs --out <new folder>".into()))?;
+        crate::files::new_folder(out).context("choosing the output folder")?;
         let files = walk(input).context("reading the folder")?;
         let mut progress = Progress::new(files.len());
         for rel in files {
             progress.next(&rel);
             let dst = out.join(format!("{rel}{SEALED_SUFFIX}"));
-            seal_file(&mut staff, &policy, &input.join(&rel), &dst, &rel)?;
+            if let Err(f) = seal_file(&mut staff, &policy, &input.join(&rel), &dst, &rel) {
+                crate::files::remove_if_empty(out);
+                return Err(f);
+            }
             sealed.push(rel);
         }
     } else {
@@ -397,21 +401,34 @@ pub fn open(
                 let mut pending = Pending::create(p).context(&what)?;
                 let (digest, _) =
                     open_reader(&staff, &user, io::stdin().lock(), pending.file(), None)?;
+                // Log first, publish second: an open that cannot be logged leaves no plaintext.
+                staff.record(
+                    Action::Read,
+                    "stdin",
+                    digest,
+                    "opened standard input".into(),
+                )?;
                 pending.publish().context(&what)?;
                 digest
             }
-            _ => open_reader(&staff, &user, io::stdin().lock(), io::stdout().lock(), None)?.0,
+            _ => {
+                let digest =
+                    open_reader(&staff, &user, io::stdin().lock(), io::stdout().lock(), None)?.0;
+                staff.record(
+                    Action::Read,
+                    "stdin",
+                    digest,
+                    "opened standard input".into(),
+                )?;
+                digest
+            }
         };
-        staff.record(
-            Action::Read,
-            "stdin",
-            digest,
-            "opened standard input".into(),
-        )?;
+        let _ = digest;
         opened.push("stdin".to_owned());
     } else if input.is_dir() {
         let out =
             out.ok_or_else(|| Failure::usage("opening a folder needs --out <new folder>".into()))?;
+        crate::files::new_folder(out).context("choosing the output folder")?;
         let files = walk(input).context("reading the folder")?;
         let mut progress = Progress::new(files.len());
         for rel in files {
@@ -419,13 +436,16 @@ pub fn open(
             let Some(plain) = rel.strip_suffix(SEALED_SUFFIX) else {
                 continue;
             };
-            open_file(
+            if let Err(f) = open_file(
                 &mut staff,
                 &user,
                 &input.join(&rel),
                 &out.join(plain),
-                plain,
-            )?;
+                Expected::Path(plain),
+            ) {
+                crate::files::remove_if_empty(out);
+                return Err(f);
+            }
             opened.push(plain.to_owned());
         }
     } else {
@@ -448,7 +468,7 @@ pub fn open(
             ));
         }
         let dst = out.map_or_else(|| input.with_file_name(&plain), Path::to_path_buf);
-        open_file(&mut staff, &user, input, &dst, &plain)?;
+        open_file(&mut staff, &user, input, &dst, Expected::FileName(&plain))?;
         opened.push(plain);
     }
     Ok(Report {
@@ -462,12 +482,12 @@ fn open_file(
     user: &UserKey,
     src: &Path,
     dst: &Path,
-    expected: &str,
+    expected: Expected<'_>,
 ) -> Result<(), Failure> {
     let what = format!("opening {}", src.display());
     let file = std::fs::File::open(src).context(&what)?;
     let mut pending = Pending::create(dst).context(&format!("writing {}", dst.display()))?;
-    let (digest, _) = open_reader(
+    let (digest, id) = open_reader(
         staff,
         user,
         BufReader::new(file),
@@ -475,10 +495,11 @@ fn open_file(
         Some(expected),
     )
     .map_err(|f| f.within(&what))?;
+    // Log first, publish second: an open that cannot be logged leaves no plaintext.
+    staff.record(Action::Read, &id, digest, "opened".into())?;
     pending
         .publish()
-        .context(&format!("writing {}", dst.display()))?;
-    staff.record(Action::Read, expected, digest, "opened".into())
+        .context(&format!("writing {}", dst.display()))
 }
 
 /// Opens a record or a stream from `input` into `output`; checks that its sealed name is
@@ -488,7 +509,7 @@ fn open_reader<R: BufRead, W: Write>(
     user: &UserKey,
     input: R,
     mut output: W,
-    expected: Option<&str>,
+    expected: Option<Expected<'_>>,
 ) -> Result<([u8; 32], String), Failure> {
     let mut reader = HashingReader {
         inner: input,
@@ -530,9 +551,24 @@ fn open_reader<R: BufRead, W: Write>(
     Ok((reader.hash.finalize().into(), id))
 }
 
-fn check_name(id: &str, expected: Option<&str>) -> Result<(), Failure> {
-    match expected {
-        Some(e) if e != id => Err(Failure::name_mismatch(format!(
+/// The name a sealed file must have been sealed with.
+#[derive(Clone, Copy)]
+enum Expected<'a> {
+    /// Opening a folder: the file's path relative to it, exactly.
+    Path(&'a str),
+    /// Opening one file: a file sealed as part of a folder has its relative path as its
+    /// name (`sub/x.txt`), so only the last component can be compared with the file name.
+    FileName(&'a str),
+}
+
+fn check_name(id: &str, expected: Option<Expected<'_>>) -> Result<(), Failure> {
+    let (ok, e) = match expected {
+        None => return Ok(()),
+        Some(Expected::Path(e)) => (id == e, e),
+        Some(Expected::FileName(e)) => (id.rsplit('/').next() == Some(e), e),
+    };
+    match Some(e) {
+        Some(e) if !ok => Err(Failure::name_mismatch(format!(
             "this file was sealed as \"{id}\" but is stored as \"{e}\": it was renamed or swapped; nothing was written"
         ))),
         _ => Ok(()),
@@ -542,6 +578,13 @@ fn check_name(id: &str, expected: Option<&str>) -> Result<(), Failure> {
 pub fn audit(dir: &Path) -> Result<Report, Failure> {
     let clinic = Clinic::new(dir);
     let store = clinic.read_only_store()?;
+    let r = store.recovery();
+    if !r.is_clean() {
+        return Err(Failure::log_broken(format!(
+            "the audit log ends with an incomplete entry after entry {} ({} bytes): a command was interrupted, or the end was cut off",
+            r.records, r.dropped_bytes
+        )));
+    }
     let chain = Chain::open(store).context("checking the audit log")?;
     chain
         .verify_all(None, &mut OsRng)
@@ -565,17 +608,20 @@ pub fn audit(dir: &Path) -> Result<Report, Failure> {
                 &hex(e.subject())[..16.min(2 * e.subject().len())]
             ),
         };
-        if e.action() == Action::Grant {
+        if e.action() == Action::Grant && e.actor() == &log_pk {
             if let Some(signer) = metadata.split("signer=").nth(1) {
                 if let Some(bytes) = unhex(signer.trim()) {
                     names.insert(bytes, subject.clone());
                 }
             }
         }
-        let who = names
-            .get(e.actor().to_bytes().as_slice())
-            .cloned()
-            .unwrap_or_else(|| "unknown key".to_owned());
+        // Every entry must be signed by the clinic's log key or by a person the log key
+        // issued a key to earlier in this log: a log written by anyone else is not ours.
+        let Some(who) = names.get(e.actor().to_bytes().as_slice()).cloned() else {
+            return Err(Failure::log_broken(format!(
+                "entry #{i} is signed by a key this clinic never issued (log.pub or an `issue` entry signed by it)"
+            )));
+        };
         lines.push(format!(
             "#{i:<4} {} {:<10} {:<24} by {who}",
             utc(e.time()),

@@ -63,6 +63,17 @@ impl Failure {
         }
     }
 
+    /// Input that is not accepted (a number out of range, a key that is not the patient's).
+    pub fn bad_input(message: String, hint: &'static str) -> Self {
+        Self {
+            code: "invalid_argument",
+            kind: None,
+            message,
+            hint,
+            exit: exit::BAD_INPUT,
+        }
+    }
+
     /// The audit log's file is damaged or cut short.
     pub fn log_broken(message: String) -> Self {
         Self {

@@ -5,6 +5,32 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written, removed by the Ctrl-C handler ([`remove_partials`]).
+static PARTIALS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register(path: &Path) {
+    if let Ok(mut list) = PARTIALS.lock() {
+        list.push(path.to_path_buf());
+    }
+}
+
+fn unregister(path: &Path) {
+    if let Ok(mut list) = PARTIALS.lock() {
+        list.retain(|p| p != path);
+    }
+}
+
+/// Removes every temporary file still being written (called on Ctrl-C or termination,
+/// before the process exits: a half-decrypted file must not linger under a hidden name).
+pub fn remove_partials() {
+    if let Ok(list) = PARTIALS.lock() {
+        for p in list.iter() {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
 
 /// A file being written; [`Pending::publish`] gives it its name, dropping it removes it.
 pub struct Pending {
@@ -38,6 +64,7 @@ impl Pending {
         tmp_name.push(format!(".{}.partial", std::process::id()));
         let tmp = dir.join(tmp_name);
         let file = create_private(&tmp)?;
+        register(&tmp);
         Ok(Self {
             tmp,
             target: target.to_path_buf(),
@@ -93,11 +120,19 @@ impl Drop for Pending {
     fn drop(&mut self) {
         // Removes the temporary file unless it was published (then it is already gone).
         let _ = fs::remove_file(&self.tmp);
+        unregister(&self.tmp);
     }
 }
 
-/// Every file under `root`, as paths relative to it with `/` separators, sorted; hidden
-/// files (a leading `.`) are skipped.
+/// Every file under `root`, as paths relative to it with `/` separators, sorted. Hidden
+/// files are included (they are data too), except this tool's own `.partial` files.
+///
+/// # Errors
+///
+/// A symbolic link or any other entry that is neither a file nor a folder is an error
+/// (`InvalidInput`, naming it), before anything is done: silently skipping it would let a
+/// user delete originals that were never sealed, and following it could read or write
+/// outside the folder.
 pub fn walk(root: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     walk_into(root, "", &mut out)?;
@@ -109,7 +144,7 @@ fn walk_into(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> 
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        if name.starts_with('.') && name.ends_with(".partial") {
             continue;
         }
         let rel = if prefix.is_empty() {
@@ -122,7 +157,35 @@ fn walk_into(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> 
             walk_into(&entry.path(), &rel, out)?;
         } else if kind.is_file() {
             out.push(rel);
+        } else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{rel} is a link or a special file; move it out of the folder or replace it by the file itself"),
+            ));
         }
     }
     Ok(())
+}
+
+/// Refuses an output folder that already exists: folder outputs are always new, so that
+/// nothing in them (a symbolic link to elsewhere, an older file) is written through.
+pub fn new_folder(out: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(out).is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} already exists: folder outputs must be a new folder",
+                out.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Removes a new output folder that a failed command left without any file (only the
+/// folders it created on the way), so that running the command again is not refused.
+pub fn remove_if_empty(out: &Path) {
+    if walk(out).is_ok_and(|files| files.is_empty()) {
+        let _ = fs::remove_dir_all(out);
+    }
 }

@@ -59,6 +59,16 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
     let authority = Authority::read_key_file(clinic.authority_key(), &admin_pass)
         .context("opening the master key")?;
     let patient_pass = patient.get()?;
+    // Only the patient consents for their own attributes: their key must hold every one.
+    let patient_key = cipherchart::UserKey::read_key_file(s.key, &patient_pass)
+        .context("opening the patient's key")?;
+    if let Some(missing) = s.attributes.iter().find(|a| !patient_key.has_attribute(a)) {
+        return Err(Failure::bad_input(
+            format!("{} does not hold {missing}: only its holder can consent to share it", s.key.display()),
+            "Give the key of the patient whose files are shared (--key), and only their attributes.",
+        ));
+    }
+    drop(patient_key);
     let patient_sig = BlsSigningKey::read_key_file(signing_key_path(s.key), &patient_pass)
         .context("opening the patient's signing key")?;
     let rekey = authority
@@ -67,7 +77,17 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
         .rekey(authority.public_key(), &audience, &mut OsRng)
         .context("making the re-key")?;
     let start = now();
-    let window = Window::new(start, start + s.days * DAY).context("the sharing period")?;
+    let end = s
+        .days
+        .checked_mul(DAY)
+        .and_then(|d| start.checked_add(d))
+        .ok_or_else(|| {
+            Failure::bad_input(
+                format!("{} days is too long a period", s.days),
+                "Give a number of days such as 30 or 365.",
+            )
+        })?;
+    let window = Window::new(start, end).context("the sharing period")?;
     let subject = s.attributes.join(",");
     let grant = Grant::new(subject, Grantee::Policy(audience.clone()), window)
         .purposes(s.purposes.iter().cloned())
@@ -128,6 +148,27 @@ fn read_consent(path: &Path) -> Result<ConsentToken, Failure> {
     ConsentToken::from_text(text.trim()).context(&format!("reading {}", path.display()))
 }
 
+/// The revocations the proxy honours: those the consent's signers logged (the library's
+/// rule), and every revocation the clinic's administrator logged with the log key, which
+/// the clinic's own proxy obeys for any consent.
+fn clinic_revocations(
+    log: &cipherchart::Chain<cipherchart::FileStore>,
+    admin: &cipherchart::BlsPublicKey,
+) -> Result<RevocationSet, Failure> {
+    let what = "reading revocations from the audit log";
+    let mut set = RevocationSet::from_chain(log).context(what)?;
+    for i in 0..log.len() {
+        let e = log.entry(i).context(what)?;
+        if e.action() == Action::Revoke && e.actor() == admin {
+            if let Ok(id) = cipherchart::RevocationId::from_bytes(e.subject()) {
+                e.verify_signature().context(what)?;
+                set.insert(id);
+            }
+        }
+    }
+    Ok(set)
+}
+
 /// The proxy: re-encrypts every sealed file of `input` that the consent permits.
 pub fn reencrypt(
     dir: &Path,
@@ -146,14 +187,16 @@ pub fn reencrypt(
     let log_key = BlsSigningKey::read_key_file(clinic.log_key(), &admin_pass)
         .context("opening the log key")?;
     let token = read_consent(&consent.map_or_else(|| grant.join(CONSENT_TEXT), Path::to_path_buf))?;
-    let revoked =
-        RevocationSet::from_chain(&log).context("reading revocations from the audit log")?;
+    let revoked = clinic_revocations(&log, &clinic.log_public_key()?)?;
     let at = now();
     // The consent must be signed by the re-key's delegator (the patient), unexpired and
     // unrevoked; `reencrypt_with_consent` also checks it names this re-key.
     let verified = token
         .verify(rekey.delegator(), at, &revoked)
         .context("checking the consent")?;
+    if input.is_dir() {
+        crate::files::new_folder(out).context("choosing the output folder")?;
+    }
     let files: Vec<String> = if input.is_dir() {
         walk(input)
             .context("reading the folder")?
@@ -224,6 +267,16 @@ pub fn revoke(
     match (consent, person) {
         (Some(path), None) => {
             let token = read_consent(path)?;
+            // The proxy honours a revocation by the consent's issuer (the patient) or by the
+            // clinic's administrator; anyone else's would be logged and do nothing.
+            let admin_key = clinic.log_public_key()?;
+            let signer_pk = signer.public_key();
+            if signer_pk != admin_key && token.issuer() != Some(signer_pk) {
+                return Err(Failure::bad_input(
+                    "this key did not sign the consent: its revocation would not count".into(),
+                    "Revoke with the patient's key (--key) or as the administrator (no --key).",
+                ));
+            }
             let ids = token.revocation_ids();
             log.sign_and_append(token.revoke_entry(now()), &signer)
                 .context("writing to the audit log")?;

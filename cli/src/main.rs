@@ -199,6 +199,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C (and SIGTERM): remove partial outputs, then exit 130 as shells expect.
+    let _ = ctrlc::set_handler(|| {
+        files::remove_partials();
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     let json = cli.json;
     let outcome = match cli.command {

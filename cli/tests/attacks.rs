@@ -336,7 +336,6 @@ fn outputs_never_follow_symlinks_or_overwrite() {
 /// write access to the output folder): `Pending::create` runs `create_dir_all` on the
 /// parent and follows symlinked directories. Correct: refuse (or require a new folder).
 #[test]
-#[ignore = "finding CLI-9: open/seal of a folder follows symlinked sub-folders in an existing --out"]
 fn folder_outputs_do_not_follow_symlinked_subfolders() {
     let day = clinic();
     fs::create_dir_all(day.path("scans/sub")).unwrap();
@@ -354,7 +353,6 @@ fn folder_outputs_do_not_follow_symlinked_subfolders() {
 /// symlinked entries while reporting success. Finding CLI-7 (low, data loss): correct is to
 /// seal them, or refuse / list them as skipped.
 #[test]
-#[ignore = "finding CLI-7: seal of a folder silently skips hidden files and symlinks"]
 fn sealing_a_folder_does_not_silently_skip_files() {
     let day = clinic();
     fs::create_dir_all(day.path("scans")).unwrap();
@@ -389,7 +387,6 @@ fn sealing_a_folder_does_not_silently_skip_files() {
 /// the swap warning): correct is to accept an inner id whose last component matches when
 /// opening a single file (or to seal folder files under a name the guide can open).
 #[test]
-#[ignore = "finding CLI-1: a file sealed in a sub-folder cannot be opened on its own"]
 fn a_file_from_a_sealed_subfolder_opens_on_its_own() {
     let day = clinic();
     fs::create_dir_all(day.path("scans/sub")).unwrap();
@@ -565,7 +562,6 @@ fn a_consent_revoked_by_the_patient_is_refused() {
 /// proxy keeps re-encrypting under it. Finding CLI-3 (high: a revocation the clinic
 /// believes done is not). Correct: the proxy refuses (exit 8), or the revoke is refused.
 #[test]
-#[ignore = "finding CLI-3: a consent revoked by the administrator is still honoured by reencrypt"]
 fn a_consent_revoked_by_the_administrator_is_refused() {
     let day = clinic();
     fs::write(day.path("p42.txt"), b"42").unwrap();
@@ -600,7 +596,6 @@ fn a_consent_revoked_by_the_administrator_is_refused() {
 /// "revoked", exit 0, but the proxy still honours the consent. Finding CLI-4 (medium:
 /// a false confirmation). Correct: refuse the revoke (exit 8/6) or make it effective.
 #[test]
-#[ignore = "finding CLI-4: revoke --key <not the patient> reports success but changes nothing"]
 fn a_revoke_that_does_not_work_is_not_reported_as_done() {
     let day = clinic();
     fs::write(day.path("p42.txt"), b"42").unwrap();
@@ -640,7 +635,6 @@ fn a_revoke_that_does_not_work_is_not_reported_as_done() {
 /// integrity; the administrator could also share `role:physician` wholesale). Correct:
 /// refuse unless the `--key` user key holds every `--attributes` attribute.
 #[test]
-#[ignore = "finding CLI-2: share does not check that --key holds --attributes"]
 fn only_the_patient_can_consent_for_their_attributes() {
     let day = clinic();
     let out = day.share("p43.key", "P43_PASS", "patient:42", "treatment", "g43");
@@ -654,7 +648,6 @@ fn only_the_patient_can_consent_for_their_attributes() {
 /// Attack: `--days` large enough to overflow: the tool panics (exit 101, a Rust backtrace,
 /// outside the guide's exit-code table). Finding CLI-5 (low). Correct: exit 6.
 #[test]
-#[ignore = "finding CLI-5: share --days 18446744073709551615 panics (exit 101)"]
 fn a_huge_sharing_period_is_refused_cleanly() {
     let day = clinic();
     let (code, v) = day.json(&[
@@ -822,7 +815,6 @@ fn limitation_a_log_cut_at_an_entry_boundary_checks() {
 /// is for `audit` to report the torn tail (non-zero exit or an explicit warning in text and
 /// JSON), so an auditor sees that an entry was lost.
 #[test]
-#[ignore = "finding CLI-6: audit reports OK, silently, on a log cut in the middle of its last entry"]
 fn a_log_cut_mid_entry_is_reported() {
     let (day, log) = logged();
     let p = records(&log);
@@ -844,7 +836,6 @@ fn a_log_cut_mid_entry_is_reported() {
 /// passphrase could replace the log). Correct: exit 7 unless every entry is signed by this
 /// clinic's `log.pub` or by a signer registered in a grant entry signed by `log.pub`.
 #[test]
-#[ignore = "finding CLI-8: audit accepts a log signed entirely by another clinic's / unknown keys"]
 fn a_log_from_another_clinic_is_refused() {
     let day = clinic();
     day.init("forger");
@@ -956,7 +947,6 @@ fn no_passphrase_in_output_and_private_modes() {
 /// sweep stale `*.partial` of dead processes on the next run, and say so in the guide
 /// (a power cut or SIGKILL cannot be cleaned up at the moment).
 #[test]
-#[ignore = "finding CLI-10: an interrupted open leaves a hidden partial plaintext file"]
 fn an_interrupted_open_leaves_no_partial_plaintext() {
     let day = clinic();
     let big: Vec<u8> = (0..70u32 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
@@ -1012,7 +1002,6 @@ fn an_interrupted_open_leaves_no_partial_plaintext() {
 /// remove the output when logging fails. Correct: no plaintext output when the read could
 /// not be logged (log first, or remove on failure).
 #[test]
-#[ignore = "finding CLI-11: open leaves its plaintext output when the audit-log append fails"]
 fn an_open_that_cannot_be_logged_leaves_no_plaintext() {
     let day = clinic();
     let big: Vec<u8> = (0..70u32 * 1024 * 1024).map(|i| (i % 253) as u8).collect();
