@@ -57,6 +57,7 @@ pub fn rotate(
             "rotate takes the folder of sealed files".into(),
         ));
     }
+    crate::files::new_folder(out).context("choosing the output folder")?;
     // One one-off key per policy, for exactly its attributes; dropped (wiped) at the end.
     let mut keys: HashMap<Vec<u8>, UserKey> = HashMap::new();
     let mut moved = Vec::new();
