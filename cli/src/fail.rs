@@ -74,6 +74,17 @@ impl Failure {
         }
     }
 
+    /// A receipt that does not check (changed, from another log, or not a receipt).
+    pub fn receipt(e: &Error, what: &str) -> Self {
+        Self {
+            code: e.code(),
+            kind: e.kind(),
+            message: format!("{what}: the receipt does not check: it was changed, or it is from another clinic's log ({e})"),
+            hint: "Ask the clinic for a new receipt; check that you used that clinic's log.pub.",
+            exit: exit::CONSENT,
+        }
+    }
+
     /// The audit log's file is damaged or cut short.
     pub fn log_broken(message: String) -> Self {
         Self {

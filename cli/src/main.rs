@@ -11,6 +11,7 @@ mod files;
 mod grants;
 mod passphrase;
 mod progress;
+mod receipts;
 mod rotate;
 
 use std::path::PathBuf;
@@ -190,11 +191,28 @@ enum Command {
         #[command(flatten)]
         new_admin: passphrase::NewAdmin,
     },
-    /// Check the audit log (every signature and link) and list who did what to which file.
+    /// Check the audit log (every signature and link) and list who did what to which file;
+    /// with --receipt N, write the receipt of entry N (the administrator signs it).
     Audit {
         /// The clinic folder.
         #[arg(long)]
         clinic: PathBuf,
+        /// Write the receipt (inclusion proof and signed checkpoint) of this entry.
+        #[arg(long, value_name = "N", requires = "out")]
+        receipt: Option<u64>,
+        /// Where to write the receipt.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        admin: passphrase::Admin,
+    },
+    /// Check a receipt with the clinic's log key alone (a patient's or auditor's check).
+    VerifyReceipt {
+        /// The clinic's `log.pub`, or the clinic folder.
+        #[arg(long)]
+        log_key: PathBuf,
+        /// The receipt file.
+        receipt: PathBuf,
     },
 }
 
@@ -299,7 +317,16 @@ fn main() -> ExitCode {
             admin,
             new_admin,
         } => rotate::rotate(&clinic, &new_clinic, &input, &out, &admin, &new_admin),
-        Command::Audit { clinic } => commands::audit(&clinic),
+        Command::Audit {
+            clinic,
+            receipt,
+            out,
+            admin,
+        } => match (receipt, out) {
+            (Some(n), Some(out)) => receipts::receipt(&clinic, n, &out, &admin),
+            _ => commands::audit(&clinic),
+        },
+        Command::VerifyReceipt { log_key, receipt } => receipts::verify_receipt(&log_key, &receipt),
     };
     match outcome {
         Ok(report) => {

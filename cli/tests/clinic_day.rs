@@ -271,6 +271,57 @@ fn a_clinic_day() {
     assert_eq!(opened.stdout, b"phone note: call back patient 42");
 
     // The audit log lists every step, signed by who did it.
+    // A receipt for Bob's read of the ECG, checked with log.pub alone.
+    day.ok(&[
+        "audit",
+        "--clinic",
+        "clinic",
+        "--receipt",
+        "4",
+        "--out",
+        "receipt.txt",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+    ]);
+    assert!(fs::read_to_string(day.path("receipt.txt"))
+        .unwrap()
+        .starts_with("c2sp.org/tlog-proof@v1"));
+    let out = day.ok(&[
+        "--json",
+        "verify-receipt",
+        "--log-key",
+        "clinic/log.pub",
+        "receipt.txt",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["entry"].as_u64(), v["action"].as_str()),
+        (Some(4), Some("read"))
+    );
+    // A receipt edited to name another entry does not check.
+    let text = fs::read_to_string(day.path("receipt.txt")).unwrap();
+    fs::write(day.path("forged.txt"), text.replace("index 4", "index 3")).unwrap();
+    day.fails(
+        &["verify-receipt", "--log-key", "clinic", "forged.txt"],
+        8,
+        "invalid_argument",
+        None,
+    );
+    // Checked against another clinic's log key, the genuine receipt does not check.
+    day.ok(&[
+        "init",
+        "other",
+        "--work-factor",
+        "15",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+    ]);
+    day.fails(
+        &["verify-receipt", "--log-key", "other", "receipt.txt"],
+        8,
+        "verification_failed",
+        None,
+    );
     let out = day.ok(&["--json", "audit", "--clinic", "clinic"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let entries = v["entries"].as_array().unwrap();
