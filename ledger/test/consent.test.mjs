@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import { createHash } from 'node:crypto';
 import { keccak256 } from 'ethers';
+import { entryArgs } from '../lib/calldata.mjs';
 import {
   vectors, blsKeys, keyArgs, newChain, deploy, send, reverts, recordGas, printGas, h, utf8, B, assert,
 } from './helpers.mjs';
@@ -15,7 +16,7 @@ const token = vectors.consent.tokens.find((t) => t.name === 'basic_valid');
 const GRANT = store[3];
 const REVOKE = store[5];
 const ID = h(token.revocation_ids[0]);
-const sigU = (entryHex) => B.hex(B.g2Uncompress(entryHex.slice(-192)));
+const sigU = (entryHex) => entryArgs(entryHex)[1];
 
 /** A cipherchart entry (tag 0x30) signed by `signer` (docs/formats.md, "Proof-chain entry"). */
 function makeEntry({ sequence = 0n, prev = new Uint8Array(32), time, actor, action, subject, digest, metadata = new Uint8Array() }, signer) {

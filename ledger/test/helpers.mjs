@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
-import { ContractFactory, Interface } from 'ethers';
-import { compile } from '../lib/compile.mjs';
+import { deploy as deployContract, revertName } from '../lib/contracts.mjs';
 import { InProcessChain } from '../lib/evm.mjs';
 import * as B from '../lib/bls.mjs';
+import { keyArgs as keyArgsOf } from '../lib/calldata.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const VECTORS_PATH = join(here, '..', '..', 'tests', 'vectors', 'cipherchart-v2.json');
@@ -19,7 +19,7 @@ export const utf8 = (s) => new TextEncoder().encode(s);
 /** The public key of a vector key: compressed hex, uncompressed hex, PoP uncompressed hex. */
 export function keyArgs(name) {
   const k = blsKeys[name];
-  return [h(k.public_key), B.hex(B.g1Uncompress(k.public_key)), B.hex(B.g2Uncompress(k.proof_of_possession))];
+  return keyArgsOf(h(k.public_key), h(k.proof_of_possession));
 }
 
 /** A checkpoint note parsed: origin, size, root (hex), and its signature lines. */
@@ -53,10 +53,7 @@ export async function newChain() {
 }
 
 export async function deploy(chain, name, signer = chain.accounts[0]) {
-  const art = compile()[name];
-  const c = await new ContractFactory(art.abi, art.bytecode, signer).deploy();
-  await c.waitForDeployment();
-  return c;
+  return deployContract(signer, name);
 }
 
 /** Sends a transaction and returns its mined receipt (throws if it reverted). */
@@ -65,23 +62,6 @@ export async function send(promise) {
   const r = await tx.wait();
   assert.equal(r.status, 1);
   return r;
-}
-
-let errorsIface;
-/** The custom error of a revert, decoded with every contract's ABI. */
-export function revertName(e) {
-  if (e.revert?.name) return e.revert.name;
-  errorsIface ??= new Interface(
-    Object.entries(compile())
-      .filter(([k]) => !k.startsWith('_'))
-      .flatMap(([, c]) => c.abi.filter((f) => f.type === 'error')),
-  );
-  const data = e.data ?? e.info?.error?.data;
-  if (typeof data === 'string' && data.length >= 10) {
-    const parsed = errorsIface.parseError(data);
-    if (parsed) return parsed.name;
-  }
-  return e.shortMessage ?? e.message;
 }
 
 /** The call reverts with the custom error `name` (checked at estimation, as a wallet would). */
@@ -103,4 +83,4 @@ export function printGas(title) {
   console.log(`gas (${title}):\n${rows.join('\n')}`);
 }
 
-export { B, assert };
+export { B, assert, revertName };

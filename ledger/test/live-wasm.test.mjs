@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
-import { parseNote, newChain, deploy, send, reverts, recordGas, printGas, B, assert } from './helpers.mjs';
+import { newChain, deploy, send, reverts, recordGas, printGas, B, assert } from './helpers.mjs';
+import * as C from '../lib/calldata.mjs';
 
 const PKG = new URL('../../bindings/wasm/pkg/node/index.mjs', import.meta.url);
 let cc = null;
@@ -23,17 +23,7 @@ if (!existsSync(fileURLToPath(PKG))) {
 
 const enc = (s) => new TextEncoder().encode(s);
 const ORIGIN = 'clinic.example/audit';
-const entryHash = (bytes) =>
-  B.hex(createHash('sha256').update('CIPHERCHART-V01-CHAIN-ENTRY-HASH-with-SHA256').update(bytes).digest());
-const keyArgsOf = (sk) => {
-  const pk = sk.publicKey().toBytes();
-  return [B.hex(pk), B.hex(B.g1Uncompress(pk)), B.hex(B.g2Uncompress(sk.provePossession().toBytes()))];
-};
-const anchorArgs = (cp, proof) => {
-  const p = parseNote(cp.toNote());
-  const sig = p.sigs[0].signature;
-  return [p.size, p.root, sig, B.hex(B.g2Uncompress(sig)), proof.map((x) => B.hex(x))];
-};
+const keyArgsOf = (sk) => C.keyArgs(sk.publicKey(), sk.provePossession());
 
 let chain, anchor, registry, logKey, clinician, logId;
 
@@ -46,7 +36,12 @@ before(async () => {
   clinician = cc.BlsSigningKey.fromIkm(new Uint8Array(32).fill(2));
   const args = keyArgsOf(logKey);
   logId = await anchor.logIdOf(ORIGIN, args[0]);
-  await send(anchor.registerLog(ORIGIN, ...args));
+  const r = await send(anchor.registerLog(ORIGIN, ...args));
+  const evs = C.decodeEvents(anchor.interface, r);
+  assert.deepEqual(evs.map((e) => e.event), ['KeyRegistered', 'LogRegistered']);
+  assert.equal(C.hex(evs[1].logId), logId);
+  assert.equal(evs[1].origin, ORIGIN);
+  assert.deepEqual(evs[1].keyId, cc.keyId(ORIGIN, logKey.publicKey()), "the C2SP key id of the log's notes");
 });
 after(() => {
   if (!skip) printGas('live objects');
@@ -73,20 +68,29 @@ test('live: a clinic log anchored every 4 entries, receipts verified on chain', 
     }
     cp = log.checkpoint(logKey, ORIGIN);
     cp.verify(logKey.publicKey()); // Rust accepts it
-    const proof = anchored ? log.proveConsistency(anchored).path : [];
-    const r = await send(anchor.anchor(logId, ...anchorArgs(cp, proof)));
+    const proof = anchored ? log.proveConsistency(anchored) : null;
+    const r = await send(anchor.anchor(logId, ...C.anchorArgs(cp, proof)));
     recordGas(`anchor ${anchored} -> ${log.length} (live)`, r);
+    // the event gives back the checkpoint cipherchart signed, byte for byte
+    const [ev] = C.decodeEvents(anchor.interface, r);
+    assert.equal(ev.event, 'Anchored');
+    assert.equal(ev.size, log.length);
+    const back = cc.Checkpoint.fromNote(C.anchoredNote(ORIGIN, ev));
+    assert.equal(back.toNote(), cp.toNote());
+    back.verify(logKey.publicKey());
     anchored = log.length;
   }
-  assert.deepEqual([...(await anchor.latest(logId))], [12n, B.hex(log.root)]);
+  assert.deepEqual(C.decodeLatest(await anchor.latest(logId)), { size: 12, root: log.root });
   for (const i of [0, 5, 11]) {
     const pf = log.proofFile(i, cp);
     pf.verify(logKey.publicKey()); // the receipt verifies offline in Rust...
-    const ok = await anchor.verifyInclusion(logId, entryHash(pf.entry.toBytes()), i, pf.proof.path.map((x) => B.hex(x)));
-    assert.equal(ok, true, `...and on chain: entry ${i}`);
+    const again = cc.ProofFile.fromText(pf.toText()); // a receipt as the patient would hand it over
+    assert.equal(await anchor.verifyInclusion(logId, ...C.inclusionArgs(again)), true, `...and on chain: entry ${i}`);
+    assert.equal(await anchor.verifyInclusionAt(logId, ...C.receiptAtArgs(again)), true, `at its own size: entry ${i}`);
   }
   const pf = log.proofFile(3, cp);
-  assert.equal(await anchor.verifyInclusion(logId, entryHash(pf.entry.toBytes()), 4, pf.proof.path.map((x) => B.hex(x))), false);
+  const [eh, , p] = C.inclusionArgs(pf);
+  assert.equal(await anchor.verifyInclusion(logId, eh, 4, p), false);
 });
 
 test('live: a history rewritten by the log key itself cannot be anchored', { skip }, async () => {
@@ -97,11 +101,11 @@ test('live: a history rewritten by the log key itself cannot be anchored', { ski
   const [, anchoredRoot] = await anchor.latest(logId);
   assert.throws(() => cc.verifyConsistency(12, 16, B.bytes(anchoredRoot), fork.root, fork.proveConsistency(12).path),
     cc.VerificationFailed); // Rust refuses it against the anchored root...
-  await reverts(anchor.anchor(logId, ...anchorArgs(cp, fork.proveConsistency(12).path)), 'InconsistentRoot'); // ...and so does the chain
+  await reverts(anchor.anchor(logId, ...C.anchorArgs(cp, fork.proveConsistency(12))), 'InconsistentRoot'); // ...and so does the chain
   // the honest log grows on
   const honest = clinicLog(16);
   const ok = honest.checkpoint(logKey, ORIGIN);
-  await send(anchor.anchor(logId, ...anchorArgs(ok, honest.proveConsistency(12).path)));
+  await send(anchor.anchor(logId, ...C.anchorArgs(ok, honest.proveConsistency(12))));
 });
 
 test('live: consent granted and revoked on chain with the entries cipherchart writes', { skip }, async () => {
@@ -111,17 +115,26 @@ test('live: consent granted and revoked on chain with the entries cipherchart wr
   await send(registry.registerKey(pk, ...rest));
   const log = new cc.Chain();
   const gi = log.appendGrant(token, 1100, patient);
-  const grant = log.entry(gi).toBytes();
-  const sigU = (bytes) => B.hex(B.g2Uncompress(bytes.slice(-96)));
-  const rg = await send(registry.grant(B.hex(grant), sigU(grant)));
+  const rg = await send(registry.grant(...C.entryArgs(log.entry(gi))));
   recordGas('grant (live entry)', rg);
-  const id = B.hex(token.revocationIds()[0]);
+  const [granted] = C.decodeEvents(registry.interface, rg);
+  assert.equal(granted.event, 'Granted');
+  assert.deepEqual(granted.entryHash, log.entry(gi).hash);
+  assert.equal(granted.time, 1100);
+  const [id] = C.revocationIds(token);
   assert.equal(await registry.isRevoked(id, pk), false);
+  assert.equal(await C.revokedOnChain(registry, token), null);
+  assert.equal(C.decodeConsent(await registry.consentOf(id, pk)).status, 'granted');
   token.verify(patient.publicKey(), 1500, cc.RevocationSet.fromChain(log)); // Rust: valid
   const ri = log.appendRevoke(token, 1200, patient);
-  const revoke = log.entry(ri).toBytes();
-  const rr = await send(registry.revoke(B.hex(revoke), sigU(revoke)));
+  const rr = await send(registry.revoke(...C.entryArgs(log.entry(ri))));
   recordGas('revoke (live entry)', rr);
   assert.equal(await registry.isRevoked(id, pk), true);
+  const hit = await C.revokedOnChain(registry, token);
+  assert.equal(C.hex(hit.revocationId), id);
+  assert.equal(C.hex(hit.publicKey), pk);
+  assert.deepEqual(C.decodeConsent(await registry.consentOf(id, pk)), {
+    status: 'revoked', grantTime: 1100, revokeTime: 1200, tokenDigest: C.decodeEvents(registry.interface, rr)[0].tokenDigest,
+  });
   assert.throws(() => token.verify(patient.publicKey(), 1500, cc.RevocationSet.fromChain(log)), cc.ConsentError); // Rust: revoked
 });
