@@ -45,6 +45,9 @@ contract ConsentRegistry is BlsKeyRegistry {
     );
 
     error MalformedEntry();
+
+    /// The longest entry metadata cipherchart reads or signs (`limits::MAX_ENTRY_METADATA_LEN`).
+    uint256 internal constant MAX_ENTRY_METADATA_LEN = 65536;
     error WrongAction(uint16 action);
     error BadEntrySignature();
     error AlreadyGranted();
@@ -67,7 +70,9 @@ contract ConsentRegistry is BlsKeyRegistry {
         if (entry.length < 271 || bytes4(entry[0:4]) != 0x43433002 || entry[4] != 0x01) revert MalformedEntry();
         if (uint32(bytes4(entry[103:107])) != 32) revert MalformedEntry();
         uint256 metaLen = uint32(bytes4(entry[171:175]));
-        if (entry.length != 271 + metaLen) revert MalformedEntry();
+        // Rust's MAX_ENTRY_METADATA_LEN: an entry no cipherchart log can hold is refused
+        // here too (docs/ledger-review.md, L1).
+        if (metaLen > MAX_ENTRY_METADATA_LEN || entry.length != 271 + metaLen) revert MalformedEntry();
         p.time = uint64(bytes8(entry[45:53]));
         p.actor = keccak256(entry[53:101]);
         p.action = uint16(bytes2(entry[101:103]));

@@ -104,6 +104,15 @@ test('revoke: refused without the patient signature over exactly that entry', as
   assert.equal(await reg.isRevoked(ID, pk), false);
 });
 
+test('an entry with more metadata than Rust reads (65,537 bytes) is malformed (review L1)', async () => {
+  const g = Buffer.from(REVOKE, 'hex');
+  const big = makeEntry({
+    sequence: 9n, time: 1700n, actor: blsKeys.patient.public_key, action: 7,
+    subject: g.subarray(107, 139), digest: g.subarray(139, 171), metadata: new Uint8Array(65537),
+  }, 'patient');
+  await reverts(reg.revoke(big, sigU(big.slice(2))), 'MalformedEntry');
+});
+
 test("a stranger's revocation changes nothing for the patient's consent", async () => {
   const g = Buffer.from(REVOKE, 'hex');
   const byMallory = makeEntry({
