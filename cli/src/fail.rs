@@ -182,12 +182,17 @@ impl Failure {
                 exit::LOG_BROKEN,
             ),
             (
-                "policy_syntax" | "policy_invalid" | "invalid_attribute" | "limit_exceeded"
-                | "invalid_argument",
+                "policy_syntax" | "policy_invalid" | "invalid_attribute" | "limit_exceeded",
                 _,
             ) => (
                 "what you typed is not accepted",
                 "Attributes look like role:physician; policies like patient:42 or (role:physician and dept:cardiology).",
+                exit::BAD_INPUT,
+            ),
+            // A value out of range (a work factor, a period): the message names it.
+            ("invalid_argument", _) => (
+                "a value you gave is not accepted",
+                "Check the value the message names; `cipherchart <command> --help` lists the ranges.",
                 exit::BAD_INPUT,
             ),
             ("invalid_encoding", _) => (

@@ -506,6 +506,21 @@ fn every_error_a_user_can_hit_says_what_to_do() {
         "policy_syntax",
         None,
     );
+    // A work factor out of range: named, with a hint about values (not about policies).
+    let v = day.fails(
+        &[
+            "init",
+            "clinic-weak",
+            "--work-factor",
+            "14",
+            "--admin-passphrase-env",
+            "ADMIN_PASS",
+        ],
+        6,
+        "invalid_argument",
+        None,
+    );
+    assert!(v["hint"].as_str().unwrap().contains("--help"), "{v}");
     // Not a clinic folder.
     day.fails(&["audit", "--clinic", "nowhere"], 5, "io", None);
     // A broken audit log: one byte of an entry changed.
