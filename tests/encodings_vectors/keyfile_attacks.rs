@@ -710,7 +710,8 @@ fn the_error_map_holds_for_binary_and_armored() {
     let salt_at = s + "-> scrypt ".len() + 3;
     let body_at = e + 3;
     let mac_at = h - 5;
-    assert!(f[mac_at].is_ascii_alphanumeric());
+    // (The MAC is random base64: `case_flip` below keeps any of its characters in the
+    // alphabet, so no assumption on which character stands there.)
     let case_flip = |at: usize| {
         let mut g = f.clone();
         g[at] = if g[at].is_ascii_uppercase() {
