@@ -34,15 +34,30 @@ library BLS12381 {
     uint256 internal constant NEG_G1_Y_HI = 0x114d1d6855d545a8aa7d76c8cf2e21f2;
     uint256 internal constant NEG_G1_Y_LO = 0x67816aef1db507c96655b9d5caac42364e6f38ba0ecb751bad54dcd6b939c2ca;
 
+    /// EIP-2537 (Prague) price of the one pairing check made per verification, two pairs:
+    /// 37,700 + 2 × 32,600.
+    uint256 internal constant PAIRING_PRICE = 102_900;
+    /// The gas forwarded to that check: its price and a margin (about 46%). A point off the
+    /// curve or outside the subgroup makes the precompile fail, and a failing precompile
+    /// consumes all the gas forwarded to it; without a cap that is 63/64 of what the sender
+    /// provided (review L11). If a future fork priced two pairs above this, every check
+    /// would fail, closed (nothing accepted wrongly): such a chain needs a redeployment
+    /// with a new cap.
+    uint256 internal constant PAIRING_GAS = 150_000;
+
     error BadPointEncoding();
     error PrecompileFailed(address precompile);
+    /// A domain separation tag of length 0 (RFC 9380 §3.1: tags MUST be nonempty).
+    error InvalidDst();
 
     // ---------------------------------------------------------------- hash to G2 (RFC 9380)
 
     /// expand_message_xmd with SHA-256 (RFC 9380 §5.3.1), len_in_bytes = 256 (two Fp2 elements,
-    /// L = 64 bytes each).
+    /// L = 64 bytes each). The DST must not be empty (§3.1); one longer than 255 bytes is
+    /// replaced by SHA-256("H2C-OVERSIZE-DST-" ‖ DST) (§5.3.3), as noble-curves does.
     function expandMessageXmd(bytes memory message, bytes memory dst) internal pure returns (bytes memory out) {
-        require(dst.length <= 255, "DST too long");
+        if (dst.length == 0) revert InvalidDst();
+        if (dst.length > 255) dst = abi.encodePacked(sha256(abi.encodePacked("H2C-OVERSIZE-DST-", dst)));
         bytes memory dstPrime = abi.encodePacked(dst, uint8(dst.length));
         // msg_prime = Z_pad (64 zero bytes) ‖ msg ‖ I2OSP(256, 2) ‖ I2OSP(0, 1) ‖ DST_prime
         bytes32 b0 = sha256(abi.encodePacked(bytes32(0), bytes32(0), message, uint16(256), uint8(0), dstPrime));
@@ -193,7 +208,8 @@ library BLS12381 {
 
     /// e(pk, H(msg)) == e(g1, sig), checked as e(pk, H) · e(-g1, sig) == 1 with the pairing
     /// precompile (which checks that pk ∈ G1 and sig ∈ G2, on the curve and in the subgroup).
-    /// Returns false for a wrong signature and for a point the precompile refuses.
+    /// Returns false for a wrong signature and for a point the precompile refuses, which
+    /// then costs at most PAIRING_GAS.
     function pairingCheck(bytes memory pkU, bytes memory h, bytes memory sigU) internal view returns (bool) {
         bytes memory input = abi.encodePacked(
             pkU,
@@ -206,7 +222,7 @@ library BLS12381 {
             bytes32(NEG_G1_Y_LO),
             sigU
         );
-        (bool ok, bytes memory r) = PAIRING.staticcall(input);
+        (bool ok, bytes memory r) = PAIRING.staticcall{gas: PAIRING_GAS}(input);
         if (!ok || r.length != 32) return false;
         return abi.decode(r, (uint256)) == 1;
     }

@@ -28,6 +28,18 @@ test('hash to G2 equals RFC 9380 hash_to_curve (as cipherchart signs)', async ()
   }
 });
 
+test('hash to G2: DST lengths as RFC 9380 and noble (empty refused, 1-255 bytes as is, longer hashed) (review L7)', async () => {
+  const msg = B.hex(utf8('abc'));
+  // §3.1: a DST MUST have nonzero length; noble refuses it too
+  assert.throws(() => B.hashToG2Padded(utf8('abc'), new Uint8Array()), /DST/);
+  await reverts(verifier.hashToG2(msg, '0x'), 'InvalidDst');
+  // 1 and 255 bytes: used as they are; 256 and 300: §5.3.3's DST = H("H2C-OVERSIZE-DST-" ‖ DST)
+  for (const n of [1, 255, 256, 300]) {
+    const dst = new Uint8Array(n).fill(0x41 + (n % 7));
+    assert.equal(await verifier.hashToG2(msg, B.hex(dst)), B.hex(B.hashToG2Padded(utf8('abc'), dst)), `DST of ${n} bytes`);
+  }
+});
+
 test('hash to G2: RFC 9380 appendix J.10.1 vector (msg "abc")', async () => {
   // BLS12381G2_XMD:SHA-256_SSWU_RO_, DST QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_
   const got = await verifier.hashToG2(B.hex(utf8('abc')), B.hex(utf8('QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_')));
@@ -64,6 +76,26 @@ test('every vector key registers with its proof of possession; a wrong PoP is re
   await reverts(fresh.registerKey(pk, pkU, B.hex(B.g2Uncompress(sigDstPop))), 'InvalidProofOfPossession');
   // the uncompressed form of another key
   await reverts(fresh.registerKey(pk, keyArgs('mallory')[1], keyArgs('patient')[2]), 'InvalidPublicKey');
+});
+
+test('an invalid proof of possession costs bounded gas: non-subgroup, sent with 5M gas, uses < 300k (review L11)', async () => {
+  const fresh = await deploy(chain, 'ConsentRegistry');
+  const [pk, pkU] = keyArgs('patient');
+  const badPop = B.hex(B.g2Padded(B.g2OutsideSubgroup()));
+  await reverts(fresh.registerKey(pk, pkU, badPop), 'InvalidProofOfPossession');
+  const tx = await fresh.registerKey(pk, pkU, badPop, { gasLimit: 5_000_000 });
+  let gasUsed;
+  await assert.rejects(tx.wait(), (e) => ((gasUsed = e.receipt?.gasUsed), e.receipt?.status === 0));
+  recordGas('registerKey with a non-subgroup PoP (reverts), 5M gas limit', gasUsed);
+  assert.ok(gasUsed < 300_000n, `gas used ${gasUsed}`);
+  // and the stateless view answers false within bounded gas too
+  const v = vectors.bls.signatures.find((s) => s.name === 'valid');
+  const out = B.g2OutsideSubgroup();
+  const data = verifier.interface.encodeFunctionData('verifySignature', [pk, pkU, h(v.message), B.hex(B.g2Compress(out)), B.hex(B.g2Padded(out))]);
+  const r = await chain.call({ to: await verifier.getAddress(), data, gas: 5_000_000 });
+  assert.ok(r.ok);
+  assert.ok(r.gasUsed < 300_000n, `view gas ${r.gasUsed}`);
+  await send(fresh.registerKey(...keyArgs('patient')));
 });
 
 test('identity, non-subgroup and mismatched public keys are refused', async () => {
