@@ -11,9 +11,13 @@ import {BlsKeyRegistry} from "./BlsKeyRegistry.sol";
 /// log's signature over `u32 30 ‖ "CIPHERCHART-V01-CHECKPOINT-SIG" ‖ note text` with the EIP-2537
 /// precompiles, and accepts only a larger size whose root extends the last anchored one (an
 /// RFC 9162 consistency proof). Anyone may submit: the log's signature is the authorization.
-/// Nothing but origins, keys, sizes, roots and signatures is stored.
+/// Submitting what is already there succeeds and changes nothing (a registered log, an
+/// anchored checkpoint), so a copy of a transaction mined first never makes the original
+/// revert. Nothing but origins, keys, sizes, roots and signatures is stored.
 contract CheckpointAnchor is BlsKeyRegistry {
     bytes internal constant CHECKPOINT_TAG = "CIPHERCHART-V01-CHECKPOINT-SIG";
+    /// The root of the empty tree: SHA-256 of the empty string (cipherchart `EMPTY_ROOT`).
+    bytes32 internal constant EMPTY_ROOT = 0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855;
 
     struct Log {
         string origin;
@@ -31,7 +35,6 @@ contract CheckpointAnchor is BlsKeyRegistry {
     event Anchored(bytes32 indexed logId, uint64 size, bytes32 root, bytes signature);
 
     error InvalidOrigin();
-    error LogExists(bytes32 logId);
     error UnknownLog(bytes32 logId);
     error NotGrowing(uint64 anchoredSize, uint64 size);
     error UnexpectedConsistencyProof();
@@ -45,7 +48,9 @@ contract CheckpointAnchor is BlsKeyRegistry {
     }
 
     /// Registers a log (once): its origin (1-255 bytes of printable ASCII without '+', a subset
-    /// of what cipherchart accepts) and its key with the proof of possession.
+    /// of what cipherchart accepts) and its key with the proof of possession. Idempotent: the
+    /// log id binds origin and key, so a log already registered under it is exactly the one
+    /// asked for; its id is returned without checking or emitting anything again (review L6).
     function registerLog(string calldata origin, bytes calldata publicKey, bytes calldata publicKeyU, bytes calldata popU)
         external
         returns (bytes32 logId)
@@ -57,7 +62,7 @@ contract CheckpointAnchor is BlsKeyRegistry {
             if (c <= 0x20 || c >= 0x7f || c == 0x2b) revert InvalidOrigin();
         }
         logId = logIdOf(origin, publicKey);
-        if (logs[logId].keyHash != bytes32(0)) revert LogExists(logId);
+        if (logs[logId].keyHash != bytes32(0)) return logId;
         bytes32 keyHash = registerKey(publicKey, publicKeyU, popU);
         logs[logId] = Log({origin: origin, keyHash: keyHash, size: 0, root: bytes32(0)});
         emit LogRegistered(logId, bytes4(logId), origin, publicKey);
@@ -65,8 +70,18 @@ contract CheckpointAnchor is BlsKeyRegistry {
 
     /// Anchors the checkpoint (size, root) of a registered log, signed by its key. `signature` is
     /// the 96-byte signature as in the note, `signatureU` the same point uncompressed (256
-    /// bytes). `consistency` proves that the tree at `size` extends the last anchored tree; it
-    /// must be empty for the first anchor.
+    /// bytes). `consistency` proves that the tree at `size` extends the last anchored tree (read
+    /// `latest` just before sending); it must be empty for the first anchor.
+    ///
+    /// A checkpoint already anchored (same size, same root) succeeds without checking or
+    /// emitting anything (review L5): a retry, or the clinic's transaction after someone
+    /// anchored the same checkpoint first, is not an error. The proof must start at the
+    /// latest anchored size, not any anchored size: a tree that extends an older anchored
+    /// tree need not extend a later one (it may rewrite the entries in between).
+    ///
+    /// Size 0 (the empty log, which cipherchart signs too) is accepted only with the empty
+    /// tree's root and only before any other anchor (review L4). It proves nothing about
+    /// later entries: the first non-empty checkpoint still needs no proof.
     function anchor(
         bytes32 logId,
         uint64 size,
@@ -77,9 +92,15 @@ contract CheckpointAnchor is BlsKeyRegistry {
     ) external {
         Log storage l = logs[logId];
         if (l.keyHash == bytes32(0)) revert UnknownLog(logId);
+        if (root != bytes32(0) && roots[logId][size] == root) return; // already anchored
         uint64 last = l.size;
-        if (size <= last) revert NotGrowing(last, size);
-        if (last == 0) {
+        if (size == 0) {
+            if (last != 0) revert NotGrowing(last, size);
+            if (root != EMPTY_ROOT) revert InconsistentRoot();
+            if (consistency.length != 0) revert UnexpectedConsistencyProof();
+        } else if (size <= last) {
+            revert NotGrowing(last, size);
+        } else if (last == 0) {
             if (consistency.length != 0) revert UnexpectedConsistencyProof();
         } else if (!RFC6962.verifyConsistency(last, size, l.root, root, consistency)) {
             revert InconsistentRoot();
@@ -94,7 +115,8 @@ contract CheckpointAnchor is BlsKeyRegistry {
         emit Anchored(logId, size, root, signature);
     }
 
-    /// The last anchored checkpoint (0, 0 before the first).
+    /// The last anchored checkpoint: (0, 0) before the first, (0, EMPTY_ROOT) after an empty
+    /// one.
     function latest(bytes32 logId) external view returns (uint64 size, bytes32 root) {
         Log storage l = logs[logId];
         return (l.size, l.root);
@@ -123,14 +145,26 @@ contract CheckpointAnchor is BlsKeyRegistry {
     }
 
     /// Is `leafHash` at `index` in the tree anchored at `size` (a receipt issued at that size)?
+    /// Takes the leaf hash, SHA-256(0x00 ‖ entry hash); `verifyEntryInclusionAt` takes the
+    /// entry hash.
     function verifyInclusionAt(bytes32 logId, uint64 size, bytes32 leafHash, uint64 index, bytes32[] calldata proof)
-        external
+        public
         view
         returns (bool)
     {
         bytes32 root = roots[logId][size];
         if (root == bytes32(0)) return false;
         return RFC6962.verifyInclusion(leafHash, index, size, proof, root);
+    }
+
+    /// Is the entry with this entry hash (cipherchart `Entry::hash`, as `verifyInclusion`
+    /// takes) at `index` in the tree anchored at `size`? (review L12)
+    function verifyEntryInclusionAt(bytes32 logId, uint64 size, bytes32 entryHash, uint64 index, bytes32[] calldata proof)
+        external
+        view
+        returns (bool)
+    {
+        return verifyInclusionAt(logId, size, RFC6962.leafHash(entryHash), index, proof);
     }
 
     /// The note text cipherchart signs: origin, decimal size, standard base64 root, one per line.

@@ -3,6 +3,7 @@
 // EIP-2537 precompiles; only growing sizes whose root extends the last anchored one (RFC 9162
 // consistency); receipts (inclusion proofs) verified against anchored roots.
 import { test, before, after } from 'node:test';
+import { createHash } from 'node:crypto';
 import {
   vectors, blsKeys, keyArgs, parseNote, signCheckpoint, newChain, deploy, send, reverts, revertName,
   recordGas, printGas, h, B, assert,
@@ -14,6 +15,8 @@ const cps = Object.fromEntries(cv.checkpoints.map((c) => [c.name, c]));
 const cons = Object.fromEntries(cv.consistency_proofs.map((c) => [c.name, c]));
 const incl = Object.fromEntries(cv.inclusion_proofs.map((c) => [c.name, c]));
 const logSk = blsKeys.log.secret_key;
+const EMPTY_ROOT = '0x' + createHash('sha256').update('').digest('hex');
+const ZERO = '0x' + '00'.repeat(32);
 
 let chain, anchor, logId;
 
@@ -55,7 +58,6 @@ test('register the log once: log id = C2SP key id, PoP checked on chain', async 
   assert.equal(logId.slice(0, 10), p.sigs[0].keyId, 'first 4 bytes of the log id = the note key id');
   const r = await send(anchor.registerLog(ORIGIN, pk, pkU, pop));
   recordGas('registerLog (key + PoP, first time)', r);
-  await reverts(anchor.registerLog(ORIGIN, pk, pkU, pop), 'LogExists');
   // the same origin under another key is another log: nobody can squat a name
   const [mpk, mpkU, mpop] = keyArgs('mallory');
   await send(anchor.registerLog(ORIGIN, mpk, mpkU, mpop));
@@ -93,8 +95,9 @@ test('first anchor: invalid checkpoints revert and change nothing', async () => 
   const out = B.g2OutsideSubgroup();
   await reverts(anchor.anchor(logId, p3[0], p3[1], B.hex(B.g2Compress(out)), B.hex(B.g2Padded(out)), []), 'BadCheckpointSignature');
   await reverts(anchor.anchor(logId, p3[0], p3[1], p7[2], p3[3], []), 'BadCheckpointSignature');
-  // size 0, a consistency proof where there is nothing to extend, an unknown log
-  await reverts(anchor.anchor(logId, 0, p3[1], p3[2], p3[3], []), 'NotGrowing');
+  // size 0 with another root than the empty tree's, a consistency proof where there is
+  // nothing to extend, an unknown log
+  await reverts(anchor.anchor(logId, 0, p3[1], p3[2], p3[3], []), 'InconsistentRoot');
   await reverts(anchor.anchor(logId, ...args(cps.size_3.note, cons.size_3_to_7.path.map(h))), 'UnexpectedConsistencyProof');
   await reverts(anchor.anchor('0x' + '11'.repeat(32), ...args(cps.size_3.note)), 'UnknownLog');
   const [size, root] = await anchor.latest(logId);
@@ -119,8 +122,11 @@ test('fault: a reverted anchor transaction leaves the log unchanged; the retry a
   const ev = anchor.interface.parseLog(r.logs[0]);
   assert.equal(ev.name, 'Anchored');
   assert.equal(ev.args.signature, a[2], 'the event carries the compressed signature of the note');
-  // the same checkpoint again (a retry after all): refused, anchored once
-  await reverts(anchor.anchor(logId, ...a), 'NotGrowing');
+  // the same checkpoint again (a retry after all): succeeds without a second event (review L5)
+  const again = await send(anchor.anchor(logId, ...a));
+  assert.equal(again.logs.length, 0, 'no second Anchored event');
+  recordGas('anchor, a checkpoint already anchored (idempotent retry)', again);
+  assert.deepEqual([...await anchor.latest(logId)], [3n, h(cps.size_3.root)]);
   const logs = await chain.provider.getLogs({ address: await anchor.getAddress(), topics: [anchor.interface.getEvent('Anchored').topicHash, logId] });
   assert.equal(logs.length, 1);
 });
@@ -141,9 +147,13 @@ test('growth: only a larger size whose root extends the anchored one (consistenc
   recordGas('anchor, 3 -> 7 with a 4-hash consistency proof', r);
   assert.deepEqual([...await anchor.latest(logId)], [7n, h(cv.root)]);
   assert.equal(await anchor.rootAt(logId, 3), h(cps.size_3.root));
-  // shrinking, or the same size again
-  await reverts(anchor.anchor(logId, ...args(cps.size_3.note)), 'NotGrowing');
-  await reverts(anchor.anchor(logId, ...args(cps.size_7.note)), 'NotGrowing');
+  // an anchored checkpoint again: nothing to do, no event (review L5)
+  for (const name of ['size_3', 'size_7']) assert.equal((await send(anchor.anchor(logId, ...args(cps[name].note)))).logs.length, 0, name);
+  // shrinking, or another root at an anchored size (the log key signing a fork)
+  await reverts(anchor.anchor(logId, ...signed(5, cv.root)), 'NotGrowing');
+  await reverts(anchor.anchor(logId, ...signed(3, cv.root)), 'NotGrowing');
+  await reverts(anchor.anchor(logId, ...signed(7, cps.size_3.root, cons.size_3_to_7.path.map(h))), 'NotGrowing');
+  assert.deepEqual([...await anchor.latest(logId)], [7n, h(cv.root)]);
 });
 
 test('growth from sizes 1 and 4 (powers of two) with the vector proofs', async () => {
@@ -207,8 +217,163 @@ test('proof files (receipts) of the vectors: checkpoint + entry + path, checked 
 });
 
 test('errors decode from a mined revert too', async () => {
-  const tx = await anchor.anchor(logId, ...args(cps.size_3.note), { gasLimit: 3_000_000 });
+  const tx = await anchor.anchor(logId, ...signed(3, cv.root), { gasLimit: 3_000_000 });
   await assert.rejects(tx.wait(), (e) => e.receipt?.status === 0);
   const rec = chain.receipts.get(tx.hash);
   assert.equal(revertName({ data: rec.revertData }), 'NotGrowing');
+});
+
+// ---------------------------------------------------------------- review fixes (docs/ledger-review.md)
+
+/** RFC 6962 Merkle tree hash and RFC 9162 consistency proof over leaf hashes (Buffers). */
+const sha = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
+const split = (n) => 2 ** Math.floor(Math.log2(n - 1)); // the largest power of two below n
+function mth(leaves) {
+  if (leaves.length === 0) return sha(Buffer.alloc(0));
+  if (leaves.length === 1) return leaves[0];
+  const k = split(leaves.length);
+  return sha(Buffer.from([1]), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}
+function subproof(m, leaves, complete) {
+  if (m === leaves.length) return complete ? [] : [mth(leaves)];
+  const k = split(leaves.length);
+  if (m <= k) return [...subproof(m, leaves.slice(0, k), complete), mth(leaves.slice(k))];
+  return [...subproof(m - k, leaves.slice(k), false), mth(leaves.slice(0, k))];
+}
+const consistency = (m, leaves) => subproof(m, leaves, true).map(B.hex);
+const vectorLeaves = cv.entries.map((e) => Buffer.from(e.leaf_hash, 'hex'));
+
+/** A fresh anchor with the vector log registered. */
+async function freshLog() {
+  const a = await deploy(chain, 'CheckpointAnchor');
+  await send(a.registerLog(ORIGIN, ...keyArgs('log')));
+  return a;
+}
+const anchoredEvents = async (a) =>
+  chain.provider.getLogs({ address: await a.getAddress(), topics: [a.interface.getEvent('Anchored').topicHash, logId] });
+
+test('registerLog again with the same arguments returns the same log, without a second event (review L6)', async () => {
+  const a = await deploy(chain, 'CheckpointAnchor');
+  const [pk, pkU, pop] = keyArgs('log');
+  const r1 = await send(a.registerLog(ORIGIN, pk, pkU, pop));
+  assert.equal(r1.logs.filter((l) => a.interface.parseLog(l)?.name === 'LogRegistered').length, 1);
+  // a copy of the clinic's transaction (front-run from the mempool) mined first: the clinic's
+  // own succeeds, returns the same id and changes nothing
+  const other = a.connect(chain.accounts[1]);
+  assert.equal(await other.registerLog.staticCall(ORIGIN, pk, pkU, pop), logId);
+  const r2 = await send(other.registerLog(ORIGIN, pk, pkU, pop));
+  assert.equal(r2.logs.length, 0, 'no second LogRegistered (nor KeyRegistered)');
+  recordGas('registerLog, the same log again (idempotent)', r2);
+  const [origin, keyHash, size] = await a.logOf(logId);
+  assert.deepEqual([origin, size], [ORIGIN, 0n]);
+  assert.notEqual(keyHash, ZERO);
+  // the log id binds origin and key: the existing log is exactly the one asked for, so even a
+  // wrong proof of possession changes nothing (it is not checked again, as registerKey)
+  assert.equal((await send(a.registerLog(ORIGIN, pk, pkU, keyArgs('mallory')[2]))).logs.length, 0);
+});
+
+test('size 0: only the empty tree root, anchored once, and growth is unchanged (review L4)', async () => {
+  const a = await freshLog();
+  // Rust signs (origin, 0, EMPTY_ROOT) for an empty log (Checkpoint::sign's doc example)
+  await reverts(a.anchor(logId, ...signed(0, cps.size_3.root)), 'InconsistentRoot');
+  await reverts(a.anchor(logId, ...signed(0, EMPTY_ROOT, [], blsKeys.mallory.secret_key)), 'BadCheckpointSignature');
+  await reverts(a.anchor(logId, ...signed(0, EMPTY_ROOT, [h(cps.size_3.root)])), 'UnexpectedConsistencyProof');
+  const r = await send(a.anchor(logId, ...signed(0, EMPTY_ROOT)));
+  recordGas('anchor, size 0 (the empty log)', r);
+  const ev = a.interface.parseLog(r.logs[0]);
+  assert.deepEqual([ev.name, ev.args.size, ev.args.root], ['Anchored', 0n, EMPTY_ROOT]);
+  assert.equal(await a.rootAt(logId, 0), EMPTY_ROOT);
+  assert.deepEqual([...await a.latest(logId)], [0n, EMPTY_ROOT]);
+  assert.equal(await a.verifyInclusion(logId, h(cv.entries[0].hash), 0, []), false);
+  // again: nothing to do, no event
+  assert.equal((await send(a.anchor(logId, ...signed(0, EMPTY_ROOT)))).logs.length, 0);
+  // the first non-empty checkpoint needs no proof (any tree extends the empty one), then growth
+  await send(a.anchor(logId, ...args(cps.size_3.note)));
+  await reverts(a.anchor(logId, ...args(cps.size_7.note)), 'InconsistentRoot');
+  await send(a.anchor(logId, ...args(cps.size_7.note, cons.size_3_to_7.path.map(h))));
+  assert.deepEqual([...await a.latest(logId)], [7n, h(cv.root)]);
+  assert.equal((await send(a.anchor(logId, ...signed(0, EMPTY_ROOT)))).logs.length, 0, 'still anchored at 0');
+  assert.deepEqual((await anchoredEvents(a)).map((l) => a.interface.parseLog(l).args.size), [0n, 3n, 7n]);
+  // a log anchored at 3 first: the empty checkpoint no longer grows it (event sizes only increase)
+  const b = await freshLog();
+  await send(b.anchor(logId, ...args(cps.size_3.note)));
+  await reverts(b.anchor(logId, ...signed(0, EMPTY_ROOT)), 'NotGrowing');
+});
+
+test("anchor races: a copy or a smaller genuine checkpoint mined first does not fail the clinic's schedule (review L5)", async () => {
+  const clinic = await freshLog();
+  const other = clinic.connect(chain.accounts[1]);
+  // a receipt holder anchors the genuine size-3 checkpoint before the clinic's first anchor
+  await send(other.anchor(logId, ...args(cps.size_3.note)));
+  // the clinic's pending first anchor (size 7, no proof) now reverts, changing nothing...
+  await reverts(clinic.anchor(logId, ...args(cps.size_7.note)), 'InconsistentRoot');
+  // ...and its tooling retries its schedule: size 3 (already anchored: succeeds, no event)
+  assert.equal((await send(clinic.anchor(logId, ...args(cps.size_3.note)))).logs.length, 0);
+  // then size 7, with the consistency proof from latest() read just before sending
+  const [from] = await clinic.latest(logId);
+  assert.equal(from, 3n);
+  const seven = args(cps.size_7.note, consistency(Number(from), vectorLeaves));
+  assert.deepEqual(seven[4], cons.size_3_to_7.path.map(h), 'the JS proof is the vector proof');
+  // a mempool copy of that transaction mined first: the clinic's own succeeds, no second event
+  await send(other.anchor(logId, ...seven));
+  assert.equal((await send(clinic.anchor(logId, ...seven))).logs.length, 0);
+  assert.deepEqual((await anchoredEvents(clinic)).map((l) => clinic.interface.parseLog(l).args.size), [3n, 7n]);
+});
+
+test('a proof from an older anchored size is not enough: the new tree must extend the latest (review L5)', async () => {
+  // Why `anchor` takes the proof from the latest anchored size only: a tree that extends an
+  // older anchored tree (3) need not extend a later one (7). Here the log key signs a fork
+  // that keeps entries 0-2 and rewrites 3-6; with a proof from 3 it would replace anchored
+  // entries, which the anchor exists to prevent.
+  const a = await freshLog();
+  await send(a.anchor(logId, ...args(cps.size_3.note)));
+  await send(a.anchor(logId, ...args(cps.size_7.note, cons.size_3_to_7.path.map(h))));
+  assert.equal(B.hex(mth(vectorLeaves.slice(0, 3))), h(cps.size_3.root));
+  assert.equal(B.hex(mth(vectorLeaves)), h(cv.root));
+  const fork = [...vectorLeaves.slice(0, 3), ...[3, 4, 5, 6, 7].map((i) => sha(Buffer.from([0]), Buffer.from(`forged ${i}`)))];
+  const forkRoot = B.hex(mth(fork));
+  const verifier = await deploy(chain, 'LedgerVerifier');
+  assert.equal(await verifier.verifyConsistency(3, 8, h(cps.size_3.root), forkRoot, consistency(3, fork)), true, 'the fork extends 3');
+  await reverts(a.anchor(logId, ...signed(8, forkRoot, consistency(3, fork))), 'InconsistentRoot');
+  await reverts(a.anchor(logId, ...signed(8, forkRoot, consistency(7, fork))), 'InconsistentRoot');
+  // the honest size 8 (one more entry) with its proof from 7
+  const honest = [...vectorLeaves, sha(Buffer.from([0]), Buffer.from('entry 7'))];
+  await send(a.anchor(logId, ...signed(8, B.hex(mth(honest)), consistency(7, honest))));
+  assert.deepEqual([...await a.latest(logId)], [8n, B.hex(mth(honest))]);
+});
+
+test('an invalid point costs bounded gas: a non-subgroup signature sent with 5M gas uses < 300k (review L11)', async () => {
+  const a = await freshLog();
+  const p3 = args(cps.size_3.note);
+  const out = B.g2OutsideSubgroup();
+  const bad = [p3[0], p3[1], B.hex(B.g2Compress(out)), B.hex(B.g2Padded(out)), []];
+  await reverts(a.anchor(logId, ...bad), 'BadCheckpointSignature');
+  const tx = await a.anchor(logId, ...bad, { gasLimit: 5_000_000 });
+  let gasUsed;
+  await assert.rejects(tx.wait(), (e) => ((gasUsed = e.receipt?.gasUsed), e.receipt?.status === 0));
+  recordGas('anchor with a non-subgroup signature (reverts), 5M gas limit', gasUsed);
+  assert.ok(gasUsed < 300_000n, `gas used ${gasUsed}`);
+  // a valid checkpoint still anchors, with no more gas than it needs
+  await send(a.anchor(logId, ...p3));
+  assert.deepEqual([...await a.latest(logId)], [3n, h(cps.size_3.root)]);
+});
+
+test('both inclusion views take the same Entry.hash (review L12)', async () => {
+  // the main log: 3 and 7 anchored
+  assert.equal(await anchor.rootAt(logId, 3), h(cps.size_3.root));
+  const v3 = incl.entry_1_size_3;
+  const e1 = cv.entries[1];
+  assert.equal(h(v3.leaf_hash), h(e1.leaf_hash));
+  assert.equal(await anchor.verifyEntryInclusionAt(logId, 3, h(e1.hash), 1, v3.path.map(h)), true, 'entry hash at 3');
+  assert.equal(await anchor.verifyInclusionAt(logId, 3, h(e1.leaf_hash), 1, v3.path.map(h)), true, 'leaf hash at 3');
+  for (const e of cv.entries) {
+    const path = incl[`entry_${e.sequence}_size_7`].path.map(h);
+    assert.equal(await anchor.verifyInclusion(logId, h(e.hash), e.sequence, path), true);
+    assert.equal(await anchor.verifyEntryInclusionAt(logId, 7, h(e.hash), e.sequence, path), true, `entry ${e.sequence} at 7`);
+  }
+  // a leaf hash is not an entry hash; a size never anchored; an unknown log; the wrong index
+  assert.equal(await anchor.verifyEntryInclusionAt(logId, 3, h(e1.leaf_hash), 1, v3.path.map(h)), false);
+  assert.equal(await anchor.verifyEntryInclusionAt(logId, 5, h(e1.hash), 1, incl.entry_1_size_7.path.map(h)), false);
+  assert.equal(await anchor.verifyEntryInclusionAt('0x' + '22'.repeat(32), 3, h(e1.hash), 1, v3.path.map(h)), false);
+  assert.equal(await anchor.verifyEntryInclusionAt(logId, 3, h(e1.hash), 2, v3.path.map(h)), false);
 });
