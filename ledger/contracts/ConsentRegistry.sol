@@ -5,10 +5,11 @@ import {BLS12381} from "./BLS12381.sol";
 import {BlsKeyRegistry} from "./BlsKeyRegistry.sol";
 
 /// @title Consent grants and revocations, each a cipherchart proof-chain entry (tag 0x30) signed
-/// by the patient.
+/// by its actor: the patient, or a holder for an attenuated token.
 /// @notice A grant is an entry with action 6 (grant) and a revoke an entry with action 7
 /// (revoke), whose subject is the 32-byte revocation id of a consent block and whose digest is
-/// the SHA-256 of the token (or of the id). The contract checks the entry's structure and its
+/// the SHA-256 of the token (`ConsentToken::grant_entry` / `revoke_entry`) or of the id
+/// (`RevocationId::revoke_entry`). The contract checks the entry's structure and its
 /// actor's BLS signature (over `u32 31 ‖ "CIPHERCHART-V01-CHAIN-ENTRY-SIG" ‖ the entry without
 /// header and signature`), the actor's key being registered with its proof of possession.
 /// State is kept per (revocation id, actor key), as cipherchart's `RevocationSet` does: a
@@ -28,6 +29,9 @@ contract ConsentRegistry is BlsKeyRegistry {
         Revoked
     }
 
+    /// The state of one (revocation id, actor key). `tokenDigest` is the digest field of the
+    /// recorded **grant** entry (SHA-256 of the token); zero when no grant was recorded (a
+    /// revoke alone does not set it). Times are the entries' stated times, zero if none.
     struct Consent {
         Status status;
         uint64 grantTime;
@@ -37,6 +41,12 @@ contract ConsentRegistry is BlsKeyRegistry {
 
     mapping(bytes32 => mapping(bytes32 => Consent)) internal consents;
 
+    /// In both events (names kept for ABI stability, review L10): `patientKey` is keccak256 of
+    /// the entry's **actor** key (48 bytes), who signed it: the patient, or for an attenuated
+    /// token the holder who signed the last block; `tokenDigest` is the entry's digest field
+    /// as is: SHA-256 of the token for `ConsentToken::grant_entry` / `revoke_entry`, SHA-256
+    /// of the revocation id for `RevocationId::revoke_entry`. `entryHash` is cipherchart's
+    /// `Entry::hash`; `time` the entry's stated time.
     event Granted(
         bytes32 indexed revocationId, bytes32 indexed patientKey, bytes32 tokenDigest, bytes32 entryHash, uint64 time
     );
@@ -86,8 +96,8 @@ contract ConsentRegistry is BlsKeyRegistry {
         }
     }
 
-    /// Records a grant entry signed by its actor (the patient). `signatureU` is the entry's
-    /// signature uncompressed (256 bytes).
+    /// Records a grant entry signed by its actor (the patient, or a holder). `signatureU` is the
+    /// entry's signature uncompressed (256 bytes).
     function grant(bytes calldata entry, bytes calldata signatureU) external {
         Parsed memory p = checkEntry(entry, signatureU);
         if (p.action != ACTION_GRANT) revert WrongAction(p.action);

@@ -147,4 +147,26 @@ test('a revocation without a recorded grant is accepted (the token was never on 
   const r = await send(fresh.revoke('0x' + REVOKE, sigU(REVOKE)));
   recordGas('revoke without a prior grant (first write of the slot)', r);
   assert.equal(await fresh.isRevoked(ID, keyArgs('patient')[0]), true);
+  // review L10: the stored digest is the grant entry's; with no grant recorded it stays zero
+  const c = await fresh.consentOf(ID, keyArgs('patient')[0]);
+  assert.deepEqual([c.status, c.grantTime, c.revokeTime, c.tokenDigest], [2n, 0n, 1005n, '0x' + '00'.repeat(32)]);
+});
+
+test("events name the entry's actor and digest field, whatever they are (review L10)", async () => {
+  // A revoke entry made from the id alone (Rust RevocationId::revoke_entry): its digest is
+  // SHA-256 of the id, not of a token; the event's `tokenDigest` is that field as is. Its
+  // actor here is a holder (hospital_h2), not the patient: `patientKey` is the actor's key.
+  const fresh = await deploy(chain, 'ConsentRegistry');
+  await send(fresh.registerKey(...keyArgs('hospital_h2')));
+  const id = Buffer.from(token.revocation_ids[0], 'hex');
+  const idDigest = createHash('sha256').update(id).digest();
+  const e = makeEntry({ time: 1700n, actor: blsKeys.hospital_h2.public_key, action: 7, subject: id, digest: idDigest }, 'hospital_h2');
+  const r = await send(fresh.revoke(e, sigU(e.slice(2))));
+  const ev = fresh.interface.parseLog(r.logs[0]);
+  assert.equal(ev.args.patientKey, keccak256(keyArgs('hospital_h2')[0]), 'the actor, a holder');
+  assert.equal(ev.args.tokenDigest, B.hex(idDigest), "the entry's digest: SHA-256 of the id");
+  assert.equal(ev.args.entryHash, '0x' + createHash('sha256').update(Buffer.concat([utf8('CIPHERCHART-V01-CHAIN-ENTRY-HASH-with-SHA256'), B.bytes(e)])).digest('hex'));
+  const c = await fresh.consentOf(ID, keyArgs('hospital_h2')[0]);
+  assert.deepEqual([c.status, c.grantTime, c.revokeTime, c.tokenDigest], [2n, 0n, 1700n, '0x' + '00'.repeat(32)]);
+  assert.equal(await fresh.isRevoked(ID, keyArgs('patient')[0]), false);
 });
