@@ -8,152 +8,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
+use std::path::Path;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use cipherchart::rand_core::OsRng;
 use cipherchart::{seal, Policy, PublicKey};
+use common::{Day, ADMIN, BOB, P42};
 use sha2::{Digest, Sha256};
 
-const ADMIN: &str = "clinic admin passphrase";
-const BOB: &str = "dr bob passphrase";
-const P42: &str = "patient 42 passphrase";
-const P43: &str = "patient 43 passphrase";
-const H2: &str = "h2 physician passphrase";
-
-struct Day {
-    root: PathBuf,
-}
-
+/// The commands only the attacks repeat.
 impl Day {
-    fn new() -> Self {
-        let root = std::env::temp_dir().join(format!(
-            "cipherchart-attacks-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        fs::create_dir_all(&root).unwrap();
-        Self { root }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cipherchart"));
-        cmd.current_dir(&self.root)
-            .args(args)
-            .env("ADMIN_PASS", ADMIN)
-            .env("BOB_PASS", BOB)
-            .env("P42_PASS", P42)
-            .env("P43_PASS", P43)
-            .env("H2_PASS", H2)
-            .env("WRONG_PASS", "not the passphrase")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        let mut child = self.command(args).spawn().unwrap();
-        {
-            let mut input = child.stdin.take().unwrap();
-            if let Some(bytes) = stdin {
-                input.write_all(bytes).unwrap();
-            }
-        }
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args, None);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    /// Runs with `--json`; returns the exit code and the JSON printed.
-    fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
-        let mut with_json = vec!["--json"];
-        with_json.extend_from_slice(args);
-        let out = self.run(&with_json, None);
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-            panic!(
-                "{args:?}: no JSON; stdout {} stderr {}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code().unwrap_or(-1), v)
-    }
-
-    /// A command that must fail with `exit`, a JSON error and a hint.
-    fn fails(&self, args: &[&str], exit: i32) -> serde_json::Value {
-        let (code, v) = self.json(args);
-        assert_eq!(code, exit, "{args:?}: {v}");
-        assert_eq!(v["ok"], false, "{v}");
-        assert!(!v["hint"].as_str().unwrap_or("").is_empty(), "{v}");
-        v
-    }
-
-    /// Every file name under `rel` (recursively, hidden ones included).
-    fn all_files(&self, rel: &str) -> Vec<String> {
-        fn walk(dir: &Path, out: &mut Vec<String>) {
-            for e in fs::read_dir(dir).unwrap() {
-                let e = e.unwrap();
-                let t = e.file_type().unwrap();
-                if t.is_dir() {
-                    walk(&e.path(), out);
-                } else {
-                    out.push(e.path().to_string_lossy().into_owned());
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.path(rel), &mut out);
-        out.sort();
-        out
-    }
-
-    fn issue(&self, clinic: &str, attrs: &str, out: &str, var: &str) {
-        self.ok(&[
-            "issue",
-            "--clinic",
-            clinic,
-            "--attributes",
-            attrs,
-            "--out",
-            out,
-            "--work-factor",
-            "15",
-            "--admin-passphrase-env",
-            "ADMIN_PASS",
-            "--holder-passphrase-env",
-            var,
-        ]);
-    }
-
-    fn init(&self, clinic: &str) {
-        self.ok(&[
-            "init",
-            clinic,
-            "--work-factor",
-            "15",
-            "--admin-passphrase-env",
-            "ADMIN_PASS",
-        ]);
-    }
-
     fn seal(&self, key: &str, var: &str, policy: &str, input: &str, out: &str) {
         self.ok(&[
             "seal",
@@ -220,11 +88,6 @@ impl Day {
     }
 }
 
-impl Drop for Day {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
-    }
-}
 
 /// A clinic with bob (cardiology physician), patients 42 and 43, and h2's physician.
 fn clinic() -> Day {

@@ -5,111 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 
-const ADMIN: &str = "clinic admin passphrase";
-const BOB: &str = "dr bob passphrase";
-const RITA: &str = "rita reception passphrase";
-const P42: &str = "patient 42 passphrase";
-const H2: &str = "h2 physician passphrase";
-
-struct Day {
-    root: PathBuf,
-}
-
-impl Day {
-    fn new() -> Self {
-        let root = std::env::temp_dir().join(format!(
-            "cipherchart-cli-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        fs::create_dir_all(&root).unwrap();
-        Self { root }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
-    }
-
-    /// Runs `cipherchart` with `args` (paths relative to the day's folder), the three
-    /// passphrases in the environment.
-    fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cipherchart"));
-        cmd.current_dir(&self.root)
-            .args(args)
-            .env("ADMIN_PASS", ADMIN)
-            .env("BOB_PASS", BOB)
-            .env("RITA_PASS", RITA)
-            .env("P42_PASS", P42)
-            .env("H2_PASS", H2)
-            .env("NEW_ADMIN_PASS", "the new administrator passphrase")
-            .env("WRONG_PASS", "not the passphrase")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        {
-            let mut input = child.stdin.take().unwrap();
-            if let Some(bytes) = stdin {
-                input.write_all(bytes).unwrap();
-            }
-        }
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args, None);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    /// Runs a command that must fail with `exit` and a JSON error of `code` / `kind`.
-    fn fails(&self, args: &[&str], exit: i32, code: &str, kind: Option<&str>) -> serde_json::Value {
-        let mut with_json = vec!["--json"];
-        with_json.extend_from_slice(args);
-        let out = self.run(&with_json, None);
-        assert_eq!(
-            out.status.code(),
-            Some(exit),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["ok"], false);
-        assert_eq!(v["code"], code, "{v}");
-        if let Some(kind) = kind {
-            assert_eq!(v["kind"], kind, "{v}");
-        }
-        assert!(!v["hint"].as_str().unwrap().is_empty());
-        v
-    }
-
-    fn names(&self, rel: &str) -> Vec<String> {
-        let mut out: Vec<String> = fs::read_dir(self.path(rel))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        out.sort();
-        out
-    }
-}
-
-impl Drop for Day {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
-    }
-}
+use common::Day;
 
 fn init_and_issue(day: &Day) {
     day.ok(&[
@@ -137,21 +38,7 @@ fn init_and_issue(day: &Day) {
         ("bob.key", "role:physician,dept:cardiology", "BOB_PASS"),
         ("rita.key", "role:reception", "RITA_PASS"),
     ] {
-        day.ok(&[
-            "issue",
-            "--clinic",
-            "clinic",
-            "--attributes",
-            attrs,
-            "--out",
-            name,
-            "--work-factor",
-            "15",
-            "--admin-passphrase-env",
-            "ADMIN_PASS",
-            "--holder-passphrase-env",
-            var,
-        ]);
+        day.issue("clinic", attrs, name, var);
     }
 }
 
@@ -210,7 +97,7 @@ fn a_clinic_day() {
         fs::read(day.path("opened/letter.txt")).unwrap(),
         b"referral letter"
     );
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -301,7 +188,7 @@ fn a_clinic_day() {
     // A receipt edited to name another entry does not check.
     let text = fs::read_to_string(day.path("receipt.txt")).unwrap();
     fs::write(day.path("forged.txt"), text.replace("index 4", "index 3")).unwrap();
-    day.fails(
+    day.fails_with(
         &["verify-receipt", "--log-key", "clinic", "forged.txt"],
         8,
         "invalid_argument",
@@ -316,7 +203,7 @@ fn a_clinic_day() {
         "--admin-passphrase-env",
         "ADMIN_PASS",
     ]);
-    day.fails(
+    day.fails_with(
         &["verify-receipt", "--log-key", "other", "receipt.txt"],
         8,
         "verification_failed",
@@ -378,7 +265,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
     assert!(day.path("note.txt.cc").is_file());
 
     // Wrong passphrase.
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -398,7 +285,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
     // The clinic's master key given as a person's key: another kind of key.
     fs::copy(day.path("clinic/authority.key"), day.path("admin.key")).unwrap();
     fs::copy(day.path("bob.key.sign"), day.path("admin.key.sign")).unwrap();
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -421,7 +308,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
     bytes[body] ^= 1;
     fs::create_dir_all(day.path("damaged")).unwrap();
     fs::write(day.path("damaged/note.txt.cc"), &bytes).unwrap();
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -440,7 +327,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
     );
     // A truncated one.
     fs::write(day.path("damaged/note.txt.cc"), &bytes[..bytes.len() / 2]).unwrap();
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -459,7 +346,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
     );
     // A sealed file renamed (swapped): its sealed name says otherwise.
     fs::copy(day.path("note.txt.cc"), day.path("other.txt.cc")).unwrap();
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -477,7 +364,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
         None,
     );
     // An existing output is never overwritten; sealing again refuses.
-    day.fails(
+    day.fails_with(
         &seal(&["note.txt"])
             .iter()
             .map(String::as_str)
@@ -487,7 +374,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
         None,
     );
     // A policy typo.
-    day.fails(
+    day.fails_with(
         &[
             "seal",
             "--clinic",
@@ -507,7 +394,7 @@ fn every_error_a_user_can_hit_says_what_to_do() {
         None,
     );
     // A work factor out of range: named, with a hint about values (not about policies).
-    let v = day.fails(
+    let v = day.fails_with(
         &[
             "init",
             "clinic-weak",
@@ -522,14 +409,14 @@ fn every_error_a_user_can_hit_says_what_to_do() {
     );
     assert!(v["hint"].as_str().unwrap().contains("--help"), "{v}");
     // Not a clinic folder.
-    day.fails(&["audit", "--clinic", "nowhere"], 5, "io", None);
+    day.fails_with(&["audit", "--clinic", "nowhere"], 5, "io", None);
     // A broken audit log: one byte of an entry changed.
     let log = day.path("clinic/audit.log");
     let mut bytes = fs::read(&log).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
     fs::write(&log, &bytes).unwrap();
-    day.fails(&["audit", "--clinic", "clinic"], 7, "chain_error", None);
+    day.fails_with(&["audit", "--clinic", "clinic"], 7, "chain_error", None);
     assert!(!day.path("x.txt").exists() && !day.path("y.cc").exists());
     let strays: Vec<String> = day
         .names("")
@@ -557,21 +444,7 @@ fn sharing_with_another_hospital_under_consent() {
         ("p42.key", "patient:42", "P42_PASS"),
         ("h2doc.key", "hospital:h2,role:physician", "H2_PASS"),
     ] {
-        day.ok(&[
-            "issue",
-            "--clinic",
-            "clinic",
-            "--attributes",
-            attrs,
-            "--out",
-            name,
-            "--work-factor",
-            "15",
-            "--admin-passphrase-env",
-            "ADMIN_PASS",
-            "--holder-passphrase-env",
-            var,
-        ]);
+        day.issue("clinic", attrs, name, var);
     }
     fs::create_dir_all(day.path("chart")).unwrap();
     fs::write(day.path("chart/ecg.txt"), b"ECG: sinus rhythm").unwrap();
@@ -591,7 +464,7 @@ fn sharing_with_another_hospital_under_consent() {
         "sealed",
     ]);
     // h2's physician cannot open the chart as sealed.
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
@@ -670,7 +543,7 @@ fn sharing_with_another_hospital_under_consent() {
     );
     assert_eq!(fs::read(day.path("h2/lab.txt")).unwrap(), b"HbA1c 6.1 %");
     // Another purpose is refused.
-    day.fails(
+    day.fails_with(
         &[
             "reencrypt",
             "--clinic",
@@ -701,7 +574,7 @@ fn sharing_with_another_hospital_under_consent() {
         "--passphrase-env",
         "P42_PASS",
     ]);
-    day.fails(
+    day.fails_with(
         &[
             "reencrypt",
             "--clinic",
@@ -843,7 +716,7 @@ fn rotating_the_master_key_moves_sealed_files() {
         fs::read(day.path("opened/sub/lab.txt")).unwrap(),
         b"HbA1c 6.1 %"
     );
-    day.fails(
+    day.fails_with(
         &[
             "open",
             "--clinic",
