@@ -268,20 +268,11 @@ pub fn seal(
         )?;
         sealed.push("stdin".to_owned());
     } else if input.is_dir() {
-        let out =
-            out.ok_or_else(|| Failure::usage("sealing a folder needs --out <new folder>".into()))?;
-        crate::files::new_folder(out).context("choosing the output folder")?;
-        let files = walk(input).context("reading the folder")?;
-        let mut progress = Progress::new(files.len());
-        for rel in files {
-            progress.next(&rel);
+        sealed = each_file_of_folder(input, out, "sealing", |rel, out| {
             let dst = out.join(format!("{rel}{SEALED_SUFFIX}"));
-            if let Err(f) = seal_file(&mut staff, &policy, &input.join(&rel), &dst, &rel) {
-                crate::files::remove_if_empty(out);
-                return Err(f);
-            }
-            sealed.push(rel);
-        }
+            seal_file(&mut staff, &policy, &input.join(rel), &dst, rel)?;
+            Ok(Some(rel.to_owned()))
+        })?;
     } else {
         let name = input
             .file_name()
@@ -426,28 +417,20 @@ pub fn open(
         let _ = digest;
         opened.push("stdin".to_owned());
     } else if input.is_dir() {
-        let out =
-            out.ok_or_else(|| Failure::usage("opening a folder needs --out <new folder>".into()))?;
-        crate::files::new_folder(out).context("choosing the output folder")?;
-        let files = walk(input).context("reading the folder")?;
-        let mut progress = Progress::new(files.len());
-        for rel in files {
-            progress.next(&rel);
+        opened = each_file_of_folder(input, out, "opening", |rel, out| {
+            // Only sealed files are opened; anything else in the folder is not ours.
             let Some(plain) = rel.strip_suffix(SEALED_SUFFIX) else {
-                continue;
+                return Ok(None);
             };
-            if let Err(f) = open_file(
+            open_file(
                 &mut staff,
                 &user,
-                &input.join(&rel),
+                &input.join(rel),
                 &out.join(plain),
                 Expected::Path(plain),
-            ) {
-                crate::files::remove_if_empty(out);
-                return Err(f);
-            }
-            opened.push(plain.to_owned());
-        }
+            )?;
+            Ok(Some(plain.to_owned()))
+        })?;
     } else {
         let name = input
             .file_name()
@@ -665,6 +648,35 @@ pub fn utc(secs: u64) -> String {
         rem / 3600,
         rem % 3600 / 60
     )
+}
+
+/// Runs `each` on every file under `input` (relative names, in `walk`'s order) with a
+/// progress line, into `out`, which must be a new folder; returns the names `each`
+/// reports done. A failure stops the run and removes `out` if nothing is left in it.
+fn each_file_of_folder(
+    input: &Path,
+    out: Option<&Path>,
+    verb: &str,
+    mut each: impl FnMut(&str, &Path) -> Result<Option<String>, Failure>,
+) -> Result<Vec<String>, Failure> {
+    let out =
+        out.ok_or_else(|| Failure::usage(format!("{verb} a folder needs --out <new folder>")))?;
+    crate::files::new_folder(out).context("choosing the output folder")?;
+    let files = walk(input).context("reading the folder")?;
+    let mut progress = Progress::new(files.len());
+    let mut done = Vec::new();
+    for rel in files {
+        progress.next(&rel);
+        match each(&rel, out) {
+            Ok(Some(name)) => done.push(name),
+            Ok(None) => {}
+            Err(f) => {
+                crate::files::remove_if_empty(out);
+                return Err(f);
+            }
+        }
+    }
+    Ok(done)
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output};
 
 use cipherchart::rand_core::OsRng;
@@ -87,7 +87,6 @@ impl Day {
         ])
     }
 }
-
 
 /// A clinic with bob (cardiology physician), patients 42 and 43, and h2's physician.
 fn clinic() -> Day {
