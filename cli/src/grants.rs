@@ -295,13 +295,18 @@ pub fn revoke(
             .with_metadata("access withdrawn (organisational: see the guide)");
             log.sign_and_append(draft, &signer)
                 .context("writing to the audit log")?;
+            // The record alone changes no key: until the clinic moves to a new master key
+            // (`rotate`, issuing new keys to everyone else), the person's key still opens
+            // what is sealed for their attributes. Say so, and say what to do.
             Ok(Report {
                 lines: vec![
                     format!("Recorded that {name}'s access is withdrawn."),
-                    "Their key still opens files sealed for their attributes until cryptographic revocation is available:".into(),
-                    "collect and delete their key files, revoke the consents they hold, and seal new files under policies that exclude them (docs/guide/small-clinic.md, \"When someone leaves\").".into(),
+                    format!("If {name} may still have their key file, it keeps opening files sealed for their attributes until you move the clinic to a new master key:"),
+                    "  cipherchart init <new clinic folder>".into(),
+                    "  cipherchart rotate --clinic <this clinic folder> --new-clinic <new clinic folder> <sealed folder> --out <new sealed folder>".into(),
+                    format!("then issue new keys to everyone who stays (not {name}); see docs/guide/small-clinic.md, \"When someone leaves\"."),
                 ],
-                json: json!({"ok": true, "person": name, "cryptographic": false}),
+                json: json!({"ok": true, "person": name, "cryptographic": false, "next": "rotate"}),
             })
         }
         _ => Err(Failure::usage(

@@ -136,7 +136,7 @@ pub fn rotate(
     Ok(Report {
         lines: vec![
             format!("Moved {} file(s) to the new authority, under the same policies and names.", moved.len()),
-            "Next: issue new keys to every person from the new clinic folder, then archive the old folder offline.".into(),
+            "Next: issue new keys from the new clinic folder to everyone who stays, then archive the old folder offline.".into(),
             "Files shared earlier through the proxy must be shared again (their grants belong to the old authority).".into(),
         ],
         json: json!({"ok": true, "moved": moved}),

@@ -637,8 +637,11 @@ fn sharing_with_another_hospital_under_consent() {
     );
 }
 
+/// Bob leaves and may have kept his key file: the departure is logged, the clinic moves to
+/// a new master key leaving him out, and his key then opens neither the moved files nor
+/// anything sealed afterwards, while the people who stay (with new keys) open both.
 #[test]
-fn rotating_the_master_key_moves_sealed_files() {
+fn a_person_who_leaves_is_shut_out_by_rotating_the_master_key() {
     let day = Day::new();
     init_and_issue(&day);
     fs::create_dir_all(day.path("chart/sub")).unwrap();
@@ -657,6 +660,31 @@ fn rotating_the_master_key_moves_sealed_files() {
         "chart",
         "--out",
         "sealed",
+    ]);
+    let out = day.ok(&[
+        "--json",
+        "revoke",
+        "--clinic",
+        "clinic",
+        "--person",
+        "bob",
+        "--admin-passphrase-env",
+        "ADMIN_PASS",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["next"], "rotate", "{v}");
+    // Before the rotation his key still opens what was sealed for his attributes.
+    day.ok(&[
+        "open",
+        "--clinic",
+        "clinic",
+        "--key",
+        "bob.key",
+        "--passphrase-env",
+        "BOB_PASS",
+        "sealed/ecg.txt.cc",
+        "--out",
+        "before.txt",
     ]);
     day.ok(&[
         "init",
@@ -680,7 +708,8 @@ fn rotating_the_master_key_moves_sealed_files() {
         "--new-admin-passphrase-env",
         "NEW_ADMIN_PASS",
     ]);
-    // A key from the new authority opens the moved files; the old key does not.
+    // The people who stay get keys from the new authority (Bob does not): his successor's
+    // opens the moved files.
     day.ok(&[
         "issue",
         "--clinic",
@@ -688,22 +717,22 @@ fn rotating_the_master_key_moves_sealed_files() {
         "--attributes",
         "role:physician,dept:cardiology",
         "--out",
-        "bob2.key",
+        "carol.key",
         "--work-factor",
         "15",
         "--admin-passphrase-env",
         "NEW_ADMIN_PASS",
         "--holder-passphrase-env",
-        "BOB_PASS",
+        "H2_PASS",
     ]);
     day.ok(&[
         "open",
         "--clinic",
         "clinic2",
         "--key",
-        "bob2.key",
+        "carol.key",
         "--passphrase-env",
-        "BOB_PASS",
+        "H2_PASS",
         "moved",
         "--out",
         "opened",
@@ -733,6 +762,38 @@ fn rotating_the_master_key_moves_sealed_files() {
         "wrong_authority",
         None,
     );
+    // Nor anything sealed after the move, under the same rule.
+    fs::write(day.path("new.txt"), b"Echo: normal").unwrap();
+    day.ok(&[
+        "seal",
+        "--clinic",
+        "clinic2",
+        "--policy",
+        "role:physician and dept:cardiology",
+        "--key",
+        "carol.key",
+        "--passphrase-env",
+        "H2_PASS",
+        "new.txt",
+    ]);
+    day.fails_with(
+        &[
+            "open",
+            "--clinic",
+            "clinic2",
+            "--key",
+            "bob.key",
+            "--passphrase-env",
+            "BOB_PASS",
+            "new.txt.cc",
+            "--out",
+            "y.txt",
+        ],
+        6,
+        "wrong_authority",
+        None,
+    );
+    assert!(!day.path("x.txt").exists() && !day.path("y.txt").exists());
     // Both logs record the move.
     for (clinic, action) in [("clinic", "update"), ("clinic2", "create")] {
         let out = day.ok(&["--json", "audit", "--clinic", clinic]);
