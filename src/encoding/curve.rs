@@ -94,6 +94,50 @@ fn shape(flags: u8) -> Result<Shape, EncodingError> {
     }
 }
 
+/// Length of a G1 point in the uncompressed encoding of the EIP-2537 precompiles.
+pub(crate) const G1_EIP2537_LEN: usize = 128;
+/// Length of a G2 point in the uncompressed encoding of the EIP-2537 precompiles.
+pub(crate) const G2_EIP2537_LEN: usize = 256;
+/// EIP-2537's field element: 64 bytes, 16 zero bytes then the 48 big-endian bytes.
+const FQ_EIP2537_LEN: usize = 64;
+
+/// Writes `x` as an EIP-2537 field element into `out` (64 bytes: 16 zero bytes, then the
+/// 48 big-endian bytes).
+fn fq_to_eip2537(x: &Fq, out: &mut [u8]) {
+    let (pad, be) = out.split_at_mut(FQ_EIP2537_LEN - FQ_LEN);
+    pad.fill(0);
+    be.copy_from_slice(&fq_to_be(x));
+}
+
+/// The uncompressed, padded encoding of a G1 point read by the EIP-2537 precompiles
+/// (128 bytes: `x ‖ y`, each a 64-byte field element); the identity is 128 zero bytes.
+pub(crate) fn encode_g1_eip2537(p: &G1Affine) -> [u8; G1_EIP2537_LEN] {
+    let mut out = [0u8; G1_EIP2537_LEN];
+    if let Some((x, y)) = p.xy() {
+        for (chunk, c) in out.chunks_exact_mut(FQ_EIP2537_LEN).zip([x, y]) {
+            fq_to_eip2537(&c, chunk);
+        }
+    }
+    out
+}
+
+/// The uncompressed, padded encoding of a G2 point read by the EIP-2537 precompiles
+/// (256 bytes: `x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1`, each a 64-byte field element; note the order
+/// of an Fq2 element is `c0` first, the reverse of the compressed form); the identity is
+/// 256 zero bytes.
+pub(crate) fn encode_g2_eip2537(p: &G2Affine) -> [u8; G2_EIP2537_LEN] {
+    let mut out = [0u8; G2_EIP2537_LEN];
+    if let Some((x, y)) = p.xy() {
+        for (chunk, c) in out
+            .chunks_exact_mut(FQ_EIP2537_LEN)
+            .zip([x.c0, x.c1, y.c0, y.c1])
+        {
+            fq_to_eip2537(&c, chunk);
+        }
+    }
+    out
+}
+
 /// The Zcash compressed encoding of a G1 point (48 bytes).
 pub(crate) fn encode_g1(p: &G1Affine) -> [u8; G1_LEN] {
     let mut out = [0u8; G1_LEN];

@@ -33,8 +33,9 @@ mod writer;
 mod tests;
 
 pub(crate) use curve::{
-    encode_g1, encode_g2, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
-    g2_from_compressed_nonidentity, G1_LEN, G2_LEN,
+    encode_g1, encode_g1_eip2537, encode_g2, encode_g2_eip2537, g1_from_compressed,
+    g1_from_compressed_nonidentity, g2_from_compressed, g2_from_compressed_nonidentity,
+    G1_EIP2537_LEN, G1_LEN, G2_EIP2537_LEN, G2_LEN,
 };
 pub(crate) use gt::{decode_gt, encode_gt, GT_LEN};
 pub(crate) use hex::hex_prefix;

@@ -8,7 +8,7 @@ use ark_bls12_381::G1Affine;
 use ark_ec::AffineRepr;
 
 use super::{hash_point, pairing_check, sum_g1, BlsSignature, POP_DST, PUBLIC_KEY_LEN, SIG_DST};
-use crate::encoding::{encode_g1, ObjectType, Reader, Writer};
+use crate::encoding::{encode_g1, encode_g1_eip2537, ObjectType, Reader, Writer, G1_EIP2537_LEN};
 use crate::error::{EncodingError, Error, Result};
 
 /// A BLS public key: a point of G1 that is on the curve, in the prime-order subgroup and
@@ -49,6 +49,28 @@ impl BlsPublicKey {
     /// The raw 48-byte compressed encoding, as Ethereum and blst write it.
     pub fn to_bytes(&self) -> [u8; PUBLIC_KEY_LEN] {
         encode_g1(&self.point)
+    }
+
+    /// The key uncompressed, in the 128-byte encoding the EIP-2537 BLS12-381 precompiles of
+    /// Ethereum read: `x ‖ y`, each coordinate 16 zero bytes then its 48 big-endian bytes.
+    /// For contracts that take a key both compressed (hashed, stored) and uncompressed (for
+    /// the precompiles); decompressing here saves a square root on chain. An export only:
+    /// nothing in cipherchart decodes it.
+    ///
+    /// ```
+    /// use cipherchart::{BlsPublicKey, BlsSigningKey};
+    ///
+    /// let pk = BlsSigningKey::from_ikm(&[7; 32], b"")?.public_key();
+    /// let u = pk.to_eip2537_bytes();
+    /// assert_eq!(u[..16], [0; 16]); // padding of x
+    /// // x is the compressed encoding with its three flag bits cleared.
+    /// let mut x = pk.to_bytes();
+    /// x[0] &= 0x1f;
+    /// assert_eq!(u[16..64], x);
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    pub fn to_eip2537_bytes(&self) -> [u8; G1_EIP2537_LEN] {
+        encode_g1_eip2537(&self.point)
     }
 
     /// The 52-byte cipherchart object: header `CC 10 02` then the raw key

@@ -8,7 +8,7 @@ use ark_ec::AffineRepr;
 use subtle::{Choice, ConstantTimeEq};
 
 use super::{sum_g2, SIGNATURE_LEN};
-use crate::encoding::{encode_g2, ObjectType, Reader, Writer};
+use crate::encoding::{encode_g2, encode_g2_eip2537, ObjectType, Reader, Writer, G2_EIP2537_LEN};
 use crate::error::{EncodingError, Error, Result};
 
 /// A BLS signature, aggregate signature or proof of possession: a point of G2 that is on
@@ -50,6 +50,28 @@ impl BlsSignature {
     /// The raw 96-byte compressed encoding, as Ethereum and blst write it.
     pub fn to_bytes(&self) -> [u8; SIGNATURE_LEN] {
         encode_g2(&self.point)
+    }
+
+    /// The signature (or proof of possession) uncompressed, in the 256-byte encoding the
+    /// EIP-2537 BLS12-381 precompiles of Ethereum read: `x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1`, each
+    /// 16 zero bytes then its 48 big-endian bytes (`c0` first, the reverse of the compressed
+    /// form's `x.c1 ‖ x.c0`). For contracts that take a signature both compressed and
+    /// uncompressed; decompressing here saves square roots in Fq2 on chain. An export only:
+    /// nothing in cipherchart decodes it.
+    ///
+    /// ```
+    /// use cipherchart::BlsSigningKey;
+    ///
+    /// let sig = BlsSigningKey::from_ikm(&[7; 32], b"")?.sign(b"checkpoint");
+    /// let u = sig.to_eip2537_bytes();
+    /// let mut x = sig.to_bytes();
+    /// x[0] &= 0x1f; // the flag bits
+    /// assert_eq!(u[16..64], x[48..]); // x.c0
+    /// assert_eq!(u[80..128], x[..48]); // x.c1
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    pub fn to_eip2537_bytes(&self) -> [u8; G2_EIP2537_LEN] {
+        encode_g2_eip2537(&self.point)
     }
 
     /// The 100-byte cipherchart object: header `CC 11 02` then the raw signature

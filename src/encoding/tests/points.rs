@@ -11,8 +11,9 @@ use proptest::prelude::*;
 use super::{kind, rng, TestResult};
 use crate::encoding::curve::{g1_from_compressed_unchecked, g2_from_compressed_unchecked};
 use crate::encoding::{
-    encode_g1, encode_g2, g1_from_compressed, g1_from_compressed_nonidentity, g2_from_compressed,
-    g2_from_compressed_nonidentity, Reader, G1_LEN, G2_LEN,
+    encode_g1, encode_g1_eip2537, encode_g2, encode_g2_eip2537, g1_from_compressed,
+    g1_from_compressed_nonidentity, g2_from_compressed, g2_from_compressed_nonidentity, Reader,
+    G1_LEN, G2_LEN,
 };
 use crate::error::EncodingError;
 
@@ -367,4 +368,40 @@ proptest! {
         let theirs = G2Affine::deserialize_compressed(&mutated[..]).ok();
         prop_assert_eq!(ours, theirs);
     }
+}
+
+/// EIP-2537's 64-byte field element of `x` (the reference the encoder is checked against).
+fn eip2537_fq(x: &Fq) -> Vec<u8> {
+    let mut out = vec![0u8; 16];
+    out.extend(x.into_bigint().to_bytes_be());
+    out
+}
+
+#[test]
+fn eip2537_encodings_are_the_padded_coordinates() {
+    // The G1 generator as EIP-2537 writes it (its "Fields and points" section).
+    let g = encode_g1_eip2537(&G1Affine::generator());
+    assert_eq!(
+        hex::encode(g),
+        "0000000000000000000000000000000017f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb\
+         0000000000000000000000000000000008b3f481e3aaa0f1a09e30ed741d8ae4fcf5e095d5d00af600db18cb2c04b3edd03cc744a2888ae40caa232946c5e7e1"
+    );
+    for p in g1_points() {
+        let (x, y) = p.xy().expect("not the identity");
+        assert_eq!(
+            encode_g1_eip2537(&p).to_vec(),
+            [eip2537_fq(&x), eip2537_fq(&y)].concat()
+        );
+    }
+    for p in g2_points() {
+        let (x, y) = p.xy().expect("not the identity");
+        let want = [x.c0, x.c1, y.c0, y.c1]
+            .iter()
+            .flat_map(eip2537_fq)
+            .collect::<Vec<_>>();
+        assert_eq!(encode_g2_eip2537(&p).to_vec(), want);
+    }
+    // The point at infinity is all zeros in EIP-2537.
+    assert_eq!(encode_g1_eip2537(&G1Affine::zero()), [0u8; 128]);
+    assert_eq!(encode_g2_eip2537(&G2Affine::zero()), [0u8; 256]);
 }
