@@ -100,6 +100,13 @@ impl BlsPublicKey {
         self.0.verify_possession(&pop.0).map_err(to_js_err)
     }
 
+    /// The key uncompressed for Ethereum's EIP-2537 precompiles: 128 bytes, `x ‖ y`, each 16
+    /// zero bytes then 48 big-endian bytes (what the ledger contracts take beside `toBytes()`).
+    #[wasm_bindgen(js_name = toEip2537Bytes)]
+    pub fn to_eip2537_bytes(&self) -> Vec<u8> {
+        self.0.to_eip2537_bytes().into()
+    }
+
     /// Aggregates public keys given as 48-byte encodings (check each key's proof of possession
     /// first).
     ///
@@ -120,6 +127,14 @@ pub struct BlsSignature(pub(crate) cipherchart::BlsSignature);
 
 #[wasm_bindgen]
 impl BlsSignature {
+    /// The signature (or proof of possession) uncompressed for Ethereum's EIP-2537
+    /// precompiles: 256 bytes, `x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1`, each 16 zero bytes then 48
+    /// big-endian bytes (what the ledger contracts take beside `toBytes()`).
+    #[wasm_bindgen(js_name = toEip2537Bytes)]
+    pub fn to_eip2537_bytes(&self) -> Vec<u8> {
+        self.0.to_eip2537_bytes().into()
+    }
+
     /// Aggregates signatures given as 96-byte encodings.
     ///
     /// # Errors
