@@ -1,6 +1,7 @@
 // Assemble the npm package from the wasm-bindgen outputs (`--target web`) in PKG/web (full API)
 // and PKG/verify/web (verify-only build): entry points for browsers (web/) and Node (node/,
-// loading the same .wasm), typings, package.json. One .wasm per build.
+// loading the same .wasm), typings, package.json, and the `cipherchart/ledger` module
+// (js/ledger.js, over the verify build). One .wasm per build.
 //
 //   node scripts/wasm-package.mjs bindings/wasm/pkg 0.1.0
 //
@@ -109,6 +110,14 @@ for (const { web, node } of BUILDS) {
     + `export * from '${up}/constants.js';\n`
     + `export ${errorList} from '${up}/${errors.slice(2)}';\n${disposeDecl}`);
 }
+
+// `cipherchart/ledger` (calldata for the ledger contracts, docs/ledger.md): one ES module, its
+// source bindings/wasm/js/ledger.js copied as is, over the verify-only build through the
+// manifest's `imports` entry `#cipherchart-verify` (the Node entry under Node, the web one
+// elsewhere), so the same file serves both; its typings beside it.
+mkdirSync(join(pkg, 'ledger'), { recursive: true });
+copyFileSync(join(wasmCrate, 'js/ledger.js'), join(pkg, 'ledger/index.js'));
+copyFileSync(join(wasmCrate, 'js/ledger.d.ts'), join(pkg, 'ledger/index.d.ts'));
 
 const manifest = JSON.parse(readFileSync(join(wasmCrate, 'package.template.json'), 'utf8'));
 manifest.version = version;

@@ -46,6 +46,9 @@ test('npm pack: name, version and the exact file list', () => {
     const node = build.replace(/web$/, 'node');
     for (const f of ['index.cjs', 'index.mjs', 'index.d.ts']) expected.add(`${node}/${f}`);
   }
+  // cipherchart/ledger: one ES module (js/ledger.js) and its typings.
+  expected.add('ledger/index.js');
+  expected.add('ledger/index.d.ts');
   assert.deepEqual([...files].sort(), [...expected].sort());
 });
 
@@ -53,6 +56,7 @@ test('every exports-map target is packed, and the raw ./wasm entries are valid m
   const targets = [];
   const walk = (v) => (typeof v === 'string' ? targets.push(v) : Object.values(v).forEach(walk));
   walk(manifest.exports);
+  walk(manifest.imports); // `#cipherchart-verify`, the ledger module's way to the verify build
   for (const t of targets) assert.ok(files.has(t.replace(/^\.\//, '')), `${t} packed`);
   for (const [entry, build] of [['cipherchart/wasm', 'web'], ['cipherchart/verify/wasm', 'verify/web']]) {
     const path = require.resolve(entry);
@@ -64,7 +68,7 @@ test('every exports-map target is packed, and the raw ./wasm entries are valid m
 
 test('typings: no `any` in any packed .d.ts (doc comments aside)', () => {
   const dts = [...files].filter((f) => f.endsWith('.d.ts'));
-  assert.equal(dts.length, 12, `${dts.length} .d.ts files`); // 5 per web build, 1 per node entry
+  assert.equal(dts.length, 13, `${dts.length} .d.ts files`); // 5 per web build, 1 per node entry, ledger
   for (const f of dts) {
     const code = readFileSync(new URL(f, pkgDir), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(code, ANY_TYPE, f);

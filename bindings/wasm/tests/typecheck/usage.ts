@@ -4,6 +4,7 @@ import {
   Authority, EMPTY_ROOT, KeyFileError, KeyFileOptions, MAX_HOPS, Policy, PolicySyntaxError, SealedRecord, UserKey, seal,
 } from 'cipherchart';
 import * as verify from 'cipherchart/verify';
+import * as ledger from 'cipherchart/ledger';
 
 const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const authority = Authority.setup();
@@ -55,3 +56,31 @@ const genesis: Uint8Array = verify.GENESIS;
 void hops;
 void root;
 void genesis;
+
+// cipherchart/ledger: calldata for the ledger contracts, typed; objects of either build fit.
+declare const checkpoint: verify.Checkpoint;
+declare const chain: import('cipherchart').Chain;
+declare const tree: verify.MerkleTree;
+declare const token: verify.ConsentToken;
+declare const receipt: verify.ProofFile;
+const pkU: Uint8Array = verify.BlsPublicKey.fromBytes(bytes('')).toEip2537Bytes();
+const anchorArgs: [bigint, ledger.Hex, ledger.Hex, ledger.Hex, ledger.Hex[]] = ledger.anchorArgs(checkpoint, chain.proveConsistency(3));
+const after: [bigint, ledger.Hex, ledger.Hex, ledger.Hex, ledger.Hex[]] | null = ledger.anchorArgsAfter([3n, '0x00'], checkpoint, chain);
+const afterTree = ledger.anchorArgsAfter({ size: 3, root: new Uint8Array(32) }, checkpoint, tree, new Uint8Array(32));
+const keyArgs: [ledger.Hex, ledger.Hex, ledger.Hex] = ledger.keyArgs(verify.BlsPublicKey.fromBytes(bytes('')), bytes(''));
+const inclusion: [ledger.Hex, bigint, ledger.Hex[]] = ledger.inclusionArgs(receipt);
+const at: [bigint, ledger.Hex, bigint, ledger.Hex[]] = ledger.receiptAtArgs(receipt);
+declare const registry: ledger.RevocationReader;
+declare const signers: verify.BlsPublicKey[];
+const gate: Promise<{ revocationId: Uint8Array; publicKey: Uint8Array } | null> = ledger.revokedOnChain(registry, token, signers);
+declare const iface: ledger.EventParser;
+for (const ev of ledger.decodeEvents(iface, { logs: [] })) {
+  if (ev.event === 'Anchored') verify.Checkpoint.fromNote(ledger.anchoredNote('o', ev)).free();
+}
+// @ts-expect-error sizes go to the contract as bigint
+const badSize: number = ledger.anchorArgs(checkpoint)[0];
+// @ts-expect-error an entry alone is not a receipt with its proof
+ledger.receiptAtArgs({ hash: new Uint8Array(32) });
+// @ts-expect-error a checkpoint needs its origin and named signature lines (review L8)
+ledger.checkpointSignature({ size: 1, root: new Uint8Array(32), signatures: [] });
+void [pkU, anchorArgs, after, afterTree, keyArgs, inclusion, at, gate, badSize];
