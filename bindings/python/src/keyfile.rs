@@ -88,35 +88,50 @@ fn options_of(options: Option<Obj<'_, KeyFileOptions>>) -> cipherchart::KeyFileO
     options.map_or_else(cipherchart::KeyFileOptions::new, |o| o.0)
 }
 
-/// `K::from_key_file_with`, without the GIL.
-fn from_bytes<K: KeyFile + Send>(
-    py: Python<'_>,
-    data: &Bytes,
-    passphrase: &Passphrase,
-    options: cipherchart::KeyFileOptions,
-) -> PyResult<K> {
-    let data: &[u8] = data;
-    let passphrase: &str = passphrase;
-    detached(py, || K::from_key_file_with(data, passphrase, &options)).map_err(to_py_err)
+/// How the key-file methods reach a class's core key: directly for the plain newtypes,
+/// through the lock for `DelegationKey` (`rekey` consumes it), so one set of methods
+/// serves all five classes.
+trait HoldsKey: Sized {
+    type Key: KeyFile + Send;
+    /// Runs `f` on the key (or raises, if the class can no longer give it).
+    fn with_key<R>(&self, f: impl FnOnce(&Self::Key) -> R) -> PyResult<R>;
+    fn of_key(key: Self::Key) -> Self;
 }
 
-/// `K::read_key_file_with`, without the GIL.
-fn from_path<K: KeyFile + Send>(
-    py: Python<'_>,
-    path: &FsPath,
-    passphrase: &Passphrase,
-    options: cipherchart::KeyFileOptions,
-) -> PyResult<K> {
-    let path: &std::path::Path = &path.0;
-    let passphrase: &str = passphrase;
-    detached(py, || K::read_key_file_with(path, passphrase, &options)).map_err(to_py_err)
+macro_rules! holds_key_directly {
+    ($($class:ident),* $(,)?) => {$(
+        impl HoldsKey for crate::$class {
+            type Key = cipherchart::$class;
+            fn with_key<R>(&self, f: impl FnOnce(&Self::Key) -> R) -> PyResult<R> {
+                Ok(f(&self.0))
+            }
+            fn of_key(key: Self::Key) -> Self {
+                Self(key)
+            }
+        }
+    )*};
 }
 
-/// The four key-file methods of each `Class` (a newtype over a core `KeyFile` type).
+holds_key_directly!(UserKey, ReKey, BlsSigningKey, Authority);
+
+/// The lock is taken without the GIL, inside the detached call, so a thread waiting for it
+/// never holds the GIL that the writer needs back.
+impl HoldsKey for DelegationKey {
+    type Key = cipherchart::DelegationKey;
+    fn with_key<R>(&self, f: impl FnOnce(&Self::Key) -> R) -> PyResult<R> {
+        self.with(f)
+    }
+    fn of_key(key: Self::Key) -> Self {
+        Self::new(key)
+    }
+}
+
+/// The four key-file methods of each class. A `DelegationKey` that `rekey` consumed raises
+/// InvalidArgument from the two writing methods.
 macro_rules! key_file_methods {
     ($($class:ident),* $(,)?) => {$(
         #[pymethods]
-        impl crate::$class {
+        impl $class {
             /// This key as key-file bytes (a binary age file with a passphrase recipient),
             /// written with `options.work_factor` (18 by default: about a second). Raises
             /// KeyFileError (kind `invalid_passphrase`) for an empty passphrase.
@@ -129,8 +144,10 @@ macro_rules! key_file_methods {
             ) -> PyResult<Bound<'py, PyBytes>> {
                 let options = options_of(options);
                 let passphrase: &str = &passphrase;
-                let file = detached(py, || self.0.to_key_file_with(passphrase, &options))
-                    .map_err(to_py_err)?;
+                let file = detached(py, || {
+                    self.with_key(|k| k.to_key_file_with(passphrase, &options))
+                })?
+                .map_err(to_py_err)?;
                 Ok(PyBytes::new(py, &file))
             }
 
@@ -145,7 +162,14 @@ macro_rules! key_file_methods {
                 passphrase: Passphrase,
                 options: Option<Obj<'_, KeyFileOptions>>,
             ) -> PyResult<Self> {
-                from_bytes(py, &data, &passphrase, options_of(options)).map(Self)
+                let options = options_of(options);
+                let data: &[u8] = &data;
+                let passphrase: &str = &passphrase;
+                detached(py, || {
+                    <Self as HoldsKey>::Key::from_key_file_with(data, passphrase, &options)
+                })
+                .map(Self::of_key)
+                .map_err(to_py_err)
             }
 
             /// Writes the key to a new key file at `path` (a str or os.PathLike), mode 0600,
@@ -162,8 +186,10 @@ macro_rules! key_file_methods {
                 let options = options_of(options);
                 let path: &std::path::Path = &path.0;
                 let passphrase: &str = &passphrase;
-                detached(py, || self.0.write_key_file_with(path, passphrase, &options))
-                    .map_err(to_py_err)
+                detached(py, || {
+                    self.with_key(|k| k.write_key_file_with(path, passphrase, &options))
+                })?
+                .map_err(to_py_err)
             }
 
             /// Reads the key from the key file at `path` (a str or os.PathLike); as
@@ -176,75 +202,19 @@ macro_rules! key_file_methods {
                 passphrase: Passphrase,
                 options: Option<Obj<'_, KeyFileOptions>>,
             ) -> PyResult<Self> {
-                from_path(py, &path, &passphrase, options_of(options)).map(Self)
+                let options = options_of(options);
+                let path: &std::path::Path = &path.0;
+                let passphrase: &str = &passphrase;
+                detached(py, || {
+                    <Self as HoldsKey>::Key::read_key_file_with(path, passphrase, &options)
+                })
+                .map(Self::of_key)
+                .map_err(to_py_err)
             }
         }
     )*};
 }
 
-key_file_methods!(UserKey, ReKey, BlsSigningKey, Authority);
+use crate::{Authority, BlsSigningKey, ReKey, UserKey};
 
-/// `DelegationKey` holds its key behind a lock (`rekey` consumes it): the lock is taken
-/// without the GIL, inside the detached call, so a thread waiting for it never holds the GIL
-/// that the writer needs back.
-#[pymethods]
-impl DelegationKey {
-    /// As `UserKey.to_key_file`; raises InvalidArgument once `rekey` consumed the key.
-    #[pyo3(signature = (passphrase, options=None))]
-    fn to_key_file<'py>(
-        &self,
-        py: Python<'py>,
-        passphrase: Passphrase,
-        options: Option<Obj<'_, KeyFileOptions>>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let options = options_of(options);
-        let passphrase: &str = &passphrase;
-        let file = detached(py, || {
-            self.with(|k| k.to_key_file_with(passphrase, &options))
-        })?
-        .map_err(to_py_err)?;
-        Ok(PyBytes::new(py, &file))
-    }
-
-    /// As `UserKey.from_key_file`.
-    #[staticmethod]
-    #[pyo3(signature = (data, passphrase, options=None))]
-    fn from_key_file(
-        py: Python<'_>,
-        data: Bytes,
-        passphrase: Passphrase,
-        options: Option<Obj<'_, KeyFileOptions>>,
-    ) -> PyResult<Self> {
-        from_bytes(py, &data, &passphrase, options_of(options)).map(Self::new)
-    }
-
-    /// As `UserKey.write_key_file`; raises InvalidArgument once `rekey` consumed the key.
-    #[pyo3(signature = (path, passphrase, options=None))]
-    fn write_key_file(
-        &self,
-        py: Python<'_>,
-        path: FsPath,
-        passphrase: Passphrase,
-        options: Option<Obj<'_, KeyFileOptions>>,
-    ) -> PyResult<()> {
-        let options = options_of(options);
-        let path: &std::path::Path = &path.0;
-        let passphrase: &str = &passphrase;
-        detached(py, || {
-            self.with(|k| k.write_key_file_with(path, passphrase, &options))
-        })?
-        .map_err(to_py_err)
-    }
-
-    /// As `UserKey.read_key_file`.
-    #[staticmethod]
-    #[pyo3(signature = (path, passphrase, options=None))]
-    fn read_key_file(
-        py: Python<'_>,
-        path: FsPath,
-        passphrase: Passphrase,
-        options: Option<Obj<'_, KeyFileOptions>>,
-    ) -> PyResult<Self> {
-        from_path(py, &path, &passphrase, options_of(options)).map(Self::new)
-    }
-}
+key_file_methods!(UserKey, ReKey, BlsSigningKey, Authority, DelegationKey);
