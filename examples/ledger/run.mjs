@@ -11,14 +11,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InProcessChain } from '../../ledger/lib/evm.mjs';
 import { deploy, revertName } from '../../ledger/lib/contracts.mjs';
-import * as C from '../../ledger/lib/calldata.mjs';
 
-const PKG = new URL('../../bindings/wasm/pkg/node/index.mjs', import.meta.url);
-if (!existsSync(fileURLToPath(PKG))) {
+// The npm package as built in the repository: an application would write
+//   import * as cc from 'cipherchart';  import * as C from 'cipherchart/ledger';
+const PKG = new URL('../../bindings/wasm/pkg/', import.meta.url);
+if (!existsSync(fileURLToPath(new URL('ledger/index.js', PKG)))) {
   console.error('the cipherchart npm package is not built: run scripts/build-wasm first');
   process.exit(2);
 }
-const cc = await import(PKG);
+const cc = await import(new URL('node/index.mjs', PKG));
+const C = await import(new URL('ledger/index.js', PKG)); // cipherchart/ledger
 
 const N = Number(process.argv[2] ?? 4);
 const ORIGIN = 'clinic.example/audit';
@@ -61,8 +63,10 @@ let time = 1_700_000_000;
 async function logged(index) {
   if (log.length - anchoredSize < N) return index;
   const cp = log.checkpoint(logKey, ORIGIN);
-  const proof = anchoredSize ? log.proveConsistency(anchoredSize) : null;
-  const r = await mined(anchor.anchor(logId, ...C.anchorArgs(cp, proof)), `anchor ${anchoredSize} -> ${cp.size}`);
+  // the consistency proof from what is anchored now (anyone may anchor a genuine checkpoint),
+  // checked locally against the anchored root before sending
+  const args = C.anchorArgsAfter(await anchor.latest(logId), cp, log, logId);
+  const r = await mined(anchor.anchor(logId, ...args), `anchor ${anchoredSize} -> ${cp.size}`);
   const ev = C.decodeEvents(anchor.interface, r)[0];
   // what the chain now holds is the very checkpoint cipherchart signed
   if (cc.Checkpoint.fromNote(C.anchoredNote(ORIGIN, ev)).toNote() !== cp.toNote()) throw new Error('anchored note differs');

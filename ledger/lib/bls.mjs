@@ -1,8 +1,9 @@
-// BLS12-381 points between cipherchart's compressed encodings (48-byte G1 public keys,
-// 96-byte G2 signatures) and the uncompressed, padded form of the EIP-2537 precompiles
-// (each field element 64 bytes: 16 zero bytes, then 48 big-endian bytes; G2 as
-// x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1). Decompression happens here, off chain; the contracts check
-// that both forms name the same point (see ledger/README.md).
+// BLS12-381 with @noble/curves, for the tests only: an independent oracle for the uncompressed,
+// padded form of the EIP-2537 precompiles (each field element 64 bytes: 16 zero bytes, then 48
+// big-endian bytes; G2 as x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1), which the library computes in Rust
+// (`toEip2537Bytes()`, used by `cipherchart/ledger`; ledger/test/eip2537.test.mjs compares the
+// two on every vector point), a signer for test objects, hash to G2 and points outside the
+// subgroup. Not part of the npm package.
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 
 const { G1, G2, fields } = bls12_381;

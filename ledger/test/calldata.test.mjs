@@ -1,8 +1,12 @@
-// lib/calldata.mjs on the conformance vectors, without the chain: the arguments it builds are
-// the ones the contract tests pass by hand, and what it decodes rebuilds cipherchart's objects.
+// lib/calldata.mjs (`cipherchart/ledger` of the built npm package) on the conformance vectors,
+// without the chain: the arguments it builds are the ones the contract tests pass by hand, what
+// it decodes rebuilds cipherchart's objects, bad input throws the library's typed errors; and
+// the client side of review findings L5 (anchorArgsAfter), L8 (the log's signature line) and L9
+// (RevocationSet's per-block signer rule).
 import { test } from 'node:test';
 import { Interface } from 'ethers';
 import * as C from '../lib/calldata.mjs';
+import * as cc from '../../bindings/wasm/pkg/verify/node/index.mjs';
 import { compile } from '../lib/compile.mjs';
 import { vectors, blsKeys, parseNote, h, B, assert } from './helpers.mjs';
 
@@ -12,8 +16,13 @@ const cons37 = cv.consistency_proofs.find((c) => c.name === 'size_3_to_7');
 /** A Checkpoint-shaped object from a vector note (what the library's getters return). */
 const checkpointOf = (note) => {
   const p = parseNote(note);
-  return { size: Number(p.size), root: B.bytes(p.root), signatures: p.sigs.map((s) => ({ keyId: B.bytes(s.keyId), signature: B.bytes(s.signature) })) };
+  return {
+    origin: p.origin, size: Number(p.size), root: B.bytes(p.root),
+    signatures: p.sigs.map((s) => ({ keyName: s.name, keyId: B.bytes(s.keyId), signature: B.bytes(s.signature) })),
+  };
 };
+/** The library's error of this code (`InvalidArgument` …), for assert.throws. */
+const code = (c, re = /./) => (e) => e instanceof cc.CipherchartError && e.code === c && re.test(e.message);
 
 test('keyArgs: compressed key, uncompressed key and PoP (from objects, bytes or hex)', () => {
   const k = blsKeys.patient;
@@ -21,7 +30,8 @@ test('keyArgs: compressed key, uncompressed key and PoP (from objects, bytes or 
   assert.deepEqual(C.keyArgs(h(k.public_key), h(k.proof_of_possession)), want);
   const obj = (x) => ({ toBytes: () => B.bytes(x) });
   assert.deepEqual(C.keyArgs(obj(k.public_key), B.bytes(k.proof_of_possession)), want);
-  assert.throws(() => C.keyArgs(h(k.proof_of_possession), h(k.proof_of_possession)), /48 bytes/);
+  assert.throws(() => C.keyArgs(h(k.proof_of_possession), h(k.proof_of_possession)), code('invalid_argument', /48 bytes/));
+  assert.throws(() => C.keyArgs(42, h(k.proof_of_possession)), code('invalid_argument', /expected bytes/));
 });
 
 test('anchorArgs: size, root, both signature forms and the consistency path', () => {
@@ -31,8 +41,11 @@ test('anchorArgs: size, root, both signature forms and the consistency path', ()
   assert.deepEqual(C.anchorArgs(cp, proof), [7n, p.root, p.sigs[0].signature, B.hex(B.g2Uncompress(p.sigs[0].signature)), cons37.path.map(h)]);
   assert.deepEqual(C.anchorArgs(cp)[4], []);
   assert.deepEqual(C.anchorArgs(cp, proof.path), C.anchorArgs(cp, proof));
-  assert.throws(() => C.anchorArgs(cp, { newSize: 8, path: [] }), /size 8/);
-  assert.throws(() => C.anchorArgs(cp, null, new Uint8Array(4)), /no signature line/);
+  assert.throws(() => C.anchorArgs(cp, { newSize: 8, path: [] }), code('invalid_argument', /size 8/));
+  assert.throws(() => C.anchorArgs(cp, null, new Uint8Array(4)), code('invalid_argument', /no signature line/));
+  assert.throws(() => C.anchorArgs(cp, 'not a proof'), code('invalid_argument', /array/));
+  assert.throws(() => C.anchorArgs({ ...cp, size: -1 }), code('invalid_argument', /uint64/));
+  assert.throws(() => C.anchorArgs({ ...cp, size: 'seven' }), code('invalid_argument', /integer/));
   assert.equal(C.anchorArgs(cp, null, p.sigs[0].keyId)[2], p.sigs[0].signature);
 });
 
@@ -44,15 +57,16 @@ test('inclusionArgs / receiptAtArgs: entry hash or leaf hash, index, path', () =
   assert.deepEqual(C.inclusionArgs(entry, proof), [h(e.hash), BigInt(c.index), c.path.map(h)]);
   assert.deepEqual(C.inclusionArgs({ entry, proof }), C.inclusionArgs(h(e.hash), proof));
   assert.deepEqual(C.receiptAtArgs({ entry, proof }), [BigInt(c.size), h(e.leaf_hash), BigInt(c.index), c.path.map(h)]);
-  assert.throws(() => C.inclusionArgs(entry), /ProofFile/);
+  assert.throws(() => C.inclusionArgs(entry), code('invalid_argument', /ProofFile/));
+  assert.throws(() => C.receiptAtArgs(entry), code('invalid_argument', /ProofFile/));
 });
 
 test('entryArgs: the entry and its signature uncompressed', () => {
   const g = vectors.chain.stores.find((s) => s.name === 'intact').entries[3];
   assert.deepEqual(C.entryArgs(g), ['0x' + g, B.hex(B.g2Uncompress(g.slice(-192)))]);
   assert.deepEqual(C.entryArgs(B.bytes(g)), C.entryArgs('0x' + g));
-  assert.throws(() => C.entryArgs('0x00'), /not a cipherchart entry/);
-  assert.throws(() => C.entryArgs('0xzz'), /not hex/);
+  assert.throws(() => C.entryArgs('0x00'), code('invalid_argument', /not a cipherchart entry/));
+  assert.throws(() => C.entryArgs('0xzz'), code('invalid_argument', /not hex/));
 });
 
 test('events back: Anchored decodes to plain values and rebuilds the exact note', () => {
@@ -81,5 +95,98 @@ test('revokedOnChain asks every (block, key) pair and reports the first revoked'
   assert.equal(asked.length, 2);
   const hit = await C.revokedOnChain(registry, token, [token.issuer, holder]);
   assert.deepEqual(hit, { revocationId: ids[1], publicKey: holder });
-  await assert.rejects(C.revokedOnChain(registry, { revocationIds: () => ids, issuer: undefined }), /no key/);
+  await assert.rejects(C.revokedOnChain(registry, { revocationIds: () => ids, issuer: undefined }), code('invalid_argument', /no key/));
+});
+
+// L8: Rust's Checkpoint::verify uses only the lines named as the origin with the log's key id;
+// a note whose first line is another signer's (a witness cosignature, another key) must not
+// make anchorArgs pass that line's signature (the contract would revert BadCheckpointSignature).
+test('L8: the signature line is the first named as the origin, with the log id\'s key id when given', () => {
+  const p = parseNote(cp7.note);
+  const log = p.sigs[0];
+  const foreign = B.hex(B.sign('11'.repeat(32), new TextEncoder().encode('something else')));
+  const line = (name, keyId, sig) => `\u2014 ${name} ${Buffer.concat([B.bytes(keyId), B.bytes(sig)]).toString('base64')}\n`;
+  const [text, lines] = [cp7.note.slice(0, cp7.note.lastIndexOf('\n\n') + 2), cp7.note.slice(cp7.note.lastIndexOf('\n\n') + 2)];
+  // a witness's line first
+  const cosigned = checkpointOf(text + line('witness.example/w1', '0xdeadbeef', foreign) + lines);
+  assert.equal(cosigned.signatures[0].keyName, 'witness.example/w1');
+  assert.equal(C.anchorArgs(cosigned)[2], log.signature);
+  assert.equal(C.anchorArgs(cosigned)[3], B.hex(B.g2Uncompress(log.signature)));
+  // another key under the origin's name first: the log id (or its key id) picks the log's line
+  const twoKeys = checkpointOf(text + line(p.origin, '0x01020304', foreign) + lines);
+  assert.equal(C.anchorArgs(twoKeys)[2], foreign, 'without a key id: the first line named as the origin');
+  const logId = log.keyId + '00'.repeat(28);
+  assert.equal(C.anchorArgs(twoKeys, null, logId)[2], log.signature);
+  assert.equal(C.anchorArgs(twoKeys, null, log.keyId)[2], log.signature);
+  assert.throws(() => C.anchorArgs(twoKeys, null, '0x0102'), code('invalid_argument', /4 bytes/));
+  // no line of the origin at all
+  const none = checkpointOf(text + line('witness.example/w1', log.keyId, log.signature));
+  assert.throws(() => C.anchorArgs(none), code('invalid_argument', /no signature line named/));
+  // the real Checkpoint of the package: the same choice
+  const real = cc.Checkpoint.fromNote(text + line('witness.example/w1', '0xdeadbeef', foreign) + lines);
+  assert.equal(C.anchorArgs(real)[2], log.signature);
+});
+
+// L9: Rust's RevocationSet::revokes counts a revocation of block i only by a signer of blocks
+// 0..=i; a key that signed only a later block revoking an upstream block changes nothing.
+test('L9: revokedOnChain asks block i only about the signers of blocks 0..=i', async () => {
+  const ids = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+  const issuer = B.bytes(blsKeys.patient.public_key);
+  const holder = B.bytes(blsKeys.hospital_h2.public_key); // signed block 1 only
+  const token = { revocationIds: () => ids, issuer };
+  const asked = [];
+  // the block-1 signer revoked block 0 (upstream of it)
+  const upstream = { isRevoked: async (id, key) => (asked.push([id, key]), id === C.hex(ids[0]) && key === C.hex(holder)) };
+  assert.equal(await C.revokedOnChain(upstream, token, [issuer, holder]), null, 'Rust accepts this token');
+  assert.deepEqual(asked, [[C.hex(ids[0]), C.hex(issuer)], [C.hex(ids[1]), C.hex(issuer)], [C.hex(ids[1]), C.hex(holder)]]);
+  // the same signer revoking its own block counts; the issuer revoking any block counts
+  const own = { isRevoked: async (id, key) => id === C.hex(ids[1]) && key === C.hex(holder) };
+  assert.deepEqual(await C.revokedOnChain(own, token, [issuer, holder]), { revocationId: ids[1], publicKey: holder });
+  const byIssuer = { isRevoked: async (id, key) => id === C.hex(ids[1]) && key === C.hex(issuer) };
+  assert.deepEqual(await C.revokedOnChain(byIssuer, token), { revocationId: ids[1], publicKey: issuer });
+  // the final holder signs no block: passing it as a signer is refused, as is a wrong issuer
+  const last = B.bytes(blsKeys.mallory.public_key);
+  await assert.rejects(C.revokedOnChain(own, token, [issuer, holder, last]), code('invalid_argument', /not a revoker/));
+  await assert.rejects(C.revokedOnChain(own, token, [holder]), code('invalid_argument', /issuer/));
+  await assert.rejects(C.revokedOnChain({}, token), code('invalid_argument', /isRevoked/));
+});
+
+// L5: another party may anchor a genuine checkpoint before the clinic's transaction; the
+// clinic's arguments must start from the size latest() reports, checked locally first.
+test('L5: anchorArgsAfter builds the proof from the anchored latest(), checked against its root', () => {
+  const leaves = cv.entries.map((e) => B.bytes(e.leaf_hash));
+  const tree = new cc.MerkleTree();
+  for (const l of leaves) tree.push(l);
+  const cp = checkpointOf(cp7.note);
+  assert.deepEqual(cp.root, tree.root);
+  const cp3 = checkpointOf(cv.checkpoints.find((c) => c.name === 'size_3').note);
+  // nothing anchored yet: the first anchor, no proof
+  assert.deepEqual(C.anchorArgsAfter([0n, '0x' + '00'.repeat(32)], cp, tree), C.anchorArgs(cp));
+  // someone anchored size 3 first: the proof goes from 3, as the vector's
+  assert.deepEqual(C.anchorArgsAfter([3n, cp3.root], cp, tree), C.anchorArgs(cp, cons37.path.map(B.bytes)));
+  assert.deepEqual(C.anchorArgsAfter({ size: 3, root: cp3.root }, cp, (o, n) => tree.consistencyProof(o, n)),
+    C.anchorArgsAfter([3n, cp3.root], cp, tree));
+  for (const at of [1, 2, 4, 5, 6]) {
+    const args = C.anchorArgsAfter([BigInt(at), tree.rootAt(at)], cp, tree);
+    assert.deepEqual(args[4], tree.consistencyProof(at, 7).path.map(C.hex), `from ${at}`);
+  }
+  // already anchored (this checkpoint, or a later one of the same history): nothing to send
+  assert.equal(C.anchorArgsAfter([7n, cp.root], cp, tree), null);
+  assert.equal(C.anchorArgsAfter([7n, cp.root], cp3, tree), null);
+  // another history is anchored: refused locally, before any gas is spent
+  assert.throws(() => C.anchorArgsAfter([3n, new Uint8Array(32).fill(9)], cp, tree), code('verification_failed', /not one history/));
+  assert.throws(() => C.anchorArgsAfter([7n, new Uint8Array(32).fill(9)], cp, tree), code('verification_failed', /another root/));
+  assert.throws(() => C.anchorArgsAfter([7n, new Uint8Array(32).fill(9)], cp3, tree), code('verification_failed'));
+  assert.throws(() => C.anchorArgsAfter([3n, cp3.root], cp, {}), code('invalid_argument', /MerkleTree/));
+  assert.throws(() => C.anchorArgsAfter([3n], cp, tree), code('invalid_argument'));
+});
+
+test('decoders refuse what is not a contract result, with InvalidArgument', () => {
+  assert.throws(() => C.decodeLatest(null), code('invalid_argument'));
+  assert.throws(() => C.decodeLatest([7n, '0x00']), code('invalid_argument', /32 bytes/));
+  assert.throws(() => C.decodeConsent([9n, 0n, 0n, '0x' + '00'.repeat(32)]), code('invalid_argument', /status/));
+  assert.throws(() => C.decodeEvent({}, {}), code('invalid_argument', /Interface/));
+  assert.throws(() => C.anchoredNote(cv.origin, { logId: '0x00', size: 1, root: '0x', signature: '0x' }), code('invalid_argument'));
+  assert.throws(() => C.hex('0x00'), code('invalid_argument'));
+  assert.throws(() => C.bytesOf({ toBytes: () => 'nope' }), code('invalid_argument'));
 });

@@ -138,3 +138,83 @@ test('live: consent granted and revoked on chain with the entries cipherchart wr
   });
   assert.throws(() => token.verify(patient.publicKey(), 1500, cc.RevocationSet.fromChain(log)), cc.ConsentError); // Rust: revoked
 });
+
+// Review L8: a checkpoint whose first signature line is not the log's (a witness's cosignature)
+// verifies in Rust, and anchorArgs passes the log's line, so it anchors.
+test('live: L8 a cosigned checkpoint (a witness line first) anchors with the log\'s line', { skip }, async () => {
+  const log = clinicLog(20);
+  const note = log.checkpoint(logKey, ORIGIN).toNote();
+  const witness = cc.BlsSigningKey.fromIkm(new Uint8Array(32).fill(9));
+  const wsig = witness.sign(enc('a cosignature')).toBytes();
+  const line = `\u2014 witness.example/w1 ${Buffer.concat([Buffer.from([1, 2, 3, 4]), wsig]).toString('base64')}\n`;
+  const split = note.lastIndexOf('\n\n') + 2;
+  const cp = cc.Checkpoint.fromNote(note.slice(0, split) + line + note.slice(split));
+  assert.equal(cp.signatures[0].keyName, 'witness.example/w1');
+  cp.verify(logKey.publicKey()); // Rust ignores the witness's line
+  const args = C.anchorArgsAfter(await anchor.latest(logId), cp, log, logId);
+  assert.equal(args[2], C.hex(cp.signatures[1].signature));
+  // the witness's line (what the first line gave before the fix) is refused on chain...
+  await reverts(anchor.anchor.staticCall(logId, args[0], args[1], C.hex(wsig), C.hex(C.signatureU(wsig)), args[4]),
+    'BadCheckpointSignature');
+  // ...the log's line anchors
+  await send(anchor.anchor(logId, ...args));
+  assert.deepEqual(C.decodeLatest(await anchor.latest(logId)), { size: 20, root: log.root });
+});
+
+// Review L5: a third party anchors a genuine checkpoint of the log first; the clinic's
+// transaction built on its own stale bookkeeping fails, anchorArgsAfter on a fresh latest()
+// succeeds, and then reports nothing left to send.
+test('live: L5 after a third party anchored first, anchorArgsAfter(latest()) anchors', { skip }, async () => {
+  const log = clinicLog(28);
+  const cp = log.checkpoint(logKey, ORIGIN);
+  const stale = C.anchorArgs(cp, log.proveConsistency(20)); // the clinic's last own anchor: 20
+  // a patient holding a receipt at 24 anchors that checkpoint first (from her own account)
+  const receiptLog = clinicLog(24);
+  const theirs = receiptLog.checkpoint(logKey, ORIGIN);
+  const other = anchor.connect(chain.accounts[1]);
+  await send(other.anchor(logId, ...C.anchorArgsAfter(await anchor.latest(logId), theirs, receiptLog, logId)));
+  assert.equal(C.decodeLatest(await anchor.latest(logId)).size, 24);
+  await assert.rejects(anchor.anchor.staticCall(logId, ...stale)); // a proof from 20 no longer fits
+  const args = C.anchorArgsAfter(await anchor.latest(logId), cp, log, logId);
+  assert.deepEqual(args[4], log.proveConsistency(24, 28).path.map(C.hex));
+  await send(anchor.anchor(logId, ...args));
+  assert.deepEqual(C.decodeLatest(await anchor.latest(logId)), { size: 28, root: log.root });
+  assert.equal(C.anchorArgsAfter(await anchor.latest(logId), cp, log, logId), null, 'nothing left to send');
+  assert.equal(C.anchorArgsAfter(await anchor.latest(logId), theirs, log, logId), null, 'an older checkpoint is covered');
+  // a rewritten history is refused before sending anything
+  const fork = clinicLog(32, 26);
+  const now = await anchor.latest(logId);
+  // (cipherchart/ledger throws cipherchart/verify's classes; `cc` is the full build: the code is shared)
+  assert.throws(() => C.anchorArgsAfter(now, fork.checkpoint(logKey, ORIGIN), fork, logId), (e) => e.code === 'verification_failed');
+});
+
+// Review L9: a holder downstream of a block revoking that block changes nothing, in Rust
+// (RevocationSet::revokes) and in revokedOnChain; the issuer's revocation counts in both.
+test('live: L9 the per-block signer rule agrees with Rust', { skip }, async () => {
+  const patient = cc.BlsSigningKey.fromIkm(new Uint8Array(32).fill(4));
+  const hospital = cc.BlsSigningKey.fromIkm(new Uint8Array(32).fill(5));
+  const grant = new cc.Grant('patient-43', cc.Policy.parse('role:physician'), 1000, 2000).purposes(['treatment'])
+    .holder(hospital.publicKey());
+  const t0 = cc.ConsentToken.issueGrant(patient, grant); // block 0, signed by the patient
+  const t1 = t0.attenuate(hospital, new cc.Narrowing()); // block 1, signed by the hospital
+  assert.equal(t1.blockCount, 2);
+  const signers = [patient.publicKey(), hospital.publicKey()];
+  for (const k of [hospital, patient]) {
+    const [pk, ...rest] = keyArgsOf(k);
+    await send(registry.registerKey(pk, ...rest));
+  }
+  const log = new cc.Chain();
+  // the hospital (signer of block 1 only) revokes block 0
+  const ri = log.appendRevoke(t0, 1100, hospital);
+  await send(registry.revoke(...C.entryArgs(log.entry(ri))));
+  const [id0] = C.revocationIds(t1);
+  assert.equal(await registry.isRevoked(id0, C.hex(hospital.publicKey().toBytes())), true); // recorded on chain
+  t1.verify(patient.publicKey(), 1500, cc.RevocationSet.fromChain(log)); // Rust: not revoked
+  assert.equal(await C.revokedOnChain(registry, t1, signers), null); // the gate agrees
+  // the patient revokes block 0: both refuse
+  const pi = log.appendRevoke(t0, 1200, patient);
+  await send(registry.revoke(...C.entryArgs(log.entry(pi))));
+  assert.throws(() => t1.verify(patient.publicKey(), 1500, cc.RevocationSet.fromChain(log)), cc.ConsentError);
+  const hit = await C.revokedOnChain(registry, t1, signers);
+  assert.deepEqual([C.hex(hit.revocationId), C.hex(hit.publicKey)], [id0, C.hex(patient.publicKey().toBytes())]);
+});
