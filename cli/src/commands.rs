@@ -185,6 +185,7 @@ impl Staff {
         let signer = BlsSigningKey::read_key_file(&sign_path, passphrase)
             .context(&format!("opening your signing key {}", sign_path.display()))?;
         let log = clinic.log()?;
+        clinic.check_issued(&log, &signer.public_key(), key)?;
         Ok(Self { pk, signer, log })
     }
 
@@ -572,39 +573,14 @@ pub fn audit(dir: &Path) -> Result<Report, Failure> {
     chain
         .verify_all(None, &mut OsRng)
         .context("checking the audit log's signatures")?;
-    let log_pk = clinic.log_public_key()?;
-    let mut names = std::collections::HashMap::new();
-    names.insert(log_pk.to_bytes().to_vec(), "administrator".to_owned());
     let mut lines = vec![format!(
         "The audit log has {} entries; every signature and link checks.",
         chain.len()
     )];
     let mut entries = Vec::new();
-    for i in 0..chain.len() {
-        let e = chain.entry(i).context("reading the audit log")?;
+    clinic.signers(&chain, |i, e, who| {
         let metadata = String::from_utf8_lossy(e.metadata()).into_owned();
-        // Consent grants and revocations name a 32-byte revocation id, not text.
-        let subject = match std::str::from_utf8(e.subject()) {
-            Ok(t) if !t.chars().any(char::is_control) => t.to_owned(),
-            _ => format!(
-                "consent {}",
-                &hex(e.subject())[..16.min(2 * e.subject().len())]
-            ),
-        };
-        if e.action() == Action::Grant && e.actor() == &log_pk {
-            if let Some(signer) = metadata.split("signer=").nth(1) {
-                if let Some(bytes) = unhex(signer.trim()) {
-                    names.insert(bytes, subject.clone());
-                }
-            }
-        }
-        // Every entry must be signed by the clinic's log key or by a person the log key
-        // issued a key to earlier in this log: a log written by anyone else is not ours.
-        let Some(who) = names.get(e.actor().to_bytes().as_slice()).cloned() else {
-            return Err(Failure::log_broken(format!(
-                "entry #{i} is signed by a key this clinic never issued (log.pub or an `issue` entry signed by it)"
-            )));
-        };
+        let subject = crate::clinic::subject_text(e);
         lines.push(format!(
             "#{i:<4} {} {:<10} {:<24} by {who}",
             utc(e.time()),
@@ -613,21 +589,11 @@ pub fn audit(dir: &Path) -> Result<Report, Failure> {
         ));
         entries.push(json!({"index": i, "time": e.time(), "utc": utc(e.time()), "action": e.action().to_string(),
                             "subject": subject, "by": who, "digest": hex(e.digest()), "metadata": metadata}));
-    }
+    })?;
     Ok(Report {
         lines,
         json: json!({"ok": true, "entries": entries, "root": hex(&chain.root())}),
     })
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// `YYYY-MM-DD HH:MM UTC` for seconds since 1970 (Howard Hinnant's days-to-civil).

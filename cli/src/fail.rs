@@ -96,6 +96,18 @@ impl Failure {
         }
     }
 
+    /// A key of another clinic folder (or of this clinic before it moved to a new master
+    /// key) given with this one: the library's `wrong_authority`, said for a person.
+    pub fn wrong_clinic(message: String) -> Self {
+        Self {
+            code: "wrong_authority",
+            kind: None,
+            message,
+            hint: "This key belongs to another clinic folder, or to this clinic before it moved to a new master key. Use the key this clinic issued to you with this clinic's folder, or ask the administrator.",
+            exit: exit::BAD_INPUT,
+        }
+    }
+
     /// A sealed file stored under another name than it was sealed with.
     pub fn name_mismatch(message: String) -> Self {
         Self {

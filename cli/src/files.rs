@@ -27,7 +27,8 @@ fn unregister(path: &Path) {
 pub fn remove_partials() {
     if let Ok(list) = PARTIALS.lock() {
         for p in list.iter() {
-            let _ = fs::remove_file(p);
+            // A file, or a folder being filled ([`PendingFolder`]).
+            let _ = fs::remove_file(p).or_else(|_| fs::remove_dir_all(p));
         }
     }
 }
@@ -180,6 +181,63 @@ pub fn new_folder(out: &Path) -> io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A new output folder filled under a hidden temporary name beside `target` and given its
+/// name by [`PendingFolder::publish`] only when complete; dropping it (a failure) or Ctrl-C
+/// removes it. A move that stops half-way thus never looks finished.
+pub struct PendingFolder {
+    tmp: PathBuf,
+    target: PathBuf,
+    published: bool,
+}
+
+impl PendingFolder {
+    /// Starts filling `target`, which must not exist.
+    pub fn create(target: &Path) -> io::Result<Self> {
+        new_folder(target)?;
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no folder name"))?;
+        fs::create_dir_all(&dir)?;
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.partial", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        fs::create_dir(&tmp)?;
+        register(&tmp);
+        Ok(Self {
+            tmp,
+            target: target.to_path_buf(),
+            published: false,
+        })
+    }
+
+    /// Where to write the folder's files meanwhile.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Gives the folder its name, failing if the name was taken meanwhile.
+    pub fn publish(mut self) -> io::Result<()> {
+        new_folder(&self.target)?;
+        fs::rename(&self.tmp, &self.target)?;
+        self.published = true;
+        Ok(())
+    }
+}
+
+impl Drop for PendingFolder {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+        unregister(&self.tmp);
+    }
 }
 
 /// Removes a new output folder that a failed command left without any file (only the

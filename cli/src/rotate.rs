@@ -57,24 +57,49 @@ pub fn rotate(
             "rotate takes the folder of sealed files".into(),
         ));
     }
-    crate::files::new_folder(out).context("choosing the output folder")?;
+    // Every input is checked before anything is written or logged: a folder that cannot
+    // move whole does not move at all (review ROT-3, ROT-4).
+    let files = walk(input).context("reading the folder")?;
+    let (sealed, other): (Vec<String>, Vec<String>) =
+        files.into_iter().partition(|f| f.ends_with(".cc"));
+    if !other.is_empty() {
+        return Err(Failure::bad_input(
+            format!(
+                "{} file(s) in {} are not sealed files (*.cc) and would not move: {}",
+                other.len(),
+                input.display(),
+                other.join(", ")
+            ),
+            "Move them out of the folder (or seal them), then run rotate again: the old folder is archived after the move.",
+        ));
+    }
+    for rel in &sealed {
+        let src = input.join(rel);
+        let what = format!("checking {}", src.display());
+        let bytes = std::fs::read(&src).context(&what)?;
+        let record = SealedRecord::from_bytes(&bytes).map_err(|e| {
+            Failure::from_error(&e, &what).within("a damaged file, or a stream (files over 64 MiB), which rotate cannot move; open and seal a stream again")
+        })?;
+        if record.authority() != old_pk.id() {
+            return Err(Failure::wrong_clinic(format!(
+                "{} was not sealed for the clinic in {}",
+                src.display(),
+                old.dir.display()
+            )));
+        }
+    }
+    // Filled under a hidden name, named `out` only when every file moved.
+    let folder = crate::files::PendingFolder::create(out).context("choosing the output folder")?;
     // One one-off key per policy, for exactly its attributes; dropped (wiped) at the end.
     let mut keys: HashMap<Vec<u8>, UserKey> = HashMap::new();
     let mut moved = Vec::new();
-    let files: Vec<String> = walk(input)
-        .context("reading the folder")?
-        .into_iter()
-        .filter(|f| f.ends_with(".cc"))
-        .collect();
-    let mut progress = crate::progress::Progress::new(files.len());
-    for rel in files {
+    let mut progress = crate::progress::Progress::new(sealed.len());
+    for rel in sealed {
         progress.next(&rel);
         let src = input.join(&rel);
         let what = format!("moving {}", src.display());
         let bytes = std::fs::read(&src).context(&what)?;
-        let record = SealedRecord::from_bytes(&bytes).map_err(|e| {
-            Failure::from_error(&e, &what).within("only files sealed as records (up to 64 MiB) can be rotated; open and seal larger ones again")
-        })?;
+        let record = SealedRecord::from_bytes(&bytes).context(&what)?;
         let policy = record.policy().clone();
         let key = match keys.entry(policy.to_bytes()) {
             std::collections::hash_map::Entry::Occupied(k) => k.into_mut(),
@@ -94,7 +119,7 @@ pub fn rotate(
         )
         .context(&what)?;
         let out_bytes = resealed.to_bytes();
-        let dst = out.join(&rel);
+        let dst = folder.path().join(&rel);
         let mut pending = Pending::create(&dst).context(&format!("writing {}", dst.display()))?;
         pending.file().write_all(&out_bytes).context(&what)?;
         pending
@@ -133,6 +158,9 @@ pub fn rotate(
         }
         moved.push(id);
     }
+    folder
+        .publish()
+        .context(&format!("naming the folder {}", out.display()))?;
     Ok(Report {
         lines: vec![
             format!("Moved {} file(s) to the new authority, under the same policies and names.", moved.len()),
