@@ -129,6 +129,13 @@ impl BlsPublicKey {
         let proof = &*proof;
         detached(py, || self.0.verify_possession(&proof.0)).map_err(to_py_err)
     }
+
+    /// The key uncompressed for Ethereum's EIP-2537 precompiles (128 bytes: x, y, each 16
+    /// zero bytes then 48 big-endian bytes).
+    #[allow(clippy::wrong_self_convention)] // pyo3 methods cannot take `self` by value
+    fn to_eip2537_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_eip2537_bytes())
+    }
 }
 
 #[pymethods]
@@ -140,6 +147,13 @@ impl BlsSignature {
         detached(py, || cipherchart::BlsSignature::aggregate(&sigs))
             .map(Self)
             .map_err(to_py_err)
+    }
+
+    /// The signature uncompressed for Ethereum's EIP-2537 precompiles (256 bytes: x.c0, x.c1,
+    /// y.c0, y.c1, each 16 zero bytes then 48 big-endian bytes).
+    #[allow(clippy::wrong_self_convention)] // pyo3 methods cannot take `self` by value
+    fn to_eip2537_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.to_eip2537_bytes())
     }
 }
 

@@ -162,3 +162,26 @@ def test_unvalidated_signature_round_trip() -> None:
     assert repr(decoded) == f"UnvalidatedSignature({bytes(sig)[:8].hex()})"
     with pytest.raises(cipherchart.InvalidEncoding):
         UnvalidatedSignature.from_bytes(bytes(96))
+
+
+def test_eip2537_bytes() -> None:
+    # The G1 generator (secret key 1) as EIP-2537 writes it.
+    g = BlsSigningKey.from_secret_bytes(bytes(31) + b"\x01").public_key.to_eip2537_bytes()
+    assert g.hex() == (
+        "00" * 16
+        + "17f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb"
+        + "00" * 16
+        + "08b3f481e3aaa0f1a09e30ed741d8ae4fcf5e095d5d00af600db18cb2c04b3edd03cc744a2888ae40caa232946c5e7e1"
+    )
+    pk = KEYS[1].public_key
+    x = bytearray(bytes(pk))
+    x[0] &= 0x1F  # the three flag bits
+    u = pk.to_eip2537_bytes()
+    assert len(u) == 128 and u[:16] == bytes(16) and u[16:64] == x and u[64:80] == bytes(16)
+    sig = KEYS[1].sign(b"m")
+    s = bytearray(bytes(sig))
+    s[0] &= 0x1F
+    v = sig.to_eip2537_bytes()
+    # x.c0 then x.c1 (the compressed form is x.c1 then x.c0), then y; each padded to 64 bytes
+    assert len(v) == 256 and v[16:64] == s[48:] and v[80:128] == s[:48]
+    assert all(v[i : i + 16] == bytes(16) for i in range(0, 256, 64))

@@ -613,6 +613,8 @@ class BlsPublicKey:
     def verify(self, message: _BytesLike, signature: "BlsSignature") -> None:
         """Raises VerificationFailed unless ``signature`` is valid on ``message``."""
     def verify_possession(self, proof: "BlsSignature") -> None: ...
+    def to_eip2537_bytes(self) -> bytes:
+        """The key uncompressed for Ethereum's EIP-2537 precompiles (128 bytes)."""
     def to_object_bytes(self) -> bytes:
         """The 52-byte cipherchart object (header, then the 48 raw bytes)."""
     @staticmethod
@@ -632,6 +634,8 @@ class BlsSignature:
     def from_bytes(data: _BytesLike) -> "BlsSignature": ...
     @staticmethod
     def aggregate(signatures: Sequence["BlsSignature"]) -> "BlsSignature": ...
+    def to_eip2537_bytes(self) -> bytes:
+        """The signature uncompressed for Ethereum's EIP-2537 precompiles (256 bytes)."""
     def to_object_bytes(self) -> bytes:
         """The 100-byte cipherchart object (header, then the 96 raw bytes)."""
     @staticmethod
