@@ -173,6 +173,11 @@ test('L5: anchorArgsAfter builds the proof from the anchored latest(), checked a
   // already anchored (this checkpoint, or a later one of the same history): nothing to send
   assert.equal(C.anchorArgsAfter([7n, cp.root], cp, tree), null);
   assert.equal(C.anchorArgsAfter([7n, cp.root], cp3, tree), null);
+  // a size-0 checkpoint (the empty log, review L4): sent only while nothing is anchored
+  const empty = { ...cp, size: 0, root: B.bytes('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855') };
+  assert.deepEqual(C.anchorArgsAfter([0n, '0x' + '00'.repeat(32)], empty, tree), C.anchorArgs(empty));
+  assert.equal(C.anchorArgsAfter([0n, empty.root], empty, tree), null);
+  assert.equal(C.anchorArgsAfter([3n, cp3.root], empty, tree), null);
   // another history is anchored: refused locally, before any gas is spent
   assert.throws(() => C.anchorArgsAfter([3n, new Uint8Array(32).fill(9)], cp, tree), code('verification_failed', /not one history/));
   assert.throws(() => C.anchorArgsAfter([7n, new Uint8Array(32).fill(9)], cp, tree), code('verification_failed', /another root/));

@@ -200,6 +200,9 @@ export function anchorArgsAfter(latest, checkpoint, log, keyId = undefined) {
   const root = fixed(checkpoint.root, 32, 'root');
   const aRoot = fixed(anchoredRoot, 32, 'anchored root');
   const sizeN = safe(size, 'size');
+  // Size 0: the contract takes only the empty tree, and only before any other anchor
+  // (review L4); once anything is anchored there is nothing to send.
+  if (size === 0n) return at === 0n && aRoot.every((b) => b === 0) ? anchorArgs(checkpoint, null, keyId) : null;
   if (at === 0n) return anchorArgs(checkpoint, null, keyId);
   const atN = safe(at, 'anchored size');
   // The consistency proof between two trees of the log, checked against their roots here.
