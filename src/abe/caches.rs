@@ -2,6 +2,12 @@
 //! public keys used, and the combs of header rows that recur. What they save is measured
 //! in the docs of each constant; every cache is bounded, so an attacker choosing keys or
 //! policies cannot grow them.
+//!
+//! Every cache built from a policy is keyed by what determines its content, versions
+//! included (`docs/revocation-v3.md` §3.2): the FO row bases by the versioned policy's
+//! canonical bytes, the row combs by (name, version, LSSS row), the attribute points
+//! (`hash::attribute_points`) by (name, version). State built at one version is never
+//! served for another.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -12,7 +18,7 @@ use super::tables::{row_combs_vartime, KeyTables, RowBases, RowCombs};
 use crate::abe::PublicKey;
 use crate::cache::Lru;
 use crate::error::Result;
-use crate::policy::Lsss;
+use crate::policy::VersionedPolicy;
 
 /// Public keys whose tables are kept: an application seals under one authority, rarely
 /// a few.
@@ -47,11 +53,13 @@ pub(super) fn key_tables(pk: &PublicKey) -> Arc<KeyTables> {
 }
 
 /// Row combs kept (least recently used evicted): 256 rows, about 27 MiB. A row is
-/// identified by its attribute and its LSSS row (trailing zeros dropped), so recurring
-/// policies, and rows shared between policies, hit.
+/// identified by its attribute, the attribute's version and its LSSS row (trailing zeros
+/// dropped), so recurring policies, and rows shared between policies, hit.
 const ROW_COMB_ENTRIES: usize = 256;
 
-type RowKey = (String, Vec<Fr>);
+/// (attribute name, version, LSSS row without trailing zeros): what a row's bases
+/// depend on.
+type RowKey = (String, u32, Vec<Fr>);
 
 static ROW_COMBS: Mutex<Lru<RowKey, Arc<RowCombs>>> = Mutex::new(Lru::new(ROW_COMB_ENTRIES));
 
@@ -64,13 +72,15 @@ pub(super) const HOT_ROW_USES: u32 = 8;
 /// Uses of rows that have no combs yet (bounded like the attribute cache).
 static ROW_USES: Mutex<Lru<RowKey, u32>> = Mutex::new(Lru::new(4096));
 
-/// The cache key of row `i`: its attribute and its LSSS row without trailing zeros.
-fn row_key(lsss: &Lsss, i: usize) -> RowKey {
+/// The cache key of row `i`: its attribute, the row's version and its LSSS row without
+/// trailing zeros.
+fn row_key(policy: &VersionedPolicy, i: usize) -> RowKey {
+    let lsss = policy.lsss();
     let mut entries = lsss.row(i).to_vec();
     while entries.last().is_some_and(Zero::is_zero) {
         entries.pop();
     }
-    (lsss.rho(i).as_str().to_owned(), entries)
+    (lsss.rho(i).as_str().to_owned(), policy.version(i), entries)
 }
 
 /// Row combs built at most per header computation. Building costs about 13 ms a row:
@@ -84,13 +94,13 @@ pub(super) const COMB_BUILDS_PER_HEADER: usize = 2;
 /// `bases` on its [`HOT_ROW_USES`]-th use or later, if `builds` (decremented) allows.
 /// `None`: use the variable-base path.
 pub(super) fn row_combs(
-    lsss: &Lsss,
+    policy: &VersionedPolicy,
     i: usize,
     hot_after: u32,
     builds: &mut usize,
     bases: impl FnOnce() -> Result<RowBases>,
 ) -> Result<Option<Arc<RowCombs>>> {
-    let key = row_key(lsss, i);
+    let key = row_key(policy, i);
     if let Some(hit) = lock(&ROW_COMBS).get(&key) {
         return Ok(Some(hit));
     }
@@ -131,10 +141,12 @@ enum FoEntry {
 /// way (the AND's cost).
 const THRESHOLD_BASES_USE: u32 = 2;
 
-/// By the policy's canonical bytes (`Policy::to_bytes`), which determine its matrix.
+/// By the versioned policy's canonical bytes (`VersionedPolicy::canonical_bytes`), which
+/// determine its matrix and the attribute points of its rows.
 static FO_BASES: Mutex<Lru<Vec<u8>, FoEntry>> = Mutex::new(Lru::new(FO_BASES_ENTRIES));
 
-/// The FO row bases of the policy encoded as `policy`, if cached or due: a matrix with
+/// The FO row bases of the versioned policy whose canonical bytes are `policy`, if
+/// cached or due: a matrix with
 /// only entries 0 and ±1 (`unit_entries`) gets them on first use, a threshold matrix on
 /// its [`THRESHOLD_BASES_USE`]-th; `None` means "weigh by columns this time". `build`
 /// runs outside the lock (public data only; bounded, so attacker-chosen policies evict
@@ -230,11 +242,11 @@ mod tests {
             "2 of (comb:a, comb:e, comb:f)",
         ] {
             let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
-            let lsss = policy.lsss();
+            let lsss = &VersionedPolicy::unversioned(policy);
             for s in &pairs {
                 let digits = [recode(&s[0].0), recode(&s[1].0)];
                 for _pass in 0..2 {
-                    for i in 0..lsss.rows() {
+                    for i in 0..lsss.lsss().rows() {
                         let combs =
                             row_combs(lsss, i, 1, &mut { usize::MAX }, || row_bases(lsss, i))
                                 .unwrap_or_else(|e| panic!("{e}"))
@@ -257,7 +269,7 @@ mod tests {
     fn rows_get_combs_when_hot() {
         let policy =
             crate::policy::Policy::parse("hot:a and hot:b").unwrap_or_else(|e| panic!("{e}"));
-        let lsss = policy.lsss();
+        let lsss = &VersionedPolicy::unversioned(policy);
         for _ in 1..HOT_ROW_USES {
             assert!(
                 row_combs(lsss, 1, HOT_ROW_USES, &mut 1, || row_bases(lsss, 1))
@@ -301,7 +313,7 @@ mod tests {
         let gt_comb = best(&|| drop(tables.t[0].pow(&s)));
         let policy =
             crate::policy::Policy::parse("timing:a and timing:b").unwrap_or_else(|e| panic!("{e}"));
-        let lsss = policy.lsss();
+        let lsss = &VersionedPolicy::unversioned(policy);
         let start = Instant::now();
         let combs = row_combs(lsss, 0, 1, &mut 1, || row_bases(lsss, 0))
             .unwrap_or_else(|e| panic!("{e}"))
@@ -339,6 +351,146 @@ mod tests {
             };
             let got = fo_bases(policy, || unit, build).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(got.is_some(), rows, "step {i}");
+        }
+    }
+
+    /// The raw DecCore view of a key that ignores versions: the component of a name at
+    /// whatever version the key holds it (what a holder of an old key can compute; the
+    /// library's own view refuses it, `DecryptionKey::k_attr`).
+    struct AnyVersion<'a>(&'a crate::abe::key_material::KeyMaterial);
+
+    impl crate::abe::core::DecryptionKey for AnyVersion<'_> {
+        fn k0_prepared(&self) -> &crate::abe::core::PreparedK0 {
+            self.0.k0_prepared()
+        }
+        fn k_prime(&self) -> &[crate::ct::SecretG1Affine; 3] {
+            &self.0.k_prime
+        }
+        fn k_attr(
+            &self,
+            attribute: &crate::policy::Attribute,
+            _version: u32,
+        ) -> Option<&[crate::ct::SecretG1Affine; 3]> {
+            let i = self.0.attributes.binary_search(attribute).ok()?;
+            self.0.k_attr.get(i)
+        }
+        fn authority(&self) -> &[u8; 32] {
+            &self.0.authority
+        }
+    }
+
+    /// `docs/revocation-v3.md` §3.2 and §13 (T8): every cache warmed by sealing at
+    /// `v_old` (the attribute points, the row combs, the FO row bases) is keyed by the
+    /// version, so a seal at `v_new` after a bump, with the same ⟨P⟩ and the same coins,
+    /// uses the new points: its bumped row differs, its other rows (same name, version and
+    /// LSSS row) are the same, the new key opens it, the FO bases check it, and the old
+    /// key's raw DecCore (components taken by name, versions ignored) gives a wrong `Z`.
+    #[test]
+    fn a_cache_warmed_at_an_old_version_never_serves_a_new_one() {
+        use crate::abe::core::{dec_core, enc_header, weighted_bases_vartime};
+        use crate::abe::msm::{msm_split_weights, SplitWeight};
+        use crate::policy::Policy;
+        use rand::Rng;
+
+        let mut rng = ChaCha20Rng::seed_from_u64(41);
+        let authority = Authority::setup(&mut rng);
+        let pk = authority.public_key();
+        for text in [
+            "bump:a and bump:b and bump:c",
+            "2 of (bump:a, bump:b, bump:c)",
+        ] {
+            let policy = Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            let rows = policy.lsss().rows();
+            let at = |versions: &[u32]| {
+                VersionedPolicy::at_versions(policy.clone(), versions)
+                    .unwrap_or_else(|e| panic!("{e}"))
+            };
+            let (v_old, v_new) = ([3, 3, 3], [4, 3, 3]); // bump:a (row 0) bumped
+            let (old, new) = (at(&v_old), at(&v_new));
+            let key_at = |versions: &[u32; 3], rng: &mut ChaCha20Rng| {
+                let names = ["bump:a", "bump:b", "bump:c"];
+                let pairs: Vec<(&str, u32)> = names.into_iter().zip(*versions).collect();
+                authority
+                    .issue_key_at_versions(&pairs, rng)
+                    .unwrap_or_else(|e| panic!("{e}"))
+            };
+            let (old_key, new_key) = (key_at(&v_old, &mut rng), key_at(&v_new, &mut rng));
+            let s = [
+                SecretScalar::random(&mut rng),
+                SecretScalar::random(&mut rng),
+            ];
+            let weights: Vec<SplitWeight> = (0..3 * rows)
+                .map(|_| SplitWeight {
+                    a: rng.gen(),
+                    b: rng.gen(),
+                })
+                .collect();
+            // Warm every cache at v_old: the rows get their combs, the policy its FO bases.
+            for _ in 0..HOT_ROW_USES as usize + rows {
+                let _ = enc_header(pk, &old, &s).unwrap_or_else(|e| panic!("{e}"));
+                let _ = weighted_bases_vartime(&old, &weights).unwrap_or_else(|e| panic!("{e}"));
+            }
+            for i in 0..rows {
+                let hot = row_combs(&old, i, HOT_ROW_USES, &mut 0, || row_bases(&old, i))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert!(hot.is_some(), "{text}: row {i} warmed");
+            }
+            assert_ne!(row_key(&old, 0), row_key(&new, 0));
+            assert_eq!(row_key(&old, 1), row_key(&new, 1));
+            // Seal at v_new with the same policy and coins.
+            let h_old = enc_header(pk, &old, &s).unwrap_or_else(|e| panic!("{e}"));
+            let h_new = enc_header(pk, &new, &s).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(h_old.c0, h_new.c0);
+            assert_ne!(h_old.rows[0], h_new.rows[0], "{text}: the bumped row");
+            assert_eq!(h_old.rows[1..], h_new.rows[1..], "{text}: the other rows");
+            // The new header's rows are those of the new points (Straus on the bases).
+            for i in 0..rows {
+                let bases = row_bases(&new, i).unwrap_or_else(|e| panic!("{e}"));
+                for (l, pair) in bases.iter().enumerate() {
+                    let affine = G1Projective::normalize_batch(pair);
+                    let row = SecretG1::multi_mul(&affine, &[&s[0], &s[1]]).publish();
+                    assert_eq!(row, h_new.rows[i][l], "{text}: row {i}, l {l}");
+                }
+            }
+            // The FO check's bases at v_new accept the new rows and not the old ones.
+            let [a, b] = weighted_bases_vartime(&new, &weights).unwrap_or_else(|e| panic!("{e}"));
+            let expected = SecretG1::multi_mul(&[a, b], &[&s[0], &s[1]]);
+            let sum = |rows: &[[G1Affine; 3]]| {
+                let flat: Vec<G1Affine> = rows.iter().flatten().copied().collect();
+                msm_split_weights(&flat, &weights).unwrap_or_else(|e| panic!("{e}"))
+            };
+            let fo = |rows: &[[G1Affine; 3]]| {
+                bool::from(expected.ct_eq(&SecretG1::from_projective(&sum(rows))))
+            };
+            assert!(fo(&h_new.rows), "{text}: FO at v_new");
+            assert!(!fo(&h_old.rows), "{text}: v_old rows under v_new bases");
+            let old_bases =
+                weighted_bases_vartime(&old, &weights).unwrap_or_else(|e| panic!("{e}"));
+            assert_ne!(old_bases, [a, b]);
+            // Z: the new key opens the new header; the old key's raw DecCore does not
+            // (and it does open the old one, so the difference is the version).
+            let z = kem_value(pk, &s).publish();
+            let names = ["bump:a", "bump:b", "bump:c"];
+            let gamma = policy
+                .lsss()
+                .reconstruct(&names)
+                .unwrap_or_else(|| panic!("satisfied"));
+            let open = |key: &dyn crate::abe::core::DecryptionKey,
+                        vp: &VersionedPolicy,
+                        h: &crate::abe::core::HeaderCore| {
+                dec_core(key, vp, h, &gamma)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .publish()
+            };
+            assert_eq!(open(&*new_key.material, &new, &h_new), z, "{text}");
+            let raw = AnyVersion(&old_key.material);
+            assert_eq!(open(&raw, &old, &h_old), z, "{text}");
+            assert_ne!(open(&raw, &new, &h_new), z, "{text}: the old key at v_new");
+            // The library's own view refuses the old key before any pairing.
+            assert_eq!(
+                dec_core(&*old_key.material, &new, &h_new, &gamma).map(|_| ()),
+                Err(crate::error::Error::PolicyNotSatisfied)
+            );
         }
     }
 

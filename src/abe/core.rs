@@ -6,6 +6,11 @@
 //!
 //! The algebra only: multiplications by fixed public bases go through the combs of
 //! [`super::tables`], which [`super::caches`] keeps per process.
+//!
+//! Everything that does group work for a header takes a [`VersionedPolicy`]
+//! (`docs/revocation-v3.md` §3.2): row `i` uses the attribute points of `ρ(i)` at the
+//! row's version, and the caches are keyed so that bases or combs built at one version
+//! are never served for another. v2 headers are every row at version 0.
 
 use std::sync::Arc;
 
@@ -28,7 +33,7 @@ use crate::ct::{
 };
 use crate::error::{Error, Result};
 use crate::hash::{attribute_points, column_points};
-use crate::policy::{Attribute, Lsss, RowBuilder};
+use crate::policy::{Attribute, RowBuilder, VersionedPolicy};
 
 /// The group part of a FAME header: `C0 ∈ G2³` and one `C_i ∈ G1³` per LSSS row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,18 +62,24 @@ impl PreparedK0 {
 /// Implemented by user keys and by the blinded keys inside re-keys, so the proxy runs
 /// exactly the same code as a key holder.
 pub(crate) trait DecryptionKey {
-    /// The attributes the key holds, sorted.
-    fn attributes(&self) -> &[Attribute];
     /// `K0`, prepared for the Miller loop (computed once and cached).
     fn k0_prepared(&self) -> &PreparedK0;
     /// `K'`.
     fn k_prime(&self) -> &[SecretG1Affine; 3];
-    /// `K_y` for an attribute the key holds.
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[SecretG1Affine; 3]>;
+    /// `K_y` for an attribute the key holds **at `version`** (`None` for an attribute it
+    /// lacks or holds at another version: `(y, v)` and `(y, v')` are different FAME
+    /// attributes, `docs/revocation-v3.md` §3.4). The holder guard ([`HOLDER_GUARD`],
+    /// version 0) is held by user keys only, never by re-keys or delegation keys.
+    ///
+    /// [`HOLDER_GUARD`]: crate::policy::HOLDER_GUARD
+    fn k_attr(&self, attribute: &Attribute, version: u32) -> Option<&[SecretG1Affine; 3]>;
+    /// Whether the key holds `attribute` at `version` (it has that component). Public
+    /// data only: which attributes and versions a key holds is not secret.
+    fn holds(&self, attribute: &Attribute, version: u32) -> bool {
+        self.k_attr(attribute, version).is_some()
+    }
     /// The key id of the authority that issued the key.
     fn authority(&self) -> &[u8; 32];
-    /// Whether the key holds the holder guard (user keys do; re-keys never).
-    fn holds_guard(&self) -> bool;
 }
 
 /// `x·P` for a small public `x` by double-and-add from the top bit: `⌊log2 x⌋`
@@ -96,14 +107,14 @@ fn column(j: usize) -> Result<Arc<crate::hash::AttributePoints>> {
 }
 
 /// Builds row bases `B(i,l,t) = W(ρ(i),l,t) + Σ_j M_ij·U(j,l,t)` from the gate tree
-/// ([`Lsss::build_rows`]): a gate's vector is built once and shared by its children,
+/// ([`Lsss::build_rows`](crate::policy::Lsss::build_rows)): a gate's vector is built once and shared by its children,
 /// Lewko–Waters entries are point additions, and a threshold child's Vandermonde
 /// entries `x, x², …, x^(k−1)` are one Horner evaluation at its small point `x`
 /// (`k − 1` small-scalar multiplications by `x` and additions), never a full-width
 /// multiplication. Public data only: variable time throughout. The steps are exactly
 /// those that `policy::cost` counts.
 struct BaseBuilder<'a> {
-    lsss: &'a Lsss,
+    policy: &'a VersionedPolicy,
     out: Vec<Option<RowBases>>,
     failed: Option<Error>,
 }
@@ -159,7 +170,7 @@ impl RowBuilder for BaseBuilder<'_> {
     }
 
     fn leaf(&mut self, i: usize, v: &RowBases) {
-        let w = attribute_points(self.lsss.rho(i).as_str());
+        let w = attribute_points(self.policy.lsss().rho(i).as_str(), self.policy.version(i));
         let mut bases = *v;
         for (row, points) in bases.iter_mut().zip(&w.points) {
             for (base, point) in row.iter_mut().zip(points) {
@@ -174,11 +185,15 @@ impl RowBuilder for BaseBuilder<'_> {
 
 /// The public bases of the rows `i` with `wanted(i)` (`None` for the others), built
 /// in one walk of the gate tree so that rows share their gates' work (see
-/// [`BaseBuilder`]). `B(i,l,t) = W(ρ(i),l,t) · Π_j U(j,l,t)^{M_ij}`, so that
-/// `C(i,l) = B(i,l,1)^{s1} · B(i,l,2)^{s2}`.
-fn rows_bases(lsss: &Lsss, wanted: &dyn Fn(usize) -> bool) -> Result<Vec<Option<RowBases>>> {
+/// [`BaseBuilder`]). `B(i,l,t) = W(ρ(i),v_i,l,t) · Π_j U(j,l,t)^{M_ij}` (`v_i` the row's
+/// version), so that `C(i,l) = B(i,l,1)^{s1} · B(i,l,2)^{s2}`.
+fn rows_bases(
+    policy: &VersionedPolicy,
+    wanted: &dyn Fn(usize) -> bool,
+) -> Result<Vec<Option<RowBases>>> {
+    let lsss = policy.lsss();
     let mut builder = BaseBuilder {
-        lsss,
+        policy,
         out: vec![None; lsss.rows()],
         failed: None,
     };
@@ -190,8 +205,8 @@ fn rows_bases(lsss: &Lsss, wanted: &dyn Fn(usize) -> bool) -> Result<Vec<Option<
 }
 
 /// The public base points of row `i` alone (its path through the gate tree).
-pub(super) fn row_bases(lsss: &Lsss, i: usize) -> Result<RowBases> {
-    rows_bases(lsss, &|r| r == i)?
+pub(super) fn row_bases(policy: &VersionedPolicy, i: usize) -> Result<RowBases> {
+    rows_bases(policy, &|r| r == i)?
         .get(i)
         .copied()
         .flatten()
@@ -214,12 +229,20 @@ pub(crate) fn enc_c0_secret(pk: &PublicKey, s: &[SecretScalar; 2]) -> [SecretG2;
 /// the constant-time layer: fixed-base combs of hot rows, a Straus product of the
 /// (public) row bases otherwise. The bases of all the cold rows are built in one walk
 /// of the gate tree ([`rows_bases`]).
-pub(crate) fn enc_rows_secret(lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<Vec<SecretG1>> {
+pub(crate) fn enc_rows_secret(
+    policy: &VersionedPolicy,
+    s: &[SecretScalar; 2],
+) -> Result<Vec<SecretG1>> {
+    let lsss = policy.lsss();
     let mut builds = COMB_BUILDS_PER_HEADER;
     let combs = (0..lsss.rows())
-        .map(|i| row_combs(lsss, i, HOT_ROW_USES, &mut builds, || row_bases(lsss, i)))
+        .map(|i| {
+            row_combs(policy, i, HOT_ROW_USES, &mut builds, || {
+                row_bases(policy, i)
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
-    let cold = rows_bases(lsss, &|i| combs.get(i).is_some_and(Option::is_none))?;
+    let cold = rows_bases(policy, &|i| combs.get(i).is_some_and(Option::is_none))?;
     let mut digits = [recode(&s[0].0), recode(&s[1].0)];
     let mut rows = Vec::with_capacity(lsss.rows() * 3);
     for (comb, bases) in combs.iter().zip(&cold) {
@@ -249,9 +272,13 @@ pub(crate) fn enc_rows_secret(lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<Vec<
 /// The FO check does not publish its recomputation: it compares [`enc_c0_secret`] in
 /// constant time, then the rows by one random linear combination
 /// ([`weighted_bases_vartime`], `record::kem::rows_match_batched`).
-pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> Result<HeaderCore> {
+pub(crate) fn enc_header(
+    pk: &PublicKey,
+    policy: &VersionedPolicy,
+    s: &[SecretScalar; 2],
+) -> Result<HeaderCore> {
     let c0 = SecretG2::batch_publish(&enc_c0_secret(pk, s));
-    let rows = SecretG1::batch_publish(&enc_rows_secret(lsss, s)?);
+    let rows = SecretG1::batch_publish(&enc_rows_secret(policy, s)?);
     Ok(HeaderCore {
         c0: [c0[0], c0[1], c0[2]],
         rows: rows.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
@@ -270,15 +297,16 @@ pub(crate) fn enc_header(pk: &PublicKey, lsss: &Lsss, s: &[SecretScalar; 2]) -> 
 ///   rows' bases costs `k − 1` Horner steps per component, more than the extra MSM terms
 ///   of the columns; from its second use on, from its row bases, built then and cached.
 ///
-/// `policy` is the policy's canonical encoding (`Policy::to_bytes`), the key of the row
-/// bases' cache ([`fo_bases`]); it must be the policy whose matrix `lsss` is.
+/// The row bases' cache ([`fo_bases`]) is keyed by the versioned policy's canonical
+/// bytes (`docs/revocation-v3.md` §3.2), so bases built at one version vector are never
+/// served for another.
 ///
 /// Variable time: public data only (the policy, its hash points, the weights).
 pub(crate) fn weighted_bases_vartime(
-    lsss: &Lsss,
-    policy: &[u8],
+    policy: &VersionedPolicy,
     weights: &[SplitWeight],
 ) -> Result<[G1Affine; 2]> {
+    let lsss = policy.lsss();
     if weights.len() != 3 * lsss.rows() {
         return Err(Error::InvalidArgument("one FO weight per row component"));
     }
@@ -286,18 +314,20 @@ pub(crate) fn weighted_bases_vartime(
         (0..lsss.rows())
             .all(|i| (0..lsss.columns()).all(|j| matches!(lsss.small_entry(i, j), Some(-1..=1))))
     };
-    match fo_bases(policy, unit_entries, || fo_row_bases(lsss))? {
+    match fo_bases(policy.canonical_bytes(), unit_entries, || {
+        fo_row_bases(policy)
+    })? {
         Some(bases) => weighted_bases_by_rows(&bases, weights),
-        None => weighted_bases_by_columns(lsss, weights),
+        None => weighted_bases_by_columns(policy, weights),
     }
 }
 
 /// The row bases `[X, Y]` of any matrix, built in one walk of the gate tree
 /// ([`rows_bases`]: additions for entries 0 and ±1, Horner steps for a threshold's
 /// Vandermonde entries) and normalised together (one inversion).
-fn fo_row_bases(lsss: &Lsss) -> Result<FoBases> {
-    let rows = lsss.rows();
-    let bases = rows_bases(lsss, &|_| true)?;
+fn fo_row_bases(policy: &VersionedPolicy) -> Result<FoBases> {
+    let rows = policy.lsss().rows();
+    let bases = rows_bases(policy, &|_| true)?;
     let mut points = [Vec::with_capacity(3 * rows), Vec::with_capacity(3 * rows)];
     for row in &bases {
         let row = row.ok_or(Error::InvalidArgument("LSSS row without bases"))?;
@@ -325,14 +355,18 @@ fn weighted_bases_by_rows(
     two_affine(&sums)
 }
 
-/// [`weighted_bases_vartime`] without forming a row base. `B(i,l,t) = W(ρ(i),l,t) +
+/// [`weighted_bases_vartime`] without forming a row base. `B(i,l,t) = W(ρ(i),v_i,l,t) +
 /// Σ_j M_ij·U(j,l,t)`, so the weights go onto the distinct hash points:
-/// `A = Σ_{i,l} w_{i,l}·W(ρ(i),l,1) + Σ_{j,l} c_{j,l}·U(j,l,1)` with the column
+/// `A = Σ_{i,l} w_{i,l}·W(ρ(i),v_i,l,1) + Σ_{j,l} c_{j,l}·U(j,l,1)` with the column
 /// coefficients `c_{j,l} = Σ_i w_{i,l}·M_ij` in Fr, and `B` alike with `t = 2`. With
 /// split weights `w = a + b·λ` both parts are MSMs of 64-bit-wide halves: the attribute
 /// points by [`msm_split_weights`], the column points and their images `φ(U)` with the
 /// halves `Σ_i a_i·M_ij` and `Σ_i b_i·M_ij` of each coefficient.
-fn weighted_bases_by_columns(lsss: &Lsss, weights: &[SplitWeight]) -> Result<[G1Affine; 2]> {
+fn weighted_bases_by_columns(
+    policy: &VersionedPolicy,
+    weights: &[SplitWeight],
+) -> Result<[G1Affine; 2]> {
+    let lsss = policy.lsss();
     // The column coefficients in split form too: `c = Σ_i (a_i + b_i·λ)·M_ij =
     // (Σ_i a_i·M_ij) + λ·(Σ_i b_i·M_ij)`, each half as narrow as the entries allow (64
     // bits plus the entries' and the row count's bits for small Vandermonde entries).
@@ -357,7 +391,7 @@ fn weighted_bases_by_columns(lsss: &Lsss, weights: &[SplitWeight]) -> Result<[G1
         Vec::with_capacity(weights.len()),
     ];
     for i in 0..lsss.rows() {
-        let points = attribute_points(lsss.rho(i).as_str());
+        let points = attribute_points(lsss.rho(i).as_str(), policy.version(i));
         for pair in &points.points {
             hashed[0].push(pair[0]);
             hashed[1].push(pair[1]);
@@ -426,17 +460,22 @@ fn weighted_sum_vartime<'a>(
 
 /// DecCore: `Z = Π_l e(K'_l · Π K_{ρ(i),l}^{γ_i}, C0_l) / Π_l e(Π C_{i,l}^{γ_i}, K0_l)`.
 ///
-/// `gamma` comes from [`Lsss::reconstruct`] over the key's attributes, so every row it
-/// names has a key component. Returns `PolicyNotSatisfied` if one is missing.
+/// `gamma` comes from [`VersionedPolicy::reconstruct`] over the key's (name, version)
+/// pairs, so every row it names has a key component at the row's version. Returns
+/// `PolicyNotSatisfied`, before any pairing, if one is missing (a name the key lacks, or
+/// holds at another version).
 pub(crate) fn dec_core<K: DecryptionKey + ?Sized>(
     key: &K,
-    lsss: &Lsss,
+    policy: &VersionedPolicy,
     header: &HeaderCore,
     gamma: &[(usize, Fr)],
 ) -> Result<SecretGt> {
+    let lsss = policy.lsss();
     let mut key_rows = Vec::with_capacity(gamma.len());
     for (i, g) in gamma {
-        let k = key.k_attr(lsss.rho(*i)).ok_or(Error::PolicyNotSatisfied)?;
+        let k = key
+            .k_attr(lsss.rho(*i), policy.version(*i))
+            .ok_or(Error::PolicyNotSatisfied)?;
         let c = header.rows.get(*i).ok_or(Error::DecryptionFailed)?;
         key_rows.push((k, c, g));
     }
@@ -501,10 +540,18 @@ mod tests {
 
     use super::*;
 
+    /// `text` at version 0 (v2).
+    fn policy_unversioned(text: &str) -> VersionedPolicy {
+        VersionedPolicy::unversioned(
+            crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}")),
+        )
+    }
+
     /// The pre-fix row bases: `W + Σ_j M_ij·U_j` with a full-width multiplication by
     /// every non-zero entry (the reference for the Horner builder).
-    fn row_bases_full_width(lsss: &Lsss, i: usize) -> RowBases {
-        let w = attribute_points(lsss.rho(i).as_str());
+    fn row_bases_full_width(policy: &VersionedPolicy, i: usize) -> RowBases {
+        let lsss = policy.lsss();
+        let w = attribute_points(lsss.rho(i).as_str(), policy.version(i));
         let mut bases = w.points.map(|row| row.map(|p| p.into_group()));
         for (j, entry) in lsss.row(i).iter().enumerate() {
             if entry.is_zero() {
@@ -538,17 +585,24 @@ mod tests {
         ];
         for text in &policies {
             let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
-            let lsss = policy.lsss();
-            let all = rows_bases(lsss, &|_| true).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(all.len(), lsss.rows());
-            for (i, built) in all.iter().enumerate() {
-                let expected = row_bases_full_width(lsss, i);
-                assert_eq!(*built, Some(expected), "{text}: row {i} (all rows)");
-                let one = row_bases(lsss, i).unwrap_or_else(|e| panic!("{e}"));
-                assert_eq!(one, expected, "{text}: row {i} (alone)");
+            let rows = policy.lsss().rows();
+            // At version 0 (v2) and at versions (1, 2, …): the bases follow the versions.
+            let versions: Vec<u32> = (1..=rows).map(|v| v as u32).collect();
+            let versioned = VersionedPolicy::at_versions(policy.clone(), &versions)
+                .unwrap_or_else(|e| panic!("{e}"));
+            for policy in [VersionedPolicy::unversioned(policy), versioned] {
+                let all = rows_bases(&policy, &|_| true).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(all.len(), rows);
+                for (i, built) in all.iter().enumerate() {
+                    let expected = row_bases_full_width(&policy, i);
+                    assert_eq!(*built, Some(expected), "{text}: row {i} (all rows)");
+                    let one = row_bases(&policy, i).unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(one, expected, "{text}: row {i} (alone)");
+                }
             }
+            let unversioned = policy_unversioned(text);
             // A subset: only the wanted rows are built.
-            let odd = rows_bases(lsss, &|i| i % 2 == 1).unwrap_or_else(|e| panic!("{e}"));
+            let odd = rows_bases(&unversioned, &|i| i % 2 == 1).unwrap_or_else(|e| panic!("{e}"));
             for (i, b) in odd.iter().enumerate() {
                 assert_eq!(b.is_some(), i % 2 == 1, "{text}: row {i}");
             }
@@ -571,7 +625,7 @@ mod tests {
             format!("h:p or 29 of ({})", wide.join(", ")),
         ];
         for text in &policies {
-            let policy = crate::policy::Policy::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            let policy = policy_unversioned(text);
             let lsss = policy.lsss();
             let weights: Vec<SplitWeight> = (0..3 * lsss.rows())
                 .map(|_| SplitWeight {
@@ -579,7 +633,7 @@ mod tests {
                     b: rng.gen(),
                 })
                 .collect();
-            let bases = rows_bases(lsss, &|_| true).unwrap_or_else(|e| panic!("{e}"));
+            let bases = rows_bases(&policy, &|_| true).unwrap_or_else(|e| panic!("{e}"));
             let mut expected = [G1Projective::zero(); 2];
             for (row, w) in bases.iter().zip(weights.chunks_exact(3)) {
                 let row = (*row).unwrap_or_else(|| panic!("{text}: a row without bases"));
@@ -589,23 +643,22 @@ mod tests {
                     }
                 }
             }
-            let key = policy.to_bytes();
             // Three times: a threshold policy by columns, then by its row bases (built on
             // the second use), then from the cache; an AND/OR policy by rows each time.
             for _ in 0..3 {
                 let got =
-                    weighted_bases_vartime(lsss, &key, &weights).unwrap_or_else(|e| panic!("{e}"));
+                    weighted_bases_vartime(&policy, &weights).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(got.map(|p| p.into_group()), expected, "{text}");
             }
             // Both ways, whichever the policy would choose.
             let by_columns =
-                weighted_bases_by_columns(lsss, &weights).unwrap_or_else(|e| panic!("{e}"));
+                weighted_bases_by_columns(&policy, &weights).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(by_columns.map(|p| p.into_group()), expected, "{text}");
-            let bases = fo_row_bases(lsss).unwrap_or_else(|e| panic!("{e}"));
+            let bases = fo_row_bases(&policy).unwrap_or_else(|e| panic!("{e}"));
             let by_rows =
                 weighted_bases_by_rows(&bases, &weights).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(by_rows.map(|p| p.into_group()), expected, "{text}");
-            assert!(weighted_bases_vartime(lsss, &key, &weights[1..]).is_err());
+            assert!(weighted_bases_vartime(&policy, &weights[1..]).is_err());
         }
     }
 

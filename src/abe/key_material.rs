@@ -1,5 +1,6 @@
 //! The key material shared by user keys, delegation keys and the blinded keys inside
-//! re-keys: the issuing authority's key id, the attribute set `S`, `K0 ∈ G2³`,
+//! re-keys: the issuing authority's key id, the attribute set `S` with the version of
+//! each attribute (`docs/revocation-v3.md` §3.4; 0 for every v2 key), `K0 ∈ G2³`,
 //! `K' ∈ G1³`, one `K_y ∈ G1³` per attribute and, in user keys only, the component of
 //! the holder guard [`HOLDER_GUARD`] (streams and sessions are sealed under
 //! `P and HOLDER_GUARD`, so no re-key, which never carries it, can transform them).
@@ -20,10 +21,8 @@ use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
 use crate::policy::{Attribute, MAX_ATTRIBUTE_LEN};
 
-/// The attribute every user key holds beside its own and no re-key or delegation key
-/// ever holds: streams and sessions are sealed under `P and cipherchart:key-holder`, so a
-/// proxy's blinded key cannot run DecCore on their headers (`docs/security.md` §12.4).
-pub(crate) const HOLDER_GUARD: &str = "cipherchart:key-holder";
+/// The holder guard (defined with the policy language, which reserves it).
+pub(crate) use crate::policy::HOLDER_GUARD;
 
 /// Secret FAME key material. Zeroizes on drop (every point is a [`SecretG1Affine`] /
 /// [`SecretG2Affine`], which wipes itself; `K0`'s prepared lines are a
@@ -34,6 +33,12 @@ pub(crate) struct KeyMaterial {
     pub(crate) authority: [u8; 32],
     /// Sorted, unique, canonical; never [`HOLDER_GUARD`].
     pub(crate) attributes: Vec<Attribute>,
+    /// The version of each attribute, parallel to `attributes` (public). A component
+    /// `K_y` is for `y` at this version only. Every key of the v2 encoding is at 0 (the
+    /// v2 encoding has no versions; keys at other versions are made only by the
+    /// crate-internal `Authority::issue_key_at_versions` until the v3 encoding lands).
+    /// The holder guard is always at version 0.
+    pub(crate) versions: Vec<u32>,
     pub(crate) k0: [SecretG2Affine; 3],
     pub(crate) k_prime: [SecretG1Affine; 3],
     /// Parallel to `attributes`; allocated at its final length (a reallocation would
@@ -50,27 +55,24 @@ pub(crate) struct KeyMaterial {
 impl ZeroizeOnDrop for KeyMaterial {}
 
 impl DecryptionKey for KeyMaterial {
-    fn attributes(&self) -> &[Attribute] {
-        &self.attributes
-    }
     fn k0_prepared(&self) -> &PreparedK0 {
         self.k0_prepared.get_or_init(|| PreparedK0::new(&self.k0))
     }
     fn k_prime(&self) -> &[SecretG1Affine; 3] {
         &self.k_prime
     }
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[SecretG1Affine; 3]> {
+    fn k_attr(&self, attribute: &Attribute, version: u32) -> Option<&[SecretG1Affine; 3]> {
         if attribute.as_str() == HOLDER_GUARD {
-            return self.guard.as_ref();
+            return self.guard.as_ref().filter(|_| version == 0);
         }
         let i = self.attributes.binary_search(attribute).ok()?;
+        if self.versions.get(i) != Some(&version) {
+            return None;
+        }
         self.k_attr.get(i)
     }
     fn authority(&self) -> &[u8; 32] {
         &self.authority
-    }
-    fn holds_guard(&self) -> bool {
-        self.guard.is_some()
     }
 }
 
@@ -78,16 +80,21 @@ impl KeyMaterial {
     /// Assembles key material from the three points of `K0` and the G1 points `K'`
     /// followed by the `K_y` in attribute order (three each), then the guard's three if
     /// `with_guard`. `attributes` must already be sorted, unique, canonical and without
-    /// the guard. The points are cloned (the caller's buffers wipe themselves on drop;
-    /// moving out of them would leave copies behind).
+    /// the guard; `versions` holds one version per attribute. The points are cloned (the
+    /// caller's buffers wipe themselves on drop; moving out of them would leave copies
+    /// behind).
     pub(crate) fn from_points(
         authority: [u8; 32],
         attributes: Vec<Attribute>,
+        versions: Vec<u32>,
         k0: &[SecretG2Affine],
         g1: &[SecretG1Affine],
         with_guard: bool,
     ) -> Result<Self> {
-        if g1.len() != 3 * (attributes.len() + 1 + usize::from(with_guard)) || k0.len() != 3 {
+        if g1.len() != 3 * (attributes.len() + 1 + usize::from(with_guard))
+            || k0.len() != 3
+            || versions.len() != attributes.len()
+        {
             return Err(Error::InvalidArgument("key points do not match attributes"));
         }
         let k0 = [k0[0].clone(), k0[1].clone(), k0[2].clone()];
@@ -101,6 +108,7 @@ impl KeyMaterial {
         Ok(Self {
             authority,
             attributes,
+            versions,
             k0,
             k_prime,
             k_attr,
@@ -115,8 +123,8 @@ impl KeyMaterial {
     }
 
     /// The key restricted to `subset` (sorted, unique) with every component raised to
-    /// `1/z`: the blinded key of a re-key (`docs/security.md` §3). Constant time: secret points
-    /// times a secret scalar.
+    /// `1/z`: the blinded key of a re-key (`docs/security.md` §3), each attribute at the
+    /// version this key holds it at. Constant time: secret points times a secret scalar.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if the key lacks an attribute of `subset` (never from
@@ -127,11 +135,20 @@ impl KeyMaterial {
         inv_z: &SecretScalar,
     ) -> Result<Self> {
         let mut k_attr = Vec::with_capacity(subset.len());
+        let mut versions = Vec::with_capacity(subset.len());
         for a in &subset {
-            k_attr.push(
-                self.k_attr(a)
-                    .ok_or(Error::InvalidArgument("an attribute the key does not hold"))?,
-            );
+            let missing = Error::InvalidArgument("an attribute the key does not hold");
+            let i = self
+                .attributes
+                .binary_search(a)
+                .map_err(|_| missing.clone())?;
+            let (k, v) = self
+                .k_attr
+                .get(i)
+                .zip(self.versions.get(i))
+                .ok_or(missing)?;
+            k_attr.push(k);
+            versions.push(*v);
         }
         // Secret projective points and their affine forms wipe themselves on drop.
         let g1: Vec<SecretG1> = self
@@ -144,7 +161,7 @@ impl KeyMaterial {
         let g2: Vec<SecretG2> = self.k0.iter().map(|p| p.to_point().mul(inv_z)).collect();
         let g2 = SecretG2::batch_to_secret_affine(&g2);
         // The guard is never delegated: see HOLDER_GUARD.
-        Self::from_points(self.authority, subset, &g2, &g1, false)
+        Self::from_points(self.authority, subset, versions, &g2, &g1, false)
     }
 
     /// The encoded length of the body (plus an object header), so secret encoders can
@@ -164,7 +181,9 @@ impl KeyMaterial {
     }
 
     /// Writes the body (`docs/formats.md`, "UserKey"): authority id, attributes, `K0`,
-    /// `K'`, `K_y`, then a guard flag and the guard's `K_y`.
+    /// `K'`, `K_y`, then a guard flag and the guard's `K_y`. The v2 body has no versions:
+    /// it is the encoding of keys at version 0, the only ones outside tests until the v3
+    /// key body (`docs/revocation-v3.md` §11.6) lands.
     pub(crate) fn write(&self, w: &mut Writer) {
         w.fixed(&self.authority);
         // Attribute count fits: bounded by MAX_KEY_ATTRIBUTES at construction and decode.
@@ -220,6 +239,7 @@ impl KeyMaterial {
         let mut key = Self {
             authority,
             attributes,
+            versions: vec![0; n],
             k0: core::array::from_fn(|_| SecretG2Affine::identity()),
             k_prime: core::array::from_fn(|_| SecretG1Affine::identity()),
             k_attr: Vec::with_capacity(n),

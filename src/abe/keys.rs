@@ -212,14 +212,20 @@ impl Authority {
         &self.pk
     }
 
-    /// FAME KeyGen for a canonical attribute set, with the holder guard's component
-    /// after the attributes' if `with_guard`.
+    /// FAME KeyGen for a canonical attribute set, each attribute at its version in
+    /// `versions` (parallel; `docs/revocation-v3.md` §3.4: `K_y` uses the attribute points
+    /// of `y` at that version), with the holder guard's component (version 0) after the
+    /// attributes' if `with_guard`.
     fn key_material<R: RngCore + CryptoRng + ?Sized>(
         &self,
         attributes: Vec<Attribute>,
+        versions: Vec<u32>,
         with_guard: bool,
         rng: &mut R,
     ) -> Result<KeyMaterial> {
+        if versions.len() != attributes.len() {
+            return Err(Error::InvalidArgument("one version per attribute"));
+        }
         let msk = &self.msk;
         // Every secret below is a `SecretScalar`/`SecretG1`/`SecretG2`: constant time.
         let r = [SecretScalar::random(rng), SecretScalar::random(rng)];
@@ -253,9 +259,10 @@ impl Authority {
         let names = attributes
             .iter()
             .map(Attribute::as_str)
-            .chain(with_guard.then_some(HOLDER_GUARD));
-        for y in names {
-            let w = attribute_points(y);
+            .zip(versions.iter().copied())
+            .chain(with_guard.then_some((HOLDER_GUARD, 0)));
+        for (y, version) in names {
+            let w = attribute_points(y, version);
             let sigma = SecretScalar::random(rng);
             for t in 0..2 {
                 let bases = [w.points[0][t], w.points[1][t], w.points[2][t]];
@@ -265,7 +272,14 @@ impl Authority {
             points.push(SecretG1::mul_generator(&-&sigma));
         }
         let points = SecretG1::batch_to_secret_affine(&points);
-        KeyMaterial::from_points(public_id(&self.pk.id), attributes, &k0, &points, with_guard)
+        KeyMaterial::from_points(
+            public_id(&self.pk.id),
+            attributes,
+            versions,
+            &k0,
+            &points,
+            with_guard,
+        )
     }
 
     /// Runs FAME KeyGen for a set of attributes (each `namespace:value`, or any text
@@ -283,9 +297,42 @@ impl Authority {
     ) -> Result<UserKey> {
         after_wiping_stack(|| {
             let attributes = canonical_attribute_set(attributes)?;
+            let versions = vec![0; attributes.len()];
             Ok(UserKey {
-                material: Box::new(self.key_material(attributes, true, rng)?),
+                material: Box::new(self.key_material(attributes, versions, true, rng)?),
             })
+        })
+    }
+
+    /// KeyGen of a user key holding each attribute at the given version
+    /// (`docs/revocation-v3.md` §3.4). Crate-internal and for tests only until the v3
+    /// key encoding and version notices land: the v2 key encoding has no versions, so
+    /// such a key must not reach `UserKey::to_bytes`.
+    ///
+    /// # Errors
+    /// As [`issue_key`](Self::issue_key); [`Error::InvalidArgument`] for a name given
+    /// twice.
+    #[cfg(test)]
+    pub(crate) fn issue_key_at_versions<R: RngCore + CryptoRng + ?Sized>(
+        &self,
+        attributes: &[(&str, u32)],
+        rng: &mut R,
+    ) -> Result<UserKey> {
+        let names: Vec<&str> = attributes.iter().map(|(a, _)| *a).collect();
+        let canonical = canonical_attribute_set(&names)?;
+        if canonical.len() != attributes.len() {
+            return Err(Error::InvalidArgument("an attribute given twice"));
+        }
+        let mut versions = Vec::with_capacity(canonical.len());
+        for a in &canonical {
+            let (_, v) = attributes
+                .iter()
+                .find(|(y, _)| Attribute::new(y).as_ref() == Ok(a))
+                .ok_or(Error::InvalidArgument("an attribute given twice"))?;
+            versions.push(*v);
+        }
+        Ok(UserKey {
+            material: Box::new(self.key_material(canonical, versions, true, rng)?),
         })
     }
 
@@ -299,7 +346,9 @@ impl Authority {
         attributes: &[S],
         rng: &mut R,
     ) -> Result<KeyMaterial> {
-        self.key_material(canonical_attribute_set(attributes)?, false, rng)
+        let attributes = canonical_attribute_set(attributes)?;
+        let versions = vec![0; attributes.len()];
+        self.key_material(attributes, versions, false, rng)
     }
 
     /// The master secret key's bytes (`docs/formats.md`, "MasterKey"). Public only as

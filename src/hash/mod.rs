@@ -31,10 +31,14 @@
 //! * W(y,l,t) = H1(`0x01 ‖ l ‖ t ‖ len32(y) ‖ y`) and U(j,l,t) = H1(`0x02 ‖ l ‖ t ‖ j32`),
 //!   l, t one byte each, len32 and j32 big-endian u32, y the attribute's UTF-8 bytes,
 //!   all under [`DST_FAME_G1`].
-//! * The first byte separates the two types, so no attribute input equals a column input.
+//! * An attribute at a version `v ≥ 1` (`docs/revocation-v3.md` §3.1) is
+//!   W(y,v,l,t) = H1(`0x03 ‖ l ‖ t ‖ u32 v ‖ len32(y) ‖ y`), built only from a
+//!   `NonZeroU32`; version 0 is W(y,l,t) above, so v2 keys and headers keep their points.
+//! * The first byte separates the three types, so no input of one equals an input of
+//!   another.
 //! * Within a type every field sits at a fixed offset: tag, l and t are bytes 0, 1, 2; a
 //!   column input is exactly 7 bytes; an attribute input's name is everything after byte 7
-//!   (the length prefix confirms it and keeps the format self-delimiting if fields are
+//!   (after byte 11 in a versioned one, whose version is bytes 3..7) (the length prefix confirms it and keeps the format self-delimiting if fields are
 //!   ever appended). So the input determines (y, l, t) or (j, l, t), and distinct tuples
 //!   give distinct inputs.
 //!
@@ -58,7 +62,8 @@
 //!
 //! [`attribute_points`] and [`column_points`] cost about 1.5 ms each (six hashes to G1)
 //! and are deterministic, so they are cached in process-wide `std::sync::Mutex`es (which
-//! also work on wasm32): attributes in a least-recently-used map of 4096 entries,
+//! also work on wasm32): attributes by (name, version) in a least-recently-used map of
+//! 4096 entries,
 //! columns 1..=4096 in a vector grown on demand.
 
 #![allow(dead_code)] // used by the abe/record modules, in progress

@@ -1,6 +1,10 @@
-//! The FAME hash points: six attribute points W(y,l,t) and six column points U(j,l,t),
-//! with injective, tagged inputs, cached process-wide.
+//! The FAME hash points: six attribute points W(y,l,t) (at version 0) or W(y,v,l,t) (at
+//! a version `v ≥ 1`, `docs/revocation-v3.md` §3.1) and six column points U(j,l,t), with
+//! injective, tagged inputs, cached process-wide.
 
+use core::borrow::Borrow;
+use core::cmp::Ordering;
+use core::num::NonZeroU32;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ark_bls12_381::G1Affine;
@@ -14,6 +18,8 @@ use crate::cache::Lru;
 const TAG_ATTRIBUTE: u8 = 0x01;
 /// Type tag of column-point inputs.
 const TAG_COLUMN: u8 = 0x02;
+/// Type tag of versioned attribute-point inputs (versions `v ≥ 1` only).
+const TAG_VERSIONED_ATTRIBUTE: u8 = 0x03;
 
 /// Most attributes kept in the attribute cache.
 const ATTRIBUTE_CACHE_ENTRIES: usize = 4096;
@@ -58,6 +64,28 @@ pub(crate) fn attribute_input(attribute: &str, l: u8, t: u8) -> Vec<u8> {
     input
 }
 
+/// The hash input of W(y,v,l,t) for a version `v ≥ 1`:
+/// `0x03 ‖ l ‖ t ‖ u32 v ‖ len32(y) ‖ y` (`docs/revocation-v3.md` §3.1).
+///
+/// Takes a [`NonZeroU32`]: version 0 is never hashed in this domain, it is the v2 input
+/// [`attribute_input`] (so every v2 key and header keeps its points). `len32` saturates
+/// as in [`attribute_input`].
+pub(crate) fn versioned_attribute_input(
+    attribute: &str,
+    version: NonZeroU32,
+    l: u8,
+    t: u8,
+) -> Vec<u8> {
+    let y = attribute.as_bytes();
+    let len32 = u32::try_from(y.len()).unwrap_or(u32::MAX).to_be_bytes();
+    let mut input = Vec::with_capacity(11 + y.len());
+    input.extend_from_slice(&[TAG_VERSIONED_ATTRIBUTE, l, t]);
+    input.extend_from_slice(&version.get().to_be_bytes());
+    input.extend_from_slice(&len32);
+    input.extend_from_slice(y);
+    input
+}
+
 /// The hash input of U(j,l,t): `0x02 ‖ l ‖ t ‖ j32`.
 pub(crate) fn column_input(j: u32, l: u8, t: u8) -> [u8; 7] {
     let [j0, j1, j2, j3] = j.to_be_bytes();
@@ -65,7 +93,7 @@ pub(crate) fn column_input(j: u32, l: u8, t: u8) -> [u8; 7] {
 }
 
 /// Hashes the six inputs `input(l, t)` to G1 under [`FAME_G1`].
-fn compute<I: AsRef<[u8]>>(input: impl Fn(u8, u8) -> I) -> AttributePoints {
+pub(super) fn compute<I: AsRef<[u8]>>(input: impl Fn(u8, u8) -> I) -> AttributePoints {
     let point = |l: u8, t: u8| {
         // Cannot fail: the DST is a non-empty constant, and in arkworks 0.6 neither
         // `MapToCurveBasedHasher::new` (outside its own tests) nor `WBMap::map_to_curve`
@@ -109,29 +137,107 @@ fn table_column(j: u32) -> Option<Arc<AttributePoints>> {
     table.get(i).map(Arc::clone)
 }
 
-/// Attribute points, least recently used evicted beyond 4096 entries.
-static ATTRIBUTE_CACHE: Mutex<Lru<String, Arc<AttributePoints>>> =
+/// The attribute cache's key: an attribute name at a version. Ordered by name, then
+/// version, like its borrowed form `(&str, u32)` ([`PointKeyRef`]), so a look-up needs no
+/// allocation.
+#[derive(Clone, Debug)]
+struct PointKey {
+    name: String,
+    version: u32,
+}
+
+/// A (name, version) pair, owned ([`PointKey`]) or borrowed (`(&str, u32)`), ordered by
+/// name then version.
+trait PointKeyRef {
+    fn parts(&self) -> (&str, u32);
+}
+
+impl PointKeyRef for PointKey {
+    fn parts(&self) -> (&str, u32) {
+        (&self.name, self.version)
+    }
+}
+
+impl PointKeyRef for (&str, u32) {
+    fn parts(&self) -> (&str, u32) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn PointKeyRef + 'a> for PointKey {
+    fn borrow(&self) -> &(dyn PointKeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn PointKeyRef + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+impl Eq for dyn PointKeyRef + '_ {}
+impl PartialOrd for dyn PointKeyRef + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for dyn PointKeyRef + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+impl PartialEq for PointKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+impl Eq for PointKey {}
+impl PartialOrd for PointKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PointKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// Attribute points by (name, version), least recently used evicted beyond 4096 entries.
+static ATTRIBUTE_CACHE: Mutex<Lru<PointKey, Arc<AttributePoints>>> =
     Mutex::new(Lru::new(ATTRIBUTE_CACHE_ENTRIES));
 
 /// Column points for j = 1..=4096 (`COLUMN_CACHE[j-1]`), grown on demand.
 static COLUMN_CACHE: Mutex<Vec<Option<Arc<AttributePoints>>>> = Mutex::new(Vec::new());
 
-/// The six attribute points W(y,l,t) = H1(0x01 ‖ l ‖ t ‖ len32(y) ‖ y) of `attribute`
-/// (its UTF-8 bytes, already canonical: the policy layer normalises names), cached.
+/// The six attribute points of `attribute` (its UTF-8 bytes, already canonical: the
+/// policy layer normalises names) at `version`, cached by (name, version):
+///
+/// - version 0: W(y,l,t) = H1(0x01 ‖ l ‖ t ‖ len32(y) ‖ y), v2's points;
+/// - version v ≥ 1: W(y,v,l,t) = H1(0x03 ‖ l ‖ t ‖ u32 v ‖ len32(y) ‖ y)
+///   ([`versioned_attribute_input`], reached only through `NonZeroU32`).
 ///
 /// About 1.5 ms on a cache miss (six hashes to G1), a map lookup on a hit. The lock is
 /// not held while hashing, so concurrent misses on the same name may both compute; the
 /// first result inserted is the one every caller gets.
-pub(crate) fn attribute_points(attribute: &str) -> Arc<AttributePoints> {
+pub(crate) fn attribute_points(attribute: &str, version: u32) -> Arc<AttributePoints> {
     let cacheable = attribute.len() <= MAX_CACHED_ATTRIBUTE_LEN;
     if cacheable {
-        if let Some(hit) = lock(&ATTRIBUTE_CACHE).get(attribute) {
+        let key: &dyn PointKeyRef = &(attribute, version);
+        if let Some(hit) = lock(&ATTRIBUTE_CACHE).get(key) {
             return hit;
         }
     }
-    let fresh = Arc::new(compute(|l, t| attribute_input(attribute, l, t)));
+    let fresh = Arc::new(match NonZeroU32::new(version) {
+        None => compute(|l, t| attribute_input(attribute, l, t)),
+        Some(v) => compute(|l, t| versioned_attribute_input(attribute, v, l, t)),
+    });
     if cacheable {
-        lock(&ATTRIBUTE_CACHE).insert(attribute.to_owned(), fresh)
+        let key = PointKey {
+            name: attribute.to_owned(),
+            version,
+        };
+        lock(&ATTRIBUTE_CACHE).insert(key, fresh)
     } else {
         fresh
     }

@@ -36,6 +36,7 @@ mod lsss;
 mod node;
 mod parser;
 mod reconstruct;
+mod versioned;
 
 use core::fmt;
 use std::collections::HashSet;
@@ -46,8 +47,15 @@ pub use attribute::Attribute;
 pub use lsss::Lsss;
 pub(crate) use lsss::RowBuilder;
 pub use node::PolicyNode;
+pub(crate) use versioned::VersionedPolicy;
 
 use crate::error::{EncodingError, Error, LimitKind, Result};
+
+/// The attribute every user key holds beside its own and no re-key or delegation key
+/// ever holds: streams and sessions are sealed under `P and cipherchart:key-holder`, so a
+/// proxy's blinded key cannot run DecCore on their headers (`docs/security.md` §12.4).
+/// Its row in a versioned policy is always at version 0 ([`VersionedPolicy`]).
+pub(crate) const HOLDER_GUARD: &str = "cipherchart:key-holder";
 
 /// Most leaves (attributes, LSSS rows) in one policy. Bounded with
 /// [`MAX_POLICY_COST`] so that the worst record a reader accepts opens within 50 times

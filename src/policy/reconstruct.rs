@@ -29,12 +29,23 @@ impl Lsss {
     /// The choice is minimal per gate and deterministic (see the module notes): for
     /// policies built from `and`/`or` (and `1 of n`, `n of n`) every γ_i is 1.
     pub fn reconstruct<S: AsRef<str>>(&self, attributes: &[S]) -> Option<Vec<(usize, Fr)>> {
-        let held = self.held_rows(attributes);
-        if !satisfied(&self.gate, &held) {
+        self.reconstruct_rows(&self.held_rows(attributes))
+    }
+
+    /// Whether the rows with `held[i]` satisfy the policy (a row index past `held`
+    /// is not held). For callers that decide per row, such as a versioned policy
+    /// matching name and version (`VersionedPolicy`).
+    pub(crate) fn is_satisfied_by_rows(&self, held: &[bool]) -> bool {
+        satisfied(&self.gate, held)
+    }
+
+    /// [`reconstruct`](Self::reconstruct) over the rows with `held[i]`.
+    pub(crate) fn reconstruct_rows(&self, held: &[bool]) -> Option<Vec<(usize, Fr)>> {
+        if !satisfied(&self.gate, held) {
             return None;
         }
         let mut out = Vec::new();
-        collect(&self.gate, Fr::one(), &held, &mut out)?;
+        collect(&self.gate, Fr::one(), held, &mut out)?;
         out.sort_by_key(|&(i, _)| i);
         Some(out)
     }

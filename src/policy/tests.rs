@@ -594,3 +594,25 @@ fn open_cost_model() {
     assert_eq!(cost::mul_small_steps(255), 14);
     assert_eq!(cost::mul_small_steps(256), 8);
 }
+
+/// `docs/revocation-v3.md` §3.1 (S2): `@` is an ordinary character, never a version
+/// suffix. It is not a bare-name character, so a name holding it is written quoted (the
+/// v2 rule, unchanged), parses back to itself, and matches only itself.
+#[test]
+fn a_v2_name_with_at_sign_is_an_ordinary_name() {
+    for name in ["alice@example.org", "role:nurse@2", "a@b@2", "@", "x:@1"] {
+        let a = Attribute::new(name).unwrap();
+        assert_eq!(a.as_str(), name);
+        assert!(!a.is_bare(), "{name}");
+        let policy = p(&format!("\"{name}\" and role:x"));
+        assert_eq!(policy.as_str(), format!("\"{name}\" and role:x"));
+        assert_eq!(Policy::from_bytes(&policy.to_bytes()), Ok(policy.clone()));
+        assert!(policy.is_satisfied_by(&[name, "role:x"]));
+        let stem = name.rsplit_once('@').map_or(name, |(stem, _)| stem);
+        if !stem.is_empty() {
+            assert!(!policy.is_satisfied_by(&[stem, "role:x"]), "{name}");
+        }
+    }
+    // Unquoted, `@` is not part of a bare attribute: a syntax error, as in v2.
+    assert!(syntax_pos("role:nurse@2").is_ok());
+}

@@ -7,7 +7,7 @@ use crate::abe::core::dec_core;
 use crate::ct::after_wiping_stack;
 use crate::error::{Error, Result};
 use crate::record::hop::{open_cost_bound, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST};
-use crate::record::kem::{encaps_with_seed, key_gamma, KemHeader};
+use crate::record::kem::{encaps_with_seed, key_gamma, key_satisfies, KemHeader};
 use crate::record::SealedRecord;
 
 impl ReKey {
@@ -26,19 +26,17 @@ impl ReKey {
                 "the record was already re-encrypted under this grant",
             ));
         }
-        if !record
-            .newest_policy()
-            .is_satisfied_by(&self.material.attributes)
-        {
+        // Names and versions (`docs/revocation-v3.md` §3.4), before any group work.
+        if !key_satisfies(&*self.material, record.newest_policy()) {
             return Some(Error::PolicyNotSatisfied);
         }
         // The result must stay within the open-cost budget of one record.
         let policies = record
             .hops()
             .iter()
-            .map(|h| &h.grant_capsule.policy)
-            .chain(core::iter::once(&self.capsule.policy));
-        if open_cost_bound(&record.header.policy, policies) > MAX_RECORD_OPEN_COST {
+            .map(|h| h.grant_capsule.policy.policy())
+            .chain(core::iter::once(self.capsule.policy.policy()));
+        if open_cost_bound(record.header.policy.policy(), policies) > MAX_RECORD_OPEN_COST {
             return Some(Error::LimitExceeded(crate::error::LimitKind::PolicyCost));
         }
         None
@@ -103,6 +101,6 @@ impl ReKey {
     /// DecCore with the blinded key on a header the attributes satisfy: `Z^{1/z}`.
     fn transform(&self, header: &KemHeader) -> Result<crate::ct::SecretGt> {
         let gamma = key_gamma(&*self.material, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
-        dec_core(&*self.material, header.policy.lsss(), &header.core, &gamma)
+        dec_core(&*self.material, &header.policy, &header.core, &gamma)
     }
 }

@@ -41,7 +41,7 @@ impl fmt::Debug for ReKey {
         f.debug_struct("ReKey")
             .field("grant_id", &hex_prefix(&self.grant_id))
             .field("attributes", &self.material.attribute_names())
-            .field("target_policy", &self.capsule.policy.to_string())
+            .field("target_policy", &self.capsule.policy.policy().to_string())
             .field("delegator", &self.delegator)
             .finish_non_exhaustive()
     }
@@ -61,7 +61,7 @@ impl ReKey {
 
     /// The target policy `P'`.
     pub fn target_policy(&self) -> &Policy {
-        &self.capsule.policy
+        self.capsule.policy.policy()
     }
 
     /// The delegator's consent key: consent tokens gate this re-key only if this key
@@ -118,7 +118,7 @@ impl ReKey {
             r.finish()?;
             if material.authority != pk.id
                 || capsule.authority != pk.id
-                || names_guard(&capsule.policy)
+                || names_guard(capsule.policy.policy())
             {
                 return Err(crate::error::EncodingError::NonCanonical.into());
             }

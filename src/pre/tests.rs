@@ -63,9 +63,10 @@ fn attribute(text: &str) -> Attribute {
 
 /// The KEM value `Z` of a header, computed with a key that satisfies its policy.
 fn header_value<K: DecryptionKey>(key: &K, header: &crate::record::kem::KemHeader) -> Gt {
-    let lsss = header.policy.lsss();
-    let gamma = lsss.reconstruct(key.attributes()).unwrap();
-    dec_core(key, lsss, &header.core, &gamma).unwrap().publish()
+    let gamma = crate::record::kem::key_gamma(key, &header.policy).unwrap();
+    dec_core(key, &header.policy, &header.core, &gamma)
+        .unwrap()
+        .publish()
 }
 
 /// The KEM value `Z` of a record's own header.
@@ -108,6 +109,7 @@ fn unblind_material(m: &KeyMaterial, z: &Fr) -> UserKey {
         material: Box::new(KeyMaterial {
             authority: m.authority,
             attributes: m.attributes.clone(),
+            versions: m.versions.clone(),
             k0: m
                 .k0
                 .each_ref()
@@ -161,6 +163,7 @@ fn grant(seed: u64) -> Grant {
         delegation: KeyMaterial::from_points(
             copy.material.authority,
             copy.material.attributes.clone(),
+            copy.material.versions.clone(),
             &copy.material.k0,
             &[
                 copy.material.k_prime.clone(),
@@ -218,11 +221,15 @@ fn the_rekey_is_the_delegation_key_raised_to_one_over_z() {
     let g = grant(2);
     assert_eq!(g.rekey.material.attributes, [attribute("patient:42")]);
     assert_eq!(g.rekey.material.k_attr.len(), 1);
-    assert!(g.rekey.material.k_attr(&attribute("hospital:h1")).is_none());
     assert!(g
         .rekey
         .material
-        .k_attr(&attribute("consent:research"))
+        .k_attr(&attribute("hospital:h1"), 0)
+        .is_none());
+    assert!(g
+        .rekey
+        .material
+        .k_attr(&attribute("consent:research"), 0)
         .is_none());
     assert!(
         g.rekey.material.guard.is_none(),
@@ -233,7 +240,7 @@ fn the_rekey_is_the_delegation_key_raised_to_one_over_z() {
     assert_eq!(k.material.k0, g.delegation.k0);
     assert_eq!(k.material.k_prime, g.delegation.k_prime);
     let y = attribute("patient:42");
-    assert_eq!(k.material.k_attr(&y), g.delegation.k_attr(&y));
+    assert_eq!(k.material.k_attr(&y, 0), g.delegation.k_attr(&y, 0));
     // Every component is blinded (none equals the delegation key's), and the
     // delegation key shares no randomness with the patient's own key.
     for (blinded, own) in [
@@ -276,7 +283,7 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
     // It has no component for attributes of S \ S'; records needing one stay closed,
     // though the delegator opens them.
     for y in ["hospital:h1", "consent:research"] {
-        assert!(stolen.material.k_attr(&attribute(y)).is_none());
+        assert!(stolen.material.k_attr(&attribute(y), 0).is_none());
         assert!(!stolen.has_attribute(y));
     }
     for text in [
@@ -326,15 +333,16 @@ fn collusion_recovers_exactly_the_key_restricted_to_s_prime() {
             .iter()
             .map(|a| {
                 if *a == y {
-                    donor.material.k_attr(&y).unwrap().clone()
+                    donor.material.k_attr(&y, 0).unwrap().clone()
                 } else {
-                    stolen.material.k_attr(&p42).unwrap().clone()
+                    stolen.material.k_attr(&p42, 0).unwrap().clone()
                 }
             })
             .collect();
         let grafted = UserKey {
             material: Box::new(KeyMaterial {
                 authority: stolen.material.authority,
+                versions: vec![0; attributes.len()],
                 attributes,
                 k0: stolen.material.k0.clone(),
                 k_prime: stolen.material.k_prime.clone(),
@@ -440,8 +448,8 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
             .iter()
             .map(|a| {
                 k1.material
-                    .k_attr(a)
-                    .or_else(|| k2.material.k_attr(a))
+                    .k_attr(a, 0)
+                    .or_else(|| k2.material.k_attr(a, 0))
                     .unwrap()
                     .clone()
             })
@@ -449,6 +457,7 @@ fn grants_from_one_key_combine_and_delegation_keys_do_not() {
         UserKey {
             material: Box::new(KeyMaterial {
                 authority: k1.material.authority,
+                versions: vec![0; attributes.len()],
                 attributes,
                 k0: k1.material.k0.clone(),
                 k_prime: k1.material.k_prime.clone(),

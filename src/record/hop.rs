@@ -81,7 +81,7 @@ impl fmt::Debug for Hop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hop")
             .field("grant_id", &hex_prefix(&self.grant_id))
-            .field("policy", &self.grant_capsule.policy.to_string())
+            .field("policy", &self.grant_capsule.policy.policy().to_string())
             .finish_non_exhaustive()
     }
 }

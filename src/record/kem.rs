@@ -29,7 +29,7 @@ use crate::ct::{declassify_choice, SecretG1, SecretGt, SecretPoint, SecretScalar
 use crate::encoding::{Reader, Writer, G1_LEN, G2_LEN, GT_LEN};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{dst, expand_message_xmd};
-use crate::policy::{Policy, MAX_POLICY_LEAVES, MAX_POLICY_TEXT_LEN};
+use crate::policy::{Policy, VersionedPolicy, MAX_POLICY_LEAVES, MAX_POLICY_TEXT_LEN};
 use crate::secret::random_seed;
 
 /// A KEM seed μ (secret).
@@ -37,11 +37,18 @@ pub(crate) type Seed = Zeroizing<[u8; 32]>;
 
 /// A KEM header `(authority, ⟨P⟩, C0, C, c')`, with its canonical bytes kept for the FO
 /// check and the digest.
+///
+/// Its policy is versioned (`docs/revocation-v3.md` §3.2): DecCore, the row selection
+/// and the FO recomputation run at the header's versions. The v2 encoding, digest and
+/// coins carry no versions, so every header read or sealed through them is at version 0
+/// ([`VersionedPolicy::unversioned`]); headers at other versions exist only in tests
+/// until the v3 header (§11.4), which binds the vector into the digest and the coins
+/// (§3.3, §5.3).
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct KemHeader {
     /// The key id of the authority whose public key made the header.
     pub(crate) authority: [u8; 32],
-    pub(crate) policy: Policy,
+    pub(crate) policy: VersionedPolicy,
     pub(crate) core: HeaderCore,
     pub(crate) masked_seed: [u8; 32],
     /// The canonical encoding of `core` alone (C0 then rows), kept for the encoding
@@ -54,7 +61,7 @@ pub(crate) struct KemHeader {
 impl fmt::Debug for KemHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KemHeader")
-            .field("policy", &self.policy.to_string())
+            .field("policy", &self.policy.policy().as_str())
             .field("rows", &self.core.rows.len())
             .finish_non_exhaustive()
     }
@@ -86,9 +93,14 @@ fn header_digest(
 }
 
 impl KemHeader {
-    fn new(authority: [u8; 32], policy: Policy, core: HeaderCore, masked_seed: [u8; 32]) -> Self {
+    fn new(
+        authority: [u8; 32],
+        policy: VersionedPolicy,
+        core: HeaderCore,
+        masked_seed: [u8; 32],
+    ) -> Self {
         let core_bytes = encode_core(&core);
-        let digest = header_digest(&authority, &policy.to_bytes(), &core_bytes, &masked_seed);
+        let digest = header_digest(&authority, policy_bytes(&policy), &core_bytes, &masked_seed);
         Self {
             authority,
             policy,
@@ -101,13 +113,13 @@ impl KemHeader {
 
     /// The length of [`write`](Self::write)'s output.
     pub(crate) fn encoded_len(&self) -> usize {
-        32 + 4 + self.policy.as_str().len() + self.core_bytes.len() + 32
+        32 + 4 + policy_bytes(&self.policy).len() + self.core_bytes.len() + 32
     }
 
     /// Appends the header encoding (`docs/formats.md`, "KEM header").
     pub(crate) fn write(&self, w: &mut Writer) {
         w.fixed(&self.authority);
-        w.bytes(&self.policy.to_bytes());
+        w.bytes(policy_bytes(&self.policy));
         w.fixed(&self.core_bytes);
         w.fixed(&self.masked_seed);
     }
@@ -126,7 +138,7 @@ impl KemHeader {
         let masked_seed = r.fixed::<32>()?;
         Ok(Self::new(
             authority,
-            policy,
+            VersionedPolicy::unversioned(policy),
             HeaderCore { c0, rows },
             masked_seed,
         ))
@@ -145,6 +157,11 @@ impl KemHeader {
         r.skip(32)?;
         Ok((authority, policy))
     }
+}
+
+/// ⟨P⟩ of a header's policy (`Policy::to_bytes`, without the copy).
+fn policy_bytes(policy: &VersionedPolicy) -> &[u8] {
+    policy.policy().as_str().as_bytes()
 }
 
 /// Reads a header's policy. `from_bytes` already reports InvalidText (not UTF-8) and
@@ -220,7 +237,8 @@ pub(crate) fn context(label: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     ctx
 }
 
-/// Encaps: a fresh header under `policy` and its seed μ.
+/// Encaps: a fresh header under `policy` (every attribute at version 0, a v2 header)
+/// and its seed μ.
 pub(crate) fn encaps<R: RngCore + CryptoRng + ?Sized>(
     pk: &PublicKey,
     policy: &Policy,
@@ -228,23 +246,34 @@ pub(crate) fn encaps<R: RngCore + CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(KemHeader, Seed)> {
     let seed = random_seed(rng);
-    let (header, _) = encaps_with_seed(pk, policy, ctx, &seed)?;
+    let policy = VersionedPolicy::unversioned(policy.clone());
+    let (header, _) = encaps_owned(pk, policy, ctx, &seed)?;
     Ok((header, seed))
 }
 
-/// The deterministic part of Encaps: the header that μ produces, and its KEM value `Z`
-/// (secret).
+/// The deterministic part of Encaps: the header that μ produces under `policy` at its
+/// versions, and its KEM value `Z` (secret).
 pub(crate) fn encaps_with_seed(
     pk: &PublicKey,
-    policy: &Policy,
+    policy: &VersionedPolicy,
     ctx: &[u8],
     seed: &[u8; 32],
 ) -> Result<(KemHeader, SecretGt)> {
-    let s = coins(pk, seed, &policy.to_bytes(), ctx)?;
-    let core = enc_header(pk, policy.lsss(), &s)?;
+    encaps_owned(pk, policy.clone(), ctx, seed)
+}
+
+/// [`encaps_with_seed`] taking the policy by value (the header keeps it).
+fn encaps_owned(
+    pk: &PublicKey,
+    policy: VersionedPolicy,
+    ctx: &[u8],
+    seed: &[u8; 32],
+) -> Result<(KemHeader, SecretGt)> {
+    let s = coins(pk, seed, policy_bytes(&policy), ctx)?;
+    let core = enc_header(pk, &policy, &s)?;
     let z = kem_value(pk, &s);
     let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
-    Ok((KemHeader::new(pk.id, policy.clone(), core, masked_seed), z))
+    Ok((KemHeader::new(pk.id, policy, core, masked_seed), z))
 }
 
 /// The header's `c' = μ ⊕ F(Z)`, declared public: it is published in the header like
@@ -257,29 +286,21 @@ fn published(mut masked_seed: [u8; 32]) -> [u8; 32] {
     masked_seed
 }
 
-/// The rows a key uses for `policy` and their coefficients (`Lsss::reconstruct` over
-/// the key's attributes, plus [`HOLDER_GUARD`] for a user key), or `None` if the key
-/// does not satisfy it.
+/// The rows a key uses for `policy` and their coefficients
+/// ([`VersionedPolicy::reconstruct`] over the (name, version) pairs the key holds, the
+/// [`HOLDER_GUARD`] at version 0 for a user key), or `None` if the key does not satisfy
+/// it. A row is held only by its name at its version (`docs/revocation-v3.md` §3.4).
 pub(crate) fn key_gamma<K: DecryptionKey + ?Sized>(
     key: &K,
-    policy: &Policy,
+    policy: &VersionedPolicy,
 ) -> Option<Vec<(usize, ark_bls12_381::Fr)>> {
-    policy.lsss().reconstruct(&held(key, policy))
+    policy.reconstruct(|a, v| key.holds(a, v))
 }
 
-/// Whether a key satisfies `policy` (with the guard for user keys); no group work.
-pub(crate) fn key_satisfies<K: DecryptionKey + ?Sized>(key: &K, policy: &Policy) -> bool {
-    policy.is_satisfied_by(&held(key, policy))
-}
-
-/// The attributes a key brings to `policy`: its own, and the holder guard if the key
-/// holds it and the policy names it.
-fn held<'k, K: DecryptionKey + ?Sized>(key: &'k K, policy: &Policy) -> Vec<&'k str> {
-    let mut held: Vec<&str> = key.attributes().iter().map(|a| a.as_str()).collect();
-    if key.holds_guard() && names_guard(policy) {
-        held.push(HOLDER_GUARD);
-    }
-    held
+/// Whether a key satisfies `policy`, names and versions (with the guard for user keys);
+/// no group work.
+pub(crate) fn key_satisfies<K: DecryptionKey + ?Sized>(key: &K, policy: &VersionedPolicy) -> bool {
+    policy.is_satisfied_by(|a, v| key.holds(a, v))
 }
 
 /// `(P) and cipherchart:key-holder`: the policy a stream or session header is sealed
@@ -362,7 +383,7 @@ pub(crate) fn decaps_value<K: DecryptionKey + ?Sized>(
 ) -> Result<(Seed, SecretGt)> {
     check_authority(key, pk, header)?;
     let gamma = key_gamma(key, &header.policy).ok_or(Error::PolicyNotSatisfied)?;
-    let z = dec_core(key, header.policy.lsss(), &header.core, &gamma)?;
+    let z = dec_core(key, &header.policy, &header.core, &gamma)?;
     let seed = recover_seed(pk, header, &z.to_bytes(), ctx)?;
     Ok((seed, z))
 }
@@ -386,7 +407,7 @@ pub(crate) fn recover_seed(
     ctx: &[u8],
 ) -> Result<Seed> {
     let seed = Zeroizing::new(xor32(&header.masked_seed, &*mask(z)?));
-    let s = coins(pk, &seed, &header.policy.to_bytes(), ctx)?;
+    let s = coins(pk, &seed, policy_bytes(&header.policy), ctx)?;
     let c0 = enc_c0_secret(pk, &s);
     if !declassify_choice(points_match(&c0, &header.core.c0)) {
         return Err(Error::DecryptionFailed);
@@ -447,8 +468,7 @@ pub(super) fn rows_match_batched(header: &KemHeader, s: &[SecretScalar; 2]) -> R
     let weights = fo_weights(header)?;
     let received: Vec<G1Affine> = header.core.rows.iter().flatten().copied().collect();
     let lhs = msm_split_weights(&received, &weights)?;
-    let policy = header.policy.to_bytes();
-    let [a, b] = weighted_bases_vartime(header.policy.lsss(), &policy, &weights)?;
+    let [a, b] = weighted_bases_vartime(&header.policy, &weights)?;
     let rhs = SecretG1::multi_mul(&[a, b], &[&s[0], &s[1]]);
     Ok(rhs.ct_eq(&SecretG1::from_projective(&lhs)))
 }
@@ -469,7 +489,7 @@ pub(crate) const FO_BATCH_MIN_ROWS: usize = 8;
 /// recomputed with the coins (three constant-time G1 products per row, by the hot rows'
 /// combs once a row is used often) and compared point by point in constant time.
 pub(super) fn rows_match_per_row(header: &KemHeader, s: &[SecretScalar; 2]) -> Result<Choice> {
-    let rows = crate::abe::core::enc_rows_secret(header.policy.lsss(), s)?;
+    let rows = crate::abe::core::enc_rows_secret(&header.policy, s)?;
     let same_count = Choice::from(u8::from(rows.len() == 3 * header.core.rows.len()));
     Ok(same_count & points_match(&rows, header.core.rows.iter().flatten()))
 }

@@ -13,7 +13,7 @@ use crate::ct::after_wiping_stack;
 use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::hash::dst;
-use crate::policy::Policy;
+use crate::policy::{Policy, VersionedPolicy};
 use crate::record::hop::{open_cost_bound, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST};
 use crate::record::kem::{context, derive_key, encaps, names_guard, refuse_guard, KemHeader};
 
@@ -48,7 +48,7 @@ impl fmt::Debug for SealedRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SealedRecord")
             .field("record_id", &String::from_utf8_lossy(&self.record_id))
-            .field("policy", &self.header.policy.to_string())
+            .field("policy", &self.header.policy.policy().to_string())
             .field("header", &hex_prefix(&self.header.digest))
             .field("body_len", &self.body.len())
             .field("hops", &self.hops)
@@ -180,15 +180,16 @@ impl SealedRecord {
         out
     }
 
-    /// The newest layer's policy: the last hop's target policy, or the record's own.
-    pub(crate) fn newest_policy(&self) -> &Policy {
+    /// The newest layer's policy at its versions: the last hop's target policy, or the
+    /// record's own.
+    pub(crate) fn newest_policy(&self) -> &VersionedPolicy {
         self.hops
             .last()
             .map_or(&self.header.policy, |h| &h.grant_capsule.policy)
     }
 
-    /// The policy of layer `i` (0 = the record's own header).
-    pub(crate) fn layer_policy(&self, i: usize) -> Option<&Policy> {
+    /// The policy of layer `i` (0 = the record's own header) at its versions.
+    pub(crate) fn layer_policy(&self, i: usize) -> Option<&VersionedPolicy> {
         if i == 0 {
             Some(&self.header.policy)
         } else {
@@ -204,12 +205,12 @@ impl SealedRecord {
     /// The policy of the newest layer: who can open the record now (the original
     /// policy for a record never re-encrypted).
     pub fn current_policy(&self) -> &Policy {
-        self.newest_policy()
+        self.newest_policy().policy()
     }
 
     /// The policy the record is sealed under.
     pub fn policy(&self) -> &Policy {
-        &self.header.policy
+        self.header.policy.policy()
     }
 
     /// The key id of the authority whose public key sealed the record
@@ -282,12 +283,12 @@ impl SealedRecord {
         // Checked by `skim` already; kept next to the decoded fields.
         check_layers(
             &header.authority,
-            &header.policy,
+            header.policy.policy(),
             hops.iter().map(|h| {
                 (
                     &h.grant_capsule.authority,
                     &h.record_capsule.authority,
-                    &h.grant_capsule.policy,
+                    h.grant_capsule.policy.policy(),
                 )
             }),
         )?;

@@ -58,7 +58,7 @@ impl fmt::Debug for SessionHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionHeader")
             .field("session_id", &String::from_utf8_lossy(&self.session_id))
-            .field("policy", &self.header.policy.to_string())
+            .field("policy", &self.header.policy.policy().to_string())
             .field("header", &hex_prefix(&self.header.digest))
             .finish_non_exhaustive()
     }
@@ -98,7 +98,7 @@ impl SessionHeader {
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
         let header = KemHeader::read(&mut r)?;
         r.finish()?;
-        let policy = unguarded(&header.policy)?;
+        let policy = unguarded(header.policy.policy())?;
         Ok(Self {
             session_id,
             metadata,

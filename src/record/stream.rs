@@ -257,7 +257,7 @@ fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<(StreamInfo, KemHeader
     let info = StreamInfo {
         stream_id,
         metadata,
-        policy: unguarded(&header.policy)?,
+        policy: unguarded(header.policy.policy())?,
         chunk_size,
     };
     Ok((info, header, header_bytes))

@@ -17,7 +17,7 @@ use crate::encoding::encode_gt;
 use crate::encoding::{Reader, Writer};
 use crate::error::Error;
 use crate::hash::{dst, expand_message_xmd};
-use crate::policy::{Attribute, Policy};
+use crate::policy::{Attribute, Policy, VersionedPolicy};
 use crate::record::kem::{decaps, encaps, recover_seed, KemHeader};
 use crate::record::sealed::record_context;
 use crate::record::{seal, SealedRecord};
@@ -76,9 +76,14 @@ fn add(a: &HeaderCore, b: &HeaderCore) -> HeaderCore {
     }
 }
 
+/// `policy` at version 0 (v2).
+fn unversioned(policy: &Policy) -> VersionedPolicy {
+    VersionedPolicy::unversioned(policy.clone())
+}
+
 fn z_of(key: &UserKey, policy: &Policy, core: &HeaderCore) -> Gt {
     let gamma = policy.lsss().reconstruct(key.attributes()).unwrap();
-    dec_core(&*key.material, policy.lsss(), core, &gamma)
+    dec_core(&*key.material, &unversioned(policy), core, &gamma)
         .unwrap()
         .publish()
 }
@@ -108,7 +113,7 @@ fn rerandomised_headers_fail_the_fo_check() {
             SecretScalar::random(&mut rng),
             SecretScalar::random(&mut rng),
         ];
-        let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
+        let core_delta = enc_header(pk, &unversioned(&policy), &delta).unwrap();
         let z_delta = kem_value(pk, &delta).publish();
         let moved = add(&honest.core, &core_delta);
         let forged = header(&pk.id, &policy, &moved, &honest.masked_seed);
@@ -151,7 +156,7 @@ fn rerandomised_headers_fail_the_fo_check() {
 
         // The same through the public API: a record carrying the re-randomised header.
         let mut record = seal(pk, &policy, b"rec", b"", b"payload", &mut rng).unwrap();
-        let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
+        let core_delta = enc_header(pk, &unversioned(&policy), &delta).unwrap();
         record.header = header(
             &pk.id,
             &policy,
@@ -199,24 +204,18 @@ struct Liar<'a> {
 }
 
 impl DecryptionKey for Liar<'_> {
-    fn attributes(&self) -> &[Attribute] {
-        &self.claimed
-    }
     fn k0_prepared(&self) -> &PreparedK0 {
         self.key.material.k0_prepared()
     }
     fn k_prime(&self) -> &[SecretG1Affine; 3] {
         &self.k_prime
     }
-    fn k_attr(&self, attribute: &Attribute) -> Option<&[SecretG1Affine; 3]> {
+    fn k_attr(&self, attribute: &Attribute, version: u32) -> Option<&[SecretG1Affine; 3]> {
         let (_, real) = self.claims.iter().find(|(c, _)| c == attribute)?;
-        self.key.material.k_attr(real)
+        self.key.material.k_attr(real, version)
     }
     fn authority(&self) -> &[u8; 32] {
         self.key.material.authority()
-    }
-    fn holds_guard(&self) -> bool {
-        false
     }
 }
 
@@ -263,7 +262,7 @@ fn tag_named_key_components_do_not_decrypt() {
         for real in names.iter().map(|n| vec![*n]).chain([names.to_vec()]) {
             let mut lie = liar(&attacker, &policy, &real);
             let gamma = policy.lsss().reconstruct(&lie.claimed).unwrap();
-            let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma)
+            let forged = dec_core(&lie, &h.policy, &h.core, &gamma)
                 .unwrap()
                 .publish();
             assert_ne!(forged, z, "{text} with {real:?}");
@@ -274,7 +273,7 @@ fn tag_named_key_components_do_not_decrypt() {
             // K' · K_y^{±1}: the combination the concatenation bug makes useful.
             let k_y = attacker
                 .material
-                .k_attr(&Attribute::new(real[0]).unwrap())
+                .k_attr(&Attribute::new(real[0]).unwrap(), 0)
                 .unwrap();
             for sign in [Fr::from(1u64), -Fr::from(1u64)] {
                 lie.k_prime = core::array::from_fn(|l| {
@@ -284,7 +283,7 @@ fn tag_named_key_components_do_not_decrypt() {
                             .into_affine(),
                     )
                 });
-                let forged = dec_core(&lie, policy.lsss(), &h.core, &gamma)
+                let forged = dec_core(&lie, &h.policy, &h.core, &gamma)
                     .unwrap()
                     .publish();
                 assert_ne!(forged, z, "{text} with K'·K({real:?})^±1");
@@ -359,7 +358,7 @@ fn batched_fo_check_agrees_with_the_per_row_check() {
                         SecretScalar::random(&mut rng),
                         SecretScalar::random(&mut rng),
                     ];
-                    let core_delta = enc_header(pk, policy.lsss(), &delta).unwrap();
+                    let core_delta = enc_header(pk, &unversioned(&policy), &delta).unwrap();
                     flat = flat
                         .iter()
                         .zip(flatten(&core_delta.rows))
@@ -403,4 +402,81 @@ fn both_sides_of_the_batch_switch_reject_a_changed_row() {
         let z = z_of(&key, &policy, &record.header.core);
         assert!(recover_seed(pk, &record.header, &encode_gt(&z), &record_context(b"rec")).is_ok());
     }
+}
+
+/// `docs/revocation-v3.md` §3.4 and §13 (T10): a row is satisfied only by its name at its
+/// version. A key holding the right names at another version gets `PolicyNotSatisfied`
+/// from the KEM's row selection, before DecCore or any pairing: on a header whose rows
+/// are gone it still says `PolicyNotSatisfied` while the right key, which goes on to
+/// DecCore, fails there (`DecryptionFailed`). Both directions: a v2 (version 0) key
+/// against a bumped header, a bumped key against a v2 header.
+#[test]
+fn a_key_at_the_wrong_version_gets_policy_not_satisfied_before_pairing() {
+    use crate::record::kem::{encaps_with_seed, key_gamma, key_satisfies};
+
+    let mut rng = rng(61);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let ctx = record_context(b"versions");
+    let policy = Policy::parse("ver:a and (ver:b or ver:c)").unwrap();
+    let bumped = VersionedPolicy::at_versions(policy.clone(), &[1, 0, 0]).unwrap();
+    let (header, z) = encaps_with_seed(pk, &bumped, &ctx, &[7; 32]).unwrap();
+    let (v2_header, _) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
+    assert!(v2_header.policy.is_unversioned());
+    assert_ne!(header.policy, v2_header.policy);
+
+    let right = authority
+        .issue_key_at_versions(&[("ver:a", 1), ("ver:b", 0)], &mut rng)
+        .unwrap();
+    let v2_key = authority.issue_key(&["ver:a", "ver:b"], &mut rng).unwrap();
+    let ahead = authority
+        .issue_key_at_versions(&[("ver:a", 2), ("ver:b", 0), ("ver:c", 0)], &mut rng)
+        .unwrap();
+    // The right key opens the bumped header and not the v2 one.
+    assert_eq!(
+        *decaps(&*right.material, pk, &header, &ctx).unwrap(),
+        [7; 32]
+    );
+    assert_eq!(decaps_z(&right, &header), z.publish());
+    assert!(!key_satisfies(&*right.material, &v2_header.policy));
+    assert_eq!(
+        decaps(&*right.material, pk, &v2_header, &ctx).map(|_| ()),
+        Err(Error::PolicyNotSatisfied)
+    );
+    // The same names at other versions: refused before any group work.
+    let mut broken = header.clone();
+    broken.core.rows.clear();
+    assert_eq!(
+        decaps(&*right.material, pk, &broken, &ctx).map(|_| ()),
+        Err(Error::DecryptionFailed),
+        "the right key reaches DecCore"
+    );
+    for wrong in [&v2_key, &ahead] {
+        assert!(!key_satisfies(&*wrong.material, &header.policy));
+        assert!(key_gamma(&*wrong.material, &header.policy).is_none());
+        for h in [&header, &broken] {
+            assert_eq!(
+                decaps(&*wrong.material, pk, h, &ctx).map(|_| ()),
+                Err(Error::PolicyNotSatisfied)
+            );
+        }
+        // DecCore itself takes no component at another version, even given the rows.
+        let gamma = policy.lsss().reconstruct(&["ver:a", "ver:b"]).unwrap();
+        assert_eq!(
+            dec_core(&*wrong.material, &header.policy, &header.core, &gamma).map(|_| ()),
+            Err(Error::PolicyNotSatisfied)
+        );
+    }
+    // A v2 key still opens v2 headers (the public API is unchanged).
+    assert!(decaps(&*v2_key.material, pk, &v2_header, &ctx).is_ok());
+    // `attributes()` lists names only, whatever the versions.
+    assert_eq!(right.attributes(), v2_key.attributes());
+}
+
+/// DecCore of a header with a key, through the KEM's row selection.
+fn decaps_z(key: &UserKey, header: &KemHeader) -> Gt {
+    let gamma = crate::record::kem::key_gamma(&*key.material, &header.policy).unwrap();
+    dec_core(&*key.material, &header.policy, &header.core, &gamma)
+        .unwrap()
+        .publish()
 }
