@@ -51,7 +51,7 @@ const anchor = await deploy(clinicWallet, 'CheckpointAnchor');
 const registry = await deploy(clinicWallet, 'ConsentRegistry');
 say(`contracts: CheckpointAnchor ${await anchor.getAddress()}, ConsentRegistry ${await registry.getAddress()}`);
 const reg = await mined(anchor.registerLog(ORIGIN, ...C.keyArgs(logKey.publicKey(), logKey.provePossession())), 'registerLog');
-const logId = C.decodeEvents(anchor.interface, reg).find((e) => e.event === 'LogRegistered').logId;
+const logId = C.decodeEvents(anchor, reg).find((e) => e.event === 'LogRegistered').logId;
 say(`log ${ORIGIN} registered, log id ${short(logId)} (its note key id ${C.hex(cc.keyId(ORIGIN, logKey.publicKey()))})`);
 await mined(registry.connect(patientWallet).registerKey(...C.keyArgs(patient.publicKey(), patient.provePossession())), 'registerKey (patient)');
 
@@ -67,7 +67,7 @@ async function logged(index) {
   // checked locally against the anchored root before sending
   const args = C.anchorArgsAfter(await anchor.latest(logId), cp, log, logId);
   const r = await mined(anchor.anchor(logId, ...args), `anchor ${anchoredSize} -> ${cp.size}`);
-  const ev = C.decodeEvents(anchor.interface, r)[0];
+  const ev = C.decodeEvents(anchor, r)[0];
   // what the chain now holds is the very checkpoint cipherchart signed
   if (cc.Checkpoint.fromNote(C.anchoredNote(ORIGIN, ev)).toNote() !== cp.toNote()) throw new Error('anchored note differs');
   say(`anchored checkpoint: size ${ev.size}, root ${short(ev.root)}`);
@@ -140,7 +140,7 @@ say(`proxy, lab record (not covered): ${await proxyShare(records.find((r) => r.i
 const copy = cc.Chain.fromRecords(log.records());
 const revokeEntry = copy.entry(copy.signAndAppend(token.revokeEntry(time++), patient));
 const rr = await mined(registry.connect(patientWallet).revoke(...C.entryArgs(revokeEntry)), 'revoke');
-const revoked = C.decodeEvents(registry.interface, rr)[0];
+const revoked = C.decodeEvents(registry, rr)[0];
 say(`consent revoked on chain: event ${revoked.event}, entry hash ${short(revoked.entryHash)} at time ${revoked.time}`);
 try {
   await registry.connect(patientWallet).revoke.estimateGas(...C.entryArgs(revokeEntry));

@@ -49,6 +49,9 @@ library BLS12381 {
     error PrecompileFailed(address precompile);
     /// A domain separation tag of length 0 (RFC 9380 §3.1: tags MUST be nonempty).
     error InvalidDst();
+    /// Too little gas left for the pairing check to run in full: a short budget is an
+    /// error, never a verdict on the signature (review LA-3).
+    error InsufficientGas();
 
     // ---------------------------------------------------------------- hash to G2 (RFC 9380)
 
@@ -222,6 +225,10 @@ library BLS12381 {
             bytes32(NEG_G1_Y_LO),
             sigU
         );
+        // Below this the call would get less than PAIRING_GAS (at most 63/64 of what is left
+        // is forwarded, EIP-150) and could fail for want of gas, making a valid signature
+        // read as invalid to whoever chose the gas limit (review LA-3).
+        if (gasleft() < PAIRING_GAS + PAIRING_GAS / 63 + 2_000) revert InsufficientGas();
         (bool ok, bytes memory r) = PAIRING.staticcall{gas: PAIRING_GAS}(input);
         if (!ok || r.length != 32) return false;
         return abi.decode(r, (uint256)) == 1;

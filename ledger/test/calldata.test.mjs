@@ -73,11 +73,18 @@ test('events back: Anchored decodes to plain values and rebuilds the exact note'
   const iface = new Interface(compile().CheckpointAnchor.abi);
   const p = parseNote(cp7.note);
   const logId = '0x' + p.sigs[0].keyId.slice(2) + '00'.repeat(28);
-  const log = iface.encodeEventLog('Anchored', [logId, 7, p.root, p.sigs[0].signature]);
-  const ev = C.decodeEvent(iface, log);
-  assert.deepEqual(ev, { event: 'Anchored', logId: B.bytes(logId), size: 7, root: B.bytes(p.root), signature: B.bytes(p.sigs[0].signature) });
+  const address = '0x' + 'Ab'.repeat(20);
+  const contract = { interface: iface, target: address };
+  const log = { ...iface.encodeEventLog('Anchored', [logId, 7, p.root, p.sigs[0].signature]), address };
+  const ev = C.decodeEvent(contract, log);
+  assert.deepEqual(ev, { event: 'Anchored', address: address.toLowerCase(), logId: B.bytes(logId), size: 7, root: B.bytes(p.root), signature: B.bytes(p.sigs[0].signature) });
   assert.equal(C.anchoredNote(cv.origin, ev), cp7.note, 'origin + event = the note cipherchart signed');
-  assert.deepEqual(C.decodeEvents(iface, { logs: [log, { topics: ['0x' + '11'.repeat(32)], data: '0x' }] }).length, 1);
+  assert.deepEqual(C.decodeEvents(contract, { logs: [log, { topics: ['0x' + '11'.repeat(32)], data: '0x', address }] }).length, 1);
+  // bound to the emitter (review LA-2): another contract's identical log decodes to nothing
+  assert.equal(C.decodeEvent(contract, { ...log, address: '0x' + '11'.repeat(20) }), null);
+  assert.equal(C.decodeEvent({ interface: iface, address }, log).address, address.toLowerCase());
+  assert.throws(() => C.decodeEvents(iface, { logs: [log] }), code('invalid_argument', /bare Interface/));
+  assert.throws(() => C.decodeEvents({ interface: iface }, { logs: [log] }), code('invalid_argument', /address/));
   assert.deepEqual(C.decodeLatest([7n, p.root]), { size: 7, root: B.bytes(p.root) });
   assert.deepEqual(C.decodeConsent([2n, 1003n, 1005n, '0x' + '22'.repeat(32)]), {
     status: 'revoked', grantTime: 1003, revokeTime: 1005, tokenDigest: new Uint8Array(32).fill(0x22),
@@ -90,12 +97,15 @@ test('revokedOnChain asks every (block, key) pair and reports the first revoked'
   const holder = B.bytes(blsKeys.hospital_h2.public_key);
   const asked = [];
   const registry = { isRevoked: async (id, key) => (asked.push([id, key]), id === C.hex(ids[1]) && key === C.hex(holder)) };
-  const token = { revocationIds: () => ids, issuer: { toBytes: () => issuer } };
-  assert.equal(await C.revokedOnChain(registry, token), null);
-  assert.equal(asked.length, 2);
-  const hit = await C.revokedOnChain(registry, token, [token.issuer, holder]);
+  // the token's own block signers: the issuer, then the holder block 0 names
+  const token = { revocationIds: () => ids, issuer: { toBytes: () => issuer }, blockSigners: () => [issuer, holder] };
+  const hit = await C.revokedOnChain(registry, token);
   assert.deepEqual(hit, { revocationId: ids[1], publicKey: holder });
-  await assert.rejects(C.revokedOnChain(registry, { revocationIds: () => ids, issuer: undefined }), code('invalid_argument', /no key/));
+  assert.equal(asked.length, 3);
+  assert.deepEqual(await C.revokedOnChain(registry, token, [token.issuer, holder]), hit);
+  // without its block signers, or with fewer than its blocks, the gate cannot answer (LA-1)
+  await assert.rejects(C.revokedOnChain(registry, { revocationIds: () => ids, issuer }), code('invalid_argument', /blockSigners/));
+  await assert.rejects(C.revokedOnChain(registry, { ...token, blockSigners: () => [issuer] }), code('invalid_argument', /1 signers for 2 blocks/));
 });
 
 // L8: Rust's Checkpoint::verify uses only the lines named as the origin with the log's key id;
@@ -133,7 +143,7 @@ test('L9: revokedOnChain asks block i only about the signers of blocks 0..=i', a
   const ids = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
   const issuer = B.bytes(blsKeys.patient.public_key);
   const holder = B.bytes(blsKeys.hospital_h2.public_key); // signed block 1 only
-  const token = { revocationIds: () => ids, issuer };
+  const token = { revocationIds: () => ids, issuer, blockSigners: () => [issuer, holder] };
   const asked = [];
   // the block-1 signer revoked block 0 (upstream of it)
   const upstream = { isRevoked: async (id, key) => (asked.push([id, key]), id === C.hex(ids[0]) && key === C.hex(holder)) };
@@ -144,10 +154,11 @@ test('L9: revokedOnChain asks block i only about the signers of blocks 0..=i', a
   assert.deepEqual(await C.revokedOnChain(own, token, [issuer, holder]), { revocationId: ids[1], publicKey: holder });
   const byIssuer = { isRevoked: async (id, key) => id === C.hex(ids[1]) && key === C.hex(issuer) };
   assert.deepEqual(await C.revokedOnChain(byIssuer, token), { revocationId: ids[1], publicKey: issuer });
-  // the final holder signs no block: passing it as a signer is refused, as is a wrong issuer
+  // a list other than the token's block signers is refused (the final holder signs no block)
   const last = B.bytes(blsKeys.mallory.public_key);
-  await assert.rejects(C.revokedOnChain(own, token, [issuer, holder, last]), code('invalid_argument', /not a revoker/));
-  await assert.rejects(C.revokedOnChain(own, token, [holder]), code('invalid_argument', /issuer/));
+  await assert.rejects(C.revokedOnChain(own, token, [issuer, holder, last]), code('invalid_argument', /block signers/));
+  await assert.rejects(C.revokedOnChain(own, token, [holder]), code('invalid_argument', /block signers/));
+  await assert.rejects(C.revokedOnChain(own, token, [issuer]), code('invalid_argument', /block signers/));
   await assert.rejects(C.revokedOnChain({}, token), code('invalid_argument', /isRevoked/));
 });
 

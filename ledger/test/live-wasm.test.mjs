@@ -37,7 +37,7 @@ before(async () => {
   const args = keyArgsOf(logKey);
   logId = await anchor.logIdOf(ORIGIN, args[0]);
   const r = await send(anchor.registerLog(ORIGIN, ...args));
-  const evs = C.decodeEvents(anchor.interface, r);
+  const evs = C.decodeEvents(anchor, r);
   assert.deepEqual(evs.map((e) => e.event), ['KeyRegistered', 'LogRegistered']);
   assert.equal(C.hex(evs[1].logId), logId);
   assert.equal(evs[1].origin, ORIGIN);
@@ -72,7 +72,7 @@ test('live: a clinic log anchored every 4 entries, receipts verified on chain', 
     const r = await send(anchor.anchor(logId, ...C.anchorArgs(cp, proof)));
     recordGas(`anchor ${anchored} -> ${log.length} (live)`, r);
     // the event gives back the checkpoint cipherchart signed, byte for byte
-    const [ev] = C.decodeEvents(anchor.interface, r);
+    const [ev] = C.decodeEvents(anchor, r);
     assert.equal(ev.event, 'Anchored');
     assert.equal(ev.size, log.length);
     const back = cc.Checkpoint.fromNote(C.anchoredNote(ORIGIN, ev));
@@ -117,7 +117,7 @@ test('live: consent granted and revoked on chain with the entries cipherchart wr
   const gi = log.appendGrant(token, 1100, patient);
   const rg = await send(registry.grant(...C.entryArgs(log.entry(gi))));
   recordGas('grant (live entry)', rg);
-  const [granted] = C.decodeEvents(registry.interface, rg);
+  const [granted] = C.decodeEvents(registry, rg);
   assert.equal(granted.event, 'Granted');
   assert.deepEqual(granted.entryHash, log.entry(gi).hash);
   assert.equal(granted.time, 1100);
@@ -134,7 +134,7 @@ test('live: consent granted and revoked on chain with the entries cipherchart wr
   assert.equal(C.hex(hit.revocationId), id);
   assert.equal(C.hex(hit.publicKey), pk);
   assert.deepEqual(C.decodeConsent(await registry.consentOf(id, pk)), {
-    status: 'revoked', grantTime: 1100, revokeTime: 1200, tokenDigest: C.decodeEvents(registry.interface, rr)[0].tokenDigest,
+    status: 'revoked', grantTime: 1100, revokeTime: 1200, tokenDigest: C.decodeEvents(registry, rr)[0].tokenDigest,
   });
   assert.throws(() => token.verify(patient.publicKey(), 1500, cc.RevocationSet.fromChain(log)), cc.ConsentError); // Rust: revoked
 });
@@ -199,6 +199,7 @@ test('live: L9 the per-block signer rule agrees with Rust', { skip }, async () =
   const t1 = t0.attenuate(hospital, new cc.Narrowing()); // block 1, signed by the hospital
   assert.equal(t1.blockCount, 2);
   const signers = [patient.publicKey(), hospital.publicKey()];
+  assert.deepEqual(t1.blockSigners().map((k) => C.hex(k.toBytes())), signers.map((k) => C.hex(k.toBytes())));
   for (const k of [hospital, patient]) {
     const [pk, ...rest] = keyArgsOf(k);
     await send(registry.registerKey(pk, ...rest));

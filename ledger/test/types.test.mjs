@@ -24,9 +24,9 @@ declare const pf: C.ProofFileLike;
 const i: [C.Hex, bigint, C.Hex[]] = C.inclusionArgs(pf);
 const j = C.receiptAtArgs(pf);
 declare const iface: C.EventParser;
-for (const ev of C.decodeEvents(iface, { logs: [] })) if (ev.event === 'Anchored') { const n: number = ev.size; C.anchoredNote('o', ev); void n; }
+for (const ev of C.decodeEvents({ interface: iface, target: '0x' }, { logs: [] })) if (ev.event === 'Anchored') { const n: number = ev.size; C.anchoredNote('o', ev); void n; }
 declare const registry: C.RevocationReader;
-declare const token: C.ConsentTokenLike;
+declare const token: C.SignedConsentTokenLike;
 const hit: Promise<{ revocationId: Uint8Array; publicKey: Uint8Array } | null> = C.revokedOnChain(registry, token);
 // @ts-expect-error an entry alone is not a receipt with its proof
 C.receiptAtArgs({ hash: new Uint8Array(32) });

@@ -200,3 +200,27 @@ fn shifting_signature_mass_between_blocks_is_caught() {
         Error::VerificationFailed
     );
 }
+
+#[test]
+fn block_signers_are_the_issuer_then_each_named_holder() {
+    let (patient, h1, h2) = (key(1), key(2), key(3));
+    let grant = Grant::new(
+        "p42",
+        Grantee::Key(h1.public_key()),
+        Window::new(0, 10).unwrap(),
+    )
+    .purposes(["treatment"])
+    .holder(h1.public_key());
+    let t0 = ConsentToken::issue(&patient, &grant, &mut ChaCha20Rng::seed_from_u64(2)).unwrap();
+    assert_eq!(t0.block_signers(), Some(vec![patient.public_key()]));
+    let t1 = t0
+        .attenuate(&h1, &Narrowing::new().holder(h2.public_key()))
+        .unwrap();
+    let t2 = t1.attenuate(&h2, &Narrowing::new()).unwrap();
+    assert_eq!(
+        t2.block_signers(),
+        Some(vec![patient.public_key(), h1.public_key(), h2.public_key()])
+    );
+    // The last holder t2 names (none here) signs no block.
+    assert_eq!(t2.block_signers().unwrap().len(), t2.block_count());
+}

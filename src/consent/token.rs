@@ -222,6 +222,31 @@ impl ConsentToken {
         self.blocks.len()
     }
 
+    /// The key that signed each block, in block order, as the token names them (unverified
+    /// until [`verify`](super::verify)): the issuer for block 0, then for each attenuation the
+    /// holder the block before names. A logged revocation of block `i`'s id counts only if
+    /// one of the signers of blocks `0..=i` signed it ([`RevocationSet`]), so these are the
+    /// keys to ask a revocation registry about. `None` if a block that another follows names
+    /// no holder (a token [`verify`](super::verify) refuses).
+    ///
+    /// ```
+    /// # use cipherchart::{BlsSigningKey, ConsentToken, Grant, Grantee, Window, rand_core::OsRng};
+    /// let patient = BlsSigningKey::generate(&mut OsRng);
+    /// let grant = Grant::new("p42", Grantee::Key(patient.public_key()), Window::new(0, 10)?)
+    ///     .purposes(["treatment"]);
+    /// let token = ConsentToken::issue(&patient, &grant, &mut OsRng)?;
+    /// assert_eq!(token.block_signers(), Some(vec![patient.public_key()]));
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    pub fn block_signers(&self) -> Option<Vec<BlsPublicKey>> {
+        let mut signers = Vec::with_capacity(self.blocks.len());
+        signers.push(self.issuer()?);
+        for pair in self.blocks.windows(2) {
+            signers.push(*pair[0].block.holder()?);
+        }
+        Some(signers)
+    }
+
     /// The revocation id of every block, in block order: revoking the id of block `i`
     /// revokes this token and every token attenuated from its first `i + 1` blocks.
     pub fn revocation_ids(&self) -> Vec<RevocationId> {

@@ -313,6 +313,20 @@ impl ConsentToken {
             .map(|i| PyBytes::new(py, &i.to_bytes()))
             .collect()
     }
+
+    /// The key that signed each block (the issuer, then the holder each block names), the
+    /// keys to ask a revocation registry about block by block; unverified until `verify`.
+    /// Raises InvalidArgument if a block names no next signer (a token `verify` refuses).
+    fn block_signers(&self) -> PyResult<Vec<crate::BlsPublicKey>> {
+        self.0
+            .block_signers()
+            .map(|keys| keys.into_iter().map(crate::BlsPublicKey).collect())
+            .ok_or_else(|| {
+                to_py_err(cipherchart::Error::InvalidArgument(
+                    "a block of this token names no next signer",
+                ))
+            })
+    }
 }
 
 #[pymethods]

@@ -57,6 +57,9 @@ def test_issue_attenuate_present_verify() -> None:
     assert consent.subject == "patient-42" and consent.issuer == PATIENT.public_key
     assert consent.purposes == ["treatment"] and consent.window == (NOW, NOW + 7 * DAY)
     assert consent.verified_at == NOW + 3600
+    # Who signed each block: the keys a revocation registry is asked about, block by block.
+    assert token.block_signers() == [PATIENT.public_key, HOSPITAL.public_key]
+    assert issued().block_signers() == [PATIENT.public_key]
 
 
 def test_refusals_are_consent_errors() -> None:

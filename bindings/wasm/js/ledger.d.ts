@@ -42,6 +42,10 @@ export interface ConsentTokenLike {
   revocationIds(): Uint8Array[];
   readonly issuer: BytesLike | undefined;
 }
+/** A token whose block signers are known (the package's `ConsentToken`). */
+export interface SignedConsentTokenLike extends ConsentTokenLike {
+  blockSigners(): ReadonlyArray<BytesLike>;
+}
 /**
  * Where anchorArgsAfter gets the consistency proof from the anchored size: a `Chain`
  * (`proveConsistency`), a `MerkleTree` (`consistencyProof`), or a function.
@@ -105,12 +109,13 @@ export declare function entryArgs(entry: BytesLike): [Hex, Hex];
 /** The token's revocation ids, one per block. */
 export declare function revocationIds(token: ConsentTokenLike): Hex[];
 /**
- * The first (revocation id, key) the registry marks revoked, or null. `signers[i]` signed block i
- * (the issuer first; default `[token.issuer]`); block i is asked about `signers[0..=i]` only.
+ * The first (revocation id, key) the registry marks revoked, or null. The signers are the token's
+ * own (`token.blockSigners()`); block i is asked about `signers[0..=i]` only. `signers`, if given,
+ * must equal them. `isRevoked` must answer a boolean (anything else throws InvalidArgument).
  */
 export declare function revokedOnChain(
   registry: RevocationReader,
-  token: ConsentTokenLike,
+  token: SignedConsentTokenLike,
   signers?: ReadonlyArray<BytesLike>,
 ): Promise<{ revocationId: Uint8Array; publicKey: Uint8Array } | null>;
 
@@ -123,14 +128,22 @@ export interface Consent {
 export declare function decodeConsent(result: unknown): Consent;
 export declare function decodeLatest(result: unknown): { size: number; root: Uint8Array; origin?: string; keyHash?: Uint8Array };
 
-export type LedgerEvent =
+/** `address`: the emitting contract, lower case. */
+export type LedgerEvent = { address: string } & (
   | { event: 'LogRegistered'; logId: Uint8Array; keyId: Uint8Array; origin: string; publicKey: Uint8Array }
   | { event: 'Anchored'; logId: Uint8Array; size: number; root: Uint8Array; signature: Uint8Array }
   | { event: 'KeyRegistered'; keyHash: Uint8Array; publicKey: Uint8Array }
-  | { event: 'Granted' | 'Revoked'; revocationId: Uint8Array; patientKey: Uint8Array; tokenDigest: Uint8Array; entryHash: Uint8Array; time: number };
+  | { event: 'Granted' | 'Revoked'; revocationId: Uint8Array; patientKey: Uint8Array; tokenDigest: Uint8Array; entryHash: Uint8Array; time: number });
 
-export declare function decodeEvent(iface: EventParser, log: unknown): LedgerEvent | null;
-export declare function decodeEvents(iface: EventParser, receipt: { logs: ReadonlyArray<unknown> }): LedgerEvent[];
+/** A contract: its Interface and its address (ethers `target`, or `address`). */
+export type EventContract = { interface: EventParser } & ({ target: unknown } | { address: string });
+/**
+ * One log as a plain object, or null if `source` did not emit it. Only the logs the contract
+ * emitted are decoded; an event is what a contract said, chain state (`rootAt`, `isRevoked`) is
+ * what to trust.
+ */
+export declare function decodeEvent(source: EventContract, log: unknown): LedgerEvent | null;
+export declare function decodeEvents(source: EventContract, receipt: { logs: ReadonlyArray<unknown> }): LedgerEvent[];
 /** The signed note of an `Anchored` event, for `Checkpoint.fromNote`. */
 export declare function anchoredNote(
   origin: string,

@@ -63,13 +63,14 @@ const fixed = (v, n, what) => {
   if (b.length !== n) throw new InvalidArgument(`${what}: expected ${n} bytes, got ${b.length}`);
   return b;
 };
+// One integer reader for every size, index and time (review LA-5): a bigint, a safe integer
+// number or a decimal (or 0x-hex) string; never a boolean, a fraction or an object.
 const u64 = (v, what) => {
   let n;
-  try {
-    n = BigInt(v);
-  } catch {
-    throw new InvalidArgument(`${what}: not an integer`);
-  }
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
+  else if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) n = BigInt(v);
+  else throw new InvalidArgument(`${what}: not an integer`);
   if (n < 0n || n >= 1n << 64n) throw new InvalidArgument(`${what} out of uint64 range`);
   return n;
 };
@@ -82,13 +83,12 @@ const list = (v, what) => {
   if (v === null || v === undefined || typeof v === 'string' || typeof v[Symbol.iterator] !== 'function') {
     throw new InvalidArgument(`${what}: expected an array, got ${kind(v)}`);
   }
-  return [...v];
+  const out = [...v];
+  const hole = out.findIndex((x) => x === undefined || x === null);
+  if (hole >= 0) throw new InvalidArgument(`${what}: nothing at position ${hole}`);
+  return out;
 };
 const path = (p) => list(p, 'proof').map((x) => hex(fixed(x, 32, 'proof hash')));
-const num = (v) => {
-  const n = BigInt(v);
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
-};
 const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Decodes with `Class.fromBytes` (every check), then returns `toEip2537Bytes()`. */
@@ -276,30 +276,30 @@ export function revocationIds(token) {
 /**
  * The proxy's consent gate, on chain: the first (revocation id, key) the registry marks
  * revoked, or null. As Rust's `RevocationSet` (review L9), a revocation of block i counts only
- * if its signer signed one of blocks 0..=i: `signers[i]` is the signer of block i (the issuer
- * for block 0, then the holder block i − 1 names), so for block i the registry is asked
- * `isRevoked(id_i, k)` for k in `signers[0..=i]`. Default: `[token.issuer]`, enough for a
- * token of one block and a lower bound for longer ones (the issuer can revoke every block).
- * The final holder signs no block and is no revoker: a list longer than the token's blocks is
- * refused. `registry` is an ethers/viem-style contract object with an async `isRevoked`.
+ * if its signer signed one of blocks 0..=i; the signers are the token's own
+ * (`token.blockSigners()`: the issuer, then the holder each block names), so for block i the
+ * registry is asked `isRevoked(id_i, k)` for k in `signers[0..=i]` (review LA-1: no shorter or
+ * other list, which would skip a holder's revocation). `signers`, if given, must be exactly
+ * those. `registry` is an ethers/viem-style contract object whose async `isRevoked` answers a
+ * boolean; any other answer is an error, never "not revoked" (review LA-4).
  */
 export async function revokedOnChain(registry, token, signers = undefined) {
   if (!registry || typeof registry.isRevoked !== 'function') throw new InvalidArgument('registry: expected an object with isRevoked(id, key)');
   const ids = revocationIds(token);
-  const given = signers === undefined || signers === null ? [token.issuer] : list(signers, 'signers');
-  if (given.length === 0 || given[0] === undefined || given[0] === null) {
-    throw new InvalidArgument('no key to ask about (the token has no issuer)');
-  }
-  const ks = given.map((k) => hex(fixed(k, 48, 'public key')));
-  if (ks.length > ids.length) {
-    throw new InvalidArgument(`${ks.length} signers for ${ids.length} blocks (the final holder signs no block: it is not a revoker)`);
-  }
-  if (token.issuer !== undefined && token.issuer !== null && hex(fixed(token.issuer, 48, 'issuer')) !== ks[0]) {
-    throw new InvalidArgument("signers[0] is not the token's issuer");
+  if (typeof token.blockSigners !== 'function') throw new InvalidArgument('expected a ConsentToken (blockSigners)');
+  const ks = list(token.blockSigners(), 'block signers').map((k) => hex(fixed(k, 48, 'public key')));
+  if (ks.length !== ids.length) throw new InvalidArgument(`${ks.length} signers for ${ids.length} blocks`);
+  if (signers !== undefined && signers !== null) {
+    const given = list(signers, 'signers').map((k) => hex(fixed(k, 48, 'public key')));
+    if (given.length !== ks.length || given.some((k, i) => k !== ks[i])) {
+      throw new InvalidArgument("signers: not the token's block signers (the issuer, then the holder each block names)");
+    }
   }
   for (const [i, id] of ids.entries()) {
     for (const key of ks.slice(0, i + 1)) {
-      if (await registry.isRevoked(id, key)) return { revocationId: bytesOf(id), publicKey: bytesOf(key) };
+      const answer = await registry.isRevoked(id, key);
+      if (typeof answer !== 'boolean') throw new InvalidArgument(`isRevoked answered ${kind(answer)}, not true or false`);
+      if (answer) return { revocationId: bytesOf(id), publicKey: bytesOf(key) };
     }
   }
   return null;
@@ -312,12 +312,12 @@ const STATUS = ['none', 'granted', 'revoked'];
 /** `ConsentRegistry.consentOf(id, key)` as a plain object. */
 export function decodeConsent(c) {
   if (!c || typeof c !== 'object') throw new InvalidArgument('decodeConsent: expected the result of consentOf');
-  const status = STATUS[Number(c.status ?? c[0])];
+  const status = STATUS[safe(c.status ?? c[0], 'status')];
   if (status === undefined) throw new InvalidArgument('decodeConsent: unknown status');
   return {
     status,
-    grantTime: num(u64(c.grantTime ?? c[1], 'grant time')),
-    revokeTime: num(u64(c.revokeTime ?? c[2], 'revoke time')),
+    grantTime: safe(c.grantTime ?? c[1], 'grant time'),
+    revokeTime: safe(c.revokeTime ?? c[2], 'revoke time'),
     tokenDigest: fixed(c.tokenDigest ?? c[3], 32, 'token digest'),
   };
 }
@@ -326,23 +326,48 @@ export function decodeConsent(c) {
 export function decodeLatest(r) {
   if (!r || typeof r !== 'object') throw new InvalidArgument('decodeLatest: expected the result of latest() or logOf()');
   if (!Array.isArray(r) && r.size !== undefined && r.origin === undefined) {
-    return { size: num(u64(r.size, 'size')), root: fixed(r.root, 32, 'root') };
+    return { size: safe(r.size, 'size'), root: fixed(r.root, 32, 'root') };
   }
   if (r.origin !== undefined || r.length === 4) {
     const [origin, keyHash, size, root] = r.origin !== undefined ? [r.origin, r.keyHash, r.size, r.root] : r;
-    return { origin, keyHash: fixed(keyHash, 32, 'key hash'), size: num(u64(size, 'size')), root: fixed(root, 32, 'root') };
+    return { origin, keyHash: fixed(keyHash, 32, 'key hash'), size: safe(size, 'size'), root: fixed(root, 32, 'root') };
   }
   const [size, root] = r;
-  return { size: num(u64(size, 'size')), root: fixed(root, 32, 'root') };
+  return { size: safe(size, 'size'), root: fixed(root, 32, 'root') };
 }
 
 /**
- * One event log as a plain object `{ event, ...fields }` (bytes as Uint8Array, sizes and
- * times as numbers), or null when `iface` (an ethers Interface, e.g. `contract.interface`)
- * does not know it. Events: LogRegistered, Anchored, KeyRegistered, Granted, Revoked.
+ * The contract's Interface and address (ethers `.target`, or `.address`): an event is decoded
+ * only from the contract it names, so a look-alike event of another contract is never taken
+ * for the anchor's (review LA-2). A bare Interface is refused: it binds no emitter.
  */
-export function decodeEvent(iface, log) {
-  if (!iface || typeof iface.parseLog !== 'function') throw new InvalidArgument('iface: expected an ethers Interface (parseLog)');
+function eventSource(source) {
+  if (source && typeof source.parseLog === 'function') {
+    throw new InvalidArgument('pass the contract (its address binds the events), or { interface, address }: a bare Interface decodes any emitter');
+  }
+  const iface = source?.interface;
+  if (!iface || typeof iface.parseLog !== 'function') {
+    throw new InvalidArgument('source: expected a contract object with an ethers Interface (interface.parseLog) and its address');
+  }
+  const at = source.target ?? source.address;
+  if (typeof at !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(at)) {
+    throw new InvalidArgument('source: the contract\'s address (target or address) is missing or not an address');
+  }
+  return { iface, address: at.toLowerCase() };
+}
+
+/**
+ * One event log as a plain object `{ event, address, ...fields }` (bytes as Uint8Array,
+ * sizes and times as numbers), or null when the log was not emitted by `source` or is not
+ * one of its events. `source` is the contract object (ethers `Contract`) or `{ interface,
+ * address }` (review LA-2). An event is what a contract said, not chain state: trust
+ * `rootAt`, `latest`, `isRevoked` for decisions.
+ * Events: LogRegistered, Anchored, KeyRegistered, Granted, Revoked.
+ */
+export function decodeEvent(source, log) {
+  const { iface, address } = eventSource(source);
+  const emitter = typeof log?.address === 'string' ? log.address.toLowerCase() : null;
+  if (emitter !== address) return null;
   let ev;
   try {
     ev = iface.parseLog(log);
@@ -350,17 +375,18 @@ export function decodeEvent(iface, log) {
     return null;
   }
   if (!ev) return null;
-  const out = { event: ev.name };
+  const out = { event: ev.name, address: emitter };
   for (const [i, input] of ev.fragment.inputs.entries()) {
     const v = ev.args[i];
-    out[input.name] = input.type.startsWith('uint') ? num(v) : input.type.startsWith('bytes') ? bytesOf(v) : v;
+    out[input.name] = input.type.startsWith('uint') ? safe(v, input.name) : input.type.startsWith('bytes') ? bytesOf(v) : v;
   }
   return out;
 }
 
-/** Every event of a transaction receipt that `iface` knows, decoded (see decodeEvent). */
-export function decodeEvents(iface, receipt) {
-  return list(receipt?.logs, 'receipt logs').map((l) => decodeEvent(iface, l)).filter(Boolean);
+/** Every event of a transaction receipt that `source` knows, in order (see decodeEvent). */
+export function decodeEvents(source, receipt) {
+  eventSource(source);
+  return list(receipt?.logs, 'receipt logs').map((l) => decodeEvent(source, l)).filter(Boolean);
 }
 
 /**

@@ -136,6 +136,24 @@ impl ConsentToken {
     pub fn revocation_ids(&self) -> Vec<js_sys::Uint8Array> {
         revocation_id_bytes(&self.0.revocation_ids())
     }
+
+    /// The key that signed each block (the issuer, then the holder each block names), the keys
+    /// to ask a revocation registry about block by block; unverified until `verify`.
+    ///
+    /// # Errors
+    ///
+    /// InvalidArgument if a block names no next signer (a token `verify` refuses).
+    #[wasm_bindgen(js_name = blockSigners)]
+    pub fn block_signers(&self) -> Result<Vec<BlsPublicKey>, JsValue> {
+        self.0
+            .block_signers()
+            .map(|keys| keys.into_iter().map(BlsPublicKey).collect())
+            .ok_or_else(|| {
+                to_js_err(cipherchart::Error::InvalidArgument(
+                    "a block of this token names no next signer",
+                ))
+            })
+    }
 }
 
 /// A consent that verified: what it permits.

@@ -66,6 +66,7 @@ export const SIGNATURES = {
   'ConsentToken#grantEntry': ['time:time'],
   'ConsentToken#present': ['holder:BlsSigningKey'],
   'ConsentToken#revocationIds': [],
+  'ConsentToken#blockSigners': [],
   'ConsentToken#revokeEntry': ['time:time'],
   'ConsentToken#toBytes': [],
   'ConsentToken#toText': [],

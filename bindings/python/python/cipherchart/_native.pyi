@@ -823,6 +823,7 @@ class ConsentToken:
     def revoke_entry(self, time: _Time) -> "EntryDraft":
         """The chain entry revoking this token (subject: its last block's revocation id)."""
     def revocation_ids(self) -> List[bytes]: ...
+    def block_signers(self) -> List[BlsPublicKey]: ...
 
 @final
 class VerifiedConsent:

@@ -74,7 +74,7 @@ declare const registry: ledger.RevocationReader;
 declare const signers: verify.BlsPublicKey[];
 const gate: Promise<{ revocationId: Uint8Array; publicKey: Uint8Array } | null> = ledger.revokedOnChain(registry, token, signers);
 declare const iface: ledger.EventParser;
-for (const ev of ledger.decodeEvents(iface, { logs: [] })) {
+for (const ev of ledger.decodeEvents({ interface: iface, target: '0x00' }, { logs: [] })) {
   if (ev.event === 'Anchored') verify.Checkpoint.fromNote(ledger.anchoredNote('o', ev)).free();
 }
 // @ts-expect-error sizes go to the contract as bigint
