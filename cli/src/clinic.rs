@@ -60,6 +60,12 @@ impl Clinic {
 
     /// The audit log, for appending (one writer at a time; links checked on opening).
     pub fn log(&self) -> Result<Chain<FileStore>, Failure> {
+        self.log_and_signers().map(|(chain, _)| chain)
+    }
+
+    /// The audit log, for appending, and who may sign it: the walk that checks the signers
+    /// on opening is done once and its result kept for [`Clinic::check_issued`].
+    pub fn log_and_signers(&self) -> Result<(Chain<FileStore>, Signers), Failure> {
         let path = self.log_path();
         if !path.is_file() {
             return Err(Failure::usage(format!(
@@ -74,7 +80,7 @@ impl Clinic {
         let chain = Chain::open_file(&path).context("opening the audit log")?;
         // An entry `audit` would reject (signed by a key this clinic never issued) stops
         // every writer, as damage does (review ROT-2).
-        self.signers(&chain, |_, _, _| {})?;
+        let signers = self.signers(&chain, |_, _, _| {})?;
         let r = chain.store().recovery();
         if !r.is_clean() {
             // A torn last write (a crash during an earlier command): repaired, and said.
@@ -84,7 +90,7 @@ impl Clinic {
                 r.saved_to.as_ref().map_or_else(|| "a file beside the log".to_owned(), |p| p.display().to_string())
             );
         }
-        Ok(chain)
+        Ok((chain, signers))
     }
 
     /// Who may sign this clinic's log, learned by walking it in order: the log key (the
@@ -128,13 +134,13 @@ impl Clinic {
     /// Refuses a signing key this clinic's log does not know (a key of another clinic
     /// folder, or of the clinic before it moved to a new master key), before anything is
     /// written (review ROT-1).
-    pub fn check_issued<S: Store>(
+    pub fn check_issued(
         &self,
-        chain: &Chain<S>,
+        signers: &Signers,
         key: &BlsPublicKey,
         file: &Path,
     ) -> Result<(), Failure> {
-        if self.signers(chain, |_, _, _| {})?.name_of(key).is_some() {
+        if signers.name_of(key).is_some() {
             return Ok(());
         }
         Err(Failure::wrong_clinic(format!(

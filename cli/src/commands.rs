@@ -184,8 +184,8 @@ impl Staff {
         let sign_path = signing_key_path(key);
         let signer = BlsSigningKey::read_key_file(&sign_path, passphrase)
             .context(&format!("opening your signing key {}", sign_path.display()))?;
-        let log = clinic.log()?;
-        clinic.check_issued(&log, &signer.public_key(), key)?;
+        let (log, signers) = clinic.log_and_signers()?;
+        clinic.check_issued(&signers, &signer.public_key(), key)?;
         Ok(Self { pk, signer, log })
     }
 

@@ -54,7 +54,7 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
             s.out.display()
         )));
     }
-    let mut log = clinic.log()?;
+    let (mut log, signers) = clinic.log_and_signers()?;
     let admin_pass = admin.get(false)?;
     let authority = Authority::read_key_file(clinic.authority_key(), &admin_pass)
         .context("opening the master key")?;
@@ -71,7 +71,7 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
     drop(patient_key);
     let patient_sig = BlsSigningKey::read_key_file(signing_key_path(s.key), &patient_pass)
         .context("opening the patient's signing key")?;
-    clinic.check_issued(&log, &patient_sig.public_key(), s.key)?;
+    clinic.check_issued(&signers, &patient_sig.public_key(), s.key)?;
     let rekey = authority
         .issue_delegation_key(s.attributes, &patient_sig.public_key(), &mut OsRng)
         .context("issuing the delegation key")?
@@ -258,12 +258,12 @@ pub fn revoke(
     holder: &KeyHolder,
 ) -> Result<Report, Failure> {
     let clinic = Clinic::new(dir);
-    let mut log = clinic.log()?;
+    let (mut log, signers) = clinic.log_and_signers()?;
     let signer = match key {
         Some(k) => {
             let signer = BlsSigningKey::read_key_file(signing_key_path(k), &holder.get()?)
                 .context("opening your signing key")?;
-            clinic.check_issued(&log, &signer.public_key(), k)?;
+            clinic.check_issued(&signers, &signer.public_key(), k)?;
             signer
         }
         None => BlsSigningKey::read_key_file(clinic.log_key(), &admin.get(false)?)
@@ -293,7 +293,7 @@ pub fn revoke(
         (None, Some(name)) => {
             // Only a name `issue` gave: a typo would record nobody's departure, and a
             // name `audit` cannot show as text would read as something else (ROT-5, ROT-6).
-            if !clinic.signers(&log, |_, _, _| {})?.was_issued(name) {
+            if !signers.was_issued(name) {
                 return Err(Failure::bad_input(
                     format!("no key was issued to {name:?} in this clinic"),
                     "Give the person's name as their key file is named (bob for bob.key); `cipherchart audit` lists every key issued.",
