@@ -50,8 +50,15 @@ use crate::error::{EncodingError, Result};
 /// The two magic bytes that open every top-level object (`"CC"`, for cipherchart).
 pub(crate) const MAGIC: [u8; 2] = *b"CC";
 
-/// The wire-format version this library writes and the only one it reads.
+/// The wire-format version of every v2 object, the one the library writes unless a
+/// v3 object is asked for.
 pub(crate) const FORMAT_VERSION: u8 = 2;
+
+/// Format v3 (`docs/revocation-v3.md` §11): objects that carry attribute versions
+/// (sealed records sealed under a notice, keys issued under one, version notices). A
+/// v3 reader reads the v2 form of a changed object as "every attribute at version 0"
+/// (§12).
+pub(crate) const FORMAT_VERSION_V3: u8 = 3;
 
 /// Length of the header of a top-level object: magic, type tag, version.
 pub(crate) const HEADER_LEN: usize = 4;
@@ -97,12 +104,14 @@ pub(crate) enum ObjectType {
     InclusionProof = 0x32,
     /// A Merkle consistency proof.
     ConsistencyProof = 0x33,
+    /// A version notice (format v3 only, `docs/revocation-v3.md` §11.2).
+    VersionNotice = 0x41,
 }
 
 impl ObjectType {
     /// Every object type, in tag order.
     #[cfg(test)] // only the tests decode object headers generically
-    pub(crate) const ALL: [Self; 16] = [
+    pub(crate) const ALL: [Self; 17] = [
         Self::PublicKey,
         Self::MasterKey,
         Self::UserKey,
@@ -119,6 +128,7 @@ impl ObjectType {
         Self::Checkpoint,
         Self::InclusionProof,
         Self::ConsistencyProof,
+        Self::VersionNotice,
     ];
 
     /// The tag byte of this type.
@@ -132,9 +142,14 @@ impl ObjectType {
         Self::ALL.into_iter().find(|t| t.tag() == tag)
     }
 
-    /// The 4-byte header that opens an object of this type.
+    /// The 4-byte header that opens a v2 object of this type.
     pub(crate) const fn header(self) -> [u8; HEADER_LEN] {
-        [MAGIC[0], MAGIC[1], self.tag(), FORMAT_VERSION]
+        self.header_at(FORMAT_VERSION)
+    }
+
+    /// The 4-byte header that opens an object of this type at format `version`.
+    pub(crate) const fn header_at(self, version: u8) -> [u8; HEADER_LEN] {
+        [MAGIC[0], MAGIC[1], self.tag(), version]
     }
 }
 

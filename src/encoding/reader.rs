@@ -57,6 +57,26 @@ impl<'a> Reader<'a> {
         Ok(Self { rest })
     }
 
+    /// Starts reading a top-level object of type `kind` at any of the format versions in
+    /// `versions` (a v3 reader of an object whose v2 form it also reads); returns the
+    /// version found.
+    ///
+    /// # Errors
+    ///
+    /// As [`Reader::new`]; `UnsupportedVersion` for a version not in `versions`.
+    pub(crate) fn new_at(bytes: &'a [u8], kind: ObjectType, versions: &[u8]) -> Result<(Self, u8)> {
+        let Some(([m0, m1, tag, version], rest)) = bytes.split_first_chunk::<HEADER_LEN>() else {
+            return Err(EncodingError::Truncated.into());
+        };
+        if [*m0, *m1] != MAGIC || *tag != kind.tag() {
+            return Err(EncodingError::WrongType.into());
+        }
+        if !versions.contains(version) {
+            return Err(EncodingError::UnsupportedVersion.into());
+        }
+        Ok((Self { rest }, *version))
+    }
+
     /// Starts reading a header-less payload.
     pub(crate) fn raw(bytes: &'a [u8]) -> Self {
         Self { rest: bytes }

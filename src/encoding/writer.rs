@@ -48,6 +48,14 @@ impl Writer {
         Self { buf }
     }
 
+    /// Starts a top-level object at format `version` (v3 objects, `docs/revocation-v3.md`
+    /// §11): writes the header with that version byte.
+    pub(crate) fn at_version(kind: ObjectType, version: u8) -> Self {
+        let mut buf = Vec::with_capacity(super::HEADER_LEN);
+        buf.extend_from_slice(&kind.header_at(version));
+        Self { buf }
+    }
+
     /// Starts a header-less payload (nested in another object, or a signed message).
     pub(crate) fn raw() -> Self {
         Self { buf: Vec::new() }

@@ -96,6 +96,41 @@ pub(crate) const HOP_BINDING: &[u8] = b"CIPHERCHART-V01-HOP-BINDING-with-SHA256"
 /// The seed of a hop's record capsule: HKDF-SHA256 salt, keyed by the re-key's hop key.
 pub(crate) const HOP_SEED: &[u8] = b"CIPHERCHART-V01-HOP-SEED-with-HKDF-SHA256";
 
+// Format v3 (`docs/revocation-v3.md` §11.10). A tag whose v2 input layout changes gets a
+// new `-V3` tag rather than a new input inside the old one.
+
+/// G of the FO transform for v3 headers: `pk id ‖ μ ‖ u64 notice serial ‖ u8 flags ‖ VP ‖
+/// ctx → (s1, s2)` (§5.3), with `hash_to_scalars::<2>`.
+pub(crate) const FO_COINS_V3: &[u8] = b"CIPHERCHART-V01-FO-COINS-V3-with-expander-SHA256-128";
+
+/// The v3 KEM header digest: SHA-256 of this tag ‖ len32 ‖ header encoding (envelope
+/// included) ‖ len32 ‖ ctx (§5.3).
+pub(crate) const HEADER_DIGEST_V3: &[u8] = b"CIPHERCHART-V01-HEADER-DIGEST-V3-with-SHA256";
+
+/// The HKDF salt of a v3 header's wrap key `K_w` (ikm μ, info pk id ‖ serial ‖ flags ‖
+/// VP ‖ ctx), which encrypts the body key `K_b` (§5.3).
+pub(crate) const KEY_WRAP: &[u8] = b"CIPHERCHART-V01-KEY-WRAP-with-HKDF-SHA256";
+
+/// The HKDF salt of the body key from `K_b` (info: purpose and stable id, §5.3); it does
+/// not depend on the header, so a re-wrap keeps it.
+pub(crate) const BODY_KEY: &[u8] = b"CIPHERCHART-V01-BODY-KEY-with-HKDF-SHA256";
+
+/// `key_commitment = SHA-256(this tag ‖ K_b)` (§5.1).
+pub(crate) const KEY_COMMITMENT: &[u8] = b"CIPHERCHART-V01-KEY-COMMITMENT-with-SHA256";
+
+/// `body_commitment = SHA-256(this tag ‖ len32 ‖ record id ‖ u64 len ‖ body)` (§5.1).
+pub(crate) const BODY_COMMITMENT: &[u8] = b"CIPHERCHART-V01-BODY-COMMITMENT-with-SHA256";
+
+/// `metadata_hash = SHA-256(this tag ‖ metadata)` (§5.1).
+pub(crate) const METADATA_HASH: &[u8] = b"CIPHERCHART-V01-METADATA-HASH-with-SHA256";
+
+/// A v3 record's body AD: SHA-256 of this tag ‖ 0x03 ‖ len32 ‖ record id ‖ metadata
+/// hash ‖ key commitment (§5.3); not the header digest, so a re-wrap keeps it.
+pub(crate) const RECORD_AD_V3: &[u8] = b"CIPHERCHART-V01-RECORD-AD-V3-with-SHA256";
+
+/// The first field of a version notice's signed message (§11.2).
+pub(crate) const NOTICE_SIG: &[u8] = b"CIPHERCHART-V01-NOTICE-SIG";
+
 /// Every tag above, for the tests that check they are distinct and well formed.
 #[cfg(test)]
 pub(crate) const ALL: &[&[u8]] = &[
@@ -121,4 +156,13 @@ pub(crate) const ALL: &[&[u8]] = &[
     CONSENT_REKEY_DIGEST,
     HOP_BINDING,
     HOP_SEED,
+    FO_COINS_V3,
+    HEADER_DIGEST_V3,
+    KEY_WRAP,
+    BODY_KEY,
+    KEY_COMMITMENT,
+    BODY_COMMITMENT,
+    METADATA_HASH,
+    RECORD_AD_V3,
+    NOTICE_SIG,
 ];

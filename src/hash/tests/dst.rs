@@ -20,7 +20,7 @@ fn tags_are_versioned_short_and_distinct() {
             assert!(!a.starts_with(b) && !b.starts_with(a));
         }
     }
-    assert_eq!(dst::ALL.len(), 22);
+    assert_eq!(dst::ALL.len(), 31);
 }
 
 #[test]
@@ -32,10 +32,11 @@ fn suite_names_are_where_a_suite_is_used() {
         dst::FO_MASK,
         dst::FO_CHECK_WEIGHTS,
         dst::REKEY_BLIND,
+        dst::FO_COINS_V3,
     ] {
         assert!(xmd.ends_with(b"-with-expander-SHA256-128"));
     }
-    for hkdf in [dst::KDF, dst::SESSION_SUBKEY] {
+    for hkdf in [dst::KDF, dst::SESSION_SUBKEY, dst::KEY_WRAP, dst::BODY_KEY] {
         assert!(hkdf.ends_with(b"-with-HKDF-SHA256"));
     }
 }
