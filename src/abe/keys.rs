@@ -216,7 +216,7 @@ impl Authority {
     /// `versions` (parallel; `docs/revocation-v3.md` §3.4: `K_y` uses the attribute points
     /// of `y` at that version), with the holder guard's component (version 0) after the
     /// attributes' if `with_guard`.
-    fn key_material<R: RngCore + CryptoRng + ?Sized>(
+    pub(crate) fn key_material<R: RngCore + CryptoRng + ?Sized>(
         &self,
         attributes: Vec<Attribute>,
         versions: Vec<u32>,

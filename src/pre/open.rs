@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::record::kem::{
     check_authority, decaps, decaps_value, key_satisfies, recover_seed, Seed,
 };
-use crate::record::sealed::{open_body, record_context};
+use crate::record::sealed::open_body;
 use crate::record::SealedRecord;
 
 // `UserKey::open` lives here, not in `abe`: opening a record is a walk over its layers,
@@ -40,7 +40,7 @@ impl UserKey {
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
         after_wiping_stack(|| {
             let seed = recover_record_seed(&*self.material, pk, sealed)?;
-            open_body(&seed, sealed, &record_context(sealed.record_id()))
+            open_body(&seed, sealed)
         })
     }
 }
@@ -79,7 +79,7 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
     i: usize,
 ) -> core::result::Result<Seed, usize> {
     if i == 0 {
-        return decaps(key, pk, &sealed.header, &record_context(sealed.record_id())).map_err(|_| 0);
+        return decaps(key, pk, &sealed.header, &sealed.kem_context()).map_err(|_| 0);
     }
     let hop = sealed.hops().get(i - 1).ok_or(i)?;
     let w = decaps(
@@ -115,13 +115,8 @@ fn unwind(
         // Z of the layer below: the record header's for hop 1, else V_{i-1}'s.
         let below = unmask(&hop.masked_r, &z_v).pow(&z);
         if i == 1 {
-            return recover_seed(
-                pk,
-                &sealed.header,
-                &below.to_bytes(),
-                &record_context(sealed.record_id()),
-            )
-            .map_err(|_| 0);
+            return recover_seed(pk, &sealed.header, &below.to_bytes(), &sealed.kem_context())
+                .map_err(|_| 0);
         }
         let failed = i - 1;
         let prev = sealed.hops().get(i - 2).ok_or(failed)?;

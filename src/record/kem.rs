@@ -51,12 +51,43 @@ pub(crate) struct KemHeader {
     pub(crate) policy: VersionedPolicy,
     pub(crate) core: HeaderCore,
     pub(crate) masked_seed: [u8; 32],
-    /// The canonical encoding of `core` alone (C0 then rows), kept for the encoding
-    /// and the digest.
-    core_bytes: Vec<u8>,
-    /// Domain-separated SHA-256 of the whole header encoding.
+    /// v2, or v3 with the notice serial and flags (`docs/revocation-v3.md` §11.4).
+    pub(crate) format: HeaderFormat,
+    /// The v3 envelope (records only): the key commitment and the wrap of `K_b`.
+    pub(crate) envelope: Option<Envelope>,
+    /// The canonical encoding of the whole header, kept for the encoding and the
+    /// digest.
+    encoding: Vec<u8>,
+    /// Domain-separated SHA-256 of the whole header encoding (v3: and the context).
     pub(crate) digest: [u8; 32],
 }
+
+/// Which encoding, coins and digest a KEM header uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeaderFormat {
+    /// Format v2: every row at version 0, no serial, no envelope.
+    V2,
+    /// Format v3 (`docs/revocation-v3.md` §5.3, §11.4): sealed under the version notice
+    /// of `notice_serial` (≥ 1); `flags` bit 0 is `degraded` (§4.4), the others 0.
+    V3 {
+        /// The serial of the notice the header was sealed under.
+        notice_serial: u64,
+        /// Bit 0: degraded sealing; no other bit is defined.
+        flags: u8,
+    },
+}
+
+/// The v3 envelope of a record header (§5.1, §11.4): `key_commitment =
+/// SHA-256(KEY-COMMITMENT ‖ K_b)` and the 48-byte wrap of the body key `K_b` under the
+/// header's wrap key `K_w`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Envelope {
+    pub(crate) key_commitment: [u8; 32],
+    pub(crate) wrap: [u8; WRAP_LEN],
+}
+
+/// The wrap of `K_b`: 32 bytes of ciphertext and the 16-byte Poly1305 tag.
+pub(crate) const WRAP_LEN: usize = 48;
 
 impl fmt::Debug for KemHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,52 +107,102 @@ fn encode_core(core: &HeaderCore) -> Vec<u8> {
     w.finish()
 }
 
-fn header_digest(
-    authority: &[u8; 32],
-    policy_bytes: &[u8],
-    core_bytes: &[u8],
-    masked_seed: &[u8; 32],
-) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(dst::HEADER_DIGEST);
-    h.update(authority);
-    h.update((policy_bytes.len() as u32).to_be_bytes());
-    h.update(policy_bytes);
-    h.update(core_bytes);
-    h.update(masked_seed);
-    h.finalize().into()
-}
-
 impl KemHeader {
+    /// A v2 header. Its encoding is `authority ‖ len32 ‖ ⟨P⟩ ‖ C0 ‖ u32 rows ‖ rows ‖
+    /// c'` and its digest `SHA-256(HEADER_DIGEST ‖ encoding)`.
     fn new(
         authority: [u8; 32],
         policy: VersionedPolicy,
         core: HeaderCore,
         masked_seed: [u8; 32],
     ) -> Self {
-        let core_bytes = encode_core(&core);
-        let digest = header_digest(&authority, policy_bytes(&policy), &core_bytes, &masked_seed);
+        let mut w = Writer::raw();
+        w.fixed(&authority);
+        w.bytes(policy_bytes(&policy));
+        w.fixed(&encode_core(&core));
+        w.fixed(&masked_seed);
+        let encoding = w.finish();
+        let digest = Sha256::new()
+            .chain_update(dst::HEADER_DIGEST)
+            .chain_update(&encoding)
+            .finalize()
+            .into();
         Self {
             authority,
             policy,
             core,
             masked_seed,
-            core_bytes,
+            format: HeaderFormat::V2,
+            envelope: None,
+            encoding,
+            digest,
+        }
+    }
+
+    /// A v3 header (`docs/revocation-v3.md` §11.4) for the context `ctx`, which its
+    /// digest covers (§5.3).
+    pub(crate) fn new_v3(
+        authority: [u8; 32],
+        policy: VersionedPolicy,
+        core: HeaderCore,
+        masked_seed: [u8; 32],
+        (notice_serial, flags): (u64, u8),
+        envelope: Option<Envelope>,
+        ctx: &[u8],
+    ) -> Self {
+        let mut w = Writer::raw();
+        w.fixed(&authority);
+        w.u64(notice_serial);
+        w.u8(flags);
+        w.bytes(policy_bytes(&policy));
+        // At most MAX_POLICY_LEAVES entries.
+        w.u32(policy.versions().len() as u32);
+        policy.versions().iter().for_each(|&v| w.u32(v));
+        core.c0.iter().for_each(|p| w.g2(p));
+        core.rows.iter().flatten().for_each(|p| w.g1(p));
+        w.fixed(&masked_seed);
+        if let Some(e) = &envelope {
+            w.fixed(&e.key_commitment);
+            w.fixed(&e.wrap);
+        }
+        let encoding = w.finish();
+        let digest = Sha256::new()
+            .chain_update(dst::HEADER_DIGEST_V3)
+            .chain_update((encoding.len() as u32).to_be_bytes())
+            .chain_update(&encoding)
+            .chain_update((ctx.len() as u32).to_be_bytes())
+            .chain_update(ctx)
+            .finalize()
+            .into();
+        Self {
+            authority,
+            policy,
+            core,
+            masked_seed,
+            format: HeaderFormat::V3 {
+                notice_serial,
+                flags,
+            },
+            envelope,
+            encoding,
             digest,
         }
     }
 
     /// The length of [`write`](Self::write)'s output.
     pub(crate) fn encoded_len(&self) -> usize {
-        32 + 4 + policy_bytes(&self.policy).len() + self.core_bytes.len() + 32
+        self.encoding.len()
     }
 
-    /// Appends the header encoding (`docs/formats.md`, "KEM header").
+    /// Appends the header encoding (`docs/formats.md`, "KEM header"; v3: "KEM header
+    /// v3").
     pub(crate) fn write(&self, w: &mut Writer) {
-        w.fixed(&self.authority);
-        w.bytes(policy_bytes(&self.policy));
-        w.fixed(&self.core_bytes);
-        w.fixed(&self.masked_seed);
+        w.fixed(&self.encoding);
+    }
+
+    /// Whether the header is a v3 header.
+    pub(crate) fn is_v3(&self) -> bool {
+        matches!(self.format, HeaderFormat::V3 { .. })
     }
 
     /// Reads and validates a header: canonical policy, points in the subgroup and not
@@ -160,7 +241,7 @@ impl KemHeader {
 }
 
 /// ⟨P⟩ of a header's policy (`Policy::to_bytes`, without the copy).
-fn policy_bytes(policy: &VersionedPolicy) -> &[u8] {
+pub(crate) fn policy_bytes(policy: &VersionedPolicy) -> &[u8] {
     policy.policy().as_str().as_bytes()
 }
 
@@ -169,7 +250,7 @@ fn policy_bytes(policy: &VersionedPolicy) -> &[u8] {
 /// not parse at all is not the canonical text of any policy: NonCanonical too. A policy
 /// over the open-cost bound keeps its LimitExceeded(PolicyCost): it may be well formed,
 /// only too costly to open (issue 16, finding 1).
-fn read_policy(r: &mut Reader<'_>) -> Result<Policy> {
+pub(crate) fn read_policy(r: &mut Reader<'_>) -> Result<Policy> {
     let policy_bytes = r.bytes(MAX_POLICY_TEXT_LEN)?;
     Policy::from_bytes(policy_bytes).map_err(|e| match e {
         Error::InvalidEncoding(_) | Error::LimitExceeded(LimitKind::PolicyCost) => e,
@@ -187,22 +268,46 @@ fn read_row_count(r: &mut Reader<'_>, policy: &Policy) -> Result<usize> {
     Ok(n)
 }
 
-/// The FAME coins `(s1, s2) = G(pk id, μ, ⟨P⟩, ctx)`. Every variable-length input is
-/// length-prefixed, so the encoding is injective.
+/// The FAME coins. v2: `(s1, s2) = G(pk id, μ, ⟨P⟩, ctx)`; v3 (`docs/revocation-v3.md`
+/// §5.3): `G_V3(pk id, μ, u64 notice serial, u8 flags, VP, ctx)`, where `VP` is the
+/// versioned policy's canonical bytes, so the version vector is bound into the coins.
+/// Every variable-length input is length-prefixed (`ctx`, last, is self-delimiting), so
+/// the encoding is injective.
 /// This is RFC 9380 `hash_to_field` into Z_r (48 bytes per scalar), reduced in constant
 /// time because μ is secret.
 pub(super) fn coins(
     pk: &PublicKey,
     seed: &[u8; 32],
-    policy_bytes: &[u8],
+    policy: &VersionedPolicy,
+    format: HeaderFormat,
     ctx: &[u8],
 ) -> Result<[SecretScalar; 2]> {
-    let policy_len = (policy_bytes.len() as u32).to_be_bytes();
-    let uniform = Zeroizing::new(expand_message_xmd(
-        &[&pk.id, seed, &policy_len, policy_bytes, ctx],
-        dst::FO_COINS,
-        96,
-    )?);
+    let uniform = Zeroizing::new(match format {
+        HeaderFormat::V2 => {
+            let policy_bytes = policy_bytes(policy);
+            let policy_len = (policy_bytes.len() as u32).to_be_bytes();
+            expand_message_xmd(
+                &[&pk.id, seed, &policy_len, policy_bytes, ctx],
+                dst::FO_COINS,
+                96,
+            )?
+        }
+        HeaderFormat::V3 {
+            notice_serial,
+            flags,
+        } => expand_message_xmd(
+            &[
+                &pk.id,
+                seed,
+                &notice_serial.to_be_bytes(),
+                &[flags],
+                policy.canonical_bytes(),
+                ctx,
+            ],
+            dst::FO_COINS_V3,
+            96,
+        )?,
+    });
     let mut chunk = Zeroizing::new([0u8; 48]);
     let mut out = [SecretScalar::zero(), SecretScalar::zero()];
     for (s, bytes) in out.iter_mut().zip(uniform.chunks_exact(48)) {
@@ -213,14 +318,14 @@ pub(super) fn coins(
 }
 
 /// The mask `F(Z)`: 32 bytes from the canonical 576-byte encoding of `Z`.
-fn mask(z_bytes: &[u8; GT_LEN]) -> Result<Zeroizing<[u8; 32]>> {
+pub(super) fn mask(z_bytes: &[u8; GT_LEN]) -> Result<Zeroizing<[u8; 32]>> {
     let out = Zeroizing::new(expand_message_xmd(&[z_bytes], dst::FO_MASK, 32)?);
     let mut m = Zeroizing::new([0u8; 32]);
     m.copy_from_slice(&out);
     Ok(m)
 }
 
-fn xor32(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+pub(super) fn xor32(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
     core::array::from_fn(|i| a[i] ^ b[i])
 }
 
@@ -269,7 +374,7 @@ fn encaps_owned(
     ctx: &[u8],
     seed: &[u8; 32],
 ) -> Result<(KemHeader, SecretGt)> {
-    let s = coins(pk, seed, policy_bytes(&policy), ctx)?;
+    let s = coins(pk, seed, &policy, HeaderFormat::V2, ctx)?;
     let core = enc_header(pk, &policy, &s)?;
     let z = kem_value(pk, &s);
     let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
@@ -281,7 +386,7 @@ fn encaps_owned(
 /// check, whose harness makes headers from secret seeds (a re-key's grant capsule, a
 /// proxy's record capsule): the FO check hashes the header, `c'` included, into the
 /// weights of its public MSMs (`docs/security.md` §2.1), which must not be secret.
-fn published(mut masked_seed: [u8; 32]) -> [u8; 32] {
+pub(super) fn published(mut masked_seed: [u8; 32]) -> [u8; 32] {
     Declassify::declassify(&mut masked_seed);
     masked_seed
 }
@@ -407,7 +512,7 @@ pub(crate) fn recover_seed(
     ctx: &[u8],
 ) -> Result<Seed> {
     let seed = Zeroizing::new(xor32(&header.masked_seed, &*mask(z)?));
-    let s = coins(pk, &seed, policy_bytes(&header.policy), ctx)?;
+    let s = coins(pk, &seed, &header.policy, header.format, ctx)?;
     let c0 = enc_c0_secret(pk, &s);
     if !declassify_choice(points_match(&c0, &header.core.c0)) {
         return Err(Error::DecryptionFailed);

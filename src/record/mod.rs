@@ -5,13 +5,19 @@
 //! opening through them is [`crate::pre`]'s job (`UserKey::open` lives there).
 
 mod chain_entry;
+pub(crate) mod envelope;
+mod header_v3;
 pub(crate) mod hop;
 pub(crate) mod kem;
+pub(crate) mod rewrap;
 pub(crate) mod sealed;
+pub(crate) mod sealed_v3;
 pub(crate) mod session;
 pub(crate) mod stream;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v3;
 
 pub use hop::{MAX_HOPS, MAX_RECORD_OPEN_COST};
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::abe::PublicKey;
 use crate::ct::after_wiping_stack;
-use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION, FORMAT_VERSION_V3};
 use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::{Policy, VersionedPolicy};
@@ -38,6 +38,9 @@ pub struct SealedRecord {
     pub(crate) metadata: Vec<u8>,
     pub(crate) header: KemHeader,
     pub(crate) body: Vec<u8>,
+    /// The body commitment of a v3 record (`docs/revocation-v3.md` §5.1); `None` for v2.
+    /// `Some` exactly when the header is a v3 header with an envelope.
+    pub(crate) body_commitment: Option<[u8; 32]>,
     /// Re-encryption hops, oldest first (empty for a record as sealed). Only this module
     /// writes them: `pre` reads them with [`hops`](Self::hops) and adds one with
     /// [`with_hop`](Self::with_hop).
@@ -75,7 +78,7 @@ fn associated_data(header: &KemHeader, record_id: &[u8], metadata: &[u8]) -> [u8
     h.finalize().into()
 }
 
-fn check_lengths(record_id: &[u8], metadata: &[u8], payload_len: usize) -> Result<()> {
+pub(super) fn check_lengths(record_id: &[u8], metadata: &[u8], payload_len: usize) -> Result<()> {
     if record_id.len() > MAX_RECORD_ID_LEN {
         return Err(Error::InvalidArgument(
             "record id longer than MAX_RECORD_ID_LEN",
@@ -144,14 +147,19 @@ pub fn seal<R: RngCore + CryptoRng + ?Sized>(
             metadata: metadata.to_vec(),
             header,
             body,
+            body_commitment: None,
             hops: Vec::new(),
         })
     })
 }
 
 /// Opens the AEAD body once the KEM seed is known (`UserKey::open`, in `pre::open`,
-/// recovers it over the record's layers).
-pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> Result<Vec<u8>> {
+/// recovers it over the record's layers), for a v2 or a v3 record.
+pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord) -> Result<Vec<u8>> {
+    if sealed.header.is_v3() {
+        return super::sealed_v3::open_body_v3(seed, sealed);
+    }
+    let ctx = &record_context(&sealed.record_id);
     let key = derive_key(seed, &sealed.header, ctx, b"record-aead");
     let ad = associated_data(&sealed.header, &sealed.record_id, &sealed.metadata);
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
@@ -237,6 +245,9 @@ impl SealedRecord {
 
     /// The canonical encoding (`docs/formats.md`, "SealedRecord").
     pub fn to_bytes(&self) -> Vec<u8> {
+        if let Some(commitment) = &self.body_commitment {
+            return super::sealed_v3::write_v3(self, commitment);
+        }
         let mut w = Writer::new(ObjectType::SealedRecord);
         w.bytes(&self.record_id);
         w.bytes(&self.metadata);
@@ -263,8 +274,17 @@ impl SealedRecord {
     /// [`Error::LimitExceeded`] (`PolicyCost`) if opening it could take more than
     /// [`MAX_RECORD_OPEN_COST`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (mut r, version) = Reader::new_at(
+            bytes,
+            ObjectType::SealedRecord,
+            &[FORMAT_VERSION, FORMAT_VERSION_V3],
+        )?;
+        if version == FORMAT_VERSION_V3 {
+            super::sealed_v3::skim_v3(r)?;
+            let (r, _) = Reader::new_at(bytes, ObjectType::SealedRecord, &[FORMAT_VERSION_V3])?;
+            return super::sealed_v3::read_v3(r);
+        }
         skim(bytes)?;
-        let mut r = Reader::new(bytes, ObjectType::SealedRecord)?;
         let record_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
         let header = KemHeader::read(&mut r)?;
@@ -297,6 +317,7 @@ impl SealedRecord {
             metadata,
             header,
             body,
+            body_commitment: None,
             hops,
         })
     }
@@ -329,7 +350,7 @@ fn skim(bytes: &[u8]) -> Result<()> {
 /// The checks across a record's layers: one authority per record, and no layer under
 /// the holder guard (only streams and sessions are sealed under it), then the work of
 /// opening it over every layer is within [`MAX_RECORD_OPEN_COST`].
-fn check_layers<'a>(
+pub(super) fn check_layers<'a>(
     authority: &[u8; 32],
     policy: &Policy,
     hops: impl Iterator<Item = (&'a [u8; 32], &'a [u8; 32], &'a Policy)> + Clone,

@@ -322,7 +322,7 @@ fn batched_fo_check_agrees_with_the_per_row_check() {
     ] {
         let policy = Policy::parse(text).unwrap();
         let (honest, seed) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
-        let s = coins(pk, &seed, &policy.to_bytes(), &ctx).unwrap();
+        let s = coins(pk, &seed, &honest.policy, honest.format, &ctx).unwrap();
         let (other, _) = encaps(pk, &policy, &ctx, &mut rng).unwrap();
         let (honest_flat, other_flat) = (flatten(&honest.core.rows), flatten(&other.core.rows));
         let n = honest_flat.len();

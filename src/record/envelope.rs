@@ -1,0 +1,206 @@
+//! The v3 record envelope (`docs/revocation-v3.md` §5): the payload is encrypted once
+//! under a random body key `K_b`, and the KEM header wraps `K_b` under a key derived
+//! from its seed μ. A catch-up (re-wrap) replaces the header and the wrap and keeps the
+//! body, so revoking an attribute costs a header per stored record, never a body.
+//!
+//! - `key_commitment = SHA-256(KEY-COMMITMENT ‖ K_b)`, `metadata_hash`,
+//!   `body_commitment` and `body_len` are explicit header fields, bound through the
+//!   context into the FO coins, the wrap key and the header digest (§5.1, §5.3);
+//! - `K_w = HKDF(KEY-WRAP, μ, pk id ‖ u64 serial ‖ u8 flags ‖ VP ‖ ctx)`, and the wrap
+//!   is ChaCha20-Poly1305 of `K_b` under `K_w` with a zero nonce (one message per `K_w`:
+//!   every header has a fresh μ) and empty AD (`K_w` is already bound to every header
+//!   input);
+//! - the body key `K_body = HKDF(BODY-KEY, K_b, len32 purpose ‖ purpose ‖ len32 id ‖
+//!   id)` does not depend on the header.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use super::kem::{coins, mask, published, xor32, Envelope, HeaderFormat, KemHeader, WRAP_LEN};
+use crate::abe::core::{enc_header, kem_value};
+use crate::abe::PublicKey;
+use crate::ct::declassify_choice;
+use crate::error::{Error, Result};
+use crate::hash::dst;
+use crate::policy::VersionedPolicy;
+
+/// A body key `K_b` (secret).
+pub(crate) type BodyKey = Zeroizing<[u8; 32]>;
+
+/// Both one-message AEAD keys of the envelope (the wrap key and the body key) use the
+/// zero nonce: each encrypts exactly one message.
+const ZERO_NONCE: [u8; 12] = [0; 12];
+
+/// `SHA-256(KEY-COMMITMENT ‖ K_b)`.
+pub(crate) fn key_commitment(body_key: &[u8; 32]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(dst::KEY_COMMITMENT)
+        .chain_update(body_key)
+        .finalize()
+        .into()
+}
+
+/// `SHA-256(METADATA-HASH ‖ metadata)`.
+pub(crate) fn metadata_hash(metadata: &[u8]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(dst::METADATA_HASH)
+        .chain_update(metadata)
+        .finalize()
+        .into()
+}
+
+/// `SHA-256(BODY-COMMITMENT ‖ len32 ‖ record id ‖ u64 len ‖ body)`, over the AEAD
+/// ciphertext including its tag.
+pub(crate) fn body_commitment(record_id: &[u8], body: &[u8]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(dst::BODY_COMMITMENT)
+        .chain_update((record_id.len() as u32).to_be_bytes())
+        .chain_update(record_id)
+        .chain_update((body.len() as u64).to_be_bytes())
+        .chain_update(body)
+        .finalize()
+        .into()
+}
+
+/// `K_w` for a v3 header made with seed μ (§5.3).
+fn wrap_key(
+    authority: &[u8; 32],
+    seed: &[u8; 32],
+    policy: &VersionedPolicy,
+    (notice_serial, flags): (u64, u8),
+    ctx: &[u8],
+) -> Zeroizing<[u8; 32]> {
+    let hk = Hkdf::<Sha256>::new(Some(dst::KEY_WRAP), seed);
+    let mut key = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF's 255·32 limit, so expand cannot fail.
+    let _ = hk.expand_multi_info(
+        &[
+            authority,
+            &notice_serial.to_be_bytes(),
+            &[flags],
+            policy.canonical_bytes(),
+            ctx,
+        ],
+        key.as_mut(),
+    );
+    key
+}
+
+/// The body key `K_body` of a record, stream or session from `K_b` (§5.3).
+pub(crate) fn body_aead_key(
+    body_key: &[u8; 32],
+    purpose: &[u8],
+    stable_id: &[u8],
+) -> Zeroizing<[u8; 32]> {
+    let hk = Hkdf::<Sha256>::new(Some(dst::BODY_KEY), body_key);
+    let mut key = Zeroizing::new([0u8; 32]);
+    let _ = hk.expand_multi_info(
+        &[
+            &(purpose.len() as u32).to_be_bytes(),
+            purpose,
+            &(stable_id.len() as u32).to_be_bytes(),
+            stable_id,
+        ],
+        key.as_mut(),
+    );
+    key
+}
+
+/// Encrypts one message under a one-message key.
+pub(crate) fn seal_once(key: &[u8; 32], msg: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
+    ChaCha20Poly1305::new(Key::from_slice(key))
+        .encrypt(Nonce::from_slice(&ZERO_NONCE), Payload { msg, aad })
+        .map_err(|_| Error::InvalidArgument("payload too long"))
+}
+
+/// Decrypts one message under a one-message key; any failure is `DecryptionFailed`.
+pub(crate) fn open_once(key: &[u8; 32], ciphertext: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
+    ChaCha20Poly1305::new(Key::from_slice(key))
+        .decrypt(
+            Nonce::from_slice(&ZERO_NONCE),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
+        .map_err(|_| Error::DecryptionFailed)
+}
+
+/// Encaps for a v3 record header: the header that seed μ produces under `policy` at its
+/// versions, for the notice serial and flags and the context `ctx`, with the envelope
+/// that wraps `body_key` (§5.3). Deterministic given μ.
+pub(crate) fn encaps_v3(
+    pk: &PublicKey,
+    policy: &VersionedPolicy,
+    serial_flags: (u64, u8),
+    ctx: &[u8],
+    seed: &[u8; 32],
+    body_key: &[u8; 32],
+) -> Result<KemHeader> {
+    let format = HeaderFormat::V3 {
+        notice_serial: serial_flags.0,
+        flags: serial_flags.1,
+    };
+    let s = coins(pk, seed, policy, format, ctx)?;
+    let core = enc_header(pk, policy, &s)?;
+    let z = kem_value(pk, &s);
+    let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
+    let k_w = wrap_key(&pk.id, seed, policy, serial_flags, ctx);
+    let sealed = seal_once(&k_w, body_key, &[])?;
+    let mut wrap = [0u8; WRAP_LEN];
+    if sealed.len() != WRAP_LEN {
+        return Err(Error::DecryptionFailed);
+    }
+    wrap.copy_from_slice(&sealed);
+    let envelope = Envelope {
+        key_commitment: key_commitment(body_key),
+        wrap,
+    };
+    Ok(KemHeader::new_v3(
+        pk.id,
+        policy.clone(),
+        core,
+        masked_seed,
+        serial_flags,
+        Some(envelope),
+        ctx,
+    ))
+}
+
+/// Unwraps `K_b` from a v3 header whose seed μ passed the FO check, and checks it
+/// against the header's key commitment (in constant time). Any failure is
+/// `DecryptionFailed`.
+pub(crate) fn unwrap_body_key(header: &KemHeader, seed: &[u8; 32], ctx: &[u8]) -> Result<BodyKey> {
+    let (
+        HeaderFormat::V3 {
+            notice_serial,
+            flags,
+        },
+        Some(envelope),
+    ) = (header.format, &header.envelope)
+    else {
+        return Err(Error::DecryptionFailed);
+    };
+    let k_w = wrap_key(
+        &header.authority,
+        seed,
+        &header.policy,
+        (notice_serial, flags),
+        ctx,
+    );
+    let plain = Zeroizing::new(open_once(&k_w, &envelope.wrap, &[])?);
+    let mut body_key = Zeroizing::new([0u8; 32]);
+    if plain.len() != 32 {
+        return Err(Error::DecryptionFailed);
+    }
+    body_key.copy_from_slice(&plain);
+    let committed = key_commitment(&body_key).ct_eq(&envelope.key_commitment);
+    if !declassify_choice(committed) {
+        return Err(Error::DecryptionFailed);
+    }
+    Ok(body_key)
+}
