@@ -22,13 +22,42 @@ fn tags_are_unique_and_stable() {
         tags,
         [
             0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x10, 0x11, 0x20, 0x30, 0x31,
-            0x32, 0x33
+            0x32, 0x33, 0x41
         ]
     );
     let assigned = (0..=u8::MAX)
         .filter(|t| ObjectType::from_tag(*t).is_some())
         .count();
     assert_eq!(assigned, ObjectType::ALL.len());
+}
+
+/// A reader of several format versions accepts exactly those it lists and says which
+/// it found; a writer at a version writes that byte.
+#[test]
+fn versioned_headers_accept_only_listed_versions() {
+    use crate::encoding::FORMAT_VERSION_V3;
+    let kind_ = ObjectType::SealedRecord;
+    for v in 0..=u8::MAX {
+        let bytes = Writer::at_version(kind_, v).finish();
+        assert_eq!(bytes, [b'C', b'C', kind_.tag(), v]);
+        let got = Reader::new_at(&bytes, kind_, &[FORMAT_VERSION, FORMAT_VERSION_V3]);
+        if v == 2 || v == 3 {
+            assert_eq!(got.map(|(_, found)| found).ok(), Some(v));
+        } else {
+            assert_eq!(
+                got.err(),
+                Some(crate::error::Error::InvalidEncoding(
+                    EncodingError::UnsupportedVersion
+                ))
+            );
+        }
+    }
+    // The tag and magic checks come first, as in `Reader::new`.
+    let other = Writer::at_version(ObjectType::UserKey, FORMAT_VERSION_V3).finish();
+    assert_eq!(
+        Reader::new_at(&other, kind_, &[FORMAT_VERSION_V3]).err(),
+        Some(crate::error::Error::InvalidEncoding(EncodingError::WrongType))
+    );
 }
 
 #[test]
