@@ -428,6 +428,19 @@ pub enum Error {
     /// A passphrase-protected key file could not be written or read (code
     /// `key_file_error`); the [`KeyFileError`] says why.
     KeyFile(KeyFileError),
+    /// A version notice is not current (code `stale_notice`,
+    /// `docs/revocation-v3.md` §4.3): expired (`now ≥ not_after`), issued more than five
+    /// minutes in the verifier's future, older (a lower serial) than the notice the
+    /// verifier has accepted, or another notice under the same serial.
+    StaleNotice,
+    /// A version notice would move a verifier's versions backwards (code
+    /// `notice_rollback`, `docs/revocation-v3.md` §4.3): a name of the accepted notice is
+    /// missing or at a lower version, the bump count went down, or a name rose by more
+    /// than the bump count did (each bump raises a name by at most one). Worth an alarm.
+    NoticeRollback,
+    /// An object carries an attribute version above every notice the verifier can check
+    /// (code `future_version`, `docs/revocation-v3.md` §3.3, §4.5).
+    FutureVersion,
 }
 
 impl Error {
@@ -449,6 +462,9 @@ impl Error {
         "chain_error",
         "consent_error",
         "key_file_error",
+        "stale_notice",
+        "notice_rollback",
+        "future_version",
     ];
 
     /// The stable machine-readable code of this error, shared by the Rust, Python and
@@ -474,6 +490,9 @@ impl Error {
             Self::Chain(_) => "chain_error",
             Self::Consent(_) => "consent_error",
             Self::KeyFile(_) => "key_file_error",
+            Self::StaleNotice => "stale_notice",
+            Self::NoticeRollback => "notice_rollback",
+            Self::FutureVersion => "future_version",
         }
     }
 
@@ -520,6 +539,13 @@ impl fmt::Display for Error {
             Self::Chain(e) => write!(f, "proof chain broken {e}"),
             Self::Consent(e) => write!(f, "consent refused: {e}"),
             Self::KeyFile(e) => write!(f, "key file: {e}"),
+            Self::StaleNotice => f.write_str("the version notice is not current"),
+            Self::NoticeRollback => {
+                f.write_str("the version notice would roll attribute versions back")
+            }
+            Self::FutureVersion => {
+                f.write_str("an attribute version is above every known version notice")
+            }
         }
     }
 }
@@ -739,6 +765,9 @@ mod tests {
             }),
             Error::Consent(ConsentError::Expired),
             Error::KeyFile(KeyFileError::Malformed),
+            Error::StaleNotice,
+            Error::NoticeRollback,
+            Error::FutureVersion,
         ]
     }
 
@@ -758,6 +787,9 @@ mod tests {
             Error::Chain(_) => "chain_error",
             Error::Consent(_) => "consent_error",
             Error::KeyFile(_) => "key_file_error",
+            Error::StaleNotice => "stale_notice",
+            Error::NoticeRollback => "notice_rollback",
+            Error::FutureVersion => "future_version",
         }
     }
 

@@ -88,6 +88,7 @@ pub mod limits;
 mod policy;
 mod pre;
 mod record;
+mod revocation;
 mod secret;
 #[cfg(feature = "serde")]
 mod serde_impls;
@@ -104,6 +105,9 @@ pub use policy::{Attribute, Lsss, Policy, PolicyNode};
 
 // FAME keys: the authority, its public key, users' keys.
 pub use abe::{Authority, PublicKey, UserKey};
+
+// Revocation (format v3): version notices and what verifying one gives.
+pub use revocation::{NoticeFields, VerifiedNotice, VersionNotice};
 
 // Sealed records, sessions and streams.
 pub use record::session::{

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::abe::core::{DecryptionKey, PreparedK0};
-use crate::abe::MAX_KEY_ATTRIBUTES;
+use crate::abe::{vattr, MAX_KEY_ATTRIBUTES};
 use crate::ct::{SecretG1, SecretG1Affine, SecretG2, SecretG2Affine, SecretScalar};
 use crate::encoding::{Reader, Writer};
 use crate::error::{EncodingError, Error, Result};
@@ -35,9 +35,8 @@ pub(crate) struct KeyMaterial {
     pub(crate) attributes: Vec<Attribute>,
     /// The version of each attribute, parallel to `attributes` (public). A component
     /// `K_y` is for `y` at this version only. Every key of the v2 encoding is at 0 (the
-    /// v2 encoding has no versions; keys at other versions are made only by the
-    /// crate-internal `Authority::issue_key_at_versions` until the v3 encoding lands).
-    /// The holder guard is always at version 0.
+    /// v2 encoding has no versions); a user key with any version ≥ 1 is written in the v3
+    /// encoding ([`write_v3`](Self::write_v3)). The holder guard is always at version 0.
     pub(crate) versions: Vec<u32>,
     pub(crate) k0: [SecretG2Affine; 3],
     pub(crate) k_prime: [SecretG1Affine; 3],
@@ -164,6 +163,18 @@ impl KeyMaterial {
         Self::from_points(self.authority, subset, versions, &g2, &g1, false)
     }
 
+    /// Whether every attribute is at version 0: the key has a v2 encoding, its only one
+    /// (`docs/revocation-v3.md` §11.6, §12).
+    pub(crate) fn is_unversioned(&self) -> bool {
+        self.versions.iter().all(|&v| v == 0)
+    }
+
+    /// The encoded length of the v3 body (plus an object header): the v2 length and one
+    /// `u32` version per attribute.
+    pub(crate) fn encoded_len_v3(&self) -> usize {
+        self.encoded_len() + 4 * self.attributes.len()
+    }
+
     /// The encoded length of the body (plus an object header), so secret encoders can
     /// allocate once (a reallocation would leave a copy of the secret behind).
     pub(crate) fn encoded_len(&self) -> usize {
@@ -191,6 +202,20 @@ impl KeyMaterial {
         for a in &self.attributes {
             w.bytes(a.as_str().as_bytes());
         }
+        self.write_points(w);
+    }
+
+    /// Writes the v3 body (`docs/revocation-v3.md` §11.6, "key body v3"): authority id,
+    /// `list<vattr>` (each attribute with its version), then the guard flag and the
+    /// points exactly as the v2 body.
+    pub(crate) fn write_v3(&self, w: &mut Writer) {
+        w.fixed(&self.authority);
+        vattr::write_list(w, &self.attributes, &self.versions);
+        self.write_points(w);
+    }
+
+    /// The guard flag and the points, shared by both bodies.
+    fn write_points(&self, w: &mut Writer) {
         w.u8(u8::from(self.guard.is_some()));
         // Secret points: compressed in constant time (arkworks' serialiser branches on y).
         self.k0
@@ -230,6 +255,33 @@ impl KeyMaterial {
             }
             attributes.push(attribute);
         }
+        Self::read_points(r, authority, attributes, vec![0; n], guard)
+    }
+
+    /// Reads and validates a v3 body written by [`write_v3`](Self::write_v3): as
+    /// [`read`](Self::read), with the attributes a `list<vattr>(1 … 1024)` (`vattr`'s
+    /// rules: canonical, sorted, unique, never in the `cipherchart:` namespace). A body
+    /// whose versions are all 0 is `NonCanonical`: such a key has exactly one encoding,
+    /// the v2 one. Checked in the structural pass, before any point is decoded.
+    pub(crate) fn read_v3(r: &mut Reader<'_>, guard: bool) -> Result<Self> {
+        let authority = r.fixed::<32>()?;
+        let (attributes, versions) =
+            vattr::read_list(r, 1, MAX_KEY_ATTRIBUTES, MAX_KEY_ATTRIBUTES)?;
+        if versions.iter().all(|&v| v == 0) {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        Self::read_points(r, authority, attributes, versions, guard)
+    }
+
+    /// The guard flag and the points of either body, after its attributes.
+    fn read_points(
+        r: &mut Reader<'_>,
+        authority: [u8; 32],
+        attributes: Vec<Attribute>,
+        versions: Vec<u32>,
+        guard: bool,
+    ) -> Result<Self> {
+        let n = attributes.len();
         // Fill a value that zeroizes on drop, so points read before a later decoding
         // error are wiped rather than left in freed memory.
         let has_guard = r.u8()?;
@@ -239,7 +291,7 @@ impl KeyMaterial {
         let mut key = Self {
             authority,
             attributes,
-            versions: vec![0; n],
+            versions,
             k0: core::array::from_fn(|_| SecretG2Affine::identity()),
             k_prime: core::array::from_fn(|_| SecretG1Affine::identity()),
             k_attr: Vec::with_capacity(n),

@@ -18,7 +18,7 @@ use crate::ct::pairing::pairing_vartime;
 use crate::ct::Gt;
 use crate::ct::{declassify_choice, SecretG1, SecretG1Affine, SecretG2, SecretGt, SecretScalar};
 use crate::ct::{multi_pairing, CtG2Prepared};
-use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION, FORMAT_VERSION_V3};
 use crate::error::{EncodingError, Error, LimitKind, Result};
 use crate::hash::{attribute_points, column_points, dst};
 use crate::policy::Attribute;
@@ -304,10 +304,32 @@ impl Authority {
         })
     }
 
+    /// FAME KeyGen for a set of attributes as [`issue_key`](Self::issue_key) (validated,
+    /// canonicalised, duplicates merged, the holder guard added), each attribute at
+    /// `version_of` its canonical name (`docs/revocation-v3.md` §3.4). The public entry is
+    /// `Authority::issue_key_under` (`revocation`), which takes the versions from a
+    /// verified notice.
+    ///
+    /// # Errors
+    /// As [`issue_key`](Self::issue_key).
+    pub(crate) fn issue_key_versioned<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+        &self,
+        attributes: &[S],
+        version_of: impl Fn(&Attribute) -> u32,
+        rng: &mut R,
+    ) -> Result<UserKey> {
+        after_wiping_stack(|| {
+            let attributes = canonical_attribute_set(attributes)?;
+            let versions = attributes.iter().map(&version_of).collect();
+            Ok(UserKey {
+                material: Box::new(self.key_material(attributes, versions, true, rng)?),
+            })
+        })
+    }
+
     /// KeyGen of a user key holding each attribute at the given version
-    /// (`docs/revocation-v3.md` §3.4). Crate-internal and for tests only until the v3
-    /// key encoding and version notices land: the v2 key encoding has no versions, so
-    /// such a key must not reach `UserKey::to_bytes`.
+    /// (`docs/revocation-v3.md` §3.4), for tests that need keys at versions no notice
+    /// states (outside tests, keys at versions come from `Authority::issue_key_under`).
     ///
     /// # Errors
     /// As [`issue_key`](Self::issue_key); [`Error::InvalidArgument`] for a name given
@@ -462,9 +484,37 @@ impl fmt::Debug for UserKey {
 
 impl UserKey {
     /// The key's attributes, sorted (the holder guard every user key also holds is
-    /// not listed).
+    /// not listed). Names only: [`versioned_attributes`](Self::versioned_attributes)
+    /// gives the version of each.
     pub fn attributes(&self) -> &[Attribute] {
         &self.material.attributes
+    }
+
+    /// The key's attributes with the version each is held at (`docs/revocation-v3.md`
+    /// §3.4), sorted by name: 0 for every attribute of a key issued by
+    /// [`Authority::issue_key`], the notice's version of the name for a key issued by
+    /// [`Authority::issue_key_under`]. A key opens a row only for the same name at the same
+    /// version.
+    ///
+    /// ```
+    /// use cipherchart::Authority;
+    /// let authority = Authority::setup(&mut rand_core::OsRng);
+    /// let key = authority.issue_key(&["role:nurse"], &mut rand_core::OsRng)?;
+    /// let pairs: Vec<(String, u32)> = key
+    ///     .versioned_attributes()
+    ///     .into_iter()
+    ///     .map(|(a, v)| (a.as_str().to_owned(), v))
+    ///     .collect();
+    /// assert_eq!(pairs, [("role:nurse".to_owned(), 0)]);
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    pub fn versioned_attributes(&self) -> Vec<(Attribute, u32)> {
+        self.material
+            .attributes
+            .iter()
+            .cloned()
+            .zip(self.material.versions.iter().copied())
+            .collect()
     }
 
     /// The key id of the authority that issued the key.
@@ -477,25 +527,56 @@ impl UserKey {
         Attribute::new(attribute).is_ok_and(|a| self.material.attributes.binary_search(&a).is_ok())
     }
 
-    /// The canonical encoding (`docs/formats.md`, "UserKey"). Secret: the bytes are
-    /// returned in a zeroizing buffer.
+    /// The canonical encoding (`docs/formats.md`, "User key" and "User key v3"). Secret:
+    /// the bytes are returned in a zeroizing buffer.
+    ///
+    /// A key with every attribute at version 0 is written in format v2 (`43 43 03 02`),
+    /// byte for byte as before versions existed; a key with any attribute at a version
+    /// ≥ 1 (issued under a notice that lists it) in format v3 (`43 43 03 03`, the key
+    /// body with `list<vattr>`). Each key has exactly one encoding.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         after_wiping_stack(|| {
-            let mut w = Writer::with_capacity(ObjectType::UserKey, self.material.encoded_len());
-            self.material.write(&mut w);
-            Zeroizing::new(w.finish())
+            let m = &self.material;
+            if m.is_unversioned() {
+                let mut w = Writer::with_capacity(ObjectType::UserKey, m.encoded_len());
+                m.write(&mut w);
+                return Zeroizing::new(w.finish());
+            }
+            // Sized up front so the buffer never reallocates (a reallocation would leave a
+            // copy of the secret behind). `Writer::at_version` takes no capacity, so the
+            // writer starts a sized v2 header and the version byte is set to 3 below: the
+            // only difference between the two headers.
+            let mut w = Writer::with_capacity(ObjectType::UserKey, m.encoded_len_v3());
+            m.write_v3(&mut w);
+            let mut bytes = Zeroizing::new(w.finish());
+            if let Some(version) = bytes.get_mut(3) {
+                *version = FORMAT_VERSION_V3;
+            }
+            bytes
         })
     }
 
-    /// Decodes and validates a user key.
+    /// Decodes and validates a user key of format v2 (every attribute at version 0) or
+    /// v3 (attributes at versions).
     ///
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input: bad points, attributes not
-    /// canonical, not sorted or repeated, too many attributes.
+    /// canonical, not sorted or repeated, too many attributes; in v3 also a name in the
+    /// `cipherchart:` namespace, and a key whose versions are all 0 (`NonCanonical`: its
+    /// one encoding is v2's); `UnsupportedVersion` for any other format version.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         after_wiping_stack(|| {
-            let mut r = Reader::new(bytes, ObjectType::UserKey)?;
-            let material = Box::new(KeyMaterial::read(&mut r, true)?);
+            let (mut r, version) = Reader::new_at(
+                bytes,
+                ObjectType::UserKey,
+                &[FORMAT_VERSION, FORMAT_VERSION_V3],
+            )?;
+            let material = if version == FORMAT_VERSION_V3 {
+                KeyMaterial::read_v3(&mut r, true)?
+            } else {
+                KeyMaterial::read(&mut r, true)?
+            };
+            let material = Box::new(material);
             r.finish()?;
             Ok(Self { material })
         })

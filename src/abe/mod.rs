@@ -11,5 +11,6 @@ pub(crate) mod key_material;
 mod keys;
 pub(crate) mod msm;
 mod tables;
+pub(crate) mod vattr;
 
 pub use keys::{Authority, PublicKey, UserKey, MAX_KEY_ATTRIBUTES};

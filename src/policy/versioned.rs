@@ -6,9 +6,10 @@
 //! DecCore's row selection) works on a `VersionedPolicy`, whose canonical bytes are the
 //! key of every cache built from it, so that state computed at one version can never be
 //! served for another. Format v2 objects are every row at version 0
-//! ([`VersionedPolicy::unversioned`]); there is no constructor from a caller's vector
-//! (the v3 steps add verified notices and the header decoder, which goes through
-//! [`VersionedPolicy::from_decoded_versions`]).
+//! ([`VersionedPolicy::unversioned`]); there is no constructor from a caller's vector:
+//! a verified version notice makes one ([`VersionedPolicy::from_name_versions`], through
+//! `VerifiedNotice::apply`), the header decoder another
+//! ([`VersionedPolicy::from_decoded_versions`]).
 
 use core::fmt;
 
@@ -36,6 +37,28 @@ impl VersionedPolicy {
     /// `policy` with every row at version 0: the versioned form of every v2 object.
     pub(crate) fn unversioned(policy: Policy) -> Self {
         let versions = vec![0; policy.lsss().rows()];
+        Self::assemble(policy, versions)
+    }
+
+    /// `policy` with each row at `version_of` its attribute's name, and the holder guard's
+    /// row at 0 whatever `version_of` says (§3.2: the guard is never versioned). The
+    /// constructor of a verified notice's `apply`: the versions come from a notice whose
+    /// signature and rules were checked, never from a caller's vector.
+    pub(crate) fn from_name_versions(
+        policy: Policy,
+        version_of: impl Fn(&Attribute) -> u32,
+    ) -> Self {
+        let versions = policy
+            .attributes()
+            .iter()
+            .map(|a| {
+                if a.as_str() == HOLDER_GUARD {
+                    0
+                } else {
+                    version_of(a)
+                }
+            })
+            .collect();
         Self::assemble(policy, versions)
     }
 

@@ -27,6 +27,9 @@ CODES = {
     "ChainError": "chain_error",
     "ConsentError": "consent_error",
     "KeyFileError": "key_file_error",
+    "StaleNotice": "stale_notice",
+    "NoticeRollback": "notice_rollback",
+    "FutureVersion": "future_version",
 }
 VALUE_ERRORS = {
     "InvalidEncoding",

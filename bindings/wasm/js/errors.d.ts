@@ -59,5 +59,18 @@ export class ChainError extends CipherchartError {
  * `work_factor_too_low`, `wrong_key_type` or `invalid_passphrase`.
  */
 export class KeyFileError extends CipherchartError {}
+/**
+ * A version notice is not current (code `stale_notice`): expired, issued more than five minutes
+ * ahead of the verifier's clock, older than the notice already accepted, or another notice under
+ * the same serial.
+ */
+export class StaleNotice extends CipherchartError {}
+/**
+ * A version notice would move attribute versions backwards, or raises a name by more than its
+ * bump count allows (code `notice_rollback`).
+ */
+export class NoticeRollback extends CipherchartError {}
+/** An attribute version above every version notice the verifier can check (code `future_version`). */
+export class FutureVersion extends CipherchartError {}
 /** The error class for each stable code. */
 export const ERROR_CLASSES: Readonly<Record<string, typeof CipherchartError>>;

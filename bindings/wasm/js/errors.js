@@ -128,6 +128,28 @@ export class KeyFileError extends CipherchartError {
   static code = 'key_file_error';
 }
 
+/**
+ * A version notice is not current: expired, issued more than five minutes ahead of the
+ * verifier's clock, older than the notice already accepted, or another notice under the same
+ * serial.
+ */
+export class StaleNotice extends CipherchartError {
+  static code = 'stale_notice';
+}
+
+/**
+ * A version notice would move attribute versions backwards, or raises a name by more than its
+ * bump count allows. Worth an alarm.
+ */
+export class NoticeRollback extends CipherchartError {
+  static code = 'notice_rollback';
+}
+
+/** An attribute version above every version notice the verifier can check. */
+export class FutureVersion extends CipherchartError {
+  static code = 'future_version';
+}
+
 /** The error class for each stable code. */
 export const ERROR_CLASSES = Object.freeze(
   Object.fromEntries(
@@ -146,6 +168,9 @@ export const ERROR_CLASSES = Object.freeze(
       ConsentError,
       ChainError,
       KeyFileError,
+      StaleNotice,
+      NoticeRollback,
+      FutureVersion,
     ].map((cls) => [cls.code, cls]),
   ),
 );

@@ -22,6 +22,9 @@ const CODES = {
   ConsentError: 'consent_error',
   ChainError: 'chain_error',
   KeyFileError: 'key_file_error',
+  StaleNotice: 'stale_notice',
+  NoticeRollback: 'notice_rollback',
+  FutureVersion: 'future_version',
 };
 
 test('every error class is exported, derives from CipherchartError and Error, with its code', () => {

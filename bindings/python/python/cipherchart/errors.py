@@ -28,6 +28,9 @@ __all__ = [
     "ChainError",
     "ConsentError",
     "KeyFileError",
+    "StaleNotice",
+    "NoticeRollback",
+    "FutureVersion",
     "ERROR_CLASSES",
 ]
 
@@ -173,6 +176,27 @@ class KeyFileError(CipherchartError):
     """
 
     code = "key_file_error"
+
+
+class StaleNotice(CipherchartError):
+    """A version notice is not current: expired, issued more than five minutes ahead of the
+    verifier's clock, older than the notice already accepted, or another notice under the same
+    serial."""
+
+    code = "stale_notice"
+
+
+class NoticeRollback(CipherchartError):
+    """A version notice would move attribute versions backwards, or raises a name by more than
+    its bump count allows. Worth an alarm."""
+
+    code = "notice_rollback"
+
+
+class FutureVersion(CipherchartError):
+    """An attribute version above every version notice the verifier can check."""
+
+    code = "future_version"
 
 
 _BY_CODE: Dict[str, Type[CipherchartError]] = {
