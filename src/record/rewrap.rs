@@ -83,7 +83,7 @@ impl Authority {
                 .zip(old.versions())
                 .any(|(new, old)| new < old)
             {
-                return Err(Error::InvalidArgument("MERGE-FutureVersion"));
+                return Err(Error::FutureVersion);
             }
             let key = self.one_record_key(old, rng)?;
             check_authority(&key, pk, &record.header)?;

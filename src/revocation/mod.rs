@@ -19,12 +19,16 @@
 //!
 //! [`Authority::issue_key_under`]: crate::Authority::issue_key_under
 
+mod catch_up;
+mod chain_entry;
 mod issue;
 mod notice;
+mod seal;
 mod verify;
 
 #[cfg(test)]
 mod tests;
 
 pub use notice::{NoticeFields, VersionNotice};
+pub use seal::seal_with_notice;
 pub use verify::VerifiedNotice;

@@ -1,0 +1,47 @@
+//! The proof-chain entries of a revocation (`docs/revocation-v3.md` §1, R4): the notice
+//! that bumps, the key updates it causes, and each stored record's catch-up.
+//!
+//! They are format v2 chain entries with standard actions until the v3 entry payloads
+//! (§11.9: `bump`, `notice`, `catch-up-intent`, `catch-up-commit`) are built; the fields
+//! below carry what an auditor needs from those: the notice's digest and serial, the
+//! number of keys re-issued (never who received them, §8.1), and each record's old and
+//! new header digests.
+
+use crate::chain::{Action, Entry, EntryDraft};
+use crate::record::SealedRecord;
+use crate::revocation::VersionNotice;
+
+impl Entry {
+    /// The draft that logs a version notice that changes versions (a revocation):
+    /// action [`Action::Revoke`], subject = the authority id, digest = the notice digest
+    /// ([`VersionNotice::digest`]), metadata = `u64 serial ‖ u64 bump_count`.
+    pub fn for_notice(notice: &VersionNotice, time: u64) -> EntryDraft {
+        let mut metadata = Vec::with_capacity(16);
+        metadata.extend_from_slice(&notice.serial().to_be_bytes());
+        metadata.extend_from_slice(&notice.bump_count().to_be_bytes());
+        EntryDraft::new(time, Action::Revoke, notice.authority(), notice.digest())
+            .with_metadata(metadata)
+    }
+
+    /// The draft that logs the key updates a notice caused: action [`Action::Grant`],
+    /// subject = the authority id, digest = the notice digest, metadata = `u64 count` of
+    /// keys re-issued under it. Who received them is not logged (the person ↔ key link
+    /// stays with the authority, `docs/revocation-v3.md` §8.1).
+    pub fn for_key_update(notice: &VersionNotice, keys_issued: u64, time: u64) -> EntryDraft {
+        EntryDraft::new(time, Action::Grant, notice.authority(), notice.digest())
+            .with_metadata(keys_issued.to_be_bytes().to_vec())
+    }
+
+    /// The draft that logs one record's catch-up from `old` to `new`
+    /// ([`Authority::rewrap`](crate::Authority::rewrap)): action [`Action::Update`],
+    /// subject = the record id, digest = SHA-256 of `new.to_bytes()`, metadata = the old
+    /// header digest ‖ the new header digest (64 bytes), so an auditor walking the store
+    /// finds each stored header either sealed (its create entry) or caught up from one.
+    pub fn for_catch_up(old: &SealedRecord, new: &SealedRecord, time: u64) -> EntryDraft {
+        let mut metadata = Vec::with_capacity(64);
+        metadata.extend_from_slice(&old.header_digest());
+        metadata.extend_from_slice(&new.header_digest());
+        EntryDraft::for_payload(time, Action::Update, new.record_id(), &new.to_bytes())
+            .with_metadata(metadata)
+    }
+}

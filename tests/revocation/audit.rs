@@ -1,0 +1,65 @@
+//! R4 (`docs/revocation-v3.md` §1): the notice that revokes, the key updates it causes and
+//! every catch-up are signed entries of the proof chain, which verifies end to end.
+
+use cipherchart::{
+    seal_with_notice, Action, Authority, BlsSigningKey, Chain, Entry, MemoryStore, Policy,
+};
+use sha2::{Digest, Sha256};
+
+use crate::common::{key, rng, NoticeService};
+
+#[test]
+fn revocation_key_updates_and_catch_ups_are_chain_entries() {
+    let mut rng = rng(20);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let mut service = NoticeService::new(&authority, &mut rng);
+    let operator = BlsSigningKey::generate(&mut rng);
+    let mut chain = Chain::open(MemoryStore::new()).unwrap();
+    let n0 = service.current();
+    let policy = Policy::parse("role:nurse and dept:icu").unwrap();
+    let records: Vec<_> = (0..3)
+        .map(|i| {
+            let id = format!("r{i}");
+            seal_with_notice(pk, &n0, &policy, id.as_bytes(), b"", b"p", &mut rng).unwrap()
+        })
+        .collect();
+
+    let n1 = service.bump(&["role:nurse"]);
+    let t = service.now();
+    chain
+        .sign_and_append(Entry::for_notice(n1.notice(), t), &operator)
+        .unwrap();
+    let keep = key(&authority, &n1, &["role:nurse", "dept:icu"], &mut rng);
+    chain
+        .sign_and_append(Entry::for_key_update(n1.notice(), 1, t), &operator)
+        .unwrap();
+    let mut caught_up = Vec::new();
+    for r in &records {
+        let new = authority.rewrap(r, &n1, &mut rng).unwrap();
+        assert_eq!(keep.open(pk, &new).unwrap(), b"p");
+        chain
+            .sign_and_append(Entry::for_catch_up(r, &new, t), &operator)
+            .unwrap();
+        caught_up.push(new);
+    }
+    chain.verify_all(None, &mut rng).unwrap();
+    assert_eq!(chain.len(), 5);
+
+    let notice_entry = chain.entry(0).unwrap();
+    assert_eq!(notice_entry.action(), Action::Revoke);
+    assert_eq!(notice_entry.subject(), pk.id());
+    assert_eq!(*notice_entry.digest(), n1.notice().digest());
+    let update = chain.entry(1).unwrap();
+    assert_eq!(update.action(), Action::Grant);
+    for (i, (old, new)) in records.iter().zip(&caught_up).enumerate() {
+        let e = chain.entry(2 + i as u64).unwrap();
+        assert_eq!(e.action(), Action::Update);
+        assert_eq!(e.subject(), old.record_id());
+        // Digest: the new record's bytes; metadata: the old and the new header digests.
+        let digest: [u8; 32] = Sha256::digest(new.to_bytes()).into();
+        assert_eq!(*e.digest(), digest);
+        assert_eq!(e.metadata()[..32], old.header_digest());
+        assert_eq!(e.metadata()[32..], new.header_digest());
+    }
+}
