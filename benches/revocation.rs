@@ -1,0 +1,147 @@
+//! The cost of revocation (`docs/revocation-v3.md` §8, §9; issue 20): what an authority
+//! pays to revoke one of 1,000 users, and to catch up stored records.
+//!
+//! - `revocation/rewrap/*`: one stored record's catch-up (`Authority::rewrap`), for a v3
+//!   record with a 1 KiB and a 1 MiB body (the body is never read, so the two should
+//!   match) and for a v2 record (re-encrypted whole). Policy
+//!   `patient:42 or (role:nurse and dept:icu)` (3 rows), the nurse row bumped.
+//!   Catching up N stored records costs N times this on one core.
+//! - `revocation/key_update`: one remaining user's new key (`issue_key_under`, the
+//!   3 attributes above); its size is printed once (the bytes of key-update material
+//!   per user).
+//! - `revocation/revoke_one_of_1000`: the whole authority-side cost of revoking one nurse
+//!   among 1,000 holding `role:nurse`: sign and verify the notice that bumps the name,
+//!   then issue the 999 other holders' new keys (3 attributes each). 10 users in test
+//!   mode.
+//!
+//! Run: `cargo bench --bench revocation` (about two minutes). Every fixture is opened and
+//! checked before any timing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+mod common;
+
+use std::hint::black_box;
+
+use cipherchart::{
+    seal, seal_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy,
+    SealedRecord, VerifiedNotice, VersionNotice,
+};
+use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
+
+use common::{bench_mode, rng};
+
+const POLICY: &str = "patient:42 or (role:nurse and dept:icu)";
+const NURSE: [&str; 3] = ["role:nurse", "dept:icu", "ward:3"];
+const T0: u64 = 1_800_000_000;
+
+/// A notice of `authority` at `serial` with `role:nurse` at `nurse_version`.
+fn notice(
+    authority: &Authority,
+    key: &BlsSigningKey,
+    serial: u64,
+    nurse_version: u32,
+) -> VerifiedNotice {
+    let versions = if nurse_version == 0 {
+        vec![]
+    } else {
+        vec![(Attribute::new("role:nurse").unwrap(), nurse_version)]
+    };
+    VersionNotice::sign(
+        key,
+        &NoticeFields {
+            authority: authority.public_key().id(),
+            statement_serial: 0,
+            serial,
+            issued_at: serial,
+            not_after: serial + 3600,
+            bump_count: u64::from(nurse_version),
+            bump_head: if nurse_version == 0 { [0; 32] } else { [1; 32] },
+            versions,
+        },
+    )
+    .unwrap()
+    .verify(&key.public_key(), serial, None)
+    .unwrap()
+}
+
+fn bench_rewrap(c: &mut Criterion) {
+    let mut group = c.benchmark_group("revocation/rewrap");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(0x2e01);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let n0 = notice(&authority, &notice_key, T0, 0);
+    let n1 = notice(&authority, &notice_key, T0 + 60, 1);
+    let policy = Policy::parse(POLICY).unwrap();
+    let kept = authority.issue_key_under(&n1, &NURSE, &mut rng).unwrap();
+    let mut cases: Vec<(String, SealedRecord)> = Vec::new();
+    for (name, size) in [("v3_1KiB", 1usize << 10), ("v3_1MiB", 1 << 20)] {
+        let payload = vec![0x5a; size];
+        let r = seal_with_notice(pk, &n0, &policy, b"rec", b"ecg", &payload, &mut rng).unwrap();
+        cases.push((name.to_owned(), r));
+    }
+    let v2 = seal(pk, &policy, b"rec", b"ecg", &[0x5a; 1024], &mut rng).unwrap();
+    cases.push(("v2_1KiB".to_owned(), v2));
+    for (name, record) in &cases {
+        assert!(record.needs_catch_up(&n1));
+        let caught_up = authority.rewrap(record, &n1, &mut rng).unwrap();
+        assert!(kept.open(pk, &caught_up).unwrap().iter().all(|b| *b == 0x5a));
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| authority.rewrap(black_box(record), &n1, &mut rng).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn bench_key_update(c: &mut Criterion) {
+    let mut rng = rng(0x2e02);
+    let authority = Authority::setup(&mut rng);
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let n1 = notice(&authority, &notice_key, T0 + 60, 1);
+    let key = authority.issue_key_under(&n1, &NURSE, &mut rng).unwrap();
+    if bench_mode() {
+        eprintln!(
+            "revocation/key_update: a {}-attribute user key at versions is {} bytes",
+            NURSE.len(),
+            key.to_bytes().len()
+        );
+    }
+    c.bench_function("revocation/key_update", |b| {
+        b.iter(|| authority.issue_key_under(&n1, black_box(&NURSE), &mut rng).unwrap())
+    });
+}
+
+fn bench_revoke_one_of_1000(c: &mut Criterion) {
+    let users = if bench_mode() { 1000 } else { 10 };
+    let mut group = c.benchmark_group("revocation");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    let mut rng = rng(0x2e03);
+    let authority = Authority::setup(&mut rng);
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    group.bench_function(format!("revoke_one_of_{users}"), |b| {
+        b.iter(|| {
+            let n1 = notice(&authority, &notice_key, T0 + 60, 1);
+            (1..users)
+                .map(|_| authority.issue_key_under(&n1, &NURSE, &mut rng).unwrap())
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::criterion_config();
+    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000
+}
+
+fn main() {
+    benches();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}
