@@ -56,7 +56,9 @@ fn versioned_headers_accept_only_listed_versions() {
     let other = Writer::at_version(ObjectType::UserKey, FORMAT_VERSION_V3).finish();
     assert_eq!(
         Reader::new_at(&other, kind_, &[FORMAT_VERSION_V3]).err(),
-        Some(crate::error::Error::InvalidEncoding(EncodingError::WrongType))
+        Some(crate::error::Error::InvalidEncoding(
+            EncodingError::WrongType
+        ))
     );
 }
 
