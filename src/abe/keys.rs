@@ -543,16 +543,14 @@ impl UserKey {
                 return Zeroizing::new(w.finish());
             }
             // Sized up front so the buffer never reallocates (a reallocation would leave a
-            // copy of the secret behind). `Writer::at_version` takes no capacity, so the
-            // writer starts a sized v2 header and the version byte is set to 3 below: the
-            // only difference between the two headers.
-            let mut w = Writer::with_capacity(ObjectType::UserKey, m.encoded_len_v3());
+            // copy of the secret behind).
+            let mut w = Writer::with_capacity_at(
+                ObjectType::UserKey,
+                FORMAT_VERSION_V3,
+                m.encoded_len_v3(),
+            );
             m.write_v3(&mut w);
-            let mut bytes = Zeroizing::new(w.finish());
-            if let Some(version) = bytes.get_mut(3) {
-                *version = FORMAT_VERSION_V3;
-            }
-            bytes
+            Zeroizing::new(w.finish())
         })
     }
 

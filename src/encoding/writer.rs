@@ -43,17 +43,20 @@ impl Writer {
     /// keys pass the exact size, so that no reallocation leaves a partial copy behind
     /// (the caller wraps the finished buffer in `Zeroizing`).
     pub(crate) fn with_capacity(kind: ObjectType, capacity: usize) -> Self {
+        Self::with_capacity_at(kind, super::FORMAT_VERSION, capacity)
+    }
+
+    /// [`Writer::with_capacity`] at format `version` (secret v3 objects: sized once).
+    pub(crate) fn with_capacity_at(kind: ObjectType, version: u8, capacity: usize) -> Self {
         let mut buf = Vec::with_capacity(capacity.max(super::HEADER_LEN));
-        buf.extend_from_slice(&kind.header());
+        buf.extend_from_slice(&kind.header_at(version));
         Self { buf }
     }
 
     /// Starts a top-level object at format `version` (v3 objects, `docs/revocation-v3.md`
     /// §11): writes the header with that version byte.
     pub(crate) fn at_version(kind: ObjectType, version: u8) -> Self {
-        let mut buf = Vec::with_capacity(super::HEADER_LEN);
-        buf.extend_from_slice(&kind.header_at(version));
-        Self { buf }
+        Self::with_capacity_at(kind, version, 0)
     }
 
     /// Starts a header-less payload (nested in another object, or a signed message).
