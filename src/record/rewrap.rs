@@ -8,7 +8,8 @@
 //! the path storage-admitted records take; the master-key decapsulation is not built),
 //! unwraps the body key `K_b`, checks it against the key commitment, and wraps it again
 //! in a fresh header at the new versions. It copies the commitments from the FO-checked
-//! old header and never reads the body (§5.2). A v2 record has no envelope: its body key
+//! old header; it hashes the body once to compare it with its commitment (so that a body
+//! storage damaged is refused, not vouched for by a new header), and never decrypts it. A v2 record has no envelope: its body key
 //! depends on its header, so its catch-up is a full re-encryption into a v3 record, and
 //! the re-sealer sees its plaintext (§12).
 //!
@@ -18,7 +19,7 @@
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
-use super::envelope::metadata_hash;
+use super::envelope::{body_commitment, metadata_hash};
 use super::kem::{check_authority, decaps};
 use super::sealed_v3::{seal_v3, wrap_header};
 use super::SealedRecord;
@@ -102,6 +103,12 @@ impl Authority {
                     rng,
                 );
             };
+            // The re-sealer holds the whole record here, so it checks the body against the
+            // commitment it copies (RV-2; `docs/revocation-v3.md` §5.2 lets a header-only
+            // re-sealer leave this to storage's audit).
+            if body_commitment(&record.record_id, &record.body) != commitment {
+                return Err(Error::DecryptionFailed);
+            }
             let body_key = record.body_key(&seed)?;
             let header = wrap_header(
                 pk,

@@ -8,6 +8,7 @@
 //! new header digests.
 
 use crate::chain::{Action, Entry, EntryDraft};
+use crate::error::{Error, Result};
 use crate::record::SealedRecord;
 use crate::revocation::VersionNotice;
 
@@ -37,11 +38,31 @@ impl Entry {
     /// subject = the record id, digest = SHA-256 of `new.to_bytes()`, metadata = the old
     /// header digest ‖ the new header digest (64 bytes), so an auditor walking the store
     /// finds each stored header either sealed (its create entry) or caught up from one.
-    pub fn for_catch_up(old: &SealedRecord, new: &SealedRecord, time: u64) -> EntryDraft {
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if `new` is not a catch-up of `old`: another authority,
+    /// record id or metadata, a format v2 result, an older notice serial, or (for a v3
+    /// `old`) another body commitment (outside review: a draft must not log unrelated records as one).
+    pub fn for_catch_up(old: &SealedRecord, new: &SealedRecord, time: u64) -> Result<EntryDraft> {
+        let same = old.authority() == new.authority()
+            && old.record_id() == new.record_id()
+            && old.metadata() == new.metadata()
+            && new.body_commitment().is_some()
+            && new.notice_serial() >= old.notice_serial()
+            && old
+                .body_commitment()
+                .is_none_or(|c| Some(c) == new.body_commitment());
+        if !same {
+            return Err(Error::InvalidArgument(
+                "not a catch-up of that record: authority, id, metadata or body differ",
+            ));
+        }
         let mut metadata = Vec::with_capacity(64);
         metadata.extend_from_slice(&old.header_digest());
         metadata.extend_from_slice(&new.header_digest());
-        EntryDraft::for_payload(time, Action::Update, new.record_id(), &new.to_bytes())
-            .with_metadata(metadata)
+        Ok(
+            EntryDraft::for_payload(time, Action::Update, new.record_id(), &new.to_bytes())
+                .with_metadata(metadata),
+        )
     }
 }

@@ -16,13 +16,20 @@ pub(crate) const MAX_CLOCK_AHEAD: u64 = 300;
 
 /// A [`VersionNotice`] that passed [`VersionNotice::verify`]: signed by the notice key,
 /// current, and no rollback from the previously accepted notice. Made only by
-/// verification; what keys are issued under ([`Authority::issue_key_under`]) and, in the
-/// next steps, what `seal` takes.
+/// verification; what keys are issued under ([`Authority::issue_key_under`]), records are
+/// sealed under ([`seal_with_notice`](crate::seal_with_notice)) and caught up to
+/// ([`Authority::rewrap`](crate::Authority::rewrap)).
+///
+/// It remembers the key it was verified under ([`notice_key`](Self::notice_key)): until
+/// authority statements name the notice key (`docs/revocation-v3.md` §4.1), every
+/// operation trusts the caller to have verified under the authority's pinned notice key,
+/// and a service that receives a `VerifiedNotice` from elsewhere can check it.
 ///
 /// [`Authority::issue_key_under`]: crate::Authority::issue_key_under
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifiedNotice {
     notice: VersionNotice,
+    notice_key: BlsPublicKey,
 }
 
 impl fmt::Debug for VerifiedNotice {
@@ -86,6 +93,7 @@ impl VersionNotice {
         }
         Ok(VerifiedNotice {
             notice: self.clone(),
+            notice_key: notice_key.clone(),
         })
     }
 
@@ -129,6 +137,11 @@ impl VersionNotice {
 }
 
 impl VerifiedNotice {
+    /// The notice key it was verified under.
+    pub fn notice_key(&self) -> &BlsPublicKey {
+        &self.notice_key
+    }
+
     /// The verified notice.
     pub fn notice(&self) -> &VersionNotice {
         &self.notice

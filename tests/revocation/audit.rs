@@ -39,7 +39,7 @@ fn revocation_key_updates_and_catch_ups_are_chain_entries() {
         let new = authority.rewrap(r, &n1, &mut rng).unwrap();
         assert_eq!(keep.open(pk, &new).unwrap(), b"p");
         chain
-            .sign_and_append(Entry::for_catch_up(r, &new, t), &operator)
+            .sign_and_append(Entry::for_catch_up(r, &new, t).unwrap(), &operator)
             .unwrap();
         caught_up.push(new);
     }
@@ -62,4 +62,33 @@ fn revocation_key_updates_and_catch_ups_are_chain_entries() {
         assert_eq!(e.metadata()[..32], old.header_digest());
         assert_eq!(e.metadata()[32..], new.header_digest());
     }
+}
+
+/// `Entry::for_catch_up` logs only a real catch-up: same authority, id, metadata and body
+/// commitment, and a v3 result (outside review, docs item 7).
+#[test]
+fn a_catch_up_entry_refuses_unrelated_records() {
+    let mut rng = rng(21);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let mut service = NoticeService::new(&authority, &mut rng);
+    let n0 = service.current();
+    let policy = Policy::parse("role:nurse").unwrap();
+    let a = seal_with_notice(pk, &n0, &policy, b"a", b"", b"p", &mut rng).unwrap();
+    let b = seal_with_notice(pk, &n0, &policy, b"b", b"", b"p", &mut rng).unwrap();
+    let a_again = seal_with_notice(pk, &n0, &policy, b"a", b"", b"q", &mut rng).unwrap();
+    let n1 = service.bump(&["role:nurse"]);
+    let a1 = authority.rewrap(&a, &n1, &mut rng).unwrap();
+    assert!(Entry::for_catch_up(&a, &a1, 1).is_ok());
+    for (old, new) in [(&b, &a1), (&a_again, &a1), (&a1, &a)] {
+        assert!(matches!(
+            Entry::for_catch_up(old, new, 1),
+            Err(cipherchart::Error::InvalidArgument(_))
+        ));
+    }
+    // A v2 record caught up into v3 is a catch-up; the reverse is not.
+    let v2 = cipherchart::seal(pk, &policy, b"c", b"", b"p", &mut rng).unwrap();
+    let v3 = authority.rewrap(&v2, &n1, &mut rng).unwrap();
+    assert!(Entry::for_catch_up(&v2, &v3, 1).is_ok());
+    assert!(Entry::for_catch_up(&v3, &v2, 1).is_err());
 }
