@@ -187,14 +187,21 @@ fn who_reads_what(
         b"day 8: hr 70",
         &mut OsRng,
     )?;
-    println!("5. who reads what (the ICU records, then tonight's):");
+    let icu_records: Vec<&SealedRecord> = store
+        .iter()
+        .filter(|r| r.metadata() == b"icu")
+        .chain([&tonight])
+        .collect();
+    println!(
+        "5. who reads the {} ICU records (7 stored and caught up, 1 sealed after):",
+        icu_records.len()
+    );
     for (name, key) in nurses {
-        let opened = store
+        let opened = icu_records
             .iter()
-            .chain([&tonight])
             .filter(|r| key.open(pk, r).is_ok())
             .count();
-        println!("   {name:<5} opens {opened} of {}", store.len());
+        println!("   {name:<5} opens {opened} of {}", icu_records.len());
         if *name == "Carla" {
             assert_eq!(opened, 0);
             println!(

@@ -93,7 +93,7 @@ impl VersionNotice {
         }
         Ok(VerifiedNotice {
             notice: self.clone(),
-            notice_key: notice_key.clone(),
+            notice_key: *notice_key,
         })
     }
 
