@@ -67,7 +67,10 @@ impl Hospital {
     }
 }
 
-fn setup() -> Result<(Hospital, VerifiedNotice, Vec<(&'static str, UserKey)>)> {
+/// Each nurse's name and current key.
+type Nurses = Vec<(&'static str, UserKey)>;
+
+fn setup() -> Result<(Hospital, VerifiedNotice, Nurses)> {
     let hospital = Hospital {
         authority: Authority::setup(&mut OsRng),
         notice_key: BlsSigningKey::generate(&mut OsRng),
