@@ -113,14 +113,23 @@ impl SealedRecord {
     }
 
     /// Whether a catch-up under `notice` concerns this record (`docs/revocation-v3.md`
-    /// §9.1): a row of its own header names an attribute at a version lower than the
-    /// notice's (every v2 record whose policy names a bumped attribute). Public data only;
-    /// no group work. A record of another authority never is.
+    /// §9.1): **any layer** of it (its own header, or a re-encryption hop's capsule)
+    /// names an attribute at a version lower than the notice's. Every v2 record whose
+    /// policy, or a hop's target policy, names a bumped attribute is selected: a hop's
+    /// audience opens through the hop, so a revoked member of it is shut out only once the
+    /// catch-up drops the hop (`Authority::rewrap`). Public data only; no group work. A
+    /// record of another authority never is.
     pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
         self.authority() == notice.authority()
-            && self
-                .attribute_versions()
-                .iter()
-                .any(|(name, v)| notice.version_of(name.as_str()) > *v)
+            && (0..=self.hop_count())
+                .filter_map(|i| self.layer_policy(i))
+                .any(|layer| {
+                    layer
+                        .policy()
+                        .attributes()
+                        .iter()
+                        .zip(layer.versions())
+                        .any(|(name, v)| notice.version_of(name.as_str()) > *v)
+                })
     }
 }

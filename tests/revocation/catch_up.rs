@@ -128,3 +128,44 @@ fn an_older_notice_never_rolls_a_record_back() {
         Err(Error::WrongAuthority)
     );
 }
+
+/// §9.1: a record is selected if **any layer** names a bumped attribute. A v2 record
+/// re-encrypted to `role:gp` (its own policy untouched by the bump) is selected when
+/// `role:gp` is bumped; after the catch-up the revoked GP's key opens nothing (the hop is
+/// dropped), and the record's own audience still opens it.
+#[test]
+fn a_record_reached_through_a_hop_is_selected_and_the_hop_dropped() {
+    let mut rng = rng(13);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let mut service = NoticeService::new(&authority, &mut rng);
+    let patient = authority.issue_key(&["patient:42"], &mut rng).unwrap();
+    let record = seal(
+        pk,
+        &Policy::parse("patient:42").unwrap(),
+        b"r",
+        b"",
+        b"letter",
+        &mut rng,
+    )
+    .unwrap();
+    let consent = cipherchart::BlsSigningKey::generate(&mut rng);
+    let delegation = authority
+        .issue_delegation_key(&["patient:42"], &consent.public_key(), &mut rng)
+        .unwrap();
+    let rekey = delegation
+        .rekey(pk, &Policy::parse("role:gp").unwrap(), &mut rng)
+        .unwrap();
+    let shared = rekey.reencrypt(&record).unwrap();
+    let gp = authority.issue_key(&["role:gp"], &mut rng).unwrap();
+    assert_eq!(gp.open(pk, &shared).unwrap(), b"letter");
+
+    let n1 = service.bump(&["role:gp"]);
+    assert!(!record.needs_catch_up(&n1), "its own layer is current");
+    assert!(shared.needs_catch_up(&n1), "the hop's layer is not");
+    let caught_up = authority.rewrap(&shared, &n1, &mut rng).unwrap();
+    assert_eq!(caught_up.hop_count(), 0);
+    assert_eq!(gp.open(pk, &caught_up), Err(Error::PolicyNotSatisfied));
+    assert_eq!(patient.open(pk, &caught_up).unwrap(), b"letter");
+    assert!(!caught_up.needs_catch_up(&n1));
+}
