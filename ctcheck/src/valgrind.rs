@@ -28,6 +28,15 @@ pub fn unpoison<T: ?Sized>(x: &mut T) {
     unsafe { ctg_unpoison((x as *mut T).cast(), size_of_val(x)) }
 }
 
+/// Marks every byte of `x` defined (public) without a mutable borrow: for a public part
+/// of a value that was poisoned whole (an `Authority`'s public key). The request changes
+/// only valgrind's shadow state, never the memory.
+pub fn unpoison_shared<T: ?Sized>(x: &T) {
+    // SAFETY: the pointer and length describe the memory of `x`, valid for reads; the
+    // request writes only valgrind's shadow state, so casting away `const` writes nothing.
+    unsafe { ctg_unpoison((x as *const T).cast_mut().cast(), size_of_val(x)) }
+}
+
 /// How many bytes of `x` are undefined (0 outside valgrind).
 pub fn undefined_bytes<T: ?Sized>(x: &T) -> usize {
     // SAFETY: the pointer and length describe the memory of `x`, valid for reads; the

@@ -62,16 +62,21 @@ pub trait Declassify {
     fn declassify(&mut self);
 }
 
-/// 32 public bytes held by value (a key id, a header's masked seed), declared as four
-/// little-endian limbs; the bytes are unchanged.
-impl Declassify for [u8; 32] {
+/// Public bytes held by value (a key id, a header's masked seed, a v3 header's key
+/// commitment and wrap), declared as little-endian limbs of eight bytes; the bytes are
+/// unchanged. `N` must be a multiple of 8 (checked at compile time).
+impl<const N: usize> Declassify for [u8; N] {
     #[track_caller]
     fn declassify(&mut self) {
-        let mut limbs: [u64; 4] = core::array::from_fn(|i| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&self[8 * i..8 * i + 8]);
-            u64::from_le_bytes(b)
-        });
+        const { assert!(N.is_multiple_of(8), "declassified byte arrays are whole limbs") };
+        let mut limbs: Vec<u64> = self
+            .chunks_exact(8)
+            .map(|c| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(c);
+                u64::from_le_bytes(b)
+            })
+            .collect();
         declassify_limbs(&mut limbs);
         for (chunk, l) in self.chunks_exact_mut(8).zip(limbs) {
             chunk.copy_from_slice(&l.to_le_bytes());

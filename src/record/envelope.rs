@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use super::kem::{coins, mask, published, xor32, Envelope, HeaderFormat, KemHeader, WRAP_LEN};
 use crate::abe::core::{enc_header, kem_value};
 use crate::abe::PublicKey;
+use crate::ct::declassify::Declassify;
 use crate::ct::declassify_choice;
 use crate::error::{Error, Result};
 use crate::hash::dst;
@@ -156,8 +157,13 @@ pub(crate) fn encaps_v3(
         return Err(Error::DecryptionFailed);
     }
     wrap.copy_from_slice(&sealed);
+    // Both are published in the header (like `c'`), and the FO check hashes the header
+    // into the weights of its public MSMs: declared public for the constant-time check.
+    let mut commitment = key_commitment(body_key);
+    Declassify::declassify(&mut commitment);
+    Declassify::declassify(&mut wrap);
     let envelope = Envelope {
-        key_commitment: key_commitment(body_key),
+        key_commitment: commitment,
         wrap,
     };
     Ok(KemHeader::new_v3(

@@ -12,3 +12,4 @@ mod fuzz_regressions;
 mod hash_vectors;
 mod keyfile_attacks;
 mod keyfiles;
+mod revocation_vectors;

@@ -145,9 +145,9 @@ fn api_open_fo_batched(rng: &mut ChaCha20Rng) {
     let Some((pk, _, key)) = secret_key(rng, &["role:nurse"]) else {
         return;
     };
-    let Ok(policy) = Policy::parse(
-        "role:nurse or dept:icu or 2 of (a:1, a:2, a:3) or (b:1 and b:2 and b:3)",
-    ) else {
+    let Ok(policy) =
+        Policy::parse("role:nurse or dept:icu or 2 of (a:1, a:2, a:3) or (b:1 and b:2 and b:3)")
+    else {
         return;
     };
     let Ok(r) = seal(&pk, &policy, b"record-1", b"", b"payload", rng) else {

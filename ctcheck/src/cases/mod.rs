@@ -5,6 +5,7 @@ mod api;
 mod api_more;
 mod api_paths;
 mod api_reject;
+mod api_v3;
 mod canary;
 mod curve;
 mod field;
@@ -36,6 +37,7 @@ pub fn all() -> Vec<Case> {
     v.extend(api_more::cases());
     v.extend(api_paths::cases());
     v.extend(api_reject::cases());
+    v.extend(api_v3::cases());
     v.extend(sig::cases());
     v
 }

@@ -1,0 +1,172 @@
+//! Format v3 (revocation, `docs/revocation.md` §0): sealing under a notice (the seed μ
+//! and the body key `K_b` from the secret RNG), keys issued under a notice, opening a v3
+//! record (the wrap key, the unwrap of `K_b`, its commitment compared in constant time,
+//! the body key), the authority's catch-up (`rewrap`: a one-record key from the poisoned
+//! master key, the old header opened, `K_b` wrapped again), and importing a v3 user key.
+
+use cipherchart::{
+    seal_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, PublicKey,
+    SealedRecord, UserKey, VerifiedNotice, VersionNotice,
+};
+use rand_chacha::ChaCha20Rng;
+
+use super::field::SecretRng;
+use super::{case, output};
+use crate::valgrind::{poison, unpoison_shared};
+use crate::{Case, Kind};
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        case("api_seal_with_notice", Kind::Clean, 8, api_seal_with_notice),
+        case("api_issue_key_under", Kind::Clean, 8, api_issue_key_under),
+        case("api_open_v3", Kind::Clean, 9, api_open_v3),
+        case("api_rewrap", Kind::Clean, 9, api_rewrap),
+        case(
+            "api_user_key_v3_import",
+            Kind::Clean,
+            6,
+            api_user_key_v3_import,
+        ),
+    ]
+}
+
+const T0: u64 = 1_800_000_000;
+
+/// A verified notice of `pk`'s authority with `role:nurse` at version `v` (public).
+fn notice(pk: &PublicKey, v: u32, rng: &mut ChaCha20Rng) -> Option<VerifiedNotice> {
+    let key = BlsSigningKey::generate(rng);
+    let versions = if v == 0 {
+        vec![]
+    } else {
+        vec![(Attribute::new("role:nurse").ok()?, v)]
+    };
+    let fields = NoticeFields {
+        authority: pk.id(),
+        statement_serial: 0,
+        serial: T0 + u64::from(v),
+        issued_at: T0 + u64::from(v),
+        not_after: T0 + 3600,
+        bump_count: u64::from(v),
+        bump_head: if v == 0 { [0; 32] } else { [1; 32] },
+        versions,
+    };
+    VersionNotice::sign(&key, &fields)
+        .ok()?
+        .verify(&key.public_key(), T0 + u64::from(v), None)
+        .ok()
+}
+
+/// The master key poisoned in place, its public key (inside the `Authority`) marked
+/// public again: `issue_key_under` and `rewrap` compare the notice's and the record's
+/// authority ids with it and look up its tables, all public data. (The v2 cases poison
+/// the whole `Authority` because their operations take the public key as an argument.)
+fn secret_authority(rng: &mut ChaCha20Rng) -> (PublicKey, Authority) {
+    let mut a = Authority::setup(rng);
+    let pk = a.public_key().clone();
+    poison(&mut a);
+    unpoison_shared(a.public_key());
+    (pk, a)
+}
+
+/// A v3 record under `n` sealed with a public RNG (the record is public).
+fn record(pk: &PublicKey, n: &VerifiedNotice, rng: &mut ChaCha20Rng) -> Option<SealedRecord> {
+    let policy = Policy::parse("role:nurse").ok()?;
+    seal_with_notice(pk, n, &policy, b"record-1", b"", b"payload", rng).ok()
+}
+
+#[inline(never)]
+fn op_api_seal_with_notice(pk: &PublicKey, n: &VerifiedNotice, rng: &mut SecretRng<'_>) -> Vec<u8> {
+    let Ok(policy) = Policy::parse("role:nurse") else {
+        return Vec::new();
+    };
+    seal_with_notice(pk, n, &policy, b"record-1", b"", b"payload", rng)
+        .map(|r| r.to_bytes())
+        .unwrap_or_default()
+}
+fn api_seal_with_notice(rng: &mut ChaCha20Rng) {
+    let a = Authority::setup(rng);
+    let Some(n) = notice(a.public_key(), 1, rng) else {
+        return;
+    };
+    output(op_api_seal_with_notice(
+        a.public_key(),
+        &n,
+        &mut SecretRng(rng),
+    ));
+}
+
+#[inline(never)]
+fn op_api_issue_key_under(a: &Authority, n: &VerifiedNotice, rng: &mut SecretRng<'_>) -> Vec<u8> {
+    a.issue_key_under(n, &["role:nurse"], rng)
+        .map(|k| k.to_bytes().to_vec())
+        .unwrap_or_default()
+}
+fn api_issue_key_under(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let Some(n) = notice(&pk, 1, rng) else {
+        return;
+    };
+    output(op_api_issue_key_under(&a, &n, &mut SecretRng(rng)));
+}
+
+#[inline(never)]
+fn op_api_open_v3(key: &UserKey, pk: &PublicKey, r: &SealedRecord) -> Vec<u8> {
+    key.open(pk, r).unwrap_or_default()
+}
+fn api_open_v3(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let Some(n) = notice(&pk, 1, rng) else {
+        return;
+    };
+    let (Ok(key), Some(r)) = (
+        a.issue_key_under(&n, &["role:nurse"], &mut SecretRng(rng)),
+        record(&pk, &n, rng),
+    ) else {
+        return;
+    };
+    output(op_api_open_v3(&key, &pk, &r));
+}
+
+#[inline(never)]
+fn op_api_rewrap(
+    a: &Authority,
+    r: &SealedRecord,
+    n: &VerifiedNotice,
+    rng: &mut SecretRng<'_>,
+) -> Vec<u8> {
+    a.rewrap(r, n, rng)
+        .map(|r| r.to_bytes())
+        .unwrap_or_default()
+}
+fn api_rewrap(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(n0), Some(n1)) = (notice(&pk, 0, rng), notice(&pk, 1, rng)) else {
+        return;
+    };
+    let Some(r) = record(&pk, &n0, rng) else {
+        return;
+    };
+    output(op_api_rewrap(&a, &r, &n1, &mut SecretRng(rng)));
+}
+
+#[inline(never)]
+fn op_api_user_key_v3_import(bytes: &[u8]) -> Vec<u8> {
+    UserKey::from_bytes(bytes).map_or_else(|_| Vec::new(), |k| k.to_bytes().to_vec())
+}
+/// A v3 key for one attribute: every point (`K0`, `K'`, `K_y`, the guard's; 3 × 96 +
+/// 9 × 48 bytes at the end) is secret, the names and versions public.
+fn api_user_key_v3_import(rng: &mut ChaCha20Rng) {
+    let a = Authority::setup(rng);
+    let Some(n) = notice(a.public_key(), 1, rng) else {
+        return;
+    };
+    let Ok(key) = a.issue_key_under(&n, &["role:nurse"], rng) else {
+        return;
+    };
+    let mut bytes = key.to_bytes().to_vec();
+    let Some(start) = bytes.len().checked_sub(3 * 96 + 9 * 48) else {
+        return;
+    };
+    poison(&mut bytes[start..]);
+    output(op_api_user_key_v3_import(&bytes));
+}
