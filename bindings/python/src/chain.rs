@@ -16,6 +16,7 @@ use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
 use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey};
 use crate::store::Recovery;
+use crate::version_notice::VersionNotice;
 use crate::{detached, to_py_err};
 
 /// An unsigned entry: what happened, to which subject, with which digest.
@@ -260,6 +261,44 @@ impl Entry {
         let grant_id = grant_id.0;
         let time = time.0;
         EntryDraft(cipherchart::Entry::for_reencrypt(&record.0, grant_id, time))
+    }
+
+    /// Logs a version notice that bumps (a revocation): action `revoke`, subject the
+    /// authority id, digest the notice digest, metadata `u64 serial ‖ u64 bump_count`.
+    #[staticmethod]
+    fn for_notice(notice: Obj<'_, VersionNotice>, time: Time) -> EntryDraft {
+        let notice = &*notice;
+        let time = time.0;
+        EntryDraft(cipherchart::Entry::for_notice(&notice.0, time))
+    }
+
+    /// Logs the key updates a notice caused: action `grant`, subject the authority id, digest
+    /// the notice digest, metadata the `u64` count of keys re-issued (never who got them).
+    #[staticmethod]
+    fn for_key_update(notice: Obj<'_, VersionNotice>, keys_issued: UInt, time: Time) -> EntryDraft {
+        let notice = &*notice;
+        let keys_issued = keys_issued.0;
+        let time = time.0;
+        EntryDraft(cipherchart::Entry::for_key_update(
+            &notice.0,
+            keys_issued,
+            time,
+        ))
+    }
+
+    /// Logs one record's catch-up from `old` to `new` (`Authority.rewrap`): action `update`,
+    /// subject the record id, digest SHA-256 of `bytes(new)`, metadata the old header digest
+    /// then the new one (64 bytes).
+    #[staticmethod]
+    fn for_catch_up(
+        old: Obj<'_, SealedRecord>,
+        new: Obj<'_, SealedRecord>,
+        time: Time,
+    ) -> EntryDraft {
+        let old = &*old;
+        let new = &*new;
+        let time = time.0;
+        EntryDraft(cipherchart::Entry::for_catch_up(&old.0, &new.0, time))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

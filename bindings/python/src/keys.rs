@@ -10,6 +10,7 @@ use crate::io::{PyReader, PyWriter};
 use crate::record::SealedRecord;
 use crate::session::{SessionHeader, SessionOpener};
 use crate::stream::StreamInfo;
+use crate::version_notice::{name_versions, VerifiedNotice};
 use crate::{detached, to_py_err};
 
 /// The authority's public key (FAME `mpk`): public, comparable, hashable, picklable.
@@ -77,6 +78,42 @@ impl Authority {
         .map_err(to_py_err)
     }
 
+    /// Issues a user key for `attributes`, each at its version under the verified `notice`
+    /// (0 for a name the notice does not list). Raises WrongAuthority if the notice is another
+    /// authority's; otherwise as `issue_key`.
+    fn issue_key_under(
+        &self,
+        py: Python<'_>,
+        notice: Obj<'_, VerifiedNotice>,
+        attributes: Strings,
+    ) -> PyResult<UserKey> {
+        let notice = &*notice;
+        let attributes = attributes.0;
+        detached(py, || {
+            self.0.issue_key_under(&notice.0, &attributes, &mut OsRng)
+        })
+        .map(UserKey)
+        .map_err(to_py_err)
+    }
+
+    /// Catches `record` up to the verified `notice`'s versions: a new header for the same
+    /// body (a v3 record keeps its body, id and metadata byte for byte; a v2 record is
+    /// re-encrypted whole into v3), so keys issued before the notice's bumps stop opening it.
+    /// Raises WrongAuthority, FutureVersion (the record is at a newer version than the notice
+    /// for some name) or DecryptionFailed (a damaged record).
+    fn rewrap(
+        &self,
+        py: Python<'_>,
+        record: Obj<'_, SealedRecord>,
+        notice: Obj<'_, VerifiedNotice>,
+    ) -> PyResult<SealedRecord> {
+        let record = &*record;
+        let notice = &*notice;
+        detached(py, || self.0.rewrap(&record.0, &notice.0, &mut OsRng))
+            .map(SealedRecord)
+            .map_err(to_py_err)
+    }
+
     /// Hazardous: the master secret key as bytes (Rust's `hazmat::SecretKeyBytes`). Whoever
     /// holds them can issue any key and open every record of this authority: store them
     /// encrypted, in an HSM or offline, never log them.
@@ -131,6 +168,12 @@ impl UserKey {
             .iter()
             .map(|a| a.as_str().to_owned())
             .collect()
+    }
+
+    /// The key's attributes with their versions, `[(name, version), ...]` in the order of
+    /// `attributes` (every version 0 for a key issued with `issue_key`).
+    fn versioned_attributes(&self) -> Vec<(String, u32)> {
+        name_versions(&self.0.versioned_attributes())
     }
 
     /// Whether the key holds `attribute`.

@@ -24,6 +24,7 @@ mod session;
 mod sig;
 mod store;
 mod stream;
+mod version_notice;
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -45,6 +46,7 @@ pub use sig::{
 };
 pub use store::Recovery;
 pub use stream::StreamInfo;
+pub use version_notice::{VerifiedNotice, VersionNotice};
 
 pub(crate) use glue::{reduce, short_hex, Reduced};
 
@@ -66,6 +68,7 @@ glue::encoded!(
     Checkpoint: cipherchart::Checkpoint,
     ProofFile: cipherchart::ProofFile,
     ConsistencyProof: cipherchart::ConsistencyProof,
+    VersionNotice: cipherchart::VersionNotice,
 );
 glue::hashed!(
     PublicKey => |k| k.id(),
@@ -80,6 +83,7 @@ glue::hashed!(
     Entry => |e| e.hash(),
     Checkpoint,
     ConsistencyProof,
+    VersionNotice => |n| n.digest(),
 );
 glue::hex_repr!(
     BlsPublicKey,
@@ -151,6 +155,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(note::key_id, m)?)?;
     m.add_function(wrap_pyfunction!(record::seal, m)?)?;
     m.add_function(wrap_pyfunction!(record::seal_batch, m)?)?;
+    m.add_class::<VersionNotice>()?;
+    m.add_class::<VerifiedNotice>()?;
+    m.add_function(wrap_pyfunction!(record::seal_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;

@@ -6,6 +6,7 @@ use rand_core::OsRng;
 
 use crate::args::{Bytes, Obj, Seq};
 use crate::keys::PublicKey;
+use crate::version_notice::{name_versions, VerifiedNotice};
 use crate::{detached, to_py_err, Policy};
 
 /// A record sealed under a policy (possibly re-encrypted): public, comparable, picklable.
@@ -31,6 +32,40 @@ pub fn seal(
     detached(py, || {
         cipherchart::seal(
             &public_key.0,
+            &policy.0,
+            record_id,
+            metadata,
+            payload,
+            &mut OsRng,
+        )
+    })
+    .map(SealedRecord)
+    .map_err(to_py_err)
+}
+
+/// Seals `payload` under `policy` at the versions of the verified `notice`: a format v3
+/// record that keys issued before a bump of one of the policy's names do not open. Raises
+/// WrongAuthority if the notice is not `public_key`'s authority's.
+#[pyfunction]
+pub fn seal_with_notice(
+    py: Python<'_>,
+    public_key: Obj<'_, PublicKey>,
+    notice: Obj<'_, VerifiedNotice>,
+    policy: Obj<'_, Policy>,
+    record_id: Bytes,
+    metadata: Bytes,
+    payload: Bytes,
+) -> PyResult<SealedRecord> {
+    let public_key = &*public_key;
+    let notice = &*notice;
+    let policy = &*policy;
+    let record_id: &[u8] = &record_id;
+    let metadata: &[u8] = &metadata;
+    let payload: &[u8] = &payload;
+    detached(py, || {
+        cipherchart::seal_with_notice(
+            &public_key.0,
+            &notice.0,
             &policy.0,
             record_id,
             metadata,
@@ -132,5 +167,31 @@ impl SealedRecord {
     #[getter]
     fn hop_count(&self) -> usize {
         self.0.hop_count()
+    }
+
+    /// The record's policy attributes with their versions, `[(name, version), ...]` in LSSS
+    /// row order (every version 0 for a format v2 record).
+    fn attribute_versions(&self) -> Vec<(String, u32)> {
+        name_versions(&self.0.attribute_versions())
+    }
+
+    /// The serial of the version notice the record was sealed (or last caught up) under;
+    /// None for a format v2 record.
+    #[getter]
+    fn notice_serial(&self) -> Option<u64> {
+        self.0.notice_serial()
+    }
+
+    /// The 32-byte body commitment of a format v3 record (unchanged by `Authority.rewrap`);
+    /// None for a format v2 record.
+    #[getter]
+    fn body_commitment<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.0.body_commitment().map(|c| PyBytes::new(py, &c))
+    }
+
+    /// Whether a catch-up under `notice` concerns this record: a name of its policy is at a
+    /// lower version than the notice's (public data, no group work).
+    fn needs_catch_up(&self, notice: Obj<'_, VerifiedNotice>) -> bool {
+        self.0.needs_catch_up(&notice.0)
     }
 }

@@ -8,6 +8,7 @@ use crate::pre::DelegationKey;
 use crate::record::{SealedRecord, SessionHeader, SessionOpener};
 use crate::rng::rng;
 use crate::sig::BlsPublicKey;
+use crate::version_notice::{name_versions, VerifiedNotice};
 
 /// The attribute authority: holds the master secret key and issues user keys.
 ///
@@ -42,6 +43,44 @@ impl Authority {
         self.0
             .issue_key(&attributes, &mut rng())
             .map(UserKey)
+            .map_err(to_js_err)
+    }
+
+    /// Issues a user key for `attributes`, each at its version under the verified `notice`
+    /// (0 for a name the notice does not list): a key that opens records sealed under the
+    /// notice (`sealWithNotice`) or caught up to it (`rewrap`).
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` if the notice is another authority's; otherwise as `issueKey`.
+    #[wasm_bindgen(js_name = issueKeyUnder)]
+    pub fn issue_key_under(
+        &self,
+        notice: &VerifiedNotice,
+        attributes: Vec<String>,
+    ) -> Result<UserKey, JsValue> {
+        self.0
+            .issue_key_under(&notice.0, &attributes, &mut rng())
+            .map(UserKey)
+            .map_err(to_js_err)
+    }
+
+    /// Catches a stored `record` up to the verified `notice`'s versions: a new header for the
+    /// same body (a format v3 record keeps its body, id and metadata byte for byte and
+    /// `bodyCommitment`; a v2 record is re-encrypted whole into v3), so that keys issued before
+    /// the notice's bumps stop opening it. Re-encryption hops are dropped.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` (the record or the notice is another authority's),
+    /// `FutureVersion` (the record is at a newer version than the notice for some name) or
+    /// `DecryptionFailed` (a damaged or forged record).
+    pub fn rewrap(
+        &self,
+        record: &SealedRecord,
+        notice: &VerifiedNotice,
+    ) -> Result<SealedRecord, JsValue> {
+        self.0
+            .rewrap(&record.0, &notice.0, &mut rng())
+            .map(SealedRecord)
             .map_err(to_js_err)
     }
 
@@ -124,6 +163,13 @@ impl UserKey {
     #[wasm_bindgen(getter)]
     pub fn authority(&self) -> Vec<u8> {
         self.0.authority().to_vec()
+    }
+
+    /// The key's attributes with their versions, `[name, version]` in the order of
+    /// `attributes` (every version 0 for a key from `issueKey`).
+    #[wasm_bindgen(js_name = versionedAttributes, unchecked_return_type = "Array<[string, number]>")]
+    pub fn versioned_attributes(&self) -> js_sys::Array {
+        name_versions(&self.0.versioned_attributes())
     }
 
     /// Whether the key holds this attribute.

@@ -1,16 +1,19 @@
 //! Chain entries of any action: `EntryDraft` (what happened, before it is signed), the
 //! drafts the library builds from its own objects (`Entry.forSeal`, `forReencrypt`,
-//! `ConsentToken.grantEntry`, `revokeEntry`), and the two ways into a `Chain`:
+//! `ConsentToken.grantEntry`, `revokeEntry`, and a revocation's `Entry.forNotice`,
+//! `forKeyUpdate`, `forCatchUp`), and the two ways into a `Chain`:
 //! `signAndAppend` (the actor's key is here) and `append` (an entry signed elsewhere, checked
 //! on the way in). Drafts, and the drafts of consent grants and revocations, are in both builds
-//! (a ledger recomputes the entry that should log a token and compares); signing, the drafts of
-//! sealed records and `Chain` are in the full build only.
+//! (a ledger recomputes the entry that should log a token and compares), and so are those of
+//! version notices; signing, the drafts of sealed records and `Chain` are in the full build
+//! only.
 
 use wasm_bindgen::prelude::*;
 
 use crate::chain::hash;
 #[cfg(feature = "full")]
-use crate::chain::{Chain, Entry};
+use crate::chain::Chain;
+use crate::chain::Entry;
 use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
 use crate::num::integer;
@@ -18,6 +21,7 @@ use crate::num::integer;
 use crate::record::SealedRecord;
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
+use crate::version_notice::VersionNotice;
 use cipherchart::Action;
 #[cfg(feature = "full")]
 use cipherchart::Error;
@@ -175,6 +179,67 @@ impl Entry {
         Ok(EntryDraft(cipherchart::Entry::for_reencrypt(
             &reencrypted.0,
             grant_id,
+            integer(time)?,
+        )))
+    }
+}
+
+/// The drafts of a revocation's notice and key updates: public data only, in both builds (a
+/// ledger recomputes the entry that should log a notice and compares).
+#[wasm_bindgen]
+impl Entry {
+    /// The draft logging a version notice that bumps (a revocation): action `revoke`, subject
+    /// the authority id, digest the notice digest (`VersionNotice.digest`), metadata the
+    /// notice's serial then its bump count (8 bytes each, big-endian).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = forNotice)]
+    pub fn for_notice(notice: &VersionNotice, time: f64) -> Result<EntryDraft, JsValue> {
+        Ok(EntryDraft(cipherchart::Entry::for_notice(
+            &notice.0,
+            integer(time)?,
+        )))
+    }
+
+    /// The draft logging the key updates a notice caused: action `grant`, subject the
+    /// authority id, digest the notice digest, metadata the number of keys re-issued (8 bytes,
+    /// big-endian). Who received them is not logged.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad count or time.
+    #[wasm_bindgen(js_name = forKeyUpdate)]
+    pub fn for_key_update(
+        notice: &VersionNotice,
+        #[wasm_bindgen(js_name = keysIssued)] keys_issued: f64,
+        time: f64,
+    ) -> Result<EntryDraft, JsValue> {
+        Ok(EntryDraft(cipherchart::Entry::for_key_update(
+            &notice.0,
+            integer(keys_issued)?,
+            integer(time)?,
+        )))
+    }
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Entry {
+    /// The draft logging one record's catch-up from `old` to `caughtUp`
+    /// (`Authority.rewrap`): action `update`, subject the record id, digest the SHA-256 of
+    /// `caughtUp.toBytes()`, metadata the old header digest then the new one (64 bytes).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time.
+    #[wasm_bindgen(js_name = forCatchUp)]
+    pub fn for_catch_up(
+        old: &SealedRecord,
+        #[wasm_bindgen(js_name = caughtUp)] caught_up: &SealedRecord,
+        time: f64,
+    ) -> Result<EntryDraft, JsValue> {
+        Ok(EntryDraft(cipherchart::Entry::for_catch_up(
+            &old.0,
+            &caught_up.0,
             integer(time)?,
         )))
     }

@@ -15,6 +15,7 @@ use crate::policy::Policy;
 use crate::proofs::{ConsistencyProof, InclusionProof};
 use crate::scope::{Scope, Selection, Window};
 use crate::sig::{BlsPublicKey, BlsSignature, UnvalidatedPublicKey, UnvalidatedSignature};
+use crate::version_notice::{VerifiedNotice, VersionNotice};
 #[cfg(feature = "full")]
 use crate::{
     abe::PublicKey,
@@ -96,6 +97,7 @@ encoded!(
     BlsSignature: cipherchart::BlsSignature,
     UnvalidatedPublicKey: cipherchart::UnvalidatedPublicKey,
     UnvalidatedSignature: cipherchart::UnvalidatedSignature,
+    VersionNotice: cipherchart::VersionNotice,
 );
 
 #[cfg(feature = "full")]
@@ -125,6 +127,8 @@ equals!(
     Scope,
     Window,
     EntryDraft,
+    VersionNotice,
+    VerifiedNotice,
 );
 
 #[cfg(feature = "full")]

@@ -8,8 +8,8 @@
 //!
 //! The `full` feature (default) is the whole API. Without it the crate is the verify-only
 //! build for ledger runtimes (`cipherchart/verify` in the package): public keys, signatures,
-//! consent-token verification and proof-chain verification, with no randomness (no getrandom)
-//! and no secret-key code.
+//! consent-token verification, version-notice verification and proof-chain verification, with
+//! no randomness (no getrandom) and no secret-key code.
 
 #[cfg(feature = "full")]
 mod abe;
@@ -38,6 +38,7 @@ mod rng;
 mod scope;
 mod sig;
 mod tree;
+mod version_notice;
 
 #[cfg(feature = "full")]
 pub use abe::{Authority, PublicKey, UserKey};
@@ -62,8 +63,8 @@ pub use pre::{
 pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use record::{
-    seal, seal_stream, start_session, SealedRecord, SessionHeader, SessionOpener, SessionRecord,
-    SessionSealer, StreamInfo,
+    seal, seal_stream, seal_with_notice, start_session, SealedRecord, SessionHeader, SessionOpener,
+    SessionRecord, SessionSealer, StreamInfo,
 };
 pub use revocation::RevocationSet;
 pub use scope::{Scope, Selection, Window};
@@ -74,3 +75,4 @@ pub use sig::{
     BlsSignature, UnvalidatedPublicKey, UnvalidatedSignature,
 };
 pub use tree::{node_hash, MerkleTree};
+pub use version_notice::{VerifiedNotice, VersionNotice};

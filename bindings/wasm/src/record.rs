@@ -7,6 +7,7 @@ use crate::abe::PublicKey;
 use crate::errors::to_js_err;
 use crate::policy::Policy;
 use crate::rng::rng;
+use crate::version_notice::{name_versions, VerifiedNotice};
 
 /// Seals `payload` under `policy`: a fresh KEM header, then an AEAD bound to the record id and
 /// the (public, authenticated) metadata.
@@ -23,6 +24,36 @@ pub fn seal(
 ) -> Result<SealedRecord, JsValue> {
     cipherchart::seal(
         &pk.0,
+        policy.as_ref(),
+        record_id,
+        metadata,
+        payload,
+        &mut rng(),
+    )
+    .map(SealedRecord)
+    .map_err(to_js_err)
+}
+
+/// Seals `payload` under `policy` at the versions of the verified `notice`: a format v3
+/// record that keys issued before a bump of one of the policy's names do not open, and that
+/// the authority can later catch up (`Authority.rewrap`) without touching its body.
+///
+/// # Errors
+/// Throws `WrongAuthority` if the notice is not `pk`'s authority's, `InvalidAttribute` if the
+/// policy names the reserved `cipherchart:key-holder`, `InvalidArgument` if the record id,
+/// metadata or payload exceed their bounds.
+#[wasm_bindgen(js_name = sealWithNotice)]
+pub fn seal_with_notice(
+    pk: &PublicKey,
+    notice: &VerifiedNotice,
+    policy: &Policy,
+    #[wasm_bindgen(js_name = recordId)] record_id: &[u8],
+    metadata: &[u8],
+    payload: &[u8],
+) -> Result<SealedRecord, JsValue> {
+    cipherchart::seal_with_notice(
+        &pk.0,
+        &notice.0,
         policy.as_ref(),
         record_id,
         metadata,
@@ -89,6 +120,34 @@ impl SealedRecord {
     #[wasm_bindgen(getter, js_name = hopCount)]
     pub fn hop_count(&self) -> u32 {
         u32::try_from(self.0.hop_count()).unwrap_or(u32::MAX)
+    }
+
+    /// The record's policy attributes with their versions, `[name, version]` in LSSS row
+    /// order (every version 0 for a format v2 record).
+    #[wasm_bindgen(js_name = attributeVersions, unchecked_return_type = "Array<[string, number]>")]
+    pub fn attribute_versions(&self) -> js_sys::Array {
+        name_versions(&self.0.attribute_versions())
+    }
+
+    /// The serial of the version notice the record was sealed (or last caught up) under;
+    /// `undefined` for a format v2 record.
+    #[wasm_bindgen(getter, js_name = noticeSerial)]
+    pub fn notice_serial(&self) -> Option<f64> {
+        self.0.notice_serial().map(|s| s as f64)
+    }
+
+    /// The 32-byte body commitment of a format v3 record (`Authority.rewrap` keeps it);
+    /// `undefined` for a format v2 record. Storage can check stored bodies against it.
+    #[wasm_bindgen(getter, js_name = bodyCommitment)]
+    pub fn body_commitment(&self) -> Option<Vec<u8>> {
+        self.0.body_commitment().map(|c| c.to_vec())
+    }
+
+    /// Whether a catch-up under `notice` concerns this record: a name of its policy is at a
+    /// lower version than the notice's (public data, no group work).
+    #[wasm_bindgen(js_name = needsCatchUp)]
+    pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
+        self.0.needs_catch_up(&notice.0)
     }
 }
 

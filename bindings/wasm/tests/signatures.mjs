@@ -229,4 +229,23 @@ export const SIGNATURES = {
   'startSession': ['pk:PublicKey', 'policy:Policy', 'sessionId:bytes', 'metadata:bytes'],
   'verifyConsistency': ['oldSize:number', 'newSize:number', 'oldRoot:bytes', 'newRoot:bytes', 'path:bytes[]'],
   'verifyInclusion': ['leafHash:bytes', 'index:number', 'size:number', 'path:bytes[]', 'root:bytes'],
+  // Revocation (format v3). Full build: signing, keys, sealing and catch-up.
+  'Authority#issueKeyUnder': ['notice:VerifiedNotice', 'attributes:string[]'],
+  'Authority#rewrap': ['record:SealedRecord', 'notice:VerifiedNotice'],
+  'UserKey#versionedAttributes': [],
+  'SealedRecord#attributeVersions': [],
+  'SealedRecord#needsCatchUp': ['notice:VerifiedNotice'],
+  'sealWithNotice': ['pk:PublicKey', 'notice:VerifiedNotice', 'policy:Policy', 'recordId:bytes', 'metadata:bytes', 'payload:bytes'],
+  'Entry.forCatchUp': ['old:SealedRecord', 'caughtUp:SealedRecord', 'time:time'],
+  // `fields` is a plain NoticeFields object, checked field by field on the Rust side.
+  'VersionNotice.sign': ['key:BlsSigningKey', 'fields:unchecked'],
+  // Both builds: decoding, verifying and reading notices, and the drafts that log them.
+  'VersionNotice#verify': ['noticeKey:BlsPublicKey', 'now:time', 'previous:?VerifiedNotice'],
+  'VersionNotice#equals': ['other:VersionNotice'],
+  'VersionNotice#toBytes': [],
+  'VersionNotice.fromBytes': ['bytes:bytes'],
+  'VerifiedNotice#versionOf': ['name:string'],
+  'VerifiedNotice#equals': ['other:VerifiedNotice'],
+  'Entry.forNotice': ['notice:VersionNotice', 'time:time'],
+  'Entry.forKeyUpdate': ['notice:VersionNotice', 'keysIssued:number', 'time:time'],
 };

@@ -95,6 +95,9 @@ __all__ = [
     "aggregate_verify",
     "batch_verify",
     "batch_find_invalid",
+    "VersionNotice",
+    "VerifiedNotice",
+    "seal_with_notice",
 ]
 
 __version__: str
@@ -242,6 +245,14 @@ class Authority:
     def issue_key(self, attributes: Sequence[str]) -> "UserKey":
         """Issues a user key for ``attributes``; raises InvalidAttribute, LimitExceeded or
         InvalidArgument (empty set)."""
+    def issue_key_under(self, notice: "VerifiedNotice", attributes: Sequence[str]) -> "UserKey":
+        """Issues a user key for ``attributes``, each at its version under ``notice`` (0 for
+        a name it does not list); raises WrongAuthority for another authority's notice,
+        otherwise as ``issue_key``."""
+    def rewrap(self, record: "SealedRecord", notice: "VerifiedNotice") -> "SealedRecord":
+        """Catches ``record`` up to ``notice``'s versions (a v3 record keeps its body; a v2
+        record is re-encrypted into v3). Raises WrongAuthority, FutureVersion or
+        DecryptionFailed."""
     def issue_delegation_key(
         self, attributes: Sequence[str], delegator: BlsPublicKey
     ) -> "DelegationKey":
@@ -292,6 +303,9 @@ class UserKey:
     @property
     def attributes(self) -> List[str]:
         """The key's attributes, canonical and sorted."""
+    def versioned_attributes(self) -> List[Tuple[str, int]]:
+        """``(name, version)`` per attribute, in the order of ``attributes`` (all 0 for a key
+        from ``issue_key``)."""
     def has_attribute(self, attribute: str) -> bool:
         """Whether the key holds ``attribute``."""
     def open(self, public_key: PublicKey, record: "SealedRecord") -> bytes:
@@ -367,6 +381,16 @@ class SealedRecord:
     @property
     def hop_count(self) -> int:
         """How many times the record has been re-encrypted."""
+    def attribute_versions(self) -> List[Tuple[str, int]]:
+        """``(name, version)`` per policy attribute, in LSSS row order (all 0 for format v2)."""
+    @property
+    def notice_serial(self) -> Optional[int]:
+        """The serial of the notice the record was sealed or caught up under; None for v2."""
+    @property
+    def body_commitment(self) -> Optional[bytes]:
+        """The 32-byte body commitment of a v3 record (``rewrap`` keeps it); None for v2."""
+    def needs_catch_up(self, notice: "VerifiedNotice") -> bool:
+        """Whether a name of the record's policy is at a lower version than ``notice``'s."""
 
 @final
 class DelegationKey:
@@ -698,6 +722,95 @@ def seal(
 ) -> SealedRecord:
     """Seals ``payload`` under ``policy``; raises InvalidArgument for oversized inputs."""
 
+def seal_with_notice(
+    public_key: PublicKey,
+    notice: "VerifiedNotice",
+    policy: Policy,
+    record_id: _BytesLike,
+    metadata: _BytesLike,
+    payload: _BytesLike,
+) -> SealedRecord:
+    """Seals ``payload`` under ``policy`` at ``notice``'s versions (a format v3 record); raises
+    WrongAuthority for another authority's notice, InvalidArgument for oversized inputs."""
+
+@final
+class VersionNotice:
+    """A signed version notice (the authority's map of bumped attribute names to versions):
+    public, comparable, hashable, picklable."""
+
+    @staticmethod
+    def sign(
+        key: BlsSigningKey,
+        *,
+        authority: _BytesLike,
+        statement_serial: int,
+        serial: int,
+        issued_at: _Time,
+        not_after: _Time,
+        bump_count: int,
+        bump_head: _BytesLike,
+        versions: Sequence[Tuple[str, int]],
+    ) -> "VersionNotice":
+        """Signs the fields with the notice key (``authority`` and ``bump_head``: 32 bytes;
+        ``versions``: ``(name, version)`` pairs in any order). Raises InvalidArgument or
+        InvalidAttribute for fields that break a notice rule."""
+    def verify(
+        self, notice_key: BlsPublicKey, now: _Time, previous: Optional["VerifiedNotice"] = None
+    ) -> "VerifiedNotice":
+        """Raises VerificationFailed, StaleNotice, NoticeRollback or WrongAuthority."""
+    @staticmethod
+    def from_bytes(data: _BytesLike) -> "VersionNotice":
+        """Decodes ``bytes(notice)`` (signature not verified); raises InvalidEncoding otherwise."""
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "VersionNotice"], Tuple[bytes]]: ...
+    @property
+    def digest(self) -> bytes:
+        """SHA-256 of ``bytes(notice)``."""
+    @property
+    def authority(self) -> bytes: ...
+    @property
+    def statement_serial(self) -> int: ...
+    @property
+    def serial(self) -> int: ...
+    @property
+    def issued_at(self) -> int: ...
+    @property
+    def not_after(self) -> int: ...
+    @property
+    def bump_count(self) -> int: ...
+    @property
+    def bump_head(self) -> bytes: ...
+    @property
+    def versions(self) -> List[Tuple[str, int]]:
+        """Every bumped name with its version, sorted by name."""
+    @property
+    def signature(self) -> BlsSignature: ...
+
+@final
+class VerifiedNotice:
+    """A notice checked by ``VersionNotice.verify``: what ``seal_with_notice``,
+    ``Authority.issue_key_under`` and ``Authority.rewrap`` take."""
+
+    @property
+    def notice(self) -> VersionNotice: ...
+    @property
+    def authority(self) -> bytes: ...
+    @property
+    def serial(self) -> int: ...
+    @property
+    def issued_at(self) -> int: ...
+    @property
+    def not_after(self) -> int: ...
+    def version_of(self, name: str) -> int:
+        """The notice's version of ``name``; 0 if not listed or not an attribute."""
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
 def seal_batch(
     public_key: PublicKey,
     policy: Policy,
@@ -997,6 +1110,16 @@ class Entry:
     @staticmethod
     def for_reencrypt(record: SealedRecord, grant_id: _BytesLike, time: _Time) -> EntryDraft:
         """Logs a re-encryption whose result is ``record`` (``grant_id``: 16 bytes)."""
+    @staticmethod
+    def for_notice(notice: VersionNotice, time: _Time) -> EntryDraft:
+        """Logs a notice that bumps (action ``revoke``, subject the authority id, digest the
+        notice digest, metadata ``serial ‖ bump_count``)."""
+    @staticmethod
+    def for_key_update(notice: VersionNotice, keys_issued: int, time: _Time) -> EntryDraft:
+        """Logs the key updates of a notice (action ``grant``, metadata the count)."""
+    @staticmethod
+    def for_catch_up(old: SealedRecord, new: SealedRecord, time: _Time) -> EntryDraft:
+        """Logs a record's catch-up (action ``update``, metadata the old and new header digests)."""
     @staticmethod
     def from_bytes(data: _BytesLike) -> "Entry": ...
     def __bytes__(self) -> bytes: ...

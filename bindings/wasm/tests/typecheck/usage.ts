@@ -1,8 +1,10 @@
 // Type-checked by typecheck.test.mjs against the package's .d.ts, with and without TypeScript's
 // esnext.disposable lib: the typings must not require it.
 import {
-  Authority, EMPTY_ROOT, KeyFileError, KeyFileOptions, MAX_HOPS, Policy, PolicySyntaxError, SealedRecord, UserKey, seal,
+  Authority, BlsSigningKey, EMPTY_ROOT, Entry, EntryDraft, KeyFileError, KeyFileOptions, MAX_HOPS, Policy, PolicySyntaxError,
+  SealedRecord, UserKey, VerifiedNotice, VersionNotice, seal, sealWithNotice,
 } from 'cipherchart';
+import type { NoticeFields } from 'cipherchart';
 import * as verify from 'cipherchart/verify';
 import * as ledger from 'cipherchart/ledger';
 
@@ -26,6 +28,31 @@ try {
   void batch;
 } finally {
   authority.free();
+}
+
+// Revocation (format v3): a notice signed from a NoticeFields object, verified, then used.
+{
+  const noticeKey = BlsSigningKey.generate();
+  const fields: NoticeFields = {
+    authority: authority.publicKey().id, statementSerial: 0, serial: 1_800_000_000, issuedAt: 1_800_000_000,
+    notAfter: 1_800_003_600, bumpCount: 1, bumpHead: new Uint8Array(32).fill(1), versions: [['role:nurse', 1]],
+  };
+  const notice: VersionNotice = VersionNotice.sign(noticeKey, fields);
+  const checked: VerifiedNotice = notice.verify(noticeKey.publicKey(), 1_800_000_000, null);
+  const next: VerifiedNotice = notice.verify(noticeKey.publicKey(), 1_800_000_000, checked);
+  const versions: Array<[string, number]> = checked.notice.versions;
+  const record = sealWithNotice(authority.publicKey(), checked, Policy.parse('role:nurse'), bytes('r'), bytes(''), bytes('x'));
+  const serial: number | undefined = record.noticeSerial;
+  const commitment: Uint8Array | undefined = record.bodyCommitment;
+  const rows: Array<[string, number]> = record.attributeVersions();
+  const key: UserKey = authority.issueKeyUnder(next, ['role:nurse']);
+  const pairs: Array<[string, number]> = key.versionedAttributes();
+  const caughtUp: SealedRecord = authority.rewrap(record, next);
+  const needs: boolean = caughtUp.needsCatchUp(next);
+  const drafts: EntryDraft[] = [Entry.forNotice(notice, 1), Entry.forKeyUpdate(notice, 1, 1), Entry.forCatchUp(record, caughtUp, 1)];
+  const verifyBuild: verify.VerifiedNotice = verify.VersionNotice.fromBytes(notice.toBytes()).verify(
+    verify.BlsPublicKey.fromBytes(noticeKey.publicKey().toBytes()), 1_800_000_000);
+  void [versions, serial, commitment, rows, pairs, needs, drafts, verifyBuild];
 }
 
 try {
