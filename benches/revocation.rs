@@ -88,7 +88,11 @@ fn bench_rewrap(c: &mut Criterion) {
     for (name, record) in &cases {
         assert!(record.needs_catch_up(&n1));
         let caught_up = authority.rewrap(record, &n1, &mut rng).unwrap();
-        assert!(kept.open(pk, &caught_up).unwrap().iter().all(|b| *b == 0x5a));
+        assert!(kept
+            .open(pk, &caught_up)
+            .unwrap()
+            .iter()
+            .all(|b| *b == 0x5a));
         group.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter(|| authority.rewrap(black_box(record), &n1, &mut rng).unwrap())
         });
@@ -110,7 +114,11 @@ fn bench_key_update(c: &mut Criterion) {
         );
     }
     c.bench_function("revocation/key_update", |b| {
-        b.iter(|| authority.issue_key_under(&n1, black_box(&NURSE), &mut rng).unwrap())
+        b.iter(|| {
+            authority
+                .issue_key_under(&n1, black_box(&NURSE), &mut rng)
+                .unwrap()
+        })
     });
 }
 

@@ -68,7 +68,12 @@ pub trait Declassify {
 impl<const N: usize> Declassify for [u8; N] {
     #[track_caller]
     fn declassify(&mut self) {
-        const { assert!(N.is_multiple_of(8), "declassified byte arrays are whole limbs") };
+        const {
+            assert!(
+                N.is_multiple_of(8),
+                "declassified byte arrays are whole limbs"
+            )
+        };
         let mut limbs: Vec<u64> = self
             .chunks_exact(8)
             .map(|c| {

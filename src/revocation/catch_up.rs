@@ -75,7 +75,11 @@ impl Authority {
         }
         let versioned = notice.apply(record.policy())?;
         let old = record.attribute_versions();
-        if old.iter().zip(versioned.versions()).any(|((_, old), new)| new < old) {
+        if old
+            .iter()
+            .zip(versioned.versions())
+            .any(|((_, old), new)| new < old)
+        {
             return Err(Error::FutureVersion);
         }
         // The serial records which notice the header is current for: it never goes back
