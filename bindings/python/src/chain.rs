@@ -288,17 +288,20 @@ impl Entry {
 
     /// Logs one record's catch-up from `old` to `new` (`Authority.rewrap`): action `update`,
     /// subject the record id, digest SHA-256 of `bytes(new)`, metadata the old header digest
-    /// then the new one (64 bytes).
+    /// then the new one (64 bytes). Raises InvalidArgument if `new` is not a catch-up of
+    /// `old` (another authority, id, metadata or body, a v2 result, an older notice serial).
     #[staticmethod]
     fn for_catch_up(
         old: Obj<'_, SealedRecord>,
         new: Obj<'_, SealedRecord>,
         time: Time,
-    ) -> EntryDraft {
+    ) -> PyResult<EntryDraft> {
         let old = &*old;
         let new = &*new;
         let time = time.0;
-        EntryDraft(cipherchart::Entry::for_catch_up(&old.0, &new.0, time))
+        cipherchart::Entry::for_catch_up(&old.0, &new.0, time)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

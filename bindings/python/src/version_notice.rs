@@ -202,6 +202,12 @@ impl VerifiedNotice {
         self.0.not_after()
     }
 
+    /// The notice key it was verified under.
+    #[getter]
+    fn notice_key(&self) -> crate::sig::BlsPublicKey {
+        crate::sig::BlsPublicKey(*self.0.notice_key())
+    }
+
     /// The current version of the attribute `name`: the notice's, 0 for a name it does not
     /// list or a text that is not an attribute.
     fn version_of(&self, name: Str) -> u32 {

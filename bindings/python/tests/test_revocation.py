@@ -293,3 +293,18 @@ def test_chain_entries(authority: Authority, n0: VerifiedNotice, n1: VerifiedNot
     assert chain.entry(0).action == "revoke" and chain.entry(0).digest == n1.notice.digest
     with pytest.raises(cipherchart.InvalidArgument):
         Entry.for_key_update(n1.notice, -1, t)
+
+
+def test_notice_key_and_catch_up_entry_refusals(authority: Authority, n0: VerifiedNotice, n1: VerifiedNotice) -> None:
+    # A verified notice remembers the key it was verified under.
+    assert n1.notice_key == NOTICE_KEY.public_key
+    pk = authority.public_key
+    policy = Policy("role:nurse")
+    a = seal_with_notice(pk, n0, policy, b"a", b"", b"p")
+    b = seal_with_notice(pk, n0, policy, b"b", b"", b"p")
+    a1 = authority.rewrap(a, n1)
+    Entry.for_catch_up(a, a1, T0)
+    # Unrelated records, or a catch-up backwards, are not logged as one.
+    for old, new in [(b, a1), (a1, a)]:
+        with pytest.raises(cipherchart.InvalidArgument):
+            Entry.for_catch_up(old, new, T0)

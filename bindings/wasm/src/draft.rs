@@ -230,18 +230,17 @@ impl Entry {
     /// `caughtUp.toBytes()`, metadata the old header digest then the new one (64 bytes).
     ///
     /// # Errors
-    /// Throws `InvalidArgument` for a bad time.
+    /// Throws `InvalidArgument` for a bad time, or if `caughtUp` is not a catch-up of `old`
+    /// (another authority, id, metadata or body, a v2 result, an older notice serial).
     #[wasm_bindgen(js_name = forCatchUp)]
     pub fn for_catch_up(
         old: &SealedRecord,
         #[wasm_bindgen(js_name = caughtUp)] caught_up: &SealedRecord,
         time: f64,
     ) -> Result<EntryDraft, JsValue> {
-        Ok(EntryDraft(cipherchart::Entry::for_catch_up(
-            &old.0,
-            &caught_up.0,
-            integer(time)?,
-        )))
+        cipherchart::Entry::for_catch_up(&old.0, &caught_up.0, integer(time)?)
+            .map(EntryDraft)
+            .map_err(to_js_err)
     }
 }
 

@@ -229,6 +229,12 @@ impl VerifiedNotice {
         self.0.not_after() as f64
     }
 
+    /// The notice key it was verified under.
+    #[wasm_bindgen(getter, js_name = noticeKey)]
+    pub fn notice_key(&self) -> crate::sig::BlsPublicKey {
+        crate::sig::BlsPublicKey(*self.0.notice_key())
+    }
+
     /// The current version of the attribute `name`: the notice's, 0 for a name it does not
     /// list or a text that is not an attribute.
     #[wasm_bindgen(js_name = versionOf)]

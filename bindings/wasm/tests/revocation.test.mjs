@@ -263,3 +263,15 @@ test('the verify-only build decodes and verifies notices, and drafts their entri
   assert.deepEqual(v.Entry.forKeyUpdate(notice, 3, T0).metadata, be64(3));
   assert.equal(v.Entry.forCatchUp, undefined);
 });
+
+test('a verified notice names its key; a catch-up entry refuses unrelated records', () => {
+  assert.ok(n1.noticeKey.equals(NOTICE_KEY.publicKey()));
+  const policy = Policy.parse('role:nurse');
+  const a = sealWithNotice(pk, n0, policy, enc('a'), enc(''), enc('p'));
+  const b = sealWithNotice(pk, n0, policy, enc('b'), enc(''), enc('p'));
+  const a1 = authority.rewrap(a, n1);
+  Entry.forCatchUp(a, a1, T0);
+  for (const [older, newer] of [[b, a1], [a1, a]]) {
+    assert.throws(() => Entry.forCatchUp(older, newer, T0), cc.InvalidArgument);
+  }
+});

@@ -805,6 +805,9 @@ class VerifiedNotice:
     def issued_at(self) -> int: ...
     @property
     def not_after(self) -> int: ...
+    @property
+    def notice_key(self) -> BlsPublicKey:
+        """The notice key it was verified under."""
     def version_of(self, name: str) -> int:
         """The notice's version of ``name``; 0 if not listed or not an attribute."""
     def __repr__(self) -> str: ...
@@ -1119,7 +1122,8 @@ class Entry:
         """Logs the key updates of a notice (action ``grant``, metadata the count)."""
     @staticmethod
     def for_catch_up(old: SealedRecord, new: SealedRecord, time: _Time) -> EntryDraft:
-        """Logs a record's catch-up (action ``update``, metadata the old and new header digests)."""
+        """Logs a record's catch-up (action ``update``, metadata the old and new header digests).
+        Raises InvalidArgument if ``new`` is not a catch-up of ``old``."""
     @staticmethod
     def from_bytes(data: _BytesLike) -> "Entry": ...
     def __bytes__(self) -> bytes: ...

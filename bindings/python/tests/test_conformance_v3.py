@@ -1,0 +1,159 @@
+"""The format v3 revocation vectors (``tests/vectors/cipherchart-v3.json``) through the Python
+API: notices (decoded, verified or refused with the `now` and previous notice given), keys under
+notices, v3 records and who opens them, catch-ups (re-run here with the vectors' master key: the
+same effect), refused catch-ups and the v3 decoders' refusals. The same file is generated and
+checked by ``tests/encodings_vectors/revocation_vectors.rs`` and checked by
+``bindings/wasm/tests/conformance-v3.test.mjs``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, TypeVar
+
+import pytest
+
+import cipherchart
+
+T = TypeVar("T")
+Vector = Dict[str, Any]
+
+VECTORS = Path(__file__).resolve().parents[3] / "tests" / "vectors" / "cipherchart-v3.json"
+
+GROUPS = {
+    "version",
+    "generator",
+    "description",
+    "authority",
+    "notices",
+    "notice_verifications",
+    "notice_decode_errors",
+    "keys",
+    "records",
+    "catch_ups",
+    "refused_catch_ups",
+    "record_decode_errors",
+}
+
+
+@pytest.fixture(scope="module")
+def doc() -> Vector:
+    with VECTORS.open(encoding="utf-8") as f:
+        data: Vector = json.load(f)
+    assert data["version"] == 3
+    return data
+
+
+def h(v: Vector, key: str) -> bytes:
+    return bytes.fromhex(v[key])
+
+
+def expect(fn: Callable[[], T], code: Optional[str], detail: Optional[str], what: str) -> Optional[T]:
+    if code is None:
+        return fn()
+    with pytest.raises(cipherchart.CipherchartError) as info:
+        fn()
+    assert info.value.code == code, f"{what}: {info.value!r}"
+    assert cipherchart.ERROR_CLASSES[code] is type(info.value), what
+    if detail is not None:
+        assert info.value.kind == detail, f"{what}: detail of {info.value!r}"
+    return None
+
+
+def by_name(doc: Vector, group: str, name: str) -> Vector:
+    found: List[Vector] = [v for v in doc[group] if v["name"] == name]
+    assert len(found) == 1, f"{group}/{name}"
+    return found[0]
+
+
+def notice(doc: Vector, name: str) -> cipherchart.VersionNotice:
+    return cipherchart.VersionNotice.from_bytes(h(by_name(doc, "notices", name), "bytes"))
+
+
+def notice_key(doc: Vector) -> cipherchart.BlsPublicKey:
+    return cipherchart.BlsPublicKey.from_bytes(h(doc["authority"], "notice_key"))
+
+
+def verified(doc: Vector, name: str) -> cipherchart.VerifiedNotice:
+    n = notice(doc, name)
+    return n.verify(notice_key(doc), n.issued_at)
+
+
+def test_every_group_is_checked(doc: Vector) -> None:
+    assert set(doc) == GROUPS, "a vector group this checker does not know"
+
+
+def test_notices(doc: Vector) -> None:
+    for v in doc["notices"]:
+        n = cipherchart.VersionNotice.from_bytes(h(v, "bytes"))
+        assert bytes(n) == h(v, "bytes")
+        assert n.digest.hex() == v["digest"]
+        assert n.serial == v["serial"]
+        assert n.bump_count == v["bump_count"]
+        assert [list(x) for x in n.versions] == v["versions"]
+    for v in doc["notice_verifications"]:
+        n = notice(doc, v["notice"])
+        prev = None
+        if v["previous"] is not None:
+            p = notice(doc, v["previous"])
+            prev = p.verify(notice_key(doc), p.issued_at)
+        expect(lambda: n.verify(notice_key(doc), v["now"], prev), v["error"], None, v["name"])
+    for v in doc["notice_decode_errors"]:
+        expect(lambda: cipherchart.VersionNotice.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
+
+
+def keys(doc: Vector) -> Dict[str, cipherchart.UserKey]:
+    out = {}
+    for k in doc["keys"]:
+        key = cipherchart.UserKey.from_bytes(h(k, "bytes"))
+        assert bytes(key) == h(k, "bytes")
+        assert [list(x) for x in key.versioned_attributes()] == k["versioned_attributes"]
+        out[k["name"]] = key
+    return out
+
+
+def check_opens(doc: Vector, record: cipherchart.SealedRecord, opens: List[Vector], what: str) -> None:
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    users = keys(doc)
+    assert len(opens) == len(users)
+    for o in opens:
+        got = expect(lambda: users[o["key"]].open(pk, record), o["error"], None, f"{what} by {o['key']}")
+        if o["error"] is None:
+            assert got == o["payload"].encode(), f"{what} by {o['key']}"
+
+
+def test_keys_and_records(doc: Vector) -> None:
+    n1, n2 = verified(doc, "n1"), verified(doc, "n2")
+    for v in doc["records"]:
+        r = cipherchart.SealedRecord.from_bytes(h(v, "bytes"))
+        assert bytes(r) == h(v, "bytes")
+        assert r.notice_serial == v["notice_serial"]
+        commitment = r.body_commitment
+        assert (commitment.hex() if commitment is not None else None) == v["body_commitment"]
+        assert r.header_digest.hex() == v["header_digest"]
+        assert [list(x) for x in r.attribute_versions()] == v["attribute_versions"]
+        assert {"n1": r.needs_catch_up(n1), "n2": r.needs_catch_up(n2)} == v["needs_catch_up"]
+        check_opens(doc, r, v["opens"], v["name"])
+
+
+def test_catch_ups(doc: Vector) -> None:
+    authority = cipherchart.Authority.from_secret_bytes(h(doc["authority"], "master_key"))
+    for v in doc["catch_ups"]:
+        before = cipherchart.SealedRecord.from_bytes(h(by_name(doc, "records", v["before"]), "bytes"))
+        after = cipherchart.SealedRecord.from_bytes(h(v, "after"))
+        n = verified(doc, v["notice"])
+        assert not after.needs_catch_up(n)
+        assert after.notice_serial == n.serial
+        assert (after.record_id, after.metadata) == (before.record_id, before.metadata)
+        if before.body_commitment is not None:
+            assert after.body_commitment == before.body_commitment
+        check_opens(doc, after, v["opens"], v["name"])
+        check_opens(doc, authority.rewrap(before, n), v["opens"], v["name"] + " (re-run)")
+    for v in doc["refused_catch_ups"]:
+        record = cipherchart.SealedRecord.from_bytes(h(by_name(doc, "records", v["record"]), "bytes"))
+        expect(lambda: authority.rewrap(record, verified(doc, v["notice"])), v["error"], None, v["name"])
+
+
+def test_record_decode_errors(doc: Vector) -> None:
+    for v in doc["record_decode_errors"]:
+        expect(lambda: cipherchart.SealedRecord.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])

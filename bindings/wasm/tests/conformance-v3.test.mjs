@@ -1,0 +1,135 @@
+// The format v3 revocation vectors (tests/vectors/cipherchart-v3.json) through the JavaScript
+// API: notices (decoded, verified or refused with the `now` and previous notice given), keys under
+// notices, v3 records and who opens them, catch-ups (re-run here with the vectors' master key:
+// the same effect), refused catch-ups and the v3 decoders' refusals. The same file is generated
+// and checked by tests/encodings_vectors/revocation_vectors.rs and checked by
+// bindings/python/tests/test_conformance_v3.py.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import * as cc from 'cipherchart';
+
+const doc = JSON.parse(
+  readFileSync(new URL('../../../tests/vectors/cipherchart-v3.json', import.meta.url), 'utf8'),
+);
+const h = (s) => new Uint8Array(Buffer.from(s, 'hex'));
+const hex = (b) => Buffer.from(b).toString('hex');
+const dec = (b) => new TextDecoder().decode(b);
+const byName = (group, name) => {
+  const found = doc[group].filter((x) => x.name === name);
+  assert.equal(found.length, 1, `${group}/${name}`);
+  return found[0];
+};
+
+/** Runs `run`: it must succeed if `error` is null, else throw that code (and `detail` as `.kind`). */
+function expectOutcome(run, error, detail, what) {
+  if (error === null) return run();
+  let caught;
+  try {
+    run();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof Error, `${what}: expected ${error}`);
+  assert.equal(caught.code, error, `${what}: ${caught.message}`);
+  if (detail !== null && detail !== undefined) assert.equal(caught.kind, detail, `${what}: detail`);
+  return undefined;
+}
+
+const noticeKey = () => cc.BlsPublicKey.fromBytes(h(doc.authority.notice_key));
+const notice = (name) => cc.VersionNotice.fromBytes(h(byName('notices', name).bytes));
+const verified = (name) => {
+  const n = notice(name);
+  return n.verify(noticeKey(), n.issuedAt);
+};
+const pk = () => cc.PublicKey.fromBytes(h(doc.authority.public_key));
+const keys = () => {
+  const out = new Map();
+  for (const k of doc.keys) {
+    const key = cc.UserKey.fromBytes(h(k.bytes));
+    assert.equal(hex(key.toBytes()), k.bytes);
+    assert.deepEqual(key.versionedAttributes(), k.versioned_attributes);
+    out.set(k.name, key);
+  }
+  return out;
+};
+function checkOpens(record, opens, what) {
+  const users = keys();
+  assert.equal(opens.length, users.size);
+  for (const o of opens) {
+    const got = expectOutcome(() => users.get(o.key).open(pk(), record), o.error, null, `${what} by ${o.key}`);
+    if (o.error === null) assert.equal(dec(got), o.payload, `${what} by ${o.key}`);
+  }
+}
+
+test('every group is known', () => {
+  assert.deepEqual(Object.keys(doc).sort(), [
+    'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
+    'notice_verifications', 'notices', 'record_decode_errors', 'records', 'refused_catch_ups',
+    'version',
+  ]);
+  assert.equal(doc.version, 3);
+});
+
+test('notices: decoded, verified, refused', () => {
+  for (const v of doc.notices) {
+    const n = cc.VersionNotice.fromBytes(h(v.bytes));
+    assert.equal(hex(n.toBytes()), v.bytes);
+    assert.equal(hex(n.digest), v.digest);
+    assert.equal(n.serial, v.serial);
+    assert.equal(n.bumpCount, v.bump_count);
+    assert.deepEqual(n.versions, v.versions);
+  }
+  for (const v of doc.notice_verifications) {
+    const previous = v.previous === null ? undefined : verified(v.previous);
+    expectOutcome(() => notice(v.notice).verify(noticeKey(), v.now, previous), v.error, null, v.name);
+  }
+  for (const v of doc.notice_decode_errors) {
+    expectOutcome(() => cc.VersionNotice.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
+
+test('keys and records: who opens what', () => {
+  const n1 = verified('n1');
+  const n2 = verified('n2');
+  for (const v of doc.records) {
+    const r = cc.SealedRecord.fromBytes(h(v.bytes));
+    assert.equal(hex(r.toBytes()), v.bytes);
+    assert.equal(r.noticeSerial ?? null, v.notice_serial);
+    const c = r.bodyCommitment;
+    assert.equal(c === null || c === undefined ? null : hex(c), v.body_commitment);
+    assert.equal(hex(r.headerDigest), v.header_digest);
+    assert.deepEqual(r.attributeVersions(), v.attribute_versions);
+    assert.deepEqual({ n1: r.needsCatchUp(n1), n2: r.needsCatchUp(n2) }, v.needs_catch_up);
+    checkOpens(r, v.opens, v.name);
+  }
+});
+
+test('catch-ups: the vectors and a re-run with the master key', () => {
+  const authority = cc.Authority.fromSecretBytes(h(doc.authority.master_key));
+  for (const v of doc.catch_ups) {
+    const before = cc.SealedRecord.fromBytes(h(byName('records', v.before).bytes));
+    const after = cc.SealedRecord.fromBytes(h(v.after));
+    const n = verified(v.notice);
+    assert.ok(!after.needsCatchUp(n));
+    assert.equal(after.noticeSerial, n.serial);
+    assert.deepEqual(after.recordId, before.recordId);
+    assert.deepEqual(after.metadata, before.metadata);
+    if (before.bodyCommitment !== null && before.bodyCommitment !== undefined) {
+      assert.deepEqual(after.bodyCommitment, before.bodyCommitment);
+    }
+    checkOpens(after, v.opens, v.name);
+    checkOpens(authority.rewrap(before, n), v.opens, `${v.name} (re-run)`);
+  }
+  for (const v of doc.refused_catch_ups) {
+    const record = cc.SealedRecord.fromBytes(h(byName('records', v.record).bytes));
+    expectOutcome(() => authority.rewrap(record, verified(v.notice)), v.error, null, v.name);
+  }
+});
+
+test('the v3 record decoder refuses', () => {
+  for (const v of doc.record_decode_errors) {
+    expectOutcome(() => cc.SealedRecord.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
