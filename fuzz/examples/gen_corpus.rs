@@ -13,6 +13,7 @@ use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::seal_stream_with_chunk_size;
 use cipherchart::{leaf_hash, MerkleTree};
 use cipherchart::{seal, Action, Chain, EntryDraft, Policy};
+use cipherchart::{seal_with_notice, Attribute, BlsSigningKey, NoticeFields, VersionNotice};
 use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, Window};
 use cipherchart::{FileStore, MemoryStore};
 use cipherchart::{KeyFile, KeyFileOptions};
@@ -67,6 +68,7 @@ const TARGETS: &[&str] = &[
     "session_record",
     "stream",
     "user_key",
+    "version_notice",
 ];
 
 fn main() -> Res {
@@ -278,5 +280,57 @@ fn main() -> Res {
         b[0] = 1 + (i % 2) as u8; // a gate at the root
         out.put("seal_open", &format!("random_{i}"), b)?;
     }
+
+    // Format v3 (revocation): notices, a key at versions, a record sealed under a notice.
+    // Their own RNG, so the seeds above do not move.
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let t0 = 1_800_000_000;
+    let mut notices = Vec::new();
+    for (name, serial, bumps, versions) in [
+        ("none_bumped", t0, 0u64, vec![]),
+        ("one_bump", t0 + 60, 1, vec![("role:nurse", 1u32)]),
+        (
+            "two_bumps",
+            t0 + 120,
+            2,
+            vec![("role:nurse", 1), ("ward:icu", 2)],
+        ),
+    ] {
+        let fields = NoticeFields {
+            authority: pk.id(),
+            statement_serial: 0,
+            serial,
+            issued_at: serial,
+            not_after: serial + 3600,
+            bump_count: bumps,
+            bump_head: if bumps == 0 {
+                [0; 32]
+            } else {
+                [bumps as u8; 32]
+            },
+            versions: versions
+                .iter()
+                .map(|(n, v)| Ok((Attribute::new(n)?, *v)))
+                .collect::<cipherchart::Result<_>>()?,
+        };
+        let notice = VersionNotice::sign(&notice_key, &fields)?;
+        out.put("version_notice", name, notice.to_bytes())?;
+        notices.push(notice.verify(&notice_key.public_key(), serial, None)?);
+    }
+    let nurse = f
+        .authority
+        .issue_key_under(&notices[1], &["role:nurse", "ward:icu"], &mut rng)?;
+    out.put("user_key", "nurse_v3", &nurse.to_bytes()[..])?;
+    let v3 = seal_with_notice(
+        pk,
+        &notices[2],
+        &Policy::parse("role:nurse and ward:icu")?,
+        b"rec-v3",
+        b"icu",
+        b"bp 120/80",
+        &mut rng,
+    )?;
+    out.put("sealed_record", "v3_plain", v3.to_bytes())?;
     Ok(())
 }

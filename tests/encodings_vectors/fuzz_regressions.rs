@@ -76,6 +76,9 @@ fn seed_corpora_decode_and_round_trip() {
     replay("sealed_record", |b| {
         Ok(SealedRecord::from_bytes(b)?.to_bytes())
     });
+    replay("version_notice", |b| {
+        Ok(cipherchart::VersionNotice::from_bytes(b)?.to_bytes())
+    });
     replay("reencrypted_record", |b| {
         Ok(SealedRecord::from_bytes(b)?.to_bytes())
     });
