@@ -138,7 +138,7 @@ fn revoke(
         println!("   new key for {name}: {} bytes", key.to_bytes().len());
     }
     h.chain
-        .sign_and_append(Entry::for_notice(n1.notice(), T0 + 600), &h.log_key)?;
+        .sign_and_append(Entry::for_notice(n1.notice(), T0 + 600)?, &h.log_key)?;
     h.chain.sign_and_append(
         Entry::for_key_update(n1.notice(), reissued, T0 + 600),
         &h.log_key,

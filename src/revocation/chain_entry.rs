@@ -16,12 +16,23 @@ impl Entry {
     /// The draft that logs a version notice that changes versions (a revocation):
     /// action [`Action::Revoke`], subject = the authority id, digest = the notice digest
     /// ([`VersionNotice::digest`]), metadata = `u64 serial ‖ u64 bump_count`.
-    pub fn for_notice(notice: &VersionNotice, time: u64) -> EntryDraft {
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a notice that reflects no bump (`bump_count` 0): it
+    /// revokes nothing.
+    pub fn for_notice(notice: &VersionNotice, time: u64) -> Result<EntryDraft> {
+        if notice.bump_count() == 0 {
+            return Err(Error::InvalidArgument(
+                "a notice that reflects no bump revokes nothing",
+            ));
+        }
         let mut metadata = Vec::with_capacity(16);
         metadata.extend_from_slice(&notice.serial().to_be_bytes());
         metadata.extend_from_slice(&notice.bump_count().to_be_bytes());
-        EntryDraft::new(time, Action::Revoke, notice.authority(), notice.digest())
-            .with_metadata(metadata)
+        Ok(
+            EntryDraft::new(time, Action::Revoke, notice.authority(), notice.digest())
+                .with_metadata(metadata),
+        )
     }
 
     /// The draft that logs the key updates a notice caused: action [`Action::Grant`],
@@ -41,12 +52,18 @@ impl Entry {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if `new` is not a catch-up of `old`: another authority,
-    /// record id or metadata, a format v2 result, an older notice serial, or (for a v3
-    /// `old`) another body commitment (outside review: a draft must not log unrelated records as one).
+    /// record id, metadata or policy, a format v2 result, the same header (nothing was
+    /// replaced), an older notice serial, or (for a v3 `old`) another body commitment
+    /// (outside reviews: a draft must not log unrelated records as one). A v2 `old` has no
+    /// body commitment: its catch-up re-encrypts the payload, which no public check can
+    /// compare, so for it the entry's signer vouches for the payload (id, metadata and
+    /// policy are checked).
     pub fn for_catch_up(old: &SealedRecord, new: &SealedRecord, time: u64) -> Result<EntryDraft> {
         let same = old.authority() == new.authority()
             && old.record_id() == new.record_id()
             && old.metadata() == new.metadata()
+            && old.policy() == new.policy()
+            && old.header_digest() != new.header_digest()
             && new.body_commitment().is_some()
             && new.notice_serial() >= old.notice_serial()
             && old

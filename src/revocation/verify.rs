@@ -85,6 +85,13 @@ impl VersionNotice {
             return Err(Error::StaleNotice);
         }
         if let Some(previous) = previous {
+            // Saved state is scoped to a notice key (`docs/revocation-v3.md` §4.3): a
+            // previous notice verified under another key says nothing about this one.
+            if previous.notice_key() != notice_key {
+                return Err(Error::InvalidArgument(
+                    "the previous notice was verified under another notice key",
+                ));
+            }
             self.check_against(previous.notice())?;
         }
         // Step 6.

@@ -28,7 +28,7 @@ fn revocation_key_updates_and_catch_ups_are_chain_entries() {
     let n1 = service.bump(&["role:nurse"]);
     let t = service.now();
     chain
-        .sign_and_append(Entry::for_notice(n1.notice(), t), &operator)
+        .sign_and_append(Entry::for_notice(n1.notice(), t).unwrap(), &operator)
         .unwrap();
     let keep = key(&authority, &n1, &["role:nurse", "dept:icu"], &mut rng);
     chain
@@ -91,4 +91,55 @@ fn a_catch_up_entry_refuses_unrelated_records() {
     let v3 = authority.rewrap(&v2, &n1, &mut rng).unwrap();
     assert!(Entry::for_catch_up(&v2, &v3, 1).is_ok());
     assert!(Entry::for_catch_up(&v3, &v2, 1).is_err());
+}
+
+/// Outside review of the bindings (RB-2 and its notes): a record is not its own catch-up,
+/// a notice without a bump is not a revocation entry, and a previous notice verified under
+/// another notice key is refused.
+#[test]
+fn entries_and_verification_refuse_what_is_not_a_revocation() {
+    let mut rng = rng(22);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let mut service = NoticeService::new(&authority, &mut rng);
+    let n0 = service.current();
+    let policy = Policy::parse("role:nurse").unwrap();
+    let r = seal_with_notice(pk, &n0, &policy, b"r", b"", b"p", &mut rng).unwrap();
+    assert!(matches!(
+        Entry::for_catch_up(&r, &r, 1),
+        Err(cipherchart::Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        Entry::for_notice(n0.notice(), 1),
+        Err(cipherchart::Error::InvalidArgument(_))
+    ));
+    let n1 = service.bump(&["role:nurse"]);
+    assert!(Entry::for_notice(n1.notice(), 1).is_ok());
+    // n1 again, with n0 as previous, but n0 verified under a stranger's key.
+    let stranger = BlsSigningKey::generate(&mut rng);
+    let foreign = cipherchart::VersionNotice::sign(
+        &stranger,
+        &cipherchart::NoticeFields {
+            authority: pk.id(),
+            statement_serial: 0,
+            serial: n0.serial(),
+            issued_at: n0.issued_at(),
+            not_after: n0.not_after(),
+            bump_count: 0,
+            bump_head: [0; 32],
+            versions: vec![],
+        },
+    )
+    .unwrap()
+    .verify(&stranger.public_key(), n0.issued_at(), None)
+    .unwrap();
+    assert!(matches!(
+        n1.notice()
+            .verify(n1.notice_key(), n1.issued_at(), Some(&foreign)),
+        Err(cipherchart::Error::InvalidArgument(_))
+    ));
+    assert!(n1
+        .notice()
+        .verify(n1.notice_key(), n1.issued_at(), Some(&n0))
+        .is_ok());
 }

@@ -265,11 +265,14 @@ impl Entry {
 
     /// Logs a version notice that bumps (a revocation): action `revoke`, subject the
     /// authority id, digest the notice digest, metadata `u64 serial ‖ u64 bump_count`.
+    /// Raises InvalidArgument for a notice that reflects no bump.
     #[staticmethod]
-    fn for_notice(notice: Obj<'_, VersionNotice>, time: Time) -> EntryDraft {
+    fn for_notice(notice: Obj<'_, VersionNotice>, time: Time) -> PyResult<EntryDraft> {
         let notice = &*notice;
         let time = time.0;
-        EntryDraft(cipherchart::Entry::for_notice(&notice.0, time))
+        cipherchart::Entry::for_notice(&notice.0, time)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
     }
 
     /// Logs the key updates a notice caused: action `grant`, subject the authority id, digest

@@ -193,13 +193,12 @@ impl Entry {
     /// notice's serial then its bump count (8 bytes each, big-endian).
     ///
     /// # Errors
-    /// Throws `InvalidArgument` for a bad time.
+    /// Throws `InvalidArgument` for a bad time or a notice that reflects no bump.
     #[wasm_bindgen(js_name = forNotice)]
     pub fn for_notice(notice: &VersionNotice, time: f64) -> Result<EntryDraft, JsValue> {
-        Ok(EntryDraft(cipherchart::Entry::for_notice(
-            &notice.0,
-            integer(time)?,
-        )))
+        cipherchart::Entry::for_notice(&notice.0, integer(time)?)
+            .map(EntryDraft)
+            .map_err(to_js_err)
     }
 
     /// The draft logging the key updates a notice caused: action `grant`, subject the

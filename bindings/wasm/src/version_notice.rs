@@ -331,10 +331,21 @@ fn name_version_pairs(value: &JsValue) -> Result<Vec<(cipherchart::Attribute, u3
                 return Err(invalid(WHY));
             }
             let pair = Array::from(&pair);
+            // A lone surrogate would become U+FFFD in `as_string`: two different JS names
+            // would then sign as one attribute (outside review RB-3). Refused instead.
+            let well_formed = pair
+                .get(0)
+                .dyn_ref::<js_sys::JsString>()
+                .is_some_and(js_sys::JsString::is_valid_utf16);
             let (Some(name), Some(version)) = (pair.get(0).as_string(), pair.get(1).as_f64())
             else {
                 return Err(invalid(WHY));
             };
+            if !well_formed {
+                return Err(invalid(
+                    "fields.versions: a name is not well-formed Unicode (a lone surrogate)",
+                ));
+            }
             if pair.length() != 2
                 || !(0.0..=f64::from(u32::MAX)).contains(&version)
                 || version.fract() != 0.0

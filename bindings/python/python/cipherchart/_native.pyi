@@ -757,7 +757,11 @@ class VersionNotice:
     def verify(
         self, notice_key: BlsPublicKey, now: _Time, previous: Optional["VerifiedNotice"] = None
     ) -> "VerifiedNotice":
-        """Raises VerificationFailed, StaleNotice, NoticeRollback or WrongAuthority."""
+        """Verifies at ``now`` against ``previous`` (the last notice of the same authority
+        accepted under the same notice key). Raises VerificationFailed, StaleNotice,
+        NoticeRollback, WrongAuthority, or InvalidArgument for a ``previous`` verified under
+        another key. A ``VerifiedNotice`` does not expire by itself: re-verify the newest
+        notice before its ``not_after`` and use that one."""
     @staticmethod
     def from_bytes(data: _BytesLike) -> "VersionNotice":
         """Decodes ``bytes(notice)`` (signature not verified); raises InvalidEncoding otherwise."""
@@ -1116,7 +1120,8 @@ class Entry:
     @staticmethod
     def for_notice(notice: VersionNotice, time: _Time) -> EntryDraft:
         """Logs a notice that bumps (action ``revoke``, subject the authority id, digest the
-        notice digest, metadata ``serial ‖ bump_count``)."""
+        notice digest, metadata ``serial ‖ bump_count``). Raises InvalidArgument for a notice
+        that reflects no bump."""
     @staticmethod
     def for_key_update(notice: VersionNotice, keys_issued: int, time: _Time) -> EntryDraft:
         """Logs the key updates of a notice (action ``grant``, metadata the count)."""
