@@ -39,8 +39,10 @@ impl UserKey {
     /// [`Error::DecryptionFailed`] for any tampered header, hop, metadata or body.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>> {
         after_wiping_stack(|| {
-            let seed = recover_record_seed(&*self.material, pk, sealed)?;
-            open_body(&seed, sealed)
+            // Built once: v3 hashes the metadata into it.
+            let ctx = sealed.kem_context();
+            let seed = recover_record_seed(&*self.material, pk, sealed, &ctx)?;
+            open_body(&seed, sealed, &ctx)
         })
     }
 }
@@ -57,6 +59,7 @@ fn recover_record_seed<K: DecryptionKey + ?Sized>(
     key: &K,
     pk: &PublicKey,
     sealed: &SealedRecord,
+    ctx: &[u8],
 ) -> Result<Seed> {
     check_authority(key, pk, &sealed.header)?;
     // Checked before any pairing.
@@ -67,7 +70,7 @@ fn recover_record_seed<K: DecryptionKey + ?Sized>(
                 .is_some_and(|p| key_satisfies(key, p))
         })
         .ok_or(Error::PolicyNotSatisfied)?;
-    open_from_layer(key, pk, sealed, oldest).map_err(|_| Error::DecryptionFailed)
+    open_from_layer(key, pk, sealed, oldest, ctx).map_err(|_| Error::DecryptionFailed)
 }
 
 /// Opens layer `i` with the key and unwinds to the record's seed; on failure, the index
@@ -77,9 +80,10 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
     pk: &PublicKey,
     sealed: &SealedRecord,
     i: usize,
+    ctx: &[u8],
 ) -> core::result::Result<Seed, usize> {
     if i == 0 {
-        return decaps(key, pk, &sealed.header, &sealed.kem_context()).map_err(|_| 0);
+        return decaps(key, pk, &sealed.header, ctx).map_err(|_| 0);
     }
     let hop = sealed.hops().get(i - 1).ok_or(i)?;
     let w = decaps(
@@ -98,7 +102,7 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
     )
     .map_err(|_| i)?;
     let z = blinding_scalar(pk, &w).map_err(|_| i)?;
-    unwind(pk, sealed, i, z_v, z)
+    unwind(pk, sealed, i, z_v, z, ctx)
 }
 
 /// Given `Z(V_i)` and `z_i` of hop `i`, walks down to layer 0 and returns μ; on
@@ -109,14 +113,14 @@ fn unwind(
     mut i: usize,
     mut z_v: SecretGt,
     mut z: SecretScalar,
+    ctx: &[u8],
 ) -> core::result::Result<Seed, usize> {
     loop {
         let hop = sealed.hops().get(i - 1).ok_or(i)?;
         // Z of the layer below: the record header's for hop 1, else V_{i-1}'s.
         let below = unmask(&hop.masked_r, &z_v).pow(&z);
         if i == 1 {
-            return recover_seed(pk, &sealed.header, &below.to_bytes(), &sealed.kem_context())
-                .map_err(|_| 0);
+            return recover_seed(pk, &sealed.header, &below.to_bytes(), ctx).map_err(|_| 0);
         }
         let failed = i - 1;
         let prev = sealed.hops().get(i - 2).ok_or(failed)?;

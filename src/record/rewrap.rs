@@ -20,7 +20,7 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
 use super::envelope::{body_commitment, metadata_hash};
-use super::kem::{check_authority, decaps};
+use super::kem::decaps;
 use super::sealed_v3::{seal_v3, wrap_header};
 use super::SealedRecord;
 use crate::abe::key_material::KeyMaterial;
@@ -87,12 +87,12 @@ impl Authority {
                 return Err(Error::FutureVersion);
             }
             let key = self.one_record_key(old, rng)?;
-            check_authority(&key, pk, &record.header)?;
-            let seed = decaps(&key, pk, &record.header, &record.kem_context())
-                .map_err(|_| Error::DecryptionFailed)?;
+            let ctx = record.kem_context();
+            let seed =
+                decaps(&key, pk, &record.header, &ctx).map_err(|_| Error::DecryptionFailed)?;
             let Some(commitment) = record.body_commitment else {
                 // v2: the body key depends on the header, so re-encrypt the payload.
-                let payload = Zeroizing::new(super::sealed::open_body(&seed, record)?);
+                let payload = Zeroizing::new(super::sealed::open_body(&seed, record, &ctx)?);
                 return seal_v3(
                     pk,
                     policy,
@@ -109,7 +109,7 @@ impl Authority {
             if body_commitment(&record.record_id, &record.body) != commitment {
                 return Err(Error::DecryptionFailed);
             }
-            let body_key = record.body_key(&seed)?;
+            let body_key = record.body_key(&seed, &ctx)?;
             let header = wrap_header(
                 pk,
                 policy,

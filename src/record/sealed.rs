@@ -154,12 +154,12 @@ pub fn seal<R: RngCore + CryptoRng + ?Sized>(
 }
 
 /// Opens the AEAD body once the KEM seed is known (`UserKey::open`, in `pre::open`,
-/// recovers it over the record's layers), for a v2 or a v3 record.
-pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord) -> Result<Vec<u8>> {
+/// recovers it over the record's layers), for a v2 or a v3 record; `ctx` is the record's
+/// KEM context ([`SealedRecord::kem_context`]).
+pub(crate) fn open_body(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> Result<Vec<u8>> {
     if sealed.header.is_v3() {
-        return super::sealed_v3::open_body_v3(seed, sealed);
+        return super::sealed_v3::open_body_v3(seed, sealed, ctx);
     }
-    let ctx = &record_context(&sealed.record_id);
     let key = derive_key(seed, &sealed.header, ctx, b"record-aead");
     let ad = associated_data(&sealed.header, &sealed.record_id, &sealed.metadata);
     let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));

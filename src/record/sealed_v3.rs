@@ -154,22 +154,22 @@ impl SealedRecord {
         }
     }
 
-    /// The body key `K_b` of a v3 record, given its header's seed μ (FO-checked), checked
-    /// against the key commitment.
-    pub(crate) fn body_key(&self, seed: &[u8; 32]) -> Result<BodyKey> {
-        unwrap_body_key(&self.header, seed, &self.kem_context())
+    /// The body key `K_b` of a v3 record, given its header's seed μ (FO-checked) and its
+    /// KEM context ([`kem_context`](Self::kem_context)), checked against the key commitment.
+    pub(crate) fn body_key(&self, seed: &[u8; 32], ctx: &[u8]) -> Result<BodyKey> {
+        unwrap_body_key(&self.header, seed, ctx)
     }
 }
 
 /// Opens a v3 record's body given its header's seed μ: unwraps `K_b`, checks it
 /// against the key commitment and the body against the body commitment, then opens the
 /// AEAD. Any mismatch is `DecryptionFailed`.
-pub(crate) fn open_body_v3(seed: &[u8; 32], sealed: &SealedRecord) -> Result<Vec<u8>> {
+pub(crate) fn open_body_v3(seed: &[u8; 32], sealed: &SealedRecord, ctx: &[u8]) -> Result<Vec<u8>> {
     let (Some(commitment), Some(envelope)) = (&sealed.body_commitment, &sealed.header.envelope)
     else {
         return Err(Error::DecryptionFailed);
     };
-    let body_key = sealed.body_key(seed)?;
+    let body_key = sealed.body_key(seed, ctx)?;
     // Public: the body and its commitment are both in the record.
     if body_commitment(&sealed.record_id, &sealed.body) != *commitment {
         return Err(Error::DecryptionFailed);

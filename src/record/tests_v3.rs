@@ -469,7 +469,7 @@ fn a_poly1305_forgery_with_a_known_body_key_fails_the_body_commitment() {
         &sealed.kem_context(),
     )
     .unwrap();
-    let body_key = sealed.body_key(&seed).unwrap();
+    let body_key = sealed.body_key(&seed, &sealed.kem_context()).unwrap();
     let ad: [u8; 32] = Sha256::new()
         .chain_update(crate::hash::dst::RECORD_AD_V3)
         .chain_update([3u8])

@@ -129,7 +129,7 @@ impl SealedRecord {
                         .attributes()
                         .iter()
                         .zip(layer.versions())
-                        .any(|(name, v)| notice.version_of(name.as_str()) > *v)
+                        .any(|(name, v)| notice.notice().version_of(name) > *v)
                 })
     }
 }
