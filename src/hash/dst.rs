@@ -55,6 +55,12 @@ pub(crate) const SESSION_AD: &[u8] = b"CIPHERCHART-V01-SESSION-AD-with-SHA256";
 /// caller rejects z = 0).
 pub(crate) const REKEY_BLIND: &[u8] = b"CIPHERCHART-V01-REKEY-BLIND-with-expander-SHA256-128";
 
+/// H_z of a cross-authority re-key (`docs/federation.md`): source id, target id and the
+/// capsule seed w → blinding scalar z, so a grant's blinding is bound to both
+/// authorities.
+pub(crate) const REKEY_BLIND_FEDERATED: &[u8] =
+    b"CIPHERCHART-V01-REKEY-BLIND-FEDERATED-with-expander-SHA256-128";
+
 /// A proof-chain entry's signed message: this tag as a `u32`-length-prefixed field,
 /// then the entry's fields (`docs/formats.md`, proof-chain entry). The BLS suite adds
 /// its own DST.
@@ -146,6 +152,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     SESSION_SUBKEY,
     SESSION_AD,
     REKEY_BLIND,
+    REKEY_BLIND_FEDERATED,
     CHAIN_ENTRY_SIG,
     CHAIN_ENTRY_HASH,
     CHECKPOINT_SIG,

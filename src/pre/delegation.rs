@@ -7,7 +7,7 @@ use core::fmt;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use super::layers::{blinding_scalar, grant_context};
+use super::layers::{blinding_scalar, grant_context, Authorities};
 use super::rekey::ReKey;
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey};
@@ -63,7 +63,9 @@ impl DelegationKey {
     }
 
     /// Makes the re-encryption key that delegates what this key's attributes can open
-    /// to the audience of `policy` (`P'`), consuming the delegation key.
+    /// to the audience of `policy` (`P'`) under the same authority, consuming the
+    /// delegation key. For an audience under another authority, see
+    /// [`rekey_to`](Self::rekey_to).
     ///
     /// `P'` must not be satisfiable by the proxy that will hold the re-key.
     ///
@@ -77,16 +79,64 @@ impl DelegationKey {
         policy: &Policy,
         rng: &mut R,
     ) -> Result<ReKey> {
+        if self.material.authority != pk.id {
+            return Err(Error::WrongAuthority);
+        }
+        self.rekey_to(pk, policy, rng)
+    }
+
+    /// Makes a **cross-authority** re-encryption key (federation, `docs/federation.md`):
+    /// it delegates what this key's attributes can open at its own authority (A) to the
+    /// audience of `policy` under the authority whose public key is `target` (B). The
+    /// grant capsule is sealed under B's key, so B's keys alone open the re-encrypted
+    /// records (with A's public key to check A's layer,
+    /// [`UserKey::open_federated`](crate::UserKey::open_federated)). With `target` = A's
+    /// own key it is [`rekey`](Self::rekey).
+    ///
+    /// A referral trusts B's authority with every record the re-key transforms: B can
+    /// issue itself a key for `policy` (`docs/federation.md` §4).
+    ///
+    /// ```
+    /// use cipherchart::{Authority, BlsSigningKey, Policy, seal};
+    /// let mut rng = rand_core::OsRng;
+    /// let (a, b) = (Authority::setup(&mut rng), Authority::setup(&mut rng));
+    /// let consent_key = BlsSigningKey::generate(&mut rng);
+    /// let record = seal(a.public_key(), &Policy::parse("patient:42")?, b"r1", b"", b"notes", &mut rng)?;
+    /// let delegation = a.issue_delegation_key(&["patient:42"], &consent_key.public_key(), &mut rng)?;
+    /// let to = Policy::parse("role:cardiologist")?;
+    /// let rekey = delegation.rekey_to(b.public_key(), &to, &mut rng)?;
+    /// let referred = rekey.reencrypt(&record)?;
+    /// let cardiologist = b.issue_key(&["role:cardiologist"], &mut rng)?;
+    /// let opened = cardiologist.open_federated(&[a.public_key(), b.public_key()], &referred)?;
+    /// assert_eq!(opened, b"notes");
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidAttribute`] if `policy` names the reserved
+    /// `cipherchart:key-holder`.
+    pub fn rekey_to<R: RngCore + CryptoRng + ?Sized>(
+        self,
+        target: &PublicKey,
+        policy: &Policy,
+        rng: &mut R,
+    ) -> Result<ReKey> {
         after_wiping_stack(|| {
-            if self.material.authority != pk.id {
-                return Err(Error::WrongAuthority);
-            }
             refuse_guard(policy)?;
             let mut grant_id = [0u8; GRANT_ID_LEN];
             rng.fill_bytes(&mut grant_id);
             let delegator = self.delegator.to_bytes();
-            let (capsule, w) = encaps(pk, policy, &grant_context(&grant_id, &delegator), rng)?;
-            let z = blinding_scalar(pk, &w)?;
+            let authorities = Authorities {
+                source: &self.material.authority,
+                target: &target.id,
+            };
+            let (capsule, w) = encaps(
+                target,
+                policy,
+                &grant_context(&grant_id, &delegator, authorities),
+                rng,
+            )?;
+            let z = blinding_scalar(authorities, &w)?;
             // Blind every component: K̃ = K^{1/z}.
             let material = Box::new(
                 self.material
@@ -96,7 +146,7 @@ impl DelegationKey {
                 grant_id,
                 material,
                 capsule,
-                pk: pk.clone(),
+                pk: target.clone(),
                 hop_key: random_seed(rng),
                 delegator: self.delegator,
             })

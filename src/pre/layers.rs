@@ -20,7 +20,6 @@ use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::abe::PublicKey;
 use crate::ct::{declassify_choice, Gt, SecretGt, SecretScalar};
 use crate::encoding::Writer;
 use crate::error::{Error, Result};
@@ -29,14 +28,37 @@ use crate::record::hop::{DELEGATOR_LEN, GRANT_ID_LEN};
 use crate::record::kem::{context, Seed};
 use crate::record::SealedRecord;
 
+/// The two authorities of a re-encryption layer: the **source** whose key material the
+/// re-key blinds (the authority of the layer below) and the **target** under whose
+/// public key the capsules are sealed. Equal for a re-key within one authority; a
+/// cross-authority re-key (`docs/federation.md`) has them differ.
+#[derive(Clone, Copy)]
+pub(crate) struct Authorities<'a> {
+    pub(crate) source: &'a [u8; 32],
+    pub(crate) target: &'a [u8; 32],
+}
+
+impl Authorities<'_> {
+    fn crosses(&self) -> bool {
+        self.source != self.target
+    }
+}
+
 /// The KEM context of a re-key's grant capsule: the grant id and the delegator's consent
 /// key, so that the capsule (hence every hop of the grant) opens only under the
-/// delegator the re-key was made for.
+/// delegator the re-key was made for; for a cross-authority grant, also the source
+/// authority's id, so a capsule opens only as the grant of that source (within one
+/// authority the context is format v2's, byte for byte).
 pub(crate) fn grant_context(
     grant_id: &[u8; GRANT_ID_LEN],
     delegator: &[u8; DELEGATOR_LEN],
+    authorities: Authorities<'_>,
 ) -> Vec<u8> {
-    context(b"grant-capsule", &[grant_id, delegator])
+    if authorities.crosses() {
+        context(b"grant-capsule", &[grant_id, delegator, authorities.source])
+    } else {
+        context(b"grant-capsule", &[grant_id, delegator])
+    }
 }
 
 /// What the record capsule of hop `index` (1-based) commits to: the record's id,
@@ -82,10 +104,19 @@ pub(crate) fn record_capsule_seed(hop_key: &[u8; 32], binding: &[u8; 32]) -> See
 }
 
 /// `z = H_z(pk id, w)`, the blinding exponent of a re-key (RFC 9380 `hash_to_field`
-/// into Z_r, reduced in constant time); zero is refused (probability 2^-255; the
-/// outcome is public).
-pub(crate) fn blinding_scalar(pk: &PublicKey, w: &[u8; 32]) -> Result<SecretScalar> {
-    let uniform = Zeroizing::new(expand_message_xmd(&[&pk.id, w], dst::REKEY_BLIND, 48)?);
+/// into Z_r, reduced in constant time); for a cross-authority re-key
+/// `z = H_z'(source id, target id, w)` under its own tag, bound to both authorities.
+/// Zero is refused (probability 2^-255; the outcome is public).
+pub(crate) fn blinding_scalar(authorities: Authorities<'_>, w: &[u8; 32]) -> Result<SecretScalar> {
+    let uniform = Zeroizing::new(if authorities.crosses() {
+        expand_message_xmd(
+            &[authorities.source, authorities.target, w],
+            dst::REKEY_BLIND_FEDERATED,
+            48,
+        )?
+    } else {
+        expand_message_xmd(&[authorities.target, w], dst::REKEY_BLIND, 48)?
+    });
     let mut chunk = Zeroizing::new([0u8; 48]);
     chunk.copy_from_slice(&uniform);
     let z = SecretScalar::from_hash_bytes(&chunk);

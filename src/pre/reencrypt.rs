@@ -13,7 +13,9 @@ use crate::record::SealedRecord;
 impl ReKey {
     /// Why this re-key cannot transform the record, checked without group work.
     fn refusal(&self, record: &SealedRecord) -> Option<Error> {
-        if record.authority() != self.material.authority {
+        // The layer this re-key transforms is the newest: its authority must be the
+        // re-key's source (after a cross-authority hop, the hop's target authority).
+        if record.current_authority() != self.material.authority {
             return Some(Error::WrongAuthority);
         }
         // Hops on v3 records (`docs/revocation-v3.md` §11.5) are the next step.
@@ -48,7 +50,8 @@ impl ReKey {
         None
     }
 
-    /// Whether this re-key can transform the record: same authority, its attributes
+    /// Whether this re-key can transform the record: the record's newest layer is of the
+    /// re-key's source authority ([`SealedRecord::current_authority`]), its attributes
     /// satisfy the record's newest policy, the hop limit is not reached and the record
     /// was not already re-encrypted under this grant (exactly when
     /// [`reencrypt`](Self::reencrypt) succeeds on a well-formed record).
@@ -62,7 +65,8 @@ impl ReKey {
     /// (multi-hop). Deterministic: the same record and re-key give the same result.
     ///
     /// # Errors
-    /// [`Error::WrongAuthority`] for a record of another authority;
+    /// [`Error::WrongAuthority`] if the record's newest layer is of another authority
+    /// than the re-key's source;
     /// [`Error::PolicyNotSatisfied`] before any pairing if `S'` does not satisfy the
     /// record's newest policy; [`Error::InvalidArgument`] if the record already has
     /// [`MAX_HOPS`] hops or was already re-encrypted under this grant;

@@ -16,9 +16,11 @@ use crate::record::kem::{names_guard, KemHeader};
 use crate::sig::BlsPublicKey;
 
 /// A re-encryption key: a delegation key for `S'` blinded by `1/z`, the grant capsule
-/// under the target policy, the authority's public key (the proxy makes a record
+/// under the target policy, the target authority's public key (the proxy makes a record
 /// capsule for each record it transforms), a secret hop key, the delegator's consent
-/// key and a grant id.
+/// key and a grant id. The target authority is the source's own for
+/// [`DelegationKey::rekey`](crate::DelegationKey::rekey), another's for
+/// [`DelegationKey::rekey_to`](crate::DelegationKey::rekey_to) (federation).
 ///
 /// Give it to the proxy. It transforms every record `S'` can open (not one record):
 /// keep `S'` minimal and check consent before re-encrypting. Its `Debug` output shows
@@ -28,6 +30,7 @@ pub struct ReKey {
     /// The delegation key blinded by `1/z`.
     pub(super) material: Box<KeyMaterial>,
     pub(super) capsule: KemHeader,
+    /// The target authority's public key (the capsule's).
     pub(super) pk: PublicKey,
     /// Keys the record-capsule seeds (secret).
     pub(super) hop_key: Zeroizing<[u8; 32]>,
@@ -70,9 +73,17 @@ impl ReKey {
         &self.delegator
     }
 
-    /// The key id of the authority.
+    /// The key id of the **source** authority: the one whose records (or whose layer of
+    /// a re-encrypted record) this re-key transforms.
     pub fn authority(&self) -> [u8; 32] {
         self.material.authority
+    }
+
+    /// The key id of the **target** authority, under whose public key the target policy
+    /// is sealed: the source's own for a re-key within one authority, another's for a
+    /// cross-authority re-key ([`DelegationKey::rekey_to`](crate::DelegationKey::rekey_to)).
+    pub fn target_authority(&self) -> [u8; 32] {
+        self.capsule.authority
     }
 
     /// The canonical encoding (`docs/formats.md`, "ReKey"). Secret for the proxy: the
@@ -100,8 +111,9 @@ impl ReKey {
         })
     }
 
-    /// Decodes and validates a re-key: the capsule and the blinded key must be of the
-    /// public key's authority.
+    /// Decodes and validates a re-key: the capsule must be of the (target) public key's
+    /// authority; the blinded key names the source authority, which may differ (a
+    /// cross-authority re-key, `docs/formats.md` "ReKey").
     ///
     /// # Errors
     /// [`Error::InvalidEncoding`](crate::Error::InvalidEncoding) for any malformed input.
@@ -116,10 +128,7 @@ impl ReKey {
             let delegator =
                 BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
             r.finish()?;
-            if material.authority != pk.id
-                || capsule.authority != pk.id
-                || names_guard(capsule.policy.policy())
-            {
+            if capsule.authority != pk.id || names_guard(capsule.policy.policy()) {
                 return Err(crate::error::EncodingError::NonCanonical.into());
             }
             Ok(Self {

@@ -23,12 +23,12 @@ use ark_ec::CurveGroup;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-use super::layers::{blinding_scalar, grant_context};
+use super::layers::{blinding_scalar, grant_context, Authorities};
 use super::ReKey;
 use crate::abe::core::{dec_core, DecryptionKey};
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey, UserKey};
-use crate::ct::Gt;
+use crate::ct::{Gt, SecretScalar};
 use crate::ct::{SecretAffine, SecretG1Affine};
 use crate::error::Error;
 use crate::policy::{Attribute, Policy};
@@ -39,6 +39,14 @@ use crate::sig::BlsSigningKey;
 fn authority() -> &'static Authority {
     static AUTHORITY: OnceLock<Authority> = OnceLock::new();
     AUTHORITY.get_or_init(|| Authority::setup(&mut ChaCha20Rng::seed_from_u64(0x0004_1a7e)))
+}
+
+/// The authorities of a hop within the test authority.
+fn same() -> Authorities<'static> {
+    Authorities {
+        source: &pk().id,
+        target: &pk().id,
+    }
 }
 
 fn pk() -> &'static PublicKey {
@@ -90,11 +98,11 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
         &*delegatee.material,
         pk(),
         &rekey.capsule,
-        &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes()),
+        &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes(), same()),
     )
     .unwrap();
     // Test-only: the collusion analysis needs z as a plain scalar.
-    let z = blinding_scalar(pk(), &w).unwrap().publish_fr();
+    let z = blinding_scalar(same(), &w).unwrap().publish_fr();
     (w, z)
 }
 
@@ -209,7 +217,7 @@ fn r_is_z_to_the_one_over_z_and_differs_from_z() {
             &*g.patient.material,
             pk(),
             &g.rekey.capsule,
-            &grant_context(&g.rekey.grant_id, &g.rekey.delegator.to_bytes())
+            &grant_context(&g.rekey.grant_id, &g.rekey.delegator.to_bytes(), same())
         )
         .err(),
         Some(Error::PolicyNotSatisfied)
@@ -375,7 +383,7 @@ fn the_blinded_key_fails_every_fo_check() {
             &*rekey.material,
             pk(),
             &rekey.capsule,
-            &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes())
+            &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes(), same())
         )
         .err(),
         Some(Error::DecryptionFailed)
@@ -385,7 +393,7 @@ fn the_blinded_key_fails_every_fo_check() {
         &*patient.material,
         pk(),
         &rekey.capsule,
-        &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes())
+        &grant_context(&rekey.grant_id, &rekey.delegator.to_bytes(), same())
     )
     .is_ok());
 }
@@ -414,10 +422,14 @@ fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
         pk(),
         &twice.hops()[0].grant_capsule,
         &crate::encoding::encode_gt(&z_w1),
-        &grant_context(&twice.hops()[0].grant_id, &twice.hops()[0].delegator),
+        &grant_context(
+            &twice.hops()[0].grant_id,
+            &twice.hops()[0].delegator,
+            same(),
+        ),
     )
     .unwrap();
-    let z1 = blinding_scalar(pk(), &w1).unwrap().publish_fr();
+    let z1 = blinding_scalar(same(), &w1).unwrap().publish_fr();
     // z1 with the upstream re-key is the first grant's delegation key...
     let stolen = unblind(&g.rekey, &z1);
     assert_eq!(stolen.material.k0, g.delegation.k0);
@@ -538,4 +550,55 @@ fn the_policy_check_comes_before_any_pairing() {
     let wide = rekey_for(&["patient:42", "role:physician"], "hospital:h2", &mut rng);
     assert_eq!(wide.reencrypt(&gutted), Err(Error::DecryptionFailed));
     assert_eq!(both.open(pk(), &gutted), Err(Error::DecryptionFailed));
+}
+
+/// Federation (`docs/federation.md` §2): a cross-authority grant's blinding is
+/// `H_z'(source id ‖ target id ‖ w)` under its own tag and its capsule context names the
+/// source, so the same seed read as a same-authority grant, as the reverse direction or
+/// from another source gives another z and another context; within one authority both are
+/// v2's, byte for byte.
+#[test]
+fn a_cross_authority_blinding_is_bound_to_both_authorities() {
+    let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+    let w = [7u8; 32];
+    let z = |source: &[u8; 32], target: &[u8; 32]| {
+        blinding_scalar(Authorities { source, target }, &w)
+            .unwrap()
+            .publish_fr()
+    };
+    assert_ne!(z(&a, &b), z(&b, &b));
+    assert_ne!(z(&a, &b), z(&b, &a));
+    assert_ne!(z(&a, &b), z(&c, &b));
+    // Within one authority: v2's H_z(pk id ‖ w), independently recomputed.
+    let uniform =
+        crate::hash::expand_message_xmd(&[&b, &w], crate::hash::dst::REKEY_BLIND, 48).unwrap();
+    let mut chunk = [0u8; 48];
+    chunk.copy_from_slice(&uniform);
+    assert_eq!(
+        z(&b, &b),
+        SecretScalar::from_hash_bytes(&chunk).publish_fr()
+    );
+    // Cross-authority: the federated tag over source ‖ target ‖ w.
+    let uniform =
+        crate::hash::expand_message_xmd(&[&a, &b, &w], crate::hash::dst::REKEY_BLIND_FEDERATED, 48)
+            .unwrap();
+    chunk.copy_from_slice(&uniform);
+    assert_eq!(
+        z(&a, &b),
+        SecretScalar::from_hash_bytes(&chunk).publish_fr()
+    );
+
+    let (gid, delegator) = ([9u8; 16], [5u8; 48]);
+    let ctx = |source: &[u8; 32], target: &[u8; 32]| {
+        grant_context(&gid, &delegator, Authorities { source, target })
+    };
+    assert_eq!(
+        ctx(&b, &b),
+        crate::record::kem::context(b"grant-capsule", &[&gid, &delegator])
+    );
+    assert_eq!(
+        ctx(&a, &b),
+        crate::record::kem::context(b"grant-capsule", &[&gid, &delegator, &a])
+    );
+    assert_ne!(ctx(&a, &b), ctx(&c, &b));
 }

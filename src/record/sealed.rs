@@ -196,6 +196,16 @@ impl SealedRecord {
             .map_or(&self.header.policy, |h| &h.grant_capsule.policy)
     }
 
+    /// The authority of layer `i` (0 = the record's own header): the authority whose
+    /// public key sealed that layer's capsules.
+    pub(crate) fn layer_authority(&self, i: usize) -> Option<&[u8; 32]> {
+        if i == 0 {
+            Some(&self.header.authority)
+        } else {
+            self.hops.get(i - 1).map(|h| &h.grant_capsule.authority)
+        }
+    }
+
     /// The policy of layer `i` (0 = the record's own header) at its versions.
     pub(crate) fn layer_policy(&self, i: usize) -> Option<&VersionedPolicy> {
         if i == 0 {
@@ -214,6 +224,16 @@ impl SealedRecord {
     /// policy for a record never re-encrypted).
     pub fn current_policy(&self) -> &Policy {
         self.newest_policy().policy()
+    }
+
+    /// The key id of the newest layer's authority: the authority whose keys can open
+    /// the record now and whose delegation keys can re-encrypt it further. It is
+    /// [`authority`](Self::authority) unless a cross-authority re-key
+    /// ([`DelegationKey::rekey_to`](crate::DelegationKey::rekey_to)) transformed it.
+    pub fn current_authority(&self) -> [u8; 32] {
+        self.hops
+            .last()
+            .map_or(self.header.authority, |h| h.grant_capsule.authority)
     }
 
     /// The policy the record is sealed under.
@@ -302,7 +322,6 @@ impl SealedRecord {
         r.finish()?;
         // Checked by `skim` already; kept next to the decoded fields.
         check_layers(
-            &header.authority,
             header.policy.policy(),
             hops.iter().map(|h| {
                 (
@@ -331,7 +350,7 @@ fn skim(bytes: &[u8]) -> Result<()> {
     let mut r = Reader::new(bytes, ObjectType::SealedRecord)?;
     r.bytes(MAX_RECORD_ID_LEN)?;
     r.bytes(MAX_METADATA_LEN)?;
-    let (authority, policy) = KemHeader::skim(&mut r)?;
+    let (_, policy) = KemHeader::skim(&mut r)?;
     let body = r.bytes(MAX_PAYLOAD_LEN + 16)?;
     if body.len() < 16 {
         return Err(crate::error::EncodingError::BadLength.into());
@@ -344,22 +363,21 @@ fn skim(bytes: &[u8]) -> Result<()> {
         .map(|i| Hop::skim(&mut r, i))
         .collect::<Result<Vec<_>>>()?;
     r.finish()?;
-    check_layers(&authority, &policy, hops.iter().map(|(g, v, p)| (g, v, p)))
+    check_layers(&policy, hops.iter().map(|(g, v, p)| (g, v, p)))
 }
 
-/// The checks across a record's layers: one authority per record, and no layer under
-/// the holder guard (only streams and sessions are sealed under it), then the work of
-/// opening it over every layer is within [`MAX_RECORD_OPEN_COST`].
+/// The checks across a record's layers: one authority per hop (its two capsules name
+/// the same one; a hop may name another authority than the layer below it, a
+/// cross-authority re-encryption), and no layer under the holder guard (only streams and
+/// sessions are sealed under it), then the work of opening it over every layer is
+/// within [`MAX_RECORD_OPEN_COST`].
 pub(super) fn check_layers<'a>(
-    authority: &[u8; 32],
     policy: &Policy,
     hops: impl Iterator<Item = (&'a [u8; 32], &'a [u8; 32], &'a Policy)> + Clone,
 ) -> Result<()> {
-    let foreign = hops
-        .clone()
-        .any(|(g, v, _)| g != authority || v != authority);
+    let split = hops.clone().any(|(g, v, _)| g != v);
     let guarded = names_guard(policy) || hops.clone().any(|(_, _, p)| names_guard(p));
-    if foreign || guarded {
+    if split || guarded {
         return Err(crate::error::EncodingError::NonCanonical.into());
     }
     if open_cost_bound(policy, hops.map(|(_, _, p)| p)) > MAX_RECORD_OPEN_COST {

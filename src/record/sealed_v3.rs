@@ -247,9 +247,9 @@ fn read_back<'a>(mut r: Reader<'a>, body_len: u64) -> Result<&'a [u8]> {
 /// budget checks of v2 records.
 pub(crate) fn skim_v3(mut r: Reader<'_>) -> Result<()> {
     let front = read_front(&mut r)?;
-    let (authority, policy) = KemHeader::skim_v3_enveloped(&mut r)?;
+    let (_, policy) = KemHeader::skim_v3_enveloped(&mut r)?;
     read_back(r, front.body_len)?;
-    check_layers(&authority, &policy, core::iter::empty())
+    check_layers(&policy, core::iter::empty())
 }
 
 /// Decodes a v3 record after [`skim_v3`] accepted it.

@@ -118,10 +118,14 @@ impl SealedRecord {
     /// policy, or a hop's target policy, names a bumped attribute is selected: a hop's
     /// audience opens through the hop, so a revoked member of it is shut out only once the
     /// catch-up drops the hop (`Authority::rewrap`). Public data only; no group work. A
-    /// record of another authority never is.
+    /// record of another authority never is, and a layer of another authority (a hop of
+    /// a cross-authority referral, `docs/federation.md`) is not read: names are not
+    /// authority-qualified, and another authority's names are bumped by its own notices.
     pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
-        self.authority() == notice.authority()
+        let authority = notice.authority();
+        self.authority() == authority
             && (0..=self.hop_count())
+                .filter(|&i| self.layer_authority(i) == Some(&authority))
                 .filter_map(|i| self.layer_policy(i))
                 .any(|layer| {
                     layer

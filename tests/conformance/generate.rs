@@ -840,13 +840,9 @@ fn records(abe: &Abe, b: &Bls, second: &Second) -> Records {
             "rekey",
             &splice(&rkb, guard_flag_at(&rkb, material_at), &[1]),
         ),
-        // The blinded key, the capsule or the public key of another authority than the
-        // others: the re-key does not decode.
-        decode_error(
-            "rekey_material_authority_other",
-            "rekey",
-            &splice(&rkb, material_at, &spk.id()),
-        ),
+        // The capsule and the (target) public key of two authorities: the re-key does not
+        // decode. (The blinded key may name another authority than they: a
+        // cross-authority re-key, `docs/federation.md`; `cipherchart-federation.json`.)
         decode_error(
             "rekey_capsule_authority_other",
             "rekey",

@@ -8,6 +8,7 @@ mod common;
 mod conformance;
 mod encodings;
 mod error_sources;
+mod federation_vectors;
 mod fuzz_regressions;
 mod hash_vectors;
 mod keyfile_attacks;
