@@ -195,6 +195,23 @@ impl UserKey {
         Ok(PyBytes::new(py, &payload))
     }
 
+    /// Opens a record whose layers may be of several authorities (federation,
+    /// docs/federation.md): `public_keys` are the authorities' public keys you trust; the
+    /// key opens the oldest layer of its own authority it satisfies. Raises WrongAuthority
+    /// if a needed public key is missing.
+    fn open_federated<'py>(
+        &self,
+        py: Python<'py>,
+        public_keys: Seq<Obj<'py, PublicKey>>,
+        record: Obj<'_, SealedRecord>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let keys: Vec<&cipherchart::PublicKey> = public_keys.iter().map(|k| &k.0).collect();
+        let record = &*record;
+        let payload =
+            detached(py, || self.0.open_federated(&keys, &record.0)).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &payload))
+    }
+
     /// Opens each record of `records`, in order: `open` in a loop, each call without the GIL,
     /// and `progress(done, total)` (if given) after each record. One entry per record: the
     /// payload, or the exception (not raised) for that record. An exception of `progress`

@@ -157,6 +157,13 @@ impl SealedRecord {
         PyBytes::new(py, &self.0.authority())
     }
 
+    /// The key id of the newest layer's authority: `authority` unless a cross-authority
+    /// re-key referred the record to another.
+    #[getter]
+    fn current_authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.current_authority())
+    }
+
     /// The 32-byte digest of the record's header.
     #[getter]
     fn header_digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {

@@ -87,7 +87,8 @@ impl DelegationKey {
     }
 
     /// The re-encryption key of this grant, to the audience of `policy`. Consumes the
-    /// delegation key: a second call raises InvalidArgument.
+    /// delegation key: a second call raises InvalidArgument. Raises WrongAuthority, without
+    /// consuming the key, if `public_key` is not the issuing authority's.
     fn rekey(
         &self,
         py: Python<'_>,
@@ -96,13 +97,44 @@ impl DelegationKey {
     ) -> PyResult<ReKey> {
         let public_key = &*public_key;
         let policy = &*policy;
+        let key = {
+            let mut slot = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Checked before taking the key, so that a wrong public key does not cost the
+            // grant (as in JavaScript).
+            let own = slot.as_ref().ok_or_else(used)?.authority();
+            if own != public_key.0.id() {
+                return Err(to_py_err(cipherchart::Error::WrongAuthority));
+            }
+            slot.take().ok_or_else(used)?
+        };
+        detached(py, || key.rekey(&public_key.0, &policy.0, &mut OsRng))
+            .map(ReKey)
+            .map_err(to_py_err)
+    }
+
+    /// The cross-authority re-encryption key of this grant (federation,
+    /// docs/federation.md): to the audience of `policy` under the authority whose public
+    /// key is `target`; that authority's keys open the records it transforms, with
+    /// `UserKey.open_federated`. Consumes the delegation key: a second call raises
+    /// InvalidArgument.
+    fn rekey_to(
+        &self,
+        py: Python<'_>,
+        target: Obj<'_, PublicKey>,
+        policy: Obj<'_, Policy>,
+    ) -> PyResult<ReKey> {
+        let target = &*target;
+        let policy = &*policy;
         let key = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
             .ok_or_else(used)?;
-        detached(py, || key.rekey(&public_key.0, &policy.0, &mut OsRng))
+        detached(py, || key.rekey_to(&target.0, &policy.0, &mut OsRng))
             .map(ReKey)
             .map_err(to_py_err)
     }
@@ -159,10 +191,16 @@ impl ReKey {
         BlsPublicKey(*self.0.delegator())
     }
 
-    /// The key id of the authority.
+    /// The key id of the source authority (whose records this re-key transforms).
     #[getter]
     fn authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.0.authority())
+    }
+
+    /// The key id of the target authority (the source's own unless made by `rekey_to`).
+    #[getter]
+    fn target_authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.target_authority())
     }
 
     /// Whether this re-key applies to `record` (its delegated attributes satisfy the

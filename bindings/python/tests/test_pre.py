@@ -117,6 +117,8 @@ def test_rekey_errors(authority: Authority, pk: PublicKey, h2_policy: Policy) ->
     fresh = authority.issue_delegation_key(["patient:42"], CONSENT_KEY.public_key)
     with pytest.raises(cipherchart.WrongAuthority):
         fresh.rekey(other.public_key, h2_policy)
+    # ... without consuming the key.
+    assert fresh.rekey(pk, h2_policy).authority == pk.id
 
 
 def test_rekey_bytes_pickle_repr(

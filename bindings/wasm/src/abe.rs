@@ -137,6 +137,37 @@ impl PublicKey {
     pub fn id(&self) -> Vec<u8> {
         self.0.id().to_vec()
     }
+
+    /// Internal: a copy of this key for the calls that take an array of keys, which take
+    /// ownership of the copy (wasm-bindgen frees what it converts) and leave the caller's
+    /// key alive. Not part of the typed API.
+    #[wasm_bindgen(js_name = "__copyForBatch", skip_typescript)]
+    pub fn copy_for_batch(&self) -> PublicKey {
+        self.clone()
+    }
+}
+
+/// A public key from an array element: a `PublicKey` of this build (copied) or its encoding.
+fn public_key_of(value: &JsValue) -> Result<cipherchart::PublicKey, cipherchart::Error> {
+    use wasm_bindgen::convert::TryFromJsValue;
+    use wasm_bindgen::JsCast;
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return cipherchart::PublicKey::from_bytes(&bytes.to_vec());
+    }
+    let copy = js_sys::Reflect::get(value, &JsValue::from_str("__copyForBatch"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(value).ok());
+    match copy.map(PublicKey::try_from_js_value) {
+        Some(Ok(pk)) => Ok(pk.0),
+        Some(Err(_)) => Err(cipherchart::Error::InvalidArgument(
+            "a PublicKey of another cipherchart build (full and verify-only objects \
+             cannot be mixed)",
+        )),
+        None => Err(cipherchart::Error::InvalidArgument(
+            "expected a PublicKey or a Uint8Array (or a freed key)",
+        )),
+    }
 }
 
 /// A user's decryption key for a set of attributes.
@@ -186,6 +217,32 @@ impl UserKey {
     /// policy, `DecryptionFailed` for tampered or mismatched data.
     pub fn open(&self, pk: &PublicKey, sealed: &SealedRecord) -> Result<Vec<u8>, JsValue> {
         self.0.open(&pk.0, &sealed.0).map_err(to_js_err)
+    }
+
+    /// Opens a record whose layers may be of several authorities (federation,
+    /// `docs/federation.md`): a record of another hospital referred to this key's authority.
+    /// `publicKeys` are the authorities' public keys you trust (objects or encodings); the key
+    /// opens the oldest layer of its own authority it satisfies, and every layer below is
+    /// checked under its own authority's key.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` (before any pairing) if the key's authority or a needed layer's
+    /// is not among `publicKeys`, `PolicyNotSatisfied`, `DecryptionFailed`, `InvalidEncoding`
+    /// for a public key that does not decode.
+    #[wasm_bindgen(js_name = openFederated)]
+    pub fn open_federated(
+        &self,
+        #[wasm_bindgen(js_name = publicKeys, unchecked_param_type = "Array<PublicKey | Uint8Array>")]
+        public_keys: Vec<JsValue>,
+        sealed: &SealedRecord,
+    ) -> Result<Vec<u8>, JsValue> {
+        let keys = public_keys
+            .iter()
+            .map(public_key_of)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(to_js_err)?;
+        let refs: Vec<&cipherchart::PublicKey> = keys.iter().collect();
+        self.0.open_federated(&refs, &sealed.0).map_err(to_js_err)
     }
 
     /// Opens a session header, giving an opener for its records.

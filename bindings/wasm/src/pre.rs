@@ -103,6 +103,26 @@ impl DelegationKey {
             .map_err(to_js_err)
     }
 
+    /// Makes a **cross-authority** re-encryption key (federation, `docs/federation.md`): what
+    /// this key's attributes can open at its own authority, delegated to the audience of
+    /// `targetPolicy` under the authority whose public key is `target`; that authority's keys
+    /// open the records it transforms (`UserKey.openFederated`). Consumes the delegation key.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` if it was already consumed, `InvalidAttribute` for a target
+    /// policy naming the reserved `cipherchart:key-holder`.
+    #[wasm_bindgen(js_name = rekeyTo)]
+    pub fn rekey_to(
+        &mut self,
+        target: &PublicKey,
+        #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
+    ) -> Result<ReKey, JsValue> {
+        let key = self.0.take().ok_or_else(consumed)?;
+        key.rekey_to(&target.0, target_policy.as_ref(), &mut rng())
+            .map(ReKey)
+            .map_err(to_js_err)
+    }
+
     /// The delegation key's encoding (`docs/formats.md`): secret, store it only in a
     /// secret store.
     ///
@@ -158,10 +178,17 @@ impl ReKey {
         BlsPublicKey(*self.0.delegator())
     }
 
-    /// The 32-byte key id of the authority (its `PublicKey.id`).
+    /// The 32-byte key id of the source authority (its `PublicKey.id`): the one whose records
+    /// this re-key transforms.
     #[wasm_bindgen(getter)]
     pub fn authority(&self) -> Vec<u8> {
         self.0.authority().to_vec()
+    }
+
+    /// The 32-byte key id of the target authority: the source's own unless made by `rekeyTo`.
+    #[wasm_bindgen(getter, js_name = targetAuthority)]
+    pub fn target_authority(&self) -> Vec<u8> {
+        self.0.target_authority().to_vec()
     }
 
     /// The policy re-encrypted records end up under.

@@ -79,6 +79,13 @@ impl SealedRecord {
         self.clone()
     }
 
+    /// The 32-byte key id of the newest layer's authority: `authority` unless a
+    /// cross-authority re-key referred the record to another (`docs/federation.md`).
+    #[wasm_bindgen(getter, js_name = currentAuthority)]
+    pub fn current_authority(&self) -> Vec<u8> {
+        self.0.current_authority().to_vec()
+    }
+
     /// The policy the record was sealed under.
     #[wasm_bindgen(getter)]
     pub fn policy(&self) -> Policy {

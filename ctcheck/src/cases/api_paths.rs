@@ -1,6 +1,7 @@
 //! Constant-time paths that the other end-to-end cases never reach (issue 17): a record
 //! whose AEAD tag is wrong (the reject path of opening), a threshold policy (non-unit
-//! reconstruction coefficients; also with 9 rows, the batched FO check's cached row bases), a re-encrypted record (the hop loop), and sealing past
+//! reconstruction coefficients; also with 9 rows, the batched FO check's cached row bases), a re-encrypted record (the hop loop), a record referred
+//! to another authority (federation: the cross-authority blinding and capsules), and sealing past
 //! the point where a policy row gets its fixed-base combs (its 8th use).
 
 use cipherchart::{seal, Authority, Policy, PublicKey, SealedRecord, UserKey};
@@ -27,6 +28,7 @@ pub fn cases() -> Vec<Case> {
             10,
             api_open_reencrypted,
         ),
+        case("api_open_federated", Kind::Clean, 10, api_open_federated),
         case("api_seal_hot_rows", Kind::Clean, 9, api_seal_hot_rows),
     ]
 }
@@ -144,6 +146,39 @@ fn api_open_reencrypted(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_open(&auditor, &pk, &re));
+}
+
+#[inline(never)]
+fn op_api_open_federated(key: &UserKey, pks: &[&PublicKey], r: &SealedRecord) -> Vec<u8> {
+    key.open_federated(pks, r).unwrap_or_default()
+}
+
+/// Federation (`docs/federation.md`): a record of authority A, referred by a
+/// cross-authority re-key (made with secret randomness) to B's audience, opened with a
+/// secret key of B's: DecCore on B's capsules, the cross-authority blinding `z`, the hop
+/// loop, and the FO check of A's header under A's public key.
+fn api_open_federated(rng: &mut ChaCha20Rng) {
+    let (Some((pk_a, a, _)), Some((pk_b, _b, surgeon))) = (
+        secret_key(rng, &["role:nurse"]),
+        secret_key(rng, &["role:surgeon"]),
+    ) else {
+        return;
+    };
+    let consent = cipherchart::BlsSigningKey::generate(rng).public_key();
+    let (Some(r), Ok(target), Ok(delegation)) = (
+        record(&pk_a, "role:nurse", rng),
+        Policy::parse("role:surgeon"),
+        a.issue_delegation_key(&["role:nurse"], &consent, &mut SecretRng(rng)),
+    ) else {
+        return;
+    };
+    let Ok(rk) = delegation.rekey_to(&pk_b, &target, &mut SecretRng(rng)) else {
+        return;
+    };
+    let Ok(re) = rk.reencrypt(&r) else {
+        return;
+    };
+    output(op_api_open_federated(&surgeon, &[&pk_a, &pk_b], &re));
 }
 
 /// Sealing nine records under one policy with the secret RNG: the rows are used for the

@@ -310,6 +310,12 @@ class UserKey:
         """Whether the key holds ``attribute``."""
     def open(self, public_key: PublicKey, record: "SealedRecord") -> bytes:
         """Opens a record; raises PolicyNotSatisfied or DecryptionFailed."""
+    def open_federated(
+        self, public_keys: Sequence[PublicKey], record: "SealedRecord"
+    ) -> bytes:
+        """Opens a record whose layers may be of several authorities (a referral from
+        another hospital): ``public_keys`` are the authorities you trust. Raises
+        WrongAuthority if a needed one is missing, PolicyNotSatisfied, DecryptionFailed."""
     def open_batch(
         self,
         public_key: PublicKey,
@@ -376,6 +382,9 @@ class SealedRecord:
     @property
     def authority(self) -> bytes: ...
     @property
+    def current_authority(self) -> bytes:
+        """The key id of the newest layer's authority (another after a referral)."""
+    @property
     def header_digest(self) -> bytes:
         """The 32-byte digest of the record's header."""
     @property
@@ -410,7 +419,11 @@ class DelegationKey:
     def authority(self) -> bytes: ...
     def rekey(self, public_key: PublicKey, policy: Policy) -> "ReKey":
         """The grant's re-encryption key to ``policy``'s audience; consumes this key (a
-        second call raises InvalidArgument)."""
+        second call raises InvalidArgument). Raises WrongAuthority, without consuming the
+        key, if ``public_key`` is not the issuing authority's."""
+    def rekey_to(self, target: PublicKey, policy: Policy) -> "ReKey":
+        """The grant's cross-authority re-encryption key to ``policy``'s audience under
+        ``target``'s authority; consumes this key."""
     def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
         """This key as key-file bytes (a binary age file with a passphrase recipient), written
         with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
@@ -478,7 +491,11 @@ class ReKey:
     @property
     def delegator(self) -> BlsPublicKey: ...
     @property
-    def authority(self) -> bytes: ...
+    def authority(self) -> bytes:
+        """The key id of the source authority."""
+    @property
+    def target_authority(self) -> bytes:
+        """The key id of the target authority (another after ``rekey_to``)."""
     def can_reencrypt(self, record: SealedRecord) -> bool:
         """Whether the delegated attributes satisfy the record's newest layer."""
     def reencrypt(self, record: SealedRecord) -> SealedRecord:
