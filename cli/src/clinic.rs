@@ -51,6 +51,17 @@ impl Clinic {
         PublicKey::from_bytes(&bytes).context(&format!("reading {}", path.display()))
     }
 
+    /// Another clinic's authority public key, for a referral (`share --to-clinic`, `open
+    /// --trust`): from its folder, or from its `authority.pub` given directly.
+    pub fn peer_public_key(path: &Path) -> Result<PublicKey, Failure> {
+        if path.is_dir() {
+            return Self::new(path).public_key();
+        }
+        let what = format!("reading {}", path.display());
+        let bytes = std::fs::read(path).context(&what)?;
+        PublicKey::from_bytes(&bytes).context(&what)
+    }
+
     /// The log's public key.
     pub fn log_public_key(&self) -> Result<BlsPublicKey, Failure> {
         let path = self.log_pub_path();

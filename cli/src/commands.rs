@@ -173,6 +173,8 @@ pub fn hex(bytes: &[u8]) -> String {
 /// A person at work: their decryption key (for `open`), their log-signing key, the clinic.
 struct Staff {
     pk: PublicKey,
+    /// Other clinics whose referred files this one opens (`open --trust`).
+    peers: Vec<PublicKey>,
     signer: BlsSigningKey,
     log: Chain<FileStore>,
 }
@@ -186,7 +188,12 @@ impl Staff {
             .context(&format!("opening your signing key {}", sign_path.display()))?;
         let (log, signers) = clinic.log_and_signers()?;
         clinic.check_issued(&signers, &signer.public_key(), key)?;
-        Ok(Self { pk, signer, log })
+        Ok(Self {
+            pk,
+            peers: Vec::new(),
+            signer,
+            log,
+        })
     }
 
     fn record(
@@ -379,12 +386,19 @@ pub fn open(
     key: &Path,
     input: &Path,
     out: Option<&Path>,
+    trust: &[PathBuf],
     pass: &KeyHolder,
 ) -> Result<Report, Failure> {
+    // Read before the passphrase is asked: a wrong path costs no typing.
+    let peers = trust
+        .iter()
+        .map(|p| Clinic::peer_public_key(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let passphrase = pass.get()?;
     let user = UserKey::read_key_file(key, &passphrase)
         .context(&format!("opening your key {}", key.display()))?;
     let mut staff = Staff::load(dir, key, &passphrase)?;
+    staff.peers = peers;
     let mut opened = Vec::new();
     if input == Path::new("-") {
         let digest = match out {
@@ -512,7 +526,12 @@ fn open_reader<R: BufRead, W: Write>(
             let record = SealedRecord::from_bytes(&bytes).context("reading the sealed file")?;
             let id = String::from_utf8_lossy(record.record_id()).into_owned();
             check_name(&id, expected)?;
-            let payload = user.open(&staff.pk, &record).context("decrypting")?;
+            // This clinic's public key first, then the clinics it trusts for referrals.
+            let trusted: Vec<&PublicKey> =
+                core::iter::once(&staff.pk).chain(&staff.peers).collect();
+            let payload = user
+                .open_federated(&trusted, &record)
+                .context("decrypting")?;
             output.write_all(&payload).context("writing the output")?;
             id
         }

@@ -160,7 +160,7 @@ impl Failure {
             ),
             ("wrong_authority", _) => (
                 "the key or file belongs to another clinic",
-                "Use the clinic folder and keys that belong together.",
+                "Use the clinic folder and keys that belong together. A file another clinic referred to yours opens with --trust and that clinic's folder (or its authority.pub).",
                 exit::BAD_INPUT,
             ),
             ("io", _) => (

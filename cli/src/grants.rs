@@ -14,7 +14,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::clinic::{now, Clinic};
-use crate::commands::signing_key_path;
+use crate::commands::{hex, signing_key_path};
 use crate::fail::{Context, Failure, Report};
 use crate::files::{walk, Pending};
 use crate::passphrase::{Admin, KeyHolder};
@@ -31,6 +31,8 @@ pub struct Share<'a> {
     pub key: &'a Path,
     pub attributes: &'a [String],
     pub to: &'a str,
+    /// Another clinic (folder or `authority.pub`) whose people `to` names: a referral.
+    pub to_clinic: Option<&'a Path>,
     pub purposes: &'a [String],
     pub days: u64,
     pub out: &'a Path,
@@ -72,10 +74,16 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
     let patient_sig = BlsSigningKey::read_key_file(signing_key_path(s.key), &patient_pass)
         .context("opening the patient's signing key")?;
     clinic.check_issued(&signers, &patient_sig.public_key(), s.key)?;
+    // A referral names people of another clinic, who open with its keys
+    // (`docs/federation.md`); otherwise the audience is this clinic's.
+    let target = match s.to_clinic {
+        Some(path) => Clinic::peer_public_key(path)?,
+        None => authority.public_key().clone(),
+    };
     let rekey = authority
         .issue_delegation_key(s.attributes, &patient_sig.public_key(), &mut OsRng)
         .context("issuing the delegation key")?
-        .rekey(authority.public_key(), &audience, &mut OsRng)
+        .rekey_to(&target, &audience, &mut OsRng)
         .context("making the re-key")?;
     let start = now();
     let end = s
@@ -110,17 +118,20 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
     write(&s.out.join(CONSENT_TEXT), format!("{text}\n").as_bytes())?;
     write(&s.out.join(CONSENT_QR), svg.as_bytes())?;
     log.sign_and_append(
-        token
-            .grant_entry(start)
-            .with_metadata(format!("to={audience}; purposes={}", s.purposes.join(","))),
+        token.grant_entry(start).with_metadata(format!(
+            "to={audience}{}; purposes={}",
+            referral_note(s.to_clinic, &target),
+            s.purposes.join(",")
+        )),
         &patient_sig,
     )
     .context("writing to the audit log")?;
     Ok(Report {
         lines: vec![
             format!(
-                "Shared {} with: {audience} for {} day(s).",
+                "Shared {} with: {audience}{} for {} day(s).",
                 s.attributes.join(", "),
+                referral_note(s.to_clinic, &target),
                 s.days
             ),
             format!(
@@ -133,7 +144,15 @@ pub fn share(s: &Share<'_>, admin: &Admin, patient: &KeyHolder) -> Result<Report
             ),
         ],
         json: json!({"ok": true, "out": s.out, "consent": text,
+                     "to_clinic": s.to_clinic.map(|_| hex(&target.id())),
                      "revocation_id": token.revocation_ids().first().map(ToString::to_string)}),
+    })
+}
+
+/// ` at the clinic <id>` for a referral to another clinic, else nothing.
+fn referral_note(to_clinic: Option<&Path>, target: &cipherchart::PublicKey) -> String {
+    to_clinic.map_or_else(String::new, |_| {
+        format!(" at the clinic {}…", hex(&target.id()[..4]))
     })
 }
 

@@ -98,6 +98,10 @@ enum Command {
         /// Where to write what opens; `-` (or nothing, for standard input) for standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Another clinic whose files were referred to this one (`share --to-clinic`): its
+        /// folder or its `authority.pub`. Repeat for several clinics.
+        #[arg(long, value_name = "CLINIC")]
+        trust: Vec<PathBuf>,
         #[command(flatten)]
         pass: passphrase::KeyHolder,
     },
@@ -116,6 +120,10 @@ enum Command {
         /// Who may read it: `hospital:h2 and role:physician`.
         #[arg(long)]
         to: String,
+        /// Refer to another clinic: `--to` names people of that clinic, who open the files
+        /// with its keys. Its folder or its `authority.pub`.
+        #[arg(long, value_name = "CLINIC")]
+        to_clinic: Option<PathBuf>,
         /// What for, comma-separated (`treatment`).
         #[arg(long, value_delimiter = ',', required = true)]
         purpose: Vec<String>,
@@ -252,13 +260,15 @@ fn main() -> ExitCode {
             key,
             input,
             out,
+            trust,
             pass,
-        } => commands::open(&clinic, &key, &input, out.as_deref(), &pass),
+        } => commands::open(&clinic, &key, &input, out.as_deref(), &trust, &pass),
         Command::Share {
             clinic,
             key,
             attributes,
             to,
+            to_clinic,
             purpose,
             days,
             out,
@@ -270,6 +280,7 @@ fn main() -> ExitCode {
                 key: &key,
                 attributes: &attributes,
                 to: &to,
+                to_clinic: to_clinic.as_deref(),
                 purposes: &purpose,
                 days,
                 out: &out,
