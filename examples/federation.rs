@@ -38,9 +38,21 @@ const RIVERSIDE_CARDIOLOGY: &str = "role:physician and dept:cardiology";
 
 /// Patient 42's chart at A: (record id, public category, content).
 const CHART: [(&str, &str, &str); 3] = [
-    ("p42/ecg", "cardiology", "12-lead ECG: atrial fibrillation, 112 bpm."),
-    ("p42/echo", "cardiology", "Echocardiogram: LVEF 41 %, dilated left atrium."),
-    ("p42/psych", "psychiatry", "Psychiatric assessment (not for referral)."),
+    (
+        "p42/ecg",
+        "cardiology",
+        "12-lead ECG: atrial fibrillation, 112 bpm.",
+    ),
+    (
+        "p42/echo",
+        "cardiology",
+        "Echocardiogram: LVEF 41 %, dilated left atrium.",
+    ),
+    (
+        "p42/psych",
+        "psychiatry",
+        "Psychiatric assessment (not for referral).",
+    ),
 ];
 
 /// One hospital: its authority (key service) and its proof chain.
@@ -89,7 +101,10 @@ fn main() -> Result<()> {
 
 /// Step 2.
 fn seal_chart(a: &Hospital) -> Result<Vec<SealedRecord>> {
-    step(2, "St. Mary's seals patient 42's chart under its own authority");
+    step(
+        2,
+        "St. Mary's seals patient 42's chart under its own authority",
+    );
     let policy = Policy::parse(CHART_POLICY)?;
     CHART
         .iter()
@@ -109,12 +124,11 @@ fn seal_chart(a: &Hospital) -> Result<Vec<SealedRecord>> {
 
 /// Step 3. The re-key alone would let A's proxy refer everything `patient:42` opens; the
 /// consent token says what the patient agreed to, and names that re-key.
-fn refer(
-    a: &mut Hospital,
-    b: &Hospital,
-    patient: &BlsSigningKey,
-) -> Result<(ReKey, ConsentToken)> {
-    step(3, "Patient 42 consents to a referral: Riverside's cardiologists, 30 days");
+fn refer(a: &mut Hospital, b: &Hospital, patient: &BlsSigningKey) -> Result<(ReKey, ConsentToken)> {
+    step(
+        3,
+        "Patient 42 consents to a referral: Riverside's cardiologists, 30 days",
+    );
     let audience = Policy::parse(RIVERSIDE_CARDIOLOGY)?;
     let rekey = a
         .authority
@@ -148,7 +162,10 @@ fn proxy_transforms(
     token: &ConsentToken,
     chart: &[SealedRecord],
 ) -> Result<Vec<SealedRecord>> {
-    step(4, "St. Mary's proxy checks the consent and re-encrypts what it permits");
+    step(
+        4,
+        "St. Mary's proxy checks the consent and re-encrypts what it permits",
+    );
     let revoked = RevocationSet::from_chain(&a.chain)?;
     let consent = token.verify(&patient.public_key(), NOW + 3600, &revoked)?;
     let mut out = Vec::new();
@@ -159,7 +176,10 @@ fn proxy_transforms(
             Ok(referred) => {
                 let entry = Entry::for_reencrypt(&referred, rekey.grant_id(), NOW + 3600);
                 a.chain.sign_and_append(entry, &a.office)?;
-                println!("   referred {id:<10} now opens at {}…", hex8(&referred.current_authority()));
+                println!(
+                    "   referred {id:<10} now opens at {}…",
+                    hex8(&referred.current_authority())
+                );
                 out.push(referred);
             }
             Err(e) => println!("   refused  {id:<10} {category:<11} {}", e.code()),
@@ -175,13 +195,18 @@ fn b_receives_and_reads(
     referred: &[SealedRecord],
     rekey: &ReKey,
 ) -> Result<()> {
-    step(5, "Riverside Heart receives the referral and its cardiologist reads it");
+    step(
+        5,
+        "Riverside Heart receives the referral and its cardiologist reads it",
+    );
     // B trusts A's public key from its own configuration (a federation roster, later).
     let trusted = [a.authority.public_key(), b.authority.public_key()];
     let cardiologist = b
         .authority
         .issue_key(&["role:physician", "dept:cardiology"], &mut OsRng)?;
-    let nurse = b.authority.issue_key(&["role:nurse", "dept:cardiology"], &mut OsRng)?;
+    let nurse = b
+        .authority
+        .issue_key(&["role:nurse", "dept:cardiology"], &mut OsRng)?;
     for record in referred {
         let received = EntryDraft::for_payload(
             NOW + 7200,
@@ -250,10 +275,14 @@ fn revoke(
     chart: &[SealedRecord],
 ) -> Result<()> {
     step(7, "Patient 42 withdraws consent at St. Mary's");
-    a.chain.sign_and_append(token.revoke_entry(NOW + DAY), patient)?;
+    a.chain
+        .sign_and_append(token.revoke_entry(NOW + DAY), patient)?;
     let revoked = RevocationSet::from_chain(&a.chain)?;
     match token.verify(&patient.public_key(), NOW + 2 * DAY, &revoked) {
-        Err(e) => explain(&format!("the proxy refuses the next referral: {}", e.code())),
+        Err(e) => explain(&format!(
+            "the proxy refuses the next referral: {}",
+            e.code()
+        )),
         Ok(consent) => {
             reencrypt_with_consent(&consent, rekey, &chart[0], "cardiology", "treatment")?;
             return Err("a revoked consent still referred a record".into());
