@@ -107,7 +107,9 @@ pub use policy::{Attribute, Lsss, Policy, PolicyNode};
 pub use abe::{Authority, PublicKey, UserKey};
 
 // Revocation (format v3): version notices and what verifying one gives.
-pub use revocation::{seal_with_notice, NoticeFields, VerifiedNotice, VersionNotice};
+pub use revocation::{
+    seal_with_notice, start_session_with_notice, NoticeFields, VerifiedNotice, VersionNotice,
+};
 
 // Sealed records, sessions and streams.
 pub use record::session::{

@@ -134,6 +134,11 @@ pub(crate) const METADATA_HASH: &[u8] = b"CIPHERCHART-V01-METADATA-HASH-with-SHA
 /// hash ‖ key commitment (§5.3); not the header digest, so a re-wrap keeps it.
 pub(crate) const RECORD_AD_V3: &[u8] = b"CIPHERCHART-V01-RECORD-AD-V3-with-SHA256";
 
+/// A v3 session record's AD: SHA-256 of this tag ‖ len32 ‖ session id ‖ key commitment ‖
+/// u64 sequence ‖ len32 ‖ metadata (`docs/revocation-v3.md` §6.1); not the header digest,
+/// so a re-wrapped header keeps every record valid.
+pub(crate) const SESSION_AD_V3: &[u8] = b"CIPHERCHART-V01-SESSION-AD-V3-with-SHA256";
+
 /// The first field of a version notice's signed message (§11.2).
 pub(crate) const NOTICE_SIG: &[u8] = b"CIPHERCHART-V01-NOTICE-SIG";
 
@@ -171,5 +176,6 @@ pub(crate) const ALL: &[&[u8]] = &[
     BODY_COMMITMENT,
     METADATA_HASH,
     RECORD_AD_V3,
+    SESSION_AD_V3,
     NOTICE_SIG,
 ];

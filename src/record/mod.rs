@@ -13,6 +13,7 @@ pub(crate) mod rewrap;
 pub(crate) mod sealed;
 pub(crate) mod sealed_v3;
 pub(crate) mod session;
+pub(crate) mod session_v3;
 pub(crate) mod stream;
 #[cfg(test)]
 mod tests;

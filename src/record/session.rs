@@ -31,9 +31,10 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
+use super::session_v3::{self, SessionV3};
 use crate::abe::{PublicKey, UserKey};
 use crate::ct::{after_wiping_aead_stack, after_wiping_stack};
-use crate::encoding::{hex_prefix, ObjectType, Reader, Writer};
+use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION, FORMAT_VERSION_V3};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
 use crate::policy::Policy;
@@ -46,12 +47,15 @@ const SUBKEY_NONCE: [u8; 12] = [0; 12];
 /// The public header of a session: id, metadata and the KEM header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionHeader {
-    session_id: Vec<u8>,
-    metadata: Vec<u8>,
-    header: KemHeader,
+    pub(super) session_id: Vec<u8>,
+    pub(super) metadata: Vec<u8>,
+    pub(super) header: KemHeader,
     /// The policy as given: the header is sealed under `policy and
     /// cipherchart:key-holder`, so that no re-key can transform it.
-    policy: Policy,
+    pub(super) policy: Policy,
+    /// Format v3 (sealed under a version notice, `docs/revocation-v3.md` §6): the
+    /// metadata hash; `None` for format v2.
+    pub(super) v3: Option<SessionV3>,
 }
 
 impl fmt::Debug for SessionHeader {
@@ -79,8 +83,36 @@ impl SessionHeader {
         &self.policy
     }
 
-    /// The canonical encoding (`docs/formats.md`, "SessionHeader").
+    /// The serial of the version notice a format v3 session was started under
+    /// ([`start_session_with_notice`](crate::start_session_with_notice)); `None` for v2.
+    pub fn notice_serial(&self) -> Option<u64> {
+        match self.header.format {
+            crate::record::kem::HeaderFormat::V3 { notice_serial, .. } => Some(notice_serial),
+            crate::record::kem::HeaderFormat::V2 => None,
+        }
+    }
+
+    /// The policy's attributes with their versions, in LSSS row order (every version 0
+    /// for a format v2 session). Read from the FO-bound header; the holder guard is not
+    /// listed.
+    pub fn attribute_versions(&self) -> Vec<(crate::policy::Attribute, u32)> {
+        let policy = &self.header.policy;
+        policy
+            .policy()
+            .attributes()
+            .iter()
+            .cloned()
+            .zip(policy.versions().iter().copied())
+            .filter(|(a, _)| a.as_str() != crate::policy::HOLDER_GUARD)
+            .collect()
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "Session header" and "Session header
+    /// v3").
     pub fn to_bytes(&self) -> Vec<u8> {
+        if let Some(v3) = &self.v3 {
+            return session_v3::write_header(self, v3);
+        }
         let mut w = Writer::new(ObjectType::SessionHeader);
         w.bytes(&self.session_id);
         w.bytes(&self.metadata);
@@ -88,12 +120,19 @@ impl SessionHeader {
         w.finish()
     }
 
-    /// Decodes and validates a session header.
+    /// Decodes and validates a session header (format v2 or v3).
     ///
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, ObjectType::SessionHeader)?;
+        let (mut r, version) = Reader::new_at(
+            bytes,
+            ObjectType::SessionHeader,
+            &[FORMAT_VERSION, FORMAT_VERSION_V3],
+        )?;
+        if version == FORMAT_VERSION_V3 {
+            return session_v3::read_header(r);
+        }
         let session_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
         let header = KemHeader::read(&mut r)?;
@@ -104,6 +143,7 @@ impl SessionHeader {
             metadata,
             header,
             policy,
+            v3: None,
         })
     }
 
@@ -114,7 +154,10 @@ impl SessionHeader {
     }
 
     fn context(&self) -> Vec<u8> {
-        session_context(&self.session_id, &self.metadata)
+        match &self.v3 {
+            Some(v3) => session_v3::header_context(&self.session_id, v3, &self.header),
+            None => session_context(&self.session_id, &self.metadata),
+        }
     }
 }
 
@@ -128,6 +171,9 @@ fn session_context(session_id: &[u8], metadata: &[u8]) -> Vec<u8> {
 /// One record of a session: its sequence number, public metadata and ciphertext.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionRecord {
+    /// The format version of the session it belongs to (2 or 3): an opener refuses a
+    /// record of the other format.
+    version: u8,
     sequence: u64,
     metadata: Vec<u8>,
     body: Vec<u8>,
@@ -152,9 +198,10 @@ impl SessionRecord {
         &self.metadata
     }
 
-    /// The canonical encoding (`docs/formats.md`, "SessionRecord").
+    /// The canonical encoding (`docs/formats.md`, "SessionRecord"; version 3 for a record
+    /// of a v3 session, with the same fields).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(ObjectType::SessionRecord);
+        let mut w = Writer::at_version(ObjectType::SessionRecord, self.version);
         w.u64(self.sequence);
         w.bytes(&self.metadata);
         w.bytes(&self.body);
@@ -166,7 +213,11 @@ impl SessionRecord {
     /// # Errors
     /// [`Error::InvalidEncoding`] for any malformed input.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, ObjectType::SessionRecord)?;
+        let (mut r, version) = Reader::new_at(
+            bytes,
+            ObjectType::SessionRecord,
+            &[FORMAT_VERSION, FORMAT_VERSION_V3],
+        )?;
         let sequence = r.u64()?;
         let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
         let body = r.bytes(MAX_PAYLOAD_LEN + 16)?.to_vec();
@@ -175,6 +226,7 @@ impl SessionRecord {
         }
         r.finish()?;
         Ok(Self {
+            version,
             sequence,
             metadata,
             body,
@@ -188,23 +240,65 @@ struct RecordKeys {
     ad: [u8; 32],
 }
 
-/// The session secret shared by sealer and opener.
+/// What a record's AD binds besides its sequence number and metadata.
+#[derive(Clone)]
+pub(super) enum AdBinding {
+    /// Format v2: the session header's digest.
+    V2 { header_digest: [u8; 32] },
+    /// Format v3 (§6.1): the session id and the key commitment, not the header digest,
+    /// so a re-wrapped header keeps every record valid.
+    V3 {
+        session_id: Vec<u8>,
+        key_commitment: [u8; 32],
+    },
+}
+
+/// The session secret shared by sealer and opener: the v2 session key, or the v3
+/// session's `K_body` (§6.1).
 #[derive(ZeroizeOnDrop)]
-struct SessionSecret {
-    key: [u8; 32],
+pub(super) struct SessionSecret {
+    pub(super) key: [u8; 32],
     #[zeroize(skip)]
-    header_digest: [u8; 32],
+    pub(super) binding: AdBinding,
 }
 
 impl SessionSecret {
+    fn version(&self) -> u8 {
+        match self.binding {
+            AdBinding::V2 { .. } => FORMAT_VERSION,
+            AdBinding::V3 { .. } => FORMAT_VERSION_V3,
+        }
+    }
+
+    /// A short public handle of the session for `Debug`.
+    fn handle(&self) -> [u8; 32] {
+        match &self.binding {
+            AdBinding::V2 { header_digest } => *header_digest,
+            AdBinding::V3 { key_commitment, .. } => *key_commitment,
+        }
+    }
+
     fn record_keys(&self, sequence: u64, metadata: &[u8]) -> RecordKeys {
         let hk = Hkdf::<Sha256>::new(Some(dst::SESSION_SUBKEY), &self.key);
         let mut key = Zeroizing::new([0u8; 32]);
         // 32 bytes is far below HKDF's limit, so expand cannot fail.
         let _ = hk.expand(&sequence.to_be_bytes(), key.as_mut());
         let mut h = Sha256::new();
-        h.update(dst::SESSION_AD);
-        h.update(self.header_digest);
+        match &self.binding {
+            AdBinding::V2 { header_digest } => {
+                h.update(dst::SESSION_AD);
+                h.update(header_digest);
+            }
+            AdBinding::V3 {
+                session_id,
+                key_commitment,
+            } => {
+                h.update(dst::SESSION_AD_V3);
+                h.update((session_id.len() as u32).to_be_bytes());
+                h.update(session_id);
+                h.update(key_commitment);
+            }
+        }
         h.update(sequence.to_be_bytes());
         h.update((metadata.len() as u32).to_be_bytes());
         h.update(metadata);
@@ -218,8 +312,8 @@ impl SessionSecret {
 /// Seals the records of one session. Holds the session key (zeroized on drop) and the
 /// next sequence number; sequence numbers never repeat.
 pub struct SessionSealer {
-    secret: SessionSecret,
-    next_sequence: u64,
+    pub(super) secret: SessionSecret,
+    pub(super) next_sequence: u64,
 }
 
 impl fmt::Debug for SessionSealer {
@@ -251,13 +345,16 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
         let key = derive_key(&seed, &header, &ctx, b"session-key");
         let secret = SessionSecret {
             key: *key,
-            header_digest: header.digest,
+            binding: AdBinding::V2 {
+                header_digest: header.digest,
+            },
         };
         let header = SessionHeader {
             session_id: session_id.to_vec(),
             metadata: metadata.to_vec(),
             header,
             policy: policy.clone(),
+            v3: None,
         };
         Ok((
             header,
@@ -296,6 +393,7 @@ impl SessionSealer {
                 )
                 .map_err(|_| Error::InvalidArgument("payload too long"))?;
             Ok(SessionRecord {
+                version: self.secret.version(),
                 sequence,
                 metadata: metadata.to_vec(),
                 body,
@@ -317,7 +415,7 @@ pub struct SessionOpener {
 impl fmt::Debug for SessionOpener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionOpener")
-            .field("header", &hex_prefix(&self.secret.header_digest))
+            .field("session", &hex_prefix(&self.secret.handle()))
             .finish_non_exhaustive()
     }
 }
@@ -334,13 +432,16 @@ impl UserKey {
         after_wiping_stack(|| {
             let ctx = header.context();
             let seed = decaps(&*self.material, pk, &header.header, &ctx)?;
-            let key = derive_key(&seed, &header.header, &ctx, b"session-key");
-            Ok(SessionOpener {
-                secret: SessionSecret {
-                    key: *key,
-                    header_digest: header.header.digest,
+            let secret = match &header.v3 {
+                Some(_) => session_v3::open_secret(header, &seed, &ctx)?,
+                None => SessionSecret {
+                    key: *derive_key(&seed, &header.header, &ctx, b"session-key"),
+                    binding: AdBinding::V2 {
+                        header_digest: header.header.digest,
+                    },
                 },
-            })
+            };
+            Ok(SessionOpener { secret })
         })
     }
 }
@@ -353,6 +454,10 @@ impl SessionOpener {
     /// (including a changed sequence number or metadata).
     pub fn open(&self, record: &SessionRecord) -> Result<Vec<u8>> {
         after_wiping_aead_stack(|| {
+            // A record of a session of the other format is never this session's.
+            if record.version != self.secret.version() {
+                return Err(Error::DecryptionFailed);
+            }
             let keys = self.secret.record_keys(record.sequence, &record.metadata);
             let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
             cipher

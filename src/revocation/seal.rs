@@ -8,8 +8,10 @@ use crate::abe::PublicKey;
 use crate::ct::after_wiping_stack;
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
-use crate::record::kem::refuse_guard;
+use crate::record::kem::{guarded, refuse_guard};
 use crate::record::sealed_v3::seal_v3;
+use crate::record::session::{SessionHeader, SessionSealer};
+use crate::record::session_v3;
 use crate::record::SealedRecord;
 
 /// Seals `payload` under `policy` at the versions of `notice`: a format v3 record
@@ -77,6 +79,77 @@ pub fn seal_with_notice<R: RngCore + CryptoRng + ?Sized>(
             record_id,
             metadata,
             payload,
+            rng,
+        )
+    })
+}
+
+/// Starts a sensor session under `policy` at the versions of `notice`: a format v3
+/// session (`docs/formats.md`, "Session header v3"; `docs/revocation-v3.md` §6.1) whose
+/// header keys issued before a bump of one of the policy's names do not open. Its records
+/// open as any session's ([`UserKey::open_session`](crate::UserKey::open_session), then
+/// [`SessionOpener::open`](crate::SessionOpener::open)).
+///
+/// As with [`seal_with_notice`], use a current notice, and start a new session when the
+/// notice you started it under is superseded by one that bumps a name of the policy:
+/// a session keeps the versions it started with. (The catch-up of stored sessions is not
+/// built yet: `docs/revocation.md` §0.4.)
+///
+/// ```
+/// use cipherchart::{start_session_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
+///
+/// let mut rng = rand_core::OsRng;
+/// let authority = Authority::setup(&mut rng);
+/// let notice_key = BlsSigningKey::generate(&mut rng);
+/// let now = 1_800_000_000;
+/// let notice = VersionNotice::sign(&notice_key, &NoticeFields {
+///     authority: authority.public_key().id(),
+///     statement_serial: 0,
+///     serial: now,
+///     issued_at: now,
+///     not_after: now + 3600,
+///     bump_count: 1,
+///     bump_head: [1; 32],
+///     versions: vec![(Attribute::new("role:nurse")?, 1)], // a nurse left
+/// })?
+/// .verify(&notice_key.public_key(), now, None)?;
+/// let policy = Policy::parse("role:nurse and dept:icu")?;
+/// let (header, mut sealer) =
+///     start_session_with_notice(authority.public_key(), &notice, &policy, b"bed-7", b"vitals", &mut rng)?;
+/// let hr = sealer.seal(b"hr", b"72 bpm")?;
+///
+/// let before = authority.issue_key(&["role:nurse", "dept:icu"], &mut rng)?; // version 0
+/// assert!(before.open_session(authority.public_key(), &header).is_err());
+/// let current = authority.issue_key_under(&notice, &["role:nurse", "dept:icu"], &mut rng)?;
+/// assert_eq!(current.open_session(authority.public_key(), &header)?.open(&hr)?, b"72 bpm");
+/// # Ok::<(), cipherchart::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`seal_with_notice`] (the session id and metadata bounds are a record's).
+pub fn start_session_with_notice<R: RngCore + CryptoRng + ?Sized>(
+    pk: &PublicKey,
+    notice: &VerifiedNotice,
+    policy: &Policy,
+    session_id: &[u8],
+    metadata: &[u8],
+    rng: &mut R,
+) -> Result<(SessionHeader, SessionSealer)> {
+    after_wiping_stack(|| {
+        if notice.authority() != pk.id() {
+            return Err(Error::WrongAuthority);
+        }
+        refuse_guard(policy)?;
+        // Sealed under `P and cipherchart:key-holder` (no re-key can transform it), the
+        // guard at version 0.
+        let versioned = notice.apply(&guarded(policy)?)?;
+        session_v3::start(
+            pk,
+            &versioned,
+            notice.serial(),
+            policy,
+            session_id,
+            metadata,
             rng,
         )
     })

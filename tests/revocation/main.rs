@@ -10,3 +10,4 @@ mod audit;
 mod catch_up;
 mod common;
 mod forward;
+mod sessions;

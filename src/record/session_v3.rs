@@ -1,0 +1,164 @@
+//! Sessions in format v3 (`docs/revocation-v3.md` §6.1, §11.7): the session header is a v3
+//! KEM header at the attribute versions of a version notice, with the envelope that wraps
+//! a random session key `K_b`; record `n`'s key is `HKDF(SESSION-SUBKEY, K_body, u64 n)`
+//! with `K_body = HKDF(BODY-KEY, K_b, "session-key" ‖ session id)`, and its AD binds the
+//! session id and the key commitment instead of the header digest.
+//!
+//! Built: sealing under a notice (so keys from before a bump open no session started
+//! after it: R1) and opening. Not built: progress anchors, trailers and the catch-up of
+//! closed sessions (§6.2, §6.3): a header's trailer flag must be 0.
+//!
+//! Header layout: `43 43 07 03 ‖ bytes session_id ‖ bytes metadata ‖ metadata_hash ‖
+//! u8 trailer (0) ‖ KEM header v3 with envelope`; the KEM context is
+//! `context("session", session_id, metadata_hash, key_commitment, "")` (§5.3: the trailer
+//! digest is empty while the session is open).
+
+use rand_core::{CryptoRng, RngCore};
+
+use super::envelope::{
+    body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_body_key, BodyKey,
+};
+use super::kem::{context, unguarded, KemHeader};
+use super::session::{AdBinding, SessionHeader, SessionSealer, SessionSecret};
+use super::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
+use crate::abe::PublicKey;
+use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION_V3};
+use crate::error::{EncodingError, Error, Result};
+use crate::policy::{Policy, VersionedPolicy};
+use crate::secret::random_seed;
+
+/// The purpose string of a session's body key (§5.3).
+const SESSION_KEY: &[u8] = b"session-key";
+
+/// What a v3 session header carries beside the v2 fields.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct SessionV3 {
+    pub(crate) metadata_hash: [u8; 32],
+}
+
+/// The KEM context of a v3 session (§5.3).
+fn session_context(
+    session_id: &[u8],
+    metadata_hash: &[u8; 32],
+    key_commitment: &[u8; 32],
+) -> Vec<u8> {
+    context(
+        b"session",
+        &[session_id, metadata_hash, key_commitment, b""],
+    )
+}
+
+/// The context of a decoded v3 session header.
+pub(super) fn header_context(session_id: &[u8], v3: &SessionV3, header: &KemHeader) -> Vec<u8> {
+    let commitment = header
+        .envelope
+        .as_ref()
+        .map_or([0u8; 32], |e| e.key_commitment);
+    session_context(session_id, &v3.metadata_hash, &commitment)
+}
+
+/// The encoding of a v3 session header.
+pub(super) fn write_header(h: &SessionHeader, v3: &SessionV3) -> Vec<u8> {
+    let mut w = Writer::at_version(ObjectType::SessionHeader, FORMAT_VERSION_V3);
+    w.bytes(&h.session_id);
+    w.bytes(&h.metadata);
+    w.fixed(&v3.metadata_hash);
+    // No trailer: the session is open (trailers come with the catch-up of sessions).
+    w.u8(0);
+    h.header.write(&mut w);
+    w.finish()
+}
+
+/// Decodes a v3 session header after its object header: the metadata hash must be the
+/// metadata's, the trailer flag 0, the policy guarded (`NonCanonical` otherwise).
+pub(super) fn read_header(mut r: Reader<'_>) -> Result<SessionHeader> {
+    let session_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
+    let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
+    let declared = r.fixed::<32>()?;
+    if declared != metadata_hash(&metadata) {
+        return Err(EncodingError::NonCanonical.into());
+    }
+    // A trailer (a header re-wrapped after close) is not built yet: refused.
+    if r.u8()? != 0 {
+        return Err(EncodingError::NonCanonical.into());
+    }
+    let v3 = SessionV3 {
+        metadata_hash: declared,
+    };
+    let (header, _) = KemHeader::read_v3_enveloped(&mut r, |commitment| {
+        session_context(&session_id, &declared, commitment)
+    })?;
+    r.finish()?;
+    let policy = unguarded(header.policy.policy())?;
+    Ok(SessionHeader {
+        session_id,
+        metadata,
+        header,
+        policy,
+        v3: Some(v3),
+    })
+}
+
+/// Starts a v3 session: `versioned` is the guarded policy at the notice's versions.
+pub(crate) fn start<R: RngCore + CryptoRng + ?Sized>(
+    pk: &PublicKey,
+    versioned: &VersionedPolicy,
+    notice_serial: u64,
+    policy: &Policy,
+    session_id: &[u8],
+    metadata: &[u8],
+    rng: &mut R,
+) -> Result<(SessionHeader, SessionSealer)> {
+    if session_id.len() > MAX_RECORD_ID_LEN || metadata.len() > MAX_METADATA_LEN {
+        return Err(Error::InvalidArgument("session id or metadata too long"));
+    }
+    let body_key: BodyKey = random_seed(rng);
+    let meta_hash = metadata_hash(metadata);
+    let commitment = key_commitment(&body_key);
+    let ctx = session_context(session_id, &meta_hash, &commitment);
+    let seed = random_seed(rng);
+    let header = encaps_v3(pk, versioned, (notice_serial, 0), &ctx, &seed, &body_key)?;
+    let secret = secret(&body_key, session_id, commitment);
+    Ok((
+        SessionHeader {
+            session_id: session_id.to_vec(),
+            metadata: metadata.to_vec(),
+            header,
+            policy: policy.clone(),
+            v3: Some(SessionV3 {
+                metadata_hash: meta_hash,
+            }),
+        },
+        SessionSealer {
+            secret,
+            next_sequence: 0,
+        },
+    ))
+}
+
+/// The opener's secret: unwraps `K_b` (checked against the key commitment) from a header
+/// whose seed passed the FO check.
+pub(super) fn open_secret(
+    header: &SessionHeader,
+    seed: &[u8; 32],
+    ctx: &[u8],
+) -> Result<SessionSecret> {
+    let body_key = unwrap_body_key(&header.header, seed, ctx)?;
+    let commitment = header
+        .header
+        .envelope
+        .as_ref()
+        .map(|e| e.key_commitment)
+        .ok_or(Error::DecryptionFailed)?;
+    Ok(secret(&body_key, &header.session_id, commitment))
+}
+
+fn secret(body_key: &[u8; 32], session_id: &[u8], key_commitment: [u8; 32]) -> SessionSecret {
+    SessionSecret {
+        key: *body_aead_key(body_key, SESSION_KEY, session_id),
+        binding: AdBinding::V3 {
+            session_id: session_id.to_vec(),
+            key_commitment,
+        },
+    }
+}
