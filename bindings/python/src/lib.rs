@@ -161,6 +161,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;
+    m.add_function(wrap_pyfunction!(session::start_session_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(sig::fast_aggregate_verify, m)?)?;
     m.add_function(wrap_pyfunction!(sig::aggregate_verify, m)?)?;
     m.add_function(wrap_pyfunction!(sig::batch_verify, m)?)?;

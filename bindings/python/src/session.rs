@@ -59,8 +59,51 @@ pub fn start_session(
     .map_err(to_py_err)
 }
 
+/// Starts a session under `policy` at the versions of the verified `notice` (format v3):
+/// keys issued before a bump of one of the policy's names do not open it. Raises
+/// WrongAuthority if the notice is not `public_key`'s authority's.
+#[pyfunction]
+pub fn start_session_with_notice(
+    py: Python<'_>,
+    public_key: Obj<'_, PublicKey>,
+    notice: Obj<'_, crate::version_notice::VerifiedNotice>,
+    policy: Obj<'_, Policy>,
+    session_id: Bytes,
+    metadata: Bytes,
+) -> PyResult<(SessionHeader, SessionSealer)> {
+    let public_key = &*public_key;
+    let notice = &*notice;
+    let policy = &*policy;
+    let session_id: &[u8] = &session_id;
+    let metadata: &[u8] = &metadata;
+    detached(py, || {
+        cipherchart::start_session_with_notice(
+            &public_key.0,
+            &notice.0,
+            &policy.0,
+            session_id,
+            metadata,
+            &mut OsRng,
+        )
+    })
+    .map(|(h, s)| (SessionHeader(h), SessionSealer(Mutex::new(s))))
+    .map_err(to_py_err)
+}
+
 #[pymethods]
 impl SessionHeader {
+    /// The serial of the notice a format v3 session was started under; None for v2.
+    #[getter]
+    fn notice_serial(&self) -> Option<u64> {
+        self.0.notice_serial()
+    }
+
+    /// The policy's attributes with their versions, `[(name, version), ...]` in LSSS row
+    /// order (every version 0 for a v2 session).
+    fn attribute_versions(&self) -> Vec<(String, u32)> {
+        crate::version_notice::name_versions(&self.0.attribute_versions())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "SessionHeader(session_id={}, header={})",

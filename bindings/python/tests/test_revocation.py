@@ -308,3 +308,28 @@ def test_notice_key_and_catch_up_entry_refusals(authority: Authority, n0: Verifi
     for old, new in [(b, a1), (a1, a)]:
         with pytest.raises(cipherchart.InvalidArgument):
             Entry.for_catch_up(old, new, T0)
+
+
+def test_a_session_started_under_a_notice_shuts_out_keys_from_before_the_bump(
+    authority: Authority, n0: VerifiedNotice, n1: VerifiedNotice
+) -> None:
+    pk = authority.public_key
+    policy = Policy("role:nurse and dept:icu")
+    carla = authority.issue_key_under(n0, ["role:nurse", "dept:icu"])
+    header, sealer = cipherchart.start_session_with_notice(pk, n1, policy, b"bed-7", b"vitals")
+    record = sealer.seal(b"hr", b"72 bpm")
+    assert header.notice_serial == n1.serial
+    assert header.attribute_versions() == [("role:nurse", 1), ("dept:icu", 0)]
+    with pytest.raises(cipherchart.PolicyNotSatisfied):
+        carla.open_session(pk, header)
+    ana = authority.issue_key_under(n1, ["role:nurse", "dept:icu"])
+    opener = ana.open_session(pk, cipherchart.SessionHeader.from_bytes(bytes(header)))
+    assert opener.open(cipherchart.SessionRecord.from_bytes(bytes(record))) == b"72 bpm"
+    assert bytes(header)[3] == 3 and bytes(record)[3] == 3
+    # A v2 session's record never opens in a v3 session.
+    _, v2_sealer = cipherchart.start_session(pk, policy, b"bed-7", b"vitals")
+    with pytest.raises(cipherchart.DecryptionFailed):
+        opener.open(v2_sealer.seal(b"hr", b"72 bpm"))
+    other = Authority.setup()
+    with pytest.raises(cipherchart.WrongAuthority):
+        cipherchart.start_session_with_notice(other.public_key, n1, policy, b"s", b"")

@@ -188,6 +188,20 @@ impl SessionHeader {
     pub fn digest(&self) -> Vec<u8> {
         self.0.digest().to_vec()
     }
+
+    /// The serial of the version notice a format v3 session was started under
+    /// (`startSessionWithNotice`); `undefined` for a format v2 session.
+    #[wasm_bindgen(getter, js_name = noticeSerial)]
+    pub fn notice_serial(&self) -> Option<f64> {
+        self.0.notice_serial().map(|s| s as f64)
+    }
+
+    /// The policy's attributes with their versions, `[name, version]` in LSSS row order
+    /// (every version 0 for a format v2 session).
+    #[wasm_bindgen(js_name = attributeVersions, unchecked_return_type = "Array<[string, number]>")]
+    pub fn attribute_versions(&self) -> js_sys::Array {
+        name_versions(&self.0.attribute_versions())
+    }
 }
 
 /// One record of a session. Holds no secret.
@@ -272,6 +286,40 @@ pub fn start_session(
     let (header, sealer) =
         cipherchart::start_session(&pk.0, policy.as_ref(), session_id, metadata, &mut rng())
             .map_err(to_js_err)?;
+    let out = Object::new();
+    Reflect::set(&out, &"header".into(), &SessionHeader(header).into())?;
+    Reflect::set(&out, &"sealer".into(), &SessionSealer(sealer).into())?;
+    Ok(out)
+}
+
+/// Starts a session under `policy` at the versions of the verified `notice` (format v3):
+/// keys issued before a bump of one of the policy's names do not open it. Its records open
+/// as any session's (`UserKey.openSession`).
+///
+/// # Errors
+/// Throws `WrongAuthority` if the notice is not `pk`'s authority's, `InvalidAttribute` if the
+/// policy names the reserved `cipherchart:key-holder`, `InvalidArgument` for an oversized id
+/// or metadata.
+#[wasm_bindgen(
+    js_name = startSessionWithNotice,
+    unchecked_return_type = "{ header: SessionHeader; sealer: SessionSealer }"
+)]
+pub fn start_session_with_notice(
+    pk: &PublicKey,
+    notice: &VerifiedNotice,
+    policy: &Policy,
+    #[wasm_bindgen(js_name = sessionId)] session_id: &[u8],
+    metadata: &[u8],
+) -> Result<Object, JsValue> {
+    let (header, sealer) = cipherchart::start_session_with_notice(
+        &pk.0,
+        &notice.0,
+        policy.as_ref(),
+        session_id,
+        metadata,
+        &mut rng(),
+    )
+    .map_err(to_js_err)?;
     let out = Object::new();
     Reflect::set(&out, &"header".into(), &SessionHeader(header).into())?;
     Reflect::set(&out, &"sealer".into(), &SessionSealer(sealer).into())?;

@@ -275,3 +275,22 @@ test('a verified notice names its key; a catch-up entry refuses unrelated record
     assert.throws(() => Entry.forCatchUp(older, newer, T0), cc.InvalidArgument);
   }
 });
+
+test('a session started under a notice shuts out keys from before the bump', () => {
+  const policy = Policy.parse('role:nurse and dept:icu');
+  const carla = authority.issueKeyUnder(n0, ['role:nurse', 'dept:icu']);
+  const { header, sealer } = cc.startSessionWithNotice(pk, n1, policy, enc('bed-7'), enc('vitals'));
+  const record = sealer.seal(enc('hr'), enc('72 bpm'));
+  assert.equal(header.noticeSerial, n1.serial);
+  assert.deepEqual(header.attributeVersions(), [['role:nurse', 1], ['dept:icu', 0]]);
+  assert.throws(() => carla.openSession(pk, header), cc.PolicyNotSatisfied);
+  const ana = authority.issueKeyUnder(n1, ['role:nurse', 'dept:icu']);
+  const opener = ana.openSession(pk, cc.SessionHeader.fromBytes(header.toBytes()));
+  assert.equal(new TextDecoder().decode(opener.open(cc.SessionRecord.fromBytes(record.toBytes()))), '72 bpm');
+  assert.equal(header.toBytes()[3], 3);
+  assert.equal(record.toBytes()[3], 3);
+  const v2 = cc.startSession(pk, policy, enc('bed-7'), enc('vitals'));
+  assert.throws(() => opener.open(v2.sealer.seal(enc('hr'), enc('72 bpm'))), cc.DecryptionFailed);
+  assert.equal(v2.header.noticeSerial, undefined);
+  assert.throws(() => cc.startSessionWithNotice(Authority.setup().publicKey(), n1, policy, enc('s'), enc('')), cc.WrongAuthority);
+});

@@ -170,6 +170,7 @@ export const SIGNATURES = {
   'Selection#isWithin': ['wider:Selection'],
   'Selection.any': [],
   'Selection.only': ['values:string[]'],
+  'SessionHeader#attributeVersions': [],
   'SessionHeader#equals': ['other:SessionHeader'],
   'SessionHeader#toBytes': [],
   'SessionHeader.fromBytes': ['bytes:bytes'],
@@ -229,6 +230,7 @@ export const SIGNATURES = {
   'seal': ['pk:PublicKey', 'policy:Policy', 'recordId:bytes', 'metadata:bytes', 'payload:bytes'],
   'sealStream': ['pk:PublicKey', 'policy:Policy', 'streamId:bytes', 'metadata:bytes', 'payload:bytes', 'chunkSize:?number'],
   'startSession': ['pk:PublicKey', 'policy:Policy', 'sessionId:bytes', 'metadata:bytes'],
+  'startSessionWithNotice': ['pk:PublicKey', 'notice:VerifiedNotice', 'policy:Policy', 'sessionId:bytes', 'metadata:bytes'],
   'verifyConsistency': ['oldSize:number', 'newSize:number', 'oldRoot:bytes', 'newRoot:bytes', 'path:bytes[]'],
   'verifyInclusion': ['leafHash:bytes', 'index:number', 'size:number', 'path:bytes[]', 'root:bytes'],
   // Revocation (format v3). Full build: signing, keys, sealing and catch-up.

@@ -2,11 +2,14 @@
 //! and the body key `K_b` from the secret RNG), keys issued under a notice, opening a v3
 //! record (the wrap key, the unwrap of `K_b`, its commitment compared in constant time,
 //! the body key), the authority's catch-up (`rewrap`: a one-record key from the poisoned
-//! master key, the old header opened, `K_b` wrapped again), and importing a v3 user key.
+//! master key, the old header opened, `K_b` wrapped again), importing a v3 user key, and
+//! a format v3 session (started under a notice with the secret RNG, opened with a secret
+//! key: the unwrap of the session key, `K_body`, a record's subkey and AEAD).
 
 use cipherchart::{
-    seal_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, PublicKey,
-    SealedRecord, UserKey, VerifiedNotice, VersionNotice,
+    seal_with_notice, start_session_with_notice, Attribute, Authority, BlsSigningKey,
+    NoticeFields, Policy, PublicKey, SealedRecord, SessionHeader, SessionRecord, UserKey,
+    VerifiedNotice, VersionNotice,
 };
 use rand_chacha::ChaCha20Rng;
 
@@ -27,6 +30,7 @@ pub fn cases() -> Vec<Case> {
             6,
             api_user_key_v3_import,
         ),
+        case("api_session_v3", Kind::Clean, 9, api_session_v3),
     ]
 }
 
@@ -125,6 +129,31 @@ fn api_open_v3(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_open_v3(&key, &pk, &r));
+}
+
+#[inline(never)]
+fn op_api_session_v3(key: &UserKey, pk: &PublicKey, h: &SessionHeader, r: &SessionRecord) -> Vec<u8> {
+    key.open_session(pk, h)
+        .and_then(|o| o.open(r))
+        .unwrap_or_default()
+}
+fn api_session_v3(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(n), Ok(policy)) = (notice(&pk, 1, rng), Policy::parse("role:nurse")) else {
+        return;
+    };
+    let Ok(key) = a.issue_key_under(&n, &["role:nurse"], &mut SecretRng(rng)) else {
+        return;
+    };
+    let Ok((header, mut sealer)) =
+        start_session_with_notice(&pk, &n, &policy, b"bed-7", b"vitals", &mut SecretRng(rng))
+    else {
+        return;
+    };
+    let Ok(record) = sealer.seal(b"hr", b"72 bpm") else {
+        return;
+    };
+    output(op_api_session_v3(&key, &pk, &header, &record));
 }
 
 #[inline(never)]

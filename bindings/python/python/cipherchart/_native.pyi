@@ -98,6 +98,7 @@ __all__ = [
     "VersionNotice",
     "VerifiedNotice",
     "seal_with_notice",
+    "start_session_with_notice",
 ]
 
 __version__: str
@@ -564,6 +565,11 @@ class SessionHeader:
     def policy(self) -> Policy: ...
     @property
     def digest(self) -> bytes: ...
+    @property
+    def notice_serial(self) -> Optional[int]:
+        """The serial of the notice a format v3 session was started under; None for v2."""
+    def attribute_versions(self) -> List[Tuple[str, int]]:
+        """The policy's attributes with their versions, in LSSS row order."""
 
 @final
 class SessionRecord:
@@ -863,6 +869,17 @@ def start_session(
     public_key: PublicKey, policy: Policy, session_id: _BytesLike, metadata: _BytesLike
 ) -> Tuple[SessionHeader, SessionSealer]:
     """Starts a session: its public header and a sealer for its records."""
+
+def start_session_with_notice(
+    public_key: PublicKey,
+    notice: "VerifiedNotice",
+    policy: Policy,
+    session_id: _BytesLike,
+    metadata: _BytesLike,
+) -> Tuple[SessionHeader, SessionSealer]:
+    """Starts a session at the versions of ``notice`` (format v3): keys issued before a bump
+    of one of the policy's names do not open it. Raises WrongAuthority if the notice is not
+    ``public_key``'s authority's."""
 
 def fast_aggregate_verify(
     public_keys: Sequence[BlsPublicKey], message: _BytesLike, signature: BlsSignature
