@@ -13,7 +13,10 @@ use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::seal_stream_with_chunk_size;
 use cipherchart::{leaf_hash, MerkleTree};
 use cipherchart::{seal, Action, Chain, EntryDraft, Policy};
-use cipherchart::{seal_with_notice, Attribute, BlsSigningKey, NoticeFields, VersionNotice};
+use cipherchart::{
+    seal_with_notice, start_session_with_notice, Attribute, BlsSigningKey, NoticeFields,
+    VersionNotice,
+};
 use cipherchart::{ConsentToken, Grant, Grantee, Narrowing, Window};
 use cipherchart::{FileStore, MemoryStore};
 use cipherchart::{KeyFile, KeyFileOptions};
@@ -332,5 +335,44 @@ fn main() -> Res {
         &mut rng,
     )?;
     out.put("sealed_record", "v3_plain", v3.to_bytes())?;
+    // A v3 session (started under a notice) and one of its records.
+    let (session, mut sealer) = start_session_with_notice(
+        pk,
+        &notices[2],
+        &Policy::parse("role:nurse")?,
+        b"bed-7",
+        b"vitals",
+        &mut rng,
+    )?;
+    out.put("session_header", "v3", session.to_bytes())?;
+    out.put(
+        "session_record",
+        "v3",
+        sealer.seal(b"hr", b"72 bpm")?.to_bytes(),
+    )?;
+    // Federation: a re-key to another authority and the record it refers there.
+    let other = cipherchart::Authority::setup(&mut rng);
+    let referral = f
+        .authority
+        .issue_delegation_key(&["role:nurse"], &notice_key.public_key(), &mut rng)?
+        .rekey_to(
+            other.public_key(),
+            &Policy::parse("role:surgeon")?,
+            &mut rng,
+        )?;
+    out.put("rekey", "cross_authority", &referral.to_bytes()[..])?;
+    let plain = seal(
+        pk,
+        &Policy::parse("role:nurse")?,
+        b"rec-fed",
+        b"",
+        b"referred",
+        &mut rng,
+    )?;
+    out.put(
+        "reencrypted_record",
+        "cross_authority",
+        referral.reencrypt(&plain)?.to_bytes(),
+    )?;
     Ok(())
 }

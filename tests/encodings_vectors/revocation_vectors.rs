@@ -15,8 +15,9 @@ use std::sync::OnceLock;
 
 use cipherchart::hazmat::SecretKeyBytes;
 use cipherchart::{
-    seal, seal_with_notice, Attribute, Authority, BlsPublicKey, BlsSigningKey, Error, NoticeFields,
-    Policy, SealedRecord, UserKey, VerifiedNotice, VersionNotice,
+    seal, seal_with_notice, start_session, start_session_with_notice, Attribute, Authority,
+    BlsPublicKey, BlsSigningKey, Error, NoticeFields, Policy, SealedRecord, SessionHeader,
+    SessionRecord, UserKey, VerifiedNotice, VersionNotice,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -340,6 +341,70 @@ fn generate() -> Value {
     *b.last_mut().unwrap() = 1;
     refuse("a hop on a v3 record", b);
 
+    // Sessions started under n1 and n2 (format v3), and a v2 session; who opens each.
+    let mut rng = seeded("sessions");
+    let session_policy = Policy::parse("role:nurse and dept:icu").unwrap();
+    let mut sessions_json = Vec::new();
+    let mut first_v3 = None;
+    for (name, notice) in [
+        ("session under n1", Some(&n1v)),
+        ("session under n2", Some(&n2v)),
+        ("v2 session", None),
+    ] {
+        let (header, mut sealer) = match notice {
+            Some(n) => {
+                start_session_with_notice(pk, n, &session_policy, b"bed-7", b"vitals", &mut rng)
+                    .unwrap()
+            }
+            None => start_session(pk, &session_policy, b"bed-7", b"vitals", &mut rng).unwrap(),
+        };
+        let records: Vec<SessionRecord> =
+            [(b"hr".as_slice(), b"72 bpm".as_slice()), (b"spo2", b"97 %")]
+                .iter()
+                .map(|(m, p)| sealer.seal(m, p).unwrap())
+                .collect();
+        if first_v3.is_none() && notice.is_some() {
+            first_v3 = Some(header.clone());
+        }
+        let opens: Vec<Value> = keys
+            .iter()
+            .map(|(k, key)| {
+                let out = key.open_session(pk, &header).and_then(|o| {
+                    records
+                        .iter()
+                        .map(|r| o.open(r).map(|p| String::from_utf8(p).unwrap()))
+                        .collect::<Result<Vec<_>, _>>()
+                });
+                json!({"key": k, "error": code(&out), "payloads": out.ok()})
+            })
+            .collect();
+        sessions_json.push(json!({
+            "name": name,
+            "header": hx(&header.to_bytes()),
+            "notice_serial": header.notice_serial(),
+            "attribute_versions": header.attribute_versions().iter().map(|(a, v)| json!([a.as_str(), v])).collect::<Vec<_>>(),
+            "records": records.iter().map(|r| hx(&r.to_bytes())).collect::<Vec<_>>(),
+            "opens": opens,
+        }));
+    }
+    // v3 session header refusals, by editing the first v3 header.
+    let hb = first_v3.unwrap().to_bytes();
+    let hash_at = 4 + 4 + 5 + 4 + 6;
+    let mut session_decode_errors = Vec::new();
+    let mut refuse_session = |name: &str, bytes: Vec<u8>| {
+        let r = SessionHeader::from_bytes(&bytes);
+        assert!(r.is_err(), "{name}");
+        session_decode_errors.push(
+            json!({"name": name, "bytes": hx(&bytes), "error": code(&r), "detail": kind(&r)}),
+        );
+    };
+    let mut b = hb.clone();
+    b[hash_at] ^= 1;
+    refuse_session("metadata hash", b);
+    let mut b = hb.clone();
+    b[hash_at + 32] = 1;
+    refuse_session("a trailer (not built)", b);
+
     json!({
         "version": 3,
         "generator": format!("cipherchart tests/encodings_vectors/revocation_vectors.rs (ChaCha20Rng seeded with SHA-256(\"{SEED_LABEL}/<group>\"))"),
@@ -353,6 +418,8 @@ fn generate() -> Value {
         "catch_ups": catch_ups,
         "refused_catch_ups": [{"name": "under n2 back to n1", "record": "under n2", "notice": "n1", "error": "future_version"}],
         "record_decode_errors": record_decode_errors,
+        "sessions": sessions_json,
+        "session_decode_errors": session_decode_errors,
     })
 }
 
@@ -516,6 +583,43 @@ fn every_v3_vector_checks() {
     }
     for v in list("record_decode_errors") {
         let r = SealedRecord::from_bytes(&unhex(&v, "bytes"));
+        assert_eq!(
+            (code(&r), kind(&r)),
+            (v["error"].clone(), v["detail"].clone()),
+            "{}",
+            v["name"]
+        );
+    }
+    for v in list("sessions") {
+        let header = SessionHeader::from_bytes(&unhex(&v, "header")).unwrap();
+        assert_eq!(hx(&header.to_bytes()), v["header"]);
+        assert_eq!(json!(header.notice_serial()), v["notice_serial"]);
+        let av: Vec<Value> = header
+            .attribute_versions()
+            .iter()
+            .map(|(a, v)| json!([a.as_str(), v]))
+            .collect();
+        assert_eq!(json!(av), v["attribute_versions"]);
+        let records: Vec<SessionRecord> = v["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| SessionRecord::from_bytes(&hex::decode(r.as_str().unwrap()).unwrap()).unwrap())
+            .collect();
+        for e in v["opens"].as_array().unwrap() {
+            let (_, key) = keys.iter().find(|(n, _)| e["key"] == n.as_str()).unwrap();
+            let out = key.open_session(&pk, &header).and_then(|o| {
+                records
+                    .iter()
+                    .map(|r| o.open(r).map(|p| String::from_utf8(p).unwrap()))
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            assert_eq!(code(&out), e["error"], "{} {}", v["name"], e["key"]);
+            assert_eq!(json!(out.ok()), e["payloads"]);
+        }
+    }
+    for v in list("session_decode_errors") {
+        let r = SessionHeader::from_bytes(&unhex(&v, "bytes"));
         assert_eq!(
             (code(&r), kind(&r)),
             (v["error"].clone(), v["detail"].clone()),

@@ -33,6 +33,8 @@ GROUPS = {
     "catch_ups",
     "refused_catch_ups",
     "record_decode_errors",
+    "sessions",
+    "session_decode_errors",
 }
 
 
@@ -157,3 +159,26 @@ def test_catch_ups(doc: Vector) -> None:
 def test_record_decode_errors(doc: Vector) -> None:
     for v in doc["record_decode_errors"]:
         expect(lambda: cipherchart.SealedRecord.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
+
+
+def test_sessions(doc: Vector) -> None:
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    users = keys(doc)
+    for v in doc["sessions"]:
+        header = cipherchart.SessionHeader.from_bytes(h(v, "header"))
+        assert bytes(header) == h(v, "header")
+        assert header.notice_serial == v["notice_serial"]
+        assert [list(x) for x in header.attribute_versions()] == v["attribute_versions"]
+        records = [cipherchart.SessionRecord.from_bytes(bytes.fromhex(r)) for r in v["records"]]
+        assert len(v["opens"]) == len(users)
+        for o in v["opens"]:
+            what = f"{v['name']} by {o['key']}"
+            opener = expect(lambda: users[o["key"]].open_session(pk, header), o["error"], None, what)
+            if o["error"] is None:
+                assert opener is not None
+                assert [opener.open(r).decode() for r in records] == o["payloads"], what
+
+
+def test_session_decode_errors(doc: Vector) -> None:
+    for v in doc["session_decode_errors"]:
+        expect(lambda: cipherchart.SessionHeader.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])

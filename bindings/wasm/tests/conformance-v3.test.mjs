@@ -67,7 +67,7 @@ test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
     'notice_verifications', 'notices', 'record_decode_errors', 'records', 'refused_catch_ups',
-    'version',
+    'session_decode_errors', 'sessions', 'version',
   ]);
   assert.equal(doc.version, 3);
 });
@@ -131,5 +131,25 @@ test('catch-ups: the vectors and a re-run with the master key', () => {
 test('the v3 record decoder refuses', () => {
   for (const v of doc.record_decode_errors) {
     expectOutcome(() => cc.SealedRecord.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
+
+test('v3 sessions: who opens each, and the header decoder refuses', () => {
+  const users = keys();
+  for (const v of doc.sessions) {
+    const header = cc.SessionHeader.fromBytes(h(v.header));
+    assert.equal(hex(header.toBytes()), v.header);
+    assert.equal(header.noticeSerial ?? null, v.notice_serial);
+    assert.deepEqual(header.attributeVersions(), v.attribute_versions);
+    const records = v.records.map((r) => cc.SessionRecord.fromBytes(h(r)));
+    assert.equal(v.opens.length, users.size);
+    for (const o of v.opens) {
+      const what = `${v.name} by ${o.key}`;
+      const opener = expectOutcome(() => users.get(o.key).openSession(pk(), header), o.error, null, what);
+      if (o.error === null) assert.deepEqual(records.map((r) => dec(opener.open(r))), o.payloads, what);
+    }
+  }
+  for (const v of doc.session_decode_errors) {
+    expectOutcome(() => cc.SessionHeader.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
   }
 });
