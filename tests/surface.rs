@@ -66,6 +66,7 @@ paths!(
     seal_with_notice,
     seal_stream,
     start_session,
+    start_session_with_notice,
     read_stream_info,
     rekey_digest,
     check_rekey,

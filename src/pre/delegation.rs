@@ -85,6 +85,17 @@ impl DelegationKey {
         self.rekey_to(pk, policy, rng)
     }
 
+    /// Checks, without consuming the key, that `policy` can be a re-key's target policy:
+    /// what [`rekey`](Self::rekey) and [`rekey_to`](Self::rekey_to) refuse about it before
+    /// any work. The bindings call it first, so that a refused policy does not use up the
+    /// grant's delegation key (outside review FB-1).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAttribute`] if `policy` names the reserved `cipherchart:key-holder`.
+    pub fn check_target_policy(policy: &Policy) -> Result<()> {
+        refuse_guard(policy)
+    }
+
     /// Makes a **cross-authority** re-encryption key (federation, `docs/federation.md`):
     /// it delegates what this key's attributes can open at its own authority (A) to the
     /// audience of `policy` under the authority whose public key is `target` (B). The

@@ -108,6 +108,8 @@ impl DelegationKey {
             if own != public_key.0.id() {
                 return Err(to_py_err(cipherchart::Error::WrongAuthority));
             }
+            // A refused policy does not cost the grant either (outside review FB-1).
+            cipherchart::DelegationKey::check_target_policy(&policy.0).map_err(to_py_err)?;
             slot.take().ok_or_else(used)?
         };
         detached(py, || key.rekey(&public_key.0, &policy.0, &mut OsRng))
@@ -128,12 +130,16 @@ impl DelegationKey {
     ) -> PyResult<ReKey> {
         let target = &*target;
         let policy = &*policy;
-        let key = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-            .ok_or_else(used)?;
+        let key = {
+            let mut slot = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            slot.as_ref().ok_or_else(used)?;
+            // A refused policy does not cost the grant (outside review FB-1).
+            cipherchart::DelegationKey::check_target_policy(&policy.0).map_err(to_py_err)?;
+            slot.take().ok_or_else(used)?
+        };
         detached(py, || key.rekey_to(&target.0, &policy.0, &mut OsRng))
             .map(ReKey)
             .map_err(to_py_err)

@@ -284,11 +284,6 @@ def test_rekey_refuses_another_authoritys_key_and_the_grant_survives_for_rekey_t
     assert (rekey.authority, rekey.target_authority) == (a.public_key.id, b.public_key.id)
 
 
-@pytest.mark.skip(
-    reason="FINDING FB-1: rekey_to (and rekey) refused with InvalidAttribute for a target policy "
-    "naming the reserved cipherchart:key-holder consumes the delegation key; later calls say "
-    "'already made into a re-key' although no re-key was made"
-)
 def test_a_refused_reserved_audience_does_not_consume_the_delegation_key(net: Net) -> None:
     # Attack: rekey_to with an audience naming the reserved guard attribute (alone, or inside an
     # OR with a genuine audience: an easy mistake for a policy built from user input), then the

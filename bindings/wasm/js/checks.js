@@ -175,6 +175,19 @@ const isBytes = (v) => v instanceof Uint8Array
   || (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]')
   || (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255));
 
+/**
+ * Whether an object of a class was changed after the library made it: an object of the bindings
+ * has the class's own prototype and exactly one own property, its pointer, a plain number. An
+ * own method (a `__copyForBatch` the bindings call back during a call, outside review FB-5), an
+ * accessor for the pointer, or a subclass is refused before anything runs.
+ */
+function altered(v, cls) {
+  if (Object.getPrototypeOf(v) !== cls.prototype) return true;
+  const own = Reflect.ownKeys(v);
+  const d = Object.getOwnPropertyDescriptor(v, '__wbg_ptr');
+  return own.length !== 1 || !d || !('value' in d) || typeof d.value !== 'number';
+}
+
 /** Why `v` does not fit `check`, or null if it does. */
 function problem(check, v, classes, time) {
   if (check === null) return null;
@@ -222,7 +235,11 @@ function problem(check, v, classes, time) {
     case 'class': {
       const cls = classes[check[1]];
       // `!ptr`, not `=== 0`: a shell made by `new Class()` has no pointer at all (RB-4).
-      if (v instanceof cls) return !v.__wbg_ptr ? `(a ${check[1]}) was freed or consumed by an earlier call, or never made by the library` : null;
+      if (v instanceof cls) {
+        if (!v.__wbg_ptr) return `(a ${check[1]}) was freed or consumed by an earlier call, or never made by the library`;
+        return altered(v, cls) ? `(a ${check[1]}) is not as the library made it: it has another prototype, own properties `
+          + 'besides its pointer, or an accessor for it' : null;
+      }
       if (v !== null && typeof v === 'object' && v.constructor?.name === check[1]) {
         return `is a ${check[1]} of another cipherchart build (objects of the full and the verify-only `
           + 'builds cannot be mixed: decode its bytes with this build)';
@@ -254,6 +271,30 @@ function illFormed(check, v) {
   return null;
 }
 
+/** The longest array argument copied by `snapshot` (far above any real call). */
+const MAX_COPIED_ELEMENTS = 1 << 24;
+
+/**
+ * The arguments with every array argument copied once (`slice`: each element read once, by
+ * index, no iterator), so that what is checked is what the bindings read: a getter in an array
+ * cannot hand the checks one value and the call another, nor free the receiver after it was
+ * checked (outside review FB-4).
+ */
+function snapshot(params, args) {
+  const out = Array.from(args);
+  for (let i = 0; i < params.length && i < out.length; i++) {
+    const check = params[i][1];
+    const isArray = Array.isArray(check) && (check[0] === 'array'
+      || (check[0] === 'optional' && Array.isArray(check[1]) && check[1][0] === 'array'));
+    // (Not a sparse giant: `length` 2^32 − 1 with holes would take minutes to copy; the
+    // element checks refuse its first hole at once.)
+    if (isArray && Array.isArray(out[i]) && out[i].length <= MAX_COPIED_ELEMENTS) {
+      out[i] = Array.prototype.slice.call(out[i]);
+    }
+  }
+  return out;
+}
+
 function checkArgs(where, params, args, classes) {
   for (let i = 0; i < params.length; i++) {
     const [name, check, time] = params[i];
@@ -271,7 +312,8 @@ function checkThis(where, self, cls) {
 
 function wrapFunction(where, fn, params, classes) {
   const wrapped = {
-    [fn.name](...args) {
+    [fn.name](...given) {
+      const args = snapshot(params, given);
       checkArgs(where, params, args, classes);
       return fn.apply(this, args);
     },
@@ -309,7 +351,10 @@ export function install(bindings, spec) {
       if (typeof fn !== 'function' || fn[CHECKED]) continue;
       const where = `${name}.${m}`;
       const wrapped = {
-        [m](...args) {
+        [m](...given) {
+          // The arrays first: reading them may run the caller's getters, which must not
+          // change the receiver after its check.
+          const args = snapshot(params, given);
           checkThis(where, this, cls);
           checkArgs(where, params, args, classes);
           return fn.apply(this, args);
@@ -321,7 +366,8 @@ export function install(bindings, spec) {
     const ctor = s.constructor;
     out[name] = ctor && ctor.length
       ? new Proxy(cls, {
-        construct(target, args, newTarget) {
+        construct(target, given, newTarget) {
+          const args = snapshot(ctor, given);
           checkArgs(`new ${name}`, ctor, args, classes);
           return Reflect.construct(target, args, newTarget);
         },

@@ -93,10 +93,13 @@ impl DelegationKey {
         pk: &PublicKey,
         #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
     ) -> Result<ReKey, JsValue> {
-        // Checked before taking the key, so that a wrong public key does not cost the grant.
+        // Checked before taking the key, so that a wrong public key or a refused policy
+        // does not cost the grant (outside review FB-1).
         if self.key()?.authority() != pk.0.id() {
             return Err(to_js_err(cipherchart::Error::WrongAuthority));
         }
+        cipherchart::DelegationKey::check_target_policy(target_policy.as_ref())
+            .map_err(to_js_err)?;
         let key = self.0.take().ok_or_else(consumed)?;
         key.rekey(&pk.0, target_policy.as_ref(), &mut rng())
             .map(ReKey)
@@ -117,6 +120,10 @@ impl DelegationKey {
         target: &PublicKey,
         #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
     ) -> Result<ReKey, JsValue> {
+        self.key()?;
+        // A refused policy does not cost the grant (outside review FB-1).
+        cipherchart::DelegationKey::check_target_policy(target_policy.as_ref())
+            .map_err(to_js_err)?;
         let key = self.0.take().ok_or_else(consumed)?;
         key.rekey_to(&target.0, target_policy.as_ref(), &mut rng())
             .map(ReKey)

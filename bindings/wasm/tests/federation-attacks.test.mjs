@@ -182,8 +182,7 @@ test('rekey refuses another authority\'s key without consuming; a consumed key r
   }
 });
 
-test('a refused reserved audience does not consume the delegation key',
-  { skip: 'FINDING FB-1: rekeyTo (and rekey) refused with InvalidAttribute for a target policy naming the reserved cipherchart:key-holder consumes the delegation key (isConsumed true, later calls "consumed by rekey") although no re-key was made' },
+test('a refused reserved audience does not consume the delegation key (FB-1, fixed)',
   () => {
     // Attack: rekeyTo with an audience naming the reserved guard attribute (alone, or in an
     // OR with a genuine audience: a policy built from user input), then the corrected call.
@@ -300,71 +299,47 @@ const hookedKey = (hook) => {
   return k;
 };
 
-test('code the binding runs while it copies publicKeys cannot free the borrowed key or record', () => {
-  // Attack: the wasm side copies each PublicKey by calling its `__copyForBatch` method, looked
-  // up on the element at call time; a genuine PublicKey given an own `__copyForBatch` runs the
-  // caller's code while Rust holds the receiver and the record borrowed: it re-enters
-  // openFederated with them, frees them and sprays allocations over their memory.
-  // Safe: the frees are refused (wasm-bindgen's borrow flag: never a use after free), the
-  // re-entrant call and the outer one return the true payload.
-  // Doc: README "Objects own memory inside the WebAssembly instance; it is released by the
-  // garbage collector, or at once with obj.free()".
+test('an element with its own __copyForBatch is refused before anything runs (FB-5, fixed)', () => {
+  // Attack: the wasm side copies each PublicKey by calling its `__copyForBatch`; a genuine
+  // PublicKey given an own `__copyForBatch` would run the caller's code while Rust holds the
+  // receiver and the record borrowed (re-entering, freeing them, spraying allocations).
+  // Safe: an object of the bindings has only its pointer as own property, so the checks refuse
+  // it (InvalidArgument) before any wasm runs: the hook never runs, nothing is freed.
   const record = SealedRecord.fromBytes(referred.toBytes());
   const key = doctor();
-  const refusals = [];
-  const inner = [];
-  const hooked = hookedKey(() => {
-    inner.push(dec(key.openFederated([pkA, pkB], record)));
-    for (const victim of [record, key]) {
-      try { victim.free(); } catch (e) { refusals.push(e); }
-    }
-    for (let i = 0; i < 16; i++) seal(pkC, Policy.parse('a:b'), enc(`spray${i}`), enc('m'.repeat(256)), enc('X'.repeat(4096)));
-  });
-  assert.equal(dec(key.openFederated([pkA, hooked], record)), PAYLOAD);
-  assert.deepEqual([refusals.length, inner], [2, [PAYLOAD]]);
-  assert.equal(dec(doctor().openFederated([pkA, pkB], SealedRecord.fromBytes(referred.toBytes()))), PAYLOAD);
+  let ran = 0;
+  const hooked = hookedKey(() => { ran += 1; key.free(); record.free(); });
+  invalidArgument(() => key.openFederated([pkA, hooked], record), /not as the library made it/);
+  assert.equal(ran, 0);
+  assert.equal(dec(key.openFederated([pkA, pkB], record)), PAYLOAD);
 });
 
-test('a free() refused during openFederated leaves the object usable and its secret wipeable',
-  { skip: 'FINDING FB-5: while openFederated holds the UserKey and the record borrowed it calls back into JavaScript (each element\'s __copyForBatch, looked up at call time); a free() from there throws wasm-bindgen\'s plain Error("attempted to take ownership of Rust value while it was borrowed") after zeroing the JS pointer and unregistering the finalizer: the object is dead ("null pointer passed to rust") and the UserKey\'s secret is never dropped or wiped' },
-  () => {
-    // Attack: as above, the hook frees the receiver (a secret UserKey) and the record while
-    // the call holds them; then use them, and free the key to wipe its secret.
-    // Safe: the refused free() is a CipherchartError and changes nothing: after the call both
-    // objects work and key.free() wipes the key (its pointer then refused as freed).
-    // Doc: README "call free() as soon as you are done so the secret is wiped at once";
-    // "Every error is an Error subclass of CipherchartError".
-    const record = SealedRecord.fromBytes(referred.toBytes());
-    const key = doctor();
-    const refusals = [];
-    const hooked = hookedKey(() => {
-      for (const victim of [record, key]) {
-        try { victim.free(); } catch (e) { refusals.push(e); }
-      }
-    });
-    assert.equal(dec(key.openFederated([pkA, hooked], record)), PAYLOAD);
-    for (const e of refusals) assert.ok(e instanceof cc.CipherchartError, String(e));
-    assert.equal(record.hopCount, 1);
-    assert.equal(dec(key.openFederated([pkA, pkB], record)), PAYLOAD);
-    key.free();
-    invalidArgument(() => key.openFederated([pkA, pkB], record), /freed or consumed/);
-  });
+test('the objects of a refused call stay usable and the key wipeable (FB-5, fixed)', () => {
+  // Attack: as above, the hook would free the receiver (a secret UserKey) and the record while
+  // the call holds them, leaving the key's secret never wiped.
+  // Safe: the hooked element is refused before the call; afterwards both objects work and
+  // key.free() wipes the key (its pointer then refused as freed).
+  const record = SealedRecord.fromBytes(referred.toBytes());
+  const key = doctor();
+  const hooked = hookedKey(() => { key.free(); record.free(); });
+  invalidArgument(() => key.openFederated([pkA, hooked], record), /not as the library made it/);
+  assert.equal(record.hopCount, 1);
+  assert.equal(dec(key.openFederated([pkA, pkB], record)), PAYLOAD);
+  key.free();
+  invalidArgument(() => key.openFederated([pkA, pkB], record), /freed or consumed/);
+});
 
-test('a getter in publicKeys that frees the receiver is InvalidArgument',
-  { skip: 'FINDING FB-4: the receiver of openFederated is checked before publicKeys is read; a getter in the list that frees the UserKey makes the call throw wasm-bindgen\'s plain Error("null pointer passed to rust"), not a CipherchartError' },
-  () => {
-    // Attack: the receiver is checked (live) first; while publicKeys is read, a getter frees
-    // the UserKey the method was called on.
-    // Safe: InvalidArgument (code invalid_argument) "freed or consumed", as for any freed
-    // receiver; never wasm-bindgen's plain Error.
-    // Doc: README "Every error is an Error subclass of CipherchartError with a stable .code";
-    // js/checks.js "The object a method is called on must not have been freed or consumed".
-    const key = doctor();
-    const list = [pkA, null];
-    let n = 0;
-    Object.defineProperty(list, 1, { get() { n += 1; if (n === 2) key.free(); return pkB; } });
-    invalidArgument(() => key.openFederated(list, referred), /freed or consumed/);
-  });
+test('a getter in publicKeys that frees the receiver is InvalidArgument (FB-4, fixed)', () => {
+  // Attack: while publicKeys is read, a getter frees the UserKey the method was called on.
+  // Safe: the list is read once, before the receiver is checked: InvalidArgument "freed or
+  // consumed", never wasm-bindgen's plain Error; the getter runs exactly once.
+  const key = doctor();
+  const list = [pkA, null];
+  let n = 0;
+  Object.defineProperty(list, 1, { get() { n += 1; key.free(); return pkB; } });
+  invalidArgument(() => key.openFederated(list, referred), /freed or consumed/);
+  assert.equal(n, 1);
+});
 
 test('forged objects are never taken for a PublicKey (rekeyTo target, publicKeys element)',
   { skip: 'FINDING FB-2: the argument checks accept any object with the class\'s prototype and a non-zero __wbg_ptr: rekeyTo makes a re-key toward an "authority" read out of a UserKey\'s or a DelegationKey\'s memory (or address 8), openFederated reads them as public keys, a key revived from JSON (a bare pointer) and a Proxy whose pointer changes after the check are accepted, and a pointer past the memory traps (RuntimeError "memory access out of bounds") and leaves the delegation key unusable ("recursive use of an object detected")' },
