@@ -20,11 +20,14 @@
 //   or a time). Parameters named `time`, `now`, `notBefore` or `expiry` are Unix times in
 //   **seconds** and must also be at most `MAX_TIME_SECONDS` (9999-12-31T23:59:59Z): a time in
 //   milliseconds (`Date.now()`) is refused rather than read as a date some 50 000 years ahead;
-// - a class of the package: an instance of that class from this build (an object of the
-//   verify-only build passed to the full build, or the reverse, is refused and said so), not
-//   freed and not consumed by an earlier call;
+// - a class of the package: an object this build's bindings made (a registry records each one
+//   with its class and pointer; an object of the verify-only build passed to the full build, or
+//   the reverse, is refused and said so), of that class, not freed, not consumed by an earlier
+//   call, and unaltered (its own prototype, no own property besides its pointer, the pointer it
+//   was made with): a forged, copied, JSON-revived or proxied object is refused;
 // - `T | null` / optional parameters: also `null` or `undefined`.
-// The object a method is called on must not have been freed or consumed either.
+// The object a method, a getter or `free()` is called on must pass the same class check.
+// Array arguments are read once, before any check, and the checked copy is what is passed on.
 
 import { InvalidArgument } from './errors.js';
 
@@ -35,6 +38,14 @@ export const MAX_TIME_SECONDS = 253_402_300_799;
 export const TIME_PARAMETERS = Object.freeze(['time', 'now', 'notBefore', 'expiry']);
 
 const CHECKED = Symbol.for('cipherchart.checked');
+/**
+ * Every object the bindings made (by `Class.__wrap`, which wasm-bindgen's glue calls for each
+ * object it hands out, or by a checked constructor), with its class and its pointer at birth.
+ * An argument or receiver of a class must be one of them, of that class, with that pointer (or
+ * 0 once freed): an object forged from the prototype, revived from JSON, a Proxy, or a real
+ * object whose pointer was overwritten is refused before any call (outside review FB-2, FB-3).
+ */
+const MADE = new WeakMap();
 /** The published exports of each module already wrapped. */
 const INSTALLED = new WeakMap();
 
@@ -188,6 +199,24 @@ function altered(v, cls) {
   return own.length !== 1 || !d || !('value' in d) || typeof d.value !== 'number';
 }
 
+/**
+ * Why `v`, an instance of `cls`, is not a live object of it that the bindings made, or null.
+ * @param {object} v
+ */
+function notLive(v, cls, name) {
+  const entry = MADE.get(v);
+  if (!entry || entry.cls !== cls) {
+    return !v.__wbg_ptr ? `(a ${name}) was freed or consumed by an earlier call, or never made by the library`
+      : `(a ${name}) was not made by the library (a forged or copied object)`;
+  }
+  if (!v.__wbg_ptr) return `(a ${name}) was freed or consumed by an earlier call`;
+  if (altered(v, cls) || v.__wbg_ptr !== entry.ptr) {
+    return `(a ${name}) is not as the library made it: it has another prototype, own properties besides its `
+      + 'pointer, an accessor for it, or another pointer';
+  }
+  return null;
+}
+
 /** Why `v` does not fit `check`, or null if it does. */
 function problem(check, v, classes, time) {
   if (check === null) return null;
@@ -229,17 +258,13 @@ function problem(check, v, classes, time) {
       const problems = check[1].map((c) => problem(c, v, classes, time));
       if (problems.includes(null)) return null;
       // A freed object or one of the other build: say that, not "must be A or B".
-      const specific = problems.find((p) => /freed or consumed|another cipherchart build/.test(p));
+      const specific = problems.find((p) => /freed or consumed|another cipherchart build|made by the library|library made it/.test(p));
       return specific ?? `must be ${check[1].map(label).join(' or ')}, got ${describe(v)}`;
     }
     case 'class': {
       const cls = classes[check[1]];
       // `!ptr`, not `=== 0`: a shell made by `new Class()` has no pointer at all (RB-4).
-      if (v instanceof cls) {
-        if (!v.__wbg_ptr) return `(a ${check[1]}) was freed or consumed by an earlier call, or never made by the library`;
-        return altered(v, cls) ? `(a ${check[1]}) is not as the library made it: it has another prototype, own properties `
-          + 'besides its pointer, or an accessor for it' : null;
-      }
+      if (v instanceof cls) return notLive(v, cls, check[1]);
       if (v !== null && typeof v === 'object' && v.constructor?.name === check[1]) {
         return `is a ${check[1]} of another cipherchart build (objects of the full and the verify-only `
           + 'builds cannot be mixed: decode its bytes with this build)';
@@ -305,9 +330,17 @@ function checkArgs(where, params, args, classes) {
 }
 
 function checkThis(where, self, cls) {
-  if (self instanceof cls && self.__wbg_ptr === 0) {
-    throw new InvalidArgument(`invalid argument: ${where}: this ${cls.name} was freed or consumed by an earlier call`);
+  const p = self !== null && typeof self === 'object' ? notLive(self, cls, cls.name)
+    : `(${describe(self)}) is not a ${cls.name}`;
+  if (p) throw new InvalidArgument(`invalid argument: ${where}: this ${p}`);
+}
+
+/** Records an object the bindings just made. */
+function made(obj, cls) {
+  if (obj !== null && typeof obj === 'object' && Object.getPrototypeOf(obj) === cls.prototype) {
+    MADE.set(obj, { cls, ptr: obj.__wbg_ptr });
   }
+  return obj;
 }
 
 function wrapFunction(where, fn, params, classes) {
@@ -341,6 +374,32 @@ export function install(bindings, spec) {
   }
   for (const [name, cls] of Object.entries(classes)) {
     const s = spec.classes[name];
+    // Every object the glue hands out goes through `Class.__wrap`: record it.
+    const wrap = cls.__wrap;
+    if (typeof wrap === 'function' && !wrap[CHECKED]) {
+      const recorded = function __wrap(ptr) { return made(wrap.call(this, ptr), cls); };
+      recorded[CHECKED] = true;
+      Object.defineProperty(cls, '__wrap', { value: recorded, writable: true, configurable: true });
+    }
+    // `free()` of a freed, consumed or forged object: InvalidArgument, not wasm-bindgen's plain
+    // Error (outside review RB-4).
+    const free = cls.prototype.free;
+    if (typeof free === 'function' && !free[CHECKED]) {
+      const where = `${name}.free`;
+      const checkedFree = { free() { checkThis(where, this, cls); return free.call(this); } }.free;
+      checkedFree[CHECKED] = true;
+      Object.defineProperty(cls.prototype, 'free', { value: checkedFree, writable: true, configurable: true });
+    }
+    // Getters read the receiver's memory: the receiver must be a live object of this class.
+    for (const [prop, d] of Object.entries(Object.getOwnPropertyDescriptors(cls.prototype))) {
+      if (typeof d.get !== 'function' || d.get[CHECKED]) continue;
+      const where = `${name}.${prop}`;
+      const get = d.get;
+      const checked = { get [prop]() { checkThis(where, this, cls); return get.call(this); } };
+      const g = Object.getOwnPropertyDescriptor(checked, prop).get;
+      g[CHECKED] = true;
+      Object.defineProperty(cls.prototype, prop, { ...d, get: g });
+    }
     for (const [m, params] of Object.entries(s.static)) {
       const fn = cls[m];
       if (typeof fn !== 'function' || fn[CHECKED]) continue;
@@ -364,12 +423,14 @@ export function install(bindings, spec) {
       Object.defineProperty(cls.prototype, m, { value: wrapped, writable: true, configurable: true });
     }
     const ctor = s.constructor;
-    out[name] = ctor && ctor.length
+    // Every constructor is checked and records what it makes (a class without one in the
+    // typings makes nothing usable: its objects have no pointer).
+    out[name] = ctor
       ? new Proxy(cls, {
         construct(target, given, newTarget) {
           const args = snapshot(ctor, given);
           checkArgs(`new ${name}`, ctor, args, classes);
-          return Reflect.construct(target, args, newTarget);
+          return made(Reflect.construct(target, args, newTarget), cls);
         },
       })
       : cls;

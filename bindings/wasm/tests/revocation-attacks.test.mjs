@@ -210,7 +210,6 @@ test('freed notices are refused as arguments, also after their memory is reused'
 });
 
 test('getters of a freed notice or record throw a CipherchartError',
-  { skip: 'FINDING RB-4 (open, partly fixed): a bare `new VerifiedNotice()` passed as an argument is now refused (InvalidArgument); getters and free() of a freed object still throw a plain Error("null pointer passed to rust") from wasm-bindgen, not InvalidArgument' },
   () => {
     // Attack: read a getter of a freed VerifiedNotice / VersionNotice / SealedRecord, free
     // twice, and pass `new VerifiedNotice()` (the typings say private constructor, but the

@@ -47,6 +47,106 @@ function surface(lib, dtsUrl) {
   return keys.sort();
 }
 
+// Genuine objects of every class of both builds: the checks accept only objects the bindings
+// made (outside review FB-2, FB-3), so the arguments before the one under test, and the
+// receivers, must be real ones. The verify build's are decoded from the full build's bytes.
+const T = 1_800_000_000;
+const u8 = (t) => new TextEncoder().encode(t);
+function genuineObjects() {
+  const f = full;
+  const authority = f.Authority.setup();
+  const pk = authority.publicKey();
+  const sk = f.BlsSigningKey.generate();
+  const policy = f.Policy.parse('a:b');
+  const user = authority.issueKey(['a:b']);
+  const record = f.seal(pk, policy, u8('r'), u8(''), u8('p'));
+  const chain = new f.Chain();
+  chain.signAndAppend(f.EntryDraft.forPayload(T, 'read', u8('s'), u8('p')), sk);
+  const checkpoint = chain.checkpoint(sk, 'example.org/log');
+  const token = f.ConsentToken.issueGrant(sk, new f.Grant('s', policy, T, T + 100).purposes(['care']));
+  const { header, sealer } = f.startSession(pk, policy, u8('s'), u8('m'));
+  const notice = f.VersionNotice.sign(sk, {
+    authority: pk.id, statementSerial: 0, serial: T, issuedAt: T, notAfter: T + 3600, bumpCount: 0,
+    bumpHead: new Uint8Array(32), versions: [],
+  });
+  const make = {
+    Authority: () => f.Authority.setup(),
+    PublicKey: () => pk,
+    UserKey: () => authority.issueKey(['a:b']),
+    SealedRecord: () => record,
+    DelegationKey: () => authority.issueDelegationKey(['a:b'], sk.publicKey()),
+    ReKey: () => authority.issueDelegationKey(['a:b'], sk.publicKey()).rekey(pk, f.Policy.parse('c:d')),
+    BlsSigningKey: () => f.BlsSigningKey.generate(),
+    BlsPublicKey: () => sk.publicKey(),
+    BlsSignature: () => sk.sign(u8('m')),
+    Policy: () => policy,
+    Chain: () => new f.Chain(),
+    Entry: () => chain.entry(0),
+    EntryDraft: () => new f.EntryDraft(T, 'read', u8('s'), new Uint8Array(32)),
+    Checkpoint: () => checkpoint,
+    NoteSignature: () => checkpoint.signatures[0],
+    InclusionProof: () => chain.proveInclusion(0),
+    ConsistencyProof: () => new f.ConsistencyProof(1, 1, []),
+    ProofFile: () => chain.proofFile(0, checkpoint),
+    MerkleTree: () => new f.MerkleTree(),
+    ConsentToken: () => token,
+    VerifiedConsent: () => token.verify(sk.publicKey(), T + 1),
+    Grant: () => new f.Grant('s', policy, T, T + 100),
+    Scope: () => f.Scope.all(),
+    Selection: () => f.Selection.any(),
+    Narrowing: () => new f.Narrowing(),
+    Window: () => new f.Window(T, T + 1),
+    RevocationSet: () => new f.RevocationSet(),
+    KeyFileOptions: () => new f.KeyFileOptions(),
+    SessionHeader: () => header,
+    SessionSealer: () => sealer,
+    SessionRecord: () => sealer.seal(u8('m'), u8('p')),
+    SessionOpener: () => user.openSession(pk, header),
+    StreamInfo: () => f.StreamInfo.read(f.sealStream(pk, policy, u8('s'), u8('m'), u8('p'))),
+    UnvalidatedPublicKey: () => f.UnvalidatedPublicKey.fromPublicKey(sk.publicKey()),
+    UnvalidatedSignature: () => f.UnvalidatedSignature.fromSignature(sk.sign(u8('m'))),
+    VersionNotice: () => notice,
+    VerifiedNotice: () => notice.verify(sk.publicKey(), T),
+  };
+  const v = verify;
+  const vcheckpoint = () => v.Checkpoint.fromBytes(checkpoint.toBytes());
+  const vtoken = () => v.ConsentToken.fromBytes(token.toBytes());
+  const vnotice = () => v.VersionNotice.fromBytes(notice.toBytes());
+  const vpk = () => v.BlsPublicKey.fromBytes(sk.publicKey().toBytes());
+  const makeVerify = {
+    BlsPublicKey: vpk,
+    BlsSignature: () => v.BlsSignature.fromBytes(sk.sign(u8('m')).toBytes()),
+    Checkpoint: vcheckpoint,
+    NoteSignature: () => vcheckpoint().signatures[0],
+    ConsentToken: vtoken,
+    VerifiedConsent: () => vtoken().verify(vpk(), T + 1),
+    ConsistencyProof: () => new v.ConsistencyProof(1, 1, []),
+    Entry: () => v.Entry.fromBytes(chain.entry(0).toBytes()),
+    EntryDraft: () => new v.EntryDraft(T, 'read', u8('s'), new Uint8Array(32)),
+    InclusionProof: () => new v.InclusionProof(0, 1, []),
+    MerkleTree: () => new v.MerkleTree(),
+    Policy: () => v.Policy.parse('a:b'),
+    ProofFile: () => v.ProofFile.fromBytes(chain.proofFile(0, checkpoint).toBytes()),
+    RevocationSet: () => new v.RevocationSet(),
+    Scope: () => v.Scope.all(),
+    Selection: () => v.Selection.any(),
+    UnvalidatedPublicKey: () => v.UnvalidatedPublicKey.fromBytes(sk.publicKey().toBytes()),
+    UnvalidatedSignature: () => v.UnvalidatedSignature.fromBytes(sk.sign(u8('m')).toBytes()),
+    VersionNotice: vnotice,
+    VerifiedNotice: () => vnotice().verify(vpk(), T),
+    Window: () => new v.Window(T, T + 1),
+  };
+  return new Map([[full, make], [verify, makeVerify]]);
+}
+let GENUINE;
+/** A genuine object of class `name` of `lib` (made once per class and build, never called). */
+function genuine(lib, name) {
+  GENUINE ??= genuineObjects();
+  const make = GENUINE.get(lib)[name];
+  if (!make) throw new Error(`no genuine ${name} for this build: add it to genuineObjects()`);
+  return make();
+}
+
 /** A value that passes the check of `type` (an object of the class, never called). */
 function valid(lib, type) {
   if (type.startsWith('?')) return undefined;
@@ -58,13 +158,8 @@ function valid(lib, type) {
     case 'number': case 'time': return 1;
     case 'boolean': return true;
     case 'unchecked': return undefined;
-    default: {
-      // A stand-in with a (never dereferenced) pointer: the checks refuse an object without
-      // one (a bare `new Class()`, outside review RB-4), and no call reaches the wasm here.
-      const o = Object.create(lib[type].prototype);
-      o.__wbg_ptr = 1;
-      return o;
-    }
+    default:
+      return genuine(lib, type);
   }
 }
 
@@ -78,7 +173,7 @@ function wrong(lib, other, type) {
     const alts = t.slice(1, -1).split('|');
     const accepts = (a, v) => (a === 'bytes'
       ? v instanceof Uint8Array || (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255))
-      : v instanceof lib[a] && v.__wbg_ptr !== 0);
+      : v instanceof lib[a] && v.__wbg_ptr !== 0 && Object.getPrototypeOf(v) === lib[a].prototype);
     const seen = new Set();
     return alts.flatMap((a) => wrong(lib, other, a))
       .filter(([what, v]) => !alts.some((a) => accepts(a, v)) && !seen.has(what) && seen.add(what));
@@ -120,7 +215,7 @@ function wrong(lib, other, type) {
 function call(lib, key, args) {
   if (key.startsWith('new ')) return new lib[key.slice(4)](...args);
   const [cls, method] = key.includes('#') ? key.split('#') : [null, null];
-  if (cls) return lib[cls].prototype[method].apply(Object.create(lib[cls].prototype), args);
+  if (cls) return lib[cls].prototype[method].apply(genuine(lib, cls), args);
   if (key.includes('.')) {
     const [c, m] = key.split('.');
     return lib[c][m](...args);
