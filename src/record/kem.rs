@@ -200,6 +200,27 @@ impl KemHeader {
         w.fixed(&self.encoding);
     }
 
+    /// The notice serial of a v3 header; `None` for v2.
+    pub(crate) fn notice_serial(&self) -> Option<u64> {
+        match self.format {
+            HeaderFormat::V3 { notice_serial, .. } => Some(notice_serial),
+            HeaderFormat::V2 => None,
+        }
+    }
+
+    /// The policy's attributes with their versions, in LSSS row order, without the holder
+    /// guard (a session's or stream's header is sealed under it; it is always version 0).
+    pub(crate) fn attribute_versions(&self) -> Vec<(crate::policy::Attribute, u32)> {
+        self.policy
+            .policy()
+            .attributes()
+            .iter()
+            .cloned()
+            .zip(self.policy.versions().iter().copied())
+            .filter(|(a, _)| a.as_str() != crate::policy::HOLDER_GUARD)
+            .collect()
+    }
+
     /// Whether the header is a v3 header.
     pub(crate) fn is_v3(&self) -> bool {
         matches!(self.format, HeaderFormat::V3 { .. })

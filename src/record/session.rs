@@ -86,25 +86,14 @@ impl SessionHeader {
     /// The serial of the version notice a format v3 session was started under
     /// ([`start_session_with_notice`](crate::start_session_with_notice)); `None` for v2.
     pub fn notice_serial(&self) -> Option<u64> {
-        match self.header.format {
-            crate::record::kem::HeaderFormat::V3 { notice_serial, .. } => Some(notice_serial),
-            crate::record::kem::HeaderFormat::V2 => None,
-        }
+        self.header.notice_serial()
     }
 
     /// The policy's attributes with their versions, in LSSS row order (every version 0
     /// for a format v2 session). Read from the FO-bound header; the holder guard is not
     /// listed.
     pub fn attribute_versions(&self) -> Vec<(crate::policy::Attribute, u32)> {
-        let policy = &self.header.policy;
-        policy
-            .policy()
-            .attributes()
-            .iter()
-            .cloned()
-            .zip(policy.versions().iter().copied())
-            .filter(|(a, _)| a.as_str() != crate::policy::HOLDER_GUARD)
-            .collect()
+        self.header.attribute_versions()
     }
 
     /// The canonical encoding (`docs/formats.md`, "Session header" and "Session header

@@ -159,23 +159,13 @@ impl SealedRecord {
     /// The record's own policy attributes with their versions, in LSSS row order (every
     /// version 0 for a format v2 record). Read from the FO-bound header.
     pub fn attribute_versions(&self) -> Vec<(Attribute, u32)> {
-        let policy = &self.header.policy;
-        policy
-            .policy()
-            .attributes()
-            .iter()
-            .cloned()
-            .zip(policy.versions().iter().copied())
-            .collect()
+        self.header.attribute_versions()
     }
 
     /// The serial of the version notice the record's header was sealed (or last caught
     /// up) under; `None` for a format v2 record.
     pub fn notice_serial(&self) -> Option<u64> {
-        match self.header.format {
-            crate::record::kem::HeaderFormat::V3 { notice_serial, .. } => Some(notice_serial),
-            crate::record::kem::HeaderFormat::V2 => None,
-        }
+        self.header.notice_serial()
     }
 
     /// The body commitment of a format v3 record (`docs/revocation-v3.md` §5.1:

@@ -34,6 +34,23 @@ impl DelegationKey {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         guard.as_ref().map(f).ok_or_else(used)
     }
+
+    /// Takes the key out for a re-key toward `policy`, after `check` and the policy check
+    /// passed: a refusal leaves the grant usable (outside review FB-1); a second use raises
+    /// InvalidArgument.
+    fn take_for(
+        &self,
+        policy: &cipherchart::Policy,
+        check: impl FnOnce(&cipherchart::DelegationKey) -> cipherchart::Result<()>,
+    ) -> PyResult<cipherchart::DelegationKey> {
+        let mut slot = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        check(slot.as_ref().ok_or_else(used)?).map_err(to_py_err)?;
+        cipherchart::DelegationKey::check_target_policy(policy).map_err(to_py_err)?;
+        slot.take().ok_or_else(used)
+    }
 }
 
 fn used() -> PyErr {
@@ -97,21 +114,13 @@ impl DelegationKey {
     ) -> PyResult<ReKey> {
         let public_key = &*public_key;
         let policy = &*policy;
-        let key = {
-            let mut slot = self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // Checked before taking the key, so that a wrong public key does not cost the
-            // grant (as in JavaScript).
-            let own = slot.as_ref().ok_or_else(used)?.authority();
-            if own != public_key.0.id() {
-                return Err(to_py_err(cipherchart::Error::WrongAuthority));
+        let key = self.take_for(&policy.0, |own| {
+            // A wrong public key does not cost the grant (as in JavaScript).
+            if own.authority() != public_key.0.id() {
+                return Err(cipherchart::Error::WrongAuthority);
             }
-            // A refused policy does not cost the grant either (outside review FB-1).
-            cipherchart::DelegationKey::check_target_policy(&policy.0).map_err(to_py_err)?;
-            slot.take().ok_or_else(used)?
-        };
+            Ok(())
+        })?;
         detached(py, || key.rekey(&public_key.0, &policy.0, &mut OsRng))
             .map(ReKey)
             .map_err(to_py_err)
@@ -130,16 +139,7 @@ impl DelegationKey {
     ) -> PyResult<ReKey> {
         let target = &*target;
         let policy = &*policy;
-        let key = {
-            let mut slot = self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            slot.as_ref().ok_or_else(used)?;
-            // A refused policy does not cost the grant (outside review FB-1).
-            cipherchart::DelegationKey::check_target_policy(&policy.0).map_err(to_py_err)?;
-            slot.take().ok_or_else(used)?
-        };
+        let key = self.take_for(&policy.0, |_| Ok(()))?;
         detached(py, || key.rekey_to(&target.0, &policy.0, &mut OsRng))
             .map(ReKey)
             .map_err(to_py_err)
