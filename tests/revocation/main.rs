@@ -10,4 +10,5 @@ mod audit;
 mod catch_up;
 mod common;
 mod forward;
+mod session_attacks;
 mod sessions;
