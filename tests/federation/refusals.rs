@@ -213,10 +213,12 @@ fn a_hop_relabelled_to_another_authority_opens_nothing() {
 }
 
 #[test]
-fn a_cross_authority_hop_moved_onto_a_same_authority_grant_opens_nothing() {
-    // The grant's blinding is bound to both authorities: the same capsule seed under a
-    // same-authority derivation gives another z, so a hop whose source is changed (here
-    // by relabelling the record's own header to B: every layer B's) fails the checks.
+fn a_referred_record_relabelled_as_all_bs_opens_nothing() {
+    // The record's own header relabelled to B makes every layer B's, so B's key alone
+    // passes the authority checks; the header's FO check under B's public key (and the
+    // same-authority blinding the hop would then be read with) fail: `decryption_failed`.
+    // The derivations themselves are pinned by
+    // `pre::tests::a_cross_authority_blinding_is_bound_to_both_authorities`.
     let mut rng = rng(17);
     let net = Network::new(&mut rng);
     let referred = net
