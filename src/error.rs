@@ -441,6 +441,12 @@ pub enum Error {
     /// An object carries an attribute version above every notice the verifier can check
     /// (code `future_version`, `docs/revocation-v3.md` §3.3, §4.5).
     FutureVersion,
+    /// A re-key is at older attribute versions than the current notice of its source or
+    /// its target authority (code `stale_rekey`, `docs/revocation-v3.md` §7.5): a name it
+    /// delegates, or a name of its target policy, was bumped since it was made, so
+    /// applying it could deliver a record to an audience a revocation shut out. Make a new
+    /// re-key under the current notices.
+    StaleReKey,
 }
 
 impl Error {
@@ -465,6 +471,7 @@ impl Error {
         "stale_notice",
         "notice_rollback",
         "future_version",
+        "stale_rekey",
     ];
 
     /// The stable machine-readable code of this error, shared by the Rust, Python and
@@ -493,6 +500,7 @@ impl Error {
             Self::StaleNotice => "stale_notice",
             Self::NoticeRollback => "notice_rollback",
             Self::FutureVersion => "future_version",
+            Self::StaleReKey => "stale_rekey",
         }
     }
 
@@ -545,6 +553,9 @@ impl fmt::Display for Error {
             }
             Self::FutureVersion => {
                 f.write_str("an attribute version is above every known version notice")
+            }
+            Self::StaleReKey => {
+                f.write_str("the re-key is at attribute versions a newer notice superseded")
             }
         }
     }
@@ -768,6 +779,7 @@ mod tests {
             Error::StaleNotice,
             Error::NoticeRollback,
             Error::FutureVersion,
+            Error::StaleReKey,
         ]
     }
 
@@ -790,6 +802,7 @@ mod tests {
             Error::StaleNotice => "stale_notice",
             Error::NoticeRollback => "notice_rollback",
             Error::FutureVersion => "future_version",
+            Error::StaleReKey => "stale_rekey",
         }
     }
 

@@ -116,7 +116,7 @@ pub use record::session::{
     start_session, SessionHeader, SessionOpener, SessionRecord, SessionSealer,
 };
 pub use record::stream::{read_stream_info, seal_stream, seal_stream_with_chunk_size, StreamInfo};
-pub use record::{seal, SealedRecord};
+pub use record::{seal, GrantRef, SealedRecord};
 
 // Passphrase-protected key files (age, scrypt).
 #[cfg(feature = "keyfile")]

@@ -264,13 +264,35 @@ impl KeyMaterial {
     /// whose versions are all 0 is `NonCanonical`: such a key has exactly one encoding,
     /// the v2 one. Checked in the structural pass, before any point is decoded.
     pub(crate) fn read_v3(r: &mut Reader<'_>, guard: bool) -> Result<Self> {
+        let key = Self::read_v3_body(r, guard)?;
+        if key.is_unversioned() {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        Ok(key)
+    }
+
+    /// The v3 body with any versions, all 0 included: the blinded key inside a format v3
+    /// re-key, whose format the capsule fixes (`docs/formats.md`, "ReKey v3"), so an
+    /// unversioned body has one encoding there too.
+    pub(crate) fn read_v3_body(r: &mut Reader<'_>, guard: bool) -> Result<Self> {
         let authority = r.fixed::<32>()?;
         let (attributes, versions) =
             vattr::read_list(r, 1, MAX_KEY_ATTRIBUTES, MAX_KEY_ATTRIBUTES)?;
-        if versions.iter().all(|&v| v == 0) {
-            return Err(EncodingError::NonCanonical.into());
-        }
         Self::read_points(r, authority, attributes, versions, guard)
+    }
+
+    /// The key id (`docs/revocation-v3.md` §7.1): SHA-256 of the `KEY-ID` tag ‖ authority
+    /// id ‖ `K0` (three compressed G2 points, compressed in constant time). Secret-derived;
+    /// only the holder and the issuer can compute it.
+    pub(crate) fn key_id(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(crate::hash::dst::KEY_ID);
+        h.update(self.authority);
+        for p in &self.k0 {
+            h.update(p.to_point().to_compressed().as_ref());
+        }
+        h.finalize().into()
     }
 
     /// The guard flag and the points of either body, after its attributes.

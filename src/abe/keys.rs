@@ -366,10 +366,11 @@ impl Authority {
     pub(crate) fn unguarded_key_material<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
         &self,
         attributes: &[S],
+        version_of: impl Fn(&Attribute) -> u32,
         rng: &mut R,
     ) -> Result<KeyMaterial> {
         let attributes = canonical_attribute_set(attributes)?;
-        let versions = vec![0; attributes.len()];
+        let versions = attributes.iter().map(version_of).collect();
         self.key_material(attributes, versions, false, rng)
     }
 

@@ -23,7 +23,12 @@ pub fn rekey_digest(rekey: &ReKey) -> [u8; 32] {
     // (the message schedule of SHA-256's portable backend): wiped like the rest.
     after_wiping_stack(|| {
         let mut h = Sha256::new();
-        h.update(dst::CONSENT_REKEY_DIGEST);
+        // A v3 re-key under its own tag (`docs/revocation-v3.md` §11.6).
+        h.update(if rekey.is_v3() {
+            dst::CONSENT_REKEY_DIGEST_V3
+        } else {
+            dst::CONSENT_REKEY_DIGEST
+        });
         h.update(rekey.to_bytes().as_slice());
         h.finalize().into()
     })

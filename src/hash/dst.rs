@@ -142,6 +142,27 @@ pub(crate) const SESSION_AD_V3: &[u8] = b"CIPHERCHART-V01-SESSION-AD-V3-with-SHA
 /// The first field of a version notice's signed message (§11.2).
 pub(crate) const NOTICE_SIG: &[u8] = b"CIPHERCHART-V01-NOTICE-SIG";
 
+/// H_z of a format v3 re-key (`docs/revocation-v3.md` §10.2): source id ‖ target id ‖
+/// capsule seed w → blinding scalar z, within one authority as across two.
+pub(crate) const REKEY_BLIND_V3: &[u8] = b"CIPHERCHART-V01-REKEY-BLIND-V3-with-expander-SHA256-128";
+
+/// What a v3 hop's record capsule commits to (§11.5): SHA-256 of this tag ‖ len32 ‖
+/// record id ‖ metadata hash ‖ v3 header digest ‖ u8 index ‖ grant id ‖ the hops below.
+pub(crate) const HOP_BINDING_V3: &[u8] = b"CIPHERCHART-V01-HOP-BINDING-V3-with-SHA256";
+
+/// The digest of a format v3 re-key a consent authorises: SHA-256 of this tag ‖ its
+/// encoding (§11.6).
+pub(crate) const CONSENT_REKEY_DIGEST_V3: &[u8] =
+    b"CIPHERCHART-V01-CONSENT-REKEY-DIGEST-V3-with-SHA256";
+
+/// A user or delegation key's id (§7.1): SHA-256 of this tag ‖ authority id ‖ `K0` (its
+/// three compressed G2 points). Only the holder and the issuer can compute it.
+pub(crate) const KEY_ID: &[u8] = b"CIPHERCHART-V01-KEY-ID-with-SHA256";
+
+/// A v3 grant id (§7.1): the first 16 bytes of SHA-256 of this tag ‖ source authority id
+/// ‖ delegation key id.
+pub(crate) const GRANT_ID: &[u8] = b"CIPHERCHART-V01-GRANT-ID-with-SHA256";
+
 /// Every tag above, for the tests that check they are distinct and well formed.
 #[cfg(test)]
 pub(crate) const ALL: &[&[u8]] = &[
@@ -178,4 +199,9 @@ pub(crate) const ALL: &[&[u8]] = &[
     RECORD_AD_V3,
     SESSION_AD_V3,
     NOTICE_SIG,
+    REKEY_BLIND_V3,
+    HOP_BINDING_V3,
+    CONSENT_REKEY_DIGEST_V3,
+    KEY_ID,
+    GRANT_ID,
 ];

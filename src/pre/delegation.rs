@@ -7,16 +7,19 @@ use core::fmt;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use super::layers::{blinding_scalar, grant_context, Authorities};
-use super::rekey::ReKey;
+use super::layers::{blinding_scalar, grant_context, grant_context_v3, Authorities};
+use super::rekey::{ReKey, ReKeyV3};
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey};
 use crate::ct::after_wiping_stack;
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::ct::declassify::Declassify;
+use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION, FORMAT_VERSION_V3};
 use crate::error::{Error, Result};
 use crate::policy::{Attribute, Policy};
-use crate::record::hop::GRANT_ID_LEN;
+use crate::record::envelope::encaps_v3_capsule;
+use crate::record::hop::{GrantRef, GRANT_ID_LEN};
 use crate::record::kem::{encaps, refuse_guard};
+use crate::revocation::VerifiedNotice;
 use crate::secret::random_seed;
 use crate::sig::BlsPublicKey;
 
@@ -134,6 +137,12 @@ impl DelegationKey {
     ) -> Result<ReKey> {
         after_wiping_stack(|| {
             refuse_guard(policy)?;
+            if !self.material.is_unversioned() {
+                // A v2 re-key's encoding has no versions.
+                return Err(Error::InvalidArgument(
+                    "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
+                ));
+            }
             let mut grant_id = [0u8; GRANT_ID_LEN];
             rng.fill_bytes(&mut grant_id);
             let delegator = self.delegator.to_bytes();
@@ -147,7 +156,7 @@ impl DelegationKey {
                 &grant_context(&grant_id, &delegator, authorities),
                 rng,
             )?;
-            let z = blinding_scalar(authorities, &w)?;
+            let z = blinding_scalar(authorities, &w, false)?;
             // Blind every component: K̃ = K^{1/z}.
             let material = Box::new(
                 self.material
@@ -160,31 +169,179 @@ impl DelegationKey {
                 pk: target.clone(),
                 hop_key: random_seed(rng),
                 delegator: self.delegator,
+                v3: None,
             })
         })
     }
 
-    /// The canonical encoding (`docs/formats.md`, "DelegationKey"). Secret.
+    /// The key id (`docs/revocation-v3.md` §7.1): SHA-256 of the authority id and `K0`
+    /// under the `KEY-ID` tag. Only the holder and the issuer can compute it; a format v3
+    /// re-key names it, and derives its grant id from it.
+    pub fn key_id(&self) -> [u8; 32] {
+        after_wiping_stack(|| {
+            let mut id = self.material.key_id();
+            // Public once computed: it is written into the re-key and the grant id.
+            Declassify::declassify(&mut id);
+            id
+        })
+    }
+
+    /// Makes a **format v3** re-encryption key (`docs/revocation-v3.md` §7, §11.6;
+    /// `docs/formats.md`, "ReKey v3"), which transforms format v3 records (sealed under a
+    /// version notice, [`seal_with_notice`](crate::seal_with_notice)): it delegates what
+    /// this key's attributes, at their versions, open at its own authority to the
+    /// audience of `policy` under the authority whose public key is `target` (this
+    /// authority's own, or another's for a referral), sealed at the versions of
+    /// `target_notice`, that authority's current notice. Consumes the delegation key.
+    ///
+    /// `parent` is the grant whose audience this key's holder belongs to, when the holder
+    /// forwards records it received through that grant (multi-hop): the re-key then
+    /// transforms only records whose newest hop is of that grant
+    /// ([`SealedRecord::newest_grant`](crate::SealedRecord::newest_grant)). Without a
+    /// parent it transforms only records without hops. The grant id is derived from
+    /// this key's id ([`key_id`](Self::key_id)): one delegation key, one grant.
+    ///
+    /// A proxy checks the re-key against the current notices before using it
+    /// ([`ReKey::check_current`]): a bump of a delegated name or of a target name makes it
+    /// stale, and a new one is made under the new notices.
+    ///
+    /// ```
+    /// use cipherchart::{seal_with_notice, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
+    /// let mut rng = rand_core::OsRng;
+    /// let hospital = Authority::setup(&mut rng);
+    /// let pk = hospital.public_key();
+    /// let notice_key = BlsSigningKey::generate(&mut rng);
+    /// let now = 1_800_000_000;
+    /// let notice = VersionNotice::sign(&notice_key, &NoticeFields {
+    ///     authority: pk.id(), statement_serial: 0, serial: now, issued_at: now,
+    ///     not_after: now + 3600, bump_count: 0, bump_head: [0; 32], versions: vec![],
+    /// })?
+    /// .verify(&notice_key.public_key(), now, None)?;
+    /// let record = seal_with_notice(pk, &notice, &Policy::parse("patient:42")?, b"ecg-1", b"", b"ECG", &mut rng)?;
+    ///
+    /// let consent_key = BlsSigningKey::generate(&mut rng);
+    /// let delegation = hospital.issue_delegation_key_under(&notice, &["patient:42"], &consent_key.public_key(), &mut rng)?;
+    /// let rekey = delegation.rekey_under(pk, &notice, &Policy::parse("role:cardiologist")?, None, &mut rng)?;
+    /// rekey.check_current(&[&notice])?; // the proxy's check
+    /// let shared = rekey.reencrypt(&record)?;
+    /// let doctor = hospital.issue_key_under(&notice, &["role:cardiologist"], &mut rng)?;
+    /// assert_eq!(doctor.open(pk, &shared)?, b"ECG");
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::WrongAuthority`] if `target_notice` is not `target`'s authority's;
+    /// [`Error::InvalidAttribute`] if `policy` names the reserved
+    /// `cipherchart:key-holder`.
+    pub fn rekey_under<R: RngCore + CryptoRng + ?Sized>(
+        self,
+        target: &PublicKey,
+        target_notice: &VerifiedNotice,
+        policy: &Policy,
+        parent: Option<GrantRef>,
+        rng: &mut R,
+    ) -> Result<ReKey> {
+        after_wiping_stack(|| {
+            Self::check_target(target, target_notice, policy)?;
+            let versioned = target_notice.apply(policy)?;
+            let delegation_key_id = self.key_id();
+            let grant_id = derived_grant_id(&self.material.authority, &delegation_key_id);
+            let delegator = self.delegator.to_bytes();
+            let authorities = Authorities {
+                source: &self.material.authority,
+                target: &target.id,
+            };
+            let ctx = grant_context_v3(
+                &grant_id,
+                &delegator,
+                authorities.source,
+                parent.map(|p| p.to_bytes()).as_ref(),
+            );
+            let w = random_seed(rng);
+            let (capsule, _) =
+                encaps_v3_capsule(target, &versioned, (target_notice.serial(), 0), &ctx, &w)?;
+            let z = blinding_scalar(authorities, &w, true)?;
+            let material = Box::new(
+                self.material
+                    .restrict_and_blind(self.material.attributes.clone(), &z.invert())?,
+            );
+            Ok(ReKey {
+                grant_id,
+                material,
+                capsule,
+                pk: target.clone(),
+                hop_key: random_seed(rng),
+                delegator: self.delegator,
+                v3: Some(ReKeyV3 {
+                    delegation_key_id,
+                    parent,
+                }),
+            })
+        })
+    }
+
+    /// What [`rekey_under`](Self::rekey_under) refuses about its target before any work
+    /// (the bindings call it before taking the key, as [`check_target_policy`](Self::check_target_policy)).
+    ///
+    /// # Errors
+    /// [`Error::WrongAuthority`] if the notice is not `target`'s authority's;
+    /// [`Error::InvalidAttribute`] if `policy` names the reserved `cipherchart:key-holder`.
+    pub fn check_target(
+        target: &PublicKey,
+        target_notice: &VerifiedNotice,
+        policy: &Policy,
+    ) -> Result<()> {
+        if target_notice.authority() != target.id {
+            return Err(Error::WrongAuthority);
+        }
+        refuse_guard(policy)
+    }
+
+    /// The canonical encoding (`docs/formats.md`, "DelegationKey"). Secret. As for user
+    /// keys, a key with every attribute at version 0 is written in format v2, one with
+    /// any version ≥ 1 ([`Authority::issue_delegation_key_under`]) in format v3
+    /// (`43 43 09 03`, the key body with `list<vattr>`).
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         after_wiping_stack(|| {
-            let mut w = Writer::with_capacity(
-                ObjectType::DelegationKey,
-                self.material.encoded_len() + crate::sig::PUBLIC_KEY_LEN,
-            );
-            self.material.write(&mut w);
+            let m = &self.material;
+            let mut w = if m.is_unversioned() {
+                let mut w = Writer::with_capacity(
+                    ObjectType::DelegationKey,
+                    m.encoded_len() + crate::sig::PUBLIC_KEY_LEN,
+                );
+                m.write(&mut w);
+                w
+            } else {
+                let mut w = Writer::with_capacity_at(
+                    ObjectType::DelegationKey,
+                    FORMAT_VERSION_V3,
+                    m.encoded_len_v3() + crate::sig::PUBLIC_KEY_LEN,
+                );
+                m.write_v3(&mut w);
+                w
+            };
             w.fixed(&self.delegator.to_bytes());
             Zeroizing::new(w.finish())
         })
     }
 
-    /// Decodes and validates a delegation key.
+    /// Decodes and validates a delegation key of format v2 or v3.
     ///
     /// # Errors
-    /// [`Error::InvalidEncoding`] for any malformed input.
+    /// [`Error::InvalidEncoding`] for any malformed input (in v3 also a key whose
+    /// versions are all 0: `NonCanonical`, its one encoding is v2's).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         after_wiping_stack(|| {
-            let mut r = Reader::new(bytes, ObjectType::DelegationKey)?;
-            let material = Box::new(KeyMaterial::read(&mut r, false)?);
+            let (mut r, version) = Reader::new_at(
+                bytes,
+                ObjectType::DelegationKey,
+                &[FORMAT_VERSION, FORMAT_VERSION_V3],
+            )?;
+            let material = Box::new(if version == FORMAT_VERSION_V3 {
+                KeyMaterial::read_v3(&mut r, false)?
+            } else {
+                KeyMaterial::read(&mut r, false)?
+            });
             let delegator =
                 BlsPublicKey::from_bytes(&r.fixed::<{ crate::sig::PUBLIC_KEY_LEN }>()?)?;
             r.finish()?;
@@ -228,9 +385,54 @@ impl Authority {
     ) -> Result<DelegationKey> {
         after_wiping_stack(|| {
             Ok(DelegationKey {
-                material: Box::new(self.unguarded_key_material(attributes, rng)?),
+                material: Box::new(self.unguarded_key_material(attributes, |_| 0, rng)?),
                 delegator: *delegator,
             })
         })
     }
+
+    /// [`issue_delegation_key`](Self::issue_delegation_key) with each attribute at its
+    /// current version under `notice` (as [`issue_key_under`](Self::issue_key_under)):
+    /// the delegation key for a grant of records sealed under notices
+    /// ([`DelegationKey::rekey_under`]).
+    ///
+    /// # Errors
+    /// [`Error::WrongAuthority`] if `notice` is another authority's; otherwise as
+    /// [`issue_key`](Authority::issue_key).
+    pub fn issue_delegation_key_under<S: AsRef<str>, R: RngCore + CryptoRng + ?Sized>(
+        &self,
+        notice: &VerifiedNotice,
+        attributes: &[S],
+        delegator: &BlsPublicKey,
+        rng: &mut R,
+    ) -> Result<DelegationKey> {
+        if notice.authority() != self.public_key().id() {
+            return Err(Error::WrongAuthority);
+        }
+        let notice = notice.notice();
+        after_wiping_stack(|| {
+            Ok(DelegationKey {
+                material: Box::new(self.unguarded_key_material(
+                    attributes,
+                    |a| notice.version_of(a),
+                    rng,
+                )?),
+                delegator: *delegator,
+            })
+        })
+    }
+}
+
+/// A v3 grant id (`docs/revocation-v3.md` §7.1): the first 16 bytes of SHA-256 of the
+/// `GRANT-ID` tag ‖ source authority id ‖ delegation key id.
+fn derived_grant_id(source: &[u8; 32], delegation_key_id: &[u8; 32]) -> [u8; GRANT_ID_LEN] {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(crate::hash::dst::GRANT_ID)
+        .chain_update(source)
+        .chain_update(delegation_key_id)
+        .finalize();
+    let mut id = [0u8; GRANT_ID_LEN];
+    id.copy_from_slice(&digest[..GRANT_ID_LEN]);
+    id
 }

@@ -24,7 +24,10 @@ use crate::ct::{declassify_choice, Gt, SecretGt, SecretScalar};
 use crate::encoding::Writer;
 use crate::error::{Error, Result};
 use crate::hash::{dst, expand_message_xmd};
-use crate::record::hop::{DELEGATOR_LEN, GRANT_ID_LEN};
+use crate::record::envelope::metadata_hash;
+use crate::record::hop::{Hop, DELEGATOR_LEN, GRANT_ID_LEN};
+use crate::record::hop_v3::hop_binding_v3;
+pub(crate) use crate::record::hop_v3::{grant_context_v3, qualified, record_capsule_context};
 use crate::record::kem::{context, Seed};
 use crate::record::SealedRecord;
 
@@ -61,14 +64,50 @@ pub(crate) fn grant_context(
     }
 }
 
+/// The grant-capsule context of hop `index` (1-based) of `record`, in the record's
+/// format: v2's ([`grant_context`]) on a v2 record; on a v3 record
+/// [`grant_context_v3`], which always names the source authority and the parent grant,
+/// qualified by layer `index − 2`'s authority (`docs/revocation-v3.md` §5.3, §7.3).
+pub(crate) fn hop_grant_context(
+    record: &SealedRecord,
+    index: usize,
+    hop: &Hop,
+    authorities: Authorities<'_>,
+) -> Vec<u8> {
+    if !record.header.is_v3() {
+        return grant_context(&hop.grant_id, &hop.delegator, authorities);
+    }
+    let parent = hop.parent.and_then(|p| {
+        let authority = record.layer_authority(index.checked_sub(2)?)?;
+        Some(qualified(authority, &p))
+    });
+    grant_context_v3(
+        &hop.grant_id,
+        &hop.delegator,
+        authorities.source,
+        parent.as_ref(),
+    )
+}
+
 /// What the record capsule of hop `index` (1-based) commits to: the record's id,
 /// metadata and header, the hop's position and grant, and every hop below it. Any
-/// change to these makes the capsule's FO check fail.
+/// change to these makes the capsule's FO check fail. A v3 record uses the v3 binding
+/// ([`hop_binding_v3`]: the metadata hash and the v3 header digest, under its own tag).
 pub(crate) fn hop_binding(
     record: &SealedRecord,
     index: usize,
     grant_id: &[u8; GRANT_ID_LEN],
 ) -> [u8; 32] {
+    if record.header.is_v3() {
+        return hop_binding_v3(
+            record.record_id(),
+            &metadata_hash(record.metadata()),
+            &record.header_digest(),
+            index,
+            grant_id,
+            record.hops(),
+        );
+    }
     let mut w = Writer::raw();
     w.bytes(record.record_id());
     w.bytes(record.metadata());
@@ -87,11 +126,6 @@ pub(crate) fn hop_binding(
     h.finalize().into()
 }
 
-/// The KEM context of a record capsule with this binding.
-pub(crate) fn record_capsule_context(binding: &[u8; 32]) -> Vec<u8> {
-    context(b"record-capsule", &[binding])
-}
-
 /// The seed of a record capsule: HKDF-SHA256 of the re-key's secret hop key over the
 /// binding, so re-encrypting the same record twice gives the same hop and nobody without
 /// the re-key can predict `Z(V)`.
@@ -107,8 +141,21 @@ pub(crate) fn record_capsule_seed(hop_key: &[u8; 32], binding: &[u8; 32]) -> See
 /// into Z_r, reduced in constant time); for a cross-authority re-key
 /// `z = H_z'(source id, target id, w)` under its own tag, bound to both authorities.
 /// Zero is refused (probability 2^-255; the outcome is public).
-pub(crate) fn blinding_scalar(authorities: Authorities<'_>, w: &[u8; 32]) -> Result<SecretScalar> {
-    let uniform = Zeroizing::new(if authorities.crosses() {
+///
+/// A format v3 layer (`v3`) always uses `REKEY-BLIND-V3` over both ids, within one
+/// authority as across two (`docs/revocation-v3.md` §10.2).
+pub(crate) fn blinding_scalar(
+    authorities: Authorities<'_>,
+    w: &[u8; 32],
+    v3: bool,
+) -> Result<SecretScalar> {
+    let uniform = Zeroizing::new(if v3 {
+        expand_message_xmd(
+            &[authorities.source, authorities.target, w],
+            dst::REKEY_BLIND_V3,
+            48,
+        )?
+    } else if authorities.crosses() {
         expand_message_xmd(
             &[authorities.source, authorities.target, w],
             dst::REKEY_BLIND_FEDERATED,

@@ -11,7 +11,7 @@
 //! `record::hop::open_cost_bound` (finding 1).
 
 use super::layers::{
-    blinding_scalar, grant_context, hop_binding, record_capsule_context, unmask, Authorities,
+    blinding_scalar, hop_binding, hop_grant_context, record_capsule_context, unmask, Authorities,
 };
 use crate::abe::core::DecryptionKey;
 use crate::abe::{PublicKey, UserKey};
@@ -160,7 +160,7 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
         key,
         pk,
         &hop.grant_capsule,
-        &grant_context(&hop.grant_id, &hop.delegator, authorities),
+        &hop_grant_context(sealed, i, hop, authorities),
     )
     .map_err(|_| i)?;
     let binding = hop_binding(sealed, i, &hop.grant_id);
@@ -171,7 +171,7 @@ fn open_from_layer<K: DecryptionKey + ?Sized>(
         &record_capsule_context(&binding),
     )
     .map_err(|_| i)?;
-    let z = blinding_scalar(authorities, &w).map_err(|_| i)?;
+    let z = blinding_scalar(authorities, &w, sealed.header.is_v3()).map_err(|_| i)?;
     unwind(keys, sealed, i, z_v, z, ctx)
 }
 
@@ -211,10 +211,10 @@ fn unwind(
             below_pk,
             &prev.grant_capsule,
             &z_g.to_bytes(),
-            &grant_context(&prev.grant_id, &prev.delegator, prev_authorities),
+            &hop_grant_context(sealed, i - 1, prev, prev_authorities),
         )
         .map_err(|_| failed)?;
-        z = blinding_scalar(prev_authorities, &w).map_err(|_| failed)?;
+        z = blinding_scalar(prev_authorities, &w, sealed.header.is_v3()).map_err(|_| failed)?;
         z_v = below;
         i -= 1;
     }

@@ -6,8 +6,9 @@ use super::rekey::ReKey;
 use crate::abe::core::dec_core;
 use crate::ct::after_wiping_stack;
 use crate::error::{Error, Result};
+use crate::record::envelope::encaps_v3_capsule;
 use crate::record::hop::{open_cost_bound, Hop, MAX_HOPS, MAX_RECORD_OPEN_COST};
-use crate::record::kem::{encaps_with_seed, key_gamma, key_satisfies, KemHeader};
+use crate::record::kem::{encaps_with_seed, key_gamma, key_satisfies, HeaderFormat, KemHeader};
 use crate::record::SealedRecord;
 
 impl ReKey {
@@ -18,10 +19,11 @@ impl ReKey {
         if record.current_authority() != self.material.authority {
             return Some(Error::WrongAuthority);
         }
-        // Hops on v3 records (`docs/revocation-v3.md` §11.5) are the next step.
-        if record.header.is_v3() {
+        // A v3 record's hops are v3 hops (`docs/revocation-v3.md` §11.5), made by v3
+        // re-keys; a v2 record's are v2 hops.
+        if record.header.is_v3() != self.is_v3() {
             return Some(Error::InvalidArgument(
-                "re-encryption of format v3 records is not built yet",
+                "a format v2 re-key transforms v2 records and a v3 re-key v3 records",
             ));
         }
         if record.hop_count() >= MAX_HOPS {
@@ -33,6 +35,11 @@ impl ReKey {
             return Some(Error::InvalidArgument(
                 "the record was already re-encrypted under this grant",
             ));
+        }
+        // The parent link (§7.3): a v3 re-key without a parent applies to records without
+        // hops, one with parent G to records whose newest hop is of G (qualified ids).
+        if self.is_v3() && self.parent() != record.newest_grant() {
+            return Some(Error::PolicyNotSatisfied);
         }
         // Names and versions (`docs/revocation-v3.md` §3.4), before any group work.
         if !key_satisfies(&*self.material, record.newest_policy()) {
@@ -51,9 +58,11 @@ impl ReKey {
     }
 
     /// Whether this re-key can transform the record: the record's newest layer is of the
-    /// re-key's source authority ([`SealedRecord::current_authority`]), its attributes
-    /// satisfy the record's newest policy, the hop limit is not reached and the record
-    /// was not already re-encrypted under this grant (exactly when
+    /// re-key's source authority ([`SealedRecord::current_authority`]), the record is of
+    /// the re-key's format (v2 or v3), a v3 re-key's parent is the record's newest grant
+    /// ([`SealedRecord::newest_grant`]; none for a record without hops), its attributes
+    /// satisfy the record's newest policy at its versions, the hop limit is not reached
+    /// and the record was not already re-encrypted under this grant (exactly when
     /// [`reencrypt`](Self::reencrypt) succeeds on a well-formed record).
     pub fn can_reencrypt(&self, record: &SealedRecord) -> bool {
         self.refusal(record).is_none()
@@ -68,8 +77,10 @@ impl ReKey {
     /// [`Error::WrongAuthority`] if the record's newest layer is of another authority
     /// than the re-key's source;
     /// [`Error::PolicyNotSatisfied`] before any pairing if `S'` does not satisfy the
-    /// record's newest policy; [`Error::InvalidArgument`] if the record already has
-    /// [`MAX_HOPS`] hops or was already re-encrypted under this grant;
+    /// record's newest policy at its versions, or a v3 re-key's parent is not the
+    /// record's newest grant; [`Error::InvalidArgument`] if the record is of the other
+    /// format (v2 or v3), already has [`MAX_HOPS`] hops or was already re-encrypted under
+    /// this grant;
     /// [`Error::LimitExceeded`] (`PolicyCost`) if the result would cost more than
     /// [`MAX_RECORD_OPEN_COST`] to open.
     pub fn reencrypt(&self, record: &SealedRecord) -> Result<SealedRecord> {
@@ -89,16 +100,26 @@ impl ReKey {
             };
             let binding = hop_binding(record, index, &self.grant_id);
             let seed = record_capsule_seed(&self.hop_key, &binding);
-            let (record_capsule, z_v) = encaps_with_seed(
-                &self.pk,
-                &self.capsule.policy,
-                &record_capsule_context(&binding),
-                &seed,
-            )?;
+            let ctx = record_capsule_context(&binding);
+            // A v3 record capsule copies the grant capsule's serial and flags (§11.5).
+            let (record_capsule, z_v) = match self.capsule.format {
+                HeaderFormat::V3 {
+                    notice_serial,
+                    flags,
+                } => encaps_v3_capsule(
+                    &self.pk,
+                    &self.capsule.policy,
+                    (notice_serial, flags),
+                    &ctx,
+                    &seed,
+                )?,
+                HeaderFormat::V2 => encaps_with_seed(&self.pk, &self.capsule.policy, &ctx, &seed)?,
+            };
             // R̂ = R · Z(V) is public; R alone never leaves this function.
             let masked_r = r.mul(&z_v).publish();
             Ok(record.with_hop(Hop {
                 grant_id: self.grant_id,
+                parent: self.parent().map(|p| p.grant_id),
                 delegator: self.delegator.to_bytes(),
                 grant_capsule: self.capsule.clone(),
                 record_capsule,

@@ -102,7 +102,7 @@ fn open_capsule(delegatee: &UserKey, rekey: &ReKey) -> (Seed, Fr) {
     )
     .unwrap();
     // Test-only: the collusion analysis needs z as a plain scalar.
-    let z = blinding_scalar(same(), &w).unwrap().publish_fr();
+    let z = blinding_scalar(same(), &w, false).unwrap().publish_fr();
     (w, z)
 }
 
@@ -429,7 +429,7 @@ fn the_final_recipient_learns_every_z_on_its_chain_and_no_other_record() {
         ),
     )
     .unwrap();
-    let z1 = blinding_scalar(same(), &w1).unwrap().publish_fr();
+    let z1 = blinding_scalar(same(), &w1, false).unwrap().publish_fr();
     // z1 with the upstream re-key is the first grant's delegation key...
     let stolen = unblind(&g.rekey, &z1);
     assert_eq!(stolen.material.k0, g.delegation.k0);
@@ -562,7 +562,7 @@ fn a_cross_authority_blinding_is_bound_to_both_authorities() {
     let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);
     let w = [7u8; 32];
     let z = |source: &[u8; 32], target: &[u8; 32]| {
-        blinding_scalar(Authorities { source, target }, &w)
+        blinding_scalar(Authorities { source, target }, &w, false)
             .unwrap()
             .publish_fr()
     };

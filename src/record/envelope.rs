@@ -24,7 +24,7 @@ use super::kem::{coins, mask, published, xor32, Envelope, HeaderFormat, KemHeade
 use crate::abe::core::{enc_header, kem_value};
 use crate::abe::PublicKey;
 use crate::ct::declassify::Declassify;
-use crate::ct::declassify_choice;
+use crate::ct::{declassify_choice, SecretGt};
 use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::VersionedPolicy;
@@ -175,6 +175,37 @@ pub(crate) fn encaps_v3(
         Some(envelope),
         ctx,
     ))
+}
+
+/// Encaps for a v3 capsule (a re-key's grant capsule or a proxy's record capsule,
+/// `docs/revocation-v3.md` §11.5): the header seed μ produces under `policy` at its
+/// versions, for the serial and flags and the context `ctx`, without an envelope, and its
+/// KEM value `Z` (secret). Deterministic given μ.
+pub(crate) fn encaps_v3_capsule(
+    pk: &PublicKey,
+    policy: &VersionedPolicy,
+    serial_flags: (u64, u8),
+    ctx: &[u8],
+    seed: &[u8; 32],
+) -> Result<(KemHeader, SecretGt)> {
+    let format = HeaderFormat::V3 {
+        notice_serial: serial_flags.0,
+        flags: serial_flags.1,
+    };
+    let s = coins(pk, seed, policy, format, ctx)?;
+    let core = enc_header(pk, policy, &s)?;
+    let z = kem_value(pk, &s);
+    let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
+    let header = KemHeader::new_v3(
+        pk.id,
+        policy.clone(),
+        core,
+        masked_seed,
+        serial_flags,
+        None,
+        ctx,
+    );
+    Ok((header, z))
 }
 
 /// Unwraps `K_b` from a v3 header whose seed μ passed the FO check, and checks it

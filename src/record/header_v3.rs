@@ -69,6 +69,45 @@ impl KemHeader {
         Ok((header, ctx))
     }
 
+    /// Reads and validates a v3 header without an envelope (a re-encryption capsule,
+    /// `docs/revocation-v3.md` §11.4), for the KEM context `ctx`, which its digest covers.
+    pub(crate) fn read_v3_capsule(r: &mut Reader<'_>, ctx: &[u8]) -> Result<Self> {
+        let authority = r.fixed::<32>()?;
+        let serial_flags = read_serial_flags(r)?;
+        let policy = read_versioned_policy(r)?;
+        let c0 = [r.g2()?, r.g2()?, r.g2()?];
+        let n = policy.versions().len();
+        let mut rows = Vec::with_capacity(n);
+        for _ in 0..n {
+            rows.push([r.g1()?, r.g1()?, r.g1()?]);
+        }
+        let masked_seed = r.fixed::<32>()?;
+        Ok(Self::new_v3(
+            authority,
+            policy,
+            HeaderCore { c0, rows },
+            masked_seed,
+            serial_flags,
+            None,
+            ctx,
+        ))
+    }
+
+    /// The structural pass over a v3 capsule: every check of
+    /// [`read_v3_capsule`](Self::read_v3_capsule) but the points. Returns the authority,
+    /// the versioned policy, and the serial and flags.
+    pub(crate) fn skim_v3_capsule(
+        r: &mut Reader<'_>,
+    ) -> Result<([u8; 32], VersionedPolicy, (u64, u8))> {
+        let authority = r.fixed::<32>()?;
+        let serial_flags = read_serial_flags(r)?;
+        let policy = read_versioned_policy(r)?;
+        r.skip(3 * G2_LEN)?;
+        r.skip(policy.versions().len() * 3 * G1_LEN)?;
+        r.skip(32)?;
+        Ok((authority, policy, serial_flags))
+    }
+
     /// The structural pass over a v3 header with its envelope: every check of
     /// [`read_v3_enveloped`](Self::read_v3_enveloped) but the points, which are skipped
     /// by their fixed lengths. Returns the authority and the policy.

@@ -59,10 +59,57 @@ pub(crate) const GRANT_ID_LEN: usize = 16;
 /// Length of a delegator (a compressed BLS public key).
 pub(crate) const DELEGATOR_LEN: usize = 48;
 
+/// A **qualified grant id** (`docs/revocation-v3.md` §7.1): the grant's source authority
+/// (the authority whose records, or whose layer of a re-encrypted record, the grant's
+/// re-keys transform) and its grant id. Format v3 names a parent grant by it: a re-key
+/// made with a parent ([`DelegationKey::rekey_under`](crate::DelegationKey::rekey_under))
+/// transforms only records whose newest hop is of that grant
+/// ([`SealedRecord::newest_grant`](crate::SealedRecord::newest_grant)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GrantRef {
+    /// The key id of the grant's source authority.
+    pub authority: [u8; 32],
+    /// The grant id.
+    pub grant_id: [u8; GRANT_ID_LEN],
+}
+
+impl GrantRef {
+    /// The 48-byte encoding `authority ‖ grant_id` (`docs/formats.md`, "ReKey v3").
+    pub fn to_bytes(&self) -> [u8; 48] {
+        let mut out = [0u8; 48];
+        out[..32].copy_from_slice(&self.authority);
+        out[32..].copy_from_slice(&self.grant_id);
+        out
+    }
+
+    /// Decodes [`to_bytes`](Self::to_bytes)' output.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEncoding`](crate::Error::InvalidEncoding) (`BadLength`) unless
+    /// `bytes` is 48 bytes long.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() != 48 {
+            return Err(EncodingError::BadLength.into());
+        }
+        let mut authority = [0u8; 32];
+        let mut grant_id = [0u8; GRANT_ID_LEN];
+        authority.copy_from_slice(&bytes[..32]);
+        grant_id.copy_from_slice(&bytes[32..]);
+        Ok(Self {
+            authority,
+            grant_id,
+        })
+    }
+}
+
 /// One re-encryption hop (see the module docs; `pre::layers` for what each value is).
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Hop {
     pub(crate) grant_id: [u8; GRANT_ID_LEN],
+    /// Format v3 only: the grant id of hop `i − 1` for hop `i ≥ 2` (the parent grant,
+    /// `docs/revocation-v3.md` §7.3; its authority is layer `i − 2`'s), `None` for hop 1
+    /// and for every v2 hop.
+    pub(crate) parent: Option<[u8; GRANT_ID_LEN]>,
     /// The re-key's delegator (the compressed BLS consent key), bound into the grant
     /// capsule's context: a re-key whose delegator was rewritten makes hops that no
     /// audience opens.
@@ -87,10 +134,20 @@ impl fmt::Debug for Hop {
 }
 
 impl Hop {
-    /// Appends the hop encoding (`docs/formats.md`, "Hop").
+    /// Appends the hop encoding (`docs/formats.md`, "Hop"; a hop of v3 capsules, "Hop
+    /// v3": the parent field after the delegator).
     pub(crate) fn write(&self, w: &mut Writer) {
         w.fixed(&self.grant_id);
         w.fixed(&self.delegator);
+        if self.grant_capsule.is_v3() {
+            match &self.parent {
+                Some(p) => {
+                    w.u8(1);
+                    w.fixed(p);
+                }
+                None => w.u8(0),
+            }
+        }
         self.grant_capsule.write(w);
         self.record_capsule.write(w);
         w.gt(&self.masked_r);
@@ -143,6 +200,7 @@ impl Hop {
         };
         Ok(Self {
             grant_id,
+            parent: None,
             delegator,
             grant_capsule,
             record_capsule,

@@ -8,6 +8,7 @@ mod chain_entry;
 pub(crate) mod envelope;
 mod header_v3;
 pub(crate) mod hop;
+pub(crate) mod hop_v3;
 pub(crate) mod kem;
 pub(crate) mod rewrap;
 pub(crate) mod sealed;
@@ -20,5 +21,5 @@ mod tests;
 #[cfg(test)]
 mod tests_v3;
 
-pub use hop::{MAX_HOPS, MAX_RECORD_OPEN_COST};
+pub use hop::{GrantRef, MAX_HOPS, MAX_RECORD_OPEN_COST};
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

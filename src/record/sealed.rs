@@ -236,6 +236,19 @@ impl SealedRecord {
             .map_or(self.header.authority, |h| h.grant_capsule.authority)
     }
 
+    /// The qualified id of the grant of the newest hop (`docs/revocation-v3.md` §7.3): its
+    /// source authority (the layer below it) and grant id; `None` for a record without
+    /// hops. A format v3 re-key whose parent is this grant transforms the record further
+    /// ([`DelegationKey::rekey_under`](crate::DelegationKey::rekey_under)).
+    pub fn newest_grant(&self) -> Option<super::hop::GrantRef> {
+        let n = self.hops.len();
+        let hop = self.hops.last()?;
+        Some(super::hop::GrantRef {
+            authority: *self.layer_authority(n - 1)?,
+            grant_id: hop.grant_id,
+        })
+    }
+
     /// The policy the record is sealed under.
     pub fn policy(&self) -> &Policy {
         self.header.policy.policy()

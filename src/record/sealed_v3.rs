@@ -4,9 +4,8 @@
 //! without reading or changing its body.
 //!
 //! Layout: `43 43 04 03 ‖ bytes record_id ‖ bytes metadata ‖ metadata_hash ‖
-//! body_commitment ‖ u64 body_len ‖ KEM header v3 with envelope ‖ bytes body ‖ u8 hops`.
-//! Hops on v3 records are not built yet: the count must be 0 and re-encryption refuses
-//! a v3 record (`docs/formats.md`, "Sealed record v3").
+//! body_commitment ‖ u64 body_len ‖ KEM header v3 with envelope ‖ bytes body ‖ u8 hops ‖
+//! hops v3` (`docs/formats.md`, "Sealed record v3" and "Hop v3"; the hops: `hop_v3.rs`).
 
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -16,6 +15,8 @@ use super::envelope::{
     body_aead_key, body_commitment, encaps_v3, key_commitment, metadata_hash, open_once, seal_once,
     unwrap_body_key, BodyKey,
 };
+use super::hop::{GRANT_ID_LEN, MAX_HOPS};
+use super::hop_v3::{read_hops_v3, skim_v3 as skim_hop_v3, RecordFront};
 use super::kem::{context, KemHeader};
 use super::sealed::{
     check_layers, check_lengths, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN,
@@ -24,7 +25,7 @@ use crate::abe::PublicKey;
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION_V3};
 use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
-use crate::policy::VersionedPolicy;
+use crate::policy::{Policy, VersionedPolicy};
 use crate::secret::random_seed;
 
 /// The smallest body: the 16-byte AEAD tag of an empty payload.
@@ -193,7 +194,9 @@ pub(crate) fn write_v3(sealed: &SealedRecord, commitment: &[u8; 32]) -> Vec<u8> 
     w.u64(sealed.body.len() as u64);
     sealed.header.write(&mut w);
     w.bytes(&sealed.body);
-    w.u8(0);
+    // At most MAX_HOPS.
+    w.u8(sealed.hops.len() as u8);
+    sealed.hops.iter().for_each(|h| h.write(&mut w));
     w.finish()
 }
 
@@ -229,18 +232,18 @@ fn read_front<'a>(r: &mut Reader<'a>) -> Result<Front<'a>> {
     })
 }
 
-/// The body and the hop count after the header: the body's length must equal
-/// `body_len`, and hops are not built for v3 records (count 0).
-fn read_back<'a>(mut r: Reader<'a>, body_len: u64) -> Result<&'a [u8]> {
+/// The body after the header: its length must equal `body_len`. Then the hop count
+/// (at most [`MAX_HOPS`]).
+fn read_body<'a>(r: &mut Reader<'a>, body_len: u64) -> Result<(&'a [u8], usize)> {
     let body = r.bytes(MAX_PAYLOAD_LEN + 16)?;
     if body.len() as u64 != body_len {
         return Err(EncodingError::NonCanonical.into());
     }
-    if r.u8()? != 0 {
-        return Err(EncodingError::NonCanonical.into());
+    let hops = usize::from(r.u8()?);
+    if hops > MAX_HOPS {
+        return Err(EncodingError::BadLength.into());
     }
-    r.finish()?;
-    Ok(body)
+    Ok((body, hops))
 }
 
 /// The structural pass over a v3 record (no group element decoded), then the layer and
@@ -248,8 +251,16 @@ fn read_back<'a>(mut r: Reader<'a>, body_len: u64) -> Result<&'a [u8]> {
 pub(crate) fn skim_v3(mut r: Reader<'_>) -> Result<()> {
     let front = read_front(&mut r)?;
     let (_, policy) = KemHeader::skim_v3_enveloped(&mut r)?;
-    read_back(r, front.body_len)?;
-    check_layers(&policy, core::iter::empty())
+    let (_, count) = read_body(&mut r, front.body_len)?;
+    let mut layers: Vec<([u8; 32], Policy)> = Vec::with_capacity(count);
+    let mut previous: Option<[u8; GRANT_ID_LEN]> = None;
+    for index in 1..=count {
+        let (grant_id, authority, hop_policy) = skim_hop_v3(&mut r, index, previous.as_ref())?;
+        previous = Some(grant_id);
+        layers.push((authority, hop_policy));
+    }
+    r.finish()?;
+    check_layers(&policy, layers.iter().map(|(a, p)| (a, a, p)))
 }
 
 /// Decodes a v3 record after [`skim_v3`] accepted it.
@@ -264,13 +275,24 @@ pub(crate) fn read_v3(mut r: Reader<'_>) -> Result<SealedRecord> {
             key_commitment,
         )
     })?;
-    let body = read_back(r, f.body_len)?;
+    let (body, count) = read_body(&mut r, f.body_len)?;
+    let hops = read_hops_v3(
+        &mut r,
+        count,
+        &RecordFront {
+            record_id: f.record_id,
+            metadata: f.metadata,
+            authority: header.authority,
+            header_digest: header.digest,
+        },
+    )?;
+    r.finish()?;
     Ok(SealedRecord {
         record_id: f.record_id.to_vec(),
         metadata: f.metadata.to_vec(),
         header,
         body: body.to_vec(),
         body_commitment: Some(f.body_commitment),
-        hops: Vec::new(),
+        hops,
     })
 }

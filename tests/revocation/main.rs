@@ -10,5 +10,6 @@ mod audit;
 mod catch_up;
 mod common;
 mod forward;
+mod hops;
 mod session_attacks;
 mod sessions;

@@ -30,6 +30,7 @@ CODES = {
     "StaleNotice": "stale_notice",
     "NoticeRollback": "notice_rollback",
     "FutureVersion": "future_version",
+    "StaleReKey": "stale_rekey",
 }
 VALUE_ERRORS = {
     "InvalidEncoding",

@@ -72,5 +72,6 @@ export class StaleNotice extends CipherchartError {}
 export class NoticeRollback extends CipherchartError {}
 /** An attribute version above every version notice the verifier can check (code `future_version`). */
 export class FutureVersion extends CipherchartError {}
+export class StaleReKey extends CipherchartError {}
 /** The error class for each stable code. */
 export const ERROR_CLASSES: Readonly<Record<string, typeof CipherchartError>>;

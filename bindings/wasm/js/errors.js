@@ -150,6 +150,15 @@ export class FutureVersion extends CipherchartError {
   static code = 'future_version';
 }
 
+/**
+ * A re-key at older attribute versions than the current notice of its source or target
+ * authority: a name it delegates or a name of its target policy was bumped since it was made.
+ * Make a new re-key under the current notices.
+ */
+export class StaleReKey extends CipherchartError {
+  static code = 'stale_rekey';
+}
+
 /** The error class for each stable code. */
 export const ERROR_CLASSES = Object.freeze(
   Object.fromEntries(
@@ -171,6 +180,7 @@ export const ERROR_CLASSES = Object.freeze(
       StaleNotice,
       NoticeRollback,
       FutureVersion,
+      StaleReKey,
     ].map((cls) => [cls.code, cls]),
   ),
 );

@@ -25,6 +25,7 @@ const CODES = {
   StaleNotice: 'stale_notice',
   NoticeRollback: 'notice_rollback',
   FutureVersion: 'future_version',
+  StaleReKey: 'stale_rekey',
 };
 
 test('every error class is exported, derives from CipherchartError and Error, with its code', () => {

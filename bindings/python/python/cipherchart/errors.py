@@ -31,6 +31,7 @@ __all__ = [
     "StaleNotice",
     "NoticeRollback",
     "FutureVersion",
+    "StaleReKey",
     "ERROR_CLASSES",
 ]
 
@@ -197,6 +198,14 @@ class FutureVersion(CipherchartError):
     """An attribute version above every version notice the verifier can check."""
 
     code = "future_version"
+
+
+class StaleReKey(CipherchartError):
+    """A re-key at older attribute versions than the current notice of its source or target
+    authority: a name it delegates or a name of its target policy was bumped since it was made.
+    Make a new re-key under the current notices."""
+
+    code = "stale_rekey"
 
 
 _BY_CODE: Dict[str, Type[CipherchartError]] = {
