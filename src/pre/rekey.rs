@@ -120,6 +120,12 @@ impl ReKey {
         self.v3.and_then(|v| v.parent)
     }
 
+    /// The id of the delegation key a format v3 re-key was made from
+    /// ([`DelegationKey::key_id`](crate::DelegationKey::key_id)); `None` for v2.
+    pub fn delegation_key_id(&self) -> Option<[u8; 32]> {
+        self.v3.map(|v| v.delegation_key_id)
+    }
+
     /// This grant's qualified id: its source authority and grant id.
     pub fn grant(&self) -> GrantRef {
         GrantRef {

@@ -276,8 +276,9 @@ fn the_decoder_refuses_every_v3_rule() {
         &|b| b[l.versions..l.versions + 4].copy_from_slice(&u32::MAX.to_be_bytes()),
         EncodingError::BadLength,
     );
-    // Hops are not built for v3 records.
-    refused(&|b| *b.last_mut().unwrap() = 1, EncodingError::NonCanonical);
+    // A hop count with no hop after it, and more hops than MAX_HOPS.
+    refused(&|b| *b.last_mut().unwrap() = 1, EncodingError::Truncated);
+    refused(&|b| *b.last_mut().unwrap() = 9, EncodingError::BadLength);
     refused(&|b| b.push(0), EncodingError::TrailingBytes);
     // Format version 4 is nobody's.
     refused(&|b| b[3] = 4, EncodingError::UnsupportedVersion);
@@ -383,7 +384,7 @@ fn a_body_substituted_by_storage_is_caught_by_openers() {
 }
 
 #[test]
-fn a_proxy_refuses_a_v3_record_until_v3_hops_exist() {
+fn a_v2_rekey_refuses_a_v3_record() {
     let (mut rng, authority) = setup(9);
     let pk = authority.public_key();
     let sealed = seal_v3(

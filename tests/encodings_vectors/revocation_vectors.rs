@@ -339,7 +339,12 @@ fn generate() -> Value {
     refuse("undefined flag", b);
     let mut b = rb.clone();
     *b.last_mut().unwrap() = 1;
-    refuse("a hop on a v3 record", b);
+    refuse("a hop count with no hop", b);
+    let mut b = rb.clone();
+    *b.last_mut().unwrap() = 9;
+    refuse("nine hops", b);
+
+    let reencryption = reencryption_vectors(&authority, &sealed[2].1, &n1v, &n2v);
 
     // Sessions started under n1 and n2 (format v3), and a v2 session; who opens each.
     let mut rng = seeded("sessions");
@@ -420,6 +425,142 @@ fn generate() -> Value {
         "record_decode_errors": record_decode_errors,
         "sessions": sessions_json,
         "session_decode_errors": session_decode_errors,
+        "reencryption": reencryption,
+    })
+}
+
+/// Re-encryption of a v3 record (`docs/formats.md`, "Re-encryption key v3", "Hop v3"): a
+/// nurse's grant of "under n2" to the ICU physicians, and a physician's onward grant (its
+/// parent the first) to the surgeons; the delegation key, both re-keys with their digests
+/// and currency, both re-encrypted records with who opens them, and the decoder's refusals
+/// of broken parent links.
+fn reencryption_vectors(
+    authority: &Authority,
+    record: &SealedRecord,
+    n1v: &VerifiedNotice,
+    n2v: &VerifiedNotice,
+) -> Value {
+    let pk = authority.public_key();
+    let mut rng = seeded("reencryption");
+    let consent = BlsSigningKey::generate(&mut rng);
+    let delegation = authority
+        .issue_delegation_key_under(
+            n2v,
+            &["role:nurse", "dept:icu"],
+            &consent.public_key(),
+            &mut rng,
+        )
+        .unwrap();
+    let delegation_bytes = delegation.to_bytes().to_vec();
+    let delegation_key_id = delegation.key_id();
+    let first = delegation
+        .rekey_under(
+            pk,
+            n2v,
+            &Policy::parse("dept:icu and role:physician").unwrap(),
+            None,
+            &mut rng,
+        )
+        .unwrap();
+    let hop1 = first.reencrypt(record).unwrap();
+    let second = authority
+        .issue_delegation_key_under(
+            n2v,
+            &["role:physician", "dept:icu"],
+            &consent.public_key(),
+            &mut rng,
+        )
+        .unwrap()
+        .rekey_under(
+            pk,
+            n2v,
+            &Policy::parse("role:surgeon").unwrap(),
+            hop1.newest_grant(),
+            &mut rng,
+        )
+        .unwrap();
+    let hop2 = second.reencrypt(&hop1).unwrap();
+    let keys: Vec<(&str, UserKey)> = [
+        ("physician at n2", &["role:physician", "dept:icu"][..]),
+        ("physician at n0", &["role:physician", "dept:icu"][..]),
+        ("surgeon at n2", &["role:surgeon"][..]),
+        ("nurse at n2", &["role:nurse", "dept:icu"][..]),
+    ]
+    .iter()
+    .map(|(name, attrs)| {
+        let key = if name.ends_with("n0") {
+            authority.issue_key(attrs, &mut rng).unwrap()
+        } else {
+            authority.issue_key_under(n2v, attrs, &mut rng).unwrap()
+        };
+        (*name, key)
+    })
+    .collect();
+    let opens = |r: &SealedRecord| -> Vec<Value> {
+        keys.iter()
+            .map(|(k, key)| {
+                let out = key.open(pk, r);
+                json!({"key": k, "error": code(&out), "payload": out.ok().map(|p| String::from_utf8(p).unwrap())})
+            })
+            .collect()
+    };
+    let grant = |g: Option<cipherchart::GrantRef>| g.map(|g| hx(&g.to_bytes()));
+    let rekey_json = |name: &str, rk: &cipherchart::ReKey| {
+        json!({"name": name, "bytes": hx(&rk.to_bytes()), "digest": hx(&cipherchart::rekey_digest(rk)),
+            "delegation_key_id": rk.delegation_key_id().map(|d| hx(&d)),
+            "grant": hx(&rk.grant().to_bytes()), "parent": grant(rk.parent()),
+            "attribute_versions": rk.attribute_versions().iter().map(|(a, v)| json!([a.as_str(), v])).collect::<Vec<_>>(),
+            "target_versions": rk.target_versions().iter().map(|(a, v)| json!([a.as_str(), v])).collect::<Vec<_>>(),
+            "check_current": {"n1": code(&rk.check_current(&[n1v])), "n2": code(&rk.check_current(&[n2v]))}})
+    };
+    let record_json = |name: &str, r: &SealedRecord| {
+        json!({"name": name, "bytes": hx(&r.to_bytes()), "hop_count": r.hop_count(),
+            "newest_grant": grant(r.newest_grant()), "opens": opens(r)})
+    };
+    // Refusals, by editing the two-hop record: hop 2's parent link broken or dropped, and
+    // a parent on hop 1.
+    let b2 = hop2.to_bytes();
+    let at = |id: &[u8; 16]| b2.windows(16).position(|w| w == id).unwrap() + 16 + 48;
+    let (p1, p2) = (at(&first.grant_id()), at(&second.grant_id()));
+    let mut decode_errors = Vec::new();
+    let mut refuse = |name: &str, bytes: Vec<u8>| {
+        let r = SealedRecord::from_bytes(&bytes);
+        assert!(r.is_err(), "{name}");
+        decode_errors.push(
+            json!({"name": name, "bytes": hx(&bytes), "error": code(&r), "detail": kind(&r)}),
+        );
+    };
+    let mut b = b2.clone();
+    b[p2 + 1] ^= 1;
+    refuse("hop 2 names another parent", b);
+    let mut b = b2.clone();
+    b[p2] = 0;
+    b.drain(p2 + 1..p2 + 17);
+    refuse("hop 2 names no parent", b);
+    let mut b = b2.clone();
+    b[p1] = 1;
+    b.splice(p1 + 1..p1 + 1, first.grant_id());
+    refuse("hop 1 names a parent", b);
+    let mut b = b2.clone();
+    b[p2] = 2;
+    refuse("parent flag 2", b);
+    let mut rekey_errors = Vec::new();
+    let rb = second.to_bytes().to_vec();
+    let dkid = second.delegation_key_id().unwrap();
+    let generation_at = rb.windows(32).position(|w| w == dkid).unwrap() + 32;
+    let mut b = rb.clone();
+    b[generation_at + 3] = 1;
+    let r = cipherchart::ReKey::from_bytes(&b);
+    assert!(r.is_err());
+    rekey_errors.push(json!({"name": "generation 1 (renewal not built)", "bytes": hx(&b), "error": code(&r), "detail": kind(&r)}));
+    json!({
+        "delegation_key": {"bytes": hx(&delegation_bytes), "key_id": hx(&delegation_key_id)},
+        "keys": keys.iter().map(|(name, k)| json!({"name": name, "bytes": hx(&k.to_bytes())})).collect::<Vec<_>>(),
+        "source_record": "under n2",
+        "rekeys": [rekey_json("nurse to icu physicians", &first), rekey_json("physician to surgeons", &second)],
+        "records": [record_json("one hop", &hop1), record_json("two hops", &hop2)],
+        "record_decode_errors": decode_errors,
+        "rekey_decode_errors": rekey_errors,
     })
 }
 
@@ -626,5 +767,110 @@ fn every_v3_vector_checks() {
             "{}",
             v["name"]
         );
+    }
+    check_reencryption(&doc["reencryption"], &pk, &record, &verified);
+}
+
+/// The `reencryption` group: every object decodes and re-encodes byte for byte, the
+/// re-encryptions are re-derived (deterministic) and opened.
+fn check_reencryption(
+    g: &Value,
+    pk: &cipherchart::PublicKey,
+    record: &dyn Fn(&str) -> SealedRecord,
+    verified: &dyn Fn(&str) -> VerifiedNotice,
+) {
+    let d = &g["delegation_key"];
+    let delegation = cipherchart::DelegationKey::from_bytes(&unhex(d, "bytes")).unwrap();
+    assert_eq!(delegation.to_bytes().to_vec(), unhex(d, "bytes"));
+    assert_eq!(hx(&delegation.key_id()), d["key_id"]);
+    let keys: Vec<(String, UserKey)> = g["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["name"].as_str().unwrap().to_owned(),
+                UserKey::from_bytes(&unhex(k, "bytes")).unwrap(),
+            )
+        })
+        .collect();
+    let pairs = |p: Vec<(Attribute, u32)>| {
+        json!(p
+            .iter()
+            .map(|(a, v)| json!([a.as_str(), v]))
+            .collect::<Vec<_>>())
+    };
+    let rekeys: Vec<cipherchart::ReKey> = g["rekeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let rk = cipherchart::ReKey::from_bytes(&unhex(v, "bytes")).unwrap();
+            assert_eq!(rk.to_bytes().to_vec(), unhex(v, "bytes"));
+            assert!(rk.is_v3());
+            assert_eq!(hx(&cipherchart::rekey_digest(&rk)), v["digest"]);
+            assert_eq!(
+                json!(rk.delegation_key_id().map(|d| hx(&d))),
+                v["delegation_key_id"]
+            );
+            assert_eq!(hx(&rk.grant().to_bytes()), v["grant"]);
+            assert_eq!(json!(rk.parent().map(|p| hx(&p.to_bytes()))), v["parent"]);
+            assert_eq!(pairs(rk.attribute_versions()), v["attribute_versions"]);
+            assert_eq!(pairs(rk.target_versions()), v["target_versions"]);
+            for n in ["n1", "n2"] {
+                assert_eq!(
+                    code(&rk.check_current(&[&verified(n)])),
+                    v["check_current"][n],
+                    "{n}"
+                );
+            }
+            rk
+        })
+        .collect();
+    assert_eq!(hx(&rekeys[0].delegation_key_id().unwrap()), d["key_id"]);
+    let mut below = record(g["source_record"].as_str().unwrap());
+    for (v, rk) in g["records"].as_array().unwrap().iter().zip(&rekeys) {
+        let r = SealedRecord::from_bytes(&unhex(v, "bytes")).unwrap();
+        assert_eq!(r.to_bytes(), unhex(v, "bytes"));
+        assert_eq!(json!(r.hop_count()), v["hop_count"]);
+        assert_eq!(
+            json!(r.newest_grant().map(|g| hx(&g.to_bytes()))),
+            v["newest_grant"]
+        );
+        assert_eq!(
+            rk.reencrypt(&below).unwrap().to_bytes(),
+            r.to_bytes(),
+            "deterministic"
+        );
+        for e in v["opens"].as_array().unwrap() {
+            let (_, key) = keys.iter().find(|(n, _)| e["key"] == n.as_str()).unwrap();
+            let out = key.open(pk, &r);
+            assert_eq!(code(&out), e["error"], "{} {}", v["name"], e["key"]);
+            assert_eq!(
+                json!(out.ok().map(|p| String::from_utf8(p).unwrap())),
+                e["payload"]
+            );
+        }
+        below = r;
+    }
+    type Decode = fn(&[u8]) -> Result<(), Error>;
+    let decoders: [(&str, Decode); 2] = [
+        ("record_decode_errors", |b| {
+            SealedRecord::from_bytes(b).map(|_| ())
+        }),
+        ("rekey_decode_errors", |b| {
+            cipherchart::ReKey::from_bytes(b).map(|_| ())
+        }),
+    ];
+    for (k, decode) in decoders {
+        for v in g[k].as_array().unwrap() {
+            let r = decode(&unhex(v, "bytes"));
+            assert_eq!(
+                (code(&r), kind(&r)),
+                (v["error"].clone(), v["detail"].clone()),
+                "{}",
+                v["name"]
+            );
+        }
     }
 }

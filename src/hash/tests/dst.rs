@@ -20,7 +20,7 @@ fn tags_are_versioned_short_and_distinct() {
             assert!(!a.starts_with(b) && !b.starts_with(a));
         }
     }
-    assert_eq!(dst::ALL.len(), 33);
+    assert_eq!(dst::ALL.len(), 38);
 }
 
 #[test]
@@ -33,6 +33,7 @@ fn suite_names_are_where_a_suite_is_used() {
         dst::FO_CHECK_WEIGHTS,
         dst::REKEY_BLIND,
         dst::FO_COINS_V3,
+        dst::REKEY_BLIND_V3,
     ] {
         assert!(xmd.ends_with(b"-with-expander-SHA256-128"));
     }
