@@ -14,10 +14,13 @@
 //! 4. `catch_up`: every stored record the bump concerns gets a new header at the new
 //!    versions; bodies are untouched. Every step is an entry in the proof chain.
 //! 5. `who_reads_what`: Carla's key opens nothing, old or new; the others open everything.
+//! 6. `sharing_survives`: the patient shares their discharge letter with the GPs through a
+//!    proxy (a format v3 re-key); a GP leaves; the proxy refuses the stale re-key, the
+//!    shared copy is caught up, and the grant is re-applied for the GP who stays.
 
 use std::error::Error as StdError;
 
-use cipherchart::{seal_with_notice, Attribute, Authority, Policy, SealedRecord, UserKey};
+use cipherchart::{seal_with_notice, Attribute, Authority, Policy, ReKey, SealedRecord, UserKey};
 use cipherchart::{BlsSigningKey, Chain, Entry, MemoryStore, NoticeFields};
 use cipherchart::{VerifiedNotice, VersionNotice};
 use rand_core::OsRng;
@@ -65,6 +68,65 @@ impl Hospital {
         let notice = VersionNotice::sign(&self.notice_key, &fields)?;
         Ok(notice.verify(&self.notice_key.public_key(), serial, previous)?)
     }
+}
+
+/// The patient's grant of `letter`'s audience to the GPs, made under `notice` from a
+/// fresh delegation key (the patient's consent key names the delegator).
+fn share_with_gps(h: &Hospital, notice: &VerifiedNotice, consent: &BlsSigningKey) -> Result<ReKey> {
+    let pk = h.authority.public_key();
+    Ok(h.authority
+        .issue_delegation_key_under(notice, &["patient:7"], &consent.public_key(), &mut OsRng)?
+        .rekey_under(pk, notice, &Policy::parse("role:gp")?, None, &mut OsRng)?)
+}
+
+fn sharing_survives(h: &mut Hospital, n1: &VerifiedNotice, letter: &SealedRecord) -> Result<()> {
+    let pk = h.authority.public_key();
+    let consent = BlsSigningKey::generate(&mut OsRng);
+    let grant = share_with_gps(h, n1, &consent)?;
+    grant.check_current(&[n1])?;
+    let shared = grant.reencrypt(letter)?;
+    let dora = h.authority.issue_key_under(n1, &["role:gp"], &mut OsRng)?;
+    let eli = h.authority.issue_key_under(n1, &["role:gp"], &mut OsRng)?;
+    println!(
+        "6. the patient shares the letter with the GPs: Dora reads it ({}), Eli reads it ({})",
+        dora.open(pk, &shared).is_ok(),
+        eli.open(pk, &shared).is_ok()
+    );
+    // Eli leaves: role:gp is bumped (with the nurses' names as they are).
+    let n2 = h.notice(
+        T0 + 1200,
+        2,
+        &[("role:nurse", 1), ("ward:icu", 1), ("role:gp", 1)],
+        Some(n1),
+    )?;
+    h.chain
+        .sign_and_append(Entry::for_notice(n2.notice(), T0 + 1200)?, &h.log_key)?;
+    let refused = grant.check_current(&[&n2]).err().map_or("", |e| e.code());
+    println!(
+        "   Eli leaves (notice {}): the proxy refuses the old grant ({refused})",
+        n2.serial()
+    );
+    // The shared copy is caught up (its hop's layer names role:gp), which drops the hop;
+    // the proxy re-applies the grant with a re-key made under the new notice.
+    assert!(shared.needs_catch_up(&n2));
+    let caught_up = h.authority.rewrap(&shared, &n2, &mut OsRng)?;
+    h.chain.sign_and_append(
+        Entry::for_catch_up(&shared, &caught_up, T0 + 1260)?,
+        &h.log_key,
+    )?;
+    let renewed = share_with_gps(h, &n2, &consent)?;
+    renewed.check_current(&[&n2])?;
+    let reshared = renewed.reencrypt(&caught_up)?;
+    let dora = h.authority.issue_key_under(&n2, &["role:gp"], &mut OsRng)?;
+    assert!(eli.open(pk, &reshared).is_err());
+    println!(
+        "   re-applied under notice {}: Dora (new key) reads it ({}), Eli: {}",
+        n2.serial(),
+        dora.open(pk, &reshared).is_ok(),
+        eli.open(pk, &reshared).err().map_or("", |e| e.code())
+    );
+    h.chain.verify_all(None, &mut OsRng)?;
+    Ok(())
 }
 
 /// Each nurse's name and current key.
@@ -221,5 +283,7 @@ fn main() -> Result<()> {
     let mut store = fill_store(&hospital, &n0)?;
     let n1 = revoke(&mut hospital, &n0, &mut nurses)?;
     catch_up(&mut hospital, &n1, &mut store)?;
-    who_reads_what(&hospital, &n1, &nurses, &store)
+    who_reads_what(&hospital, &n1, &nurses, &store)?;
+    let letter = store.last().ok_or("the store holds the letter")?;
+    sharing_survives(&mut hospital, &n1, letter)
 }

@@ -30,6 +30,7 @@ paths!(
     SealedRecord,
     ReKey,
     DelegationKey,
+    GrantRef,
     StreamInfo,
     SessionHeader,
     SessionRecord,

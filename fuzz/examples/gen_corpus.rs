@@ -374,5 +374,38 @@ fn main() -> Res {
         "cross_authority",
         referral.reencrypt(&plain)?.to_bytes(),
     )?;
+    // Format v3 re-encryption: a v3 record under the notice that bumps nothing (the
+    // fixture's keys, at version 0, open it), shared to Bob's audience and on to Carol's
+    // (the second grant's parent is the first).
+    let v3_record = seal_with_notice(
+        pk,
+        &notices[0],
+        &alice_policy,
+        b"rec-v3-hops",
+        b"ecg",
+        b"sinus rhythm",
+        &mut rng,
+    )?;
+    let v3_rk1 = f
+        .authority
+        .issue_delegation_key_under(&notices[0], &["patient:42"], &f.patient.public_key(), &mut rng)?
+        .rekey_under(pk, &notices[0], &Policy::parse(POLICY_BOB)?, None, &mut rng)?;
+    let v3_hop1 = v3_rk1.reencrypt(&v3_record)?;
+    let v3_rk2 = f
+        .authority
+        .issue_delegation_key_under(&notices[0], BOB, &f.clinician.public_key(), &mut rng)?
+        .rekey_under(
+            pk,
+            &notices[0],
+            &Policy::parse(POLICY_CAROL)?,
+            v3_hop1.newest_grant(),
+            &mut rng,
+        )?;
+    let v3_hop2 = v3_rk2.reencrypt(&v3_hop1)?;
+    assert_eq!(f.carol.open(pk, &v3_hop2)?, b"sinus rhythm");
+    out.put("reencrypted_record", "v3_one_hop", v3_hop1.to_bytes())?;
+    out.put("reencrypted_record", "v3_two_hops", v3_hop2.to_bytes())?;
+    out.put("rekey", "v3_alice_to_bob", &v3_rk1.to_bytes()[..])?;
+    out.put("rekey", "v3_bob_to_carol", &v3_rk2.to_bytes()[..])?;
     Ok(())
 }

@@ -4,7 +4,10 @@
 //! the body key), the authority's catch-up (`rewrap`: a one-record key from the poisoned
 //! master key, the old header opened, `K_b` wrapped again), importing a v3 user key, and
 //! a format v3 session (started under a notice with the secret RNG, opened with a secret
-//! key: the unwrap of the session key, `K_body`, a record's subkey and AEAD).
+//! key: the unwrap of the session key, `K_body`, a record's subkey and AEAD), and format v3
+//! re-encryption: a v3 re-key from a secret delegation key (its key id from the secret
+//! `K0`, the v3 capsule and blinding), the proxy's v3 transform with a secret re-key, and
+//! opening a record through two v3 hops with a secret key.
 
 use cipherchart::{
     seal_with_notice, start_session_with_notice, Attribute, Authority, BlsSigningKey,
@@ -31,6 +34,9 @@ pub fn cases() -> Vec<Case> {
             api_user_key_v3_import,
         ),
         case("api_session_v3", Kind::Clean, 9, api_session_v3),
+        case("api_rekey_under", Kind::Clean, 9, api_rekey_under),
+        case("api_reencrypt_v3", Kind::Clean, 9, api_reencrypt_v3),
+        case("api_open_v3_hops", Kind::Clean, 10, api_open_v3_hops),
     ]
 }
 
@@ -198,4 +204,117 @@ fn api_user_key_v3_import(rng: &mut ChaCha20Rng) {
     };
     poison(&mut bytes[start..]);
     output(op_api_user_key_v3_import(&bytes));
+}
+
+/// A secret v3 delegation key for `role:nurse` under `n` (from the poisoned master key
+/// and the secret RNG), naming a public consent key.
+fn delegation_key_under(
+    a: &Authority,
+    n: &VerifiedNotice,
+    attributes: &[&str],
+    rng: &mut ChaCha20Rng,
+) -> Option<cipherchart::DelegationKey> {
+    let consent = BlsSigningKey::generate(rng).public_key();
+    a.issue_delegation_key_under(n, attributes, &consent, &mut SecretRng(rng))
+        .ok()
+}
+
+#[inline(never)]
+fn op_api_rekey_under(
+    key: cipherchart::DelegationKey,
+    pk: &PublicKey,
+    n: &VerifiedNotice,
+    rng: &mut SecretRng<'_>,
+) -> Vec<u8> {
+    let Ok(target) = Policy::parse("role:auditor") else {
+        return Vec::new();
+    };
+    key.rekey_under(pk, n, &target, None, rng)
+        .map(|rk| rk.to_bytes().to_vec())
+        .unwrap_or_default()
+}
+fn api_rekey_under(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let Some(n) = notice(&pk, 1, rng) else {
+        return;
+    };
+    let Some(key) = delegation_key_under(&a, &n, &["role:nurse"], rng) else {
+        return;
+    };
+    output(op_api_rekey_under(key, &pk, &n, &mut SecretRng(rng)));
+}
+
+/// A v3 re-key (secret) under `n` from `attributes` to `target`, below `parent`.
+fn rekey_under(
+    a: &Authority,
+    pk: &PublicKey,
+    n: &VerifiedNotice,
+    attributes: &[&str],
+    target: &str,
+    parent: Option<cipherchart::GrantRef>,
+    rng: &mut ChaCha20Rng,
+) -> Option<cipherchart::ReKey> {
+    let key = delegation_key_under(a, n, attributes, rng)?;
+    let target = Policy::parse(target).ok()?;
+    key.rekey_under(pk, n, &target, parent, &mut SecretRng(rng))
+        .ok()
+}
+
+#[inline(never)]
+fn op_api_reencrypt_v3(rk: &cipherchart::ReKey, r: &SealedRecord) -> Vec<u8> {
+    rk.reencrypt(r).map(|r| r.to_bytes()).unwrap_or_default()
+}
+fn api_reencrypt_v3(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let Some(n) = notice(&pk, 1, rng) else {
+        return;
+    };
+    let (Some(r), Some(rk)) = (
+        record(&pk, &n, rng),
+        rekey_under(&a, &pk, &n, &["role:nurse"], "role:auditor", None, rng),
+    ) else {
+        return;
+    };
+    output(op_api_reencrypt_v3(&rk, &r));
+}
+
+#[inline(never)]
+fn op_api_open_v3_hops(key: &UserKey, pk: &PublicKey, r: &SealedRecord) -> Vec<u8> {
+    key.open(pk, r).unwrap_or_default()
+}
+/// Two v3 hops (nurse → auditor → surgeon, the second below the first), opened by a
+/// secret surgeon key: both v3 capsules, the v3 blinding, the hop loop and the FO checks
+/// of the capsules and of the v3 header, the unwrap of `K_b`.
+fn api_open_v3_hops(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let Some(n) = notice(&pk, 1, rng) else {
+        return;
+    };
+    let Some(r) = record(&pk, &n, rng) else {
+        return;
+    };
+    let Some(first) = rekey_under(&a, &pk, &n, &["role:nurse"], "role:auditor", None, rng) else {
+        return;
+    };
+    let Ok(hop1) = first.reencrypt(&r) else {
+        return;
+    };
+    let Some(second) = rekey_under(
+        &a,
+        &pk,
+        &n,
+        &["role:auditor"],
+        "role:surgeon",
+        hop1.newest_grant(),
+        rng,
+    ) else {
+        return;
+    };
+    let (Ok(hop2), Ok(surgeon)) = (
+        second.reencrypt(&hop1),
+        a.issue_key_under(&n, &["role:surgeon"], &mut SecretRng(rng)),
+    ) else {
+        return;
+    };
+    output(op_api_open_v3_hops(&surgeon, &pk, &hop2));
 }
