@@ -13,6 +13,13 @@
 //!   among 1,000 holding `role:nurse`: sign and verify the notice that bumps the name,
 //!   then issue the 999 other holders' new keys (3 attributes each). 10 users in test
 //!   mode.
+//! - `revocation/hops/*`: re-encryption of the same record in format v2 and v3
+//!   (`reencrypt_v2`, `reencrypt_v3`: one hop, record policy above, target
+//!   `role:gp and dept:icu`; in v3 all under the notice that bumps `role:nurse`), opening through that hop
+//!   (`open_v2_one_hop`, `open_v3_one_hop`), a cross-authority v2 referral opened with
+//!   both authorities' keys (`open_federated_one_hop`), and the proxy's currency check
+//!   (`check_current`, no group work). v3 should cost what v2 costs: the same pairings,
+//!   different hashes.
 //!
 //! Run: `cargo bench --bench revocation` (about two minutes). Every fixture is opened and
 //! checked before any timing.
@@ -141,10 +148,77 @@ fn bench_revoke_one_of_1000(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_hops(c: &mut Criterion) {
+    let mut group = c.benchmark_group("revocation/hops");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(0x2e04);
+    let (authority, other) = (Authority::setup(&mut rng), Authority::setup(&mut rng));
+    let (pk, pk_b) = (authority.public_key(), other.public_key());
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let n1 = notice(&authority, &notice_key, T0 + 60, 1);
+    let policy = Policy::parse(POLICY).unwrap();
+    let to = Policy::parse("role:gp and dept:icu").unwrap();
+    let consent = BlsSigningKey::generate(&mut rng).public_key();
+    let v2_record = seal(pk, &policy, b"rec", b"ecg", &[0x5a; 1024], &mut rng).unwrap();
+    let v3_record =
+        seal_with_notice(pk, &n1, &policy, b"rec", b"ecg", &[0x5a; 1024], &mut rng).unwrap();
+    let v2 = authority
+        .issue_delegation_key(&NURSE, &consent, &mut rng)
+        .unwrap()
+        .rekey(pk, &to, &mut rng)
+        .unwrap();
+    let v3 = authority
+        .issue_delegation_key_under(&n1, &NURSE, &consent, &mut rng)
+        .unwrap()
+        .rekey_under(pk, &n1, &to, None, &mut rng)
+        .unwrap();
+    let referral = authority
+        .issue_delegation_key(&NURSE, &consent, &mut rng)
+        .unwrap()
+        .rekey_to(pk_b, &to, &mut rng)
+        .unwrap();
+    let (hop_v2, hop_v3) = (
+        v2.reencrypt(&v2_record).unwrap(),
+        v3.reencrypt(&v3_record).unwrap(),
+    );
+    let referred = referral.reencrypt(&v2_record).unwrap();
+    let gp = ["role:gp", "dept:icu"];
+    let gp_v2 = authority.issue_key(&gp, &mut rng).unwrap();
+    let gp_v3 = authority.issue_key_under(&n1, &gp, &mut rng).unwrap();
+    let gp_b = other.issue_key(&gp, &mut rng).unwrap();
+    for (key, record) in [(&gp_v2, &hop_v2), (&gp_v3, &hop_v3)] {
+        assert!(key.open(pk, record).unwrap().iter().all(|b| *b == 0x5a));
+    }
+    assert!(gp_b.open_federated(&[pk, pk_b], &referred).is_ok());
+    v3.check_current(&[&n1]).unwrap();
+    group.bench_function("reencrypt_v2", |b| {
+        b.iter(|| v2.reencrypt(black_box(&v2_record)).unwrap())
+    });
+    group.bench_function("reencrypt_v3", |b| {
+        b.iter(|| v3.reencrypt(black_box(&v3_record)).unwrap())
+    });
+    group.bench_function("open_v2_one_hop", |b| {
+        b.iter(|| gp_v2.open(pk, black_box(&hop_v2)).unwrap())
+    });
+    group.bench_function("open_v3_one_hop", |b| {
+        b.iter(|| gp_v3.open(pk, black_box(&hop_v3)).unwrap())
+    });
+    group.bench_function("open_federated_one_hop", |b| {
+        b.iter(|| {
+            gp_b.open_federated(&[pk, pk_b], black_box(&referred))
+                .unwrap()
+        })
+    });
+    group.bench_function("check_current", |b| {
+        b.iter(|| v3.check_current(black_box(&[&n1])).unwrap())
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion_config();
-    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000
+    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000, bench_hops
 }
 
 fn main() {
