@@ -480,3 +480,39 @@ fn a_hop_spliced_onto_another_record_of_the_grant_opens_nothing() {
     let spliced = SealedRecord::from_bytes(&spliced).unwrap();
     assert_eq!(gp.open(pk, &spliced), Err(Error::DecryptionFailed));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// The algebra through a v3 hop: a record shared to `2 of (a, b, c)` under a notice
+    /// that bumps `bumped`, opened by a key for `held` issued under the old notice (every
+    /// name at 0) or the new one, opens iff at least two held names are at the target's
+    /// versions (any name a key holds under the new notice; only unbumped names under the
+    /// old one).
+    #[test]
+    fn a_v3_hop_opens_iff_the_key_holds_enough_names_at_the_targets_versions(
+        bumped in proptest::sample::subsequence(vec!["x:a", "x:b", "x:c"], 0..=3),
+        held in proptest::sample::subsequence(vec!["x:a", "x:b", "x:c"], 1..=3),
+        under_new in proptest::bool::ANY,
+        seed in 0u64..1_000,
+    ) {
+        let mut rng = rng(1_000 + seed);
+        let authority = Authority::setup(&mut rng);
+        let pk = authority.public_key();
+        let mut service = NoticeService::new(&authority, &mut rng);
+        let old = service.current();
+        let new = if bumped.is_empty() { service.current() } else { service.bump(&bumped) };
+        let record = seal_with_notice(pk, &new, &policy("patient:42"), b"r", b"", b"p", &mut rng).unwrap();
+        let grant = rekey(&authority, &new, &["patient:42"], (pk, &new), "2 of (x:a, x:b, x:c)", None, &mut rng);
+        grant.check_current(&[&new]).unwrap();
+        let shared = SealedRecord::from_bytes(&grant.reencrypt(&record).unwrap().to_bytes()).unwrap();
+        let key = key(&authority, if under_new { &new } else { &old }, &held, &mut rng);
+        let current = held.iter().filter(|n| under_new || !bumped.contains(n)).count();
+        let opened = key.open(pk, &shared);
+        if current >= 2 {
+            proptest::prop_assert_eq!(opened.unwrap(), b"p".to_vec());
+        } else {
+            proptest::prop_assert_eq!(opened, Err(Error::PolicyNotSatisfied));
+        }
+    }
+}
