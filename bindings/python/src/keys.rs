@@ -78,6 +78,29 @@ impl Authority {
         .map_err(to_py_err)
     }
 
+    /// Issues a one-grant delegation key for `attributes`, each at its version under the
+    /// verified `notice` (as `issue_key_under`), naming `delegator`: the delegation key of a
+    /// grant of records sealed under notices (`DelegationKey.rekey_under`). Raises
+    /// WrongAuthority if the notice is another authority's; otherwise as
+    /// `issue_delegation_key`.
+    fn issue_delegation_key_under(
+        &self,
+        py: Python<'_>,
+        notice: Obj<'_, VerifiedNotice>,
+        attributes: Strings,
+        delegator: Obj<'_, crate::sig::BlsPublicKey>,
+    ) -> PyResult<crate::rekey::DelegationKey> {
+        let notice = &*notice;
+        let delegator = &*delegator;
+        let attributes = attributes.0;
+        detached(py, || {
+            self.0
+                .issue_delegation_key_under(&notice.0, &attributes, &delegator.0, &mut OsRng)
+        })
+        .map(crate::rekey::DelegationKey::new)
+        .map_err(to_py_err)
+    }
+
     /// Issues a user key for `attributes`, each at its version under the verified `notice`
     /// (0 for a name the notice does not list). Raises WrongAuthority if the notice is another
     /// authority's; otherwise as `issue_key`.

@@ -176,6 +176,17 @@ impl SealedRecord {
         self.0.hop_count()
     }
 
+    /// The qualified id of the newest hop's grant (48 bytes: its source authority's key id,
+    /// then the grant id; `ReKey.grant` of the re-key that made it); None for a record
+    /// without hops. A format v3 re-key whose `parent` is this grant transforms the record
+    /// further (`DelegationKey.rekey_under`).
+    #[getter]
+    fn newest_grant<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.0
+            .newest_grant()
+            .map(|g| crate::rekey::grant_bytes(py, &g))
+    }
+
     /// The record's policy attributes with their versions, `[(name, version), ...]` in LSSS
     /// row order (every version 0 for a format v2 record).
     fn attribute_versions(&self) -> Vec<(String, u32)> {

@@ -10,10 +10,13 @@ use crate::args::{Bytes, Obj, Seq};
 use crate::keys::PublicKey;
 use crate::record::SealedRecord;
 use crate::sig::BlsPublicKey;
+use crate::version_notice::{name_versions, VerifiedNotice};
 use crate::{detached, to_py_err, Policy};
 
-/// A one-grant delegation key (made by `Authority.issue_delegation_key`): `rekey` turns it
-/// into the re-encryption key of one grant, and consumes it.
+/// A one-grant delegation key (made by `Authority.issue_delegation_key`, or
+/// `Authority.issue_delegation_key_under` for records sealed under notices): `rekey`,
+/// `rekey_to` or `rekey_under` turns it into the re-encryption key of one grant, and consumes
+/// it.
 ///
 /// Secret: no equality, no hash; `repr` shows the attributes. Safe to share between
 /// threads (an internal lock guards the one-time use).
@@ -35,12 +38,12 @@ impl DelegationKey {
         guard.as_ref().map(f).ok_or_else(used)
     }
 
-    /// Takes the key out for a re-key toward `policy`, after `check` and the policy check
-    /// passed: a refusal leaves the grant usable (outside review FB-1); a second use raises
-    /// InvalidArgument.
+    /// Takes the key out for a re-key, after `check` passed on it: a refusal leaves the grant
+    /// usable (outside review FB-1); a second use raises InvalidArgument. `check` holds what
+    /// the core's call refuses before any work (its `check_target_policy`, `check_target`),
+    /// in the core's order.
     fn take_for(
         &self,
-        policy: &cipherchart::Policy,
         check: impl FnOnce(&cipherchart::DelegationKey) -> cipherchart::Result<()>,
     ) -> PyResult<cipherchart::DelegationKey> {
         let mut slot = self
@@ -48,9 +51,40 @@ impl DelegationKey {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         check(slot.as_ref().ok_or_else(used)?).map_err(to_py_err)?;
-        cipherchart::DelegationKey::check_target_policy(policy).map_err(to_py_err)?;
         slot.take().ok_or_else(used)
     }
+}
+
+/// What the core's `rekey` and `rekey_to` refuse after taking the key: a delegation key at
+/// attribute versions (from `issue_delegation_key_under` with a bumped name) makes format v3
+/// re-keys only (`rekey_under`). The core has no call that checks it without consuming the
+/// key; the key's encoding says it: format v3 (`43 43 09 03`) exactly when a version is ≥ 1
+/// (`DelegationKey::to_bytes`). The same error as the core's.
+fn unversioned(key: &cipherchart::DelegationKey) -> cipherchart::Result<()> {
+    if key.to_bytes().get(3) == Some(&3) {
+        return Err(cipherchart::Error::InvalidArgument(
+            "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
+        ));
+    }
+    Ok(())
+}
+
+/// A grant reference argument: `None`, or the 48 bytes `authority ‖ grant_id`
+/// (`ReKey.grant`, `SealedRecord.newest_grant`); other lengths raise InvalidEncoding
+/// (`bad_length`), as the core's `GrantRef::from_bytes`.
+fn grant_ref(value: Option<Bytes>) -> PyResult<Option<cipherchart::GrantRef>> {
+    value
+        .map(|b| cipherchart::GrantRef::from_bytes(&b))
+        .transpose()
+        .map_err(to_py_err)
+}
+
+/// A grant reference as Python bytes (48: `authority ‖ grant_id`).
+pub(crate) fn grant_bytes<'py>(
+    py: Python<'py>,
+    grant: &cipherchart::GrantRef,
+) -> Bound<'py, PyBytes> {
+    PyBytes::new(py, &grant.to_bytes())
 }
 
 fn used() -> PyErr {
@@ -103,9 +137,17 @@ impl DelegationKey {
         self.with(|k| PyBytes::new(py, &k.authority()))
     }
 
+    /// The key id (32 bytes, docs/revocation-v3.md §7.1): what a format v3 re-key made from
+    /// this key names, and derives its grant id from (one delegation key, one grant).
+    #[getter]
+    fn key_id<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        self.with(|k| PyBytes::new(py, &k.key_id()))
+    }
+
     /// The re-encryption key of this grant, to the audience of `policy`. Consumes the
     /// delegation key: a second call raises InvalidArgument. Raises WrongAuthority, without
-    /// consuming the key, if `public_key` is not the issuing authority's.
+    /// consuming the key, if `public_key` is not the issuing authority's; InvalidArgument,
+    /// without consuming it, for a key at attribute versions (use `rekey_under`).
     fn rekey(
         &self,
         py: Python<'_>,
@@ -114,12 +156,13 @@ impl DelegationKey {
     ) -> PyResult<ReKey> {
         let public_key = &*public_key;
         let policy = &*policy;
-        let key = self.take_for(&policy.0, |own| {
+        let key = self.take_for(|own| {
             // A wrong public key does not cost the grant (as in JavaScript).
             if own.authority() != public_key.0.id() {
                 return Err(cipherchart::Error::WrongAuthority);
             }
-            Ok(())
+            cipherchart::DelegationKey::check_target_policy(&policy.0)?;
+            unversioned(own)
         })?;
         detached(py, || key.rekey(&public_key.0, &policy.0, &mut OsRng))
             .map(ReKey)
@@ -130,7 +173,8 @@ impl DelegationKey {
     /// docs/federation.md): to the audience of `policy` under the authority whose public
     /// key is `target`; that authority's keys open the records it transforms, with
     /// `UserKey.open_federated`. Consumes the delegation key: a second call raises
-    /// InvalidArgument.
+    /// InvalidArgument. Raises InvalidAttribute, or InvalidArgument for a key at attribute
+    /// versions (use `rekey_under`), without consuming the key.
     fn rekey_to(
         &self,
         py: Python<'_>,
@@ -139,10 +183,48 @@ impl DelegationKey {
     ) -> PyResult<ReKey> {
         let target = &*target;
         let policy = &*policy;
-        let key = self.take_for(&policy.0, |_| Ok(()))?;
+        let key = self.take_for(|own| {
+            cipherchart::DelegationKey::check_target_policy(&policy.0)?;
+            unversioned(own)
+        })?;
         detached(py, || key.rekey_to(&target.0, &policy.0, &mut OsRng))
             .map(ReKey)
             .map_err(to_py_err)
+    }
+
+    /// The format v3 re-encryption key of this grant (docs/revocation-v3.md §7), for records
+    /// sealed under notices (`seal_with_notice`): to the audience of `policy` under the
+    /// authority whose public key is `target` (this key's own, or another's for a referral),
+    /// sealed at the versions of `target_notice`, that authority's current verified notice.
+    /// `parent` is the grant (48 bytes, `SealedRecord.newest_grant`) whose audience this
+    /// key's holder belongs to when forwarding records received through it; the re-key then
+    /// transforms only records whose newest hop is of that grant, and without a parent only
+    /// records without hops. Its grant id is derived from `key_id`. Consumes the delegation
+    /// key: a second call raises InvalidArgument. Raises WrongAuthority if `target_notice` is
+    /// not `target`'s authority's, InvalidAttribute for a policy naming the reserved
+    /// `cipherchart:key-holder`, InvalidEncoding for a `parent` that is not 48 bytes: each
+    /// without consuming the key.
+    #[pyo3(signature = (target, target_notice, policy, parent = None))]
+    fn rekey_under(
+        &self,
+        py: Python<'_>,
+        target: Obj<'_, PublicKey>,
+        target_notice: Obj<'_, VerifiedNotice>,
+        policy: Obj<'_, Policy>,
+        parent: Option<Bytes>,
+    ) -> PyResult<ReKey> {
+        let target = &*target;
+        let target_notice = &*target_notice;
+        let policy = &*policy;
+        let parent = grant_ref(parent)?;
+        let key = self.take_for(|_| {
+            cipherchart::DelegationKey::check_target(&target.0, &target_notice.0, &policy.0)
+        })?;
+        detached(py, || {
+            key.rekey_under(&target.0, &target_notice.0, &policy.0, parent, &mut OsRng)
+        })
+        .map(ReKey)
+        .map_err(to_py_err)
     }
 }
 
@@ -207,6 +289,54 @@ impl ReKey {
     #[getter]
     fn target_authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.0.target_authority())
+    }
+
+    /// Whether this is a format v3 re-key (`DelegationKey.rekey_under`): it transforms format
+    /// v3 records only, and a v2 re-key v2 records only.
+    #[getter]
+    fn is_v3(&self) -> bool {
+        self.0.is_v3()
+    }
+
+    /// A format v3 re-key's parent grant (48 bytes, `authority ‖ grant_id`): it transforms
+    /// only records whose newest hop is of that grant (`SealedRecord.newest_grant`). None for
+    /// a v3 re-key without a parent (it transforms only records without hops) and for every
+    /// v2 re-key.
+    #[getter]
+    fn parent<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.0.parent().map(|g| grant_bytes(py, &g))
+    }
+
+    /// This grant's qualified id (48 bytes): the source authority's key id, then the grant
+    /// id. What `SealedRecord.newest_grant` gives for a record this re-key transformed, and
+    /// the `parent` of a re-key that forwards such records.
+    #[getter]
+    fn grant<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        grant_bytes(py, &self.0.grant())
+    }
+
+    /// The delegated attributes with their versions, `[(name, version), ...]` (every version
+    /// 0 for a v2 re-key).
+    fn attribute_versions(&self) -> Vec<(String, u32)> {
+        name_versions(&self.0.attribute_versions())
+    }
+
+    /// The target policy's attributes with the versions its capsule is sealed at,
+    /// `[(name, version), ...]` in LSSS row order (every version 0 for a v2 re-key).
+    fn target_versions(&self) -> Vec<(String, u32)> {
+        name_versions(&self.0.target_versions())
+    }
+
+    /// Checks that this re-key is current (docs/revocation-v3.md §7.5) against `notices`, the
+    /// newest verified notices of the source and target authorities: every delegated
+    /// attribute is at the source notice's version, every name of the target policy at the
+    /// target notice's. A proxy runs it before applying the re-key. Raises WrongAuthority if
+    /// no notice of the source or of the target authority is given, StaleReKey if a version
+    /// is below the notice's (a name was bumped since: make a new re-key), FutureVersion if
+    /// one is above it (the notice is older than the re-key: fetch the newer one).
+    fn check_current<'py>(&self, notices: Seq<Obj<'py, VerifiedNotice>>) -> PyResult<()> {
+        let notices: Vec<&cipherchart::VerifiedNotice> = notices.iter().map(|n| &n.0).collect();
+        self.0.check_current(&notices).map_err(to_py_err)
     }
 
     /// Whether this re-key applies to `record` (its delegated attributes satisfy the

@@ -105,6 +105,27 @@ impl Authority {
             .map_err(to_js_err)
     }
 
+    /// Issues a one-grant delegation key for `attributes`, each at its version under the
+    /// verified `notice` (as `issueKeyUnder`), naming `delegator`: the delegation key of a
+    /// grant of records sealed under notices (`sealWithNotice`), made into its re-key by
+    /// `DelegationKey.rekeyUnder`.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` if the notice is another authority's; otherwise as
+    /// `issueDelegationKey`.
+    #[wasm_bindgen(js_name = issueDelegationKeyUnder)]
+    pub fn issue_delegation_key_under(
+        &self,
+        notice: &VerifiedNotice,
+        attributes: Vec<String>,
+        delegator: &BlsPublicKey,
+    ) -> Result<DelegationKey, JsValue> {
+        self.0
+            .issue_delegation_key_under(&notice.0, &attributes, &delegator.0, &mut rng())
+            .map(DelegationKey::new)
+            .map_err(to_js_err)
+    }
+
     /// Hazardous: the master secret key as bytes (Rust's `hazmat::SecretKeyBytes`). Whoever
     /// holds them can issue any key and open every record of this authority: store them
     /// encrypted, in an HSM or offline, never log them.

@@ -10,11 +10,14 @@ use crate::policy::Policy;
 use crate::record::SealedRecord;
 use crate::rng::rng;
 use crate::sig::BlsPublicKey;
+use crate::version_notice::{name_versions, notice_of, VerifiedNotice};
 
-/// A one-grant delegation key (from `Authority.issueDelegationKey`): a key for the attributes
-/// `S'` to delegate, issued with fresh randomness for one grant, naming the delegator's BLS
-/// consent key. It opens nothing itself; `rekey` turns it into the re-encryption key for the
-/// grant and **consumes** it: any later use of the object throws `InvalidArgument`.
+/// A one-grant delegation key (from `Authority.issueDelegationKey`, or
+/// `Authority.issueDelegationKeyUnder` for records sealed under notices): a key for the
+/// attributes `S'` to delegate, issued with fresh randomness for one grant, naming the
+/// delegator's BLS consent key. It opens nothing itself; `rekey`, `rekeyTo` or `rekeyUnder`
+/// turns it into the re-encryption key for the grant and **consumes** it: any later use of
+/// the object throws `InvalidArgument` (a refused call does not consume it).
 ///
 /// Issue one per grant: re-keys made from one key would share its randomness and combine.
 /// Secret-holding: call `free()` (or `Symbol.dispose`) when done to wipe it at once.
@@ -37,6 +40,32 @@ fn consumed() -> JsValue {
     to_js_err(cipherchart::Error::InvalidArgument(
         "this DelegationKey was consumed by rekey: issue a new one per grant",
     ))
+}
+
+/// What the core's `rekey` and `rekey_to` refuse after taking the key: a delegation key at
+/// attribute versions (from `issueDelegationKeyUnder` with a bumped name) makes format v3
+/// re-keys only (`rekeyUnder`). The core has no call that checks it without consuming the
+/// key; the key's encoding says it: format v3 (`43 43 09 03`) exactly when a version is ≥ 1
+/// (`DelegationKey::to_bytes`). The same error as the core's.
+fn unversioned(key: &cipherchart::DelegationKey) -> Result<(), JsValue> {
+    if key.to_bytes().get(3) == Some(&3) {
+        return Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
+        )));
+    }
+    Ok(())
+}
+
+/// A grant reference argument: the 48 bytes `authority ‖ grant_id` (`ReKey.grant`,
+/// `SealedRecord.newestGrant`) or none.
+///
+/// # Errors
+/// `InvalidEncoding` (`bad_length`) for another length, as the core's `GrantRef::from_bytes`.
+fn grant_ref(value: Option<Vec<u8>>) -> Result<Option<cipherchart::GrantRef>, JsValue> {
+    value
+        .map(|b| cipherchart::GrantRef::from_bytes(&b))
+        .transpose()
+        .map_err(to_js_err)
 }
 
 #[wasm_bindgen]
@@ -74,7 +103,17 @@ impl DelegationKey {
         Ok(self.key()?.authority().to_vec())
     }
 
-    /// Whether `rekey` already consumed this key.
+    /// The 32-byte key id (`docs/revocation-v3.md` §7.1): what a format v3 re-key made from
+    /// this key names, and derives its grant id from (one delegation key, one grant).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` once consumed.
+    #[wasm_bindgen(getter, js_name = keyId)]
+    pub fn key_id(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.key()?.key_id().to_vec())
+    }
+
+    /// Whether `rekey`, `rekeyTo` or `rekeyUnder` already consumed this key.
     #[wasm_bindgen(getter, js_name = isConsumed)]
     pub fn is_consumed(&self) -> bool {
         self.0.is_none()
@@ -87,19 +126,24 @@ impl DelegationKey {
     ///
     /// # Errors
     /// Throws `WrongAuthority` if `pk` is not the issuing authority's public key (the key is
-    /// then **not** consumed), `InvalidArgument` if it was already consumed.
+    /// then **not** consumed), `InvalidAttribute` for a target policy naming the reserved
+    /// `cipherchart:key-holder`, `InvalidArgument` if it was already consumed or, without
+    /// consuming it, for a key at attribute versions (from `issueDelegationKeyUnder`: use
+    /// `rekeyUnder`).
     pub fn rekey(
         &mut self,
         pk: &PublicKey,
         #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
     ) -> Result<ReKey, JsValue> {
-        // Checked before taking the key, so that a wrong public key or a refused policy
-        // does not cost the grant (outside review FB-1).
-        if self.key()?.authority() != pk.0.id() {
+        // Checked before taking the key, in the core's order, so that a wrong public key, a
+        // refused policy or a versioned key does not cost the grant (outside review FB-1).
+        let own = self.key()?;
+        if own.authority() != pk.0.id() {
             return Err(to_js_err(cipherchart::Error::WrongAuthority));
         }
         cipherchart::DelegationKey::check_target_policy(target_policy.as_ref())
             .map_err(to_js_err)?;
+        unversioned(own)?;
         let key = self.0.take().ok_or_else(consumed)?;
         key.rekey(&pk.0, target_policy.as_ref(), &mut rng())
             .map(ReKey)
@@ -113,21 +157,69 @@ impl DelegationKey {
     ///
     /// # Errors
     /// Throws `InvalidArgument` if it was already consumed, `InvalidAttribute` for a target
-    /// policy naming the reserved `cipherchart:key-holder`.
+    /// policy naming the reserved `cipherchart:key-holder`, `InvalidArgument` for a key at
+    /// attribute versions (from `issueDelegationKeyUnder`: use `rekeyUnder`); a refused call
+    /// does not consume the key.
     #[wasm_bindgen(js_name = rekeyTo)]
     pub fn rekey_to(
         &mut self,
         target: &PublicKey,
         #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
     ) -> Result<ReKey, JsValue> {
-        self.key()?;
-        // A refused policy does not cost the grant (outside review FB-1).
+        let own = self.key()?;
+        // A refused policy or a versioned key does not cost the grant (outside review FB-1).
         cipherchart::DelegationKey::check_target_policy(target_policy.as_ref())
             .map_err(to_js_err)?;
+        unversioned(own)?;
         let key = self.0.take().ok_or_else(consumed)?;
         key.rekey_to(&target.0, target_policy.as_ref(), &mut rng())
             .map(ReKey)
             .map_err(to_js_err)
+    }
+
+    /// Makes the **format v3** re-encryption key of the grant (`docs/revocation-v3.md` §7),
+    /// for records sealed under notices (`sealWithNotice`): what this key's attributes, at
+    /// their versions, open at its own authority, delegated to the audience of `targetPolicy`
+    /// under the authority whose public key is `target` (this key's own, or another's for a
+    /// referral), sealed at the versions of `targetNotice`, that authority's current verified
+    /// notice. `parent` is the grant (48 bytes, `SealedRecord.newestGrant`) whose audience this
+    /// key's holder belongs to, when it forwards records it received through that grant: the
+    /// re-key then transforms only records whose newest hop is of that grant; without a
+    /// parent, only records without hops. The grant id is derived from `keyId`. Consumes the
+    /// delegation key. A proxy checks the re-key with `ReKey.checkCurrent` before each use.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` if `targetNotice` is not `target`'s authority's,
+    /// `InvalidAttribute` for a target policy naming the reserved `cipherchart:key-holder`,
+    /// `InvalidEncoding` for a `parent` that is not 48 bytes (none of them consumes the key),
+    /// `InvalidArgument` if the key was already consumed.
+    #[wasm_bindgen(js_name = rekeyUnder)]
+    pub fn rekey_under(
+        &mut self,
+        target: &PublicKey,
+        #[wasm_bindgen(js_name = targetNotice)] target_notice: &VerifiedNotice,
+        #[wasm_bindgen(js_name = targetPolicy)] target_policy: &Policy,
+        parent: Option<Vec<u8>>,
+    ) -> Result<ReKey, JsValue> {
+        self.key()?;
+        // Checked before taking the key: a refusal does not cost the grant (FB-1).
+        let parent = grant_ref(parent)?;
+        cipherchart::DelegationKey::check_target(
+            &target.0,
+            &target_notice.0,
+            target_policy.as_ref(),
+        )
+        .map_err(to_js_err)?;
+        let key = self.0.take().ok_or_else(consumed)?;
+        key.rekey_under(
+            &target.0,
+            &target_notice.0,
+            target_policy.as_ref(),
+            parent,
+            &mut rng(),
+        )
+        .map(ReKey)
+        .map_err(to_js_err)
     }
 
     /// The delegation key's encoding (`docs/formats.md`): secret, store it only in a
@@ -152,7 +244,7 @@ impl DelegationKey {
     }
 }
 
-/// A re-encryption key (from `DelegationKey.rekey`): lets a proxy turn records its source
+/// A re-encryption key (from `DelegationKey.rekey`, `rekeyTo` or `rekeyUnder`): lets a proxy turn records its source
 /// attributes can open into records under the target policy, without seeing the payload.
 ///
 /// Secret-holding: call `free()` (or `Symbol.dispose`) when done to wipe it at once.
@@ -162,7 +254,8 @@ pub struct ReKey(pub(crate) cipherchart::ReKey);
 
 #[wasm_bindgen]
 impl ReKey {
-    /// The grant's random identifier.
+    /// The grant's 16-byte identifier: random for a format v2 re-key, derived from the
+    /// delegation key's `keyId` for a v3 one (`rekeyUnder`).
     #[wasm_bindgen(getter, js_name = grantId)]
     pub fn grant_id(&self) -> Vec<u8> {
         self.0.grant_id().to_vec()
@@ -202,6 +295,68 @@ impl ReKey {
     #[wasm_bindgen(getter, js_name = targetPolicy)]
     pub fn target_policy(&self) -> Policy {
         self.0.target_policy().clone().into()
+    }
+
+    /// Whether this is a format v3 re-key (`DelegationKey.rekeyUnder`): it transforms format
+    /// v3 records only, and a v2 re-key v2 records only.
+    #[wasm_bindgen(getter, js_name = isV3)]
+    pub fn is_v3(&self) -> bool {
+        self.0.is_v3()
+    }
+
+    /// A format v3 re-key's parent grant (48 bytes, `authority ‖ grantId`): it transforms
+    /// only records whose newest hop is of that grant (`SealedRecord.newestGrant`);
+    /// `undefined` for a v3 re-key without a parent (it transforms only records without
+    /// hops) and for every v2 re-key.
+    #[wasm_bindgen(getter)]
+    pub fn parent(&self) -> Option<Vec<u8>> {
+        self.0.parent().map(|g| g.to_bytes().to_vec())
+    }
+
+    /// This grant's qualified id (48 bytes): the source authority's key id, then `grantId`.
+    /// What `SealedRecord.newestGrant` gives for a record this re-key transformed, and the
+    /// `parent` of a re-key that forwards such records.
+    #[wasm_bindgen(getter)]
+    pub fn grant(&self) -> Vec<u8> {
+        self.0.grant().to_bytes().to_vec()
+    }
+
+    /// The delegated attributes with their versions, `[name, version]` (every version 0 for
+    /// a v2 re-key).
+    #[wasm_bindgen(js_name = attributeVersions, unchecked_return_type = "Array<[string, number]>")]
+    pub fn attribute_versions(&self) -> Array {
+        name_versions(&self.0.attribute_versions())
+    }
+
+    /// The target policy's attributes with the versions its capsule is sealed at,
+    /// `[name, version]` in LSSS row order (every version 0 for a v2 re-key).
+    #[wasm_bindgen(js_name = targetVersions, unchecked_return_type = "Array<[string, number]>")]
+    pub fn target_versions(&self) -> Array {
+        name_versions(&self.0.target_versions())
+    }
+
+    /// Checks that this re-key is current (`docs/revocation-v3.md` §7.5) against `notices`,
+    /// the newest verified notices of its source and target authorities: every delegated
+    /// attribute at the source notice's version, every name of the target policy at the
+    /// target notice's. A proxy runs it before applying the re-key: one made before a bump
+    /// delivers records to keys the bump shut out.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority` if no notice of the source or of the target authority is
+    /// given, `StaleReKey` if a version is below the notice's (a name was bumped since: make
+    /// a new re-key), `FutureVersion` if one is above it (the notice is older than the
+    /// re-key: fetch the newer one).
+    #[wasm_bindgen(js_name = checkCurrent)]
+    pub fn check_current(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<VerifiedNotice>")] notices: Vec<JsValue>,
+    ) -> Result<(), JsValue> {
+        let notices = notices
+            .iter()
+            .map(notice_of)
+            .collect::<Result<Vec<_>, _>>()?;
+        let refs: Vec<&cipherchart::VerifiedNotice> = notices.iter().collect();
+        self.0.check_current(&refs).map_err(to_js_err)
     }
 
     /// Whether this re-key can re-encrypt the record (exactly when `reencrypt` succeeds on a

@@ -129,6 +129,15 @@ impl SealedRecord {
         u32::try_from(self.0.hop_count()).unwrap_or(u32::MAX)
     }
 
+    /// The qualified id of the newest hop's grant: 48 bytes, its source authority's key id
+    /// then the grant id (the `ReKey.grant` of the re-key that made the hop); `undefined` for
+    /// a record without hops. A format v3 re-key whose `parent` is this grant transforms the
+    /// record further (`DelegationKey.rekeyUnder`).
+    #[wasm_bindgen(getter, js_name = newestGrant)]
+    pub fn newest_grant(&self) -> Option<Vec<u8>> {
+        self.0.newest_grant().map(|g| g.to_bytes().to_vec())
+    }
+
     /// The record's policy attributes with their versions, `[name, version]` in LSSS row
     /// order (every version 0 for a format v2 record).
     #[wasm_bindgen(js_name = attributeVersions, unchecked_return_type = "Array<[string, number]>")]

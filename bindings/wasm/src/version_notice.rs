@@ -191,9 +191,9 @@ impl VersionNotice {
 
 #[wasm_bindgen]
 impl VerifiedNotice {
-    /// Internal: a copy of this notice for `VersionNotice.verify`'s `previous`, which takes
-    /// ownership of the copy (wasm-bindgen frees what it converts) and leaves the caller's
-    /// notice alive. Not part of the typed API.
+    /// Internal: a copy of this notice for `VersionNotice.verify`'s `previous` and the
+    /// notices of `ReKey.checkCurrent`, which take ownership of the copy (wasm-bindgen frees
+    /// what it converts) and leave the caller's notice alive. Not part of the typed API.
     #[wasm_bindgen(js_name = "__copyForPrevious", skip_typescript)]
     pub fn copy_for_previous(&self) -> VerifiedNotice {
         self.clone()
@@ -249,17 +249,26 @@ impl VerifiedNotice {
 /// # Errors
 /// `InvalidArgument` for anything but a `VerifiedNotice` of this build, `undefined` or `null`.
 fn previous_of(value: Option<JsValue>) -> Result<Option<cipherchart::VerifiedNotice>, JsValue> {
+    match value.filter(|v| !v.is_undefined() && !v.is_null()) {
+        Some(value) => notice_of(&value).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A copy of the `VerifiedNotice` that `value` is: an optional argument or an array element
+/// (`&VerifiedNotice` can be neither); the caller's notice stays alive.
+///
+/// # Errors
+/// `InvalidArgument` for anything but a `VerifiedNotice` of this build.
+pub(crate) fn notice_of(value: &JsValue) -> Result<cipherchart::VerifiedNotice, JsValue> {
     use wasm_bindgen::convert::TryFromJsValue;
     use wasm_bindgen::JsCast;
-    let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
-        return Ok(None);
-    };
-    let copy = Reflect::get(&value, &JsValue::from_str("__copyForPrevious"))
+    let copy = Reflect::get(value, &JsValue::from_str("__copyForPrevious"))
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(&value).ok());
+        .and_then(|f| f.call0(value).ok());
     match copy.map(VerifiedNotice::try_from_js_value) {
-        Some(Ok(notice)) => Ok(Some(notice.0)),
+        Some(Ok(notice)) => Ok(notice.0),
         _ => Err(invalid(
             "expected a VerifiedNotice of this build (or a freed notice)",
         )),

@@ -241,6 +241,12 @@ export const SIGNATURES = {
   'SealedRecord#needsCatchUp': ['notice:VerifiedNotice'],
   'sealWithNotice': ['pk:PublicKey', 'notice:VerifiedNotice', 'policy:Policy', 'recordId:bytes', 'metadata:bytes', 'payload:bytes'],
   'Entry.forCatchUp': ['old:SealedRecord', 'caughtUp:SealedRecord', 'time:time'],
+  // Format v3 re-encryption: versioned delegation keys, v3 re-keys and hops.
+  'Authority#issueDelegationKeyUnder': ['notice:VerifiedNotice', 'attributes:string[]', 'delegator:BlsPublicKey'],
+  'DelegationKey#rekeyUnder': ['target:PublicKey', 'targetNotice:VerifiedNotice', 'targetPolicy:Policy', 'parent:?bytes'],
+  'ReKey#attributeVersions': [],
+  'ReKey#targetVersions': [],
+  'ReKey#checkCurrent': ['notices:VerifiedNotice[]'],
   // `fields` is a plain NoticeFields object, checked field by field on the Rust side.
   'VersionNotice.sign': ['key:BlsSigningKey', 'fields:unchecked'],
   // Both builds: decoding, verifying and reading notices, and the drafts that log them.

@@ -259,6 +259,13 @@ class Authority:
     ) -> "DelegationKey":
         """A one-grant delegation key for ``attributes``, naming ``delegator`` (the BLS
         consent key whose tokens gate the re-key made from it)."""
+    def issue_delegation_key_under(
+        self, notice: "VerifiedNotice", attributes: Sequence[str], delegator: BlsPublicKey
+    ) -> "DelegationKey":
+        """A one-grant delegation key for ``attributes``, each at its version under ``notice``
+        (as ``issue_key_under``), naming ``delegator``: for a grant of records sealed under
+        notices (``DelegationKey.rekey_under``). Raises WrongAuthority for another authority's
+        notice, otherwise as ``issue_delegation_key``."""
     def to_secret_bytes(self) -> bytes:
         """Hazardous: the master secret key. Whoever holds it can issue any key and open
         every record of this authority: store it encrypted, never log it."""
@@ -401,10 +408,16 @@ class SealedRecord:
         """The 32-byte body commitment of a v3 record (``rewrap`` keeps it); None for v2."""
     def needs_catch_up(self, notice: "VerifiedNotice") -> bool:
         """Whether a name of the record's policy is at a lower version than ``notice``'s."""
+    @property
+    def newest_grant(self) -> Optional[bytes]:
+        """The newest hop's grant, 48 bytes (source authority key id, then grant id: the
+        ``ReKey.grant`` that made it); None without hops. The ``parent`` of a v3 re-key that
+        forwards the record (``DelegationKey.rekey_under``)."""
 
 @final
 class DelegationKey:
-    """A one-grant delegation key. Secret: no equality; ``rekey`` consumes it."""
+    """A one-grant delegation key. Secret: no equality; ``rekey``, ``rekey_to`` or
+    ``rekey_under`` consumes it (a refused call does not)."""
 
     @staticmethod
     def from_bytes(data: _BytesLike) -> "DelegationKey":
@@ -418,13 +431,34 @@ class DelegationKey:
     def delegator(self) -> BlsPublicKey: ...
     @property
     def authority(self) -> bytes: ...
+    @property
+    def key_id(self) -> bytes:
+        """The 32-byte key id: a v3 re-key made from this key names it and derives its grant
+        id from it (one delegation key, one grant)."""
     def rekey(self, public_key: PublicKey, policy: Policy) -> "ReKey":
         """The grant's re-encryption key to ``policy``'s audience; consumes this key (a
         second call raises InvalidArgument). Raises WrongAuthority, without consuming the
-        key, if ``public_key`` is not the issuing authority's."""
+        key, if ``public_key`` is not the issuing authority's; InvalidArgument, without
+        consuming it, for a key at attribute versions (use ``rekey_under``)."""
     def rekey_to(self, target: PublicKey, policy: Policy) -> "ReKey":
         """The grant's cross-authority re-encryption key to ``policy``'s audience under
-        ``target``'s authority; consumes this key."""
+        ``target``'s authority; consumes this key. Raises InvalidAttribute, or
+        InvalidArgument for a key at attribute versions, without consuming it."""
+    def rekey_under(
+        self,
+        target: PublicKey,
+        target_notice: "VerifiedNotice",
+        policy: Policy,
+        parent: Optional[_BytesLike] = None,
+    ) -> "ReKey":
+        """The grant's format v3 re-encryption key, for records sealed under notices: to
+        ``policy``'s audience under ``target``'s authority (this key's own, or another's for
+        a referral), at the versions of ``target_notice``, that authority's current notice.
+        ``parent`` (48 bytes, ``SealedRecord.newest_grant``): the re-key transforms only
+        records whose newest hop is of that grant; without it, only records without hops.
+        Consumes this key. Raises WrongAuthority (``target_notice`` is not ``target``'s
+        authority's), InvalidAttribute, or InvalidEncoding (``parent`` not 48 bytes), each
+        without consuming it."""
     def to_key_file(self, passphrase: str, options: Optional["KeyFileOptions"] = None) -> bytes:
         """This key as key-file bytes (a binary age file with a passphrase recipient), written
         with ``options.work_factor`` (18 by default: about a second, without the GIL). Raises
@@ -497,6 +531,28 @@ class ReKey:
     @property
     def target_authority(self) -> bytes:
         """The key id of the target authority (another after ``rekey_to``)."""
+    @property
+    def is_v3(self) -> bool:
+        """Whether this is a format v3 re-key (``rekey_under``): it transforms v3 records
+        only, a v2 re-key v2 records only."""
+    @property
+    def parent(self) -> Optional[bytes]:
+        """A v3 re-key's parent grant (48 bytes): it transforms only records whose newest hop
+        is of that grant. None without a parent (only records without hops) and for v2."""
+    @property
+    def grant(self) -> bytes:
+        """This grant's qualified id, 48 bytes: the source authority's key id, then
+        ``grant_id`` (``SealedRecord.newest_grant`` of a record it transformed)."""
+    def attribute_versions(self) -> List[Tuple[str, int]]:
+        """``(name, version)`` per delegated attribute (all 0 for a v2 re-key)."""
+    def target_versions(self) -> List[Tuple[str, int]]:
+        """``(name, version)`` per target policy attribute, in LSSS row order, as the
+        capsule is sealed (all 0 for a v2 re-key)."""
+    def check_current(self, notices: Sequence["VerifiedNotice"]) -> None:
+        """Checks the re-key against the newest verified notices of its source and target
+        authorities, as a proxy does before applying it. Raises WrongAuthority (a notice
+        missing), StaleReKey (a name was bumped since it was made: make a new one) or
+        FutureVersion (a notice older than the re-key)."""
     def can_reencrypt(self, record: SealedRecord) -> bool:
         """Whether the delegated attributes satisfy the record's newest layer."""
     def reencrypt(self, record: SealedRecord) -> SealedRecord:

@@ -2,7 +2,7 @@
 // esnext.disposable lib: the typings must not require it.
 import {
   Authority, BlsSigningKey, EMPTY_ROOT, Entry, EntryDraft, KeyFileError, KeyFileOptions, MAX_HOPS, Policy, PolicySyntaxError,
-  SealedRecord, UserKey, VerifiedNotice, VersionNotice, seal, sealWithNotice,
+  ReKey, SealedRecord, UserKey, VerifiedNotice, VersionNotice, seal, sealWithNotice,
 } from 'cipherchart';
 import type { NoticeFields } from 'cipherchart';
 import * as verify from 'cipherchart/verify';
@@ -53,6 +53,22 @@ try {
   const verifyBuild: verify.VerifiedNotice = verify.VersionNotice.fromBytes(notice.toBytes()).verify(
     verify.BlsPublicKey.fromBytes(noticeKey.publicKey().toBytes()), 1_800_000_000);
   void [versions, serial, commitment, rows, pairs, needs, drafts, verifyBuild];
+
+  // Format v3 re-encryption: a versioned delegation key, a v3 re-key, its currency check.
+  const delegation = authority.issueDelegationKeyUnder(next, ['role:nurse'], noticeKey.publicKey());
+  const keyId: Uint8Array = delegation.keyId;
+  const rekey: ReKey = delegation.rekeyUnder(authority.publicKey(), next, Policy.parse('role:gp'));
+  const shared: SealedRecord = rekey.reencrypt(caughtUp);
+  const newest: Uint8Array | undefined = shared.newestGrant;
+  const onward = authority.issueDelegationKeyUnder(next, ['role:gp'], noticeKey.publicKey())
+    .rekeyUnder(authority.publicKey(), next, Policy.parse('role:surgeon'), newest ?? null);
+  const parent: Uint8Array | undefined = onward.parent;
+  const grant: Uint8Array = rekey.grant;
+  const isV3: boolean = rekey.isV3;
+  const delegated: Array<[string, number]> = rekey.attributeVersions();
+  const target: Array<[string, number]> = rekey.targetVersions();
+  const current: void = rekey.checkCurrent([next]);
+  void [keyId, parent, grant, isV3, delegated, target, current];
 }
 
 try {
