@@ -128,7 +128,8 @@ impl DelegationKey {
     ///
     /// # Errors
     /// [`Error::InvalidAttribute`] if `policy` names the reserved
-    /// `cipherchart:key-holder`.
+    /// `cipherchart:key-holder`; [`Error::InvalidArgument`] if the key is at attribute
+    /// versions ([`check_unversioned`](Self::check_unversioned)).
     pub fn rekey_to<R: RngCore + CryptoRng + ?Sized>(
         self,
         target: &PublicKey,
@@ -137,12 +138,7 @@ impl DelegationKey {
     ) -> Result<ReKey> {
         after_wiping_stack(|| {
             refuse_guard(policy)?;
-            if !self.material.is_unversioned() {
-                // A v2 re-key's encoding has no versions.
-                return Err(Error::InvalidArgument(
-                    "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
-                ));
-            }
+            self.check_unversioned()?;
             let mut grant_id = [0u8; GRANT_ID_LEN];
             rng.fill_bytes(&mut grant_id);
             let delegator = self.delegator.to_bytes();
@@ -172,6 +168,24 @@ impl DelegationKey {
                 v3: None,
             })
         })
+    }
+
+    /// Checks, without consuming the key, that it can make a format v2 re-key
+    /// ([`rekey`](Self::rekey), [`rekey_to`](Self::rekey_to)): every attribute at version 0.
+    /// A key issued under a notice with a bumped name makes format v3 re-keys only
+    /// ([`rekey_under`](Self::rekey_under)): the v2 re-key's encoding has no versions. The
+    /// bindings call it before taking the key, so a refusal does not use it up.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if an attribute is at a version ≥ 1.
+    pub fn check_unversioned(&self) -> Result<()> {
+        if self.material.is_unversioned() {
+            Ok(())
+        } else {
+            Err(Error::InvalidArgument(
+                "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
+            ))
+        }
     }
 
     /// The key id (`docs/revocation-v3.md` §7.1): SHA-256 of the authority id and `K0`

@@ -55,18 +55,10 @@ impl DelegationKey {
     }
 }
 
-/// What the core's `rekey` and `rekey_to` refuse after taking the key: a delegation key at
-/// attribute versions (from `issue_delegation_key_under` with a bumped name) makes format v3
-/// re-keys only (`rekey_under`). The core has no call that checks it without consuming the
-/// key; the key's encoding says it: format v3 (`43 43 09 03`) exactly when a version is ≥ 1
-/// (`DelegationKey::to_bytes`). The same error as the core's.
+/// What the core's `rekey` and `rekey_to` refuse about the key itself, checked before taking
+/// it (`DelegationKey::check_unversioned`), so a refusal does not use up the grant (FB-1).
 fn unversioned(key: &cipherchart::DelegationKey) -> cipherchart::Result<()> {
-    if key.to_bytes().get(3) == Some(&3) {
-        return Err(cipherchart::Error::InvalidArgument(
-            "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
-        ));
-    }
-    Ok(())
+    key.check_unversioned()
 }
 
 /// A grant reference argument: `None`, or the 48 bytes `authority ‖ grant_id`
@@ -305,6 +297,13 @@ impl ReKey {
     #[getter]
     fn parent<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
         self.0.parent().map(|g| grant_bytes(py, &g))
+    }
+
+    /// The 32-byte id of the delegation key a v3 re-key was made from
+    /// (`DelegationKey.key_id`); None for a v2 re-key.
+    #[getter]
+    fn delegation_key_id<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.0.delegation_key_id().map(|d| PyBytes::new(py, &d))
     }
 
     /// This grant's qualified id (48 bytes): the source authority's key id, then the grant

@@ -35,6 +35,7 @@ GROUPS = {
     "record_decode_errors",
     "sessions",
     "session_decode_errors",
+    "reencryption",
 }
 
 
@@ -182,3 +183,47 @@ def test_sessions(doc: Vector) -> None:
 def test_session_decode_errors(doc: Vector) -> None:
     for v in doc["session_decode_errors"]:
         expect(lambda: cipherchart.SessionHeader.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
+
+
+def test_reencryption(doc: Vector) -> None:
+    """Format v3 re-encryption: the delegation key, both re-keys (digest, grant, parent,
+    versions, currency under n1 and n2), both re-encrypted records re-derived
+    (re-encryption is deterministic) and opened, and the decoders' refusals."""
+    g = doc["reencryption"]
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    d = cipherchart.DelegationKey.from_bytes(h(g["delegation_key"], "bytes"))
+    assert bytes(d) == h(g["delegation_key"], "bytes")
+    assert d.key_id.hex() == g["delegation_key"]["key_id"]
+    users = {k["name"]: cipherchart.UserKey.from_bytes(h(k, "bytes")) for k in g["keys"]}
+    notices = {n: verified(doc, n) for n in ("n1", "n2")}
+    rekeys = []
+    for v in g["rekeys"]:
+        rk = cipherchart.ReKey.from_bytes(h(v, "bytes"))
+        assert bytes(rk) == h(v, "bytes") and rk.is_v3
+        assert cipherchart.rekey_digest(rk).hex() == v["digest"]
+        assert rk.delegation_key_id is not None and rk.delegation_key_id.hex() == v["delegation_key_id"]
+        assert rk.grant.hex() == v["grant"]
+        assert (rk.parent.hex() if rk.parent is not None else None) == v["parent"]
+        assert [list(x) for x in rk.attribute_versions()] == v["attribute_versions"]
+        assert [list(x) for x in rk.target_versions()] == v["target_versions"]
+        for name, n in notices.items():
+            expect(lambda: rk.check_current([n]), v["check_current"][name], None, f"{v['name']} under {name}")
+        rekeys.append(rk)
+    assert rekeys[0].delegation_key_id == d.key_id
+    below = cipherchart.SealedRecord.from_bytes(h(by_name(doc, "records", g["source_record"]), "bytes"))
+    for v, rk in zip(g["records"], rekeys):
+        r = cipherchart.SealedRecord.from_bytes(h(v, "bytes"))
+        assert bytes(r) == h(v, "bytes")
+        assert r.hop_count == v["hop_count"]
+        assert (r.newest_grant.hex() if r.newest_grant is not None else None) == v["newest_grant"]
+        assert bytes(rk.reencrypt(below)) == bytes(r), "re-encryption is deterministic"
+        for o in v["opens"]:
+            what = f"{v['name']} by {o['key']}"
+            got = expect(lambda: users[o["key"]].open(pk, r), o["error"], None, what)
+            if o["error"] is None:
+                assert got == o["payload"].encode(), what
+        below = r
+    for v in g["record_decode_errors"]:
+        expect(lambda: cipherchart.SealedRecord.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
+    for v in g["rekey_decode_errors"]:
+        expect(lambda: cipherchart.ReKey.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])

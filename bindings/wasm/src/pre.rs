@@ -42,18 +42,10 @@ fn consumed() -> JsValue {
     ))
 }
 
-/// What the core's `rekey` and `rekey_to` refuse after taking the key: a delegation key at
-/// attribute versions (from `issueDelegationKeyUnder` with a bumped name) makes format v3
-/// re-keys only (`rekeyUnder`). The core has no call that checks it without consuming the
-/// key; the key's encoding says it: format v3 (`43 43 09 03`) exactly when a version is ≥ 1
-/// (`DelegationKey::to_bytes`). The same error as the core's.
+/// What the core's `rekey` and `rekey_to` refuse about the key itself, checked before taking
+/// it (`DelegationKey::check_unversioned`), so a refusal does not use up the grant (FB-1).
 fn unversioned(key: &cipherchart::DelegationKey) -> Result<(), JsValue> {
-    if key.to_bytes().get(3) == Some(&3) {
-        return Err(to_js_err(cipherchart::Error::InvalidArgument(
-            "a delegation key at attribute versions makes format v3 re-keys (rekey_under)",
-        )));
-    }
-    Ok(())
+    key.check_unversioned().map_err(to_js_err)
 }
 
 /// A grant reference argument: the 48 bytes `authority ‖ grant_id` (`ReKey.grant`,
@@ -311,6 +303,13 @@ impl ReKey {
     #[wasm_bindgen(getter)]
     pub fn parent(&self) -> Option<Vec<u8>> {
         self.0.parent().map(|g| g.to_bytes().to_vec())
+    }
+
+    /// The 32-byte id of the delegation key a v3 re-key was made from
+    /// (`DelegationKey.keyId`); `undefined` for a v2 re-key.
+    #[wasm_bindgen(getter, js_name = delegationKeyId)]
+    pub fn delegation_key_id(&self) -> Option<Vec<u8>> {
+        self.0.delegation_key_id().map(|d| d.to_vec())
     }
 
     /// This grant's qualified id (48 bytes): the source authority's key id, then `grantId`.

@@ -66,8 +66,8 @@ function checkOpens(record, opens, what) {
 test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
-    'notice_verifications', 'notices', 'record_decode_errors', 'records', 'refused_catch_ups',
-    'session_decode_errors', 'sessions', 'version',
+    'notice_verifications', 'notices', 'reencryption', 'record_decode_errors', 'records',
+    'refused_catch_ups', 'session_decode_errors', 'sessions', 'version',
   ]);
   assert.equal(doc.version, 3);
 });
@@ -151,5 +151,49 @@ test('v3 sessions: who opens each, and the header decoder refuses', () => {
   }
   for (const v of doc.session_decode_errors) {
     expectOutcome(() => cc.SessionHeader.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
+
+test('v3 re-encryption: re-keys, re-derived hops, who opens them, the decoders refuse', () => {
+  const g = doc.reencryption;
+  const d = cc.DelegationKey.fromBytes(h(g.delegation_key.bytes));
+  assert.equal(hex(d.toBytes()), g.delegation_key.bytes);
+  assert.equal(hex(d.keyId), g.delegation_key.key_id);
+  const users = new Map(g.keys.map((k) => [k.name, cc.UserKey.fromBytes(h(k.bytes))]));
+  const notices = { n1: verified('n1'), n2: verified('n2') };
+  const rekeys = g.rekeys.map((v) => {
+    const rk = cc.ReKey.fromBytes(h(v.bytes));
+    assert.equal(hex(rk.toBytes()), v.bytes);
+    assert.ok(rk.isV3);
+    assert.equal(hex(cc.rekeyDigest(rk)), v.digest);
+    assert.equal(hex(rk.delegationKeyId), v.delegation_key_id);
+    assert.equal(hex(rk.grant), v.grant);
+    assert.equal(rk.parent === undefined ? null : hex(rk.parent), v.parent);
+    assert.deepEqual(rk.attributeVersions(), v.attribute_versions);
+    assert.deepEqual(rk.targetVersions(), v.target_versions);
+    for (const [name, n] of Object.entries(notices)) {
+      expectOutcome(() => rk.checkCurrent([n]), v.check_current[name], null, `${v.name} under ${name}`);
+    }
+    return rk;
+  });
+  assert.equal(hex(rekeys[0].delegationKeyId), hex(d.keyId));
+  let below = cc.SealedRecord.fromBytes(h(byName('records', g.source_record).bytes));
+  g.records.forEach((v, i) => {
+    const r = cc.SealedRecord.fromBytes(h(v.bytes));
+    assert.equal(hex(r.toBytes()), v.bytes);
+    assert.equal(r.hopCount, v.hop_count);
+    assert.equal(r.newestGrant === undefined ? null : hex(r.newestGrant), v.newest_grant);
+    assert.equal(hex(rekeys[i].reencrypt(below).toBytes()), v.bytes, 'deterministic');
+    for (const o of v.opens) {
+      const got = expectOutcome(() => users.get(o.key).open(pk(), r), o.error, null, `${v.name} by ${o.key}`);
+      if (o.error === null) assert.equal(dec(got), o.payload, `${v.name} by ${o.key}`);
+    }
+    below = r;
+  });
+  for (const v of g.record_decode_errors) {
+    expectOutcome(() => cc.SealedRecord.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+  for (const v of g.rekey_decode_errors) {
+    expectOutcome(() => cc.ReKey.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
   }
 });

@@ -35,6 +35,7 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /readonly keyId: Uint8Array;/,
       /readonly isV3: boolean;/,
       /readonly grant: Uint8Array;/,
+      /readonly delegationKeyId: Uint8Array \| undefined;/,
       /readonly parent: Uint8Array \| undefined;/,
       /readonly newestGrant: Uint8Array \| undefined;/,
       /readonly delegator: BlsPublicKey;/,

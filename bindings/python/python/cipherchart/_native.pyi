@@ -540,6 +540,10 @@ class ReKey:
         """A v3 re-key's parent grant (48 bytes): it transforms only records whose newest hop
         is of that grant. None without a parent (only records without hops) and for v2."""
     @property
+    def delegation_key_id(self) -> Optional[bytes]:
+        """The 32-byte id of the delegation key a v3 re-key was made from
+        (``DelegationKey.key_id``); None for a v2 re-key."""
+    @property
     def grant(self) -> bytes:
         """This grant's qualified id, 48 bytes: the source authority's key id, then
         ``grant_id`` (``SealedRecord.newest_grant`` of a record it transformed)."""
