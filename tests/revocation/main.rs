@@ -10,6 +10,7 @@ mod audit;
 mod catch_up;
 mod common;
 mod forward;
+mod hop_attacks;
 mod hops;
 mod session_attacks;
 mod sessions;
