@@ -8,7 +8,7 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use super::layers::{blinding_scalar, grant_context, grant_context_v3, Authorities};
-use super::rekey::{ReKey, ReKeyV3};
+use super::rekey::{derived_grant_id, ReKey, ReKeyV3};
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::{Authority, PublicKey};
 use crate::ct::after_wiping_stack;
@@ -435,18 +435,4 @@ impl Authority {
             })
         })
     }
-}
-
-/// A v3 grant id (`docs/revocation-v3.md` §7.1): the first 16 bytes of SHA-256 of the
-/// `GRANT-ID` tag ‖ source authority id ‖ delegation key id.
-fn derived_grant_id(source: &[u8; 32], delegation_key_id: &[u8; 32]) -> [u8; GRANT_ID_LEN] {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(crate::hash::dst::GRANT_ID)
-        .chain_update(source)
-        .chain_update(delegation_key_id)
-        .finalize();
-    let mut id = [0u8; GRANT_ID_LEN];
-    id.copy_from_slice(&digest[..GRANT_ID_LEN]);
-    id
 }

@@ -74,15 +74,14 @@ impl ReKey {
     /// (multi-hop). Deterministic: the same record and re-key give the same result.
     ///
     /// # Errors
+    /// In this order, each checked before any group work:
     /// [`Error::WrongAuthority`] if the record's newest layer is of another authority
-    /// than the re-key's source;
-    /// [`Error::PolicyNotSatisfied`] before any pairing if `S'` does not satisfy the
-    /// record's newest policy at its versions, or a v3 re-key's parent is not the
-    /// record's newest grant; [`Error::InvalidArgument`] if the record is of the other
+    /// than the re-key's source; [`Error::InvalidArgument`] if the record is of the other
     /// format (v2 or v3), already has [`MAX_HOPS`] hops or was already re-encrypted under
-    /// this grant;
-    /// [`Error::LimitExceeded`] (`PolicyCost`) if the result would cost more than
-    /// [`MAX_RECORD_OPEN_COST`] to open.
+    /// this grant; [`Error::PolicyNotSatisfied`] if a v3 re-key's parent is not the
+    /// record's newest grant, or `S'` does not satisfy the record's newest policy at its
+    /// versions; [`Error::LimitExceeded`] (`PolicyCost`) if the result would cost more
+    /// than [`MAX_RECORD_OPEN_COST`] to open.
     pub fn reencrypt(&self, record: &SealedRecord) -> Result<SealedRecord> {
         after_wiping_stack(|| {
             if let Some(e) = self.refusal(record) {

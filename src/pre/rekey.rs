@@ -13,7 +13,7 @@ use crate::error::{EncodingError, Result};
 use crate::policy::{Attribute, Policy};
 use crate::record::hop::{GrantRef, GRANT_ID_LEN};
 use crate::record::hop_v3::grant_context_v3;
-use crate::record::kem::{names_guard, KemHeader};
+use crate::record::kem::{names_guard, HeaderFormat, KemHeader};
 use crate::revocation::VerifiedNotice;
 use crate::sig::BlsPublicKey;
 
@@ -153,7 +153,8 @@ impl ReKey {
     /// Checks that this re-key is current (`docs/revocation-v3.md` §7.5): every attribute
     /// it delegates is at the version the **source** authority's notice states, and every
     /// name of its target policy at the version the **target** authority's notice states.
-    /// A proxy runs it, with the newest notices it verified, before applying the re-key:
+    /// A proxy runs it, with the notices it verified (of each authority the one with the
+    /// highest serial counts), before applying the re-key:
     /// a re-key made before a bump of a target name delivers records to keys that the
     /// bump shut out, and one made before a bump of a delegated name is the grant of a
     /// revoked delegator. Applies to v2 re-keys too (every version 0).
@@ -164,10 +165,14 @@ impl ReKey {
     /// if a version is below the notice's; [`Error::FutureVersion`](crate::Error::FutureVersion)
     /// if one is above it (the proxy's notice is older than the re-key: fetch the newer one).
     pub fn check_current(&self, notices: &[&VerifiedNotice]) -> Result<()> {
+        // The newest notice of each authority (the highest serial): a proxy may pass every
+        // notice it verified, and an older one beside a newer must not vouch for a re-key
+        // the newer made stale (outside review HA-3).
         let notice_of = |authority: &[u8; 32]| {
             notices
                 .iter()
-                .find(|n| n.authority() == *authority)
+                .filter(|n| n.authority() == *authority)
+                .max_by_key(|n| n.serial())
                 .ok_or(crate::Error::WrongAuthority)
         };
         let source = notice_of(&self.material.authority)?;
@@ -291,9 +296,27 @@ impl ReKey {
     }
 }
 
+/// A v3 grant id (`docs/revocation-v3.md` §7.1): the first 16 bytes of SHA-256 of the
+/// `GRANT-ID` tag ‖ source authority id ‖ delegation key id.
+pub(super) fn derived_grant_id(
+    source: &[u8; 32],
+    delegation_key_id: &[u8; 32],
+) -> [u8; GRANT_ID_LEN] {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(crate::hash::dst::GRANT_ID)
+        .chain_update(source)
+        .chain_update(delegation_key_id)
+        .finalize();
+    let mut id = [0u8; GRANT_ID_LEN];
+    id.copy_from_slice(&digest[..GRANT_ID_LEN]);
+    id
+}
+
 /// Decodes the rest of a v3 re-key after its object header ([`ReKey::to_bytes_v3`]'s
-/// layout): the generation must be 0 and the capsule a v3 header of the public key's
-/// authority under a policy without the holder guard (`NonCanonical` otherwise).
+/// layout): the generation must be 0, the grant id the one the delegation key id derives,
+/// and the capsule a v3 header of the public key's authority, flags 0, under a policy
+/// without the holder guard (`NonCanonical` otherwise).
 fn read_v3(mut r: Reader<'_>) -> Result<ReKey> {
     let grant_id = r.fixed::<GRANT_ID_LEN>()?;
     let material = Box::new(KeyMaterial::read_v3_body(&mut r, false)?);
@@ -318,7 +341,15 @@ fn read_v3(mut r: Reader<'_>) -> Result<ReKey> {
     let pk = PublicKey::from_bytes(r.bytes(PUBLIC_KEY_MAX_LEN)?)?;
     let hop_key = Zeroizing::new(r.fixed::<32>()?);
     r.finish()?;
-    if capsule.authority != pk.id || names_guard(capsule.policy.policy()) {
+    // The capsule is never degraded (flags 0, outside review HA-4), and a first-generation
+    // grant id is the one its delegation key id derives (HA-1: the decoder cannot check
+    // the id against the blinded K0, but it can check that the two fields agree).
+    let undegraded = matches!(capsule.format, HeaderFormat::V3 { flags: 0, .. });
+    if capsule.authority != pk.id
+        || names_guard(capsule.policy.policy())
+        || !undegraded
+        || grant_id != derived_grant_id(&material.authority, &delegation_key_id)
+    {
         return Err(EncodingError::NonCanonical.into());
     }
     Ok(ReKey {

@@ -188,6 +188,14 @@ impl SealedRecord {
         out
     }
 
+    /// This record with only its first `hops` hops (the record as it was before hop
+    /// `hops + 1` was made: each hop binds only the layers below it).
+    pub(crate) fn truncated(&self, hops: usize) -> Self {
+        let mut out = self.clone();
+        out.hops.truncate(hops);
+        out
+    }
+
     /// The newest layer's policy at its versions: the last hop's target policy, or the
     /// record's own.
     pub(crate) fn newest_policy(&self) -> &VersionedPolicy {

@@ -176,27 +176,77 @@ impl SealedRecord {
     }
 
     /// Whether a catch-up under `notice` concerns this record (`docs/revocation-v3.md`
-    /// §9.1): **any layer** of it (its own header, or a re-encryption hop's capsule)
-    /// names an attribute at a version lower than the notice's. Every v2 record whose
-    /// policy, or a hop's target policy, names a bumped attribute is selected: a hop's
-    /// audience opens through the hop, so a revoked member of it is shut out only once the
-    /// catch-up drops the hop (`Authority::rewrap`). Public data only; no group work. A
-    /// record of another authority never is, and a layer of another authority (a hop of
-    /// a cross-authority referral, `docs/federation.md`) is not read: names are not
+    /// §9.1, §9.8): **a layer of the notice's authority** (its own header, or a
+    /// re-encryption hop's capsules) names an attribute at a version lower than the
+    /// notice's. Layers of other authorities are not read: names are not
     /// authority-qualified, and another authority's names are bumped by its own notices.
+    /// Public data only; no group work.
+    ///
+    /// What to do with a selected record: if its own header is stale (a record of the
+    /// notice's authority, `attribute_versions` below the notice), the authority catches
+    /// it up ([`Authority::rewrap`](crate::Authority::rewrap), which drops every hop); if
+    /// only hops are, [`strip_stale_hops`](Self::strip_stale_hops) removes them from the
+    /// first stale one, and proxies re-apply their grants with current re-keys. This is
+    /// how a revocation at hospital B reaches a record of A referred to B: B's notice
+    /// selects the referred copy by its B layers, and B's storage strips the stale hops.
     pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
-        let authority = notice.authority();
-        self.authority() == authority
-            && (0..=self.hop_count())
-                .filter(|&i| self.layer_authority(i) == Some(&authority))
-                .filter_map(|i| self.layer_policy(i))
-                .any(|layer| {
-                    layer
-                        .policy()
-                        .attributes()
-                        .iter()
-                        .zip(layer.versions())
-                        .any(|(name, v)| notice.notice().version_of(name) > *v)
-                })
+        (0..=self.hop_count()).any(|i| self.layer_is_stale(i, notice))
+    }
+
+    /// Whether layer `i` is of `notice`'s authority and names a name below its version.
+    fn layer_is_stale(&self, i: usize, notice: &VerifiedNotice) -> bool {
+        self.layer_authority(i) == Some(&notice.authority())
+            && self.layer_policy(i).is_some_and(|layer| {
+                layer
+                    .policy()
+                    .attributes()
+                    .iter()
+                    .zip(layer.versions())
+                    .any(|(name, v)| notice.notice().version_of(name) > *v)
+            })
+    }
+
+    /// The record without its hops from the **first stale hop** on: the first hop whose
+    /// layer is of `notice`'s authority and names a name at a version below the notice's
+    /// (`docs/revocation-v3.md` §9.8 step 1); `None` if no hop is. The hops below it stay
+    /// byte for byte and keep their bindings (each hop binds only the layers below it), so
+    /// the result is the record as it was before that hop was made: its audiences keep
+    /// access, and the stale hop's audience (a revoked member of it included) loses the
+    /// record until a proxy re-applies the grant with a re-key current under the notice
+    /// ([`ReKey::check_current`](crate::ReKey::check_current)). Anyone can strip (it is
+    /// public and needs no key): storage does it when the notice selects the record
+    /// ([`needs_catch_up`](Self::needs_catch_up)) and the record's own header is current.
+    ///
+    /// ```
+    /// # use cipherchart::{seal_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
+    /// # let mut rng = rand_core::OsRng;
+    /// # let hospital = Authority::setup(&mut rng);
+    /// # let pk = hospital.public_key();
+    /// # let notice_key = BlsSigningKey::generate(&mut rng);
+    /// # let notice = |serial: u64, bumps: u64, versions: Vec<(Attribute, u32)>| {
+    /// #     VersionNotice::sign(&notice_key, &NoticeFields {
+    /// #         authority: pk.id(), statement_serial: 0, serial,
+    /// #         issued_at: serial, not_after: serial + 3600, bump_count: bumps,
+    /// #         bump_head: [bumps as u8; 32], versions,
+    /// #     })?.verify(&notice_key.public_key(), serial, None)
+    /// # };
+    /// let n0 = notice(1_800_000_000, 0, vec![])?;
+    /// let letter = seal_with_notice(pk, &n0, &Policy::parse("patient:7")?, b"r", b"", b"letter", &mut rng)?;
+    /// let consent = BlsSigningKey::generate(&mut rng);
+    /// let to_gps = hospital
+    ///     .issue_delegation_key_under(&n0, &["patient:7"], &consent.public_key(), &mut rng)?
+    ///     .rekey_under(pk, &n0, &Policy::parse("role:gp")?, None, &mut rng)?;
+    /// let shared = to_gps.reencrypt(&letter)?;
+    ///
+    /// // A GP leaves: role:gp is bumped. The letter's own header is current; its hop is not.
+    /// let n1 = notice(1_800_000_060, 1, vec![(Attribute::new("role:gp")?, 1)])?;
+    /// assert!(shared.needs_catch_up(&n1) && !letter.needs_catch_up(&n1));
+    /// let stripped = shared.strip_stale_hops(&n1).expect("the hop is stale");
+    /// assert_eq!(stripped.to_bytes(), letter.to_bytes());
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    pub fn strip_stale_hops(&self, notice: &VerifiedNotice) -> Option<SealedRecord> {
+        let first = (1..=self.hop_count()).find(|&i| self.layer_is_stale(i, notice))?;
+        Some(self.truncated(first - 1))
     }
 }

@@ -553,6 +553,11 @@ fn reencryption_vectors(
     let r = cipherchart::ReKey::from_bytes(&b);
     assert!(r.is_err());
     rekey_errors.push(json!({"name": "generation 1 (renewal not built)", "bytes": hx(&b), "error": code(&r), "detail": kind(&r)}));
+    let mut b = rb.clone();
+    b[4] ^= 1;
+    let r = cipherchart::ReKey::from_bytes(&b);
+    assert!(r.is_err());
+    rekey_errors.push(json!({"name": "a grant id its delegation key id does not derive", "bytes": hx(&b), "error": code(&r), "detail": kind(&r)}));
     json!({
         "delegation_key": {"bytes": hx(&delegation_bytes), "key_id": hx(&delegation_key_id)},
         "keys": keys.iter().map(|(name, k)| json!({"name": name, "bytes": hx(&k.to_bytes())})).collect::<Vec<_>>(),

@@ -1316,8 +1316,10 @@ fn a_consent_tells_authorities_apart_only_by_its_rekey_digest() {
 
 /// Attack: make an A notice select a referred record because of a name that appears only
 /// in B's layer (names are not authority-qualified), or make a B notice select A's
-/// records. Defence: `needs_catch_up` reads only the notice authority's layers of the
-/// notice authority's records; B cannot re-wrap A's record (`wrong_authority`).
+/// records by a name of A's layers. Defence: `needs_catch_up` reads only the notice
+/// authority's layers; B cannot re-wrap A's record (`wrong_authority`). Since the v3 hops
+/// outside review (HA-2, design §9.8), a B notice does select a referred copy by **its
+/// B layer**, and `strip_stale_hops` removes the hops from that layer on.
 #[test]
 fn needs_catch_up_ignores_names_in_another_authoritys_layers() {
     let mut rng = rng(123);
@@ -1362,10 +1364,25 @@ fn needs_catch_up_ignores_names_in_another_authoritys_layers() {
         "A's own second layer"
     );
     assert!(!at_b.needs_catch_up(&a_oncology));
-    for n in [&b_gp, &b_patient] {
-        assert!(!at_b.needs_catch_up(n));
-        assert!(!back_at_a.needs_catch_up(n));
-    }
+    // patient:42 is only in A's layer: B's notice of its own patient:42 selects nothing.
+    assert!(!at_b.needs_catch_up(&b_patient));
+    assert!(!back_at_a.needs_catch_up(&b_patient));
+    assert!(at_b.strip_stale_hops(&b_patient).is_none());
+    // role:gp is B's layer's name: B's notice selects the copy, and the strip is the
+    // record as A sealed it (back_at_a loses its B hop and the A hop above it).
+    assert!(at_b.needs_catch_up(&b_gp) && back_at_a.needs_catch_up(&b_gp));
+    assert_eq!(
+        at_b.strip_stale_hops(&b_gp).unwrap().to_bytes(),
+        record.to_bytes()
+    );
+    assert_eq!(
+        back_at_a.strip_stale_hops(&b_gp).unwrap().to_bytes(),
+        record.to_bytes()
+    );
+    assert!(
+        at_b.strip_stale_hops(&a_gp).is_none(),
+        "role:gp is only in B's layer"
+    );
     assert_eq!(
         code(net.b.rewrap(&at_b, &b_gp, &mut rng)),
         "wrong_authority"
@@ -1374,8 +1391,8 @@ fn needs_catch_up_ignores_names_in_another_authoritys_layers() {
         code(net.a.rewrap(&at_b, &b_gp, &mut rng)),
         "wrong_authority"
     );
-    // A record referred from B to A is B's: A's notices never select it and A cannot
-    // re-wrap it (§7: a target-side revocation does not reach referred copies).
+    // A record referred from B to A is B's: A cannot re-wrap it; A's notice selects it by
+    // its A layer, and A's storage strips that layer (federation.md §7).
     let from_b = rekey_between(
         &net.b,
         &["patient:7"],
@@ -1396,7 +1413,8 @@ fn needs_catch_up_ignores_names_in_another_authoritys_layers() {
         .unwrap(),
     )
     .unwrap();
-    assert!(!from_b.needs_catch_up(&a_gp));
+    assert!(from_b.needs_catch_up(&a_gp));
+    assert_eq!(from_b.strip_stale_hops(&a_gp).unwrap().hop_count(), 0);
     assert_eq!(
         code(net.a.rewrap(&from_b, &a_gp, &mut rng)),
         "wrong_authority"

@@ -1383,20 +1383,19 @@ fn forged_grant_refs_never_let_a_rekey_forward_anothers_records() {
     }
 }
 
-/// A re-key's grant id relabelled (the decoder cannot check it against the blinded K0):
-/// its hops open for nobody, and its parent checks follow the new id only on paper.
+/// A re-key's grant id relabelled: since HA-1 the decoder checks that a first-generation
+/// grant id is the one its delegation key id derives, so the relabelled re-key does not
+/// decode (before the fix it decoded, and its hops opened for nobody).
 #[test]
-fn a_rekey_with_its_grant_id_relabelled_makes_hops_that_open_nothing() {
+fn a_rekey_with_its_grant_id_relabelled_is_refused() {
     let mut rng = rng(0x4a11);
     let w = World::new(&mut rng);
-    let gp = w.key(&["role:gp"], &mut rng);
     let mut b = w.g1.to_bytes().to_vec();
     b[4] ^= 0x10;
-    let relabelled = ReKey::from_bytes(&b).unwrap();
-    let out = relabelled.reencrypt(&w.record).unwrap();
-    assert_eq!(gp.open(w.pk(), &out), Err(Error::DecryptionFailed));
-    // The original grant's child does not follow the relabelled hop.
-    assert!(!w.g2.can_reencrypt(&out));
+    assert_eq!(
+        ReKey::from_bytes(&b).map(|_| ()),
+        Err(enc(EncodingError::NonCanonical))
+    );
 }
 
 /// The proxy holding a re-key swaps its delegator for its own consent key and signs
@@ -1431,7 +1430,6 @@ fn a_rekey_with_its_delegator_swapped_passes_a_forged_consent_but_its_hops_open_
 /// it cannot check `delegation_key_id` against the blinded K0. A re-key naming another
 /// delegation key than its grant id derives from is a well-formed-but-wrong value.
 #[test]
-#[ignore = "finding HA-1: a v3 re-key whose delegation_key_id does not derive its grant_id decodes and works"]
 fn a_rekey_naming_another_delegation_key_id_is_refused() {
     let mut rng = rng(0x4a13);
     let w = World::new(&mut rng);
@@ -1642,13 +1640,13 @@ fn v3_referrals_relabelled_between_authorities_open_nothing() {
     assert_eq!(a_cardio.open(pk_a, &out), Err(Error::DecryptionFailed));
     assert!(b_cardio.open_federated(&[pk_a, pk_b], &out).is_err());
 
-    // The referral re-key's source relabelled to B: it no longer applies to A's records.
+    // The referral re-key's source relabelled to B: the derived grant id names the source,
+    // so the decoder refuses it (HA-1).
     let mut sb = f.referral.to_bytes().to_vec();
     sb[20..52].copy_from_slice(&pk_b.id());
-    let sourced_b = ReKey::from_bytes(&sb).unwrap();
     assert_eq!(
-        sourced_b.reencrypt(&f.record).unwrap_err(),
-        Error::WrongAuthority
+        ReKey::from_bytes(&sb).map(|_| ()),
+        Err(enc(EncodingError::NonCanonical))
     );
     // Genuine for comparison.
     assert_eq!(
@@ -1665,7 +1663,6 @@ fn v3_referrals_relabelled_between_authorities_open_nothing() {
 /// either order, e.g. every notice it has verified) must not see a stale re-key as
 /// current: `check_current` takes the first notice of each authority it finds.
 #[test]
-#[ignore = "finding HA-3: check_current uses the first notice of an authority in the slice; an older notice listed first makes a stale re-key pass"]
 fn check_current_is_not_fooled_by_an_older_notice_beside_the_newer_one() {
     let mut rng = rng(0x4a16);
     let mut w = World::new(&mut rng);
@@ -1949,7 +1946,6 @@ fn a_revoked_delegatee_opens_neither_the_reapplied_hop_nor_an_old_hop_reattached
 /// the revoked member keeps opening it. The secure outcome asserted: B's notice selects
 /// the copy (design §9.8, not built, then strips and re-applies its hops).
 #[test]
-#[ignore = "finding HA-2: a B-side bump never selects nor catches up a stored v3 referred copy; the revoked B member keeps opening it"]
 fn a_target_side_revocation_reaches_the_stored_referred_copy() {
     let mut rng = rng(0x4a1a);
     let mut f = referral_world(&mut rng);
@@ -1973,6 +1969,37 @@ fn a_target_side_revocation_reaches_the_stored_referred_copy() {
     assert!(
         f.referred.needs_catch_up(&nb2),
         "the B layer names role:cardiologist below B's notice"
+    );
+    // Fixed (HA-2): B's storage strips the stale hop; the revoked member loses the copy,
+    // and A's proxy re-refers it with a re-key current under both notices, which only B's
+    // members at the new version open.
+    let stripped = f.referred.strip_stale_hops(&nb2).unwrap();
+    assert_eq!(stripped.hop_count(), 0);
+    assert_eq!(
+        carl.open_federated(&[pk_a, pk_b], &stripped),
+        Err(Error::WrongAuthority)
+    );
+    let consent = BlsSigningKey::generate(&mut rng);
+    let again = make_rekey(
+        &f.a,
+        &f.na,
+        &["patient:42"],
+        &consent,
+        (pk_b, &nb2),
+        "role:cardiologist",
+        None,
+        &mut rng,
+    );
+    again.check_current(&[&f.na, &nb2]).unwrap();
+    let re_referred = again.reencrypt(&stripped).unwrap();
+    assert_eq!(
+        carl.open_federated(&[pk_a, pk_b], &re_referred),
+        Err(Error::PolicyNotSatisfied)
+    );
+    let dana = key(&f.b, &nb2, &["role:cardiologist"], &mut rng);
+    assert_eq!(
+        dana.open_federated(&[pk_a, pk_b], &re_referred).unwrap(),
+        b"ECG"
     );
 }
 
@@ -2032,7 +2059,6 @@ fn the_hop_limit_holds_for_v3_records() {
 /// A re-key's capsule is documented as "flags 0": a capsule marked `degraded` (bit 0, a
 /// valid value in a record's header) is not a re-key's, and the decoder should say so.
 #[test]
-#[ignore = "finding HA-4: the re-key v3 decoder accepts a capsule with the degraded flag, which the spec says is 0"]
 fn a_rekey_capsule_marked_degraded_is_refused() {
     let mut rng = rng(0x4a1d);
     let w = World::new(&mut rng);

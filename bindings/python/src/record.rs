@@ -212,4 +212,14 @@ impl SealedRecord {
     fn needs_catch_up(&self, notice: Obj<'_, VerifiedNotice>) -> bool {
         self.0.needs_catch_up(&notice.0)
     }
+
+    /// The record without its hops from the first stale one on: the first hop whose layer
+    /// is of `notice`'s authority and names a name below the notice's version (the hops
+    /// below it stay byte for byte); None if no hop is stale. Public: storage strips a
+    /// selected record whose own header is current, and proxies re-apply their grants with
+    /// current re-keys. This is how a revocation at the hospital a record was referred to
+    /// reaches the stored copy.
+    fn strip_stale_hops(&self, notice: Obj<'_, VerifiedNotice>) -> Option<SealedRecord> {
+        self.0.strip_stale_hops(&notice.0).map(SealedRecord)
+    }
 }

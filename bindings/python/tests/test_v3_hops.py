@@ -387,9 +387,22 @@ def test_a_v3_referral_across_two_authorities() -> None:
     twice = onward.reencrypt(referred)
     surgeon = key(b, nb, ["role:surgeon"])
     assert surgeon.open_federated([pk_a, pk_b], twice) == b"ECG"
-    # B bumps the target name: the referral's re-key is stale.
+    # B bumps the target name: the referral's re-key is stale, also beside the older notice.
     nb2 = service_b.bump(["role:cardiologist"])
     raises(cipherchart.StaleReKey, lambda: referral.check_current([na, nb2]), "stale_rekey")
+    raises(cipherchart.StaleReKey, lambda: referral.check_current([na, nb, nb2]), "stale_rekey")
+    # B's notice selects the stored copy by its B layer; B's storage strips the stale hop
+    # (the copy is then A's record as sealed), and A's proxy re-refers it under both notices.
+    assert referred.needs_catch_up(nb2) and not record.needs_catch_up(nb2)
+    assert referred.strip_stale_hops(na) is None
+    stripped = referred.strip_stale_hops(nb2)
+    assert stripped is not None and bytes(stripped) == bytes(record)
+    raises(cipherchart.WrongAuthority, lambda: cardiologist.open_federated([pk_a, pk_b], stripped), "wrong_authority")
+    again = rekey(a, na, ["patient:42"], (pk_b, nb2), "role:cardiologist")
+    again.check_current([na, nb2])
+    re_referred = again.reencrypt(stripped)
+    raises(cipherchart.PolicyNotSatisfied, lambda: cardiologist.open_federated([pk_a, pk_b], re_referred), "policy_not_satisfied")
+    assert key(b, nb2, ["role:cardiologist"]).open_federated([pk_a, pk_b], re_referred) == b"ECG"
 
 
 def test_wrong_types_for_every_new_method_are_invalid_argument_and_consume_nothing() -> None:

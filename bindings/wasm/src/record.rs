@@ -165,6 +165,17 @@ impl SealedRecord {
     pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
         self.0.needs_catch_up(&notice.0)
     }
+
+    /// The record without its hops from the first stale one on: the first hop whose layer
+    /// is of `notice`'s authority and names a name below the notice's version (the hops
+    /// below it stay byte for byte); `undefined` if no hop is stale. Public: storage strips
+    /// a selected record whose own header is current, and proxies re-apply their grants
+    /// with current re-keys. This is how a revocation at the hospital a record was
+    /// referred to reaches the stored copy.
+    #[wasm_bindgen(js_name = stripStaleHops)]
+    pub fn strip_stale_hops(&self, notice: &VerifiedNotice) -> Option<SealedRecord> {
+        self.0.strip_stale_hops(&notice.0).map(SealedRecord)
+    }
 }
 
 /// The public header of a session: one KEM encapsulation shared by many records.

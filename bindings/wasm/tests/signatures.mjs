@@ -239,6 +239,7 @@ export const SIGNATURES = {
   'UserKey#versionedAttributes': [],
   'SealedRecord#attributeVersions': [],
   'SealedRecord#needsCatchUp': ['notice:VerifiedNotice'],
+  'SealedRecord#stripStaleHops': ['notice:VerifiedNotice'],
   'sealWithNotice': ['pk:PublicKey', 'notice:VerifiedNotice', 'policy:Policy', 'recordId:bytes', 'metadata:bytes', 'payload:bytes'],
   'Entry.forCatchUp': ['old:SealedRecord', 'caughtUp:SealedRecord', 'time:time'],
   // Format v3 re-encryption: versioned delegation keys, v3 re-keys and hops.

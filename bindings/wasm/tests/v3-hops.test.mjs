@@ -352,9 +352,22 @@ test('a v3 referral across two authorities', () => {
   assert.deepEqual(onward.grant, concat(pkB.id, onward.grantId));
   const twice = onward.reencrypt(referred);
   assert.equal(dec(key(b, nb, ['role:surgeon']).openFederated([pkA, pkB], twice)), 'ECG');
-  // B bumps the target name: the referral's re-key is stale.
+  // B bumps the target name: the referral's re-key is stale, also beside the older notice.
   const nb2 = serviceB.bump(['role:cardiologist']);
   throwsExactly(() => referral.checkCurrent([na, nb2]), cc.StaleReKey);
+  throwsExactly(() => referral.checkCurrent([na, nb, nb2]), cc.StaleReKey);
+  // B's notice selects the stored copy by its B layer; B's storage strips the stale hop (the
+  // copy is then A's record as sealed), and A's proxy re-refers it under both notices.
+  assert.ok(referred.needsCatchUp(nb2) && !record.needsCatchUp(nb2));
+  assert.equal(referred.stripStaleHops(na), undefined);
+  const stripped = referred.stripStaleHops(nb2);
+  assert.deepEqual(stripped.toBytes(), record.toBytes());
+  throwsExactly(() => cardiologist.openFederated([pkA, pkB], stripped), cc.WrongAuthority);
+  const again = rekey(a, na, ['patient:42'], [pkB, nb2], 'role:cardiologist');
+  again.checkCurrent([na, nb2]);
+  const reReferred = again.reencrypt(stripped);
+  throwsExactly(() => cardiologist.openFederated([pkA, pkB], reReferred), cc.PolicyNotSatisfied);
+  assert.equal(dec(key(b, nb2, ['role:cardiologist']).openFederated([pkA, pkB], reReferred)), 'ECG');
 });
 
 test('wrong types for every new method are InvalidArgument naming the argument, and consume nothing', () => {

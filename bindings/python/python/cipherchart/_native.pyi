@@ -407,7 +407,11 @@ class SealedRecord:
     def body_commitment(self) -> Optional[bytes]:
         """The 32-byte body commitment of a v3 record (``rewrap`` keeps it); None for v2."""
     def needs_catch_up(self, notice: "VerifiedNotice") -> bool:
-        """Whether a name of the record's policy is at a lower version than ``notice``'s."""
+        """Whether a layer of ``notice``'s authority (the record's own header, or a hop's
+        capsules) names a name at a lower version than ``notice``'s."""
+    def strip_stale_hops(self, notice: "VerifiedNotice") -> Optional["SealedRecord"]:
+        """The record without its hops from the first one whose layer is of ``notice``'s
+        authority and stale; None if no hop is. The hops below stay byte for byte."""
     @property
     def newest_grant(self) -> Optional[bytes]:
         """The newest hop's grant, 48 bytes (source authority key id, then grant id: the
