@@ -66,7 +66,7 @@ function checkOpens(record, opens, what) {
 test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
-    'notice_verifications', 'notices', 'reencryption', 'record_decode_errors', 'records',
+    'notice_verifications', 'notices', 'record_decode_errors', 'records', 'reencryption',
     'refused_catch_ups', 'session_decode_errors', 'sessions', 'version',
   ]);
   assert.equal(doc.version, 3);
