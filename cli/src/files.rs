@@ -86,18 +86,38 @@ impl Pending {
             file.sync_all()?;
         }
         match fs::hard_link(&self.tmp, &self.target) {
-            Ok(()) => fs::remove_file(&self.tmp),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+            Ok(()) => fs::remove_file(&self.tmp)?,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
             // File systems without hard links (a FAT USB stick): check, then rename. A
             // concurrent writer could slip in between; the guide's folders have one writer.
             Err(_) => {
                 if fs::symlink_metadata(&self.target).is_ok() {
                     return Err(io::ErrorKind::AlreadyExists.into());
                 }
-                fs::rename(&self.tmp, &self.target)
+                fs::rename(&self.tmp, &self.target)?;
             }
         }
+        sync_parent(&self.target)
     }
+}
+
+/// Syncs the folder that holds `path`, so that a new name given to a synced file or
+/// folder survives a crash or power loss (the name lives in the folder's own data).
+/// Best effort: the name is already given, so a folder that cannot be opened for syncing
+/// (no read permission, or a system without folder sync) does not turn the command into a
+/// failure.
+fn sync_parent(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    #[cfg(unix)]
+    if let Ok(folder) = File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// A new file only its owner can read (Unix mode 0600): outputs are opened patient data or
@@ -225,9 +245,15 @@ impl PendingFolder {
     /// Gives the folder its name, failing if the name was taken meanwhile.
     pub fn publish(mut self) -> io::Result<()> {
         new_folder(&self.target)?;
+        // The folder's files were synced as they were written (`Pending::publish`); its
+        // own entries, then its new name, are synced here.
+        #[cfg(unix)]
+        if let Ok(folder) = File::open(&self.tmp) {
+            let _ = folder.sync_all();
+        }
         fs::rename(&self.tmp, &self.target)?;
         self.published = true;
-        Ok(())
+        sync_parent(&self.target)
     }
 }
 
