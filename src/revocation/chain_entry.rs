@@ -7,6 +7,8 @@
 //! number of keys re-issued (never who received them, §8.1), and each record's old and
 //! new header digests.
 
+use sha2::{Digest, Sha256};
+
 use crate::chain::{Action, Entry, EntryDraft};
 use crate::error::{Error, Result};
 use crate::record::SealedRecord;
@@ -77,6 +79,36 @@ impl Entry {
         let mut metadata = Vec::with_capacity(64);
         metadata.extend_from_slice(&old.header_digest());
         metadata.extend_from_slice(&new.header_digest());
+        Ok(
+            EntryDraft::for_payload(time, Action::Update, new.record_id(), &new.to_bytes())
+                .with_metadata(metadata),
+        )
+    }
+
+    /// The draft that logs one record's **strip** from `old` to `new`
+    /// ([`SealedRecord::strip_stale_hops`]): action [`Action::Update`], subject = the
+    /// record id, digest = SHA-256 of `new.to_bytes()`, metadata = SHA-256 of
+    /// `old.to_bytes()` ‖ `u8` hops before ‖ `u8` hops after (34 bytes). The header is
+    /// unchanged by a strip, so a catch-up entry ([`for_catch_up`](Self::for_catch_up))
+    /// cannot log it; this one lets an auditor find each stored copy either as made or
+    /// stripped from one.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] unless `new` is `old` with fewer hops (its first hops,
+    /// byte for byte).
+    pub fn for_strip(old: &SealedRecord, new: &SealedRecord, time: u64) -> Result<EntryDraft> {
+        let kept = new.hop_count();
+        if kept >= old.hop_count() || old.truncated(kept).to_bytes() != new.to_bytes() {
+            return Err(Error::InvalidArgument(
+                "not a strip of that record: the result must be its first hops, fewer of them",
+            ));
+        }
+        let old_digest: [u8; 32] = Sha256::digest(old.to_bytes()).into();
+        let mut metadata = Vec::with_capacity(34);
+        metadata.extend_from_slice(&old_digest);
+        // Both at most MAX_HOPS.
+        metadata.push(old.hop_count() as u8);
+        metadata.push(kept as u8);
         Ok(
             EntryDraft::for_payload(time, Action::Update, new.record_id(), &new.to_bytes())
                 .with_metadata(metadata),

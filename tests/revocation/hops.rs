@@ -516,3 +516,88 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_strip_is_a_chain_entry_and_only_a_strip_is_logged_as_one() {
+    let mut rng = rng(47);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let mut service = NoticeService::new(&authority, &mut rng);
+    let n0 = service.current();
+    let record = seal_with_notice(
+        pk,
+        &n0,
+        &policy("patient:42"),
+        b"r",
+        b"",
+        b"letter",
+        &mut rng,
+    )
+    .unwrap();
+    let first = rekey(
+        &authority,
+        &n0,
+        &["patient:42"],
+        (pk, &n0),
+        "role:gp",
+        None,
+        &mut rng,
+    );
+    let hop1 = first.reencrypt(&record).unwrap();
+    let second = rekey(
+        &authority,
+        &n0,
+        &["role:gp"],
+        (pk, &n0),
+        "role:surgeon",
+        hop1.newest_grant(),
+        &mut rng,
+    );
+    let hop2 = second.reencrypt(&hop1).unwrap();
+    // role:surgeon is bumped: only hop 2 is stale; the strip keeps hop 1.
+    let n1 = service.bump(&["role:surgeon"]);
+    assert!(hop2.needs_catch_up(&n1) && !hop1.needs_catch_up(&n1));
+    assert!(hop1.strip_stale_hops(&n1).is_none());
+    let stripped = hop2.strip_stale_hops(&n1).unwrap();
+    assert_eq!(stripped.to_bytes(), hop1.to_bytes());
+    let gp = key(&authority, &n0, &["role:gp"], &mut rng);
+    assert_eq!(gp.open(pk, &stripped).unwrap(), b"letter");
+    // The strip's entry names the old copy and the hop counts; anything else is refused.
+    let draft = cipherchart::Entry::for_strip(&hop2, &stripped, service.now()).unwrap();
+    let log_key = BlsSigningKey::generate(&mut rng);
+    let mut chain = cipherchart::Chain::open(cipherchart::MemoryStore::new()).unwrap();
+    chain.sign_and_append(draft, &log_key).unwrap();
+    chain.verify_all(None, &mut rng).unwrap();
+    for (old, new) in [
+        (&hop2, &hop2),
+        (&stripped, &hop2),
+        (
+            &hop2,
+            &SealedRecord::from_bytes(&record.to_bytes()).unwrap(),
+        ),
+    ] {
+        let is_strip = old.hop_count() > new.hop_count();
+        let r = cipherchart::Entry::for_strip(old, new, service.now());
+        assert_eq!(
+            r.is_ok(),
+            is_strip,
+            "{} -> {}",
+            old.hop_count(),
+            new.hop_count()
+        );
+    }
+    let other = seal_with_notice(
+        pk,
+        &n0,
+        &policy("patient:42"),
+        b"r",
+        b"",
+        b"letter",
+        &mut rng,
+    )
+    .unwrap();
+    assert!(matches!(
+        cipherchart::Entry::for_strip(&hop2, &other, service.now()),
+        Err(Error::InvalidArgument(_))
+    ));
+}

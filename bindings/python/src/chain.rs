@@ -307,6 +307,23 @@ impl Entry {
             .map_err(crate::to_py_err)
     }
 
+    /// Logs one record's strip from `old` to `new` (`SealedRecord.strip_stale_hops`): action
+    /// `update`, subject the record id, digest SHA-256 of `bytes(new)`, metadata SHA-256 of
+    /// `bytes(old)`, then the hop counts before and after (34 bytes). Raises InvalidArgument
+    /// unless `new` is `old` with fewer hops.
+    #[staticmethod]
+    fn for_strip(
+        old: Obj<'_, SealedRecord>,
+        new: Obj<'_, SealedRecord>,
+        time: Time,
+    ) -> PyResult<EntryDraft> {
+        let old = &*old;
+        let new = &*new;
+        cipherchart::Entry::for_strip(&old.0, &new.0, time.0)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .extract::<PyRef<'_, Entry>>()

@@ -397,6 +397,9 @@ def test_a_v3_referral_across_two_authorities() -> None:
     assert referred.strip_stale_hops(na) is None
     stripped = referred.strip_stale_hops(nb2)
     assert stripped is not None and bytes(stripped) == bytes(record)
+    # The strip is logged (B's chain); a pair that is not a strip is refused.
+    assert cipherchart.Entry.for_strip(referred, stripped, 1_800_000_100).action == "update"
+    raises(cipherchart.InvalidArgument, lambda: cipherchart.Entry.for_strip(stripped, referred, 1), "invalid_argument")
     raises(cipherchart.WrongAuthority, lambda: cardiologist.open_federated([pk_a, pk_b], stripped), "wrong_authority")
     again = rekey(a, na, ["patient:42"], (pk_b, nb2), "role:cardiologist")
     again.check_current([na, nb2])

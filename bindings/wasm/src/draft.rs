@@ -1,7 +1,7 @@
 //! Chain entries of any action: `EntryDraft` (what happened, before it is signed), the
 //! drafts the library builds from its own objects (`Entry.forSeal`, `forReencrypt`,
 //! `ConsentToken.grantEntry`, `revokeEntry`, and a revocation's `Entry.forNotice`,
-//! `forKeyUpdate`, `forCatchUp`), and the two ways into a `Chain`:
+//! `forKeyUpdate`, `forCatchUp`, `forStrip`), and the two ways into a `Chain`:
 //! `signAndAppend` (the actor's key is here) and `append` (an entry signed elsewhere, checked
 //! on the way in). Drafts, and the drafts of consent grants and revocations, are in both builds
 //! (a ledger recomputes the entry that should log a token and compares), and so are those of
@@ -238,6 +238,24 @@ impl Entry {
         time: f64,
     ) -> Result<EntryDraft, JsValue> {
         cipherchart::Entry::for_catch_up(&old.0, &caught_up.0, integer(time)?)
+            .map(EntryDraft)
+            .map_err(to_js_err)
+    }
+
+    /// The draft logging one record's strip from `old` to `stripped`
+    /// (`SealedRecord.stripStaleHops`): action `update`, subject the record id, digest the
+    /// SHA-256 of `stripped.toBytes()`, metadata the SHA-256 of `old.toBytes()`, then the hop
+    /// counts before and after (34 bytes).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time, or unless `stripped` is `old` with fewer hops.
+    #[wasm_bindgen(js_name = forStrip)]
+    pub fn for_strip(
+        old: &SealedRecord,
+        stripped: &SealedRecord,
+        time: f64,
+    ) -> Result<EntryDraft, JsValue> {
+        cipherchart::Entry::for_strip(&old.0, &stripped.0, integer(time)?)
             .map(EntryDraft)
             .map_err(to_js_err)
     }

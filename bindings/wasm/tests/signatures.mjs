@@ -242,6 +242,7 @@ export const SIGNATURES = {
   'SealedRecord#stripStaleHops': ['notice:VerifiedNotice'],
   'sealWithNotice': ['pk:PublicKey', 'notice:VerifiedNotice', 'policy:Policy', 'recordId:bytes', 'metadata:bytes', 'payload:bytes'],
   'Entry.forCatchUp': ['old:SealedRecord', 'caughtUp:SealedRecord', 'time:time'],
+  'Entry.forStrip': ['old:SealedRecord', 'stripped:SealedRecord', 'time:time'],
   // Format v3 re-encryption: versioned delegation keys, v3 re-keys and hops.
   'Authority#issueDelegationKeyUnder': ['notice:VerifiedNotice', 'attributes:string[]', 'delegator:BlsPublicKey'],
   'DelegationKey#rekeyUnder': ['target:PublicKey', 'targetNotice:VerifiedNotice', 'targetPolicy:Policy', 'parent:?bytes'],

@@ -362,6 +362,9 @@ test('a v3 referral across two authorities', () => {
   assert.equal(referred.stripStaleHops(na), undefined);
   const stripped = referred.stripStaleHops(nb2);
   assert.deepEqual(stripped.toBytes(), record.toBytes());
+  // The strip is logged (B's chain); a pair that is not a strip is refused.
+  assert.equal(cc.Entry.forStrip(referred, stripped, 1_800_000_100).action, 'update');
+  throwsExactly(() => cc.Entry.forStrip(stripped, referred, 1), cc.InvalidArgument);
   throwsExactly(() => cardiologist.openFederated([pkA, pkB], stripped), cc.WrongAuthority);
   const again = rekey(a, na, ['patient:42'], [pkB, nb2], 'role:cardiologist');
   again.checkCurrent([na, nb2]);

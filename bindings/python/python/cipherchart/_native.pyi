@@ -1228,6 +1228,10 @@ class Entry:
         """Logs a record's catch-up (action ``update``, metadata the old and new header digests).
         Raises InvalidArgument if ``new`` is not a catch-up of ``old``."""
     @staticmethod
+    def for_strip(old: SealedRecord, new: SealedRecord, time: _Time) -> EntryDraft:
+        """Logs a record's strip (action ``update``, metadata the old record's digest and the
+        hop counts). Raises InvalidArgument unless ``new`` is ``old`` with fewer hops."""
+    @staticmethod
     def from_bytes(data: _BytesLike) -> "Entry": ...
     def __bytes__(self) -> bytes: ...
     def __eq__(self, value: object, /) -> bool: ...
