@@ -161,19 +161,32 @@ impl ReKey {
     ///
     /// # Errors
     /// [`Error::WrongAuthority`](crate::Error::WrongAuthority) if no notice of the source
-    /// or of the target authority is given; [`Error::StaleReKey`](crate::Error::StaleReKey)
+    /// or of the target authority is given; [`Error::InvalidArgument`](crate::Error::InvalidArgument)
+    /// if two notices of one authority were verified under different notice keys, or are
+    /// two different notices with one serial; [`Error::StaleReKey`](crate::Error::StaleReKey)
     /// if a version is below the notice's; [`Error::FutureVersion`](crate::Error::FutureVersion)
     /// if one is above it (the proxy's notice is older than the re-key: fetch the newer one).
     pub fn check_current(&self, notices: &[&VerifiedNotice]) -> Result<()> {
         // The newest notice of each authority (the highest serial): a proxy may pass every
         // notice it verified, and an older one beside a newer must not vouch for a re-key
         // the newer made stale (outside review HA-3).
-        let notice_of = |authority: &[u8; 32]| {
-            notices
-                .iter()
-                .filter(|n| n.authority() == *authority)
-                .max_by_key(|n| n.serial())
-                .ok_or(crate::Error::WrongAuthority)
+        let notice_of = |authority: &[u8; 32]| -> Result<&VerifiedNotice> {
+            let mut of_authority = notices.iter().filter(|n| n.authority() == *authority);
+            let first = of_authority.next().ok_or(crate::Error::WrongAuthority)?;
+            of_authority.try_fold(*first, |newest, n| {
+                // Notices of one authority verified under different notice keys, or two
+                // different notices under one serial (an equivocating notice service), are
+                // not an order the proxy can trust (outside review HB-4, HB-5).
+                if n.notice_key() != newest.notice_key()
+                    || (n.serial() == newest.serial()
+                        && n.notice().digest() != newest.notice().digest())
+                {
+                    return Err(crate::Error::InvalidArgument(
+                        "notices of one authority under different notice keys, or two different notices with one serial",
+                    ));
+                }
+                Ok(if n.serial() > newest.serial() { n } else { newest })
+            })
         };
         let source = notice_of(&self.material.authority)?;
         let target = notice_of(&self.capsule.authority)?;

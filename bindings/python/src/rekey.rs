@@ -30,28 +30,47 @@ impl DelegationKey {
     }
 
     /// Runs `f` on the key, or raises InvalidArgument if `rekey` consumed it.
+    ///
+    /// `f` must not touch Python (no Python object made, no Python called): while one
+    /// thread holds the lock, another may hold the interpreter and wait for the lock, so
+    /// anything that could hand the interpreter over under the lock would freeze both
+    /// (outside review HB-1). The exception is made after the lock is released.
     pub(crate) fn with<T>(&self, f: impl FnOnce(&cipherchart::DelegationKey) -> T) -> PyResult<T> {
-        let guard = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.as_ref().map(f).ok_or_else(used)
+        let out = {
+            let guard = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard.as_ref().map(f)
+        };
+        out.ok_or_else(used)
     }
 
     /// Takes the key out for a re-key, after `check` passed on it: a refusal leaves the grant
     /// usable (outside review FB-1); a second use raises InvalidArgument. `check` holds what
     /// the core's call refuses before any work (its `check_target_policy`, `check_target`),
     /// in the core's order.
+    /// As in [`with`](Self::with), nothing under the lock touches Python: the refusal is
+    /// turned into an exception after the lock is released (HB-1).
     fn take_for(
         &self,
         check: impl FnOnce(&cipherchart::DelegationKey) -> cipherchart::Result<()>,
     ) -> PyResult<cipherchart::DelegationKey> {
-        let mut slot = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        check(slot.as_ref().ok_or_else(used)?).map_err(to_py_err)?;
-        slot.take().ok_or_else(used)
+        let taken: Option<cipherchart::Result<cipherchart::DelegationKey>> = {
+            let mut slot = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match slot.as_ref().map(check) {
+                None => None,
+                Some(Err(e)) => Some(Err(e)),
+                Some(Ok(())) => slot.take().map(Ok),
+            }
+        };
+        match taken {
+            None => Err(used()),
+            Some(r) => r.map_err(to_py_err),
+        }
     }
 }
 
@@ -97,7 +116,8 @@ impl DelegationKey {
     }
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        self.with(|k| PyBytes::new(py, &k.to_bytes()))
+        let bytes = self.with(|k| k.to_bytes())?;
+        Ok(PyBytes::new(py, &bytes))
     }
 
     fn __repr__(&self) -> String {
@@ -120,20 +140,23 @@ impl DelegationKey {
     /// The delegator's consent key: only its consent tokens gate the re-key.
     #[getter]
     fn delegator(&self) -> PyResult<BlsPublicKey> {
-        self.with(|k| BlsPublicKey(*k.delegator()))
+        let key = self.with(|k| *k.delegator())?;
+        Ok(BlsPublicKey(key))
     }
 
     /// The key id of the issuing authority.
     #[getter]
     fn authority<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        self.with(|k| PyBytes::new(py, &k.authority()))
+        let id = self.with(|k| k.authority())?;
+        Ok(PyBytes::new(py, &id))
     }
 
     /// The key id (32 bytes, docs/revocation-v3.md §7.1): what a format v3 re-key made from
     /// this key names, and derives its grant id from (one delegation key, one grant).
     #[getter]
     fn key_id<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        self.with(|k| PyBytes::new(py, &k.key_id()))
+        let id = self.with(|k| k.key_id())?;
+        Ok(PyBytes::new(py, &id))
     }
 
     /// The re-encryption key of this grant, to the audience of `policy`. Consumes the
