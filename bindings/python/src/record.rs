@@ -207,8 +207,10 @@ impl SealedRecord {
         self.0.body_commitment().map(|c| PyBytes::new(py, &c))
     }
 
-    /// Whether a catch-up under `notice` concerns this record: a name of its policy is at a
-    /// lower version than the notice's (public data, no group work).
+    /// Whether a catch-up under `notice` concerns this record: a layer of the notice's
+    /// authority (the record's own header, or a hop's capsules) names a name at a lower
+    /// version than the notice's (public data, no group work). A record whose own header is
+    /// current but a hop is not is stripped (`strip_stale_hops`), not caught up.
     fn needs_catch_up(&self, notice: Obj<'_, VerifiedNotice>) -> bool {
         self.0.needs_catch_up(&notice.0)
     }

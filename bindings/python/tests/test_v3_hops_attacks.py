@@ -4,7 +4,8 @@ Each test is one attack, from the docs (``docs/formats.md`` "Re-encryption key v
 ``docs/revocation.md`` §0.1 steps 4-5, §0.5; ``docs/federation.md`` §7) and the public API
 (``_native.pyi``) only: the attack, the safe behaviour expected, and the doc sentence relied
 on. An attack that succeeds is a finding: its test asserts the safe behaviour and is marked
-``xfail(strict=True)`` with its id (``finding HB-n``); the others stay as regression tests.
+``xfail(strict=True)`` with its id (``finding HB-n``) until fixed; the others stay as regression tests.
+HB-1, HB-4 and HB-5 are fixed: their tests now pass.
 """
 
 from __future__ import annotations
@@ -340,12 +341,6 @@ _RACE_SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding HB-1: a DelegationKey shared between threads deadlocks the interpreter: its "
-    "lock is held while the refusal's Python exception is built (cipherchart.errors._from_native "
-    "runs Python code and can hand the GIL over), and another thread blocks on the lock holding the GIL",
-)
 def test_threads_sharing_a_delegation_key_never_hang_and_spend_the_grant_once() -> None:
     # Attack: share one DelegationKey between threads, as the class docstring allows ("Safe to
     # share between threads (an internal lock guards the one-time use)"): one thread's call
@@ -473,11 +468,6 @@ def test_an_expired_but_verified_notice_still_counts_as_documented() -> None:
     raises(cipherchart.StaleReKey, lambda: stale.check_current([n0, n1]), "stale_rekey")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding HB-4: of two verified notices of one authority with the same serial, "
-    "check_current takes the last listed, so the order decides whether a stale re-key passes",
-)
 def test_two_notices_with_one_serial_never_let_a_stale_rekey_pass_by_their_order() -> None:
     # Attack: two notices of the authority with the same serial, one reflecting the bump of
     # the re-key's target name and one not (an equivocating or restored notice service; each
@@ -507,11 +497,6 @@ def test_two_notices_with_one_serial_never_let_a_stale_rekey_pass_by_their_order
     assert "passed" not in outcomes, outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding HB-5 (hardening): check_current mixes notices of one authority verified "
-    "under different notice keys; a newer notice under any key outranks the pinned key's",
-)
 def test_notices_of_one_authority_under_two_notice_keys_are_not_mixed() -> None:
     # Attack: beside the genuine notice that bumps the target name, a newer notice for the
     # same authority id with no bump, signed by another BLS key and verified under that key

@@ -11,8 +11,11 @@
 //
 // What is checked, by declared type:
 // - `Uint8Array` (declared `Uint8Array | number[]`): a `Uint8Array` (or a subclass such as Node's
-//   `Buffer`), or an array of integers from 0 to 255 (converted exactly); not an `ArrayBuffer`,
-//   another typed array, a `DataView`, an array holding anything else, or a string;
+//   `Buffer`, judged by its internal slot, not by `instanceof`: a Proxy is not one), or an array
+//   of integers from 0 to 255 (converted exactly); not an `ArrayBuffer`, another typed array, a
+//   `DataView`, an array holding anything else, or a string. Every byte argument is copied
+//   before the checks (through the intrinsic accessors, or by index for an array) and the copy
+//   is what is passed on: a lying `length` or a getter cannot change what the call reads;
 // - `string`: a string; `boolean`: a boolean;
 // - `string[]`, `Uint8Array[]`, `T[]`: an array (a bare string is not one) of such elements;
 // - `A | B` where both are checkable (`SealedRecord | Uint8Array`): either;
@@ -27,7 +30,8 @@
 //   was made with): a forged, copied, JSON-revived or proxied object is refused;
 // - `T | null` / optional parameters: also `null` or `undefined`.
 // The object a method, a getter or `free()` is called on must pass the same class check.
-// Array arguments are read once, before any check, and the checked copy is what is passed on.
+// Array and byte arguments are read once, before any check, and the checked copy is what is
+// passed on.
 
 import { InvalidArgument } from './errors.js';
 
@@ -182,9 +186,60 @@ function label(check) {
   return 'a value of the declared type';
 }
 
-const isBytes = (v) => v instanceof Uint8Array
-  || (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]')
+// The intrinsic accessors of typed arrays, read once: a subclass or an object may override
+// `length`, `byteLength` or `buffer` with getters that lie; these read the real slots, and
+// give `undefined` (the tag) for anything that is not a typed array, a Proxy of one included.
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype);
+const intrinsic = (name) => Object.getOwnPropertyDescriptor(TYPED_ARRAY, name).get;
+const TAG = intrinsic(Symbol.toStringTag);
+const BUFFER = intrinsic('buffer');
+const BYTE_OFFSET = intrinsic('byteOffset');
+const BYTE_LENGTH = intrinsic('byteLength');
+
+/** Whether `v` is a real Uint8Array (by its internal slot: a subclass such as Buffer is one). */
+const isUint8Array = (v) => v !== null && typeof v === 'object' && Reflect.apply(TAG, v, []) === 'Uint8Array';
+
+const isBytes = (v) => isUint8Array(v)
   || (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255));
+
+/**
+ * A byte argument as the checks and the call will both see it (outside review HB-2, HB-3): a
+ * real Uint8Array copied into a fresh plain one through the intrinsic accessors (so a subclass
+ * whose `length` lies, or a view of a buffer the caller changes later, cannot make the glue
+ * copy more or other bytes than were checked), an array copied once by index (so a getter in
+ * it cannot change a byte after the check). Anything else is returned as it is, for the checks
+ * to refuse (a Proxy of a Uint8Array is not one).
+ */
+function copyBytes(v) {
+  if (Array.isArray(v)) {
+    return v.length <= MAX_COPIED_ELEMENTS ? Array.prototype.slice.call(v) : v;
+  }
+  if (!isUint8Array(v)) return v;
+  try {
+    const length = Reflect.apply(BYTE_LENGTH, v, []);
+    const out = new Uint8Array(length);
+    out.set(new Uint8Array(Reflect.apply(BUFFER, v, []), Reflect.apply(BYTE_OFFSET, v, []), length));
+    return out;
+  } catch {
+    return v; // a detached buffer: the glue reads it as empty, as before
+  }
+}
+
+/** `v` with every byte argument inside it copied (`copyBytes`), following the declared `check`. */
+function copyFor(check, v) {
+  if (check === 'Uint8Array') return copyBytes(v);
+  if (!Array.isArray(check)) return v;
+  switch (check[0]) {
+    case 'optional':
+      return v === null || v === undefined ? v : copyFor(check[1], v);
+    case 'array':
+      return Array.isArray(v) ? v.map((e) => copyFor(check[1], e)) : v;
+    case 'anyOf':
+      return check[1].includes('Uint8Array') ? copyBytes(v) : v;
+    default:
+      return v;
+  }
+}
 
 /**
  * Whether an object of a class was changed after the library made it: an object of the bindings
@@ -316,6 +371,8 @@ function snapshot(params, args) {
     if (isArray && Array.isArray(out[i]) && out[i].length <= MAX_COPIED_ELEMENTS) {
       out[i] = Array.prototype.slice.call(out[i]);
     }
+    // Byte arguments, alone or in the copied arrays, are copied too (HB-2, HB-3).
+    out[i] = copyFor(check, out[i]);
   }
   return out;
 }

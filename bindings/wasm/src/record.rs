@@ -159,8 +159,10 @@ impl SealedRecord {
         self.0.body_commitment().map(|c| c.to_vec())
     }
 
-    /// Whether a catch-up under `notice` concerns this record: a name of its policy is at a
-    /// lower version than the notice's (public data, no group work).
+    /// Whether a catch-up under `notice` concerns this record: a layer of the notice's
+    /// authority (the record's own header, or a hop's capsules) names a name at a lower
+    /// version than the notice's (public data, no group work). A record whose own header is
+    /// current but a hop is not is stripped (`stripStaleHops`), not caught up.
     #[wasm_bindgen(js_name = needsCatchUp)]
     pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
         self.0.needs_catch_up(&notice.0)

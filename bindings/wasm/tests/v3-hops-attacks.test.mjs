@@ -3,7 +3,7 @@
 // "Hop v3"; docs/revocation.md §0.1 steps 4-5, §0.5; docs/federation.md §7), the typings and the
 // header of js/checks.js only: the attack, the safe behaviour expected, and the doc sentence
 // relied on. An attack that succeeds is a finding: its test asserts the safe behaviour and is
-// marked `todo: 'finding HB-n ...'`; the others stay as regression tests. Attacks that corrupt
+// marked `todo: 'finding HB-n ...'` until fixed (HB-2 to HB-5 and DM-1 are fixed: their tests now run); the others stay as regression tests. Attacks that corrupt
 // the module's memory run in a child process, so that they cannot break the other tests.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -229,11 +229,7 @@ test('parent views at an offset, pooled Buffers, SharedArrayBuffer views and byt
   }
 });
 
-test('a Uint8Array subclass or Proxy whose length lies never writes past its buffer in the module', {
-  todo: 'finding HB-2: checks.js accepts any `instanceof Uint8Array` (subclasses, Proxies) and passes it on '
-    + 'uncopied; the glue sizes the allocation by `arg.length` (a getter) but copies with `set()` (the real '
-    + 'length): the module heap is overwritten (another live ReKey changes) and the call traps',
-}, () => {
+test('a Uint8Array subclass or Proxy whose length lies never writes past its buffer in the module', () => {
   // Attack: parent = a subclass of Uint8Array whose `length` getter says 48 over a larger
   // array, and a Proxy of a Uint8Array whose `length` reads 48 first and more later; also a
   // Proxy that reads consistently. Another ReKey is alive beside them.
@@ -287,12 +283,7 @@ test('a Uint8Array subclass or Proxy whose length lies never writes past its buf
   }
 });
 
-test('a byte array whose element getter runs between the checks and the call changes nothing', {
-  todo: 'finding HB-3: a `number[]` byte argument is not copied before the checks (only `T[]` '
-    + 'arguments are), so wasm-bindgen reads it again after them: an element getter can make the call '
-    + 'use other bytes than were checked, free an argument (plain Error "null pointer passed to rust"), '
-    + 'restore a freed pointer (use after free) or swap pointers between objects (type confusion)',
-}, () => {
+test('a byte array whose element getter runs between the checks and the call changes nothing', () => {
   // Attack: parent = an array of 48 numbers whose element 0 is a getter; its first read (the
   // checks) gives the grant's byte, its second (wasm-bindgen's copy) flips a bit, frees the
   // target notice, frees the receiver, frees the notice and puts its dead pointer back, or
@@ -456,10 +447,7 @@ test('checkCurrent takes the newest notice of each authority whatever the order,
   for (const missing of [[], [foreign], [foreign, foreign]]) throwsExactly(() => fresh.checkCurrent(missing), cc.WrongAuthority);
 });
 
-test('two notices with one serial never let a stale re-key pass by their order', {
-  todo: 'finding HB-4: of two verified notices of one authority with the same serial, checkCurrent '
-    + 'takes the last listed, so the order decides whether a stale re-key passes',
-}, () => {
+test('two notices with one serial never let a stale re-key pass by their order', () => {
   // Attack: two notices of the authority with one serial, one reflecting the bump of the
   // re-key's target name and one not (an equivocating or restored notice service; each verifies
   // on its own), in both orders.
@@ -479,10 +467,7 @@ test('two notices with one serial never let a stale re-key pass by their order',
   assert.ok(!outcomes.includes('ok'), outcomes.join(', '));
 });
 
-test('notices of one authority verified under two notice keys are not mixed', {
-  todo: 'finding HB-5 (hardening): checkCurrent mixes notices of one authority verified under '
-    + 'different notice keys; a newer notice under any key outranks the pinned key\'s',
-}, () => {
+test('notices of one authority verified under two notice keys are not mixed', () => {
   // Attack: beside the genuine notice bumping the target name, a newer notice for the same
   // authority id with no bump, signed and verified under another BLS key.
   // Safe: refused (as VersionNotice.verify refuses a previous verified under another key), or
@@ -629,11 +614,7 @@ test('stripStaleHops and needsCatchUp on v2 records, uninvolved notices and free
   }
 });
 
-test('the d.ts of needsCatchUp says that hop layers of the notice\'s authority count', {
-  todo: 'doc mismatch DM-1: the generated typing of SealedRecord.needsCatchUp still says "a name of its '
-    + 'policy" (layer 0 only); since HA-2 a hop layer of the notice\'s authority selects the record too '
-    + '(the Python stub says so)',
-}, () => {
+test('the d.ts of needsCatchUp says that hop layers of the notice\'s authority count', () => {
   // Attack: read the typing a JavaScript user reads, and compare it with the behaviour: a copy
   // referred to B is selected by B's notice though its policy (layer 0, A's) names nothing of B.
   // Safe: the typing describes the behaviour.
