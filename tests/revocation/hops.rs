@@ -601,3 +601,70 @@ fn a_strip_is_a_chain_entry_and_only_a_strip_is_logged_as_one() {
         Err(Error::InvalidArgument(_))
     ));
 }
+
+/// Outside review 2 (HB-4, HB-5): of notices of one authority, `check_current` trusts none
+/// that disagree: two different notices under one serial (an equivocating notice service),
+/// or notices verified under different notice keys, are refused whatever their order.
+#[test]
+fn check_current_refuses_equivocating_notices_and_mixed_notice_keys() {
+    use cipherchart::{Attribute, NoticeFields, VersionNotice};
+    let mut rng = rng(48);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let n0 = NoticeService::new(&authority, &mut rng).current();
+    let grant = rekey(
+        &authority,
+        &n0,
+        &["patient:42"],
+        (pk, &n0),
+        "role:gp",
+        None,
+        &mut rng,
+    );
+    let sign = |key: &BlsSigningKey, serial: u64, gp: u32| {
+        VersionNotice::sign(
+            key,
+            &NoticeFields {
+                authority: pk.id(),
+                statement_serial: 0,
+                serial,
+                issued_at: serial,
+                not_after: serial + 3600,
+                bump_count: u64::from(gp),
+                bump_head: [gp as u8; 32],
+                versions: if gp == 0 {
+                    vec![]
+                } else {
+                    vec![(Attribute::new("role:gp").unwrap(), gp)]
+                },
+            },
+        )
+        .unwrap()
+        .verify(&key.public_key(), serial, None)
+        .unwrap()
+    };
+    let key = BlsSigningKey::generate(&mut rng);
+    let serial = crate::common::T0 + 100;
+    let (bumped, plain) = (sign(&key, serial, 1), sign(&key, serial, 0));
+    assert_eq!(grant.check_current(&[&bumped]), Err(Error::StaleReKey));
+    for pair in [[&bumped, &plain], [&plain, &bumped]] {
+        assert!(matches!(
+            grant.check_current(&pair),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+    // A newer notice under another key beside the pinned key's.
+    let other = BlsSigningKey::generate(&mut rng);
+    let forged = sign(&other, serial + 10, 0);
+    for pair in [[&bumped, &forged], [&forged, &bumped]] {
+        assert!(matches!(
+            grant.check_current(&pair),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+    // The same notice twice is one notice.
+    assert_eq!(
+        grant.check_current(&[&bumped, &bumped]),
+        Err(Error::StaleReKey)
+    );
+}
