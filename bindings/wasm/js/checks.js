@@ -225,15 +225,25 @@ function copyBytes(v) {
   }
 }
 
+/** Whether a declared check has bytes in it (only those arguments are copied element-wise). */
+function hasBytes(check) {
+  if (check === 'Uint8Array') return true;
+  if (!Array.isArray(check)) return false;
+  if (check[0] === 'anyOf') return check[1].some(hasBytes);
+  return hasBytes(check[1]);
+}
+
 /** `v` with every byte argument inside it copied (`copyBytes`), following the declared `check`. */
 function copyFor(check, v) {
   if (check === 'Uint8Array') return copyBytes(v);
-  if (!Array.isArray(check)) return v;
+  if (!Array.isArray(check) || !hasBytes(check)) return v;
   switch (check[0]) {
     case 'optional':
       return v === null || v === undefined ? v : copyFor(check[1], v);
     case 'array':
-      return Array.isArray(v) ? v.map((e) => copyFor(check[1], e)) : v;
+      // (A sparse giant is left for the element checks, which refuse its first hole at once.)
+      return Array.isArray(v) && v.length <= MAX_COPIED_ELEMENTS
+        ? Array.prototype.map.call(v, (e) => copyFor(check[1], e)) : v;
     case 'anyOf':
       return check[1].includes('Uint8Array') ? copyBytes(v) : v;
     default:

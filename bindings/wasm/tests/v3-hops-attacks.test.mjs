@@ -265,7 +265,11 @@ test('a Uint8Array subclass or Proxy whose length lies never writes past its buf
         const rk = w.a.issueDelegationKeyUnder(w.n, ['role:gp'], w.delegator).rekeyUnder(w.pk, w.n, cc.Policy.parse('role:x'), arg);
         outcome = rk.parent.every((b, i) => b === w.grant[i]) ? 'read exactly' : 'read wrongly';
       } catch (e) {
-        outcome = e instanceof cc.InvalidArgument ? 'refused' : e.constructor.name + ': ' + e.message;
+        // The fix (HB-2) copies a subclass's real bytes (48 + extra), which are not a
+        // 48-byte grant reference: InvalidEncoding (bad_length), as for any such parent.
+        outcome = e instanceof cc.InvalidArgument ? 'refused'
+          : e instanceof cc.InvalidEncoding && e.kind === 'bad_length' ? 'read as its real bytes'
+            : e.constructor.name + ': ' + e.message;
       }
       let intact;
       try {
@@ -277,8 +281,10 @@ test('a Uint8Array subclass or Proxy whose length lies never writes past its buf
     `);
   }
   const all = JSON.stringify(results);
+  const extra = (name) => name.startsWith('subclass');
   for (const [name, { outcome: o, intact }] of Object.entries(results)) {
-    assert.ok(o === 'refused' || o === 'read exactly', `${name}: ${o} (all: ${all})`);
+    assert.ok(o === 'refused' || o === 'read exactly' || (extra(name) && o === 'read as its real bytes'),
+      `${name}: ${o} (all: ${all})`);
     assert.equal(intact, true, `${name} (all: ${all})`);
   }
 });
@@ -326,6 +332,7 @@ test('a byte array whose element getter runs between the checks and the call cha
     `);
   }
   const all = JSON.stringify(results);
+  const extra = (name) => name.startsWith('subclass');
   for (const [mode, { outcome: o, reads }] of Object.entries(results)) {
     assert.ok(o === 'refused' || o === 'used the checked bytes', `${mode}: ${o} (all: ${all})`);
     assert.equal(reads, 1, `${mode}: the getter ran ${reads} times (all: ${all})`);
