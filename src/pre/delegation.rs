@@ -153,20 +153,33 @@ impl DelegationKey {
                 rng,
             )?;
             let z = blinding_scalar(authorities, &w, false)?;
-            // Blind every component: K̃ = K^{1/z}.
-            let material = Box::new(
-                self.material
-                    .restrict_and_blind(self.material.attributes.clone(), &z.invert())?,
-            );
-            Ok(ReKey {
-                grant_id,
-                material,
-                capsule,
-                pk: target.clone(),
-                hop_key: random_seed(rng),
-                delegator: self.delegator,
-                v3: None,
-            })
+            self.blinded(grant_id, &z, capsule, target, None, rng)
+        })
+    }
+
+    /// The re-key of both formats from its grant capsule and blinding `z`: every component
+    /// of this key raised to `1/z` (`K̃ = K^{1/z}`), a fresh secret hop key.
+    fn blinded<R: RngCore + CryptoRng + ?Sized>(
+        self,
+        grant_id: [u8; GRANT_ID_LEN],
+        z: &crate::ct::SecretScalar,
+        capsule: crate::record::kem::KemHeader,
+        target: &PublicKey,
+        v3: Option<ReKeyV3>,
+        rng: &mut R,
+    ) -> Result<ReKey> {
+        let material = Box::new(
+            self.material
+                .restrict_and_blind(self.material.attributes.clone(), &z.invert())?,
+        );
+        Ok(ReKey {
+            grant_id,
+            material,
+            capsule,
+            pk: target.clone(),
+            hop_key: random_seed(rng),
+            delegator: self.delegator,
+            v3,
         })
     }
 
@@ -275,22 +288,11 @@ impl DelegationKey {
             let (capsule, _) =
                 encaps_v3_capsule(target, &versioned, (target_notice.serial(), 0), &ctx, &w)?;
             let z = blinding_scalar(authorities, &w, true)?;
-            let material = Box::new(
-                self.material
-                    .restrict_and_blind(self.material.attributes.clone(), &z.invert())?,
-            );
-            Ok(ReKey {
-                grant_id,
-                material,
-                capsule,
-                pk: target.clone(),
-                hop_key: random_seed(rng),
-                delegator: self.delegator,
-                v3: Some(ReKeyV3 {
-                    delegation_key_id,
-                    parent,
-                }),
-            })
+            let v3 = ReKeyV3 {
+                delegation_key_id,
+                parent,
+            };
+            self.blinded(grant_id, &z, capsule, target, Some(v3), rng)
         })
     }
 

@@ -142,14 +142,7 @@ pub(crate) fn encaps_v3(
     seed: &[u8; 32],
     body_key: &[u8; 32],
 ) -> Result<KemHeader> {
-    let format = HeaderFormat::V3 {
-        notice_serial: serial_flags.0,
-        flags: serial_flags.1,
-    };
-    let s = coins(pk, seed, policy, format, ctx)?;
-    let core = enc_header(pk, policy, &s)?;
-    let z = kem_value(pk, &s);
-    let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
+    let (core, masked_seed, _) = encaps_v3_core(pk, policy, serial_flags, ctx, seed)?;
     let k_w = wrap_key(&pk.id, seed, policy, serial_flags, ctx);
     let sealed = seal_once(&k_w, body_key, &[])?;
     let mut wrap = [0u8; WRAP_LEN];
@@ -177,6 +170,26 @@ pub(crate) fn encaps_v3(
     ))
 }
 
+/// What every v3 Encaps computes from μ: the FO coins (v3: serial, flags and the versioned
+/// policy bound in), the header core, `c' = μ ⊕ F(Z)` and `Z` (secret).
+fn encaps_v3_core(
+    pk: &PublicKey,
+    policy: &VersionedPolicy,
+    (notice_serial, flags): (u64, u8),
+    ctx: &[u8],
+    seed: &[u8; 32],
+) -> Result<(crate::abe::core::HeaderCore, [u8; 32], SecretGt)> {
+    let format = HeaderFormat::V3 {
+        notice_serial,
+        flags,
+    };
+    let s = coins(pk, seed, policy, format, ctx)?;
+    let core = enc_header(pk, policy, &s)?;
+    let z = kem_value(pk, &s);
+    let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
+    Ok((core, masked_seed, z))
+}
+
 /// Encaps for a v3 capsule (a re-key's grant capsule or a proxy's record capsule,
 /// `docs/revocation-v3.md` §11.5): the header seed μ produces under `policy` at its
 /// versions, for the serial and flags and the context `ctx`, without an envelope, and its
@@ -188,14 +201,7 @@ pub(crate) fn encaps_v3_capsule(
     ctx: &[u8],
     seed: &[u8; 32],
 ) -> Result<(KemHeader, SecretGt)> {
-    let format = HeaderFormat::V3 {
-        notice_serial: serial_flags.0,
-        flags: serial_flags.1,
-    };
-    let s = coins(pk, seed, policy, format, ctx)?;
-    let core = enc_header(pk, policy, &s)?;
-    let z = kem_value(pk, &s);
-    let masked_seed = published(xor32(seed, &*mask(&z.to_bytes())?));
+    let (core, masked_seed, z) = encaps_v3_core(pk, policy, serial_flags, ctx, seed)?;
     let header = KemHeader::new_v3(
         pk.id,
         policy.clone(),

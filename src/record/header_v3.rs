@@ -32,6 +32,49 @@ fn read_versioned_policy(r: &mut Reader<'_>) -> Result<VersionedPolicy> {
     VersionedPolicy::from_decoded_versions(policy, count, || r.u32())
 }
 
+/// The fields of a v3 header before its envelope, every point decoded and checked.
+struct Fields {
+    authority: [u8; 32],
+    serial_flags: (u64, u8),
+    policy: VersionedPolicy,
+    core: HeaderCore,
+    masked_seed: [u8; 32],
+}
+
+fn read_fields(r: &mut Reader<'_>) -> Result<Fields> {
+    let authority = r.fixed::<32>()?;
+    let serial_flags = read_serial_flags(r)?;
+    let policy = read_versioned_policy(r)?;
+    let c0 = [r.g2()?, r.g2()?, r.g2()?];
+    let n = policy.versions().len();
+    let mut rows = Vec::with_capacity(n);
+    for _ in 0..n {
+        rows.push([r.g1()?, r.g1()?, r.g1()?]);
+    }
+    let masked_seed = r.fixed::<32>()?;
+    Ok(Fields {
+        authority,
+        serial_flags,
+        policy,
+        core: HeaderCore { c0, rows },
+        masked_seed,
+    })
+}
+
+impl Fields {
+    fn into_header(self, envelope: Option<Envelope>, ctx: &[u8]) -> KemHeader {
+        KemHeader::new_v3(
+            self.authority,
+            self.policy,
+            self.core,
+            self.masked_seed,
+            self.serial_flags,
+            envelope,
+            ctx,
+        )
+    }
+}
+
 impl KemHeader {
     /// Reads and validates a v3 header with its envelope (a record's): the structure,
     /// then every point (in the subgroup, not the identity). `ctx_of` gives the KEM
@@ -41,56 +84,21 @@ impl KemHeader {
         r: &mut Reader<'_>,
         ctx_of: impl FnOnce(&[u8; 32]) -> Vec<u8>,
     ) -> Result<(Self, Vec<u8>)> {
-        let authority = r.fixed::<32>()?;
-        let serial_flags = read_serial_flags(r)?;
-        let policy = read_versioned_policy(r)?;
-        let c0 = [r.g2()?, r.g2()?, r.g2()?];
-        let n = policy.versions().len();
-        let mut rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            rows.push([r.g1()?, r.g1()?, r.g1()?]);
-        }
-        let masked_seed = r.fixed::<32>()?;
+        let f = read_fields(r)?;
         let key_commitment = r.fixed::<32>()?;
         let wrap = r.fixed::<WRAP_LEN>()?;
         let ctx = ctx_of(&key_commitment);
-        let header = Self::new_v3(
-            authority,
-            policy,
-            HeaderCore { c0, rows },
-            masked_seed,
-            serial_flags,
-            Some(Envelope {
-                key_commitment,
-                wrap,
-            }),
-            &ctx,
-        );
-        Ok((header, ctx))
+        let envelope = Envelope {
+            key_commitment,
+            wrap,
+        };
+        Ok((f.into_header(Some(envelope), &ctx), ctx))
     }
 
     /// Reads and validates a v3 header without an envelope (a re-encryption capsule,
     /// `docs/revocation-v3.md` §11.4), for the KEM context `ctx`, which its digest covers.
     pub(crate) fn read_v3_capsule(r: &mut Reader<'_>, ctx: &[u8]) -> Result<Self> {
-        let authority = r.fixed::<32>()?;
-        let serial_flags = read_serial_flags(r)?;
-        let policy = read_versioned_policy(r)?;
-        let c0 = [r.g2()?, r.g2()?, r.g2()?];
-        let n = policy.versions().len();
-        let mut rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            rows.push([r.g1()?, r.g1()?, r.g1()?]);
-        }
-        let masked_seed = r.fixed::<32>()?;
-        Ok(Self::new_v3(
-            authority,
-            policy,
-            HeaderCore { c0, rows },
-            masked_seed,
-            serial_flags,
-            None,
-            ctx,
-        ))
+        Ok(read_fields(r)?.into_header(None, ctx))
     }
 
     /// The structural pass over a v3 capsule: every check of
