@@ -388,7 +388,12 @@ fn main() -> Res {
     )?;
     let v3_rk1 = f
         .authority
-        .issue_delegation_key_under(&notices[0], &["patient:42"], &f.patient.public_key(), &mut rng)?
+        .issue_delegation_key_under(
+            &notices[0],
+            &["patient:42"],
+            &f.patient.public_key(),
+            &mut rng,
+        )?
         .rekey_under(pk, &notices[0], &Policy::parse(POLICY_BOB)?, None, &mut rng)?;
     let v3_hop1 = v3_rk1.reencrypt(&v3_record)?;
     let v3_rk2 = f
