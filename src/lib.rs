@@ -108,7 +108,8 @@ pub use abe::{Authority, PublicKey, UserKey};
 
 // Revocation (format v3): version notices and what verifying one gives.
 pub use revocation::{
-    seal_with_notice, start_session_with_notice, NoticeFields, VerifiedNotice, VersionNotice,
+    seal_stream_with_notice, seal_with_notice, start_session_with_notice, NoticeFields,
+    VerifiedNotice, VersionNotice,
 };
 
 // Sealed records, sessions and streams.

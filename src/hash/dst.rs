@@ -139,6 +139,11 @@ pub(crate) const RECORD_AD_V3: &[u8] = b"CIPHERCHART-V01-RECORD-AD-V3-with-SHA25
 /// so a re-wrapped header keeps every record valid.
 pub(crate) const SESSION_AD_V3: &[u8] = b"CIPHERCHART-V01-SESSION-AD-V3-with-SHA256";
 
+/// A v3 stream chunk's AD: SHA-256 of this tag ‖ len32 ‖ stream id ‖ key commitment ‖
+/// u32 chunk size ‖ metadata hash (`docs/revocation-v3.md` §6.1); not the header's bytes,
+/// so a re-wrapped header keeps every chunk valid.
+pub(crate) const STREAM_AD_V3: &[u8] = b"CIPHERCHART-V01-STREAM-AD-V3-with-SHA256";
+
 /// The first field of a version notice's signed message (§11.2).
 pub(crate) const NOTICE_SIG: &[u8] = b"CIPHERCHART-V01-NOTICE-SIG";
 
@@ -198,6 +203,7 @@ pub(crate) const ALL: &[&[u8]] = &[
     METADATA_HASH,
     RECORD_AD_V3,
     SESSION_AD_V3,
+    STREAM_AD_V3,
     NOTICE_SIG,
     REKEY_BLIND_V3,
     HOP_BINDING_V3,

@@ -16,6 +16,7 @@ pub(crate) mod sealed_v3;
 pub(crate) mod session;
 pub(crate) mod session_v3;
 pub(crate) mod stream;
+pub(crate) mod stream_v3;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -30,5 +30,5 @@ mod verify;
 mod tests;
 
 pub use notice::{NoticeFields, VersionNotice};
-pub use seal::{seal_with_notice, start_session_with_notice};
+pub use seal::{seal_stream_with_notice, seal_with_notice, start_session_with_notice};
 pub use verify::VerifiedNotice;

@@ -14,3 +14,4 @@ mod hop_attacks;
 mod hops;
 mod session_attacks;
 mod sessions;
+mod streams;

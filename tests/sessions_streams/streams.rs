@@ -12,7 +12,7 @@ use cipherchart::{
     limits::DEFAULT_CHUNK_SIZE, limits::MAX_CHUNK_SIZE, read_stream_info, seal_stream,
     seal_stream_with_chunk_size, StreamInfo,
 };
-use cipherchart::{Authority, EncodingError, Error, Policy, UserKey};
+use cipherchart::{Attribute, Authority, EncodingError, Error, Policy, UserKey};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -364,6 +364,11 @@ fn read_stream_info_reads_only_the_public_header() {
         metadata: b"series 3".to_vec(),
         policy: fixture().policy.clone(),
         chunk_size: 8,
+        notice_serial: None,
+        attribute_versions: vec![
+            (Attribute::new("role:radiologist").unwrap(), 0),
+            (Attribute::new("dept:imaging").unwrap(), 0),
+        ],
     };
     assert_eq!(read_stream_info(&stream[..]).unwrap(), expected);
     // The header alone is enough; nothing after it is read or checked.
