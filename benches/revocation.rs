@@ -20,6 +20,9 @@
 //!   both authorities' keys (`open_federated_one_hop`), and the proxy's currency check
 //!   (`check_current`, no group work). v3 should cost what v2 costs: the same pairings,
 //!   different hashes.
+//! - `revocation/streams/*`: a 1 MiB stream in 64 KiB chunks sealed and opened in format
+//!   v2 (`seal_v2`, `open_v2`) and v3 under the notice above (`seal_v3`, `open_v3`): the
+//!   same KEM and chunk cipher, a wrapped stream key in v3, so they should match.
 //!
 //! Run: `cargo bench --bench revocation` (about two minutes). Every fixture is opened and
 //! checked before any timing.
@@ -31,9 +34,10 @@ mod common;
 
 use std::hint::black_box;
 
+use cipherchart::limits::DEFAULT_CHUNK_SIZE;
 use cipherchart::{
-    seal, seal_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy,
-    SealedRecord, VerifiedNotice, VersionNotice,
+    seal, seal_stream_with_chunk_size, seal_stream_with_notice, seal_with_notice, Attribute,
+    Authority, BlsSigningKey, NoticeFields, Policy, SealedRecord, VerifiedNotice, VersionNotice,
 };
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
 
@@ -215,10 +219,71 @@ fn bench_hops(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_streams(c: &mut Criterion) {
+    let mut group = c.benchmark_group("revocation/streams");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(0x2e05);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let n1 = notice(&authority, &notice_key, T0 + 60, 1);
+    let policy = Policy::parse(POLICY).unwrap();
+    let data = vec![0x5a; 1 << 20];
+    let seal_v2 = |rng: &mut _| {
+        let mut out = Vec::with_capacity(data.len() + 4096);
+        seal_stream_with_chunk_size(
+            pk,
+            &policy,
+            b"s",
+            b"ecg",
+            DEFAULT_CHUNK_SIZE,
+            &data[..],
+            &mut out,
+            rng,
+        )
+        .unwrap();
+        out
+    };
+    let seal_v3 = |rng: &mut _| {
+        let mut out = Vec::with_capacity(data.len() + 4096);
+        seal_stream_with_notice(
+            pk,
+            &n1,
+            &policy,
+            b"s",
+            b"ecg",
+            DEFAULT_CHUNK_SIZE,
+            &data[..],
+            &mut out,
+            rng,
+        )
+        .unwrap();
+        out
+    };
+    let (v2, v3) = (seal_v2(&mut rng), seal_v3(&mut rng));
+    let (nurse_v2, nurse_v3) = (
+        authority.issue_key(&NURSE, &mut rng).unwrap(),
+        authority.issue_key_under(&n1, &NURSE, &mut rng).unwrap(),
+    );
+    let open = |key: &cipherchart::UserKey, stream: &[u8]| {
+        let mut out = Vec::with_capacity(data.len());
+        key.open_stream(pk, stream, &mut out).unwrap();
+        out
+    };
+    assert_eq!(open(&nurse_v2, &v2), data);
+    assert_eq!(open(&nurse_v3, &v3), data);
+    assert!(nurse_v2.open_stream(pk, &v3[..], std::io::sink()).is_err());
+    group.bench_function("seal_v2", |b| b.iter(|| seal_v2(&mut rng)));
+    group.bench_function("seal_v3", |b| b.iter(|| seal_v3(&mut rng)));
+    group.bench_function("open_v2", |b| b.iter(|| open(&nurse_v2, black_box(&v2))));
+    group.bench_function("open_v3", |b| b.iter(|| open(&nurse_v3, black_box(&v3))));
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion_config();
-    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000, bench_hops
+    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000, bench_hops, bench_streams
 }
 
 fn main() {

@@ -412,5 +412,25 @@ fn main() -> Res {
     out.put("reencrypted_record", "v3_two_hops", v3_hop2.to_bytes())?;
     out.put("rekey", "v3_alice_to_bob", &v3_rk1.to_bytes()[..])?;
     out.put("rekey", "v3_bob_to_carol", &v3_rk2.to_bytes()[..])?;
+
+    // A format v3 stream under the notice that bumps nothing, so the fixture's key (every
+    // name at version 0) opens it: mutations reach the v3 header and the v3 chunk keys.
+    let payload: Vec<u8> = (0..40u8).collect();
+    let mut sealed = Vec::new();
+    cipherchart::seal_stream_with_notice(
+        pk,
+        &notices[0],
+        &Policy::parse(POLICY_ALICE)?,
+        b"scan-v3",
+        b"mri",
+        16,
+        &payload[..],
+        &mut sealed,
+        &mut rng,
+    )?;
+    let mut opened = Vec::new();
+    f.alice.open_stream(pk, &sealed[..], &mut opened)?;
+    assert_eq!(opened, payload);
+    out.put("stream", "v3_three_chunks", sealed)?;
     Ok(())
 }

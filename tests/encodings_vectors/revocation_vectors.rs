@@ -24,6 +24,9 @@ use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+#[path = "revocation_stream_vectors.rs"]
+mod streams;
+
 const ENV: &str = "CIPHERCHART_REGENERATE_VECTORS";
 const SEED_LABEL: &str = "cipherchart-conformance-v3";
 /// The first notice's time (2027-01-15T08:00:00Z); `now` of every verification is given.
@@ -410,6 +413,8 @@ fn generate() -> Value {
     b[hash_at + 32] = 1;
     refuse_session("a trailer (not built)", b);
 
+    let (streams_json, stream_decode_errors) = streams::generate(pk, &keys, &n1v, &n2v);
+
     json!({
         "version": 3,
         "generator": format!("cipherchart tests/encodings_vectors/revocation_vectors.rs (ChaCha20Rng seeded with SHA-256(\"{SEED_LABEL}/<group>\"))"),
@@ -425,6 +430,8 @@ fn generate() -> Value {
         "record_decode_errors": record_decode_errors,
         "sessions": sessions_json,
         "session_decode_errors": session_decode_errors,
+        "streams": streams_json,
+        "stream_decode_errors": stream_decode_errors,
         "reencryption": reencryption,
     })
 }
@@ -773,6 +780,7 @@ fn every_v3_vector_checks() {
             v["name"]
         );
     }
+    streams::check(doc, &pk, &keys);
     check_reencryption(&doc["reencryption"], &pk, &record, &verified);
 }
 

@@ -159,6 +159,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<VerifiedNotice>()?;
     m.add_function(wrap_pyfunction!(record::seal_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::seal_stream_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session_with_notice, m)?)?;

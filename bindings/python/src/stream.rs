@@ -1,4 +1,4 @@
-//! Streams: `seal_stream`, `read_stream_info`, `StreamInfo` (opening is `UserKey.open_stream`).
+//! Streams: `seal_stream`, `seal_stream_with_notice`, `read_stream_info`, `StreamInfo` (opening is `UserKey.open_stream`).
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -40,6 +40,18 @@ impl StreamInfo {
         self.0.chunk_size
     }
 
+    /// The serial of the notice a format v3 stream was sealed under; None for v2.
+    #[getter]
+    fn notice_serial(&self) -> Option<u64> {
+        self.0.notice_serial
+    }
+
+    /// The policy's attributes with their versions, `[(name, version), ...]` in LSSS row
+    /// order (every version 0 for a v2 stream; the holder guard is not listed).
+    fn attribute_versions(&self) -> Vec<(String, u32)> {
+        crate::version_notice::name_versions(&self.0.attribute_versions)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "StreamInfo(stream_id={}, chunk_size={})",
@@ -70,12 +82,7 @@ pub fn seal_stream(
     let metadata: &[u8] = &metadata;
     let reader = PyReader::new(input);
     let writer = PyWriter::new(output);
-    let chunk_size = match chunk_size {
-        None => cipherchart::limits::DEFAULT_CHUNK_SIZE,
-        Some(UInt(n)) => u32::try_from(n).map_err(|_| {
-            crate::args::invalid_argument(format!("chunk_size {n} is above 2**32 - 1"))
-        })?,
-    };
+    let chunk_size = chunk_size_or_default(chunk_size)?;
     let result = detached(py, || {
         cipherchart::seal_stream_with_chunk_size(
             &public_key.0,
@@ -89,6 +96,59 @@ pub fn seal_stream(
         )
     });
     crate::io::finish(result, &reader, &writer)
+}
+
+/// Seals everything the binary file `input` yields under `policy` at the versions of the
+/// verified `notice` (format v3): keys issued before a bump of one of the policy's names do
+/// not open it. Returns the number of plaintext bytes sealed. Raises WrongAuthority if the
+/// notice is not `public_key`'s authority's.
+#[pyfunction]
+#[pyo3(signature = (public_key, notice, policy, stream_id, metadata, input, output, chunk_size=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn seal_stream_with_notice(
+    py: Python<'_>,
+    public_key: Obj<'_, PublicKey>,
+    notice: Obj<'_, crate::version_notice::VerifiedNotice>,
+    policy: Obj<'_, Policy>,
+    stream_id: Bytes,
+    metadata: Bytes,
+    input: Py<PyAny>,
+    output: Py<PyAny>,
+    chunk_size: Option<UInt>,
+) -> PyResult<u64> {
+    let public_key = &*public_key;
+    let notice = &*notice;
+    let policy = &*policy;
+    let stream_id: &[u8] = &stream_id;
+    let metadata: &[u8] = &metadata;
+    let reader = PyReader::new(input);
+    let writer = PyWriter::new(output);
+    let chunk_size = chunk_size_or_default(chunk_size)?;
+    let result = detached(py, || {
+        cipherchart::seal_stream_with_notice(
+            &public_key.0,
+            &notice.0,
+            &policy.0,
+            stream_id,
+            metadata,
+            chunk_size,
+            reader.adapter(),
+            writer.adapter(),
+            &mut OsRng,
+        )
+    });
+    crate::io::finish(result, &reader, &writer)
+}
+
+/// The chunk size argument: the default when absent, refused above 2**32 - 1 (the core
+/// refuses 0 and anything above its maximum).
+fn chunk_size_or_default(chunk_size: Option<UInt>) -> PyResult<u32> {
+    match chunk_size {
+        None => Ok(cipherchart::limits::DEFAULT_CHUNK_SIZE),
+        Some(UInt(n)) => u32::try_from(n).map_err(|_| {
+            crate::args::invalid_argument(format!("chunk_size {n} is above 2**32 - 1"))
+        }),
+    }
 }
 
 /// Reads only the public header of a stream from the binary file `input`.

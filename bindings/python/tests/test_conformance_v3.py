@@ -7,6 +7,7 @@ checked by ``tests/encodings_vectors/revocation_vectors.rs`` and checked by
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, TypeVar
@@ -35,6 +36,8 @@ GROUPS = {
     "record_decode_errors",
     "sessions",
     "session_decode_errors",
+    "streams",
+    "stream_decode_errors",
     "reencryption",
 }
 
@@ -183,6 +186,31 @@ def test_sessions(doc: Vector) -> None:
 def test_session_decode_errors(doc: Vector) -> None:
     for v in doc["session_decode_errors"]:
         expect(lambda: cipherchart.SessionHeader.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
+
+
+def test_streams(doc: Vector) -> None:
+    """Format v3 streams (and a v2 one): the public info, and who opens each."""
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    users = keys(doc)
+    for v in doc["streams"]:
+        stream = h(v, "bytes")
+        info = cipherchart.read_stream_info(io.BytesIO(stream))
+        want = v["info"]
+        assert (info.stream_id.hex(), info.metadata.hex()) == (want["stream_id"], want["metadata"])
+        assert (info.chunk_size, info.notice_serial) == (want["chunk_size"], want["notice_serial"])
+        assert [list(x) for x in info.attribute_versions()] == want["attribute_versions"]
+        assert len(v["opens"]) == len(users)
+        for o in v["opens"]:
+            out = io.BytesIO()
+            what = f"{v['name']} by {o['key']}"
+            expect(lambda: users[o["key"]].open_stream(pk, io.BytesIO(stream), out), o["error"], None, what)
+            if o["error"] is None:
+                assert out.getvalue().decode() == o["payload"], what
+
+
+def test_stream_decode_errors(doc: Vector) -> None:
+    for v in doc["stream_decode_errors"]:
+        expect(lambda: cipherchart.read_stream_info(io.BytesIO(h(v, "bytes"))), v["error"], v["detail"], v["name"])
 
 
 def test_reencryption(doc: Vector) -> None:

@@ -4,6 +4,7 @@ records (v3 and v2), notice verification refusals, round trips, and the chain en
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 import struct
 from typing import Optional, Sequence, Tuple
@@ -333,3 +334,57 @@ def test_a_session_started_under_a_notice_shuts_out_keys_from_before_the_bump(
     other = Authority.setup()
     with pytest.raises(cipherchart.WrongAuthority):
         cipherchart.start_session_with_notice(other.public_key, n1, policy, b"s", b"")
+
+
+def test_a_stream_sealed_under_a_notice_shuts_out_keys_from_before_the_bump(
+    authority: Authority, n0: VerifiedNotice, n1: VerifiedNotice
+) -> None:
+    pk = authority.public_key
+    policy = Policy("role:nurse and dept:icu")
+    carla = authority.issue_key_under(n0, ["role:nurse", "dept:icu"])
+    scan = bytes(range(256)) * 40
+    sealed = io.BytesIO()
+    n = cipherchart.seal_stream_with_notice(
+        pk, n1, policy, b"ecg-7", b"lead II", io.BytesIO(scan), sealed, chunk_size=1000
+    )
+    assert n == len(scan)
+    stream = sealed.getvalue()
+    assert stream[:4] == b"\x43\x43\x06\x03"
+    info = cipherchart.read_stream_info(io.BytesIO(stream))
+    assert (info.notice_serial, info.chunk_size, info.stream_id) == (n1.serial, 1000, b"ecg-7")
+    assert info.attribute_versions() == [("role:nurse", 1), ("dept:icu", 0)]
+    # A key from before the bump: refused by the header, nothing written.
+    out = io.BytesIO()
+    with pytest.raises(cipherchart.PolicyNotSatisfied):
+        carla.open_stream(pk, io.BytesIO(stream), out)
+    assert out.getvalue() == b""
+    ana = authority.issue_key_under(n1, ["role:nurse", "dept:icu"])
+    out = io.BytesIO()
+    assert ana.open_stream(pk, io.BytesIO(stream), out) == info
+    assert out.getvalue() == scan
+    # A v2 stream reports no notice; its chunks never open under the v3 header.
+    v2 = io.BytesIO()
+    cipherchart.seal_stream(pk, policy, b"ecg-7", b"lead II", io.BytesIO(scan), v2, chunk_size=1000)
+    assert cipherchart.read_stream_info(io.BytesIO(v2.getvalue())).notice_serial is None
+    head = 8 + struct.unpack(">I", stream[4:8])[0]
+    head2 = 8 + struct.unpack(">I", v2.getvalue()[4:8])[0]
+    with pytest.raises(cipherchart.DecryptionFailed):
+        ana.open_stream(pk, io.BytesIO(stream[:head] + v2.getvalue()[head2:]), io.BytesIO())
+    # The trailer flag (reserved) is refused by the decoder.
+    # Header, body length, chunk size, "ecg-7", "lead II", the metadata hash, then the flag.
+    trailer_at = 8 + 4 + 4 + 5 + 4 + 7 + 32
+    assert stream[trailer_at] == 0
+    bad = bytearray(stream)
+    bad[trailer_at] = 1
+    with pytest.raises(cipherchart.InvalidEncoding) as refused:
+        cipherchart.read_stream_info(io.BytesIO(bytes(bad)))
+    assert refused.value.kind == "non_canonical"
+    other = Authority.setup()
+    with pytest.raises(cipherchart.WrongAuthority):
+        cipherchart.seal_stream_with_notice(
+            other.public_key, n1, policy, b"s", b"", io.BytesIO(b"x"), io.BytesIO()
+        )
+    with pytest.raises(cipherchart.InvalidArgument):
+        cipherchart.seal_stream_with_notice(
+            pk, n1, policy, b"s", b"", io.BytesIO(b"x"), io.BytesIO(), chunk_size=0
+        )

@@ -378,6 +378,41 @@ pub fn seal_stream(
     Ok(out)
 }
 
+/// Seals a whole buffer as a format v3 stream under `policy` at the versions of the verified
+/// `notice`, in chunks of `chunkSize` bytes (default 64 KiB, at most 16 MiB): keys issued
+/// before a bump of one of the policy's names do not open it. It opens as any stream
+/// (`UserKey.openStream`).
+///
+/// # Errors
+/// Throws `WrongAuthority` if the notice is not `pk`'s authority's, `InvalidAttribute` if the
+/// policy names the reserved `cipherchart:key-holder`, `InvalidArgument` for an oversized id
+/// or metadata or a chunk size out of range.
+#[wasm_bindgen(js_name = sealStreamWithNotice)]
+pub fn seal_stream_with_notice(
+    pk: &PublicKey,
+    notice: &VerifiedNotice,
+    policy: &Policy,
+    #[wasm_bindgen(js_name = streamId)] stream_id: &[u8],
+    metadata: &[u8],
+    payload: &[u8],
+    #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<u32>,
+) -> Result<Vec<u8>, JsValue> {
+    let mut out = Vec::new();
+    cipherchart::seal_stream_with_notice(
+        &pk.0,
+        &notice.0,
+        policy.as_ref(),
+        stream_id,
+        metadata,
+        chunk_size.unwrap_or(cipherchart::limits::DEFAULT_CHUNK_SIZE),
+        payload,
+        &mut out,
+        &mut rng(),
+    )
+    .map_err(to_js_err)?;
+    Ok(out)
+}
+
 /// The public header of a stream.
 #[wasm_bindgen]
 #[derive(Debug)]
@@ -417,5 +452,19 @@ impl StreamInfo {
     #[wasm_bindgen(getter, js_name = chunkSize)]
     pub fn chunk_size(&self) -> u32 {
         self.0.chunk_size
+    }
+
+    /// The serial of the version notice a format v3 stream was sealed under
+    /// (`sealStreamWithNotice`); `undefined` for a format v2 stream.
+    #[wasm_bindgen(getter, js_name = noticeSerial)]
+    pub fn notice_serial(&self) -> Option<f64> {
+        self.0.notice_serial.map(|s| s as f64)
+    }
+
+    /// The policy's attributes with their versions, `[name, version]` in LSSS row order
+    /// (every version 0 for a format v2 stream; the holder guard is not listed).
+    #[wasm_bindgen(js_name = attributeVersions, unchecked_return_type = "Array<[string, number]>")]
+    pub fn attribute_versions(&self) -> js_sys::Array {
+        name_versions(&self.0.attribute_versions)
     }
 }

@@ -67,7 +67,8 @@ test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
     'notice_verifications', 'notices', 'record_decode_errors', 'records', 'reencryption',
-    'refused_catch_ups', 'session_decode_errors', 'sessions', 'version',
+    'refused_catch_ups', 'session_decode_errors', 'sessions', 'stream_decode_errors', 'streams',
+    'version',
   ]);
   assert.equal(doc.version, 3);
 });
@@ -151,6 +152,28 @@ test('v3 sessions: who opens each, and the header decoder refuses', () => {
   }
   for (const v of doc.session_decode_errors) {
     expectOutcome(() => cc.SessionHeader.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
+
+test('v3 streams (and a v2 one): the public info, who opens each, the header decoder refuses', () => {
+  const users = keys();
+  for (const v of doc.streams) {
+    const stream = h(v.bytes);
+    const info = cc.StreamInfo.read(stream);
+    assert.deepEqual(
+      [hex(info.streamId), hex(info.metadata), info.chunkSize, info.noticeSerial ?? null],
+      [v.info.stream_id, v.info.metadata, v.info.chunk_size, v.info.notice_serial],
+    );
+    assert.deepEqual(info.attributeVersions(), v.info.attribute_versions);
+    assert.equal(v.opens.length, users.size);
+    for (const o of v.opens) {
+      const what = `${v.name} by ${o.key}`;
+      const got = expectOutcome(() => users.get(o.key).openStream(pk(), stream), o.error, null, what);
+      if (o.error === null) assert.equal(dec(got), o.payload, what);
+    }
+  }
+  for (const v of doc.stream_decode_errors) {
+    expectOutcome(() => cc.StreamInfo.read(h(v.bytes)), v.error, v.detail, v.name);
   }
 });
 

@@ -294,3 +294,32 @@ test('a session started under a notice shuts out keys from before the bump', () 
   assert.equal(v2.header.noticeSerial, undefined);
   assert.throws(() => cc.startSessionWithNotice(Authority.setup().publicKey(), n1, policy, enc('s'), enc('')), cc.WrongAuthority);
 });
+
+test('a stream sealed under a notice shuts out keys from before the bump', () => {
+  const policy = Policy.parse('role:nurse and dept:icu');
+  const carla = authority.issueKeyUnder(n0, ['role:nurse', 'dept:icu']);
+  const scan = new Uint8Array(5000).map((_, i) => (i * 31) % 251);
+  const stream = cc.sealStreamWithNotice(pk, n1, policy, enc('ecg-7'), enc('lead II'), scan, 1000);
+  assert.deepEqual([...stream.subarray(0, 4)], [0x43, 0x43, 0x06, 0x03]);
+  const info = cc.StreamInfo.read(stream);
+  assert.equal(info.noticeSerial, n1.serial);
+  assert.equal(info.chunkSize, 1000);
+  assert.deepEqual(info.attributeVersions(), [['role:nurse', 1], ['dept:icu', 0]]);
+  assert.throws(() => carla.openStream(pk, stream), cc.PolicyNotSatisfied);
+  const ana = authority.issueKeyUnder(n1, ['role:nurse', 'dept:icu']);
+  assert.deepEqual(ana.openStream(pk, stream), scan);
+  // A v2 stream reports no notice; its chunks never open under the v3 header.
+  const v2 = cc.sealStream(pk, policy, enc('ecg-7'), enc('lead II'), scan, 1000);
+  assert.equal(cc.StreamInfo.read(v2).noticeSerial, undefined);
+  const head = (s) => 8 + new DataView(s.buffer, s.byteOffset).getUint32(4);
+  const spliced = new Uint8Array([...stream.subarray(0, head(stream)), ...v2.subarray(head(v2))]);
+  assert.throws(() => ana.openStream(pk, spliced), cc.DecryptionFailed);
+  // The trailer flag (reserved) is refused by the decoder.
+  const trailerAt = 8 + 4 + 4 + 5 + 4 + 7 + 32;
+  assert.equal(stream[trailerAt], 0);
+  const bad = stream.slice();
+  bad[trailerAt] = 1;
+  assert.throws(() => cc.StreamInfo.read(bad), (e) => e instanceof cc.InvalidEncoding && e.kind === 'non_canonical');
+  assert.throws(() => cc.sealStreamWithNotice(Authority.setup().publicKey(), n1, policy, enc('s'), enc(''), scan), cc.WrongAuthority);
+  assert.throws(() => cc.sealStreamWithNotice(pk, n1, policy, enc('s'), enc(''), scan, 0), cc.InvalidArgument);
+});

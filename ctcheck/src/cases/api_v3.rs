@@ -4,13 +4,15 @@
 //! the body key), the authority's catch-up (`rewrap`: a one-record key from the poisoned
 //! master key, the old header opened, `K_b` wrapped again), importing a v3 user key, and
 //! a format v3 session (started under a notice with the secret RNG, opened with a secret
-//! key: the unwrap of the session key, `K_body`, a record's subkey and AEAD), and format v3
+//! key: the unwrap of the session key, `K_body`, a record's subkey and AEAD), a format v3
+//! stream (sealed under a notice with the secret RNG, every chunk under the secret `K_body`,
+//! opened with a secret key: the unwrap of the stream key and every chunk), and format v3
 //! re-encryption: a v3 re-key from a secret delegation key (its key id from the secret
 //! `K0`, the v3 capsule and blinding), the proxy's v3 transform with a secret re-key, and
 //! opening a record through two v3 hops with a secret key.
 
 use cipherchart::{
-    seal_with_notice, start_session_with_notice, Attribute, Authority, BlsSigningKey,
+    seal_stream_with_notice, seal_with_notice, start_session_with_notice, Attribute, Authority, BlsSigningKey,
     NoticeFields, Policy, PublicKey, SealedRecord, SessionHeader, SessionRecord, UserKey,
     VerifiedNotice, VersionNotice,
 };
@@ -34,6 +36,7 @@ pub fn cases() -> Vec<Case> {
             api_user_key_v3_import,
         ),
         case("api_session_v3", Kind::Clean, 9, api_session_v3),
+        case("api_stream_v3", Kind::Clean, 9, api_stream_v3),
         case("api_rekey_under", Kind::Clean, 9, api_rekey_under),
         case("api_reencrypt_v3", Kind::Clean, 9, api_reencrypt_v3),
         case("api_open_v3_hops", Kind::Clean, 10, api_open_v3_hops),
@@ -160,6 +163,42 @@ fn api_session_v3(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_session_v3(&key, &pk, &header, &record));
+}
+
+#[inline(never)]
+fn op_api_stream_v3(key: &UserKey, pk: &PublicKey, sealed: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match key.open_stream(pk, sealed, &mut out) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
+}
+fn api_stream_v3(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(n), Ok(policy)) = (notice(&pk, 1, rng), Policy::parse("role:nurse")) else {
+        return;
+    };
+    let Ok(key) = a.issue_key_under(&n, &["role:nurse"], &mut SecretRng(rng)) else {
+        return;
+    };
+    // Three chunks of 16 bytes and a last one of 8.
+    let mut sealed = Vec::new();
+    if seal_stream_with_notice(
+        &pk,
+        &n,
+        &policy,
+        b"ecg-1",
+        b"lead II",
+        16,
+        &b"ECG lead II, 250 Hz, 40 samples of 8 bit"[..],
+        &mut sealed,
+        &mut SecretRng(rng),
+    )
+    .is_err()
+    {
+        return;
+    }
+    output(op_api_stream_v3(&key, &pk, &sealed));
 }
 
 #[inline(never)]

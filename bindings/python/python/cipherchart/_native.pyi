@@ -89,6 +89,7 @@ __all__ = [
     "GENESIS",
     "seal",
     "seal_stream",
+    "seal_stream_with_notice",
     "read_stream_info",
     "start_session",
     "fast_aggregate_verify",
@@ -605,6 +606,11 @@ class StreamInfo:
     def policy(self) -> Policy: ...
     @property
     def chunk_size(self) -> int: ...
+    @property
+    def notice_serial(self) -> Optional[int]:
+        """The serial of the notice a format v3 stream was sealed under; None for v2."""
+    def attribute_versions(self) -> List[Tuple[str, int]]:
+        """The policy's names with their versions, in LSSS row order (all 0 for v2)."""
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -925,6 +931,20 @@ def seal_stream(
     chunk_size: Optional[int] = None,
 ) -> int:
     """Seals everything ``input`` yields into ``output``; returns the plaintext length."""
+
+def seal_stream_with_notice(
+    public_key: PublicKey,
+    notice: "VerifiedNotice",
+    policy: Policy,
+    stream_id: _BytesLike,
+    metadata: _BytesLike,
+    input: _Reader,
+    output: _Writer,
+    chunk_size: Optional[int] = None,
+) -> int:
+    """Seals everything ``input`` yields at the versions of ``notice`` (format v3): keys
+    issued before a bump of one of the policy's names do not open it. Returns the plaintext
+    length. Raises WrongAuthority if the notice is not ``public_key``'s authority's."""
 
 def read_stream_info(input: _Reader) -> StreamInfo:
     """Reads only the public header of a stream."""
