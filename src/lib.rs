@@ -142,9 +142,9 @@ pub use chain::{
 
 // Consent tokens.
 pub use consent::{
-    check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest, ConsentToken,
-    Grant, Grantee, Narrowing, RevocationId, RevocationSet, Scope, Selection, VerifiedConsent,
-    Window,
+    check_rekey, reencrypt_batch_with_consent, reencrypt_batch_with_consent_under,
+    reencrypt_with_consent, reencrypt_with_consent_under, rekey_digest, ConsentToken, Grant,
+    Grantee, Narrowing, RevocationId, RevocationSet, Scope, Selection, VerifiedConsent, Window,
 };
 
 /// The `rand_core` (0.6) whose `RngCore + CryptoRng` every randomized function takes, so that

@@ -84,7 +84,10 @@ mod verify;
 mod tests;
 
 pub use grant::{Grant, Grantee, Narrowing, Scope, Window};
-pub use proxy::{check_rekey, reencrypt_batch_with_consent, reencrypt_with_consent, rekey_digest};
+pub use proxy::{
+    check_rekey, reencrypt_batch_with_consent, reencrypt_batch_with_consent_under,
+    reencrypt_with_consent, reencrypt_with_consent_under, rekey_digest,
+};
 pub use revocation::{RevocationId, RevocationSet};
 pub use select::Selection;
 pub use token::ConsentToken;

@@ -6,7 +6,7 @@
 //! spec promises; an attack that succeeds is `#[ignore]`d with its finding id (`HA-n`).
 
 use cipherchart::{
-    check_rekey, reencrypt_with_consent, rekey_digest, seal, seal_with_notice, Authority,
+    check_rekey, reencrypt_with_consent_under, rekey_digest, seal, seal_with_notice, Authority,
     BlsSigningKey, ConsentError, ConsentToken, DelegationKey, EncodingError, Error, Grant,
     GrantRef, Grantee, Policy, PublicKey, ReKey, RevocationSet, SealedRecord, UserKey,
     VerifiedConsent, VerifiedNotice, Window,
@@ -1420,7 +1420,9 @@ fn a_rekey_with_its_delegator_swapped_passes_a_forged_consent_but_its_hops_open_
         Err(Error::Consent(ConsentError::RekeyMismatch))
     );
     // The gate compares the digest and the delegator, both the proxy's now: it passes.
-    let out = reencrypt_with_consent(&consent, &forged, &w.record, "notes", "treatment").unwrap();
+    let out =
+        reencrypt_with_consent_under(&consent, &forged, &[&w.n], &w.record, "notes", "treatment")
+            .unwrap();
     assert_eq!(gp.open(w.pk(), &out), Err(Error::DecryptionFailed));
 }
 
@@ -1484,14 +1486,24 @@ fn two_rekeys_from_one_serialized_delegation_key_share_a_grant_id_but_not_consen
         Err(Error::Consent(ConsentError::RekeyMismatch))
     );
     assert_eq!(
-        reencrypt_with_consent(&consent, &rk_nurse, &w.record, "notes", "treatment").map(|_| ()),
+        reencrypt_with_consent_under(
+            &consent,
+            &rk_nurse,
+            &[&w.n],
+            &w.record,
+            "notes",
+            "treatment"
+        )
+        .map(|_| ()),
         Err(Error::Consent(ConsentError::RekeyMismatch))
     );
     let (gp, nurse) = (
         w.key(&["role:gp"], &mut rng),
         w.key(&["role:nurse"], &mut rng),
     );
-    let to_gp = reencrypt_with_consent(&consent, &rk_gp, &w.record, "notes", "treatment").unwrap();
+    let to_gp =
+        reencrypt_with_consent_under(&consent, &rk_gp, &[&w.n], &w.record, "notes", "treatment")
+            .unwrap();
     let to_nurse = rk_nurse.reencrypt(&w.record).unwrap();
     assert_eq!(to_gp.newest_grant(), to_nurse.newest_grant());
     assert_eq!(gp.open(w.pk(), &to_gp).unwrap(), b"x-ray");

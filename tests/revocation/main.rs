@@ -9,6 +9,7 @@ mod attacks;
 mod audit;
 mod catch_up;
 mod common;
+mod consent_currency;
 mod forward;
 mod hop_attacks;
 mod hops;

@@ -15,6 +15,7 @@ use crate::record::SealedRecord;
 use crate::rekey::ReKey;
 use crate::scope::{Scope, Selection, Window, WindowArg};
 use crate::sig::{BlsPublicKey, BlsSigningKey};
+use crate::version_notice::VerifiedNotice;
 use crate::{detached, to_py_err, Policy};
 
 /// What a patient grants (the authority block of a token). Public: comparable.
@@ -494,6 +495,34 @@ pub fn reencrypt_with_consent(
     .map_err(to_py_err)
 }
 
+/// `reencrypt_with_consent` that also checks `rekey` against the current version notices of
+/// its source and target authorities (`ReKey.check_current`) before touching the record: the
+/// helper for a proxy that follows revocation, and the one that takes format v3 re-keys.
+#[pyfunction]
+pub fn reencrypt_with_consent_under<'py>(
+    py: Python<'py>,
+    consent: Obj<'_, VerifiedConsent>,
+    rekey: Obj<'_, ReKey>,
+    notices: Seq<Obj<'py, VerifiedNotice>>,
+    record: Obj<'_, SealedRecord>,
+    category: Str,
+    purpose: Str,
+) -> PyResult<SealedRecord> {
+    let category: &str = &category.0;
+    let purpose: &str = &purpose.0;
+    let consent = &*consent;
+    let rekey = &*rekey;
+    let record = &*record;
+    let notices: Vec<&core::VerifiedNotice> = notices.iter().map(|n| &n.0).collect();
+    detached(py, || {
+        core::reencrypt_with_consent_under(
+            &consent.0, &rekey.0, &notices, &record.0, category, purpose,
+        )
+    })
+    .map(SealedRecord)
+    .map_err(to_py_err)
+}
+
 /// `reencrypt_with_consent` for many `(record, category)` pairs with one purpose: one entry
 /// per pair, in order, each the new record or the (unraised) exception; raises ConsentError
 /// at once if the consent does not bind `rekey`.
@@ -512,9 +541,40 @@ pub fn reencrypt_batch_with_consent<'py>(
         records.iter().map(|(r, c)| (&r.0, c.as_str())).collect();
     let results = detached(py, || {
         core::reencrypt_batch_with_consent(&consent.0, &rekey.0, &pairs, purpose)
-    })
-    .map_err(to_py_err)?;
+    });
+    batch_results(py, results)
+}
+
+/// `reencrypt_batch_with_consent` with the currency check of `reencrypt_with_consent_under`
+/// (once, for the whole batch).
+#[pyfunction]
+pub fn reencrypt_batch_with_consent_under<'py>(
+    py: Python<'py>,
+    consent: Obj<'_, VerifiedConsent>,
+    rekey: Obj<'_, ReKey>,
+    notices: Seq<Obj<'py, VerifiedNotice>>,
+    records: Seq<(Obj<'py, SealedRecord>, String)>,
+    purpose: Str,
+) -> PyResult<Bound<'py, PyList>> {
+    let purpose: &str = &purpose.0;
+    let consent = &*consent;
+    let rekey = &*rekey;
+    let notices: Vec<&core::VerifiedNotice> = notices.iter().map(|n| &n.0).collect();
+    let pairs: Vec<(&cipherchart::SealedRecord, &str)> =
+        records.iter().map(|(r, c)| (&r.0, c.as_str())).collect();
+    let results = detached(py, || {
+        core::reencrypt_batch_with_consent_under(&consent.0, &rekey.0, &notices, &pairs, purpose)
+    });
+    batch_results(py, results)
+}
+
+/// A batch's results as a list: each the new record or the (unraised) exception.
+fn batch_results<'py>(
+    py: Python<'py>,
+    results: cipherchart::Result<Vec<cipherchart::Result<cipherchart::SealedRecord>>>,
+) -> PyResult<Bound<'py, PyList>> {
     let items = results
+        .map_err(to_py_err)?
         .into_iter()
         .map(|r| match r {
             Ok(s) => Ok(Bound::new(py, SealedRecord(s))?.into_any()),

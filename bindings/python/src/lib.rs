@@ -136,6 +136,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(consent::check_rekey, m)?)?;
     m.add_function(wrap_pyfunction!(consent::reencrypt_with_consent, m)?)?;
     m.add_function(wrap_pyfunction!(consent::reencrypt_batch_with_consent, m)?)?;
+    m.add_function(wrap_pyfunction!(consent::reencrypt_with_consent_under, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        consent::reencrypt_batch_with_consent_under,
+        m
+    )?)?;
     m.add_class::<Chain>()?;
     m.add_class::<EntryDraft>()?;
     m.add_class::<Entry>()?;

@@ -479,3 +479,58 @@ def test_check_current_and_grants_across_threads() -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(check, [n0, n1] * 8))
     assert results == ["ok", "stale_rekey"] * 8
+
+
+def test_the_consent_helper_with_notices_refuses_a_stale_grant_and_the_one_without_refuses_v3() -> None:
+    """``reencrypt_with_consent_under`` checks the re-key against the notices before the
+    record; ``reencrypt_with_consent`` refuses a v3 re-key (it cannot check its currency)."""
+    authority = Authority.setup()
+    pk = authority.public_key
+    service = NoticeService(authority)
+    n0 = service.current()
+    patient = BlsSigningKey.generate()
+    letter = seal_with_notice(pk, n0, Policy("patient:42"), b"letter-1", b"", b"letter")
+    delegation = authority.issue_delegation_key_under(n0, ["patient:42"], patient.public_key)
+    rk = delegation.rekey_under(pk, n0, Policy("role:gp"), None)
+    grant = cipherchart.Grant(
+        "42", Policy("role:gp"), (T0, T0 + 86_400), purposes=["treatment"], rekey=rk
+    )
+    consent = cipherchart.ConsentToken.issue(patient, grant).verify(patient.public_key, T0 + 10)
+    eli = key(authority, n0, ["role:gp"])
+    shared = cipherchart.reencrypt_with_consent_under(consent, rk, [n0], letter, "x", "treatment")
+    assert eli.open(pk, shared) == b"letter"
+    [one] = cipherchart.reencrypt_batch_with_consent_under(consent, rk, [n0], [(letter, "x")], "treatment")
+    assert isinstance(one, SealedRecord)
+    raises(
+        cipherchart.InvalidArgument,
+        lambda: cipherchart.reencrypt_with_consent(consent, rk, letter, "x", "treatment"),
+        "invalid_argument",
+    )
+    raises(
+        cipherchart.InvalidArgument,
+        lambda: cipherchart.reencrypt_batch_with_consent(consent, rk, [(letter, "x")], "treatment"),
+        "invalid_argument",
+    )
+    n1 = service.bump(["role:gp"])
+    for notices in ([n1], [n0, n1], [n1, n0]):
+        raises(
+            cipherchart.StaleReKey,
+            lambda: cipherchart.reencrypt_with_consent_under(consent, rk, notices, letter, "x", "treatment"),
+            "stale_rekey",
+        )
+        raises(
+            cipherchart.StaleReKey,
+            lambda: cipherchart.reencrypt_batch_with_consent_under(
+                consent, rk, notices, [(letter, "x")], "treatment"
+            ),
+            "stale_rekey",
+        )
+    raises(
+        cipherchart.WrongAuthority,
+        lambda: cipherchart.reencrypt_with_consent_under(consent, rk, [], letter, "x", "treatment"),
+        "wrong_authority",
+    )
+    invalid(
+        lambda: cipherchart.reencrypt_with_consent_under(consent, rk, [b"n0"], letter, "x", "treatment"),  # type: ignore[list-item]
+        "notices",
+    )

@@ -445,9 +445,12 @@ pub fn check_rekey(consent: &VerifiedConsent, rekey: &ReKey) -> Result<(), JsVal
 /// issued by its delegator) and the consent covers the record's id, `category` and `purpose`.
 /// Take `record` from your own store, by id.
 ///
+/// A format v3 re-key is refused (`InvalidArgument`): use `reencryptWithConsentUnder`, which
+/// also checks that the re-key is current.
+///
 /// # Errors
-/// Throws `ConsentError` (`.kind` `rekey_mismatch`, `not_permitted`), then as
-/// `ReKey.reencrypt`.
+/// Throws `InvalidArgument` for a format v3 re-key, `ConsentError` (`.kind`
+/// `rekey_mismatch`, `not_permitted`), then as `ReKey.reencrypt`.
 #[wasm_bindgen(js_name = reencryptWithConsent)]
 pub fn reencrypt_with_consent(
     consent: &VerifiedConsent,
@@ -482,6 +485,79 @@ pub fn reencrypt_batch_with_consent(
     categories: Vec<String>,
     purpose: &str,
 ) -> Result<Array, JsValue> {
+    consent_batch(&records, &categories, |pairs| {
+        cipherchart::reencrypt_batch_with_consent(&consent.0, &rekey.0, pairs, purpose)
+    })
+}
+
+/// `reencryptWithConsent` for a proxy that follows revocation: it also checks `rekey` against
+/// the current version notices of its source and target authorities (`ReKey.checkCurrent`;
+/// pass every notice you verified, of each authority the newest counts) before touching the
+/// record. Takes format v2 and v3 re-keys (`reencryptWithConsent` refuses v3 ones).
+///
+/// # Errors
+/// Throws `ConsentError` (`rekey_mismatch`), then as `ReKey.checkCurrent` (`StaleReKey`,
+/// `FutureVersion`, `WrongAuthority`, `InvalidArgument`), then `ConsentError`
+/// (`not_permitted`), then as `ReKey.reencrypt`.
+#[wasm_bindgen(js_name = reencryptWithConsentUnder)]
+pub fn reencrypt_with_consent_under(
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    #[wasm_bindgen(unchecked_param_type = "Array<VerifiedNotice>")] notices: Vec<JsValue>,
+    record: &SealedRecord,
+    category: &str,
+    purpose: &str,
+) -> Result<SealedRecord, JsValue> {
+    let notices = notices_of(&notices)?;
+    let refs: Vec<&cipherchart::VerifiedNotice> = notices.iter().collect();
+    cipherchart::reencrypt_with_consent_under(
+        &consent.0, &rekey.0, &refs, &record.0, category, purpose,
+    )
+    .map(SealedRecord)
+    .map_err(to_js_err)
+}
+
+/// `reencryptBatchWithConsent` with the currency check of `reencryptWithConsentUnder` (once,
+/// for the whole batch).
+///
+/// # Errors
+/// Throws for the whole batch as `reencryptWithConsentUnder` does for the re-key, and
+/// `InvalidArgument` if `categories` is not as long as `records`.
+#[wasm_bindgen(
+    js_name = reencryptBatchWithConsentUnder,
+    unchecked_return_type = "Array<SealedRecord | Error>"
+)]
+pub fn reencrypt_batch_with_consent_under(
+    consent: &VerifiedConsent,
+    rekey: &ReKey,
+    #[wasm_bindgen(unchecked_param_type = "Array<VerifiedNotice>")] notices: Vec<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "Array<SealedRecord | Uint8Array>")] records: Vec<
+        JsValue,
+    >,
+    categories: Vec<String>,
+    purpose: &str,
+) -> Result<Array, JsValue> {
+    let notices = notices_of(&notices)?;
+    let refs: Vec<&cipherchart::VerifiedNotice> = notices.iter().collect();
+    consent_batch(&records, &categories, |pairs| {
+        cipherchart::reencrypt_batch_with_consent_under(&consent.0, &rekey.0, &refs, pairs, purpose)
+    })
+}
+
+/// The notices of a JavaScript array (copies; each a `VerifiedNotice` of this build).
+fn notices_of(values: &[JsValue]) -> Result<Vec<cipherchart::VerifiedNotice>, JsValue> {
+    values.iter().map(notice_of).collect()
+}
+
+/// A consent batch: one category per record, the records decoded or copied, `run` on the
+/// well-formed ones, one result per input in order.
+fn consent_batch(
+    records: &[JsValue],
+    categories: &[String],
+    run: impl FnOnce(
+        &[(&cipherchart::SealedRecord, &str)],
+    ) -> cipherchart::Result<Vec<cipherchart::Result<cipherchart::SealedRecord>>>,
+) -> Result<Array, JsValue> {
     if categories.len() != records.len() {
         return Err(to_js_err(cipherchart::Error::InvalidArgument(
             "one category per record",
@@ -489,12 +565,12 @@ pub fn reencrypt_batch_with_consent(
     }
     let inputs = records
         .iter()
-        .zip(&categories)
+        .zip(categories)
         .map(|(r, c)| record_of(r).map(|r| (r, c.as_str())))
         .collect();
     let done = cipherchart::align_batch(inputs, |items| {
         let pairs: Vec<_> = items.iter().map(|(r, c)| (r, *c)).collect();
-        cipherchart::reencrypt_batch_with_consent(&consent.0, &rekey.0, &pairs, purpose)
+        run(&pairs)
     })
     .map_err(to_js_err)?;
     Ok(results(done))

@@ -228,6 +228,8 @@ export const SIGNATURES = {
   'rekeyDigest': ['rekey:ReKey'],
   'reencryptBatchWithConsent': ['consent:VerifiedConsent', 'rekey:ReKey', 'records:(SealedRecord|bytes)[]', 'categories:string[]', 'purpose:string'],
   'reencryptWithConsent': ['consent:VerifiedConsent', 'rekey:ReKey', 'record:SealedRecord', 'category:string', 'purpose:string'],
+  'reencryptWithConsentUnder': ['consent:VerifiedConsent', 'rekey:ReKey', 'notices:VerifiedNotice[]', 'record:SealedRecord', 'category:string', 'purpose:string'],
+  'reencryptBatchWithConsentUnder': ['consent:VerifiedConsent', 'rekey:ReKey', 'notices:VerifiedNotice[]', 'records:(SealedRecord|bytes)[]', 'categories:string[]', 'purpose:string'],
   'seal': ['pk:PublicKey', 'policy:Policy', 'recordId:bytes', 'metadata:bytes', 'payload:bytes'],
   'sealStream': ['pk:PublicKey', 'policy:Policy', 'streamId:bytes', 'metadata:bytes', 'payload:bytes', 'chunkSize:?number'],
   'sealStreamWithNotice': ['pk:PublicKey', 'notice:VerifiedNotice', 'policy:Policy', 'streamId:bytes', 'metadata:bytes', 'payload:bytes', 'chunkSize:?number'],

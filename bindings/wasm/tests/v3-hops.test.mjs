@@ -426,3 +426,30 @@ test('wrong types for every new method are InvalidArgument naming the argument, 
     invalid(() => Object.getOwnPropertyDescriptor(cls.prototype, getter).get.call({}), 'this', `${cls.name}.${getter}`);
   }
 });
+
+test('the consent helper with notices refuses a stale grant, the one without refuses v3 re-keys', () => {
+  const authority = Authority.setup();
+  const pk = authority.publicKey();
+  const service = new NoticeService(authority);
+  const n0 = service.current();
+  const patient = BlsSigningKey.generate();
+  const letter = cc.sealWithNotice(pk, n0, cc.Policy.parse('patient:42'), enc('letter-1'), enc(''), enc('letter'));
+  const rk = authority.issueDelegationKeyUnder(n0, ['patient:42'], patient.publicKey())
+    .rekeyUnder(pk, n0, cc.Policy.parse('role:gp'));
+  const consent = cc.ConsentToken.issueGrant(patient, new cc.Grant('42', cc.Policy.parse('role:gp'), T0, T0 + 86_400)
+    .purposes(['treatment']).rekey(rk)).verify(patient.publicKey(), T0 + 10);
+  const eli = key(authority, n0, ['role:gp']);
+  const shared = cc.reencryptWithConsentUnder(consent, rk, [n0], letter, 'x', 'treatment');
+  assert.equal(dec(eli.open(pk, shared)), 'letter');
+  const [one] = cc.reencryptBatchWithConsentUnder(consent, rk, [n0], [letter], ['x'], 'treatment');
+  assert.ok(one instanceof cc.SealedRecord);
+  throwsExactly(() => cc.reencryptWithConsent(consent, rk, letter, 'x', 'treatment'), cc.InvalidArgument);
+  throwsExactly(() => cc.reencryptBatchWithConsent(consent, rk, [letter], ['x'], 'treatment'), cc.InvalidArgument);
+  const n1 = service.bump(['role:gp']);
+  for (const notices of [[n1], [n0, n1], [n1, n0]]) {
+    throwsExactly(() => cc.reencryptWithConsentUnder(consent, rk, notices, letter, 'x', 'treatment'), cc.StaleReKey);
+    throwsExactly(() => cc.reencryptBatchWithConsentUnder(consent, rk, notices, [letter], ['x'], 'treatment'), cc.StaleReKey);
+  }
+  throwsExactly(() => cc.reencryptWithConsentUnder(consent, rk, [], letter, 'x', 'treatment'), cc.WrongAuthority);
+  throwsExactly(() => cc.reencryptWithConsentUnder(consent, rk, [enc('n0')], letter, 'x', 'treatment'), cc.InvalidArgument);
+});

@@ -69,6 +69,8 @@ __all__ = [
     "check_rekey",
     "reencrypt_with_consent",
     "reencrypt_batch_with_consent",
+    "reencrypt_with_consent_under",
+    "reencrypt_batch_with_consent_under",
     "seal_batch",
     "Chain",
     "EntryDraft",
@@ -1185,7 +1187,8 @@ def check_rekey(consent: VerifiedConsent, rekey: ReKey) -> None:
 def reencrypt_with_consent(
     consent: VerifiedConsent, rekey: ReKey, record: SealedRecord, category: str, purpose: str
 ) -> SealedRecord:
-    """Re-encrypts only what the consent covers; raises ConsentError otherwise."""
+    """Re-encrypts only what the consent covers; raises ConsentError otherwise, and
+    InvalidArgument for a format v3 re-key (use ``reencrypt_with_consent_under``)."""
 
 def reencrypt_batch_with_consent(
     consent: VerifiedConsent,
@@ -1193,7 +1196,29 @@ def reencrypt_batch_with_consent(
     records: Sequence[Tuple[SealedRecord, str]],
     purpose: str,
 ) -> List[Union[SealedRecord, CipherchartError]]:
-    """One entry per ``(record, category)``: the new record or the (unraised) exception."""
+    """One entry per ``(record, category)``: the new record or the (unraised) exception.
+    Raises InvalidArgument for a format v3 re-key (use ``reencrypt_batch_with_consent_under``)."""
+
+def reencrypt_with_consent_under(
+    consent: VerifiedConsent,
+    rekey: ReKey,
+    notices: Sequence["VerifiedNotice"],
+    record: SealedRecord,
+    category: str,
+    purpose: str,
+) -> SealedRecord:
+    """``reencrypt_with_consent`` that first checks ``rekey`` against the current notices
+    (``ReKey.check_current``): raises StaleReKey for a grant made before a bump of its names."""
+
+def reencrypt_batch_with_consent_under(
+    consent: VerifiedConsent,
+    rekey: ReKey,
+    notices: Sequence["VerifiedNotice"],
+    records: Sequence[Tuple[SealedRecord, str]],
+    purpose: str,
+) -> List[Union[SealedRecord, CipherchartError]]:
+    """``reencrypt_batch_with_consent`` with the currency check of
+    ``reencrypt_with_consent_under`` (once, for the whole batch)."""
 
 @final
 class EntryDraft:
