@@ -14,4 +14,5 @@ mod hop_attacks;
 mod hops;
 mod session_attacks;
 mod sessions;
+mod stream_attacks;
 mod streams;
