@@ -15,4 +15,5 @@ mod hop_attacks;
 mod hops;
 mod session_attacks;
 mod sessions;
+mod stream_attacks;
 mod streams;
