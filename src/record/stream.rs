@@ -58,6 +58,12 @@ const FLAG_MORE: u8 = 0;
 const FLAG_LAST: u8 = 1;
 
 /// The public part of a stream, readable before opening it.
+///
+/// From [`read_stream_info`] these are the header's values **as carried**, checked only
+/// for well-formedness: the FO check that binds them runs when the stream is opened, and
+/// the `StreamInfo` that [`UserKey::open_stream`] returns is the authenticated one. (A
+/// relabelled value makes the stream open for nobody, so it cannot hide, say, a stale
+/// version; but do not trust an unopened stream's fields for anything else.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StreamInfo {
     /// The stream id given at sealing.
@@ -72,7 +78,7 @@ pub struct StreamInfo {
     /// ([`seal_stream_with_notice`](crate::seal_stream_with_notice)); `None` for format v2.
     pub notice_serial: Option<u64>,
     /// The policy's attributes with their versions, in LSSS row order (every version 0 for
-    /// format v2), read from the FO-bound header; the holder guard is not listed.
+    /// format v2); the holder guard is not listed.
     pub attribute_versions: Vec<(Attribute, u32)>,
 }
 
@@ -204,9 +210,10 @@ pub(super) fn seal_chunks<R: Read + ?Sized, W: Write + ?Sized>(
             aad: &keys.ad,
         };
         if next_len == 0 {
+            // Fails only past the STREAM counter's 2³² chunks, as `encrypt_next` does.
             let ct = encryptor
                 .encrypt_last(payload)
-                .map_err(|_| Error::DecryptionFailed)?;
+                .map_err(|_| Error::InvalidArgument("stream too long"))?;
             write_frame(output, FLAG_LAST, &ct)?;
             break;
         }
@@ -320,9 +327,11 @@ fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<ParsedHeader> {
     if body_len > MAX_HEADER_LEN {
         return Err(EncodingError::BadLength.into());
     }
+    // The buffer grows as bytes arrive (outside review of v3 streams, note 1): eight bytes
+    // declaring a 4 MiB header over a slow or short input do not buy a 4 MiB buffer.
     let mut header_bytes = start.to_vec();
-    header_bytes.resize(8 + body_len, 0);
-    if fill(input, &mut header_bytes[8..])? != body_len {
+    let got = Read::take(&mut *input, body_len as u64).read_to_end(&mut header_bytes)?;
+    if got != body_len {
         return Err(EncodingError::Truncated.into());
     }
     let mut r = Reader::raw(&header_bytes[8..]);
