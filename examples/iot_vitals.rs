@@ -6,6 +6,8 @@
 //!   the whole session, then a small AEAD record per reading.
 //! - The waveform uses a **stream**: one header, then 64 KiB chunks (STREAM
 //!   construction), so neither side has to hold it in memory.
+//! - When a researcher leaves, the hub seals its next session and stream under the
+//!   authority's version notice (format v3): the departed researcher's key opens neither.
 //!
 //! ```text
 //! cargo run --release --example iot_vitals
@@ -17,7 +19,9 @@
 use std::error::Error as StdError;
 use std::time::Instant;
 
-use cipherchart::{seal, Authority, Policy, PublicKey};
+use cipherchart::{
+    seal, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, PublicKey, VersionNotice,
+};
 use cipherchart::{SessionHeader, SessionRecord};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -188,6 +192,99 @@ fn main() -> Result<()> {
             key.open_stream(pk, &sealed[..], &mut discard).map(|_| ()),
         )?;
     }
+
+    revocation_step(&authority, &policy, &readings, &ecg)
+}
+
+/// Step 4: a researcher leaves. The authority's notice service bumps `role:researcher`;
+/// the hub, on its next notice refresh, ends its session and stream and starts new ones
+/// under the notice (format v3), so the departed researcher's key opens nothing sealed
+/// from then on, while the remaining researcher opens with a key issued under the notice
+/// and the physicians, whose names were not bumped, keep theirs (`docs/revocation.md`).
+fn revocation_step(
+    authority: &Authority,
+    policy: &Policy,
+    readings: &[Reading],
+    ecg: &[u8],
+) -> Result<()> {
+    let mut rng = OsRng;
+    let pk = authority.public_key();
+    println!("\n4. A researcher leaves: role:researcher is revoked (a version notice)");
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let now = 1_800_000_000;
+    let notice = VersionNotice::sign(
+        &notice_key,
+        &NoticeFields {
+            authority: pk.id(),
+            statement_serial: 0,
+            serial: now,
+            issued_at: now,
+            not_after: now + 3600,
+            bump_count: 1,
+            bump_head: [1; 32],
+            versions: vec![(Attribute::new("role:researcher")?, 1)],
+        },
+    )?
+    .verify(&notice_key.public_key(), now, None)?;
+    // The hub verified the notice (signature, freshness, no rollback) before using it.
+    let (header, mut sealer) = cipherchart::start_session_with_notice(
+        pk,
+        &notice,
+        policy,
+        b"bed-12/2026-03-02T09:00",
+        b"ward=cardiology;bed=12",
+        &mut rng,
+    )?;
+    let records = readings
+        .iter()
+        .map(|r| sealer.seal(r.kind.tag.as_bytes(), r.payload().as_bytes()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stream = Vec::new();
+    cipherchart::seal_stream_with_notice(
+        pk,
+        &notice,
+        policy,
+        b"bed-12/ecg/2026-03-02T09:00",
+        b"kind=ecg;lead=II;rate=500Hz;format=i16le-uV",
+        cipherchart::limits::DEFAULT_CHUNK_SIZE,
+        ecg,
+        &mut stream,
+        &mut rng,
+    )?;
+    println!(
+        "   new session and stream under notice {} (role:researcher at version 1)",
+        notice.serial()
+    );
+    let departed = authority.issue_key(&["role:researcher"], &mut rng)?; // from before the bump
+    let physician = authority.issue_key(&["role:physician", "dept:cardiology"], &mut rng)?;
+    let remaining = authority.issue_key_under(&notice, &["role:researcher"], &mut rng)?;
+    for (name, key) in [
+        ("physician (unchanged)", &physician),
+        ("researcher (new key)", &remaining),
+    ] {
+        let opener = key.open_session(pk, &header)?;
+        let n = records
+            .iter()
+            .map(|r| opener.open(r))
+            .collect::<Result<Vec<_>, _>>()?
+            .len();
+        let mut waveform = Vec::with_capacity(ecg.len());
+        key.open_stream(pk, &stream[..], &mut waveform)?;
+        if waveform != ecg {
+            return Err("the opened waveform differs from the original".into());
+        }
+        println!("   ✓ {name:<22} {n} readings and the waveform");
+    }
+    expect_denied(
+        "departed researcher",
+        departed.open_session(pk, &header).map(|_| ()),
+    )?;
+    expect_denied(
+        "departed researcher",
+        departed
+            .open_stream(pk, &stream[..], std::io::sink())
+            .map(|_| ()),
+    )?;
     Ok(())
 }
 
