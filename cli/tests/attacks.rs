@@ -14,6 +14,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use cipherchart::rand_core::OsRng;
 use cipherchart::{seal, Policy, PublicKey};
@@ -88,9 +89,14 @@ impl Day {
     }
 }
 
-/// A clinic with bob (cardiology physician), patients 42 and 43, and h2's physician.
+/// A clinic with bob (cardiology physician), patients 42 and 43, and h2's physician (each
+/// test a copy of one built once).
 fn clinic() -> Day {
-    let day = Day::new();
+    static TEMPLATE: OnceLock<Day> = OnceLock::new();
+    Day::from_template(&TEMPLATE, build_clinic)
+}
+
+fn build_clinic(day: &Day) {
     day.init("clinic");
     day.issue(
         "clinic",
@@ -101,7 +107,6 @@ fn clinic() -> Day {
     day.issue("clinic", "patient:42", "p42.key", "P42_PASS");
     day.issue("clinic", "patient:43", "p43.key", "P43_PASS");
     day.issue("clinic", "hospital:h2,role:physician", "h2.key", "H2_PASS");
-    day
 }
 
 fn mode(path: &Path) -> u32 {

@@ -101,6 +101,7 @@ mod common;
 
 use std::fs;
 use std::process::Command;
+use std::sync::OnceLock;
 
 use cipherchart::rand_core::OsRng;
 use cipherchart::{seal, Policy, PublicKey, SealedRecord};
@@ -247,7 +248,11 @@ fn rotate_args<'a>(
 /// (reception) and patient 42; a sealed folder `sealed` (two files, one in a sub-folder);
 /// bob's departure recorded; the new clinic `clinic2` (its own administrator passphrase).
 fn departure() -> Day {
-    let day = Day::new();
+    static TEMPLATE: OnceLock<Day> = OnceLock::new();
+    Day::from_template(&TEMPLATE, build_departure)
+}
+
+fn build_departure(day: &Day) {
     day.init("clinic");
     day.issue(
         "clinic",
@@ -272,22 +277,25 @@ fn departure() -> Day {
         "--admin-passphrase-env",
         "NEW_ADMIN_PASS",
     ]);
-    day
 }
 
 /// [`departure`], the rotation into `moved`, and carol (bob's successor) with a key of the
 /// new clinic.
 fn moved() -> Day {
-    let day = departure();
+    static TEMPLATE: OnceLock<Day> = OnceLock::new();
+    Day::from_template(&TEMPLATE, build_moved)
+}
+
+fn build_moved(day: &Day) {
+    day.fill_from(&departure());
     let (code, v) = day.rotate("sealed", "moved");
     assert_eq!(code, 0, "{v}");
     issue_new(
-        &day,
+        day,
         "role:physician,dept:cardiology",
         "carol.key",
         "H2_PASS",
     );
-    day
 }
 
 fn issue_new(day: &Day, attrs: &str, out: &str, var: &str) {

@@ -9,6 +9,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 pub const ADMIN: &str = "clinic admin passphrase";
 pub const BOB: &str = "dr bob passphrase";
@@ -39,8 +40,12 @@ pub struct Day {
 
 impl Day {
     pub fn new() -> Self {
+        Self::named("cipherchart-cli")
+    }
+
+    fn named(prefix: &str) -> Self {
         let root = std::env::temp_dir().join(format!(
-            "cipherchart-cli-{}-{}",
+            "{prefix}-{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -49,6 +54,36 @@ impl Day {
         ));
         fs::create_dir_all(&root).unwrap();
         Self { root }
+    }
+
+    /// A fresh day holding a copy of the day `build` makes, which runs once per test binary
+    /// (in a template folder kept in `cell`). A setup that runs the binary a dozen times (every
+    /// key file read or written is a scrypt at work factor 15) then costs each test one copy
+    /// of a folder; every test still gets its own folder, and no test sees another's changes.
+    pub fn from_template(cell: &'static OnceLock<Day>, build: fn(&Day)) -> Self {
+        let template = cell.get_or_init(|| {
+            remove_stale_templates();
+            let template = Self::named(TEMPLATE_PREFIX);
+            build(&template);
+            // A copy is only the same day if nothing in it names the folder it is in.
+            let root = template.root.to_string_lossy().into_owned();
+            for file in template.all_files("") {
+                let bytes = fs::read(&file).unwrap_or_default();
+                assert!(
+                    !bytes.windows(root.len()).any(|w| w == root.as_bytes()),
+                    "{file} names its folder: a copy would share it"
+                );
+            }
+            template
+        });
+        let day = Self::new();
+        day.fill_from(template);
+        day
+    }
+
+    /// Copies everything in `other`'s folder into this (empty) one.
+    pub fn fill_from(&self, other: &Day) {
+        copy_tree(&other.root, &self.root);
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -186,6 +221,49 @@ impl Day {
             "--holder-passphrase-env",
             var,
         ]);
+    }
+}
+
+/// Template folders live as long as their test binary (a static is never dropped); each
+/// binary removes those left by binaries that have exited.
+const TEMPLATE_PREFIX: &str = "cipherchart-cli-template";
+
+fn remove_stale_templates() {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&format!("{TEMPLATE_PREFIX}-")) else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or("");
+        // Linux: a process that has exited has no /proc entry. Elsewhere, keep them.
+        if cfg!(target_os = "linux") && !Path::new("/proc").join(pid).exists() {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Copies the folder `from` into the existing folder `to`: files with their permissions,
+/// folders with theirs (set after their content, so a read-only folder is filled first).
+fn copy_tree(from: &Path, to: &Path) {
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let kind = e.file_type().unwrap();
+        assert!(
+            !kind.is_symlink(),
+            "templates hold no symlinks: {}",
+            src.display()
+        );
+        if kind.is_dir() {
+            fs::create_dir(&dst).unwrap();
+            copy_tree(&src, &dst);
+            fs::set_permissions(&dst, fs::metadata(&src).unwrap().permissions()).unwrap();
+        } else {
+            fs::copy(&src, &dst).unwrap();
+        }
     }
 }
 
