@@ -82,23 +82,30 @@ impl PyWriter {
     }
 }
 
+/// The most one `read` asks a Python file for. The core may offer a larger buffer (a
+/// stream header's declared length, up to 4 MiB); asking for at most this much keeps a
+/// file object from allocating what a few bytes of input declared (outside review SB-5).
+const MAX_READ: usize = 64 * 1024;
+
 impl io::Read for ReadAdapter<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = buf.len().min(MAX_READ);
         Python::attach(|py| {
-            let got = self
-                .0
-                .file
-                .bind(py)
-                .call_method1("read", (buf.len(),))
-                .and_then(|b| b.extract::<Vec<u8>>());
-            match got {
-                Ok(data) if data.len() <= buf.len() => {
-                    buf[..data.len()].copy_from_slice(&data);
-                    Ok(data.len())
-                }
-                Ok(_) => Err(io::Error::other("read(n) returned more than n bytes")),
-                Err(e) => Err(self.0.error.keep(e)),
+            let got = match self.0.file.bind(py).call_method1("read", (want,)) {
+                Ok(value) => value,
+                // The file object's own exception: kept and re-raised as is.
+                Err(e) => return Err(self.0.error.keep(e)),
+            };
+            // Only raw bytes: `bytes`, `bytearray` or a `memoryview` (its bytes, whatever its
+            // item format). A list, an `array('H')` converted item by item, a `str` or `None`
+            // would be read as something else than what the file holds (outside review SB-2).
+            let data = crate::args::Bytes::extract(got.as_borrowed())
+                .map_err(|_| io::Error::other("read(n) returned something other than bytes"))?;
+            if data.len() > want {
+                return Err(io::Error::other("read(n) returned more than n bytes"));
             }
+            buf[..data.len()].copy_from_slice(&data);
+            Ok(data.len())
         })
     }
 }
@@ -106,23 +113,28 @@ impl io::Read for ReadAdapter<'_> {
 impl io::Write for WriteAdapter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         Python::attach(|py| {
-            let written = self
+            let n = match self
                 .0
                 .file
                 .bind(py)
                 .call_method1("write", (PyBytes::new(py, buf),))
-                .and_then(|n| {
-                    // Raw files may write less (an int); buffered ones write all (or None).
-                    if n.is_none() {
-                        Ok(buf.len())
-                    } else {
-                        n.extract::<usize>()
-                    }
-                });
-            match written {
+            {
+                Ok(n) => n,
+                // The file object's own exception: kept and re-raised as is.
+                Err(e) => return Err(self.0.error.keep(e)),
+            };
+            // Raw files may write less (an int); buffered ones write all (or None). Anything
+            // else (a negative or huge int, a str, a float) is the file's error, reported as
+            // IoError rather than a bare OverflowError or TypeError (outside review SB-3).
+            if n.is_none() {
+                return Ok(buf.len());
+            }
+            match n.extract::<usize>() {
                 Ok(n) if n <= buf.len() => Ok(n),
                 Ok(_) => Err(io::Error::other("write(b) reported more than len(b) bytes")),
-                Err(e) => Err(self.0.error.keep(e)),
+                Err(_) => Err(io::Error::other(
+                    "write(b) returned something other than None or a count of bytes",
+                )),
             }
         })
     }

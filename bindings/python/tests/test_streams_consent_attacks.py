@@ -230,9 +230,7 @@ def test_a_reader_returning_more_than_asked_is_an_io_error_when_sealing_and_open
     raises(cipherchart.IoError, lambda: read_stream_info(Reader(lambda i, n: b"\x43" * (n + 1))), "io")
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING SB-2: read() results are taken element-wise as any sequence of "
-                   "ints (list, tuple, array('H'), memoryview of format 'H' read as item values, not bytes); "
-                   "str/None/int/ints > 255 give bare TypeError/OverflowError without .code")
+# SB-2: found by the outside review, fixed in bindings/python/src/io.rs.
 def test_a_reader_returning_something_other_than_bytes_is_refused_with_a_code() -> None:
     # Attack: read(n) returns a list, a tuple, an array('H'), a memoryview of 16-bit items (a
     # sensor's samples), a str, None, an int, or a list holding 300.
@@ -343,8 +341,7 @@ def test_short_writes_are_completed_and_a_lying_writer_never_yields_another_plai
            "io")
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING SB-3: a write() returning a negative count, a str or a float "
-                   "raises bare OverflowError/TypeError (no .code) instead of IoError like a count above len(b)")
+# SB-3: found by the outside review, fixed in bindings/python/src/io.rs.
 def test_a_writer_returning_a_count_of_the_wrong_type_or_sign_is_an_io_error() -> None:
     # Attack: write(b) returns -1, "x" or 1.0.
     # Safe: IoError (code io), as for a count above len(b) (test above), not a bare Python
@@ -510,9 +507,7 @@ def test_frames_of_v2_and_other_v3_streams_never_open_under_a_v3_header() -> Non
     assert len(out.getvalue()) <= 300 and PAYLOAD.startswith(out.getvalue())
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING SB-5: a header declaring a 4 MiB body makes the binding ask the "
-                   "file for read(4194304) after 8 bytes, so a FileIO allocates 4 MiB for a ~1 KiB input "
-                   "(the core's note-1 fix does not reach Python readers)")
+# SB-5: found by the outside review, fixed in bindings/python/src/io.rs.
 def test_a_header_declaring_four_mib_over_a_short_file_allocates_kilobytes() -> None:
     # Attack: a real file holding a v3 (and a v2) stream header whose body_len says 4 MiB,
     # and nothing more (~1 KiB); read_stream_info and open_stream on it (unbuffered FileIO, whose

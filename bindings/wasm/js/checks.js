@@ -221,9 +221,16 @@ function copyBytes(v) {
     out.set(new Uint8Array(Reflect.apply(BUFFER, v, []), Reflect.apply(BYTE_OFFSET, v, []), length));
     return out;
   } catch {
-    return v; // a detached buffer: the glue reads it as empty, as before
+    // A view of a detached (transferred) buffer: the accessors throw. It is refused by the
+    // check that follows ("must be a Uint8Array, got a Uint8Array over a detached buffer"),
+    // as InvalidArgument, not left to throw a bare TypeError in the glue (outside review SB-4).
+    return new DetachedView();
   }
 }
+
+/** What `copyBytes` gives for a view of a detached buffer: not bytes, named in messages. */
+class DetachedView {}
+Object.defineProperty(DetachedView, 'name', { value: 'Uint8Array over a detached buffer' });
 
 /** Whether a declared check has bytes in it (only those arguments are copied element-wise). */
 function hasBytes(check) {

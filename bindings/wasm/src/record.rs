@@ -361,7 +361,7 @@ pub fn seal_stream(
     #[wasm_bindgen(js_name = streamId)] stream_id: &[u8],
     metadata: &[u8],
     payload: &[u8],
-    #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<u32>,
+    #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<f64>,
 ) -> Result<Vec<u8>, JsValue> {
     let mut out = Vec::new();
     cipherchart::seal_stream_with_chunk_size(
@@ -369,7 +369,7 @@ pub fn seal_stream(
         policy.as_ref(),
         stream_id,
         metadata,
-        chunk_size.unwrap_or(cipherchart::limits::DEFAULT_CHUNK_SIZE),
+        chunk_size_of(chunk_size)?,
         payload,
         &mut out,
         &mut rng(),
@@ -395,7 +395,7 @@ pub fn seal_stream_with_notice(
     #[wasm_bindgen(js_name = streamId)] stream_id: &[u8],
     metadata: &[u8],
     payload: &[u8],
-    #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<u32>,
+    #[wasm_bindgen(js_name = chunkSize)] chunk_size: Option<f64>,
 ) -> Result<Vec<u8>, JsValue> {
     let mut out = Vec::new();
     cipherchart::seal_stream_with_notice(
@@ -404,13 +404,26 @@ pub fn seal_stream_with_notice(
         policy.as_ref(),
         stream_id,
         metadata,
-        chunk_size.unwrap_or(cipherchart::limits::DEFAULT_CHUNK_SIZE),
+        chunk_size_of(chunk_size)?,
         payload,
         &mut out,
         &mut rng(),
     )
     .map_err(to_js_err)?;
     Ok(out)
+}
+
+/// The `chunkSize` argument: the default when absent, else a whole number up to 2³² − 1 (the
+/// core then refuses 0 and anything above 16 MiB). Taken as a number, not a `u32`, which the
+/// generated glue would reduce modulo 2³² (2³² + 1000 became 1000: outside review SB-1).
+fn chunk_size_of(chunk_size: Option<f64>) -> Result<u32, JsValue> {
+    match chunk_size {
+        None => Ok(cipherchart::limits::DEFAULT_CHUNK_SIZE),
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+        Some(_) => Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "chunk size out of range",
+        ))),
+    }
 }
 
 /// The public header of a stream.

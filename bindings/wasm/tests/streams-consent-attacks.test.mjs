@@ -98,10 +98,7 @@ function world() {
 // ---------------------------------------------------------------------------------------------
 // sealStreamWithNotice arguments.
 
-test('a chunkSize above 2^32 is refused, not taken modulo 2^32', {
-  todo: 'FINDING SB-1: sealStreamWithNotice / sealStream take chunkSize modulo 2^32 (wasm-bindgen `>>> 0` on an '
-    + 'Option<u32>): 2^32 + 1000 seals with chunk size 1000, 2^32 + 2^24 with 16 MiB',
-}, () => {
+test('a chunkSize above 2^32 is refused, not taken modulo 2^32 (SB-1, fixed)', () => {
   // Attack: chunkSize = 2^32 + 1000 (a safe integer, so the number check passes), 2^33 + 64,
   // 2^32 + 2^24.
   // Safe: InvalidArgument (out of range), as for 2^24 + 1; never a stream with another chunk size.
@@ -262,11 +259,7 @@ test('SharedArrayBuffer views are read exactly, even while another thread writes
   }
 });
 
-test('a detached buffer is refused with InvalidArgument', {
-  todo: 'FINDING SB-4: a Uint8Array over a detached (transferred) ArrayBuffer passes the checks and fails in '
-    + 'the glue with a bare TypeError ("Cannot perform %TypedArray%.prototype.set on a detached ArrayBuffer"), '
-    + 'no .code; checks.js says the glue reads it as empty',
-}, () => {
+test('a detached buffer is refused with InvalidArgument (SB-4, fixed)', () => {
   // Attack: payload, stream id, metadata, openStream's stream and StreamInfo.read's bytes as a
   // Uint8Array whose buffer was transferred (structuredClone with transfer, or postMessage).
   // Safe: InvalidArgument (code invalid_argument), as for any byte argument that is not bytes;
