@@ -247,3 +247,33 @@ pub(crate) fn unwrap_body_key(header: &KemHeader, seed: &[u8; 32], ctx: &[u8]) -
     }
     Ok(body_key)
 }
+
+/// The fields a v3 session or stream header carries before its KEM header
+/// (`docs/formats.md`, "Session header v3", "Stream v3"): the id, the metadata, its hash
+/// (which must be the metadata's) and the trailer flag (0: a trailer, for a header
+/// re-wrapped after close, is not built). `NonCanonical` otherwise.
+pub(crate) struct OpenHeaderFields {
+    pub(crate) id: Vec<u8>,
+    pub(crate) metadata: Vec<u8>,
+    pub(crate) metadata_hash: [u8; 32],
+}
+
+impl OpenHeaderFields {
+    pub(crate) fn read(r: &mut crate::encoding::Reader<'_>) -> Result<Self> {
+        use crate::error::EncodingError;
+        let id = r.bytes(super::MAX_RECORD_ID_LEN)?.to_vec();
+        let metadata = r.bytes(super::MAX_METADATA_LEN)?.to_vec();
+        let declared = r.fixed::<32>()?;
+        if declared != metadata_hash(&metadata) {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        if r.u8()? != 0 {
+            return Err(EncodingError::NonCanonical.into());
+        }
+        Ok(Self {
+            id,
+            metadata,
+            metadata_hash: declared,
+        })
+    }
+}

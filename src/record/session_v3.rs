@@ -17,13 +17,14 @@ use rand_core::{CryptoRng, RngCore};
 
 use super::envelope::{
     body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_body_key, BodyKey,
+    OpenHeaderFields,
 };
 use super::kem::{context, unguarded, KemHeader};
 use super::session::{AdBinding, SessionHeader, SessionSealer, SessionSecret};
 use super::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
 use crate::abe::PublicKey;
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION_V3};
-use crate::error::{EncodingError, Error, Result};
+use crate::error::{Error, Result};
 use crate::policy::{Policy, VersionedPolicy};
 use crate::secret::random_seed;
 
@@ -72,16 +73,11 @@ pub(super) fn write_header(h: &SessionHeader, v3: &SessionV3) -> Vec<u8> {
 /// Decodes a v3 session header after its object header: the metadata hash must be the
 /// metadata's, the trailer flag 0, the policy guarded (`NonCanonical` otherwise).
 pub(super) fn read_header(mut r: Reader<'_>) -> Result<SessionHeader> {
-    let session_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
-    let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
-    let declared = r.fixed::<32>()?;
-    if declared != metadata_hash(&metadata) {
-        return Err(EncodingError::NonCanonical.into());
-    }
-    // A trailer (a header re-wrapped after close) is not built yet: refused.
-    if r.u8()? != 0 {
-        return Err(EncodingError::NonCanonical.into());
-    }
+    let OpenHeaderFields {
+        id: session_id,
+        metadata,
+        metadata_hash: declared,
+    } = OpenHeaderFields::read(&mut r)?;
     let v3 = SessionV3 {
         metadata_hash: declared,
     };

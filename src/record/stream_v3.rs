@@ -22,13 +22,13 @@ use sha2::{Digest, Sha256};
 
 use super::envelope::{
     body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_body_key, BodyKey,
+    OpenHeaderFields,
 };
 use super::kem::{context, KemHeader};
 use super::stream::{check_arguments, frame_header, seal_chunks, ChunkKeys, StreamInfo};
-use super::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
 use crate::abe::PublicKey;
 use crate::encoding::{Reader, Writer, FORMAT_VERSION_V3};
-use crate::error::{EncodingError, Error, Result};
+use crate::error::{Error, Result};
 use crate::hash::dst;
 use crate::policy::VersionedPolicy;
 use crate::secret::random_seed;
@@ -96,22 +96,13 @@ pub(super) fn read_body(
     chunk_size: u32,
     mut r: Reader<'_>,
 ) -> Result<(StreamInfo, KemHeader, Vec<u8>, [u8; 32])> {
-    let stream_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
-    let metadata = r.bytes(MAX_METADATA_LEN)?.to_vec();
-    let declared = r.fixed::<32>()?;
-    if declared != metadata_hash(&metadata) {
-        return Err(EncodingError::NonCanonical.into());
-    }
-    // A trailer (a header re-wrapped after close) is not built yet: refused.
-    if r.u8()? != 0 {
-        return Err(EncodingError::NonCanonical.into());
-    }
+    let f = OpenHeaderFields::read(&mut r)?;
     let (header, ctx) = KemHeader::read_v3_enveloped(&mut r, |commitment| {
-        stream_context(&stream_id, &declared, commitment, chunk_size)
+        stream_context(&f.id, &f.metadata_hash, commitment, chunk_size)
     })?;
     r.finish()?;
-    let info = StreamInfo::of(stream_id, metadata, chunk_size, &header)?;
-    Ok((info, header, ctx, declared))
+    let info = StreamInfo::of(f.id, f.metadata, chunk_size, &header)?;
+    Ok((info, header, ctx, f.metadata_hash))
 }
 
 /// The chunk keys of a decoded v3 stream whose seed passed the FO check: unwraps `K_b`,

@@ -9,7 +9,7 @@ use super::VerifiedNotice;
 use crate::abe::PublicKey;
 use crate::ct::after_wiping_stack;
 use crate::error::{Error, Result};
-use crate::policy::{Attribute, Policy};
+use crate::policy::{Attribute, Policy, VersionedPolicy};
 use crate::record::kem::{guarded, refuse_guard};
 use crate::record::sealed_v3::seal_v3;
 use crate::record::session::{SessionHeader, SessionSealer};
@@ -139,13 +139,7 @@ pub fn start_session_with_notice<R: RngCore + CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(SessionHeader, SessionSealer)> {
     after_wiping_stack(|| {
-        if notice.authority() != pk.id() {
-            return Err(Error::WrongAuthority);
-        }
-        refuse_guard(policy)?;
-        // Sealed under `P and cipherchart:key-holder` (no re-key can transform it), the
-        // guard at version 0.
-        let versioned = notice.apply(&guarded(policy)?)?;
+        let versioned = guarded_at(pk, notice, policy)?;
         session_v3::start(
             pk,
             &versioned,
@@ -227,13 +221,7 @@ where
     G: RngCore + CryptoRng + ?Sized,
 {
     after_wiping_stack(|| {
-        if notice.authority() != pk.id() {
-            return Err(Error::WrongAuthority);
-        }
-        refuse_guard(policy)?;
-        // Sealed under `P and cipherchart:key-holder` (no re-key can transform it), the
-        // guard at version 0.
-        let versioned = notice.apply(&guarded(policy)?)?;
+        let versioned = guarded_at(pk, notice, policy)?;
         stream_v3::seal(
             pk,
             &versioned,
@@ -246,6 +234,16 @@ where
             rng,
         )
     })
+}
+
+/// The policy of a session or stream header under `notice`: `P and cipherchart:key-holder`
+/// (no re-key can transform the header), every row at the notice's version, the guard at 0.
+fn guarded_at(pk: &PublicKey, notice: &VerifiedNotice, policy: &Policy) -> Result<VersionedPolicy> {
+    if notice.authority() != pk.id() {
+        return Err(Error::WrongAuthority);
+    }
+    refuse_guard(policy)?;
+    notice.apply(&guarded(policy)?)
 }
 
 impl SealedRecord {
