@@ -248,6 +248,22 @@ pub(crate) fn unwrap_body_key(header: &KemHeader, seed: &[u8; 32], ctx: &[u8]) -
     Ok(body_key)
 }
 
+/// [`unwrap_body_key`] with the key commitment it was checked against (a session's or
+/// stream's AD binds it).
+pub(crate) fn unwrap_committed_key(
+    header: &KemHeader,
+    seed: &[u8; 32],
+    ctx: &[u8],
+) -> Result<(BodyKey, [u8; 32])> {
+    let body_key = unwrap_body_key(header, seed, ctx)?;
+    let commitment = header
+        .envelope
+        .as_ref()
+        .map(|e| e.key_commitment)
+        .ok_or(Error::DecryptionFailed)?;
+    Ok((body_key, commitment))
+}
+
 /// The fields a v3 session or stream header carries before its KEM header
 /// (`docs/formats.md`, "Session header v3", "Stream v3"): the id, the metadata, its hash
 /// (which must be the metadata's) and the trailer flag (0: a trailer, for a header

@@ -16,7 +16,7 @@
 use rand_core::{CryptoRng, RngCore};
 
 use super::envelope::{
-    body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_body_key, BodyKey,
+    body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_committed_key, BodyKey,
     OpenHeaderFields,
 };
 use super::kem::{context, unguarded, KemHeader};
@@ -139,13 +139,7 @@ pub(super) fn open_secret(
     seed: &[u8; 32],
     ctx: &[u8],
 ) -> Result<SessionSecret> {
-    let body_key = unwrap_body_key(&header.header, seed, ctx)?;
-    let commitment = header
-        .header
-        .envelope
-        .as_ref()
-        .map(|e| e.key_commitment)
-        .ok_or(Error::DecryptionFailed)?;
+    let (body_key, commitment) = unwrap_committed_key(&header.header, seed, ctx)?;
     Ok(secret(&body_key, &header.session_id, commitment))
 }
 

@@ -305,10 +305,11 @@ struct ParsedHeader {
     format: HeaderBinding,
 }
 
-/// What the chunks' AD binds: the v2 header's bytes, or the v3 stream's stable fields.
+/// What the chunks' AD binds: the v2 header's bytes, or the v3 stream's stable fields
+/// (which the info holds).
 enum HeaderBinding {
     V2 { header_bytes: Vec<u8> },
-    V3 { metadata_hash: [u8; 32] },
+    V3,
 }
 
 /// Reads the stream header (format v2 or v3) from `input`, leaving it positioned at the
@@ -340,12 +341,12 @@ fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<ParsedHeader> {
         return Err(EncodingError::BadLength.into());
     }
     if version == FORMAT_VERSION_V3 {
-        let (info, header, ctx, metadata_hash) = stream_v3::read_body(chunk_size, r)?;
+        let (info, header, ctx) = stream_v3::read_body(chunk_size, r)?;
         return Ok(ParsedHeader {
             info,
             header,
             ctx,
-            format: HeaderBinding::V3 { metadata_hash },
+            format: HeaderBinding::V3,
         });
     }
     let stream_id = r.bytes(MAX_RECORD_ID_LEN)?.to_vec();
@@ -457,13 +458,9 @@ impl UserKey {
                     key: derive_key(&seed, &parsed.header, &parsed.ctx, b"stream-aead"),
                     ad: header_ad(header_bytes),
                 },
-                HeaderBinding::V3 { metadata_hash } => stream_v3::open_keys(
-                    &parsed.header,
-                    &seed,
-                    &parsed.ctx,
-                    &parsed.info,
-                    metadata_hash,
-                )?,
+                HeaderBinding::V3 => {
+                    stream_v3::open_keys(&parsed.header, &seed, &parsed.ctx, &parsed.info)?
+                }
             };
             open_chunks(&keys, parsed.info.chunk_size, &mut input, &mut output)?;
             Ok(parsed.info)

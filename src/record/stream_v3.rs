@@ -21,14 +21,14 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 
 use super::envelope::{
-    body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_body_key, BodyKey,
+    body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_committed_key, BodyKey,
     OpenHeaderFields,
 };
 use super::kem::{context, KemHeader};
 use super::stream::{check_arguments, frame_header, seal_chunks, ChunkKeys, StreamInfo};
 use crate::abe::PublicKey;
 use crate::encoding::{Reader, Writer, FORMAT_VERSION_V3};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hash::dst;
 use crate::policy::VersionedPolicy;
 use crate::secret::random_seed;
@@ -91,18 +91,18 @@ fn keys(
 /// Decodes the body of a v3 stream header (after the object header, the body length and
 /// the checked chunk size): the metadata hash must be the metadata's, the trailer flag 0
 /// (`NonCanonical` otherwise), the policy guarded. Returns the public info, the KEM
-/// header, its context and the metadata hash.
+/// header and its context.
 pub(super) fn read_body(
     chunk_size: u32,
     mut r: Reader<'_>,
-) -> Result<(StreamInfo, KemHeader, Vec<u8>, [u8; 32])> {
+) -> Result<(StreamInfo, KemHeader, Vec<u8>)> {
     let f = OpenHeaderFields::read(&mut r)?;
     let (header, ctx) = KemHeader::read_v3_enveloped(&mut r, |commitment| {
         stream_context(&f.id, &f.metadata_hash, commitment, chunk_size)
     })?;
     r.finish()?;
     let info = StreamInfo::of(f.id, f.metadata, chunk_size, &header)?;
-    Ok((info, header, ctx, f.metadata_hash))
+    Ok((info, header, ctx))
 }
 
 /// The chunk keys of a decoded v3 stream whose seed passed the FO check: unwraps `K_b`,
@@ -112,20 +112,14 @@ pub(super) fn open_keys(
     seed: &[u8; 32],
     ctx: &[u8],
     info: &StreamInfo,
-    metadata_hash: &[u8; 32],
 ) -> Result<ChunkKeys> {
-    let body_key = unwrap_body_key(header, seed, ctx)?;
-    let commitment = header
-        .envelope
-        .as_ref()
-        .map(|e| e.key_commitment)
-        .ok_or(Error::DecryptionFailed)?;
+    let (body_key, commitment) = unwrap_committed_key(header, seed, ctx)?;
     Ok(keys(
         &body_key,
         &info.stream_id,
         &commitment,
         info.chunk_size,
-        metadata_hash,
+        &metadata_hash(&info.metadata),
     ))
 }
 

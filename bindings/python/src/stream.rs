@@ -5,7 +5,7 @@ use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
 use crate::args::{Bytes, Obj, UInt};
-use crate::io::{PyReader, PyWriter};
+use crate::io::{PyReader, PyWriter, ReadAdapter, WriteAdapter};
 use crate::keys::PublicKey;
 use crate::{detached, Policy};
 
@@ -76,26 +76,21 @@ pub fn seal_stream(
     output: Py<PyAny>,
     chunk_size: Option<UInt>,
 ) -> PyResult<u64> {
-    let public_key = &*public_key;
-    let policy = &*policy;
-    let stream_id: &[u8] = &stream_id;
-    let metadata: &[u8] = &metadata;
-    let reader = PyReader::new(input);
-    let writer = PyWriter::new(output);
+    let (public_key, policy) = (&*public_key, &*policy);
+    let (stream_id, metadata): (&[u8], &[u8]) = (&stream_id, &metadata);
     let chunk_size = chunk_size_or_default(chunk_size)?;
-    let result = detached(py, || {
+    seal_between(py, input, output, |reader, writer| {
         cipherchart::seal_stream_with_chunk_size(
             &public_key.0,
             &policy.0,
             stream_id,
             metadata,
             chunk_size,
-            reader.adapter(),
-            writer.adapter(),
+            reader,
+            writer,
             &mut OsRng,
         )
-    });
-    crate::io::finish(result, &reader, &writer)
+    })
 }
 
 /// Seals everything the binary file `input` yields under `policy` at the versions of the
@@ -116,15 +111,10 @@ pub fn seal_stream_with_notice(
     output: Py<PyAny>,
     chunk_size: Option<UInt>,
 ) -> PyResult<u64> {
-    let public_key = &*public_key;
-    let notice = &*notice;
-    let policy = &*policy;
-    let stream_id: &[u8] = &stream_id;
-    let metadata: &[u8] = &metadata;
-    let reader = PyReader::new(input);
-    let writer = PyWriter::new(output);
+    let (public_key, notice, policy) = (&*public_key, &*notice, &*policy);
+    let (stream_id, metadata): (&[u8], &[u8]) = (&stream_id, &metadata);
     let chunk_size = chunk_size_or_default(chunk_size)?;
-    let result = detached(py, || {
+    seal_between(py, input, output, |reader, writer| {
         cipherchart::seal_stream_with_notice(
             &public_key.0,
             &notice.0,
@@ -132,11 +122,22 @@ pub fn seal_stream_with_notice(
             stream_id,
             metadata,
             chunk_size,
-            reader.adapter(),
-            writer.adapter(),
+            reader,
+            writer,
             &mut OsRng,
         )
-    });
+    })
+}
+
+/// Runs a sealer from the file `input` to the file `output` with the GIL released; the
+/// file objects' own exceptions are re-raised as they are (`crate::io::finish`).
+fn seal_between<F>(py: Python<'_>, input: Py<PyAny>, output: Py<PyAny>, seal: F) -> PyResult<u64>
+where
+    F: for<'a> FnOnce(ReadAdapter<'a>, WriteAdapter<'a>) -> cipherchart::Result<u64> + Send,
+{
+    let reader = PyReader::new(input);
+    let writer = PyWriter::new(output);
+    let result = detached(py, || seal(reader.adapter(), writer.adapter()));
     crate::io::finish(result, &reader, &writer)
 }
 
