@@ -117,6 +117,8 @@ pub use record::session::{
     start_session, SessionHeader, SessionOpener, SessionRecord, SessionSealer,
 };
 pub use record::stream::{read_stream_info, seal_stream, seal_stream_with_chunk_size, StreamInfo};
+pub use record::stream_catch_up::stream_trailer;
+pub use record::trailer::{Trailer, TrailerKind};
 pub use record::{seal, GrantRef, SealedRecord};
 
 // Passphrase-protected key files (age, scrypt).

@@ -106,12 +106,14 @@ pub(crate) enum ObjectType {
     ConsistencyProof = 0x33,
     /// A version notice (format v3 only, `docs/revocation-v3.md` §11.2).
     VersionNotice = 0x41,
+    /// The trailer of a closed session or stream (format v3 only, §11.8).
+    Trailer = 0x43,
 }
 
 impl ObjectType {
     /// Every object type, in tag order.
     #[cfg(test)] // only the tests decode object headers generically
-    pub(crate) const ALL: [Self; 17] = [
+    pub(crate) const ALL: [Self; 18] = [
         Self::PublicKey,
         Self::MasterKey,
         Self::UserKey,
@@ -129,6 +131,7 @@ impl ObjectType {
         Self::InclusionProof,
         Self::ConsistencyProof,
         Self::VersionNotice,
+        Self::Trailer,
     ];
 
     /// The tag byte of this type.

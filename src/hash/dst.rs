@@ -168,6 +168,14 @@ pub(crate) const KEY_ID: &[u8] = b"CIPHERCHART-V01-KEY-ID-with-SHA256";
 /// ‖ delegation key id.
 pub(crate) const GRANT_ID: &[u8] = b"CIPHERCHART-V01-GRANT-ID-with-SHA256";
 
+/// A trailer's item digest (`docs/revocation-v3.md` §11.8): SHA-256 of this tag ‖ u64
+/// index ‖ u32 len ‖ item (a session record's encoding, or a stream frame).
+pub(crate) const TRAILER_ITEM: &[u8] = b"CIPHERCHART-V01-TRAILER-ITEM-with-SHA256";
+
+/// A trailer's digest (§11.8): SHA-256 of this tag ‖ the trailer's encoding. A re-wrapped
+/// header's KEM context names it.
+pub(crate) const TRAILER_DIGEST: &[u8] = b"CIPHERCHART-V01-TRAILER-DIGEST-with-SHA256";
+
 /// Every tag above, for the tests that check they are distinct and well formed.
 #[cfg(test)]
 pub(crate) const ALL: &[&[u8]] = &[
@@ -210,4 +218,6 @@ pub(crate) const ALL: &[&[u8]] = &[
     CONSENT_REKEY_DIGEST_V3,
     KEY_ID,
     GRANT_ID,
+    TRAILER_ITEM,
+    TRAILER_DIGEST,
 ];

@@ -266,16 +266,24 @@ pub(crate) fn unwrap_committed_key(
 
 /// The fields a v3 session or stream header carries before its KEM header
 /// (`docs/formats.md`, "Session header v3", "Stream v3"): the id, the metadata, its hash
-/// (which must be the metadata's) and the trailer flag (0: a trailer, for a header
-/// re-wrapped after close, is not built). `NonCanonical` otherwise.
+/// (which must be the metadata's) and the trailer flag: 0, or, where `trailers` names a
+/// kind, 1 followed by the trailer of a header re-wrapped after close (of that kind, with
+/// the header's id). `NonCanonical` otherwise.
 pub(crate) struct OpenHeaderFields {
     pub(crate) id: Vec<u8>,
     pub(crate) metadata: Vec<u8>,
     pub(crate) metadata_hash: [u8; 32],
+    pub(crate) trailer: Option<super::trailer::Trailer>,
 }
 
+/// The longest trailer a header carries: its fixed fields and the longest id.
+const MAX_TRAILER_LEN: usize = 4 + 1 + 4 + super::MAX_RECORD_ID_LEN + 32 + 32 + 8 + 32;
+
 impl OpenHeaderFields {
-    pub(crate) fn read(r: &mut crate::encoding::Reader<'_>) -> Result<Self> {
+    pub(crate) fn read(
+        r: &mut crate::encoding::Reader<'_>,
+        trailers: Option<super::trailer::TrailerKind>,
+    ) -> Result<Self> {
         use crate::error::EncodingError;
         let id = r.bytes(super::MAX_RECORD_ID_LEN)?.to_vec();
         let metadata = r.bytes(super::MAX_METADATA_LEN)?.to_vec();
@@ -283,13 +291,22 @@ impl OpenHeaderFields {
         if declared != metadata_hash(&metadata) {
             return Err(EncodingError::NonCanonical.into());
         }
-        if r.u8()? != 0 {
-            return Err(EncodingError::NonCanonical.into());
-        }
+        let trailer = match (r.u8()?, trailers) {
+            (0, _) => None,
+            (1, Some(kind)) => {
+                let trailer = super::trailer::Trailer::from_bytes(r.bytes(MAX_TRAILER_LEN)?)?;
+                if trailer.kind != kind || trailer.id != id {
+                    return Err(EncodingError::NonCanonical.into());
+                }
+                Some(trailer)
+            }
+            _ => return Err(EncodingError::NonCanonical.into()),
+        };
         Ok(Self {
             id,
             metadata,
             metadata_hash: declared,
+            trailer,
         })
     }
 }

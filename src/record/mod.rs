@@ -16,11 +16,13 @@ pub(crate) mod sealed_v3;
 pub(crate) mod session;
 pub(crate) mod session_v3;
 pub(crate) mod stream;
+pub(crate) mod stream_catch_up;
 pub(crate) mod stream_v3;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_v3;
+pub(crate) mod trailer;
 
 pub use hop::{GrantRef, MAX_HOPS, MAX_RECORD_OPEN_COST};
 pub use sealed::{seal, SealedRecord, MAX_METADATA_LEN, MAX_PAYLOAD_LEN, MAX_RECORD_ID_LEN};

@@ -20,34 +20,37 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
 use super::envelope::{body_commitment, metadata_hash};
-use super::kem::decaps;
+use super::kem::{decaps, names_guard};
 use super::sealed_v3::{seal_v3, wrap_header};
 use super::SealedRecord;
 use crate::abe::key_material::KeyMaterial;
 use crate::abe::Authority;
 use crate::ct::after_wiping_stack;
 use crate::error::{Error, Result};
-use crate::policy::{Attribute, VersionedPolicy};
+use crate::policy::{Attribute, VersionedPolicy, HOLDER_GUARD};
 
 impl Authority {
-    /// The one-record key of §9.3: every row's attribute at the row's version, no guard
-    /// (records are never guarded).
-    fn one_record_key<R: RngCore + CryptoRng + ?Sized>(
+    /// The one-record key of §9.3: every row's attribute at the row's version, and the
+    /// holder guard's component if the header names the guard (a session or stream
+    /// header; records are never guarded).
+    pub(crate) fn one_record_key<R: RngCore + CryptoRng + ?Sized>(
         &self,
         policy: &VersionedPolicy,
         rng: &mut R,
     ) -> Result<KeyMaterial> {
+        let with_guard = names_guard(policy.policy());
         let mut pairs: Vec<(Attribute, u32)> = policy
             .policy()
             .attributes()
             .iter()
             .cloned()
             .zip(policy.versions().iter().copied())
+            .filter(|(name, _)| name.as_str() != HOLDER_GUARD)
             .collect();
         // ρ is injective (one row per name), so the names are unique once sorted.
         pairs.sort();
         let (names, versions) = pairs.into_iter().unzip();
-        self.key_material(names, versions, false, rng)
+        self.key_material(names, versions, with_guard, rng)
     }
 
     /// Re-wraps `record` (layer 0) at `policy`, which must be the record's own policy at

@@ -71,13 +71,14 @@ pub(super) fn write_header(h: &SessionHeader, v3: &SessionV3) -> Vec<u8> {
 }
 
 /// Decodes a v3 session header after its object header: the metadata hash must be the
-/// metadata's, the trailer flag 0, the policy guarded (`NonCanonical` otherwise).
+/// metadata's, the trailer flag 0 (the catch-up of sessions is not built), the policy guarded (`NonCanonical` otherwise).
 pub(super) fn read_header(mut r: Reader<'_>) -> Result<SessionHeader> {
     let OpenHeaderFields {
         id: session_id,
         metadata,
         metadata_hash: declared,
-    } = OpenHeaderFields::read(&mut r)?;
+        trailer: _,
+    } = OpenHeaderFields::read(&mut r, None)?;
     let v3 = SessionV3 {
         metadata_hash: declared,
     };

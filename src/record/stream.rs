@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::stream_v3;
+use super::trailer::{RootBuilder, Trailer};
 use crate::abe::{PublicKey, UserKey};
 use crate::ct::after_wiping_stack;
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION, FORMAT_VERSION_V3};
@@ -80,6 +81,15 @@ pub struct StreamInfo {
     /// The policy's attributes with their versions, in LSSS row order (every version 0 for
     /// format v2); the holder guard is not listed.
     pub attribute_versions: Vec<(Attribute, u32)>,
+    /// The id of the authority whose public key the stream is sealed under.
+    pub authority: [u8; 32],
+    /// The digest of the stream's KEM header (what a trailer and the catch-up's chain
+    /// entry name).
+    pub header_digest: [u8; 32],
+    /// For a format v3 stream whose header was re-wrapped after close
+    /// ([`Authority::rewrap_stream`](crate::Authority::rewrap_stream)): the trailer its
+    /// frames are checked against when it is opened. `None` for a stream as sealed.
+    pub trailer: Option<Trailer>,
 }
 
 impl StreamInfo {
@@ -88,6 +98,7 @@ impl StreamInfo {
         metadata: Vec<u8>,
         chunk_size: u32,
         header: &KemHeader,
+        trailer: Option<Trailer>,
     ) -> Result<Self> {
         Ok(Self {
             stream_id,
@@ -96,6 +107,9 @@ impl StreamInfo {
             chunk_size,
             notice_serial: header.notice_serial(),
             attribute_versions: header.attribute_versions(),
+            authority: header.authority,
+            header_digest: header.digest,
+            trailer,
         })
     }
 }
@@ -175,12 +189,60 @@ fn fill<R: Read + ?Sized>(input: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn write_frame<W: Write + ?Sized>(output: &mut W, flag: u8, ciphertext: &[u8]) -> Result<()> {
-    output.write_all(&[flag])?;
-    // Chunks are at most MAX_CHUNK_SIZE + TAG_LEN bytes.
-    output.write_all(&(ciphertext.len() as u32).to_be_bytes())?;
-    output.write_all(ciphertext)?;
-    Ok(())
+/// Encrypts and writes a stream's frames one by one (STREAM over ChaCha20-Poly1305 under
+/// `keys`).
+pub(super) struct FrameWriter<'k> {
+    /// `None` once the last frame is written (`encrypt_last` consumes it).
+    encryptor: Option<EncryptorBE32<ChaCha20Poly1305>>,
+    ad: &'k [u8; 32],
+}
+
+impl<'k> FrameWriter<'k> {
+    pub(super) fn new(keys: &'k ChunkKeys) -> Self {
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+        Self {
+            encryptor: Some(EncryptorBE32::from_aead(
+                cipher,
+                GenericArray::from_slice(&NONCE_PREFIX),
+            )),
+            ad: &keys.ad,
+        }
+    }
+
+    /// Encrypts `chunk` as the next frame (the last one if `last`) and writes it.
+    pub(super) fn write<W: Write + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        last: bool,
+        output: &mut W,
+    ) -> Result<()> {
+        let payload = Payload {
+            msg: chunk,
+            aad: self.ad,
+        };
+        // Fails only past the STREAM counter's 2³² chunks.
+        let too_long = |_| Error::InvalidArgument("stream too long");
+        let done = Error::InvalidArgument("a frame after the last");
+        let (flag, ct) = if last {
+            let encryptor = self.encryptor.take().ok_or(done)?;
+            (
+                FLAG_LAST,
+                encryptor.encrypt_last(payload).map_err(too_long)?,
+            )
+        } else {
+            let encryptor = self.encryptor.as_mut().ok_or(done)?;
+            (
+                FLAG_MORE,
+                encryptor.encrypt_next(payload).map_err(too_long)?,
+            )
+        };
+        let mut prefix = [flag, 0, 0, 0, 0];
+        // Chunks are at most MAX_CHUNK_SIZE + TAG_LEN bytes.
+        prefix[1..].copy_from_slice(&(ct.len() as u32).to_be_bytes());
+        output.write_all(&prefix)?;
+        output.write_all(&ct)?;
+        Ok(())
+    }
 }
 
 /// Writes the frames of a stream (both formats): everything `input` yields, in chunks of
@@ -191,8 +253,7 @@ pub(super) fn seal_chunks<R: Read + ?Sized, W: Write + ?Sized>(
     input: &mut R,
     output: &mut W,
 ) -> Result<u64> {
-    let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
-    let mut encryptor = EncryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
+    let mut frames = FrameWriter::new(keys);
     let size = chunk_size as usize;
     let mut current = Zeroizing::new(vec![0u8; size]);
     let mut next = Zeroizing::new(vec![0u8; size]);
@@ -205,22 +266,11 @@ pub(super) fn seal_chunks<R: Read + ?Sized, W: Write + ?Sized>(
         } else {
             0
         };
-        let payload = Payload {
-            msg: &current[..current_len],
-            aad: &keys.ad,
-        };
-        if next_len == 0 {
-            // Fails only past the STREAM counter's 2³² chunks, as `encrypt_next` does.
-            let ct = encryptor
-                .encrypt_last(payload)
-                .map_err(|_| Error::InvalidArgument("stream too long"))?;
-            write_frame(output, FLAG_LAST, &ct)?;
+        let last = next_len == 0;
+        frames.write(&current[..current_len], last, output)?;
+        if last {
             break;
         }
-        let ct = encryptor
-            .encrypt_next(payload)
-            .map_err(|_| Error::InvalidArgument("stream too long"))?;
-        write_frame(output, FLAG_MORE, &ct)?;
         core::mem::swap(&mut current, &mut next);
         current_len = next_len;
         total += next_len as u64;
@@ -298,11 +348,29 @@ where
 
 /// A decoded stream header: what anyone reads, the KEM header, its context, and what
 /// the chunk keys derive from.
-struct ParsedHeader {
-    info: StreamInfo,
-    header: KemHeader,
-    ctx: Vec<u8>,
+pub(super) struct ParsedHeader {
+    pub(super) info: StreamInfo,
+    pub(super) header: KemHeader,
+    pub(super) ctx: Vec<u8>,
     format: HeaderBinding,
+}
+
+impl ParsedHeader {
+    /// Whether the header is format v3.
+    pub(super) fn is_v3(&self) -> bool {
+        matches!(self.format, HeaderBinding::V3)
+    }
+
+    /// The chunk keys, from a seed that passed the header's FO check.
+    pub(super) fn chunk_keys(&self, seed: &[u8; 32]) -> Result<ChunkKeys> {
+        match &self.format {
+            HeaderBinding::V2 { header_bytes } => Ok(ChunkKeys {
+                key: derive_key(seed, &self.header, &self.ctx, b"stream-aead"),
+                ad: header_ad(header_bytes),
+            }),
+            HeaderBinding::V3 => stream_v3::open_keys(&self.header, seed, &self.ctx, &self.info),
+        }
+    }
 }
 
 /// What the chunks' AD binds: the v2 header's bytes, or the v3 stream's stable fields
@@ -314,7 +382,7 @@ enum HeaderBinding {
 
 /// Reads the stream header (format v2 or v3) from `input`, leaving it positioned at the
 /// first chunk.
-fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<ParsedHeader> {
+pub(super) fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<ParsedHeader> {
     let mut start = [0u8; 8];
     if fill(input, &mut start)? != start.len() {
         return Err(EncodingError::Truncated.into());
@@ -355,7 +423,7 @@ fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<ParsedHeader> {
     r.finish()?;
     let ctx = stream_context(&stream_id);
     Ok(ParsedHeader {
-        info: StreamInfo::of(stream_id, metadata, chunk_size, &header)?,
+        info: StreamInfo::of(stream_id, metadata, chunk_size, &header, None)?,
         header,
         ctx,
         format: HeaderBinding::V2 { header_bytes },
@@ -371,63 +439,147 @@ pub fn read_stream_info<R: Read>(mut input: R) -> Result<StreamInfo> {
     read_header(&mut input).map(|parsed| parsed.info)
 }
 
-/// Reads the frames of a stream (both formats) under `keys`, writing each chunk as soon as
-/// it authenticates.
-fn open_chunks<R: Read + ?Sized, W: Write + ?Sized>(
-    keys: &ChunkKeys,
-    chunk_size: u32,
-    input: &mut R,
-    output: &mut W,
-) -> Result<()> {
-    let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
-    let mut decryptor = DecryptorBE32::from_aead(cipher, GenericArray::from_slice(&NONCE_PREFIX));
-    let max_ct = chunk_size as usize + TAG_LEN;
-    let mut frame = vec![0u8; max_ct];
-    loop {
+/// Reads a stream's frames one by one, checking their framing (a flag of 0 or 1, a
+/// ciphertext of exactly `chunk_size + 16` bytes unless last, nothing after the last) and,
+/// for a header re-wrapped after close, that the frames are its trailer's: no more than
+/// its count, and the same root, checked when the last frame is read (before its chunk is
+/// written). It computes the RFC 6962 root of the frames as they pass (O(log n) memory).
+pub(super) struct FrameReader<'t> {
+    max_ct: usize,
+    /// The current frame: 5-byte prefix (flag ‖ u32 length) ‖ ciphertext.
+    frame: Vec<u8>,
+    items: RootBuilder,
+    expected: Option<&'t Trailer>,
+}
+
+impl<'t> FrameReader<'t> {
+    pub(super) fn new(chunk_size: u32, expected: Option<&'t Trailer>) -> Self {
+        let max_ct = chunk_size as usize + TAG_LEN;
+        Self {
+            max_ct,
+            frame: Vec::with_capacity(5 + max_ct),
+            items: RootBuilder::default(),
+            expected,
+        }
+    }
+
+    /// Reads the next frame; returns whether it is the last. Any framing fault, a
+    /// truncation, a frame beyond the trailer's count or a root other than its is
+    /// `DecryptionFailed`.
+    pub(super) fn read<R: Read + ?Sized>(&mut self, input: &mut R) -> Result<bool> {
         let mut prefix = [0u8; 5];
-        let got = fill(input, &mut prefix)?;
-        if got != prefix.len() {
+        if fill(input, &mut prefix)? != prefix.len() {
             // The stream ended without a last chunk: truncated.
             return Err(Error::DecryptionFailed);
         }
         let flag = prefix[0];
         let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
         let valid_len = match flag {
-            FLAG_MORE => len == max_ct,
-            FLAG_LAST => (TAG_LEN..=max_ct).contains(&len),
+            FLAG_MORE => len == self.max_ct,
+            FLAG_LAST => (TAG_LEN..=self.max_ct).contains(&len),
             _ => false,
         };
-        if !valid_len {
+        if !valid_len || self.expected.is_some_and(|t| self.items.count() >= t.count) {
             return Err(Error::DecryptionFailed);
         }
-        if fill(input, &mut frame[..len])? != len {
+        self.frame.clear();
+        self.frame.extend_from_slice(&prefix);
+        self.frame.resize(5 + len, 0);
+        if fill(input, &mut self.frame[5..])? != len {
             return Err(Error::DecryptionFailed);
         }
+        self.items.push(&[&self.frame]);
+        let last = flag == FLAG_LAST;
+        if last {
+            if let Some(t) = self.expected {
+                if self.items.count() != t.count || self.items.root() != t.root {
+                    return Err(Error::DecryptionFailed);
+                }
+            }
+        }
+        Ok(last)
+    }
+
+    /// The current frame's ciphertext.
+    pub(super) fn ciphertext(&self) -> &[u8] {
+        &self.frame[5..]
+    }
+
+    /// The current frame, as written.
+    pub(super) fn frame(&self) -> &[u8] {
+        &self.frame
+    }
+
+    /// After the last frame: anything more is an error (nothing is silently ignored).
+    /// Returns the number of frames and their root.
+    pub(super) fn finish<R: Read + ?Sized>(self, input: &mut R) -> Result<(u64, [u8; 32])> {
+        let mut extra = [0u8; 1];
+        if fill(input, &mut extra)? != 0 {
+            return Err(EncodingError::TrailingBytes.into());
+        }
+        Ok((self.items.count(), self.items.root()))
+    }
+}
+
+/// Decrypts a stream's frames in order under `keys` (STREAM over ChaCha20-Poly1305).
+pub(super) struct ChunkDecryptor<'k> {
+    /// `None` once the last frame is decrypted (`decrypt_last` consumes it).
+    decryptor: Option<DecryptorBE32<ChaCha20Poly1305>>,
+    ad: &'k [u8; 32],
+}
+
+impl<'k> ChunkDecryptor<'k> {
+    pub(super) fn new(keys: &'k ChunkKeys) -> Self {
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+        Self {
+            decryptor: Some(DecryptorBE32::from_aead(
+                cipher,
+                GenericArray::from_slice(&NONCE_PREFIX),
+            )),
+            ad: &keys.ad,
+        }
+    }
+
+    /// The chunk of the next frame (the last one if `last`); `DecryptionFailed` if it
+    /// does not authenticate.
+    pub(super) fn open(&mut self, ciphertext: &[u8], last: bool) -> Result<Zeroizing<Vec<u8>>> {
         let payload = Payload {
-            msg: &frame[..len],
-            aad: &keys.ad,
+            msg: ciphertext,
+            aad: self.ad,
         };
-        if flag == FLAG_LAST {
-            let pt = Zeroizing::new(
-                decryptor
-                    .decrypt_last(payload)
-                    .map_err(|_| Error::DecryptionFailed)?,
-            );
-            output.write_all(&pt)?;
+        let chunk = if last {
+            let decryptor = self.decryptor.take().ok_or(Error::DecryptionFailed)?;
+            decryptor.decrypt_last(payload)
+        } else {
+            let decryptor = self.decryptor.as_mut().ok_or(Error::DecryptionFailed)?;
+            decryptor.decrypt_next(payload)
+        };
+        chunk
+            .map(Zeroizing::new)
+            .map_err(|_| Error::DecryptionFailed)
+    }
+}
+
+/// Reads the frames of a stream (both formats) under `keys`, writing each chunk as soon as
+/// it authenticates (for a re-wrapped header, the last chunk only once every frame is
+/// known to be the trailer's).
+fn open_chunks<R: Read + ?Sized, W: Write + ?Sized>(
+    keys: &ChunkKeys,
+    chunk_size: u32,
+    trailer: Option<&Trailer>,
+    input: &mut R,
+    output: &mut W,
+) -> Result<()> {
+    let mut chunks = ChunkDecryptor::new(keys);
+    let mut frames = FrameReader::new(chunk_size, trailer);
+    loop {
+        let last = frames.read(input)?;
+        output.write_all(&chunks.open(frames.ciphertext(), last)?)?;
+        if last {
             break;
         }
-        let pt = Zeroizing::new(
-            decryptor
-                .decrypt_next(payload)
-                .map_err(|_| Error::DecryptionFailed)?,
-        );
-        output.write_all(&pt)?;
     }
-    // Anything after the last chunk is an error: nothing is silently ignored.
-    let mut extra = [0u8; 1];
-    if fill(input, &mut extra)? != 0 {
-        return Err(EncodingError::TrailingBytes.into());
-    }
+    frames.finish(input)?;
     output.flush()?;
     Ok(())
 }
@@ -453,16 +605,15 @@ impl UserKey {
         after_wiping_stack(|| {
             let parsed = read_header(&mut input)?;
             let seed = decaps(&*self.material, pk, &parsed.header, &parsed.ctx)?;
-            let keys = match &parsed.format {
-                HeaderBinding::V2 { header_bytes } => ChunkKeys {
-                    key: derive_key(&seed, &parsed.header, &parsed.ctx, b"stream-aead"),
-                    ad: header_ad(header_bytes),
-                },
-                HeaderBinding::V3 => {
-                    stream_v3::open_keys(&parsed.header, &seed, &parsed.ctx, &parsed.info)?
-                }
-            };
-            open_chunks(&keys, parsed.info.chunk_size, &mut input, &mut output)?;
+            let keys = parsed.chunk_keys(&seed)?;
+            let trailer = parsed.info.trailer.as_ref();
+            open_chunks(
+                &keys,
+                parsed.info.chunk_size,
+                trailer,
+                &mut input,
+                &mut output,
+            )?;
             Ok(parsed.info)
         })
     }

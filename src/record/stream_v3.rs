@@ -7,13 +7,13 @@
 //! every chunk valid.
 //!
 //! Built: sealing under a notice (keys from before a bump open no stream sealed after it:
-//! R1) and opening. Not built: trailers and the catch-up of stored streams (§6.2, §6.3):
-//! a header's trailer flag must be 0.
+//! R1), opening, and the header of a closed stream re-wrapped with its trailer
+//! (`stream_catch_up.rs`; opening such a stream checks its frames against the trailer).
 //!
 //! Header layout: `43 43 06 03 ‖ u32 body_len ‖ u32 chunk_size ‖ bytes stream_id ‖
-//! bytes metadata ‖ metadata_hash ‖ u8 trailer (0) ‖ KEM header v3 with envelope`; the
-//! KEM context is `context("stream", stream_id, metadata_hash, key_commitment,
-//! u32 chunk_size, "")` (§5.3: the trailer digest is empty while the stream is open).
+//! bytes metadata ‖ metadata_hash ‖ u8 trailer (0, or 1 ‖ bytes trailer) ‖ KEM header v3
+//! with envelope`; the KEM context is `context("stream", stream_id, metadata_hash,
+//! key_commitment, u32 chunk_size, trailer digest or "")` (§5.3).
 
 use std::io::{Read, Write};
 
@@ -26,9 +26,10 @@ use super::envelope::{
 };
 use super::kem::{context, KemHeader};
 use super::stream::{check_arguments, frame_header, seal_chunks, ChunkKeys, StreamInfo};
+use super::trailer::{Trailer, TrailerKind};
 use crate::abe::PublicKey;
 use crate::encoding::{Reader, Writer, FORMAT_VERSION_V3};
-use crate::error::Result;
+use crate::error::{EncodingError, Result};
 use crate::hash::dst;
 use crate::policy::VersionedPolicy;
 use crate::secret::random_seed;
@@ -36,13 +37,16 @@ use crate::secret::random_seed;
 /// The purpose string of a stream's body key (§5.3).
 const STREAM_BODY: &[u8] = b"stream-body";
 
-/// The KEM context of a v3 stream (§5.3).
+/// The KEM context of a v3 stream (§5.3): its last part is the trailer's digest for a
+/// header re-wrapped after close, empty for a stream as sealed.
 fn stream_context(
     stream_id: &[u8],
     metadata_hash: &[u8; 32],
     key_commitment: &[u8; 32],
     chunk_size: u32,
+    trailer: Option<&Trailer>,
 ) -> Vec<u8> {
+    let trailer_digest = trailer.map(Trailer::digest);
     context(
         b"stream",
         &[
@@ -50,7 +54,7 @@ fn stream_context(
             metadata_hash,
             key_commitment,
             &chunk_size.to_be_bytes(),
-            b"",
+            trailer_digest.as_ref().map_or(&[][..], |d| &d[..]),
         ],
     )
 }
@@ -89,20 +93,80 @@ fn keys(
 }
 
 /// Decodes the body of a v3 stream header (after the object header, the body length and
-/// the checked chunk size): the metadata hash must be the metadata's, the trailer flag 0
-/// (`NonCanonical` otherwise), the policy guarded. Returns the public info, the KEM
-/// header and its context.
+/// the checked chunk size): the metadata hash must be the metadata's, a trailer (if any)
+/// a stream trailer with the header's id and key commitment, the policy guarded
+/// (`NonCanonical` otherwise). Returns the public info, the KEM header and its context.
 pub(super) fn read_body(
     chunk_size: u32,
     mut r: Reader<'_>,
 ) -> Result<(StreamInfo, KemHeader, Vec<u8>)> {
-    let f = OpenHeaderFields::read(&mut r)?;
+    let f = OpenHeaderFields::read(&mut r, Some(TrailerKind::Stream))?;
     let (header, ctx) = KemHeader::read_v3_enveloped(&mut r, |commitment| {
-        stream_context(&f.id, &f.metadata_hash, commitment, chunk_size)
+        stream_context(
+            &f.id,
+            &f.metadata_hash,
+            commitment,
+            chunk_size,
+            f.trailer.as_ref(),
+        )
     })?;
     r.finish()?;
-    let info = StreamInfo::of(f.id, f.metadata, chunk_size, &header)?;
+    if let Some(trailer) = &f.trailer {
+        let commitment = header.envelope.as_ref().map(|e| e.key_commitment);
+        if commitment != Some(trailer.key_commitment) {
+            return Err(EncodingError::NonCanonical.into());
+        }
+    }
+    let info = StreamInfo::of(f.id, f.metadata, chunk_size, &header, f.trailer)?;
     Ok((info, header, ctx))
+}
+
+/// The encoding of a v3 stream header.
+fn encode_header(
+    chunk_size: u32,
+    stream_id: &[u8],
+    metadata: &[u8],
+    trailer: Option<&Trailer>,
+    header: &KemHeader,
+) -> Vec<u8> {
+    let mut body = Writer::raw();
+    body.u32(chunk_size);
+    body.bytes(stream_id);
+    body.bytes(metadata);
+    body.fixed(&metadata_hash(metadata));
+    match trailer {
+        // A stream as sealed: open while it is written.
+        None => body.u8(0),
+        Some(trailer) => {
+            body.u8(1);
+            body.bytes(&trailer.to_bytes());
+        }
+    }
+    header.write(&mut body);
+    frame_header(FORMAT_VERSION_V3, &body.finish())
+}
+
+/// A v3 stream header that wraps `body_key` under `versioned` for the notice of
+/// `notice_serial`, with `trailer` for a header re-wrapped after close. Returns its
+/// encoding and the chunk keys.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn wrap<G: RngCore + CryptoRng + ?Sized>(
+    pk: &PublicKey,
+    versioned: &VersionedPolicy,
+    notice_serial: u64,
+    (stream_id, metadata, chunk_size): (&[u8], &[u8], u32),
+    trailer: Option<&Trailer>,
+    body_key: &BodyKey,
+    rng: &mut G,
+) -> Result<(Vec<u8>, ChunkKeys)> {
+    let meta_hash = metadata_hash(metadata);
+    let commitment = key_commitment(body_key);
+    let ctx = stream_context(stream_id, &meta_hash, &commitment, chunk_size, trailer);
+    let seed = random_seed(rng);
+    let header = encaps_v3(pk, versioned, (notice_serial, 0), &ctx, &seed, body_key)?;
+    let bytes = encode_header(chunk_size, stream_id, metadata, trailer, &header);
+    let keys = keys(body_key, stream_id, &commitment, chunk_size, &meta_hash);
+    Ok((bytes, keys))
 }
 
 /// The chunk keys of a decoded v3 stream whose seed passed the FO check: unwraps `K_b`,
@@ -143,20 +207,8 @@ where
 {
     check_arguments(chunk_size, stream_id, metadata)?;
     let body_key: BodyKey = random_seed(rng);
-    let meta_hash = metadata_hash(metadata);
-    let commitment = key_commitment(&body_key);
-    let ctx = stream_context(stream_id, &meta_hash, &commitment, chunk_size);
-    let seed = random_seed(rng);
-    let header = encaps_v3(pk, versioned, (notice_serial, 0), &ctx, &seed, &body_key)?;
-    let mut body = Writer::raw();
-    body.u32(chunk_size);
-    body.bytes(stream_id);
-    body.bytes(metadata);
-    body.fixed(&meta_hash);
-    // No trailer: the stream is being written (trailers come with the catch-up).
-    body.u8(0);
-    header.write(&mut body);
-    output.write_all(&frame_header(FORMAT_VERSION_V3, &body.finish()))?;
-    let keys = keys(&body_key, stream_id, &commitment, chunk_size, &meta_hash);
+    let stream = (stream_id, metadata, chunk_size);
+    let (header, keys) = wrap(pk, versioned, notice_serial, stream, None, &body_key, rng)?;
+    output.write_all(&header)?;
     seal_chunks(&keys, chunk_size, input, output)
 }

@@ -24,6 +24,7 @@ mod chain_entry;
 mod issue;
 mod notice;
 mod seal;
+mod stream_catch_up;
 mod verify;
 
 #[cfg(test)]

@@ -16,4 +16,5 @@ mod hops;
 mod session_attacks;
 mod sessions;
 mod stream_attacks;
+mod stream_catch_up;
 mod streams;

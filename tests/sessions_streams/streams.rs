@@ -359,6 +359,14 @@ fn read_stream_info_reads_only_the_public_header() {
     let data = payload(20);
     let stream = seal_with(b"mri-9", b"series 3", 8, &data, 8);
     let (h, _) = frames(&stream);
+    // The header digest is the KEM header's: the same for the same stream, another for
+    // another sealing of the same payload.
+    let header_digest = read_stream_info(&stream[..]).unwrap().header_digest;
+    let again = seal_with(b"mri-9", b"series 3", 8, &data, 9);
+    assert_ne!(
+        read_stream_info(&again[..]).unwrap().header_digest,
+        header_digest
+    );
     let expected = StreamInfo {
         stream_id: b"mri-9".to_vec(),
         metadata: b"series 3".to_vec(),
@@ -369,6 +377,9 @@ fn read_stream_info_reads_only_the_public_header() {
             (Attribute::new("role:radiologist").unwrap(), 0),
             (Attribute::new("dept:imaging").unwrap(), 0),
         ],
+        authority: fixture().authority.public_key().id(),
+        header_digest,
+        trailer: None,
     };
     assert_eq!(read_stream_info(&stream[..]).unwrap(), expected);
     // The header alone is enough; nothing after it is read or checked.

@@ -20,7 +20,7 @@ fn tags_are_versioned_short_and_distinct() {
             assert!(!a.starts_with(b) && !b.starts_with(a));
         }
     }
-    assert_eq!(dst::ALL.len(), 39);
+    assert_eq!(dst::ALL.len(), 41);
 }
 
 #[test]

@@ -1,0 +1,226 @@
+//! Catch-up of stored streams (`docs/revocation-v3.md` §6.3), and the trailer that lets it
+//! happen: a closed stream's header is **re-wrapped** at newer versions with its trailer
+//! (the chunks stay byte for byte, the authority never sees them decrypted), or the stream
+//! is **re-encrypted whole** under a fresh stream key (when it was still being written at
+//! the revocation, or is format v2).
+//!
+//! The authority opens the old header through the ordinary constant-time path with a
+//! one-stream key for exactly its (name, version) pairs and the holder guard (§9.3), like
+//! the catch-up of records (`rewrap.rs`).
+
+use std::io::{Read, Write};
+
+use rand_core::{CryptoRng, RngCore};
+
+use super::envelope::{unwrap_committed_key, BodyKey};
+use super::kem::{decaps, KemHeader};
+use super::stream::{read_header, ChunkDecryptor, FrameReader, FrameWriter, StreamInfo};
+use super::stream_v3;
+use super::trailer::{Trailer, TrailerKind};
+use crate::abe::Authority;
+use crate::ct::after_wiping_stack;
+use crate::error::{Error, Result};
+use crate::policy::VersionedPolicy;
+use crate::secret::random_seed;
+
+/// Computes the trailer of a format v3 stream from its bytes (no key is needed): the
+/// header's digest and key commitment, and the count and RFC 6962 root of its frames
+/// (`docs/formats.md`, "Trailer (v3)"). The sealer logs it when the stream is closed
+/// ([`Entry::for_stream_close`](crate::Entry::for_stream_close)); the authority re-wraps
+/// the header with it at a revocation
+/// ([`Authority::rewrap_stream`](crate::Authority::rewrap_stream)). For a stream whose
+/// header was re-wrapped already, the frames are checked against the trailer it carries,
+/// which is returned.
+///
+/// ```
+/// # use cipherchart::{seal_stream_with_notice, stream_trailer, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
+/// # let mut rng = rand_core::OsRng;
+/// # let authority = Authority::setup(&mut rng);
+/// # let notice_key = BlsSigningKey::generate(&mut rng);
+/// # let notice = VersionNotice::sign(&notice_key, &NoticeFields {
+/// #     authority: authority.public_key().id(), statement_serial: 0, serial: 1_800_000_000,
+/// #     issued_at: 1_800_000_000, not_after: 1_800_003_600, bump_count: 0,
+/// #     bump_head: [0; 32], versions: vec![],
+/// # })?.verify(&notice_key.public_key(), 1_800_000_000, None)?;
+/// let policy = Policy::parse("role:radiologist")?;
+/// let mut sealed = Vec::new();
+/// seal_stream_with_notice(authority.public_key(), &notice, &policy, b"mri-9", b"",
+///     1024, &[7u8; 3000][..], &mut sealed, &mut rng)?;
+/// let trailer = stream_trailer(&sealed[..])?;
+/// assert_eq!((trailer.id(), trailer.count()), (&b"mri-9"[..], 3));
+/// # Ok::<(), cipherchart::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a format v2 stream (it has no trailer: its catch-up is
+/// [`Authority::reencrypt_stream`](crate::Authority::reencrypt_stream));
+/// [`Error::InvalidEncoding`] for a malformed header or bytes after the last frame;
+/// [`Error::DecryptionFailed`] for a malformed or truncated frame, or frames other than a
+/// re-wrapped header's trailer; [`Error::Io`] if reading fails.
+pub fn stream_trailer<R: Read>(mut input: R) -> Result<Trailer> {
+    let parsed = read_header(&mut input)?;
+    if !parsed.is_v3() {
+        return Err(Error::InvalidArgument(
+            "a format v2 stream has no trailer: re-encrypt it",
+        ));
+    }
+    let carried = parsed.info.trailer.as_ref();
+    let mut frames = FrameReader::new(parsed.info.chunk_size, carried);
+    while !frames.read(&mut input)? {}
+    let (count, root) = frames.finish(&mut input)?;
+    if let Some(carried) = carried {
+        return Ok(carried.clone());
+    }
+    Ok(Trailer {
+        kind: TrailerKind::Stream,
+        id: parsed.info.stream_id,
+        header_digest: parsed.header.digest,
+        key_commitment: commitment_of(&parsed.header)?,
+        count,
+        root,
+    })
+}
+
+/// The key commitment of a v3 header's envelope.
+fn commitment_of(header: &KemHeader) -> Result<[u8; 32]> {
+    header
+        .envelope
+        .as_ref()
+        .map(|e| e.key_commitment)
+        .ok_or(Error::DecryptionFailed)
+}
+
+/// What the catch-up of one stream re-seals at: the header's policy at the notice's
+/// versions and the notice's serial, or the caller's refusal (wrong authority, a version
+/// or serial that would go back).
+pub(crate) type Target<'a> = dyn FnOnce(&KemHeader) -> Result<(VersionedPolicy, u64)> + 'a;
+
+impl Authority {
+    /// Re-wraps a closed v3 stream's header at `target`'s versions with `trailer`,
+    /// copying the frames byte for byte and checking them against it.
+    pub(crate) fn rewrap_stream_to<R, W, G>(
+        &self,
+        input: &mut R,
+        trailer: &Trailer,
+        target: Box<Target<'_>>,
+        output: &mut W,
+        rng: &mut G,
+    ) -> Result<StreamInfo>
+    where
+        R: Read + ?Sized,
+        W: Write + ?Sized,
+        G: RngCore + CryptoRng + ?Sized,
+    {
+        after_wiping_stack(|| {
+            let parsed = read_header(input)?;
+            if !parsed.is_v3() {
+                return Err(Error::InvalidArgument(
+                    "a format v2 stream is caught up by re-encryption",
+                ));
+            }
+            let info = &parsed.info;
+            let its_own = match &info.trailer {
+                // Re-wrapped before: its trailer stays.
+                Some(carried) => carried == trailer,
+                None => {
+                    trailer.kind == TrailerKind::Stream
+                        && trailer.id == info.stream_id
+                        && trailer.header_digest == parsed.header.digest
+                        && Some(trailer.key_commitment)
+                            == parsed.header.envelope.as_ref().map(|e| e.key_commitment)
+                }
+            };
+            if !its_own {
+                return Err(Error::InvalidArgument("not this stream's trailer"));
+            }
+            let (policy, serial) = target(&parsed.header)?;
+            let body_key = self.stream_key(&parsed.header, &parsed.ctx, rng)?;
+            let (header, _) = stream_v3::wrap(
+                self.public_key(),
+                &policy,
+                serial,
+                (&info.stream_id, &info.metadata, info.chunk_size),
+                Some(trailer),
+                &body_key,
+                rng,
+            )?;
+            output.write_all(&header)?;
+            let mut frames = FrameReader::new(info.chunk_size, Some(trailer));
+            loop {
+                let last = frames.read(input)?;
+                output.write_all(frames.frame())?;
+                if last {
+                    break;
+                }
+            }
+            frames.finish(input)?;
+            output.flush()?;
+            read_header(&mut &header[..]).map(|p| p.info)
+        })
+    }
+
+    /// Re-encrypts a stream (v2 or v3) whole at `target`'s versions under a fresh stream
+    /// key: same id, metadata and chunk size, no trailer (the result is an ordinary closed
+    /// stream, anchored like a sealer's).
+    pub(crate) fn reencrypt_stream_to<R, W, G>(
+        &self,
+        input: &mut R,
+        target: Box<Target<'_>>,
+        output: &mut W,
+        rng: &mut G,
+    ) -> Result<StreamInfo>
+    where
+        R: Read + ?Sized,
+        W: Write + ?Sized,
+        G: RngCore + CryptoRng + ?Sized,
+    {
+        after_wiping_stack(|| {
+            let parsed = read_header(input)?;
+            let (policy, serial) = target(&parsed.header)?;
+            let key = self.one_record_key(&parsed.header.policy, rng)?;
+            let seed = decaps(&key, self.public_key(), &parsed.header, &parsed.ctx)
+                .map_err(|_| Error::DecryptionFailed)?;
+            let old_keys = parsed.chunk_keys(&seed)?;
+            let info = &parsed.info;
+            let body_key: BodyKey = random_seed(rng);
+            let stream = (&info.stream_id[..], &info.metadata[..], info.chunk_size);
+            let (header, new_keys) = stream_v3::wrap(
+                self.public_key(),
+                &policy,
+                serial,
+                stream,
+                None,
+                &body_key,
+                rng,
+            )?;
+            output.write_all(&header)?;
+            let mut frames = FrameReader::new(info.chunk_size, info.trailer.as_ref());
+            let mut chunks = ChunkDecryptor::new(&old_keys);
+            let mut sealed = FrameWriter::new(&new_keys);
+            loop {
+                let last = frames.read(input)?;
+                let chunk = chunks.open(frames.ciphertext(), last)?;
+                sealed.write(&chunk, last, output)?;
+                if last {
+                    break;
+                }
+            }
+            frames.finish(input)?;
+            output.flush()?;
+            read_header(&mut &header[..]).map(|p| p.info)
+        })
+    }
+
+    /// The stream key `K_b` of a v3 header, through a one-stream key.
+    fn stream_key<G: RngCore + CryptoRng + ?Sized>(
+        &self,
+        header: &KemHeader,
+        ctx: &[u8],
+        rng: &mut G,
+    ) -> Result<BodyKey> {
+        let key = self.one_record_key(&header.policy, rng)?;
+        let seed =
+            decaps(&key, self.public_key(), header, ctx).map_err(|_| Error::DecryptionFailed)?;
+        Ok(unwrap_committed_key(header, &seed, ctx)?.0)
+    }
+}
