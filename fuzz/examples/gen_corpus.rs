@@ -431,6 +431,16 @@ fn main() -> Res {
     let mut opened = Vec::new();
     f.alice.open_stream(pk, &sealed[..], &mut opened)?;
     assert_eq!(opened, payload);
+    // The same stream closed and re-wrapped with its trailer (under the same notice, so the
+    // fixture's key still opens it): mutations reach the carried trailer and the root check.
+    let trailer = cipherchart::stream_trailer(&sealed[..])?;
+    let mut rewrapped = Vec::new();
+    f.authority
+        .rewrap_stream(&sealed[..], &trailer, &notices[0], &mut rewrapped, &mut rng)?;
+    let mut opened = Vec::new();
+    f.alice.open_stream(pk, &rewrapped[..], &mut opened)?;
+    assert_eq!(opened, payload);
     out.put("stream", "v3_three_chunks", sealed)?;
+    out.put("stream", "v3_rewrapped", rewrapped)?;
     Ok(())
 }

@@ -308,11 +308,16 @@ fn the_v3_stream_header_decoder_refuses_every_rule_and_binds_every_field() {
     let mut b = s.clone();
     b[hash_at] ^= 1;
     refused(&b, "metadata hash not the metadata's");
-    for flag in [1, 2, 0xff] {
+    for flag in [2, 0xff] {
         let mut b = s.clone();
         b[trailer_at] = flag;
-        refused(&b, "a trailer (not built) or a flag other than 0 or 1");
+        refused(&b, "a trailer flag other than 0 or 1");
     }
+    // Flag 1 must be followed by a trailer: here the KEM header's bytes are read as one
+    // (its first four bytes as the trailer's length), and refused.
+    let mut b = s.clone();
+    b[trailer_at] = 1;
+    assert_eq!(code(read_stream_info(&b[..])), "invalid_encoding");
     // Chunk sizes out of range are a bad length, as in v2.
     for size in [0u32, 16 * 1024 * 1024 + 1] {
         let mut b = s.clone();

@@ -9,12 +9,15 @@
 //! opened with a secret key: the unwrap of the stream key and every chunk), and format v3
 //! re-encryption: a v3 re-key from a secret delegation key (its key id from the secret
 //! `K0`, the v3 capsule and blinding), the proxy's v3 transform with a secret re-key, and
-//! opening a record through two v3 hops with a secret key.
+//! opening a record through two v3 hops with a secret key; and the catch-up of a stream
+//! (re-wrapping a closed v3 stream's header from the poisoned master key: the one-stream
+//! key, the unwrap of the stream key and its new wrap; re-encrypting a stream whole: every
+//! chunk decrypted under the old secret `K_body` and sealed under a fresh one).
 
 use cipherchart::{
-    seal_stream_with_notice, seal_with_notice, start_session_with_notice, Attribute, Authority, BlsSigningKey,
-    NoticeFields, Policy, PublicKey, SealedRecord, SessionHeader, SessionRecord, UserKey,
-    VerifiedNotice, VersionNotice,
+    seal_stream_with_notice, seal_with_notice, start_session_with_notice, stream_trailer,
+    Attribute, Authority, BlsSigningKey, NoticeFields, Policy, PublicKey, SealedRecord,
+    SessionHeader, SessionRecord, Trailer, UserKey, VerifiedNotice, VersionNotice,
 };
 use rand_chacha::ChaCha20Rng;
 
@@ -40,6 +43,8 @@ pub fn cases() -> Vec<Case> {
         case("api_rekey_under", Kind::Clean, 9, api_rekey_under),
         case("api_reencrypt_v3", Kind::Clean, 9, api_reencrypt_v3),
         case("api_open_v3_hops", Kind::Clean, 10, api_open_v3_hops),
+        case("api_rewrap_stream", Kind::Clean, 9, api_rewrap_stream),
+        case("api_reencrypt_stream", Kind::Clean, 9, api_reencrypt_stream),
     ]
 }
 
@@ -141,7 +146,12 @@ fn api_open_v3(rng: &mut ChaCha20Rng) {
 }
 
 #[inline(never)]
-fn op_api_session_v3(key: &UserKey, pk: &PublicKey, h: &SessionHeader, r: &SessionRecord) -> Vec<u8> {
+fn op_api_session_v3(
+    key: &UserKey,
+    pk: &PublicKey,
+    h: &SessionHeader,
+    r: &SessionRecord,
+) -> Vec<u8> {
     key.open_session(pk, h)
         .and_then(|o| o.open(r))
         .unwrap_or_default()
@@ -356,4 +366,87 @@ fn api_open_v3_hops(rng: &mut ChaCha20Rng) {
         return;
     };
     output(op_api_open_v3_hops(&surgeon, &pk, &hop2));
+}
+
+/// A closed v3 stream under `n` (three chunks of 16 bytes and a last one of 8), sealed
+/// with a public RNG (the stream is public).
+fn stream_under(pk: &PublicKey, n: &VerifiedNotice, rng: &mut ChaCha20Rng) -> Option<Vec<u8>> {
+    let policy = Policy::parse("role:nurse").ok()?;
+    let mut sealed = Vec::new();
+    seal_stream_with_notice(
+        pk,
+        n,
+        &policy,
+        b"ecg-1",
+        b"lead II",
+        16,
+        &b"ECG lead II, 250 Hz, 40 samples of 8 bit"[..],
+        &mut sealed,
+        rng,
+    )
+    .ok()?;
+    Some(sealed)
+}
+
+#[inline(never)]
+fn op_api_rewrap_stream(
+    a: &Authority,
+    stream: &[u8],
+    trailer: &Trailer,
+    n: &VerifiedNotice,
+    rng: &mut SecretRng<'_>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    match a.rewrap_stream(stream, trailer, n, &mut out, rng) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
+}
+fn api_rewrap_stream(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(n0), Some(n1)) = (notice(&pk, 0, rng), notice(&pk, 1, rng)) else {
+        return;
+    };
+    let Some(stream) = stream_under(&pk, &n0, rng) else {
+        return;
+    };
+    let Ok(trailer) = stream_trailer(&stream[..]) else {
+        return;
+    };
+    output(op_api_rewrap_stream(
+        &a,
+        &stream,
+        &trailer,
+        &n1,
+        &mut SecretRng(rng),
+    ));
+}
+
+#[inline(never)]
+fn op_api_reencrypt_stream(
+    a: &Authority,
+    stream: &[u8],
+    n: &VerifiedNotice,
+    rng: &mut SecretRng<'_>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    match a.reencrypt_stream(stream, n, &mut out, rng) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
+}
+fn api_reencrypt_stream(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(n0), Some(n1)) = (notice(&pk, 0, rng), notice(&pk, 1, rng)) else {
+        return;
+    };
+    let Some(stream) = stream_under(&pk, &n0, rng) else {
+        return;
+    };
+    output(op_api_reencrypt_stream(
+        &a,
+        &stream,
+        &n1,
+        &mut SecretRng(rng),
+    ));
 }
