@@ -23,6 +23,11 @@
 //! - `revocation/streams/*`: a 1 MiB stream in 64 KiB chunks sealed and opened in format
 //!   v2 (`seal_v2`, `open_v2`) and v3 under the notice above (`seal_v3`, `open_v3`): the
 //!   same KEM and chunk cipher, a wrapped stream key in v3, so they should match.
+//! - `revocation/stream_catch_up/*`: the catch-up of that 1 MiB v3 stream (sealed under
+//!   n1) to n2 (which bumps `dept:icu`): `trailer` (what a sealer computes at close, no
+//!   key), `rewrap` (a new header with the trailer, 16 frames copied and hashed, no chunk
+//!   decrypted), `reencrypt` (every chunk decrypted and sealed again under a fresh key),
+//!   and `open_rewrapped` (an opener's cost with the trailer check) against `open_v3`.
 //!
 //! Run: `cargo bench --bench revocation` (about two minutes). Every fixture is opened and
 //! checked before any timing.
@@ -36,8 +41,9 @@ use std::hint::black_box;
 
 use cipherchart::limits::DEFAULT_CHUNK_SIZE;
 use cipherchart::{
-    seal, seal_stream_with_chunk_size, seal_stream_with_notice, seal_with_notice, Attribute,
-    Authority, BlsSigningKey, NoticeFields, Policy, SealedRecord, VerifiedNotice, VersionNotice,
+    seal, seal_stream_with_chunk_size, seal_stream_with_notice, seal_with_notice, stream_trailer,
+    Attribute, Authority, BlsSigningKey, NoticeFields, Policy, SealedRecord, VerifiedNotice,
+    VersionNotice,
 };
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
 
@@ -280,10 +286,96 @@ fn bench_streams(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_stream_catch_up(c: &mut Criterion) {
+    let mut group = c.benchmark_group("revocation/stream_catch_up");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(0x2e06);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let n1 = notice(&authority, &notice_key, T0 + 60, 1);
+    let n2 = VersionNotice::sign(
+        &notice_key,
+        &NoticeFields {
+            authority: pk.id(),
+            statement_serial: 0,
+            serial: T0 + 120,
+            issued_at: T0 + 120,
+            not_after: T0 + 3720,
+            bump_count: 2,
+            bump_head: [2; 32],
+            versions: vec![
+                (Attribute::new("dept:icu").unwrap(), 1),
+                (Attribute::new("role:nurse").unwrap(), 1),
+            ],
+        },
+    )
+    .unwrap()
+    .verify(&notice_key.public_key(), T0 + 120, None)
+    .unwrap();
+    let policy = Policy::parse(POLICY).unwrap();
+    let data = vec![0x5a; 1 << 20];
+    let mut stream = Vec::with_capacity(data.len() + 4096);
+    seal_stream_with_notice(
+        pk,
+        &n1,
+        &policy,
+        b"s",
+        b"ecg",
+        DEFAULT_CHUNK_SIZE,
+        &data[..],
+        &mut stream,
+        &mut rng,
+    )
+    .unwrap();
+    let trailer = stream_trailer(&stream[..]).unwrap();
+    let rewrap = |rng: &mut _| {
+        let mut out = Vec::with_capacity(stream.len() + 4096);
+        authority
+            .rewrap_stream(&stream[..], &trailer, &n2, &mut out, rng)
+            .unwrap();
+        out
+    };
+    let reencrypt = |rng: &mut _| {
+        let mut out = Vec::with_capacity(stream.len() + 4096);
+        authority
+            .reencrypt_stream(&stream[..], &n2, &mut out, rng)
+            .unwrap();
+        out
+    };
+    let rewrapped = rewrap(&mut rng);
+    let (old, current) = (
+        authority.issue_key_under(&n1, &NURSE, &mut rng).unwrap(),
+        authority.issue_key_under(&n2, &NURSE, &mut rng).unwrap(),
+    );
+    let open = |key: &cipherchart::UserKey, stream: &[u8]| {
+        let mut out = Vec::with_capacity(data.len());
+        key.open_stream(pk, stream, &mut out).unwrap();
+        out
+    };
+    assert_eq!(open(&current, &rewrapped), data);
+    assert_eq!(open(&current, &reencrypt(&mut rng)), data);
+    assert!(old
+        .open_stream(pk, &rewrapped[..], std::io::sink())
+        .is_err());
+    assert_eq!(open(&old, &stream), data);
+    group.bench_function("trailer", |b| {
+        b.iter(|| stream_trailer(black_box(&stream[..])).unwrap())
+    });
+    group.bench_function("rewrap", |b| b.iter(|| rewrap(&mut rng)));
+    group.bench_function("reencrypt", |b| b.iter(|| reencrypt(&mut rng)));
+    group.bench_function("open_v3", |b| b.iter(|| open(&old, black_box(&stream))));
+    group.bench_function("open_rewrapped", |b| {
+        b.iter(|| open(&current, black_box(&rewrapped)))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion_config();
-    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000, bench_hops, bench_streams
+    targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000, bench_hops, bench_streams,
+        bench_stream_catch_up
 }
 
 fn main() {

@@ -193,7 +193,7 @@ fn main() -> Result<()> {
         )?;
     }
 
-    revocation_step(&authority, &policy, &readings, &ecg)
+    revocation_step(&authority, &policy, &readings, &ecg, &sealed)
 }
 
 /// Step 4: a researcher leaves. The authority's notice service bumps `role:researcher`;
@@ -201,11 +201,15 @@ fn main() -> Result<()> {
 /// under the notice (format v3), so the departed researcher's key opens nothing sealed
 /// from then on, while the remaining researcher opens with a key issued under the notice
 /// and the physicians, whose names were not bumped, keep theirs (`docs/revocation.md`).
+/// The stored waveform of step 3 is caught up too: it is format v2, so the authority
+/// re-encrypts it whole under the notice (a closed v3 stream would only have its header
+/// re-wrapped), and the departed researcher's key stops opening the stored copy.
 fn revocation_step(
     authority: &Authority,
     policy: &Policy,
     readings: &[Reading],
     ecg: &[u8],
+    stored: &[u8],
 ) -> Result<()> {
     let mut rng = OsRng;
     let pk = authority.public_key();
@@ -283,6 +287,31 @@ fn revocation_step(
         "departed researcher",
         departed
             .open_stream(pk, &stream[..], std::io::sink())
+            .map(|_| ()),
+    )?;
+
+    // The stored 08:00 waveform: selected by the notice, caught up by the authority.
+    let before = cipherchart::read_stream_info(stored)?;
+    if !before.needs_catch_up(&notice) {
+        return Err("the stored waveform should need a catch-up".into());
+    }
+    let mut caught_up = Vec::new();
+    let after = authority.reencrypt_stream(stored, &notice, &mut caught_up, &mut rng)?;
+    println!(
+        "   stored 08:00 waveform caught up: re-encrypted under notice {} ({} B)",
+        after.notice_serial.unwrap_or_default(),
+        thousands(caught_up.len())
+    );
+    let mut waveform = Vec::with_capacity(ecg.len());
+    remaining.open_stream(pk, &caught_up[..], &mut waveform)?;
+    if waveform != ecg {
+        return Err("the caught-up waveform differs from the original".into());
+    }
+    println!("   ✓ {:<22} the caught-up waveform", "researcher (new key)");
+    expect_denied(
+        "departed researcher",
+        departed
+            .open_stream(pk, &caught_up[..], std::io::sink())
             .map(|_| ()),
     )?;
     Ok(())
