@@ -17,4 +17,5 @@ mod session_attacks;
 mod sessions;
 mod stream_attacks;
 mod stream_catch_up;
+mod stream_catch_up_attacks;
 mod streams;

@@ -24,8 +24,9 @@ use crate::common::{key, rng, NoticeService};
 const GUARD: &str = "cipherchart:key-holder";
 const MIB: usize = 1024 * 1024;
 
-/// The largest single allocation made on the current thread while a closure runs.
-mod alloc_probe {
+/// The largest single allocation made on the current thread while a closure runs (and,
+/// for `stream_catch_up_attacks`, the peak of the bytes it held at once).
+pub(crate) mod alloc_probe {
     #![allow(unsafe_code)]
 
     use std::alloc::{GlobalAlloc, Layout, System};
@@ -37,6 +38,8 @@ mod alloc_probe {
     thread_local! {
         static ON: Cell<bool> = const { Cell::new(false) };
         static LARGEST: Cell<usize> = const { Cell::new(0) };
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
     }
 
     fn note(size: usize) {
@@ -47,23 +50,39 @@ mod alloc_probe {
         });
     }
 
+    /// Bytes allocated (positive) or freed (negative) on a recording thread.
+    fn live(delta: isize) {
+        let _ = ON.try_with(|on| {
+            if on.get() {
+                let _ = LIVE.try_with(|l| {
+                    let now = l.get() + delta;
+                    l.set(now);
+                    let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
+                });
+            }
+        });
+    }
+
     // SAFETY: every method forwards its arguments unchanged to `System`, which upholds
     // the `GlobalAlloc` contract; `note` only reads and writes two const-initialised
     // thread-local cells (no allocation, no re-entry).
     unsafe impl GlobalAlloc for Probe {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
             note(layout.size());
+            live(layout.size() as isize);
             // SAFETY: the caller's contract for `alloc` is passed on unchanged.
             unsafe { System.alloc(layout) }
         }
 
         unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
             note(layout.size());
+            live(layout.size() as isize);
             // SAFETY: as `alloc`.
             unsafe { System.alloc_zeroed(layout) }
         }
 
         unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            live(-(layout.size() as isize));
             // SAFETY: `ptr` was allocated by `System` with `layout` (every allocation
             // goes through this forwarder).
             unsafe { System.dealloc(ptr, layout) }
@@ -71,6 +90,7 @@ mod alloc_probe {
 
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
             note(new_size);
+            live(new_size as isize - layout.size() as isize);
             // SAFETY: as `dealloc` for `ptr` and `layout`; `new_size` as the caller gave it.
             unsafe { System.realloc(ptr, layout, new_size) }
         }
@@ -87,6 +107,20 @@ mod alloc_probe {
         let r = f();
         ON.with(|o| o.set(false));
         (r, LARGEST.with(|m| m.get()))
+    }
+
+    /// Runs `f`; returns its result, the largest single allocation, and the peak of the
+    /// bytes it held at once on this thread (allocated minus freed since `f` began; memory
+    /// freed that was allocated before only lowers the count).
+    pub fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+        LARGEST.with(|m| m.set(0));
+        LIVE.with(|l| l.set(0));
+        PEAK.with(|p| p.set(0));
+        ON.with(|o| o.set(true));
+        let r = f();
+        ON.with(|o| o.set(false));
+        let peak = PEAK.with(|p| p.get()).max(0) as usize;
+        (r, LARGEST.with(|m| m.get()), peak)
     }
 }
 
