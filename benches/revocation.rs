@@ -339,7 +339,7 @@ fn bench_stream_catch_up(c: &mut Criterion) {
     let reencrypt = |rng: &mut _| {
         let mut out = Vec::with_capacity(stream.len() + 4096);
         authority
-            .reencrypt_stream(&stream[..], &n2, &mut out, rng)
+            .reencrypt_stream(&stream[..], Some(&trailer), &n2, &mut out, rng)
             .unwrap();
         out
     };

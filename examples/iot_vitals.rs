@@ -296,7 +296,7 @@ fn revocation_step(
         return Err("the stored waveform should need a catch-up".into());
     }
     let mut caught_up = Vec::new();
-    let after = authority.reencrypt_stream(stored, &notice, &mut caught_up, &mut rng)?;
+    let after = authority.reencrypt_stream(stored, None, &notice, &mut caught_up, &mut rng)?;
     println!(
         "   stored 08:00 waveform caught up: re-encrypted under notice {} ({} B)",
         after.notice_serial.unwrap_or_default(),

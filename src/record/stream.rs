@@ -441,9 +441,13 @@ pub fn read_stream_info<R: Read>(mut input: R) -> Result<StreamInfo> {
 
 /// Reads a stream's frames one by one, checking their framing (a flag of 0 or 1, a
 /// ciphertext of exactly `chunk_size + 16` bytes unless last, nothing after the last) and,
-/// for a header re-wrapped after close, that the frames are its trailer's: no more than
-/// its count, and the same root, checked when the last frame is read (before its chunk is
-/// written). It computes the RFC 6962 root of the frames as they pass (O(log n) memory).
+/// for a header re-wrapped after close, that the frames are its trailer's: the trailer's
+/// count fixes which frame is the last (a frame at another place with the other flag is
+/// refused before its bytes are read), and its root is checked when the last frame is read
+/// (before its chunk is written). It computes the RFC 6962 root of the frames as they pass
+/// (O(log n) memory), and its buffer grows as a frame's bytes arrive: neither the header's
+/// chunk size nor a frame's declared length buys memory before the bytes do (outside
+/// review of the stream catch-up, SC-38).
 pub(super) struct FrameReader<'t> {
     max_ct: usize,
     /// The current frame: 5-byte prefix (flag ‖ u32 length) ‖ ciphertext.
@@ -454,18 +458,17 @@ pub(super) struct FrameReader<'t> {
 
 impl<'t> FrameReader<'t> {
     pub(super) fn new(chunk_size: u32, expected: Option<&'t Trailer>) -> Self {
-        let max_ct = chunk_size as usize + TAG_LEN;
         Self {
-            max_ct,
-            frame: Vec::with_capacity(5 + max_ct),
+            max_ct: chunk_size as usize + TAG_LEN,
+            frame: Vec::new(),
             items: RootBuilder::default(),
             expected,
         }
     }
 
     /// Reads the next frame; returns whether it is the last. Any framing fault, a
-    /// truncation, a frame beyond the trailer's count or a root other than its is
-    /// `DecryptionFailed`.
+    /// truncation, a frame out of place for the trailer's count or a root other than its
+    /// is `DecryptionFailed`.
     pub(super) fn read<R: Read + ?Sized>(&mut self, input: &mut R) -> Result<bool> {
         let mut prefix = [0u8; 5];
         if fill(input, &mut prefix)? != prefix.len() {
@@ -479,13 +482,19 @@ impl<'t> FrameReader<'t> {
             FLAG_LAST => (TAG_LEN..=self.max_ct).contains(&len),
             _ => false,
         };
-        if !valid_len || self.expected.is_some_and(|t| self.items.count() >= t.count) {
+        // With a trailer, frame `count - 1` is the last and no other is (SC-4: a forged
+        // frame flagged "more" at the last place is refused, not written).
+        let in_place = self.expected.is_none_or(|t| {
+            let is_last_place = self.items.count().checked_add(1) == Some(t.count);
+            is_last_place == (flag == FLAG_LAST) && self.items.count() < t.count
+        });
+        if !valid_len || !in_place {
             return Err(Error::DecryptionFailed);
         }
         self.frame.clear();
         self.frame.extend_from_slice(&prefix);
-        self.frame.resize(5 + len, 0);
-        if fill(input, &mut self.frame[5..])? != len {
+        let got = Read::take(&mut *input, len as u64).read_to_end(&mut self.frame)?;
+        if got != len {
             return Err(Error::DecryptionFailed);
         }
         self.items.push(&[&self.frame]);

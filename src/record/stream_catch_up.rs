@@ -14,7 +14,9 @@ use rand_core::{CryptoRng, RngCore};
 
 use super::envelope::{unwrap_committed_key, BodyKey};
 use super::kem::{decaps, KemHeader};
-use super::stream::{read_header, ChunkDecryptor, FrameReader, FrameWriter, StreamInfo};
+use super::stream::{
+    read_header, ChunkDecryptor, FrameReader, FrameWriter, ParsedHeader, StreamInfo,
+};
 use super::stream_v3;
 use super::trailer::{Trailer, TrailerKind};
 use crate::abe::Authority;
@@ -31,6 +33,11 @@ use crate::secret::random_seed;
 /// ([`Authority::rewrap_stream`](crate::Authority::rewrap_stream)). For a stream whose
 /// header was re-wrapped already, the frames are checked against the trailer it carries,
 /// which is returned.
+///
+/// The result is **unauthenticated**, as [`read_stream_info`](crate::read_stream_info)'s
+/// is: no key checks the header here, so a relabelled header (one no key opens) has a
+/// trailer too. It is what the sealer vouches for by logging it; an authority re-wraps
+/// with the trailer from that log entry, not one computed from what storage hands it.
 ///
 /// ```
 /// # use cipherchart::{seal_stream_with_notice, stream_trailer, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
@@ -81,6 +88,26 @@ pub fn stream_trailer<R: Read>(mut input: R) -> Result<Trailer> {
     })
 }
 
+/// Refuses a trailer that is not the stream's: for a stream as sealed, another kind, id,
+/// header digest or key commitment; for a re-wrapped one, other than the trailer it
+/// carries.
+fn check_trailer(parsed: &ParsedHeader, trailer: &Trailer) -> Result<()> {
+    let its_own = match &parsed.info.trailer {
+        // Re-wrapped before: its trailer stays.
+        Some(carried) => carried == trailer,
+        None => {
+            trailer.kind == TrailerKind::Stream
+                && trailer.id == parsed.info.stream_id
+                && trailer.header_digest == parsed.header.digest
+                && Some(trailer.key_commitment) == commitment_of(&parsed.header).ok()
+        }
+    };
+    if !its_own {
+        return Err(Error::InvalidArgument("not this stream's trailer"));
+    }
+    Ok(())
+}
+
 /// The key commitment of a v3 header's envelope.
 fn commitment_of(header: &KemHeader) -> Result<[u8; 32]> {
     header
@@ -119,20 +146,7 @@ impl Authority {
                 ));
             }
             let info = &parsed.info;
-            let its_own = match &info.trailer {
-                // Re-wrapped before: its trailer stays.
-                Some(carried) => carried == trailer,
-                None => {
-                    trailer.kind == TrailerKind::Stream
-                        && trailer.id == info.stream_id
-                        && trailer.header_digest == parsed.header.digest
-                        && Some(trailer.key_commitment)
-                            == parsed.header.envelope.as_ref().map(|e| e.key_commitment)
-                }
-            };
-            if !its_own {
-                return Err(Error::InvalidArgument("not this stream's trailer"));
-            }
+            check_trailer(&parsed, trailer)?;
             let (policy, serial) = target(&parsed.header)?;
             let body_key = self.stream_key(&parsed.header, &parsed.ctx, rng)?;
             let (header, _) = stream_v3::wrap(
@@ -161,10 +175,13 @@ impl Authority {
 
     /// Re-encrypts a stream (v2 or v3) whole at `target`'s versions under a fresh stream
     /// key: same id, metadata and chunk size, no trailer (the result is an ordinary closed
-    /// stream, anchored like a sealer's).
+    /// stream, anchored like a sealer's). A v3 stream's frames are read against its
+    /// `trailer` (the one its sealer logged), so frames forged with its stream key are
+    /// refused, not re-encrypted (outside review SC-37); a v2 stream has none.
     pub(crate) fn reencrypt_stream_to<R, W, G>(
         &self,
         input: &mut R,
+        trailer: Option<&Trailer>,
         target: Box<Target<'_>>,
         output: &mut W,
         rng: &mut G,
@@ -176,6 +193,18 @@ impl Authority {
     {
         after_wiping_stack(|| {
             let parsed = read_header(input)?;
+            match (parsed.is_v3(), trailer) {
+                (true, Some(trailer)) => check_trailer(&parsed, trailer)?,
+                (false, None) => {}
+                (true, None) => {
+                    return Err(Error::InvalidArgument(
+                        "a format v3 stream is re-encrypted against its trailer",
+                    ))
+                }
+                (false, Some(_)) => {
+                    return Err(Error::InvalidArgument("a format v2 stream has no trailer"))
+                }
+            }
             let (policy, serial) = target(&parsed.header)?;
             let key = self.one_record_key(&parsed.header.policy, rng)?;
             let seed = decaps(&key, self.public_key(), &parsed.header, &parsed.ctx)
@@ -194,7 +223,7 @@ impl Authority {
                 rng,
             )?;
             output.write_all(&header)?;
-            let mut frames = FrameReader::new(info.chunk_size, info.trailer.as_ref());
+            let mut frames = FrameReader::new(info.chunk_size, trailer);
             let mut chunks = ChunkDecryptor::new(&old_keys);
             let mut sealed = FrameWriter::new(&new_keys);
             loop {

@@ -73,7 +73,7 @@ impl Trailer {
         self.key_commitment
     }
 
-    /// The number of items (a stream's frames, at least one).
+    /// The number of items (a stream's frames: at least one; a session's records: any).
     pub fn count(&self) -> u64 {
         self.count
     }

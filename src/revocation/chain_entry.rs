@@ -144,17 +144,30 @@ impl Entry {
     /// stream before and after [`Authority::rewrap_stream`](crate::Authority::rewrap_stream)
     /// or [`Authority::reencrypt_stream`](crate::Authority::reencrypt_stream)): action
     /// [`Action::Update`], subject = the stream id, digest = the new header digest,
-    /// metadata = the old header digest ‖ the new header digest (64 bytes).
+    /// metadata = the old header digest ‖ the new header digest, and for a re-wrap the
+    /// digest of the trailer the new header carries (96 bytes; 64 for a re-encryption), so
+    /// an auditor matches it to the stream's close entry.
+    ///
+    /// A re-wrap is checked against the trailer the new header carries: it must name the
+    /// old header (a v3 stream as sealed) or be the old header's own (a stream re-wrapped
+    /// before), so a re-wrap of one stream cannot be logged as another's (outside review
+    /// SC-29, SC-30). A re-encryption's new header has no link to the old one that a
+    /// public check can compare (a fresh stream key): for it the entry's signer vouches
+    /// for the payload, as [`for_catch_up`](Self::for_catch_up) says of v2 records.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if `new` is not a catch-up of `old`: another authority,
-    /// stream id, metadata, policy or chunk size, a format v2 result, the same header, or
-    /// an older notice serial.
+    /// stream id, metadata, policy or chunk size, a format v2 result, the same header, an
+    /// older notice serial, or a re-wrap whose trailer is not the old stream's.
     pub fn for_stream_catch_up(
         old: &StreamInfo,
         new: &StreamInfo,
         time: u64,
     ) -> Result<EntryDraft> {
+        let rewrap_of_old = new.trailer.as_ref().is_none_or(|t| match &old.trailer {
+            Some(carried) => carried == t,
+            None => old.notice_serial.is_some() && t.header_digest() == old.header_digest,
+        });
         let same = old.authority == new.authority
             && old.stream_id == new.stream_id
             && old.metadata == new.metadata
@@ -162,15 +175,19 @@ impl Entry {
             && old.chunk_size == new.chunk_size
             && old.header_digest != new.header_digest
             && new.notice_serial.is_some()
-            && new.notice_serial >= old.notice_serial;
+            && new.notice_serial >= old.notice_serial
+            && rewrap_of_old;
         if !same {
             return Err(Error::InvalidArgument(
-                "not a catch-up of that stream: authority, id, metadata or policy differ",
+                "not a catch-up of that stream: authority, id, metadata, policy or trailer differ",
             ));
         }
-        let mut metadata = Vec::with_capacity(64);
+        let mut metadata = Vec::with_capacity(96);
         metadata.extend_from_slice(&old.header_digest);
         metadata.extend_from_slice(&new.header_digest);
+        if let Some(t) = &new.trailer {
+            metadata.extend_from_slice(&t.digest());
+        }
         Ok(EntryDraft::new(
             time,
             Action::Update,

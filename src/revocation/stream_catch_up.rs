@@ -78,7 +78,9 @@ impl Authority {
     /// when the notice was issued (its close entry follows it) may have chunks sealed
     /// after the revocation under a key the revoked person held: re-encrypt it
     /// ([`reencrypt_stream`](Self::reencrypt_stream)). The chain is the caller's to read;
-    /// this function checks that `trailer` is this stream's, not that it was anchored.
+    /// this function checks that `trailer` is this stream's, not that it was anchored:
+    /// take it from the close entry's metadata (`Trailer::from_bytes(entry.metadata())`)
+    /// in a chain you verified, not from storage beside the stream.
     ///
     /// On error, discard what was written to `output` (the frames are checked as they are
     /// copied; a mismatch is found at the last one).
@@ -151,11 +153,18 @@ impl Authority {
     /// log, as a sealer does at close) is [`stream_trailer`](crate::stream_trailer) of the
     /// output.
     ///
-    /// A v3 stream whose header was re-wrapped is checked against the trailer it carries.
+    /// A format v3 stream is read against `trailer`, which must be the one its sealer
+    /// logged at close (as for [`rewrap_stream`](Self::rewrap_stream)): frames forged by
+    /// someone who kept the stream key are refused rather than re-encrypted into a stream
+    /// the authority vouches for. A v2 stream has no trailer: pass `None` (its frames are
+    /// checked by the AEAD only, as its openers check them).
+    ///
     /// On error, discard what was written to `output`.
     ///
     /// # Errors
-    /// [`Error::WrongAuthority`], [`Error::FutureVersion`], [`Error::StaleNotice`] as
+    /// [`Error::InvalidArgument`] for a v3 stream without a trailer or with one that is not
+    /// its own, or a v2 stream with one; [`Error::WrongAuthority`],
+    /// [`Error::FutureVersion`], [`Error::StaleNotice`] as
     /// [`rewrap_stream`](Self::rewrap_stream); [`Error::DecryptionFailed`] if the header,
     /// a chunk or the trailer check fails (a damaged or forged stream);
     /// [`Error::InvalidEncoding`] for a malformed header or bytes after the last frame;
@@ -163,6 +172,7 @@ impl Authority {
     pub fn reencrypt_stream<R, W, G>(
         &self,
         mut input: R,
+        trailer: Option<&Trailer>,
         notice: &VerifiedNotice,
         mut output: W,
         rng: &mut G,
@@ -173,6 +183,6 @@ impl Authority {
         G: RngCore + CryptoRng + ?Sized,
     {
         let target = target_under(self, notice);
-        self.reencrypt_stream_to(&mut input, target, &mut output, rng)
+        self.reencrypt_stream_to(&mut input, trailer, target, &mut output, rng)
     }
 }

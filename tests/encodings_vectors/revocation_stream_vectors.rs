@@ -140,7 +140,7 @@ pub(super) fn generate(
     let v2 = v2.unwrap();
     let mut reencrypted = Vec::new();
     authority
-        .reencrypt_stream(&v2[..], n2v, &mut reencrypted, &mut rng)
+        .reencrypt_stream(&v2[..], None, n2v, &mut reencrypted, &mut rng)
         .unwrap();
     let catch_ups: Vec<Value> = [
         (

@@ -65,15 +65,28 @@ fn rewrap(
         .map(|_| out)
 }
 
+/// Re-encrypts `stream` against its own trailer (computed here: the tests' stand-in for
+/// the close entry its sealer logged), or none for a v2 stream.
 fn reencrypt(
     authority: &Authority,
     stream: &[u8],
     notice: &VerifiedNotice,
     rng: &mut ChaCha20Rng,
 ) -> Result<Vec<u8>, Error> {
+    let trailer = stream_trailer(stream).ok();
+    reencrypt_with(authority, stream, trailer.as_ref(), notice, rng)
+}
+
+fn reencrypt_with(
+    authority: &Authority,
+    stream: &[u8],
+    trailer: Option<&Trailer>,
+    notice: &VerifiedNotice,
+    rng: &mut ChaCha20Rng,
+) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     authority
-        .reencrypt_stream(stream, notice, &mut out, rng)
+        .reencrypt_stream(stream, trailer, notice, &mut out, rng)
         .map(|_| out)
 }
 
@@ -162,7 +175,12 @@ fn after_catch_up_the_revoked_key_opens_no_stored_stream() {
     assert_eq!(*update.digest(), new_info.header_digest);
     assert_eq!(
         update.metadata(),
-        [old_info.header_digest, new_info.header_digest].concat()
+        [
+            old_info.header_digest,
+            new_info.header_digest,
+            trailer.digest()
+        ]
+        .concat()
     );
     let re2_info = read_stream_info(&re2[..]).unwrap();
     let v2_info = read_stream_info(&v2[..]).unwrap();
@@ -240,8 +258,30 @@ fn a_rewrapped_header_refuses_frames_forged_with_the_old_stream_key() {
         "decryption_failed"
     );
     assert_eq!(
-        code(reencrypt(&authority, &forged_under_new, &n1, &mut rng)),
+        code(reencrypt_with(
+            &authority,
+            &forged_under_new,
+            Some(&trailer),
+            &n1,
+            &mut rng
+        )),
         "decryption_failed"
+    );
+    // Nor re-encrypt the forged frames under the original header with the logged trailer
+    // (outside review SC-37), nor without a trailer.
+    assert_eq!(
+        code(reencrypt_with(
+            &authority,
+            &spliced,
+            Some(&trailer),
+            &n1,
+            &mut rng
+        )),
+        "decryption_failed"
+    );
+    assert_eq!(
+        code(reencrypt_with(&authority, &spliced, None, &n1, &mut rng)),
+        "invalid_argument"
     );
     assert_eq!(
         code(stream_trailer(&forged_under_new[..])),
@@ -278,6 +318,10 @@ fn the_rewrap_refuses_a_trailer_that_is_not_the_streams() {
             code(rewrap(&authority, &stream, t, &n1, &mut rng)),
             "invalid_argument"
         );
+        assert_eq!(
+            code(reencrypt_with(&authority, &stream, Some(t), &n1, &mut rng)),
+            "invalid_argument"
+        );
     }
     // Another count or root: the frames are not the trailer's.
     for t in [edited(&|b| b[83] += 1), edited(&|b| b[90] ^= 1)] {
@@ -312,6 +356,17 @@ fn the_rewrap_refuses_a_trailer_that_is_not_the_streams() {
         "invalid_argument"
     );
     assert_eq!(code(stream_trailer(&v2[..])), "invalid_argument");
+    assert_eq!(
+        code(reencrypt_with(
+            &authority,
+            &v2,
+            Some(&trailer),
+            &n1,
+            &mut rng
+        )),
+        "invalid_argument"
+    );
+    assert!(reencrypt_with(&authority, &v2, None, &n1, &mut rng).is_ok());
     // Another authority, an older notice, a version that would go down.
     let elsewhere = Authority::setup(&mut rng);
     let mut other_service = NoticeService::new(&elsewhere, &mut rng);

@@ -535,10 +535,16 @@ impl World {
             .map(|_| out)
     }
 
+    /// Re-encrypts `s` against the trailer its header carries (a re-wrapped stream), else
+    /// the one its bytes give (the stand-in for its sealer's close entry), else none (v2).
     fn reencrypt(&mut self, s: &[u8], n: &VerifiedNotice) -> Result<Vec<u8>, Error> {
+        let trailer = read_stream_info(s)
+            .ok()
+            .and_then(|i| i.trailer)
+            .or_else(|| stream_trailer(s).ok());
         let mut out = Vec::new();
         self.authority
-            .reencrypt_stream(s, n, &mut out, &mut self.rng)
+            .reencrypt_stream(s, trailer.as_ref(), n, &mut out, &mut self.rng)
             .map(|_| out)
     }
 }
@@ -685,7 +691,7 @@ fn sc03_needs_catch_up_selects_exactly_the_streams_a_notice_concerns() {
 /// arrives"; "the last frame's chunk is written only if the frames' count and root are
 /// the trailer's"): `decryption_failed`, at most `count − 1` chunks written.
 #[test]
-#[ignore = "SC-4: finding, see report (a forged non-last frame at index count - 1 is written)"]
+// SC-4 was a finding (a forged non-last frame at index count - 1 is written): fixed.
 fn sc04_a_forged_non_last_frame_at_the_last_index_is_not_written() {
     let mut w = World::new(9004);
     let n0 = w.service.current();
@@ -752,7 +758,7 @@ fn sc05_frames_beyond_the_trailers_count_are_refused_when_they_arrive() {
     let mut input = Counting { data: &m, given: 0 };
     let r = w
         .authority
-        .reencrypt_stream(&mut input, &n1, io::sink(), &mut w.rng);
+        .reencrypt_stream(&mut input, Some(&t), &n1, io::sink(), &mut w.rng);
     assert_eq!(err(r), Error::DecryptionFailed);
     assert!(
         input.given <= bound,
@@ -948,7 +954,7 @@ fn sc10_the_authority_stops_at_the_trailers_count_on_an_endless_stream() {
     };
     let r = w
         .authority
-        .reencrypt_stream(&mut input, &n1, io::sink(), &mut w.rng);
+        .reencrypt_stream(&mut input, Some(&t), &n1, io::sink(), &mut w.rng);
     assert_eq!(err(r), Error::DecryptionFailed);
     let bound = header_len(&rewrapped) + 5 * frame.len() + 64 * KIB;
     assert!(
@@ -1026,18 +1032,21 @@ fn sc12_the_forgers_own_trailer_is_told_apart_only_by_the_anchor() {
         fi.trailer.as_ref().map(Trailer::digest),
         Some(*close.digest())
     );
-    // The catch-up entry cannot tell (the twins share the header, so even a check of the
-    // carried trailer's header digest passes): it names header digests only, not the
-    // trailer the new header carries.
+    // The catch-up entry cannot tell (the twins share the header, so the check of the
+    // carried trailer's header digest passes), but it names the trailer the new header
+    // carries (since SC-29), so an auditor matches it against the close entry and finds
+    // the forger's.
     let signer2 = BlsSigningKey::generate(&mut w.rng);
     let entry = Entry::for_stream_catch_up(&info(&real), &fi, 2)
         .unwrap()
         .sign(1, close.hash(), &signer2)
         .unwrap();
+    let forgers = fi.trailer.as_ref().unwrap().digest();
     assert_eq!(
         entry.metadata(),
-        [info(&real).header_digest, fi.header_digest].concat()
+        [info(&real).header_digest, fi.header_digest, forgers].concat()
     );
+    assert_ne!(entry.metadata()[64..], close.digest()[..]);
 }
 
 // ----------------------------------------------------------------------------------------
@@ -1587,7 +1596,7 @@ fn sc23_another_authoritys_stream_notice_or_trailer_is_refused() {
         Error::WrongAuthority
     );
     assert_eq!(
-        err(elsewhere.reencrypt_stream(&s[..], &n1, &mut out, &mut w.rng)),
+        err(elsewhere.reencrypt_stream(&s[..], Some(&t), &n1, &mut out, &mut w.rng)),
         Error::WrongAuthority
     );
     assert_eq!(
@@ -1824,7 +1833,7 @@ fn sc28_a_record_kem_header_in_a_rewrapped_stream_header_is_refused() {
 /// as one", as for records): `invalid_argument`. The same for a v2 stream of that id
 /// (a v2 stream has no stream key: its catch-up is never a re-wrap).
 #[test]
-#[ignore = "SC-29: finding, see report (a catch-up entry links a stream to another stream's re-wrap)"]
+// SC-29 was a finding (a catch-up entry links a stream to another stream's re-wrap): fixed.
 fn sc29_a_catch_up_entry_does_not_link_a_stream_to_anothers_rewrap() {
     let mut w = World::new(9029);
     let n0 = w.service.current();
@@ -1854,7 +1863,7 @@ fn sc29_a_catch_up_entry_does_not_link_a_stream_to_anothers_rewrap() {
 /// `StreamInfo` that `rewrap_stream` returns is the output's (`read_stream_info`), so an
 /// entry built from either names the same digests.
 #[test]
-#[ignore = "SC-30: finding, see report (a catch-up entry links two re-wrapped streams)"]
+// SC-30 was a finding (a catch-up entry links two re-wrapped streams): fixed.
 fn sc30_a_catch_up_entry_does_not_link_two_rewrapped_streams() {
     let mut w = World::new(9030);
     let n0 = w.service.current();
@@ -1951,7 +1960,16 @@ fn sc31_catch_up_entries_refuse_every_documented_mismatch() {
             .unwrap();
         assert_eq!(e.subject(), b"ecg-31");
         assert_eq!(*e.digest(), ni.header_digest);
-        assert_eq!(e.metadata(), [oi.header_digest, ni.header_digest].concat());
+        let carried = ni.trailer.as_ref().map(|t| t.digest().to_vec());
+        assert_eq!(
+            e.metadata(),
+            [
+                &oi.header_digest[..],
+                &ni.header_digest[..],
+                &carried.unwrap_or_default()
+            ]
+            .concat()
+        );
     }
 }
 
@@ -2072,7 +2090,10 @@ fn sc34_opening_and_reencrypting_many_tiny_frames_hold_no_list() {
         let authority = &w.authority;
         let rng = &mut w.rng;
         let mut sink = Digesting::default();
-        let (res, _, peak) = measure(|| authority.reencrypt_stream(&r[..], &n2, &mut sink, rng));
+        let (res, _, peak) = measure(|| {
+            let t = stream_trailer(&r[..]).ok();
+            authority.reencrypt_stream(&r[..], t.as_ref(), &n2, &mut sink, rng)
+        });
         res.unwrap();
         re_peaks.push(peak);
     }
@@ -2175,7 +2196,7 @@ fn sc36_a_declared_header_length_buys_no_buffer_at_any_entry_point() {
                 {
                     let (e, _, p) = measure(|| {
                         authority
-                            .reencrypt_stream(rd(), &n2, io::sink(), &mut rng)
+                            .reencrypt_stream(rd(), Some(&t), &n2, io::sink(), &mut rng)
                             .map(|_| ())
                     });
                     (err(e), p)
@@ -2195,10 +2216,11 @@ fn sc36_a_declared_header_length_buys_no_buffer_at_any_entry_point() {
 /// entry names the genuine trailer. Defence expected (`docs/revocation-v3.md` §6.3: "is
 /// re-encrypted whole (fresh `K_b`), after checking every chunk against the close
 /// anchor's root"): the authority refuses frames that are not the anchored trailer's, so
-/// no current key opens the forged payload. `reencrypt_stream` takes no trailer for a
-/// stream as sealed, so it cannot check.
+/// no current key opens the forged payload. Found: `reencrypt_stream` took no trailer for
+/// a stream as sealed, so it could not check; fixed: it takes the logged trailer of a v3
+/// stream and reads the frames against it.
 #[test]
-#[ignore = "SC-37: finding, see report (the re-encryption launders forged frames: no anchor check)"]
+// SC-37 was a finding (the re-encryption launders forged frames: no anchor check): fixed.
 fn sc37_the_reencryption_does_not_launder_forged_frames_of_an_anchored_stream() {
     let mut w = World::new(9037);
     let n0 = w.service.current();
@@ -2216,7 +2238,13 @@ fn sc37_the_reencryption_does_not_launder_forged_frames_of_an_anchored_stream() 
     assert_eq!(*close.digest(), anchored.digest());
     assert_ne!(stream_trailer(&fake[..]).unwrap().digest(), *close.digest());
     let k1 = w.key(&n1, &ATTRS);
-    match w.reencrypt(&fake, &n1) {
+    let logged = Trailer::from_bytes(close.metadata()).unwrap();
+    let mut out = Vec::new();
+    let r = w
+        .authority
+        .reencrypt_stream(&fake[..], Some(&logged), &n1, &mut out, &mut w.rng)
+        .map(|_| out);
+    match r {
         Err(e) => assert_eq!(e, Error::DecryptionFailed),
         Ok(out) => {
             let opened = open(&k1, w.pk(), &out);
@@ -2238,7 +2266,7 @@ fn sc37_the_reencryption_does_not_launder_forged_frames_of_an_anchored_stream() 
 /// catch-ups check the header (FO) before reading a frame, so the relabelled header costs
 /// them nothing (checked too).
 #[test]
-#[ignore = "SC-38: finding, see report (stream_trailer reserves the header's chunk size before any frame)"]
+// SC-38 was a finding (stream_trailer reserves the header's chunk size before any frame): fixed.
 fn sc38_a_declared_chunk_size_buys_no_buffer_before_the_bytes() {
     let mut w = World::new(9038);
     let n0 = w.service.current();
@@ -2263,7 +2291,7 @@ fn sc38_a_declared_chunk_size_buys_no_buffer_before_the_bytes() {
     assert_eq!(err(r), Error::DecryptionFailed);
     let (r, _, p_re) = measure(|| {
         authority
-            .reencrypt_stream(&relabelled[..], &n1, io::sink(), &mut rng)
+            .reencrypt_stream(&relabelled[..], Some(&t_rel), &n1, io::sink(), &mut rng)
             .map(|_| ())
     });
     assert_eq!(err(r), Error::DecryptionFailed);
@@ -2361,6 +2389,7 @@ fn sc39_catch_up_under_short_and_interrupted_io() {
                 data: &r,
                 next_fails: false,
             },
+            Some(&t),
             &n1,
             &mut out,
             &mut w.rng,
@@ -2400,7 +2429,12 @@ fn sc40_streams_without_a_last_frame_are_not_caught_up() {
             let m = p.with_frames(&p.frames[..cut]).bytes();
             assert_eq!(err(stream_trailer(&m[..])), Error::DecryptionFailed);
             assert_eq!(err(w.rewrap(&m, &t, &n2)), Error::DecryptionFailed);
-            assert_eq!(err(w.reencrypt(&m, &n2)), Error::DecryptionFailed);
+            // Against the logged trailer (a cut stream has none of its own).
+            let mut out = Vec::new();
+            let re = w
+                .authority
+                .reencrypt_stream(&m[..], Some(&t), &n2, &mut out, &mut w.rng);
+            assert_eq!(err(re), Error::DecryptionFailed);
             if p.flag == 1 {
                 let (res, out) = open_tape(&k1, w.pk(), &m);
                 assert_eq!(err(res), Error::DecryptionFailed);

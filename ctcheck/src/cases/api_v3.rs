@@ -426,11 +426,12 @@ fn api_rewrap_stream(rng: &mut ChaCha20Rng) {
 fn op_api_reencrypt_stream(
     a: &Authority,
     stream: &[u8],
+    trailer: &Trailer,
     n: &VerifiedNotice,
     rng: &mut SecretRng<'_>,
 ) -> Vec<u8> {
     let mut out = Vec::new();
-    match a.reencrypt_stream(stream, n, &mut out, rng) {
+    match a.reencrypt_stream(stream, Some(trailer), n, &mut out, rng) {
         Ok(_) => out,
         Err(_) => Vec::new(),
     }
@@ -443,9 +444,13 @@ fn api_reencrypt_stream(rng: &mut ChaCha20Rng) {
     let Some(stream) = stream_under(&pk, &n0, rng) else {
         return;
     };
+    let Ok(trailer) = stream_trailer(&stream[..]) else {
+        return;
+    };
     output(op_api_reencrypt_stream(
         &a,
         &stream,
+        &trailer,
         &n1,
         &mut SecretRng(rng),
     ));
