@@ -16,6 +16,7 @@ use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
 use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey};
 use crate::store::Recovery;
+use crate::stream::{StreamInfo, Trailer};
 use crate::version_notice::VersionNotice;
 use crate::{detached, to_py_err};
 
@@ -303,6 +304,37 @@ impl Entry {
         let new = &*new;
         let time = time.0;
         cipherchart::Entry::for_catch_up(&old.0, &new.0, time)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
+    }
+
+    /// Logs a stream's close: action `create`, subject the stream id, digest the trailer's
+    /// digest, metadata `bytes(trailer)` (`stream_trailer` of what the sealer wrote). The
+    /// anchor that lets the authority re-wrap the stream's header at a later revocation.
+    /// Raises InvalidArgument for a session trailer.
+    #[staticmethod]
+    fn for_stream_close(trailer: Obj<'_, Trailer>, time: Time) -> PyResult<EntryDraft> {
+        let trailer = &*trailer;
+        cipherchart::Entry::for_stream_close(&trailer.0, time.0)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
+    }
+
+    /// Logs one stream's catch-up from `old` to `new` (the `StreamInfo` before and after
+    /// `Authority.rewrap_stream` or `Authority.reencrypt_stream`): action `update`, subject
+    /// the stream id, digest the new header digest, metadata the old header digest then the
+    /// new one (64 bytes). Raises InvalidArgument if `new` is not a catch-up of `old`
+    /// (another authority, id, metadata, policy or chunk size, a v2 result, the same header,
+    /// an older notice serial).
+    #[staticmethod]
+    fn for_stream_catch_up(
+        old: Obj<'_, StreamInfo>,
+        new: Obj<'_, StreamInfo>,
+        time: Time,
+    ) -> PyResult<EntryDraft> {
+        let old = &*old;
+        let new = &*new;
+        cipherchart::Entry::for_stream_catch_up(&old.0, &new.0, time.0)
             .map(EntryDraft)
             .map_err(crate::to_py_err)
     }

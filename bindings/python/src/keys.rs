@@ -9,7 +9,7 @@ use crate::args::{Bytes, Obj, Seq, Str, Strings};
 use crate::io::{PyReader, PyWriter};
 use crate::record::SealedRecord;
 use crate::session::{SessionHeader, SessionOpener};
-use crate::stream::StreamInfo;
+use crate::stream::{run_between, StreamInfo, Trailer};
 use crate::version_notice::{name_versions, VerifiedNotice};
 use crate::{detached, to_py_err};
 
@@ -135,6 +135,57 @@ impl Authority {
         detached(py, || self.0.rewrap(&record.0, &notice.0, &mut OsRng))
             .map(SealedRecord)
             .map_err(to_py_err)
+    }
+
+    /// Catches a **closed** format v3 stream read from the binary file `input` up to the
+    /// verified `notice` by re-wrapping its header: writes to `output` a new header at the
+    /// notice's versions carrying `trailer` (`stream_trailer` of the stream, logged by its
+    /// sealer at close), then the stream's frames byte for byte, checked against the trailer.
+    /// Keys issued before the notice's bumps stop opening it. Re-wrap only a stream closed
+    /// before the revocation (its close entry precedes the notice's in the chain); a stream
+    /// still being written then is re-encrypted (`reencrypt_stream`). Returns the new
+    /// header's info (its `trailer` is `trailer`). On error, discard what was written.
+    /// Raises InvalidArgument for a v2 stream or a trailer that is not this stream's,
+    /// WrongAuthority, FutureVersion, StaleNotice (as `rewrap`), DecryptionFailed (a header
+    /// that fails its checks, frames other than the trailer's) or InvalidEncoding.
+    fn rewrap_stream(
+        &self,
+        py: Python<'_>,
+        input: Py<PyAny>,
+        trailer: Obj<'_, Trailer>,
+        notice: Obj<'_, VerifiedNotice>,
+        output: Py<PyAny>,
+    ) -> PyResult<StreamInfo> {
+        let trailer = &*trailer;
+        let notice = &*notice;
+        run_between(py, input, output, |reader, writer| {
+            self.0
+                .rewrap_stream(reader, &trailer.0, &notice.0, writer, &mut OsRng)
+        })
+        .map(StreamInfo)
+    }
+
+    /// Catches a stream (v2 or v3) read from the binary file `input` up to the verified
+    /// `notice` by re-encrypting it whole under a fresh stream key: writes to `output` a
+    /// format v3 stream with the same id, metadata, chunk size and payload at the notice's
+    /// versions (for a stream still being written at the revocation, and every v2 stream).
+    /// No key from before the notice's bumps opens any of it. Returns the new stream's info;
+    /// its trailer (to log at close) is `stream_trailer` of the output. On error, discard
+    /// what was written. Raises WrongAuthority, FutureVersion, StaleNotice,
+    /// DecryptionFailed (a damaged or forged stream) or InvalidEncoding.
+    fn reencrypt_stream(
+        &self,
+        py: Python<'_>,
+        input: Py<PyAny>,
+        notice: Obj<'_, VerifiedNotice>,
+        output: Py<PyAny>,
+    ) -> PyResult<StreamInfo> {
+        let notice = &*notice;
+        run_between(py, input, output, |reader, writer| {
+            self.0
+                .reencrypt_stream(reader, &notice.0, writer, &mut OsRng)
+        })
+        .map(StreamInfo)
     }
 
     /// Hazardous: the master secret key as bytes (Rust's `hazmat::SecretKeyBytes`). Whoever

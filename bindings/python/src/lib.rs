@@ -45,7 +45,7 @@ pub use sig::{
     BlsPublicKey, BlsSignature, BlsSigningKey, UnvalidatedPublicKey, UnvalidatedSignature,
 };
 pub use store::Recovery;
-pub use stream::StreamInfo;
+pub use stream::{StreamInfo, Trailer};
 pub use version_notice::{VerifiedNotice, VersionNotice};
 
 pub(crate) use glue::{reduce, short_hex, Reduced};
@@ -69,6 +69,7 @@ glue::encoded!(
     ProofFile: cipherchart::ProofFile,
     ConsistencyProof: cipherchart::ConsistencyProof,
     VersionNotice: cipherchart::VersionNotice,
+    Trailer: cipherchart::Trailer,
 );
 glue::hashed!(
     PublicKey => |k| k.id(),
@@ -84,6 +85,7 @@ glue::hashed!(
     Checkpoint,
     ConsistencyProof,
     VersionNotice => |n| n.digest(),
+    Trailer => |t| t.digest(),
 );
 glue::hex_repr!(
     BlsPublicKey,
@@ -115,6 +117,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rekey::DelegationKey>()?;
     m.add_class::<KeyFileOptions>()?;
     m.add_class::<StreamInfo>()?;
+    m.add_class::<Trailer>()?;
     m.add_class::<SessionHeader>()?;
     m.add_class::<SessionRecord>()?;
     m.add_class::<SessionSealer>()?;
@@ -166,6 +169,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stream::seal_stream, m)?)?;
     m.add_function(wrap_pyfunction!(stream::seal_stream_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::stream_trailer, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(sig::fast_aggregate_verify, m)?)?;

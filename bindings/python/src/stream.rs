@@ -1,4 +1,6 @@
-//! Streams: `seal_stream`, `seal_stream_with_notice`, `read_stream_info`, `StreamInfo` (opening is `UserKey.open_stream`).
+//! Streams: `seal_stream`, `seal_stream_with_notice`, `read_stream_info`, `StreamInfo`,
+//! `stream_trailer` and `Trailer` (opening is `UserKey.open_stream`; the catch-up of stored
+//! streams is `Authority.rewrap_stream` and `Authority.reencrypt_stream`, `keys.rs`).
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -7,6 +9,7 @@ use rand_core::OsRng;
 use crate::args::{Bytes, Obj, UInt};
 use crate::io::{PyReader, PyWriter, ReadAdapter, WriteAdapter};
 use crate::keys::PublicKey;
+use crate::version_notice::VerifiedNotice;
 use crate::{detached, Policy};
 
 /// The public header of a stream: id, metadata, policy, chunk size.
@@ -52,11 +55,104 @@ impl StreamInfo {
         crate::version_notice::name_versions(&self.0.attribute_versions)
     }
 
+    /// The id of the authority whose public key the stream is sealed under (`PublicKey.id`).
+    #[getter]
+    fn authority<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.authority)
+    }
+
+    /// The digest of the stream's KEM header (what a trailer and the catch-up's chain entry
+    /// name).
+    #[getter]
+    fn header_digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.header_digest)
+    }
+
+    /// For a v3 stream whose header was re-wrapped after close (`Authority.rewrap_stream`):
+    /// the trailer its frames are checked against when it is opened; None for a stream as
+    /// sealed.
+    #[getter]
+    fn trailer(&self) -> Option<Trailer> {
+        self.0.trailer.clone().map(Trailer)
+    }
+
+    /// Whether the verified `notice` concerns this stream: it is sealed under the notice's
+    /// authority and names an attribute at a version lower than the notice's (a v2 stream is
+    /// at version 0 everywhere). Public data only.
+    fn needs_catch_up(&self, notice: Obj<'_, VerifiedNotice>) -> bool {
+        self.0.needs_catch_up(&notice.0)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "StreamInfo(stream_id={}, chunk_size={})",
             crate::short_hex(&self.0.stream_id),
             self.0.chunk_size
+        )
+    }
+}
+
+/// The trailer of a closed session or stream: what it was (its header's digest and key
+/// commitment, the count and Merkle root of its items), in 32 bytes a chain entry can name
+/// (`digest`). Public: comparable, hashable (by its digest), picklable.
+#[pyclass(module = "cipherchart", frozen, eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Trailer(pub cipherchart::Trailer);
+
+#[pymethods]
+impl Trailer {
+    /// What the trailer closes: `"stream"` or `"session"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.0.kind() {
+            cipherchart::TrailerKind::Stream => "stream",
+            cipherchart::TrailerKind::Session => "session",
+        }
+    }
+
+    /// The stream (or session) id.
+    #[getter]
+    fn id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.id())
+    }
+
+    /// The digest of the KEM header the items were sealed under (the header at close).
+    #[getter]
+    fn header_digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.header_digest())
+    }
+
+    /// The key commitment of that header's envelope.
+    #[getter]
+    fn key_commitment<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.key_commitment())
+    }
+
+    /// The number of items (a stream's frames, at least one).
+    #[getter]
+    fn count(&self) -> u64 {
+        self.0.count()
+    }
+
+    /// The RFC 6962 Merkle root over the items' digests, in order.
+    #[getter]
+    fn root<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.root())
+    }
+
+    /// The trailer digest: SHA-256 of a domain tag and `bytes(trailer)` (what chain entries
+    /// and a re-wrapped header name).
+    #[getter]
+    fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.digest())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Trailer(kind={}, id={}, count={})",
+            self.kind(),
+            crate::short_hex(self.0.id()),
+            self.0.count()
         )
     }
 }
@@ -79,7 +175,7 @@ pub fn seal_stream(
     let (public_key, policy) = (&*public_key, &*policy);
     let (stream_id, metadata): (&[u8], &[u8]) = (&stream_id, &metadata);
     let chunk_size = chunk_size_or_default(chunk_size)?;
-    seal_between(py, input, output, |reader, writer| {
+    run_between(py, input, output, |reader, writer| {
         cipherchart::seal_stream_with_chunk_size(
             &public_key.0,
             &policy.0,
@@ -114,7 +210,7 @@ pub fn seal_stream_with_notice(
     let (public_key, notice, policy) = (&*public_key, &*notice, &*policy);
     let (stream_id, metadata): (&[u8], &[u8]) = (&stream_id, &metadata);
     let chunk_size = chunk_size_or_default(chunk_size)?;
-    seal_between(py, input, output, |reader, writer| {
+    run_between(py, input, output, |reader, writer| {
         cipherchart::seal_stream_with_notice(
             &public_key.0,
             &notice.0,
@@ -129,15 +225,23 @@ pub fn seal_stream_with_notice(
     })
 }
 
-/// Runs a sealer from the file `input` to the file `output` with the GIL released; the
-/// file objects' own exceptions are re-raised as they are (`crate::io::finish`).
-fn seal_between<F>(py: Python<'_>, input: Py<PyAny>, output: Py<PyAny>, seal: F) -> PyResult<u64>
+/// Runs a core call that reads the file `input` and writes the file `output` (a sealer, the
+/// catch-up of a stream; `None` as `output` for a call that only reads) with the GIL
+/// released; the file objects' own exceptions are re-raised as they are
+/// (`crate::io::finish`).
+pub(crate) fn run_between<T, F>(
+    py: Python<'_>,
+    input: Py<PyAny>,
+    output: Py<PyAny>,
+    run: F,
+) -> PyResult<T>
 where
-    F: for<'a> FnOnce(ReadAdapter<'a>, WriteAdapter<'a>) -> cipherchart::Result<u64> + Send,
+    T: Send,
+    F: for<'a> FnOnce(ReadAdapter<'a>, WriteAdapter<'a>) -> cipherchart::Result<T> + Send,
 {
     let reader = PyReader::new(input);
     let writer = PyWriter::new(output);
-    let result = detached(py, || seal(reader.adapter(), writer.adapter()));
+    let result = detached(py, || run(reader.adapter(), writer.adapter()));
     crate::io::finish(result, &reader, &writer)
 }
 
@@ -155,8 +259,25 @@ fn chunk_size_or_default(chunk_size: Option<UInt>) -> PyResult<u32> {
 /// Reads only the public header of a stream from the binary file `input`.
 #[pyfunction]
 pub fn read_stream_info(py: Python<'_>, input: Py<PyAny>) -> PyResult<StreamInfo> {
-    let reader = PyReader::new(input);
-    let writer = PyWriter::new(py.None());
-    let result = detached(py, || cipherchart::read_stream_info(reader.adapter()));
-    crate::io::finish(result, &reader, &writer).map(StreamInfo)
+    let none = py.None();
+    run_between(py, input, none, |reader, _| {
+        cipherchart::read_stream_info(reader)
+    })
+    .map(StreamInfo)
+}
+
+/// The trailer of the format v3 stream read from the binary file `input` (no key needed):
+/// what its sealer logs at close (`Entry.for_stream_close`) and the authority re-wraps its
+/// header with (`Authority.rewrap_stream`). For a stream re-wrapped already, its frames are
+/// checked against the trailer it carries, which is returned. Raises InvalidArgument for a
+/// format v2 stream (it has no trailer: re-encrypt it), InvalidEncoding for a malformed
+/// header or bytes after the last frame, DecryptionFailed for a malformed or truncated frame
+/// or frames other than a re-wrapped header's trailer.
+#[pyfunction]
+pub fn stream_trailer(py: Python<'_>, input: Py<PyAny>) -> PyResult<Trailer> {
+    let none = py.None();
+    run_between(py, input, none, |reader, _| {
+        cipherchart::stream_trailer(reader)
+    })
+    .map(Trailer)
 }

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::to_js_err;
 use crate::pre::DelegationKey;
-use crate::record::{SealedRecord, SessionHeader, SessionOpener};
+use crate::record::{SealedRecord, SessionHeader, SessionOpener, Trailer};
 use crate::rng::rng;
 use crate::sig::BlsPublicKey;
 use crate::version_notice::{name_versions, VerifiedNotice};
@@ -82,6 +82,57 @@ impl Authority {
             .rewrap(&record.0, &notice.0, &mut rng())
             .map(SealedRecord)
             .map_err(to_js_err)
+    }
+
+    /// Catches a **closed** format v3 stream (the whole stream, as `sealStreamWithNotice`
+    /// returns it) up to the verified `notice` by re-wrapping its header, returning the
+    /// caught-up stream: a new header at the notice's versions carrying `trailer`
+    /// (`streamTrailer` of the stream, logged by its sealer at close), then the stream's
+    /// frames byte for byte, checked against the trailer. Keys issued before the notice's
+    /// bumps stop opening it; the authority never decrypts a chunk. Re-wrap only a stream
+    /// closed before the revocation (its close entry precedes the notice's in the chain); a
+    /// stream still being written then is re-encrypted (`reencryptStream`). Its new header
+    /// is `StreamInfo.read` of the result (`trailer` is `trailer`).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a format v2 stream or a `trailer` that is not this
+    /// stream's, `WrongAuthority` (the stream or the notice is another authority's),
+    /// `FutureVersion`, `StaleNotice` (as `rewrap`), `DecryptionFailed` (a header that fails
+    /// its checks, frames other than the trailer's) or `InvalidEncoding`.
+    #[wasm_bindgen(js_name = rewrapStream)]
+    pub fn rewrap_stream(
+        &self,
+        stream: &[u8],
+        trailer: &Trailer,
+        notice: &VerifiedNotice,
+    ) -> Result<Vec<u8>, JsValue> {
+        let mut out = Vec::new();
+        self.0
+            .rewrap_stream(stream, &trailer.0, &notice.0, &mut out, &mut rng())
+            .map_err(to_js_err)?;
+        Ok(out)
+    }
+
+    /// Catches a whole stream (format v2 or v3) up to the verified `notice` by re-encrypting
+    /// it under a fresh stream key, returning the new format v3 stream: the same id,
+    /// metadata, chunk size and payload at the notice's versions (for a stream still being
+    /// written at the revocation, and every v2 stream). No key from before the notice's bumps
+    /// opens any of it. Its trailer (to log at close) is `streamTrailer` of the result.
+    ///
+    /// # Errors
+    /// Throws `WrongAuthority`, `FutureVersion`, `StaleNotice`, `DecryptionFailed` (a damaged
+    /// or forged stream) or `InvalidEncoding`.
+    #[wasm_bindgen(js_name = reencryptStream)]
+    pub fn reencrypt_stream(
+        &self,
+        stream: &[u8],
+        notice: &VerifiedNotice,
+    ) -> Result<Vec<u8>, JsValue> {
+        let mut out = Vec::new();
+        self.0
+            .reencrypt_stream(stream, &notice.0, &mut out, &mut rng())
+            .map_err(to_js_err)?;
+        Ok(out)
     }
 
     /// Issues a one-grant delegation key for `attributes` (the `S'` to delegate, each

@@ -1,7 +1,8 @@
 //! Chain entries of any action: `EntryDraft` (what happened, before it is signed), the
 //! drafts the library builds from its own objects (`Entry.forSeal`, `forReencrypt`,
 //! `ConsentToken.grantEntry`, `revokeEntry`, and a revocation's `Entry.forNotice`,
-//! `forKeyUpdate`, `forCatchUp`, `forStrip`), and the two ways into a `Chain`:
+//! `forKeyUpdate`, `forCatchUp`, `forStrip`, and a stream's `forStreamClose`,
+//! `forStreamCatchUp`), and the two ways into a `Chain`:
 //! `signAndAppend` (the actor's key is here) and `append` (an entry signed elsewhere, checked
 //! on the way in). Drafts, and the drafts of consent grants and revocations, are in both builds
 //! (a ledger recomputes the entry that should log a token and compares), and so are those of
@@ -18,7 +19,7 @@ use crate::consent::ConsentToken;
 use crate::errors::to_js_err;
 use crate::num::integer;
 #[cfg(feature = "full")]
-use crate::record::SealedRecord;
+use crate::record::{SealedRecord, StreamInfo, Trailer};
 #[cfg(feature = "full")]
 use crate::sig::BlsSigningKey;
 use crate::version_notice::VersionNotice;
@@ -238,6 +239,40 @@ impl Entry {
         time: f64,
     ) -> Result<EntryDraft, JsValue> {
         cipherchart::Entry::for_catch_up(&old.0, &caught_up.0, integer(time)?)
+            .map(EntryDraft)
+            .map_err(to_js_err)
+    }
+
+    /// The draft logging a stream's close: action `create`, subject the stream id, digest the
+    /// trailer's `digest`, metadata its `toBytes()` (`trailer` is `streamTrailer` of what the
+    /// sealer wrote). The anchor that lets the authority re-wrap the stream's header at a
+    /// later revocation (`Authority.rewrapStream`).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time or a session trailer.
+    #[wasm_bindgen(js_name = forStreamClose)]
+    pub fn for_stream_close(trailer: &Trailer, time: f64) -> Result<EntryDraft, JsValue> {
+        cipherchart::Entry::for_stream_close(&trailer.0, integer(time)?)
+            .map(EntryDraft)
+            .map_err(to_js_err)
+    }
+
+    /// The draft logging one stream's catch-up from `old` to `caughtUp` (the `StreamInfo`
+    /// of the stream before and after `Authority.rewrapStream` or `reencryptStream`): action
+    /// `update`, subject the stream id, digest the new `headerDigest`, metadata the old
+    /// header digest then the new one (64 bytes).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time, or if `caughtUp` is not a catch-up of `old`
+    /// (another authority, id, metadata, policy or chunk size, a v2 result, the same header,
+    /// an older notice serial).
+    #[wasm_bindgen(js_name = forStreamCatchUp)]
+    pub fn for_stream_catch_up(
+        old: &StreamInfo,
+        #[wasm_bindgen(js_name = caughtUp)] caught_up: &StreamInfo,
+        time: f64,
+    ) -> Result<EntryDraft, JsValue> {
+        cipherchart::Entry::for_stream_catch_up(&old.0, &caught_up.0, integer(time)?)
             .map(EntryDraft)
             .map_err(to_js_err)
     }

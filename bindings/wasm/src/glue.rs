@@ -19,7 +19,7 @@ use crate::version_notice::{VerifiedNotice, VersionNotice};
 #[cfg(feature = "full")]
 use crate::{
     abe::PublicKey,
-    record::{SealedRecord, SessionHeader, SessionRecord, StreamInfo},
+    record::{SealedRecord, SessionHeader, SessionRecord, StreamInfo, Trailer},
 };
 
 /// `fromBytes` and `toBytes` for each `Class: CoreType` (a newtype over the core type, whose
@@ -106,6 +106,7 @@ encoded!(
     SealedRecord: cipherchart::SealedRecord,
     SessionHeader: cipherchart::SessionHeader,
     SessionRecord: cipherchart::SessionRecord,
+    Trailer: cipherchart::Trailer,
 );
 
 object_encoded!(
@@ -138,6 +139,7 @@ equals!(
     SessionHeader,
     SessionRecord,
     StreamInfo,
+    Trailer,
 );
 
 #[wasm_bindgen]

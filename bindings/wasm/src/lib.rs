@@ -63,8 +63,8 @@ pub use pre::{
 pub use proofs::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "full")]
 pub use record::{
-    seal, seal_stream, seal_with_notice, start_session, SealedRecord, SessionHeader, SessionOpener,
-    SessionRecord, SessionSealer, StreamInfo,
+    seal, seal_stream, seal_with_notice, start_session, stream_trailer, SealedRecord,
+    SessionHeader, SessionOpener, SessionRecord, SessionSealer, StreamInfo, Trailer,
 };
 pub use revocation::RevocationSet;
 pub use scope::{Scope, Selection, Window};

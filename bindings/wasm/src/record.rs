@@ -480,4 +480,108 @@ impl StreamInfo {
     pub fn attribute_versions(&self) -> js_sys::Array {
         name_versions(&self.0.attribute_versions)
     }
+
+    /// The 32-byte id of the authority whose public key the stream is sealed under
+    /// (`PublicKey.id`).
+    #[wasm_bindgen(getter)]
+    pub fn authority(&self) -> Vec<u8> {
+        self.0.authority.to_vec()
+    }
+
+    /// The 32-byte digest of the stream's KEM header (what a trailer and the catch-up's
+    /// chain entry name).
+    #[wasm_bindgen(getter, js_name = headerDigest)]
+    pub fn header_digest(&self) -> Vec<u8> {
+        self.0.header_digest.to_vec()
+    }
+
+    /// For a format v3 stream whose header was re-wrapped after close
+    /// (`Authority.rewrapStream`): the trailer its frames are checked against when it is
+    /// opened; `undefined` for a stream as sealed.
+    #[wasm_bindgen(getter)]
+    pub fn trailer(&self) -> Option<Trailer> {
+        self.0.trailer.clone().map(Trailer)
+    }
+
+    /// Whether the verified `notice` concerns this stream: it is sealed under the notice's
+    /// authority and names an attribute at a version lower than the notice's (a format v2
+    /// stream is at version 0 everywhere). Public data only.
+    #[wasm_bindgen(js_name = needsCatchUp)]
+    pub fn needs_catch_up(&self, notice: &VerifiedNotice) -> bool {
+        self.0.needs_catch_up(&notice.0)
+    }
+}
+
+/// The trailer of a closed stream (or session): the digest and key commitment of the header
+/// its items were sealed under, and the count and RFC 6962 root of its items, named in 32
+/// bytes (`digest`) by chain entries. Public data.
+#[wasm_bindgen]
+#[derive(Clone, Debug)]
+pub struct Trailer(pub(crate) cipherchart::Trailer);
+
+#[wasm_bindgen]
+impl Trailer {
+    /// What the trailer closes: `"stream"` or `"session"`.
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        match self.0.kind() {
+            cipherchart::TrailerKind::Stream => "stream",
+            cipherchart::TrailerKind::Session => "session",
+        }
+        .to_owned()
+    }
+
+    /// The stream (or session) id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> Vec<u8> {
+        self.0.id().to_vec()
+    }
+
+    /// The 32-byte digest of the KEM header the items were sealed under (the header at
+    /// close).
+    #[wasm_bindgen(getter, js_name = headerDigest)]
+    pub fn header_digest(&self) -> Vec<u8> {
+        self.0.header_digest().to_vec()
+    }
+
+    /// The 32-byte key commitment of that header's envelope.
+    #[wasm_bindgen(getter, js_name = keyCommitment)]
+    pub fn key_commitment(&self) -> Vec<u8> {
+        self.0.key_commitment().to_vec()
+    }
+
+    /// The number of items (a stream's frames, at least one).
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        self.0.count() as f64
+    }
+
+    /// The 32-byte RFC 6962 Merkle root over the items' digests, in order.
+    #[wasm_bindgen(getter)]
+    pub fn root(&self) -> Vec<u8> {
+        self.0.root().to_vec()
+    }
+
+    /// The trailer digest: SHA-256 of a domain tag and `toBytes()` (what chain entries and a
+    /// re-wrapped header name).
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> Vec<u8> {
+        self.0.digest().to_vec()
+    }
+}
+
+/// The trailer of a whole format v3 stream (no key is needed): what its sealer logs at close
+/// (`Entry.forStreamClose`) and the authority re-wraps its header with
+/// (`Authority.rewrapStream`). For a stream re-wrapped already, its frames are checked
+/// against the trailer it carries, which is returned.
+///
+/// # Errors
+/// Throws `InvalidArgument` for a format v2 stream (it has no trailer: re-encrypt it),
+/// `InvalidEncoding` for a malformed header or bytes after the last frame, `DecryptionFailed`
+/// for a malformed or truncated frame, or frames other than a re-wrapped header's trailer.
+#[wasm_bindgen(js_name = streamTrailer)]
+pub fn stream_trailer(stream: &[u8]) -> Result<Trailer, JsValue> {
+    cipherchart::stream_trailer(stream)
+        .map(Trailer)
+        .map_err(to_js_err)
 }

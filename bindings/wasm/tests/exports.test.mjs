@@ -42,6 +42,11 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /readonly authority: Uint8Array;/,
       /startSession\(pk: PublicKey, policy: Policy, [^)]*\): \{ header: SessionHeader; sealer: SessionSealer \};/,
       /sealStream\([^)]*chunkSize\?: number \| null\): Uint8Array;/,
+      /rewrapStream\(stream: Uint8Array \| number\[\], trailer: Trailer, notice: VerifiedNotice\): Uint8Array;/,
+      /reencryptStream\(stream: Uint8Array \| number\[\], notice: VerifiedNotice\): Uint8Array;/,
+      /export function streamTrailer\(stream: Uint8Array \| number\[\]\): Trailer;/,
+      /readonly trailer: Trailer \| undefined;/,
+      /static forStreamCatchUp\(old: StreamInfo, caughtUp: StreamInfo, time: number\): EntryDraft;/,
       /reencryptBatch\(records: Array<SealedRecord \| Uint8Array>\): Array<SealedRecord \| Error>;/,
       /batchVerify\(publicKeys: Uint8Array\[\], messages: Uint8Array\[\], signatures: Uint8Array\[\]\): void;/,
       /readonly hopCount: number;/,
@@ -103,6 +108,13 @@ test('equals: every public-value class compares values; secret-holding classes h
   const sr = sealer.seal(enc('m'), enc('first'));
   const stream = cc.sealStream(pk, cc.Policy.parse('a:1'), enc('scan'), enc(''), enc('bytes'));
   const stream2 = cc.sealStream(pk, cc.Policy.parse('a:1'), enc('scan2'), enc(''), enc('bytes'));
+  const noticeKey = cc.BlsSigningKey.generate();
+  const notice = cc.VersionNotice.sign(noticeKey, {
+    authority: pk.id, statementSerial: 0, serial: 1_800_000_000, issuedAt: 1_800_000_000, notAfter: 1_800_003_600,
+    bumpCount: 0, bumpHead: new Uint8Array(32), versions: [],
+  }).verify(noticeKey.publicKey(), 1_800_000_000);
+  const stream3 = cc.sealStreamWithNotice(pk, notice, cc.Policy.parse('a:1'), enc('scan'), enc(''), enc('bytes'));
+  const stream4 = cc.sealStreamWithNotice(pk, notice, cc.Policy.parse('a:1'), enc('scan'), enc(''), enc('bytes'));
   const token = cc.ConsentToken.issue(key, 's', cc.Policy.parse('h:2'), 0, 10, ['t']);
   const chain = new cc.Chain();
   chain.signAndAppend(cc.EntryDraft.forPayload(1, 'read', enc('a'), enc('1')), key);
@@ -117,6 +129,8 @@ test('equals: every public-value class compares values; secret-holding classes h
     ['SessionHeader', header, cc.SessionHeader.fromBytes(header.toBytes()), header2],
     ['SessionRecord', sr, cc.SessionRecord.fromBytes(sr.toBytes()), sealer.seal(enc('m'), enc('first'))],
     ['StreamInfo', cc.StreamInfo.read(stream), cc.StreamInfo.read(stream), cc.StreamInfo.read(stream2)],
+    ['Trailer', cc.streamTrailer(stream3), cc.Trailer.fromBytes(cc.streamTrailer(stream3).toBytes()),
+      cc.streamTrailer(stream4)],
     ['ConsentToken', token, cc.ConsentToken.fromBytes(token.toBytes()),
       cc.ConsentToken.issue(key, 's', cc.Policy.parse('h:2'), 0, 10, ['t'])],
     ['Entry', chain.entry(0), cc.Entry.fromBytes(chain.entry(0).toBytes()), chain.entry(1)],

@@ -369,7 +369,12 @@ test('StreamInfo tells v2 from v3, and refuses relabelled version bytes', () => 
   assert.equal(i3.chunkSize, i2.chunkSize);
   assert.equal(i3.equals(i2), false);
   assert.equal(i3.equals(i0), false);
-  assert.equal(i3.equals(StreamInfo.read(w.seal3(enc('other payload')))), true);
+  // Equal streams are equal; since StreamInfo names the KEM header's digest (1243710), another
+  // sealing with the same id, metadata, policy and chunk size is another header.
+  const s3 = w.seal3(enc('other payload'));
+  assert.equal(StreamInfo.read(s3).equals(StreamInfo.read(s3)), true);
+  assert.equal(i3.equals(StreamInfo.read(s3)), false);
+  assert.equal(same(i3.headerDigest, StreamInfo.read(s3).headerDigest), false);
   assert.deepEqual([i3.noticeSerial, i2.noticeSerial, i0.noticeSerial], [w.n1.serial, undefined, w.n0.serial]);
   assert.deepEqual(i3.attributeVersions(), [['role:gp', 1], ['dept:icu', 0]]);
   assert.deepEqual(i2.attributeVersions(), [['role:gp', 0], ['dept:icu', 0]]);

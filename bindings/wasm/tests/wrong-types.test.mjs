@@ -103,6 +103,8 @@ function genuineObjects() {
     SessionRecord: () => sealer.seal(u8('m'), u8('p')),
     SessionOpener: () => user.openSession(pk, header),
     StreamInfo: () => f.StreamInfo.read(f.sealStream(pk, policy, u8('s'), u8('m'), u8('p'))),
+    Trailer: () => f.streamTrailer(f.sealStreamWithNotice(pk, notice.verify(sk.publicKey(), T), policy, u8('s'),
+      u8('m'), u8('p'))),
     UnvalidatedPublicKey: () => f.UnvalidatedPublicKey.fromPublicKey(sk.publicKey()),
     UnvalidatedSignature: () => f.UnvalidatedSignature.fromSignature(sk.sign(u8('m'))),
     VersionNotice: () => notice,

@@ -48,6 +48,7 @@ __all__ = [
     "DelegationKey",
     "KeyFileOptions",
     "StreamInfo",
+    "Trailer",
     "SessionHeader",
     "SessionRecord",
     "SessionSealer",
@@ -93,6 +94,7 @@ __all__ = [
     "seal_stream",
     "seal_stream_with_notice",
     "read_stream_info",
+    "stream_trailer",
     "start_session",
     "fast_aggregate_verify",
     "aggregate_verify",
@@ -257,6 +259,22 @@ class Authority:
         """Catches ``record`` up to ``notice``'s versions (a v3 record keeps its body; a v2
         record is re-encrypted into v3). Raises WrongAuthority, FutureVersion or
         DecryptionFailed."""
+    def rewrap_stream(
+        self, input: _Reader, trailer: "Trailer", notice: "VerifiedNotice", output: _Writer
+    ) -> "StreamInfo":
+        """Catches a closed v3 stream up to ``notice`` by re-wrapping its header with
+        ``trailer`` (``stream_trailer`` of it, logged at close): the frames are copied byte
+        for byte and checked against the trailer. Returns the new header's info. On error,
+        discard what was written. Raises InvalidArgument (a v2 stream, a trailer that is not
+        the stream's), WrongAuthority, FutureVersion, StaleNotice, DecryptionFailed (frames
+        other than the trailer's) or InvalidEncoding."""
+    def reencrypt_stream(
+        self, input: _Reader, notice: "VerifiedNotice", output: _Writer
+    ) -> "StreamInfo":
+        """Catches a stream (v2 or v3) up to ``notice`` by re-encrypting it whole into a v3
+        stream under a fresh stream key (for a stream still open at the revocation, and v2
+        streams). Returns the new stream's info. On error, discard what was written. Raises
+        WrongAuthority, FutureVersion, StaleNotice, DecryptionFailed or InvalidEncoding."""
     def issue_delegation_key(
         self, attributes: Sequence[str], delegator: BlsPublicKey
     ) -> "DelegationKey":
@@ -613,9 +631,58 @@ class StreamInfo:
         """The serial of the notice a format v3 stream was sealed under; None for v2."""
     def attribute_versions(self) -> List[Tuple[str, int]]:
         """The policy's names with their versions, in LSSS row order (all 0 for v2)."""
+    @property
+    def authority(self) -> bytes:
+        """The id of the authority the stream is sealed under (``PublicKey.id``)."""
+    @property
+    def header_digest(self) -> bytes:
+        """The digest of the stream's KEM header (what a trailer and the catch-up's chain
+        entry name)."""
+    @property
+    def trailer(self) -> Optional["Trailer"]:
+        """For a v3 stream whose header was re-wrapped after close: the trailer its frames
+        are checked against when opened; None for a stream as sealed."""
+    def needs_catch_up(self, notice: "VerifiedNotice") -> bool:
+        """Whether ``notice`` concerns this stream: sealed under its authority, naming an
+        attribute at a lower version than the notice's (a v2 stream is at version 0)."""
     def __repr__(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class Trailer:
+    """The trailer of a closed stream (or session): its header's digest and key commitment,
+    the count and RFC 6962 root of its items. Public: comparable, hashable, picklable."""
+
+    @staticmethod
+    def from_bytes(data: _BytesLike) -> "Trailer": ...
+    def __bytes__(self) -> bytes: ...
+    def __repr__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[[bytes], "Trailer"], Tuple[bytes]]: ...
+    @property
+    def kind(self) -> str:
+        """``"stream"`` or ``"session"``."""
+    @property
+    def id(self) -> bytes:
+        """The stream (or session) id."""
+    @property
+    def header_digest(self) -> bytes:
+        """The digest of the KEM header the items were sealed under (the header at close)."""
+    @property
+    def key_commitment(self) -> bytes:
+        """That header's envelope key commitment."""
+    @property
+    def count(self) -> int:
+        """The number of items (a stream's frames, at least one)."""
+    @property
+    def root(self) -> bytes:
+        """The RFC 6962 Merkle root over the items' digests, in order."""
+    @property
+    def digest(self) -> bytes:
+        """The trailer digest (what chain entries and a re-wrapped header name)."""
 
 @final
 class SessionHeader:
@@ -951,6 +1018,12 @@ def seal_stream_with_notice(
 def read_stream_info(input: _Reader) -> StreamInfo:
     """Reads only the public header of a stream."""
 
+def stream_trailer(input: _Reader) -> Trailer:
+    """The trailer of a v3 stream (no key needed): what its sealer logs at close
+    (``Entry.for_stream_close``). For a re-wrapped stream, the frames are checked against the
+    trailer it carries, which is returned. Raises InvalidArgument for a v2 stream,
+    InvalidEncoding or DecryptionFailed for a malformed or altered stream."""
+
 def start_session(
     public_key: PublicKey, policy: Policy, session_id: _BytesLike, metadata: _BytesLike
 ) -> Tuple[SessionHeader, SessionSealer]:
@@ -1272,6 +1345,15 @@ class Entry:
     def for_catch_up(old: SealedRecord, new: SealedRecord, time: _Time) -> EntryDraft:
         """Logs a record's catch-up (action ``update``, metadata the old and new header digests).
         Raises InvalidArgument if ``new`` is not a catch-up of ``old``."""
+    @staticmethod
+    def for_stream_close(trailer: Trailer, time: _Time) -> EntryDraft:
+        """Logs a stream's close (action ``create``, subject the stream id, digest the trailer
+        digest, metadata ``bytes(trailer)``). Raises InvalidArgument for a session trailer."""
+    @staticmethod
+    def for_stream_catch_up(old: StreamInfo, new: StreamInfo, time: _Time) -> EntryDraft:
+        """Logs a stream's catch-up (action ``update``, subject the stream id, digest the new
+        header digest, metadata the old and new header digests). Raises InvalidArgument if
+        ``new`` is not a catch-up of ``old``."""
     @staticmethod
     def for_strip(old: SealedRecord, new: SealedRecord, time: _Time) -> EntryDraft:
         """Logs a record's strip (action ``update``, metadata the old record's digest and the

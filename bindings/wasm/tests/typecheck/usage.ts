@@ -2,7 +2,8 @@
 // esnext.disposable lib: the typings must not require it.
 import {
   Authority, BlsSigningKey, EMPTY_ROOT, Entry, EntryDraft, KeyFileError, KeyFileOptions, MAX_HOPS, Policy, PolicySyntaxError,
-  ReKey, SealedRecord, UserKey, VerifiedNotice, VersionNotice, seal, sealWithNotice,
+  ReKey, SealedRecord, StreamInfo, Trailer, UserKey, VerifiedNotice, VersionNotice, seal, sealStreamWithNotice,
+  sealWithNotice, streamTrailer,
 } from 'cipherchart';
 import type { NoticeFields } from 'cipherchart';
 import * as verify from 'cipherchart/verify';
@@ -53,6 +54,22 @@ try {
   const verifyBuild: verify.VerifiedNotice = verify.VersionNotice.fromBytes(notice.toBytes()).verify(
     verify.BlsPublicKey.fromBytes(noticeKey.publicKey().toBytes()), 1_800_000_000);
   void [versions, serial, commitment, rows, pairs, needs, drafts, verifyBuild];
+
+  // The catch-up of streams: whole streams as bytes in and out, the trailer a value class.
+  const stream: Uint8Array = sealStreamWithNotice(authority.publicKey(), checked, Policy.parse('role:nurse'), bytes('s'),
+    bytes(''), bytes('x'), 1024);
+  const trailer: Trailer = streamTrailer(stream);
+  const kind: string = trailer.kind;
+  const count: number = trailer.count;
+  const rewrapped: Uint8Array = authority.rewrapStream(stream, trailer, next);
+  const reencrypted: Uint8Array = authority.reencryptStream(stream, next);
+  const info: StreamInfo = StreamInfo.read(rewrapped);
+  const carried: Trailer | undefined = info.trailer;
+  const headerDigest: Uint8Array = info.headerDigest;
+  const streamNeeds: boolean = StreamInfo.read(stream).needsCatchUp(next);
+  const streamDrafts: EntryDraft[] = [Entry.forStreamClose(Trailer.fromBytes(trailer.toBytes()), 1),
+    Entry.forStreamCatchUp(StreamInfo.read(stream), info, 1)];
+  void [kind, count, reencrypted, carried, headerDigest, streamNeeds, streamDrafts];
 
   // Format v3 re-encryption: a versioned delegation key, a v3 re-key, its currency check.
   const delegation = authority.issueDelegationKeyUnder(next, ['role:nurse'], noticeKey.publicKey());
