@@ -169,21 +169,26 @@ impl Authority {
     /// `notice` by re-encrypting it whole under a fresh stream key: writes to `output` a
     /// format v3 stream with the same id, metadata, chunk size and payload at the notice's
     /// versions (for a stream still being written at the revocation, and every v2 stream).
-    /// No key from before the notice's bumps opens any of it. Returns the new stream's info;
-    /// its trailer (to log at close) is `stream_trailer` of the output. On error, discard
-    /// what was written. Raises WrongAuthority, FutureVersion, StaleNotice,
-    /// DecryptionFailed (a damaged or forged stream) or InvalidEncoding.
+    /// No key from before the notice's bumps opens any of it. A format v3 stream is read
+    /// against `trailer`, the one its sealer logged at close (frames forged with its stream
+    /// key are refused, not re-encrypted); a v2 stream has none: pass `None`. Returns the
+    /// new stream's info; its trailer (to log at close) is `stream_trailer` of the output.
+    /// On error, discard what was written. Raises InvalidArgument (a v3 stream without its
+    /// trailer or with another, a v2 stream with one), WrongAuthority, FutureVersion,
+    /// StaleNotice, DecryptionFailed (a damaged or forged stream) or InvalidEncoding.
     fn reencrypt_stream(
         &self,
         py: Python<'_>,
         input: Py<PyAny>,
+        trailer: Option<Obj<'_, Trailer>>,
         notice: Obj<'_, VerifiedNotice>,
         output: Py<PyAny>,
     ) -> PyResult<StreamInfo> {
+        let trailer = trailer.as_deref().map(|t| &t.0);
         let notice = &*notice;
         run_between(py, input, output, |reader, writer| {
             self.0
-                .reencrypt_stream(reader, &notice.0, writer, &mut OsRng)
+                .reencrypt_stream(reader, trailer, &notice.0, writer, &mut OsRng)
         })
         .map(StreamInfo)
     }

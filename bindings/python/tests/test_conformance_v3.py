@@ -38,6 +38,8 @@ GROUPS = {
     "session_decode_errors",
     "streams",
     "stream_decode_errors",
+    "stream_catch_ups",
+    "trailer_decode_errors",
     "reencryption",
 }
 
@@ -211,6 +213,67 @@ def test_streams(doc: Vector) -> None:
 def test_stream_decode_errors(doc: Vector) -> None:
     for v in doc["stream_decode_errors"]:
         expect(lambda: cipherchart.read_stream_info(io.BytesIO(h(v, "bytes"))), v["error"], v["detail"], v["name"])
+
+
+def header_end(stream: bytes) -> int:
+    return 8 + int.from_bytes(stream[4:8], "big")
+
+
+def stream_opens(doc: Vector, stream: bytes, opens: List[Vector], name: str) -> None:
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    users = keys(doc)
+    assert len(opens) == len(users)
+    for o in opens:
+        out = io.BytesIO()
+        what = f"{name} by {o['key']}"
+        expect(lambda: users[o["key"]].open_stream(pk, io.BytesIO(stream), out), o["error"], None, what)
+        if o["error"] is None:
+            assert out.getvalue().decode() == o["payload"], what
+
+
+def test_stream_catch_ups(doc: Vector) -> None:
+    """Streams caught up under n2: the trailer (its fields, and the one computed from the
+    stream), the result's info and who opens it, a re-wrap's frames byte for byte, and a
+    re-run with the vectors' master key (the same effect)."""
+    authority = cipherchart.Authority.from_secret_bytes(h(doc["authority"], "master_key"))
+    for v in doc["stream_catch_ups"]:
+        t = v["trailer"]
+        trailer = cipherchart.Trailer.from_bytes(h(t, "bytes"))
+        assert bytes(trailer) == h(t, "bytes")
+        assert (trailer.digest.hex(), trailer.id.hex(), trailer.count) == (t["digest"], t["id"], t["count"])
+        assert (trailer.header_digest.hex(), trailer.key_commitment.hex(), trailer.root.hex()) == (
+            t["header_digest"],
+            t["key_commitment"],
+            t["root"],
+        )
+        caught_up = h(v, "bytes")
+        assert cipherchart.stream_trailer(io.BytesIO(caught_up)) == trailer, v["name"]
+        info = cipherchart.read_stream_info(io.BytesIO(caught_up))
+        want = v["info"]
+        assert (info.stream_id.hex(), info.metadata.hex()) == (want["stream_id"], want["metadata"])
+        assert (info.chunk_size, info.notice_serial) == (want["chunk_size"], want["notice_serial"])
+        assert [list(x) for x in info.attribute_versions()] == want["attribute_versions"]
+        assert info.header_digest.hex() == want["header_digest"]
+        assert (info.trailer.digest.hex() if info.trailer else None) == want["trailer_digest"]
+        old = h(by_name(doc, "streams", v["stream"]), "bytes")
+        n = verified(doc, v["notice"])
+        assert cipherchart.read_stream_info(io.BytesIO(old)).needs_catch_up(n)
+        assert not info.needs_catch_up(n)
+        stream_opens(doc, caught_up, v["opens"], v["name"])
+        out = io.BytesIO()
+        if v["how"] == "rewrap":
+            assert caught_up[header_end(caught_up) :] == old[header_end(old) :]
+            assert cipherchart.stream_trailer(io.BytesIO(old)) == trailer
+            assert info.trailer == trailer
+            authority.rewrap_stream(io.BytesIO(old), trailer, n, out)
+        else:
+            authority.reencrypt_stream(io.BytesIO(old), None, n, out)
+        stream_opens(doc, out.getvalue(), v["opens"], v["name"] + " (re-run)")
+
+
+def test_trailer_decode_errors(doc: Vector) -> None:
+    for v in doc["trailer_decode_errors"]:
+        expect(lambda: cipherchart.Trailer.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
 
 
 def test_reencryption(doc: Vector) -> None:

@@ -109,8 +109,15 @@ def rewrap(authority: Authority, stream: bytes, trailer: Trailer, notice: Verifi
 
 
 def reencrypt(authority: Authority, stream: bytes, notice: VerifiedNotice) -> bytes:
+    """Re-encrypts ``stream`` against the trailer its header carries (a re-wrapped stream),
+    else the one its bytes give (the tests' stand-in for its sealer's close entry), else
+    none (v2)."""
+    info = read_stream_info(io.BytesIO(stream))
+    trailer = info.trailer
+    if trailer is None and info.notice_serial is not None:
+        trailer = trailer_of(stream)
     out = io.BytesIO()
-    info = authority.reencrypt_stream(io.BytesIO(stream), notice, out)
+    info = authority.reencrypt_stream(io.BytesIO(stream), trailer, notice, out)
     assert info == read_stream_info(io.BytesIO(out.getvalue()))
     return out.getvalue()
 
@@ -215,7 +222,7 @@ def test_after_catch_up_the_revoked_key_opens_no_stored_stream() -> None:
     assert close.digest == trailer.digest and close.metadata == bytes(trailer)
     assert (update.action, update.subject) == ("update", b"ecg-1")
     assert update.digest == new_info.header_digest
-    assert update.metadata == old_info.header_digest + new_info.header_digest
+    assert update.metadata == old_info.header_digest + new_info.header_digest + trailer.digest
     chain.sign_and_append(close, signer)
     chain.sign_and_append(update, signer)
     chain.verify_all()
@@ -479,7 +486,7 @@ def test_the_stream_functions_take_the_same_files_as_sealing() -> None:
     with pytest.raises(ValueError, match="sink closed"):
         authority.rewrap_stream(io.BytesIO(stream), trailer, n1, Failing())
     with pytest.raises(ValueError, match="sink closed"):
-        authority.reencrypt_stream(io.BytesIO(stream), n1, Failing())
+        authority.reencrypt_stream(io.BytesIO(stream), trailer, n1, Failing())
     # A reader that returns something other than bytes: IoError.
     class Lying:
         def read(self, size: int) -> str:
@@ -505,7 +512,7 @@ def test_files_on_disk(tmp_path: Path) -> None:
     assert info.trailer == trailer
     re = tmp_path / "reencrypted.cc"
     with open(src, "rb") as f, open(re, "wb") as g:
-        info2 = authority.reencrypt_stream(f, n1, g)
+        info2 = authority.reencrypt_stream(f, trailer, n1, g)
     assert info2.trailer is None
     key = authority.issue_key_under(n1, ATTRS)
     for p in (dst, re):
@@ -528,7 +535,12 @@ def test_wrong_arguments_are_invalid_argument() -> None:
     with pytest.raises(cipherchart.InvalidArgument):
         authority.rewrap_stream(io.BytesIO(stream), trailer, n1.notice, io.BytesIO())  # type: ignore[arg-type]
     with pytest.raises(cipherchart.InvalidArgument):
-        authority.reencrypt_stream(io.BytesIO(stream), None, io.BytesIO())  # type: ignore[arg-type]
+        authority.reencrypt_stream(io.BytesIO(stream), trailer, None, io.BytesIO())  # type: ignore[arg-type]
+    # A v3 stream without its trailer, a v2 stream with one, a trailer that is not one.
+    with pytest.raises(cipherchart.InvalidArgument):
+        authority.reencrypt_stream(io.BytesIO(stream), None, n1, io.BytesIO())
+    with pytest.raises(cipherchart.InvalidArgument):
+        authority.reencrypt_stream(io.BytesIO(stream), bytes(trailer), n1, io.BytesIO())  # type: ignore[arg-type]
     with pytest.raises(cipherchart.InvalidArgument):
         Entry.for_stream_close(info, T0)  # type: ignore[arg-type]
     with pytest.raises(cipherchart.InvalidArgument):

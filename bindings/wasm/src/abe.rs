@@ -117,20 +117,27 @@ impl Authority {
     /// it under a fresh stream key, returning the new format v3 stream: the same id,
     /// metadata, chunk size and payload at the notice's versions (for a stream still being
     /// written at the revocation, and every v2 stream). No key from before the notice's bumps
-    /// opens any of it. Its trailer (to log at close) is `streamTrailer` of the result.
+    /// opens any of it. Its trailer (to log at close) is `streamTrailer` of the result. A
+    /// format v3 stream is read against `trailer`, the one its sealer logged at close (frames
+    /// forged with its stream key are refused, not re-encrypted); a v2 stream has none:
+    /// pass `null`.
     ///
     /// # Errors
-    /// Throws `WrongAuthority`, `FutureVersion`, `StaleNotice`, `DecryptionFailed` (a damaged
-    /// or forged stream) or `InvalidEncoding`.
+    /// Throws `InvalidArgument` for a v3 stream without its trailer or with another, a v2
+    /// stream with one, or a `trailer` that is not a `Trailer`; `WrongAuthority`,
+    /// `FutureVersion`, `StaleNotice`, `DecryptionFailed` (a damaged or forged stream) or
+    /// `InvalidEncoding`.
     #[wasm_bindgen(js_name = reencryptStream)]
     pub fn reencrypt_stream(
         &self,
         stream: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "Trailer | null")] trailer: JsValue,
         notice: &VerifiedNotice,
     ) -> Result<Vec<u8>, JsValue> {
+        let trailer = crate::record::optional_trailer(&trailer)?;
         let mut out = Vec::new();
         self.0
-            .reencrypt_stream(stream, &notice.0, &mut out, &mut rng())
+            .reencrypt_stream(stream, trailer.as_ref(), &notice.0, &mut out, &mut rng())
             .map_err(to_js_err)?;
         Ok(out)
     }

@@ -521,6 +521,14 @@ pub struct Trailer(pub(crate) cipherchart::Trailer);
 
 #[wasm_bindgen]
 impl Trailer {
+    /// Internal: a copy of this trailer for `Authority.reencryptStream`, which takes an
+    /// optional trailer (`Option<&Trailer>` cannot cross the boundary; wasm-bindgen frees
+    /// what it converts, so the caller's trailer stays alive). Not part of the typed API.
+    #[wasm_bindgen(js_name = "__copyForCatchUp", skip_typescript)]
+    pub fn copy_for_catch_up(&self) -> Trailer {
+        self.clone()
+    }
+
     /// What the trailer closes: `"stream"` or `"session"`.
     #[wasm_bindgen(getter)]
     pub fn kind(&self) -> String {
@@ -584,4 +592,27 @@ pub fn stream_trailer(stream: &[u8]) -> Result<Trailer, JsValue> {
     cipherchart::stream_trailer(stream)
         .map(Trailer)
         .map_err(to_js_err)
+}
+
+/// The trailer an optional argument names: `None` for `undefined` or `null`, else a copy of
+/// the `Trailer` it is.
+///
+/// # Errors
+/// `InvalidArgument` for anything but a `Trailer` of this build, `undefined` or `null`.
+pub(crate) fn optional_trailer(value: &JsValue) -> Result<Option<cipherchart::Trailer>, JsValue> {
+    use wasm_bindgen::convert::TryFromJsValue;
+    use wasm_bindgen::JsCast;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let copy = js_sys::Reflect::get(value, &JsValue::from_str("__copyForCatchUp"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(value).ok());
+    match copy.map(Trailer::try_from_js_value) {
+        Some(Ok(trailer)) => Ok(Some(trailer.0)),
+        _ => Err(to_js_err(cipherchart::Error::InvalidArgument(
+            "expected a Trailer of this build, null or undefined (or a freed trailer)",
+        ))),
+    }
 }

@@ -67,8 +67,8 @@ test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
     'notice_verifications', 'notices', 'record_decode_errors', 'records', 'reencryption',
-    'refused_catch_ups', 'session_decode_errors', 'sessions', 'stream_decode_errors', 'streams',
-    'version',
+    'refused_catch_ups', 'session_decode_errors', 'sessions', 'stream_catch_ups',
+    'stream_decode_errors', 'streams', 'trailer_decode_errors', 'version',
   ]);
   assert.equal(doc.version, 3);
 });
@@ -174,6 +174,55 @@ test('v3 streams (and a v2 one): the public info, who opens each, the header dec
   }
   for (const v of doc.stream_decode_errors) {
     expectOutcome(() => cc.StreamInfo.read(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
+
+test('stream catch-ups: the trailers, the caught-up streams, who opens them, a re-run', () => {
+  const users = keys();
+  const authority = cc.Authority.fromSecretBytes(h(doc.authority.master_key));
+  const headerEnd = (s) => 8 + new DataView(s.buffer, s.byteOffset).getUint32(4);
+  const opens = (stream, rows, name) => {
+    assert.equal(rows.length, users.size);
+    for (const o of rows) {
+      const what = `${name} by ${o.key}`;
+      const got = expectOutcome(() => users.get(o.key).openStream(pk(), stream), o.error, null, what);
+      if (o.error === null) assert.equal(dec(got), o.payload, what);
+    }
+  };
+  for (const v of doc.stream_catch_ups) {
+    const t = v.trailer;
+    const trailer = cc.Trailer.fromBytes(h(t.bytes));
+    assert.equal(hex(trailer.toBytes()), t.bytes);
+    assert.deepEqual(
+      [hex(trailer.digest), hex(trailer.id), hex(trailer.headerDigest), hex(trailer.keyCommitment), trailer.count, hex(trailer.root)],
+      [t.digest, t.id, t.header_digest, t.key_commitment, t.count, t.root],
+    );
+    const caughtUp = h(v.bytes);
+    assert.ok(cc.streamTrailer(caughtUp).equals(trailer), v.name);
+    const info = cc.StreamInfo.read(caughtUp);
+    assert.deepEqual(
+      [hex(info.streamId), hex(info.metadata), info.chunkSize, info.noticeSerial ?? null, hex(info.headerDigest)],
+      [v.info.stream_id, v.info.metadata, v.info.chunk_size, v.info.notice_serial, v.info.header_digest],
+    );
+    assert.deepEqual(info.attributeVersions(), v.info.attribute_versions);
+    assert.equal(info.trailer ? hex(info.trailer.digest) : null, v.info.trailer_digest);
+    const old = h(byName('streams', v.stream).bytes);
+    const n = verified(v.notice);
+    assert.ok(cc.StreamInfo.read(old).needsCatchUp(n));
+    assert.ok(!info.needsCatchUp(n));
+    opens(caughtUp, v.opens, v.name);
+    let again;
+    if (v.how === 'rewrap') {
+      assert.equal(hex(caughtUp.subarray(headerEnd(caughtUp))), hex(old.subarray(headerEnd(old))));
+      assert.ok(cc.streamTrailer(old).equals(trailer));
+      again = authority.rewrapStream(old, trailer, n);
+    } else {
+      again = authority.reencryptStream(old, null, n);
+    }
+    opens(again, v.opens, `${v.name} (re-run)`);
+  }
+  for (const v of doc.trailer_decode_errors) {
+    expectOutcome(() => cc.Trailer.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
   }
 });
 

@@ -43,7 +43,7 @@ test('typings: precise signatures for arrays, optionals and objects', () => {
       /startSession\(pk: PublicKey, policy: Policy, [^)]*\): \{ header: SessionHeader; sealer: SessionSealer \};/,
       /sealStream\([^)]*chunkSize\?: number \| null\): Uint8Array;/,
       /rewrapStream\(stream: Uint8Array \| number\[\], trailer: Trailer, notice: VerifiedNotice\): Uint8Array;/,
-      /reencryptStream\(stream: Uint8Array \| number\[\], notice: VerifiedNotice\): Uint8Array;/,
+      /reencryptStream\(stream: Uint8Array \| number\[\], trailer: Trailer \| null, notice: VerifiedNotice\): Uint8Array;/,
       /export function streamTrailer\(stream: Uint8Array \| number\[\]\): Trailer;/,
       /readonly trailer: Trailer \| undefined;/,
       /static forStreamCatchUp\(old: StreamInfo, caughtUp: StreamInfo, time: number\): EntryDraft;/,

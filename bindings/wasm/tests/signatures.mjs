@@ -254,7 +254,7 @@ export const SIGNATURES = {
   'Entry.forStrip': ['old:SealedRecord', 'stripped:SealedRecord', 'time:time'],
   // The catch-up of streams (full build).
   'Authority#rewrapStream': ['stream:bytes', 'trailer:Trailer', 'notice:VerifiedNotice'],
-  'Authority#reencryptStream': ['stream:bytes', 'notice:VerifiedNotice'],
+  'Authority#reencryptStream': ['stream:bytes', 'trailer:?Trailer', 'notice:VerifiedNotice'],
   'Entry.forStreamClose': ['trailer:Trailer', 'time:time'],
   'Entry.forStreamCatchUp': ['old:StreamInfo', 'caughtUp:StreamInfo', 'time:time'],
   // Format v3 re-encryption: versioned delegation keys, v3 re-keys and hops.

@@ -78,6 +78,18 @@ const seal2 = (authority, id, chunk, data, policy = POLICY) =>
   sealStream(authority.publicKey(), Policy.parse(policy), enc(id), enc('ward 3'), data, chunk);
 const open = (key, authority, stream) => key.openStream(authority.publicKey(), stream);
 const headerLen = (s) => 8 + new DataView(s.buffer, s.byteOffset).getUint32(4);
+// The trailer a stream is re-encrypted against: the one its header carries (re-wrapped), else the
+// one its bytes give (the tests' stand-in for its sealer's close entry), else null (format v2, or
+// bytes that do not read).
+const trailerFor = (s) => {
+  try {
+    const info = StreamInfo.read(s);
+    if (info.trailer) return info.trailer;
+    return info.noticeSerial == null ? null : streamTrailer(s);
+  } catch {
+    return null;
+  }
+};
 const body = (s) => s.subarray(headerLen(s));
 const frames = (s) => {
   const out = [];
@@ -136,8 +148,8 @@ test('after the catch-up the revoked key opens no stored stream; the catch-ups a
     assert.ok(!StreamInfo.read(s).needsCatchUp(n0));
   }
   const rewrapped = authority.rewrapStream(closed, trailer, n1);
-  const re1 = authority.reencryptStream(openAtBump, n1);
-  const re2 = authority.reencryptStream(v2, n1);
+  const re1 = authority.reencryptStream(openAtBump, trailerFor(openAtBump), n1);
+  const re2 = authority.reencryptStream(v2, trailerFor(v2), n1);
   assert.ok(rewrapped instanceof Uint8Array && re1 instanceof Uint8Array);
   const dora1 = authority.issueKeyUnder(n1, ATTRS);
   for (const s of [rewrapped, re1, re2]) {
@@ -171,7 +183,7 @@ test('after the catch-up the revoked key opens no stored stream; the catch-ups a
   assert.deepEqual(close.metadata, trailer.toBytes());
   assert.deepEqual([update.action, update.subject], ['update', enc('ecg-1')]);
   assert.deepEqual(update.digest, newInfo.headerDigest);
-  assert.deepEqual(update.metadata, concat(oldInfo.headerDigest, newInfo.headerDigest));
+  assert.deepEqual(update.metadata, concat(oldInfo.headerDigest, newInfo.headerDigest, trailer.digest));
   chain.signAndAppend(close, signer);
   chain.signAndAppend(update, signer);
   chain.verifyAll();
@@ -217,7 +229,7 @@ test('altered frames and relabelled carried trailers open nothing', () => {
   for (const [what, altered, cls] of cases) {
     assert.throws(() => open(reader, authority, altered), is(cls), what);
     assert.throws(() => streamTrailer(altered), is(cls), what);
-    assert.throws(() => authority.reencryptStream(altered, n1), is(cls), what);
+    assert.throws(() => authority.reencryptStream(altered, trailerFor(altered), n1), is(cls), what);
   }
   // The authority refuses to re-wrap another stream's frames under this header and trailer.
   const n2 = service.bump('dept:icu');
@@ -281,18 +293,22 @@ test('the re-wrap refuses a trailer that is not the stream\'s', () => {
   const v2 = seal2(authority, 's-1', 1000, data, 'role:nurse');
   assert.throws(() => authority.rewrapStream(v2, trailer, n1), is(cc.InvalidArgument));
   assert.throws(() => streamTrailer(v2), is(cc.InvalidArgument));
+  // A v3 stream is re-encrypted against its trailer; a v2 stream has none.
+  assert.throws(() => authority.reencryptStream(stream, null, n1), is(cc.InvalidArgument));
+  assert.throws(() => authority.reencryptStream(v2, trailer, n1), is(cc.InvalidArgument));
+  assert.ok(authority.reencryptStream(v2, undefined, n1) instanceof Uint8Array);
   // Another authority, an older notice, a version that would go down.
   const elsewhere = Authority.setup();
   const theirs = new NoticeService(elsewhere).current();
   assert.throws(() => elsewhere.rewrapStream(stream, trailer, theirs), is(cc.WrongAuthority));
   assert.throws(() => authority.rewrapStream(stream, trailer, theirs), is(cc.WrongAuthority));
-  assert.throws(() => elsewhere.reencryptStream(stream, theirs), is(cc.WrongAuthority));
+  assert.throws(() => elsewhere.reencryptStream(stream, trailerFor(stream), theirs), is(cc.WrongAuthority));
   const caughtUp = authority.rewrapStream(stream, trailer, n1);
   assert.throws(() => authority.rewrapStream(caughtUp, trailer, n0), is(cc.FutureVersion));
   const n2 = service.current();
   const atN2 = authority.rewrapStream(caughtUp, trailer, n2);
   assert.throws(() => authority.rewrapStream(atN2, trailer, n1), is(cc.StaleNotice));
-  assert.throws(() => authority.reencryptStream(atN2, n1), is(cc.StaleNotice));
+  assert.throws(() => authority.reencryptStream(atN2, trailerFor(atN2), n1), is(cc.StaleNotice));
   // Entry.forStreamClose logs streams only.
   assert.throws(() => Entry.forStreamClose(session, T0), is(cc.InvalidArgument));
 });
@@ -318,7 +334,7 @@ test('a re-wrapped stream is caught up again at the next bump', () => {
   // A re-wrapped stream is re-encrypted too (checked against its trailer), into a stream with a
   // trailer of its own.
   const n3 = service.bump('role:nurse');
-  const fresh = authority.reencryptStream(twice, n3);
+  const fresh = authority.reencryptStream(twice, trailerFor(twice), n3);
   const k3 = authority.issueKeyUnder(n3, ATTRS);
   assert.deepEqual(open(k3, authority, fresh), data);
   const freshTrailer = streamTrailer(fresh);
@@ -339,7 +355,7 @@ test('both catch-ups keep every payload and chunk shape', () => {
     const n1 = service.bump('dept:icu');
     const current = authority.issueKeyUnder(n1, ATTRS);
     const rewrapped = authority.rewrapStream(stream, trailer, n1);
-    const reencrypted = authority.reencryptStream(stream, n1);
+    const reencrypted = authority.reencryptStream(stream, trailerFor(stream), n1);
     assert.deepEqual(body(rewrapped), body(stream));
     for (const s of [rewrapped, reencrypted]) {
       assert.deepEqual(open(current, authority, s), data);
@@ -388,7 +404,7 @@ test('byte arguments are copied before the checks (HB-2, HB-3); wrong arguments 
   const trailer = streamTrailer(view);
   assert.ok(trailer.equals(streamTrailer(Buffer.from(stream))));
   assert.deepEqual(open(key, authority, authority.rewrapStream(view, trailer, n1)), data);
-  assert.deepEqual(open(key, authority, authority.reencryptStream([...stream], n1)), data);
+  assert.deepEqual(open(key, authority, authority.reencryptStream([...stream], trailerFor([...stream]), n1)), data);
   // A subclass whose length lies: the copy reads the real bytes, the whole stream.
   class Lying extends Uint8Array {
     get length() { return 3; }
@@ -403,7 +419,8 @@ test('byte arguments are copied before the checks (HB-2, HB-3); wrong arguments 
     () => streamTrailer('43434306'),
     () => authority.rewrapStream(stream, trailer.toBytes(), n1),
     () => authority.rewrapStream(stream, trailer, n1.notice),
-    () => authority.reencryptStream(new Uint16Array(stream), n1),
+    () => authority.reencryptStream(new Uint16Array(stream), trailer, n1),
+    () => authority.reencryptStream(stream, trailer.toBytes(), n1),
     () => Entry.forStreamClose(info, T0),
     () => Entry.forStreamClose(trailer, Date.now()),
     () => Entry.forStreamCatchUp(trailer, info, T0),

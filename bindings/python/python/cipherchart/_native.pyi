@@ -269,12 +269,19 @@ class Authority:
         the stream's), WrongAuthority, FutureVersion, StaleNotice, DecryptionFailed (frames
         other than the trailer's) or InvalidEncoding."""
     def reencrypt_stream(
-        self, input: _Reader, notice: "VerifiedNotice", output: _Writer
+        self,
+        input: _Reader,
+        trailer: Optional["Trailer"],
+        notice: "VerifiedNotice",
+        output: _Writer,
     ) -> "StreamInfo":
         """Catches a stream (v2 or v3) up to ``notice`` by re-encrypting it whole into a v3
         stream under a fresh stream key (for a stream still open at the revocation, and v2
-        streams). Returns the new stream's info. On error, discard what was written. Raises
-        WrongAuthority, FutureVersion, StaleNotice, DecryptionFailed or InvalidEncoding."""
+        streams). A v3 stream is read against ``trailer``, the one its sealer logged at close
+        (``None`` for a v2 stream). Returns the new stream's info. On error, discard what was
+        written. Raises InvalidArgument (a v3 stream without its trailer or with another, a
+        v2 stream with one), WrongAuthority, FutureVersion, StaleNotice, DecryptionFailed or
+        InvalidEncoding."""
     def issue_delegation_key(
         self, attributes: Sequence[str], delegator: BlsPublicKey
     ) -> "DelegationKey":

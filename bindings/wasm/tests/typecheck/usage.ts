@@ -62,7 +62,7 @@ try {
   const kind: string = trailer.kind;
   const count: number = trailer.count;
   const rewrapped: Uint8Array = authority.rewrapStream(stream, trailer, next);
-  const reencrypted: Uint8Array = authority.reencryptStream(stream, next);
+  const reencrypted: Uint8Array = authority.reencryptStream(stream, streamTrailer(stream), next);
   const info: StreamInfo = StreamInfo.read(rewrapped);
   const carried: Trailer | undefined = info.trailer;
   const headerDigest: Uint8Array = info.headerDigest;
