@@ -131,10 +131,10 @@ impl Authority {
     pub fn reencrypt_stream(
         &self,
         stream: &[u8],
-        #[wasm_bindgen(unchecked_param_type = "Trailer | null")] trailer: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Trailer | null")] trailer: Option<JsValue>,
         notice: &VerifiedNotice,
     ) -> Result<Vec<u8>, JsValue> {
-        let trailer = crate::record::optional_trailer(&trailer)?;
+        let trailer = crate::record::optional_trailer(trailer)?;
         let mut out = Vec::new();
         self.0
             .reencrypt_stream(stream, trailer.as_ref(), &notice.0, &mut out, &mut rng())

@@ -599,16 +599,18 @@ pub fn stream_trailer(stream: &[u8]) -> Result<Trailer, JsValue> {
 ///
 /// # Errors
 /// `InvalidArgument` for anything but a `Trailer` of this build, `undefined` or `null`.
-pub(crate) fn optional_trailer(value: &JsValue) -> Result<Option<cipherchart::Trailer>, JsValue> {
+pub(crate) fn optional_trailer(
+    value: Option<JsValue>,
+) -> Result<Option<cipherchart::Trailer>, JsValue> {
     use wasm_bindgen::convert::TryFromJsValue;
     use wasm_bindgen::JsCast;
-    if value.is_undefined() || value.is_null() {
+    let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(None);
-    }
-    let copy = js_sys::Reflect::get(value, &JsValue::from_str("__copyForCatchUp"))
+    };
+    let copy = js_sys::Reflect::get(&value, &JsValue::from_str("__copyForCatchUp"))
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(value).ok());
+        .and_then(|f| f.call0(&value).ok());
     match copy.map(Trailer::try_from_js_value) {
         Some(Ok(trailer)) => Ok(Some(trailer.0)),
         _ => Err(to_js_err(cipherchart::Error::InvalidArgument(
