@@ -322,10 +322,11 @@ impl Entry {
 
     /// Logs one stream's catch-up from `old` to `new` (the `StreamInfo` before and after
     /// `Authority.rewrap_stream` or `Authority.reencrypt_stream`): action `update`, subject
-    /// the stream id, digest the new header digest, metadata the old header digest then the
-    /// new one (64 bytes). Raises InvalidArgument if `new` is not a catch-up of `old`
+    /// the stream id, digest the new header digest, metadata the old header digest, the new
+    /// one and, for a re-wrap, the digest of the trailer the new header carries (96 bytes;
+    /// 64 for a re-encryption). Raises InvalidArgument if `new` is not a catch-up of `old`
     /// (another authority, id, metadata, policy or chunk size, a v2 result, the same header,
-    /// an older notice serial).
+    /// an older notice serial, a re-wrap whose trailer is not the old stream's).
     #[staticmethod]
     fn for_stream_catch_up(
         old: Obj<'_, StreamInfo>,

@@ -260,12 +260,13 @@ impl Entry {
     /// The draft logging one stream's catch-up from `old` to `caughtUp` (the `StreamInfo`
     /// of the stream before and after `Authority.rewrapStream` or `reencryptStream`): action
     /// `update`, subject the stream id, digest the new `headerDigest`, metadata the old
-    /// header digest then the new one (64 bytes).
+    /// header digest, the new one and, for a re-wrap, the digest of the trailer the new
+    /// header carries (96 bytes; 64 for a re-encryption).
     ///
     /// # Errors
     /// Throws `InvalidArgument` for a bad time, or if `caughtUp` is not a catch-up of `old`
     /// (another authority, id, metadata, policy or chunk size, a v2 result, the same header,
-    /// an older notice serial).
+    /// an older notice serial, a re-wrap whose trailer is not the old stream's).
     #[wasm_bindgen(js_name = forStreamCatchUp)]
     pub fn for_stream_catch_up(
         old: &StreamInfo,

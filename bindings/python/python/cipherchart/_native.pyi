@@ -1359,8 +1359,9 @@ class Entry:
     @staticmethod
     def for_stream_catch_up(old: StreamInfo, new: StreamInfo, time: _Time) -> EntryDraft:
         """Logs a stream's catch-up (action ``update``, subject the stream id, digest the new
-        header digest, metadata the old and new header digests). Raises InvalidArgument if
-        ``new`` is not a catch-up of ``old``."""
+        header digest, metadata the old and new header digests and, for a re-wrap, the
+        carried trailer's digest: 96 bytes, else 64). Raises InvalidArgument if ``new`` is not
+        a catch-up of ``old`` (for a re-wrap: its trailer is not the old stream's)."""
     @staticmethod
     def for_strip(old: SealedRecord, new: SealedRecord, time: _Time) -> EntryDraft:
         """Logs a record's strip (action ``update``, metadata the old record's digest and the
