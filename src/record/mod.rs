@@ -6,6 +6,7 @@
 
 mod chain_entry;
 pub(crate) mod envelope;
+mod frames;
 mod header_v3;
 pub(crate) mod hop;
 pub(crate) mod hop_v3;

@@ -13,10 +13,9 @@ use std::io::{Read, Write};
 use rand_core::{CryptoRng, RngCore};
 
 use super::envelope::{unwrap_committed_key, BodyKey};
+use super::frames::{ChunkDecryptor, FrameReader, FrameWriter};
 use super::kem::{decaps, KemHeader};
-use super::stream::{
-    read_header, ChunkDecryptor, FrameReader, FrameWriter, ParsedHeader, StreamInfo,
-};
+use super::stream::{read_header, ParsedHeader, StreamInfo};
 use super::stream_v3;
 use super::trailer::{Trailer, TrailerKind};
 use crate::abe::Authority;

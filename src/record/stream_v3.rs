@@ -24,8 +24,9 @@ use super::envelope::{
     body_aead_key, encaps_v3, key_commitment, metadata_hash, unwrap_committed_key, BodyKey,
     OpenHeaderFields,
 };
+use super::frames::{seal_chunks, ChunkKeys};
 use super::kem::{context, KemHeader};
-use super::stream::{check_arguments, frame_header, seal_chunks, ChunkKeys, StreamInfo};
+use super::stream::{check_arguments, frame_header, StreamInfo};
 use super::trailer::{Trailer, TrailerKind};
 use crate::abe::PublicKey;
 use crate::encoding::{Reader, Writer, FORMAT_VERSION_V3};
