@@ -14,7 +14,7 @@ use rand_core::{CryptoRng, RngCore};
 
 use super::envelope::{unwrap_committed_key, BodyKey};
 use super::frames::{ChunkDecryptor, FrameReader, FrameWriter};
-use super::kem::{decaps, KemHeader};
+use super::kem::{decaps, KemHeader, Seed};
 use super::stream::{read_header, ParsedHeader, StreamInfo};
 use super::stream_v3;
 use super::trailer::{Trailer, TrailerKind};
@@ -147,8 +147,9 @@ impl Authority {
             let info = &parsed.info;
             check_trailer(&parsed, trailer)?;
             let (policy, serial) = target(&parsed.header)?;
-            let body_key = self.stream_key(&parsed.header, &parsed.ctx, rng)?;
-            let (header, _) = stream_v3::wrap(
+            let seed = self.open_header(&parsed, rng)?;
+            let body_key = unwrap_committed_key(&parsed.header, &seed, &parsed.ctx)?.0;
+            let (header, _, new_info) = stream_v3::wrap(
                 self.public_key(),
                 &policy,
                 serial,
@@ -168,7 +169,7 @@ impl Authority {
             }
             frames.finish(input)?;
             output.flush()?;
-            read_header(&mut &header[..]).map(|p| p.info)
+            Ok(new_info)
         })
     }
 
@@ -205,14 +206,12 @@ impl Authority {
                 }
             }
             let (policy, serial) = target(&parsed.header)?;
-            let key = self.one_record_key(&parsed.header.policy, rng)?;
-            let seed = decaps(&key, self.public_key(), &parsed.header, &parsed.ctx)
-                .map_err(|_| Error::DecryptionFailed)?;
+            let seed = self.open_header(&parsed, rng)?;
             let old_keys = parsed.chunk_keys(&seed)?;
             let info = &parsed.info;
             let body_key: BodyKey = random_seed(rng);
             let stream = (&info.stream_id[..], &info.metadata[..], info.chunk_size);
-            let (header, new_keys) = stream_v3::wrap(
+            let (header, new_keys, new_info) = stream_v3::wrap(
                 self.public_key(),
                 &policy,
                 serial,
@@ -235,20 +234,19 @@ impl Authority {
             }
             frames.finish(input)?;
             output.flush()?;
-            read_header(&mut &header[..]).map(|p| p.info)
+            Ok(new_info)
         })
     }
 
-    /// The stream key `K_b` of a v3 header, through a one-stream key.
-    fn stream_key<G: RngCore + CryptoRng + ?Sized>(
+    /// The KEM seed of a stream header, through a one-stream key for exactly its (name,
+    /// version) pairs and the guard (§9.3); any failure is `DecryptionFailed`.
+    fn open_header<G: RngCore + CryptoRng + ?Sized>(
         &self,
-        header: &KemHeader,
-        ctx: &[u8],
+        parsed: &ParsedHeader,
         rng: &mut G,
-    ) -> Result<BodyKey> {
-        let key = self.one_record_key(&header.policy, rng)?;
-        let seed =
-            decaps(&key, self.public_key(), header, ctx).map_err(|_| Error::DecryptionFailed)?;
-        Ok(unwrap_committed_key(header, &seed, ctx)?.0)
+    ) -> Result<Seed> {
+        let key = self.one_record_key(&parsed.header.policy, rng)?;
+        decaps(&key, self.public_key(), &parsed.header, &parsed.ctx)
+            .map_err(|_| Error::DecryptionFailed)
     }
 }

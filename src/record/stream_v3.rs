@@ -149,7 +149,8 @@ fn encode_header(
 
 /// A v3 stream header that wraps `body_key` under `versioned` for the notice of
 /// `notice_serial`, with `trailer` for a header re-wrapped after close. Returns its
-/// encoding and the chunk keys.
+/// encoding, the chunk keys, and its info (built from what was just encrypted, not by
+/// decoding it again).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn wrap<G: RngCore + CryptoRng + ?Sized>(
     pk: &PublicKey,
@@ -159,7 +160,7 @@ pub(super) fn wrap<G: RngCore + CryptoRng + ?Sized>(
     trailer: Option<&Trailer>,
     body_key: &BodyKey,
     rng: &mut G,
-) -> Result<(Vec<u8>, ChunkKeys)> {
+) -> Result<(Vec<u8>, ChunkKeys, StreamInfo)> {
     let meta_hash = metadata_hash(metadata);
     let commitment = key_commitment(body_key);
     let ctx = stream_context(stream_id, &meta_hash, &commitment, chunk_size, trailer);
@@ -167,7 +168,14 @@ pub(super) fn wrap<G: RngCore + CryptoRng + ?Sized>(
     let header = encaps_v3(pk, versioned, (notice_serial, 0), &ctx, &seed, body_key)?;
     let bytes = encode_header(chunk_size, stream_id, metadata, trailer, &header);
     let keys = keys(body_key, stream_id, &commitment, chunk_size, &meta_hash);
-    Ok((bytes, keys))
+    let info = StreamInfo::of(
+        stream_id.to_vec(),
+        metadata.to_vec(),
+        chunk_size,
+        &header,
+        trailer.cloned(),
+    )?;
+    Ok((bytes, keys, info))
 }
 
 /// The chunk keys of a decoded v3 stream whose seed passed the FO check: unwraps `K_b`,
@@ -209,7 +217,7 @@ where
     check_arguments(chunk_size, stream_id, metadata)?;
     let body_key: BodyKey = random_seed(rng);
     let stream = (stream_id, metadata, chunk_size);
-    let (header, keys) = wrap(pk, versioned, notice_serial, stream, None, &body_key, rng)?;
+    let (header, keys, _) = wrap(pk, versioned, notice_serial, stream, None, &body_key, rng)?;
     output.write_all(&header)?;
     seal_chunks(&keys, chunk_size, input, output)
 }

@@ -60,9 +60,10 @@ fn rewrap(
     rng: &mut ChaCha20Rng,
 ) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    authority
-        .rewrap_stream(stream, trailer, notice, &mut out, rng)
-        .map(|_| out)
+    let info = authority.rewrap_stream(stream, trailer, notice, &mut out, rng)?;
+    // The info returned is the new header's, as any reader decodes it.
+    assert_eq!(info, read_stream_info(&out[..]).unwrap());
+    Ok(out)
 }
 
 /// Re-encrypts `stream` against its own trailer (computed here: the tests' stand-in for
@@ -85,9 +86,9 @@ fn reencrypt_with(
     rng: &mut ChaCha20Rng,
 ) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    authority
-        .reencrypt_stream(stream, trailer, notice, &mut out, rng)
-        .map(|_| out)
+    let info = authority.reencrypt_stream(stream, trailer, notice, &mut out, rng)?;
+    assert_eq!(info, read_stream_info(&out[..]).unwrap());
+    Ok(out)
 }
 
 fn header_len(stream: &[u8]) -> usize {
