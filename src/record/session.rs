@@ -31,7 +31,9 @@ use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-use super::session_v3::{self, SessionV3};
+use super::session_v3::{self, ItemLog, SessionV3};
+use super::trailer::Trailer;
+use crate::abe::core::DecryptionKey;
 use crate::abe::{PublicKey, UserKey};
 use crate::ct::{after_wiping_aead_stack, after_wiping_stack};
 use crate::encoding::{hex_prefix, ObjectType, Reader, Writer, FORMAT_VERSION, FORMAT_VERSION_V3};
@@ -142,7 +144,26 @@ impl SessionHeader {
         self.header.digest
     }
 
-    fn context(&self) -> Vec<u8> {
+    /// The key id of the authority whose public key sealed the header.
+    pub fn authority(&self) -> [u8; 32] {
+        self.header.authority
+    }
+
+    /// The trailer a format v3 header re-wrapped after close carries
+    /// ([`Authority::rewrap_session`](crate::Authority::rewrap_session)): its records
+    /// open only with a proof of inclusion under the trailer's root
+    /// ([`SessionOpener::open_included`], [`SessionOpener::open_all`]). `None` for a
+    /// session as started, and for format v2.
+    pub fn trailer(&self) -> Option<&Trailer> {
+        self.v3.as_ref().and_then(|v3| v3.trailer.as_ref())
+    }
+
+    /// Whether the header is format v3.
+    pub(super) fn is_v3(&self) -> bool {
+        self.v3.is_some()
+    }
+
+    pub(super) fn context(&self) -> Vec<u8> {
         match &self.v3 {
             Some(v3) => session_v3::header_context(&self.session_id, v3, &self.header),
             None => session_context(&self.session_id, &self.metadata),
@@ -252,6 +273,82 @@ pub(super) struct SessionSecret {
 }
 
 impl SessionSecret {
+    /// The secret of a session header, decapsulated with `key` (a user's, or the
+    /// authority's one-session key in a catch-up).
+    pub(super) fn open<K: DecryptionKey + ?Sized>(
+        key: &K,
+        pk: &PublicKey,
+        header: &SessionHeader,
+    ) -> Result<Self> {
+        let ctx = header.context();
+        let seed = decaps(key, pk, &header.header, &ctx)?;
+        match &header.v3 {
+            Some(_) => session_v3::open_secret(header, &seed, &ctx),
+            None => Ok(SessionSecret {
+                key: *derive_key(&seed, &header.header, &ctx, b"session-key"),
+                binding: AdBinding::V2 {
+                    header_digest: header.header.digest,
+                },
+            }),
+        }
+    }
+
+    /// The key commitment of a v3 session (zero for v2, which has none).
+    pub(super) fn key_commitment(&self) -> [u8; 32] {
+        match &self.binding {
+            AdBinding::V2 { .. } => [0; 32],
+            AdBinding::V3 { key_commitment, .. } => *key_commitment,
+        }
+    }
+
+    /// Seals record `sequence` (its number is the caller's to keep unique).
+    pub(super) fn seal_record(
+        &self,
+        sequence: u64,
+        metadata: &[u8],
+        payload: &[u8],
+    ) -> Result<SessionRecord> {
+        if metadata.len() > MAX_METADATA_LEN || payload.len() > MAX_PAYLOAD_LEN {
+            return Err(Error::InvalidArgument("metadata or payload too long"));
+        }
+        let keys = self.record_keys(sequence, metadata);
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+        let body = cipher
+            .encrypt(
+                Nonce::from_slice(&SUBKEY_NONCE),
+                Payload {
+                    msg: payload,
+                    aad: &keys.ad,
+                },
+            )
+            .map_err(|_| Error::InvalidArgument("payload too long"))?;
+        Ok(SessionRecord {
+            version: self.version(),
+            sequence,
+            metadata: metadata.to_vec(),
+            body,
+        })
+    }
+
+    /// Opens one record of this session.
+    pub(super) fn open_record(&self, record: &SessionRecord) -> Result<Vec<u8>> {
+        // A record of a session of the other format is never this session's.
+        if record.version != self.version() {
+            return Err(Error::DecryptionFailed);
+        }
+        let keys = self.record_keys(record.sequence, &record.metadata);
+        let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
+        cipher
+            .decrypt(
+                Nonce::from_slice(&SUBKEY_NONCE),
+                Payload {
+                    msg: &record.body,
+                    aad: &keys.ad,
+                },
+            )
+            .map_err(|_| Error::DecryptionFailed)
+    }
+
     fn version(&self) -> u8 {
         match self.binding {
             AdBinding::V2 { .. } => FORMAT_VERSION,
@@ -303,6 +400,8 @@ impl SessionSecret {
 pub struct SessionSealer {
     pub(super) secret: SessionSecret,
     pub(super) next_sequence: u64,
+    /// Format v3: the root over the records sealed so far, for the trailer.
+    pub(super) items: Option<ItemLog>,
 }
 
 impl fmt::Debug for SessionSealer {
@@ -350,6 +449,7 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
             SessionSealer {
                 secret,
                 next_sequence: 0,
+                items: None,
             },
         ))
     })
@@ -363,31 +463,37 @@ impl SessionSealer {
     /// sequence numbers are exhausted.
     pub fn seal(&mut self, metadata: &[u8], payload: &[u8]) -> Result<SessionRecord> {
         after_wiping_aead_stack(|| {
-            if metadata.len() > MAX_METADATA_LEN || payload.len() > MAX_PAYLOAD_LEN {
-                return Err(Error::InvalidArgument("metadata or payload too long"));
-            }
             let sequence = self.next_sequence;
-            self.next_sequence = sequence
+            let next = sequence
                 .checked_add(1)
                 .ok_or(Error::InvalidArgument("session exhausted"))?;
-            let keys = self.secret.record_keys(sequence, metadata);
-            let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
-            let body = cipher
-                .encrypt(
-                    Nonce::from_slice(&SUBKEY_NONCE),
-                    Payload {
-                        msg: payload,
-                        aad: &keys.ad,
-                    },
-                )
-                .map_err(|_| Error::InvalidArgument("payload too long"))?;
-            Ok(SessionRecord {
-                version: self.secret.version(),
-                sequence,
-                metadata: metadata.to_vec(),
-                body,
-            })
+            let record = self.secret.seal_record(sequence, metadata, payload)?;
+            self.next_sequence = next;
+            if let Some(items) = &mut self.items {
+                items.push(&record.to_bytes());
+            }
+            Ok(record)
         })
+    }
+
+    /// The trailer of a format v3 session over the records sealed so far
+    /// (`docs/formats.md`, "Trailer (v3)"): the header's digest and key commitment, the
+    /// number of records and the RFC 6962 root of their digests. Computed as records are
+    /// sealed (in memory logarithmic in their number); no secret is in it. When the
+    /// session is closed, log it ([`Entry::for_session_close`](crate::Entry::for_session_close)):
+    /// that entry is what lets the authority re-wrap the header at a later revocation
+    /// ([`Authority::rewrap_session`](crate::Authority::rewrap_session)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a format v2 session (it has no trailer: its catch-up
+    /// is [`Authority::reencrypt_session`](crate::Authority::reencrypt_session)).
+    pub fn trailer(&self) -> Result<Trailer> {
+        self.items
+            .as_ref()
+            .map(ItemLog::trailer)
+            .ok_or(Error::InvalidArgument(
+                "a format v2 session has no trailer: re-encrypt it",
+            ))
     }
 
     /// The sequence number the next record will get.
@@ -398,7 +504,10 @@ impl SessionSealer {
 
 /// Opens the records of one session, after one decapsulation.
 pub struct SessionOpener {
-    secret: SessionSecret,
+    pub(super) secret: SessionSecret,
+    /// The trailer of a header re-wrapped after close: every record is checked against
+    /// its root.
+    pub(super) trailer: Option<Trailer>,
 }
 
 impl fmt::Debug for SessionOpener {
@@ -419,18 +528,10 @@ impl UserKey {
     /// [`Error::DecryptionFailed`] for a tampered header.
     pub fn open_session(&self, pk: &PublicKey, header: &SessionHeader) -> Result<SessionOpener> {
         after_wiping_stack(|| {
-            let ctx = header.context();
-            let seed = decaps(&*self.material, pk, &header.header, &ctx)?;
-            let secret = match &header.v3 {
-                Some(_) => session_v3::open_secret(header, &seed, &ctx)?,
-                None => SessionSecret {
-                    key: *derive_key(&seed, &header.header, &ctx, b"session-key"),
-                    binding: AdBinding::V2 {
-                        header_digest: header.header.digest,
-                    },
-                },
-            };
-            Ok(SessionOpener { secret })
+            Ok(SessionOpener {
+                secret: SessionSecret::open(&*self.material, pk, header)?,
+                trailer: header.trailer().cloned(),
+            })
         })
     }
 }
@@ -440,24 +541,17 @@ impl SessionOpener {
     ///
     /// # Errors
     /// [`Error::DecryptionFailed`] for a record of another session or any tampering
-    /// (including a changed sequence number or metadata).
+    /// (including a changed sequence number or metadata); [`Error::InvalidArgument`] for
+    /// a session whose header was re-wrapped after close (it carries a trailer): its
+    /// records open with a proof ([`open_included`](Self::open_included)) or all together
+    /// ([`open_all`](Self::open_all)), so records forged by someone who kept the old
+    /// session key are refused.
     pub fn open(&self, record: &SessionRecord) -> Result<Vec<u8>> {
-        after_wiping_aead_stack(|| {
-            // A record of a session of the other format is never this session's.
-            if record.version != self.secret.version() {
-                return Err(Error::DecryptionFailed);
-            }
-            let keys = self.secret.record_keys(record.sequence, &record.metadata);
-            let cipher = ChaCha20Poly1305::new(Key::from_slice(keys.key.as_ref()));
-            cipher
-                .decrypt(
-                    Nonce::from_slice(&SUBKEY_NONCE),
-                    Payload {
-                        msg: &record.body,
-                        aad: &keys.ad,
-                    },
-                )
-                .map_err(|_| Error::DecryptionFailed)
-        })
+        if self.trailer.is_some() {
+            return Err(Error::InvalidArgument(
+                "a re-wrapped session's records open with a proof: use open_included or open_all",
+            ));
+        }
+        after_wiping_aead_stack(|| self.secret.open_record(record))
     }
 }

@@ -5,13 +5,16 @@
 //! session id and the key commitment instead of the header digest.
 //!
 //! Built: sealing under a notice (so keys from before a bump open no session started
-//! after it: R1) and opening. Not built: progress anchors, trailers and the catch-up of
-//! closed sessions (§6.2, §6.3): a header's trailer flag must be 0.
+//! after it: R1), opening, the sealer's trailer, and the header of a closed session
+//! re-wrapped with its trailer (`session_catch_up.rs`; its records then open only with a
+//! proof of inclusion under the trailer's root). Not built: progress anchors and the
+//! split of a session at a bump (§6.2, §6.3): a session open at a revocation is
+//! re-encrypted whole.
 //!
 //! Header layout: `43 43 07 03 ‖ bytes session_id ‖ bytes metadata ‖ metadata_hash ‖
-//! u8 trailer (0) ‖ KEM header v3 with envelope`; the KEM context is
-//! `context("session", session_id, metadata_hash, key_commitment, "")` (§5.3: the trailer
-//! digest is empty while the session is open).
+//! u8 trailer (0, or 1 ‖ bytes trailer) ‖ KEM header v3 with envelope`; the KEM context
+//! is `context("session", session_id, metadata_hash, key_commitment, trailer digest or
+//! "")` (§5.3: empty while the session is open).
 
 use rand_core::{CryptoRng, RngCore};
 
@@ -21,10 +24,11 @@ use super::envelope::{
 };
 use super::kem::{context, unguarded, KemHeader};
 use super::session::{AdBinding, SessionHeader, SessionSealer, SessionSecret};
+use super::trailer::{RootBuilder, Trailer, TrailerKind};
 use super::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
 use crate::abe::PublicKey;
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION_V3};
-use crate::error::{Error, Result};
+use crate::error::{EncodingError, Error, Result};
 use crate::policy::{Policy, VersionedPolicy};
 use crate::secret::random_seed;
 
@@ -35,17 +39,28 @@ const SESSION_KEY: &[u8] = b"session-key";
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct SessionV3 {
     pub(crate) metadata_hash: [u8; 32],
+    /// The trailer of a header re-wrapped after close (§6.3): its records open only with
+    /// a proof of inclusion under the trailer's root.
+    pub(crate) trailer: Option<Trailer>,
 }
 
-/// The KEM context of a v3 session (§5.3).
+/// The KEM context of a v3 session (§5.3): its last part is the trailer's digest for a
+/// header re-wrapped after close, empty for a session as started.
 fn session_context(
     session_id: &[u8],
     metadata_hash: &[u8; 32],
     key_commitment: &[u8; 32],
+    trailer: Option<&Trailer>,
 ) -> Vec<u8> {
+    let trailer_digest = trailer.map(Trailer::digest);
     context(
         b"session",
-        &[session_id, metadata_hash, key_commitment, b""],
+        &[
+            session_id,
+            metadata_hash,
+            key_commitment,
+            trailer_digest.as_ref().map_or(&[][..], |d| &d[..]),
+        ],
     )
 }
 
@@ -55,7 +70,12 @@ pub(super) fn header_context(session_id: &[u8], v3: &SessionV3, header: &KemHead
         .envelope
         .as_ref()
         .map_or([0u8; 32], |e| e.key_commitment);
-    session_context(session_id, &v3.metadata_hash, &commitment)
+    session_context(
+        session_id,
+        &v3.metadata_hash,
+        &commitment,
+        v3.trailer.as_ref(),
+    )
 }
 
 /// The encoding of a v3 session header.
@@ -64,28 +84,42 @@ pub(super) fn write_header(h: &SessionHeader, v3: &SessionV3) -> Vec<u8> {
     w.bytes(&h.session_id);
     w.bytes(&h.metadata);
     w.fixed(&v3.metadata_hash);
-    // No trailer: the session is open (trailers come with the catch-up of sessions).
-    w.u8(0);
+    match &v3.trailer {
+        // A session as started.
+        None => w.u8(0),
+        Some(trailer) => {
+            w.u8(1);
+            w.bytes(&trailer.to_bytes());
+        }
+    }
     h.header.write(&mut w);
     w.finish()
 }
 
 /// Decodes a v3 session header after its object header: the metadata hash must be the
-/// metadata's, the trailer flag 0 (the catch-up of sessions is not built), the policy guarded (`NonCanonical` otherwise).
+/// metadata's, a trailer (if any) a session trailer with the header's id and key
+/// commitment, the policy guarded (`NonCanonical` otherwise).
 pub(super) fn read_header(mut r: Reader<'_>) -> Result<SessionHeader> {
     let OpenHeaderFields {
         id: session_id,
         metadata,
         metadata_hash: declared,
-        trailer: _,
-    } = OpenHeaderFields::read(&mut r, None)?;
-    let v3 = SessionV3 {
-        metadata_hash: declared,
-    };
+        trailer,
+    } = OpenHeaderFields::read(&mut r, Some(TrailerKind::Session))?;
     let (header, _) = KemHeader::read_v3_enveloped(&mut r, |commitment| {
-        session_context(&session_id, &declared, commitment)
+        session_context(&session_id, &declared, commitment, trailer.as_ref())
     })?;
     r.finish()?;
+    if let Some(trailer) = &trailer {
+        let commitment = header.envelope.as_ref().map(|e| e.key_commitment);
+        if commitment != Some(trailer.key_commitment) {
+            return Err(EncodingError::NonCanonical.into());
+        }
+    }
+    let v3 = SessionV3 {
+        metadata_hash: declared,
+        trailer,
+    };
     let policy = unguarded(header.policy.policy())?;
     Ok(SessionHeader {
         session_id,
@@ -110,12 +144,42 @@ pub(crate) fn start<R: RngCore + CryptoRng + ?Sized>(
         return Err(Error::InvalidArgument("session id or metadata too long"));
     }
     let body_key: BodyKey = random_seed(rng);
+    let session = (session_id, metadata, policy);
+    let (header, secret) = wrap(pk, versioned, notice_serial, session, None, &body_key, rng)?;
+    let items = ItemLog {
+        session_id: session_id.to_vec(),
+        header_digest: header.header.digest,
+        key_commitment: secret.key_commitment(),
+        root: RootBuilder::default(),
+    };
+    Ok((
+        header,
+        SessionSealer {
+            secret,
+            next_sequence: 0,
+            items: Some(items),
+        },
+    ))
+}
+
+/// A v3 session header that wraps `body_key` under `versioned` for the notice of
+/// `notice_serial`, with `trailer` for a header re-wrapped after close; and the session
+/// secret of its records.
+pub(super) fn wrap<R: RngCore + CryptoRng + ?Sized>(
+    pk: &PublicKey,
+    versioned: &VersionedPolicy,
+    notice_serial: u64,
+    (session_id, metadata, policy): (&[u8], &[u8], &Policy),
+    trailer: Option<&Trailer>,
+    body_key: &BodyKey,
+    rng: &mut R,
+) -> Result<(SessionHeader, SessionSecret)> {
     let meta_hash = metadata_hash(metadata);
-    let commitment = key_commitment(&body_key);
-    let ctx = session_context(session_id, &meta_hash, &commitment);
+    let commitment = key_commitment(body_key);
+    let ctx = session_context(session_id, &meta_hash, &commitment, trailer);
     let seed = random_seed(rng);
-    let header = encaps_v3(pk, versioned, (notice_serial, 0), &ctx, &seed, &body_key)?;
-    let secret = secret(&body_key, session_id, commitment);
+    let header = encaps_v3(pk, versioned, (notice_serial, 0), &ctx, &seed, body_key)?;
+    let secret = secret(body_key, session_id, commitment);
     Ok((
         SessionHeader {
             session_id: session_id.to_vec(),
@@ -124,13 +188,39 @@ pub(crate) fn start<R: RngCore + CryptoRng + ?Sized>(
             policy: policy.clone(),
             v3: Some(SessionV3 {
                 metadata_hash: meta_hash,
+                trailer: trailer.cloned(),
             }),
         },
-        SessionSealer {
-            secret,
-            next_sequence: 0,
-        },
+        secret,
     ))
+}
+
+/// What a v3 session's sealer keeps to make its trailer (§6.2): the header it seals
+/// under and the root over the records so far, in memory logarithmic in their number.
+pub(crate) struct ItemLog {
+    session_id: Vec<u8>,
+    header_digest: [u8; 32],
+    key_commitment: [u8; 32],
+    root: RootBuilder,
+}
+
+impl ItemLog {
+    /// Adds the next record (its whole encoding is the item, §11.8).
+    pub(super) fn push(&mut self, record: &[u8]) {
+        self.root.push(&[record]);
+    }
+
+    /// The trailer over the records so far.
+    pub(super) fn trailer(&self) -> Trailer {
+        Trailer {
+            kind: TrailerKind::Session,
+            id: self.session_id.clone(),
+            header_digest: self.header_digest,
+            key_commitment: self.key_commitment,
+            count: self.root.count(),
+            root: self.root.root(),
+        }
+    }
 }
 
 /// The opener's secret: unwraps `K_b` (checked against the key commitment) from a header

@@ -19,8 +19,7 @@ use crate::hash::dst;
 /// What a trailer closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TrailerKind {
-    /// A session (code 1; its items are session records). Session trailers are decoded
-    /// but not yet made: the catch-up of sessions is not built.
+    /// A session (code 1; its items are the encodings of its records, in order).
     Session,
     /// A stream (code 2; its items are the stream's frames).
     Stream,
@@ -38,10 +37,15 @@ impl TrailerKind {
 /// The trailer of a closed session or stream (`docs/formats.md`, "Trailer (v3)").
 ///
 /// Public data: anyone holding a stream computes its trailer
-/// ([`stream_trailer`](crate::stream_trailer)). The sealer logs it when it closes the
-/// stream ([`Entry::for_stream_close`](crate::Entry::for_stream_close)), which is what
-/// lets the authority re-wrap the stream's header later
-/// ([`Authority::rewrap_stream`](crate::Authority::rewrap_stream)).
+/// ([`stream_trailer`](crate::stream_trailer)), and a session's sealer keeps it as it
+/// seals ([`SessionSealer::trailer`](crate::SessionSealer::trailer); anyone holding the
+/// header and records computes it with [`session_trailer`](crate::session_trailer)). The
+/// sealer logs it when it closes the stream or session
+/// ([`Entry::for_stream_close`](crate::Entry::for_stream_close),
+/// [`Entry::for_session_close`](crate::Entry::for_session_close)), which is what lets the
+/// authority re-wrap the header later
+/// ([`Authority::rewrap_stream`](crate::Authority::rewrap_stream),
+/// [`Authority::rewrap_session`](crate::Authority::rewrap_session)).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trailer {
     pub(crate) kind: TrailerKind,
@@ -162,6 +166,12 @@ fn item_digest(index: u64, parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// The RFC 6962 leaf hash of item `index`: what an inclusion proof under a trailer's root
+/// starts from.
+pub(crate) fn item_leaf(index: u64, parts: &[&[u8]]) -> [u8; 32] {
+    leaf_hash(&item_digest(index, parts))
+}
+
 /// The RFC 6962 root of a sequence of items, computed as they arrive in O(log n) memory
 /// (the items of a stream are never all held: a stream of one-byte chunks must not cost
 /// its reader memory in proportion to its length).
@@ -179,7 +189,7 @@ pub(crate) struct RootBuilder {
 impl RootBuilder {
     /// Adds the next item, given in parts.
     pub(crate) fn push(&mut self, parts: &[&[u8]]) {
-        let mut node = (leaf_hash(&item_digest(self.count, parts)), 0u32);
+        let mut node = (item_leaf(self.count, parts), 0u32);
         while let Some(&(left, height)) = self.mountains.last() {
             if height != node.1 {
                 break;

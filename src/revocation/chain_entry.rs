@@ -11,8 +11,6 @@ use sha2::{Digest, Sha256};
 
 use crate::chain::{Action, Entry, EntryDraft};
 use crate::error::{Error, Result};
-use crate::record::stream::StreamInfo;
-use crate::record::trailer::{Trailer, TrailerKind};
 use crate::record::SealedRecord;
 use crate::revocation::VersionNotice;
 
@@ -115,85 +113,5 @@ impl Entry {
             EntryDraft::for_payload(time, Action::Update, new.record_id(), &new.to_bytes())
                 .with_metadata(metadata),
         )
-    }
-
-    /// The draft that logs a stream's **close** (`docs/revocation-v3.md` §6.2): action
-    /// [`Action::Create`], subject = the stream id, digest = the trailer digest
-    /// ([`Trailer::digest`]), metadata = the trailer's encoding. Logged by the stream's
-    /// sealer once it has written the last frame (the trailer is
-    /// [`stream_trailer`](crate::stream_trailer) of what it wrote), and by the authority
-    /// for a stream it re-encrypted; it is the anchor that lets the authority re-wrap the
-    /// stream's header at a later revocation
-    /// ([`Authority::rewrap_stream`](crate::Authority::rewrap_stream)): only a stream whose
-    /// close entry precedes the revoking notice's entry is re-wrapped.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for a session trailer (the catch-up of sessions is not
-    /// built).
-    pub fn for_stream_close(trailer: &Trailer, time: u64) -> Result<EntryDraft> {
-        if trailer.kind() != TrailerKind::Stream {
-            return Err(Error::InvalidArgument("not a stream's trailer"));
-        }
-        Ok(
-            EntryDraft::new(time, Action::Create, trailer.id(), trailer.digest())
-                .with_metadata(trailer.to_bytes()),
-        )
-    }
-
-    /// The draft that logs one stream's catch-up from `old` to `new` (the infos of the
-    /// stream before and after [`Authority::rewrap_stream`](crate::Authority::rewrap_stream)
-    /// or [`Authority::reencrypt_stream`](crate::Authority::reencrypt_stream)): action
-    /// [`Action::Update`], subject = the stream id, digest = the new header digest,
-    /// metadata = the old header digest ‖ the new header digest, and for a re-wrap the
-    /// digest of the trailer the new header carries (96 bytes; 64 for a re-encryption), so
-    /// an auditor matches it to the stream's close entry.
-    ///
-    /// A re-wrap is checked against the trailer the new header carries: it must name the
-    /// old header (a v3 stream as sealed) or be the old header's own (a stream re-wrapped
-    /// before), so a re-wrap of one stream cannot be logged as another's (outside review
-    /// SC-29, SC-30). A re-encryption's new header has no link to the old one that a
-    /// public check can compare (a fresh stream key): for it the entry's signer vouches
-    /// for the payload, as [`for_catch_up`](Self::for_catch_up) says of v2 records.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] if `new` is not a catch-up of `old`: another authority,
-    /// stream id, metadata, policy or chunk size, a format v2 result, the same header, an
-    /// older notice serial, or a re-wrap whose trailer is not the old stream's.
-    pub fn for_stream_catch_up(
-        old: &StreamInfo,
-        new: &StreamInfo,
-        time: u64,
-    ) -> Result<EntryDraft> {
-        let rewrap_of_old = new.trailer.as_ref().is_none_or(|t| match &old.trailer {
-            Some(carried) => carried == t,
-            None => old.notice_serial.is_some() && t.header_digest() == old.header_digest,
-        });
-        let same = old.authority == new.authority
-            && old.stream_id == new.stream_id
-            && old.metadata == new.metadata
-            && old.policy == new.policy
-            && old.chunk_size == new.chunk_size
-            && old.header_digest != new.header_digest
-            && new.notice_serial.is_some()
-            && new.notice_serial >= old.notice_serial
-            && rewrap_of_old;
-        if !same {
-            return Err(Error::InvalidArgument(
-                "not a catch-up of that stream: authority, id, metadata, policy or trailer differ",
-            ));
-        }
-        let mut metadata = Vec::with_capacity(96);
-        metadata.extend_from_slice(&old.header_digest);
-        metadata.extend_from_slice(&new.header_digest);
-        if let Some(t) = &new.trailer {
-            metadata.extend_from_slice(&t.digest());
-        }
-        Ok(EntryDraft::new(
-            time,
-            Action::Update,
-            new.stream_id.clone(),
-            new.header_digest,
-        )
-        .with_metadata(metadata))
     }
 }

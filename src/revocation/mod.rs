@@ -24,7 +24,9 @@ mod chain_entry;
 mod issue;
 mod notice;
 mod seal;
+mod session_catch_up;
 mod stream_catch_up;
+mod trailer_entry;
 mod verify;
 
 #[cfg(test)]

@@ -34,7 +34,10 @@ impl StreamInfo {
 /// The catch-up target of a stream header under `notice`: its own policy (guard included)
 /// at the notice's versions, refusing another authority's header or notice, a version
 /// that would go down and a notice older than the one the header is at.
-fn target_under<'a>(authority: &'a Authority, notice: &'a VerifiedNotice) -> Box<Target<'a>> {
+pub(super) fn target_under<'a>(
+    authority: &'a Authority,
+    notice: &'a VerifiedNotice,
+) -> Box<Target<'a>> {
     Box::new(
         move |header: &KemHeader| -> Result<(VersionedPolicy, u64)> {
             let id = authority.public_key().id();

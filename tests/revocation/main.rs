@@ -14,6 +14,7 @@ mod forward;
 mod hop_attacks;
 mod hops;
 mod session_attacks;
+mod session_catch_up;
 mod sessions;
 mod stream_attacks;
 mod stream_catch_up;

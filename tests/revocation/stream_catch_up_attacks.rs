@@ -1293,7 +1293,8 @@ fn sc16_the_stream_header_decoder_refuses_malformed_trailer_fields() {
 /// trailer digest, as the design's §11.7 layout has it) in a v3 **session** header with
 /// its flag set; a **session**-kind trailer with every other field of the stream's,
 /// handed to the re-wrap, logged as a stream close, or carried in a re-wrapped stream
-/// header. Defence: the session header refuses the flag (`NonCanonical`); the re-wrap and
+/// header. Defence: the session header refuses a stream trailer (`NonCanonical`) and a
+/// bare digest (an encoding error); the re-wrap and
 /// the close entry refuse a session trailer (`invalid_argument`); the stream header
 /// decoder refuses it (`NonCanonical`).
 #[test]
@@ -1324,12 +1325,14 @@ fn sc17_session_and_stream_trailers_do_not_mix() {
     with_digest.push(1);
     with_digest.extend_from_slice(&t.digest());
     with_digest.extend_from_slice(&hb[flag_at + 1..]);
-    for m in [&with_len, &with_digest] {
-        assert_eq!(
-            err(SessionHeader::from_bytes(m)),
-            enc(EncodingError::NonCanonical)
-        );
-    }
+    // A stream's trailer is not a session's (`NonCanonical`); a bare digest is no
+    // trailer at all.
+    assert_eq!(
+        err(SessionHeader::from_bytes(&with_len)),
+        enc(EncodingError::NonCanonical)
+    );
+    let e = err(SessionHeader::from_bytes(&with_digest));
+    assert!(matches!(e, Error::InvalidEncoding(_)), "{e:?}");
     let sess = tr(&trailer_bytes(
         1,
         t.id(),

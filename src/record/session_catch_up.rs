@@ -1,0 +1,272 @@
+//! Catch-up of stored sessions (`docs/revocation-v3.md` §6.3), and the trailer and proofs
+//! that let it happen: a closed session's header is **re-wrapped** at newer versions with
+//! its trailer (the records stay byte for byte: their AD binds the session id and key
+//! commitment, not the header), or the session is **re-encrypted whole** under a fresh
+//! session key (when it was still being sealed at the revocation, or is format v2).
+//!
+//! A re-wrapped header vouches only for the trailer's records: its openers check each
+//! record against the trailer's root, with an inclusion proof
+//! ([`SessionOpener::open_included`]) or all at once ([`SessionOpener::open_all`]), so a
+//! past reader who kept the old session key cannot add records.
+//!
+//! The authority opens the old header through the ordinary constant-time path with a
+//! one-session key for exactly its (name, version) pairs and the holder guard (§9.3), like
+//! the catch-up of records (`rewrap.rs`).
+
+use rand_core::{CryptoRng, RngCore};
+use zeroize::Zeroizing;
+
+use super::envelope::{unwrap_committed_key, BodyKey};
+use super::kem::decaps;
+use super::session::{SessionHeader, SessionOpener, SessionRecord, SessionSecret};
+use super::session_v3;
+use super::stream_catch_up::Target;
+use super::trailer::{item_leaf, RootBuilder, Trailer, TrailerKind};
+use crate::abe::Authority;
+use crate::chain::merkle::{InclusionProof, MerkleTree};
+use crate::ct::{after_wiping_aead_stack, after_wiping_stack};
+use crate::error::{Error, Result};
+use crate::secret::random_seed;
+
+/// Computes the trailer of a format v3 session from its header and records, in order (no
+/// key is needed): the header's digest and key commitment, and the count and RFC 6962
+/// root of the records' digests (`docs/formats.md`, "Trailer (v3)"). It is what the
+/// sealer's [`SessionSealer::trailer`](crate::SessionSealer::trailer) gives for the same
+/// records; storage or an auditor recomputes it to compare. For a header re-wrapped
+/// already, the records are checked against the trailer it carries, which is returned.
+///
+/// The result is **unauthenticated**: no key checks the header or the records here. The
+/// authority re-wraps with the trailer its sealer logged
+/// ([`Entry::for_session_close`](crate::Entry::for_session_close)), not one computed from
+/// what storage hands it.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a format v2 session (it has no trailer: its catch-up is
+/// [`Authority::reencrypt_session`](crate::Authority::reencrypt_session));
+/// [`Error::DecryptionFailed`] for records other than a re-wrapped header's trailer's.
+pub fn session_trailer(header: &SessionHeader, records: &[SessionRecord]) -> Result<Trailer> {
+    if !header.is_v3() {
+        return Err(Error::InvalidArgument(
+            "a format v2 session has no trailer: re-encrypt it",
+        ));
+    }
+    if let Some(carried) = header.trailer() {
+        check_records(carried, records)?;
+        return Ok(carried.clone());
+    }
+    Ok(Trailer {
+        kind: TrailerKind::Session,
+        id: header.session_id().to_vec(),
+        header_digest: header.digest(),
+        key_commitment: commitment_of(header)?,
+        count: records.len() as u64,
+        root: root_of(records),
+    })
+}
+
+/// The proof that `records[index]` is item `index` under the trailer of `records` (the
+/// whole session, in order): what storage hands an opener of one record of a re-wrapped
+/// session ([`SessionOpener::open_included`]). Public data, no key.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `index` is not below the number of records.
+pub fn prove_session_record(records: &[SessionRecord], index: u64) -> Result<InclusionProof> {
+    let mut tree = MerkleTree::new();
+    for (i, record) in records.iter().enumerate() {
+        tree.push(item_leaf(i as u64, &[&record.to_bytes()]));
+    }
+    if index >= tree.len() {
+        return Err(Error::InvalidArgument("no record at that index"));
+    }
+    tree.inclusion_proof(index, tree.len())
+}
+
+/// The RFC 6962 root over the records' item digests, in order.
+fn root_of(records: &[SessionRecord]) -> [u8; 32] {
+    let mut root = RootBuilder::default();
+    records.iter().for_each(|r| root.push(&[&r.to_bytes()]));
+    root.root()
+}
+
+/// Refuses records that are not exactly the trailer's (count and root).
+fn check_records(trailer: &Trailer, records: &[SessionRecord]) -> Result<()> {
+    if records.len() as u64 != trailer.count || root_of(records) != trailer.root {
+        return Err(Error::DecryptionFailed);
+    }
+    Ok(())
+}
+
+/// The key commitment of a v3 session header's envelope.
+fn commitment_of(header: &SessionHeader) -> Result<[u8; 32]> {
+    header
+        .header
+        .envelope
+        .as_ref()
+        .map(|e| e.key_commitment)
+        .ok_or(Error::DecryptionFailed)
+}
+
+/// Refuses a trailer that is not the session's: for a session as started, another kind,
+/// id, header digest or key commitment; for a re-wrapped one, other than the trailer it
+/// carries.
+fn check_trailer(header: &SessionHeader, trailer: &Trailer) -> Result<()> {
+    let its_own = match header.trailer() {
+        Some(carried) => carried == trailer,
+        None => {
+            trailer.kind == TrailerKind::Session
+                && trailer.id == header.session_id()
+                && trailer.header_digest == header.digest()
+                && Some(trailer.key_commitment) == commitment_of(header).ok()
+        }
+    };
+    if !its_own {
+        return Err(Error::InvalidArgument("not this session's trailer"));
+    }
+    Ok(())
+}
+
+impl SessionOpener {
+    /// Opens one record of a session with the proof that it is the trailer's item at
+    /// `proof.index` ([`prove_session_record`]). For a header re-wrapped after close
+    /// (it carries a trailer) this is how one record opens: a record someone made with
+    /// the old session key is in no proof under the trailer's root. For a session with no
+    /// trailer there is no root to check the proof against: use [`open`](Self::open).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a session with no trailer;
+    /// [`Error::DecryptionFailed`] if the proof does not place the record under the
+    /// trailer's root at a size equal to its count, and as [`open`](Self::open).
+    pub fn open_included(&self, record: &SessionRecord, proof: &InclusionProof) -> Result<Vec<u8>> {
+        let Some(trailer) = &self.trailer else {
+            return Err(Error::InvalidArgument(
+                "this session carries no trailer: use open",
+            ));
+        };
+        let leaf = item_leaf(proof.index, &[&record.to_bytes()]);
+        if proof.size != trailer.count || proof.verify(&leaf, &trailer.root).is_err() {
+            return Err(Error::DecryptionFailed);
+        }
+        after_wiping_aead_stack(|| self.secret.open_record(record))
+    }
+
+    /// Opens every record of a session, in order. For a header re-wrapped after close,
+    /// `records` must be exactly the trailer's (its count, and its root over them);
+    /// otherwise any records of the session.
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] if the records are not the trailer's, or as
+    /// [`open`](Self::open) for any of them (nothing is returned then).
+    pub fn open_all(&self, records: &[SessionRecord]) -> Result<Vec<Vec<u8>>> {
+        if let Some(trailer) = &self.trailer {
+            check_records(trailer, records)?;
+        }
+        records
+            .iter()
+            .map(|record| after_wiping_aead_stack(|| self.secret.open_record(record)))
+            .collect()
+    }
+}
+
+impl Authority {
+    /// Re-wraps a closed v3 session's header at `target`'s versions with `trailer`; its
+    /// records stay as they are.
+    pub(crate) fn rewrap_session_to<G: RngCore + CryptoRng + ?Sized>(
+        &self,
+        header: &SessionHeader,
+        trailer: &Trailer,
+        target: Box<Target<'_>>,
+        rng: &mut G,
+    ) -> Result<SessionHeader> {
+        after_wiping_stack(|| {
+            if !header.is_v3() {
+                return Err(Error::InvalidArgument(
+                    "a format v2 session is caught up by re-encryption",
+                ));
+            }
+            check_trailer(header, trailer)?;
+            let (policy, serial) = target(&header.header)?;
+            let key = self.one_record_key(&header.header.policy, rng)?;
+            let ctx = header.context();
+            let seed = decaps(&key, self.public_key(), &header.header, &ctx)
+                .map_err(|_| Error::DecryptionFailed)?;
+            let body_key = unwrap_committed_key(&header.header, &seed, &ctx)?.0;
+            let session = (header.session_id(), header.metadata(), header.policy());
+            let (new_header, _) = session_v3::wrap(
+                self.public_key(),
+                &policy,
+                serial,
+                session,
+                Some(trailer),
+                &body_key,
+                rng,
+            )?;
+            Ok(new_header)
+        })
+    }
+
+    /// Re-encrypts a session (v2 or v3) whole at `target`'s versions under a fresh session
+    /// key: same id, metadata, and each record's sequence number and metadata, no trailer
+    /// in the header (an ordinary closed session; the returned trailer is logged like a
+    /// sealer's). A v3 session's records are checked against its `trailer` (the one its
+    /// sealer logged) first; a v2 session has none, and its records' sequence numbers must
+    /// increase.
+    pub(crate) fn reencrypt_session_to<G: RngCore + CryptoRng + ?Sized>(
+        &self,
+        header: &SessionHeader,
+        records: &[SessionRecord],
+        trailer: Option<&Trailer>,
+        target: Box<Target<'_>>,
+        rng: &mut G,
+    ) -> Result<(SessionHeader, Vec<SessionRecord>, Trailer)> {
+        after_wiping_stack(|| {
+            match (header.is_v3(), trailer) {
+                (true, Some(trailer)) => {
+                    check_trailer(header, trailer)?;
+                    check_records(trailer, records)?;
+                }
+                (false, None) => {}
+                (true, None) => {
+                    return Err(Error::InvalidArgument(
+                        "a format v3 session is re-encrypted against its trailer",
+                    ))
+                }
+                (false, Some(_)) => {
+                    return Err(Error::InvalidArgument("a format v2 session has no trailer"))
+                }
+            }
+            let increasing = records
+                .windows(2)
+                .all(|w| w[0].sequence() < w[1].sequence());
+            if !increasing {
+                return Err(Error::InvalidArgument(
+                    "the records' sequence numbers must increase",
+                ));
+            }
+            let (policy, serial) = target(&header.header)?;
+            let key = self.one_record_key(&header.header.policy, rng)?;
+            let old = SessionSecret::open(&key, self.public_key(), header)
+                .map_err(|_| Error::DecryptionFailed)?;
+            let body_key: BodyKey = random_seed(rng);
+            let session = (header.session_id(), header.metadata(), header.policy());
+            let (new_header, new) = session_v3::wrap(
+                self.public_key(),
+                &policy,
+                serial,
+                session,
+                None,
+                &body_key,
+                rng,
+            )?;
+            let mut sealed = Vec::with_capacity(records.len());
+            for record in records {
+                let payload = Zeroizing::new(after_wiping_aead_stack(|| old.open_record(record))?);
+                let again = after_wiping_aead_stack(|| {
+                    new.seal_record(record.sequence(), record.metadata(), &payload)
+                })?;
+                sealed.push(again);
+            }
+            let trailer = session_trailer(&new_header, &sealed)?;
+            Ok((new_header, sealed, trailer))
+        })
+    }
+}
