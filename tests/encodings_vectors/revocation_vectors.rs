@@ -24,6 +24,8 @@ use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+#[path = "revocation_session_vectors.rs"]
+mod sessions;
 #[path = "revocation_stream_vectors.rs"]
 mod streams;
 
@@ -354,6 +356,7 @@ fn generate() -> Value {
     let session_policy = Policy::parse("role:nurse and dept:icu").unwrap();
     let mut sessions_json = Vec::new();
     let mut first_v3 = None;
+    let mut made = Vec::new();
     for (name, notice) in [
         ("session under n1", Some(&n1v)),
         ("session under n2", Some(&n2v)),
@@ -386,6 +389,12 @@ fn generate() -> Value {
                 json!({"key": k, "error": code(&out), "payloads": out.ok()})
             })
             .collect();
+        made.push(sessions::Made {
+            name,
+            header: header.clone(),
+            trailer: sealer.trailer().ok(),
+            records: records.clone(),
+        });
         sessions_json.push(json!({
             "name": name,
             "header": hx(&header.to_bytes()),
@@ -410,8 +419,9 @@ fn generate() -> Value {
     b[hash_at] ^= 1;
     refuse_session("metadata hash", b);
     let mut b = hb.clone();
-    b[hash_at + 32] = 1;
-    refuse_session("a trailer (not built)", b);
+    b[hash_at + 32] = 2;
+    refuse_session("trailer flag 2", b);
+    let session_groups = sessions::generate(&authority, &keys, &n2v, &made);
 
     let stream_groups = streams::generate(&authority, &keys, &n1v, &n2v);
 
@@ -432,7 +442,7 @@ fn generate() -> Value {
         "session_decode_errors": session_decode_errors,
         "reencryption": reencryption,
     });
-    for (name, group) in stream_groups {
+    for (name, group) in stream_groups.into_iter().chain(session_groups) {
         doc[name] = group;
     }
     doc
@@ -783,6 +793,7 @@ fn every_v3_vector_checks() {
         );
     }
     streams::check(doc, &pk, &keys);
+    sessions::check(doc, &pk, &keys);
     check_reencryption(&doc["reencryption"], &pk, &record, &verified);
 }
 

@@ -14,6 +14,7 @@ use crate::args::{Bytes, Fixed, Flag, FsPath, Obj, Seq, Str, Time, UInt};
 use crate::note::NoteSignature;
 use crate::proofs::ConsistencyProof;
 use crate::record::SealedRecord;
+use crate::session::SessionHeader;
 use crate::sig::{BlsPublicKey, BlsSignature, BlsSigningKey};
 use crate::store::Recovery;
 use crate::stream::{StreamInfo, Trailer};
@@ -336,6 +337,36 @@ impl Entry {
         let old = &*old;
         let new = &*new;
         cipherchart::Entry::for_stream_catch_up(&old.0, &new.0, time.0)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
+    }
+
+    /// Logs a session's close: action `create`, subject the session id, digest the trailer
+    /// digest, metadata `bytes(trailer)` (`SessionSealer.trailer()` when the sealer stops).
+    /// The anchor that lets the authority re-wrap the session's header at a later
+    /// revocation. Raises InvalidArgument for a stream trailer.
+    #[staticmethod]
+    fn for_session_close(trailer: Obj<'_, Trailer>, time: Time) -> PyResult<EntryDraft> {
+        let trailer = &*trailer;
+        cipherchart::Entry::for_session_close(&trailer.0, time.0)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
+    }
+
+    /// Logs one session's catch-up from `old` to `new` (the `SessionHeader` before and
+    /// after `Authority.rewrap_session` or `Authority.reencrypt_session`): action `update`,
+    /// subject the session id, digest the new header digest, metadata the old header
+    /// digest, the new one and, for a re-wrap, the carried trailer's digest (96 bytes; 64
+    /// for a re-encryption). Raises InvalidArgument if `new` is not a catch-up of `old`.
+    #[staticmethod]
+    fn for_session_catch_up(
+        old: Obj<'_, SessionHeader>,
+        new: Obj<'_, SessionHeader>,
+        time: Time,
+    ) -> PyResult<EntryDraft> {
+        let old = &*old;
+        let new = &*new;
+        cipherchart::Entry::for_session_catch_up(&old.0, &new.0, time.0)
             .map(EntryDraft)
             .map_err(crate::to_py_err)
     }

@@ -21,6 +21,7 @@ mod record;
 mod rekey;
 mod scope;
 mod session;
+mod session_catch_up;
 mod sig;
 mod store;
 mod stream;
@@ -171,6 +172,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stream::read_stream_info, m)?)?;
     m.add_function(wrap_pyfunction!(stream::stream_trailer, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;
+    m.add_function(wrap_pyfunction!(session_catch_up::session_trailer, m)?)?;
+    m.add_function(wrap_pyfunction!(session_catch_up::prove_session_record, m)?)?;
     m.add_function(wrap_pyfunction!(session::start_session_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(sig::fast_aggregate_verify, m)?)?;
     m.add_function(wrap_pyfunction!(sig::aggregate_verify, m)?)?;

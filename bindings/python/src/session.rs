@@ -29,7 +29,7 @@ pub struct SessionSealer(Mutex<cipherchart::SessionSealer>);
 impl SessionSealer {
     /// The sealer, locked. Recovering from a poisoned lock is safe: the sequence number
     /// only advances after a record is sealed, and never repeats.
-    fn lock(&self) -> MutexGuard<'_, cipherchart::SessionSealer> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, cipherchart::SessionSealer> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

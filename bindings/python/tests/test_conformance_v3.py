@@ -36,6 +36,7 @@ GROUPS = {
     "record_decode_errors",
     "sessions",
     "session_decode_errors",
+    "session_catch_ups",
     "streams",
     "stream_decode_errors",
     "stream_catch_ups",
@@ -188,6 +189,60 @@ def test_sessions(doc: Vector) -> None:
 def test_session_decode_errors(doc: Vector) -> None:
     for v in doc["session_decode_errors"]:
         expect(lambda: cipherchart.SessionHeader.from_bytes(h(v, "bytes")), v["error"], v["detail"], v["name"])
+
+
+def test_session_catch_ups(doc: Vector) -> None:
+    """Sessions caught up under n2: the header and trailer decode and re-encode, the trailer
+    and the proofs are the records', a re-wrap keeps the old session's records, who opens each
+    (with proofs for a re-wrapped header), and a re-run with the vectors' master key."""
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    authority = cipherchart.Authority.from_secret_bytes(h(doc["authority"], "master_key"))
+    users = keys(doc)
+
+    def opened(
+        header: cipherchart.SessionHeader, records: List[cipherchart.SessionRecord], opens: List[Vector], what: str
+    ) -> None:
+        for o in opens:
+            who = f"{what} by {o['key']}"
+            opener = expect(lambda: users[o["key"]].open_session(pk, header), o["error"], None, who)
+            if opener is None:
+                continue
+            if header.trailer is None:
+                got = [opener.open(r).decode() for r in records]
+            else:
+                got = [
+                    opener.open_included(r, cipherchart.prove_session_record(records, i)).decode()
+                    for i, r in enumerate(records)
+                ]
+                assert [p.decode() for p in opener.open_all(records)] == got, who
+            assert got == o["payloads"], who
+
+    for v in doc["session_catch_ups"]:
+        header = cipherchart.SessionHeader.from_bytes(h(v, "header"))
+        assert bytes(header) == h(v, "header") and header.digest.hex() == v["header_digest"]
+        assert header.notice_serial == v["notice_serial"]
+        trailer = cipherchart.Trailer.from_bytes(h(v, "trailer"))
+        assert (bytes(header.trailer).hex() if header.trailer else None) == v["carried_trailer"]
+        records = [cipherchart.SessionRecord.from_bytes(bytes.fromhex(r)) for r in v["records"]]
+        assert cipherchart.session_trailer(header, records) == trailer
+        for i, p in enumerate(v["proofs"]):
+            proof = cipherchart.prove_session_record(records, i)
+            assert (proof.index, proof.size, [x.hex() for x in proof.path]) == (p["index"], p["size"], p["path"])
+        old = by_name(doc, "sessions", v["session"])
+        old_header = cipherchart.SessionHeader.from_bytes(h(old, "header"))
+        old_records = [cipherchart.SessionRecord.from_bytes(bytes.fromhex(r)) for r in old["records"]]
+        n = verified(doc, v["notice"])
+        assert old_header.needs_catch_up(n) and not header.needs_catch_up(n)
+        assert len(v["opens"]) == len(users)
+        opened(header, records, v["opens"], v["name"])
+        if v["how"] == "rewrap":
+            assert v["records"] == old["records"] and header.trailer == trailer
+            again = authority.rewrap_session(old_header, trailer, n)
+            opened(again, old_records, v["opens"], v["name"] + " (re-run)")
+        else:
+            again, again_records, again_trailer = authority.reencrypt_session(old_header, old_records, None, n)
+            assert cipherchart.session_trailer(again, again_records) == again_trailer
+            opened(again, again_records, v["opens"], v["name"] + " (re-run)")
 
 
 def test_streams(doc: Vector) -> None:

@@ -228,24 +228,14 @@ impl PublicKey {
 
 /// A public key from an array element: a `PublicKey` of this build (copied) or its encoding.
 fn public_key_of(value: &JsValue) -> Result<cipherchart::PublicKey, cipherchart::Error> {
-    use wasm_bindgen::convert::TryFromJsValue;
-    use wasm_bindgen::JsCast;
-    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
-        return cipherchart::PublicKey::from_bytes(&bytes.to_vec());
-    }
-    let copy = js_sys::Reflect::get(value, &JsValue::from_str("__copyForBatch"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(value).ok());
-    match copy.map(PublicKey::try_from_js_value) {
-        Some(Ok(pk)) => Ok(pk.0),
-        Some(Err(_)) => Err(cipherchart::Error::InvalidArgument(
-            "a PublicKey of another cipherchart build (full and verify-only objects \
-             cannot be mixed)",
-        )),
-        None => Err(cipherchart::Error::InvalidArgument(
-            "expected a PublicKey or a Uint8Array (or a freed key)",
-        )),
+    match crate::items::batch_item::<PublicKey>(
+        value,
+        "a PublicKey of another cipherchart build (full and verify-only objects \
+         cannot be mixed)",
+        "expected a PublicKey or a Uint8Array (or a freed key)",
+    )? {
+        crate::items::Item::Copy(pk) => Ok(pk.0),
+        crate::items::Item::Bytes(bytes) => cipherchart::PublicKey::from_bytes(&bytes),
     }
 }
 

@@ -21,6 +21,8 @@ mod glue;
 #[cfg(feature = "full")]
 mod grant;
 #[cfg(feature = "full")]
+mod items;
+#[cfg(feature = "full")]
 mod keyfile;
 mod limits;
 mod note;
@@ -36,6 +38,8 @@ mod revocation;
 #[cfg(feature = "full")]
 mod rng;
 mod scope;
+#[cfg(feature = "full")]
+mod session_catch_up;
 mod sig;
 mod tree;
 mod version_notice;
@@ -68,6 +72,8 @@ pub use record::{
 };
 pub use revocation::RevocationSet;
 pub use scope::{Scope, Selection, Window};
+#[cfg(feature = "full")]
+pub use session_catch_up::{prove_session_record, session_trailer};
 #[cfg(feature = "full")]
 pub use sig::BlsSigningKey;
 pub use sig::{

@@ -578,26 +578,14 @@ fn consent_batch(
 
 /// The record `value` is (a copy: the caller keeps its object) or encodes.
 fn record_of(value: &JsValue) -> Result<cipherchart::SealedRecord, cipherchart::Error> {
-    use wasm_bindgen::convert::TryFromJsValue;
-    use wasm_bindgen::JsCast;
-    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
-        return cipherchart::SealedRecord::from_bytes(&bytes.to_vec());
-    }
-    // A SealedRecord of this build: take a copy of it (the conversion consumes the copy).
-    let copy = js_sys::Reflect::get(value, &JsValue::from_str("__copyForBatch"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(value).ok());
-    match copy.map(SealedRecord::try_from_js_value) {
-        Some(Ok(record)) => Ok(record.0),
-        // A record of the other build made a copy in that build, which this one cannot use.
-        Some(Err(_)) => Err(cipherchart::Error::InvalidArgument(
-            "a SealedRecord of another cipherchart build (full and verify-only objects \
-             cannot be mixed)",
-        )),
-        None => Err(cipherchart::Error::InvalidArgument(
-            "expected a SealedRecord or a Uint8Array (or a freed record)",
-        )),
+    match crate::items::batch_item::<SealedRecord>(
+        value,
+        "a SealedRecord of another cipherchart build (full and verify-only objects \
+         cannot be mixed)",
+        "expected a SealedRecord or a Uint8Array (or a freed record)",
+    )? {
+        crate::items::Item::Copy(record) => Ok(record.0),
+        crate::items::Item::Bytes(bytes) => cipherchart::SealedRecord::from_bytes(&bytes),
     }
 }
 

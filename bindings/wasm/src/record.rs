@@ -250,7 +250,7 @@ impl SessionRecord {
 /// Seals records of one session. Secret-holding: `free()` (or `Symbol.dispose`) wipes it.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct SessionSealer(cipherchart::SessionSealer);
+pub struct SessionSealer(pub(crate) cipherchart::SessionSealer);
 
 #[wasm_bindgen]
 impl SessionSealer {

@@ -67,7 +67,7 @@ test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
     'notice_verifications', 'notices', 'record_decode_errors', 'records', 'reencryption',
-    'refused_catch_ups', 'session_decode_errors', 'sessions', 'stream_catch_ups',
+    'refused_catch_ups', 'session_catch_ups', 'session_decode_errors', 'sessions', 'stream_catch_ups',
     'stream_decode_errors', 'streams', 'trailer_decode_errors', 'version',
   ]);
   assert.equal(doc.version, 3);
@@ -152,6 +152,55 @@ test('v3 sessions: who opens each, and the header decoder refuses', () => {
   }
   for (const v of doc.session_decode_errors) {
     expectOutcome(() => cc.SessionHeader.fromBytes(h(v.bytes)), v.error, v.detail, v.name);
+  }
+});
+
+test('session catch-ups: the headers, trailers and proofs, who opens them, a re-run', () => {
+  const users = keys();
+  const authority = cc.Authority.fromSecretBytes(h(doc.authority.master_key));
+  const opened = (header, records, rows, name) => {
+    assert.equal(rows.length, users.size);
+    for (const o of rows) {
+      const what = `${name} by ${o.key}`;
+      const opener = expectOutcome(() => users.get(o.key).openSession(pk(), header), o.error, null, what);
+      if (o.error !== null) continue;
+      let got;
+      if (header.trailer === undefined) {
+        got = records.map((r) => dec(opener.open(r)));
+      } else {
+        got = records.map((r, i) => dec(opener.openIncluded(r, cc.proveSessionRecord(records, i))));
+        assert.deepEqual(opener.openAll(records).map(dec), got, what);
+      }
+      assert.deepEqual(got, o.payloads, what);
+    }
+  };
+  for (const v of doc.session_catch_ups) {
+    const header = cc.SessionHeader.fromBytes(h(v.header));
+    assert.equal(hex(header.toBytes()), v.header);
+    assert.deepEqual([hex(header.digest), header.noticeSerial ?? null], [v.header_digest, v.notice_serial]);
+    const trailer = cc.Trailer.fromBytes(h(v.trailer));
+    assert.equal(header.trailer ? hex(header.trailer.toBytes()) : null, v.carried_trailer);
+    const records = v.records.map((r) => cc.SessionRecord.fromBytes(h(r)));
+    assert.ok(cc.sessionTrailer(header, records).equals(trailer), v.name);
+    v.proofs.forEach((p, i) => {
+      const proof = cc.proveSessionRecord(records, i);
+      assert.deepEqual([proof.index, proof.size, proof.path.map(hex)], [p.index, p.size, p.path]);
+    });
+    const old = byName('sessions', v.session);
+    const oldHeader = cc.SessionHeader.fromBytes(h(old.header));
+    const oldRecords = old.records.map((r) => cc.SessionRecord.fromBytes(h(r)));
+    const n = verified(v.notice);
+    assert.ok(oldHeader.needsCatchUp(n) && !header.needsCatchUp(n));
+    opened(header, records, v.opens, v.name);
+    if (v.how === 'rewrap') {
+      assert.deepEqual(v.records, old.records);
+      assert.ok(header.trailer.equals(trailer));
+      opened(authority.rewrapSession(oldHeader, trailer, n), oldRecords, v.opens, `${v.name} (re-run)`);
+    } else {
+      const again = authority.reencryptSession(oldHeader, oldRecords, null, n);
+      assert.ok(cc.sessionTrailer(again.header, again.records).equals(again.trailer));
+      opened(again.header, again.records, v.opens, `${v.name} (re-run)`);
+    }
   }
 });
 

@@ -95,6 +95,8 @@ __all__ = [
     "seal_stream_with_notice",
     "read_stream_info",
     "stream_trailer",
+    "session_trailer",
+    "prove_session_record",
     "start_session",
     "fast_aggregate_verify",
     "aggregate_verify",
@@ -282,6 +284,27 @@ class Authority:
         written. Raises InvalidArgument (a v3 stream without its trailer or with another, a
         v2 stream with one), WrongAuthority, FutureVersion, StaleNotice, DecryptionFailed or
         InvalidEncoding."""
+    def rewrap_session(
+        self, header: "SessionHeader", trailer: "Trailer", notice: "VerifiedNotice"
+    ) -> "SessionHeader":
+        """Catches a closed v3 session up to ``notice`` by re-wrapping its header with
+        ``trailer`` (``SessionSealer.trailer()``, logged at close); the records stay as they
+        are, and open with ``SessionOpener.open_included`` or ``open_all``. Raises
+        InvalidArgument (a v2 session, a trailer that is not the session's), WrongAuthority,
+        FutureVersion, StaleNotice or DecryptionFailed."""
+    def reencrypt_session(
+        self,
+        header: "SessionHeader",
+        records: Sequence["SessionRecord"],
+        trailer: Optional["Trailer"],
+        notice: "VerifiedNotice",
+    ) -> Tuple["SessionHeader", List["SessionRecord"], "Trailer"]:
+        """Catches a session (v2 or v3) up to ``notice`` by re-encrypting it whole under a
+        fresh session key: the new header, its records (same sequence numbers and metadata)
+        and the trailer to log. A v3 session is checked against ``trailer`` (its sealer's;
+        ``records`` must be exactly its records), a v2 one takes ``None`` and its sequence
+        numbers must increase. Raises InvalidArgument, WrongAuthority, FutureVersion,
+        StaleNotice or DecryptionFailed."""
     def issue_delegation_key(
         self, attributes: Sequence[str], delegator: BlsPublicKey
     ) -> "DelegationKey":
@@ -716,6 +739,15 @@ class SessionHeader:
         """The serial of the notice a format v3 session was started under; None for v2."""
     def attribute_versions(self) -> List[Tuple[str, int]]:
         """The policy's attributes with their versions, in LSSS row order."""
+    @property
+    def authority(self) -> bytes:
+        """The 32-byte key id of the authority that sealed the header."""
+    @property
+    def trailer(self) -> Optional["Trailer"]:
+        """The trailer a header re-wrapped after close carries; None otherwise."""
+    def needs_catch_up(self, notice: "VerifiedNotice") -> bool:
+        """Whether ``notice`` concerns this session (its authority, a name at a lower
+        version)."""
 
 @final
 class SessionRecord:
@@ -741,6 +773,9 @@ class SessionSealer:
     def seal(self, metadata: _BytesLike, payload: _BytesLike) -> SessionRecord: ...
     @property
     def next_sequence(self) -> int: ...
+    def trailer(self) -> "Trailer":
+        """The trailer over the records sealed so far (log it at close:
+        ``Entry.for_session_close``). Raises InvalidArgument for a v2 session."""
     def __repr__(self) -> str: ...
 
 @final
@@ -748,7 +783,15 @@ class SessionOpener:
     """Opens the records of a session. Secret: no equality, not picklable."""
 
     def open(self, record: SessionRecord) -> bytes:
-        """Raises DecryptionFailed for a tampered record or one of another session."""
+        """Raises DecryptionFailed for a tampered record or one of another session,
+        InvalidArgument for a re-wrapped session (use ``open_included`` or ``open_all``)."""
+    def open_included(self, record: SessionRecord, proof: "InclusionProof") -> bytes:
+        """Opens one record of a re-wrapped session with its proof under the trailer
+        (``prove_session_record``). Raises InvalidArgument for a session with no trailer,
+        DecryptionFailed if the proof does not place the record under the trailer's root."""
+    def open_all(self, records: Sequence[SessionRecord]) -> List[bytes]:
+        """Opens every record, in order; for a re-wrapped session they must be exactly the
+        trailer's (DecryptionFailed otherwise)."""
     def __repr__(self) -> str: ...
 
 @final
@@ -1030,6 +1073,17 @@ def stream_trailer(input: _Reader) -> Trailer:
     (``Entry.for_stream_close``). For a re-wrapped stream, the frames are checked against the
     trailer it carries, which is returned. Raises InvalidArgument for a v2 stream,
     InvalidEncoding or DecryptionFailed for a malformed or altered stream."""
+
+def session_trailer(header: SessionHeader, records: Sequence[SessionRecord]) -> Trailer:
+    """The trailer of a v3 session from its header and records, in order (no key): what its
+    sealer's ``SessionSealer.trailer()`` gives. For a re-wrapped header, the records are
+    checked against the trailer it carries, which is returned. Raises InvalidArgument for a
+    v2 session, DecryptionFailed for records other than the carried trailer's."""
+
+def prove_session_record(records: Sequence[SessionRecord], index: int) -> "InclusionProof":
+    """The inclusion proof of ``records[index]`` under the trailer of ``records`` (public
+    data), for ``SessionOpener.open_included``. Raises InvalidArgument for an index out of
+    range."""
 
 def start_session(
     public_key: PublicKey, policy: Policy, session_id: _BytesLike, metadata: _BytesLike
@@ -1356,6 +1410,19 @@ class Entry:
     def for_stream_close(trailer: Trailer, time: _Time) -> EntryDraft:
         """Logs a stream's close (action ``create``, subject the stream id, digest the trailer
         digest, metadata ``bytes(trailer)``). Raises InvalidArgument for a session trailer."""
+    @staticmethod
+    def for_session_close(trailer: Trailer, time: _Time) -> EntryDraft:
+        """Logs a session's close (action ``create``, subject the session id, digest the
+        trailer digest, metadata ``bytes(trailer)``). Raises InvalidArgument for a stream
+        trailer."""
+    @staticmethod
+    def for_session_catch_up(
+        old: SessionHeader, new: SessionHeader, time: _Time
+    ) -> EntryDraft:
+        """Logs a session's catch-up (action ``update``, subject the session id, digest the
+        new header digest, metadata the old and new header digests and, for a re-wrap, the
+        carried trailer's digest: 96 bytes, else 64). Raises InvalidArgument if ``new`` is
+        not a catch-up of ``old``."""
     @staticmethod
     def for_stream_catch_up(old: StreamInfo, new: StreamInfo, time: _Time) -> EntryDraft:
         """Logs a stream's catch-up (action ``update``, subject the stream id, digest the new
