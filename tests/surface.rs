@@ -73,6 +73,8 @@ paths!(
     start_session_with_notice,
     read_stream_info,
     stream_trailer,
+    session_trailer,
+    prove_session_record,
     rekey_digest,
     check_rekey,
     reencrypt_with_consent,
