@@ -51,7 +51,7 @@ pub fn cases() -> Vec<Case> {
 const T0: u64 = 1_800_000_000;
 
 /// A verified notice of `pk`'s authority with `role:nurse` at version `v` (public).
-fn notice(pk: &PublicKey, v: u32, rng: &mut ChaCha20Rng) -> Option<VerifiedNotice> {
+pub(super) fn notice(pk: &PublicKey, v: u32, rng: &mut ChaCha20Rng) -> Option<VerifiedNotice> {
     let key = BlsSigningKey::generate(rng);
     let versions = if v == 0 {
         vec![]
@@ -78,7 +78,7 @@ fn notice(pk: &PublicKey, v: u32, rng: &mut ChaCha20Rng) -> Option<VerifiedNotic
 /// public again: `issue_key_under` and `rewrap` compare the notice's and the record's
 /// authority ids with it and look up its tables, all public data. (The v2 cases poison
 /// the whole `Authority` because their operations take the public key as an argument.)
-fn secret_authority(rng: &mut ChaCha20Rng) -> (PublicKey, Authority) {
+pub(super) fn secret_authority(rng: &mut ChaCha20Rng) -> (PublicKey, Authority) {
     let mut a = Authority::setup(rng);
     let pk = a.public_key().clone();
     poison(&mut a);

@@ -5,6 +5,7 @@ mod api;
 mod api_more;
 mod api_paths;
 mod api_reject;
+mod api_session_catch_up;
 mod api_v3;
 mod canary;
 mod curve;
@@ -38,6 +39,7 @@ pub fn all() -> Vec<Case> {
     v.extend(api_paths::cases());
     v.extend(api_reject::cases());
     v.extend(api_v3::cases());
+    v.extend(api_session_catch_up::cases());
     v.extend(sig::cases());
     v
 }
