@@ -350,6 +350,16 @@ fn main() -> Res {
         "v3",
         sealer.seal(b"hr", b"72 bpm")?.to_bytes(),
     )?;
+    // The same session closed and its header re-wrapped with the sealer's trailer (under
+    // the same notice): mutations reach the carried trailer.
+    let rewrapped = f.authority.rewrap_session(
+        &session,
+        &sealer.trailer()?,
+        &notices[2],
+        // Its own RNG, so the seeds drawn after it stay as they were.
+        &mut ChaCha20Rng::seed_from_u64(3),
+    )?;
+    out.put("session_header", "v3_rewrapped", rewrapped.to_bytes())?;
     // Federation: a re-key to another authority and the record it refers there.
     let other = cipherchart::Authority::setup(&mut rng);
     let referral = f
