@@ -1694,3 +1694,57 @@ fn sca28_session_trailers_match_the_spec_byte_for_byte() {
         assert_eq!((p.flag, p.trailer.clone()), (1, spec));
     }
 }
+
+/// SCA-29. Attack: a trailer of a **prefix** of the session, logged as a close before
+/// the revocation (anyone holding the stored header and records computes it with
+/// `session_trailer(&header, &records[..k])`; the sealer's `trailer()` gives it too if
+/// called before the last record, and nothing stops the sealer sealing after it), while
+/// the session goes on past the revocation. The caller's rule ("re-wrap a session whose
+/// close entry precedes the revoking notice") then picks the re-wrap. What happens
+/// (accepted, as the authors' own test shows; not stated in the rustdoc): the re-wrapped
+/// header vouches for the prefix only; the later records, sealed under the key the revoked
+/// reader holds, are caught up by nothing (no current key opens them, and they stay in the
+/// store under the old key). The test asserts what stays safe: no later record opens for a
+/// current key, the re-encryption with the prefix trailer refuses the whole list, and the
+/// catch-up entry names the prefix trailer, so an auditor who compares it with the
+/// session's last close entry sees the mismatch.
+#[test]
+fn sca29_a_prefix_trailer_vouches_for_the_prefix_only_and_shows_in_the_entry() {
+    let mut w = World::new(7029);
+    let n0 = w.service.current();
+    let carla = w.key(&n0, &ATTRS);
+    let (h, mut s, mut rs) = w.session(&n0, b"bed-29", 2);
+    let prefix = s.trailer().unwrap();
+    let kept = carla.open_session(w.pk(), &h).unwrap();
+    let n1 = w.service.bump(&["role:nurse"]);
+    // The sealer has not seen n1 yet and seals on.
+    rs.push(s.seal(b"hr", b"after the bump").unwrap());
+    let last = s.trailer().unwrap();
+    assert_eq!((prefix.count(), last.count()), (2, 3));
+    let rw = w.rewrap(&h, &prefix, &n1).unwrap();
+    let k1 = w.key(&n1, &ATTRS);
+    let opener = k1.open_session(w.pk(), &rw).unwrap();
+    assert_eq!(opener.open_all(&rs[..2]).unwrap(), payloads(2, 0));
+    assert_eq!(err(opener.open_all(&rs)), Error::DecryptionFailed);
+    let proof = prove_session_record(&rs, 2).unwrap();
+    assert_eq!(
+        err(opener.open_included(&rs[2], &proof)),
+        Error::DecryptionFailed
+    );
+    assert_eq!(
+        err(w.reencrypt(&h, &rs, Some(&prefix), &n1)),
+        Error::DecryptionFailed
+    );
+    let entry = Entry::for_session_catch_up(&h, &rw, 0).unwrap();
+    let signer = BlsSigningKey::generate(&mut w.rng);
+    let entry = entry.sign(0, [0; 32], &signer).unwrap();
+    assert_eq!(entry.metadata()[64..], prefix.digest()[..]);
+    assert_ne!(entry.metadata()[64..], last.digest()[..]);
+    // The residual this leaves (the reason the rule must name the session's last close):
+    // the record sealed after the bump still opens with the kept session key.
+    assert_eq!(kept.open(&rs[2]).unwrap(), b"after the bump");
+    // Re-encrypting against the last close catches it up.
+    let (re, re_rs, _) = w.reencrypt(&h, &rs, Some(&last), &n1).unwrap();
+    assert_eq!(err(kept.open(&re_rs[2])), Error::DecryptionFailed);
+    assert_eq!(open_any(&k1, w.pk(), &re, &re_rs).unwrap().len(), 3);
+}
