@@ -15,6 +15,7 @@ mod hop_attacks;
 mod hops;
 mod session_attacks;
 mod session_catch_up;
+mod session_catch_up_attacks;
 mod sessions;
 mod stream_attacks;
 mod stream_catch_up;
