@@ -28,6 +28,13 @@
 //!   key), `rewrap` (a new header with the trailer, 16 frames copied and hashed, no chunk
 //!   decrypted), `reencrypt` (every chunk decrypted and sealed again under a fresh key),
 //!   and `open_rewrapped` (an opener's cost with the trailer check) against `open_v3`.
+//! - `revocation/session_catch_up/*`: the catch-up of a v3 session of 1,000 vitals records
+//!   (about 40 bytes each; sealed under n1) to n2: `trailer_1000` (what storage recomputes
+//!   to compare with the logged one), `prove_all_1000` (every record's inclusion proof, from
+//!   one tree), `rewrap` (a new header with the trailer: the records are not touched),
+//!   `reencrypt_1000` (every record opened and sealed again under a fresh key), and the
+//!   opener's cost with the trailer check (`open_all_rewrapped_1000`, `open_included_one`)
+//!   against a session as started (`open_all_1000`, `open_one`).
 //!
 //! Run: `cargo bench --bench revocation` (about two minutes). Every fixture is opened and
 //! checked before any timing.
@@ -41,8 +48,9 @@ use std::hint::black_box;
 
 use cipherchart::limits::DEFAULT_CHUNK_SIZE;
 use cipherchart::{
-    seal, seal_stream_with_chunk_size, seal_stream_with_notice, seal_with_notice, stream_trailer,
-    Attribute, Authority, BlsSigningKey, NoticeFields, Policy, SealedRecord, VerifiedNotice,
+    prove_session_records, seal, seal_stream_with_chunk_size, seal_stream_with_notice,
+    seal_with_notice, session_trailer, start_session_with_notice, stream_trailer, Attribute,
+    Authority, BlsSigningKey, NoticeFields, Policy, SealedRecord, SessionRecord, VerifiedNotice,
     VersionNotice,
 };
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
@@ -63,8 +71,20 @@ fn notice(
     let versions = if nurse_version == 0 {
         vec![]
     } else {
-        vec![(Attribute::new("role:nurse").unwrap(), nurse_version)]
+        vec![("role:nurse", nurse_version)]
     };
+    notice_at(authority, key, serial, &versions)
+}
+
+/// A notice of `authority` at `serial` with `versions` (names in order), one bump per
+/// version step.
+fn notice_at(
+    authority: &Authority,
+    key: &BlsSigningKey,
+    serial: u64,
+    versions: &[(&str, u32)],
+) -> VerifiedNotice {
+    let bumps: u64 = versions.iter().map(|(_, v)| u64::from(*v)).sum();
     VersionNotice::sign(
         key,
         &NoticeFields {
@@ -73,14 +93,30 @@ fn notice(
             serial,
             issued_at: serial,
             not_after: serial + 3600,
-            bump_count: u64::from(nurse_version),
-            bump_head: if nurse_version == 0 { [0; 32] } else { [1; 32] },
-            versions,
+            bump_count: bumps,
+            bump_head: [bumps as u8; 32],
+            versions: versions
+                .iter()
+                .map(|(n, v)| (Attribute::new(n).unwrap(), *v))
+                .collect(),
         },
     )
     .unwrap()
     .verify(&key.public_key(), serial, None)
     .unwrap()
+}
+
+/// `n1` (`role:nurse` bumped once) and `n2` (`dept:icu` bumped as well).
+fn two_notices(authority: &Authority, key: &BlsSigningKey) -> (VerifiedNotice, VerifiedNotice) {
+    (
+        notice(authority, key, T0 + 60, 1),
+        notice_at(
+            authority,
+            key,
+            T0 + 120,
+            &[("dept:icu", 1), ("role:nurse", 1)],
+        ),
+    )
 }
 
 fn bench_rewrap(c: &mut Criterion) {
@@ -293,26 +329,7 @@ fn bench_stream_catch_up(c: &mut Criterion) {
     let authority = Authority::setup(&mut rng);
     let pk = authority.public_key();
     let notice_key = BlsSigningKey::generate(&mut rng);
-    let n1 = notice(&authority, &notice_key, T0 + 60, 1);
-    let n2 = VersionNotice::sign(
-        &notice_key,
-        &NoticeFields {
-            authority: pk.id(),
-            statement_serial: 0,
-            serial: T0 + 120,
-            issued_at: T0 + 120,
-            not_after: T0 + 3720,
-            bump_count: 2,
-            bump_head: [2; 32],
-            versions: vec![
-                (Attribute::new("dept:icu").unwrap(), 1),
-                (Attribute::new("role:nurse").unwrap(), 1),
-            ],
-        },
-    )
-    .unwrap()
-    .verify(&notice_key.public_key(), T0 + 120, None)
-    .unwrap();
+    let (n1, n2) = two_notices(&authority, &notice_key);
     let policy = Policy::parse(POLICY).unwrap();
     let data = vec![0x5a; 1 << 20];
     let mut stream = Vec::with_capacity(data.len() + 4096);
@@ -371,11 +388,100 @@ fn bench_stream_catch_up(c: &mut Criterion) {
     group.finish();
 }
 
+/// A session of this many records (a day of vitals at one a minute is 1,440).
+const SESSION_RECORDS: usize = 1_000;
+
+fn bench_session_catch_up(c: &mut Criterion) {
+    let mut group = c.benchmark_group("revocation/session_catch_up");
+    group.sampling_mode(SamplingMode::Flat);
+    let mut rng = rng(0x2e07);
+    let authority = Authority::setup(&mut rng);
+    let pk = authority.public_key();
+    let notice_key = BlsSigningKey::generate(&mut rng);
+    let (n1, n2) = two_notices(&authority, &notice_key);
+    let policy = Policy::parse(POLICY).unwrap();
+    let (header, mut sealer) =
+        start_session_with_notice(pk, &n1, &policy, b"bed-4", b"vitals", &mut rng).unwrap();
+    let payloads: Vec<Vec<u8>> = (0..SESSION_RECORDS)
+        .map(|i| format!("hr {} bpm, spo2 97 %, t 36.{} C", 60 + i % 40, i % 10).into_bytes())
+        .collect();
+    let records: Vec<SessionRecord> = payloads
+        .iter()
+        .map(|p| sealer.seal(b"vitals", p).unwrap())
+        .collect();
+    let trailer = sealer.close().unwrap();
+    let rewrapped = authority
+        .rewrap_session(&header, &trailer, &n2, &mut rng)
+        .unwrap();
+    let proofs = prove_session_records(&records);
+    let (old, current) = (
+        authority.issue_key_under(&n1, &NURSE, &mut rng).unwrap(),
+        authority.issue_key_under(&n2, &NURSE, &mut rng).unwrap(),
+    );
+    let opener = current.open_session(pk, &rewrapped).unwrap();
+    let old_opener = old.open_session(pk, &header).unwrap();
+    assert_eq!(opener.open_all(&records).unwrap(), payloads);
+    assert_eq!(
+        opener.open_included(&records[500], &proofs[500]).unwrap(),
+        payloads[500]
+    );
+    assert!(old.open_session(pk, &rewrapped).is_err());
+    let (re, re_records, _) = authority
+        .reencrypt_session(&header, &records, Some(&trailer), &n2, &mut rng)
+        .unwrap();
+    assert_eq!(
+        current
+            .open_session(pk, &re)
+            .unwrap()
+            .open_all(&re_records)
+            .unwrap(),
+        payloads
+    );
+    group.bench_function("trailer_1000", |b| {
+        b.iter(|| session_trailer(black_box(&header), black_box(&records)).unwrap())
+    });
+    group.bench_function("prove_all_1000", |b| {
+        b.iter(|| prove_session_records(black_box(&records)))
+    });
+    group.bench_function("rewrap", |b| {
+        b.iter(|| authority.rewrap_session(black_box(&header), &trailer, &n2, &mut rng))
+    });
+    group.bench_function("reencrypt_1000", |b| {
+        b.iter(|| {
+            authority
+                .reencrypt_session(black_box(&header), &records, Some(&trailer), &n2, &mut rng)
+                .unwrap()
+        })
+    });
+    group.bench_function("open_all_1000", |b| {
+        b.iter(|| {
+            records
+                .iter()
+                .map(|r| old_opener.open(r).unwrap())
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("open_all_rewrapped_1000", |b| {
+        b.iter(|| opener.open_all(black_box(&records)).unwrap())
+    });
+    group.bench_function("open_one", |b| {
+        b.iter(|| old_opener.open(black_box(&records[500])).unwrap())
+    });
+    group.bench_function("open_included_one", |b| {
+        b.iter(|| {
+            opener
+                .open_included(black_box(&records[500]), &proofs[500])
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion_config();
     targets = bench_rewrap, bench_key_update, bench_revoke_one_of_1000, bench_hops, bench_streams,
-        bench_stream_catch_up
+        bench_stream_catch_up, bench_session_catch_up
 }
 
 fn main() {

@@ -193,7 +193,14 @@ fn main() -> Result<()> {
         )?;
     }
 
-    revocation_step(&authority, &policy, &readings, &ecg, &sealed)
+    revocation_step(
+        &authority,
+        &policy,
+        &readings,
+        &ecg,
+        &sealed,
+        (&header, &records),
+    )
 }
 
 /// Step 4: a researcher leaves. The authority's notice service bumps `role:researcher`;
@@ -201,15 +208,17 @@ fn main() -> Result<()> {
 /// under the notice (format v3), so the departed researcher's key opens nothing sealed
 /// from then on, while the remaining researcher opens with a key issued under the notice
 /// and the physicians, whose names were not bumped, keep theirs (`docs/revocation.md`).
-/// The stored waveform of step 3 is caught up too: it is format v2, so the authority
-/// re-encrypts it whole under the notice (a closed v3 stream would only have its header
-/// re-wrapped), and the departed researcher's key stops opening the stored copy.
+/// The stored series of step 1 and waveform of step 3 are caught up too: both are format
+/// v2, so the authority re-encrypts them whole under the notice (a closed v3 session or
+/// stream would only have its header re-wrapped, with the trailer its sealer logged at
+/// close), and the departed researcher's key stops opening the stored copies.
 fn revocation_step(
     authority: &Authority,
     policy: &Policy,
     readings: &[Reading],
     ecg: &[u8],
     stored: &[u8],
+    (stored_header, stored_records): (&SessionHeader, &[SessionRecord]),
 ) -> Result<()> {
     let mut rng = OsRng;
     let pk = authority.public_key();
@@ -243,6 +252,11 @@ fn revocation_step(
         .iter()
         .map(|r| sealer.seal(r.kind.tag.as_bytes(), r.payload().as_bytes()))
         .collect::<Result<Vec<_>, _>>()?;
+    // The hub closes the session when the series ends and logs its trailer (the header's
+    // digest, the count and Merkle root of the records): the anchor that lets the
+    // authority re-wrap the header, not re-encrypt the records, at a later revocation.
+    let trailer = sealer.close()?;
+    let _close_entry = cipherchart::Entry::for_session_close(&trailer, now)?;
     let mut stream = Vec::new();
     cipherchart::seal_stream_with_notice(
         pk,
@@ -256,8 +270,10 @@ fn revocation_step(
         &mut rng,
     )?;
     println!(
-        "   new session and stream under notice {} (role:researcher at version 1)",
-        notice.serial()
+        "   new session and stream under notice {} (role:researcher at version 1); the session \
+         closed with {} records in its trailer",
+        notice.serial(),
+        trailer.count()
     );
     let departed = authority.issue_key(&["role:researcher"], &mut rng)?; // from before the bump
     let physician = authority.issue_key(&["role:physician", "dept:cardiology"], &mut rng)?;
@@ -288,6 +304,31 @@ fn revocation_step(
         departed
             .open_stream(pk, &stream[..], std::io::sink())
             .map(|_| ()),
+    )?;
+
+    // The stored 08:00 series: selected by the notice, re-encrypted whole (format v2).
+    if !stored_header.needs_catch_up(&notice) {
+        return Err("the stored series should need a catch-up".into());
+    }
+    let (new_header, new_records, new_trailer) =
+        authority.reencrypt_session(stored_header, stored_records, None, &notice, &mut rng)?;
+    let _catch_up_entry =
+        cipherchart::Entry::for_session_catch_up(stored_header, &new_header, now)?;
+    println!(
+        "   stored 08:00 series caught up: {} records re-encrypted under notice {}",
+        new_trailer.count(),
+        new_header.notice_serial().unwrap_or_default()
+    );
+    let opener = remaining.open_session(pk, &new_header)?;
+    let n = new_records
+        .iter()
+        .map(|r| opener.open(r))
+        .collect::<Result<Vec<_>, _>>()?
+        .len();
+    println!("   ✓ {:<22} {n} caught-up readings", "researcher (new key)");
+    expect_denied(
+        "departed researcher",
+        departed.open_session(pk, &new_header).map(|_| ()),
     )?;
 
     // The stored 08:00 waveform: selected by the notice, caught up by the authority.

@@ -75,6 +75,7 @@ paths!(
     stream_trailer,
     session_trailer,
     prove_session_record,
+    prove_session_records,
     rekey_digest,
     check_rekey,
     reencrypt_with_consent,

@@ -2,8 +2,10 @@
 //! records, each sealed with its own subkey derived from the session key and the
 //! record's sequence number.
 //!
-//! Opening record `n` needs only the session header and record `n`; the costly
-//! pairing work happens once per session, in [`UserKey::open_session`].
+//! Opening record `n` needs only the session header and record `n` (and, for a format v3
+//! header re-wrapped after close, record `n`'s proof under the trailer it carries:
+//! [`SessionOpener::open_included`]); the costly pairing work happens once per session, in
+//! [`UserKey::open_session`].
 //!
 //! ```
 //! use cipherchart::{start_session, Authority, Policy};
@@ -402,6 +404,8 @@ pub struct SessionSealer {
     pub(super) next_sequence: u64,
     /// Format v3: the root over the records sealed so far, for the trailer.
     pub(super) items: Option<ItemLog>,
+    /// Set by [`close`](Self::close): no record is sealed after it.
+    pub(super) closed: bool,
 }
 
 impl fmt::Debug for SessionSealer {
@@ -450,6 +454,7 @@ pub fn start_session<R: RngCore + CryptoRng + ?Sized>(
                 secret,
                 next_sequence: 0,
                 items: None,
+                closed: false,
             },
         ))
     })
@@ -463,6 +468,9 @@ impl SessionSealer {
     /// sequence numbers are exhausted.
     pub fn seal(&mut self, metadata: &[u8], payload: &[u8]) -> Result<SessionRecord> {
         after_wiping_aead_stack(|| {
+            if self.closed {
+                return Err(Error::InvalidArgument("the session is closed"));
+            }
             let sequence = self.next_sequence;
             let next = sequence
                 .checked_add(1)
@@ -494,6 +502,22 @@ impl SessionSealer {
             .ok_or(Error::InvalidArgument(
                 "a format v2 session has no trailer: re-encrypt it",
             ))
+    }
+
+    /// Closes a format v3 session: no record is sealed after this (`seal` is
+    /// [`Error::InvalidArgument`]), and the returned trailer, over every record it sealed,
+    /// is the one to log ([`Entry::for_session_close`](crate::Entry::for_session_close)).
+    /// A trailer taken with [`trailer`](Self::trailer) while the session goes on covers
+    /// only the records so far; closing makes the logged trailer the session's last word.
+    /// Closing again returns the same trailer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a format v2 session (it has no trailer; it stays
+    /// open).
+    pub fn close(&mut self) -> Result<Trailer> {
+        let trailer = self.trailer()?;
+        self.closed = true;
+        Ok(trailer)
     }
 
     /// The sequence number the next record will get.

@@ -66,19 +66,39 @@ pub fn session_trailer(header: &SessionHeader, records: &[SessionRecord]) -> Res
 
 /// The proof that `records[index]` is item `index` under the trailer of `records` (the
 /// whole session, in order): what storage hands an opener of one record of a re-wrapped
-/// session ([`SessionOpener::open_included`]). Public data, no key.
+/// session ([`SessionOpener::open_included`]). Public data, no key. It hashes every record
+/// (O(n)); to prove many records of one session, [`prove_session_records`] builds the tree
+/// once.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `index` is not below the number of records.
 pub fn prove_session_record(records: &[SessionRecord], index: u64) -> Result<InclusionProof> {
-    let mut tree = MerkleTree::new();
-    for (i, record) in records.iter().enumerate() {
-        tree.push(item_leaf(i as u64, &[&record.to_bytes()]));
-    }
+    let tree = tree_of(records);
     if index >= tree.len() {
         return Err(Error::InvalidArgument("no record at that index"));
     }
     tree.inclusion_proof(index, tree.len())
+}
+
+/// The proofs of every record of a session (the whole session, in order), from one tree:
+/// what storage keeps beside a re-wrapped session's records to serve them one at a time
+/// ([`SessionOpener::open_included`]). `proofs[i]` is [`prove_session_record`]`(records,
+/// i)`. Public data, no key; O(n log² n) hashes.
+pub fn prove_session_records(records: &[SessionRecord]) -> Vec<InclusionProof> {
+    let tree = tree_of(records);
+    (0..tree.len())
+        // `i < len`: the proof exists.
+        .filter_map(|i| tree.inclusion_proof(i, tree.len()).ok())
+        .collect()
+}
+
+/// The Merkle tree of the records' item leaves, in order.
+fn tree_of(records: &[SessionRecord]) -> MerkleTree {
+    let mut tree = MerkleTree::new();
+    for (i, record) in records.iter().enumerate() {
+        tree.push(item_leaf(i as u64, &[&record.to_bytes()]));
+    }
+    tree
 }
 
 /// The RFC 6962 root over the records' item digests, in order.

@@ -158,6 +158,7 @@ pub(crate) fn start<R: RngCore + CryptoRng + ?Sized>(
             secret,
             next_sequence: 0,
             items: Some(items),
+            closed: false,
         },
     ))
 }

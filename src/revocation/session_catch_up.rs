@@ -46,8 +46,15 @@ impl Authority {
     /// being sealed when the notice was issued may have records sealed after the revocation
     /// under a key the revoked person held: re-encrypt it
     /// ([`reencrypt_session`](Self::reencrypt_session)). The chain is the caller's to read;
-    /// this function checks that `trailer` is this session's, not that it was anchored:
-    /// take it from the close entry's metadata in a chain you verified.
+    /// this function checks that `trailer` is this session's (its kind, id, header digest
+    /// and key commitment), not that it was anchored nor that it covers every record: take
+    /// it from the close entry's metadata in a chain you verified, the session's **last**
+    /// close entry (a sealer closes once, [`SessionSealer::close`](crate::SessionSealer::close)).
+    /// A trailer over only the first records (one taken with
+    /// [`SessionSealer::trailer`](crate::SessionSealer::trailer) while the session went on)
+    /// is accepted, and the re-wrapped header then vouches for those records only: the
+    /// later ones open for no current key, and stay readable to whoever kept the old
+    /// session key (outside review SCA-29).
     ///
     /// ```
     /// # use cipherchart::{prove_session_record, start_session_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
@@ -67,7 +74,7 @@ impl Authority {
     /// let policy = Policy::parse("role:nurse")?;
     /// let (header, mut sealer) = start_session_with_notice(pk, &n0, &policy, b"bed-7", b"", &mut rng)?;
     /// let records = vec![sealer.seal(b"hr", b"72 bpm")?, sealer.seal(b"hr", b"75 bpm")?];
-    /// let trailer = sealer.trailer()?; // logged by the sealer at close
+    /// let trailer = sealer.close()?; // logged by the sealer: Entry::for_session_close
     ///
     /// // Alice leaves: role:nurse is bumped, the stored session is re-wrapped.
     /// let n1 = notice(1_800_000_060, 1, vec![(Attribute::new("role:nurse")?, 1)])?;
@@ -114,7 +121,10 @@ impl Authority {
     /// the order given) and their trailer, to log as a sealer does at close
     /// ([`Entry::for_session_close`](crate::Entry::for_session_close)); the new header
     /// carries no trailer, so its records open with
-    /// [`SessionOpener::open`](crate::SessionOpener::open).
+    /// [`SessionOpener::open`](crate::SessionOpener::open). As for any session as started,
+    /// a current reader could then add records under its key; to have openers check every
+    /// record against the returned trailer, re-wrap the result at once with it
+    /// ([`rewrap_session`](Self::rewrap_session), same notice).
     ///
     /// A format v3 session is checked against `trailer`, which must be the one its sealer
     /// logged at close (as for [`rewrap_session`](Self::rewrap_session)): `records` must

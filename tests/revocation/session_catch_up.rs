@@ -308,6 +308,43 @@ fn a_rewrapped_header_refuses_records_the_trailer_does_not_hold() {
 }
 
 #[test]
+fn a_closed_sealer_seals_nothing_and_the_batch_proofs_are_the_single_ones() {
+    let mut rng = rng(96);
+    let authority = Authority::setup(&mut rng);
+    let mut service = NoticeService::new(&authority, &mut rng);
+    let n0 = service.current();
+    let (header, mut sealer, records) = session3(&authority, &n0, b"c", 7, &mut rng);
+    let trailer = sealer.close().unwrap();
+    assert_eq!(trailer, session_trailer(&header, &records).unwrap());
+    assert_eq!(code(sealer.seal(b"hr", b"late")), "invalid_argument");
+    assert_eq!(sealer.close().unwrap(), trailer);
+    assert_eq!(sealer.next_sequence(), 7);
+    // A v2 sealer has no trailer and is not closed by the attempt.
+    let (_, mut v2) =
+        start_session(authority.public_key(), &policy(), b"d", b"", &mut rng).unwrap();
+    assert_eq!(code(v2.close()), "invalid_argument");
+    assert!(v2.seal(b"", b"x").is_ok());
+    // The batch proofs are the single ones, and each opens its record.
+    let proofs = cipherchart::prove_session_records(&records);
+    assert_eq!(proofs.len(), 7);
+    let n1 = service.bump(&["role:nurse"]);
+    let rewrapped = authority
+        .rewrap_session(&header, &trailer, &n1, &mut rng)
+        .unwrap();
+    let opener = key(&authority, &n1, &["role:nurse", "dept:icu"], &mut rng)
+        .open_session(authority.public_key(), &rewrapped)
+        .unwrap();
+    for (i, proof) in proofs.iter().enumerate() {
+        assert_eq!(*proof, prove_session_record(&records, i as u64).unwrap());
+        assert_eq!(
+            opener.open_included(&records[i], proof).unwrap(),
+            payload(i)
+        );
+    }
+    assert!(cipherchart::prove_session_records(&[]).is_empty());
+}
+
+#[test]
 fn the_catch_ups_refuse_a_trailer_that_is_not_the_sessions() {
     let mut rng = rng(93);
     let authority = Authority::setup(&mut rng);

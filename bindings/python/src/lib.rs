@@ -174,6 +174,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(session::start_session, m)?)?;
     m.add_function(wrap_pyfunction!(session_catch_up::session_trailer, m)?)?;
     m.add_function(wrap_pyfunction!(session_catch_up::prove_session_record, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        session_catch_up::prove_session_records,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(session::start_session_with_notice, m)?)?;
     m.add_function(wrap_pyfunction!(sig::fast_aggregate_verify, m)?)?;
     m.add_function(wrap_pyfunction!(sig::aggregate_verify, m)?)?;

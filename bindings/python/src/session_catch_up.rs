@@ -52,6 +52,14 @@ impl SessionSealer {
     fn trailer(&self) -> PyResult<Trailer> {
         self.lock().trailer().map(Trailer).map_err(to_py_err)
     }
+
+    /// Closes a v3 session: no record is sealed after this (`seal` raises
+    /// InvalidArgument), and the returned trailer, over every record it sealed, is the one to
+    /// log (`Entry.for_session_close`). Closing again returns the same trailer. Raises
+    /// InvalidArgument for a v2 session (which stays open).
+    fn close(&self) -> PyResult<Trailer> {
+        self.lock().close().map(Trailer).map_err(to_py_err)
+    }
 }
 
 #[pymethods]
@@ -163,6 +171,21 @@ pub fn session_trailer<'py>(
     detached(py, || cipherchart::session_trailer(&header.0, &records))
         .map(Trailer)
         .map_err(to_py_err)
+}
+
+/// The proofs of every record of a session (the whole session, in order), from one tree:
+/// `proofs[i]` is `prove_session_record(records, i)`. What storage keeps beside a re-wrapped
+/// session's records to serve them one at a time.
+#[pyfunction]
+pub fn prove_session_records<'py>(
+    py: Python<'py>,
+    records: Seq<Obj<'py, SessionRecord>>,
+) -> Vec<InclusionProof> {
+    let records = core_records(&records);
+    detached(py, || cipherchart::prove_session_records(&records))
+        .into_iter()
+        .map(InclusionProof)
+        .collect()
 }
 
 /// The inclusion proof of `records[index]` under the trailer of `records` (the whole

@@ -26,6 +26,7 @@ from cipherchart import (
     UserKey,
     VerifiedNotice,
     prove_session_record,
+    prove_session_records,
     session_trailer,
     start_session,
     start_session_with_notice,
@@ -185,6 +186,29 @@ def test_the_catch_ups_refuse_a_trailer_that_is_not_the_sessions() -> None:
         authority.reencrypt_session(header, [bytes(r) for r in records], trailer, n1)  # type: ignore[misc]
     with pytest.raises(cipherchart.InvalidArgument):
         prove_session_record(records, -1)
+
+
+def test_close_and_the_batch_proofs() -> None:
+    authority = Authority.setup()
+    service = NoticeService(authority)
+    n0 = service.current()
+    header, sealer, records = session3(authority, n0, b"c", 5)
+    trailer = sealer.close()
+    assert trailer == session_trailer(header, records) and sealer.close() == trailer
+    with pytest.raises(cipherchart.InvalidArgument):
+        sealer.seal(b"hr", b"late")
+    _, v2 = start_session(authority.public_key, Policy(POLICY), b"d", b"")
+    with pytest.raises(cipherchart.InvalidArgument):
+        v2.close()
+    v2.seal(b"", b"still open")
+    proofs = prove_session_records(records)
+    assert proofs == [prove_session_record(records, i) for i in range(5)]
+    assert prove_session_records([]) == []
+    n1 = service.bump("role:nurse")
+    opener = authority.issue_key_under(n1, ATTRS).open_session(
+        authority.public_key, authority.rewrap_session(header, trailer, n1)
+    )
+    assert [opener.open_included(r, p) for r, p in zip(records, proofs)] == [payload(i) for i in range(5)]
 
 
 def test_the_trailer_and_records_are_values() -> None:

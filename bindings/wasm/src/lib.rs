@@ -73,7 +73,7 @@ pub use record::{
 pub use revocation::RevocationSet;
 pub use scope::{Scope, Selection, Window};
 #[cfg(feature = "full")]
-pub use session_catch_up::{prove_session_record, session_trailer};
+pub use session_catch_up::{prove_session_record, prove_session_records, session_trailer};
 #[cfg(feature = "full")]
 pub use sig::BlsSigningKey;
 pub use sig::{

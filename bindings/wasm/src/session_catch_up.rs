@@ -87,6 +87,16 @@ impl SessionSealer {
     pub fn trailer(&self) -> Result<Trailer, JsValue> {
         self.0.trailer().map(Trailer).map_err(to_js_err)
     }
+
+    /// Closes a format v3 session: no record is sealed after this (`seal` throws
+    /// `InvalidArgument`), and the returned trailer, over every record it sealed, is the one
+    /// to log (`EntryDraft.forSessionClose`). Closing again returns the same trailer.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a format v2 session (which stays open).
+    pub fn close(&mut self) -> Result<Trailer, JsValue> {
+        self.0.close().map(Trailer).map_err(to_js_err)
+    }
 }
 
 #[wasm_bindgen]
@@ -239,6 +249,25 @@ pub fn prove_session_record(
     cipherchart::prove_session_record(&records, integer(index)?)
         .map(InclusionProof)
         .map_err(to_js_err)
+}
+
+/// The proofs of every record of a session (the whole session, in order), from one tree:
+/// `proofs[i]` is `proveSessionRecord(records, i)`. What storage keeps beside a re-wrapped
+/// session's records to serve them one at a time.
+///
+/// # Errors
+/// Throws `InvalidArgument` for an element that is not a record.
+#[wasm_bindgen(js_name = proveSessionRecords, unchecked_return_type = "Array<InclusionProof>")]
+pub fn prove_session_records(
+    #[wasm_bindgen(unchecked_param_type = "Array<SessionRecord | Uint8Array>")] records: Vec<
+        JsValue,
+    >,
+) -> Result<Array, JsValue> {
+    let records = records_of(&records)?;
+    Ok(cipherchart::prove_session_records(&records)
+        .into_iter()
+        .map(|p| JsValue::from(InclusionProof(p)))
+        .collect())
 }
 
 #[wasm_bindgen]

@@ -12,7 +12,7 @@ import * as cc from 'cipherchart';
 
 const {
   Authority, BlsSigningKey, Entry, InclusionProof, Policy, SessionHeader, Trailer, VersionNotice,
-  proveSessionRecord, sessionTrailer, startSession, startSessionWithNotice,
+  proveSessionRecord, proveSessionRecords, sessionTrailer, startSession, startSessionWithNotice,
 } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const dec = (b) => new TextDecoder().decode(b);
@@ -163,6 +163,28 @@ test('a re-wrapped header refuses records the trailer does not hold', () => {
   assert.equal(code(() => proveSessionRecord(records, 4)), 'invalid_argument');
   assert.equal(code(() => proveSessionRecord(records, -1)), 'invalid_argument');
   assert.equal(code(() => proveSessionRecord(records, 1.5)), 'invalid_argument');
+});
+
+test('close seals nothing more; the batch proofs are the single ones', () => {
+  const authority = Authority.setup();
+  const service = new NoticeService(authority);
+  const n0 = service.current();
+  const { header, sealer, records } = session3(authority, n0, 'c', 5);
+  const trailer = sealer.close();
+  assert.ok(trailer.equals(sessionTrailer(header, records)) && sealer.close().equals(trailer));
+  assert.equal(code(() => sealer.seal(enc('hr'), enc('late'))), 'invalid_argument');
+  const v2 = startSession(authority.publicKey(), Policy.parse(POLICY), enc('d'), enc(''));
+  assert.equal(code(() => v2.sealer.close()), 'invalid_argument');
+  v2.sealer.seal(enc(''), enc('still open'));
+  const proofs = proveSessionRecords(records);
+  proofs.forEach((p, i) => {
+    const single = proveSessionRecord(records, i);
+    assert.deepEqual([p.index, p.size, p.path.map(hex)], [single.index, single.size, single.path.map(hex)]);
+  });
+  assert.deepEqual(proveSessionRecords([]), []);
+  const n1 = service.bump('role:nurse');
+  const opener = authority.issueKeyUnder(n1, ATTRS).openSession(authority.publicKey(), authority.rewrapSession(header, trailer, n1));
+  assert.deepEqual(records.map((r, i) => dec(opener.openIncluded(r, proofs[i]))), payloads(5));
 });
 
 test('the catch-ups refuse a trailer that is not the session\'s, and wrong arguments', () => {

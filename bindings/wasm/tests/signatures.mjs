@@ -265,6 +265,8 @@ export const SIGNATURES = {
   'SessionOpener#openAll': ['records:(SessionRecord|bytes)[]'],
   'SessionOpener#openIncluded': ['record:SessionRecord', 'proof:InclusionProof'],
   'SessionSealer#trailer': [],
+  'SessionSealer#close': [],
+  'proveSessionRecords': ['records:(SessionRecord|bytes)[]'],
   'sessionTrailer': ['header:SessionHeader', 'records:(SessionRecord|bytes)[]'],
   'proveSessionRecord': ['records:(SessionRecord|bytes)[]', 'index:number'],
   // Format v3 re-encryption: versioned delegation keys, v3 re-keys and hops.

@@ -97,6 +97,7 @@ __all__ = [
     "stream_trailer",
     "session_trailer",
     "prove_session_record",
+    "prove_session_records",
     "start_session",
     "fast_aggregate_verify",
     "aggregate_verify",
@@ -774,8 +775,12 @@ class SessionSealer:
     @property
     def next_sequence(self) -> int: ...
     def trailer(self) -> "Trailer":
-        """The trailer over the records sealed so far (log it at close:
-        ``Entry.for_session_close``). Raises InvalidArgument for a v2 session."""
+        """The trailer over the records sealed so far. Raises InvalidArgument for a v2
+        session."""
+    def close(self) -> "Trailer":
+        """Closes a v3 session (``seal`` then raises InvalidArgument) and returns its
+        trailer, the one to log (``Entry.for_session_close``). Raises InvalidArgument for a
+        v2 session."""
     def __repr__(self) -> str: ...
 
 @final
@@ -1084,6 +1089,10 @@ def prove_session_record(records: Sequence[SessionRecord], index: int) -> "Inclu
     """The inclusion proof of ``records[index]`` under the trailer of ``records`` (public
     data), for ``SessionOpener.open_included``. Raises InvalidArgument for an index out of
     range."""
+
+def prove_session_records(records: Sequence[SessionRecord]) -> List["InclusionProof"]:
+    """The proofs of every record of a session, from one tree (``proofs[i]`` is
+    ``prove_session_record(records, i)``)."""
 
 def start_session(
     public_key: PublicKey, policy: Policy, session_id: _BytesLike, metadata: _BytesLike
