@@ -117,6 +117,7 @@ pub use record::session::{
     start_session, SessionHeader, SessionOpener, SessionRecord, SessionSealer,
 };
 pub use record::session_catch_up::{prove_session_record, prove_session_records, session_trailer};
+pub use record::session_resealer::SplitSession;
 pub use record::stream::{read_stream_info, seal_stream, seal_stream_with_chunk_size, StreamInfo};
 pub use record::stream_catch_up::stream_trailer;
 pub use record::trailer::{Trailer, TrailerKind};

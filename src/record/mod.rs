@@ -16,6 +16,7 @@ pub(crate) mod sealed;
 pub(crate) mod sealed_v3;
 pub(crate) mod session;
 pub(crate) mod session_catch_up;
+pub(crate) mod session_resealer;
 pub(crate) mod session_v3;
 pub(crate) mod stream;
 pub(crate) mod stream_catch_up;

@@ -9,24 +9,13 @@
 //! ([`SessionOpener::open_included`]) or all at once ([`SessionOpener::open_all`]), so a
 //! past reader who kept the old session key cannot add records.
 //!
-//! The authority opens the old header through the ordinary constant-time path with a
-//! one-session key for exactly its (name, version) pairs and the holder guard (§9.3), like
-//! the catch-up of records (`rewrap.rs`).
+//! The authority's side (re-wrap, re-encryption, split) is `session_resealer.rs`.
 
-use rand_core::{CryptoRng, RngCore};
-use zeroize::Zeroizing;
-
-use super::envelope::{unwrap_committed_key, BodyKey};
-use super::kem::decaps;
-use super::session::{SessionHeader, SessionOpener, SessionRecord, SessionSecret};
-use super::session_v3;
-use super::stream_catch_up::Target;
+use super::session::{SessionHeader, SessionOpener, SessionRecord};
 use super::trailer::{item_leaf, RootBuilder, Trailer, TrailerKind};
-use crate::abe::Authority;
 use crate::chain::merkle::{InclusionProof, MerkleTree};
-use crate::ct::{after_wiping_aead_stack, after_wiping_stack};
+use crate::ct::after_wiping_aead_stack;
 use crate::error::{Error, Result};
-use crate::secret::random_seed;
 
 /// Computes the trailer of a format v3 session from its header and records, in order (no
 /// key is needed): the header's digest and key commitment, and the count and RFC 6962
@@ -102,14 +91,14 @@ fn tree_of(records: &[SessionRecord]) -> MerkleTree {
 }
 
 /// The RFC 6962 root over the records' item digests, in order.
-fn root_of(records: &[SessionRecord]) -> [u8; 32] {
+pub(super) fn root_of(records: &[SessionRecord]) -> [u8; 32] {
     let mut root = RootBuilder::default();
     records.iter().for_each(|r| root.push(&[&r.to_bytes()]));
     root.root()
 }
 
 /// Refuses records that are not exactly the trailer's (count and root).
-fn check_records(trailer: &Trailer, records: &[SessionRecord]) -> Result<()> {
+pub(super) fn check_records(trailer: &Trailer, records: &[SessionRecord]) -> Result<()> {
     if records.len() as u64 != trailer.count || root_of(records) != trailer.root {
         return Err(Error::DecryptionFailed);
     }
@@ -117,7 +106,7 @@ fn check_records(trailer: &Trailer, records: &[SessionRecord]) -> Result<()> {
 }
 
 /// The key commitment of a v3 session header's envelope.
-fn commitment_of(header: &SessionHeader) -> Result<[u8; 32]> {
+pub(super) fn commitment_of(header: &SessionHeader) -> Result<[u8; 32]> {
     header
         .header
         .envelope
@@ -129,7 +118,7 @@ fn commitment_of(header: &SessionHeader) -> Result<[u8; 32]> {
 /// Refuses a trailer that is not the session's: for a session as started, another kind,
 /// id, header digest or key commitment; for a re-wrapped one, other than the trailer it
 /// carries.
-fn check_trailer(header: &SessionHeader, trailer: &Trailer) -> Result<()> {
+pub(super) fn check_trailer(header: &SessionHeader, trailer: &Trailer) -> Result<()> {
     let its_own = match header.trailer() {
         Some(carried) => carried == trailer,
         None => {
@@ -184,109 +173,5 @@ impl SessionOpener {
             .iter()
             .map(|record| after_wiping_aead_stack(|| self.secret.open_record(record)))
             .collect()
-    }
-}
-
-impl Authority {
-    /// Re-wraps a closed v3 session's header at `target`'s versions with `trailer`; its
-    /// records stay as they are.
-    pub(crate) fn rewrap_session_to<G: RngCore + CryptoRng + ?Sized>(
-        &self,
-        header: &SessionHeader,
-        trailer: &Trailer,
-        target: Box<Target<'_>>,
-        rng: &mut G,
-    ) -> Result<SessionHeader> {
-        after_wiping_stack(|| {
-            if !header.is_v3() {
-                return Err(Error::InvalidArgument(
-                    "a format v2 session is caught up by re-encryption",
-                ));
-            }
-            check_trailer(header, trailer)?;
-            let (policy, serial) = target(&header.header)?;
-            let key = self.one_record_key(&header.header.policy, rng)?;
-            let ctx = header.context();
-            let seed = decaps(&key, self.public_key(), &header.header, &ctx)
-                .map_err(|_| Error::DecryptionFailed)?;
-            let body_key = unwrap_committed_key(&header.header, &seed, &ctx)?.0;
-            let session = (header.session_id(), header.metadata(), header.policy());
-            let (new_header, _) = session_v3::wrap(
-                self.public_key(),
-                &policy,
-                serial,
-                session,
-                Some(trailer),
-                &body_key,
-                rng,
-            )?;
-            Ok(new_header)
-        })
-    }
-
-    /// Re-encrypts a session (v2 or v3) whole at `target`'s versions under a fresh session
-    /// key: same id, metadata, and each record's sequence number and metadata, no trailer
-    /// in the header (an ordinary closed session; the returned trailer is logged like a
-    /// sealer's). A v3 session's records are checked against its `trailer` (the one its
-    /// sealer logged) first; a v2 session has none, and its records' sequence numbers must
-    /// increase.
-    pub(crate) fn reencrypt_session_to<G: RngCore + CryptoRng + ?Sized>(
-        &self,
-        header: &SessionHeader,
-        records: &[SessionRecord],
-        trailer: Option<&Trailer>,
-        target: Box<Target<'_>>,
-        rng: &mut G,
-    ) -> Result<(SessionHeader, Vec<SessionRecord>, Trailer)> {
-        after_wiping_stack(|| {
-            match (header.is_v3(), trailer) {
-                (true, Some(trailer)) => {
-                    check_trailer(header, trailer)?;
-                    check_records(trailer, records)?;
-                }
-                (false, None) => {}
-                (true, None) => {
-                    return Err(Error::InvalidArgument(
-                        "a format v3 session is re-encrypted against its trailer",
-                    ))
-                }
-                (false, Some(_)) => {
-                    return Err(Error::InvalidArgument("a format v2 session has no trailer"))
-                }
-            }
-            let increasing = records
-                .windows(2)
-                .all(|w| w[0].sequence() < w[1].sequence());
-            if !increasing {
-                return Err(Error::InvalidArgument(
-                    "the records' sequence numbers must increase",
-                ));
-            }
-            let (policy, serial) = target(&header.header)?;
-            let key = self.one_record_key(&header.header.policy, rng)?;
-            let old = SessionSecret::open(&key, self.public_key(), header)
-                .map_err(|_| Error::DecryptionFailed)?;
-            let body_key: BodyKey = random_seed(rng);
-            let session = (header.session_id(), header.metadata(), header.policy());
-            let (new_header, new) = session_v3::wrap(
-                self.public_key(),
-                &policy,
-                serial,
-                session,
-                None,
-                &body_key,
-                rng,
-            )?;
-            let mut sealed = Vec::with_capacity(records.len());
-            for record in records {
-                let payload = Zeroizing::new(after_wiping_aead_stack(|| old.open_record(record))?);
-                let again = after_wiping_aead_stack(|| {
-                    new.seal_record(record.sequence(), record.metadata(), &payload)
-                })?;
-                sealed.push(again);
-            }
-            let trailer = session_trailer(&new_header, &sealed)?;
-            Ok((new_header, sealed, trailer))
-        })
     }
 }

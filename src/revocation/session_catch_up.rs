@@ -10,6 +10,7 @@ use super::VerifiedNotice;
 use crate::abe::Authority;
 use crate::error::Result;
 use crate::record::session::{SessionHeader, SessionRecord};
+use crate::record::session_resealer::SplitSession;
 use crate::record::trailer::Trailer;
 
 impl SessionHeader {
@@ -156,5 +157,95 @@ impl Authority {
     ) -> Result<(SessionHeader, Vec<SessionRecord>, Trailer)> {
         let target = target_under(self, notice);
         self.reencrypt_session_to(header, records, trailer, target, rng)
+    }
+
+    /// Catches up a session that was still being sealed at the revocation by **splitting**
+    /// it at its last progress anchor before the revoking notice (`docs/revocation-v3.md`
+    /// §6.3): the first `progress.count()` records keep their session key under the old
+    /// header re-wrapped with the `progress` trailer (as [`rewrap_session`](Self::rewrap_session);
+    /// the authority does not read them), and the records after it are re-encrypted under a
+    /// new header of the same session id (as [`reencrypt_session`](Self::reencrypt_session);
+    /// the authority sees their payloads). A revoked reader who opened the old header
+    /// keeps the records before the anchor (they were sealed before the revocation, which
+    /// the anchor's place in the chain shows) and opens none after it.
+    ///
+    /// `progress` is the trailer the sealer logged with
+    /// [`Entry::for_session_progress`](crate::Entry::for_session_progress) at the last
+    /// position **before** the revoking notice's entry ([`SessionSealer::trailer`](crate::SessionSealer::trailer)
+    /// while sealing), `close` the one it logged at close
+    /// ([`Entry::for_session_close`](crate::Entry::for_session_close)), and `records` the
+    /// session's records in order, exactly the close trailer's. The first
+    /// `progress.count()` of them must be exactly the progress trailer's: if they are not,
+    /// the sealer's two anchors disagree, and the session is refused
+    /// (`DecryptionFailed`; design §6.3: quarantine it). Log the tail's trailer as a close
+    /// and both halves as catch-ups
+    /// ([`Entry::for_session_catch_up`](crate::Entry::for_session_catch_up) from the old
+    /// header to `prefix` and to `tail`).
+    ///
+    /// **A crashed sealer** (one that never closed) has no close trailer: its session is
+    /// force-closed by re-wrapping the header with its last progress trailer
+    /// ([`rewrap_session`](Self::rewrap_session), and the authority logs that trailer with
+    /// [`Entry::for_session_close`](crate::Entry::for_session_close)); the records after it
+    /// are then quarantined: no current key opens them under the re-wrapped header.
+    ///
+    /// ```
+    /// # use cipherchart::{prove_session_records, start_session_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
+    /// # let mut rng = rand_core::OsRng;
+    /// # let authority = Authority::setup(&mut rng);
+    /// # let notice_key = BlsSigningKey::generate(&mut rng);
+    /// # let notice = |serial: u64, bumps: u64, versions: Vec<(Attribute, u32)>| {
+    /// #     VersionNotice::sign(&notice_key, &NoticeFields {
+    /// #         authority: authority.public_key().id(), statement_serial: 0, serial,
+    /// #         issued_at: serial, not_after: serial + 3600, bump_count: bumps,
+    /// #         bump_head: [bumps as u8; 32], versions,
+    /// #     })?.verify(&notice_key.public_key(), serial, None)
+    /// # };
+    /// let pk = authority.public_key();
+    /// let n0 = notice(1_800_000_000, 0, vec![])?;
+    /// let policy = Policy::parse("role:nurse")?;
+    /// let (header, mut sealer) = start_session_with_notice(pk, &n0, &policy, b"bed-7", b"", &mut rng)?;
+    /// let mut records = vec![sealer.seal(b"hr", b"72 bpm")?, sealer.seal(b"hr", b"73 bpm")?];
+    /// let progress = sealer.trailer()?; // logged: Entry::for_session_progress
+    /// // role:nurse is bumped here; the sealer goes on until it sees the notice.
+    /// let n1 = notice(1_800_000_060, 1, vec![(Attribute::new("role:nurse")?, 1)])?;
+    /// records.push(sealer.seal(b"hr", b"75 bpm")?);
+    /// let close = sealer.close()?; // logged: Entry::for_session_close
+    ///
+    /// let split = authority.split_session(&header, &records, &progress, &close, &n1, &mut rng)?;
+    /// let bob = authority.issue_key_under(&n1, &["role:nurse"], &mut rng)?;
+    /// let before = bob.open_session(pk, &split.prefix)?;
+    /// let proofs = prove_session_records(&records[..2]);
+    /// assert_eq!(before.open_included(&records[1], &proofs[1])?, b"73 bpm");
+    /// let after = bob.open_session(pk, &split.tail)?;
+    /// assert_eq!(after.open(&split.tail_records[0])?, b"75 bpm");
+    /// assert_eq!(split.tail_records[0].sequence(), 2);
+    /// # Ok::<(), cipherchart::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a v2 or re-wrapped header, trailers that are not this
+    /// session's, or a progress trailer that covers no record or every record (re-encrypt,
+    /// or re-wrap with the close trailer, instead); [`Error::DecryptionFailed`] if the
+    /// records are not the close trailer's, their prefix is not the progress trailer's, or
+    /// a record or the header fails its checks; [`Error::WrongAuthority`],
+    /// [`Error::FutureVersion`], [`Error::StaleNotice`] as
+    /// [`rewrap_session`](Self::rewrap_session).
+    ///
+    /// [`Error::InvalidArgument`]: crate::Error::InvalidArgument
+    /// [`Error::WrongAuthority`]: crate::Error::WrongAuthority
+    /// [`Error::FutureVersion`]: crate::Error::FutureVersion
+    /// [`Error::StaleNotice`]: crate::Error::StaleNotice
+    /// [`Error::DecryptionFailed`]: crate::Error::DecryptionFailed
+    pub fn split_session<G: RngCore + CryptoRng + ?Sized>(
+        &self,
+        header: &SessionHeader,
+        records: &[SessionRecord],
+        progress: &Trailer,
+        close: &Trailer,
+        notice: &VerifiedNotice,
+        rng: &mut G,
+    ) -> Result<SplitSession> {
+        let target = target_under(self, notice);
+        self.split_session_to(header, records, (progress, close), target, rng)
     }
 }

@@ -129,6 +129,29 @@ impl Entry {
         close(trailer, TrailerKind::Session, time)
     }
 
+    /// The draft that logs a session's **progress anchor** (`docs/revocation-v3.md` §6.2):
+    /// action [`Action::Update`], subject = the session id, digest = the trailer digest,
+    /// metadata = the trailer's encoding (a trailer of the records so far,
+    /// [`SessionSealer::trailer`](crate::SessionSealer::trailer)). A sealer logs one each
+    /// time it refreshes its notice; at a revocation, the last one before the revoking
+    /// notice's entry is where a session still being sealed is split
+    /// ([`Authority::split_session`](crate::Authority::split_session)), or, for a sealer
+    /// that crashed, where it is force-closed. Told apart from a catch-up entry (also
+    /// `update`) by its metadata, a trailer's encoding (`43 43 43 03 …`) rather than 64 or
+    /// 96 bytes of digests.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a stream trailer.
+    pub fn for_session_progress(trailer: &Trailer, time: u64) -> Result<EntryDraft> {
+        if trailer.kind() != TrailerKind::Session {
+            return Err(Error::InvalidArgument("a trailer of the other kind"));
+        }
+        Ok(
+            EntryDraft::new(time, Action::Update, trailer.id(), trailer.digest())
+                .with_metadata(trailer.to_bytes()),
+        )
+    }
+
     /// The draft that logs one stream's catch-up from `old` to `new` (the infos of the
     /// stream before and after [`Authority::rewrap_stream`](crate::Authority::rewrap_stream)
     /// or [`Authority::reencrypt_stream`](crate::Authority::reencrypt_stream)): action

@@ -16,6 +16,7 @@ mod hops;
 mod session_attacks;
 mod session_catch_up;
 mod session_catch_up_attacks;
+mod session_split;
 mod sessions;
 mod stream_attacks;
 mod stream_catch_up;
