@@ -321,9 +321,9 @@ fn a_crashed_sealers_session_is_force_closed_at_its_last_anchor() {
     // proof the store could make.
     let opener = dora.open_session(authority.public_key(), &forced).unwrap();
     let proofs = prove_session_records(&s.records);
-    for i in 5..7 {
+    for (record, proof) in s.records.iter().zip(&proofs).skip(5) {
         assert_eq!(
-            code(opener.open_included(&s.records[i], &proofs[i])),
+            code(opener.open_included(record, proof)),
             "decryption_failed"
         );
     }
