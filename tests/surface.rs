@@ -76,6 +76,7 @@ paths!(
     session_trailer,
     prove_session_record,
     prove_session_records,
+    SplitSession,
     rekey_digest,
     check_rekey,
     reencrypt_with_consent,

@@ -1,7 +1,8 @@
-//! The `session_catch_ups` group of `tests/vectors/cipherchart-v3.json` (`docs/formats.md`,
-//! "Session header v3", "Trailer"): the session under n1 re-wrapped under n2 with its
-//! sealer's trailer (the records unchanged, each with its inclusion proof), and the v2
-//! session re-encrypted under n2 (new header, records and trailer); who opens each.
+//! The `session_catch_ups` and `session_splits` groups of `tests/vectors/cipherchart-v3.json`
+//! (`docs/formats.md`, "Session header v3", "Trailer"): the session under n1 re-wrapped under
+//! n2 with its sealer's trailer (the records unchanged, each with its inclusion proof), and
+//! the v2 session re-encrypted under n2 (new header, records and trailer); the session under
+//! n1 split under n2 after its first record (its progress anchor); who opens each.
 
 use cipherchart::{
     prove_session_record, session_trailer, Authority, PublicKey, SessionHeader, SessionRecord,
@@ -105,7 +106,29 @@ pub(super) fn generate(
         })
     })
     .collect();
-    vec![("session_catch_ups", json!(catch_ups))]
+    // The session under n1 split after its first record: the prefix re-wrapped with the
+    // progress trailer (over record 0), the tail (record 1) re-encrypted.
+    let progress = session_trailer(&n1.header, &n1.records[..1]).unwrap();
+    let split = authority
+        .split_session(&n1.header, &n1.records, &progress, &trailer, n2v, &mut rng)
+        .unwrap();
+    let keys_by_name = || keys.iter().map(|(n, k)| (*n, k));
+    let splits = vec![json!({
+        "name": "session under n1, split under n2 after its first record",
+        "session": n1.name, "notice": "n2",
+        "progress": hx(&progress.to_bytes()),
+        "close": hx(&trailer.to_bytes()),
+        "prefix": hx(&split.prefix.to_bytes()),
+        "tail": hx(&split.tail.to_bytes()),
+        "tail_records": split.tail_records.iter().map(|r| hx(&r.to_bytes())).collect::<Vec<_>>(),
+        "tail_trailer": hx(&split.tail_trailer.to_bytes()),
+        "prefix_opens": opens(pk, keys_by_name(), &split.prefix, &n1.records[..1]),
+        "tail_opens": opens(pk, keys_by_name(), &split.tail, &split.tail_records),
+    })];
+    vec![
+        ("session_catch_ups", json!(catch_ups)),
+        ("session_splits", json!(splits)),
+    ]
 }
 
 /// Checks the group from the committed file with the public API: the objects decode and
@@ -152,10 +175,48 @@ pub(super) fn check(doc: &Value, pk: &PublicKey, keys: &[(String, UserKey)]) {
             &header,
             &records,
         );
-        assert_eq!(got.len(), v["opens"].as_array().unwrap().len());
-        for e in v["opens"].as_array().unwrap() {
-            let row = got.iter().find(|g| g["key"] == e["key"]).unwrap();
-            assert_eq!(row, e, "{name}");
-        }
+        same_rows(&got, &v["opens"], name);
+    }
+    for v in doc["session_splits"].as_array().unwrap() {
+        let name = &v["name"];
+        let decode = |k: &str| SessionHeader::from_bytes(&unhex(v, k)).unwrap();
+        let (prefix, tail) = (decode("prefix"), decode("tail"));
+        let progress = Trailer::from_bytes(&unhex(v, "progress")).unwrap();
+        let close = Trailer::from_bytes(&unhex(v, "close")).unwrap();
+        let tail_trailer = Trailer::from_bytes(&unhex(v, "tail_trailer")).unwrap();
+        assert_eq!(hx(&prefix.to_bytes()), v["prefix"], "{name}");
+        assert_eq!(prefix.trailer(), Some(&progress), "{name}");
+        assert_eq!(tail.trailer(), None, "{name}");
+        let old = doc["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == v["session"])
+            .unwrap();
+        let old_header = SessionHeader::from_bytes(&unhex(old, "header")).unwrap();
+        let old_records = records_of(old);
+        assert_eq!(session_trailer(&old_header, &old_records).unwrap(), close);
+        let s = usize::try_from(progress.count()).unwrap();
+        assert_eq!(
+            session_trailer(&old_header, &old_records[..s]).unwrap(),
+            progress
+        );
+        let tail_records = records_of(&json!({"records": v["tail_records"]}));
+        assert_eq!(session_trailer(&tail, &tail_records).unwrap(), tail_trailer);
+        let keys_by_name = || keys.iter().map(|(n, k)| (n.as_str(), k));
+        let prefix_rows = opens(pk, keys_by_name(), &prefix, &old_records[..s]);
+        same_rows(&prefix_rows, &v["prefix_opens"], name);
+        let tail_rows = opens(pk, keys_by_name(), &tail, &tail_records);
+        same_rows(&tail_rows, &v["tail_opens"], name);
+    }
+}
+
+/// The computed rows are the file's, key by key.
+fn same_rows(got: &[Value], want: &Value, name: &Value) {
+    let want = want.as_array().unwrap();
+    assert_eq!(got.len(), want.len(), "{name}");
+    for e in want {
+        let row = got.iter().find(|g| g["key"] == e["key"]).unwrap();
+        assert_eq!(row, e, "{name}");
     }
 }

@@ -353,6 +353,18 @@ impl Entry {
             .map_err(crate::to_py_err)
     }
 
+    /// Logs a session's progress anchor: action `update`, subject the session id, digest the
+    /// trailer digest, metadata `bytes(trailer)` (`SessionSealer.trailer()` while sealing).
+    /// The last one before a revoking notice is where a session still being sealed then is
+    /// split (`Authority.split_session`). Raises InvalidArgument for a stream trailer.
+    #[staticmethod]
+    fn for_session_progress(trailer: Obj<'_, Trailer>, time: Time) -> PyResult<EntryDraft> {
+        let trailer = &*trailer;
+        cipherchart::Entry::for_session_progress(&trailer.0, time.0)
+            .map(EntryDraft)
+            .map_err(crate::to_py_err)
+    }
+
     /// Logs one session's catch-up from `old` to `new` (the `SessionHeader` before and
     /// after `Authority.rewrap_session` or `Authority.reencrypt_session`): action `update`,
     /// subject the session id, digest the new header digest, metadata the old header

@@ -155,6 +155,49 @@ impl Authority {
     }
 }
 
+#[pymethods]
+impl Authority {
+    /// Catches up a v3 session that was still being sealed at the revocation by splitting it
+    /// at its last progress anchor before the notice: returns `(prefix, tail, tail_records,
+    /// tail_trailer)`: the old header re-wrapped with `progress` (it opens the first
+    /// `progress.count` records, each with its proof) and the records after it re-encrypted
+    /// under `tail` (log `tail_trailer` as a close). `records` must be exactly the `close`
+    /// trailer's, and their prefix the `progress` trailer's (DecryptionFailed otherwise: the
+    /// sealer's anchors disagree). Raises InvalidArgument (a v2 or re-wrapped header,
+    /// trailers not this session's, a progress anchor of no record or of every record),
+    /// WrongAuthority, FutureVersion, StaleNotice or DecryptionFailed.
+    #[allow(clippy::type_complexity)]
+    fn split_session<'py>(
+        &self,
+        py: Python<'py>,
+        header: Obj<'_, SessionHeader>,
+        records: Seq<Obj<'py, SessionRecord>>,
+        progress: Obj<'_, Trailer>,
+        close: Obj<'_, Trailer>,
+        notice: Obj<'_, VerifiedNotice>,
+    ) -> PyResult<(SessionHeader, SessionHeader, Vec<SessionRecord>, Trailer)> {
+        let records = core_records(&records);
+        let (header, progress, close, notice) = (&*header, &*progress, &*close, &*notice);
+        let split = detached(py, || {
+            self.0.split_session(
+                &header.0,
+                &records,
+                &progress.0,
+                &close.0,
+                &notice.0,
+                &mut OsRng,
+            )
+        })
+        .map_err(to_py_err)?;
+        Ok((
+            SessionHeader(split.prefix),
+            SessionHeader(split.tail),
+            split.tail_records.into_iter().map(SessionRecord).collect(),
+            Trailer(split.tail_trailer),
+        ))
+    }
+}
+
 /// The trailer of a v3 session computed from its header and records, in order (no key):
 /// what its sealer's `SessionSealer.trailer()` gives for the same records. For a re-wrapped
 /// header the records are checked against the trailer it carries, which is returned.

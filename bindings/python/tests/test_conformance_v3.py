@@ -37,6 +37,7 @@ GROUPS = {
     "sessions",
     "session_decode_errors",
     "session_catch_ups",
+    "session_splits",
     "streams",
     "stream_decode_errors",
     "stream_catch_ups",
@@ -243,6 +244,47 @@ def test_session_catch_ups(doc: Vector) -> None:
             again, again_records, again_trailer = authority.reencrypt_session(old_header, old_records, None, n)
             assert cipherchart.session_trailer(again, again_records) == again_trailer
             opened(again, again_records, v["opens"], v["name"] + " (re-run)")
+
+
+def test_session_splits(doc: Vector) -> None:
+    """A session split at its progress anchor: both halves decode, the trailers are the
+    records', who opens each half, and a re-run with the vectors' master key."""
+    pk = cipherchart.PublicKey.from_bytes(h(doc["authority"], "public_key"))
+    authority = cipherchart.Authority.from_secret_bytes(h(doc["authority"], "master_key"))
+    users = keys(doc)
+
+    def check_opens(header: cipherchart.SessionHeader, records: List[cipherchart.SessionRecord], rows: List[Vector]) -> None:
+        assert len(rows) == len(users)
+        proofs = cipherchart.prove_session_records(records)
+        for o in rows:
+            opener = expect(lambda: users[o["key"]].open_session(pk, header), o["error"], None, o["key"])
+            if opener is None:
+                continue
+            if header.trailer is None:
+                got = [opener.open(r).decode() for r in records]
+            else:
+                got = [opener.open_included(r, p).decode() for r, p in zip(records, proofs)]
+            assert got == o["payloads"], o["key"]
+
+    for v in doc["session_splits"]:
+        prefix = cipherchart.SessionHeader.from_bytes(h(v, "prefix"))
+        tail = cipherchart.SessionHeader.from_bytes(h(v, "tail"))
+        progress = cipherchart.Trailer.from_bytes(h(v, "progress"))
+        close = cipherchart.Trailer.from_bytes(h(v, "close"))
+        assert bytes(prefix) == h(v, "prefix") and prefix.trailer == progress and tail.trailer is None
+        old = by_name(doc, "sessions", v["session"])
+        old_header = cipherchart.SessionHeader.from_bytes(h(old, "header"))
+        old_records = [cipherchart.SessionRecord.from_bytes(bytes.fromhex(r)) for r in old["records"]]
+        assert cipherchart.session_trailer(old_header, old_records) == close
+        s = progress.count
+        assert cipherchart.session_trailer(old_header, old_records[:s]) == progress
+        tail_records = [cipherchart.SessionRecord.from_bytes(bytes.fromhex(r)) for r in v["tail_records"]]
+        assert cipherchart.session_trailer(tail, tail_records) == cipherchart.Trailer.from_bytes(h(v, "tail_trailer"))
+        check_opens(prefix, old_records[:s], v["prefix_opens"])
+        check_opens(tail, tail_records, v["tail_opens"])
+        again = authority.split_session(old_header, old_records, progress, close, verified(doc, v["notice"]))
+        check_opens(again[0], old_records[:s], v["prefix_opens"])
+        check_opens(again[1], again[2], v["tail_opens"])
 
 
 def test_streams(doc: Vector) -> None:

@@ -211,6 +211,40 @@ def test_close_and_the_batch_proofs() -> None:
     assert [opener.open_included(r, p) for r, p in zip(records, proofs)] == [payload(i) for i in range(5)]
 
 
+def test_a_session_open_at_the_revocation_is_split_at_its_last_progress_anchor() -> None:
+    authority = Authority.setup()
+    service = NoticeService(authority)
+    n0 = service.current()
+    carla = authority.issue_key_under(n0, ATTRS)
+    header, sealer, records = session3(authority, n0, b"bed-9", 4)
+    progress = sealer.trailer()
+    entry = Entry.for_session_progress(progress, service.now).sign(0, bytes(32), BlsSigningKey.generate())
+    assert entry.digest == progress.digest and entry.metadata == bytes(progress)
+    n1 = service.bump("role:nurse")
+    records += [sealer.seal(b"hr", payload(i)) for i in range(4, 7)]
+    close = sealer.close()
+    prefix, tail, tail_records, tail_trailer = authority.split_session(header, records, progress, close, n1)
+    assert prefix.trailer == progress and tail.trailer is None
+    assert [r.sequence for r in tail_records] == [4, 5, 6]
+    assert session_trailer(tail, tail_records) == tail_trailer
+    current = authority.issue_key_under(n1, ATTRS)
+    before = current.open_session(authority.public_key, prefix)
+    proofs = prove_session_records(records[:4])
+    assert [before.open_included(r, p) for r, p in zip(records[:4], proofs)] == [payload(i) for i in range(4)]
+    after = current.open_session(authority.public_key, tail)
+    assert [after.open(r) for r in tail_records] == [payload(i) for i in range(4, 7)]
+    for h in (prefix, tail):
+        with pytest.raises(cipherchart.PolicyNotSatisfied):
+            carla.open_session(authority.public_key, h)
+    # Anchors that disagree: a progress trailer over other records of the session.
+    with pytest.raises(cipherchart.DecryptionFailed):
+        authority.split_session(header, records, session_trailer(header, records[1:5]), close, n1)
+    with pytest.raises(cipherchart.InvalidArgument):
+        authority.split_session(header, records, close, close, n1)
+    with pytest.raises(cipherchart.InvalidArgument):
+        Entry.for_session_progress(Trailer.from_bytes(bytes(progress)[:4] + b"\x02" + bytes(progress)[5:]), 0)
+
+
 def test_the_trailer_and_records_are_values() -> None:
     authority = Authority.setup()
     service = NoticeService(authority)

@@ -210,6 +210,64 @@ impl Authority {
     }
 }
 
+#[wasm_bindgen]
+impl Authority {
+    /// Catches up a format v3 session that was still being sealed at the revocation by
+    /// splitting it at its last progress anchor before the notice: returns `{ prefix, tail,
+    /// tailRecords, tailTrailer }`, the old header re-wrapped with `progress` (it opens the
+    /// first `progress.count` records, each with its proof) and the records after it
+    /// re-encrypted under `tail` (log `tailTrailer` as a close). `records` must be exactly
+    /// the `close` trailer's, and their prefix the `progress` trailer's.
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` (a v2 or re-wrapped header, trailers not this session's, a
+    /// progress anchor of no record or of every record, an element that is not a record),
+    /// `WrongAuthority`, `FutureVersion`, `StaleNotice` or `DecryptionFailed` (anchors that
+    /// disagree, records not the close trailer's).
+    #[wasm_bindgen(
+        js_name = splitSession,
+        unchecked_return_type = "{ prefix: SessionHeader; tail: SessionHeader; tailRecords: Array<SessionRecord>; tailTrailer: Trailer }"
+    )]
+    pub fn split_session(
+        &self,
+        header: &SessionHeader,
+        #[wasm_bindgen(unchecked_param_type = "Array<SessionRecord | Uint8Array>")] records: Vec<
+            JsValue,
+        >,
+        progress: &Trailer,
+        close: &Trailer,
+        notice: &VerifiedNotice,
+    ) -> Result<Object, JsValue> {
+        let records = records_of(&records)?;
+        let split = self
+            .0
+            .split_session(
+                &header.0,
+                &records,
+                &progress.0,
+                &close.0,
+                &notice.0,
+                &mut rng(),
+            )
+            .map_err(to_js_err)?;
+        let tail_records: Array = split
+            .tail_records
+            .into_iter()
+            .map(|r| JsValue::from(SessionRecord(r)))
+            .collect();
+        let out = Object::new();
+        Reflect::set(&out, &"prefix".into(), &SessionHeader(split.prefix).into())?;
+        Reflect::set(&out, &"tail".into(), &SessionHeader(split.tail).into())?;
+        Reflect::set(&out, &"tailRecords".into(), &tail_records)?;
+        Reflect::set(
+            &out,
+            &"tailTrailer".into(),
+            &Trailer(split.tail_trailer).into(),
+        )?;
+        Ok(out)
+    }
+}
+
 /// The trailer of a format v3 session computed from its header and records, in order (no
 /// key): what its sealer's `SessionSealer.trailer()` gives for the same records. For a
 /// re-wrapped header the records are checked against the trailer it carries, which is
@@ -282,6 +340,20 @@ impl Entry {
     #[wasm_bindgen(js_name = forSessionClose)]
     pub fn for_session_close(trailer: &Trailer, time: f64) -> Result<EntryDraft, JsValue> {
         cipherchart::Entry::for_session_close(&trailer.0, integer(time)?)
+            .map(EntryDraft)
+            .map_err(to_js_err)
+    }
+
+    /// The draft logging a session's progress anchor: action `update`, subject the session
+    /// id, digest the trailer's `digest`, metadata its `toBytes()` (`SessionSealer.trailer()`
+    /// while sealing). The last one before a revoking notice is where a session still being
+    /// sealed then is split (`Authority.splitSession`).
+    ///
+    /// # Errors
+    /// Throws `InvalidArgument` for a bad time or a stream trailer.
+    #[wasm_bindgen(js_name = forSessionProgress)]
+    pub fn for_session_progress(trailer: &Trailer, time: f64) -> Result<EntryDraft, JsValue> {
+        cipherchart::Entry::for_session_progress(&trailer.0, integer(time)?)
             .map(EntryDraft)
             .map_err(to_js_err)
     }

@@ -67,7 +67,7 @@ test('every group is known', () => {
   assert.deepEqual(Object.keys(doc).sort(), [
     'authority', 'catch_ups', 'description', 'generator', 'keys', 'notice_decode_errors',
     'notice_verifications', 'notices', 'record_decode_errors', 'records', 'reencryption',
-    'refused_catch_ups', 'session_catch_ups', 'session_decode_errors', 'sessions', 'stream_catch_ups',
+    'refused_catch_ups', 'session_catch_ups', 'session_decode_errors', 'session_splits', 'sessions', 'stream_catch_ups',
     'stream_decode_errors', 'streams', 'trailer_decode_errors', 'version',
   ]);
   assert.equal(doc.version, 3);
@@ -201,6 +201,47 @@ test('session catch-ups: the headers, trailers and proofs, who opens them, a re-
       assert.ok(cc.sessionTrailer(again.header, again.records).equals(again.trailer));
       opened(again.header, again.records, v.opens, `${v.name} (re-run)`);
     }
+  }
+});
+
+test('session splits: both halves, their trailers, who opens each, a re-run', () => {
+  const users = keys();
+  const authority = cc.Authority.fromSecretBytes(h(doc.authority.master_key));
+  const records = (list) => list.map((r) => cc.SessionRecord.fromBytes(h(r)));
+  const checkOpens = (header, recs, rows, name) => {
+    assert.equal(rows.length, users.size);
+    const proofs = cc.proveSessionRecords(recs);
+    for (const o of rows) {
+      const what = `${name} by ${o.key}`;
+      const opener = expectOutcome(() => users.get(o.key).openSession(pk(), header), o.error, null, what);
+      if (o.error !== null) continue;
+      const got = header.trailer === undefined
+        ? recs.map((r) => dec(opener.open(r)))
+        : recs.map((r, i) => dec(opener.openIncluded(r, proofs[i])));
+      assert.deepEqual(got, o.payloads, what);
+    }
+  };
+  for (const v of doc.session_splits) {
+    const prefix = cc.SessionHeader.fromBytes(h(v.prefix));
+    const tail = cc.SessionHeader.fromBytes(h(v.tail));
+    const progress = cc.Trailer.fromBytes(h(v.progress));
+    const close = cc.Trailer.fromBytes(h(v.close));
+    assert.equal(hex(prefix.toBytes()), v.prefix);
+    assert.ok(prefix.trailer.equals(progress));
+    assert.equal(tail.trailer, undefined);
+    const old = byName('sessions', v.session);
+    const oldHeader = cc.SessionHeader.fromBytes(h(old.header));
+    const oldRecords = records(old.records);
+    assert.ok(cc.sessionTrailer(oldHeader, oldRecords).equals(close));
+    const s = progress.count;
+    assert.ok(cc.sessionTrailer(oldHeader, oldRecords.slice(0, s)).equals(progress));
+    const tailRecords = records(v.tail_records);
+    assert.ok(cc.sessionTrailer(tail, tailRecords).equals(cc.Trailer.fromBytes(h(v.tail_trailer))));
+    checkOpens(prefix, oldRecords.slice(0, s), v.prefix_opens, `${v.name} (prefix)`);
+    checkOpens(tail, tailRecords, v.tail_opens, `${v.name} (tail)`);
+    const again = authority.splitSession(oldHeader, oldRecords, progress, close, verified(v.notice));
+    checkOpens(again.prefix, oldRecords.slice(0, s), v.prefix_opens, `${v.name} (re-run prefix)`);
+    checkOpens(again.tail, again.tailRecords, v.tail_opens, `${v.name} (re-run tail)`);
   }
 });
 

@@ -187,6 +187,34 @@ test('close seals nothing more; the batch proofs are the single ones', () => {
   assert.deepEqual(records.map((r, i) => dec(opener.openIncluded(r, proofs[i]))), payloads(5));
 });
 
+test('a session open at the revocation is split at its last progress anchor', () => {
+  const authority = Authority.setup();
+  const service = new NoticeService(authority);
+  const n0 = service.current();
+  const carla = authority.issueKeyUnder(n0, ATTRS);
+  const s = session3(authority, n0, 'bed-9', 4);
+  const progress = s.sealer.trailer();
+  const entry = Entry.forSessionProgress(progress, service.now).sign(0, new Uint8Array(32), BlsSigningKey.generate());
+  assert.equal(hex(entry.digest), hex(progress.digest));
+  const n1 = service.bump('role:nurse');
+  const records = [...s.records, ...[4, 5, 6].map((i) => s.sealer.seal(enc('hr'), payload(i)))];
+  const close = s.sealer.close();
+  const split = authority.splitSession(s.header, records, progress, close, n1);
+  assert.ok(split.prefix.trailer.equals(progress));
+  assert.equal(split.tail.trailer, undefined);
+  assert.deepEqual(split.tailRecords.map((r) => r.sequence), [4, 5, 6]);
+  assert.ok(sessionTrailer(split.tail, split.tailRecords).equals(split.tailTrailer));
+  const current = authority.issueKeyUnder(n1, ATTRS);
+  assert.deepEqual(openProven(current, authority, split.prefix, records.slice(0, 4)), payloads(4));
+  const after = current.openSession(authority.publicKey(), split.tail);
+  assert.deepEqual(split.tailRecords.map((r) => dec(after.open(r))), ['64 bpm', '65 bpm', '66 bpm']);
+  for (const h of [split.prefix, split.tail]) {
+    assert.equal(code(() => carla.openSession(authority.publicKey(), h)), 'policy_not_satisfied');
+  }
+  assert.equal(code(() => authority.splitSession(s.header, records, sessionTrailer(s.header, records.slice(1, 5)), close, n1)), 'decryption_failed');
+  assert.equal(code(() => authority.splitSession(s.header, records, close, close, n1)), 'invalid_argument');
+});
+
 test('the catch-ups refuse a trailer that is not the session\'s, and wrong arguments', () => {
   const authority = Authority.setup();
   const service = new NoticeService(authority);

@@ -266,6 +266,8 @@ export const SIGNATURES = {
   'SessionOpener#openIncluded': ['record:SessionRecord', 'proof:InclusionProof'],
   'SessionSealer#trailer': [],
   'SessionSealer#close': [],
+  'Authority#splitSession': ['header:SessionHeader', 'records:(SessionRecord|bytes)[]', 'progress:Trailer', 'close:Trailer', 'notice:VerifiedNotice'],
+  'Entry.forSessionProgress': ['trailer:Trailer', 'time:time'],
   'proveSessionRecords': ['records:(SessionRecord|bytes)[]'],
   'sessionTrailer': ['header:SessionHeader', 'records:(SessionRecord|bytes)[]'],
   'proveSessionRecord': ['records:(SessionRecord|bytes)[]', 'index:number'],

@@ -306,6 +306,19 @@ class Authority:
         ``records`` must be exactly its records), a v2 one takes ``None`` and its sequence
         numbers must increase. Raises InvalidArgument, WrongAuthority, FutureVersion,
         StaleNotice or DecryptionFailed."""
+    def split_session(
+        self,
+        header: "SessionHeader",
+        records: Sequence["SessionRecord"],
+        progress: "Trailer",
+        close: "Trailer",
+        notice: "VerifiedNotice",
+    ) -> Tuple["SessionHeader", "SessionHeader", List["SessionRecord"], "Trailer"]:
+        """Splits a v3 session still being sealed at the revocation at its last progress
+        anchor: ``(prefix, tail, tail_records, tail_trailer)``, the old header re-wrapped with
+        ``progress`` and the records after it re-encrypted. Raises InvalidArgument,
+        WrongAuthority, FutureVersion, StaleNotice or DecryptionFailed (anchors that
+        disagree, records not the close trailer's)."""
     def issue_delegation_key(
         self, attributes: Sequence[str], delegator: BlsPublicKey
     ) -> "DelegationKey":
@@ -1424,6 +1437,11 @@ class Entry:
         """Logs a session's close (action ``create``, subject the session id, digest the
         trailer digest, metadata ``bytes(trailer)``). Raises InvalidArgument for a stream
         trailer."""
+    @staticmethod
+    def for_session_progress(trailer: Trailer, time: _Time) -> EntryDraft:
+        """Logs a session's progress anchor (action ``update``, subject the session id,
+        digest the trailer digest, metadata ``bytes(trailer)``). Raises InvalidArgument for a
+        stream trailer."""
     @staticmethod
     def for_session_catch_up(
         old: SessionHeader, new: SessionHeader, time: _Time
