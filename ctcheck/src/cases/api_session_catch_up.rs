@@ -3,7 +3,8 @@
 //! one-session key, the unwrap of the session key `K_b`, its new wrap), its re-encryption
 //! of a session whole (every record decrypted under the old secret `K_body` and sealed
 //! under a fresh one), and opening a re-wrapped session with a secret key (the unwrap of
-//! `K_b`, then each record checked against the trailer's root and opened).
+//! `K_b`, then each record checked against the trailer's root and opened), and the split of
+//! a session at a progress anchor (the prefix re-wrapped, the tail opened and sealed again).
 
 use cipherchart::{
     prove_session_record, start_session_with_notice, Authority, Policy, PublicKey, SessionHeader,
@@ -31,6 +32,7 @@ pub fn cases() -> Vec<Case> {
             9,
             api_open_session_included,
         ),
+        case("api_split_session", Kind::Clean, 9, api_split_session),
     ]
 }
 
@@ -155,5 +157,48 @@ fn api_open_session_included(rng: &mut ChaCha20Rng) {
     };
     output(op_api_open_session_included(
         &key, &pk, &rewrapped, &records,
+    ));
+}
+
+#[inline(never)]
+fn op_api_split_session(
+    a: &Authority,
+    header: &SessionHeader,
+    records: &[SessionRecord],
+    (progress, close): (&Trailer, &Trailer),
+    n: &VerifiedNotice,
+    rng: &mut SecretRng<'_>,
+) -> Vec<u8> {
+    match a.split_session(header, records, progress, close, n, rng) {
+        Ok(split) => {
+            let mut out = split.prefix.to_bytes();
+            out.extend(split.tail.to_bytes());
+            split
+                .tail_records
+                .iter()
+                .for_each(|r| out.extend_from_slice(&r.to_bytes()));
+            out
+        }
+        Err(_) => Vec::new(),
+    }
+}
+fn api_split_session(rng: &mut ChaCha20Rng) {
+    let (pk, a) = secret_authority(rng);
+    let (Some(n0), Some(n1)) = (notice(&pk, 0, rng), notice(&pk, 1, rng)) else {
+        return;
+    };
+    let Some((header, records, close)) = closed_session(&pk, &n0, rng) else {
+        return;
+    };
+    let Ok(progress) = cipherchart::session_trailer(&header, &records[..1]) else {
+        return;
+    };
+    output(op_api_split_session(
+        &a,
+        &header,
+        &records,
+        (&progress, &close),
+        &n1,
+        &mut SecretRng(rng),
     ));
 }
