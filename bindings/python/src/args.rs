@@ -140,7 +140,11 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Strings {
 pub struct UInt(pub u64);
 
 fn non_negative(obj: &Borrowed<'_, '_, PyAny>, what: &str) -> PyResult<u64> {
-    // Any int-like value (`__index__`: numpy integers too); a float, str... is refused.
+    // Any int-like value (`__index__`: numpy integers too); a float, str... is refused, and
+    // so is a bool (an int to Python, but `True` as an index or a time is a caller's slip).
+    if obj.cast::<pyo3::types::PyBool>().is_ok() {
+        return Err(invalid_argument(format!("expected {what}, got a bool")));
+    }
     obj.extract::<u64>().map_err(|_| {
         let mut got = obj
             .repr()
@@ -205,9 +209,11 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Time {
     }
 }
 
-/// A sequence (a list, tuple, any iterable but a `str` or bytes) of `T`: a lone `str` or
-/// bytes, or a non-iterable, raises `InvalidArgument`, and so does an item that does not
-/// extract (its error is kept when it is already a `CipherchartError`).
+/// A sequence (a list, tuple, any ordered iterable but a `str` or bytes) of `T`: a lone
+/// `str` or bytes, a set or a mapping (no order: records in a set would give another
+/// trailer and other proofs, outside review SB-4), or a non-iterable, raises
+/// `InvalidArgument`, and so does an item that does not extract (its error is kept when it
+/// is already a `CipherchartError`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Seq<T>(pub Vec<T>);
 
@@ -234,6 +240,13 @@ impl<'a, 'py, T: FromPyObjectOwned<'py>> FromPyObject<'a, 'py> for Seq<T> {
             || obj.cast::<PyByteArray>().is_ok()
         {
             return Err(refuse());
+        }
+        let abc = py.import("collections.abc")?;
+        if obj.is_instance(&abc.getattr("Set")?)? || obj.is_instance(&abc.getattr("Mapping")?)? {
+            return Err(invalid_argument(format!(
+                "expected a sequence (e.g. a list), got {}: a set or mapping has no order",
+                type_name(&obj)
+            )));
         }
         let base = py
             .import("cipherchart.errors")?
@@ -280,8 +293,13 @@ impl<'a, 'py, T: pyo3::PyClass> FromPyObject<'a, 'py> for Obj<'py, T> {
                     .name()
                     .map(|n| n.to_string())
                     .unwrap_or_else(|_| "cipherchart object".to_owned());
+                let article = if want.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 Err(invalid_argument(format!(
-                    "expected a {want}, got {}",
+                    "expected {article} {want}, got {}",
                     type_name(&obj)
                 )))
             }

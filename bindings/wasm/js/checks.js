@@ -211,9 +211,7 @@ const isBytes = (v) => isUint8Array(v)
  * to refuse (a Proxy of a Uint8Array is not one).
  */
 function copyBytes(v) {
-  if (Array.isArray(v)) {
-    return v.length <= MAX_COPIED_ELEMENTS ? Array.prototype.slice.call(v) : v;
-  }
+  if (Array.isArray(v)) return copyArray(v);
   if (!isUint8Array(v)) return v;
   try {
     const length = Reflect.apply(BYTE_LENGTH, v, []);
@@ -249,8 +247,7 @@ function copyFor(check, v) {
       return v === null || v === undefined ? v : copyFor(check[1], v);
     case 'array':
       // (A sparse giant is left for the element checks, which refuse its first hole at once.)
-      return Array.isArray(v) && v.length <= MAX_COPIED_ELEMENTS
-        ? Array.prototype.map.call(v, (e) => copyFor(check[1], e)) : v;
+      return Array.isArray(v) ? copyArray(v, (e) => copyFor(check[1], e)) : v;
     case 'anyOf':
       return check[1].includes('Uint8Array') ? copyBytes(v) : v;
     default:
@@ -372,6 +369,21 @@ function illFormed(check, v) {
 const MAX_COPIED_ELEMENTS = 1 << 24;
 
 /**
+ * `v` (an array) copied element by element, by index, up to its `length` read **once**, each
+ * element through `map`: a Proxy cannot report one length to the size guard and another to
+ * the copy (outside review SB-17b), and a hole becomes `undefined`, which the element checks
+ * refuse. `v` itself when it is longer than `MAX_COPIED_ELEMENTS` (a sparse giant is left for
+ * the element checks, which refuse its first hole at once).
+ */
+function copyArray(v, map = (e) => e) {
+  const n = v.length;
+  if (!(Number.isSafeInteger(n) && n >= 0 && n <= MAX_COPIED_ELEMENTS)) return v;
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = map(v[k]);
+  return out;
+}
+
+/**
  * The arguments with every array argument copied once (`slice`: each element read once, by
  * index, no iterator), so that what is checked is what the bindings read: a getter in an array
  * cannot hand the checks one value and the call another, nor free the receiver after it was
@@ -385,9 +397,7 @@ function snapshot(params, args) {
       || (check[0] === 'optional' && Array.isArray(check[1]) && check[1][0] === 'array'));
     // (Not a sparse giant: `length` 2^32 − 1 with holes would take minutes to copy; the
     // element checks refuse its first hole at once.)
-    if (isArray && Array.isArray(out[i]) && out[i].length <= MAX_COPIED_ELEMENTS) {
-      out[i] = Array.prototype.slice.call(out[i]);
-    }
+    if (isArray && Array.isArray(out[i])) out[i] = copyArray(out[i]);
     // Byte arguments, alone or in the copied arrays, are copied too (HB-2, HB-3).
     out[i] = copyFor(check, out[i]);
   }
@@ -448,6 +458,17 @@ export function install(bindings, spec) {
   }
   for (const [name, cls] of Object.entries(classes)) {
     const s = spec.classes[name];
+    // The internal copy methods the bindings call back during a call (`__copyForBatch`, …)
+    // are fixed on the prototype: a caller's replacement could run code inside a call (free
+    // a borrowed object, which wasm-bindgen then half-frees without wiping it; outside
+    // review SB-20b). An own property of that name on an object is refused by `altered`.
+    for (const key of Reflect.ownKeys(cls.prototype)) {
+      if (typeof key !== 'string' || !key.startsWith('__copyFor')) continue;
+      const d = Object.getOwnPropertyDescriptor(cls.prototype, key);
+      if (d.configurable) {
+        Object.defineProperty(cls.prototype, key, { value: d.value, writable: false, configurable: false, enumerable: d.enumerable });
+      }
+    }
     // Every object the glue hands out goes through `Class.__wrap`: record it.
     const wrap = cls.__wrap;
     if (typeof wrap === 'function' && !wrap[CHECKED]) {

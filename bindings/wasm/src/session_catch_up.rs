@@ -123,7 +123,7 @@ impl SessionOpener {
     /// # Errors
     /// Throws `DecryptionFailed` if they are not, or for a damaged record (nothing is
     /// returned then); `InvalidArgument` for an element that is not a `SessionRecord` or its
-    /// encoding.
+    /// encoding (`InvalidEncoding`: bytes that are not one).
     #[wasm_bindgen(js_name = openAll, unchecked_return_type = "Array<Uint8Array>")]
     pub fn open_all(
         &self,
@@ -176,7 +176,8 @@ impl Authority {
     ///
     /// # Errors
     /// Throws `InvalidArgument` (a v3 session without its trailer, a v2 one with one,
-    /// sequence numbers that do not increase, an element that is not a record),
+    /// sequence numbers that do not increase, an element that is not a record;
+    /// `InvalidEncoding`: bytes that are not one),
     /// `WrongAuthority`, `FutureVersion`, `StaleNotice` or `DecryptionFailed` (a damaged or
     /// forged record, records not the trailer's).
     #[wasm_bindgen(
@@ -221,7 +222,8 @@ impl Authority {
     ///
     /// # Errors
     /// Throws `InvalidArgument` (a v2 or re-wrapped header, trailers not this session's, a
-    /// progress anchor of no record or of every record, an element that is not a record),
+    /// progress anchor of no record or of every record, an element that is not a record;
+    /// `InvalidEncoding`: bytes that are not one),
     /// `WrongAuthority`, `FutureVersion`, `StaleNotice` or `DecryptionFailed` (anchors that
     /// disagree, records not the close trailer's).
     #[wasm_bindgen(
@@ -274,7 +276,8 @@ impl Authority {
 /// returned. Unauthenticated: re-wrap with the trailer the sealer logged.
 ///
 /// # Errors
-/// Throws `InvalidArgument` for a format v2 session or an element that is not a record,
+/// Throws `InvalidArgument` for a format v2 session or an element that is not a record
+/// (`InvalidEncoding`: bytes that are not one),
 /// `DecryptionFailed` for records other than a re-wrapped header's trailer's.
 #[wasm_bindgen(js_name = sessionTrailer)]
 pub fn session_trailer(
@@ -314,7 +317,8 @@ pub fn prove_session_record(
 /// session's records to serve them one at a time.
 ///
 /// # Errors
-/// Throws `InvalidArgument` for an element that is not a record.
+/// Throws `InvalidArgument` for an element that is not a record (`InvalidEncoding`: bytes
+/// that are not one).
 #[wasm_bindgen(js_name = proveSessionRecords, unchecked_return_type = "Array<InclusionProof>")]
 pub fn prove_session_records(
     #[wasm_bindgen(unchecked_param_type = "Array<SessionRecord | Uint8Array>")] records: Vec<

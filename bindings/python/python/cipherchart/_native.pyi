@@ -720,7 +720,7 @@ class Trailer:
         """That header's envelope key commitment."""
     @property
     def count(self) -> int:
-        """The number of items (a stream's frames, at least one)."""
+        """The number of items (a stream's frames, at least one; a session's records, any)."""
     @property
     def root(self) -> bytes:
         """The RFC 6962 Merkle root over the items' digests, in order."""
