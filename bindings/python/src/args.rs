@@ -209,11 +209,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Time {
     }
 }
 
-/// A sequence (a list, tuple, any ordered iterable but a `str` or bytes) of `T`: a lone
-/// `str` or bytes, a set or a mapping (no order: records in a set would give another
-/// trailer and other proofs, outside review SB-4), or a non-iterable, raises
-/// `InvalidArgument`, and so does an item that does not extract (its error is kept when it
-/// is already a `CipherchartError`).
+/// A sequence (a list, tuple, any iterable but a `str` or bytes) of `T`: a lone `str` or
+/// bytes, or a non-iterable, raises `InvalidArgument`, and so does an item that does not
+/// extract (its error is kept when it is already a `CipherchartError`). Where the order is
+/// the meaning (a session's records), [`Ordered`] also refuses sets and mappings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Seq<T>(pub Vec<T>);
 
@@ -241,13 +240,6 @@ impl<'a, 'py, T: FromPyObjectOwned<'py>> FromPyObject<'a, 'py> for Seq<T> {
         {
             return Err(refuse());
         }
-        let abc = py.import("collections.abc")?;
-        if obj.is_instance(&abc.getattr("Set")?)? || obj.is_instance(&abc.getattr("Mapping")?)? {
-            return Err(invalid_argument(format!(
-                "expected a sequence (e.g. a list), got {}: a set or mapping has no order",
-                type_name(&obj)
-            )));
-        }
         let base = py
             .import("cipherchart.errors")?
             .getattr("CipherchartError")?;
@@ -265,6 +257,35 @@ impl<'a, 'py, T: FromPyObjectOwned<'py>> FromPyObject<'a, 'py> for Seq<T> {
             out.push(value);
         }
         Ok(Self(out))
+    }
+}
+
+/// A [`Seq`] whose order is its meaning (a session's records, in order): a set or a
+/// mapping, whose iteration order the caller did not choose, raises `InvalidArgument`
+/// rather than giving another trailer and other proofs (outside review SB-4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ordered<T>(pub Vec<T>);
+
+impl<T> Deref for Ordered<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<'a, 'py, T: FromPyObjectOwned<'py>> FromPyObject<'a, 'py> for Ordered<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let abc = obj.py().import("collections.abc")?;
+        if obj.is_instance(&abc.getattr("Set")?)? || obj.is_instance(&abc.getattr("Mapping")?)? {
+            return Err(invalid_argument(format!(
+                "expected a sequence in order (e.g. a list), got {}: a set or mapping has no \
+                 order",
+                type_name(&obj)
+            )));
+        }
+        Seq::<T>::extract(obj).map(|s| Self(s.0))
     }
 }
 

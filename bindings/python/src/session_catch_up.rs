@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_core::OsRng;
 
-use crate::args::{Obj, Seq, UInt};
+use crate::args::{Obj, Ordered, UInt};
 use crate::chain::InclusionProof;
 use crate::keys::Authority;
 use crate::session::{SessionHeader, SessionOpener, SessionRecord, SessionSealer};
@@ -87,7 +87,7 @@ impl SessionOpener {
     fn open_all<'py>(
         &self,
         py: Python<'py>,
-        records: Seq<Obj<'py, SessionRecord>>,
+        records: Ordered<Obj<'py, SessionRecord>>,
     ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
         let records = core_records(&records);
         let payloads = detached(py, || self.0.open_all(&records)).map_err(to_py_err)?;
@@ -135,7 +135,7 @@ impl Authority {
         &self,
         py: Python<'py>,
         header: Obj<'_, SessionHeader>,
-        records: Seq<Obj<'py, SessionRecord>>,
+        records: Ordered<Obj<'py, SessionRecord>>,
         trailer: Option<Obj<'_, Trailer>>,
         notice: Obj<'_, VerifiedNotice>,
     ) -> PyResult<(SessionHeader, Vec<SessionRecord>, Trailer)> {
@@ -171,7 +171,7 @@ impl Authority {
         &self,
         py: Python<'py>,
         header: Obj<'_, SessionHeader>,
-        records: Seq<Obj<'py, SessionRecord>>,
+        records: Ordered<Obj<'py, SessionRecord>>,
         progress: Obj<'_, Trailer>,
         close: Obj<'_, Trailer>,
         notice: Obj<'_, VerifiedNotice>,
@@ -207,7 +207,7 @@ impl Authority {
 pub fn session_trailer<'py>(
     py: Python<'py>,
     header: Obj<'_, SessionHeader>,
-    records: Seq<Obj<'py, SessionRecord>>,
+    records: Ordered<Obj<'py, SessionRecord>>,
 ) -> PyResult<Trailer> {
     let header = &*header;
     let records = core_records(&records);
@@ -222,7 +222,7 @@ pub fn session_trailer<'py>(
 #[pyfunction]
 pub fn prove_session_records<'py>(
     py: Python<'py>,
-    records: Seq<Obj<'py, SessionRecord>>,
+    records: Ordered<Obj<'py, SessionRecord>>,
 ) -> Vec<InclusionProof> {
     let records = core_records(&records);
     detached(py, || cipherchart::prove_session_records(&records))
@@ -238,7 +238,7 @@ pub fn prove_session_records<'py>(
 #[pyfunction]
 pub fn prove_session_record<'py>(
     py: Python<'py>,
-    records: Seq<Obj<'py, SessionRecord>>,
+    records: Ordered<Obj<'py, SessionRecord>>,
     index: UInt,
 ) -> PyResult<InclusionProof> {
     let records = core_records(&records);
