@@ -152,6 +152,41 @@ impl io::Write for WriteAdapter<'_> {
     }
 }
 
+/// Refuses, before anything runs, an `input` with no callable `read` and an `output` (`None`
+/// for a call that writes nothing) with no callable `write`: raw bytes given where a file
+/// is expected are `InvalidArgument` naming the fix, not the `AttributeError` of the first
+/// `read` (binding review note, session 36).
+pub fn check_files(py: Python<'_>, input: &Py<PyAny>, output: Option<&Py<PyAny>>) -> PyResult<()> {
+    let has = |file: &Py<PyAny>, method: &str| {
+        file.bind(py)
+            .getattr(method)
+            .map(|m| m.is_callable())
+            .unwrap_or(false)
+    };
+    let kind = |file: &Py<PyAny>| {
+        file.bind(py)
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "an object".to_owned())
+    };
+    if !has(input, "read") {
+        return Err(crate::args::invalid_argument(format!(
+            "input must be a binary file object with read(n) (for bytes in memory, \
+             io.BytesIO(data)), got {}",
+            kind(input)
+        )));
+    }
+    if let Some(output) = output.filter(|o| !has(o, "write")) {
+        return Err(crate::args::invalid_argument(format!(
+            "output must be a binary file object with write(b) (for bytes in memory, \
+             io.BytesIO()), got {}",
+            kind(output)
+        )));
+    }
+    Ok(())
+}
+
 /// The Python result of a core call that used the files: the file object's own exception if
 /// it raised one, else the core error's class.
 pub fn finish<T>(

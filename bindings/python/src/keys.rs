@@ -328,6 +328,7 @@ impl UserKey {
         output: Py<PyAny>,
     ) -> PyResult<StreamInfo> {
         let public_key = &*public_key;
+        crate::io::check_files(py, &input, Some(&output))?;
         let reader = PyReader::new(input);
         let writer = PyWriter::new(output);
         let result = detached(py, || {

@@ -239,9 +239,23 @@ where
     T: Send,
     F: for<'a> FnOnce(ReadAdapter<'a>, WriteAdapter<'a>) -> cipherchart::Result<T> + Send,
 {
+    crate::io::check_files(py, &input, Some(&output))?;
     let reader = PyReader::new(input);
     let writer = PyWriter::new(output);
     let result = detached(py, || run(reader.adapter(), writer.adapter()));
+    crate::io::finish(result, &reader, &writer)
+}
+
+/// As [`run_between`] for a call that only reads `input`.
+fn run_reading<T, F>(py: Python<'_>, input: Py<PyAny>, run: F) -> PyResult<T>
+where
+    T: Send,
+    F: for<'a> FnOnce(ReadAdapter<'a>) -> cipherchart::Result<T> + Send,
+{
+    crate::io::check_files(py, &input, None)?;
+    let reader = PyReader::new(input);
+    let writer = PyWriter::new(py.None());
+    let result = detached(py, || run(reader.adapter()));
     crate::io::finish(result, &reader, &writer)
 }
 
@@ -259,11 +273,7 @@ fn chunk_size_or_default(chunk_size: Option<UInt>) -> PyResult<u32> {
 /// Reads only the public header of a stream from the binary file `input`.
 #[pyfunction]
 pub fn read_stream_info(py: Python<'_>, input: Py<PyAny>) -> PyResult<StreamInfo> {
-    let none = py.None();
-    run_between(py, input, none, |reader, _| {
-        cipherchart::read_stream_info(reader)
-    })
-    .map(StreamInfo)
+    run_reading(py, input, |reader| cipherchart::read_stream_info(reader)).map(StreamInfo)
 }
 
 /// The trailer of the format v3 stream read from the binary file `input` (no key needed):
@@ -275,9 +285,5 @@ pub fn read_stream_info(py: Python<'_>, input: Py<PyAny>) -> PyResult<StreamInfo
 /// or frames other than a re-wrapped header's trailer.
 #[pyfunction]
 pub fn stream_trailer(py: Python<'_>, input: Py<PyAny>) -> PyResult<Trailer> {
-    let none = py.None();
-    run_between(py, input, none, |reader, _| {
-        cipherchart::stream_trailer(reader)
-    })
-    .map(Trailer)
+    run_reading(py, input, |reader| cipherchart::stream_trailer(reader)).map(Trailer)
 }

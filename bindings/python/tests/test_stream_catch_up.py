@@ -12,7 +12,7 @@ import io
 import pickle
 import struct
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import pytest
 
@@ -549,3 +549,30 @@ def test_wrong_arguments_are_invalid_argument() -> None:
         Entry.for_stream_close(trailer, -1)
     with pytest.raises(cipherchart.InvalidArgument):
         info.needs_catch_up(n1.notice)  # type: ignore[arg-type]
+
+
+def test_raw_bytes_where_a_file_is_expected_are_invalid_argument() -> None:
+    """Every stream function refuses, before reading anything, an input without read(n) and an
+    output without write(b), naming io.BytesIO (it was the AttributeError of the first read)."""
+    authority = Authority.setup()
+    service = NoticeService(authority)
+    n0 = service.current()
+    sealed = io.BytesIO()
+    seal_stream_with_notice(authority.public_key, n0, Policy(POLICY), b"s", b"", io.BytesIO(b"abc"), sealed)
+    data = sealed.getvalue()
+    trailer = stream_trailer(io.BytesIO(data))
+    key = authority.issue_key_under(n0, ATTRS)
+    pk = authority.public_key
+    calls: List[Callable[[], object]] = [
+        lambda: read_stream_info(data),  # type: ignore[arg-type]
+        lambda: stream_trailer(bytearray(data)),  # type: ignore[arg-type]
+        lambda: key.open_stream(pk, data, io.BytesIO()),  # type: ignore[arg-type]
+        lambda: key.open_stream(pk, io.BytesIO(data), bytearray()),  # type: ignore[arg-type]
+        lambda: seal_stream(pk, Policy(POLICY), b"s", b"", b"abc", io.BytesIO()),  # type: ignore[arg-type]
+        lambda: seal_stream_with_notice(pk, n0, Policy(POLICY), b"s", b"", io.BytesIO(b"abc"), None),  # type: ignore[arg-type]
+        lambda: authority.rewrap_stream(data, trailer, n0, io.BytesIO()),  # type: ignore[arg-type]
+        lambda: authority.reencrypt_stream(io.BytesIO(data), trailer, n0, b""),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(cipherchart.InvalidArgument, match="io.BytesIO"):
+            call()

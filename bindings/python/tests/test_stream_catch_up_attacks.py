@@ -125,9 +125,10 @@ def test_cb2_objects_that_are_not_a_trailer() -> None:
         Trailer()
     with pytest.raises(TypeError):
         Trailer.__new__(Trailer)
-    with pytest.raises((AttributeError, TypeError, cipherchart.InvalidArgument)):
+    # Raw bytes where a file is expected: InvalidArgument naming the fix (was AttributeError).
+    with pytest.raises(cipherchart.InvalidArgument, match="io.BytesIO"):
         stream_trailer(w.stream)  # type: ignore[arg-type]
-    with pytest.raises((AttributeError, TypeError, cipherchart.InvalidArgument)):
+    with pytest.raises(cipherchart.InvalidArgument, match="io.BytesIO"):
         w.authority.rewrap_stream(w.stream, t, w.n1, io.BytesIO())  # type: ignore[arg-type]
 
 

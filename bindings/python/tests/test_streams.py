@@ -93,5 +93,7 @@ def test_file_exception_propagates(pk: PublicKey, policy: Policy) -> None:
 
 
 def test_not_a_file(pk: PublicKey, policy: Policy) -> None:
-    with pytest.raises(AttributeError):
-        cipherchart.read_stream_info(42)  # type: ignore[arg-type]
+    # Not a file: InvalidArgument naming io.BytesIO, before anything is read.
+    for not_a_file in (42, b"CC\x06\x02", None):
+        with pytest.raises(cipherchart.InvalidArgument, match="io.BytesIO"):
+            cipherchart.read_stream_info(not_a_file)  # type: ignore[arg-type]
