@@ -17,6 +17,7 @@ mod session_attacks;
 mod session_catch_up;
 mod session_catch_up_attacks;
 mod session_split;
+mod session_split_attacks;
 mod sessions;
 mod stream_attacks;
 mod stream_catch_up;
