@@ -44,6 +44,22 @@ pub struct SplitSession {
     pub tail_trailer: Trailer,
 }
 
+/// Refuses records whose sequence numbers do not strictly increase (a record twice, or
+/// out of order): a re-sealed part never vouches for a second "record n" of a session
+/// (outside review SPA-21).
+fn check_increasing(records: &[SessionRecord]) -> Result<()> {
+    if records
+        .windows(2)
+        .all(|w| w[0].sequence() < w[1].sequence())
+    {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(
+            "the records' sequence numbers must increase",
+        ))
+    }
+}
+
 impl Authority {
     /// `K_b` of a v3 session header, through a one-session key for exactly its (name,
     /// version) pairs and the guard (§9.3); any failure is `DecryptionFailed`.
@@ -155,14 +171,7 @@ impl Authority {
                     return Err(Error::InvalidArgument("a format v2 session has no trailer"))
                 }
             }
-            let increasing = records
-                .windows(2)
-                .all(|w| w[0].sequence() < w[1].sequence());
-            if !increasing {
-                return Err(Error::InvalidArgument(
-                    "the records' sequence numbers must increase",
-                ));
-            }
+            check_increasing(records)?;
             let (policy, serial) = target(&header.header)?;
             let key = self.one_record_key(&header.header.policy, rng)?;
             let old = SessionSecret::open(&key, self.public_key(), header)
@@ -198,6 +207,7 @@ impl Authority {
                      re-encrypt the session; with all, re-wrap it with the close trailer",
                 ));
             }
+            check_increasing(records)?;
             check_records(close, records)?;
             // `progress.count < close.count == records.len()`: in range.
             let s = usize::try_from(progress.count).map_err(|_| Error::DecryptionFailed)?;

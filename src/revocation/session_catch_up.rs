@@ -182,11 +182,30 @@ impl Authority {
     /// ([`Entry::for_session_catch_up`](crate::Entry::for_session_catch_up) from the old
     /// header to `prefix` and to `tail`).
     ///
-    /// **A crashed sealer** (one that never closed) has no close trailer: its session is
-    /// force-closed by re-wrapping the header with its last progress trailer
-    /// ([`rewrap_session`](Self::rewrap_session), and the authority logs that trailer with
-    /// [`Entry::for_session_close`](crate::Entry::for_session_close)); the records after it
-    /// are then quarantined: no current key opens them under the re-wrapped header.
+    /// The tail carries no trailer: as for [`reencrypt_session`](Self::reencrypt_session),
+    /// re-wrap it at once with `tail_trailer` (same notice) to have its openers check every
+    /// record. The split does not check that `notice` bumps a name of the session (a split
+    /// under a notice that revokes nothing is harmless); that is
+    /// [`SessionHeader::needs_catch_up`]'s job.
+    ///
+    /// **A crashed sealer** (one that never closed) has no close trailer. The authority
+    /// force-closes its session at its last progress anchor, and logs that trailer with
+    /// [`Entry::for_session_close`](crate::Entry::for_session_close):
+    /// - if that anchor precedes the revoking notice's entry, by re-wrapping the header with
+    ///   it ([`rewrap_session`](Self::rewrap_session));
+    /// - if it follows the notice (records after the revocation are under it), by splitting
+    ///   at the last anchor **before** the notice, with the last anchor as `close` (a re-wrap
+    ///   with the last anchor would vouch for records sealed after the revocation under the
+    ///   old key; outside review SPA-19);
+    /// - with no anchor before the notice, by re-encrypting the records of its last anchor
+    ///   ([`reencrypt_session`](Self::reencrypt_session) with that trailer), or, with no
+    ///   anchor at all, by re-wrapping it with the empty trailer
+    ///   ([`session_trailer`](crate::session_trailer)`(&header, &[])`), which admits no
+    ///   record.
+    ///
+    /// The records after the anchor used are then quarantined: no current key opens them.
+    ///
+    /// [`SessionHeader::needs_catch_up`]: crate::SessionHeader::needs_catch_up
     ///
     /// ```
     /// # use cipherchart::{prove_session_records, start_session_with_notice, Attribute, Authority, BlsSigningKey, NoticeFields, Policy, VersionNotice};
@@ -224,8 +243,9 @@ impl Authority {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a v2 or re-wrapped header, trailers that are not this
-    /// session's, or a progress trailer that covers no record or every record (re-encrypt,
-    /// or re-wrap with the close trailer, instead); [`Error::DecryptionFailed`] if the
+    /// session's, a progress trailer that covers no record or every record (re-encrypt, or
+    /// re-wrap with the close trailer, instead), or records whose sequence numbers do not
+    /// increase; [`Error::DecryptionFailed`] if the
     /// records are not the close trailer's, their prefix is not the progress trailer's, or
     /// a record or the header fails its checks; [`Error::WrongAuthority`],
     /// [`Error::FutureVersion`], [`Error::StaleNotice`] as
