@@ -31,7 +31,7 @@ from cipherchart import (
     start_session,
     start_session_with_notice,
 )
-from test_stream_catch_up import NoticeService
+from notice_service import NoticeService
 
 ATTRS = ["role:nurse", "dept:icu"]
 POLICY = "role:nurse and dept:icu"

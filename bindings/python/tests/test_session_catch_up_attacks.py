@@ -35,7 +35,7 @@ from cipherchart import (
     start_session,
     start_session_with_notice,
 )
-from test_stream_catch_up import NoticeService
+from notice_service import NoticeService
 
 T0 = 1_800_000_000
 ATTRS = ["role:nurse", "dept:icu"]

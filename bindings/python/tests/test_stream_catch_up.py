@@ -12,7 +12,7 @@ import io
 import pickle
 import struct
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import pytest
 
@@ -27,54 +27,16 @@ from cipherchart import (
     Trailer,
     UserKey,
     VerifiedNotice,
-    VersionNotice,
     read_stream_info,
     seal_stream,
     seal_stream_with_notice,
     stream_trailer,
 )
 
-T0 = 1_800_000_000
+from notice_service import T0, NoticeService
+
 ATTRS = ["role:nurse", "dept:icu"]
 POLICY = "role:nurse and dept:icu"
-
-
-class NoticeService:
-    """Keeps the authority's bumped names, signs a notice per change (serial = issue time, one
-    second apart) and verifies it as a sealer does (tests/revocation/common.rs)."""
-
-    def __init__(self, authority: Authority) -> None:
-        self.key = BlsSigningKey.generate()
-        self.authority = authority.public_key.id
-        self.now = T0
-        self.bump_count = 0
-        self.versions: Dict[str, int] = {}
-        self.last: Optional[VerifiedNotice] = None
-
-    def current(self) -> VerifiedNotice:
-        """A fresh notice at the current versions, verified against the previous one."""
-        self.now += 1
-        head = bytes(32) if self.bump_count == 0 else b"\xbb" * 24 + struct.pack(">Q", self.bump_count)
-        notice = VersionNotice.sign(
-            self.key,
-            authority=self.authority,
-            statement_serial=0,
-            serial=self.now,
-            issued_at=self.now,
-            not_after=self.now + 3600,
-            bump_count=self.bump_count,
-            bump_head=head,
-            versions=sorted(self.versions.items()),
-        )
-        self.last = notice.verify(self.key.public_key, self.now, self.last)
-        return self.last
-
-    def bump(self, *names: str) -> VerifiedNotice:
-        """One bump raising each of `names` by one, and the notice that reflects it."""
-        self.bump_count += 1
-        for n in names:
-            self.versions[n] = self.versions.get(n, 0) + 1
-        return self.current()
 
 
 def payload(n: int, salt: int) -> bytes:

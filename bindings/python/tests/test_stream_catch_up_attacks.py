@@ -29,10 +29,9 @@ from cipherchart import (
     read_stream_info,
     stream_trailer,
 )
+from notice_service import T0, NoticeService
 from test_stream_catch_up import (
     ATTRS,
-    T0,
-    NoticeService,
     info_of,
     open_stream,
     payload,

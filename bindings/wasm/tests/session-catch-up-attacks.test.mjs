@@ -9,17 +9,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
+
+import { NoticeService, T0 } from './notice-service.mjs';
 import * as v from 'cipherchart/verify';
 
 const {
-  Authority, BlsSigningKey, Entry, InclusionProof, Policy, SessionHeader, SessionOpener, SessionRecord,
-  SessionSealer, Trailer, VersionNotice, proveSessionRecord, proveSessionRecords, sessionTrailer, startSession,
+  Authority, Entry, InclusionProof, Policy, SessionHeader, SessionOpener, SessionRecord,
+  SessionSealer, Trailer, VersionNotice, proveSessionRecord, proveSessionRecords, sessionTrailer,
   startSessionWithNotice,
 } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const dec = (b) => new TextDecoder().decode(b);
 const hex = (b) => Buffer.from(b).toString('hex');
-const T0 = 1_800_000_000;
 const ATTRS = ['role:nurse', 'dept:icu'];
 const POLICY = 'role:nurse and dept:icu';
 const is = (cls) => (e) => e instanceof cls && e instanceof cc.CipherchartError && e.code === cls.code;
@@ -27,40 +28,6 @@ const invalid = (f, msg) => assert.throws(f, is(cc.InvalidArgument), msg);
 const failed = (f, msg) => assert.throws(f, is(cc.DecryptionFailed), msg);
 const payload = (i) => enc(`${60 + i} bpm`);
 const payloads = (n) => Array.from({ length: n }, (_, i) => `${60 + i} bpm`);
-
-/** The notice service of tests/revocation/common.rs (as in stream-catch-up.test.mjs). */
-class NoticeService {
-  constructor(authority) {
-    this.key = BlsSigningKey.generate();
-    this.authority = authority.publicKey().id;
-    this.now = T0;
-    this.bumpCount = 0;
-    this.versions = new Map();
-    this.last = null;
-  }
-
-  current() {
-    this.now += 1;
-    const head = new Uint8Array(32);
-    if (this.bumpCount) {
-      head.fill(0xbb, 0, 24);
-      new DataView(head.buffer).setBigUint64(24, BigInt(this.bumpCount));
-    }
-    const notice = VersionNotice.sign(this.key, {
-      authority: this.authority, statementSerial: 0, serial: this.now, issuedAt: this.now,
-      notAfter: this.now + 3600, bumpCount: this.bumpCount, bumpHead: head,
-      versions: [...this.versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    });
-    this.last = notice.verify(this.key.publicKey(), this.now, this.last);
-    return this.last;
-  }
-
-  bump(...names) {
-    this.bumpCount += 1;
-    for (const n of names) this.versions.set(n, (this.versions.get(n) ?? 0) + 1);
-    return this.current();
-  }
-}
 
 /**
  * An authority; a v3 session of `n` records sealed under n0 and closed (its trailer); the bump n1

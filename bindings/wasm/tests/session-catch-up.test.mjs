@@ -10,50 +10,17 @@ import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
+import { NoticeService } from './notice-service.mjs';
+
 const {
-  Authority, BlsSigningKey, Entry, InclusionProof, Policy, SessionHeader, Trailer, VersionNotice,
+  Authority, BlsSigningKey, Entry, InclusionProof, Policy, SessionHeader, Trailer,
   proveSessionRecord, proveSessionRecords, sessionTrailer, startSession, startSessionWithNotice,
 } = cc;
 const enc = (s) => new TextEncoder().encode(s);
 const dec = (b) => new TextDecoder().decode(b);
 const hex = (b) => Buffer.from(b).toString('hex');
-const T0 = 1_800_000_000;
 const ATTRS = ['role:nurse', 'dept:icu'];
 const POLICY = 'role:nurse and dept:icu';
-
-/** The notice service of tests/revocation/common.rs (as in stream-catch-up.test.mjs). */
-class NoticeService {
-  constructor(authority) {
-    this.key = BlsSigningKey.generate();
-    this.authority = authority.publicKey().id;
-    this.now = T0;
-    this.bumpCount = 0;
-    this.versions = new Map();
-    this.last = null;
-  }
-
-  current() {
-    this.now += 1;
-    const head = new Uint8Array(32);
-    if (this.bumpCount) {
-      head.fill(0xbb, 0, 24);
-      new DataView(head.buffer).setBigUint64(24, BigInt(this.bumpCount));
-    }
-    const notice = VersionNotice.sign(this.key, {
-      authority: this.authority, statementSerial: 0, serial: this.now, issuedAt: this.now,
-      notAfter: this.now + 3600, bumpCount: this.bumpCount, bumpHead: head,
-      versions: [...this.versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    });
-    this.last = notice.verify(this.key.publicKey(), this.now, this.last);
-    return this.last;
-  }
-
-  bump(...names) {
-    this.bumpCount += 1;
-    for (const n of names) this.versions.set(n, (this.versions.get(n) ?? 0) + 1);
-    return this.current();
-  }
-}
 
 const payload = (i) => enc(`${60 + i} bpm`);
 const payloads = (n) => Array.from({ length: n }, (_, i) => `${60 + i} bpm`);

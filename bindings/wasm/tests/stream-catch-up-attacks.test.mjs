@@ -9,51 +9,19 @@ import { test } from 'node:test';
 
 import * as cc from 'cipherchart';
 
+import { NoticeService, T0 } from './notice-service.mjs';
+
 const {
-  Authority, BlsSigningKey, Entry, Policy, StreamInfo, Trailer, VersionNotice,
-  sealStream, sealStreamWithNotice, streamTrailer,
+  Authority, Entry, Policy, StreamInfo, Trailer, VersionNotice, sealStream, sealStreamWithNotice,
+  streamTrailer,
 } = cc;
 const enc = (s) => new TextEncoder().encode(s);
-const T0 = 1_800_000_000;
 const ATTRS = ['role:nurse', 'dept:icu'];
 const POLICY = 'role:nurse and dept:icu';
 const is = (cls, kind) => (e) => e instanceof cls && e.code === cls.code && (kind === undefined || e.kind === kind);
 const invalid = (f, msg) => assert.throws(f, is(cc.InvalidArgument), msg);
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 const hex = (b) => Buffer.from(b).toString('hex');
-
-class NoticeService {
-  constructor(authority) {
-    this.key = BlsSigningKey.generate();
-    this.authority = authority.publicKey().id;
-    this.now = T0;
-    this.bumpCount = 0;
-    this.versions = new Map();
-    this.last = null;
-  }
-
-  current() {
-    this.now += 1;
-    const head = new Uint8Array(32);
-    if (this.bumpCount) {
-      head.fill(0xbb, 0, 24);
-      new DataView(head.buffer).setBigUint64(24, BigInt(this.bumpCount));
-    }
-    const notice = VersionNotice.sign(this.key, {
-      authority: this.authority, statementSerial: 0, serial: this.now, issuedAt: this.now,
-      notAfter: this.now + 3600, bumpCount: this.bumpCount, bumpHead: head,
-      versions: [...this.versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    });
-    this.last = notice.verify(this.key.publicKey(), this.now, this.last);
-    return this.last;
-  }
-
-  bump(...names) {
-    this.bumpCount += 1;
-    for (const n of names) this.versions.set(n, (this.versions.get(n) ?? 0) + 1);
-    return this.current();
-  }
-}
 
 /** An authority, a v3 stream closed under n0 and its trailer, the bump n1 (role:nurse). */
 function world(size = 5000, chunk = 1024) {
