@@ -2081,24 +2081,37 @@ fn sc34_opening_and_reencrypting_many_tiny_frames_hold_no_list() {
     let k1 = w.key(&n1, &ATTRS);
     let mut open_peaks = Vec::new();
     let mut re_peaks = Vec::new();
+    // Each measured three times, the least kept: the process-wide caches (hash points,
+    // row combs) are shared by the tests running beside this one, and an entry another
+    // test evicted is computed again on this thread, which counts as held memory (a
+    // comb is about 800 KB; CI saw it once). Per-frame memory would show in every run.
     for (s, data) in &streams {
         let t = stream_trailer(&s[..]).unwrap();
         let r = w.rewrap(s, &t, &n1).unwrap();
-        let mut out = Digesting::default();
-        let (res, _, peak) = measure(|| k1.open_stream(w.authority.public_key(), &r[..], &mut out));
-        res.unwrap();
-        assert_eq!(out.len, data.len() as u64);
-        assert_eq!(<[u8; 32]>::from(out.hash.finalize()), sha(&[data]));
-        open_peaks.push(peak);
-        let authority = &w.authority;
-        let rng = &mut w.rng;
-        let mut sink = Digesting::default();
-        let (res, _, peak) = measure(|| {
-            let t = stream_trailer(&r[..]).ok();
-            authority.reencrypt_stream(&r[..], t.as_ref(), &n2, &mut sink, rng)
-        });
-        res.unwrap();
-        re_peaks.push(peak);
+        let mut least = usize::MAX;
+        for _ in 0..3 {
+            let mut out = Digesting::default();
+            let (res, _, peak) =
+                measure(|| k1.open_stream(w.authority.public_key(), &r[..], &mut out));
+            res.unwrap();
+            assert_eq!(out.len, data.len() as u64);
+            assert_eq!(<[u8; 32]>::from(out.hash.finalize()), sha(&[data]));
+            least = least.min(peak);
+        }
+        open_peaks.push(least);
+        let mut least = usize::MAX;
+        for _ in 0..3 {
+            let authority = &w.authority;
+            let rng = &mut w.rng;
+            let mut sink = Digesting::default();
+            let (res, _, peak) = measure(|| {
+                let t = stream_trailer(&r[..]).ok();
+                authority.reencrypt_stream(&r[..], t.as_ref(), &n2, &mut sink, rng)
+            });
+            res.unwrap();
+            least = least.min(peak);
+        }
+        re_peaks.push(least);
     }
     assert!(
         open_peaks[1] < open_peaks[0] + 64 * KIB,
