@@ -295,14 +295,6 @@ impl SessionSecret {
         }
     }
 
-    /// The key commitment of a v3 session (zero for v2, which has none).
-    pub(super) fn key_commitment(&self) -> [u8; 32] {
-        match &self.binding {
-            AdBinding::V2 { .. } => [0; 32],
-            AdBinding::V3 { key_commitment, .. } => *key_commitment,
-        }
-    }
-
     /// Seals record `sequence` (its number is the caller's to keep unique).
     pub(super) fn seal_record(
         &self,

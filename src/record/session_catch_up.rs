@@ -43,14 +43,13 @@ pub fn session_trailer(header: &SessionHeader, records: &[SessionRecord]) -> Res
         check_records(carried, records)?;
         return Ok(carried.clone());
     }
-    Ok(Trailer {
-        kind: TrailerKind::Session,
-        id: header.session_id().to_vec(),
-        header_digest: header.digest(),
-        key_commitment: commitment_of(header)?,
-        count: records.len() as u64,
-        root: root_of(records),
-    })
+    let items = (records.len() as u64, root_of(records));
+    Trailer::over(
+        TrailerKind::Session,
+        header.session_id(),
+        &header.header,
+        items,
+    )
 }
 
 /// The proof that `records[index]` is item `index` under the trailer of `records` (the
@@ -91,10 +90,22 @@ fn tree_of(records: &[SessionRecord]) -> MerkleTree {
 }
 
 /// The RFC 6962 root over the records' item digests, in order.
-pub(super) fn root_of(records: &[SessionRecord]) -> [u8; 32] {
+fn root_of(records: &[SessionRecord]) -> [u8; 32] {
+    roots_of(records, 0).1
+}
+
+/// The RFC 6962 roots over the first `prefix` records and over all of them, from one pass
+/// (each record encoded and hashed once).
+pub(super) fn roots_of(records: &[SessionRecord], prefix: usize) -> ([u8; 32], [u8; 32]) {
     let mut root = RootBuilder::default();
-    records.iter().for_each(|r| root.push(&[&r.to_bytes()]));
-    root.root()
+    let mut first = root.root();
+    for (i, record) in records.iter().enumerate() {
+        root.push(&[&record.to_bytes()]);
+        if i + 1 == prefix {
+            first = root.root();
+        }
+    }
+    (first, root.root())
 }
 
 /// Refuses records that are not exactly the trailer's (count and root).
@@ -105,33 +116,10 @@ pub(super) fn check_records(trailer: &Trailer, records: &[SessionRecord]) -> Res
     Ok(())
 }
 
-/// The key commitment of a v3 session header's envelope.
-pub(super) fn commitment_of(header: &SessionHeader) -> Result<[u8; 32]> {
-    header
-        .header
-        .envelope
-        .as_ref()
-        .map(|e| e.key_commitment)
-        .ok_or(Error::DecryptionFailed)
-}
-
-/// Refuses a trailer that is not the session's: for a session as started, another kind,
-/// id, header digest or key commitment; for a re-wrapped one, other than the trailer it
-/// carries.
+/// Refuses a trailer that is not the session's ([`Trailer::check_names`]).
 pub(super) fn check_trailer(header: &SessionHeader, trailer: &Trailer) -> Result<()> {
-    let its_own = match header.trailer() {
-        Some(carried) => carried == trailer,
-        None => {
-            trailer.kind == TrailerKind::Session
-                && trailer.id == header.session_id()
-                && trailer.header_digest == header.digest()
-                && Some(trailer.key_commitment) == commitment_of(header).ok()
-        }
-    };
-    if !its_own {
-        return Err(Error::InvalidArgument("not this session's trailer"));
-    }
-    Ok(())
+    let (id, carried) = (header.session_id(), header.trailer());
+    trailer.check_names(TrailerKind::Session, id, &header.header, carried)
 }
 
 impl SessionOpener {

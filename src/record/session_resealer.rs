@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use super::envelope::{unwrap_committed_key, BodyKey};
 use super::kem::decaps;
 use super::session::{SessionHeader, SessionRecord, SessionSecret};
-use super::session_catch_up::{check_records, check_trailer, root_of, session_trailer};
+use super::session_catch_up::{check_records, check_trailer, roots_of, session_trailer};
 use super::session_v3;
 use super::stream_catch_up::Target;
 use super::trailer::Trailer;
@@ -67,12 +67,14 @@ impl Authority {
         &self,
         header: &SessionHeader,
         rng: &mut G,
-    ) -> Result<(BodyKey, [u8; 32])> {
+    ) -> Result<BodyKey> {
         let key = self.one_record_key(&header.header.policy, rng)?;
         let ctx = header.context();
         let seed = decaps(&key, self.public_key(), &header.header, &ctx)
             .map_err(|_| Error::DecryptionFailed)?;
-        unwrap_committed_key(&header.header, &seed, &ctx).map_err(|_| Error::DecryptionFailed)
+        unwrap_committed_key(&header.header, &seed, &ctx)
+            .map(|(body_key, _)| body_key)
+            .map_err(|_| Error::DecryptionFailed)
     }
 
     /// `records`, opened under `old`, sealed again under a fresh session key at `policy`
@@ -126,7 +128,7 @@ impl Authority {
             }
             check_trailer(header, trailer)?;
             let (policy, serial) = target(&header.header)?;
-            let (body_key, _) = self.session_body_key(header, rng)?;
+            let body_key = self.session_body_key(header, rng)?;
             let session = (header.session_id(), header.metadata(), header.policy());
             let (new_header, _) = session_v3::wrap(
                 self.public_key(),
@@ -208,15 +210,20 @@ impl Authority {
                 ));
             }
             check_increasing(records)?;
-            check_records(close, records)?;
+            if records.len() as u64 != close.count {
+                return Err(Error::DecryptionFailed);
+            }
             // `progress.count < close.count == records.len()`: in range.
             let s = usize::try_from(progress.count).map_err(|_| Error::DecryptionFailed)?;
-            if root_of(&records[..s]) != progress.root {
-                // The sealer's anchors disagree (§6.3: quarantine the whole session).
+            // Both roots from one pass: the records must be the close trailer's, and their
+            // first `s` the progress trailer's (else the sealer's anchors disagree: §6.3,
+            // quarantine the whole session).
+            let (prefix_root, root) = roots_of(records, s);
+            if root != close.root || prefix_root != progress.root {
                 return Err(Error::DecryptionFailed);
             }
             let (policy, serial) = target(&header.header)?;
-            let (body_key, commitment) = self.session_body_key(header, rng)?;
+            let body_key = self.session_body_key(header, rng)?;
             let session = (header.session_id(), header.metadata(), header.policy());
             let (prefix, old) = session_v3::wrap(
                 self.public_key(),
@@ -227,7 +234,6 @@ impl Authority {
                 &body_key,
                 rng,
             )?;
-            debug_assert_eq!(old.key_commitment(), commitment);
             let (tail, tail_records, tail_trailer) =
                 self.reseal(header, &old, &records[s..], (&policy, serial), rng)?;
             Ok(SplitSession {

@@ -24,7 +24,7 @@ use super::envelope::{
 };
 use super::kem::{context, unguarded, KemHeader};
 use super::session::{AdBinding, SessionHeader, SessionSealer, SessionSecret};
-use super::trailer::{RootBuilder, Trailer, TrailerKind};
+use super::trailer::{commitment_of, RootBuilder, Trailer, TrailerKind};
 use super::{MAX_METADATA_LEN, MAX_RECORD_ID_LEN};
 use crate::abe::PublicKey;
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION_V3};
@@ -149,7 +149,7 @@ pub(crate) fn start<R: RngCore + CryptoRng + ?Sized>(
     let items = ItemLog {
         session_id: session_id.to_vec(),
         header_digest: header.header.digest,
-        key_commitment: secret.key_commitment(),
+        key_commitment: commitment_of(&header.header)?,
         root: RootBuilder::default(),
     };
     Ok((

@@ -77,43 +77,16 @@ pub fn stream_trailer<R: Read>(mut input: R) -> Result<Trailer> {
     if let Some(carried) = carried {
         return Ok(carried.clone());
     }
-    Ok(Trailer {
-        kind: TrailerKind::Stream,
-        id: parsed.info.stream_id,
-        header_digest: parsed.header.digest,
-        key_commitment: commitment_of(&parsed.header)?,
-        count,
-        root,
-    })
+    let id = &parsed.info.stream_id;
+    Trailer::over(TrailerKind::Stream, id, &parsed.header, (count, root))
 }
 
 /// Refuses a trailer that is not the stream's: for a stream as sealed, another kind, id,
 /// header digest or key commitment; for a re-wrapped one, other than the trailer it
 /// carries.
 fn check_trailer(parsed: &ParsedHeader, trailer: &Trailer) -> Result<()> {
-    let its_own = match &parsed.info.trailer {
-        // Re-wrapped before: its trailer stays.
-        Some(carried) => carried == trailer,
-        None => {
-            trailer.kind == TrailerKind::Stream
-                && trailer.id == parsed.info.stream_id
-                && trailer.header_digest == parsed.header.digest
-                && Some(trailer.key_commitment) == commitment_of(&parsed.header).ok()
-        }
-    };
-    if !its_own {
-        return Err(Error::InvalidArgument("not this stream's trailer"));
-    }
-    Ok(())
-}
-
-/// The key commitment of a v3 header's envelope.
-fn commitment_of(header: &KemHeader) -> Result<[u8; 32]> {
-    header
-        .envelope
-        .as_ref()
-        .map(|e| e.key_commitment)
-        .ok_or(Error::DecryptionFailed)
+    let (id, carried) = (&parsed.info.stream_id, parsed.info.trailer.as_ref());
+    trailer.check_names(TrailerKind::Stream, id, &parsed.header, carried)
 }
 
 /// What the catch-up of one stream re-seals at: the header's policy at the notice's

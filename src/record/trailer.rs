@@ -10,10 +10,11 @@
 
 use sha2::{Digest, Sha256};
 
+use super::kem::KemHeader;
 use super::MAX_RECORD_ID_LEN;
 use crate::chain::merkle::{leaf_hash, node_hash, EMPTY_ROOT};
 use crate::encoding::{ObjectType, Reader, Writer, FORMAT_VERSION_V3};
-use crate::error::{EncodingError, Result};
+use crate::error::{EncodingError, Error, Result};
 use crate::hash::dst;
 
 /// What a trailer closes.
@@ -164,6 +165,66 @@ fn item_digest(index: u64, parts: &[&[u8]]) -> [u8; 32] {
     h.update((len as u32).to_be_bytes());
     parts.iter().for_each(|p| h.update(p));
     h.finalize().into()
+}
+
+/// The key commitment of a v3 header's envelope (`DecryptionFailed` for a header without
+/// one: never a v3 stream's or session's).
+pub(crate) fn commitment_of(header: &KemHeader) -> Result<[u8; 32]> {
+    header
+        .envelope
+        .as_ref()
+        .map(|e| e.key_commitment)
+        .ok_or(Error::DecryptionFailed)
+}
+
+impl Trailer {
+    /// The trailer of `count` items of `kind` with RFC 6962 root `root`, sealed under the
+    /// v3 `header` of the stream or session `id`.
+    pub(crate) fn over(
+        kind: TrailerKind,
+        id: &[u8],
+        header: &KemHeader,
+        (count, root): (u64, [u8; 32]),
+    ) -> Result<Self> {
+        Ok(Self {
+            kind,
+            id: id.to_vec(),
+            header_digest: header.digest,
+            key_commitment: commitment_of(header)?,
+            count,
+            root,
+        })
+    }
+
+    /// Refuses a trailer that is not the one of the `kind` stream or session `id` under
+    /// `header`: for a header as sealed, another kind, id, header digest or key commitment;
+    /// for a header re-wrapped before (it `carried` a trailer), other than that trailer
+    /// (`InvalidArgument`). Its count and root are the items' to check.
+    pub(crate) fn check_names(
+        &self,
+        kind: TrailerKind,
+        id: &[u8],
+        header: &KemHeader,
+        carried: Option<&Trailer>,
+    ) -> Result<()> {
+        let its_own = match carried {
+            // Re-wrapped before: its trailer stays.
+            Some(carried) => carried == self,
+            None => {
+                self.kind == kind
+                    && self.id == id
+                    && self.header_digest == header.digest
+                    && Some(self.key_commitment) == commitment_of(header).ok()
+            }
+        };
+        if its_own {
+            return Ok(());
+        }
+        Err(Error::InvalidArgument(match kind {
+            TrailerKind::Stream => "not this stream's trailer",
+            TrailerKind::Session => "not this session's trailer",
+        }))
+    }
 }
 
 /// The RFC 6962 leaf hash of item `index`: what an inclusion proof under a trailer's root
